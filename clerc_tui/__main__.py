@@ -1,0 +1,3 @@
+from clerc_tui.cli import main
+
+raise SystemExit(main())

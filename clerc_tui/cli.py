@@ -1,0 +1,161 @@
+"""The `clerc` command: opens the app, or runs one of its sub-commands.
+
+Bad input exits with code 2 and a French message on stderr; an unexpected error is
+logged (see logs.py) and exits with code 1, without a traceback.
+"""
+
+import argparse
+import sys
+from datetime import date
+
+from clerc_tui.errors import ClercError
+from clerc_tui.logs import log_unexpected
+from clerc_tui.rules.dates import parse_date
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that speaks French on errors and exits 2 like every bad input."""
+
+    def error(self, message: str):  # noqa: D401 - argparse hook
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"clerc : erreur : {message}\n")
+        raise SystemExit(2)
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ClercError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="clerc", description="clerc : recouvrement et procédures d'exécution.")
+    parser.add_argument("--db", help="base de données (chemin SQLite ou URL postgresql://…)")
+    parser.add_argument("--today", type=_date_arg, help="date du jour à utiliser (jj/mm/aaaa), pour les essais")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="crée une base de démonstration réaliste")
+    demo.add_argument("--dossiers", type=int, default=2000, help="nombre de dossiers (défaut 2000)")
+    demo.add_argument("--seed", type=int, default=1, help="graine du tirage (défaut 1)")
+    demo.add_argument("--db", dest="sub_db", help="fichier de la base à créer")
+    demo.add_argument("--force", action="store_true", help="remplace le fichier s'il existe")
+    demo.add_argument("--open", action="store_true", help="ouvre clerc sur la base une fois créée")
+
+    user = sub.add_parser("user", help="gère les utilisateurs")
+    user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    user_add = user_sub.add_parser("add", help="ajoute un utilisateur")
+    user_add.add_argument("login")
+    user_add.add_argument("--name", required=True, help="nom affiché")
+    user_add.add_argument("--role", default="clerc", help="clerc, principal_clerc, commissaire, comptable, lecture")
+    user_sub.add_parser("list", help="liste les utilisateurs")
+
+    calc = sub.add_parser("calc", help="calculs hors dossier")
+    calc_sub = calc.add_subparsers(dest="calc_command", required=True, parser_class=_Parser)
+    _add_calc_interest_parser(calc_sub)
+    _add_calc_deadline_parser(calc_sub)
+
+    sub.add_parser("migrate", help="met à jour le schéma de la base")
+    return parser
+
+
+# --- calc interest (money core) -------------------------------------------------------
+
+
+def _add_calc_interest_parser(calc_sub) -> None:
+    calc_sub.add_parser("interest", help="intérêts d'une créance (non encore disponible)")
+
+
+def _cmd_calc_interest(args) -> int:
+    raise ClercError("Le calcul des intérêts n'est pas encore disponible.")
+
+
+# --- calc deadline (procedural calendar) ----------------------------------------------
+
+
+def _add_calc_deadline_parser(calc_sub) -> None:
+    calc_sub.add_parser("deadline", help="calcul d'un délai de procédure (non encore disponible)")
+
+
+def _cmd_calc_deadline(args) -> int:
+    raise ClercError("Le calcul des délais n'est pas encore disponible.")
+
+
+# --- database commands ----------------------------------------------------------------
+
+
+def _database_url(args) -> str:
+    from clerc_tui.paths import default_database
+
+    return getattr(args, "sub_db", None) or args.db or default_database()
+
+
+def _cmd_demo(args) -> int:
+    from clerc_tui.services.demo import build_demo
+
+    url = _database_url(args)
+    today = args.today or date.today()
+    summary = build_demo(url, dossiers=args.dossiers, seed=args.seed, today=today, force=args.force)
+    print(summary)
+    if args.open:
+        return _cmd_open(args)
+    return 0
+
+
+def _cmd_user(args) -> int:
+    from clerc_tui.models.db import open_database
+    from clerc_tui.services import users
+
+    open_database(_database_url(args))
+    if args.user_command == "add":
+        user = users.add_user(args.login, args.name, args.role)
+        print(f"Utilisateur {user.login} ({user.name}, {user.role}) créé.")
+    else:
+        for user in users.list_users():
+            print(f"{user.login}\t{user.name}\t{user.role}")
+    return 0
+
+
+def _cmd_migrate(args) -> int:
+    from clerc_tui.models.db import open_database
+    from clerc_tui.models.migrations import current_version
+
+    open_database(_database_url(args))
+    print(f"Schéma à jour (version {current_version()}).")
+    return 0
+
+
+def _cmd_open(args) -> int:
+    from clerc_tui.app import run_app
+
+    return run_app(_database_url(args), today=args.today)
+
+
+def _dispatch(args) -> int:
+    if args.command is None:
+        return _cmd_open(args)
+    if args.command == "demo":
+        return _cmd_demo(args)
+    if args.command == "user":
+        return _cmd_user(args)
+    if args.command == "migrate":
+        return _cmd_migrate(args)
+    if args.command == "calc":
+        if args.calc_command == "interest":
+            return _cmd_calc_interest(args)
+        return _cmd_calc_deadline(args)
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ClercError as exc:
+        sys.stderr.write(f"clerc : {exc.message}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        sys.stderr.write(f"clerc : {log_unexpected('commande ' + str(args.command))}\n")
+        return 1
