@@ -1,0 +1,19 @@
+"""Peewee models. The schema itself is made by `models.migrations`, never by create_tables."""
+
+from clerc_tui.models.dossier import ClaimItem, Dossier, DossierDebtor
+from clerc_tui.models.etude import Etude, Sequence, User
+from clerc_tui.models.parties import (
+    Creditor,
+    Debtor,
+    DebtorAddress,
+    DebtorAsset,
+    DebtorBankAccount,
+    DebtorContact,
+    DebtorDependant,
+)
+from clerc_tui.models.tracking import AuditEntry, Deadline, TimelineEvent
+
+ALL_MODELS = (
+    Etude, User, Sequence, Creditor, Debtor, DebtorAddress, DebtorContact, DebtorBankAccount,
+    DebtorAsset, DebtorDependant, Dossier, DossierDebtor, ClaimItem, Deadline, TimelineEvent, AuditEntry,
+)

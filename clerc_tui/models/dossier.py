@@ -1,0 +1,95 @@
+"""The recovery file: parties, executory title, claim items, interest terms."""
+
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from clerc_tui.models.base import BaseModel
+from clerc_tui.models.etude import User
+from clerc_tui.models.fields import DecimalTextField, MoneyField
+from clerc_tui.models.parties import Creditor, Debtor
+
+NATURES = {
+    "loyers": "Loyers",
+    "pension_alimentaire": "Pension alimentaire",
+    "charges_sociales": "Charges sociales",
+    "credit": "Crédit",
+    "commercial": "Commercial",
+    "autre": "Autre",
+}
+PHASES = {"amiable": "Amiable", "judiciaire": "Judiciaire", "execution": "Exécution", "clos": "Clos"}
+TITLE_KINDS = {
+    "": "Aucun",
+    "jugement": "Jugement",
+    "ordonnance_ip": "Ordonnance d'injonction de payer",
+    "acte_notarie": "Acte notarié",
+    "contrainte": "Contrainte",
+    "titre_pc": "Titre petites créances",
+    "autre": "Autre titre",
+}
+CLAIM_KINDS = {
+    "principal": "Principal",
+    "depens": "Dépens",
+    "article_700": "Article 700",
+    "clause_penale": "Clause pénale",
+    "autre": "Autre",
+}
+INTEREST_KINDS = {
+    "legal": "Intérêt légal",
+    "contractual": "Taux conventionnel",
+    "commercial": "Pénalités L441-10",
+    "none": "Sans intérêts",
+}
+ZONES = {"metropole": "Métropole", "alsace-moselle": "Alsace-Moselle"}
+
+
+class Dossier(BaseModel):
+    reference = CharField(unique=True)
+    creditor = ForeignKeyField(Creditor, backref="dossiers")
+    nature = CharField(default="autre")
+    phase = CharField(default="amiable")
+    assigned_to = ForeignKeyField(User, null=True, backref="dossiers")
+    opened_on = DateField()
+    closed_on = DateField(null=True)
+    # Titre exécutoire
+    title_kind = CharField(default="")
+    title_court = CharField(default="")
+    title_reference = CharField(default="")
+    title_date = DateField(null=True)
+    title_signified_on = DateField(null=True)
+    title_enforceable_on = DateField(null=True)
+    # Interest terms
+    interest_kind = CharField(default="legal")
+    contractual_rate = DecimalTextField(null=True)
+    interest_from = DateField(null=True)
+    # L313-3 CMF: +5 points, reducible by the JEX (0–5).
+    majoration_points = IntegerField(default=5)
+    capitalisation_from = DateField(null=True)
+    allocation_order = CharField(default="frais,interets,principal")
+    zone = CharField(default="metropole")
+    notes = TextField(default="")
+    # Kept by the services so that the list pages in SQL at 100,000 dossiers.
+    debtor_name = CharField(default="")
+    creditor_name = CharField(default="")
+    balance = MoneyField(default=0)
+    version = IntegerField(default=1)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class DossierDebtor(BaseModel):
+    """A debtor of the dossier; several rows are co-obligés."""
+
+    dossier = ForeignKeyField(Dossier, backref="debtor_links", on_delete="CASCADE")
+    debtor = ForeignKeyField(Debtor, backref="dossier_links")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("dossier", "debtor"), True),)
+
+
+class ClaimItem(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="claim_items", on_delete="CASCADE")
+    kind = CharField()
+    label = CharField(default="")
+    amount = MoneyField()
+    due_on = DateField(null=True)
+    bears_interest = IntegerField(default=1)

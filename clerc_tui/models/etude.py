@@ -1,0 +1,49 @@
+"""The étude itself, its users, and the numbering sequences."""
+
+from peewee import BooleanField, CharField, IntegerField, TextField
+
+from clerc_tui.models.base import BaseModel
+
+ROLES = ("commissaire", "principal_clerc", "clerc", "comptable", "lecture")
+ROLE_LABELS = {
+    "commissaire": "Commissaire de justice",
+    "principal_clerc": "Principal clerc",
+    "clerc": "Clerc",
+    "comptable": "Comptable",
+    "lecture": "Lecture seule",
+}
+
+
+class Etude(BaseModel):
+    """One row: the étude's identity and its calculation settings (printed on décomptes)."""
+
+    name = CharField()
+    commissaire_name = CharField(default="")
+    address = TextField(default="")
+    postcode = CharField(default="")
+    city = CharField(default="")
+    siren = CharField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+    # money.md §3.2: `end_minus_start` (default) or `inclusive_both`.
+    day_count = CharField(default="end_minus_start")
+    # `per_line` (default) or `total`.
+    rounding = CharField(default="per_line")
+
+
+class User(BaseModel):
+    login = CharField(unique=True)
+    name = CharField()
+    role = CharField(default="clerc")
+    active = BooleanField(default=True)
+
+
+class Sequence(BaseModel):
+    """Continuous numbering (dossier references, later invoices), one counter per name and year."""
+
+    name = CharField()
+    year = IntegerField()
+    last = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("name", "year"), True),)

@@ -1,0 +1,75 @@
+"""Schema migrations: a version number stored in the database and ordered steps.
+
+Opening an older database applies the missing steps, each in its own transaction;
+opening a database written by a newer clerc is refused. `create_tables` is never the
+upgrade path.
+"""
+
+from peewee import PostgresqlDatabase, SqliteDatabase
+
+from clerc_tui.errors import SchemaError
+from clerc_tui.models.migrations import m0001_initial, m0002_search_and_agenda
+
+STEPS = (m0001_initial, m0002_search_and_agenda)
+LATEST = STEPS[-1].VERSION
+
+DIALECTS = {
+    "sqlite": {"engine": "sqlite", "pk": '"id" INTEGER NOT NULL PRIMARY KEY', "ts": "DATETIME", "bool": "INTEGER"},
+    "postgresql": {"engine": "postgresql", "pk": '"id" SERIAL PRIMARY KEY', "ts": "TIMESTAMP", "bool": "BOOLEAN"},
+}
+
+
+def dialect_of(db) -> dict:
+    if isinstance(db, SqliteDatabase):
+        return DIALECTS["sqlite"]
+    if isinstance(db, PostgresqlDatabase):
+        return DIALECTS["postgresql"]
+    raise SchemaError(f"Base de données non prise en charge : {type(db).__name__}.")
+
+
+def _lock(db):
+    return db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+
+
+def stored_version(db) -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
+    return int(row[0] or 0)
+
+
+def upgrade(db, target: int = LATEST) -> int:
+    """Bring the schema up to `target`; return the version reached."""
+    dialect = dialect_of(db)
+    for step in STEPS:
+        if step.VERSION > target:
+            break
+        with _lock(db):
+            # Read the version inside the write lock: two processes opening an old
+            # database at once must not both apply the same step.
+            if not db.table_exists("schema_version"):
+                db.execute_sql(
+                    'CREATE TABLE IF NOT EXISTS "schema_version" ("version" INTEGER NOT NULL, '
+                    f'"description" VARCHAR(255) NOT NULL, "applied_at" {dialect["ts"]} NOT NULL)'
+                )
+            version = stored_version(db)
+            if version > LATEST:
+                raise SchemaError(
+                    f"Cette base est au schéma {version}, plus récent que celui de ce clerc ({LATEST}) : "
+                    "mettez clerc à jour avant de l'ouvrir. Rien n'a été modifié."
+                )
+            if step.VERSION <= version:
+                continue
+            step.up(db, dialect)
+            db.execute_sql(
+                'INSERT INTO "schema_version" ("version", "description", "applied_at") VALUES (%s, %s, CURRENT_TIMESTAMP)'
+                .replace("%s", db.param),
+                (step.VERSION, step.DESCRIPTION),
+            )
+    return stored_version(db)
+
+
+def current_version() -> int:
+    from clerc_tui.models.db import database
+
+    return stored_version(database.obj)

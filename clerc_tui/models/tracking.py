@@ -1,0 +1,48 @@
+"""What happens to a dossier: deadlines, timeline, and the audit trail of every change."""
+
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+
+from clerc_tui.models.base import BaseModel
+from clerc_tui.models.dossier import Dossier
+from clerc_tui.models.etude import User
+
+
+class Deadline(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="deadlines", on_delete="CASCADE")
+    procedure_id = CharField(default="")
+    step_id = CharField(default="")
+    rule_id = CharField(default="")
+    kind = CharField(default="last_day")  # last_day | earliest_day | expiry
+    due_date = DateField()
+    label = CharField()
+    basis = CharField(default="")
+    sanction = CharField(default="")
+    note = TextField(default="")
+    assigned_to = ForeignKeyField(User, null=True)
+    done = BooleanField(default=False)
+    done_on = DateField(null=True)
+    done_by = ForeignKeyField(User, null=True)
+    done_reason = TextField(default="")
+    created_at = DateTimeField()
+
+
+class TimelineEvent(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="events", on_delete="CASCADE")
+    occurred_on = DateField()
+    kind = CharField()
+    text = TextField()
+    user = ForeignKeyField(User, null=True)
+    created_at = DateTimeField()
+
+
+class AuditEntry(BaseModel):
+    """Who changed what and when, with the values before and after (JSON)."""
+
+    at = DateTimeField()
+    user_login = CharField()
+    action = CharField()
+    table_name = CharField()
+    row_id = CharField()
+    dossier = ForeignKeyField(Dossier, null=True, on_delete="SET NULL")
+    before = TextField(default="")
+    after = TextField(default="")
