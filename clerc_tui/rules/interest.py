@@ -1,0 +1,396 @@
+"""Simple interest on a claim, line by line, as a décompte shows it.
+
+A period is split wherever the rate or the base may change: every 1 January and 1 July
+(legal rate and L441-10 rate are set per half-year), the start of the L313-3 majoration,
+every change of base (payment) and every capitalisation date. Each line is
+base × rate × days / divisor; the étude's Convention says how days are counted and how
+amounts are rounded, and is printed on every décompte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import ZERO, format_amount, format_rate, round_cents
+from clerc_tui.rules.rates import (
+    AUTRES,
+    CATEGORY_LABELS,
+    ETUDE_MARK,
+    Rates,
+    check_category,
+    half_year_start,
+    next_half_year,
+)
+
+END_MINUS_START = "end_minus_start"
+INCLUSIVE_BOTH = "inclusive_both"
+DAY_COUNTS = (END_MINUS_START, INCLUSIVE_BOTH)
+PER_LINE = "per_line"
+TOTAL = "total"
+ROUNDINGS = (PER_LINE, TOTAL)
+# SP (fiches F783, F20688): divide by 36 500 even in leap years.
+DEFAULT_DIVISOR = 36500
+
+LEGAL = "legal"
+CONTRACTUAL = "contractual"
+COMMERCIAL = "commercial"
+NONE = "none"
+KINDS = (LEGAL, CONTRACTUAL, COMMERCIAL, NONE)
+LEGAL_MAJORATED = "legal_majorated"  # line kind only
+
+KIND_LABELS = {
+    LEGAL: "intérêt légal",
+    CONTRACTUAL: "intérêt conventionnel",
+    COMMERCIAL: "pénalités de retard L441-10",
+    NONE: "sans intérêts",
+}
+
+MAX_MAJORATION = Decimal(5)
+# L441-10 C. com.: ECB rate + 10 points; an agreed rate may not be below 3 × the legal rate.
+COMMERCIAL_POINTS = Decimal(10)
+COMMERCIAL_FLOOR_FACTOR = Decimal(3)
+# The semester rule of L441-10 (ECB rate on 1 January / 1 July) dates from loi n° 2012-387, art. 121.
+COMMERCIAL_SINCE = date(2013, 1, 1)
+# D441-5 C. com.: flat recovery indemnity per invoice paid late.
+COMMERCIAL_INDEMNITY = Decimal("40.00")
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day `months` later; the month's last day when it has no such day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def majoration_start(enforceable_on: date) -> date:
+    """First day of the +5 points (art. L313-3 CMF): two months after the decision became
+    enforceable, i.e. the day after `enforceable_on` + 2 months (month end when that day does
+    not exist, art. 641 CPC logic — money.md §2)."""
+    return add_months(enforceable_on, 2) + timedelta(days=1)
+
+
+def capitalisation_dates(since: date, after: date, before: date) -> list[date]:
+    """Yearly anniversaries of `since` strictly between `after` and `before` (art. 1343-2 C. civ.)."""
+    found, years = [], 1
+    while True:
+        day = add_months(since, 12 * years)
+        if day >= before:
+            return found
+        if day > after:
+            found.append(day)
+        years += 1
+
+
+def check_amount(value, what: str = "Montant") -> Decimal:
+    """A non-negative Decimal with at most two decimals."""
+    if isinstance(value, float) or not isinstance(value, (Decimal, int)) or isinstance(value, bool):
+        raise InvalidInput(f"{what} : montant invalide ({value!r}).")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise InvalidInput(f"{what} : montant invalide.")
+    if value < 0:
+        raise InvalidInput(f"{what} : le montant ne peut pas être négatif ({value}).")
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(f"{what} : pas plus de deux décimales ({value}).")
+    return value.quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How the étude counts days and rounds (a setting of the étude, printed on the décompte)."""
+
+    day_count: str = END_MINUS_START
+    rounding: str = PER_LINE
+    divisor: int = DEFAULT_DIVISOR
+
+    def __post_init__(self):
+        if self.day_count not in DAY_COUNTS:
+            raise InvalidInput(f"Mode de décompte des jours inconnu : « {self.day_count} » "
+                               f"({' ou '.join(DAY_COUNTS)}).", field="day_count")
+        if self.rounding not in ROUNDINGS:
+            raise InvalidInput(f"Mode d'arrondi inconnu : « {self.rounding} » ({' ou '.join(ROUNDINGS)}).",
+                               field="rounding")
+        if not isinstance(self.divisor, int) or self.divisor <= 0:
+            raise InvalidInput(f"Diviseur invalide : {self.divisor}.", field="divisor")
+
+    @property
+    def inclusive(self) -> bool:
+        return self.day_count == INCLUSIVE_BOTH
+
+    def counted_end(self, end: date) -> date:
+        """The first day NOT counted when the period ends on `end`."""
+        return end + timedelta(days=1) if self.inclusive else end
+
+    def shown_end(self, boundary: date) -> date:
+        return boundary - timedelta(days=1) if self.inclusive else boundary
+
+    def describe(self) -> str:
+        days = ("jours = date de fin − date de début (le jour de départ compté, le dernier non)"
+                if not self.inclusive else "jours comptés du premier au dernier jour inclus")
+        divisor = f"{self.divisor:,}".replace(",", "\u00a0")
+        rounding = ("chaque ligne arrondie au centime le plus proche (demi-centime au supérieur), total = somme des lignes"
+                    if self.rounding == PER_LINE else
+                    "lignes calculées sans arrondi, total arrondi au centime (demi-centime au supérieur)")
+        leap = " même en année bissextile" if self.divisor == DEFAULT_DIVISOR else ""
+        return f"Convention de calcul : {days} ; intérêts = base × taux × jours / {divisor}{leap} ; {rounding}."
+
+
+@dataclass(frozen=True)
+class InterestTerms:
+    """What interest a claim bears.
+
+    kind: legal | contractual | commercial | none. `majoration_from` (legal only) is the first
+    day of the L313-3 majoration (see `majoration_start`); `majoration_points` 0–5 after a JEX
+    decision. `rate`: the written annual rate for contractual interest, or for commercial
+    interest the rate agreed in the terms of sale (None = ECB + 10 points).
+    """
+
+    kind: str = LEGAL
+    category: str = AUTRES
+    majoration_from: date | None = None
+    majoration_points: Decimal = MAX_MAJORATION
+    rate: Decimal | None = None
+    capitalisation_from: date | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise InvalidInput(f"Type d'intérêts inconnu : « {self.kind} » (legal, contractual, commercial, none).",
+                               field="kind")
+        object.__setattr__(self, "category", check_category(self.category))
+        points = Decimal(self.majoration_points)
+        if not points.is_finite() or not ZERO <= points <= MAX_MAJORATION:
+            raise InvalidInput("La majoration est comprise entre 0 et 5 points (art. L313-3 CMF).",
+                               field="majoration_points")
+        object.__setattr__(self, "majoration_points", points)
+        if self.majoration_from is not None and self.kind != LEGAL:
+            # L313-3 raises the legal rate only; whether it applies to a contractual rate
+            # awarded by the judgment is an open point (money.md §3.4): refuse rather than guess.
+            raise InvalidInput("La majoration de cinq points (art. L313-3 CMF) ne s'applique qu'au taux légal.",
+                               field="majoration_from")
+        if self.kind == CONTRACTUAL and self.rate is None:
+            raise InvalidInput("Intérêt conventionnel : indiquez le taux annuel prévu par écrit (art. 1343-1 C. civ.).",
+                               field="rate")
+        if self.rate is not None:
+            if self.kind not in (CONTRACTUAL, COMMERCIAL):
+                raise InvalidInput("Un taux ne se saisit que pour un intérêt conventionnel ou commercial.", field="rate")
+            rate = Decimal(self.rate)
+            if not rate.is_finite() or rate < 0 or rate > 100:
+                raise InvalidInput(f"Taux invalide : {self.rate} (entre 0 et 100 %).", field="rate")
+            object.__setattr__(self, "rate", rate)
+
+    @property
+    def majorated(self) -> bool:
+        return self.kind == LEGAL and self.majoration_from is not None and self.majoration_points > 0
+
+    def describe(self) -> str:
+        text = KIND_LABELS[self.kind]
+        if self.kind == LEGAL:
+            text += f" ({CATEGORY_LABELS[self.category]})"
+            if self.majorated:
+                text += f", majoré de {_points(self.majoration_points)} à partir du {format_date(self.majoration_from)}"
+        elif self.kind == CONTRACTUAL:
+            text += f" au taux de {format_rate(self.rate)} l'an"
+        elif self.kind == COMMERCIAL and self.rate is not None:
+            text += f", taux convenu {format_rate(self.rate)}"
+        if self.capitalisation_from:
+            text += f", capitalisation annuelle à compter du {format_date(self.capitalisation_from)}"
+        return text
+
+
+def _points(points: Decimal) -> str:
+    text = f"{points.normalize():f}".replace(".", ",")
+    return f"{text} point{'s' if points > 1 else ''}"
+
+
+@dataclass(frozen=True)
+class RateSegment:
+    """Counted days [start, end) at one rate."""
+
+    start: date
+    end: date
+    rate: Decimal
+    kind: str
+    label: str
+    basis: str
+    from_etude: bool
+
+
+@dataclass(frozen=True)
+class InterestLine:
+    start: date
+    end: date  # as printed: the boundary (end_minus_start) or the last day counted (inclusive_both)
+    days: int
+    base: Decimal
+    rate: Decimal  # percent per year
+    kind: str  # legal | legal_majorated | contractual | commercial
+    label: str
+    basis: str
+    exact: Decimal
+    amount: Decimal  # rounded half-up to the cent
+    from_etude: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Capitalisation:
+    on: date
+    amount: Decimal
+    base_after: Decimal
+
+
+def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decimal, str, str, str, bool]:
+    if terms.kind == CONTRACTUAL:
+        return (terms.rate, CONTRACTUAL, "Intérêt conventionnel",
+                "Taux conventionnel écrit (art. 1343-1 C. civ.)", False)
+    if terms.kind == LEGAL:
+        row = rates.legal_rate(day, terms.category)
+        basis = f"Taux légal {terms.category} (art. L313-2 CMF) : {row.act}"
+        if terms.majorated and day >= terms.majoration_from:
+            return (row.value + terms.majoration_points, LEGAL_MAJORATED,
+                    f"Intérêt légal majoré (+{_points(terms.majoration_points)})",
+                    f"Art. L313-3 CMF, majoration de {_points(terms.majoration_points)} ; {basis}", row.from_etude)
+        return row.value, LEGAL, "Intérêt légal", basis, row.from_etude
+    # COMMERCIAL
+    if day < COMMERCIAL_SINCE:
+        raise InvalidInput("Pénalités L441-10 : la règle du taux BCE au 1er janvier / 1er juillet ne s'applique "
+                           "qu'à partir du 1er janvier 2013 ; pour une période antérieure saisissez un taux conventionnel.")
+    ecb = rates.ecb_rate_for_half_year(day)
+    reference = format_date(half_year_start(day))
+    if terms.rate is None:
+        # The 3 × legal floor binds an agreed rate only ("sauf disposition contraire qui ne
+        # peut toutefois fixer un taux inférieur…"): the default rate is ECB + 10 points.
+        return (ecb.value + COMMERCIAL_POINTS, COMMERCIAL, "Pénalités de retard L441-10",
+                f"Art. L441-10 C. com. : taux BCE au {reference} ({format_rate(ecb.value)}) + 10 points",
+                ecb.from_etude)
+    legal = rates.legal_rate(day, AUTRES)
+    floor = COMMERCIAL_FLOOR_FACTOR * legal.value
+    if terms.rate >= floor:
+        return (terms.rate, COMMERCIAL, "Pénalités de retard (taux convenu)",
+                f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({format_rate(floor)})", False)
+    return (floor, COMMERCIAL, "Pénalités de retard (plancher légal)",
+            f"Art. L441-10 C. com. : taux convenu {format_rate(terms.rate)} inférieur au plancher, "
+            f"3 × le taux légal autres cas ({format_rate(legal.value)}, {legal.act})", legal.from_etude)
+
+
+def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) -> list[RateSegment]:
+    """Counted days [start, end) cut where the rate may change."""
+    if end <= start or terms.kind == NONE:
+        return []
+    cuts = [start]
+    if terms.kind in (LEGAL, COMMERCIAL):
+        boundary = next_half_year(start)
+        while boundary < end:
+            cuts.append(boundary)
+            boundary = next_half_year(boundary)
+    if terms.majorated and start < terms.majoration_from < end:
+        cuts.append(terms.majoration_from)
+        cuts.sort()
+    cuts.append(end)
+    segments = []
+    for a, b in zip(cuts, cuts[1:]):
+        rate, kind, label, basis, from_etude = _segment_rate(a, terms, rates)
+        if from_etude:
+            basis = f"{basis} — {ETUDE_MARK}"
+        segments.append(RateSegment(a, b, rate, kind, label, basis, from_etude))
+    return segments
+
+
+def interest_lines(start: date, end: date, base: Decimal, terms: InterestTerms, rates: Rates,
+                   convention: Convention, *, note: str = "") -> list[InterestLine]:
+    """Lines for counted days [start, end) on a constant base."""
+    if base <= 0:
+        return []
+    lines = []
+    for seg in rate_segments(start, end, terms, rates):
+        days = (seg.end - seg.start).days
+        exact = base * seg.rate * days / convention.divisor
+        lines.append(InterestLine(seg.start, convention.shown_end(seg.end), days, base, seg.rate, seg.kind,
+                                  seg.label, seg.basis, exact, round_cents(exact), seg.from_etude, note))
+    return lines
+
+
+def lines_total(lines, convention: Convention) -> Decimal:
+    if convention.rounding == PER_LINE:
+        return sum((line.amount for line in lines), ZERO)
+    return round_cents(sum((line.exact for line in lines), Decimal(0)))
+
+
+@dataclass(frozen=True)
+class InterestResult:
+    principal: Decimal
+    start: date
+    end: date
+    terms: InterestTerms
+    convention: Convention
+    lines: tuple[InterestLine, ...]
+    capitalisations: tuple[Capitalisation, ...]
+    interest: Decimal
+    indemnity: Decimal  # D441-5 C. com. for commercial interest, else 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.interest + self.indemnity
+
+    @property
+    def days(self) -> int:
+        return sum(line.days for line in self.lines)
+
+    @property
+    def uses_etude_rates(self) -> bool:
+        return any(line.from_etude for line in self.lines)
+
+
+def compute_interest(principal, start: date, end: date, terms: InterestTerms, *, rates: Rates | None = None,
+                     convention: Convention | None = None, base_changes=()) -> InterestResult:
+    """Interest on `principal` from `start` to `end`.
+
+    `base_changes`: (date, new principal) pairs, e.g. after a payment. Capitalised interest
+    (art. 1343-2 C. civ., yearly from `terms.capitalisation_from`) is added to the base on
+    each anniversary and stays there.
+    """
+    rates = rates or Rates.shipped()
+    convention = convention or Convention()
+    principal = check_amount(principal, "Principal")
+    if end < start:
+        raise InvalidInput(f"La date de fin ({format_date(end)}) précède la date de début ({format_date(start)}).")
+    stop = convention.counted_end(end)
+    changes = {}
+    for day, amount in base_changes:
+        if not start < day <= end:
+            raise InvalidInput(f"Changement de base au {format_date(day)} hors de la période "
+                               f"du {format_date(start)} au {format_date(end)}.")
+        changes[day] = check_amount(amount, f"Base au {format_date(day)}")
+    caps = set()
+    if terms.capitalisation_from and terms.kind != NONE:
+        caps = set(capitalisation_dates(terms.capitalisation_from, start, stop))
+    lines, capitalisations = [], []
+    current, capitalised, since_cap = principal, ZERO, []
+    cursor = start
+    for boundary in sorted(set(changes) | caps | {stop}):
+        if boundary > stop:
+            break
+        new = interest_lines(cursor, boundary, current + capitalised, terms, rates, convention)
+        lines.extend(new)
+        since_cap.extend(new)
+        cursor = boundary
+        if boundary in changes:
+            current = changes[boundary]
+        if boundary in caps:
+            amount = lines_total(since_cap, convention)
+            capitalised += amount
+            since_cap = []
+            capitalisations.append(Capitalisation(boundary, amount, current + capitalised))
+    indemnity = COMMERCIAL_INDEMNITY if terms.kind == COMMERCIAL and end > start else ZERO
+    return InterestResult(principal, start, end, terms, convention, tuple(lines), tuple(capitalisations),
+                          lines_total(lines, convention), indemnity)
+
+
+def describe_line(line: InterestLine) -> str:
+    """One line in words, for logs and plain-text exports."""
+    return (f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {format_rate(line.rate)} "
+            f"sur {format_amount(line.base)} = {format_amount(line.amount)}")
