@@ -1,0 +1,334 @@
+"""The décompte of a dossier at an "arrêté au" date, from pure inputs.
+
+Events are processed in date order: costs are added when incurred, interest accrues on
+the interest-bearing principal between events, each payment is imputed on its date
+(allocation.py), a rejected payment re-opens exactly what it had settled, and unpaid
+interest is capitalised on each anniversary when the title or contract orders it.
+The result carries what a saisie-attribution deed must show separately (art. R211-1
+CPCE): principal, frais, interest due, and one month of interest to come.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from clerc_tui.errors import InvalidInput, MissingRate
+from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, Balances, allocate, check_order
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.interest import (
+    NONE,
+    Capitalisation,
+    Convention,
+    InterestLine,
+    InterestTerms,
+    add_months,
+    capitalisation_dates,
+    check_amount,
+    interest_lines,
+    lines_total,
+)
+from clerc_tui.rules.money import ZERO
+from clerc_tui.rules.rates import Rates
+
+PRINCIPAL = "principal"
+DEPENS = "depens"
+ARTICLE_700 = "article_700"
+CLAUSE_PENALE = "clause_penale"
+AUTRE = "autre"
+CLAIM_KINDS = (PRINCIPAL, DEPENS, ARTICLE_700, CLAUSE_PENALE, AUTRE)
+CLAIM_LABELS = {
+    PRINCIPAL: "Principal",
+    DEPENS: "Dépens",
+    ARTICLE_700: "Article 700 CPC",
+    CLAUSE_PENALE: "Clause pénale",
+    AUTRE: "Autre somme",
+}
+CHARGE_KINDS = ("fee", "disbursement")
+CHARGE_LABELS = {"fee": "émolument", "disbursement": "débours"}
+
+
+@dataclass(frozen=True)
+class ClaimItem:
+    """A sum the title awards. Dépens are costs: they are imputed and shown with the frais.
+    `bears_interest` defaults to True for the principal only; set it for the other items
+    the title makes bear interest (e.g. an article 700 sum, art. 1231-7 C. civ.)."""
+
+    kind: str
+    amount: Decimal
+    label: str = ""
+    bears_interest: bool | None = None
+
+    def __post_init__(self):
+        if self.kind not in CLAIM_KINDS:
+            raise InvalidInput(f"Nature de créance inconnue : « {self.kind} » ({', '.join(CLAIM_KINDS)}).")
+        object.__setattr__(self, "amount", check_amount(self.amount, CLAIM_LABELS[self.kind]))
+        if self.bears_interest is None:
+            object.__setattr__(self, "bears_interest", self.kind == PRINCIPAL)
+        if self.kind == DEPENS and self.bears_interest:
+            raise InvalidInput("Les dépens sont comptés avec les frais et ne portent pas intérêt dans ce décompte.")
+        if not self.label:
+            object.__setattr__(self, "label", CLAIM_LABELS[self.kind])
+
+    @property
+    def is_cost(self) -> bool:
+        return self.kind == DEPENS
+
+
+@dataclass(frozen=True)
+class Charge:
+    """Frais of the dossier: an émolument (fee) or a sum paid out (disbursement)."""
+
+    on: date
+    amount: Decimal
+    label: str
+    kind: str = "fee"
+
+    def __post_init__(self):
+        if self.kind not in CHARGE_KINDS:
+            raise InvalidInput(f"Nature de frais inconnue : « {self.kind} » (fee ou disbursement).")
+        object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
+
+
+@dataclass(frozen=True)
+class Payment:
+    on: date
+    amount: Decimal
+    ref: str = ""
+    label: str = ""
+
+    def __post_init__(self):
+        amount = check_amount(self.amount, f"Paiement du {format_date(self.on)}")
+        if amount <= 0:
+            raise InvalidInput(f"Paiement du {format_date(self.on)} : le montant doit être supérieur à zéro.")
+        object.__setattr__(self, "amount", amount)
+
+
+@dataclass(frozen=True)
+class Reversal:
+    """A payment cancelled afterwards (cheque rejected, transfer recalled)."""
+
+    on: date
+    payment_ref: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class StatementInput:
+    at: date
+    items: tuple[ClaimItem, ...]
+    interest_from: date
+    terms: InterestTerms = field(default_factory=InterestTerms)
+    charges: tuple[Charge, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    reversals: tuple[Reversal, ...] = ()
+    convention: Convention = field(default_factory=Convention)
+    allocation_order: tuple[str, ...] = DEFAULT_ORDER
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    payment: Payment
+    allocation: Allocation
+    on_bearing_principal: Decimal  # part of allocation.principal taken from interest-bearing items
+    balance_after: Decimal  # total due right after the payment
+    reversed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ReversalLine:
+    reversal: Reversal
+    payment: Payment
+    reopened: Allocation
+
+
+@dataclass(frozen=True)
+class SeizureSplit:
+    """The separate amounts a saisie-attribution deed states (art. R211-1 CPCE)."""
+
+    principal: Decimal
+    frais: Decimal
+    interets: Decimal
+    interest_to_come: Decimal | None  # provision for one month; None when a rate is missing
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.frais + self.interets + (self.interest_to_come or ZERO)
+
+
+@dataclass(frozen=True)
+class Statement:
+    reference: str
+    at: date
+    interest_from: date
+    terms: InterestTerms
+    convention: Convention
+    allocation_order: tuple[str, ...]
+    items: tuple[ClaimItem, ...]
+    interest_lines: tuple[InterestLine, ...]
+    capitalisations: tuple[Capitalisation, ...]
+    charges: tuple[Charge, ...]
+    payments: tuple[PaymentLine, ...]
+    reversals: tuple[ReversalLine, ...]
+    interest_accrued: Decimal
+    principal_due: Decimal
+    interest_due: Decimal
+    frais_due: Decimal
+    credit: Decimal
+    interest_to_come: Decimal | None
+    interest_to_come_until: date
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_due(self) -> Decimal:
+        return self.principal_due + self.interest_due + self.frais_due
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.payment.amount for p in self.payments if p.reversed_on is None), ZERO)
+
+    @property
+    def capitalised(self) -> Decimal:
+        return sum((c.amount for c in self.capitalisations), ZERO)
+
+    @property
+    def frais_charged(self) -> Decimal:
+        return (sum((c.amount for c in self.charges), ZERO)
+                + sum((i.amount for i in self.items if i.is_cost), ZERO))
+
+    @property
+    def uses_etude_rates(self) -> bool:
+        return any(line.from_etude for line in self.interest_lines)
+
+    @property
+    def seizure(self) -> SeizureSplit:
+        return SeizureSplit(self.principal_due, self.frais_due, self.interest_due, self.interest_to_come)
+
+
+# Same-day order: costs are owed before a payment that day settles them; a payment is
+# imputed on interest échus before they are capitalised the same day (art. 1343-1 first).
+_CHARGE, _PAYMENT, _REVERSAL, _CAPITALISATION = range(4)
+
+
+def compute_statement(data: StatementInput, rates: Rates | None = None) -> Statement:
+    rates = rates or Rates.shipped()
+    conv, terms = data.convention, data.terms
+    order = check_order(data.allocation_order)
+    if not data.items:
+        raise InvalidInput("Le décompte suppose au moins une somme due (principal, dépens…).")
+
+    payments, refs = [], set()
+    for number, payment in enumerate(sorted(data.payments, key=lambda p: p.on), start=1):
+        ref = payment.ref or f"P{number}"
+        if ref in refs:
+            raise InvalidInput(f"Deux paiements portent la même référence « {ref} ».")
+        refs.add(ref)
+        payments.append(payment if payment.ref else Payment(payment.on, payment.amount, ref, payment.label))
+    for reversal in data.reversals:
+        target = next((p for p in payments if p.ref == reversal.payment_ref), None)
+        if target is None:
+            raise InvalidInput(f"Annulation du {format_date(reversal.on)} : paiement « {reversal.payment_ref} » inconnu.")
+        if reversal.on < target.on:
+            raise InvalidInput(f"Le paiement du {format_date(target.on)} ne peut pas être annulé avant d'avoir été reçu "
+                               f"(annulation datée du {format_date(reversal.on)}).")
+    if len({r.payment_ref for r in data.reversals}) != len(data.reversals):
+        raise InvalidInput("Un même paiement est annulé deux fois.")
+
+    stop = conv.counted_end(data.at)
+    events = []
+    events += [(c.on, _CHARGE, n, c) for n, c in enumerate(data.charges) if c.on <= data.at]
+    events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= data.at]
+    events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= data.at]
+    if terms.capitalisation_from and terms.kind != NONE:
+        events += [(k, _CAPITALISATION, 0, None)
+                   for k in capitalisation_dates(terms.capitalisation_from, data.interest_from, stop)]
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+
+    frais = sum((i.amount for i in data.items if i.is_cost), ZERO)
+    bearing = sum((i.amount for i in data.items if not i.is_cost and i.bears_interest), ZERO)
+    other = sum((i.amount for i in data.items if not i.is_cost and not i.bears_interest), ZERO)
+    interets, credit, accrued = ZERO, ZERO, ZERO
+    lines, caps, charges, paid, reversed_lines, notes = [], [], [], {}, [], []
+    cursor = data.interest_from
+
+    def accrue_to(day: date) -> None:
+        nonlocal cursor, interets, accrued
+        end = min(day, stop)
+        if end > cursor:
+            new = interest_lines(cursor, end, bearing, terms, rates, conv)
+            lines.extend(new)
+            amount = lines_total(new, conv)
+            interets += amount
+            accrued += amount
+            cursor = end
+
+    for day, kind, _, event in events:
+        if kind == _CHARGE:  # a cost changes no interest base: no need to cut the line
+            frais += event.amount
+            charges.append(event)
+            continue
+        accrue_to(day)
+        if kind == _PAYMENT:
+            allocation = allocate(event.amount, Balances(frais, interets, bearing + other), order)
+            on_bearing = min(allocation.principal, bearing)
+            frais -= allocation.frais
+            interets -= allocation.interets
+            bearing -= on_bearing
+            other -= allocation.principal - on_bearing
+            credit += allocation.credit
+            paid[event.ref] = PaymentLine(event, allocation, on_bearing, frais + interets + bearing + other)
+        elif kind == _REVERSAL:
+            line = paid.get(event.payment_ref)
+            if line is None:  # the payment is after the arrêté date: nothing to re-open
+                continue
+            a = line.allocation
+            frais += a.frais
+            interets += a.interets
+            bearing += line.on_bearing_principal
+            other += a.principal - line.on_bearing_principal
+            credit -= a.credit
+            paid[event.payment_ref] = PaymentLine(line.payment, a, line.on_bearing_principal, line.balance_after,
+                                                  reversed_on=event.on)
+            reversed_lines.append(ReversalLine(event, line.payment, a))
+            # The rejected payment never discharged the debt: the principal it seemed to
+            # settle bore interest all along, from the payment date to its rejection.
+            start = max(line.payment.on, data.interest_from)
+            end = min(event.on, stop)
+            if line.on_bearing_principal > 0 and end > start:
+                catch_up = interest_lines(start, end, line.on_bearing_principal, terms, rates, conv,
+                                          note=f"paiement du {format_date(line.payment.on)} rejeté le "
+                                               f"{format_date(event.on)}")
+                lines.extend(catch_up)
+                amount = lines_total(catch_up, conv)
+                interets += amount
+                accrued += amount
+        else:
+            if interets > 0:
+                bearing += interets
+                caps.append(Capitalisation(day, interets, bearing))
+                interets = ZERO
+    accrue_to(stop)
+
+    until = add_months(data.at, 1)
+    try:
+        to_come_lines = interest_lines(stop, conv.counted_end(until), bearing, terms, rates, conv)
+        to_come = lines_total(to_come_lines, conv)
+    except MissingRate as exc:
+        to_come = None
+        notes.append(f"Provision d'un mois d'intérêts à échoir non calculée : {exc.message}")
+    if other > 0 and bearing == ZERO and terms.kind != NONE:
+        notes.append("Les sommes restant dues en principal ne portent pas intérêt.")
+    if caps:
+        notes.append("Intérêts échus capitalisés chaque année (art. 1343-2 C. civ.) : ils sont inclus dans le "
+                     "principal restant dû.")
+
+    return Statement(
+        reference=data.reference, at=data.at, interest_from=data.interest_from, terms=terms, convention=conv,
+        allocation_order=order, items=tuple(data.items), interest_lines=tuple(lines), capitalisations=tuple(caps),
+        charges=tuple(charges), payments=tuple(paid[p.ref] for p in payments if p.ref in paid),
+        reversals=tuple(reversed_lines), interest_accrued=accrued,
+        principal_due=bearing + other, interest_due=interets, frais_due=frais, credit=credit,
+        interest_to_come=to_come, interest_to_come_until=until, notes=tuple(notes),
+    )
