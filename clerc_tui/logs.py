@@ -23,7 +23,8 @@ def setup_logging() -> logging.Logger:
     return logger
 
 
-def log_unexpected(context: str) -> str:
-    """Log the current exception with its traceback; return the French message to show."""
-    setup_logging().exception("Erreur inattendue (%s)", context)
+def log_unexpected(context: str, error: BaseException | None = None) -> str:
+    """Log the exception (default: the one being handled) with its traceback; return the
+    French message to show instead."""
+    setup_logging().error("Erreur inattendue (%s)", context, exc_info=error or True)
     return f"Erreur inattendue ({context}). Le détail est dans le journal : {log_file()}"

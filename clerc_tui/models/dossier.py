@@ -6,40 +6,7 @@ from clerc_tui.models.base import BaseModel
 from clerc_tui.models.etude import User
 from clerc_tui.models.fields import DecimalTextField, MoneyField
 from clerc_tui.models.parties import Creditor, Debtor
-
-NATURES = {
-    "loyers": "Loyers",
-    "pension_alimentaire": "Pension alimentaire",
-    "charges_sociales": "Charges sociales",
-    "credit": "Crédit",
-    "commercial": "Commercial",
-    "autre": "Autre",
-}
-PHASES = {"amiable": "Amiable", "judiciaire": "Judiciaire", "execution": "Exécution", "clos": "Clos"}
-TITLE_KINDS = {
-    "": "Aucun",
-    "jugement": "Jugement",
-    "ordonnance_ip": "Ordonnance d'injonction de payer",
-    "acte_notarie": "Acte notarié",
-    "contrainte": "Contrainte",
-    "titre_pc": "Titre petites créances",
-    "autre": "Autre titre",
-}
-CLAIM_KINDS = {
-    "principal": "Principal",
-    "depens": "Dépens",
-    "article_700": "Article 700",
-    "clause_penale": "Clause pénale",
-    "autre": "Autre",
-}
-INTEREST_KINDS = {
-    "legal": "Intérêt légal",
-    "contractual": "Taux conventionnel",
-    "commercial": "Pénalités L441-10",
-    "none": "Sans intérêts",
-}
-ZONES = {"metropole": "Métropole", "alsace-moselle": "Alsace-Moselle"}
-
+from clerc_tui.rules.vocabulary import CLAIM_KINDS, INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES  # noqa: F401
 
 class Dossier(BaseModel):
     reference = CharField(unique=True)

@@ -3,16 +3,7 @@
 from peewee import BooleanField, CharField, IntegerField, TextField
 
 from clerc_tui.models.base import BaseModel
-
-ROLES = ("commissaire", "principal_clerc", "clerc", "comptable", "lecture")
-ROLE_LABELS = {
-    "commissaire": "Commissaire de justice",
-    "principal_clerc": "Principal clerc",
-    "clerc": "Clerc",
-    "comptable": "Comptable",
-    "lecture": "Lecture seule",
-}
-
+from clerc_tui.rules.vocabulary import ROLE_LABELS, ROLES  # noqa: F401
 
 class Etude(BaseModel):
     """One row: the étude's identity and its calculation settings (printed on décomptes)."""

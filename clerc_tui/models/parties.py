@@ -4,17 +4,7 @@ from peewee import BooleanField, CharField, DateField, ForeignKeyField, TextFiel
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.fields import MoneyField
-
-PERSON_KINDS = {"physique": "Personne physique", "morale": "Personne morale"}
-CREDITOR_ACTIVITIES = {
-    "bailleur": "Bailleur",
-    "banque": "Banque / organisme de crédit",
-    "organisme_social": "Organisme social",
-    "particulier": "Particulier",
-    "commercant": "Commerçant / entreprise",
-    "autre": "Autre",
-}
-
+from clerc_tui.rules.vocabulary import CREDITOR_ACTIVITIES, PERSON_KINDS  # noqa: F401
 
 class Creditor(BaseModel):
     kind = CharField(default="morale")  # physique | morale

@@ -1,0 +1,93 @@
+"""The Textual application: who is working, on which database, on which day."""
+
+from datetime import date
+
+from textual.app import App
+from textual.binding import Binding
+
+from clerc_tui.config import load_keymap
+from clerc_tui.errors import ClercError
+from clerc_tui.logs import log_unexpected, setup_logging
+from clerc_tui.models.db import database, is_sqlite, open_database
+from clerc_tui.services.context import Actor, identify
+
+DATA_POLL_SECONDS = 2.0
+
+
+class ClercApp(App):
+    TITLE = "clerc"
+    CSS_PATH = "clerc.tcss"
+    BINDINGS = [
+        Binding("question_mark", "help", "Aide", id="app.help"),
+        Binding("q", "quit", "Quitter", id="app.quit"),
+    ]
+
+    def __init__(self, actor: Actor, today: date | None = None, keymap: dict[str, str] | None = None,
+                 warning: str | None = None):
+        super().__init__()
+        self.actor = actor
+        self._fixed_today = today
+        self._keymap = keymap or {}
+        self._warning = warning
+        self._data_version = None
+        self.sub_title = f"{actor.name} · {actor.role}"
+
+    @property
+    def today(self) -> date:
+        """The working day: fixed by --today (tests, demos), else the calendar's."""
+        return self._fixed_today or date.today()
+
+    def on_mount(self) -> None:
+        from clerc_tui.screens.dossier_list import DossierListScreen
+
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        self.push_screen(DossierListScreen())
+        if self._warning:
+            self.notify(self._warning, severity="warning", timeout=10)
+        if is_sqlite():
+            self._data_version = self._read_data_version()
+            self.set_interval(DATA_POLL_SECONDS, self._poll_other_writers)
+
+    def _read_data_version(self) -> int:
+        return database.execute_sql("PRAGMA data_version").fetchone()[0]
+
+    def _poll_other_writers(self) -> None:
+        """SQLite bumps data_version when another connection commits: show their changes."""
+        version = self._read_data_version()
+        if version != self._data_version:
+            self._data_version = version
+            refresh = getattr(self.screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+
+    def action_help(self) -> None:
+        from clerc_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def show_error(self, error: Exception, context: str) -> None:
+        """A refusal is shown as it is; anything else is logged and summed up in French."""
+        if isinstance(error, ClercError):
+            self.notify(error.message, severity="error", timeout=8)
+        else:
+            self.notify(log_unexpected(context, error), severity="error", timeout=12)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Never a traceback on the clerc's screen: log it, say it in French, keep working.
+        try:
+            self.notify(log_unexpected("interface", error), severity="error", timeout=12)
+        except Exception:  # the screen itself is broken: fall back to Textual's exit
+            super()._handle_exception(error)
+
+
+def run_app(database_url: str, today: date | None = None) -> int:
+    """Open the database, identify the user and run the app (the `clerc` command)."""
+    setup_logging()
+    open_database(database_url)
+    actor = identify()
+    keymap, warning = load_keymap()
+    app = ClercApp(actor, today=today, keymap=keymap, warning=warning)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,52 @@
+"""The étude's fixed vocabularies: code value → French label, in display order."""
+
+ROLES = ("commissaire", "principal_clerc", "clerc", "comptable", "lecture")
+ROLE_LABELS = {
+    "commissaire": "Commissaire de justice",
+    "principal_clerc": "Principal clerc",
+    "clerc": "Clerc",
+    "comptable": "Comptable",
+    "lecture": "Lecture seule",
+}
+PERSON_KINDS = {"physique": "Personne physique", "morale": "Personne morale"}
+CREDITOR_ACTIVITIES = {
+    "bailleur": "Bailleur",
+    "banque": "Banque / organisme de crédit",
+    "organisme_social": "Organisme social",
+    "particulier": "Particulier",
+    "commercant": "Commerçant / entreprise",
+    "autre": "Autre",
+}
+CIVILITIES = ("Madame", "Monsieur")
+NATURES = {
+    "loyers": "Loyers",
+    "pension_alimentaire": "Pension alimentaire",
+    "charges_sociales": "Charges sociales",
+    "credit": "Crédit",
+    "commercial": "Commercial",
+    "autre": "Autre",
+}
+PHASES = {"amiable": "Amiable", "judiciaire": "Judiciaire", "execution": "Exécution", "clos": "Clos"}
+TITLE_KINDS = {
+    "": "Aucun",
+    "jugement": "Jugement",
+    "ordonnance_ip": "Ordonnance d'injonction de payer",
+    "acte_notarie": "Acte notarié",
+    "contrainte": "Contrainte",
+    "titre_pc": "Titre petites créances",
+    "autre": "Autre titre",
+}
+CLAIM_KINDS = {
+    "principal": "Principal",
+    "depens": "Dépens",
+    "article_700": "Article 700",
+    "clause_penale": "Clause pénale",
+    "autre": "Autre",
+}
+INTEREST_KINDS = {
+    "legal": "Intérêt légal",
+    "contractual": "Taux conventionnel",
+    "commercial": "Pénalités L441-10",
+    "none": "Sans intérêts",
+}
+ZONES = {"metropole": "Métropole", "alsace-moselle": "Alsace-Moselle"}

@@ -1,0 +1,226 @@
+"""The dossier list: `/` filters as you type, `t` sorts, Enter opens, `n` creates.
+
+Only one page of rows lives in the table; moving past its ends fetches the next page
+from SQL (keyset), so the screen costs the same at 100 or 100,000 dossiers.
+"""
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.vocabulary import NATURES, PHASES
+from clerc_tui.services import dossier_list
+from clerc_tui.services.dossier_list import SORT_COLUMNS, SORT_LABELS, DossierRow, ListQuery
+
+PAGE_SIZE = 60
+COLUMNS = (
+    ("reference", "Référence"),
+    ("debtor", "Débiteur"),
+    ("creditor", "Créancier"),
+    ("nature", "Nature"),
+    ("phase", "Phase"),
+    ("balance", "Solde"),
+    ("next_due", "Prochaine échéance"),
+    ("clerc", "Clerc"),
+)
+
+
+class DossierTable(DataTable):
+    """The rows of one page; asks the screen for the next page at either end."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Bas", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Haut", show=False, id="list.up"),
+    ]
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row >= self.row_count - 1:
+            self.screen.next_page()
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.row_count and self.cursor_row <= 0:
+            self.screen.previous_page()
+        else:
+            super().action_cursor_up()
+
+
+class DossierListScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filtrer", id="list.filter"),
+        Binding("enter", "open", "Ouvrir", id="list.open"),
+        Binding("n", "new", "Nouveau", id="list.new"),
+        Binding("e", "edit", "Modifier", id="list.edit"),
+        Binding("t", "sort", "Trier", id="list.sort"),
+        Binding("T", "reverse", "Inverser", show=False, id="list.reverse"),
+        Binding("g", "first", "Début", show=False, id="list.first"),
+        Binding("G", "last", "Fin", show=False, id="list.last"),
+        Binding("escape", "clear_filter", "Effacer le filtre", show=False, id="list.clear_filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = ListQuery()
+        self.rows: list[DossierRow] = []
+        self.total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Static("Filtre / ", id="filter-label")
+            yield Input(placeholder="référence, débiteur ou créancier (sans accents ni majuscules)", id="filter")
+        yield DossierTable(id="dossiers", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DossierTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.reload()
+        table.focus()
+
+    # --- data -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Filter or sort changed: first page and a fresh count."""
+        self.total = dossier_list.count(self.query_state)
+        self._show(dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE), cursor=0)
+
+    def refresh_data(self) -> None:
+        """Another clerc wrote: re-read the page on screen from the same place, keeping the cursor."""
+        cursor = self.query_one(DossierTable).cursor_row
+        self.total = dossier_list.count(self.query_state)
+        previous = dossier_list.fetch_page(self.query_state, limit=1, before=self.rows[0]) if self.rows else []
+        anchor = previous[0] if previous else None
+        self._show(dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, after=anchor), cursor=cursor)
+
+    def next_page(self) -> None:
+        if not self.rows:
+            return
+        rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, after=self.rows[-1])
+        if rows:
+            self._show(rows, cursor=0)
+
+    def previous_page(self) -> None:
+        if not self.rows:
+            return
+        rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, before=self.rows[0])
+        if rows:
+            self._show(rows, cursor=len(rows) - 1)
+
+    def _show(self, rows: list[DossierRow], cursor: int) -> None:
+        self.rows = rows
+        table = self.query_one(DossierTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row.reference,
+                # User data always as Text: a name like "Durand [/]" must not be read as markup.
+                Text(row.debtor_name),
+                Text(row.creditor_name),
+                NATURES.get(row.nature, row.nature),
+                PHASES.get(row.phase, row.phase),
+                Text(format_amount(row.balance), justify="right"),
+                format_date(row.next_due),
+                Text(row.clerc_name),
+                key=str(row.id),
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        direction = "décroissant" if self.query_state.descending else "croissant"
+        text = self.query_state.text.strip()
+        found = f"{self.total} dossier{'s' if self.total > 1 else ''}"
+        if text:
+            found += f" pour « {text} »"
+        status = f"{found} · tri : {SORT_LABELS[self.query_state.sort]} ({direction})"
+        if not self.rows:
+            status = f"Aucun dossier pour « {text} »." if text else "Aucun dossier : n pour en créer un."
+        self.query_one("#list-status", Static).update(Text(status))
+
+    @property
+    def selected(self) -> DossierRow | None:
+        table = self.query_one(DossierTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    # --- filter -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_state = ListQuery(event.value, self.query_state.sort, self.query_state.descending)
+        self.reload()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(DossierTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.has_focus:
+            self.query_one(DossierTable).focus()
+        elif filter_input.value:
+            filter_input.value = ""
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        keys = list(SORT_COLUMNS)
+        next_sort = keys[(keys.index(self.query_state.sort) + 1) % len(keys)]
+        self.query_state = ListQuery(self.query_state.text, next_sort, False)
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.query_state = ListQuery(self.query_state.text, self.query_state.sort, not self.query_state.descending)
+        self.reload()
+
+    def action_first(self) -> None:
+        self.reload()
+
+    def action_last(self) -> None:
+        rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, last=True)
+        self._show(rows, cursor=len(rows) - 1)
+
+    @on(DataTable.RowSelected, "#dossiers")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from clerc_tui.screens.dossier_view import DossierScreen
+
+        row = self.selected
+        if row is not None:
+            self.app.push_screen(DossierScreen(row.id), lambda _: self.refresh_data())
+
+    def action_new(self) -> None:
+        from clerc_tui.screens.dossier_form import DossierFormScreen
+
+        self.app.push_screen(DossierFormScreen(), self._after_form)
+
+    def action_edit(self) -> None:
+        from clerc_tui.screens.dossier_form import DossierFormScreen
+
+        row = self.selected
+        if row is not None:
+            self.app.push_screen(DossierFormScreen(row.id), self._after_form)
+
+    def _after_form(self, dossier_id: int | None) -> None:
+        from clerc_tui.screens.dossier_view import DossierScreen
+
+        self.refresh_data()
+        if dossier_id is not None:
+            self.app.push_screen(DossierScreen(dossier_id), lambda _: self.refresh_data())

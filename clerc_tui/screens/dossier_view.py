@@ -1,0 +1,182 @@
+"""One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4)."""
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import format_amount, format_rate
+from clerc_tui.rules.vocabulary import (
+    CLAIM_KINDS,
+    CREDITOR_ACTIVITIES,
+    INTEREST_KINDS,
+    NATURES,
+    PHASES,
+    TITLE_KINDS,
+    ZONES,
+)
+from clerc_tui.services.dossiers import DossierView, get_dossier
+
+DEADLINE_KINDS = {"last_day": "Dernier jour", "earliest_day": "Pas avant le", "expiry": "Expire le"}
+
+
+def _facts(rows: list[tuple[str, str]], title: str | None = None) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.title = title
+    table.title_justify = "left"
+    table.title_style = "bold"
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column()
+    for label, value in rows:
+        table.add_row(label, Text(value or "—"))
+    return table
+
+
+def summary(view: DossierView) -> Group:
+    d = view.dossier
+    creditor = view.creditor
+    debtors = ", ".join(detail.debtor.display_name for detail in view.debtors)
+    parties = _facts([
+        ("Créancier", f"{creditor.display_name} ({CREDITOR_ACTIVITIES.get(creditor.activity, creditor.activity)}"
+                      f"{', particulier' if creditor.is_individual else ''})"),
+        ("Débiteur(s)", debtors),
+        ("Nature", NATURES.get(d.nature, d.nature)),
+        ("Phase", PHASES.get(d.phase, d.phase)),
+        ("Clerc", view.clerc.name if view.clerc else ""),
+        ("Ouvert le", format_date(d.opened_on)),
+        ("Zone", ZONES.get(d.zone, d.zone)),
+    ], "Dossier")
+    title = _facts([
+        ("Titre", TITLE_KINDS.get(d.title_kind, d.title_kind)),
+        ("Juridiction", d.title_court),
+        ("Référence", d.title_reference),
+        ("Rendu le", format_date(d.title_date)),
+        ("Signifié le", format_date(d.title_signified_on)),
+        ("Exécutoire le", format_date(d.title_enforceable_on)),
+    ], "Titre exécutoire")
+    amounts = Table(title="Créance", title_justify="left", title_style="bold", show_edge=False)
+    amounts.add_column("Poste")
+    amounts.add_column("Montant", justify="right")
+    amounts.add_column("Productif d'intérêts")
+    for item in view.claims:
+        amounts.add_row(Text(item.label or CLAIM_KINDS.get(item.kind, item.kind)), format_amount(item.amount),
+                        "oui" if item.bears_interest else "non")
+    amounts.add_row(Text("Total", style="bold"), Text(format_amount(view.claims_total), style="bold"), "")
+    interest = INTEREST_KINDS.get(d.interest_kind, d.interest_kind)
+    if d.interest_kind == "contractual" and d.contractual_rate is not None:
+        interest += f" ({format_rate(d.contractual_rate)})"
+    terms = _facts([
+        ("Intérêts", interest),
+        ("À compter du", format_date(d.interest_from)),
+        ("Majoration L313-3", f"+{d.majoration_points} points" if d.interest_kind == "legal" else ""),
+        ("Capitalisation", format_date(d.capitalisation_from)),
+        ("Solde", format_amount(d.balance)),
+    ])
+    parts = [parties, Text(""), title, Text(""), amounts, terms]
+    if d.notes:
+        parts += [Text(""), Text("Notes", style="bold"), Text(d.notes)]
+    return Group(*parts)
+
+
+def debtors_detail(view: DossierView) -> Group:
+    parts = []
+    for position, detail in enumerate(view.debtors):
+        debtor = detail.debtor
+        role = "Débiteur principal" if position == 0 else "Co-obligé"
+        rows = [("Nom", debtor.display_name), ("Civilité", debtor.civility),
+                ("Né(e) le", format_date(debtor.birth_date)), ("SIREN", debtor.siren),
+                ("Employeur", debtor.employer_name)]
+        for address in detail.addresses:
+            label = "Adresse actuelle" if address.is_current else "Ancienne adresse"
+            rows.append((label, f"{address.street}, {address.postcode} {address.city}"))
+        rows += [("Téléphone" if c.kind == "phone" else "E-mail", c.value) for c in detail.contacts]
+        rows += [("Compte", f"{a.bank_name} {a.iban}".strip()) for a in detail.bank_accounts]
+        rows += [("Bien", f"{a.description}" + (f" ({format_amount(a.estimated_value)})" if a.estimated_value else ""))
+                 for a in detail.assets]
+        rows += [("À charge", f"{p.relation} {p.name}".strip()) for p in detail.dependants]
+        parts += [_facts(rows, f"{role}"), Text("")]
+    return Group(*parts)
+
+
+def deadlines_table(view: DossierView) -> Table:
+    table = Table(expand=True, show_edge=False)
+    for column in ("Date", "Type", "À faire", "Procédure", "Fondement", "État"):
+        table.add_column(column)
+    for deadline in view.deadlines:
+        state = f"fait le {format_date(deadline.done_on)}" if deadline.done else "à faire"
+        table.add_row(format_date(deadline.due_date), DEADLINE_KINDS.get(deadline.kind, deadline.kind),
+                      Text(deadline.label), deadline.procedure_id.replace("_", " "), Text(deadline.basis), state)
+    return table
+
+
+def timeline_table(view: DossierView) -> Table:
+    table = Table(expand=True, show_edge=False)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Événement")
+    for event in view.events:
+        table.add_row(format_date(event.occurred_on), Text(event.text))
+    return table
+
+
+class DossierScreen(Screen):
+    HELP_TITLE = "Dossier"
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="dossier.back"),
+        Binding("e", "edit", "Modifier", id="dossier.edit"),
+        Binding("1", "tab('synthese')", "Synthèse", id="dossier.tab_summary"),
+        Binding("2", "tab('debiteurs')", "Débiteurs", id="dossier.tab_debtors"),
+        Binding("3", "tab('echeances')", "Échéances", id="dossier.tab_deadlines"),
+        Binding("4", "tab('historique')", "Historique", id="dossier.tab_timeline"),
+    ]
+
+    def __init__(self, dossier_id: int):
+        super().__init__()
+        self.dossier_id = dossier_id
+        self.view: DossierView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="dossier-title")
+        with TabbedContent(initial="synthese"):
+            for pane_id, label in (("synthese", "1 Synthèse"), ("debiteurs", "2 Débiteurs"),
+                                   ("echeances", "3 Échéances"), ("historique", "4 Historique")):
+                with TabPane(label, id=pane_id):
+                    with VerticalScroll():
+                        yield Static("", id=f"{pane_id}-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        try:
+            self.view = get_dossier(self.dossier_id)
+        except Exception as error:  # noqa: BLE001 - shown in French by show_error
+            self.app.show_error(error, "ouverture du dossier")
+            return
+        view = self.view
+        d = view.dossier
+        title = Text.assemble((d.reference, "bold"), "  ", Text(d.debtor_name), "  c/  ",
+                              Text(d.creditor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
+                              (format_amount(d.balance), "bold"))
+        self.query_one("#dossier-title", Static).update(title)
+        self.query_one("#synthese-body", Static).update(summary(view))
+        self.query_one("#debiteurs-body", Static).update(debtors_detail(view))
+        self.query_one("#echeances-body", Static).update(deadlines_table(view))
+        self.query_one("#historique-body", Static).update(timeline_table(view))
+
+    def action_tab(self, pane_id: str) -> None:
+        self.query_one(TabbedContent).active = pane_id
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        from clerc_tui.screens.dossier_form import DossierFormScreen
+
+        self.app.push_screen(DossierFormScreen(self.dossier_id), lambda _: self.refresh_data())

@@ -1,0 +1,51 @@
+"""`?`: the keys of the screen underneath, as they are bound now (keymap included)."""
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "question_mark": "?", "slash": "/", "escape": "Échap", "enter": "Entrée", "space": "Espace",
+    "up": "↑", "down": "↓", "left": "←", "right": "→", "tab": "Tab", "shift+tab": "Maj+Tab",
+    "pageup": "Page↑", "pagedown": "Page↓", "home": "Début", "end": "Fin",
+}
+
+
+def key_label(key: str) -> str:
+    return KEY_NAMES.get(key, key.replace("ctrl+", "Ctrl+"))
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Fermer", id="help.close"),
+        Binding("question_mark", "dismiss", "Fermer", show=False, id="help.close_again"),
+        Binding("q", "dismiss", "Fermer", show=False, id="help.close_q"),
+    ]
+
+    def __init__(self, target: Screen):
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        table = Table(title=f"Raccourcis — {getattr(self.target, 'HELP_TITLE', type(self.target).__name__)}",
+                      expand=True, show_edge=False)
+        table.add_column("Touche", style="bold", no_wrap=True)
+        table.add_column("Action")
+        table.add_column("Id (pour [keymap])", style="dim")
+        seen = set()
+        for key, active in self.target.active_bindings.items():
+            binding = active.binding
+            label = binding.description or binding.action
+            if (binding.id or binding.action, key) in seen:
+                continue
+            seen.add((binding.id or binding.action, key))
+            table.add_row(key_label(key), Text(label), binding.id or "")
+        table.add_row("Ctrl+P", "Palette de commandes", "")
+        with VerticalScroll(id="help-body"):
+            yield Static(table)
+            yield Static(Text("Échap ou ? pour fermer. Raccourcis modifiables dans la table [keymap] "
+                              "du fichier config.toml (voir README).", style="dim"))

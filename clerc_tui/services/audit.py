@@ -1,0 +1,46 @@
+"""The audit trail: every service that changes data writes who, when, what, before and after."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from peewee import ForeignKeyField
+
+from clerc_tui.models import AuditEntry
+from clerc_tui.services.context import Actor
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(instance) -> dict:
+    """The stored values of a model row, JSON-ready (foreign keys as ids)."""
+    values = {}
+    for field in instance._meta.sorted_fields:
+        name = field.column_name if isinstance(field, ForeignKeyField) else field.name
+        values[name] = _plain(instance.__data__.get(field.name))
+    return values
+
+
+def record(actor: Actor, action: str, table: str, row_id, *, before: dict | None = None,
+           after: dict | None = None, dossier_id: int | None = None, at: datetime | None = None) -> AuditEntry:
+    """Write one audit entry; call it inside the service's write transaction."""
+    if before is not None and after is not None:
+        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        before = {k: before.get(k) for k in sorted(changed)}
+        after = {k: after.get(k) for k in sorted(changed)}
+    return AuditEntry.create(
+        at=at or datetime.now(),
+        user_login=actor.login,
+        action=action,
+        table_name=table,
+        row_id=str(row_id),
+        dossier=dossier_id,
+        before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before is not None else "",
+        after=json.dumps(after, ensure_ascii=False, sort_keys=True) if after is not None else "",
+    )

@@ -1,0 +1,42 @@
+"""Who is acting: the OS login (as over SSH) matched to a user row."""
+
+import getpass
+from dataclasses import dataclass
+
+from clerc_tui.errors import AccessDenied
+from clerc_tui.models import User
+
+WRITE_ROLES = frozenset({"commissaire", "principal_clerc", "clerc", "comptable"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    login: str
+    name: str
+    role: str
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITE_ROLES
+
+
+def os_login() -> str:
+    return getpass.getuser()
+
+
+def identify(login: str | None = None) -> Actor:
+    """The user behind this process, or AccessDenied with a French message."""
+    login = login or os_login()
+    user = User.get_or_none(User.login == login)
+    if user is None or not user.active:
+        raise AccessDenied(
+            f"L'identifiant « {login} » n'est pas un utilisateur actif de clerc. "
+            f"Demandez à l'administrateur de l'étude : clerc user add {login} --name \"Prénom Nom\" --role clerc"
+        )
+    return Actor(user_id=user.id, login=user.login, name=user.name, role=user.role)
+
+
+def require_write(actor: Actor) -> None:
+    if not actor.can_write:
+        raise AccessDenied(f"{actor.name} a un accès en lecture seule : modification refusée.")

@@ -1,0 +1,284 @@
+"""Open, read and edit a dossier: one transaction each, permission and audit inside.
+
+Edits are guarded by the dossier's `version` (optimistic locking): an edit based on a
+version another clerc has since changed is refused and nothing is written.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from clerc_tui.errors import ConflictError, InvalidInput
+from clerc_tui.models import (
+    AuditEntry,
+    ClaimItem,
+    Creditor,
+    Deadline,
+    Debtor,
+    DebtorAddress,
+    DebtorAsset,
+    DebtorBankAccount,
+    DebtorContact,
+    DebtorDependant,
+    Dossier,
+    DossierDebtor,
+    Sequence,
+    TimelineEvent,
+    User,
+)
+from clerc_tui.models.db import write_transaction
+from clerc_tui.rules.vocabulary import CLAIM_KINDS
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import ZERO
+from clerc_tui.rules.names import debtors_label, fold, person_name
+from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
+
+
+@dataclass
+class DebtorDetail:
+    debtor: Debtor
+    addresses: list[DebtorAddress]
+    contacts: list[DebtorContact]
+    bank_accounts: list[DebtorBankAccount]
+    assets: list[DebtorAsset]
+    dependants: list[DebtorDependant]
+
+    @property
+    def current_address(self) -> DebtorAddress | None:
+        return next((a for a in self.addresses if a.is_current), None)
+
+    def first_contact(self, kind: str) -> str:
+        return next((c.value for c in self.contacts if c.kind == kind), "")
+
+
+@dataclass
+class DossierView:
+    dossier: Dossier
+    creditor: Creditor
+    clerc: User | None
+    debtors: list[DebtorDetail]
+    claims: list[ClaimItem]
+    deadlines: list[Deadline]
+    events: list[TimelineEvent]
+
+    @property
+    def claims_total(self) -> Decimal:
+        return sum((c.amount for c in self.claims), ZERO)
+
+    def claim_amount(self, kind: str) -> Decimal | None:
+        amounts = [c.amount for c in self.claims if c.kind == kind]
+        return sum(amounts, ZERO) if amounts else None
+
+
+def _debtor_detail(debtor: Debtor) -> DebtorDetail:
+    return DebtorDetail(
+        debtor=debtor,
+        addresses=list(debtor.addresses.order_by(DebtorAddress.is_current.desc(), DebtorAddress.id)),
+        contacts=list(debtor.contacts.order_by(DebtorContact.id)),
+        bank_accounts=list(debtor.bank_accounts.order_by(DebtorBankAccount.id)),
+        assets=list(debtor.assets.order_by(DebtorAsset.id)),
+        dependants=list(debtor.dependants.order_by(DebtorDependant.id)),
+    )
+
+
+def get_dossier(dossier_id: int) -> DossierView:
+    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    if dossier is None:
+        raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+    links = (DossierDebtor.select(DossierDebtor, Debtor).join(Debtor)
+             .where(DossierDebtor.dossier == dossier).order_by(DossierDebtor.position))
+    return DossierView(
+        dossier=dossier,
+        creditor=dossier.creditor,
+        clerc=dossier.assigned_to,
+        debtors=[_debtor_detail(link.debtor) for link in links],
+        claims=list(dossier.claim_items.order_by(ClaimItem.id)),
+        deadlines=list(dossier.deadlines.order_by(Deadline.done, Deadline.due_date, Deadline.id)),
+        events=list(dossier.events.order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())),
+    )
+
+
+def find_by_reference(reference: str) -> int | None:
+    dossier = Dossier.get_or_none(Dossier.reference == reference.strip())
+    return dossier.id if dossier else None
+
+
+def next_reference(year: int) -> str:
+    """`2026-000124`: one continuous sequence per year. Call inside a write transaction."""
+    sequence, _ = Sequence.get_or_create(name="dossier", year=year, defaults={"last": 0})
+    Sequence.update(last=Sequence.last + 1).where(Sequence.id == sequence.id).execute()
+    number = Sequence.get_by_id(sequence.id).last
+    return f"{year}-{number:06d}"
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _creditor_fields(data: CreditorInput) -> dict:
+    display = person_name(kind=data.kind, first_name=data.first_name, last_name=data.name, company_name=data.name)
+    return dict(
+        kind=data.kind, is_individual=data.is_individual, activity=data.activity, civility=data.civility,
+        first_name=data.first_name if data.kind == "physique" else "",
+        last_name=data.name if data.kind == "physique" else "",
+        company_name=data.name if data.kind == "morale" else "",
+        siren=data.siren, siret=data.siret, iban=data.iban, street=data.street, postcode=data.postcode,
+        city=data.city, email=data.email, phone=data.phone, display_name=display, search_name=fold(display),
+    )
+
+
+def _debtor_fields(data: DebtorInput) -> dict:
+    display = person_name(kind=data.kind, first_name=data.first_name, last_name=data.last_name,
+                          company_name=data.company_name)
+    return dict(
+        kind=data.kind, civility=data.civility, last_name=data.last_name, first_name=data.first_name,
+        company_name=data.company_name, birth_date=data.birth_date, siren=data.siren,
+        employer_name=data.employer_name, display_name=display, search_name=fold(display),
+    )
+
+
+def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossier_id: int, today: date) -> None:
+    """Current address, first phone, first e-mail and first bank account of the form."""
+    current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
+    if data.street or data.postcode or data.city:
+        if current is None:
+            DebtorAddress.create(debtor=debtor, street=data.street, postcode=data.postcode, city=data.city,
+                                 is_current=True, since=today)
+        elif (current.street, current.postcode, current.city) != (data.street, data.postcode, data.city):
+            # A new address becomes current; the old one is kept (known addresses matter).
+            before = snapshot(current)
+            current.is_current = False
+            current.save()
+            record(actor, "debtor_address.archive", "debtor_address", current.id, before=before,
+                   after=snapshot(current), dossier_id=dossier_id)
+            DebtorAddress.create(debtor=debtor, street=data.street, postcode=data.postcode, city=data.city,
+                                 is_current=True, since=today)
+    for kind, value in (("phone", data.phone), ("email", data.email)):
+        existing = debtor.contacts.where(DebtorContact.kind == kind).first()
+        if value and existing is None:
+            DebtorContact.create(debtor=debtor, kind=kind, value=value)
+        elif existing is not None and existing.value != value and value:
+            existing.value = value
+            existing.save()
+    account = debtor.bank_accounts.first()
+    if data.iban and account is None:
+        DebtorBankAccount.create(debtor=debtor, iban=data.iban)
+    elif account is not None and data.iban and account.iban != data.iban:
+        account.iban = data.iban
+        account.save()
+
+
+def _save_claims(actor: Actor, dossier: Dossier, claims: dict[str, Decimal], on: date | None) -> None:
+    for kind in CLAIM_KINDS:
+        amount = claims.get(kind)
+        existing = dossier.claim_items.where(ClaimItem.kind == kind).order_by(ClaimItem.id).first()
+        if existing is None:
+            if amount:
+                item = ClaimItem.create(dossier=dossier, kind=kind, label=CLAIM_KINDS[kind], amount=amount,
+                                        due_on=on, bears_interest=1 if kind == "principal" else 0)
+                record(actor, "claim_item.create", "claim_item", item.id, after=snapshot(item), dossier_id=dossier.id)
+        elif (amount or ZERO) != existing.amount:
+            before = snapshot(existing)
+            existing.amount = amount or ZERO
+            existing.save()
+            record(actor, "claim_item.update", "claim_item", existing.id, before=before, after=snapshot(existing),
+                   dossier_id=dossier.id)
+
+
+def _refresh_denormalised(dossier_id: int) -> None:
+    names = [d.display_name for d in (Debtor.select(Debtor.display_name).join(DossierDebtor)
+                                      .where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position))]
+    total = sum((c.amount for c in ClaimItem.select().where(ClaimItem.dossier == dossier_id)), ZERO)
+    dossier = Dossier.get_by_id(dossier_id)
+    Dossier.update(debtor_name=debtors_label(names), creditor_name=dossier.creditor.display_name,
+                   balance=total).where(Dossier.id == dossier_id).execute()
+
+
+def _dossier_fields(data: DossierInput) -> dict:
+    return dict(
+        nature=data.nature, phase=data.phase, assigned_to=data.assigned_to_id, title_kind=data.title_kind,
+        title_court=data.title_court, title_reference=data.title_reference, title_date=data.title_date,
+        title_signified_on=data.title_signified_on, title_enforceable_on=data.title_enforceable_on,
+        interest_kind=data.interest_kind, contractual_rate=data.contractual_rate, interest_from=data.interest_from,
+        zone=data.zone, notes=data.notes,
+    )
+
+
+def _resolve_creditor(actor: Actor, data: DossierInput) -> Creditor:
+    if data.new_creditor is not None:
+        creditor = Creditor.create(**_creditor_fields(data.new_creditor))
+        record(actor, "creditor.create", "creditor", creditor.id, after=snapshot(creditor))
+        return creditor
+    creditor = Creditor.get_or_none(Creditor.id == data.creditor_id)
+    if creditor is None:
+        raise InvalidInput("Créancier introuvable : choisissez-en un dans la liste ou créez-le.", field="creditor")
+    return creditor
+
+
+def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
+    require_write(actor)
+    now = datetime.now()
+    with write_transaction():
+        creditor = _resolve_creditor(actor, data)
+        debtor = Debtor.create(**_debtor_fields(data.debtor))
+        record(actor, "debtor.create", "debtor", debtor.id, after=snapshot(debtor))
+        dossier = Dossier.create(
+            reference=next_reference(today.year), creditor=creditor, opened_on=today, created_at=now,
+            updated_at=now, version=1, **_dossier_fields(data),
+        )
+        DossierDebtor.create(dossier=dossier, debtor=debtor, position=0)
+        _save_debtor_details(actor, debtor, data.debtor, dossier.id, today)
+        _save_claims(actor, dossier, data.claims, data.interest_from or today)
+        _refresh_denormalised(dossier.id)
+        dossier = Dossier.get_by_id(dossier.id)
+        record(actor, "dossier.create", "dossier", dossier.id, after=snapshot(dossier), dossier_id=dossier.id)
+        TimelineEvent.create(dossier=dossier, occurred_on=today, kind="ouverture",
+                             text=f"Dossier ouvert par {actor.name}", user=actor.user_id, created_at=now)
+    return dossier
+
+
+def _conflict_message(dossier: Dossier) -> str:
+    last = (AuditEntry.select().where(AuditEntry.dossier == dossier.id, AuditEntry.action == "dossier.update")
+            .order_by(AuditEntry.id.desc()).first())
+    who = ""
+    if last is not None:
+        user = User.get_or_none(User.login == last.user_login)
+        who = f" par {user.name if user else last.user_login} le {format_date(last.at.date())} à {last.at:%H:%M}"
+    return (f"Le dossier {dossier.reference} a été modifié{who} depuis que vous l'avez ouvert. "
+            "Vos modifications n'ont pas été enregistrées : rechargez le dossier (Échap puis Entrée) "
+            "et refaites-les.")
+
+
+def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: DossierInput, today: date) -> Dossier:
+    require_write(actor)
+    now = datetime.now()
+    with write_transaction():
+        current = Dossier.get_or_none(Dossier.id == dossier_id)
+        if current is None:
+            raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+        before = snapshot(current)
+        creditor = _resolve_creditor(actor, data)
+        changed = (Dossier.update(creditor=creditor, updated_at=now, version=Dossier.version + 1,
+                                  **_dossier_fields(data))
+                   .where(Dossier.id == dossier_id, Dossier.version == expected_version).execute())
+        if changed != 1:
+            raise ConflictError(_conflict_message(current))
+        link = DossierDebtor.get(DossierDebtor.dossier == dossier_id, DossierDebtor.position == 0)
+        debtor = link.debtor
+        debtor_before = snapshot(debtor)
+        Debtor.update(**_debtor_fields(data.debtor)).where(Debtor.id == debtor.id).execute()
+        debtor = Debtor.get_by_id(debtor.id)
+        if snapshot(debtor) != debtor_before:
+            record(actor, "debtor.update", "debtor", debtor.id, before=debtor_before, after=snapshot(debtor),
+                   dossier_id=dossier_id)
+        _save_debtor_details(actor, debtor, data.debtor, dossier_id, today)
+        dossier = Dossier.get_by_id(dossier_id)
+        _save_claims(actor, dossier, data.claims, data.interest_from or dossier.opened_on)
+        _refresh_denormalised(dossier_id)
+        dossier = Dossier.get_by_id(dossier_id)
+        record(actor, "dossier.update", "dossier", dossier_id, before=before, after=snapshot(dossier),
+               dossier_id=dossier_id)
+        TimelineEvent.create(dossier=dossier, occurred_on=today, kind="modification",
+                             text=f"Dossier modifié par {actor.name}", user=actor.user_id, created_at=now)
+    return dossier

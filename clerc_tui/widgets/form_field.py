@@ -1,0 +1,54 @@
+"""A labelled form field whose error shows right under it, in French, keeping the typing."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets.select import InvalidSelectValueError
+
+
+class FormField(Vertical):
+    DEFAULT_CSS = """
+    FormField { height: auto; margin: 0 1 0 0; }
+    FormField > .field-error { color: $error; height: auto; display: none; }
+    FormField.-invalid > .field-error { display: block; }
+    FormField.-invalid > Input { border: tall $error; }
+    """
+
+    def __init__(self, name: str, label: str, control: Widget, *, hint: str = ""):
+        super().__init__(id=f"field-{name}")
+        self.field_name = name
+        self.label = label
+        self.control = control
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label + (f"  [dim]{self.hint}[/dim]" if self.hint else ""))
+        yield self.control
+        yield Static("", classes="field-error")
+
+    @property
+    def value(self) -> str:
+        control = self.control
+        if isinstance(control, Select):
+            return "" if control.value is Select.NULL else str(control.value)
+        if isinstance(control, Checkbox):
+            return "1" if control.value else ""
+        return control.value
+
+    def set_value(self, value: str) -> None:
+        control = self.control
+        if isinstance(control, Select):
+            try:
+                control.value = value
+            except InvalidSelectValueError:
+                pass  # a value this form does not offer: keep the current choice
+        elif isinstance(control, Checkbox):
+            control.value = value == "1"
+        elif isinstance(control, Input):
+            control.value = value
+
+    def set_error(self, message: str | None) -> None:
+        self.query_one(".field-error", Static).update(Text(message or ""))
+        self.set_class(bool(message), "-invalid")
