@@ -249,12 +249,11 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
                 "Taux conventionnel écrit (art. 1343-1 C. civ.)", False)
     if terms.kind == LEGAL:
         row = rates.legal_rate(day, terms.category)
-        basis = f"Taux légal {terms.category} (art. L313-2 CMF) : {row.act}"
         if terms.majorated and day >= terms.majoration_from:
             return (row.value + terms.majoration_points, LEGAL_MAJORATED,
                     f"Intérêt légal majoré (+{_points(terms.majoration_points)})",
-                    f"Art. L313-3 CMF, majoration de {_points(terms.majoration_points)} ; {basis}", row.from_etude)
-        return row.value, LEGAL, "Intérêt légal", basis, row.from_etude
+                    f"Art. L313-2 ({terms.category}) et L313-3 CMF ; {row.act}", row.from_etude)
+        return row.value, LEGAL, "Intérêt légal", f"Art. L313-2 CMF ({terms.category}) ; {row.act}", row.from_etude
     # COMMERCIAL
     if day < COMMERCIAL_SINCE:
         raise InvalidInput("Pénalités L441-10 : la règle du taux BCE au 1er janvier / 1er juillet ne s'applique "
