@@ -63,11 +63,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_calc_interest_parser(calc_sub) -> None:
-    calc_sub.add_parser("interest", help="intérêts d'une créance (non encore disponible)")
+    p = calc_sub.add_parser(
+        "interest", help="intérêts d'une créance, période par période",
+        description="Intérêts sur un principal du --from au --to (dates jj/mm/aaaa ou aaaa-mm-jj), "
+                    "découpés à chaque 1er janvier et 1er juillet, au début de la majoration et à chaque "
+                    "capitalisation.")
+    p.add_argument("--principal", required=True, help="montant dû, par exemple 3000 ou 1 234,56")
+    p.add_argument("--from", dest="start", required=True, metavar="DATE", help="point de départ des intérêts")
+    p.add_argument("--to", dest="end", required=True, metavar="DATE", help="date de fin (paiement, arrêté)")
+    p.add_argument("--kind", default="legal", help="legal (défaut), contractual, commercial (L441-10) ou none")
+    p.add_argument("--category", help="créancier : particulier ou autres (obligatoire pour le taux légal)")
+    p.add_argument("--majoration-from", metavar="DATE",
+                   help="premier jour du taux majoré (L313-3 : lendemain des deux mois suivant la signification)")
+    p.add_argument("--majoration-points", default="5", help="points de majoration, 0 à 5 (défaut 5)")
+    p.add_argument("--capitalize-from", metavar="DATE", help="capitalisation annuelle à compter de cette date")
+    p.add_argument("--rate", help="taux annuel en %% : conventionnel, ou convenu pour commercial")
+    p.add_argument("--day-count", default="end_minus_start", help="end_minus_start (défaut) ou inclusive_both")
+    p.add_argument("--rounding", default="per_line", help="per_line (défaut) ou total")
+    p.add_argument("--json", action="store_true", help="un objet JSON au lieu du tableau")
 
 
 def _cmd_calc_interest(args) -> int:
-    raise ClercError("Le calcul des intérêts n'est pas encore disponible.")
+    import json
+
+    from clerc_tui.errors import InvalidInput
+    from clerc_tui.report.statement import interest_renderable, interest_to_dict, render_text
+    from clerc_tui.rules.interest import LEGAL, Convention, InterestTerms, compute_interest
+    from clerc_tui.rules.money import parse_amount
+    from clerc_tui.rules.rates import parse_rate_value
+
+    def optional_date(text):
+        return parse_date(text) if text else None
+
+    principal = parse_amount(args.principal)
+    start, end = parse_date(args.start), parse_date(args.end)
+    if args.kind == LEGAL and not args.category:
+        raise InvalidInput("Taux légal : précisez --category particulier (créancier personne physique hors besoins "
+                           "professionnels) ou --category autres.")
+    terms = InterestTerms(
+        kind=args.kind,
+        category=args.category or "autres",
+        majoration_from=optional_date(args.majoration_from),
+        majoration_points=parse_rate_value(args.majoration_points, where="--majoration-points"),
+        rate=parse_rate_value(args.rate, where="--rate") if args.rate else None,
+        capitalisation_from=optional_date(args.capitalize_from),
+    )
+    result = compute_interest(principal, start, end, terms,
+                              convention=Convention(day_count=args.day_count, rounding=args.rounding))
+    if args.json:
+        print(json.dumps(interest_to_dict(result), ensure_ascii=False))
+    else:
+        print(render_text(interest_renderable(result), width=120), end="")
+    return 0
 
 
 # --- calc deadline (procedural calendar) ----------------------------------------------
