@@ -121,11 +121,15 @@ def _cmd_calc_interest(args) -> int:
 
 
 def _add_calc_deadline_parser(calc_sub) -> None:
-    calc_sub.add_parser("deadline", help="calcul d'un délai de procédure (non encore disponible)")
+    from clerc_tui import cli_deadline
+
+    cli_deadline.add_parser(calc_sub)
 
 
 def _cmd_calc_deadline(args) -> int:
-    raise ClercError("Le calcul des délais n'est pas encore disponible.")
+    from clerc_tui import cli_deadline
+
+    return cli_deadline.run(args)
 
 
 # --- database commands ----------------------------------------------------------------
