@@ -1,0 +1,264 @@
+"""Interest: the worked examples of money.md §9, the edge rules, and split invariance."""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clerc_tui.errors import InvalidInput, MissingRate
+from clerc_tui.rules.interest import (
+    Convention,
+    InterestTerms,
+    capitalisation_dates,
+    compute_interest,
+    majoration_start,
+)
+from clerc_tui.rules.rates import Rates, etude_row
+
+INCLUSIVE = Convention(day_count="inclusive_both")
+
+
+def _lines(result):
+    return [(l.start, l.end, l.days, l.rate, l.amount) for l in result.lines]
+
+
+def test_example_1_one_half_year_private_creditor():
+    result = compute_interest(D("5000"), date(2025, 1, 15), date(2025, 4, 15), InterestTerms(category="particulier"))
+    assert _lines(result) == [(date(2025, 1, 15), date(2025, 4, 15), 90, D("7.21"), D("88.89"))]
+    assert result.total == D("88.89")
+
+
+def test_example_2_across_a_half_year_other_creditor():
+    result = compute_interest(D("12000"), date(2025, 5, 1), date(2025, 9, 30), InterestTerms(category="autres"))
+    assert _lines(result) == [
+        (date(2025, 5, 1), date(2025, 7, 1), 61, D("3.71"), D("74.40")),
+        (date(2025, 7, 1), date(2025, 9, 30), 91, D("2.76"), D("82.57")),
+    ]
+    assert result.total == D("156.97") and result.days == 152
+
+
+def test_example_3_judgment_with_majoration():
+    start_of_majoration = majoration_start(date(2025, 3, 24))  # signified 24 Mar 2025
+    assert start_of_majoration == date(2025, 5, 25)
+    terms = InterestTerms(category="particulier", majoration_from=start_of_majoration)
+    result = compute_interest(D("3000"), date(2025, 3, 10), date(2025, 9, 15), terms)
+    assert _lines(result) == [
+        (date(2025, 3, 10), date(2025, 5, 25), 76, D("7.21"), D("45.04")),
+        (date(2025, 5, 25), date(2025, 7, 1), 37, D("12.21"), D("37.13")),
+        (date(2025, 7, 1), date(2025, 9, 15), 76, D("11.65"), D("72.77")),
+    ]
+    assert result.total == D("154.94") and result.days == 189
+    assert [l.kind for l in result.lines] == ["legal", "legal_majorated", "legal_majorated"]
+    assert "L313-3" in result.lines[1].basis
+
+
+EX5_TERMS = InterestTerms(category="particulier", majoration_from=date(2015, 11, 18))
+
+
+def test_example_5_end_minus_start():
+    result = compute_interest(D("2000"), date(2015, 9, 17), date(2016, 4, 10), EX5_TERMS)
+    assert [l.amount for l in result.lines] == [D("14.57"), D("22.40"), D("52.27")]
+    assert [l.days for l in result.lines] == [62, 44, 100]
+    assert result.total == D("89.24") and result.days == 206
+
+
+def test_example_5_inclusive_both():
+    # Both ends counted: 17/09→17/11 = 62 d, 18/11→31/12 = 44 d, 01/01→10/04 = 101 d.
+    # SP's published 89.01 € is neither setting (its lines count 61, 44 and 100 days).
+    result = compute_interest(D("2000"), date(2015, 9, 17), date(2016, 4, 10), EX5_TERMS, convention=INCLUSIVE)
+    assert _lines(result) == [
+        (date(2015, 9, 17), date(2015, 11, 17), 62, D("4.29"), D("14.57")),
+        (date(2015, 11, 18), date(2015, 12, 31), 44, D("9.29"), D("22.40")),
+        (date(2016, 1, 1), date(2016, 4, 10), 101, D("9.54"), D("52.80")),
+    ]
+    assert result.total == D("89.77") and result.days == 207
+
+
+@pytest.mark.parametrize(("convention", "days", "amount"), [(Convention(), 29, D("4.94")), (INCLUSIVE, 30, D("5.11"))])
+def test_sp_thirty_day_example_under_both_settings(convention, days, amount):
+    result = compute_interest(D("2000"), date(2020, 9, 1), date(2020, 9, 30), InterestTerms(category="particulier"),
+                              convention=convention)
+    assert result.days == days and result.total == amount
+
+
+def test_example_6_b2b_late_payment():
+    result = compute_interest(D("10000"), date(2025, 3, 31), date(2025, 6, 30), InterestTerms(kind="commercial"))
+    assert _lines(result) == [(date(2025, 3, 31), date(2025, 6, 30), 91, D("13.15"), D("327.85"))]
+    assert result.interest == D("327.85") and result.indemnity == D("40.00") and result.total == D("367.85")
+    assert "3,15" in result.lines[0].basis
+
+
+def test_example_7_capitalisation_across_a_leap_year():
+    terms = InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1))
+    result = compute_interest(D("10000"), date(2024, 1, 1), date(2025, 7, 1), terms)
+    assert _lines(result) == [
+        (date(2024, 1, 1), date(2024, 7, 1), 182, D("8.01"), D("399.40")),
+        (date(2024, 7, 1), date(2025, 1, 1), 184, D("8.16"), D("411.35")),
+        (date(2025, 1, 1), date(2025, 7, 1), 181, D("7.21"), D("386.52")),
+    ]
+    assert [(c.on, c.amount, c.base_after) for c in result.capitalisations] == [
+        (date(2025, 1, 1), D("810.75"), D("10810.75"))]
+    plain = compute_interest(D("10000"), date(2025, 1, 1), date(2025, 7, 1), InterestTerms(category="particulier"))
+    assert plain.total == D("357.54")
+    assert result.lines[2].amount - plain.total == D("28.98")
+
+
+def test_divisor_is_36500_even_in_a_leap_year():
+    result = compute_interest(D("36500"), date(2024, 1, 1), date(2024, 7, 1), InterestTerms(kind="contractual", rate=D("10")))
+    assert result.total == D("1820.00")  # 182 days × 10 € a day, not 182/366
+
+
+@pytest.mark.parametrize(("enforceable", "first_day"), [
+    (date(2025, 3, 24), date(2025, 5, 25)),
+    (date(2015, 9, 17), date(2015, 11, 18)),
+    (date(2025, 12, 31), date(2026, 3, 1)),  # 31 Feb does not exist: last day of February, then +1
+    (date(2023, 12, 30), date(2024, 3, 1)),  # 29 Feb 2024 + 1
+    (date(2024, 12, 30), date(2025, 3, 1)),
+    (date(2025, 8, 31), date(2025, 11, 1)),
+])
+def test_majoration_start(enforceable, first_day):
+    assert majoration_start(enforceable) == first_day
+
+
+def test_majoration_points_reduced_by_the_jex():
+    terms = InterestTerms(category="particulier", majoration_from=date(2025, 2, 1), majoration_points=D("2"))
+    result = compute_interest(D("1000"), date(2025, 1, 1), date(2025, 3, 1), terms)
+    assert [l.rate for l in result.lines] == [D("7.21"), D("9.21")]
+    waived = InterestTerms(category="particulier", majoration_from=date(2025, 2, 1), majoration_points=D("0"))
+    assert len(compute_interest(D("1000"), date(2025, 1, 1), date(2025, 3, 1), waived).lines) == 1
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(majoration_from=date(2025, 1, 1), majoration_points=D("6")),
+    dict(majoration_from=date(2025, 1, 1), majoration_points=D("-1")),
+    dict(kind="contractual", rate=D("5"), majoration_from=date(2025, 1, 1)),
+    dict(kind="contractual"),
+    dict(kind="usure"),
+    dict(category="entreprise"),
+    dict(rate=D("3")),
+])
+def test_bad_terms_are_refused(kwargs):
+    with pytest.raises(InvalidInput):
+        InterestTerms(**kwargs)
+
+
+def test_contractual_rate_is_not_cut_at_half_years():
+    result = compute_interest(D("10000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("5")))
+    assert len(result.lines) == 1 and result.total == D("500.00")
+
+
+def test_commercial_default_rate_is_ecb_plus_ten_even_below_three_times_legal():
+    # 2024 S1: ECB 4.50 % + 10 = 14.50 %, 3 × 5.07 % = 15.21 %. The floor of L441-10 binds an
+    # agreed rate ("sauf disposition contraire qui ne peut toutefois…"), not the default one.
+    result = compute_interest(D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial"))
+    assert result.lines[0].rate == D("14.50")
+
+
+def test_commercial_agreed_rate_is_floored_at_three_times_legal():
+    low = compute_interest(D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial", rate=D("12")))
+    assert low.lines[0].rate == D("15.21") and "plancher" in low.lines[0].basis
+    high = compute_interest(D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial", rate=D("16")))
+    assert high.lines[0].rate == D("16")
+
+
+def test_commercial_rate_changes_only_on_1_july():
+    # ECB cut to 2.15 % on 11 June 2025: the 2025 S1 rate stays 3.15 + 10 until 30 June.
+    result = compute_interest(D("1000"), date(2025, 6, 1), date(2025, 8, 1), InterestTerms(kind="commercial"))
+    assert [l.rate for l in result.lines] == [D("13.15"), D("12.15")]
+
+
+def test_commercial_before_2013_is_refused():
+    with pytest.raises(InvalidInput, match="2013"):
+        compute_interest(D("1000"), date(2012, 6, 1), date(2012, 8, 1), InterestTerms(kind="commercial"))
+
+
+def test_no_interest_kind():
+    result = compute_interest(D("1000"), date(2025, 1, 1), date(2025, 8, 1), InterestTerms(kind="none"))
+    assert result.lines == () and result.total == D("0.00")
+
+
+def test_end_before_start_is_refused():
+    with pytest.raises(InvalidInput, match="précède"):
+        compute_interest(D("1000"), date(2025, 2, 1), date(2025, 1, 1), InterestTerms())
+
+
+@pytest.mark.parametrize("principal", [D("-1"), D("10.001"), 10.5, "abc"])
+def test_bad_principal_is_refused(principal):
+    with pytest.raises(InvalidInput):
+        compute_interest(principal, date(2025, 1, 1), date(2025, 2, 1), InterestTerms())
+
+
+def test_missing_semester_stops_the_computation():
+    with pytest.raises(MissingRate, match="2e semestre 2026"):
+        compute_interest(D("1000"), date(2026, 6, 1), date(2026, 7, 15), InterestTerms(category="particulier"))
+
+
+def test_an_etude_rate_is_marked_on_the_line():
+    row = etude_row(table="legal", category="particulier", valid_from="01/07/2026", valid_to="31/12/2026",
+                    value="6.50", source="arrêté de juin 2026", entered_by="md", entered_on=date(2026, 7, 2))
+    rates = Rates.shipped().with_etude_rows(legal=[row])
+    result = compute_interest(D("1000"), date(2026, 6, 1), date(2026, 7, 15), InterestTerms(category="particulier"),
+                              rates=rates)
+    assert [l.from_etude for l in result.lines] == [False, True]
+    assert "taux saisi par l'étude — à vérifier" in result.lines[1].basis
+    assert result.uses_etude_rates
+
+
+def test_total_rounding_mode_rounds_once():
+    per_line = compute_interest(D("1000"), date(2025, 5, 1), date(2025, 9, 30), InterestTerms(category="particulier"))
+    total = compute_interest(D("1000"), date(2025, 5, 1), date(2025, 9, 30), InterestTerms(category="particulier"),
+                             convention=Convention(rounding="total"))
+    exact = sum(l.exact for l in total.lines)
+    assert total.total == exact.quantize(D("0.01"))
+    assert per_line.total == sum(l.amount for l in per_line.lines)
+    assert abs(total.total - per_line.total) <= D("0.01")
+
+
+def test_base_change_cuts_the_line():
+    result = compute_interest(D("3000"), date(2025, 3, 10), date(2025, 4, 10), InterestTerms(category="particulier"),
+                              base_changes=[(date(2025, 3, 20), D("2000"))])
+    assert [(l.days, l.base) for l in result.lines] == [(10, D("3000.00")), (21, D("2000.00"))]
+
+
+def test_capitalisation_dates_are_anniversaries():
+    assert capitalisation_dates(date(2020, 2, 29), date(2020, 1, 1), date(2023, 3, 1)) == [
+        date(2021, 2, 28), date(2022, 2, 28), date(2023, 2, 28)]
+
+
+def test_convention_is_validated_and_described():
+    with pytest.raises(InvalidInput):
+        Convention(day_count="30/360")
+    with pytest.raises(InvalidInput):
+        Convention(rounding="banker")
+    assert "36\u00a0500" in Convention().describe()
+
+
+# --- property: cutting a period anywhere moves the total by at most one cent per extra line ----
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    length=st.integers(min_value=1, max_value=900),
+    cut=st.floats(min_value=0, max_value=1),
+    cents=st.integers(min_value=0, max_value=10**9),
+    category=st.sampled_from(["particulier", "autres"]),
+    day_count=st.sampled_from(["end_minus_start", "inclusive_both"]),
+)
+def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding(start, length, cut, cents, category,
+                                                                                   day_count):
+    end = min(start + timedelta(days=length), date(2026, 6, 29))
+    if end <= start + timedelta(days=1):
+        return
+    split = start + timedelta(days=max(1, min((end - start).days - 1, int((end - start).days * cut))))
+    principal = D(cents) / 100
+    terms = InterestTerms(category=category)
+    convention = Convention(day_count=day_count)
+    whole = compute_interest(principal, start, end, terms, convention=convention)
+    parts = compute_interest(principal, start, end, terms, convention=convention, base_changes=[(split, principal)])
+    extra = len(parts.lines) - len(whole.lines)
+    assert extra in (0, 1)
+    assert sum(l.days for l in parts.lines) == sum(l.days for l in whole.lines)
+    assert abs(parts.total - whole.total) <= D("0.01") * extra
