@@ -18,7 +18,7 @@ class ClercApp(App):
     TITLE = "clerc"
     CSS_PATH = "clerc.tcss"
     BINDINGS = [
-        Binding("question_mark", "help", "Aide", id="app.help"),
+        Binding("question_mark,f1", "help", "Aide", id="app.help"),
         Binding("q", "quit", "Quitter", id="app.quit"),
     ]
 

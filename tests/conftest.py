@@ -1,4 +1,62 @@
+import getpass
 import os
+from datetime import date
+from decimal import Decimal
+
+import pytest
 
 # Snapshot and colour-dependent rendering break with NO_COLOR set (stack.md).
 os.environ.pop("NO_COLOR", None)
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Config, data and log paths of the tests never touch the real user's."""
+    home = tmp_path_factory.mktemp("home")
+    for variable, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(variable, str(home / sub))
+    monkeypatch.delenv("CLERC_DATABASE", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    from clerc_tui.models.db import close_database, open_database
+
+    path = tmp_path / "clerc.db"
+    open_database(str(path))
+    yield path
+    close_database()
+
+
+@pytest.fixture
+def actor(db_path):
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.users import add_user
+
+    add_user(getpass.getuser(), "Claire Martin", "clerc")
+    return identify()
+
+
+def make_input(**overrides):
+    from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
+
+    debtor = overrides.pop("debtor", None) or DebtorInput(
+        kind="physique", civility="Madame", last_name="Lefèvre", first_name="Hélène",
+        street="12 rue de la République", postcode="69002", city="Lyon", phone="06 12 34 56 78",
+    )
+    creditor = overrides.pop("new_creditor", None) or CreditorInput(
+        kind="morale", is_individual=False, activity="bailleur", name="SCI Les Tilleuls",
+    )
+    values = dict(debtor=debtor, new_creditor=creditor, nature="loyers", phase="amiable",
+                  claims={"principal": Decimal("1234.56")})
+    values.update(overrides)
+    return DossierInput(**values)
+
+
+@pytest.fixture
+def sample_dossier(actor):
+    from clerc_tui.services.dossiers import create_dossier
+
+    return create_dossier(actor, make_input(), TODAY)

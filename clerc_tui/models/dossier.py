@@ -1,5 +1,7 @@
 """The recovery file: parties, executory title, claim items, interest terms."""
 
+from decimal import Decimal
+
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from clerc_tui.models.base import BaseModel
@@ -36,7 +38,7 @@ class Dossier(BaseModel):
     # Kept by the services so that the list pages in SQL at 100,000 dossiers.
     debtor_name = CharField(default="")
     creditor_name = CharField(default="")
-    balance = MoneyField(default=0)
+    balance = MoneyField(default=Decimal("0.00"))
     version = IntegerField(default=1)
     created_at = DateTimeField()
     updated_at = DateTimeField()

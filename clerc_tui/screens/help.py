@@ -29,6 +29,19 @@ class HelpScreen(ModalScreen):
     def __init__(self, target: Screen):
         super().__init__()
         self.target = target
+        self.entries = self._entries()
+
+    def _entries(self) -> list[tuple[str, str, str]]:
+        """(key, what it does, binding id) for every key active on the target screen."""
+        entries, seen = [], set()
+        for key, active in self.target.active_bindings.items():
+            binding = active.binding
+            marker = (binding.id or binding.action, key)
+            if marker not in seen:
+                seen.add(marker)
+                entries.append((key_label(key), binding.description or binding.action, binding.id or ""))
+        entries.append(("Ctrl+P", "Palette de commandes", ""))
+        return entries
 
     def compose(self) -> ComposeResult:
         table = Table(title=f"Raccourcis — {getattr(self.target, 'HELP_TITLE', type(self.target).__name__)}",
@@ -36,15 +49,8 @@ class HelpScreen(ModalScreen):
         table.add_column("Touche", style="bold", no_wrap=True)
         table.add_column("Action")
         table.add_column("Id (pour [keymap])", style="dim")
-        seen = set()
-        for key, active in self.target.active_bindings.items():
-            binding = active.binding
-            label = binding.description or binding.action
-            if (binding.id or binding.action, key) in seen:
-                continue
-            seen.add((binding.id or binding.action, key))
-            table.add_row(key_label(key), Text(label), binding.id or "")
-        table.add_row("Ctrl+P", "Palette de commandes", "")
+        for key, label, binding_id in self.entries:
+            table.add_row(key, Text(label), binding_id)
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static(Text("Échap ou ? pour fermer. Raccourcis modifiables dans la table [keymap] "

@@ -1,0 +1,68 @@
+import sqlite3
+
+import pytest
+
+from clerc_tui.errors import SchemaError
+from clerc_tui.models import Dossier
+from clerc_tui.models.db import close_database, database, make_database, open_database
+from clerc_tui.models.migrations import LATEST, stored_version, upgrade
+
+
+def test_a_new_database_is_created_at_the_latest_schema(db_path):
+    assert stored_version(database.obj) == LATEST
+    tables = set(database.get_tables())
+    assert {"dossier", "creditor", "debtor", "deadline", "audit_entry", "schema_version", "dossier_fts"} <= tables
+
+
+def test_sqlite_is_opened_for_several_processes(db_path):
+    pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") >= 5000
+
+
+def test_an_old_database_is_upgraded_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    db = make_database(str(path))
+    db.connect()
+    assert upgrade(db, target=1) == 1
+    db.execute_sql("INSERT INTO creditor (kind, is_individual, activity, civility, first_name, last_name, company_name, "
+                   "siren, siret, street, postcode, city, country, email, phone, iban, bic, display_name, search_name) "
+                   "VALUES ('morale', 0, 'banque', '', '', '', 'Banque X', '', '', '', '', '', 'France', '', '', '', '', "
+                   "'Banque X', 'banque x')")
+    db.execute_sql("INSERT INTO dossier (reference, creditor_id, nature, phase, opened_on, title_kind, title_court, "
+                   "title_reference, interest_kind, majoration_points, allocation_order, zone, notes, debtor_name, "
+                   "creditor_name, balance, version, created_at, updated_at) VALUES ('2019-000001', 1, 'credit', "
+                   "'amiable', '2019-03-01', '', '', '', 'legal', 5, 'frais,interets,principal', 'metropole', '', "
+                   "'LEFÈVRE Hélène', 'Banque X', 123456, 1, '2019-03-01', '2019-03-01')")
+    db.close()
+    assert "dossier_fts" not in {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+
+    open_database(str(path))
+    try:
+        assert stored_version(database.obj) == LATEST
+        dossier = Dossier.get(Dossier.reference == "2019-000001")
+        assert str(dossier.balance) == "1234.56"
+        # The upgrade built the search index over the rows that were already there.
+        found = database.execute_sql("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'lefevre*'").fetchall()
+        assert found == [(dossier.id,)]
+    finally:
+        close_database()
+
+
+def test_a_database_from_a_newer_clerc_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.db"
+    open_database(str(path))
+    database.execute_sql("INSERT INTO schema_version VALUES (?, 'futur', CURRENT_TIMESTAMP)", (LATEST + 1,))
+    close_database()
+    before = path.read_bytes()
+    with pytest.raises(SchemaError, match="plus récent"):
+        open_database(str(path))
+    close_database()
+    assert sqlite3.connect(path).execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST + 1
+    assert len(before) > 0
+
+
+def test_money_is_stored_as_integer_cents(sample_dossier):
+    raw = database.execute_sql("SELECT amount, typeof(amount) FROM claim_item").fetchone()
+    assert raw == (123456, "integer")

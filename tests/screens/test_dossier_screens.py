@@ -1,0 +1,173 @@
+"""The dossier screens driven as a clerc does: keys only."""
+
+import sqlite3
+from decimal import Decimal
+
+from textual.widgets import DataTable, Input
+
+from clerc_tui.models import Dossier, User
+from clerc_tui.screens.dossier_form import DossierFormScreen
+from clerc_tui.screens.dossier_list import DossierListScreen
+from clerc_tui.screens.dossier_view import DossierScreen
+from clerc_tui.screens.help import HelpScreen
+from clerc_tui.services.context import Actor
+from clerc_tui.services.dossier_input import DebtorInput
+from clerc_tui.services.dossiers import create_dossier, update_dossier
+from tests.conftest import TODAY, make_input
+
+
+def _seed(actor):
+    for last, first in (("Lefèvre", "Hélène"), ("Martin", "Léa"), ("Lefebvre", "Gérard"), ("Durand [/]x", "Paul")):
+        create_dossier(actor, make_input(debtor=DebtorInput(kind="physique", last_name=last, first_name=first)), TODAY)
+
+
+def _debtors_shown(app) -> list[str]:
+    table = app.screen.query_one(DataTable)
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+
+async def test_opens_on_the_list_and_filters_as_you_type(actor, make_app):
+    _seed(actor)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, DossierListScreen)
+        assert _debtors_shown(app) == ["LEFÈVRE Hélène", "MARTIN Léa", "LEFEBVRE Gérard", "DURAND [/]X Paul"]
+        await pilot.press("slash", "l", "e", "f")
+        assert _debtors_shown(app) == ["LEFÈVRE Hélène", "LEFEBVRE Gérard"]
+        await pilot.press("e", "v")
+        assert _debtors_shown(app) == ["LEFÈVRE Hélène"]
+        assert "1 dossier pour « lefev »" in str(app.screen.query_one("#list-status").render())
+        await pilot.press("enter")  # leaves the filter for the table
+        await pilot.press("enter")  # opens the highlighted dossier
+        assert isinstance(app.screen, DossierScreen)
+        assert "LEFÈVRE Hélène" in str(app.screen.query_one("#dossier-title").render())
+        await pilot.press("3")
+        await pilot.press("escape")
+        assert isinstance(app.screen, DossierListScreen)
+        assert app.screen.query_one("#filter", Input).value == "lefev"
+
+
+async def test_j_k_g_and_G_move_through_pages_loaded_from_sql(actor, make_app, monkeypatch):
+    import clerc_tui.screens.dossier_list as list_screen
+
+    monkeypatch.setattr(list_screen, "PAGE_SIZE", 3)
+    for _ in range(7):
+        create_dossier(actor, make_input(), TODAY)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert [r.reference for r in screen.rows] == ["2026-000001", "2026-000002", "2026-000003"]
+        await pilot.press("j", "j", "j")
+        assert [r.reference for r in screen.rows] == ["2026-000004", "2026-000005", "2026-000006"]
+        assert screen.selected.reference == "2026-000004"
+        await pilot.press("k")
+        assert screen.selected.reference == "2026-000003"
+        await pilot.press("G")
+        assert screen.selected.reference == "2026-000007"
+        await pilot.press("g")
+        assert screen.selected.reference == "2026-000001"
+        await pilot.press("t")  # sort by debtor
+        assert "tri : débiteur" in str(screen.query_one("#list-status").render())
+
+
+async def test_create_a_dossier_with_invalid_then_valid_input(actor, make_app):
+    create_dossier(actor, make_input(), TODAY)  # gives the creditor to pick
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, DossierFormScreen)
+        await pilot.press("s", "c", "i", "right")  # completion from the étude's creditors
+        assert form.field("creditor").value == "SCI Les Tilleuls"
+        await pilot.press("ctrl+s")
+        assert form.field("debtor_last_name").has_class("-invalid")
+        assert form.field("principal").has_class("-invalid")
+        assert "2 champs à corriger" in str(form.query_one("#form-message").render())
+        assert form.field("creditor").value == "SCI Les Tilleuls"  # typing kept
+        assert app.focused is form.field("debtor_last_name").control
+        await pilot.press(*"Müller")
+        await pilot.press("ctrl+s")
+        assert app.focused is form.field("principal").control
+        await pilot.press(*"12,345")
+        await pilot.press("ctrl+s")
+        assert "deux décimales" in str(form.field("principal").query_one(".field-error").render())
+        assert form.field("debtor_last_name").value == "Müller"
+        assert Dossier.select().count() == 1
+        assert app.focused is form.field("principal").control
+        await pilot.press(*["backspace"] * 6, *"1 500,00")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DossierScreen)
+        created = Dossier.get(Dossier.reference == "2026-000002")
+        assert created.debtor_name == "MÜLLER" and created.balance == Decimal("1500.00")
+        assert created.assigned_to_id == actor.user_id
+
+
+async def test_an_edit_that_lost_the_race_keeps_the_typing_and_says_why(actor, make_app, sample_dossier):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, DossierFormScreen)
+        bruno = User.create(login="bdupont", name="Bruno Dupont", role="clerc")
+        update_dossier(Actor(bruno.id, "bdupont", "Bruno Dupont", "clerc"), sample_dossier.id, 1,
+                       make_input(phase="execution", creditor_id=sample_dossier.creditor_id, new_creditor=None), TODAY)
+        form.field("debtor_city").control.focus()
+        await pilot.press("end", *["backspace"] * 4, *"Paris")
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        message = str(form.query_one("#form-message").render())
+        assert "modifié par Bruno Dupont" in message and "n'ont pas été enregistrées" in message
+        assert form.field("debtor_city").value == "Paris"
+        dossier = Dossier.get_by_id(sample_dossier.id)
+        assert (dossier.phase, dossier.version) == ("execution", 2)
+
+
+async def test_help_lists_the_keys_of_the_current_screen(actor, make_app, sample_dossier):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        entries = app.screen.entries
+        assert ("/", "Filtrer", "list.filter") in entries and ("n", "Nouveau", "list.new") in entries
+        assert ("?", "Aide", "app.help") in entries
+        await pilot.press("escape")
+        await pilot.press("enter", "question_mark")
+        ids = {binding_id for _, _, binding_id in app.screen.entries}
+        assert "dossier.edit" in ids and "list.filter" not in ids
+
+
+async def test_the_keymap_remaps_a_binding_by_its_id(actor, make_app, sample_dossier):
+    app = make_app(keymap={"list.filter": "f"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f")
+        assert app.focused is app.screen.query_one("#filter")
+
+
+async def test_an_unexpected_error_is_logged_and_said_in_french(actor, make_app, sample_dossier, monkeypatch):
+    import clerc_tui.screens.dossier_view as view_screen
+    from clerc_tui.paths import log_file
+
+    def broken(_):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(view_screen, "get_dossier", broken)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("Erreur inattendue" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DossierListScreen)  # still running
+    assert "RuntimeError: boom" in log_file().read_text(encoding="utf-8")
+
+
+async def test_a_change_made_by_another_process_shows_up(actor, make_app, sample_dossier, db_path):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        other = sqlite3.connect(db_path)
+        other.execute("UPDATE dossier SET debtor_name = 'DUPONT Marc' WHERE id = ?", (sample_dossier.id,))
+        other.commit()
+        other.close()
+        app._poll_other_writers()
+        await pilot.pause()
+        assert _debtors_shown(app) == ["DUPONT Marc"]

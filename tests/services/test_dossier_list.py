@@ -1,0 +1,74 @@
+from decimal import Decimal
+
+import pytest
+
+from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
+from clerc_tui.services.dossier_list import ListQuery, count, fetch_page
+from clerc_tui.services.dossiers import create_dossier
+from tests.conftest import TODAY, make_input
+
+NAMES = [("Lefèvre", "Hélène"), ("Lefebvre", "Gérard"), ("Müller", "Anne"), ("Durand [/]x", "Paul"),
+         ("Martin", "Léa"), ("Bernard", "Zoé"), ("Petit", "Jean"), ("Gérard", "Luc")]
+
+
+@pytest.fixture
+def many(actor):
+    created = []
+    for index in range(25):
+        last, first = NAMES[index % len(NAMES)]
+        debtor = DebtorInput(kind="physique", civility="Monsieur", last_name=last, first_name=first)
+        creditor = CreditorInput(kind="morale", is_individual=False, activity="banque",
+                                 name="Crédit Lyonnais" if index % 2 else "URSSAF Rhône-Alpes")
+        created.append(create_dossier(actor, make_input(debtor=debtor, new_creditor=creditor,
+                                                        claims={"principal": Decimal(100 + index)}), TODAY))
+    return created
+
+
+def test_filter_ignores_accents_and_case(many):
+    names = {row.debtor_name for row in fetch_page(ListQuery("lefevre"), limit=100)}
+    assert names == {"LEFÈVRE Hélène"}
+    assert {row.debtor_name for row in fetch_page(ListQuery("LEF"), limit=100)} == {"LEFÈVRE Hélène",
+                                                                                   "LEFEBVRE Gérard"}
+    assert {row.debtor_name for row in fetch_page(ListQuery("muller"), limit=100)} == {"MÜLLER Anne"}
+
+
+def test_filter_matches_creditor_and_reference(many):
+    assert count(ListQuery("urssaf")) == 13
+    assert [row.reference for row in fetch_page(ListQuery("2026-00001"), limit=100)] == [
+        f"2026-{n:06d}" for n in range(10, 20)]
+    assert count(ListQuery("gerard urssaf")) == count(ListQuery("gerard")) - count(ListQuery("gerard lyonnais"))
+
+
+def test_filter_text_is_never_sql_or_fts_syntax(many):
+    for text in ('"', "'", "*", "a AND", "NEAR(", "[/]", "-", "%", "_", "(("):
+        fetch_page(ListQuery(text), limit=10)  # must not raise
+    assert count(ListQuery("durand [/]x")) == 3
+
+
+@pytest.mark.parametrize("sort", ["reference", "debtor", "creditor", "nature", "phase", "balance"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_cover_every_row_once_in_both_directions(many, sort, descending):
+    query = ListQuery("", sort, descending)
+    forward, page = [], fetch_page(query, limit=7)
+    while page:
+        forward += page
+        page = fetch_page(query, limit=7, after=page[-1])
+    assert len(forward) == 25 and len({row.id for row in forward}) == 25
+    backward, page = [], fetch_page(query, limit=7, last=True)
+    while page:
+        backward = page + backward
+        page = fetch_page(query, limit=7, before=page[0])
+    assert [row.id for row in backward] == [row.id for row in forward]
+    values = [row.sort_value(sort) for row in forward]
+    assert values == sorted(values, reverse=descending)
+
+
+def test_next_deadline_shows_the_earliest_open_one(actor, sample_dossier):
+    from datetime import date, datetime
+
+    from clerc_tui.models import Deadline
+
+    for due, done in ((date(2026, 12, 1), False), (date(2026, 11, 20), True), (date(2026, 12, 15), False)):
+        Deadline.create(dossier=sample_dossier, due_date=due, label="x", done=done, created_at=datetime.now())
+    (row,) = fetch_page(ListQuery(), limit=10)
+    assert row.next_due == date(2026, 12, 1)
