@@ -1,0 +1,88 @@
+"""The printed décompte: French labels, French amounts and dates, the convention, exports."""
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+from rich.console import Console
+
+from clerc_tui.report.statement import (
+    statement_html,
+    statement_json,
+    statement_renderable,
+    statement_text,
+    statement_to_dict,
+)
+from clerc_tui.rules.interest import InterestTerms
+from clerc_tui.rules.rates import Rates, etude_row
+from clerc_tui.rules.statement import Charge, ClaimItem, Payment, Reversal, StatementInput, compute_statement
+
+NBSP = "\u00a0"
+
+
+def _statement(**kw):
+    fields = dict(
+        at=date(2025, 9, 15), reference="2025-0042", interest_from=date(2025, 3, 10),
+        items=(ClaimItem("principal", D("3000"), "Condamnation [bold]Durand[/] [/]x"),),
+        terms=InterestTerms(category="particulier", majoration_from=date(2025, 5, 25)),
+        charges=(Charge(date(2025, 3, 24), D("150"), "Signification du jugement"),),
+        payments=(Payment(date(2025, 6, 30), D("1000"), ref="v1"), Payment(date(2025, 7, 10), D("50"), ref="c2")),
+        reversals=(Reversal(date(2025, 7, 20), "c2", "chèque rejeté"),))
+    fields.update(kw)
+    return compute_statement(StatementInput(**fields))
+
+
+def test_text_export_reads_in_french():
+    text = statement_text(_statement())
+    assert "Décompte arrêté au 15/09/2025 — dossier 2025-0042" in text
+    for words in ("Principal restant dû", "Intérêts échus", "Frais", "Total dû", "Paiements et imputation",
+                  "saisie-attribution", "un mois d'intérêts à échoir", "rejeté le 20/07/2025",
+                  "frais → intérêts échus → principal", "Convention de calcul", "36" + NBSP + "500"):
+        assert words in text, words
+    assert f"3{NBSP}000,00{NBSP}€" in text and "12,21" in text and "10/03/2025" in text
+    assert "2025-09-15" not in text
+
+
+def test_user_text_is_never_read_as_markup():
+    text = statement_text(_statement())
+    assert "Condamnation [bold]Durand[/] [/]x" in text
+
+
+def test_etude_rates_are_marked():
+    row = etude_row(table="legal", category="particulier", valid_from="01/07/2026", valid_to="31/12/2026",
+                    value="6.50", source="arrêté de juin 2026", entered_by="md", entered_on=date(2026, 7, 2))
+    rates = Rates.shipped().with_etude_rows(legal=[row])
+    data = StatementInput(at=date(2026, 11, 26), interest_from=date(2026, 1, 1),
+                          items=(ClaimItem("principal", D("1000")),), terms=InterestTerms(category="particulier"))
+    text = statement_text(compute_statement(data, rates=rates), width=160)
+    assert "taux saisi par l'étude — à vérifier" in text
+    plain = statement_text(compute_statement(StatementInput(at=date(2026, 6, 1), interest_from=date(2026, 1, 1),
+                                                            items=(ClaimItem("principal", D("1000")),),
+                                                            terms=InterestTerms(category="particulier"))))
+    assert "à vérifier" not in plain
+
+
+def test_html_export():
+    html = statement_html(_statement())
+    assert html.lstrip().lower().startswith("<!doctype html") and "Total dû" in html
+    assert "Durand" in html
+
+
+def test_json_export_uses_decimal_strings_and_iso_dates():
+    s = _statement()
+    data = json.loads(statement_json(s))
+    assert data["at"] == "2025-09-15"
+    assert data["interest_lines"][0] == {
+        "start": "2025-03-10", "end": "2025-05-25", "days": 76, "base": "3000.00", "rate": "7.21", "kind": "legal",
+        "label": "Intérêt légal", "basis": data["interest_lines"][0]["basis"], "amount": "45.04",
+        "rate_from_etude": False}
+    assert data["payments"][0]["interets"] == "81.17" and data["payments"][1]["reversed_on"] == "2025-07-20"
+    assert data["totals"]["total_due"] == f"{s.total_due:.2f}"
+    assert set(data["saisie_attribution"]) >= {"principal", "frais", "interets", "interest_to_come", "total"}
+    assert statement_to_dict(s) == data
+
+
+def test_renderable_fits_a_120_column_terminal():
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console.print(statement_renderable(_statement()))
+    assert max(len(line) for line in console.export_text().splitlines()) <= 120

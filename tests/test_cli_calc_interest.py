@@ -1,0 +1,102 @@
+"""`clerc calc interest`: the worked examples from the command line, and bad input exits 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clerc_tui.cli import main
+
+EX3 = ["calc", "interest", "--principal", "3000", "--from", "2025-03-10", "--to", "2025-09-15",
+       "--kind", "legal", "--category", "particulier", "--majoration-from", "2025-05-25"]
+
+
+def _json(capsys, argv):
+    assert main(argv + ["--json"]) == 0
+    out = capsys.readouterr().out
+    return json.loads(out)
+
+
+def test_example_3_json(capsys):
+    data = _json(capsys, EX3)
+    assert [(l["start"], l["end"], l["days"], l["rate"], l["amount"]) for l in data["lines"]] == [
+        ("2025-03-10", "2025-05-25", 76, "7.21", "45.04"),
+        ("2025-05-25", "2025-07-01", 37, "12.21", "37.13"),
+        ("2025-07-01", "2025-09-15", 76, "11.65", "72.77"),
+    ]
+    assert data["total"] == "154.94"
+    assert all(l["kind"] and l["basis"] for l in data["lines"])
+
+
+def test_example_3_text_table(capsys):
+    assert main(EX3) == 0
+    out = capsys.readouterr().out
+    assert "154,94\u00a0€" in out and "12,21\u00a0%" in out and "25/05/2025" in out and "Convention" in out
+
+
+def test_french_dates_are_accepted(capsys):
+    argv = ["calc", "interest", "--principal", "5 000,00", "--from", "15/01/2025", "--to", "15/04/2025",
+            "--category", "particulier"]
+    assert _json(capsys, argv)["total"] == "88.89"
+
+
+@pytest.mark.parametrize(("argv", "total"), [
+    (["--principal", "12000", "--from", "2025-05-01", "--to", "2025-09-30", "--category", "autres"], "156.97"),
+    (["--principal", "10000", "--from", "2025-03-31", "--to", "2025-06-30", "--kind", "commercial"], "367.85"),
+    (["--principal", "10000", "--from", "2024-01-01", "--to", "2025-07-01", "--category", "particulier",
+      "--capitalize-from", "2024-01-01"], "1197.27"),
+    (["--principal", "2000", "--from", "2015-09-17", "--to", "2016-04-10", "--category", "particulier",
+      "--majoration-from", "2015-11-18"], "89.24"),
+    (["--principal", "2000", "--from", "2015-09-17", "--to", "2016-04-10", "--category", "particulier",
+      "--majoration-from", "2015-11-18", "--day-count", "inclusive_both"], "89.77"),
+    (["--principal", "2000", "--from", "01/09/2020", "--to", "30/09/2020", "--category", "particulier",
+      "--day-count", "inclusive_both"], "5.11"),
+    (["--principal", "2000", "--from", "01/09/2020", "--to", "30/09/2020", "--category", "particulier"], "4.94"),
+    (["--principal", "1000", "--from", "2025-01-01", "--to", "2026-01-01", "--kind", "contractual",
+      "--rate", "5"], "50.00"),
+])
+def test_worked_examples(capsys, argv, total):
+    assert _json(capsys, ["calc", "interest", *argv])["total"] == total
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"--principal": "-3000"}, "négatif"),
+    ({"--principal": "trois mille"}, "n'est pas un montant"),
+    ({"--principal": "3000.123"}, "deux décimales"),
+    ({"--to": "2025-01-01"}, "précède"),
+    ({"--category": "entreprise"}, "Catégorie de créancier inconnue"),
+    ({"--to": "2026-11-26"}, "2e semestre 2026"),
+    ({"--from": "1999-06-01"}, "l'année 1999"),
+    ({"--from": "31/02/2025"}, "n'existe pas"),
+    ({"--kind": "usuraire"}, "Type d'intérêts inconnu"),
+    ({"--majoration-points": "7"}, "entre 0 et 5"),
+    ({"--day-count": "30/360"}, "décompte des jours"),
+])
+def test_bad_input_exits_2_with_a_french_message(capsys, change, message):
+    argv = list(EX3)
+    for option, value in change.items():
+        if option in argv:
+            argv[argv.index(option) + 1] = value
+        else:
+            argv += [option, value]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("clerc : ") and message in captured.err and "Traceback" not in captured.err
+
+
+def test_legal_kind_needs_a_category(capsys):
+    assert main(["calc", "interest", "--principal", "10", "--from", "2025-01-01", "--to", "2025-02-01"]) == 2
+    assert "--category" in capsys.readouterr().err
+
+
+def test_the_installed_console_script():
+    clerc = Path(sys.executable).parent / "clerc"
+    ok = subprocess.run([str(clerc), *EX3, "--json"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["total"] == "154.94"
+    bad = subprocess.run([str(clerc), "calc", "interest", "--principal", "-1", "--from", "2025-01-01", "--to",
+                          "2025-02-01", "--category", "autres"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("clerc : ")
