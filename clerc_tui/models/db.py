@@ -9,8 +9,10 @@ deferred transaction that reads then writes fails at once when another process w
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, ImproperlyConfigured, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
+
+from clerc_tui.errors import ClercError
 
 database = DatabaseProxy()
 
@@ -45,10 +47,24 @@ def open_database(target: str, *, migrate: bool = True):
     db = make_database(target)
     close_database()
     database.initialize(db)
-    db.connect(reuse_if_open=True)
+    try:
+        db.connect(reuse_if_open=True)
+    except ImproperlyConfigured:
+        raise ClercError("Pilote PostgreSQL absent : installez-le (pip install 'psycopg2-binary').") from None
+    except OperationalError as error:
+        raise ClercError(f"Impossible d'ouvrir la base {_redacted(target)} : {error}") from None
     if migrate:
         upgrade(db)
     return db
+
+
+def _redacted(target: str) -> str:
+    """The target without its password, for messages."""
+    if is_url(target) and "@" in target:
+        scheme, rest = target.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return target
 
 
 def close_database() -> None:

@@ -66,3 +66,21 @@ def test_a_database_from_a_newer_clerc_is_refused_untouched(tmp_path):
 def test_money_is_stored_as_integer_cents(sample_dossier):
     raw = database.execute_sql("SELECT amount, typeof(amount) FROM claim_item").fetchone()
     assert raw == (123456, "integer")
+
+
+def test_a_postgresql_url_is_accepted_through_peewee():
+    from peewee import PostgresqlDatabase
+
+    db = make_database("postgresql://clerc:secret@127.0.0.1:5433/etude")
+    assert isinstance(db, PostgresqlDatabase)
+    assert (db.database, db.connect_params["port"], db.connect_params["user"]) == ("etude", 5433, "clerc")
+
+
+def test_an_unreadable_database_gets_a_french_message(tmp_path):
+    from clerc_tui.errors import ClercError
+
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    with pytest.raises(ClercError, match="Impossible d'ouvrir la base"):
+        open_database(str(folder))
+    close_database()

@@ -1,0 +1,87 @@
+"""The `clerc` command itself: database choice, users, refusals in French with exit code 2."""
+
+import getpass
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clerc_tui.cli import main
+from clerc_tui.models import AuditEntry, User
+from clerc_tui.models.db import close_database, open_database
+
+CLERC = Path(sys.executable).parent / "clerc"
+
+
+def test_user_add_creates_a_user_and_audits_it(tmp_path, capsys):
+    db = tmp_path / "etude.db"
+    assert main(["--db", str(db), "user", "add", "jdupont", "--name", "Jeanne Dupont", "--role", "principal_clerc"]) == 0
+    assert "Utilisateur jdupont (Jeanne Dupont, principal_clerc) créé." in capsys.readouterr().out
+    open_database(str(db))
+    try:
+        user = User.get(User.login == "jdupont")
+        assert (user.name, user.role) == ("Jeanne Dupont", "principal_clerc")
+        assert AuditEntry.get(AuditEntry.action == "user.add").user_login == getpass.getuser()
+    finally:
+        close_database()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["user", "add", "x", "--name", "X", "--role", "boss"], "Rôle « boss » inconnu"),
+    (["user", "add", "a b", "--name", "X"], "Identifiant invalide"),
+])
+def test_bad_user_input_exits_2_with_a_french_message(tmp_path, capsys, args, message):
+    assert main(["--db", str(tmp_path / "e.db"), *args]) == 2
+    assert message in capsys.readouterr().err
+    close_database()
+
+
+def test_the_same_login_twice_is_refused(tmp_path, capsys):
+    db = str(tmp_path / "e.db")
+    main(["--db", db, "user", "add", "x", "--name", "X"])
+    assert main(["--db", db, "user", "add", "x", "--name", "X"]) == 2
+    assert "existe déjà" in capsys.readouterr().err
+    close_database()
+
+
+def _run(*args, env_extra=None, home):
+    env = {**os.environ, "XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state"),
+           "XDG_CONFIG_HOME": str(home / "config"), **(env_extra or {})}
+    return subprocess.run([str(CLERC), *args], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_an_unknown_login_gets_no_access(tmp_path):
+    db = tmp_path / "etude.db"
+    result = _run("--db", str(db), "migrate", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = _run(env_extra={"CLERC_DATABASE": str(db)}, home=tmp_path)
+    assert result.returncode == 2
+    assert f"« {getpass.getuser()} » n'est pas un utilisateur actif" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_the_default_database_lives_in_the_xdg_data_path(tmp_path):
+    result = _run("migrate", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "clerc" / "clerc.db").exists()
+
+
+def test_python_dash_m_works_too(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "clerc_tui", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "clerc" in result.stdout
+
+
+def test_an_unexpected_error_is_logged_not_printed(tmp_path, monkeypatch, capsys):
+    import clerc_tui.cli as cli
+    from clerc_tui.paths import log_file
+
+    def broken(args):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cli, "_cmd_migrate", broken)
+    assert main(["--db", str(tmp_path / "e.db"), "migrate"]) == 1
+    err = capsys.readouterr().err
+    assert "Erreur inattendue" in err and "Traceback" not in err
+    assert "RuntimeError: kaboom" in log_file().read_text(encoding="utf-8")
