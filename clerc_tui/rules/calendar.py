@@ -7,6 +7,7 @@ because the clerc must be able to check a deadline, not just read it.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -227,8 +228,7 @@ def shift_months(day: date, months: int) -> date:
 
 
 def _month_length(year: int, month: int) -> int:
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return (following - timedelta(days=1)).day
+    return monthrange(year, month)[1]
 
 
 def add_period(start: date, period: Period, extra_months: int = 0) -> date:

@@ -1,0 +1,293 @@
+"""Procedures as data: the catalogue is consistent, and each procedure runs from first act to closing."""
+
+from datetime import date
+
+import pytest
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.rules import procedures as P
+from clerc_tui.rules.calendar import KINDS
+from clerc_tui.rules.procedures import ProcedureDataError, closed_by, deadlines_for_step, load_catalogue
+
+D = date
+GLOSSARY_IDS = {"saisie_attribution", "saisie_vente", "saisie_remunerations", "injonction_de_payer", "expulsion",
+                "petites_creances", "signification_jugement"}
+
+
+def test_the_procedures_of_the_glossary_are_all_there():
+    assert {p.id for p in P.procedures()} == GLOSSARY_IDS
+
+
+def test_every_deadline_says_what_why_and_what_if_not():
+    for rule in P.rules():
+        assert rule.kind in KINDS
+        assert rule.label and rule.what and rule.basis and rule.sanction, rule.id
+
+
+def test_named_rule_ids_are_stable():
+    ids = {r.id for r in P.rules()}
+    assert {"ip_signification_6_mois", "ip_opposition_1_mois", "sa_denonciation_8_jours", "sa_contestation_1_mois",
+            "sa_comptes_15_jours_ouvrables", "sv_attente_8_jours", "sv_commandement_validite_2_ans",
+            "sr_registre_commandement", "sr_pv_saisie_3_mois", "exp_cql_2_mois", "exp_cpcr_6_semaines",
+            "exp_prefet_assignation_6_semaines", "pc_reponse_1_mois", "prescription_5_ans"} <= ids
+    assert len(ids) == len(P.rules())
+
+
+def test_unknown_ids_are_refused_in_french():
+    with pytest.raises(InvalidInput, match="Procédure inconnue"):
+        P.procedure("saisie_immobiliere")
+    with pytest.raises(InvalidInput, match="Étape inconnue"):
+        closed_by("saisie_vente", "pv_expulsion")
+    with pytest.raises(InvalidInput, match="Règle de délai inconnue"):
+        P.rule("sa_denonciation_9_jours")
+    with pytest.raises(InvalidInput, match="Élément du dossier inconnu"):
+        deadlines_for_step("expulsion", "commandement_payer_clause_resolutoire", D(2025, 11, 3), facts={"bail": 1})
+
+
+# --- safer choices where procedures.md marks a point unverified ------------------------------------
+
+
+@pytest.mark.parametrize("rule_id", [
+    "sv_attente_8_jours", "sv_commandement_validite_2_ans", "exp_cql_2_mois", "sr_pv_saisie_apres_1_mois",
+    "sr_registre_commandement", "sr_registre_pv", "sa_contestation_1_mois", "sr_contestation_suspensive_1_mois",
+    "exp_cpcr_6_semaines", "exp_prefet_assignation_6_semaines", "exp_saisine_prefet_cql"])
+def test_unverified_points_are_flagged_on_the_deadline(rule_id):
+    computed = P.compute_rule(rule_id, D(2025, 7, 1))
+    assert computed.unverified
+
+
+def test_unverified_distance_extends_a_wait_but_never_a_last_day():
+    # R211-11 contestation: later date kept for the payment (earliest day).
+    paid = P.compute_rule("sa_paiement_apres_contestation", D(2025, 4, 17), distance="abroad")
+    assert paid.due == D(2025, 7, 18)
+    deadline = P.DeadlineRule(id="x", kind="last_day", label="x", what="x", basis="x", sanction="x",
+                              period=P.Period(months=1), distance="unverified")
+    mine = P.compute_deadline(deadline, D(2025, 4, 17), distance="abroad")
+    assert mine.due == D(2025, 5, 19)
+    assert any("non appliquée" in line for line in mine.explanation)
+
+
+def test_closed_list_distance_is_not_applied_to_the_denonciation():
+    assert P.compute_rule("sa_denonciation_8_jours", D(2025, 4, 12), distance="abroad").due == D(2025, 4, 22)
+
+
+def test_alsace_moselle_unknown_commune_takes_the_safer_good_friday_reading():
+    # Last day: earlier date (Good Friday not counted as férié).
+    last = P.compute_rule("sa_denonciation_8_jours", D(2025, 4, 10), zone="alsace-moselle")
+    assert last.due == D(2025, 4, 18)
+    assert any("Vendredi saint" in line and "mardi 22/04/2025" in line for line in last.explanation)
+    # Commune with a temple: Good Friday férié.
+    temple = P.compute_rule("sa_denonciation_8_jours", D(2025, 4, 10), zone="alsace-moselle", good_friday=True)
+    assert temple.due == D(2025, 4, 22)
+    # Waiting period ending on Good Friday: later date.
+    wait = P.compute_rule("sv_attente_8_jours", D(2025, 4, 10), zone="alsace-moselle")
+    assert wait.due == D(2025, 4, 23)
+    assert P.compute_rule("sv_attente_8_jours", D(2025, 4, 10), zone="alsace-moselle", good_friday=False).due \
+        == D(2025, 4, 19)
+
+
+def test_lease_date_decides_six_weeks_or_two_months_and_unknown_takes_two_months():
+    def created(facts):
+        return {c.deadline_id: c.due for c in deadlines_for_step(
+            "expulsion", "commandement_payer_clause_resolutoire", D(2025, 11, 3), facts=facts)}
+
+    assert created({"lease_from_2023_07_29": True}) == {"exp_cpcr_6_semaines": D(2025, 12, 15)}
+    assert created({"lease_from_2023_07_29": False}) == {"exp_cpcr_2_mois": D(2026, 1, 5)}
+    assert created({}) == {"exp_cpcr_2_mois": D(2026, 1, 5)}
+
+
+def test_a_backward_deadline_needs_the_hearing_date():
+    with pytest.raises(InvalidInput, match="date de l'audience"):
+        deadlines_for_step("expulsion", "assignation", D(2026, 1, 5))
+
+
+def test_registre_formality_counts_saturday_so_friday_gives_saturday():
+    assert P.compute_rule("sr_registre_pv", D(2025, 8, 8)).due == D(2025, 8, 9)   # Fri → Sat
+    assert P.compute_rule("sr_registre_pv", D(2025, 8, 9)).due == D(2025, 8, 11)  # Sat → Mon
+    assert P.compute_rule("sr_registre_pv", D(2025, 8, 14)).due == D(2025, 8, 16)  # 15 Aug
+
+
+def test_computed_deadline_carries_everything_the_screen_shows():
+    computed = deadlines_for_step("saisie_attribution", "acte_saisie", D(2025, 4, 12))[0]
+    assert computed.deadline_id == "sa_denonciation_8_jours"
+    assert (computed.procedure_id, computed.step_id, computed.kind) == ("saisie_attribution", "acte_saisie",
+                                                                         "last_day")
+    assert computed.due == D(2025, 4, 22) and computed.raw_end == D(2025, 4, 20)
+    assert computed.basis == "CPCE R211-3" and computed.sanction.startswith("Caducité")
+    assert computed.explanation[-1] == "Fondement : CPCE R211-3."
+    assert computed.unverified is None
+    assert len(computed.skipped) == 2
+
+
+# --- every procedure from first act to closing ----------------------------------------------------
+
+# Each row: step, date served, facts, deadlines created {id: due}, deadlines closed by the step.
+FLOWS = {
+    "injonction_de_payer": [
+        ("ordonnance", D(2025, 8, 29), {}, {"ip_signification_6_mois": D(2026, 3, 2)}, set()),
+        ("signification", D(2025, 10, 6), {}, {"ip_opposition_1_mois": D(2025, 11, 6),
+                                               "ip_execution_apres_opposition": D(2025, 11, 7)},
+         {"ip_signification_6_mois"}),
+        ("verification_non_opposition", D(2025, 11, 7), {}, {}, {"ip_opposition_1_mois"}),
+        ("premier_acte_execution", D(2025, 11, 10), {}, {}, {"ip_execution_apres_opposition"}),
+    ],
+    "signification_jugement": [
+        ("jugement", D(2025, 1, 15), {}, {"jug_notification_defaut_6_mois": D(2025, 7, 15)}, set()),
+        ("signification", D(2025, 3, 7), {}, {"jug_appel_1_mois": D(2025, 4, 7)}, {"jug_notification_defaut_6_mois"}),
+        ("certificat_non_appel", D(2025, 4, 8), {}, {}, {"jug_appel_1_mois"}),
+    ],
+    "signification_jugement/refere": [
+        ("jugement", D(2025, 5, 20), {"judgment_by_default": False}, {}, set()),
+        ("signification", D(2025, 6, 2), {"short_appeal_delay": True}, {"jug_appel_15_jours": D(2025, 6, 17)},
+         set()),
+        ("certificat_non_appel", D(2025, 6, 18), {}, {}, {"jug_appel_15_jours"}),
+    ],
+    "saisie_attribution": [
+        ("acte_saisie", D(2025, 4, 12), {}, {"sa_denonciation_8_jours": D(2025, 4, 22),
+                                             "sa_comptes_15_jours_ouvrables": D(2025, 5, 2)}, set()),
+        ("denonciation", D(2025, 4, 17), {}, {"sa_contestation_1_mois": D(2025, 5, 19),
+                                              "sa_paiement_apres_contestation": D(2025, 5, 20)},
+         {"sa_denonciation_8_jours"}),
+        ("paiement", D(2025, 5, 20), {}, {},
+         {"sa_contestation_1_mois", "sa_paiement_apres_contestation", "sa_comptes_15_jours_ouvrables"}),
+    ],
+    "saisie_vente": [
+        ("commandement", D(2025, 5, 2), {}, {"sv_attente_8_jours": D(2025, 5, 13),
+                                             "sv_commandement_validite_2_ans": D(2027, 5, 2)}, set()),
+        ("pv_saisie", D(2025, 5, 13), {}, {"sv_vente_amiable_1_mois": D(2025, 6, 13)},
+         {"sv_attente_8_jours", "sv_commandement_validite_2_ans"}),
+        ("vente", D(2025, 6, 20), {}, {}, {"sv_vente_amiable_1_mois"}),
+    ],
+    "saisie_vente/tiers": [
+        ("commandement", D(2025, 5, 2), {"small_claim_in_dwelling": True},
+         {"sv_attente_8_jours": D(2025, 5, 13), "sv_commandement_validite_2_ans": D(2027, 5, 2),
+          "sv_informations_8_jours": D(2025, 5, 12)}, set()),
+        ("pv_saisie", D(2025, 5, 13), {"seized_at_third_party": True}, {"sv_copie_debiteur_8_jours": D(2025, 5, 21)},
+         {"sv_attente_8_jours", "sv_commandement_validite_2_ans", "sv_informations_8_jours"}),
+        ("signification_debiteur", D(2025, 5, 20), {}, {"sv_vente_amiable_tiers_1_mois": D(2025, 6, 20)},
+         {"sv_copie_debiteur_8_jours"}),
+        ("vente", D(2025, 6, 23), {}, {}, {"sv_vente_amiable_tiers_1_mois"}),
+    ],
+    "saisie_vente/carence": [
+        ("commandement", D(2025, 5, 2), {}, {"sv_attente_8_jours": D(2025, 5, 13),
+                                             "sv_commandement_validite_2_ans": D(2027, 5, 2)}, set()),
+        ("pv_carence", D(2025, 5, 13), {}, {}, {"sv_attente_8_jours", "sv_commandement_validite_2_ans"}),
+    ],
+    "saisie_remunerations": [
+        ("commandement", D(2025, 7, 1), {}, {"sr_registre_commandement": D(2025, 7, 2),
+                                             "sr_contestation_suspensive_1_mois": D(2025, 8, 1),
+                                             "sr_pv_saisie_apres_1_mois": D(2025, 8, 2),
+                                             "sr_pv_saisie_3_mois": D(2025, 10, 1)}, set()),
+        ("inscription_registre_commandement", D(2025, 7, 1), {}, {}, {"sr_registre_commandement"}),
+        ("pv_saisie", D(2025, 8, 4), {}, {"sr_registre_pv": D(2025, 8, 5), "sr_denonciation_8_jours": D(2025, 8, 12),
+                                          "sr_declaration_employeur_15_jours": D(2025, 8, 19)},
+         {"sr_contestation_suspensive_1_mois", "sr_pv_saisie_apres_1_mois", "sr_pv_saisie_3_mois"}),
+        ("inscription_registre_pv", D(2025, 8, 4), {}, {}, {"sr_registre_pv"}),
+        ("denonciation", D(2025, 8, 8), {}, {}, {"sr_denonciation_8_jours"}),
+        ("declaration_employeur", D(2025, 8, 14), {}, {}, {"sr_declaration_employeur_15_jours"}),
+    ],
+    "expulsion": [
+        ("commandement_payer_clause_resolutoire", D(2025, 11, 3), {"lease_from_2023_07_29": True},
+         {"exp_cpcr_6_semaines": D(2025, 12, 15)}, set()),
+        ("assignation", D(2026, 1, 5), {"hearing_on": D(2026, 3, 17)},
+         {"exp_prefet_assignation_6_semaines": D(2026, 2, 2)}, {"exp_cpcr_6_semaines"}),
+        ("notification_prefet_assignation", D(2026, 1, 6), {}, {}, {"exp_prefet_assignation_6_semaines"}),
+        ("commandement_quitter_lieux", D(2026, 1, 20), {}, {"exp_saisine_prefet_cql": D(2026, 1, 20),
+                                                            "exp_cql_2_mois": D(2026, 4, 1)}, set()),
+        ("saisine_prefet_cql", D(2026, 1, 20), {}, {}, {"exp_saisine_prefet_cql"}),
+        ("requisition_force_publique", D(2026, 4, 2), {}, {"exp_silence_prefet_2_mois": D(2026, 6, 2)}, set()),
+        ("pv_expulsion", D(2026, 5, 5), {}, {"exp_retrait_meubles_2_mois": D(2026, 7, 6),
+                                             "exp_contestation_meubles_1_mois": D(2026, 6, 5)},
+         {"exp_cql_2_mois", "exp_silence_prefet_2_mois"}),
+        ("sort_des_meubles", D(2026, 7, 7), {}, {}, {"exp_retrait_meubles_2_mois", "exp_contestation_meubles_1_mois"}),
+    ],
+    "petites_creances": [
+        ("invitation", D(2025, 2, 28), {}, {"pc_reponse_1_mois": D(2025, 3, 28)}, set()),
+        ("accord", D(2025, 3, 10), {}, {}, {"pc_reponse_1_mois"}),
+    ],
+    "petites_creances/echec": [
+        ("invitation", D(2025, 2, 28), {}, {"pc_reponse_1_mois": D(2025, 3, 28)}, set()),
+        ("echec", D(2025, 3, 31), {}, {}, {"pc_reponse_1_mois"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS))
+def test_procedure_flow_from_first_act_to_closing(flow):
+    procedure_id = flow.split("/")[0]
+    open_deadlines: dict[str, date] = {}
+    for step_id, served_on, facts, expected_created, expected_closed in FLOWS[flow]:
+        closing = closed_by(procedure_id, step_id)
+        assert closing & set(open_deadlines) == expected_closed, step_id
+        for deadline_id in closing:
+            open_deadlines.pop(deadline_id, None)
+        created = deadlines_for_step(procedure_id, step_id, served_on, facts=facts)
+        assert {c.deadline_id: c.due for c in created} == expected_created, step_id
+        open_deadlines.update({c.deadline_id: c.due for c in created})
+    assert open_deadlines == {}
+
+
+def test_every_step_of_every_procedure_is_walked_by_a_flow():
+    walked = {(flow.split("/")[0], row[0]) for flow, rows in FLOWS.items() for row in rows}
+    assert walked == {(p.id, s.id) for p in P.procedures() for s in p.steps}
+
+
+def test_an_ip_served_abroad_waits_longer_before_enforcement():
+    created = {c.deadline_id: c.due for c in deadlines_for_step(
+        "injonction_de_payer", "signification", D(2025, 6, 12), distance="abroad")}
+    assert created == {"ip_opposition_1_mois": D(2025, 9, 12), "ip_execution_apres_opposition": D(2025, 9, 13)}
+
+
+def test_example_11_through_the_judgment_flow():
+    created = deadlines_for_step("signification_jugement", "signification", D(2025, 3, 7), distance="abroad")
+    assert [(c.deadline_id, c.due) for c in created] == [("jug_appel_1_mois", D(2025, 6, 10))]
+
+
+# --- the data file is checked when loaded -----------------------------------------------------------
+
+GOOD = """
+schema = 1
+[[procedure]]
+id = "p"
+label = "P"
+[[procedure.step]]
+id = "a"
+act = "A"
+[[procedure.step.deadline]]
+id = "d"
+kind = "last_day"
+label = "D"
+delai = { days = 8 }
+what = "W"
+basis = "B"
+sanction = "S"
+[[procedure.step]]
+id = "b"
+act = "B"
+closes = ["d"]
+"""
+
+
+def test_a_minimal_catalogue_loads():
+    catalogue = load_catalogue(GOOD)
+    assert [r.id for r in catalogue.rules] == ["d"]
+
+
+@pytest.mark.parametrize("change,message", [
+    (('kind = "last_day"', 'kind = "someday"'), "nature"),
+    (("delai = { days = 8 }", "delai = { days = -8 }"), "négatif"),
+    (("delai = { days = 8 }", "delai = { jours = 8 }"), "unités"),
+    (('sanction = "S"', 'sanction = "S"\nsanctoin = "T"'), "champs inconnus"),
+    (('sanction = "S"', ''), "sanction"),
+    (('closes = ["d"]', 'closes = ["d", "e"]'), "qu'aucune étape antérieure ne crée"),
+    (('closes = ["d"]', 'closes = []'), "n'est fermé par aucune étape"),
+    (('sanction = "S"', 'sanction = "S"\nholiday_shift = false'), "no_shift_reason"),
+    (('sanction = "S"', 'sanction = "S"\nwhen = "moon_is_full"'), "condition"),
+    (('sanction = "S"', 'sanction = "S"\ndistance = "maybe"'), "distance"),
+    (('sanction = "S"', 'sanction = "S"\nwinter_truce = true'), "winter_truce"),
+    (('schema = 1', 'schema = 2'), "schema"),
+    (('id = "b"', 'id = "a"'), "double"),
+])
+def test_a_broken_catalogue_is_refused(change, message):
+    with pytest.raises(ProcedureDataError, match=message):
+        load_catalogue(GOOD.replace(*change, 1) if change[0] != 'id = "b"' else GOOD.replace(*change))
