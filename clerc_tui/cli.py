@@ -7,6 +7,7 @@ logged (see logs.py) and exits with code 1, without a traceback.
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected
@@ -142,12 +143,16 @@ def _database_url(args) -> str:
 
 
 def _cmd_demo(args) -> int:
+    from clerc_tui.models.db import is_url
     from clerc_tui.services.demo import build_demo
 
     url = _database_url(args)
     today = args.today or date.today()
-    summary = build_demo(url, dossiers=args.dossiers, seed=args.seed, today=today, force=args.force)
-    print(summary)
+    if args.open and not args.force and not is_url(url) and Path(url).exists():
+        # The README's first command, run again: open the demo as the clerc left it.
+        print(f"Base de démonstration existante conservée : {url} (--force pour la recréer).")
+    else:
+        print(build_demo(url, dossiers=args.dossiers, seed=args.seed, today=today, force=args.force))
     if args.open:
         return _cmd_open(args)
     return 0

@@ -1,0 +1,152 @@
+"""Issue 2 benchmark on a 100,000-dossier demo database.
+
+Reports, as medians:
+- cold start to the first painted list, in a real pseudo-terminal, against a bare Textual app;
+- the filter latency per keystroke (SQL count + page + table refill), p50 and p95;
+- the peak memory (VmHWM) of a clerc process after start and a filter.
+
+Run by hand:  .venv/bin/python bench/bench_foundation.py [--dossiers 100000] [--runs 7] [--rebuild]
+"""
+
+import argparse
+import asyncio
+import os
+import pty
+import select
+import signal
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+TODAY = date(2026, 11, 26)
+TYPED = ("lefevre", "martin", "dupont", "gerard", "urssaf", "sci", "2026-0001", "bernard petit")
+
+
+def build(dossiers: int, rebuild: bool) -> Path:
+    from clerc_tui.services.demo import build_demo
+
+    path = OUT / f"demo-{dossiers}.db"
+    if rebuild or not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        print(build_demo(str(path), dossiers=dossiers, seed=1, today=TODAY, force=True))
+        print(f"demo built in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def _spawn(argv: list[str], env: dict) -> tuple[int, int]:
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(argv[0], argv, env)
+    return pid, fd
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
+    seen = b""
+    deadline = time.perf_counter() + timeout
+    while marker not in seen:
+        if time.perf_counter() > deadline:
+            raise TimeoutError(marker)
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def _stop(pid: int, fd: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(fd)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def time_to_paint(argv: list[str], marker: bytes, env: dict) -> float:
+    started = time.perf_counter()
+    pid, fd = _spawn(argv, env)
+    try:
+        _read_until(fd, marker)
+        return time.perf_counter() - started
+    finally:
+        _stop(pid, fd)
+
+
+def peak_memory(argv: list[str], env: dict) -> float:
+    pid, fd = _spawn(argv, env)
+    try:
+        _read_until(fd, b"tri :")
+        for key in "/lef":
+            os.write(fd, key.encode())
+            time.sleep(0.2)
+        time.sleep(1.0)
+        for key in "\x1b" * 2 + "G":
+            os.write(fd, key.encode())
+            time.sleep(0.3)
+        time.sleep(1.0)
+        return _peak_rss_mb(pid)
+    finally:
+        _stop(pid, fd)
+
+
+async def filter_latencies(path: Path) -> list[float]:
+    from clerc_tui.app import ClercApp
+    from clerc_tui.models.db import open_database
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.dossier_list import ListQuery
+
+    open_database(str(path))
+    app = ClercApp(identify(), today=TODAY)
+    samples = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        for text in TYPED:
+            for end in range(1, len(text) + 1):
+                screen.query_state = ListQuery(text[:end])
+                started = time.perf_counter()
+                screen.reload()
+                samples.append((time.perf_counter() - started) * 1000)
+            await pilot.pause()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    path = build(args.dossiers, args.rebuild)
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    clerc = [str(Path(sys.executable).parent / "clerc"), "--db", str(path), "--today", "26/11/2026"]
+    bare = [sys.executable, str(ROOT / "bench" / "bare_app.py")]
+
+    time_to_paint(clerc, b"tri :", env)  # warm the page cache once: we measure a cold *process*
+    clerc_starts = [time_to_paint(clerc, b"tri :", env) for _ in range(args.runs)]
+    bare_starts = [time_to_paint(bare, b"pret", env) for _ in range(args.runs)]
+    rss = statistics.median(peak_memory(clerc, env) for _ in range(3))
+    samples = asyncio.run(filter_latencies(path))
+    p95 = statistics.quantiles(samples, n=20)[-1]
+
+    start, floor = statistics.median(clerc_starts), statistics.median(bare_starts)
+    print(f"dossiers: {args.dossiers}")
+    print(f"start to first paint: clerc {start * 1000:.0f} ms, bare Textual {floor * 1000:.0f} ms, "
+          f"ratio {start / floor:.2f} (target ≤ 1.30)")
+    print(f"filter per keystroke: p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms "
+          f"over {len(samples)} keystrokes (target p95 ≤ 30 ms)")
+    print(f"peak RSS after start + filter + last page: {rss:.0f} MB (target ≤ 150 MB)")
+
+
+if __name__ == "__main__":
+    main()
