@@ -16,8 +16,8 @@ from rich.text import Text
 
 from clerc_tui.rules.allocation import BUCKET_LABELS
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult
-from clerc_tui.rules.money import format_amount, format_rate
+from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult, rate_digits, rate_text
+from clerc_tui.rules.money import format_amount
 from clerc_tui.rules.rates import ETUDE_MARK
 from clerc_tui.rules.statement import CHARGE_LABELS, CLAIM_LABELS, Statement
 
@@ -36,7 +36,7 @@ def _interest_table(lines, title: str) -> Table:
     for line in lines:
         label = line.label + (f" ({line.note})" if line.note else "")
         table.add_row(format_date(line.start), format_date(line.end), str(line.days), format_amount(line.base),
-                      format_rate(line.rate), Text(label), Text(line.basis), format_amount(line.amount),
+                      rate_text(line.rate), Text(label), Text(line.basis), format_amount(line.amount),
                       style=ETUDE_STYLE if line.from_etude else None)
     return table
 
@@ -180,7 +180,7 @@ def _money(value: Decimal | None) -> str | None:
 def _line_dict(line: InterestLine) -> dict:
     return {
         "start": line.start.isoformat(), "end": line.end.isoformat(), "days": line.days,
-        "base": _money(line.base), "rate": f"{line.rate:.2f}", "kind": line.kind, "label": line.label,
+        "base": _money(line.base), "rate": rate_digits(line.rate), "kind": line.kind, "label": line.label,
         "basis": line.basis, "amount": _money(line.amount), "rate_from_etude": line.from_etude,
         **({"note": line.note} if line.note else {}),
     }

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import ZERO, format_amount, format_rate, round_cents
+from clerc_tui.rules.money import NBSP, ZERO, format_amount, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
     CATEGORY_LABELS,
@@ -57,6 +57,17 @@ COMMERCIAL_FLOOR_FACTOR = Decimal(3)
 COMMERCIAL_SINCE = date(2013, 1, 1)
 # D441-5 C. com.: flat recovery indemnity per invoice paid late.
 COMMERCIAL_INDEMNITY = Decimal("40.00")
+
+
+def rate_digits(value: Decimal) -> str:
+    """`7.21`; a rate with more decimals keeps them (`4.125`): a written rate is never rounded."""
+    exponent = value.normalize().as_tuple().exponent
+    return f"{value.normalize():f}" if isinstance(exponent, int) and exponent < -2 else f"{value:.2f}"
+
+
+def rate_text(value: Decimal) -> str:
+    """`7,21 %` (`4,125 %` for a contractual rate with three decimals)."""
+    return rate_digits(value).replace(".", ",") + NBSP + "%"
 
 
 def add_months(day: date, months: int) -> date:
@@ -194,9 +205,9 @@ class InterestTerms:
             if self.majorated:
                 text += f", majoré de {_points(self.majoration_points)} à partir du {format_date(self.majoration_from)}"
         elif self.kind == CONTRACTUAL:
-            text += f" au taux de {format_rate(self.rate)} l'an"
+            text += f" au taux de {rate_text(self.rate)} l'an"
         elif self.kind == COMMERCIAL and self.rate is not None:
-            text += f", taux convenu {format_rate(self.rate)}"
+            text += f", taux convenu {rate_text(self.rate)}"
         if self.capitalisation_from:
             text += f", capitalisation annuelle à compter du {format_date(self.capitalisation_from)}"
         return text
@@ -264,16 +275,16 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
         # The 3 × legal floor binds an agreed rate only ("sauf disposition contraire qui ne
         # peut toutefois fixer un taux inférieur…"): the default rate is ECB + 10 points.
         return (ecb.value + COMMERCIAL_POINTS, COMMERCIAL, "Pénalités de retard L441-10",
-                f"Art. L441-10 C. com. : taux BCE au {reference} ({format_rate(ecb.value)}) + 10 points",
+                f"Art. L441-10 C. com. : taux BCE au {reference} ({rate_text(ecb.value)}) + 10 points",
                 ecb.from_etude)
     legal = rates.legal_rate(day, AUTRES)
     floor = COMMERCIAL_FLOOR_FACTOR * legal.value
     if terms.rate >= floor:
         return (terms.rate, COMMERCIAL, "Pénalités de retard (taux convenu)",
-                f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({format_rate(floor)})", False)
+                f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({rate_text(floor)})", False)
     return (floor, COMMERCIAL, "Pénalités de retard (plancher légal)",
-            f"Art. L441-10 C. com. : taux convenu {format_rate(terms.rate)} inférieur au plancher, "
-            f"3 × le taux légal autres cas ({format_rate(legal.value)}, {legal.act})", legal.from_etude)
+            f"Art. L441-10 C. com. : taux convenu {rate_text(terms.rate)} inférieur au plancher, "
+            f"3 × le taux légal autres cas ({rate_text(legal.value)}, {legal.act})", legal.from_etude)
 
 
 def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) -> list[RateSegment]:
@@ -391,5 +402,5 @@ def compute_interest(principal, start: date, end: date, terms: InterestTerms, *,
 
 def describe_line(line: InterestLine) -> str:
     """One line in words, for logs and plain-text exports."""
-    return (f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {format_rate(line.rate)} "
+    return (f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {rate_text(line.rate)} "
             f"sur {format_amount(line.base)} = {format_amount(line.amount)}")

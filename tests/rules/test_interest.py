@@ -262,3 +262,12 @@ def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding
     assert extra in (0, 1)
     assert sum(l.days for l in parts.lines) == sum(l.days for l in whole.lines)
     assert abs(parts.total - whole.total) <= D("0.01") * extra
+
+
+def test_a_written_rate_with_three_decimals_is_never_rounded_on_screen():
+    from clerc_tui.rules.interest import rate_digits, rate_text
+
+    result = compute_interest(D("1000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("4.125")))
+    assert result.total == D("41.25")
+    assert rate_digits(D("4.125")) == "4.125" and rate_digits(D("7.2")) == "7.20"
+    assert rate_text(D("4.125")) == "4,125\u00a0%" and rate_text(D("12.21")) == "12,21\u00a0%"
