@@ -353,7 +353,9 @@ def compute_deadline(deadline: DeadlineRule, start: date, zone: str = "metropole
     check_distance(distance)
     later_is_safer = deadline.kind != "last_day"
     notes: list[str] = []
-    if distance and deadline.distance == "unverified" and not later_is_safer:
+    if distance and deadline.direction == "backward":
+        notes.append("Pas d'extension pour distance sur un délai compté à rebours.")
+    elif distance and deadline.distance == "unverified" and not later_is_safer:
         notes.append("Extension pour distance non appliquée à ce dernier jour (point non vérifié : date la plus "
                      "précoce retenue).")
         distance_used = None

@@ -291,3 +291,18 @@ def test_a_minimal_catalogue_loads():
 def test_a_broken_catalogue_is_refused(change, message):
     with pytest.raises(ProcedureDataError, match=message):
         load_catalogue(GOOD.replace(*change, 1) if change[0] != 'id = "b"' else GOOD.replace(*change))
+
+
+def test_wage_seizure_for_a_debtor_abroad_keeps_a_window_for_the_pv():
+    created = {c.deadline_id: c for c in deadlines_for_step(
+        "saisie_remunerations", "commandement", D(2025, 7, 1), distance="abroad")}
+    assert created["sr_contestation_suspensive_1_mois"].due == D(2025, 10, 1)
+    assert created["sr_pv_saisie_apres_1_mois"].due == D(2025, 8, 2)
+    assert created["sr_pv_saisie_3_mois"].due == D(2025, 10, 1)
+    assert created["sr_pv_saisie_apres_1_mois"].due <= created["sr_pv_saisie_3_mois"].due
+
+
+def test_a_backward_period_is_never_extended_for_distance():
+    computed = P.compute_rule("exp_prefet_assignation_6_semaines", D(2025, 5, 12), distance="abroad")
+    assert computed.due == D(2025, 3, 30)
+    assert any("à rebours" in line and "distance" in line for line in computed.explanation)
