@@ -355,6 +355,7 @@ def compute_deadline(deadline: DeadlineRule, start: date, zone: str = "metropole
     notes: list[str] = []
     if distance and deadline.direction == "backward":
         notes.append("Pas d'extension pour distance sur un délai compté à rebours.")
+        distance_used = None
     elif distance and deadline.distance == "unverified" and not later_is_safer:
         notes.append("Extension pour distance non appliquée à ce dernier jour (point non vérifié : date la plus "
                      "précoce retenue).")
