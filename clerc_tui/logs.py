@@ -4,22 +4,26 @@ import logging
 
 from clerc_tui.paths import log_file
 
-_configured = False
+_handler: logging.Handler | None = None
 
 
 def setup_logging() -> logging.Logger:
-    global _configured
+    """Log to the file of the current XDG state path (re-pointed if that path changed)."""
+    global _handler
     logger = logging.getLogger("clerc")
-    if not _configured:
+    path = str(log_file())
+    if _handler is None or getattr(_handler, "baseFilename", None) != path:
+        if _handler is not None:
+            logger.removeHandler(_handler)
+            _handler.close()
         try:
-            handler = logging.FileHandler(log_file(), encoding="utf-8")
+            _handler = logging.FileHandler(path, encoding="utf-8")
         except OSError:
-            handler = logging.NullHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
+            _handler = logging.NullHandler()
+        _handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(_handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-        _configured = True
     return logger
 
 

@@ -2,6 +2,7 @@
 nor anything of the layers above it, and reads no clock."""
 
 import ast
+import sys
 from pathlib import Path
 
 import clerc_tui
@@ -55,5 +56,5 @@ def test_the_check_itself_catches_a_forbidden_import(tmp_path, monkeypatch):
     bad = tmp_path / "rules"
     bad.mkdir()
     (bad / "oops.py").write_text("from textual.app import App\n", encoding="utf-8")
-    monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
     assert _violations("rules", FORBIDDEN_IN_RULES) == ["rules/oops.py imports textual.app"]
