@@ -2,6 +2,7 @@
 
 from clerc_tui.models.dossier import ClaimItem, Dossier, DossierDebtor
 from clerc_tui.models.etude import Etude, Sequence, User
+from clerc_tui.models.ledger import LedgerEntry
 from clerc_tui.models.parties import (
     Creditor,
     Debtor,
@@ -11,9 +12,11 @@ from clerc_tui.models.parties import (
     DebtorContact,
     DebtorDependant,
 )
+from clerc_tui.models.rates import EtudeRate
 from clerc_tui.models.tracking import AuditEntry, Deadline, TimelineEvent
 
 ALL_MODELS = (
     Etude, User, Sequence, Creditor, Debtor, DebtorAddress, DebtorContact, DebtorBankAccount,
     DebtorAsset, DebtorDependant, Dossier, DossierDebtor, ClaimItem, Deadline, TimelineEvent, AuditEntry,
+    EtudeRate, LedgerEntry,
 )
