@@ -24,6 +24,9 @@ class Deadline(BaseModel):
     done_by = ForeignKeyField(User, null=True)
     done_reason = TextField(default="")
     created_at = DateTimeField()
+    original_due_date = DateField(null=True)  # set by the first move (m0004)
+    moved_reason = TextField(default="")  # reason of the last move
+    unverified = BooleanField(default=False)  # the rule has a point marked unverified: see note
 
 
 class TimelineEvent(BaseModel):

@@ -8,9 +8,14 @@ upgrade path.
 from peewee import PostgresqlDatabase, SqliteDatabase
 
 from clerc_tui.errors import SchemaError
-from clerc_tui.models.migrations import m0001_initial, m0002_search_and_agenda, m0003_ledger_and_rates
+from clerc_tui.models.migrations import (
+    m0001_initial,
+    m0002_search_and_agenda,
+    m0003_ledger_and_rates,
+    m0004_deadline_moves,
+)
 
-STEPS = (m0001_initial, m0002_search_and_agenda, m0003_ledger_and_rates)
+STEPS = (m0001_initial, m0002_search_and_agenda, m0003_ledger_and_rates, m0004_deadline_moves)
 LATEST = STEPS[-1].VERSION
 
 DIALECTS = {
