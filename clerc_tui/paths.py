@@ -22,3 +22,8 @@ def config_file() -> Path:
 
 def log_file() -> Path:
     return user_state_path(APP, ensure_exists=True) / "clerc.log"
+
+
+def exports_dir() -> Path:
+    """Where décomptes and other documents are exported: `exports/` under the XDG data path."""
+    return user_data_path(APP, ensure_exists=True) / "exports"

@@ -186,10 +186,12 @@ def _save_claims(actor: Actor, dossier: Dossier, claims: dict[str, Decimal], on:
                    dossier_id=dossier.id)
 
 
-def _refresh_denormalised(dossier_id: int) -> None:
+def _refresh_denormalised(dossier_id: int, today: date) -> None:
+    from clerc_tui.services.ledger import balance_at
+
     names = [d.display_name for d in (Debtor.select(Debtor.display_name).join(DossierDebtor)
                                       .where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position))]
-    total = sum((c.amount for c in ClaimItem.select().where(ClaimItem.dossier == dossier_id)), ZERO)
+    total, _ = balance_at(dossier_id, today)
     dossier = Dossier.get_by_id(dossier_id)
     Dossier.update(debtor_name=debtors_label(names), creditor_name=dossier.creditor.display_name,
                    balance=total).where(Dossier.id == dossier_id).execute()
@@ -230,7 +232,7 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
         DossierDebtor.create(dossier=dossier, debtor=debtor, position=0)
         _save_debtor_details(actor, debtor, data.debtor, dossier.id, today)
         _save_claims(actor, dossier, data.claims, data.interest_from or today)
-        _refresh_denormalised(dossier.id)
+        _refresh_denormalised(dossier.id, today)
         dossier = Dossier.get_by_id(dossier.id)
         record(actor, "dossier.create", "dossier", dossier.id, after=snapshot(dossier), dossier_id=dossier.id)
         TimelineEvent.create(dossier=dossier, occurred_on=today, kind="ouverture",
@@ -275,7 +277,7 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: D
         _save_debtor_details(actor, debtor, data.debtor, dossier_id, today)
         dossier = Dossier.get_by_id(dossier_id)
         _save_claims(actor, dossier, data.claims, data.interest_from or dossier.opened_on)
-        _refresh_denormalised(dossier_id)
+        _refresh_denormalised(dossier_id, today)
         dossier = Dossier.get_by_id(dossier_id)
         record(actor, "dossier.update", "dossier", dossier_id, before=before, after=snapshot(dossier),
                dossier_id=dossier_id)

@@ -1,0 +1,162 @@
+"""The décompte of a dossier, built from what the database knows of it.
+
+Claims come from the dossier's claim items; interest terms from the dossier (legal-rate
+category from the creditor: `particulier` when `Creditor.is_individual`, else `autres`;
+L313-3 majoration from `title_enforceable_on` with `majoration_points`); fees,
+disbursements, payments and reversals from its ledger; the day-count and rounding
+convention from the étude (defaults when the étude row is missing); rates from the
+shipped tables plus the étude's rows. A period without a rate raises MissingRate, whose
+French message names the semester: a décompte never runs on a guessed rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.models import ClaimItem as ClaimItemModel
+from clerc_tui.models import Dossier, Etude, LedgerEntry
+from clerc_tui.models.ledger import DISBURSEMENT, FEE, PAYMENT, REVERSAL
+from clerc_tui.rules.interest import (
+    COMMERCIAL,
+    CONTRACTUAL,
+    LEGAL,
+    Convention,
+    InterestResult,
+    InterestTerms,
+    compute_interest,
+    majoration_start,
+)
+from clerc_tui.rules.rates import AUTRES, PARTICULIER
+from clerc_tui.rules.statement import (
+    Charge,
+    ClaimItem,
+    Payment,
+    Reversal,
+    Statement,
+    StatementInput,
+    compute_statement,
+)
+from clerc_tui.services.rates import current_rates
+
+# L313-3 CMF raises the legal rate after a "condamnation pécuniaire par décision de justice".
+# A notarial deed, a contrainte or a small-claims title is enforceable but is no court
+# decision: no majoration for them (the clerc may still set the points to 0 on any title).
+TITLES_WITHOUT_MAJORATION = frozenset({"acte_notarie", "contrainte", "titre_pc"})
+
+
+def etude_convention() -> Convention:
+    """How the étude counts days and rounds; the defaults of money.md §3.2 without an étude row."""
+    etude = Etude.select().order_by(Etude.id).first()
+    if etude is None:
+        return Convention()
+    return Convention(day_count=etude.day_count, rounding=etude.rounding)
+
+
+def interest_terms(dossier: Dossier) -> InterestTerms:
+    kind = dossier.interest_kind or "none"
+    category = PARTICULIER if dossier.creditor.is_individual else AUTRES
+    majoration_from = None
+    if (kind == LEGAL and dossier.title_enforceable_on and dossier.majoration_points
+            and dossier.title_kind not in TITLES_WITHOUT_MAJORATION):
+        majoration_from = majoration_start(dossier.title_enforceable_on)
+    rate = dossier.contractual_rate if kind in (CONTRACTUAL, COMMERCIAL) else None
+    return InterestTerms(kind=kind, category=category, majoration_from=majoration_from,
+                         majoration_points=Decimal(dossier.majoration_points), rate=rate,
+                         capitalisation_from=dossier.capitalisation_from if kind != "none" else None)
+
+
+def interest_start(dossier: Dossier) -> date:
+    """`interest_from`, else the date of the title (art. 1231-7 C. civ.: interest on a
+    condemnation runs from the decision unless the judge says otherwise). Without either,
+    a dossier bearing interest is refused rather than given a guessed start."""
+    start = dossier.interest_from or dossier.title_date
+    if start is not None:
+        return start
+    if (dossier.interest_kind or "none") == "none":
+        return dossier.opened_on
+    raise InvalidInput(f"Dossier {dossier.reference} : point de départ des intérêts non renseigné (ni date de "
+                       "départ des intérêts, ni date du titre) : complétez le dossier (touche e).",
+                       field="interest_from")
+
+
+def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
+    """Ledger rows as décompte events. A payment's reference is its ledger id. A reversed
+    fee or disbursement was never owed: it leaves the décompte from its reversal date on
+    (a décompte arrêté before that date still shows it)."""
+    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id)
+                   .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    by_id = {e.id: e for e in entries}
+    cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL and e.entry_date <= at}
+    charges, payments, reversals = [], [], []
+    for e in entries:
+        if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled:
+            charges.append(Charge(e.entry_date, e.amount, e.label or "Frais", e.kind))
+        elif e.kind == PAYMENT:
+            label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))
+            payments.append(Payment(e.entry_date, e.amount, ref=str(e.id), label=label))
+        elif e.kind == REVERSAL and by_id.get(e.reverses_id) is not None and by_id[e.reverses_id].kind == PAYMENT:
+            reversals.append(Reversal(e.entry_date, str(e.reverses_id), e.reason))
+    return tuple(charges), tuple(payments), tuple(reversals)
+
+
+def statement_input(dossier_id: int, at: date) -> StatementInput:
+    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    if dossier is None:
+        raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+    items = tuple(ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest))
+                  for c in ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id)
+                  .order_by(ClaimItemModel.id))
+    if not items:
+        raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
+    charges, payments, reversals = ledger_inputs(dossier_id, at)
+    order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
+    return StatementInput(
+        at=at, items=items, interest_from=interest_start(dossier), terms=interest_terms(dossier),
+        charges=charges, payments=payments, reversals=reversals, convention=etude_convention(),
+        allocation_order=order or ("frais", "interets", "principal"), reference=dossier.reference,
+    )
+
+
+def dossier_statement(dossier_id: int, at: date) -> Statement:
+    """The décompte of the dossier arrêté au `at` (MissingRate when a rate is unknown)."""
+    return compute_statement(statement_input(dossier_id, at), current_rates())
+
+
+def statement_by_reference(reference: str, at: date) -> Statement:
+    dossier = Dossier.get_or_none(Dossier.reference == (reference or "").strip())
+    if dossier is None:
+        raise InvalidInput(f"Aucun dossier ne porte la référence « {reference} ».")
+    return dossier_statement(dossier.id, at)
+
+
+def calculate_interest(principal, start: date, end: date, terms: InterestTerms) -> InterestResult:
+    """An ad-hoc computation (calculator) with the étude's rates and convention."""
+    return compute_interest(principal, start, end, terms, rates=current_rates(), convention=etude_convention())
+
+
+@dataclass(frozen=True)
+class Export:
+    folder: Path
+    files: tuple[Path, ...]
+
+
+def export_statement(statement: Statement, folder: Path | None = None) -> Export:
+    """Write the décompte as text, HTML and JSON into `folder` (default: exports/ under the
+    XDG data path), named after the dossier and the arrêté date."""
+    from clerc_tui.paths import exports_dir
+    from clerc_tui.report.statement import statement_html, statement_json, statement_text
+
+    folder = folder or exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"decompte-{statement.reference or 'sans-reference'}-{statement.at:%Y-%m-%d}"
+    files = []
+    for suffix, content in ((".txt", statement_text(statement)), (".html", statement_html(statement)),
+                            (".json", statement_json(statement) + "\n")):
+        path = folder / (stem + suffix)
+        path.write_text(content, encoding="utf-8")
+        files.append(path)
+    return Export(folder, tuple(files))
