@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calc_deadline_parser(calc_sub)
 
     sub.add_parser("migrate", help="met à jour le schéma de la base")
+
+    from clerc_tui import cli_money
+
+    cli_money.add_parsers(sub)
     return parser
 
 
@@ -181,6 +185,16 @@ def _cmd_migrate(args) -> int:
     return 0
 
 
+def _cmd_money(args) -> int:
+    from clerc_tui import cli_money
+    from clerc_tui.models.db import open_database
+
+    open_database(_database_url(args))
+    if args.command == "statement":
+        return cli_money.run_statement(args, today=args.today or date.today())
+    return cli_money.run_rates(args)
+
+
 def _cmd_open(args) -> int:
     from clerc_tui.app import run_app
 
@@ -196,6 +210,8 @@ def _dispatch(args) -> int:
         return _cmd_user(args)
     if args.command == "migrate":
         return _cmd_migrate(args)
+    if args.command in ("statement", "rates"):
+        return _cmd_money(args)
     if args.command == "calc":
         if args.calc_command == "interest":
             return _cmd_calc_interest(args)

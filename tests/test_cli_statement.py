@@ -1,0 +1,69 @@
+"""`clerc statement REF` and `clerc rates`: décompte of a dossier, the étude's rate rows."""
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from clerc_tui.cli import main
+from clerc_tui.models.db import close_database
+from clerc_tui.services.ledger import record_charge, record_payment
+from tests.conftest import TODAY
+from tests.services.test_ledger_statement import PROVISIONAL, example_dossier
+
+
+@pytest.fixture
+def ex4(actor, db_path):
+    dossier = example_dossier(actor)
+    record_charge(actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Signification",
+                  today=TODAY)
+    record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("1000"), today=TODAY)
+    close_database()
+    return dossier.reference, str(db_path)
+
+
+def test_statement_text_and_json(ex4, capsys):
+    reference, db = ex4
+    assert main(["--db", db, "statement", reference, "--at", "15/09/2025"]) == 0
+    text = capsys.readouterr().out
+    assert f"Décompte arrêté au 15/09/2025 — dossier {reference}" in text
+    assert "2\u00a0286,04\u00a0€" in text
+    assert main(["--db", db, "statement", reference, "--at", "2025-09-15", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["totals"]["total_due"] == "2286.04" and data["payments"][0]["interets"] == "81.17"
+    assert main(["--db", db, "statement", reference, "--at", "15/09/2025", "--format", "html"]) == 0
+    assert "<html" in capsys.readouterr().out.lower()
+    close_database()
+
+
+def test_unknown_reference_missing_rate_and_pdf_exit_2(ex4, capsys):
+    reference, db = ex4
+    assert main(["--db", db, "statement", "2099-999999", "--at", "15/09/2025"]) == 2
+    assert "Aucun dossier ne porte la référence « 2099-999999 »" in capsys.readouterr().err
+    assert main(["--db", db, "--today", "26/11/2026", "statement", reference]) == 2
+    err = capsys.readouterr().err
+    assert "2e semestre 2026" in err and "taux de l'étude" in err
+    assert main(["--db", db, "statement", reference, "--at", "31/02/2025"]) == 2
+    assert "n'existe pas dans le calendrier" in capsys.readouterr().err
+    assert main(["--db", db, "statement", reference, "--format", "pdf"]) == 2
+    assert "PDF non disponible" in capsys.readouterr().err
+    close_database()
+
+
+def test_rates_add_then_the_statement_runs_to_today_marked(ex4, capsys):
+    reference, db = ex4
+    for category in ("particulier", "autres"):
+        assert main(["--db", db, "rates", "add", "--table", "legal", "--category", category, "--from", "2026-07-01",
+                     "--to", "31/12/2026", "--value", "6,50", "--source", PROVISIONAL]) == 0
+    assert "Taux saisi par l'étude enregistré" in capsys.readouterr().out
+    assert main(["--db", db, "rates", "add", "--table", "legal", "--category", "autres", "--from", "2026-01-01",
+                 "--to", "2026-06-30", "--value", "3", "--source", "x"]) == 2
+    assert "ne peut pas être remplacé" in capsys.readouterr().err
+    assert main(["--db", db, "rates", "list", "--etude"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and all("6,50" in line and PROVISIONAL in line for line in listed)
+    assert main(["--db", db, "--today", "26/11/2026", "statement", reference, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["uses_etude_rates"] and data["interest_lines"][-1]["rate_from_etude"]
+    close_database()
