@@ -65,6 +65,27 @@ def interest_renderable(result: InterestResult) -> Group:
     return Group(*parts)
 
 
+def statement_interest_renderable(statement: Statement) -> Group:
+    """The interest of a décompte alone, line by line (period, days, base, rate, kind, basis)."""
+    s = statement
+    parts = [Text(f"Intérêts du {format_date(s.interest_from)} au {format_date(s.at)}"
+                  + (f" — dossier {s.reference}" if s.reference else ""), style="bold"),
+             Text(f"{s.terms.describe()}.")]
+    if s.interest_lines:
+        parts.append(_interest_table(s.interest_lines, "Détail par période"))
+    else:
+        parts.append(Text("Aucun intérêt couru à cette date."))
+    for cap in s.capitalisations:
+        parts.append(Text(f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} ajoutés au principal "
+                          f"(art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"))
+    parts.append(Text(f"Intérêts courus : {format_amount(s.interest_accrued)} ; restant dus à cette date : "
+                      f"{format_amount(s.interest_due)}", style="bold"))
+    if s.uses_etude_rates:
+        parts.append(Text(f"Lignes en jaune : {ETUDE_MARK}.", style=ETUDE_STYLE))
+    parts.append(Text(s.convention.describe(), style="dim"))
+    return Group(*parts)
+
+
 def statement_renderable(statement: Statement) -> Group:
     s = statement
     title = f"Décompte arrêté au {format_date(s.at)}"

@@ -1,4 +1,4 @@
-"""One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4)."""
+"""One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4), and its décompte (s)."""
 
 from rich.console import Group
 from rich.table import Table
@@ -20,6 +20,8 @@ from clerc_tui.rules.vocabulary import (
     TITLE_KINDS,
     ZONES,
 )
+from clerc_tui.errors import ClercError
+from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.dossiers import DossierView, get_dossier
 
 DEADLINE_KINDS = {"last_day": "Dernier jour", "earliest_day": "Pas avant le", "expiry": "Expire le"}
@@ -132,6 +134,10 @@ class DossierScreen(Screen):
         Binding("2", "tab('debiteurs')", "Débiteurs", id="dossier.tab_debtors"),
         Binding("3", "tab('echeances')", "Échéances", id="dossier.tab_deadlines"),
         Binding("4", "tab('historique')", "Historique", id="dossier.tab_timeline"),
+        Binding("s", "statement", "Décompte", id="dossier.statement"),
+        Binding("a", "statement_date", "Arrêté au", show=False, id="dossier.statement_date"),
+        Binding("i", "interest_detail", "Intérêts", id="dossier.interest_detail"),
+        Binding("x", "export_statement", "Exporter", id="dossier.export_statement"),
     ]
 
     def __init__(self, dossier_id: int):
@@ -148,6 +154,8 @@ class DossierScreen(Screen):
                 with TabPane(label, id=pane_id):
                     with VerticalScroll():
                         yield Static("", id=f"{pane_id}-body")
+            with TabPane("s Décompte", id="decompte"):
+                yield StatementPane(self.dossier_id)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -169,9 +177,30 @@ class DossierScreen(Screen):
         self.query_one("#debiteurs-body", Static).update(debtors_detail(view))
         self.query_one("#echeances-body", Static).update(deadlines_table(view))
         self.query_one("#historique-body", Static).update(timeline_table(view))
+        self.query_one(StatementPane).refresh_data()
 
     def action_tab(self, pane_id: str) -> None:
         self.query_one(TabbedContent).active = pane_id
+
+    def action_statement(self) -> None:
+        self.query_one(TabbedContent).active = "decompte"
+        self.query_one(StatementPane).ensure()
+
+    def action_statement_date(self) -> None:
+        self.action_statement()
+        self.query_one(StatementPane).focus_date()
+
+    def action_interest_detail(self) -> None:
+        try:
+            statement = self.query_one(StatementPane).require_statement()
+        except ClercError as error:
+            self.app.show_error(error, "détail des intérêts")
+            return
+        self.app.push_screen(InterestDetailScreen(statement))
+
+    def action_export_statement(self) -> None:
+        self.action_statement()
+        self.query_one(StatementPane).export()
 
     def action_back(self) -> None:
         self.dismiss(None)

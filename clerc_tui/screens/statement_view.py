@@ -1,0 +1,148 @@
+"""The décompte of a dossier on its screen: arrêté date, statement, interest detail, exports.
+
+The arrêté date is typed `jj/mm/aaaa` and applied with Entrée; a bad date is refused in
+place, in French, and the typing is kept. A period without a rate shows the French
+message naming the semester (the étude adds the rate with `clerc rates add`).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from clerc_tui.errors import ClercError
+from clerc_tui.report.statement import statement_interest_renderable, statement_renderable
+from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.statement import Statement
+from clerc_tui.services.statement import dossier_statement, export_statement
+
+
+class ArreteInput(Input):
+    BINDINGS = [Binding("escape", "leave", "Quitter la date", show=False, id="statement.leave_date")]
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#statement-scroll").focus()
+
+
+class StatementPane(Vertical):
+    """Lives in the dossier screen's « Décompte » tab."""
+
+    DEFAULT_CSS = """
+    StatementPane { height: 1fr; }
+    StatementPane #statement-bar { height: 1; }
+    StatementPane #statement-at-label { width: auto; color: $text-muted; }
+    StatementPane #statement-at { width: 14; height: 1; border: none; padding: 0; }
+    StatementPane #statement-at:focus { background: $boost; }
+    StatementPane #statement-hint { width: 1fr; color: $text-muted; padding: 0 2; }
+    StatementPane #statement-error { color: $error; height: auto; }
+    StatementPane #statement-scroll { height: 1fr; }
+    """
+
+    def __init__(self, dossier_id: int):
+        super().__init__(id="statement-pane")
+        self.dossier_id = dossier_id
+        self.statement: Statement | None = None
+        self.at = None
+        self.problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="statement-bar"):
+            yield Static("Arrêté au ", id="statement-at-label")
+            yield ArreteInput(placeholder="jj/mm/aaaa", id="statement-at")
+            yield Static("a : changer la date (Entrée pour appliquer) · i : détail des intérêts · x : exporter",
+                         id="statement-hint")
+        yield Static("", id="statement-error")
+        with VerticalScroll(id="statement-scroll"):
+            yield Static("", id="statement-body")
+
+    def ensure(self) -> None:
+        """Compute at today the first time the tab is shown."""
+        if self.at is None:
+            self.at = self.app.today
+            self.query_one("#statement-at", Input).value = format_date(self.at)
+            self.compute()
+
+    def compute(self) -> None:
+        body = self.query_one("#statement-body", Static)
+        try:
+            self.statement = dossier_statement(self.dossier_id, self.at)
+            self.problem = None
+        except ClercError as error:
+            self.statement, self.problem = None, error.message
+            body.update(Text.assemble((f"Décompte au {format_date(self.at)} impossible : ", "bold red"),
+                                      Text(error.message)))
+            return
+        except Exception as error:  # noqa: BLE001 - shown in French by show_error
+            self.statement, self.problem = None, "Erreur inattendue"
+            self.app.show_error(error, "décompte du dossier")
+            return
+        body.update(statement_renderable(self.statement))
+
+    def refresh_data(self) -> None:
+        if self.at is not None:
+            self.compute()
+
+    @on(Input.Submitted, "#statement-at")
+    def apply_date(self, event: Input.Submitted) -> None:
+        field = self.query_one("#statement-at", Input)
+        error = self.query_one("#statement-error", Static)
+        try:
+            at = parse_date(event.value)
+        except ClercError as exc:
+            error.update(Text(exc.message))
+            field.add_class("-invalid")
+            return
+        error.update("")
+        field.remove_class("-invalid")
+        self.at = at
+        self.compute()
+        self.query_one("#statement-scroll").focus()
+
+    def focus_date(self) -> None:
+        self.query_one("#statement-at", Input).focus()
+
+    def require_statement(self) -> Statement:
+        self.ensure()
+        if self.statement is None:
+            raise ClercError(self.problem or "Décompte indisponible.")
+        return self.statement
+
+    def export(self) -> None:
+        try:
+            export = export_statement(self.require_statement())
+        except ClercError as error:
+            self.app.show_error(error, "export du décompte")
+            return
+        except Exception as error:  # noqa: BLE001 - disk full, permissions…
+            self.app.show_error(error, "export du décompte")
+            return
+        names = ", ".join(path.name for path in export.files)
+        self.app.notify(f"Décompte exporté dans {export.folder} : {names}", title="Export", timeout=10)
+
+
+class InterestDetailScreen(Screen):
+    """`i`: every interest line of the décompte (period, days, base, rate, kind, basis)."""
+
+    HELP_TITLE = "Détail des intérêts"
+    BINDINGS = [Binding("escape,i", "close", "Retour", id="interest.close")]
+
+    def __init__(self, statement: Statement):
+        super().__init__()
+        self.statement = statement
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="interest-scroll"):
+            yield Static(statement_interest_renderable(self.statement), id="interest-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#interest-scroll").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
