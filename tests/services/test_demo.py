@@ -1,0 +1,335 @@
+"""The demo étude: deterministic, realistic, complete, fast to load, searchable."""
+
+import getpass
+import re
+import sqlite3
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from clerc_tui.cli import main
+from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.models.db import close_database, open_database, write_transaction
+from clerc_tui.rules.identifiers import (
+    validate_email,
+    validate_iban,
+    validate_phone,
+    validate_postcode,
+    validate_siren,
+    validate_siret,
+)
+from clerc_tui.rules.names import debtors_label, fold, person_name
+from clerc_tui.services.demo import build_demo
+
+TODAY = date(2026, 3, 15)
+N = 600
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    summary = build_demo(str(path), dossiers=N, seed=1, today=TODAY)
+    return path, summary
+
+
+@pytest.fixture
+def con(demo_db):
+    connection = sqlite3.connect(demo_db[0])
+    yield connection
+    connection.close()
+
+
+def _column(con, sql, *params):
+    return [row[0] for row in con.execute(sql, params)]
+
+
+def _fingerprint(path) -> list[tuple]:
+    with sqlite3.connect(path) as c:
+        return c.execute("SELECT reference, debtor_name, creditor_name, nature, phase, balance, opened_on "
+                         "FROM dossier ORDER BY id").fetchall()
+
+
+def test_summary_is_french_and_counts_the_dossiers(demo_db):
+    _path, summary = demo_db
+    assert "600 dossiers" in summary
+    assert "créée" in summary
+
+
+def test_same_seed_gives_the_same_etude_and_another_seed_differs(tmp_path):
+    a, b, c = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"
+    build_demo(str(a), dossiers=150, seed=7, today=TODAY)
+    build_demo(str(b), dossiers=150, seed=7, today=TODAY)
+    build_demo(str(c), dossiers=150, seed=8, today=TODAY)
+    assert _fingerprint(a) == _fingerprint(b)
+    assert _fingerprint(a) != _fingerprint(c)
+    with sqlite3.connect(a) as ca, sqlite3.connect(b) as cb:
+        for table in ("debtor", "creditor", "deadline", "timeline_event", "claim_item", "user"):
+            assert ca.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall() == \
+                cb.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall(), table
+
+
+def test_every_phase_nature_activity_and_interest_kind_is_present(con):
+    assert set(_column(con, "SELECT DISTINCT phase FROM dossier")) == {"amiable", "judiciaire", "execution", "clos"}
+    assert set(_column(con, "SELECT DISTINCT nature FROM dossier")) == {
+        "loyers", "pension_alimentaire", "charges_sociales", "credit", "commercial", "autre"}
+    assert set(_column(con, "SELECT DISTINCT activity FROM creditor")) == {
+        "bailleur", "banque", "organisme_social", "particulier", "commercant"}
+    assert set(_column(con, "SELECT DISTINCT interest_kind FROM dossier")) == {
+        "legal", "contractual", "commercial", "none"}
+    # Every phase × nature, even in a small demo.
+    assert con.execute("SELECT COUNT(*) FROM (SELECT DISTINCT phase, nature FROM dossier)").fetchone()[0] == 24
+
+
+def test_creditors_are_of_every_kind_with_valid_identifiers(con):
+    rows = con.execute("SELECT kind, is_individual, activity, siren, siret, iban, phone, email, postcode, "
+                       "display_name, search_name FROM creditor").fetchall()
+    assert len({r[9] for r in rows}) == len(rows)  # display names are distinct
+    for kind, individual, activity, siren, siret, iban, phone, email, postcode, display, search in rows:
+        assert validate_iban(iban) == iban
+        assert validate_phone(phone) == phone
+        assert validate_email(email) == email
+        assert validate_postcode(postcode) == postcode
+        assert search == fold(display)
+        if kind == "morale":
+            assert not individual
+            assert validate_siren(siren) == siren
+            assert validate_siret(siret) == siret and siret.startswith(siren)
+        else:
+            assert individual and siren == "" and siret == ""
+        if activity == "particulier":
+            assert kind == "physique" and individual
+    kinds = set(_column(con, "SELECT DISTINCT kind || '/' || activity FROM creditor"))
+    assert {"morale/bailleur", "physique/bailleur", "morale/banque", "morale/organisme_social",
+            "physique/particulier", "morale/commercant"} <= kinds
+
+
+def test_debtors_have_french_accented_names_addresses_and_contacts(con):
+    names = " ".join(_column(con, "SELECT display_name FROM debtor"))
+    assert re.search(r"[ÉÈÊËÀÂÎÏÔÖÙÛÜÇéèêëàâîïôöùûüç]", names)
+    assert set(_column(con, "SELECT DISTINCT civility FROM debtor WHERE kind = 'physique'")) == {"Madame", "Monsieur"}
+    assert _column(con, "SELECT COUNT(*) FROM debtor WHERE kind = 'morale'")[0] > 0
+    for siren in _column(con, "SELECT siren FROM debtor WHERE kind = 'morale'"):
+        assert validate_siren(siren) == siren
+    # Exactly one current address each; some have a former one.
+    per_debtor = con.execute("SELECT debtor_id, SUM(is_current), COUNT(*) FROM debtor_address GROUP BY debtor_id").fetchall()
+    assert len(per_debtor) == con.execute("SELECT COUNT(*) FROM debtor").fetchone()[0]
+    assert all(current == 1 for _d, current, _n in per_debtor)
+    assert any(n == 2 for _d, _c, n in per_debtor)
+    for postcode in _column(con, "SELECT DISTINCT postcode FROM debtor_address"):
+        assert validate_postcode(postcode) == postcode
+    for kind, value in con.execute("SELECT kind, value FROM debtor_contact"):
+        assert (validate_phone(value) if kind == "phone" else validate_email(value)) == value
+    for iban in _column(con, "SELECT iban FROM debtor_bank_account"):
+        assert validate_iban(iban) == iban
+    for table in ("debtor_asset", "debtor_dependant", "debtor_bank_account"):
+        assert con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] > 0, table
+    assert con.execute("SELECT COUNT(*) FROM debtor WHERE employer_name != ''").fetchone()[0] > 0
+
+
+def test_references_are_unique_well_formed_and_numbered_per_year(con):
+    rows = con.execute("SELECT reference, opened_on FROM dossier ORDER BY id").fetchall()
+    refs = [r for r, _o in rows]
+    assert len(set(refs)) == len(refs) == N
+    by_year: dict[int, list[int]] = {}
+    for reference, opened_on in rows:
+        assert re.fullmatch(r"\d{4}-\d{6}", reference)
+        year, number = reference.split("-")
+        assert year == opened_on[:4]
+        by_year.setdefault(int(year), []).append(int(number))
+    for numbers in by_year.values():
+        assert numbers == list(range(1, len(numbers) + 1))
+    sequences = dict(con.execute("SELECT year, last FROM sequence WHERE name = 'dossier'").fetchall())
+    assert sequences == {year: len(numbers) for year, numbers in by_year.items()}
+
+
+def test_a_new_dossier_continues_the_numbering(demo_db, con):
+    from clerc_tui.services.dossiers import next_reference
+
+    last = con.execute("SELECT last FROM sequence WHERE name = 'dossier' AND year = ?", (TODAY.year,)).fetchone()[0]
+    assert last > 0
+    open_database(str(demo_db[0]))
+    try:
+        with write_transaction() as txn:
+            assert next_reference(TODAY.year) == f"{TODAY.year}-{last + 1:06d}"
+            txn.rollback()
+    finally:
+        close_database()
+
+
+def test_users_include_every_role_and_the_current_login(con):
+    users = con.execute('SELECT login, role, active FROM "user"').fetchall()
+    roles = [role for _l, role, _a in users]
+    assert roles.count("clerc") >= 4  # three clercs and the current login
+    assert {"commissaire", "principal_clerc", "comptable"} <= set(roles)
+    assert (getpass.getuser(), "clerc", 1) in users
+
+
+def test_a_login_that_is_already_a_demo_user_is_not_added_twice(tmp_path, monkeypatch):
+    monkeypatch.setattr(getpass, "getuser", lambda: "kbenali")
+    path = tmp_path / "d.db"
+    summary = build_demo(str(path), dossiers=30, seed=1, today=TODAY)
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT COUNT(*) FROM user WHERE login = 'kbenali'").fetchone()[0] == 1
+    assert "kbenali" in summary
+
+
+def test_dossier_columns_are_coherent(con):
+    assert set(_column(con, "SELECT typeof(balance) FROM dossier")) == {"integer"}
+    assert set(_column(con, "SELECT typeof(amount) FROM claim_item")) == {"integer"}
+    assert set(_column(con, "SELECT typeof(estimated_value) FROM debtor_asset")) == {"integer"}
+    mismatched = con.execute("SELECT COUNT(*) FROM dossier d WHERE balance != "
+                             "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id)").fetchone()[0]
+    assert mismatched == 0
+    assert set(_column(con, "SELECT DISTINCT kind FROM claim_item")) >= {"principal", "depens", "article_700",
+                                                                         "clause_penale"}
+    assert con.execute("SELECT COUNT(*) FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM claim_item c "
+                       "WHERE c.dossier_id = d.id AND c.kind = 'principal')").fetchone()[0] == 0
+    assert set(_column(con, "SELECT version FROM dossier")) == {1}
+    # creditor_name is the creditor's display name.
+    assert con.execute("SELECT COUNT(*) FROM dossier d JOIN creditor c ON c.id = d.creditor_id "
+                       "WHERE d.creditor_name != c.display_name").fetchone()[0] == 0
+    rates = _column(con, "SELECT contractual_rate FROM dossier WHERE interest_kind = 'contractual'")
+    assert rates and all(Decimal(rate) > 0 for rate in rates)
+    assert con.execute("SELECT COUNT(*) FROM dossier WHERE interest_kind != 'contractual' "
+                       "AND contractual_rate IS NOT NULL").fetchone()[0] == 0
+
+
+def test_debtor_name_lists_the_co_obliges_in_position_order(con):
+    debtors = {row[0]: row[1:] for row in con.execute(
+        "SELECT id, kind, civility, first_name, last_name, company_name FROM debtor")}
+    links: dict[int, list[int]] = {}
+    for dossier_id, debtor_id, position in con.execute(
+            "SELECT dossier_id, debtor_id, position FROM dossier_debtor ORDER BY dossier_id, position"):
+        assert position == len(links.setdefault(dossier_id, []))
+        links[dossier_id].append(debtor_id)
+    for dossier_id, debtor_name in con.execute("SELECT id, debtor_name FROM dossier"):
+        names = [person_name(kind=k, civility=c, first_name=f, last_name=l, company_name=co)
+                 for k, c, f, l, co in (debtors[d] for d in links[dossier_id])]
+        assert debtor_name == debtors_label(names)
+    shared = sum(1 for ids in links.values() if len(ids) > 1) / len(links)
+    assert 0.07 < shared < 0.25  # about 15 % with co-obligés
+
+
+def test_titles_are_filled_and_dated_coherently(con):
+    rows = con.execute("SELECT phase, title_kind, title_court, title_date, title_signified_on, "
+                       "title_enforceable_on, opened_on FROM dossier WHERE phase IN ('judiciaire', 'execution')"
+                       ).fetchall()
+    assert rows
+    kinds = set()
+    for phase, kind, court, title_date, signified, enforceable, opened in rows:
+        kinds.add(kind)
+        assert kind and title_date and signified and enforceable
+        assert opened < title_date < signified < enforceable <= TODAY.isoformat()
+        assert court or kind == "titre_pc"
+    assert {"jugement", "ordonnance_ip", "contrainte"} <= kinds
+    assert con.execute("SELECT COUNT(*) FROM dossier WHERE phase = 'amiable' AND title_kind != ''").fetchone()[0] == 0
+    assert any(c.startswith("Tribunal judiciaire de ") for c in _column(con, "SELECT title_court FROM dossier"))
+    closed = con.execute("SELECT opened_on, closed_on FROM dossier WHERE phase = 'clos'").fetchall()
+    assert all(closed_on and opened_on < closed_on <= TODAY.isoformat() for opened_on, closed_on in closed)
+    assert con.execute("SELECT COUNT(*) FROM dossier WHERE phase != 'clos' AND closed_on IS NOT NULL").fetchone()[0] == 0
+
+
+def test_deadlines_spread_around_today_with_some_overdue_and_some_today(con):
+    today = TODAY.isoformat()
+    low, high = (TODAY - timedelta(days=30)).isoformat(), (TODAY + timedelta(days=60)).isoformat()
+    rows = con.execute("SELECT due_date, done, done_on, procedure_id, kind, basis, label FROM deadline").fetchall()
+    assert all(low <= due <= high for due, *_ in rows)
+    overdue = sum(1 for due, done, *_ in rows if due < today and not done)
+    assert 0.04 < overdue / len(rows) < 0.18  # about 10 %
+    assert any(due == today for due, *_ in rows)
+    assert any(done for _due, done, *_ in rows)
+    assert all(done_on <= today for _due, done, done_on, *_ in rows if done)
+    assert {p for _d, _x, _y, p, *_ in rows} >= {
+        "saisie_attribution", "saisie_vente", "injonction_de_payer", "saisie_remunerations",
+        "signification_jugement", "petites_creances"}
+    assert {k for *_, k, _b, _l in rows} == {"last_day", "earliest_day", "expiry"}
+    assert "art. R211-3 CPCE" in {b for *_, b, _l in rows}
+    # Closed dossiers have no deadlines; most open ones have two to four.
+    assert con.execute("SELECT COUNT(*) FROM deadline JOIN dossier ON dossier.id = deadline.dossier_id "
+                       "WHERE dossier.phase = 'clos'").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM deadline WHERE assigned_to_id IS NULL").fetchone()[0] == 0
+
+
+def test_expulsion_deadlines_only_for_rent_arrears(tmp_path):
+    path = tmp_path / "e.db"
+    build_demo(str(path), dossiers=1500, seed=3, today=TODAY)
+    with sqlite3.connect(path) as c:
+        natures = set(_column(c, "SELECT DISTINCT d.nature FROM deadline e JOIN dossier d ON d.id = e.dossier_id "
+                                 "WHERE e.procedure_id = 'expulsion'"))
+    assert natures == {"loyers"}
+
+
+def test_timeline_has_a_few_events_per_dossier_never_in_the_future(con):
+    counts = _column(con, "SELECT COUNT(*) FROM timeline_event GROUP BY dossier_id")
+    assert len(counts) == N and min(counts) >= 1 and sum(counts) / N >= 2
+    assert con.execute("SELECT MAX(occurred_on) FROM timeline_event").fetchone()[0] <= TODAY.isoformat()
+
+
+def test_accent_insensitive_search_finds_lefevre(con):
+    found = con.execute("SELECT d.debtor_name FROM dossier_fts JOIN dossier d ON d.id = dossier_fts.rowid "
+                        "WHERE dossier_fts MATCH 'lefevre*'").fetchall()
+    assert found
+    assert any("LEFÈVRE" in name for (name,) in found)
+    assert con.execute("SELECT COUNT(*) FROM dossier_fts WHERE dossier_fts MATCH 'lefevre*'").fetchone()[0] == len(found)
+    # The index matches the table (it was rebuilt after the load) and the triggers are back.
+    con.execute("INSERT INTO dossier_fts(dossier_fts) VALUES ('integrity-check')")
+    triggers = set(_column(con, "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    assert {"dossier_fts_insert", "dossier_fts_update", "dossier_fts_delete"} <= triggers
+    # Folded names for the plain-index search too.
+    for display, search in con.execute("SELECT display_name, search_name FROM debtor"):
+        assert search == fold(display)
+
+
+def test_the_fts_triggers_still_work_after_the_load(tmp_path):
+    path = tmp_path / "t.db"
+    build_demo(str(path), dossiers=40, seed=2, today=TODAY)
+    with sqlite3.connect(path) as c:
+        c.execute("UPDATE dossier SET debtor_name = 'ÉPÉE Zoé' WHERE id = 1")
+        assert c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'epee'").fetchall() == [(1,)]
+
+
+def test_the_database_is_consistent_and_readable_by_the_models(demo_db, con):
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    from clerc_tui.models import Dossier, Etude, User
+
+    open_database(str(demo_db[0]))
+    try:
+        dossier = Dossier.get_by_id(1)
+        assert isinstance(dossier.balance, Decimal) and dossier.balance > 0
+        assert dossier.opened_on <= TODAY
+        etude = Etude.get()
+        assert etude.name.startswith("Étude de Maître") and etude.city and validate_siren(etude.siren)
+        assert User.select().count() >= 7
+    finally:
+        close_database()
+
+
+def test_refuses_to_overwrite_an_existing_file_unless_forced(tmp_path):
+    path = tmp_path / "existing.db"
+    path.write_bytes(b"precious")
+    with pytest.raises(ClercError) as exc:
+        build_demo(str(path), dossiers=10, seed=1, today=TODAY)
+    assert "existe déjà" in exc.value.message and "--force" in exc.value.message
+    assert path.read_bytes() == b"precious"
+    build_demo(str(path), dossiers=10, seed=1, today=TODAY, force=True)
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 10
+
+
+def test_a_nonsense_count_is_refused(tmp_path):
+    with pytest.raises(InvalidInput):
+        build_demo(str(tmp_path / "x.db"), dossiers=0, seed=1, today=TODAY)
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_cli_builds_a_demo(tmp_path, capsys):
+    path = tmp_path / "cli.db"
+    assert main(["demo", "--dossiers", "300", "--db", str(path)]) == 0
+    assert "300 dossiers" in capsys.readouterr().out
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 300
+    # A second run refuses to overwrite, with code 2 and a French message.
+    assert main(["demo", "--dossiers", "300", "--db", str(path)]) == 2
+    assert "existe déjà" in capsys.readouterr().err
