@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calc_deadline_parser(calc_sub)
 
     sub.add_parser("migrate", help="met à jour le schéma de la base")
+    from clerc_tui import cli_deadlines
+
+    cli_deadlines.add_parser(sub)
 
     from clerc_tui import cli_money
 
@@ -210,6 +213,10 @@ def _dispatch(args) -> int:
         return _cmd_user(args)
     if args.command == "migrate":
         return _cmd_migrate(args)
+    if args.command == "deadlines":
+        from clerc_tui import cli_deadlines
+
+        return cli_deadlines.run(args, _database_url(args))
     if args.command in ("statement", "rates"):
         return _cmd_money(args)
     if args.command == "calc":

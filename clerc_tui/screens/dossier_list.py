@@ -63,6 +63,7 @@ class DossierListScreen(Screen):
         Binding("g", "first", "Début", show=False, id="list.first"),
         Binding("G", "last", "Fin", show=False, id="list.last"),
         Binding("escape", "clear_filter", "Effacer le filtre", show=False, id="list.clear_filter"),
+        Binding("a", "agenda", "Agenda", id="list.agenda"),
     ]
 
     def __init__(self) -> None:
@@ -205,6 +206,16 @@ class DossierListScreen(Screen):
         row = self.selected
         if row is not None:
             self.app.push_screen(DossierScreen(row.id), lambda _: self.refresh_data())
+
+    def action_agenda(self) -> None:
+        """Back to the deadline dashboard underneath, or open it."""
+        from clerc_tui.screens.deadlines import DeadlinesScreen
+
+        stack = self.app.screen_stack
+        if len(stack) > 1 and isinstance(stack[-2], DeadlinesScreen):
+            self.dismiss(None)
+        else:
+            self.app.push_screen(DeadlinesScreen())
 
     def action_new(self) -> None:
         from clerc_tui.screens.dossier_form import DossierFormScreen

@@ -110,9 +110,21 @@ def deadlines_table(view: DossierView) -> Table:
     for column in ("Date", "Type", "À faire", "Procédure", "Fondement", "État"):
         table.add_column(column)
     for deadline in view.deadlines:
-        state = f"fait le {format_date(deadline.done_on)}" if deadline.done else "à faire"
-        table.add_row(format_date(deadline.due_date), DEADLINE_KINDS.get(deadline.kind, deadline.kind),
-                      Text(deadline.label), deadline.procedure_id.replace("_", " "), Text(deadline.basis), state)
+        if deadline.done:
+            state = Text(f"fait le {format_date(deadline.done_on)} : {deadline.done_reason}")
+        else:
+            state = Text("à faire")
+        if deadline.original_due_date is not None:
+            # A moved deadline keeps its first date and the reason in sight.
+            state.append(f" — reportée, initialement le {format_date(deadline.original_due_date)} : "
+                         f"{deadline.moved_reason}")
+        kind = DEADLINE_KINDS.get(deadline.kind, deadline.kind) + (" (NV)" if deadline.unverified else "")
+        table.add_row(format_date(deadline.due_date), kind, Text(deadline.label),
+                      deadline.procedure_id.replace("_", " "), Text(deadline.basis), state)
+        if not deadline.done:
+            notes = [line for line in deadline.note.splitlines() if line.startswith(("Point non vérifié", "Attention"))]
+            for line in notes:
+                table.add_row("", "", Text(line, style="dim"), "", "", "")
     return table
 
 
@@ -138,6 +150,9 @@ class DossierScreen(Screen):
         Binding("a", "statement_date", "Arrêté au", show=False, id="dossier.statement_date"),
         Binding("i", "interest_detail", "Intérêts", id="dossier.interest_detail"),
         Binding("x", "export_statement", "Exporter", id="dossier.export_statement"),
+        Binding("p", "record_step", "Acte", id="dossier.record_step"),
+        Binding("f", "deadline_done", "Échéance faite", id="dossier.deadline_done"),
+        Binding("r", "deadline_move", "Reporter", id="dossier.deadline_move"),
     ]
 
     def __init__(self, dossier_id: int):
@@ -209,3 +224,19 @@ class DossierScreen(Screen):
         from clerc_tui.screens.dossier_form import DossierFormScreen
 
         self.app.push_screen(DossierFormScreen(self.dossier_id), lambda _: self.refresh_data())
+
+    # Procedure acts and deadlines (dialogs and flow in screens/deadline_modals.py).
+    def action_record_step(self) -> None:
+        from clerc_tui.screens.deadline_modals import dossier_record_step
+
+        dossier_record_step(self)
+
+    def action_deadline_done(self) -> None:
+        from clerc_tui.screens.deadline_modals import dossier_mark_done
+
+        dossier_mark_done(self)
+
+    def action_deadline_move(self) -> None:
+        from clerc_tui.screens.deadline_modals import dossier_move
+
+        dossier_move(self)

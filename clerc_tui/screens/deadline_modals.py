@@ -1,0 +1,345 @@
+"""Small dialogs of the deadlines: the reason of « fait », the new date and reason of « reporter »,
+and the act recorded on a dossier (procedure, step, date served).
+
+Each dialog is given a `submit` function that calls the service; a refusal (`ClercError`,
+e.g. an empty reason) is shown in place and the dialog stays open with the typing kept.
+On success the dialog is dismissed with the service's result.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from clerc_tui.errors import ClercError
+from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.procedures import DATE_FACTS, FACTS, procedure, procedures
+
+FACT_CHOICES = (("inconnu (date la plus sûre)", "?"), ("oui", "oui"), ("non", "non"))
+
+
+class _Dialog(ModalScreen):
+    """A framed dialog: Échap cancels, errors are written in #dialog-error."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="dialog.cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#dialog-error", Static).update(Text(message, style="bold"))
+
+    def _attempt(self, call: Callable[[], object]) -> None:
+        try:
+            result = call()
+        except ClercError as error:
+            self.show_error(error.message)
+            return
+        except Exception as error:  # noqa: BLE001 - logged and said in French by the app
+            self.app.show_error(error, "échéance")
+            return
+        self.dismiss(result)
+
+
+class ReasonDialog(_Dialog):
+    """« Fait » : why this deadline is dealt with."""
+
+    def __init__(self, title: str, detail: str, submit: Callable[[str], object]):
+        super().__init__()
+        self.title_text, self.detail, self.submit = title, detail, submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield Static(Text(self.detail))
+            yield Label("Motif (obligatoire) :")
+            yield Input(placeholder="ex. dénonciation signifiée le 27/11, acte n° 1234", id="reason")
+            yield Static("", id="dialog-error")
+            yield Static(Text("Entrée : valider · Échap : annuler", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._attempt(lambda: self.submit(event.value))
+
+
+class MoveDialog(_Dialog):
+    """« Reporter » : the new date (jj/mm/aaaa) and the reason."""
+
+    def __init__(self, title: str, detail: str, current: date, submit: Callable[[date, str], object]):
+        super().__init__()
+        self.title_text, self.detail, self.current, self.submit = title, detail, current, submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield Static(Text(self.detail))
+            yield Label(f"Nouvelle date (jj/mm/aaaa), actuellement le {format_date(self.current)} :")
+            yield Input(placeholder="jj/mm/aaaa", id="new-date")
+            yield Label("Motif (obligatoire) :")
+            yield Input(placeholder="ex. délai accordé par le juge, audience renvoyée", id="reason")
+            yield Static("", id="dialog-error")
+            yield Static(Text("Entrée : champ suivant puis valider · Échap : annuler", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#new-date", Input).focus()
+
+    @on(Input.Submitted, "#new-date")
+    def _date_submitted(self, event: Input.Submitted) -> None:
+        try:
+            parse_date(event.value)
+        except ClercError as error:
+            self.show_error(error.message)
+            return
+        self.show_error("")
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self) -> None:
+        def call():
+            new_date = parse_date(self.query_one("#new-date", Input).value)
+            return self.submit(new_date, self.query_one("#reason", Input).value)
+
+        self._attempt(call)
+
+
+class StepDialog(_Dialog):
+    """« Acte » : record a procedure step served on a date; asks the facts the step depends on."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Enregistrer", id="dialog.save"),
+    ]
+
+    def __init__(self, today: date, submit: Callable[[str, str, date, dict], object],
+                 procedure_id: str | None = None, step_id: str | None = None):
+        super().__init__()
+        self.today, self.submit = today, submit
+        self.procedure_id = procedure_id or procedures()[0].id
+        self.step_id = step_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="step-dialog"):
+            yield Label(Text("Enregistrer un acte accompli", style="bold"))
+            yield Label("Procédure :")
+            yield Select([(p.label, p.id) for p in procedures()], allow_blank=False, value=self.procedure_id,
+                         id="procedure")
+            yield Label("Étape (acte) :")
+            yield Select(self._step_options(), allow_blank=False, value=self._initial_step(), id="step")
+            yield Label("Signifié ou accompli le (jj/mm/aaaa) :")
+            yield Input(format_date(self.today), placeholder="jj/mm/aaaa", id="served-on")
+            yield Vertical(id="facts")
+            yield Static("", id="step-preview")
+            yield Static("", id="dialog-error")
+            yield Static(Text("Tab : champ suivant · Entrée ou Ctrl+S : enregistrer · Échap : annuler",
+                              style="dim"))
+
+    def _step_options(self) -> list[tuple[str, str]]:
+        return [(s.act, s.id) for s in procedure(self.procedure_id).steps]
+
+    def _initial_step(self) -> str:
+        ids = [s.id for s in procedure(self.procedure_id).steps]
+        return self.step_id if self.step_id in ids else ids[0]
+
+    def on_mount(self) -> None:
+        self.step_id = self._initial_step()
+        self._show_facts()
+        self.query_one("#procedure", Select).focus()
+
+    @on(Select.Changed, "#procedure")
+    def _procedure_changed(self, event: Select.Changed) -> None:
+        if event.value == self.procedure_id or event.value is Select.BLANK:
+            return
+        self.procedure_id = str(event.value)
+        self.step_id = procedure(self.procedure_id).steps[0].id
+        step_select = self.query_one("#step", Select)
+        step_select.set_options(self._step_options())
+        step_select.value = self.step_id
+        self._show_facts()
+
+    @on(Select.Changed, "#step")
+    def _step_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK or event.value == self.step_id:
+            return
+        self.step_id = str(event.value)
+        self._show_facts()
+
+    def _needed_facts(self) -> tuple[list[str], bool]:
+        step = procedure(self.procedure_id).step(self.step_id)
+        names = sorted({d.when.removeprefix("not ") for d in step.deadlines if d.when})
+        return names, any(d.start == "hearing_on" for d in step.deadlines)
+
+    def _show_facts(self) -> None:
+        box = self.query_one("#facts", Vertical)
+        box.remove_children()
+        names, needs_hearing = self._needed_facts()
+        widgets = []
+        for name in names:
+            widgets += [Label(Text(FACTS[name].capitalize() + " ?")),
+                        Select(FACT_CHOICES, allow_blank=False, value="?", id=f"fact-{name}")]
+        if needs_hearing:
+            widgets += [Label(f"{DATE_FACTS['hearing_on'].capitalize()} (jj/mm/aaaa) :"),
+                        Input(placeholder="jj/mm/aaaa", id="fact-hearing_on")]
+        if widgets:
+            box.mount_all(widgets)
+        step = procedure(self.procedure_id).step(self.step_id)
+        created = ", ".join(d.label for d in step.deadlines) or "aucun"
+        self.query_one("#step-preview", Static).update(Text(f"Délais créés : {created}.", style="dim"))
+
+    def facts(self) -> dict:
+        names, needs_hearing = self._needed_facts()
+        values: dict = {}
+        for name in names:
+            choice = self.query_one(f"#fact-{name}", Select).value
+            if choice in ("oui", "non"):
+                values[name] = choice == "oui"
+        if needs_hearing:
+            text = self.query_one("#fact-hearing_on", Input).value
+            if text.strip():
+                values["hearing_on"] = parse_date(text)
+        return values
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        def call():
+            served_on = parse_date(self.query_one("#served-on", Input).value)
+            return self.submit(self.procedure_id, self.step_id, served_on, self.facts())
+
+        self._attempt(call)
+
+
+class DeadlinePicker(_Dialog):
+    """Which open deadline of the dossier: ↑/↓ then Entrée."""
+
+    def __init__(self, title: str, choices: list[tuple[int, str]]):
+        super().__init__()
+        self.title_text, self.choices = title, choices
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield OptionList(*[Option(Text(label), id=str(deadline_id)) for deadline_id, label in self.choices],
+                             id="deadline-choices")
+            yield Static("", id="dialog-error")
+            yield Static(Text("↑/↓ puis Entrée · Échap : annuler", style="dim"))
+
+    def on_mount(self) -> None:
+        from textual.widgets import OptionList
+
+        self.query_one("#deadline-choices", OptionList).focus()
+
+    def on_option_list_option_selected(self, event) -> None:
+        self.dismiss(int(event.option.id))
+
+
+# --- the dossier screen's deadline actions (kept here so dossier_view.py stays small) -----
+
+
+def _open_choices(screen) -> list[tuple[int, str]]:
+    view = screen.view
+    if view is None:
+        return []
+    return [(d.id, f"{format_date(d.due_date)}  {d.label}  ({d.basis})")
+            for d in sorted(view.deadlines, key=lambda d: (d.due_date, d.id)) if not d.done]
+
+
+def _check_write(screen) -> bool:
+    actor = screen.app.actor
+    if not actor.can_write:
+        screen.notify(f"{actor.name} a un accès en lecture seule : modification refusée.", severity="error",
+                      timeout=6)
+        return False
+    return True
+
+
+def dossier_record_step(screen) -> None:
+    """`a` on a dossier: the act served, its deadlines created, the earlier ones it answers closed."""
+    from clerc_tui.services import deadlines as deadline_service
+
+    if screen.view is None or not _check_write(screen):
+        return
+    app, dossier_id = screen.app, screen.dossier_id
+    open_rows = [d for d in screen.view.deadlines if not d.done and d.procedure_id]
+    current = open_rows[0].procedure_id if open_rows else None
+
+    def submit(procedure_id: str, step_id: str, served_on: date, facts: dict):
+        return deadline_service.record_step(app.actor, dossier_id, procedure_id, step_id, served_on, facts,
+                                            today=app.today)
+
+    def after(result) -> None:
+        if result is None:
+            return
+        message = f"Acte enregistré : {len(result.created)} délai(s) créé(s), {len(result.closed)} fermé(s)."
+        screen.notify(message, timeout=5)
+        for warning in result.warnings:
+            screen.notify(warning, severity="warning", timeout=15)
+        screen.refresh_data()
+
+    app.push_screen(StepDialog(app.today, submit, procedure_id=current), after)
+
+
+def dossier_mark_done(screen) -> None:
+    from clerc_tui.services import deadlines as deadline_service
+
+    choices = _open_choices(screen)
+    if not choices:
+        screen.notify("Aucune échéance ouverte sur ce dossier.", timeout=4)
+        return
+    if not _check_write(screen):
+        return
+    app = screen.app
+    labels = dict(choices)
+
+    def picked(deadline_id: int | None) -> None:
+        if deadline_id is None:
+            return
+
+        def submit(reason: str):
+            return deadline_service.mark_done(app.actor, deadline_id, reason, today=app.today)
+
+        app.push_screen(ReasonDialog("Marquer l'échéance comme faite", labels[deadline_id], submit),
+                        lambda result: screen.refresh_data() if result is not None else None)
+
+    app.push_screen(DeadlinePicker("Quelle échéance est faite ?", choices), picked)
+
+
+def dossier_move(screen) -> None:
+    from clerc_tui.services import deadlines as deadline_service
+
+    choices = _open_choices(screen)
+    if not choices:
+        screen.notify("Aucune échéance ouverte sur ce dossier.", timeout=4)
+        return
+    if not _check_write(screen):
+        return
+    app = screen.app
+    labels = dict(choices)
+    due = {d.id: d.due_date for d in screen.view.deadlines}
+
+    def picked(deadline_id: int | None) -> None:
+        if deadline_id is None:
+            return
+
+        def submit(new_date: date, reason: str):
+            return deadline_service.move(app.actor, deadline_id, new_date, reason, today=app.today)
+
+        app.push_screen(MoveDialog("Reporter l'échéance", labels[deadline_id], due[deadline_id], submit),
+                        lambda result: screen.refresh_data() if result is not None else None)
+
+    app.push_screen(DeadlinePicker("Quelle échéance reporter ?", choices), picked)

@@ -1,0 +1,395 @@
+"""The deadline dashboard, the screen clerc opens on: what must be done, overdue first.
+
+Overdue deadlines come first with a `RETARD` badge (text, not colour alone), then today's
+(`AUJOURD'HUI`), then the next days under a header per day. Only a page of rows lives in
+the table (keyset paging in SQL): reaching the end fetches the next page, so the screen
+paints at once on a million deadlines. `m` cycles mine / everyone's / one clerc's,
+`p` the procedure, `h` the horizon (7, 14, 30 days); `f` marks done and `r` moves, each
+with a reason; Enter opens the dossier; `t` jumps to today; `d` opens the dossier list.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from clerc_tui.rules.calendar import day_label
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.procedures import procedures
+from clerc_tui.services import deadlines as deadline_service
+from clerc_tui.services.deadlines import HORIZONS, AgendaRow
+
+PAGE_SIZE = 200
+COLUMNS = (
+    ("badge", "État"),
+    ("due", "Échéance"),
+    ("reference", "Dossier"),
+    ("debtor", "Débiteur"),
+    ("procedure", "Procédure"),
+    ("label", "À faire"),
+    ("basis", "Article"),
+    ("clerc", "Clerc"),
+    ("unverified", "NV"),
+)
+BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AUJOURD'HUI", style="bold yellow"),
+          "later": Text("")}
+LEGEND = "NV : point non vérifié, la date la plus sûre est retenue (détail dans le dossier, onglet 3)"
+
+
+class AgendaTable(DataTable):
+    """The rows of the agenda; header rows (one per day) are skipped by the cursor."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Bas", show=False, id="agenda.down"),
+        Binding("k", "cursor_up", "Haut", show=False, id="agenda.up"),
+    ]
+
+    def action_cursor_up(self) -> None:
+        if self.screen.at_top(self.cursor_row):
+            self.screen.previous_page()
+        else:
+            super().action_cursor_up()
+
+
+class DeadlinesScreen(Screen):
+    HELP_TITLE = "Échéances"
+    BINDINGS = [
+        Binding("enter", "open", "Ouvrir le dossier", id="agenda.open"),
+        Binding("f", "done", "Fait", id="agenda.done"),
+        Binding("r", "move", "Reporter", id="agenda.move"),
+        Binding("t", "today", "Aujourd'hui", id="agenda.today"),
+        Binding("m", "cycle_clerc", "Mes/toutes", id="agenda.clerc"),
+        Binding("p", "cycle_procedure", "Procédure", id="agenda.procedure"),
+        Binding("h", "cycle_horizon", "Horizon", id="agenda.horizon"),
+        Binding("d", "dossiers", "Dossiers", id="agenda.dossiers"),
+        Binding("g", "first", "Début", show=False, id="agenda.first"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clerc_id: int | None = None  # set to the actor on mount: « mes échéances »
+        self.procedure_id: str | None = None
+        self.horizon = HORIZONS[0]
+        self.entries: list[AgendaRow | None] = []  # one per table row; None for a day header
+        self.has_before = False  # rows exist before the first one shown (after `t`)
+        self.has_after = False  # the last page was full: more rows may follow
+        self._last_cursor = 0
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="agenda-filters")
+        yield AgendaTable(id="agenda", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="agenda-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.clerc_id = self.app.actor.user_id
+        table = self.query_one(AgendaTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.reload()
+        table.focus()
+
+    @property
+    def today(self) -> date:
+        return self.app.today
+
+    # --- data ---------------------------------------------------------------------------
+
+    def _fetch(self, **paging) -> list[AgendaRow]:
+        return deadline_service.agenda(self.today, self.horizon, clerc_id=self.clerc_id,
+                                       procedure_id=self.procedure_id, **paging)
+
+    def reload(self, start: date | None = None, select_id: int | None = None) -> None:
+        """Filters changed (or `t`): the first page, or the page starting at `start`."""
+        try:
+            rows = self._fetch(limit=PAGE_SIZE, start=start)
+            self.has_before = bool(start) and bool(self._fetch(limit=1, before=rows[0])) if rows else False
+        except Exception as error:  # noqa: BLE001 - said in French by show_error
+            self.app.show_error(error, "agenda")
+            return
+        self.has_after = len(rows) == PAGE_SIZE
+        self._show(rows, select_id=select_id)
+        self._update_filters()
+        self.call_after_refresh(self._update_counts)
+
+    def refresh_data(self) -> None:
+        """Another clerc wrote (or a dialog closed): re-read the rows on screen, keep the cursor."""
+        selected = self.selected
+        rows_shown = [e for e in self.entries if e is not None]
+        try:
+            if self.has_before and rows_shown:
+                previous = self._fetch(limit=1, before=rows_shown[0])
+                anchor = previous[0] if previous else None
+                rows = self._fetch(limit=max(PAGE_SIZE, len(rows_shown)), after=anchor) if anchor else \
+                    self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
+                self.has_before = anchor is not None
+            else:
+                rows = self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
+        except Exception as error:  # noqa: BLE001
+            self.app.show_error(error, "agenda")
+            return
+        self.has_after = len(rows) >= max(PAGE_SIZE, len(rows_shown))
+        cursor = self.query_one(AgendaTable).cursor_row
+        self._show(rows, select_id=selected.id if selected else None, cursor=cursor)
+        self.call_after_refresh(self._update_counts)
+
+    def next_page(self) -> None:
+        rows_shown = [e for e in self.entries if e is not None]
+        if not self.has_after or not rows_shown:
+            return
+        rows = self._fetch(limit=PAGE_SIZE, after=rows_shown[-1])
+        self.has_after = len(rows) == PAGE_SIZE
+        if rows:
+            table = self.query_one(AgendaTable)
+            self._append(table, rows, rows_shown[-1].due_date)
+            self._update_status()
+
+    def previous_page(self) -> None:
+        rows_shown = [e for e in self.entries if e is not None]
+        if not self.has_before or not rows_shown:
+            return
+        rows = self._fetch(limit=PAGE_SIZE, before=rows_shown[0])
+        self.has_before = len(rows) == PAGE_SIZE and bool(self._fetch(limit=1, before=rows[0]))
+        if rows:
+            self._show(rows + rows_shown, select_id=rows[-1].id)
+
+    def _show(self, rows: list[AgendaRow], select_id: int | None = None, cursor: int | None = None) -> None:
+        table = self.query_one(AgendaTable)
+        table.clear()
+        self.entries = []
+        self._append(table, rows, None)
+        index = None
+        if select_id is not None:
+            index = next((i for i, e in enumerate(self.entries) if e is not None and e.id == select_id), None)
+        if index is None:
+            index = cursor if cursor is not None else 0
+        self._move_to_row(min(index, max(len(self.entries) - 1, 0)), down=True)
+        self._update_status()
+
+    def _append(self, table: AgendaTable, rows: list[AgendaRow], previous_day: date | None) -> None:
+        today = self.today
+        previous_section = None
+        if previous_day is not None:
+            previous_section = "overdue" if previous_day < today else ("today" if previous_day == today else "later")
+        for row in rows:
+            section = row.section(today)
+            if section == "overdue":
+                if previous_section != "overdue":
+                    self._add_header(table, "EN RETARD", f"h:overdue:{len(self.entries)}")
+            elif row.due_date != previous_day or previous_section == "overdue":
+                label = f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(row.due_date)
+                self._add_header(table, label, f"h:{row.due_date.isoformat()}:{len(self.entries)}")
+            previous_section, previous_day = section, row.due_date
+            due = format_date(row.due_date)
+            if row.original_due_date is not None:
+                due += " (reportée)"
+            table.add_row(
+                BADGES[section],
+                Text(due),
+                Text(row.reference),
+                Text(row.debtor_name),  # user data: always Text, never markup
+                Text(deadline_service.procedure_label(row.procedure_id)),
+                Text(row.label),
+                Text(row.basis),
+                Text(row.clerc_name),
+                Text("NV", style="bold") if row.unverified else Text(""),
+                key=f"d:{row.id}",
+            )
+            self.entries.append(row)
+
+    def _add_header(self, table: AgendaTable, label: str, key: str) -> None:
+        table.add_row(Text(""), Text(label, style="bold underline"), *[Text("")] * (len(COLUMNS) - 2), key=key)
+        self.entries.append(None)
+
+    # --- cursor -------------------------------------------------------------------------
+
+    def at_top(self, cursor_row: int) -> bool:
+        return all(e is None for e in self.entries[:cursor_row])
+
+    def _move_to_row(self, index: int, down: bool) -> None:
+        """Put the cursor on `index`, or on the nearest deadline row in the direction of travel."""
+        if not self.entries:
+            return
+        step = 1 if down else -1
+        probe = index
+        while 0 <= probe < len(self.entries) and self.entries[probe] is None:
+            probe += step
+        if not 0 <= probe < len(self.entries):
+            probe = index
+            while 0 <= probe < len(self.entries) and self.entries[probe] is None:
+                probe -= step
+        if 0 <= probe < len(self.entries):
+            self._last_cursor = probe
+            self.query_one(AgendaTable).move_cursor(row=probe, animate=False)
+
+    @on(DataTable.RowHighlighted, "#agenda")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = event.cursor_row
+        if not 0 <= row < len(self.entries):
+            return
+        down = row >= self._last_cursor
+        self._last_cursor = row
+        if self.entries[row] is None:
+            self._move_to_row(row, down=down)
+            return
+        if row >= len(self.entries) - 1 and self.has_after:
+            self.next_page()
+
+    @property
+    def selected(self) -> AgendaRow | None:
+        table = self.query_one(AgendaTable)
+        if not 0 <= table.cursor_row < len(self.entries):
+            return None
+        return self.entries[table.cursor_row]
+
+    # --- status lines -------------------------------------------------------------------
+
+    def _clerc_label(self) -> str:
+        if self.clerc_id is None:
+            return "toutes les échéances"
+        if self.clerc_id == self.app.actor.user_id:
+            return f"mes échéances ({self.app.actor.name})"
+        name = dict(deadline_service.clercs()).get(self.clerc_id, "?")
+        return f"échéances de {name}"
+
+    def _update_filters(self) -> None:
+        procedure = deadline_service.procedure_label(self.procedure_id) if self.procedure_id else "toutes"
+        end = self.today + timedelta(days=self.horizon)
+        text = (f"{self._clerc_label()} · procédure : {procedure} · horizon : {self.horizon} jours "
+                f"(jusqu'au {format_date(end)}) · aujourd'hui : {day_label(self.today)}")
+        self.query_one("#agenda-filters", Static).update(Text(text))
+
+    def _update_counts(self) -> None:
+        try:
+            self.counts = deadline_service.agenda_counts(self.today, self.horizon, clerc_id=self.clerc_id,
+                                                         procedure_id=self.procedure_id)
+        except Exception as error:  # noqa: BLE001
+            self.app.show_error(error, "agenda")
+            return
+        self._update_status()
+
+    def _update_status(self) -> None:
+        counts = getattr(self, "counts", None)
+        if not self.entries:
+            text = f"Aucune échéance ouverte d'ici {self.horizon} jours pour ce filtre (m, p, h pour l'élargir)."
+        elif counts is None:
+            text = LEGEND
+        else:
+            text = (f"{counts.overdue} en retard · {counts.today} aujourd'hui · {counts.later} à venir "
+                    f"d'ici {self.horizon} jours · {LEGEND}")
+        self.query_one("#agenda-status", Static).update(Text(text))
+
+    # --- filters ------------------------------------------------------------------------
+
+    def action_cycle_clerc(self) -> None:
+        """Mine → everyone's → each other clerc's → mine."""
+        me = self.app.actor.user_id
+        cycle: list[int | None] = [me, None] + [uid for uid, _name in deadline_service.clercs() if uid != me]
+        position = cycle.index(self.clerc_id) if self.clerc_id in cycle else 0
+        self.clerc_id = cycle[(position + 1) % len(cycle)]
+        self.counts = None
+        self.reload()
+
+    def action_cycle_procedure(self) -> None:
+        cycle: list[str | None] = [None] + [p.id for p in procedures()]
+        position = cycle.index(self.procedure_id) if self.procedure_id in cycle else 0
+        self.procedure_id = cycle[(position + 1) % len(cycle)]
+        self.counts = None
+        self.reload()
+
+    def action_cycle_horizon(self) -> None:
+        position = HORIZONS.index(self.horizon) if self.horizon in HORIZONS else 0
+        self.horizon = HORIZONS[(position + 1) % len(HORIZONS)]
+        self.counts = None
+        self.reload()
+
+    def action_first(self) -> None:
+        self.reload()
+
+    def action_today(self) -> None:
+        """The cursor on the first deadline due today or later (loading that page if need be)."""
+        index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today), None)
+        if index is None and (self.has_after or not self.entries):
+            self.reload(start=self.today)
+            index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today),
+                         None)
+        if index is None:
+            self.notify("Rien d'ouvert aujourd'hui ni dans l'horizon choisi pour ce filtre.", timeout=4)
+            return
+        self._move_to_row(index, down=True)
+        # Show the day header above the row too.
+        self.query_one(AgendaTable).scroll_to(y=max(index - 1, 0), animate=False)
+
+    # --- actions ------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#agenda")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from clerc_tui.screens.dossier_view import DossierScreen
+
+        row = self.selected
+        if row is not None:
+            self.app.push_screen(DossierScreen(row.dossier_id), lambda _: self.refresh_data())
+
+    def _writable_row(self) -> AgendaRow | None:
+        row = self.selected
+        if row is None:
+            return None
+        if not self.app.actor.can_write:
+            self.notify(f"{self.app.actor.name} a un accès en lecture seule : modification refusée.",
+                        severity="error", timeout=6)
+            return None
+        return row
+
+    def action_done(self) -> None:
+        from clerc_tui.screens.deadline_modals import ReasonDialog
+
+        row = self._writable_row()
+        if row is None:
+            return
+        actor, today = self.app.actor, self.today
+        detail = f"{row.reference} · {row.debtor_name} · {row.label} · échéance du {format_date(row.due_date)}"
+
+        def submit(reason: str):
+            return deadline_service.mark_done(actor, row.id, reason, today=today)
+
+        self.app.push_screen(ReasonDialog("Marquer l'échéance comme faite", detail, submit), self._after_change)
+
+    def action_move(self) -> None:
+        from clerc_tui.screens.deadline_modals import MoveDialog
+
+        row = self._writable_row()
+        if row is None:
+            return
+        actor, today = self.app.actor, self.today
+        detail = f"{row.reference} · {row.debtor_name} · {row.label} ({row.basis})"
+
+        def submit(new_date: date, reason: str):
+            return deadline_service.move(actor, row.id, new_date, reason, today=today)
+
+        self.app.push_screen(MoveDialog("Reporter l'échéance", detail, row.due_date, submit), self._after_change)
+
+    def _after_change(self, result) -> None:
+        if result is None:
+            return
+        if result.done:
+            self.notify(f"Échéance faite : {result.label}.", timeout=4)
+        else:
+            self.notify(f"Échéance reportée au {format_date(result.due_date)} : {result.label}.", timeout=4)
+        self.refresh_data()
+
+    def action_dossiers(self) -> None:
+        from clerc_tui.screens.dossier_list import DossierListScreen
+
+        self.app.push_screen(DossierListScreen(), lambda _: self.refresh_data())

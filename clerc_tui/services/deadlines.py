@@ -1,0 +1,383 @@
+"""Deadlines follow the dossier: recording an act creates the deadlines of its step and closes
+those it answers; a deadline is marked done or moved only with a reason; the agenda lists
+the open deadlines of every dossier, overdue first, paged in SQL.
+
+One write transaction per call, permission and audit inside; nothing is ever deleted (a
+done deadline stays, with who, when and why; a moved one keeps its original date).
+The agenda reads raw tuples (stack.md: models cost ~4× more on big reads) and pages by
+keyset on (due_date, id), which the `deadline(done, due_date)` index serves in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Mapping
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.models import Deadline, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
+from clerc_tui.models.db import database, is_sqlite, write_transaction
+from clerc_tui.rules import procedures as procedures_rules
+from clerc_tui.rules.dates import format_date
+from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.context import Actor, require_write
+
+HORIZONS = (7, 14, 30)
+PAGE = 200
+REASON_MAX = 500
+# Postcodes of the overseas départements and collectivités (CPC 643: +1 month).
+_OUTRE_MER_POSTCODES = ("971", "972", "973", "974", "975", "976", "977", "978", "986", "987", "988")
+
+
+@dataclass
+class StepResult:
+    """What recording a step did, for the screen and the CLI to say."""
+
+    event_id: int
+    created: list[Deadline] = field(default_factory=list)
+    closed: list[Deadline] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    id: int
+    dossier_id: int
+    reference: str
+    debtor_name: str
+    procedure_id: str
+    step_id: str
+    rule_id: str
+    kind: str
+    label: str
+    due_date: date
+    basis: str
+    clerc_name: str
+    clerc_login: str
+    unverified: bool
+    original_due_date: date | None
+    moved_reason: str
+
+    def section(self, today: date) -> str:
+        """`overdue`, `today` or `later`: the three parts of the agenda."""
+        if self.due_date < today:
+            return "overdue"
+        return "today" if self.due_date == today else "later"
+
+
+@dataclass(frozen=True)
+class AgendaCounts:
+    overdue: int
+    today: int
+    later: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.today + self.later
+
+
+# --- small checks ---------------------------------------------------------------------
+
+
+def _reason(text: str | None, what: str) -> str:
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise InvalidInput(f"Motif obligatoire pour {what} : dites pourquoi (il reste dans l'historique).",
+                           field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"Motif trop long ({len(reason)} caractères, {REASON_MAX} au plus).", field="reason")
+    return reason
+
+
+def _as_date(value, label: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        from clerc_tui.rules.dates import parse_date
+
+        return parse_date(value)
+    raise InvalidInput(f"{label} : date attendue au format jj/mm/aaaa.")
+
+
+def _open_deadline(deadline_id: int) -> Deadline:
+    deadline = Deadline.get_or_none(Deadline.id == deadline_id)
+    if deadline is None:
+        raise InvalidInput("Cette échéance n'existe pas (ou plus).")
+    if deadline.done:
+        raise InvalidInput(f"Cette échéance est déjà faite (le {format_date(deadline.done_on)}) : "
+                           "elle ne peut plus être modifiée.")
+    return deadline
+
+
+def dossier_distance(dossier_id: int) -> str | None:
+    """Where the first debtor lives, for CPC 643-644: None (metropole), "outre-mer" or "abroad"."""
+    address = (DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
+               .join(DossierDebtor, on=(DossierDebtor.debtor == DebtorAddress.debtor))
+               .where(DossierDebtor.dossier == dossier_id, DebtorAddress.is_current == True)  # noqa: E712
+               .order_by(DossierDebtor.position).first())
+    if address is None:
+        return None
+    country = (address.country or "").strip().casefold()
+    if country and country != "france":
+        return "abroad"
+    if (address.postcode or "").strip().startswith(_OUTRE_MER_POSTCODES):
+        return "outre-mer"
+    return None
+
+
+def _note(computed: procedures_rules.ComputedDeadline) -> str:
+    lines = []
+    if computed.unverified:
+        lines.append(f"Point non vérifié : {computed.unverified}")
+    if computed.caveat:
+        lines.append(f"Attention : {computed.caveat}")
+    lines += list(computed.explanation)
+    return "\n".join(lines)
+
+
+def _plain_facts(facts: Mapping[str, object]) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in sorted(facts.items())}
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, served_on: date,
+                facts: Mapping[str, object] | None = None, *, today: date,
+                distance: str | None = ..., good_friday: bool | None = None) -> StepResult:
+    """The act of `step_id` was served (or done) on `served_on`: record it on the dossier.
+
+    Closes the open deadlines of this dossier that the step answers, creates the deadlines
+    the step defines (computed with the dossier's calendar zone and the debtor's distance)
+    assigned to the dossier's clerc, and writes a timeline event. `distance` defaults to
+    where the first debtor lives.
+    """
+    require_write(actor)
+    served_on = _as_date(served_on, "Date de l'acte")
+    if served_on > today:
+        raise InvalidInput(f"L'acte ne peut pas être daté du {format_date(served_on)}, après aujourd'hui "
+                           f"({format_date(today)}) : on enregistre un acte accompli.", field="served_on")
+    procedure = procedures_rules.procedure(procedure_id)
+    step = procedure.step(step_id)
+    facts = dict(facts or {})
+    now = datetime.now()
+    with write_transaction():
+        dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+        if dossier is None:
+            raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+        if distance is ...:
+            distance = dossier_distance(dossier_id)
+        computed = procedures_rules.deadlines_for_step(procedure_id, step_id, served_on, zone=dossier.zone,
+                                                       distance=distance, facts=facts, good_friday=good_friday)
+        event = TimelineEvent.create(
+            dossier=dossier_id, occurred_on=served_on, kind="acte",
+            text=f"{step.act} ({procedure.label}), le {format_date(served_on)}", user=actor.user_id, created_at=now)
+        record(actor, "procedure.step", "timeline_event", event.id, dossier_id=dossier_id,
+               after={"procedure_id": procedure_id, "step_id": step_id, "served_on": served_on.isoformat(),
+                      "facts": _plain_facts(facts), "distance": distance})
+        result = StepResult(event_id=event.id)
+        reason = f"acte accompli : {step.act} le {format_date(served_on)}"
+        if step.closes:
+            to_close = (Deadline.select()
+                        .where(Deadline.dossier == dossier_id, Deadline.procedure_id == procedure_id,
+                               Deadline.rule_id.in_(sorted(step.closes)), Deadline.done == False)  # noqa: E712
+                        .order_by(Deadline.due_date, Deadline.id))
+            for deadline in to_close:
+                result.warnings += _timing_warnings(deadline, served_on)
+                before = snapshot(deadline)
+                deadline.done, deadline.done_on, deadline.done_by = True, served_on, actor.user_id
+                deadline.done_reason = reason
+                deadline.save()
+                record(actor, "deadline.close", "deadline", deadline.id, before=before, after=snapshot(deadline),
+                       dossier_id=dossier_id)
+                result.closed.append(deadline)
+        for item in computed:
+            due = item.due
+            if item.kind == "last_day" and item.act_by is not None and item.act_by < due:
+                due = item.act_by  # the last day is not usable for an act: the earlier day is the one to keep
+            deadline = Deadline.create(
+                dossier=dossier_id, procedure_id=procedure_id, step_id=step_id, rule_id=item.deadline_id,
+                kind=item.kind, due_date=due, label=item.label, basis=item.basis, sanction=item.sanction,
+                note=_note(item), assigned_to=dossier.assigned_to_id or actor.user_id, done=False, done_reason="",
+                created_at=now, unverified=bool(item.unverified),
+            )
+            record(actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline), dossier_id=dossier_id)
+            result.created.append(deadline)
+        Dossier.update(updated_at=now).where(Dossier.id == dossier_id).execute()
+    return result
+
+
+def _timing_warnings(deadline: Deadline, served_on: date) -> list[str]:
+    """An act done before its earliest day, or after its last day: the sanction is at stake."""
+    if deadline.kind == "earliest_day" and served_on < deadline.due_date:
+        return [f"Acte du {format_date(served_on)} antérieur au premier jour possible "
+                f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"]
+    if deadline.kind == "last_day" and served_on > deadline.due_date:
+        return [f"Acte du {format_date(served_on)} postérieur au dernier jour « {deadline.label} » "
+                f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"]
+    return []
+
+
+def mark_done(actor: Actor, deadline_id: int, reason: str, *, today: date, done_on: date | None = None) -> Deadline:
+    """The deadline is dealt with (done on `done_on`, today by default), for the reason given."""
+    require_write(actor)
+    reason = _reason(reason, "marquer l'échéance comme faite")
+    done_on = done_on or today
+    if done_on > today:
+        raise InvalidInput("Une échéance ne peut pas être faite à une date future.", field="done_on")
+    with write_transaction():
+        deadline = _open_deadline(deadline_id)
+        before = snapshot(deadline)
+        deadline.done, deadline.done_on, deadline.done_by, deadline.done_reason = True, done_on, actor.user_id, reason
+        deadline.save()
+        record(actor, "deadline.done", "deadline", deadline.id, before=before, after=snapshot(deadline),
+               dossier_id=deadline.dossier_id)
+        TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=done_on, kind="echeance",
+                             text=f"Échéance faite : {deadline.label} — {reason}", user=actor.user_id,
+                             created_at=datetime.now())
+    return deadline
+
+
+def move(actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: date) -> Deadline:
+    """Move the deadline to `new_date`; the first date is kept in `original_due_date`."""
+    require_write(actor)
+    reason = _reason(reason, "reporter l'échéance")
+    new_date = _as_date(new_date, "Nouvelle date")
+    with write_transaction():
+        deadline = _open_deadline(deadline_id)
+        if new_date == deadline.due_date:
+            raise InvalidInput(f"L'échéance est déjà au {format_date(new_date)} : choisissez une autre date.",
+                               field="new_date")
+        before = snapshot(deadline)
+        old = deadline.due_date
+        if deadline.original_due_date is None:
+            deadline.original_due_date = old
+        deadline.due_date, deadline.moved_reason = new_date, reason
+        deadline.save()
+        record(actor, "deadline.move", "deadline", deadline.id, before=before, after=snapshot(deadline),
+               dossier_id=deadline.dossier_id)
+        TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=today, kind="echeance",
+                             text=f"Échéance reportée du {format_date(old)} au {format_date(new_date)} : "
+                                  f"{deadline.label} — {reason}", user=actor.user_id, created_at=datetime.now())
+    return deadline
+
+
+# --- reading: the agenda --------------------------------------------------------------
+
+
+def _sql(text: str) -> str:
+    return text if is_sqlite() else text.replace("?", "%s")
+
+
+def _param_date(value: date):
+    return value.isoformat() if is_sqlite() else value
+
+
+def _to_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def check_horizon(days: int) -> int:
+    if not isinstance(days, int) or days < 0 or days > 366:
+        raise InvalidInput(f"Horizon de l'agenda : entre 0 et 366 jours (demandé : {days}).", field="days")
+    return days
+
+
+def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None) -> tuple[str, list]:
+    conditions = ["dl.done = ?", "dl.due_date <= ?"]
+    params: list = [False, _param_date(today + timedelta(days=check_horizon(horizon_days)))]
+    if clerc_id is not None:
+        conditions.append("dl.assigned_to_id = ?")
+        params.append(clerc_id)
+    if procedure_id:
+        conditions.append("dl.procedure_id = ?")
+        params.append(procedure_id)
+    return " AND ".join(conditions), params
+
+
+AGENDA_COLUMNS = ("dl.id, dl.dossier_id, d.reference, d.debtor_name, dl.procedure_id, dl.step_id, dl.rule_id, "
+                  "dl.kind, dl.label, dl.due_date, dl.basis, u.name, u.login, dl.unverified, dl.original_due_date, "
+                  "dl.moved_reason")
+
+
+def agenda_sql(today: date, horizon_days: int, clerc_id: int | None = None, procedure_id: str | None = None,
+               limit: int = PAGE, after: AgendaRow | None = None, before: AgendaRow | None = None,
+               start: date | None = None) -> tuple[str, list]:
+    """The agenda query and its parameters (the benchmark runs the same text through sqlite3)."""
+    where, params = _where(today, horizon_days, clerc_id, procedure_id)
+    order = "ASC"
+    if after is not None:
+        where += " AND (dl.due_date, dl.id) > (?, ?)"
+        params += [_param_date(after.due_date), after.id]
+    elif before is not None:
+        where += " AND (dl.due_date, dl.id) < (?, ?)"
+        params += [_param_date(before.due_date), before.id]
+        order = "DESC"
+    elif start is not None:
+        where += " AND dl.due_date >= ?"
+        params.append(_param_date(start))
+    sql = (f"SELECT {AGENDA_COLUMNS} FROM deadline dl JOIN dossier d ON d.id = dl.dossier_id "
+           f'LEFT JOIN "user" u ON u.id = dl.assigned_to_id WHERE {where} '
+           f"ORDER BY dl.due_date {order}, dl.id {order} LIMIT ?")
+    return _sql(sql), params + [limit]
+
+
+def agenda(today: date, horizon_days: int = 7, clerc_id: int | None = None, procedure_id: str | None = None,
+           limit: int = PAGE, after: AgendaRow | None = None, before: AgendaRow | None = None,
+           start: date | None = None) -> list[AgendaRow]:
+    """Open deadlines due up to today + horizon, overdue first (oldest first), then today, then later.
+
+    `clerc_id`: one clerc's deadlines, None for everyone's. Paging by keyset: `after` (the page
+    following that row), `before` (the page preceding it, still in display order), or `start`
+    (the first page of the rows due on or after that day). With none of them, the first page.
+    """
+    sql, params = agenda_sql(today, horizon_days, clerc_id, procedure_id, limit, after, before, start)
+    rows = [AgendaRow(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], _to_date(r[9]), r[10],
+                      r[11] or "", r[12] or "", bool(r[13]), _to_date(r[14]), r[15] or "")
+            for r in database.execute_sql(sql, params).fetchall()]
+    if before is not None:
+        rows.reverse()
+    return rows
+
+
+def agenda_counts(today: date, horizon_days: int = 7, clerc_id: int | None = None,
+                  procedure_id: str | None = None) -> AgendaCounts:
+    where, params = _where(today, horizon_days, clerc_id, procedure_id)
+    sql = (f"SELECT SUM(CASE WHEN dl.due_date < ? THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl WHERE {where}")
+    row = database.execute_sql(_sql(sql), [_param_date(today), _param_date(today), *params]).fetchone()
+    overdue, due_today, total = (int(v or 0) for v in row)
+    return AgendaCounts(overdue, due_today, total - overdue - due_today)
+
+
+def clerc_by_login(login: str) -> User:
+    user = User.get_or_none(User.login == login)
+    if user is None:
+        known = ", ".join(u.login for u in User.select(User.login).order_by(User.login))
+        raise InvalidInput(f"Clerc inconnu : « {login} » (utilisateurs : {known or 'aucun'}).", field="clerc")
+    return user
+
+
+def clercs() -> list[tuple[int, str]]:
+    """(id, name) of the active users who may have deadlines, for the agenda's filter."""
+    return [(u.id, u.name) for u in User.select(User.id, User.name)
+            .where(User.active == True, User.role != "lecture").order_by(User.name)]  # noqa: E712
+
+
+def deadline_what(rule_id: str) -> str:
+    """The catalogue's « what must be done » of a rule, or "" if the rule is not (or no longer) known."""
+    try:
+        return procedures_rules.rule(rule_id).what
+    except InvalidInput:
+        return ""
+
+
+def procedure_label(procedure_id: str) -> str:
+    try:
+        return procedures_rules.procedure(procedure_id).label
+    except InvalidInput:
+        return procedure_id.replace("_", " ")
