@@ -158,11 +158,26 @@ COLUMNS = {
     "deadline": ("id", "dossier_id", "procedure_id", "step_id", "rule_id", "kind", "due_date", "label", "basis",
                  "sanction", "note", "assigned_to_id", "done", "done_on", "done_by_id", "done_reason", "created_at"),
     "timeline_event": ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at"),
+    "etude_rate": ("id", "rate_table", "category", "valid_from", "valid_to", "value", "source", "entered_by",
+                   "entered_at"),
+    "ledger_entry": ("id", "dossier_id", "kind", "entry_date", "value_date", "amount", "label", "mode", "payer",
+                     "bank_reference", "reverses_id", "reason", "created_by", "created_at"),
 }
 # Parents before children, so that foreign keys hold at every insert.
 LOAD_ORDER = ("etude", "user", "creditor", "debtor", "debtor_address", "debtor_contact", "debtor_bank_account",
               "debtor_asset", "debtor_dependant", "dossier", "dossier_debtor", "claim_item", "deadline",
-              "timeline_event", "sequence")
+              "timeline_event", "sequence", "etude_rate", "ledger_entry")
+# Provisional rows so that the demo's décomptes run to today (money.md §10, product note):
+# 2026 S2 legal rates and the ECB rate after 05/02/2026 are not in our sources. The values
+# repeat the last published ones; the source says loudly that they are to be checked.
+PROVISIONAL_LEGAL_SOURCE = "provisoire — à vérifier (taux du 2e semestre 2026 non relevé)"
+PROVISIONAL_ECB_SOURCE = "provisoire — à vérifier (décisions de la BCE après le 05/02/2026 non relevées)"
+PROVISIONAL_RATES = (
+    ("legal", "particulier", "2026-07-01", "2026-12-31", "6.67", PROVISIONAL_LEGAL_SOURCE),
+    ("legal", "autres", "2026-07-01", "2026-12-31", "2.62", PROVISIONAL_LEGAL_SOURCE),
+    ("ecb", None, "2026-02-06", "2026-12-31", "2.15", PROVISIONAL_ECB_SOURCE),
+)
+LEDGER_SHARE = 0.15  # dossiers with a title that get fees and payments
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -229,6 +244,9 @@ class _Demo:
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.fold_cache: dict[str, str] = {}
+        # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
+        self.ledger_rng = random.Random(str(rng.getstate()))
+        self.cheque_rejected = False
 
     # --- small helpers -----------------------------------------------------------------
 
@@ -719,6 +737,8 @@ class _Demo:
                 add("deadline", (self.next_id("deadline"), did) + template[:4] + (iso(due),) + template[4:]
                     + ("", assigned, done, done_on, assigned if done else None,
                        "Acte accompli" if done else "", f"{created} 09:00:00"))
+        if title_date is not None and self.ledger_rng.random() < LEDGER_SHARE:
+            balance += self.make_ledger(did, signified, enforceable, closed, assigned, balance)
         # The dossier itself.
         created_at = f"{iso(opened)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"
         updated_at = f"{iso(last_day)} 18:00:00"
@@ -728,6 +748,63 @@ class _Demo:
                         iso(enforceable) if enforceable else None, interest, rate, interest_from, 5,
                         capitalisation, "frais,interets,principal", zone, choice(NOTES), debtor_name,
                         creditor_name, balance, 1, created_at, updated_at))
+
+    def make_etude_rates(self) -> None:
+        entered_at = f"{self.iso(self.t0)} 09:00:00"
+        for table, category, valid_from, valid_to, value, source in PROVISIONAL_RATES:
+            self.add("etude_rate", (self.next_id("etude_rate"), table, category, valid_from, valid_to, value, source,
+                                    "pcharrier", entered_at))
+
+    def make_ledger(self, did: int, signified: int, enforceable: int, closed: int | None, assigned: int,
+                    owed: int) -> int:
+        """Fees at signification and at the first act, then one to three payments (one
+        cheque in the whole demo is rejected). Returns what they add to the balance, in
+        cents (claims + frais − payments: the décompte adds the interest when it runs)."""
+        rng, iso, t0 = self.ledger_rng, self.iso, self.t0
+        end = min(closed or t0, t0)
+        delta = 0
+
+        def entry(kind, day, cents, label, mode="", payer="", bank_ref="", reverses=None, reason=""):
+            entry_id = self.next_id("ledger_entry")
+            self.add("ledger_entry", (entry_id, did, kind, iso(day), iso(day + 1) if kind == "payment" else None,
+                                      cents, label, mode, payer, bank_ref, reverses, reason, "pcharrier",
+                                      f"{iso(day)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00"))
+            return entry_id
+
+        fees = [(min(signified, end), 7_318, "Signification du titre exécutoire")]
+        act = enforceable + rng.randint(5, 60)
+        if act <= end:
+            fees.append((act, 13_691, "Commandement de payer aux fins de saisie-vente"))
+        for day, cents, label in fees:
+            entry("fee", day, cents, label)
+            delta += cents
+        if rng.random() < 0.5:
+            entry("disbursement", min(signified, end), rng.choice((1_200, 2_500, 3_550)), "Frais de recherche (FICOBA)")
+            delta += self.rows["ledger_entry"][-1][5]
+        day = enforceable + rng.randint(10, 90)
+        for _n in range(rng.randint(1, 3)):
+            if day > end:
+                break
+            cents = min(rng.randint(5, 60) * 1_000, owed + delta - 1_000)  # partial payments only
+            if cents <= 0:
+                break
+            mode = rng.choice(("virement", "virement", "cheque", "carte", "prelevement"))
+            reference = f"CHQ {rng.randint(1_000_000, 9_999_999)}" if mode == "cheque" else f"VIR{rng.randint(10**9, 10**10 - 1)}"
+            paid = entry("payment", day, cents, "Versement du débiteur", mode, "Le débiteur", reference)
+            delta -= cents
+            self.add("timeline_event", (self.next_id("timeline_event"), did, iso(day), "ledger_payment",
+                                        f"Paiement de {cents // 100},{cents % 100:02d} € reçu", assigned,
+                                        f"{iso(day)} 10:00:00"))
+            rejected = day + 10
+            if mode == "cheque" and not self.cheque_rejected and rejected <= end:
+                self.cheque_rejected = True
+                entry("reversal", rejected, cents, "Annulation du paiement (chèque rejeté)", mode, "Le débiteur",
+                      reference, reverses=paid, reason="Chèque rejeté : provision insuffisante")
+                delta += cents
+                self.add("timeline_event", (self.next_id("timeline_event"), did, iso(rejected), "ledger_reversal",
+                                            "Chèque rejeté : paiement annulé", assigned, f"{iso(rejected)} 11:00:00"))
+            day += rng.randint(25, 70)
+        return delta
 
     # --- loading -----------------------------------------------------------------------
 
@@ -757,6 +834,7 @@ class _Demo:
             cursor = db.cursor()
             fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
             self.make_etude()
+            self.make_etude_rates()
             self.make_creditors()
             self.flush(cursor, db.param)
             plan = self.plan_dossiers()

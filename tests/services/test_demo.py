@@ -178,9 +178,16 @@ def test_dossier_columns_are_coherent(con):
     assert set(_column(con, "SELECT typeof(balance) FROM dossier")) == {"integer"}
     assert set(_column(con, "SELECT typeof(amount) FROM claim_item")) == {"integer"}
     assert set(_column(con, "SELECT typeof(estimated_value) FROM debtor_asset")) == {"integer"}
-    mismatched = con.execute("SELECT COUNT(*) FROM dossier d WHERE balance != "
-                             "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id)").fetchone()[0]
+    # Balance = claims + frais − payments, entries cancelled by a reversal left out (the
+    # services' fallback without interest; see services/ledger.py).
+    mismatched = con.execute(
+        "SELECT COUNT(*) FROM dossier d WHERE balance != "
+        "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id) + COALESCE((SELECT SUM(CASE l.kind "
+        "WHEN 'payment' THEN -l.amount ELSE l.amount END) FROM ledger_entry l WHERE l.dossier_id = d.id "
+        "AND l.kind != 'reversal' AND l.id NOT IN (SELECT reverses_id FROM ledger_entry "
+        "WHERE reverses_id IS NOT NULL)), 0)").fetchone()[0]
     assert mismatched == 0
+    assert con.execute("SELECT COUNT(*) FROM dossier WHERE balance < 0").fetchone()[0] == 0
     assert set(_column(con, "SELECT DISTINCT kind FROM claim_item")) >= {"principal", "depens", "article_700",
                                                                          "clause_penale"}
     assert con.execute("SELECT COUNT(*) FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM claim_item c "
