@@ -830,6 +830,10 @@ class _Demo:
         self.debtors_physique: list[int] = []
         self.debtors_morale: list[int] = []
         sqlite = is_sqlite(db)
+        if sqlite:
+            # A fresh file that nobody else has open: a rollback journal spares writing every
+            # page twice (WAL, then the checkpoint). WAL is set back once the load is done.
+            db.execute_sql("PRAGMA journal_mode = DELETE")
         with db.atomic("IMMEDIATE") if sqlite else db.atomic():
             cursor = db.cursor()
             fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
@@ -854,6 +858,8 @@ class _Demo:
                     db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                    f"(SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
         db.execute_sql("ANALYZE")
+        if sqlite:
+            db.execute_sql("PRAGMA journal_mode = WAL")
         return self.loaded
 
 
