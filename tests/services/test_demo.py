@@ -340,3 +340,7 @@ def test_cli_builds_a_demo(tmp_path, capsys):
     # A second run refuses to overwrite, with code 2 and a French message.
     assert main(["demo", "--dossiers", "300", "--db", str(path)]) == 2
     assert "existe déjà" in capsys.readouterr().err
+
+
+def test_the_demo_file_is_left_in_wal_mode_for_several_processes(con):
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -1,0 +1,51 @@
+"""Benchmark: `clerc demo` at 100,000 dossiers (issue 2: "well under a minute").
+
+Run: .venv/bin/python bench/bench_demo.py [--dossiers 100000] [--runs 3] [--keep PATH]
+Builds the demo étude into a temporary SQLite file (WAL, schema by the migrations) and
+prints the wall time of each run, the median, the file size and the row counts.
+"""
+
+import argparse
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from clerc_tui.services.demo import build_demo
+
+TODAY = date(2026, 3, 15)
+TABLES = ("dossier", "debtor", "creditor", "dossier_debtor", "claim_item", "deadline", "timeline_event",
+          "debtor_address", "debtor_contact")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", help="keep the last database at this path")
+    args = parser.parse_args()
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.db"
+        for run in range(args.runs):
+            start = time.perf_counter()
+            build_demo(str(path), dossiers=args.dossiers, seed=args.seed, today=TODAY, force=True)
+            times.append(time.perf_counter() - start)
+            print(f"run {run + 1}: {times[-1]:.1f} s")
+        size = sum(os.path.getsize(p) for p in Path(folder).iterdir() if p.name.startswith("demo.db"))
+        with sqlite3.connect(path) as con:
+            counts = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+        if args.keep:
+            Path(args.keep).write_bytes(path.read_bytes())
+    rows = sum(counts.values())
+    print(f"{args.dossiers:,} dossiers: median {statistics.median(times):.1f} s over {args.runs} runs "
+          f"(min {min(times):.1f} s), file {size / 1e6:.0f} MB, {os.cpu_count()} CPUs")
+    print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + f" (≈{rows:,} in these tables)")
+
+
+if __name__ == "__main__":
+    main()
