@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from clerc_tui.config import load_keymap
@@ -20,6 +20,7 @@ class ClercApp(App):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Aide", id="app.help"),
         Binding("q", "quit", "Quitter", id="app.quit"),
+        Binding("c", "calculator", "Calculatrice", id="app.calculator"),
     ]
 
     def __init__(self, actor: Actor, today: date | None = None, keymap: dict[str, str] | None = None,
@@ -66,6 +67,17 @@ class ClercApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_calculator(self) -> None:
+        from clerc_tui.screens.calculator import CalculatorScreen
+
+        if not isinstance(self.screen, CalculatorScreen):
+            self.push_screen(CalculatorScreen())
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Calculatrice d'intérêts", "Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier",
+                            self.action_calculator)
 
     def show_error(self, error: Exception, context: str) -> None:
         """A refusal is shown as it is; anything else is logged and summed up in French."""

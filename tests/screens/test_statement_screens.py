@@ -1,0 +1,99 @@
+"""The décompte tab, the interest detail and the calculator, driven by keys."""
+
+from datetime import date
+from decimal import Decimal as D
+
+from textual.widgets import Input
+
+from clerc_tui.screens.calculator import CalculatorScreen
+from clerc_tui.screens.dossier_list import DossierListScreen
+from clerc_tui.screens.dossier_view import DossierScreen
+from clerc_tui.screens.statement_view import InterestDetailScreen
+from clerc_tui.services.ledger import record_charge, record_payment
+from tests.conftest import TODAY
+from tests.services.test_ledger_statement import example_dossier
+
+
+def _text(app, selector: str) -> str:
+    """What a Static shows, as plain text (Rich groups and tables included)."""
+    from clerc_tui.report.statement import render_text
+
+    content = app.screen.query_one(selector).content
+    return content if isinstance(content, str) else render_text(content, width=160)
+
+
+    return render_text(app.screen.query_one(selector).renderable if hasattr(app.screen.query_one(selector), "renderable")
+                       else app.screen.query_one(selector).render())
+
+
+async def test_s_shows_the_statement_and_the_arrete_date_can_change(actor, make_app):
+    dossier = example_dossier(actor)
+    record_charge(actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Signification",
+                  today=TODAY)
+    record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("1000"), mode="cheque", today=TODAY)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, DossierScreen)
+        await pilot.press("s")
+        pane = app.screen.query_one("#statement-pane")
+        assert pane.at == TODAY
+        # 2026 S2 is not in the shipped tables: the French message names the semester.
+        assert "2e semestre 2026" in _text(app, "#statement-body")
+        await pilot.press("a")
+        field = app.screen.query_one("#statement-at", Input)
+        assert app.focused is field
+        await pilot.press(*"31/02/2025", "enter")  # the date is selected on focus: typing replaces it
+        assert "n'existe pas dans le calendrier" in _text(app, "#statement-error")
+        assert field.value == "31/02/2025" and field.has_class("-invalid") and pane.at == TODAY
+        await pilot.press(*["backspace"] * 10, *"15/09/2025", "enter")
+        assert _text(app, "#statement-error") == ""
+        assert pane.at == date(2025, 9, 15) and pane.statement.total_due == D("2286.04")
+        assert "2\u00a0286,04\u00a0€" in _text(app, "#statement-body")
+        await pilot.press("i")
+        assert isinstance(app.screen, InterestDetailScreen)
+        detail = _text(app, "#interest-body")
+        assert "12,21\u00a0%" in detail and "Art. L313-2" in detail and "25/05/2025" in detail
+        await pilot.press("escape")
+        assert isinstance(app.screen, DossierScreen)
+        await pilot.press("x")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Décompte exporté dans" in m and "exports" in m for m in messages)
+
+
+async def test_c_opens_the_calculator_invalid_then_example_3(actor, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, DossierListScreen)
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, CalculatorScreen)
+        assert app.focused is screen.field("principal").control
+        await pilot.press(*"3000,123")
+        assert "deux décimales" in _text(app, "#field-principal .field-error")
+        assert screen.field("principal").has_class("-invalid")
+        assert screen.field("principal").value == "3000,123"
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        assert not screen.field("principal").has_class("-invalid")
+        await pilot.press("tab", *"10/03/2025", "tab", *["backspace"] * 10, *"15/09/2O25")
+        assert "jj/mm/aaaa" in _text(app, "#field-end .field-error")
+        assert screen.result is None
+        await pilot.press(*["backspace"] * 4, *"2025")
+        screen.field("majoration_from").control.focus()
+        await pilot.press(*"25/05/2025")
+        assert screen.result is not None
+        assert screen.result.total == D("154.94")
+        assert [line.amount for line in screen.result.lines] == [D("45.04"), D("37.13"), D("72.77")]
+        assert "154,94\u00a0€" in _text(app, "#calc-body")
+        await pilot.press("escape")
+        assert isinstance(app.screen, DossierListScreen)
+
+
+async def test_the_calculator_is_in_the_command_palette(actor, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Calculatrice d'intérêts" in titles
+        await pilot.press("slash", "c")  # typed into the filter, not the calculator
+        assert isinstance(app.screen, DossierListScreen)
