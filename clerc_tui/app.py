@@ -24,13 +24,14 @@ class ClercApp(App):
     ]
 
     def __init__(self, actor: Actor, today: date | None = None, keymap: dict[str, str] | None = None,
-                 warning: str | None = None):
+                 warning: str | None = None, start: str = "agenda"):
         super().__init__()
         self.actor = actor
         self._fixed_today = today
         self._keymap = keymap or {}
         self._warning = warning
         self._data_version = None
+        self.start = start
         self.sub_title = f"{actor.name} · {actor.role}"
 
     @property
@@ -39,11 +40,13 @@ class ClercApp(App):
         return self._fixed_today or date.today()
 
     def on_mount(self) -> None:
+        from clerc_tui.screens.deadlines import DeadlinesScreen
         from clerc_tui.screens.dossier_list import DossierListScreen
 
         if self._keymap:
             self.set_keymap(self._keymap)
-        self.push_screen(DossierListScreen())
+        # The deadline dashboard first; `start="dossiers"` opens on the list (tests, scripts).
+        self.push_screen(DossierListScreen() if self.start == "dossiers" else DeadlinesScreen())
         if self._warning:
             self.notify(self._warning, severity="warning", timeout=10)
         if is_sqlite():

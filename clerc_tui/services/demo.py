@@ -22,6 +22,8 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.identifiers import luhn_check_digit, make_french_iban
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.services import demo_data as D
+from clerc_tui.services.demo_deadlines import COLUMNS as DEADLINE_COLUMNS
+from clerc_tui.services.demo_deadlines import DeadlineWalker, resume_indexes, suspend_indexes
 
 MAX_DOSSIERS = 1_000_000
 BATCH = 5_000  # dossiers generated, then flushed, per round
@@ -46,65 +48,6 @@ PRINCIPAL_CENTS = {
 }
 CONTRACTUAL_RATES = ("3.90", "4.50", "5.95", "6.80", "7.20", "9.90", "12.50", "14.90", "19.90")
 
-# (procedure_id, step_id, rule_id, kind, label, basis, sanction)
-DEADLINE_TEMPLATES = {
-    "relance": (
-        ("", "mise_en_demeure", "1344", "expiry", "Fin du délai laissé par la mise en demeure",
-         "art. 1344 C. civ.", ""),
-        ("", "relance", "relance", "last_day", "Relancer le débiteur (promesse de règlement non tenue)", "", ""),
-    ),
-    "petites_creances": (
-        ("petites_creances", "invitation", "R125-2", "expiry",
-         "Petites créances : fin du délai de réponse du débiteur (1 mois)", "art. R125-2 CPCE",
-         "Absence de réponse : refus de la procédure"),
-        ("petites_creances", "titre", "L125-1", "last_day",
-         "Petites créances : délivrer le titre après accord du débiteur", "art. L125-1 CPCE", ""),
-    ),
-    "injonction_de_payer": (
-        ("injonction_de_payer", "signification", "1411", "last_day",
-         "Signifier l'ordonnance d'injonction de payer (6 mois)", "art. 1411 CPC", "Ordonnance non avenue"),
-        ("injonction_de_payer", "opposition", "1416", "expiry",
-         "Fin du délai d'opposition à l'injonction de payer (1 mois)", "art. 1416 CPC", ""),
-        ("injonction_de_payer", "formule_executoire", "1423", "last_day",
-         "Demander l'apposition de la formule exécutoire", "art. 1423 CPC", "Ordonnance non avenue"),
-    ),
-    "signification_jugement": (
-        ("signification_jugement", "signification", "478", "last_day",
-         "Signifier le jugement rendu par défaut (6 mois)", "art. 478 CPC", "Jugement non avenu"),
-        ("signification_jugement", "appel", "538", "expiry",
-         "Fin du délai d'appel (1 mois après la signification)", "art. 538 CPC", ""),
-    ),
-    "saisie_attribution": (
-        ("saisie_attribution", "denonciation", "R211-3", "last_day",
-         "Dénoncer la saisie-attribution au débiteur (8 jours)", "art. R211-3 CPCE", "Caducité de la saisie"),
-        ("saisie_attribution", "contestation", "R211-11", "expiry",
-         "Fin du délai de contestation de la saisie-attribution (1 mois)", "art. R211-11 CPCE", ""),
-        ("saisie_attribution", "paiement", "R211-6", "earliest_day",
-         "Demander le paiement au tiers saisi (certificat de non-contestation)", "art. R211-6 CPCE", ""),
-    ),
-    "saisie_vente": (
-        ("saisie_vente", "commandement", "R221-1", "earliest_day",
-         "Saisie-vente possible : 8 jours après le commandement de payer", "art. R221-1 CPCE", ""),
-        ("saisie_vente", "vente_amiable", "R221-30", "expiry",
-         "Fin du délai de vente amiable des biens saisis (1 mois)", "art. R221-30 CPCE", ""),
-        ("saisie_vente", "peremption", "R221-5", "expiry",
-         "Commandement de payer de plus de 2 ans : en signifier un nouveau", "art. R221-5 CPCE", ""),
-    ),
-    "saisie_remunerations": (
-        ("saisie_remunerations", "commandement", "L212-1", "earliest_day",
-         "Saisie des rémunérations : procès-verbal possible 1 mois après le commandement",
-         "art. L212-1 et s. CPCE", ""),
-        ("saisie_remunerations", "declaration_employeur", "L212-1", "expiry",
-         "Déclaration de l'employeur (tiers saisi) attendue", "art. L212-1 et s. CPCE", ""),
-    ),
-    "expulsion": (
-        ("expulsion", "commandement_quitter", "L412-1", "earliest_day",
-         "Expulsion possible : fin du délai de 2 mois après le commandement de quitter les lieux",
-         "art. L412-1 CPCE", ""),
-        ("expulsion", "prefet", "L412-5", "last_day",
-         "Informer le préfet du commandement de quitter les lieux", "art. L412-5 CPCE", ""),
-    ),
-}
 EXECUTION_ACTS = {
     "saisie_attribution": "Procès-verbal de saisie-attribution signifié à {bank}",
     "saisie_vente": "Commandement de payer aux fins de saisie-vente signifié",
@@ -155,8 +98,7 @@ COLUMNS = {
                 "balance", "version", "created_at", "updated_at"),
     "dossier_debtor": ("id", "dossier_id", "debtor_id", "position"),
     "claim_item": ("id", "dossier_id", "kind", "label", "amount", "due_on", "bears_interest"),
-    "deadline": ("id", "dossier_id", "procedure_id", "step_id", "rule_id", "kind", "due_date", "label", "basis",
-                 "sanction", "note", "assigned_to_id", "done", "done_on", "done_by_id", "done_reason", "created_at"),
+    "deadline": DEADLINE_COLUMNS,
     "timeline_event": ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at"),
     "etude_rate": ("id", "rate_table", "category", "valid_from", "valid_to", "value", "source", "entered_by",
                    "entered_at"),
@@ -246,6 +188,9 @@ class _Demo:
         self.fold_cache: dict[str, str] = {}
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
         self.ledger_rng = random.Random(str(rng.getstate()))
+        # So do the deadlines (walked through the real procedure steps, demo_deadlines.py).
+        self.deadlines = DeadlineWalker(random.Random(str(rng.getstate()) + "/deadlines"), self.t0, self.iso,
+                                        self.next_id, self.add)
         self.cheque_rejected = False
 
     # --- small helpers -----------------------------------------------------------------
@@ -718,25 +663,10 @@ class _Demo:
             add("timeline_event", (self.next_id("timeline_event"), did, iso(day), kind_, text,
                                    assigned if kind_ != "ouverture" else None,
                                    f"{iso(day)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"))
-        # Deadlines, spread from 30 days ago to 60 days ahead.
-        if procedure is not None:
-            templates = DEADLINE_TEMPLATES[procedure]
-            start = randint(0, len(templates) - 1)
-            for k in range(randint(2, 4)):
-                template = templates[(start + k) % len(templates)]
-                offset = 0 if random_() < 0.03 else randint(-30, 60)
-                due = t0 + offset
-                if offset < 0:
-                    done = random_() < 0.7
-                elif offset == 0:
-                    done = random_() < 0.2
-                else:
-                    done = random_() < 0.05
-                done_on = iso(min(due, t0) - randint(0, 6)) if done else None
-                created = iso(max(opened, min(t0, due - randint(8, 60))))
-                add("deadline", (self.next_id("deadline"), did) + template[:4] + (iso(due),) + template[4:]
-                    + ("", assigned, done, done_on, assigned if done else None,
-                       "Acte accompli" if done else "", f"{created} 09:00:00"))
+        # Deadlines: the real procedure steps of the dossier's life, walked up to today (demo_deadlines.py).
+        self.deadlines.dossier(did, phase=phase, nature=nature, title_kind=title_kind, title_date=title_date,
+                               enforceable=enforceable, closed=closed, first_procedure=procedure, zone=zone,
+                               assigned=assigned)
         if title_date is not None and self.ledger_rng.random() < LEDGER_SHARE:
             balance += self.make_ledger(did, signified, enforceable, closed, assigned, balance)
         # The dossier itself.
@@ -837,6 +767,7 @@ class _Demo:
         with db.atomic("IMMEDIATE") if sqlite else db.atomic():
             cursor = db.cursor()
             fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
+            deadline_indexes = suspend_indexes(db) if sqlite else []
             self.make_etude()
             self.make_etude_rates()
             self.make_creditors()
@@ -853,6 +784,7 @@ class _Demo:
                 self.add("sequence", (self.next_id("sequence"), "dossier", year, sequence[year]))
             self.flush(cursor, db.param)
             _resume_fts_triggers(db, fts_tables, fts_triggers)
+            resume_indexes(db, deadline_indexes)
             if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
                 for table in LOAD_ORDER:
                     db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "

@@ -237,25 +237,47 @@ def test_titles_are_filled_and_dated_coherently(con):
     assert con.execute("SELECT COUNT(*) FROM dossier WHERE phase != 'clos' AND closed_on IS NOT NULL").fetchone()[0] == 0
 
 
-def test_deadlines_spread_around_today_with_some_overdue_and_some_today(con):
+def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today(con):
+    from clerc_tui.rules.procedures import closed_by, procedure, rule
+
     today = TODAY.isoformat()
-    low, high = (TODAY - timedelta(days=30)).isoformat(), (TODAY + timedelta(days=60)).isoformat()
-    rows = con.execute("SELECT due_date, done, done_on, procedure_id, kind, basis, label FROM deadline").fetchall()
-    assert all(low <= due <= high for due, *_ in rows)
-    overdue = sum(1 for due, done, *_ in rows if due < today and not done)
-    assert 0.04 < overdue / len(rows) < 0.18  # about 10 %
-    assert any(due == today for due, *_ in rows)
-    assert any(done for _due, done, *_ in rows)
+    rows = con.execute("SELECT due_date, done, done_on, procedure_id, step_id, rule_id, kind, basis, label, "
+                       "done_reason, unverified, note FROM deadline").fetchall()
+    assert len(rows) / N > 6  # about 10 per dossier at 100,000 dossiers (1,000,000 deadlines)
+    open_rows = [r for r in rows if not r[1]]
+    assert 0.02 < len(open_rows) / len(rows) < 0.15  # most are done, in the past
+    overdue = [r for r in open_rows if r[0] < today]
+    assert 0.03 < len(overdue) / len(open_rows) < 0.25
+    # TODAY is a Sunday, when no last day falls (CPC 642): the next working day has some.
+    assert any(r[0] == (TODAY + timedelta(days=1)).isoformat() for r in open_rows)
     assert all(done_on <= today for _due, done, done_on, *_ in rows if done)
-    assert {p for _d, _x, _y, p, *_ in rows} >= {
+    # Every deadline is one the procedures data defines, with its basis, for the step that creates it.
+    for _due, done, _on, procedure_id, step_id, rule_id, kind, basis, label, reason, unverified, note in rows:
+        data = rule(rule_id)
+        assert (data.procedure_id, data.step_id, data.kind, data.basis, data.label) == (
+            procedure_id, step_id, kind, basis, label)
+        assert bool(unverified) == bool(data.unverified)
+        assert not done or reason.startswith("acte accompli : ") or reason == "dossier clos"
+        assert done or not data.unverified or note.startswith("Point non vérifié")
+    done_by_steps = [r for r in rows if r[1] and r[9] != "dossier clos"]
+    for *_x, procedure_id, _s, rule_id, _k, _b, _l, reason, _u, _n in done_by_steps[:500]:
+        closing = [s for s in procedure(procedure_id).steps if rule_id in closed_by(procedure_id, s.id)]
+        assert any(reason.startswith(f"acte accompli : {s.act} le ") for s in closing), (rule_id, reason)
+    assert {r[3] for r in rows} >= {
         "saisie_attribution", "saisie_vente", "injonction_de_payer", "saisie_remunerations",
         "signification_jugement", "petites_creances"}
-    assert {k for *_, k, _b, _l in rows} == {"last_day", "earliest_day", "expiry"}
-    assert "art. R211-3 CPCE" in {b for *_, b, _l in rows}
-    # Closed dossiers have no deadlines; most open ones have two to four.
+    assert {r[6] for r in rows} == {"last_day", "earliest_day", "expiry"}
+    assert "CPCE R211-3" in {r[7] for r in rows}
+    # Closed dossiers keep their history, all done; nothing is unassigned; a few were moved with a reason.
     assert con.execute("SELECT COUNT(*) FROM deadline JOIN dossier ON dossier.id = deadline.dossier_id "
-                       "WHERE dossier.phase = 'clos'").fetchone()[0] == 0
+                       "WHERE dossier.phase = 'clos' AND deadline.done = 0").fetchone()[0] == 0
     assert con.execute("SELECT COUNT(*) FROM deadline WHERE assigned_to_id IS NULL").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM deadline WHERE original_due_date IS NOT NULL "
+                       "AND (moved_reason = '' OR original_due_date >= due_date)").fetchone()[0] == 0
+    # The load dropped and rebuilt the deadline indexes: they are all back.
+    indexes = set(_column(con, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'"))
+    assert {"deadline_done_due_date", "deadline_dossier_done_due", "deadline_done_assigned_due",
+            "deadline_done_procedure_due"} <= indexes
 
 
 def test_expulsion_deadlines_only_for_rent_arrears(tmp_path):
