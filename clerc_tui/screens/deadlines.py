@@ -234,8 +234,8 @@ class DeadlinesScreen(Screen):
     @on(DataTable.RowHighlighted, "#agenda")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = event.cursor_row
-        if not 0 <= row < len(self.entries):
-            return
+        if not 0 <= row < len(self.entries) or row != self.query_one(AgendaTable).cursor_row:
+            return  # out of range, or stale (the table was refilled since)
         down = row >= self._last_cursor
         self._last_cursor = row
         if self.entries[row] is None:

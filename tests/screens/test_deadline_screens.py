@@ -1,0 +1,239 @@
+"""The deadline dashboard and the dossier's deadline actions, driven by keys as a clerc does."""
+
+from datetime import date
+
+from textual.widgets import DataTable, Input, Select
+
+from clerc_tui.app import ClercApp
+from clerc_tui.models import AuditEntry, Deadline, User
+from clerc_tui.screens.deadline_modals import MoveDialog, ReasonDialog, StepDialog
+from clerc_tui.screens.deadlines import DeadlinesScreen
+from clerc_tui.screens.dossier_list import DossierListScreen
+from clerc_tui.screens.dossier_view import DossierScreen
+from clerc_tui.services.dossiers import create_dossier
+from tests.conftest import TODAY, make_input
+from tests.services.test_deadlines import _agenda_fixture
+
+
+def _rows(app) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _body(app, selector: str) -> str:
+    from rich.console import Console
+
+    console = Console(width=240, record=True, file=None, color_system=None)
+    with console.capture() as capture:
+        console.print(app.screen.query_one(selector).content)
+    return capture.get()
+
+
+def _selected(app):
+    return app.screen.selected
+
+
+async def test_clerc_opens_on_the_dashboard_overdue_first_with_a_text_badge(actor):
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)  # the real default: no start given
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DeadlinesScreen)
+        rows = _rows(app)
+        # Mine only at first: a header, the overdue row with its badge, then today.
+        assert rows[0][1] == "EN RETARD"
+        assert rows[1][0] == "RETARD" and rows[1][1] == "01/10/2026" and rows[1][2] == "2026-000001"
+        assert rows[1][3] == "LEFÈVRE Hélène" and rows[1][7] == "Claire Martin"
+        assert rows[2][1] == "AUJOURD'HUI 26/11/2026" and rows[3][0] == "AUJOURD'HUI"
+        assert _selected(app).id == ids["overdue_old"]  # the cursor skips the header
+        assert "1 en retard · 1 aujourd'hui · 0 à venir" in str(app.screen.query_one("#agenda-status").render())
+        assert "mes échéances (Claire Martin)" in str(app.screen.query_one("#agenda-filters").render())
+
+
+async def test_filters_mine_all_a_clerc_and_the_horizon(actor):
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        shown = lambda: [e.id for e in screen.entries if e is not None]  # noqa: E731
+        assert shown() == [ids["overdue_old"], ids["today"]]
+        await pilot.press("m")  # everyone's
+        assert shown() == [ids["overdue_old"], ids["overdue"], ids["today"], ids["tomorrow"]]
+        assert "toutes les échéances" in str(screen.query_one("#agenda-filters").render())
+        await pilot.press("m")  # Bruno's
+        assert shown() == [ids["overdue"], ids["tomorrow"]]
+        assert "échéances de Bruno Dupont" in str(screen.query_one("#agenda-filters").render())
+        await pilot.press("m")  # back to mine
+        await pilot.press("h")  # 14 days
+        assert shown() == [ids["overdue_old"], ids["today"], ids["in_10_days"]]
+        await pilot.press("h")  # 30 days
+        assert ids["in_30_days"] in shown() and ids["beyond"] not in shown()
+        await pilot.press("p")  # first procedure of the catalogue (injonction de payer): none
+        assert shown() == [] and "Aucune échéance ouverte" in str(screen.query_one("#agenda-status").render())
+
+
+async def test_mark_done_asks_a_reason_and_refuses_an_empty_one_in_place(actor):
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("f")
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        await pilot.press("enter")  # empty reason
+        assert app.screen is dialog
+        assert "Motif obligatoire" in str(dialog.query_one("#dialog-error").render())
+        assert not Deadline.get_by_id(ids["overdue_old"]).done
+        await pilot.press(*"dénonciation faite", "enter")
+        assert isinstance(app.screen, DeadlinesScreen)
+        done = Deadline.get_by_id(ids["overdue_old"])
+        assert done.done and done.done_reason == "dénonciation faite" and done.done_on == TODAY
+        assert AuditEntry.select().where(AuditEntry.action == "deadline.done").count() == 1
+        assert ids["overdue_old"] not in [e.id for e in app.screen.entries if e is not None]
+
+
+async def test_move_asks_the_new_date_and_a_reason(actor):
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        await pilot.press(*"31/11/2026", "enter")
+        assert "n'existe pas" in str(dialog.query_one("#dialog-error").render())
+        await pilot.press(*["backspace"] * 10, *"30/11/2026", "enter")
+        assert app.focused is dialog.query_one("#reason", Input)
+        await pilot.press("enter")  # no reason yet
+        assert app.screen is dialog and "Motif obligatoire" in str(dialog.query_one("#dialog-error").render())
+        await pilot.press(*"délai de grâce", "enter")
+        assert isinstance(app.screen, DeadlinesScreen)
+        moved = Deadline.get_by_id(ids["overdue_old"])
+        assert (moved.due_date, moved.original_due_date, moved.moved_reason) == (
+            date(2026, 11, 30), date(2026, 10, 1), "délai de grâce")
+        row = next(r for r in _rows(app) if r[1].startswith("30/11/2026"))
+        assert row[1] == "30/11/2026 (reportée)" and row[0] == ""
+
+
+async def test_enter_opens_the_dossier_t_jumps_to_today_d_and_a_switch_screens(actor):
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("t")
+        assert _selected(app).id == ids["today"]
+        await pilot.press("enter")
+        assert isinstance(app.screen, DossierScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeadlinesScreen)
+        await pilot.press("d")
+        assert isinstance(app.screen, DossierListScreen)
+        await pilot.press("a")
+        assert isinstance(app.screen, DeadlinesScreen)
+
+
+async def test_pages_are_fetched_on_reaching_the_end_and_t_loads_today(actor, monkeypatch):
+    import clerc_tui.screens.deadlines as dashboard
+
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 4)
+    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
+    for day in range(1, 11):  # ten overdue, then two today
+        Deadline.create(dossier=dossier.id, rule_id="r", label=f"retard {day}", due_date=date(2026, 11, day),
+                        assigned_to=actor.user_id, created_at=TODAY)
+    for n in range(2):
+        Deadline.create(dossier=dossier.id, rule_id="r", label=f"jour {n}", due_date=TODAY,
+                        assigned_to=actor.user_id, created_at=TODAY)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert len([e for e in screen.entries if e is not None]) == 4
+        await pilot.press("j", "j", "j")
+        assert len([e for e in screen.entries if e is not None]) == 8  # the next page, appended
+        await pilot.press("t")  # today is beyond the rows loaded: its page is loaded
+        assert _selected(app).label == "jour 0"
+        assert screen.has_before
+        await pilot.press("k")  # above the first row: the previous page comes back
+        assert _selected(app).label == "retard 10"
+        await pilot.press("k")
+        assert _selected(app).label == "retard 9"
+
+
+async def test_the_dashboard_follows_another_process(actor, db_path):
+    import sqlite3
+
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        other = sqlite3.connect(db_path)
+        other.execute("UPDATE deadline SET done = 1 WHERE id = ?", (ids["overdue_old"],))
+        other.commit()
+        other.close()
+        app._poll_other_writers()
+        await pilot.pause()
+        assert [e.id for e in app.screen.entries if e is not None] == [ids["today"]]
+
+
+async def test_a_debtor_name_with_markup_is_shown_as_typed(actor):
+    from clerc_tui.services.dossier_input import DebtorInput
+
+    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id,
+                                               debtor=DebtorInput(kind="physique", last_name="Durand [/]x")), TODAY)
+    Deadline.create(dossier=dossier.id, rule_id="r", label="[bold]x", due_date=TODAY, assigned_to=actor.user_id,
+                    created_at=TODAY)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        row = _rows(app)[1]
+        assert row[3] == "DURAND [/]X" and row[5] == "[bold]x"
+
+
+# --- the dossier screen: record an act, mark done, move -------------------------------------
+
+
+async def test_record_a_step_from_the_dossier_then_mark_done_and_move(actor, make_app):
+    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, DossierScreen)
+        await pilot.press("p")
+        dialog = app.screen
+        assert isinstance(dialog, StepDialog)
+        dialog.query_one("#procedure", Select).value = "saisie_attribution"
+        await pilot.pause()
+        assert dialog.step_id == "acte_saisie"
+        assert dialog.query_one("#fact-bank_account", Select).value == "?"
+        dialog.query_one("#fact-bank_account", Select).value = "oui"
+        served = dialog.query_one("#served-on", Input)
+        served.value = "27/11/2026"  # tomorrow: refused in place
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog and "après aujourd'hui" in str(dialog.query_one("#dialog-error").render())
+        served.value = "20/11/2026"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DossierScreen)
+        assert {d.rule_id for d in Deadline.select().where(Deadline.dossier == dossier.id)} == {
+            "sa_denonciation_8_jours", "sa_comptes_15_jours_ouvrables"}
+        await pilot.press("3")
+        assert "Dénonciation de la saisie-attribution" in _body(app, "#echeances-body")
+        await pilot.press("r")  # pick the first open deadline (the dénonciation), then date and reason
+        await pilot.press("enter")
+        assert isinstance(app.screen, MoveDialog)
+        await pilot.press(*"01/12/2026", "enter", *"erreur de calcul du mandant", "enter")
+        assert isinstance(app.screen, DossierScreen)
+        body = _body(app, "#echeances-body")
+        assert "initialement le 30/11/2026" in body
+        await pilot.press("f", "enter")
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"dénoncée le 25/11", "enter")
+        assert Deadline.get(Deadline.rule_id == "sa_denonciation_8_jours").done
+        assert "fait le 26/11/2026 : dénoncée le 25/11" in _body(app, "#echeances-body")
+
+
+async def test_a_read_only_user_is_told_at_once(actor, make_app):
+    from clerc_tui.services.context import Actor
+
+    _bruno, _ids = _agenda_fixture(actor)
+    reader = User.create(login="lecteur", name="Léo Lecteur", role="lecture")
+    app = ClercApp(Actor(reader.id, "lecteur", "Léo Lecteur", "lecture"), today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("m")  # everyone's
+        await pilot.press("f")
+        assert isinstance(app.screen, DeadlinesScreen)
+        assert any("lecture seule" in str(n.message) for n in app._notifications)
