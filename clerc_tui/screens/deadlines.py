@@ -26,20 +26,26 @@ from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.deadlines import HORIZONS, AgendaRow
 
 PAGE_SIZE = 200
+# (key, title, width or None for the content's width): long names are cut, the row stays on one screen.
 COLUMNS = (
-    ("badge", "État"),
-    ("due", "Échéance"),
-    ("reference", "Dossier"),
-    ("debtor", "Débiteur"),
-    ("procedure", "Procédure"),
-    ("label", "À faire"),
-    ("basis", "Article"),
-    ("clerc", "Clerc"),
-    ("unverified", "NV"),
+    ("badge", "État", None),
+    ("due", "Échéance", None),
+    ("reference", "Dossier", None),
+    ("debtor", "Débiteur", 26),
+    ("procedure", "Procédure", 18),
+    ("label", "À faire", 44),
+    ("basis", "Article", 20),
+    ("clerc", "Clerc", 16),
+    ("unverified", "NV", None),
 )
 BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AUJOURD'HUI", style="bold yellow"),
           "later": Text("")}
 LEGEND = "NV : point non vérifié, la date la plus sûre est retenue (détail dans le dossier, onglet 3)"
+
+
+def _cut(value: str) -> Text:
+    """A cell cut with « … » at the column's width (user data: never parsed as markup)."""
+    return Text(value, no_wrap=True, overflow="ellipsis")
 
 
 class AgendaTable(DataTable):
@@ -93,8 +99,8 @@ class DeadlinesScreen(Screen):
     def on_mount(self) -> None:
         self.clerc_id = self.app.actor.user_id
         table = self.query_one(AgendaTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         self.reload()
         table.focus()
 
@@ -196,11 +202,11 @@ class DeadlinesScreen(Screen):
                 BADGES[section],
                 Text(due),
                 Text(row.reference),
-                Text(row.debtor_name),  # user data: always Text, never markup
-                Text(deadline_service.procedure_label(row.procedure_id)),
-                Text(row.label),
-                Text(row.basis),
-                Text(row.clerc_name),
+                _cut(row.debtor_name),  # user data: always Text, never markup
+                _cut(deadline_service.procedure_label(row.procedure_id)),
+                _cut(row.label),
+                _cut(row.basis),
+                _cut(row.clerc_name),
                 Text("NV", style="bold") if row.unverified else Text(""),
                 key=f"d:{row.id}",
             )

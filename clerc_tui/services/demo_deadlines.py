@@ -140,6 +140,7 @@ class DeadlineWalker:
                         low = max(low, due + 1)
                 if high is None or high < low:
                     high = low + rng.randint(0, 20)
+                high = min(high, low + 60)  # a clerc acts within weeks, not at the very end of a 2-year window
                 day = rng.randint(low, high)
                 if day > until:
                     if low > until or rng.random() < late_share:
@@ -201,7 +202,7 @@ class DeadlineWalker:
         # (a wage seizure in progress while bank accounts are seized again, a saisie-vente…).
         self._measures(dossier_id, enforceable + rng.randint(3, 40), until, zone, assigned, late, options,
                        first_procedure if first_procedure in options else rng.choice(options))
-        if rng.random() < 0.35:
+        if rng.random() < 0.15:
             self._measures(dossier_id, enforceable + rng.randint(30, 200), until, zone, assigned, late, options,
                            rng.choice(options))
 
@@ -212,7 +213,7 @@ class DeadlineWalker:
             end = self.walk(dossier_id, current, start, until, zone, assigned, late)
             if end is None:
                 break
-            start = end + self.rng.randint(3, 40)
+            start = end + self.rng.randint(10, 60)
             current = self.rng.choice(options)
 
 
