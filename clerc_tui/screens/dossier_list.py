@@ -13,12 +13,24 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.money import NBSP, format_amount
 from clerc_tui.rules.vocabulary import NATURES, PHASES
 from clerc_tui.services import dossier_list
-from clerc_tui.services.dossier_list import SORT_COLUMNS, SORT_LABELS, DossierRow, ListQuery
+from clerc_tui.services.dossier_list import (
+    BROAD_MATCHES,
+    SORT_COLUMNS,
+    SORT_LABELS,
+    DossierRow,
+    ListQuery,
+    search_words,
+)
 
 PAGE_SIZE = 60
+
+
+def format_count(number: int) -> str:
+    """`12345` → `12 345`."""
+    return f"{number:,}".replace(",", NBSP)
 COLUMNS = (
     ("reference", "Référence"),
     ("debtor", "Débiteur"),
@@ -141,9 +153,14 @@ class DossierListScreen(Screen):
     def _update_status(self) -> None:
         direction = "décroissant" if self.query_state.descending else "croissant"
         text = self.query_state.text.strip()
-        found = f"{self.total} dossier{'s' if self.total > 1 else ''}"
+        if self.total > BROAD_MATCHES:
+            found = f"plus de {format_count(BROAD_MATCHES)} dossiers"
+        else:
+            found = f"{format_count(self.total)} dossier{'s' if self.total > 1 else ''}"
         if text:
             found += f" pour « {text} »"
+            if len(search_words(text)) < len(text.split()) and not any(c.isdigit() for c in text):
+                found += " (mots d'une lettre ignorés)"
         status = f"{found} · tri : {SORT_LABELS[self.query_state.sort]} ({direction})"
         if not self.rows:
             status = f"Aucun dossier pour « {text} »." if text else "Aucun dossier : n pour en créer un."

@@ -72,3 +72,19 @@ def test_next_deadline_shows_the_earliest_open_one(actor, sample_dossier):
         Deadline.create(dossier=sample_dossier, due_date=due, label="x", done=done, created_at=datetime.now())
     (row,) = fetch_page(ListQuery(), limit=10)
     assert row.next_due == date(2026, 12, 1)
+
+
+def test_one_letter_words_do_not_filter(many):
+    assert count(ListQuery("l")) == 25
+    assert {row.debtor_name for row in fetch_page(ListQuery("lefevre h"), limit=100)} == {"LEFÈVRE Hélène"}
+
+
+def test_broad_filters_walk_the_sort_index_and_find_the_same_rows(many, monkeypatch):
+    import clerc_tui.services.dossier_list as dossier_list
+
+    narrow = [row.id for row in fetch_page(ListQuery("urssaf", "debtor"), limit=100)]
+    monkeypatch.setattr(dossier_list, "BROAD_MATCHES", 3)
+    broad = [row.id for row in fetch_page(ListQuery("urssaf", "debtor"), limit=100)]
+    assert broad == narrow and len(broad) == 13
+    assert count(ListQuery("urssaf"), cap=3) == 4  # "more than 3"
+    assert count(ListQuery("2026-00001 urssaf"), cap=3) == 4

@@ -13,9 +13,16 @@ from clerc_tui.models.migrations import (
     m0002_search_and_agenda,
     m0003_ledger_and_rates,
     m0004_deadline_moves,
+    m0005_list_sort_indexes,
 )
 
-STEPS = (m0001_initial, m0002_search_and_agenda, m0003_ledger_and_rates, m0004_deadline_moves)
+STEPS = (
+    m0001_initial,
+    m0002_search_and_agenda,
+    m0003_ledger_and_rates,
+    m0004_deadline_moves,
+    m0005_list_sort_indexes,
+)
 LATEST = STEPS[-1].VERSION
 
 DIALECTS = {
