@@ -40,7 +40,7 @@ def add_parsers(sub) -> None:
 
 
 def run_statement(args, today: date, out=None) -> int:
-    from clerc_tui.report.statement import statement_json, statement_text, statement_html
+    from clerc_tui.report.statement import statement_html, statement_json, statement_text
     from clerc_tui.services.statement import statement_by_reference
 
     out = out or sys.stdout

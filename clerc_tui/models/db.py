@@ -9,8 +9,13 @@ deferred transaction that reads then writes fails at once when another process w
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import DatabaseProxy, ImproperlyConfigured, OperationalError, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect as connect_url
+from peewee import (
+    DatabaseProxy,
+    ImproperlyConfigured,
+    OperationalError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 
 from clerc_tui.errors import ClercError
 
@@ -35,6 +40,10 @@ def make_database(target: str):
     if is_url(target):
         if target.startswith("sqlite:///"):
             return make_database(target[len("sqlite:///"):])
+        from playhouse.db_url import (
+            connect as connect_url,  # only servers need it (5 ms of start-up)
+        )
+
         return connect_url(target)
     Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return SqliteDatabase(str(Path(target).expanduser()), timeout=BUSY_TIMEOUT_SECONDS, pragmas=SQLITE_PRAGMAS)

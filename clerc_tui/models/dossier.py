@@ -10,6 +10,7 @@ from clerc_tui.models.fields import DecimalTextField, MoneyField
 from clerc_tui.models.parties import Creditor, Debtor
 from clerc_tui.rules.vocabulary import CLAIM_KINDS, INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES  # noqa: F401
 
+
 class Dossier(BaseModel):
     reference = CharField(unique=True)
     creditor = ForeignKeyField(Creditor, backref="dossiers")

@@ -6,6 +6,7 @@ from clerc_tui.models.base import BaseModel
 from clerc_tui.models.fields import MoneyField
 from clerc_tui.rules.vocabulary import CREDITOR_ACTIVITIES, PERSON_KINDS  # noqa: F401
 
+
 class Creditor(BaseModel):
     kind = CharField(default="morale")  # physique | morale
     # A natural person acting outside professional needs: the higher legal-interest rate

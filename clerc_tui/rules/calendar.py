@@ -14,9 +14,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
-import holidays
-from dateutil.easter import easter
-
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.dates import format_date
 
@@ -53,6 +50,10 @@ def day_label(value: date) -> str:
 def _holidays(year: int, zone: str, good_friday: bool) -> Mapping[date, str]:
     # Moselle (subdiv "57") carries the two local days of C. trav. L3134-13, like Alsace ("6AE").
     subdiv = "57" if zone == "alsace-moselle" else None
+    # Imported here: `holidays` costs ~35 ms to import and the first screen needs none.
+    import holidays
+    from dateutil.easter import easter
+
     table = dict(holidays.France(years=year, subdiv=subdiv, language="fr").items())
     if zone == "alsace-moselle" and not good_friday:
         table.pop(easter(year) - timedelta(days=2), None)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.report.statement import interest_renderable
@@ -25,6 +25,7 @@ from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.key_bar import KeyBar
 
 # Which field an error of InterestTerms / compute_interest belongs to.
 TERMS_FIELDS = {"kind": "kind", "category": "category", "majoration_from": "majoration_from",
@@ -69,7 +70,7 @@ class CalculatorScreen(Screen):
         yield Static("", id="calc-status")
         with VerticalScroll(id="calc-result"):
             yield Static("", id="calc-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.field("principal").control.focus()

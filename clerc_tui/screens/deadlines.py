@@ -17,15 +17,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
 from clerc_tui.rules.calendar import day_label
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.procedures import procedures
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.deadlines import HORIZONS, AgendaRow
+from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.row_table import RowTable
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 # (key, title, width or None for the content's width): long names are cut, the row stays on one screen.
 COLUMNS = (
     ("badge", "État", None),
@@ -43,12 +45,10 @@ BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AU
 LEGEND = "NV : point non vérifié, la date la plus sûre est retenue (détail dans le dossier, onglet 3)"
 
 
-def _cut(value: str) -> Text:
-    """A cell cut with « … » at the column's width (user data: never parsed as markup)."""
-    return Text(value, no_wrap=True, overflow="ellipsis")
+NV_MARK = Text("NV", style="bold")
 
 
-class AgendaTable(DataTable):
+class AgendaTable(RowTable):
     """The rows of the agenda; header rows (one per day) are skipped by the cursor."""
 
     BINDINGS = [
@@ -94,7 +94,7 @@ class DeadlinesScreen(Screen):
         yield Static("", id="agenda-filters")
         yield AgendaTable(id="agenda", cursor_type="row", zebra_stripes=False)
         yield Static("", id="agenda-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.clerc_id = self.app.actor.user_id
@@ -200,20 +200,20 @@ class DeadlinesScreen(Screen):
                 due += " (reportée)"
             table.add_row(
                 BADGES[section],
-                Text(due),
-                Text(row.reference),
-                _cut(row.debtor_name),  # user data: always Text, never markup
-                _cut(deadline_service.procedure_label(row.procedure_id)),
-                _cut(row.label),
-                _cut(row.basis),
-                _cut(row.clerc_name),
-                Text("NV", style="bold") if row.unverified else Text(""),
+                due,
+                row.reference,
+                row.debtor_name,  # plain str: RowTable never reads markup, and cuts with « … »
+                deadline_service.procedure_label(row.procedure_id),
+                row.label,
+                row.basis,
+                row.clerc_name,
+                NV_MARK if row.unverified else "",
                 key=f"d:{row.id}",
             )
             self.entries.append(row)
 
     def _add_header(self, table: AgendaTable, label: str, key: str) -> None:
-        table.add_row(Text(""), Text(label, style="bold underline"), *[Text("")] * (len(COLUMNS) - 2), key=key)
+        table.add_row("", Text(label, style="bold underline"), *[""] * (len(COLUMNS) - 2), key=key)
         self.entries.append(None)
 
     # --- cursor -------------------------------------------------------------------------
@@ -237,8 +237,8 @@ class DeadlinesScreen(Screen):
             self._last_cursor = probe
             self.query_one(AgendaTable).move_cursor(row=probe, animate=False)
 
-    @on(DataTable.RowHighlighted, "#agenda")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(RowTable.RowHighlighted, "#agenda")
+    def _highlighted(self, event: RowTable.RowHighlighted) -> None:
         row = event.cursor_row
         if not 0 <= row < len(self.entries) or row != self.query_one(AgendaTable).cursor_row:
             return  # out of range, or stale (the table was refilled since)
@@ -337,7 +337,7 @@ class DeadlinesScreen(Screen):
 
     # --- actions ------------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#agenda")
+    @on(RowTable.RowSelected, "#agenda")
     def _row_selected(self) -> None:
         self.action_open()
 

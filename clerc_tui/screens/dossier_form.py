@@ -11,15 +11,23 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.vocabulary import CIVILITIES, INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
+from clerc_tui.rules.vocabulary import (
+    CIVILITIES,
+    INTEREST_KINDS,
+    NATURES,
+    PHASES,
+    TITLE_KINDS,
+    ZONES,
+)
 from clerc_tui.services import dossiers
 from clerc_tui.services.creditors import suggest_creditor
 from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.users import list_users
 from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.key_bar import KeyBar
 
 
 class CreditorSuggester(Suggester):
@@ -117,7 +125,7 @@ class DossierFormScreen(Screen):
                     yield from fields
             yield Static(Text("Notes", style="bold"), classes="form-section")
             yield TextArea(id="notes")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         title = "Nouveau dossier" if self.dossier_id is None else "Modifier le dossier"

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import NBSP, format_amount
@@ -24,6 +24,8 @@ from clerc_tui.services.dossier_list import (
     ListQuery,
     search_words,
 )
+from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.row_table import RowTable
 
 PAGE_SIZE = 60
 
@@ -31,19 +33,20 @@ PAGE_SIZE = 60
 def format_count(number: int) -> str:
     """`12345` → `12 345`."""
     return f"{number:,}".replace(",", NBSP)
+# (key, title, width): 120 columns in all; longer names end with « … ».
 COLUMNS = (
-    ("reference", "Référence"),
-    ("debtor", "Débiteur"),
-    ("creditor", "Créancier"),
-    ("nature", "Nature"),
-    ("phase", "Phase"),
-    ("balance", "Solde"),
-    ("next_due", "Prochaine échéance"),
-    ("clerc", "Clerc"),
+    ("reference", "Référence", 11),
+    ("debtor", "Débiteur", 24),
+    ("creditor", "Créancier", 20),
+    ("nature", "Nature", 12),
+    ("phase", "Phase", 10),
+    ("balance", "Solde", 13),
+    ("next_due", "Échéance", 10),
+    ("clerc", "Clerc", 12),
 )
 
 
-class DossierTable(DataTable):
+class DossierTable(RowTable):
     """The rows of one page; asks the screen for the next page at either end."""
 
     BINDINGS = [
@@ -91,12 +94,12 @@ class DossierListScreen(Screen):
             yield Input(placeholder="référence, débiteur ou créancier (sans accents ni majuscules)", id="filter")
         yield DossierTable(id="dossiers", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DossierTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width, justify="right" if key == "balance" else "left")
         self.reload()
         table.focus()
 
@@ -136,14 +139,14 @@ class DossierListScreen(Screen):
         for row in rows:
             table.add_row(
                 row.reference,
-                # User data always as Text: a name like "Durand [/]" must not be read as markup.
-                Text(row.debtor_name),
-                Text(row.creditor_name),
+                # Plain str: RowTable never reads markup, so "Durand [/]" shows as typed.
+                row.debtor_name,
+                row.creditor_name,
                 NATURES.get(row.nature, row.nature),
                 PHASES.get(row.phase, row.phase),
-                Text(format_amount(row.balance), justify="right"),
+                format_amount(row.balance),
                 format_date(row.next_due),
-                Text(row.clerc_name),
+                row.clerc_name,
                 key=str(row.id),
             )
         if rows:
@@ -213,7 +216,7 @@ class DossierListScreen(Screen):
         rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, last=True)
         self._show(rows, cursor=len(rows) - 1)
 
-    @on(DataTable.RowSelected, "#dossiers")
+    @on(RowTable.RowSelected, "#dossiers")
     def _row_selected(self) -> None:
         self.action_open()
 

@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
+from clerc_tui.errors import ClercError
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import format_amount, format_rate
 from clerc_tui.rules.vocabulary import (
@@ -20,9 +21,9 @@ from clerc_tui.rules.vocabulary import (
     TITLE_KINDS,
     ZONES,
 )
-from clerc_tui.errors import ClercError
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.dossiers import DossierView, get_dossier
+from clerc_tui.widgets.key_bar import KeyBar
 
 DEADLINE_KINDS = {"last_day": "Dernier jour", "earliest_day": "Pas avant le", "expiry": "Expire le"}
 
@@ -171,7 +172,7 @@ class DossierScreen(Screen):
                         yield Static("", id=f"{pane_id}-body")
             with TabPane("s Décompte", id="decompte"):
                 yield StatementPane(self.dossier_id)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_data()

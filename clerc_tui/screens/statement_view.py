@@ -13,13 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from clerc_tui.errors import ClercError
-from clerc_tui.report.statement import statement_interest_renderable, statement_renderable
+from clerc_tui.report.statement import (
+    statement_interest_renderable,
+    statement_renderable,
+)
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.statement import Statement
 from clerc_tui.services.statement import dossier_statement, export_statement
+from clerc_tui.widgets.key_bar import KeyBar
 
 
 class ArreteInput(Input):
@@ -139,7 +143,7 @@ class InterestDetailScreen(Screen):
         yield Header()
         with VerticalScroll(id="interest-scroll"):
             yield Static(statement_interest_renderable(self.statement), id="interest-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#interest-scroll").focus()

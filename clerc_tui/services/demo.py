@@ -12,7 +12,6 @@ import getpass
 import random
 from bisect import bisect
 from datetime import date
-from decimal import Decimal
 from itertools import accumulate
 from pathlib import Path
 

@@ -27,10 +27,10 @@ from clerc_tui.models import (
     User,
 )
 from clerc_tui.models.db import write_transaction
-from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.names import debtors_label, fold, person_name
+from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from clerc_tui.errors import InvalidInput
 from clerc_tui.models import EtudeRate
 from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.rates import ECB, LEGAL, RateRow, Rates, etude_row
-from clerc_tui.errors import InvalidInput
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require_write
 

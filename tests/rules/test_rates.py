@@ -8,7 +8,7 @@ import pytest
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules import rates as r
-from clerc_tui.rules.rates import AUTRES, ECB, LEGAL, PARTICULIER, RateRow, RateTable, Rates, etude_row
+from clerc_tui.rules.rates import AUTRES, ECB, LEGAL, PARTICULIER, RateRow, Rates, RateTable, etude_row
 
 SHIPPED = Rates.shipped()
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 from clerc_tui.app import ClercApp
 from clerc_tui.models import AuditEntry, Deadline, User
@@ -11,12 +11,13 @@ from clerc_tui.screens.deadlines import DeadlinesScreen
 from clerc_tui.screens.dossier_list import DossierListScreen
 from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.services.dossiers import create_dossier
+from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY, make_input
 from tests.services.test_deadlines import _agenda_fixture
 
 
 def _rows(app) -> list[list[str]]:
-    table = app.screen.query_one(DataTable)
+    table = app.screen.query_one(RowTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 

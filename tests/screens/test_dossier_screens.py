@@ -3,7 +3,7 @@
 import sqlite3
 from decimal import Decimal
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from clerc_tui.models import Dossier, User
 from clerc_tui.screens.dossier_form import DossierFormScreen
@@ -13,6 +13,7 @@ from clerc_tui.screens.help import HelpScreen
 from clerc_tui.services.context import Actor
 from clerc_tui.services.dossier_input import DebtorInput
 from clerc_tui.services.dossiers import create_dossier, update_dossier
+from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY, make_input
 
 
@@ -22,7 +23,7 @@ def _seed(actor):
 
 
 def _debtors_shown(app) -> list[str]:
-    table = app.screen.query_one(DataTable)
+    table = app.screen.query_one(RowTable)
     return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 

@@ -1,7 +1,7 @@
 """Rates the étude enters, the append-only ledger and the décompte built from a dossier."""
 
 import json
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
