@@ -30,7 +30,8 @@ SORT_LABELS = {
     "balance": "solde",
 }
 
-_REFERENCE_TOKEN = re.compile(r"^\d{4}-\d*$")
+# Digits are a reference typed from its start (`20`, `2026`, `2026-0001`): names carry none.
+_REFERENCE_TOKEN = re.compile(r"^\d+(-\d*)?$")
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -60,10 +61,8 @@ class ListQuery:
     descending: bool = False
 
 
-# Above this many full-text matches, the filter is checked row by row while walking the
-# sort index (the first page is found within a few hundred rows); below it, the matches
-# are gathered first. Measured at 100,000 dossiers: both stay under ~10 ms that way,
-# while either one alone costs 20–300 ms on the other kind of query.
+# Counts stop here: "more than 10 000" tells the clerc to type more, and counting every
+# match of a two-letter prefix would cost more than the page itself.
 BROAD_MATCHES = 10_000
 
 
@@ -104,10 +103,10 @@ def _filter_sql(text: str) -> tuple[str, list, int | None]:
         if is_sqlite():
             match = " AND ".join(f'"{w}"*' for w in words)
             matches = _fts_matches(match, BROAD_MATCHES)
-            if matches > BROAD_MATCHES:
-                clauses.append("EXISTS (SELECT 1 FROM dossier_fts f WHERE f.rowid = d.id AND dossier_fts MATCH ?)")
-            else:
-                clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
+            # Gather the matches, then walk the sort index. (Checking each row against the
+            # index instead was faster on average but took 1.2 s when the matches sat at the
+            # far end of the sort order, e.g. "sci" sorted by creditor.)
+            clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
             params.append(match)
         else:
             # PostgreSQL has no FTS5 here: a plain case-insensitive match (accents not folded).
@@ -149,12 +148,18 @@ def fetch_page(query: ListQuery, *, limit: int = 60, after: DossierRow | None = 
         conditions.append(f"({column}, d.id) {cmp} (?, ?)")
         params += [anchor.sort_value(query.sort), anchor.id]
     direction = "ASC" if ascending else "DESC"
+    order = f"ORDER BY {column} {direction}, d.id {direction}"
+    # The page's ids first, then its other columns: the next-deadline subquery must run for
+    # the 60 rows shown, not for every match before the sort (55 ms for 14,000 matches).
+    page = (
+        "SELECT d.id FROM dossier d"
+        + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        + f" {order} LIMIT ?"
+    )
     sql = (
         "SELECT d.id, d.reference, d.debtor_name, d.creditor_name, d.nature, d.phase, d.balance, "
         "(SELECT MIN(dl.due_date) FROM deadline dl WHERE dl.dossier_id = d.id AND dl.done = ?), u.name "
-        'FROM dossier d LEFT JOIN "user" u ON u.id = d.assigned_to_id'
-        + (" WHERE " + " AND ".join(conditions) if conditions else "")
-        + f" ORDER BY {column} {direction}, d.id {direction} LIMIT ?"
+        f'FROM ({page}) AS p JOIN dossier d ON d.id = p.id LEFT JOIN "user" u ON u.id = d.assigned_to_id {order}'
     )
     cursor = database.execute_sql(_sql(sql), [False, *params, limit])
     rows = [_to_row(values) for values in cursor.fetchall()]

@@ -79,12 +79,15 @@ def test_one_letter_words_do_not_filter(many):
     assert {row.debtor_name for row in fetch_page(ListQuery("lefevre h"), limit=100)} == {"LEFÈVRE Hélène"}
 
 
-def test_broad_filters_walk_the_sort_index_and_find_the_same_rows(many, monkeypatch):
-    import clerc_tui.services.dossier_list as dossier_list
-
-    narrow = [row.id for row in fetch_page(ListQuery("urssaf", "debtor"), limit=100)]
-    monkeypatch.setattr(dossier_list, "BROAD_MATCHES", 3)
-    broad = [row.id for row in fetch_page(ListQuery("urssaf", "debtor"), limit=100)]
-    assert broad == narrow and len(broad) == 13
+def test_counts_stop_at_the_cap(many):
     assert count(ListQuery("urssaf"), cap=3) == 4  # "more than 3"
     assert count(ListQuery("2026-00001 urssaf"), cap=3) == 4
+    assert count(ListQuery("urssaf"), cap=100) == 13
+
+
+def test_digits_are_a_reference_typed_from_its_start(many):
+    assert count(ListQuery("2026")) == 25
+    assert count(ListQuery("20")) == 25
+    assert [row.reference for row in fetch_page(ListQuery("2026-00002"), limit=100)] == [
+        f"2026-{n:06d}" for n in range(20, 26)]
+    assert count(ListQuery("2027")) == 0
