@@ -28,21 +28,23 @@ from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 
 PAGE_SIZE = 100
-# (key, title, width or None for the content's width): long names are cut, the row stays on one screen.
+# (key, title, width): 120 columns in all; long texts end with « … » (the dossier has them whole).
 COLUMNS = (
-    ("badge", "État", None),
-    ("due", "Échéance", None),
-    ("reference", "Dossier", None),
-    ("debtor", "Débiteur", 26),
-    ("procedure", "Procédure", 18),
-    ("label", "À faire", 44),
-    ("basis", "Article", 20),
-    ("clerc", "Clerc", 16),
-    ("unverified", "NV", None),
+    ("badge", "État", 11),
+    ("due", "Échéance", 11),
+    ("reference", "Dossier", 11),
+    ("debtor", "Débiteur", 18),
+    ("procedure", "Procédure", 14),
+    ("label", "À faire", 25),
+    ("basis", "Article", 12),
+    ("clerc", "Clerc", 8),
+    ("unverified", "NV", 2),
 )
 BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AUJOURD'HUI", style="bold yellow"),
           "later": Text("")}
-LEGEND = "NV : point non vérifié, la date la plus sûre est retenue (détail dans le dossier, onglet 3)"
+# A waiting period that has run out is not a missed deadline: the act is now allowed.
+POSSIBLE = Text("POSSIBLE", style="bold green")
+LEGEND = "* reportée · NV : point non vérifié, date la plus sûre retenue (détail : dossier, onglet 3)"
 
 
 NV_MARK = Text("NV", style="bold")
@@ -197,9 +199,10 @@ class DeadlinesScreen(Screen):
             previous_section, previous_day = section, row.due_date
             due = format_date(row.due_date)
             if row.original_due_date is not None:
-                due += " (reportée)"
+                due += "*"
+            badge = POSSIBLE if section == "overdue" and row.kind == "earliest_day" else BADGES[section]
             table.add_row(
-                BADGES[section],
+                badge,
                 due,
                 row.reference,
                 row.debtor_name,  # plain str: RowTable never reads markup, and cuts with « … »

@@ -156,6 +156,8 @@ class RowTable(Widget, can_focus=True):
         return max(self.size.height - 1, 1)
 
     def _keep_cursor_visible(self) -> None:
+        if self.size.height == 0:
+            return  # not laid out yet: on_resize will do it
         if self._cursor < self._top:
             self._top = self._cursor
         elif self._cursor >= self._top + self._visible_rows:

@@ -111,7 +111,7 @@ async def test_move_asks_the_new_date_and_a_reason(actor):
         assert (moved.due_date, moved.original_due_date, moved.moved_reason) == (
             date(2026, 11, 30), date(2026, 10, 1), "délai de grâce")
         row = next(r for r in _rows(app) if r[1].startswith("30/11/2026"))
-        assert row[1] == "30/11/2026 (reportée)" and row[0] == ""
+        assert row[1] == "30/11/2026*" and row[0] == ""
 
 
 async def test_enter_opens_the_dossier_t_jumps_to_today_d_and_a_switch_screens(actor):
@@ -238,3 +238,15 @@ async def test_a_read_only_user_is_told_at_once(actor, make_app):
         await pilot.press("f")
         assert isinstance(app.screen, DeadlinesScreen)
         assert any("lecture seule" in str(n.message) for n in app._notifications)
+
+
+async def test_a_waiting_period_that_ran_out_reads_possible_not_late(actor):
+    from datetime import datetime
+
+    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
+    Deadline.create(dossier=dossier, procedure_id="saisie_vente", kind="earliest_day", due_date=date(2026, 11, 20),
+                    label="Saisie-vente possible", assigned_to=actor.user_id, created_at=datetime.now())
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert _rows(app)[1][:2] == ["POSSIBLE", "20/11/2026"]
