@@ -3,6 +3,7 @@
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -176,6 +177,7 @@ class DossierScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_data()
+        self.query_one("#synthese VerticalScroll").focus()
 
     def refresh_data(self) -> None:
         try:
@@ -197,6 +199,16 @@ class DossierScreen(Screen):
 
     def action_tab(self, pane_id: str) -> None:
         self.query_one(TabbedContent).active = pane_id
+
+    @on(TabbedContent.TabActivated)
+    def _focus_pane(self, event: TabbedContent.TabActivated) -> None:
+        """Give the keys to the tab's content, so that arrows and Page↑/↓ scroll it."""
+        focused = self.app.focused
+        if focused is not None and event.pane in focused.ancestors:
+            return  # e.g. the « arrêté au » date the clerc is typing
+        scroll = event.pane.query(VerticalScroll)
+        if scroll:
+            scroll.first().focus()
 
     def action_statement(self) -> None:
         self.query_one(TabbedContent).active = "decompte"

@@ -172,3 +172,21 @@ async def test_a_change_made_by_another_process_shows_up(actor, make_app, sample
         app._poll_other_writers()
         await pilot.pause()
         assert _debtors_shown(app) == ["DUPONT Marc"]
+
+
+async def test_each_tab_takes_the_keys_so_that_page_down_scrolls_it(actor, make_app, sample_dossier):
+    from textual.containers import VerticalScroll
+
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.focused, VerticalScroll) and app.focused.parent.id == "synthese"
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.focused, VerticalScroll) and app.focused.parent.id == "historique"
+        await pilot.press("1")
+        await pilot.pause()
+        scroll = app.focused
+        assert scroll.max_scroll_y > 0
+        await pilot.press("pagedown")
+        assert scroll.scroll_y > 0
