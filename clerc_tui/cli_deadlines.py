@@ -63,7 +63,10 @@ def run(args, database_url: str, out=None) -> int:
         out.write("Aucune échéance ouverte.\n")
         return 0
     counts = {s: sum(1 for r in rows if r.section(today) == s) for s in SECTION_BADGES}
-    out.write(f"{counts['overdue']} en retard · {counts['today']} aujourd'hui · {counts['later']} à venir\n")
+    # An elapsed waiting period (« pas avant le ») is open but nothing was missed.
+    possible = sum(1 for r in rows if r.section(today) == "overdue" and r.kind == "earliest_day")
+    late = f"{counts['overdue'] - possible} en retard" + (f" · {possible} possible(s)" if possible else "")
+    out.write(f"{late} · {counts['today']} aujourd'hui · {counts['later']} à venir\n")
     heading = None
     for row in rows:
         section = row.section(today)

@@ -293,7 +293,8 @@ class DeadlinesScreen(Screen):
         elif counts is None:
             text = LEGEND
         else:
-            text = (f"{counts.overdue} en retard · {counts.today} aujourd'hui · {counts.later} à venir "
+            possible = f" · {counts.possible} possible{'s' if counts.possible > 1 else ''}" if counts.possible else ""
+            text = (f"{counts.overdue} en retard{possible} · {counts.today} aujourd'hui · {counts.later} à venir "
                     f"d'ici {self.horizon} jours · {LEGEND}")
         self.query_one("#agenda-status", Static).update(Text(text))
 

@@ -70,10 +70,12 @@ class AgendaCounts:
     overdue: int
     today: int
     later: int
+    # Past waiting periods (« pas avant le »): open, but nothing was missed.
+    possible: int = 0
 
     @property
     def total(self) -> int:
-        return self.overdue + self.today + self.later
+        return self.overdue + self.possible + self.today + self.later
 
 
 # --- small checks ---------------------------------------------------------------------
@@ -347,11 +349,13 @@ def agenda(today: date, horizon_days: int = 7, clerc_id: int | None = None, proc
 def agenda_counts(today: date, horizon_days: int = 7, clerc_id: int | None = None,
                   procedure_id: str | None = None) -> AgendaCounts:
     where, params = _where(today, horizon_days, clerc_id, procedure_id)
-    sql = (f"SELECT SUM(CASE WHEN dl.due_date < ? THEN 1 ELSE 0 END), "
+    sql = (f"SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
            f"SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl WHERE {where}")
-    row = database.execute_sql(_sql(sql), [_param_date(today), _param_date(today), *params]).fetchone()
-    overdue, due_today, total = (int(v or 0) for v in row)
-    return AgendaCounts(overdue, due_today, total - overdue - due_today)
+    day = _param_date(today)
+    row = database.execute_sql(_sql(sql), [day, day, day, *params]).fetchone()
+    overdue, possible, due_today, total = (int(v or 0) for v in row)
+    return AgendaCounts(overdue, due_today, total - overdue - possible - due_today, possible)
 
 
 def clerc_by_login(login: str) -> User:

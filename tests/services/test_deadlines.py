@@ -326,3 +326,17 @@ def test_clerc_by_login_refuses_an_unknown_login(actor):
     assert S.clerc_by_login(actor.login).id == actor.user_id
     with pytest.raises(InvalidInput, match="Clerc inconnu : « personne »"):
         S.clerc_by_login("personne")
+
+
+def test_counts_tell_elapsed_waiting_periods_from_missed_deadlines(actor, sample_dossier):
+    from datetime import date, datetime
+
+    from clerc_tui.models import Deadline
+    from clerc_tui.services.deadlines import agenda_counts
+
+    for kind, due in (("last_day", date(2026, 11, 20)), ("earliest_day", date(2026, 11, 21)),
+                      ("last_day", date(2026, 11, 26)), ("expiry", date(2026, 11, 30))):
+        Deadline.create(dossier=sample_dossier, kind=kind, due_date=due, label=kind, created_at=datetime.now())
+    counts = agenda_counts(date(2026, 11, 26), 7)
+    assert (counts.overdue, counts.possible, counts.today, counts.later) == (1, 1, 1, 1)
+    assert counts.total == 4
