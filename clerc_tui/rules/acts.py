@@ -1,0 +1,269 @@
+"""Act types as data: the acts clerc drafts, their mandatory mentions, and the conformity check.
+
+The data lives in `clerc_tui/data/acts.toml` (templates in `clerc_tui/data/acts/`); this module
+loads it, checks it at once (an unknown data key or procedure step is a programming error), and
+decides for each mention whether it holds, from the act's data and the generated text. Pure:
+no database, no clock.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.rules import procedures as procedures_rules
+
+STATES = {"draft": "Brouillon", "verified": "Vérifié", "served": "Signifié"}
+SERVICE_MODES = {
+    "personne": "À personne (CPC 654)",
+    "domicile": "À domicile (CPC 655)",
+    "etude": "À l'étude (CPC 656)",
+    "pv_659": "Procès-verbal de recherches infructueuses (CPC 659)",
+    "lettre_simple": "Lettre simple",
+    "lrar": "Lettre recommandée avec avis de réception",
+    "email": "Courrier électronique",
+    "dresse": "Dressé sur place",
+}
+FIELD_KINDS = ("text", "date", "amount")
+EXTRA_CHECKS = ("statement_consistent", "rate_stated", "denonciation_in_time")
+CHECKS = ("auto", "manual")
+# Sentinels around « caractères très apparents »: upper case in text, bold in HTML and on screen.
+APPARENT_START, APPARENT_END = "\x01", "\x02"
+
+
+class ActDataError(ValueError):
+    """The acts data file is inconsistent: a programming error, never user input."""
+
+
+@dataclass(frozen=True)
+class DataKey:
+    id: str
+    label: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    id: str
+    label: str
+    article: str
+    sanction: str
+    needs: tuple[str, ...] = ()
+    printed: tuple[str, ...] = ()
+    check: str = "auto"
+    extra: str = ""
+
+    @property
+    def manual(self) -> bool:
+        return self.check == "manual"
+
+
+@dataclass(frozen=True)
+class ActField:
+    id: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ActType:
+    id: str
+    label: str
+    template: str
+    service_modes: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    fields: tuple[ActField, ...] = ()
+    procedure_id: str = ""
+    step_id: str = ""
+    deadlines: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def mention(self, mention_id: str) -> Mention:
+        for mention in self.mentions:
+            if mention.id == mention_id:
+                return mention
+        raise InvalidInput(f"Mention inconnue pour {self.label} : « {mention_id} ».")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    data: dict[str, DataKey]
+    acts: tuple[ActType, ...]
+
+
+@dataclass(frozen=True)
+class MentionState:
+    """One line of the checklist: does the mention hold, and if not, why and how to fix it."""
+
+    mention: Mention
+    ok: bool
+    problems: tuple[str, ...] = ()
+    ticked: bool = False
+
+    @property
+    def state(self) -> str:
+        """`ok`, `missing` (an automatic check fails) or `to_tick` (a manual mention not ticked yet)."""
+        if self.ok:
+            return "ok"
+        return "to_tick" if self.mention.manual and not self.problems else "missing"
+
+
+def _fail(where: str, message: str):
+    raise ActDataError(f"acts.toml, {where} : {message}")
+
+
+def load_catalogue(text: str) -> Catalogue:
+    raw = tomllib.loads(text)
+    if raw.get("schema") != 1:
+        _fail("racine", "schema = 1 attendu")
+    data = {key: DataKey(key, value["label"], value["where"]) for key, value in raw.get("data", {}).items()}
+    acts, seen = [], set()
+    for raw_act in raw.get("act", []):
+        act_id = raw_act["id"]
+        if act_id in seen:
+            _fail(act_id, "identifiant en double")
+        seen.add(act_id)
+        fields = tuple(ActField(f["id"], f["label"], f.get("kind", "text")) for f in raw_act.get("field", []))
+        for f in fields:
+            if f.kind not in FIELD_KINDS:
+                _fail(f"{act_id}.{f.id}", f"kind inconnu {f.kind!r}")
+            if f.id not in data:
+                _fail(f"{act_id}.{f.id}", "champ sans entrée [data]")
+        deadlines = []
+        for key, rule_ids in raw_act.get("deadlines", {}).items():
+            rule_ids = (rule_ids,) if isinstance(rule_ids, str) else tuple(rule_ids)
+            if key not in data:
+                _fail(act_id, f"délai {key!r} sans entrée [data]")
+            for rule_id in rule_ids:
+                procedures_rules.rule(rule_id)
+            deadlines.append((key, rule_ids))
+        mentions, mention_ids = [], set()
+        for m in raw_act.get("mention", []):
+            mention = Mention(m["id"], m["label"], m["article"], m["sanction"], tuple(m.get("needs", ())),
+                              tuple(m.get("printed", ())), m.get("check", "auto"), m.get("extra", ""))
+            where = f"{act_id}.{mention.id}"
+            if mention.id in mention_ids:
+                _fail(where, "mention en double")
+            mention_ids.add(mention.id)
+            if mention.check not in CHECKS:
+                _fail(where, f"check inconnu {mention.check!r}")
+            if mention.extra and mention.extra not in EXTRA_CHECKS:
+                _fail(where, f"contrôle inconnu {mention.extra!r}")
+            for key in mention.needs + mention.printed:
+                if key not in data:
+                    _fail(where, f"donnée inconnue {key!r}")
+            if not mention.manual and not mention.needs:
+                _fail(where, "une mention automatique doit dire de quelles données elle dépend")
+            mentions.append(mention)
+        modes = tuple(raw_act.get("service_modes", ()))
+        for mode in modes:
+            if mode not in SERVICE_MODES:
+                _fail(act_id, f"mode de signification inconnu {mode!r}")
+        procedure_id, step_id = raw_act.get("procedure_id", ""), raw_act.get("step_id", "")
+        if procedure_id:
+            procedures_rules.procedure(procedure_id).step(step_id)
+        acts.append(ActType(act_id, raw_act["label"], raw_act["template"], modes or ("personne",), tuple(mentions),
+                            fields, procedure_id, step_id, tuple(deadlines)))
+    return Catalogue(data, tuple(acts))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    text = resources.files("clerc_tui.data").joinpath("acts.toml").read_text(encoding="utf-8")
+    return load_catalogue(text)
+
+
+def act_types() -> tuple[ActType, ...]:
+    return catalogue().acts
+
+
+def act_type(act_type_id: str) -> ActType:
+    for act in catalogue().acts:
+        if act.id == act_type_id:
+            return act
+    raise InvalidInput(f"Type d'acte inconnu : « {act_type_id} ».")
+
+
+def data_key(key: str) -> DataKey:
+    return catalogue().data[key]
+
+
+def missing_message(key: str, mention: Mention) -> str:
+    """« Adresse du débiteur manquante — mention CPCE R221-1 — à compléter dans la fiche dossier (e) »."""
+    datum = data_key(key)
+    return f"{datum.label} manquante — mention {mention.article} — à compléter : {datum.where}"
+
+
+def placeholder(key: str) -> str:
+    return f"[À COMPLÉTER : {data_key(key).label}]"
+
+
+# --- the conformity check ---------------------------------------------------------------
+
+
+def _amount(value) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
+
+
+def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
+    if check == "statement_consistent":
+        principal, frais, interets, total = (_amount(values.get(k)) for k in ("principal", "frais", "interets", "total"))
+        if None in (principal, frais, interets, total):
+            return []  # the missing datum is already said
+        problems = []
+        if principal <= 0:
+            problems.append("Décompte sans principal dû : rien à réclamer par cet acte.")
+        if principal + frais + interets != total:
+            problems.append("Décompte incohérent : principal + frais + intérêts ≠ total ; régénérez l'acte.")
+        ledger_total = _amount(values.get("ledger_total"))
+        if ledger_total is not None and ledger_total != total:
+            problems.append("Le décompte de l'acte ne correspond plus au journal du dossier (paiement ou frais "
+                            "enregistré depuis) : régénérez l'acte (g).")
+        return problems
+    if check == "rate_stated":
+        rate = values.get("rate")
+        if isinstance(rate, str) and rate and "%" not in rate and "sans intérêts" not in rate:
+            return ["Le taux des intérêts n'est pas chiffré : précisez le taux dans la fiche dossier (e)."]
+        return []
+    if check == "denonciation_in_time":
+        last_day, act_date = values.get("denonciation_last_day"), values.get("act_date")
+        if isinstance(last_day, date) and isinstance(act_date, date) and act_date > last_day:
+            return [f"Dénonciation datée du {act_date:%d/%m/%Y}, après le dernier jour ({last_day:%d/%m/%Y}) : "
+                    "la saisie est caduque (CPCE R211-3) ; il faut une nouvelle saisie."]
+        return []
+    raise ActDataError(f"contrôle inconnu {check!r}")
+
+
+def check_mentions(act: ActType, values: Mapping[str, object], printed: Mapping[str, str], text: str,
+                   ticks: frozenset[str] | set[str]) -> tuple[MentionState, ...]:
+    """Each mention of `act`: present datum for each need, each printed value found in `text`,
+    the named extra check, and the clerc's tick for a manual mention.
+
+    `values` holds the data (None when missing); `printed` the string each datum prints as.
+    """
+    states = []
+    plain = text.replace(APPARENT_START, "").replace(APPARENT_END, "")
+    for mention in act.mentions:
+        problems = [missing_message(key, mention) for key in mention.needs if values.get(key) in (None, "")]
+        for key in mention.printed:
+            shown = printed.get(key)
+            if values.get(key) in (None, "") or not shown:
+                continue
+            if shown not in plain:
+                problems.append(f"{data_key(key).label} absent du texte de l'acte (« {shown} ») : "
+                                "le modèle ne l'imprime pas, signalez-le.")
+        if mention.extra:
+            problems += _extra_problems(mention.extra, values)
+        ticked = mention.id in ticks
+        ok = not problems and (ticked or not mention.manual)
+        states.append(MentionState(mention, ok, tuple(problems), ticked))
+    return tuple(states)
+
+
+def blocking(states) -> list[MentionState]:
+    return [s for s in states if not s.ok]
