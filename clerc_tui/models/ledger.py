@@ -5,7 +5,7 @@ or a rejected cheque is a `reversal` row whose `reverses` points at the entry it
 Amounts are always positive; the kind says which way the money goes.
 """
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextField
+from peewee import BigIntegerField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
@@ -15,7 +15,13 @@ FEE = "fee"
 DISBURSEMENT = "disbursement"
 PAYMENT = "payment"
 REVERSAL = "reversal"
-LEDGER_KINDS = {FEE: "Émolument", DISBURSEMENT: "Débours", PAYMENT: "Paiement", REVERSAL: "Annulation"}
+REMITTANCE = "remittance"  # reversement to the creditor (m0006)
+REFUND = "refund"  # trop-perçu paid back to the payer (m0006)
+LEDGER_KINDS = {FEE: "Émolument", DISBURSEMENT: "Débours", PAYMENT: "Paiement", REVERSAL: "Annulation",
+                REMITTANCE: "Reversement", REFUND: "Remboursement"}
+DEBTOR = "debtor"
+CREDITOR = "creditor"
+BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
 PAYMENT_MODES = {
     "virement": "Virement",
     "cheque": "Chèque",
@@ -41,6 +47,40 @@ class LedgerEntry(BaseModel):
     reason = TextField(default="")
     created_by = CharField()  # login
     created_at = DateTimeField()
+    # m0006
+    bearer = CharField(default=DEBTOR)  # who bears a fee or disbursement
+    breakdown = TextField(default="")  # JSON of an act billed at the tariff
+    document_number = CharField(null=True)  # invoice / credit note / receipt number
+    support_reference = CharField(default="")  # voucher of a débours
+    run_id = IntegerField(null=True)  # RemittanceRun of a reversement
 
     class Meta:
         table_name = "ledger_entry"
+
+
+class DossierAccount(BaseModel):
+    """Running totals of a dossier's ledger, in cents, kept by the services (m0006);
+    `clerc check` recomputes them from the entries."""
+
+    dossier = ForeignKeyField(Dossier, unique=True, backref="account")
+    charged = BigIntegerField(default=0)  # debtor-borne fees and disbursements
+    paid = BigIntegerField(default=0)
+    creditor_charged = BigIntegerField(default=0)  # creditor-borne charges (A444-32…)
+    remitted = BigIntegerField(default=0)
+    refunded = BigIntegerField(default=0)
+    balance_on = DateField(null=True)  # date `Dossier.balance` was computed at
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "dossier_account"
+
+
+class RemittanceRun(BaseModel):
+    run_on = DateField()
+    total = BigIntegerField()
+    entries = IntegerField()
+    created_by = CharField()
+    created_at = DateTimeField()
+
+    class Meta:
+        table_name = "remittance_run"

@@ -784,6 +784,9 @@ class _Demo:
             self.flush(cursor, db.param)
             _resume_fts_triggers(db, fts_tables, fts_triggers)
             resume_indexes(db, deadline_indexes)
+            from clerc_tui.services.ledger import backfill_accounts
+
+            backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
             if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
                 for table in LOAD_ORDER:
                     db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "

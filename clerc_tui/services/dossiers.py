@@ -195,6 +195,9 @@ def _refresh_denormalised(dossier_id: int, today: date) -> None:
     dossier = Dossier.get_by_id(dossier_id)
     Dossier.update(debtor_name=debtors_label(names), creditor_name=dossier.creditor.display_name,
                    balance=total).where(Dossier.id == dossier_id).execute()
+    from clerc_tui.models import DossierAccount
+
+    DossierAccount.update(balance_on=today).where(DossierAccount.dossier == dossier_id).execute()
 
 
 def _dossier_fields(data: DossierInput) -> dict:

@@ -19,7 +19,7 @@ from pathlib import Path
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
 from clerc_tui.models import Dossier, Etude, LedgerEntry
-from clerc_tui.models.ledger import DISBURSEMENT, FEE, PAYMENT, REVERSAL
+from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
 from clerc_tui.rules.interest import (
     COMMERCIAL,
     CONTRACTUAL,
@@ -86,14 +86,15 @@ def interest_start(dossier: Dossier) -> date:
 def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
     """Ledger rows as décompte events. A payment's reference is its ledger id. A reversed
     fee or disbursement was never owed: it leaves the décompte from its reversal date on
-    (a décompte arrêté before that date still shows it)."""
+    (a décompte arrêté before that date still shows it). Charges the creditor bears (the
+    A444-32 fee kept on a reversement), reversements and refunds are not the debtor's."""
     entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id)
                    .order_by(LedgerEntry.entry_date, LedgerEntry.id))
     by_id = {e.id: e for e in entries}
     cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL and e.entry_date <= at}
     charges, payments, reversals = [], [], []
     for e in entries:
-        if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled:
+        if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled and e.bearer != CREDITOR:
             charges.append(Charge(e.entry_date, e.amount, e.label or "Frais", e.kind))
         elif e.kind == PAYMENT:
             label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))

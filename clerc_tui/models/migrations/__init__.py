@@ -14,6 +14,8 @@ from clerc_tui.models.migrations import (
     m0003_ledger_and_rates,
     m0004_deadline_moves,
     m0005_list_sort_indexes,
+    m0006_accounts,
+    m0007_acts,
 )
 
 STEPS = (
@@ -22,6 +24,8 @@ STEPS = (
     m0003_ledger_and_rates,
     m0004_deadline_moves,
     m0005_list_sort_indexes,
+    m0006_accounts,
+    m0007_acts,
 )
 LATEST = STEPS[-1].VERSION
 
