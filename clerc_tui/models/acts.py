@@ -1,0 +1,37 @@
+"""Acts drafted from a dossier and the ticks of their manual mentions (schema: m0007)."""
+
+from peewee import BigIntegerField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from clerc_tui.models.base import BaseModel
+from clerc_tui.models.dossier import Dossier
+
+
+class Act(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="acts")
+    act_type = CharField()
+    state = CharField(default="draft")  # draft | verified | served | cancelled
+    act_date = DateField()
+    fields = TextField(default="{}")
+    body = TextField(default="")
+    total_cents = BigIntegerField(null=True)
+    created_by = CharField()
+    created_at = DateTimeField()
+    verified_by = CharField(null=True)
+    verified_at = DateTimeField(null=True)
+    served_on = DateField(null=True)
+    service_mode = CharField(null=True)
+    served_by = CharField(null=True)
+    cancelled_reason = TextField(default="")
+    version = IntegerField(default=1)
+
+
+class ActMention(BaseModel):
+    act = ForeignKeyField(Act, backref="ticks")
+    mention_id = CharField()
+    ticked = BooleanField(default=False)
+    ticked_by = CharField()
+    ticked_at = DateTimeField()
+
+    class Meta:
+        table_name = "act_mention"
+        indexes = ((("act", "mention_id"), True),)

@@ -1,0 +1,438 @@
+"""Acts of a dossier: drafted from its data, checked mention by mention, verified, served.
+
+An act is generated from the dossier (parties, title, the décompte of the money core at the
+act's date with principal, frais and interest apart and the rate stated, the délais computed by
+the calendar from the act's date, the JEX of the debtor's domicile, the étude's identity). A
+missing datum never disappears silently: the text shows « [À COMPLÉTER : …] » and the checklist
+says which mention it blocks and where to fill it. States: draft → verified (refused while a
+mention fails) → served (records the procedure step, which creates its deadlines). One write
+transaction per call, permission and audit inside; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, Etude, TimelineEvent
+from clerc_tui.models.acts import Act, ActMention
+from clerc_tui.models.db import write_transaction
+from clerc_tui.report import acts as act_report
+from clerc_tui.rules import acts as act_rules
+from clerc_tui.rules import procedures as procedures_rules
+from clerc_tui.rules.dates import format_date, format_date_long, parse_date
+from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
+from clerc_tui.rules.vocabulary import TITLE_KINDS
+from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.deadlines import dossier_distance, record_step
+
+LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (procedures.md §2.6)
+FIELD_MAX = 2000
+
+
+@dataclass
+class ActDraft:
+    """An act as generated now: its data, the text, and the state of each mention."""
+
+    act_type: act_rules.ActType
+    values: dict
+    printed: dict
+    body: str
+    states: tuple[act_rules.MentionState, ...]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[act_rules.MentionState]:
+        return act_rules.blocking(self.states)
+
+    @property
+    def complete(self) -> bool:
+        return not self.blocking
+
+
+@dataclass
+class ActView:
+    act: Act
+    draft: ActDraft
+
+    @property
+    def act_type(self) -> act_rules.ActType:
+        return self.draft.act_type
+
+
+# --- data of the act ----------------------------------------------------------------------
+
+
+def _address(street: str, postcode: str, city: str, country: str = "France") -> str | None:
+    if not (street or "").strip():
+        return None
+    line = f"{street.strip()}, {(postcode or '').strip()} {(city or '').strip()}".strip().rstrip(",")
+    if country and country.strip().casefold() not in ("", "france"):
+        line += f", {country.strip()}"
+    return line
+
+
+def _rate_text(dossier: Dossier, statement) -> str | None:
+    kind = dossier.interest_kind or "none"
+    if kind == "none":
+        return "sans intérêts"
+    if kind in ("contractual", "commercial") and dossier.contractual_rate is not None:
+        label = "taux conventionnel" if kind == "contractual" else "pénalités de retard (C. com. L441-10) au taux"
+        return f"{label} de {format_rate(dossier.contractual_rate)} l'an"
+    if statement is None or not statement.interest_lines:
+        return None
+    rates = []
+    for line in statement.interest_lines:
+        text = format_rate(line.rate)
+        if text not in rates:
+            rates.append(text)
+    majorated = any(line.kind == "legal_majorated" for line in statement.interest_lines)
+    if len(rates) > 3:  # many semesters: the range, the detail is in the décompte joined to the act
+        rates = [f"taux successifs de {rates[0]} à {rates[-1]}, détaillés au décompte joint"]
+    text = "intérêt au taux légal (" + ", puis ".join(rates) + " l'an"
+    if majorated:
+        text += f", majoré de {dossier.majoration_points} points (C. mon. fin. L313-3)"
+    return text + ")"
+
+
+def _fields(act: Act | None, raw: dict | None = None) -> dict:
+    if raw is not None:
+        return raw
+    return json.loads(act.fields or "{}") if act is not None else {}
+
+
+def _served_seizure_date(dossier_id: int) -> date | None:
+    row = (Act.select(Act.served_on).where(Act.dossier == dossier_id, Act.act_type == "saisie_attribution",
+                                           Act.state == "served").order_by(Act.served_on.desc()).first())
+    return row.served_on if row else None
+
+
+def _decode_field(kind: str, value):
+    if value in (None, ""):
+        return None
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "amount":
+        return Decimal(value)
+    return value
+
+
+def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict | None = None, *,
+                frozen_body: str | None = None, frozen_total_cents: int | None = None,
+                ticks: frozenset[str] = frozenset()) -> ActDraft:
+    """Generate the act (or re-check a frozen one) from what the database knows now."""
+    from clerc_tui.services.statement import dossier_statement
+
+    act = act_rules.act_type(act_type_id)
+    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    if dossier is None:
+        raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+    fields = dict(fields or {})
+    problems: list[str] = []
+    v: dict = {}
+    etude = Etude.select().order_by(Etude.id).first()
+    v["etude_name"] = etude.name if etude and etude.name else None
+    v["commissaire_name"] = etude.commissaire_name if etude and etude.commissaire_name else None
+    v["etude_address"] = _address(etude.address, etude.postcode, etude.city) if etude else None
+    creditor = dossier.creditor
+    v["creditor_name"] = creditor.display_name or None
+    v["creditor_address"] = _address(creditor.street, creditor.postcode, creditor.city, creditor.country)
+    link = (DossierDebtor.select().where(DossierDebtor.dossier == dossier_id)
+            .order_by(DossierDebtor.position).first())
+    debtor = link.debtor if link else None
+    address = None
+    if debtor is not None:
+        address = (DebtorAddress.select().where(DebtorAddress.debtor == debtor, DebtorAddress.is_current == True)  # noqa: E712
+                   .order_by(DebtorAddress.id).first())
+    v["debtor_name"] = debtor.display_name if debtor else None
+    v["debtor_address"] = _address(address.street, address.postcode, address.city, address.country) if address else None
+    v["court"] = (f"le juge de l'exécution du tribunal judiciaire dans le ressort duquel demeure le débiteur "
+                  f"({address.postcode} {address.city})".replace("  ", " ")
+                  if v["debtor_address"] and address.city else None)
+    v["title_label"] = TITLE_KINDS.get(dossier.title_kind) if dossier.title_kind else None
+    v["title_court"] = dossier.title_court or None
+    v["title_reference"] = dossier.title_reference or None
+    v["title_date"] = dossier.title_date
+    v["act_date"] = act_date
+    statement = None
+    try:
+        statement = dossier_statement(dossier_id, act_date)
+    except ClercError as error:
+        problems.append(f"Décompte impossible au {format_date(act_date)} : {error.message}")
+    if statement is not None:
+        v["principal"], v["frais"] = statement.principal_due, statement.frais_due
+        v["interets"], v["total"] = statement.interest_due, statement.total_due
+        v["interest_to_come"] = statement.interest_to_come
+    for key in ("principal", "frais", "interets", "total", "interest_to_come"):
+        v.setdefault(key, None)
+    v["rate"] = _rate_text(dossier, statement)
+    if frozen_total_cents is not None and statement is not None:
+        v["ledger_total"] = statement.total_due
+        v["total"] = from_cents(frozen_total_cents)
+    for spec in act.fields:
+        v[spec.id] = _decode_field(spec.kind, fields.get(spec.id))
+    if "premises" in {f.id for f in act.fields} and v.get("premises") is None:
+        v["premises"] = v["debtor_address"]
+    if "seizure_date" in {f.id for f in act.fields}:
+        v["seizure_date"] = v.get("seizure_date") or _served_seizure_date(dossier_id)
+        v["denonciation_last_day"] = None
+        if v["seizure_date"] is not None:
+            computed = procedures_rules.compute_rule("sa_denonciation_8_jours", v["seizure_date"], zone=dossier.zone)
+            v["denonciation_last_day"] = min(computed.due, computed.act_by or computed.due)
+    distance = dossier_distance(dossier_id)
+    for key, rule_ids in act.deadlines:
+        rule_id = rule_ids[0]
+        if len(rule_ids) > 1:  # the clause résolutoire: 6 weeks or 2 months by the lease's date
+            lease = v.get("lease_date")
+            if lease is None:
+                v[key] = None
+                continue
+            facts = {"lease_from_2023_07_29": lease >= LEASE_REFORM}
+            rule_id = next(r for r in rule_ids if procedures_rules.applies(procedures_rules.rule(r), facts))
+        v[key] = procedures_rules.compute_rule(rule_id, act_date, zone=dossier.zone, distance=distance).due
+    printed = {}
+    for key in act_rules.catalogue().data:
+        value = v.get(key)
+        if value in (None, ""):
+            printed[key] = act_rules.placeholder(key)
+        elif isinstance(value, date):
+            printed[key] = format_date_long(value)
+        elif isinstance(value, Decimal):
+            printed[key] = format_amount(value)
+        else:
+            printed[key] = str(value)
+    printed["title_reference_set"] = bool(v.get("title_reference"))
+    amicable = (v["principal"] + v["interets"]) if v["principal"] is not None and v["interets"] is not None else None
+    context = {"p": printed, "statement_notes": [],
+               "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total")}
+    body = frozen_body if frozen_body is not None else act_report.render(act, context)
+    states = act_rules.check_mentions(act, v, printed, body, ticks)
+    return ActDraft(act, v, printed, body, states, problems)
+
+
+def _ticks(act: Act) -> frozenset[str]:
+    return frozenset(t.mention_id for t in ActMention.select().where(ActMention.act == act.id,
+                                                                     ActMention.ticked == True))  # noqa: E712
+
+
+def act_view(act_id: int) -> ActView:
+    act = Act.get_or_none(Act.id == act_id)
+    if act is None:
+        raise InvalidInput("Cet acte n'existe pas (ou plus).")
+    frozen = act.state != "draft"
+    draft = build_draft(act.dossier_id, act.act_type, act.act_date, _fields(act),
+                        frozen_body=act.body if frozen else None,
+                        frozen_total_cents=act.total_cents if frozen else None, ticks=_ticks(act))
+    return ActView(act, draft)
+
+
+def dossier_acts(dossier_id: int) -> list[Act]:
+    return list(Act.select().where(Act.dossier == dossier_id).order_by(Act.id.desc()))
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _open(act_id: int) -> Act:
+    act = Act.get_or_none(Act.id == act_id)
+    if act is None:
+        raise InvalidInput("Cet acte n'existe pas (ou plus).")
+    return act
+
+
+def draft_act(actor: Actor, dossier_id: int, act_type_id: str, *, today: date, act_date: date | None = None,
+              fields: dict | None = None) -> Act:
+    """Create the draft of an act of `act_type_id` for the dossier, dated `act_date` (today by default)."""
+    require_write(actor)
+    act_type = act_rules.act_type(act_type_id)
+    act_date = act_date or today
+    with write_transaction():
+        if Dossier.get_or_none(Dossier.id == dossier_id) is None:
+            raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+        act = Act.create(dossier=dossier_id, act_type=act_type.id, state="draft", act_date=act_date,
+                         fields=json.dumps(fields or {}, ensure_ascii=False, sort_keys=True), body="",
+                         created_by=actor.login, created_at=datetime.now(), cancelled_reason="", version=1)
+        record(actor, "act.draft", "act", act.id, after=snapshot(act), dossier_id=dossier_id)
+    return act
+
+
+def _parse_field(spec: act_rules.ActField, text: str) -> str:
+    raw = " ".join((text or "").split()) if spec.kind != "text" else (text or "").strip()
+    if not raw:
+        return ""
+    if len(raw) > FIELD_MAX:
+        raise InvalidInput(f"{spec.label} : {len(raw)} caractères, {FIELD_MAX} au plus.", field=spec.id)
+    if spec.kind == "date":
+        return parse_date(raw).isoformat()
+    if spec.kind == "amount":
+        return str(parse_amount(raw))
+    return raw
+
+
+def update_act(actor: Actor, act_id: int, values: dict[str, str], *, today: date) -> Act:
+    """Change the act's date and complements (as typed). A verified act goes back to draft:
+    its printed délais and décompte would no longer be those it was verified with."""
+    require_write(actor)
+    with write_transaction():
+        act = _open(act_id)
+        if act.state not in ("draft", "verified"):
+            raise InvalidInput("Un acte signifié ne se modifie plus.")
+        spec = {f.id: f for f in act_rules.act_type(act.act_type).fields}
+        fields = _fields(act)
+        new_date = act.act_date
+        for key, text in values.items():
+            if key == "act_date":
+                new_date = parse_date(text)
+                if new_date < today:
+                    raise InvalidInput(f"Un acte ne peut être daté d'avant aujourd'hui ({format_date(today)}) : "
+                                       "ses délais seraient faux.", field="act_date")
+            elif key in spec:
+                fields[key] = _parse_field(spec[key], text)
+            else:
+                raise InvalidInput(f"Champ inconnu pour cet acte : « {key} ».")
+        before = snapshot(act)
+        act.fields = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        act.act_date = new_date
+        if act.state == "verified":
+            act.state, act.body, act.total_cents, act.verified_by, act.verified_at = "draft", "", None, None, None
+        act.version += 1
+        act.save()
+        record(actor, "act.update", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
+    return act
+
+
+def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> ActMention:
+    """Tick (or untick) a manual mention of a draft act."""
+    require_write(actor)
+    with write_transaction():
+        act = _open(act_id)
+        if act.state != "draft":
+            raise InvalidInput("Seul un brouillon se coche : cet acte est déjà "
+                               f"{act_rules.STATES.get(act.state, act.state).lower()}.")
+        mention = act_rules.act_type(act.act_type).mention(mention_id)
+        if not mention.manual:
+            raise InvalidInput(f"« {mention.label} » se vérifie d'après les données, elle ne se coche pas : "
+                               "corrigez la donnée qui manque.")
+        row = ActMention.get_or_none(ActMention.act == act.id, ActMention.mention_id == mention_id)
+        before = snapshot(row) if row else None
+        if row is None:
+            row = ActMention(act=act.id, mention_id=mention_id)
+        row.ticked, row.ticked_by, row.ticked_at = ticked, actor.login, datetime.now()
+        row.save()
+        record(actor, "act.tick" if ticked else "act.untick", "act_mention", row.id, before=before,
+               after=snapshot(row), dossier_id=act.dossier_id)
+    return row
+
+
+def verify(actor: Actor, act_id: int, *, today: date) -> Act:
+    """draft → verified, by whom and when; refused while a mention fails. The text is frozen."""
+    require_write(actor)
+    with write_transaction():
+        act = _open(act_id)
+        if act.state != "draft":
+            raise InvalidInput(f"Cet acte est déjà {act_rules.STATES.get(act.state, act.state).lower()}.")
+        if act.act_date < today:
+            raise InvalidInput(f"L'acte est daté du {format_date(act.act_date)}, déjà passé : changez sa date (c).")
+        draft = build_draft(act.dossier_id, act.act_type, act.act_date, _fields(act), ticks=_ticks(act))
+        if draft.blocking:
+            first = draft.blocking[0]
+            why = first.problems[0] if first.problems else f"« {first.mention.label} » n'est pas cochée"
+            raise InvalidInput(f"Vérification refusée : {len(draft.blocking)} mention(s) non conforme(s). {why}.")
+        before = snapshot(act)
+        act.state, act.body = "verified", draft.body
+        act.total_cents = to_cents(draft.values["total"]) if draft.values.get("total") is not None else None
+        act.verified_by, act.verified_at = actor.login, datetime.now()
+        act.version += 1
+        act.save()
+        record(actor, "act.verify", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
+    return act
+
+
+def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date) -> Act:
+    """verified → served on `served_on` by `mode`; records the procedure step (its deadlines)
+    and bills the act (hook `bill_served_act`)."""
+    require_write(actor)
+    with write_transaction():
+        act = _open(act_id)
+        act_type = act_rules.act_type(act.act_type)
+        if act.state != "verified":
+            raise InvalidInput("Seul un acte vérifié peut être signifié : validez-le d'abord (v).")
+        if mode not in act_type.service_modes:
+            allowed = ", ".join(act_rules.SERVICE_MODES[m] for m in act_type.service_modes)
+            raise InvalidInput(f"Mode de signification non prévu pour cet acte ; possibles : {allowed}.",
+                               field="mode")
+        if served_on != act.act_date:
+            raise InvalidInput(f"L'acte est daté du {format_date(act.act_date)} et ses délais sont calculés de ce "
+                               f"jour : signifié le {format_date(served_on)}, ils seraient faux. Changez la date de "
+                               "l'acte (c), revérifiez-le, puis signifiez.", field="served_on")
+        if served_on > today:
+            raise InvalidInput("On enregistre une signification faite : pas de date future.", field="served_on")
+        view = act_view(act.id)
+        if view.draft.blocking:
+            first = view.draft.blocking[0]
+            raise InvalidInput("Signification refusée : " + (first.problems[0] if first.problems
+                                                              else first.mention.label))
+        before = snapshot(act)
+        act.state, act.served_on, act.service_mode, act.served_by = "served", served_on, mode, actor.login
+        act.version += 1
+        act.save()
+        record(actor, "act.serve", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
+        if act_type.procedure_id:
+            facts = {}
+            lease = _decode_field("date", _fields(act).get("lease_date"))
+            if lease is not None:
+                facts["lease_from_2023_07_29"] = lease >= LEASE_REFORM
+            record_step(actor, act.dossier_id, act_type.procedure_id, act_type.step_id, served_on, facts,
+                        today=today)
+        else:
+            TimelineEvent.create(dossier=act.dossier_id, occurred_on=served_on, kind="acte",
+                                 text=f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
+                                 user=actor.user_id, created_at=datetime.now())
+        bill_served_act(actor, act, act_type, today=today)
+    return act
+
+
+def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> None:
+    """HOOK for the accounts issue (5): bill the served act at the tariff.
+
+    Called inside the serve transaction. Left empty on purpose: the billing service of
+    `services/ledger.py` / tariff was not landed when acts were written; wire it here
+    (act_type.id → tariff line, act.served_on, act.dossier_id) so that a served act is billed once.
+    """
+    return None
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    folder: Path
+    files: tuple[Path, ...]
+    incomplete: bool
+
+
+def export_act(act_id: int, folder: Path | None = None) -> Export:
+    """The act as text and HTML under exports/ (XDG data path). An incomplete draft is exported
+    with a banner saying it must not be served."""
+    from clerc_tui.paths import exports_dir
+
+    view = act_view(act_id)
+    act = view.act
+    banner = act_report.INCOMPLETE_BANNER if view.draft.blocking else ""
+    folder = folder or exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    reference = act.dossier.reference or "sans-reference"
+    stem = f"acte-{reference}-{act.act_type}-{act.id}-{act.act_date:%Y-%m-%d}"
+    files = []
+    for suffix, content in ((".txt", act_report.as_text(view.draft.body, banner)),
+                            (".html", act_report.as_html(view.draft.body, view.act_type.label, banner))):
+        path = folder / (stem + suffix)
+        path.write_text(content, encoding="utf-8")
+        files.append(path)
+    return Export(folder, tuple(files), bool(banner))
