@@ -82,6 +82,7 @@ class ActType:
     procedure_id: str = ""
     step_id: str = ""
     deadlines: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    tariff_code: str = ""
 
     def mention(self, mention_id: str) -> Mention:
         for mention in self.mentions:
@@ -168,7 +169,7 @@ def load_catalogue(text: str) -> Catalogue:
         if procedure_id:
             procedures_rules.procedure(procedure_id).step(step_id)
         acts.append(ActType(act_id, raw_act["label"], raw_act["template"], modes or ("personne",), tuple(mentions),
-                            fields, procedure_id, step_id, tuple(deadlines)))
+                            fields, procedure_id, step_id, tuple(deadlines), raw_act.get("tariff_code", "")))
     return Catalogue(data, tuple(acts))
 
 

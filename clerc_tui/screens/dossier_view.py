@@ -155,6 +155,7 @@ class DossierScreen(Screen):
         Binding("p", "record_step", "Acte", id="dossier.record_step"),
         Binding("f", "deadline_done", "Échéance faite", id="dossier.deadline_done"),
         Binding("r", "deadline_move", "Reporter", id="dossier.deadline_move"),
+        Binding("t", "acts", "Actes", id="dossier.acts"),
     ]
 
     def __init__(self, dossier_id: int):
@@ -237,6 +238,11 @@ class DossierScreen(Screen):
         from clerc_tui.screens.dossier_form import DossierFormScreen
 
         self.app.push_screen(DossierFormScreen(self.dossier_id), lambda _: self.refresh_data())
+
+    def action_acts(self) -> None:
+        from clerc_tui.screens.acts import ActsScreen
+
+        self.app.push_screen(ActsScreen(self.dossier_id), lambda _: self.refresh_data())
 
     # Procedure acts and deadlines (dialogs and flow in screens/deadline_modals.py).
     def action_record_step(self) -> None:

@@ -393,17 +393,24 @@ def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date)
             TimelineEvent.create(dossier=act.dossier_id, occurred_on=served_on, kind="acte",
                                  text=f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
                                  user=actor.user_id, created_at=datetime.now())
-        bill_served_act(actor, act, act_type, today=today)
+        warning = bill_served_act(actor, act, act_type, today=today)
+    act.warnings = [warning] if warning else []
     return act
 
 
-def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> None:
-    """HOOK for the accounts issue (5): bill the served act at the tariff.
+def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> str | None:
+    """Bill the served act at the tariff (accounts, `services.ledger.bill_act`), inside the serve
+    transaction. An act type without `tariff_code` is not billed (letters: L111-8). A tariff
+    without a figure for the period does not undo the service (the act did go out): the
+    warning returned says to bill it from the accounts."""
+    if not act_type.tariff_code:
+        return None
+    from clerc_tui.services.ledger import bill_act
 
-    Called inside the serve transaction. Left empty on purpose: the billing service of
-    `services/ledger.py` / tariff was not landed when acts were written; wire it here
-    (act_type.id → tariff line, act.served_on, act.dossier_id) so that a served act is billed once.
-    """
+    try:
+        bill_act(actor, act.dossier_id, act_type.tariff_code, act.served_on, act_id=act.id, today=today)
+    except ClercError as error:
+        return f"Acte signifié mais non facturé : {error.message} — facturez-le depuis les comptes du dossier."
     return None
 
 

@@ -1,0 +1,63 @@
+"""The act checklist screen: draft a commandement, tick, validate, serve; its deadlines appear."""
+
+import getpass
+
+import pytest
+
+from clerc_tui.app import ClercApp
+from clerc_tui.models import Deadline, Dossier
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def demo_app(tmp_path):
+    from clerc_tui.models import User
+    from clerc_tui.models.db import close_database
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.demo import build_demo
+    from clerc_tui.services.users import add_user
+
+    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    if User.get_or_none(User.login == getpass.getuser()) is None:
+        add_user(getpass.getuser(), "Claire Martin", "clerc")
+    dossier = Dossier.select().where(Dossier.title_kind == "jugement").order_by(Dossier.id).first()
+    yield ClercApp(identify(), today=TODAY, start="dossiers"), dossier.id
+    close_database()
+
+
+async def test_tick_validate_serve_creates_the_waiting_period_and_validity(demo_app):
+    from clerc_tui.screens.acts import ActsScreen
+    from clerc_tui.screens.dossier_view import DossierScreen
+
+    app, dossier_id = demo_app
+    async with app.run_test(size=(160, 50)) as pilot:
+        app.push_screen(DossierScreen(dossier_id))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ActsScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # first type: commandement de payer aux fins de saisie-vente
+        await pilot.pause()
+        assert screen.view is not None and screen.view.act.act_type == "commandement_saisie_vente"
+        await pilot.press("v")  # refused: the manual mentions are not ticked
+        await pilot.pause()
+        assert screen.view.act.state == "draft"
+        for index, state in enumerate(screen.view.draft.states):
+            if state.mention.manual:
+                screen.query_one("#mentions").move_cursor(row=index)
+                await pilot.press("space")
+                await pilot.pause()
+        assert not screen.view.draft.blocking
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.view.act.state == "verified"
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.view.act.state == "served"
+    rules = {d.rule_id for d in Deadline.select().where(Deadline.dossier == dossier_id, Deadline.done == False)}  # noqa: E712
+    assert {"sv_attente_8_jours", "sv_commandement_validite_2_ans"} <= rules
