@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clerc_tui import cli_money
 
     cli_money.add_parsers(sub)
+    from clerc_tui import cli_accounts
+
+    cli_accounts.add_parsers(sub)
     return parser
 
 
@@ -219,6 +222,12 @@ def _dispatch(args) -> int:
         return cli_deadlines.run(args, _database_url(args))
     if args.command in ("statement", "rates"):
         return _cmd_money(args)
+    if args.command in ("check", "export", "reversements", "document"):
+        from clerc_tui import cli_accounts
+        from clerc_tui.models.db import open_database
+
+        open_database(_database_url(args))
+        return cli_accounts.run(args, today=args.today or date.today())
     if args.command == "calc":
         if args.calc_command == "interest":
             return _cmd_calc_interest(args)

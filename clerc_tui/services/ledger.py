@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry, Sequence, TimelineEvent
 from clerc_tui.models.db import write_transaction

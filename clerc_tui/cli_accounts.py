@@ -1,0 +1,118 @@
+"""`clerc check`, `clerc export fec`, `clerc reversements …`, `clerc document NUMERO`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.money import format_amount
+
+COMMANDS = ("check", "export", "reversements", "document")
+
+
+def add_parsers(sub) -> None:
+    check = sub.add_parser("check", help="vérifie que chaque solde de dossier égale la somme de ses écritures",
+                           description="Recalcule, pour chaque dossier, les totaux de son journal (frais, paiements, "
+                                       "reversements, remboursements) et son solde à la date où il a été enregistré, "
+                                       "et signale toute différence (code de sortie 1).")
+    check.add_argument("--sans-solde", dest="no_balance", action="store_true",
+                       help="ne recalcule pas les décomptes (plus rapide)")
+
+    export = sub.add_parser("export", help="exports pour la comptabilité de l'étude")
+    export_sub = export.add_subparsers(dest="export_command", required=True, parser_class=sub._parser_class)
+    fec = export_sub.add_parser("fec", help="écritures de la période au format FEC (séparateur |)")
+    fec.add_argument("--from", dest="start", required=True, metavar="DATE", help="premier jour")
+    fec.add_argument("--to", dest="end", required=True, metavar="DATE", help="dernier jour")
+    fec.add_argument("--out", metavar="FICHIER", help="fichier à écrire (défaut : sortie standard)")
+
+    rev = sub.add_parser("reversements", help="reversements aux créanciers")
+    rev_sub = rev.add_subparsers(dest="rev_command", required=True, parser_class=sub._parser_class)
+    rev_sub.add_parser("du", help="ce qui est dû à chaque créancier")
+    run = rev_sub.add_parser("run", help="enregistre un reversement de tout ce qui est dû et écrit le CSV des virements")
+    run.add_argument("--date", dest="on", metavar="DATE", help="date du reversement (défaut : aujourd'hui)")
+    run.add_argument("--csv", metavar="FICHIER", help="fichier CSV des virements (défaut : sortie standard)")
+    stmt = rev_sub.add_parser("releve", help="relevé d'un créancier sur une période")
+    stmt.add_argument("creditor", metavar="CREANCIER", help="nom du créancier (début du nom)")
+    stmt.add_argument("--from", dest="start", required=True, metavar="DATE")
+    stmt.add_argument("--to", dest="end", required=True, metavar="DATE")
+
+    doc = sub.add_parser("document", help="imprime une facture, un avoir ou un reçu par son numéro")
+    doc.add_argument("number", metavar="NUMERO", help="par exemple F2026-000001 ou R2026-000003")
+    doc.add_argument("--format", default="text", choices=("text", "html"), help="text (défaut) ou html")
+
+
+def run(args, today: date, out=None) -> int:
+    out = out or sys.stdout
+    if args.command == "check":
+        return _check(args, out)
+    if args.command == "export":
+        from clerc_tui.services.accounting import fec_lines
+
+        text = "\n".join(fec_lines(parse_date(args.start), parse_date(args.end))) + "\n"
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            out.write(f"Export FEC écrit : {args.out} ({text.count(chr(10)) - 1} lignes).\n")
+        else:
+            out.write(text)
+        return 0
+    if args.command == "document":
+        from clerc_tui.report.documents import document_html, document_text, entry_by_number
+
+        entry = entry_by_number(args.number)
+        out.write(document_html(entry) if args.format == "html" else document_text(entry))
+        return 0
+    return _reversements(args, today, out)
+
+
+def _check(args, out) -> int:
+    from clerc_tui.services.ledger import check_accounts
+
+    checked, problems = check_accounts(with_balance=not args.no_balance)
+    if not problems:
+        out.write(f"Comptes vérifiés : {checked} dossier(s) avec écritures, tous équilibrés.\n")
+        return 0
+    out.write(f"ÉCARTS : {len(problems)} différence(s) sur {checked} dossier(s) vérifiés.\n")
+    for p in problems:
+        out.write(f"  {p.reference} — {p.what} : enregistré {format_amount(p.stored)}, "
+                  f"selon les écritures {format_amount(p.computed)}\n")
+    return 1
+
+
+def _reversements(args, today: date, out) -> int:
+    from clerc_tui.services import remittances
+
+    if args.rev_command == "du":
+        rows = remittances.due_by_creditor(today)
+        if not rows:
+            out.write("Rien à reverser.\n")
+        for name, count, fee, net in rows:
+            out.write(f"{name}\t{count} dossier(s)\tretenue A444-32 {format_amount(fee)}\tà reverser "
+                      f"{format_amount(net)}\n")
+        return 0
+    if args.rev_command == "run":
+        from clerc_tui.services.context import identify
+
+        on = parse_date(args.on) if args.on else today
+        run, lines = remittances.execute_run(identify(), on, today=today)
+        csv_text = remittances.run_csv(run.id)
+        if args.csv:
+            Path(args.csv).write_text(csv_text, encoding="utf-8")
+        else:
+            out.write(csv_text)
+        total = sum(x.net for x in lines)
+        sys.stderr.write(f"Reversement n° {run.id} du {format_date(on)} : {len(lines)} dossier(s), "
+                         f"{format_amount(total)} reversés.\n")
+        return 0
+    from clerc_tui.models import Creditor
+    from clerc_tui.rules.names import fold
+
+    key = fold(args.creditor.strip())
+    creditor = (Creditor.select().where((Creditor.search_name >= key) & (Creditor.search_name < key + "\uffff"))
+                .order_by(Creditor.search_name).first()) if key else None
+    if creditor is None:
+        raise InvalidInput(f"Aucun créancier dont le nom commence par « {args.creditor} ».")
+    out.write(remittances.creditor_statement(creditor.id, parse_date(args.start), parse_date(args.end)))
+    return 0

@@ -1,0 +1,77 @@
+"""Ledger entries over a period in the layout of the Fichier des Écritures Comptables (FEC).
+
+The étude's certified accounting software stays the book of record: this export feeds it.
+Columns and formats follow art. A47 A-1 LPF (18 columns, `|` separator, dates AAAAMMJJ,
+amounts with a decimal comma). Each ledger entry gives a balanced pair (or triple) of lines.
+The chart of accounts below is a simple default to be validated by the étude's accountant:
+512 banque (fonds de tiers), 467 compte du dossier (auxiliary = dossier reference),
+706 émoluments, 44571 TVA collectée, 708 débours refacturés.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.models import Dossier, LedgerEntry
+from clerc_tui.models.ledger import DISBURSEMENT, FEE, PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.rules.money import ZERO
+
+COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+           "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
+           "ValidDate", "Montantdevise", "Idevise")
+ACCOUNTS = {"512": "Banque - fonds de tiers", "467": "Comptes des dossiers", "706": "Emoluments",
+            "44571": "TVA collectee", "708": "Debours refactures"}
+JOURNALS = {FEE: ("VE", "Ventes"), DISBURSEMENT: ("VE", "Ventes"), PAYMENT: ("BQ", "Banque"),
+            REMITTANCE: ("BQ", "Banque"), REFUND: ("BQ", "Banque")}
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _clean(text: str) -> str:
+    return (text or "").replace("|", "/").replace("\n", " ").replace("\r", " ")
+
+
+def _legs(kind: str, amount: Decimal, breakdown: str) -> list[tuple[str, Decimal, Decimal]]:
+    """(account, debit, credit) of one entry, before any reversal."""
+    if kind == FEE:
+        tva = ZERO
+        if breakdown:
+            detail = json.loads(breakdown)
+            tva = Decimal(detail.get("tva", "0"))
+            if "tva" not in detail and "ttc" in detail:  # A444-32 retained: TVA included, not split
+                tva = ZERO
+        return [("467", amount, ZERO), ("706", ZERO, amount - tva)] + ([("44571", ZERO, tva)] if tva else [])
+    if kind == DISBURSEMENT:
+        return [("467", amount, ZERO), ("708", ZERO, amount)]
+    if kind == PAYMENT:
+        return [("512", amount, ZERO), ("467", ZERO, amount)]
+    return [("467", amount, ZERO), ("512", ZERO, amount)]  # remittance, refund
+
+
+def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
+    if end < start:
+        raise InvalidInput("La fin de la période précède son début.")
+    query = (LedgerEntry.select(LedgerEntry, Dossier).join(Dossier)
+             .where(LedgerEntry.entry_date.between(start, end)).order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    lines = [sep.join(COLUMNS)]
+    for e in query:
+        kind, breakdown, sign = e.kind, e.breakdown, 1
+        if kind == REVERSAL:
+            target = LedgerEntry.get_by_id(e.reverses_id)
+            kind, breakdown, sign = target.kind, target.breakdown, -1
+        journal, journal_label = JOURNALS[kind]
+        day = e.entry_date.strftime("%Y%m%d")
+        piece = e.document_number or f"E{e.id}"
+        for account, debit, credit in _legs(kind, e.amount, breakdown):
+            if sign < 0:
+                debit, credit = credit, debit
+            aux, aux_label = (e.dossier.reference, _clean(e.dossier.debtor_name)) if account == "467" else ("", "")
+            lines.append(sep.join((journal, journal_label, str(e.id), day, account, ACCOUNTS[account], aux, aux_label,
+                                   _clean(piece), day, _clean(e.label or e.reason or kind), _amount(debit),
+                                   _amount(credit), "", "", e.created_at.strftime("%Y%m%d"), "", "")))
+    return lines

@@ -1,0 +1,179 @@
+"""Reversements to the creditors: what is due, a run that records them, a statement.
+
+What is due on a dossier is `ledger.CreditorPosition.due`: the payments received (net of
+reversals and refunds) beyond the étude's own frais, minus the charges the creditor bears
+and what was already paid back. A run first retains the A444-32 fee (borne by the
+creditor, invoiced to him) on the cumulated sums collected for him, then pays the rest.
+The A444-32 fee is not retained on a créance alimentaire (R444-53 3°) nor on a contrainte
+(title of a public-law body); titles about a work contract are not known to clerc yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
+from clerc_tui.models.db import write_transaction
+from clerc_tui.models.ledger import CREDITOR, FEE, PAYMENT, REMITTANCE, REVERSAL
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import ZERO, format_amount, round_cents, to_cents
+from clerc_tui.rules.tariff import A444_32, shipped_tariff
+from clerc_tui.services.audit import record
+from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
+
+FEE_LABEL = "Droit proportionnel A444-32 (à la charge du créancier)"
+
+
+@dataclass(frozen=True)
+class RunLine:
+    dossier_id: int
+    reference: str
+    creditor_id: int
+    creditor_name: str
+    collected: Decimal  # cumulated, for the creditor
+    fee: Decimal  # A444-32 TTC retained now
+    fee_marks: tuple[str, ...]
+    net: Decimal  # paid back now
+
+
+def _fee_exempt(dossier: Dossier) -> bool:
+    return dossier.nature == "pension_alimentaire" or dossier.title_kind == "contrainte"
+
+
+def _fee_charged(dossier_id: int) -> Decimal:
+    """A444-32 TTC already retained on the dossier, net of reversals."""
+    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id,
+                                              LedgerEntry.kind.in_((FEE, REVERSAL)),
+                                              LedgerEntry.bearer == CREDITOR))
+    cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL}
+    return sum((e.amount for e in entries if e.kind == FEE and e.id not in cancelled
+                and e.breakdown and json.loads(e.breakdown).get("article") == A444_32), ZERO)
+
+
+def plan_line(dossier: Dossier, on: date) -> RunLine | None:
+    position = creditor_position(dossier.id, on)
+    if position.collected <= 0:
+        return None
+    fee, marks = ZERO, ()
+    if not _fee_exempt(dossier):
+        tariff = shipped_tariff()
+        ht = tariff.proportional(A444_32, position.collected, on)
+        tva = tariff.tva_rate(on).amount
+        total = ht.amount + round_cents(ht.amount * tva / 100)
+        fee = max(total - _fee_charged(dossier.id), ZERO)
+        marks = ht.marks
+    available = position.due
+    fee = min(fee, available)
+    net = available - fee
+    if fee == 0 and net == 0:
+        return None
+    return RunLine(dossier.id, dossier.reference, dossier.creditor_id, dossier.creditor_name, position.collected,
+                   fee, marks, net)
+
+
+def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
+    """What a run on `on` would retain and pay, dossier by dossier (nothing written)."""
+    ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT)
+           .distinct().tuples()}
+    query = Dossier.select().where(Dossier.id.in_(ids)).order_by(Dossier.creditor_name, Dossier.reference)
+    if creditor_id is not None:
+        query = query.where(Dossier.creditor == creditor_id)
+    lines = [plan_line(d, on) for d in query] if ids else []
+    return [line for line in lines if line is not None]
+
+
+def due_by_creditor(on: date) -> list[tuple[str, int, Decimal, Decimal]]:
+    """(creditor, dossiers, fee to retain, net to pay) per creditor."""
+    out: dict[int, list] = {}
+    for line in plan_run(on):
+        row = out.setdefault(line.creditor_id, [line.creditor_name, 0, ZERO, ZERO])
+        row[1] += 1
+        row[2] += line.fee
+        row[3] += line.net
+    return [tuple(row) for row in out.values()]
+
+
+def execute_run(actor: Actor, on: date, *, today: date | None = None,
+                creditor_id: int | None = None) -> tuple[RemittanceRun, list[RunLine]]:
+    """Record a reversement run in one write transaction: per dossier the A444-32 fee
+    (creditor-borne, invoiced) and the reversement entry, all tied to the run."""
+    require_write(actor)
+    today = today or date.today()
+    if on > today:
+        raise InvalidInput(f"Date du reversement dans le futur ({format_date(on)}).", field="on")
+    with write_transaction():
+        lines = plan_run(on, creditor_id)
+        if not lines:
+            raise InvalidInput("Rien à reverser : aucun encaissement disponible pour les créanciers.")
+        now = datetime.now()
+        run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
+                                   entries=len(lines), created_by=actor.login, created_at=now)
+        for line in lines:
+            if line.fee > 0:
+                record_charge(actor, line.dossier_id, kind=FEE, on=on, amount=line.fee, label=FEE_LABEL,
+                              today=today, bearer=CREDITOR, invoice=True,
+                              breakdown={"article": A444_32, "collected": str(line.collected),
+                                         "ttc": str(line.fee), "marks": list(line.fee_marks)})
+            if line.net > 0:
+                record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run.id, today=today)
+        record(actor, "remittance.run", "remittance_run", run.id,
+               after={"run_on": on.isoformat(), "total": run.total, "entries": run.entries}, at=now)
+    return run, lines
+
+
+def run_csv(run_id: int) -> str:
+    """The transfers of a run: one line per reversement, for the bank or a SEPA tool."""
+    run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
+    if run is None:
+        raise InvalidInput(f"Reversement n° {run_id} inconnu.")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["date", "creancier", "iban", "bic", "montant", "dossier", "libelle"])
+    query = (LedgerEntry.select(LedgerEntry, Dossier, Creditor).join(Dossier).join(Creditor)
+             .where(LedgerEntry.run_id == run_id, LedgerEntry.kind == REMITTANCE).order_by(LedgerEntry.id))
+    for e in query:
+        creditor = e.dossier.creditor
+        writer.writerow([e.entry_date.isoformat(), creditor.display_name, creditor.iban, creditor.bic,
+                         f"{e.amount:.2f}".replace(".", ","), e.dossier.reference,
+                         f"Reversement dossier {e.dossier.reference}"])
+    return out.getvalue()
+
+
+def creditor_statement(creditor_id: int, start: date, end: date) -> str:
+    """Relevé of a creditor over a period: sums collected, fees retained, reversements."""
+    creditor = Creditor.get_or_none(Creditor.id == creditor_id)
+    if creditor is None:
+        raise InvalidInput("Créancier inconnu.")
+    if end < start:
+        raise InvalidInput("La fin de la période précède son début.")
+    query = (LedgerEntry.select(LedgerEntry, Dossier).join(Dossier)
+             .where(Dossier.creditor == creditor_id, LedgerEntry.entry_date.between(start, end))
+             .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    lines = [f"Relevé du créancier {creditor.display_name}", f"Période du {format_date(start)} au {format_date(end)}",
+             ""]
+    totals = {"payment": ZERO, "retenu": ZERO, "remittance": ZERO}
+    for e in query:
+        if e.kind == PAYMENT:
+            what, key = "Encaissement", "payment"
+        elif e.kind == FEE and e.bearer == CREDITOR:
+            what, key = "Retenue (frais à votre charge)", "retenu"
+        elif e.kind == REMITTANCE:
+            what, key = "Reversement", "remittance"
+        elif e.kind == REVERSAL:
+            what, key = f"Annulation ({e.reason})", None
+        else:
+            continue
+        if key:
+            totals[key] += e.amount
+        lines.append(f"{format_date(e.entry_date)}  {e.dossier.reference:<14} {what:<34} {format_amount(e.amount):>14}")
+    lines += ["", f"Encaissé : {format_amount(totals['payment'])}",
+              f"Retenu (frais à votre charge) : {format_amount(totals['retenu'])}",
+              f"Reversé : {format_amount(totals['remittance'])}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,76 @@
+"""Ledger invariants as properties, and the invoice sequence under concurrent processes."""
+
+import multiprocessing
+from datetime import timedelta
+from decimal import Decimal as D
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, Sequence
+from clerc_tui.services import ledger
+from tests.conftest import TODAY
+
+cents = st.integers(min_value=1, max_value=500_000).map(lambda c: D(c) / 100)
+operation = st.tuples(st.sampled_from(["fee", "disbursement", "payment"]), cents, st.booleans())
+
+
+def _state(dossier_id):
+    account = DossierAccount.get_or_none(DossierAccount.dossier == dossier_id)
+    totals = {k: getattr(account, k) for k in ledger.ACCOUNT_FIELDS} if account else dict.fromkeys(
+        ledger.ACCOUNT_FIELDS, 0)
+    return (totals, Dossier.get_by_id(dossier_id).balance, ledger.simple_balance(dossier_id, TODAY),
+            ledger.creditor_position(dossier_id, TODAY))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(operation, min_size=1, max_size=10))
+def test_balances_equal_entries_and_reversal_restores(actor, sample_dossier, ops):
+    """After any sequence of entries the stored totals equal the entries (clerc check finds
+    nothing), and reversing an entry on its own date restores the previous state exactly.
+    (Examples accumulate on one dossier: entries cannot be deleted, the invariants hold.)"""
+    did = sample_dossier.id
+    for n, (kind, value, reverse) in enumerate(ops):
+        on = TODAY - timedelta(days=len(ops) - n)
+        before = _state(did)
+        if kind == "payment":
+            entry = ledger.record_payment(actor, did, on=on, amount=value, today=TODAY)
+        else:
+            entry = ledger.record_charge(actor, did, kind=kind, on=on, amount=value, label="x", today=TODAY)
+        assert ledger.check_accounts()[1] == []
+        if reverse:
+            ledger.reverse_entry(actor, entry.id, "erreur de saisie", on, today=TODAY)
+            assert _state(did) == before
+            assert ledger.check_accounts()[1] == []
+
+
+def _bill_many(db_path: str, count: int, queue) -> None:
+    from clerc_tui.models.db import open_database
+    from clerc_tui.services.context import identify
+
+    open_database(db_path)
+    actor = identify()
+    dossier_id = Dossier.select().first().id
+    numbers = []
+    for _ in range(count):
+        entry = ledger.record_charge(actor, dossier_id, kind="fee", on=TODAY, amount="10", label="Acte",
+                                     today=TODAY)
+        numbers.append(int(entry.document_number.split("-")[1]))
+    queue.put(numbers)
+
+
+def test_invoice_sequence_has_no_gap_under_concurrent_processes(actor, sample_dossier, db_path):
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_bill_many, args=(str(db_path), 15, queue)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    got = [n for _ in workers for n in queue.get(timeout=120)]
+    for w in workers:
+        w.join(timeout=60)
+        assert w.exitcode == 0
+    assert sorted(got) == list(range(1, 61))
+    assert Sequence.get(Sequence.name == "facture", Sequence.year == 2026).last == 60
+    numbers = [e.document_number for e in LedgerEntry.select().where(LedgerEntry.document_number.startswith("F"))]
+    assert sorted(numbers) == [f"F2026-{n:06d}" for n in range(1, 61)]
+    assert ledger.check_accounts(with_balance=False)[1] == []

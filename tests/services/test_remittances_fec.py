@@ -1,0 +1,88 @@
+"""Reversement runs, creditor statements, the FEC export, printed documents, clerc check."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from clerc_tui.cli import main
+from clerc_tui.errors import InvalidInput
+from clerc_tui.models import LedgerEntry
+from clerc_tui.models.ledger import CREDITOR, REMITTANCE
+from clerc_tui.report.documents import document_html, document_text
+from clerc_tui.services import accounting, ledger, remittances
+from tests.conftest import TODAY
+
+
+def _pay(actor, dossier_id, amount, on=TODAY):
+    return ledger.record_payment(actor, dossier_id, on=on, amount=amount, mode="virement", payer="Mme Lefèvre",
+                                 bank_reference="VIR 42", today=TODAY)
+
+
+def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
+    ledger.bill_act(actor, sample_dossier.id, "signification_jugement", date(2026, 11, 2), today=TODAY)
+    _pay(actor, sample_dossier.id, "1000")
+    [line] = remittances.plan_run(TODAY)
+    fee_account = ledger.creditor_position(sample_dossier.id, TODAY)
+    assert line.collected == D(1000) - fee_account.charged
+    run, _ = remittances.execute_run(actor, TODAY, today=TODAY)
+    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == sample_dossier.id).order_by(LedgerEntry.id))
+    fee = next(e for e in entries if e.bearer == CREDITOR)
+    remit = next(e for e in entries if e.kind == REMITTANCE)
+    assert fee.document_number.startswith("F2026-") and remit.run_id == run.id
+    assert fee.amount + remit.amount == line.collected
+    assert ledger.creditor_position(sample_dossier.id, TODAY).due == 0
+    with pytest.raises(InvalidInput, match="Rien à reverser"):
+        remittances.execute_run(actor, TODAY, today=TODAY)
+    csv_text = remittances.run_csv(run.id)
+    assert sample_dossier.reference in csv_text and csv_text.startswith("date;creancier")
+    releve = remittances.creditor_statement(sample_dossier.creditor_id, date(2026, 11, 1), TODAY)
+    assert "Reversement" in releve and "Retenu" in releve
+    # The fee borne by the creditor is not in the debtor's décompte.
+    assert ledger.simple_balance(sample_dossier.id, TODAY) == D("1234.56") + entries[0].amount - D(1000)
+
+
+def test_fec_lines_balance_and_reversal_mirrors(actor, sample_dossier):
+    ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    pay = _pay(actor, sample_dossier.id, "200")
+    ledger.reverse_entry(actor, pay.id, "chèque rejeté", TODAY, today=TODAY)
+    lines = accounting.fec_lines(date(2026, 11, 1), TODAY)
+    assert lines[0].startswith("JournalCode|JournalLib|EcritureNum")
+    rows = [line.split("|") for line in lines[1:]]
+    assert all(len(r) == 18 for r in rows)
+    debit = sum(D(r[11].replace(",", ".")) for r in rows)
+    credit = sum(D(r[12].replace(",", ".")) for r in rows)
+    assert debit == credit
+    assert any(r[4] == "44571" and r[12] == "22,82" for r in rows)
+
+
+def test_documents_in_french_with_marks(actor, sample_dossier):
+    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    text = document_text(fee)
+    assert "Facture n° F2026-000001" in text and "136,91" in text and "à confirmer" in text
+    pay = _pay(actor, sample_dossier.id, "50")
+    assert "Reçu n° R2026-000001" in document_text(pay)
+    assert "<h1>Reçu n° R2026-000001</h1>" in document_html(pay)
+
+
+def test_cli_check_export_document(actor, sample_dossier, db_path, capsys, tmp_path):
+    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    _pay(actor, sample_dossier.id, "300")
+    base = ["--db", str(db_path), "--today", "26/11/2026"]
+    assert main([*base, "check"]) == 0
+    assert "tous équilibrés" in capsys.readouterr().out
+    assert main([*base, "document", fee.document_number]) == 0
+    assert "Facture" in capsys.readouterr().out
+    out = tmp_path / "fec.txt"
+    assert main([*base, "export", "fec", "--from", "01/11/2026", "--to", "30/11/2026", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").count("\n") == 1 + 3 + 2
+    assert main([*base, "reversements", "du"]) == 0
+    assert "SCI Les Tilleuls" in capsys.readouterr().out
+    assert main([*base, "reversements", "run", "--csv", str(tmp_path / "r.csv")]) == 0
+    assert main([*base, "reversements", "releve", "sci les", "--from", "01/11/2026", "--to", "30/11/2026"]) == 0
+    assert "Relevé du créancier SCI Les Tilleuls" in capsys.readouterr().out
+    from clerc_tui.models import DossierAccount
+
+    DossierAccount.update(charged=DossierAccount.charged + 100).execute()
+    assert main([*base, "check"]) == 1
+    assert "ÉCARTS" in capsys.readouterr().out
