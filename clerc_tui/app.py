@@ -39,14 +39,18 @@ class ClercApp(App):
         """The working day: fixed by --today (tests, demos), else the calendar's."""
         return self._fixed_today or date.today()
 
-    def on_mount(self) -> None:
+    def get_default_screen(self):
+        """The deadline dashboard is the bottom screen; `start="dossiers"` opens on the list
+        (tests, scripts). Being the first screen rather than pushed over an empty one saves a
+        whole compose-and-paint at start-up."""
         from clerc_tui.screens.deadlines import DeadlinesScreen
         from clerc_tui.screens.dossier_list import DossierListScreen
 
+        return DossierListScreen() if self.start == "dossiers" else DeadlinesScreen()
+
+    def on_mount(self) -> None:
         if self._keymap:
             self.set_keymap(self._keymap)
-        # The deadline dashboard first; `start="dossiers"` opens on the list (tests, scripts).
-        self.push_screen(DossierListScreen() if self.start == "dossiers" else DeadlinesScreen())
         if self._warning:
             self.notify(self._warning, severity="warning", timeout=10)
         if is_sqlite():

@@ -75,6 +75,7 @@ class RowTable(Widget, can_focus=True):
         self._top = 0
         self.zebra_stripes = zebra_stripes
         self._strips: dict[tuple[int, str], Strip] = {}
+        self._drawn_style: Style | None = None
 
     # --- the DataTable subset -------------------------------------------------------------
 
@@ -168,7 +169,9 @@ class RowTable(Widget, can_focus=True):
         self._keep_cursor_visible()
 
     def notify_style_update(self) -> None:
-        self._strips.clear()
+        # Focus changes land here too; only a change of colours invalidates the lines drawn.
+        if self._strips and self.rich_style != self._drawn_style:
+            self._strips.clear()
         super().notify_style_update()
 
     def _column_widths(self) -> list[int]:
@@ -185,7 +188,7 @@ class RowTable(Widget, can_focus=True):
 
     def _line(self, cells, style: Style | None) -> Strip:
         console = self.app.console
-        base = self.rich_style
+        base = self._drawn_style = self.rich_style
         line_style = base + style if style else base
         segments: list[Segment] = []
         for column, width, cell in zip(self.columns, self._column_widths(), cells):
@@ -214,10 +217,13 @@ class RowTable(Widget, can_focus=True):
         index = self._top + y - 1
         if index >= len(self._rows):
             return Strip.blank(self.size.width, self.rich_style)
-        state = "cursor" if index == self._cursor else ("zebra" if self.zebra_stripes and index % 2 else "")
+        if index == self._cursor:
+            state = "cursor" + ("-focus" if self.has_focus else "")
+        else:
+            state = "zebra" if self.zebra_stripes and index % 2 else ""
         strip = self._strips.get((index, state))
         if strip is None:
-            style = self.get_component_rich_style(f"row-table--{state}") if state else None
+            style = self.get_component_rich_style(f"row-table--{state.split('-')[0]}") if state else None
             strip = self._strips[(index, state)] = self._line(self._rows[index], style)
         return strip
 
