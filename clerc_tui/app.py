@@ -21,6 +21,7 @@ class ClercApp(App):
         Binding("question_mark,f1", "help", "Aide", id="app.help"),
         Binding("q", "quit", "Quitter", id="app.quit"),
         Binding("c", "calculator", "Calculatrice", id="app.calculator"),
+        Binding("v", "payments", "Versements", id="app.payments"),
     ]
 
     def __init__(self, actor: Actor, today: date | None = None, keymap: dict[str, str] | None = None,
@@ -80,6 +81,21 @@ class ClercApp(App):
 
         if not isinstance(self.screen, CalculatorScreen):
             self.push_screen(CalculatorScreen())
+
+    def action_payments(self) -> None:
+        """Payment entry; from a dossier, that dossier is already filled in."""
+        from clerc_tui.screens.payment_entry import PaymentEntryScreen
+
+        if isinstance(self.screen, PaymentEntryScreen):
+            return
+        dossier_id = getattr(self.screen, "dossier_id", None)
+        reference = ""
+        if dossier_id is not None:
+            from clerc_tui.models import Dossier
+
+            row = Dossier.get_or_none(Dossier.id == dossier_id)
+            reference = row.reference if row else ""
+        self.push_screen(PaymentEntryScreen(reference))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -1,0 +1,317 @@
+"""Payment entry (« versements »), one payment or a whole bank statement, keyboard only.
+
+Type the dossier (reference or debtor name, → accepts the completion), the amount, the
+date (today when empty), the mode, the bank reference; Entrée adds the line to the batch
+once it is checked (a refusal is written under its field, the typing and the batch are
+kept). The preview shows how the payment will be imputed before anything is written.
+F5 shows the summary of the batch and records it in one transaction (all or nothing);
+F8 takes the highlighted line out; F6 reverses a payment of the dossier (rejected cheque).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, Select, Static
+
+from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.models.ledger import PAYMENT_MODES
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.services import payments
+from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.row_table import RowTable
+
+FIELDS = ("dossier", "amount", "date", "mode", "reference", "payer")
+MODE_CHOICES = [(label, code) for code, label in PAYMENT_MODES.items() if code]
+
+
+class DossierSuggester(Suggester):
+    def __init__(self):
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if len(value.strip()) < 2:
+            return None
+        try:
+            hits = payments.find_dossiers(value, limit=1)
+        except Exception:  # noqa: BLE001 - a suggestion is a convenience, never an error
+            return None
+        if not hits:
+            return None
+        hit = hits[0]
+        if hit.reference.startswith(value):
+            return hit.label
+        if hit.debtor.casefold().startswith(value.casefold()):
+            return value + hit.debtor[len(value):] + f" — {hit.reference}"
+        return None
+
+
+class PaymentEntryScreen(Screen):
+    DEFAULT_CSS = """
+    PaymentEntryScreen #payment-fields { height: auto; }
+    PaymentEntryScreen #payment-fields FormField { width: 1fr; }
+    PaymentEntryScreen #field-dossier { width: 2fr; }
+    PaymentEntryScreen #payment-preview, PaymentEntryScreen #payment-matches { height: auto; margin: 0 1; }
+    PaymentEntryScreen #payment-total { height: 1; margin: 0 1; text-style: bold; }
+    PaymentEntryScreen #batch-error { height: auto; margin: 0 1; color: $error; }
+    """
+    BINDINGS = [
+        Binding("f5", "confirm", "Valider le lot", id="payment.confirm"),
+        Binding("f8", "remove", "Retirer la ligne", id="payment.remove"),
+        Binding("f6", "reject", "Chèque rejeté", id="payment.reject"),
+        Binding("escape", "back", "Retour", id="payment.back"),
+    ]
+
+    def __init__(self, dossier_text: str = ""):
+        super().__init__()
+        self.batch: list[payments.PendingPayment] = []
+        self.dossier_text = dossier_text
+        self._leave_armed = False
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text("Saisie des versements — un paiement ou un relevé bancaire", style="bold"))
+        with Horizontal(id="payment-fields"):
+            yield FormField("dossier", "Dossier (réf. ou débiteur)",
+                            Input(self.dossier_text, id="pay-dossier", suggester=DossierSuggester()))
+            yield FormField("amount", "Montant", Input(id="pay-amount", placeholder="1 234,56"))
+            yield FormField("date", "Date", Input(format_date(self.app.today), id="pay-date"))
+            yield FormField("mode", "Mode", Select(MODE_CHOICES, value="virement", allow_blank=False, id="pay-mode"))
+            yield FormField("reference", "Réf. bancaire", Input(id="pay-reference"))
+            yield FormField("payer", "Payeur", Input(id="pay-payer"))
+        yield Static("", id="payment-matches")
+        yield Static("", id="payment-preview")
+        yield RowTable(id="payment-batch")
+        yield Static("", id="batch-error")
+        yield Static("", id="payment-total")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#payment-batch", RowTable)
+        for label, width in (("N°", 3), ("Dossier", 14), ("Débiteur", 24), ("Date", 10), ("Mode", 12),
+                             ("Montant", 14), ("Réf.", 14)):
+            table.add_column(label, width=width)
+        self._draw_total()
+        self.query_one("#pay-amount" if self.dossier_text else "#pay-dossier", Input).focus()
+
+    # --- typing ---------------------------------------------------------------------------
+    def _values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#field-{name}", FormField).value for name in FIELDS}
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._leave_armed = False
+        if event.input.id == "pay-dossier":
+            self._show_matches(event.value)
+        if event.input.id in ("pay-dossier", "pay-amount", "pay-date"):
+            self._preview()
+
+    def _show_matches(self, text: str) -> None:
+        matches = self.query_one("#payment-matches", Static)
+        if len(text.strip()) < 2:
+            matches.update("")
+            return
+        try:
+            hits = payments.find_dossiers(text, limit=5)
+        except ClercError:
+            hits = []
+        matches.update(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim"))
+
+    def _preview(self) -> None:
+        v = self._values()
+        target = self.query_one("#payment-preview", Static)
+        try:
+            line = payments.check_line(v["dossier"], v["amount"], v["date"], v["mode"], today=self.app.today)
+        except ClercError:
+            target.update("")
+            return
+        target.update(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.batch)}"))
+
+    def _clear_errors(self) -> None:
+        for name in FIELDS:
+            self.query_one(f"#field-{name}", FormField).set_error(None)
+        self.query_one("#batch-error", Static).update("")
+
+    @on(Input.Submitted)
+    def _add_line(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._clear_errors()
+        v = self._values()
+        try:
+            line = payments.check_line(v["dossier"], v["amount"], v["date"], v["mode"], v["reference"], v["payer"],
+                                       today=self.app.today)
+        except InvalidInput as error:
+            field = error.field if error.field in FIELDS else "dossier"
+            self.query_one(f"#field-{field}", FormField).set_error(error.message)
+            self.query_one(f"#field-{field}", FormField).control.focus()
+            return
+        except ClercError as error:
+            self.query_one("#batch-error", Static).update(Text(error.message))
+            return
+        self.batch.append(line)
+        self._redraw_batch()
+        for name in ("dossier", "amount", "reference", "payer"):
+            self.query_one(f"#field-{name}", FormField).set_value("")
+        self.query_one("#payment-preview", Static).update("")
+        self.query_one("#payment-matches", Static).update("")
+        self.query_one("#pay-dossier", Input).focus()
+
+    def _redraw_batch(self) -> None:
+        table = self.query_one("#payment-batch", RowTable)
+        table.clear()
+        for n, line in enumerate(self.batch, start=1):
+            table.add_row(str(n), line.reference, line.debtor, format_date(line.on),
+                          PAYMENT_MODES.get(line.mode, line.mode), format_amount(line.amount), line.bank_reference,
+                          key=str(n - 1))
+        self._draw_total()
+
+    def _draw_total(self) -> None:
+        total = sum((line.amount for line in self.batch), ZERO)
+        self.query_one("#payment-total", Static).update(
+            Text(f"Lot : {len(self.batch)} paiement(s), total {format_amount(total)} — Entrée ajoute la ligne, "
+                 "F5 valide le lot"))
+
+    # --- actions --------------------------------------------------------------------------
+    def action_remove(self) -> None:
+        table = self.query_one("#payment-batch", RowTable)
+        if not self.batch:
+            return
+        index = min(table.cursor_row, len(self.batch) - 1)
+        del self.batch[index]
+        self._redraw_batch()
+
+    def action_confirm(self) -> None:
+        if not self.batch:
+            self.query_one("#batch-error", Static).update(Text("Le lot est vide : saisissez au moins un paiement."))
+            return
+        self.app.push_screen(BatchSummary(self.batch), self._confirmed)
+
+    def _confirmed(self, ok: bool | None) -> None:
+        if not ok:
+            return
+        try:
+            entries = payments.record_batch(self.app.actor, list(self.batch), today=self.app.today)
+        except ClercError as error:
+            self.query_one("#batch-error", Static).update(Text(error.message))
+            return
+        except Exception as error:  # noqa: BLE001 - logged, said in French; the batch stays
+            self.app.show_error(error, "versements")
+            return
+        total = sum((e.amount for e in entries), ZERO)
+        numbers = ", ".join(e.document_number for e in entries if e.document_number)
+        self.batch = []
+        self._redraw_batch()
+        self.app.notify(f"{len(entries)} paiement(s) enregistré(s), {format_amount(total)}. Reçus : {numbers}.",
+                        timeout=8)
+
+    def action_reject(self) -> None:
+        self._clear_errors()
+        try:
+            hit = payments.resolve_dossier(self._values()["dossier"])
+        except ClercError as error:
+            self.query_one("#field-dossier", FormField).set_error(
+                f"Chèque rejeté : indiquez d'abord le dossier. {error.message}")
+            return
+        self.app.push_screen(RejectDialog(hit))
+
+    def action_back(self) -> None:
+        if self.batch and not self._leave_armed:
+            self._leave_armed = True
+            self.query_one("#batch-error", Static).update(Text(
+                f"{len(self.batch)} paiement(s) non enregistré(s) : F5 pour les valider, Échap de nouveau pour "
+                "abandonner le lot."))
+            return
+        self.app.pop_screen()
+        refresh = getattr(self.app.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
+
+class BatchSummary(ModalScreen[bool]):
+    """The batch as it will be recorded, with each line's imputation; o/Entrée records it."""
+
+    BINDINGS = [
+        Binding("o,enter", "ok", "Enregistrer", id="payment.summary_ok"),
+        Binding("escape,n", "cancel", "Revenir au lot", id="payment.summary_cancel"),
+    ]
+
+    def __init__(self, batch):
+        super().__init__()
+        self.batch = list(batch)
+
+    def compose(self) -> ComposeResult:
+        total = sum((line.amount for line in self.batch), ZERO)
+        lines = Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?\n\n", style="bold")
+        for n, line in enumerate(self.batch):
+            lines.append(f"{n + 1}. {line.reference} · {line.debtor} · {format_date(line.on)} · "
+                         f"{format_amount(line.amount)}\n   {payments.preview(line, self.batch[:n])}\n")
+        lines.append("\no / Entrée : enregistrer · Échap : revenir au lot", style="dim")
+        with Vertical(classes="dialog"):
+            yield Static(lines, id="summary-text")
+
+    def action_ok(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class RejectDialog(ModalScreen):
+    """A rejected cheque: pick the payment (its number in the list) and the reason."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="payment.reject_cancel")]
+
+    def __init__(self, hit):
+        super().__init__()
+        self.hit = hit
+
+    def compose(self) -> ComposeResult:
+        from clerc_tui.services.ledger import ledger_entries
+
+        entries = ledger_entries(self.hit.id)
+        reversed_ids = {e.reverses_id for e in entries if e.kind == "reversal"}
+        self.candidates = [e for e in entries if e.kind == "payment" and e.id not in reversed_ids]
+        choices = [(f"{format_date(e.entry_date)} · {format_amount(e.amount)} · "
+                    f"{PAYMENT_MODES.get(e.mode, e.mode)} {e.bank_reference}".strip(), e.id) for e in self.candidates]
+        with Vertical(classes="dialog"):
+            yield Label(Text(f"Paiement rejeté — {self.hit.label}", style="bold"))
+            if choices:
+                yield Select(choices, value=choices[-1][1], allow_blank=False, id="reject-entry")
+            else:
+                yield Static(Text("Aucun paiement à annuler sur ce dossier."))
+            yield Label("Motif :")
+            yield Input("chèque rejeté (impayé)", id="reject-reason")
+            yield Static("", id="dialog-error")
+            yield Static(Text("Entrée : annuler le paiement et son imputation · Échap : fermer", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#reject-reason", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#reject-reason")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        from clerc_tui.services.ledger import reverse_entry
+
+        if not self.candidates:
+            self.query_one("#dialog-error", Static).update(Text("Aucun paiement à annuler."))
+            return
+        entry_id = self.query_one("#reject-entry", Select).value
+        try:
+            reversal = reverse_entry(self.app.actor, entry_id, event.value, self.app.today, today=self.app.today)
+        except ClercError as error:
+            self.query_one("#dialog-error", Static).update(Text(error.message, style="bold"))
+            return
+        except Exception as error:  # noqa: BLE001
+            self.app.show_error(error, "chèque rejeté")
+            return
+        self.app.notify(f"Paiement annulé ({format_amount(reversal.amount)}) : {reversal.reason}.", timeout=8)
+        self.dismiss(reversal)
