@@ -10,7 +10,7 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount
 
-COMMANDS = ("check", "export", "reversements", "document")
+COMMANDS = ("check", "export", "reversements", "document", "bill")
 
 
 def add_parsers(sub) -> None:
@@ -39,6 +39,13 @@ def add_parsers(sub) -> None:
     stmt.add_argument("--from", dest="start", required=True, metavar="DATE")
     stmt.add_argument("--to", dest="end", required=True, metavar="DATE")
 
+    bill = sub.add_parser("bill", help="facture un acte au tarif sur un dossier (et imprime la facture)",
+                          description="Émolument × coefficient A444-46, droit d'engagement des poursuites (premier "
+                                      "acte d'exécution), déplacement, TVA ; numéro de facture de l'année.")
+    bill.add_argument("reference", metavar="REF", help="référence du dossier")
+    bill.add_argument("--act", required=True, metavar="CODE", help="code de l'acte (clerc bill REF --act liste)")
+    bill.add_argument("--date", dest="on", metavar="DATE", help="date de l'acte (défaut : aujourd'hui)")
+    bill.add_argument("--emolument", metavar="MONTANT", help="émolument HT vérifié, quand le tarif n'en a pas")
     doc = sub.add_parser("document", help="imprime une facture, un avoir ou un reçu par son numéro")
     doc.add_argument("number", metavar="NUMERO", help="par exemple F2026-000001 ou R2026-000003")
     doc.add_argument("--format", default="text", choices=("text", "html"), help="text (défaut) ou html")
@@ -64,7 +71,28 @@ def run(args, today: date, out=None) -> int:
         entry = entry_by_number(args.number)
         out.write(document_html(entry) if args.format == "html" else document_text(entry))
         return 0
+    if args.command == "bill":
+        return _bill(args, today, out)
     return _reversements(args, today, out)
+
+
+def _bill(args, today: date, out) -> int:
+    from clerc_tui.models import Dossier
+    from clerc_tui.report.documents import document_text
+    from clerc_tui.rules.tariff import act_choices
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.ledger import bill_act
+
+    if args.act == "liste":
+        out.writelines(f"{code}\t{label}\n" for code, label in act_choices())
+        return 0
+    dossier = Dossier.get_or_none(Dossier.reference == args.reference.strip())
+    if dossier is None:
+        raise InvalidInput(f"Aucun dossier ne porte la référence « {args.reference} ».")
+    on = parse_date(args.on) if args.on else today
+    entry = bill_act(identify(), dossier.id, args.act, on, base=args.emolument, today=today)
+    out.write(document_text(entry))
+    return 0
 
 
 def _check(args, out) -> int:

@@ -262,7 +262,10 @@ def bill_act(actor: Actor, dossier_id: int, act_code: str, on: date, *, claim=No
     breakdown = charge.as_dict()
     if act_id is not None:
         breakdown["act_id"] = act_id
-    return record_charge(actor, dossier_id, kind=FEE, on=on, amount=charge.ttc, label=label or charge.label,
+    label = label or charge.label
+    if charge.marks:  # the décompte, the list and the invoice show that the tariff is unconfirmed
+        label += " (tarif à confirmer)"
+    return record_charge(actor, dossier_id, kind=FEE, on=on, amount=charge.ttc, label=label,
                          today=today, breakdown=breakdown, invoice=True)
 
 

@@ -71,11 +71,16 @@ def test_cli_check_export_document(actor, sample_dossier, db_path, capsys, tmp_p
     base = ["--db", str(db_path), "--today", "26/11/2026"]
     assert main([*base, "check"]) == 0
     assert "tous équilibrés" in capsys.readouterr().out
+    assert main([*base, "bill", sample_dossier.reference, "--act", "signification_jugement"]) == 0
+    printed = capsys.readouterr().out
+    assert "Facture n° F2026-000002" in printed and "(tarif à confirmer)" in printed
+    assert main([*base, "bill", sample_dossier.reference, "--act", "saisie_attribution"]) == 2
+    assert "Légifrance" in capsys.readouterr().err
     assert main([*base, "document", fee.document_number]) == 0
     assert "Facture" in capsys.readouterr().out
     out = tmp_path / "fec.txt"
     assert main([*base, "export", "fec", "--from", "01/11/2026", "--to", "30/11/2026", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").count("\n") == 1 + 3 + 2
+    assert out.read_text(encoding="utf-8").count("\n") == 1 + 3 + 3 + 2
     assert main([*base, "reversements", "du"]) == 0
     assert "SCI Les Tilleuls" in capsys.readouterr().out
     assert main([*base, "reversements", "run", "--csv", str(tmp_path / "r.csv")]) == 0
