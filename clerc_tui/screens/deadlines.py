@@ -4,7 +4,7 @@ Overdue deadlines come first with a `RETARD` badge (text, not colour alone), the
 (`AUJOURD'HUI`), then the next days under a header per day. Only a page of rows lives in
 the table (keyset paging in SQL): reaching the end fetches the next page, so the screen
 paints at once on a million deadlines. `m` cycles mine / everyone's / one clerc's,
-`p` the procedure, `h` the horizon (7, 14, 30 days); `f` marks done and `r` moves, each
+`p` the procedure, `h` the horizon (7, 14, 30 days, everything open); `f` marks done and `r` moves, each
 with a reason; Enter opens the dossier; `t` jumps to today; `d` opens the dossier list.
 """
 
@@ -23,7 +23,7 @@ from clerc_tui.rules.calendar import day_label
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.procedures import procedures
 from clerc_tui.services import deadlines as deadline_service
-from clerc_tui.services.deadlines import HORIZONS, AgendaRow
+from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaRow
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 
@@ -272,10 +272,17 @@ class DeadlinesScreen(Screen):
 
     def _update_filters(self) -> None:
         procedure = deadline_service.procedure_label(self.procedure_id) if self.procedure_id else "toutes"
-        end = self.today + timedelta(days=self.horizon)
-        text = (f"{self._clerc_label()} · procédure : {procedure} · horizon : {self.horizon} jours "
-                f"(jusqu'au {format_date(end)}) · aujourd'hui : {day_label(self.today)}")
+        if self.horizon >= ALL_HORIZON:
+            horizon = "toutes les échéances ouvertes"
+        else:
+            end = self.today + timedelta(days=self.horizon)
+            horizon = f"{self.horizon} jours (jusqu'au {format_date(end)})"
+        text = (f"{self._clerc_label()} · procédure : {procedure} · horizon : {horizon} "
+                f"· aujourd'hui : {day_label(self.today)}")
         self.query_one("#agenda-filters", Static).update(Text(text))
+
+    def _within(self) -> str:
+        return "en tout" if self.horizon >= ALL_HORIZON else f"d'ici {self.horizon} jours"
 
     def _update_counts(self) -> None:
         try:
@@ -289,13 +296,13 @@ class DeadlinesScreen(Screen):
     def _update_status(self) -> None:
         counts = getattr(self, "counts", None)
         if not self.entries:
-            text = f"Aucune échéance ouverte d'ici {self.horizon} jours pour ce filtre (m, p, h pour l'élargir)."
+            text = f"Aucune échéance ouverte {self._within()} pour ce filtre (m, p, h pour l'élargir)."
         elif counts is None:
             text = LEGEND
         else:
             possible = f" · {counts.possible} possible{'s' if counts.possible > 1 else ''}" if counts.possible else ""
             text = (f"{counts.overdue} en retard{possible} · {counts.today} aujourd'hui · {counts.later} à venir "
-                    f"d'ici {self.horizon} jours · {LEGEND}")
+                    f"{self._within()} · {LEGEND}")
         self.query_one("#agenda-status", Static).update(Text(text))
 
     # --- filters ------------------------------------------------------------------------

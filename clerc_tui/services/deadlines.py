@@ -22,7 +22,10 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require_write
 
-HORIZONS = (7, 14, 30)
+# The dashboard's horizons in days; the last one shows every open deadline (ten years covers
+# the longest, the 10-year limit on enforcing a title, L111-4 CPCE).
+ALL_HORIZON = 3653
+HORIZONS = (7, 14, 30, ALL_HORIZON)
 PAGE = 200
 REASON_MAX = 500
 # Postcodes of the overseas départements and collectivités (CPC 643: +1 month).
@@ -284,8 +287,8 @@ def _to_date(value) -> date | None:
 
 
 def check_horizon(days: int) -> int:
-    if not isinstance(days, int) or days < 0 or days > 366:
-        raise InvalidInput(f"Horizon de l'agenda : entre 0 et 366 jours (demandé : {days}).", field="days")
+    if not isinstance(days, int) or days < 0 or days > ALL_HORIZON:
+        raise InvalidInput(f"Horizon de l'agenda : entre 0 et {ALL_HORIZON} jours (demandé : {days}).", field="days")
     return days
 
 
