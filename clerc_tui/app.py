@@ -22,6 +22,7 @@ class ClercApp(App):
         Binding("q", "quit", "Quitter", id="app.quit"),
         Binding("c", "calculator", "Calculatrice", id="app.calculator"),
         Binding("v", "payments", "Versements", id="app.payments"),
+        Binding("w", "remittances", "Reversements", id="app.remittances"),
     ]
 
     def __init__(self, actor: Actor, today: date | None = None, keymap: dict[str, str] | None = None,
@@ -97,10 +98,19 @@ class ClercApp(App):
             reference = row.reference if row else ""
         self.push_screen(PaymentEntryScreen(reference))
 
+    def action_remittances(self) -> None:
+        """What is due to each creditor, and the run that pays them back."""
+        from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen
+
+        if not isinstance(self.screen, (RemittancesScreen, CreditorRemittanceScreen)):
+            self.push_screen(RemittancesScreen())
+
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Calculatrice d'intérêts", "Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier",
                             self.action_calculator)
+        yield SystemCommand("Reversements aux créanciers", "Ce qui est dû à chaque créancier, reverser, fichier des "
+                            "virements", self.action_remittances)
 
     def show_error(self, error: Exception, context: str) -> None:
         """A refusal is shown as it is; anything else is logged and summed up in French."""

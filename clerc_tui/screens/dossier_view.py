@@ -1,4 +1,5 @@
-"""One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4), and its décompte (s)."""
+"""One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4), its accounts (5,
+screens/dossier_accounts.py, b bills an act) and its décompte (s)."""
 
 from rich.console import Group
 from rich.table import Table
@@ -22,6 +23,7 @@ from clerc_tui.rules.vocabulary import (
     TITLE_KINDS,
     ZONES,
 )
+from clerc_tui.screens.dossier_accounts import AccountsPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.dossiers import DossierView, get_dossier
 from clerc_tui.widgets.key_bar import KeyBar
@@ -148,6 +150,8 @@ class DossierScreen(Screen):
         Binding("2", "tab('debiteurs')", "Débiteurs", id="dossier.tab_debtors"),
         Binding("3", "tab('echeances')", "Échéances", id="dossier.tab_deadlines"),
         Binding("4", "tab('historique')", "Historique", id="dossier.tab_timeline"),
+        Binding("5", "tab('comptes')", "Comptes", id="dossier.tab_accounts"),
+        Binding("b", "bill", "Facturer", id="dossier.bill"),
         Binding("s", "statement", "Décompte", id="dossier.statement"),
         Binding("a", "statement_date", "Arrêté au", show=False, id="dossier.statement_date"),
         Binding("i", "interest_detail", "Intérêts", id="dossier.interest_detail"),
@@ -172,6 +176,8 @@ class DossierScreen(Screen):
                 with TabPane(label, id=pane_id):
                     with VerticalScroll():
                         yield Static("", id=f"{pane_id}-body")
+            with TabPane("5 Comptes", id="comptes"):
+                yield AccountsPane(self.dossier_id)
             with TabPane("s Décompte", id="decompte"):
                 yield StatementPane(self.dossier_id)
         yield KeyBar()
@@ -196,6 +202,7 @@ class DossierScreen(Screen):
         self.query_one("#debiteurs-body", Static).update(debtors_detail(view))
         self.query_one("#echeances-body", Static).update(deadlines_table(view))
         self.query_one("#historique-body", Static).update(timeline_table(view))
+        self.query_one(AccountsPane).refresh_data()
         self.query_one(StatementPane).refresh_data()
 
     def action_tab(self, pane_id: str) -> None:
@@ -207,7 +214,7 @@ class DossierScreen(Screen):
         focused = self.app.focused
         if focused is not None and event.pane in focused.ancestors:
             return  # e.g. the « arrêté au » date the clerc is typing
-        scroll = event.pane.query(VerticalScroll)
+        scroll = event.pane.query(VerticalScroll) or event.pane.query("#accounts-table")
         if scroll:
             scroll.first().focus()
 
@@ -233,6 +240,16 @@ class DossierScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_bill(self) -> None:
+        from clerc_tui.screens.dossier_accounts import BillActDialog
+
+        self.app.push_screen(BillActDialog(self.dossier_id), self._billed)
+
+    def _billed(self, entry) -> None:
+        if entry is not None:
+            self.refresh_data()
+            self.action_tab("comptes")
 
     def action_edit(self) -> None:
         from clerc_tui.screens.dossier_form import DossierFormScreen

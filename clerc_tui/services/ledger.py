@@ -511,3 +511,65 @@ def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]
 def ledger_entries(dossier_id: int) -> list[LedgerEntry]:
     return list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id)
                 .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+
+
+# --- the dossier's accounts as the « Comptes » tab shows them -----------------------------
+
+
+@dataclass(frozen=True)
+class AccountLine:
+    entry_id: int
+    on: date
+    kind: str  # in French
+    label: str
+    document_number: str
+    debit: Decimal | None  # what the entry adds to the account (frais, reversement, remboursement)
+    credit: Decimal | None  # what it settles (paiement)
+    unconfirmed: bool  # « à confirmer » marks in the tariff breakdown
+    reversed_on: date | None  # the entry was cancelled on that day
+    reverses: str  # for a reversal: what it cancels
+
+
+@dataclass(frozen=True)
+class AccountView:
+    lines: list[AccountLine]
+    charged: Decimal  # frais à la charge du débiteur (net of reversals)
+    creditor_charged: Decimal
+    paid: Decimal
+    remitted: Decimal
+    refunded: Decimal
+    balance: Decimal  # the dossier's stored balance (décompte at the last write)
+    due_to_creditor: Decimal
+
+
+def _debit_side(kind: str) -> bool:
+    return kind != PAYMENT
+
+
+def account_view(dossier_id: int, at: date) -> AccountView:
+    """The dossier's entries, oldest first, with their sides and markers, and the running
+    totals recomputed from them. Read only."""
+    dossier = _dossier(dossier_id)
+    entries = ledger_entries(dossier_id)
+    by_id = {e.id: e for e in entries}
+    reversed_on = {e.reverses_id: e.entry_date for e in entries if e.kind == REVERSAL}
+    lines = []
+    for e in entries:
+        side_kind = e.kind
+        reverses = ""
+        if e.kind == REVERSAL:
+            target = by_id.get(e.reverses_id)
+            side_kind = target.kind if target is not None else e.kind
+            if target is not None:
+                reverses = target.document_number or f"{LEDGER_KINDS[target.kind].lower()} du " \
+                                                     f"{format_date(target.entry_date)}"
+            debit_side = not _debit_side(side_kind)  # a reversal goes the other way
+        else:
+            debit_side = _debit_side(side_kind)
+        marks = json.loads(e.breakdown).get("marks", []) if e.breakdown else []
+        lines.append(AccountLine(e.id, e.entry_date, LEDGER_KINDS.get(e.kind, e.kind), e.label or e.reason,
+                                 e.document_number or "", e.amount if debit_side else None,
+                                 None if debit_side else e.amount, bool(marks), reversed_on.get(e.id), reverses))
+    t = {k: from_cents(v) for k, v in totals_from_entries(dossier_id).items()}
+    return AccountView(lines, t["charged"], t["creditor_charged"], t["paid"], t["remitted"], t["refunded"],
+                       dossier.balance, creditor_position(dossier_id, at).due)

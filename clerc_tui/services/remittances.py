@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
@@ -177,3 +178,39 @@ def creditor_statement(creditor_id: int, start: date, end: date) -> str:
               f"Retenu (frais à votre charge) : {format_amount(totals['retenu'])}",
               f"Reversé : {format_amount(totals['remittance'])}"]
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class CreditorDue:
+    creditor_id: int
+    name: str
+    lines: tuple[RunLine, ...]
+
+    @property
+    def fee(self) -> Decimal:
+        return sum((x.fee for x in self.lines), ZERO)
+
+    @property
+    def net(self) -> Decimal:
+        return sum((x.net for x in self.lines), ZERO)
+
+    @property
+    def collected(self) -> Decimal:
+        return sum((x.collected for x in self.lines), ZERO)
+
+
+def creditor_dues(on: date) -> list[CreditorDue]:
+    """What a run on `on` would retain and pay, grouped by creditor (nothing written)."""
+    grouped: dict[int, list[RunLine]] = {}
+    for line in plan_run(on):
+        grouped.setdefault(line.creditor_id, []).append(line)
+    return [CreditorDue(cid, lines[0].creditor_name, tuple(lines)) for cid, lines in grouped.items()]
+
+
+def write_run_csv(run_id: int, folder) -> Path:
+    """Write the transfers of a run as `reversement-<n°>.csv` in `folder`; return its path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"reversement-{run_id:05d}.csv"
+    path.write_text(run_csv(run_id), encoding="utf-8")
+    return path

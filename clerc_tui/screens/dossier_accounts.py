@@ -1,0 +1,229 @@
+"""The dossier's « Comptes » tab (5): its ledger entries and running totals, and the
+« Facturer » dialog (b) that bills an act at the tariff, with its breakdown shown first."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.money import format_amount, format_rate, parse_amount
+from clerc_tui.rules.tariff import MissingTariff, act_choices
+from clerc_tui.services import ledger
+from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.row_table import RowTable
+
+COLUMNS = (("Date", 10, "left"), ("Nature", 13, "left"), ("Libellé", 40, "left"), ("Pièce", 12, "left"),
+           ("Débit", 13, "right"), ("Crédit", 13, "right"), ("Note", 30, "left"))
+
+
+def _note(line: ledger.AccountLine) -> str:
+    notes = []
+    if line.unconfirmed:
+        notes.append("à confirmer")
+    if line.reversed_on is not None:
+        notes.append(f"annulée le {format_date(line.reversed_on)}")
+    if line.reverses:
+        notes.append(f"annule {line.reverses}")
+    return " · ".join(notes)
+
+
+class AccountsPane(Vertical):
+    """The ledger of one dossier, read through `services.ledger.account_view`."""
+
+    DEFAULT_CSS = """
+    AccountsPane { height: 1fr; }
+    AccountsPane #accounts-totals { height: auto; padding: 0 0 1 0; }
+    AccountsPane #accounts-table { height: 1fr; }
+    """
+
+    def __init__(self, dossier_id: int):
+        super().__init__()
+        self.dossier_id = dossier_id
+        self.view: ledger.AccountView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="accounts-totals")
+        yield RowTable(id="accounts-table", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        for label, width, justify in COLUMNS:
+            table.add_column(label, width=width, justify=justify)
+
+    def refresh_data(self) -> None:
+        try:
+            self.view = view = ledger.account_view(self.dossier_id, self.app.today)
+        except Exception as error:  # noqa: BLE001 - shown in French by show_error
+            self.app.show_error(error, "comptes du dossier")
+            return
+        table = self.query_one(RowTable)
+        row = table.cursor_row
+        table.clear()
+        for line in view.lines:
+            table.add_row(format_date(line.on), line.kind, line.label, line.document_number,
+                          format_amount(line.debit) if line.debit is not None else "",
+                          format_amount(line.credit) if line.credit is not None else "",
+                          _note(line), key=str(line.entry_id))
+        if view.lines:
+            table.move_cursor(row=min(row, len(view.lines) - 1), scroll=True)
+        totals = Text.assemble(
+            ("Frais ", "dim"), (format_amount(view.charged), "bold"),
+            ("   Versé ", "dim"), (format_amount(view.paid), "bold"),
+            ("   Reversé ", "dim"), (format_amount(view.remitted), "bold"),
+            ("   Solde ", "dim"), (format_amount(view.balance), "bold"))
+        extra = []
+        if view.creditor_charged:
+            extra.append(f"frais à la charge du créancier {format_amount(view.creditor_charged)}")
+        if view.refunded:
+            extra.append(f"remboursé {format_amount(view.refunded)}")
+        if view.due_to_creditor:
+            extra.append(f"à reverser {format_amount(view.due_to_creditor)}")
+        if not view.lines:
+            extra.append("aucune écriture — b : facturer un acte, v : saisir un versement")
+        if extra:
+            totals.append("\n" + " · ".join(extra), style="dim")
+        self.query_one("#accounts-totals", Static).update(totals)
+
+
+class BillActDialog(ModalScreen):
+    """Bill an act at the tariff: the act, its date, the émolument when the tariff has none;
+    the breakdown is shown as it is typed; Entrée (or F2) bills it and returns the entry."""
+
+    DEFAULT_CSS = """
+    BillActDialog { align: center middle; }
+    BillActDialog #bill-preview { height: auto; margin: 1 0; }
+    """
+    BINDINGS = [
+        Binding("f2,ctrl+s", "bill", "Facturer", id="dossier.bill_ok"),
+        Binding("escape", "cancel", "Annuler", id="dossier.bill_cancel"),
+    ]
+    FIELDS = ("act", "date", "base")
+
+    def __init__(self, dossier_id: int, act_code: str = "commandement_saisie_vente"):
+        super().__init__()
+        self.dossier_id = dossier_id
+        self.choices = [(label, code) for code, label in act_choices()]
+        codes = [code for _, code in self.choices]
+        self.initial = act_code if act_code in codes else codes[0]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Facturer un acte au tarif", style="bold"))
+            yield FormField("act", "Acte", Select(self.choices, value=self.initial, allow_blank=False,
+                                                   id="bill-act"))
+            yield FormField("date", "Date de l'acte (jj/mm/aaaa)", Input(format_date(self.app.today),
+                                                                          id="bill-date"))
+            yield FormField("base", "Émolument HT (si le tarif n'en a pas ou est à confirmer)",
+                            Input(id="bill-base", placeholder="vide : celui du tarif"))
+            yield Static("", id="bill-preview")
+            yield Static("", id="dialog-error")
+            yield Static(Text("Entrée / F2 : facturer · Échap : annuler", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#bill-date", Input).focus()
+        self._preview()
+
+    def _values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#field-{name}", FormField).value for name in self.FIELDS}
+
+    def _parsed(self) -> tuple[str, date, Decimal | None]:
+        v = self._values()
+        try:
+            on = parse_date(v["date"])
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field="date") from None
+        base = v["base"].strip() or None
+        if base is not None:
+            try:
+                base = parse_amount(base, allow_zero=False)
+            except InvalidInput as error:
+                raise InvalidInput(f"Émolument HT : {error.message}", field="base") from None
+        return v["act"], on, base
+
+    def _price(self):
+        act, on, base = self._parsed()
+        return ledger.price_act(self.dossier_id, act, on, base=base)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self._preview()
+
+    def _preview(self) -> None:
+        target = self.query_one("#bill-preview", Static)
+        try:
+            charge = self._price()
+        except ClercError as error:
+            target.update(Text(error.message, style="dim"))
+            return
+        except Exception:  # noqa: BLE001 - a preview is a convenience; billing says the error
+            target.update("")
+            return
+        lines = Text()
+        lines.append(f"{charge.label} ({charge.article}) du {format_date(charge.on)}\n", style="bold")
+        lines.append(f"Émolument {format_amount(charge.base)} × {charge.coefficient} = "
+                     f"{format_amount(charge.emolument)}\n")
+        if charge.dep:
+            lines.append(f"Droit d'engagement des poursuites (DEP) {format_amount(charge.dep)}\n")
+        if charge.travel:
+            lines.append(f"Frais de déplacement (SCT) {format_amount(charge.travel)}\n")
+        lines.append(f"Total HT {format_amount(charge.ht)} · TVA {format_rate(charge.tva_rate)} "
+                     f"{format_amount(charge.tva)}")
+        if charge.flat_tax:
+            lines.append(f" · taxe forfaitaire {format_amount(charge.flat_tax)}")
+        lines.append("\n")
+        lines.append(f"Total TTC {format_amount(charge.ttc)}\n", style="bold")
+        for mark in charge.marks:
+            lines.append(f"à confirmer : {mark}\n" if not mark.startswith("à confirmer") else f"{mark}\n",
+                         style="yellow")
+        target.update(lines)
+
+    def _clear_errors(self) -> None:
+        for name in self.FIELDS:
+            self.query_one(f"#field-{name}", FormField).set_error(None)
+        self.query_one("#dialog-error", Static).update("")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_bill()
+
+    def action_bill(self) -> None:
+        self._clear_errors()
+        try:
+            act, on, base = self._parsed()
+            entry = ledger.bill_act(self.app.actor, self.dossier_id, act, on, base=base, today=self.app.today)
+        except ClercError as error:
+            self._show(error)
+            return
+        except Exception as error:  # noqa: BLE001 - logged, said in French; the typing stays
+            self.app.show_error(error, "facturation d'un acte")
+            return
+        self.app.notify(f"Acte facturé : {entry.label}, {format_amount(entry.amount)} TTC. "
+                        f"Facture {entry.document_number}.", timeout=8)
+        self.dismiss(entry)
+
+    def _show(self, error: ClercError) -> None:
+        field = getattr(error, "field", None)
+        field = {"entry_date": "date", "on": "date", "base": "base", "amount": "base", "act": "act"}.get(field or "", field)
+        if field not in self.FIELDS and isinstance(error, MissingTariff):
+            field = "base"  # MissingTariff: the tariff has no figure, the clerc types it
+        if field in self.FIELDS:
+            form_field = self.query_one(f"#field-{field}", FormField)
+            form_field.set_error(error.message)
+            form_field.control.focus()
+        else:
+            self.query_one("#dialog-error", Static).update(Text(error.message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,227 @@
+"""Reversements (w): what is due to each creditor, a creditor's dossiers (Entrée), and the
+run that pays them back (F2 / Ctrl+S), confirmed first, with the CSV of the transfers
+written under the XDG data path's `exports/`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Header, Label, Static
+
+from clerc_tui.errors import ClercError
+from clerc_tui.paths import exports_dir
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.services import remittances
+from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.row_table import RowTable
+
+
+def _run(screen, creditor_id: int | None) -> None:
+    """Ask for confirmation, then record the run and write its CSV; refusals in #remit-status."""
+    app = screen.app
+    try:
+        dues = [d for d in remittances.creditor_dues(app.today) if creditor_id is None or d.creditor_id == creditor_id]
+    except Exception as error:  # noqa: BLE001
+        app.show_error(error, "reversements")
+        return
+    if not dues:
+        screen.say("Rien à reverser : aucun encaissement disponible pour ce créancier."
+                   if creditor_id is not None else "Rien à reverser : aucun encaissement disponible.")
+        return
+
+    def confirmed(ok: bool | None) -> None:
+        if not ok:
+            return
+        try:
+            run, lines = remittances.execute_run(app.actor, app.today, today=app.today, creditor_id=creditor_id)
+            path = remittances.write_run_csv(run.id, exports_dir())
+        except ClercError as error:
+            screen.say(error.message)
+            return
+        except Exception as error:  # noqa: BLE001 - logged, said in French
+            app.show_error(error, "reversement")
+            return
+        total = sum((x.net for x in lines), ZERO)
+        message = (f"Reversement n° {run.id} du {format_date(run.run_on)} : {len(lines)} dossier(s), "
+                   f"{format_amount(total)} reversé(s). Virements : {path}")
+        screen.say(message)
+        app.notify(message, timeout=12)
+        screen.refresh_data()
+
+    app.push_screen(RunConfirm(dues, app.today), confirmed)
+
+
+class RemittancesScreen(Screen):
+    HELP_TITLE = "Reversements"
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="remit.back"),
+        Binding("f2,ctrl+s", "run_selected", "Reverser ce créancier", id="remit.run"),
+        Binding("f3", "run_all", "Reverser tout", id="remit.run_all"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.dues: list[remittances.CreditorDue] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(Text("Reversements aux créanciers — ce qui leur est dû aujourd'hui", style="bold"))
+        yield RowTable(id="remit-creditors")
+        yield Static("", id="remit-total")
+        yield Static("", id="remit-status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        for label, width, justify in (("Créancier", 36, "left"), ("Dossiers", 8, "right"),
+                                      ("Encaissé", 14, "right"), ("Retenue A444-32", 15, "right"),
+                                      ("À reverser", 14, "right")):
+            table.add_column(label, width=width, justify=justify)
+        self.refresh_data()
+        table.focus()
+
+    def refresh_data(self) -> None:
+        try:
+            self.dues = remittances.creditor_dues(self.app.today)
+        except Exception as error:  # noqa: BLE001
+            self.app.show_error(error, "reversements")
+            return
+        table = self.query_one(RowTable)
+        row = table.cursor_row
+        table.clear()
+        for due in self.dues:
+            table.add_row(due.name, str(len(due.lines)), format_amount(due.collected), format_amount(due.fee),
+                          format_amount(due.net), key=str(due.creditor_id))
+        if self.dues:
+            table.move_cursor(row=min(row, len(self.dues) - 1))
+        total = sum((d.net for d in self.dues), ZERO)
+        self.query_one("#remit-total", Static).update(Text(
+            f"{len(self.dues)} créancier(s), {format_amount(total)} à reverser — Entrée : détail, "
+            "F2 : reverser ce créancier, F3 : reverser tout" if self.dues else "Rien à reverser aujourd'hui."))
+
+    def say(self, message: str) -> None:
+        self.query_one("#remit-status", Static).update(Text(message))
+
+    def _selected(self) -> remittances.CreditorDue | None:
+        table = self.query_one(RowTable)
+        return self.dues[table.cursor_row] if self.dues and table.cursor_row < len(self.dues) else None
+
+    @on(RowTable.RowSelected)
+    def _open(self, event: RowTable.RowSelected) -> None:
+        due = self._selected()
+        if due is not None:
+            self.app.push_screen(CreditorRemittanceScreen(due.creditor_id), lambda _: self.refresh_data())
+
+    def action_run_selected(self) -> None:
+        due = self._selected()
+        if due is None:
+            self.say("Rien à reverser : aucun encaissement disponible.")
+            return
+        _run(self, due.creditor_id)
+
+    def action_run_all(self) -> None:
+        _run(self, None)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+        refresh = getattr(self.app.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
+
+class CreditorRemittanceScreen(Screen):
+    """One creditor's dossiers: collected, retained, to pay back; F2 pays him."""
+
+    HELP_TITLE = "Reversement d'un créancier"
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="remit.detail_back"),
+        Binding("f2,ctrl+s", "run", "Reverser", id="remit.detail_run"),
+    ]
+
+    def __init__(self, creditor_id: int):
+        super().__init__()
+        self.creditor_id = creditor_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="remit-title")
+        yield RowTable(id="remit-lines")
+        yield Static("", id="remit-status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        for label, width, justify in (("Dossier", 14, "left"), ("Encaissé (cumul)", 17, "right"),
+                                      ("Retenue A444-32", 15, "right"), ("À reverser", 14, "right"),
+                                      ("Note", 30, "left")):
+            table.add_column(label, width=width, justify=justify)
+        self.refresh_data()
+        table.focus()
+
+    def refresh_data(self) -> None:
+        try:
+            dues = [d for d in remittances.creditor_dues(self.app.today) if d.creditor_id == self.creditor_id]
+        except Exception as error:  # noqa: BLE001
+            self.app.show_error(error, "reversements")
+            return
+        table = self.query_one(RowTable)
+        table.clear()
+        if not dues:
+            self.query_one("#remit-title", Static).update(Text("Rien à reverser à ce créancier.", style="bold"))
+            return
+        due = dues[0]
+        for line in due.lines:
+            table.add_row(line.reference, format_amount(line.collected), format_amount(line.fee),
+                          format_amount(line.net), "à confirmer" if line.fee_marks else "", key=str(line.dossier_id))
+        self.query_one("#remit-title", Static).update(Text.assemble(
+            (due.name, "bold"), f" — {len(due.lines)} dossier(s), retenue {format_amount(due.fee)}, à reverser ",
+            (format_amount(due.net), "bold")))
+
+    def say(self, message: str) -> None:
+        self.query_one("#remit-status", Static).update(Text(message))
+
+    def action_run(self) -> None:
+        _run(self, self.creditor_id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class RunConfirm(ModalScreen[bool]):
+    """The totals of the run about to be recorded; o / Entrée records it."""
+
+    DEFAULT_CSS = "RunConfirm { align: center middle; }"
+    BINDINGS = [
+        Binding("o,enter", "ok", "Reverser", id="remit.confirm_ok"),
+        Binding("escape,n", "cancel", "Annuler", id="remit.confirm_cancel"),
+    ]
+
+    def __init__(self, dues, on):
+        super().__init__()
+        self.dues = list(dues)
+        self.on = on
+
+    def compose(self) -> ComposeResult:
+        fee = sum((d.fee for d in self.dues), ZERO)
+        net = sum((d.net for d in self.dues), ZERO)
+        count = sum(len(d.lines) for d in self.dues)
+        text = Text(f"Reversement du {format_date(self.on)} : {len(self.dues)} créancier(s), {count} dossier(s)\n\n",
+                    style="bold")
+        for due in self.dues:
+            text.append(f"{due.name} : retenue {format_amount(due.fee)}, virement {format_amount(due.net)}\n")
+        text.append(f"\nRetenue A444-32 {format_amount(fee)} · total des virements ")
+        text.append(format_amount(net), style="bold")
+        text.append("\n\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
+        with Vertical(classes="dialog"):
+            yield Static(text, id="run-summary")
+
+    def action_ok(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,157 @@
+"""Issue 5's acceptance, pressed as a clerc would: bill a commandement from the dossier, record
+three payments in one batch, see them in the Comptes tab and the balance change, reverse one,
+pay the creditor back from the reversements screen, and `clerc check` finds every dossier
+balanced. Plus the bill dialog's refusals."""
+
+from decimal import Decimal as D
+
+from textual.widgets import Input, Static
+
+from clerc_tui.models import Dossier, LedgerEntry
+from clerc_tui.paths import exports_dir
+from clerc_tui.screens.dossier_accounts import AccountsPane, BillActDialog
+from clerc_tui.screens.dossier_view import DossierScreen
+from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
+from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen, RunConfirm
+from clerc_tui.services import ledger
+from clerc_tui.widgets.row_table import RowTable
+
+
+def _text(app, selector) -> str:
+    return str(app.screen.query_one(selector, Static).render()).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _rows(table: RowTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, make_app):
+    ref = sample_dossier.reference
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("enter")
+        dossier_screen = app.screen
+        assert isinstance(dossier_screen, DossierScreen)
+        # b: bill the commandement at the tariff, the breakdown shown before anything is written.
+        await pilot.press("b")
+        assert isinstance(app.screen, BillActDialog)
+        await pilot.pause()
+        preview = _text(app, "#bill-preview")
+        assert "Commandement de payer aux fins de saisie-vente" in preview and "Total TTC" in preview
+        assert "DEP" in preview
+        assert LedgerEntry.select().count() == 0
+        await pilot.press("enter")
+        assert app.screen is dossier_screen
+        fee = LedgerEntry.get(LedgerEntry.kind == "fee")
+        assert fee.document_number == "F2026-000001"
+        # The Comptes tab shows the invoice.
+        await pilot.press("5")
+        table = dossier_screen.query_one("#accounts-table", RowTable)
+        assert [r[3] for r in _rows(table)] == ["F2026-000001"]
+        balance_billed = Dossier.get_by_id(sample_dossier.id).balance
+        # v: three payments in one batch, the summary, then recorded.
+        await pilot.press("v")
+        payment_screen = app.screen
+        assert isinstance(payment_screen, PaymentEntryScreen)
+        await pilot.press(*"100", "enter")
+        await pilot.press(*ref, "tab", *"200", "enter")
+        await pilot.press(*ref, "tab", *"50", "enter")
+        assert len(payment_screen.batch) == 3
+        await pilot.press("f5")
+        assert isinstance(app.screen, BatchSummary)
+        await pilot.press("o")
+        assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3
+        # F6: the last cheque is rejected.
+        await pilot.press(*ref, "f6")
+        assert isinstance(app.screen, RejectDialog)
+        await pilot.press("enter")
+        assert app.screen is payment_screen
+        await pilot.press("escape")
+        assert app.screen is dossier_screen
+        await pilot.pause()
+        rows = _rows(table)
+        assert [r[1] for r in rows] == ["Émolument", "Paiement", "Paiement", "Paiement", "Annulation"]
+        assert "annulée le 26/11/2026" in rows[3][6] and "annule" in rows[4][6]
+        totals = _text(app, "#accounts-totals")
+        assert "Versé 300,00" in totals
+        balance_paid = Dossier.get_by_id(sample_dossier.id).balance
+        assert balance_paid == balance_billed - D("300.00")
+        assert "300,00" not in totals or "Solde" in totals
+        # w: the reversements; Entrée opens the creditor, F2 pays him back after a confirmation.
+        await pilot.press("w")
+        assert isinstance(app.screen, RemittancesScreen)
+        creditors = _rows(app.screen.query_one(RowTable))
+        assert len(creditors) == 1 and creditors[0][0] == "SCI Les Tilleuls"
+        await pilot.press("enter")
+        assert isinstance(app.screen, CreditorRemittanceScreen)
+        await pilot.press("f2")
+        assert isinstance(app.screen, RunConfirm)
+        await pilot.press("o")
+        assert isinstance(app.screen, CreditorRemittanceScreen)
+        remittance = LedgerEntry.get(LedgerEntry.kind == "remittance")
+        assert remittance.amount > 0
+        csv_files = list(exports_dir().glob("reversement-*.csv"))
+        assert len(csv_files) == 1 and ref in csv_files[0].read_text(encoding="utf-8")
+        assert str(csv_files[0]) in _text(app, "#remit-status")
+        # Nothing left: a second run is refused in French.
+        await pilot.press("f2")
+        assert isinstance(app.screen, CreditorRemittanceScreen)
+        assert "Rien à reverser" in _text(app, "#remit-status")
+        await pilot.press("escape", "escape")
+        assert app.screen is dossier_screen
+        await pilot.pause()
+        assert "Reversé " in _text(app, "#accounts-totals")
+        assert [r[1] for r in _rows(table)][-1] == "Reversement"
+    checked, problems = ledger.check_accounts()
+    assert checked == 1 and problems == []
+
+
+async def test_bill_dialog_refuses_bad_input_in_place(actor, sample_dossier, make_app):
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("enter", "b")
+        dialog = app.screen
+        assert isinstance(dialog, BillActDialog)
+        date_input = dialog.query_one("#bill-date", Input)
+        # A date that does not exist: refused under the field, the typing kept.
+        date_input.value = ""
+        await pilot.press(*"31/02/2026", "enter")
+        assert app.screen is dialog
+        assert "calendrier" in _text(app, "#field-date .field-error")
+        assert date_input.value == "31/02/2026"
+        # A date in the future.
+        date_input.value = ""
+        await pilot.press(*"01/12/2026", "enter")
+        assert "futur" in _text(app, "#field-date .field-error")
+        # A bad émolument.
+        date_input.value = "26/11/2026"
+        dialog.query_one("#bill-base", Input).focus()
+        await pilot.press(*"12,345", "enter")
+        assert app.screen is dialog
+        assert "deux décimales" in _text(app, "#field-base .field-error")
+        assert dialog.query_one("#bill-base", Input).value == "12,345"
+        assert LedgerEntry.select().count() == 0
+        # Fixed, it bills with the émolument typed by the clerc.
+        await pilot.press("backspace", "enter")
+        assert isinstance(app.screen, DossierScreen)
+        entry = LedgerEntry.get(LedgerEntry.kind == "fee")
+        assert "à confirmer" in entry.label
+        await pilot.press("5")
+        await pilot.pause()
+        rows = _rows(app.screen.query_one(AccountsPane).query_one(RowTable))
+        assert "à confirmer" in rows[0][6]
+
+
+async def test_an_act_without_a_tariff_figure_asks_for_the_emolument(actor, sample_dossier, make_app):
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("enter", "b")
+        dialog = app.screen
+        # Before 2020-03 there is no tariff row: the refusal names the émolument field.
+        date_input = dialog.query_one("#bill-date", Input)
+        date_input.value = ""
+        await pilot.press(*"15/01/2019", "enter")
+        assert app.screen is dialog
+        assert "tarif" in _text(app, "#field-base .field-error")
+        assert date_input.value == "15/01/2019"
+        assert LedgerEntry.select().count() == 0
