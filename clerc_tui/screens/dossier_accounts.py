@@ -184,8 +184,7 @@ class BillActDialog(ModalScreen):
         lines.append("\n")
         lines.append(f"Total TTC {format_amount(charge.ttc)}\n", style="bold")
         for mark in charge.marks:
-            lines.append(f"à confirmer : {mark}\n" if not mark.startswith("à confirmer") else f"{mark}\n",
-                         style="yellow")
+            lines.append(f"{mark}\n" if "confirmer" in mark else f"à confirmer : {mark}\n", style="yellow")
         target.update(lines)
 
     def _clear_errors(self) -> None:

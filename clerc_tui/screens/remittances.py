@@ -57,6 +57,10 @@ def _run(screen, creditor_id: int | None) -> None:
 
 
 class RemittancesScreen(Screen):
+    DEFAULT_CSS = """
+    RemittancesScreen > Label, RemittancesScreen > Static { height: auto; padding: 0 1; }
+    RemittancesScreen #remit-status { color: $warning; }
+    """
     HELP_TITLE = "Reversements"
     BINDINGS = [
         Binding("escape", "back", "Retour", id="remit.back"),
@@ -137,6 +141,10 @@ class RemittancesScreen(Screen):
 class CreditorRemittanceScreen(Screen):
     """One creditor's dossiers: collected, retained, to pay back; F2 pays him."""
 
+    DEFAULT_CSS = """
+    CreditorRemittanceScreen > Static { height: auto; padding: 0 1; }
+    CreditorRemittanceScreen #remit-status { color: $warning; }
+    """
     HELP_TITLE = "Reversement d'un créancier"
     BINDINGS = [
         Binding("escape", "back", "Retour", id="remit.detail_back"),

@@ -155,3 +155,19 @@ async def test_an_act_without_a_tariff_figure_asks_for_the_emolument(actor, samp
         assert "tarif" in _text(app, "#field-base .field-error")
         assert date_input.value == "15/01/2019"
         assert LedgerEntry.select().count() == 0
+
+
+async def test_reversements_with_nothing_due_refuse_in_french(actor, sample_dossier, make_app):
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("w")
+        assert isinstance(app.screen, RemittancesScreen)
+        assert "Rien à reverser aujourd'hui" in _text(app, "#remit-total")
+        await pilot.press("f2")
+        assert isinstance(app.screen, RemittancesScreen)
+        assert "Rien à reverser" in _text(app, "#remit-status")
+        await pilot.press("f3")
+        assert "Rien à reverser" in _text(app, "#remit-status")
+        assert LedgerEntry.select().count() == 0
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RemittancesScreen)
