@@ -15,8 +15,22 @@ KEY_NAMES = {
 }
 
 
+# Textual's own bindings come with English descriptions: said in French here.
+ACTION_LABELS = {
+    "focus_next": "Zone suivante",
+    "focus_previous": "Zone précédente",
+    "app.focus_next": "Zone suivante",
+    "app.focus_previous": "Zone précédente",
+    "copy_text": "Copier la sélection",
+    "screen.copy_text": "Copier la sélection",
+    "quit": "Quitter",
+    "command_palette": "Palette de commandes",
+    "app.command_palette": "Palette de commandes",
+}
+
+
 def key_label(key: str) -> str:
-    return KEY_NAMES.get(key, key.replace("ctrl+", "Ctrl+"))
+    return KEY_NAMES.get(key, key.replace("ctrl+", "Ctrl+").replace("super+", "Super+").replace("f1", "F1"))
 
 
 class HelpScreen(ModalScreen):
@@ -39,8 +53,10 @@ class HelpScreen(ModalScreen):
             marker = (binding.id or binding.action, key)
             if marker not in seen:
                 seen.add(marker)
-                entries.append((key_label(key), binding.description or binding.action, binding.id or ""))
-        entries.append(("Ctrl+P", "Palette de commandes", ""))
+                label = ACTION_LABELS.get(binding.action) or binding.description or binding.action
+                entries.append((key_label(key), label, binding.id or ""))
+        if not any(label == "Palette de commandes" for _, label, _ in entries):
+            entries.append(("Ctrl+P", "Palette de commandes", ""))
         return entries
 
     def compose(self) -> ComposeResult:
@@ -48,7 +64,7 @@ class HelpScreen(ModalScreen):
                       expand=True, show_edge=False)
         table.add_column("Touche", style="bold", no_wrap=True)
         table.add_column("Action")
-        table.add_column("Id (pour [keymap])", style="dim")
+        table.add_column(Text("Id (pour [keymap])"), style="dim")
         for key, label, binding_id in self.entries:
             table.add_row(key, Text(label), binding_id)
         with VerticalScroll(id="help-body"):

@@ -44,11 +44,11 @@ class RowTable(Widget, can_focus=True):
     """
     COMPONENT_CLASSES = {"row-table--header", "row-table--cursor", "row-table--zebra"}
     BINDINGS = [
-        Binding("up", "cursor_up", "Haut", show=False),
-        Binding("down", "cursor_down", "Bas", show=False),
-        Binding("pageup", "page_up", "Page précédente", show=False),
-        Binding("pagedown", "page_down", "Page suivante", show=False),
-        Binding("enter", "select_cursor", "Ouvrir", show=False),
+        Binding("up", "cursor_up", "Haut", show=False, id="table.up"),
+        Binding("down", "cursor_down", "Bas", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page précédente", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page suivante", show=False, id="table.page_down"),
+        Binding("enter", "select_cursor", "Ouvrir", show=False, id="table.select"),
     ]
 
     class RowHighlighted(Message):

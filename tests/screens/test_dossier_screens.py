@@ -190,3 +190,12 @@ async def test_each_tab_takes_the_keys_so_that_page_down_scrolls_it(actor, make_
         assert scroll.max_scroll_y > 0
         await pilot.press("pagedown")
         assert scroll.scroll_y > 0
+
+
+async def test_help_speaks_french_even_for_textual_own_keys(actor, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        labels = {label for _, label, _ in app.screen.entries}
+        assert "Zone suivante" in labels and "Focus Next" not in labels and "Quit" not in labels
+        assert sum(1 for _, label, _ in app.screen.entries if label == "Palette de commandes") == 1
