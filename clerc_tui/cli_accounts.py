@@ -66,10 +66,11 @@ def run(args, today: date, out=None) -> int:
             out.write(text)
         return 0
     if args.command == "document":
-        from clerc_tui.report.documents import document_html, document_text, entry_by_number
+        from clerc_tui.report.documents import document_html, document_text
+        from clerc_tui.services.documents import document_by_number
 
-        entry = entry_by_number(args.number)
-        out.write(document_html(entry) if args.format == "html" else document_text(entry))
+        document = document_by_number(args.number)
+        out.write(document_html(document) if args.format == "html" else document_text(document))
         return 0
     if args.command == "bill":
         return _bill(args, today, out)
@@ -81,6 +82,7 @@ def _bill(args, today: date, out) -> int:
     from clerc_tui.report.documents import document_text
     from clerc_tui.rules.tariff import act_choices
     from clerc_tui.services.context import identify
+    from clerc_tui.services.documents import document_of
     from clerc_tui.services.ledger import bill_act
 
     if args.act == "liste":
@@ -91,7 +93,7 @@ def _bill(args, today: date, out) -> int:
         raise InvalidInput(f"Aucun dossier ne porte la référence « {args.reference} ».")
     on = parse_date(args.on) if args.on else today
     entry = bill_act(identify(), dossier.id, args.act, on, base=args.emolument, today=today)
-    out.write(document_text(entry))
+    out.write(document_text(document_of(entry)))
     return 0
 
 

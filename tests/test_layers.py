@@ -48,6 +48,16 @@ def test_services_do_not_import_screens():
     assert _violations("services", ("textual", "clerc_tui.screens", "clerc_tui.widgets", "clerc_tui.app")) == []
 
 
+def test_screens_and_widgets_reach_data_through_services_only():
+    forbidden = ("peewee", "playhouse", "sqlite3", "clerc_tui.models")
+    assert _violations("screens", forbidden) + _violations("widgets", forbidden) == []
+
+
+def test_report_renders_what_services_return():
+    assert _violations("report", ("peewee", "playhouse", "sqlite3", "textual", "clerc_tui.models",
+                                  "clerc_tui.screens", "clerc_tui.widgets")) == []
+
+
 def test_models_do_not_import_services_or_screens():
     assert _violations("models", ("textual", "clerc_tui.services", "clerc_tui.screens", "clerc_tui.widgets")) == []
 

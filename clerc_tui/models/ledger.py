@@ -10,6 +10,7 @@ from peewee import BigIntegerField, CharField, DateField, DateTimeField, Foreign
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
 from clerc_tui.models.fields import MoneyField
+from clerc_tui.rules.vocabulary import PAYMENT_MODES  # noqa: F401 - re-exported for the services
 
 FEE = "fee"
 DISBURSEMENT = "disbursement"
@@ -22,17 +23,6 @@ LEDGER_KINDS = {FEE: "Émolument", DISBURSEMENT: "Débours", PAYMENT: "Paiement"
 DEBTOR = "debtor"
 CREDITOR = "creditor"
 BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
-PAYMENT_MODES = {
-    "virement": "Virement",
-    "cheque": "Chèque",
-    "carte": "Carte bancaire",
-    "especes": "Espèces",
-    "prelevement": "Prélèvement",
-    "paiement_direct": "Paiement direct au créancier",
-    "": "—",
-}
-
-
 class LedgerEntry(BaseModel):
     dossier = ForeignKeyField(Dossier, backref="ledger_entries")
     kind = CharField()  # fee | disbursement | payment | reversal

@@ -50,3 +50,12 @@ INTEREST_KINDS = {
     "none": "Sans intérêts",
 }
 ZONES = {"metropole": "Métropole", "alsace-moselle": "Alsace-Moselle"}
+PAYMENT_MODES = {
+    "virement": "Virement",
+    "cheque": "Chèque",
+    "carte": "Carte bancaire",
+    "especes": "Espèces",
+    "prelevement": "Prélèvement",
+    "paiement_direct": "Paiement direct au créancier",
+    "": "—",
+}

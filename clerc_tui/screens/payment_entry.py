@@ -20,9 +20,9 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models.ledger import PAYMENT_MODES
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar

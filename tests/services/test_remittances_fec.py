@@ -11,6 +11,7 @@ from clerc_tui.models import LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, REMITTANCE
 from clerc_tui.report.documents import document_html, document_text
 from clerc_tui.services import accounting, ledger, remittances
+from clerc_tui.services.documents import document_of
 from tests.conftest import TODAY
 
 
@@ -58,11 +59,11 @@ def test_fec_lines_balance_and_reversal_mirrors(actor, sample_dossier):
 
 def test_documents_in_french_with_marks(actor, sample_dossier):
     fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
-    text = document_text(fee)
+    text = document_text(document_of(fee))
     assert "Facture n° F2026-000001" in text and "136,91" in text and "à confirmer" in text
     pay = _pay(actor, sample_dossier.id, "50")
-    assert "Reçu n° R2026-000001" in document_text(pay)
-    assert "<h1>Reçu n° R2026-000001</h1>" in document_html(pay)
+    assert "Reçu n° R2026-000001" in document_text(document_of(pay))
+    assert "<h1>Reçu n° R2026-000001</h1>" in document_html(document_of(pay))
 
 
 def test_cli_check_export_document(actor, sample_dossier, db_path, capsys, tmp_path):
