@@ -222,7 +222,7 @@ def _dispatch(args) -> int:
         return cli_deadlines.run(args, _database_url(args))
     if args.command in ("statement", "rates"):
         return _cmd_money(args)
-    if args.command in ("check", "export", "reversements", "document", "bill"):
+    if args.command in ("check", "balances", "export", "reversements", "document", "bill"):
         from clerc_tui import cli_accounts
         from clerc_tui.models.db import open_database
 

@@ -21,6 +21,11 @@ def add_parsers(sub) -> None:
     check.add_argument("--sans-solde", dest="no_balance", action="store_true",
                        help="ne recalcule pas les décomptes (plus rapide)")
 
+    balances = sub.add_parser("balances", help="recalcule le solde de chaque dossier ouvert à la date du jour",
+                              description="Les intérêts courent chaque jour ; le solde affiché dans la liste est celui "
+                                          "du dernier changement du dossier. À lancer chaque nuit (cron).")
+    balances.add_argument("--date", dest="on", metavar="DATE", help="date du solde (défaut : aujourd'hui)")
+
     export = sub.add_parser("export", help="exports pour la comptabilité de l'étude")
     export_sub = export.add_subparsers(dest="export_command", required=True, parser_class=sub._parser_class)
     fec = export_sub.add_parser("fec", help="écritures de la période au format FEC (séparateur |)")
@@ -55,6 +60,13 @@ def run(args, today: date, out=None) -> int:
     out = out or sys.stdout
     if args.command == "check":
         return _check(args, out)
+    if args.command == "balances":
+        from clerc_tui.services.ledger import refresh_balances
+
+        on = parse_date(args.on) if args.on else today
+        count = refresh_balances(on)
+        out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
+        return 0
     if args.command == "export":
         from clerc_tui.services.accounting import fec_lines
 

@@ -25,6 +25,9 @@ from clerc_tui.services.demo_deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.services.demo_deadlines import DeadlineWalker, resume_indexes, suspend_indexes
 
 MAX_DOSSIERS = 1_000_000
+# Balances with interest are computed for small démos only (≈ 2 ms a dossier); a large one
+# keeps claims + ledger until `clerc balances` is run (as an étude would each night).
+BALANCES_UP_TO = 10_000
 BATCH = 5_000  # dossiers generated, then flushed, per round
 
 NATURES = ("loyers", "pension_alimentaire", "charges_sociales", "credit", "commercial", "autre")
@@ -155,6 +158,11 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
                              "une base vide (rien n'a été modifié).")
         demo = _Demo(random.Random(seed), today, dossiers)
         counts = demo.load(db)
+        if dossiers <= BALANCES_UP_TO:
+            # The list's « Solde » then equals each dossier's décompte at today, interest included.
+            from clerc_tui.services.ledger import refresh_balances
+
+            refresh_balances(today)
     except BaseException:
         close_database()
         if path is not None:

@@ -118,6 +118,21 @@ def refresh_balance(dossier_id: int, today: date) -> Decimal:
     return balance
 
 
+def refresh_balances(today: date, *, batch: int = 200) -> int:
+    """Store the balance at `today` of every dossier that is not closed; return how many.
+
+    Interest accrues every day while the stored balance only moves when the dossier does:
+    run this each night (cron) so that the list shows and sorts by what is due today.
+    Short write transactions of `batch` dossiers, so that clercs at work are never held."""
+    ids = [dossier_id for (dossier_id,) in Dossier.select(Dossier.id).where(Dossier.phase != "clos")
+           .order_by(Dossier.id).tuples()]
+    for start in range(0, len(ids), batch):
+        with write_transaction():
+            for dossier_id in ids[start:start + batch]:
+                refresh_balance(dossier_id, today)
+    return len(ids)
+
+
 # --- running totals and document numbers (m0006) ----------------------------------------
 
 ACCOUNT_FIELDS = ("charged", "paid", "creditor_charged", "remitted", "refunded")

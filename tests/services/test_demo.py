@@ -178,10 +178,10 @@ def test_dossier_columns_are_coherent(con):
     assert set(_column(con, "SELECT typeof(balance) FROM dossier")) == {"integer"}
     assert set(_column(con, "SELECT typeof(amount) FROM claim_item")) == {"integer"}
     assert set(_column(con, "SELECT typeof(estimated_value) FROM debtor_asset")) == {"integer"}
-    # Balance = claims + frais − payments, entries cancelled by a reversal left out (the
-    # services' fallback without interest; see services/ledger.py).
+    # Closed dossiers: balance = claims + frais − payments, entries cancelled by a reversal
+    # left out (the services' fallback without interest; see services/ledger.py).
     mismatched = con.execute(
-        "SELECT COUNT(*) FROM dossier d WHERE balance != "
+        "SELECT COUNT(*) FROM dossier d WHERE phase = 'clos' AND balance != "
         "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id) + COALESCE((SELECT SUM(CASE l.kind "
         "WHEN 'payment' THEN -l.amount ELSE l.amount END) FROM ledger_entry l WHERE l.dossier_id = d.id "
         "AND l.kind != 'reversal' AND l.id NOT IN (SELECT reverses_id FROM ledger_entry "
@@ -200,6 +200,21 @@ def test_dossier_columns_are_coherent(con):
     assert rates and all(Decimal(rate) > 0 for rate in rates)
     assert con.execute("SELECT COUNT(*) FROM dossier WHERE interest_kind != 'contractual' "
                        "AND contractual_rate IS NOT NULL").fetchone()[0] == 0
+
+
+def test_open_dossiers_show_their_balance_at_today_with_interest(demo_db):
+    from clerc_tui.models import Dossier
+    from clerc_tui.models.db import close_database, open_database
+    from clerc_tui.services.ledger import balance_at
+
+    open_database(str(demo_db[0]))
+    try:
+        open_ones = list(Dossier.select().where(Dossier.phase != "clos").order_by(Dossier.id).limit(40))
+        assert open_ones and all(d.balance == balance_at(d.id, TODAY)[0] for d in open_ones)
+        assert any(balance_at(d.id, TODAY)[1] for d in open_ones)  # interest included where computable
+    finally:
+        close_database()
+
 
 
 def test_debtor_name_lists_the_co_obliges_in_position_order(con):

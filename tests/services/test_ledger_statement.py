@@ -236,3 +236,23 @@ def test_export_writes_text_html_and_json(actor, tmp_path):
     names = sorted(p.name for p in export.files)
     assert names == [f"decompte-{dossier.reference}-2025-09-15.{ext}" for ext in ("html", "json", "txt")]
     assert json.loads(export.files[2].read_text(encoding="utf-8"))["totals"]["total_due"] == "3154.94"
+
+
+def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
+    from datetime import date
+    from decimal import Decimal
+
+    from clerc_tui.models import Dossier
+    from clerc_tui.services.dossier_input import CreditorInput
+    from clerc_tui.services.dossiers import create_dossier
+    from clerc_tui.services.ledger import refresh_balances
+    from clerc_tui.services.statement import dossier_statement
+    from tests.conftest import make_input
+
+    judged = create_dossier(actor, make_input(
+        new_creditor=CreditorInput(kind="physique", is_individual=True, activity="particulier", name="Martin"),
+        claims={"principal": Decimal("3000.00")}, interest_from=date(2025, 3, 10), title_kind="jugement",
+        title_date=date(2025, 3, 10), title_enforceable_on=date(2025, 3, 24)), date(2025, 3, 24))
+    assert refresh_balances(date(2025, 9, 15)) == 2
+    assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # money.md Ex 3
+    assert dossier_statement(judged.id, date(2025, 9, 15)).total_due == Decimal("3154.94")
