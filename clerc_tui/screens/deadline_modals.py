@@ -294,52 +294,49 @@ def dossier_record_step(screen) -> None:
     app.push_screen(StepDialog(app.today, submit, procedure_id=current), after)
 
 
-def dossier_mark_done(screen) -> None:
-    from clerc_tui.services import deadlines as deadline_service
-
+def _pick_open_deadline(screen, question: str, then) -> None:
+    """Ask which open deadline of the dossier on `screen`, then call `then(deadline_id, label)`."""
     choices = _open_choices(screen)
     if not choices:
         screen.notify("Aucune échéance ouverte sur ce dossier.", timeout=4)
         return
     if not _check_write(screen):
         return
-    app = screen.app
     labels = dict(choices)
 
     def picked(deadline_id: int | None) -> None:
-        if deadline_id is None:
-            return
+        if deadline_id is not None:
+            then(deadline_id, labels[deadline_id])
 
+    screen.app.push_screen(DeadlinePicker(question, choices), picked)
+
+
+def dossier_mark_done(screen) -> None:
+    from clerc_tui.services import deadlines as deadline_service
+
+    app = screen.app
+
+    def ask_reason(deadline_id: int, label: str) -> None:
         def submit(reason: str):
             return deadline_service.mark_done(app.actor, deadline_id, reason, today=app.today)
 
-        app.push_screen(ReasonDialog("Marquer l'échéance comme faite", labels[deadline_id], submit),
+        app.push_screen(ReasonDialog("Marquer l'échéance comme faite", label, submit),
                         lambda result: screen.refresh_data() if result is not None else None)
 
-    app.push_screen(DeadlinePicker("Quelle échéance est faite ?", choices), picked)
+    _pick_open_deadline(screen, "Quelle échéance est faite ?", ask_reason)
 
 
 def dossier_move(screen) -> None:
     from clerc_tui.services import deadlines as deadline_service
 
-    choices = _open_choices(screen)
-    if not choices:
-        screen.notify("Aucune échéance ouverte sur ce dossier.", timeout=4)
-        return
-    if not _check_write(screen):
-        return
     app = screen.app
-    labels = dict(choices)
     due = {d.id: d.due_date for d in screen.view.deadlines}
 
-    def picked(deadline_id: int | None) -> None:
-        if deadline_id is None:
-            return
-
+    def ask_date(deadline_id: int, label: str) -> None:
         def submit(new_date: date, reason: str):
             return deadline_service.move(app.actor, deadline_id, new_date, reason, today=app.today)
 
-        app.push_screen(MoveDialog("Reporter l'échéance", labels[deadline_id], due[deadline_id], submit),
+        app.push_screen(MoveDialog("Reporter l'échéance", label, due[deadline_id], submit),
                         lambda result: screen.refresh_data() if result is not None else None)
 
-    app.push_screen(DeadlinePicker("Quelle échéance reporter ?", choices), picked)
+    _pick_open_deadline(screen, "Quelle échéance reporter ?", ask_date)
