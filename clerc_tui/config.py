@@ -5,7 +5,6 @@
     "dossier.edit" = "e,f2"
 """
 
-import tomllib
 from pathlib import Path
 
 from clerc_tui.paths import config_file
@@ -16,6 +15,8 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     path = path or config_file()
     if not path.exists():
         return {}, None
+    import tomllib  # only when there is a file to read: most clercs have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

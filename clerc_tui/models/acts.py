@@ -1,6 +1,15 @@
 """Acts drafted from a dossier and the ticks of their manual mentions (schema: m0007)."""
 
-from peewee import BigIntegerField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier

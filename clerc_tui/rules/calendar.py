@@ -15,13 +15,12 @@ from types import MappingProxyType
 from typing import Mapping
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.dates import WEEKDAYS_FR, day_label, format_date  # noqa: F401 - day_label re-exported
 
 ZONES = ("metropole", "alsace-moselle")
 # CPC 643 (court in metropolitan France): +1 month outre-mer, +2 months abroad.
 DISTANCE_MONTHS = {"outre-mer": 1, "abroad": 2}
 DISTANCE_LABELS = {"outre-mer": "partie demeurant outre-mer", "abroad": "partie demeurant à l'étranger"}
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 KINDS = ("last_day", "earliest_day", "expiry")
 EXECUTION_HOURS = (time(6, 0), time(21, 0))  # CPCE L141-1, CPC 664
 
@@ -36,11 +35,6 @@ def check_distance(distance: str | None) -> str | None:
     if distance is not None and distance not in DISTANCE_MONTHS:
         raise InvalidInput(f"Éloignement inconnu : « {distance} » (outre-mer ou abroad).", field="distance")
     return distance
-
-
-def day_label(value: date) -> str:
-    """`samedi 12/04/2025`: the weekday is what the clerc checks first."""
-    return f"{WEEKDAYS_FR[value.weekday()]} {format_date(value)}"
 
 
 # --- public holidays --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from clerc_tui.errors import InvalidInput
 _FR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -41,3 +42,8 @@ def format_date_long(value: date) -> str:
     """`1er mars 2026`, as acts write dates in words."""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
+
+
+def day_label(value: date) -> str:
+    """`samedi 12/04/2025`: the weekday is what the clerc checks first."""
+    return f"{WEEKDAYS_FR[value.weekday()]} {format_date(value)}"

@@ -28,6 +28,7 @@ from clerc_tui.rules.calendar import (
     compute_last_day,
     day_label,
 )
+from clerc_tui.rules.vocabulary import PROCEDURES
 
 DISTANCE_MODES = ("yes", "no", "unverified")
 DIRECTIONS = ("forward", "backward")
@@ -209,13 +210,17 @@ def _step(raw: dict, where: str, procedure_id: str) -> Step:
 
 def _procedure(raw: dict) -> Procedure:
     where = f"procédure {raw.get('id')}"
-    unknown = set(raw) - {"id", "label", "basis", "summary", "step"}
+    unknown = set(raw) - {"id", "basis", "summary", "step"}
     if unknown:
         _fail(where, f"champs inconnus {sorted(unknown)}")
-    if not _ID.match(str(raw.get("id", ""))) or not raw.get("label") or not raw.get("step"):
-        _fail(where, "« id », « label » ou étapes manquants")
+    if not _ID.match(str(raw.get("id", ""))) or not raw.get("step"):
+        _fail(where, "« id » ou étapes manquants")
+    # The name on screen is vocabulary (rules/vocabulary.PROCEDURES), like every other label.
+    label = PROCEDURES.get(raw["id"])
+    if label is None:
+        _fail(where, "procédure absente de rules/vocabulary.PROCEDURES (son nom à l'écran)")
     steps = tuple(_step(s, f"{where}, étape", raw["id"]) for s in raw["step"])
-    procedure = Procedure(raw["id"], raw["label"], raw.get("basis", ""), raw.get("summary", ""), steps)
+    procedure = Procedure(raw["id"], label, raw.get("basis", ""), raw.get("summary", ""), steps)
     _check_flow(procedure, where)
     return procedure
 

@@ -59,3 +59,13 @@ PAYMENT_MODES = {
     "paiement_direct": "Paiement direct au créancier",
     "": "—",
 }
+# The procedures of `data/procedures.toml`, by the ids of the glossary.
+PROCEDURES = {
+    "injonction_de_payer": "Injonction de payer",
+    "signification_jugement": "Signification d'un jugement",
+    "saisie_attribution": "Saisie-attribution",
+    "saisie_vente": "Saisie-vente",
+    "saisie_remunerations": "Saisie des rémunérations",
+    "expulsion": "Expulsion (bail d'habitation)",
+    "petites_creances": "Procédure simplifiée de recouvrement des petites créances",
+}

@@ -19,9 +19,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from clerc_tui.rules.calendar import day_label
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.procedures import procedures
+from clerc_tui.rules.dates import day_label, format_date
+from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaRow
 from clerc_tui.widgets.key_bar import KeyBar
@@ -317,7 +316,7 @@ class DeadlinesScreen(Screen):
         self.reload()
 
     def action_cycle_procedure(self) -> None:
-        cycle: list[str | None] = [None] + [p.id for p in procedures()]
+        cycle: list[str | None] = [None, *PROCEDURES]
         position = cycle.index(self.procedure_id) if self.procedure_id in cycle else 0
         self.procedure_id = cycle[(position + 1) % len(cycle)]
         self.counts = None

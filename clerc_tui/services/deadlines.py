@@ -12,15 +12,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Deadline, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, is_sqlite, write_transaction
-from clerc_tui.rules import procedures as procedures_rules
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require_write
+
+if TYPE_CHECKING:
+    from clerc_tui.rules import procedures as procedures_rules
+
+
+def _rules():
+    """The procedures catalogue, loaded on first use: the dashboard paints without it."""
+    from clerc_tui.rules import procedures
+
+    return procedures
 
 # The dashboard's horizons in days; the last one shows every open deadline (ten years covers
 # the longest, the 10-year limit on enforcing a title, L111-4 CPCE).
@@ -164,7 +174,7 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
     if served_on > today:
         raise InvalidInput(f"L'acte ne peut pas être daté du {format_date(served_on)}, après aujourd'hui "
                            f"({format_date(today)}) : on enregistre un acte accompli.", field="served_on")
-    procedure = procedures_rules.procedure(procedure_id)
+    procedure = _rules().procedure(procedure_id)
     step = procedure.step(step_id)
     facts = dict(facts or {})
     now = datetime.now()
@@ -174,7 +184,7 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         if distance is ...:
             distance = dossier_distance(dossier_id)
-        computed = procedures_rules.deadlines_for_step(procedure_id, step_id, served_on, zone=dossier.zone,
+        computed = _rules().deadlines_for_step(procedure_id, step_id, served_on, zone=dossier.zone,
                                                        distance=distance, facts=facts, good_friday=good_friday)
         event = TimelineEvent.create(
             dossier=dossier_id, occurred_on=served_on, kind="acte",
@@ -378,13 +388,10 @@ def clercs() -> list[tuple[int, str]]:
 def deadline_what(rule_id: str) -> str:
     """The catalogue's « what must be done » of a rule, or "" if the rule is not (or no longer) known."""
     try:
-        return procedures_rules.rule(rule_id).what
+        return _rules().rule(rule_id).what
     except InvalidInput:
         return ""
 
 
 def procedure_label(procedure_id: str) -> str:
-    try:
-        return procedures_rules.procedure(procedure_id).label
-    except InvalidInput:
-        return procedure_id.replace("_", " ")
+    return PROCEDURES.get(procedure_id) or procedure_id.replace("_", " ")

@@ -115,7 +115,7 @@ class DeadlineWalker:
     def walk(self, dossier_id: int, procedure_id: str, start: int, until: int, zone: str, assigned: int,
              late_share: float = 0.1) -> int | None:
         """Run one procedure from `start`; return the day its last step was done, or None if still running."""
-        rng, add, iso = self.rng, self.add, self.iso
+        rng, iso = self.rng, self.iso
         paths = PATHS[procedure_id]
         path = paths[0] if len(paths) == 1 else paths[int(rng.random() ** 1.5 * len(paths))]
         open_rows: dict[str, list] = {}  # rule id → row (a list, finished when the walk decides)

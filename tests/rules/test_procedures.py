@@ -248,8 +248,7 @@ def test_example_11_through_the_judgment_flow():
 GOOD = """
 schema = 1
 [[procedure]]
-id = "p"
-label = "P"
+id = "saisie_vente"
 [[procedure.step]]
 id = "a"
 act = "A"
@@ -287,6 +286,7 @@ def test_a_minimal_catalogue_loads():
     (('sanction = "S"', 'sanction = "S"\nwinter_truce = true'), "winter_truce"),
     (('schema = 1', 'schema = 2'), "schema"),
     (('id = "b"', 'id = "a"'), "double"),
+    (('id = "saisie_vente"', 'id = "saisie_imaginaire"'), "vocabulary.PROCEDURES"),
 ])
 def test_a_broken_catalogue_is_refused(change, message):
     with pytest.raises(ProcedureDataError, match=message):
