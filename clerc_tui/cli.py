@@ -30,10 +30,25 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="clerc", description="clerc : recouvrement et procédures d'exécution.")
+def _global_parser(**kwargs) -> argparse.ArgumentParser:
+    parser = _Parser(prog="clerc", description="clerc : recouvrement et procédures d'exécution.", **kwargs)
     parser.add_argument("--db", help="base de données (chemin SQLite ou URL postgresql://…)")
     parser.add_argument("--today", type=_date_arg, help="date du jour à utiliser (jj/mm/aaaa), pour les essais")
+    return parser
+
+
+def _opening_app(argv: list[str]) -> argparse.Namespace | None:
+    """The plain `clerc [--db …] [--today …]` of every morning, parsed without building the
+    sub-commands (their parsers import half the package: ~20 ms of start-up)."""
+    args, rest = _global_parser(add_help=False).parse_known_args(argv)
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _global_parser()
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="crée une base de démonstration réaliste")
@@ -236,7 +251,8 @@ def _dispatch(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _opening_app(argv) or build_parser().parse_args(argv)
     try:
         return _dispatch(args)
     except ClercError as exc:

@@ -85,3 +85,12 @@ def test_an_unexpected_error_is_logged_not_printed(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert "Erreur inattendue" in err and "Traceback" not in err
     assert "RuntimeError: kaboom" in log_file().read_text(encoding="utf-8")
+
+
+def test_the_morning_start_skips_the_sub_command_parsers():
+    from clerc_tui.cli import _opening_app
+
+    args = _opening_app(["--db", "etude.db", "--today", "26/11/2026"])
+    assert (args.command, args.db, str(args.today)) == (None, "etude.db", "2026-11-26")
+    assert _opening_app(["--db", "etude.db", "demo"]) is None
+    assert _opening_app(["--help"]) is None
