@@ -26,7 +26,7 @@ from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaRow
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 
-PAGE_SIZE = 100
+PAGE_SIZE = 60
 # (key, title, width): 120 columns in all; long texts end with « … » (the dossier has them whole).
 COLUMNS = (
     ("badge", "État", 11),
