@@ -86,12 +86,12 @@ def _has_reference(text: str) -> bool:
     return any(_REFERENCE_TOKEN.match(fold(raw)) for raw in text.split())
 
 
-def _filter_sql(text: str) -> tuple[str, list, int | None]:
+def _filter_sql(text: str) -> tuple[str, list, str | None]:
     """Accent-insensitive prefix search on reference, debtor and creditor names.
 
-    Returns the WHERE clause, its parameters, and how many dossiers the words alone match
-    (counted up to BROAD_MATCHES + 1; None when there are no words or no FTS)."""
-    clauses, params, matches = [], [], None
+    Returns the WHERE clause, its parameters, and the FTS5 query of the words (None when
+    there are no words or no FTS), which `count` uses to count without touching `dossier`."""
+    clauses, params, match = [], [], None
     for raw in text.split():
         token = fold(raw)
         if _REFERENCE_TOKEN.match(token):
@@ -102,7 +102,6 @@ def _filter_sql(text: str) -> tuple[str, list, int | None]:
     if words:
         if is_sqlite():
             match = " AND ".join(f'"{w}"*' for w in words)
-            matches = _fts_matches(match, BROAD_MATCHES)
             # Gather the matches, then walk the sort index. (Checking each row against the
             # index instead was faster on average but took 1.2 s when the matches sat at the
             # far end of the sort order, e.g. "sci" sorted by creditor.)
@@ -113,7 +112,7 @@ def _filter_sql(text: str) -> tuple[str, list, int | None]:
             for word in words:
                 clauses.append("(LOWER(d.reference || ' ' || d.debtor_name || ' ' || d.creditor_name) LIKE ?)")
                 params.append(f"%{word}%")
-    return (" AND ".join(clauses), params, matches)
+    return (" AND ".join(clauses), params, match)
 
 
 def _sql(text: str) -> str:
@@ -170,10 +169,10 @@ def fetch_page(query: ListQuery, *, limit: int = 60, after: DossierRow | None = 
 
 def count(query: ListQuery, cap: int = BROAD_MATCHES) -> int:
     """How many dossiers the filter keeps, counted up to `cap` (cap + 1 means "more")."""
-    where, params, matches = _filter_sql(query.text)
+    where, params, match = _filter_sql(query.text)
     if not where:
         return database.execute_sql("SELECT COUNT(*) FROM dossier").fetchone()[0]
-    if matches is not None and not _has_reference(query.text):
-        return min(matches, cap + 1)
+    if match is not None and not _has_reference(query.text):
+        return _fts_matches(match, cap)
     sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM dossier d WHERE {where} LIMIT ?)"
     return database.execute_sql(_sql(sql), [*params, cap + 1]).fetchone()[0]
