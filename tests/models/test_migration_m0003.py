@@ -5,25 +5,14 @@ from datetime import date
 from decimal import Decimal
 
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.models.db import close_database, database, make_database, open_database
-from clerc_tui.models.migrations import LATEST, stored_version, upgrade
+from clerc_tui.models.db import close_database, database, open_database
+from clerc_tui.models.migrations import LATEST, stored_version
+from tests.models.old_schema import old_database
 
 
 def test_a_version_2_database_gets_the_ledger_and_the_etude_rates(tmp_path):
     path = tmp_path / "v2.db"
-    db = make_database(str(path))
-    db.connect()
-    assert upgrade(db, target=2) == 2
-    db.execute_sql("INSERT INTO creditor (kind, is_individual, activity, civility, first_name, last_name, company_name, "
-                   "siren, siret, street, postcode, city, country, email, phone, iban, bic, display_name, search_name) "
-                   "VALUES ('morale', 0, 'banque', '', '', '', 'Banque X', '', '', '', '', '', 'France', '', '', '', '', "
-                   "'Banque X', 'banque x')")
-    db.execute_sql("INSERT INTO dossier (reference, creditor_id, nature, phase, opened_on, title_kind, title_court, "
-                   "title_reference, interest_kind, majoration_points, allocation_order, zone, notes, debtor_name, "
-                   "creditor_name, balance, version, created_at, updated_at) VALUES ('2024-000001', 1, 'credit', "
-                   "'amiable', '2024-03-01', '', '', '', 'legal', 5, 'frais,interets,principal', 'metropole', '', "
-                   "'DUPONT Marc', 'Banque X', 50000, 1, '2024-03-01', '2024-03-01')")
-    db.close()
+    old_database(path, 2, reference="2024-000001", opened_on="2024-03-01", debtor_name="DUPONT Marc", balance_cents=50000)
     tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "ledger_entry" not in tables and "etude_rate" not in tables
 

@@ -5,7 +5,8 @@ import pytest
 from clerc_tui.errors import SchemaError
 from clerc_tui.models import Dossier
 from clerc_tui.models.db import close_database, database, make_database, open_database
-from clerc_tui.models.migrations import LATEST, stored_version, upgrade
+from clerc_tui.models.migrations import LATEST, stored_version
+from tests.models.old_schema import old_database
 
 
 def test_a_new_database_is_created_at_the_latest_schema(db_path):
@@ -23,19 +24,7 @@ def test_sqlite_is_opened_for_several_processes(db_path):
 
 def test_an_old_database_is_upgraded_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.db"
-    db = make_database(str(path))
-    db.connect()
-    assert upgrade(db, target=1) == 1
-    db.execute_sql("INSERT INTO creditor (kind, is_individual, activity, civility, first_name, last_name, company_name, "
-                   "siren, siret, street, postcode, city, country, email, phone, iban, bic, display_name, search_name) "
-                   "VALUES ('morale', 0, 'banque', '', '', '', 'Banque X', '', '', '', '', '', 'France', '', '', '', '', "
-                   "'Banque X', 'banque x')")
-    db.execute_sql("INSERT INTO dossier (reference, creditor_id, nature, phase, opened_on, title_kind, title_court, "
-                   "title_reference, interest_kind, majoration_points, allocation_order, zone, notes, debtor_name, "
-                   "creditor_name, balance, version, created_at, updated_at) VALUES ('2019-000001', 1, 'credit', "
-                   "'amiable', '2019-03-01', '', '', '', 'legal', 5, 'frais,interets,principal', 'metropole', '', "
-                   "'LEFÈVRE Hélène', 'Banque X', 123456, 1, '2019-03-01', '2019-03-01')")
-    db.close()
+    old_database(path, 1, reference="2019-000001", opened_on="2019-03-01", debtor_name="LEFÈVRE Hélène", balance_cents=123456)
     assert "dossier_fts" not in {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
 
     open_database(str(path))
