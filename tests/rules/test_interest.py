@@ -122,7 +122,8 @@ def test_contractual_365_basis_written_in_the_contract():
 def test_contractual_interest_defaults_to_the_civil_year():
     # Issue 9 item 5: 10 000 € at 5 % over 2024 (366 days): 10 000 × 5 × 366 / 36 600 = 500.00,
     # not 10 000 × 5 × 366 / 36 500 = 501.37.
-    result = compute_interest(D("10000"), date(2024, 1, 1), date(2025, 1, 1), InterestTerms(kind="contractual", rate=D("5")))
+    five = InterestTerms(kind="contractual", rate=D("5"))
+    result = compute_interest(D("10000"), date(2024, 1, 1), date(2025, 1, 1), five)
     assert _lines(result) == [(date(2024, 1, 1), date(2025, 1, 1), 366, D("5"), D("500.00"))]
     assert result.lines[0].divisor == 36600 and result.terms.day_basis == "civil"
     # 36 500 × 10 × 182 / 36 600 = 1 815.0273 → 1 815.03
@@ -134,7 +135,8 @@ def test_contractual_interest_defaults_to_the_civil_year():
 def test_civil_year_cuts_only_where_the_year_length_changes():
     # 1 Jul 2023 → 1 Jul 2026 at 5 % on 10 000: 2023 (365 d) | 2024 (366 d) | 2025-2026 (365 d, one line).
     # 184 × 500 / 365 = 252.0548 → 252.05 ; 366 × 500 / 366 = 500.00 ; 546 × 500 / 365 = 747.9452 → 747.95
-    result = compute_interest(D("10000"), date(2023, 7, 1), date(2026, 7, 1), InterestTerms(kind="contractual", rate=D("5")))
+    five = InterestTerms(kind="contractual", rate=D("5"))
+    result = compute_interest(D("10000"), date(2023, 7, 1), date(2026, 7, 1), five)
     assert [(l.start, l.days, l.divisor, l.amount) for l in result.lines] == [
         (date(2023, 7, 1), 184, 36500, D("252.05")),
         (date(2024, 1, 1), 366, 36600, D("500.00")),
@@ -310,8 +312,9 @@ def test_capitalisation_ordered_before_interest_starts_waits_a_whole_year():
     result = compute_interest(D("10000"), date(2024, 6, 1), date(2025, 9, 1), terms)
     assert [c.on for c in result.capitalisations] == [date(2025, 6, 1)]
     # 1 Jun → 1 Jul 2024: 30 d × 8.01 % = 2 403 000 / 36 500 = 65.8356 → 65.84
-    # 1 Jul 2024 → 1 Jan 2025: 184 d × 8.16 % → 411.35 ; 1 Jan → 1 Jun 2025: 151 d × 7.21 % = 10 887 100 / 36 500
-    # = 298.2767 → 298.28 ; capitalised 65.84 + 411.35 + 298.28 = 775.47
+    # 1 Jul 2024 → 1 Jan 2025: 184 d × 8.16 % → 411.35 ;
+    # 1 Jan → 1 Jun 2025: 151 d × 7.21 % = 10 887 100 / 36 500 = 298.2767 → 298.28 ;
+    # capitalised 65.84 + 411.35 + 298.28 = 775.47
     assert result.capitalisations[0].amount == D("775.47")
     assert capitalisation_anniversaries(date(2024, 1, 1), date(2024, 6, 1), date(2026, 7, 1)) == [
         date(2025, 6, 1), date(2026, 6, 1)]
