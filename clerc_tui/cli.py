@@ -104,6 +104,9 @@ def _add_calc_interest_parser(calc_sub) -> None:
     p.add_argument("--majoration-points", default="5", help="points de majoration, 0 à 5 (défaut 5)")
     p.add_argument("--capitalize-from", metavar="DATE", help="capitalisation annuelle à compter de cette date")
     p.add_argument("--rate", help="taux annuel en %% : conventionnel, ou convenu pour commercial")
+    p.add_argument("--day-basis", choices=("civil", "365", "360"),
+                   help="intérêt conventionnel : année civile (civil, défaut : 365 ou 366 jours), 365 ou 360 "
+                        "selon le contrat")
     p.add_argument("--day-count", default="end_minus_start", help="end_minus_start (défaut) ou inclusive_both")
     p.add_argument("--rounding", default="per_line", help="per_line (défaut) ou total")
     p.add_argument("--json", action="store_true", help="un objet JSON au lieu du tableau")
@@ -133,6 +136,7 @@ def _cmd_calc_interest(args) -> int:
         majoration_points=parse_rate_value(args.majoration_points, where="--majoration-points"),
         rate=parse_rate_value(args.rate, where="--rate") if args.rate else None,
         capitalisation_from=optional_date(args.capitalize_from),
+        day_basis=args.day_basis,
     )
     result = compute_interest(principal, start, end, terms,
                               convention=Convention(day_count=args.day_count, rounding=args.rounding))

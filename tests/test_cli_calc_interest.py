@@ -56,6 +56,14 @@ def test_french_dates_are_accepted(capsys):
     (["--principal", "2000", "--from", "01/09/2020", "--to", "30/09/2020", "--category", "particulier"], "4.94"),
     (["--principal", "1000", "--from", "2025-01-01", "--to", "2026-01-01", "--kind", "contractual",
       "--rate", "5"], "50.00"),
+    # Issue 9 item 5: civil year by default, 10 000 × 5 × 366 / 36 600 = 500.00 over 2024 …
+    (["--principal", "10000", "--from", "01/01/2024", "--to", "01/01/2025", "--kind", "contractual",
+      "--rate", "5"], "500.00"),
+    # … and 10 000 × 5 × 366 / 36 500 = 501.3699 → 501.37 when the contract writes 365 days.
+    (["--principal", "10000", "--from", "01/01/2024", "--to", "01/01/2025", "--kind", "contractual",
+      "--rate", "5", "--day-basis", "365"], "501.37"),
+    # 2013–2014 annual rate 0.04 %: 4.00 + 4.00, no 1 July line before 2015.
+    (["--principal", "10000", "--from", "2013-01-01", "--to", "2015-01-01", "--category", "autres"], "8.00"),
 ])
 def test_worked_examples(capsys, argv, total):
     assert _json(capsys, ["calc", "interest", *argv])["total"] == total
@@ -85,6 +93,29 @@ def test_bad_input_exits_2_with_a_french_message(capsys, change, message):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("clerc : ") and message in captured.err and "Traceback" not in captured.err
+
+
+def test_the_day_basis_is_printed(capsys):
+    argv = ["calc", "interest", "--principal", "10000", "--from", "01/01/2024", "--to", "01/01/2025",
+            "--kind", "contractual", "--rate", "5"]
+    data = _json(capsys, argv)
+    assert data["day_basis"] == "civil" and data["lines"][0]["divisor"] == 36600 and len(data["lines"]) == 1
+    assert "année civile" in data["convention"]["text"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "500,00\u00a0€" in out and "36\u00a0600" in out and "année civile" in out
+
+
+def test_no_zero_day_line_when_the_majoration_starts_on_1_july(capsys):
+    data = _json(capsys, ["calc", "interest", "--principal", "1000", "--from", "2025-03-01", "--to", "2025-09-01",
+                          "--category", "particulier", "--majoration-from", "2025-07-01"])
+    assert [l["days"] for l in data["lines"]] == [122, 62]
+    assert [l["rate"] for l in data["lines"]] == ["7.21", "11.65"]
+
+
+def test_a_day_basis_for_legal_interest_is_refused(capsys):
+    assert main([*EX3, "--day-basis", "360"]) == 2
+    assert "ne se choisit que pour un intérêt conventionnel" in capsys.readouterr().err
 
 
 def test_legal_kind_needs_a_category(capsys):

@@ -67,3 +67,26 @@ def test_rates_add_then_the_statement_runs_to_today_marked(ex4, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["uses_etude_rates"] and data["interest_lines"][-1]["rate_from_etude"]
     close_database()
+
+
+def test_statement_prints_the_day_basis_and_the_2224_warning(actor, db_path, capsys):
+    from clerc_tui.services.dossiers import create_dossier
+    from tests.conftest import make_input
+
+    # 3.65 % over 365 on 10 000 € = 1.00 € a day from the judgment of 01/01/2020; arrêté 01/03/2026:
+    # 2 251 days = 2 251,00 €, of which 01/01/2020 → 01/03/2021 (425,00 €) is older than five years.
+    dossier = create_dossier(actor, make_input(title_kind="jugement", title_date=date(2020, 1, 1),
+                                               interest_kind="contractual", contractual_rate=D("3.65"),
+                                               contractual_day_basis="365", interest_from=date(2020, 1, 1),
+                                               claims={"principal": D("10000")}), TODAY)
+    close_database()
+    db = str(db_path)
+    assert main(["--db", db, "statement", dossier.reference, "--at", "01/03/2026"]) == 0
+    text = capsys.readouterr().out
+    assert "Prescription quinquennale (art. 2224 C. civ.)" in text and "425,00" in text
+    assert "12\u00a0251,00\u00a0€" in text and "36\u00a0500" in text
+    assert main(["--db", db, "statement", dossier.reference, "--at", "01/03/2026", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["terms"]["day_basis"] == "365" and "2224" in data["warnings"][0]
+    assert data["totals"]["total_due"] == "12251.00"
+    close_database()

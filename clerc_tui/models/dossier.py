@@ -29,6 +29,8 @@ class Dossier(BaseModel):
     # Interest terms
     interest_kind = CharField(default="legal")
     contractual_rate = DecimalTextField(null=True)
+    # Contractual interest only: civil (365/366, default), 365 or 360 (docs/law/interest.md).
+    contractual_day_basis = CharField(default="civil")
     interest_from = DateField(null=True)
     # L313-3 CMF: +5 points, reducible by the JEX (0–5).
     majoration_points = IntegerField(default=5)

@@ -22,6 +22,7 @@ from clerc_tui.rules.rates import ETUDE_MARK
 from clerc_tui.rules.statement import CHARGE_LABELS, CLAIM_LABELS, Statement
 
 ETUDE_STYLE = "bold yellow"
+WARNING_STYLE = "bold red"
 
 
 def _amount(value: Decimal | None) -> Text:
@@ -31,12 +32,13 @@ def _amount(value: Decimal | None) -> Text:
 def _interest_table(lines, title: str) -> Table:
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
     for name, justify in (("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
-                          ("Taux", "right"), ("Nature", "left"), ("Fondement", "left"), ("Montant", "right")):
+                          ("Taux", "right"), ("Diviseur", "right"), ("Nature", "left"), ("Fondement", "left"),
+                          ("Montant", "right")):
         table.add_column(name, justify=justify, overflow="fold")
     for line in lines:
         label = line.label + (f" ({line.note})" if line.note else "")
         table.add_row(format_date(line.start), format_date(line.end), str(line.days), format_amount(line.base),
-                      rate_text(line.rate), Text(label), Text(line.basis), format_amount(line.amount),
+                      rate_text(line.rate), line.year_text, Text(label), Text(line.basis), format_amount(line.amount),
                       style=ETUDE_STYLE if line.from_etude else None)
     return table
 
@@ -61,8 +63,12 @@ def interest_renderable(result: InterestResult) -> Group:
     parts.append(totals)
     if result.uses_etude_rates:
         parts.append(Text(f"Certaines périodes utilisent un {ETUDE_MARK}.", style=ETUDE_STYLE))
-    parts.append(Text(result.convention.describe(), style="dim"))
+    parts.append(Text(result.convention.describe(result.terms), style="dim"))
     return Group(*parts)
+
+
+def _warnings(statement: Statement) -> list[Text]:
+    return [Text(f"Attention — {warning}", style=WARNING_STYLE) for warning in statement.warnings]
 
 
 def statement_interest_renderable(statement: Statement) -> Group:
@@ -70,7 +76,7 @@ def statement_interest_renderable(statement: Statement) -> Group:
     s = statement
     parts = [Text(f"Intérêts du {format_date(s.interest_from)} au {format_date(s.at)}"
                   + (f" — dossier {s.reference}" if s.reference else ""), style="bold"),
-             Text(f"{s.terms.describe()}.")]
+             Text(f"{s.terms.describe()}."), *_warnings(s)]
     if s.interest_lines:
         parts.append(_interest_table(s.interest_lines, "Détail par période"))
     else:
@@ -82,7 +88,7 @@ def statement_interest_renderable(statement: Statement) -> Group:
                       f"{format_amount(s.interest_due)}", style="bold"))
     if s.uses_etude_rates:
         parts.append(Text(f"Lignes en jaune : {ETUDE_MARK}.", style=ETUDE_STYLE))
-    parts.append(Text(s.convention.describe(), style="dim"))
+    parts.append(Text(s.convention.describe(s.terms), style="dim"))
     return Group(*parts)
 
 
@@ -92,7 +98,7 @@ def statement_renderable(statement: Statement) -> Group:
     if s.reference:
         title += f" — dossier {s.reference}"
     parts = [Text(title, style="bold"),
-             Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}.")]
+             Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}."), *_warnings(s)]
 
     items = Table(title="Sommes dues en vertu du titre", box=box.SIMPLE_HEAD, title_justify="left")
     items.add_column("Nature")
@@ -138,7 +144,7 @@ def statement_renderable(statement: Statement) -> Group:
     for rev in s.reversals:
         parts.append(Text(f"Paiement du {format_date(rev.payment.on)} ({format_amount(rev.payment.amount)}) annulé le "
                           f"{format_date(rev.reversal.on)}" + (f" : {rev.reversal.reason}" if rev.reversal.reason else "")
-                          + " ; ce qu'il avait réglé est de nouveau dû."))
+                          + " ; le décompte est établi comme s'il n'avait jamais été reçu (imputation barrée)."))
 
     totals = Table(title="Totaux", box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
     totals.add_column()
@@ -169,7 +175,8 @@ def statement_renderable(statement: Statement) -> Group:
                           style=ETUDE_STYLE))
     for note in s.notes:
         parts.append(Text(note, style="italic"))
-    parts.append(Text(s.convention.describe(), style="dim"))
+    parts.extend(_warnings(s))
+    parts.append(Text(s.convention.describe(s.terms), style="dim"))
     return Group(*parts)
 
 
@@ -201,7 +208,8 @@ def _money(value: Decimal | None) -> str | None:
 def _line_dict(line: InterestLine) -> dict:
     return {
         "start": line.start.isoformat(), "end": line.end.isoformat(), "days": line.days,
-        "base": _money(line.base), "rate": rate_digits(line.rate), "kind": line.kind, "label": line.label,
+        "base": _money(line.base), "rate": rate_digits(line.rate), "divisor": line.divisor, "kind": line.kind,
+        "label": line.label,
         "basis": line.basis, "amount": _money(line.amount), "rate_from_etude": line.from_etude,
         **({"note": line.note} if line.note else {}),
     }
@@ -211,14 +219,14 @@ def interest_to_dict(result: InterestResult) -> dict:
     return {
         "principal": _money(result.principal), "start": result.start.isoformat(), "end": result.end.isoformat(),
         "kind": result.terms.kind, "kind_label": KIND_LABELS[result.terms.kind], "category": result.terms.category,
-        "terms": result.terms.describe(),
+        "terms": result.terms.describe(), "day_basis": result.terms.day_basis,
         "lines": [_line_dict(line) for line in result.lines],
         "capitalisations": [{"on": c.on.isoformat(), "amount": _money(c.amount), "base_after": _money(c.base_after)}
                             for c in result.capitalisations],
         "days": result.days, "interest": _money(result.interest), "indemnity": _money(result.indemnity),
         "total": _money(result.total), "convention": {
             "day_count": result.convention.day_count, "rounding": result.convention.rounding,
-            "divisor": result.convention.divisor, "text": result.convention.describe()},
+            "divisor": result.convention.divisor, "text": result.convention.describe(result.terms)},
         "uses_etude_rates": result.uses_etude_rates,
     }
 
@@ -227,9 +235,11 @@ def statement_to_dict(statement: Statement) -> dict:
     s = statement
     return {
         "reference": s.reference, "at": s.at.isoformat(), "interest_from": s.interest_from.isoformat(),
-        "terms": {"kind": s.terms.kind, "category": s.terms.category, "text": s.terms.describe()},
+        "terms": {"kind": s.terms.kind, "category": s.terms.category, "day_basis": s.terms.day_basis,
+                  "text": s.terms.describe()},
+        "warnings": list(s.warnings),
         "convention": {"day_count": s.convention.day_count, "rounding": s.convention.rounding,
-                       "divisor": s.convention.divisor, "text": s.convention.describe()},
+                       "divisor": s.convention.divisor, "text": s.convention.describe(s.terms)},
         "allocation_order": list(s.allocation_order),
         "items": [{"kind": i.kind, "label": i.label, "amount": _money(i.amount), "bears_interest": i.bears_interest}
                   for i in s.items],

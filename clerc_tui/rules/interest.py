@@ -1,10 +1,12 @@
 """Simple interest on a claim, line by line, as a décompte shows it.
 
-A period is split wherever the rate or the base may change: every 1 January and 1 July
-(legal rate and L441-10 rate are set per half-year), the start of the L313-3 majoration,
-every change of base (payment) and every capitalisation date. Each line is
-base × rate × days / divisor; the étude's Convention says how days are counted and how
-amounts are rounded, and is printed on every décompte.
+A period is split only where something changes (docs/law/interest.md): a new legal rate
+(1 January; also 1 July from 2015, the rate having been annual before), a new L441-10
+half-year, the start of the L313-3 majoration, a change of base (payment reaching the
+principal) and a capitalisation. Each line is base × rate × days / divisor: 36 500 for
+legal interest and L441-10 penalties (the étude's Convention), the contract's day basis
+for contractual interest (civil year by default). The Convention says how days are
+counted and how amounts are rounded, and is printed on every décompte.
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ COMMERCIAL = "commercial"
 NONE = "none"
 KINDS = (LEGAL, CONTRACTUAL, COMMERCIAL, NONE)
 LEGAL_MAJORATED = "legal_majorated"  # line kind only
+
+# Day basis of contractual interest (docs/law/interest.md): the civil year by default
+# (365 days, 366 in a leap year: Cass. 1re civ., 19 June 2013, n° 12-16.651), or the
+# year the contract writes.
+CIVIL_YEAR = "civil"
+YEAR_365 = "365"
+YEAR_360 = "360"
+DAY_BASES = (CIVIL_YEAR, YEAR_365, YEAR_360)
+DAY_BASIS_LABELS = {
+    CIVIL_YEAR: "année civile (365 jours, 366 en année bissextile)",
+    YEAR_365: "année de 365 jours (prévue au contrat)",
+    YEAR_360: "année de 360 jours (prévue au contrat)",
+}
 
 KIND_LABELS = {
     LEGAL: "intérêt légal",
@@ -86,7 +101,7 @@ def majoration_start(enforceable_on: date) -> date:
 
 
 def capitalisation_dates(since: date, after: date, before: date) -> list[date]:
-    """Yearly anniversaries of `since` strictly between `after` and `before` (art. 1343-2 C. civ.)."""
+    """Yearly anniversaries of `since` strictly between `after` and `before`."""
     found, years = [], 1
     while True:
         day = add_months(since, 12 * years)
@@ -95,6 +110,19 @@ def capitalisation_dates(since: date, after: date, before: date) -> list[date]:
         if day > after:
             found.append(day)
         years += 1
+
+
+def capitalisation_anniversaries(capitalisation_from: date, interest_from: date, before: date) -> list[date]:
+    """The days interest échus is added to the base, strictly before `before` (art. 1343-2
+    C. civ.: only interest due for at least a whole year produces interest). Counted from
+    the later of the capitalisation date and the interest start: an order dated before the
+    interest starts cannot capitalise less than a year of it."""
+    anchor = max(capitalisation_from, interest_from)
+    return capitalisation_dates(anchor, interest_from, before)
+
+
+def year_length(year: int) -> int:
+    return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
 
 
 def check_amount(value, what: str = "Montant") -> Decimal:
@@ -140,15 +168,32 @@ class Convention:
     def shown_end(self, boundary: date) -> date:
         return boundary - timedelta(days=1) if self.inclusive else boundary
 
-    def describe(self) -> str:
+    def describe(self, terms: "InterestTerms | None" = None) -> str:
+        """The convention in words; with `terms`, the day basis of that rate type."""
         days = ("jours = date de fin − date de début (le jour de départ compté, le dernier non)"
                 if not self.inclusive else "jours comptés du premier au dernier jour inclus")
-        divisor = f"{self.divisor:,}".replace(",", "\u00a0")
         rounding = ("chaque ligne arrondie au centime le plus proche (demi-centime au supérieur), total = somme des lignes"
                     if self.rounding == PER_LINE else
                     "lignes calculées sans arrondi, total arrondi au centime (demi-centime au supérieur)")
-        leap = " même en année bissextile" if self.divisor == DEFAULT_DIVISOR else ""
-        return f"Convention de calcul : {days} ; intérêts = base × taux × jours / {divisor}{leap} ; {rounding}."
+        return f"Convention de calcul : {days} ; {day_basis_text(terms, self)} ; {rounding}."
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", NBSP)
+
+
+def day_basis_text(terms: "InterestTerms | None", convention: Convention) -> str:
+    """How the days are turned into a fraction of a year for this rate type (printed on
+    every décompte): legal interest and L441-10 penalties over 36 500 even in a leap year
+    (fiches service-public F783/F20688), contractual interest on the contract's basis."""
+    if terms is not None and terms.kind == CONTRACTUAL:
+        basis = terms.day_basis or CIVIL_YEAR
+        if basis == CIVIL_YEAR:
+            return ("intérêts = base × taux × jours / (100 × 365, ou 366 en année bissextile) : année civile "
+                    "(Cass. 1re civ., 19 juin 2013, n° 12-16.651)")
+        return f"intérêts = base × taux × jours / {_grouped(100 * int(basis))} : {DAY_BASIS_LABELS[basis]}"
+    leap = " même en année bissextile" if convention.divisor == DEFAULT_DIVISOR else ""
+    return f"intérêts = base × taux × jours / {_grouped(convention.divisor)}{leap}"
 
 
 @dataclass(frozen=True)
@@ -158,7 +203,8 @@ class InterestTerms:
     kind: legal | contractual | commercial | none. `majoration_from` (legal only) is the first
     day of the L313-3 majoration (see `majoration_start`); `majoration_points` 0–5 after a JEX
     decision. `rate`: the written annual rate for contractual interest, or for commercial
-    interest the rate agreed in the terms of sale (None = ECB + 10 points).
+    interest the rate agreed in the terms of sale (None = ECB + 10 points). `day_basis`
+    (contractual only): civil (default), 365 or 360 as the contract writes.
     """
 
     kind: str = LEGAL
@@ -167,6 +213,7 @@ class InterestTerms:
     majoration_points: Decimal = MAX_MAJORATION
     rate: Decimal | None = None
     capitalisation_from: date | None = None
+    day_basis: str | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -193,6 +240,15 @@ class InterestTerms:
             if not rate.is_finite() or rate < 0 or rate > 100:
                 raise InvalidInput(f"Taux invalide : {self.rate} (entre 0 et 100 %).", field="rate")
             object.__setattr__(self, "rate", rate)
+        if self.kind == CONTRACTUAL:
+            basis = self.day_basis or CIVIL_YEAR
+            if basis not in DAY_BASES:
+                raise InvalidInput(f"Base de calcul inconnue : « {basis} » (civil, 365 ou 360).", field="day_basis")
+            object.__setattr__(self, "day_basis", basis)
+        elif self.day_basis is not None:
+            # Legal interest is computed over 36 500 whatever the year (SP F783): no choice to make.
+            raise InvalidInput("La base de calcul des jours ne se choisit que pour un intérêt conventionnel.",
+                               field="day_basis")
 
     @property
     def majorated(self) -> bool:
@@ -205,7 +261,7 @@ class InterestTerms:
             if self.majorated:
                 text += f", majoré de {_points(self.majoration_points)} à partir du {format_date(self.majoration_from)}"
         elif self.kind == CONTRACTUAL:
-            text += f" au taux de {rate_text(self.rate)} l'an"
+            text += f" au taux de {rate_text(self.rate)} l'an, base {DAY_BASIS_LABELS[self.day_basis]}"
         elif self.kind == COMMERCIAL and self.rate is not None:
             text += f", taux convenu {rate_text(self.rate)}"
         if self.capitalisation_from:
@@ -229,6 +285,7 @@ class RateSegment:
     label: str
     basis: str
     from_etude: bool
+    year_days: int | None = None  # contractual day basis; None = the Convention's divisor
 
 
 @dataclass(frozen=True)
@@ -245,6 +302,17 @@ class InterestLine:
     amount: Decimal  # rounded half-up to the cent
     from_etude: bool = False
     note: str = ""
+    divisor: int = DEFAULT_DIVISOR  # base × rate × days / divisor
+
+    @property
+    def counted_end(self) -> date:
+        """The first day not counted in this line."""
+        return self.start + timedelta(days=self.days)
+
+    @property
+    def year_text(self) -> str:
+        """The divisor as printed in the line: `36 500`, `36 600` (a leap civil year)…"""
+        return _grouped(self.divisor)
 
 
 @dataclass(frozen=True)
@@ -287,26 +355,45 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
             f"3 × le taux légal autres cas ({rate_text(legal.value)}, {legal.act})", legal.from_etude)
 
 
+def _next_cut(day: date, terms: InterestTerms, rates: Rates) -> date | None:
+    """The next day the rate of `terms` may change after `day` (None: never)."""
+    if terms.kind == LEGAL:
+        # The rate row's own period: annual until 2014, half-yearly since (art. L313-2 CMF).
+        return rates.legal_rate(day, terms.category).valid_to + timedelta(days=1)
+    if terms.kind == COMMERCIAL:
+        return next_half_year(day)
+    if terms.kind == CONTRACTUAL and terms.day_basis == CIVIL_YEAR:
+        # The rate is fixed; the divisor changes only between a leap year and another.
+        year = day.year
+        while year_length(year + 1) == year_length(day.year):
+            year += 1
+            if year > day.year + 8:
+                break
+        return date(year + 1, 1, 1)
+    return None
+
+
 def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) -> list[RateSegment]:
-    """Counted days [start, end) cut where the rate may change."""
+    """Counted days [start, end) cut only where the rate (or the day basis) changes."""
     if end <= start or terms.kind == NONE:
         return []
-    cuts = [start]
-    if terms.kind in (LEGAL, COMMERCIAL):
-        boundary = next_half_year(start)
-        while boundary < end:
-            cuts.append(boundary)
-            boundary = next_half_year(boundary)
+    cuts = {start, end}
+    day = start
+    while (boundary := _next_cut(day, terms, rates)) is not None and boundary < end:
+        cuts.add(boundary)
+        day = boundary
     if terms.majorated and start < terms.majoration_from < end:
-        cuts.append(terms.majoration_from)
-        cuts.sort()
-    cuts.append(end)
+        cuts.add(terms.majoration_from)  # a set: no 0-day line when it falls on 1 January / 1 July
+    cuts = sorted(cuts)
     segments = []
     for a, b in zip(cuts, cuts[1:]):
         rate, kind, label, basis, from_etude = _segment_rate(a, terms, rates)
         if from_etude:
             basis = f"{basis} — {ETUDE_MARK}"
-        segments.append(RateSegment(a, b, rate, kind, label, basis, from_etude))
+        year_days = None
+        if kind == CONTRACTUAL:
+            year_days = year_length(a.year) if terms.day_basis == CIVIL_YEAR else int(terms.day_basis)
+        segments.append(RateSegment(a, b, rate, kind, label, basis, from_etude, year_days))
     return segments
 
 
@@ -318,9 +405,10 @@ def interest_lines(start: date, end: date, base: Decimal, terms: InterestTerms, 
     lines = []
     for seg in rate_segments(start, end, terms, rates):
         days = (seg.end - seg.start).days
-        exact = base * seg.rate * days / convention.divisor
+        divisor = convention.divisor if seg.year_days is None else 100 * seg.year_days
+        exact = base * seg.rate * days / divisor
         lines.append(InterestLine(seg.start, convention.shown_end(seg.end), days, base, seg.rate, seg.kind,
-                                  seg.label, seg.basis, exact, round_cents(exact), seg.from_etude, note))
+                                  seg.label, seg.basis, exact, round_cents(exact), seg.from_etude, note, divisor))
     return lines
 
 
@@ -359,9 +447,10 @@ def compute_interest(principal, start: date, end: date, terms: InterestTerms, *,
                      convention: Convention | None = None, base_changes=()) -> InterestResult:
     """Interest on `principal` from `start` to `end`.
 
-    `base_changes`: (date, new principal) pairs, e.g. after a payment. Capitalised interest
-    (art. 1343-2 C. civ., yearly from `terms.capitalisation_from`) is added to the base on
-    each anniversary and stays there.
+    `base_changes`: (date, new principal) pairs, e.g. after a payment (a "change" to the
+    same amount cuts nothing). Capitalised interest (art. 1343-2 C. civ., yearly from the
+    later of `terms.capitalisation_from` and `start`) is added to the base on each
+    anniversary and stays there.
     """
     rates = rates or Rates.shipped()
     convention = convention or Convention()
@@ -377,13 +466,15 @@ def compute_interest(principal, start: date, end: date, terms: InterestTerms, *,
         changes[day] = check_amount(amount, f"Base au {format_date(day)}")
     caps = set()
     if terms.capitalisation_from and terms.kind != NONE:
-        caps = set(capitalisation_dates(terms.capitalisation_from, start, stop))
+        caps = set(capitalisation_anniversaries(terms.capitalisation_from, start, stop))
     lines, capitalisations = [], []
     current, capitalised, since_cap = principal, ZERO, []
     cursor = start
     for boundary in sorted(set(changes) | caps | {stop}):
         if boundary > stop:
             break
+        if boundary in changes and boundary not in caps and boundary != stop and changes[boundary] == current:
+            continue  # the base does not change: no line ends here
         new = interest_lines(cursor, boundary, current + capitalised, terms, rates, convention)
         lines.extend(new)
         since_cap.extend(new)

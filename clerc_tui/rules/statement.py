@@ -2,8 +2,11 @@
 
 Events are processed in date order: costs are added when incurred, interest accrues on
 the interest-bearing principal between events, each payment is imputed on its date
-(allocation.py), a rejected payment re-opens exactly what it had settled, and unpaid
-interest is capitalised on each anniversary when the title or contract orders it.
+(allocation.py), a payment rejected by the arrêté date counts as never received (its
+imputation at the time is shown, struck out), and unpaid interest is capitalised on each
+anniversary when the title or contract orders it. An interest line ends only where the
+base changes (docs/law/interest.md): a cost, or a payment that settles only costs and
+interest, leaves the running line open.
 The result carries what a saisie-attribution deed must show separately (art. R211-1
 CPCE): principal, frais, interest due, and one month of interest to come.
 """
@@ -24,12 +27,12 @@ from clerc_tui.rules.interest import (
     InterestLine,
     InterestTerms,
     add_months,
-    capitalisation_dates,
+    capitalisation_anniversaries,
     check_amount,
     interest_lines,
     lines_total,
 )
-from clerc_tui.rules.money import ZERO
+from clerc_tui.rules.money import ZERO, format_amount, round_cents
 from clerc_tui.rules.rates import Rates
 
 PRINCIPAL = "principal"
@@ -126,6 +129,9 @@ class StatementInput:
     convention: Convention = field(default_factory=Convention)
     allocation_order: tuple[str, ...] = DEFAULT_ORDER
     reference: str = ""
+    # Date of the executory title: interest accrued from it on is post-judgment interest,
+    # prescribed by five years (art. 2224 C. civ.). None: no warning is computed.
+    title_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,7 @@ class Statement:
     interest_to_come: Decimal | None
     interest_to_come_until: date
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # for the clerc to decide on (art. 2224 C. civ.), printed first
 
     @property
     def total_due(self) -> Decimal:
@@ -237,79 +244,79 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         raise InvalidInput("Un même paiement est annulé deux fois.")
 
     stop = conv.counted_end(data.at)
+    rejected = {r.payment_ref for r in data.reversals if r.on <= data.at}
     events = []
     events += [(c.on, _CHARGE, n, c) for n, c in enumerate(data.charges) if c.on <= data.at]
     events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= data.at]
     events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= data.at]
     if terms.capitalisation_from and terms.kind != NONE:
         events += [(k, _CAPITALISATION, 0, None)
-                   for k in capitalisation_dates(terms.capitalisation_from, data.interest_from, stop)]
+                   for k in capitalisation_anniversaries(terms.capitalisation_from, data.interest_from, stop)]
     events.sort(key=lambda e: (e[0], e[1], e[2]))
 
     frais = sum((i.amount for i in data.items if i.is_cost), ZERO)
     bearing = sum((i.amount for i in data.items if not i.is_cost and i.bears_interest), ZERO)
     other = sum((i.amount for i in data.items if not i.is_cost and not i.bears_interest), ZERO)
+    # `interets`: interest of the closed lines less what payments took of interest. A payment
+    # may take interest of the line still running (not closed, since the base did not
+    # change): `interets` is then below zero until that line closes.
     interets, credit, accrued = ZERO, ZERO, ZERO
     lines, caps, charges, paid, reversed_lines, notes = [], [], [], {}, [], []
+    interest_paid = ZERO
     cursor = data.interest_from
 
-    def accrue_to(day: date) -> None:
-        nonlocal cursor, interets, accrued
+    def running(day: date) -> list[InterestLine]:
+        """The lines from the last cut to `day`, were the base to change on `day`."""
         end = min(day, stop)
-        if end > cursor:
-            new = interest_lines(cursor, end, bearing, terms, rates, conv)
-            lines.extend(new)
-            amount = lines_total(new, conv)
-            interets += amount
-            accrued += amount
-            cursor = end
+        return interest_lines(cursor, end, bearing, terms, rates, conv) if end > cursor else []
+
+    def close(day: date) -> None:
+        nonlocal cursor, interets, accrued
+        new = running(day)
+        lines.extend(new)
+        amount = lines_total(new, conv)
+        interets += amount
+        accrued += amount
+        cursor = max(cursor, min(day, stop))
 
     for day, kind, _, event in events:
-        if kind == _CHARGE:  # a cost changes no interest base: no need to cut the line
+        if kind == _CHARGE:  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)
-            continue
-        accrue_to(day)
-        if kind == _PAYMENT:
-            allocation = allocate(event.amount, Balances(frais, interets, bearing + other), order)
+        elif kind == _PAYMENT:
+            due = interets + lines_total(running(day), conv)
+            allocation = allocate(event.amount, Balances(frais, due, bearing + other), order)
             on_bearing = min(allocation.principal, bearing)
+            after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
+            if event.ref in rejected:
+                # Rejected by the arrêté date: never received. Its imputation at the time is
+                # shown, nothing of it is applied (the interest, capitalisation included, runs
+                # as if it had never been paid).
+                paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
+                continue
+            if on_bearing > 0:
+                close(day)
             frais -= allocation.frais
             interets -= allocation.interets
+            interest_paid += allocation.interets
             bearing -= on_bearing
             other -= allocation.principal - on_bearing
             credit += allocation.credit
-            paid[event.ref] = PaymentLine(event, allocation, on_bearing, frais + interets + bearing + other)
+            paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
         elif kind == _REVERSAL:
             line = paid.get(event.payment_ref)
             if line is None:  # the payment is after the arrêté date: nothing to re-open
                 continue
-            a = line.allocation
-            frais += a.frais
-            interets += a.interets
-            bearing += line.on_bearing_principal
-            other += a.principal - line.on_bearing_principal
-            credit -= a.credit
-            paid[event.payment_ref] = PaymentLine(line.payment, a, line.on_bearing_principal, line.balance_after,
-                                                  reversed_on=event.on)
-            reversed_lines.append(ReversalLine(event, line.payment, a))
-            # The rejected payment never discharged the debt: the principal it seemed to
-            # settle bore interest all along, from the payment date to its rejection.
-            start = max(line.payment.on, data.interest_from)
-            end = min(event.on, stop)
-            if line.on_bearing_principal > 0 and end > start:
-                catch_up = interest_lines(start, end, line.on_bearing_principal, terms, rates, conv,
-                                          note=f"paiement du {format_date(line.payment.on)} rejeté le "
-                                               f"{format_date(event.on)}")
-                lines.extend(catch_up)
-                amount = lines_total(catch_up, conv)
-                interets += amount
-                accrued += amount
+            paid[event.payment_ref] = PaymentLine(line.payment, line.allocation, line.on_bearing_principal,
+                                                  line.balance_after, reversed_on=event.on)
+            reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
         else:
-            if interets > 0:
+            if interets + lines_total(running(day), conv) > 0:
+                close(day)
                 bearing += interets
                 caps.append(Capitalisation(day, interets, bearing))
                 interets = ZERO
-    accrue_to(stop)
+    close(stop)
 
     until = add_months(data.at, 1)
     try:
@@ -324,11 +331,52 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         notes.append("Intérêts échus capitalisés chaque année (art. 1343-2 C. civ.) : ils sont inclus dans le "
                      "principal restant dû.")
 
+    warnings = prescription_warnings(lines, data.title_date, data.at, conv, interest_paid)
+
     return Statement(
         reference=data.reference, at=data.at, interest_from=data.interest_from, terms=terms, convention=conv,
         allocation_order=order, items=tuple(data.items), interest_lines=tuple(lines), capitalisations=tuple(caps),
         charges=tuple(charges), payments=tuple(paid[p.ref] for p in payments if p.ref in paid),
         reversals=tuple(reversed_lines), interest_accrued=accrued,
         principal_due=bearing + other, interest_due=interets, frais_due=frais, credit=credit,
-        interest_to_come=to_come, interest_to_come_until=until, notes=tuple(notes),
+        interest_to_come=to_come, interest_to_come_until=until, notes=tuple(notes), warnings=warnings,
     )
+
+
+PRESCRIPTION_YEARS = 5
+
+
+def prescription_warnings(lines, title_date: date | None, at: date, conv: Convention,
+                          interest_paid: Decimal) -> tuple[str, ...]:
+    """Art. 2224 C. civ.: interest accruing after the title is a periodic sum, prescribed by
+    five years although the title is enforceable for ten (L111-4 CPCE): warn when the
+    décompte still claims post-title interest accrued more than five years before `at`.
+    Payments are imputed on the oldest interest first, so what was paid of interest covers
+    the oldest days before the post-title ones. Nothing is cut: the clerc decides."""
+    if title_date is None:
+        return ()
+    cutoff = add_months(at, -12 * PRESCRIPTION_YEARS)
+    if cutoff <= title_date:
+        return ()
+    before_title, old = ZERO, ZERO
+    first = None
+    for line in lines:
+        for lo, hi, bucket in ((line.start, min(line.counted_end, title_date), "before"),
+                               (max(line.start, title_date), min(line.counted_end, cutoff), "old")):
+            days = (hi - lo).days
+            if days <= 0:
+                continue
+            amount = round_cents(line.base * line.rate * days / line.divisor)
+            if bucket == "before":
+                before_title += amount
+            else:
+                old += amount
+                first = lo if first is None else min(first, lo)
+    unpaid = min(old, max(ZERO, before_title + old - interest_paid))
+    if unpaid <= 0:
+        return ()
+    last = conv.shown_end(cutoff)
+    return (f"Prescription quinquennale (art. 2224 C. civ.) : ce décompte réclame {format_amount(unpaid)} "
+            f"d'intérêts postérieurs au titre du {format_date(title_date)} courus du {format_date(first)} au "
+            f"{format_date(last)}, plus de cinq ans avant la date d'arrêté. Le débiteur peut en opposer la "
+            "prescription ; ils restent inclus dans ce décompte : à vous de décider.",)

@@ -20,7 +20,7 @@ from textual.widgets import Header, Input, Select, Static
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.report.statement import interest_renderable
 from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.interest import KIND_LABELS, InterestTerms
+from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, KIND_LABELS, InterestTerms
 from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
 from clerc_tui.services.statement import calculate_interest
@@ -29,7 +29,7 @@ from clerc_tui.widgets.key_bar import KeyBar
 
 # Which field an error of InterestTerms / compute_interest belongs to.
 TERMS_FIELDS = {"kind": "kind", "category": "category", "majoration_from": "majoration_from",
-                "majoration_points": "majoration_points", "rate": "rate"}
+                "majoration_points": "majoration_points", "rate": "rate", "day_basis": "day_basis"}
 
 
 class CalculatorScreen(Screen):
@@ -61,6 +61,9 @@ class CalculatorScreen(Screen):
             FormField("capitalisation_from", "Capitalisation à compter du", Input(placeholder="jj/mm/aaaa (facultatif)"),
                       hint="1343-2"),
             FormField("rate", "Taux conventionnel ou convenu", Input(placeholder="% l'an (facultatif)")),
+            FormField("day_basis", "Base (conventionnel)",
+                      Select([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR,
+                             allow_blank=False)),
         ]
 
     def compose(self) -> ComposeResult:
@@ -118,7 +121,8 @@ class CalculatorScreen(Screen):
             try:
                 terms = InterestTerms(kind=kind, category=category, majoration_from=majoration_from,
                                       majoration_points=points if points is not None else Decimal(5),
-                                      rate=rate, capitalisation_from=capitalisation)
+                                      rate=rate, capitalisation_from=capitalisation,
+                                      day_basis=self.field("day_basis").value if kind == CONTRACTUAL else None)
             except InvalidInput as exc:
                 errors[TERMS_FIELDS.get(exc.field or "", "kind")] = exc.message
         missing = [label for name, label in (("principal", "le principal"), ("start", "la date de départ"),

@@ -14,6 +14,7 @@ from textual.suggester import Suggester
 from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
 
 from clerc_tui.errors import ClercError
+from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
 from clerc_tui.rules.vocabulary import (
     CIVILITIES,
     INTEREST_KINDS,
@@ -111,6 +112,8 @@ class DossierFormScreen(Screen):
                 FormField("clause_penale", "Clause pénale", _input("0,00")),
                 FormField("interest_kind", "Intérêts", _select(INTEREST_KINDS, "legal")),
                 FormField("contractual_rate", "Taux conventionnel (%)", _input("4,5")),
+                FormField("contractual_day_basis", "Base de calcul (conventionnel)",
+                          _select(DAY_BASIS_LABELS, CIVIL_YEAR)),
                 FormField("interest_from", "Intérêts à compter du", _input("jj/mm/aaaa")),
             ]),
         ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules import identifiers
 from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
 from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.vocabulary import INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
 from clerc_tui.services.creditors import creditor_id_by_name
@@ -148,6 +149,7 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
         title_reference=f.text("title_reference"), title_date=title_date, title_signified_on=signified,
         title_enforceable_on=enforceable, claims=claims, interest_kind=interest_kind,
         contractual_rate=rate if interest_kind == "contractual" else None,
+        contractual_day_basis=f.choice("contractual_day_basis", DAY_BASIS_LABELS, CIVIL_YEAR),
         interest_from=f.check("interest_from", parse_date), zone=f.choice("zone", ZONES, "metropole"),
         notes=f.text("notes"),
     )
@@ -172,6 +174,7 @@ def form_values(view: DossierView) -> dict[str, str]:
         "title_enforceable_on": format_date(d.title_enforceable_on),
         "interest_kind": d.interest_kind,
         "contractual_rate": _amount_text(d.contractual_rate) if d.contractual_rate is not None else "",
+        "contractual_day_basis": d.contractual_day_basis or CIVIL_YEAR,
         "interest_from": format_date(d.interest_from), "notes": d.notes,
     }
     for name in CLAIM_FIELDS:

@@ -58,6 +58,7 @@ class DossierInput:
     claims: dict[str, Decimal] = field(default_factory=dict)
     interest_kind: str = "legal"
     contractual_rate: Decimal | None = None
+    contractual_day_basis: str = "civil"
     interest_from: date | None = None
     zone: str = "metropole"
     notes: str = ""

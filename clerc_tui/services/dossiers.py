@@ -205,7 +205,8 @@ def _dossier_fields(data: DossierInput) -> dict:
         nature=data.nature, phase=data.phase, assigned_to=data.assigned_to_id, title_kind=data.title_kind,
         title_court=data.title_court, title_reference=data.title_reference, title_date=data.title_date,
         title_signified_on=data.title_signified_on, title_enforceable_on=data.title_enforceable_on,
-        interest_kind=data.interest_kind, contractual_rate=data.contractual_rate, interest_from=data.interest_from,
+        interest_kind=data.interest_kind, contractual_rate=data.contractual_rate,
+        contractual_day_basis=data.contractual_day_basis, interest_from=data.interest_from,
         zone=data.zone, notes=data.notes,
     )
 

@@ -5,7 +5,8 @@ category from the creditor: `particulier` when `Creditor.is_individual`, else `a
 L313-3 majoration from `title_enforceable_on` with `majoration_points`); fees,
 disbursements, payments and reversals from its ledger; the day-count and rounding
 convention from the étude (defaults when the étude row is missing); rates from the
-shipped tables plus the étude's rows. A period without a rate raises MissingRate, whose
+shipped tables plus the étude's rows; the title date for the five-year warning of art.
+2224 C. civ. A period without a rate raises MissingRate, whose
 French message names the semester: a décompte never runs on a guessed rate.
 """
 
@@ -64,9 +65,11 @@ def interest_terms(dossier: Dossier) -> InterestTerms:
             and dossier.title_kind not in TITLES_WITHOUT_MAJORATION):
         majoration_from = majoration_start(dossier.title_enforceable_on)
     rate = dossier.contractual_rate if kind in (CONTRACTUAL, COMMERCIAL) else None
+    day_basis = (dossier.contractual_day_basis or None) if kind == CONTRACTUAL else None
     return InterestTerms(kind=kind, category=category, majoration_from=majoration_from,
                          majoration_points=Decimal(dossier.majoration_points), rate=rate,
-                         capitalisation_from=dossier.capitalisation_from if kind != "none" else None)
+                         capitalisation_from=dossier.capitalisation_from if kind != "none" else None,
+                         day_basis=day_basis)
 
 
 def interest_start(dossier: Dossier) -> date:
@@ -119,6 +122,7 @@ def statement_input(dossier_id: int, at: date) -> StatementInput:
         at=at, items=items, interest_from=interest_start(dossier), terms=interest_terms(dossier),
         charges=charges, payments=payments, reversals=reversals, convention=etude_convention(),
         allocation_order=order or ("frais", "interets", "principal"), reference=dossier.reference,
+        title_date=dossier.title_date if dossier.title_kind else None,
     )
 
 

@@ -73,3 +73,14 @@ def test_an_unreadable_database_gets_a_french_message(tmp_path):
     with pytest.raises(ClercError, match="Impossible d'ouvrir la base"):
         open_database(str(folder))
     close_database()
+
+
+def test_m0009_gives_every_old_dossier_the_civil_year(tmp_path):
+    path = tmp_path / "v7.db"
+    old_database(path, 7, reference="2024-000001", opened_on="2024-03-01", debtor_name="X", balance_cents=0)
+    assert "contractual_day_basis" not in {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(dossier)")}
+    open_database(str(path))
+    try:
+        assert Dossier.get(Dossier.reference == "2024-000001").contractual_day_basis == "civil"
+    finally:
+        close_database()

@@ -75,7 +75,7 @@ def test_json_export_uses_decimal_strings_and_iso_dates():
     assert data["interest_lines"][0] == {
         "start": "2025-03-10", "end": "2025-05-25", "days": 76, "base": "3000.00", "rate": "7.21", "kind": "legal",
         "label": "Intérêt légal", "basis": data["interest_lines"][0]["basis"], "amount": "45.04",
-        "rate_from_etude": False}
+        "rate_from_etude": False, "divisor": 36500}
     assert data["payments"][0]["interets"] == "81.17" and data["payments"][1]["reversed_on"] == "2025-07-20"
     assert data["totals"]["total_due"] == f"{s.total_due:.2f}"
     assert set(data["saisie_attribution"]) >= {"principal", "frais", "interets", "interest_to_come", "total"}
@@ -86,3 +86,30 @@ def test_renderable_fits_a_120_column_terminal():
     console = Console(width=120, record=True, file=open("/dev/null", "w"))
     console.print(statement_renderable(_statement()))
     assert max(len(line) for line in console.export_text().splitlines()) <= 120
+
+
+def test_the_day_basis_is_printed_per_line_and_per_rate_type():
+    contractual = compute_statement(StatementInput(
+        at=date(2025, 1, 1), interest_from=date(2024, 1, 1), items=(ClaimItem("principal", D("10000")),),
+        terms=InterestTerms(kind="contractual", rate=D("5"))))
+    text = statement_text(contractual, width=160)
+    assert "Diviseur" in text and "36" + NBSP + "600" in text and "500,00" + NBSP + "€" in text
+    assert "année civile" in text and "19 juin 2013" in text
+    assert "même en année bissextile" not in text
+    data = statement_to_dict(contractual)
+    assert data["terms"]["day_basis"] == "civil" and data["interest_lines"][0]["divisor"] == 36600
+    legal = statement_text(_statement(), width=400)
+    assert "36" + NBSP + "500 même en année bissextile" in legal and statement_to_dict(_statement())["terms"][
+        "day_basis"] is None
+
+
+def test_the_2224_warning_is_on_the_screen_text_html_and_json():
+    s = compute_statement(StatementInput(
+        at=date(2026, 3, 1), interest_from=date(2020, 1, 1), items=(ClaimItem("principal", D("10000")),),
+        terms=InterestTerms(kind="contractual", rate=D("3.65"), day_basis="365"), title_date=date(2020, 1, 1)))
+    # 1,00 € a day; 01/01/2020 → 01/03/2021: 425 days older than five years at the arrêté date.
+    text = statement_text(s, width=200)
+    assert "Attention — Prescription quinquennale (art. 2224 C. civ.)" in text and "425,00" in text
+    assert "art. 2224" in statement_html(s, width=200)
+    assert statement_to_dict(s)["warnings"] == list(s.warnings) and len(s.warnings) == 1
+    assert "Prescription" not in statement_text(_statement())

@@ -11,7 +11,9 @@ from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.interest import (
     Convention,
     InterestTerms,
+    capitalisation_anniversaries,
     capitalisation_dates,
+    interest_lines,
     compute_interest,
     majoration_start,
 )
@@ -105,9 +107,90 @@ def test_example_7_capitalisation_across_a_leap_year():
     assert result.lines[2].amount - plain.total == D("28.98")
 
 
-def test_divisor_is_36500_even_in_a_leap_year():
-    result = compute_interest(D("36500"), date(2024, 1, 1), date(2024, 7, 1), InterestTerms(kind="contractual", rate=D("10")))
-    assert result.total == D("1820.00")  # 182 days × 10 € a day, not 182/366
+def test_legal_divisor_is_36500_even_in_a_leap_year():
+    # 2024 S1 "autres" 5.07 %: 36 500 × 5.07 × 182 / 36 500 = 922.74 exactly (182/365 of a year, not 182/366).
+    result = compute_interest(D("36500"), date(2024, 1, 1), date(2024, 7, 1), InterestTerms(category="autres"))
+    assert result.total == D("922.74") and result.lines[0].divisor == 36500
+
+
+def test_contractual_365_basis_written_in_the_contract():
+    # 36 500 × 10 × 182 / 36 500 = 1 820.00: 10 € a day, the year the contract wrote.
+    terms = InterestTerms(kind="contractual", rate=D("10"), day_basis="365")
+    assert compute_interest(D("36500"), date(2024, 1, 1), date(2024, 7, 1), terms).total == D("1820.00")
+
+
+def test_contractual_interest_defaults_to_the_civil_year():
+    # Issue 9 item 5: 10 000 € at 5 % over 2024 (366 days): 10 000 × 5 × 366 / 36 600 = 500.00,
+    # not 10 000 × 5 × 366 / 36 500 = 501.37.
+    five = InterestTerms(kind="contractual", rate=D("5"))
+    result = compute_interest(D("10000"), date(2024, 1, 1), date(2025, 1, 1), five)
+    assert _lines(result) == [(date(2024, 1, 1), date(2025, 1, 1), 366, D("5"), D("500.00"))]
+    assert result.lines[0].divisor == 36600 and result.terms.day_basis == "civil"
+    # 36 500 × 10 × 182 / 36 600 = 1 815.0273 → 1 815.03
+    six_months = compute_interest(D("36500"), date(2024, 1, 1), date(2024, 7, 1),
+                                  InterestTerms(kind="contractual", rate=D("10")))
+    assert six_months.total == D("1815.03")
+
+
+def test_civil_year_cuts_only_where_the_year_length_changes():
+    # 1 Jul 2023 → 1 Jul 2026 at 5 % on 10 000: 2023 (365 d) | 2024 (366 d) | 2025-2026 (365 d, one line).
+    # 184 × 500 / 365 = 252.0548 → 252.05 ; 366 × 500 / 366 = 500.00 ; 546 × 500 / 365 = 747.9452 → 747.95
+    five = InterestTerms(kind="contractual", rate=D("5"))
+    result = compute_interest(D("10000"), date(2023, 7, 1), date(2026, 7, 1), five)
+    assert [(l.start, l.days, l.divisor, l.amount) for l in result.lines] == [
+        (date(2023, 7, 1), 184, 36500, D("252.05")),
+        (date(2024, 1, 1), 366, 36600, D("500.00")),
+        (date(2025, 1, 1), 546, 36500, D("747.95")),
+    ]
+    assert result.total == D("1500.00")
+
+
+def test_contractual_360_basis():
+    # 15 000 € at 3 % for 3 days over 360: 15 000 × 3 × 3 / 36 000 = 3.75
+    terms = InterestTerms(kind="contractual", rate=D("3"), day_basis="360")
+    assert compute_interest(D("15000"), date(2025, 3, 1), date(2025, 3, 4), terms).total == D("3.75")
+
+
+@pytest.mark.parametrize("kwargs", [dict(day_basis="360"), dict(kind="commercial", day_basis="civil"),
+                                    dict(kind="contractual", rate=D("5"), day_basis="30/360")])
+def test_a_day_basis_is_only_for_contractual_interest(kwargs):
+    with pytest.raises(InvalidInput):
+        InterestTerms(**kwargs)
+
+
+def test_the_day_basis_is_described_per_rate_type():
+    assert "36\u00a0500 même en année bissextile" in Convention().describe(InterestTerms())
+    contractual = Convention().describe(InterestTerms(kind="contractual", rate=D("5")))
+    assert "année civile" in contractual and "12-16.651" in contractual and "36\u00a0500 même" not in contractual
+    assert "année civile" in InterestTerms(kind="contractual", rate=D("5")).describe()
+
+
+def test_no_1_july_line_before_2015_the_rate_was_annual():
+    # 2013 and 2014: one rate a year (0.04 %), one line per year. 10 000 × 0.04 × 365 / 36 500 = 4.00 each.
+    result = compute_interest(D("10000"), date(2013, 1, 1), date(2015, 1, 1), InterestTerms(category="autres"))
+    assert [(l.start, l.end, l.days, l.amount) for l in result.lines] == [
+        (date(2013, 1, 1), date(2014, 1, 1), 365, D("4.00")),
+        (date(2014, 1, 1), date(2015, 1, 1), 365, D("4.00")),
+    ]
+    # From 2015 the rate is half-yearly: 1 July cuts again.
+    assert [l.start for l in compute_interest(D("10000"), date(2014, 6, 1), date(2015, 8, 1),
+                                              InterestTerms(category="autres")).lines] == [
+        date(2014, 6, 1), date(2015, 1, 1), date(2015, 7, 1)]
+
+
+@pytest.mark.parametrize("first_day", [date(2025, 7, 1), date(2026, 1, 1)])
+def test_no_zero_day_line_when_the_majoration_starts_on_a_half_year(first_day):
+    terms = InterestTerms(category="particulier", majoration_from=first_day)
+    result = compute_interest(D("1000"), date(2025, 3, 1), date(2026, 3, 1), terms)
+    assert all(l.days > 0 for l in result.lines)
+    assert sum(l.days for l in result.lines) == 365
+    assert [l.start for l in result.lines] == sorted({date(2025, 3, 1), date(2025, 7, 1), date(2026, 1, 1)})
+
+
+def test_a_base_change_to_the_same_amount_cuts_nothing():
+    result = compute_interest(D("3000"), date(2025, 3, 10), date(2025, 4, 10), InterestTerms(category="particulier"),
+                              base_changes=[(date(2025, 3, 20), D("3000"))])
+    assert len(result.lines) == 1
 
 
 @pytest.mark.parametrize(("enforceable", "first_day"), [
@@ -222,6 +305,24 @@ def test_base_change_cuts_the_line():
     assert [(l.days, l.base) for l in result.lines] == [(10, D("3000.00")), (21, D("2000.00"))]
 
 
+def test_capitalisation_ordered_before_interest_starts_waits_a_whole_year():
+    # Art. 1343-2: only interest due for a whole year is capitalised. Ordered from 1 Jan 2024, interest
+    # from 1 Jun 2024: the first anniversary is 1 Jun 2025 (not 1 Jan 2025, 7 months of interest).
+    terms = InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1))
+    result = compute_interest(D("10000"), date(2024, 6, 1), date(2025, 9, 1), terms)
+    assert [c.on for c in result.capitalisations] == [date(2025, 6, 1)]
+    # 1 Jun → 1 Jul 2024: 30 d × 8.01 % = 2 403 000 / 36 500 = 65.8356 → 65.84
+    # 1 Jul 2024 → 1 Jan 2025: 184 d × 8.16 % → 411.35 ;
+    # 1 Jan → 1 Jun 2025: 151 d × 7.21 % = 10 887 100 / 36 500 = 298.2767 → 298.28 ;
+    # capitalised 65.84 + 411.35 + 298.28 = 775.47
+    assert result.capitalisations[0].amount == D("775.47")
+    assert capitalisation_anniversaries(date(2024, 1, 1), date(2024, 6, 1), date(2026, 7, 1)) == [
+        date(2025, 6, 1), date(2026, 6, 1)]
+    # Ordered after the start: anniversaries of the order.
+    assert capitalisation_anniversaries(date(2024, 9, 1), date(2024, 6, 1), date(2026, 7, 1)) == [
+        date(2025, 9, 1)]
+
+
 def test_capitalisation_dates_are_anniversaries():
     assert capitalisation_dates(date(2020, 2, 29), date(2020, 1, 1), date(2023, 3, 1)) == [
         date(2021, 2, 28), date(2022, 2, 28), date(2023, 2, 28)]
@@ -249,6 +350,8 @@ def test_convention_is_validated_and_described():
 )
 def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding(start, length, cut, cents, category,
                                                                                    day_count):
+    # interest_lines on [start, split) + [split, end) against [start, end): the only difference is
+    # the rounding of the one line cut in two (half a cent each side at most).
     end = min(start + timedelta(days=length), date(2026, 6, 29))
     if end <= start + timedelta(days=1):
         return
@@ -256,12 +359,43 @@ def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding
     principal = D(cents) / 100
     terms = InterestTerms(category=category)
     convention = Convention(day_count=day_count)
-    whole = compute_interest(principal, start, end, terms, convention=convention)
-    parts = compute_interest(principal, start, end, terms, convention=convention, base_changes=[(split, principal)])
-    extra = len(parts.lines) - len(whole.lines)
+    rates = Rates.shipped()
+    stop = convention.counted_end(end)
+    whole = interest_lines(start, stop, principal, terms, rates, convention)
+    parts = (interest_lines(start, split, principal, terms, rates, convention)
+             + interest_lines(split, stop, principal, terms, rates, convention))
+    extra = len(parts) - len(whole)
     assert extra in (0, 1)
-    assert sum(l.days for l in parts.lines) == sum(l.days for l in whole.lines)
-    assert abs(parts.total - whole.total) <= D("0.01") * extra
+    assert sum(l.days for l in parts) == sum(l.days for l in whole)
+    total = lambda lines: sum((l.amount for l in lines), D(0))  # noqa: E731
+    assert abs(total(parts) - total(whole)) <= D("0.01") * extra
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2024, 12, 31)),
+    length=st.integers(min_value=1, max_value=3000),
+    cents=st.integers(min_value=0, max_value=10**9),
+    kind=st.sampled_from(["particulier", "autres", "contractual"]),
+    since=st.integers(min_value=-400, max_value=400),
+)
+def test_capitalised_interest_is_never_below_simple_interest(start, length, cents, kind, since):
+    end = min(start + timedelta(days=length), date(2026, 6, 30))
+    if end <= start:
+        return
+    extra = dict(kind="contractual", rate=D("7.5")) if kind == "contractual" else dict(category=kind)
+    simple = compute_interest(D(cents) / 100, start, end, InterestTerms(**extra))
+    capitalised = compute_interest(D(cents) / 100, start, end,
+                                   InterestTerms(**extra, capitalisation_from=start + timedelta(days=since)))
+    # Exactly (before rounding) capitalised ≥ simple: the same days on the same principal, plus interest
+    # on what was capitalised. Rounded per line, the cut a capitalisation makes may cost its half-cents.
+    exact = lambda result: sum((l.exact for l in result.lines), D(0))  # noqa: E731
+    assert exact(capitalised) >= exact(simple)
+    extra_lines = len(capitalised.lines) - len(simple.lines)
+    assert capitalised.total >= simple.total - D("0.01") * extra_lines
+    # Every capitalisation comes a whole year (at least) after the interest started.
+    assert all(c.on >= start.replace(year=start.year + 1) if not (start.month == 2 and start.day == 29)
+               else c.on >= date(start.year + 1, 2, 28) for c in capitalised.capitalisations)
 
 
 def test_a_written_rate_with_three_decimals_is_never_rounded_on_screen():

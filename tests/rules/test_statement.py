@@ -82,15 +82,67 @@ def test_overpayment_gives_a_credit_and_nothing_negative():
     assert not s.interest_lines[-1].start > date(2025, 6, 30)
 
 
-def test_a_reversed_payment_is_as_if_never_paid_to_the_rounding():
+def test_a_reversed_payment_is_as_if_never_paid():
     reversed_ = compute_statement(_ex4(reversals=(Reversal(date(2025, 7, 20), "v1", "chèque rejeté"),)))
     never = compute_statement(_ex4(payments=()))
     assert reversed_.payments[0].reversed_on == date(2025, 7, 20)
     assert reversed_.reversals[0].reopened == reversed_.payments[0].allocation
-    assert reversed_.principal_due == never.principal_due == D("3000.00")
-    assert reversed_.frais_due == never.frais_due
-    assert abs(reversed_.total_due - never.total_due) <= D("0.03")
-    assert any(l.note for l in reversed_.interest_lines)
+    # What it had settled at the time is still shown (frais 150, intérêts 81.17, principal 768.83)…
+    a = reversed_.payments[0].allocation
+    assert (a.frais, a.interets, a.principal) == (D("150.00"), D("81.17"), D("768.83"))
+    # …but nothing of it is applied: same lines, same totals, to the cent, as if never received.
+    assert reversed_.interest_lines == never.interest_lines
+    assert (reversed_.principal_due, reversed_.interest_due, reversed_.frais_due) == (
+        never.principal_due, never.interest_due, never.frais_due)
+    assert reversed_.total_due == never.total_due == D("3304.94")  # 3 000 + 154.94 (Ex 3) + 150 frais
+    assert reversed_.paid == 0
+
+
+def test_a_rejected_payment_spanning_an_anniversary_restores_the_capitalisation():
+    # Issue 9 item 4 (the 45,85 € case). 10 000 €, legal rate (particulier), interest and yearly
+    # capitalisation from 1 Mar 2024; 11 000 € paid on 1 Feb 2025 (before the 1 Mar 2025 anniversary),
+    # rejected on 1 Apr 2025 (after it); décompte at 1 Jan 2026. Never paid:
+    #   01/03/2024 → 01/07/2024 122 d × 8.01 % on 10 000 = 9 772 200 / 36 500 = 267.7315 → 267.73
+    #   01/07/2024 → 01/01/2025 184 d × 8.16 % = 15 014 400 / 36 500 = 411.3534 → 411.35
+    #   01/01/2025 → 01/03/2025  59 d × 7.21 % =  4 253 900 / 36 500 = 116.5452 → 116.55
+    #   capitalised 01/03/2025: 795.63 → base 10 795.63
+    #   01/03/2025 → 01/07/2025 122 d × 7.21 % on 10 795.63 = 9 496 052.06 / 36 500 = 260.1658 → 260.17
+    #   01/07/2025 → 01/01/2026 184 d × 6.65 % = 13 209 532.87 / 36 500 = 361.9050 → 361.91
+    #   total due 10 795.63 + 622.08 = 11 417.71 €.
+    # The old engine re-opened the cheque on 1 Apr, after an anniversary that had capitalised nothing (the
+    # cheque had "paid" the interest): the 795.63 never joined the base, 45.85 € short (11 371.86 €).
+    base = dict(at=date(2026, 1, 1), items=(ClaimItem("principal", D("10000")),), interest_from=date(2024, 3, 1),
+                terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 3, 1)))
+    never = compute_statement(StatementInput(**base))
+    rejected = compute_statement(StatementInput(**base, payments=(Payment(date(2025, 2, 1), D("11000"), "c1"),),
+                                                reversals=(Reversal(date(2025, 4, 1), "c1", "chèque impayé"),)))
+    assert [l.amount for l in never.interest_lines] == [D("267.73"), D("411.35"), D("116.55"), D("260.17"),
+                                                        D("361.91")]
+    assert [(c.on, c.amount) for c in never.capitalisations] == [(date(2025, 3, 1), D("795.63"))]
+    assert never.total_due == D("11417.71")
+    assert rejected.total_due == D("11417.71") and rejected.capitalisations == never.capitalisations
+    assert rejected.interest_lines == never.interest_lines and rejected.credit == 0
+
+
+def test_a_reversal_after_the_arrete_date_leaves_the_payment_standing():
+    s = compute_statement(_ex4(at=date(2025, 7, 10), reversals=(Reversal(date(2025, 7, 20), "v1"),)))
+    assert s.payments[0].reversed_on is None and s.paid == D("1000.00")
+
+
+def test_no_line_ends_at_a_fee_or_at_a_payment_that_leaves_the_base_unchanged():
+    # Ex 3 (3 000 €, 10/03 → 15/09/2025: 45.04 + 37.13 + 72.77 = 154.94) with a fee on 10/04 and a
+    # payment of 200 € on 10/06 that settles the fee (150) and 50 of interest: the base stays 3 000, so
+    # the lines are those of Ex 3, cut only at the majoration (25/05) and at 1 July.
+    s = compute_statement(_ex4(charges=(Charge(date(2025, 4, 10), D("150"), "Commandement"),),
+                               payments=(Payment(date(2025, 6, 10), D("200"), ref="v1"),)))
+    assert [(l.start, l.days, l.amount) for l in s.interest_lines] == [
+        (date(2025, 3, 10), 76, D("45.04")), (date(2025, 5, 25), 37, D("37.13")), (date(2025, 7, 1), 76, D("72.77"))]
+    a = s.payments[0].allocation
+    assert (a.frais, a.interets, a.principal) == (D("150.00"), D("50.00"), D("0.00"))
+    # Interest due on 10/06: 45.04 + 16 d × 12.21 % on 3 000 (586 080 / 36 500 = 16.0570 → 16.06) = 61.10;
+    # 50 paid → 11.10 left, + the rest of the lines: 154.94 − 50 = 104.94 due on 15/09.
+    assert s.payments[0].balance_after == D("3011.10")
+    assert s.interest_due == D("104.94") and s.total_due == D("3104.94")
 
 
 def test_reversal_errors():
@@ -174,3 +226,62 @@ def test_statement_never_goes_negative_and_every_payment_is_fully_imputed(raw):
     # What was owed plus interest equals what is still owed plus what was paid, less the credit.
     owed = D("3000") + D("150") + s.interest_accrued
     assert owed == s.total_due + s.paid - s.credit
+
+
+def test_capitalisation_ordered_before_the_interest_start_in_a_statement():
+    # Ordered from 01/01/2024, interest from 01/06/2024: first anniversary 01/06/2025 (a whole year).
+    s = compute_statement(StatementInput(
+        at=date(2025, 9, 1), items=(ClaimItem("principal", D("10000")),), interest_from=date(2024, 6, 1),
+        terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1))))
+    assert [(c.on, c.amount) for c in s.capitalisations] == [(date(2025, 6, 1), D("775.47"))]
+
+
+def test_contractual_interest_over_2024_is_500_in_a_statement():
+    s = compute_statement(StatementInput(at=date(2025, 1, 1), items=(ClaimItem("principal", D("10000")),),
+                                         interest_from=date(2024, 1, 1),
+                                         terms=InterestTerms(kind="contractual", rate=D("5"))))
+    assert s.interest_due == D("500.00") and s.interest_lines[0].divisor == 36600
+
+
+# --- art. 2224 C. civ.: post-judgment interest older than five years ------------------------------
+
+_OLD = dict(items=(ClaimItem("principal", D("10000")),), interest_from=date(2020, 1, 1),
+            terms=InterestTerms(kind="contractual", rate=D("3.65"), day_basis="365"), title_date=date(2020, 1, 1))
+
+
+def test_a_warning_when_post_judgment_interest_is_older_than_five_years():
+    # 3.65 % on 10 000 over 365: exactly 1.00 € a day. Arrêté 01/03/2026 → five years back: 01/03/2021.
+    # Post-judgment days before it: 01/01/2020 → 01/03/2021 = 425 days = 425.00 €.
+    s = compute_statement(StatementInput(at=date(2026, 3, 1), **_OLD))
+    assert s.interest_due == D("2251.00")  # 2 251 days
+    assert len(s.warnings) == 1
+    warning = s.warnings[0]
+    assert "art. 2224 C. civ." in warning and "425,00" in warning
+    assert "01/01/2020" in warning and "01/03/2021" in warning
+    assert s.total_due == D("12251.00")  # nothing cut: the clerc decides
+
+
+def test_interest_paid_covers_the_oldest_days_first():
+    # 300 € of interest paid on 01/06/2022 (no principal: the base stays): 425 − 300 = 125.00 € still old.
+    s = compute_statement(StatementInput(at=date(2026, 3, 1), payments=(Payment(date(2022, 6, 1), D("300")),), **_OLD))
+    assert "125,00" in s.warnings[0]
+    # 500 € paid: all of the old interest is paid, no warning.
+    paid = compute_statement(StatementInput(at=date(2026, 3, 1), payments=(Payment(date(2022, 6, 1), D("500")),),
+                                            **_OLD))
+    assert paid.warnings == ()
+
+
+def test_no_warning_within_five_years_or_without_a_title():
+    assert compute_statement(StatementInput(at=date(2024, 12, 31), **_OLD)).warnings == ()
+    # Exactly five years: 01/01/2025 → cutoff 01/01/2020 = title date: nothing older.
+    assert compute_statement(StatementInput(at=date(2025, 1, 1), **_OLD)).warnings == ()
+    assert compute_statement(StatementInput(at=date(2025, 1, 2), **_OLD)).warnings != ()
+    no_title = dict(_OLD, title_date=None)
+    assert compute_statement(StatementInput(at=date(2026, 3, 1), **no_title)).warnings == ()
+
+
+def test_pre_judgment_interest_is_not_post_judgment():
+    # Interest from 01/01/2019, judgment 01/01/2020. Pre-judgment days (365 €) are awarded by the title;
+    # only 01/01/2020 → 01/03/2021 (425 €) is flagged.
+    data = dict(_OLD, interest_from=date(2019, 1, 1))
+    assert "425,00" in compute_statement(StatementInput(at=date(2026, 3, 1), **data)).warnings[0]

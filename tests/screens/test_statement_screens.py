@@ -97,3 +97,58 @@ async def test_the_calculator_is_in_the_command_palette(actor, make_app):
         assert "Calculatrice d'intérêts" in titles
         await pilot.press("slash", "c")  # typed into the filter, not the calculator
         assert isinstance(app.screen, DossierListScreen)
+
+
+async def test_contractual_civil_year_and_the_2224_warning_on_the_screens(actor, make_app):
+    from clerc_tui.services.dossiers import create_dossier
+    from tests.conftest import make_input
+
+    # 10 000 € at 5 %, civil year, judgment and interest from 01/01/2019. At 01/01/2025 the décompte claims
+    # interest from 01/01/2019 to 01/01/2020 older than five years: 10 000 × 5 × 365 / 36 500 = 500.00.
+    # Lines: 2019–2023 (365-day years split only at the leap year 2020): 2019 | 2020 | 2021–2023 | 2024.
+    create_dossier(actor, make_input(title_kind="jugement", title_date=date(2019, 1, 1), interest_kind="contractual",
+                                     contractual_rate=D("5"), interest_from=date(2019, 1, 1),
+                                     claims={"principal": D("10000")}), TODAY)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        await pilot.press("s")
+        pane = app.screen.query_one("#statement-pane")
+        await pilot.press("a")
+        field = app.screen.query_one("#statement-at", Input)
+        field.value = "01/01/2025"
+        await pilot.press("enter")
+        s = pane.statement
+        assert s.at == date(2025, 1, 1)
+        assert [(l.start, l.days, l.divisor, l.amount) for l in s.interest_lines] == [
+            (date(2019, 1, 1), 365, 36500, D("500.00")),
+            (date(2020, 1, 1), 366, 36600, D("500.00")),
+            (date(2021, 1, 1), 1095, 36500, D("1500.00")),
+            (date(2024, 1, 1), 366, 36600, D("500.00")),
+        ]
+        body = _text(app, "#statement-body")
+        assert "Prescription quinquennale (art. 2224 C. civ.)" in body and "500,00" in body
+        assert "année civile" in body
+        await pilot.press("i")
+        detail = _text(app, "#interest-body")
+        assert "Diviseur" in detail and "36\u00a0600" in detail and "art. 2224" in detail
+
+
+async def test_the_calculator_uses_the_civil_year_for_contractual_interest(actor, make_app):
+    from textual.widgets import Select
+
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("c")
+        screen = app.screen
+        screen.field("principal").control.value = "10000"
+        screen.field("start").control.value = "01/01/2024"
+        screen.field("end").control.value = "01/01/2025"
+        screen.field("rate").control.value = "5"
+        screen.query_one("#field-kind Select", Select).value = "contractual"
+        await pilot.pause()
+        assert screen.result is not None and screen.result.total == D("500.00")
+        assert "36\u00a0600" in _text(app, "#calc-body")
+        screen.query_one("#field-day_basis Select", Select).value = "365"
+        await pilot.pause()
+        assert screen.result.total == D("501.37")

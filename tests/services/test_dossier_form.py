@@ -74,3 +74,21 @@ def test_the_form_of_a_dossier_reads_back_to_the_same_input(actor, sample_dossie
     assert data.creditor_id == sample_dossier.creditor_id
     assert data.claims == {"principal": Decimal("1234.56")}
     assert data.debtor.last_name == "Lefèvre" and data.debtor.city == "Lyon"
+
+
+def test_the_contractual_day_basis_defaults_to_the_civil_year_and_reads_back(actor, db_path):
+    from clerc_tui.services.dossiers import create_dossier, update_dossier
+
+    contractual = {**VALID, "interest_kind": "contractual", "contractual_rate": "5"}
+    assert parse_dossier_form(contractual, TODAY).contractual_day_basis == "civil"
+    data = parse_dossier_form({**contractual, "contractual_day_basis": "360"}, TODAY)
+    assert data.contractual_day_basis == "360"
+    with pytest.raises(FormErrors) as refused:
+        parse_dossier_form({**contractual, "contractual_day_basis": "30/360"}, TODAY)
+    assert set(refused.value.errors) == {"contractual_day_basis"}
+    dossier = create_dossier(actor, data, TODAY)
+    values = form_values(get_dossier(dossier.id))
+    assert values["contractual_day_basis"] == "360"
+    again = parse_dossier_form({**values, "contractual_day_basis": "365"}, TODAY)
+    update_dossier(actor, dossier.id, dossier.version, again, TODAY)
+    assert get_dossier(dossier.id).dossier.contractual_day_basis == "365"

@@ -256,3 +256,49 @@ def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
     assert refresh_balances(date(2025, 9, 15)) == 2
     assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # money.md Ex 3
     assert dossier_statement(judged.id, date(2025, 9, 15)).total_due == Decimal("3154.94")
+
+
+# --- issue 9 items 3–6: day basis, capitalisation with a rejected cheque, art. 2224 -----------------
+
+
+def contractual_dossier(actor, **overrides):
+    values = dict(title_kind="jugement", title_date=date(2024, 1, 1), interest_kind="contractual",
+                  contractual_rate=D("5"), interest_from=date(2024, 1, 1), claims={"principal": D("10000")})
+    values.update(overrides)
+    return create_dossier(actor, make_input(**values), TODAY)
+
+
+def test_contractual_interest_follows_the_dossier_day_basis(actor):
+    # Civil year by default: 10 000 × 5 × 366 / 36 600 = 500.00 over 2024.
+    dossier = contractual_dossier(actor)
+    assert Dossier.get_by_id(dossier.id).contractual_day_basis == "civil"
+    s = dossier_statement(dossier.id, date(2025, 1, 1))
+    assert s.interest_due == D("500.00") and s.terms.day_basis == "civil"
+    # A contract that writes 365 days: 10 000 × 5 × 366 / 36 500 = 501.3699 → 501.37.
+    other = contractual_dossier(actor, contractual_day_basis="365")
+    assert dossier_statement(other.id, date(2025, 1, 1)).interest_due == D("501.37")
+
+
+def test_a_rejected_cheque_across_an_anniversary_through_the_ledger(actor):
+    # Same figures as tests/rules/test_statement.py (the 45,85 € case): 11 417.71 € due on 01/01/2026.
+    dossier = example_dossier(actor, title_date=date(2024, 3, 1), title_signified_on=None, title_enforceable_on=None,
+                              interest_from=date(2024, 3, 1), claims={"principal": D("10000")})
+    Dossier.update(capitalisation_from=date(2024, 3, 1)).where(Dossier.id == dossier.id).execute()
+    cheque = record_payment(actor, dossier.id, on=date(2025, 2, 1), amount=D("11000"), mode="cheque", today=TODAY)
+    reverse_entry(actor, cheque.id, "chèque impayé", date(2025, 4, 1), today=TODAY)
+    s = dossier_statement(dossier.id, date(2026, 1, 1))
+    assert [(c.on, c.amount) for c in s.capitalisations] == [(date(2025, 3, 1), D("795.63"))]
+    assert s.total_due == D("11417.71") and s.credit == 0
+    assert s.payments[0].reversed_on == date(2025, 4, 1)
+
+
+def test_the_2224_warning_from_the_title_date(actor):
+    # 3.65 % over 365 on 10 000 = 1.00 € a day; judgment 01/01/2020, arrêté 01/03/2026: 425 days older than
+    # five years (01/01/2020 → 01/03/2021).
+    dossier = contractual_dossier(actor, title_date=date(2020, 1, 1), interest_from=date(2020, 1, 1),
+                                  contractual_rate=D("3.65"), contractual_day_basis="365")
+    s = dossier_statement(dossier.id, date(2026, 3, 1))
+    assert len(s.warnings) == 1 and "425,00" in s.warnings[0] and "2224" in s.warnings[0]
+    # No title kind: no post-judgment interest, no warning.
+    amiable = contractual_dossier(actor, title_kind="", title_date=date(2020, 1, 1), interest_from=date(2020, 1, 1))
+    assert dossier_statement(amiable.id, date(2026, 3, 1)).warnings == ()
