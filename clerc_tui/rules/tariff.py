@@ -141,7 +141,7 @@ class RecoveryFee:
 
     def as_dict(self) -> dict:
         return {"article": self.article, "ht": f"{self.ht:.2f}", "ttc": f"{self.ttc:.2f}",
-                "base": f"{self.base:.2f}", "gross_ht": f"{self.gross:.2f}", "dep": f"{self.dep:.2f}",
+                "base": f"{self.base:.2f}", "gross_ht": f"{self.gross:.2f}", "dep_imputed": f"{self.dep:.2f}",
                 "tva": f"{self.tva:.2f}", "marks": list(self.marks), "exempt": self.exempt}
 
 
@@ -296,6 +296,23 @@ class Tariff:
                          coefficient=coefficient, emolument=round_cents(base * coefficient), dep=dep,
                          travel=travel, tva_rate=tva.amount, flat_tax=tax.amount, marks=tuple(dict.fromkeys(marks)),
                          sources=tuple(dict.fromkeys(sources)), manual_base=manual)
+
+
+ALIMENTARY_EXEMPT = "non dû par le créancier d'une créance alimentaire (R444-53 3°)"
+
+
+def calculate_recovery_fees(claim_text: str, collected_text: str, on: date,
+                            alimentary: bool = False) -> tuple[RecoveryFee, RecoveryFee]:
+    """Both fees from typed amounts, for the calculator and `clerc calc recovery-fee`
+    (French messages naming the field on bad input)."""
+    from clerc_tui.rules.money import parse_amount
+
+    claim = parse_amount(claim_text)
+    collected = parse_amount(collected_text)
+    if collected > 0 and claim <= 0:
+        raise InvalidInput("Montant de la créance : à renseigner (il décide du forfait ou du barème).", field="claim")
+    return shipped_tariff().recovery_fees(claim, collected, on, alimentary=alimentary,
+                                          creditor_exempt=ALIMENTARY_EXEMPT if alimentary else "")
 
 
 def _marks(row: Row) -> tuple[str, ...]:

@@ -22,12 +22,11 @@ from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.statement import DEPENS
-from clerc_tui.rules.tariff import A444_31, A444_32, RecoveryFee, shipped_tariff
+from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, RecoveryFee, shipped_tariff
 from clerc_tui.services.etude import fee_base_interest
 from clerc_tui.services.ledger import claim_amount, creditor_position
 
 ALIMENTARY = "pension_alimentaire"
-EXEMPT_ALIMENTARY = "non dû par le créancier d'une créance alimentaire (R444-53 3°)"
 EXEMPT_CONTRAINTE = "non dû sur le titre d'une personne morale de droit public (R444-53 3°)"
 LABELS = {A444_31: "Droit proportionnel A444-31 (à la charge du débiteur)",
           A444_32: "Droit proportionnel A444-32 (à la charge du créancier)"}
@@ -95,7 +94,7 @@ def billed(dossier_id: int, article: str) -> Decimal:
 
 def creditor_exemption(dossier: Dossier) -> str:
     if dossier.nature == ALIMENTARY:
-        return EXEMPT_ALIMENTARY
+        return ALIMENTARY_EXEMPT
     if dossier.title_kind == "contrainte":
         return EXEMPT_CONTRAINTE
     return ""
