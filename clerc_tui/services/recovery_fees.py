@@ -20,9 +20,9 @@ from decimal import Decimal
 from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
-from clerc_tui.rules.money import ZERO
+from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.statement import DEPENS
-from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, RecoveryFee, shipped_tariff
+from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, HUNDRED, RecoveryFee, shipped_tariff
 from clerc_tui.services.etude import fee_base_interest
 from clerc_tui.services.ledger import claim_amount, creditor_position
 
@@ -137,10 +137,14 @@ def dossier_fees(dossier: Dossier, on: date) -> DossierFees:
 
 
 def breakdown(fee: RecoveryFee, base: FeeBase, increment: Decimal) -> dict:
+    """What a fee line records: the fee due on the cumulated base (`due_*`) and this line's
+    own split of its TTC `increment` at the TVA rate (`ht`, `tva`: what the FEC books)."""
+    line_ht = round_cents(increment * HUNDRED / (HUNDRED + fee.tva_rate)) if fee.tva_rate else increment
     return {"recovery_fee": True, "article": fee.article, "claim": f"{base.claim:.2f}",
             "base": f"{fee.base:.2f}", "interest_in_base": base.interest_included,
-            "gross_ht": f"{fee.gross:.2f}", "dep_imputed": f"{fee.dep:.2f}", "ht": f"{fee.ht:.2f}",
-            "tva": f"{fee.tva:.2f}", "ttc": f"{fee.ttc:.2f}", "increment": f"{increment:.2f}",
+            "gross_ht": f"{fee.gross:.2f}", "dep_imputed": f"{fee.dep:.2f}", "due_ht": f"{fee.ht:.2f}",
+            "due_tva": f"{fee.tva:.2f}", "due_ttc": f"{fee.ttc:.2f}", "ttc": f"{increment:.2f}",
+            "ht": f"{line_ht:.2f}", "tva": f"{increment - line_ht:.2f}",
             "marks": list(dict.fromkeys(fee.marks + base.marks))}
 
 

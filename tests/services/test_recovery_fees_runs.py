@@ -119,3 +119,17 @@ def test_interest_in_base_is_an_audited_etude_setting(actor, db_path, capsys):
     assert main([*base, "etude", "set", "--interets-dans-assiette", "peut-être"]) == 2
     assert main([*base, "etude", "set", "--interets-dans-assiette", "non"]) == 2  # the clerc: refused
     assert "principal clerc" in capsys.readouterr().err
+
+
+def test_fee_lines_book_their_own_tva_in_the_fec(actor):
+    from clerc_tui.services import accounting
+
+    dossier = _dossier(actor)
+    _pay(actor, dossier.id, "100")
+    remittances.execute_run(actor, TODAY, today=TODAY)
+    [fee] = _fees(dossier.id, CREDITOR)
+    detail = json.loads(fee.breakdown)
+    # 14,08 TTC split at 20 %: 14,08 / 1,2 = 11,7333 → 11,73 HT, TVA 2,35.
+    assert (detail["ht"], detail["tva"], detail["due_ttc"]) == ("11.73", "2.35", "14.08")
+    rows = [line.split("|") for line in accounting.fec_lines(date(2026, 11, 1), TODAY)[1:]]
+    assert any(r[4] == "44571" and r[12] == "2,35" for r in rows)
