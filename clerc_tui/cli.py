@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     calc_sub = calc.add_subparsers(dest="calc_command", required=True, parser_class=_Parser)
     _add_calc_interest_parser(calc_sub)
     _add_calc_deadline_parser(calc_sub)
+    from clerc_tui import cli_fees
+
+    cli_fees.add_calc_parser(calc_sub)
+    cli_fees.add_etude_parser(sub)
 
     sub.add_parser("migrate", help="met à jour le schéma de la base")
     from clerc_tui import cli_deadlines
@@ -247,9 +251,19 @@ def _dispatch(args) -> int:
 
         open_database(_database_url(args))
         return cli_accounts.run(args, today=args.today or date.today())
+    if args.command == "etude":
+        from clerc_tui import cli_fees
+        from clerc_tui.models.db import open_database
+
+        open_database(_database_url(args))
+        return cli_fees.run_etude(args)
     if args.command == "calc":
         if args.calc_command == "interest":
             return _cmd_calc_interest(args)
+        if args.calc_command == "recovery-fee":
+            from clerc_tui import cli_fees
+
+            return cli_fees.run_calc(args, today=args.today or date.today())
         return _cmd_calc_deadline(args)
     raise AssertionError(args.command)
 

@@ -130,8 +130,9 @@ def _reversements(args, today: date, out) -> int:
         rows = remittances.due_by_creditor(today)
         if not rows:
             out.write("Rien à reverser.\n")
-        for name, count, fee, net in rows:
-            out.write(f"{name}\t{count} dossier(s)\tretenue A444-32 {format_amount(fee)}\tà reverser "
+        for name, count, fee, given_back, net in rows:
+            back = f"\trégularisation A444-32 rendue {format_amount(given_back)}" if given_back else ""
+            out.write(f"{name}\t{count} dossier(s)\tretenue A444-32 {format_amount(fee)}{back}\tà reverser "
                       f"{format_amount(net)}\n")
         return 0
     if args.rev_command == "run":
@@ -145,8 +146,10 @@ def _reversements(args, today: date, out) -> int:
         else:
             out.write(csv_text)
         total = sum(x.net for x in lines)
+        given_back = sum(x.regularisation for x in lines)
+        back = f", dont {format_amount(given_back)} de retenue A444-32 rendue (régularisation)" if given_back else ""
         sys.stderr.write(f"Reversement n° {run.id} du {format_date(on)} : {len(lines)} dossier(s), "
-                         f"{format_amount(total)} reversés.\n")
+                         f"{format_amount(total)} reversés{back}.\n")
         return 0
     from clerc_tui.models import Creditor
     from clerc_tui.rules.names import fold

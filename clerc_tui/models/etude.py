@@ -21,6 +21,8 @@ class Etude(BaseModel):
     day_count = CharField(default="end_minus_start")
     # `per_line` (default) or `total`.
     rounding = CharField(default="per_line")
+    # m0008: interest collected counts in the base of A444-31 / A444-32 (default: excluded).
+    fee_base_interest = BooleanField(default=False)
 
 
 class User(BaseModel):

@@ -81,12 +81,15 @@ class ClaimItem:
 
 @dataclass(frozen=True)
 class Charge:
-    """Frais of the dossier: an émolument (fee) or a sum paid out (disbursement)."""
+    """Frais of the dossier: an émolument (fee) or a sum paid out (disbursement).
+    `after_payments`: owed only after the payments of its own day (a proportional recovery
+    fee computed on them cannot be paid by them)."""
 
     on: date
     amount: Decimal
     label: str
     kind: str = "fee"
+    after_payments: bool = False
 
     def __post_init__(self):
         if self.kind not in CHARGE_KINDS:
@@ -216,7 +219,8 @@ class Statement:
 
 # Same-day order: costs are owed before a payment that day settles them; a payment is
 # imputed on interest échus before they are capitalised the same day (art. 1343-1 first).
-_CHARGE, _PAYMENT, _REVERSAL, _CAPITALISATION = range(4)
+# A proportional fee computed on a day's payments comes after them (_LATE_CHARGE).
+_CHARGE, _PAYMENT, _REVERSAL, _CAPITALISATION, _LATE_CHARGE = range(5)
 
 
 def compute_statement(data: StatementInput, rates: Rates | None = None) -> Statement:
@@ -246,7 +250,8 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     stop = conv.counted_end(data.at)
     rejected = {r.payment_ref for r in data.reversals if r.on <= data.at}
     events = []
-    events += [(c.on, _CHARGE, n, c) for n, c in enumerate(data.charges) if c.on <= data.at]
+    events += [(c.on, _LATE_CHARGE if c.after_payments else _CHARGE, n, c) for n, c in enumerate(data.charges)
+               if c.on <= data.at]
     events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= data.at]
     events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= data.at]
     if terms.capitalisation_from and terms.kind != NONE:
@@ -280,7 +285,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         cursor = max(cursor, min(day, stop))
 
     for day, kind, _, event in events:
-        if kind == _CHARGE:  # costs bear no interest: no line ends at a fee's date
+        if kind in (_CHARGE, _LATE_CHARGE):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)
         elif kind == _PAYMENT:

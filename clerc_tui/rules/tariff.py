@@ -117,6 +117,35 @@ class ActCharge:
 
 
 @dataclass(frozen=True)
+class RecoveryFee:
+    """A proportional recovery fee (A444-31 or A444-32) as billed, HT then TTC."""
+
+    article: str
+    claim: Decimal
+    base: Decimal  # cumulated sums collected on principal / condemnation (dépens excluded)
+    gross: Decimal  # émolument HT of the article (flat or brackets, capped)
+    dep: Decimal  # DEP HT imputed on it (A444-15 last paragraph)
+    ht: Decimal  # gross − dep
+    tva_rate: Decimal
+    marks: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    exempt: str = ""  # why the fee is not due (then every amount is zero)
+
+    @property
+    def tva(self) -> Decimal:
+        return round_cents(self.ht * self.tva_rate / HUNDRED)
+
+    @property
+    def ttc(self) -> Decimal:
+        return self.ht + self.tva
+
+    def as_dict(self) -> dict:
+        return {"article": self.article, "ht": f"{self.ht:.2f}", "ttc": f"{self.ttc:.2f}",
+                "base": f"{self.base:.2f}", "gross_ht": f"{self.gross:.2f}", "dep_imputed": f"{self.dep:.2f}",
+                "tva": f"{self.tva:.2f}", "marks": list(self.marks), "exempt": self.exempt}
+
+
+@dataclass(frozen=True)
 class Tariff:
     acts: dict[str, Act]
     tables: dict[str, tuple[Row, ...]] = field(default_factory=dict)
@@ -167,8 +196,14 @@ class Tariff:
             amount = min(round_cents(_brackets(claim, v["brackets"])), Decimal(v["cap"]))
         return Marked(amount, _marks(row), (row.source,))
 
-    def proportional(self, article: str, collected: Decimal, day: date, *, alimentary: bool = False) -> Marked:
-        """A444-31 (debtor) or A444-32 (creditor) on the cumulated sums collected, HT."""
+    def proportional(self, article: str, collected: Decimal, day: date, *, claim: Decimal,
+                     alimentary: bool = False) -> Marked:
+        """A444-31 (debtor) or A444-32 (creditor), HT, before the DEP is imputed on it.
+
+        1° of each article: when the **claim** is ≤ 44 € (A444-31) / ≤ 188 € (A444-32), a
+        flat fee, due as soon as something was collected. 2° above it: marginal brackets on
+        the cumulated `collected` base (principal or condemnation, dépens excluded), from
+        the first euro, never above the cap. See docs/law/recovery-fees.md."""
         if article not in (A444_31, A444_32):
             raise InvalidInput(f"Article inconnu : {article}.")
         if collected <= 0:
@@ -176,7 +211,7 @@ class Tariff:
         row = self.row("proportional", day, article=article)
         v = row.values
         marks = _marks(row)
-        if collected <= Decimal(v["flat_up_to"]):
+        if claim <= Decimal(v["flat_up_to"]):
             amount = Decimal(v["flat"])
         else:
             factor = Decimal(2) if alimentary and article == A444_31 else Decimal(1)
@@ -184,6 +219,29 @@ class Tariff:
         if alimentary and article == A444_31:
             marks += (ALIMENTARY_MARK,)
         return Marked(amount, marks, (row.source,))
+
+    def recovery_fee(self, article: str, collected: Decimal, day: date, *, claim: Decimal, dep: Decimal = ZERO,
+                     alimentary: bool = False, exempt: str = "") -> "RecoveryFee":
+        """The proportional fee of `article` as billed: capped émolument, minus the DEP that
+        A444-15 (last paragraph) imputes on it, then TVA. `dep`: the DEP HT of acts whose
+        cost is borne by the same party (debtor → A444-31, creditor → A444-32). `exempt`:
+        why the fee is not due at all (it is then zero)."""
+        if collected < 0 or claim < 0 or dep < 0:
+            raise InvalidInput("Montant négatif refusé (créance, sommes encaissées ou DEP).")
+        if exempt:
+            return RecoveryFee(article, claim, collected, ZERO, ZERO, ZERO, ZERO, exempt=exempt)
+        gross = self.proportional(article, collected, day, claim=claim, alimentary=alimentary)
+        tva = self.tva_rate(day)
+        imputed = min(dep, gross.amount)
+        return RecoveryFee(article, claim, collected, gross.amount, imputed, gross.amount - imputed, tva.amount,
+                           marks=tuple(dict.fromkeys(gross.marks + tva.marks)), sources=gross.sources)
+
+    def recovery_fees(self, claim: Decimal, collected: Decimal, day: date, *, alimentary: bool = False,
+                      dep_debtor: Decimal = ZERO, dep_creditor: Decimal = ZERO,
+                      creditor_exempt: str = "") -> tuple["RecoveryFee", "RecoveryFee"]:
+        """(A444-31 borne by the debtor, A444-32 borne by the creditor) on the same base."""
+        return (self.recovery_fee(A444_31, collected, day, claim=claim, dep=dep_debtor, alimentary=alimentary),
+                self.recovery_fee(A444_32, collected, day, claim=claim, dep=dep_creditor, exempt=creditor_exempt))
 
     def emolument(self, code: str, day: date) -> Marked:
         act = self.act(code)
@@ -238,6 +296,23 @@ class Tariff:
                          coefficient=coefficient, emolument=round_cents(base * coefficient), dep=dep,
                          travel=travel, tva_rate=tva.amount, flat_tax=tax.amount, marks=tuple(dict.fromkeys(marks)),
                          sources=tuple(dict.fromkeys(sources)), manual_base=manual)
+
+
+ALIMENTARY_EXEMPT = "non dû par le créancier d'une créance alimentaire (R444-53 3°)"
+
+
+def calculate_recovery_fees(claim_text: str, collected_text: str, on: date,
+                            alimentary: bool = False) -> tuple[RecoveryFee, RecoveryFee]:
+    """Both fees from typed amounts, for the calculator and `clerc calc recovery-fee`
+    (French messages naming the field on bad input)."""
+    from clerc_tui.rules.money import parse_amount
+
+    claim = parse_amount(claim_text)
+    collected = parse_amount(collected_text)
+    if collected > 0 and claim <= 0:
+        raise InvalidInput("Montant de la créance : à renseigner (il décide du forfait ou du barème).", field="claim")
+    return shipped_tariff().recovery_fees(claim, collected, on, alimentary=alimentary,
+                                          creditor_exempt=ALIMENTARY_EXEMPT if alimentary else "")
 
 
 def _marks(row: Row) -> tuple[str, ...]:

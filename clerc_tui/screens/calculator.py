@@ -1,8 +1,10 @@
-"""`c`: an interest computation outside any dossier, recomputed as the clerc types.
+"""`c`: computations outside any dossier, recomputed as the clerc types, in two tabs.
 
-Same engine, rates (shipped + étude) and convention as the décomptes. A field that
-cannot be read shows its French message right under it and keeps its typing; the
-result stays empty until principal and both dates are given.
+« Intérêts »: same engine, rates (shipped + étude) and convention as the décomptes.
+« Droits proportionnels »: A444-31 / A444-32 on a claim and the sums collected, as
+`clerc calc recovery-fee` computes them. A field that cannot be read shows its French
+message right under it and keeps its typing; the result stays empty until the required
+fields are given. F6 goes to the other tab.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.report.fees import fees_text
 from clerc_tui.report.statement import interest_renderable
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, KIND_LABELS, InterestTerms
 from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
+from clerc_tui.rules.tariff import calculate_recovery_fees
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
@@ -33,17 +37,21 @@ TERMS_FIELDS = {"kind": "kind", "category": "category", "majoration_from": "majo
 
 
 class CalculatorScreen(Screen):
-    HELP_TITLE = "Calculatrice d'intérêts"
-    BINDINGS = [Binding("escape", "close", "Retour", id="calculator.close")]
+    HELP_TITLE = "Calculatrice d'intérêts et de droits proportionnels"
+    BINDINGS = [Binding("escape", "close", "Retour", id="calculator.close"),
+                Binding("f6", "other_tab", "Autre onglet", id="calculator.other_tab")]
     DEFAULT_CSS = """
-    CalculatorScreen #calc-grid { grid-size: 3; grid-gutter: 0 1; height: auto; padding: 0 1; }
-    CalculatorScreen #calc-result { height: 1fr; padding: 0 1; }
-    CalculatorScreen #calc-status { height: auto; padding: 0 1; color: $text-muted; }
+    CalculatorScreen #calc-grid, CalculatorScreen #fee-grid { grid-size: 3; grid-gutter: 0 1; height: auto;
+                                                             padding: 0 1; }
+    CalculatorScreen #calc-result, CalculatorScreen #fee-result { height: 1fr; padding: 0 1; }
+    CalculatorScreen #calc-status, CalculatorScreen #fee-status { height: auto; padding: 0 1; color: $text-muted; }
+    CalculatorScreen TabbedContent, CalculatorScreen TabPane { height: 1fr; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.result = None
+        self.fee_result = None
 
     def _fields(self) -> list[FormField]:
         today = format_date(self.app.today)
@@ -66,26 +74,105 @@ class CalculatorScreen(Screen):
                              allow_blank=False)),
         ]
 
+    def _fee_fields(self) -> list[FormField]:
+        return [
+            FormField("fee_claim", "Montant de la créance", Input(placeholder="1 234,56"),
+                      hint="forfait si ≤ 44 € / 188 €"),
+            FormField("fee_collected", "Encaissé sur le principal (cumul)", Input(placeholder="100,00"),
+                      hint="hors dépens"),
+            FormField("fee_on", "Date de l'encaissement", Input(value=format_date(self.app.today),
+                                                                placeholder="jj/mm/aaaa")),
+            FormField("fee_alimentary", "Créance alimentaire", Checkbox("titre de créance alimentaire")),
+        ]
+
     def compose(self) -> ComposeResult:
         yield Header()
-        with Grid(id="calc-grid"):
-            yield from self._fields()
-        yield Static("", id="calc-status")
-        with VerticalScroll(id="calc-result"):
-            yield Static("", id="calc-body")
+        with TabbedContent(id="calc-tabs", initial="tab-interest"):
+            with TabPane("Intérêts", id="tab-interest"):
+                with Grid(id="calc-grid"):
+                    yield from self._fields()
+                yield Static("", id="calc-status")
+                with VerticalScroll(id="calc-result"):
+                    yield Static("", id="calc-body")
+            with TabPane("Droits proportionnels", id="tab-fees"):
+                with Grid(id="fee-grid"):
+                    yield from self._fee_fields()
+                yield Static("", id="fee-status")
+                with VerticalScroll(id="fee-result"):
+                    yield Static("", id="fee-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.field("principal").control.focus()
         self.recompute()
+        self.recompute_fees()
 
     def field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
 
+    def _in_fees(self, widget) -> bool:
+        return any(getattr(node, "id", None) == "tab-fees" for node in widget.ancestors)
+
     @on(Input.Changed)
     @on(Select.Changed)
-    def _changed(self) -> None:
-        self.recompute()
+    @on(Checkbox.Changed)
+    def _changed(self, event) -> None:
+        if self._in_fees(event.control):
+            self.recompute_fees()
+        else:
+            self.recompute()
+
+    def action_other_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-fees" if tabs.active == "tab-interest" else "tab-interest"
+        self.field("fee_claim" if tabs.active == "tab-fees" else "principal").control.focus()
+
+    def recompute_fees(self) -> None:
+        """Both proportional fees from the « Droits proportionnels » tab (nothing written)."""
+        body = self.query_one("#fee-body", Static)
+        status = self.query_one("#fee-status", Static)
+        self.fee_result = None
+        errors: dict[str, str] = {}
+        texts = {name: self.field(name).value.strip() for name in ("fee_claim", "fee_collected", "fee_on")}
+        on_day = None
+        if texts["fee_on"]:
+            try:
+                on_day = parse_date(texts["fee_on"])
+            except ClercError as exc:
+                errors["fee_on"] = exc.message
+        for name in ("fee_claim", "fee_collected"):
+            if texts[name]:
+                try:
+                    parse_amount(texts[name])
+                except ClercError as exc:
+                    errors[name] = exc.message
+        missing = [label for name, label in (("fee_claim", "le montant de la créance"),
+                                             ("fee_collected", "les sommes encaissées"), ("fee_on", "la date"))
+                   if not texts[name] and name not in errors]
+        if not errors and not missing:
+            try:
+                self.fee_result = calculate_recovery_fees(texts["fee_claim"], texts["fee_collected"], on_day,
+                                          self.field("fee_alimentary").value == "1")
+            except InvalidInput as exc:
+                errors[{"claim": "fee_claim"}.get(exc.field or "", "fee_collected")] = exc.message
+            except ClercError as exc:  # MissingTariff: names the date
+                errors["fee_on"] = exc.message
+            except Exception as error:  # noqa: BLE001 - never a traceback on screen
+                self.app.show_error(error, "calculatrice des droits proportionnels")
+                return
+        for field in self.query_one("#tab-fees").query(FormField):
+            field.set_error(errors.get(field.field_name))
+        if self.fee_result is not None:
+            debtor, creditor = self.fee_result
+            body.update(Text(fees_text(debtor, creditor)
+                             + "\nAssiette : sommes encaissées au titre du principal, hors dépens, cumulées."))
+            status.update("")
+        else:
+            body.update("")
+            if errors:
+                status.update(Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
+            else:
+                status.update(Text("Saisissez " + ", ".join(missing) + "."))
 
     def recompute(self) -> None:
         errors: dict[str, str] = {}
@@ -152,7 +239,7 @@ class CalculatorScreen(Screen):
                 status.update(Text("Saisissez " + ", ".join(missing) + "."))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        for field in self.query(FormField):
+        for field in self.query_one("#tab-interest").query(FormField):
             field.set_error(errors.get(field.field_name))
 
     def action_close(self) -> None:

@@ -84,7 +84,7 @@ class RemittancesScreen(Screen):
         table = self.query_one(RowTable)
         for label, width, justify in (("Créancier", 36, "left"), ("Dossiers", 8, "right"),
                                       ("Encaissé", 14, "right"), ("Retenue A444-32", 15, "right"),
-                                      ("À reverser", 14, "right")):
+                                      ("Retenue rendue", 14, "right"), ("À reverser", 14, "right")):
             table.add_column(label, width=width, justify=justify)
         self.refresh_data()
         table.focus()
@@ -100,7 +100,8 @@ class RemittancesScreen(Screen):
         table.clear()
         for due in self.dues:
             table.add_row(due.name, str(len(due.lines)), format_amount(due.collected), format_amount(due.fee),
-                          format_amount(due.net), key=str(due.creditor_id))
+                          format_amount(due.regularisation) if due.regularisation else "", format_amount(due.net),
+                          key=str(due.creditor_id))
         if self.dues:
             table.move_cursor(row=min(row, len(self.dues) - 1))
         total = sum((d.net for d in self.dues), ZERO)
@@ -165,8 +166,8 @@ class CreditorRemittanceScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
         for label, width, justify in (("Dossier", 14, "left"), ("Encaissé (cumul)", 17, "right"),
-                                      ("Retenue A444-32", 15, "right"), ("À reverser", 14, "right"),
-                                      ("Note", 30, "left")):
+                                      ("Retenue A444-32", 15, "right"), ("Retenue rendue", 14, "right"),
+                                      ("À reverser", 14, "right"), ("Note", 30, "left")):
             table.add_column(label, width=width, justify=justify)
         self.refresh_data()
         table.focus()
@@ -184,8 +185,12 @@ class CreditorRemittanceScreen(Screen):
             return
         due = dues[0]
         for line in due.lines:
+            note = "à confirmer" if line.fee_marks else ""
+            if line.regularisation:
+                note = "; ".join(x for x in ("régularisation : assiette recalculée", note) if x)
             table.add_row(line.reference, format_amount(line.collected), format_amount(line.fee),
-                          format_amount(line.net), "à confirmer" if line.fee_marks else "", key=str(line.dossier_id))
+                          format_amount(line.regularisation) if line.regularisation else "", format_amount(line.net),
+                          note, key=str(line.dossier_id))
         self.query_one("#remit-title", Static).update(Text.assemble(
             (due.name, "bold"), f" — {len(due.lines)} dossier(s), retenue {format_amount(due.fee)}, à reverser ",
             (format_amount(due.net), "bold")))
@@ -221,8 +226,11 @@ class RunConfirm(ModalScreen[bool]):
         text = Text(f"Reversement du {format_date(self.on)} : {len(self.dues)} créancier(s), {count} dossier(s)\n\n",
                     style="bold")
         for due in self.dues:
-            text.append(f"{due.name} : retenue {format_amount(due.fee)}, virement {format_amount(due.net)}\n")
-        text.append(f"\nRetenue A444-32 {format_amount(fee)} · total des virements ")
+            back = f", retenue rendue {format_amount(due.regularisation)}" if due.regularisation else ""
+            text.append(f"{due.name} : retenue {format_amount(due.fee)}{back}, virement {format_amount(due.net)}\n")
+        given_back = sum((d.regularisation for d in self.dues), ZERO)
+        back = f" · retenue rendue (régularisation) {format_amount(given_back)}" if given_back else ""
+        text.append(f"\nRetenue A444-32 {format_amount(fee)}{back} · total des virements ")
         text.append(format_amount(net), style="bold")
         text.append("\n\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
         with Vertical(classes="dialog"):

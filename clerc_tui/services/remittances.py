@@ -2,10 +2,13 @@
 
 What is due on a dossier is `ledger.CreditorPosition.due`: the payments received (net of
 reversals and refunds) beyond the étude's own frais, minus the charges the creditor bears
-and what was already paid back. A run first retains the A444-32 fee (borne by the
-creditor, invoiced to him) on the cumulated sums collected for him, then pays the rest.
-The A444-32 fee is not retained on a créance alimentaire (R444-53 3°) nor on a contrainte
-(title of a public-law body); titles about a work contract are not known to clerc yet.
+and what was already paid back. A run first recomputes both proportional fees on the
+cumulated base (services/recovery_fees.py, docs/law/recovery-fees.md): it bills the
+A444-31 increment to the debtor (enforceable title only), retains the A444-32 increment
+from the creditor — or gives back what earlier runs retained in excess, by new ledger
+lines — then pays the rest. The A444-32 fee is not retained on a créance alimentaire
+(R444-53 3°) nor on a contrainte (title of a public-law body); titles about a work
+contract are not known to clerc yet.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,15 +24,17 @@ from pathlib import Path
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
-from clerc_tui.models.ledger import CREDITOR, FEE, PAYMENT, REMITTANCE, REVERSAL
+from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import ZERO, format_amount, round_cents, to_cents
-from clerc_tui.rules.tariff import A444_32, shipped_tariff
+from clerc_tui.rules.money import ZERO, format_amount, to_cents
+from clerc_tui.rules.tariff import A444_32
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.etude import fee_base_text
 from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
+from clerc_tui.services.recovery_fees import LABELS, breakdown, dossier_fees, settle
 
-FEE_LABEL = "Droit proportionnel A444-32 (à la charge du créancier)"
+FEE_LABEL = LABELS[A444_32]
 
 
 @dataclass(frozen=True)
@@ -38,45 +43,35 @@ class RunLine:
     reference: str
     creditor_id: int
     creditor_name: str
-    collected: Decimal  # cumulated, for the creditor
+    collected: Decimal  # cumulated, for the creditor (after the étude's frais)
     fee: Decimal  # A444-32 TTC retained now
     fee_marks: tuple[str, ...]
     net: Decimal  # paid back now
-
-
-def _fee_exempt(dossier: Dossier) -> bool:
-    return dossier.nature == "pension_alimentaire" or dossier.title_kind == "contrainte"
-
-
-def _fee_charged(dossier_id: int) -> Decimal:
-    """A444-32 TTC already retained on the dossier, net of reversals."""
-    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id,
-                                              LedgerEntry.kind.in_((FEE, REVERSAL)),
-                                              LedgerEntry.bearer == CREDITOR))
-    cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL}
-    return sum((e.amount for e in entries if e.kind == FEE and e.id not in cancelled
-                and e.breakdown and json.loads(e.breakdown).get("article") == A444_32), ZERO)
+    base: Decimal = ZERO  # cumulated base of the proportional fees (principal, dépens excluded)
+    regularisation: Decimal = ZERO  # A444-32 retained in excess before, given back now
+    debtor_fee: Decimal = ZERO  # A444-31 TTC billed to the debtor now (< 0: excess cancelled)
 
 
 def plan_line(dossier: Dossier, on: date) -> RunLine | None:
+    """What a run on `on` does on the dossier: the fees recomputed on the cumulated base
+    (docs/law/recovery-fees.md), the A444-32 retained or given back, the net paid."""
     position = creditor_position(dossier.id, on)
-    if position.collected <= 0:
+    if position.paid - position.refunded <= 0:
         return None
-    fee, marks = ZERO, ()
-    if not _fee_exempt(dossier):
-        tariff = shipped_tariff()
-        ht = tariff.proportional(A444_32, position.collected, on)
-        tva = tariff.tva_rate(on).amount
-        total = ht.amount + round_cents(ht.amount * tva / 100)
-        fee = max(total - _fee_charged(dossier.id), ZERO)
-        marks = ht.marks
-    available = position.due
-    fee = min(fee, available)
+    fees = dossier_fees(dossier, on)
+    debtor_fee = fees.debtor_delta
+    # The A444-31 billed now is the étude's frais: it is kept out of the sums held first.
+    position = replace(position, charged=position.charged + debtor_fee)
+    delta = fees.creditor_delta
+    regularisation = max(-delta, ZERO)
+    available = max(position.collected - (position.creditor_charged - regularisation) - position.remitted, ZERO)
+    fee = min(max(delta, ZERO), available)
     net = available - fee
-    if fee == 0 and net == 0:
+    if fee == 0 and net == 0 and debtor_fee == 0 and regularisation == 0:
         return None
+    marks = tuple(dict.fromkeys(fees.creditor.marks + fees.base.marks))
     return RunLine(dossier.id, dossier.reference, dossier.creditor_id, dossier.creditor_name, position.collected,
-                   fee, marks, net)
+                   fee, marks, net, fees.base.base, regularisation, debtor_fee)
 
 
 def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
@@ -90,15 +85,9 @@ def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
     return [line for line in lines if line is not None]
 
 
-def due_by_creditor(on: date) -> list[tuple[str, int, Decimal, Decimal]]:
-    """(creditor, dossiers, fee to retain, net to pay) per creditor."""
-    out: dict[int, list] = {}
-    for line in plan_run(on):
-        row = out.setdefault(line.creditor_id, [line.creditor_name, 0, ZERO, ZERO])
-        row[1] += 1
-        row[2] += line.fee
-        row[3] += line.net
-    return [tuple(row) for row in out.values()]
+def due_by_creditor(on: date) -> list[tuple[str, int, Decimal, Decimal, Decimal]]:
+    """(creditor, dossiers, fee to retain, fee given back, net to pay) per creditor."""
+    return [(d.name, len(d.lines), d.fee, d.regularisation, d.net) for d in creditor_dues(on)]
 
 
 def execute_run(actor: Actor, on: date, *, today: date | None = None,
@@ -117,11 +106,16 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None,
         run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
                                    entries=len(lines), created_by=actor.login, created_at=now)
         for line in lines:
-            if line.fee > 0:
+            dossier = Dossier.get_by_id(line.dossier_id)
+            fees = dossier_fees(dossier, on)
+            if fees.debtor is not None and fees.debtor_delta != 0:
+                settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
+            if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back
+                settle(actor, line.dossier_id, fees.creditor, fees.base, on, today)
+            elif line.fee > 0:
                 record_charge(actor, line.dossier_id, kind=FEE, on=on, amount=line.fee, label=FEE_LABEL,
                               today=today, bearer=CREDITOR, invoice=True,
-                              breakdown={"article": A444_32, "collected": str(line.collected),
-                                         "ttc": str(line.fee), "marks": list(line.fee_marks)})
+                              breakdown=breakdown(fees.creditor, fees.base, line.fee))
             if line.net > 0:
                 record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run.id, today=today)
         record(actor, "remittance.run", "remittance_run", run.id,
@@ -159,6 +153,8 @@ def creditor_statement(creditor_id: int, start: date, end: date) -> str:
              .order_by(LedgerEntry.entry_date, LedgerEntry.id))
     lines = [f"Relevé du créancier {creditor.display_name}", f"Période du {format_date(start)} au {format_date(end)}",
              ""]
+    lines.append(fee_base_text())
+    lines.append("")
     totals = {"payment": ZERO, "retenu": ZERO, "remittance": ZERO}
     for e in query:
         if e.kind == PAYMENT:
@@ -167,15 +163,21 @@ def creditor_statement(creditor_id: int, start: date, end: date) -> str:
             what, key = "Retenue (frais à votre charge)", "retenu"
         elif e.kind == REMITTANCE:
             what, key = "Reversement", "remittance"
+        elif e.kind == REVERSAL and e.reverses.kind == FEE and e.reverses.bearer == CREDITOR:
+            what, key = "Régularisation (retenue rendue)", "rendu"
+        elif e.kind == REVERSAL and e.reverses.kind in (FEE, DISBURSEMENT):
+            continue  # the debtor's frais: not the creditor's account
         elif e.kind == REVERSAL:
             what, key = f"Annulation ({e.reason})", None
         else:
             continue
-        if key:
+        if key == "rendu":
+            totals["retenu"] -= e.amount
+        elif key:
             totals[key] += e.amount
         lines.append(f"{format_date(e.entry_date)}  {e.dossier.reference:<14} {what:<34} {format_amount(e.amount):>14}")
     lines += ["", f"Encaissé : {format_amount(totals['payment'])}",
-              f"Retenu (frais à votre charge) : {format_amount(totals['retenu'])}",
+              f"Retenu (frais à votre charge, régularisations déduites) : {format_amount(totals['retenu'])}",
               f"Reversé : {format_amount(totals['remittance'])}"]
     return "\n".join(lines) + "\n"
 
@@ -193,6 +195,10 @@ class CreditorDue:
     @property
     def net(self) -> Decimal:
         return sum((x.net for x in self.lines), ZERO)
+
+    @property
+    def regularisation(self) -> Decimal:
+        return sum((x.regularisation for x in self.lines), ZERO)
 
     @property
     def collected(self) -> Decimal:

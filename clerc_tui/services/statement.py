@@ -12,6 +12,7 @@ French message names the semester: a décompte never runs on a guessed rate.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -86,6 +87,11 @@ def interest_start(dossier: Dossier) -> date:
                        field="interest_from")
 
 
+def is_recovery_fee(entry: LedgerEntry) -> bool:
+    """A proportional recovery fee line (A444-31 / A444-32) recorded by a reversement run."""
+    return entry.kind == FEE and bool(entry.breakdown) and bool(json.loads(entry.breakdown).get("recovery_fee"))
+
+
 def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
     """Ledger rows as décompte events. A payment's reference is its ledger id. A reversed
     fee or disbursement was never owed: it leaves the décompte from its reversal date on
@@ -98,7 +104,8 @@ def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[
     charges, payments, reversals = [], [], []
     for e in entries:
         if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled and e.bearer != CREDITOR:
-            charges.append(Charge(e.entry_date, e.amount, e.label or "Frais", e.kind))
+            charges.append(Charge(e.entry_date, e.amount, e.label or "Frais", e.kind,
+                                  after_payments=is_recovery_fee(e)))
         elif e.kind == PAYMENT:
             label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))
             payments.append(Payment(e.entry_date, e.amount, ref=str(e.id), label=label))

@@ -12,20 +12,20 @@ MARCH_2025 = date(2025, 3, 1)
 
 
 def test_example_8_debtor_fee_a444_31():
-    fee = T.proportional(A444_31, D(4000), MARCH_2025)
+    fee = T.proportional(A444_31, D(4000), MARCH_2025, claim=D(4000))
     assert fee.amount == D("81.39")
     assert (fee.amount * D("1.2")).quantize(D("0.01")) == D("97.67")
     assert fee.marks == ()
 
 
 def test_example_8_creditor_fee_a444_32():
-    fee = T.proportional(A444_32, D(4000), MARCH_2025)
+    fee = T.proportional(A444_32, D(4000), MARCH_2025, claim=D(4000))
     assert fee.amount == D("257.45")
     assert (fee.amount * D("1.2")).quantize(D("0.01")) == D("308.94")
 
 
 def test_example_8_alimentary_doubling_rounds_the_total_once():
-    fee = T.proportional(A444_31, D(4000), MARCH_2025, alimentary=True)
+    fee = T.proportional(A444_31, D(4000), MARCH_2025, claim=D(4000), alimentary=True)
     assert fee.amount == D("162.78")  # per-line rounding (service-public.fr) would give 162.79
     assert any("doublement" in m for m in fee.marks)
 
@@ -82,8 +82,8 @@ def test_coefficient_brackets_and_old_flat_tax():
 
 
 def test_small_collections_flat_and_caps():
-    assert T.proportional(A444_31, D(40), MARCH_2025).amount == D("4.30")
-    assert T.proportional(A444_32, D(150), MARCH_2025).amount == D("21.50")
-    assert T.proportional(A444_31, D(1000000), MARCH_2025).amount == D(550)
+    assert T.proportional(A444_31, D(40), MARCH_2025, claim=D(40)).amount == D("4.30")
+    assert T.proportional(A444_32, D(150), MARCH_2025, claim=D(150)).amount == D("21.50")
+    assert T.proportional(A444_31, D(1000000), MARCH_2025, claim=D(1000000)).amount == D(550)
     assert T.dep(D(50), MARCH_2025).amount == D("4.29")
     assert T.dep(D(10000000), MARCH_2025).amount == D("268.13")

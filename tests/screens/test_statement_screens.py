@@ -152,3 +152,29 @@ async def test_the_calculator_uses_the_civil_year_for_contractual_interest(actor
         screen.query_one("#field-day_basis Select", Select).value = "365"
         await pilot.pause()
         assert screen.result.total == D("501.37")
+
+
+async def test_calculator_recovery_fee_tab(actor, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        screen = app.screen
+        await pilot.press("f6")
+        assert app.focused is screen.field("fee_claim").control
+        await pilot.press(*"1234,567")  # typed: the message stays in place, the typing is kept
+        assert "deux décimales" in _text(app, "#field-fee_claim .field-error")
+        assert screen.field("fee_claim").value == "1234,567"
+        screen.field("fee_claim").control.value = "1 234,56"
+        screen.field("fee_collected").control.value = "100"
+        screen.field("fee_on").control.value = "01/03/2025"
+        await pilot.pause()
+        debtor, creditor = screen.fee_result
+        # 100 × 11,73 % = 11,73 HT → 14,08 TTC; 100 × 9,77 % = 9,77 HT → 11,72 TTC.
+        assert (creditor.ht, creditor.ttc) == (D("11.73"), D("14.08")) and debtor.ttc == D("11.72")
+        body = _text(app, "#fee-body")
+        assert "14,08\u00a0€ TTC" in body and "11,72\u00a0€ TTC" in body
+        screen.field("fee_claim").control.value = "150"  # ≤ 188 €: flat 21,50 HT
+        await pilot.pause()
+        assert screen.fee_result[1].ht == D("21.50")
+        assert screen.result is None  # the interest tab untouched
+        await pilot.press("escape")

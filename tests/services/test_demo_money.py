@@ -39,3 +39,29 @@ def test_demo_statements_run_to_today_and_use_the_ledger(demo):
     assert len(statement.reversals) == 1 and statement.uses_etude_rates
     for dossier_id in {e.dossier_id for e in LedgerEntry.select()}:
         assert dossier_statement(dossier_id, TODAY).total_due > 0
+
+
+def test_demo_reversements_use_the_claim_threshold_and_the_cumulated_base(demo):
+    from decimal import Decimal
+
+    from clerc_tui.models import Dossier
+    from clerc_tui.rules.tariff import A444_32, shipped_tariff
+    from clerc_tui.services import remittances
+    from clerc_tui.services.recovery_fees import fee_base
+
+    lines = remittances.plan_run(TODAY)
+    assert lines
+    tariff = shipped_tariff()
+    partial = 0
+    for line in lines:
+        base = fee_base(line.dossier_id, TODAY)
+        dossier = Dossier.get_by_id(line.dossier_id)
+        due = tariff.recovery_fee(A444_32, base.base, TODAY, claim=base.claim).ttc
+        if dossier.nature == "pension_alimentaire" or dossier.title_kind == "contrainte":
+            due = Decimal(0)
+        # Nothing was retained before in the demo: the fee is what is due, within the funds held.
+        assert line.fee == min(due, line.fee + line.net) and line.regularisation == 0
+        if base.claim > 188 and 0 < base.base < 188 and due:
+            partial += 1
+            assert line.fee < Decimal("25.80")  # the old flat 21,50 HT on partial recoveries
+    assert partial > 0

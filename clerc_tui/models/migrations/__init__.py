@@ -16,6 +16,7 @@ from clerc_tui.models.migrations import (
     m0005_list_sort_indexes,
     m0006_accounts,
     m0007_acts,
+    m0008_fee_base_interest,
     m0009_contractual_day_basis,
 )
 
@@ -27,6 +28,7 @@ STEPS = (
     m0005_list_sort_indexes,
     m0006_accounts,
     m0007_acts,
+    m0008_fee_base_interest,
     m0009_contractual_day_basis,
 )
 LATEST = STEPS[-1].VERSION

@@ -1,0 +1,49 @@
+"""The étude's calculation settings that are not tariff data (one row, audited)."""
+
+from __future__ import annotations
+
+from clerc_tui.errors import AccessDenied
+from clerc_tui.models import Etude
+from clerc_tui.models.db import write_transaction
+from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.context import Actor, require_write
+
+SETTING_ROLES = frozenset({"commissaire", "principal_clerc"})
+FEE_BASE_TEXT = {False: "principal encaissé, hors dépens et hors intérêts",
+                 True: "principal et intérêts encaissés, hors dépens"}
+
+
+def _etude() -> Etude | None:
+    return Etude.select().order_by(Etude.id).first()
+
+
+def fee_base_interest() -> bool:
+    """True when the étude counts the interest collected in the base of A444-31 / A444-32
+    (default False: principal or condemnation only, see docs/law/recovery-fees.md)."""
+    etude = _etude()
+    return bool(etude.fee_base_interest) if etude is not None else False
+
+
+def fee_base_text(include_interest: bool | None = None) -> str:
+    """The setting in French, as the creditor's statement prints it."""
+    include = fee_base_interest() if include_interest is None else include_interest
+    return (f"Assiette des droits proportionnels A444-31 / A444-32 : {FEE_BASE_TEXT[include]} "
+            "(réglage de l'étude).")
+
+
+def set_fee_base_interest(actor: Actor, include: bool) -> bool:
+    """Set whether interest counts in the fee base; commissaire or principal clerc only.
+    Applies to the next reversement runs, which recompute the cumulated base."""
+    require_write(actor)
+    if actor.role not in SETTING_ROLES:
+        raise AccessDenied(f"{actor.name} ({actor.role}) : seuls le commissaire de justice et le principal clerc "
+                           "modifient les réglages de l'étude.")
+    with write_transaction():
+        etude = _etude()
+        if etude is None:
+            etude = Etude.create(name="")
+        before = snapshot(etude)
+        Etude.update(fee_base_interest=bool(include)).where(Etude.id == etude.id).execute()
+        after = snapshot(Etude.get_by_id(etude.id))
+        record(actor, "etude.fee_base_interest", "etude", etude.id, before=before, after=after)
+    return bool(include)

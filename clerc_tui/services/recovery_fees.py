@@ -1,0 +1,171 @@
+"""The proportional recovery fees of a dossier: A444-31 (debtor) and A444-32 (creditor).
+
+Both are computed on the same cumulated base at the date of a reversement run: the sums
+the décompte imputed on the principal (or condemnation) — never on the dépens or the
+étude's frais — plus, when the étude says so, on the interest. Each run compares the fee
+due on that base with what the ledger already holds for it (net of reversals) and only
+records the difference: an increment is a new fee line; an excess is given back by
+reversing the last fee lines and billing again what is due (never an edit). The DEP an
+act bore is imputed on the fee of whoever bears that act (A444-15 last paragraph).
+See docs/law/recovery-fees.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from clerc_tui.errors import ClercError
+from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
+from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
+from clerc_tui.rules.money import ZERO, round_cents
+from clerc_tui.rules.statement import DEPENS
+from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, HUNDRED, RecoveryFee, shipped_tariff
+from clerc_tui.services.etude import fee_base_interest
+from clerc_tui.services.ledger import claim_amount, creditor_position
+
+ALIMENTARY = "pension_alimentaire"
+EXEMPT_CONTRAINTE = "non dû sur le titre d'une personne morale de droit public (R444-53 3°)"
+LABELS = {A444_31: "Droit proportionnel A444-31 (à la charge du débiteur)",
+          A444_32: "Droit proportionnel A444-32 (à la charge du créancier)"}
+BEARER_OF = {A444_31: DEBTOR, A444_32: CREDITOR}
+FALLBACK_MARK = "assiette sans ventilation des intérêts (décompte impossible : {})"
+
+
+@dataclass(frozen=True)
+class FeeBase:
+    claim: Decimal  # the claim of the title (threshold of the flat fee)
+    base: Decimal  # cumulated sums collected on principal (+ interest when set), dépens excluded
+    interest_included: bool
+    marks: tuple[str, ...] = ()
+
+
+def fee_base(dossier_id: int, on: date) -> FeeBase:
+    """The base at `on`, from the décompte's imputation of each payment not rejected.
+    Without a décompte (a missing rate…): payments beyond the frais and dépens, up to the
+    other claim items — marked, and recomputed by the next run that has the décompte."""
+    from clerc_tui.services.statement import dossier_statement
+
+    include = fee_base_interest()
+    claim = claim_amount(dossier_id)
+    try:
+        statement = dossier_statement(dossier_id, on)
+    except ClercError as exc:
+        items = list(ClaimItem.select().where(ClaimItem.dossier == dossier_id))
+        principal = sum((c.amount for c in items if c.kind != DEPENS), ZERO)
+        depens = sum((c.amount for c in items if c.kind == DEPENS), ZERO)
+        p = creditor_position(dossier_id, on)
+        base = min(max(p.paid - p.refunded - p.charged - depens, ZERO), principal)
+        return FeeBase(claim, base, include, (FALLBACK_MARK.format(exc.message),))
+    base = sum((line.allocation.principal + (line.allocation.interets if include else ZERO)
+                for line in statement.payments if line.reversed_on is None), ZERO)
+    return FeeBase(claim, base, include)
+
+
+def _live_fee_entries(dossier_id: int) -> list[tuple[LedgerEntry, dict]]:
+    """Fee lines of the dossier not reversed, with their breakdown."""
+    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id,
+                                              LedgerEntry.kind.in_((FEE, REVERSAL))).order_by(LedgerEntry.id))
+    cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL}
+    return [(e, json.loads(e.breakdown)) for e in entries
+            if e.kind == FEE and e.id not in cancelled and e.breakdown]
+
+
+def dep_by_bearer(dossier_id: int) -> dict[str, Decimal]:
+    """DEP HT carried by the dossier's acts (not reversed), by who bears the act."""
+    out = {DEBTOR: ZERO, CREDITOR: ZERO}
+    for entry, breakdown in _live_fee_entries(dossier_id):
+        if "act" in breakdown:
+            out[entry.bearer] += Decimal(breakdown.get("dep", "0"))
+    return out
+
+
+def billed_lines(dossier_id: int, article: str) -> list[LedgerEntry]:
+    """The fee lines of `article` still standing, oldest first."""
+    return [e for e, b in _live_fee_entries(dossier_id)
+            if b.get("article") == article and e.bearer == BEARER_OF[article]]
+
+
+def billed(dossier_id: int, article: str) -> Decimal:
+    return sum((e.amount for e in billed_lines(dossier_id, article)), ZERO)
+
+
+def creditor_exemption(dossier: Dossier) -> str:
+    if dossier.nature == ALIMENTARY:
+        return ALIMENTARY_EXEMPT
+    if dossier.title_kind == "contrainte":
+        return EXEMPT_CONTRAINTE
+    return ""
+
+
+def has_enforceable_title(dossier: Dossier) -> bool:
+    """A444-31 is borne by the debtor only when the étude collects on an enforceable title."""
+    return bool(dossier.title_kind)
+
+
+@dataclass(frozen=True)
+class DossierFees:
+    base: FeeBase
+    debtor: RecoveryFee | None  # None without an enforceable title
+    creditor: RecoveryFee
+    debtor_billed: Decimal  # TTC already on the ledger
+    creditor_billed: Decimal
+
+    @property
+    def debtor_delta(self) -> Decimal:  # > 0 to bill, < 0 billed in excess
+        return (self.debtor.ttc if self.debtor else ZERO) - self.debtor_billed
+
+    @property
+    def creditor_delta(self) -> Decimal:
+        return self.creditor.ttc - self.creditor_billed
+
+
+def dossier_fees(dossier: Dossier, on: date) -> DossierFees:
+    """What both fees should be at `on` on the cumulated base, and what is already billed."""
+    base = fee_base(dossier.id, on)
+    deps = dep_by_bearer(dossier.id)
+    tariff = shipped_tariff()
+    debtor = None
+    if has_enforceable_title(dossier):
+        debtor = tariff.recovery_fee(A444_31, base.base, on, claim=base.claim, dep=deps[DEBTOR],
+                                     alimentary=dossier.nature == ALIMENTARY)
+    creditor = tariff.recovery_fee(A444_32, base.base, on, claim=base.claim, dep=deps[CREDITOR],
+                                   exempt=creditor_exemption(dossier))
+    return DossierFees(base, debtor, creditor, billed(dossier.id, A444_31), billed(dossier.id, A444_32))
+
+
+def breakdown(fee: RecoveryFee, base: FeeBase, increment: Decimal) -> dict:
+    """What a fee line records: the fee due on the cumulated base (`due_*`) and this line's
+    own split of its TTC `increment` at the TVA rate (`ht`, `tva`: what the FEC books)."""
+    line_ht = round_cents(increment * HUNDRED / (HUNDRED + fee.tva_rate)) if fee.tva_rate else increment
+    return {"recovery_fee": True, "article": fee.article, "claim": f"{base.claim:.2f}",
+            "base": f"{fee.base:.2f}", "interest_in_base": base.interest_included,
+            "gross_ht": f"{fee.gross:.2f}", "dep_imputed": f"{fee.dep:.2f}", "due_ht": f"{fee.ht:.2f}",
+            "due_tva": f"{fee.tva:.2f}", "due_ttc": f"{fee.ttc:.2f}", "ttc": f"{increment:.2f}",
+            "ht": f"{line_ht:.2f}", "tva": f"{increment - line_ht:.2f}",
+            "marks": list(dict.fromkeys(fee.marks + base.marks))}
+
+
+def settle(actor, dossier_id: int, fee: RecoveryFee, base: FeeBase, on: date, today: date) -> Decimal:
+    """Bring the ledger to `fee.ttc` for its article: bill the increment, or reverse the
+    last lines (newest first) until no more than due stands, then bill what is missing.
+    Returns the net change (TTC). Runs inside the caller's write transaction."""
+    from clerc_tui.services.ledger import record_charge, reverse_entry
+
+    lines = billed_lines(dossier_id, fee.article)
+    standing = sum((e.amount for e in lines), ZERO)
+    change = ZERO
+    reason = f"Régularisation {fee.article} : assiette cumulée recalculée au {on.strftime('%d/%m/%Y')}"
+    while standing > fee.ttc and lines and lines[-1].entry_date <= on:
+        last = lines.pop()
+        reverse_entry(actor, last.id, reason, on, today=today)
+        standing -= last.amount
+        change -= last.amount
+    missing = fee.ttc - standing
+    if missing > 0:
+        record_charge(actor, dossier_id, kind=FEE, on=on, amount=missing, label=LABELS[fee.article], today=today,
+                      bearer=BEARER_OF[fee.article], invoice=True, breakdown=breakdown(fee, base, missing))
+        change += missing
+    return change
