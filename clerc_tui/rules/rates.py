@@ -352,10 +352,9 @@ def missing_legal_rate_notice(start: date, categories) -> str:
     categories = [c for c in LEGAL_CATEGORIES if c in set(categories)]
     end = next_half_year(start) - timedelta(days=1)
     command = (f"clerc rates add --table legal --category {categories[0]} --from {format_date(start)} "
-               f"--to {format_date(end)} --value … --source \"Arrêté du … (JO du …)\"")
-    then = f", puis de même avec --category {categories[1]}" if len(categories) > 1 else ""
-    return (f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({' et '.join(categories)}) : "
-            f"{command}{then}.")
+               f"--to {format_date(end)} --value … --source \"Arrêté du …\"")
+    then = f" (puis --category {categories[1]})" if len(categories) > 1 else ""
+    return f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({' et '.join(categories)}) : {command}{then}"
 
 
 @lru_cache(maxsize=1)

@@ -260,7 +260,7 @@ def test_the_missing_rate_line_names_the_half_year_and_the_command():
     line = missing_legal_rate_notice(date(2027, 1, 1), [AUTRES, PARTICULIER])
     assert line == ("Taux de l'intérêt légal du 1er semestre 2027 non saisi (particulier et autres) : "
                     "clerc rates add --table legal --category particulier --from 01/01/2027 --to 30/06/2027 "
-                    "--value … --source \"Arrêté du … (JO du …)\", puis de même avec --category autres.")
+                    "--value … --source \"Arrêté du …\" (puis --category autres)")
     line = missing_legal_rate_notice(date(2027, 7, 1), [AUTRES])
     assert "2e semestre 2027 non saisi (autres)" in line and "--from 01/07/2027 --to 31/12/2027" in line
     assert "puis" not in line and "\n" not in line

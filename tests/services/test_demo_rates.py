@@ -17,7 +17,8 @@ from clerc_tui.services.statement import dossier_statement
 
 
 def _row(start, end, value, category=None):
-    return RateRow(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), "arrêté — lu sur x", category)
+    return RateRow(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), "arrêté — lu sur x",
+                   category)
 
 
 # A synthetic "shipped" set: legal rates to 31/12/2024, ECB to 10/03/2024.

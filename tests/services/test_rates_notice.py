@@ -15,7 +15,8 @@ from clerc_tui.services.rates import legal_rate_notice
 
 
 def _row(start, end, value, category):
-    return RateRow(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), "arrêté — lu sur x", category)
+    return RateRow(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), "arrêté — lu sur x",
+                   category)
 
 
 # Synthetic shipped legal table: 2024 S1 and S2, both categories.
@@ -41,7 +42,7 @@ def test_from_15_december_the_missing_january_rate_is_named_with_the_command(db_
     line = legal_rate_notice(date(2024, 12, 15), SHIPPED)
     assert line == ("Taux de l'intérêt légal du 1er semestre 2025 non saisi (particulier et autres) : "
                     "clerc rates add --table legal --category particulier --from 01/01/2025 --to 30/06/2025 "
-                    "--value … --source \"Arrêté du … (JO du …)\", puis de même avec --category autres.")
+                    "--value … --source \"Arrêté du …\" (puis --category autres)")
 
 
 def test_one_category_entered_leaves_the_other_named(db_path):
