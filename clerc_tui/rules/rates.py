@@ -354,7 +354,8 @@ def missing_legal_rate_notice(start: date, categories) -> str:
     command = (f"clerc rates add --table legal --category {categories[0]} --from {format_date(start)} "
                f"--to {format_date(end)} --value … --source \"Arrêté du …\"")
     then = f" (puis --category {categories[1]})" if len(categories) > 1 else ""
-    return f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({' et '.join(categories)}) : {command}{then}"
+    who = " et ".join(categories)
+    return f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({who}) : {command}{then}"
 
 
 @lru_cache(maxsize=1)
