@@ -1,7 +1,8 @@
 """`clerc deadlines`: the morning list (overdue, today, the next days), for a terminal, cron or a mail.
 
 Plain text grouped like the dashboard (overdue with a `RETARD` badge, then today, then one
-heading per day), or with `--json` one JSON list with ISO dates.
+heading per day), or with `--json` one JSON list with ISO dates. The dashboard's line about a
+legal rate not yet entered goes to stderr, so that stdout (and the JSON) stays the list.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ def _days(text: str) -> int:
     return value
 
 
-def run(args, database_url: str, out=None) -> int:
+def run(args, database_url: str, out=None, err=None) -> int:
     from clerc_tui.models.db import open_database
     from clerc_tui.services import deadlines as service
+    from clerc_tui.services.rates import legal_rate_notice
 
-    out = out or sys.stdout
+    out, err = out or sys.stdout, err or sys.stderr
     today = parse_date(args.on) if args.on else (getattr(args, "today", None) or date.today())
     days = _days(args.days)
     open_database(database_url)
@@ -53,6 +55,9 @@ def run(args, database_url: str, out=None) -> int:
         if len(page) < 5000:
             break
         after = page[-1]
+    notice = legal_rate_notice(today)
+    if notice:
+        err.write(notice + "\n")
     if args.json:
         out.write(json.dumps([_as_dict(row, today) for row in rows], ensure_ascii=False, indent=1) + "\n")
         return 0

@@ -63,3 +63,16 @@ def test_unknown_clerc_bad_days_and_bad_date_exit_2_in_french(actor, db_path, ca
     assert main(["--db", str(db_path), "deadlines", "--date", "31/02/2026"]) == 2
     assert "n'existe pas dans le calendrier" in capsys.readouterr().err
     close_database()
+
+
+def test_the_missing_legal_rate_line_goes_to_stderr_and_the_json_stays_clean(actor, db_path, capsys):
+    from tests.screens.test_deadline_screens import _after_shipped_legal_table
+
+    close_database()
+    today, _start = _after_shipped_legal_table()
+    assert main(["--db", str(db_path), "deadlines", "--date", today.isoformat(), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert captured.err.startswith("Taux de l'intérêt légal du ") and "clerc rates add --table legal" in captured.err
+    assert main(["--db", str(db_path), "deadlines", "--date", (today.replace(day=14)).isoformat()]) == 0
+    assert "Taux de l'intérêt légal" not in capsys.readouterr().err

@@ -42,9 +42,11 @@ def luhn_check_digit(digits: str) -> str:
     return str((10 - luhn_sum(digits + "0") % 10) % 10)
 
 
-# La Poste's establishments share one SIREN and do not follow Luhn: their SIRET is valid
-# when the sum of its digits is a multiple of 5 (INSEE rule).
+# La Poste's establishments share one SIREN and, all but the head office, do not follow Luhn:
+# their SIRET is valid when the sum of its 14 digits is a multiple of 5. The head office's
+# SIRET (digit sum 26) is an ordinary Luhn SIRET. See docs/law/identifiers.md.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048"
 
 
 def validate_siren(text: str, *, field: str = "siren") -> str:
@@ -64,7 +66,7 @@ def validate_siren(text: str, *, field: str = "siren") -> str:
 def siret_is_valid(value: str) -> bool:
     if len(value) != 14 or not value.isdigit():
         return False
-    if value.startswith(LA_POSTE_SIREN):
+    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE_SIRET:
         return sum(int(c) for c in value) % 5 == 0
     return value[:9] != "0" * 9 and luhn_is_valid(value[:9]) and luhn_is_valid(value)
 
@@ -107,16 +109,43 @@ def make_siret(siren: str, nic_four_digits: str) -> str:
 
 # --- IBAN (ISO 13616) -----------------------------------------------------------------
 
-# Length of the IBAN per country (SEPA area and a few others a French étude meets).
-IBAN_LENGTHS = {
-    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
-    "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28,
-    "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31,
-    "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27,
-    "VA": 22, "MA": 28, "TN": 24, "DZ": 26, "SN": 28, "CI": 28, "TR": 26,
+# The national part (BBAN) of the IBAN per country, as the SWIFT IBAN registry writes it:
+# `5n` five digits, `4a` four capital letters, `11c` eleven letters or digits. SEPA area and a
+# few others a French étude meets; see docs/law/identifiers.md.
+IBAN_BBAN_FORMATS = {
+    "AD": "4n4n12c", "AT": "5n11n", "BE": "3n7n2n", "BG": "4a4n2n8c", "CH": "5n12c", "CY": "3n5n16c",
+    "CZ": "4n16n", "DE": "8n10n", "DK": "4n9n1n", "EE": "2n14n", "ES": "4n4n1n1n10n", "FI": "3n11n",
+    "FR": "5n5n11c2n", "GB": "4a6n8n", "GI": "4a15c", "GR": "3n4n16c", "HR": "7n10n", "HU": "3n4n1n15n1n",
+    "IE": "4a6n8n", "IS": "4n2n6n10n", "IT": "1a5n5n12c", "LI": "5n12c", "LT": "5n11n", "LU": "3n13c",
+    "LV": "4a13c", "MC": "5n5n11c2n", "MT": "4a5n18c", "NL": "4a10n", "NO": "4n6n1n", "PL": "8n16n",
+    "PT": "4n4n11n2n", "RO": "4a16c", "SE": "3n16n1n", "SI": "5n8n2n", "SK": "4n6n10n", "SM": "1a5n5n12c",
+    "TN": "2n3n13n2n", "TR": "5n1n16c", "VA": "3n15n",
 }
+_BBAN_KINDS = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+               "c": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_BBAN_WORDS = {"n": "un chiffre", "a": "une lettre", "c": "une lettre ou un chiffre"}
+# Per country, one allowed-character set per BBAN position.
+_BBAN_POSITIONS = {
+    country: "".join(kind * int(count) for count, kind in re.findall(r"(\d+)([nac])", layout))
+    for country, layout in IBAN_BBAN_FORMATS.items()
+}
+# IBANs outside the SWIFT registry (national IBANs of North and West Africa): length only.
+_IBAN_LENGTH_ONLY = {"MA": 28, "DZ": 26, "SN": 28, "CI": 28}
+# Length of the IBAN per country.
+IBAN_LENGTHS = {**{c: 4 + len(p) for c, p in _BBAN_POSITIONS.items()}, **_IBAN_LENGTH_ONLY}
 # Countries whose IBAN carries a French RIB (5 + 5 + 11 + 2 key): France and Monaco.
 _RIB_COUNTRIES = ("FR", "MC")
+
+
+def _bban_problem(country: str, bban: str) -> str | None:
+    """What is wrong with the shape of `bban` for `country`, in French; None when it fits."""
+    positions = _BBAN_POSITIONS.get(country)
+    if positions is None:
+        return None
+    for index, (char, kind) in enumerate(zip(bban, positions), start=5):
+        if char not in _BBAN_KINDS[kind]:
+            return f"le {index}e caractère (« {char} ») doit être {_BBAN_WORDS[kind]}"
+    return None
 
 
 def _mod97(digits_and_letters: str) -> int:
@@ -145,6 +174,46 @@ def make_french_iban(bank: str, branch: str, account: str) -> str:
     return "FR" + iban_check_digits("FR", bban) + bban
 
 
+# --- National check digits inside the BBAN (docs/law/identifiers.md) -------------------
+
+
+def belgian_bban_key(first_ten: str) -> str:
+    """Belgium: the last two digits are the first ten modulo 97 (97 when that is 0)."""
+    return f"{int(first_ten) % 97 or 97:02d}"
+
+
+def _spanish_digit(digits: str) -> str:
+    # Weights 1, 2, 4, 8, 5, 10, 9, 7, 3, 6 (2^i mod 11); 10 and 11 are written 1 and 0.
+    check = 11 - sum(int(d) * pow(2, i, 11) for i, d in enumerate(digits)) % 11
+    return str({10: 1, 11: 0}.get(check, check))
+
+
+def spanish_ccc_key(bank: str, branch: str, account: str) -> str:
+    """Spain (CCC): one digit over « 00 » + bank + branch, one over the ten-digit account."""
+    return _spanish_digit("00" + bank + branch) + _spanish_digit(account)
+
+
+def norwegian_account_digit(first_ten: str) -> str | None:
+    """Norway (MOD 11, weights 5 4 3 2 7 6 5 4 3 2); None when no digit fits (remainder 1)."""
+    check = 11 - sum(w * int(d) for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), first_ten)) % 11
+    return None if check == 10 else str(check % 11)
+
+
+def _national_key_problem(country: str, bban: str) -> str | None:
+    """The national check digits of the BBAN, for the countries that have them; the shape is
+    already checked. Returns the French name of the key that fails, or None."""
+    if country in _RIB_COUNTRIES:
+        return None if rib_key(bban[:5], bban[5:10], bban[10:21]) == bban[21:] else "la clé RIB"
+    if country == "BE":
+        return None if belgian_bban_key(bban[:10]) == bban[10:] else "la clé du compte belge"
+    if country == "ES":
+        return None if spanish_ccc_key(bban[:4], bban[4:8], bban[10:]) == bban[8:10] else \
+            "les chiffres de contrôle du compte espagnol (CCC)"
+    if country == "NO":
+        return None if norwegian_account_digit(bban[:10]) == bban[10] else "la clé du compte norvégien"
+    return None
+
+
 def validate_iban(text: str, *, field: str = "iban") -> str:
     """`fr76 3000 6000 0112 3456 7890 189` → `FR7630006000011234567890189`."""
     raw = (text or "").strip()
@@ -167,13 +236,16 @@ def validate_iban(text: str, *, field: str = "iban") -> str:
     if len(value) != expected:
         raise InvalidInput(f"Un IBAN {country} compte {expected} caractères ; celui-ci en a {len(value)}.",
                            field=field)
+    shape = _bban_problem(country, value[4:])
+    if shape:
+        raise InvalidInput(f"IBAN {format_iban(value)} invalide : {shape} (forme d'un IBAN {country}).",
+                           field=field)
     if _mod97(value[4:] + value[:4]) != 1:
         raise InvalidInput(f"IBAN {format_iban(value)} invalide : la clé de contrôle ne correspond pas "
                            "(vérifiez une faute de frappe).", field=field)
-    if country in _RIB_COUNTRIES:
-        bank, branch, account, key = value[4:9], value[9:14], value[14:25], value[25:27]
-        if not (bank.isdigit() and branch.isdigit() and key.isdigit()) or rib_key(bank, branch, account) != key:
-            raise InvalidInput(f"IBAN {format_iban(value)} invalide : la clé RIB ne correspond pas.", field=field)
+    national = _national_key_problem(country, value[4:])
+    if national:
+        raise InvalidInput(f"IBAN {format_iban(value)} invalide : {national} ne correspond pas.", field=field)
     return value
 
 

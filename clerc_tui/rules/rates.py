@@ -329,6 +329,35 @@ class Rates:
         return self.ecb.row_on(half_year_start(day))
 
 
+# --- the half-year to come: the étude is told before it is needed (docs/law/rates.md) ---------
+
+# From the 15th of a half-year's last month (15 June, 15 December) the next half-year's legal
+# rate is looked for: the arrêté usually appears in the Journal officiel in the last days of
+# June / December, and a décompte run on 1 January or 1 July needs it.
+REMINDER_DAY = 15
+
+
+def legal_half_years_due(today: date) -> tuple[date, ...]:
+    """First days of the half-years whose legal rate clerc expects to know on `today`: the
+    current one, and from 15 June / 15 December the next one."""
+    current = half_year_start(today)
+    if today.month in (6, 12) and today.day >= REMINDER_DAY:
+        return (current, next_half_year(today))
+    return (current,)
+
+
+def missing_legal_rate_notice(start: date, categories) -> str:
+    """The one French line that says the legal rate of the half-year starting on `start` is
+    missing for `categories`, and the command that adds it."""
+    categories = [c for c in LEGAL_CATEGORIES if c in set(categories)]
+    end = next_half_year(start) - timedelta(days=1)
+    command = (f"clerc rates add --table legal --category {categories[0]} --from {format_date(start)} "
+               f"--to {format_date(end)} --value … --source \"Arrêté du …\"")
+    then = f" (puis --category {categories[1]})" if len(categories) > 1 else ""
+    who = " et ".join(categories)
+    return f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({who}) : {command}{then}"
+
+
 @lru_cache(maxsize=1)
 def _shipped_rates() -> Rates:
     return Rates(shipped_table(LEGAL), shipped_table(ECB))

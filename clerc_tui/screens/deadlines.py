@@ -93,6 +93,8 @@ class DeadlinesScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="agenda-filters")
+        # One line when a legal rate the étude will need is not entered (docs/law/rates.md).
+        yield Static("", id="agenda-rates")
         yield AgendaTable(id="agenda", cursor_type="row", zebra_stripes=False)
         yield Static("", id="agenda-status")
         yield KeyBar()
@@ -104,6 +106,8 @@ class DeadlinesScreen(Screen):
             table.add_column(label, key=key, width=width)
         self.reload()
         table.focus()
+        # After the first paint: it reads the shipped rate table once per process.
+        self.call_after_refresh(self._update_rates_notice)
 
     @property
     def today(self) -> date:
@@ -148,6 +152,7 @@ class DeadlinesScreen(Screen):
         cursor = self.query_one(AgendaTable).cursor_row
         self._show(rows, select_id=selected.id if selected else None, cursor=cursor)
         self.call_after_refresh(self._update_counts)
+        self.call_after_refresh(self._update_rates_notice)  # another clerc may have entered the rate
 
     def next_page(self) -> None:
         rows_shown = [e for e in self.entries if e is not None]
@@ -291,6 +296,18 @@ class DeadlinesScreen(Screen):
             self.app.show_error(error, "agenda")
             return
         self._update_status()
+
+    def _update_rates_notice(self) -> None:
+        from clerc_tui.services.rates import legal_rate_notice
+
+        try:
+            notice = legal_rate_notice(self.today)
+        except Exception as error:  # noqa: BLE001 - said in French by show_error
+            self.app.show_error(error, "taux")
+            return
+        widget = self.query_one("#agenda-rates", Static)
+        widget.update(Text(notice or ""))
+        widget.display = bool(notice)
 
     def _update_status(self) -> None:
         counts = getattr(self, "counts", None)

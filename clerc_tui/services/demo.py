@@ -11,7 +11,7 @@ schema's triggers during the load; `ANALYZE` runs at the end.
 import getpass
 import random
 from bisect import bisect
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from clerc_tui.models.db import close_database, is_sqlite, is_url, open_database
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.identifiers import luhn_check_digit, make_french_iban
 from clerc_tui.rules.names import debtors_label, fold, person_name
+from clerc_tui.rules.rates import LEGAL_CATEGORIES, Rates, half_year_name, next_half_year
 from clerc_tui.services import demo_data as D
 from clerc_tui.services.demo_deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.services.demo_deadlines import DeadlineWalker, resume_indexes, suspend_indexes
@@ -111,17 +112,34 @@ COLUMNS = {
 LOAD_ORDER = ("etude", "user", "creditor", "debtor", "debtor_address", "debtor_contact", "debtor_bank_account",
               "debtor_asset", "debtor_dependant", "dossier", "dossier_debtor", "claim_item", "deadline",
               "timeline_event", "sequence", "etude_rate", "ledger_entry")
-# Provisional rows so that the demo's décomptes run to today (money.md §10, product note):
-# 2026 S2 legal rates and the ECB rate after 05/02/2026 are not in our sources. The values
-# repeat the last published ones; the source says loudly that they are to be checked.
-PROVISIONAL_LEGAL_SOURCE = "provisoire — à vérifier (taux du 2e semestre 2026 non relevé)"
-PROVISIONAL_ECB_SOURCE = "provisoire — à vérifier (décisions de la BCE après le 05/02/2026 non relevées)"
-PROVISIONAL_RATES = (
-    ("legal", "particulier", "2026-07-01", "2026-12-31", "6.67", PROVISIONAL_LEGAL_SOURCE),
-    ("legal", "autres", "2026-07-01", "2026-12-31", "2.62", PROVISIONAL_LEGAL_SOURCE),
-    ("ecb", None, "2026-02-06", "2026-12-31", "2.15", PROVISIONAL_ECB_SOURCE),
-)
+# Provisional rows so that the demo's décomptes run to its `today`, whatever that day: from the
+# end of each shipped table to the end of today's half-year (the legal rate one half-year per
+# row, for each category). The values repeat the last published ones; the source says loudly
+# that they are to be checked (docs/law/rates.md).
+PROVISIONAL_MARK = "provisoire — à vérifier"
 LEDGER_SHARE = 0.15  # dossiers with a title that get fees and payments
+
+
+def provisional_rates(today: date, rates: Rates | None = None) -> list[tuple]:
+    """(table, category, valid_from, valid_to, value, source) rows, ISO dates, that carry the
+    `rates` (default: shipped) tables from their last day to the end of `today`'s half-year;
+    none for a table that already reaches that far."""
+    rates = rates or Rates.shipped()
+    end = next_half_year(today) - timedelta(days=1)
+    rows = []
+    for category in LEGAL_CATEGORIES:
+        last = rates.legal.rows_for(category)[-1]
+        start = last.valid_to + timedelta(days=1)
+        while start <= end:
+            stop = next_half_year(start) - timedelta(days=1)
+            rows.append(("legal", category, start.isoformat(), stop.isoformat(), str(last.value),
+                         f"{PROVISIONAL_MARK} (taux du {half_year_name(start)} non relevé)"))
+            start = stop + timedelta(days=1)
+    last = rates.ecb.rows_for(None)[-1]
+    if last.valid_to < end:
+        rows.append(("ecb", None, (last.valid_to + timedelta(days=1)).isoformat(), end.isoformat(), str(last.value),
+                     f"{PROVISIONAL_MARK} (décisions de la BCE après le {format_date(last.valid_to)} non relevées)"))
+    return rows
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -688,7 +706,7 @@ class _Demo:
 
     def make_etude_rates(self) -> None:
         entered_at = f"{self.iso(self.t0)} 09:00:00"
-        for table, category, valid_from, valid_to, value, source in PROVISIONAL_RATES:
+        for table, category, valid_from, valid_to, value, source in provisional_rates(self.today):
             self.add("etude_rate", (self.next_id("etude_rate"), table, category, valid_from, valid_to, value, source,
                                     "pcharrier", entered_at))
 

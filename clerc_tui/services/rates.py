@@ -1,19 +1,31 @@
 """The rates a computation uses: the tables shipped with clerc plus the étude's own rows.
 
-An étude row fills a period the shipped tables lack (money.md §10: 2026 S2 is not
-published in our sources). It is validated by rules/rates.py against everything already
+An étude row fills a period the shipped tables lack (a half-year whose arrêté is newer than
+this version of clerc; docs/law/rates.md). It is validated by rules/rates.py against everything already
 known (no gap, no overlap, never over a shipped row), stored with who entered it, when
-and from what source, audited, and every décompte line that uses it is marked.
+and from what source, audited, and every décompte line that uses it is marked. The
+dashboard says, one line, when a legal rate the étude will need is not there yet.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import EtudeRate
 from clerc_tui.models.db import write_transaction
-from clerc_tui.rules.rates import ECB, LEGAL, RateRow, Rates, etude_row
+from clerc_tui.rules.rates import (
+    ECB,
+    LEGAL,
+    LEGAL_CATEGORIES,
+    RateRow,
+    Rates,
+    RateTable,
+    etude_row,
+    legal_half_years_due,
+    missing_legal_rate_notice,
+    shipped_table,
+)
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require_write
 
@@ -79,3 +91,26 @@ def table_of(row: RateRow) -> str:
 
 
 
+
+
+def legal_rate_notice(today: date, shipped: RateTable | None = None) -> str | None:
+    """The dashboard's line when the legal rate of the current half-year or, from 15 June /
+    15 December, of the next one is neither shipped nor entered by the étude, for either
+    category; None when all are known. The earliest missing half-year is named (rows are
+    added in order). No query while the shipped table covers those half-years, one otherwise.
+    `shipped`: the shipped legal table (tests pass their own)."""
+    shipped = shipped or shipped_table(LEGAL)
+    wanted = [(start, category) for start in legal_half_years_due(today) for category in LEGAL_CATEGORIES
+              if shipped.find(start, category) is None]
+    if not wanted:
+        return None
+    starts = sorted({start for start, _category in wanted})
+    query = (EtudeRate.select(EtudeRate.category, EtudeRate.valid_from)
+             .where(EtudeRate.rate_table == LEGAL, EtudeRate.valid_from.in_(starts)).tuples())
+    entered = {(category, valid_from if isinstance(valid_from, date) else date.fromisoformat(str(valid_from)))
+               for category, valid_from in query}
+    for start in starts:
+        missing = [category for s, category in wanted if s == start and (category, start) not in entered]
+        if missing:
+            return missing_legal_rate_notice(start, missing)
+    return None

@@ -5,6 +5,7 @@ from clerc_tui.rules.identifiers import (
     format_iban,
     format_siren,
     format_siret,
+    iban_check_digits,
     luhn_check_digit,
     luhn_is_valid,
     make_french_iban,
@@ -218,3 +219,50 @@ def test_valid_postcode(typed):
 def test_invalid_postcode(typed):
     with pytest.raises(InvalidInput):
         validate_postcode(typed)
+
+
+# --- La Poste, BBAN shape, national keys (docs/law/identifiers.md) -------------------------
+
+
+@pytest.mark.parametrize("typed, valid", [
+    # The head office of La Poste: an ordinary Luhn SIRET (digit sum 26, not a multiple of 5).
+    ("356 000 000 00048", True),
+    # Luhn-valid, but every other La Poste SIRET follows the digit-sum rule: 3+5+6+1+4 = 19.
+    ("35600000000014", False),
+    ("35600000000049", False),  # neither rule: Luhn sum 31, digit sum 27
+])
+def test_la_poste_sirets(typed, valid):
+    if valid:
+        assert validate_siret(typed) == typed.replace(" ", "")
+    else:
+        with pytest.raises(InvalidInput, match="clé de contrôle"):
+            validate_siret(typed)
+
+
+def test_an_iban_whose_bban_has_the_wrong_shape_is_refused_even_when_mod97_passes():
+    # DE: 8 digits + 10 digits; the ISO check digits 47 were computed for this very text.
+    with pytest.raises(InvalidInput) as exc:
+        validate_iban("DE47 3704 0044 0532 013A 00")
+    assert "20e caractère (« A ») doit être un chiffre" in exc.value.message
+
+
+@pytest.mark.parametrize("good, bad, words", [
+    # BE: 5390075470 mod 97 = 34 → key 34; the bad one ends in 35.
+    ("BE68 5390 0754 7034", "BE41 5390 0754 7035", "compte belge"),
+    # ES: weights 1 2 4 8 5 10 9 7 3 6 mod 11; 0021000418 → 95 ≡ 7 → 11−7 = 4;
+    # 0200051332 → 105 ≡ 6 → 5: CCC key 45; the bad one has 55.
+    ("ES91 2100 0418 4502 0005 1332", "ES53 2100 0418 5502 0005 1332", "CCC"),
+    # NO: weights 5 4 3 2 7 6 5 4 3 2 over 8601111794 → 147 ≡ 4 → 11−4 = 7; the bad one ends in 8.
+    ("NO93 8601 1117 947", "NO66 8601 1117 948", "compte norvégien"),
+])
+def test_national_check_digits_inside_the_iban(good, bad, words):
+    assert validate_iban(good) == good.replace(" ", "")
+    with pytest.raises(InvalidInput) as exc:
+        validate_iban(bad)  # the ISO (mod-97) check digits of `bad` are right
+    assert words in exc.value.message
+
+
+def test_monaco_iban_carries_a_french_rib_key():
+    assert validate_iban("MC58 1122 2000 0101 2345 6789 030") == "MC5811222000010123456789030"
+    with pytest.raises(InvalidInput, match="clé RIB"):
+        validate_iban("MC" + iban_check_digits("MC", "11222000010123456789031") + "11222000010123456789031")

@@ -8,7 +8,18 @@ import pytest
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules import rates as r
-from clerc_tui.rules.rates import AUTRES, ECB, LEGAL, PARTICULIER, RateRow, Rates, RateTable, etude_row
+from clerc_tui.rules.rates import (
+    AUTRES,
+    ECB,
+    LEGAL,
+    PARTICULIER,
+    RateRow,
+    Rates,
+    RateTable,
+    etude_row,
+    legal_half_years_due,
+    missing_legal_rate_notice,
+)
 
 SHIPPED = Rates.shipped()
 
@@ -226,3 +237,30 @@ def test_an_etude_ecb_row_continues_the_table():
 def test_a_shipped_row_cannot_be_smuggled_in_as_an_extra():
     with pytest.raises(InvalidInput, match="origine"):
         SHIPPED.legal.with_etude_rows([_row("2026-07-01", "2026-12-31", category=PARTICULIER)])
+
+
+# --- the half-year to come (dashboard reminder) ------------------------------------------------
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    (date(2026, 12, 14), (date(2026, 7, 1),)),
+    (date(2026, 12, 15), (date(2026, 7, 1), date(2027, 1, 1))),  # from 15 December: 1 January's too
+    (date(2026, 12, 31), (date(2026, 7, 1), date(2027, 1, 1))),
+    (date(2027, 1, 1), (date(2027, 1, 1),)),
+    (date(2027, 6, 14), (date(2027, 1, 1),)),
+    (date(2027, 6, 15), (date(2027, 1, 1), date(2027, 7, 1))),  # from 15 June: 1 July's too
+    (date(2027, 7, 1), (date(2027, 7, 1),)),
+    (date(2027, 11, 15), (date(2027, 7, 1),)),  # the 15th counts in June and December only
+])
+def test_half_years_whose_legal_rate_is_expected(today, expected):
+    assert legal_half_years_due(today) == expected
+
+
+def test_the_missing_rate_line_names_the_half_year_and_the_command():
+    line = missing_legal_rate_notice(date(2027, 1, 1), [AUTRES, PARTICULIER])
+    assert line == ("Taux de l'intérêt légal du 1er semestre 2027 non saisi (particulier et autres) : "
+                    "clerc rates add --table legal --category particulier --from 01/01/2027 --to 30/06/2027 "
+                    "--value … --source \"Arrêté du …\" (puis --category autres)")
+    line = missing_legal_rate_notice(date(2027, 7, 1), [AUTRES])
+    assert "2e semestre 2027 non saisi (autres)" in line and "--from 01/07/2027 --to 31/12/2027" in line
+    assert "puis" not in line and "\n" not in line

@@ -250,3 +250,51 @@ async def test_a_waiting_period_that_ran_out_reads_possible_not_late(actor):
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         assert _rows(app)[1][:2] == ["POSSIBLE", "20/11/2026"]
+
+
+# --- the missing legal rate line ---------------------------------------------------------------
+
+
+def _after_shipped_legal_table():
+    """The day from which the half-year after the shipped legal table is due (the 15th of the
+    table's last month), and that half-year's first day: derived from the table, so the test
+    holds however far the shipped table reaches."""
+    from datetime import timedelta
+
+    from clerc_tui.rules.rates import LEGAL, shipped_table
+
+    last = max(shipped_table(LEGAL).last_day(c) for c in ("particulier", "autres"))
+    return date(last.year, last.month, 15), last + timedelta(days=1)
+
+
+async def test_the_dashboard_says_which_legal_rate_to_enter_and_forgets_it_once_entered(actor):
+    from clerc_tui.rules.dates import format_date
+    from clerc_tui.rules.rates import half_year_name
+    from clerc_tui.services.rates import add_etude_rate
+
+    today, start = _after_shipped_legal_table()
+    app = ClercApp(actor, today=today)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#agenda-rates")
+        assert line.display
+        text = str(line.render())
+        assert f"Taux de l'intérêt légal du {half_year_name(start)} non saisi (particulier et autres)" in text
+        assert f"clerc rates add --table legal --category particulier --from {format_date(start)}" in text
+        end = date(start.year, 6, 30) if start.month == 1 else date(start.year, 12, 31)
+        for category in ("particulier", "autres"):
+            add_etude_rate(actor, table="legal", category=category, valid_from=start, valid_to=end, value="6,00",
+                           source="Arrêté du … — lu sur x")
+        app.screen.refresh_data()  # as after another clerc's write
+        await pilot.pause()
+        assert not app.screen.query_one("#agenda-rates").display
+
+
+async def test_no_rate_line_before_the_15th(actor):
+    from datetime import timedelta
+
+    today, _start = _after_shipped_legal_table()
+    app = ClercApp(actor, today=today - timedelta(days=1))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#agenda-rates").display
