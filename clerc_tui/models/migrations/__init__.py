@@ -16,6 +16,7 @@ from clerc_tui.models.migrations import (
     m0005_list_sort_indexes,
     m0006_accounts,
     m0007_acts,
+    m0010_deadline_party_suspension,
 )
 
 STEPS = (
@@ -26,6 +27,7 @@ STEPS = (
     m0005_list_sort_indexes,
     m0006_accounts,
     m0007_acts,
+    m0010_deadline_party_suspension,
 )
 LATEST = STEPS[-1].VERSION
 
