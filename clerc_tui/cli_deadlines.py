@@ -98,6 +98,8 @@ def _line(row, section: str) -> str:
         line += f" · reportée (initialement le {format_date(row.original_due_date)})"
     if row.unverified:
         line += " · NV"
+    if row.suspended_reason:
+        line += f" · SUSPENDU : {row.suspended_reason}"
     return line
 
 
@@ -124,4 +126,5 @@ def _as_dict(row, today: date) -> dict:
         "unverified": row.unverified,
         "original_due_date": row.original_due_date.isoformat() if row.original_due_date else None,
         "moved_reason": row.moved_reason,
+        "suspended_reason": row.suspended_reason,
     }

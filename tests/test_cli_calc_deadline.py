@@ -43,6 +43,26 @@ EXAMPLES = [
     ("25", ["--from", "02/05/2025", "--rule", "sv_attente_8_jours"], "2025-05-13"),
     ("26", ["--from", "15/03/2024", "--rule", "sv_commandement_validite_2_ans"], "2026-03-15"),
     ("27", ["--from", "23/04/2011", "--rule", "prescription_5_ans"], "2016-04-23"),
+    # Whit Monday 2005-2007 is a jour férié for CPC 642 (the library leaves it out):
+    # Sat 16/04/2005 + 1 month = Mon 16/05/2005, Whit Monday (Easter 27/03 + 50) → Tue 17/05/2005;
+    # Fri 05/05/2006 + 1 month = Mon 05/06/2006 (Easter 16/04 + 50) → Tue 06/06/2006;
+    # Sun 20/05/2007 + 8 days = Mon 28/05/2007 (Easter 08/04 + 50) → Tue 29/05/2007.
+    ("pentecote-2005", ["--from", "16/04/2005", "--months", "1"], "2005-05-17"),
+    ("pentecote-2006", ["--from", "05/05/2006", "--months", "1"], "2006-06-06"),
+    ("pentecote-2007", ["--from", "20/05/2007", "--days", "8"], "2007-05-29"),
+    # CPC 1416 al. 2: first measure Mon 10/11/2025 + 1 month → Wed 10/12/2025; abroad + 2 more
+    # months → Tue 10/02/2026.
+    ("1416", ["--from", "10/11/2025", "--rule", "ip_opposition_apres_mesure_1_mois"], "2025-12-10"),
+    ("1416-etranger", ["--from", "10/11/2025", "--rule", "ip_opposition_apres_mesure_1_mois", "--abroad"],
+     "2026-02-10"),
+    # Art. 24 II: CCAPEX seized Wed 05/11/2025 + 2 months = Mon 05/01/2026 → assignation Tue 06/01/2026.
+    ("ccapex", ["--from", "05/11/2025", "--rule", "exp_ccapex_2_mois"], "2026-01-06"),
+    # R212-1-17: intervention Fri 08/08/2025 + 8 days = Sat 16/08 → Mon 18/08/2025 (15/08 is Friday).
+    ("intervention", ["--from", "08/08/2025", "--rule", "sr_intervention_denonciation_8_jours"], "2025-08-18"),
+    # Répartition: Fri 24/10/2025 + 42 days = Fri 05/12/2025, no shift.
+    ("repartition", ["--from", "24/10/2025", "--rule", "sr_repartition_6_semaines"], "2025-12-05"),
+    # R221-18: copy served Fri 16/05/2025, saisie antérieure 8 days → Sat 24/05 → Mon 26/05/2025.
+    ("r221-18", ["--from", "16/05/2025", "--rule", "sv_saisie_anterieure_8_jours"], "2025-05-26"),
 ]
 
 

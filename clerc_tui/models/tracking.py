@@ -5,6 +5,7 @@ from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKey
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
 from clerc_tui.models.etude import User
+from clerc_tui.models.parties import Debtor
 
 
 class Deadline(BaseModel):
@@ -27,6 +28,8 @@ class Deadline(BaseModel):
     original_due_date = DateField(null=True)  # set by the first move (m0004)
     moved_reason = TextField(default="")  # reason of the last move
     unverified = BooleanField(default=False)  # the rule has a point marked unverified: see note
+    debtor = ForeignKeyField(Debtor, null=True, on_delete="SET NULL")  # the served party, when dates differ (m0010)
+    suspended_reason = TextField(default="")  # non-empty: the délai does not run yet (m0010, CPCE L412-5)
 
 
 class TimelineEvent(BaseModel):

@@ -25,6 +25,32 @@ KINDS = ("last_day", "earliest_day", "expiry")
 EXECUTION_HOURS = (time(6, 0), time(21, 0))  # CPCE L141-1, CPC 664
 
 
+# CPC 643 1°: the overseas collectivités, by the first digits of their postcode. 984 is the
+# TAAF; 980 is Monaco, a foreign state with French postcodes (docs/law/distance.md).
+OUTRE_MER_POSTCODES = ("971", "972", "973", "974", "975", "976", "977", "978", "984", "986", "987", "988")
+MONACO_POSTCODE = "980"
+# How the country of a French address is written in the data: all mean France.
+FRANCE_NAMES = frozenset({"", "fr", "fra", "france", "france metropolitaine", "france métropolitaine",
+                          "république française", "republique francaise"})
+
+
+def distance_of_address(country: str | None, postcode: str | None) -> str | None:
+    """CPC 643 for a party living at this address: None (metropole), "outre-mer" or "abroad".
+
+    A country written « FR » or « France » (any case) is France; Monaco is abroad, whether
+    written as a country or only as a 980xx postcode.
+    """
+    name = " ".join((country or "").split()).casefold().replace(".", "")
+    code = (postcode or "").replace(" ", "")
+    if name not in FRANCE_NAMES:
+        return "abroad"
+    if code.startswith(MONACO_POSTCODE):
+        return "abroad"
+    if code.startswith(OUTRE_MER_POSTCODES):
+        return "outre-mer"
+    return None
+
+
 def check_zone(zone: str) -> str:
     if zone not in ZONES:
         raise InvalidInput(f"Zone de calendrier inconnue : « {zone} » (metropole ou alsace-moselle).", field="zone")
@@ -40,6 +66,28 @@ def check_distance(distance: str | None) -> str | None:
 # --- public holidays --------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def holiday_corrections() -> tuple[tuple[date, str, frozenset[str], str], ...]:
+    """(day, name, zones, source) of the jours fériés the `holidays` library leaves out.
+
+    A dated, sourced table in `data/holiday_corrections.toml` (docs/law/holidays.md): the
+    library drops Whit Monday in 2005-2007, which stayed a legal holiday for CPC 642.
+    """
+    import tomllib
+    from importlib import resources
+
+    raw = tomllib.loads(resources.files("clerc_tui.data").joinpath("holiday_corrections.toml")
+                        .read_text(encoding="utf-8"))
+    rows = []
+    for row in raw.get("correction", []):
+        zones = frozenset(row["zones"])
+        if row.get("action") != "add" or not zones <= set(ZONES) or not row.get("source") or \
+                not isinstance(row.get("date"), date):
+            raise ValueError(f"correction de jour férié invalide : {row!r}")
+        rows.append((row["date"], row["name"], zones, row["source"]))
+    return tuple(rows)
+
+
 @lru_cache(maxsize=512)
 def _holidays(year: int, zone: str, good_friday: bool) -> Mapping[date, str]:
     # Moselle (subdiv "57") carries the two local days of C. trav. L3134-13, like Alsace ("6AE").
@@ -51,6 +99,9 @@ def _holidays(year: int, zone: str, good_friday: bool) -> Mapping[date, str]:
     table = dict(holidays.France(years=year, subdiv=subdiv, language="fr").items())
     if zone == "alsace-moselle" and not good_friday:
         table.pop(easter(year) - timedelta(days=2), None)
+    for day, name, zones, _source in holiday_corrections():
+        if day.year == year and zone in zones:
+            table.setdefault(day, name)
     return MappingProxyType(table)
 
 

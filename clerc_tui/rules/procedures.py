@@ -41,6 +41,9 @@ FACTS = {
     "seized_at_third_party": "saisie pratiquée chez un tiers",
     "small_claim_in_dwelling": "créance de moins de 535 € saisie dans le local d'habitation",
     "bank_account": "saisie sur un compte bancaire",
+    "debtor_absent_at_seizure": "débiteur absent lors des opérations de saisie",
+    "served_in_person": "ordonnance signifiée à la personne du débiteur",
+    "landlord_legal_person": "bailleur personne morale (hors SCI familiale)",
 }
 DATE_FACTS = {"hearing_on": "date de l'audience"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -66,12 +69,25 @@ class DeadlineRule:
     winter_truce: bool = False
     direction: str = "forward"
     start: str = "served_on"
-    when: str = ""
+    when: str | tuple[str, ...] = ""
     if_unknown: bool = True
+    # A step of the same procedure until which the délai does not run (CPCE L412-5): the
+    # deadline is created suspended, and recording that step restarts it from its date.
+    suspended_until: str = ""
+    suspended_reason: str = ""
     unverified: str = ""
     caveat: str = ""
     procedure_id: str | None = None
     step_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StepWarning:
+    """Recording this step without an earlier `step` (when the fact `when` holds) is at risk."""
+
+    step: str
+    when: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,7 @@ class Step:
     notes: str
     deadlines: tuple[DeadlineRule, ...]
     closes: frozenset[str]
+    warn_without: tuple[StepWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +184,8 @@ def _deadline(raw: dict, where: str, procedure_id: str | None, step_id: str | No
     except InvalidInput as exc:
         _fail(where, exc.message)
     values = {k: v for k, v in raw.items() if k != "delai"}
+    if isinstance(values.get("when"), list):
+        values["when"] = tuple(values["when"])
     rule = DeadlineRule(period=period, procedure_id=procedure_id, step_id=step_id, **values)
     _check_rule(rule, where)
     return rule
@@ -188,14 +207,22 @@ def _check_rule(rule: DeadlineRule, where: str) -> None:
         _fail(where, "act_days et winter_truce ne valent que pour un premier jour possible")
     if rule.holiday_shift == bool(rule.no_shift_reason):
         _fail(where, "no_shift_reason est requis si et seulement si holiday_shift = false")
-    if rule.when:
-        name = rule.when.removeprefix("not ")
-        if name not in FACTS:
-            _fail(where, f"condition « {rule.when} » inconnue")
+    for condition in conditions(rule.when):
+        if not isinstance(condition, str) or condition.removeprefix("not ") not in FACTS:
+            _fail(where, f"condition « {condition} » inconnue")
+    if bool(rule.suspended_until) != bool(rule.suspended_reason):
+        _fail(where, "suspended_until et suspended_reason vont ensemble")
+
+
+def conditions(when) -> tuple[str, ...]:
+    """The facts a deadline depends on: `when` is one condition or a list (all must hold)."""
+    if not when:
+        return ()
+    return (when,) if isinstance(when, str) else tuple(when)
 
 
 def _step(raw: dict, where: str, procedure_id: str) -> Step:
-    unknown = set(raw) - {"id", "act", "notes", "closes", "deadline"}
+    unknown = set(raw) - {"id", "act", "notes", "closes", "deadline", "warn_without"}
     if unknown:
         _fail(where, f"champs inconnus {sorted(unknown)}")
     if not _ID.match(str(raw.get("id", ""))) or not str(raw.get("act", "")).strip():
@@ -205,7 +232,12 @@ def _step(raw: dict, where: str, procedure_id: str) -> Step:
     if not isinstance(closes, list) or not all(isinstance(c, str) for c in closes):
         _fail(where, "« closes » doit être une liste d'identifiants")
     deadlines = tuple(_deadline(d, f"{where} délai", procedure_id, raw["id"]) for d in raw.get("deadline", []))
-    return Step(raw["id"], raw["act"], raw.get("notes", ""), deadlines, frozenset(closes))
+    warnings = []
+    for item in raw.get("warn_without", []):
+        if set(item) != {"step", "when", "text"} or item["when"].removeprefix("not ") not in FACTS:
+            _fail(where, "« warn_without » : step, when (un élément connu) et text attendus")
+        warnings.append(StepWarning(item["step"], item["when"], item["text"]))
+    return Step(raw["id"], raw["act"], raw.get("notes", ""), deadlines, frozenset(closes), tuple(warnings))
 
 
 def _procedure(raw: dict) -> Procedure:
@@ -226,19 +258,27 @@ def _procedure(raw: dict) -> Procedure:
 
 
 def _check_flow(procedure: Procedure, where: str) -> None:
-    """Each closed deadline was created by an earlier step; each created deadline is closed later."""
+    """Each closed deadline was created by an earlier step (or by the step itself, for a
+    recurring délai such as the répartition every six weeks: recording the step closes the
+    previous one, then opens the next); each created deadline is closed by it or later."""
     created: list[str] = []
     step_ids = [s.id for s in procedure.steps]
     if len(set(step_ids)) != len(step_ids):
         _fail(where, "identifiants d'étape en double")
     for index, step in enumerate(procedure.steps):
-        for deadline_id in sorted(step.closes - set(created)):
+        own = {d.id for d in step.deadlines}
+        for deadline_id in sorted(step.closes - set(created) - own):
             _fail(f"{where}, étape {step.id}", f"ferme « {deadline_id} », qu'aucune étape antérieure ne crée")
         created += [d.id for d in step.deadlines]
-        later_closes = set().union(*(s.closes for s in procedure.steps[index + 1:]))
+        later_closes = set().union(*(s.closes for s in procedure.steps[index:]))
         for deadline in step.deadlines:
             if deadline.id not in later_closes:
                 _fail(f"{where}, étape {step.id}", f"le délai « {deadline.id} » n'est fermé par aucune étape suivante")
+            if deadline.suspended_until and deadline.suspended_until not in step_ids[index + 1:]:
+                _fail(f"{where}, étape {step.id}", f"« {deadline.suspended_until} » n'est pas une étape suivante")
+        for warning in step.warn_without:
+            if warning.step not in step_ids[:index]:
+                _fail(f"{where}, étape {step.id}", f"« {warning.step} » n'est pas une étape antérieure")
 
 
 def load_catalogue(text: str) -> Catalogue:
@@ -309,15 +349,26 @@ def _check_facts(facts: Mapping[str, object]) -> None:
             raise InvalidInput(f"Élément du dossier inconnu : « {name} ».", field=name)
 
 
-def applies(deadline: DeadlineRule, facts: Mapping[str, object]) -> bool:
-    """Whether the step creates this deadline, given what is known of the dossier."""
-    if not deadline.when:
-        return True
-    name = deadline.when.removeprefix("not ")
-    value = facts.get(name)
+def holds(condition: str, facts: Mapping[str, object]) -> bool | None:
+    """Whether a condition (« fact » or « not fact ») holds; None when the fact is unknown."""
+    value = facts.get(condition.removeprefix("not "))
     if value is None:
+        return None
+    return bool(value) != condition.startswith("not ")
+
+
+def applies(deadline: DeadlineRule, facts: Mapping[str, object]) -> bool:
+    """Whether the step creates this deadline, given what is known of the dossier.
+
+    Every condition must hold; one known to be false excludes the deadline; otherwise an
+    unknown fact follows `if_unknown`.
+    """
+    results = [holds(c, facts) for c in conditions(deadline.when)]
+    if False in results:
+        return False
+    if None in results:
         return deadline.if_unknown
-    return bool(value) != deadline.when.startswith("not ")
+    return True
 
 
 def deadlines_for_step(procedure_id: str, step_id: str, served_on: date, zone: str = "metropole",

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.procedures import DATE_FACTS, FACTS, procedure, procedures
+from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
 
 FACT_CHOICES = (("inconnu (date la plus sûre)", "?"), ("oui", "oui"), ("non", "non"))
 
@@ -176,7 +176,8 @@ class StepDialog(_Dialog):
 
     def _needed_facts(self) -> tuple[list[str], bool]:
         step = procedure(self.procedure_id).step(self.step_id)
-        names = sorted({d.when.removeprefix("not ") for d in step.deadlines if d.when})
+        names = sorted({c.removeprefix("not ") for d in step.deadlines for c in conditions(d.when)}
+                       | {w.when.removeprefix("not ") for w in step.warn_without})
         return names, any(d.start == "hearing_on" for d in step.deadlines)
 
     def _show_facts(self) -> None:

@@ -43,6 +43,7 @@ BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AU
           "later": Text("")}
 # A waiting period that has run out is not a missed deadline: the act is now allowed.
 POSSIBLE = Text("POSSIBLE", style="bold green")
+SUSPENDED = Text("SUSPENDU", style="bold reverse magenta")
 LEGEND = "* reportée · NV : point non vérifié, date la plus sûre retenue (détail : dossier, onglet 3)"
 
 
@@ -205,13 +206,15 @@ class DeadlinesScreen(Screen):
             if row.original_due_date is not None:
                 due += "*"
             badge = POSSIBLE if section == "overdue" and row.kind == "earliest_day" else BADGES[section]
+            if row.suspended_reason:
+                badge = SUSPENDED  # the date is not running yet (CPCE L412-5): say so before anything
             table.add_row(
                 badge,
                 due,
                 row.reference,
                 row.debtor_name,  # plain str: RowTable never reads markup, and cuts with « … »
                 deadline_service.procedure_label(row.procedure_id),
-                row.label,
+                f"{row.label} — {row.suspended_reason}" if row.suspended_reason else row.label,
                 row.basis,
                 row.clerc_name,
                 NV_MARK if row.unverified else "",

@@ -117,6 +117,9 @@ def deadlines_table(view: DossierView) -> Table:
     for deadline in view.deadlines:
         if deadline.done:
             state = Text(f"fait le {format_date(deadline.done_on)} : {deadline.done_reason}")
+        elif deadline.suspended_reason:
+            # CPCE L412-5: the délai does not run; the warning says what to record.
+            state = Text(f"SUSPENDU — {deadline.suspended_reason}", style="bold")
         else:
             state = Text("à faire")
         if deadline.original_due_date is not None:

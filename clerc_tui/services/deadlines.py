@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Mapping
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models import Deadline, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
+from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, is_sqlite, write_transaction
+from clerc_tui.rules.calendar import distance_of_address
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import record, snapshot
@@ -38,8 +39,6 @@ ALL_HORIZON = 3653
 HORIZONS = (7, 14, 30, ALL_HORIZON)
 PAGE = 200
 REASON_MAX = 500
-# Postcodes of the overseas départements and collectivités (CPC 643: +1 month).
-_OUTRE_MER_POSTCODES = ("971", "972", "973", "974", "975", "976", "977", "978", "986", "987", "988")
 
 
 @dataclass
@@ -50,6 +49,16 @@ class StepResult:
     created: list[Deadline] = field(default_factory=list)
     closed: list[Deadline] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    resumed: list[Deadline] = field(default_factory=list)  # suspended délais that now run (L412-5)
+
+
+@dataclass(frozen=True)
+class ServedParty:
+    """A debtor served by the act, and where he lives for CPC 643-644."""
+
+    debtor_id: int
+    name: str
+    distance: str | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class AgendaRow:
     unverified: bool
     original_due_date: date | None
     moved_reason: str
+    suspended_reason: str = ""
 
     def section(self, today: date) -> str:
         """`overdue`, `today` or `later`: the three parts of the agenda."""
@@ -126,19 +136,36 @@ def _open_deadline(deadline_id: int) -> Deadline:
     return deadline
 
 
+def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
+    """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
+    his current address (rules.calendar.distance_of_address), in the dossier's order."""
+    rows = (Debtor.select(Debtor.id, Debtor.display_name)
+            .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
+            .where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position, Debtor.id).tuples())
+    parties = []
+    for debtor_id, name in rows:
+        if debtor_ids is not None and debtor_id not in debtor_ids:
+            continue
+        address = (DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
+                   .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+                   .order_by(DebtorAddress.id.desc()).first())
+        distance = distance_of_address(address.country, address.postcode) if address else None
+        parties.append(ServedParty(debtor_id, name or "", distance))
+    if debtor_ids is not None and len(parties) != len(set(debtor_ids)):
+        raise InvalidInput("Un débiteur signifié n'est pas un débiteur de ce dossier.", field="debtor_ids")
+    return parties
+
+
 def dossier_distance(dossier_id: int) -> str | None:
-    """Where the first debtor lives, for CPC 643-644: None (metropole), "outre-mer" or "abroad"."""
-    address = (DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
-               .join(DossierDebtor, on=(DossierDebtor.debtor == DebtorAddress.debtor))
-               .where(DossierDebtor.dossier == dossier_id, DebtorAddress.is_current == True)  # noqa: E712
-               .order_by(DossierDebtor.position).first())
-    if address is None:
-        return None
-    country = (address.country or "").strip().casefold()
-    if country and country != "france":
-        return "abroad"
-    if (address.postcode or "").strip().startswith(_OUTRE_MER_POSTCODES):
-        return "outre-mer"
+    """The farthest distance among the dossier's debtors (abroad, then outre-mer, else None).
+
+    For a computation that names no party (an act's preview): the latest date is the safe one
+    for a délai the étude waits out; per-party deadlines come from `record_step`.
+    """
+    distances = {p.distance for p in served_parties(dossier_id)}
+    for distance in ("abroad", "outre-mer"):
+        if distance in distances:
+            return distance
     return None
 
 
@@ -161,13 +188,17 @@ def _plain_facts(facts: Mapping[str, object]) -> dict:
 
 def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, served_on: date,
                 facts: Mapping[str, object] | None = None, *, today: date,
-                distance: str | None = ..., good_friday: bool | None = None) -> StepResult:
+                distance: str | None = ..., good_friday: bool | None = None,
+                debtor_ids: list[int] | None = None) -> StepResult:
     """The act of `step_id` was served (or done) on `served_on`: record it on the dossier.
 
-    Closes the open deadlines of this dossier that the step answers, creates the deadlines
-    the step defines (computed with the dossier's calendar zone and the debtor's distance)
-    assigned to the dossier's clerc, and writes a timeline event. `distance` defaults to
-    where the first debtor lives.
+    Closes the open deadlines of this dossier that the step answers (those of the served
+    debtors, and those naming no debtor), creates the deadlines the step defines (computed
+    with the dossier's calendar zone and each served debtor's distance, CPC 643: when the
+    debtors' dates differ, one deadline per debtor, naming him), assigned to the dossier's
+    clerc, restarts the délais suspended until this step (CPCE L412-5), and writes a timeline
+    event. `debtor_ids`: the debtors served, all of the dossier's by default. `distance`
+    forces one distance for every party (None: metropole).
     """
     require_write(actor)
     served_on = _as_date(served_on, "Date de l'acte")
@@ -182,23 +213,37 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
         dossier = Dossier.get_or_none(Dossier.id == dossier_id)
         if dossier is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-        if distance is ...:
-            distance = dossier_distance(dossier_id)
-        computed = _rules().deadlines_for_step(procedure_id, step_id, served_on, zone=dossier.zone,
-                                                       distance=distance, facts=facts, good_friday=good_friday)
+        parties = served_parties(dossier_id, debtor_ids)
+        if distance is not ...:
+            parties = [ServedParty(p.debtor_id, p.name, distance) for p in parties] or [ServedParty(0, "", distance)]
+        elif not parties:
+            parties = [ServedParty(0, "", None)]
+        _derived_facts(dossier, step, facts)
+        per_distance = {}
+        for party in parties:
+            if party.distance not in per_distance:
+                per_distance[party.distance] = _rules().deadlines_for_step(
+                    procedure_id, step_id, served_on, zone=dossier.zone, distance=party.distance, facts=facts,
+                    good_friday=good_friday)
         event = TimelineEvent.create(
             dossier=dossier_id, occurred_on=served_on, kind="acte",
-            text=f"{step.act} ({procedure.label}), le {format_date(served_on)}", user=actor.user_id, created_at=now)
+            text=f"{step.act} ({procedure.label}), le {format_date(served_on)}"
+                 + (f" — {', '.join(p.name for p in parties)}" if debtor_ids is not None else ""),
+            user=actor.user_id, created_at=now)
         record(actor, "procedure.step", "timeline_event", event.id, dossier_id=dossier_id,
                after={"procedure_id": procedure_id, "step_id": step_id, "served_on": served_on.isoformat(),
-                      "facts": _plain_facts(facts), "distance": distance})
+                      "facts": _plain_facts(facts),
+                      "parties": [{"debtor_id": p.debtor_id or None, "distance": p.distance} for p in parties]})
         result = StepResult(event_id=event.id)
+        result.warnings += _missing_step_warnings(dossier_id, procedure_id, step, facts)
         reason = f"acte accompli : {step.act} le {format_date(served_on)}"
         if step.closes:
             to_close = (Deadline.select()
                         .where(Deadline.dossier == dossier_id, Deadline.procedure_id == procedure_id,
                                Deadline.rule_id.in_(sorted(step.closes)), Deadline.done == False)  # noqa: E712
                         .order_by(Deadline.due_date, Deadline.id))
+            if debtor_ids is not None:
+                to_close = to_close.where(Deadline.debtor.is_null() | Deadline.debtor.in_(debtor_ids))
             for deadline in to_close:
                 result.warnings += _timing_warnings(deadline, served_on)
                 before = snapshot(deadline)
@@ -208,24 +253,106 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
                 record(actor, "deadline.close", "deadline", deadline.id, before=before, after=snapshot(deadline),
                        dossier_id=dossier_id)
                 result.closed.append(deadline)
-        for item in computed:
-            due = item.due
-            if item.kind == "last_day" and item.act_by is not None and item.act_by < due:
-                due = item.act_by  # the last day is not usable for an act: the earlier day is the one to keep
-            deadline = Deadline.create(
-                dossier=dossier_id, procedure_id=procedure_id, step_id=step_id, rule_id=item.deadline_id,
-                kind=item.kind, due_date=due, label=item.label, basis=item.basis, sanction=item.sanction,
-                note=_note(item), assigned_to=dossier.assigned_to_id or actor.user_id, done=False, done_reason="",
-                created_at=now, unverified=bool(item.unverified),
-            )
-            record(actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline), dossier_id=dossier_id)
-            result.created.append(deadline)
+        result.resumed += _resume_suspended(actor, dossier, procedure_id, step_id, served_on, good_friday)
+        first = per_distance[parties[0].distance]
+        for index, item in enumerate(first):
+            versions = [(party, per_distance[party.distance][index]) for party in parties]
+            if len({_kept_due(v) for _, v in versions}) == 1:
+                versions = [(None, item)]  # the same date for every served party: one deadline
+            for party, version in versions:
+                label = version.label if party is None else f"{version.label} — {party.name}"
+                rule = _rules().rule(version.deadline_id)
+                deadline = Deadline.create(
+                    dossier=dossier_id, procedure_id=procedure_id, step_id=step_id, rule_id=version.deadline_id,
+                    kind=version.kind, due_date=_kept_due(version), label=label, basis=version.basis,
+                    sanction=version.sanction, note=_note(version),
+                    assigned_to=dossier.assigned_to_id or actor.user_id, done=False, done_reason="",
+                    created_at=now, unverified=bool(version.unverified),
+                    debtor=(party.debtor_id or None) if party is not None else None,
+                    suspended_reason=rule.suspended_reason,
+                )
+                record(actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline),
+                       dossier_id=dossier_id)
+                result.created.append(deadline)
+                if rule.suspended_reason:
+                    result.warnings.append(f"{label} : {rule.suspended_reason}")
         Dossier.update(updated_at=now).where(Dossier.id == dossier_id).execute()
     return result
 
 
+def _kept_due(item) -> date:
+    """The date recorded: a last day that is not usable for an act gives way to the day before it."""
+    if item.kind == "last_day" and item.act_by is not None and item.act_by < item.due:
+        return item.act_by
+    return item.due
+
+
+def _derived_facts(dossier: Dossier, step, facts: dict) -> None:
+    """Facts the dossier already knows, when the user left them unknown (in place).
+
+    `landlord_legal_person` (loi 89-462 art. 24 II): the creditor's kind; a personne morale
+    is taken as subject to the CCAPEX rule (a family SCI, the exception, answers « non »).
+    """
+    needed = {c.removeprefix("not ") for d in step.deadlines for c in _rules().conditions(d.when)}
+    needed |= {w.when.removeprefix("not ") for w in step.warn_without}
+    if "landlord_legal_person" in needed and facts.get("landlord_legal_person") is None:
+        kind = Creditor.select(Creditor.kind).where(Creditor.id == dossier.creditor_id).scalar()
+        if kind in ("morale", "physique"):
+            facts["landlord_legal_person"] = kind == "morale"
+
+
+def _missing_step_warnings(dossier_id: int, procedure_id: str, step, facts: Mapping[str, object]) -> list[str]:
+    """The step's `warn_without`: an earlier step the law requires, never recorded on the dossier."""
+    warnings = []
+    for item in step.warn_without:
+        if _rules().holds(item.when, facts) is False:
+            continue
+        done_before = (Deadline.select(Deadline.id)
+                       .where(Deadline.dossier == dossier_id, Deadline.procedure_id == procedure_id,
+                              Deadline.step_id == item.step).exists())
+        if not done_before:
+            warnings.append(item.text)
+    return warnings
+
+
+def _resume_suspended(actor: Actor, dossier: Dossier, procedure_id: str, step_id: str, served_on: date,
+                      good_friday: bool | None) -> list[Deadline]:
+    """The délais suspended until this step now run from `served_on` (CPCE L412-5)."""
+    rules_ = _rules()
+    rule_ids = [r.id for r in rules_.rules() if r.procedure_id == procedure_id and r.suspended_until == step_id]
+    if not rule_ids:
+        return []
+    resumed = []
+    for deadline in (Deadline.select().where(Deadline.dossier == dossier.id, Deadline.procedure_id == procedure_id,
+                                             Deadline.rule_id.in_(rule_ids), Deadline.done == False,  # noqa: E712
+                                             Deadline.suspended_reason != "")
+                     .order_by(Deadline.id)):
+        rule = rules_.rule(deadline.rule_id)
+        distance = None
+        if deadline.debtor_id is not None:
+            parties = served_parties(dossier.id, [deadline.debtor_id])
+            distance = parties[0].distance if parties else None
+        computed = rules_.compute_deadline(rule, served_on, zone=dossier.zone, distance=distance,
+                                           good_friday=good_friday)
+        before = snapshot(deadline)
+        new_due = max(_kept_due(computed), deadline.due_date)
+        step_act = rules_.procedure(procedure_id).step(step_id).act
+        deadline.note = (f"Délai suspendu jusqu'au {format_date(served_on)} ({step_act}, CPCE L412-5) : "
+                         f"recalculé depuis cette date.\n{_note(computed)}")
+        deadline.due_date, deadline.suspended_reason = new_due, ""
+        deadline.save()
+        record(actor, "deadline.resume", "deadline", deadline.id, before=before, after=snapshot(deadline),
+               dossier_id=dossier.id)
+        resumed.append(deadline)
+    return resumed
+
+
 def _timing_warnings(deadline: Deadline, served_on: date) -> list[str]:
-    """An act done before its earliest day, or after its last day: the sanction is at stake."""
+    """An act done before its earliest day, or after its last day, or while the délai it waits
+    for is suspended: the sanction is at stake."""
+    if deadline.kind == "earliest_day" and deadline.suspended_reason:
+        return [f"Acte du {format_date(served_on)} alors que « {deadline.label} » est suspendu "
+                f"({deadline.basis}) : {deadline.sanction} {deadline.suspended_reason}"]
     if deadline.kind == "earliest_day" and served_on < deadline.due_date:
         return [f"Acte du {format_date(served_on)} antérieur au premier jour possible "
                 f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"]
@@ -316,7 +443,7 @@ def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: s
 
 AGENDA_COLUMNS = ("dl.id, dl.dossier_id, d.reference, d.debtor_name, dl.procedure_id, dl.step_id, dl.rule_id, "
                   "dl.kind, dl.label, dl.due_date, dl.basis, u.name, u.login, dl.unverified, dl.original_due_date, "
-                  "dl.moved_reason")
+                  "dl.moved_reason, dl.suspended_reason")
 
 
 def agenda_sql(today: date, horizon_days: int, clerc_id: int | None = None, procedure_id: str | None = None,
@@ -352,7 +479,7 @@ def agenda(today: date, horizon_days: int = 7, clerc_id: int | None = None, proc
     """
     sql, params = agenda_sql(today, horizon_days, clerc_id, procedure_id, limit, after, before, start)
     rows = [AgendaRow(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], _to_date(r[9]), r[10],
-                      r[11] or "", r[12] or "", bool(r[13]), _to_date(r[14]), r[15] or "")
+                      r[11] or "", r[12] or "", bool(r[13]), _to_date(r[14]), r[15] or "", r[16] or "")
             for r in database.execute_sql(sql, params).fetchall()]
     if before is not None:
         rows.reverse()

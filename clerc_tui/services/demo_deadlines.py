@@ -27,7 +27,10 @@ COLUMNS = ("id", "dossier_id", "procedure_id", "step_id", "rule_id", "kind", "du
 # The path through each procedure (a procedure with alternatives has several).
 PATHS = {
     "injonction_de_payer": (("ordonnance", "signification", "verification_non_opposition",
-                             "premier_acte_execution"),),
+                             "premier_acte_execution"),
+                            # served at domicile: the first measure opens the opposition month (CPC 1416 al. 2)
+                            ("ordonnance", "signification", "premier_acte_execution",
+                             "verification_opposition_apres_mesure")),
     "signification_jugement": (("jugement", "signification", "certificat_non_appel"),),
     "saisie_attribution": (("acte_saisie", "denonciation", "paiement"),),
     "saisie_vente": (("commandement", "pv_saisie", "vente"), ("commandement", "pv_carence"),
@@ -62,6 +65,7 @@ class DeadlineWalker:
         self._reasons: dict[tuple, str] = {}
         self._acts = {(p, s.id): s.act for p in PATHS for s in procedure(p).steps}
         self.closing: int | None = None
+        self.path: tuple[str, ...] = ()
 
     # --- one step -----------------------------------------------------------------------
 
@@ -94,6 +98,8 @@ class DeadlineWalker:
 
     def _facts(self, procedure_id: str, step_id: str, day: int) -> tuple:
         r = self.rng.random
+        if procedure_id == "injonction_de_payer" and step_id in ("signification", "premier_acte_execution"):
+            return (("served_in_person", "verification_opposition_apres_mesure" not in self.path),)
         if procedure_id == "saisie_attribution" and step_id == "acte_saisie":
             return (("bank_account", r() < 0.85),)
         if procedure_id == "signification_jugement":
@@ -118,6 +124,7 @@ class DeadlineWalker:
         rng, iso = self.rng, self.iso
         paths = PATHS[procedure_id]
         path = paths[0] if len(paths) == 1 else paths[int(rng.random() ** 1.5 * len(paths))]
+        self.path = path
         open_rows: dict[str, list] = {}  # rule id → row (a list, finished when the walk decides)
         day = start
         for index, step_id in enumerate(path):

@@ -129,7 +129,19 @@ FLOWS = {
                                                "ip_execution_apres_opposition": D(2025, 11, 7)},
          {"ip_signification_6_mois"}),
         ("verification_non_opposition", D(2025, 11, 7), {}, {}, {"ip_opposition_1_mois"}),
-        ("premier_acte_execution", D(2025, 11, 10), {}, {}, {"ip_execution_apres_opposition"}),
+        ("premier_acte_execution", D(2025, 11, 10), {"served_in_person": True}, {},
+         {"ip_execution_apres_opposition"}),
+    ],
+    # CPC 1416 al. 2: served at domicile, not à personne. Signification Mon 06/10/2025: the
+    # 1422 wait still runs from it (Thu 06/11 + 1 → Fri 07/11/2025), but no opposition month;
+    # the first measure Mon 10/11/2025 opens it: + 1 month → Wed 10/12/2025.
+    "injonction_de_payer/non_a_personne": [
+        ("ordonnance", D(2025, 8, 29), {}, {"ip_signification_6_mois": D(2026, 3, 2)}, set()),
+        ("signification", D(2025, 10, 6), {"served_in_person": False},
+         {"ip_execution_apres_opposition": D(2025, 11, 7)}, {"ip_signification_6_mois"}),
+        ("premier_acte_execution", D(2025, 11, 10), {"served_in_person": False},
+         {"ip_opposition_apres_mesure_1_mois": D(2025, 12, 10)}, {"ip_execution_apres_opposition"}),
+        ("verification_opposition_apres_mesure", D(2025, 12, 11), {}, {}, {"ip_opposition_apres_mesure_1_mois"}),
     ],
     "signification_jugement": [
         ("jugement", D(2025, 1, 15), {}, {"jug_notification_defaut_6_mois": D(2025, 7, 15)}, set()),
@@ -168,6 +180,18 @@ FLOWS = {
          {"sv_copie_debiteur_8_jours"}),
         ("vente", D(2025, 6, 23), {}, {}, {"sv_vente_amiable_tiers_1_mois"}),
     ],
+    # R221-18 / R221-30: debtor absent at the PV of Tue 13/05/2025, so no month from the PV;
+    # copy served Fri 16/05/2025: vente amiable until Mon 16/06/2025; saisie antérieure
+    # 8 days → Sat 24/05 → Mon 26/05/2025 (CPC 642).
+    "saisie_vente/absent": [
+        ("commandement", D(2025, 5, 2), {}, {"sv_attente_8_jours": D(2025, 5, 13),
+                                             "sv_commandement_validite_2_ans": D(2027, 5, 2)}, set()),
+        ("pv_saisie", D(2025, 5, 13), {"debtor_absent_at_seizure": True}, {},
+         {"sv_attente_8_jours", "sv_commandement_validite_2_ans"}),
+        ("signification_debiteur", D(2025, 5, 16), {"debtor_absent_at_seizure": True},
+         {"sv_vente_amiable_tiers_1_mois": D(2025, 6, 16), "sv_saisie_anterieure_8_jours": D(2025, 5, 26)}, set()),
+        ("vente", D(2025, 6, 17), {}, {}, {"sv_vente_amiable_tiers_1_mois", "sv_saisie_anterieure_8_jours"}),
+    ],
     "saisie_vente/carence": [
         ("commandement", D(2025, 5, 2), {}, {"sv_attente_8_jours": D(2025, 5, 13),
                                              "sv_commandement_validite_2_ans": D(2027, 5, 2)}, set()),
@@ -185,12 +209,40 @@ FLOWS = {
         ("inscription_registre_pv", D(2025, 8, 4), {}, {}, {"sr_registre_pv"}),
         ("denonciation", D(2025, 8, 8), {}, {}, {"sr_denonciation_8_jours"}),
         ("declaration_employeur", D(2025, 8, 14), {}, {}, {"sr_declaration_employeur_15_jours"}),
+        # The étude is répartiteur: first funds Mon 15/09/2025 + 42 days → Mon 27/10/2025; each
+        # répartition opens the next: Fri 24/10 + 42 → Fri 05/12/2025, then Fri 16/01/2026.
+        ("premiers_fonds_repartiteur", D(2025, 9, 15), {}, {"sr_premiere_repartition_6_semaines": D(2025, 10, 27)},
+         set()),
+        ("repartition", D(2025, 10, 24), {}, {"sr_repartition_6_semaines": D(2025, 12, 5)},
+         {"sr_premiere_repartition_6_semaines"}),
+        ("repartition", D(2025, 12, 5), {}, {"sr_repartition_6_semaines": D(2026, 1, 16)},
+         {"sr_repartition_6_semaines"}),
+        ("fin_saisie", D(2026, 1, 10), {}, {}, {"sr_repartition_6_semaines"}),
+    ],
+    # R212-1-17: intervention signified Mon 04/08/2025 (a month after the commandement of
+    # Tue 01/07): dénonciation within 8 days → Tue 12/08/2025; registre the same or the next
+    # jour ouvrable → Tue 05/08/2025.
+    "saisie_remunerations/intervention": [
+        ("commandement", D(2025, 7, 1), {}, {"sr_registre_commandement": D(2025, 7, 2),
+                                             "sr_contestation_suspensive_1_mois": D(2025, 8, 1),
+                                             "sr_pv_saisie_apres_1_mois": D(2025, 8, 2),
+                                             "sr_pv_saisie_3_mois": D(2025, 10, 1)}, set()),
+        ("inscription_registre_commandement", D(2025, 7, 1), {}, {}, {"sr_registre_commandement"}),
+        ("intervention", D(2025, 8, 4), {}, {"sr_intervention_denonciation_8_jours": D(2025, 8, 12),
+                                             "sr_intervention_registre": D(2025, 8, 5)},
+         {"sr_contestation_suspensive_1_mois", "sr_pv_saisie_apres_1_mois", "sr_pv_saisie_3_mois"}),
+        ("inscription_registre_intervention", D(2025, 8, 4), {}, {}, {"sr_intervention_registre"}),
+        ("denonciation_intervention", D(2025, 8, 8), {}, {}, {"sr_intervention_denonciation_8_jours"}),
     ],
     "expulsion": [
         ("commandement_payer_clause_resolutoire", D(2025, 11, 3), {"lease_from_2023_07_29": True},
          {"exp_cpcr_6_semaines": D(2025, 12, 15)}, set()),
-        ("assignation", D(2026, 1, 5), {"hearing_on": D(2026, 3, 17)},
-         {"exp_prefet_assignation_6_semaines": D(2026, 2, 2)}, {"exp_cpcr_6_semaines"}),
+        # Loi 89-462 art. 24 II: CCAPEX seized Wed 05/11/2025 + 2 months = Mon 05/01/2026, the
+        # end of the wait: assignation from Tue 06/01/2026.
+        ("saisine_ccapex", D(2025, 11, 5), {"landlord_legal_person": True}, {"exp_ccapex_2_mois": D(2026, 1, 6)},
+         set()),
+        ("assignation", D(2026, 1, 6), {"hearing_on": D(2026, 3, 17)},
+         {"exp_prefet_assignation_6_semaines": D(2026, 2, 2)}, {"exp_cpcr_6_semaines", "exp_ccapex_2_mois"}),
         ("notification_prefet_assignation", D(2026, 1, 6), {}, {}, {"exp_prefet_assignation_6_semaines"}),
         ("commandement_quitter_lieux", D(2026, 1, 20), {}, {"exp_saisine_prefet_cql": D(2026, 1, 20),
                                                             "exp_cql_2_mois": D(2026, 4, 1)}, set()),

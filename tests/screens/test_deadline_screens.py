@@ -298,3 +298,35 @@ async def test_no_rate_line_before_the_15th(actor):
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         assert not app.screen.query_one("#agenda-rates").display
+
+
+async def test_a_suspended_expulsion_wait_is_said_on_the_dossier_and_the_dashboard(actor, make_app):
+    from clerc_tui.services.deadlines import ALL_HORIZON
+
+    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        await pilot.press("p")
+        dialog = app.screen
+        dialog.query_one("#procedure", Select).value = "expulsion"
+        await pilot.pause()
+        dialog.query_one("#step", Select).value = "commandement_quitter_lieux"
+        await pilot.pause()
+        dialog.query_one("#served-on", Input).value = "20/11/2026"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DossierScreen)
+        assert any("Préfet non saisi" in str(n.message) for n in app._notifications)
+        await pilot.press("3")
+        assert "SUSPENDU — Préfet non saisi" in _body(app, "#echeances-body")
+    dashboard = ClercApp(actor, today=TODAY)
+    async with dashboard.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = dashboard.screen
+        assert isinstance(screen, DeadlinesScreen)
+        screen.horizon = ALL_HORIZON
+        screen.reload()
+        await pilot.pause()
+        suspended = [r for r in _rows(dashboard) if r[0] == "SUSPENDU"]
+        assert len(suspended) == 1 and "Préfet non saisi" in suspended[0][5]
+    assert Deadline.get(Deadline.dossier == dossier.id, Deadline.rule_id == "exp_cql_2_mois").suspended_reason

@@ -18,6 +18,7 @@ from clerc_tui.models.migrations import (
     m0007_acts,
     m0008_fee_base_interest,
     m0009_contractual_day_basis,
+    m0010_deadline_party_suspension,
 )
 
 STEPS = (
@@ -30,6 +31,7 @@ STEPS = (
     m0007_acts,
     m0008_fee_base_interest,
     m0009_contractual_day_basis,
+    m0010_deadline_party_suspension,
 )
 LATEST = STEPS[-1].VERSION
 
