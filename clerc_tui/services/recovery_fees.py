@@ -20,7 +20,10 @@ from decimal import Decimal
 from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.interest import Convention
 from clerc_tui.rules.money import ZERO, round_cents
+from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import DEPENS
 from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, HUNDRED, RecoveryFee, shipped_tariff
 from clerc_tui.services.etude import fee_base_interest
@@ -35,6 +38,23 @@ FALLBACK_MARK = "assiette sans ventilation des intérêts (décompte impossible 
 
 
 @dataclass(frozen=True)
+class FeeSettings:
+    """What every dossier of a run shares, read once per run rather than once per dossier:
+    the interest-in-base setting, the rates and the day-count convention."""
+
+    include_interest: bool
+    rates: Rates
+    convention: Convention
+
+    @classmethod
+    def load(cls) -> FeeSettings:
+        from clerc_tui.services.rates import current_rates
+        from clerc_tui.services.statement import etude_convention
+
+        return cls(fee_base_interest(), current_rates(), etude_convention())
+
+
+@dataclass(frozen=True)
 class FeeBase:
     claim: Decimal  # the claim of the title (threshold of the flat fee)
     base: Decimal  # cumulated sums collected on principal (+ interest when set), dépens excluded
@@ -42,16 +62,17 @@ class FeeBase:
     marks: tuple[str, ...] = ()
 
 
-def fee_base(dossier_id: int, on: date) -> FeeBase:
+def fee_base(dossier_id: int, on: date, settings: FeeSettings | None = None) -> FeeBase:
     """The base at `on`, from the décompte's imputation of each payment not rejected.
     Without a décompte (a missing rate…): payments beyond the frais and dépens, up to the
     other claim items — marked, and recomputed by the next run that has the décompte."""
     from clerc_tui.services.statement import dossier_statement
 
-    include = fee_base_interest()
+    settings = settings or FeeSettings.load()
+    include = settings.include_interest
     claim = claim_amount(dossier_id)
     try:
-        statement = dossier_statement(dossier_id, on)
+        statement = dossier_statement(dossier_id, on, rates=settings.rates, convention=settings.convention)
     except ClercError as exc:
         items = list(ClaimItem.select().where(ClaimItem.dossier == dossier_id))
         principal = sum((c.amount for c in items if c.kind != DEPENS), ZERO)
@@ -73,23 +94,22 @@ def _live_fee_entries(dossier_id: int) -> list[tuple[LedgerEntry, dict]]:
             if e.kind == FEE and e.id not in cancelled and e.breakdown]
 
 
-def dep_by_bearer(dossier_id: int) -> dict[str, Decimal]:
-    """DEP HT carried by the dossier's acts (not reversed), by who bears the act."""
+def dep_by_bearer(live: list[tuple[LedgerEntry, dict]]) -> dict[str, Decimal]:
+    """DEP HT carried by the dossier's acts (`live`: its fee lines not reversed), by who bears the act."""
     out = {DEBTOR: ZERO, CREDITOR: ZERO}
-    for entry, breakdown in _live_fee_entries(dossier_id):
+    for entry, breakdown in live:
         if "act" in breakdown:
             out[entry.bearer] += Decimal(breakdown.get("dep", "0"))
     return out
 
 
-def billed_lines(dossier_id: int, article: str) -> list[LedgerEntry]:
-    """The fee lines of `article` still standing, oldest first."""
-    return [e for e, b in _live_fee_entries(dossier_id)
-            if b.get("article") == article and e.bearer == BEARER_OF[article]]
+def billed_lines(live: list[tuple[LedgerEntry, dict]], article: str) -> list[LedgerEntry]:
+    """The fee lines of `article` still standing (`live`: the dossier's fee lines not reversed), oldest first."""
+    return [e for e, b in live if b.get("article") == article and e.bearer == BEARER_OF[article]]
 
 
-def billed(dossier_id: int, article: str) -> Decimal:
-    return sum((e.amount for e in billed_lines(dossier_id, article)), ZERO)
+def billed(live: list[tuple[LedgerEntry, dict]], article: str) -> Decimal:
+    return sum((e.amount for e in billed_lines(live, article)), ZERO)
 
 
 def creditor_exemption(dossier: Dossier) -> str:
@@ -122,10 +142,11 @@ class DossierFees:
         return self.creditor.ttc - self.creditor_billed
 
 
-def dossier_fees(dossier: Dossier, on: date) -> DossierFees:
+def dossier_fees(dossier: Dossier, on: date, settings: FeeSettings | None = None) -> DossierFees:
     """What both fees should be at `on` on the cumulated base, and what is already billed."""
-    base = fee_base(dossier.id, on)
-    deps = dep_by_bearer(dossier.id)
+    base = fee_base(dossier.id, on, settings)
+    live = _live_fee_entries(dossier.id)
+    deps = dep_by_bearer(live)
     tariff = shipped_tariff()
     debtor = None
     if has_enforceable_title(dossier):
@@ -133,7 +154,7 @@ def dossier_fees(dossier: Dossier, on: date) -> DossierFees:
                                      alimentary=dossier.nature == ALIMENTARY)
     creditor = tariff.recovery_fee(A444_32, base.base, on, claim=base.claim, dep=deps[CREDITOR],
                                    exempt=creditor_exemption(dossier))
-    return DossierFees(base, debtor, creditor, billed(dossier.id, A444_31), billed(dossier.id, A444_32))
+    return DossierFees(base, debtor, creditor, billed(live, A444_31), billed(live, A444_32))
 
 
 def breakdown(fee: RecoveryFee, base: FeeBase, increment: Decimal) -> dict:
@@ -154,10 +175,10 @@ def settle(actor, dossier_id: int, fee: RecoveryFee, base: FeeBase, on: date, to
     Returns the net change (TTC). Runs inside the caller's write transaction."""
     from clerc_tui.services.ledger import record_charge, reverse_entry
 
-    lines = billed_lines(dossier_id, fee.article)
+    lines = billed_lines(_live_fee_entries(dossier_id), fee.article)
     standing = sum((e.amount for e in lines), ZERO)
     change = ZERO
-    reason = f"Régularisation {fee.article} : assiette cumulée recalculée au {on.strftime('%d/%m/%Y')}"
+    reason = f"Régularisation {fee.article} : assiette cumulée recalculée au {format_date(on)}"
     while standing > fee.ttc and lines and lines[-1].entry_date <= on:
         last = lines.pop()
         reverse_entry(actor, last.id, reason, on, today=today)

@@ -32,7 +32,7 @@ from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.etude import fee_base_text
 from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
-from clerc_tui.services.recovery_fees import LABELS, breakdown, dossier_fees, settle
+from clerc_tui.services.recovery_fees import LABELS, FeeSettings, breakdown, dossier_fees, settle
 
 FEE_LABEL = LABELS[A444_32]
 
@@ -52,13 +52,13 @@ class RunLine:
     debtor_fee: Decimal = ZERO  # A444-31 TTC billed to the debtor now (< 0: excess cancelled)
 
 
-def plan_line(dossier: Dossier, on: date) -> RunLine | None:
+def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -> RunLine | None:
     """What a run on `on` does on the dossier: the fees recomputed on the cumulated base
     (docs/law/recovery-fees.md), the A444-32 retained or given back, the net paid."""
     position = creditor_position(dossier.id, on)
     if position.paid - position.refunded <= 0:
         return None
-    fees = dossier_fees(dossier, on)
+    fees = dossier_fees(dossier, on, settings)
     debtor_fee = fees.debtor_delta
     # The A444-31 billed now is the étude's frais: it is kept out of the sums held first.
     position = replace(position, charged=position.charged + debtor_fee)
@@ -78,10 +78,12 @@ def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
     """What a run on `on` would retain and pay, dossier by dossier (nothing written)."""
     ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT)
            .distinct().tuples()}
-    query = Dossier.select().where(Dossier.id.in_(ids)).order_by(Dossier.creditor_name, Dossier.reference)
+    query = (Dossier.select(Dossier, Creditor).join(Creditor).where(Dossier.id.in_(ids))
+             .order_by(Dossier.creditor_name, Dossier.reference))
     if creditor_id is not None:
         query = query.where(Dossier.creditor == creditor_id)
-    lines = [plan_line(d, on) for d in query] if ids else []
+    settings = FeeSettings.load() if ids else None
+    lines = [plan_line(d, on, settings) for d in query] if ids else []
     return [line for line in lines if line is not None]
 
 
@@ -105,9 +107,10 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None,
         now = datetime.now()
         run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
                                    entries=len(lines), created_by=actor.login, created_at=now)
+        settings = FeeSettings.load()
         for line in lines:
             dossier = Dossier.get_by_id(line.dossier_id)
-            fees = dossier_fees(dossier, on)
+            fees = dossier_fees(dossier, on, settings)
             if fees.debtor is not None and fees.debtor_delta != 0:
                 settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
             if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back

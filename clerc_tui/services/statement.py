@@ -114,7 +114,7 @@ def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[
     return tuple(charges), tuple(payments), tuple(reversals)
 
 
-def statement_input(dossier_id: int, at: date) -> StatementInput:
+def statement_input(dossier_id: int, at: date, *, convention: Convention | None = None) -> StatementInput:
     dossier = Dossier.get_or_none(Dossier.id == dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
@@ -127,15 +127,19 @@ def statement_input(dossier_id: int, at: date) -> StatementInput:
     order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
     return StatementInput(
         at=at, items=items, interest_from=interest_start(dossier), terms=interest_terms(dossier),
-        charges=charges, payments=payments, reversals=reversals, convention=etude_convention(),
+        charges=charges, payments=payments, reversals=reversals,
+        convention=convention if convention is not None else etude_convention(),
         allocation_order=order or ("frais", "interets", "principal"), reference=dossier.reference,
         title_date=dossier.title_date if dossier.title_kind else None,
     )
 
 
-def dossier_statement(dossier_id: int, at: date) -> Statement:
-    """The décompte of the dossier arrêté au `at` (MissingRate when a rate is unknown)."""
-    return compute_statement(statement_input(dossier_id, at), current_rates())
+def dossier_statement(dossier_id: int, at: date, *, rates: Rates | None = None,
+                      convention: Convention | None = None) -> Statement:
+    """The décompte of the dossier arrêté au `at` (MissingRate when a rate is unknown).
+    A batch over many dossiers passes the étude's `rates` and `convention`, read once."""
+    return compute_statement(statement_input(dossier_id, at, convention=convention),
+                             rates if rates is not None else current_rates())
 
 
 def statement_by_reference(reference: str, at: date) -> Statement:
