@@ -21,6 +21,8 @@ class Etude(BaseModel):
     day_count = CharField(default="end_minus_start")
     # `per_line` (default) or `total`.
     rounding = CharField(default="per_line")
+    # True only in a base built by `clerc demo`: the only kind `clerc demo --force` may replace.
+    demo = BooleanField(default=False)
 
 
 class User(BaseModel):

@@ -4,7 +4,7 @@ import pytest
 
 from clerc_tui.errors import SchemaError
 from clerc_tui.models import Dossier
-from clerc_tui.models.db import close_database, database, make_database, open_database
+from clerc_tui.models.db import close_database, database, init_database, make_database, open_database
 from clerc_tui.models.migrations import LATEST, stored_version
 from tests.models.old_schema import old_database
 
@@ -41,7 +41,7 @@ def test_an_old_database_is_upgraded_and_keeps_its_rows(tmp_path):
 
 def test_a_database_from_a_newer_clerc_is_refused_untouched(tmp_path):
     path = tmp_path / "new.db"
-    open_database(str(path))
+    init_database(str(path))
     database.execute_sql("INSERT INTO schema_version VALUES (?, 'futur', CURRENT_TIMESTAMP)", (LATEST + 1,))
     close_database()
     before = path.read_bytes()
@@ -70,6 +70,6 @@ def test_an_unreadable_database_gets_a_french_message(tmp_path):
 
     folder = tmp_path / "a-folder.db"
     folder.mkdir()
-    with pytest.raises(ClercError, match="Impossible d'ouvrir la base"):
+    with pytest.raises(ClercError, match="Base introuvable : .* est un dossier"):
         open_database(str(folder))
     close_database()
