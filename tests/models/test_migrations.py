@@ -73,3 +73,23 @@ def test_an_unreadable_database_gets_a_french_message(tmp_path):
     with pytest.raises(ClercError, match="Base introuvable : .* est un dossier"):
         open_database(str(folder))
     close_database()
+
+
+def test_m0011_marks_no_old_base_as_demo_and_refolds_its_search(tmp_path):
+    """A base from before m0011: its rows were indexed with « œ » kept; after the upgrade
+    « oeuvrard » finds them, and the base is not taken for a demo (--force refuses it)."""
+    path = tmp_path / "v7.db"
+    old_database(path, 7, reference="2024-000001", opened_on="2024-03-01", debtor_name="ŒUVRARD Anne",
+                 balance_cents=100)
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'oeuvrard*'").fetchall() == []
+        c.execute("INSERT INTO etude (name, commissaire_name, address, postcode, city, siren, phone, email, "
+                  "day_count, rounding) VALUES ('Étude réelle', '', '', '', '', '', '', '', 'end_minus_start', "
+                  "'per_line')")
+    open_database(str(path))
+    try:
+        found = database.execute_sql("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'oeuvrard*'").fetchall()
+        assert found == [(1,)]
+        assert database.execute_sql("SELECT demo FROM etude").fetchall() == [(0,)]
+    finally:
+        close_database()
