@@ -4,6 +4,7 @@ from datetime import date
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 
 from clerc_tui.config import load_keymap
 from clerc_tui.errors import ClercError
@@ -12,6 +13,34 @@ from clerc_tui.models.db import database, is_sqlite, open_database
 from clerc_tui.services.context import Actor, identify
 
 DATA_POLL_SECONDS = 2.0
+
+
+class FrenchCommandPalette(CommandPalette):
+    """Textual's palette with its own texts in French (placeholder, « no matches »)."""
+
+    def __init__(self, *args, placeholder: str = "Rechercher une commande…", **kwargs):
+        super().__init__(*args, placeholder=placeholder, **kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual 8.2.8 (pinned) writes « No matches found » in this private method; the
+        # same logic, said in French.
+        from rich.align import Align
+        from rich.text import Text
+        from textual.command import CommandList
+        from textual.widgets.option_list import Option
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text("Aucune commande ne correspond", style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 class ClercApp(App):
@@ -52,7 +81,13 @@ class ClercApp(App):
 
     def on_mount(self) -> None:
         if self._keymap:
-            self.set_keymap(self._keymap)
+            from clerc_tui.config import check_keymap
+
+            keymap, problems = check_keymap(self._keymap, binding_places())
+            self.set_keymap(keymap)
+            if problems:
+                self.notify("Raccourcis du fichier de configuration ([keymap]) : " + " ; ".join(problems) + ".",
+                            severity="warning", timeout=15)
         if self._warning:
             self.notify(self._warning, severity="warning", timeout=10)
         if is_sqlite():
@@ -105,15 +140,56 @@ class ClercApp(App):
         if not isinstance(self.screen, (RemittancesScreen, CreditorRemittanceScreen)):
             self.push_screen(RemittancesScreen())
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(FrenchCommandPalette(providers=[ThemeProvider], placeholder="Rechercher un thème…"))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies): say how to, in French."""
+        keys = [self.get_key_display(active.binding) for active in self.active_bindings.values()
+                if active.binding.action in ("quit", "app.quit")]
+        if keys:
+            self.notify(f"Pour quitter clerc : {' ou '.join(dict.fromkeys(keys))}.", title="Quitter ?")
+
+    def action_french_screenshot(self) -> None:
+        from clerc_tui.paths import exports_dir
+
+        try:
+            folder = exports_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as error:
+            self.notify(f"Capture d'écran impossible : {error.strerror or error}.", severity="error")
+            return
+        self.notify(f"Capture d'écran enregistrée : {path}", title="Capture d'écran")
+
     def get_system_commands(self, screen):
-        yield from super().get_system_commands(screen)
+        """The palette's commands, in French (Textual's own are English: not yielded)."""
+        yield SystemCommand("Touches", "Les touches de l'écran en cours et leur identifiant (?)", self.action_help)
+        yield SystemCommand("Quitter", "Quitter clerc", self.action_quit)
+        if screen.maximized is not None:
+            yield SystemCommand("Réduire", "Rendre sa taille à la zone agrandie", screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand("Agrandir", "Agrandir la zone en cours à tout l'écran", screen.action_maximize)
+        yield SystemCommand("Thème", "Changer les couleurs de l'application", self.action_change_theme)
+        yield SystemCommand("Capture d'écran", "Enregistrer l'écran en SVG dans le dossier des exports",
+                            self.action_french_screenshot)
         yield SystemCommand("Calculatrice d'intérêts", "Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier",
                             self.action_calculator)
         yield SystemCommand("Reversements aux créanciers", "Ce qui est dû à chaque créancier, reverser, fichier des "
                             "virements", self.action_remittances)
 
     def show_error(self, error: Exception, context: str) -> None:
-        """A refusal is shown as it is; anything else is logged and summed up in French."""
+        """A refusal is shown as it is, so is a base that is locked or read-only; anything
+        else is logged and summed up in French."""
+        from clerc_tui.models.db import explain_database_error
+
+        error = explain_database_error(error) or error
         if isinstance(error, ClercError):
             self.notify(error.message, severity="error", timeout=8)
         else:
@@ -122,9 +198,41 @@ class ClercApp(App):
     def _handle_exception(self, error: Exception) -> None:
         # Never a traceback on the clerc's screen: log it, say it in French, keep working.
         try:
+            from clerc_tui.models.db import explain_database_error
+
+            explained = explain_database_error(error)
+            if explained is not None:
+                self.notify(explained.message, severity="error", timeout=12)
+                return
             self.notify(log_unexpected("interface", error), severity="error", timeout=12)
         except Exception:  # the screen itself is broken: fall back to Textual's exit
             super()._handle_exception(error)
+
+
+def binding_places() -> dict[str, list[Binding]]:
+    """Every binding of clerc, by place (a screen with the app's keys, or a widget), for
+    checking the user's keymap. Imports every screen: only done when there is a keymap."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    import clerc_tui.screens
+    import clerc_tui.widgets
+
+    app_bindings = list(Binding.make_bindings(ClercApp.BINDINGS))
+    places: dict[str, list[Binding]] = {"application": app_bindings}
+    for package in (clerc_tui.screens, clerc_tui.widgets):
+        for module_info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+            for value in vars(module).values():
+                if (isinstance(value, type) and issubclass(value, Widget) and value.__module__ == module.__name__
+                        and "BINDINGS" in vars(value)):
+                    own = list(Binding.make_bindings(value.BINDINGS))
+                    place = getattr(value, "HELP_TITLE", value.__name__)
+                    places[place] = own + app_bindings if issubclass(value, Screen) else own
+    return places
 
 
 def run_app(database_url: str, today: date | None = None) -> int:

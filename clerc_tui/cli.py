@@ -1,17 +1,69 @@
 """The `clerc` command: opens the app, or runs one of its sub-commands.
 
-Bad input exits with code 2 and a French message on stderr; an unexpected error is
-logged (see logs.py) and exits with code 1, without a traceback.
+Bad input exits with code 2 and a French message on stderr; a database that cannot be
+used (locked, read-only) exits 1 with a French explanation; an unexpected error is logged
+(see logs.py) and exits with code 1, without a traceback. `--db` and `--today` are accepted
+before or after the sub-command; argparse's own texts are French (docs/trust.md).
 """
 
 import argparse
+import os
+import signal
 import sys
+from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected
 from clerc_tui.rules.dates import parse_date
+
+
+# What argparse itself prints (usage, errors, the -h line), in French. argparse looks its
+# texts up through its module's gettext functions at each call: they are replaced while
+# clerc builds and runs its parsers (`_french_argparse`), and put back afterwards.
+ARGPARSE_FRENCH = {
+    "usage: ": "usage : ",
+    "options": "options",
+    "positional arguments": "arguments positionnels",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choix possibles : %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "expected one argument": "une valeur attendue",
+    "expected at most one argument": "au plus une valeur attendue",
+    "expected at least one argument": "au moins une valeur attendue",
+    "expected %s argument": "%s valeur attendue",
+    "expected %s arguments": "%s valeurs attendues",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ignored explicit argument %r": "valeur %r ignorée",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut être %(matches)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "sous-commande inconnue %(parser_name)r (choix possibles : %(choices)s)",
+    "unexpected option string: %s": "option inattendue : %s",
+    "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+}
+
+
+def _french(message: str) -> str:
+    return ARGPARSE_FRENCH.get(message, message)
+
+
+def _french_plural(singular: str, plural: str, n: int) -> str:
+    return _french(singular if n == 1 else plural)
+
+
+@contextmanager
+def _french_argparse():
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _french, _french_plural
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,11 +82,32 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def _add_global_options(parser: argparse.ArgumentParser, **kwargs) -> None:
+    parser.add_argument("--db", metavar="CHEMIN", help="base de données (chemin SQLite ou URL postgresql://…)", **kwargs)
+    parser.add_argument("--today", type=_date_arg, metavar="JJ/MM/AAAA", help="date du jour à utiliser (jj/mm/aaaa), pour les essais",
+                        **kwargs)
+
+
 def _global_parser(**kwargs) -> argparse.ArgumentParser:
     parser = _Parser(prog="clerc", description="clerc : recouvrement et procédures d'exécution.", **kwargs)
-    parser.add_argument("--db", help="base de données (chemin SQLite ou URL postgresql://…)")
-    parser.add_argument("--today", type=_date_arg, help="date du jour à utiliser (jj/mm/aaaa), pour les essais")
+    _add_global_options(parser)
     return parser
+
+
+def _sub_parsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                yield sub
+                yield from _sub_parsers(sub)
+
+
+def _accept_global_options_everywhere(parser: argparse.ArgumentParser) -> None:
+    """`clerc check --db X` as well as `clerc --db X check`: every sub-command takes the
+    global options too. SUPPRESS as default: given after, it wins; not given, the value
+    given before the sub-command stays."""
+    for sub in _sub_parsers(parser):
+        _add_global_options(sub, default=argparse.SUPPRESS)
 
 
 def _opening_app(argv: list[str]) -> argparse.Namespace | None:
@@ -54,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="crée une base de démonstration réaliste")
     demo.add_argument("--dossiers", type=int, default=2000, help="nombre de dossiers (défaut 2000)")
     demo.add_argument("--seed", type=int, default=1, help="graine du tirage (défaut 1)")
-    demo.add_argument("--db", dest="sub_db", help="fichier de la base à créer")
-    demo.add_argument("--force", action="store_true", help="remplace le fichier s'il existe")
+    demo.add_argument("--force", action="store_true",
+                      help="recrée la base si c'est déjà une base de démonstration (jamais une autre)")
     demo.add_argument("--open", action="store_true", help="ouvre clerc sur la base une fois créée")
 
     user = sub.add_parser("user", help="gère les utilisateurs")
@@ -76,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     cli_fees.add_etude_parser(sub)
 
     sub.add_parser("migrate", help="met à jour le schéma de la base")
+    init = sub.add_parser("init", help="crée une base neuve, vide (la seule commande qui crée une base)")
+    init.add_argument("path", nargs="?", metavar="CHEMIN",
+                      help="fichier de la base à créer (défaut : --db, CLERC_DATABASE ou le chemin XDG)")
+    whoami = sub.add_parser("whoami", help="qui je suis pour clerc (compte du système, nom, rôle)")
+    whoami.add_argument("--json", action="store_true", help="un objet JSON {login, name, role}")
     from clerc_tui import cli_deadlines
 
     cli_deadlines.add_parser(sub)
@@ -86,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     from clerc_tui import cli_accounts
 
     cli_accounts.add_parsers(sub)
+    _accept_global_options_everywhere(parser)
     return parser
 
 
@@ -172,22 +251,60 @@ def _cmd_calc_deadline(args) -> int:
 def _database_url(args) -> str:
     from clerc_tui.paths import default_database
 
-    return getattr(args, "sub_db", None) or args.db or default_database()
+    return args.db or default_database()
+
+
+def _interrupted(signum, _frame):
+    raise KeyboardInterrupt
 
 
 def _cmd_demo(args) -> int:
-    from clerc_tui.models.db import is_url
-    from clerc_tui.services.demo import build_demo
+    from clerc_tui.models.db import sqlite_path
+    from clerc_tui.services.demo import build_demo, is_demo_base
 
     url = _database_url(args)
     today = args.today or date.today()
-    if args.open and not args.force and not is_url(url) and Path(url).exists():
+    path = sqlite_path(url)
+    if args.open and not args.force and path is not None and path.exists():
         # The README's first command, run again: open the demo as the clerc left it.
+        if not is_demo_base(path):
+            raise ClercError(f"{path} n'est pas une base de démonstration : clerc demo ne l'ouvre pas. "
+                             f"Pour l'ouvrir : clerc --db {path}")
         print(f"Base de démonstration existante conservée : {url} (--force pour la recréer).")
     else:
+        # A terminal closed (SSH dropped) or a kill during the build: the temporary file is
+        # removed on the way out (build_demo), the target stays as it was.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupted)
         print(build_demo(url, dossiers=args.dossiers, seed=args.seed, today=today, force=args.force))
     if args.open:
         return _cmd_open(args)
+    return 0
+
+
+def _cmd_init(args) -> int:
+    from clerc_tui.models.db import init_database
+    from clerc_tui.models.migrations import current_version
+
+    target = args.path or _database_url(args)
+    init_database(target)
+    print(f"Base créée : {target} (schéma {current_version()}). "
+          "Ajoutez ses utilisateurs : clerc user add LOGIN --name \"Prénom Nom\" --role clerc")
+    return 0
+
+
+def _cmd_whoami(args) -> int:
+    import json
+
+    from clerc_tui.models.db import open_database
+    from clerc_tui.services.context import identify
+
+    open_database(_database_url(args))
+    actor = identify()
+    if args.json:
+        print(json.dumps({"login": actor.login, "name": actor.name, "role": actor.role}, ensure_ascii=False))
+    else:
+        print(f"{actor.login}\t{actor.name}\t{actor.role}")
     return 0
 
 
@@ -225,6 +342,10 @@ def _cmd_money(args) -> int:
 
 
 def _cmd_open(args) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ClercError("clerc s'ouvre dans un terminal (clavier et écran) : lancez-le depuis une session "
+                         "interactive. Sans terminal (cron, script), utilisez les sous-commandes, par exemple "
+                         "clerc deadlines.")
     from clerc_tui.app import run_app
 
     return run_app(_database_url(args), today=args.today)
@@ -239,6 +360,10 @@ def _dispatch(args) -> int:
         return _cmd_user(args)
     if args.command == "migrate":
         return _cmd_migrate(args)
+    if args.command == "init":
+        return _cmd_init(args)
+    if args.command == "whoami":
+        return _cmd_whoami(args)
     if args.command == "deadlines":
         from clerc_tui import cli_deadlines
 
@@ -268,16 +393,41 @@ def _dispatch(args) -> int:
     raise AssertionError(args.command)
 
 
+def _stdout_gone() -> int:
+    """`clerc deadlines | head`: the reader has what it wanted. Not an error: quiet exit 0,
+    stdout pointed at /dev/null so that the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from clerc_tui.errors import DatabaseUnavailable
+    from clerc_tui.models.db import explain_database_error
+
     argv = sys.argv[1:] if argv is None else argv
-    args = _opening_app(argv) or build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        with _french_argparse():
+            args = _opening_app(argv) or build_parser().parse_args(argv)
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
+    except DatabaseUnavailable as exc:
+        sys.stderr.write(f"clerc : {exc.message}\n")
+        return 1
     except ClercError as exc:
         sys.stderr.write(f"clerc : {exc.message}\n")
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception:
-        sys.stderr.write(f"clerc : {log_unexpected('commande ' + str(args.command))}\n")
+    except Exception as exc:
+        explained = explain_database_error(exc)
+        if explained is not None:
+            sys.stderr.write(f"clerc : {explained.message}\n")
+            return 1
+        command = getattr(locals().get("args"), "command", None)
+        sys.stderr.write(f"clerc : {log_unexpected('commande ' + str(command))}\n")
         return 1

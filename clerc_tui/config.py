@@ -25,3 +25,55 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         return {}, f"Configuration {path} : la table [keymap] doit associer un id à des touches (texte)."
     return {str(k): v for k, v in keymap.items()}, None
+
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "super", "meta", "hyper"})
+
+
+def _valid_key(key: str) -> bool:
+    """A key Textual can deliver: a character or a key name, after optional modifiers."""
+    from textual.keys import Keys, _character_to_key, key_to_character
+
+    *modifiers, base = key.split("+")
+    if not base or any(m not in MODIFIERS for m in modifiers):
+        return False
+    if len(base) == 1:
+        return True
+    base = _character_to_key(base) if len(base) == 1 else base
+    return base in {k.value for k in Keys} or key_to_character(base) is not None
+
+
+def check_keymap(keymap: dict[str, str], bindings: dict[str, list]) -> tuple[dict[str, str], list[str]]:
+    """The keymap with what cannot apply left out, and each problem said in French.
+
+    `bindings`: for each place (screen title), its Binding objects. Reported: an id that no
+    binding has, a key Textual cannot deliver, and one key given two actions in one place
+    (the keymap's key then shadows the other action there)."""
+    from textual.keys import _normalize_key_list
+
+    known = {b.id for place in bindings.values() for b in place if b.id}
+    clean, problems = {}, []
+    for binding_id, keys in keymap.items():
+        if binding_id not in known:
+            problems.append(f"identifiant inconnu « {binding_id} » (la touche ? montre les identifiants)")
+            continue
+        wanted = [k for k in _normalize_key_list(keys).split(",")]
+        bad = [k for k in wanted if not _valid_key(k)]
+        if bad:
+            problems.append(f"touche invalide « {', '.join(bad)} » pour « {binding_id} » (touche par défaut gardée)")
+            continue
+        clean[binding_id] = ",".join(wanted)
+    for place, place_bindings in bindings.items():
+        actions_by_key: dict[str, set[str]] = {}
+        moved: set[str] = set()  # keys the keymap gives to a binding that did not have them
+        for binding in place_bindings:
+            default = _normalize_key_list(binding.key).split(",")
+            keys = clean[binding.id].split(",") if binding.id in clean else default
+            moved.update(k for k in keys if k not in default)
+            for key in keys:
+                actions_by_key.setdefault(key, set()).add(binding.id or binding.action)
+        for key, ids in sorted(actions_by_key.items()):
+            if len(ids) > 1 and key in moved:
+                problems.append(f"la touche « {key} » sert à deux actions ({', '.join(sorted(ids))}) sur l'écran "
+                                f"« {place} »")
+    return clean, problems

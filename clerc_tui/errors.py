@@ -35,3 +35,7 @@ class AccessDenied(ClercError):
 
 class SchemaError(ClercError):
     """The database schema cannot be used by this version of clerc."""
+
+
+class DatabaseUnavailable(ClercError):
+    """The database cannot be used right now (locked by another writer, read-only, unreachable)."""

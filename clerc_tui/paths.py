@@ -9,11 +9,12 @@ APP = "clerc"
 
 
 def default_database() -> str:
-    """`--db` wins over `CLERC_DATABASE`, which wins over the XDG data path."""
+    """`--db` wins over `CLERC_DATABASE`, which wins over the XDG data path. Nothing is
+    created here: a missing base is refused, `clerc init` creates one."""
     env = os.environ.get("CLERC_DATABASE")
     if env:
         return env
-    return str(user_data_path(APP, ensure_exists=True) / "clerc.db")
+    return str(user_data_path(APP) / "clerc.db")
 
 
 def config_file() -> Path:
@@ -21,7 +22,8 @@ def config_file() -> Path:
 
 
 def log_file() -> Path:
-    return user_state_path(APP, ensure_exists=True) / "clerc.log"
+    """The error log; its folder is created when the log is opened (logs.py)."""
+    return user_state_path(APP) / "clerc.log"
 
 
 def exports_dir() -> Path:

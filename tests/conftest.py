@@ -1,9 +1,10 @@
-import getpass
 import os
 from datetime import date
 from decimal import Decimal
 
 import pytest
+
+from clerc_tui.services.context import os_login
 
 # Snapshot and colour-dependent rendering break with NO_COLOR set (stack.md).
 os.environ.pop("NO_COLOR", None)
@@ -22,10 +23,10 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def db_path(tmp_path):
-    from clerc_tui.models.db import close_database, open_database
+    from clerc_tui.models.db import close_database, init_database
 
     path = tmp_path / "clerc.db"
-    open_database(str(path))
+    init_database(str(path))
     yield path
     close_database()
 
@@ -35,7 +36,7 @@ def actor(db_path):
     from clerc_tui.services.context import identify
     from clerc_tui.services.users import add_user
 
-    add_user(getpass.getuser(), "Claire Martin", "clerc")
+    add_user(os_login(), "Claire Martin", "clerc")
     return identify()
 
 

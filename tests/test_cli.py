@@ -1,6 +1,5 @@
 """The `clerc` command itself: database choice, users, refusals in French with exit code 2."""
 
-import getpass
 import os
 import subprocess
 import sys
@@ -11,19 +10,21 @@ import pytest
 from clerc_tui.cli import main
 from clerc_tui.models import AuditEntry, User
 from clerc_tui.models.db import close_database, open_database
+from clerc_tui.services.context import os_login
 
 CLERC = Path(sys.executable).parent / "clerc"
 
 
 def test_user_add_creates_a_user_and_audits_it(tmp_path, capsys):
     db = tmp_path / "etude.db"
+    assert main(["init", str(db)]) == 0
     assert main(["--db", str(db), "user", "add", "jdupont", "--name", "Jeanne Dupont", "--role", "principal_clerc"]) == 0
     assert "Utilisateur jdupont (Jeanne Dupont, principal_clerc) créé." in capsys.readouterr().out
     open_database(str(db))
     try:
         user = User.get(User.login == "jdupont")
         assert (user.name, user.role) == ("Jeanne Dupont", "principal_clerc")
-        assert AuditEntry.get(AuditEntry.action == "user.add").user_login == getpass.getuser()
+        assert AuditEntry.get(AuditEntry.action == "user.add").user_login == os_login()
     finally:
         close_database()
 
@@ -33,6 +34,7 @@ def test_user_add_creates_a_user_and_audits_it(tmp_path, capsys):
     (["user", "add", "a b", "--name", "X"], "Identifiant invalide"),
 ])
 def test_bad_user_input_exits_2_with_a_french_message(tmp_path, capsys, args, message):
+    assert main(["init", str(tmp_path / "e.db")]) == 0
     assert main(["--db", str(tmp_path / "e.db"), *args]) == 2
     assert message in capsys.readouterr().err
     close_database()
@@ -40,6 +42,7 @@ def test_bad_user_input_exits_2_with_a_french_message(tmp_path, capsys, args, me
 
 def test_the_same_login_twice_is_refused(tmp_path, capsys):
     db = str(tmp_path / "e.db")
+    main(["init", db])
     main(["--db", db, "user", "add", "x", "--name", "X"])
     assert main(["--db", db, "user", "add", "x", "--name", "X"]) == 2
     assert "existe déjà" in capsys.readouterr().err
@@ -54,15 +57,17 @@ def _run(*args, env_extra=None, home):
 
 def test_an_unknown_login_gets_no_access(tmp_path):
     db = tmp_path / "etude.db"
-    result = _run("--db", str(db), "migrate", home=tmp_path)
+    result = _run("init", str(db), home=tmp_path)
     assert result.returncode == 0, result.stderr
-    result = _run(env_extra={"CLERC_DATABASE": str(db)}, home=tmp_path)
+    result = _run("whoami", env_extra={"CLERC_DATABASE": str(db)}, home=tmp_path)
     assert result.returncode == 2
-    assert f"« {getpass.getuser()} » n'est pas un utilisateur actif" in result.stderr
+    assert f"« {os_login()} » n'est pas un utilisateur actif" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_the_default_database_lives_in_the_xdg_data_path(tmp_path):
+    result = _run("init", home=tmp_path)
+    assert result.returncode == 0, result.stderr
     result = _run("migrate", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "clerc" / "clerc.db").exists()
@@ -81,6 +86,7 @@ def test_an_unexpected_error_is_logged_not_printed(tmp_path, monkeypatch, capsys
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(cli, "_cmd_migrate", broken)
+    assert main(["init", str(tmp_path / "e.db")]) == 0
     assert main(["--db", str(tmp_path / "e.db"), "migrate"]) == 1
     err = capsys.readouterr().err
     assert "Erreur inattendue" in err and "Traceback" not in err

@@ -3,7 +3,11 @@
 SQLite is opened in WAL mode with foreign keys on and a busy timeout; every write runs
 in a short `BEGIN IMMEDIATE` transaction (`write_transaction()`), because in WAL a
 deferred transaction that reads then writes fails at once when another process writes
-(measured in stack.md: 27 % lost with deferred, none with IMMEDIATE).
+(27 % of such transactions were lost in a measure with deferred, none with IMMEDIATE).
+
+A base is never created implicitly: `open_database` refuses a missing file (« base
+introuvable ») and only `init_database` (the `clerc init` command) creates one
+(docs/trust.md). Opening takes no write lock unless a migration is due.
 """
 
 from contextlib import contextmanager
@@ -17,7 +21,7 @@ from peewee import (
     SqliteDatabase,
 )
 
-from clerc_tui.errors import ClercError
+from clerc_tui.errors import ClercError, DatabaseUnavailable
 
 database = DatabaseProxy()
 
@@ -35,24 +39,41 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
+def sqlite_path(target: str) -> Path | None:
+    """The file of a SQLite target (a path or a sqlite:/// URL); None for a server URL."""
+    if not is_url(target):
+        return Path(target).expanduser()
+    if target.startswith("sqlite:///"):
+        return Path(target[len("sqlite:///"):]).expanduser()
+    return None
+
+
 def make_database(target: str):
-    """Build (not yet open) the database for a file path or a URL."""
-    if is_url(target):
-        if target.startswith("sqlite:///"):
-            return make_database(target[len("sqlite:///"):])
+    """Build (not yet open) the database for a file path or a URL. Creates nothing."""
+    path = sqlite_path(target)
+    if path is None:
         from playhouse.db_url import (
             connect as connect_url,  # only servers need it (5 ms of start-up)
         )
 
         return connect_url(target)
-    Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return SqliteDatabase(str(Path(target).expanduser()), timeout=BUSY_TIMEOUT_SECONDS, pragmas=SQLITE_PRAGMAS)
+    return SqliteDatabase(str(path), timeout=BUSY_TIMEOUT_SECONDS, pragmas=SQLITE_PRAGMAS)
 
 
-def open_database(target: str, *, migrate: bool = True):
-    """Open the database, bind the models to it and bring its schema up to date."""
-    from clerc_tui.models.migrations import upgrade
+def open_database(target: str, *, migrate: bool = True, create: bool = False):
+    """Open an existing clerc database, bind the models to it and bring its schema up to date.
 
+    A missing file, or a file or server base without clerc's schema, is refused: creating a
+    base is `init_database` (`clerc init`), never the side effect of a typo in --db."""
+    from clerc_tui.models.migrations import stored_version, upgrade
+
+    path = sqlite_path(target)
+    if path is not None and not create:
+        if not path.exists():
+            raise ClercError(f"Base introuvable : {path} n'existe pas. Vérifiez --db ou CLERC_DATABASE ; "
+                             f"pour créer une base neuve : clerc init {path}")
+        if path.is_dir():
+            raise ClercError(f"Base introuvable : {path} est un dossier, pas un fichier de base de données.")
     db = make_database(target)
     close_database()
     database.initialize(db)
@@ -61,10 +82,61 @@ def open_database(target: str, *, migrate: bool = True):
     except ImproperlyConfigured:
         raise ClercError("Pilote PostgreSQL absent : installez-le (pip install 'psycopg2-binary').") from None
     except OperationalError as error:
-        raise ClercError(f"Impossible d'ouvrir la base {_redacted(target)} : {error}") from None
+        raise explain_database_error(error, target) or ClercError(
+            f"Impossible d'ouvrir la base {_redacted(target)} : {error}") from None
+    if not create and stored_version(db) == 0:
+        close_database()
+        raise ClercError(f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
+                         "Pour créer une base neuve : clerc init CHEMIN")
     if migrate:
         upgrade(db)
     return db
+
+
+def init_database(target: str):
+    """Create a new, empty clerc database (`clerc init`) and open it; refuse an existing one."""
+    from clerc_tui.models.migrations import stored_version
+
+    path = sqlite_path(target)
+    if path is not None:
+        if path.is_dir():
+            raise ClercError(f"{path} est un dossier : indiquez le fichier de la base à créer (ex. {path / 'clerc.db'}).")
+        if path.exists() and path.stat().st_size > 0:
+            raise ClercError(f"{path} existe déjà : clerc init ne remplace jamais une base. Ouvrez-la avec "
+                             f"clerc --db {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ClercError(f"Impossible de créer le dossier {path.parent} : {error.strerror}.") from None
+    else:
+        db = open_database(target, migrate=False, create=True)
+        if stored_version(db):
+            close_database()
+            raise ClercError(f"{_redacted(target)} contient déjà une base clerc : clerc init ne la remplace pas.")
+    return open_database(target, create=True)
+
+
+def explain_database_error(error: BaseException, target: str | None = None) -> ClercError | None:
+    """A French explanation for SQLite refusing to work (locked, read-only, unreachable);
+    None for anything else, which stays an unexpected error."""
+    if not isinstance(error, OperationalError) and type(error).__name__ != "OperationalError":
+        return None
+    text = str(error).lower()
+    where = _redacted(target) if target else (database.obj.database if database.obj is not None else "la base")
+    if "locked" in text or "busy" in text:
+        return DatabaseUnavailable(
+            f"La base {where} est occupée : un autre clerc y écrit depuis plus de {BUSY_TIMEOUT_SECONDS} s. "
+            "Rien n'a été enregistré ; réessayez dans un instant.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseUnavailable(
+            f"La base {where} est en lecture seule pour votre compte (droits du fichier ou de son dossier) : "
+            "rien n'a été enregistré. Demandez à l'administrateur de l'étude de rétablir les droits d'écriture.")
+    if "unable to open" in text or "disk i/o" in text:
+        return DatabaseUnavailable(
+            f"Impossible d'ouvrir la base {where} : le fichier ou son dossier n'est pas accessible en écriture "
+            "pour votre compte (clerc écrit le journal WAL à côté de la base, même pour lire). "
+            "Demandez à l'administrateur de l'étude de vérifier les droits.")
+    return None
 
 
 def _redacted(target: str) -> str:

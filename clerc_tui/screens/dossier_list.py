@@ -68,6 +68,7 @@ class DossierTable(RowTable):
 
 
 class DossierListScreen(Screen):
+    HELP_TITLE = "Liste des dossiers"
     BINDINGS = [
         Binding("slash", "filter", "Filtrer", id="list.filter"),
         Binding("enter", "open", "Ouvrir", id="list.open"),

@@ -8,24 +8,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from clerc_tui.widgets.key_bar import binding_label
+
 KEY_NAMES = {
     "question_mark": "?", "slash": "/", "escape": "Échap", "enter": "Entrée", "space": "Espace",
     "up": "↑", "down": "↓", "left": "←", "right": "→", "tab": "Tab", "shift+tab": "Maj+Tab",
     "pageup": "Page↑", "pagedown": "Page↓", "home": "Début", "end": "Fin",
-}
-
-
-# Textual's own bindings come with English descriptions: said in French here.
-ACTION_LABELS = {
-    "focus_next": "Zone suivante",
-    "focus_previous": "Zone précédente",
-    "app.focus_next": "Zone suivante",
-    "app.focus_previous": "Zone précédente",
-    "copy_text": "Copier la sélection",
-    "screen.copy_text": "Copier la sélection",
-    "quit": "Quitter",
-    "command_palette": "Palette de commandes",
-    "app.command_palette": "Palette de commandes",
 }
 
 
@@ -34,6 +22,7 @@ def key_label(key: str) -> str:
 
 
 class HelpScreen(ModalScreen):
+    HELP_TITLE = "Aide"
     BINDINGS = [
         Binding("escape", "dismiss", "Fermer", id="help.close"),
         Binding("question_mark", "dismiss", "Fermer", show=False, id="help.close_again"),
@@ -53,14 +42,14 @@ class HelpScreen(ModalScreen):
             marker = (binding.id or binding.action, key)
             if marker not in seen:
                 seen.add(marker)
-                label = ACTION_LABELS.get(binding.action) or binding.description or binding.action
+                label = binding_label(binding)
                 entries.append((key_label(key), label, binding.id or ""))
         if not any(label == "Palette de commandes" for _, label, _ in entries):
             entries.append(("Ctrl+P", "Palette de commandes", ""))
         return entries
 
     def compose(self) -> ComposeResult:
-        table = Table(title=f"Raccourcis — {getattr(self.target, 'HELP_TITLE', type(self.target).__name__)}",
+        table = Table(title=f"Raccourcis — {getattr(self.target, 'HELP_TITLE', 'écran en cours')}",
                       expand=True, show_edge=False)
         table.add_column("Touche", style="bold", no_wrap=True)
         table.add_column("Action")
@@ -69,5 +58,5 @@ class HelpScreen(ModalScreen):
             table.add_row(key, Text(label), binding_id)
         with VerticalScroll(id="help-body"):
             yield Static(table)
-            yield Static(Text("Échap ou ? pour fermer. Raccourcis modifiables dans la table [keymap] "
+            yield Static(Text("Échap, ? ou q pour fermer ; flèches et Page↑/Page↓ pour défiler. Raccourcis modifiables dans la table [keymap] "
                               "du fichier config.toml (voir README).", style="dim"))

@@ -54,6 +54,7 @@ class DossierSuggester(Suggester):
 
 
 class PaymentEntryScreen(Screen):
+    HELP_TITLE = "Saisie des versements"
     DEFAULT_CSS = """
     PaymentEntryScreen #payment-fields { height: auto; }
     PaymentEntryScreen #payment-fields FormField { width: 1fr; }

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.models.ledger import DISBURSEMENT, FEE, PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.models.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO
 
 COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
@@ -72,6 +72,6 @@ def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
                 debit, credit = credit, debit
             aux, aux_label = (e.dossier.reference, _clean(e.dossier.debtor_name)) if account == "467" else ("", "")
             lines.append(sep.join((journal, journal_label, str(e.id), day, account, ACCOUNTS[account], aux, aux_label,
-                                   _clean(piece), day, _clean(e.label or e.reason or kind), _amount(debit),
+                                   _clean(piece), day, _clean(e.label or e.reason or LEDGER_KINDS[kind]), _amount(debit),
                                    _amount(credit), "", "", e.created_at.strftime("%Y%m%d"), "", "")))
     return lines

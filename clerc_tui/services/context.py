@@ -1,6 +1,7 @@
-"""Who is acting: the OS login (as over SSH) matched to a user row."""
+"""Who is acting: the OS account of the process (as over SSH) matched to a user row."""
 
-import getpass
+import os
+import pwd
 from dataclasses import dataclass
 
 from clerc_tui.errors import AccessDenied
@@ -22,7 +23,12 @@ class Actor:
 
 
 def os_login() -> str:
-    return getpass.getuser()
+    """The account the process runs as. Never LOGNAME/USER (getpass.getuser reads them first):
+    anyone can set those, and `LOGNAME=amuller clerc` must not act as amuller (docs/trust.md)."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid without a passwd entry (some containers): no login, no access
+        return f"uid{os.getuid()}"
 
 
 def identify(login: str | None = None) -> Actor:

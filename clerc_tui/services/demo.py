@@ -8,7 +8,7 @@ debtors, deadlines and timeline build in seconds. The FTS5 search index is kept 
 schema's triggers during the load; `ANALYZE` runs at the end.
 """
 
-import getpass
+import os
 import random
 from bisect import bisect
 from datetime import date, timedelta
@@ -16,11 +16,20 @@ from itertools import accumulate
 from pathlib import Path
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models.db import close_database, is_sqlite, is_url, open_database
+from clerc_tui.models.db import (
+    BUSY_TIMEOUT_SECONDS,
+    close_database,
+    database,
+    is_sqlite,
+    make_database,
+    open_database,
+    sqlite_path,
+)
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.identifiers import luhn_check_digit, make_french_iban
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.rates import LEGAL_CATEGORIES, Rates, half_year_name, next_half_year
+from clerc_tui.services import context
 from clerc_tui.services import demo_data as D
 from clerc_tui.services.demo_deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.services.demo_deadlines import DeadlineWalker, resume_indexes, suspend_indexes
@@ -81,7 +90,7 @@ DOM_PHONE_PREFIXES = {"971": ("0690", "0590"), "972": ("0696", "0596"), "973": (
 # Table columns in the order of the generated tuples.
 COLUMNS = {
     "etude": ("id", "name", "commissaire_name", "address", "postcode", "city", "siren", "phone", "email",
-              "day_count", "rounding"),
+              "day_count", "rounding", "demo"),
     "user": ("id", "login", "name", "role", "active"),
     "sequence": ("id", "name", "year", "last"),
     "creditor": ("id", "kind", "is_individual", "activity", "civility", "first_name", "last_name", "company_name",
@@ -142,12 +151,21 @@ def provisional_rates(today: date, rates: Rates | None = None) -> list[tuple]:
     return rows
 
 
-def _sqlite_file(url: str) -> Path | None:
-    if not is_url(url):
-        return Path(url).expanduser()
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).expanduser()
-    return None
+def is_demo_base(path: Path) -> bool:
+    """Whether the file is a base built by `clerc demo` (its étude row carries the mark).
+    Read without writing anything: a file that is not a clerc base at all is not a demo."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error:
+        return False
+    try:
+        return bool(connection.execute('SELECT 1 FROM "etude" WHERE "demo" LIMIT 1').fetchone())
+    except sqlite3.Error:  # not SQLite, not clerc, or a base from before demo bases were marked
+        return False
+    finally:
+        connection.close()
 
 
 def _remove_sqlite_file(path: Path) -> None:
@@ -155,22 +173,63 @@ def _remove_sqlite_file(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
+def _temporary_file(path: Path) -> Path:
+    """Where the demo is built, next to its final place (same file system: the rename is atomic).
+    Leftovers of a demo that was killed (its process is gone) are removed first."""
+    for stale in path.parent.glob(f".{path.name}.demo-*.tmp"):
+        pid = stale.name.rsplit("demo-", 1)[1].split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            _remove_sqlite_file(stale)
+    return path.parent / f".{path.name}.demo-{os.getpid()}.tmp"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, force: bool = False) -> str:
-    """Create a demonstration étude in `url`; return a one-line French summary."""
+    """Create a demonstration étude in `url`; return a one-line French summary.
+
+    A file is built under a temporary name in the same folder and renamed into place only
+    once complete: a demo interrupted at any point leaves the target as it was. `force`
+    replaces an existing file only if it is itself a demo base (docs/trust.md)."""
     if not 1 <= dossiers <= MAX_DOSSIERS:
         raise InvalidInput(f"Nombre de dossiers : entre 1 et {MAX_DOSSIERS:,} (demandé : {dossiers}).".replace(",", " "),
                            field="dossiers")
-    path = _sqlite_file(url)
+    path = sqlite_path(url)
+    building = url
     if path is not None:
         if path.is_dir():
             raise ClercError(f"{path} est un dossier, pas un fichier de base de données.")
+        if not path.parent.is_dir():
+            raise ClercError(f"Base introuvable : le dossier {path.parent} n'existe pas.")
         if path.exists():
             if not force:
                 raise ClercError(f"Le fichier {path} existe déjà : la démonstration ne l'écrase pas. "
-                                 "Choisissez un autre fichier (--db) ou ajoutez --force pour le remplacer.")
-            _remove_sqlite_file(path)
-    db = open_database(url)
+                                 "Choisissez un autre fichier (--db) ou ajoutez --force pour recréer une base "
+                                 "de démonstration.")
+            if not is_demo_base(path):
+                raise ClercError(f"{path} n'est pas une base de démonstration : --force ne remplace qu'une base "
+                                 "créée par clerc demo. Rien n'a été modifié.")
+        temporary = _temporary_file(path)
+        _remove_sqlite_file(temporary)
+        building = str(temporary)
     try:
+        db = open_database(building, create=True)
         if path is None and db.execute_sql('SELECT COUNT(*) FROM "etude"').fetchone()[0]:
             raise ClercError("Cette base contient déjà une étude : la démonstration ne s'installe que dans "
                              "une base vide (rien n'a été modifié).")
@@ -181,12 +240,21 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
             from clerc_tui.services.ledger import refresh_balances
 
             refresh_balances(today)
+        close_database()  # the last connection: SQLite folds the WAL back into the file
+        if path is not None:
+            _fsync(temporary)
+            # The old demo's journal must not be paired with the new file.
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            os.replace(temporary, path)
+            _fsync(path.parent, directory=True)
+            # The models follow the file to its final name (reconnected on first use).
+            database.initialize(make_database(str(path)))
     except BaseException:
         close_database()
         if path is not None:
-            _remove_sqlite_file(path)
+            _remove_sqlite_file(temporary)
         raise
-    close_database()
     where = str(path) if path is not None else "la base indiquée"
 
     def n(value):
@@ -318,14 +386,11 @@ class _Demo:
         commissaire = f"{first} {last.upper()}"
         domain = self.ascii_word(last).replace("-", "") + "-commissaire.fr"
         self.add("etude", (1, self.etude_name, commissaire, self.street(home=False), town[1], town[0], self.siren(),
-                           self.phone(town[1], mobile=False), "contact@" + domain, "end_minus_start", "per_line"))
+                           self.phone(town[1], mobile=False), "contact@" + domain, "end_minus_start", "per_line", True))
         self.counters["etude"] = 1
         login = (self.ascii_word(first)[:1] + self.ascii_word(last)).replace("-", "")[:12]
         staff = [(login, f"Maître {first} {last}", "commissaire")] + list(D.STAFF)
-        try:
-            me = getpass.getuser()
-        except Exception:  # no login name in this environment: the demo still builds
-            me = ""
+        me = context.os_login()
         self.user_ids = {}
         for user_login, name, role in staff:
             self.user_ids[user_login] = uid = self.next_id("user")

@@ -8,6 +8,42 @@ user's keymap) for the price of one Static.
 from rich.text import Text
 from textual.widgets import Static
 
+# Textual's own bindings come with English descriptions: said in French here, by action.
+ACTION_LABELS = {
+    "focus_next": "Zone suivante",
+    "focus_previous": "Zone précédente",
+    "app.focus_next": "Zone suivante",
+    "app.focus_previous": "Zone précédente",
+    "copy_text": "Copier la sélection",
+    "screen.copy_text": "Copier la sélection",
+    "quit": "Quitter",
+    "command_palette": "Palette de commandes",
+    "app.command_palette": "Palette de commandes",
+    "help_quit": "Comment quitter",
+    "scroll_up": "Défiler vers le haut",
+    "scroll_down": "Défiler vers le bas",
+    "scroll_left": "Défiler à gauche",
+    "scroll_right": "Défiler à droite",
+    "scroll_home": "Début",
+    "scroll_end": "Fin",
+    "page_up": "Page précédente",
+    "page_down": "Page suivante",
+    "page_left": "Page à gauche",
+    "page_right": "Page à droite",
+}
+# ...and by description where the action is also one of ours (`dismiss`: the Select's list).
+TEXTUAL_DESCRIPTIONS = {
+    "Dismiss menu": "Fermer la liste",
+    "Exit the command palette": "Fermer la palette",
+    "Show options": "Ouvrir la liste",
+}
+
+
+def binding_label(binding) -> str:
+    """What a binding does, in French, whoever defined it (clerc or Textual)."""
+    return (TEXTUAL_DESCRIPTIONS.get(binding.description) or ACTION_LABELS.get(binding.action)
+            or binding.description or binding.action)
+
 
 class KeyBar(Static):
     DEFAULT_CSS = """
@@ -34,7 +70,7 @@ class KeyBar(Static):
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
             line.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
-            line.append(f" {binding.description}  ", style="" if enabled else "dim")
+            line.append(f" {binding_label(binding)}  ", style="" if enabled else "dim")
         line.append(" ^p ", style="bold reverse")
         line.append(" palette")
         self.update(line)

@@ -4,7 +4,7 @@ import pytest
 
 from clerc_tui.errors import SchemaError
 from clerc_tui.models import Dossier
-from clerc_tui.models.db import close_database, database, make_database, open_database
+from clerc_tui.models.db import close_database, database, init_database, make_database, open_database
 from clerc_tui.models.migrations import LATEST, stored_version
 from tests.models.old_schema import old_database
 
@@ -41,7 +41,7 @@ def test_an_old_database_is_upgraded_and_keeps_its_rows(tmp_path):
 
 def test_a_database_from_a_newer_clerc_is_refused_untouched(tmp_path):
     path = tmp_path / "new.db"
-    open_database(str(path))
+    init_database(str(path))
     database.execute_sql("INSERT INTO schema_version VALUES (?, 'futur', CURRENT_TIMESTAMP)", (LATEST + 1,))
     close_database()
     before = path.read_bytes()
@@ -70,7 +70,7 @@ def test_an_unreadable_database_gets_a_french_message(tmp_path):
 
     folder = tmp_path / "a-folder.db"
     folder.mkdir()
-    with pytest.raises(ClercError, match="Impossible d'ouvrir la base"):
+    with pytest.raises(ClercError, match="Base introuvable : .* est un dossier"):
         open_database(str(folder))
     close_database()
 
@@ -82,5 +82,25 @@ def test_m0009_gives_every_old_dossier_the_civil_year(tmp_path):
     open_database(str(path))
     try:
         assert Dossier.get(Dossier.reference == "2024-000001").contractual_day_basis == "civil"
+    finally:
+        close_database()
+
+
+def test_m0011_marks_no_old_base_as_demo_and_refolds_its_search(tmp_path):
+    """A base from before m0011: its rows were indexed with « œ » kept; after the upgrade
+    « oeuvrard » finds them, and the base is not taken for a demo (--force refuses it)."""
+    path = tmp_path / "v7.db"
+    old_database(path, 7, reference="2024-000001", opened_on="2024-03-01", debtor_name="ŒUVRARD Anne",
+                 balance_cents=100)
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'oeuvrard*'").fetchall() == []
+        c.execute("INSERT INTO etude (name, commissaire_name, address, postcode, city, siren, phone, email, "
+                  "day_count, rounding) VALUES ('Étude réelle', '', '', '', '', '', '', '', 'end_minus_start', "
+                  "'per_line')")
+    open_database(str(path))
+    try:
+        found = database.execute_sql("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'oeuvrard*'").fetchall()
+        assert found == [(1,)]
+        assert database.execute_sql("SELECT demo FROM etude").fetchall() == [(0,)]
     finally:
         close_database()

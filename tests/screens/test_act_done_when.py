@@ -2,12 +2,11 @@
 saisie-vente, see the checklist fail for a missing address, fix it in the dossier, validate,
 serve, and find the 8-day waiting period and the 2-year validity on the deadline dashboard."""
 
-import getpass
-
 import pytest
 
 from clerc_tui.app import ClercApp
 from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor
+from clerc_tui.services.context import os_login
 from tests.conftest import TODAY
 
 
@@ -20,8 +19,8 @@ def demo(tmp_path):
     from clerc_tui.services.users import add_user
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
-    if User.get_or_none(User.login == getpass.getuser()) is None:
-        add_user(getpass.getuser(), "Claire Martin", "clerc")
+    if User.get_or_none(User.login == os_login()) is None:
+        add_user(os_login(), "Claire Martin", "clerc")
     dossier = (Dossier.select().where(Dossier.title_kind == "jugement", ~Dossier.debtor_name.contains("·"))
                .order_by(Dossier.id).first())
     debtor_id = DossierDebtor.get(DossierDebtor.dossier == dossier, DossierDebtor.position == 0).debtor_id

@@ -1,11 +1,10 @@
 """The act checklist screen: draft a commandement, tick, validate, serve; its deadlines appear."""
 
-import getpass
-
 import pytest
 
 from clerc_tui.app import ClercApp
 from clerc_tui.models import Deadline, Dossier
+from clerc_tui.services.context import os_login
 from tests.conftest import TODAY
 
 
@@ -18,8 +17,8 @@ def demo_app(tmp_path):
     from clerc_tui.services.users import add_user
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
-    if User.get_or_none(User.login == getpass.getuser()) is None:
-        add_user(getpass.getuser(), "Claire Martin", "clerc")
+    if User.get_or_none(User.login == os_login()) is None:
+        add_user(os_login(), "Claire Martin", "clerc")
     dossier = Dossier.select().where(Dossier.title_kind == "jugement").order_by(Dossier.id).first()
     yield ClercApp(identify(), today=TODAY, start="dossiers"), dossier.id
     close_database()

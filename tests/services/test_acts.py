@@ -1,14 +1,13 @@
 """Acts: every act type renders from a demo dossier with every mention present; a missing datum
 fails the check with the right message; verify/serve are audited and create the step's deadlines."""
 
-import getpass
-
 import pytest
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import AuditEntry, Deadline, DebtorAddress, Dossier, DossierDebtor, LedgerEntry
 from clerc_tui.rules.acts import act_types
 from clerc_tui.services import acts
+from clerc_tui.services.context import os_login
 from tests.conftest import TODAY
 
 FIELDS = {"tiers_saisi": "Banque Populaire, 4 rue Garibaldi, 69006 Lyon", "lease_date": "2024-01-01",
@@ -26,8 +25,8 @@ def demo(tmp_path):
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
     from clerc_tui.models import User
 
-    if User.get_or_none(User.login == getpass.getuser()) is None:
-        add_user(getpass.getuser(), "Claire Martin", "clerc")
+    if User.get_or_none(User.login == os_login()) is None:
+        add_user(os_login(), "Claire Martin", "clerc")
     dossier = Dossier.select().where(Dossier.title_kind == "jugement").order_by(Dossier.id).first()
     yield identify(), dossier.id
     close_database()

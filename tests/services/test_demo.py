@@ -1,6 +1,5 @@
 """The demo étude: deterministic, realistic, complete, fast to load, searchable."""
 
-import getpass
 import re
 import sqlite3
 from datetime import date, timedelta
@@ -20,7 +19,9 @@ from clerc_tui.rules.identifiers import (
     validate_siret,
 )
 from clerc_tui.rules.names import debtors_label, fold, person_name
+from clerc_tui.services import context
 from clerc_tui.services.demo import build_demo
+from clerc_tui.services.context import os_login
 
 TODAY = date(2026, 3, 15)
 N = 600
@@ -162,11 +163,11 @@ def test_users_include_every_role_and_the_current_login(con):
     roles = [role for _l, role, _a in users]
     assert roles.count("clerc") >= 4  # three clercs and the current login
     assert {"commissaire", "principal_clerc", "comptable"} <= set(roles)
-    assert (getpass.getuser(), "clerc", 1) in users
+    assert (os_login(), "clerc", 1) in users
 
 
 def test_a_login_that_is_already_a_demo_user_is_not_added_twice(tmp_path, monkeypatch):
-    monkeypatch.setattr(getpass, "getuser", lambda: "kbenali")
+    monkeypatch.setattr(context, "os_login", lambda: "kbenali")
     path = tmp_path / "d.db"
     summary = build_demo(str(path), dossiers=30, seed=1, today=TODAY)
     with sqlite3.connect(path) as c:
@@ -352,14 +353,24 @@ def test_the_database_is_consistent_and_readable_by_the_models(demo_db, con):
 
 def test_refuses_to_overwrite_an_existing_file_unless_forced(tmp_path):
     path = tmp_path / "existing.db"
-    path.write_bytes(b"precious")
+    build_demo(str(path), dossiers=12, seed=1, today=TODAY)
+    before = path.read_bytes()
     with pytest.raises(ClercError) as exc:
         build_demo(str(path), dossiers=10, seed=1, today=TODAY)
     assert "existe déjà" in exc.value.message and "--force" in exc.value.message
-    assert path.read_bytes() == b"precious"
+    assert path.read_bytes() == before
     build_demo(str(path), dossiers=10, seed=1, today=TODAY, force=True)
     with sqlite3.connect(path) as c:
         assert c.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 10
+
+
+def test_force_never_replaces_a_file_that_is_not_a_demo(tmp_path):
+    path = tmp_path / "existing.db"
+    path.write_bytes(b"precious")
+    with pytest.raises(ClercError, match="n'est pas une base de démonstration"):
+        build_demo(str(path), dossiers=10, seed=1, today=TODAY, force=True)
+    assert path.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.db"]
 
 
 def test_a_nonsense_count_is_refused(tmp_path):

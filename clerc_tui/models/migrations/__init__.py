@@ -19,6 +19,7 @@ from clerc_tui.models.migrations import (
     m0008_fee_base_interest,
     m0009_contractual_day_basis,
     m0010_deadline_party_suspension,
+    m0011_trust,
 )
 
 STEPS = (
@@ -32,6 +33,7 @@ STEPS = (
     m0008_fee_base_interest,
     m0009_contractual_day_basis,
     m0010_deadline_party_suspension,
+    m0011_trust,
 )
 LATEST = STEPS[-1].VERSION
 
@@ -60,12 +62,31 @@ def stored_version(db) -> int:
     return int(row[0] or 0)
 
 
+def _refuse_newer(version: int) -> None:
+    if version > LATEST:
+        raise SchemaError(
+            f"Cette base est au schéma {version}, plus récent que celui de ce clerc ({LATEST}) : "
+            "mettez clerc à jour avant de l'ouvrir. Rien n'a été modifié."
+        )
+
+
 def upgrade(db, target: int = LATEST) -> int:
-    """Bring the schema up to `target`; return the version reached."""
+    """Bring the schema up to `target`; return the version reached.
+
+    The version is read first without a lock: a base already up to date is opened without
+    taking the write lock, so starting clerc or a read-only command never waits on (or
+    blocks) another clerc that is writing. The lock is taken only for a step that is due,
+    and the version is read again inside it."""
     dialect = dialect_of(db)
+    version = stored_version(db)
+    _refuse_newer(version)
+    if version >= target:
+        return version
     for step in STEPS:
         if step.VERSION > target:
             break
+        if step.VERSION <= version:
+            continue
         with _lock(db):
             # Read the version inside the write lock: two processes opening an old
             # database at once must not both apply the same step.
@@ -75,11 +96,7 @@ def upgrade(db, target: int = LATEST) -> int:
                     f'"description" VARCHAR(255) NOT NULL, "applied_at" {dialect["ts"]} NOT NULL)'
                 )
             version = stored_version(db)
-            if version > LATEST:
-                raise SchemaError(
-                    f"Cette base est au schéma {version}, plus récent que celui de ce clerc ({LATEST}) : "
-                    "mettez clerc à jour avant de l'ouvrir. Rien n'a été modifié."
-                )
+            _refuse_newer(version)
             if step.VERSION <= version:
                 continue
             step.up(db, dialect)
