@@ -12,6 +12,7 @@ from clerc_tui.rules import identifiers
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
 from clerc_tui.rules.money import parse_amount
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
 from clerc_tui.services.creditors import creditor_id_by_name
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
@@ -33,7 +34,13 @@ class _Collector:
         self.errors: dict[str, str] = {}
 
     def text(self, name: str) -> str:
-        return (self.values.get(name) or "").strip()
+        """The field as typed, trimmed; a control or bidi character is an error of the field."""
+        raw = (self.values.get(name) or "").strip()
+        try:
+            return check_text(raw, field="Ce champ", multiline=name == "notes")
+        except InvalidInput as error:
+            self.errors.setdefault(name, error.message)
+            return ""
 
     def check(self, name: str, convert, *, required: str | None = None):
         """Convert a field if filled; record the error instead of raising."""
