@@ -106,9 +106,9 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
 
     # Debtor
     debtor_kind = f.choice("debtor_kind", ("physique", "morale"), "physique")
-    if debtor_kind == "physique" and not f.text("debtor_last_name"):
+    if debtor_kind == "physique" and not f.text("debtor_last_name") and "debtor_last_name" not in f.errors:
         f.errors["debtor_last_name"] = "Le nom du débiteur est obligatoire."
-    if debtor_kind == "morale" and not f.text("debtor_company"):
+    if debtor_kind == "morale" and not f.text("debtor_company") and "debtor_company" not in f.errors:
         f.errors["debtor_company"] = "La raison sociale du débiteur est obligatoire."
     debtor = DebtorInput(
         kind=debtor_kind,
