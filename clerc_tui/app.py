@@ -10,6 +10,7 @@ from clerc_tui.config import load_keymap
 from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.models.db import database, is_sqlite, open_database
+from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
 
 DATA_POLL_SECONDS = 2.0
@@ -63,7 +64,7 @@ class ClercApp(App):
         self._warning = warning
         self._data_version = None
         self.start = start
-        self.sub_title = f"{actor.name} · {actor.role}"
+        self.sub_title = inert(f"{actor.name} · {actor.role}", multiline=False)
 
     @property
     def today(self) -> date:
@@ -105,6 +106,13 @@ class ClercApp(App):
             refresh = getattr(self.screen, "refresh_data", None)
             if refresh is not None:
                 refresh()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every toast of clerc is plain text: its messages quote names, reasons, paths typed
+        by users, so markup is never parsed (`[/]` in a reason no longer raises inside the
+        toast) and control characters are shown as placeholders."""
+        super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         from clerc_tui.screens.help import HelpScreen

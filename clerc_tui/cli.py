@@ -402,14 +402,34 @@ def _stdout_gone() -> int:
     return 0
 
 
+class InertStream:
+    """A text stream whose every write goes through `rules.text.inert`: a control or bidi
+    character left in old data reaches the terminal (or the pipe) as a visible placeholder."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from clerc_tui.rules.text import inert
+
+        return self._stream.write(inert(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     from clerc_tui.errors import DatabaseUnavailable
     from clerc_tui.models.db import explain_database_error
 
     argv = sys.argv[1:] if argv is None else argv
+    streams = sys.stdout, sys.stderr
     try:
         with _french_argparse():
             args = _opening_app(argv) or build_parser().parse_args(argv)
+        if args.command is not None:
+            # Names, reasons, labels come from the base: the terminal never obeys them.
+            sys.stdout, sys.stderr = InertStream(streams[0]), InertStream(streams[1])
         code = _dispatch(args)
         sys.stdout.flush()
         return code
@@ -431,3 +451,5 @@ def main(argv: list[str] | None = None) -> int:
         command = getattr(locals().get("args"), "command", None)
         sys.stderr.write(f"clerc : {log_unexpected('commande ' + str(command))}\n")
         return 1
+    finally:
+        sys.stdout, sys.stderr = streams

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from rich.text import Text
 
 from clerc_tui.rules.acts import APPARENT_END, APPARENT_START, ActType
+from clerc_tui.rules.text import inert
 
 
 def _apparent(value: str) -> str:
@@ -33,7 +34,11 @@ def environment() -> Environment:
 def render(act: ActType, context: Mapping[str, object]) -> str:
     """The act's text with the « très apparent » sentinels (see `as_text`, `as_html`, `as_rich`)."""
     template = environment().get_template(f"{act.template}.txt.j2")
-    return template.render(act_label=act.label, **context).strip() + "\n"
+    body = template.render(act_label=act.label, **context).strip()
+    # Old data may still hold a control or bidi character: shown as a placeholder, never kept
+    # (the « très apparent » sentinels, control characters themselves, are left for _parts).
+    return APPARENT_START.join(APPARENT_END.join(inert(piece) for piece in part.split(APPARENT_END))
+                               for part in body.split(APPARENT_START)) + "\n"
 
 
 def _parts(body: str):

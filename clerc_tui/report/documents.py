@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from clerc_tui.rules.text import inert
 from clerc_tui.services.documents import Document
 
 
@@ -15,12 +16,13 @@ def document_text(document: Document) -> str:
     out += [f"{label:<{width}}{value}" for label, value in rows]
     if notes[3:]:
         out += [""] + [f"* {n}" for n in notes[3:]]
-    return "\n".join(out) + "\n"
+    return inert("\n".join(out)) + "\n"
 
 
 def document_html(document: Document) -> str:
     title, rows, notes = document.title, document.rows, document.notes
-    e = html.escape
+    def e(value) -> str:
+        return html.escape(inert(value))
     body = "".join(f"<tr><th>{e(label)}</th><td>{e(value)}</td></tr>" for label, value in rows)
     header = "<br>".join(e(n) for n in notes[:3])
     extra = "".join(f"<li>{e(n)}</li>" for n in notes[3:])

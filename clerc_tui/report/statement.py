@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clerc_tui.rules.allocation import BUCKET_LABELS
+from clerc_tui.rules.text import inert
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult, rate_digits, rate_text
 from clerc_tui.rules.money import format_amount
@@ -188,7 +189,7 @@ def _console(width: int) -> Console:
 def render_text(renderable, width: int = 120) -> str:
     console = _console(width)
     console.print(renderable)
-    return console.export_text()
+    return inert(console.export_text())
 
 
 def statement_text(statement: Statement, width: int = 120) -> str:
@@ -198,7 +199,7 @@ def statement_text(statement: Statement, width: int = 120) -> str:
 def statement_html(statement: Statement, width: int = 120) -> str:
     console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     console.print(statement_renderable(statement))
-    return console.export_html(inline_styles=True)
+    return inert(console.export_html(inline_styles=True))
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -268,4 +269,4 @@ def statement_to_dict(statement: Statement) -> dict:
 
 
 def statement_json(statement: Statement) -> str:
-    return json.dumps(statement_to_dict(statement), ensure_ascii=False, indent=2)
+    return inert(json.dumps(statement_to_dict(statement), ensure_ascii=False, indent=2))

@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from clerc_tui.errors import InvalidInput, MissingRate
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date, parse_date
 
 LEGAL = "legal"
@@ -271,6 +272,7 @@ def etude_row(*, table: str, valid_from, valid_to, value, source: str, entered_b
         raise InvalidInput(f"{where} : indiquez la source (texte publié et où il a été lu).", field="source")
     if not (entered_by or "").strip():
         raise InvalidInput(f"{where} : indiquez qui a saisi le taux.", field="entered_by")
+    check_text(source.strip(), field="Source du taux", max_len=500, key="source")
     return RateRow(
         valid_from=_as_date(valid_from, where),
         valid_to=_as_date(valid_to, where),

@@ -24,6 +24,7 @@ from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
 from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.row_table import RowTable
 
 MENTION_STATES = {"ok": Text("conforme", style="green"), "to_tick": Text("à cocher", style="yellow"),
@@ -192,7 +193,7 @@ class ActsScreen(Screen):
         title = Text.assemble((self.view.act_type.label, "bold"), "  ·  ", STATES.get(act.state, act.state),
                               "  ·  ", ("conforme" if not blocking else f"{blocking} mention(s) à traiter",
                                         "green" if not blocking else "bold red"))
-        self.query_one("#act-title", Static).update(title)
+        self.query_one("#act-title", Static).update(inert_renderable(title))
         mentions = self.query_one("#mentions", RowTable)
         row = mentions.cursor_row if mentions.row_count else 0
         mentions.clear()
@@ -205,9 +206,9 @@ class ActsScreen(Screen):
         problems = Text()
         for line in draft.problems + [p for s in draft.states for p in s.problems]:
             problems.append("• " + line + "\n")
-        self.query_one("#act-problems", Static).update(problems)
+        self.query_one("#act-problems", Static).update(inert_renderable(problems))
         banner = Text("PROJET INCOMPLET — NE PAS SIGNIFIER\n\n", style="bold red") if blocking else Text()
-        self.query_one("#act-preview", Static).update(banner + as_rich(draft.body))
+        self.query_one("#act-preview", Static).update(inert_renderable(banner + as_rich(draft.body)))
 
     @on(RowTable.RowHighlighted, "#acts-list")
     def _act_highlighted(self, event: RowTable.RowHighlighted) -> None:

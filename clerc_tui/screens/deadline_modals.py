@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Select, Static
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
+from clerc_tui.widgets.inert import inert_renderable
 
 FACT_CHOICES = (("inconnu (date la plus sûre)", "?"), ("oui", "oui"), ("non", "non"))
 
@@ -35,7 +36,7 @@ class _Dialog(ModalScreen):
         self.dismiss(None)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#dialog-error", Static).update(Text(message, style="bold"))
+        self.query_one("#dialog-error", Static).update(inert_renderable(Text(message, style="bold")))
 
     def _attempt(self, call: Callable[[], object]) -> None:
         try:
@@ -58,8 +59,8 @@ class ReasonDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text, style="bold"))
-            yield Static(Text(self.detail))
+            yield Label(inert_renderable(Text(self.title_text, style="bold")))
+            yield Static(inert_renderable(Text(self.detail)))
             yield Label("Motif (obligatoire) :")
             yield Input(placeholder="ex. dénonciation signifiée le 27/11, acte n° 1234", id="reason")
             yield Static("", id="dialog-error")
@@ -82,8 +83,8 @@ class MoveDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text, style="bold"))
-            yield Static(Text(self.detail))
+            yield Label(inert_renderable(Text(self.title_text, style="bold")))
+            yield Static(inert_renderable(Text(self.detail)))
             yield Label(f"Nouvelle date (jj/mm/aaaa), actuellement le {format_date(self.current)} :")
             yield Input(placeholder="jj/mm/aaaa", id="new-date")
             yield Label("Motif (obligatoire) :")
@@ -234,7 +235,7 @@ class DeadlinePicker(_Dialog):
         from textual.widgets.option_list import Option
 
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text, style="bold"))
+            yield Label(inert_renderable(Text(self.title_text, style="bold")))
             yield OptionList(*[Option(Text(label), id=str(deadline_id)) for deadline_id, label in self.choices],
                              id="deadline-choices")
             yield Static("", id="dialog-error")

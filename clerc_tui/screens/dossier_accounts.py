@@ -21,6 +21,7 @@ from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.services import ledger
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.inert import inert_renderable
 
 COLUMNS = (("Date", 10, "left"), ("Nature", 13, "left"), ("Libellé", 40, "left"), ("Pièce", 12, "left"),
            ("Débit", 13, "right"), ("Crédit", 13, "right"), ("Note", 30, "left"))
@@ -92,7 +93,7 @@ class AccountsPane(Vertical):
             extra.append("aucune écriture — b : facturer un acte, v : saisir un versement")
         if extra:
             totals.append("\n" + " · ".join(extra), style="dim")
-        self.query_one("#accounts-totals", Static).update(totals)
+        self.query_one("#accounts-totals", Static).update(inert_renderable(totals))
 
 
 class BillActDialog(ModalScreen):
@@ -185,7 +186,7 @@ class BillActDialog(ModalScreen):
         lines.append(f"Total TTC {format_amount(charge.ttc)}\n", style="bold")
         for mark in charge.marks:
             lines.append(f"{mark}\n" if "confirmer" in mark else f"à confirmer : {mark}\n", style="yellow")
-        target.update(lines)
+        target.update(inert_renderable(lines))
 
     def _clear_errors(self) -> None:
         for name in self.FIELDS:

@@ -27,6 +27,7 @@ from clerc_tui.rules.vocabulary import (
 from clerc_tui.screens.dossier_accounts import AccountsPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.dossiers import DossierView, get_dossier
+from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 
 DEADLINE_KINDS = {"last_day": "Dernier jour", "earliest_day": "Pas avant le", "expiry": "Expire le"}
@@ -201,11 +202,11 @@ class DossierScreen(Screen):
         title = Text.assemble((d.reference, "bold"), "  ", Text(d.debtor_name), "  c/  ",
                               Text(d.creditor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
                               (format_amount(d.balance), "bold"))
-        self.query_one("#dossier-title", Static).update(title)
-        self.query_one("#synthese-body", Static).update(summary(view))
-        self.query_one("#debiteurs-body", Static).update(debtors_detail(view))
-        self.query_one("#echeances-body", Static).update(deadlines_table(view))
-        self.query_one("#historique-body", Static).update(timeline_table(view))
+        self.query_one("#dossier-title", Static).update(inert_renderable(title))
+        self.query_one("#synthese-body", Static).update(inert_renderable(summary(view)))
+        self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))
+        self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view)))
+        self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
         self.query_one(AccountsPane).refresh_data()
         self.query_one(StatementPane).refresh_data()
 

@@ -21,12 +21,14 @@ from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.text import inert
 from clerc_tui.rules.money import ZERO, format_amount
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.inert import inert_renderable
 
 FIELDS = ("dossier", "amount", "date", "mode", "reference", "payer")
 MODE_CHOICES = [(label, code) for code, label in PAYMENT_MODES.items() if code]
@@ -122,7 +124,7 @@ class PaymentEntryScreen(Screen):
             hits = payments.find_dossiers(text, limit=5)
         except ClercError:
             hits = []
-        matches.update(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim"))
+        matches.update(inert_renderable(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim")))
 
     def _preview(self) -> None:
         v = self._values()
@@ -132,7 +134,7 @@ class PaymentEntryScreen(Screen):
         except ClercError:
             target.update("")
             return
-        target.update(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.batch)}"))
+        target.update(inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.batch)}")))
 
     def _clear_errors(self) -> None:
         for name in FIELDS:
@@ -254,7 +256,7 @@ class BatchSummary(ModalScreen[bool]):
                          f"{format_amount(line.amount)}\n   {payments.preview(line, self.batch[:n])}\n")
         lines.append("\no / Entrée : enregistrer · Échap : revenir au lot", style="dim")
         with Vertical(classes="dialog"):
-            yield Static(lines, id="summary-text")
+            yield Static(inert_renderable(lines), id="summary-text")
 
     def action_ok(self) -> None:
         self.dismiss(True)
@@ -278,10 +280,11 @@ class RejectDialog(ModalScreen):
         entries = ledger_entries(self.hit.id)
         reversed_ids = {e.reverses_id for e in entries if e.kind == "reversal"}
         self.candidates = [e for e in entries if e.kind == "payment" and e.id not in reversed_ids]
-        choices = [(f"{format_date(e.entry_date)} · {format_amount(e.amount)} · "
-                    f"{PAYMENT_MODES.get(e.mode, e.mode)} {e.bank_reference}".strip(), e.id) for e in self.candidates]
+        choices = [(Text(inert(f"{format_date(e.entry_date)} · {format_amount(e.amount)} · "
+                               f"{PAYMENT_MODES.get(e.mode, e.mode)} {e.bank_reference}".strip(), multiline=False)),
+                    e.id) for e in self.candidates]
         with Vertical(classes="dialog"):
-            yield Label(Text(f"Paiement rejeté — {self.hit.label}", style="bold"))
+            yield Label(inert_renderable(Text(f"Paiement rejeté — {self.hit.label}", style="bold")))
             if choices:
                 yield Select(choices, value=choices[-1][1], allow_blank=False, id="reject-entry")
             else:
@@ -309,7 +312,7 @@ class RejectDialog(ModalScreen):
         try:
             reversal = reverse_entry(self.app.actor, entry_id, event.value, self.app.today, today=self.app.today)
         except ClercError as error:
-            self.query_one("#dialog-error", Static).update(Text(error.message, style="bold"))
+            self.query_one("#dialog-error", Static).update(inert_renderable(Text(error.message, style="bold")))
             return
         except Exception as error:  # noqa: BLE001
             self.app.show_error(error, "chèque rejeté")

@@ -19,6 +19,7 @@ from clerc_tui.rules.money import ZERO, format_amount
 from clerc_tui.services import remittances
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.inert import inert_renderable
 
 
 def _run(screen, creditor_id: int | None) -> None:
@@ -110,7 +111,7 @@ class RemittancesScreen(Screen):
             "F2 : reverser ce créancier, F3 : reverser tout" if self.dues else "Rien à reverser aujourd'hui."))
 
     def say(self, message: str) -> None:
-        self.query_one("#remit-status", Static).update(Text(message))
+        self.query_one("#remit-status", Static).update(inert_renderable(Text(message)))
 
     def _selected(self) -> remittances.CreditorDue | None:
         table = self.query_one(RowTable)
@@ -191,12 +192,12 @@ class CreditorRemittanceScreen(Screen):
             table.add_row(line.reference, format_amount(line.collected), format_amount(line.fee),
                           format_amount(line.regularisation) if line.regularisation else "", format_amount(line.net),
                           note, key=str(line.dossier_id))
-        self.query_one("#remit-title", Static).update(Text.assemble(
+        self.query_one("#remit-title", Static).update(inert_renderable(Text.assemble(
             (due.name, "bold"), f" — {len(due.lines)} dossier(s), retenue {format_amount(due.fee)}, à reverser ",
-            (format_amount(due.net), "bold")))
+            (format_amount(due.net), "bold"))))
 
     def say(self, message: str) -> None:
-        self.query_one("#remit-status", Static).update(Text(message))
+        self.query_one("#remit-status", Static).update(inert_renderable(Text(message)))
 
     def action_run(self) -> None:
         _run(self, self.creditor_id)
@@ -234,7 +235,7 @@ class RunConfirm(ModalScreen[bool]):
         text.append(format_amount(net), style="bold")
         text.append("\n\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
         with Vertical(classes="dialog"):
-            yield Static(text, id="run-summary")
+            yield Static(inert_renderable(text), id="run-summary")
 
     def action_ok(self) -> None:
         self.dismiss(True)

@@ -23,6 +23,7 @@ from clerc_tui.report.statement import (
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.statement import Statement
 from clerc_tui.services.statement import dossier_statement, export_statement
+from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 
 
@@ -85,7 +86,7 @@ class StatementPane(Vertical):
             self.statement, self.problem = None, "Erreur inattendue"
             self.app.show_error(error, "décompte du dossier")
             return
-        body.update(statement_renderable(self.statement))
+        body.update(inert_renderable(statement_renderable(self.statement)))
 
     def refresh_data(self) -> None:
         if self.at is not None:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.text import inert
 from clerc_tui.models import Dossier, LedgerEntry
 from clerc_tui.models.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO
@@ -33,7 +34,9 @@ def _amount(value: Decimal) -> str:
 
 
 def _clean(text: str) -> str:
-    return (text or "").replace("|", "/").replace("\n", " ").replace("\r", " ")
+    # One field of one line: no separator, no line break, no control character (old data).
+    text = (text or "").replace("|", "/").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return inert(text, multiline=False)
 
 
 def _legs(kind: str, amount: Decimal, breakdown: str) -> list[tuple[str, Decimal, Decimal]]:

@@ -23,6 +23,7 @@ from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
 from clerc_tui.report import acts as act_report
 from clerc_tui.rules import acts as act_rules
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules import procedures as procedures_rules
 from clerc_tui.rules.dates import format_date, format_date_long, parse_date
 from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
@@ -262,6 +263,7 @@ def draft_act(actor: Actor, dossier_id: int, act_type_id: str, *, today: date, a
 
 
 def _parse_field(spec: act_rules.ActField, text: str) -> str:
+    check_text(text, field=spec.label, max_len=FIELD_MAX * 2, multiline=True, key=spec.id)
     raw = " ".join((text or "").split()) if spec.kind != "text" else (text or "").strip()
     if not raw:
         return ""

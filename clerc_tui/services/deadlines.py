@@ -18,6 +18,7 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, is_sqlite, write_transaction
 from clerc_tui.rules.calendar import distance_of_address
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import record, snapshot
@@ -105,6 +106,7 @@ class AgendaCounts:
 
 
 def _reason(text: str | None, what: str) -> str:
+    check_text(text, field="Motif", max_len=REASON_MAX * 4, multiline=True, key="reason")
     reason = " ".join((text or "").split())
     if not reason:
         raise InvalidInput(f"Motif obligatoire pour {what} : dites pourquoi (il reste dans l'historique).",

@@ -12,6 +12,7 @@ from clerc_tui.rules import identifiers
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
 from clerc_tui.rules.money import parse_amount
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
 from clerc_tui.services.creditors import creditor_id_by_name
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
@@ -33,7 +34,13 @@ class _Collector:
         self.errors: dict[str, str] = {}
 
     def text(self, name: str) -> str:
-        return (self.values.get(name) or "").strip()
+        """The field as typed, trimmed; a control or bidi character is an error of the field."""
+        raw = (self.values.get(name) or "").strip()
+        try:
+            return check_text(raw, field="Ce champ", multiline=name == "notes")
+        except InvalidInput as error:
+            self.errors.setdefault(name, error.message)
+            return ""
 
     def check(self, name: str, convert, *, required: str | None = None):
         """Convert a field if filled; record the error instead of raising."""
@@ -99,9 +106,9 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
 
     # Debtor
     debtor_kind = f.choice("debtor_kind", ("physique", "morale"), "physique")
-    if debtor_kind == "physique" and not f.text("debtor_last_name"):
+    if debtor_kind == "physique" and not f.text("debtor_last_name") and "debtor_last_name" not in f.errors:
         f.errors["debtor_last_name"] = "Le nom du débiteur est obligatoire."
-    if debtor_kind == "morale" and not f.text("debtor_company"):
+    if debtor_kind == "morale" and not f.text("debtor_company") and "debtor_company" not in f.errors:
         f.errors["debtor_company"] = "La raison sociale du débiteur est obligatoire."
     debtor = DebtorInput(
         kind=debtor_kind,

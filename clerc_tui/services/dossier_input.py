@@ -1,8 +1,32 @@
-"""What the dossier form hands to the services once every field has been validated."""
+"""What the dossier form hands to the services once every field has been validated.
 
-from dataclasses import dataclass, field
+Every text field is checked when the object is built (`check_text`): whether typed in the
+form or imported, no name, address, reference or note keeps a control or bidi character.
+"""
+
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+
+from clerc_tui.rules.text import check_text
+
+LABELS = {
+    "kind": "Type", "activity": "Activité", "name": "Nom du créancier", "first_name": "Prénom",
+    "civility": "Civilité", "siren": "SIREN", "siret": "SIRET", "iban": "IBAN", "street": "Adresse",
+    "postcode": "Code postal", "city": "Ville", "email": "Courriel", "phone": "Téléphone",
+    "last_name": "Nom du débiteur", "company_name": "Raison sociale", "employer_name": "Employeur",
+    "nature": "Nature", "phase": "Phase", "title_kind": "Titre", "title_court": "Juridiction",
+    "title_reference": "Référence du titre", "interest_kind": "Intérêts", "contractual_day_basis": "Base",
+    "zone": "Zone", "notes": "Notes",
+}
+MULTILINE = frozenset({"notes"})
+
+
+def _check_texts(data) -> None:
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if isinstance(value, str):
+            check_text(value, field=LABELS.get(item.name, item.name), multiline=item.name in MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,9 @@ class CreditorInput:
     email: str = ""
     phone: str = ""
 
+    def __post_init__(self):
+        _check_texts(self)
+
 
 @dataclass(frozen=True)
 class DebtorInput:
@@ -39,6 +66,9 @@ class DebtorInput:
     email: str = ""
     iban: str = ""
     employer_name: str = ""
+
+    def __post_init__(self):
+        _check_texts(self)
 
 
 @dataclass(frozen=True)
@@ -62,3 +92,6 @@ class DossierInput:
     interest_from: date | None = None
     zone: str = "metropole"
     notes: str = ""
+
+    def __post_init__(self):
+        _check_texts(self)

@@ -33,6 +33,7 @@ from clerc_tui.models.ledger import (
     REVERSAL,
 )
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.money import CENT, ZERO, format_amount, from_cents, parse_amount, to_cents
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require_write
@@ -66,9 +67,7 @@ def _text(value: str, what: str, field: str, *, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
         raise InvalidInput(f"{what} : à renseigner.", field=field)
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"{what} : {MAX_TEXT} caractères au plus.", field=field)
-    return text
+    return check_text(text, field=what, max_len=MAX_TEXT, key=field)
 
 
 def _dossier(dossier_id: int) -> Dossier:

@@ -17,6 +17,7 @@ from clerc_tui.models import Dossier
 from clerc_tui.models.db import database, write_transaction
 from clerc_tui.models.ledger import PAYMENT_MODES
 from clerc_tui.rules.allocation import Balances, allocate
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount, parse_amount
 from clerc_tui.services.context import Actor, require_write
@@ -98,8 +99,7 @@ def check_line(dossier_text: str, amount_text: str, date_text: str, mode: str, b
     if mode not in PAYMENT_MODES:
         raise InvalidInput(f"Mode de paiement inconnu : « {mode} ».", field="mode")
     for value, what, field in ((bank_reference, "Référence", "reference"), (payer, "Payeur", "payer")):
-        if len((value or "").strip()) > MAX_TEXT:
-            raise InvalidInput(f"{what} : {MAX_TEXT} caractères au plus.", field=field)
+        check_text((value or "").strip(), field=what, max_len=MAX_TEXT, key=field)
     return PendingPayment(hit.id, hit.reference, hit.debtor, on, amount, mode, (bank_reference or "").strip(),
                           (payer or "").strip())
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.text import inert
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
@@ -138,9 +139,9 @@ def run_csv(run_id: int) -> str:
              .where(LedgerEntry.run_id == run_id, LedgerEntry.kind == REMITTANCE).order_by(LedgerEntry.id))
     for e in query:
         creditor = e.dossier.creditor
-        writer.writerow([e.entry_date.isoformat(), creditor.display_name, creditor.iban, creditor.bic,
-                         f"{e.amount:.2f}".replace(".", ","), e.dossier.reference,
-                         f"Reversement dossier {e.dossier.reference}"])
+        writer.writerow([inert(cell, multiline=False) for cell in (
+            e.entry_date.isoformat(), creditor.display_name, creditor.iban, creditor.bic,
+            f"{e.amount:.2f}".replace(".", ","), e.dossier.reference, f"Reversement dossier {e.dossier.reference}")])
     return out.getvalue()
 
 

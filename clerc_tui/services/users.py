@@ -3,6 +3,7 @@
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import User
 from clerc_tui.models.db import write_transaction
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import ROLES
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, os_login
@@ -15,6 +16,7 @@ def add_user(login: str, name: str, role: str = "clerc") -> User:
         raise InvalidInput("Identifiant invalide : un mot sans espace, celui de la session (ex. jdupont).")
     if not name:
         raise InvalidInput("Le nom de l'utilisateur est obligatoire (--name \"Prénom Nom\").")
+    check_text(name, field="Nom de l'utilisateur", max_len=120, key="name")
     if role not in ROLES:
         raise InvalidInput(f"Rôle « {role} » inconnu. Rôles possibles : {', '.join(ROLES)}.")
     with write_transaction():

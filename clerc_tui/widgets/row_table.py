@@ -7,7 +7,9 @@ and keeps the subset of DataTable's API the screens use (add_column, add_row, cl
 cursor_row, move_cursor, row_count, get_row_at, RowHighlighted, RowSelected).
 
 A cell is a `rich.text.Text` (styled) or a plain `str`, which is shown as it is: never
-parsed as markup, so user data can be passed as `str` safely (and cheaply).
+parsed as markup, so user data can be passed as `str` safely (and cheaply). A control or
+bidi character left in old data is drawn as a placeholder (`rules.text.inert`), never sent
+to the terminal.
 """
 
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+
+from clerc_tui.rules.text import inert, is_inert
 
 AUTO_WIDTH_LIMIT = 30
 GAP = 1
@@ -194,12 +198,14 @@ class RowTable(Widget, can_focus=True):
         for column, width, cell in zip(self.columns, self._column_widths(), cells):
             if isinstance(cell, Text):
                 text = cell.copy()
+                if not is_inert(text.plain, multiline=False):
+                    text.plain = inert(text.plain, multiline=False)  # same length: the styles stay put
                 text.truncate(width, overflow="ellipsis")
                 used = text.cell_len
                 parts = [Segment(seg.text, line_style + seg.style if seg.style else line_style)
                          for seg in text.render(console) if seg.text != "\n"]
             else:
-                value = _fit(str(cell), width)
+                value = _fit(inert(cell, multiline=False), width)
                 used = cell_len(value)
                 parts = [Segment(value, line_style)]
             padding = Segment(" " * (width - used), line_style)

@@ -1,0 +1,56 @@
+"""Issue 10, item 12 on screen: old data with control characters or markup is shown as
+typed (or as placeholders), never obeyed; a reason with markup makes no error storm."""
+
+import re
+from decimal import Decimal
+
+from clerc_tui.models.db import database
+from clerc_tui.screens.dossier_view import DossierScreen
+from clerc_tui.screens.payment_entry import RejectDialog
+from clerc_tui.services import ledger, payments
+from tests.conftest import TODAY
+
+BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MARKUP = "Durand [/]x [link=file:///etc/passwd]y"
+EVIL = "Dupont\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J\u202e\x9b31m"
+
+
+def _screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def _poison(dossier_id: int, name: str) -> None:
+    database.execute_sql("UPDATE debtor SET last_name = ?, display_name = ?", (name, name))
+    database.execute_sql("UPDATE dossier SET debtor_name = ?, notes = ? WHERE id = ?", (name, name, dossier_id))
+
+
+async def test_old_names_are_inert_on_the_list_and_the_dossier(actor, sample_dossier, make_app):
+    _poison(sample_dossier.id, EVIL + " " + MARKUP)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        shown = _screen_text(app)
+        assert BAD.search(shown) is None and "Dupont␛]52" in shown
+        app.push_screen(DossierScreen(sample_dossier.id))
+        await pilot.pause()
+        shown = _screen_text(app)
+        assert BAD.search(shown) is None and MARKUP in shown
+
+
+async def test_the_f6_dialog_and_its_message_show_markup_as_typed(actor, sample_dossier, make_app):
+    ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("50"), mode="cheque", today=TODAY)
+    _poison(sample_dossier.id, MARKUP)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        hit = payments.resolve_dossier(sample_dossier.reference)
+        app.push_screen(RejectDialog(hit))
+        await pilot.pause()
+        assert MARKUP in _screen_text(app)
+        reason = "rejeté [/]x [link=file:///etc/passwd]y"
+        app.screen.query_one("#reject-reason").value = reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any(reason in n.message for n in app._notifications)
+        app.show_error(ledger.InvalidInput(f"Refusé : {MARKUP}"), "test")
+        await pilot.pause()
+        assert any(n.message == f"Refusé : {MARKUP}" for n in app._notifications)
