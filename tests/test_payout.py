@@ -188,3 +188,103 @@ def test_run_made_before_m0012_is_rebuilt_without_empty_iban_lines(actor, tmp_pa
 ])
 def test_spreadsheet_safe(cell, expected):
     assert spreadsheet_safe(cell) == expected
+
+
+# --- 3. documents are immutable -------------------------------------------------------
+
+
+def _interest_dossier(actor):
+    from datetime import date
+    # 3,65 % a year over 365 days on 10 000 € = 1,00 € a day from 01/11/2026.
+    return create_dossier(actor, make_input(title_kind="jugement", title_date=date(2026, 11, 1),
+                                            interest_kind="contractual", contractual_rate=D("3.65"),
+                                            contractual_day_basis="365", interest_from=date(2026, 11, 1),
+                                            claims={"principal": D("10000")}), TODAY)
+
+
+def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_path):
+    from clerc_tui.report.documents import document_html, document_text
+    from clerc_tui.services.documents import document_by_number, document_of
+
+    dossier = _interest_dossier(actor)
+    pay = ledger.record_payment(actor, dossier.id, on=TODAY, amount="50", mode="cheque", payer="Mme Lefèvre",
+                                today=TODAY)
+    original = document_text(document_of(pay))
+    # 01/11 → 26/11: 25 days × 1,00 € = 25,00 € of interest, no frais yet: the 50 € go
+    # 0,00 frais, 25,00 intérêts, 25,00 principal; left 10 000 + 25 − 50 = 9 975,00 €.
+    assert "Imputé sur les intérêts    25,00" in original.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "9\u202f975,00" in original or "9\u00a0975,00" in original
+    # The same day: an act billed (its frais would now be imputed first) and another payment.
+    ledger.bill_act(actor, dossier.id, "signification_jugement", TODAY, today=TODAY)
+    ledger.record_payment(actor, dossier.id, on=TODAY, amount="300", mode="virement", today=TODAY)
+    reprint = document_text(document_by_number(pay.document_number))
+    assert reprint.startswith(original.split("Reçu n°")[0] + "*** DUPLICATA ***\n")
+    assert reprint.replace("*** DUPLICATA ***\n", "") == original
+    assert "<strong>DUPLICATA</strong>" in document_html(document_by_number(pay.document_number.lower()))
+    # A real process prints the same duplicate.
+    close_database()
+    result = _clerc(db_path.parent, "--db", str(db_path), "document", pay.document_number)
+    assert result.returncode == 0 and result.stdout == reprint, result.stderr
+
+
+def test_rejected_cheque_reprints_annule_and_other_reversals_say_why(actor):
+    from datetime import date
+
+    from clerc_tui.report.documents import document_text
+    from clerc_tui.services.documents import document_by_number
+
+    dossier = _interest_dossier(actor)
+    cheque = ledger.record_payment(actor, dossier.id, on=date(2026, 11, 20), amount="50", mode="cheque", today=TODAY)
+    transfer = ledger.record_payment(actor, dossier.id, on=TODAY, amount="20", mode="virement", today=TODAY)
+    kept = ledger.record_payment(actor, dossier.id, on=TODAY, amount="10", mode="cheque", today=TODAY)
+    ledger.reverse_entry(actor, cheque.id, "chèque rejeté", TODAY, today=TODAY)
+    ledger.reverse_entry(actor, transfer.id, "erreur de dossier", TODAY, today=TODAY)
+    text = document_text(document_by_number(cheque.document_number))
+    # The rejection date is the reversal's (26/11), not the payment's (20/11).
+    assert "*** DUPLICATA ***\n*** ANNULÉ — chèque rejeté le 26/11/2026 ***\nReçu n°" in text
+    assert "ANNULÉ — paiement annulé le 26/11/2026 (motif : erreur de dossier)" in \
+        document_text(document_by_number(transfer.document_number))
+    assert "ANNULÉ" not in document_text(document_by_number(kept.document_number))
+
+
+def test_invoice_reprints_as_issued_and_says_its_credit_note(actor, sample_dossier):
+    from clerc_tui.models import Etude
+    from clerc_tui.report.documents import document_text
+    from clerc_tui.services.documents import document_by_number, document_of
+
+    Etude.create(name="Étude Martin", city="Lyon")
+    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    original = document_text(document_of(fee))
+    Etude.update(name="SCP Martin & Associés", city="Villeurbanne").execute()
+    avoir = ledger.reverse_entry(actor, fee.id, "acte non signifié", TODAY, today=TODAY)
+    reprint = document_text(document_by_number(fee.document_number))
+    assert reprint.startswith("Étude Martin\nLyon\n\n") and "SCP Martin" not in reprint
+    # The tariff's remarks stay at the foot, never in the étude's header.
+    assert "\n* Tarif à confirmer" in reprint
+    assert reprint.replace("*** DUPLICATA ***\n", "").replace(
+        f"*** ANNULÉE par l'avoir {avoir.document_number} du 26/11/2026 ***\n", "") == original
+    credit = document_text(document_by_number(avoir.document_number))
+    assert "*** DUPLICATA ***" in credit and "annule la facture " + fee.document_number in credit
+    assert "ANNULÉE" not in credit
+
+
+def test_document_issued_before_m0012_is_reconstituted_and_snapshots_are_append_only(actor):
+    from peewee import IntegrityError, OperationalError
+
+    from clerc_tui.models import DocumentSnapshot
+    from clerc_tui.report.documents import document_text
+    from clerc_tui.services.documents import document_by_number
+
+    dossier = _interest_dossier(actor)
+    pay = ledger.record_payment(actor, dossier.id, on=TODAY, amount="50", mode="virement", today=TODAY)
+    snapshot = DocumentSnapshot.get(DocumentSnapshot.document_number == pay.document_number)
+    with pytest.raises((IntegrityError, OperationalError), match="append-only"):
+        DocumentSnapshot.update(data="{}").where(DocumentSnapshot.id == snapshot.id).execute()
+    with pytest.raises((IntegrityError, OperationalError), match="append-only"):
+        DocumentSnapshot.delete().execute()
+    # A base from before m0012 has no snapshot for its documents.
+    database.execute_sql('DROP TRIGGER "document_snapshot_no_delete"')
+    DocumentSnapshot.delete().execute()
+    text = document_text(document_by_number(pay.document_number))
+    assert "*** DUPLICATA reconstitué : document émis avant l'archivage" in text
+    assert "Imputé sur les intérêts" in text and "50,00" in text
