@@ -288,3 +288,25 @@ def test_document_issued_before_m0012_is_reconstituted_and_snapshots_are_append_
     text = document_text(document_by_number(pay.document_number))
     assert "*** DUPLICATA reconstitué : document émis avant l'archivage" in text
     assert "Imputé sur les intérêts" in text and "50,00" in text
+
+
+# --- 4 (part). identical lines of a batch are flagged before it is recorded ---------------
+
+
+def test_identical_batch_lines_are_refused_until_confirmed(actor, sample_dossier):
+    from clerc_tui.services import payments
+
+    def line(amount, mode="cheque", ref="CHQ 0042"):
+        return payments.check_line(sample_dossier.reference, amount, "26/11/2026", mode, ref, today=TODAY)
+
+    batch = [line("50"), line("50", ref="chq  0042"), line("50", mode="virement"), line("50", ref="CHQ 43"),
+             line("60"), line("50")]
+    # Same dossier, amount, mode and reference (case and spaces aside): lines 1, 2 and 6.
+    assert payments.duplicate_groups(batch) == [(1, 2, 6)]
+    with pytest.raises(InvalidInput, match=r"lignes 1, 2 et 6 identiques .*50,00.*Chèque, réf\. CHQ 0042.*"
+                                           r"rien n'a été enregistré"):
+        payments.record_batch(actor, batch, today=TODAY)
+    assert LedgerEntry.select().count() == 0
+    kept, removed = payments.without_duplicates(batch)
+    assert removed == [2, 6] and payments.duplicate_groups(kept) == []
+    assert len(payments.record_batch(actor, batch, today=TODAY, allow_duplicates=True)) == 6

@@ -49,3 +49,44 @@ async def test_w_run_that_cannot_write_its_file_records_nothing_then_holds_back_
         assert text == RemittanceRun.get_by_id(1).transfers
         assert not LedgerEntry.select().where(LedgerEntry.dossier == held.id,
                                               LedgerEntry.kind == "remittance").exists()
+
+
+async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(actor, sample_dossier, make_app):
+    from textual.widgets import Static
+
+    from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen
+
+    ref = sample_dossier.reference
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("enter", "v")
+        screen = app.screen
+        assert isinstance(screen, PaymentEntryScreen)
+        for amount in ("50", "70", "50"):  # the first cheque typed again as line 3
+            screen.query_one("#pay-dossier").value = ref
+            screen.query_one("#pay-amount").value = amount
+            screen.query_one("#pay-reference").value = "CHQ 42"
+            await pilot.press("enter")
+            await pilot.pause()
+        assert len(screen.batch) == 3
+        assert "lignes 1 et 3 identiques" in str(screen.query_one("#batch-error", Static).render())
+        await pilot.press("f5")
+        assert isinstance(app.screen, BatchSummary)
+        summary = str(app.screen.query_one("#summary-text", Static).render())
+        assert "Doublon possible : lignes 1 et 3 identiques" in summary and "← DOUBLON" in summary
+        await pilot.press("r")  # take the copy out: the summary comes back without it
+        await pilot.pause()
+        assert isinstance(app.screen, BatchSummary) and len(screen.batch) == 2
+        assert "Doublon" not in str(app.screen.query_one("#summary-text", Static).render())
+        assert LedgerEntry.select().count() == 0
+        await pilot.press("escape")
+        # Typed twice on purpose (two cheques of 50 € with the same reference): o confirms.
+        screen.query_one("#pay-dossier").value = ref
+        screen.query_one("#pay-amount").value = "50"
+        screen.query_one("#pay-reference").value = "CHQ 42"
+        await pilot.press("enter", "f5")
+        assert "← DOUBLON" in str(app.screen.query_one("#summary-text", Static).render())
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen is screen and screen.batch == []
+        assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3
