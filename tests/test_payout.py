@@ -11,6 +11,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry, RemittanceRun
@@ -120,6 +122,15 @@ def test_failed_commit_after_rename_leaves_no_file_and_nothing_recorded(tmp_path
     assert seen == {"file_there": True}  # the file was whole before the commit was tried
     assert not target.exists() and list(tmp_path.glob(".*.tmp")) == []
     assert _counts(base) == before
+    # A file the failed run had replaced is put back as it was.
+    target.write_bytes(b"ancien fichier\n")
+    open_database(str(base))
+    monkeypatch.setattr(database.obj, "commit", dying_commit)
+    with pytest.raises(Exception, match="simulated"):
+        remittances.execute_run(identify(), TODAY, today=TODAY, csv_path=target)
+    monkeypatch.setattr(database.obj, "commit", real_commit)
+    close_database()
+    assert target.read_bytes() == b"ancien fichier\n" and _counts(base) == before
 
 
 def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(tmp_path):
@@ -188,6 +199,13 @@ def test_run_made_before_m0012_is_rebuilt_without_empty_iban_lines(actor, tmp_pa
 ])
 def test_spreadsheet_safe(cell, expected):
     assert spreadsheet_safe(cell) == expected
+
+
+@given(st.text())
+def test_spreadsheet_safe_never_starts_a_formula_and_only_adds_a_quote(cell):
+    safe = spreadsheet_safe(cell)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert safe in (cell, "'" + cell)
 
 
 # --- 3. documents are immutable -------------------------------------------------------

@@ -33,12 +33,12 @@ def os_cause(error: OSError) -> str:
     return _CAUSES.get(error.errno, error.strerror or str(error))
 
 
-def write_whole(path: Path | str, text: str, *, what: str = "Fichier") -> Path:
+def write_whole(path: Path | str, text: str | bytes, *, what: str = "Fichier") -> Path:
     """Write `text` (UTF-8) to `path` atomically; return the path. Raises InvalidInput."""
     path = Path(path).expanduser()
     if path.is_dir():
         raise InvalidInput(f"{what} {path} non écrit : ce chemin est un dossier, pas un fichier.")
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

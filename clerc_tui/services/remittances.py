@@ -139,6 +139,7 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
             raise InvalidInput(f"Dossier des virements {folder} impossible à créer : {os_cause(error)}. "
                                "Rien n'a été enregistré.") from None
     written: Path | None = None
+    previous: bytes | None = None  # a file the run replaces: put back if the commit fails
     try:
         with write_transaction():
             planned = plan_run(on, creditor_id)
@@ -173,12 +174,19 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
                 folder / run_file_name(run.id) if csv_folder is not None else None)
             if target is not None:
                 try:
+                    previous = target.read_bytes() if target.is_file() else None
+                except OSError:
+                    previous = None
+                try:
                     written = write_whole(target, transfers, what="Fichier des virements")
                 except InvalidInput as error:
                     raise InvalidInput(f"{error.message} Rien n'a été enregistré.") from None
     except BaseException:
         if written is not None:  # the commit failed after the rename: no file for a run that is not
-            written.unlink(missing_ok=True)
+            if previous is not None:
+                write_whole(written, previous, what="Fichier des virements")
+            else:
+                written.unlink(missing_ok=True)
         raise
     return RunResult(run, lines, held, transfers, written)
 
