@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.dates import format_date, parse_date
@@ -78,7 +77,9 @@ def run(args, today: date, out=None) -> int:
 
         text = "\n".join(fec_lines(parse_date(args.start), parse_date(args.end))) + "\n"
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
+            from clerc_tui.services.files import write_whole
+
+            write_whole(args.out, text, what="Export FEC")
             out.write(f"Export FEC écrit : {args.out} ({text.count(chr(10)) - 1} lignes).\n")
         else:
             out.write(text)

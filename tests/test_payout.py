@@ -328,3 +328,18 @@ def test_identical_batch_lines_are_refused_until_confirmed(actor, sample_dossier
     kept, removed = payments.without_duplicates(batch)
     assert removed == [2, 6] and payments.duplicate_groups(kept) == []
     assert len(payments.record_batch(actor, batch, today=TODAY, allow_duplicates=True)) == 6
+
+
+def test_fec_export_to_an_unwritable_path_names_it_and_leaves_no_partial_file(tmp_path):
+    base = tmp_path / "etude.db"
+    _payout_base(base, with_iban_less=False)
+    target = tmp_path / "absent" / "fec.txt"
+    result = _clerc(tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026",
+                    "--out", str(target))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"Export FEC {target} non écrit : le dossier {target.parent} n'existe pas" in result.stderr
+    good = tmp_path / "fec.txt"
+    result = _clerc(tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026",
+                    "--out", str(good))
+    assert result.returncode == 0 and good.read_text(encoding="utf-8").startswith("JournalCode|")
+    assert [p.name for p in tmp_path.glob(".*.tmp")] == []
