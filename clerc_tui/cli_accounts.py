@@ -44,6 +44,12 @@ def add_parsers(sub) -> None:
                                            "reversement (reversements enregistrés depuis la version 12 du schéma).")
     again.add_argument("run_id", metavar="RUN", type=int, help="numéro du reversement")
     again.add_argument("--csv", metavar="FICHIER", help="fichier à écrire (défaut : sortie standard)")
+    bank = rev_sub.add_parser("iban", help="enregistre l'IBAN (et le BIC) où reverser à un créancier",
+                              description="Un créancier sans IBAN est retenu par les reversements : rien n'est "
+                                          "enregistré pour lui tant que son IBAN n'est pas connu.")
+    bank.add_argument("creditor", metavar="CREANCIER", help="nom du créancier (début du nom)")
+    bank.add_argument("iban", metavar="IBAN", help="par exemple FR76 3000 6000 0112 3456 7890 189")
+    bank.add_argument("--bic", default="", metavar="BIC")
     stmt = rev_sub.add_parser("releve", help="relevé d'un créancier sur une période")
     stmt.add_argument("creditor", metavar="CREANCIER", help="nom du créancier (début du nom)")
     stmt.add_argument("--from", dest="start", required=True, metavar="DATE")
@@ -171,13 +177,28 @@ def _reversements(args, today: date, out) -> int:
             sys.stderr.write(f"ATTENTION : {len(missing)} reversement(s) sans IBAN du créancier, absents du fichier "
                              f"(à payer autrement) : {', '.join(missing)}\n")
         return 0
+    creditor = _creditor(args.creditor)
+    if args.rev_command == "iban":
+        from clerc_tui.rules.identifiers import format_iban
+        from clerc_tui.services.context import identify
+        from clerc_tui.services.creditors import set_creditor_bank
+
+        creditor = set_creditor_bank(identify(), creditor.id, args.iban, args.bic)
+        out.write(f"{creditor.display_name} : IBAN {format_iban(creditor.iban)}"
+                  + (f", BIC {creditor.bic}" if creditor.bic else "") + " enregistré.\n")
+        return 0
+    out.write(remittances.creditor_statement(creditor.id, parse_date(args.start), parse_date(args.end)))
+    return 0
+
+
+def _creditor(name: str):
+    """The first creditor whose name starts with `name` (accents and case aside)."""
     from clerc_tui.models import Creditor
     from clerc_tui.rules.names import fold
 
-    key = fold(args.creditor.strip())
+    key = fold(name.strip())
     creditor = (Creditor.select().where((Creditor.search_name >= key) & (Creditor.search_name < key + "\uffff"))
                 .order_by(Creditor.search_name).first()) if key else None
     if creditor is None:
-        raise InvalidInput(f"Aucun créancier dont le nom commence par « {args.creditor} ».")
-    out.write(remittances.creditor_statement(creditor.id, parse_date(args.start), parse_date(args.end)))
-    return 0
+        raise InvalidInput(f"Aucun créancier dont le nom commence par « {name} ».")
+    return creditor

@@ -343,3 +343,24 @@ def test_fec_export_to_an_unwritable_path_names_it_and_leaves_no_partial_file(tm
                     "--out", str(good))
     assert result.returncode == 0 and good.read_text(encoding="utf-8").startswith("JournalCode|")
     assert [p.name for p in tmp_path.glob(".*.tmp")] == []
+
+
+def test_held_back_creditor_is_paid_by_the_next_run_once_its_iban_is_recorded(tmp_path):
+    base = tmp_path / "etude.db"
+    _, _, no_iban = _payout_base(base)
+    db = ["--db", str(base), "--today", "26/11/2026"]
+    first = _clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "1.csv"))
+    assert first.returncode == 0 and no_iban.reference not in (tmp_path / "1.csv").read_text(encoding="utf-8")
+    bad = _clerc(tmp_path, *db, "reversements", "iban", "bailleur sans", "FR76 3000 4000 3100 0123 4567 866")
+    assert bad.returncode == 2 and "clé de contrôle" in bad.stderr and "Traceback" not in bad.stderr
+    good = _clerc(tmp_path, *db, "reversements", "iban", "bailleur sans", "fr76 3000 4000 3100 0123 4567 865",
+                  "--bic", "bnpafrpp")
+    assert good.returncode == 0 and "Bailleur Sans Compte : IBAN FR76 3000 4000 3100 0123 4567 865" in good.stdout
+    second = _clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "2.csv"))
+    assert second.returncode == 0 and "ATTENTION" not in second.stderr
+    [row] = list(csv.reader(io.StringIO((tmp_path / "2.csv").read_text(encoding="utf-8")), delimiter=";"))[1:]
+    # 100 € received, A444-32 14,08 TTC retained, 85,92 € paid to the account just recorded.
+    assert (row[2], row[3], row[4], row[5]) == (IBAN, "BNPAFRPP", "85,92", no_iban.reference)
+    with sqlite3.connect(base) as con:
+        [(action, before)] = con.execute("SELECT action, before FROM audit_entry WHERE action = 'creditor.bank'")
+    assert '"iban": ""' in before

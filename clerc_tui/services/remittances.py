@@ -112,7 +112,7 @@ def held_back(lines: list[RunLine]) -> tuple[list[RunLine], list[RunLine]]:
 def held_back_text(held: list[RunLine]) -> str:
     names = ", ".join(dict.fromkeys(x.creditor_name for x in held))
     return (f"{len(held)} dossier(s) retenu(s), créancier sans IBAN : {names} — rien n'a été enregistré pour eux ; "
-            "renseignez l'IBAN puis relancez un reversement.")
+            "renseignez l'IBAN (clerc reversements iban CREANCIER IBAN) puis relancez un reversement.")
 
 
 def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_id: int | None = None,
