@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.dates import format_date, parse_date
@@ -38,7 +37,19 @@ def add_parsers(sub) -> None:
     rev_sub.add_parser("du", help="ce qui est dû à chaque créancier")
     run = rev_sub.add_parser("run", help="enregistre un reversement de tout ce qui est dû et écrit le CSV des virements")
     run.add_argument("--date", dest="on", metavar="DATE", help="date du reversement (défaut : aujourd'hui)")
-    run.add_argument("--csv", metavar="FICHIER", help="fichier CSV des virements (défaut : sortie standard)")
+    run.add_argument("--csv", metavar="FICHIER", help="fichier CSV des virements (défaut : sortie standard) ; "
+                                                     "s'il ne peut être écrit, rien n'est enregistré")
+    again = rev_sub.add_parser("fichier", help="écrit de nouveau le fichier des virements d'un reversement passé",
+                               description="Le fichier est identique, octet pour octet, à celui écrit lors du "
+                                           "reversement (reversements enregistrés depuis la version 12 du schéma).")
+    again.add_argument("run_id", metavar="RUN", type=int, help="numéro du reversement")
+    again.add_argument("--csv", metavar="FICHIER", help="fichier à écrire (défaut : sortie standard)")
+    bank = rev_sub.add_parser("iban", help="enregistre l'IBAN (et le BIC) où reverser à un créancier",
+                              description="Un créancier sans IBAN est retenu par les reversements : rien n'est "
+                                          "enregistré pour lui tant que son IBAN n'est pas connu.")
+    bank.add_argument("creditor", metavar="CREANCIER", help="nom du créancier (début du nom)")
+    bank.add_argument("iban", metavar="IBAN", help="par exemple FR76 3000 6000 0112 3456 7890 189")
+    bank.add_argument("--bic", default="", metavar="BIC")
     stmt = rev_sub.add_parser("releve", help="relevé d'un créancier sur une période")
     stmt.add_argument("creditor", metavar="CREANCIER", help="nom du créancier (début du nom)")
     stmt.add_argument("--from", dest="start", required=True, metavar="DATE")
@@ -72,7 +83,9 @@ def run(args, today: date, out=None) -> int:
 
         text = "\n".join(fec_lines(parse_date(args.start), parse_date(args.end))) + "\n"
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
+            from clerc_tui.services.files import write_whole
+
+            write_whole(args.out, text, what="Export FEC")
             out.write(f"Export FEC écrit : {args.out} ({text.count(chr(10)) - 1} lignes).\n")
         else:
             out.write(text)
@@ -139,25 +152,53 @@ def _reversements(args, today: date, out) -> int:
         from clerc_tui.services.context import identify
 
         on = parse_date(args.on) if args.on else today
-        run, lines = remittances.execute_run(identify(), on, today=today)
-        csv_text = remittances.run_csv(run.id)
-        if args.csv:
-            Path(args.csv).write_text(csv_text, encoding="utf-8")
-        else:
-            out.write(csv_text)
-        total = sum(x.net for x in lines)
-        given_back = sum(x.regularisation for x in lines)
+        result = remittances.execute_run(identify(), on, today=today, csv_path=args.csv)
+        if not args.csv:
+            out.write(result.transfers)
+        total = sum(x.net for x in result.lines)
+        given_back = sum(x.regularisation for x in result.lines)
         back = f", dont {format_amount(given_back)} de retenue A444-32 rendue (régularisation)" if given_back else ""
-        sys.stderr.write(f"Reversement n° {run.id} du {format_date(on)} : {len(lines)} dossier(s), "
-                         f"{format_amount(total)} reversés{back}.\n")
+        where = f" Virements : {result.path}." if result.path else ""
+        sys.stderr.write(f"Reversement n° {result.run.id} du {format_date(on)} : {len(result.lines)} dossier(s), "
+                         f"{format_amount(total)} reversés{back}.{where}\n")
+        if result.held:
+            sys.stderr.write(f"ATTENTION : {remittances.held_back_text(result.held)}\n")
+            for x in result.held:
+                sys.stderr.write(f"  {x.reference}\t{x.creditor_name}\t{format_amount(x.net)}\n")
         return 0
+    if args.rev_command == "fichier":
+        text, missing = remittances.transfer_file(args.run_id)
+        if args.csv:
+            path = remittances.write_run_csv(args.run_id, args.csv)
+            sys.stderr.write(f"Fichier des virements du reversement n° {args.run_id} écrit : {path}.\n")
+        else:
+            out.write(text)
+        if missing:
+            sys.stderr.write(f"ATTENTION : {len(missing)} reversement(s) sans IBAN du créancier, absents du fichier "
+                             f"(à payer autrement) : {', '.join(missing)}\n")
+        return 0
+    creditor = _creditor(args.creditor)
+    if args.rev_command == "iban":
+        from clerc_tui.rules.identifiers import format_iban
+        from clerc_tui.services.context import identify
+        from clerc_tui.services.creditors import set_creditor_bank
+
+        creditor = set_creditor_bank(identify(), creditor.id, args.iban, args.bic)
+        out.write(f"{creditor.display_name} : IBAN {format_iban(creditor.iban)}"
+                  + (f", BIC {creditor.bic}" if creditor.bic else "") + " enregistré.\n")
+        return 0
+    out.write(remittances.creditor_statement(creditor.id, parse_date(args.start), parse_date(args.end)))
+    return 0
+
+
+def _creditor(name: str):
+    """The first creditor whose name starts with `name` (accents and case aside)."""
     from clerc_tui.models import Creditor
     from clerc_tui.rules.names import fold
 
-    key = fold(args.creditor.strip())
+    key = fold(name.strip())
     creditor = (Creditor.select().where((Creditor.search_name >= key) & (Creditor.search_name < key + "\uffff"))
                 .order_by(Creditor.search_name).first()) if key else None
     if creditor is None:
-        raise InvalidInput(f"Aucun créancier dont le nom commence par « {args.creditor} ».")
-    out.write(remittances.creditor_statement(creditor.id, parse_date(args.start), parse_date(args.end)))
-    return 0
+        raise InvalidInput(f"Aucun créancier dont le nom commence par « {name} ».")
+    return creditor

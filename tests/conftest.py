@@ -49,6 +49,7 @@ def make_input(**overrides):
     )
     creditor = overrides.pop("new_creditor", None) or CreditorInput(
         kind="morale", is_individual=False, activity="bailleur", name="SCI Les Tilleuls",
+        iban="FR7630004000310001234567865",
     )
     values = dict(debtor=debtor, new_creditor=creditor, nature="loyers", phase="amiable",
                   claims={"principal": Decimal("1234.56")})

@@ -2,7 +2,7 @@
 
 from clerc_tui.models.dossier import ClaimItem, Dossier, DossierDebtor
 from clerc_tui.models.etude import Etude, Sequence, User
-from clerc_tui.models.ledger import DossierAccount, LedgerEntry, RemittanceRun
+from clerc_tui.models.ledger import DocumentSnapshot, DossierAccount, LedgerEntry, RemittanceRun
 from clerc_tui.models.parties import (
     Creditor,
     Debtor,
@@ -18,5 +18,5 @@ from clerc_tui.models.tracking import AuditEntry, Deadline, TimelineEvent
 ALL_MODELS = (
     Etude, User, Sequence, Creditor, Debtor, DebtorAddress, DebtorContact, DebtorBankAccount,
     DebtorAsset, DebtorDependant, Dossier, DossierDebtor, ClaimItem, Deadline, TimelineEvent, AuditEntry,
-    EtudeRate, LedgerEntry, DossierAccount, RemittanceRun,
+    EtudeRate, LedgerEntry, DossierAccount, RemittanceRun, DocumentSnapshot,
 )

@@ -71,6 +71,19 @@ class RemittanceRun(BaseModel):
     entries = IntegerField()
     created_by = CharField()
     created_at = DateTimeField()
+    transfers = TextField(null=True)  # m0012: the transfer file (CSV) as written with the run
 
     class Meta:
         table_name = "remittance_run"
+
+
+class DocumentSnapshot(BaseModel):
+    """An invoice, credit note or receipt as issued (m0012), append-only: reprints read it."""
+
+    document_number = CharField(unique=True)
+    entry = ForeignKeyField(LedgerEntry, backref="snapshots")
+    data = TextField()  # JSON: title, rows, notes
+    issued_at = DateTimeField()
+
+    class Meta:
+        table_name = "document_snapshot"

@@ -159,6 +159,10 @@ class PaymentEntryScreen(Screen):
             return
         self.batch.append(line)
         self._redraw_batch()
+        groups = [g for g in payments.duplicate_groups(self.batch) if g[-1] == len(self.batch)]
+        if groups:
+            self.query_one("#batch-error", Static).update(Text(
+                f"{payments.duplicate_text(groups, self.batch)} F8 la retire si elle a été saisie deux fois."))
         for name in ("dossier", "amount", "reference", "payer"):
             self.query_one(f"#field-{name}", FormField).set_value("")
         self.query_one("#payment-preview", Static).update("")
@@ -195,11 +199,20 @@ class PaymentEntryScreen(Screen):
             return
         self.app.push_screen(BatchSummary(self.batch), self._confirmed)
 
-    def _confirmed(self, ok: bool | None) -> None:
+    def _confirmed(self, ok: bool | str | None) -> None:
+        if ok == BatchSummary.REMOVE_DUPLICATES:
+            self.batch, removed = payments.without_duplicates(self.batch)
+            self._redraw_batch()
+            self.query_one("#batch-error", Static).update(Text(
+                f"Doublon(s) retiré(s) : ligne(s) {', '.join(map(str, removed))} de la saisie. Rien n'est encore "
+                "enregistré."))
+            self.app.push_screen(BatchSummary(self.batch), self._confirmed)
+            return
         if not ok:
             return
         try:
-            entries = payments.record_batch(self.app.actor, list(self.batch), today=self.app.today)
+            entries = payments.record_batch(self.app.actor, list(self.batch), today=self.app.today,
+                                            allow_duplicates=True)
         except ClercError as error:
             self.query_one("#batch-error", Static).update(Text(error.message))
             return
@@ -236,30 +249,47 @@ class PaymentEntryScreen(Screen):
             refresh()
 
 
-class BatchSummary(ModalScreen[bool]):
-    """The batch as it will be recorded, with each line's imputation; o/Entrée records it."""
+class BatchSummary(ModalScreen[bool | str]):
+    """The batch as it will be recorded, with each line's imputation; o/Entrée records it.
+    Identical lines (dossier, amount, mode, reference) are flagged: o records them all the
+    same (the clerc confirms), r takes the copies out (the first of each stays)."""
 
+    REMOVE_DUPLICATES = "remove_duplicates"
     BINDINGS = [
         Binding("o,enter", "ok", "Enregistrer", id="payment.summary_ok"),
+        Binding("r", "remove_duplicates", "Retirer les doublons", id="payment.summary_dedupe"),
         Binding("escape,n", "cancel", "Revenir au lot", id="payment.summary_cancel"),
     ]
 
     def __init__(self, batch):
         super().__init__()
         self.batch = list(batch)
+        self.duplicates = payments.duplicate_groups(self.batch)
 
     def compose(self) -> ComposeResult:
         total = sum((line.amount for line in self.batch), ZERO)
         lines = Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?\n\n", style="bold")
+        if self.duplicates:
+            lines.append(f"{payments.duplicate_text(self.duplicates, self.batch)}\n\n", style="bold red")
+        doubled = {n for group in self.duplicates for n in group}
         for n, line in enumerate(self.batch):
+            mark = "  ← DOUBLON" if n + 1 in doubled else ""
             lines.append(f"{n + 1}. {line.reference} · {line.debtor} · {format_date(line.on)} · "
-                         f"{format_amount(line.amount)}\n   {payments.preview(line, self.batch[:n])}\n")
-        lines.append("\no / Entrée : enregistrer · Échap : revenir au lot", style="dim")
+                         f"{format_amount(line.amount)}{mark}\n   {payments.preview(line, self.batch[:n])}\n")
+        if self.duplicates:
+            lines.append("\no / Entrée : enregistrer tout, doublons compris (confirmés) · r : retirer les doublons · "
+                         "Échap : revenir au lot", style="dim")
+        else:
+            lines.append("\no / Entrée : enregistrer · Échap : revenir au lot", style="dim")
         with Vertical(classes="dialog"):
             yield Static(inert_renderable(lines), id="summary-text")
 
     def action_ok(self) -> None:
         self.dismiss(True)
+
+    def action_remove_duplicates(self) -> None:
+        if self.duplicates:
+            self.dismiss(self.REMOVE_DUPLICATES)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

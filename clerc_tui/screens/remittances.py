@@ -39,17 +39,19 @@ def _run(screen, creditor_id: int | None) -> None:
         if not ok:
             return
         try:
-            run, lines = remittances.execute_run(app.actor, app.today, today=app.today, creditor_id=creditor_id)
-            path = remittances.write_run_csv(run.id, exports_dir())
+            result = remittances.execute_run(app.actor, app.today, today=app.today, creditor_id=creditor_id,
+                                             csv_folder=exports_dir())
         except ClercError as error:
             screen.say(error.message)
             return
         except Exception as error:  # noqa: BLE001 - logged, said in French
             app.show_error(error, "reversement")
             return
-        total = sum((x.net for x in lines), ZERO)
-        message = (f"Reversement n° {run.id} du {format_date(run.run_on)} : {len(lines)} dossier(s), "
-                   f"{format_amount(total)} reversé(s). Virements : {path}")
+        total = sum((x.net for x in result.lines), ZERO)
+        message = (f"Reversement n° {result.run.id} du {format_date(result.run.run_on)} : {len(result.lines)} "
+                   f"dossier(s), {format_amount(total)} reversé(s). Virements : {result.path}")
+        if result.held:
+            message += f"\n{remittances.held_back_text(result.held)}"
         screen.say(message)
         app.notify(message, timeout=12)
         screen.refresh_data()
@@ -221,12 +223,17 @@ class RunConfirm(ModalScreen[bool]):
         self.on = on
 
     def compose(self) -> ComposeResult:
-        fee = sum((d.fee for d in self.dues), ZERO)
-        net = sum((d.net for d in self.dues), ZERO)
-        count = sum(len(d.lines) for d in self.dues)
-        text = Text(f"Reversement du {format_date(self.on)} : {len(self.dues)} créancier(s), {count} dossier(s)\n\n",
+        held = [d for d in self.dues if not remittances.held_back(list(d.lines))[0]]
+        paid = [d for d in self.dues if d not in held]
+        fee = sum((d.fee for d in paid), ZERO)
+        net = sum((d.net for d in paid), ZERO)
+        count = sum(len(d.lines) for d in paid)
+        text = Text(f"Reversement du {format_date(self.on)} : {len(paid)} créancier(s), {count} dossier(s)\n\n",
                     style="bold")
-        for due in self.dues:
+        for due in held:
+            text.append(f"{due.name} : SANS IBAN — retenu, rien ne sera enregistré ({format_amount(due.net)} en "
+                        "attente)\n", style="bold red")
+        for due in paid:
             back = f", retenue rendue {format_amount(due.regularisation)}" if due.regularisation else ""
             text.append(f"{due.name} : retenue {format_amount(due.fee)}{back}, virement {format_amount(due.net)}\n")
         given_back = sum((d.regularisation for d in self.dues), ZERO)

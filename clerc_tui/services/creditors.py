@@ -22,3 +22,28 @@ def suggest_creditor(prefix: str) -> str | None:
            .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))
            .order_by(Creditor.search_name).first())
     return row.display_name if row else None
+
+
+def set_creditor_bank(actor, creditor_id: int, iban: str, bic: str = "") -> Creditor:
+    """Record the account the reversements are paid to (validated IBAN, BIC of 8 or 11
+    characters when given), audited with the former values: a creditor held back by a run
+    for lack of an IBAN is paid by the next run."""
+    from clerc_tui.errors import InvalidInput
+    from clerc_tui.models.db import write_transaction
+    from clerc_tui.rules.identifiers import validate_iban
+    from clerc_tui.services.audit import record
+    from clerc_tui.services.context import require_write
+
+    require_write(actor)
+    iban = validate_iban(iban)
+    bic = "".join((bic or "").split()).upper()
+    if bic and (len(bic) not in (8, 11) or not bic.isalnum() or not bic.isascii()):
+        raise InvalidInput(f"BIC « {bic} » invalide : 8 ou 11 lettres et chiffres (ex. BNPAFRPPXXX).", field="bic")
+    with write_transaction():
+        creditor = Creditor.get_or_none(Creditor.id == creditor_id)
+        if creditor is None:
+            raise InvalidInput("Créancier inconnu.")
+        before = {"iban": creditor.iban, "bic": creditor.bic}
+        Creditor.update(iban=iban, bic=bic).where(Creditor.id == creditor_id).execute()
+        record(actor, "creditor.bank", "creditor", creditor_id, before=before, after={"iban": iban, "bic": bic})
+    return Creditor.get_by_id(creditor_id)

@@ -33,6 +33,7 @@ from clerc_tui.services import context
 from clerc_tui.services import demo_data as D
 from clerc_tui.services.demo_deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.services.demo_deadlines import DeadlineWalker, resume_indexes, suspend_indexes
+from clerc_tui.services.files import fsync_path as _fsync
 
 MAX_DOSSIERS = 1_000_000
 # Balances with interest are computed for small démos only (≈ 2 ms a dossier); a large one
@@ -191,14 +192,6 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _fsync(path: Path, *, directory: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, force: bool = False) -> str:

@@ -2,16 +2,24 @@
 `report/documents.py` prints. An invoice lists the act's breakdown (émolument ×
 coefficient, DEP, déplacement, TVA, taxe forfaitaire) and every « à confirmer » mark of
 the tariff rows it used; a receipt says how the payment was imputed.
+
+A document is frozen when its number is issued (`freeze`, in the write transaction of its
+entry, m0012): its data is stored and every reprint reads it back, marked « DUPLICATA »,
+so that a later payment the same day, a new rate or a changed address never alters it. A
+receipt whose payment was reversed reprints « ANNULÉ — chèque rejeté le … »; an invoice
+cancelled by a credit note, « ANNULÉE par l'avoir … ». A document issued before m0012 has no
+stored data: it is recomputed from the ledger and marked « reconstitué » (docs/law/documents.md).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models import Etude, LedgerEntry
+from clerc_tui.models import DocumentSnapshot, Etude, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import format_amount
@@ -24,18 +32,65 @@ class Document:
     rows: list[tuple[str, str]]
     # The étude's name and address (first three), then remarks (motif, tariff marks).
     notes: list[str] = field(default_factory=list)
+    # Printed above the title of a reprint: « DUPLICATA », « ANNULÉ — chèque rejeté le … ».
+    marks: list[str] = field(default_factory=list)
+
+
+DUPLICATA = "DUPLICATA"
+RECONSTITUTED = ("DUPLICATA reconstitué : document émis avant l'archivage des documents (version 12), "
+                 "recalculé à partir des écritures")
+
+
+def freeze(entry: LedgerEntry) -> None:
+    """Store the document an entry carries as it is issued (inside the entry's transaction)."""
+    document = _document(entry)
+    DocumentSnapshot.create(document_number=entry.document_number, entry=entry.id, issued_at=datetime.now(),
+                            data=json.dumps({"title": document.title, "rows": document.rows, "notes": document.notes},
+                                            ensure_ascii=False))
+
+
+def _frozen(entry: LedgerEntry) -> Document | None:
+    snapshot = DocumentSnapshot.get_or_none(DocumentSnapshot.document_number == entry.document_number)
+    if snapshot is None:
+        return None
+    data = json.loads(snapshot.data)
+    return Document(data["title"], [tuple(row) for row in data["rows"]], list(data["notes"]))
 
 
 def document_by_number(number: str) -> Document:
+    """A reprint: the document as issued, marked « DUPLICATA » (and « ANNULÉ … » when its
+    payment or invoice was cancelled since)."""
     entry = LedgerEntry.get_or_none(LedgerEntry.document_number == (number or "").strip().upper())
     if entry is None:
         raise InvalidInput(f"Aucune facture ni aucun reçu ne porte le numéro « {number} ».")
-    return _document(entry)
+    document = _frozen(entry)
+    marks = [DUPLICATA] if document is not None else [RECONSTITUTED]
+    document = document or _document(entry)
+    cancelled = _cancellation(entry)
+    return Document(document.title, document.rows, document.notes, marks + ([cancelled] if cancelled else []))
 
 
 def document_of(entry: LedgerEntry) -> Document:
-    """The document of an entry just written (an invoice after `bill_act`, a receipt…)."""
-    return _document(entry)
+    """The original of an entry just written (an invoice after `bill_act`, a receipt…)."""
+    return _frozen(entry) or _document(entry)
+
+
+def _cancellation(entry: LedgerEntry) -> str:
+    """« ANNULÉ — chèque rejeté le … » for a receipt whose payment was reversed, « ANNULÉE par
+    l'avoir … » for an invoice cancelled by a credit note; "" otherwise."""
+    if entry.kind == REVERSAL:
+        return ""
+    reversal = LedgerEntry.get_or_none(LedgerEntry.reverses == entry.id)
+    if reversal is None:
+        return ""
+    on = format_date(reversal.entry_date)
+    if entry.kind == PAYMENT:
+        if entry.mode == "cheque":
+            return f"ANNULÉ — chèque rejeté le {on}"
+        return f"ANNULÉ — paiement annulé le {on} (motif : {reversal.reason})"
+    if reversal.document_number:
+        return f"ANNULÉE par l'avoir {reversal.document_number} du {on}"
+    return f"ANNULÉE le {on} (motif : {reversal.reason})"
 
 
 def _document(entry: LedgerEntry) -> Document:
@@ -44,7 +99,7 @@ def _document(entry: LedgerEntry) -> Document:
     dossier = entry.dossier
     header = [etude.name if etude else "Étude", (etude.address or "").replace("\n", ", ") if etude else "",
               f"{etude.postcode} {etude.city}".strip() if etude else ""]
-    notes = [h for h in header if h]
+    notes = list(header)  # always three lines (some empty): the remarks never climb into the header
     rows: list[tuple[str, str]] = []
     if entry.kind == PAYMENT:
         title = f"Reçu n° {entry.document_number}"

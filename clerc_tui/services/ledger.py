@@ -188,6 +188,10 @@ def _create(actor: Actor, dossier: Dossier, today: date, timeline: str, *, numbe
         fields["document_number"] = next_number(number, today.year)
     entry = LedgerEntry.create(dossier=dossier, created_by=actor.login, created_at=now, **fields)
     _apply_effect(entry)
+    if entry.document_number:  # frozen as issued: a reprint never changes (docs/law/documents.md)
+        from clerc_tui.services.documents import freeze
+
+        freeze(entry)
     record(actor, f"ledger.{entry.kind}", "ledger_entry", entry.id, after=snapshot(entry), dossier_id=dossier.id,
            at=now)
     TimelineEvent.create(dossier=dossier, occurred_on=entry.entry_date, kind=f"ledger_{entry.kind}", text=timeline,

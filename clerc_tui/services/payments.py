@@ -128,11 +128,54 @@ def preview(line: PendingPayment, pending: list[PendingPayment] = ()) -> str:
     return text + f" — reste dû {format_amount(after)} (avant : {format_amount(statement.total_due)})"
 
 
-def record_batch(actor: Actor, lines: list[PendingPayment], *, today: date) -> list:
-    """Record every line in one write transaction: all or nothing. A refusal names its line."""
+def duplicate_key(line: PendingPayment) -> tuple:
+    """What makes two lines of a batch « the same payment typed twice »: the dossier, the
+    amount, the mode and the bank reference (case and spaces aside)."""
+    return (line.dossier_id, line.amount, line.mode, " ".join(line.bank_reference.split()).casefold())
+
+
+def duplicate_groups(lines: list[PendingPayment]) -> list[tuple[int, ...]]:
+    """The numbers (from 1) of the lines that are identical, group by group."""
+    groups: dict[tuple, list[int]] = {}
+    for n, line in enumerate(lines, start=1):
+        groups.setdefault(duplicate_key(line), []).append(n)
+    return [tuple(numbers) for numbers in groups.values() if len(numbers) > 1]
+
+
+def duplicate_text(groups: list[tuple[int, ...]], lines: list[PendingPayment]) -> str:
+    """« Lignes 1 et 3 identiques (2026-000001, 50,00 €, Chèque, réf. CHQ 1) » per group."""
+    parts = []
+    for numbers in groups:
+        line = lines[numbers[0] - 1]
+        which = ", ".join(str(n) for n in numbers[:-1]) + f" et {numbers[-1]}"
+        ref = f", réf. {line.bank_reference}" if line.bank_reference else ", sans référence"
+        parts.append(f"lignes {which} identiques ({line.reference}, {format_amount(line.amount)}, "
+                     f"{PAYMENT_MODES.get(line.mode, line.mode)}{ref})")
+    return "Doublon possible : " + " ; ".join(parts) + "."
+
+
+def without_duplicates(lines: list[PendingPayment]) -> tuple[list[PendingPayment], list[int]]:
+    """(the batch keeping the first of each identical group, the numbers taken out)."""
+    seen, kept, removed = set(), [], []
+    for n, line in enumerate(lines, start=1):
+        key = duplicate_key(line)
+        if key in seen:
+            removed.append(n)
+        else:
+            seen.add(key)
+            kept.append(line)
+    return kept, removed
+
+
+def record_batch(actor: Actor, lines: list[PendingPayment], *, today: date, allow_duplicates: bool = False) -> list:
+    """Record every line in one write transaction: all or nothing. A refusal names its line.
+    Identical lines (`duplicate_groups`) are refused unless the clerc confirmed them."""
     require_write(actor)
     if not lines:
         raise InvalidInput("Le lot est vide.")
+    groups = duplicate_groups(lines)
+    if groups and not allow_duplicates:
+        raise InvalidInput(f"{duplicate_text(groups, lines)} Confirmez-les ou retirez-les : rien n'a été enregistré.")
     entries = []
     with write_transaction():
         for n, line in enumerate(lines, start=1):

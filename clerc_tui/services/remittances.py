@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +31,7 @@ from clerc_tui.rules.tariff import A444_32
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.etude import fee_base_text
+from clerc_tui.services.files import os_cause, spreadsheet_safe, write_whole
 from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
 from clerc_tui.services.recovery_fees import LABELS, FeeSettings, breakdown, dossier_fees, settle
 
@@ -51,6 +51,7 @@ class RunLine:
     base: Decimal = ZERO  # cumulated base of the proportional fees (principal, dépens excluded)
     regularisation: Decimal = ZERO  # A444-32 retained in excess before, given back now
     debtor_fee: Decimal = ZERO  # A444-31 TTC billed to the debtor now (< 0: excess cancelled)
+    iban: str = ""  # the creditor's: without one, the run holds the dossier back
 
 
 def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -> RunLine | None:
@@ -72,7 +73,7 @@ def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -
         return None
     marks = tuple(dict.fromkeys(fees.creditor.marks + fees.base.marks))
     return RunLine(dossier.id, dossier.reference, dossier.creditor_id, dossier.creditor_name, position.collected,
-                   fee, marks, net, fees.base.base, regularisation, debtor_fee)
+                   fee, marks, net, fees.base.base, regularisation, debtor_fee, dossier.creditor.iban or "")
 
 
 def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
@@ -93,56 +94,143 @@ def due_by_creditor(on: date) -> list[tuple[str, int, Decimal, Decimal, Decimal]
     return [(d.name, len(d.lines), d.fee, d.regularisation, d.net) for d in creditor_dues(on)]
 
 
-def execute_run(actor: Actor, on: date, *, today: date | None = None,
-                creditor_id: int | None = None) -> tuple[RemittanceRun, list[RunLine]]:
-    """Record a reversement run in one write transaction: per dossier the A444-32 fee
-    (creditor-borne, invoiced) and the reversement entry, all tied to the run."""
+@dataclass(frozen=True)
+class RunResult:
+    run: RemittanceRun
+    lines: list[RunLine]  # recorded and in the transfer file
+    held: list[RunLine]  # held back: the creditor has no IBAN (nothing recorded for them)
+    transfers: str  # the transfer file (CSV), as stored with the run
+    path: Path | None = None  # where it was written, when asked
+
+
+def held_back(lines: list[RunLine]) -> tuple[list[RunLine], list[RunLine]]:
+    """(payable, held): a creditor without an IBAN cannot be paid by transfer, so a run
+    leaves their dossiers untouched (no retention, no reversement) until the IBAN is known."""
+    payable = [x for x in lines if x.iban.strip()]
+    return payable, [x for x in lines if not x.iban.strip()]
+
+
+def held_back_text(held: list[RunLine]) -> str:
+    names = ", ".join(dict.fromkeys(x.creditor_name for x in held))
+    return (f"{len(held)} dossier(s) retenu(s), créancier sans IBAN : {names} — rien n'a été enregistré pour eux ; "
+            "renseignez l'IBAN (clerc reversements iban CREANCIER IBAN) puis relancez un reversement.")
+
+
+def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_id: int | None = None,
+                csv_path: Path | str | None = None, csv_folder: Path | str | None = None) -> RunResult:
+    """Record a reversement run and write its transfer file, all or nothing.
+
+    In one write transaction: per dossier the A444-32 fee (creditor-borne, invoiced) and the
+    reversement entry, all tied to the run, and the transfer file stored on the run. When a
+    path is given (`csv_path`, or `csv_folder`/reversement-<n°>.csv), the file is written
+    whole (temporary file, fsync, rename) before the commit: if it cannot be written the
+    transaction is rolled back; if the commit fails after the rename, the file is removed.
+    Creditors without an IBAN are held back (`RunResult.held`), never written as an empty
+    line (docs/trust.md)."""
     require_write(actor)
     today = today or date.today()
     if on > today:
         raise InvalidInput(f"Date du reversement dans le futur ({format_date(on)}).", field="on")
-    with write_transaction():
-        lines = plan_run(on, creditor_id)
-        if not lines:
-            raise InvalidInput("Rien à reverser : aucun encaissement disponible pour les créanciers.")
-        now = datetime.now()
-        run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
-                                   entries=len(lines), created_by=actor.login, created_at=now)
-        settings = FeeSettings.load()
-        for line in lines:
-            dossier = Dossier.get_by_id(line.dossier_id)
-            fees = dossier_fees(dossier, on, settings)
-            if fees.debtor is not None and fees.debtor_delta != 0:
-                settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
-            if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back
-                settle(actor, line.dossier_id, fees.creditor, fees.base, on, today)
-            elif line.fee > 0:
-                record_charge(actor, line.dossier_id, kind=FEE, on=on, amount=line.fee, label=FEE_LABEL,
-                              today=today, bearer=CREDITOR, invoice=True,
-                              breakdown=breakdown(fees.creditor, fees.base, line.fee))
-            if line.net > 0:
-                record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run.id, today=today)
-        record(actor, "remittance.run", "remittance_run", run.id,
-               after={"run_on": on.isoformat(), "total": run.total, "entries": run.entries}, at=now)
-    return run, lines
+    if csv_folder is not None:
+        folder = Path(csv_folder).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InvalidInput(f"Dossier des virements {folder} impossible à créer : {os_cause(error)}. "
+                               "Rien n'a été enregistré.") from None
+    written: Path | None = None
+    previous: bytes | None = None  # a file the run replaces: put back if the commit fails
+    try:
+        with write_transaction():
+            planned = plan_run(on, creditor_id)
+            lines, held = held_back(planned)
+            if not lines:
+                why = f" {held_back_text(held)}" if held else ""
+                raise InvalidInput(f"Rien à reverser : aucun encaissement disponible pour les créanciers.{why}")
+            now = datetime.now()
+            run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
+                                       entries=len(lines), created_by=actor.login, created_at=now)
+            settings = FeeSettings.load()
+            for line in lines:
+                dossier = Dossier.get_by_id(line.dossier_id)
+                fees = dossier_fees(dossier, on, settings)
+                if fees.debtor is not None and fees.debtor_delta != 0:
+                    settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
+                if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back
+                    settle(actor, line.dossier_id, fees.creditor, fees.base, on, today)
+                elif line.fee > 0:
+                    record_charge(actor, line.dossier_id, kind=FEE, on=on, amount=line.fee, label=FEE_LABEL,
+                                  today=today, bearer=CREDITOR, invoice=True,
+                                  breakdown=breakdown(fees.creditor, fees.base, line.fee))
+                if line.net > 0:
+                    record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run.id, today=today)
+            transfers, _ = _transfers_from_ledger(run.id)
+            RemittanceRun.update(transfers=transfers).where(RemittanceRun.id == run.id).execute()
+            run = RemittanceRun.get_by_id(run.id)
+            record(actor, "remittance.run", "remittance_run", run.id,
+                   after={"run_on": on.isoformat(), "total": run.total, "entries": run.entries,
+                          "held_back": [x.reference for x in held]}, at=now)
+            target = Path(csv_path) if csv_path is not None else (
+                folder / run_file_name(run.id) if csv_folder is not None else None)
+            if target is not None:
+                try:
+                    previous = target.read_bytes() if target.is_file() else None
+                except OSError:
+                    previous = None
+                try:
+                    written = write_whole(target, transfers, what="Fichier des virements")
+                except InvalidInput as error:
+                    raise InvalidInput(f"{error.message} Rien n'a été enregistré.") from None
+    except BaseException:
+        if written is not None:  # the commit failed after the rename: no file for a run that is not
+            if previous is not None:
+                write_whole(written, previous, what="Fichier des virements")
+            else:
+                written.unlink(missing_ok=True)
+        raise
+    return RunResult(run, lines, held, transfers, written)
 
 
-def run_csv(run_id: int) -> str:
-    """The transfers of a run: one line per reversement, for the bank or a SEPA tool."""
-    run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
-    if run is None:
-        raise InvalidInput(f"Reversement n° {run_id} inconnu.")
+def run_file_name(run_id: int) -> str:
+    return f"reversement-{run_id:05d}.csv"
+
+
+def _transfers_from_ledger(run_id: int) -> tuple[str, list[str]]:
+    """(CSV, references left out): one line per reversement of the run, from the ledger.
+    A reversement whose creditor has no IBAN is left out (a run made before m0012 could
+    record one): it is named, never written as a line without an account."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["date", "creancier", "iban", "bic", "montant", "dossier", "libelle"])
     query = (LedgerEntry.select(LedgerEntry, Dossier, Creditor).join(Dossier).join(Creditor)
              .where(LedgerEntry.run_id == run_id, LedgerEntry.kind == REMITTANCE).order_by(LedgerEntry.id))
+    missing = []
     for e in query:
         creditor = e.dossier.creditor
-        writer.writerow([inert(cell, multiline=False) for cell in (
-            e.entry_date.isoformat(), creditor.display_name, creditor.iban, creditor.bic,
+        if not (creditor.iban or "").strip():
+            missing.append(e.dossier.reference)
+            continue
+        writer.writerow([spreadsheet_safe(inert(cell, multiline=False)) for cell in (
+            e.entry_date.isoformat(), creditor.display_name, creditor.iban.strip(), creditor.bic.strip(),
             f"{e.amount:.2f}".replace(".", ","), e.dossier.reference, f"Reversement dossier {e.dossier.reference}")])
-    return out.getvalue()
+    return out.getvalue(), missing
+
+
+def transfer_file(run_id: int) -> tuple[str, list[str]]:
+    """The transfer file of a past run and the references it leaves out. A run made since
+    m0012 gives back exactly the file written with it; an older run is rebuilt from its
+    ledger lines (with the creditors' IBAN as they are now)."""
+    run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
+    if run is None:
+        raise InvalidInput(f"Reversement n° {run_id} inconnu.")
+    if run.transfers is not None:
+        return run.transfers, []
+    return _transfers_from_ledger(run_id)
+
+
+def run_csv(run_id: int) -> str:
+    """The transfers of a run: one line per reversement, for the bank or a SEPA tool."""
+    return transfer_file(run_id)[0]
 
 
 def creditor_statement(creditor_id: int, start: date, end: date) -> str:
@@ -217,10 +305,7 @@ def creditor_dues(on: date) -> list[CreditorDue]:
     return [CreditorDue(cid, lines[0].creditor_name, tuple(lines)) for cid, lines in grouped.items()]
 
 
-def write_run_csv(run_id: int, folder) -> Path:
-    """Write the transfers of a run as `reversement-<n°>.csv` in `folder`; return its path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"reversement-{run_id:05d}.csv"
-    path.write_text(run_csv(run_id), encoding="utf-8")
-    return path
+def write_run_csv(run_id: int, path: Path | str) -> Path:
+    """Write again the transfer file of a past run to `path` (whole or not at all)."""
+    text, _ = transfer_file(run_id)
+    return write_whole(path, text, what="Fichier des virements")

@@ -26,7 +26,7 @@ def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
     [line] = remittances.plan_run(TODAY)
     fee_account = ledger.creditor_position(sample_dossier.id, TODAY)
     assert line.collected == D(1000) - fee_account.charged
-    run, _ = remittances.execute_run(actor, TODAY, today=TODAY)
+    run = remittances.execute_run(actor, TODAY, today=TODAY).run
     entries = list(LedgerEntry.select().where(LedgerEntry.dossier == sample_dossier.id).order_by(LedgerEntry.id))
     fee = next(e for e in entries if e.bearer == CREDITOR)
     remit = next(e for e in entries if e.kind == REMITTANCE)
