@@ -390,7 +390,9 @@ def test_capitalised_interest_is_never_below_simple_interest(start, length, cent
     # Exactly (before rounding) capitalised ≥ simple: the same days on the same principal, plus interest
     # on what was capitalised. Rounded per line, the cut a capitalisation makes may cost its half-cents.
     exact = lambda result: sum((l.exact for l in result.lines), D(0))  # noqa: E731
-    assert exact(capitalised) >= exact(simple)
+    # Decimal keeps 28 significant digits: a line cut in two may differ in the 28th (seen: 1 cent over
+    # 1 039 days, nothing capitalised). Far below a cent, so compare to 1e-20.
+    assert exact(capitalised) >= exact(simple) - D("1e-20")
     extra_lines = len(capitalised.lines) - len(simple.lines)
     assert capitalised.total >= simple.total - D("0.01") * extra_lines
     # Every capitalisation comes a whole year (at least) after the interest started.
