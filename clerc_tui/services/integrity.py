@@ -140,7 +140,7 @@ def _against_audit(db, ledger_rows: dict[int, tuple]) -> list[Break]:
     names = chain.columns("ledger_entry")
     seen: set[int] = set()
     audits = db.execute_sql('SELECT "id", "row_id", "after" FROM "audit_entry" WHERE "table_name" = \'ledger_entry\' '
-                            'AND "action" LIKE \'ledger.%\' ORDER BY "id"')
+                            'AND substr("action", 1, 7) = \'ledger.\' ORDER BY "id"')
     for audit_id, row_id, after in audits:
         try:
             entry_id = int(row_id)
