@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clerc_tui.models import chain
 from clerc_tui.models.db import close_database, init_database, open_database
@@ -326,3 +328,22 @@ def test_hash_is_canonical_whatever_the_driver_returns():
     cent_more = base[:5] + (100_001,) + base[6:]
     assert chain.row_hash("ledger_entry", cent_more, "") != chain.row_hash("ledger_entry", base, "")
     assert chain.row_hash("ledger_entry", base, "a") != chain.row_hash("ledger_entry", base, "")
+
+
+_text = st.one_of(st.none(), st.text(max_size=12))
+_int = st.one_of(st.none(), st.integers(min_value=-(2**62), max_value=2**62))
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_any_single_change_changes_the_hash(data):
+    """Whatever the row, changing any one of its values (or the previous hash) changes its hash."""
+    spec = chain.CHAINED["audit_entry"]
+    strategies = {"int": _int, "text": _text, "datetime": st.datetimes().map(str), "date": st.dates().map(str)}
+    values = [data.draw(strategies[kind]) for _name, kind in spec]
+    index = data.draw(st.integers(min_value=0, max_value=len(spec) - 1))
+    other = data.draw(strategies[spec[index][1]].filter(
+        lambda v: chain.canonical(spec[index][1], v) != chain.canonical(spec[index][1], values[index])))
+    changed = values[:index] + [other] + values[index + 1:]
+    assert chain.row_hash("audit_entry", values, "p") != chain.row_hash("audit_entry", changed, "p")
+    assert chain.row_hash("audit_entry", values, "p") != chain.row_hash("audit_entry", values, "q")

@@ -99,19 +99,25 @@ def append(model, **fields):
     from clerc_tui.models.db import is_postgresql, write_transaction
 
     db = model._meta.database
+    if db.transaction_depth() == 0:
+        with write_transaction():
+            return _append(db, model, fields, is_postgresql())
+    return _append(db, model, fields, is_postgresql())
+
+
+def _append(db, model, fields: dict, postgresql: bool):
     table = model._meta.table_name
-    with write_transaction():
-        if is_postgresql():
-            db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
-            new_id = db.execute_sql(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id'))").fetchone()[0]
-            head = chain_head(db, table)
-        else:
-            head = chain_head(db, table)
-            new_id = (head[0] if head else 0) + 1
-        instance = model(id=new_id, **fields)
-        by_column = {f.column_name: f for f in model._meta.sorted_fields}
-        values = [by_column[name].db_value(instance.__data__.get(by_column[name].name)) for name in columns(table)]
-        instance.prev_hash = head[1] if head else GENESIS
-        instance.row_hash = row_hash(table, values, instance.prev_hash)
-        instance.save(force_insert=True)
+    if postgresql:
+        db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+        new_id = db.execute_sql(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id'))").fetchone()[0]
+        head = chain_head(db, table)
+    else:
+        head = chain_head(db, table)
+        new_id = (head[0] if head else 0) + 1
+    instance = model(id=new_id, **fields)
+    by_column = {f.column_name: f for f in model._meta.sorted_fields}
+    values = [by_column[name].db_value(instance.__data__.get(by_column[name].name)) for name in columns(table)]
+    instance.prev_hash = head[1] if head else GENESIS
+    instance.row_hash = row_hash(table, values, instance.prev_hash)
+    instance.save(force_insert=True)
     return instance
