@@ -13,10 +13,12 @@ COMMANDS = ("check", "export", "reversements", "document", "bill")
 
 
 def add_parsers(sub) -> None:
-    check = sub.add_parser("check", help="vérifie que chaque solde de dossier égale la somme de ses écritures",
-                           description="Recalcule, pour chaque dossier, les totaux de son journal (frais, paiements, "
-                                       "reversements, remboursements) et son solde à la date où il a été enregistré, "
-                                       "et signale toute différence (code de sortie 1).")
+    check = sub.add_parser("check", help="vérifie l'intégrité de la base et que chaque solde égale ses écritures",
+                           description="Vérifie le fichier (PRAGMA integrity_check), les chaînes d'empreintes du "
+                                       "journal et de l'audit, la suite des numéros de factures et de reçus, les "
+                                       "lignes orphelines ; recalcule, pour chaque dossier, les totaux de son journal "
+                                       "et son solde à la date où il a été enregistré. Nomme chaque anomalie (code "
+                                       "de sortie 1).")
     check.add_argument("--sans-solde", dest="no_balance", action="store_true",
                        help="ne recalcule pas les décomptes (plus rapide)")
 
@@ -123,17 +125,30 @@ def _bill(args, today: date, out) -> int:
 
 
 def _check(args, out) -> int:
+    from clerc_tui.services.integrity import TABLE_LABELS, chain_heads, check_integrity
     from clerc_tui.services.ledger import check_accounts
 
+    breaks = check_integrity()
     checked, problems = check_accounts(with_balance=not args.no_balance)
+    if breaks:
+        out.write(f"RUPTURES : {len(breaks)} anomalie(s) d'intégrité (ligne modifiée, supprimée, ajoutée hors de "
+                  "clerc, numéro manquant, ligne orpheline).\n")
+        for b in breaks:
+            out.write(f"  {b}\n")
+    else:
+        out.write("Intégrité vérifiée : fichier sain, journal et audit chaînés sans rupture, numéros de pièces "
+                  "continus, aucune ligne orpheline.\n")
     if not problems:
         out.write(f"Comptes vérifiés : {checked} dossier(s) avec écritures, tous équilibrés.\n")
-        return 0
-    out.write(f"ÉCARTS : {len(problems)} différence(s) sur {checked} dossier(s) vérifiés.\n")
-    for p in problems:
-        out.write(f"  {p.reference} — {p.what} : enregistré {format_amount(p.stored)}, "
-                  f"selon les écritures {format_amount(p.computed)}\n")
-    return 1
+    else:
+        out.write(f"ÉCARTS : {len(problems)} différence(s) sur {checked} dossier(s) vérifiés.\n")
+        for p in problems:
+            out.write(f"  {p.reference} — {p.what} : enregistré {format_amount(p.stored)}, "
+                      f"selon les écritures {format_amount(p.computed)}\n")
+    for table, head in chain_heads().items():
+        if head is not None:
+            out.write(f"Dernière empreinte du {TABLE_LABELS[table]} (n° {head[0]}) : {head[1]}\n")
+    return 1 if breaks or problems else 0
 
 
 def _reversements(args, today: date, out) -> int:

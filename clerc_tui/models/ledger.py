@@ -1,6 +1,8 @@
 """The dossier's ledger: fees, disbursements, payments and reversals, append-only.
 
-A row is never updated nor deleted (the database refuses it, migration m0003): a mistake
+A row is never updated nor deleted (the database refuses it, migration m0003), an existing
+id is never inserted again (m0013: INSERT OR REPLACE is refused), and each row is chained to
+the one before it by a hash (models/chain.py, checked by `clerc check`): a mistake
 or a rejected cheque is a `reversal` row whose `reverses` points at the entry it cancels.
 Amounts are always positive; the kind says which way the money goes.
 """
@@ -43,6 +45,9 @@ class LedgerEntry(BaseModel):
     document_number = CharField(null=True)  # invoice / credit note / receipt number
     support_reference = CharField(default="")  # voucher of a débours
     run_id = IntegerField(null=True)  # RemittanceRun of a reversement
+    # m0013: the hash chain (models/chain.py); written by `chain.append`, never by hand.
+    prev_hash = CharField(default="")
+    row_hash = CharField(default="")
 
     class Meta:
         table_name = "ledger_entry"

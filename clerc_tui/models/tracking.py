@@ -42,7 +42,8 @@ class TimelineEvent(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    """Who changed what and when, with the values before and after (JSON)."""
+    """Who changed what and when, with the values before and after (JSON). Append-only and
+    hash-chained like the ledger (m0013, models/chain.py)."""
 
     at = DateTimeField()
     user_login = CharField()
@@ -52,3 +53,5 @@ class AuditEntry(BaseModel):
     dossier = ForeignKeyField(Dossier, null=True, on_delete="SET NULL")
     before = TextField(default="")
     after = TextField(default="")
+    prev_hash = CharField(default="")  # m0013
+    row_hash = CharField(default="")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from peewee import ForeignKeyField
 
-from clerc_tui.models import AuditEntry
+from clerc_tui.models import AuditEntry, chain
 from clerc_tui.services.context import Actor
 
 
@@ -29,12 +29,14 @@ def snapshot(instance) -> dict:
 
 def record(actor: Actor, action: str, table: str, row_id, *, before: dict | None = None,
            after: dict | None = None, dossier_id: int | None = None, at: datetime | None = None) -> AuditEntry:
-    """Write one audit entry; call it inside the service's write transaction."""
+    """Write one audit entry, chained to the one before (models/chain.py); call it inside
+    the service's write transaction."""
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after.get(k) for k in sorted(changed)}
-    return AuditEntry.create(
+    return chain.append(
+        AuditEntry,
         at=at or datetime.now(),
         user_login=actor.login,
         action=action,

@@ -8,6 +8,7 @@ debtors, deadlines and timeline build in seconds. The FTS5 search index is kept 
 schema's triggers during the load; `ANALYZE` runs at the end.
 """
 
+import json
 import os
 import random
 from bisect import bisect
@@ -16,6 +17,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.models import chain
 from clerc_tui.models.db import (
     BUSY_TIMEOUT_SECONDS,
     close_database,
@@ -117,11 +119,16 @@ COLUMNS = {
                    "entered_at"),
     "ledger_entry": ("id", "dossier_id", "kind", "entry_date", "value_date", "amount", "label", "mode", "payer",
                      "bank_reference", "reverses_id", "reason", "created_by", "created_at"),
+    "audit_entry": ("id", "at", "user_login", "action", "table_name", "row_id", "dossier_id", "before", "after"),
 }
+# Columns of the demo's ledger rows that keep their defaults, then the hash chain (m0013).
+LEDGER_DEFAULTS = (("bearer", "debtor"), ("breakdown", ""), ("document_number", None), ("support_reference", ""),
+                   ("run_id", None))
+CHAIN_COLUMNS = ("prev_hash", "row_hash")
 # Parents before children, so that foreign keys hold at every insert.
 LOAD_ORDER = ("etude", "user", "creditor", "debtor", "debtor_address", "debtor_contact", "debtor_bank_account",
               "debtor_asset", "debtor_dependant", "dossier", "dossier_debtor", "claim_item", "deadline",
-              "timeline_event", "sequence", "etude_rate", "ledger_entry")
+              "timeline_event", "sequence", "etude_rate", "ledger_entry", "audit_entry")
 # Provisional rows so that the demo's décomptes run to its `today`, whatever that day: from the
 # end of each shipped table to the end of today's half-year (the legal rate one half-year per
 # row, for each category). The values repeat the last published ones; the source says loudly
@@ -827,14 +834,36 @@ class _Demo:
             if not rows:
                 continue
             columns = COLUMNS[table]
+            if table in chain.CHAINED:
+                rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
             sql = (f'INSERT INTO "{table}" (' + ", ".join(f'"{c}"' for c in columns) + ") VALUES ("
                    + ", ".join([param] * len(columns)) + ")")
             cursor.executemany(sql, rows)
             self.loaded[table] = self.loaded.get(table, 0) + len(rows)
-            rows.clear()
+            self.rows[table].clear()
+
+    def chained(self, table: str, rows: list[tuple]) -> list[tuple]:
+        """The rows with their hash chain (models/chain.py), computed here rather than by a
+        query per row; a ledger row also gets the audit entry a service would have written."""
+        if table == "ledger_entry":
+            defaults = tuple(value for _name, value in LEDGER_DEFAULTS)
+            rows = [row + defaults for row in rows]
+        hashes, self.chain_heads[table] = chain.hash_rows(table, rows, self.chain_heads.get(table, chain.GENESIS))
+        full = [row + pair for row, pair in zip(rows, hashes, strict=True)]
+        if table == "ledger_entry":
+            names = chain.columns(table) + CHAIN_COLUMNS
+            for row in full:
+                after = dict(zip(names, row, strict=True))
+                after["amount"] = f"{row[5] // 100}.{row[5] % 100:02d}"
+                after["created_at"] = after["created_at"].replace(" ", "T")
+                self.add("audit_entry", (self.next_id("audit_entry"), row[13], row[12], f"ledger.{row[2]}",
+                                         "ledger_entry", str(row[0]), row[1], "",
+                                         json.dumps(after, ensure_ascii=False, sort_keys=True)))
+        return full
 
     def load(self, db) -> dict[str, int]:
         self.loaded: dict[str, int] = {}
+        self.chain_heads: dict[str, str] = {}
         self.debtor_names: list[str] = []
         self.debtor_towns: list[tuple] = []
         self.debtor_kinds: list[str] = []

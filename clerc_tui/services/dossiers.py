@@ -139,34 +139,43 @@ def _debtor_fields(data: DebtorInput) -> dict:
 
 
 def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossier_id: int, today: date) -> None:
-    """Current address, first phone, first e-mail and first bank account of the form."""
+    """Current address, first phone, first e-mail and first bank account of the form; each
+    row created or changed is audited with its values before and after."""
+
+    def created(table: str, row) -> None:
+        record(actor, f"{table}.create", table, row.id, after=snapshot(row), dossier_id=dossier_id)
+
+    def changed(table: str, row, **values) -> None:
+        before = snapshot(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+        record(actor, f"{table}.update", table, row.id, before=before, after=snapshot(row), dossier_id=dossier_id)
+
     current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
     if data.street or data.postcode or data.city:
-        if current is None:
-            DebtorAddress.create(debtor=debtor, street=data.street, postcode=data.postcode, city=data.city,
-                                 is_current=True, since=today)
-        elif (current.street, current.postcode, current.city) != (data.street, data.postcode, data.city):
-            # A new address becomes current; the old one is kept (known addresses matter).
-            before = snapshot(current)
-            current.is_current = False
-            current.save()
-            record(actor, "debtor_address.archive", "debtor_address", current.id, before=before,
-                   after=snapshot(current), dossier_id=dossier_id)
-            DebtorAddress.create(debtor=debtor, street=data.street, postcode=data.postcode, city=data.city,
-                                 is_current=True, since=today)
+        if current is None or (current.street, current.postcode, current.city) != (data.street, data.postcode,
+                                                                                     data.city):
+            if current is not None:
+                # A new address becomes current; the old one is kept (known addresses matter).
+                before = snapshot(current)
+                current.is_current = False
+                current.save()
+                record(actor, "debtor_address.archive", "debtor_address", current.id, before=before,
+                       after=snapshot(current), dossier_id=dossier_id)
+            created("debtor_address", DebtorAddress.create(debtor=debtor, street=data.street, postcode=data.postcode,
+                                                           city=data.city, is_current=True, since=today))
     for kind, value in (("phone", data.phone), ("email", data.email)):
         existing = debtor.contacts.where(DebtorContact.kind == kind).first()
         if value and existing is None:
-            DebtorContact.create(debtor=debtor, kind=kind, value=value)
+            created("debtor_contact", DebtorContact.create(debtor=debtor, kind=kind, value=value))
         elif existing is not None and existing.value != value and value:
-            existing.value = value
-            existing.save()
+            changed("debtor_contact", existing, value=value)
     account = debtor.bank_accounts.first()
     if data.iban and account is None:
-        DebtorBankAccount.create(debtor=debtor, iban=data.iban)
+        created("debtor_bank_account", DebtorBankAccount.create(debtor=debtor, iban=data.iban))
     elif account is not None and data.iban and account.iban != data.iban:
-        account.iban = data.iban
-        account.save()
+        changed("debtor_bank_account", account, iban=data.iban)
 
 
 def _save_claims(actor: Actor, dossier: Dossier, claims: dict[str, Decimal], on: date | None) -> None:

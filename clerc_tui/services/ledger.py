@@ -5,7 +5,8 @@ a fee booked by mistake is cancelled by a reversal row (with its reason), which 
 exactly what the entry had changed; an entry is reversed at most once, and a reversal
 itself is never reversed (record the entry again instead).
 
-Each call is one write transaction: permission, validation, the row, its audit entry,
+Each call is one write transaction: permission, validation, the row (hash-chained to the
+previous one, models/chain.py), its audit entry,
 a timeline line, and the refresh of `Dossier.balance` (see `refresh_balance`).
 """
 
@@ -17,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry, Sequence, TimelineEvent
+from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry, Sequence, TimelineEvent, chain
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import (
     BEARERS,
@@ -186,7 +187,7 @@ def _create(actor: Actor, dossier: Dossier, today: date, timeline: str, *, numbe
     now = datetime.now()
     if number is not None:
         fields["document_number"] = next_number(number, today.year)
-    entry = LedgerEntry.create(dossier=dossier, created_by=actor.login, created_at=now, **fields)
+    entry = chain.append(LedgerEntry, dossier=dossier, created_by=actor.login, created_at=now, **fields)
     _apply_effect(entry)
     if entry.document_number:  # frozen as issued: a reprint never changes (docs/law/documents.md)
         from clerc_tui.services.documents import freeze

@@ -21,6 +21,7 @@ from clerc_tui.models.migrations import (
     m0010_deadline_party_suspension,
     m0011_trust,
     m0012_frozen_documents,
+    m0013_chain,
 )
 
 STEPS = (
@@ -36,6 +37,7 @@ STEPS = (
     m0010_deadline_party_suspension,
     m0011_trust,
     m0012_frozen_documents,
+    m0013_chain,
 )
 LATEST = STEPS[-1].VERSION
 

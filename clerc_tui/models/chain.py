@@ -1,0 +1,123 @@
+"""Hash chains that make the ledger and the audit trail tamper-evident (docs/trust.md).
+
+Every row of a chained table carries `prev_hash` (the `row_hash` of the row before it, by
+id; empty for the first row) and `row_hash` = SHA-256 of the previous hash and of a
+canonical serialisation of the row: its columns in a fixed order, dates and times in ISO
+8601, amounts in integer cents, foreign keys as ids. Editing, deleting, inserting or
+reordering rows breaks the chain at that row, and `clerc check` names the row
+(services/integrity.py). Triggers cannot stop someone who has write access to the file;
+the chain makes the forgery visible.
+
+A row is appended with `append(Model, **fields)`, inside the service's write transaction:
+the previous row's hash is read under the write lock (BEGIN IMMEDIATE on SQLite, a table
+lock on PostgreSQL), so two clercs writing at once cannot fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+
+GENESIS = ""  # prev_hash of a table's first row
+
+# Column, kind. The order is part of the hash: never reorder, only append new columns
+# (with a new migration that rehashes, since old rows were hashed without them).
+CHAINED: dict[str, tuple[tuple[str, str], ...]] = {
+    "ledger_entry": (
+        ("id", "int"), ("dossier_id", "int"), ("kind", "text"), ("entry_date", "date"), ("value_date", "date"),
+        ("amount", "int"), ("label", "text"), ("mode", "text"), ("payer", "text"), ("bank_reference", "text"),
+        ("reverses_id", "int"), ("reason", "text"), ("created_by", "text"), ("created_at", "datetime"),
+        ("bearer", "text"), ("breakdown", "text"), ("document_number", "text"), ("support_reference", "text"),
+        ("run_id", "int"),
+    ),
+    "audit_entry": (
+        ("id", "int"), ("at", "datetime"), ("user_login", "text"), ("action", "text"), ("table_name", "text"),
+        ("row_id", "text"), ("dossier_id", "int"), ("before", "text"), ("after", "text"),
+    ),
+}
+
+
+def columns(table: str) -> tuple[str, ...]:
+    return tuple(name for name, _kind in CHAINED[table])
+
+
+def canonical(kind: str, value):
+    """One stored value in its canonical form (what the hash covers)."""
+    if value is None:
+        return None
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return str(value)  # not an integer any more: hash it as text, so that it differs
+        return value
+    if kind == "date":
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+    if kind == "datetime":
+        if isinstance(value, datetime):
+            return value.isoformat(sep=" ")
+        try:
+            return datetime.fromisoformat(str(value)).isoformat(sep=" ")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def row_hash(table: str, values, prev_hash: str) -> str:
+    """SHA-256 (hex) of `prev_hash` and of the row's `values`, given in `columns(table)` order."""
+    spec = CHAINED[table]
+    payload = [table] + [canonical(kind, value) for (_name, kind), value in zip(spec, values, strict=True)]
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
+
+
+def hash_rows(table: str, rows, prev_hash: str = GENESIS) -> tuple[list[tuple[str, str]], str]:
+    """(prev_hash, row_hash) of each row of `rows` (value tuples in `columns(table)` order,
+    ids ascending) chained after `prev_hash`; and the last hash. For bulk loaders."""
+    out = []
+    for values in rows:
+        digest = row_hash(table, values, prev_hash)
+        out.append((prev_hash, digest))
+        prev_hash = digest
+    return out, prev_hash
+
+
+def chain_head(db, table: str) -> tuple[int, str] | None:
+    """(id, row_hash) of the table's last row, or None when it is empty."""
+    row = db.execute_sql(f'SELECT "id", "row_hash" FROM "{table}" ORDER BY "id" DESC LIMIT 1').fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def append(model, **fields):
+    """Insert one row of a chained table with its id, `prev_hash` and `row_hash`; return it.
+
+    Runs inside `write_transaction()` (joined when one is open): on SQLite the lock is taken
+    at BEGIN, so the last row read here is still the last one when this row commits."""
+    from clerc_tui.models.db import is_postgresql, write_transaction
+
+    db = model._meta.database
+    if db.transaction_depth() == 0:
+        with write_transaction():
+            return _append(db, model, fields, is_postgresql())
+    return _append(db, model, fields, is_postgresql())
+
+
+def _append(db, model, fields: dict, postgresql: bool):
+    table = model._meta.table_name
+    if postgresql:
+        db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+        new_id = db.execute_sql(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id'))").fetchone()[0]
+        head = chain_head(db, table)
+    else:
+        head = chain_head(db, table)
+        new_id = (head[0] if head else 0) + 1
+    instance = model(id=new_id, **fields)
+    by_column = {f.column_name: f for f in model._meta.sorted_fields}
+    values = [by_column[name].db_value(instance.__data__.get(by_column[name].name)) for name in columns(table)]
+    instance.prev_hash = head[1] if head else GENESIS
+    instance.row_hash = row_hash(table, values, instance.prev_hash)
+    instance.save(force_insert=True)
+    return instance
