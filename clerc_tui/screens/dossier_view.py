@@ -163,6 +163,7 @@ class DossierScreen(Screen):
         Binding("p", "record_step", "Acte", id="dossier.record_step"),
         Binding("f", "deadline_done", "Échéance faite", id="dossier.deadline_done"),
         Binding("r", "deadline_move", "Reporter", id="dossier.deadline_move"),
+        Binding("o", "deadline_reopen", "Rouvrir", id="dossier.deadline_reopen"),
         Binding("t", "acts", "Actes", id="dossier.acts"),
     ]
 
@@ -198,8 +199,9 @@ class DossierScreen(Screen):
             return
         view = self.view
         d = view.dossier
-        title = Text.assemble((d.reference, "bold"), "  ", Text(d.debtor_name), "  c/  ",
-                              Text(d.creditor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
+        # « Créancier c/ Débiteur »: the creditor pursues the debtor (the way acts and courts name a case).
+        title = Text.assemble((d.reference, "bold"), "  ", Text(d.creditor_name), "  c/  ",
+                              Text(d.debtor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
                               (format_amount(d.balance), "bold"))
         self.query_one("#dossier-title", Static).update(title)
         self.query_one("#synthese-body", Static).update(summary(view))
@@ -280,3 +282,8 @@ class DossierScreen(Screen):
         from clerc_tui.screens.deadline_modals import dossier_move
 
         dossier_move(self)
+
+    def action_deadline_reopen(self) -> None:
+        from clerc_tui.screens.deadline_modals import dossier_reopen
+
+        dossier_reopen(self)

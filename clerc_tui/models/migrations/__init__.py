@@ -20,6 +20,7 @@ from clerc_tui.models.migrations import (
     m0009_contractual_day_basis,
     m0010_deadline_party_suspension,
     m0011_trust,
+    m0014_deadline_act_versions,
 )
 
 STEPS = (
@@ -34,6 +35,7 @@ STEPS = (
     m0009_contractual_day_basis,
     m0010_deadline_party_suspension,
     m0011_trust,
+    m0014_deadline_act_versions,
 )
 LATEST = STEPS[-1].VERSION
 
