@@ -470,8 +470,9 @@ def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, toda
 
 def already_billed(act: Act, tariff_code: str):
     """The fee line that already bills this act, if the clerc billed it with `b` (accounts):
-    a fee of the dossier at the same tariff code (`breakdown["act"]`), dated from the act's
-    drafting to its service, naming no other act, not cancelled, and not claimed by another act."""
+    a fee of the dossier at the same tariff code (`breakdown["act"]`), dated the day of the act
+    (the day it is served, the day its tariff is read at), naming no other act, not cancelled, and
+    not claimed by another act."""
     from clerc_tui.models.ledger import FEE, LedgerEntry
 
     claimed = {a.fee_entry_id for a in Act.select(Act.fee_entry_id)
@@ -480,8 +481,7 @@ def already_billed(act: Act, tariff_code: str):
                     .where(LedgerEntry.dossier == act.dossier_id, LedgerEntry.reverses.is_null(False))}
     for entry in (LedgerEntry.select()
                   .where(LedgerEntry.dossier == act.dossier_id, LedgerEntry.kind == FEE,
-                         LedgerEntry.breakdown != "", LedgerEntry.entry_date >= act.created_at.date(),
-                         LedgerEntry.entry_date <= act.served_on)
+                         LedgerEntry.breakdown != "", LedgerEntry.entry_date == act.served_on)
                   .order_by(LedgerEntry.id)):
         if entry.id in claimed or entry.id in reversed_ids:
             continue
