@@ -1,6 +1,8 @@
 """One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4), its accounts (5,
 screens/dossier_accounts.py, b bills an act) and its décompte (s)."""
 
+from datetime import date
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -110,16 +112,20 @@ def debtors_detail(view: DossierView) -> Group:
     return Group(*parts)
 
 
-def deadlines_table(view: DossierView) -> Table:
+def deadlines_table(view: DossierView, today: date | None = None) -> Table:
+    from clerc_tui.services.deadlines import winter_truce_suspension
+
     table = Table(expand=True, show_edge=False)
     for column in ("Date", "Type", "À faire", "Procédure", "Fondement", "État"):
         table.add_column(column)
     for deadline in view.deadlines:
+        truce = "" if deadline.done or today is None else winter_truce_suspension(
+            deadline.procedure_id, deadline.rule_id, deadline.kind, deadline.due_date, today)
         if deadline.done:
             state = Text(f"fait le {format_date(deadline.done_on)} : {deadline.done_reason}")
-        elif deadline.suspended_reason:
-            # CPCE L412-5: the délai does not run; the warning says what to record.
-            state = Text(f"SUSPENDU — {deadline.suspended_reason}", style="bold")
+        elif deadline.suspended_reason or truce:
+            # CPCE L412-5 (the délai does not run; the warning says what to record) or L412-6 (trêve).
+            state = Text(f"SUSPENDU — {deadline.suspended_reason or truce}", style="bold")
         else:
             state = Text("à faire")
         if deadline.original_due_date is not None:
@@ -206,7 +212,7 @@ class DossierScreen(Screen):
         self.query_one("#dossier-title", Static).update(title)
         self.query_one("#synthese-body", Static).update(summary(view))
         self.query_one("#debiteurs-body", Static).update(debtors_detail(view))
-        self.query_one("#echeances-body", Static).update(deadlines_table(view))
+        self.query_one("#echeances-body", Static).update(deadlines_table(view, self.app.today))
         self.query_one("#historique-body", Static).update(timeline_table(view))
         self.query_one(AccountsPane).refresh_data()
         self.query_one(StatementPane).refresh_data()
