@@ -281,7 +281,8 @@ def _save_act(act: Act) -> None:
     """Write the edited act with the next version, only if nobody wrote it in between."""
     read_version = act.version
     act.version = read_version + 1
-    changed = (Act.update({f: getattr(act, f.name) for f in Act._meta.sorted_fields if f.name != "id"})
+    changed = (Act.update({f: act.__data__[f.name] for f in Act._meta.sorted_fields
+                           if f.name != "id" and f.name in act.__data__})
                .where(Act.id == act.id, Act.version == read_version).execute())
     if changed != 1:
         raise ConflictError(f"L'acte vient d'être modifié{last_change('act', act.id)} : rien n'a été "

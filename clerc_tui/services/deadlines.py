@@ -154,8 +154,8 @@ def _save_edit(deadline: Deadline) -> None:
     concurrent edit that slipped in between fail here rather than be overwritten."""
     read_version = deadline.version
     deadline.version = read_version + 1
-    changed = (Deadline.update({f: getattr(deadline, f.name) for f in Deadline._meta.sorted_fields
-                                if f.name != "id"})
+    changed = (Deadline.update({f: deadline.__data__[f.name] for f in Deadline._meta.sorted_fields
+                                if f.name != "id" and f.name in deadline.__data__})
                .where(Deadline.id == deadline.id, Deadline.version == read_version).execute())
     if changed != 1:
         raise ConflictError(f"L'échéance « {deadline.label} » vient d'être modifiée"

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import (
-    AuditEntry,
     ClaimItem,
     Creditor,
     Deadline,
@@ -27,7 +26,6 @@ from clerc_tui.models import (
     User,
 )
 from clerc_tui.models.db import write_transaction
-from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
