@@ -1,7 +1,8 @@
 """`clerc deadlines`: the morning list (overdue, today, the next days), for a terminal, cron or a mail.
 
-Plain text grouped like the dashboard (overdue with a `RETARD` badge, then today, then one
-heading per day), or with `--json` one JSON list with ISO dates. The dashboard's line about a
+Plain text grouped like the dashboard (overdue with a `RETARD` badge, then the past waiting
+periods now `POSSIBLE`, then today, then one heading per day), or with `--json` one JSON list
+with ISO dates, each row with its `section` (overdue, possible, today, later). The dashboard's line about a
 legal rate not yet entered goes to stderr, so that stdout (and the JSON) stays the list.
 """
 
@@ -15,7 +16,9 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.calendar import day_label
 from clerc_tui.rules.dates import format_date, parse_date
 
-SECTION_BADGES = {"overdue": "RETARD", "today": "AUJOURD'HUI", "later": ""}
+SECTION_BADGES = {"overdue": "RETARD", "possible": "POSSIBLE", "today": "AUJOURD'HUI", "later": ""}
+# The headings of the parts that are not one day: a past « pas avant le » is not « en retard ».
+SECTION_TITLES = {"overdue": "EN RETARD", "possible": "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)"}
 
 
 def add_parser(sub) -> None:
@@ -69,13 +72,13 @@ def run(args, database_url: str, out=None, err=None) -> int:
         return 0
     counts = {s: sum(1 for r in rows if r.section(today) == s) for s in SECTION_BADGES}
     # An elapsed waiting period (« pas avant le ») is open but nothing was missed.
-    possible = sum(1 for r in rows if r.section(today) == "overdue" and r.kind == "earliest_day")
-    late = f"{counts['overdue'] - possible} en retard" + (f" · {possible} possible(s)" if possible else "")
+    possible = counts["possible"]
+    late = f"{counts['overdue']} en retard" + (f" · {possible} possible(s)" if possible else "")
     out.write(f"{late} · {counts['today']} aujourd'hui · {counts['later']} à venir\n")
     heading = None
     for row in rows:
         section = row.section(today)
-        title = ("EN RETARD" if section == "overdue"
+        title = (SECTION_TITLES[section] if section in SECTION_TITLES
                  else f"AUJOURD'HUI {day_label(today)}" if section == "today" else day_label(row.due_date))
         if title != heading:
             heading = title
@@ -90,7 +93,7 @@ def run(args, database_url: str, out=None, err=None) -> int:
 def _line(row, section: str) -> str:
     from clerc_tui.services.deadlines import procedure_label
 
-    badge = SECTION_BADGES[section]
+    badge = "SUSPENDU" if row.suspended_reason else SECTION_BADGES[section]
     parts = [format_date(row.due_date), row.reference, row.debtor_name, procedure_label(row.procedure_id),
              f"{row.label} ({row.basis})", row.clerc_name or "—"]
     line = f"  {badge:<11} " + " · ".join(parts)

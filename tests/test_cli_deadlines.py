@@ -76,3 +76,31 @@ def test_the_missing_legal_rate_line_goes_to_stderr_and_the_json_stays_clean(act
     assert captured.err.startswith("Taux de l'intérêt légal du ") and "clerc rates add --table legal" in captured.err
     assert main(["--db", str(db_path), "deadlines", "--date", (today.replace(day=14)).isoformat()]) == 0
     assert "Taux de l'intérêt légal" not in capsys.readouterr().err
+
+
+def test_past_waiting_periods_are_their_own_section_in_text_and_json(actor, db_path, capsys):
+    from datetime import date, datetime
+
+    from clerc_tui.models import Deadline
+    from tests.services.test_deadlines import _dossier
+
+    dossier = _dossier(actor)
+    for due, kind, label, procedure, rule in (
+            (date(2026, 11, 2), "last_day", "Dénonciation", "saisie_attribution", "r"),
+            (date(2026, 11, 5), "earliest_day", "Vente possible", "saisie_vente", "r"),
+            # 14/10/2026: expulsion possible, but on 26/11 the trêve hivernale runs until 31/03/2027.
+            (date(2026, 10, 14), "earliest_day", "Expulsion possible", "expulsion", "exp_cql_2_mois")):
+        Deadline.create(dossier=dossier.id, procedure_id=procedure, step_id="s", rule_id=rule, kind=kind,
+                        due_date=due, label=label, assigned_to=actor.user_id, created_at=datetime.now())
+    close_database()
+    assert main(["--db", str(db_path), "deadlines", "--date", "26/11/2026", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["label"], r["section"]) for r in rows] == [
+        ("Dénonciation", "overdue"), ("Expulsion possible", "possible"), ("Vente possible", "possible")]
+    assert rows[1]["suspended_reason"].startswith("trêve hivernale jusqu'au 31/03/2027 (CPCE L412-6)")
+    assert main(["--db", str(db_path), "deadlines", "--date", "26/11/2026"]) == 0
+    out = capsys.readouterr().out
+    assert "1 en retard · 2 possible(s) · 0 aujourd'hui · 0 à venir" in out
+    late, possible = out.index("\nEN RETARD\n"), out.index("\nPOSSIBLE (délais d'attente écoulés")
+    assert late < out.index("Dénonciation") < possible < out.index("Vente possible")
+    assert "  SUSPENDU    14/10/2026" in out and "  POSSIBLE    05/11/2026" in out

@@ -32,6 +32,8 @@ class Act(BaseModel):
     served_by = CharField(null=True)
     cancelled_reason = TextField(default="")
     version = IntegerField(default=1)
+    decompte = TextField(default="")  # JSON, frozen at verification (m0014)
+    fee_entry_id = IntegerField(null=True)  # the ledger fee line billing the act (m0014)
 
 
 class ActMention(BaseModel):

@@ -1,6 +1,6 @@
 """What happens to a dossier: deadlines, timeline, and the audit trail of every change."""
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
@@ -30,6 +30,7 @@ class Deadline(BaseModel):
     unverified = BooleanField(default=False)  # the rule has a point marked unverified: see note
     debtor = ForeignKeyField(Debtor, null=True, on_delete="SET NULL")  # the served party, when dates differ (m0010)
     suspended_reason = TextField(default="")  # non-empty: the délai does not run yet (m0010, CPCE L412-5)
+    version = IntegerField(default=1)  # optimistic locking of edits (m0014)
 
 
 class TimelineEvent(BaseModel):

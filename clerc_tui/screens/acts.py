@@ -256,11 +256,12 @@ class ActsScreen(Screen):
     def action_fields(self) -> None:
         if not self._require_view():
             return
-        act_id = self.view.act.id
+        act_id, version = self.view.act.id, self.view.act.version
         self.app.push_screen(
             ActFieldsDialog(self.view, lambda values: acts_service.update_act(self.app.actor, act_id, values,
-                                                                              today=self.app.today)),
-            lambda result: self.refresh_data() if result else None)
+                                                                              today=self.app.today,
+                                                                              expected_version=version)),
+            lambda result: self.refresh_data())
 
     def action_tick(self) -> None:
         if not self._require_view():
@@ -275,20 +276,23 @@ class ActsScreen(Screen):
 
     def action_verify(self) -> None:
         if self._require_view() and self._run(
-                lambda: acts_service.verify(self.app.actor, self.view.act.id, today=self.app.today), "validation"):
+                lambda: acts_service.verify(self.app.actor, self.view.act.id, today=self.app.today,
+                                            expected_version=self.view.act.version), "validation"):
             self.app.notify("Acte vérifié.", title="Actes")
-            self.refresh_data()
+        self.refresh_data()
 
     def action_serve(self) -> None:
         if not self._require_view():
             return
-        act_id = self.view.act.id
+        act_id, version = self.view.act.id, self.view.act.version
 
         def submit(served_on, mode):
-            return acts_service.serve(self.app.actor, act_id, served_on, mode, today=self.app.today)
+            return acts_service.serve(self.app.actor, act_id, served_on, mode, today=self.app.today,
+                                      expected_version=version)
 
         def done(act):
             if act is None:
+                self.refresh_data()  # a refusal (another clerc's edit): show the act as it is now
                 return
             for warning in getattr(act, "warnings", []) or []:
                 self.app.notify(warning, severity="warning", timeout=10)

@@ -24,6 +24,7 @@ from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
 from clerc_tui.widgets.inert import inert_renderable
 
+REOPEN_EXAMPLE = "ex. marquée faite par erreur, acte annulé"
 FACT_CHOICES = (("inconnu (date la plus sûre)", "?"), ("oui", "oui"), ("non", "non"))
 
 
@@ -53,16 +54,17 @@ class _Dialog(ModalScreen):
 class ReasonDialog(_Dialog):
     """« Fait » : why this deadline is dealt with."""
 
-    def __init__(self, title: str, detail: str, submit: Callable[[str], object]):
+    def __init__(self, title: str, detail: str, submit: Callable[[str], object],
+                 placeholder: str = "ex. dénonciation signifiée le 27/11, acte n° 1234"):
         super().__init__()
-        self.title_text, self.detail, self.submit = title, detail, submit
+        self.title_text, self.detail, self.submit, self.placeholder = title, detail, submit, placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(inert_renderable(Text(self.title_text, style="bold")))
             yield Static(inert_renderable(Text(self.detail)))
             yield Label("Motif (obligatoire) :")
-            yield Input(placeholder="ex. dénonciation signifiée le 27/11, acte n° 1234", id="reason")
+            yield Input(placeholder=self.placeholder, id="reason")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée : valider · Échap : annuler", style="dim"))
 
@@ -296,11 +298,25 @@ def dossier_record_step(screen) -> None:
     app.push_screen(StepDialog(app.today, submit, procedure_id=current), after)
 
 
-def _pick_open_deadline(screen, question: str, then) -> None:
+def _done_choices(screen) -> list[tuple[int, str]]:
+    view = screen.view
+    if view is None:
+        return []
+    return [(d.id, f"fait le {format_date(d.done_on)}  {d.label}  — {d.done_reason}")
+            for d in sorted(view.deadlines, key=lambda d: (d.done_on or date.min, d.id), reverse=True) if d.done]
+
+
+def _versions(screen) -> dict[int, int]:
+    """The version of each deadline as shown: an edit since by another clerc is refused."""
+    return {d.id: d.version for d in screen.view.deadlines} if screen.view is not None else {}
+
+
+def _pick_open_deadline(screen, question: str, then, choices: list[tuple[int, str]] | None = None,
+                        none: str = "Aucune échéance ouverte sur ce dossier.") -> None:
     """Ask which open deadline of the dossier on `screen`, then call `then(deadline_id, label)`."""
-    choices = _open_choices(screen)
+    choices = _open_choices(screen) if choices is None else choices
     if not choices:
-        screen.notify("Aucune échéance ouverte sur ce dossier.", timeout=4)
+        screen.notify(none, timeout=4)
         return
     if not _check_write(screen):
         return
@@ -317,13 +333,15 @@ def dossier_mark_done(screen) -> None:
     from clerc_tui.services import deadlines as deadline_service
 
     app = screen.app
+    versions = _versions(screen)
 
     def ask_reason(deadline_id: int, label: str) -> None:
         def submit(reason: str):
-            return deadline_service.mark_done(app.actor, deadline_id, reason, today=app.today)
+            return deadline_service.mark_done(app.actor, deadline_id, reason, today=app.today,
+                                              expected_version=versions[deadline_id])
 
         app.push_screen(ReasonDialog("Marquer l'échéance comme faite", label, submit),
-                        lambda result: screen.refresh_data() if result is not None else None)
+                        lambda result: screen.refresh_data())
 
     _pick_open_deadline(screen, "Quelle échéance est faite ?", ask_reason)
 
@@ -333,12 +351,33 @@ def dossier_move(screen) -> None:
 
     app = screen.app
     due = {d.id: d.due_date for d in screen.view.deadlines}
+    versions = _versions(screen)
 
     def ask_date(deadline_id: int, label: str) -> None:
         def submit(new_date: date, reason: str):
-            return deadline_service.move(app.actor, deadline_id, new_date, reason, today=app.today)
+            return deadline_service.move(app.actor, deadline_id, new_date, reason, today=app.today,
+                                         expected_version=versions[deadline_id])
 
         app.push_screen(MoveDialog("Reporter l'échéance", label, due[deadline_id], submit),
-                        lambda result: screen.refresh_data() if result is not None else None)
+                        lambda result: screen.refresh_data())
 
     _pick_open_deadline(screen, "Quelle échéance reporter ?", ask_date)
+
+
+def dossier_reopen(screen) -> None:
+    """`o` on a dossier: a deadline marked done (by hand or by an act) is open again, with a reason."""
+    from clerc_tui.services import deadlines as deadline_service
+
+    app = screen.app
+    versions = _versions(screen)
+
+    def ask_reason(deadline_id: int, label: str) -> None:
+        def submit(reason: str):
+            return deadline_service.reopen(app.actor, deadline_id, reason, today=app.today,
+                                           expected_version=versions[deadline_id])
+
+        app.push_screen(ReasonDialog("Rouvrir l'échéance", label, submit, placeholder=REOPEN_EXAMPLE),
+                        lambda result: screen.refresh_data())
+
+    _pick_open_deadline(screen, "Quelle échéance rouvrir ?", ask_reason, _done_choices(screen),
+                        none="Aucune échéance faite sur ce dossier.")

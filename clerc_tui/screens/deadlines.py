@@ -39,10 +39,11 @@ COLUMNS = (
     ("clerc", "Clerc", 8),
     ("unverified", "NV", 2),
 )
-BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AUJOURD'HUI", style="bold yellow"),
-          "later": Text("")}
-# A waiting period that has run out is not a missed deadline: the act is now allowed.
+# A waiting period that has run out is not a missed deadline: the act is now allowed (own section).
 POSSIBLE = Text("POSSIBLE", style="bold green")
+BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "possible": POSSIBLE,
+          "today": Text("AUJOURD'HUI", style="bold yellow"), "later": Text("")}
+SECTION_HEADERS = {"overdue": "EN RETARD", "possible": "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)"}
 SUSPENDED = Text("SUSPENDU", style="bold reverse magenta")
 LEGEND = "* reportée · NV : point non vérifié, date la plus sûre retenue (détail : dossier, onglet 3)"
 
@@ -71,6 +72,7 @@ class DeadlinesScreen(Screen):
         Binding("enter", "open", "Ouvrir le dossier", id="agenda.open"),
         Binding("f", "done", "Fait", id="agenda.done"),
         Binding("r", "move", "Reporter", id="agenda.move"),
+        Binding("o", "reopen", "Rouvrir", id="agenda.reopen"),
         Binding("t", "today", "Aujourd'hui", id="agenda.today"),
         Binding("m", "cycle_clerc", "Mes/toutes", id="agenda.clerc"),
         Binding("p", "cycle_procedure", "Procédure", id="agenda.procedure"),
@@ -163,7 +165,7 @@ class DeadlinesScreen(Screen):
         self.has_after = len(rows) == PAGE_SIZE
         if rows:
             table = self.query_one(AgendaTable)
-            self._append(table, rows, rows_shown[-1].due_date)
+            self._append(table, rows, rows_shown[-1])
             self._update_status()
 
     def previous_page(self) -> None:
@@ -188,26 +190,25 @@ class DeadlinesScreen(Screen):
         self._move_to_row(min(index, max(len(self.entries) - 1, 0)), down=True)
         self._update_status()
 
-    def _append(self, table: AgendaTable, rows: list[AgendaRow], previous_day: date | None) -> None:
+    def _append(self, table: AgendaTable, rows: list[AgendaRow], previous: AgendaRow | None) -> None:
         today = self.today
-        previous_section = None
-        if previous_day is not None:
-            previous_section = "overdue" if previous_day < today else ("today" if previous_day == today else "later")
+        previous_section = previous.section(today) if previous is not None else None
+        previous_day = previous.due_date if previous is not None else None
         for row in rows:
             section = row.section(today)
-            if section == "overdue":
-                if previous_section != "overdue":
-                    self._add_header(table, "EN RETARD", f"h:overdue:{len(self.entries)}")
-            elif row.due_date != previous_day or previous_section == "overdue":
+            if section in SECTION_HEADERS:
+                if previous_section != section:
+                    self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{len(self.entries)}")
+            elif row.due_date != previous_day or previous_section in SECTION_HEADERS:
                 label = f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(row.due_date)
                 self._add_header(table, label, f"h:{row.due_date.isoformat()}:{len(self.entries)}")
             previous_section, previous_day = section, row.due_date
             due = format_date(row.due_date)
             if row.original_due_date is not None:
                 due += "*"
-            badge = POSSIBLE if section == "overdue" and row.kind == "earliest_day" else BADGES[section]
+            badge = BADGES[section]
             if row.suspended_reason:
-                badge = SUSPENDED  # the date is not running yet (CPCE L412-5): say so before anything
+                badge = SUSPENDED  # not running yet (L412-5) or trêve hivernale (L412-6): before anything
             table.add_row(
                 badge,
                 due,
@@ -398,7 +399,7 @@ class DeadlinesScreen(Screen):
         detail = f"{row.reference} · {row.debtor_name} · {row.label} · échéance du {format_date(row.due_date)}"
 
         def submit(reason: str):
-            return deadline_service.mark_done(actor, row.id, reason, today=today)
+            return deadline_service.mark_done(actor, row.id, reason, today=today, expected_version=row.version)
 
         self.app.push_screen(ReasonDialog("Marquer l'échéance comme faite", detail, submit), self._after_change)
 
@@ -412,12 +413,49 @@ class DeadlinesScreen(Screen):
         detail = f"{row.reference} · {row.debtor_name} · {row.label} ({row.basis})"
 
         def submit(new_date: date, reason: str):
-            return deadline_service.move(actor, row.id, new_date, reason, today=today)
+            return deadline_service.move(actor, row.id, new_date, reason, today=today, expected_version=row.version)
 
         self.app.push_screen(MoveDialog("Reporter l'échéance", detail, row.due_date, submit), self._after_change)
 
+    def action_reopen(self) -> None:
+        """A deadline marked done (the latest first, same clerc filter) is open again, with a reason."""
+        from clerc_tui.screens.deadline_modals import REOPEN_EXAMPLE, DeadlinePicker, ReasonDialog
+
+        if not self.app.actor.can_write:
+            self.notify(f"{self.app.actor.name} a un accès en lecture seule : modification refusée.",
+                        severity="error", timeout=6)
+            return
+        done = deadline_service.done_deadlines(clerc_id=self.clerc_id)
+        if not done:
+            self.notify("Aucune échéance faite à rouvrir pour ce filtre.", timeout=4)
+            return
+        by_id = {d.id: d for d in done}
+        actor, today = self.app.actor, self.today
+
+        def picked(deadline_id: int | None) -> None:
+            if deadline_id is None:
+                return
+            deadline = by_id[deadline_id]
+
+            def submit(reason: str):
+                return deadline_service.reopen(actor, deadline_id, reason, today=today,
+                                               expected_version=deadline.version)
+
+            detail = f"{deadline.dossier.reference} · {deadline.label} · faite le {format_date(deadline.done_on)}"
+            self.app.push_screen(ReasonDialog("Rouvrir l'échéance", detail, submit, placeholder=REOPEN_EXAMPLE),
+                                 self._after_reopen)
+
+        choices = [(d.id, f"fait le {format_date(d.done_on)}  {d.dossier.reference}  {d.label}") for d in done]
+        self.app.push_screen(DeadlinePicker("Quelle échéance rouvrir ?", choices), picked)
+
+    def _after_reopen(self, result) -> None:
+        if result is not None:
+            self.notify(f"Échéance rouverte : {result.label}.", timeout=4)
+        self.refresh_data()
+
     def _after_change(self, result) -> None:
         if result is None:
+            self.refresh_data()  # a refusal (another clerc's edit) leaves the dialog: show the rows as they are
             return
         if result.done:
             self.notify(f"Échéance faite : {result.label}.", timeout=4)

@@ -1,6 +1,8 @@
 """One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4), its accounts (5,
 screens/dossier_accounts.py, b bills an act) and its décompte (s)."""
 
+from datetime import date
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -111,16 +113,20 @@ def debtors_detail(view: DossierView) -> Group:
     return Group(*parts)
 
 
-def deadlines_table(view: DossierView) -> Table:
+def deadlines_table(view: DossierView, today: date | None = None) -> Table:
+    from clerc_tui.services.deadlines import winter_truce_suspension
+
     table = Table(expand=True, show_edge=False)
     for column in ("Date", "Type", "À faire", "Procédure", "Fondement", "État"):
         table.add_column(column)
     for deadline in view.deadlines:
+        truce = "" if deadline.done or today is None else winter_truce_suspension(
+            deadline.procedure_id, deadline.rule_id, deadline.kind, deadline.due_date, today)
         if deadline.done:
             state = Text(f"fait le {format_date(deadline.done_on)} : {deadline.done_reason}")
-        elif deadline.suspended_reason:
-            # CPCE L412-5: the délai does not run; the warning says what to record.
-            state = Text(f"SUSPENDU — {deadline.suspended_reason}", style="bold")
+        elif deadline.suspended_reason or truce:
+            # CPCE L412-5 (the délai does not run; the warning says what to record) or L412-6 (trêve).
+            state = Text(f"SUSPENDU — {deadline.suspended_reason or truce}", style="bold")
         else:
             state = Text("à faire")
         if deadline.original_due_date is not None:
@@ -164,6 +170,7 @@ class DossierScreen(Screen):
         Binding("p", "record_step", "Acte", id="dossier.record_step"),
         Binding("f", "deadline_done", "Échéance faite", id="dossier.deadline_done"),
         Binding("r", "deadline_move", "Reporter", id="dossier.deadline_move"),
+        Binding("o", "deadline_reopen", "Rouvrir", id="dossier.deadline_reopen"),
         Binding("t", "acts", "Actes", id="dossier.acts"),
     ]
 
@@ -199,13 +206,14 @@ class DossierScreen(Screen):
             return
         view = self.view
         d = view.dossier
-        title = Text.assemble((d.reference, "bold"), "  ", Text(d.debtor_name), "  c/  ",
-                              Text(d.creditor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
+        # « Créancier c/ Débiteur »: the creditor pursues the debtor (the way acts and courts name a case).
+        title = Text.assemble((d.reference, "bold"), "  ", Text(d.creditor_name), "  c/  ",
+                              Text(d.debtor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
                               (format_amount(d.balance), "bold"))
         self.query_one("#dossier-title", Static).update(inert_renderable(title))
         self.query_one("#synthese-body", Static).update(inert_renderable(summary(view)))
         self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))
-        self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view)))
+        self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view, self.app.today)))
         self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
         self.query_one(AccountsPane).refresh_data()
         self.query_one(StatementPane).refresh_data()
@@ -281,3 +289,8 @@ class DossierScreen(Screen):
         from clerc_tui.screens.deadline_modals import dossier_move
 
         dossier_move(self)
+
+    def action_deadline_reopen(self) -> None:
+        from clerc_tui.screens.deadline_modals import dossier_reopen
+
+        dossier_reopen(self)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, Etude, TimelineEvent
 from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
@@ -28,7 +28,7 @@ from clerc_tui.rules import procedures as procedures_rules
 from clerc_tui.rules.dates import format_date, format_date_long, parse_date
 from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
 from clerc_tui.rules.vocabulary import TITLE_KINDS
-from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 
@@ -123,10 +123,27 @@ def _decode_field(kind: str, value):
     return value
 
 
+DECOMPTE_KEYS = ("principal", "frais", "interets", "total", "interest_to_come")
+
+
+def _frozen_decompte(values: dict) -> str:
+    """The décompte of the act as verified (JSON, cents): what it says, whatever the ledger does next."""
+    data = {k: to_cents(values[k]) if values.get(k) is not None else None for k in DECOMPTE_KEYS}
+    data["rate"] = values.get("rate")
+    return json.dumps(data, sort_keys=True)
+
+
 def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict | None = None, *,
                 frozen_body: str | None = None, frozen_total_cents: int | None = None,
-                ticks: frozenset[str] = frozenset()) -> ActDraft:
-    """Generate the act (or re-check a frozen one) from what the database knows now."""
+                ticks: frozenset[str] = frozenset(), frozen_decompte: str = "",
+                check_ledger: bool = True) -> ActDraft:
+    """Generate the act (or re-check a frozen one) from what the database knows now.
+
+    `frozen_decompte`: the décompte stored at verification; a verified or served act is read
+    with it (its text says those sums), not with the ledger of today: the act's own fee billed at
+    service, or a payment received since, does not make it « incomplet ». `check_ledger`: say
+    (as a blocking problem) that the ledger no longer matches a frozen total — for acts verified
+    before the décompte was stored (m0014)."""
     from clerc_tui.services.statement import dossier_statement
 
     act = act_rules.act_type(act_type_id)
@@ -172,8 +189,15 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
     for key in ("principal", "frais", "interets", "total", "interest_to_come"):
         v.setdefault(key, None)
     v["rate"] = _rate_text(dossier, statement)
-    if frozen_total_cents is not None and statement is not None:
-        v["ledger_total"] = statement.total_due
+    if frozen_decompte:
+        frozen = json.loads(frozen_decompte)
+        for key in DECOMPTE_KEYS:
+            v[key] = from_cents(frozen[key]) if frozen.get(key) is not None else None
+        v["rate"] = frozen.get("rate")
+        problems = [p for p in problems if not p.startswith("Décompte impossible")]
+    elif frozen_total_cents is not None and statement is not None:
+        if check_ledger:
+            v["ledger_total"] = statement.total_due
         v["total"] = from_cents(frozen_total_cents)
     for spec in act.fields:
         v[spec.id] = _decode_field(spec.kind, fields.get(spec.id))
@@ -228,7 +252,8 @@ def act_view(act_id: int) -> ActView:
     frozen = act.state != "draft"
     draft = build_draft(act.dossier_id, act.act_type, act.act_date, _fields(act),
                         frozen_body=act.body if frozen else None,
-                        frozen_total_cents=act.total_cents if frozen else None, ticks=_ticks(act))
+                        frozen_total_cents=act.total_cents if frozen else None, ticks=_ticks(act),
+                        frozen_decompte=act.decompte if frozen else "", check_ledger=act.state == "verified")
     return ActView(act, draft)
 
 
@@ -239,11 +264,30 @@ def dossier_acts(dossier_id: int) -> list[Act]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _open(act_id: int) -> Act:
+def _open(act_id: int, expected_version: int | None = None) -> Act:
+    """The act, read inside the write transaction; refused (ConflictError, with who and when) if
+    it changed since the clerc read it at `expected_version` — as dossiers and deadlines are."""
     act = Act.get_or_none(Act.id == act_id)
     if act is None:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
+    if expected_version is not None and act.version != expected_version:
+        label = act_rules.act_type(act.act_type).label
+        raise ConflictError(f"L'acte « {label} » a été modifié{last_change('act', act.id)} depuis que vous "
+                            "l'avez affiché. Rien n'a été enregistré : il est rechargé, vérifiez-le et refaites "
+                            "l'opération.")
     return act
+
+
+def _save_act(act: Act) -> None:
+    """Write the edited act with the next version, only if nobody wrote it in between."""
+    read_version = act.version
+    act.version = read_version + 1
+    changed = (Act.update({f: act.__data__[f.name] for f in Act._meta.sorted_fields
+                           if f.name != "id" and f.name in act.__data__})
+               .where(Act.id == act.id, Act.version == read_version).execute())
+    if changed != 1:
+        raise ConflictError(f"L'acte vient d'être modifié{last_change('act', act.id)} : rien n'a été "
+                            "enregistré, refaites l'opération.")
 
 
 def draft_act(actor: Actor, dossier_id: int, act_type_id: str, *, today: date, act_date: date | None = None,
@@ -276,12 +320,13 @@ def _parse_field(spec: act_rules.ActField, text: str) -> str:
     return raw
 
 
-def update_act(actor: Actor, act_id: int, values: dict[str, str], *, today: date) -> Act:
+def update_act(actor: Actor, act_id: int, values: dict[str, str], *, today: date,
+               expected_version: int | None = None) -> Act:
     """Change the act's date and complements (as typed). A verified act goes back to draft:
     its printed délais and décompte would no longer be those it was verified with."""
     require_write(actor)
     with write_transaction():
-        act = _open(act_id)
+        act = _open(act_id, expected_version)
         if act.state not in ("draft", "verified"):
             raise InvalidInput("Un acte signifié ne se modifie plus.")
         spec = {f.id: f for f in act_rules.act_type(act.act_type).fields}
@@ -302,8 +347,8 @@ def update_act(actor: Actor, act_id: int, values: dict[str, str], *, today: date
         act.act_date = new_date
         if act.state == "verified":
             act.state, act.body, act.total_cents, act.verified_by, act.verified_at = "draft", "", None, None, None
-        act.version += 1
-        act.save()
+            act.decompte = ""
+        _save_act(act)
         record(actor, "act.update", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
     return act
 
@@ -331,11 +376,12 @@ def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> Act
     return row
 
 
-def verify(actor: Actor, act_id: int, *, today: date) -> Act:
-    """draft → verified, by whom and when; refused while a mention fails. The text is frozen."""
+def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | None = None) -> Act:
+    """draft → verified, by whom and when; refused while a mention fails. The text and the
+    décompte it states are frozen into the act."""
     require_write(actor)
     with write_transaction():
-        act = _open(act_id)
+        act = _open(act_id, expected_version)
         if act.state != "draft":
             raise InvalidInput(f"Cet acte est déjà {act_rules.STATES.get(act.state, act.state).lower()}.")
         if act.act_date < today:
@@ -348,19 +394,21 @@ def verify(actor: Actor, act_id: int, *, today: date) -> Act:
         before = snapshot(act)
         act.state, act.body = "verified", draft.body
         act.total_cents = to_cents(draft.values["total"]) if draft.values.get("total") is not None else None
+        act.decompte = _frozen_decompte(draft.values)
         act.verified_by, act.verified_at = actor.login, datetime.now()
-        act.version += 1
-        act.save()
+        _save_act(act)
         record(actor, "act.verify", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
     return act
 
 
-def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date) -> Act:
+def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date,
+          expected_version: int | None = None) -> Act:
     """verified → served on `served_on` by `mode`; records the procedure step (its deadlines)
-    and bills the act (hook `bill_served_act`)."""
+    and bills the act (hook `bill_served_act`) unless it was already billed. The décompte is the
+    one frozen at verification: it is not checked again against the ledger."""
     require_write(actor)
     with write_transaction():
-        act = _open(act_id)
+        act = _open(act_id, expected_version)
         act_type = act_rules.act_type(act.act_type)
         if act.state != "verified":
             raise InvalidInput("Seul un acte vérifié peut être signifié : validez-le d'abord (v).")
@@ -381,8 +429,7 @@ def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date)
                                                               else first.mention.label))
         before = snapshot(act)
         act.state, act.served_on, act.service_mode, act.served_by = "served", served_on, mode, actor.login
-        act.version += 1
-        act.save()
+        _save_act(act)
         record(actor, "act.serve", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
         if act_type.procedure_id:
             facts = {}
@@ -396,6 +443,8 @@ def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date)
                                  text=f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
                                  user=actor.user_id, created_at=datetime.now())
         warning = bill_served_act(actor, act, act_type, today=today)
+        if act.fee_entry_id is not None:
+            Act.update(fee_entry_id=act.fee_entry_id).where(Act.id == act.id).execute()
     act.warnings = [warning] if warning else []
     return act
 
@@ -409,10 +458,39 @@ def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, toda
         return None
     from clerc_tui.services.ledger import bill_act
 
+    billed = already_billed(act, act_type.tariff_code)
+    if billed is not None:
+        act.fee_entry_id = billed.id
+        return (f"Acte déjà facturé depuis les comptes (facture {billed.document_number or billed.id} du "
+                f"{format_date(billed.entry_date)}) : il n'est pas facturé une seconde fois.")
     try:
-        bill_act(actor, act.dossier_id, act_type.tariff_code, act.served_on, act_id=act.id, today=today)
+        entry = bill_act(actor, act.dossier_id, act_type.tariff_code, act.served_on, act_id=act.id, today=today)
     except ClercError as error:
         return f"Acte signifié mais non facturé : {error.message} — facturez-le depuis les comptes du dossier."
+    act.fee_entry_id = entry.id
+    return None
+
+
+def already_billed(act: Act, tariff_code: str):
+    """The fee line that already bills this act, if the clerc billed it with `b` (accounts):
+    a fee of the dossier at the same tariff code (`breakdown["act"]`), dated the day of the act
+    (the day it is served, the day its tariff is read at), naming no other act, not cancelled, and
+    not claimed by another act."""
+    from clerc_tui.models.ledger import FEE, LedgerEntry
+
+    claimed = {a.fee_entry_id for a in Act.select(Act.fee_entry_id)
+               .where(Act.dossier == act.dossier_id, Act.id != act.id, Act.fee_entry_id.is_null(False))}
+    reversed_ids = {e.reverses_id for e in LedgerEntry.select(LedgerEntry.reverses)
+                    .where(LedgerEntry.dossier == act.dossier_id, LedgerEntry.reverses.is_null(False))}
+    for entry in (LedgerEntry.select()
+                  .where(LedgerEntry.dossier == act.dossier_id, LedgerEntry.kind == FEE,
+                         LedgerEntry.breakdown != "", LedgerEntry.entry_date == act.served_on)
+                  .order_by(LedgerEntry.id)):
+        if entry.id in claimed or entry.id in reversed_ids:
+            continue
+        breakdown = json.loads(entry.breakdown)
+        if breakdown.get("act") == tariff_code and breakdown.get("act_id") in (None, act.id):
+            return entry
     return None
 
 

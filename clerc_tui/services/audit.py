@@ -46,3 +46,19 @@ def record(actor: Actor, action: str, table: str, row_id, *, before: dict | None
         before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before is not None else "",
         after=json.dumps(after, ensure_ascii=False, sort_keys=True) if after is not None else "",
     )
+
+
+def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> str:
+    """« par Nom le jj/mm/aaaa à hh:mm » of the latest audited change of a row ("" if none):
+    what an optimistic-locking refusal says (services/dossiers, deadlines, acts)."""
+    from clerc_tui.models import User
+    from clerc_tui.rules.dates import format_date
+
+    query = AuditEntry.select().where(AuditEntry.table_name == table, AuditEntry.row_id == str(row_id))
+    if actions:
+        query = query.where(AuditEntry.action.in_(actions))
+    last = query.order_by(AuditEntry.id.desc()).first()
+    if last is None:
+        return ""
+    user = User.get_or_none(User.login == last.user_login)
+    return f" par {user.name if user else last.user_login} le {format_date(last.at.date())} à {last.at:%H:%M}"

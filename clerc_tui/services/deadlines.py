@@ -10,18 +10,19 @@ keyset on (due_date, id), which the `deadline(done, due_date)` index serves in o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Mapping
 
-from clerc_tui.errors import InvalidInput
+from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, is_sqlite, write_transaction
-from clerc_tui.rules.calendar import distance_of_address
+from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winter_truce_period
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
-from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.context import Actor, require_write
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ ALL_HORIZON = 3653
 HORIZONS = (7, 14, 30, ALL_HORIZON)
 PAGE = 200
 REASON_MAX = 500
+WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass
@@ -81,12 +83,18 @@ class AgendaRow:
     original_due_date: date | None
     moved_reason: str
     suspended_reason: str = ""
+    version: int = 1
 
     def section(self, today: date) -> str:
-        """`overdue`, `today` or `later`: the three parts of the agenda."""
+        """`overdue`, `possible`, `today` or `later`: the parts of the agenda. A past « pas avant
+        le » (earliest_day) is `possible`: the act may now be done, nothing was missed."""
         if self.due_date < today:
-            return "overdue"
+            return "possible" if self.kind == "earliest_day" else "overdue"
         return "today" if self.due_date == today else "later"
+
+    def part(self, today: date) -> int:
+        """The agenda's order: overdue (0), then possible (1), then today and later (2)."""
+        return PARTS.index(self.section(today)) if self.due_date < today else 2
 
 
 @dataclass(frozen=True)
@@ -106,11 +114,13 @@ class AgendaCounts:
 
 
 def _reason(text: str | None, what: str) -> str:
+    """The reason as typed, on one line; it must say something: at least one word of two letters
+    (« ... », « - » or « 1 » are refused)."""
     check_text(text, field="Motif", max_len=REASON_MAX * 4, multiline=True, key="reason")
     reason = " ".join((text or "").split())
-    if not reason:
-        raise InvalidInput(f"Motif obligatoire pour {what} : dites pourquoi (il reste dans l'historique).",
-                           field="reason")
+    if not WORD.search(reason):
+        raise InvalidInput(f"Motif obligatoire pour {what} : dites pourquoi, en mots (il reste dans "
+                           "l'historique).", field="reason")
     if len(reason) > REASON_MAX:
         raise InvalidInput(f"Motif trop long ({len(reason)} caractères, {REASON_MAX} au plus).", field="reason")
     return reason
@@ -128,10 +138,35 @@ def _as_date(value, label: str) -> date:
     raise InvalidInput(f"{label} : date attendue au format jj/mm/aaaa.")
 
 
-def _open_deadline(deadline_id: int) -> Deadline:
+def _locked_deadline(deadline_id: int, expected_version: int | None) -> Deadline:
+    """The deadline, read inside the write transaction; refused (ConflictError, with who and
+    when) if it changed since the clerc read it at `expected_version` — as dossiers are."""
     deadline = Deadline.get_or_none(Deadline.id == deadline_id)
     if deadline is None:
         raise InvalidInput("Cette échéance n'existe pas (ou plus).")
+    if expected_version is not None and deadline.version != expected_version:
+        raise ConflictError(f"L'échéance « {deadline.label} » a été modifiée{last_change('deadline', deadline.id)} "
+                            "depuis que vous l'avez affichée. Rien n'a été enregistré : la liste est rechargée, "
+                            "vérifiez l'échéance et refaites l'opération.")
+    return deadline
+
+
+def _save_edit(deadline: Deadline) -> None:
+    """Write the edited deadline with the next version; the WHERE on the version read makes a
+    concurrent edit that slipped in between fail here rather than be overwritten."""
+    read_version = deadline.version
+    deadline.version = read_version + 1
+    changed = (Deadline.update({f: deadline.__data__[f.name] for f in Deadline._meta.sorted_fields
+                                if f.name != "id" and f.name in deadline.__data__})
+               .where(Deadline.id == deadline.id, Deadline.version == read_version).execute())
+    if changed != 1:
+        raise ConflictError(f"L'échéance « {deadline.label} » vient d'être modifiée"
+                            f"{last_change('deadline', deadline.id)} : rien n'a été enregistré, refaites "
+                            "l'opération.")
+
+
+def _open_deadline(deadline_id: int, expected_version: int | None = None) -> Deadline:
+    deadline = _locked_deadline(deadline_id, expected_version)
     if deadline.done:
         raise InvalidInput(f"Cette échéance est déjà faite (le {format_date(deadline.done_on)}) : "
                            "elle ne peut plus être modifiée.")
@@ -251,7 +286,7 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
                 before = snapshot(deadline)
                 deadline.done, deadline.done_on, deadline.done_by = True, served_on, actor.user_id
                 deadline.done_reason = reason
-                deadline.save()
+                _save_edit(deadline)
                 record(actor, "deadline.close", "deadline", deadline.id, before=before, after=snapshot(deadline),
                        dossier_id=dossier_id)
                 result.closed.append(deadline)
@@ -342,7 +377,7 @@ def _resume_suspended(actor: Actor, dossier: Dossier, procedure_id: str, step_id
         deadline.note = (f"Délai suspendu jusqu'au {format_date(served_on)} ({step_act}, CPCE L412-5) : "
                          f"recalculé depuis cette date.\n{_note(computed)}")
         deadline.due_date, deadline.suspended_reason = new_due, ""
-        deadline.save()
+        _save_edit(deadline)
         record(actor, "deadline.resume", "deadline", deadline.id, before=before, after=snapshot(deadline),
                dossier_id=dossier.id)
         resumed.append(deadline)
@@ -364,18 +399,20 @@ def _timing_warnings(deadline: Deadline, served_on: date) -> list[str]:
     return []
 
 
-def mark_done(actor: Actor, deadline_id: int, reason: str, *, today: date, done_on: date | None = None) -> Deadline:
-    """The deadline is dealt with (done on `done_on`, today by default), for the reason given."""
+def mark_done(actor: Actor, deadline_id: int, reason: str, *, today: date, done_on: date | None = None,
+              expected_version: int | None = None) -> Deadline:
+    """The deadline is dealt with (done on `done_on`, today by default), for the reason given.
+    `expected_version`: the version the clerc saw; another edit since is refused (ConflictError)."""
     require_write(actor)
     reason = _reason(reason, "marquer l'échéance comme faite")
     done_on = done_on or today
     if done_on > today:
         raise InvalidInput("Une échéance ne peut pas être faite à une date future.", field="done_on")
     with write_transaction():
-        deadline = _open_deadline(deadline_id)
+        deadline = _open_deadline(deadline_id, expected_version)
         before = snapshot(deadline)
         deadline.done, deadline.done_on, deadline.done_by, deadline.done_reason = True, done_on, actor.user_id, reason
-        deadline.save()
+        _save_edit(deadline)
         record(actor, "deadline.done", "deadline", deadline.id, before=before, after=snapshot(deadline),
                dossier_id=deadline.dossier_id)
         TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=done_on, kind="echeance",
@@ -384,13 +421,18 @@ def mark_done(actor: Actor, deadline_id: int, reason: str, *, today: date, done_
     return deadline
 
 
-def move(actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: date) -> Deadline:
-    """Move the deadline to `new_date`; the first date is kept in `original_due_date`."""
+def move(actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: date,
+         expected_version: int | None = None) -> Deadline:
+    """Move the deadline to `new_date` (today or later: a date already past would put it straight
+    back in « en retard »); the first date is kept in `original_due_date`."""
     require_write(actor)
     reason = _reason(reason, "reporter l'échéance")
     new_date = _as_date(new_date, "Nouvelle date")
+    if new_date < today:
+        raise InvalidInput(f"Report au {format_date(new_date)} refusé : cette date est passée (nous sommes le "
+                           f"{format_date(today)}). Choisissez aujourd'hui ou une date à venir.", field="new_date")
     with write_transaction():
-        deadline = _open_deadline(deadline_id)
+        deadline = _open_deadline(deadline_id, expected_version)
         if new_date == deadline.due_date:
             raise InvalidInput(f"L'échéance est déjà au {format_date(new_date)} : choisissez une autre date.",
                                field="new_date")
@@ -399,13 +441,46 @@ def move(actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: 
         if deadline.original_due_date is None:
             deadline.original_due_date = old
         deadline.due_date, deadline.moved_reason = new_date, reason
-        deadline.save()
+        _save_edit(deadline)
         record(actor, "deadline.move", "deadline", deadline.id, before=before, after=snapshot(deadline),
                dossier_id=deadline.dossier_id)
         TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=today, kind="echeance",
                              text=f"Échéance reportée du {format_date(old)} au {format_date(new_date)} : "
                                   f"{deadline.label} — {reason}", user=actor.user_id, created_at=datetime.now())
     return deadline
+
+
+def reopen(actor: Actor, deadline_id: int, reason: str, *, today: date,
+           expected_version: int | None = None) -> Deadline:
+    """A deadline marked done (by hand or by an act) is open again, for the reason given: the
+    « fait » was a mistake, the act was void… Who, when and why it had been done stay in the
+    audit trail and the timeline."""
+    require_write(actor)
+    reason = _reason(reason, "rouvrir l'échéance")
+    with write_transaction():
+        deadline = _locked_deadline(deadline_id, expected_version)
+        if not deadline.done:
+            raise InvalidInput(f"L'échéance « {deadline.label} » est déjà ouverte.")
+        before = snapshot(deadline)
+        done_on = deadline.done_on
+        deadline.done, deadline.done_on, deadline.done_by, deadline.done_reason = False, None, None, ""
+        _save_edit(deadline)
+        record(actor, "deadline.reopen", "deadline", deadline.id, before=before,
+               after={**snapshot(deadline), "reason": reason}, dossier_id=deadline.dossier_id)
+        TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=today, kind="echeance",
+                             text=f"Échéance rouverte (faite le {format_date(done_on)}) : {deadline.label} — "
+                                  f"{reason}", user=actor.user_id, created_at=datetime.now())
+    return deadline
+
+
+def done_deadlines(clerc_id: int | None = None, dossier_id: int | None = None, limit: int = 100) -> list[Deadline]:
+    """The deadlines marked done, the latest first (what « Rouvrir » offers)."""
+    query = Deadline.select(Deadline, Dossier).join(Dossier).where(Deadline.done == True)  # noqa: E712
+    if clerc_id is not None:
+        query = query.where(Deadline.assigned_to == clerc_id)
+    if dossier_id is not None:
+        query = query.where(Deadline.dossier == dossier_id)
+    return list(query.order_by(Deadline.done_on.desc(), Deadline.id.desc()).limit(limit))
 
 
 # --- reading: the agenda --------------------------------------------------------------
@@ -431,9 +506,19 @@ def check_horizon(days: int) -> int:
     return days
 
 
-def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None) -> tuple[str, list]:
+PARTS = ("overdue", "possible")  # then the rows due today or later, one part
+
+
+def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None,
+           part: int | None = None) -> tuple[str, list]:
     conditions = ["dl.done = ?", "dl.due_date <= ?"]
     params: list = [False, _param_date(today + timedelta(days=check_horizon(horizon_days)))]
+    if part is not None:
+        if part == 2:
+            conditions.append("dl.due_date >= ?")
+        else:
+            conditions.append("dl.due_date < ? AND dl.kind " + ("<>" if part == 0 else "=") + " 'earliest_day'")
+        params.append(_param_date(today))
     if clerc_id is not None:
         conditions.append("dl.assigned_to_id = ?")
         params.append(clerc_id)
@@ -445,14 +530,16 @@ def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: s
 
 AGENDA_COLUMNS = ("dl.id, dl.dossier_id, d.reference, d.debtor_name, dl.procedure_id, dl.step_id, dl.rule_id, "
                   "dl.kind, dl.label, dl.due_date, dl.basis, u.name, u.login, dl.unverified, dl.original_due_date, "
-                  "dl.moved_reason, dl.suspended_reason")
+                  "dl.moved_reason, dl.suspended_reason, dl.version")
 
 
 def agenda_sql(today: date, horizon_days: int, clerc_id: int | None = None, procedure_id: str | None = None,
                limit: int = PAGE, after: AgendaRow | None = None, before: AgendaRow | None = None,
-               start: date | None = None) -> tuple[str, list]:
-    """The agenda query and its parameters (the benchmark runs the same text through sqlite3)."""
-    where, params = _where(today, horizon_days, clerc_id, procedure_id)
+               start: date | None = None, part: int | None = None) -> tuple[str, list]:
+    """The agenda query and its parameters (the benchmark runs the same text through sqlite3).
+    `part`: only the overdue (0), possible (1) or current (2) rows; each part is ordered by
+    (due_date, id), which the index serves."""
+    where, params = _where(today, horizon_days, clerc_id, procedure_id, part)
     order = "ASC"
     if after is not None:
         where += " AND (dl.due_date, dl.id) > (?, ?)"
@@ -473,19 +560,82 @@ def agenda_sql(today: date, horizon_days: int, clerc_id: int | None = None, proc
 def agenda(today: date, horizon_days: int = 7, clerc_id: int | None = None, procedure_id: str | None = None,
            limit: int = PAGE, after: AgendaRow | None = None, before: AgendaRow | None = None,
            start: date | None = None) -> list[AgendaRow]:
-    """Open deadlines due up to today + horizon, overdue first (oldest first), then today, then later.
+    """Open deadlines due up to today + horizon: overdue first (oldest first), then the past
+    waiting periods now possible, then today, then later.
 
-    `clerc_id`: one clerc's deadlines, None for everyone's. Paging by keyset: `after` (the page
-    following that row), `before` (the page preceding it, still in display order), or `start`
-    (the first page of the rows due on or after that day). With none of them, the first page.
+    `clerc_id`: one clerc's deadlines, None for everyone's. Paging by keyset on (part, due_date,
+    id): `after` (the page following that row), `before` (the page preceding it, still in display
+    order), or `start` (the first page of the rows due on or after that day). With none of them,
+    the first page. Each part is one indexed query, read only as far as the page needs.
     """
-    sql, params = agenda_sql(today, horizon_days, clerc_id, procedure_id, limit, after, before, start)
-    rows = [AgendaRow(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], _to_date(r[9]), r[10],
-                      r[11] or "", r[12] or "", bool(r[13]), _to_date(r[14]), r[15] or "", r[16] or "")
-            for r in database.execute_sql(sql, params).fetchall()]
+    def fetch(part: int, **keys) -> list[AgendaRow]:
+        sql, params = agenda_sql(today, horizon_days, clerc_id, procedure_id, limit - len(rows), part=part, **keys)
+        return [_agenda_row(r, today) for r in database.execute_sql(sql, params).fetchall()]
+
+    rows: list[AgendaRow] = []
     if before is not None:
+        part = before.part(today)
+        rows += fetch(part, before=before)
+        for earlier in range(part - 1, -1, -1):
+            if len(rows) >= limit:
+                break
+            rows += fetch(earlier, before=_LAST)
         rows.reverse()
+        return rows
+    first = after.part(today) if after is not None else 0
+    for part in range(first, 3):
+        if len(rows) >= limit:
+            break
+        if part == first and after is not None:
+            rows += fetch(part, after=after)
+        else:
+            rows += fetch(part, start=start)
     return rows
+
+
+class _Last:
+    """A keyset bound after every row of a part (`before=_LAST`: the part read from its end)."""
+
+    due_date = date.max
+    id = 2 ** 62
+
+
+_LAST = _Last()
+
+
+def _agenda_row(r, today: date) -> AgendaRow:
+    row = AgendaRow(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], _to_date(r[9]), r[10],
+                    r[11] or "", r[12] or "", bool(r[13]), _to_date(r[14]), r[15] or "", r[16] or "", r[17] or 1)
+    truce = winter_truce_suspension(row.procedure_id, row.rule_id, row.kind, row.due_date, today)
+    if truce and not row.suspended_reason:
+        row = replace(row, suspended_reason=truce)
+    return row
+
+
+def winter_truce_suspension(procedure_id: str, rule_id: str, kind: str, due_date: date, today: date) -> str:
+    """The « SUSPENDU » text of an expulsion not before `due_date` when the first day it could
+    be carried out (the later of `due_date` and today) falls in the trêve hivernale, else "".
+
+    CPCE L412-6: every expulsion not carried out on 1 November is deferred until 31 March
+    (docs/law/treve-hivernale.md, with the exceptions the clerc must weigh). Only the rules
+    marked `winter_truce` (the expulsion itself, not the assignation's waiting period)."""
+    if kind != "earliest_day" or procedure_id != "expulsion":
+        return ""
+    day = max(due_date, today)
+    if not in_winter_truce(day):
+        return ""
+    try:
+        if not _rules().rule(rule_id).winter_truce:
+            return ""
+    except InvalidInput:
+        return ""
+    end = winter_truce_period(day)[1]
+    return (f"trêve hivernale jusqu'au {format_date(end)} (CPCE L412-6) : expulsion possible à partir du "
+            f"{format_date(end + timedelta(days=1))}. Exceptions (L412-6) : relogement des intéressés assuré "
+            "dans des conditions suffisantes respectant l'unité et les besoins de la famille ; expulsion prononcée "
+            "pour introduction sans droit ni titre dans le domicile d'autrui par manœuvres, menaces, voies de "
+            "fait ou contrainte (squat de domicile) ; entrée par ces procédés dans un autre lieu que le domicile, "
+            "si le juge a supprimé ou réduit le sursis.")
 
 
 def agenda_counts(today: date, horizon_days: int = 7, clerc_id: int | None = None,

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import (
-    AuditEntry,
     ClaimItem,
     Creditor,
     Deadline,
@@ -27,11 +26,10 @@ from clerc_tui.models import (
     User,
 )
 from clerc_tui.models.db import write_transaction
-from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
-from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
 
@@ -254,12 +252,7 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
 
 
 def _conflict_message(dossier: Dossier) -> str:
-    last = (AuditEntry.select().where(AuditEntry.dossier == dossier.id, AuditEntry.action == "dossier.update")
-            .order_by(AuditEntry.id.desc()).first())
-    who = ""
-    if last is not None:
-        user = User.get_or_none(User.login == last.user_login)
-        who = f" par {user.name if user else last.user_login} le {format_date(last.at.date())} à {last.at:%H:%M}"
+    who = last_change("dossier", dossier.id, ("dossier.update",))
     return (f"Le dossier {dossier.reference} a été modifié{who} depuis que vous l'avez ouvert. "
             "Vos modifications n'ont pas été enregistrées : rechargez le dossier (Échap puis Entrée) "
             "et refaites-les.")

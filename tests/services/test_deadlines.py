@@ -165,7 +165,8 @@ def test_mark_done_is_audited_and_kept(actor):
     assert (done.done, done.done_on, done.done_by_id, done.done_reason) == (True, TODAY, actor.user_id,
                                                                             "réponse reçue par courrier")
     entry = AuditEntry.get(AuditEntry.action == "deadline.done")
-    assert json.loads(entry.before) == {"done": False, "done_by_id": None, "done_on": None, "done_reason": ""}
+    assert json.loads(entry.before) == {"done": False, "done_by_id": None, "done_on": None, "done_reason": "",
+                                        "version": 1}
     assert json.loads(entry.after)["done_reason"] == "réponse reçue par courrier"
     assert entry.dossier_id == done.dossier_id
     with pytest.raises(InvalidInput, match="déjà faite"):

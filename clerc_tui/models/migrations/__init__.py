@@ -22,6 +22,7 @@ from clerc_tui.models.migrations import (
     m0011_trust,
     m0012_frozen_documents,
     m0013_chain,
+    m0014_deadline_act_versions,
 )
 
 STEPS = (
@@ -38,6 +39,7 @@ STEPS = (
     m0011_trust,
     m0012_frozen_documents,
     m0013_chain,
+    m0014_deadline_act_versions,
 )
 LATEST = STEPS[-1].VERSION
 
