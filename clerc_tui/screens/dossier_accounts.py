@@ -11,13 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount, format_rate, parse_amount
 from clerc_tui.rules.tariff import MissingTariff, act_choices
+from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import ledger
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.row_table import RowTable
@@ -95,7 +95,7 @@ class AccountsPane(Vertical):
         self.query_one("#accounts-totals", Static).update(totals)
 
 
-class BillActDialog(ModalScreen):
+class BillActDialog(FormDialog):
     """Bill an act at the tariff: the act, its date, the émolument when the tariff has none;
     the breakdown is shown as it is typed; Entrée (or F2) bills it and returns the entry."""
 
@@ -225,4 +225,4 @@ class BillActDialog(ModalScreen):
             self.query_one("#dialog-error", Static).update(Text(error.message))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.request_leave()

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select, Static
 
@@ -23,6 +23,7 @@ from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO, format_amount
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
+from clerc_tui.screens.form import FormDialog, FormScreen
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
@@ -53,7 +54,7 @@ class DossierSuggester(Suggester):
         return None
 
 
-class PaymentEntryScreen(Screen):
+class PaymentEntryScreen(FormScreen):
     HELP_TITLE = "Saisie des versements"
     DEFAULT_CSS = """
     PaymentEntryScreen #payment-fields { height: auto; }
@@ -74,7 +75,6 @@ class PaymentEntryScreen(Screen):
         super().__init__()
         self.batch: list[payments.PendingPayment] = []
         self.dossier_text = dossier_text
-        self._leave_armed = False
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Saisie des versements — un paiement ou un relevé bancaire", style="bold"))
@@ -107,7 +107,6 @@ class PaymentEntryScreen(Screen):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        self._leave_armed = False
         if event.input.id == "pay-dossier":
             self._show_matches(event.value)
         if event.input.id in ("pay-dossier", "pay-amount", "pay-date"):
@@ -208,6 +207,7 @@ class PaymentEntryScreen(Screen):
         numbers = ", ".join(e.document_number for e in entries if e.document_number)
         self.batch = []
         self._redraw_batch()
+        self.mark_clean()
         self.app.notify(f"{len(entries)} paiement(s) enregistré(s), {format_amount(total)}. Reçus : {numbers}.",
                         timeout=8)
 
@@ -221,13 +221,15 @@ class PaymentEntryScreen(Screen):
             return
         self.app.push_screen(RejectDialog(hit))
 
+    def unsaved_detail(self) -> str:
+        if not self.batch:
+            return ""
+        return f"{len(self.batch)} paiement(s) du lot non enregistré(s) : n puis F5 pour les valider."
+
     def action_back(self) -> None:
-        if self.batch and not self._leave_armed:
-            self._leave_armed = True
-            self.query_one("#batch-error", Static).update(Text(
-                f"{len(self.batch)} paiement(s) non enregistré(s) : F5 pour les valider, Échap de nouveau pour "
-                "abandonner le lot."))
-            return
+        self.request_leave()
+
+    def do_leave(self) -> None:
         self.app.pop_screen()
         refresh = getattr(self.app.screen, "refresh_data", None)
         if refresh is not None:
@@ -263,7 +265,7 @@ class BatchSummary(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class RejectDialog(ModalScreen):
+class RejectDialog(FormDialog):
     """A rejected cheque: pick the payment (its number in the list) and the reason."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="payment.reject_cancel")]
@@ -295,7 +297,7 @@ class RejectDialog(ModalScreen):
         self.query_one("#reject-reason", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.request_leave()
 
     @on(Input.Submitted, "#reject-reason")
     def _submitted(self, event: Input.Submitted) -> None:
