@@ -14,8 +14,9 @@ from clerc_tui.services.context import Actor, identify
 
 DATA_POLL_SECONDS = 2.0
 
-# The app-wide keys that are single letters by default: inactive on a form and on every modal
-# (a letter on a drop-down or a check box must never leave the typing); Ctrl+Q stays `quit`.
+# The app-wide keys that are single letters by default: inactive on a form (a letter on a
+# drop-down or a check box must never leave the typing; a modal already cuts them off).
+# Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
 LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"})
 
 
@@ -111,12 +112,11 @@ class ClercApp(App):
                 refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A modal already cuts the app's (non-priority) keys off (Textual's modal binding chain).
         if action in LETTER_ACTIONS:
-            from textual.screen import ModalScreen
-
             from clerc_tui.screens.form import is_form
 
-            if is_form(self.screen) or isinstance(self.screen, ModalScreen):
+            if is_form(self.screen):
                 return False
         return True
 
@@ -184,7 +184,7 @@ class ClercApp(App):
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies): say how to, in French."""
         keys = [self.get_key_display(active.binding) for active in self.active_bindings.values()
-                if active.enabled and active.binding.action in ("quit", "app.quit", "quit_key", "app.quit_key")]
+                if active.binding.action in ("quit", "app.quit", "quit_key", "app.quit_key")]
         if keys:
             self.notify(f"Pour quitter clerc : {' ou '.join(dict.fromkeys(keys))}.", title="Quitter ?")
 
