@@ -39,6 +39,10 @@ COLUMNS = (
     ("clerc", "Clerc", 8),
     ("unverified", "NV", 2),
 )
+# At 80 columns (RowTable.fit_widths) État, Échéance, Dossier, Article and NV always show;
+# the procedure and the clerc hide first, the debtor and « À faire » shrink.
+COLUMN_FIT = {"procedure": {"priority": 1}, "clerc": {"priority": 2}, "debtor": {"priority": 3, "min_width": 10},
+              "label": {"min_width": 14}}
 BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AUJOURD'HUI", style="bold yellow"),
           "later": Text("")}
 # A waiting period that has run out is not a missed deadline: the act is now allowed.
@@ -104,7 +108,7 @@ class DeadlinesScreen(Screen):
         self.clerc_id = self.app.actor.user_id
         table = self.query_one(AgendaTable)
         for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+            table.add_column(label, key=key, width=width, **COLUMN_FIT.get(key, {}))
         self.reload()
         table.focus()
         # After the first paint: it reads the shipped rate table once per process.

@@ -22,8 +22,11 @@ from clerc_tui.services import ledger
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.row_table import RowTable
 
-COLUMNS = (("Date", 10, "left"), ("Nature", 13, "left"), ("Libellé", 40, "left"), ("Pièce", 12, "left"),
-           ("Débit", 13, "right"), ("Crédit", 13, "right"), ("Note", 30, "left"))
+# At 80 columns (RowTable.fit_widths) the date, Débit, Crédit and the note always show; the
+# nature and the piece hide first, the label and the note shrink.
+COLUMNS = (("Date", 10, "left", {}), ("Nature", 13, "left", {"priority": 1}),
+           ("Libellé", 40, "left", {"priority": 9, "min_width": 16}), ("Pièce", 12, "left", {"priority": 2}),
+           ("Débit", 13, "right", {}), ("Crédit", 13, "right", {}), ("Note", 30, "left", {"min_width": 12}))
 
 
 def _note(line: ledger.AccountLine) -> str:
@@ -57,8 +60,8 @@ class AccountsPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify in COLUMNS:
-            table.add_column(label, width=width, justify=justify)
+        for label, width, justify, fit in COLUMNS:
+            table.add_column(label, width=width, justify=justify, **fit)
 
     def refresh_data(self) -> None:
         try:

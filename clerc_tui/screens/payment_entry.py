@@ -95,9 +95,11 @@ class PaymentEntryScreen(FormScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
-        for label, width in (("N°", 3), ("Dossier", 14), ("Débiteur", 24), ("Date", 10), ("Mode", 12),
-                             ("Montant", 14), ("Réf.", 14)):
-            table.add_column(label, width=width)
+        # At 80 columns the dossier, the date and the amount always show.
+        for label, width, fit in (("N°", 3, {}), ("Dossier", 14, {}), ("Débiteur", 24, {"priority": 3, "min_width": 10}),
+                                  ("Date", 10, {}), ("Mode", 12, {"priority": 2}), ("Montant", 14, {}),
+                                  ("Réf.", 14, {"priority": 1})):
+            table.add_column(label, width=width, **fit)
         self._draw_total()
         self.query_one("#pay-amount" if self.dossier_text else "#pay-dossier", Input).focus()
 

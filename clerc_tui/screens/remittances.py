@@ -82,10 +82,14 @@ class RemittancesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify in (("Créancier", 36, "left"), ("Dossiers", 8, "right"),
-                                      ("Encaissé", 14, "right"), ("Retenue A444-32", 15, "right"),
-                                      ("Retenue rendue", 14, "right"), ("À reverser", 14, "right")):
-            table.add_column(label, width=width, justify=justify)
+        # At 80 columns « À reverser » always shows; the creditor's name shrinks, the count hides.
+        for label, width, justify, fit in (("Créancier", 36, "left", {"priority": 9, "min_width": 16}),
+                                           ("Dossiers", 8, "right", {"priority": 1}),
+                                           ("Encaissé", 14, "right", {"priority": 3}),
+                                           ("Retenue A444-32", 15, "right", {"priority": 4}),
+                                           ("Retenue rendue", 14, "right", {"priority": 2}),
+                                           ("À reverser", 14, "right", {})):
+            table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
         table.focus()
 
@@ -165,10 +169,13 @@ class CreditorRemittanceScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify in (("Dossier", 14, "left"), ("Encaissé (cumul)", 17, "right"),
-                                      ("Retenue A444-32", 15, "right"), ("Retenue rendue", 14, "right"),
-                                      ("À reverser", 14, "right"), ("Note", 30, "left")):
-            table.add_column(label, width=width, justify=justify)
+        for label, width, justify, fit in (("Dossier", 14, "left", {}),
+                                           ("Encaissé (cumul)", 17, "right", {"priority": 3}),
+                                           ("Retenue A444-32", 15, "right", {"priority": 4}),
+                                           ("Retenue rendue", 14, "right", {"priority": 2}),
+                                           ("À reverser", 14, "right", {}),
+                                           ("Note", 30, "left", {"priority": 5, "min_width": 12})):
+            table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
         table.focus()
 

@@ -8,6 +8,12 @@ cursor_row, move_cursor, row_count, get_row_at, RowHighlighted, RowSelected).
 
 A cell is a `rich.text.Text` (styled) or a plain `str`, which is shown as it is: never
 parsed as markup, so user data can be passed as `str` safely (and cheaply).
+
+Narrow terminals (80 columns is a first-class size): a column may say how far it shrinks
+(`min_width`) and how soon it hides (`priority`: the lowest goes first; None, the default,
+never hides). When the columns do not fit, the hideable ones shrink first, then hide, then
+the essential ones shrink; the cells left over go back to the most important shrunk
+columns (`fit_widths`).
 """
 
 from dataclasses import dataclass
@@ -31,6 +37,41 @@ class Column:
     key: str | None
     width: int | None
     justify: str = "left"
+    priority: int | None = None  # None: never hidden; else the lowest hides first
+    min_width: int | None = None  # how far it may shrink; None: it does not
+
+
+def fit_widths(columns: list[Column], natural: list[int], available: int) -> list[int]:
+    """The widths drawn in `available` cells (0: the column is hidden), see the module's doc."""
+    widths = list(natural)
+
+    def over() -> int:
+        return sum(w + GAP for w in widths if w) - available
+
+    order = sorted(range(len(columns)), key=lambda i: (columns[i].priority is None, columns[i].priority or 0))
+
+    def shrink(essential: bool) -> None:
+        for i in order:
+            column = columns[i]
+            if over() <= 0:
+                return
+            if (column.priority is None) == essential and column.min_width is not None and widths[i]:
+                widths[i] -= min(over(), max(widths[i] - column.min_width, 0))
+
+    shrink(essential=False)
+    for i in order:
+        if over() <= 0:
+            break
+        if columns[i].priority is not None:
+            widths[i] = 0
+    shrink(essential=True)
+    for i in reversed(order):  # what is left goes back, most important first
+        spare = -over()
+        if spare <= 0:
+            break
+        if widths[i] and widths[i] < natural[i]:
+            widths[i] += min(spare, natural[i] - widths[i])
+    return widths
 
 
 class RowTable(Widget, can_focus=True):
@@ -71,6 +112,7 @@ class RowTable(Widget, can_focus=True):
         self._rows: list[tuple] = []
         self._keys: list[str | None] = []
         self._widths: list[int] | None = None
+        self._fitted: tuple[int, list[int]] | None = None  # (width available, widths drawn)
         self._cursor = 0
         self._top = 0
         self.zebra_stripes = zebra_stripes
@@ -80,8 +122,8 @@ class RowTable(Widget, can_focus=True):
     # --- the DataTable subset -------------------------------------------------------------
 
     def add_column(self, label: str, *, key: str | None = None, width: int | None = None,
-                   justify: str = "left") -> None:
-        self.columns.append(Column(label, key, width, justify))
+                   justify: str = "left", priority: int | None = None, min_width: int | None = None) -> None:
+        self.columns.append(Column(label, key, width, justify, priority, min_width))
         self._widths = None
         self._strips.clear()
         self.refresh()
@@ -175,6 +217,16 @@ class RowTable(Widget, can_focus=True):
         super().notify_style_update()
 
     def _column_widths(self) -> list[int]:
+        """The widths drawn at the current size (0: hidden)."""
+        natural = self._natural_widths()
+        available = self.size.width
+        if not available:
+            return natural
+        if self._fitted is None or self._fitted[0] != available:
+            self._fitted = (available, fit_widths(self.columns, natural, available))
+        return self._fitted[1]
+
+    def _natural_widths(self) -> list[int]:
         if self._widths is None:
             widths = []
             for index, column in enumerate(self.columns):
@@ -184,6 +236,7 @@ class RowTable(Widget, can_focus=True):
                 longest = max((len(_plain(row[index])) for row in self._rows if index < len(row)), default=0)
                 widths.append(min(max(longest, len(column.label)), AUTO_WIDTH_LIMIT))
             self._widths = widths
+            self._fitted = None
         return self._widths
 
     def _line(self, cells, style: Style | None) -> Strip:
@@ -192,6 +245,8 @@ class RowTable(Widget, can_focus=True):
         line_style = base + style if style else base
         segments: list[Segment] = []
         for column, width, cell in zip(self.columns, self._column_widths(), cells):
+            if not width:
+                continue  # hidden at this width
             if isinstance(cell, Text):
                 text = cell.copy()
                 text.truncate(width, overflow="ellipsis")
