@@ -11,9 +11,9 @@ parsed as markup, so user data can be passed as `str` safely (and cheaply).
 
 Narrow terminals (80 columns is a first-class size): a column may say how far it shrinks
 (`min_width`) and how soon it hides (`priority`: the lowest goes first; None, the default,
-never hides). When the columns do not fit, the hideable ones shrink first, then hide, then
-the essential ones shrink; the cells left over go back to the most important shrunk
-columns (`fit_widths`).
+never hides). When the columns do not fit, the hideable ones shrink first, then the
+essential ones, then the hideable ones hide, lowest priority first; the cells left over go
+back to the shrunk columns, essential ones first (`fit_widths`).
 """
 
 from dataclasses import dataclass
@@ -59,12 +59,12 @@ def fit_widths(columns: list[Column], natural: list[int], available: int) -> lis
                 widths[i] -= min(over(), max(widths[i] - column.min_width, 0))
 
     shrink(essential=False)
+    shrink(essential=True)
     for i in order:
         if over() <= 0:
             break
         if columns[i].priority is not None:
             widths[i] = 0
-    shrink(essential=True)
     for i in reversed(order):  # what is left goes back, most important first
         spare = -over()
         if spare <= 0:
