@@ -26,7 +26,8 @@ from clerc_tui.widgets.row_table import RowTable
 # nature and the piece hide first, the label and the note shrink.
 COLUMNS = (("Date", 10, "left", {}), ("Nature", 13, "left", {"priority": 1}),
            ("Libellé", 40, "left", {"min_width": 16}), ("Pièce", 12, "left", {"priority": 2}),
-           ("Débit", 13, "right", {}), ("Crédit", 13, "right", {}), ("Note", 30, "left", {"priority": 9, "min_width": 12}))
+           ("Débit", 13, "right", {}), ("Crédit", 13, "right", {}),
+           ("Note", 30, "left", {"priority": 9, "min_width": 12}))
 
 
 def _note(line: ledger.AccountLine) -> str:

@@ -96,7 +96,8 @@ class PaymentEntryScreen(FormScreen):
     def on_mount(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
         # At 80 columns the dossier, the date and the amount always show.
-        for label, width, fit in (("N°", 3, {}), ("Dossier", 14, {}), ("Débiteur", 24, {"priority": 3, "min_width": 10}),
+        for label, width, fit in (("N°", 3, {}), ("Dossier", 14, {}),
+                                  ("Débiteur", 24, {"priority": 3, "min_width": 10}),
                                   ("Date", 10, {}), ("Mode", 12, {"priority": 2}), ("Montant", 14, {}),
                                   ("Réf.", 14, {"priority": 1})):
             table.add_column(label, width=width, **fit)

@@ -30,7 +30,8 @@ def test_dates_and_amounts_are_whole_at_every_width(width):
     s = _statement()
     # Hand-worked (test_statement_report): 4 interest lines from 10/03/2025, 45,04 € on
     # 3 000,00 € to 25/05/2025; the payment of 30/06/2025 leaves 2 231,17 €.
-    assert {"10/03/2025", "25/05/2025", "45,04\u00a0€", "3\u00a0000,00\u00a0€", "2\u00a0231,17\u00a0€"} <= set(_figures(s))
+    expected = {"10/03/2025", "25/05/2025", "45,04\u00a0€", "3\u00a0000,00\u00a0€", "2\u00a0231,17\u00a0€"}
+    assert expected <= set(_figures(s))
     for text in (statement_text(s, width=width), render_text(statement_interest_renderable(s), width=width)):
         lines = text.splitlines()
         assert max(len(line) for line in lines) <= width

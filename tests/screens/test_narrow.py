@@ -80,20 +80,3 @@ async def test_the_accounts_keep_debit_credit_and_note(make_app, sample_dossier)
         for label in ("Date", "Libellé", "Débit", "Crédit", "Note"):
             assert label in header, header
 
-
-async def test_the_payment_batch_keeps_the_amount(make_app, sample_dossier):
-    from clerc_tui.screens.payment_entry import PaymentEntryScreen
-
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await _show(app, pilot, PaymentEntryScreen(sample_dossier.reference))
-        screen = app.screen
-        screen.query_one("#pay-amount").value = "1234,56"
-        await pilot.press("enter")
-        assert len(screen.batch) == 1
-        table = screen.query_one("#payment-batch", RowTable)
-        header = _header(table)
-        for label in ("Dossier", "Date", "Montant"):
-            assert label in header, header
-        row = "".join(segment.text for segment in table.render_line(1))
-        assert "1\u00a0234,56\u00a0€" in row and sample_dossier.reference in row and "26/11/2026" in row, row
