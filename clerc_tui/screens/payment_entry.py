@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select, Static
@@ -253,13 +253,22 @@ class BatchSummary(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         total = sum((line.amount for line in self.batch), ZERO)
-        lines = Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?\n\n", style="bold")
+        lines = Text()
         for n, line in enumerate(self.batch):
-            lines.append(f"{n + 1}. {line.reference} · {line.debtor} · {format_date(line.on)} · "
-                         f"{format_amount(line.amount)}\n   {payments.preview(line, self.batch[:n])}\n")
-        lines.append("\no / Entrée : enregistrer · Échap : revenir au lot", style="dim")
-        with Vertical(classes="dialog"):
-            yield Static(lines, id="summary-text")
+            lines.append(f"{n + 1}. {line.reference} · ")
+            lines.append(Text(line.debtor))
+            lines.append(f" · {format_date(line.on)} · {format_amount(line.amount)}\n"
+                         f"   {payments.preview(line, self.batch[:n])}\n")
+        # A long batch scrolls; the question, its total and the keys stay in sight (80 × 24).
+        with Vertical(classes="dialog summary"):
+            yield Static(Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?",
+                              style="bold"), id="summary-total")
+            with VerticalScroll(classes="summary-lines"):
+                yield Static(lines, id="summary-text")
+            yield Static(Text("o / Entrée : enregistrer · Échap : revenir au lot", style="dim"), id="summary-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(".summary-lines").focus()
 
     def action_ok(self) -> None:
         self.dismiss(True)

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Label, Static
 
@@ -230,18 +230,27 @@ class RunConfirm(ModalScreen[bool]):
         fee = sum((d.fee for d in self.dues), ZERO)
         net = sum((d.net for d in self.dues), ZERO)
         count = sum(len(d.lines) for d in self.dues)
-        text = Text(f"Reversement du {format_date(self.on)} : {len(self.dues)} créancier(s), {count} dossier(s)\n\n",
-                    style="bold")
+        title = Text(f"Reversement du {format_date(self.on)} : {len(self.dues)} créancier(s), {count} dossier(s)",
+                     style="bold")
+        text = Text()
         for due in self.dues:
             back = f", retenue rendue {format_amount(due.regularisation)}" if due.regularisation else ""
-            text.append(f"{due.name} : retenue {format_amount(due.fee)}{back}, virement {format_amount(due.net)}\n")
+            text.append(Text(due.name))
+            text.append(f" : retenue {format_amount(due.fee)}{back}, virement {format_amount(due.net)}\n")
         given_back = sum((d.regularisation for d in self.dues), ZERO)
         back = f" · retenue rendue (régularisation) {format_amount(given_back)}" if given_back else ""
-        text.append(f"\nRetenue A444-32 {format_amount(fee)}{back} · total des virements ")
-        text.append(format_amount(net), style="bold")
-        text.append("\n\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
-        with Vertical(classes="dialog"):
-            yield Static(text, id="run-summary")
+        total = Text(f"Retenue A444-32 {format_amount(fee)}{back} · total des virements ")
+        total.append(format_amount(net), style="bold")
+        total.append("\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
+        # A long run scrolls (↑/↓, PgUp/PgDn); its total and the keys stay in sight (80 × 24).
+        with Vertical(classes="dialog summary"):
+            yield Static(title)
+            with VerticalScroll(classes="summary-lines"):
+                yield Static(text, id="run-summary")
+            yield Static(total, id="run-total")
+
+    def on_mount(self) -> None:
+        self.query_one(".summary-lines").focus()
 
     def action_ok(self) -> None:
         self.dismiss(True)

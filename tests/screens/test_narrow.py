@@ -80,3 +80,52 @@ async def test_the_accounts_keep_debit_credit_and_note(make_app, sample_dossier)
         for label in ("Date", "Libellé", "Débit", "Crédit", "Note"):
             assert label in header, header
 
+
+
+def _inside(widget, size) -> bool:
+    region = widget.region
+    return region.height > 0 and region.bottom <= size[1] and region.right <= size[0] and region.x >= 0
+
+
+async def test_reverser_tout_scrolls_with_the_total_and_the_keys_in_sight(make_app):
+    from decimal import Decimal as D
+
+    from clerc_tui.screens.remittances import RunConfirm
+    from clerc_tui.services.remittances import CreditorDue, RunLine
+    from tests.conftest import TODAY
+
+    # 40 creditors, each 100,00 € collected, 10,00 € retained, 90,00 € paid back: the total of
+    # the transfers is 40 × 90,00 = 3 600,00 €.
+    dues = [CreditorDue(i, f"Créancier {i:02d}", (RunLine(i, f"2026-{i:06d}", i, f"Créancier {i:02d}", D("100"),
+                                                          D("10"), (), D("90")),)) for i in range(40)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(RunConfirm(dues, TODAY))
+        await pilot.pause()
+        total = app.screen.query_one("#run-total", Static)
+        assert "3\u00a0600,00\u00a0€" in str(total.render()) and "o / Entrée" in str(total.render())
+        assert _inside(total, SIZE)
+        lines = app.screen.query_one(".summary-lines")
+        assert lines.max_scroll_y > 0 and _inside(lines, SIZE)
+        await pilot.press("pagedown")
+        assert lines.scroll_y > 0 and _inside(total, SIZE)
+
+
+async def test_a_long_batch_summary_scrolls_with_the_total_in_sight(make_app, sample_dossier):
+    from decimal import Decimal as D
+
+    from clerc_tui.screens.payment_entry import BatchSummary
+    from clerc_tui.services.payments import PendingPayment
+    from tests.conftest import TODAY
+
+    batch = [PendingPayment(sample_dossier.id, sample_dossier.reference, "LEFÈVRE Hélène", TODAY, D("10"))
+             for _ in range(15)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(BatchSummary(batch))
+        await pilot.pause()
+        total = app.screen.query_one("#summary-total", Static)
+        assert "15 paiement(s), total 150,00\u00a0€" in str(total.render())  # 15 × 10,00 €
+        keys = app.screen.query_one("#summary-keys", Static)
+        assert _inside(total, SIZE) and _inside(keys, SIZE)
+        assert app.screen.query_one(".summary-lines").max_scroll_y > 0
