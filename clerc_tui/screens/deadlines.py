@@ -227,7 +227,8 @@ class DeadlinesScreen(Screen):
             self.entries.append(row)
 
     def _add_header(self, table: AgendaTable, label: str, key: str) -> None:
-        table.add_row("", Text(label, style="bold underline"), *[""] * (len(COLUMNS) - 2), key=key)
+        # The day's label (« mardi 01/12/2026 ») takes the rest of the line: never cut.
+        table.add_row("", Text(label, style="bold underline"), *[""] * (len(COLUMNS) - 2), key=key, span_from=1)
         self.entries.append(None)
 
     # --- cursor -------------------------------------------------------------------------

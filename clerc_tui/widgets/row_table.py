@@ -113,6 +113,7 @@ class RowTable(Widget, can_focus=True):
         self._keys: list[str | None] = []
         self._widths: list[int] | None = None
         self._fitted: tuple[int, list[int]] | None = None  # (width available, widths drawn)
+        self._spans: dict[int, int] = {}  # row index -> the column whose cell takes the rest
         self._cursor = 0
         self._top = 0
         self.zebra_stripes = zebra_stripes
@@ -128,7 +129,11 @@ class RowTable(Widget, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def add_row(self, *cells, key: str | None = None) -> None:
+    def add_row(self, *cells, key: str | None = None, span_from: int | None = None) -> None:
+        """`span_from`: that column's cell takes the rest of the line (a day header), whatever
+        the widths fitted to the terminal."""
+        if span_from is not None:
+            self._spans[len(self._rows)] = span_from
         self._rows.append(cells)
         self._keys.append(key)
         if any(column.width is None for column in self.columns):
@@ -139,6 +144,7 @@ class RowTable(Widget, can_focus=True):
     def clear(self) -> "RowTable":
         self._rows.clear()
         self._keys.clear()
+        self._spans.clear()
         self._cursor = 0
         self._top = 0
         self._widths = None
@@ -239,12 +245,17 @@ class RowTable(Widget, can_focus=True):
             self._fitted = None
         return self._widths
 
-    def _line(self, cells, style: Style | None) -> Strip:
+    def _line(self, cells, style: Style | None, span_from: int | None = None) -> Strip:
         console = self.app.console
         base = self._drawn_style = self.rich_style
         line_style = base + style if style else base
         segments: list[Segment] = []
-        for column, width, cell in zip(self.columns, self._column_widths(), cells):
+        widths = list(self._column_widths())
+        if span_from is not None and span_from < len(widths):
+            used_before = sum(w + GAP for w in widths[:span_from] if w)
+            widths = widths[:span_from] + [max(self.size.width - used_before - GAP, 1)]
+            cells = cells[:span_from + 1]
+        for column, width, cell in zip(self.columns, widths, cells):
             if not width:
                 continue  # hidden at this width
             if isinstance(cell, Text):
@@ -279,7 +290,7 @@ class RowTable(Widget, can_focus=True):
         strip = self._strips.get((index, state))
         if strip is None:
             style = self.get_component_rich_style(f"row-table--{state.split('-')[0]}") if state else None
-            strip = self._strips[(index, state)] = self._line(self._rows[index], style)
+            strip = self._strips[(index, state)] = self._line(self._rows[index], style, self._spans.get(index))
         return strip
 
 

@@ -122,3 +122,25 @@ def test_fitting_never_hides_an_essential_column_nor_goes_below_a_minimum(specs,
             assert got >= (m if m is not None else w)
     if floor <= available:
         assert sum(g + GAP for g in widths if g) <= available  # it fits whenever it can
+
+
+async def test_a_spanning_cell_is_never_cut_to_its_column():
+    from textual.app import App as _App
+
+    class SpanApp(_App):
+        def compose(self):
+            yield RowTable(id="t")
+
+        def on_mount(self):
+            table = self.query_one(RowTable)
+            table.add_column("État", width=11)
+            table.add_column("Échéance", width=11)
+            table.add_column("À faire", width=20)
+            table.add_row("", Text("mardi 01/12/2026"), "", key="h", span_from=1)
+            table.add_row("RETARD", "01/12/2026", "Dénoncer", key="d")
+
+    app = SpanApp()
+    async with app.run_test(size=(60, 6)):
+        table = app.query_one(RowTable)
+        assert _line(table, 1).startswith(" " * 12 + "mardi 01/12/2026")  # 16 cells in an 11-cell column
+        assert _line(table, 2).startswith("RETARD      01/12/2026  Dénoncer")
