@@ -59,6 +59,7 @@ def _run(screen, creditor_id: int | None) -> None:
 class RemittancesScreen(Screen):
     DEFAULT_CSS = """
     RemittancesScreen > Label, RemittancesScreen > Static { height: auto; padding: 0 1; }
+    RemittancesScreen > KeyBar { height: 1; padding: 0; }
     RemittancesScreen #remit-status { color: $warning; }
     """
     HELP_TITLE = "Reversements"
@@ -148,6 +149,7 @@ class CreditorRemittanceScreen(Screen):
 
     DEFAULT_CSS = """
     CreditorRemittanceScreen > Static { height: auto; padding: 0 1; }
+    CreditorRemittanceScreen > KeyBar { height: 1; padding: 0; }
     CreditorRemittanceScreen #remit-status { color: $warning; }
     """
     HELP_TITLE = "Reversement d'un créancier"

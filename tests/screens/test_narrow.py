@@ -129,3 +129,15 @@ async def test_a_long_batch_summary_scrolls_with_the_total_in_sight(make_app, sa
         keys = app.screen.query_one("#summary-keys", Static)
         assert _inside(total, SIZE) and _inside(keys, SIZE)
         assert app.screen.query_one(".summary-lines").max_scroll_y > 0
+
+
+async def test_the_key_bar_stays_one_line_on_the_remittances(make_app):
+    from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen
+    from clerc_tui.widgets.key_bar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for screen in (RemittancesScreen(), CreditorRemittanceScreen(1)):
+            await _show(app, pilot, screen)
+            bar = app.screen.query_one(KeyBar)
+            assert bar.region.height == 1 and bar.region.bottom == SIZE[1]
