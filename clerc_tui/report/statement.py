@@ -53,7 +53,7 @@ def _interest_table(lines, title: str) -> _ByWidth:
     return _ByWidth(lambda width: _interest_table_at(lines, title, width))
 
 
-def _interest_table_at(lines, title: str, width: int) -> Table:
+def _interest_table_at(lines, title: str, width: int) -> Table | Group:
     if width >= NARROW_WIDTH:
         table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
         for name, justify in (("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
@@ -66,17 +66,22 @@ def _interest_table_at(lines, title: str, width: int) -> Table:
                           rate_text(line.rate), line.year_text, Text(label), Text(line.basis),
                           format_amount(line.amount), style=ETUDE_STYLE if line.from_etude else None)
         return table
+    # Compact: the figures in the table, each period's nature and fondement under it, by number.
     table = _compact_table(title)
-    for name, justify in (("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
+    for name, justify in (("N°", "right"), ("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
                           ("Taux", "right"), ("Div.", "right"), ("Montant", "right")):
         table.add_column(name, justify=justify, no_wrap=True)
-    table.add_column("Nature, fondement", overflow="fold")
-    for line in lines:
+    notes = Text()
+    for n, line in enumerate(lines, start=1):
+        style = ETUDE_STYLE if line.from_etude else None
         label = line.label + (f" ({line.note})" if line.note else "")
-        table.add_row(format_date(line.start), format_date(line.end), str(line.days), format_amount(line.base),
-                      rate_text(line.rate), line.year_text, format_amount(line.amount),
-                      Text(f"{label} ; {line.basis}"), style=ETUDE_STYLE if line.from_etude else None)
-    return table
+        table.add_row(str(n), format_date(line.start), format_date(line.end), str(line.days),
+                      format_amount(line.base), rate_text(line.rate), line.year_text, format_amount(line.amount),
+                      style=style)
+        notes.append(f"{n}. ", style="bold")
+        notes.append(Text(f"{label} — {line.basis}\n", style=style or ""))
+    notes.rstrip()
+    return Group(table, notes)
 
 
 def interest_renderable(result: InterestResult) -> Group:

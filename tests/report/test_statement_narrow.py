@@ -36,6 +36,8 @@ def test_dates_and_amounts_are_whole_at_every_width(width):
         lines = text.splitlines()
         assert max(len(line) for line in lines) <= width
         assert "…" not in text  # nothing cut
+        if width < 110:  # compact: each period numbered, its fondement written under the table
+            assert "4. Intérêt légal majoré (+5 points) — Art. L313-2" in text
         # A date ends a line only when whole: no « 10/03/ » or « 10/03/20 » at a line's end.
         assert not [line for line in lines if re.search(r"\b\d{2}/\d{2}/\d{0,3}\s*$", line)]
     text = statement_text(s, width=width)
