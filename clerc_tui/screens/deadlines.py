@@ -35,14 +35,15 @@ COLUMNS = (
     ("debtor", "Débiteur", 18),
     ("procedure", "Procédure", 14),
     ("label", "À faire", 25),
-    ("basis", "Article", 12),
+    ("basis", "Article", 16),
     ("clerc", "Clerc", 8),
     ("unverified", "NV", 2),
 )
 # At 80 columns (RowTable.fit_widths) État, Échéance, Dossier, Article and NV always show;
-# the procedure and the clerc hide first, the debtor and « À faire » shrink.
+# the procedure and the clerc hide first, the debtor and « À faire » shrink; the Article keeps
+# 14 cells, enough for « CPCE R211-11 ; » (an article number is never cut).
 COLUMN_FIT = {"procedure": {"priority": 1}, "clerc": {"priority": 2}, "debtor": {"priority": 3, "min_width": 10},
-              "label": {"min_width": 14}}
+              "label": {"min_width": 14}, "basis": {"min_width": 14}}
 BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "today": Text("AUJOURD'HUI", style="bold yellow"),
           "later": Text("")}
 # A waiting period that has run out is not a missed deadline: the act is now allowed.

@@ -31,6 +31,8 @@ async def test_the_agenda_keeps_state_date_dossier_article_and_nv(make_app):
             assert label in header, header
         assert "Procédure" not in header and "Clerc" not in header  # hidden first
         assert len(header) == 80
+        table = app.screen.query_one("#agenda", RowTable)
+        assert table._column_widths()[6] >= 14  # « CPCE R211-11 ; »: the article number whole
 
 
 async def test_the_dossier_list_keeps_the_solde(make_app):
