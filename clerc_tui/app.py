@@ -15,6 +15,11 @@ from clerc_tui.services.context import Actor, identify
 
 DATA_POLL_SECONDS = 2.0
 
+# The app-wide keys that are single letters by default: inactive on a form (a letter on a
+# drop-down or a check box must never leave the typing; a modal already cuts them off).
+# Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
+LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"})
+
 
 class FrenchCommandPalette(CommandPalette):
     """Textual's palette with its own texts in French (placeholder, « no matches »)."""
@@ -49,7 +54,7 @@ class ClercApp(App):
     CSS_PATH = "clerc.tcss"
     BINDINGS = [
         Binding("question_mark,f1", "help", "Aide", id="app.help"),
-        Binding("q", "quit", "Quitter", id="app.quit"),
+        Binding("q", "quit_key", "Quitter", id="app.quit"),
         Binding("c", "calculator", "Calculatrice", id="app.calculator"),
         Binding("v", "payments", "Versements", id="app.payments"),
         Binding("w", "remittances", "Reversements", id="app.remittances"),
@@ -114,6 +119,33 @@ class ClercApp(App):
         toast) and control characters are shown as placeholders."""
         super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout, markup=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A modal already cuts the app's (non-priority) keys off (Textual's modal binding chain).
+        if action in LETTER_ACTIONS:
+            from clerc_tui.screens.form import is_form
+
+            if is_form(self.screen):
+                return False
+        return True
+
+    def action_quit_key(self) -> None:
+        """`q` (outside forms and modals)."""
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quits at once, unless a form of the stack holds unsaved typing (then asks)."""
+        from clerc_tui.screens.form import LeaveConfirm, is_form
+
+        dirty = [s for s in self.screen_stack if is_form(s) and s.dirty]
+        if not dirty:
+            self.exit()
+            return
+        if isinstance(self.screen, LeaveConfirm):
+            return
+        details = "\n".join(d for d in (s.unsaved_detail() for s in dirty) if d)
+        self.push_screen(LeaveConfirm("Abandonner la saisie et quitter clerc ?", details),
+                         lambda ok: self.exit() if ok else None)
+
     def action_help(self) -> None:
         from clerc_tui.screens.help import HelpScreen
 
@@ -160,7 +192,7 @@ class ClercApp(App):
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies): say how to, in French."""
         keys = [self.get_key_display(active.binding) for active in self.active_bindings.values()
-                if active.binding.action in ("quit", "app.quit")]
+                if active.binding.action in ("quit", "app.quit", "quit_key", "app.quit_key")]
         if keys:
             self.notify(f"Pour quitter clerc : {' ou '.join(dict.fromkeys(keys))}.", title="Quitter ?")
 

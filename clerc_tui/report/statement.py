@@ -30,18 +30,59 @@ def _amount(value: Decimal | None) -> Text:
     return Text("—" if value is None else format_amount(value), justify="right")
 
 
-def _interest_table(lines, title: str) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
-    for name, justify in (("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
-                          ("Taux", "right"), ("Diviseur", "right"), ("Nature", "left"), ("Fondement", "left"),
-                          ("Montant", "right")):
-        table.add_column(name, justify=justify, overflow="fold")
-    for line in lines:
+# Below this width (an 80-column terminal) the tables of figures take a compact form: dates,
+# figures and amounts are never broken nor cut, only the texts wrap (docs/forms.md).
+NARROW_WIDTH = 110
+
+
+class _ByWidth:
+    """A renderable built for the width it is drawn in."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def __rich_console__(self, console, options):
+        yield self.build(options.max_width)
+
+
+def _compact_table(title: str) -> Table:
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False, padding=(0, 1),
+                 collapse_padding=True, pad_edge=False, show_edge=False)
+
+
+def _interest_table(lines, title: str) -> _ByWidth:
+    return _ByWidth(lambda width: _interest_table_at(lines, title, width))
+
+
+def _interest_table_at(lines, title: str, width: int) -> Table | Group:
+    if width >= NARROW_WIDTH:
+        table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
+        for name, justify in (("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
+                              ("Taux", "right"), ("Diviseur", "right"), ("Nature", "left"), ("Fondement", "left"),
+                              ("Montant", "right")):
+            table.add_column(name, justify=justify, overflow="fold", no_wrap=name in ("Du", "Au"))
+        for line in lines:
+            label = line.label + (f" ({line.note})" if line.note else "")
+            table.add_row(format_date(line.start), format_date(line.end), str(line.days), format_amount(line.base),
+                          rate_text(line.rate), line.year_text, Text(label), Text(line.basis),
+                          format_amount(line.amount), style=ETUDE_STYLE if line.from_etude else None)
+        return table
+    # Compact: the figures in the table, each period's nature and fondement under it, by number.
+    table = _compact_table(title)
+    for name, justify in (("N°", "right"), ("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
+                          ("Taux", "right"), ("Div.", "right"), ("Montant", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)
+    notes = Text()
+    for n, line in enumerate(lines, start=1):
+        style = ETUDE_STYLE if line.from_etude else None
         label = line.label + (f" ({line.note})" if line.note else "")
-        table.add_row(format_date(line.start), format_date(line.end), str(line.days), format_amount(line.base),
-                      rate_text(line.rate), line.year_text, Text(label), Text(line.basis), format_amount(line.amount),
-                      style=ETUDE_STYLE if line.from_etude else None)
-    return table
+        table.add_row(str(n), format_date(line.start), format_date(line.end), str(line.days),
+                      format_amount(line.base), rate_text(line.rate), line.year_text, format_amount(line.amount),
+                      style=style)
+        notes.append(f"{n}. ", style="bold")
+        notes.append(Text(f"{label} — {line.basis}\n", style=style or ""))
+    notes.rstrip()
+    return Group(table, notes)
 
 
 def interest_renderable(result: InterestResult) -> Group:
@@ -105,7 +146,7 @@ def statement_renderable(statement: Statement) -> Group:
     items.add_column("Nature")
     items.add_column("Libellé")
     items.add_column("Porte intérêts")
-    items.add_column("Montant", justify="right")
+    items.add_column("Montant", justify="right", no_wrap=True)
     for item in s.items:
         items.add_row(CLAIM_LABELS[item.kind], Text(item.label), "oui" if item.bears_interest else "non",
                       format_amount(item.amount))
@@ -119,27 +160,17 @@ def statement_renderable(statement: Statement) -> Group:
 
     if s.charges:
         charges = Table(title="Frais", box=box.SIMPLE_HEAD, title_justify="left")
-        charges.add_column("Date")
+        charges.add_column("Date", no_wrap=True)
         charges.add_column("Libellé")
         charges.add_column("Nature")
-        charges.add_column("Montant", justify="right")
+        charges.add_column("Montant", justify="right", no_wrap=True)
         for charge in s.charges:
             charges.add_row(format_date(charge.on), Text(charge.label), CHARGE_LABELS[charge.kind],
                             format_amount(charge.amount))
         parts.append(charges)
 
     if s.payments:
-        payments = Table(title="Paiements et imputation", box=box.SIMPLE_HEAD, title_justify="left")
-        for name in ("Date", "Montant", "Frais", "Intérêts", "Principal", "Trop-perçu", "Reste dû après", "État"):
-            payments.add_column(name, justify="left" if name in ("Date", "État") else "right")
-        for line in s.payments:
-            a = line.allocation
-            state = f"rejeté le {format_date(line.reversed_on)}" if line.reversed_on else ""
-            payments.add_row(format_date(line.payment.on), format_amount(a.amount), format_amount(a.frais),
-                             format_amount(a.interets), format_amount(a.principal), format_amount(a.credit),
-                             format_amount(line.balance_after), state,
-                             style="strike dim" if line.reversed_on else None)
-        parts.append(payments)
+        parts.append(_ByWidth(lambda width: _payments_table(s, width)))
         order = " → ".join(BUCKET_LABELS[b] for b in s.allocation_order)
         parts.append(Text(f"Ordre d'imputation : {order} (art. 1343-1 C. civ.).", style="dim"))
     for rev in s.reversals:
@@ -179,6 +210,29 @@ def statement_renderable(statement: Statement) -> Group:
     parts.extend(_warnings(s))
     parts.append(Text(s.convention.describe(s.terms), style="dim"))
     return Group(*parts)
+
+
+def _payments_table(s: Statement, width: int) -> Table:
+    wide = width >= NARROW_WIDTH
+    if wide:
+        payments = Table(title="Paiements et imputation", box=box.SIMPLE_HEAD, title_justify="left")
+        headers = ("Date", "Montant", "Frais", "Intérêts", "Principal", "Trop-perçu", "Reste dû après", "État")
+    else:
+        # No room for « rejeté le … » at 80 columns: the row is struck through and the line
+        # under the table says when the payment was rejected.
+        payments = _compact_table("Paiements et imputation")
+        headers = ("Date", "Montant", "Frais", "Intérêts", "Principal", "Trop-\nperçu", "Reste dû\naprès")
+    for name in headers:
+        payments.add_column(name, justify="left" if name in ("Date", "État") else "right", no_wrap=name != "État")
+    for line in s.payments:
+        a = line.allocation
+        cells = [format_date(line.payment.on), format_amount(a.amount), format_amount(a.frais),
+                 format_amount(a.interets), format_amount(a.principal), format_amount(a.credit),
+                 format_amount(line.balance_after)]
+        if wide:
+            cells.append(Text(f"rejeté le {format_date(line.reversed_on)}" if line.reversed_on else ""))
+        payments.add_row(*cells, style="strike dim" if line.reversed_on else None)
+    return payments
 
 
 def _console(width: int) -> Console:

@@ -148,11 +148,14 @@ class ActsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#acts-list", RowTable)
-        for label, width in (("Acte", 52), ("Date", 10), ("État", 30)):
-            table.add_column(label, width=width)
+        # At 80 columns the État and the Article always show; the long texts shrink.
+        for label, width, fit in (("Acte", 52, {"priority": 9, "min_width": 24}), ("Date", 10, {}),
+                                  ("État", 30, {"min_width": 14})):
+            table.add_column(label, width=width, **fit)
         mentions = self.query_one("#mentions", RowTable)
-        for label, width in (("Mention", 70), ("Article", 26), ("État", 10)):
-            mentions.add_column(label, width=width)
+        for label, width, fit in (("Mention", 70, {"priority": 9, "min_width": 30}), ("Article", 26, {}),
+                                  ("État", 10, {})):
+            mentions.add_column(label, width=width, **fit)
         self.refresh_data()
         self.query_one("#mentions", RowTable).focus()
 

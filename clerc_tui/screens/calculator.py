@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Header, Input, Select, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError, InvalidInput
@@ -27,6 +26,7 @@ from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, 
 from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
 from clerc_tui.rules.tariff import calculate_recovery_fees
+from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
@@ -36,7 +36,7 @@ TERMS_FIELDS = {"kind": "kind", "category": "category", "majoration_from": "majo
                 "majoration_points": "majoration_points", "rate": "rate", "day_basis": "day_basis"}
 
 
-class CalculatorScreen(Screen):
+class CalculatorScreen(FormScreen):
     HELP_TITLE = "Calculatrice d'intérêts et de droits proportionnels"
     BINDINGS = [Binding("escape", "close", "Retour", id="calculator.close"),
                 Binding("f6", "other_tab", "Autre onglet", id="calculator.other_tab")]
@@ -243,4 +243,4 @@ class CalculatorScreen(Screen):
             field.set_error(errors.get(field.field_name))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.request_leave()

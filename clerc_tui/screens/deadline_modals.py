@@ -16,25 +16,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
+from clerc_tui.screens.form import FormDialog
 from clerc_tui.widgets.inert import inert_renderable
 
 REOPEN_EXAMPLE = "ex. marquée faite par erreur, acte annulé"
 FACT_CHOICES = (("inconnu (date la plus sûre)", "?"), ("oui", "oui"), ("non", "non"))
 
 
-class _Dialog(ModalScreen):
-    """A framed dialog: Échap cancels, errors are written in #dialog-error."""
+class _Dialog(FormDialog):
+    """A framed dialog: Échap cancels (asking first when something was typed), errors are
+    written in #dialog-error."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="dialog.cancel")]
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.request_leave()
 
     def show_error(self, message: str) -> None:
         self.query_one("#dialog-error", Static).update(inert_renderable(Text(message, style="bold")))

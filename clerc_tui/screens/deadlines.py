@@ -35,10 +35,15 @@ COLUMNS = (
     ("debtor", "Débiteur", 18),
     ("procedure", "Procédure", 14),
     ("label", "À faire", 25),
-    ("basis", "Article", 12),
+    ("basis", "Article", 16),
     ("clerc", "Clerc", 8),
     ("unverified", "NV", 2),
 )
+# At 80 columns (RowTable.fit_widths) État, Échéance, Dossier, Article and NV always show;
+# the procedure and the clerc hide first, the debtor and « À faire » shrink; the Article keeps
+# 14 cells, enough for « CPCE R211-11 ; » (an article number is never cut).
+COLUMN_FIT = {"procedure": {"priority": 1}, "clerc": {"priority": 2}, "debtor": {"priority": 3, "min_width": 10},
+              "label": {"min_width": 14}, "basis": {"min_width": 14}}
 # A waiting period that has run out is not a missed deadline: the act is now allowed (own section).
 POSSIBLE = Text("POSSIBLE", style="bold green")
 BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "possible": POSSIBLE,
@@ -106,7 +111,7 @@ class DeadlinesScreen(Screen):
         self.clerc_id = self.app.actor.user_id
         table = self.query_one(AgendaTable)
         for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+            table.add_column(label, key=key, width=width, **COLUMN_FIT.get(key, {}))
         self.reload()
         table.focus()
         # After the first paint: it reads the shipped rate table once per process.
@@ -224,7 +229,8 @@ class DeadlinesScreen(Screen):
             self.entries.append(row)
 
     def _add_header(self, table: AgendaTable, label: str, key: str) -> None:
-        table.add_row("", Text(label, style="bold underline"), *[""] * (len(COLUMNS) - 2), key=key)
+        # The day's label (« mardi 01/12/2026 ») takes the rest of the line: never cut.
+        table.add_row("", Text(label, style="bold underline"), *[""] * (len(COLUMNS) - 2), key=key, span_from=1)
         self.entries.append(None)
 
     # --- cursor -------------------------------------------------------------------------

@@ -11,20 +11,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount, format_rate, parse_amount
 from clerc_tui.rules.tariff import MissingTariff, act_choices
+from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import ledger
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.row_table import RowTable
 from clerc_tui.widgets.inert import inert_renderable
 
-COLUMNS = (("Date", 10, "left"), ("Nature", 13, "left"), ("Libellé", 40, "left"), ("Pièce", 12, "left"),
-           ("Débit", 13, "right"), ("Crédit", 13, "right"), ("Note", 30, "left"))
+# At 80 columns (RowTable.fit_widths) the date, Débit, Crédit and the note always show; the
+# nature and the piece hide first, the label and the note shrink.
+COLUMNS = (("Date", 10, "left", {}), ("Nature", 13, "left", {"priority": 1}),
+           ("Libellé", 40, "left", {"min_width": 16}), ("Pièce", 12, "left", {"priority": 2}),
+           ("Débit", 13, "right", {}), ("Crédit", 13, "right", {}),
+           ("Note", 30, "left", {"priority": 9, "min_width": 12}))
 
 
 def _note(line: ledger.AccountLine) -> str:
@@ -58,8 +62,8 @@ class AccountsPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify in COLUMNS:
-            table.add_column(label, width=width, justify=justify)
+        for label, width, justify, fit in COLUMNS:
+            table.add_column(label, width=width, justify=justify, **fit)
 
     def refresh_data(self) -> None:
         try:
@@ -96,7 +100,7 @@ class AccountsPane(Vertical):
         self.query_one("#accounts-totals", Static).update(inert_renderable(totals))
 
 
-class BillActDialog(ModalScreen):
+class BillActDialog(FormDialog):
     """Bill an act at the tariff: the act, its date, the émolument when the tariff has none;
     the breakdown is shown as it is typed; Entrée (or F2) bills it and returns the entry."""
 
@@ -226,4 +230,4 @@ class BillActDialog(ModalScreen):
             self.query_one("#dialog-error", Static).update(Text(error.message))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.request_leave()

@@ -1,4 +1,5 @@
-"""Create or edit a dossier. Ctrl+S (or F2) saves, Échap cancels.
+"""Create or edit a dossier. Ctrl+S (or F2) saves, Échap cancels (asking first
+when something was typed: screens/form.py).
 
 Refused fields show their French message in place and keep what was typed; an edit
 that lost a race with another clerc is refused with the conflict explained, nothing
@@ -9,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
 
@@ -27,6 +27,7 @@ from clerc_tui.services import dossiers
 from clerc_tui.services.creditors import suggest_creditor
 from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.users import list_users
+from clerc_tui.screens.form import FormScreen
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
 
@@ -48,7 +49,7 @@ def _select(options: dict[str, str] | list[tuple[str, str]], value: str) -> Sele
     return Select([(label, key) for key, label in pairs], value=value, allow_blank=False)
 
 
-class DossierFormScreen(Screen):
+class DossierFormScreen(FormScreen):
     HELP_TITLE = "Fiche dossier"
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "Enregistrer", id="form.save"),
@@ -197,4 +198,4 @@ class DossierFormScreen(Screen):
         self.dismiss(dossier.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.request_leave()

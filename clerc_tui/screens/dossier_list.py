@@ -44,6 +44,11 @@ COLUMNS = (
     ("next_due", "Échéance", 10),
     ("clerc", "Clerc", 12),
 )
+# At 80 columns (RowTable.fit_widths) the reference, the debtor and the Solde always show;
+# nature, clerc and phase hide first, the creditor shrinks.
+COLUMN_FIT = {"nature": {"priority": 1}, "clerc": {"priority": 2}, "phase": {"priority": 3},
+              "creditor": {"priority": 4, "min_width": 10}, "next_due": {"priority": 5},
+              "debtor": {"min_width": 12}}
 
 
 class DossierTable(RowTable):
@@ -100,7 +105,8 @@ class DossierListScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DossierTable)
         for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width, justify="right" if key == "balance" else "left")
+            table.add_column(label, key=key, width=width, justify="right" if key == "balance" else "left",
+                             **COLUMN_FIT.get(key, {}))
         self.reload()
         table.focus()
 

@@ -14,8 +14,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select, Static
 
@@ -24,6 +24,7 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.text import inert
 from clerc_tui.rules.money import ZERO, format_amount
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
+from clerc_tui.screens.form import FormDialog, FormScreen
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
@@ -55,7 +56,7 @@ class DossierSuggester(Suggester):
         return None
 
 
-class PaymentEntryScreen(Screen):
+class PaymentEntryScreen(FormScreen):
     HELP_TITLE = "Saisie des versements"
     DEFAULT_CSS = """
     PaymentEntryScreen #payment-fields { height: auto; }
@@ -76,7 +77,6 @@ class PaymentEntryScreen(Screen):
         super().__init__()
         self.batch: list[payments.PendingPayment] = []
         self.dossier_text = dossier_text
-        self._leave_armed = False
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Saisie des versements — un paiement ou un relevé bancaire", style="bold"))
@@ -97,9 +97,12 @@ class PaymentEntryScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
-        for label, width in (("N°", 3), ("Dossier", 14), ("Débiteur", 24), ("Date", 10), ("Mode", 12),
-                             ("Montant", 14), ("Réf.", 14)):
-            table.add_column(label, width=width)
+        # At 80 columns the dossier, the date and the amount always show.
+        for label, width, fit in (("N°", 3, {}), ("Dossier", 14, {}),
+                                  ("Débiteur", 24, {"priority": 3, "min_width": 10}),
+                                  ("Date", 10, {}), ("Mode", 12, {"priority": 2}), ("Montant", 14, {}),
+                                  ("Réf.", 14, {"priority": 1})):
+            table.add_column(label, width=width, **fit)
         self._draw_total()
         self.query_one("#pay-amount" if self.dossier_text else "#pay-dossier", Input).focus()
 
@@ -109,7 +112,6 @@ class PaymentEntryScreen(Screen):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        self._leave_armed = False
         if event.input.id == "pay-dossier":
             self._show_matches(event.value)
         if event.input.id in ("pay-dossier", "pay-amount", "pay-date"):
@@ -223,6 +225,7 @@ class PaymentEntryScreen(Screen):
         numbers = ", ".join(e.document_number for e in entries if e.document_number)
         self.batch = []
         self._redraw_batch()
+        self.mark_clean()
         self.app.notify(f"{len(entries)} paiement(s) enregistré(s), {format_amount(total)}. Reçus : {numbers}.",
                         timeout=8)
 
@@ -236,13 +239,15 @@ class PaymentEntryScreen(Screen):
             return
         self.app.push_screen(RejectDialog(hit))
 
+    def unsaved_detail(self) -> str:
+        if not self.batch:
+            return ""
+        return f"{len(self.batch)} paiement(s) du lot non enregistré(s) : n puis F5 pour les valider."
+
     def action_back(self) -> None:
-        if self.batch and not self._leave_armed:
-            self._leave_armed = True
-            self.query_one("#batch-error", Static).update(Text(
-                f"{len(self.batch)} paiement(s) non enregistré(s) : F5 pour les valider, Échap de nouveau pour "
-                "abandonner le lot."))
-            return
+        self.request_leave()
+
+    def do_leave(self) -> None:
         self.app.pop_screen()
         refresh = getattr(self.app.screen, "refresh_data", None)
         if refresh is not None:
@@ -268,21 +273,31 @@ class BatchSummary(ModalScreen[bool | str]):
 
     def compose(self) -> ComposeResult:
         total = sum((line.amount for line in self.batch), ZERO)
-        lines = Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?\n\n", style="bold")
+        lines = Text()
         if self.duplicates:
             lines.append(f"{payments.duplicate_text(self.duplicates, self.batch)}\n\n", style="bold red")
         doubled = {n for group in self.duplicates for n in group}
         for n, line in enumerate(self.batch):
             mark = "  ← DOUBLON" if n + 1 in doubled else ""
-            lines.append(f"{n + 1}. {line.reference} · {line.debtor} · {format_date(line.on)} · "
-                         f"{format_amount(line.amount)}{mark}\n   {payments.preview(line, self.batch[:n])}\n")
+            lines.append(f"{n + 1}. {line.reference} · ")
+            lines.append(Text(line.debtor))
+            lines.append(f" · {format_date(line.on)} · {format_amount(line.amount)}{mark}\n"
+                         f"   {payments.preview(line, self.batch[:n])}\n")
         if self.duplicates:
-            lines.append("\no / Entrée : enregistrer tout, doublons compris (confirmés) · r : retirer les doublons · "
-                         "Échap : revenir au lot", style="dim")
+            keys = ("o / Entrée : enregistrer tout, doublons compris (confirmés) · r : retirer les doublons · "
+                    "Échap : revenir au lot")
         else:
-            lines.append("\no / Entrée : enregistrer · Échap : revenir au lot", style="dim")
-        with Vertical(classes="dialog"):
-            yield Static(inert_renderable(lines), id="summary-text")
+            keys = "o / Entrée : enregistrer · Échap : revenir au lot"
+        # A long batch scrolls; the question, its total and the keys stay in sight (80 × 24).
+        with Vertical(classes="dialog summary"):
+            yield Static(Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?",
+                              style="bold"), id="summary-total")
+            with VerticalScroll(classes="summary-lines"):
+                yield Static(inert_renderable(lines), id="summary-text")
+            yield Static(Text(keys, style="dim"), id="summary-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(".summary-lines").focus()
 
     def action_ok(self) -> None:
         self.dismiss(True)
@@ -295,7 +310,7 @@ class BatchSummary(ModalScreen[bool | str]):
         self.dismiss(False)
 
 
-class RejectDialog(ModalScreen):
+class RejectDialog(FormDialog):
     """A rejected cheque: pick the payment (its number in the list) and the reason."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="payment.reject_cancel")]
@@ -328,7 +343,7 @@ class RejectDialog(ModalScreen):
         self.query_one("#reject-reason", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.request_leave()
 
     @on(Input.Submitted, "#reject-reason")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Label, Static
 
@@ -62,6 +62,7 @@ def _run(screen, creditor_id: int | None) -> None:
 class RemittancesScreen(Screen):
     DEFAULT_CSS = """
     RemittancesScreen > Label, RemittancesScreen > Static { height: auto; padding: 0 1; }
+    RemittancesScreen > KeyBar { height: 1; padding: 0; }
     RemittancesScreen #remit-status { color: $warning; }
     """
     HELP_TITLE = "Reversements"
@@ -85,10 +86,14 @@ class RemittancesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify in (("Créancier", 36, "left"), ("Dossiers", 8, "right"),
-                                      ("Encaissé", 14, "right"), ("Retenue A444-32", 15, "right"),
-                                      ("Retenue rendue", 14, "right"), ("À reverser", 14, "right")):
-            table.add_column(label, width=width, justify=justify)
+        # At 80 columns « À reverser » always shows; the creditor's name shrinks, the count hides.
+        for label, width, justify, fit in (("Créancier", 36, "left", {"priority": 9, "min_width": 16}),
+                                           ("Dossiers", 8, "right", {"priority": 1}),
+                                           ("Encaissé", 14, "right", {"priority": 3}),
+                                           ("Retenue A444-32", 15, "right", {"priority": 4}),
+                                           ("Retenue rendue", 14, "right", {"priority": 2}),
+                                           ("À reverser", 14, "right", {})):
+            table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
         table.focus()
 
@@ -147,6 +152,7 @@ class CreditorRemittanceScreen(Screen):
 
     DEFAULT_CSS = """
     CreditorRemittanceScreen > Static { height: auto; padding: 0 1; }
+    CreditorRemittanceScreen > KeyBar { height: 1; padding: 0; }
     CreditorRemittanceScreen #remit-status { color: $warning; }
     """
     HELP_TITLE = "Reversement d'un créancier"
@@ -168,10 +174,13 @@ class CreditorRemittanceScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify in (("Dossier", 14, "left"), ("Encaissé (cumul)", 17, "right"),
-                                      ("Retenue A444-32", 15, "right"), ("Retenue rendue", 14, "right"),
-                                      ("À reverser", 14, "right"), ("Note", 30, "left")):
-            table.add_column(label, width=width, justify=justify)
+        for label, width, justify, fit in (("Dossier", 14, "left", {}),
+                                           ("Encaissé (cumul)", 17, "right", {"priority": 3}),
+                                           ("Retenue A444-32", 15, "right", {"priority": 4}),
+                                           ("Retenue rendue", 14, "right", {"priority": 2}),
+                                           ("À reverser", 14, "right", {}),
+                                           ("Note", 30, "left", {"priority": 5, "min_width": 12})):
+            table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
         table.focus()
 
@@ -228,21 +237,31 @@ class RunConfirm(ModalScreen[bool]):
         fee = sum((d.fee for d in paid), ZERO)
         net = sum((d.net for d in paid), ZERO)
         count = sum(len(d.lines) for d in paid)
-        text = Text(f"Reversement du {format_date(self.on)} : {len(paid)} créancier(s), {count} dossier(s)\n\n",
-                    style="bold")
+        title = Text(f"Reversement du {format_date(self.on)} : {len(paid)} créancier(s), {count} dossier(s)",
+                     style="bold")
+        text = Text()
         for due in held:
-            text.append(f"{due.name} : SANS IBAN — retenu, rien ne sera enregistré ({format_amount(due.net)} en "
-                        "attente)\n", style="bold red")
+            text.append(Text(due.name, style="bold red"))
+            text.append(f" : SANS IBAN — retenu, rien ne sera enregistré ({format_amount(due.net)} en attente)\n",
+                        style="bold red")
         for due in paid:
             back = f", retenue rendue {format_amount(due.regularisation)}" if due.regularisation else ""
-            text.append(f"{due.name} : retenue {format_amount(due.fee)}{back}, virement {format_amount(due.net)}\n")
-        given_back = sum((d.regularisation for d in self.dues), ZERO)
+            text.append(Text(due.name))
+            text.append(f" : retenue {format_amount(due.fee)}{back}, virement {format_amount(due.net)}\n")
+        given_back = sum((d.regularisation for d in paid), ZERO)
         back = f" · retenue rendue (régularisation) {format_amount(given_back)}" if given_back else ""
-        text.append(f"\nRetenue A444-32 {format_amount(fee)}{back} · total des virements ")
-        text.append(format_amount(net), style="bold")
-        text.append("\n\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
-        with Vertical(classes="dialog"):
-            yield Static(inert_renderable(text), id="run-summary")
+        total = Text(f"Retenue A444-32 {format_amount(fee)}{back} · total des virements ")
+        total.append(format_amount(net), style="bold")
+        total.append("\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
+        # A long run scrolls (↑/↓, PgUp/PgDn); its total and the keys stay in sight (80 × 24).
+        with Vertical(classes="dialog summary"):
+            yield Static(title)
+            with VerticalScroll(classes="summary-lines"):
+                yield Static(inert_renderable(text), id="run-summary")
+            yield Static(total, id="run-total")
+
+    def on_mount(self) -> None:
+        self.query_one(".summary-lines").focus()
 
     def action_ok(self) -> None:
         self.dismiss(True)

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "copy_text": "Copier la sélection",
     "screen.copy_text": "Copier la sélection",
     "quit": "Quitter",
+    "quit_key": "Quitter",
     "command_palette": "Palette de commandes",
     "app.command_palette": "Palette de commandes",
     "help_quit": "Comment quitter",

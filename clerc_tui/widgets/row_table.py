@@ -10,6 +10,12 @@ A cell is a `rich.text.Text` (styled) or a plain `str`, which is shown as it is:
 parsed as markup, so user data can be passed as `str` safely (and cheaply). A control or
 bidi character left in old data is drawn as a placeholder (`rules.text.inert`), never sent
 to the terminal.
+
+Narrow terminals (80 columns is a first-class size): a column may say how far it shrinks
+(`min_width`) and how soon it hides (`priority`: the lowest goes first; None, the default,
+never hides). When the columns do not fit, the hideable ones shrink first, then the
+essential ones, then the hideable ones hide, lowest priority first; the cells left over go
+back to the shrunk columns, essential ones first (`fit_widths`).
 """
 
 from dataclasses import dataclass
@@ -35,6 +41,41 @@ class Column:
     key: str | None
     width: int | None
     justify: str = "left"
+    priority: int | None = None  # None: never hidden; else the lowest hides first
+    min_width: int | None = None  # how far it may shrink; None: it does not
+
+
+def fit_widths(columns: list[Column], natural: list[int], available: int) -> list[int]:
+    """The widths drawn in `available` cells (0: the column is hidden), see the module's doc."""
+    widths = list(natural)
+
+    def over() -> int:
+        return sum(w + GAP for w in widths if w) - available
+
+    order = sorted(range(len(columns)), key=lambda i: (columns[i].priority is None, columns[i].priority or 0))
+
+    def shrink(essential: bool) -> None:
+        for i in order:
+            column = columns[i]
+            if over() <= 0:
+                return
+            if (column.priority is None) == essential and column.min_width is not None and widths[i]:
+                widths[i] -= min(over(), max(widths[i] - column.min_width, 0))
+
+    shrink(essential=False)
+    shrink(essential=True)
+    for i in order:
+        if over() <= 0:
+            break
+        if columns[i].priority is not None:
+            widths[i] = 0
+    for i in reversed(order):  # what is left goes back, most important first
+        spare = -over()
+        if spare <= 0:
+            break
+        if widths[i] and widths[i] < natural[i]:
+            widths[i] += min(spare, natural[i] - widths[i])
+    return widths
 
 
 class RowTable(Widget, can_focus=True):
@@ -75,6 +116,8 @@ class RowTable(Widget, can_focus=True):
         self._rows: list[tuple] = []
         self._keys: list[str | None] = []
         self._widths: list[int] | None = None
+        self._fitted: tuple[int, list[int]] | None = None  # (width available, widths drawn)
+        self._spans: dict[int, int] = {}  # row index -> the column whose cell takes the rest
         self._cursor = 0
         self._top = 0
         self.zebra_stripes = zebra_stripes
@@ -84,13 +127,17 @@ class RowTable(Widget, can_focus=True):
     # --- the DataTable subset -------------------------------------------------------------
 
     def add_column(self, label: str, *, key: str | None = None, width: int | None = None,
-                   justify: str = "left") -> None:
-        self.columns.append(Column(label, key, width, justify))
+                   justify: str = "left", priority: int | None = None, min_width: int | None = None) -> None:
+        self.columns.append(Column(label, key, width, justify, priority, min_width))
         self._widths = None
         self._strips.clear()
         self.refresh()
 
-    def add_row(self, *cells, key: str | None = None) -> None:
+    def add_row(self, *cells, key: str | None = None, span_from: int | None = None) -> None:
+        """`span_from`: that column's cell takes the rest of the line (a day header), whatever
+        the widths fitted to the terminal."""
+        if span_from is not None:
+            self._spans[len(self._rows)] = span_from
         self._rows.append(cells)
         self._keys.append(key)
         if any(column.width is None for column in self.columns):
@@ -101,6 +148,7 @@ class RowTable(Widget, can_focus=True):
     def clear(self) -> "RowTable":
         self._rows.clear()
         self._keys.clear()
+        self._spans.clear()
         self._cursor = 0
         self._top = 0
         self._widths = None
@@ -179,6 +227,16 @@ class RowTable(Widget, can_focus=True):
         super().notify_style_update()
 
     def _column_widths(self) -> list[int]:
+        """The widths drawn at the current size (0: hidden)."""
+        natural = self._natural_widths()
+        available = self.size.width
+        if not available:
+            return natural
+        if self._fitted is None or self._fitted[0] != available:
+            self._fitted = (available, fit_widths(self.columns, natural, available))
+        return self._fitted[1]
+
+    def _natural_widths(self) -> list[int]:
         if self._widths is None:
             widths = []
             for index, column in enumerate(self.columns):
@@ -188,14 +246,22 @@ class RowTable(Widget, can_focus=True):
                 longest = max((len(_plain(row[index])) for row in self._rows if index < len(row)), default=0)
                 widths.append(min(max(longest, len(column.label)), AUTO_WIDTH_LIMIT))
             self._widths = widths
+            self._fitted = None
         return self._widths
 
-    def _line(self, cells, style: Style | None) -> Strip:
+    def _line(self, cells, style: Style | None, span_from: int | None = None) -> Strip:
         console = self.app.console
         base = self._drawn_style = self.rich_style
         line_style = base + style if style else base
         segments: list[Segment] = []
-        for column, width, cell in zip(self.columns, self._column_widths(), cells):
+        widths = list(self._column_widths())
+        if span_from is not None and span_from < len(widths):
+            used_before = sum(w + GAP for w in widths[:span_from] if w)
+            widths = widths[:span_from] + [max(self.size.width - used_before - GAP, 1)]
+            cells = cells[:span_from + 1]
+        for column, width, cell in zip(self.columns, widths, cells):
+            if not width:
+                continue  # hidden at this width
             if isinstance(cell, Text):
                 text = cell.copy()
                 if not is_inert(text.plain, multiline=False):
@@ -230,7 +296,7 @@ class RowTable(Widget, can_focus=True):
         strip = self._strips.get((index, state))
         if strip is None:
             style = self.get_component_rich_style(f"row-table--{state.split('-')[0]}") if state else None
-            strip = self._strips[(index, state)] = self._line(self._rows[index], style)
+            strip = self._strips[(index, state)] = self._line(self._rows[index], style, self._spans.get(index))
         return strip
 
 

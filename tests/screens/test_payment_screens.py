@@ -5,6 +5,7 @@ from decimal import Decimal as D
 from textual.widgets import Input, Static
 
 from clerc_tui.models import LedgerEntry
+from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
 from clerc_tui.services import ledger
 
@@ -68,8 +69,10 @@ async def test_unknown_dossier_and_leaving_with_a_pending_batch(actor, sample_do
         assert "Aucun dossier" in _text(app, "#field-dossier .field-error")
         await pilot.press(*["backspace"] * 4, *sample_dossier.reference, "tab", "enter")
         assert len(screen.batch) == 1
-        await pilot.press("escape")
-        assert app.screen is screen and "non enregistré" in _text(app, "#batch-error")
-        await pilot.press("escape")
+        await pilot.press("escape")  # the batch is not recorded: « Abandonner la saisie ? »
+        assert isinstance(app.screen, LeaveConfirm) and "non enregistré" in _text(app, "#leave-question")
+        await pilot.press("n")  # back to the typing, the batch kept
+        assert app.screen is screen and len(screen.batch) == 1
+        await pilot.press("escape", "o")
         assert app.screen is not screen
         assert LedgerEntry.select().count() == 0

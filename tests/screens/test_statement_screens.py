@@ -86,7 +86,7 @@ async def test_c_opens_the_calculator_invalid_then_example_3(actor, make_app):
         assert screen.result.total == D("154.94")
         assert [line.amount for line in screen.result.lines] == [D("45.04"), D("37.13"), D("72.77")]
         assert "154,94\u00a0€" in _text(app, "#calc-body")
-        await pilot.press("escape")
+        await pilot.press("escape", "o")  # typed figures: « Abandonner la saisie ? », o
         assert isinstance(app.screen, DossierListScreen)
 
 

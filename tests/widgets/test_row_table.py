@@ -76,3 +76,71 @@ async def test_the_key_bar_shows_the_keys_of_the_screen():
     async with app.run_test(size=(60, 12)):
         text = str(app.query_one(KeyBar).render())
         assert "x" in text and "Sonner" in text and "palette" in text
+
+
+# --- fitting the columns to a narrow terminal (80 columns is a first-class size) ------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from clerc_tui.widgets.row_table import GAP, Column, fit_widths  # noqa: E402
+
+
+def _cols(*specs):
+    return [Column(f"c{i}", None, width, "left", priority, min_width)
+            for i, (width, priority, min_width) in enumerate(specs)]
+
+
+def test_columns_that_fit_are_left_alone():
+    columns = _cols((10, 1, 5), (20, None, None))
+    assert fit_widths(columns, [10, 20], 80) == [10, 20]
+
+
+def test_the_least_important_shrinks_then_hides_first_and_the_spare_goes_back():
+    # 80 cells: natural 11+24+20+12+13 = 80 + 5 gaps = 85, 5 too many. The creditor (priority
+    # 2, min 10) shrinks by 5 first: 15; nothing hides.
+    columns = _cols((11, None, None), (24, None, 12), (20, 2, 10), (12, 1, None), (13, None, None))
+    assert fit_widths(columns, [11, 24, 20, 12, 13], 80) == [11, 24, 15, 12, 13]
+    # 60 cells: shrunk to 11+12+10+12+13 = 58 + 5 = 63, still 3 too many: the nature
+    # (priority 1) hides: 46 + 4 = 50; the 10 spare cells go back to the debtor: 22.
+    assert fit_widths(columns, [11, 24, 20, 12, 13], 60) == [11, 22, 10, 0, 13]
+
+
+@given(st.lists(st.tuples(st.integers(1, 40), st.one_of(st.none(), st.integers(0, 9)),
+                          st.one_of(st.none(), st.integers(1, 40))), min_size=1, max_size=9),
+       st.integers(10, 200))
+def test_fitting_never_hides_an_essential_column_nor_goes_below_a_minimum(specs, available):
+    specs = [(w, p, None if m is None else min(m, w)) for w, p, m in specs]
+    columns = _cols(*specs)
+    natural = [w for w, _p, _m in specs]
+    widths = fit_widths(columns, natural, available)
+    floor = sum((m if m is not None else w) + GAP for w, p, m in specs if p is None)
+    for (w, p, m), got in zip(specs, widths):
+        assert got <= w
+        if p is None:
+            assert got >= (m if m is not None else w)  # essential: shown, never below its minimum
+        elif got:
+            assert got >= (m if m is not None else w)
+    if floor <= available:
+        assert sum(g + GAP for g in widths if g) <= available  # it fits whenever it can
+
+
+async def test_a_spanning_cell_is_never_cut_to_its_column():
+    from textual.app import App as _App
+
+    class SpanApp(_App):
+        def compose(self):
+            yield RowTable(id="t")
+
+        def on_mount(self):
+            table = self.query_one(RowTable)
+            table.add_column("État", width=11)
+            table.add_column("Échéance", width=11)
+            table.add_column("À faire", width=20)
+            table.add_row("", Text("mardi 01/12/2026"), "", key="h", span_from=1)
+            table.add_row("RETARD", "01/12/2026", "Dénoncer", key="d")
+
+    app = SpanApp()
+    async with app.run_test(size=(60, 6)):
+        table = app.query_one(RowTable)
+        assert _line(table, 1).startswith(" " * 12 + "mardi 01/12/2026")  # 16 cells in an 11-cell column
+        assert _line(table, 2).startswith("RETARD      01/12/2026  Dénoncer")
