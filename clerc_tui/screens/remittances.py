@@ -255,7 +255,7 @@ class RunConfirm(ModalScreen[bool]):
         total.append("\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
         # A long run scrolls (↑/↓, PgUp/PgDn); its total and the keys stay in sight (80 × 24).
         with Vertical(classes="dialog summary"):
-            yield Static(title)
+            yield Static(title, id="run-title")
             with VerticalScroll(classes="summary-lines"):
                 yield Static(inert_renderable(text), id="run-summary")
             yield Static(total, id="run-total")

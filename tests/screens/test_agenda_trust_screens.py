@@ -155,7 +155,8 @@ async def test_an_edit_made_meanwhile_by_another_clerc_is_refused_in_the_dialog(
         await pilot.press("enter")
         error = str(dialog.query_one("#dialog-error").render())
         assert app.screen is dialog and "modifiée par Bruno Dupont le" in error
-        await pilot.press("escape")
+        await pilot.press("escape")  # the reason typed is kept until the clerc says to abandon it
+        await pilot.press("o")
         assert next(e for e in app.screen.entries if e is not None and e.id == deadline.id).version == 2
     assert not Deadline.get_by_id(deadline.id).done
     # The dossier's tab 3: the same refusal.

@@ -99,7 +99,8 @@ async def test_reverser_tout_scrolls_with_the_total_and_the_keys_in_sight(make_a
     # 40 creditors, each 100,00 € collected, 10,00 € retained, 90,00 € paid back: the total of
     # the transfers is 40 × 90,00 = 3 600,00 €.
     dues = [CreditorDue(i, f"Créancier {i:02d}", (RunLine(i, f"2026-{i:06d}", i, f"Créancier {i:02d}", D("100"),
-                                                          D("10"), (), D("90")),)) for i in range(40)]
+                                                          D("10"), (), D("90"), iban="FR7630004000310001234567865"),))
+            for i in range(40)]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(RunConfirm(dues, TODAY))
