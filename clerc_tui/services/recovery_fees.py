@@ -45,13 +45,17 @@ class FeeSettings:
     include_interest: bool
     rates: Rates
     convention: Convention
+    stamp: tuple = ()  # what a change of the settings or of the étude's rates changes
 
     @classmethod
     def load(cls) -> FeeSettings:
+        from clerc_tui.models import EtudeRate
         from clerc_tui.services.rates import current_rates
         from clerc_tui.services.statement import etude_convention
 
-        return cls(fee_base_interest(), current_rates(), etude_convention())
+        include, convention = fee_base_interest(), etude_convention()
+        rows = tuple(EtudeRate.select(EtudeRate.id).order_by(EtudeRate.id).tuples())
+        return cls(include, current_rates(), convention, (include, convention, rows))
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+
+from peewee import fn
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.text import inert
@@ -33,7 +35,7 @@ from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.etude import fee_base_text
 from clerc_tui.services.files import os_cause, spreadsheet_safe, write_whole
 from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
-from clerc_tui.services.recovery_fees import LABELS, FeeSettings, breakdown, dossier_fees, settle
+from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, breakdown, dossier_fees, settle
 
 FEE_LABEL = LABELS[A444_32]
 
@@ -52,6 +54,8 @@ class RunLine:
     regularisation: Decimal = ZERO  # A444-32 retained in excess before, given back now
     debtor_fee: Decimal = ZERO  # A444-31 TTC billed to the debtor now (< 0: excess cancelled)
     iban: str = ""  # the creditor's: without one, the run holds the dossier back
+    dossier_version: int = 0  # as planned: an edit since then makes the run plan the dossier again
+    fees: DossierFees | None = field(default=None, compare=False, repr=False)  # what the run settles
 
 
 def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -> RunLine | None:
@@ -73,20 +77,50 @@ def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -
         return None
     marks = tuple(dict.fromkeys(fees.creditor.marks + fees.base.marks))
     return RunLine(dossier.id, dossier.reference, dossier.creditor_id, dossier.creditor_name, position.collected,
-                   fee, marks, net, fees.base.base, regularisation, debtor_fee, dossier.creditor.iban or "")
+                   fee, marks, net, fees.base.base, regularisation, debtor_fee, dossier.creditor.iban or "",
+                   dossier.version, fees)
 
 
-def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
-    """What a run on `on` would retain and pay, dossier by dossier (nothing written)."""
+def _plan(on: date, creditor_id: int | None, settings: FeeSettings, dossier_ids=None) -> list[RunLine]:
+    """Plan the dossiers that received payments (only those of `dossier_ids` when given)."""
     ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT)
            .distinct().tuples()}
+    if dossier_ids is not None:
+        ids &= set(dossier_ids)
+    if not ids:
+        return []
     query = (Dossier.select(Dossier, Creditor).join(Creditor).where(Dossier.id.in_(ids))
              .order_by(Dossier.creditor_name, Dossier.reference))
     if creditor_id is not None:
         query = query.where(Dossier.creditor == creditor_id)
-    settings = FeeSettings.load() if ids else None
-    lines = [plan_line(d, on, settings) for d in query] if ids else []
+    lines = [plan_line(d, on, settings) for d in query]
     return [line for line in lines if line is not None]
+
+
+def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
+    """What a run on `on` would retain and pay, dossier by dossier (nothing written)."""
+    return _plan(on, creditor_id, FeeSettings.load())
+
+
+def _ledger_mark() -> int:
+    return LedgerEntry.select(fn.MAX(LedgerEntry.id)).scalar() or 0
+
+
+def _replan_changed(planned: list[RunLine], on: date, creditor_id: int | None, settings: FeeSettings,
+                    mark: int) -> list[RunLine]:
+    """Inside the write lock: the plan read outside it, with the dossiers that changed since
+    (a ledger entry after `mark`, or an edit of the dossier) planned again. The long part of
+    a run (a décompte per dossier) thus never holds the lock that other clercs wait for."""
+    if FeeSettings.load().stamp != settings.stamp:  # a rate or a setting entered meanwhile: plan it all again
+        return _plan(on, creditor_id, FeeSettings.load())
+    changed = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.id > mark).distinct().tuples()}
+    ids = [x.dossier_id for x in planned]
+    versions = dict(Dossier.select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids)).tuples()) if ids else {}
+    changed |= {x.dossier_id for x in planned if versions.get(x.dossier_id) != x.dossier_version}
+    if not changed:
+        return planned
+    lines = [x for x in planned if x.dossier_id not in changed] + _plan(on, creditor_id, settings, changed)
+    return sorted(lines, key=lambda x: (x.creditor_name, x.reference))
 
 
 def due_by_creditor(on: date) -> list[tuple[str, int, Decimal, Decimal, Decimal]]:
@@ -140,9 +174,12 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
                                "Rien n'a été enregistré.") from None
     written: Path | None = None
     previous: bytes | None = None  # a file the run replaces: put back if the commit fails
+    settings = FeeSettings.load()
+    mark = _ledger_mark()
+    planned = _plan(on, creditor_id, settings)  # read outside the write lock (see _replan_changed)
     try:
         with write_transaction():
-            planned = plan_run(on, creditor_id)
+            planned = _replan_changed(planned, on, creditor_id, settings, mark)
             lines, held = held_back(planned)
             if not lines:
                 why = f" {held_back_text(held)}" if held else ""
@@ -150,10 +187,8 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
             now = datetime.now()
             run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
                                        entries=len(lines), created_by=actor.login, created_at=now)
-            settings = FeeSettings.load()
             for line in lines:
-                dossier = Dossier.get_by_id(line.dossier_id)
-                fees = dossier_fees(dossier, on, settings)
+                fees = line.fees
                 if fees.debtor is not None and fees.debtor_delta != 0:
                     settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
                 if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back

@@ -92,3 +92,38 @@ def test_cli_check_export_document(actor, sample_dossier, db_path, capsys, tmp_p
     DossierAccount.update(charged=DossierAccount.charged + 100).execute()
     assert main([*base, "check"]) == 1
     assert "ÉCARTS" in capsys.readouterr().out
+
+
+def test_a_run_plans_outside_the_lock_and_plans_again_what_changed_meanwhile(actor, sample_dossier, monkeypatch):
+    """The décomptes of a run are computed before its write lock; a payment recorded by another
+    clerc between the plan and the lock is not lost: that dossier is planned again inside it."""
+    _pay(actor, sample_dossier.id, "100")
+    planned_outside = []
+    original = remittances._replan_changed
+
+    def meanwhile(planned, *args):
+        planned_outside.extend(planned)
+        _pay(actor, sample_dossier.id, "50")  # another clerc, after the plan, before the lock
+        return original(planned, *args)
+
+    monkeypatch.setattr(remittances, "_replan_changed", meanwhile)
+    result = remittances.execute_run(actor, TODAY, today=TODAY)
+    [seen] = planned_outside
+    [line] = result.lines
+    # Claim above 188 €: A444-32 = 11,73 % of what went to the principal. Planned on 100 €, run on 150 €.
+    assert seen.collected == D(100) and line.collected == D(150)
+    assert line.fee + line.net == D(150) and ledger.creditor_position(sample_dossier.id, TODAY).due == 0
+
+
+def test_replan_keeps_the_plan_when_nothing_changed_and_replans_an_edited_dossier(actor, sample_dossier):
+    from clerc_tui.models import Dossier
+    from clerc_tui.services.recovery_fees import FeeSettings
+
+    _pay(actor, sample_dossier.id, "100")
+    settings = FeeSettings.load()
+    mark = remittances._ledger_mark()
+    planned = remittances._plan(TODAY, None, settings)
+    assert remittances._replan_changed(planned, TODAY, None, settings, mark) is planned
+    Dossier.update(version=Dossier.version + 1).where(Dossier.id == sample_dossier.id).execute()
+    again = remittances._replan_changed(planned, TODAY, None, settings, mark)
+    assert again is not planned and [x.dossier_version for x in again] == [planned[0].dossier_version + 1]
