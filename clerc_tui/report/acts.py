@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from rich.text import Text
 
 from clerc_tui.rules.acts import APPARENT_END, APPARENT_START, ActType
+from clerc_tui.rules import wording
 from clerc_tui.rules.text import inert
 
 
@@ -28,6 +29,9 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("clerc_tui", "data/acts"), undefined=StrictUndefined,
                       autoescape=False, keep_trailing_newline=True, trim_blocks=False)
     env.filters["apparent"] = _apparent
+    env.filters["de"] = wording.de  # « du tribunal », « de l'ordonnance », « d'Angers » (rules/wording.py)
+    env.filters["a"] = wording.a
+    env.filters["cap"] = wording.cap
     return env
 
 

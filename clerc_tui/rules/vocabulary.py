@@ -30,6 +30,7 @@ PHASES = {"amiable": "Amiable", "judiciaire": "Judiciaire", "execution": "Exécu
 TITLE_KINDS = {
     "": "Aucun",
     "jugement": "Jugement",
+    "arret": "Arrêt",
     "ordonnance_ip": "Ordonnance d'injonction de payer",
     "acte_notarie": "Acte notarié",
     "contrainte": "Contrainte",

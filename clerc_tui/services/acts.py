@@ -27,6 +27,9 @@ from clerc_tui.rules.text import check_text
 from clerc_tui.rules import procedures as procedures_rules
 from clerc_tui.rules.dates import format_date, format_date_long, parse_date
 from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
+from clerc_tui.rules.identifiers import format_siren
+from clerc_tui.rules.names import formal_name
+from clerc_tui.rules import wording
 from clerc_tui.rules.vocabulary import TITLE_KINDS
 from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.context import Actor, require_write
@@ -81,7 +84,7 @@ def _address(street: str, postcode: str, city: str, country: str = "France") -> 
 def _rate_text(dossier: Dossier, statement) -> str | None:
     kind = dossier.interest_kind or "none"
     if kind == "none":
-        return "sans intérêts"
+        return "néant (créance sans intérêts)"
     if kind in ("contractual", "commercial") and dossier.contractual_rate is not None:
         label = "taux conventionnel" if kind == "contractual" else "pénalités de retard (C. com. L441-10) au taux"
         return f"{label} de {format_rate(dossier.contractual_rate)} l'an"
@@ -99,6 +102,43 @@ def _rate_text(dossier: Dossier, statement) -> str | None:
     if majorated:
         text += f", majoré de {dossier.majoration_points} points (C. mon. fin. L313-3)"
     return text + ")"
+
+
+def _formal(party) -> str:
+    """The party's name as acts write it (« Madame Hélène LEFÈVRE »); the list's name for old rows."""
+    name = formal_name(kind=party.kind, civility=party.civility or "", first_name=party.first_name or "",
+                       last_name=party.last_name or "", company_name=party.company_name or "")
+    return name or party.display_name or ""
+
+
+def _wording(dossier: Dossier, creditor, debtor, printed: dict, v: dict) -> dict:
+    """The phrases the templates compose with (rules/wording.py): parties, title, court."""
+    debtor_kind = debtor.kind if debtor is not None else "physique"
+    debtor_siren = format_siren(debtor.siren) if debtor is not None and debtor.siren else ""
+    creditor_siren = format_siren(creditor.siren) if creditor.siren else ""
+    organisme = creditor.kind == "morale" and creditor.activity == "organisme_social"
+    creditor_party = wording.party_description(creditor.kind, printed["creditor_name"], printed["creditor_address"],
+                                               creditor_siren, organisme=organisme)
+    if creditor.kind == "morale":
+        creditor_party += ", agissant poursuites et diligences de son représentant légal"
+    debtor_party = wording.party_description(debtor_kind, printed["debtor_name"], printed["debtor_address"],
+                                             debtor_siren)
+    if debtor_kind == "morale":
+        debtor_party += ", prise en la personne de son représentant légal"
+    debtor_designation = wording.party_designation(debtor_kind, printed["debtor_name"])
+    court = wording.court_phrase(v["title_court"] or "") or printed["title_court"]
+    return {
+        "creditor_party": creditor_party,
+        "creditor_designation": (printed["creditor_name"] if organisme
+                                 else wording.party_designation(creditor.kind, printed["creditor_name"])),
+        "debtor_party": debtor_party,
+        "debtor_designation": debtor_designation,
+        "debtor_place": wording.party_place(debtor_kind, debtor_designation, printed["debtor_address"]),
+        "title_court_phrase": court,
+        "title": wording.title_phrase(dossier.title_kind or "", court, printed["title_date"],
+                                      v["title_reference"] or "", kind_missing=printed["title_label"]),
+        "title_executory": wording.executory_clause(dossier.title_kind or ""),
+    }
 
 
 def _fields(act: Act | None, raw: dict | None = None) -> dict:
@@ -158,7 +198,7 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
     v["commissaire_name"] = etude.commissaire_name if etude and etude.commissaire_name else None
     v["etude_address"] = _address(etude.address, etude.postcode, etude.city) if etude else None
     creditor = dossier.creditor
-    v["creditor_name"] = creditor.display_name or None
+    v["creditor_name"] = _formal(creditor) or None
     v["creditor_address"] = _address(creditor.street, creditor.postcode, creditor.city, creditor.country)
     link = (DossierDebtor.select().where(DossierDebtor.dossier == dossier_id)
             .order_by(DossierDebtor.position).first())
@@ -167,7 +207,7 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
     if debtor is not None:
         address = (DebtorAddress.select().where(DebtorAddress.debtor == debtor, DebtorAddress.is_current == True)  # noqa: E712
                    .order_by(DebtorAddress.id).first())
-    v["debtor_name"] = debtor.display_name if debtor else None
+    v["debtor_name"] = (_formal(debtor) or None) if debtor else None
     v["debtor_address"] = _address(address.street, address.postcode, address.city, address.country) if address else None
     v["court"] = (f"le juge de l'exécution du tribunal judiciaire dans le ressort duquel demeure le débiteur "
                   f"({address.postcode} {address.city})".replace("  ", " ")
@@ -232,6 +272,7 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
         else:
             printed[key] = str(value)
     printed["title_reference_set"] = bool(v.get("title_reference"))
+    printed.update(_wording(dossier, creditor, debtor, printed, v))
     amicable = (v["principal"] + v["interets"]) if v["principal"] is not None and v["interets"] is not None else None
     context = {"p": printed, "statement_notes": [],
                "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total")}
