@@ -17,36 +17,45 @@ from clerc_tui.paths import exports_dir
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO, format_amount
 from clerc_tui.services import remittances
+from clerc_tui.services.background import on_own_connection
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 from clerc_tui.widgets.inert import inert_renderable
 
 
 def _run(screen, creditor_id: int | None) -> None:
-    """Ask for confirmation, then record the run and write its CSV; refusals in #remit-status."""
+    """Work out what is due (worker), ask for confirmation, then record the run and write its
+    CSV (worker); progress and refusals in #remit-status. At 100 000 dossiers both steps take
+    tens of seconds: the screen stays responsive meanwhile."""
     app = screen.app
-    try:
-        dues = [d for d in remittances.creditor_dues(app.today) if creditor_id is None or d.creditor_id == creditor_id]
-    except Exception as error:  # noqa: BLE001
-        app.show_error(error, "reversements")
+    if screen.busy:
+        screen.say("Calcul en cours, un instant…")
         return
-    if not dues:
-        screen.say("Rien à reverser : aucun encaissement disponible pour ce créancier."
-                   if creditor_id is not None else "Rien à reverser : aucun encaissement disponible.")
-        return
+    screen.busy = True
+    screen.say("Calcul des sommes dues à chaque créancier…")
+
+    def dues_of() -> list[remittances.CreditorDue]:
+        return [d for d in remittances.creditor_dues(app.today) if creditor_id is None or d.creditor_id == creditor_id]
+
+    def ask(dues: list[remittances.CreditorDue]) -> None:
+        screen.busy = False
+        screen.say("")
+        if not dues:
+            screen.say("Rien à reverser : aucun encaissement disponible pour ce créancier."
+                       if creditor_id is not None else "Rien à reverser : aucun encaissement disponible.")
+            return
+        app.push_screen(RunConfirm(dues, app.today), confirmed)
 
     def confirmed(ok: bool | None) -> None:
         if not ok:
             return
-        try:
-            result = remittances.execute_run(app.actor, app.today, today=app.today, creditor_id=creditor_id,
-                                             csv_folder=exports_dir())
-        except ClercError as error:
-            screen.say(error.message)
-            return
-        except Exception as error:  # noqa: BLE001 - logged, said in French
-            app.show_error(error, "reversement")
-            return
+        screen.busy = True
+        screen.say("Reversement en cours : retenues, reversements et fichier des virements…")
+        _in_worker(screen, lambda: remittances.execute_run(app.actor, app.today, today=app.today,
+                                                           creditor_id=creditor_id, csv_folder=exports_dir()),
+                   done, "reversement")
+
+    def done(result) -> None:
         total = sum((x.net for x in result.lines), ZERO)
         message = (f"Reversement n° {result.run.id} du {format_date(result.run.run_on)} : {len(result.lines)} "
                    f"dossier(s), {format_amount(total)} reversé(s). Virements : {result.path}")
@@ -56,7 +65,35 @@ def _run(screen, creditor_id: int | None) -> None:
         app.notify(message, timeout=12)
         screen.refresh_data()
 
-    app.push_screen(RunConfirm(dues, app.today), confirmed)
+    _in_worker(screen, dues_of, ask, "reversements")
+
+
+def _in_worker(screen, work, then, what: str) -> None:
+    """`work()` on a thread worker with its own connection; `then(result)` back on the UI
+    thread; a refusal said in #remit-status, anything else logged and said in French."""
+    app = screen.app
+
+    def failed(error: BaseException) -> None:
+        screen.busy = False
+        if isinstance(error, ClercError):
+            screen.say(error.message)
+        else:
+            screen.say("")
+            app.show_error(error, what)
+
+    def on_screen(callback, value) -> None:
+        if screen.is_attached:  # the clerc may have left the screen meanwhile
+            callback(value)
+
+    def body() -> None:
+        try:
+            result = on_own_connection(work)
+        except Exception as error:  # noqa: BLE001 - handed to the UI thread
+            app.call_from_thread(on_screen, failed, error)
+        else:
+            app.call_from_thread(on_screen, then, result)
+
+    screen.run_worker(body, thread=True, group="remittances")
 
 
 class RemittancesScreen(Screen):
@@ -75,6 +112,7 @@ class RemittancesScreen(Screen):
     def __init__(self):
         super().__init__()
         self.dues: list[remittances.CreditorDue] = []
+        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,11 +136,14 @@ class RemittancesScreen(Screen):
         table.focus()
 
     def refresh_data(self) -> None:
-        try:
-            self.dues = remittances.creditor_dues(self.app.today)
-        except Exception as error:  # noqa: BLE001
-            self.app.show_error(error, "reversements")
-            return
+        """What is due, computed on a worker (a décompte per dossier with payments)."""
+        self.busy = True
+        self.query_one("#remit-total", Static).update(Text("Calcul des sommes dues à chaque créancier…"))
+        _in_worker(self, lambda: remittances.creditor_dues(self.app.today), self._show, "reversements")
+
+    def _show(self, dues: list[remittances.CreditorDue]) -> None:
+        self.busy = False
+        self.dues = dues
         table = self.query_one(RowTable)
         row = table.cursor_row
         table.clear()
@@ -164,6 +205,7 @@ class CreditorRemittanceScreen(Screen):
     def __init__(self, creditor_id: int):
         super().__init__()
         self.creditor_id = creditor_id
+        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -185,11 +227,13 @@ class CreditorRemittanceScreen(Screen):
         table.focus()
 
     def refresh_data(self) -> None:
-        try:
-            dues = [d for d in remittances.creditor_dues(self.app.today) if d.creditor_id == self.creditor_id]
-        except Exception as error:  # noqa: BLE001
-            self.app.show_error(error, "reversements")
-            return
+        self.busy = True
+        self.query_one("#remit-title", Static).update(Text("Calcul des sommes dues…", style="bold"))
+        _in_worker(self, lambda: [d for d in remittances.creditor_dues(self.app.today)
+                                  if d.creditor_id == self.creditor_id], self._show, "reversements")
+
+    def _show(self, dues: list[remittances.CreditorDue]) -> None:
+        self.busy = False
         table = self.query_one(RowTable)
         table.clear()
         if not dues:

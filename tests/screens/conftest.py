@@ -11,3 +11,9 @@ def make_app(actor):
         kwargs.setdefault("start", "dossiers")
         return ClercApp(actor, today=TODAY, **kwargs)
     return build
+
+
+async def settle(app, pilot) -> None:
+    """Let the screen's thread workers (reversements) finish and their results be drawn."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -16,6 +16,8 @@ from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, Re
 from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen, RunConfirm
 from clerc_tui.services import ledger
 from clerc_tui.widgets.row_table import RowTable
+from tests.conftest import TODAY
+from tests.screens.conftest import settle
 
 
 def _text(app, selector) -> str:
@@ -85,14 +87,18 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         assert f"Solde {solde}" in totals and solde in _text(app, "#dossier-title")
         # w: the reversements; Entrée opens the creditor, F2 pays him back after a confirmation.
         await pilot.press("w")
+        await settle(app, pilot)
         assert isinstance(app.screen, RemittancesScreen)
         creditors = _rows(app.screen.query_one(RowTable))
         assert len(creditors) == 1 and creditors[0][0] == "SCI Les Tilleuls"
         await pilot.press("enter")
+        await settle(app, pilot)
         assert isinstance(app.screen, CreditorRemittanceScreen)
         await pilot.press("f2")
+        await settle(app, pilot)
         assert isinstance(app.screen, RunConfirm)
         await pilot.press("o")
+        await settle(app, pilot)
         assert isinstance(app.screen, CreditorRemittanceScreen)
         remittance = LedgerEntry.get(LedgerEntry.kind == "remittance")
         assert remittance.amount > 0
@@ -101,6 +107,7 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         assert str(csv_files[0]) in _text(app, "#remit-status")
         # Nothing left: a second run is refused in French.
         await pilot.press("f2")
+        await settle(app, pilot)
         assert isinstance(app.screen, CreditorRemittanceScreen)
         assert "Rien à reverser" in _text(app, "#remit-status")
         await pilot.press("escape", "escape")
@@ -167,13 +174,48 @@ async def test_reversements_with_nothing_due_refuse_in_french(actor, sample_doss
     app = make_app()
     async with app.run_test(size=(150, 45)) as pilot:
         await pilot.press("w")
+        await settle(app, pilot)
         assert isinstance(app.screen, RemittancesScreen)
         assert "Rien à reverser aujourd'hui" in _text(app, "#remit-total")
         await pilot.press("f2")
+        await settle(app, pilot)
         assert isinstance(app.screen, RemittancesScreen)
         assert "Rien à reverser" in _text(app, "#remit-status")
         await pilot.press("f3")
+        await settle(app, pilot)
         assert "Rien à reverser" in _text(app, "#remit-status")
         assert LedgerEntry.select().count() == 0
         await pilot.press("escape")
         assert not isinstance(app.screen, RemittancesScreen)
+
+
+async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive(actor, make_app, sample_dossier,
+                                                                                 monkeypatch):
+    """At 100 000 dossiers what is due takes tens of seconds (a décompte per dossier with payments):
+    the screen says it is computing, keys still answer, and the table fills when the worker is done."""
+    import threading
+
+    from clerc_tui.services import remittances
+
+    ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=D("100"), mode="virement", today=TODAY)
+    release = threading.Event()
+    real = remittances.creditor_dues
+
+    def slow(on):
+        release.wait(timeout=10)  # without a worker this would freeze the app until the timeout
+        return real(on)
+
+    monkeypatch.setattr(remittances, "creditor_dues", slow)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, RemittancesScreen)
+        assert "Calcul des sommes dues" in _text(app, "#remit-total") and not _rows(screen.query_one(RowTable))
+        await pilot.press("f3")  # a run asked while computing is told to wait, nothing is started twice
+        assert "Calcul en cours" in _text(app, "#remit-status")
+        release.set()
+        await settle(app, pilot)
+        await settle(app, pilot)
+        rows = _rows(screen.query_one(RowTable))
+        assert [r[0] for r in rows] == ["SCI Les Tilleuls"]

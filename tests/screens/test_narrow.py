@@ -19,6 +19,7 @@ def _headers(app) -> list[str]:
 async def _show(app, pilot, screen):
     app.push_screen(screen)
     await pilot.pause()
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 

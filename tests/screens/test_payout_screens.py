@@ -7,6 +7,7 @@ from clerc_tui.services import ledger
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
+from tests.screens.conftest import settle
 
 
 def _text(app, selector) -> str:
@@ -28,13 +29,16 @@ async def test_w_run_that_cannot_write_its_file_records_nothing_then_holds_back_
     app = make_app()
     async with app.run_test(size=(150, 45)) as pilot:
         await pilot.press("w")
+        await settle(app, pilot)
         assert isinstance(app.screen, RemittancesScreen)
         await pilot.press("f3")
+        await settle(app, pilot)
         assert isinstance(app.screen, RunConfirm)
         summary = _text(app, "#run-summary")
         assert "Bailleur Sans Compte : SANS IBAN — retenu" in summary
         assert "1 créancier(s), 1 dossier(s)" in _text(app, "#run-title")
         await pilot.press("o")
+        await settle(app, pilot)
         assert isinstance(app.screen, RemittancesScreen)
         status = _text(app, "#remit-status")
         assert str(blocker) in status and "est un dossier" in status and "Rien n'a été enregistré" in status
