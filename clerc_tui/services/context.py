@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import User
-
-WRITE_ROLES = frozenset({"commissaire", "principal_clerc", "clerc", "comptable"})
+from clerc_tui.rules import permissions
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,11 @@ class Actor:
 
     @property
     def can_write(self) -> bool:
-        return self.role in WRITE_ROLES
+        return self.may("write")
+
+    def may(self, permission: str) -> bool:
+        """True when the role is allowed this permission (data/permissions.toml)."""
+        return permissions.table().allows(self.role, permission)
 
 
 def os_login() -> str:
@@ -35,7 +38,12 @@ def identify(login: str | None = None) -> Actor:
     """The user behind this process, or AccessDenied with a French message."""
     login = login or os_login()
     user = User.get_or_none(User.login == login)
-    if user is None or not user.active:
+    if user is not None and not user.active:
+        raise AccessDenied(
+            f"Le compte « {login} » ({user.name}) est désactivé : clerc ne l'ouvre plus. "
+            f"Pour le réactiver, demandez à l'administrateur de l'étude : clerc user role {login} ROLE"
+        )
+    if user is None:
         raise AccessDenied(
             f"L'identifiant « {login} » n'est pas un utilisateur actif de clerc. "
             f"Demandez à l'administrateur de l'étude : clerc user add {login} --name \"Prénom Nom\" --role clerc"
@@ -43,6 +51,13 @@ def identify(login: str | None = None) -> Actor:
     return Actor(user_id=user.id, login=user.login, name=user.name, role=user.role)
 
 
+def require(actor: Actor, permission: str) -> None:
+    """The one access check of the services: AccessDenied naming the roles allowed
+    (« Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte. »)."""
+    if not actor.may(permission):
+        raise AccessDenied(permissions.table().refusal(actor.role, permission))
+
+
 def require_write(actor: Actor) -> None:
-    if not actor.can_write:
-        raise AccessDenied(f"{actor.name} a un accès en lecture seule : modification refusée.")
+    """Everyday writing (dossiers, deadlines, charges, drafts): `require(actor, "write")`."""
+    require(actor, "write")
