@@ -24,7 +24,13 @@ from clerc_tui.widgets.inert import inert_renderable
 
 def _run(screen, creditor_id: int | None) -> None:
     """Ask for confirmation, then record the run and write its CSV; refusals in #remit-status."""
+    from clerc_tui.services.context import refusal
+
     app = screen.app
+    refused = refusal(app.actor, "remittance.run")
+    if refused:  # said before the confirmation; execute_run refuses it anyway
+        screen.say(refused)
+        return
     try:
         dues = [d for d in remittances.creditor_dues(app.today) if creditor_id is None or d.creditor_id == creditor_id]
     except Exception as error:  # noqa: BLE001

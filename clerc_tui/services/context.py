@@ -51,11 +51,18 @@ def identify(login: str | None = None) -> Actor:
     return Actor(user_id=user.id, login=user.login, name=user.name, role=user.role)
 
 
+def refusal(actor: Actor, permission: str) -> str | None:
+    """The French refusal when `actor` may not do `permission` (None when he may): what a
+    screen shows at once, before asking anything, for what the service would refuse anyway."""
+    return None if actor.may(permission) else permissions.table().refusal(actor.role, permission)
+
+
 def require(actor: Actor, permission: str) -> None:
     """The one access check of the services: AccessDenied naming the roles allowed
     (« Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte. »)."""
-    if not actor.may(permission):
-        raise AccessDenied(permissions.table().refusal(actor.role, permission))
+    message = refusal(actor, permission)
+    if message is not None:
+        raise AccessDenied(message)
 
 
 def require_write(actor: Actor) -> None:

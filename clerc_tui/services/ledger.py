@@ -321,7 +321,6 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: 
     Reversing an invoiced fee issues a credit note (avoir) from the invoice sequence.
     Money that came in or went out (payment, refund, reversement) is the accounts' to cancel:
     permission `payment.reverse`; a fee or disbursement, everyday `write`."""
-    require_write(actor)
     today = today or date.today()
     reason = (reason or "").strip()
     if not reason:
@@ -332,8 +331,7 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: 
         target = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
         if target is None:
             raise InvalidInput("Cette écriture n'existe pas.")
-        if target.kind in (PAYMENT, REFUND, REMITTANCE):
-            require(actor, "payment.reverse")
+        require(actor, "payment.reverse" if target.kind in (PAYMENT, REFUND, REMITTANCE) else "write")
         if target.kind == REVERSAL:
             raise InvalidInput("Une annulation ne s'annule pas : saisissez de nouveau l'écriture d'origine.")
         already = LedgerEntry.get_or_none(LedgerEntry.reverses == target.id)
