@@ -51,6 +51,10 @@ def os_display_name(login: str | None = None) -> str:
     except KeyError:
         return login
     name = gecos.split(",")[0].strip()
+    try:  # a gecos is typed by whoever set up the account: the same rule as a typed name
+        check_text(name, field="Nom de l'utilisateur", max_len=120, key="name")
+    except InvalidInput:
+        return login
     return name or login
 
 
@@ -84,7 +88,7 @@ def _user(login: str) -> User:
 def _keep_an_admin(user: User, what: str) -> None:
     if user.active and user.role in permissions.admin_roles() and _active_admins() <= 1:
         raise AccessDenied(
-            f"{user.name} ({user.login}) est le dernier administrateur actif de l'étude : {what} refusé. "
+            f"{user.name} ({user.login}) est le dernier administrateur actif de l'étude : {what}. "
             f"Nommez d'abord un autre administrateur (clerc user role LOGIN {permissions.admin_roles()[0]}).")
 
 
@@ -95,7 +99,7 @@ def set_role(login: str, role: str, *, actor: Actor | None = None) -> User:
         by = _manager(actor)
         user = _user(login)
         if role not in permissions.admin_roles():
-            _keep_an_admin(user, "changement de rôle")
+            _keep_an_admin(user, "changement de rôle refusé")
         before = snapshot(user)
         User.update(role=role, active=True).where(User.id == user.id).execute()
         user = User.get_by_id(user.id)
@@ -110,7 +114,7 @@ def deactivate(login: str, *, actor: Actor | None = None) -> User:
         user = _user(login)
         if not user.active:
             raise InvalidInput(f"Le compte « {user.login} » est déjà désactivé.")
-        _keep_an_admin(user, "désactivation")
+        _keep_an_admin(user, "désactivation refusée")
         before = snapshot(user)
         User.update(active=False).where(User.id == user.id).execute()
         user = User.get_by_id(user.id)

@@ -193,7 +193,7 @@ def test_the_last_active_administrateur_stays(etude_base):
     others = [u for u in User.select().where(User.role == "commissaire", User.login != admin.login)]
     for user in others:
         users.deactivate(user.login, actor=admin)
-    with pytest.raises(AccessDenied, match="dernier administrateur actif.*désactivation refusé"):
+    with pytest.raises(AccessDenied, match="dernier administrateur actif.*désactivation refusée"):
         users.deactivate(admin.login, actor=admin)
     with pytest.raises(AccessDenied, match="dernier administrateur actif.*changement de rôle refusé"):
         users.set_role(admin.login, "principal_clerc", actor=admin)
