@@ -154,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_fees.add_etude_parser(sub)
 
     sub.add_parser("migrate", help="met à jour le schéma de la base")
-    init = sub.add_parser("init", help="crée une base neuve, vide (la seule commande qui crée une base)")
+    init = sub.add_parser("init", help="crée une base neuve, dont vous êtes l'administrateur (la seule commande "
+                                       "qui crée une base)")
     init.add_argument("path", nargs="?", metavar="CHEMIN",
                       help="fichier de la base à créer (défaut : --db, CLERC_DATABASE ou le chemin XDG)")
     whoami = sub.add_parser("whoami", help="qui je suis pour clerc (compte du système, nom, rôle)")

@@ -16,14 +16,6 @@ class Actor:
     name: str
     role: str
 
-    @property
-    def can_write(self) -> bool:
-        return self.may("write")
-
-    def may(self, permission: str) -> bool:
-        """True when the role is allowed this permission (data/permissions.toml)."""
-        return permissions.table().allows(self.role, permission)
-
 
 def os_login() -> str:
     """The account the process runs as. Never LOGNAME/USER (getpass.getuser reads them first):
@@ -39,10 +31,7 @@ def identify(login: str | None = None) -> Actor:
     login = login or os_login()
     user = User.get_or_none(User.login == login)
     if user is not None and not user.active:
-        raise AccessDenied(
-            f"Le compte « {login} » ({user.name}) est désactivé : clerc ne l'ouvre plus. "
-            f"Pour le réactiver, demandez à l'administrateur de l'étude : clerc user role {login} ROLE"
-        )
+        raise _deactivated(login, user.name)
     if user is None:
         raise AccessDenied(
             f"L'identifiant « {login} » n'est pas un utilisateur actif de clerc. "
@@ -51,10 +40,24 @@ def identify(login: str | None = None) -> Actor:
     return Actor(user_id=user.id, login=user.login, name=user.name, role=user.role)
 
 
+def _deactivated(login: str, name: str) -> AccessDenied:
+    return AccessDenied(
+        f"Le compte « {login} » ({name}) est désactivé : clerc ne l'ouvre plus. "
+        f"Pour le réactiver, demandez à l'administrateur de l'étude : clerc user role {login} ROLE"
+    )
+
+
 def refusal(actor: Actor, permission: str) -> str | None:
     """The French refusal when `actor` may not do `permission` (None when he may): what a
-    screen shows at once, before asking anything, for what the service would refuse anyway."""
-    return None if actor.may(permission) else permissions.table().refusal(actor.role, permission)
+    screen shows at once, before asking anything, for what the service would refuse anyway.
+    The role is read again from the base: a session opened before a role change or a
+    deactivation acts with the role of now."""
+    user = User.get_or_none(User.id == actor.user_id)
+    if user is None or not user.active:
+        return _deactivated(actor.login, actor.name).message
+    if permissions.table().allows(user.role, permission):
+        return None
+    return permissions.table().refusal(user.role, permission)
 
 
 def require(actor: Actor, permission: str) -> None:

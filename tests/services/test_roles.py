@@ -228,3 +228,17 @@ def test_an_empty_base_takes_its_first_user_then_only_the_administrateur_adds(db
         users.add_user("bdupont", "Bruno Dupont", "clerc")  # this OS account is the clerc
     users.add_user("bdupont", "Bruno Dupont", "clerc", actor=identify("mdubois"))
     assert first.role == "clerc" and User.select().count() == 3
+
+
+def test_an_open_session_acts_with_the_role_of_now(etude_base):
+    """A session opened as comptable, demoted then deactivated while it runs:
+    the services read his role again at each action."""
+    admin, who, dossier, payment = etude_base
+    session = who["comptable"]
+    users.set_role(session.login, "clerc", actor=admin)
+    with pytest.raises(AccessDenied, match=r"\(vous êtes clerc\) — annuler un versement"):
+        ledger.reverse_entry(session, payment.id, "Virement rejeté", TODAY, today=TODAY)
+    users.deactivate(session.login, actor=admin)
+    with pytest.raises(AccessDenied, match="« r_comptable » \\(Essai comptable\\) est désactivé"):
+        ledger.record_payment(session, dossier.id, on=TODAY, amount="10", mode="virement", today=TODAY)
+    assert not LedgerEntry.select().where(LedgerEntry.reverses == payment.id).exists()
