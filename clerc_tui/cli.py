@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("login")
     user_add.add_argument("--name", required=True, help="nom affiché")
     user_add.add_argument("--role", default="clerc", help="clerc, principal_clerc, commissaire, comptable, lecture")
+    user_role = user_sub.add_parser("role", help="change le rôle d'un utilisateur (administrateur)")
+    user_role.add_argument("login")
+    user_role.add_argument("role", metavar="ROLE", help="clerc, principal_clerc, commissaire, comptable, lecture")
+    user_off = user_sub.add_parser("deactivate", help="désactive un utilisateur, sans l'effacer (administrateur)")
+    user_off.add_argument("login")
     user_sub.add_parser("list", help="liste les utilisateurs")
 
     calc = sub.add_parser("calc", help="calculs hors dossier")
@@ -149,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_fees.add_etude_parser(sub)
 
     sub.add_parser("migrate", help="met à jour le schéma de la base")
-    init = sub.add_parser("init", help="crée une base neuve, vide (la seule commande qui crée une base)")
+    init = sub.add_parser("init", help="crée une base neuve, dont vous êtes l'administrateur (la seule commande "
+                                       "qui crée une base)")
     init.add_argument("path", nargs="?", metavar="CHEMIN",
                       help="fichier de la base à créer (défaut : --db, CLERC_DATABASE ou le chemin XDG)")
     whoami = sub.add_parser("whoami", help="qui je suis pour clerc (compte du système, nom, rôle)")
@@ -286,10 +292,14 @@ def _cmd_init(args) -> int:
     from clerc_tui.models.db import init_database
     from clerc_tui.models.migrations import current_version
 
+    from clerc_tui.services.users import register_creator
+
     target = args.path or _database_url(args)
     init_database(target)
+    creator = register_creator()
     print(f"Base créée : {target} (schéma {current_version()}). "
-          "Ajoutez ses utilisateurs : clerc user add LOGIN --name \"Prénom Nom\" --role clerc")
+          f"Administrateur : {creator.login} ({creator.name}, {creator.role}). "
+          "Ajoutez les autres utilisateurs : clerc user add LOGIN --name \"Prénom Nom\" --role clerc")
     return 0
 
 
@@ -316,9 +326,17 @@ def _cmd_user(args) -> int:
     if args.user_command == "add":
         user = users.add_user(args.login, args.name, args.role)
         print(f"Utilisateur {user.login} ({user.name}, {user.role}) créé.")
+    elif args.user_command == "role":
+        user = users.set_role(args.login, args.role)
+        print(f"Utilisateur {user.login} ({user.name}) : rôle {user.role}.")
+    elif args.user_command == "deactivate":
+        user = users.deactivate(args.login)
+        print(f"Utilisateur {user.login} ({user.name}) désactivé : il ne peut plus ouvrir clerc ; "
+              "son nom reste au journal d'audit.")
     else:
         for user in users.list_users():
-            print(f"{user.login}\t{user.name}\t{user.role}")
+            state = "" if user.active else "\tdésactivé"
+            print(f"{user.login}\t{user.name}\t{user.role}{state}")
     return 0
 
 

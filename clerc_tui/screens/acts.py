@@ -285,7 +285,13 @@ class ActsScreen(Screen):
         self.refresh_data()
 
     def action_serve(self) -> None:
+        from clerc_tui.services.context import refusal
+
         if not self._require_view():
+            return
+        refused = refusal(self.app.actor, "act.serve")
+        if refused:  # said before the dialog; acts.serve refuses it anyway
+            self.app.notify(refused, severity="error", timeout=8)
             return
         act_id, version = self.view.act.id, self.view.act.version
 

@@ -265,10 +265,11 @@ def _open_choices(screen) -> list[tuple[int, str]]:
 
 
 def _check_write(screen) -> bool:
-    actor = screen.app.actor
-    if not actor.can_write:
-        screen.notify(f"{actor.name} a un accès en lecture seule : modification refusée.", severity="error",
-                      timeout=6)
+    from clerc_tui.services.context import refusal
+
+    refused = refusal(screen.app.actor, "write")
+    if refused:
+        screen.notify(refused, severity="error", timeout=6)
         return False
     return True
 

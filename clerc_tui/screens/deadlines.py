@@ -22,6 +22,7 @@ from textual.widgets import Header, Static
 from clerc_tui.rules.dates import day_label, format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services import deadlines as deadline_service
+from clerc_tui.services.context import refusal
 from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaRow
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
@@ -389,9 +390,9 @@ class DeadlinesScreen(Screen):
         row = self.selected
         if row is None:
             return None
-        if not self.app.actor.can_write:
-            self.notify(f"{self.app.actor.name} a un accès en lecture seule : modification refusée.",
-                        severity="error", timeout=6)
+        refused = refusal(self.app.actor, "write")
+        if refused:
+            self.notify(refused, severity="error", timeout=6)
             return None
         return row
 
@@ -427,9 +428,9 @@ class DeadlinesScreen(Screen):
         """A deadline marked done (the latest first, same clerc filter) is open again, with a reason."""
         from clerc_tui.screens.deadline_modals import REOPEN_EXAMPLE, DeadlinePicker, ReasonDialog
 
-        if not self.app.actor.can_write:
-            self.notify(f"{self.app.actor.name} a un accès en lecture seule : modification refusée.",
-                        severity="error", timeout=6)
+        refused = refusal(self.app.actor, "write")
+        if refused:
+            self.notify(refused, severity="error", timeout=6)
             return
         done = deadline_service.done_deadlines(clerc_id=self.clerc_id)
         if not done:

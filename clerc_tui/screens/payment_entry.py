@@ -230,7 +230,13 @@ class PaymentEntryScreen(FormScreen):
                         timeout=8)
 
     def action_reject(self) -> None:
+        from clerc_tui.services.context import refusal
+
         self._clear_errors()
+        refused = refusal(self.app.actor, "payment.reverse")
+        if refused:  # said before the reason is typed; reverse_entry refuses it anyway
+            self.app.notify(refused, severity="error", timeout=8)
+            return
         try:
             hit = payments.resolve_dossier(self._values()["dossier"])
         except ClercError as error:

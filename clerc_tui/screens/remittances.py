@@ -27,7 +27,13 @@ def _run(screen, creditor_id: int | None) -> None:
     """Work out what is due (worker), ask for confirmation, then record the run and write its
     CSV (worker); progress and refusals in #remit-status. At 100 000 dossiers both steps take
     tens of seconds: the screen stays responsive meanwhile."""
+    from clerc_tui.services.context import refusal
+
     app = screen.app
+    refused = refusal(app.actor, "remittance.run")
+    if refused:  # said before the confirmation; execute_run refuses it anyway
+        screen.say(refused)
+        return
     if screen.busy:
         screen.say("Calcul en cours, un instant…")
         return

@@ -32,7 +32,7 @@ from clerc_tui.rules.names import formal_name
 from clerc_tui.rules import wording
 from clerc_tui.rules.vocabulary import TITLE_KINDS
 from clerc_tui.services.audit import last_change, record, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 
 LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (procedures.md §2.6)
@@ -420,7 +420,7 @@ def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> Act
 def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | None = None) -> Act:
     """draft → verified, by whom and when; refused while a mention fails. The text and the
     décompte it states are frozen into the act."""
-    require_write(actor)
+    require(actor, "act.validate")
     with write_transaction():
         act = _open(act_id, expected_version)
         if act.state != "draft":
@@ -447,7 +447,7 @@ def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date,
     """verified → served on `served_on` by `mode`; records the procedure step (its deadlines)
     and bills the act (hook `bill_served_act`) unless it was already billed. The décompte is the
     one frozen at verification: it is not checked again against the ledger."""
-    require_write(actor)
+    require(actor, "act.serve")
     with write_transaction():
         act = _open(act_id, expected_version)
         act_type = act_rules.act_type(act.act_type)

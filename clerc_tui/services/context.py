@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import User
-
-WRITE_ROLES = frozenset({"commissaire", "principal_clerc", "clerc", "comptable"})
+from clerc_tui.rules import permissions
 
 
 @dataclass(frozen=True)
@@ -16,10 +15,6 @@ class Actor:
     login: str
     name: str
     role: str
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in WRITE_ROLES
 
 
 def os_login() -> str:
@@ -35,7 +30,9 @@ def identify(login: str | None = None) -> Actor:
     """The user behind this process, or AccessDenied with a French message."""
     login = login or os_login()
     user = User.get_or_none(User.login == login)
-    if user is None or not user.active:
+    if user is not None and not user.active:
+        raise _deactivated(login, user.name)
+    if user is None:
         raise AccessDenied(
             f"L'identifiant « {login} » n'est pas un utilisateur actif de clerc. "
             f"Demandez à l'administrateur de l'étude : clerc user add {login} --name \"Prénom Nom\" --role clerc"
@@ -43,6 +40,34 @@ def identify(login: str | None = None) -> Actor:
     return Actor(user_id=user.id, login=user.login, name=user.name, role=user.role)
 
 
+def _deactivated(login: str, name: str) -> AccessDenied:
+    return AccessDenied(
+        f"Le compte « {login} » ({name}) est désactivé : clerc ne l'ouvre plus. "
+        f"Pour le réactiver, demandez à l'administrateur de l'étude : clerc user role {login} ROLE"
+    )
+
+
+def refusal(actor: Actor, permission: str) -> str | None:
+    """The French refusal when `actor` may not do `permission` (None when he may): what a
+    screen shows at once, before asking anything, for what the service would refuse anyway.
+    The role is read again from the base: a session opened before a role change or a
+    deactivation acts with the role of now."""
+    user = User.get_or_none(User.id == actor.user_id)
+    if user is None or not user.active:
+        return _deactivated(actor.login, actor.name).message
+    if permissions.table().allows(user.role, permission):
+        return None
+    return permissions.table().refusal(user.role, permission)
+
+
+def require(actor: Actor, permission: str) -> None:
+    """The one access check of the services: AccessDenied naming the roles allowed
+    (« Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte. »)."""
+    message = refusal(actor, permission)
+    if message is not None:
+        raise AccessDenied(message)
+
+
 def require_write(actor: Actor) -> None:
-    if not actor.can_write:
-        raise AccessDenied(f"{actor.name} a un accès en lecture seule : modification refusée.")
+    """Everyday writing (dossiers, deadlines, charges, drafts): `require(actor, "write")`."""
+    require(actor, "write")

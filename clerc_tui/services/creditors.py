@@ -32,9 +32,9 @@ def set_creditor_bank(actor, creditor_id: int, iban: str, bic: str = "") -> Cred
     from clerc_tui.models.db import write_transaction
     from clerc_tui.rules.identifiers import validate_iban
     from clerc_tui.services.audit import record
-    from clerc_tui.services.context import require_write
+    from clerc_tui.services.context import require
 
-    require_write(actor)
+    require(actor, "creditor.bank")
     iban = validate_iban(iban)
     bic = "".join((bic or "").split()).upper()
     if bic and (len(bic) not in (8, 11) or not bic.isalnum() or not bic.isascii()):

@@ -262,7 +262,9 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
 
     return (f"Étude de démonstration « {demo.etude_name} » créée dans {where} : {n(counts['dossier'])} dossiers, "
             f"{n(counts['debtor'])} débiteurs, {n(counts['creditor'])} créanciers, {n(counts['deadline'])} échéances. "
-            f"Vous êtes l'utilisateur « {demo.login} » ({demo.login_role}).")
+            f"Vous êtes l'utilisateur « {demo.login} » ({demo.login_role}"
+            + (" : toutes les actions vous sont permises, pour essayer" if demo.login_role == "commissaire" else "")
+            + ").")
 
 
 class _Demo:
@@ -396,10 +398,12 @@ class _Demo:
             self.user_ids[user_login] = uid = self.next_id("user")
             self.add("user", (uid, user_login, name, role, True))
         self.login = me or "(aucun)"
-        self.login_role = "clerc"
+        # The demo's visitor may try everything, validating and serving acts included
+        # (data/permissions.toml): he is a commissaire of the étude.
+        self.login_role = "commissaire"
         if me and me not in self.user_ids:
             self.user_ids[me] = uid = self.next_id("user")
-            self.add("user", (uid, me, me.capitalize(), "clerc", True))
+            self.add("user", (uid, me, me.capitalize(), "commissaire", True))
         elif me:
             self.login_role = next(role for user_login, _name, role in staff if user_login == me)
         clercs = [self.user_ids[u] for u, _n, r in staff if r == "clerc"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from clerc_tui.errors import AccessDenied
 from clerc_tui.models import Etude
 from clerc_tui.models.db import write_transaction
 from clerc_tui.services.audit import record, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, require
 
-SETTING_ROLES = frozenset({"commissaire", "principal_clerc"})
 FEE_BASE_TEXT = {False: "principal encaissé, hors dépens et hors intérêts",
                  True: "principal et intérêts encaissés, hors dépens"}
 
@@ -34,10 +32,7 @@ def fee_base_text(include_interest: bool | None = None) -> str:
 def set_fee_base_interest(actor: Actor, include: bool) -> bool:
     """Set whether interest counts in the fee base; commissaire or principal clerc only.
     Applies to the next reversement runs, which recompute the cumulated base."""
-    require_write(actor)
-    if actor.role not in SETTING_ROLES:
-        raise AccessDenied(f"{actor.name} ({actor.role}) : seuls le commissaire de justice et le principal clerc "
-                           "modifient les réglages de l'étude.")
+    require(actor, "etude.settings")
     with write_transaction():
         etude = _etude()
         if etude is None:

@@ -37,7 +37,7 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.money import CENT, ZERO, format_amount, from_cents, parse_amount, to_cents
 from clerc_tui.services.audit import record, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, require, require_write
 
 MAX_TEXT = 255
 
@@ -275,6 +275,8 @@ def bill_act(actor: Actor, dossier_id: int, act_code: str, on: date, *, claim=No
     émolument HT typed by the clerc when the tariff has no figure for the period;
     `act_id`: the acts module's id, kept in the breakdown. Débours go in with
     `record_charge(kind="disbursement")`. Raises InvalidInput / MissingTariff (French)."""
+    if base is not None:  # a figure the regulated tariff lacks, typed by hand
+        require(actor, "tariff.figure")
     today = today or date.today()
     on = _day(on, today, "Date de l'acte", "entry_date")
     charge = price_act(dossier_id, act_code, on, claim=claim, with_dep=with_dep, with_travel=with_travel, base=base)
@@ -293,7 +295,7 @@ def record_payment(actor: Actor, dossier_id: int, *, on: date, amount, mode: str
                    today: date | None = None) -> LedgerEntry:
     """Money received for the dossier on `on` (the date it is imputed at; `value_date` is
     the bank's, kept for the accounts). Gets a receipt (reçu) number."""
-    require_write(actor)
+    require(actor, "payment.record")
     today = today or date.today()
     amount = _amount(amount)
     on = _day(on, today, "Date du paiement", "entry_date")
@@ -316,8 +318,9 @@ def record_payment(actor: Actor, dossier_id: int, *, on: date, amount, mode: str
 def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: date | None = None) -> LedgerEntry:
     """Cancel a fee, disbursement, payment, reversement or refund on `on` (a rejected
     cheque, a fee booked by mistake): what it settled or added is restored from that date.
-    Reversing an invoiced fee issues a credit note (avoir) from the invoice sequence."""
-    require_write(actor)
+    Reversing an invoiced fee issues a credit note (avoir) from the invoice sequence.
+    Money that came in or went out (payment, refund, reversement) is the accounts' to cancel:
+    permission `payment.reverse`; a fee or disbursement, everyday `write`."""
     today = today or date.today()
     reason = (reason or "").strip()
     if not reason:
@@ -328,6 +331,7 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: 
         target = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
         if target is None:
             raise InvalidInput("Cette écriture n'existe pas.")
+        require(actor, "payment.reverse" if target.kind in (PAYMENT, REFUND, REMITTANCE) else "write")
         if target.kind == REVERSAL:
             raise InvalidInput("Une annulation ne s'annule pas : saisissez de nouveau l'écriture d'origine.")
         already = LedgerEntry.get_or_none(LedgerEntry.reverses == target.id)
@@ -412,7 +416,7 @@ def creditor_position(dossier_id: int, at: date) -> CreditorPosition:
 def record_remittance(actor: Actor, dossier_id: int, *, on: date, amount, label: str = "", run_id: int | None = None,
                       today: date | None = None) -> LedgerEntry:
     """A reversement of `amount` to the creditor; refused beyond what is due to him."""
-    require_write(actor)
+    require(actor, "remittance.run")
     today = today or date.today()
     amount = _amount(amount)
     on = _day(on, today, "Date du reversement", "entry_date")
@@ -445,7 +449,7 @@ def overpayment(dossier_id: int, at: date) -> Decimal:
 def record_refund(actor: Actor, dossier_id: int, *, on: date, amount, payer: str = "", reason: str = "",
                   mode: str = "virement", today: date | None = None) -> LedgerEntry:
     """Pay back a trop-perçu to the payer; refused beyond the overpayment."""
-    require_write(actor)
+    require(actor, "refund.record")
     today = today or date.today()
     amount = _amount(amount)
     on = _day(on, today, "Date du remboursement", "entry_date")

@@ -20,7 +20,7 @@ from clerc_tui.rules.allocation import Balances, allocate
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount, parse_amount
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, require
 from clerc_tui.services.ledger import MAX_TEXT, record_payment
 
 
@@ -170,7 +170,7 @@ def without_duplicates(lines: list[PendingPayment]) -> tuple[list[PendingPayment
 def record_batch(actor: Actor, lines: list[PendingPayment], *, today: date, allow_duplicates: bool = False) -> list:
     """Record every line in one write transaction: all or nothing. A refusal names its line.
     Identical lines (`duplicate_groups`) are refused unless the clerc confirmed them."""
-    require_write(actor)
+    require(actor, "payment.record")
     if not lines:
         raise InvalidInput("Le lot est vide.")
     groups = duplicate_groups(lines)

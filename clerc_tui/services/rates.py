@@ -27,7 +27,7 @@ from clerc_tui.rules.rates import (
     shipped_table,
 )
 from clerc_tui.services.audit import record, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, require
 
 TABLES = (LEGAL, ECB)
 
@@ -58,7 +58,7 @@ def add_etude_rate(actor: Actor, *, table: str, valid_from, valid_to, value, sou
                    category: str | None = None, now: datetime | None = None) -> EtudeRate:
     """Record a rate row typed by the étude; InvalidInput (French) if it overlaps a shipped
     row or another étude row, leaves a gap, or lacks a source. Nothing is written then."""
-    require_write(actor)
+    require(actor, "rate.add")
     if table not in TABLES:
         raise InvalidInput(f"Table de taux inconnue : « {table} » (legal ou ecb).", field="table")
     now = now or datetime.now()

@@ -31,7 +31,7 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO, format_amount, to_cents
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.services.audit import record
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, require
 from clerc_tui.services.etude import fee_base_text
 from clerc_tui.services.files import os_cause, spreadsheet_safe, write_whole
 from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
@@ -161,7 +161,7 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
     transaction is rolled back; if the commit fails after the rename, the file is removed.
     Creditors without an IBAN are held back (`RunResult.held`), never written as an empty
     line (docs/trust.md)."""
-    require_write(actor)
+    require(actor, "remittance.run")
     today = today or date.today()
     if on > today:
         raise InvalidInput(f"Date du reversement dans le futur ({format_date(on)}).", field="on")

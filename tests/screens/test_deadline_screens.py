@@ -237,7 +237,7 @@ async def test_a_read_only_user_is_told_at_once(actor, make_app):
         await pilot.press("m")  # everyone's
         await pilot.press("f")
         assert isinstance(app.screen, DeadlinesScreen)
-        assert any("lecture seule" in str(n.message) for n in app._notifications)
+        assert any("(vous êtes lecture seule)" in str(n.message) for n in app._notifications)
 
 
 async def test_a_waiting_period_that_ran_out_reads_possible_not_late(actor):

@@ -10,8 +10,8 @@ from clerc_tui.cli import main
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import AuditEntry, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REMITTANCE, REVERSAL
-from clerc_tui.services import etude, ledger, remittances
-from clerc_tui.services.context import identify
+from clerc_tui.services import etude, ledger, remittances, users
+from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossiers import create_dossier
 from clerc_tui.services.recovery_fees import fee_base
 from clerc_tui.services.users import add_user
@@ -103,8 +103,9 @@ def test_interest_in_base_is_an_audited_etude_setting(actor, db_path, capsys):
     # Excluded (default): 14,6625 + 52,1375 + 367,41 × 10,26 % = 104,496266 → 104,50 HT → 125,40 TTC.
     [line] = remittances.plan_run(on)
     assert (line.base, line.fee) == (D("977.41"), D("125.40"))
-    with pytest.raises(AccessDenied):
-        etude.set_fee_base_interest(actor, True)  # a clerc cannot
+    add_user("bdupont", "Bruno Dupont", "clerc")
+    with pytest.raises(AccessDenied, match=r"principal clerc, commissaire \(vous êtes clerc\)"):
+        etude.set_fee_base_interest(identify("bdupont"), True)  # a clerc cannot
     add_user("pcharrier", "Paul Charrier", "principal_clerc")
     etude.set_fee_base_interest(identify("pcharrier"), True)
     assert AuditEntry.select().where(AuditEntry.action == "etude.fee_base_interest").count() == 1
@@ -117,6 +118,8 @@ def test_interest_in_base_is_an_audited_etude_setting(actor, db_path, capsys):
     assert main([*base, "etude", "show"]) == 0
     assert "principal et intérêts" in capsys.readouterr().out
     assert main([*base, "etude", "set", "--interets-dans-assiette", "peut-être"]) == 2
+    add_user("mdubois", "Marie Dubois", "commissaire")
+    users.set_role(os_login(), "clerc", actor=identify("mdubois"))
     assert main([*base, "etude", "set", "--interets-dans-assiette", "non"]) == 2  # the clerc: refused
     assert "principal clerc" in capsys.readouterr().err
 
