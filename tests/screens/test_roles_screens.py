@@ -88,7 +88,8 @@ async def test_a_clerc_cannot_reverse_a_payment_nor_run_reversements(clerc_app):
         assert ("Action réservée à : comptable, principal clerc, commissaire (vous êtes clerc) — annuler un "
                 "versement, un remboursement ou un reversement." in _notes(app))
         assert not LedgerEntry.select().where(LedgerEntry.reverses == payment.id).exists()
-        await pilot.press("escape")
+        await pilot.press("escape")  # the reference typed: « Abandonner la saisie ? » asks first
+        await pilot.press("o")
         await pilot.pause()
         await pilot.press("w")
         await pilot.pause()
