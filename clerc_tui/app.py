@@ -4,7 +4,6 @@ from datetime import date
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 
 from clerc_tui.config import load_keymap
 from clerc_tui.errors import ClercError
@@ -19,34 +18,6 @@ DATA_POLL_SECONDS = 2.0
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
 # Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
 LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"})
-
-
-class FrenchCommandPalette(CommandPalette):
-    """Textual's palette with its own texts in French (placeholder, « no matches »)."""
-
-    def __init__(self, *args, placeholder: str = "Rechercher une commande…", **kwargs):
-        super().__init__(*args, placeholder=placeholder, **kwargs)
-
-    def _start_no_matches_countdown(self, search_value: str) -> None:
-        # Textual 8.2.8 (pinned) writes « No matches found » in this private method; the
-        # same logic, said in French.
-        from rich.align import Align
-        from rich.text import Text
-        from textual.command import CommandList
-        from textual.widgets.option_list import Option
-
-        self._stop_no_matches_countdown()
-
-        def show_no_matches() -> None:
-            if search_value:
-                self.query_one(CommandList).add_option(
-                    Option(Align.center(Text("Aucune commande ne correspond", style="not bold")), disabled=True,
-                           id=self._NO_MATCHES))
-                self._list_visible = True
-            else:
-                self._list_visible = False
-
-        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 class ClercApp(App):
@@ -121,11 +92,10 @@ class ClercApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A modal already cuts the app's (non-priority) keys off (Textual's modal binding chain).
-        if action in LETTER_ACTIONS:
-            from clerc_tui.screens.form import is_form
-
-            if is_form(self.screen):
-                return False
+        # The mark, not `screens.form.is_form`: that module (TextArea…) costs ~10 ms, and the key
+        # bar asks this before the first paint.
+        if action in LETTER_ACTIONS and getattr(self.screen, "IS_FORM", False):
+            return False
         return True
 
     def action_quit_key(self) -> None:
@@ -181,11 +151,18 @@ class ClercApp(App):
             self.push_screen(RemittancesScreen())
 
     def action_command_palette(self) -> None:
+        # Imported here: textual.command costs ~20 ms, not worth paying before the first paint.
+        from textual.command import CommandPalette
+
+        from clerc_tui.screens.palette import FrenchCommandPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(FrenchCommandPalette(id="--command-palette"))
 
     def action_change_theme(self) -> None:
         from textual.theme import ThemeProvider
+
+        from clerc_tui.screens.palette import FrenchCommandPalette
 
         self.push_screen(FrenchCommandPalette(providers=[ThemeProvider], placeholder="Rechercher un thème…"))
 

@@ -57,6 +57,7 @@ class LeaveConfirm(ModalScreen[bool]):
 class _Form:
     """The dirty state and the guarded leave; mixed into `FormScreen` and `FormDialog`."""
 
+    IS_FORM = True  # what the app's check_action reads (without importing this module)
     _pristine: tuple | None = None
 
     def _on_mount(self) -> None:
@@ -113,4 +114,4 @@ class FormDialog(_Form, ModalScreen):
 
 
 def is_form(screen) -> bool:
-    return isinstance(screen, _Form)
+    return getattr(screen, "IS_FORM", False)

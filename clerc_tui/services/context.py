@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import User
-from clerc_tui.rules import permissions
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ def refusal(actor: Actor, permission: str) -> str | None:
     user = User.get_or_none(User.id == actor.user_id)
     if user is None or not user.active:
         return _deactivated(actor.login, actor.name).message
+    from clerc_tui.rules import permissions  # the table (TOML) is read at the first check, not at start
+
     if permissions.table().allows(user.role, permission):
         return None
     return permissions.table().refusal(user.role, permission)
