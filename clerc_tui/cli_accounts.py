@@ -155,7 +155,10 @@ def _reversements(args, today: date, out) -> int:
     from clerc_tui.services import remittances
 
     if args.rev_command == "du":
-        rows = remittances.due_by_creditor(today)
+        from clerc_tui.cli_progress import progress_bar
+
+        with progress_bar("Sommes dues, dossier par dossier") as tick:
+            rows = remittances.due_by_creditor(today, progress=tick)
         if not rows:
             out.write("Rien à reverser.\n")
         for name, count, fee, given_back, net in rows:
@@ -166,8 +169,11 @@ def _reversements(args, today: date, out) -> int:
     if args.rev_command == "run":
         from clerc_tui.services.context import identify
 
+        from clerc_tui.cli_progress import progress_bar
+
         on = parse_date(args.on) if args.on else today
-        result = remittances.execute_run(identify(), on, today=today, csv_path=args.csv)
+        with progress_bar("Reversement : calcul, dossier par dossier") as tick:
+            result = remittances.execute_run(identify(), on, today=today, csv_path=args.csv, progress=tick)
         if not args.csv:
             out.write(result.transfers)
         total = sum(x.net for x in result.lines)

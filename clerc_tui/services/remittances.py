@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -38,6 +39,7 @@ from clerc_tui.services.ledger import creditor_position, record_charge, record_r
 from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, breakdown, dossier_fees, settle
 
 FEE_LABEL = LABELS[A444_32]
+Progress = Callable[[int, int], None]  # (dossiers done, dossiers in all)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,10 @@ def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -
                    dossier.version, fees)
 
 
-def _plan(on: date, creditor_id: int | None, settings: FeeSettings, dossier_ids=None) -> list[RunLine]:
-    """Plan the dossiers that received payments (only those of `dossier_ids` when given)."""
+def _plan(on: date, creditor_id: int | None, settings: FeeSettings, dossier_ids=None,
+          progress: Progress | None = None) -> list[RunLine]:
+    """Plan the dossiers that received payments (only those of `dossier_ids` when given);
+    `progress(done, total)` is told after each dossier (a décompte each: long at étude scale)."""
     ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT)
            .distinct().tuples()}
     if dossier_ids is not None:
@@ -93,13 +97,20 @@ def _plan(on: date, creditor_id: int | None, settings: FeeSettings, dossier_ids=
              .order_by(Dossier.creditor_name, Dossier.reference))
     if creditor_id is not None:
         query = query.where(Dossier.creditor == creditor_id)
-    lines = [plan_line(d, on, settings) for d in query]
-    return [line for line in lines if line is not None]
+    dossiers = list(query)
+    lines = []
+    for done, dossier in enumerate(dossiers, 1):
+        line = plan_line(dossier, on, settings)
+        if line is not None:
+            lines.append(line)
+        if progress is not None:
+            progress(done, len(dossiers))
+    return lines
 
 
-def plan_run(on: date, creditor_id: int | None = None) -> list[RunLine]:
+def plan_run(on: date, creditor_id: int | None = None, progress: Progress | None = None) -> list[RunLine]:
     """What a run on `on` would retain and pay, dossier by dossier (nothing written)."""
-    return _plan(on, creditor_id, FeeSettings.load())
+    return _plan(on, creditor_id, FeeSettings.load(), progress=progress)
 
 
 def _ledger_mark() -> int:
@@ -123,9 +134,9 @@ def _replan_changed(planned: list[RunLine], on: date, creditor_id: int | None, s
     return sorted(lines, key=lambda x: (x.creditor_name, x.reference))
 
 
-def due_by_creditor(on: date) -> list[tuple[str, int, Decimal, Decimal, Decimal]]:
+def due_by_creditor(on: date, progress: Progress | None = None) -> list[tuple[str, int, Decimal, Decimal, Decimal]]:
     """(creditor, dossiers, fee to retain, fee given back, net to pay) per creditor."""
-    return [(d.name, len(d.lines), d.fee, d.regularisation, d.net) for d in creditor_dues(on)]
+    return [(d.name, len(d.lines), d.fee, d.regularisation, d.net) for d in creditor_dues(on, progress)]
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,8 @@ def held_back_text(held: list[RunLine]) -> str:
 
 
 def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_id: int | None = None,
-                csv_path: Path | str | None = None, csv_folder: Path | str | None = None) -> RunResult:
+                csv_path: Path | str | None = None, csv_folder: Path | str | None = None,
+                progress: Progress | None = None) -> RunResult:
     """Record a reversement run and write its transfer file, all or nothing.
 
     In one write transaction: per dossier the A444-32 fee (creditor-borne, invoiced) and the
@@ -176,7 +188,7 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
     previous: bytes | None = None  # a file the run replaces: put back if the commit fails
     settings = FeeSettings.load()
     mark = _ledger_mark()
-    planned = _plan(on, creditor_id, settings)  # read outside the write lock (see _replan_changed)
+    planned = _plan(on, creditor_id, settings, progress=progress)  # outside the write lock (see _replan_changed)
     try:
         with write_transaction():
             planned = _replan_changed(planned, on, creditor_id, settings, mark)
@@ -332,10 +344,10 @@ class CreditorDue:
         return sum((x.collected for x in self.lines), ZERO)
 
 
-def creditor_dues(on: date) -> list[CreditorDue]:
+def creditor_dues(on: date, progress: Progress | None = None) -> list[CreditorDue]:
     """What a run on `on` would retain and pay, grouped by creditor (nothing written)."""
     grouped: dict[int, list[RunLine]] = {}
-    for line in plan_run(on):
+    for line in plan_run(on, progress=progress):
         grouped.setdefault(line.creditor_id, []).append(line)
     return [CreditorDue(cid, lines[0].creditor_name, tuple(lines)) for cid, lines in grouped.items()]
 

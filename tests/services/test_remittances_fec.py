@@ -127,3 +127,13 @@ def test_replan_keeps_the_plan_when_nothing_changed_and_replans_an_edited_dossie
     Dossier.update(version=Dossier.version + 1).where(Dossier.id == sample_dossier.id).execute()
     again = remittances._replan_changed(planned, TODAY, None, settings, mark)
     assert again is not planned and [x.dossier_version for x in again] == [planned[0].dossier_version + 1]
+
+
+def test_planning_tells_its_progress_dossier_by_dossier(actor, sample_dossier, db_path, capsys):
+    _pay(actor, sample_dossier.id, "100")
+    ticks = []
+    remittances.plan_run(TODAY, progress=lambda done, total: ticks.append((done, total)))
+    assert ticks == [(1, 1)]
+    main(["--db", str(db_path), "--today", "26/11/2026", "reversements", "du"])  # not a terminal: no bar
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err and "à reverser" in captured.out
