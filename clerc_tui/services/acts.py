@@ -31,7 +31,7 @@ from clerc_tui.rules.identifiers import format_siren
 from clerc_tui.rules.names import formal_name
 from clerc_tui.rules import wording
 from clerc_tui.rules.vocabulary import TITLE_KINDS
-from clerc_tui.services.audit import last_change, record, snapshot
+from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 
@@ -321,14 +321,7 @@ def _open(act_id: int, expected_version: int | None = None) -> Act:
 
 def _save_act(act: Act) -> None:
     """Write the edited act with the next version, only if nobody wrote it in between."""
-    read_version = act.version
-    act.version = read_version + 1
-    changed = (Act.update({f: act.__data__[f.name] for f in Act._meta.sorted_fields
-                           if f.name != "id" and f.name in act.__data__})
-               .where(Act.id == act.id, Act.version == read_version).execute())
-    if changed != 1:
-        raise ConflictError(f"L'acte vient d'être modifié{last_change('act', act.id)} : rien n'a été "
-                            "enregistré, refaites l'opération.")
+    save_versioned(act, "act", "L'acte vient d'être modifié")
 
 
 def draft_act(actor: Actor, dossier_id: int, act_type_id: str, *, today: date, act_date: date | None = None,

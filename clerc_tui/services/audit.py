@@ -62,3 +62,20 @@ def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> s
         return ""
     user = User.get_or_none(User.login == last.user_login)
     return f" par {user.name if user else last.user_login} le {format_date(last.at.date())} à {last.at:%H:%M}"
+
+
+def save_versioned(row, table: str, what: str) -> None:
+    """Write the edited `row` with the next version, only if nobody wrote it since it was read
+    (the WHERE on the version read): a concurrent edit that slipped in between fails here with
+    who and when, rather than being overwritten. `what` opens the refusal (« L'acte vient
+    d'être modifié »)."""
+    from clerc_tui.errors import ConflictError
+
+    model = type(row)
+    read_version = row.version
+    row.version = read_version + 1
+    changed = (model.update({f: row.__data__[f.name] for f in model._meta.sorted_fields
+                             if f.name != "id" and f.name in row.__data__})
+               .where(model.id == row.id, model.version == read_version).execute())
+    if changed != 1:
+        raise ConflictError(f"{what}{last_change(table, row.id)} : rien n'a été enregistré, refaites l'opération.")

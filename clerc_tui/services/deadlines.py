@@ -22,7 +22,7 @@ from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winte
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
-from clerc_tui.services.audit import last_change, record, snapshot
+from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
 from clerc_tui.services.context import Actor, require_write
 
 if TYPE_CHECKING:
@@ -152,17 +152,8 @@ def _locked_deadline(deadline_id: int, expected_version: int | None) -> Deadline
 
 
 def _save_edit(deadline: Deadline) -> None:
-    """Write the edited deadline with the next version; the WHERE on the version read makes a
-    concurrent edit that slipped in between fail here rather than be overwritten."""
-    read_version = deadline.version
-    deadline.version = read_version + 1
-    changed = (Deadline.update({f: deadline.__data__[f.name] for f in Deadline._meta.sorted_fields
-                                if f.name != "id" and f.name in deadline.__data__})
-               .where(Deadline.id == deadline.id, Deadline.version == read_version).execute())
-    if changed != 1:
-        raise ConflictError(f"L'échéance « {deadline.label} » vient d'être modifiée"
-                            f"{last_change('deadline', deadline.id)} : rien n'a été enregistré, refaites "
-                            "l'opération.")
+    """Write the edited deadline with the next version (optimistic locking, services/audit)."""
+    save_versioned(deadline, "deadline", f"L'échéance « {deadline.label} » vient d'être modifiée")
 
 
 def _open_deadline(deadline_id: int, expected_version: int | None = None) -> Deadline:
