@@ -22,7 +22,7 @@ from clerc_tui.services import ledger, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
-from clerc_tui.services.files import spreadsheet_safe
+from clerc_tui.rules.text import spreadsheet_safe
 from tests.conftest import TODAY, make_input
 
 CLERC = Path(sys.executable).parent / "clerc"

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
-from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, Etude, TimelineEvent
+from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, TimelineEvent
 from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
 from clerc_tui.report import acts as act_report
@@ -34,6 +34,7 @@ from clerc_tui.rules.vocabulary import TITLE_KINDS
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
+from clerc_tui.services.etude import the_etude
 
 LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (procedures.md §2.6)
 FIELD_MAX = 2000
@@ -193,7 +194,7 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
     fields = dict(fields or {})
     problems: list[str] = []
     v: dict = {}
-    etude = Etude.select().order_by(Etude.id).first()
+    etude = the_etude()
     v["etude_name"] = etude.name if etude and etude.name else None
     v["commissaire_name"] = etude.commissaire_name if etude and etude.commissaire_name else None
     v["etude_address"] = _address(etude.address, etude.postcode, etude.city) if etude else None

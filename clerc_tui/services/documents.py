@@ -19,11 +19,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models import DocumentSnapshot, Etude, LedgerEntry
+from clerc_tui.models import DocumentSnapshot, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import format_amount
 from clerc_tui.services.statement import dossier_statement
+from clerc_tui.services.etude import the_etude
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _cancellation(entry: LedgerEntry) -> str:
 
 def _document(entry: LedgerEntry) -> Document:
     """The invoice, credit note or receipt an entry carries."""
-    etude = Etude.select().first()
+    etude = the_etude()
     dossier = entry.dossier
     header = [etude.name if etude else "Étude", (etude.address or "").replace("\n", ", ") if etude else "",
               f"{etude.postcode} {etude.city}".strip() if etude else ""]

@@ -11,14 +11,15 @@ FEE_BASE_TEXT = {False: "principal encaissé, hors dépens et hors intérêts",
                  True: "principal et intérêts encaissés, hors dépens"}
 
 
-def _etude() -> Etude | None:
+def the_etude() -> Etude | None:
+    """The étude's one row (None in a base not yet set up): the one way to read it."""
     return Etude.select().order_by(Etude.id).first()
 
 
 def fee_base_interest() -> bool:
     """True when the étude counts the interest collected in the base of A444-31 / A444-32
     (default False: principal or condemnation only, see docs/law/recovery-fees.md)."""
-    etude = _etude()
+    etude = the_etude()
     return bool(etude.fee_base_interest) if etude is not None else False
 
 
@@ -34,7 +35,7 @@ def set_fee_base_interest(actor: Actor, include: bool) -> bool:
     Applies to the next reversement runs, which recompute the cumulated base."""
     require(actor, "etude.settings")
     with write_transaction():
-        etude = _etude()
+        etude = the_etude()
         if etude is None:
             etude = Etude.create(name="")
         before = snapshot(etude)

@@ -71,15 +71,3 @@ def fsync_path(path: Path, *, directory: bool = False) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-# A cell a spreadsheet would read as a formula (CSV injection): =, +, -, @, and the tab and
-# carriage return that some spreadsheets skip before reading the formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """`cell` with a leading quote when it would start a formula: the text « =HYPERLINK(…) »
-    typed as a creditor's name is shown as text, never run (docs/trust.md)."""
-    text = str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

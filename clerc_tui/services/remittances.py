@@ -24,7 +24,7 @@ from pathlib import Path
 from peewee import fn
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.text import inert
+from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
@@ -34,7 +34,7 @@ from clerc_tui.rules.tariff import A444_32
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require
 from clerc_tui.services.etude import fee_base_text
-from clerc_tui.services.files import os_cause, spreadsheet_safe, write_whole
+from clerc_tui.services.files import os_cause, write_whole
 from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
 from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, breakdown, dossier_fees, settle
 

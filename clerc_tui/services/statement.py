@@ -20,7 +20,7 @@ from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
-from clerc_tui.models import Dossier, Etude, LedgerEntry
+from clerc_tui.models import Dossier, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
 from clerc_tui.rules.interest import (
     COMMERCIAL,
@@ -43,6 +43,7 @@ from clerc_tui.rules.statement import (
     compute_statement,
 )
 from clerc_tui.services.rates import current_rates
+from clerc_tui.services.etude import the_etude
 
 # L313-3 CMF raises the legal rate after a "condamnation pécuniaire par décision de justice".
 # A notarial deed, a contrainte or a small-claims title is enforceable but is no court
@@ -52,7 +53,7 @@ TITLES_WITHOUT_MAJORATION = frozenset({"acte_notarie", "contrainte", "titre_pc"}
 
 def etude_convention() -> Convention:
     """How the étude counts days and rounds; the defaults of money.md §3.2 without an étude row."""
-    etude = Etude.select().order_by(Etude.id).first()
+    etude = the_etude()
     if etude is None:
         return Convention()
     return Convention(day_count=etude.day_count, rounding=etude.rounding)
