@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 26)
 
 
 def build(dossiers: int, rebuild: bool) -> Path:
-    from clerc_tui.services.demo import build_demo
+    from clerc_tui.demo import build_demo
 
     path = OUT / f"demo-{dossiers}.db"
     if path.exists() and not rebuild:
@@ -62,7 +62,8 @@ def queries(path: Path, runs: int) -> list[tuple[str, float, float, int]]:
     open_database(str(path))
     raw = sqlite3.connect(path)
     clerc_id = database.execute_sql(
-        "SELECT assigned_to_id FROM deadline WHERE done = 0 GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+        "SELECT assigned_to_id FROM deadline WHERE done = 0 GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()[0]
     # A page deep in the list: the anchor 5,000 rows into the 30-day agenda of everyone.
     deep = service.agenda(TODAY, 30, limit=5000)[-1]
     cases = [
@@ -82,10 +83,12 @@ def queries(path: Path, runs: int) -> list[tuple[str, float, float, int]]:
     # The counts line (overdue / today / later), read after the first paint.
     where_kwargs = dict(horizon_days=7)
     ours = _median_ms(lambda: service.agenda_counts(TODAY, **where_kwargs), runs)
-    sql_counts = ("SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
-                  "SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
-                  "SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl "
-                  "WHERE dl.done = ? AND dl.due_date <= ?")
+    sql_counts = (
+        "SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl "
+        "WHERE dl.done = ? AND dl.due_date <= ?"
+    )
     params = [TODAY.isoformat(), TODAY.isoformat(), TODAY.isoformat(), False, "2026-12-03"]
     bare = _median_ms(lambda: raw.execute(sql_counts, params).fetchall(), runs)
     results.append(("compteurs (retard, possibles, aujourd'hui, à venir), 7 jours", ours, bare, 1))
@@ -143,8 +146,10 @@ def main() -> None:
     clerc_starts = [time_to_paint(clerc, b"RETARD", env) for _ in range(runs)]
     bare_starts = [time_to_paint(bare, b"pret", env) for _ in range(runs)]
     start, floor = statistics.median(clerc_starts), statistics.median(bare_starts)
-    print(f"start to the painted dashboard: clerc {start * 1000:.0f} ms, bare Textual {floor * 1000:.0f} ms "
-          f"(ratio {start / floor:.2f})")
+    print(
+        f"start to the painted dashboard: clerc {start * 1000:.0f} ms, bare Textual {floor * 1000:.0f} ms "
+        f"(ratio {start / floor:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -14,11 +14,20 @@ import time
 from datetime import date
 from pathlib import Path
 
-from clerc_tui.services.demo import build_demo
+from clerc_tui.demo import build_demo
 
 TODAY = date(2026, 3, 15)
-TABLES = ("dossier", "debtor", "creditor", "dossier_debtor", "claim_item", "deadline", "timeline_event",
-          "debtor_address", "debtor_contact")
+TABLES = (
+    "dossier",
+    "debtor",
+    "creditor",
+    "dossier_debtor",
+    "claim_item",
+    "deadline",
+    "timeline_event",
+    "debtor_address",
+    "debtor_contact",
+)
 
 
 def main() -> None:
@@ -42,8 +51,10 @@ def main() -> None:
         if args.keep:
             Path(args.keep).write_bytes(path.read_bytes())
     rows = sum(counts.values())
-    print(f"{args.dossiers:,} dossiers: median {statistics.median(times):.1f} s over {args.runs} runs "
-          f"(min {min(times):.1f} s), file {size / 1e6:.0f} MB, {os.cpu_count()} CPUs")
+    print(
+        f"{args.dossiers:,} dossiers: median {statistics.median(times):.1f} s over {args.runs} runs "
+        f"(min {min(times):.1f} s), file {size / 1e6:.0f} MB, {os.cpu_count()} CPUs"
+    )
     print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + f" (≈{rows:,} in these tables)")
 
 

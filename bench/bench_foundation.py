@@ -27,7 +27,7 @@ TYPED = ("lefevre", "martin", "dupont", "gerard", "urssaf", "sci", "2026-0001", 
 
 
 def build(dossiers: int, rebuild: bool) -> Path:
-    from clerc_tui.services.demo import build_demo
+    from clerc_tui.demo import build_demo
 
     path = OUT / f"demo-{dossiers}.db"
     if rebuild or not path.exists():
@@ -154,10 +154,14 @@ def main() -> None:
 
     start, floor = statistics.median(clerc_starts), statistics.median(bare_starts)
     print(f"dossiers: {args.dossiers}")
-    print(f"start to first paint: clerc {start * 1000:.0f} ms, bare Textual {floor * 1000:.0f} ms, "
-          f"ratio {start / floor:.2f} (target ≤ 1.30)")
-    print(f"filter per keystroke: p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms "
-          f"over {len(samples)} keystrokes (target p95 ≤ 30 ms)")
+    print(
+        f"start to first paint: clerc {start * 1000:.0f} ms, bare Textual {floor * 1000:.0f} ms, "
+        f"ratio {start / floor:.2f} (target ≤ 1.30)"
+    )
+    print(
+        f"filter per keystroke: p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms "
+        f"over {len(samples)} keystrokes (target p95 ≤ 30 ms)"
+    )
     print(f"peak RSS after start + filter + last page: {rss:.0f} MB (target ≤ 150 MB)")
 
 

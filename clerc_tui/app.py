@@ -31,8 +31,14 @@ class ClercApp(App):
         Binding("w", "remittances", "Reversements", id="app.remittances"),
     ]
 
-    def __init__(self, actor: Actor, today: date | None = None, keymap: dict[str, str] | None = None,
-                 warning: str | None = None, start: str = "agenda"):
+    def __init__(
+        self,
+        actor: Actor,
+        today: date | None = None,
+        keymap: dict[str, str] | None = None,
+        warning: str | None = None,
+        start: str = "agenda",
+    ):
         super().__init__()
         self.actor = actor
         self._fixed_today = today
@@ -63,8 +69,11 @@ class ClercApp(App):
             keymap, problems = check_keymap(self._keymap, binding_places())
             self.set_keymap(keymap)
             if problems:
-                self.notify("Raccourcis du fichier de configuration ([keymap]) : " + " ; ".join(problems) + ".",
-                            severity="warning", timeout=15)
+                self.notify(
+                    "Raccourcis du fichier de configuration ([keymap]) : " + " ; ".join(problems) + ".",
+                    severity="warning",
+                    timeout=15,
+                )
         if self._warning:
             self.notify(self._warning, severity="warning", timeout=10)
         if is_sqlite():
@@ -83,8 +92,15 @@ class ClercApp(App):
             if refresh is not None:
                 refresh()
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every toast of clerc is plain text: its messages quote names, reasons, paths typed
         by users, so markup is never parsed (`[/]` in a reason no longer raises inside the
         toast) and control characters are shown as placeholders."""
@@ -113,8 +129,9 @@ class ClercApp(App):
         if isinstance(self.screen, LeaveConfirm):
             return
         details = "\n".join(d for d in (s.unsaved_detail() for s in dirty) if d)
-        self.push_screen(LeaveConfirm("Abandonner la saisie et quitter clerc ?", details),
-                         lambda ok: self.exit() if ok else None)
+        self.push_screen(
+            LeaveConfirm("Abandonner la saisie et quitter clerc ?", details), lambda ok: self.exit() if ok else None
+        )
 
     def action_help(self) -> None:
         from clerc_tui.screens.help import HelpScreen
@@ -168,8 +185,11 @@ class ClercApp(App):
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies): say how to, in French."""
-        keys = [self.get_key_display(active.binding) for active in self.active_bindings.values()
-                if active.binding.action in ("quit", "app.quit", "quit_key", "app.quit_key")]
+        keys = [
+            self.get_key_display(active.binding)
+            for active in self.active_bindings.values()
+            if active.binding.action in ("quit", "app.quit", "quit_key", "app.quit_key")
+        ]
         if keys:
             self.notify(f"Pour quitter clerc : {' ou '.join(dict.fromkeys(keys))}.", title="Quitter ?")
 
@@ -194,12 +214,19 @@ class ClercApp(App):
         elif screen.focused is not None and screen.focused.allow_maximize:
             yield SystemCommand("Agrandir", "Agrandir la zone en cours à tout l'écran", screen.action_maximize)
         yield SystemCommand("Thème", "Changer les couleurs de l'application", self.action_change_theme)
-        yield SystemCommand("Capture d'écran", "Enregistrer l'écran en SVG dans le dossier des exports",
-                            self.action_french_screenshot)
-        yield SystemCommand("Calculatrice d'intérêts", "Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier",
-                            self.action_calculator)
-        yield SystemCommand("Reversements aux créanciers", "Ce qui est dû à chaque créancier, reverser, fichier des "
-                            "virements", self.action_remittances)
+        yield SystemCommand(
+            "Capture d'écran", "Enregistrer l'écran en SVG dans le dossier des exports", self.action_french_screenshot
+        )
+        yield SystemCommand(
+            "Calculatrice d'intérêts",
+            "Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier",
+            self.action_calculator,
+        )
+        yield SystemCommand(
+            "Reversements aux créanciers",
+            "Ce qui est dû à chaque créancier, reverser, fichier des virements",
+            self.action_remittances,
+        )
 
     def show_error(self, error: Exception, context: str) -> None:
         """A refusal is shown as it is, so is a base that is locked or read-only; anything
@@ -244,8 +271,12 @@ def binding_places() -> dict[str, list[Binding]]:
         for module_info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{module_info.name}")
             for value in vars(module).values():
-                if (isinstance(value, type) and issubclass(value, Widget) and value.__module__ == module.__name__
-                        and "BINDINGS" in vars(value)):
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, Widget)
+                    and value.__module__ == module.__name__
+                    and "BINDINGS" in vars(value)
+                ):
                     own = list(Binding.make_bindings(value.BINDINGS))
                     place = getattr(value, "HELP_TITLE", value.__name__)
                     places[place] = own + app_bindings if issubclass(value, Screen) else own

@@ -1,8 +1,8 @@
 """The user's TOML config (XDG config path). Today it holds the `[keymap]` table:
 
-    [keymap]
-    "list.filter" = "f"          # binding id = key(s), comma-separated
-    "dossier.edit" = "e,f2"
+[keymap]
+"list.filter" = "f"          # binding id = key(s), comma-separated
+"dossier.edit" = "e,f2"
 """
 
 from pathlib import Path
@@ -74,6 +74,7 @@ def check_keymap(keymap: dict[str, str], bindings: dict[str, list]) -> tuple[dic
                 actions_by_key.setdefault(key, set()).add(binding.id or binding.action)
         for key, ids in sorted(actions_by_key.items()):
             if len(ids) > 1 and key in moved:
-                problems.append(f"la touche « {key} » sert à deux actions ({', '.join(sorted(ids))}) sur l'écran "
-                                f"« {place} »")
+                problems.append(
+                    f"la touche « {key} » sert à deux actions ({', '.join(sorted(ids))}) sur l'écran « {place} »"
+                )
     return clean, problems

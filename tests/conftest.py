@@ -46,15 +46,25 @@ def make_input(**overrides):
     from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
 
     debtor = overrides.pop("debtor", None) or DebtorInput(
-        kind="physique", civility="Madame", last_name="Lefèvre", first_name="Hélène",
-        street="12 rue de la République", postcode="69002", city="Lyon", phone="06 12 34 56 78",
+        kind="physique",
+        civility="Madame",
+        last_name="Lefèvre",
+        first_name="Hélène",
+        street="12 rue de la République",
+        postcode="69002",
+        city="Lyon",
+        phone="06 12 34 56 78",
     )
     creditor = overrides.pop("new_creditor", None) or CreditorInput(
-        kind="morale", is_individual=False, activity="bailleur", name="SCI Les Tilleuls",
+        kind="morale",
+        is_individual=False,
+        activity="bailleur",
+        name="SCI Les Tilleuls",
         iban="FR7630004000310001234567865",
     )
-    values = dict(debtor=debtor, new_creditor=creditor, nature="loyers", phase="amiable",
-                  claims={"principal": Decimal("1234.56")})
+    values = dict(
+        debtor=debtor, new_creditor=creditor, nature="loyers", phase="amiable", claims={"principal": Decimal("1234.56")}
+    )
     values.update(overrides)
     return DossierInput(**values)
 

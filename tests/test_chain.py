@@ -18,7 +18,7 @@ from clerc_tui.models.db import close_database, init_database, open_database
 from clerc_tui.rules.money import format_amount
 from clerc_tui.services.context import os_login
 from tests.conftest import TODAY, make_input
-from tests.test_trust import CLERC, _run
+from tests.test_trust import _run
 
 THOUSAND = format_amount(Decimal("1000"))
 ENTRY_COLUMNS = chain.columns("ledger_entry") + ("prev_hash", "row_hash")
@@ -38,12 +38,15 @@ def _etude(path: Path) -> dict:
         actor = identify()
         dossier = create_dossier(actor, make_input(), TODAY)
         on = date(2026, 11, 2)
-        fee1 = ledger.record_charge(actor, dossier.id, kind="fee", on=on, amount="73,18", label="Signification",
-                                    today=TODAY)
-        cash = ledger.record_payment(actor, dossier.id, on=on, amount="1000", mode="especes", payer="Le débiteur",
-                                     today=TODAY)
-        fee2 = ledger.record_charge(actor, dossier.id, kind="fee", on=on, amount="136,91", label="Commandement",
-                                    today=TODAY)
+        fee1 = ledger.record_charge(
+            actor, dossier.id, kind="fee", on=on, amount="73,18", label="Signification", today=TODAY
+        )
+        cash = ledger.record_payment(
+            actor, dossier.id, on=on, amount="1000", mode="especes", payer="Le débiteur", today=TODAY
+        )
+        fee2 = ledger.record_charge(
+            actor, dossier.id, kind="fee", on=on, amount="136,91", label="Commandement", today=TODAY
+        )
         transfer = ledger.record_payment(actor, dossier.id, on=on, amount="50", mode="virement", today=TODAY)
         return {"dossier": dossier.id, "fee1": fee1.id, "cash": cash.id, "fee2": fee2.id, "transfer": transfer.id}
     finally:
@@ -51,8 +54,9 @@ def _etude(path: Path) -> dict:
 
 
 def _audit_of(connection, entry_id: int) -> int:
-    return connection.execute("SELECT id FROM audit_entry WHERE table_name = 'ledger_entry' AND row_id = ?",
-                              (str(entry_id),)).fetchone()[0]
+    return connection.execute(
+        "SELECT id FROM audit_entry WHERE table_name = 'ledger_entry' AND row_id = ?", (str(entry_id),)
+    ).fetchone()[0]
 
 
 def _check(tmp_path: Path, path: Path):
@@ -89,8 +93,10 @@ def test_insert_or_replace_on_an_existing_row_is_refused(base, table):
     names = [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]
     forged = ["1" if n in ("amount", "after") else n for n in names]  # 1 000 € cash -> 0,01 €
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        connection.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) SELECT {', '.join(forged)} "
-                           f"FROM {table} WHERE id = ?", (row_id,))
+        connection.execute(
+            f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) SELECT {', '.join(forged)} FROM {table} WHERE id = ?",
+            (row_id,),
+        )
     assert connection.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone() == before
 
 
@@ -104,7 +110,9 @@ def test_insert_or_replace_by_document_number_or_reversal_is_refused(base):
             "INSERT OR REPLACE INTO ledger_entry (dossier_id, kind, entry_date, amount, label, mode, payer, "
             "bank_reference, reason, created_by, created_at, document_number) SELECT dossier_id, kind, entry_date, "
             "1, label, mode, payer, bank_reference, reason, created_by, created_at, document_number "
-            "FROM ledger_entry WHERE id = ?", (ids["cash"],))
+            "FROM ledger_entry WHERE id = ?",
+            (ids["cash"],),
+        )
     assert connection.execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0] == count
 
 
@@ -115,8 +123,12 @@ def test_replace_with_the_triggers_dropped_is_named_by_check(tmp_path, base):
     audit_id = _audit_of(connection, ids["cash"])
     connection.executescript("DROP TRIGGER ledger_entry_no_replace; DROP TRIGGER audit_entry_no_delete;")
     names = ", ".join(ENTRY_COLUMNS)
-    connection.execute(f"INSERT OR REPLACE INTO ledger_entry ({names}) SELECT "
-                       + names.replace("amount", "100") + " FROM ledger_entry WHERE id = ?", (ids["cash"],))
+    connection.execute(
+        f"INSERT OR REPLACE INTO ledger_entry ({names}) SELECT "
+        + names.replace("amount", "100")
+        + " FROM ledger_entry WHERE id = ?",
+        (ids["cash"],),
+    )
     connection.execute("DELETE FROM audit_entry WHERE id = ?", (audit_id,))
     connection.commit()
     result = _check(tmp_path, path)
@@ -127,8 +139,10 @@ def test_replace_with_the_triggers_dropped_is_named_by_check(tmp_path, base):
     assert f"audit_entry n° {audit_id + 1} (journal d'audit) — chaînage rompu" in out
     assert f"ligne n° {audit_id - 1}" in out
     # and the running totals no longer match: 1 050 € recorded, 51 € in the entries.
-    assert (f"paiements reçus : enregistré {format_amount(Decimal('1050'))}, selon les écritures "
-            f"{format_amount(Decimal('51'))}") in out
+    assert (
+        f"paiements reçus : enregistré {format_amount(Decimal('1050'))}, selon les écritures "
+        f"{format_amount(Decimal('51'))}"
+    ) in out
 
 
 def test_an_update_with_the_triggers_dropped_is_named_with_what_differs(tmp_path, base):
@@ -141,8 +155,10 @@ def test_an_update_with_the_triggers_dropped_is_named_with_what_differs(tmp_path
     assert result.returncode == 1
     assert f"ledger_entry n° {ids['cash']} (journal des écritures) — contenu modifié" in result.stdout
     audit_id = _audit_of(connection, ids["cash"])
-    assert (f"diffère de son audit : montant {THOUSAND} à l'enregistrement (audit n° {audit_id}), "
-            f"{format_amount(Decimal('1'))} maintenant ; payeur Le débiteur à l'enregistrement") in result.stdout
+    assert (
+        f"diffère de son audit : montant {THOUSAND} à l'enregistrement (audit n° {audit_id}), "
+        f"{format_amount(Decimal('1'))} maintenant ; payeur Le débiteur à l'enregistrement"
+    ) in result.stdout
 
 
 def test_a_forger_who_rehashes_the_ledger_is_still_caught_by_the_audit(tmp_path, base):
@@ -152,11 +168,14 @@ def test_a_forger_who_rehashes_the_ledger_is_still_caught_by_the_audit(tmp_path,
     connection = sqlite3.connect(path)
     connection.executescript("DROP TRIGGER ledger_entry_no_update;")
     connection.execute("UPDATE ledger_entry SET amount = 100 WHERE id = ?", (ids["cash"],))
-    rows = connection.execute(f"SELECT {', '.join(chain.columns('ledger_entry'))} FROM ledger_entry ORDER BY id"
-                              ).fetchall()
+    rows = connection.execute(
+        f"SELECT {', '.join(chain.columns('ledger_entry'))} FROM ledger_entry ORDER BY id"
+    ).fetchall()
     hashes, _ = chain.hash_rows("ledger_entry", rows)
-    connection.executemany("UPDATE ledger_entry SET prev_hash = ?, row_hash = ? WHERE id = ?",
-                           [(p, h, r[0]) for r, (p, h) in zip(rows, hashes)])
+    connection.executemany(
+        "UPDATE ledger_entry SET prev_hash = ?, row_hash = ? WHERE id = ?",
+        [(p, h, r[0]) for r, (p, h) in zip(rows, hashes)],
+    )
     connection.commit()
     out = _check(tmp_path, path).stdout
     assert "chaînage rompu" not in out and "contenu modifié" not in out
@@ -193,8 +212,10 @@ def test_deleting_the_last_entry_is_seen_through_its_audit_and_its_number(tmp_pa
     connection.commit()
     out = _check(tmp_path, path).stdout
     assert f"ledger_entry n° {ids['transfer']} (journal des écritures) — supprimée : l'audit n°" in out
-    assert ("compteur des reçus 2026 à 2, mais le dernier numéro présent est R2026-000001 : R2026-000002 émis "
-            "puis disparu(s) du journal") in out
+    assert (
+        "compteur des reçus 2026 à 2, mais le dernier numéro présent est R2026-000001 : R2026-000002 émis "
+        "puis disparu(s) du journal"
+    ) in out
 
 
 def test_a_gap_in_invoice_numbers_is_named(tmp_path, base):
@@ -205,16 +226,20 @@ def test_a_gap_in_invoice_numbers_is_named(tmp_path, base):
     connection.commit()
     result = _check(tmp_path, path)
     assert result.returncode == 1
-    assert (f"ledger_entry (journal des écritures) — factures et avoirs 2026 : le numéro F2026-000001 manque dans la "
-            f"suite (entre F2026-000002 (écriture n° {ids['fee2']}))") in result.stdout
+    assert (
+        f"ledger_entry (journal des écritures) — factures et avoirs 2026 : le numéro F2026-000001 manque dans la "
+        f"suite (entre F2026-000002 (écriture n° {ids['fee2']}))"
+    ) in result.stdout
     assert f"ledger_entry n° {ids['cash']} (journal des écritures) — chaînage rompu" in result.stdout
 
 
 def test_orphan_rows_are_named(tmp_path, base):
     path, ids = base
     connection = sqlite3.connect(path)  # foreign keys are off by default in sqlite3: nothing stops this
-    connection.execute("INSERT INTO claim_item (dossier_id, kind, label, amount, bears_interest) "
-                       "VALUES (999, 'principal', 'Principal', 100, 1)")
+    connection.execute(
+        "INSERT INTO claim_item (dossier_id, kind, label, amount, bears_interest) "
+        "VALUES (999, 'principal', 'Principal', 100, 1)"
+    )
     claim = connection.execute("SELECT MAX(id) FROM claim_item").fetchone()[0]
     connection.execute("UPDATE timeline_event SET dossier_id = 998 WHERE id = 1")
     connection.commit()
@@ -228,11 +253,32 @@ def test_an_entry_written_outside_clerc_with_a_correct_hash_has_no_audit(tmp_pat
     path, ids = base
     connection = sqlite3.connect(path)
     head_id, head_hash = connection.execute("SELECT id, row_hash FROM ledger_entry ORDER BY id DESC").fetchone()
-    values = (head_id + 1, ids["dossier"], "payment", "2026-11-03", None, 500_000, "", "especes", "", "", None, "",
-              "x", "2026-11-03 10:00:00", "debtor", "", None, "", None)
+    values = (
+        head_id + 1,
+        ids["dossier"],
+        "payment",
+        "2026-11-03",
+        None,
+        500_000,
+        "",
+        "especes",
+        "",
+        "",
+        None,
+        "",
+        "x",
+        "2026-11-03 10:00:00",
+        "debtor",
+        "",
+        None,
+        "",
+        None,
+    )
     digest = chain.row_hash("ledger_entry", values, head_hash)
-    connection.execute(f"INSERT INTO ledger_entry ({', '.join(ENTRY_COLUMNS)}) VALUES "
-                       f"({', '.join('?' * len(ENTRY_COLUMNS))})", (*values, head_hash, digest))
+    connection.execute(
+        f"INSERT INTO ledger_entry ({', '.join(ENTRY_COLUMNS)}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
+        (*values, head_hash, digest),
+    )
     connection.commit()
     out = _check(tmp_path, path).stdout
     assert "chaînage rompu" not in out and "contenu modifié" not in out
@@ -256,8 +302,15 @@ for n in range(int(sys.argv[3])):
 def test_two_writer_processes_keep_one_chain(tmp_path, base):
     path, ids = base
     count = 15
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(ids["dossier"]), str(count)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(ids["dossier"]), str(count)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for writer in writers:
         _out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
@@ -280,12 +333,18 @@ def test_an_old_base_is_hashed_in_order_by_the_migration(tmp_path):
     old_database(path, 11, reference="2026-000001", opened_on="2026-01-05", debtor_name="D", balance_cents=0)
     connection = sqlite3.connect(path)
     for n in (1, 2, 3):
-        connection.execute("INSERT INTO ledger_entry (dossier_id, kind, entry_date, amount, label, mode, payer, "
-                           "bank_reference, reason, created_by, created_at) VALUES (1, 'payment', '2026-02-0' || ?, "
-                           "? * 1000, '', 'virement', '', '', '', 'x', '2026-02-01 10:00:00')", (n, n))
-        connection.execute("INSERT INTO audit_entry (at, user_login, action, table_name, row_id, dossier_id, before, "
-                           "after) VALUES ('2026-02-01 10:00:00', 'x', 'ledger.payment', 'ledger_entry', ?, 1, '', "
-                           "'{}')", (str(n),))
+        connection.execute(
+            "INSERT INTO ledger_entry (dossier_id, kind, entry_date, amount, label, mode, payer, "
+            "bank_reference, reason, created_by, created_at) VALUES (1, 'payment', '2026-02-0' || ?, "
+            "? * 1000, '', 'virement', '', '', '', 'x', '2026-02-01 10:00:00')",
+            (n, n),
+        )
+        connection.execute(
+            "INSERT INTO audit_entry (at, user_login, action, table_name, row_id, dossier_id, before, "
+            "after) VALUES ('2026-02-01 10:00:00', 'x', 'ledger.payment', 'ledger_entry', ?, 1, '', "
+            "'{}')",
+            (str(n),),
+        )
     connection.commit()
     connection.close()
     open_database(str(path))
@@ -293,8 +352,11 @@ def test_an_old_base_is_hashed_in_order_by_the_migration(tmp_path):
         assert check_integrity() == []
         rows = sqlite3.connect(path).execute("SELECT id, prev_hash, row_hash FROM ledger_entry ORDER BY id").fetchall()
         assert rows[0][1] == "" and rows[1][1] == rows[0][2] and rows[2][1] == rows[1][2]
-        raw = sqlite3.connect(path).execute(f"SELECT {', '.join(chain.columns('ledger_entry'))} FROM ledger_entry "
-                                            "WHERE id = 2").fetchone()
+        raw = (
+            sqlite3.connect(path)
+            .execute(f"SELECT {', '.join(chain.columns('ledger_entry'))} FROM ledger_entry WHERE id = 2")
+            .fetchone()
+        )
         assert rows[1][2] == chain.row_hash("ledger_entry", raw, rows[0][2])
     finally:
         close_database()
@@ -318,12 +380,50 @@ def test_the_demo_writes_the_chain_and_a_forged_demo_row_is_caught(tmp_path):
 
 def test_hash_is_canonical_whatever_the_driver_returns():
     """Dates as date or ISO text, times with « T » or a space, give the same hash; a cent more does not."""
-    base = (1, 2, "payment", "2026-11-02", None, 100_000, "", "especes", "", "", None, "", "x",
-            "2026-11-02 10:00:00.123456", "debtor", "", "R2026-000001", "", None)
+    base = (
+        1,
+        2,
+        "payment",
+        "2026-11-02",
+        None,
+        100_000,
+        "",
+        "especes",
+        "",
+        "",
+        None,
+        "",
+        "x",
+        "2026-11-02 10:00:00.123456",
+        "debtor",
+        "",
+        "R2026-000001",
+        "",
+        None,
+    )
     from datetime import datetime
 
-    typed = (1, 2, "payment", date(2026, 11, 2), None, 100_000, "", "especes", "", "", None, "", "x",
-             datetime(2026, 11, 2, 10, 0, 0, 123456), "debtor", "", "R2026-000001", "", None)
+    typed = (
+        1,
+        2,
+        "payment",
+        date(2026, 11, 2),
+        None,
+        100_000,
+        "",
+        "especes",
+        "",
+        "",
+        None,
+        "",
+        "x",
+        datetime(2026, 11, 2, 10, 0, 0, 123456),
+        "debtor",
+        "",
+        "R2026-000001",
+        "",
+        None,
+    )
     assert chain.row_hash("ledger_entry", base, "") == chain.row_hash("ledger_entry", typed, "")
     cent_more = base[:5] + (100_001,) + base[6:]
     assert chain.row_hash("ledger_entry", cent_more, "") != chain.row_hash("ledger_entry", base, "")
@@ -342,8 +442,11 @@ def test_any_single_change_changes_the_hash(data):
     strategies = {"int": _int, "text": _text, "datetime": st.datetimes().map(str), "date": st.dates().map(str)}
     values = [data.draw(strategies[kind]) for _name, kind in spec]
     index = data.draw(st.integers(min_value=0, max_value=len(spec) - 1))
-    other = data.draw(strategies[spec[index][1]].filter(
-        lambda v: chain.canonical(spec[index][1], v) != chain.canonical(spec[index][1], values[index])))
-    changed = values[:index] + [other] + values[index + 1:]
+    other = data.draw(
+        strategies[spec[index][1]].filter(
+            lambda v: chain.canonical(spec[index][1], v) != chain.canonical(spec[index][1], values[index])
+        )
+    )
+    changed = values[:index] + [other] + values[index + 1 :]
     assert chain.row_hash("audit_entry", values, "p") != chain.row_hash("audit_entry", changed, "p")
     assert chain.row_hash("audit_entry", values, "p") != chain.row_hash("audit_entry", values, "q")

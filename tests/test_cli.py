@@ -18,7 +18,9 @@ CLERC = Path(sys.executable).parent / "clerc"
 def test_user_add_creates_a_user_and_audits_it(tmp_path, capsys):
     db = tmp_path / "etude.db"
     assert main(["init", str(db)]) == 0
-    assert main(["--db", str(db), "user", "add", "jdupont", "--name", "Jeanne Dupont", "--role", "principal_clerc"]) == 0
+    assert (
+        main(["--db", str(db), "user", "add", "jdupont", "--name", "Jeanne Dupont", "--role", "principal_clerc"]) == 0
+    )
     assert "Utilisateur jdupont (Jeanne Dupont, principal_clerc) créé." in capsys.readouterr().out
     open_database(str(db))
     try:
@@ -29,10 +31,13 @@ def test_user_add_creates_a_user_and_audits_it(tmp_path, capsys):
         close_database()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["user", "add", "x", "--name", "X", "--role", "boss"], "Rôle « boss » inconnu"),
-    (["user", "add", "a b", "--name", "X"], "Identifiant invalide"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["user", "add", "x", "--name", "X", "--role", "boss"], "Rôle « boss » inconnu"),
+        (["user", "add", "a b", "--name", "X"], "Identifiant invalide"),
+    ],
+)
 def test_bad_user_input_exits_2_with_a_french_message(tmp_path, capsys, args, message):
     assert main(["init", str(tmp_path / "e.db")]) == 0
     assert main(["--db", str(tmp_path / "e.db"), *args]) == 2
@@ -50,9 +55,16 @@ def test_the_same_login_twice_is_refused(tmp_path, capsys):
 
 
 def _run(*args, env_extra=None, home):
-    env = {**os.environ, "XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state"),
-           "XDG_CONFIG_HOME": str(home / "config"), **(env_extra or {})}
-    return subprocess.run([str(CLERC), *args], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        **(env_extra or {}),
+    }
+    return subprocess.run(
+        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL
+    )
 
 
 def test_an_unknown_login_gets_no_access(tmp_path):
@@ -81,13 +93,13 @@ def test_python_dash_m_works_too(tmp_path):
 
 
 def test_an_unexpected_error_is_logged_not_printed(tmp_path, monkeypatch, capsys):
-    import clerc_tui.cli as cli
+    import clerc_tui.cli.database as database_commands
     from clerc_tui.paths import log_file
 
     def broken(args):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cli, "_cmd_migrate", broken)
+    monkeypatch.setattr(database_commands, "run", broken)
     assert main(["init", str(tmp_path / "e.db")]) == 0
     assert main(["--db", str(tmp_path / "e.db"), "migrate"]) == 1
     err = capsys.readouterr().err

@@ -53,8 +53,11 @@ EXAMPLES = [
     # CPC 1416 al. 2: first measure Mon 10/11/2025 + 1 month → Wed 10/12/2025; abroad + 2 more
     # months → Tue 10/02/2026.
     ("1416", ["--from", "10/11/2025", "--rule", "ip_opposition_apres_mesure_1_mois"], "2025-12-10"),
-    ("1416-etranger", ["--from", "10/11/2025", "--rule", "ip_opposition_apres_mesure_1_mois", "--abroad"],
-     "2026-02-10"),
+    (
+        "1416-etranger",
+        ["--from", "10/11/2025", "--rule", "ip_opposition_apres_mesure_1_mois", "--abroad"],
+        "2026-02-10",
+    ),
     # Art. 24 II: CCAPEX seized Wed 05/11/2025 + 2 months = Mon 05/01/2026 → assignation Tue 06/01/2026.
     ("ccapex", ["--from", "05/11/2025", "--rule", "exp_ccapex_2_mois"], "2026-01-06"),
     # R212-1-17: intervention Fri 08/08/2025 + 8 days = Sat 16/08 → Mon 18/08/2025 (15/08 is Friday).
@@ -83,15 +86,20 @@ def test_json_has_last_day_raw_end_and_skipped_days(capsys):
     payload = _run_json(capsys, ["--from", "12/04/2025", "--rule", "sa_denonciation_8_jours"])
     assert payload["last_day"] == "2025-04-22"
     assert payload["raw_end"] == "2025-04-20"
-    assert payload["skipped"] == [{"date": "2025-04-20", "reason": "dimanche"},
-                                  {"date": "2025-04-21", "reason": "jour férié : Lundi de Pâques"}]
+    assert payload["skipped"] == [
+        {"date": "2025-04-20", "reason": "dimanche"},
+        {"date": "2025-04-21", "reason": "jour férié : Lundi de Pâques"},
+    ]
     assert payload["basis"] == "CPCE R211-3"
 
 
 def test_json_of_a_waiting_period_gives_the_end_of_the_wait_and_the_earliest_day(capsys):
     payload = _run_json(capsys, ["--from", "15/09/2025", "--rule", "exp_cql_2_mois"])
     assert (payload["raw_end"], payload["last_day"], payload["earliest_day"]) == (
-        "2025-11-15", "2025-11-17", "2026-04-01")
+        "2025-11-15",
+        "2025-11-17",
+        "2026-04-01",
+    )
     assert payload["winter_truce"] == {"from": "2025-11-01", "to": "2026-03-31"}
     assert payload["unverified"]
 
@@ -121,20 +129,23 @@ def test_list_prints_every_rule_id_with_its_label(capsys):
     assert any(line.startswith("sa_denonciation_8_jours") and "Dénonciation" in line for line in lines)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--from", "01/02/2025", "--rule", "sa_denonciation_9_jours"], "Règle de délai inconnue"),
-    (["--from", "31/02/2025", "--days", "8"], "n'existe pas dans le calendrier"),
-    (["--from", "demain", "--days", "8"], "n'est pas une date"),
-    (["--from", "01/02/2025", "--days", "-3"], "négatif"),
-    (["--from", "01/02/2025", "--months", "-1"], "négatif"),
-    (["--from", "01/02/2025", "--weeks", "deux"], "invalide"),
-    (["--from", "01/02/2025"], "Indiquez le délai"),
-    (["--days", "8"], "point de départ"),
-    (["--from", "01/02/2025", "--days", "8", "--rule", "sa_denonciation_8_jours"], "pas les deux"),
-    (["--from", "01/02/2025", "--days", "8", "--zone", "bretagne"], "Zone de calendrier inconnue"),
-    (["--from", "01/02/2025", "--days", "8", "--abroad", "--outre-mer"], "s'excluent"),
-    (["--from", "01/12/9999", "--months", "2"], "sort du calendrier"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--from", "01/02/2025", "--rule", "sa_denonciation_9_jours"], "Règle de délai inconnue"),
+        (["--from", "31/02/2025", "--days", "8"], "n'existe pas dans le calendrier"),
+        (["--from", "demain", "--days", "8"], "n'est pas une date"),
+        (["--from", "01/02/2025", "--days", "-3"], "négatif"),
+        (["--from", "01/02/2025", "--months", "-1"], "négatif"),
+        (["--from", "01/02/2025", "--weeks", "deux"], "invalide"),
+        (["--from", "01/02/2025"], "Indiquez le délai"),
+        (["--days", "8"], "point de départ"),
+        (["--from", "01/02/2025", "--days", "8", "--rule", "sa_denonciation_8_jours"], "pas les deux"),
+        (["--from", "01/02/2025", "--days", "8", "--zone", "bretagne"], "Zone de calendrier inconnue"),
+        (["--from", "01/02/2025", "--days", "8", "--abroad", "--outre-mer"], "s'excluent"),
+        (["--from", "01/12/9999", "--months", "2"], "sort du calendrier"),
+    ],
+)
 def test_bad_input_exits_2_with_a_french_message(capsys, args, message):
     assert main(["calc", "deadline", *args]) == 2
     err = capsys.readouterr().err
@@ -151,17 +162,29 @@ def _clerc() -> str:
 
 
 def test_the_installed_command_answers_in_json():
-    done = subprocess.run([_clerc(), "calc", "deadline", "--from", "10/04/2025", "--days", "8",
-                           "--zone", "alsace-moselle", "--json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [_clerc(), "calc", "deadline", "--from", "10/04/2025", "--days", "8", "--zone", "alsace-moselle", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert (payload["raw_end"], payload["last_day"]) == ("2025-04-18", "2025-04-22")
     assert [s["reason"] for s in payload["skipped"]] == [
-        "jour férié : Vendredi saint", "samedi", "dimanche", "jour férié : Lundi de Pâques"]
+        "jour férié : Vendredi saint",
+        "samedi",
+        "dimanche",
+        "jour férié : Lundi de Pâques",
+    ]
 
 
 def test_the_installed_command_exits_2_on_an_unknown_rule():
-    done = subprocess.run([_clerc(), "calc", "deadline", "--from", "10/04/2025", "--rule", "inconnue"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [_clerc(), "calc", "deadline", "--from", "10/04/2025", "--rule", "inconnue"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "clerc : Règle de délai inconnue : « inconnue » (voir clerc calc deadline --list)."

@@ -9,8 +9,22 @@ import pytest
 
 from clerc_tui.cli import main
 
-EX3 = ["calc", "interest", "--principal", "3000", "--from", "2025-03-10", "--to", "2025-09-15",
-       "--kind", "legal", "--category", "particulier", "--majoration-from", "2025-05-25"]
+EX3 = [
+    "calc",
+    "interest",
+    "--principal",
+    "3000",
+    "--from",
+    "2025-03-10",
+    "--to",
+    "2025-09-15",
+    "--kind",
+    "legal",
+    "--category",
+    "particulier",
+    "--majoration-from",
+    "2025-05-25",
+]
 
 
 def _json(capsys, argv):
@@ -37,51 +51,162 @@ def test_example_3_text_table(capsys):
 
 
 def test_french_dates_are_accepted(capsys):
-    argv = ["calc", "interest", "--principal", "5 000,00", "--from", "15/01/2025", "--to", "15/04/2025",
-            "--category", "particulier"]
+    argv = [
+        "calc",
+        "interest",
+        "--principal",
+        "5 000,00",
+        "--from",
+        "15/01/2025",
+        "--to",
+        "15/04/2025",
+        "--category",
+        "particulier",
+    ]
     assert _json(capsys, argv)["total"] == "88.89"
 
 
-@pytest.mark.parametrize(("argv", "total"), [
-    (["--principal", "12000", "--from", "2025-05-01", "--to", "2025-09-30", "--category", "autres"], "156.97"),
-    (["--principal", "10000", "--from", "2025-03-31", "--to", "2025-06-30", "--kind", "commercial"], "367.85"),
-    (["--principal", "10000", "--from", "2024-01-01", "--to", "2025-07-01", "--category", "particulier",
-      "--capitalize-from", "2024-01-01"], "1197.27"),
-    (["--principal", "2000", "--from", "2015-09-17", "--to", "2016-04-10", "--category", "particulier",
-      "--majoration-from", "2015-11-18"], "89.24"),
-    (["--principal", "2000", "--from", "2015-09-17", "--to", "2016-04-10", "--category", "particulier",
-      "--majoration-from", "2015-11-18", "--day-count", "inclusive_both"], "89.77"),
-    (["--principal", "2000", "--from", "01/09/2020", "--to", "30/09/2020", "--category", "particulier",
-      "--day-count", "inclusive_both"], "5.11"),
-    (["--principal", "2000", "--from", "01/09/2020", "--to", "30/09/2020", "--category", "particulier"], "4.94"),
-    (["--principal", "1000", "--from", "2025-01-01", "--to", "2026-01-01", "--kind", "contractual",
-      "--rate", "5"], "50.00"),
-    # Issue 9 item 5: civil year by default, 10 000 × 5 × 366 / 36 600 = 500.00 over 2024 …
-    (["--principal", "10000", "--from", "01/01/2024", "--to", "01/01/2025", "--kind", "contractual",
-      "--rate", "5"], "500.00"),
-    # … and 10 000 × 5 × 366 / 36 500 = 501.3699 → 501.37 when the contract writes 365 days.
-    (["--principal", "10000", "--from", "01/01/2024", "--to", "01/01/2025", "--kind", "contractual",
-      "--rate", "5", "--day-basis", "365"], "501.37"),
-    # 2013–2014 annual rate 0.04 %: 4.00 + 4.00, no 1 July line before 2015.
-    (["--principal", "10000", "--from", "2013-01-01", "--to", "2015-01-01", "--category", "autres"], "8.00"),
-])
+@pytest.mark.parametrize(
+    ("argv", "total"),
+    [
+        (["--principal", "12000", "--from", "2025-05-01", "--to", "2025-09-30", "--category", "autres"], "156.97"),
+        (["--principal", "10000", "--from", "2025-03-31", "--to", "2025-06-30", "--kind", "commercial"], "367.85"),
+        (
+            [
+                "--principal",
+                "10000",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2025-07-01",
+                "--category",
+                "particulier",
+                "--capitalize-from",
+                "2024-01-01",
+            ],
+            "1197.27",
+        ),
+        (
+            [
+                "--principal",
+                "2000",
+                "--from",
+                "2015-09-17",
+                "--to",
+                "2016-04-10",
+                "--category",
+                "particulier",
+                "--majoration-from",
+                "2015-11-18",
+            ],
+            "89.24",
+        ),
+        (
+            [
+                "--principal",
+                "2000",
+                "--from",
+                "2015-09-17",
+                "--to",
+                "2016-04-10",
+                "--category",
+                "particulier",
+                "--majoration-from",
+                "2015-11-18",
+                "--day-count",
+                "inclusive_both",
+            ],
+            "89.77",
+        ),
+        (
+            [
+                "--principal",
+                "2000",
+                "--from",
+                "01/09/2020",
+                "--to",
+                "30/09/2020",
+                "--category",
+                "particulier",
+                "--day-count",
+                "inclusive_both",
+            ],
+            "5.11",
+        ),
+        (["--principal", "2000", "--from", "01/09/2020", "--to", "30/09/2020", "--category", "particulier"], "4.94"),
+        (
+            [
+                "--principal",
+                "1000",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2026-01-01",
+                "--kind",
+                "contractual",
+                "--rate",
+                "5",
+            ],
+            "50.00",
+        ),
+        # Issue 9 item 5: civil year by default, 10 000 × 5 × 366 / 36 600 = 500.00 over 2024 …
+        (
+            [
+                "--principal",
+                "10000",
+                "--from",
+                "01/01/2024",
+                "--to",
+                "01/01/2025",
+                "--kind",
+                "contractual",
+                "--rate",
+                "5",
+            ],
+            "500.00",
+        ),
+        # … and 10 000 × 5 × 366 / 36 500 = 501.3699 → 501.37 when the contract writes 365 days.
+        (
+            [
+                "--principal",
+                "10000",
+                "--from",
+                "01/01/2024",
+                "--to",
+                "01/01/2025",
+                "--kind",
+                "contractual",
+                "--rate",
+                "5",
+                "--day-basis",
+                "365",
+            ],
+            "501.37",
+        ),
+        # 2013–2014 annual rate 0.04 %: 4.00 + 4.00, no 1 July line before 2015.
+        (["--principal", "10000", "--from", "2013-01-01", "--to", "2015-01-01", "--category", "autres"], "8.00"),
+    ],
+)
 def test_worked_examples(capsys, argv, total):
     assert _json(capsys, ["calc", "interest", *argv])["total"] == total
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"--principal": "-3000"}, "négatif"),
-    ({"--principal": "trois mille"}, "n'est pas un montant"),
-    ({"--principal": "3000.123"}, "deux décimales"),
-    ({"--to": "2025-01-01"}, "précède"),
-    ({"--category": "entreprise"}, "Catégorie de créancier inconnue"),
-    ({"--to": "2026-11-26"}, "2e semestre 2026"),
-    ({"--from": "1999-06-01"}, "l'année 1999"),
-    ({"--from": "31/02/2025"}, "n'existe pas"),
-    ({"--kind": "usuraire"}, "Type d'intérêts inconnu"),
-    ({"--majoration-points": "7"}, "entre 0 et 5"),
-    ({"--day-count": "30/360"}, "décompte des jours"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--principal": "-3000"}, "négatif"),
+        ({"--principal": "trois mille"}, "n'est pas un montant"),
+        ({"--principal": "3000.123"}, "deux décimales"),
+        ({"--to": "2025-01-01"}, "précède"),
+        ({"--category": "entreprise"}, "Catégorie de créancier inconnue"),
+        ({"--to": "2026-11-26"}, "2e semestre 2026"),
+        ({"--from": "1999-06-01"}, "l'année 1999"),
+        ({"--from": "31/02/2025"}, "n'existe pas"),
+        ({"--kind": "usuraire"}, "Type d'intérêts inconnu"),
+        ({"--majoration-points": "7"}, "entre 0 et 5"),
+        ({"--day-count": "30/360"}, "décompte des jours"),
+    ],
+)
 def test_bad_input_exits_2_with_a_french_message(capsys, change, message):
     argv = list(EX3)
     for option, value in change.items():
@@ -96,8 +221,20 @@ def test_bad_input_exits_2_with_a_french_message(capsys, change, message):
 
 
 def test_the_day_basis_is_printed(capsys):
-    argv = ["calc", "interest", "--principal", "10000", "--from", "01/01/2024", "--to", "01/01/2025",
-            "--kind", "contractual", "--rate", "5"]
+    argv = [
+        "calc",
+        "interest",
+        "--principal",
+        "10000",
+        "--from",
+        "01/01/2024",
+        "--to",
+        "01/01/2025",
+        "--kind",
+        "contractual",
+        "--rate",
+        "5",
+    ]
     data = _json(capsys, argv)
     assert data["day_basis"] == "civil" and data["lines"][0]["divisor"] == 36600 and len(data["lines"]) == 1
     assert "année civile" in data["convention"]["text"]
@@ -107,8 +244,23 @@ def test_the_day_basis_is_printed(capsys):
 
 
 def test_no_zero_day_line_when_the_majoration_starts_on_1_july(capsys):
-    data = _json(capsys, ["calc", "interest", "--principal", "1000", "--from", "2025-03-01", "--to", "2025-09-01",
-                          "--category", "particulier", "--majoration-from", "2025-07-01"])
+    data = _json(
+        capsys,
+        [
+            "calc",
+            "interest",
+            "--principal",
+            "1000",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-09-01",
+            "--category",
+            "particulier",
+            "--majoration-from",
+            "2025-07-01",
+        ],
+    )
     assert [l["days"] for l in data["lines"]] == [122, 62]
     assert [l["rate"] for l in data["lines"]] == ["7.21", "11.65"]
 
@@ -128,6 +280,22 @@ def test_the_installed_console_script():
     ok = subprocess.run([str(clerc), *EX3, "--json"], capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["total"] == "154.94"
-    bad = subprocess.run([str(clerc), "calc", "interest", "--principal", "-1", "--from", "2025-01-01", "--to",
-                          "2025-02-01", "--category", "autres"], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [
+            str(clerc),
+            "calc",
+            "interest",
+            "--principal",
+            "-1",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-02-01",
+            "--category",
+            "autres",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("clerc : ")

@@ -9,16 +9,18 @@ from clerc_tui.cli import main
 
 def test_json_partial_recovery_and_example_8(capsys):
     # Claim 1 234,56 €, 100 € collected: A444-31 9,77 HT / 11,72 TTC; A444-32 11,73 HT / 14,08 TTC.
-    assert main(["calc", "recovery-fee", "--claim", "1 234,56", "--collected", "100", "--date", "01/03/2025",
-                 "--json"]) == 0
+    assert (
+        main(["calc", "recovery-fee", "--claim", "1 234,56", "--collected", "100", "--date", "01/03/2025", "--json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
-    assert data["debtor"]["article"] == "A444-31" and (data["debtor"]["ht"], data["debtor"]["ttc"]) == ("9.77",
-                                                                                                        "11.72")
+    assert data["debtor"]["article"] == "A444-31" and (data["debtor"]["ht"], data["debtor"]["ttc"]) == ("9.77", "11.72")
     assert data["creditor"]["article"] == "A444-32"
     assert (data["creditor"]["ht"], data["creditor"]["ttc"]) == ("11.73", "14.08")
     # Ex 8: 4 000 € collected → 81,39 / 97,67 and 257,45 / 308,94.
-    assert main(["calc", "recovery-fee", "--claim", "4000", "--collected", "4000", "--date", "2024-03-01",
-                 "--json"]) == 0
+    assert (
+        main(["calc", "recovery-fee", "--claim", "4000", "--collected", "4000", "--date", "2024-03-01", "--json"]) == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert (data["debtor"]["ht"], data["debtor"]["ttc"]) == ("81.39", "97.67")
     assert (data["creditor"]["ht"], data["creditor"]["ttc"]) == ("257.45", "308.94")

@@ -17,10 +17,15 @@ def test_text_list_is_grouped_overdue_today_then_by_day(actor, db_path, capsys):
     _seeded(actor, db_path)
     assert main(["--db", str(db_path), "deadlines", "--date", "26/11/2026"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Échéances au jeudi 26/11/2026 — en retard et jusqu'au 03/12/2026 (7 jours) — tous les clercs")
+    assert out.startswith(
+        "Échéances au jeudi 26/11/2026 — en retard et jusqu'au 03/12/2026 (7 jours) — tous les clercs"
+    )
     assert "2 en retard · 1 aujourd'hui · 1 à venir" in out
-    overdue, today, friday = out.index("\nEN RETARD\n"), out.index("\nAUJOURD'HUI jeudi 26/11/2026\n"), \
-        out.index("\nvendredi 27/11/2026\n")
+    overdue, today, friday = (
+        out.index("\nEN RETARD\n"),
+        out.index("\nAUJOURD'HUI jeudi 26/11/2026\n"),
+        out.index("\nvendredi 27/11/2026\n"),
+    )
     assert overdue < today < friday
     assert "  RETARD      01/10/2026 · 2026-000001 · LEFÈVRE Hélène · Saisie-attribution · à faire le 2026-10-01" in out
     assert "26/12/2026" not in out  # beyond the 7 days
@@ -86,17 +91,30 @@ def test_past_waiting_periods_are_their_own_section_in_text_and_json(actor, db_p
 
     dossier = _dossier(actor)
     for due, kind, label, procedure, rule in (
-            (date(2026, 11, 2), "last_day", "Dénonciation", "saisie_attribution", "r"),
-            (date(2026, 11, 5), "earliest_day", "Vente possible", "saisie_vente", "r"),
-            # 14/10/2026: expulsion possible, but on 26/11 the trêve hivernale runs until 31/03/2027.
-            (date(2026, 10, 14), "earliest_day", "Expulsion possible", "expulsion", "exp_cql_2_mois")):
-        Deadline.create(dossier=dossier.id, procedure_id=procedure, step_id="s", rule_id=rule, kind=kind,
-                        due_date=due, label=label, assigned_to=actor.user_id, created_at=datetime.now())
+        (date(2026, 11, 2), "last_day", "Dénonciation", "saisie_attribution", "r"),
+        (date(2026, 11, 5), "earliest_day", "Vente possible", "saisie_vente", "r"),
+        # 14/10/2026: expulsion possible, but on 26/11 the trêve hivernale runs until 31/03/2027.
+        (date(2026, 10, 14), "earliest_day", "Expulsion possible", "expulsion", "exp_cql_2_mois"),
+    ):
+        Deadline.create(
+            dossier=dossier.id,
+            procedure_id=procedure,
+            step_id="s",
+            rule_id=rule,
+            kind=kind,
+            due_date=due,
+            label=label,
+            assigned_to=actor.user_id,
+            created_at=datetime.now(),
+        )
     close_database()
     assert main(["--db", str(db_path), "deadlines", "--date", "26/11/2026", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["label"], r["section"]) for r in rows] == [
-        ("Dénonciation", "overdue"), ("Expulsion possible", "possible"), ("Vente possible", "possible")]
+        ("Dénonciation", "overdue"),
+        ("Expulsion possible", "possible"),
+        ("Vente possible", "possible"),
+    ]
     assert rows[1]["suspended_reason"].startswith("trêve hivernale jusqu'au 31/03/2027 (CPCE L412-6)")
     assert main(["--db", str(db_path), "deadlines", "--date", "26/11/2026"]) == 0
     out = capsys.readouterr().out

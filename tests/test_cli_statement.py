@@ -16,8 +16,9 @@ from tests.services.test_ledger_statement import PROVISIONAL, example_dossier
 @pytest.fixture
 def ex4(actor, db_path):
     dossier = example_dossier(actor)
-    record_charge(actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Signification",
-                  today=TODAY)
+    record_charge(
+        actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Signification", today=TODAY
+    )
     record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("1000"), today=TODAY)
     close_database()
     return dossier.reference, str(db_path)
@@ -54,11 +55,53 @@ def test_unknown_reference_missing_rate_and_pdf_exit_2(ex4, capsys):
 def test_rates_add_then_the_statement_runs_to_today_marked(ex4, capsys):
     reference, db = ex4
     for category in ("particulier", "autres"):
-        assert main(["--db", db, "rates", "add", "--table", "legal", "--category", category, "--from", "2026-07-01",
-                     "--to", "31/12/2026", "--value", "6,50", "--source", PROVISIONAL]) == 0
+        assert (
+            main(
+                [
+                    "--db",
+                    db,
+                    "rates",
+                    "add",
+                    "--table",
+                    "legal",
+                    "--category",
+                    category,
+                    "--from",
+                    "2026-07-01",
+                    "--to",
+                    "31/12/2026",
+                    "--value",
+                    "6,50",
+                    "--source",
+                    PROVISIONAL,
+                ]
+            )
+            == 0
+        )
     assert "Taux saisi par l'étude enregistré" in capsys.readouterr().out
-    assert main(["--db", db, "rates", "add", "--table", "legal", "--category", "autres", "--from", "2026-01-01",
-                 "--to", "2026-06-30", "--value", "3", "--source", "x"]) == 2
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "rates",
+                "add",
+                "--table",
+                "legal",
+                "--category",
+                "autres",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-06-30",
+                "--value",
+                "3",
+                "--source",
+                "x",
+            ]
+        )
+        == 2
+    )
     assert "ne peut pas être remplacé" in capsys.readouterr().err
     assert main(["--db", db, "rates", "list", "--etude"]) == 0
     listed = capsys.readouterr().out.splitlines()
@@ -75,10 +118,19 @@ def test_statement_prints_the_day_basis_and_the_2224_warning(actor, db_path, cap
 
     # 3.65 % over 365 on 10 000 € = 1.00 € a day from the judgment of 01/01/2020; arrêté 01/03/2026:
     # 2 251 days = 2 251,00 €, of which 01/01/2020 → 01/03/2021 (425,00 €) is older than five years.
-    dossier = create_dossier(actor, make_input(title_kind="jugement", title_date=date(2020, 1, 1),
-                                               interest_kind="contractual", contractual_rate=D("3.65"),
-                                               contractual_day_basis="365", interest_from=date(2020, 1, 1),
-                                               claims={"principal": D("10000")}), TODAY)
+    dossier = create_dossier(
+        actor,
+        make_input(
+            title_kind="jugement",
+            title_date=date(2020, 1, 1),
+            interest_kind="contractual",
+            contractual_rate=D("3.65"),
+            contractual_day_basis="365",
+            interest_from=date(2020, 1, 1),
+            claims={"principal": D("10000")},
+        ),
+        TODAY,
+    )
     close_database()
     db = str(db_path)
     assert main(["--db", db, "statement", dossier.reference, "--at", "01/03/2026"]) == 0

@@ -19,8 +19,18 @@ BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # OSC 52 writes « echo pwned » to the clerc's clipboard; ESC [2J clears the screen; U+202E
 # reverses what follows; U+009B is the one-byte CSI.
 EVIL = "Durand\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J\u202eX\x9b31m\x00"
-bad_chars = st.sampled_from([chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
-                                              *range(0x202A, 0x202F), *range(0x2066, 0x206A)]])
+bad_chars = st.sampled_from(
+    [
+        chr(c)
+        for c in [
+            *range(0x00, 0x09),
+            *range(0x0B, 0x20),
+            *range(0x7F, 0xA0),
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+        ]
+    ]
+)
 
 
 @given(st.text(max_size=40), bad_chars, st.text(max_size=40))
@@ -55,8 +65,15 @@ def test_the_dossier_form_refuses_a_control_character_under_its_field(actor):
     from clerc_tui.services.dossier_form import FormErrors, parse_dossier_form
 
     with pytest.raises(FormErrors) as raised:
-        parse_dossier_form({"new_creditor_name": "SCI\u202e Les Tilleuls", "debtor_last_name": EVIL,
-                            "principal": "100", "notes": "ligne 1\nligne 2\x1b"}, TODAY)
+        parse_dossier_form(
+            {
+                "new_creditor_name": "SCI\u202e Les Tilleuls",
+                "debtor_last_name": EVIL,
+                "principal": "100",
+                "notes": "ligne 1\nligne 2\x1b",
+            },
+            TODAY,
+        )
     errors = raised.value.errors
     assert "U+001B" in errors["debtor_last_name"] and "U+001B" in errors["notes"]
     assert "new_creditor_name" in errors and "U+202E" in errors["new_creditor_name"]
@@ -72,8 +89,7 @@ def test_imports_and_every_service_refuse_them(actor, sample_dossier):
         DebtorInput(kind="physique", last_name=EVIL)
     with pytest.raises(InvalidInput, match="U\\+001B"):
         DebtorInput(kind="physique", last_name="Durand", street="1 rue\x1b[2J")
-    entry = ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("10"), mode="cheque",
-                                  today=TODAY)
+    entry = ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("10"), mode="cheque", today=TODAY)
     with pytest.raises(InvalidInput, match="Motif : caractère U\\+009B"):
         ledger.reverse_entry(actor, entry.id, "rejeté\x9b31m", TODAY, today=TODAY)
     with pytest.raises(InvalidInput, match="Payeur : caractère U\\+0007"):
@@ -81,8 +97,15 @@ def test_imports_and_every_service_refuse_them(actor, sample_dossier):
     with pytest.raises(InvalidInput, match="U\\+2066"):
         add_user("zed", "Zoé\u2066 Nom")
     with pytest.raises(InvalidInput, match="Source du taux : caractère U\\+001B"):
-        etude_row(table="ecb", valid_from=date(2027, 1, 1), valid_to=date(2027, 6, 30), value="2,15",
-                  source="JO\x1b]52;c;eA==\x07", entered_by="x", entered_on=TODAY)
+        etude_row(
+            table="ecb",
+            valid_from=date(2027, 1, 1),
+            valid_to=date(2027, 6, 30),
+            value="2,15",
+            source="JO\x1b]52;c;eA==\x07",
+            entered_by="x",
+            entered_on=TODAY,
+        )
 
 
 def test_a_deadline_reason_and_an_act_complement_are_refused(actor, sample_dossier):
@@ -99,8 +122,10 @@ def poison(dossier_id: int, name: str = EVIL) -> None:
     """Old data written straight into the base, as before the checks existed."""
     database.execute_sql("UPDATE debtor SET last_name = ?, display_name = ?", (name, name))
     database.execute_sql("UPDATE creditor SET display_name = ?", (name,))
-    database.execute_sql("UPDATE dossier SET debtor_name = ?, creditor_name = ?, notes = ?, title_court = ? "
-                         "WHERE id = ?", (name, name, name, name, dossier_id))
+    database.execute_sql(
+        "UPDATE dossier SET debtor_name = ?, creditor_name = ?, notes = ?, title_court = ? WHERE id = ?",
+        (name, name, name, name, dossier_id),
+    )
 
 
 def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path, capsys, tmp_path):
@@ -113,18 +138,27 @@ def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path,
     from clerc_tui.services.statement import dossier_statement
     from tests.conftest import make_input
 
-    sample_dossier = create_dossier(actor, make_input(interest_from=date(2026, 1, 15), interest_kind="contractual",
-                                                    contractual_rate=Decimal("5")), TODAY)
-    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY,
-                          claim=Decimal(3000))
+    sample_dossier = create_dossier(
+        actor,
+        make_input(interest_from=date(2026, 1, 15), interest_kind="contractual", contractual_rate=Decimal("5")),
+        TODAY,
+    )
+    fee = ledger.bill_act(
+        actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=Decimal(3000)
+    )
     ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("300"), mode="cheque", today=TODAY)
     act = acts.draft_act(actor, sample_dossier.id, "commandement_saisie_vente", today=TODAY)
     poison(sample_dossier.id)
     base = ["--db", str(db_path), "--today", "26/11/2026"]
-    for command in (["statement", sample_dossier.reference], ["statement", sample_dossier.reference, "--format", "json"],
-                    ["statement", sample_dossier.reference, "--format", "html"], ["deadlines", "--days", "60"],
-                    ["document", fee.document_number], ["reversements", "du"], ["export", "fec", "--from",
-                                                                                 "01/11/2026", "--to", "30/11/2026"]):
+    for command in (
+        ["statement", sample_dossier.reference],
+        ["statement", sample_dossier.reference, "--format", "json"],
+        ["statement", sample_dossier.reference, "--format", "html"],
+        ["deadlines", "--days", "60"],
+        ["document", fee.document_number],
+        ["reversements", "du"],
+        ["export", "fec", "--from", "01/11/2026", "--to", "30/11/2026"],
+    ):
         main([*base, *command])
         captured = capsys.readouterr()
         assert BAD.search(captured.out + captured.err) is None, command
@@ -133,9 +167,16 @@ def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path,
     statement = dossier_statement(sample_dossier.id, TODAY)
     document = document_of(fee)
     body = acts.act_view(act.id).draft.body
-    for text in (statement_text(statement), statement_html(statement), statement_json(statement),
-                 document_text(document), document_html(document), "\n".join(accounting.fec_lines(TODAY, TODAY)),
-                 as_text(body), as_html(body, "Acte")):
+    for text in (
+        statement_text(statement),
+        statement_html(statement),
+        statement_json(statement),
+        document_text(document),
+        document_html(document),
+        "\n".join(accounting.fec_lines(TODAY, TODAY)),
+        as_text(body),
+        as_html(body, "Acte"),
+    ):
         assert BAD.search(text) is None
     assert "Durand␛]52;c;ZWNobyBwd25lZA==␇␛[2J�X�31m␀" in as_text(body)
     run = remittances.execute_run(actor, TODAY, today=TODAY).run

@@ -8,8 +8,18 @@ from pathlib import Path
 import clerc_tui
 
 PACKAGE = Path(clerc_tui.__file__).parent
-FORBIDDEN_IN_RULES = ("textual", "peewee", "playhouse", "sqlite3", "clerc_tui.models", "clerc_tui.services",
-                      "clerc_tui.screens", "clerc_tui.widgets", "clerc_tui.report", "clerc_tui.app")
+FORBIDDEN_IN_RULES = (
+    "textual",
+    "peewee",
+    "playhouse",
+    "sqlite3",
+    "clerc_tui.models",
+    "clerc_tui.services",
+    "clerc_tui.screens",
+    "clerc_tui.widgets",
+    "clerc_tui.report",
+    "clerc_tui.app",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -54,8 +64,13 @@ def test_screens_and_widgets_reach_data_through_services_only():
 
 
 def test_report_renders_what_services_return():
-    assert _violations("report", ("peewee", "playhouse", "sqlite3", "textual", "clerc_tui.models",
-                                  "clerc_tui.screens", "clerc_tui.widgets")) == []
+    assert (
+        _violations(
+            "report",
+            ("peewee", "playhouse", "sqlite3", "textual", "clerc_tui.models", "clerc_tui.screens", "clerc_tui.widgets"),
+        )
+        == []
+    )
 
 
 def test_models_do_not_import_services_or_screens():

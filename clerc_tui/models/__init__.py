@@ -16,7 +16,25 @@ from clerc_tui.models.rates import EtudeRate
 from clerc_tui.models.tracking import AuditEntry, Deadline, TimelineEvent
 
 ALL_MODELS = (
-    Etude, User, Sequence, Creditor, Debtor, DebtorAddress, DebtorContact, DebtorBankAccount,
-    DebtorAsset, DebtorDependant, Dossier, DossierDebtor, ClaimItem, Deadline, TimelineEvent, AuditEntry,
-    EtudeRate, LedgerEntry, DossierAccount, RemittanceRun, DocumentSnapshot,
+    Etude,
+    User,
+    Sequence,
+    Creditor,
+    Debtor,
+    DebtorAddress,
+    DebtorContact,
+    DebtorBankAccount,
+    DebtorAsset,
+    DebtorDependant,
+    Dossier,
+    DossierDebtor,
+    ClaimItem,
+    Deadline,
+    TimelineEvent,
+    AuditEntry,
+    EtudeRate,
+    LedgerEntry,
+    DossierAccount,
+    RemittanceRun,
+    DocumentSnapshot,
 )

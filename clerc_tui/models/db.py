@@ -44,7 +44,7 @@ def sqlite_path(target: str) -> Path | None:
     if not is_url(target):
         return Path(target).expanduser()
     if target.startswith("sqlite:///"):
-        return Path(target[len("sqlite:///"):]).expanduser()
+        return Path(target[len("sqlite:///") :]).expanduser()
     return None
 
 
@@ -70,8 +70,10 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False):
     path = sqlite_path(target)
     if path is not None and not create:
         if not path.exists():
-            raise ClercError(f"Base introuvable : {path} n'existe pas. Vérifiez --db ou CLERC_DATABASE ; "
-                             f"pour créer une base neuve : clerc init {path}")
+            raise ClercError(
+                f"Base introuvable : {path} n'existe pas. Vérifiez --db ou CLERC_DATABASE ; "
+                f"pour créer une base neuve : clerc init {path}"
+            )
         if path.is_dir():
             raise ClercError(f"Base introuvable : {path} est un dossier, pas un fichier de base de données.")
     db = make_database(target)
@@ -83,11 +85,14 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False):
         raise ClercError("Pilote PostgreSQL absent : installez-le (pip install 'psycopg2-binary').") from None
     except OperationalError as error:
         raise explain_database_error(error, target) or ClercError(
-            f"Impossible d'ouvrir la base {_redacted(target)} : {error}") from None
+            f"Impossible d'ouvrir la base {_redacted(target)} : {error}"
+        ) from None
     if not create and stored_version(db) == 0:
         close_database()
-        raise ClercError(f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
-                         "Pour créer une base neuve : clerc init CHEMIN")
+        raise ClercError(
+            f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
+            "Pour créer une base neuve : clerc init CHEMIN"
+        )
     if migrate:
         upgrade(db)
     return db
@@ -100,10 +105,13 @@ def init_database(target: str):
     path = sqlite_path(target)
     if path is not None:
         if path.is_dir():
-            raise ClercError(f"{path} est un dossier : indiquez le fichier de la base à créer (ex. {path / 'clerc.db'}).")
+            raise ClercError(
+                f"{path} est un dossier : indiquez le fichier de la base à créer (ex. {path / 'clerc.db'})."
+            )
         if path.exists() and path.stat().st_size > 0:
-            raise ClercError(f"{path} existe déjà : clerc init ne remplace jamais une base. Ouvrez-la avec "
-                             f"clerc --db {path}")
+            raise ClercError(
+                f"{path} existe déjà : clerc init ne remplace jamais une base. Ouvrez-la avec clerc --db {path}"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -126,16 +134,19 @@ def explain_database_error(error: BaseException, target: str | None = None) -> C
     if "locked" in text or "busy" in text:
         return DatabaseUnavailable(
             f"La base {where} est occupée : un autre clerc y écrit depuis plus de {BUSY_TIMEOUT_SECONDS} s. "
-            "Rien n'a été enregistré ; réessayez dans un instant.")
+            "Rien n'a été enregistré ; réessayez dans un instant."
+        )
     if "readonly" in text or "read-only" in text:
         return DatabaseUnavailable(
             f"La base {where} est en lecture seule pour votre compte (droits du fichier ou de son dossier) : "
-            "rien n'a été enregistré. Demandez à l'administrateur de l'étude de rétablir les droits d'écriture.")
+            "rien n'a été enregistré. Demandez à l'administrateur de l'étude de rétablir les droits d'écriture."
+        )
     if "unable to open" in text or "disk i/o" in text:
         return DatabaseUnavailable(
             f"Impossible d'ouvrir la base {where} : le fichier ou son dossier n'est pas accessible en écriture "
             "pour votre compte (clerc écrit le journal WAL à côté de la base, même pour lire). "
-            "Demandez à l'administrateur de l'étude de vérifier les droits.")
+            "Demandez à l'administrateur de l'étude de vérifier les droits."
+        )
     return None
 
 

@@ -20,11 +20,19 @@ PAYMENT = "payment"
 REVERSAL = "reversal"
 REMITTANCE = "remittance"  # reversement to the creditor (m0006)
 REFUND = "refund"  # trop-perçu paid back to the payer (m0006)
-LEDGER_KINDS = {FEE: "Émolument", DISBURSEMENT: "Débours", PAYMENT: "Paiement", REVERSAL: "Annulation",
-                REMITTANCE: "Reversement", REFUND: "Remboursement"}
+LEDGER_KINDS = {
+    FEE: "Émolument",
+    DISBURSEMENT: "Débours",
+    PAYMENT: "Paiement",
+    REVERSAL: "Annulation",
+    REMITTANCE: "Reversement",
+    REFUND: "Remboursement",
+}
 DEBTOR = "debtor"
 CREDITOR = "creditor"
 BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
+
+
 class LedgerEntry(BaseModel):
     dossier = ForeignKeyField(Dossier, backref="ledger_entries")
     kind = CharField()  # fee | disbursement | payment | reversal

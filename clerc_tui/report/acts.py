@@ -9,14 +9,14 @@ read as markup: the text is plain, HTML escapes it, the preview builds Rich Text
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from rich.text import Text
 
-from clerc_tui.rules.acts import APPARENT_END, APPARENT_START, ActType
 from clerc_tui.rules import wording
+from clerc_tui.rules.acts import APPARENT_END, APPARENT_START, ActType
 from clerc_tui.rules.text import inert
 
 
@@ -26,8 +26,13 @@ def _apparent(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("clerc_tui", "data/acts"), undefined=StrictUndefined,
-                      autoescape=False, keep_trailing_newline=True, trim_blocks=False)
+    env = Environment(
+        loader=PackageLoader("clerc_tui", "data/acts"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
     env.filters["apparent"] = _apparent
     env.filters["de"] = wording.de  # « du tribunal », « de l'ordonnance », « d'Angers » (rules/wording.py)
     env.filters["a"] = wording.a
@@ -41,8 +46,12 @@ def render(act: ActType, context: Mapping[str, object]) -> str:
     body = template.render(act_label=act.label, **context).strip()
     # Old data may still hold a control or bidi character: shown as a placeholder, never kept
     # (the « très apparent » sentinels, control characters themselves, are left for _parts).
-    return APPARENT_START.join(APPARENT_END.join(inert(piece) for piece in part.split(APPARENT_END))
-                               for part in body.split(APPARENT_START)) + "\n"
+    return (
+        APPARENT_START.join(
+            APPARENT_END.join(inert(piece) for piece in part.split(APPARENT_END)) for part in body.split(APPARENT_START)
+        )
+        + "\n"
+    )
 
 
 def _parts(body: str):
@@ -57,8 +66,8 @@ def _parts(body: str):
             yield rest[:start], False
         end = rest.find(APPARENT_END, start)
         end = len(rest) if end < 0 else end
-        yield rest[start + 1:end], True
-        rest = rest[end + 1:]
+        yield rest[start + 1 : end], True
+        rest = rest[end + 1 :]
 
 
 INCOMPLETE_BANNER = "PROJET INCOMPLET — NE PAS SIGNIFIER"
@@ -70,15 +79,18 @@ def as_text(body: str, banner: str = "") -> str:
 
 
 def as_html(body: str, title: str, banner: str = "") -> str:
-    pieces = "".join(f"<strong>{html.escape(piece)}</strong>" if apparent else html.escape(piece)
-                     for piece, apparent in _parts(body))
+    pieces = "".join(
+        f"<strong>{html.escape(piece)}</strong>" if apparent else html.escape(piece) for piece, apparent in _parts(body)
+    )
     head = f'<p class="banner">{html.escape(banner)}</p>\n' if banner else ""
-    return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n"
-            "<style>body { font-family: serif; max-width: 48em; margin: 2em auto; }"
-            " .acte { white-space: pre-wrap; } .banner { color: #b00; font-weight: bold; }"
-            " strong { font-size: 1.05em; }</style>\n"
-            f"</head>\n<body>\n{head}<div class=\"acte\">{pieces}</div>\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body { font-family: serif; max-width: 48em; margin: 2em auto; }"
+        " .acte { white-space: pre-wrap; } .banner { color: #b00; font-weight: bold; }"
+        " strong { font-size: 1.05em; }</style>\n"
+        f'</head>\n<body>\n{head}<div class="acte">{pieces}</div>\n</body>\n</html>\n'
+    )
 
 
 def as_rich(body: str) -> Text:

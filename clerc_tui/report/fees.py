@@ -13,8 +13,10 @@ def fee_text(fee: RecoveryFee) -> str:
     if fee.exempt:
         return f"{fee.article} ({who}) : {fee.exempt}.\n"
     dep = f" (DEP imputé {format_amount(fee.dep)})" if fee.dep else ""
-    text = (f"{fee.article} ({who}) : {format_amount(fee.ht)} HT{dep}, TVA {format_amount(fee.tva)}, "
-            f"{format_amount(fee.ttc)} TTC\n")
+    text = (
+        f"{fee.article} ({who}) : {format_amount(fee.ht)} HT{dep}, TVA {format_amount(fee.tva)}, "
+        f"{format_amount(fee.ttc)} TTC\n"
+    )
     return text + "".join(f"    {mark}\n" for mark in fee.marks)
 
 

@@ -15,12 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from clerc_tui.rules.allocation import BUCKET_LABELS
-from clerc_tui.rules.text import inert
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult, rate_digits, rate_text
 from clerc_tui.rules.money import format_amount
 from clerc_tui.rules.rates import ETUDE_MARK
 from clerc_tui.rules.statement import CHARGE_LABELS, CLAIM_LABELS, Statement
+from clerc_tui.rules.text import inert
 
 ETUDE_STYLE = "bold yellow"
 WARNING_STYLE = "bold red"
@@ -46,8 +46,16 @@ class _ByWidth:
 
 
 def _compact_table(title: str) -> Table:
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False, padding=(0, 1),
-                 collapse_padding=True, pad_edge=False, show_edge=False)
+    return Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        expand=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+        show_edge=False,
+    )
 
 
 def _interest_table(lines, title: str) -> _ByWidth:
@@ -57,28 +65,61 @@ def _interest_table(lines, title: str) -> _ByWidth:
 def _interest_table_at(lines, title: str, width: int) -> Table | Group:
     if width >= NARROW_WIDTH:
         table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
-        for name, justify in (("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
-                              ("Taux", "right"), ("Diviseur", "right"), ("Nature", "left"), ("Fondement", "left"),
-                              ("Montant", "right")):
+        for name, justify in (
+            ("Du", "left"),
+            ("Au", "left"),
+            ("Jours", "right"),
+            ("Base", "right"),
+            ("Taux", "right"),
+            ("Diviseur", "right"),
+            ("Nature", "left"),
+            ("Fondement", "left"),
+            ("Montant", "right"),
+        ):
             table.add_column(name, justify=justify, overflow="fold", no_wrap=name in ("Du", "Au"))
         for line in lines:
             label = line.label + (f" ({line.note})" if line.note else "")
-            table.add_row(format_date(line.start), format_date(line.end), str(line.days), format_amount(line.base),
-                          rate_text(line.rate), line.year_text, Text(label), Text(line.basis),
-                          format_amount(line.amount), style=ETUDE_STYLE if line.from_etude else None)
+            table.add_row(
+                format_date(line.start),
+                format_date(line.end),
+                str(line.days),
+                format_amount(line.base),
+                rate_text(line.rate),
+                line.year_text,
+                Text(label),
+                Text(line.basis),
+                format_amount(line.amount),
+                style=ETUDE_STYLE if line.from_etude else None,
+            )
         return table
     # Compact: the figures in the table, each period's nature and fondement under it, by number.
     table = _compact_table(title)
-    for name, justify in (("N°", "right"), ("Du", "left"), ("Au", "left"), ("Jours", "right"), ("Base", "right"),
-                          ("Taux", "right"), ("Div.", "right"), ("Montant", "right")):
+    for name, justify in (
+        ("N°", "right"),
+        ("Du", "left"),
+        ("Au", "left"),
+        ("Jours", "right"),
+        ("Base", "right"),
+        ("Taux", "right"),
+        ("Div.", "right"),
+        ("Montant", "right"),
+    ):
         table.add_column(name, justify=justify, no_wrap=True)
     notes = Text()
     for n, line in enumerate(lines, start=1):
         style = ETUDE_STYLE if line.from_etude else None
         label = line.label + (f" ({line.note})" if line.note else "")
-        table.add_row(str(n), format_date(line.start), format_date(line.end), str(line.days),
-                      format_amount(line.base), rate_text(line.rate), line.year_text, format_amount(line.amount),
-                      style=style)
+        table.add_row(
+            str(n),
+            format_date(line.start),
+            format_date(line.end),
+            str(line.days),
+            format_amount(line.base),
+            rate_text(line.rate),
+            line.year_text,
+            format_amount(line.amount),
+            style=style,
+        )
         notes.append(f"{n}. ", style="bold")
         notes.append(Text(f"{label} — {line.basis}\n", style=style or ""))
     notes.rstrip()
@@ -88,13 +129,20 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
 def interest_renderable(result: InterestResult) -> Group:
     """An ad-hoc interest computation (calculator, `clerc calc interest`)."""
     parts = [
-        Text(f"Intérêts sur {format_amount(result.principal)} du {format_date(result.start)} au "
-             f"{format_date(result.end)} — {result.terms.describe()}", style="bold"),
+        Text(
+            f"Intérêts sur {format_amount(result.principal)} du {format_date(result.start)} au "
+            f"{format_date(result.end)} — {result.terms.describe()}",
+            style="bold",
+        ),
         _interest_table(result.lines, "Détail par période"),
     ]
     for cap in result.capitalisations:
-        parts.append(Text(f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} ajoutés à la base "
-                          f"(art. 1343-2 C. civ.), nouvelle base {format_amount(cap.base_after)}"))
+        parts.append(
+            Text(
+                f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} ajoutés à la base "
+                f"(art. 1343-2 C. civ.), nouvelle base {format_amount(cap.base_after)}"
+            )
+        )
     totals = Table(box=None, show_header=False)
     totals.add_column()
     totals.add_column(justify="right")
@@ -116,18 +164,33 @@ def _warnings(statement: Statement) -> list[Text]:
 def statement_interest_renderable(statement: Statement) -> Group:
     """The interest of a décompte alone, line by line (period, days, base, rate, kind, basis)."""
     s = statement
-    parts = [Text(f"Intérêts du {format_date(s.interest_from)} au {format_date(s.at)}"
-                  + (f" — dossier {s.reference}" if s.reference else ""), style="bold"),
-             Text(f"{s.terms.describe()}."), *_warnings(s)]
+    parts = [
+        Text(
+            f"Intérêts du {format_date(s.interest_from)} au {format_date(s.at)}"
+            + (f" — dossier {s.reference}" if s.reference else ""),
+            style="bold",
+        ),
+        Text(f"{s.terms.describe()}."),
+        *_warnings(s),
+    ]
     if s.interest_lines:
         parts.append(_interest_table(s.interest_lines, "Détail par période"))
     else:
         parts.append(Text("Aucun intérêt couru à cette date."))
     for cap in s.capitalisations:
-        parts.append(Text(f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} ajoutés au principal "
-                          f"(art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"))
-    parts.append(Text(f"Intérêts courus : {format_amount(s.interest_accrued)} ; restant dus à cette date : "
-                      f"{format_amount(s.interest_due)}", style="bold"))
+        parts.append(
+            Text(
+                f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} ajoutés au principal "
+                f"(art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"
+            )
+        )
+    parts.append(
+        Text(
+            f"Intérêts courus : {format_amount(s.interest_accrued)} ; restant dus à cette date : "
+            f"{format_amount(s.interest_due)}",
+            style="bold",
+        )
+    )
     if s.uses_etude_rates:
         parts.append(Text(f"Lignes en jaune : {ETUDE_MARK}.", style=ETUDE_STYLE))
     parts.append(Text(s.convention.describe(s.terms), style="dim"))
@@ -139,8 +202,11 @@ def statement_renderable(statement: Statement) -> Group:
     title = f"Décompte arrêté au {format_date(s.at)}"
     if s.reference:
         title += f" — dossier {s.reference}"
-    parts = [Text(title, style="bold"),
-             Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}."), *_warnings(s)]
+    parts = [
+        Text(title, style="bold"),
+        Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}."),
+        *_warnings(s),
+    ]
 
     items = Table(title="Sommes dues en vertu du titre", box=box.SIMPLE_HEAD, title_justify="left")
     items.add_column("Nature")
@@ -148,15 +214,23 @@ def statement_renderable(statement: Statement) -> Group:
     items.add_column("Porte intérêts")
     items.add_column("Montant", justify="right", no_wrap=True)
     for item in s.items:
-        items.add_row(CLAIM_LABELS[item.kind], Text(item.label), "oui" if item.bears_interest else "non",
-                      format_amount(item.amount))
+        items.add_row(
+            CLAIM_LABELS[item.kind],
+            Text(item.label),
+            "oui" if item.bears_interest else "non",
+            format_amount(item.amount),
+        )
     parts.append(items)
 
     if s.interest_lines:
         parts.append(_interest_table(s.interest_lines, "Intérêts"))
     for cap in s.capitalisations:
-        parts.append(Text(f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} d'intérêts échus "
-                          f"ajoutés au principal (art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"))
+        parts.append(
+            Text(
+                f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} d'intérêts échus "
+                f"ajoutés au principal (art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"
+            )
+        )
 
     if s.charges:
         charges = Table(title="Frais", box=box.SIMPLE_HEAD, title_justify="left")
@@ -165,8 +239,9 @@ def statement_renderable(statement: Statement) -> Group:
         charges.add_column("Nature")
         charges.add_column("Montant", justify="right", no_wrap=True)
         for charge in s.charges:
-            charges.add_row(format_date(charge.on), Text(charge.label), CHARGE_LABELS[charge.kind],
-                            format_amount(charge.amount))
+            charges.add_row(
+                format_date(charge.on), Text(charge.label), CHARGE_LABELS[charge.kind], format_amount(charge.amount)
+            )
         parts.append(charges)
 
     if s.payments:
@@ -174,9 +249,14 @@ def statement_renderable(statement: Statement) -> Group:
         order = " → ".join(BUCKET_LABELS[b] for b in s.allocation_order)
         parts.append(Text(f"Ordre d'imputation : {order} (art. 1343-1 C. civ.).", style="dim"))
     for rev in s.reversals:
-        parts.append(Text(f"Paiement du {format_date(rev.payment.on)} ({format_amount(rev.payment.amount)}) annulé le "
-                          f"{format_date(rev.reversal.on)}" + (f" : {rev.reversal.reason}" if rev.reversal.reason else "")
-                          + " ; le décompte est établi comme s'il n'avait jamais été reçu (imputation barrée)."))
+        parts.append(
+            Text(
+                f"Paiement du {format_date(rev.payment.on)} ({format_amount(rev.payment.amount)}) annulé le "
+                f"{format_date(rev.reversal.on)}"
+                + (f" : {rev.reversal.reason}" if rev.reversal.reason else "")
+                + " ; le décompte est établi comme s'il n'avait jamais été reçu (imputation barrée)."
+            )
+        )
 
     totals = Table(title="Totaux", box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
     totals.add_column()
@@ -186,25 +266,34 @@ def statement_renderable(statement: Statement) -> Group:
     totals.add_row("Frais", format_amount(s.frais_due))
     totals.add_row(Text("Total dû", style="bold"), Text(format_amount(s.total_due), style="bold"))
     if s.credit:
-        totals.add_row(Text("Trop-perçu à rembourser au débiteur", style="bold"), Text(format_amount(s.credit), style="bold"))
+        totals.add_row(
+            Text("Trop-perçu à rembourser au débiteur", style="bold"), Text(format_amount(s.credit), style="bold")
+        )
     parts.append(totals)
 
     seizure = s.seizure
-    split = Table(title="Pour un acte de saisie-attribution (art. R211-1 CPCE)", box=box.SIMPLE_HEAD,
-                  title_justify="left", show_header=False)
+    split = Table(
+        title="Pour un acte de saisie-attribution (art. R211-1 CPCE)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        show_header=False,
+    )
     split.add_column()
     split.add_column(justify="right")
     split.add_row("Principal", format_amount(seizure.principal))
     split.add_row("Frais", format_amount(seizure.frais))
     split.add_row("Intérêts échus", format_amount(seizure.interets))
-    split.add_row(f"Provision pour un mois d'intérêts à échoir (jusqu'au {format_date(s.interest_to_come_until)})",
-                  _amount(seizure.interest_to_come))
+    split.add_row(
+        f"Provision pour un mois d'intérêts à échoir (jusqu'au {format_date(s.interest_to_come_until)})",
+        _amount(seizure.interest_to_come),
+    )
     split.add_row(Text("Total", style="bold"), Text(format_amount(seizure.total), style="bold"))
     parts.append(split)
 
     if s.uses_etude_rates:
-        parts.append(Text(f"Attention : ce décompte utilise au moins un {ETUDE_MARK} (lignes signalées).",
-                          style=ETUDE_STYLE))
+        parts.append(
+            Text(f"Attention : ce décompte utilise au moins un {ETUDE_MARK} (lignes signalées).", style=ETUDE_STYLE)
+        )
     for note in s.notes:
         parts.append(Text(note, style="italic"))
     parts.extend(_warnings(s))
@@ -226,9 +315,15 @@ def _payments_table(s: Statement, width: int) -> Table:
         payments.add_column(name, justify="left" if name in ("Date", "État") else "right", no_wrap=name != "État")
     for line in s.payments:
         a = line.allocation
-        cells = [format_date(line.payment.on), format_amount(a.amount), format_amount(a.frais),
-                 format_amount(a.interets), format_amount(a.principal), format_amount(a.credit),
-                 format_amount(line.balance_after)]
+        cells = [
+            format_date(line.payment.on),
+            format_amount(a.amount),
+            format_amount(a.frais),
+            format_amount(a.interets),
+            format_amount(a.principal),
+            format_amount(a.credit),
+            format_amount(line.balance_after),
+        ]
         if wide:
             cells.append(Text(f"rejeté le {format_date(line.reversed_on)}" if line.reversed_on else ""))
         payments.add_row(*cells, style="strike dim" if line.reversed_on else None)
@@ -236,8 +331,9 @@ def _payments_table(s: Statement, width: int) -> Table:
 
 
 def _console(width: int) -> Console:
-    return Console(record=True, width=width, file=io.StringIO(), force_terminal=False, color_system=None,
-                   legacy_windows=False)
+    return Console(
+        record=True, width=width, file=io.StringIO(), force_terminal=False, color_system=None, legacy_windows=False
+    )
 
 
 def render_text(renderable, width: int = 120) -> str:
@@ -262,26 +358,46 @@ def _money(value: Decimal | None) -> str | None:
 
 def _line_dict(line: InterestLine) -> dict:
     return {
-        "start": line.start.isoformat(), "end": line.end.isoformat(), "days": line.days,
-        "base": _money(line.base), "rate": rate_digits(line.rate), "divisor": line.divisor, "kind": line.kind,
+        "start": line.start.isoformat(),
+        "end": line.end.isoformat(),
+        "days": line.days,
+        "base": _money(line.base),
+        "rate": rate_digits(line.rate),
+        "divisor": line.divisor,
+        "kind": line.kind,
         "label": line.label,
-        "basis": line.basis, "amount": _money(line.amount), "rate_from_etude": line.from_etude,
+        "basis": line.basis,
+        "amount": _money(line.amount),
+        "rate_from_etude": line.from_etude,
         **({"note": line.note} if line.note else {}),
     }
 
 
 def interest_to_dict(result: InterestResult) -> dict:
     return {
-        "principal": _money(result.principal), "start": result.start.isoformat(), "end": result.end.isoformat(),
-        "kind": result.terms.kind, "kind_label": KIND_LABELS[result.terms.kind], "category": result.terms.category,
-        "terms": result.terms.describe(), "day_basis": result.terms.day_basis,
+        "principal": _money(result.principal),
+        "start": result.start.isoformat(),
+        "end": result.end.isoformat(),
+        "kind": result.terms.kind,
+        "kind_label": KIND_LABELS[result.terms.kind],
+        "category": result.terms.category,
+        "terms": result.terms.describe(),
+        "day_basis": result.terms.day_basis,
         "lines": [_line_dict(line) for line in result.lines],
-        "capitalisations": [{"on": c.on.isoformat(), "amount": _money(c.amount), "base_after": _money(c.base_after)}
-                            for c in result.capitalisations],
-        "days": result.days, "interest": _money(result.interest), "indemnity": _money(result.indemnity),
-        "total": _money(result.total), "convention": {
-            "day_count": result.convention.day_count, "rounding": result.convention.rounding,
-            "divisor": result.convention.divisor, "text": result.convention.describe(result.terms)},
+        "capitalisations": [
+            {"on": c.on.isoformat(), "amount": _money(c.amount), "base_after": _money(c.base_after)}
+            for c in result.capitalisations
+        ],
+        "days": result.days,
+        "interest": _money(result.interest),
+        "indemnity": _money(result.indemnity),
+        "total": _money(result.total),
+        "convention": {
+            "day_count": result.convention.day_count,
+            "rounding": result.convention.rounding,
+            "divisor": result.convention.divisor,
+            "text": result.convention.describe(result.terms),
+        },
         "uses_etude_rates": result.uses_etude_rates,
     }
 
@@ -289,34 +405,66 @@ def interest_to_dict(result: InterestResult) -> dict:
 def statement_to_dict(statement: Statement) -> dict:
     s = statement
     return {
-        "reference": s.reference, "at": s.at.isoformat(), "interest_from": s.interest_from.isoformat(),
-        "terms": {"kind": s.terms.kind, "category": s.terms.category, "day_basis": s.terms.day_basis,
-                  "text": s.terms.describe()},
+        "reference": s.reference,
+        "at": s.at.isoformat(),
+        "interest_from": s.interest_from.isoformat(),
+        "terms": {
+            "kind": s.terms.kind,
+            "category": s.terms.category,
+            "day_basis": s.terms.day_basis,
+            "text": s.terms.describe(),
+        },
         "warnings": list(s.warnings),
-        "convention": {"day_count": s.convention.day_count, "rounding": s.convention.rounding,
-                       "divisor": s.convention.divisor, "text": s.convention.describe(s.terms)},
+        "convention": {
+            "day_count": s.convention.day_count,
+            "rounding": s.convention.rounding,
+            "divisor": s.convention.divisor,
+            "text": s.convention.describe(s.terms),
+        },
         "allocation_order": list(s.allocation_order),
-        "items": [{"kind": i.kind, "label": i.label, "amount": _money(i.amount), "bears_interest": i.bears_interest}
-                  for i in s.items],
+        "items": [
+            {"kind": i.kind, "label": i.label, "amount": _money(i.amount), "bears_interest": i.bears_interest}
+            for i in s.items
+        ],
         "interest_lines": [_line_dict(line) for line in s.interest_lines],
-        "capitalisations": [{"on": c.on.isoformat(), "amount": _money(c.amount), "base_after": _money(c.base_after)}
-                            for c in s.capitalisations],
-        "charges": [{"on": c.on.isoformat(), "label": c.label, "kind": c.kind, "amount": _money(c.amount)}
-                    for c in s.charges],
-        "payments": [{"on": p.payment.on.isoformat(), "ref": p.payment.ref, "amount": _money(p.payment.amount),
-                      "frais": _money(p.allocation.frais), "interets": _money(p.allocation.interets),
-                      "principal": _money(p.allocation.principal), "credit": _money(p.allocation.credit),
-                      "balance_after": _money(p.balance_after),
-                      "reversed_on": p.reversed_on.isoformat() if p.reversed_on else None}
-                     for p in s.payments],
-        "totals": {"principal_due": _money(s.principal_due), "interest_due": _money(s.interest_due),
-                   "frais_due": _money(s.frais_due), "total_due": _money(s.total_due), "credit": _money(s.credit),
-                   "interest_accrued": _money(s.interest_accrued), "paid": _money(s.paid)},
-        "saisie_attribution": {"principal": _money(s.seizure.principal), "frais": _money(s.seizure.frais),
-                               "interets": _money(s.seizure.interets),
-                               "interest_to_come": _money(s.seizure.interest_to_come),
-                               "interest_to_come_until": s.interest_to_come_until.isoformat(),
-                               "total": _money(s.seizure.total)},
+        "capitalisations": [
+            {"on": c.on.isoformat(), "amount": _money(c.amount), "base_after": _money(c.base_after)}
+            for c in s.capitalisations
+        ],
+        "charges": [
+            {"on": c.on.isoformat(), "label": c.label, "kind": c.kind, "amount": _money(c.amount)} for c in s.charges
+        ],
+        "payments": [
+            {
+                "on": p.payment.on.isoformat(),
+                "ref": p.payment.ref,
+                "amount": _money(p.payment.amount),
+                "frais": _money(p.allocation.frais),
+                "interets": _money(p.allocation.interets),
+                "principal": _money(p.allocation.principal),
+                "credit": _money(p.allocation.credit),
+                "balance_after": _money(p.balance_after),
+                "reversed_on": p.reversed_on.isoformat() if p.reversed_on else None,
+            }
+            for p in s.payments
+        ],
+        "totals": {
+            "principal_due": _money(s.principal_due),
+            "interest_due": _money(s.interest_due),
+            "frais_due": _money(s.frais_due),
+            "total_due": _money(s.total_due),
+            "credit": _money(s.credit),
+            "interest_accrued": _money(s.interest_accrued),
+            "paid": _money(s.paid),
+        },
+        "saisie_attribution": {
+            "principal": _money(s.seizure.principal),
+            "frais": _money(s.seizure.frais),
+            "interets": _money(s.seizure.interets),
+            "interest_to_come": _money(s.seizure.interest_to_come),
+            "interest_to_come_until": s.interest_to_come_until.isoformat(),
+            "total": _money(s.seizure.total),
+        },
         "uses_etude_rates": s.uses_etude_rates,
         "notes": list(s.notes),
     }

@@ -9,12 +9,12 @@ no database, no clock.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import procedures as procedures_rules
@@ -145,8 +145,16 @@ def load_catalogue(text: str) -> Catalogue:
             deadlines.append((key, rule_ids))
         mentions, mention_ids = [], set()
         for m in raw_act.get("mention", []):
-            mention = Mention(m["id"], m["label"], m["article"], m["sanction"], tuple(m.get("needs", ())),
-                              tuple(m.get("printed", ())), m.get("check", "auto"), m.get("extra", ""))
+            mention = Mention(
+                m["id"],
+                m["label"],
+                m["article"],
+                m["sanction"],
+                tuple(m.get("needs", ())),
+                tuple(m.get("printed", ())),
+                m.get("check", "auto"),
+                m.get("extra", ""),
+            )
             where = f"{act_id}.{mention.id}"
             if mention.id in mention_ids:
                 _fail(where, "mention en double")
@@ -168,8 +176,20 @@ def load_catalogue(text: str) -> Catalogue:
         procedure_id, step_id = raw_act.get("procedure_id", ""), raw_act.get("step_id", "")
         if procedure_id:
             procedures_rules.procedure(procedure_id).step(step_id)
-        acts.append(ActType(act_id, raw_act["label"], raw_act["template"], modes or ("personne",), tuple(mentions),
-                            fields, procedure_id, step_id, tuple(deadlines), raw_act.get("tariff_code", "")))
+        acts.append(
+            ActType(
+                act_id,
+                raw_act["label"],
+                raw_act["template"],
+                modes or ("personne",),
+                tuple(mentions),
+                fields,
+                procedure_id,
+                step_id,
+                tuple(deadlines),
+                raw_act.get("tariff_code", ""),
+            )
+        )
     return Catalogue(data, tuple(acts))
 
 
@@ -213,7 +233,9 @@ def _amount(value) -> Decimal | None:
 
 def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
     if check == "statement_consistent":
-        principal, frais, interets, total = (_amount(values.get(k)) for k in ("principal", "frais", "interets", "total"))
+        principal, frais, interets, total = (
+            _amount(values.get(k)) for k in ("principal", "frais", "interets", "total")
+        )
         if None in (principal, frais, interets, total):
             return []  # the missing datum is already said
         problems = []
@@ -223,8 +245,10 @@ def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
             problems.append("Décompte incohérent : principal + frais + intérêts ≠ total ; régénérez l'acte.")
         ledger_total = _amount(values.get("ledger_total"))
         if ledger_total is not None and ledger_total != total:
-            problems.append("Le décompte de l'acte ne correspond plus au journal du dossier (paiement ou frais "
-                            "enregistré depuis) : régénérez l'acte (g).")
+            problems.append(
+                "Le décompte de l'acte ne correspond plus au journal du dossier (paiement ou frais "
+                "enregistré depuis) : régénérez l'acte (g)."
+            )
         return problems
     if check == "rate_stated":
         rate = values.get("rate")
@@ -234,14 +258,17 @@ def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
     if check == "denonciation_in_time":
         last_day, act_date = values.get("denonciation_last_day"), values.get("act_date")
         if isinstance(last_day, date) and isinstance(act_date, date) and act_date > last_day:
-            return [f"Dénonciation datée du {act_date:%d/%m/%Y}, après le dernier jour ({last_day:%d/%m/%Y}) : "
-                    "la saisie est caduque (CPCE R211-3) ; il faut une nouvelle saisie."]
+            return [
+                f"Dénonciation datée du {act_date:%d/%m/%Y}, après le dernier jour ({last_day:%d/%m/%Y}) : "
+                "la saisie est caduque (CPCE R211-3) ; il faut une nouvelle saisie."
+            ]
         return []
     raise ActDataError(f"contrôle inconnu {check!r}")
 
 
-def check_mentions(act: ActType, values: Mapping[str, object], printed: Mapping[str, str], text: str,
-                   ticks: frozenset[str] | set[str]) -> tuple[MentionState, ...]:
+def check_mentions(
+    act: ActType, values: Mapping[str, object], printed: Mapping[str, str], text: str, ticks: frozenset[str] | set[str]
+) -> tuple[MentionState, ...]:
     """Each mention of `act`: present datum for each need, each printed value found in `text`,
     the named extra check, and the clerc's tick for a manual mention.
 
@@ -256,8 +283,10 @@ def check_mentions(act: ActType, values: Mapping[str, object], printed: Mapping[
             if values.get(key) in (None, "") or not shown:
                 continue
             if shown not in plain:
-                problems.append(f"{data_key(key).label} absent du texte de l'acte (« {shown} ») : "
-                                "le modèle ne l'imprime pas, signalez-le.")
+                problems.append(
+                    f"{data_key(key).label} absent du texte de l'acte (« {shown} ») : "
+                    "le modèle ne l'imprime pas, signalez-le."
+                )
         if mention.extra:
             problems += _extra_problems(mention.extra, values)
         ticked = mention.id in ticks

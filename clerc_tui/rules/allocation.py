@@ -33,8 +33,10 @@ BUCKET_LABELS = {FRAIS: "frais", INTERETS: "intérêts échus", PRINCIPAL: "prin
 def check_order(order) -> tuple[str, ...]:
     order = tuple(order)
     if sorted(order) != sorted(BUCKETS):
-        raise InvalidInput("Ordre d'imputation invalide : il doit citer une fois chacun de "
-                           "« frais », « interets » et « principal ».", field="allocation_order")
+        raise InvalidInput(
+            "Ordre d'imputation invalide : il doit citer une fois chacun de « frais », « interets » et « principal ».",
+            field="allocation_order",
+        )
     return order
 
 
@@ -68,17 +70,27 @@ class Balances:
     def total_due(self) -> Decimal:
         return self.frais + self.interets + self.principal
 
-    def apply(self, allocation: "Allocation") -> "Balances":
-        return Balances(self.frais - allocation.frais, self.interets - allocation.interets,
-                        self.principal - allocation.principal, self.credit + allocation.credit)
+    def apply(self, allocation: Allocation) -> Balances:
+        return Balances(
+            self.frais - allocation.frais,
+            self.interets - allocation.interets,
+            self.principal - allocation.principal,
+            self.credit + allocation.credit,
+        )
 
-    def reopen(self, allocation: "Allocation") -> "Balances":
+    def reopen(self, allocation: Allocation) -> Balances:
         """Undo `allocation` exactly (a rejected cheque): what it settled is owed again."""
         if allocation.credit > self.credit:
-            raise InvalidInput(f"Le trop-perçu de ce paiement ({format_amount(allocation.credit)}) a déjà été "
-                               "remboursé : régularisez le remboursement avant d'annuler le paiement.")
-        return Balances(self.frais + allocation.frais, self.interets + allocation.interets,
-                        self.principal + allocation.principal, self.credit - allocation.credit)
+            raise InvalidInput(
+                f"Le trop-perçu de ce paiement ({format_amount(allocation.credit)}) a déjà été "
+                "remboursé : régularisez le remboursement avant d'annuler le paiement."
+            )
+        return Balances(
+            self.frais + allocation.frais,
+            self.interets + allocation.interets,
+            self.principal + allocation.principal,
+            self.credit - allocation.credit,
+        )
 
 
 @dataclass(frozen=True)
@@ -97,9 +109,14 @@ class Allocation:
     def parts(self) -> list[tuple[str, Decimal]]:
         return [(bucket, self.get(bucket)) for bucket in (*BUCKETS, "credit")]
 
-    def __add__(self, other: "Allocation") -> "Allocation":
-        return Allocation(self.amount + other.amount, self.frais + other.frais, self.interets + other.interets,
-                          self.principal + other.principal, self.credit + other.credit)
+    def __add__(self, other: Allocation) -> Allocation:
+        return Allocation(
+            self.amount + other.amount,
+            self.frais + other.frais,
+            self.interets + other.interets,
+            self.principal + other.principal,
+            self.credit + other.credit,
+        )
 
 
 def allocate(amount, balances: Balances, order=DEFAULT_ORDER) -> Allocation:
@@ -192,12 +209,19 @@ def allocate_debts(amount, debts, on: date, *, chosen: str | None = None) -> Mul
         due = debt.balances.total_due
         if due > 0:
             taken = min(remaining, due)
-            parts.append(DebtAllocation(debt.ref, allocate(taken, debt.balances, debt.order),
-                                        "dette désignée par le débiteur (art. 1342-10 al. 1er C. civ.)"))
+            parts.append(
+                DebtAllocation(
+                    debt.ref,
+                    allocate(taken, debt.balances, debt.order),
+                    "dette désignée par le débiteur (art. 1342-10 al. 1er C. civ.)",
+                )
+            )
             remaining -= taken
             if taken < due:
-                notes.append(f"Paiement partiel de la dette désignée « {debt.ref} » : il suppose l'accord du "
-                             "créancier (Cass. 1re civ., 27 nov. 2019, n° 18-21.570).")
+                notes.append(
+                    f"Paiement partiel de la dette désignée « {debt.ref} » : il suppose l'accord du "
+                    "créancier (Cass. 1re civ., 27 nov. 2019, n° 18-21.570)."
+                )
         debts = [d for d in debts if d.ref != chosen]
 
     def rank(debt: Debt):
@@ -209,8 +233,11 @@ def allocate_debts(amount, debts, on: date, *, chosen: str | None = None) -> Mul
             break
         group = list(group)
         not_yet_due, _, born = key
-        reason = ("art. 1342-10 al. 2 C. civ. : " + ("dette non encore échue" if not_yet_due else "dette échue")
-                  + f", rang par intérêt du débiteur puis ancienneté ({format_date(born)})")
+        reason = (
+            "art. 1342-10 al. 2 C. civ. : "
+            + ("dette non encore échue" if not_yet_due else "dette échue")
+            + f", rang par intérêt du débiteur puis ancienneté ({format_date(born)})"
+        )
         totals = [d.balances.total_due for d in group]
         if remaining >= sum(totals, ZERO):
             shares = totals
@@ -238,8 +265,15 @@ def reopen_debts(debts, allocation: MultiAllocation) -> list[Debt]:
         if part is None:
             result.append(debt)
             continue
-        result.append(replace(debt, balances=Balances(debt.balances.frais + part.frais,
-                                                      debt.balances.interets + part.interets,
-                                                      debt.balances.principal + part.principal,
-                                                      debt.balances.credit)))
+        result.append(
+            replace(
+                debt,
+                balances=Balances(
+                    debt.balances.frais + part.frais,
+                    debt.balances.interets + part.interets,
+                    debt.balances.principal + part.principal,
+                    debt.balances.credit,
+                ),
+            )
+        )
     return result

@@ -8,14 +8,14 @@ because the clerc must be able to check a deadline, not just read it.
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import WEEKDAYS_FR, day_label, format_date  # noqa: F401 - day_label re-exported
+from clerc_tui.rules.dates import WEEKDAYS_FR, day_label, format_date
 
 ZONES = ("metropole", "alsace-moselle")
 # CPC 643 (court in metropolitan France): +1 month outre-mer, +2 months abroad.
@@ -30,8 +30,18 @@ EXECUTION_HOURS = (time(6, 0), time(21, 0))  # CPCE L141-1, CPC 664
 OUTRE_MER_POSTCODES = ("971", "972", "973", "974", "975", "976", "977", "978", "984", "986", "987", "988")
 MONACO_POSTCODE = "980"
 # How the country of a French address is written in the data: all mean France.
-FRANCE_NAMES = frozenset({"", "fr", "fra", "france", "france metropolitaine", "france métropolitaine",
-                          "république française", "republique francaise"})
+FRANCE_NAMES = frozenset(
+    {
+        "",
+        "fr",
+        "fra",
+        "france",
+        "france metropolitaine",
+        "france métropolitaine",
+        "république française",
+        "republique francaise",
+    }
+)
 
 
 def distance_of_address(country: str | None, postcode: str | None) -> str | None:
@@ -76,13 +86,18 @@ def holiday_corrections() -> tuple[tuple[date, str, frozenset[str], str], ...]:
     import tomllib
     from importlib import resources
 
-    raw = tomllib.loads(resources.files("clerc_tui.data").joinpath("holiday_corrections.toml")
-                        .read_text(encoding="utf-8"))
+    raw = tomllib.loads(
+        resources.files("clerc_tui.data").joinpath("holiday_corrections.toml").read_text(encoding="utf-8")
+    )
     rows = []
     for row in raw.get("correction", []):
         zones = frozenset(row["zones"])
-        if row.get("action") != "add" or not zones <= set(ZONES) or not row.get("source") or \
-                not isinstance(row.get("date"), date):
+        if (
+            row.get("action") != "add"
+            or not zones <= set(ZONES)
+            or not row.get("source")
+            or not isinstance(row.get("date"), date)
+        ):
             raise ValueError(f"correction de jour férié invalide : {row!r}")
         rows.append((row["date"], row["name"], zones, row["source"]))
     return tuple(rows)
@@ -152,8 +167,9 @@ def act_day_refusal(day: date, zone: str = "metropole", good_friday: bool = True
     return None
 
 
-def execution_time_refusal(moment: datetime, zone: str = "metropole", judge_leave: bool = False,
-                           good_friday: bool = True) -> str | None:
+def execution_time_refusal(
+    moment: datetime, zone: str = "metropole", judge_leave: bool = False, good_friday: bool = True
+) -> str | None:
     """Why an execution measure may not be started at `moment` (CPCE L141-1), or None if it may.
 
     Not on a Sunday or public holiday, not before 6 h nor after 21 h, save the judge's leave.
@@ -169,7 +185,9 @@ def execution_time_refusal(moment: datetime, zone: str = "metropole", judge_leav
     return None
 
 
-def next_working_day(day: date, zone: str = "metropole", good_friday: bool = True) -> tuple[date, tuple[SkippedDay, ...]]:
+def next_working_day(
+    day: date, zone: str = "metropole", good_friday: bool = True
+) -> tuple[date, tuple[SkippedDay, ...]]:
     """CPC 642 al. 2: a last day on Saturday, Sunday or holiday moves to the next working day, repeatedly."""
     skipped = []
     reason = closed_day_reason(day, zone, good_friday)
@@ -180,8 +198,9 @@ def next_working_day(day: date, zone: str = "metropole", good_friday: bool = Tru
     return day, tuple(skipped)
 
 
-def add_jours_ouvrables(start: date, count: int, zone: str = "metropole",
-                        good_friday: bool = True) -> tuple[date, tuple[SkippedDay, ...]]:
+def add_jours_ouvrables(
+    start: date, count: int, zone: str = "metropole", good_friday: bool = True
+) -> tuple[date, tuple[SkippedDay, ...]]:
     """The `count`-th jour ouvrable after `start` (start not counted), with the days not counted."""
     if count < 0:
         raise InvalidInput("Le nombre de jours ouvrables doit être positif ou nul.")
@@ -258,8 +277,10 @@ class Period:
         if self.days:
             parts.append(f"{self.days} jour{'s' if self.days > 1 else ''}")
         if self.working_days:
-            parts.append(f"{self.working_days} jour{'s' if self.working_days > 1 else ''} ouvrable"
-                         f"{'s' if self.working_days > 1 else ''}")
+            parts.append(
+                f"{self.working_days} jour{'s' if self.working_days > 1 else ''} ouvrable"
+                f"{'s' if self.working_days > 1 else ''}"
+            )
         return " et ".join(parts) if parts else "le jour même"
 
 
@@ -329,11 +350,15 @@ def _extension(distance: str | None, extend: bool) -> tuple[int, list[str]]:
     if distance is None:
         return 0, []
     if not extend:
-        return 0, [f"Pas d'extension pour distance ({DISTANCE_LABELS[distance]}) : ce délai n'est pas "
-                   "de ceux que prolongent les art. 643-644 CPC."]
+        return 0, [
+            f"Pas d'extension pour distance ({DISTANCE_LABELS[distance]}) : ce délai n'est pas "
+            "de ceux que prolongent les art. 643-644 CPC."
+        ]
     months = DISTANCE_MONTHS[distance]
-    return months, [f"Extension pour distance : + {months} mois ({DISTANCE_LABELS[distance]}, CPC 643-644), "
-                    "comptés avec le délai à partir du même point de départ."]
+    return months, [
+        f"Extension pour distance : + {months} mois ({DISTANCE_LABELS[distance]}, CPC 643-644), "
+        "comptés avec le délai à partir du même point de départ."
+    ]
 
 
 def _skipped_text(skipped) -> str:
@@ -351,14 +376,26 @@ def _good_friday_note(skipped, zone, good_friday, alternative: date | None, resu
         return []
     if not any("Vendredi saint" in s.reason for s in skipped) or alternative is None or alternative == result:
         return []
-    return [f"Vendredi saint : férié seulement dans les communes ayant un temple protestant ou une église "
-            f"mixte ; sinon la date serait le {day_label(alternative)}."]
+    return [
+        f"Vendredi saint : férié seulement dans les communes ayant un temple protestant ou une église "
+        f"mixte ; sinon la date serait le {day_label(alternative)}."
+    ]
 
 
-def compute_last_day(start: date, period: Period, *, zone: str = "metropole", distance: str | None = None,
-                     extend: bool = True, prorogation: bool = True, no_prorogation_reason: str = "",
-                     franc: bool = False, kind: str = "last_day", basis: str = "",
-                     good_friday: bool = True) -> Computation:
+def compute_last_day(
+    start: date,
+    period: Period,
+    *,
+    zone: str = "metropole",
+    distance: str | None = None,
+    extend: bool = True,
+    prorogation: bool = True,
+    no_prorogation_reason: str = "",
+    franc: bool = False,
+    kind: str = "last_day",
+    basis: str = "",
+    good_friday: bool = True,
+) -> Computation:
     """Forward délai: last day to act (or end of someone else's period, kind `expiry`)."""
     check_zone(zone)
     if kind not in ("last_day", "expiry"):
@@ -372,8 +409,9 @@ def compute_last_day(start: date, period: Period, *, zone: str = "metropole", di
     if franc:
         raw_end += timedelta(days=1)
         lines.append("Délai franc : le jour de l'échéance n'est pas compté non plus.")
-    lines.append(f"Délai : {period.describe()}{f' + {months} mois' if months else ''} → fin brute : "
-                 f"{day_label(raw_end)}.")
+    lines.append(
+        f"Délai : {period.describe()}{f' + {months} mois' if months else ''} → fin brute : {day_label(raw_end)}."
+    )
     skipped: tuple[SkippedDay, ...] = ()
     last = raw_end
     if prorogation:
@@ -387,20 +425,47 @@ def compute_last_day(start: date, period: Period, *, zone: str = "metropole", di
     act_by = None
     if not prorogation and act_day_refusal(last, zone, good_friday):
         act_by = _previous_act_day(last, zone, good_friday, True)
-        lines.append(f"Le {day_label(last)} est un jour sans acte ({act_day_refusal(last, zone, good_friday)}) : "
-                     f"agir au plus tard le {day_label(act_by)}.")
+        lines.append(
+            f"Le {day_label(last)} est un jour sans acte ({act_day_refusal(last, zone, good_friday)}) : "
+            f"agir au plus tard le {day_label(act_by)}."
+        )
     if prorogation and skipped:
         other = next_working_day(raw_end, zone, False)[0] if zone == "alsace-moselle" else None
         lines += _good_friday_note(skipped, zone, good_friday, other, last)
     if basis:
         lines.append(f"Fondement : {basis}.")
-    return Computation(kind, start, period, "forward", zone, distance, months, raw_end, last, last,
-                       skipped, None, act_by, basis, tuple(lines))
+    return Computation(
+        kind,
+        start,
+        period,
+        "forward",
+        zone,
+        distance,
+        months,
+        raw_end,
+        last,
+        last,
+        skipped,
+        None,
+        act_by,
+        basis,
+        tuple(lines),
+    )
 
 
-def compute_earliest_day(start: date, period: Period, *, zone: str = "metropole", distance: str | None = None,
-                         extend: bool = True, prorogation: bool = True, act_days: bool = True,
-                         winter_truce: bool = False, basis: str = "", good_friday: bool = True) -> Computation:
+def compute_earliest_day(
+    start: date,
+    period: Period,
+    *,
+    zone: str = "metropole",
+    distance: str | None = None,
+    extend: bool = True,
+    prorogation: bool = True,
+    act_days: bool = True,
+    winter_truce: bool = False,
+    basis: str = "",
+    good_friday: bool = True,
+) -> Computation:
     """Waiting period ("only after expiry of…"): the first day the act is allowed.
 
     `prorogation` applies CPC 642 to the wait itself (the conservative reading, §1.5);
@@ -414,35 +479,65 @@ def compute_earliest_day(start: date, period: Period, *, zone: str = "metropole"
     if not_counted:
         lines.append(f"Jours non ouvrables non comptés : {_skipped_text(not_counted)}.")
     lines += notes
-    lines.append(f"Délai d'attente : {period.describe()}{f' + {months} mois' if months else ''} → fin brute : "
-                 f"{day_label(raw_end)}.")
+    lines.append(
+        f"Délai d'attente : {period.describe()}{f' + {months} mois' if months else ''} → fin brute : "
+        f"{day_label(raw_end)}."
+    )
     skipped: list[SkippedDay] = []
     last = raw_end
     if prorogation:
         last, moved = next_working_day(raw_end, zone, good_friday)
         skipped += moved
         if moved:
-            lines.append(f"Report de la fin du délai d'attente (CPC 642 al. 2) : {_skipped_text(moved)} ; "
-                         f"le délai court jusqu'au {day_label(last)} à 24 h.")
-    due, truce, wait_lines, passed = _first_allowed_day(last + timedelta(days=1), zone, act_days, winter_truce,
-                                                        good_friday)
+            lines.append(
+                f"Report de la fin du délai d'attente (CPC 642 al. 2) : {_skipped_text(moved)} ; "
+                f"le délai court jusqu'au {day_label(last)} à 24 h."
+            )
+    due, truce, wait_lines, passed = _first_allowed_day(
+        last + timedelta(days=1), zone, act_days, winter_truce, good_friday
+    )
     skipped += passed
     lines += wait_lines
     lines.append(f"Premier jour possible : {day_label(due)}.")
     if prorogation and last != raw_end:
         alt = _first_allowed_day(raw_end + timedelta(days=1), zone, act_days, winter_truce, good_friday)[0]
         if alt != due:
-            lines.append(f"Sans report CPC 642 sur le délai d'attente (non vérifié), ce serait le {day_label(alt)} ; "
-                         "la date la plus tardive est retenue.")
+            lines.append(
+                f"Sans report CPC 642 sur le délai d'attente (non vérifié), ce serait le {day_label(alt)} ; "
+                "la date la plus tardive est retenue."
+            )
     if zone == "alsace-moselle" and good_friday:
-        alt = compute_earliest_day(start, period, zone=zone, distance=distance, extend=extend,
-                                   prorogation=prorogation, act_days=act_days, winter_truce=winter_truce,
-                                   good_friday=False).due
+        alt = compute_earliest_day(
+            start,
+            period,
+            zone=zone,
+            distance=distance,
+            extend=extend,
+            prorogation=prorogation,
+            act_days=act_days,
+            winter_truce=winter_truce,
+            good_friday=False,
+        ).due
         lines += _good_friday_note(skipped, zone, good_friday, alt, due)
     if basis:
         lines.append(f"Fondement : {basis}.")
-    return Computation("earliest_day", start, period, "forward", zone, distance, months, raw_end, last, due,
-                       tuple(skipped), truce, None, basis, tuple(lines))
+    return Computation(
+        "earliest_day",
+        start,
+        period,
+        "forward",
+        zone,
+        distance,
+        months,
+        raw_end,
+        last,
+        due,
+        tuple(skipped),
+        truce,
+        None,
+        basis,
+        tuple(lines),
+    )
 
 
 def _first_allowed_day(day, zone, act_days, winter_truce, good_friday):
@@ -451,14 +546,17 @@ def _first_allowed_day(day, zone, act_days, winter_truce, good_friday):
         if act_days and act_day_refusal(day, zone, good_friday):
             reason = act_day_refusal(day, zone, good_friday)
             skipped.append(SkippedDay(day, f"{reason} : aucun acte d'exécution (CPCE L141-1)"))
-            lines.append(f"{day_label(day)} : {reason}, aucun acte d'exécution sans autorisation du juge "
-                         "(CPCE L141-1).")
+            lines.append(
+                f"{day_label(day)} : {reason}, aucun acte d'exécution sans autorisation du juge (CPCE L141-1)."
+            )
             day += timedelta(days=1)
             continue
         if winter_truce and in_winter_truce(day):
             truce = winter_truce_period(day)
-            lines.append(f"Trêve hivernale du {format_date(truce[0])} au {format_date(truce[1])} (CPCE L412-6) : "
-                         f"aucune expulsion forcée ; report au {day_label(truce[1] + timedelta(days=1))}.")
+            lines.append(
+                f"Trêve hivernale du {format_date(truce[0])} au {format_date(truce[1])} (CPCE L412-6) : "
+                f"aucune expulsion forcée ; report au {day_label(truce[1] + timedelta(days=1))}."
+            )
             day = truce[1] + timedelta(days=1)
             continue
         return day, truce, lines, skipped
@@ -467,14 +565,15 @@ def _first_allowed_day(day, zone, act_days, winter_truce, good_friday):
 def _previous_act_day(day, zone, good_friday, saturday_ok):
     """Last day before `day` on which the act can be done (Saturdays only if `saturday_ok`)."""
     day -= timedelta(days=1)
-    while (act_day_refusal(day, zone, good_friday) if saturday_ok else not is_working_day(day, zone, good_friday)):
+    while act_day_refusal(day, zone, good_friday) if saturday_ok else not is_working_day(day, zone, good_friday):
         day -= timedelta(days=1)
     return day
 
 
-def compute_backward(event: date, period: Period, *, zone: str = "metropole", basis: str = "",
-                     good_friday: bool = True) -> Computation:
-    """"At least N before the hearing": counted back from the day before, no CPC 642 move (§1.4).
+def compute_backward(
+    event: date, period: Period, *, zone: str = "metropole", basis: str = "", good_friday: bool = True
+) -> Computation:
+    """ "At least N before the hearing": counted back from the day before, no CPC 642 move (§1.4).
 
     The Nth day counted back (`raw_end`) is when the period ends at 00:00, so the last allowed
     day is the day before it; when that day is not a jour ouvré, `act_by` is the one before.
@@ -487,17 +586,22 @@ def compute_backward(event: date, period: Period, *, zone: str = "metropole", ba
     except OverflowError:
         raise InvalidInput("La date calculée sort du calendrier.") from None
     last = nth - timedelta(days=1)
-    lines = [f"Audience : {day_label(event)} ; délai de {period.describe()} compté à rebours à partir de la veille "
-             "(avis Cass. 3e civ. 6 nov. 2025, n° 25-70.018).",
-             f"Jour d'échéance à rebours : {day_label(nth)} (à 0 h) → fin brute : {day_label(nth)}.",
-             "Pas de report au jour ouvré (CPC 642 ne s'applique pas aux délais à rebours).",
-             f"Dernier jour : {day_label(last)}."]
+    lines = [
+        f"Audience : {day_label(event)} ; délai de {period.describe()} compté à rebours à partir de la veille "
+        "(avis Cass. 3e civ. 6 nov. 2025, n° 25-70.018).",
+        f"Jour d'échéance à rebours : {day_label(nth)} (à 0 h) → fin brute : {day_label(nth)}.",
+        "Pas de report au jour ouvré (CPC 642 ne s'applique pas aux délais à rebours).",
+        f"Dernier jour : {day_label(last)}.",
+    ]
     act_by = None
     if not is_working_day(last, zone, good_friday):
         act_by = _previous_act_day(last, zone, good_friday, False)
-        lines.append(f"Le {day_label(last)} n'est pas un jour ouvré ({closed_day_reason(last, zone, good_friday)}) : "
-                     f"agir au plus tard le {day_label(act_by)}.")
+        lines.append(
+            f"Le {day_label(last)} n'est pas un jour ouvré ({closed_day_reason(last, zone, good_friday)}) : "
+            f"agir au plus tard le {day_label(act_by)}."
+        )
     if basis:
         lines.append(f"Fondement : {basis}.")
-    return Computation("last_day", event, period, "backward", zone, None, 0, nth, last, last, (), None, act_by,
-                       basis, tuple(lines))
+    return Computation(
+        "last_day", event, period, "backward", zone, None, 0, nth, last, last, (), None, act_by, basis, tuple(lines)
+    )

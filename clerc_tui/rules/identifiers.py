@@ -58,8 +58,11 @@ def validate_siren(text: str, *, field: str = "siren") -> str:
     if not value.isdigit() or len(value) != 9:
         raise InvalidInput(f"« {raw} » n'est pas un SIREN : il faut exactement 9 chiffres.", field=field)
     if value == "0" * 9 or not luhn_is_valid(value):
-        raise InvalidInput(f"SIREN {format_siren(value)} invalide : la clé de contrôle ne correspond pas "
-                           "(vérifiez une faute de frappe).", field=field)
+        raise InvalidInput(
+            f"SIREN {format_siren(value)} invalide : la clé de contrôle ne correspond pas "
+            "(vérifiez une faute de frappe).",
+            field=field,
+        )
     return value
 
 
@@ -78,11 +81,13 @@ def validate_siret(text: str, *, field: str = "siret") -> str:
     if not value:
         raise InvalidInput("SIRET vide : saisissez les 14 chiffres du SIRET.", field=field)
     if not value.isdigit() or len(value) != 14:
-        raise InvalidInput(f"« {raw} » n'est pas un SIRET : il faut exactement 14 chiffres "
-                           "(SIREN + NIC).", field=field)
+        raise InvalidInput(f"« {raw} » n'est pas un SIRET : il faut exactement 14 chiffres (SIREN + NIC).", field=field)
     if not siret_is_valid(value):
-        raise InvalidInput(f"SIRET {format_siret(value)} invalide : la clé de contrôle ne correspond pas "
-                           "(vérifiez une faute de frappe).", field=field)
+        raise InvalidInput(
+            f"SIRET {format_siret(value)} invalide : la clé de contrôle ne correspond pas "
+            "(vérifiez une faute de frappe).",
+            field=field,
+        )
     return value
 
 
@@ -113,16 +118,47 @@ def make_siret(siren: str, nic_four_digits: str) -> str:
 # `5n` five digits, `4a` four capital letters, `11c` eleven letters or digits. SEPA area and a
 # few others a French étude meets; see docs/law/identifiers.md.
 IBAN_BBAN_FORMATS = {
-    "AD": "4n4n12c", "AT": "5n11n", "BE": "3n7n2n", "BG": "4a4n2n8c", "CH": "5n12c", "CY": "3n5n16c",
-    "CZ": "4n16n", "DE": "8n10n", "DK": "4n9n1n", "EE": "2n14n", "ES": "4n4n1n1n10n", "FI": "3n11n",
-    "FR": "5n5n11c2n", "GB": "4a6n8n", "GI": "4a15c", "GR": "3n4n16c", "HR": "7n10n", "HU": "3n4n1n15n1n",
-    "IE": "4a6n8n", "IS": "4n2n6n10n", "IT": "1a5n5n12c", "LI": "5n12c", "LT": "5n11n", "LU": "3n13c",
-    "LV": "4a13c", "MC": "5n5n11c2n", "MT": "4a5n18c", "NL": "4a10n", "NO": "4n6n1n", "PL": "8n16n",
-    "PT": "4n4n11n2n", "RO": "4a16c", "SE": "3n16n1n", "SI": "5n8n2n", "SK": "4n6n10n", "SM": "1a5n5n12c",
-    "TN": "2n3n13n2n", "TR": "5n1n16c", "VA": "3n15n",
+    "AD": "4n4n12c",
+    "AT": "5n11n",
+    "BE": "3n7n2n",
+    "BG": "4a4n2n8c",
+    "CH": "5n12c",
+    "CY": "3n5n16c",
+    "CZ": "4n16n",
+    "DE": "8n10n",
+    "DK": "4n9n1n",
+    "EE": "2n14n",
+    "ES": "4n4n1n1n10n",
+    "FI": "3n11n",
+    "FR": "5n5n11c2n",
+    "GB": "4a6n8n",
+    "GI": "4a15c",
+    "GR": "3n4n16c",
+    "HR": "7n10n",
+    "HU": "3n4n1n15n1n",
+    "IE": "4a6n8n",
+    "IS": "4n2n6n10n",
+    "IT": "1a5n5n12c",
+    "LI": "5n12c",
+    "LT": "5n11n",
+    "LU": "3n13c",
+    "LV": "4a13c",
+    "MC": "5n5n11c2n",
+    "MT": "4a5n18c",
+    "NL": "4a10n",
+    "NO": "4n6n1n",
+    "PL": "8n16n",
+    "PT": "4n4n11n2n",
+    "RO": "4a16c",
+    "SE": "3n16n1n",
+    "SI": "5n8n2n",
+    "SK": "4n6n10n",
+    "SM": "1a5n5n12c",
+    "TN": "2n3n13n2n",
+    "TR": "5n1n16c",
+    "VA": "3n15n",
 }
-_BBAN_KINDS = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-               "c": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_BBAN_KINDS = {"n": "0123456789", "a": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "c": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _BBAN_WORDS = {"n": "un chiffre", "a": "une lettre", "c": "une lettre ou un chiffre"}
 # Per country, one allowed-character set per BBAN position.
 _BBAN_POSITIONS = {
@@ -207,8 +243,11 @@ def _national_key_problem(country: str, bban: str) -> str | None:
     if country == "BE":
         return None if belgian_bban_key(bban[:10]) == bban[10:] else "la clé du compte belge"
     if country == "ES":
-        return None if spanish_ccc_key(bban[:4], bban[4:8], bban[10:]) == bban[8:10] else \
-            "les chiffres de contrôle du compte espagnol (CCC)"
+        return (
+            None
+            if spanish_ccc_key(bban[:4], bban[4:8], bban[10:]) == bban[8:10]
+            else "les chiffres de contrôle du compte espagnol (CCC)"
+        )
     if country == "NO":
         return None if norwegian_account_digit(bban[:10]) == bban[10] else "la clé du compte norvégien"
     return None
@@ -221,28 +260,29 @@ def validate_iban(text: str, *, field: str = "iban") -> str:
     if value.startswith("IBAN"):
         value = value[4:]
     if not value:
-        raise InvalidInput("IBAN vide : saisissez l'IBAN, par exemple FR76 3000 6000 0112 3456 7890 189.",
-                           field=field)
+        raise InvalidInput("IBAN vide : saisissez l'IBAN, par exemple FR76 3000 6000 0112 3456 7890 189.", field=field)
     if not value.isalnum() or not value.isascii():
-        raise InvalidInput(f"« {raw} » n'est pas un IBAN : seuls des lettres et des chiffres sont admis.",
-                           field=field)
+        raise InvalidInput(f"« {raw} » n'est pas un IBAN : seuls des lettres et des chiffres sont admis.", field=field)
     country = value[:2]
     if not country.isalpha() or not value[2:4].isdigit():
-        raise InvalidInput(f"« {raw} » n'est pas un IBAN : il commence par le code pays (FR) "
-                           "puis deux chiffres de contrôle.", field=field)
+        raise InvalidInput(
+            f"« {raw} » n'est pas un IBAN : il commence par le code pays (FR) puis deux chiffres de contrôle.",
+            field=field,
+        )
     expected = IBAN_LENGTHS.get(country)
     if expected is None:
         raise InvalidInput(f"IBAN : code pays « {country} » inconnu.", field=field)
     if len(value) != expected:
-        raise InvalidInput(f"Un IBAN {country} compte {expected} caractères ; celui-ci en a {len(value)}.",
-                           field=field)
+        raise InvalidInput(f"Un IBAN {country} compte {expected} caractères ; celui-ci en a {len(value)}.", field=field)
     shape = _bban_problem(country, value[4:])
     if shape:
-        raise InvalidInput(f"IBAN {format_iban(value)} invalide : {shape} (forme d'un IBAN {country}).",
-                           field=field)
+        raise InvalidInput(f"IBAN {format_iban(value)} invalide : {shape} (forme d'un IBAN {country}).", field=field)
     if _mod97(value[4:] + value[:4]) != 1:
-        raise InvalidInput(f"IBAN {format_iban(value)} invalide : la clé de contrôle ne correspond pas "
-                           "(vérifiez une faute de frappe).", field=field)
+        raise InvalidInput(
+            f"IBAN {format_iban(value)} invalide : la clé de contrôle ne correspond pas "
+            "(vérifiez une faute de frappe).",
+            field=field,
+        )
     national = _national_key_problem(country, value[4:])
     if national:
         raise InvalidInput(f"IBAN {format_iban(value)} invalide : {national} ne correspond pas.", field=field)
@@ -252,7 +292,7 @@ def validate_iban(text: str, *, field: str = "iban") -> str:
 def format_iban(value: str) -> str:
     """`FR7630006000011234567890189` → `FR76 3000 6000 0112 3456 7890 189`."""
     compact = _strip_spaces(value).upper()
-    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 # --- E-mail ---------------------------------------------------------------------------
@@ -275,8 +315,13 @@ def validate_email(text: str, *, field: str = "email") -> str:
     if not local or len(local) > 64 or not _LOCAL.match(local):
         raise InvalidInput(f"« {raw} » : la partie avant @ n'est pas valable ({example}).", field=field)
     labels = domain.split(".")
-    if (len(labels) < 2 or len(domain) > 253 or not all(_LABEL.match(label) for label in labels)
-            or labels[-1].isdigit() or len(labels[-1]) < 2):
+    if (
+        len(labels) < 2
+        or len(domain) > 253
+        or not all(_LABEL.match(label) for label in labels)
+        or labels[-1].isdigit()
+        or len(labels[-1]) < 2
+    ):
         raise InvalidInput(f"« {raw} » : le domaine après @ n'est pas valable ({example}).", field=field)
     value = f"{local}@{domain}"
     if len(value) > 254:
@@ -308,7 +353,7 @@ def _national_number(compact: str) -> str | None:
         return "0" + rest
     for code, prefixes in DOM_COUNTRY_CODES.items():
         if compact.startswith("00" + code):
-            rest = compact[2 + len(code):]
+            rest = compact[2 + len(code) :]
             if rest.startswith("0"):
                 rest = rest[1:]
             if len(rest) == 9 and rest[:3] in prefixes:
@@ -331,14 +376,17 @@ def validate_phone(text: str, *, field: str = "phone") -> str:
     if national is None:
         raise InvalidInput(f"« {raw} » n'est pas un numéro français (métropole ou outre-mer).", field=field)
     if not _NATIONAL.match(national):
-        raise InvalidInput(f"« {raw} » : un numéro français compte 10 chiffres et commence par 0 "
-                           "(exemple : 01 23 45 67 89 ou +33 1 23 45 67 89).", field=field)
+        raise InvalidInput(
+            f"« {raw} » : un numéro français compte 10 chiffres et commence par 0 "
+            "(exemple : 01 23 45 67 89 ou +33 1 23 45 67 89).",
+            field=field,
+        )
     return format_phone(national)
 
 
 def format_phone(national: str) -> str:
     """`0123456789` → `01 23 45 67 89`."""
-    return " ".join(national[i:i + 2] for i in range(0, 10, 2))
+    return " ".join(national[i : i + 2] for i in range(0, 10, 2))
 
 
 # --- Postcode -------------------------------------------------------------------------
@@ -354,8 +402,7 @@ def validate_postcode(text: str, *, field: str = "postcode") -> str:
     if not value:
         raise InvalidInput("Code postal vide.", field=field)
     if not value.isdigit() or len(value) != 5:
-        raise InvalidInput(f"« {raw} » n'est pas un code postal : il faut 5 chiffres (exemple : 69002).",
-                           field=field)
+        raise InvalidInput(f"« {raw} » n'est pas un code postal : il faut 5 chiffres (exemple : 69002).", field=field)
     if not _POSTCODE.match(value):
         raise InvalidInput(f"« {raw} » ne correspond à aucun département français.", field=field)
     return value

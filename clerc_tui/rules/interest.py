@@ -149,11 +149,14 @@ class Convention:
 
     def __post_init__(self):
         if self.day_count not in DAY_COUNTS:
-            raise InvalidInput(f"Mode de décompte des jours inconnu : « {self.day_count} » "
-                               f"({' ou '.join(DAY_COUNTS)}).", field="day_count")
+            raise InvalidInput(
+                f"Mode de décompte des jours inconnu : « {self.day_count} » ({' ou '.join(DAY_COUNTS)}).",
+                field="day_count",
+            )
         if self.rounding not in ROUNDINGS:
-            raise InvalidInput(f"Mode d'arrondi inconnu : « {self.rounding} » ({' ou '.join(ROUNDINGS)}).",
-                               field="rounding")
+            raise InvalidInput(
+                f"Mode d'arrondi inconnu : « {self.rounding} » ({' ou '.join(ROUNDINGS)}).", field="rounding"
+            )
         if not isinstance(self.divisor, int) or self.divisor <= 0:
             raise InvalidInput(f"Diviseur invalide : {self.divisor}.", field="divisor")
 
@@ -168,13 +171,18 @@ class Convention:
     def shown_end(self, boundary: date) -> date:
         return boundary - timedelta(days=1) if self.inclusive else boundary
 
-    def describe(self, terms: "InterestTerms | None" = None) -> str:
+    def describe(self, terms: InterestTerms | None = None) -> str:
         """The convention in words; with `terms`, the day basis of that rate type."""
-        days = ("jours = date de fin − date de début (le jour de départ compté, le dernier non)"
-                if not self.inclusive else "jours comptés du premier au dernier jour inclus")
-        rounding = ("chaque ligne arrondie au centime le plus proche (demi-centime au supérieur), total = somme des lignes"
-                    if self.rounding == PER_LINE else
-                    "lignes calculées sans arrondi, total arrondi au centime (demi-centime au supérieur)")
+        days = (
+            "jours = date de fin − date de début (le jour de départ compté, le dernier non)"
+            if not self.inclusive
+            else "jours comptés du premier au dernier jour inclus"
+        )
+        rounding = (
+            "chaque ligne arrondie au centime le plus proche (demi-centime au supérieur), total = somme des lignes"
+            if self.rounding == PER_LINE
+            else "lignes calculées sans arrondi, total arrondi au centime (demi-centime au supérieur)"
+        )
         return f"Convention de calcul : {days} ; {day_basis_text(terms, self)} ; {rounding}."
 
 
@@ -182,15 +190,17 @@ def _grouped(number: int) -> str:
     return f"{number:,}".replace(",", NBSP)
 
 
-def day_basis_text(terms: "InterestTerms | None", convention: Convention) -> str:
+def day_basis_text(terms: InterestTerms | None, convention: Convention) -> str:
     """How the days are turned into a fraction of a year for this rate type (printed on
     every décompte): legal interest and L441-10 penalties over 36 500 even in a leap year
     (fiches service-public F783/F20688), contractual interest on the contract's basis."""
     if terms is not None and terms.kind == CONTRACTUAL:
         basis = terms.day_basis or CIVIL_YEAR
         if basis == CIVIL_YEAR:
-            return ("intérêts = base × taux × jours / (100 × 365, ou 366 en année bissextile) : année civile "
-                    "(Cass. 1re civ., 19 juin 2013, n° 12-16.651)")
+            return (
+                "intérêts = base × taux × jours / (100 × 365, ou 366 en année bissextile) : année civile "
+                "(Cass. 1re civ., 19 juin 2013, n° 12-16.651)"
+            )
         return f"intérêts = base × taux × jours / {_grouped(100 * int(basis))} : {DAY_BASIS_LABELS[basis]}"
     leap = " même en année bissextile" if convention.divisor == DEFAULT_DIVISOR else ""
     return f"intérêts = base × taux × jours / {_grouped(convention.divisor)}{leap}"
@@ -217,25 +227,32 @@ class InterestTerms:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise InvalidInput(f"Type d'intérêts inconnu : « {self.kind} » (legal, contractual, commercial, none).",
-                               field="kind")
+            raise InvalidInput(
+                f"Type d'intérêts inconnu : « {self.kind} » (legal, contractual, commercial, none).", field="kind"
+            )
         object.__setattr__(self, "category", check_category(self.category))
         points = Decimal(self.majoration_points)
         if not points.is_finite() or not ZERO <= points <= MAX_MAJORATION:
-            raise InvalidInput("La majoration est comprise entre 0 et 5 points (art. L313-3 CMF).",
-                               field="majoration_points")
+            raise InvalidInput(
+                "La majoration est comprise entre 0 et 5 points (art. L313-3 CMF).", field="majoration_points"
+            )
         object.__setattr__(self, "majoration_points", points)
         if self.majoration_from is not None and self.kind != LEGAL:
             # L313-3 raises the legal rate only; whether it applies to a contractual rate
             # awarded by the judgment is an open point (money.md §3.4): refuse rather than guess.
-            raise InvalidInput("La majoration de cinq points (art. L313-3 CMF) ne s'applique qu'au taux légal.",
-                               field="majoration_from")
+            raise InvalidInput(
+                "La majoration de cinq points (art. L313-3 CMF) ne s'applique qu'au taux légal.",
+                field="majoration_from",
+            )
         if self.kind == CONTRACTUAL and self.rate is None:
-            raise InvalidInput("Intérêt conventionnel : indiquez le taux annuel prévu par écrit (art. 1343-1 C. civ.).",
-                               field="rate")
+            raise InvalidInput(
+                "Intérêt conventionnel : indiquez le taux annuel prévu par écrit (art. 1343-1 C. civ.).", field="rate"
+            )
         if self.rate is not None:
             if self.kind not in (CONTRACTUAL, COMMERCIAL):
-                raise InvalidInput("Un taux ne se saisit que pour un intérêt conventionnel ou commercial.", field="rate")
+                raise InvalidInput(
+                    "Un taux ne se saisit que pour un intérêt conventionnel ou commercial.", field="rate"
+                )
             rate = Decimal(self.rate)
             if not rate.is_finite() or rate < 0 or rate > 100:
                 raise InvalidInput(f"Taux invalide : {self.rate} (entre 0 et 100 %).", field="rate")
@@ -247,8 +264,9 @@ class InterestTerms:
             object.__setattr__(self, "day_basis", basis)
         elif self.day_basis is not None:
             # Legal interest is computed over 36 500 whatever the year (SP F783): no choice to make.
-            raise InvalidInput("La base de calcul des jours ne se choisit que pour un intérêt conventionnel.",
-                               field="day_basis")
+            raise InvalidInput(
+                "La base de calcul des jours ne se choisit que pour un intérêt conventionnel.", field="day_basis"
+            )
 
     @property
     def majorated(self) -> bool:
@@ -324,35 +342,60 @@ class Capitalisation:
 
 def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decimal, str, str, str, bool]:
     if terms.kind == CONTRACTUAL:
-        return (terms.rate, CONTRACTUAL, "Intérêt conventionnel",
-                "Taux conventionnel écrit (art. 1343-1 C. civ.)", False)
+        return (
+            terms.rate,
+            CONTRACTUAL,
+            "Intérêt conventionnel",
+            "Taux conventionnel écrit (art. 1343-1 C. civ.)",
+            False,
+        )
     if terms.kind == LEGAL:
         row = rates.legal_rate(day, terms.category)
         if terms.majorated and day >= terms.majoration_from:
-            return (row.value + terms.majoration_points, LEGAL_MAJORATED,
-                    f"Intérêt légal majoré (+{_points(terms.majoration_points)})",
-                    f"Art. L313-2 ({terms.category}) et L313-3 CMF ; {row.act}", row.from_etude)
+            return (
+                row.value + terms.majoration_points,
+                LEGAL_MAJORATED,
+                f"Intérêt légal majoré (+{_points(terms.majoration_points)})",
+                f"Art. L313-2 ({terms.category}) et L313-3 CMF ; {row.act}",
+                row.from_etude,
+            )
         return row.value, LEGAL, "Intérêt légal", f"Art. L313-2 CMF ({terms.category}) ; {row.act}", row.from_etude
     # COMMERCIAL
     if day < COMMERCIAL_SINCE:
-        raise InvalidInput("Pénalités L441-10 : la règle du taux BCE au 1er janvier / 1er juillet ne s'applique "
-                           "qu'à partir du 1er janvier 2013 ; pour une période antérieure saisissez un taux conventionnel.")
+        raise InvalidInput(
+            "Pénalités L441-10 : la règle du taux BCE au 1er janvier / 1er juillet ne s'applique "
+            "qu'à partir du 1er janvier 2013 ; pour une période antérieure saisissez un taux conventionnel."
+        )
     ecb = rates.ecb_rate_for_half_year(day)
     reference = format_date(half_year_start(day))
     if terms.rate is None:
         # The 3 × legal floor binds an agreed rate only ("sauf disposition contraire qui ne
         # peut toutefois fixer un taux inférieur…"): the default rate is ECB + 10 points.
-        return (ecb.value + COMMERCIAL_POINTS, COMMERCIAL, "Pénalités de retard L441-10",
-                f"Art. L441-10 C. com. : taux BCE au {reference} ({rate_text(ecb.value)}) + 10 points",
-                ecb.from_etude)
+        return (
+            ecb.value + COMMERCIAL_POINTS,
+            COMMERCIAL,
+            "Pénalités de retard L441-10",
+            f"Art. L441-10 C. com. : taux BCE au {reference} ({rate_text(ecb.value)}) + 10 points",
+            ecb.from_etude,
+        )
     legal = rates.legal_rate(day, AUTRES)
     floor = COMMERCIAL_FLOOR_FACTOR * legal.value
     if terms.rate >= floor:
-        return (terms.rate, COMMERCIAL, "Pénalités de retard (taux convenu)",
-                f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({rate_text(floor)})", False)
-    return (floor, COMMERCIAL, "Pénalités de retard (plancher légal)",
-            f"Art. L441-10 C. com. : taux convenu {rate_text(terms.rate)} inférieur au plancher, "
-            f"3 × le taux légal autres cas ({rate_text(legal.value)}, {legal.act})", legal.from_etude)
+        return (
+            terms.rate,
+            COMMERCIAL,
+            "Pénalités de retard (taux convenu)",
+            f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({rate_text(floor)})",
+            False,
+        )
+    return (
+        floor,
+        COMMERCIAL,
+        "Pénalités de retard (plancher légal)",
+        f"Art. L441-10 C. com. : taux convenu {rate_text(terms.rate)} inférieur au plancher, "
+        f"3 × le taux légal autres cas ({rate_text(legal.value)}, {legal.act})",
+        legal.from_etude,
+    )
 
 
 def _next_cut(day: date, terms: InterestTerms, rates: Rates) -> date | None:
@@ -397,8 +440,9 @@ def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) ->
     return segments
 
 
-def interest_lines(start: date, end: date, base: Decimal, terms: InterestTerms, rates: Rates,
-                   convention: Convention, *, note: str = "") -> list[InterestLine]:
+def interest_lines(
+    start: date, end: date, base: Decimal, terms: InterestTerms, rates: Rates, convention: Convention, *, note: str = ""
+) -> list[InterestLine]:
     """Lines for counted days [start, end) on a constant base."""
     if base <= 0:
         return []
@@ -407,8 +451,23 @@ def interest_lines(start: date, end: date, base: Decimal, terms: InterestTerms, 
         days = (seg.end - seg.start).days
         divisor = convention.divisor if seg.year_days is None else 100 * seg.year_days
         exact = base * seg.rate * days / divisor
-        lines.append(InterestLine(seg.start, convention.shown_end(seg.end), days, base, seg.rate, seg.kind,
-                                  seg.label, seg.basis, exact, round_cents(exact), seg.from_etude, note, divisor))
+        lines.append(
+            InterestLine(
+                seg.start,
+                convention.shown_end(seg.end),
+                days,
+                base,
+                seg.rate,
+                seg.kind,
+                seg.label,
+                seg.basis,
+                exact,
+                round_cents(exact),
+                seg.from_etude,
+                note,
+                divisor,
+            )
+        )
     return lines
 
 
@@ -443,8 +502,16 @@ class InterestResult:
         return any(line.from_etude for line in self.lines)
 
 
-def compute_interest(principal, start: date, end: date, terms: InterestTerms, *, rates: Rates | None = None,
-                     convention: Convention | None = None, base_changes=()) -> InterestResult:
+def compute_interest(
+    principal,
+    start: date,
+    end: date,
+    terms: InterestTerms,
+    *,
+    rates: Rates | None = None,
+    convention: Convention | None = None,
+    base_changes=(),
+) -> InterestResult:
     """Interest on `principal` from `start` to `end`.
 
     `base_changes`: (date, new principal) pairs, e.g. after a payment (a "change" to the
@@ -461,8 +528,10 @@ def compute_interest(principal, start: date, end: date, terms: InterestTerms, *,
     changes = {}
     for day, amount in base_changes:
         if not start < day <= end:
-            raise InvalidInput(f"Changement de base au {format_date(day)} hors de la période "
-                               f"du {format_date(start)} au {format_date(end)}.")
+            raise InvalidInput(
+                f"Changement de base au {format_date(day)} hors de la période "
+                f"du {format_date(start)} au {format_date(end)}."
+            )
         changes[day] = check_amount(amount, f"Base au {format_date(day)}")
     caps = set()
     if terms.capitalisation_from and terms.kind != NONE:
@@ -487,11 +556,22 @@ def compute_interest(principal, start: date, end: date, terms: InterestTerms, *,
             since_cap = []
             capitalisations.append(Capitalisation(boundary, amount, current + capitalised))
     indemnity = COMMERCIAL_INDEMNITY if terms.kind == COMMERCIAL and end > start else ZERO
-    return InterestResult(principal, start, end, terms, convention, tuple(lines), tuple(capitalisations),
-                          lines_total(lines, convention), indemnity)
+    return InterestResult(
+        principal,
+        start,
+        end,
+        terms,
+        convention,
+        tuple(lines),
+        tuple(capitalisations),
+        lines_total(lines, convention),
+        indemnity,
+    )
 
 
 def describe_line(line: InterestLine) -> str:
     """One line in words, for logs and plain-text exports."""
-    return (f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {rate_text(line.rate)} "
-            f"sur {format_amount(line.base)} = {format_amount(line.amount)}")
+    return (
+        f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {rate_text(line.rate)} "
+        f"sur {format_amount(line.base)} = {format_amount(line.amount)}"
+    )

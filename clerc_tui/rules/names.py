@@ -9,8 +9,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
 
 
-def person_name(*, kind: str, civility: str = "", first_name: str = "", last_name: str = "",
-                company_name: str = "") -> str:
+def person_name(
+    *, kind: str, civility: str = "", first_name: str = "", last_name: str = "", company_name: str = ""
+) -> str:
     """The name as lists show it: `LEFÈVRE Jeanne` for a person, the raison sociale otherwise."""
     if kind == "morale":
         return company_name.strip()
@@ -18,8 +19,9 @@ def person_name(*, kind: str, civility: str = "", first_name: str = "", last_nam
     return " ".join(p for p in parts if p)
 
 
-def formal_name(*, kind: str, civility: str = "", first_name: str = "", last_name: str = "",
-                company_name: str = "") -> str:
+def formal_name(
+    *, kind: str, civility: str = "", first_name: str = "", last_name: str = "", company_name: str = ""
+) -> str:
     """The name as acts write it: `Madame Jeanne LEFÈVRE`."""
     if kind == "morale":
         return company_name.strip()

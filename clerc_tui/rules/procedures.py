@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.calendar import (
@@ -274,7 +274,7 @@ def _check_flow(procedure: Procedure, where: str) -> None:
         for deadline in step.deadlines:
             if deadline.id not in later_closes:
                 _fail(f"{where}, étape {step.id}", f"le délai « {deadline.id} » n'est fermé par aucune étape suivante")
-            if deadline.suspended_until and deadline.suspended_until not in step_ids[index + 1:]:
+            if deadline.suspended_until and deadline.suspended_until not in step_ids[index + 1 :]:
                 _fail(f"{where}, étape {step.id}", f"« {deadline.suspended_until} » n'est pas une étape suivante")
         for warning in step.warn_without:
             if warning.step not in step_ids[:index]:
@@ -371,9 +371,15 @@ def applies(deadline: DeadlineRule, facts: Mapping[str, object]) -> bool:
     return True
 
 
-def deadlines_for_step(procedure_id: str, step_id: str, served_on: date, zone: str = "metropole",
-                       distance: str | None = None, facts: Mapping[str, object] | None = None,
-                       good_friday: bool | None = None) -> list[ComputedDeadline]:
+def deadlines_for_step(
+    procedure_id: str,
+    step_id: str,
+    served_on: date,
+    zone: str = "metropole",
+    distance: str | None = None,
+    facts: Mapping[str, object] | None = None,
+    good_friday: bool | None = None,
+) -> list[ComputedDeadline]:
     """The deadlines created by serving (or doing) this step on `served_on`.
 
     `distance`: None, "outre-mer" or "abroad" (where the party lives, CPC 643-644).
@@ -391,20 +397,27 @@ def deadlines_for_step(procedure_id: str, step_id: str, served_on: date, zone: s
         if deadline.start == "hearing_on":
             start = facts.get("hearing_on")
             if start is None:
-                raise InvalidInput(f"La date de l'audience est nécessaire pour calculer : {deadline.label}.",
-                                   field="hearing_on")
+                raise InvalidInput(
+                    f"La date de l'audience est nécessaire pour calculer : {deadline.label}.", field="hearing_on"
+                )
         result.append(compute_deadline(deadline, start, zone=zone, distance=distance, good_friday=good_friday))
     return result
 
 
-def compute_rule(rule_id: str, start: date, zone: str = "metropole", distance: str | None = None,
-                 good_friday: bool | None = None) -> ComputedDeadline:
+def compute_rule(
+    rule_id: str, start: date, zone: str = "metropole", distance: str | None = None, good_friday: bool | None = None
+) -> ComputedDeadline:
     """A named rule from `start` (the hearing date for a rule counted backwards)."""
     return compute_deadline(rule(rule_id), start, zone=zone, distance=distance, good_friday=good_friday)
 
 
-def compute_deadline(deadline: DeadlineRule, start: date, zone: str = "metropole", distance: str | None = None,
-                     good_friday: bool | None = None) -> ComputedDeadline:
+def compute_deadline(
+    deadline: DeadlineRule,
+    start: date,
+    zone: str = "metropole",
+    distance: str | None = None,
+    good_friday: bool | None = None,
+) -> ComputedDeadline:
     check_zone(zone)
     check_distance(distance)
     later_is_safer = deadline.kind != "last_day"
@@ -413,8 +426,10 @@ def compute_deadline(deadline: DeadlineRule, start: date, zone: str = "metropole
         notes.append("Pas d'extension pour distance sur un délai compté à rebours.")
         distance_used = None
     elif distance and deadline.distance == "unverified" and not later_is_safer:
-        notes.append("Extension pour distance non appliquée à ce dernier jour (point non vérifié : date la plus "
-                     "précoce retenue).")
+        notes.append(
+            "Extension pour distance non appliquée à ce dernier jour (point non vérifié : date la plus "
+            "précoce retenue)."
+        )
         distance_used = None
     else:
         distance_used = distance
@@ -427,16 +442,27 @@ def compute_deadline(deadline: DeadlineRule, start: date, zone: str = "metropole
         else:
             computation = with_gf if later_is_safer else without_gf
             other = without_gf if later_is_safer else with_gf
-            notes.append(f"Vendredi saint férié seulement dans les communes ayant un temple protestant ou une église "
-                         f"mixte ; statut de la commune inconnu : date la plus {'tardive' if later_is_safer else 'précoce'} "
-                         f"retenue (sinon {day_label(other.due)}).")
+            notes.append(
+                f"Vendredi saint férié seulement dans les communes ayant un temple protestant ou une église "
+                f"mixte ; statut de la commune inconnu : date la plus {'tardive' if later_is_safer else 'précoce'} "
+                f"retenue (sinon {day_label(other.due)})."
+            )
     else:
         computation = _compute(deadline, start, zone, distance_used, extend, good_friday is not False)
     return ComputedDeadline(
-        deadline_id=deadline.id, procedure_id=deadline.procedure_id, step_id=deadline.step_id, kind=deadline.kind,
-        label=deadline.label, what=deadline.what, due=computation.due, basis=deadline.basis,
-        sanction=deadline.sanction, explanation=_with_notes(computation.explanation, notes),
-        unverified=deadline.unverified or None, caveat=deadline.caveat or None, computation=computation,
+        deadline_id=deadline.id,
+        procedure_id=deadline.procedure_id,
+        step_id=deadline.step_id,
+        kind=deadline.kind,
+        label=deadline.label,
+        what=deadline.what,
+        due=computation.due,
+        basis=deadline.basis,
+        sanction=deadline.sanction,
+        explanation=_with_notes(computation.explanation, notes),
+        unverified=deadline.unverified or None,
+        caveat=deadline.caveat or None,
+        computation=computation,
     )
 
 
@@ -447,15 +473,33 @@ def _with_notes(lines: tuple[str, ...], notes: list[str]) -> tuple[str, ...]:
     return lines + tuple(notes)
 
 
-def _compute(deadline: DeadlineRule, start: date, zone: str, distance: str | None, extend: bool,
-             good_friday: bool) -> Computation:
+def _compute(
+    deadline: DeadlineRule, start: date, zone: str, distance: str | None, extend: bool, good_friday: bool
+) -> Computation:
     if deadline.direction == "backward":
         return compute_backward(start, deadline.period, zone=zone, basis=deadline.basis, good_friday=good_friday)
     if deadline.kind == "earliest_day":
-        return compute_earliest_day(start, deadline.period, zone=zone, distance=distance, extend=extend,
-                                    prorogation=deadline.holiday_shift, act_days=deadline.act_days,
-                                    winter_truce=deadline.winter_truce, basis=deadline.basis,
-                                    good_friday=good_friday)
-    return compute_last_day(start, deadline.period, zone=zone, distance=distance, extend=extend,
-                            prorogation=deadline.holiday_shift, no_prorogation_reason=deadline.no_shift_reason,
-                            kind=deadline.kind, basis=deadline.basis, good_friday=good_friday)
+        return compute_earliest_day(
+            start,
+            deadline.period,
+            zone=zone,
+            distance=distance,
+            extend=extend,
+            prorogation=deadline.holiday_shift,
+            act_days=deadline.act_days,
+            winter_truce=deadline.winter_truce,
+            basis=deadline.basis,
+            good_friday=good_friday,
+        )
+    return compute_last_day(
+        start,
+        deadline.period,
+        zone=zone,
+        distance=distance,
+        extend=extend,
+        prorogation=deadline.holiday_shift,
+        no_prorogation_reason=deadline.no_shift_reason,
+        kind=deadline.kind,
+        basis=deadline.basis,
+        good_friday=good_friday,
+    )

@@ -15,12 +15,12 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from clerc_tui.errors import InvalidInput, MissingRate
-from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.text import check_text
 
 LEGAL = "legal"
 ECB = "ecb"
@@ -107,7 +107,9 @@ def parse_rate_value(raw, *, where: str = "") -> Decimal:
         except InvalidOperation:
             raise InvalidInput(f"{prefix}« {raw} » n'est pas un taux (exemple : 6,67).") from None
     else:
-        raise InvalidInput(f"{prefix}le taux doit être écrit comme un texte (\"6.67\"), pas comme un nombre à virgule flottante.")
+        raise InvalidInput(
+            f'{prefix}le taux doit être écrit comme un texte ("6.67"), pas comme un nombre à virgule flottante.'
+        )
     if not value.is_finite() or value < 0 or value > 100:
         raise InvalidInput(f"{prefix}le taux « {raw} » doit être compris entre 0 et 100 %.")
     return value
@@ -126,21 +128,31 @@ def rows_from_mapping(data: dict, table: str, *, origin: str = ORIGIN_SHIPPED) -
     rows = []
     for number, raw in enumerate(data.get("rate", []), start=1):
         where = f"{_TABLE_TITLES[table]}, ligne {number}"
-        unknown = set(raw) - {"category", "valid_from", "valid_to", "value", "source", "origin",
-                              "entered_by", "entered_on"}
+        unknown = set(raw) - {
+            "category",
+            "valid_from",
+            "valid_to",
+            "value",
+            "source",
+            "origin",
+            "entered_by",
+            "entered_on",
+        }
         if unknown:
             raise InvalidInput(f"{where} : champ(s) inconnu(s) {', '.join(sorted(unknown))}.")
         entered_on = raw.get("entered_on")
-        rows.append(RateRow(
-            valid_from=_as_date(raw.get("valid_from"), where),
-            valid_to=_as_date(raw.get("valid_to"), where),
-            value=parse_rate_value(raw.get("value"), where=where),
-            source=str(raw.get("source", "")).strip(),
-            category=raw.get("category"),
-            origin=raw.get("origin", origin),
-            entered_by=str(raw.get("entered_by", "")).strip(),
-            entered_on=_as_date(entered_on, where) if entered_on is not None else None,
-        ))
+        rows.append(
+            RateRow(
+                valid_from=_as_date(raw.get("valid_from"), where),
+                valid_to=_as_date(raw.get("valid_to"), where),
+                value=parse_rate_value(raw.get("value"), where=where),
+                source=str(raw.get("source", "")).strip(),
+                category=raw.get("category"),
+                origin=raw.get("origin", origin),
+                entered_by=str(raw.get("entered_by", "")).strip(),
+                entered_on=_as_date(entered_on, where) if entered_on is not None else None,
+            )
+        )
     return rows
 
 
@@ -195,7 +207,7 @@ class RateTable:
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def build(cls, table: str, rows) -> "RateTable":
+    def build(cls, table: str, rows) -> RateTable:
         if table not in _TABLE_TITLES:
             raise InvalidInput(f"Table de taux inconnue : {table}.")
         rows = tuple(sorted(rows, key=lambda r: (r.category or "", r.valid_from)))
@@ -234,25 +246,43 @@ class RateTable:
     def _missing_message(self, day: date, category: str | None) -> str:
         if self.table == LEGAL:
             if day >= HALF_YEARLY_SINCE:
-                period, start, text = f"le {half_year_name(day)}", half_year_start(day), "l'arrêté publié au Journal officiel"
+                period, start, text = (
+                    f"le {half_year_name(day)}",
+                    half_year_start(day),
+                    "l'arrêté publié au Journal officiel",
+                )
             else:
-                period, start, text = f"l'année {day.year}", date(day.year, 1, 1), "le décret publié au Journal officiel"
+                period, start, text = (
+                    f"l'année {day.year}",
+                    date(day.year, 1, 1),
+                    "le décret publié au Journal officiel",
+                )
             who = f", catégorie « {CATEGORY_LABELS.get(category, category)} »" if category else ""
-            return (f"Taux de l'intérêt légal inconnu pour {period} (à partir du {format_date(start)}{who}) : "
-                    f"ajoutez le taux publié ({text}) dans les taux de l'étude, avec sa source.")
+            return (
+                f"Taux de l'intérêt légal inconnu pour {period} (à partir du {format_date(start)}{who}) : "
+                f"ajoutez le taux publié ({text}) dans les taux de l'étude, avec sa source."
+            )
         last = self.last_day(category)
         after = f" ; le dernier taux connu s'arrête au {format_date(last)}" if last and day > last else ""
-        return (f"Taux de refinancement de la BCE inconnu au {format_date(day)} ({half_year_name(day)}){after} : "
-                "ajoutez dans les taux de l'étude les décisions de la BCE qui manquent, avec leur source.")
+        return (
+            f"Taux de refinancement de la BCE inconnu au {format_date(day)} ({half_year_name(day)}){after} : "
+            "ajoutez dans les taux de l'étude les décisions de la BCE qui manquent, avec leur source."
+        )
 
-    def with_etude_rows(self, extra) -> "RateTable":
+    def with_etude_rows(self, extra) -> RateTable:
         """This table plus rows entered by the étude; a shipped row is never replaced."""
         extra = list(extra)
         for row in extra:
             if row.origin != ORIGIN_ETUDE:
-                raise InvalidInput(f"{_describe(row)} : seul un taux saisi par l'étude (origine « etude ») peut être ajouté.")
+                raise InvalidInput(
+                    f"{_describe(row)} : seul un taux saisi par l'étude (origine « etude ») peut être ajouté."
+                )
             for shipped in self.rows_for(row.category):
-                if shipped.origin == ORIGIN_SHIPPED and row.valid_from <= shipped.valid_to and shipped.valid_from <= row.valid_to:
+                if (
+                    shipped.origin == ORIGIN_SHIPPED
+                    and row.valid_from <= shipped.valid_to
+                    and shipped.valid_from <= row.valid_to
+                ):
                     raise InvalidInput(
                         f"Le taux saisi {_describe(row)} recouvre le taux publié {_describe(shipped)} "
                         f"({shipped.act}) : un taux livré avec clerc ne peut pas être remplacé."
@@ -260,8 +290,9 @@ class RateTable:
         return RateTable.build(self.table, list(self.rows) + extra)
 
 
-def etude_row(*, table: str, valid_from, valid_to, value, source: str, entered_by: str, entered_on,
-              category: str | None = None) -> RateRow:
+def etude_row(
+    *, table: str, valid_from, valid_to, value, source: str, entered_by: str, entered_on, category: str | None = None
+) -> RateRow:
     """A rate row typed by the étude (dates as `date` or text, value as text like `6,67`)."""
     where = "Taux saisi par l'étude"
     if table == LEGAL:
@@ -296,7 +327,7 @@ def load_table_text(table: str, text: str, *, origin: str = ORIGIN_SHIPPED) -> R
 _FILES = {LEGAL: "legal_rates.toml", ECB: "ecb_rates.toml"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_table(table: str) -> RateTable:
     """The table shipped with clerc, parsed and validated once per process."""
     text = resources.files("clerc_tui.data").joinpath(_FILES[table]).read_text(encoding="utf-8")
@@ -311,12 +342,14 @@ class Rates:
     ecb: RateTable
 
     @classmethod
-    def shipped(cls) -> "Rates":
+    def shipped(cls) -> Rates:
         return _shipped_rates()
 
-    def with_etude_rows(self, *, legal=(), ecb=()) -> "Rates":
-        return Rates(self.legal.with_etude_rows(legal) if legal else self.legal,
-                     self.ecb.with_etude_rows(ecb) if ecb else self.ecb)
+    def with_etude_rows(self, *, legal=(), ecb=()) -> Rates:
+        return Rates(
+            self.legal.with_etude_rows(legal) if legal else self.legal,
+            self.ecb.with_etude_rows(ecb) if ecb else self.ecb,
+        )
 
     def legal_rate(self, day: date, category: str) -> RateRow:
         return self.legal.row_on(day, check_category(category))
@@ -353,8 +386,10 @@ def missing_legal_rate_notice(start: date, categories) -> str:
     missing for `categories`, and the command that adds it."""
     categories = [c for c in LEGAL_CATEGORIES if c in set(categories)]
     end = next_half_year(start) - timedelta(days=1)
-    command = (f"clerc rates add --table legal --category {categories[0]} --from {format_date(start)} "
-               f"--to {format_date(end)} --value … --source \"Arrêté du …\"")
+    command = (
+        f"clerc rates add --table legal --category {categories[0]} --from {format_date(start)} "
+        f'--to {format_date(end)} --value … --source "Arrêté du …"'
+    )
     then = f" (puis --category {categories[1]})" if len(categories) > 1 else ""
     who = " et ".join(categories)
     return f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({who}) : {command}{then}"

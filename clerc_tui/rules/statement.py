@@ -205,8 +205,7 @@ class Statement:
 
     @property
     def frais_charged(self) -> Decimal:
-        return (sum((c.amount for c in self.charges), ZERO)
-                + sum((i.amount for i in self.items if i.is_cost), ZERO))
+        return sum((c.amount for c in self.charges), ZERO) + sum((i.amount for i in self.items if i.is_cost), ZERO)
 
     @property
     def uses_etude_rates(self) -> bool:
@@ -240,23 +239,32 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     for reversal in data.reversals:
         target = next((p for p in payments if p.ref == reversal.payment_ref), None)
         if target is None:
-            raise InvalidInput(f"Annulation du {format_date(reversal.on)} : paiement « {reversal.payment_ref} » inconnu.")
+            raise InvalidInput(
+                f"Annulation du {format_date(reversal.on)} : paiement « {reversal.payment_ref} » inconnu."
+            )
         if reversal.on < target.on:
-            raise InvalidInput(f"Le paiement du {format_date(target.on)} ne peut pas être annulé avant d'avoir été reçu "
-                               f"(annulation datée du {format_date(reversal.on)}).")
+            raise InvalidInput(
+                f"Le paiement du {format_date(target.on)} ne peut pas être annulé avant d'avoir été reçu "
+                f"(annulation datée du {format_date(reversal.on)})."
+            )
     if len({r.payment_ref for r in data.reversals}) != len(data.reversals):
         raise InvalidInput("Un même paiement est annulé deux fois.")
 
     stop = conv.counted_end(data.at)
     rejected = {r.payment_ref for r in data.reversals if r.on <= data.at}
     events = []
-    events += [(c.on, _LATE_CHARGE if c.after_payments else _CHARGE, n, c) for n, c in enumerate(data.charges)
-               if c.on <= data.at]
+    events += [
+        (c.on, _LATE_CHARGE if c.after_payments else _CHARGE, n, c)
+        for n, c in enumerate(data.charges)
+        if c.on <= data.at
+    ]
     events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= data.at]
     events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= data.at]
     if terms.capitalisation_from and terms.kind != NONE:
-        events += [(k, _CAPITALISATION, 0, None)
-                   for k in capitalisation_anniversaries(terms.capitalisation_from, data.interest_from, stop)]
+        events += [
+            (k, _CAPITALISATION, 0, None)
+            for k in capitalisation_anniversaries(terms.capitalisation_from, data.interest_from, stop)
+        ]
     events.sort(key=lambda e: (e[0], e[1], e[2]))
 
     frais = sum((i.amount for i in data.items if i.is_cost), ZERO)
@@ -312,8 +320,9 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             line = paid.get(event.payment_ref)
             if line is None:  # the payment is after the arrêté date: nothing to re-open
                 continue
-            paid[event.payment_ref] = PaymentLine(line.payment, line.allocation, line.on_bearing_principal,
-                                                  line.balance_after, reversed_on=event.on)
+            paid[event.payment_ref] = PaymentLine(
+                line.payment, line.allocation, line.on_bearing_principal, line.balance_after, reversed_on=event.on
+            )
             reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
         else:
             if interets + lines_total(running(day), conv) > 0:
@@ -333,26 +342,44 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     if other > 0 and bearing == ZERO and terms.kind != NONE:
         notes.append("Les sommes restant dues en principal ne portent pas intérêt.")
     if caps:
-        notes.append("Intérêts échus capitalisés chaque année (art. 1343-2 C. civ.) : ils sont inclus dans le "
-                     "principal restant dû.")
+        notes.append(
+            "Intérêts échus capitalisés chaque année (art. 1343-2 C. civ.) : ils sont inclus dans le "
+            "principal restant dû."
+        )
 
     warnings = prescription_warnings(lines, data.title_date, data.at, conv, interest_paid)
 
     return Statement(
-        reference=data.reference, at=data.at, interest_from=data.interest_from, terms=terms, convention=conv,
-        allocation_order=order, items=tuple(data.items), interest_lines=tuple(lines), capitalisations=tuple(caps),
-        charges=tuple(charges), payments=tuple(paid[p.ref] for p in payments if p.ref in paid),
-        reversals=tuple(reversed_lines), interest_accrued=accrued,
-        principal_due=bearing + other, interest_due=interets, frais_due=frais, credit=credit,
-        interest_to_come=to_come, interest_to_come_until=until, notes=tuple(notes), warnings=warnings,
+        reference=data.reference,
+        at=data.at,
+        interest_from=data.interest_from,
+        terms=terms,
+        convention=conv,
+        allocation_order=order,
+        items=tuple(data.items),
+        interest_lines=tuple(lines),
+        capitalisations=tuple(caps),
+        charges=tuple(charges),
+        payments=tuple(paid[p.ref] for p in payments if p.ref in paid),
+        reversals=tuple(reversed_lines),
+        interest_accrued=accrued,
+        principal_due=bearing + other,
+        interest_due=interets,
+        frais_due=frais,
+        credit=credit,
+        interest_to_come=to_come,
+        interest_to_come_until=until,
+        notes=tuple(notes),
+        warnings=warnings,
     )
 
 
 PRESCRIPTION_YEARS = 5
 
 
-def prescription_warnings(lines, title_date: date | None, at: date, conv: Convention,
-                          interest_paid: Decimal) -> tuple[str, ...]:
+def prescription_warnings(
+    lines, title_date: date | None, at: date, conv: Convention, interest_paid: Decimal
+) -> tuple[str, ...]:
     """Art. 2224 C. civ.: interest accruing after the title is a periodic sum, prescribed by
     five years although the title is enforceable for ten (L111-4 CPCE): warn when the
     décompte still claims post-title interest accrued more than five years before `at`.
@@ -366,8 +393,10 @@ def prescription_warnings(lines, title_date: date | None, at: date, conv: Conven
     before_title, old = ZERO, ZERO
     first = None
     for line in lines:
-        for lo, hi, bucket in ((line.start, min(line.counted_end, title_date), "before"),
-                               (max(line.start, title_date), min(line.counted_end, cutoff), "old")):
+        for lo, hi, bucket in (
+            (line.start, min(line.counted_end, title_date), "before"),
+            (max(line.start, title_date), min(line.counted_end, cutoff), "old"),
+        ):
             days = (hi - lo).days
             if days <= 0:
                 continue
@@ -381,7 +410,9 @@ def prescription_warnings(lines, title_date: date | None, at: date, conv: Conven
     if unpaid <= 0:
         return ()
     last = conv.shown_end(cutoff)
-    return (f"Prescription quinquennale (art. 2224 C. civ.) : ce décompte réclame {format_amount(unpaid)} "
-            f"d'intérêts postérieurs au titre du {format_date(title_date)} courus du {format_date(first)} au "
-            f"{format_date(last)}, plus de cinq ans avant la date d'arrêté. Le débiteur peut en opposer la "
-            "prescription ; ils restent inclus dans ce décompte : à vous de décider.",)
+    return (
+        f"Prescription quinquennale (art. 2224 C. civ.) : ce décompte réclame {format_amount(unpaid)} "
+        f"d'intérêts postérieurs au titre du {format_date(title_date)} courus du {format_date(first)} au "
+        f"{format_date(last)}, plus de cinq ans avant la date d'arrêté. Le débiteur peut en opposer la "
+        "prescription ; ils restent inclus dans ce décompte : à vous de décider.",
+    )

@@ -107,12 +107,24 @@ class ActCharge:
 
     def as_dict(self) -> dict:
         return {
-            "act": self.act_code, "label": self.label, "article": self.article, "on": self.on.isoformat(),
-            "claim": str(self.claim), "base": str(self.base), "coefficient": str(self.coefficient),
-            "emolument": str(self.emolument), "dep": str(self.dep), "travel": str(self.travel),
-            "ht": str(self.ht), "tva_rate": str(self.tva_rate), "tva": str(self.tva),
-            "flat_tax": str(self.flat_tax), "ttc": str(self.ttc), "marks": list(self.marks),
-            "sources": list(self.sources), "manual_base": self.manual_base,
+            "act": self.act_code,
+            "label": self.label,
+            "article": self.article,
+            "on": self.on.isoformat(),
+            "claim": str(self.claim),
+            "base": str(self.base),
+            "coefficient": str(self.coefficient),
+            "emolument": str(self.emolument),
+            "dep": str(self.dep),
+            "travel": str(self.travel),
+            "ht": str(self.ht),
+            "tva_rate": str(self.tva_rate),
+            "tva": str(self.tva),
+            "flat_tax": str(self.flat_tax),
+            "ttc": str(self.ttc),
+            "marks": list(self.marks),
+            "sources": list(self.sources),
+            "manual_base": self.manual_base,
         }
 
 
@@ -140,9 +152,17 @@ class RecoveryFee:
         return self.ht + self.tva
 
     def as_dict(self) -> dict:
-        return {"article": self.article, "ht": f"{self.ht:.2f}", "ttc": f"{self.ttc:.2f}",
-                "base": f"{self.base:.2f}", "gross_ht": f"{self.gross:.2f}", "dep_imputed": f"{self.dep:.2f}",
-                "tva": f"{self.tva:.2f}", "marks": list(self.marks), "exempt": self.exempt}
+        return {
+            "article": self.article,
+            "ht": f"{self.ht:.2f}",
+            "ttc": f"{self.ttc:.2f}",
+            "base": f"{self.base:.2f}",
+            "gross_ht": f"{self.gross:.2f}",
+            "dep_imputed": f"{self.dep:.2f}",
+            "tva": f"{self.tva:.2f}",
+            "marks": list(self.marks),
+            "exempt": self.exempt,
+        }
 
 
 @dataclass(frozen=True)
@@ -161,8 +181,9 @@ class Tariff:
             if row.covers(day) and (article is None or row.values.get("article") == article):
                 return row
         what = f"{table} {article}" if article else table
-        raise MissingTariff(f"Tarif ({what}) inconnu au {format_date(day)} : aucune ligne du tarif ne couvre "
-                            "cette date.")
+        raise MissingTariff(
+            f"Tarif ({what}) inconnu au {format_date(day)} : aucune ligne du tarif ne couvre cette date."
+        )
 
     # --- components ----------------------------------------------------------------------
     def coefficient(self, claim: Decimal, day: date) -> Marked:
@@ -196,8 +217,9 @@ class Tariff:
             amount = min(round_cents(_brackets(claim, v["brackets"])), Decimal(v["cap"]))
         return Marked(amount, _marks(row), (row.source,))
 
-    def proportional(self, article: str, collected: Decimal, day: date, *, claim: Decimal,
-                     alimentary: bool = False) -> Marked:
+    def proportional(
+        self, article: str, collected: Decimal, day: date, *, claim: Decimal, alimentary: bool = False
+    ) -> Marked:
         """A444-31 (debtor) or A444-32 (creditor), HT, before the DEP is imputed on it.
 
         1° of each article: when the **claim** is ≤ 44 € (A444-31) / ≤ 188 € (A444-32), a
@@ -220,8 +242,17 @@ class Tariff:
             marks += (ALIMENTARY_MARK,)
         return Marked(amount, marks, (row.source,))
 
-    def recovery_fee(self, article: str, collected: Decimal, day: date, *, claim: Decimal, dep: Decimal = ZERO,
-                     alimentary: bool = False, exempt: str = "") -> "RecoveryFee":
+    def recovery_fee(
+        self,
+        article: str,
+        collected: Decimal,
+        day: date,
+        *,
+        claim: Decimal,
+        dep: Decimal = ZERO,
+        alimentary: bool = False,
+        exempt: str = "",
+    ) -> RecoveryFee:
         """The proportional fee of `article` as billed: capped émolument, minus the DEP that
         A444-15 (last paragraph) imputes on it, then TVA. `dep`: the DEP HT of acts whose
         cost is borne by the same party (debtor → A444-31, creditor → A444-32). `exempt`:
@@ -233,29 +264,58 @@ class Tariff:
         gross = self.proportional(article, collected, day, claim=claim, alimentary=alimentary)
         tva = self.tva_rate(day)
         imputed = min(dep, gross.amount)
-        return RecoveryFee(article, claim, collected, gross.amount, imputed, gross.amount - imputed, tva.amount,
-                           marks=tuple(dict.fromkeys(gross.marks + tva.marks)), sources=gross.sources)
+        return RecoveryFee(
+            article,
+            claim,
+            collected,
+            gross.amount,
+            imputed,
+            gross.amount - imputed,
+            tva.amount,
+            marks=tuple(dict.fromkeys(gross.marks + tva.marks)),
+            sources=gross.sources,
+        )
 
-    def recovery_fees(self, claim: Decimal, collected: Decimal, day: date, *, alimentary: bool = False,
-                      dep_debtor: Decimal = ZERO, dep_creditor: Decimal = ZERO,
-                      creditor_exempt: str = "") -> tuple["RecoveryFee", "RecoveryFee"]:
+    def recovery_fees(
+        self,
+        claim: Decimal,
+        collected: Decimal,
+        day: date,
+        *,
+        alimentary: bool = False,
+        dep_debtor: Decimal = ZERO,
+        dep_creditor: Decimal = ZERO,
+        creditor_exempt: str = "",
+    ) -> tuple[RecoveryFee, RecoveryFee]:
         """(A444-31 borne by the debtor, A444-32 borne by the creditor) on the same base."""
-        return (self.recovery_fee(A444_31, collected, day, claim=claim, dep=dep_debtor, alimentary=alimentary),
-                self.recovery_fee(A444_32, collected, day, claim=claim, dep=dep_creditor, exempt=creditor_exempt))
+        return (
+            self.recovery_fee(A444_31, collected, day, claim=claim, dep=dep_debtor, alimentary=alimentary),
+            self.recovery_fee(A444_32, collected, day, claim=claim, dep=dep_creditor, exempt=creditor_exempt),
+        )
 
     def emolument(self, code: str, day: date) -> Marked:
         act = self.act(code)
         for row in act.rows:
             if row.covers(day):
                 if row.values.get("amount") is None:
-                    raise MissingTariff(f"{act.label} ({act.article}) : émolument inconnu au {format_date(day)} "
-                                        f"({row.status or 'montant non publié'}). Saisissez l'émolument HT "
-                                        "vérifié sur Légifrance.")
+                    raise MissingTariff(
+                        f"{act.label} ({act.article}) : émolument inconnu au {format_date(day)} "
+                        f"({row.status or 'montant non publié'}). Saisissez l'émolument HT "
+                        "vérifié sur Légifrance."
+                    )
                 return Marked(Decimal(row.values["amount"]), _marks(row), (row.source,))
         raise MissingTariff(f"{act.label} ({act.article}) : pas de tarif au {format_date(day)}.")
 
-    def act_charge(self, code: str, day: date, claim: Decimal, *, with_dep: bool, with_travel: bool = True,
-                   base: Decimal | None = None) -> ActCharge:
+    def act_charge(
+        self,
+        code: str,
+        day: date,
+        claim: Decimal,
+        *,
+        with_dep: bool,
+        with_travel: bool = True,
+        base: Decimal | None = None,
+    ) -> ActCharge:
         """Price an act served on `day` for a claim of `claim` euros. `with_dep`: the act is
         the first enforcement act of the claim (the caller knows the dossier's history).
         `base`: the émolument HT typed by the clerc when the tariff has no figure."""
@@ -292,17 +352,31 @@ class Tariff:
             marks += [f"déplacement {x}" for x in t.marks]
         tva = self.tva_rate(day)
         tax = self.flat_tax(day)
-        return ActCharge(act_code=code, label=act.label, article=act.article, on=day, claim=claim, base=base,
-                         coefficient=coefficient, emolument=round_cents(base * coefficient), dep=dep,
-                         travel=travel, tva_rate=tva.amount, flat_tax=tax.amount, marks=tuple(dict.fromkeys(marks)),
-                         sources=tuple(dict.fromkeys(sources)), manual_base=manual)
+        return ActCharge(
+            act_code=code,
+            label=act.label,
+            article=act.article,
+            on=day,
+            claim=claim,
+            base=base,
+            coefficient=coefficient,
+            emolument=round_cents(base * coefficient),
+            dep=dep,
+            travel=travel,
+            tva_rate=tva.amount,
+            flat_tax=tax.amount,
+            marks=tuple(dict.fromkeys(marks)),
+            sources=tuple(dict.fromkeys(sources)),
+            manual_base=manual,
+        )
 
 
 ALIMENTARY_EXEMPT = "non dû par le créancier d'une créance alimentaire (R444-53 3°)"
 
 
-def calculate_recovery_fees(claim_text: str, collected_text: str, on: date,
-                            alimentary: bool = False) -> tuple[RecoveryFee, RecoveryFee]:
+def calculate_recovery_fees(
+    claim_text: str, collected_text: str, on: date, alimentary: bool = False
+) -> tuple[RecoveryFee, RecoveryFee]:
     """Both fees from typed amounts, for the calculator and `clerc calc recovery-fee`
     (French messages naming the field on bad input)."""
     from clerc_tui.rules.money import parse_amount
@@ -311,8 +385,9 @@ def calculate_recovery_fees(claim_text: str, collected_text: str, on: date,
     collected = parse_amount(collected_text)
     if collected > 0 and claim <= 0:
         raise InvalidInput("Montant de la créance : à renseigner (il décide du forfait ou du barème).", field="claim")
-    return shipped_tariff().recovery_fees(claim, collected, on, alimentary=alimentary,
-                                          creditor_exempt=ALIMENTARY_EXEMPT if alimentary else "")
+    return shipped_tariff().recovery_fees(
+        claim, collected, on, alimentary=alimentary, creditor_exempt=ALIMENTARY_EXEMPT if alimentary else ""
+    )
 
 
 def _marks(row: Row) -> tuple[str, ...]:
@@ -342,8 +417,10 @@ def _row(raw: dict) -> Row:
 def load_tariff_text(text: str) -> Tariff:
     data = tomllib.loads(text)
     p2026_status = data["common"]["period_2026_status"]
-    tables = {name: tuple(_row(r) for r in data.get(name, ()))
-              for name in ("coefficient", "tva", "travel", "flat_tax", "dep", "proportional")}
+    tables = {
+        name: tuple(_row(r) for r in data.get(name, ()))
+        for name in ("coefficient", "tva", "travel", "flat_tax", "dep", "proportional")
+    }
     acts = {}
     for raw in data.get("act", ()):
         rows = []
@@ -356,8 +433,9 @@ def load_tariff_text(text: str) -> Tariff:
             if amount is None and not status:
                 continue
             rows.append(Row(start, end, {"amount": amount}, raw["source"], status))
-        acts[raw["code"]] = Act(raw["code"], raw["label"], raw["article"], bool(raw["coefficient"]),
-                                bool(raw["dep"]), tuple(rows))
+        acts[raw["code"]] = Act(
+            raw["code"], raw["label"], raw["article"], bool(raw["coefficient"]), bool(raw["dep"]), tuple(rows)
+        )
     return Tariff(acts, tables)
 
 

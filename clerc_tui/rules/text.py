@@ -22,14 +22,26 @@ SINGLE_LINE_MAX = 200
 MULTILINE_MAX = 10_000
 
 _NAMES = {
-    0x00: "caractère nul", 0x07: "sonnerie", 0x08: "retour arrière", 0x09: "tabulation",
-    0x0A: "saut de ligne", 0x0D: "retour chariot", 0x1B: "échappement", 0x7F: "suppression",
-    0x9B: "introducteur de séquence de contrôle", 0x9D: "commande du système d'exploitation",
+    0x00: "caractère nul",
+    0x07: "sonnerie",
+    0x08: "retour arrière",
+    0x09: "tabulation",
+    0x0A: "saut de ligne",
+    0x0D: "retour chariot",
+    0x1B: "échappement",
+    0x7F: "suppression",
+    0x9B: "introducteur de séquence de contrôle",
+    0x9D: "commande du système d'exploitation",
 }
 _BIDI = {
-    0x202A: "début d'enchâssement gauche-à-droite", 0x202B: "début d'enchâssement droite-à-gauche",
-    0x202C: "fin d'enchâssement", 0x202D: "forçage gauche-à-droite", 0x202E: "forçage droite-à-gauche",
-    0x2066: "isolat gauche-à-droite", 0x2067: "isolat droite-à-gauche", 0x2068: "isolat à direction déterminée",
+    0x202A: "début d'enchâssement gauche-à-droite",
+    0x202B: "début d'enchâssement droite-à-gauche",
+    0x202C: "fin d'enchâssement",
+    0x202D: "forçage gauche-à-droite",
+    0x202E: "forçage droite-à-gauche",
+    0x2066: "isolat gauche-à-droite",
+    0x2067: "isolat droite-à-gauche",
+    0x2068: "isolat à direction déterminée",
     0x2069: "fin d'isolat",
 }
 
@@ -44,8 +56,9 @@ def describe(char: str) -> str:
     return f"U+{code:04X} ({name})"
 
 
-def check_text(value: str | None, *, field: str, max_len: int | None = None, multiline: bool = False,
-               key: str | None = None) -> str:
+def check_text(
+    value: str | None, *, field: str, max_len: int | None = None, multiline: bool = False, key: str | None = None
+) -> str:
     """`value` if it can be kept as typed, else InvalidInput naming the field and the first
     bad character by its code point. Multi-line fields (notes) keep tabs and newlines
     (a Windows « \\r\\n » becomes « \\n »); no field keeps another control character, a bidi
@@ -57,8 +70,11 @@ def check_text(value: str | None, *, field: str, max_len: int | None = None, mul
     limit = max_len or (MULTILINE_MAX if multiline else SINGLE_LINE_MAX)
     bad = (_BAD_MULTILINE if multiline else _BAD_LINE).search(value)
     if bad is not None:
-        raise InvalidInput(f"{field} : caractère {describe(bad.group())} refusé (position {bad.start() + 1}). "
-                           "Retapez le texte sans lui.", field=key or field)
+        raise InvalidInput(
+            f"{field} : caractère {describe(bad.group())} refusé (position {bad.start() + 1}). "
+            "Retapez le texte sans lui.",
+            field=key or field,
+        )
     if len(value) > limit:
         raise InvalidInput(f"{field} : {len(value)} caractères, {limit} au plus.", field=key or field)
     return value

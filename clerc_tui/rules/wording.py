@@ -22,17 +22,54 @@ _ARTICLE = re.compile(r"^(le|la|les|l')(?=\s|$)|^(l')", re.IGNORECASE)
 
 # The first noun of a court or of the author of a title, and its gender (True: feminine).
 COURT_NOUNS: dict[str, bool] = {
-    "tribunal": False, "cour": True, "juge": False, "conseil": False, "président": False, "présidente": True,
-    "directeur": False, "directrice": True, "greffe": False, "juridiction": True, "caisse": True,
-    "chambre": True, "commission": True, "notaire": False, "organisme": False, "préfet": False,
-    "office": False, "urssaf": True, "commissaire": False,
+    "tribunal": False,
+    "cour": True,
+    "juge": False,
+    "conseil": False,
+    "président": False,
+    "présidente": True,
+    "directeur": False,
+    "directrice": True,
+    "greffe": False,
+    "juridiction": True,
+    "caisse": True,
+    "chambre": True,
+    "commission": True,
+    "notaire": False,
+    "organisme": False,
+    "préfet": False,
+    "office": False,
+    "urssaf": True,
+    "commissaire": False,
 }
 # A person named by title: no article (« reçu par Maître Anne Roux, notaire à Lyon »).
 PERSON_TITLES = frozenset({"maître", "me", "madame", "monsieur", "mme", "m."})
 # A company name that opens with its legal form is designated by it (« la SCI Les Tilleuls »):
 # all these forms are feminine (société …).
-LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "eurl", "sci", "snc", "scp", "scs", "sca", "selarl", "selas",
-                         "selafa", "scm", "scop", "sem", "spl", "earl", "gaec", "selurl"})
+LEGAL_FORMS = frozenset(
+    {
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "sci",
+        "snc",
+        "scp",
+        "scs",
+        "sca",
+        "selarl",
+        "selas",
+        "selafa",
+        "scm",
+        "scop",
+        "sem",
+        "spl",
+        "earl",
+        "gaec",
+        "selurl",
+    }
+)
 
 
 def starts_with_vowel(text: str) -> bool:
@@ -140,8 +177,9 @@ TITLES: dict[str, TitleWording] = {
     "ordonnance_ip": TitleWording("ordonnance portant injonction de payer", True, "rendu", True),
     "acte_notarie": TitleWording("acte notarié", False, "reçu", True),
     "contrainte": TitleWording("contrainte", True, "décerné", False),
-    "titre_pc": TitleWording("titre exécutoire de la procédure simplifiée de recouvrement des petites créances",
-                             False, "délivré", False),
+    "titre_pc": TitleWording(
+        "titre exécutoire de la procédure simplifiée de recouvrement des petites créances", False, "délivré", False
+    ),
     "autre": TitleWording("titre exécutoire", False, "délivré", False),
 }
 

@@ -23,23 +23,29 @@ from clerc_tui.rules.acts import SERVICE_MODES, STATES, act_type, act_types
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
-from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.inert import inert_renderable
+from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 
-MENTION_STATES = {"ok": Text("conforme", style="green"), "to_tick": Text("à cocher", style="yellow"),
-                  "missing": Text("MANQUANTE", style="bold red")}
+MENTION_STATES = {
+    "ok": Text("conforme", style="green"),
+    "to_tick": Text("à cocher", style="yellow"),
+    "missing": Text("MANQUANTE", style="bold red"),
+}
 
 
 class NewActDialog(_Dialog):
-    BINDINGS = [Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Créer", id="dialog.save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Créer", id="dialog.save"),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Rédiger un acte", style="bold"))
-            yield Select([(a.label, a.id) for a in act_types()], allow_blank=False, value=act_types()[0].id,
-                         id="act-type")
+            yield Select(
+                [(a.label, a.id) for a in act_types()], allow_blank=False, value=act_types()[0].id, id="act-type"
+            )
             yield Static("", id="dialog-error")
             yield Static(Text("Ctrl+S : créer le brouillon · Échap : annuler", style="dim"))
 
@@ -53,8 +59,10 @@ class NewActDialog(_Dialog):
 class ActFieldsDialog(_Dialog):
     """`c`: the act's date and what it needs beyond the dossier."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Enregistrer", id="dialog.save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Enregistrer", id="dialog.save"),
+    ]
 
     def __init__(self, view: acts_service.ActView, submit):
         super().__init__()
@@ -71,8 +79,9 @@ class ActFieldsDialog(_Dialog):
                 if spec.kind == "date" and value:
                     value = format_date(date.fromisoformat(value))
                 yield Label(Text(spec.label + " :"))
-                yield Input(str(value).replace(".", ",") if spec.kind == "amount" else str(value),
-                            id=f"field-{spec.id}")
+                yield Input(
+                    str(value).replace(".", ",") if spec.kind == "amount" else str(value), id=f"field-{spec.id}"
+                )
             yield Static("", id="dialog-error")
             yield Static(Text("Ctrl+S : enregistrer · Échap : annuler", style="dim"))
 
@@ -82,8 +91,10 @@ class ActFieldsDialog(_Dialog):
 
 
 class ServeDialog(_Dialog):
-    BINDINGS = [Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Signifier", id="dialog.save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Signifier", id="dialog.save"),
+    ]
 
     def __init__(self, view: acts_service.ActView, submit):
         super().__init__()
@@ -149,12 +160,18 @@ class ActsScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#acts-list", RowTable)
         # At 80 columns the État and the Article always show; the long texts shrink.
-        for label, width, fit in (("Acte", 52, {"priority": 9, "min_width": 24}), ("Date", 10, {}),
-                                  ("État", 30, {"min_width": 14})):
+        for label, width, fit in (
+            ("Acte", 52, {"priority": 9, "min_width": 24}),
+            ("Date", 10, {}),
+            ("État", 30, {"min_width": 14}),
+        ):
             table.add_column(label, width=width, **fit)
         mentions = self.query_one("#mentions", RowTable)
-        for label, width, fit in (("Mention", 70, {"priority": 9, "min_width": 30}), ("Article", 26, {}),
-                                  ("État", 10, {})):
+        for label, width, fit in (
+            ("Mention", 70, {"priority": 9, "min_width": 30}),
+            ("Article", 26, {}),
+            ("État", 10, {}),
+        ):
             mentions.add_column(label, width=width, **fit)
         self.refresh_data()
         self.query_one("#mentions", RowTable).focus()
@@ -163,7 +180,7 @@ class ActsScreen(Screen):
     def refresh_data(self, select_id: int | None = None) -> None:
         try:
             self.acts = acts_service.dossier_acts(self.dossier_id)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.app.show_error(error, "actes du dossier")
             return
         table = self.query_one("#acts-list", RowTable)
@@ -187,23 +204,31 @@ class ActsScreen(Screen):
     def show_act(self, act_id: int) -> None:
         try:
             self.view = acts_service.act_view(act_id)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.app.show_error(error, "acte")
             return
         draft = self.view.draft
         act = self.view.act
         blocking = len(draft.blocking)
-        title = Text.assemble((self.view.act_type.label, "bold"), "  ·  ", STATES.get(act.state, act.state),
-                              "  ·  ", ("conforme" if not blocking else f"{blocking} mention(s) à traiter",
-                                        "green" if not blocking else "bold red"))
+        title = Text.assemble(
+            (self.view.act_type.label, "bold"),
+            "  ·  ",
+            STATES.get(act.state, act.state),
+            "  ·  ",
+            (
+                "conforme" if not blocking else f"{blocking} mention(s) à traiter",
+                "green" if not blocking else "bold red",
+            ),
+        )
         self.query_one("#act-title", Static).update(inert_renderable(title))
         mentions = self.query_one("#mentions", RowTable)
         row = mentions.cursor_row if mentions.row_count else 0
         mentions.clear()
         for state in draft.states:
             marker = "[x] " if state.ticked else ("[ ] " if state.mention.manual else "    ")
-            mentions.add_row(marker + state.mention.label, state.mention.article, MENTION_STATES[state.state],
-                             key=state.mention.id)
+            mentions.add_row(
+                marker + state.mention.label, state.mention.article, MENTION_STATES[state.state], key=state.mention.id
+            )
         if mentions.row_count:
             mentions.move_cursor(row=min(row, mentions.row_count - 1))
         problems = Text()
@@ -224,7 +249,7 @@ class ActsScreen(Screen):
         except ClercError as error:
             self.app.show_error(error, context)
             return False
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.app.show_error(error, context)
             return False
         for warning in getattr(result, "warnings", []) or []:
@@ -261,10 +286,14 @@ class ActsScreen(Screen):
             return
         act_id, version = self.view.act.id, self.view.act.version
         self.app.push_screen(
-            ActFieldsDialog(self.view, lambda values: acts_service.update_act(self.app.actor, act_id, values,
-                                                                              today=self.app.today,
-                                                                              expected_version=version)),
-            lambda result: self.refresh_data())
+            ActFieldsDialog(
+                self.view,
+                lambda values: acts_service.update_act(
+                    self.app.actor, act_id, values, today=self.app.today, expected_version=version
+                ),
+            ),
+            lambda result: self.refresh_data(),
+        )
 
     def action_tick(self) -> None:
         if not self._require_view():
@@ -273,14 +302,19 @@ class ActsScreen(Screen):
         if not mentions.row_count:
             return
         state = self.view.draft.states[mentions.cursor_row]
-        if self._run(lambda: acts_service.tick(self.app.actor, self.view.act.id, state.mention.id,
-                                               not state.ticked), "cocher une mention"):
+        if self._run(
+            lambda: acts_service.tick(self.app.actor, self.view.act.id, state.mention.id, not state.ticked),
+            "cocher une mention",
+        ):
             self.show_act(self.view.act.id)
 
     def action_verify(self) -> None:
         if self._require_view() and self._run(
-                lambda: acts_service.verify(self.app.actor, self.view.act.id, today=self.app.today,
-                                            expected_version=self.view.act.version), "validation"):
+            lambda: acts_service.verify(
+                self.app.actor, self.view.act.id, today=self.app.today, expected_version=self.view.act.version
+            ),
+            "validation",
+        ):
             self.app.notify("Acte vérifié.", title="Actes")
         self.refresh_data()
 
@@ -296,8 +330,9 @@ class ActsScreen(Screen):
         act_id, version = self.view.act.id, self.view.act.version
 
         def submit(served_on, mode):
-            return acts_service.serve(self.app.actor, act_id, served_on, mode, today=self.app.today,
-                                      expected_version=version)
+            return acts_service.serve(
+                self.app.actor, act_id, served_on, mode, today=self.app.today, expected_version=version
+            )
 
         def done(act):
             if act is None:
@@ -315,7 +350,7 @@ class ActsScreen(Screen):
             return
         try:
             export = acts_service.export_act(self.view.act.id)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.app.show_error(error, "export de l'acte")
             return
         names = ", ".join(p.name for p in export.files)

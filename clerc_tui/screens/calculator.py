@@ -32,14 +32,22 @@ from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
 
 # Which field an error of InterestTerms / compute_interest belongs to.
-TERMS_FIELDS = {"kind": "kind", "category": "category", "majoration_from": "majoration_from",
-                "majoration_points": "majoration_points", "rate": "rate", "day_basis": "day_basis"}
+TERMS_FIELDS = {
+    "kind": "kind",
+    "category": "category",
+    "majoration_from": "majoration_from",
+    "majoration_points": "majoration_points",
+    "rate": "rate",
+    "day_basis": "day_basis",
+}
 
 
 class CalculatorScreen(FormScreen):
     HELP_TITLE = "Calculatrice d'intérêts et de droits proportionnels"
-    BINDINGS = [Binding("escape", "close", "Retour", id="calculator.close"),
-                Binding("f6", "other_tab", "Autre onglet", id="calculator.other_tab")]
+    BINDINGS = [
+        Binding("escape", "close", "Retour", id="calculator.close"),
+        Binding("f6", "other_tab", "Autre onglet", id="calculator.other_tab"),
+    ]
     DEFAULT_CSS = """
     CalculatorScreen #calc-grid, CalculatorScreen #fee-grid { grid-size: 3; grid-gutter: 0 1; height: auto;
                                                              padding: 0 1; }
@@ -59,29 +67,47 @@ class CalculatorScreen(FormScreen):
             FormField("principal", "Principal", Input(placeholder="3 000,00")),
             FormField("start", "Du (départ des intérêts)", Input(placeholder="jj/mm/aaaa")),
             FormField("end", "Au (paiement, arrêté)", Input(value=today, placeholder="jj/mm/aaaa")),
-            FormField("kind", "Nature", Select([(label, key) for key, label in KIND_LABELS.items()], value="legal",
-                                               allow_blank=False)),
-            FormField("category", "Créancier", Select([(label, key) for key, label in CATEGORY_LABELS.items()],
-                                                      value="particulier", allow_blank=False)),
-            FormField("majoration_from", "Majoration à partir du", Input(placeholder="jj/mm/aaaa (facultatif)"),
-                      hint="L313-3"),
+            FormField(
+                "kind",
+                "Nature",
+                Select([(label, key) for key, label in KIND_LABELS.items()], value="legal", allow_blank=False),
+            ),
+            FormField(
+                "category",
+                "Créancier",
+                Select(
+                    [(label, key) for key, label in CATEGORY_LABELS.items()], value="particulier", allow_blank=False
+                ),
+            ),
+            FormField(
+                "majoration_from", "Majoration à partir du", Input(placeholder="jj/mm/aaaa (facultatif)"), hint="L313-3"
+            ),
             FormField("majoration_points", "Points de majoration", Input(value="5", placeholder="0 à 5")),
-            FormField("capitalisation_from", "Capitalisation à compter du", Input(placeholder="jj/mm/aaaa (facultatif)"),
-                      hint="1343-2"),
+            FormField(
+                "capitalisation_from",
+                "Capitalisation à compter du",
+                Input(placeholder="jj/mm/aaaa (facultatif)"),
+                hint="1343-2",
+            ),
             FormField("rate", "Taux conventionnel ou convenu", Input(placeholder="% l'an (facultatif)")),
-            FormField("day_basis", "Base (conventionnel)",
-                      Select([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR,
-                             allow_blank=False)),
+            FormField(
+                "day_basis",
+                "Base (conventionnel)",
+                Select([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR, allow_blank=False),
+            ),
         ]
 
     def _fee_fields(self) -> list[FormField]:
         return [
-            FormField("fee_claim", "Montant de la créance", Input(placeholder="1 234,56"),
-                      hint="forfait si ≤ 44 € / 188 €"),
-            FormField("fee_collected", "Encaissé sur le principal (cumul)", Input(placeholder="100,00"),
-                      hint="hors dépens"),
-            FormField("fee_on", "Date de l'encaissement", Input(value=format_date(self.app.today),
-                                                                placeholder="jj/mm/aaaa")),
+            FormField(
+                "fee_claim", "Montant de la créance", Input(placeholder="1 234,56"), hint="forfait si ≤ 44 € / 188 €"
+            ),
+            FormField(
+                "fee_collected", "Encaissé sur le principal (cumul)", Input(placeholder="100,00"), hint="hors dépens"
+            ),
+            FormField(
+                "fee_on", "Date de l'encaissement", Input(value=format_date(self.app.today), placeholder="jj/mm/aaaa")
+            ),
             FormField("fee_alimentary", "Créance alimentaire", Checkbox("titre de créance alimentaire")),
         ]
 
@@ -146,26 +172,37 @@ class CalculatorScreen(FormScreen):
                     parse_amount(texts[name])
                 except ClercError as exc:
                     errors[name] = exc.message
-        missing = [label for name, label in (("fee_claim", "le montant de la créance"),
-                                             ("fee_collected", "les sommes encaissées"), ("fee_on", "la date"))
-                   if not texts[name] and name not in errors]
+        missing = [
+            label
+            for name, label in (
+                ("fee_claim", "le montant de la créance"),
+                ("fee_collected", "les sommes encaissées"),
+                ("fee_on", "la date"),
+            )
+            if not texts[name] and name not in errors
+        ]
         if not errors and not missing:
             try:
-                self.fee_result = calculate_recovery_fees(texts["fee_claim"], texts["fee_collected"], on_day,
-                                          self.field("fee_alimentary").value == "1")
+                self.fee_result = calculate_recovery_fees(
+                    texts["fee_claim"], texts["fee_collected"], on_day, self.field("fee_alimentary").value == "1"
+                )
             except InvalidInput as exc:
                 errors[{"claim": "fee_claim"}.get(exc.field or "", "fee_collected")] = exc.message
             except ClercError as exc:  # MissingTariff: names the date
                 errors["fee_on"] = exc.message
-            except Exception as error:  # noqa: BLE001 - never a traceback on screen
+            except Exception as error:
                 self.app.show_error(error, "calculatrice des droits proportionnels")
                 return
         for field in self.query_one("#tab-fees").query(FormField):
             field.set_error(errors.get(field.field_name))
         if self.fee_result is not None:
             debtor, creditor = self.fee_result
-            body.update(Text(fees_text(debtor, creditor)
-                             + "\nAssiette : sommes encaissées au titre du principal, hors dépens, cumulées."))
+            body.update(
+                Text(
+                    fees_text(debtor, creditor)
+                    + "\nAssiette : sommes encaissées au titre du principal, hors dépens, cumulées."
+                )
+            )
             status.update("")
         else:
             body.update("")
@@ -206,14 +243,26 @@ class CalculatorScreen(FormScreen):
         terms = None
         if not errors:
             try:
-                terms = InterestTerms(kind=kind, category=category, majoration_from=majoration_from,
-                                      majoration_points=points if points is not None else Decimal(5),
-                                      rate=rate, capitalisation_from=capitalisation,
-                                      day_basis=self.field("day_basis").value if kind == CONTRACTUAL else None)
+                terms = InterestTerms(
+                    kind=kind,
+                    category=category,
+                    majoration_from=majoration_from,
+                    majoration_points=points if points is not None else Decimal(5),
+                    rate=rate,
+                    capitalisation_from=capitalisation,
+                    day_basis=self.field("day_basis").value if kind == CONTRACTUAL else None,
+                )
             except InvalidInput as exc:
                 errors[TERMS_FIELDS.get(exc.field or "", "kind")] = exc.message
-        missing = [label for name, label in (("principal", "le principal"), ("start", "la date de départ"),
-                                             ("end", "la date de fin")) if values.get(name) is None and name not in errors]
+        missing = [
+            label
+            for name, label in (
+                ("principal", "le principal"),
+                ("start", "la date de départ"),
+                ("end", "la date de fin"),
+            )
+            if values.get(name) is None and name not in errors
+        ]
         if terms is not None and not errors and not missing:
             try:
                 self.result = calculate_interest(principal, start, end, terms)
@@ -224,7 +273,7 @@ class CalculatorScreen(FormScreen):
                 status.update("")
                 self._show_errors(errors)
                 return
-            except Exception as error:  # noqa: BLE001 - never a traceback on screen
+            except Exception as error:
                 self.app.show_error(error, "calculatrice d'intérêts")
                 return
         self._show_errors(errors)

@@ -8,8 +8,8 @@ On success the dialog is dismissed with the service's result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from rich.text import Text
 from textual import on
@@ -46,7 +46,7 @@ class _Dialog(FormDialog):
         except ClercError as error:
             self.show_error(error.message)
             return
-        except Exception as error:  # noqa: BLE001 - logged and said in French by the app
+        except Exception as error:
             self.app.show_error(error, "échéance")
             return
         self.dismiss(result)
@@ -55,8 +55,13 @@ class _Dialog(FormDialog):
 class ReasonDialog(_Dialog):
     """« Fait » : why this deadline is dealt with."""
 
-    def __init__(self, title: str, detail: str, submit: Callable[[str], object],
-                 placeholder: str = "ex. dénonciation signifiée le 27/11, acte n° 1234"):
+    def __init__(
+        self,
+        title: str,
+        detail: str,
+        submit: Callable[[str], object],
+        placeholder: str = "ex. dénonciation signifiée le 27/11, acte n° 1234",
+    ):
         super().__init__()
         self.title_text, self.detail, self.submit, self.placeholder = title, detail, submit, placeholder
 
@@ -125,8 +130,13 @@ class StepDialog(_Dialog):
         Binding("ctrl+s", "save", "Enregistrer", id="dialog.save"),
     ]
 
-    def __init__(self, today: date, submit: Callable[[str, str, date, dict], object],
-                 procedure_id: str | None = None, step_id: str | None = None):
+    def __init__(
+        self,
+        today: date,
+        submit: Callable[[str, str, date, dict], object],
+        procedure_id: str | None = None,
+        step_id: str | None = None,
+    ):
         super().__init__()
         self.today, self.submit = today, submit
         self.procedure_id = procedure_id or procedures()[0].id
@@ -136,8 +146,9 @@ class StepDialog(_Dialog):
         with Vertical(classes="dialog", id="step-dialog"):
             yield Label(Text("Enregistrer un acte accompli", style="bold"))
             yield Label("Procédure :")
-            yield Select([(p.label, p.id) for p in procedures()], allow_blank=False, value=self.procedure_id,
-                         id="procedure")
+            yield Select(
+                [(p.label, p.id) for p in procedures()], allow_blank=False, value=self.procedure_id, id="procedure"
+            )
             yield Label("Étape (acte) :")
             yield Select(self._step_options(), allow_blank=False, value=self._initial_step(), id="step")
             yield Label("Signifié ou accompli le (jj/mm/aaaa) :")
@@ -145,8 +156,7 @@ class StepDialog(_Dialog):
             yield Vertical(id="facts")
             yield Static("", id="step-preview")
             yield Static("", id="dialog-error")
-            yield Static(Text("Tab : champ suivant · Entrée ou Ctrl+S : enregistrer · Échap : annuler",
-                              style="dim"))
+            yield Static(Text("Tab : champ suivant · Entrée ou Ctrl+S : enregistrer · Échap : annuler", style="dim"))
 
     def _step_options(self) -> list[tuple[str, str]]:
         return [(s.act, s.id) for s in procedure(self.procedure_id).steps]
@@ -180,8 +190,10 @@ class StepDialog(_Dialog):
 
     def _needed_facts(self) -> tuple[list[str], bool]:
         step = procedure(self.procedure_id).step(self.step_id)
-        names = sorted({c.removeprefix("not ") for d in step.deadlines for c in conditions(d.when)}
-                       | {w.when.removeprefix("not ") for w in step.warn_without})
+        names = sorted(
+            {c.removeprefix("not ") for d in step.deadlines for c in conditions(d.when)}
+            | {w.when.removeprefix("not ") for w in step.warn_without}
+        )
         return names, any(d.start == "hearing_on" for d in step.deadlines)
 
     def _show_facts(self) -> None:
@@ -190,11 +202,15 @@ class StepDialog(_Dialog):
         names, needs_hearing = self._needed_facts()
         widgets = []
         for name in names:
-            widgets += [Label(Text(FACTS[name].capitalize() + " ?")),
-                        Select(FACT_CHOICES, allow_blank=False, value="?", id=f"fact-{name}")]
+            widgets += [
+                Label(Text(FACTS[name].capitalize() + " ?")),
+                Select(FACT_CHOICES, allow_blank=False, value="?", id=f"fact-{name}"),
+            ]
         if needs_hearing:
-            widgets += [Label(f"{DATE_FACTS['hearing_on'].capitalize()} (jj/mm/aaaa) :"),
-                        Input(placeholder="jj/mm/aaaa", id="fact-hearing_on")]
+            widgets += [
+                Label(f"{DATE_FACTS['hearing_on'].capitalize()} (jj/mm/aaaa) :"),
+                Input(placeholder="jj/mm/aaaa", id="fact-hearing_on"),
+            ]
         if widgets:
             box.mount_all(widgets)
         step = procedure(self.procedure_id).step(self.step_id)
@@ -239,8 +255,10 @@ class DeadlinePicker(_Dialog):
 
         with Vertical(classes="dialog"):
             yield Label(inert_renderable(Text(self.title_text, style="bold")))
-            yield OptionList(*[Option(Text(label), id=str(deadline_id)) for deadline_id, label in self.choices],
-                             id="deadline-choices")
+            yield OptionList(
+                *[Option(Text(label), id=str(deadline_id)) for deadline_id, label in self.choices],
+                id="deadline-choices",
+            )
             yield Static("", id="dialog-error")
             yield Static(Text("↑/↓ puis Entrée · Échap : annuler", style="dim"))
 
@@ -260,8 +278,11 @@ def _open_choices(screen) -> list[tuple[int, str]]:
     view = screen.view
     if view is None:
         return []
-    return [(d.id, f"{format_date(d.due_date)}  {d.label}  ({d.basis})")
-            for d in sorted(view.deadlines, key=lambda d: (d.due_date, d.id)) if not d.done]
+    return [
+        (d.id, f"{format_date(d.due_date)}  {d.label}  ({d.basis})")
+        for d in sorted(view.deadlines, key=lambda d: (d.due_date, d.id))
+        if not d.done
+    ]
 
 
 def _check_write(screen) -> bool:
@@ -285,8 +306,9 @@ def dossier_record_step(screen) -> None:
     current = open_rows[0].procedure_id if open_rows else None
 
     def submit(procedure_id: str, step_id: str, served_on: date, facts: dict):
-        return deadline_service.record_step(app.actor, dossier_id, procedure_id, step_id, served_on, facts,
-                                            today=app.today)
+        return deadline_service.record_step(
+            app.actor, dossier_id, procedure_id, step_id, served_on, facts, today=app.today
+        )
 
     def after(result) -> None:
         if result is None:
@@ -304,8 +326,11 @@ def _done_choices(screen) -> list[tuple[int, str]]:
     view = screen.view
     if view is None:
         return []
-    return [(d.id, f"fait le {format_date(d.done_on)}  {d.label}  — {d.done_reason}")
-            for d in sorted(view.deadlines, key=lambda d: (d.done_on or date.min, d.id), reverse=True) if d.done]
+    return [
+        (d.id, f"fait le {format_date(d.done_on)}  {d.label}  — {d.done_reason}")
+        for d in sorted(view.deadlines, key=lambda d: (d.done_on or date.min, d.id), reverse=True)
+        if d.done
+    ]
 
 
 def _versions(screen) -> dict[int, int]:
@@ -313,8 +338,13 @@ def _versions(screen) -> dict[int, int]:
     return {d.id: d.version for d in screen.view.deadlines} if screen.view is not None else {}
 
 
-def _pick_open_deadline(screen, question: str, then, choices: list[tuple[int, str]] | None = None,
-                        none: str = "Aucune échéance ouverte sur ce dossier.") -> None:
+def _pick_open_deadline(
+    screen,
+    question: str,
+    then,
+    choices: list[tuple[int, str]] | None = None,
+    none: str = "Aucune échéance ouverte sur ce dossier.",
+) -> None:
     """Ask which open deadline of the dossier on `screen`, then call `then(deadline_id, label)`."""
     choices = _open_choices(screen) if choices is None else choices
     if not choices:
@@ -339,11 +369,13 @@ def dossier_mark_done(screen) -> None:
 
     def ask_reason(deadline_id: int, label: str) -> None:
         def submit(reason: str):
-            return deadline_service.mark_done(app.actor, deadline_id, reason, today=app.today,
-                                              expected_version=versions[deadline_id])
+            return deadline_service.mark_done(
+                app.actor, deadline_id, reason, today=app.today, expected_version=versions[deadline_id]
+            )
 
-        app.push_screen(ReasonDialog("Marquer l'échéance comme faite", label, submit),
-                        lambda result: screen.refresh_data())
+        app.push_screen(
+            ReasonDialog("Marquer l'échéance comme faite", label, submit), lambda result: screen.refresh_data()
+        )
 
     _pick_open_deadline(screen, "Quelle échéance est faite ?", ask_reason)
 
@@ -357,11 +389,13 @@ def dossier_move(screen) -> None:
 
     def ask_date(deadline_id: int, label: str) -> None:
         def submit(new_date: date, reason: str):
-            return deadline_service.move(app.actor, deadline_id, new_date, reason, today=app.today,
-                                         expected_version=versions[deadline_id])
+            return deadline_service.move(
+                app.actor, deadline_id, new_date, reason, today=app.today, expected_version=versions[deadline_id]
+            )
 
-        app.push_screen(MoveDialog("Reporter l'échéance", label, due[deadline_id], submit),
-                        lambda result: screen.refresh_data())
+        app.push_screen(
+            MoveDialog("Reporter l'échéance", label, due[deadline_id], submit), lambda result: screen.refresh_data()
+        )
 
     _pick_open_deadline(screen, "Quelle échéance reporter ?", ask_date)
 
@@ -375,11 +409,19 @@ def dossier_reopen(screen) -> None:
 
     def ask_reason(deadline_id: int, label: str) -> None:
         def submit(reason: str):
-            return deadline_service.reopen(app.actor, deadline_id, reason, today=app.today,
-                                           expected_version=versions[deadline_id])
+            return deadline_service.reopen(
+                app.actor, deadline_id, reason, today=app.today, expected_version=versions[deadline_id]
+            )
 
-        app.push_screen(ReasonDialog("Rouvrir l'échéance", label, submit, placeholder=REOPEN_EXAMPLE),
-                        lambda result: screen.refresh_data())
+        app.push_screen(
+            ReasonDialog("Rouvrir l'échéance", label, submit, placeholder=REOPEN_EXAMPLE),
+            lambda result: screen.refresh_data(),
+        )
 
-    _pick_open_deadline(screen, "Quelle échéance rouvrir ?", ask_reason, _done_choices(screen),
-                        none="Aucune échéance faite sur ce dossier.")
+    _pick_open_deadline(
+        screen,
+        "Quelle échéance rouvrir ?",
+        ask_reason,
+        _done_choices(screen),
+        none="Aucune échéance faite sur ce dossier.",
+    )

@@ -43,12 +43,21 @@ COLUMNS = (
 # At 80 columns (RowTable.fit_widths) État, Échéance, Dossier, Article and NV always show;
 # the procedure and the clerc hide first, the debtor and « À faire » shrink; the Article keeps
 # 14 cells, enough for « CPCE R211-11 ; » (an article number is never cut).
-COLUMN_FIT = {"procedure": {"priority": 1}, "clerc": {"priority": 2}, "debtor": {"priority": 3, "min_width": 10},
-              "label": {"min_width": 14}, "basis": {"min_width": 14}}
+COLUMN_FIT = {
+    "procedure": {"priority": 1},
+    "clerc": {"priority": 2},
+    "debtor": {"priority": 3, "min_width": 10},
+    "label": {"min_width": 14},
+    "basis": {"min_width": 14},
+}
 # A waiting period that has run out is not a missed deadline: the act is now allowed (own section).
 POSSIBLE = Text("POSSIBLE", style="bold green")
-BADGES = {"overdue": Text("RETARD", style="bold reverse red"), "possible": POSSIBLE,
-          "today": Text("AUJOURD'HUI", style="bold yellow"), "later": Text("")}
+BADGES = {
+    "overdue": Text("RETARD", style="bold reverse red"),
+    "possible": POSSIBLE,
+    "today": Text("AUJOURD'HUI", style="bold yellow"),
+    "later": Text(""),
+}
 SECTION_HEADERS = {"overdue": "EN RETARD", "possible": "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)"}
 SUSPENDED = Text("SUSPENDU", style="bold reverse magenta")
 LEGEND = "* reportée · NV : point non vérifié, date la plus sûre retenue (détail : dossier, onglet 3)"
@@ -125,15 +134,16 @@ class DeadlinesScreen(Screen):
     # --- data ---------------------------------------------------------------------------
 
     def _fetch(self, **paging) -> list[AgendaRow]:
-        return deadline_service.agenda(self.today, self.horizon, clerc_id=self.clerc_id,
-                                       procedure_id=self.procedure_id, **paging)
+        return deadline_service.agenda(
+            self.today, self.horizon, clerc_id=self.clerc_id, procedure_id=self.procedure_id, **paging
+        )
 
     def reload(self, start: date | None = None, select_id: int | None = None) -> None:
         """Filters changed (or `t`): the first page, or the page starting at `start`."""
         try:
             rows = self._fetch(limit=PAGE_SIZE, start=start)
             self.has_before = bool(start) and bool(self._fetch(limit=1, before=rows[0])) if rows else False
-        except Exception as error:  # noqa: BLE001 - said in French by show_error
+        except Exception as error:
             self.app.show_error(error, "agenda")
             return
         self.has_after = len(rows) == PAGE_SIZE
@@ -149,12 +159,15 @@ class DeadlinesScreen(Screen):
             if self.has_before and rows_shown:
                 previous = self._fetch(limit=1, before=rows_shown[0])
                 anchor = previous[0] if previous else None
-                rows = self._fetch(limit=max(PAGE_SIZE, len(rows_shown)), after=anchor) if anchor else \
-                    self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
+                rows = (
+                    self._fetch(limit=max(PAGE_SIZE, len(rows_shown)), after=anchor)
+                    if anchor
+                    else self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
+                )
                 self.has_before = anchor is not None
             else:
                 rows = self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.app.show_error(error, "agenda")
             return
         self.has_after = len(rows) >= max(PAGE_SIZE, len(rows_shown))
@@ -292,8 +305,10 @@ class DeadlinesScreen(Screen):
         else:
             end = self.today + timedelta(days=self.horizon)
             horizon = f"{self.horizon} jours (jusqu'au {format_date(end)})"
-        text = (f"{self._clerc_label()} · procédure : {procedure} · horizon : {horizon} "
-                f"· aujourd'hui : {day_label(self.today)}")
+        text = (
+            f"{self._clerc_label()} · procédure : {procedure} · horizon : {horizon} "
+            f"· aujourd'hui : {day_label(self.today)}"
+        )
         self.query_one("#agenda-filters", Static).update(Text(text))
 
     def _within(self) -> str:
@@ -301,9 +316,10 @@ class DeadlinesScreen(Screen):
 
     def _update_counts(self) -> None:
         try:
-            self.counts = deadline_service.agenda_counts(self.today, self.horizon, clerc_id=self.clerc_id,
-                                                         procedure_id=self.procedure_id)
-        except Exception as error:  # noqa: BLE001
+            self.counts = deadline_service.agenda_counts(
+                self.today, self.horizon, clerc_id=self.clerc_id, procedure_id=self.procedure_id
+            )
+        except Exception as error:
             self.app.show_error(error, "agenda")
             return
         self._update_status()
@@ -313,7 +329,7 @@ class DeadlinesScreen(Screen):
 
         try:
             notice = legal_rate_notice(self.today)
-        except Exception as error:  # noqa: BLE001 - said in French by show_error
+        except Exception as error:
             self.app.show_error(error, "taux")
             return
         widget = self.query_one("#agenda-rates", Static)
@@ -328,8 +344,10 @@ class DeadlinesScreen(Screen):
             text = LEGEND
         else:
             possible = f" · {counts.possible} possible{'s' if counts.possible > 1 else ''}" if counts.possible else ""
-            text = (f"{counts.overdue} en retard{possible} · {counts.today} aujourd'hui · {counts.later} à venir "
-                    f"{self._within()} · {LEGEND}")
+            text = (
+                f"{counts.overdue} en retard{possible} · {counts.today} aujourd'hui · {counts.later} à venir "
+                f"{self._within()} · {LEGEND}"
+            )
         self.query_one("#agenda-status", Static).update(Text(text))
 
     # --- filters ------------------------------------------------------------------------
@@ -364,8 +382,7 @@ class DeadlinesScreen(Screen):
         index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today), None)
         if index is None and (self.has_after or not self.entries):
             self.reload(start=self.today)
-            index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today),
-                         None)
+            index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today), None)
         if index is None:
             self.notify("Rien d'ouvert aujourd'hui ni dans l'horizon choisi pour ce filtre.", timeout=4)
             return
@@ -445,12 +462,14 @@ class DeadlinesScreen(Screen):
             deadline = by_id[deadline_id]
 
             def submit(reason: str):
-                return deadline_service.reopen(actor, deadline_id, reason, today=today,
-                                               expected_version=deadline.version)
+                return deadline_service.reopen(
+                    actor, deadline_id, reason, today=today, expected_version=deadline.version
+                )
 
             detail = f"{deadline.dossier.reference} · {deadline.label} · faite le {format_date(deadline.done_on)}"
-            self.app.push_screen(ReasonDialog("Rouvrir l'échéance", detail, submit, placeholder=REOPEN_EXAMPLE),
-                                 self._after_reopen)
+            self.app.push_screen(
+                ReasonDialog("Rouvrir l'échéance", detail, submit, placeholder=REOPEN_EXAMPLE), self._after_reopen
+            )
 
         choices = [(d.id, f"fait le {format_date(d.done_on)}  {d.dossier.reference}  {d.label}") for d in done]
         self.app.push_screen(DeadlinePicker("Quelle échéance rouvrir ?", choices), picked)

@@ -20,15 +20,20 @@ from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import ledger
 from clerc_tui.widgets.form_field import FormField
-from clerc_tui.widgets.row_table import RowTable
 from clerc_tui.widgets.inert import inert_renderable
+from clerc_tui.widgets.row_table import RowTable
 
 # At 80 columns (RowTable.fit_widths) the date, Débit, Crédit and the note always show; the
 # nature and the piece hide first, the label and the note shrink.
-COLUMNS = (("Date", 10, "left", {}), ("Nature", 13, "left", {"priority": 1}),
-           ("Libellé", 40, "left", {"min_width": 16}), ("Pièce", 12, "left", {"priority": 2}),
-           ("Débit", 13, "right", {}), ("Crédit", 13, "right", {}),
-           ("Note", 30, "left", {"priority": 9, "min_width": 12}))
+COLUMNS = (
+    ("Date", 10, "left", {}),
+    ("Nature", 13, "left", {"priority": 1}),
+    ("Libellé", 40, "left", {"min_width": 16}),
+    ("Pièce", 12, "left", {"priority": 2}),
+    ("Débit", 13, "right", {}),
+    ("Crédit", 13, "right", {}),
+    ("Note", 30, "left", {"priority": 9, "min_width": 12}),
+)
 
 
 def _note(line: ledger.AccountLine) -> str:
@@ -68,24 +73,35 @@ class AccountsPane(Vertical):
     def refresh_data(self) -> None:
         try:
             self.view = view = ledger.account_view(self.dossier_id, self.app.today)
-        except Exception as error:  # noqa: BLE001 - shown in French by show_error
+        except Exception as error:
             self.app.show_error(error, "comptes du dossier")
             return
         table = self.query_one(RowTable)
         row = table.cursor_row
         table.clear()
         for line in view.lines:
-            table.add_row(format_date(line.on), line.kind, line.label, line.document_number,
-                          format_amount(line.debit) if line.debit is not None else "",
-                          format_amount(line.credit) if line.credit is not None else "",
-                          _note(line), key=str(line.entry_id))
+            table.add_row(
+                format_date(line.on),
+                line.kind,
+                line.label,
+                line.document_number,
+                format_amount(line.debit) if line.debit is not None else "",
+                format_amount(line.credit) if line.credit is not None else "",
+                _note(line),
+                key=str(line.entry_id),
+            )
         if view.lines:
             table.move_cursor(row=min(row, len(view.lines) - 1), scroll=True)
         totals = Text.assemble(
-            ("Frais ", "dim"), (format_amount(view.charged), "bold"),
-            ("   Versé ", "dim"), (format_amount(view.paid), "bold"),
-            ("   Reversé ", "dim"), (format_amount(view.remitted), "bold"),
-            ("   Solde ", "dim"), (format_amount(view.balance), "bold"))
+            ("Frais ", "dim"),
+            (format_amount(view.charged), "bold"),
+            ("   Versé ", "dim"),
+            (format_amount(view.paid), "bold"),
+            ("   Reversé ", "dim"),
+            (format_amount(view.remitted), "bold"),
+            ("   Solde ", "dim"),
+            (format_amount(view.balance), "bold"),
+        )
         extra = []
         if view.creditor_charged:
             extra.append(f"frais à la charge du créancier {format_amount(view.creditor_charged)}")
@@ -124,12 +140,13 @@ class BillActDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Facturer un acte au tarif", style="bold"))
-            yield FormField("act", "Acte", Select(self.choices, value=self.initial, allow_blank=False,
-                                                   id="bill-act"))
-            yield FormField("date", "Date de l'acte (jj/mm/aaaa)", Input(format_date(self.app.today),
-                                                                          id="bill-date"))
-            yield FormField("base", "Émolument HT (si le tarif n'en a pas ou est à confirmer)",
-                            Input(id="bill-base", placeholder="vide : celui du tarif"))
+            yield FormField("act", "Acte", Select(self.choices, value=self.initial, allow_blank=False, id="bill-act"))
+            yield FormField("date", "Date de l'acte (jj/mm/aaaa)", Input(format_date(self.app.today), id="bill-date"))
+            yield FormField(
+                "base",
+                "Émolument HT (si le tarif n'en a pas ou est à confirmer)",
+                Input(id="bill-base", placeholder="vide : celui du tarif"),
+            )
             yield Static("", id="bill-preview")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée / F2 : facturer · Échap : annuler", style="dim"))
@@ -171,19 +188,21 @@ class BillActDialog(FormDialog):
         except ClercError as error:
             target.update(Text(error.message, style="dim"))
             return
-        except Exception:  # noqa: BLE001 - a preview is a convenience; billing says the error
+        except Exception:
             target.update("")
             return
         lines = Text()
         lines.append(f"{charge.label} ({charge.article}) du {format_date(charge.on)}\n", style="bold")
-        lines.append(f"Émolument {format_amount(charge.base)} × {charge.coefficient} = "
-                     f"{format_amount(charge.emolument)}\n")
+        lines.append(
+            f"Émolument {format_amount(charge.base)} × {charge.coefficient} = {format_amount(charge.emolument)}\n"
+        )
         if charge.dep:
             lines.append(f"Droit d'engagement des poursuites (DEP) {format_amount(charge.dep)}\n")
         if charge.travel:
             lines.append(f"Frais de déplacement (SCT) {format_amount(charge.travel)}\n")
-        lines.append(f"Total HT {format_amount(charge.ht)} · TVA {format_rate(charge.tva_rate)} "
-                     f"{format_amount(charge.tva)}")
+        lines.append(
+            f"Total HT {format_amount(charge.ht)} · TVA {format_rate(charge.tva_rate)} {format_amount(charge.tva)}"
+        )
         if charge.flat_tax:
             lines.append(f" · taxe forfaitaire {format_amount(charge.flat_tax)}")
         lines.append("\n")
@@ -210,16 +229,20 @@ class BillActDialog(FormDialog):
         except ClercError as error:
             self._show(error)
             return
-        except Exception as error:  # noqa: BLE001 - logged, said in French; the typing stays
+        except Exception as error:
             self.app.show_error(error, "facturation d'un acte")
             return
-        self.app.notify(f"Acte facturé : {entry.label}, {format_amount(entry.amount)} TTC. "
-                        f"Facture {entry.document_number}.", timeout=8)
+        self.app.notify(
+            f"Acte facturé : {entry.label}, {format_amount(entry.amount)} TTC. Facture {entry.document_number}.",
+            timeout=8,
+        )
         self.dismiss(entry)
 
     def _show(self, error: ClercError) -> None:
         field = getattr(error, "field", None)
-        field = {"entry_date": "date", "on": "date", "base": "base", "amount": "base", "act": "act"}.get(field or "", field)
+        field = {"entry_date": "date", "on": "date", "base": "base", "amount": "base", "act": "act"}.get(
+            field or "", field
+        )
         if field not in self.FIELDS and isinstance(error, MissingTariff):
             field = "base"  # MissingTariff: the tariff has no figure, the clerc types it
         if field in self.FIELDS:

@@ -23,11 +23,11 @@ from clerc_tui.rules.vocabulary import (
     TITLE_KINDS,
     ZONES,
 )
+from clerc_tui.screens.form import FormScreen
 from clerc_tui.services import dossiers
 from clerc_tui.services.creditors import suggest_creditor
 from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.users import list_users
-from clerc_tui.screens.form import FormScreen
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
 
@@ -64,59 +64,83 @@ class DossierFormScreen(FormScreen):
     def _fields(self) -> list[tuple[str, list[FormField]]]:
         users = [("", "— non attribué —")] + [(str(u.id), u.name) for u in list_users(active_only=True)]
         return [
-            ("Créancier (mandant)", [
-                FormField("creditor", "Créancier existant", _input("nom ou raison sociale (→ pour compléter)",
-                                                                   suggester=CreditorSuggester())),
-                FormField("new_creditor_name", "ou Nouveau créancier", _input("raison sociale ou nom")),
-                FormField("new_creditor_kind", "Personne", _select({"morale": "morale", "physique": "physique"},
-                                                                   "morale")),
-                FormField("new_creditor_individual", "Catégorie d'intérêt",
-                          Checkbox("particulier (hors besoins professionnels)")),
-                FormField("new_creditor_siret", "SIRET", _input("14 chiffres")),
-                FormField("new_creditor_iban", "IBAN (reversements)", _input("FR76 …")),
-            ]),
-            ("Débiteur", [
-                FormField("debtor_kind", "Personne", _select({"physique": "physique", "morale": "morale"},
-                                                              "physique")),
-                FormField("debtor_civility", "Civilité", _select([(c, c) for c in CIVILITIES], "Madame")),
-                FormField("debtor_last_name", "Nom", _input()),
-                FormField("debtor_first_name", "Prénom", _input()),
-                FormField("debtor_company", "Raison sociale", _input("si personne morale")),
-                FormField("debtor_birth_date", "Né(e) le", _input("jj/mm/aaaa")),
-                FormField("debtor_siren", "SIREN", _input("9 chiffres")),
-                FormField("debtor_employer", "Employeur", _input()),
-                FormField("debtor_street", "Adresse", _input("numéro et voie")),
-                FormField("debtor_postcode", "Code postal", _input("69002")),
-                FormField("debtor_city", "Ville", _input()),
-                FormField("debtor_phone", "Téléphone", _input("06 12 34 56 78")),
-                FormField("debtor_email", "E-mail", _input("prenom.nom@exemple.fr")),
-                FormField("debtor_iban", "IBAN connu", _input("FR76 …")),
-            ]),
-            ("Dossier", [
-                FormField("nature", "Nature", _select(NATURES, "autre")),
-                FormField("phase", "Phase", _select(PHASES, "amiable")),
-                FormField("assigned_to", "Clerc", _select(users, str(self.app.actor.user_id))),
-                FormField("zone", "Zone (jours fériés)", _select(ZONES, "metropole")),
-            ]),
-            ("Titre exécutoire", [
-                FormField("title_kind", "Nature du titre", _select(TITLE_KINDS, "")),
-                FormField("title_court", "Juridiction", _input("Tribunal judiciaire de …")),
-                FormField("title_reference", "N° RG / référence", _input()),
-                FormField("title_date", "Rendu le", _input("jj/mm/aaaa")),
-                FormField("title_signified_on", "Signifié le", _input("jj/mm/aaaa")),
-                FormField("title_enforceable_on", "Exécutoire le", _input("jj/mm/aaaa")),
-            ]),
-            ("Créance", [
-                FormField("principal", "Principal", _input("1 234,56")),
-                FormField("depens", "Dépens", _input("0,00")),
-                FormField("article_700", "Article 700", _input("0,00")),
-                FormField("clause_penale", "Clause pénale", _input("0,00")),
-                FormField("interest_kind", "Intérêts", _select(INTEREST_KINDS, "legal")),
-                FormField("contractual_rate", "Taux conventionnel (%)", _input("4,5")),
-                FormField("contractual_day_basis", "Base de calcul (conventionnel)",
-                          _select(DAY_BASIS_LABELS, CIVIL_YEAR)),
-                FormField("interest_from", "Intérêts à compter du", _input("jj/mm/aaaa")),
-            ]),
+            (
+                "Créancier (mandant)",
+                [
+                    FormField(
+                        "creditor",
+                        "Créancier existant",
+                        _input("nom ou raison sociale (→ pour compléter)", suggester=CreditorSuggester()),
+                    ),
+                    FormField("new_creditor_name", "ou Nouveau créancier", _input("raison sociale ou nom")),
+                    FormField(
+                        "new_creditor_kind", "Personne", _select({"morale": "morale", "physique": "physique"}, "morale")
+                    ),
+                    FormField(
+                        "new_creditor_individual",
+                        "Catégorie d'intérêt",
+                        Checkbox("particulier (hors besoins professionnels)"),
+                    ),
+                    FormField("new_creditor_siret", "SIRET", _input("14 chiffres")),
+                    FormField("new_creditor_iban", "IBAN (reversements)", _input("FR76 …")),
+                ],
+            ),
+            (
+                "Débiteur",
+                [
+                    FormField(
+                        "debtor_kind", "Personne", _select({"physique": "physique", "morale": "morale"}, "physique")
+                    ),
+                    FormField("debtor_civility", "Civilité", _select([(c, c) for c in CIVILITIES], "Madame")),
+                    FormField("debtor_last_name", "Nom", _input()),
+                    FormField("debtor_first_name", "Prénom", _input()),
+                    FormField("debtor_company", "Raison sociale", _input("si personne morale")),
+                    FormField("debtor_birth_date", "Né(e) le", _input("jj/mm/aaaa")),
+                    FormField("debtor_siren", "SIREN", _input("9 chiffres")),
+                    FormField("debtor_employer", "Employeur", _input()),
+                    FormField("debtor_street", "Adresse", _input("numéro et voie")),
+                    FormField("debtor_postcode", "Code postal", _input("69002")),
+                    FormField("debtor_city", "Ville", _input()),
+                    FormField("debtor_phone", "Téléphone", _input("06 12 34 56 78")),
+                    FormField("debtor_email", "E-mail", _input("prenom.nom@exemple.fr")),
+                    FormField("debtor_iban", "IBAN connu", _input("FR76 …")),
+                ],
+            ),
+            (
+                "Dossier",
+                [
+                    FormField("nature", "Nature", _select(NATURES, "autre")),
+                    FormField("phase", "Phase", _select(PHASES, "amiable")),
+                    FormField("assigned_to", "Clerc", _select(users, str(self.app.actor.user_id))),
+                    FormField("zone", "Zone (jours fériés)", _select(ZONES, "metropole")),
+                ],
+            ),
+            (
+                "Titre exécutoire",
+                [
+                    FormField("title_kind", "Nature du titre", _select(TITLE_KINDS, "")),
+                    FormField("title_court", "Juridiction", _input("Tribunal judiciaire de …")),
+                    FormField("title_reference", "N° RG / référence", _input()),
+                    FormField("title_date", "Rendu le", _input("jj/mm/aaaa")),
+                    FormField("title_signified_on", "Signifié le", _input("jj/mm/aaaa")),
+                    FormField("title_enforceable_on", "Exécutoire le", _input("jj/mm/aaaa")),
+                ],
+            ),
+            (
+                "Créance",
+                [
+                    FormField("principal", "Principal", _input("1 234,56")),
+                    FormField("depens", "Dépens", _input("0,00")),
+                    FormField("article_700", "Article 700", _input("0,00")),
+                    FormField("clause_penale", "Clause pénale", _input("0,00")),
+                    FormField("interest_kind", "Intérêts", _select(INTEREST_KINDS, "legal")),
+                    FormField("contractual_rate", "Taux conventionnel (%)", _input("4,5")),
+                    FormField(
+                        "contractual_day_basis", "Base de calcul (conventionnel)", _select(DAY_BASIS_LABELS, CIVIL_YEAR)
+                    ),
+                    FormField("interest_from", "Intérêts à compter du", _input("jj/mm/aaaa")),
+                ],
+            ),
         ]
 
     def compose(self) -> ComposeResult:
@@ -134,8 +158,11 @@ class DossierFormScreen(FormScreen):
     def on_mount(self) -> None:
         title = "Nouveau dossier" if self.dossier_id is None else "Modifier le dossier"
         self.query_one("#form-message", Static).update(
-            Text(f"{title} — Ctrl+S ou F2 pour enregistrer, Échap pour annuler, Tab pour passer au champ suivant.",
-                 style="dim"))
+            Text(
+                f"{title} — Ctrl+S ou F2 pour enregistrer, Échap pour annuler, Tab pour passer au champ suivant.",
+                style="dim",
+            )
+        )
         if self.dossier_id is not None:
             try:
                 view = dossiers.get_dossier(self.dossier_id)
@@ -190,7 +217,7 @@ class DossierFormScreen(FormScreen):
                 self._show_errors({field: error.message})
             self._say(error.message)
             return
-        except Exception as error:  # noqa: BLE001 - logged, said in French, typing kept
+        except Exception as error:
             app.show_error(error, "enregistrement du dossier")
             self._say("L'enregistrement a échoué (voir le message) : votre saisie est conservée.")
             return

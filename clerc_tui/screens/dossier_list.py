@@ -33,6 +33,8 @@ PAGE_SIZE = 60
 def format_count(number: int) -> str:
     """`12345` → `12 345`."""
     return f"{number:,}".replace(",", NBSP)
+
+
 # (key, title, width): 120 columns in all; longer names end with « … ».
 COLUMNS = (
     ("reference", "Référence", 11),
@@ -46,9 +48,14 @@ COLUMNS = (
 )
 # At 80 columns (RowTable.fit_widths) the reference, the debtor and the Solde always show;
 # nature, clerc and phase hide first, the creditor shrinks.
-COLUMN_FIT = {"nature": {"priority": 1}, "clerc": {"priority": 2}, "phase": {"priority": 3},
-              "creditor": {"priority": 4, "min_width": 10}, "next_due": {"priority": 5},
-              "debtor": {"min_width": 12}}
+COLUMN_FIT = {
+    "nature": {"priority": 1},
+    "clerc": {"priority": 2},
+    "phase": {"priority": 3},
+    "creditor": {"priority": 4, "min_width": 10},
+    "next_due": {"priority": 5},
+    "debtor": {"min_width": 12},
+}
 
 
 class DossierTable(RowTable):
@@ -105,8 +112,9 @@ class DossierListScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DossierTable)
         for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width, justify="right" if key == "balance" else "left",
-                             **COLUMN_FIT.get(key, {}))
+            table.add_column(
+                label, key=key, width=width, justify="right" if key == "balance" else "left", **COLUMN_FIT.get(key, {})
+            )
         self.reload()
         table.focus()
 

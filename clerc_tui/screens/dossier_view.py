@@ -51,42 +51,56 @@ def summary(view: DossierView) -> Group:
     d = view.dossier
     creditor = view.creditor
     debtors = ", ".join(detail.debtor.display_name for detail in view.debtors)
-    parties = _facts([
-        ("Créancier", f"{creditor.display_name} ({CREDITOR_ACTIVITIES.get(creditor.activity, creditor.activity)}"
-                      f"{', particulier' if creditor.is_individual else ''})"),
-        ("Débiteur(s)", debtors),
-        ("Nature", NATURES.get(d.nature, d.nature)),
-        ("Phase", PHASES.get(d.phase, d.phase)),
-        ("Clerc", view.clerc.name if view.clerc else ""),
-        ("Ouvert le", format_date(d.opened_on)),
-        ("Zone", ZONES.get(d.zone, d.zone)),
-    ], "Dossier")
-    title = _facts([
-        ("Titre", TITLE_KINDS.get(d.title_kind, d.title_kind)),
-        ("Juridiction", d.title_court),
-        ("Référence", d.title_reference),
-        ("Rendu le", format_date(d.title_date)),
-        ("Signifié le", format_date(d.title_signified_on)),
-        ("Exécutoire le", format_date(d.title_enforceable_on)),
-    ], "Titre exécutoire")
+    parties = _facts(
+        [
+            (
+                "Créancier",
+                f"{creditor.display_name} ({CREDITOR_ACTIVITIES.get(creditor.activity, creditor.activity)}"
+                f"{', particulier' if creditor.is_individual else ''})",
+            ),
+            ("Débiteur(s)", debtors),
+            ("Nature", NATURES.get(d.nature, d.nature)),
+            ("Phase", PHASES.get(d.phase, d.phase)),
+            ("Clerc", view.clerc.name if view.clerc else ""),
+            ("Ouvert le", format_date(d.opened_on)),
+            ("Zone", ZONES.get(d.zone, d.zone)),
+        ],
+        "Dossier",
+    )
+    title = _facts(
+        [
+            ("Titre", TITLE_KINDS.get(d.title_kind, d.title_kind)),
+            ("Juridiction", d.title_court),
+            ("Référence", d.title_reference),
+            ("Rendu le", format_date(d.title_date)),
+            ("Signifié le", format_date(d.title_signified_on)),
+            ("Exécutoire le", format_date(d.title_enforceable_on)),
+        ],
+        "Titre exécutoire",
+    )
     amounts = Table(title="Créance", title_justify="left", title_style="bold", show_edge=False)
     amounts.add_column("Poste")
     amounts.add_column("Montant", justify="right")
     amounts.add_column("Productif d'intérêts")
     for item in view.claims:
-        amounts.add_row(Text(item.label or CLAIM_KINDS.get(item.kind, item.kind)), format_amount(item.amount),
-                        "oui" if item.bears_interest else "non")
+        amounts.add_row(
+            Text(item.label or CLAIM_KINDS.get(item.kind, item.kind)),
+            format_amount(item.amount),
+            "oui" if item.bears_interest else "non",
+        )
     amounts.add_row(Text("Total", style="bold"), Text(format_amount(view.claims_total), style="bold"), "")
     interest = INTEREST_KINDS.get(d.interest_kind, d.interest_kind)
     if d.interest_kind == "contractual" and d.contractual_rate is not None:
         interest += f" ({format_rate(d.contractual_rate)}, base {DAY_BASIS_LABELS.get(d.contractual_day_basis, '')})"
-    terms = _facts([
-        ("Intérêts", interest),
-        ("À compter du", format_date(d.interest_from)),
-        ("Majoration L313-3", f"+{d.majoration_points} points" if d.interest_kind == "legal" else ""),
-        ("Capitalisation", format_date(d.capitalisation_from)),
-        ("Solde", format_amount(d.balance)),
-    ])
+    terms = _facts(
+        [
+            ("Intérêts", interest),
+            ("À compter du", format_date(d.interest_from)),
+            ("Majoration L313-3", f"+{d.majoration_points} points" if d.interest_kind == "legal" else ""),
+            ("Capitalisation", format_date(d.capitalisation_from)),
+            ("Solde", format_amount(d.balance)),
+        ]
+    )
     parts = [parties, Text(""), title, Text(""), amounts, terms]
     if d.notes:
         parts += [Text(""), Text("Notes", style="bold"), Text(d.notes)]
@@ -98,16 +112,22 @@ def debtors_detail(view: DossierView) -> Group:
     for position, detail in enumerate(view.debtors):
         debtor = detail.debtor
         role = "Débiteur principal" if position == 0 else "Co-obligé"
-        rows = [("Nom", debtor.display_name), ("Civilité", debtor.civility),
-                ("Né(e) le", format_date(debtor.birth_date)), ("SIREN", debtor.siren),
-                ("Employeur", debtor.employer_name)]
+        rows = [
+            ("Nom", debtor.display_name),
+            ("Civilité", debtor.civility),
+            ("Né(e) le", format_date(debtor.birth_date)),
+            ("SIREN", debtor.siren),
+            ("Employeur", debtor.employer_name),
+        ]
         for address in detail.addresses:
             label = "Adresse actuelle" if address.is_current else "Ancienne adresse"
             rows.append((label, f"{address.street}, {address.postcode} {address.city}"))
         rows += [("Téléphone" if c.kind == "phone" else "E-mail", c.value) for c in detail.contacts]
         rows += [("Compte", f"{a.bank_name} {a.iban}".strip()) for a in detail.bank_accounts]
-        rows += [("Bien", f"{a.description}" + (f" ({format_amount(a.estimated_value)})" if a.estimated_value else ""))
-                 for a in detail.assets]
+        rows += [
+            ("Bien", f"{a.description}" + (f" ({format_amount(a.estimated_value)})" if a.estimated_value else ""))
+            for a in detail.assets
+        ]
         rows += [("À charge", f"{p.relation} {p.name}".strip()) for p in detail.dependants]
         parts += [_facts(rows, f"{role}"), Text("")]
     return Group(*parts)
@@ -120,8 +140,13 @@ def deadlines_table(view: DossierView, today: date | None = None) -> Table:
     for column in ("Date", "Type", "À faire", "Procédure", "Fondement", "État"):
         table.add_column(column)
     for deadline in view.deadlines:
-        truce = "" if deadline.done or today is None else winter_truce_suspension(
-            deadline.procedure_id, deadline.rule_id, deadline.kind, deadline.due_date, today)
+        truce = (
+            ""
+            if deadline.done or today is None
+            else winter_truce_suspension(
+                deadline.procedure_id, deadline.rule_id, deadline.kind, deadline.due_date, today
+            )
+        )
         if deadline.done:
             state = Text(f"fait le {format_date(deadline.done_on)} : {deadline.done_reason}")
         elif deadline.suspended_reason or truce:
@@ -131,11 +156,18 @@ def deadlines_table(view: DossierView, today: date | None = None) -> Table:
             state = Text("à faire")
         if deadline.original_due_date is not None:
             # A moved deadline keeps its first date and the reason in sight.
-            state.append(f" — reportée, initialement le {format_date(deadline.original_due_date)} : "
-                         f"{deadline.moved_reason}")
+            state.append(
+                f" — reportée, initialement le {format_date(deadline.original_due_date)} : {deadline.moved_reason}"
+            )
         kind = DEADLINE_KINDS.get(deadline.kind, deadline.kind) + (" (NV)" if deadline.unverified else "")
-        table.add_row(format_date(deadline.due_date), kind, Text(deadline.label),
-                      deadline.procedure_id.replace("_", " "), Text(deadline.basis), state)
+        table.add_row(
+            format_date(deadline.due_date),
+            kind,
+            Text(deadline.label),
+            deadline.procedure_id.replace("_", " "),
+            Text(deadline.basis),
+            state,
+        )
         if not deadline.done:
             notes = [line for line in deadline.note.splitlines() if line.startswith(("Point non vérifié", "Attention"))]
             for line in notes:
@@ -183,11 +215,14 @@ class DossierScreen(Screen):
         yield Header()
         yield Static("", id="dossier-title")
         with TabbedContent(initial="synthese"):
-            for pane_id, label in (("synthese", "1 Synthèse"), ("debiteurs", "2 Débiteurs"),
-                                   ("echeances", "3 Échéances"), ("historique", "4 Historique")):
-                with TabPane(label, id=pane_id):
-                    with VerticalScroll():
-                        yield Static("", id=f"{pane_id}-body")
+            for pane_id, label in (
+                ("synthese", "1 Synthèse"),
+                ("debiteurs", "2 Débiteurs"),
+                ("echeances", "3 Échéances"),
+                ("historique", "4 Historique"),
+            ):
+                with TabPane(label, id=pane_id), VerticalScroll():
+                    yield Static("", id=f"{pane_id}-body")
             with TabPane("5 Comptes", id="comptes"):
                 yield AccountsPane(self.dossier_id)
             with TabPane("s Décompte", id="decompte"):
@@ -201,15 +236,23 @@ class DossierScreen(Screen):
     def refresh_data(self) -> None:
         try:
             self.view = get_dossier(self.dossier_id)
-        except Exception as error:  # noqa: BLE001 - shown in French by show_error
+        except Exception as error:
             self.app.show_error(error, "ouverture du dossier")
             return
         view = self.view
         d = view.dossier
         # « Créancier c/ Débiteur »: the creditor pursues the debtor (the way acts and courts name a case).
-        title = Text.assemble((d.reference, "bold"), "  ", Text(d.creditor_name), "  c/  ",
-                              Text(d.debtor_name), "  ·  ", PHASES.get(d.phase, d.phase), "  ·  solde ",
-                              (format_amount(d.balance), "bold"))
+        title = Text.assemble(
+            (d.reference, "bold"),
+            "  ",
+            Text(d.creditor_name),
+            "  c/  ",
+            Text(d.debtor_name),
+            "  ·  ",
+            PHASES.get(d.phase, d.phase),
+            "  ·  solde ",
+            (format_amount(d.balance), "bold"),
+        )
         self.query_one("#dossier-title", Static).update(inert_renderable(title))
         self.query_one("#synthese-body", Static).update(inert_renderable(summary(view)))
         self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))

@@ -11,9 +11,21 @@ from textual.widgets import Static
 from clerc_tui.widgets.key_bar import binding_label
 
 KEY_NAMES = {
-    "question_mark": "?", "slash": "/", "escape": "Échap", "enter": "Entrée", "space": "Espace",
-    "up": "↑", "down": "↓", "left": "←", "right": "→", "tab": "Tab", "shift+tab": "Maj+Tab",
-    "pageup": "Page↑", "pagedown": "Page↓", "home": "Début", "end": "Fin",
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Échap",
+    "enter": "Entrée",
+    "space": "Espace",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "tab": "Tab",
+    "shift+tab": "Maj+Tab",
+    "pageup": "Page↑",
+    "pagedown": "Page↓",
+    "home": "Début",
+    "end": "Fin",
 }
 
 
@@ -49,8 +61,9 @@ class HelpScreen(ModalScreen):
         return entries
 
     def compose(self) -> ComposeResult:
-        table = Table(title=f"Raccourcis — {getattr(self.target, 'HELP_TITLE', 'écran en cours')}",
-                      expand=True, show_edge=False)
+        table = Table(
+            title=f"Raccourcis — {getattr(self.target, 'HELP_TITLE', 'écran en cours')}", expand=True, show_edge=False
+        )
         table.add_column("Touche", style="bold", no_wrap=True)
         table.add_column("Action")
         table.add_column(Text("Id (pour [keymap])"), style="dim")
@@ -58,5 +71,10 @@ class HelpScreen(ModalScreen):
             table.add_row(key, Text(label), binding_id)
         with VerticalScroll(id="help-body"):
             yield Static(table)
-            yield Static(Text("Échap, ? ou q pour fermer ; flèches et Page↑/Page↓ pour défiler. Raccourcis modifiables dans la table [keymap] "
-                              "du fichier config.toml (voir README).", style="dim"))
+            yield Static(
+                Text(
+                    "Échap, ? ou q pour fermer ; flèches et Page↑/Page↓ pour défiler. Raccourcis modifiables dans la table [keymap] "
+                    "du fichier config.toml (voir README).",
+                    style="dim",
+                )
+            )

@@ -22,8 +22,12 @@ class FrenchCommandPalette(CommandPalette):
         def show_no_matches() -> None:
             if search_value:
                 self.query_one(CommandList).add_option(
-                    Option(Align.center(Text("Aucune commande ne correspond", style="not bold")), disabled=True,
-                           id=self._NO_MATCHES))
+                    Option(
+                        Align.center(Text("Aucune commande ne correspond", style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
                 self._list_visible = True
             else:
                 self._list_visible = False

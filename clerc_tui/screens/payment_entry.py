@@ -21,15 +21,15 @@ from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.text import inert
 from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.rules.text import inert
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.screens.form import FormDialog, FormScreen
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
-from clerc_tui.widgets.inert import inert_renderable
 
 FIELDS = ("dossier", "amount", "date", "mode", "reference", "payer")
 MODE_CHOICES = [(label, code) for code, label in PAYMENT_MODES.items() if code]
@@ -44,7 +44,7 @@ class DossierSuggester(Suggester):
             return None
         try:
             hits = payments.find_dossiers(value, limit=1)
-        except Exception:  # noqa: BLE001 - a suggestion is a convenience, never an error
+        except Exception:
             return None
         if not hits:
             return None
@@ -52,7 +52,7 @@ class DossierSuggester(Suggester):
         if hit.reference.startswith(value):
             return hit.label
         if hit.debtor.casefold().startswith(value.casefold()):
-            return value + hit.debtor[len(value):] + f" — {hit.reference}"
+            return value + hit.debtor[len(value) :] + f" — {hit.reference}"
         return None
 
 
@@ -81,8 +81,11 @@ class PaymentEntryScreen(FormScreen):
     def compose(self) -> ComposeResult:
         yield Label(Text("Saisie des versements — un paiement ou un relevé bancaire", style="bold"))
         with Horizontal(id="payment-fields"):
-            yield FormField("dossier", "Dossier (réf. ou débiteur)",
-                            Input(self.dossier_text, id="pay-dossier", suggester=DossierSuggester()))
+            yield FormField(
+                "dossier",
+                "Dossier (réf. ou débiteur)",
+                Input(self.dossier_text, id="pay-dossier", suggester=DossierSuggester()),
+            )
             yield FormField("amount", "Montant", Input(id="pay-amount", placeholder="1 234,56"))
             yield FormField("date", "Date", Input(format_date(self.app.today), id="pay-date"))
             yield FormField("mode", "Mode", Select(MODE_CHOICES, value="virement", allow_blank=False, id="pay-mode"))
@@ -98,10 +101,15 @@ class PaymentEntryScreen(FormScreen):
     def on_mount(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
         # At 80 columns the dossier, the date and the amount always show.
-        for label, width, fit in (("N°", 3, {}), ("Dossier", 14, {}),
-                                  ("Débiteur", 24, {"priority": 3, "min_width": 10}),
-                                  ("Date", 10, {}), ("Mode", 12, {"priority": 2}), ("Montant", 14, {}),
-                                  ("Réf.", 14, {"priority": 1})):
+        for label, width, fit in (
+            ("N°", 3, {}),
+            ("Dossier", 14, {}),
+            ("Débiteur", 24, {"priority": 3, "min_width": 10}),
+            ("Date", 10, {}),
+            ("Mode", 12, {"priority": 2}),
+            ("Montant", 14, {}),
+            ("Réf.", 14, {"priority": 1}),
+        ):
             table.add_column(label, width=width, **fit)
         self._draw_total()
         self.query_one("#pay-amount" if self.dossier_text else "#pay-dossier", Input).focus()
@@ -126,7 +134,9 @@ class PaymentEntryScreen(FormScreen):
             hits = payments.find_dossiers(text, limit=5)
         except ClercError:
             hits = []
-        matches.update(inert_renderable(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim")))
+        matches.update(
+            inert_renderable(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim"))
+        )
 
     def _preview(self) -> None:
         v = self._values()
@@ -136,7 +146,9 @@ class PaymentEntryScreen(FormScreen):
         except ClercError:
             target.update("")
             return
-        target.update(inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.batch)}")))
+        target.update(
+            inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.batch)}"))
+        )
 
     def _clear_errors(self) -> None:
         for name in FIELDS:
@@ -149,8 +161,9 @@ class PaymentEntryScreen(FormScreen):
         self._clear_errors()
         v = self._values()
         try:
-            line = payments.check_line(v["dossier"], v["amount"], v["date"], v["mode"], v["reference"], v["payer"],
-                                       today=self.app.today)
+            line = payments.check_line(
+                v["dossier"], v["amount"], v["date"], v["mode"], v["reference"], v["payer"], today=self.app.today
+            )
         except InvalidInput as error:
             field = error.field if error.field in FIELDS else "dossier"
             self.query_one(f"#field-{field}", FormField).set_error(error.message)
@@ -163,8 +176,9 @@ class PaymentEntryScreen(FormScreen):
         self._redraw_batch()
         groups = [g for g in payments.duplicate_groups(self.batch) if g[-1] == len(self.batch)]
         if groups:
-            self.query_one("#batch-error", Static).update(Text(
-                f"{payments.duplicate_text(groups, self.batch)} F8 la retire si elle a été saisie deux fois."))
+            self.query_one("#batch-error", Static).update(
+                Text(f"{payments.duplicate_text(groups, self.batch)} F8 la retire si elle a été saisie deux fois.")
+            )
         for name in ("dossier", "amount", "reference", "payer"):
             self.query_one(f"#field-{name}", FormField).set_value("")
         self.query_one("#payment-preview", Static).update("")
@@ -175,16 +189,26 @@ class PaymentEntryScreen(FormScreen):
         table = self.query_one("#payment-batch", RowTable)
         table.clear()
         for n, line in enumerate(self.batch, start=1):
-            table.add_row(str(n), line.reference, line.debtor, format_date(line.on),
-                          PAYMENT_MODES.get(line.mode, line.mode), format_amount(line.amount), line.bank_reference,
-                          key=str(n - 1))
+            table.add_row(
+                str(n),
+                line.reference,
+                line.debtor,
+                format_date(line.on),
+                PAYMENT_MODES.get(line.mode, line.mode),
+                format_amount(line.amount),
+                line.bank_reference,
+                key=str(n - 1),
+            )
         self._draw_total()
 
     def _draw_total(self) -> None:
         total = sum((line.amount for line in self.batch), ZERO)
         self.query_one("#payment-total", Static).update(
-            Text(f"Lot : {len(self.batch)} paiement(s), total {format_amount(total)} — Entrée ajoute la ligne, "
-                 "F5 valide le lot"))
+            Text(
+                f"Lot : {len(self.batch)} paiement(s), total {format_amount(total)} — Entrée ajoute la ligne, "
+                "F5 valide le lot"
+            )
+        )
 
     # --- actions --------------------------------------------------------------------------
     def action_remove(self) -> None:
@@ -205,20 +229,24 @@ class PaymentEntryScreen(FormScreen):
         if ok == BatchSummary.REMOVE_DUPLICATES:
             self.batch, removed = payments.without_duplicates(self.batch)
             self._redraw_batch()
-            self.query_one("#batch-error", Static).update(Text(
-                f"Doublon(s) retiré(s) : ligne(s) {', '.join(map(str, removed))} de la saisie. Rien n'est encore "
-                "enregistré."))
+            self.query_one("#batch-error", Static).update(
+                Text(
+                    f"Doublon(s) retiré(s) : ligne(s) {', '.join(map(str, removed))} de la saisie. Rien n'est encore "
+                    "enregistré."
+                )
+            )
             self.app.push_screen(BatchSummary(self.batch), self._confirmed)
             return
         if not ok:
             return
         try:
-            entries = payments.record_batch(self.app.actor, list(self.batch), today=self.app.today,
-                                            allow_duplicates=True)
+            entries = payments.record_batch(
+                self.app.actor, list(self.batch), today=self.app.today, allow_duplicates=True
+            )
         except ClercError as error:
             self.query_one("#batch-error", Static).update(Text(error.message))
             return
-        except Exception as error:  # noqa: BLE001 - logged, said in French; the batch stays
+        except Exception as error:
             self.app.show_error(error, "versements")
             return
         total = sum((e.amount for e in entries), ZERO)
@@ -226,8 +254,9 @@ class PaymentEntryScreen(FormScreen):
         self.batch = []
         self._redraw_batch()
         self.mark_clean()
-        self.app.notify(f"{len(entries)} paiement(s) enregistré(s), {format_amount(total)}. Reçus : {numbers}.",
-                        timeout=8)
+        self.app.notify(
+            f"{len(entries)} paiement(s) enregistré(s), {format_amount(total)}. Reçus : {numbers}.", timeout=8
+        )
 
     def action_reject(self) -> None:
         from clerc_tui.services.context import refusal
@@ -241,7 +270,8 @@ class PaymentEntryScreen(FormScreen):
             hit = payments.resolve_dossier(self._values()["dossier"])
         except ClercError as error:
             self.query_one("#field-dossier", FormField).set_error(
-                f"Chèque rejeté : indiquez d'abord le dossier. {error.message}")
+                f"Chèque rejeté : indiquez d'abord le dossier. {error.message}"
+            )
             return
         self.app.push_screen(RejectDialog(hit))
 
@@ -287,17 +317,23 @@ class BatchSummary(ModalScreen[bool | str]):
             mark = "  ← DOUBLON" if n + 1 in doubled else ""
             lines.append(f"{n + 1}. {line.reference} · ")
             lines.append(Text(line.debtor))
-            lines.append(f" · {format_date(line.on)} · {format_amount(line.amount)}{mark}\n"
-                         f"   {payments.preview(line, self.batch[:n])}\n")
+            lines.append(
+                f" · {format_date(line.on)} · {format_amount(line.amount)}{mark}\n"
+                f"   {payments.preview(line, self.batch[:n])}\n"
+            )
         if self.duplicates:
-            keys = ("o / Entrée : enregistrer tout, doublons compris (confirmés) · r : retirer les doublons · "
-                    "Échap : revenir au lot")
+            keys = (
+                "o / Entrée : enregistrer tout, doublons compris (confirmés) · r : retirer les doublons · "
+                "Échap : revenir au lot"
+            )
         else:
             keys = "o / Entrée : enregistrer · Échap : revenir au lot"
         # A long batch scrolls; the question, its total and the keys stay in sight (80 × 24).
         with Vertical(classes="dialog summary"):
-            yield Static(Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?",
-                              style="bold"), id="summary-total")
+            yield Static(
+                Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?", style="bold"),
+                id="summary-total",
+            )
             with VerticalScroll(classes="summary-lines"):
                 yield Static(inert_renderable(lines), id="summary-text")
             yield Static(Text(keys, style="dim"), id="summary-keys")
@@ -331,9 +367,19 @@ class RejectDialog(FormDialog):
         entries = ledger_entries(self.hit.id)
         reversed_ids = {e.reverses_id for e in entries if e.kind == "reversal"}
         self.candidates = [e for e in entries if e.kind == "payment" and e.id not in reversed_ids]
-        choices = [(Text(inert(f"{format_date(e.entry_date)} · {format_amount(e.amount)} · "
-                               f"{PAYMENT_MODES.get(e.mode, e.mode)} {e.bank_reference}".strip(), multiline=False)),
-                    e.id) for e in self.candidates]
+        choices = [
+            (
+                Text(
+                    inert(
+                        f"{format_date(e.entry_date)} · {format_amount(e.amount)} · "
+                        f"{PAYMENT_MODES.get(e.mode, e.mode)} {e.bank_reference}".strip(),
+                        multiline=False,
+                    )
+                ),
+                e.id,
+            )
+            for e in self.candidates
+        ]
         with Vertical(classes="dialog"):
             yield Label(inert_renderable(Text(f"Paiement rejeté — {self.hit.label}", style="bold")))
             if choices:
@@ -365,7 +411,7 @@ class RejectDialog(FormDialog):
         except ClercError as error:
             self.query_one("#dialog-error", Static).update(inert_renderable(Text(error.message, style="bold")))
             return
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.app.show_error(error, "chèque rejeté")
             return
         self.app.notify(f"Paiement annulé ({format_amount(reversal.amount)}) : {reversal.reason}.", timeout=8)

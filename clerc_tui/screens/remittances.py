@@ -18,9 +18,9 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO, format_amount
 from clerc_tui.services import remittances
 from clerc_tui.services.background import on_own_connection
+from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
-from clerc_tui.widgets.inert import inert_renderable
 
 
 def _run(screen, creditor_id: int | None) -> None:
@@ -47,8 +47,11 @@ def _run(screen, creditor_id: int | None) -> None:
         screen.busy = False
         screen.say("")
         if not dues:
-            screen.say("Rien à reverser : aucun encaissement disponible pour ce créancier."
-                       if creditor_id is not None else "Rien à reverser : aucun encaissement disponible.")
+            screen.say(
+                "Rien à reverser : aucun encaissement disponible pour ce créancier."
+                if creditor_id is not None
+                else "Rien à reverser : aucun encaissement disponible."
+            )
             return
         app.push_screen(RunConfirm(dues, app.today), confirmed)
 
@@ -57,14 +60,21 @@ def _run(screen, creditor_id: int | None) -> None:
             return
         screen.busy = True
         screen.say("Reversement en cours : retenues, reversements et fichier des virements…")
-        _in_worker(screen, lambda: remittances.execute_run(app.actor, app.today, today=app.today,
-                                                           creditor_id=creditor_id, csv_folder=exports_dir()),
-                   done, "reversement")
+        _in_worker(
+            screen,
+            lambda: remittances.execute_run(
+                app.actor, app.today, today=app.today, creditor_id=creditor_id, csv_folder=exports_dir()
+            ),
+            done,
+            "reversement",
+        )
 
     def done(result) -> None:
         total = sum((x.net for x in result.lines), ZERO)
-        message = (f"Reversement n° {result.run.id} du {format_date(result.run.run_on)} : {len(result.lines)} "
-                   f"dossier(s), {format_amount(total)} reversé(s). Virements : {result.path}")
+        message = (
+            f"Reversement n° {result.run.id} du {format_date(result.run.run_on)} : {len(result.lines)} "
+            f"dossier(s), {format_amount(total)} reversé(s). Virements : {result.path}"
+        )
         if result.held:
             message += f"\n{remittances.held_back_text(result.held)}"
         screen.say(message)
@@ -94,7 +104,7 @@ def _in_worker(screen, work, then, what: str) -> None:
     def body() -> None:
         try:
             result = on_own_connection(work)
-        except Exception as error:  # noqa: BLE001 - handed to the UI thread
+        except Exception as error:
             app.call_from_thread(on_screen, failed, error)
         else:
             app.call_from_thread(on_screen, then, result)
@@ -131,12 +141,14 @@ class RemittancesScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
         # At 80 columns « À reverser » always shows; the creditor's name shrinks, the count hides.
-        for label, width, justify, fit in (("Créancier", 36, "left", {"priority": 9, "min_width": 16}),
-                                           ("Dossiers", 8, "right", {"priority": 1}),
-                                           ("Encaissé", 14, "right", {"priority": 3}),
-                                           ("Retenue A444-32", 15, "right", {"priority": 4}),
-                                           ("Retenue rendue", 14, "right", {"priority": 2}),
-                                           ("À reverser", 14, "right", {})):
+        for label, width, justify, fit in (
+            ("Créancier", 36, "left", {"priority": 9, "min_width": 16}),
+            ("Dossiers", 8, "right", {"priority": 1}),
+            ("Encaissé", 14, "right", {"priority": 3}),
+            ("Retenue A444-32", 15, "right", {"priority": 4}),
+            ("Retenue rendue", 14, "right", {"priority": 2}),
+            ("À reverser", 14, "right", {}),
+        ):
             table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
         table.focus()
@@ -154,15 +166,26 @@ class RemittancesScreen(Screen):
         row = table.cursor_row
         table.clear()
         for due in self.dues:
-            table.add_row(due.name, str(len(due.lines)), format_amount(due.collected), format_amount(due.fee),
-                          format_amount(due.regularisation) if due.regularisation else "", format_amount(due.net),
-                          key=str(due.creditor_id))
+            table.add_row(
+                due.name,
+                str(len(due.lines)),
+                format_amount(due.collected),
+                format_amount(due.fee),
+                format_amount(due.regularisation) if due.regularisation else "",
+                format_amount(due.net),
+                key=str(due.creditor_id),
+            )
         if self.dues:
             table.move_cursor(row=min(row, len(self.dues) - 1))
         total = sum((d.net for d in self.dues), ZERO)
-        self.query_one("#remit-total", Static).update(Text(
-            f"{len(self.dues)} créancier(s), {format_amount(total)} à reverser — Entrée : détail, "
-            "F2 : reverser ce créancier, F3 : reverser tout" if self.dues else "Rien à reverser aujourd'hui."))
+        self.query_one("#remit-total", Static).update(
+            Text(
+                f"{len(self.dues)} créancier(s), {format_amount(total)} à reverser — Entrée : détail, "
+                "F2 : reverser ce créancier, F3 : reverser tout"
+                if self.dues
+                else "Rien à reverser aujourd'hui."
+            )
+        )
 
     def say(self, message: str) -> None:
         self.query_one("#remit-status", Static).update(inert_renderable(Text(message)))
@@ -222,12 +245,14 @@ class CreditorRemittanceScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width, justify, fit in (("Dossier", 14, "left", {}),
-                                           ("Encaissé (cumul)", 17, "right", {"priority": 3}),
-                                           ("Retenue A444-32", 15, "right", {"priority": 4}),
-                                           ("Retenue rendue", 14, "right", {"priority": 2}),
-                                           ("À reverser", 14, "right", {}),
-                                           ("Note", 30, "left", {"priority": 5, "min_width": 12})):
+        for label, width, justify, fit in (
+            ("Dossier", 14, "left", {}),
+            ("Encaissé (cumul)", 17, "right", {"priority": 3}),
+            ("Retenue A444-32", 15, "right", {"priority": 4}),
+            ("Retenue rendue", 14, "right", {"priority": 2}),
+            ("À reverser", 14, "right", {}),
+            ("Note", 30, "left", {"priority": 5, "min_width": 12}),
+        ):
             table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
         table.focus()
@@ -235,8 +260,12 @@ class CreditorRemittanceScreen(Screen):
     def refresh_data(self) -> None:
         self.busy = True
         self.query_one("#remit-title", Static).update(Text("Calcul des sommes dues…", style="bold"))
-        _in_worker(self, lambda: [d for d in remittances.creditor_dues(self.app.today)
-                                  if d.creditor_id == self.creditor_id], self._show, "reversements")
+        _in_worker(
+            self,
+            lambda: [d for d in remittances.creditor_dues(self.app.today) if d.creditor_id == self.creditor_id],
+            self._show,
+            "reversements",
+        )
 
     def _show(self, dues: list[remittances.CreditorDue]) -> None:
         self.busy = False
@@ -250,12 +279,24 @@ class CreditorRemittanceScreen(Screen):
             note = "à confirmer" if line.fee_marks else ""
             if line.regularisation:
                 note = "; ".join(x for x in ("régularisation : assiette recalculée", note) if x)
-            table.add_row(line.reference, format_amount(line.collected), format_amount(line.fee),
-                          format_amount(line.regularisation) if line.regularisation else "", format_amount(line.net),
-                          note, key=str(line.dossier_id))
-        self.query_one("#remit-title", Static).update(inert_renderable(Text.assemble(
-            (due.name, "bold"), f" — {len(due.lines)} dossier(s), retenue {format_amount(due.fee)}, à reverser ",
-            (format_amount(due.net), "bold"))))
+            table.add_row(
+                line.reference,
+                format_amount(line.collected),
+                format_amount(line.fee),
+                format_amount(line.regularisation) if line.regularisation else "",
+                format_amount(line.net),
+                note,
+                key=str(line.dossier_id),
+            )
+        self.query_one("#remit-title", Static).update(
+            inert_renderable(
+                Text.assemble(
+                    (due.name, "bold"),
+                    f" — {len(due.lines)} dossier(s), retenue {format_amount(due.fee)}, à reverser ",
+                    (format_amount(due.net), "bold"),
+                )
+            )
+        )
 
     def say(self, message: str) -> None:
         self.query_one("#remit-status", Static).update(inert_renderable(Text(message)))
@@ -287,13 +328,16 @@ class RunConfirm(ModalScreen[bool]):
         fee = sum((d.fee for d in paid), ZERO)
         net = sum((d.net for d in paid), ZERO)
         count = sum(len(d.lines) for d in paid)
-        title = Text(f"Reversement du {format_date(self.on)} : {len(paid)} créancier(s), {count} dossier(s)",
-                     style="bold")
+        title = Text(
+            f"Reversement du {format_date(self.on)} : {len(paid)} créancier(s), {count} dossier(s)", style="bold"
+        )
         text = Text()
         for due in held:
             text.append(Text(due.name, style="bold red"))
-            text.append(f" : SANS IBAN — retenu, rien ne sera enregistré ({format_amount(due.net)} en attente)\n",
-                        style="bold red")
+            text.append(
+                f" : SANS IBAN — retenu, rien ne sera enregistré ({format_amount(due.net)} en attente)\n",
+                style="bold red",
+            )
         for due in paid:
             back = f", retenue rendue {format_amount(due.regularisation)}" if due.regularisation else ""
             text.append(Text(due.name))

@@ -59,8 +59,10 @@ class StatementPane(Vertical):
         with Horizontal(id="statement-bar"):
             yield Static("Arrêté au ", id="statement-at-label")
             yield ArreteInput(placeholder="jj/mm/aaaa", id="statement-at")
-            yield Static("a : changer la date (Entrée pour appliquer) · i : détail des intérêts · x : exporter",
-                         id="statement-hint")
+            yield Static(
+                "a : changer la date (Entrée pour appliquer) · i : détail des intérêts · x : exporter",
+                id="statement-hint",
+            )
         yield Static("", id="statement-error")
         with VerticalScroll(id="statement-scroll"):
             yield Static("", id="statement-body")
@@ -79,10 +81,11 @@ class StatementPane(Vertical):
             self.problem = None
         except ClercError as error:
             self.statement, self.problem = None, error.message
-            body.update(Text.assemble((f"Décompte au {format_date(self.at)} impossible : ", "bold red"),
-                                      Text(error.message)))
+            body.update(
+                Text.assemble((f"Décompte au {format_date(self.at)} impossible : ", "bold red"), Text(error.message))
+            )
             return
-        except Exception as error:  # noqa: BLE001 - shown in French by show_error
+        except Exception as error:
             self.statement, self.problem = None, "Erreur inattendue"
             self.app.show_error(error, "décompte du dossier")
             return
@@ -123,7 +126,7 @@ class StatementPane(Vertical):
         except ClercError as error:
             self.app.show_error(error, "export du décompte")
             return
-        except Exception as error:  # noqa: BLE001 - disk full, permissions…
+        except Exception as error:
             self.app.show_error(error, "export du décompte")
             return
         names = ", ".join(path.name for path in export.files)

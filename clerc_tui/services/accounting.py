@@ -15,18 +15,45 @@ from datetime import date
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.text import inert
 from clerc_tui.models import Dossier, LedgerEntry
 from clerc_tui.models.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO
+from clerc_tui.rules.text import inert
 
-COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
-           "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
-           "ValidDate", "Montantdevise", "Idevise")
-ACCOUNTS = {"512": "Banque - fonds de tiers", "467": "Comptes des dossiers", "706": "Emoluments",
-            "44571": "TVA collectee", "708": "Debours refactures"}
-JOURNALS = {FEE: ("VE", "Ventes"), DISBURSEMENT: ("VE", "Ventes"), PAYMENT: ("BQ", "Banque"),
-            REMITTANCE: ("BQ", "Banque"), REFUND: ("BQ", "Banque")}
+COLUMNS = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
+ACCOUNTS = {
+    "512": "Banque - fonds de tiers",
+    "467": "Comptes des dossiers",
+    "706": "Emoluments",
+    "44571": "TVA collectee",
+    "708": "Debours refactures",
+}
+JOURNALS = {
+    FEE: ("VE", "Ventes"),
+    DISBURSEMENT: ("VE", "Ventes"),
+    PAYMENT: ("BQ", "Banque"),
+    REMITTANCE: ("BQ", "Banque"),
+    REFUND: ("BQ", "Banque"),
+}
 
 
 def _amount(value: Decimal) -> str:
@@ -59,8 +86,12 @@ def _legs(kind: str, amount: Decimal, breakdown: str) -> list[tuple[str, Decimal
 def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
     if end < start:
         raise InvalidInput("La fin de la période précède son début.")
-    query = (LedgerEntry.select(LedgerEntry, Dossier).join(Dossier)
-             .where(LedgerEntry.entry_date.between(start, end)).order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    query = (
+        LedgerEntry.select(LedgerEntry, Dossier)
+        .join(Dossier)
+        .where(LedgerEntry.entry_date.between(start, end))
+        .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    )
     lines = [sep.join(COLUMNS)]
     for e in query:
         kind, breakdown, sign = e.kind, e.breakdown, 1
@@ -74,7 +105,28 @@ def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
             if sign < 0:
                 debit, credit = credit, debit
             aux, aux_label = (e.dossier.reference, _clean(e.dossier.debtor_name)) if account == "467" else ("", "")
-            lines.append(sep.join((journal, journal_label, str(e.id), day, account, ACCOUNTS[account], aux, aux_label,
-                                   _clean(piece), day, _clean(e.label or e.reason or LEDGER_KINDS[kind]), _amount(debit),
-                                   _amount(credit), "", "", e.created_at.strftime("%Y%m%d"), "", "")))
+            lines.append(
+                sep.join(
+                    (
+                        journal,
+                        journal_label,
+                        str(e.id),
+                        day,
+                        account,
+                        ACCOUNTS[account],
+                        aux,
+                        aux_label,
+                        _clean(piece),
+                        day,
+                        _clean(e.label or e.reason or LEDGER_KINDS[kind]),
+                        _amount(debit),
+                        _amount(credit),
+                        "",
+                        "",
+                        e.created_at.strftime("%Y%m%d"),
+                        "",
+                        "",
+                    )
+                )
+            )
     return lines

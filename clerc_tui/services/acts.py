@@ -23,13 +23,13 @@ from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
 from clerc_tui.report import acts as act_report
 from clerc_tui.rules import acts as act_rules
-from clerc_tui.rules.text import check_text
 from clerc_tui.rules import procedures as procedures_rules
-from clerc_tui.rules.dates import format_date, format_date_long, parse_date
-from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
-from clerc_tui.rules.identifiers import format_siren
-from clerc_tui.rules.names import formal_name
 from clerc_tui.rules import wording
+from clerc_tui.rules.dates import format_date, format_date_long, parse_date
+from clerc_tui.rules.identifiers import format_siren
+from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
+from clerc_tui.rules.names import formal_name
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import TITLE_KINDS
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
 from clerc_tui.services.context import Actor, require, require_write
@@ -107,8 +107,13 @@ def _rate_text(dossier: Dossier, statement) -> str | None:
 
 def _formal(party) -> str:
     """The party's name as acts write it (« Madame Hélène LEFÈVRE »); the list's name for old rows."""
-    name = formal_name(kind=party.kind, civility=party.civility or "", first_name=party.first_name or "",
-                       last_name=party.last_name or "", company_name=party.company_name or "")
+    name = formal_name(
+        kind=party.kind,
+        civility=party.civility or "",
+        first_name=party.first_name or "",
+        last_name=party.last_name or "",
+        company_name=party.company_name or "",
+    )
     return name or party.display_name or ""
 
 
@@ -118,26 +123,36 @@ def _wording(dossier: Dossier, creditor, debtor, printed: dict, v: dict) -> dict
     debtor_siren = format_siren(debtor.siren) if debtor is not None and debtor.siren else ""
     creditor_siren = format_siren(creditor.siren) if creditor.siren else ""
     organisme = creditor.kind == "morale" and creditor.activity == "organisme_social"
-    creditor_party = wording.party_description(creditor.kind, printed["creditor_name"], printed["creditor_address"],
-                                               creditor_siren, organisme=organisme)
+    creditor_party = wording.party_description(
+        creditor.kind, printed["creditor_name"], printed["creditor_address"], creditor_siren, organisme=organisme
+    )
     if creditor.kind == "morale":
         creditor_party += ", agissant poursuites et diligences de son représentant légal"
-    debtor_party = wording.party_description(debtor_kind, printed["debtor_name"], printed["debtor_address"],
-                                             debtor_siren)
+    debtor_party = wording.party_description(
+        debtor_kind, printed["debtor_name"], printed["debtor_address"], debtor_siren
+    )
     if debtor_kind == "morale":
         debtor_party += ", prise en la personne de son représentant légal"
     debtor_designation = wording.party_designation(debtor_kind, printed["debtor_name"])
     court = wording.court_phrase(v["title_court"] or "") or printed["title_court"]
     return {
         "creditor_party": creditor_party,
-        "creditor_designation": (printed["creditor_name"] if organisme
-                                 else wording.party_designation(creditor.kind, printed["creditor_name"])),
+        "creditor_designation": (
+            printed["creditor_name"]
+            if organisme
+            else wording.party_designation(creditor.kind, printed["creditor_name"])
+        ),
         "debtor_party": debtor_party,
         "debtor_designation": debtor_designation,
         "debtor_place": wording.party_place(debtor_kind, debtor_designation, printed["debtor_address"]),
         "title_court_phrase": court,
-        "title": wording.title_phrase(dossier.title_kind or "", court, printed["title_date"],
-                                      v["title_reference"] or "", kind_missing=printed["title_label"]),
+        "title": wording.title_phrase(
+            dossier.title_kind or "",
+            court,
+            printed["title_date"],
+            v["title_reference"] or "",
+            kind_missing=printed["title_label"],
+        ),
         "title_executory": wording.executory_clause(dossier.title_kind or ""),
     }
 
@@ -149,8 +164,12 @@ def _fields(act: Act | None, raw: dict | None = None) -> dict:
 
 
 def _served_seizure_date(dossier_id: int) -> date | None:
-    row = (Act.select(Act.served_on).where(Act.dossier == dossier_id, Act.act_type == "saisie_attribution",
-                                           Act.state == "served").order_by(Act.served_on.desc()).first())
+    row = (
+        Act.select(Act.served_on)
+        .where(Act.dossier == dossier_id, Act.act_type == "saisie_attribution", Act.state == "served")
+        .order_by(Act.served_on.desc())
+        .first()
+    )
     return row.served_on if row else None
 
 
@@ -174,10 +193,18 @@ def _frozen_decompte(values: dict) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict | None = None, *,
-                frozen_body: str | None = None, frozen_total_cents: int | None = None,
-                ticks: frozenset[str] = frozenset(), frozen_decompte: str = "",
-                check_ledger: bool = True) -> ActDraft:
+def build_draft(
+    dossier_id: int,
+    act_type_id: str,
+    act_date: date,
+    fields: dict | None = None,
+    *,
+    frozen_body: str | None = None,
+    frozen_total_cents: int | None = None,
+    ticks: frozenset[str] = frozenset(),
+    frozen_decompte: str = "",
+    check_ledger: bool = True,
+) -> ActDraft:
     """Generate the act (or re-check a frozen one) from what the database knows now.
 
     `frozen_decompte`: the décompte stored at verification; a verified or served act is read
@@ -201,18 +228,24 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
     creditor = dossier.creditor
     v["creditor_name"] = _formal(creditor) or None
     v["creditor_address"] = _address(creditor.street, creditor.postcode, creditor.city, creditor.country)
-    link = (DossierDebtor.select().where(DossierDebtor.dossier == dossier_id)
-            .order_by(DossierDebtor.position).first())
+    link = DossierDebtor.select().where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position).first()
     debtor = link.debtor if link else None
     address = None
     if debtor is not None:
-        address = (DebtorAddress.select().where(DebtorAddress.debtor == debtor, DebtorAddress.is_current == True)  # noqa: E712
-                   .order_by(DebtorAddress.id).first())
+        address = (
+            DebtorAddress.select()
+            .where(DebtorAddress.debtor == debtor, DebtorAddress.is_current == True)  # noqa: E712
+            .order_by(DebtorAddress.id)
+            .first()
+        )
     v["debtor_name"] = (_formal(debtor) or None) if debtor else None
     v["debtor_address"] = _address(address.street, address.postcode, address.city, address.country) if address else None
-    v["court"] = (f"le juge de l'exécution du tribunal judiciaire dans le ressort duquel demeure le débiteur "
-                  f"({address.postcode} {address.city})".replace("  ", " ")
-                  if v["debtor_address"] and address.city else None)
+    v["court"] = (
+        f"le juge de l'exécution du tribunal judiciaire dans le ressort duquel demeure le débiteur "
+        f"({address.postcode} {address.city})".replace("  ", " ")
+        if v["debtor_address"] and address.city
+        else None
+    )
     v["title_label"] = TITLE_KINDS.get(dossier.title_kind) if dossier.title_kind else None
     v["title_court"] = dossier.title_court or None
     v["title_reference"] = dossier.title_reference or None
@@ -275,16 +308,20 @@ def build_draft(dossier_id: int, act_type_id: str, act_date: date, fields: dict 
     printed["title_reference_set"] = bool(v.get("title_reference"))
     printed.update(_wording(dossier, creditor, debtor, printed, v))
     amicable = (v["principal"] + v["interets"]) if v["principal"] is not None and v["interets"] is not None else None
-    context = {"p": printed, "statement_notes": [],
-               "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total")}
+    context = {
+        "p": printed,
+        "statement_notes": [],
+        "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total"),
+    }
     body = frozen_body if frozen_body is not None else act_report.render(act, context)
     states = act_rules.check_mentions(act, v, printed, body, ticks)
     return ActDraft(act, v, printed, body, states, problems)
 
 
 def _ticks(act: Act) -> frozenset[str]:
-    return frozenset(t.mention_id for t in ActMention.select().where(ActMention.act == act.id,
-                                                                     ActMention.ticked == True))  # noqa: E712
+    return frozenset(
+        t.mention_id for t in ActMention.select().where(ActMention.act == act.id, ActMention.ticked == True)
+    )
 
 
 def act_view(act_id: int) -> ActView:
@@ -292,10 +329,17 @@ def act_view(act_id: int) -> ActView:
     if act is None:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
     frozen = act.state != "draft"
-    draft = build_draft(act.dossier_id, act.act_type, act.act_date, _fields(act),
-                        frozen_body=act.body if frozen else None,
-                        frozen_total_cents=act.total_cents if frozen else None, ticks=_ticks(act),
-                        frozen_decompte=act.decompte if frozen else "", check_ledger=act.state == "verified")
+    draft = build_draft(
+        act.dossier_id,
+        act.act_type,
+        act.act_date,
+        _fields(act),
+        frozen_body=act.body if frozen else None,
+        frozen_total_cents=act.total_cents if frozen else None,
+        ticks=_ticks(act),
+        frozen_decompte=act.decompte if frozen else "",
+        check_ledger=act.state == "verified",
+    )
     return ActView(act, draft)
 
 
@@ -314,9 +358,11 @@ def _open(act_id: int, expected_version: int | None = None) -> Act:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
     if expected_version is not None and act.version != expected_version:
         label = act_rules.act_type(act.act_type).label
-        raise ConflictError(f"L'acte « {label} » a été modifié{last_change('act', act.id)} depuis que vous "
-                            "l'avez affiché. Rien n'a été enregistré : il est rechargé, vérifiez-le et refaites "
-                            "l'opération.")
+        raise ConflictError(
+            f"L'acte « {label} » a été modifié{last_change('act', act.id)} depuis que vous "
+            "l'avez affiché. Rien n'a été enregistré : il est rechargé, vérifiez-le et refaites "
+            "l'opération."
+        )
     return act
 
 
@@ -325,8 +371,15 @@ def _save_act(act: Act) -> None:
     save_versioned(act, "act", "L'acte vient d'être modifié")
 
 
-def draft_act(actor: Actor, dossier_id: int, act_type_id: str, *, today: date, act_date: date | None = None,
-              fields: dict | None = None) -> Act:
+def draft_act(
+    actor: Actor,
+    dossier_id: int,
+    act_type_id: str,
+    *,
+    today: date,
+    act_date: date | None = None,
+    fields: dict | None = None,
+) -> Act:
     """Create the draft of an act of `act_type_id` for the dossier, dated `act_date` (today by default)."""
     require_write(actor)
     act_type = act_rules.act_type(act_type_id)
@@ -334,9 +387,18 @@ def draft_act(actor: Actor, dossier_id: int, act_type_id: str, *, today: date, a
     with write_transaction():
         if Dossier.get_or_none(Dossier.id == dossier_id) is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-        act = Act.create(dossier=dossier_id, act_type=act_type.id, state="draft", act_date=act_date,
-                         fields=json.dumps(fields or {}, ensure_ascii=False, sort_keys=True), body="",
-                         created_by=actor.login, created_at=datetime.now(), cancelled_reason="", version=1)
+        act = Act.create(
+            dossier=dossier_id,
+            act_type=act_type.id,
+            state="draft",
+            act_date=act_date,
+            fields=json.dumps(fields or {}, ensure_ascii=False, sort_keys=True),
+            body="",
+            created_by=actor.login,
+            created_at=datetime.now(),
+            cancelled_reason="",
+            version=1,
+        )
         record(actor, "act.draft", "act", act.id, after=snapshot(act), dossier_id=dossier_id)
     return act
 
@@ -355,8 +417,9 @@ def _parse_field(spec: act_rules.ActField, text: str) -> str:
     return raw
 
 
-def update_act(actor: Actor, act_id: int, values: dict[str, str], *, today: date,
-               expected_version: int | None = None) -> Act:
+def update_act(
+    actor: Actor, act_id: int, values: dict[str, str], *, today: date, expected_version: int | None = None
+) -> Act:
     """Change the act's date and complements (as typed). A verified act goes back to draft:
     its printed délais and décompte would no longer be those it was verified with."""
     require_write(actor)
@@ -371,8 +434,11 @@ def update_act(actor: Actor, act_id: int, values: dict[str, str], *, today: date
             if key == "act_date":
                 new_date = parse_date(text)
                 if new_date < today:
-                    raise InvalidInput(f"Un acte ne peut être daté d'avant aujourd'hui ({format_date(today)}) : "
-                                       "ses délais seraient faux.", field="act_date")
+                    raise InvalidInput(
+                        f"Un acte ne peut être daté d'avant aujourd'hui ({format_date(today)}) : "
+                        "ses délais seraient faux.",
+                        field="act_date",
+                    )
             elif key in spec:
                 fields[key] = _parse_field(spec[key], text)
             else:
@@ -394,20 +460,30 @@ def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> Act
     with write_transaction():
         act = _open(act_id)
         if act.state != "draft":
-            raise InvalidInput("Seul un brouillon se coche : cet acte est déjà "
-                               f"{act_rules.STATES.get(act.state, act.state).lower()}.")
+            raise InvalidInput(
+                f"Seul un brouillon se coche : cet acte est déjà {act_rules.STATES.get(act.state, act.state).lower()}."
+            )
         mention = act_rules.act_type(act.act_type).mention(mention_id)
         if not mention.manual:
-            raise InvalidInput(f"« {mention.label} » se vérifie d'après les données, elle ne se coche pas : "
-                               "corrigez la donnée qui manque.")
+            raise InvalidInput(
+                f"« {mention.label} » se vérifie d'après les données, elle ne se coche pas : "
+                "corrigez la donnée qui manque."
+            )
         row = ActMention.get_or_none(ActMention.act == act.id, ActMention.mention_id == mention_id)
         before = snapshot(row) if row else None
         if row is None:
             row = ActMention(act=act.id, mention_id=mention_id)
         row.ticked, row.ticked_by, row.ticked_at = ticked, actor.login, datetime.now()
         row.save()
-        record(actor, "act.tick" if ticked else "act.untick", "act_mention", row.id, before=before,
-               after=snapshot(row), dossier_id=act.dossier_id)
+        record(
+            actor,
+            "act.tick" if ticked else "act.untick",
+            "act_mention",
+            row.id,
+            before=before,
+            after=snapshot(row),
+            dossier_id=act.dossier_id,
+        )
     return row
 
 
@@ -436,8 +512,9 @@ def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | No
     return act
 
 
-def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date,
-          expected_version: int | None = None) -> Act:
+def serve(
+    actor: Actor, act_id: int, served_on: date, mode: str, *, today: date, expected_version: int | None = None
+) -> Act:
     """verified → served on `served_on` by `mode`; records the procedure step (its deadlines)
     and bills the act (hook `bill_served_act`) unless it was already billed. The décompte is the
     one frozen at verification: it is not checked again against the ledger."""
@@ -449,19 +526,22 @@ def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date,
             raise InvalidInput("Seul un acte vérifié peut être signifié : validez-le d'abord (v).")
         if mode not in act_type.service_modes:
             allowed = ", ".join(act_rules.SERVICE_MODES[m] for m in act_type.service_modes)
-            raise InvalidInput(f"Mode de signification non prévu pour cet acte ; possibles : {allowed}.",
-                               field="mode")
+            raise InvalidInput(f"Mode de signification non prévu pour cet acte ; possibles : {allowed}.", field="mode")
         if served_on != act.act_date:
-            raise InvalidInput(f"L'acte est daté du {format_date(act.act_date)} et ses délais sont calculés de ce "
-                               f"jour : signifié le {format_date(served_on)}, ils seraient faux. Changez la date de "
-                               "l'acte (c), revérifiez-le, puis signifiez.", field="served_on")
+            raise InvalidInput(
+                f"L'acte est daté du {format_date(act.act_date)} et ses délais sont calculés de ce "
+                f"jour : signifié le {format_date(served_on)}, ils seraient faux. Changez la date de "
+                "l'acte (c), revérifiez-le, puis signifiez.",
+                field="served_on",
+            )
         if served_on > today:
             raise InvalidInput("On enregistre une signification faite : pas de date future.", field="served_on")
         view = act_view(act.id)
         if view.draft.blocking:
             first = view.draft.blocking[0]
-            raise InvalidInput("Signification refusée : " + (first.problems[0] if first.problems
-                                                              else first.mention.label))
+            raise InvalidInput(
+                "Signification refusée : " + (first.problems[0] if first.problems else first.mention.label)
+            )
         before = snapshot(act)
         act.state, act.served_on, act.service_mode, act.served_by = "served", served_on, mode, actor.login
         _save_act(act)
@@ -471,12 +551,16 @@ def serve(actor: Actor, act_id: int, served_on: date, mode: str, *, today: date,
             lease = _decode_field("date", _fields(act).get("lease_date"))
             if lease is not None:
                 facts["lease_from_2023_07_29"] = lease >= LEASE_REFORM
-            record_step(actor, act.dossier_id, act_type.procedure_id, act_type.step_id, served_on, facts,
-                        today=today)
+            record_step(actor, act.dossier_id, act_type.procedure_id, act_type.step_id, served_on, facts, today=today)
         else:
-            TimelineEvent.create(dossier=act.dossier_id, occurred_on=served_on, kind="acte",
-                                 text=f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
-                                 user=actor.user_id, created_at=datetime.now())
+            TimelineEvent.create(
+                dossier=act.dossier_id,
+                occurred_on=served_on,
+                kind="acte",
+                text=f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
+                user=actor.user_id,
+                created_at=datetime.now(),
+            )
         warning = bill_served_act(actor, act, act_type, today=today)
         if act.fee_entry_id is not None:
             Act.update(fee_entry_id=act.fee_entry_id).where(Act.id == act.id).execute()
@@ -496,8 +580,10 @@ def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, toda
     billed = already_billed(act, act_type.tariff_code)
     if billed is not None:
         act.fee_entry_id = billed.id
-        return (f"Acte déjà facturé depuis les comptes (facture {billed.document_number or billed.id} du "
-                f"{format_date(billed.entry_date)}) : il n'est pas facturé une seconde fois.")
+        return (
+            f"Acte déjà facturé depuis les comptes (facture {billed.document_number or billed.id} du "
+            f"{format_date(billed.entry_date)}) : il n'est pas facturé une seconde fois."
+        )
     try:
         entry = bill_act(actor, act.dossier_id, act_type.tariff_code, act.served_on, act_id=act.id, today=today)
     except ClercError as error:
@@ -513,14 +599,28 @@ def already_billed(act: Act, tariff_code: str):
     not claimed by another act."""
     from clerc_tui.models.ledger import FEE, LedgerEntry
 
-    claimed = {a.fee_entry_id for a in Act.select(Act.fee_entry_id)
-               .where(Act.dossier == act.dossier_id, Act.id != act.id, Act.fee_entry_id.is_null(False))}
-    reversed_ids = {e.reverses_id for e in LedgerEntry.select(LedgerEntry.reverses)
-                    .where(LedgerEntry.dossier == act.dossier_id, LedgerEntry.reverses.is_null(False))}
-    for entry in (LedgerEntry.select()
-                  .where(LedgerEntry.dossier == act.dossier_id, LedgerEntry.kind == FEE,
-                         LedgerEntry.breakdown != "", LedgerEntry.entry_date == act.served_on)
-                  .order_by(LedgerEntry.id)):
+    claimed = {
+        a.fee_entry_id
+        for a in Act.select(Act.fee_entry_id).where(
+            Act.dossier == act.dossier_id, Act.id != act.id, Act.fee_entry_id.is_null(False)
+        )
+    }
+    reversed_ids = {
+        e.reverses_id
+        for e in LedgerEntry.select(LedgerEntry.reverses).where(
+            LedgerEntry.dossier == act.dossier_id, LedgerEntry.reverses.is_null(False)
+        )
+    }
+    for entry in (
+        LedgerEntry.select()
+        .where(
+            LedgerEntry.dossier == act.dossier_id,
+            LedgerEntry.kind == FEE,
+            LedgerEntry.breakdown != "",
+            LedgerEntry.entry_date == act.served_on,
+        )
+        .order_by(LedgerEntry.id)
+    ):
         if entry.id in claimed or entry.id in reversed_ids:
             continue
         breakdown = json.loads(entry.breakdown)
@@ -552,8 +652,10 @@ def export_act(act_id: int, folder: Path | None = None) -> Export:
     reference = act.dossier.reference or "sans-reference"
     stem = f"acte-{reference}-{act.act_type}-{act.id}-{act.act_date:%Y-%m-%d}"
     files = []
-    for suffix, content in ((".txt", act_report.as_text(view.draft.body, banner)),
-                            (".html", act_report.as_html(view.draft.body, view.act_type.label, banner))):
+    for suffix, content in (
+        (".txt", act_report.as_text(view.draft.body, banner)),
+        (".html", act_report.as_html(view.draft.body, view.act_type.label, banner)),
+    ):
         path = folder / (stem + suffix)
         path.write_text(content, encoding="utf-8")
         files.append(path)

@@ -27,8 +27,17 @@ def snapshot(instance) -> dict:
     return values
 
 
-def record(actor: Actor, action: str, table: str, row_id, *, before: dict | None = None,
-           after: dict | None = None, dossier_id: int | None = None, at: datetime | None = None) -> AuditEntry:
+def record(
+    actor: Actor,
+    action: str,
+    table: str,
+    row_id,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    dossier_id: int | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
     """Write one audit entry, chained to the one before (models/chain.py); call it inside
     the service's write transaction."""
     if before is not None and after is not None:
@@ -74,8 +83,12 @@ def save_versioned(row, table: str, what: str) -> None:
     model = type(row)
     read_version = row.version
     row.version = read_version + 1
-    changed = (model.update({f: row.__data__[f.name] for f in model._meta.sorted_fields
-                             if f.name != "id" and f.name in row.__data__})
-               .where(model.id == row.id, model.version == read_version).execute())
+    changed = (
+        model.update(
+            {f: row.__data__[f.name] for f in model._meta.sorted_fields if f.name != "id" and f.name in row.__data__}
+        )
+        .where(model.id == row.id, model.version == read_version)
+        .execute()
+    )
     if changed != 1:
         raise ConflictError(f"{what}{last_change(table, row.id)} : rien n'a été enregistré, refaites l'opération.")

@@ -18,9 +18,12 @@ def suggest_creditor(prefix: str) -> str | None:
     if len(folded) < 2:
         return None
     # A range on the indexed folded name: LIKE would not use the index (stack.md).
-    row = (Creditor.select(Creditor.display_name)
-           .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))
-           .order_by(Creditor.search_name).first())
+    row = (
+        Creditor.select(Creditor.display_name)
+        .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))
+        .order_by(Creditor.search_name)
+        .first()
+    )
     return row.display_name if row else None
 
 

@@ -11,16 +11,17 @@ keyset on (due_date, id), which the `deadline(done, due_date)` index serves in o
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, is_sqlite, write_transaction
 from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winter_truce_period
-from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
 from clerc_tui.services.context import Actor, require_write
@@ -34,6 +35,7 @@ def _rules():
     from clerc_tui.rules import procedures
 
     return procedures
+
 
 # The dashboard's horizons in days; the last one shows every open deadline (ten years covers
 # the longest, the 10-year limit on enforcing a title, L111-4 CPCE).
@@ -119,8 +121,9 @@ def _reason(text: str | None, what: str) -> str:
     check_text(text, field="Motif", max_len=REASON_MAX * 4, multiline=True, key="reason")
     reason = " ".join((text or "").split())
     if not WORD.search(reason):
-        raise InvalidInput(f"Motif obligatoire pour {what} : dites pourquoi, en mots (il reste dans "
-                           "l'historique).", field="reason")
+        raise InvalidInput(
+            f"Motif obligatoire pour {what} : dites pourquoi, en mots (il reste dans l'historique).", field="reason"
+        )
     if len(reason) > REASON_MAX:
         raise InvalidInput(f"Motif trop long ({len(reason)} caractères, {REASON_MAX} au plus).", field="reason")
     return reason
@@ -145,9 +148,11 @@ def _locked_deadline(deadline_id: int, expected_version: int | None) -> Deadline
     if deadline is None:
         raise InvalidInput("Cette échéance n'existe pas (ou plus).")
     if expected_version is not None and deadline.version != expected_version:
-        raise ConflictError(f"L'échéance « {deadline.label} » a été modifiée{last_change('deadline', deadline.id)} "
-                            "depuis que vous l'avez affichée. Rien n'a été enregistré : la liste est rechargée, "
-                            "vérifiez l'échéance et refaites l'opération.")
+        raise ConflictError(
+            f"L'échéance « {deadline.label} » a été modifiée{last_change('deadline', deadline.id)} "
+            "depuis que vous l'avez affichée. Rien n'a été enregistré : la liste est rechargée, "
+            "vérifiez l'échéance et refaites l'opération."
+        )
     return deadline
 
 
@@ -159,24 +164,32 @@ def _save_edit(deadline: Deadline) -> None:
 def _open_deadline(deadline_id: int, expected_version: int | None = None) -> Deadline:
     deadline = _locked_deadline(deadline_id, expected_version)
     if deadline.done:
-        raise InvalidInput(f"Cette échéance est déjà faite (le {format_date(deadline.done_on)}) : "
-                           "elle ne peut plus être modifiée.")
+        raise InvalidInput(
+            f"Cette échéance est déjà faite (le {format_date(deadline.done_on)}) : elle ne peut plus être modifiée."
+        )
     return deadline
 
 
 def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
     """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
     his current address (rules.calendar.distance_of_address), in the dossier's order."""
-    rows = (Debtor.select(Debtor.id, Debtor.display_name)
-            .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
-            .where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position, Debtor.id).tuples())
+    rows = (
+        Debtor.select(Debtor.id, Debtor.display_name)
+        .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
+        .where(DossierDebtor.dossier == dossier_id)
+        .order_by(DossierDebtor.position, Debtor.id)
+        .tuples()
+    )
     parties = []
     for debtor_id, name in rows:
         if debtor_ids is not None and debtor_id not in debtor_ids:
             continue
-        address = (DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
-                   .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
-                   .order_by(DebtorAddress.id.desc()).first())
+        address = (
+            DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
+            .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+            .order_by(DebtorAddress.id.desc())
+            .first()
+        )
         distance = distance_of_address(address.country, address.postcode) if address else None
         parties.append(ServedParty(debtor_id, name or "", distance))
     if debtor_ids is not None and len(parties) != len(set(debtor_ids)):
@@ -214,10 +227,19 @@ def _plain_facts(facts: Mapping[str, object]) -> dict:
 # --- writing --------------------------------------------------------------------------
 
 
-def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, served_on: date,
-                facts: Mapping[str, object] | None = None, *, today: date,
-                distance: str | None = ..., good_friday: bool | None = None,
-                debtor_ids: list[int] | None = None) -> StepResult:
+def record_step(
+    actor: Actor,
+    dossier_id: int,
+    procedure_id: str,
+    step_id: str,
+    served_on: date,
+    facts: Mapping[str, object] | None = None,
+    *,
+    today: date,
+    distance: str | None = ...,
+    good_friday: bool | None = None,
+    debtor_ids: list[int] | None = None,
+) -> StepResult:
     """The act of `step_id` was served (or done) on `served_on`: record it on the dossier.
 
     Closes the open deadlines of this dossier that the step answers (those of the served
@@ -231,8 +253,11 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
     require_write(actor)
     served_on = _as_date(served_on, "Date de l'acte")
     if served_on > today:
-        raise InvalidInput(f"L'acte ne peut pas être daté du {format_date(served_on)}, après aujourd'hui "
-                           f"({format_date(today)}) : on enregistre un acte accompli.", field="served_on")
+        raise InvalidInput(
+            f"L'acte ne peut pas être daté du {format_date(served_on)}, après aujourd'hui "
+            f"({format_date(today)}) : on enregistre un acte accompli.",
+            field="served_on",
+        )
     procedure = _rules().procedure(procedure_id)
     step = procedure.step(step_id)
     facts = dict(facts or {})
@@ -251,25 +276,51 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
         for party in parties:
             if party.distance not in per_distance:
                 per_distance[party.distance] = _rules().deadlines_for_step(
-                    procedure_id, step_id, served_on, zone=dossier.zone, distance=party.distance, facts=facts,
-                    good_friday=good_friday)
+                    procedure_id,
+                    step_id,
+                    served_on,
+                    zone=dossier.zone,
+                    distance=party.distance,
+                    facts=facts,
+                    good_friday=good_friday,
+                )
         event = TimelineEvent.create(
-            dossier=dossier_id, occurred_on=served_on, kind="acte",
+            dossier=dossier_id,
+            occurred_on=served_on,
+            kind="acte",
             text=f"{step.act} ({procedure.label}), le {format_date(served_on)}"
-                 + (f" — {', '.join(p.name for p in parties)}" if debtor_ids is not None else ""),
-            user=actor.user_id, created_at=now)
-        record(actor, "procedure.step", "timeline_event", event.id, dossier_id=dossier_id,
-               after={"procedure_id": procedure_id, "step_id": step_id, "served_on": served_on.isoformat(),
-                      "facts": _plain_facts(facts),
-                      "parties": [{"debtor_id": p.debtor_id or None, "distance": p.distance} for p in parties]})
+            + (f" — {', '.join(p.name for p in parties)}" if debtor_ids is not None else ""),
+            user=actor.user_id,
+            created_at=now,
+        )
+        record(
+            actor,
+            "procedure.step",
+            "timeline_event",
+            event.id,
+            dossier_id=dossier_id,
+            after={
+                "procedure_id": procedure_id,
+                "step_id": step_id,
+                "served_on": served_on.isoformat(),
+                "facts": _plain_facts(facts),
+                "parties": [{"debtor_id": p.debtor_id or None, "distance": p.distance} for p in parties],
+            },
+        )
         result = StepResult(event_id=event.id)
         result.warnings += _missing_step_warnings(dossier_id, procedure_id, step, facts)
         reason = f"acte accompli : {step.act} le {format_date(served_on)}"
         if step.closes:
-            to_close = (Deadline.select()
-                        .where(Deadline.dossier == dossier_id, Deadline.procedure_id == procedure_id,
-                               Deadline.rule_id.in_(sorted(step.closes)), Deadline.done == False)  # noqa: E712
-                        .order_by(Deadline.due_date, Deadline.id))
+            to_close = (
+                Deadline.select()
+                .where(
+                    Deadline.dossier == dossier_id,
+                    Deadline.procedure_id == procedure_id,
+                    Deadline.rule_id.in_(sorted(step.closes)),
+                    Deadline.done == False,
+                )
+                .order_by(Deadline.due_date, Deadline.id)
+            )
             if debtor_ids is not None:
                 to_close = to_close.where(Deadline.debtor.is_null() | Deadline.debtor.in_(debtor_ids))
             for deadline in to_close:
@@ -278,8 +329,15 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
                 deadline.done, deadline.done_on, deadline.done_by = True, served_on, actor.user_id
                 deadline.done_reason = reason
                 _save_edit(deadline)
-                record(actor, "deadline.close", "deadline", deadline.id, before=before, after=snapshot(deadline),
-                       dossier_id=dossier_id)
+                record(
+                    actor,
+                    "deadline.close",
+                    "deadline",
+                    deadline.id,
+                    before=before,
+                    after=snapshot(deadline),
+                    dossier_id=dossier_id,
+                )
                 result.closed.append(deadline)
         result.resumed += _resume_suspended(actor, dossier, procedure_id, step_id, served_on, good_friday)
         first = per_distance[parties[0].distance]
@@ -291,16 +349,27 @@ def record_step(actor: Actor, dossier_id: int, procedure_id: str, step_id: str, 
                 label = version.label if party is None else f"{version.label} — {party.name}"
                 rule = _rules().rule(version.deadline_id)
                 deadline = Deadline.create(
-                    dossier=dossier_id, procedure_id=procedure_id, step_id=step_id, rule_id=version.deadline_id,
-                    kind=version.kind, due_date=_kept_due(version), label=label, basis=version.basis,
-                    sanction=version.sanction, note=_note(version),
-                    assigned_to=dossier.assigned_to_id or actor.user_id, done=False, done_reason="",
-                    created_at=now, unverified=bool(version.unverified),
+                    dossier=dossier_id,
+                    procedure_id=procedure_id,
+                    step_id=step_id,
+                    rule_id=version.deadline_id,
+                    kind=version.kind,
+                    due_date=_kept_due(version),
+                    label=label,
+                    basis=version.basis,
+                    sanction=version.sanction,
+                    note=_note(version),
+                    assigned_to=dossier.assigned_to_id or actor.user_id,
+                    done=False,
+                    done_reason="",
+                    created_at=now,
+                    unverified=bool(version.unverified),
                     debtor=(party.debtor_id or None) if party is not None else None,
                     suspended_reason=rule.suspended_reason,
                 )
-                record(actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline),
-                       dossier_id=dossier_id)
+                record(
+                    actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline), dossier_id=dossier_id
+                )
                 result.created.append(deadline)
                 if rule.suspended_reason:
                     result.warnings.append(f"{label} : {rule.suspended_reason}")
@@ -335,42 +404,62 @@ def _missing_step_warnings(dossier_id: int, procedure_id: str, step, facts: Mapp
     for item in step.warn_without:
         if _rules().holds(item.when, facts) is False:
             continue
-        done_before = (Deadline.select(Deadline.id)
-                       .where(Deadline.dossier == dossier_id, Deadline.procedure_id == procedure_id,
-                              Deadline.step_id == item.step).exists())
+        done_before = (
+            Deadline.select(Deadline.id)
+            .where(Deadline.dossier == dossier_id, Deadline.procedure_id == procedure_id, Deadline.step_id == item.step)
+            .exists()
+        )
         if not done_before:
             warnings.append(item.text)
     return warnings
 
 
-def _resume_suspended(actor: Actor, dossier: Dossier, procedure_id: str, step_id: str, served_on: date,
-                      good_friday: bool | None) -> list[Deadline]:
+def _resume_suspended(
+    actor: Actor, dossier: Dossier, procedure_id: str, step_id: str, served_on: date, good_friday: bool | None
+) -> list[Deadline]:
     """The délais suspended until this step now run from `served_on` (CPCE L412-5)."""
     rules_ = _rules()
     rule_ids = [r.id for r in rules_.rules() if r.procedure_id == procedure_id and r.suspended_until == step_id]
     if not rule_ids:
         return []
     resumed = []
-    for deadline in (Deadline.select().where(Deadline.dossier == dossier.id, Deadline.procedure_id == procedure_id,
-                                             Deadline.rule_id.in_(rule_ids), Deadline.done == False,  # noqa: E712
-                                             Deadline.suspended_reason != "")
-                     .order_by(Deadline.id)):
+    for deadline in (
+        Deadline.select()
+        .where(
+            Deadline.dossier == dossier.id,
+            Deadline.procedure_id == procedure_id,
+            Deadline.rule_id.in_(rule_ids),
+            Deadline.done == False,  # noqa: E712
+            Deadline.suspended_reason != "",
+        )
+        .order_by(Deadline.id)
+    ):
         rule = rules_.rule(deadline.rule_id)
         distance = None
         if deadline.debtor_id is not None:
             parties = served_parties(dossier.id, [deadline.debtor_id])
             distance = parties[0].distance if parties else None
-        computed = rules_.compute_deadline(rule, served_on, zone=dossier.zone, distance=distance,
-                                           good_friday=good_friday)
+        computed = rules_.compute_deadline(
+            rule, served_on, zone=dossier.zone, distance=distance, good_friday=good_friday
+        )
         before = snapshot(deadline)
         new_due = max(_kept_due(computed), deadline.due_date)
         step_act = rules_.procedure(procedure_id).step(step_id).act
-        deadline.note = (f"Délai suspendu jusqu'au {format_date(served_on)} ({step_act}, CPCE L412-5) : "
-                         f"recalculé depuis cette date.\n{_note(computed)}")
+        deadline.note = (
+            f"Délai suspendu jusqu'au {format_date(served_on)} ({step_act}, CPCE L412-5) : "
+            f"recalculé depuis cette date.\n{_note(computed)}"
+        )
         deadline.due_date, deadline.suspended_reason = new_due, ""
         _save_edit(deadline)
-        record(actor, "deadline.resume", "deadline", deadline.id, before=before, after=snapshot(deadline),
-               dossier_id=dossier.id)
+        record(
+            actor,
+            "deadline.resume",
+            "deadline",
+            deadline.id,
+            before=before,
+            after=snapshot(deadline),
+            dossier_id=dossier.id,
+        )
         resumed.append(deadline)
     return resumed
 
@@ -379,19 +468,32 @@ def _timing_warnings(deadline: Deadline, served_on: date) -> list[str]:
     """An act done before its earliest day, or after its last day, or while the délai it waits
     for is suspended: the sanction is at stake."""
     if deadline.kind == "earliest_day" and deadline.suspended_reason:
-        return [f"Acte du {format_date(served_on)} alors que « {deadline.label} » est suspendu "
-                f"({deadline.basis}) : {deadline.sanction} {deadline.suspended_reason}"]
+        return [
+            f"Acte du {format_date(served_on)} alors que « {deadline.label} » est suspendu "
+            f"({deadline.basis}) : {deadline.sanction} {deadline.suspended_reason}"
+        ]
     if deadline.kind == "earliest_day" and served_on < deadline.due_date:
-        return [f"Acte du {format_date(served_on)} antérieur au premier jour possible "
-                f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"]
+        return [
+            f"Acte du {format_date(served_on)} antérieur au premier jour possible "
+            f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"
+        ]
     if deadline.kind == "last_day" and served_on > deadline.due_date:
-        return [f"Acte du {format_date(served_on)} postérieur au dernier jour « {deadline.label} » "
-                f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"]
+        return [
+            f"Acte du {format_date(served_on)} postérieur au dernier jour « {deadline.label} » "
+            f"({format_date(deadline.due_date)}, {deadline.basis}) : {deadline.sanction}"
+        ]
     return []
 
 
-def mark_done(actor: Actor, deadline_id: int, reason: str, *, today: date, done_on: date | None = None,
-              expected_version: int | None = None) -> Deadline:
+def mark_done(
+    actor: Actor,
+    deadline_id: int,
+    reason: str,
+    *,
+    today: date,
+    done_on: date | None = None,
+    expected_version: int | None = None,
+) -> Deadline:
     """The deadline is dealt with (done on `done_on`, today by default), for the reason given.
     `expected_version`: the version the clerc saw; another edit since is refused (ConflictError)."""
     require_write(actor)
@@ -404,45 +506,75 @@ def mark_done(actor: Actor, deadline_id: int, reason: str, *, today: date, done_
         before = snapshot(deadline)
         deadline.done, deadline.done_on, deadline.done_by, deadline.done_reason = True, done_on, actor.user_id, reason
         _save_edit(deadline)
-        record(actor, "deadline.done", "deadline", deadline.id, before=before, after=snapshot(deadline),
-               dossier_id=deadline.dossier_id)
-        TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=done_on, kind="echeance",
-                             text=f"Échéance faite : {deadline.label} — {reason}", user=actor.user_id,
-                             created_at=datetime.now())
+        record(
+            actor,
+            "deadline.done",
+            "deadline",
+            deadline.id,
+            before=before,
+            after=snapshot(deadline),
+            dossier_id=deadline.dossier_id,
+        )
+        TimelineEvent.create(
+            dossier=deadline.dossier_id,
+            occurred_on=done_on,
+            kind="echeance",
+            text=f"Échéance faite : {deadline.label} — {reason}",
+            user=actor.user_id,
+            created_at=datetime.now(),
+        )
     return deadline
 
 
-def move(actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: date,
-         expected_version: int | None = None) -> Deadline:
+def move(
+    actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: date, expected_version: int | None = None
+) -> Deadline:
     """Move the deadline to `new_date` (today or later: a date already past would put it straight
     back in « en retard »); the first date is kept in `original_due_date`."""
     require_write(actor)
     reason = _reason(reason, "reporter l'échéance")
     new_date = _as_date(new_date, "Nouvelle date")
     if new_date < today:
-        raise InvalidInput(f"Report au {format_date(new_date)} refusé : cette date est passée (nous sommes le "
-                           f"{format_date(today)}). Choisissez aujourd'hui ou une date à venir.", field="new_date")
+        raise InvalidInput(
+            f"Report au {format_date(new_date)} refusé : cette date est passée (nous sommes le "
+            f"{format_date(today)}). Choisissez aujourd'hui ou une date à venir.",
+            field="new_date",
+        )
     with write_transaction():
         deadline = _open_deadline(deadline_id, expected_version)
         if new_date == deadline.due_date:
-            raise InvalidInput(f"L'échéance est déjà au {format_date(new_date)} : choisissez une autre date.",
-                               field="new_date")
+            raise InvalidInput(
+                f"L'échéance est déjà au {format_date(new_date)} : choisissez une autre date.", field="new_date"
+            )
         before = snapshot(deadline)
         old = deadline.due_date
         if deadline.original_due_date is None:
             deadline.original_due_date = old
         deadline.due_date, deadline.moved_reason = new_date, reason
         _save_edit(deadline)
-        record(actor, "deadline.move", "deadline", deadline.id, before=before, after=snapshot(deadline),
-               dossier_id=deadline.dossier_id)
-        TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=today, kind="echeance",
-                             text=f"Échéance reportée du {format_date(old)} au {format_date(new_date)} : "
-                                  f"{deadline.label} — {reason}", user=actor.user_id, created_at=datetime.now())
+        record(
+            actor,
+            "deadline.move",
+            "deadline",
+            deadline.id,
+            before=before,
+            after=snapshot(deadline),
+            dossier_id=deadline.dossier_id,
+        )
+        TimelineEvent.create(
+            dossier=deadline.dossier_id,
+            occurred_on=today,
+            kind="echeance",
+            text=f"Échéance reportée du {format_date(old)} au {format_date(new_date)} : {deadline.label} — {reason}",
+            user=actor.user_id,
+            created_at=datetime.now(),
+        )
     return deadline
 
 
-def reopen(actor: Actor, deadline_id: int, reason: str, *, today: date,
-           expected_version: int | None = None) -> Deadline:
+def reopen(
+    actor: Actor, deadline_id: int, reason: str, *, today: date, expected_version: int | None = None
+) -> Deadline:
     """A deadline marked done (by hand or by an act) is open again, for the reason given: the
     « fait » was a mistake, the act was void… Who, when and why it had been done stay in the
     audit trail and the timeline."""
@@ -456,11 +588,23 @@ def reopen(actor: Actor, deadline_id: int, reason: str, *, today: date,
         done_on = deadline.done_on
         deadline.done, deadline.done_on, deadline.done_by, deadline.done_reason = False, None, None, ""
         _save_edit(deadline)
-        record(actor, "deadline.reopen", "deadline", deadline.id, before=before,
-               after={**snapshot(deadline), "reason": reason}, dossier_id=deadline.dossier_id)
-        TimelineEvent.create(dossier=deadline.dossier_id, occurred_on=today, kind="echeance",
-                             text=f"Échéance rouverte (faite le {format_date(done_on)}) : {deadline.label} — "
-                                  f"{reason}", user=actor.user_id, created_at=datetime.now())
+        record(
+            actor,
+            "deadline.reopen",
+            "deadline",
+            deadline.id,
+            before=before,
+            after={**snapshot(deadline), "reason": reason},
+            dossier_id=deadline.dossier_id,
+        )
+        TimelineEvent.create(
+            dossier=deadline.dossier_id,
+            occurred_on=today,
+            kind="echeance",
+            text=f"Échéance rouverte (faite le {format_date(done_on)}) : {deadline.label} — {reason}",
+            user=actor.user_id,
+            created_at=datetime.now(),
+        )
     return deadline
 
 
@@ -500,8 +644,9 @@ def check_horizon(days: int) -> int:
 PARTS = ("overdue", "possible")  # then the rows due today or later, one part
 
 
-def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None,
-           part: int | None = None) -> tuple[str, list]:
+def _where(
+    today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None, part: int | None = None
+) -> tuple[str, list]:
     conditions = ["dl.done = ?", "dl.due_date <= ?"]
     params: list = [False, _param_date(today + timedelta(days=check_horizon(horizon_days)))]
     if part is not None:
@@ -519,14 +664,24 @@ def _where(today: date, horizon_days: int, clerc_id: int | None, procedure_id: s
     return " AND ".join(conditions), params
 
 
-AGENDA_COLUMNS = ("dl.id, dl.dossier_id, d.reference, d.debtor_name, dl.procedure_id, dl.step_id, dl.rule_id, "
-                  "dl.kind, dl.label, dl.due_date, dl.basis, u.name, u.login, dl.unverified, dl.original_due_date, "
-                  "dl.moved_reason, dl.suspended_reason, dl.version")
+AGENDA_COLUMNS = (
+    "dl.id, dl.dossier_id, d.reference, d.debtor_name, dl.procedure_id, dl.step_id, dl.rule_id, "
+    "dl.kind, dl.label, dl.due_date, dl.basis, u.name, u.login, dl.unverified, dl.original_due_date, "
+    "dl.moved_reason, dl.suspended_reason, dl.version"
+)
 
 
-def agenda_sql(today: date, horizon_days: int, clerc_id: int | None = None, procedure_id: str | None = None,
-               limit: int = PAGE, after: AgendaRow | None = None, before: AgendaRow | None = None,
-               start: date | None = None, part: int | None = None) -> tuple[str, list]:
+def agenda_sql(
+    today: date,
+    horizon_days: int,
+    clerc_id: int | None = None,
+    procedure_id: str | None = None,
+    limit: int = PAGE,
+    after: AgendaRow | None = None,
+    before: AgendaRow | None = None,
+    start: date | None = None,
+    part: int | None = None,
+) -> tuple[str, list]:
     """The agenda query and its parameters (the benchmark runs the same text through sqlite3).
     `part`: only the overdue (0), possible (1) or current (2) rows; each part is ordered by
     (due_date, id), which the index serves."""
@@ -542,15 +697,24 @@ def agenda_sql(today: date, horizon_days: int, clerc_id: int | None = None, proc
     elif start is not None:
         where += " AND dl.due_date >= ?"
         params.append(_param_date(start))
-    sql = (f"SELECT {AGENDA_COLUMNS} FROM deadline dl JOIN dossier d ON d.id = dl.dossier_id "
-           f'LEFT JOIN "user" u ON u.id = dl.assigned_to_id WHERE {where} '
-           f"ORDER BY dl.due_date {order}, dl.id {order} LIMIT ?")
+    sql = (
+        f"SELECT {AGENDA_COLUMNS} FROM deadline dl JOIN dossier d ON d.id = dl.dossier_id "
+        f'LEFT JOIN "user" u ON u.id = dl.assigned_to_id WHERE {where} '
+        f"ORDER BY dl.due_date {order}, dl.id {order} LIMIT ?"
+    )
     return _sql(sql), params + [limit]
 
 
-def agenda(today: date, horizon_days: int = 7, clerc_id: int | None = None, procedure_id: str | None = None,
-           limit: int = PAGE, after: AgendaRow | None = None, before: AgendaRow | None = None,
-           start: date | None = None) -> list[AgendaRow]:
+def agenda(
+    today: date,
+    horizon_days: int = 7,
+    clerc_id: int | None = None,
+    procedure_id: str | None = None,
+    limit: int = PAGE,
+    after: AgendaRow | None = None,
+    before: AgendaRow | None = None,
+    start: date | None = None,
+) -> list[AgendaRow]:
     """Open deadlines due up to today + horizon: overdue first (oldest first), then the past
     waiting periods now possible, then today, then later.
 
@@ -559,6 +723,7 @@ def agenda(today: date, horizon_days: int = 7, clerc_id: int | None = None, proc
     order), or `start` (the first page of the rows due on or after that day). With none of them,
     the first page. Each part is one indexed query, read only as far as the page needs.
     """
+
     def fetch(part: int, **keys) -> list[AgendaRow]:
         sql, params = agenda_sql(today, horizon_days, clerc_id, procedure_id, limit - len(rows), part=part, **keys)
         return [_agenda_row(r, today) for r in database.execute_sql(sql, params).fetchall()]
@@ -588,15 +753,33 @@ class _Last:
     """A keyset bound after every row of a part (`before=_LAST`: the part read from its end)."""
 
     due_date = date.max
-    id = 2 ** 62
+    id = 2**62
 
 
 _LAST = _Last()
 
 
 def _agenda_row(r, today: date) -> AgendaRow:
-    row = AgendaRow(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], _to_date(r[9]), r[10],
-                    r[11] or "", r[12] or "", bool(r[13]), _to_date(r[14]), r[15] or "", r[16] or "", r[17] or 1)
+    row = AgendaRow(
+        r[0],
+        r[1],
+        r[2],
+        r[3] or "",
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        _to_date(r[9]),
+        r[10],
+        r[11] or "",
+        r[12] or "",
+        bool(r[13]),
+        _to_date(r[14]),
+        r[15] or "",
+        r[16] or "",
+        r[17] or 1,
+    )
     truce = winter_truce_suspension(row.procedure_id, row.rule_id, row.kind, row.due_date, today)
     if truce and not row.suspended_reason:
         row = replace(row, suspended_reason=truce)
@@ -621,20 +804,25 @@ def winter_truce_suspension(procedure_id: str, rule_id: str, kind: str, due_date
     except InvalidInput:
         return ""
     end = winter_truce_period(day)[1]
-    return (f"trêve hivernale jusqu'au {format_date(end)} (CPCE L412-6) : expulsion possible à partir du "
-            f"{format_date(end + timedelta(days=1))}. Exceptions (L412-6) : relogement des intéressés assuré "
-            "dans des conditions suffisantes respectant l'unité et les besoins de la famille ; expulsion prononcée "
-            "pour introduction sans droit ni titre dans le domicile d'autrui par manœuvres, menaces, voies de "
-            "fait ou contrainte (squat de domicile) ; entrée par ces procédés dans un autre lieu que le domicile, "
-            "si le juge a supprimé ou réduit le sursis.")
+    return (
+        f"trêve hivernale jusqu'au {format_date(end)} (CPCE L412-6) : expulsion possible à partir du "
+        f"{format_date(end + timedelta(days=1))}. Exceptions (L412-6) : relogement des intéressés assuré "
+        "dans des conditions suffisantes respectant l'unité et les besoins de la famille ; expulsion prononcée "
+        "pour introduction sans droit ni titre dans le domicile d'autrui par manœuvres, menaces, voies de "
+        "fait ou contrainte (squat de domicile) ; entrée par ces procédés dans un autre lieu que le domicile, "
+        "si le juge a supprimé ou réduit le sursis."
+    )
 
 
-def agenda_counts(today: date, horizon_days: int = 7, clerc_id: int | None = None,
-                  procedure_id: str | None = None) -> AgendaCounts:
+def agenda_counts(
+    today: date, horizon_days: int = 7, clerc_id: int | None = None, procedure_id: str | None = None
+) -> AgendaCounts:
     where, params = _where(today, horizon_days, clerc_id, procedure_id)
-    sql = (f"SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl WHERE {where}")
+    sql = (
+        f"SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl WHERE {where}"
+    )
     day = _param_date(today)
     row = database.execute_sql(_sql(sql), [day, day, day, *params]).fetchone()
     overdue, possible, due_today, total = (int(v or 0) for v in row)
@@ -651,8 +839,10 @@ def clerc_by_login(login: str) -> User:
 
 def clercs() -> list[tuple[int, str]]:
     """(id, name) of the active users who may have deadlines, for the agenda's filter."""
-    return [(u.id, u.name) for u in User.select(User.id, User.name)
-            .where(User.active == True, User.role != "lecture").order_by(User.name)]  # noqa: E712
+    return [
+        (u.id, u.name)
+        for u in User.select(User.id, User.name).where(User.active == True, User.role != "lecture").order_by(User.name)
+    ]
 
 
 def deadline_what(rule_id: str) -> str:

@@ -23,8 +23,8 @@ from clerc_tui.models import DocumentSnapshot, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import format_amount
-from clerc_tui.services.statement import dossier_statement
 from clerc_tui.services.etude import the_etude
+from clerc_tui.services.statement import dossier_statement
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,21 @@ class Document:
 
 
 DUPLICATA = "DUPLICATA"
-RECONSTITUTED = ("DUPLICATA reconstitué : document émis avant l'archivage des documents (version 12), "
-                 "recalculé à partir des écritures")
+RECONSTITUTED = (
+    "DUPLICATA reconstitué : document émis avant l'archivage des documents (version 12), "
+    "recalculé à partir des écritures"
+)
 
 
 def freeze(entry: LedgerEntry) -> None:
     """Store the document an entry carries as it is issued (inside the entry's transaction)."""
     document = _document(entry)
-    DocumentSnapshot.create(document_number=entry.document_number, entry=entry.id, issued_at=datetime.now(),
-                            data=json.dumps({"title": document.title, "rows": document.rows, "notes": document.notes},
-                                            ensure_ascii=False))
+    DocumentSnapshot.create(
+        document_number=entry.document_number,
+        entry=entry.id,
+        issued_at=datetime.now(),
+        data=json.dumps({"title": document.title, "rows": document.rows, "notes": document.notes}, ensure_ascii=False),
+    )
 
 
 def _frozen(entry: LedgerEntry) -> Document | None:
@@ -98,25 +103,41 @@ def _document(entry: LedgerEntry) -> Document:
     """The invoice, credit note or receipt an entry carries."""
     etude = the_etude()
     dossier = entry.dossier
-    header = [etude.name if etude else "Étude", (etude.address or "").replace("\n", ", ") if etude else "",
-              f"{etude.postcode} {etude.city}".strip() if etude else ""]
+    header = [
+        etude.name if etude else "Étude",
+        (etude.address or "").replace("\n", ", ") if etude else "",
+        f"{etude.postcode} {etude.city}".strip() if etude else "",
+    ]
     notes = list(header)  # always three lines (some empty): the remarks never climb into the header
     rows: list[tuple[str, str]] = []
     if entry.kind == PAYMENT:
         title = f"Reçu n° {entry.document_number}"
         mode = PAYMENT_MODES.get(entry.mode, entry.mode) if entry.mode else "—"
-        rows += [("Dossier", dossier.reference), ("Débiteur", dossier.debtor_name), ("Créancier", dossier.creditor_name),
-                 ("Date du paiement", format_date(entry.entry_date)), ("Mode", mode),
-                 ("Payeur", entry.payer or "—"), ("Référence", entry.bank_reference or "—"),
-                 ("Montant reçu", format_amount(entry.amount))]
+        rows += [
+            ("Dossier", dossier.reference),
+            ("Débiteur", dossier.debtor_name),
+            ("Créancier", dossier.creditor_name),
+            ("Date du paiement", format_date(entry.entry_date)),
+            ("Mode", mode),
+            ("Payeur", entry.payer or "—"),
+            ("Référence", entry.bank_reference or "—"),
+            ("Montant reçu", format_amount(entry.amount)),
+        ]
         rows += _imputation(entry)
         return Document(title, rows, notes)
     target = LedgerEntry.get_by_id(entry.reverses_id) if entry.kind == REVERSAL else entry
-    title = (f"Facture d'avoir n° {entry.document_number} (annule la facture {target.document_number})"
-             if entry.kind == REVERSAL else f"Facture n° {entry.document_number}")
+    title = (
+        f"Facture d'avoir n° {entry.document_number} (annule la facture {target.document_number})"
+        if entry.kind == REVERSAL
+        else f"Facture n° {entry.document_number}"
+    )
     billed_to = dossier.creditor_name if target.bearer == CREDITOR else f"{dossier.debtor_name} (débiteur)"
-    rows += [("Date", format_date(entry.entry_date)), ("Dossier", dossier.reference), ("Facturé à", billed_to),
-             ("Objet", target.label)]
+    rows += [
+        ("Date", format_date(entry.entry_date)),
+        ("Dossier", dossier.reference),
+        ("Facturé à", billed_to),
+        ("Objet", target.label),
+    ]
     detail = json.loads(target.breakdown) if target.breakdown else {}
     sign = Decimal(-1) if entry.kind == REVERSAL else Decimal(1)
 
@@ -124,8 +145,10 @@ def _document(entry: LedgerEntry) -> Document:
         return format_amount(sign * Decimal(detail[key]))
 
     if "emolument" in detail:
-        label = (f"Émolument {detail['article']} : {detail['base'].replace('.', ',')} € × "
-                 f"{detail['coefficient'].replace('.', ',')}")
+        label = (
+            f"Émolument {detail['article']} : {detail['base'].replace('.', ',')} € × "
+            f"{detail['coefficient'].replace('.', ',')}"
+        )
         rows.append((label, money("emolument")))
         if Decimal(detail["dep"]):
             rows.append(("Droit d'engagement des poursuites", money("dep")))
@@ -150,7 +173,10 @@ def _imputation(entry: LedgerEntry) -> list[tuple[str, str]]:
     for line in statement.payments:
         if line.payment.ref == str(entry.id):
             a = line.allocation
-            return [("Imputé sur les frais", format_amount(a.frais)), ("Imputé sur les intérêts", format_amount(a.interets)),
-                    ("Imputé sur le principal", format_amount(a.principal)),
-                    ("Restant dû après paiement", format_amount(line.balance_after))]
+            return [
+                ("Imputé sur les frais", format_amount(a.frais)),
+                ("Imputé sur les intérêts", format_amount(a.interets)),
+                ("Imputé sur le principal", format_amount(a.principal)),
+                ("Restant dû après paiement", format_amount(line.balance_after)),
+            ]
     return []

@@ -70,6 +70,7 @@ def _past_date(today: date, what: str):
         if value.year < 1900:
             raise InvalidInput(f"{what} : année {value.year} improbable, vérifiez la saisie.")
         return value
+
     return convert
 
 
@@ -91,15 +92,21 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
     if creditor_name:
         creditor_id = creditor_id_by_name(creditor_name)
         if creditor_id is None:
-            f.errors["creditor"] = (f"Aucun créancier « {creditor_name} » : complétez avec → parmi les suggestions, "
-                                    "ou videz ce champ et remplissez « Nouveau créancier ».")
+            f.errors["creditor"] = (
+                f"Aucun créancier « {creditor_name} » : complétez avec → parmi les suggestions, "
+                "ou videz ce champ et remplissez « Nouveau créancier »."
+            )
     elif new_name:
         kind = f.choice("new_creditor_kind", ("physique", "morale"), "morale")
         siret = f.check("new_creditor_siret", identifiers.validate_siret) or ""
         new_creditor = CreditorInput(
-            kind=kind, is_individual=kind == "physique" and f.text("new_creditor_individual") == "1",
-            activity="particulier" if kind == "physique" else "autre", name=new_name,
-            siret=siret, siren=siret[:9], iban=f.check("new_creditor_iban", identifiers.validate_iban) or "",
+            kind=kind,
+            is_individual=kind == "physique" and f.text("new_creditor_individual") == "1",
+            activity="particulier" if kind == "physique" else "autre",
+            name=new_name,
+            siret=siret,
+            siren=siret[:9],
+            iban=f.check("new_creditor_iban", identifiers.validate_iban) or "",
         )
     else:
         f.errors["creditor"] = "Choisissez le créancier (mandant), ou remplissez « Nouveau créancier »."
@@ -145,19 +152,31 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
                 f.errors[name] = "Le principal doit être supérieur à zéro."
             claims[name] = amount
     interest_kind = f.choice("interest_kind", INTEREST_KINDS, "legal")
-    rate = f.check("contractual_rate", _rate,
-                   required="Indiquez le taux conventionnel." if interest_kind == "contractual" else None)
+    rate = f.check(
+        "contractual_rate",
+        _rate,
+        required="Indiquez le taux conventionnel." if interest_kind == "contractual" else None,
+    )
 
     data = DossierInput(
-        debtor=debtor, creditor_id=creditor_id, new_creditor=new_creditor,
-        nature=f.choice("nature", NATURES, "autre"), phase=f.choice("phase", PHASES, "amiable"),
+        debtor=debtor,
+        creditor_id=creditor_id,
+        new_creditor=new_creditor,
+        nature=f.choice("nature", NATURES, "autre"),
+        phase=f.choice("phase", PHASES, "amiable"),
         assigned_to_id=int(f.text("assigned_to")) if f.text("assigned_to").isdigit() else None,
-        title_kind=f.choice("title_kind", TITLE_KINDS, ""), title_court=f.text("title_court"),
-        title_reference=f.text("title_reference"), title_date=title_date, title_signified_on=signified,
-        title_enforceable_on=enforceable, claims=claims, interest_kind=interest_kind,
+        title_kind=f.choice("title_kind", TITLE_KINDS, ""),
+        title_court=f.text("title_court"),
+        title_reference=f.text("title_reference"),
+        title_date=title_date,
+        title_signified_on=signified,
+        title_enforceable_on=enforceable,
+        claims=claims,
+        interest_kind=interest_kind,
         contractual_rate=rate if interest_kind == "contractual" else None,
         contractual_day_basis=f.choice("contractual_day_basis", DAY_BASIS_LABELS, CIVIL_YEAR),
-        interest_from=f.check("interest_from", parse_date), zone=f.choice("zone", ZONES, "metropole"),
+        interest_from=f.check("interest_from", parse_date),
+        zone=f.choice("zone", ZONES, "metropole"),
         notes=f.text("notes"),
     )
     if f.errors:
@@ -175,28 +194,43 @@ def form_values(view: DossierView) -> dict[str, str]:
     debtor = view.debtors[0] if view.debtors else None
     values = {
         "creditor": view.creditor.display_name,
-        "nature": d.nature, "phase": d.phase, "assigned_to": str(d.assigned_to_id or ""), "zone": d.zone,
-        "title_kind": d.title_kind, "title_court": d.title_court, "title_reference": d.title_reference,
-        "title_date": format_date(d.title_date), "title_signified_on": format_date(d.title_signified_on),
+        "nature": d.nature,
+        "phase": d.phase,
+        "assigned_to": str(d.assigned_to_id or ""),
+        "zone": d.zone,
+        "title_kind": d.title_kind,
+        "title_court": d.title_court,
+        "title_reference": d.title_reference,
+        "title_date": format_date(d.title_date),
+        "title_signified_on": format_date(d.title_signified_on),
         "title_enforceable_on": format_date(d.title_enforceable_on),
         "interest_kind": d.interest_kind,
         "contractual_rate": _amount_text(d.contractual_rate) if d.contractual_rate is not None else "",
         "contractual_day_basis": d.contractual_day_basis or CIVIL_YEAR,
-        "interest_from": format_date(d.interest_from), "notes": d.notes,
+        "interest_from": format_date(d.interest_from),
+        "notes": d.notes,
     }
     for name in CLAIM_FIELDS:
         values[name] = _amount_text(view.claim_amount(name))
     if debtor is not None:
         dd = debtor.debtor
         address = debtor.current_address
-        values.update({
-            "debtor_kind": dd.kind, "debtor_civility": dd.civility, "debtor_last_name": dd.last_name,
-            "debtor_first_name": dd.first_name, "debtor_company": dd.company_name,
-            "debtor_birth_date": format_date(dd.birth_date), "debtor_siren": dd.siren,
-            "debtor_street": address.street if address else "", "debtor_postcode": address.postcode if address else "",
-            "debtor_city": address.city if address else "", "debtor_phone": debtor.first_contact("phone"),
-            "debtor_email": debtor.first_contact("email"),
-            "debtor_iban": debtor.bank_accounts[0].iban if debtor.bank_accounts else "",
-            "debtor_employer": dd.employer_name,
-        })
+        values.update(
+            {
+                "debtor_kind": dd.kind,
+                "debtor_civility": dd.civility,
+                "debtor_last_name": dd.last_name,
+                "debtor_first_name": dd.first_name,
+                "debtor_company": dd.company_name,
+                "debtor_birth_date": format_date(dd.birth_date),
+                "debtor_siren": dd.siren,
+                "debtor_street": address.street if address else "",
+                "debtor_postcode": address.postcode if address else "",
+                "debtor_city": address.city if address else "",
+                "debtor_phone": debtor.first_contact("phone"),
+                "debtor_email": debtor.first_contact("email"),
+                "debtor_iban": debtor.bank_accounts[0].iban if debtor.bank_accounts else "",
+                "debtor_employer": dd.employer_name,
+            }
+        )
     return values

@@ -11,13 +11,31 @@ from decimal import Decimal
 from clerc_tui.rules.text import check_text
 
 LABELS = {
-    "kind": "Type", "activity": "Activité", "name": "Nom du créancier", "first_name": "Prénom",
-    "civility": "Civilité", "siren": "SIREN", "siret": "SIRET", "iban": "IBAN", "street": "Adresse",
-    "postcode": "Code postal", "city": "Ville", "email": "Courriel", "phone": "Téléphone",
-    "last_name": "Nom du débiteur", "company_name": "Raison sociale", "employer_name": "Employeur",
-    "nature": "Nature", "phase": "Phase", "title_kind": "Titre", "title_court": "Juridiction",
-    "title_reference": "Référence du titre", "interest_kind": "Intérêts", "contractual_day_basis": "Base",
-    "zone": "Zone", "notes": "Notes",
+    "kind": "Type",
+    "activity": "Activité",
+    "name": "Nom du créancier",
+    "first_name": "Prénom",
+    "civility": "Civilité",
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "iban": "IBAN",
+    "street": "Adresse",
+    "postcode": "Code postal",
+    "city": "Ville",
+    "email": "Courriel",
+    "phone": "Téléphone",
+    "last_name": "Nom du débiteur",
+    "company_name": "Raison sociale",
+    "employer_name": "Employeur",
+    "nature": "Nature",
+    "phase": "Phase",
+    "title_kind": "Titre",
+    "title_court": "Juridiction",
+    "title_reference": "Référence du titre",
+    "interest_kind": "Intérêts",
+    "contractual_day_basis": "Base",
+    "zone": "Zone",
+    "notes": "Notes",
 }
 MULTILINE = frozenset({"notes"})
 

@@ -49,8 +49,12 @@ class DossierRow:
 
     def sort_value(self, sort: str):
         return {
-            "reference": self.reference, "debtor": self.debtor_name, "creditor": self.creditor_name,
-            "nature": self.nature, "phase": self.phase, "balance": int(self.balance * 100),
+            "reference": self.reference,
+            "debtor": self.debtor_name,
+            "creditor": self.creditor_name,
+            "nature": self.nature,
+            "phase": self.phase,
+            "balance": int(self.balance * 100),
         }[sort]
 
 
@@ -126,8 +130,14 @@ def _to_row(values) -> DossierRow:
     return DossierRow(id_, reference, debtor, creditor, nature, phase, from_cents(balance), next_due, clerc or "")
 
 
-def fetch_page(query: ListQuery, *, limit: int = 60, after: DossierRow | None = None,
-               before: DossierRow | None = None, last: bool = False) -> list[DossierRow]:
+def fetch_page(
+    query: ListQuery,
+    *,
+    limit: int = 60,
+    after: DossierRow | None = None,
+    before: DossierRow | None = None,
+    last: bool = False,
+) -> list[DossierRow]:
     """One page of rows in display order.
 
     `after`: the page that follows this row; `before`: the page that precedes it;

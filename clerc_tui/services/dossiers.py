@@ -85,8 +85,12 @@ def get_dossier(dossier_id: int) -> DossierView:
     dossier = Dossier.get_or_none(Dossier.id == dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    links = (DossierDebtor.select(DossierDebtor, Debtor).join(Debtor)
-             .where(DossierDebtor.dossier == dossier).order_by(DossierDebtor.position))
+    links = (
+        DossierDebtor.select(DossierDebtor, Debtor)
+        .join(Debtor)
+        .where(DossierDebtor.dossier == dossier)
+        .order_by(DossierDebtor.position)
+    )
     return DossierView(
         dossier=dossier,
         creditor=dossier.creditor,
@@ -117,22 +121,41 @@ def next_reference(year: int) -> str:
 def _creditor_fields(data: CreditorInput) -> dict:
     display = person_name(kind=data.kind, first_name=data.first_name, last_name=data.name, company_name=data.name)
     return dict(
-        kind=data.kind, is_individual=data.is_individual, activity=data.activity, civility=data.civility,
+        kind=data.kind,
+        is_individual=data.is_individual,
+        activity=data.activity,
+        civility=data.civility,
         first_name=data.first_name if data.kind == "physique" else "",
         last_name=data.name if data.kind == "physique" else "",
         company_name=data.name if data.kind == "morale" else "",
-        siren=data.siren, siret=data.siret, iban=data.iban, street=data.street, postcode=data.postcode,
-        city=data.city, email=data.email, phone=data.phone, display_name=display, search_name=fold(display),
+        siren=data.siren,
+        siret=data.siret,
+        iban=data.iban,
+        street=data.street,
+        postcode=data.postcode,
+        city=data.city,
+        email=data.email,
+        phone=data.phone,
+        display_name=display,
+        search_name=fold(display),
     )
 
 
 def _debtor_fields(data: DebtorInput) -> dict:
-    display = person_name(kind=data.kind, first_name=data.first_name, last_name=data.last_name,
-                          company_name=data.company_name)
+    display = person_name(
+        kind=data.kind, first_name=data.first_name, last_name=data.last_name, company_name=data.company_name
+    )
     return dict(
-        kind=data.kind, civility=data.civility, last_name=data.last_name, first_name=data.first_name,
-        company_name=data.company_name, birth_date=data.birth_date, siren=data.siren,
-        employer_name=data.employer_name, display_name=display, search_name=fold(display),
+        kind=data.kind,
+        civility=data.civility,
+        last_name=data.last_name,
+        first_name=data.first_name,
+        company_name=data.company_name,
+        birth_date=data.birth_date,
+        siren=data.siren,
+        employer_name=data.employer_name,
+        display_name=display,
+        search_name=fold(display),
     )
 
 
@@ -152,17 +175,36 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
 
     current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
     if data.street or data.postcode or data.city:
-        if current is None or (current.street, current.postcode, current.city) != (data.street, data.postcode,
-                                                                                     data.city):
+        if current is None or (current.street, current.postcode, current.city) != (
+            data.street,
+            data.postcode,
+            data.city,
+        ):
             if current is not None:
                 # A new address becomes current; the old one is kept (known addresses matter).
                 before = snapshot(current)
                 current.is_current = False
                 current.save()
-                record(actor, "debtor_address.archive", "debtor_address", current.id, before=before,
-                       after=snapshot(current), dossier_id=dossier_id)
-            created("debtor_address", DebtorAddress.create(debtor=debtor, street=data.street, postcode=data.postcode,
-                                                           city=data.city, is_current=True, since=today))
+                record(
+                    actor,
+                    "debtor_address.archive",
+                    "debtor_address",
+                    current.id,
+                    before=before,
+                    after=snapshot(current),
+                    dossier_id=dossier_id,
+                )
+            created(
+                "debtor_address",
+                DebtorAddress.create(
+                    debtor=debtor,
+                    street=data.street,
+                    postcode=data.postcode,
+                    city=data.city,
+                    is_current=True,
+                    since=today,
+                ),
+            )
     for kind, value in (("phone", data.phone), ("email", data.email)):
         existing = debtor.contacts.where(DebtorContact.kind == kind).first()
         if value and existing is None:
@@ -182,26 +224,47 @@ def _save_claims(actor: Actor, dossier: Dossier, claims: dict[str, Decimal], on:
         existing = dossier.claim_items.where(ClaimItem.kind == kind).order_by(ClaimItem.id).first()
         if existing is None:
             if amount:
-                item = ClaimItem.create(dossier=dossier, kind=kind, label=CLAIM_KINDS[kind], amount=amount,
-                                        due_on=on, bears_interest=1 if kind == "principal" else 0)
+                item = ClaimItem.create(
+                    dossier=dossier,
+                    kind=kind,
+                    label=CLAIM_KINDS[kind],
+                    amount=amount,
+                    due_on=on,
+                    bears_interest=1 if kind == "principal" else 0,
+                )
                 record(actor, "claim_item.create", "claim_item", item.id, after=snapshot(item), dossier_id=dossier.id)
         elif (amount or ZERO) != existing.amount:
             before = snapshot(existing)
             existing.amount = amount or ZERO
             existing.save()
-            record(actor, "claim_item.update", "claim_item", existing.id, before=before, after=snapshot(existing),
-                   dossier_id=dossier.id)
+            record(
+                actor,
+                "claim_item.update",
+                "claim_item",
+                existing.id,
+                before=before,
+                after=snapshot(existing),
+                dossier_id=dossier.id,
+            )
 
 
 def _refresh_denormalised(dossier_id: int, today: date) -> None:
     from clerc_tui.services.ledger import balance_at
 
-    names = [d.display_name for d in (Debtor.select(Debtor.display_name).join(DossierDebtor)
-                                      .where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position))]
+    names = [
+        d.display_name
+        for d in (
+            Debtor.select(Debtor.display_name)
+            .join(DossierDebtor)
+            .where(DossierDebtor.dossier == dossier_id)
+            .order_by(DossierDebtor.position)
+        )
+    ]
     total, _ = balance_at(dossier_id, today)
     dossier = Dossier.get_by_id(dossier_id)
-    Dossier.update(debtor_name=debtors_label(names), creditor_name=dossier.creditor.display_name,
-                   balance=total).where(Dossier.id == dossier_id).execute()
+    Dossier.update(debtor_name=debtors_label(names), creditor_name=dossier.creditor.display_name, balance=total).where(
+        Dossier.id == dossier_id
+    ).execute()
     from clerc_tui.models import DossierAccount
 
     DossierAccount.update(balance_on=today).where(DossierAccount.dossier == dossier_id).execute()
@@ -209,12 +272,21 @@ def _refresh_denormalised(dossier_id: int, today: date) -> None:
 
 def _dossier_fields(data: DossierInput) -> dict:
     return dict(
-        nature=data.nature, phase=data.phase, assigned_to=data.assigned_to_id, title_kind=data.title_kind,
-        title_court=data.title_court, title_reference=data.title_reference, title_date=data.title_date,
-        title_signified_on=data.title_signified_on, title_enforceable_on=data.title_enforceable_on,
-        interest_kind=data.interest_kind, contractual_rate=data.contractual_rate,
-        contractual_day_basis=data.contractual_day_basis, interest_from=data.interest_from,
-        zone=data.zone, notes=data.notes,
+        nature=data.nature,
+        phase=data.phase,
+        assigned_to=data.assigned_to_id,
+        title_kind=data.title_kind,
+        title_court=data.title_court,
+        title_reference=data.title_reference,
+        title_date=data.title_date,
+        title_signified_on=data.title_signified_on,
+        title_enforceable_on=data.title_enforceable_on,
+        interest_kind=data.interest_kind,
+        contractual_rate=data.contractual_rate,
+        contractual_day_basis=data.contractual_day_basis,
+        interest_from=data.interest_from,
+        zone=data.zone,
+        notes=data.notes,
     )
 
 
@@ -237,8 +309,13 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
         debtor = Debtor.create(**_debtor_fields(data.debtor))
         record(actor, "debtor.create", "debtor", debtor.id, after=snapshot(debtor))
         dossier = Dossier.create(
-            reference=next_reference(today.year), creditor=creditor, opened_on=today, created_at=now,
-            updated_at=now, version=1, **_dossier_fields(data),
+            reference=next_reference(today.year),
+            creditor=creditor,
+            opened_on=today,
+            created_at=now,
+            updated_at=now,
+            version=1,
+            **_dossier_fields(data),
         )
         DossierDebtor.create(dossier=dossier, debtor=debtor, position=0)
         _save_debtor_details(actor, debtor, data.debtor, dossier.id, today)
@@ -246,16 +323,24 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
         _refresh_denormalised(dossier.id, today)
         dossier = Dossier.get_by_id(dossier.id)
         record(actor, "dossier.create", "dossier", dossier.id, after=snapshot(dossier), dossier_id=dossier.id)
-        TimelineEvent.create(dossier=dossier, occurred_on=today, kind="ouverture",
-                             text=f"Dossier ouvert par {actor.name}", user=actor.user_id, created_at=now)
+        TimelineEvent.create(
+            dossier=dossier,
+            occurred_on=today,
+            kind="ouverture",
+            text=f"Dossier ouvert par {actor.name}",
+            user=actor.user_id,
+            created_at=now,
+        )
     return dossier
 
 
 def _conflict_message(dossier: Dossier) -> str:
     who = last_change("dossier", dossier.id, ("dossier.update",))
-    return (f"Le dossier {dossier.reference} a été modifié{who} depuis que vous l'avez ouvert. "
-            "Vos modifications n'ont pas été enregistrées : rechargez le dossier (Échap puis Entrée) "
-            "et refaites-les.")
+    return (
+        f"Le dossier {dossier.reference} a été modifié{who} depuis que vous l'avez ouvert. "
+        "Vos modifications n'ont pas été enregistrées : rechargez le dossier (Échap puis Entrée) "
+        "et refaites-les."
+    )
 
 
 def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: DossierInput, today: date) -> Dossier:
@@ -267,9 +352,11 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: D
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         before = snapshot(current)
         creditor = _resolve_creditor(actor, data)
-        changed = (Dossier.update(creditor=creditor, updated_at=now, version=Dossier.version + 1,
-                                  **_dossier_fields(data))
-                   .where(Dossier.id == dossier_id, Dossier.version == expected_version).execute())
+        changed = (
+            Dossier.update(creditor=creditor, updated_at=now, version=Dossier.version + 1, **_dossier_fields(data))
+            .where(Dossier.id == dossier_id, Dossier.version == expected_version)
+            .execute()
+        )
         if changed != 1:
             raise ConflictError(_conflict_message(current))
         link = DossierDebtor.get(DossierDebtor.dossier == dossier_id, DossierDebtor.position == 0)
@@ -278,15 +365,35 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: D
         Debtor.update(**_debtor_fields(data.debtor)).where(Debtor.id == debtor.id).execute()
         debtor = Debtor.get_by_id(debtor.id)
         if snapshot(debtor) != debtor_before:
-            record(actor, "debtor.update", "debtor", debtor.id, before=debtor_before, after=snapshot(debtor),
-                   dossier_id=dossier_id)
+            record(
+                actor,
+                "debtor.update",
+                "debtor",
+                debtor.id,
+                before=debtor_before,
+                after=snapshot(debtor),
+                dossier_id=dossier_id,
+            )
         _save_debtor_details(actor, debtor, data.debtor, dossier_id, today)
         dossier = Dossier.get_by_id(dossier_id)
         _save_claims(actor, dossier, data.claims, data.interest_from or dossier.opened_on)
         _refresh_denormalised(dossier_id, today)
         dossier = Dossier.get_by_id(dossier_id)
-        record(actor, "dossier.update", "dossier", dossier_id, before=before, after=snapshot(dossier),
-               dossier_id=dossier_id)
-        TimelineEvent.create(dossier=dossier, occurred_on=today, kind="modification",
-                             text=f"Dossier modifié par {actor.name}", user=actor.user_id, created_at=now)
+        record(
+            actor,
+            "dossier.update",
+            "dossier",
+            dossier_id,
+            before=before,
+            after=snapshot(dossier),
+            dossier_id=dossier_id,
+        )
+        TimelineEvent.create(
+            dossier=dossier,
+            occurred_on=today,
+            kind="modification",
+            text=f"Dossier modifié par {actor.name}",
+            user=actor.user_id,
+            created_at=now,
+        )
     return dossier

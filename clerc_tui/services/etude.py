@@ -7,8 +7,10 @@ from clerc_tui.models.db import write_transaction
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require
 
-FEE_BASE_TEXT = {False: "principal encaissé, hors dépens et hors intérêts",
-                 True: "principal et intérêts encaissés, hors dépens"}
+FEE_BASE_TEXT = {
+    False: "principal encaissé, hors dépens et hors intérêts",
+    True: "principal et intérêts encaissés, hors dépens",
+}
 
 
 def the_etude() -> Etude | None:
@@ -26,8 +28,7 @@ def fee_base_interest() -> bool:
 def fee_base_text(include_interest: bool | None = None) -> str:
     """The setting in French, as the creditor's statement prints it."""
     include = fee_base_interest() if include_interest is None else include_interest
-    return (f"Assiette des droits proportionnels A444-31 / A444-32 : {FEE_BASE_TEXT[include]} "
-            "(réglage de l'étude).")
+    return f"Assiette des droits proportionnels A444-31 / A444-32 : {FEE_BASE_TEXT[include]} (réglage de l'étude)."
 
 
 def set_fee_base_interest(actor: Actor, include: bool) -> bool:

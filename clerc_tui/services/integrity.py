@@ -27,11 +27,26 @@ from clerc_tui.rules.money import format_amount, from_cents, to_cents
 
 TABLE_LABELS = {"ledger_entry": "journal des écritures", "audit_entry": "journal d'audit", "sequence": "compteurs"}
 FIELD_LABELS = {
-    "id": "n°", "dossier_id": "dossier", "kind": "nature", "entry_date": "date", "value_date": "date de valeur",
-    "amount": "montant", "label": "libellé", "mode": "mode", "payer": "payeur", "bank_reference": "référence bancaire",
-    "reverses_id": "écriture annulée", "reason": "motif", "created_by": "saisi par", "created_at": "saisi le",
-    "bearer": "à la charge de", "breakdown": "détail", "document_number": "numéro de pièce",
-    "support_reference": "justificatif", "run_id": "reversement", "row_hash": "empreinte",
+    "id": "n°",
+    "dossier_id": "dossier",
+    "kind": "nature",
+    "entry_date": "date",
+    "value_date": "date de valeur",
+    "amount": "montant",
+    "label": "libellé",
+    "mode": "mode",
+    "payer": "payeur",
+    "bank_reference": "référence bancaire",
+    "reverses_id": "écriture annulée",
+    "reason": "motif",
+    "created_by": "saisi par",
+    "created_at": "saisi le",
+    "bearer": "à la charge de",
+    "breakdown": "détail",
+    "document_number": "numéro de pièce",
+    "support_reference": "justificatif",
+    "run_id": "reversement",
+    "row_hash": "empreinte",
 }
 NUMBER = re.compile(r"^([FR])(\d{4})-(\d{6})$")
 SEQUENCE_OF_PREFIX = {"F": "facture", "R": "recu"}
@@ -87,21 +102,28 @@ def _orphans(db) -> list[Break]:
         column, target = keys.get((table, fkid), ("?", "id"))
         value = db.execute_sql(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
         value = value[0] if value else "?"
-        out.append(Break(table, rowid, f"ligne orpheline : {column} = {value}, mais {parent} n° {value} "
-                                       "n'existe pas"))
+        out.append(Break(table, rowid, f"ligne orpheline : {column} = {value}, mais {parent} n° {value} n'existe pas"))
     # run_id was added without a foreign key (m0006).
     for entry_id, run_id in db.execute_sql(
-            'SELECT e."id", e."run_id" FROM "ledger_entry" e LEFT JOIN "remittance_run" r ON r."id" = e."run_id" '
-            'WHERE e."run_id" IS NOT NULL AND r."id" IS NULL ORDER BY e."id"').fetchall():
-        out.append(Break("ledger_entry", entry_id, f"ligne orpheline : run_id = {run_id}, mais remittance_run "
-                                                   f"n° {run_id} n'existe pas"))
+        'SELECT e."id", e."run_id" FROM "ledger_entry" e LEFT JOIN "remittance_run" r ON r."id" = e."run_id" '
+        'WHERE e."run_id" IS NOT NULL AND r."id" IS NULL ORDER BY e."id"'
+    ).fetchall():
+        out.append(
+            Break(
+                "ledger_entry",
+                entry_id,
+                f"ligne orpheline : run_id = {run_id}, mais remittance_run n° {run_id} n'existe pas",
+            )
+        )
     return out
 
 
 def _walk(db, table: str, keep: dict | None) -> list[Break]:
     names = chain.columns(table)
-    sql = (f'SELECT {", ".join(chr(34) + n + chr(34) for n in names)}, "prev_hash", "row_hash" FROM "{table}" '
-           'ORDER BY "id"')
+    sql = (
+        f'SELECT {", ".join(chr(34) + n + chr(34) for n in names)}, "prev_hash", "row_hash" FROM "{table}" '
+        'ORDER BY "id"'
+    )
     out = []
     expected_prev, previous_id = chain.GENESIS, None
     for row in db.execute_sql(sql):
@@ -111,16 +133,26 @@ def _walk(db, table: str, keep: dict | None) -> list[Break]:
             keep[row_id] = (values, stored)
         if prev_hash != expected_prev:
             if previous_id is None:
-                what = ("chaînage rompu : c'est la première ligne, mais elle suit une empreinte — les lignes "
-                        "qui la précédaient ont été supprimées")
+                what = (
+                    "chaînage rompu : c'est la première ligne, mais elle suit une empreinte — les lignes "
+                    "qui la précédaient ont été supprimées"
+                )
             else:
-                what = (f"chaînage rompu : l'empreinte précédente qu'elle porte n'est pas celle de la ligne "
-                        f"n° {previous_id} — une ligne a été supprimée ou insérée entre les deux, ou la ligne "
-                        f"n° {previous_id} a été réécrite")
+                what = (
+                    f"chaînage rompu : l'empreinte précédente qu'elle porte n'est pas celle de la ligne "
+                    f"n° {previous_id} — une ligne a été supprimée ou insérée entre les deux, ou la ligne "
+                    f"n° {previous_id} a été réécrite"
+                )
             out.append(Break(table, row_id, what))
         if chain.row_hash(table, values, prev_hash) != stored:
-            out.append(Break(table, row_id, "contenu modifié depuis son enregistrement : l'empreinte recalculée "
-                                            "ne correspond pas à celle de la ligne"))
+            out.append(
+                Break(
+                    table,
+                    row_id,
+                    "contenu modifié depuis son enregistrement : l'empreinte recalculée "
+                    "ne correspond pas à celle de la ligne",
+                )
+            )
         expected_prev, previous_id = stored, row_id
     return out
 
@@ -139,8 +171,10 @@ def _against_audit(db, ledger_rows: dict[int, tuple]) -> list[Break]:
     spec = dict(chain.CHAINED["ledger_entry"])
     names = chain.columns("ledger_entry")
     seen: set[int] = set()
-    audits = db.execute_sql('SELECT "id", "row_id", "after" FROM "audit_entry" WHERE "table_name" = \'ledger_entry\' '
-                            'AND substr("action", 1, 7) = \'ledger.\' ORDER BY "id"')
+    audits = db.execute_sql(
+        'SELECT "id", "row_id", "after" FROM "audit_entry" WHERE "table_name" = \'ledger_entry\' '
+        'AND substr("action", 1, 7) = \'ledger.\' ORDER BY "id"'
+    )
     for audit_id, row_id, after in audits:
         try:
             entry_id = int(row_id)
@@ -150,8 +184,13 @@ def _against_audit(db, ledger_rows: dict[int, tuple]) -> list[Break]:
         seen.add(entry_id)
         row = ledger_rows.get(entry_id)
         if row is None:
-            out.append(Break("ledger_entry", entry_id, f"supprimée : l'audit n° {audit_id} l'a enregistrée, "
-                                                       "elle n'est plus dans le journal"))
+            out.append(
+                Break(
+                    "ledger_entry",
+                    entry_id,
+                    f"supprimée : l'audit n° {audit_id} l'a enregistrée, elle n'est plus dans le journal",
+                )
+            )
             continue
         try:
             recorded = json.loads(after) if after else {}
@@ -169,31 +208,44 @@ def _against_audit(db, ledger_rows: dict[int, tuple]) -> list[Break]:
                 except (InvalidOperation, ValueError):
                     pass
             if chain.canonical(spec[column], then) != chain.canonical(spec[column], value):
-                differences.append(f"{FIELD_LABELS.get(column, column)} {_shown(column, then)} à l'enregistrement "
-                                   f"(audit n° {audit_id}), {_shown(column, value)} maintenant")
+                differences.append(
+                    f"{FIELD_LABELS.get(column, column)} {_shown(column, then)} à l'enregistrement "
+                    f"(audit n° {audit_id}), {_shown(column, value)} maintenant"
+                )
         if "row_hash" in recorded and recorded["row_hash"] != stored_hash and not differences:
-            differences.append(f"empreinte différente de celle notée par l'audit n° {audit_id} (la chaîne a été "
-                               "recalculée)")
+            differences.append(
+                f"empreinte différente de celle notée par l'audit n° {audit_id} (la chaîne a été recalculée)"
+            )
         if differences:
             out.append(Break("ledger_entry", entry_id, "diffère de son audit : " + " ; ".join(differences)))
     for entry_id in sorted(set(ledger_rows) - seen):
-        out.append(Break("ledger_entry", entry_id, "aucune entrée d'audit ne l'a enregistrée : ligne ajoutée hors "
-                                                   "de clerc, ou son audit a été supprimé"))
+        out.append(
+            Break(
+                "ledger_entry",
+                entry_id,
+                "aucune entrée d'audit ne l'a enregistrée : ligne ajoutée hors de clerc, ou son audit a été supprimé",
+            )
+        )
     return out
 
 
 def _document_numbers(db) -> list[Break]:
     out = []
     series: dict[tuple[str, int], dict[int, int]] = {}
-    for entry_id, number in db.execute_sql('SELECT "id", "document_number" FROM "ledger_entry" '
-                                           'WHERE "document_number" IS NOT NULL ORDER BY "id"'):
+    for entry_id, number in db.execute_sql(
+        'SELECT "id", "document_number" FROM "ledger_entry" WHERE "document_number" IS NOT NULL ORDER BY "id"'
+    ):
         match = NUMBER.match(number or "")
         if match is None:
             out.append(Break("ledger_entry", entry_id, f"numéro de pièce « {number} » illisible"))
             continue
         series.setdefault((match[1], int(match[2])), {})[int(match[3])] = entry_id
-    counters = {(name, int(year)): (seq_id, int(last)) for seq_id, name, year, last in db.execute_sql(
-        'SELECT "id", "name", "year", "last" FROM "sequence" WHERE "name" IN (\'facture\', \'recu\')')}
+    counters = {
+        (name, int(year)): (seq_id, int(last))
+        for seq_id, name, year, last in db.execute_sql(
+            'SELECT "id", "name", "year", "last" FROM "sequence" WHERE "name" IN (\'facture\', \'recu\')'
+        )
+    }
     prefix_of = {name: prefix for prefix, name in SEQUENCE_OF_PREFIX.items()}
     keys = set(series) | {(prefix_of[name], year) for name, year in counters}
     for prefix, year in sorted(keys):
@@ -204,19 +256,30 @@ def _document_numbers(db) -> list[Break]:
         for n in missing:
             before = max((m for m in numbers if m < n), default=None)
             after = min((m for m in numbers if m > n), default=None)
-            around = ", ".join(f"{prefix}{year}-{m:06d} (écriture n° {numbers[m]})" for m in (before, after)
-                               if m is not None)
-            out.append(Break("ledger_entry", None, f"{label} : le numéro {prefix}{year}-{n:06d} manque dans la "
-                                                   f"suite (entre {around})"))
+            around = ", ".join(
+                f"{prefix}{year}-{m:06d} (écriture n° {numbers[m]})" for m in (before, after) if m is not None
+            )
+            out.append(
+                Break(
+                    "ledger_entry",
+                    None,
+                    f"{label} : le numéro {prefix}{year}-{n:06d} manque dans la suite (entre {around})",
+                )
+            )
         counter = counters.get((SEQUENCE_OF_PREFIX[prefix], year))
         last = counter[1] if counter else 0
         if last != top:
-            what = (f"compteur des {label} à {last}, mais le dernier numéro présent est "
-                    f"{prefix}{year}-{top:06d}" if top else f"compteur des {label} à {last}, mais aucun numéro "
-                                                              "n'est présent")
+            what = (
+                f"compteur des {label} à {last}, mais le dernier numéro présent est {prefix}{year}-{top:06d}"
+                if top
+                else f"compteur des {label} à {last}, mais aucun numéro n'est présent"
+            )
             if last > top:
-                gone = (f"{prefix}{year}-{last:06d}" if last == top + 1
-                        else f"{prefix}{year}-{top + 1:06d} à {prefix}{year}-{last:06d}")
+                gone = (
+                    f"{prefix}{year}-{last:06d}"
+                    if last == top + 1
+                    else f"{prefix}{year}-{top + 1:06d} à {prefix}{year}-{last:06d}"
+                )
                 what += f" : {gone} émis puis disparu(s) du journal"
             else:
                 what += " : des numéros ont été écrits hors de clerc"

@@ -34,8 +34,8 @@ from clerc_tui.models.ledger import (
     REVERSAL,
 )
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.text import check_text
 from clerc_tui.rules.money import CENT, ZERO, format_amount, from_cents, parse_amount, to_cents
+from clerc_tui.rules.text import check_text
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require, require_write
 
@@ -59,8 +59,9 @@ def _day(value, today: date, what: str, field: str) -> date:
     if not isinstance(value, date):
         raise InvalidInput(f"{what} : date manquante.", field=field)
     if value > today:
-        raise InvalidInput(f"{what} : le {format_date(value)} est dans le futur (aujourd'hui {format_date(today)}).",
-                           field=field)
+        raise InvalidInput(
+            f"{what} : le {format_date(value)} est dans le futur (aujourd'hui {format_date(today)}).", field=field
+        )
     return value
 
 
@@ -114,7 +115,8 @@ def refresh_balance(dossier_id: int, today: date) -> Decimal:
     Dossier.update(balance=balance).where(Dossier.id == dossier_id).execute()
     _account(dossier_id)
     DossierAccount.update(balance_on=today, updated_at=datetime.now()).where(
-        DossierAccount.dossier == dossier_id).execute()
+        DossierAccount.dossier == dossier_id
+    ).execute()
     return balance
 
 
@@ -124,11 +126,13 @@ def refresh_balances(today: date, *, batch: int = 200) -> int:
     Interest accrues every day while the stored balance only moves when the dossier does:
     run this each night (cron) so that the list shows and sorts by what is due today.
     Short write transactions of `batch` dossiers, so that clercs at work are never held."""
-    ids = [dossier_id for (dossier_id,) in Dossier.select(Dossier.id).where(Dossier.phase != "clos")
-           .order_by(Dossier.id).tuples()]
+    ids = [
+        dossier_id
+        for (dossier_id,) in Dossier.select(Dossier.id).where(Dossier.phase != "clos").order_by(Dossier.id).tuples()
+    ]
     for start in range(0, len(ids), batch):
         with write_transaction():
-            for dossier_id in ids[start:start + batch]:
+            for dossier_id in ids[start : start + batch]:
                 refresh_balance(dossier_id, today)
     return len(ids)
 
@@ -182,8 +186,9 @@ def next_number(name: str, year: int) -> str:
     return f"{_PREFIX[name]}{year}-{number:06d}"
 
 
-def _create(actor: Actor, dossier: Dossier, today: date, timeline: str, *, number: str | None = None,
-            **fields) -> LedgerEntry:
+def _create(
+    actor: Actor, dossier: Dossier, today: date, timeline: str, *, number: str | None = None, **fields
+) -> LedgerEntry:
     now = datetime.now()
     if number is not None:
         fields["document_number"] = next_number(number, today.year)
@@ -193,17 +198,35 @@ def _create(actor: Actor, dossier: Dossier, today: date, timeline: str, *, numbe
         from clerc_tui.services.documents import freeze
 
         freeze(entry)
-    record(actor, f"ledger.{entry.kind}", "ledger_entry", entry.id, after=snapshot(entry), dossier_id=dossier.id,
-           at=now)
-    TimelineEvent.create(dossier=dossier, occurred_on=entry.entry_date, kind=f"ledger_{entry.kind}", text=timeline,
-                         user=actor.user_id, created_at=now)
+    record(
+        actor, f"ledger.{entry.kind}", "ledger_entry", entry.id, after=snapshot(entry), dossier_id=dossier.id, at=now
+    )
+    TimelineEvent.create(
+        dossier=dossier,
+        occurred_on=entry.entry_date,
+        kind=f"ledger_{entry.kind}",
+        text=timeline,
+        user=actor.user_id,
+        created_at=now,
+    )
     refresh_balance(dossier.id, today)
     return entry
 
 
-def record_charge(actor: Actor, dossier_id: int, *, kind: str, on: date, amount, label: str,
-                  today: date | None = None, bearer: str = DEBTOR, support_reference: str = "",
-                  invoice: bool | None = None, breakdown: dict | None = None) -> LedgerEntry:
+def record_charge(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    kind: str,
+    on: date,
+    amount,
+    label: str,
+    today: date | None = None,
+    bearer: str = DEBTOR,
+    support_reference: str = "",
+    invoice: bool | None = None,
+    breakdown: dict | None = None,
+) -> LedgerEntry:
     """A fee (émolument) or a disbursement (débours) owed on the dossier from `on`, borne by
     the debtor (in the décompte) or by the creditor (kept on the reversements). A fee gets
     an invoice number unless `invoice=False`; a débours keeps its voucher reference."""
@@ -221,10 +244,20 @@ def record_charge(actor: Actor, dossier_id: int, *, kind: str, on: date, amount,
     with write_transaction():
         dossier = _dossier(dossier_id)
         who = " (à la charge du créancier)" if bearer == CREDITOR else ""
-        return _create(actor, dossier, today, f"{LEDGER_KINDS[kind]} « {label} » : {format_amount(amount)}{who}",
-                       number=INVOICE if invoice else None, kind=kind, entry_date=on, amount=amount, label=label,
-                       bearer=bearer, support_reference=support_reference,
-                       breakdown=json.dumps(breakdown, ensure_ascii=False) if breakdown else "")
+        return _create(
+            actor,
+            dossier,
+            today,
+            f"{LEDGER_KINDS[kind]} « {label} » : {format_amount(amount)}{who}",
+            number=INVOICE if invoice else None,
+            kind=kind,
+            entry_date=on,
+            amount=amount,
+            label=label,
+            bearer=bearer,
+            support_reference=support_reference,
+            breakdown=json.dumps(breakdown, ensure_ascii=False) if breakdown else "",
+        )
 
 
 def claim_amount(dossier_id: int) -> Decimal:
@@ -235,17 +268,30 @@ def claim_amount(dossier_id: int) -> Decimal:
 
 def dep_already_charged(dossier_id: int) -> bool:
     """True when an act of the dossier, not reversed, already carried the DEP (once per claim)."""
-    reversed_ids = {e.reverses_id for e in LedgerEntry.select(LedgerEntry.reverses)
-                    .where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind == REVERSAL)}
-    for e in LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind == FEE,
-                                        LedgerEntry.breakdown != ""):
+    reversed_ids = {
+        e.reverses_id
+        for e in LedgerEntry.select(LedgerEntry.reverses).where(
+            LedgerEntry.dossier == dossier_id, LedgerEntry.kind == REVERSAL
+        )
+    }
+    for e in LedgerEntry.select().where(
+        LedgerEntry.dossier == dossier_id, LedgerEntry.kind == FEE, LedgerEntry.breakdown != ""
+    ):
         if e.id not in reversed_ids and Decimal(json.loads(e.breakdown).get("dep", "0")) > 0:
             return True
     return False
 
 
-def price_act(dossier_id: int, act_code: str, on: date, *, claim=None, with_dep: bool | None = None,
-              with_travel: bool = True, base=None):
+def price_act(
+    dossier_id: int,
+    act_code: str,
+    on: date,
+    *,
+    claim=None,
+    with_dep: bool | None = None,
+    with_travel: bool = True,
+    base=None,
+):
     """The tariff's `ActCharge` for an act of the dossier (nothing written): the preview."""
     from clerc_tui.rules.tariff import shipped_tariff
 
@@ -264,9 +310,20 @@ def _amount_or_zero(value) -> Decimal:
     return _amount(value)
 
 
-def bill_act(actor: Actor, dossier_id: int, act_code: str, on: date, *, claim=None, with_dep: bool | None = None,
-             with_travel: bool = True, base=None, act_id: int | None = None, label: str = "",
-             today: date | None = None) -> LedgerEntry:
+def bill_act(
+    actor: Actor,
+    dossier_id: int,
+    act_code: str,
+    on: date,
+    *,
+    claim=None,
+    with_dep: bool | None = None,
+    with_travel: bool = True,
+    base=None,
+    act_id: int | None = None,
+    label: str = "",
+    today: date | None = None,
+) -> LedgerEntry:
     """Bill an act served on `on` at the regulated tariff: one fee entry (TTC) borne by the
     debtor, with its breakdown (émolument × coefficient, DEP, SCT, TVA, taxe forfaitaire,
     « à confirmer » marks) and an invoice number. `act_code`: a code of `data/tariff.toml`
@@ -286,13 +343,32 @@ def bill_act(actor: Actor, dossier_id: int, act_code: str, on: date, *, claim=No
     label = label or charge.label
     if charge.marks:  # the décompte, the list and the invoice show that the tariff is unconfirmed
         label += " (tarif à confirmer)"
-    return record_charge(actor, dossier_id, kind=FEE, on=on, amount=charge.ttc, label=label,
-                         today=today, breakdown=breakdown, invoice=True)
+    return record_charge(
+        actor,
+        dossier_id,
+        kind=FEE,
+        on=on,
+        amount=charge.ttc,
+        label=label,
+        today=today,
+        breakdown=breakdown,
+        invoice=True,
+    )
 
 
-def record_payment(actor: Actor, dossier_id: int, *, on: date, amount, mode: str = "", payer: str = "",
-                   bank_reference: str = "", label: str = "", value_date: date | None = None,
-                   today: date | None = None) -> LedgerEntry:
+def record_payment(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    on: date,
+    amount,
+    mode: str = "",
+    payer: str = "",
+    bank_reference: str = "",
+    label: str = "",
+    value_date: date | None = None,
+    today: date | None = None,
+) -> LedgerEntry:
     """Money received for the dossier on `on` (the date it is imputed at; `value_date` is
     the bank's, kept for the accounts). Gets a receipt (reçu) number."""
     require(actor, "payment.record")
@@ -302,17 +378,30 @@ def record_payment(actor: Actor, dossier_id: int, *, on: date, amount, mode: str
     if value_date is not None and not isinstance(value_date, date):
         raise InvalidInput("Date de valeur illisible.", field="value_date")
     if mode not in PAYMENT_MODES:
-        raise InvalidInput(f"Mode de paiement inconnu : « {mode} » ({', '.join(m for m in PAYMENT_MODES if m)}).",
-                           field="mode")
+        raise InvalidInput(
+            f"Mode de paiement inconnu : « {mode} » ({', '.join(m for m in PAYMENT_MODES if m)}).", field="mode"
+        )
     payer = _text(payer, "Payeur", "payer")
     bank_reference = _text(bank_reference, "Référence bancaire", "bank_reference")
     label = _text(label, "Libellé", "label")
     with write_transaction():
         dossier = _dossier(dossier_id)
         how = f" par {PAYMENT_MODES[mode].lower()}" if mode else ""
-        return _create(actor, dossier, today, f"Paiement de {format_amount(amount)} reçu{how}", number=RECEIPT,
-                       kind=PAYMENT, entry_date=on, value_date=value_date, amount=amount, label=label, mode=mode,
-                       payer=payer, bank_reference=bank_reference)
+        return _create(
+            actor,
+            dossier,
+            today,
+            f"Paiement de {format_amount(amount)} reçu{how}",
+            number=RECEIPT,
+            kind=PAYMENT,
+            entry_date=on,
+            value_date=value_date,
+            amount=amount,
+            label=label,
+            mode=mode,
+            payer=payer,
+            bank_reference=bank_reference,
+        )
 
 
 def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: date | None = None) -> LedgerEntry:
@@ -336,23 +425,41 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: 
             raise InvalidInput("Une annulation ne s'annule pas : saisissez de nouveau l'écriture d'origine.")
         already = LedgerEntry.get_or_none(LedgerEntry.reverses == target.id)
         if already is not None:
-            raise InvalidInput(f"Cette écriture a déjà été annulée le {format_date(already.entry_date)} "
-                               f"({already.reason}).")
+            raise InvalidInput(
+                f"Cette écriture a déjà été annulée le {format_date(already.entry_date)} ({already.reason})."
+            )
         if on < target.entry_date:
-            raise InvalidInput(f"L'annulation ({format_date(on)}) ne peut pas précéder l'écriture annulée "
-                               f"({format_date(target.entry_date)}).", field="entry_date")
+            raise InvalidInput(
+                f"L'annulation ({format_date(on)}) ne peut pas précéder l'écriture annulée "
+                f"({format_date(target.entry_date)}).",
+                field="entry_date",
+            )
         if target.kind == PAYMENT:
             position = creditor_position(target.dossier_id, today)
             if position.held < target.amount:
-                raise InvalidInput(f"Ce paiement a déjà été reversé au créancier (fonds détenus "
-                                   f"{format_amount(position.held)}) : annulez d'abord le reversement.")
+                raise InvalidInput(
+                    f"Ce paiement a déjà été reversé au créancier (fonds détenus "
+                    f"{format_amount(position.held)}) : annulez d'abord le reversement."
+                )
         what = f"{LEDGER_KINDS[target.kind].lower()} du {format_date(target.entry_date)}"
         number = INVOICE if (target.document_number or "").startswith("F") else None
-        return _create(actor, target.dossier, today,
-                       f"Annulation du {what} ({format_amount(target.amount)}) : {reason}", number=number,
-                       kind=REVERSAL, entry_date=on, amount=target.amount, label=f"Annulation du {what}",
-                       mode=target.mode, payer=target.payer, bank_reference=target.bank_reference,
-                       reverses=target.id, reason=reason, bearer=target.bearer)
+        return _create(
+            actor,
+            target.dossier,
+            today,
+            f"Annulation du {what} ({format_amount(target.amount)}) : {reason}",
+            number=number,
+            kind=REVERSAL,
+            entry_date=on,
+            amount=target.amount,
+            label=f"Annulation du {what}",
+            mode=target.mode,
+            payer=target.payer,
+            bank_reference=target.bank_reference,
+            reverses=target.id,
+            reason=reason,
+            bearer=target.bearer,
+        )
 
 
 # --- what the étude holds for the creditor ----------------------------------------------
@@ -409,12 +516,21 @@ def totals_from_entries(dossier_id: int, at: date | None = None) -> dict[str, in
 
 def creditor_position(dossier_id: int, at: date) -> CreditorPosition:
     t = totals_from_entries(dossier_id, at)
-    return CreditorPosition(*(from_cents(t[k]) for k in ("paid", "charged", "creditor_charged", "remitted",
-                                                          "refunded")))
+    return CreditorPosition(
+        *(from_cents(t[k]) for k in ("paid", "charged", "creditor_charged", "remitted", "refunded"))
+    )
 
 
-def record_remittance(actor: Actor, dossier_id: int, *, on: date, amount, label: str = "", run_id: int | None = None,
-                      today: date | None = None) -> LedgerEntry:
+def record_remittance(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    on: date,
+    amount,
+    label: str = "",
+    run_id: int | None = None,
+    today: date | None = None,
+) -> LedgerEntry:
     """A reversement of `amount` to the creditor; refused beyond what is due to him."""
     require(actor, "remittance.run")
     today = today or date.today()
@@ -424,12 +540,23 @@ def record_remittance(actor: Actor, dossier_id: int, *, on: date, amount, label:
         dossier = _dossier(dossier_id)
         due = creditor_position(dossier_id, today).due
         if amount > due:
-            raise InvalidInput(f"Reversement de {format_amount(amount)} refusé : seulement {format_amount(due)} "
-                               "encaissé(s) pour le créancier et non encore reversé(s).", field="amount")
-        return _create(actor, dossier, today, f"Reversement de {format_amount(amount)} au créancier",
-                       kind=REMITTANCE, entry_date=on, amount=amount,
-                       label=label or f"Reversement à {dossier.creditor_name or 'créancier'}", run_id=run_id,
-                       payer=dossier.creditor_name)
+            raise InvalidInput(
+                f"Reversement de {format_amount(amount)} refusé : seulement {format_amount(due)} "
+                "encaissé(s) pour le créancier et non encore reversé(s).",
+                field="amount",
+            )
+        return _create(
+            actor,
+            dossier,
+            today,
+            f"Reversement de {format_amount(amount)} au créancier",
+            kind=REMITTANCE,
+            entry_date=on,
+            amount=amount,
+            label=label or f"Reversement à {dossier.creditor_name or 'créancier'}",
+            run_id=run_id,
+            payer=dossier.creditor_name,
+        )
 
 
 def overpayment(dossier_id: int, at: date) -> Decimal:
@@ -446,8 +573,17 @@ def overpayment(dossier_id: int, at: date) -> Decimal:
     return max(credit - refunded, ZERO)
 
 
-def record_refund(actor: Actor, dossier_id: int, *, on: date, amount, payer: str = "", reason: str = "",
-                  mode: str = "virement", today: date | None = None) -> LedgerEntry:
+def record_refund(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    on: date,
+    amount,
+    payer: str = "",
+    reason: str = "",
+    mode: str = "virement",
+    today: date | None = None,
+) -> LedgerEntry:
     """Pay back a trop-perçu to the payer; refused beyond the overpayment."""
     require(actor, "refund.record")
     today = today or date.today()
@@ -460,11 +596,23 @@ def record_refund(actor: Actor, dossier_id: int, *, on: date, amount, payer: str
         dossier = _dossier(dossier_id)
         over = overpayment(dossier_id, today)
         if amount > over:
-            raise InvalidInput(f"Remboursement de {format_amount(amount)} refusé : le trop-perçu est de "
-                               f"{format_amount(over)}.", field="amount")
-        return _create(actor, dossier, today, f"Remboursement d'un trop-perçu de {format_amount(amount)}",
-                       kind=REFUND, entry_date=on, amount=amount, label="Remboursement du trop-perçu", mode=mode,
-                       payer=_text(payer, "Bénéficiaire", "payer"), reason=reason)
+            raise InvalidInput(
+                f"Remboursement de {format_amount(amount)} refusé : le trop-perçu est de {format_amount(over)}.",
+                field="amount",
+            )
+        return _create(
+            actor,
+            dossier,
+            today,
+            f"Remboursement d'un trop-perçu de {format_amount(amount)}",
+            kind=REFUND,
+            entry_date=on,
+            amount=amount,
+            label="Remboursement du trop-perçu",
+            mode=mode,
+            payer=_text(payer, "Bénéficiaire", "payer"),
+            reason=reason,
+        )
 
 
 # --- clerc check ----------------------------------------------------------------------
@@ -493,7 +641,6 @@ def backfill_accounts(db) -> None:
     db.execute_sql(BACKFILL_SQL)
 
 
-
 @dataclass(frozen=True)
 class Discrepancy:
     reference: str
@@ -506,9 +653,13 @@ def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]
     """(dossiers checked, differences): each dossier's running totals against the sum of
     its entries, and its stored balance against the décompte recomputed at the date the
     balance was stored. Read only."""
-    labels = {"charged": "frais à la charge du débiteur", "paid": "paiements reçus",
-              "creditor_charged": "frais à la charge du créancier", "remitted": "reversements",
-              "refunded": "remboursements"}
+    labels = {
+        "charged": "frais à la charge du débiteur",
+        "paid": "paiements reçus",
+        "creditor_charged": "frais à la charge du créancier",
+        "remitted": "reversements",
+        "refunded": "remboursements",
+    }
     with_entries = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).distinct().tuples()}
     accounts = {a.dossier_id: a for a in DossierAccount.select()}
     problems: list[Discrepancy] = []
@@ -520,20 +671,33 @@ def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]
         for key in ACCOUNT_FIELDS:
             stored = getattr(account, key) if account else 0
             if stored != computed[key]:
-                problems.append(Discrepancy(refs.get(dossier_id, str(dossier_id)), labels[key], from_cents(stored),
-                                            from_cents(computed[key])))
+                problems.append(
+                    Discrepancy(
+                        refs.get(dossier_id, str(dossier_id)),
+                        labels[key],
+                        from_cents(stored),
+                        from_cents(computed[key]),
+                    )
+                )
         if with_balance and account is not None and account.balance_on is not None:
             stored_balance = Dossier.get_by_id(dossier_id).balance
             balance, _ = balance_at(dossier_id, account.balance_on)
             if balance != stored_balance:
-                problems.append(Discrepancy(refs.get(dossier_id, str(dossier_id)),
-                                            f"solde au {format_date(account.balance_on)}", stored_balance, balance))
+                problems.append(
+                    Discrepancy(
+                        refs.get(dossier_id, str(dossier_id)),
+                        f"solde au {format_date(account.balance_on)}",
+                        stored_balance,
+                        balance,
+                    )
+                )
     return len(ids), problems
 
 
 def ledger_entries(dossier_id: int) -> list[LedgerEntry]:
-    return list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id)
-                .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    return list(
+        LedgerEntry.select().where(LedgerEntry.dossier == dossier_id).order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    )
 
 
 # --- the dossier's accounts as the « Comptes » tab shows them -----------------------------
@@ -584,15 +748,35 @@ def account_view(dossier_id: int, at: date) -> AccountView:
             target = by_id.get(e.reverses_id)
             side_kind = target.kind if target is not None else e.kind
             if target is not None:
-                reverses = target.document_number or f"{LEDGER_KINDS[target.kind].lower()} du " \
-                                                     f"{format_date(target.entry_date)}"
+                reverses = (
+                    target.document_number or f"{LEDGER_KINDS[target.kind].lower()} du {format_date(target.entry_date)}"
+                )
             debit_side = not _debit_side(side_kind)  # a reversal goes the other way
         else:
             debit_side = _debit_side(side_kind)
         marks = json.loads(e.breakdown).get("marks", []) if e.breakdown else []
-        lines.append(AccountLine(e.id, e.entry_date, LEDGER_KINDS.get(e.kind, e.kind), e.label or e.reason,
-                                 e.document_number or "", e.amount if debit_side else None,
-                                 None if debit_side else e.amount, bool(marks), reversed_on.get(e.id), reverses))
+        lines.append(
+            AccountLine(
+                e.id,
+                e.entry_date,
+                LEDGER_KINDS.get(e.kind, e.kind),
+                e.label or e.reason,
+                e.document_number or "",
+                e.amount if debit_side else None,
+                None if debit_side else e.amount,
+                bool(marks),
+                reversed_on.get(e.id),
+                reverses,
+            )
+        )
     t = {k: from_cents(v) for k, v in totals_from_entries(dossier_id).items()}
-    return AccountView(lines, t["charged"], t["creditor_charged"], t["paid"], t["remitted"], t["refunded"],
-                       dossier.balance, creditor_position(dossier_id, at).due)
+    return AccountView(
+        lines,
+        t["charged"],
+        t["creditor_charged"],
+        t["paid"],
+        t["remitted"],
+        t["refunded"],
+        dossier.balance,
+        creditor_position(dossier_id, at).due,
+    )

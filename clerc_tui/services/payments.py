@@ -17,9 +17,9 @@ from clerc_tui.models import Dossier
 from clerc_tui.models.db import database, write_transaction
 from clerc_tui.models.ledger import PAYMENT_MODES
 from clerc_tui.rules.allocation import Balances, allocate
-from clerc_tui.rules.text import check_text
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount, parse_amount
+from clerc_tui.rules.text import check_text
 from clerc_tui.services.context import Actor, require
 from clerc_tui.services.ledger import MAX_TEXT, record_payment
 
@@ -65,25 +65,41 @@ def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     where, params, _ = _filter_sql(text)
     if not where:
         return []
-    rows = database.execute_sql(_sql(f"SELECT d.id, d.reference, d.debtor_name, d.creditor_name FROM dossier d "
-                                     f"WHERE {where} ORDER BY d.reference LIMIT ?"), [*params, limit]).fetchall()
+    rows = database.execute_sql(
+        _sql(
+            f"SELECT d.id, d.reference, d.debtor_name, d.creditor_name FROM dossier d "
+            f"WHERE {where} ORDER BY d.reference LIMIT ?"
+        ),
+        [*params, limit],
+    ).fetchall()
     return [DossierHit(*row) for row in rows]
 
 
 def resolve_dossier(text: str) -> DossierHit:
     hits = find_dossiers(text, limit=6)
     if not hits:
-        raise InvalidInput(f"Aucun dossier ne correspond à « {text.strip()} » (référence ou nom du débiteur).",
-                           field="dossier")
+        raise InvalidInput(
+            f"Aucun dossier ne correspond à « {text.strip()} » (référence ou nom du débiteur).", field="dossier"
+        )
     if len(hits) > 1:
         shown = ", ".join(h.reference for h in hits[:5])
-        raise InvalidInput(f"{len(hits) if len(hits) < 6 else 'Plus de 5'} dossiers correspondent ({shown}…) : "
-                           "précisez la référence.", field="dossier")
+        raise InvalidInput(
+            f"{len(hits) if len(hits) < 6 else 'Plus de 5'} dossiers correspondent ({shown}…) : précisez la référence.",
+            field="dossier",
+        )
     return hits[0]
 
 
-def check_line(dossier_text: str, amount_text: str, date_text: str, mode: str, bank_reference: str = "",
-               payer: str = "", *, today: date) -> PendingPayment:
+def check_line(
+    dossier_text: str,
+    amount_text: str,
+    date_text: str,
+    mode: str,
+    bank_reference: str = "",
+    payer: str = "",
+    *,
+    today: date,
+) -> PendingPayment:
     """A payment line as typed, checked like `record_payment` would (nothing written)."""
     hit = resolve_dossier(dossier_text)
     try:
@@ -100,8 +116,9 @@ def check_line(dossier_text: str, amount_text: str, date_text: str, mode: str, b
         raise InvalidInput(f"Mode de paiement inconnu : « {mode} ».", field="mode")
     for value, what, field in ((bank_reference, "Référence", "reference"), (payer, "Payeur", "payer")):
         check_text((value or "").strip(), field=what, max_len=MAX_TEXT, key=field)
-    return PendingPayment(hit.id, hit.reference, hit.debtor, on, amount, mode, (bank_reference or "").strip(),
-                          (payer or "").strip())
+    return PendingPayment(
+        hit.id, hit.reference, hit.debtor, on, amount, mode, (bank_reference or "").strip(), (payer or "").strip()
+    )
 
 
 def preview(line: PendingPayment, pending: list[PendingPayment] = ()) -> str:
@@ -112,8 +129,11 @@ def preview(line: PendingPayment, pending: list[PendingPayment] = ()) -> str:
 
     try:
         data = statement_input(line.dossier_id, line.on)
-        extra = tuple(Payment(p.on, p.amount, ref=f"lot-{n}") for n, p in enumerate(pending)
-                      if p.dossier_id == line.dossier_id and p.on <= line.on)
+        extra = tuple(
+            Payment(p.on, p.amount, ref=f"lot-{n}")
+            for n, p in enumerate(pending)
+            if p.dossier_id == line.dossier_id and p.on <= line.on
+        )
         data = dataclasses.replace(data, payments=data.payments + extra)
         statement = compute_statement(data, current_rates())
         balances = Balances(statement.frais_due, statement.interest_due, statement.principal_due)
@@ -121,8 +141,10 @@ def preview(line: PendingPayment, pending: list[PendingPayment] = ()) -> str:
     except ClercError as exc:
         return f"Imputation non calculable ({exc.message}) : les frais d'abord, puis les intérêts et le principal."
     after = statement.total_due - (a.amount - a.credit)
-    text = (f"Imputation au {format_date(line.on)} : frais {format_amount(a.frais)} · intérêts "
-            f"{format_amount(a.interets)} · principal {format_amount(a.principal)}")
+    text = (
+        f"Imputation au {format_date(line.on)} : frais {format_amount(a.frais)} · intérêts "
+        f"{format_amount(a.interets)} · principal {format_amount(a.principal)}"
+    )
     if a.credit:
         text += f" · trop-perçu {format_amount(a.credit)}"
     return text + f" — reste dû {format_amount(after)} (avant : {format_amount(statement.total_due)})"
@@ -149,8 +171,10 @@ def duplicate_text(groups: list[tuple[int, ...]], lines: list[PendingPayment]) -
         line = lines[numbers[0] - 1]
         which = ", ".join(str(n) for n in numbers[:-1]) + f" et {numbers[-1]}"
         ref = f", réf. {line.bank_reference}" if line.bank_reference else ", sans référence"
-        parts.append(f"lignes {which} identiques ({line.reference}, {format_amount(line.amount)}, "
-                     f"{PAYMENT_MODES.get(line.mode, line.mode)}{ref})")
+        parts.append(
+            f"lignes {which} identiques ({line.reference}, {format_amount(line.amount)}, "
+            f"{PAYMENT_MODES.get(line.mode, line.mode)}{ref})"
+        )
     return "Doublon possible : " + " ; ".join(parts) + "."
 
 
@@ -180,8 +204,18 @@ def record_batch(actor: Actor, lines: list[PendingPayment], *, today: date, allo
     with write_transaction():
         for n, line in enumerate(lines, start=1):
             try:
-                entries.append(record_payment(actor, line.dossier_id, on=line.on, amount=line.amount, mode=line.mode,
-                                              payer=line.payer, bank_reference=line.bank_reference, today=today))
+                entries.append(
+                    record_payment(
+                        actor,
+                        line.dossier_id,
+                        on=line.on,
+                        amount=line.amount,
+                        mode=line.mode,
+                        payer=line.payer,
+                        bank_reference=line.bank_reference,
+                        today=today,
+                    )
+                )
             except InvalidInput as exc:
                 raise InvalidInput(f"Ligne {n} ({line.reference}) : {exc.message} Rien n'a été enregistré.") from None
     return entries

@@ -33,9 +33,16 @@ TABLES = (LEGAL, ECB)
 
 
 def _row(model: EtudeRate) -> RateRow:
-    return etude_row(table=model.rate_table, valid_from=model.valid_from, valid_to=model.valid_to,
-                     value=str(model.value), source=model.source, entered_by=model.entered_by,
-                     entered_on=model.entered_at.date(), category=model.category)
+    return etude_row(
+        table=model.rate_table,
+        valid_from=model.valid_from,
+        valid_to=model.valid_to,
+        value=str(model.value),
+        source=model.source,
+        entered_by=model.entered_by,
+        entered_on=model.entered_at.date(),
+        category=model.category,
+    )
 
 
 def etude_rows() -> tuple[list[RateRow], list[RateRow]]:
@@ -54,24 +61,49 @@ def current_rates() -> Rates:
     return Rates.shipped().with_etude_rows(legal=legal, ecb=ecb)
 
 
-def add_etude_rate(actor: Actor, *, table: str, valid_from, valid_to, value, source: str,
-                   category: str | None = None, now: datetime | None = None) -> EtudeRate:
+def add_etude_rate(
+    actor: Actor,
+    *,
+    table: str,
+    valid_from,
+    valid_to,
+    value,
+    source: str,
+    category: str | None = None,
+    now: datetime | None = None,
+) -> EtudeRate:
     """Record a rate row typed by the étude; InvalidInput (French) if it overlaps a shipped
     row or another étude row, leaves a gap, or lacks a source. Nothing is written then."""
     require(actor, "rate.add")
     if table not in TABLES:
         raise InvalidInput(f"Table de taux inconnue : « {table} » (legal ou ecb).", field="table")
     now = now or datetime.now()
-    row = etude_row(table=table, valid_from=valid_from, valid_to=valid_to, value=value, source=source,
-                    entered_by=actor.login, entered_on=now.date(), category=category)
+    row = etude_row(
+        table=table,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        value=value,
+        source=source,
+        entered_by=actor.login,
+        entered_on=now.date(),
+        category=category,
+    )
     with write_transaction():
         legal, ecb = etude_rows()
         # Raises InvalidInput on overlap with a shipped row, overlap or gap with the others.
-        Rates.shipped().with_etude_rows(legal=legal + [row] if table == LEGAL else legal,
-                                        ecb=ecb + [row] if table == ECB else ecb)
-        model = EtudeRate.create(rate_table=table, category=row.category, valid_from=row.valid_from,
-                                 valid_to=row.valid_to, value=row.value, source=row.source,
-                                 entered_by=actor.login, entered_at=now)
+        Rates.shipped().with_etude_rows(
+            legal=legal + [row] if table == LEGAL else legal, ecb=ecb + [row] if table == ECB else ecb
+        )
+        model = EtudeRate.create(
+            rate_table=table,
+            category=row.category,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            value=row.value,
+            source=row.source,
+            entered_by=actor.login,
+            entered_at=now,
+        )
         record(actor, "etude_rate.create", "etude_rate", model.id, after=snapshot(model), at=now)
     return model
 
@@ -90,9 +122,6 @@ def table_of(row: RateRow) -> str:
     return ECB if row.category is None else LEGAL
 
 
-
-
-
 def legal_rate_notice(today: date, shipped: RateTable | None = None) -> str | None:
     """The dashboard's line when the legal rate of the current half-year or, from 15 June /
     15 December, of the next one is neither shipped nor entered by the étude, for either
@@ -100,15 +129,24 @@ def legal_rate_notice(today: date, shipped: RateTable | None = None) -> str | No
     added in order). No query while the shipped table covers those half-years, one otherwise.
     `shipped`: the shipped legal table (tests pass their own)."""
     shipped = shipped or shipped_table(LEGAL)
-    wanted = [(start, category) for start in legal_half_years_due(today) for category in LEGAL_CATEGORIES
-              if shipped.find(start, category) is None]
+    wanted = [
+        (start, category)
+        for start in legal_half_years_due(today)
+        for category in LEGAL_CATEGORIES
+        if shipped.find(start, category) is None
+    ]
     if not wanted:
         return None
     starts = sorted({start for start, _category in wanted})
-    query = (EtudeRate.select(EtudeRate.category, EtudeRate.valid_from)
-             .where(EtudeRate.rate_table == LEGAL, EtudeRate.valid_from.in_(starts)).tuples())
-    entered = {(category, valid_from if isinstance(valid_from, date) else date.fromisoformat(str(valid_from)))
-               for category, valid_from in query}
+    query = (
+        EtudeRate.select(EtudeRate.category, EtudeRate.valid_from)
+        .where(EtudeRate.rate_table == LEGAL, EtudeRate.valid_from.in_(starts))
+        .tuples()
+    )
+    entered = {
+        (category, valid_from if isinstance(valid_from, date) else date.fromisoformat(str(valid_from)))
+        for category, valid_from in query
+    }
     for start in starts:
         missing = [category for s, category in wanted if s == start and (category, start) not in entered]
         if missing:

@@ -31,8 +31,10 @@ from clerc_tui.services.ledger import claim_amount, creditor_position
 
 ALIMENTARY = "pension_alimentaire"
 EXEMPT_CONTRAINTE = "non dû sur le titre d'une personne morale de droit public (R444-53 3°)"
-LABELS = {A444_31: "Droit proportionnel A444-31 (à la charge du débiteur)",
-          A444_32: "Droit proportionnel A444-32 (à la charge du créancier)"}
+LABELS = {
+    A444_31: "Droit proportionnel A444-31 (à la charge du débiteur)",
+    A444_32: "Droit proportionnel A444-32 (à la charge du créancier)",
+}
 BEARER_OF = {A444_31: DEBTOR, A444_32: CREDITOR}
 FALLBACK_MARK = "assiette sans ventilation des intérêts (décompte impossible : {})"
 
@@ -84,18 +86,26 @@ def fee_base(dossier_id: int, on: date, settings: FeeSettings | None = None) -> 
         p = creditor_position(dossier_id, on)
         base = min(max(p.paid - p.refunded - p.charged - depens, ZERO), principal)
         return FeeBase(claim, base, include, (FALLBACK_MARK.format(exc.message),))
-    base = sum((line.allocation.principal + (line.allocation.interets if include else ZERO)
-                for line in statement.payments if line.reversed_on is None), ZERO)
+    base = sum(
+        (
+            line.allocation.principal + (line.allocation.interets if include else ZERO)
+            for line in statement.payments
+            if line.reversed_on is None
+        ),
+        ZERO,
+    )
     return FeeBase(claim, base, include)
 
 
 def _live_fee_entries(dossier_id: int) -> list[tuple[LedgerEntry, dict]]:
     """Fee lines of the dossier not reversed, with their breakdown."""
-    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id,
-                                              LedgerEntry.kind.in_((FEE, REVERSAL))).order_by(LedgerEntry.id))
+    entries = list(
+        LedgerEntry.select()
+        .where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind.in_((FEE, REVERSAL)))
+        .order_by(LedgerEntry.id)
+    )
     cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL}
-    return [(e, json.loads(e.breakdown)) for e in entries
-            if e.kind == FEE and e.id not in cancelled and e.breakdown]
+    return [(e, json.loads(e.breakdown)) for e in entries if e.kind == FEE and e.id not in cancelled and e.breakdown]
 
 
 def dep_by_bearer(live: list[tuple[LedgerEntry, dict]]) -> dict[str, Decimal]:
@@ -154,10 +164,12 @@ def dossier_fees(dossier: Dossier, on: date, settings: FeeSettings | None = None
     tariff = shipped_tariff()
     debtor = None
     if has_enforceable_title(dossier):
-        debtor = tariff.recovery_fee(A444_31, base.base, on, claim=base.claim, dep=deps[DEBTOR],
-                                     alimentary=dossier.nature == ALIMENTARY)
-    creditor = tariff.recovery_fee(A444_32, base.base, on, claim=base.claim, dep=deps[CREDITOR],
-                                   exempt=creditor_exemption(dossier))
+        debtor = tariff.recovery_fee(
+            A444_31, base.base, on, claim=base.claim, dep=deps[DEBTOR], alimentary=dossier.nature == ALIMENTARY
+        )
+    creditor = tariff.recovery_fee(
+        A444_32, base.base, on, claim=base.claim, dep=deps[CREDITOR], exempt=creditor_exemption(dossier)
+    )
     return DossierFees(base, debtor, creditor, billed(live, A444_31), billed(live, A444_32))
 
 
@@ -165,12 +177,22 @@ def breakdown(fee: RecoveryFee, base: FeeBase, increment: Decimal) -> dict:
     """What a fee line records: the fee due on the cumulated base (`due_*`) and this line's
     own split of its TTC `increment` at the TVA rate (`ht`, `tva`: what the FEC books)."""
     line_ht = round_cents(increment * HUNDRED / (HUNDRED + fee.tva_rate)) if fee.tva_rate else increment
-    return {"recovery_fee": True, "article": fee.article, "claim": f"{base.claim:.2f}",
-            "base": f"{fee.base:.2f}", "interest_in_base": base.interest_included,
-            "gross_ht": f"{fee.gross:.2f}", "dep_imputed": f"{fee.dep:.2f}", "due_ht": f"{fee.ht:.2f}",
-            "due_tva": f"{fee.tva:.2f}", "due_ttc": f"{fee.ttc:.2f}", "ttc": f"{increment:.2f}",
-            "ht": f"{line_ht:.2f}", "tva": f"{increment - line_ht:.2f}",
-            "marks": list(dict.fromkeys(fee.marks + base.marks))}
+    return {
+        "recovery_fee": True,
+        "article": fee.article,
+        "claim": f"{base.claim:.2f}",
+        "base": f"{fee.base:.2f}",
+        "interest_in_base": base.interest_included,
+        "gross_ht": f"{fee.gross:.2f}",
+        "dep_imputed": f"{fee.dep:.2f}",
+        "due_ht": f"{fee.ht:.2f}",
+        "due_tva": f"{fee.tva:.2f}",
+        "due_ttc": f"{fee.ttc:.2f}",
+        "ttc": f"{increment:.2f}",
+        "ht": f"{line_ht:.2f}",
+        "tva": f"{increment - line_ht:.2f}",
+        "marks": list(dict.fromkeys(fee.marks + base.marks)),
+    }
 
 
 def settle(actor, dossier_id: int, fee: RecoveryFee, base: FeeBase, on: date, today: date) -> Decimal:
@@ -190,7 +212,17 @@ def settle(actor, dossier_id: int, fee: RecoveryFee, base: FeeBase, on: date, to
         change -= last.amount
     missing = fee.ttc - standing
     if missing > 0:
-        record_charge(actor, dossier_id, kind=FEE, on=on, amount=missing, label=LABELS[fee.article], today=today,
-                      bearer=BEARER_OF[fee.article], invoice=True, breakdown=breakdown(fee, base, missing))
+        record_charge(
+            actor,
+            dossier_id,
+            kind=FEE,
+            on=on,
+            amount=missing,
+            label=LABELS[fee.article],
+            today=today,
+            bearer=BEARER_OF[fee.article],
+            invoice=True,
+            breakdown=breakdown(fee, base, missing),
+        )
         change += missing
     return change

@@ -24,13 +24,13 @@ from pathlib import Path
 from peewee import fn
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.money import ZERO, format_amount, to_cents
 from clerc_tui.rules.tariff import A444_32
+from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require
 from clerc_tui.services.etude import fee_base_text
@@ -78,23 +78,40 @@ def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -
     if fee == 0 and net == 0 and debtor_fee == 0 and regularisation == 0:
         return None
     marks = tuple(dict.fromkeys(fees.creditor.marks + fees.base.marks))
-    return RunLine(dossier.id, dossier.reference, dossier.creditor_id, dossier.creditor_name, position.collected,
-                   fee, marks, net, fees.base.base, regularisation, debtor_fee, dossier.creditor.iban or "",
-                   dossier.version, fees)
+    return RunLine(
+        dossier.id,
+        dossier.reference,
+        dossier.creditor_id,
+        dossier.creditor_name,
+        position.collected,
+        fee,
+        marks,
+        net,
+        fees.base.base,
+        regularisation,
+        debtor_fee,
+        dossier.creditor.iban or "",
+        dossier.version,
+        fees,
+    )
 
 
-def _plan(on: date, creditor_id: int | None, settings: FeeSettings, dossier_ids=None,
-          progress: Progress | None = None) -> list[RunLine]:
+def _plan(
+    on: date, creditor_id: int | None, settings: FeeSettings, dossier_ids=None, progress: Progress | None = None
+) -> list[RunLine]:
     """Plan the dossiers that received payments (only those of `dossier_ids` when given);
     `progress(done, total)` is told after each dossier (a décompte each: long at étude scale)."""
-    ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT)
-           .distinct().tuples()}
+    ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT).distinct().tuples()}
     if dossier_ids is not None:
         ids &= set(dossier_ids)
     if not ids:
         return []
-    query = (Dossier.select(Dossier, Creditor).join(Creditor).where(Dossier.id.in_(ids))
-             .order_by(Dossier.creditor_name, Dossier.reference))
+    query = (
+        Dossier.select(Dossier, Creditor)
+        .join(Creditor)
+        .where(Dossier.id.in_(ids))
+        .order_by(Dossier.creditor_name, Dossier.reference)
+    )
     if creditor_id is not None:
         query = query.where(Dossier.creditor == creditor_id)
     dossiers = list(query)
@@ -117,8 +134,9 @@ def _ledger_mark() -> int:
     return LedgerEntry.select(fn.MAX(LedgerEntry.id)).scalar() or 0
 
 
-def _replan_changed(planned: list[RunLine], on: date, creditor_id: int | None, settings: FeeSettings,
-                    mark: int) -> list[RunLine]:
+def _replan_changed(
+    planned: list[RunLine], on: date, creditor_id: int | None, settings: FeeSettings, mark: int
+) -> list[RunLine]:
     """Inside the write lock: the plan read outside it, with the dossiers that changed since
     (a ledger entry after `mark`, or an edit of the dossier) planned again. The long part of
     a run (a décompte per dossier) thus never holds the lock that other clercs wait for."""
@@ -157,13 +175,22 @@ def held_back(lines: list[RunLine]) -> tuple[list[RunLine], list[RunLine]]:
 
 def held_back_text(held: list[RunLine]) -> str:
     names = ", ".join(dict.fromkeys(x.creditor_name for x in held))
-    return (f"{len(held)} dossier(s) retenu(s), créancier sans IBAN : {names} — rien n'a été enregistré pour eux ; "
-            "renseignez l'IBAN (clerc reversements iban CREANCIER IBAN) puis relancez un reversement.")
+    return (
+        f"{len(held)} dossier(s) retenu(s), créancier sans IBAN : {names} — rien n'a été enregistré pour eux ; "
+        "renseignez l'IBAN (clerc reversements iban CREANCIER IBAN) puis relancez un reversement."
+    )
 
 
-def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_id: int | None = None,
-                csv_path: Path | str | None = None, csv_folder: Path | str | None = None,
-                progress: Progress | None = None) -> RunResult:
+def execute_run(
+    actor: Actor,
+    on: date,
+    *,
+    today: date | None = None,
+    creditor_id: int | None = None,
+    csv_path: Path | str | None = None,
+    csv_folder: Path | str | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
     """Record a reversement run and write its transfer file, all or nothing.
 
     In one write transaction: per dossier the A444-32 fee (creditor-borne, invoiced) and the
@@ -182,8 +209,9 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise InvalidInput(f"Dossier des virements {folder} impossible à créer : {os_cause(error)}. "
-                               "Rien n'a été enregistré.") from None
+            raise InvalidInput(
+                f"Dossier des virements {folder} impossible à créer : {os_cause(error)}. Rien n'a été enregistré."
+            ) from None
     written: Path | None = None
     previous: bytes | None = None  # a file the run replaces: put back if the commit fails
     settings = FeeSettings.load()
@@ -197,8 +225,13 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
                 why = f" {held_back_text(held)}" if held else ""
                 raise InvalidInput(f"Rien à reverser : aucun encaissement disponible pour les créanciers.{why}")
             now = datetime.now()
-            run = RemittanceRun.create(run_on=on, total=to_cents(sum((x.net for x in lines), ZERO)),
-                                       entries=len(lines), created_by=actor.login, created_at=now)
+            run = RemittanceRun.create(
+                run_on=on,
+                total=to_cents(sum((x.net for x in lines), ZERO)),
+                entries=len(lines),
+                created_by=actor.login,
+                created_at=now,
+            )
             for line in lines:
                 fees = line.fees
                 if fees.debtor is not None and fees.debtor_delta != 0:
@@ -206,19 +239,41 @@ def execute_run(actor: Actor, on: date, *, today: date | None = None, creditor_i
                 if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back
                     settle(actor, line.dossier_id, fees.creditor, fees.base, on, today)
                 elif line.fee > 0:
-                    record_charge(actor, line.dossier_id, kind=FEE, on=on, amount=line.fee, label=FEE_LABEL,
-                                  today=today, bearer=CREDITOR, invoice=True,
-                                  breakdown=breakdown(fees.creditor, fees.base, line.fee))
+                    record_charge(
+                        actor,
+                        line.dossier_id,
+                        kind=FEE,
+                        on=on,
+                        amount=line.fee,
+                        label=FEE_LABEL,
+                        today=today,
+                        bearer=CREDITOR,
+                        invoice=True,
+                        breakdown=breakdown(fees.creditor, fees.base, line.fee),
+                    )
                 if line.net > 0:
                     record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run.id, today=today)
             transfers, _ = _transfers_from_ledger(run.id)
             RemittanceRun.update(transfers=transfers).where(RemittanceRun.id == run.id).execute()
             run = RemittanceRun.get_by_id(run.id)
-            record(actor, "remittance.run", "remittance_run", run.id,
-                   after={"run_on": on.isoformat(), "total": run.total, "entries": run.entries,
-                          "held_back": [x.reference for x in held]}, at=now)
-            target = Path(csv_path) if csv_path is not None else (
-                folder / run_file_name(run.id) if csv_folder is not None else None)
+            record(
+                actor,
+                "remittance.run",
+                "remittance_run",
+                run.id,
+                after={
+                    "run_on": on.isoformat(),
+                    "total": run.total,
+                    "entries": run.entries,
+                    "held_back": [x.reference for x in held],
+                },
+                at=now,
+            )
+            target = (
+                Path(csv_path)
+                if csv_path is not None
+                else (folder / run_file_name(run.id) if csv_folder is not None else None)
+            )
             if target is not None:
                 try:
                     previous = target.read_bytes() if target.is_file() else None
@@ -249,17 +304,33 @@ def _transfers_from_ledger(run_id: int) -> tuple[str, list[str]]:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["date", "creancier", "iban", "bic", "montant", "dossier", "libelle"])
-    query = (LedgerEntry.select(LedgerEntry, Dossier, Creditor).join(Dossier).join(Creditor)
-             .where(LedgerEntry.run_id == run_id, LedgerEntry.kind == REMITTANCE).order_by(LedgerEntry.id))
+    query = (
+        LedgerEntry.select(LedgerEntry, Dossier, Creditor)
+        .join(Dossier)
+        .join(Creditor)
+        .where(LedgerEntry.run_id == run_id, LedgerEntry.kind == REMITTANCE)
+        .order_by(LedgerEntry.id)
+    )
     missing = []
     for e in query:
         creditor = e.dossier.creditor
         if not (creditor.iban or "").strip():
             missing.append(e.dossier.reference)
             continue
-        writer.writerow([spreadsheet_safe(inert(cell, multiline=False)) for cell in (
-            e.entry_date.isoformat(), creditor.display_name, creditor.iban.strip(), creditor.bic.strip(),
-            f"{e.amount:.2f}".replace(".", ","), e.dossier.reference, f"Reversement dossier {e.dossier.reference}")])
+        writer.writerow(
+            [
+                spreadsheet_safe(inert(cell, multiline=False))
+                for cell in (
+                    e.entry_date.isoformat(),
+                    creditor.display_name,
+                    creditor.iban.strip(),
+                    creditor.bic.strip(),
+                    f"{e.amount:.2f}".replace(".", ","),
+                    e.dossier.reference,
+                    f"Reversement dossier {e.dossier.reference}",
+                )
+            ]
+        )
     return out.getvalue(), missing
 
 
@@ -287,11 +358,17 @@ def creditor_statement(creditor_id: int, start: date, end: date) -> str:
         raise InvalidInput("Créancier inconnu.")
     if end < start:
         raise InvalidInput("La fin de la période précède son début.")
-    query = (LedgerEntry.select(LedgerEntry, Dossier).join(Dossier)
-             .where(Dossier.creditor == creditor_id, LedgerEntry.entry_date.between(start, end))
-             .order_by(LedgerEntry.entry_date, LedgerEntry.id))
-    lines = [f"Relevé du créancier {creditor.display_name}", f"Période du {format_date(start)} au {format_date(end)}",
-             ""]
+    query = (
+        LedgerEntry.select(LedgerEntry, Dossier)
+        .join(Dossier)
+        .where(Dossier.creditor == creditor_id, LedgerEntry.entry_date.between(start, end))
+        .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    )
+    lines = [
+        f"Relevé du créancier {creditor.display_name}",
+        f"Période du {format_date(start)} au {format_date(end)}",
+        "",
+    ]
     lines.append(fee_base_text())
     lines.append("")
     totals = {"payment": ZERO, "retenu": ZERO, "remittance": ZERO}
@@ -315,9 +392,12 @@ def creditor_statement(creditor_id: int, start: date, end: date) -> str:
         elif key:
             totals[key] += e.amount
         lines.append(f"{format_date(e.entry_date)}  {e.dossier.reference:<14} {what:<34} {format_amount(e.amount):>14}")
-    lines += ["", f"Encaissé : {format_amount(totals['payment'])}",
-              f"Retenu (frais à votre charge, régularisations déduites) : {format_amount(totals['retenu'])}",
-              f"Reversé : {format_amount(totals['remittance'])}"]
+    lines += [
+        "",
+        f"Encaissé : {format_amount(totals['payment'])}",
+        f"Retenu (frais à votre charge, régularisations déduites) : {format_amount(totals['retenu'])}",
+        f"Reversé : {format_amount(totals['remittance'])}",
+    ]
     return "\n".join(lines) + "\n"
 
 

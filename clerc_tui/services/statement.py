@@ -42,8 +42,8 @@ from clerc_tui.rules.statement import (
     StatementInput,
     compute_statement,
 )
-from clerc_tui.services.rates import current_rates
 from clerc_tui.services.etude import the_etude
+from clerc_tui.services.rates import current_rates
 
 # L313-3 CMF raises the legal rate after a "condamnation pécuniaire par décision de justice".
 # A notarial deed, a contrainte or a small-claims title is enforceable but is no court
@@ -63,15 +63,24 @@ def interest_terms(dossier: Dossier) -> InterestTerms:
     kind = dossier.interest_kind or "none"
     category = PARTICULIER if dossier.creditor.is_individual else AUTRES
     majoration_from = None
-    if (kind == LEGAL and dossier.title_enforceable_on and dossier.majoration_points
-            and dossier.title_kind not in TITLES_WITHOUT_MAJORATION):
+    if (
+        kind == LEGAL
+        and dossier.title_enforceable_on
+        and dossier.majoration_points
+        and dossier.title_kind not in TITLES_WITHOUT_MAJORATION
+    ):
         majoration_from = majoration_start(dossier.title_enforceable_on)
     rate = dossier.contractual_rate if kind in (CONTRACTUAL, COMMERCIAL) else None
     day_basis = (dossier.contractual_day_basis or None) if kind == CONTRACTUAL else None
-    return InterestTerms(kind=kind, category=category, majoration_from=majoration_from,
-                         majoration_points=Decimal(dossier.majoration_points), rate=rate,
-                         capitalisation_from=dossier.capitalisation_from if kind != "none" else None,
-                         day_basis=day_basis)
+    return InterestTerms(
+        kind=kind,
+        category=category,
+        majoration_from=majoration_from,
+        majoration_points=Decimal(dossier.majoration_points),
+        rate=rate,
+        capitalisation_from=dossier.capitalisation_from if kind != "none" else None,
+        day_basis=day_basis,
+    )
 
 
 def interest_start(dossier: Dossier) -> date:
@@ -83,9 +92,11 @@ def interest_start(dossier: Dossier) -> date:
         return start
     if (dossier.interest_kind or "none") == "none":
         return dossier.opened_on
-    raise InvalidInput(f"Dossier {dossier.reference} : point de départ des intérêts non renseigné (ni date de "
-                       "départ des intérêts, ni date du titre) : complétez le dossier (touche e).",
-                       field="interest_from")
+    raise InvalidInput(
+        f"Dossier {dossier.reference} : point de départ des intérêts non renseigné (ni date de "
+        "départ des intérêts, ni date du titre) : complétez le dossier (touche e).",
+        field="interest_from",
+    )
 
 
 def is_recovery_fee(entry: LedgerEntry) -> bool:
@@ -98,15 +109,17 @@ def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[
     fee or disbursement was never owed: it leaves the décompte from its reversal date on
     (a décompte arrêté before that date still shows it). Charges the creditor bears (the
     A444-32 fee kept on a reversement), reversements and refunds are not the debtor's."""
-    entries = list(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id)
-                   .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    entries = list(
+        LedgerEntry.select().where(LedgerEntry.dossier == dossier_id).order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    )
     by_id = {e.id: e for e in entries}
     cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL and e.entry_date <= at}
     charges, payments, reversals = [], [], []
     for e in entries:
         if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled and e.bearer != CREDITOR:
-            charges.append(Charge(e.entry_date, e.amount, e.label or "Frais", e.kind,
-                                  after_payments=is_recovery_fee(e)))
+            charges.append(
+                Charge(e.entry_date, e.amount, e.label or "Frais", e.kind, after_payments=is_recovery_fee(e))
+            )
         elif e.kind == PAYMENT:
             label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))
             payments.append(Payment(e.entry_date, e.amount, ref=str(e.id), label=label))
@@ -119,28 +132,37 @@ def statement_input(dossier_id: int, at: date, *, convention: Convention | None 
     dossier = Dossier.get_or_none(Dossier.id == dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    items = tuple(ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest))
-                  for c in ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id)
-                  .order_by(ClaimItemModel.id))
+    items = tuple(
+        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest))
+        for c in ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
+    )
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
     charges, payments, reversals = ledger_inputs(dossier_id, at)
     order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
     return StatementInput(
-        at=at, items=items, interest_from=interest_start(dossier), terms=interest_terms(dossier),
-        charges=charges, payments=payments, reversals=reversals,
+        at=at,
+        items=items,
+        interest_from=interest_start(dossier),
+        terms=interest_terms(dossier),
+        charges=charges,
+        payments=payments,
+        reversals=reversals,
         convention=convention if convention is not None else etude_convention(),
-        allocation_order=order or ("frais", "interets", "principal"), reference=dossier.reference,
+        allocation_order=order or ("frais", "interets", "principal"),
+        reference=dossier.reference,
         title_date=dossier.title_date if dossier.title_kind else None,
     )
 
 
-def dossier_statement(dossier_id: int, at: date, *, rates: Rates | None = None,
-                      convention: Convention | None = None) -> Statement:
+def dossier_statement(
+    dossier_id: int, at: date, *, rates: Rates | None = None, convention: Convention | None = None
+) -> Statement:
     """The décompte of the dossier arrêté au `at` (MissingRate when a rate is unknown).
     A batch over many dossiers passes the étude's `rates` and `convention`, read once."""
-    return compute_statement(statement_input(dossier_id, at, convention=convention),
-                             rates if rates is not None else current_rates())
+    return compute_statement(
+        statement_input(dossier_id, at, convention=convention), rates if rates is not None else current_rates()
+    )
 
 
 def statement_by_reference(reference: str, at: date) -> Statement:
@@ -171,8 +193,11 @@ def export_statement(statement: Statement, folder: Path | None = None) -> Export
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"decompte-{statement.reference or 'sans-reference'}-{statement.at:%Y-%m-%d}"
     files = []
-    for suffix, content in ((".txt", statement_text(statement)), (".html", statement_html(statement)),
-                            (".json", statement_json(statement) + "\n")):
+    for suffix, content in (
+        (".txt", statement_text(statement)),
+        (".html", statement_html(statement)),
+        (".json", statement_json(statement) + "\n"),
+    ):
         path = folder / (stem + suffix)
         path.write_text(content, encoding="utf-8")
         files.append(path)

@@ -39,7 +39,8 @@ def _bootstrap(role: str) -> Actor:
     if User.select().exists() and role not in permissions.admin_roles():
         raise AccessDenied(
             "Cette base n'a pas d'administrateur actif : le prochain utilisateur ajouté doit l'être "
-            f"(--role {permissions.admin_roles()[0]}), puis c'est lui qui ajoute les autres.")
+            f"(--role {permissions.admin_roles()[0]}), puis c'est lui qui ajoute les autres."
+        )
     return Actor(user_id=0, login=os_login(), name="", role="admin")
 
 
@@ -66,7 +67,7 @@ def add_user(login: str, name: str, role: str = "clerc", *, actor: Actor | None 
     if not login or any(ch.isspace() for ch in login):
         raise InvalidInput("Identifiant invalide : un mot sans espace, celui de la session (ex. jdupont).")
     if not name:
-        raise InvalidInput("Le nom de l'utilisateur est obligatoire (--name \"Prénom Nom\").")
+        raise InvalidInput('Le nom de l\'utilisateur est obligatoire (--name "Prénom Nom").')
     check_text(name, field="Nom de l'utilisateur", max_len=120, key="name")
     _check_role(role)
     with write_transaction():
@@ -89,7 +90,8 @@ def _keep_an_admin(user: User, what: str) -> None:
     if user.active and user.role in permissions.admin_roles() and _active_admins() <= 1:
         raise AccessDenied(
             f"{user.name} ({user.login}) est le dernier administrateur actif de l'étude : {what}. "
-            f"Nommez d'abord un autre administrateur (clerc user role LOGIN {permissions.admin_roles()[0]}).")
+            f"Nommez d'abord un autre administrateur (clerc user role LOGIN {permissions.admin_roles()[0]})."
+        )
 
 
 def set_role(login: str, role: str, *, actor: Actor | None = None) -> User:

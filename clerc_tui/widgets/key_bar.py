@@ -42,8 +42,12 @@ TEXTUAL_DESCRIPTIONS = {
 
 def binding_label(binding) -> str:
     """What a binding does, in French, whoever defined it (clerc or Textual)."""
-    return (TEXTUAL_DESCRIPTIONS.get(binding.description) or ACTION_LABELS.get(binding.action)
-            or binding.description or binding.action)
+    return (
+        TEXTUAL_DESCRIPTIONS.get(binding.description)
+        or ACTION_LABELS.get(binding.action)
+        or binding.description
+        or binding.action
+    )
 
 
 class KeyBar(Static):

@@ -126,8 +126,16 @@ class RowTable(Widget, can_focus=True):
 
     # --- the DataTable subset -------------------------------------------------------------
 
-    def add_column(self, label: str, *, key: str | None = None, width: int | None = None,
-                   justify: str = "left", priority: int | None = None, min_width: int | None = None) -> None:
+    def add_column(
+        self,
+        label: str,
+        *,
+        key: str | None = None,
+        width: int | None = None,
+        justify: str = "left",
+        priority: int | None = None,
+        min_width: int | None = None,
+    ) -> None:
         self.columns.append(Column(label, key, width, justify, priority, min_width))
         self._widths = None
         self._strips.clear()
@@ -258,7 +266,7 @@ class RowTable(Widget, can_focus=True):
         if span_from is not None and span_from < len(widths):
             used_before = sum(w + GAP for w in widths[:span_from] if w)
             widths = widths[:span_from] + [max(self.size.width - used_before - GAP, 1)]
-            cells = cells[:span_from + 1]
+            cells = cells[: span_from + 1]
         for column, width, cell in zip(self.columns, widths, cells):
             if not width:
                 continue  # hidden at this width
@@ -268,8 +276,11 @@ class RowTable(Widget, can_focus=True):
                     text.plain = inert(text.plain, multiline=False)  # same length: the styles stay put
                 text.truncate(width, overflow="ellipsis")
                 used = text.cell_len
-                parts = [Segment(seg.text, line_style + seg.style if seg.style else line_style)
-                         for seg in text.render(console) if seg.text != "\n"]
+                parts = [
+                    Segment(seg.text, line_style + seg.style if seg.style else line_style)
+                    for seg in text.render(console)
+                    if seg.text != "\n"
+                ]
             else:
                 value = _fit(inert(cell, multiline=False), width)
                 used = cell_len(value)

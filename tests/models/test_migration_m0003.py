@@ -12,7 +12,9 @@ from tests.models.old_schema import old_database
 
 def test_a_version_2_database_gets_the_ledger_and_the_etude_rates(tmp_path):
     path = tmp_path / "v2.db"
-    old_database(path, 2, reference="2024-000001", opened_on="2024-03-01", debtor_name="DUPONT Marc", balance_cents=50000)
+    old_database(
+        path, 2, reference="2024-000001", opened_on="2024-03-01", debtor_name="DUPONT Marc", balance_cents=50000
+    )
     tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "ledger_entry" not in tables and "etude_rate" not in tables
 
@@ -22,9 +24,19 @@ def test_a_version_2_database_gets_the_ledger_and_the_etude_rates(tmp_path):
         assert {"ledger_entry", "etude_rate"} <= set(database.get_tables())
         dossier = Dossier.get(Dossier.reference == "2024-000001")
         assert dossier.balance == Decimal("500.00")
-        entry = LedgerEntry.create(dossier=dossier, kind="payment", entry_date=date(2024, 4, 1),
-                                   amount=Decimal("12.34"), label="", mode="virement", payer="", bank_reference="",
-                                   reason="", created_by="x", created_at="2024-04-01 10:00:00")
+        entry = LedgerEntry.create(
+            dossier=dossier,
+            kind="payment",
+            entry_date=date(2024, 4, 1),
+            amount=Decimal("12.34"),
+            label="",
+            mode="virement",
+            payer="",
+            bank_reference="",
+            reason="",
+            created_by="x",
+            created_at="2024-04-01 10:00:00",
+        )
         raw = database.execute_sql("SELECT amount, typeof(amount) FROM ledger_entry").fetchone()
         assert raw == (1234, "integer")
         triggers = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

@@ -24,7 +24,9 @@ def test_sqlite_is_opened_for_several_processes(db_path):
 
 def test_an_old_database_is_upgraded_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.db"
-    old_database(path, 1, reference="2019-000001", opened_on="2019-03-01", debtor_name="LEFÈVRE Hélène", balance_cents=123456)
+    old_database(
+        path, 1, reference="2019-000001", opened_on="2019-03-01", debtor_name="LEFÈVRE Hélène", balance_cents=123456
+    )
     assert "dossier_fts" not in {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
 
     open_database(str(path))
@@ -90,13 +92,16 @@ def test_m0011_marks_no_old_base_as_demo_and_refolds_its_search(tmp_path):
     """A base from before m0011: its rows were indexed with « œ » kept; after the upgrade
     « oeuvrard » finds them, and the base is not taken for a demo (--force refuses it)."""
     path = tmp_path / "v7.db"
-    old_database(path, 7, reference="2024-000001", opened_on="2024-03-01", debtor_name="ŒUVRARD Anne",
-                 balance_cents=100)
+    old_database(
+        path, 7, reference="2024-000001", opened_on="2024-03-01", debtor_name="ŒUVRARD Anne", balance_cents=100
+    )
     with sqlite3.connect(path) as c:
         assert c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'oeuvrard*'").fetchall() == []
-        c.execute("INSERT INTO etude (name, commissaire_name, address, postcode, city, siren, phone, email, "
-                  "day_count, rounding) VALUES ('Étude réelle', '', '', '', '', '', '', '', 'end_minus_start', "
-                  "'per_line')")
+        c.execute(
+            "INSERT INTO etude (name, commissaire_name, address, postcode, city, siren, phone, email, "
+            "day_count, rounding) VALUES ('Étude réelle', '', '', '', '', '', '', '', 'end_minus_start', "
+            "'per_line')"
+        )
     open_database(str(path))
     try:
         found = database.execute_sql("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'oeuvrard*'").fetchall()

@@ -16,12 +16,21 @@ WIDTHS = (76, 78, 80, 90, 100, 109, 110, 120, 160)
 def _figures(s) -> list[str]:
     figures = []
     for line in s.interest_lines:
-        figures += [format_date(line.start), format_date(line.end), format_amount(line.base),
-                    format_amount(line.amount)]
+        figures += [
+            format_date(line.start),
+            format_date(line.end),
+            format_amount(line.base),
+            format_amount(line.amount),
+        ]
     for line in s.payments:
         a = line.allocation
-        figures += [format_date(line.payment.on), format_amount(a.amount), format_amount(a.interets),
-                    format_amount(a.principal), format_amount(line.balance_after)]
+        figures += [
+            format_date(line.payment.on),
+            format_amount(a.amount),
+            format_amount(a.interets),
+            format_amount(a.principal),
+            format_amount(line.balance_after),
+        ]
     return figures
 
 

@@ -22,12 +22,15 @@ NBSP = "\u00a0"
 
 def _statement(**kw):
     fields = dict(
-        at=date(2025, 9, 15), reference="2025-0042", interest_from=date(2025, 3, 10),
+        at=date(2025, 9, 15),
+        reference="2025-0042",
+        interest_from=date(2025, 3, 10),
         items=(ClaimItem("principal", D("3000"), "Condamnation [bold]Durand[/] [/]x"),),
         terms=InterestTerms(category="particulier", majoration_from=date(2025, 5, 25)),
         charges=(Charge(date(2025, 3, 24), D("150"), "Signification du jugement"),),
         payments=(Payment(date(2025, 6, 30), D("1000"), ref="v1"), Payment(date(2025, 7, 10), D("50"), ref="c2")),
-        reversals=(Reversal(date(2025, 7, 20), "c2", "chèque rejeté"),))
+        reversals=(Reversal(date(2025, 7, 20), "c2", "chèque rejeté"),),
+    )
     fields.update(kw)
     return compute_statement(StatementInput(**fields))
 
@@ -35,9 +38,19 @@ def _statement(**kw):
 def test_text_export_reads_in_french():
     text = statement_text(_statement())
     assert "Décompte arrêté au 15/09/2025 — dossier 2025-0042" in text
-    for words in ("Principal restant dû", "Intérêts échus", "Frais", "Total dû", "Paiements et imputation",
-                  "saisie-attribution", "un mois d'intérêts à échoir", "rejeté le 20/07/2025",
-                  "frais → intérêts échus → principal", "Convention de calcul", "36" + NBSP + "500"):
+    for words in (
+        "Principal restant dû",
+        "Intérêts échus",
+        "Frais",
+        "Total dû",
+        "Paiements et imputation",
+        "saisie-attribution",
+        "un mois d'intérêts à échoir",
+        "rejeté le 20/07/2025",
+        "frais → intérêts échus → principal",
+        "Convention de calcul",
+        "36" + NBSP + "500",
+    ):
         assert words in text, words
     assert f"3{NBSP}000,00{NBSP}€" in text and "12,21" in text and "10/03/2025" in text
     assert "2025-09-15" not in text
@@ -49,16 +62,35 @@ def test_user_text_is_never_read_as_markup():
 
 
 def test_etude_rates_are_marked():
-    row = etude_row(table="legal", category="particulier", valid_from="01/07/2026", valid_to="31/12/2026",
-                    value="6.50", source="arrêté de juin 2026", entered_by="md", entered_on=date(2026, 7, 2))
+    row = etude_row(
+        table="legal",
+        category="particulier",
+        valid_from="01/07/2026",
+        valid_to="31/12/2026",
+        value="6.50",
+        source="arrêté de juin 2026",
+        entered_by="md",
+        entered_on=date(2026, 7, 2),
+    )
     rates = Rates.shipped().with_etude_rows(legal=[row])
-    data = StatementInput(at=date(2026, 11, 26), interest_from=date(2026, 1, 1),
-                          items=(ClaimItem("principal", D("1000")),), terms=InterestTerms(category="particulier"))
+    data = StatementInput(
+        at=date(2026, 11, 26),
+        interest_from=date(2026, 1, 1),
+        items=(ClaimItem("principal", D("1000")),),
+        terms=InterestTerms(category="particulier"),
+    )
     text = statement_text(compute_statement(data, rates=rates), width=160)
     assert "taux saisi par l'étude — à vérifier" in text
-    plain = statement_text(compute_statement(StatementInput(at=date(2026, 6, 1), interest_from=date(2026, 1, 1),
-                                                            items=(ClaimItem("principal", D("1000")),),
-                                                            terms=InterestTerms(category="particulier"))))
+    plain = statement_text(
+        compute_statement(
+            StatementInput(
+                at=date(2026, 6, 1),
+                interest_from=date(2026, 1, 1),
+                items=(ClaimItem("principal", D("1000")),),
+                terms=InterestTerms(category="particulier"),
+            )
+        )
+    )
     assert "à vérifier" not in plain
 
 
@@ -73,9 +105,18 @@ def test_json_export_uses_decimal_strings_and_iso_dates():
     data = json.loads(statement_json(s))
     assert data["at"] == "2025-09-15"
     assert data["interest_lines"][0] == {
-        "start": "2025-03-10", "end": "2025-05-25", "days": 76, "base": "3000.00", "rate": "7.21", "kind": "legal",
-        "label": "Intérêt légal", "basis": data["interest_lines"][0]["basis"], "amount": "45.04",
-        "rate_from_etude": False, "divisor": 36500}
+        "start": "2025-03-10",
+        "end": "2025-05-25",
+        "days": 76,
+        "base": "3000.00",
+        "rate": "7.21",
+        "kind": "legal",
+        "label": "Intérêt légal",
+        "basis": data["interest_lines"][0]["basis"],
+        "amount": "45.04",
+        "rate_from_etude": False,
+        "divisor": 36500,
+    }
     assert data["payments"][0]["interets"] == "81.17" and data["payments"][1]["reversed_on"] == "2025-07-20"
     assert data["totals"]["total_due"] == f"{s.total_due:.2f}"
     assert set(data["saisie_attribution"]) >= {"principal", "frais", "interets", "interest_to_come", "total"}
@@ -89,9 +130,14 @@ def test_renderable_fits_a_120_column_terminal():
 
 
 def test_the_day_basis_is_printed_per_line_and_per_rate_type():
-    contractual = compute_statement(StatementInput(
-        at=date(2025, 1, 1), interest_from=date(2024, 1, 1), items=(ClaimItem("principal", D("10000")),),
-        terms=InterestTerms(kind="contractual", rate=D("5"))))
+    contractual = compute_statement(
+        StatementInput(
+            at=date(2025, 1, 1),
+            interest_from=date(2024, 1, 1),
+            items=(ClaimItem("principal", D("10000")),),
+            terms=InterestTerms(kind="contractual", rate=D("5")),
+        )
+    )
     text = statement_text(contractual, width=160)
     assert "Diviseur" in text and "36" + NBSP + "600" in text and "500,00" + NBSP + "€" in text
     assert "année civile" in text and "19 juin 2013" in text
@@ -99,14 +145,22 @@ def test_the_day_basis_is_printed_per_line_and_per_rate_type():
     data = statement_to_dict(contractual)
     assert data["terms"]["day_basis"] == "civil" and data["interest_lines"][0]["divisor"] == 36600
     legal = statement_text(_statement(), width=400)
-    assert "36" + NBSP + "500 même en année bissextile" in legal and statement_to_dict(_statement())["terms"][
-        "day_basis"] is None
+    assert (
+        "36" + NBSP + "500 même en année bissextile" in legal
+        and statement_to_dict(_statement())["terms"]["day_basis"] is None
+    )
 
 
 def test_the_2224_warning_is_on_the_screen_text_html_and_json():
-    s = compute_statement(StatementInput(
-        at=date(2026, 3, 1), interest_from=date(2020, 1, 1), items=(ClaimItem("principal", D("10000")),),
-        terms=InterestTerms(kind="contractual", rate=D("3.65"), day_basis="365"), title_date=date(2020, 1, 1)))
+    s = compute_statement(
+        StatementInput(
+            at=date(2026, 3, 1),
+            interest_from=date(2020, 1, 1),
+            items=(ClaimItem("principal", D("10000")),),
+            terms=InterestTerms(kind="contractual", rate=D("3.65"), day_basis="365"),
+            title_date=date(2020, 1, 1),
+        )
+    )
     # 1,00 € a day; 01/01/2020 → 01/03/2021: 425 days older than five years at the arrêté date.
     text = statement_text(s, width=200)
     assert "Attention — Prescription quinquennale (art. 2224 C. civ.)" in text and "425,00" in text

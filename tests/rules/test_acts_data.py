@@ -6,15 +6,22 @@ from clerc_tui.rules import acts
 from clerc_tui.rules.acts import ActDataError, load_catalogue
 
 EXPECTED = {
-    "commandement_saisie_vente", "saisie_attribution", "denonciation_saisie_attribution",
-    "signification_ordonnance_ip", "signification_jugement", "commandement_saisie_remunerations",
-    "commandement_clause_resolutoire", "commandement_quitter_lieux", "pv_carence",
-    "invitation_petites_creances", "lettre_relance_amiable",
+    "commandement_saisie_vente",
+    "saisie_attribution",
+    "denonciation_saisie_attribution",
+    "signification_ordonnance_ip",
+    "signification_jugement",
+    "commandement_saisie_remunerations",
+    "commandement_clause_resolutoire",
+    "commandement_quitter_lieux",
+    "pv_carence",
+    "invitation_petites_creances",
+    "lettre_relance_amiable",
 }
 
 
 def test_the_acts_of_issue_6_are_all_there():
-    assert EXPECTED <= {a.id for a in acts.act_types()}
+    assert {a.id for a in acts.act_types()} >= EXPECTED
 
 
 def test_every_mention_has_article_and_sanction():
@@ -37,13 +44,22 @@ def test_missing_message_names_the_mention_and_where_to_fill_it():
     assert "fiche dossier (e)" in message
 
 
-@pytest.mark.parametrize("text, error", [
-    ('schema = 2', "schema"),
-    ('schema = 1\n[[act]]\nid="x"\nlabel="X"\ntemplate="x"\n[[act.mention]]\nid="m"\nlabel="M"\n'
-     'article="A"\nsanction="S"\nneeds=["nope"]', "donnée inconnue"),
-    ('schema = 1\n[[act]]\nid="x"\nlabel="X"\ntemplate="x"\n[[act.mention]]\nid="m"\nlabel="M"\n'
-     'article="A"\nsanction="S"', "doit dire"),
-])
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("schema = 2", "schema"),
+        (
+            'schema = 1\n[[act]]\nid="x"\nlabel="X"\ntemplate="x"\n[[act.mention]]\nid="m"\nlabel="M"\n'
+            'article="A"\nsanction="S"\nneeds=["nope"]',
+            "donnée inconnue",
+        ),
+        (
+            'schema = 1\n[[act]]\nid="x"\nlabel="X"\ntemplate="x"\n[[act.mention]]\nid="m"\nlabel="M"\n'
+            'article="A"\nsanction="S"',
+            "doit dire",
+        ),
+    ],
+)
 def test_a_broken_file_fails_at_once(text, error):
     with pytest.raises(ActDataError, match=error):
         load_catalogue(text)

@@ -77,8 +77,7 @@ payments = st.integers(min_value=1, max_value=10**8).map(lambda c: D(c) / 100)
 
 
 @settings(max_examples=400, deadline=None)
-@given(payment=payments, frais=money, interets=money, principal=money,
-       order=st.permutations(list(BUCKETS)))
+@given(payment=payments, frais=money, interets=money, principal=money, order=st.permutations(list(BUCKETS)))
 def test_allocation_invariants(payment, frais, interets, principal, order):
     balances = Balances(frais, interets, principal)
     a = allocate(payment, balances, order)
@@ -115,7 +114,13 @@ def test_prorata_shares_add_up_to_the_cent(amount, weights):
 
 debt_strategy = st.builds(
     lambda i, f, n, p, due, burden: Debt(f"d{i}", Balances(f, n, p), date(2025, 1, 1 + due), burden=D(burden)),
-    st.integers(), money, money, money, st.integers(min_value=0, max_value=27), st.integers(min_value=0, max_value=2))
+    st.integers(),
+    money,
+    money,
+    money,
+    st.integers(min_value=0, max_value=27),
+    st.integers(min_value=0, max_value=2),
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -89,7 +89,10 @@ def test_all_27_worked_examples_are_covered():
 def test_example_4_lists_each_skipped_day_with_its_reason():
     result = _compute(D(2024, 10, 9), {"rule": "sa_contestation_1_mois"})
     assert [(s.day, s.reason) for s in result.skipped] == [
-        (D(2024, 11, 9), "samedi"), (D(2024, 11, 10), "dimanche"), (D(2024, 11, 11), "jour férié : Armistice")]
+        (D(2024, 11, 9), "samedi"),
+        (D(2024, 11, 10), "dimanche"),
+        (D(2024, 11, 11), "jour férié : Armistice"),
+    ]
 
 
 def test_example_5_easter_sunday_then_easter_monday():
@@ -150,8 +153,18 @@ def test_example_27_prescription_is_never_moved():
 
 def test_2026_metropole_has_the_11_holidays_of_procedures_md():
     assert set(public_holidays(2026)) == {
-        D(2026, 1, 1), D(2026, 4, 6), D(2026, 5, 1), D(2026, 5, 8), D(2026, 5, 14), D(2026, 5, 25),
-        D(2026, 7, 14), D(2026, 8, 15), D(2026, 11, 1), D(2026, 11, 11), D(2026, 12, 25)}
+        D(2026, 1, 1),
+        D(2026, 4, 6),
+        D(2026, 5, 1),
+        D(2026, 5, 8),
+        D(2026, 5, 14),
+        D(2026, 5, 25),
+        D(2026, 7, 14),
+        D(2026, 8, 15),
+        D(2026, 11, 1),
+        D(2026, 11, 11),
+        D(2026, 12, 25),
+    }
     assert D(2026, 1, 1).weekday() == 3 and D(2026, 5, 1).weekday() == 4 and D(2026, 5, 8).weekday() == 4
 
 
@@ -164,12 +177,33 @@ def test_alsace_moselle_adds_good_friday_and_26_december():
     assert D(2026, 12, 26) in public_holidays(2026, "alsace-moselle", good_friday=False)
 
 
-@pytest.mark.parametrize("day", [
-    D(2024, 4, 1), D(2024, 5, 1), D(2024, 5, 8), D(2024, 5, 9), D(2024, 5, 20), D(2024, 11, 11),
-    D(2025, 4, 21), D(2025, 5, 1), D(2025, 5, 8), D(2025, 5, 29), D(2025, 6, 9), D(2025, 7, 14), D(2025, 11, 11),
-    D(2026, 1, 1), D(2026, 4, 6), D(2026, 5, 1), D(2026, 5, 8), D(2026, 5, 14), D(2026, 5, 25),
-    D(2027, 3, 29), D(2027, 5, 6), D(2027, 5, 17),
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        D(2024, 4, 1),
+        D(2024, 5, 1),
+        D(2024, 5, 8),
+        D(2024, 5, 9),
+        D(2024, 5, 20),
+        D(2024, 11, 11),
+        D(2025, 4, 21),
+        D(2025, 5, 1),
+        D(2025, 5, 8),
+        D(2025, 5, 29),
+        D(2025, 6, 9),
+        D(2025, 7, 14),
+        D(2025, 11, 11),
+        D(2026, 1, 1),
+        D(2026, 4, 6),
+        D(2026, 5, 1),
+        D(2026, 5, 8),
+        D(2026, 5, 14),
+        D(2026, 5, 25),
+        D(2027, 3, 29),
+        D(2027, 5, 6),
+        D(2027, 5, 17),
+    ],
+)
 def test_holidays_used_by_the_worked_examples(day):
     assert holiday_name(day) is not None
 
@@ -277,15 +311,18 @@ def test_fifteen_jours_ouvrables_count_saturdays():
 # --- when acts may be done (CPCE L141-1) and the trêve hivernale -----------------------------
 
 
-@pytest.mark.parametrize("moment,allowed", [
-    (datetime(2025, 5, 12, 6, 0), True),
-    (datetime(2025, 5, 12, 5, 59), False),
-    (datetime(2025, 5, 12, 21, 0), True),
-    (datetime(2025, 5, 12, 21, 1), False),
-    (datetime(2025, 5, 10, 10, 0), True),   # Saturday
-    (datetime(2025, 5, 11, 10, 0), False),  # Sunday
-    (datetime(2025, 5, 8, 10, 0), False),   # 8 May
-])
+@pytest.mark.parametrize(
+    "moment,allowed",
+    [
+        (datetime(2025, 5, 12, 6, 0), True),
+        (datetime(2025, 5, 12, 5, 59), False),
+        (datetime(2025, 5, 12, 21, 0), True),
+        (datetime(2025, 5, 12, 21, 1), False),
+        (datetime(2025, 5, 10, 10, 0), True),  # Saturday
+        (datetime(2025, 5, 11, 10, 0), False),  # Sunday
+        (datetime(2025, 5, 8, 10, 0), False),  # 8 May
+    ],
+)
 def test_execution_hours(moment, allowed):
     assert (execution_time_refusal(moment) is None) is allowed
 
@@ -299,9 +336,16 @@ def test_execution_refusal_says_why():
     assert act_day_refusal(D(2025, 12, 26), "alsace-moselle") == "jour férié : Saint-Étienne"
 
 
-@pytest.mark.parametrize("day,inside", [
-    (D(2025, 10, 31), False), (D(2025, 11, 1), True), (D(2026, 1, 15), True), (D(2026, 3, 31), True),
-    (D(2026, 4, 1), False)])
+@pytest.mark.parametrize(
+    "day,inside",
+    [
+        (D(2025, 10, 31), False),
+        (D(2025, 11, 1), True),
+        (D(2026, 1, 15), True),
+        (D(2026, 3, 31), True),
+        (D(2026, 4, 1), False),
+    ],
+)
 def test_winter_truce_bounds(day, inside):
     assert in_winter_truce(day) is inside
 

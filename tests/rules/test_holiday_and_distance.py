@@ -42,18 +42,21 @@ def test_a_deadline_ending_on_whit_monday_2006_moves_to_tuesday():
     assert [s.reason for s in result.skipped] == ["jour férié : Lundi de Pentecôte"]
 
 
-@pytest.mark.parametrize("country,postcode,expected", [
-    ("France", "69002", None),
-    ("FR", "69002", None),
-    ("fr", "75011", None),
-    ("  france ", "13001", None),
-    ("", "33000", None),
-    ("France", "97400", "outre-mer"),   # La Réunion
-    ("France", "98413", "outre-mer"),   # TAAF (984)
-    ("FR", "98800", "outre-mer"),       # Nouvelle-Calédonie
-    ("Monaco", "98000", "abroad"),
-    ("France", "98000", "abroad"),      # Monaco written with its French postcode
-    ("Belgique", "1000", "abroad"),
-])
+@pytest.mark.parametrize(
+    "country,postcode,expected",
+    [
+        ("France", "69002", None),
+        ("FR", "69002", None),
+        ("fr", "75011", None),
+        ("  france ", "13001", None),
+        ("", "33000", None),
+        ("France", "97400", "outre-mer"),  # La Réunion
+        ("France", "98413", "outre-mer"),  # TAAF (984)
+        ("FR", "98800", "outre-mer"),  # Nouvelle-Calédonie
+        ("Monaco", "98000", "abroad"),
+        ("France", "98000", "abroad"),  # Monaco written with its French postcode
+        ("Belgique", "1000", "abroad"),
+    ],
+)
 def test_distance_of_an_address(country, postcode, expected):
     assert distance_of_address(country, postcode) == expected

@@ -152,8 +152,9 @@ def ibans(draw):
 def _stdnum_says(value: str) -> bool:
     country = value[:2]
     if country == "BE":  # without stdnum's bank list (see the module docstring)
-        return (std_iban.is_valid(value, check_country=False)
-                and value[-2:] == std_be_iban._calc_check_digits(value[4:-2]))
+        return std_iban.is_valid(value, check_country=False) and value[-2:] == std_be_iban._calc_check_digits(
+            value[4:-2]
+        )
     valid = std_iban.is_valid(value)
     if country in ("FR", "MC"):  # stdnum checks no RIB key
         valid = valid and _rib_ok(value[4:])

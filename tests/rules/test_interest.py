@@ -13,8 +13,8 @@ from clerc_tui.rules.interest import (
     InterestTerms,
     capitalisation_anniversaries,
     capitalisation_dates,
-    interest_lines,
     compute_interest,
+    interest_lines,
     majoration_start,
 )
 from clerc_tui.rules.rates import Rates, etude_row
@@ -80,8 +80,9 @@ def test_example_5_inclusive_both():
 
 @pytest.mark.parametrize(("convention", "days", "amount"), [(Convention(), 29, D("4.94")), (INCLUSIVE, 30, D("5.11"))])
 def test_sp_thirty_day_example_under_both_settings(convention, days, amount):
-    result = compute_interest(D("2000"), date(2020, 9, 1), date(2020, 9, 30), InterestTerms(category="particulier"),
-                              convention=convention)
+    result = compute_interest(
+        D("2000"), date(2020, 9, 1), date(2020, 9, 30), InterestTerms(category="particulier"), convention=convention
+    )
     assert result.days == days and result.total == amount
 
 
@@ -101,7 +102,8 @@ def test_example_7_capitalisation_across_a_leap_year():
         (date(2025, 1, 1), date(2025, 7, 1), 181, D("7.21"), D("386.52")),
     ]
     assert [(c.on, c.amount, c.base_after) for c in result.capitalisations] == [
-        (date(2025, 1, 1), D("810.75"), D("10810.75"))]
+        (date(2025, 1, 1), D("810.75"), D("10810.75"))
+    ]
     plain = compute_interest(D("10000"), date(2025, 1, 1), date(2025, 7, 1), InterestTerms(category="particulier"))
     assert plain.total == D("357.54")
     assert result.lines[2].amount - plain.total == D("28.98")
@@ -127,8 +129,9 @@ def test_contractual_interest_defaults_to_the_civil_year():
     assert _lines(result) == [(date(2024, 1, 1), date(2025, 1, 1), 366, D("5"), D("500.00"))]
     assert result.lines[0].divisor == 36600 and result.terms.day_basis == "civil"
     # 36 500 × 10 × 182 / 36 600 = 1 815.0273 → 1 815.03
-    six_months = compute_interest(D("36500"), date(2024, 1, 1), date(2024, 7, 1),
-                                  InterestTerms(kind="contractual", rate=D("10")))
+    six_months = compute_interest(
+        D("36500"), date(2024, 1, 1), date(2024, 7, 1), InterestTerms(kind="contractual", rate=D("10"))
+    )
     assert six_months.total == D("1815.03")
 
 
@@ -151,8 +154,14 @@ def test_contractual_360_basis():
     assert compute_interest(D("15000"), date(2025, 3, 1), date(2025, 3, 4), terms).total == D("3.75")
 
 
-@pytest.mark.parametrize("kwargs", [dict(day_basis="360"), dict(kind="commercial", day_basis="civil"),
-                                    dict(kind="contractual", rate=D("5"), day_basis="30/360")])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(day_basis="360"),
+        dict(kind="commercial", day_basis="civil"),
+        dict(kind="contractual", rate=D("5"), day_basis="30/360"),
+    ],
+)
 def test_a_day_basis_is_only_for_contractual_interest(kwargs):
     with pytest.raises(InvalidInput):
         InterestTerms(**kwargs)
@@ -173,9 +182,12 @@ def test_no_1_july_line_before_2015_the_rate_was_annual():
         (date(2014, 1, 1), date(2015, 1, 1), 365, D("4.00")),
     ]
     # From 2015 the rate is half-yearly: 1 July cuts again.
-    assert [l.start for l in compute_interest(D("10000"), date(2014, 6, 1), date(2015, 8, 1),
-                                              InterestTerms(category="autres")).lines] == [
-        date(2014, 6, 1), date(2015, 1, 1), date(2015, 7, 1)]
+    assert [
+        l.start
+        for l in compute_interest(
+            D("10000"), date(2014, 6, 1), date(2015, 8, 1), InterestTerms(category="autres")
+        ).lines
+    ] == [date(2014, 6, 1), date(2015, 1, 1), date(2015, 7, 1)]
 
 
 @pytest.mark.parametrize("first_day", [date(2025, 7, 1), date(2026, 1, 1)])
@@ -188,19 +200,27 @@ def test_no_zero_day_line_when_the_majoration_starts_on_a_half_year(first_day):
 
 
 def test_a_base_change_to_the_same_amount_cuts_nothing():
-    result = compute_interest(D("3000"), date(2025, 3, 10), date(2025, 4, 10), InterestTerms(category="particulier"),
-                              base_changes=[(date(2025, 3, 20), D("3000"))])
+    result = compute_interest(
+        D("3000"),
+        date(2025, 3, 10),
+        date(2025, 4, 10),
+        InterestTerms(category="particulier"),
+        base_changes=[(date(2025, 3, 20), D("3000"))],
+    )
     assert len(result.lines) == 1
 
 
-@pytest.mark.parametrize(("enforceable", "first_day"), [
-    (date(2025, 3, 24), date(2025, 5, 25)),
-    (date(2015, 9, 17), date(2015, 11, 18)),
-    (date(2025, 12, 31), date(2026, 3, 1)),  # 31 Feb does not exist: last day of February, then +1
-    (date(2023, 12, 30), date(2024, 3, 1)),  # 29 Feb 2024 + 1
-    (date(2024, 12, 30), date(2025, 3, 1)),
-    (date(2025, 8, 31), date(2025, 11, 1)),
-])
+@pytest.mark.parametrize(
+    ("enforceable", "first_day"),
+    [
+        (date(2025, 3, 24), date(2025, 5, 25)),
+        (date(2015, 9, 17), date(2015, 11, 18)),
+        (date(2025, 12, 31), date(2026, 3, 1)),  # 31 Feb does not exist: last day of February, then +1
+        (date(2023, 12, 30), date(2024, 3, 1)),  # 29 Feb 2024 + 1
+        (date(2024, 12, 30), date(2025, 3, 1)),
+        (date(2025, 8, 31), date(2025, 11, 1)),
+    ],
+)
 def test_majoration_start(enforceable, first_day):
     assert majoration_start(enforceable) == first_day
 
@@ -213,22 +233,27 @@ def test_majoration_points_reduced_by_the_jex():
     assert len(compute_interest(D("1000"), date(2025, 1, 1), date(2025, 3, 1), waived).lines) == 1
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(majoration_from=date(2025, 1, 1), majoration_points=D("6")),
-    dict(majoration_from=date(2025, 1, 1), majoration_points=D("-1")),
-    dict(kind="contractual", rate=D("5"), majoration_from=date(2025, 1, 1)),
-    dict(kind="contractual"),
-    dict(kind="usure"),
-    dict(category="entreprise"),
-    dict(rate=D("3")),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(majoration_from=date(2025, 1, 1), majoration_points=D("6")),
+        dict(majoration_from=date(2025, 1, 1), majoration_points=D("-1")),
+        dict(kind="contractual", rate=D("5"), majoration_from=date(2025, 1, 1)),
+        dict(kind="contractual"),
+        dict(kind="usure"),
+        dict(category="entreprise"),
+        dict(rate=D("3")),
+    ],
+)
 def test_bad_terms_are_refused(kwargs):
     with pytest.raises(InvalidInput):
         InterestTerms(**kwargs)
 
 
 def test_contractual_rate_is_not_cut_at_half_years():
-    result = compute_interest(D("10000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("5")))
+    result = compute_interest(
+        D("10000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("5"))
+    )
     assert len(result.lines) == 1 and result.total == D("500.00")
 
 
@@ -240,9 +265,13 @@ def test_commercial_default_rate_is_ecb_plus_ten_even_below_three_times_legal():
 
 
 def test_commercial_agreed_rate_is_floored_at_three_times_legal():
-    low = compute_interest(D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial", rate=D("12")))
+    low = compute_interest(
+        D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial", rate=D("12"))
+    )
     assert low.lines[0].rate == D("15.21") and "plancher" in low.lines[0].basis
-    high = compute_interest(D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial", rate=D("16")))
+    high = compute_interest(
+        D("10000"), date(2024, 1, 1), date(2024, 2, 1), InterestTerms(kind="commercial", rate=D("16"))
+    )
     assert high.lines[0].rate == D("16")
 
 
@@ -279,11 +308,20 @@ def test_missing_semester_stops_the_computation():
 
 
 def test_an_etude_rate_is_marked_on_the_line():
-    row = etude_row(table="legal", category="particulier", valid_from="01/07/2026", valid_to="31/12/2026",
-                    value="6.50", source="arrêté de juin 2026", entered_by="md", entered_on=date(2026, 7, 2))
+    row = etude_row(
+        table="legal",
+        category="particulier",
+        valid_from="01/07/2026",
+        valid_to="31/12/2026",
+        value="6.50",
+        source="arrêté de juin 2026",
+        entered_by="md",
+        entered_on=date(2026, 7, 2),
+    )
     rates = Rates.shipped().with_etude_rows(legal=[row])
-    result = compute_interest(D("1000"), date(2026, 6, 1), date(2026, 7, 15), InterestTerms(category="particulier"),
-                              rates=rates)
+    result = compute_interest(
+        D("1000"), date(2026, 6, 1), date(2026, 7, 15), InterestTerms(category="particulier"), rates=rates
+    )
     assert [l.from_etude for l in result.lines] == [False, True]
     assert "taux saisi par l'étude — à vérifier" in result.lines[1].basis
     assert result.uses_etude_rates
@@ -291,8 +329,13 @@ def test_an_etude_rate_is_marked_on_the_line():
 
 def test_total_rounding_mode_rounds_once():
     per_line = compute_interest(D("1000"), date(2025, 5, 1), date(2025, 9, 30), InterestTerms(category="particulier"))
-    total = compute_interest(D("1000"), date(2025, 5, 1), date(2025, 9, 30), InterestTerms(category="particulier"),
-                             convention=Convention(rounding="total"))
+    total = compute_interest(
+        D("1000"),
+        date(2025, 5, 1),
+        date(2025, 9, 30),
+        InterestTerms(category="particulier"),
+        convention=Convention(rounding="total"),
+    )
     exact = sum(l.exact for l in total.lines)
     assert total.total == exact.quantize(D("0.01"))
     assert per_line.total == sum(l.amount for l in per_line.lines)
@@ -300,8 +343,13 @@ def test_total_rounding_mode_rounds_once():
 
 
 def test_base_change_cuts_the_line():
-    result = compute_interest(D("3000"), date(2025, 3, 10), date(2025, 4, 10), InterestTerms(category="particulier"),
-                              base_changes=[(date(2025, 3, 20), D("2000"))])
+    result = compute_interest(
+        D("3000"),
+        date(2025, 3, 10),
+        date(2025, 4, 10),
+        InterestTerms(category="particulier"),
+        base_changes=[(date(2025, 3, 20), D("2000"))],
+    )
     assert [(l.days, l.base) for l in result.lines] == [(10, D("3000.00")), (21, D("2000.00"))]
 
 
@@ -317,15 +365,19 @@ def test_capitalisation_ordered_before_interest_starts_waits_a_whole_year():
     # capitalised 65.84 + 411.35 + 298.28 = 775.47
     assert result.capitalisations[0].amount == D("775.47")
     assert capitalisation_anniversaries(date(2024, 1, 1), date(2024, 6, 1), date(2026, 7, 1)) == [
-        date(2025, 6, 1), date(2026, 6, 1)]
+        date(2025, 6, 1),
+        date(2026, 6, 1),
+    ]
     # Ordered after the start: anniversaries of the order.
-    assert capitalisation_anniversaries(date(2024, 9, 1), date(2024, 6, 1), date(2026, 7, 1)) == [
-        date(2025, 9, 1)]
+    assert capitalisation_anniversaries(date(2024, 9, 1), date(2024, 6, 1), date(2026, 7, 1)) == [date(2025, 9, 1)]
 
 
 def test_capitalisation_dates_are_anniversaries():
     assert capitalisation_dates(date(2020, 2, 29), date(2020, 1, 1), date(2023, 3, 1)) == [
-        date(2021, 2, 28), date(2022, 2, 28), date(2023, 2, 28)]
+        date(2021, 2, 28),
+        date(2022, 2, 28),
+        date(2023, 2, 28),
+    ]
 
 
 def test_convention_is_validated_and_described():
@@ -348,8 +400,9 @@ def test_convention_is_validated_and_described():
     category=st.sampled_from(["particulier", "autres"]),
     day_count=st.sampled_from(["end_minus_start", "inclusive_both"]),
 )
-def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding(start, length, cut, cents, category,
-                                                                                   day_count):
+def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding(
+    start, length, cut, cents, category, day_count
+):
     # interest_lines on [start, split) + [split, end) against [start, end): the only difference is
     # the rounding of the one line cut in two (half a cent each side at most).
     end = min(start + timedelta(days=length), date(2026, 6, 29))
@@ -362,8 +415,9 @@ def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding
     rates = Rates.shipped()
     stop = convention.counted_end(end)
     whole = interest_lines(start, stop, principal, terms, rates, convention)
-    parts = (interest_lines(start, split, principal, terms, rates, convention)
-             + interest_lines(split, stop, principal, terms, rates, convention))
+    parts = interest_lines(start, split, principal, terms, rates, convention) + interest_lines(
+        split, stop, principal, terms, rates, convention
+    )
     extra = len(parts) - len(whole)
     assert extra in (0, 1)
     assert sum(l.days for l in parts) == sum(l.days for l in whole)
@@ -385,8 +439,9 @@ def test_capitalised_interest_is_never_below_simple_interest(start, length, cent
         return
     extra = dict(kind="contractual", rate=D("7.5")) if kind == "contractual" else dict(category=kind)
     simple = compute_interest(D(cents) / 100, start, end, InterestTerms(**extra))
-    capitalised = compute_interest(D(cents) / 100, start, end,
-                                   InterestTerms(**extra, capitalisation_from=start + timedelta(days=since)))
+    capitalised = compute_interest(
+        D(cents) / 100, start, end, InterestTerms(**extra, capitalisation_from=start + timedelta(days=since))
+    )
     # Exactly (before rounding) capitalised ≥ simple: the same days on the same principal, plus interest
     # on what was capitalised. Rounded per line, the cut a capitalisation makes may cost its half-cents.
     exact = lambda result: sum((l.exact for l in result.lines), D(0))  # noqa: E731
@@ -396,14 +451,20 @@ def test_capitalised_interest_is_never_below_simple_interest(start, length, cent
     extra_lines = len(capitalised.lines) - len(simple.lines)
     assert capitalised.total >= simple.total - D("0.01") * extra_lines
     # Every capitalisation comes a whole year (at least) after the interest started.
-    assert all(c.on >= start.replace(year=start.year + 1) if not (start.month == 2 and start.day == 29)
-               else c.on >= date(start.year + 1, 2, 28) for c in capitalised.capitalisations)
+    assert all(
+        c.on >= start.replace(year=start.year + 1)
+        if not (start.month == 2 and start.day == 29)
+        else c.on >= date(start.year + 1, 2, 28)
+        for c in capitalised.capitalisations
+    )
 
 
 def test_a_written_rate_with_three_decimals_is_never_rounded_on_screen():
     from clerc_tui.rules.interest import rate_digits, rate_text
 
-    result = compute_interest(D("1000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("4.125")))
+    result = compute_interest(
+        D("1000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("4.125"))
+    )
     assert result.total == D("41.25")
     assert rate_digits(D("4.125")) == "4.125" and rate_digits(D("7.2")) == "7.20"
     assert rate_text(D("4.125")) == "4,125\u00a0%" and rate_text(D("12.21")) == "12,21\u00a0%"

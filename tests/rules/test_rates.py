@@ -58,20 +58,23 @@ def test_the_data_files_write_rates_as_strings_never_floats():
         assert values and all(line.split("=", 1)[1].strip().startswith('"') for line in values)
 
 
-@pytest.mark.parametrize(("day", "category", "expected"), [
-    (date(2000, 6, 1), PARTICULIER, "2.74"),
-    (date(2014, 12, 31), AUTRES, "0.04"),
-    (date(2015, 1, 1), PARTICULIER, "4.06"),
-    (date(2015, 1, 1), AUTRES, "0.93"),
-    (date(2016, 4, 10), PARTICULIER, "4.54"),
-    (date(2023, 7, 1), PARTICULIER, "6.82"),  # not 6.83 (one secondary site is wrong)
-    (date(2023, 12, 31), AUTRES, "4.22"),
-    (date(2024, 3, 1), AUTRES, "5.07"),
-    (date(2025, 6, 30), PARTICULIER, "7.21"),
-    (date(2025, 7, 1), AUTRES, "2.76"),
-    (date(2026, 6, 30), PARTICULIER, "6.67"),
-    (date(2026, 1, 1), AUTRES, "2.62"),
-])
+@pytest.mark.parametrize(
+    ("day", "category", "expected"),
+    [
+        (date(2000, 6, 1), PARTICULIER, "2.74"),
+        (date(2014, 12, 31), AUTRES, "0.04"),
+        (date(2015, 1, 1), PARTICULIER, "4.06"),
+        (date(2015, 1, 1), AUTRES, "0.93"),
+        (date(2016, 4, 10), PARTICULIER, "4.54"),
+        (date(2023, 7, 1), PARTICULIER, "6.82"),  # not 6.83 (one secondary site is wrong)
+        (date(2023, 12, 31), AUTRES, "4.22"),
+        (date(2024, 3, 1), AUTRES, "5.07"),
+        (date(2025, 6, 30), PARTICULIER, "7.21"),
+        (date(2025, 7, 1), AUTRES, "2.76"),
+        (date(2026, 6, 30), PARTICULIER, "6.67"),
+        (date(2026, 1, 1), AUTRES, "2.62"),
+    ],
+)
 def test_legal_rate_of_a_day(day, category, expected):
     assert SHIPPED.legal_rate(day, category).value == Decimal(expected)
 
@@ -101,31 +104,41 @@ def test_unknown_category_is_refused_in_french():
         SHIPPED.legal_rate(date(2025, 1, 1), "entreprise")
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (date(2013, 3, 1), "0.75"),
-    (date(2019, 1, 1), "0.00"),
-    (date(2022, 7, 26), "0.00"),
-    (date(2022, 7, 27), "0.50"),
-    (date(2023, 1, 1), "2.50"),
-    (date(2023, 7, 1), "4.00"),
-    (date(2024, 1, 1), "4.50"),
-    (date(2024, 7, 1), "4.25"),
-    (date(2025, 1, 1), "3.15"),
-    (date(2025, 6, 10), "2.40"),
-    (date(2025, 6, 11), "2.15"),
-    (date(2026, 1, 1), "2.15"),
-    (date(2026, 2, 5), "2.15"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2013, 3, 1), "0.75"),
+        (date(2019, 1, 1), "0.00"),
+        (date(2022, 7, 26), "0.00"),
+        (date(2022, 7, 27), "0.50"),
+        (date(2023, 1, 1), "2.50"),
+        (date(2023, 7, 1), "4.00"),
+        (date(2024, 1, 1), "4.50"),
+        (date(2024, 7, 1), "4.25"),
+        (date(2025, 1, 1), "3.15"),
+        (date(2025, 6, 10), "2.40"),
+        (date(2025, 6, 11), "2.15"),
+        (date(2026, 1, 1), "2.15"),
+        (date(2026, 2, 5), "2.15"),
+    ],
+)
 def test_ecb_rate_in_force_on_a_day(day, expected):
     assert SHIPPED.ecb_rate(day).value == Decimal(expected)
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    # money.md §3.5: the ECB rate on the first day of the half-year.
-    (date(2023, 5, 1), "2.50"), (date(2023, 9, 1), "4.00"), (date(2024, 2, 1), "4.50"),
-    (date(2024, 12, 31), "4.25"), (date(2025, 6, 30), "3.15"), (date(2025, 7, 1), "2.15"),
-    (date(2026, 6, 30), "2.15"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # money.md §3.5: the ECB rate on the first day of the half-year.
+        (date(2023, 5, 1), "2.50"),
+        (date(2023, 9, 1), "4.00"),
+        (date(2024, 2, 1), "4.50"),
+        (date(2024, 12, 31), "4.25"),
+        (date(2025, 6, 30), "3.15"),
+        (date(2025, 7, 1), "2.15"),
+        (date(2026, 6, 30), "2.15"),
+    ],
+)
 def test_ecb_rate_for_l441_10_is_the_one_on_1_january_or_1_july(day, expected):
     assert SHIPPED.ecb_rate_for_half_year(day).value == Decimal(expected)
 
@@ -181,8 +194,10 @@ def test_a_float_in_the_file_is_refused():
 
 
 def test_a_valid_small_table_loads():
-    text = ('[[rate]]\nvalid_from = 2025-01-01\nvalid_to = 2025-06-30\nvalue = "2.15"\nsource = "x"\n'
-            '[[rate]]\nvalid_from = 2025-07-01\nvalid_to = 2025-12-31\nvalue = "2,00"\nsource = "y"\n')
+    text = (
+        '[[rate]]\nvalid_from = 2025-01-01\nvalid_to = 2025-06-30\nvalue = "2.15"\nsource = "x"\n'
+        '[[rate]]\nvalid_from = 2025-07-01\nvalid_to = 2025-12-31\nvalue = "2,00"\nsource = "y"\n'
+    )
     table = r.load_table_text(ECB, text)
     assert table.row_on(date(2025, 8, 1)).value == Decimal("2.00")
 
@@ -191,9 +206,16 @@ def test_a_valid_small_table_loads():
 
 
 def _etude_2026_s2(category=PARTICULIER, value="6,50", **kw):
-    fields = dict(table=LEGAL, category=category, valid_from="01/07/2026", valid_to="31/12/2026", value=value,
-                  source="Arrêté du 2X juin 2026 (JO), lu sur Légifrance", entered_by="mdupont",
-                  entered_on=date(2026, 7, 2))
+    fields = dict(
+        table=LEGAL,
+        category=category,
+        valid_from="01/07/2026",
+        valid_to="31/12/2026",
+        value=value,
+        source="Arrêté du 2X juin 2026 (JO), lu sur Légifrance",
+        entered_by="mdupont",
+        entered_on=date(2026, 7, 2),
+    )
     fields.update(kw)
     return etude_row(**fields)
 
@@ -228,8 +250,15 @@ def test_an_etude_row_needs_a_source_and_an_author():
 
 
 def test_an_etude_ecb_row_continues_the_table():
-    row = etude_row(table=ECB, valid_from=date(2026, 2, 6), valid_to=date(2026, 7, 31), value="2.15",
-                    source="Communiqués BCE mars–juin 2026", entered_by="mdupont", entered_on=date(2026, 8, 1))
+    row = etude_row(
+        table=ECB,
+        valid_from=date(2026, 2, 6),
+        valid_to=date(2026, 7, 31),
+        value="2.15",
+        source="Communiqués BCE mars–juin 2026",
+        entered_by="mdupont",
+        entered_on=date(2026, 8, 1),
+    )
     rates = SHIPPED.with_etude_rows(ecb=[row])
     assert rates.ecb_rate_for_half_year(date(2026, 9, 1)).from_etude
 
@@ -242,25 +271,30 @@ def test_a_shipped_row_cannot_be_smuggled_in_as_an_extra():
 # --- the half-year to come (dashboard reminder) ------------------------------------------------
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (date(2026, 12, 14), (date(2026, 7, 1),)),
-    (date(2026, 12, 15), (date(2026, 7, 1), date(2027, 1, 1))),  # from 15 December: 1 January's too
-    (date(2026, 12, 31), (date(2026, 7, 1), date(2027, 1, 1))),
-    (date(2027, 1, 1), (date(2027, 1, 1),)),
-    (date(2027, 6, 14), (date(2027, 1, 1),)),
-    (date(2027, 6, 15), (date(2027, 1, 1), date(2027, 7, 1))),  # from 15 June: 1 July's too
-    (date(2027, 7, 1), (date(2027, 7, 1),)),
-    (date(2027, 11, 15), (date(2027, 7, 1),)),  # the 15th counts in June and December only
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 12, 14), (date(2026, 7, 1),)),
+        (date(2026, 12, 15), (date(2026, 7, 1), date(2027, 1, 1))),  # from 15 December: 1 January's too
+        (date(2026, 12, 31), (date(2026, 7, 1), date(2027, 1, 1))),
+        (date(2027, 1, 1), (date(2027, 1, 1),)),
+        (date(2027, 6, 14), (date(2027, 1, 1),)),
+        (date(2027, 6, 15), (date(2027, 1, 1), date(2027, 7, 1))),  # from 15 June: 1 July's too
+        (date(2027, 7, 1), (date(2027, 7, 1),)),
+        (date(2027, 11, 15), (date(2027, 7, 1),)),  # the 15th counts in June and December only
+    ],
+)
 def test_half_years_whose_legal_rate_is_expected(today, expected):
     assert legal_half_years_due(today) == expected
 
 
 def test_the_missing_rate_line_names_the_half_year_and_the_command():
     line = missing_legal_rate_notice(date(2027, 1, 1), [AUTRES, PARTICULIER])
-    assert line == ("Taux de l'intérêt légal du 1er semestre 2027 non saisi (particulier et autres) : "
-                    "clerc rates add --table legal --category particulier --from 01/01/2027 --to 30/06/2027 "
-                    "--value … --source \"Arrêté du …\" (puis --category autres)")
+    assert line == (
+        "Taux de l'intérêt légal du 1er semestre 2027 non saisi (particulier et autres) : "
+        "clerc rates add --table legal --category particulier --from 01/01/2027 --to 30/06/2027 "
+        '--value … --source "Arrêté du …" (puis --category autres)'
+    )
     line = missing_legal_rate_notice(date(2027, 7, 1), [AUTRES])
     assert "2e semestre 2027 non saisi (autres)" in line and "--from 01/07/2027 --to 31/12/2027" in line
     assert "puis" not in line and "\n" not in line

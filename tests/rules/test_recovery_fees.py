@@ -63,10 +63,12 @@ def test_calculator_input_alimentary_exempts_the_creditor_and_doubles_the_debtor
 
 
 @settings(max_examples=200, deadline=None)
-@given(claim=st.decimals(min_value=0, max_value=200000, places=2),
-       a=st.decimals(min_value=0, max_value=200000, places=2),
-       b=st.decimals(min_value=0, max_value=200000, places=2),
-       article=st.sampled_from((A444_31, A444_32)))
+@given(
+    claim=st.decimals(min_value=0, max_value=200000, places=2),
+    a=st.decimals(min_value=0, max_value=200000, places=2),
+    b=st.decimals(min_value=0, max_value=200000, places=2),
+    article=st.sampled_from((A444_31, A444_32)),
+)
 def test_fee_is_monotonic_in_the_sums_collected_and_within_the_cap(claim, a, b, article):
     low, high = sorted((a, b))
     cap = D(550) if article == A444_31 else D(5540)

@@ -16,9 +16,14 @@ EX3_TERMS = InterestTerms(category="particulier", majoration_from=date(2025, 5, 
 
 
 def _ex4(**kw):
-    fields = dict(at=date(2025, 9, 15), items=(ClaimItem("principal", D("3000")),), interest_from=date(2025, 3, 10),
-                  terms=EX3_TERMS, charges=(Charge(date(2025, 3, 24), D("150"), "Signification du jugement"),),
-                  payments=(Payment(date(2025, 6, 30), D("1000"), ref="v1"),))
+    fields = dict(
+        at=date(2025, 9, 15),
+        items=(ClaimItem("principal", D("3000")),),
+        interest_from=date(2025, 3, 10),
+        terms=EX3_TERMS,
+        charges=(Charge(date(2025, 3, 24), D("150"), "Signification du jugement"),),
+        payments=(Payment(date(2025, 6, 30), D("1000"), ref="v1"),),
+    )
     fields.update(kw)
     return StatementInput(**fields)
 
@@ -67,9 +72,15 @@ def test_depens_are_frais_and_paid_first():
 
 def test_only_interest_bearing_items_accrue_and_are_paid_down_first():
     items = (ClaimItem("principal", D("1000")), ClaimItem("article_700", D("500")))
-    s = compute_statement(StatementInput(at=date(2025, 7, 1), items=items, interest_from=date(2025, 1, 1),
-                                         terms=InterestTerms(kind="contractual", rate=D("10")),
-                                         payments=(Payment(date(2025, 1, 1), D("400")),)))
+    s = compute_statement(
+        StatementInput(
+            at=date(2025, 7, 1),
+            items=items,
+            interest_from=date(2025, 1, 1),
+            terms=InterestTerms(kind="contractual", rate=D("10")),
+            payments=(Payment(date(2025, 1, 1), D("400")),),
+        )
+    )
     assert s.payments[0].on_bearing_principal == D("400.00")
     assert s.interest_lines[0].base == D("600.00")
     assert s.principal_due == D("1100.00")
@@ -93,7 +104,10 @@ def test_a_reversed_payment_is_as_if_never_paid():
     # …but nothing of it is applied: same lines, same totals, to the cent, as if never received.
     assert reversed_.interest_lines == never.interest_lines
     assert (reversed_.principal_due, reversed_.interest_due, reversed_.frais_due) == (
-        never.principal_due, never.interest_due, never.frais_due)
+        never.principal_due,
+        never.interest_due,
+        never.frais_due,
+    )
     assert reversed_.total_due == never.total_due == D("3304.94")  # 3 000 + 154.94 (Ex 3) + 150 frais
     assert reversed_.paid == 0
 
@@ -111,13 +125,21 @@ def test_a_rejected_payment_spanning_an_anniversary_restores_the_capitalisation(
     #   total due 10 795.63 + 622.08 = 11 417.71 €.
     # The old engine re-opened the cheque on 1 Apr, after an anniversary that had capitalised nothing (the
     # cheque had "paid" the interest): the 795.63 never joined the base, 45.85 € short (11 371.86 €).
-    base = dict(at=date(2026, 1, 1), items=(ClaimItem("principal", D("10000")),), interest_from=date(2024, 3, 1),
-                terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 3, 1)))
+    base = dict(
+        at=date(2026, 1, 1),
+        items=(ClaimItem("principal", D("10000")),),
+        interest_from=date(2024, 3, 1),
+        terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 3, 1)),
+    )
     never = compute_statement(StatementInput(**base))
-    rejected = compute_statement(StatementInput(**base, payments=(Payment(date(2025, 2, 1), D("11000"), "c1"),),
-                                                reversals=(Reversal(date(2025, 4, 1), "c1", "chèque impayé"),)))
-    assert [l.amount for l in never.interest_lines] == [D("267.73"), D("411.35"), D("116.55"), D("260.17"),
-                                                        D("361.91")]
+    rejected = compute_statement(
+        StatementInput(
+            **base,
+            payments=(Payment(date(2025, 2, 1), D("11000"), "c1"),),
+            reversals=(Reversal(date(2025, 4, 1), "c1", "chèque impayé"),),
+        )
+    )
+    assert [l.amount for l in never.interest_lines] == [D("267.73"), D("411.35"), D("116.55"), D("260.17"), D("361.91")]
     assert [(c.on, c.amount) for c in never.capitalisations] == [(date(2025, 3, 1), D("795.63"))]
     assert never.total_due == D("11417.71")
     assert rejected.total_due == D("11417.71") and rejected.capitalisations == never.capitalisations
@@ -133,10 +155,17 @@ def test_no_line_ends_at_a_fee_or_at_a_payment_that_leaves_the_base_unchanged():
     # Ex 3 (3 000 €, 10/03 → 15/09/2025: 45.04 + 37.13 + 72.77 = 154.94) with a fee on 10/04 and a
     # payment of 200 € on 10/06 that settles the fee (150) and 50 of interest: the base stays 3 000, so
     # the lines are those of Ex 3, cut only at the majoration (25/05) and at 1 July.
-    s = compute_statement(_ex4(charges=(Charge(date(2025, 4, 10), D("150"), "Commandement"),),
-                               payments=(Payment(date(2025, 6, 10), D("200"), ref="v1"),)))
+    s = compute_statement(
+        _ex4(
+            charges=(Charge(date(2025, 4, 10), D("150"), "Commandement"),),
+            payments=(Payment(date(2025, 6, 10), D("200"), ref="v1"),),
+        )
+    )
     assert [(l.start, l.days, l.amount) for l in s.interest_lines] == [
-        (date(2025, 3, 10), 76, D("45.04")), (date(2025, 5, 25), 37, D("37.13")), (date(2025, 7, 1), 76, D("72.77"))]
+        (date(2025, 3, 10), 76, D("45.04")),
+        (date(2025, 5, 25), 37, D("37.13")),
+        (date(2025, 7, 1), 76, D("72.77")),
+    ]
     a = s.payments[0].allocation
     assert (a.frais, a.interets, a.principal) == (D("150.00"), D("50.00"), D("0.00"))
     # Interest due on 10/06: 45.04 + 16 d × 12.21 % on 3 000 (586 080 / 36 500 = 16.0570 → 16.06) = 61.10;
@@ -162,17 +191,26 @@ def test_events_after_the_arrete_date_are_left_out():
 
 
 def test_example_7_capitalisation_in_a_statement():
-    s = compute_statement(StatementInput(
-        at=date(2025, 7, 1), items=(ClaimItem("principal", D("10000")),), interest_from=date(2024, 1, 1),
-        terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1))))
+    s = compute_statement(
+        StatementInput(
+            at=date(2025, 7, 1),
+            items=(ClaimItem("principal", D("10000")),),
+            interest_from=date(2024, 1, 1),
+            terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1)),
+        )
+    )
     assert [(c.on, c.amount) for c in s.capitalisations] == [(date(2025, 1, 1), D("810.75"))]
     assert s.principal_due == D("10810.75") and s.interest_due == D("386.52")
     assert s.total_due == D("11197.27")
 
 
 def test_example_5_statement_under_both_day_counts():
-    base = dict(at=date(2016, 4, 10), items=(ClaimItem("principal", D("2000")),), interest_from=date(2015, 9, 17),
-                terms=InterestTerms(category="particulier", majoration_from=date(2015, 11, 18)))
+    base = dict(
+        at=date(2016, 4, 10),
+        items=(ClaimItem("principal", D("2000")),),
+        interest_from=date(2015, 9, 17),
+        terms=InterestTerms(category="particulier", majoration_from=date(2015, 11, 18)),
+    )
     assert compute_statement(StatementInput(**base)).interest_due == D("89.24")
     inclusive = compute_statement(StatementInput(**base, convention=Convention(day_count="inclusive_both")))
     assert inclusive.interest_due == D("89.77")
@@ -180,16 +218,31 @@ def test_example_5_statement_under_both_day_counts():
 
 
 def test_example_6_b2b_with_indemnity_item():
-    s = compute_statement(StatementInput(
-        at=date(2025, 6, 30), interest_from=date(2025, 3, 31), terms=InterestTerms(kind="commercial"),
-        items=(ClaimItem("principal", D("10000"), "Facture F-118"),
-               ClaimItem("autre", D("40"), "Indemnité forfaitaire de recouvrement (D441-5 C. com.)"))))
+    s = compute_statement(
+        StatementInput(
+            at=date(2025, 6, 30),
+            interest_from=date(2025, 3, 31),
+            terms=InterestTerms(kind="commercial"),
+            items=(
+                ClaimItem("principal", D("10000"), "Facture F-118"),
+                ClaimItem("autre", D("40"), "Indemnité forfaitaire de recouvrement (D441-5 C. com.)"),
+            ),
+        )
+    )
     assert s.interest_due == D("327.85") and s.total_due == D("10367.85")
 
 
 def test_etude_rate_makes_the_statement_say_so():
-    row = etude_row(table="legal", category="particulier", valid_from="01/07/2026", valid_to="31/12/2026",
-                    value="6.50", source="arrêté de juin 2026", entered_by="md", entered_on=date(2026, 7, 2))
+    row = etude_row(
+        table="legal",
+        category="particulier",
+        valid_from="01/07/2026",
+        valid_to="31/12/2026",
+        value="6.50",
+        source="arrêté de juin 2026",
+        entered_by="md",
+        entered_on=date(2026, 7, 2),
+    )
     rates = Rates.shipped().with_etude_rows(legal=[row])
     s = compute_statement(_ex4(at=date(2026, 11, 26)), rates=rates)
     assert s.uses_etude_rates
@@ -208,12 +261,15 @@ def test_bad_inputs():
     with pytest.raises(InvalidInput):
         compute_statement(_ex4(items=()))
     with pytest.raises(InvalidInput, match="même référence"):
-        compute_statement(_ex4(payments=(Payment(date(2025, 6, 1), D("1"), "x"), Payment(date(2025, 6, 2), D("1"), "x"))))
+        compute_statement(
+            _ex4(payments=(Payment(date(2025, 6, 1), D("1"), "x"), Payment(date(2025, 6, 2), D("1"), "x")))
+        )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=200000)),
-                max_size=8))
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=200000)), max_size=8)
+)
 def test_statement_never_goes_negative_and_every_payment_is_fully_imputed(raw):
     payments = tuple(Payment(date(2024, 1, 1) + timedelta(days=d), D(c) / 100) for d, c in raw)
     s = compute_statement(_ex4(at=date(2025, 9, 15), interest_from=date(2024, 1, 1), payments=payments))
@@ -230,23 +286,37 @@ def test_statement_never_goes_negative_and_every_payment_is_fully_imputed(raw):
 
 def test_capitalisation_ordered_before_the_interest_start_in_a_statement():
     # Ordered from 01/01/2024, interest from 01/06/2024: first anniversary 01/06/2025 (a whole year).
-    s = compute_statement(StatementInput(
-        at=date(2025, 9, 1), items=(ClaimItem("principal", D("10000")),), interest_from=date(2024, 6, 1),
-        terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1))))
+    s = compute_statement(
+        StatementInput(
+            at=date(2025, 9, 1),
+            items=(ClaimItem("principal", D("10000")),),
+            interest_from=date(2024, 6, 1),
+            terms=InterestTerms(category="particulier", capitalisation_from=date(2024, 1, 1)),
+        )
+    )
     assert [(c.on, c.amount) for c in s.capitalisations] == [(date(2025, 6, 1), D("775.47"))]
 
 
 def test_contractual_interest_over_2024_is_500_in_a_statement():
-    s = compute_statement(StatementInput(at=date(2025, 1, 1), items=(ClaimItem("principal", D("10000")),),
-                                         interest_from=date(2024, 1, 1),
-                                         terms=InterestTerms(kind="contractual", rate=D("5"))))
+    s = compute_statement(
+        StatementInput(
+            at=date(2025, 1, 1),
+            items=(ClaimItem("principal", D("10000")),),
+            interest_from=date(2024, 1, 1),
+            terms=InterestTerms(kind="contractual", rate=D("5")),
+        )
+    )
     assert s.interest_due == D("500.00") and s.interest_lines[0].divisor == 36600
 
 
 # --- art. 2224 C. civ.: post-judgment interest older than five years ------------------------------
 
-_OLD = dict(items=(ClaimItem("principal", D("10000")),), interest_from=date(2020, 1, 1),
-            terms=InterestTerms(kind="contractual", rate=D("3.65"), day_basis="365"), title_date=date(2020, 1, 1))
+_OLD = dict(
+    items=(ClaimItem("principal", D("10000")),),
+    interest_from=date(2020, 1, 1),
+    terms=InterestTerms(kind="contractual", rate=D("3.65"), day_basis="365"),
+    title_date=date(2020, 1, 1),
+)
 
 
 def test_a_warning_when_post_judgment_interest_is_older_than_five_years():
@@ -266,8 +336,9 @@ def test_interest_paid_covers_the_oldest_days_first():
     s = compute_statement(StatementInput(at=date(2026, 3, 1), payments=(Payment(date(2022, 6, 1), D("300")),), **_OLD))
     assert "125,00" in s.warnings[0]
     # 500 € paid: all of the old interest is paid, no warning.
-    paid = compute_statement(StatementInput(at=date(2026, 3, 1), payments=(Payment(date(2022, 6, 1), D("500")),),
-                                            **_OLD))
+    paid = compute_statement(
+        StatementInput(at=date(2026, 3, 1), payments=(Payment(date(2022, 6, 1), D("500")),), **_OLD)
+    )
     assert paid.warnings == ()
 
 

@@ -10,6 +10,7 @@ def make_app(actor):
         # The dossier screens' tests start on the list; the dashboard's pass start="agenda".
         kwargs.setdefault("start", "dossiers")
         return ClercApp(actor, today=TODAY, **kwargs)
+
     return build
 
 

@@ -9,9 +9,9 @@ from textual.widgets import Input, Static
 
 from clerc_tui.models import Dossier, LedgerEntry
 from clerc_tui.paths import exports_dir
-from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.dossier_accounts import AccountsPane, BillActDialog
 from clerc_tui.screens.dossier_view import DossierScreen
+from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
 from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen, RunConfirm
 from clerc_tui.services import ledger
@@ -189,8 +189,9 @@ async def test_reversements_with_nothing_due_refuse_in_french(actor, sample_doss
         assert not isinstance(app.screen, RemittancesScreen)
 
 
-async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive(actor, make_app, sample_dossier,
-                                                                                 monkeypatch):
+async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive(
+    actor, make_app, sample_dossier, monkeypatch
+):
     """At 100 000 dossiers what is due takes tens of seconds (a décompte per dossier with payments):
     the screen says it is computing, keys still answer, and the table fills when the worker is done."""
     import threading

@@ -12,17 +12,21 @@ from tests.conftest import TODAY
 
 @pytest.fixture
 def demo(tmp_path):
+    from clerc_tui.demo import build_demo
     from clerc_tui.models import User
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
-    from clerc_tui.services.demo import build_demo
     from clerc_tui.services.users import add_user
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
     if User.get_or_none(User.login == os_login()) is None:
         add_user(os_login(), "Claire Martin", "clerc")
-    dossier = (Dossier.select().where(Dossier.title_kind == "jugement", ~Dossier.debtor_name.contains("·"))
-               .order_by(Dossier.id).first())
+    dossier = (
+        Dossier.select()
+        .where(Dossier.title_kind == "jugement", ~Dossier.debtor_name.contains("·"))
+        .order_by(Dossier.id)
+        .first()
+    )
     debtor_id = DossierDebtor.get(DossierDebtor.dossier == dossier, DossierDebtor.position == 0).debtor_id
     # The debtor's address is unknown (moved away): no current address on file.
     DebtorAddress.update(is_current=False).where(DebtorAddress.debtor == debtor_id).execute()
@@ -52,8 +56,11 @@ async def test_draft_fix_the_address_validate_serve_and_see_the_deadlines(demo):
         await pilot.press("escape", "e")
         form = app.screen
         assert isinstance(form, DossierFormScreen)
-        for name, value in (("debtor_street", "8 rue des Lilas"), ("debtor_postcode", "59000"),
-                            ("debtor_city", "Lille")):
+        for name, value in (
+            ("debtor_street", "8 rue des Lilas"),
+            ("debtor_postcode", "59000"),
+            ("debtor_city", "Lille"),
+        ):
             form.field(name).control.focus()
             await pilot.press(*value)
         await pilot.press("ctrl+s")

@@ -10,10 +10,10 @@ from tests.conftest import TODAY
 
 @pytest.fixture
 def demo_app(tmp_path):
+    from clerc_tui.demo import build_demo
     from clerc_tui.models import User
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
-    from clerc_tui.services.demo import build_demo
     from clerc_tui.services.users import add_user
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
@@ -100,8 +100,9 @@ async def test_a_served_act_stays_conforme_and_a_stale_serve_is_refused_with_who
         screen.refresh_data(select_id=second.id)
         await pilot.pause()
         bruno = User.create(login="bdupont", name="Bruno Dupont", role="clerc")
-        acts.update_act(Actor(bruno.id, bruno.login, bruno.name, bruno.role), second.id,
-                        {"act_date": "27/11/2026"}, today=TODAY)
+        acts.update_act(
+            Actor(bruno.id, bruno.login, bruno.name, bruno.role), second.id, {"act_date": "27/11/2026"}, today=TODAY
+        )
         await pilot.press("g")
         await pilot.pause()
         dialog = app.screen

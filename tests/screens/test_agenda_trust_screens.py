@@ -19,10 +19,18 @@ from tests.conftest import TODAY, make_input
 from tests.screens.test_deadline_screens import _body, _rows
 
 
-def _deadline(actor, dossier, due, kind="last_day", label="à faire", procedure_id="saisie_attribution",
-              rule_id="r"):
-    return Deadline.create(dossier=dossier.id, procedure_id=procedure_id, step_id="s", rule_id=rule_id, kind=kind,
-                           due_date=due, label=label, assigned_to=actor.user_id, created_at=datetime.now())
+def _deadline(actor, dossier, due, kind="last_day", label="à faire", procedure_id="saisie_attribution", rule_id="r"):
+    return Deadline.create(
+        dossier=dossier.id,
+        procedure_id=procedure_id,
+        step_id="s",
+        rule_id=rule_id,
+        kind=kind,
+        due_date=due,
+        label=label,
+        assigned_to=actor.user_id,
+        created_at=datetime.now(),
+    )
 
 
 def _dossier(actor):
@@ -38,8 +46,13 @@ async def test_possible_items_have_their_own_section_not_en_retard(actor):
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         rows = _rows(app)
-        assert [r[1] for r in rows] == ["EN RETARD", "02/11/2026", "10/11/2026",
-                                        "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)", "05/11/2026"]
+        assert [r[1] for r in rows] == [
+            "EN RETARD",
+            "02/11/2026",
+            "10/11/2026",
+            "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)",
+            "05/11/2026",
+        ]
         assert [r[0] for r in rows] == ["", "RETARD", "RETARD", "", "POSSIBLE"]
         status = str(app.screen.query_one("#agenda-status").render())
         assert "2 en retard · 1 possible · 0 aujourd'hui" in status
@@ -47,8 +60,15 @@ async def test_possible_items_have_their_own_section_not_en_retard(actor):
 
 async def test_an_expulsion_in_the_truce_is_suspended_on_the_dashboard_and_the_dossier(actor, make_app):
     dossier = _dossier(actor)
-    _deadline(actor, dossier, date(2026, 10, 14), kind="earliest_day", label="Expulsion possible",
-              procedure_id="expulsion", rule_id="exp_cql_2_mois")
+    _deadline(
+        actor,
+        dossier,
+        date(2026, 10, 14),
+        kind="earliest_day",
+        label="Expulsion possible",
+        procedure_id="expulsion",
+        rule_id="exp_cql_2_mois",
+    )
     app = ClercApp(actor, today=TODAY)
     async with app.run_test(size=(200, 40)) as pilot:
         await pilot.pause()

@@ -109,7 +109,10 @@ async def test_move_asks_the_new_date_and_a_reason(actor):
         assert isinstance(app.screen, DeadlinesScreen)
         moved = Deadline.get_by_id(ids["overdue_old"])
         assert (moved.due_date, moved.original_due_date, moved.moved_reason) == (
-            date(2026, 11, 30), date(2026, 10, 1), "délai de grâce")
+            date(2026, 11, 30),
+            date(2026, 10, 1),
+            "délai de grâce",
+        )
         row = next(r for r in _rows(app) if r[1].startswith("30/11/2026"))
         assert row[1] == "30/11/2026*" and row[0] == ""
 
@@ -136,11 +139,23 @@ async def test_pages_are_fetched_on_reaching_the_end_and_t_loads_today(actor, mo
     monkeypatch.setattr(dashboard, "PAGE_SIZE", 4)
     dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
     for day in range(1, 11):  # ten overdue, then two today
-        Deadline.create(dossier=dossier.id, rule_id="r", label=f"retard {day}", due_date=date(2026, 11, day),
-                        assigned_to=actor.user_id, created_at=TODAY)
+        Deadline.create(
+            dossier=dossier.id,
+            rule_id="r",
+            label=f"retard {day}",
+            due_date=date(2026, 11, day),
+            assigned_to=actor.user_id,
+            created_at=TODAY,
+        )
     for n in range(2):
-        Deadline.create(dossier=dossier.id, rule_id="r", label=f"jour {n}", due_date=TODAY,
-                        assigned_to=actor.user_id, created_at=TODAY)
+        Deadline.create(
+            dossier=dossier.id,
+            rule_id="r",
+            label=f"jour {n}",
+            due_date=TODAY,
+            assigned_to=actor.user_id,
+            created_at=TODAY,
+        )
     app = ClercApp(actor, today=TODAY)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
@@ -174,10 +189,14 @@ async def test_the_dashboard_follows_another_process(actor, db_path):
 async def test_a_debtor_name_with_markup_is_shown_as_typed(actor):
     from clerc_tui.services.dossier_input import DebtorInput
 
-    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id,
-                                               debtor=DebtorInput(kind="physique", last_name="Durand [/]x")), TODAY)
-    Deadline.create(dossier=dossier.id, rule_id="r", label="[bold]x", due_date=TODAY, assigned_to=actor.user_id,
-                    created_at=TODAY)
+    dossier = create_dossier(
+        actor,
+        make_input(assigned_to_id=actor.user_id, debtor=DebtorInput(kind="physique", last_name="Durand [/]x")),
+        TODAY,
+    )
+    Deadline.create(
+        dossier=dossier.id, rule_id="r", label="[bold]x", due_date=TODAY, assigned_to=actor.user_id, created_at=TODAY
+    )
     app = ClercApp(actor, today=TODAY)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
@@ -210,7 +229,9 @@ async def test_record_a_step_from_the_dossier_then_mark_done_and_move(actor, mak
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, DossierScreen)
         assert {d.rule_id for d in Deadline.select().where(Deadline.dossier == dossier.id)} == {
-            "sa_denonciation_8_jours", "sa_comptes_15_jours_ouvrables"}
+            "sa_denonciation_8_jours",
+            "sa_comptes_15_jours_ouvrables",
+        }
         await pilot.press("3")
         assert "Dénonciation de la saisie-attribution" in _body(app, "#echeances-body")
         await pilot.press("r")  # pick the first open deadline (the dénonciation), then date and reason
@@ -244,8 +265,15 @@ async def test_a_waiting_period_that_ran_out_reads_possible_not_late(actor):
     from datetime import datetime
 
     dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
-    Deadline.create(dossier=dossier, procedure_id="saisie_vente", kind="earliest_day", due_date=date(2026, 11, 20),
-                    label="Saisie-vente possible", assigned_to=actor.user_id, created_at=datetime.now())
+    Deadline.create(
+        dossier=dossier,
+        procedure_id="saisie_vente",
+        kind="earliest_day",
+        due_date=date(2026, 11, 20),
+        label="Saisie-vente possible",
+        assigned_to=actor.user_id,
+        created_at=datetime.now(),
+    )
     app = ClercApp(actor, today=TODAY)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
@@ -283,8 +311,15 @@ async def test_the_dashboard_says_which_legal_rate_to_enter_and_forgets_it_once_
         assert f"clerc rates add --table legal --category particulier --from {format_date(start)}" in text
         end = date(start.year, 6, 30) if start.month == 1 else date(start.year, 12, 31)
         for category in ("particulier", "autres"):
-            add_etude_rate(actor, table="legal", category=category, valid_from=start, valid_to=end, value="6,00",
-                           source="Arrêté du … — lu sur x")
+            add_etude_rate(
+                actor,
+                table="legal",
+                category=category,
+                valid_from=start,
+                valid_to=end,
+                value="6,00",
+                source="Arrêté du … — lu sur x",
+            )
         app.screen.refresh_data()  # as after another clerc's write
         await pilot.pause()
         assert not app.screen.query_one("#agenda-rates").display

@@ -110,8 +110,13 @@ async def test_an_edit_that_lost_the_race_keeps_the_typing_and_says_why(actor, m
         form = app.screen
         assert isinstance(form, DossierFormScreen)
         bruno = User.create(login="bdupont", name="Bruno Dupont", role="clerc")
-        update_dossier(Actor(bruno.id, "bdupont", "Bruno Dupont", "clerc"), sample_dossier.id, 1,
-                       make_input(phase="execution", creditor_id=sample_dossier.creditor_id, new_creditor=None), TODAY)
+        update_dossier(
+            Actor(bruno.id, "bdupont", "Bruno Dupont", "clerc"),
+            sample_dossier.id,
+            1,
+            make_input(phase="execution", creditor_id=sample_dossier.creditor_id, new_creditor=None),
+            TODAY,
+        )
         form.field("debtor_city").control.focus()
         await pilot.press("end", *["backspace"] * 4, *"Paris")
         await pilot.press("ctrl+s")

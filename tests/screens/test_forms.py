@@ -14,41 +14,49 @@ LETTERS = ("q", "c", "v", "w")
 
 def _dossier_form(app, dossier):
     from clerc_tui.screens.dossier_form import DossierFormScreen
+
     return DossierFormScreen()
 
 
 def _dossier_edit(app, dossier):
     from clerc_tui.screens.dossier_form import DossierFormScreen
+
     return DossierFormScreen(dossier.id)
 
 
 def _payments(app, dossier):
     from clerc_tui.screens.payment_entry import PaymentEntryScreen
+
     return PaymentEntryScreen(dossier.reference)
 
 
 def _calculator(app, dossier):
     from clerc_tui.screens.calculator import CalculatorScreen
+
     return CalculatorScreen()
 
 
 def _reason(app, dossier):
     from clerc_tui.screens.deadline_modals import ReasonDialog
+
     return ReasonDialog("Marquer l'échéance comme faite", "échéance", lambda reason: reason)
 
 
 def _move(app, dossier):
     from clerc_tui.screens.deadline_modals import MoveDialog
+
     return MoveDialog("Reporter l'échéance", "échéance", TODAY, lambda on, reason: reason)
 
 
 def _step(app, dossier):
     from clerc_tui.screens.deadline_modals import StepDialog
+
     return StepDialog(TODAY, lambda *args: args)
 
 
 def _new_act(app, dossier):
     from clerc_tui.screens.acts import NewActDialog
+
     return NewActDialog()
 
 
@@ -62,16 +70,19 @@ def _act_view(app, dossier):
 
 def _act_fields(app, dossier):
     from clerc_tui.screens.acts import ActFieldsDialog
+
     return ActFieldsDialog(_act_view(app, dossier), lambda values: values)
 
 
 def _serve(app, dossier):
     from clerc_tui.screens.acts import ServeDialog
+
     return ServeDialog(_act_view(app, dossier), lambda on, mode: mode)
 
 
 def _bill(app, dossier):
     from clerc_tui.screens.dossier_accounts import BillActDialog
+
     return BillActDialog(dossier.id)
 
 
@@ -84,9 +95,20 @@ def _reject(app, dossier):
     return RejectDialog(payments.resolve_dossier(dossier.reference))
 
 
-FORMS = {"dossier_new": _dossier_form, "dossier_edit": _dossier_edit, "payments": _payments,
-         "calculator": _calculator, "reason": _reason, "move": _move, "step": _step, "new_act": _new_act,
-         "act_fields": _act_fields, "serve": _serve, "bill": _bill, "reject": _reject}
+FORMS = {
+    "dossier_new": _dossier_form,
+    "dossier_edit": _dossier_edit,
+    "payments": _payments,
+    "calculator": _calculator,
+    "reason": _reason,
+    "move": _move,
+    "step": _step,
+    "new_act": _new_act,
+    "act_fields": _act_fields,
+    "serve": _serve,
+    "bill": _bill,
+    "reject": _reject,
+}
 
 
 def _type_something(form) -> None:
@@ -222,8 +244,7 @@ async def test_a_pending_batch_under_a_dialog_still_asks_before_quitting(make_ap
         assert isinstance(app.screen, RejectDialog)
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, LeaveConfirm)
-        assert "1 paiement(s) du lot non enregistré(s)" in str(app.screen.query_one("#leave-question",
-                                                                                     Static).render())
+        assert "1 paiement(s) du lot non enregistré(s)" in str(app.screen.query_one("#leave-question", Static).render())
         await pilot.press("n")
         assert isinstance(app.screen, RejectDialog) and _running(app)
 
@@ -239,4 +260,3 @@ async def test_the_letters_still_work_on_the_lists(make_app):
         await pilot.press("escape")
         await pilot.press("q")
         assert not _running(app)
-

@@ -1,6 +1,5 @@
 """80 × 24 is a first-class size: the columns a clerc decides on stay in sight (docs/forms.md)."""
 
-import pytest
 from textual.widgets import Static
 
 from clerc_tui.widgets.row_table import RowTable
@@ -84,7 +83,6 @@ async def test_the_accounts_keep_debit_credit_and_note(make_app, sample_dossier)
             assert label in header, header
 
 
-
 def _inside(widget, size) -> bool:
     region = widget.region
     return region.height > 0 and region.bottom <= size[1] and region.right <= size[0] and region.x >= 0
@@ -99,9 +97,26 @@ async def test_reverser_tout_scrolls_with_the_total_and_the_keys_in_sight(make_a
 
     # 40 creditors, each 100,00 € collected, 10,00 € retained, 90,00 € paid back: the total of
     # the transfers is 40 × 90,00 = 3 600,00 €.
-    dues = [CreditorDue(i, f"Créancier {i:02d}", (RunLine(i, f"2026-{i:06d}", i, f"Créancier {i:02d}", D("100"),
-                                                          D("10"), (), D("90"), iban="FR7630004000310001234567865"),))
-            for i in range(40)]
+    dues = [
+        CreditorDue(
+            i,
+            f"Créancier {i:02d}",
+            (
+                RunLine(
+                    i,
+                    f"2026-{i:06d}",
+                    i,
+                    f"Créancier {i:02d}",
+                    D("100"),
+                    D("10"),
+                    (),
+                    D("90"),
+                    iban="FR7630004000310001234567865",
+                ),
+            ),
+        )
+        for i in range(40)
+    ]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(RunConfirm(dues, TODAY))
@@ -122,8 +137,9 @@ async def test_a_long_batch_summary_scrolls_with_the_total_in_sight(make_app, sa
     from clerc_tui.services.payments import PendingPayment
     from tests.conftest import TODAY
 
-    batch = [PendingPayment(sample_dossier.id, sample_dossier.reference, "LEFÈVRE Hélène", TODAY, D("10"))
-             for _ in range(15)]
+    batch = [
+        PendingPayment(sample_dossier.id, sample_dossier.reference, "LEFÈVRE Hélène", TODAY, D("10")) for _ in range(15)
+    ]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(BatchSummary(batch))

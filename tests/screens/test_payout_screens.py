@@ -52,8 +52,7 @@ async def test_w_run_that_cannot_write_its_file_records_nothing_then_holds_back_
         text = blocker.read_text(encoding="utf-8")
         assert paid.reference in text and held.reference not in text
         assert text == RemittanceRun.get_by_id(1).transfers
-        assert not LedgerEntry.select().where(LedgerEntry.dossier == held.id,
-                                              LedgerEntry.kind == "remittance").exists()
+        assert not LedgerEntry.select().where(LedgerEntry.dossier == held.id, LedgerEntry.kind == "remittance").exists()
 
 
 async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(actor, sample_dossier, make_app):

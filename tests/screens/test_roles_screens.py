@@ -28,7 +28,7 @@ def _notes(app) -> list[str]:
 @pytest.fixture
 def clerc_app(tmp_path):
     """The demo base (its OS account is the commissaire) seen by a clerc, Bruno Dupont."""
-    from clerc_tui.services.demo import build_demo
+    from clerc_tui.demo import build_demo
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
     admin = identify()
@@ -59,8 +59,7 @@ async def test_a_clerc_cannot_validate_nor_serve_and_is_told_who_can(clerc_app):
         screen.show_act(draft.id)
         await pilot.press("v")
         await pilot.pause()
-        assert ("Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte."
-                in _notes(app))
+        assert "Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte." in _notes(app)
         assert Act.get_by_id(draft.id).state == "draft"
         verified = _ready_act(admin, dossier.id, verified=True)
         screen.refresh_data(select_id=verified.id)
@@ -68,8 +67,9 @@ async def test_a_clerc_cannot_validate_nor_serve_and_is_told_who_can(clerc_app):
         await pilot.press("g")
         await pilot.pause()
         assert not isinstance(app.screen, ServeDialog)  # told before the dialog, not after
-        assert ("Action réservée à : commissaire (vous êtes clerc) — enregistrer la signification d'un acte."
-                in _notes(app))
+        assert "Action réservée à : commissaire (vous êtes clerc) — enregistrer la signification d'un acte." in _notes(
+            app
+        )
         assert Act.get_by_id(verified.id).state == "verified"
 
 
@@ -85,8 +85,10 @@ async def test_a_clerc_cannot_reverse_a_payment_nor_run_reversements(clerc_app):
         await pilot.press("f6")
         await pilot.pause()
         assert not isinstance(app.screen, RejectDialog)
-        assert ("Action réservée à : comptable, principal clerc, commissaire (vous êtes clerc) — annuler un "
-                "versement, un remboursement ou un reversement." in _notes(app))
+        assert (
+            "Action réservée à : comptable, principal clerc, commissaire (vous êtes clerc) — annuler un "
+            "versement, un remboursement ou un reversement." in _notes(app)
+        )
         assert not LedgerEntry.select().where(LedgerEntry.reverses == payment.id).exists()
         await pilot.press("escape")  # the reference typed: « Abandonner la saisie ? » asks first
         await pilot.press("o")
@@ -98,8 +100,10 @@ async def test_a_clerc_cannot_reverse_a_payment_nor_run_reversements(clerc_app):
         await pilot.pause()
         assert not isinstance(app.screen, RunConfirm)
         status = str(app.screen.query_one("#remit-status", Static).render())
-        assert ("Action réservée à : comptable, principal clerc, commissaire (vous êtes clerc) — exécuter un "
-                "reversement aux créanciers.") in status
+        assert (
+            "Action réservée à : comptable, principal clerc, commissaire (vous êtes clerc) — exécuter un "
+            "reversement aux créanciers."
+        ) in status
     assert RemittanceRun.select().count() == 0 and LedgerEntry.select().count() == entries
 
 
@@ -117,8 +121,9 @@ async def test_a_clerc_bills_at_the_tariff_but_cannot_type_an_emolument(clerc_ap
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen is dialog  # refused in place, the typing kept
-        assert ("Action réservée à : principal clerc, commissaire (vous êtes clerc) — saisir un émolument "
-                "absent du tarif.") in str(dialog.query_one("#dialog-error", Static).render())
+        assert (
+            "Action réservée à : principal clerc, commissaire (vous êtes clerc) — saisir un émolument absent du tarif."
+        ) in str(dialog.query_one("#dialog-error", Static).render())
         assert LedgerEntry.select().count() == before
         dialog.query_one("#bill-base", Input).value = ""  # at the tariff: everyday work
         await pilot.press("f2")

@@ -21,15 +21,18 @@ def _text(app, selector: str) -> str:
     content = app.screen.query_one(selector).content
     return content if isinstance(content, str) else render_text(content, width=160)
 
-
-    return render_text(app.screen.query_one(selector).renderable if hasattr(app.screen.query_one(selector), "renderable")
-                       else app.screen.query_one(selector).render())
+    return render_text(
+        app.screen.query_one(selector).renderable
+        if hasattr(app.screen.query_one(selector), "renderable")
+        else app.screen.query_one(selector).render()
+    )
 
 
 async def test_s_shows_the_statement_and_the_arrete_date_can_change(actor, make_app):
     dossier = example_dossier(actor)
-    record_charge(actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Signification",
-                  today=TODAY)
+    record_charge(
+        actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Signification", today=TODAY
+    )
     record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("1000"), mode="cheque", today=TODAY)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -106,9 +109,18 @@ async def test_contractual_civil_year_and_the_2224_warning_on_the_screens(actor,
     # 10 000 € at 5 %, civil year, judgment and interest from 01/01/2019. At 01/01/2025 the décompte claims
     # interest from 01/01/2019 to 01/01/2020 older than five years: 10 000 × 5 × 365 / 36 500 = 500.00.
     # Lines: 2019–2023 (365-day years split only at the leap year 2020): 2019 | 2020 | 2021–2023 | 2024.
-    create_dossier(actor, make_input(title_kind="jugement", title_date=date(2019, 1, 1), interest_kind="contractual",
-                                     contractual_rate=D("5"), interest_from=date(2019, 1, 1),
-                                     claims={"principal": D("10000")}), TODAY)
+    create_dossier(
+        actor,
+        make_input(
+            title_kind="jugement",
+            title_date=date(2019, 1, 1),
+            interest_kind="contractual",
+            contractual_rate=D("5"),
+            interest_from=date(2019, 1, 1),
+            claims={"principal": D("10000")},
+        ),
+        TODAY,
+    )
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("enter")

@@ -9,8 +9,20 @@ from clerc_tui.screens.help import HelpScreen
 from clerc_tui.widgets.key_bar import binding_label
 from tests.conftest import TODAY
 
-ENGLISH = ("Search for commands", "No matches found", "Keys", "Maximize", "Quit", "Screenshot", "Theme",
-           "Dismiss menu", "Press", "Scroll", "Focus", "Copy selected")
+ENGLISH = (
+    "Search for commands",
+    "No matches found",
+    "Keys",
+    "Maximize",
+    "Quit",
+    "Screenshot",
+    "Theme",
+    "Dismiss menu",
+    "Press",
+    "Scroll",
+    "Focus",
+    "Copy selected",
+)
 
 
 def _notes(app) -> list[str]:
@@ -62,8 +74,8 @@ async def test_ctrl_c_says_how_to_quit_in_french(make_app):
 
 
 def test_the_select_menu_key_is_french():
-    from textual.widgets._select import SelectOverlay
     from textual.binding import Binding
+    from textual.widgets._select import SelectOverlay
 
     (binding,) = Binding.make_bindings(SelectOverlay.BINDINGS)
     assert binding_label(binding) == "Fermer la liste"
@@ -74,18 +86,22 @@ def test_the_fec_labels_an_unlabelled_payment_in_french(actor, sample_dossier):
 
     from clerc_tui.services import accounting, ledger
 
-    ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount="100", mode="virement", payer="",
-                          bank_reference="", today=TODAY)
+    ledger.record_payment(
+        actor, sample_dossier.id, on=TODAY, amount="100", mode="virement", payer="", bank_reference="", today=TODAY
+    )
     lines = accounting.fec_lines(date(2026, 11, 1), TODAY)
     labels = {line.split("|")[10] for line in lines[1:]}
     assert "payment" not in labels and "Paiement" in labels
 
 
-@pytest.mark.parametrize("keymap, expected", [
-    ({"list.filtre": "f"}, "identifiant inconnu « list.filtre »"),
-    ({"list.filter": "ctrl+"}, "touche invalide « ctrl+ » pour « list.filter »"),
-    ({"list.filter": "n"}, "la touche « n » sert à deux actions (list.filter, list.new)"),
-])
+@pytest.mark.parametrize(
+    "keymap, expected",
+    [
+        ({"list.filtre": "f"}, "identifiant inconnu « list.filtre »"),
+        ({"list.filter": "ctrl+"}, "touche invalide « ctrl+ » pour « list.filter »"),
+        ({"list.filter": "n"}, "la touche « n » sert à deux actions (list.filter, list.new)"),
+    ],
+)
 async def test_keymap_problems_are_reported_at_start_up_in_french(actor, keymap, expected):
     app = ClercApp(actor, today=TODAY, keymap=keymap, start="dossiers")
     async with app.run_test(size=(140, 40)) as pilot:

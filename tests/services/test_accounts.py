@@ -13,25 +13,34 @@ from tests.conftest import TODAY
 
 
 def test_bill_act_breakdown_invoice_and_dep_once(actor, sample_dossier):
-    first = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", date(2026, 11, 20), today=TODAY,
-                            claim=D(3000))
+    first = ledger.bill_act(
+        actor, sample_dossier.id, "commandement_saisie_vente", date(2026, 11, 20), today=TODAY, claim=D(3000)
+    )
     detail = json.loads(first.breakdown)
     assert first.amount == D("136.91") and detail["dep"] == "63.85" and detail["tva"] == "22.82"
     assert any("à confirmer" in m for m in detail["marks"])
     assert first.document_number == "F2026-000001"
-    second = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", date(2026, 11, 21), today=TODAY,
-                             claim=D(3000))
+    second = ledger.bill_act(
+        actor, sample_dossier.id, "commandement_saisie_vente", date(2026, 11, 21), today=TODAY, claim=D(3000)
+    )
     assert json.loads(second.breakdown)["dep"] == "0.00" and second.document_number == "F2026-000002"
     avoir = ledger.reverse_entry(actor, first.id, "erreur de saisie", TODAY, today=TODAY)
     assert avoir.document_number == "F2026-000003"
-    third = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY,
-                            claim=D(3000))
+    third = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
     assert json.loads(third.breakdown)["dep"] == "63.85"  # the first DEP was cancelled
 
 
 def test_payment_receipt_remittance_and_refusals(actor, sample_dossier):
-    ledger.record_charge(actor, sample_dossier.id, kind="disbursement", on=TODAY, amount="12,50", label="Affranchissement",
-                         support_reference="LR 1A234", today=TODAY)
+    ledger.record_charge(
+        actor,
+        sample_dossier.id,
+        kind="disbursement",
+        on=TODAY,
+        amount="12,50",
+        label="Affranchissement",
+        support_reference="LR 1A234",
+        today=TODAY,
+    )
     pay = ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount="500", mode="virement", today=TODAY)
     assert pay.document_number == "R2026-000001"
     position = ledger.creditor_position(sample_dossier.id, TODAY)

@@ -27,8 +27,11 @@ def _verified(actor, dossier_id, type_id=CODE):
 
 
 def _fees(dossier_id, code=CODE):
-    return [e for e in LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind == "fee")
-            if e.breakdown and json.loads(e.breakdown).get("act") == code]
+    return [
+        e
+        for e in LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind == "fee")
+        if e.breakdown and json.loads(e.breakdown).get("act") == code
+    ]
 
 
 def test_verification_freezes_the_decompte_into_the_act(demo):  # noqa: F811
@@ -125,8 +128,10 @@ def test_of_100_concurrent_pairs_on_one_act_exactly_one_edit_wins(demo, bruno): 
             finally:
                 database.close()
 
-        threads = [threading.Thread(target=edit, args=(actor, "27/11/2026", 0)),
-                   threading.Thread(target=edit, args=(bruno, "28/11/2026", 1))]
+        threads = [
+            threading.Thread(target=edit, args=(actor, "27/11/2026", 0)),
+            threading.Thread(target=edit, args=(bruno, "28/11/2026", 1)),
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -10,16 +10,22 @@ from clerc_tui.services import acts
 from clerc_tui.services.context import os_login
 from tests.conftest import TODAY
 
-FIELDS = {"tiers_saisi": "Banque Populaire, 4 rue Garibaldi, 69006 Lyon", "lease_date": "2024-01-01",
-          "rent": "650.00", "rental_charges": "80.00", "fsl_address": "FSL du Rhône, 69003 Lyon",
-          "findings": "Mobilier usagé sans valeur marchande.", "seizure_date": "2026-11-24"}
+FIELDS = {
+    "tiers_saisi": "Banque Populaire, 4 rue Garibaldi, 69006 Lyon",
+    "lease_date": "2024-01-01",
+    "rent": "650.00",
+    "rental_charges": "80.00",
+    "fsl_address": "FSL du Rhône, 69003 Lyon",
+    "findings": "Mobilier usagé sans valeur marchande.",
+    "seizure_date": "2026-11-24",
+}
 
 
 @pytest.fixture
 def demo(tmp_path):
+    from clerc_tui.demo import build_demo
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
-    from clerc_tui.services.demo import build_demo
     from clerc_tui.services.users import add_user
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
@@ -58,8 +64,9 @@ def test_missing_debtor_address_blocks_the_mention_and_says_where(demo):
     _tick_all(actor, act)
     view = acts.act_view(act.id)
     problems = [p for s in view.draft.blocking for p in s.problems]
-    assert ("Adresse du débiteur manquante — mention CPC 648 4° ; CPCE R221-1 — à compléter : "
-            "fiche dossier (e), débiteur") in problems
+    assert (
+        "Adresse du débiteur manquante — mention CPC 648 4° ; CPCE R221-1 — à compléter : fiche dossier (e), débiteur"
+    ) in problems
     assert "[À COMPLÉTER : Adresse du débiteur]" in view.draft.body
     with pytest.raises(InvalidInput, match="Vérification refusée.*Adresse du débiteur manquante"):
         acts.verify(actor, act.id, today=TODAY)
@@ -67,8 +74,13 @@ def test_missing_debtor_address_blocks_the_mention_and_says_where(demo):
 
 def test_late_denonciation_fails_the_8_day_check(demo):
     actor, dossier_id = demo
-    act = acts.draft_act(actor, dossier_id, "denonciation_saisie_attribution", today=TODAY,
-                         fields={**FIELDS, "seizure_date": "2026-11-02"})
+    act = acts.draft_act(
+        actor,
+        dossier_id,
+        "denonciation_saisie_attribution",
+        today=TODAY,
+        fields={**FIELDS, "seizure_date": "2026-11-02"},
+    )
     view = acts.act_view(act.id)
     problems = [p for s in view.draft.states if s.mention.id == "delai_8_jours" for p in s.problems]
     assert problems and "caduque" in problems[0]
@@ -87,10 +99,17 @@ def test_verify_then_serve_is_audited_and_creates_the_deadlines(demo):
         acts.serve(actor, act.id, TODAY.replace(day=25), "personne", today=TODAY)
     served = acts.serve(actor, act.id, TODAY, "domicile", today=TODAY)
     assert (served.state, served.service_mode, served.served_by) == ("served", "domicile", actor.login)
-    actions = [e.action for e in AuditEntry.select().where(AuditEntry.table_name.in_(["act", "act_mention"]),
-                                                           AuditEntry.row_id.in_([str(act.id)]) | (AuditEntry.table_name == "act_mention"))]
+    actions = [
+        e.action
+        for e in AuditEntry.select().where(
+            AuditEntry.table_name.in_(["act", "act_mention"]),
+            AuditEntry.row_id.in_([str(act.id)]) | (AuditEntry.table_name == "act_mention"),
+        )
+    ]
     assert {"act.draft", "act.tick", "act.verify", "act.serve"} <= set(actions)
-    rules = {d.rule_id for d in Deadline.select().where(Deadline.dossier == dossier_id, Deadline.step_id == "commandement")}
+    rules = {
+        d.rule_id for d in Deadline.select().where(Deadline.dossier == dossier_id, Deadline.step_id == "commandement")
+    }
     assert {"sv_attente_8_jours", "sv_commandement_validite_2_ans"} <= rules
     billed = LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.breakdown.contains('"act_id"'))
     assert billed.count() == 1 or served.warnings

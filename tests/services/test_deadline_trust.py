@@ -21,10 +21,18 @@ from tests.services.test_deadlines import _dossier
 D = date
 
 
-def _deadline(actor, dossier, due, kind="last_day", procedure_id="saisie_attribution", rule_id="r",
-              label="à faire"):
-    return Deadline.create(dossier=dossier.id, procedure_id=procedure_id, step_id="s", rule_id=rule_id, kind=kind,
-                           due_date=due, label=label, assigned_to=actor.user_id, created_at=datetime.now())
+def _deadline(actor, dossier, due, kind="last_day", procedure_id="saisie_attribution", rule_id="r", label="à faire"):
+    return Deadline.create(
+        dossier=dossier.id,
+        procedure_id=procedure_id,
+        step_id="s",
+        rule_id=rule_id,
+        kind=kind,
+        due_date=due,
+        label=label,
+        assigned_to=actor.user_id,
+        created_at=datetime.now(),
+    )
 
 
 # --- postponing, reasons ----------------------------------------------------------------------
@@ -33,7 +41,9 @@ def _deadline(actor, dossier, due, kind="last_day", procedure_id="saisie_attribu
 @pytest.mark.parametrize("new_date", [TODAY - timedelta(days=1), D(2026, 1, 1)])
 def test_postponing_to_a_past_date_is_refused(actor, new_date):
     deadline = _deadline(actor, _dossier(actor), D(2026, 11, 20))  # overdue: the clerc wants to move it
-    with pytest.raises(InvalidInput, match=r"Report au .* refusé : cette date est passée \(nous sommes le 26/11/2026\)"):
+    with pytest.raises(
+        InvalidInput, match=r"Report au .* refusé : cette date est passée \(nous sommes le 26/11/2026\)"
+    ):
         S.move(actor, deadline.id, new_date, "audience renvoyée", today=TODAY)
     assert Deadline.get_by_id(deadline.id).due_date == D(2026, 11, 20)
     moved = S.move(actor, deadline.id, TODAY, "audience renvoyée", today=TODAY)  # today itself is allowed
@@ -83,8 +93,9 @@ def test_a_deadline_marked_done_can_be_reopened_with_a_reason_audited(actor):
 
 def test_a_deadline_closed_by_an_act_can_be_reopened(actor):
     dossier = _dossier(actor)
-    S.record_step(actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": True},
-                  today=TODAY)
+    S.record_step(
+        actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": True}, today=TODAY
+    )
     S.record_step(actor, dossier.id, "saisie_attribution", "denonciation", D(2026, 11, 24), today=TODAY)
     closed = Deadline.get(Deadline.rule_id == "sa_denonciation_8_jours")
     assert closed.done
@@ -100,9 +111,14 @@ def _mixed(actor):
     """Overdue last days and past waiting periods interleaved by date, then today and later."""
     dossier = _dossier(actor)
     made = {}
-    for name, due, kind in (("late_1", D(2026, 11, 2), "last_day"), ("possible_1", D(2026, 11, 5), "earliest_day"),
-                            ("late_2", D(2026, 11, 10), "expiry"), ("possible_2", D(2026, 11, 12), "earliest_day"),
-                            ("today", TODAY, "earliest_day"), ("later", D(2026, 11, 30), "earliest_day")):
+    for name, due, kind in (
+        ("late_1", D(2026, 11, 2), "last_day"),
+        ("possible_1", D(2026, 11, 5), "earliest_day"),
+        ("late_2", D(2026, 11, 10), "expiry"),
+        ("possible_2", D(2026, 11, 12), "earliest_day"),
+        ("today", TODAY, "earliest_day"),
+        ("later", D(2026, 11, 30), "earliest_day"),
+    ):
         made[name] = _deadline(actor, dossier, due, kind=kind, label=name).id
     return made
 
@@ -149,26 +165,57 @@ def test_an_expulsion_in_the_winter_truce_shows_suspended_until_31_march(actor):
     dossier = _dossier(actor)
     # Commandement de quitter les lieux 14/08/2026 + 2 months = 14/10/2026: possible since then, but on
     # 26/11/2026 the trêve (1/11/2026 - 31/03/2027) defers any expulsion not carried out on 1 November.
-    past = _deadline(actor, dossier, D(2026, 10, 14), kind="earliest_day", procedure_id="expulsion",
-                     rule_id="exp_cql_2_mois", label="Expulsion possible")
+    past = _deadline(
+        actor,
+        dossier,
+        D(2026, 10, 14),
+        kind="earliest_day",
+        procedure_id="expulsion",
+        rule_id="exp_cql_2_mois",
+        label="Expulsion possible",
+    )
     # Moved into the trêve: not possible before 1/04/2027 either.
-    inside = _deadline(actor, dossier, D(2027, 2, 1), kind="earliest_day", procedure_id="expulsion",
-                       rule_id="exp_cql_2_mois", label="Expulsion possible")
-    after = _deadline(actor, dossier, D(2027, 4, 1), kind="earliest_day", procedure_id="expulsion",
-                      rule_id="exp_cql_2_mois", label="Expulsion possible")
+    inside = _deadline(
+        actor,
+        dossier,
+        D(2027, 2, 1),
+        kind="earliest_day",
+        procedure_id="expulsion",
+        rule_id="exp_cql_2_mois",
+        label="Expulsion possible",
+    )
+    after = _deadline(
+        actor,
+        dossier,
+        D(2027, 4, 1),
+        kind="earliest_day",
+        procedure_id="expulsion",
+        rule_id="exp_cql_2_mois",
+        label="Expulsion possible",
+    )
     # The 2 months after the CCAPEX saisine delay the assignation, which the trêve does not stop.
-    ccapex = _deadline(actor, dossier, D(2026, 11, 3), kind="earliest_day", procedure_id="expulsion",
-                       rule_id="exp_ccapex_2_mois", label="Assignation possible")
+    ccapex = _deadline(
+        actor,
+        dossier,
+        D(2026, 11, 3),
+        kind="earliest_day",
+        procedure_id="expulsion",
+        rule_id="exp_ccapex_2_mois",
+        label="Assignation possible",
+    )
     rows = {r.id: r for r in S.agenda(TODAY, S.ALL_HORIZON)}
     for deadline in (past, inside):
         reason = rows[deadline.id].suspended_reason
-        assert reason.startswith("trêve hivernale jusqu'au 31/03/2027 (CPCE L412-6) : expulsion possible à partir "
-                                 "du 01/04/2027."), reason
+        assert reason.startswith(
+            "trêve hivernale jusqu'au 31/03/2027 (CPCE L412-6) : expulsion possible à partir du 01/04/2027."
+        ), reason
         assert "relogement des intéressés assuré" in reason and "domicile d'autrui" in reason
         assert "autre lieu que le domicile, si le juge" in reason
     assert rows[after.id].suspended_reason == "" and rows[ccapex.id].suspended_reason == ""
     on_april_first = {r.id: r for r in S.agenda(D(2027, 4, 1), S.ALL_HORIZON)}
-    assert on_april_first[past.id].suspended_reason == "" and on_april_first[past.id].section(D(2027, 4, 1)) == "possible"
+    assert (
+        on_april_first[past.id].suspended_reason == "" and on_april_first[past.id].section(D(2027, 4, 1)) == "possible"
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -196,8 +243,11 @@ def test_an_edit_on_a_stale_version_is_refused_with_who_and_when(actor, bruno):
     deadline = _deadline(actor, _dossier(actor), D(2026, 12, 1), label="Dénonciation")
     seen = Deadline.get_by_id(deadline.id).version
     S.move(bruno, deadline.id, D(2026, 12, 4), "délai accordé", today=TODAY, expected_version=seen)
-    with pytest.raises(ConflictError, match=r"« Dénonciation » a été modifiée par Bruno Dupont le "
-                                            r"\d\d/\d\d/\d{4} à \d\d:\d\d depuis que vous l'avez affichée"):
+    with pytest.raises(
+        ConflictError,
+        match=r"« Dénonciation » a été modifiée par Bruno Dupont le "
+        r"\d\d/\d\d/\d{4} à \d\d:\d\d depuis que vous l'avez affichée",
+    ):
         S.mark_done(actor, deadline.id, "fait", today=TODAY, expected_version=seen)
     with pytest.raises(ConflictError, match="Bruno Dupont"):
         S.move(actor, deadline.id, D(2026, 12, 8), "autre", today=TODAY, expected_version=seen)
@@ -210,8 +260,9 @@ def test_an_edit_on_a_stale_version_is_refused_with_who_and_when(actor, bruno):
 
 def test_an_act_recorded_meanwhile_makes_an_edit_on_the_closed_deadline_stale(actor):
     dossier = _dossier(actor)
-    S.record_step(actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": True},
-                  today=TODAY)
+    S.record_step(
+        actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": True}, today=TODAY
+    )
     deadline = Deadline.get(Deadline.rule_id == "sa_denonciation_8_jours")
     S.record_step(actor, dossier.id, "saisie_attribution", "denonciation", D(2026, 11, 24), today=TODAY)
     with pytest.raises(ConflictError):
@@ -219,8 +270,9 @@ def test_an_act_recorded_meanwhile_makes_an_edit_on_the_closed_deadline_stale(ac
 
 
 EDITS = {
-    "move": lambda who, d, v, n: S.move(who, d, TODAY + timedelta(days=10 + n), "audience renvoyée", today=TODAY,
-                                        expected_version=v),
+    "move": lambda who, d, v, n: S.move(
+        who, d, TODAY + timedelta(days=10 + n), "audience renvoyée", today=TODAY, expected_version=v
+    ),
     "done": lambda who, d, v, n: S.mark_done(who, d, "dénonciation faite", today=TODAY, expected_version=v),
 }
 
@@ -250,8 +302,10 @@ def test_of_100_concurrent_pairs_on_one_deadline_exactly_one_edit_wins(actor, br
                 database.close()
 
         first, second = kinds[n % 4]
-        threads = [threading.Thread(target=edit, args=(actor, first, 0)),
-                   threading.Thread(target=edit, args=(bruno, second, 1))]
+        threads = [
+            threading.Thread(target=edit, args=(actor, first, 0)),
+            threading.Thread(target=edit, args=(bruno, second, 1)),
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -23,8 +23,9 @@ def _dossier(actor, **overrides):
 
 
 def _open(dossier_id):
-    return {d.rule_id: d.due_date for d in Deadline.select().where(Deadline.dossier == dossier_id,
-                                                                   Deadline.done == False)}  # noqa: E712
+    return {
+        d.rule_id: d.due_date for d in Deadline.select().where(Deadline.dossier == dossier_id, Deadline.done == False)
+    }
 
 
 # --- recording steps ------------------------------------------------------------------------------
@@ -32,8 +33,9 @@ def _open(dossier_id):
 
 def test_a_step_creates_its_deadlines_with_basis_sanction_and_the_dossier_clerc(actor):
     dossier = _dossier(actor)
-    result = S.record_step(actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20),
-                           {"bank_account": True}, today=TODAY)
+    result = S.record_step(
+        actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": True}, today=TODAY
+    )
     created = {d.rule_id: d for d in result.created}
     assert set(created) == {"sa_denonciation_8_jours", "sa_comptes_15_jours_ouvrables"}
     denonciation = Deadline.get_by_id(created["sa_denonciation_8_jours"].id)
@@ -54,16 +56,20 @@ def test_the_unverified_point_and_the_caveat_go_in_the_note_and_flag_the_deadlin
     created = S.record_step(actor, dossier.id, "saisie_vente", "commandement", D(2026, 11, 2), today=TODAY).created
     attente = next(d for d in created if d.rule_id == "sv_attente_8_jours")
     assert attente.unverified and attente.note.startswith("Point non vérifié : Report CPC 642")
-    created = S.record_step(actor, dossier.id, "injonction_de_payer", "signification", D(2026, 11, 2),
-                            today=TODAY).created
+    created = S.record_step(
+        actor, dossier.id, "injonction_de_payer", "signification", D(2026, 11, 2), today=TODAY
+    ).created
     opposition = next(d for d in created if d.rule_id == "ip_opposition_1_mois")
-    assert not opposition.unverified and "Attention : Si la signification n'a pas été faite à personne" in opposition.note
+    assert (
+        not opposition.unverified and "Attention : Si la signification n'a pas été faite à personne" in opposition.note
+    )
 
 
 def test_the_next_step_closes_the_deadlines_it_answers(actor):
     dossier = _dossier(actor)
-    S.record_step(actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": False},
-                  today=TODAY)
+    S.record_step(
+        actor, dossier.id, "saisie_attribution", "acte_saisie", D(2026, 11, 20), {"bank_account": False}, today=TODAY
+    )
     result = S.record_step(actor, dossier.id, "saisie_attribution", "denonciation", D(2026, 11, 24), today=TODAY)
     assert [d.rule_id for d in result.closed] == ["sa_denonciation_8_jours"]
     closed = Deadline.get(Deadline.rule_id == "sa_denonciation_8_jours")
@@ -81,7 +87,10 @@ def test_a_last_day_that_allows_no_act_is_kept_as_the_day_before(actor):
     validity = next(d for d in created if d.rule_id == "sv_commandement_validite_2_ans")
     # 02/05/2027 is a Sunday, no CPC 642 shift for this period, 01/05 is a holiday: act by Friday 30/04.
     assert validity.due_date == D(2027, 4, 30)
-    assert "Dernier jour : dimanche 02/05/2027" in validity.note and "agir au plus tard le vendredi 30/04/2027" in validity.note
+    assert (
+        "Dernier jour : dimanche 02/05/2027" in validity.note
+        and "agir au plus tard le vendredi 30/04/2027" in validity.note
+    )
 
 
 def test_an_act_outside_its_window_is_recorded_with_a_warning(actor):
@@ -97,8 +106,9 @@ def test_a_debtor_abroad_gets_the_distance_extension(actor):
     dossier = _dossier(actor)
     DebtorAddress.update(country="Belgique").execute()
     assert S.dossier_distance(dossier.id) == "abroad"
-    created = S.record_step(actor, dossier.id, "signification_jugement", "signification", D(2026, 3, 7),
-                            today=TODAY).created
+    created = S.record_step(
+        actor, dossier.id, "signification_jugement", "signification", D(2026, 3, 7), today=TODAY
+    ).created
     assert {d.rule_id: d.due_date for d in created}["jug_appel_1_mois"] == D(2026, 6, 8)  # 1 + 2 months, Sun → Mon
 
 
@@ -108,14 +118,17 @@ def test_a_dossier_without_clerc_gives_the_deadlines_to_whoever_recorded_the_act
     assert created[0].assigned_to_id == actor.user_id
 
 
-@pytest.mark.parametrize("procedure_id, step_id, served_on, facts, message", [
-    ("saisie_foo", "acte_saisie", D(2026, 11, 2), {}, "Procédure inconnue"),
-    ("saisie_attribution", "acte_foo", D(2026, 11, 2), {}, "Étape inconnue"),
-    ("saisie_attribution", "acte_saisie", D(2026, 11, 27), {}, "après aujourd'hui"),
-    ("saisie_attribution", "acte_saisie", "31/02/2026", {}, "n'existe pas dans le calendrier"),
-    ("expulsion", "assignation", D(2026, 11, 2), {}, "date de l'audience est nécessaire"),
-    ("saisie_attribution", "acte_saisie", D(2026, 11, 2), {"colour": True}, "Élément du dossier inconnu"),
-])
+@pytest.mark.parametrize(
+    "procedure_id, step_id, served_on, facts, message",
+    [
+        ("saisie_foo", "acte_saisie", D(2026, 11, 2), {}, "Procédure inconnue"),
+        ("saisie_attribution", "acte_foo", D(2026, 11, 2), {}, "Étape inconnue"),
+        ("saisie_attribution", "acte_saisie", D(2026, 11, 27), {}, "après aujourd'hui"),
+        ("saisie_attribution", "acte_saisie", "31/02/2026", {}, "n'existe pas dans le calendrier"),
+        ("expulsion", "assignation", D(2026, 11, 2), {}, "date de l'audience est nécessaire"),
+        ("saisie_attribution", "acte_saisie", D(2026, 11, 2), {"colour": True}, "Élément du dossier inconnu"),
+    ],
+)
 def test_bad_steps_are_refused_in_french_and_write_nothing(actor, procedure_id, step_id, served_on, facts, message):
     dossier = _dossier(actor)
     events = TimelineEvent.select().count()
@@ -162,11 +175,20 @@ def test_mark_done_is_audited_and_kept(actor):
     deadline = _one_deadline(actor)
     S.mark_done(actor, deadline.id, "  réponse reçue   par courrier ", today=TODAY)
     done = Deadline.get_by_id(deadline.id)
-    assert (done.done, done.done_on, done.done_by_id, done.done_reason) == (True, TODAY, actor.user_id,
-                                                                            "réponse reçue par courrier")
+    assert (done.done, done.done_on, done.done_by_id, done.done_reason) == (
+        True,
+        TODAY,
+        actor.user_id,
+        "réponse reçue par courrier",
+    )
     entry = AuditEntry.get(AuditEntry.action == "deadline.done")
-    assert json.loads(entry.before) == {"done": False, "done_by_id": None, "done_on": None, "done_reason": "",
-                                        "version": 1}
+    assert json.loads(entry.before) == {
+        "done": False,
+        "done_by_id": None,
+        "done_on": None,
+        "done_reason": "",
+        "version": 1,
+    }
     assert json.loads(entry.after)["done_reason"] == "réponse reçue par courrier"
     assert entry.dossier_id == done.dossier_id
     with pytest.raises(InvalidInput, match="déjà faite"):
@@ -181,7 +203,10 @@ def test_move_keeps_the_original_date_through_several_moves(actor):
     S.move(actor, deadline.id, D(2026, 12, 22), "audience renvoyée", today=TODAY)
     moved = Deadline.get_by_id(deadline.id)
     assert (moved.due_date, moved.original_due_date, moved.moved_reason) == (
-        D(2026, 12, 22), D(2026, 12, 2), "audience renvoyée")
+        D(2026, 12, 22),
+        D(2026, 12, 2),
+        "audience renvoyée",
+    )
     entries = list(AuditEntry.select().where(AuditEntry.action == "deadline.move").order_by(AuditEntry.id))
     assert [json.loads(e.before)["due_date"] for e in entries] == ["2026-12-02", "2026-12-15"]
     assert [json.loads(e.after)["due_date"] for e in entries] == ["2026-12-15", "2026-12-22"]
@@ -189,9 +214,14 @@ def test_move_keeps_the_original_date_through_several_moves(actor):
     assert any("du 02/12/2026 au 15/12/2026" in t for t in texts)
 
 
-@pytest.mark.parametrize("new_date, message", [
-    ("32/12/2026", "n'existe pas"), ("demain", "n'est pas une date"), (D(2026, 12, 2), "déjà au 02/12/2026"),
-])
+@pytest.mark.parametrize(
+    "new_date, message",
+    [
+        ("32/12/2026", "n'existe pas"),
+        ("demain", "n'est pas une date"),
+        (D(2026, 12, 2), "déjà au 02/12/2026"),
+    ],
+)
 def test_move_refuses_an_impossible_or_unchanged_date(actor, new_date, message):
     deadline = _one_deadline(actor)
     with pytest.raises(InvalidInput, match=message):
@@ -227,7 +257,8 @@ def test_every_procedure_runs_from_first_act_to_closing_through_the_services(act
         for rule_id, due in created.items():
             # The legal last day, or the day before it when that day allows no act (act_by).
             assert stored[rule_id].due_date == due or (
-                stored[rule_id].due_date < due and "agir au plus tard" in stored[rule_id].note), rule_id
+                stored[rule_id].due_date < due and "agir au plus tard" in stored[rule_id].note
+            ), rule_id
         for rule_id in closed:
             expected_open.pop(rule_id)
         expected_open.update({rule_id: d.due_date for rule_id, d in stored.items()})
@@ -248,9 +279,18 @@ def _agenda_fixture(actor):
     mine, his = _dossier(actor), _dossier(actor, assigned_to_id=bruno.id)
 
     def add(dossier, due, procedure_id="saisie_attribution", done=False, who=None):
-        return Deadline.create(dossier=dossier.id, procedure_id=procedure_id, step_id="s", rule_id="r",
-                               kind="last_day", due_date=due, label=f"à faire le {due}", assigned_to=who or actor.user_id,
-                               done=done, created_at=TODAY)
+        return Deadline.create(
+            dossier=dossier.id,
+            procedure_id=procedure_id,
+            step_id="s",
+            rule_id="r",
+            kind="last_day",
+            due_date=due,
+            label=f"à faire le {due}",
+            assigned_to=who or actor.user_id,
+            done=done,
+            created_at=TODAY,
+        )
 
     rows = {
         "overdue_old": add(mine, D(2026, 10, 1)),
@@ -289,8 +329,14 @@ def test_agenda_filters_by_clerc_procedure_and_horizon(actor):
 def test_agenda_keyset_paging_covers_every_row_once_both_ways(actor):
     dossier = _dossier(actor)
     for i in range(57):
-        Deadline.create(dossier=dossier.id, rule_id="r", label=f"n{i}", due_date=TODAY + timedelta(days=i % 9 - 4),
-                        assigned_to=actor.user_id, created_at=TODAY)
+        Deadline.create(
+            dossier=dossier.id,
+            rule_id="r",
+            label=f"n{i}",
+            due_date=TODAY + timedelta(days=i % 9 - 4),
+            assigned_to=actor.user_id,
+            created_at=TODAY,
+        )
     expected = [r.id for r in S.agenda(TODAY, 30, limit=1000)]
     assert len(expected) == 57
     seen, after = [], None
@@ -311,7 +357,7 @@ def test_agenda_keyset_paging_covers_every_row_once_both_ways(actor):
         before = page[0]
     assert back == expected
     from_today = S.agenda(TODAY, 30, start=TODAY, limit=1000)
-    assert from_today[0].due_date == TODAY and [r.id for r in from_today] == expected[-len(from_today):]
+    assert from_today[0].due_date == TODAY and [r.id for r in from_today] == expected[-len(from_today) :]
 
 
 def test_agenda_query_uses_the_index_without_sorting(actor):
@@ -335,8 +381,12 @@ def test_counts_tell_elapsed_waiting_periods_from_missed_deadlines(actor, sample
     from clerc_tui.models import Deadline
     from clerc_tui.services.deadlines import agenda_counts
 
-    for kind, due in (("last_day", date(2026, 11, 20)), ("earliest_day", date(2026, 11, 21)),
-                      ("last_day", date(2026, 11, 26)), ("expiry", date(2026, 11, 30))):
+    for kind, due in (
+        ("last_day", date(2026, 11, 20)),
+        ("earliest_day", date(2026, 11, 21)),
+        ("last_day", date(2026, 11, 26)),
+        ("expiry", date(2026, 11, 30)),
+    ):
         Deadline.create(dossier=sample_dossier, kind=kind, due_date=due, label=kind, created_at=datetime.now())
     counts = agenda_counts(date(2026, 11, 26), 7)
     assert (counts.overdue, counts.possible, counts.today, counts.later) == (1, 1, 1, 1)

@@ -15,24 +15,37 @@ NEW_IBAN = make_french_iban("20041", "01005", "0500013M026")
 
 
 def _debtor(**changes) -> DebtorInput:
-    values = dict(kind="physique", civility="Madame", last_name="Lefèvre", first_name="Hélène",
-                  street="12 rue de la République", postcode="69002", city="Lyon", phone="06 12 34 56 78",
-                  email="helene@example.fr", iban=OLD_IBAN)
+    values = dict(
+        kind="physique",
+        civility="Madame",
+        last_name="Lefèvre",
+        first_name="Hélène",
+        street="12 rue de la République",
+        postcode="69002",
+        city="Lyon",
+        phone="06 12 34 56 78",
+        email="helene@example.fr",
+        iban=OLD_IBAN,
+    )
     values.update(changes)
     return DebtorInput(**values)
 
 
 def _audits(action: str) -> list[tuple[dict, dict]]:
-    return [(json.loads(e.before) if e.before else {}, json.loads(e.after)) for e in
-            AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id)]
+    return [
+        (json.loads(e.before) if e.before else {}, json.loads(e.after))
+        for e in AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id)
+    ]
 
 
 def test_details_created_with_the_dossier_are_audited(actor):
     dossier = create_dossier(actor, make_input(debtor=_debtor()), TODAY)
     [(_, account)] = _audits("debtor_bank_account.create")
     assert account["iban"] == OLD_IBAN
-    assert sorted(after["value"] for _, after in _audits("debtor_contact.create")) == ["06 12 34 56 78",
-                                                                                       "helene@example.fr"]
+    assert sorted(after["value"] for _, after in _audits("debtor_contact.create")) == [
+        "06 12 34 56 78",
+        "helene@example.fr",
+    ]
     [(_, address)] = _audits("debtor_address.create")
     assert (address["street"], address["city"]) == ("12 rue de la République", "Lyon")
     assert {e.dossier_id for e in AuditEntry.select().where(AuditEntry.action.startswith("debtor_"))} == {dossier.id}
@@ -40,9 +53,17 @@ def test_details_created_with_the_dossier_are_audited(actor):
 
 def test_iban_phone_email_and_address_changes_record_before_and_after(actor):
     dossier = create_dossier(actor, make_input(debtor=_debtor()), TODAY)
-    data = make_input(debtor=_debtor(iban=NEW_IBAN, phone="07 98 76 54 32", email="h.lefevre@example.fr",
-                                     street="3 quai Saint-Vincent", postcode="69001"),
-                      creditor_id=dossier.creditor_id, new_creditor=None)
+    data = make_input(
+        debtor=_debtor(
+            iban=NEW_IBAN,
+            phone="07 98 76 54 32",
+            email="h.lefevre@example.fr",
+            street="3 quai Saint-Vincent",
+            postcode="69001",
+        ),
+        creditor_id=dossier.creditor_id,
+        new_creditor=None,
+    )
     update_dossier(actor, dossier.id, 1, data, TODAY)
     [(before, after)] = _audits("debtor_bank_account.update")
     assert (before, after) == ({"iban": OLD_IBAN}, {"iban": NEW_IBAN})
@@ -58,4 +79,3 @@ def test_iban_phone_email_and_address_changes_record_before_and_after(actor):
     count = AuditEntry.select().where(AuditEntry.action.startswith("debtor_")).count()
     update_dossier(actor, dossier.id, 2, data, TODAY)
     assert AuditEntry.select().where(AuditEntry.action.startswith("debtor_")).count() == count
-

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from clerc_tui.cli import main
+from clerc_tui.demo import build_demo
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models.db import close_database, open_database, write_transaction
 from clerc_tui.rules.identifiers import (
@@ -20,7 +21,6 @@ from clerc_tui.rules.identifiers import (
 )
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.services import context
-from clerc_tui.services.demo import build_demo
 from clerc_tui.services.context import os_login
 
 TODAY = date(2026, 3, 15)
@@ -47,8 +47,9 @@ def _column(con, sql, *params):
 
 def _fingerprint(path) -> list[tuple]:
     with sqlite3.connect(path) as c:
-        return c.execute("SELECT reference, debtor_name, creditor_name, nature, phase, balance, opened_on "
-                         "FROM dossier ORDER BY id").fetchall()
+        return c.execute(
+            "SELECT reference, debtor_name, creditor_name, nature, phase, balance, opened_on FROM dossier ORDER BY id"
+        ).fetchall()
 
 
 def test_summary_is_french_and_counts_the_dossiers(demo_db):
@@ -66,25 +67,44 @@ def test_same_seed_gives_the_same_etude_and_another_seed_differs(tmp_path):
     assert _fingerprint(a) != _fingerprint(c)
     with sqlite3.connect(a) as ca, sqlite3.connect(b) as cb:
         for table in ("debtor", "creditor", "deadline", "timeline_event", "claim_item", "user"):
-            assert ca.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall() == \
-                cb.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall(), table
+            assert (
+                ca.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
+                == cb.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
+            ), table
 
 
 def test_every_phase_nature_activity_and_interest_kind_is_present(con):
     assert set(_column(con, "SELECT DISTINCT phase FROM dossier")) == {"amiable", "judiciaire", "execution", "clos"}
     assert set(_column(con, "SELECT DISTINCT nature FROM dossier")) == {
-        "loyers", "pension_alimentaire", "charges_sociales", "credit", "commercial", "autre"}
+        "loyers",
+        "pension_alimentaire",
+        "charges_sociales",
+        "credit",
+        "commercial",
+        "autre",
+    }
     assert set(_column(con, "SELECT DISTINCT activity FROM creditor")) == {
-        "bailleur", "banque", "organisme_social", "particulier", "commercant"}
+        "bailleur",
+        "banque",
+        "organisme_social",
+        "particulier",
+        "commercant",
+    }
     assert set(_column(con, "SELECT DISTINCT interest_kind FROM dossier")) == {
-        "legal", "contractual", "commercial", "none"}
+        "legal",
+        "contractual",
+        "commercial",
+        "none",
+    }
     # Every phase × nature, even in a small demo.
     assert con.execute("SELECT COUNT(*) FROM (SELECT DISTINCT phase, nature FROM dossier)").fetchone()[0] == 24
 
 
 def test_creditors_are_of_every_kind_with_valid_identifiers(con):
-    rows = con.execute("SELECT kind, is_individual, activity, siren, siret, iban, phone, email, postcode, "
-                       "display_name, search_name FROM creditor").fetchall()
+    rows = con.execute(
+        "SELECT kind, is_individual, activity, siren, siret, iban, phone, email, postcode, "
+        "display_name, search_name FROM creditor"
+    ).fetchall()
     assert len({r[9] for r in rows}) == len(rows)  # display names are distinct
     for kind, individual, activity, siren, siret, iban, phone, email, postcode, display, search in rows:
         assert validate_iban(iban) == iban
@@ -101,8 +121,14 @@ def test_creditors_are_of_every_kind_with_valid_identifiers(con):
         if activity == "particulier":
             assert kind == "physique" and individual
     kinds = set(_column(con, "SELECT DISTINCT kind || '/' || activity FROM creditor"))
-    assert {"morale/bailleur", "physique/bailleur", "morale/banque", "morale/organisme_social",
-            "physique/particulier", "morale/commercant"} <= kinds
+    assert {
+        "morale/bailleur",
+        "physique/bailleur",
+        "morale/banque",
+        "morale/organisme_social",
+        "physique/particulier",
+        "morale/commercant",
+    } <= kinds
 
 
 def test_debtors_have_french_accented_names_addresses_and_contacts(con):
@@ -113,7 +139,9 @@ def test_debtors_have_french_accented_names_addresses_and_contacts(con):
     for siren in _column(con, "SELECT siren FROM debtor WHERE kind = 'morale'"):
         assert validate_siren(siren) == siren
     # Exactly one current address each; some have a former one.
-    per_debtor = con.execute("SELECT debtor_id, SUM(is_current), COUNT(*) FROM debtor_address GROUP BY debtor_id").fetchall()
+    per_debtor = con.execute(
+        "SELECT debtor_id, SUM(is_current), COUNT(*) FROM debtor_address GROUP BY debtor_id"
+    ).fetchall()
     assert len(per_debtor) == con.execute("SELECT COUNT(*) FROM debtor").fetchone()[0]
     assert all(current == 1 for _d, current, _n in per_debtor)
     assert any(n == 2 for _d, _c, n in per_debtor)
@@ -187,21 +215,40 @@ def test_dossier_columns_are_coherent(con):
         "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id) + COALESCE((SELECT SUM(CASE l.kind "
         "WHEN 'payment' THEN -l.amount ELSE l.amount END) FROM ledger_entry l WHERE l.dossier_id = d.id "
         "AND l.kind != 'reversal' AND l.id NOT IN (SELECT reverses_id FROM ledger_entry "
-        "WHERE reverses_id IS NOT NULL)), 0)").fetchone()[0]
+        "WHERE reverses_id IS NOT NULL)), 0)"
+    ).fetchone()[0]
     assert mismatched == 0
     assert con.execute("SELECT COUNT(*) FROM dossier WHERE balance < 0").fetchone()[0] == 0
-    assert set(_column(con, "SELECT DISTINCT kind FROM claim_item")) >= {"principal", "depens", "article_700",
-                                                                         "clause_penale"}
-    assert con.execute("SELECT COUNT(*) FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM claim_item c "
-                       "WHERE c.dossier_id = d.id AND c.kind = 'principal')").fetchone()[0] == 0
+    assert set(_column(con, "SELECT DISTINCT kind FROM claim_item")) >= {
+        "principal",
+        "depens",
+        "article_700",
+        "clause_penale",
+    }
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM dossier d WHERE NOT EXISTS (SELECT 1 FROM claim_item c "
+            "WHERE c.dossier_id = d.id AND c.kind = 'principal')"
+        ).fetchone()[0]
+        == 0
+    )
     assert set(_column(con, "SELECT version FROM dossier")) == {1}
     # creditor_name is the creditor's display name.
-    assert con.execute("SELECT COUNT(*) FROM dossier d JOIN creditor c ON c.id = d.creditor_id "
-                       "WHERE d.creditor_name != c.display_name").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM dossier d JOIN creditor c ON c.id = d.creditor_id "
+            "WHERE d.creditor_name != c.display_name"
+        ).fetchone()[0]
+        == 0
+    )
     rates = _column(con, "SELECT contractual_rate FROM dossier WHERE interest_kind = 'contractual'")
     assert rates and all(Decimal(rate) > 0 for rate in rates)
-    assert con.execute("SELECT COUNT(*) FROM dossier WHERE interest_kind != 'contractual' "
-                       "AND contractual_rate IS NOT NULL").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM dossier WHERE interest_kind != 'contractual' AND contractual_rate IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_open_dossiers_show_their_balance_at_today_with_interest(demo_db):
@@ -218,27 +265,32 @@ def test_open_dossiers_show_their_balance_at_today_with_interest(demo_db):
         close_database()
 
 
-
 def test_debtor_name_lists_the_co_obliges_in_position_order(con):
-    debtors = {row[0]: row[1:] for row in con.execute(
-        "SELECT id, kind, civility, first_name, last_name, company_name FROM debtor")}
+    debtors = {
+        row[0]: row[1:]
+        for row in con.execute("SELECT id, kind, civility, first_name, last_name, company_name FROM debtor")
+    }
     links: dict[int, list[int]] = {}
     for dossier_id, debtor_id, position in con.execute(
-            "SELECT dossier_id, debtor_id, position FROM dossier_debtor ORDER BY dossier_id, position"):
+        "SELECT dossier_id, debtor_id, position FROM dossier_debtor ORDER BY dossier_id, position"
+    ):
         assert position == len(links.setdefault(dossier_id, []))
         links[dossier_id].append(debtor_id)
     for dossier_id, debtor_name in con.execute("SELECT id, debtor_name FROM dossier"):
-        names = [person_name(kind=k, civility=c, first_name=f, last_name=l, company_name=co)
-                 for k, c, f, l, co in (debtors[d] for d in links[dossier_id])]
+        names = [
+            person_name(kind=k, civility=c, first_name=f, last_name=l, company_name=co)
+            for k, c, f, l, co in (debtors[d] for d in links[dossier_id])
+        ]
         assert debtor_name == debtors_label(names)
     shared = sum(1 for ids in links.values() if len(ids) > 1) / len(links)
     assert 0.07 < shared < 0.25  # about 15 % with co-obligés
 
 
 def test_titles_are_filled_and_dated_coherently(con):
-    rows = con.execute("SELECT phase, title_kind, title_court, title_date, title_signified_on, "
-                       "title_enforceable_on, opened_on FROM dossier WHERE phase IN ('judiciaire', 'execution')"
-                       ).fetchall()
+    rows = con.execute(
+        "SELECT phase, title_kind, title_court, title_date, title_signified_on, "
+        "title_enforceable_on, opened_on FROM dossier WHERE phase IN ('judiciaire', 'execution')"
+    ).fetchall()
     assert rows
     kinds = set()
     for phase, kind, court, title_date, signified, enforceable, opened in rows:
@@ -251,15 +303,19 @@ def test_titles_are_filled_and_dated_coherently(con):
     assert any(c.startswith("Tribunal judiciaire de ") for c in _column(con, "SELECT title_court FROM dossier"))
     closed = con.execute("SELECT opened_on, closed_on FROM dossier WHERE phase = 'clos'").fetchall()
     assert all(closed_on and opened_on < closed_on <= TODAY.isoformat() for opened_on, closed_on in closed)
-    assert con.execute("SELECT COUNT(*) FROM dossier WHERE phase != 'clos' AND closed_on IS NOT NULL").fetchone()[0] == 0
+    assert (
+        con.execute("SELECT COUNT(*) FROM dossier WHERE phase != 'clos' AND closed_on IS NOT NULL").fetchone()[0] == 0
+    )
 
 
 def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today(con):
     from clerc_tui.rules.procedures import closed_by, procedure, rule
 
     today = TODAY.isoformat()
-    rows = con.execute("SELECT due_date, done, done_on, procedure_id, step_id, rule_id, kind, basis, label, "
-                       "done_reason, unverified, note FROM deadline").fetchall()
+    rows = con.execute(
+        "SELECT due_date, done, done_on, procedure_id, step_id, rule_id, kind, basis, label, "
+        "done_reason, unverified, note FROM deadline"
+    ).fetchall()
     assert len(rows) / N > 6  # about 10 per dossier at 100,000 dossiers (1,000,000 deadlines)
     open_rows = [r for r in rows if not r[1]]
     assert 0.02 < len(open_rows) / len(rows) < 0.15  # most are done, in the past
@@ -272,7 +328,12 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
     for _due, done, _on, procedure_id, step_id, rule_id, kind, basis, label, reason, unverified, note in rows:
         data = rule(rule_id)
         assert (data.procedure_id, data.step_id, data.kind, data.basis, data.label) == (
-            procedure_id, step_id, kind, basis, label)
+            procedure_id,
+            step_id,
+            kind,
+            basis,
+            label,
+        )
         assert bool(unverified) == bool(data.unverified)
         assert not done or reason.startswith("acte accompli : ") or reason == "dossier clos"
         assert done or not data.unverified or note.startswith("Point non vérifié")
@@ -281,28 +342,52 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
         closing = [s for s in procedure(procedure_id).steps if rule_id in closed_by(procedure_id, s.id)]
         assert any(reason.startswith(f"acte accompli : {s.act} le ") for s in closing), (rule_id, reason)
     assert {r[3] for r in rows} >= {
-        "saisie_attribution", "saisie_vente", "injonction_de_payer", "saisie_remunerations",
-        "signification_jugement", "petites_creances"}
+        "saisie_attribution",
+        "saisie_vente",
+        "injonction_de_payer",
+        "saisie_remunerations",
+        "signification_jugement",
+        "petites_creances",
+    }
     assert {r[6] for r in rows} == {"last_day", "earliest_day", "expiry"}
     assert "CPCE R211-3" in {r[7] for r in rows}
     # Closed dossiers keep their history, all done; nothing is unassigned; a few were moved with a reason.
-    assert con.execute("SELECT COUNT(*) FROM deadline JOIN dossier ON dossier.id = deadline.dossier_id "
-                       "WHERE dossier.phase = 'clos' AND deadline.done = 0").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM deadline JOIN dossier ON dossier.id = deadline.dossier_id "
+            "WHERE dossier.phase = 'clos' AND deadline.done = 0"
+        ).fetchone()[0]
+        == 0
+    )
     assert con.execute("SELECT COUNT(*) FROM deadline WHERE assigned_to_id IS NULL").fetchone()[0] == 0
-    assert con.execute("SELECT COUNT(*) FROM deadline WHERE original_due_date IS NOT NULL "
-                       "AND (moved_reason = '' OR original_due_date >= due_date)").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM deadline WHERE original_due_date IS NOT NULL "
+            "AND (moved_reason = '' OR original_due_date >= due_date)"
+        ).fetchone()[0]
+        == 0
+    )
     # The load dropped and rebuilt the deadline indexes: they are all back.
     indexes = set(_column(con, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'"))
-    assert {"deadline_done_due_date", "deadline_dossier_done_due", "deadline_done_assigned_due",
-            "deadline_done_procedure_due"} <= indexes
+    assert {
+        "deadline_done_due_date",
+        "deadline_dossier_done_due",
+        "deadline_done_assigned_due",
+        "deadline_done_procedure_due",
+    } <= indexes
 
 
 def test_expulsion_deadlines_only_for_rent_arrears(tmp_path):
     path = tmp_path / "e.db"
     build_demo(str(path), dossiers=1500, seed=3, today=TODAY)
     with sqlite3.connect(path) as c:
-        natures = set(_column(c, "SELECT DISTINCT d.nature FROM deadline e JOIN dossier d ON d.id = e.dossier_id "
-                                 "WHERE e.procedure_id = 'expulsion'"))
+        natures = set(
+            _column(
+                c,
+                "SELECT DISTINCT d.nature FROM deadline e JOIN dossier d ON d.id = e.dossier_id "
+                "WHERE e.procedure_id = 'expulsion'",
+            )
+        )
     assert natures == {"loyers"}
 
 
@@ -313,11 +398,15 @@ def test_timeline_has_a_few_events_per_dossier_never_in_the_future(con):
 
 
 def test_accent_insensitive_search_finds_lefevre(con):
-    found = con.execute("SELECT d.debtor_name FROM dossier_fts JOIN dossier d ON d.id = dossier_fts.rowid "
-                        "WHERE dossier_fts MATCH 'lefevre*'").fetchall()
+    found = con.execute(
+        "SELECT d.debtor_name FROM dossier_fts JOIN dossier d ON d.id = dossier_fts.rowid "
+        "WHERE dossier_fts MATCH 'lefevre*'"
+    ).fetchall()
     assert found
     assert any("LEFÈVRE" in name for (name,) in found)
-    assert con.execute("SELECT COUNT(*) FROM dossier_fts WHERE dossier_fts MATCH 'lefevre*'").fetchone()[0] == len(found)
+    assert con.execute("SELECT COUNT(*) FROM dossier_fts WHERE dossier_fts MATCH 'lefevre*'").fetchone()[0] == len(
+        found
+    )
     # The index matches the table (it was rebuilt after the load) and the triggers are back.
     con.execute("INSERT INTO dossier_fts(dossier_fts) VALUES ('integrity-check')")
     triggers = set(_column(con, "SELECT name FROM sqlite_master WHERE type = 'trigger'"))

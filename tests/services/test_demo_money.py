@@ -3,9 +3,9 @@ décomptes run to today."""
 
 import pytest
 
+from clerc_tui.demo import PROVISIONAL_MARK, build_demo, provisional_rates
 from clerc_tui.models import EtudeRate, LedgerEntry
 from clerc_tui.models.db import close_database, open_database
-from clerc_tui.services.demo import PROVISIONAL_MARK, build_demo, provisional_rates
 from clerc_tui.services.rates import current_rates
 from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY
@@ -23,8 +23,10 @@ def demo(tmp_path_factory):
 def test_provisional_rates_are_visibly_marked(demo):
     # Whatever the shipped tables hold, the demo's rows are exactly the stand-ins that carry
     # them to the end of TODAY's half-year, each marked (docs/law/rates.md).
-    stored = sorted((r.rate_table, r.category or "", r.valid_from.isoformat(), r.valid_to.isoformat(),
-                     str(r.value), r.source) for r in EtudeRate.select())
+    stored = sorted(
+        (r.rate_table, r.category or "", r.valid_from.isoformat(), r.valid_to.isoformat(), str(r.value), r.source)
+        for r in EtudeRate.select()
+    )
     assert stored == sorted((t, c or "", f, to, v, src) for t, c, f, to, v, src in provisional_rates(TODAY))
     assert all(PROVISIONAL_MARK in r.source and r.entered_by for r in EtudeRate.select())
     rates = current_rates()

@@ -7,13 +7,25 @@ from clerc_tui.services.dossiers import get_dossier
 from tests.conftest import TODAY
 
 VALID = {
-    "new_creditor_name": "SCI Les Tilleuls", "new_creditor_kind": "morale", "new_creditor_siret": "732 829 320 00074",
+    "new_creditor_name": "SCI Les Tilleuls",
+    "new_creditor_kind": "morale",
+    "new_creditor_siret": "732 829 320 00074",
     "new_creditor_iban": "FR76 3000 6000 0112 3456 7890 189",
-    "debtor_kind": "physique", "debtor_civility": "Madame", "debtor_last_name": "Lefèvre",
-    "debtor_first_name": "Hélène", "debtor_birth_date": "03/02/1975", "debtor_postcode": "69002",
-    "debtor_phone": "+33 6 12 34 56 78", "debtor_email": "helene.lefevre@orange.fr",
-    "nature": "loyers", "phase": "amiable", "principal": "1 234,56", "depens": "", "interest_kind": "legal",
-    "title_date": "10/03/2025", "title_signified_on": "24/03/2025",
+    "debtor_kind": "physique",
+    "debtor_civility": "Madame",
+    "debtor_last_name": "Lefèvre",
+    "debtor_first_name": "Hélène",
+    "debtor_birth_date": "03/02/1975",
+    "debtor_postcode": "69002",
+    "debtor_phone": "+33 6 12 34 56 78",
+    "debtor_email": "helene.lefevre@orange.fr",
+    "nature": "loyers",
+    "phase": "amiable",
+    "principal": "1 234,56",
+    "depens": "",
+    "interest_kind": "legal",
+    "title_date": "10/03/2025",
+    "title_signified_on": "24/03/2025",
 }
 
 
@@ -26,20 +38,23 @@ def test_a_valid_form_gives_typed_values(db_path):
     assert data.debtor.birth_date.isoformat() == "1975-02-03"
 
 
-@pytest.mark.parametrize("field, typed, expected", [
-    ("new_creditor_siret", "732 829 320 00075", "clé"),
-    ("new_creditor_iban", "FR76 3000 6000 0112 3456 7890 188", "invalide"),
-    ("debtor_email", "helene.lefevre@", "domaine"),
-    ("debtor_phone", "12 34", "numéro"),
-    ("debtor_birth_date", "31/02/1975", "n'existe pas"),
-    ("debtor_birth_date", "03/02/2030", "postérieure"),
-    ("principal", "12,345", "deux décimales"),
-    ("principal", "-5", "négatif"),
-    ("principal", "abc", "n'est pas un montant"),
-    ("principal", "0", "supérieur à zéro"),
-    ("debtor_postcode", "6900", "5 chiffres"),
-    ("title_signified_on", "01/03/2025", "précéder"),
-])
+@pytest.mark.parametrize(
+    "field, typed, expected",
+    [
+        ("new_creditor_siret", "732 829 320 00075", "clé"),
+        ("new_creditor_iban", "FR76 3000 6000 0112 3456 7890 188", "invalide"),
+        ("debtor_email", "helene.lefevre@", "domaine"),
+        ("debtor_phone", "12 34", "numéro"),
+        ("debtor_birth_date", "31/02/1975", "n'existe pas"),
+        ("debtor_birth_date", "03/02/2030", "postérieure"),
+        ("principal", "12,345", "deux décimales"),
+        ("principal", "-5", "négatif"),
+        ("principal", "abc", "n'est pas un montant"),
+        ("principal", "0", "supérieur à zéro"),
+        ("debtor_postcode", "6900", "5 chiffres"),
+        ("title_signified_on", "01/03/2025", "précéder"),
+    ],
+)
 def test_each_bad_field_gets_a_french_message(db_path, field, typed, expected):
     with pytest.raises(FormErrors) as refused:
         parse_dossier_form({**VALID, field: typed}, TODAY)
@@ -64,8 +79,9 @@ def test_contractual_interest_needs_a_rate(db_path):
     with pytest.raises(FormErrors) as refused:
         parse_dossier_form({**VALID, "interest_kind": "contractual"}, TODAY)
     assert set(refused.value.errors) == {"contractual_rate"}
-    assert parse_dossier_form({**VALID, "interest_kind": "contractual", "contractual_rate": "4,5 %"},
-                              TODAY).contractual_rate == Decimal("4.50")
+    assert parse_dossier_form(
+        {**VALID, "interest_kind": "contractual", "contractual_rate": "4,5 %"}, TODAY
+    ).contractual_rate == Decimal("4.50")
 
 
 def test_the_form_of_a_dossier_reads_back_to_the_same_input(actor, sample_dossier):

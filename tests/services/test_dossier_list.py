@@ -7,8 +7,16 @@ from clerc_tui.services.dossier_list import ListQuery, count, fetch_page
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
 
-NAMES = [("Lefèvre", "Hélène"), ("Lefebvre", "Gérard"), ("Müller", "Anne"), ("Durand [/]x", "Paul"),
-         ("Martin", "Léa"), ("Bernard", "Zoé"), ("Petit", "Jean"), ("Gérard", "Luc")]
+NAMES = [
+    ("Lefèvre", "Hélène"),
+    ("Lefebvre", "Gérard"),
+    ("Müller", "Anne"),
+    ("Durand [/]x", "Paul"),
+    ("Martin", "Léa"),
+    ("Bernard", "Zoé"),
+    ("Petit", "Jean"),
+    ("Gérard", "Luc"),
+]
 
 
 @pytest.fixture
@@ -17,25 +25,34 @@ def many(actor):
     for index in range(25):
         last, first = NAMES[index % len(NAMES)]
         debtor = DebtorInput(kind="physique", civility="Monsieur", last_name=last, first_name=first)
-        creditor = CreditorInput(kind="morale", is_individual=False, activity="banque",
-                                 name="Crédit Lyonnais" if index % 2 else "URSSAF Rhône-Alpes")
-        created.append(create_dossier(actor, make_input(debtor=debtor, new_creditor=creditor,
-                                                        claims={"principal": Decimal(100 + index)}), TODAY))
+        creditor = CreditorInput(
+            kind="morale",
+            is_individual=False,
+            activity="banque",
+            name="Crédit Lyonnais" if index % 2 else "URSSAF Rhône-Alpes",
+        )
+        created.append(
+            create_dossier(
+                actor,
+                make_input(debtor=debtor, new_creditor=creditor, claims={"principal": Decimal(100 + index)}),
+                TODAY,
+            )
+        )
     return created
 
 
 def test_filter_ignores_accents_and_case(many):
     names = {row.debtor_name for row in fetch_page(ListQuery("lefevre"), limit=100)}
     assert names == {"LEFÈVRE Hélène"}
-    assert {row.debtor_name for row in fetch_page(ListQuery("LEF"), limit=100)} == {"LEFÈVRE Hélène",
-                                                                                   "LEFEBVRE Gérard"}
+    assert {row.debtor_name for row in fetch_page(ListQuery("LEF"), limit=100)} == {"LEFÈVRE Hélène", "LEFEBVRE Gérard"}
     assert {row.debtor_name for row in fetch_page(ListQuery("muller"), limit=100)} == {"MÜLLER Anne"}
 
 
 def test_filter_matches_creditor_and_reference(many):
     assert count(ListQuery("urssaf")) == 13
     assert [row.reference for row in fetch_page(ListQuery("2026-00001"), limit=100)] == [
-        f"2026-{n:06d}" for n in range(10, 20)]
+        f"2026-{n:06d}" for n in range(10, 20)
+    ]
     assert count(ListQuery("gerard urssaf")) == count(ListQuery("gerard")) - count(ListQuery("gerard lyonnais"))
 
 
@@ -89,5 +106,6 @@ def test_digits_are_a_reference_typed_from_its_start(many):
     assert count(ListQuery("2026")) == 25
     assert count(ListQuery("20")) == 25
     assert [row.reference for row in fetch_page(ListQuery("2026-00002"), limit=100)] == [
-        f"2026-{n:06d}" for n in range(20, 26)]
+        f"2026-{n:06d}" for n in range(20, 26)
+    ]
     assert count(ListQuery("2027")) == 0

@@ -34,8 +34,12 @@ def test_references_follow_one_sequence_per_year(actor):
 
 
 def test_an_update_records_before_and_after_and_bumps_the_version(actor, sample_dossier):
-    data = make_input(phase="judiciaire", claims={"principal": Decimal("1500.00")}, creditor_id=sample_dossier.creditor_id,
-                      new_creditor=None)
+    data = make_input(
+        phase="judiciaire",
+        claims={"principal": Decimal("1500.00")},
+        creditor_id=sample_dossier.creditor_id,
+        new_creditor=None,
+    )
     updated = update_dossier(actor, sample_dossier.id, 1, data, TODAY)
     assert updated.version == 2
     assert updated.phase == "judiciaire"
@@ -63,13 +67,27 @@ def test_an_edit_that_lost_the_race_is_refused_and_overwrites_nothing(actor, sam
 
 
 def test_a_new_address_becomes_current_and_the_old_one_is_kept(actor, sample_dossier):
-    moved = DebtorInput(kind="physique", civility="Madame", last_name="Lefèvre", first_name="Hélène",
-                        street="3 place Bellecour", postcode="69002", city="Lyon")
-    update_dossier(actor, sample_dossier.id, 1,
-                   make_input(debtor=moved, creditor_id=sample_dossier.creditor_id, new_creditor=None), TODAY)
+    moved = DebtorInput(
+        kind="physique",
+        civility="Madame",
+        last_name="Lefèvre",
+        first_name="Hélène",
+        street="3 place Bellecour",
+        postcode="69002",
+        city="Lyon",
+    )
+    update_dossier(
+        actor,
+        sample_dossier.id,
+        1,
+        make_input(debtor=moved, creditor_id=sample_dossier.creditor_id, new_creditor=None),
+        TODAY,
+    )
     addresses = get_dossier(sample_dossier.id).debtors[0].addresses
-    assert [(a.street, a.is_current) for a in addresses] == [("3 place Bellecour", True),
-                                                              ("12 rue de la République", False)]
+    assert [(a.street, a.is_current) for a in addresses] == [
+        ("3 place Bellecour", True),
+        ("12 rue de la République", False),
+    ]
 
 
 def test_read_only_users_cannot_write(db_path):

@@ -17,10 +17,15 @@ operation = st.tuples(st.sampled_from(["fee", "disbursement", "payment"]), cents
 
 def _state(dossier_id):
     account = DossierAccount.get_or_none(DossierAccount.dossier == dossier_id)
-    totals = {k: getattr(account, k) for k in ledger.ACCOUNT_FIELDS} if account else dict.fromkeys(
-        ledger.ACCOUNT_FIELDS, 0)
-    return (totals, Dossier.get_by_id(dossier_id).balance, ledger.simple_balance(dossier_id, TODAY),
-            ledger.creditor_position(dossier_id, TODAY))
+    totals = (
+        {k: getattr(account, k) for k in ledger.ACCOUNT_FIELDS} if account else dict.fromkeys(ledger.ACCOUNT_FIELDS, 0)
+    )
+    return (
+        totals,
+        Dossier.get_by_id(dossier_id).balance,
+        ledger.simple_balance(dossier_id, TODAY),
+        ledger.creditor_position(dossier_id, TODAY),
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -53,8 +58,7 @@ def _bill_many(db_path: str, count: int, queue) -> None:
     dossier_id = Dossier.select().first().id
     numbers = []
     for _ in range(count):
-        entry = ledger.record_charge(actor, dossier_id, kind="fee", on=TODAY, amount="10", label="Acte",
-                                     today=TODAY)
+        entry = ledger.record_charge(actor, dossier_id, kind="fee", on=TODAY, amount="10", label="Acte", today=TODAY)
         numbers.append(int(entry.document_number.split("-")[1]))
     queue.put(numbers)
 

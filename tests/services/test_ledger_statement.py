@@ -25,10 +25,14 @@ def example_dossier(actor, **overrides):
     """money.md Example 3: 3 000 € awarded 10/03/2025 to a private creditor, judgment
     enforceable (signified) 24/03/2025, so majoration from 25/05/2025."""
     values = dict(
-        new_creditor=CreditorInput(kind="physique", is_individual=True, activity="particulier", name="Bernard",
-                                   first_name="Jean"),
-        title_kind="jugement", title_date=date(2025, 3, 10), title_signified_on=date(2025, 3, 24),
-        title_enforceable_on=date(2025, 3, 24), interest_from=date(2025, 3, 10),
+        new_creditor=CreditorInput(
+            kind="physique", is_individual=True, activity="particulier", name="Bernard", first_name="Jean"
+        ),
+        title_kind="jugement",
+        title_date=date(2025, 3, 10),
+        title_signified_on=date(2025, 3, 24),
+        title_enforceable_on=date(2025, 3, 24),
+        interest_from=date(2025, 3, 10),
         claims={"principal": D("3000")},
     )
     values.update(overrides)
@@ -37,8 +41,15 @@ def example_dossier(actor, **overrides):
 
 def add_2026_s2(actor, value="6.50"):
     for category in ("particulier", "autres"):
-        add_etude_rate(actor, table="legal", category=category, valid_from="01/07/2026", valid_to="31/12/2026",
-                       value=value, source=PROVISIONAL)
+        add_etude_rate(
+            actor,
+            table="legal",
+            category=category,
+            valid_from="01/07/2026",
+            valid_to="31/12/2026",
+            value=value,
+            source=PROVISIONAL,
+        )
 
 
 # --- statement from the models ------------------------------------------------------
@@ -54,8 +65,15 @@ def test_example_3_from_the_models(actor):
 
 def test_example_4_from_the_models_with_the_ledger(actor):
     dossier = example_dossier(actor)
-    record_charge(actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"),
-                  label="Signification du jugement", today=TODAY)
+    record_charge(
+        actor,
+        dossier.id,
+        kind="fee",
+        on=date(2025, 3, 24),
+        amount=D("150"),
+        label="Signification du jugement",
+        today=TODAY,
+    )
     record_payment(actor, dossier.id, on=date(2025, 6, 30), amount="1 000,00", mode="virement", today=TODAY)
     s = dossier_statement(dossier.id, date(2025, 9, 15))
     a = s.payments[0].allocation
@@ -116,12 +134,23 @@ def test_an_etude_rate_is_added_audited_used_and_marked(actor):
 
 def test_an_etude_rate_over_a_shipped_row_is_refused_and_nothing_written(actor):
     with pytest.raises(InvalidInput, match="ne peut pas être remplacé"):
-        add_etude_rate(actor, table="legal", category="particulier", valid_from="2026-01-01",
-                       valid_to="2026-06-30", value="7", source="erreur")
+        add_etude_rate(
+            actor,
+            table="legal",
+            category="particulier",
+            valid_from="2026-01-01",
+            valid_to="2026-06-30",
+            value="7",
+            source="erreur",
+        )
     with pytest.raises(InvalidInput, match="ne peut pas être remplacé"):
-        add_etude_rate(actor, table="ecb", valid_from="2026-02-01", valid_to="2026-12-31", value="2.15",
-                       source="erreur")
-    assert EtudeRate.select().count() == 0 and AuditEntry.select().where(AuditEntry.table_name == "etude_rate").count() == 0
+        add_etude_rate(
+            actor, table="ecb", valid_from="2026-02-01", valid_to="2026-12-31", value="2.15", source="erreur"
+        )
+    assert (
+        EtudeRate.select().count() == 0
+        and AuditEntry.select().where(AuditEntry.table_name == "etude_rate").count() == 0
+    )
 
 
 def test_etude_rates_overlap_gap_source_and_read_only(actor):
@@ -129,15 +158,35 @@ def test_etude_rates_overlap_gap_source_and_read_only(actor):
     with pytest.raises(InvalidInput, match="Chevauchement"):
         add_2026_s2(actor, value="6.60")
     with pytest.raises(InvalidInput, match="Trou"):
-        add_etude_rate(actor, table="legal", category="autres", valid_from="2027-07-01", valid_to="2027-12-31",
-                       value="2", source="x")
+        add_etude_rate(
+            actor,
+            table="legal",
+            category="autres",
+            valid_from="2027-07-01",
+            valid_to="2027-12-31",
+            value="2",
+            source="x",
+        )
     with pytest.raises(InvalidInput, match="source"):
-        add_etude_rate(actor, table="legal", category="autres", valid_from="2027-01-01", valid_to="2027-06-30",
-                       value="2", source=" ")
+        add_etude_rate(
+            actor,
+            table="legal",
+            category="autres",
+            valid_from="2027-01-01",
+            valid_to="2027-06-30",
+            value="2",
+            source=" ",
+        )
     reader = User.create(login="lecteur", name="Lecteur", role="lecture")
     with pytest.raises(AccessDenied):
-        add_etude_rate(Actor(reader.id, "lecteur", "Lecteur", "lecture"), table="ecb", valid_from="2026-02-06",
-                       valid_to="2026-12-31", value="2.15", source="x")
+        add_etude_rate(
+            Actor(reader.id, "lecteur", "Lecteur", "lecture"),
+            table="ecb",
+            valid_from="2026-02-06",
+            valid_to="2026-12-31",
+            value="2.15",
+            source="x",
+        )
     add_etude_rate(actor, table="ecb", valid_from="2026-02-06", valid_to="2026-12-31", value="2.15", source="BCE")
     assert current_rates().ecb_rate(date(2026, 7, 1)).from_etude
 
@@ -147,8 +196,13 @@ def test_etude_rates_overlap_gap_source_and_read_only(actor):
 
 def test_ledger_entries_are_validated(actor):
     dossier = example_dossier(actor)
-    for bad, message in ((D("0"), "supérieur à zéro"), (D("-5"), "supérieur à zéro"), (D("1.234"), "deux décimales"),
-                         ("abc", "n'est pas un montant"), (1.5, "invalide")):
+    for bad, message in (
+        (D("0"), "supérieur à zéro"),
+        (D("-5"), "supérieur à zéro"),
+        (D("1.234"), "deux décimales"),
+        ("abc", "n'est pas un montant"),
+        (1.5, "invalide"),
+    ):
         with pytest.raises(InvalidInput, match=message):
             record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=bad, today=TODAY)
     with pytest.raises(InvalidInput, match="futur"):
@@ -164,9 +218,8 @@ def test_the_ledger_is_append_only_in_the_database(actor):
     dossier = example_dossier(actor)
     entry = record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("100"), today=TODAY)
     for sql in ("UPDATE ledger_entry SET amount = 1", "DELETE FROM ledger_entry"):
-        with pytest.raises(IntegrityError, match="append-only"):
-            with database.atomic():
-                database.execute_sql(sql)
+        with pytest.raises(IntegrityError, match="append-only"), database.atomic():
+            database.execute_sql(sql)
     assert LedgerEntry.get_by_id(entry.id).amount == D("100.00")
 
 
@@ -193,8 +246,9 @@ def test_a_reversed_fee_leaves_the_statement_as_if_never_booked(actor):
     dossier = example_dossier(actor)
     for d in (twin, dossier):
         record_payment(actor, d.id, on=date(2025, 6, 30), amount=D("1000"), today=TODAY)
-    fee = record_charge(actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Erreur",
-                        today=TODAY)
+    fee = record_charge(
+        actor, dossier.id, kind="fee", on=date(2025, 3, 24), amount=D("150"), label="Erreur", today=TODAY
+    )
     at = date(2025, 9, 15)
     assert dossier_statement(dossier.id, at).total_due != dossier_statement(twin.id, at).total_due
     reverse_entry(actor, fee.id, "saisie en double", date(2025, 8, 1), today=TODAY)
@@ -249,10 +303,18 @@ def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
     from clerc_tui.services.statement import dossier_statement
     from tests.conftest import make_input
 
-    judged = create_dossier(actor, make_input(
-        new_creditor=CreditorInput(kind="physique", is_individual=True, activity="particulier", name="Martin"),
-        claims={"principal": Decimal("3000.00")}, interest_from=date(2025, 3, 10), title_kind="jugement",
-        title_date=date(2025, 3, 10), title_enforceable_on=date(2025, 3, 24)), date(2025, 3, 24))
+    judged = create_dossier(
+        actor,
+        make_input(
+            new_creditor=CreditorInput(kind="physique", is_individual=True, activity="particulier", name="Martin"),
+            claims={"principal": Decimal("3000.00")},
+            interest_from=date(2025, 3, 10),
+            title_kind="jugement",
+            title_date=date(2025, 3, 10),
+            title_enforceable_on=date(2025, 3, 24),
+        ),
+        date(2025, 3, 24),
+    )
     assert refresh_balances(date(2025, 9, 15)) == 2
     assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # money.md Ex 3
     assert dossier_statement(judged.id, date(2025, 9, 15)).total_due == Decimal("3154.94")
@@ -262,8 +324,14 @@ def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
 
 
 def contractual_dossier(actor, **overrides):
-    values = dict(title_kind="jugement", title_date=date(2024, 1, 1), interest_kind="contractual",
-                  contractual_rate=D("5"), interest_from=date(2024, 1, 1), claims={"principal": D("10000")})
+    values = dict(
+        title_kind="jugement",
+        title_date=date(2024, 1, 1),
+        interest_kind="contractual",
+        contractual_rate=D("5"),
+        interest_from=date(2024, 1, 1),
+        claims={"principal": D("10000")},
+    )
     values.update(overrides)
     return create_dossier(actor, make_input(**values), TODAY)
 
@@ -281,8 +349,14 @@ def test_contractual_interest_follows_the_dossier_day_basis(actor):
 
 def test_a_rejected_cheque_across_an_anniversary_through_the_ledger(actor):
     # Same figures as tests/rules/test_statement.py (the 45,85 € case): 11 417.71 € due on 01/01/2026.
-    dossier = example_dossier(actor, title_date=date(2024, 3, 1), title_signified_on=None, title_enforceable_on=None,
-                              interest_from=date(2024, 3, 1), claims={"principal": D("10000")})
+    dossier = example_dossier(
+        actor,
+        title_date=date(2024, 3, 1),
+        title_signified_on=None,
+        title_enforceable_on=None,
+        interest_from=date(2024, 3, 1),
+        claims={"principal": D("10000")},
+    )
     Dossier.update(capitalisation_from=date(2024, 3, 1)).where(Dossier.id == dossier.id).execute()
     cheque = record_payment(actor, dossier.id, on=date(2025, 2, 1), amount=D("11000"), mode="cheque", today=TODAY)
     reverse_entry(actor, cheque.id, "chèque impayé", date(2025, 4, 1), today=TODAY)
@@ -295,8 +369,13 @@ def test_a_rejected_cheque_across_an_anniversary_through_the_ledger(actor):
 def test_the_2224_warning_from_the_title_date(actor):
     # 3.65 % over 365 on 10 000 = 1.00 € a day; judgment 01/01/2020, arrêté 01/03/2026: 425 days older than
     # five years (01/01/2020 → 01/03/2021).
-    dossier = contractual_dossier(actor, title_date=date(2020, 1, 1), interest_from=date(2020, 1, 1),
-                                  contractual_rate=D("3.65"), contractual_day_basis="365")
+    dossier = contractual_dossier(
+        actor,
+        title_date=date(2020, 1, 1),
+        interest_from=date(2020, 1, 1),
+        contractual_rate=D("3.65"),
+        contractual_day_basis="365",
+    )
     s = dossier_statement(dossier.id, date(2026, 3, 1))
     assert len(s.warnings) == 1 and "425,00" in s.warnings[0] and "2224" in s.warnings[0]
     # No title kind: no post-judgment interest, no warning.

@@ -15,23 +15,34 @@ from clerc_tui.services.rates import legal_rate_notice
 
 
 def _row(start, end, value, category):
-    return RateRow(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), "arrêté — lu sur x",
-                   category)
+    return RateRow(date.fromisoformat(start), date.fromisoformat(end), Decimal(value), "arrêté — lu sur x", category)
 
 
 # Synthetic shipped legal table: 2024 S1 and S2, both categories.
-SHIPPED = RateTable.build(LEGAL, [_row("2024-01-01", "2024-06-30", "8.01", PARTICULIER),
-                                  _row("2024-07-01", "2024-12-31", "8.16", PARTICULIER),
-                                  _row("2024-01-01", "2024-06-30", "5.07", AUTRES),
-                                  _row("2024-07-01", "2024-12-31", "4.92", AUTRES)])
+SHIPPED = RateTable.build(
+    LEGAL,
+    [
+        _row("2024-01-01", "2024-06-30", "8.01", PARTICULIER),
+        _row("2024-07-01", "2024-12-31", "8.16", PARTICULIER),
+        _row("2024-01-01", "2024-06-30", "5.07", AUTRES),
+        _row("2024-07-01", "2024-12-31", "4.92", AUTRES),
+    ],
+)
 
 
 def _enter(category, start, end):
     """A row the étude entered (written straight to the table: the synthetic shipped table is
     not the one add_etude_rate checks against)."""
-    EtudeRate.create(rate_table=LEGAL, category=category, valid_from=date.fromisoformat(start),
-                     valid_to=date.fromisoformat(end), value=Decimal("7.00"), source="Arrêté du … — lu sur x",
-                     entered_by="cmartin", entered_at=datetime(2024, 12, 20, 9, 0))
+    EtudeRate.create(
+        rate_table=LEGAL,
+        category=category,
+        valid_from=date.fromisoformat(start),
+        valid_to=date.fromisoformat(end),
+        value=Decimal("7.00"),
+        source="Arrêté du … — lu sur x",
+        entered_by="cmartin",
+        entered_at=datetime(2024, 12, 20, 9, 0),
+    )
 
 
 def test_before_15_december_nothing_is_said(db_path):
@@ -40,9 +51,11 @@ def test_before_15_december_nothing_is_said(db_path):
 
 def test_from_15_december_the_missing_january_rate_is_named_with_the_command(db_path):
     line = legal_rate_notice(date(2024, 12, 15), SHIPPED)
-    assert line == ("Taux de l'intérêt légal du 1er semestre 2025 non saisi (particulier et autres) : "
-                    "clerc rates add --table legal --category particulier --from 01/01/2025 --to 30/06/2025 "
-                    "--value … --source \"Arrêté du …\" (puis --category autres)")
+    assert line == (
+        "Taux de l'intérêt légal du 1er semestre 2025 non saisi (particulier et autres) : "
+        "clerc rates add --table legal --category particulier --from 01/01/2025 --to 30/06/2025 "
+        '--value … --source "Arrêté du …" (puis --category autres)'
+    )
 
 
 def test_one_category_entered_leaves_the_other_named(db_path):

@@ -28,8 +28,12 @@ def _pay(actor, dossier_id, amount, on=TODAY):
 
 
 def _fees(dossier_id, bearer):
-    return [e for e in LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind == FEE,
-                                                   LedgerEntry.bearer == bearer).order_by(LedgerEntry.id)]
+    return [
+        e
+        for e in LedgerEntry.select()
+        .where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind == FEE, LedgerEntry.bearer == bearer)
+        .order_by(LedgerEntry.id)
+    ]
 
 
 def test_partial_recovery_retains_14_08_not_25_80(actor):
@@ -50,9 +54,17 @@ def test_old_flat_retention_is_given_back_by_new_lines(actor):
     dossier = _dossier(actor)
     _pay(actor, dossier.id, "100", on=date(2026, 11, 2))
     # What the old code did on 2 Nov: the flat 21,50 HT = 25,80 TTC retained, 74,20 paid back.
-    old = ledger.record_charge(actor, dossier.id, kind=FEE, on=date(2026, 11, 2), amount=D("25.80"),
-                               label=remittances.FEE_LABEL, bearer=CREDITOR, today=TODAY,
-                               breakdown={"article": "A444-32", "collected": "100", "ttc": "25.80"})
+    old = ledger.record_charge(
+        actor,
+        dossier.id,
+        kind=FEE,
+        on=date(2026, 11, 2),
+        amount=D("25.80"),
+        label=remittances.FEE_LABEL,
+        bearer=CREDITOR,
+        today=TODAY,
+        breakdown={"article": "A444-32", "collected": "100", "ttc": "25.80"},
+    )
     ledger.record_remittance(actor, dossier.id, on=date(2026, 11, 2), amount=D("74.20"), today=TODAY)
     [line] = remittances.plan_run(TODAY)
     # Due 14,08 TTC; retained 25,80: 11,72 given back and paid with this run.
@@ -78,8 +90,7 @@ def test_enforceable_title_bills_a444_31_to_the_debtor_once(actor):
     # A444-31: 100 × 9,77 % = 9,77 HT → 11,72 TTC, kept by the étude first: the creditor's
     # share is 88,28; A444-32 on the same base of 100 € (the fee is owed after that day's
     # payment, not paid by it): 14,08; net 88,28 − 14,08 = 74,20.
-    assert (line.debtor_fee, line.collected, line.fee, line.net) == (D("11.72"), D("88.28"), D("14.08"),
-                                                                     D("74.20"))
+    assert (line.debtor_fee, line.collected, line.fee, line.net) == (D("11.72"), D("88.28"), D("14.08"), D("74.20"))
     remittances.execute_run(actor, first, today=TODAY)
     [a31] = _fees(dossier.id, DEBTOR)
     assert a31.amount == D("11.72") and json.loads(a31.breakdown)["article"] == "A444-31"

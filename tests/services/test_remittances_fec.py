@@ -16,8 +16,16 @@ from tests.conftest import TODAY
 
 
 def _pay(actor, dossier_id, amount, on=TODAY):
-    return ledger.record_payment(actor, dossier_id, on=on, amount=amount, mode="virement", payer="Mme Lefèvre",
-                                 bank_reference="VIR 42", today=TODAY)
+    return ledger.record_payment(
+        actor,
+        dossier_id,
+        on=on,
+        amount=amount,
+        mode="virement",
+        payer="Mme Lefèvre",
+        bank_reference="VIR 42",
+        today=TODAY,
+    )
 
 
 def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):

@@ -44,7 +44,8 @@ def test_the_permission_table_is_the_one_documented():
     assert {pid: set(p.roles) for pid, p in table.permissions.items()} == EXPECTED
     assert all(p.label and p.reason for p in table.permissions.values())
     assert table.refusal("clerc", "act.validate") == (
-        "Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte.")
+        "Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte."
+    )
 
 
 def test_the_table_refuses_an_unknown_role():
@@ -57,7 +58,7 @@ def test_the_table_refuses_an_unknown_role():
 def etude_base(tmp_path):
     """A demo base (its OS user is commissaire, the administrateur) plus one user per role,
     and a fresh dossier paid 1 300 € on a claim of 1 234,56 € (65,44 € overpaid)."""
-    from clerc_tui.services.demo import build_demo
+    from clerc_tui.demo import build_demo
 
     build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
     admin = identify()
@@ -101,8 +102,14 @@ def _serve(actor, admin, dossier, payment):
 
 def _add_rate(actor, admin, dossier, payment):
     start, end = _next_ecb_period()
-    return rates.add_etude_rate(actor, table="ecb", valid_from=start, valid_to=end, value="2.15",
-                                source="BCE, communiqué du taux de refinancement")
+    return rates.add_etude_rate(
+        actor,
+        table="ecb",
+        valid_from=start,
+        valid_to=end,
+        value="2.15",
+        source="BCE, communiqué du taux de refinancement",
+    )
 
 
 def _batch(actor, admin, dossier, payment):
@@ -113,24 +120,52 @@ def _batch(actor, admin, dossier, payment):
 # (permission, service called, call(actor, admin, dossier, payment)): each service that asks.
 CASES = [
     ("write", "dossiers.create_dossier", lambda a, *_: create_dossier(a, make_input(), TODAY)),
-    ("write", "ledger.record_charge", lambda a, _adm, d, _p: ledger.record_charge(
-        a, d.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY)),
-    ("payment.record", "ledger.record_payment", lambda a, _adm, d, _p: ledger.record_payment(
-        a, d.id, on=TODAY, amount="10", mode="virement", today=TODAY)),
+    (
+        "write",
+        "ledger.record_charge",
+        lambda a, _adm, d, _p: ledger.record_charge(
+            a, d.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY
+        ),
+    ),
+    (
+        "payment.record",
+        "ledger.record_payment",
+        lambda a, _adm, d, _p: ledger.record_payment(a, d.id, on=TODAY, amount="10", mode="virement", today=TODAY),
+    ),
     ("payment.record", "payments.record_batch", _batch),
-    ("payment.reverse", "ledger.reverse_entry", lambda a, _adm, _d, p: ledger.reverse_entry(
-        a, p.id, "Virement rejeté par la banque", TODAY, today=TODAY)),
-    ("refund.record", "ledger.record_refund", lambda a, _adm, d, _p: ledger.record_refund(
-        a, d.id, on=TODAY, amount="10", payer="Hélène Lefèvre", reason="Trop-perçu", today=TODAY)),
-    ("remittance.run", "remittances.execute_run", lambda a, _adm, d, _p: remittances.execute_run(
-        a, TODAY, today=TODAY, creditor_id=d.creditor_id)),
-    ("remittance.run", "ledger.record_remittance", lambda a, _adm, d, _p: ledger.record_remittance(
-        a, d.id, on=TODAY, amount="10", today=TODAY)),
-    ("creditor.bank", "creditors.set_creditor_bank", lambda a, _adm, d, _p: set_creditor_bank(
-        a, d.creditor_id, IBAN, "BNPAFRPPXXX")),
+    (
+        "payment.reverse",
+        "ledger.reverse_entry",
+        lambda a, _adm, _d, p: ledger.reverse_entry(a, p.id, "Virement rejeté par la banque", TODAY, today=TODAY),
+    ),
+    (
+        "refund.record",
+        "ledger.record_refund",
+        lambda a, _adm, d, _p: ledger.record_refund(
+            a, d.id, on=TODAY, amount="10", payer="Hélène Lefèvre", reason="Trop-perçu", today=TODAY
+        ),
+    ),
+    (
+        "remittance.run",
+        "remittances.execute_run",
+        lambda a, _adm, d, _p: remittances.execute_run(a, TODAY, today=TODAY, creditor_id=d.creditor_id),
+    ),
+    (
+        "remittance.run",
+        "ledger.record_remittance",
+        lambda a, _adm, d, _p: ledger.record_remittance(a, d.id, on=TODAY, amount="10", today=TODAY),
+    ),
+    (
+        "creditor.bank",
+        "creditors.set_creditor_bank",
+        lambda a, _adm, d, _p: set_creditor_bank(a, d.creditor_id, IBAN, "BNPAFRPPXXX"),
+    ),
     ("rate.add", "rates.add_etude_rate", _add_rate),
-    ("tariff.figure", "ledger.bill_act (émolument saisi)", lambda a, _adm, d, _p: ledger.bill_act(
-        a, d.id, "assignation", TODAY, base=Decimal("100.00"), today=TODAY)),
+    (
+        "tariff.figure",
+        "ledger.bill_act (émolument saisi)",
+        lambda a, _adm, d, _p: ledger.bill_act(a, d.id, "assignation", TODAY, base=Decimal("100.00"), today=TODAY),
+    ),
     ("act.validate", "acts.verify", _verify),
     ("act.serve", "acts.serve", _serve),
     ("etude.settings", "etude.set_fee_base_interest", lambda a, *_: etude.set_fee_base_interest(a, True)),
@@ -170,8 +205,9 @@ def test_reversing_a_fee_stays_everyday_work(etude_base):
     """A fee or disbursement booked by mistake: the clerc cancels it (permission write);
     money that came in or went out is the accounts' (payment.reverse)."""
     admin, who, dossier, _payment = etude_base
-    charge = ledger.record_charge(who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="12.50",
-                                  label="Frais postaux", today=TODAY)
+    charge = ledger.record_charge(
+        who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY
+    )
     ledger.reverse_entry(who["clerc"], charge.id, "Saisi deux fois", TODAY, today=TODAY)
     with pytest.raises(AccessDenied, match="lecture seule"):
         ledger.reverse_entry(who["lecture"], charge.id, "Saisi deux fois", TODAY, today=TODAY)
@@ -205,8 +241,9 @@ def test_the_last_active_administrateur_stays(etude_base):
 
 def test_a_deactivated_user_is_refused_at_start_but_kept_with_his_audit(etude_base):
     admin, who, dossier, _payment = etude_base
-    ledger.record_charge(who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="3", label="Copie",
-                         today=TODAY)
+    ledger.record_charge(
+        who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="3", label="Copie", today=TODAY
+    )
     users.deactivate("r_clerc", actor=admin)
     with pytest.raises(AccessDenied, match="« r_clerc » \\(Essai clerc\\) est désactivé"):
         identify("r_clerc")
@@ -214,7 +251,10 @@ def test_a_deactivated_user_is_refused_at_start_but_kept_with_his_audit(etude_ba
     assert AuditEntry.select().where(AuditEntry.user_login == "r_clerc").exists()
     change = AuditEntry.select().where(AuditEntry.action == "user.deactivate").get()
     assert (change.user_login, '"active": true' in change.before, '"active": false' in change.after) == (
-        admin.login, True, True)
+        admin.login,
+        True,
+        True,
+    )
     users.set_role("r_clerc", "clerc", actor=admin)  # a role given again reactivates
     assert identify("r_clerc").role == "clerc"
 

@@ -80,14 +80,17 @@ async def test_the_key_bar_shows_the_keys_of_the_screen():
 
 # --- fitting the columns to a narrow terminal (80 columns is a first-class size) ------------
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 from clerc_tui.widgets.row_table import GAP, Column, fit_widths  # noqa: E402
 
 
 def _cols(*specs):
-    return [Column(f"c{i}", None, width, "left", priority, min_width)
-            for i, (width, priority, min_width) in enumerate(specs)]
+    return [
+        Column(f"c{i}", None, width, "left", priority, min_width)
+        for i, (width, priority, min_width) in enumerate(specs)
+    ]
 
 
 def test_columns_that_fit_are_left_alone():
@@ -105,9 +108,16 @@ def test_the_least_important_shrinks_then_hides_first_and_the_spare_goes_back():
     assert fit_widths(columns, [11, 24, 20, 12, 13], 60) == [11, 22, 10, 0, 13]
 
 
-@given(st.lists(st.tuples(st.integers(1, 40), st.one_of(st.none(), st.integers(0, 9)),
-                          st.one_of(st.none(), st.integers(1, 40))), min_size=1, max_size=9),
-       st.integers(10, 200))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 40), st.one_of(st.none(), st.integers(0, 9)), st.one_of(st.none(), st.integers(1, 40))
+        ),
+        min_size=1,
+        max_size=9,
+    ),
+    st.integers(10, 200),
+)
 def test_fitting_never_hides_an_essential_column_nor_goes_below_a_minimum(specs, available):
     specs = [(w, p, None if m is None else min(m, w)) for w, p, m in specs]
     columns = _cols(*specs)

@@ -89,9 +89,9 @@ def upgrade(db, target: int = LATEST) -> int:
     if version >= target:
         return version
     for step in STEPS:
-        if step.VERSION > target:
+        if target < step.VERSION:
             break
-        if step.VERSION <= version:
+        if version >= step.VERSION:
             continue
         with _lock(db):
             # Read the version inside the write lock: two processes opening an old
@@ -103,12 +103,13 @@ def upgrade(db, target: int = LATEST) -> int:
                 )
             version = stored_version(db)
             _refuse_newer(version)
-            if step.VERSION <= version:
+            if version >= step.VERSION:
                 continue
             step.up(db, dialect)
             db.execute_sql(
-                'INSERT INTO "schema_version" ("version", "description", "applied_at") VALUES (%s, %s, CURRENT_TIMESTAMP)'
-                .replace("%s", db.param),
+                'INSERT INTO "schema_version" ("version", "description", "applied_at") VALUES (%s, %s, CURRENT_TIMESTAMP)'.replace(
+                    "%s", db.param
+                ),
                 (step.VERSION, step.DESCRIPTION),
             )
     return stored_version(db)

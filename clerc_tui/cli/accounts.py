@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+from clerc_tui.cli.options import open_base, today_of
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount
@@ -12,19 +13,29 @@ from clerc_tui.rules.money import format_amount
 COMMANDS = ("check", "export", "reversements", "document", "bill")
 
 
-def add_parsers(sub) -> None:
-    check = sub.add_parser("check", help="vérifie l'intégrité de la base et que chaque solde égale ses écritures",
-                           description="Vérifie le fichier (PRAGMA integrity_check), les chaînes d'empreintes du "
-                                       "journal et de l'audit, la suite des numéros de factures et de reçus, les "
-                                       "lignes orphelines ; recalcule, pour chaque dossier, les totaux de son journal "
-                                       "et son solde à la date où il a été enregistré. Nomme chaque anomalie (code "
-                                       "de sortie 1).")
-    check.add_argument("--sans-solde", dest="no_balance", action="store_true",
-                       help="ne recalcule pas les décomptes (plus rapide)")
+COMMANDS = ("check", "balances", "export", "reversements", "document", "bill")
 
-    balances = sub.add_parser("balances", help="recalcule le solde de chaque dossier ouvert à la date du jour",
-                              description="Les intérêts courent chaque jour ; le solde affiché dans la liste est celui "
-                                          "du dernier changement du dossier. À lancer chaque nuit (cron).")
+
+def add_parsers(sub) -> None:
+    check = sub.add_parser(
+        "check",
+        help="vérifie l'intégrité de la base et que chaque solde égale ses écritures",
+        description="Vérifie le fichier (PRAGMA integrity_check), les chaînes d'empreintes du "
+        "journal et de l'audit, la suite des numéros de factures et de reçus, les "
+        "lignes orphelines ; recalcule, pour chaque dossier, les totaux de son journal "
+        "et son solde à la date où il a été enregistré. Nomme chaque anomalie (code "
+        "de sortie 1).",
+    )
+    check.add_argument(
+        "--sans-solde", dest="no_balance", action="store_true", help="ne recalcule pas les décomptes (plus rapide)"
+    )
+
+    balances = sub.add_parser(
+        "balances",
+        help="recalcule le solde de chaque dossier ouvert à la date du jour",
+        description="Les intérêts courent chaque jour ; le solde affiché dans la liste est celui "
+        "du dernier changement du dossier. À lancer chaque nuit (cron).",
+    )
     balances.add_argument("--date", dest="on", metavar="DATE", help="date du solde (défaut : aujourd'hui)")
 
     export = sub.add_parser("export", help="exports pour la comptabilité de l'étude")
@@ -37,18 +48,29 @@ def add_parsers(sub) -> None:
     rev = sub.add_parser("reversements", help="reversements aux créanciers")
     rev_sub = rev.add_subparsers(dest="rev_command", required=True, parser_class=sub._parser_class)
     rev_sub.add_parser("du", help="ce qui est dû à chaque créancier")
-    run = rev_sub.add_parser("run", help="enregistre un reversement de tout ce qui est dû et écrit le CSV des virements")
+    run = rev_sub.add_parser(
+        "run", help="enregistre un reversement de tout ce qui est dû et écrit le CSV des virements"
+    )
     run.add_argument("--date", dest="on", metavar="DATE", help="date du reversement (défaut : aujourd'hui)")
-    run.add_argument("--csv", metavar="FICHIER", help="fichier CSV des virements (défaut : sortie standard) ; "
-                                                     "s'il ne peut être écrit, rien n'est enregistré")
-    again = rev_sub.add_parser("fichier", help="écrit de nouveau le fichier des virements d'un reversement passé",
-                               description="Le fichier est identique, octet pour octet, à celui écrit lors du "
-                                           "reversement (reversements enregistrés depuis la version 12 du schéma).")
+    run.add_argument(
+        "--csv",
+        metavar="FICHIER",
+        help="fichier CSV des virements (défaut : sortie standard) ; s'il ne peut être écrit, rien n'est enregistré",
+    )
+    again = rev_sub.add_parser(
+        "fichier",
+        help="écrit de nouveau le fichier des virements d'un reversement passé",
+        description="Le fichier est identique, octet pour octet, à celui écrit lors du "
+        "reversement (reversements enregistrés depuis la version 12 du schéma).",
+    )
     again.add_argument("run_id", metavar="RUN", type=int, help="numéro du reversement")
     again.add_argument("--csv", metavar="FICHIER", help="fichier à écrire (défaut : sortie standard)")
-    bank = rev_sub.add_parser("iban", help="enregistre l'IBAN (et le BIC) où reverser à un créancier",
-                              description="Un créancier sans IBAN est retenu par les reversements : rien n'est "
-                                          "enregistré pour lui tant que son IBAN n'est pas connu.")
+    bank = rev_sub.add_parser(
+        "iban",
+        help="enregistre l'IBAN (et le BIC) où reverser à un créancier",
+        description="Un créancier sans IBAN est retenu par les reversements : rien n'est "
+        "enregistré pour lui tant que son IBAN n'est pas connu.",
+    )
     bank.add_argument("creditor", metavar="CREANCIER", help="nom du créancier (début du nom)")
     bank.add_argument("iban", metavar="IBAN", help="par exemple FR76 3000 6000 0112 3456 7890 189")
     bank.add_argument("--bic", default="", metavar="BIC")
@@ -57,9 +79,12 @@ def add_parsers(sub) -> None:
     stmt.add_argument("--from", dest="start", required=True, metavar="DATE")
     stmt.add_argument("--to", dest="end", required=True, metavar="DATE")
 
-    bill = sub.add_parser("bill", help="facture un acte au tarif sur un dossier (et imprime la facture)",
-                          description="Émolument × coefficient A444-46, droit d'engagement des poursuites (premier "
-                                      "acte d'exécution), déplacement, TVA ; numéro de facture de l'année.")
+    bill = sub.add_parser(
+        "bill",
+        help="facture un acte au tarif sur un dossier (et imprime la facture)",
+        description="Émolument × coefficient A444-46, droit d'engagement des poursuites (premier "
+        "acte d'exécution), déplacement, TVA ; numéro de facture de l'année.",
+    )
     bill.add_argument("reference", metavar="REF", help="référence du dossier")
     bill.add_argument("--act", required=True, metavar="CODE", help="code de l'acte (clerc bill REF --act liste)")
     bill.add_argument("--date", dest="on", metavar="DATE", help="date de l'acte (défaut : aujourd'hui)")
@@ -69,8 +94,10 @@ def add_parsers(sub) -> None:
     doc.add_argument("--format", default="text", choices=("text", "html"), help="text (défaut) ou html")
 
 
-def run(args, today: date, out=None) -> int:
-    out = out or sys.stdout
+def run(args) -> int:
+    open_base(args)
+    today = today_of(args)
+    out = sys.stdout
     if args.command == "check":
         return _check(args, out)
     if args.command == "balances":
@@ -131,20 +158,26 @@ def _check(args, out) -> int:
     breaks = check_integrity()
     checked, problems = check_accounts(with_balance=not args.no_balance)
     if breaks:
-        out.write(f"RUPTURES : {len(breaks)} anomalie(s) d'intégrité (ligne modifiée, supprimée, ajoutée hors de "
-                  "clerc, numéro manquant, ligne orpheline).\n")
+        out.write(
+            f"RUPTURES : {len(breaks)} anomalie(s) d'intégrité (ligne modifiée, supprimée, ajoutée hors de "
+            "clerc, numéro manquant, ligne orpheline).\n"
+        )
         for b in breaks:
             out.write(f"  {b}\n")
     else:
-        out.write("Intégrité vérifiée : fichier sain, journal et audit chaînés sans rupture, numéros de pièces "
-                  "continus, aucune ligne orpheline.\n")
+        out.write(
+            "Intégrité vérifiée : fichier sain, journal et audit chaînés sans rupture, numéros de pièces "
+            "continus, aucune ligne orpheline.\n"
+        )
     if not problems:
         out.write(f"Comptes vérifiés : {checked} dossier(s) avec écritures, tous équilibrés.\n")
     else:
         out.write(f"ÉCARTS : {len(problems)} différence(s) sur {checked} dossier(s) vérifiés.\n")
         for p in problems:
-            out.write(f"  {p.reference} — {p.what} : enregistré {format_amount(p.stored)}, "
-                      f"selon les écritures {format_amount(p.computed)}\n")
+            out.write(
+                f"  {p.reference} — {p.what} : enregistré {format_amount(p.stored)}, "
+                f"selon les écritures {format_amount(p.computed)}\n"
+            )
     for table, head in chain_heads().items():
         if head is not None:
             out.write(f"Dernière empreinte du {TABLE_LABELS[table]} (n° {head[0]}) : {head[1]}\n")
@@ -155,7 +188,7 @@ def _reversements(args, today: date, out) -> int:
     from clerc_tui.services import remittances
 
     if args.rev_command == "du":
-        from clerc_tui.cli_progress import progress_bar
+        from clerc_tui.cli.progress import progress_bar
 
         with progress_bar("Sommes dues, dossier par dossier") as tick:
             rows = remittances.due_by_creditor(today, progress=tick)
@@ -163,13 +196,14 @@ def _reversements(args, today: date, out) -> int:
             out.write("Rien à reverser.\n")
         for name, count, fee, given_back, net in rows:
             back = f"\trégularisation A444-32 rendue {format_amount(given_back)}" if given_back else ""
-            out.write(f"{name}\t{count} dossier(s)\tretenue A444-32 {format_amount(fee)}{back}\tà reverser "
-                      f"{format_amount(net)}\n")
+            out.write(
+                f"{name}\t{count} dossier(s)\tretenue A444-32 {format_amount(fee)}{back}\tà reverser "
+                f"{format_amount(net)}\n"
+            )
         return 0
     if args.rev_command == "run":
+        from clerc_tui.cli.progress import progress_bar
         from clerc_tui.services.context import identify
-
-        from clerc_tui.cli_progress import progress_bar
 
         on = parse_date(args.on) if args.on else today
         with progress_bar("Reversement : calcul, dossier par dossier") as tick:
@@ -180,8 +214,10 @@ def _reversements(args, today: date, out) -> int:
         given_back = sum(x.regularisation for x in result.lines)
         back = f", dont {format_amount(given_back)} de retenue A444-32 rendue (régularisation)" if given_back else ""
         where = f" Virements : {result.path}." if result.path else ""
-        sys.stderr.write(f"Reversement n° {result.run.id} du {format_date(on)} : {len(result.lines)} dossier(s), "
-                         f"{format_amount(total)} reversés{back}.{where}\n")
+        sys.stderr.write(
+            f"Reversement n° {result.run.id} du {format_date(on)} : {len(result.lines)} dossier(s), "
+            f"{format_amount(total)} reversés{back}.{where}\n"
+        )
         if result.held:
             sys.stderr.write(f"ATTENTION : {remittances.held_back_text(result.held)}\n")
             for x in result.held:
@@ -195,8 +231,10 @@ def _reversements(args, today: date, out) -> int:
         else:
             out.write(text)
         if missing:
-            sys.stderr.write(f"ATTENTION : {len(missing)} reversement(s) sans IBAN du créancier, absents du fichier "
-                             f"(à payer autrement) : {', '.join(missing)}\n")
+            sys.stderr.write(
+                f"ATTENTION : {len(missing)} reversement(s) sans IBAN du créancier, absents du fichier "
+                f"(à payer autrement) : {', '.join(missing)}\n"
+            )
         return 0
     creditor = _creditor(args.creditor)
     if args.rev_command == "iban":
@@ -205,8 +243,11 @@ def _reversements(args, today: date, out) -> int:
         from clerc_tui.services.creditors import set_creditor_bank
 
         creditor = set_creditor_bank(identify(), creditor.id, args.iban, args.bic)
-        out.write(f"{creditor.display_name} : IBAN {format_iban(creditor.iban)}"
-                  + (f", BIC {creditor.bic}" if creditor.bic else "") + " enregistré.\n")
+        out.write(
+            f"{creditor.display_name} : IBAN {format_iban(creditor.iban)}"
+            + (f", BIC {creditor.bic}" if creditor.bic else "")
+            + " enregistré.\n"
+        )
         return 0
     out.write(remittances.creditor_statement(creditor.id, parse_date(args.start), parse_date(args.end)))
     return 0
@@ -218,8 +259,16 @@ def _creditor(name: str):
     from clerc_tui.rules.names import fold
 
     key = fold(name.strip())
-    creditor = (Creditor.select().where((Creditor.search_name >= key) & (Creditor.search_name < key + "\uffff"))
-                .order_by(Creditor.search_name).first()) if key else None
+    creditor = (
+        (
+            Creditor.select()
+            .where((Creditor.search_name >= key) & (Creditor.search_name < key + "\uffff"))
+            .order_by(Creditor.search_name)
+            .first()
+        )
+        if key
+        else None
+    )
     if creditor is None:
         raise InvalidInput(f"Aucun créancier dont le nom commence par « {name} ».")
     return creditor

@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
+from clerc_tui.cli.options import date_or_today, open_base
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.dates import format_date
 
 FORMATS = ("text", "html", "json", "pdf")
-PDF_UNAVAILABLE = ("PDF non disponible : aucune bibliothèque PDF n'est installée avec clerc. Utilisez --format html "
-                   "(le navigateur l'imprime en PDF) ou --format text.")
+PDF_UNAVAILABLE = (
+    "PDF non disponible : aucune bibliothèque PDF n'est installée avec clerc. Utilisez --format html "
+    "(le navigateur l'imprime en PDF) ou --format text."
+)
+
+
+COMMANDS = ("statement", "rates")
 
 
 def add_parsers(sub) -> None:
-    statement = sub.add_parser("statement", help="décompte d'un dossier à une date",
-                               description="Décompte d'un dossier arrêté à une date : créances, intérêts période par "
-                                           "période, frais, paiements et leur imputation, totaux.")
+    statement = sub.add_parser(
+        "statement",
+        help="décompte d'un dossier à une date",
+        description="Décompte d'un dossier arrêté à une date : créances, intérêts période par "
+        "période, frais, paiements et leur imputation, totaux.",
+    )
     statement.add_argument("reference", metavar="REF", help="référence du dossier, par exemple 2026-000124")
-    statement.add_argument("--at", metavar="DATE", help="date d'arrêté (jj/mm/aaaa ou aaaa-mm-jj ; défaut : aujourd'hui)")
+    statement.add_argument(
+        "--at", metavar="DATE", help="date d'arrêté (jj/mm/aaaa ou aaaa-mm-jj ; défaut : aujourd'hui)"
+    )
     statement.add_argument("--format", default="text", choices=FORMATS, help="text (défaut), html, json ou pdf")
 
     rates = sub.add_parser("rates", help="taux de l'intérêt légal et de la BCE, et ceux saisis par l'étude")
     rates_sub = rates.add_subparsers(dest="rates_command", required=True, parser_class=sub._parser_class)
     add = rates_sub.add_parser(
-        "add", help="ajoute un taux que les tables livrées n'ont pas",
+        "add",
+        help="ajoute un taux que les tables livrées n'ont pas",
         description="Ajoute un taux pour une période absente des tables livrées avec clerc (par exemple un semestre "
-                    "dont l'arrêté est postérieur à cette version). Il ne peut ni recouvrir un taux livré ni laisser "
-                    "de trou ; il est signalé sur chaque décompte qui l'utilise.")
+        "dont l'arrêté est postérieur à cette version). Il ne peut ni recouvrir un taux livré ni laisser "
+        "de trou ; il est signalé sur chaque décompte qui l'utilise.",
+    )
     add.add_argument("--table", required=True, choices=("legal", "ecb"), help="legal (intérêt légal) ou ecb (BCE)")
     add.add_argument("--category", help="pour le taux légal : particulier ou autres")
     add.add_argument("--from", dest="valid_from", required=True, metavar="DATE", help="premier jour de la période")
@@ -39,14 +51,21 @@ def add_parsers(sub) -> None:
     listing.add_argument("--etude", action="store_true", help="seulement les taux saisis par l'étude")
 
 
-def run_statement(args, today: date, out=None) -> int:
+def run(args) -> int:
+    open_base(args)
+    if args.command == "statement":
+        return _statement(args)
+    return _rates(args)
+
+
+def _statement(args) -> int:
     from clerc_tui.report.statement import statement_html, statement_json, statement_text
     from clerc_tui.services.statement import statement_by_reference
 
-    out = out or sys.stdout
+    out = sys.stdout
     if args.format == "pdf":
         raise InvalidInput(PDF_UNAVAILABLE)
-    at = parse_date(args.at) if args.at else today
+    at = date_or_today(args.at, args)
     statement = statement_by_reference(args.reference, at)
     if args.format == "json":
         out.write(statement_json(statement) + "\n")
@@ -57,23 +76,44 @@ def run_statement(args, today: date, out=None) -> int:
     return 0
 
 
-def run_rates(args, out=None) -> int:
+def _rates(args) -> int:
     from clerc_tui.rules.interest import rate_text
     from clerc_tui.services import rates
     from clerc_tui.services.context import identify
 
-    out = out or sys.stdout
+    out = sys.stdout
     if args.rates_command == "add":
-        row = rates.add_etude_rate(identify(), table=args.table, category=args.category, valid_from=args.valid_from,
-                                   valid_to=args.valid_to, value=args.value, source=args.source)
+        row = rates.add_etude_rate(
+            identify(),
+            table=args.table,
+            category=args.category,
+            valid_from=args.valid_from,
+            valid_to=args.valid_to,
+            value=args.value,
+            source=args.source,
+        )
         what = f" ({row.category})" if row.category else ""
-        out.write(f"Taux saisi par l'étude enregistré : {args.table}{what} du {format_date(row.valid_from)} au "
-                  f"{format_date(row.valid_to)}, {rate_text(row.value)} — source : {row.source}\n")
+        out.write(
+            f"Taux saisi par l'étude enregistré : {args.table}{what} du {format_date(row.valid_from)} au "
+            f"{format_date(row.valid_to)}, {rate_text(row.value)} — source : {row.source}\n"
+        )
         return 0
     for row in rates.list_rates(args.table):
         if args.etude and not row.from_etude:
             continue
         origin = f"étude ({row.entered_by}, {format_date(row.entered_on)})" if row.from_etude else "clerc"
-        out.write("\t".join((rates.table_of(row), row.category or "", format_date(row.valid_from),
-                             format_date(row.valid_to), rate_text(row.value), origin, row.source)) + "\n")
+        out.write(
+            "\t".join(
+                (
+                    rates.table_of(row),
+                    row.category or "",
+                    format_date(row.valid_from),
+                    format_date(row.valid_to),
+                    rate_text(row.value),
+                    origin,
+                    row.source,
+                )
+            )
+            + "\n"
+        )
     return 0

@@ -20,26 +20,65 @@ from datetime import date
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.procedures import deadlines_for_step, procedure
 
-COLUMNS = ("id", "dossier_id", "procedure_id", "step_id", "rule_id", "kind", "due_date", "label", "basis",
-           "sanction", "note", "assigned_to_id", "done", "done_on", "done_by_id", "done_reason", "created_at",
-           "original_due_date", "moved_reason", "unverified")
+COLUMNS = (
+    "id",
+    "dossier_id",
+    "procedure_id",
+    "step_id",
+    "rule_id",
+    "kind",
+    "due_date",
+    "label",
+    "basis",
+    "sanction",
+    "note",
+    "assigned_to_id",
+    "done",
+    "done_on",
+    "done_by_id",
+    "done_reason",
+    "created_at",
+    "original_due_date",
+    "moved_reason",
+    "unverified",
+)
 
 # The path through each procedure (a procedure with alternatives has several).
 PATHS = {
-    "injonction_de_payer": (("ordonnance", "signification", "verification_non_opposition",
-                             "premier_acte_execution"),
-                            # served at domicile: the first measure opens the opposition month (CPC 1416 al. 2)
-                            ("ordonnance", "signification", "premier_acte_execution",
-                             "verification_opposition_apres_mesure")),
+    "injonction_de_payer": (
+        ("ordonnance", "signification", "verification_non_opposition", "premier_acte_execution"),
+        # served at domicile: the first measure opens the opposition month (CPC 1416 al. 2)
+        ("ordonnance", "signification", "premier_acte_execution", "verification_opposition_apres_mesure"),
+    ),
     "signification_jugement": (("jugement", "signification", "certificat_non_appel"),),
     "saisie_attribution": (("acte_saisie", "denonciation", "paiement"),),
-    "saisie_vente": (("commandement", "pv_saisie", "vente"), ("commandement", "pv_carence"),
-                     ("commandement", "pv_saisie", "signification_debiteur", "vente")),
-    "saisie_remunerations": (("commandement", "inscription_registre_commandement", "pv_saisie",
-                              "inscription_registre_pv", "denonciation", "declaration_employeur"),),
-    "expulsion": (("commandement_payer_clause_resolutoire", "assignation", "notification_prefet_assignation",
-                   "commandement_quitter_lieux", "saisine_prefet_cql", "requisition_force_publique",
-                   "pv_expulsion", "sort_des_meubles"),),
+    "saisie_vente": (
+        ("commandement", "pv_saisie", "vente"),
+        ("commandement", "pv_carence"),
+        ("commandement", "pv_saisie", "signification_debiteur", "vente"),
+    ),
+    "saisie_remunerations": (
+        (
+            "commandement",
+            "inscription_registre_commandement",
+            "pv_saisie",
+            "inscription_registre_pv",
+            "denonciation",
+            "declaration_employeur",
+        ),
+    ),
+    "expulsion": (
+        (
+            "commandement_payer_clause_resolutoire",
+            "assignation",
+            "notification_prefet_assignation",
+            "commandement_quitter_lieux",
+            "saisine_prefet_cql",
+            "requisition_force_publique",
+            "pv_expulsion",
+            "sort_des_meubles",
+        ),
+    ),
     "petites_creances": (("invitation", "accord"), ("invitation", "echec")),
 }
 # Steps that follow an event the data does not model (judgment, hearing…): days after the previous step.
@@ -52,10 +91,14 @@ GAPS = {
 }
 # Steps that answer an `expiry` deadline before it ends (the debtor's reply, the employer's declaration).
 BEFORE_EXPIRY = {("petites_creances", "accord"), ("saisie_remunerations", "declaration_employeur")}
-MOVE_REASONS = ("Délai de grâce accordé par le juge", "Audience renvoyée", "Débiteur hospitalisé : à reprendre",
-                "Demande du mandant", "Pièces attendues du créancier")
-EXECUTION = ("saisie_attribution", "saisie_attribution", "saisie_attribution", "saisie_vente",
-             "saisie_remunerations")
+MOVE_REASONS = (
+    "Délai de grâce accordé par le juge",
+    "Audience renvoyée",
+    "Débiteur hospitalisé : à reprendre",
+    "Demande du mandant",
+    "Pièces attendues du créancier",
+)
+EXECUTION = ("saisie_attribution", "saisie_attribution", "saisie_attribution", "saisie_vente", "saisie_remunerations")
 
 
 class DeadlineWalker:
@@ -81,10 +124,13 @@ class DeadlineWalker:
                 due = c.due
                 if c.kind == "last_day" and c.act_by is not None and c.act_by < due:
                     due = c.act_by  # as services.deadlines.record_step keeps it
-                note = "\n".join(([f"Point non vérifié : {c.unverified}"] if c.unverified else [])
-                                 + ([f"Attention : {c.caveat}"] if c.caveat else []))
-                found.append((c.deadline_id, c.kind, due.toordinal(), c.label, c.basis, c.sanction, note,
-                              bool(c.unverified)))
+                note = "\n".join(
+                    ([f"Point non vérifié : {c.unverified}"] if c.unverified else [])
+                    + ([f"Attention : {c.caveat}"] if c.caveat else [])
+                )
+                found.append(
+                    (c.deadline_id, c.kind, due.toordinal(), c.label, c.basis, c.sanction, note, bool(c.unverified))
+                )
             self._cache[key] = found
         return found
 
@@ -92,8 +138,9 @@ class DeadlineWalker:
         key = (procedure_id, step_id, day)
         text = self._reasons.get(key)
         if text is None:
-            text = self._reasons[key] = (f"acte accompli : {self._acts[(procedure_id, step_id)]} le "
-                                         f"{format_date(date.fromordinal(day))}")
+            text = self._reasons[key] = (
+                f"acte accompli : {self._acts[(procedure_id, step_id)]} le {format_date(date.fromordinal(day))}"
+            )
         return text
 
     def _facts(self, procedure_id: str, step_id: str, day: int) -> tuple:
@@ -118,8 +165,16 @@ class DeadlineWalker:
 
     # --- one procedure --------------------------------------------------------------------
 
-    def walk(self, dossier_id: int, procedure_id: str, start: int, until: int, zone: str, assigned: int,
-             late_share: float = 0.1) -> int | None:
+    def walk(
+        self,
+        dossier_id: int,
+        procedure_id: str,
+        start: int,
+        until: int,
+        zone: str,
+        assigned: int,
+        late_share: float = 0.1,
+    ) -> int | None:
         """Run one procedure from `start`; return the day its last step was done, or None if still running."""
         rng, iso = self.rng, self.iso
         paths = PATHS[procedure_id]
@@ -165,9 +220,31 @@ class DeadlineWalker:
                 return None
             created = f"{iso(day)} {9 + day % 9:02d}:{day % 60:02d}:00"
             for rule_id, kind, due, label, basis, sanction, note, unverified in self._computed(
-                    procedure_id, step_id, day, zone, self._facts(procedure_id, step_id, day)):
-                row = [self.next_id("deadline"), dossier_id, procedure_id, step_id, rule_id, kind, iso(due), label,
-                       basis, sanction, note, assigned, False, None, None, "", created, None, "", unverified, due]
+                procedure_id, step_id, day, zone, self._facts(procedure_id, step_id, day)
+            ):
+                row = [
+                    self.next_id("deadline"),
+                    dossier_id,
+                    procedure_id,
+                    step_id,
+                    rule_id,
+                    kind,
+                    iso(due),
+                    label,
+                    basis,
+                    sanction,
+                    note,
+                    assigned,
+                    False,
+                    None,
+                    None,
+                    "",
+                    created,
+                    None,
+                    "",
+                    unverified,
+                    due,
+                ]
                 open_rows[rule_id] = row
         else:
             if not open_rows:
@@ -187,9 +264,20 @@ class DeadlineWalker:
 
     # --- a dossier's life -------------------------------------------------------------------
 
-    def dossier(self, dossier_id: int, *, phase: str, nature: str, title_kind: str, title_date: int | None,
-                enforceable: int | None, closed: int | None, first_procedure: str | None, zone: str,
-                assigned: int) -> None:
+    def dossier(
+        self,
+        dossier_id: int,
+        *,
+        phase: str,
+        nature: str,
+        title_kind: str,
+        title_date: int | None,
+        enforceable: int | None,
+        closed: int | None,
+        first_procedure: str | None,
+        zone: str,
+        assigned: int,
+    ) -> None:
         rng = self.rng
         until = closed if closed is not None else self.t0
         self.closing = closed
@@ -207,11 +295,27 @@ class DeadlineWalker:
         options = EXECUTION + (("expulsion",) if nature == "loyers" else ())
         # One line of measures from the title's enforceability; often a second one running alongside
         # (a wage seizure in progress while bank accounts are seized again, a saisie-vente…).
-        self._measures(dossier_id, enforceable + rng.randint(3, 40), until, zone, assigned, late, options,
-                       first_procedure if first_procedure in options else rng.choice(options))
+        self._measures(
+            dossier_id,
+            enforceable + rng.randint(3, 40),
+            until,
+            zone,
+            assigned,
+            late,
+            options,
+            first_procedure if first_procedure in options else rng.choice(options),
+        )
         if rng.random() < 0.15:
-            self._measures(dossier_id, enforceable + rng.randint(30, 200), until, zone, assigned, late, options,
-                           rng.choice(options))
+            self._measures(
+                dossier_id,
+                enforceable + rng.randint(30, 200),
+                until,
+                zone,
+                assigned,
+                late,
+                options,
+                rng.choice(options),
+            )
 
     def _measures(self, dossier_id, start, until, zone, assigned, late, options, current) -> None:
         for _ in range(20):
@@ -231,8 +335,11 @@ def suspend_indexes(db, tables=("deadline",)) -> list[str]:
     date row by row makes the deadline insert ~3× slower than building them once at the end.
     """
     names = ", ".join("?" for _ in tables)
-    found = db.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           f"AND tbl_name IN ({names}) ORDER BY name", list(tables)).fetchall()
+    found = db.execute_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({names}) ORDER BY name",
+        list(tables),
+    ).fetchall()
     for name, _sql in found:
         db.execute_sql(f'DROP INDEX "{name}"')
     return [sql for _name, sql in found]

@@ -16,6 +16,9 @@ from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
+from clerc_tui.demo import data as D
+from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
+from clerc_tui.demo.deadlines import DeadlineWalker, resume_indexes, suspend_indexes
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import chain
 from clerc_tui.models.db import (
@@ -32,9 +35,6 @@ from clerc_tui.rules.identifiers import luhn_check_digit, make_french_iban
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.rates import LEGAL_CATEGORIES, Rates, half_year_name, next_half_year
 from clerc_tui.services import context
-from clerc_tui.services import demo_data as D
-from clerc_tui.services.demo_deadlines import COLUMNS as DEADLINE_COLUMNS
-from clerc_tui.services.demo_deadlines import DeadlineWalker, resume_indexes, suspend_indexes
 from clerc_tui.services.files import fsync_path as _fsync
 
 MAX_DOSSIERS = 1_000_000
@@ -52,14 +52,21 @@ PHASE_AGE = {"amiable": (1, 240), "judiciaire": (100, 900), "execution": (150, 2
 CREDITOR_ACTIVITIES = ("bailleur", "banque", "organisme_social", "particulier", "commercant")
 ACTIVITY_WEIGHTS = (30, 20, 10, 20, 20)
 ACTIVITY_OF_NATURE = {
-    "loyers": ("bailleur",), "credit": ("banque",), "charges_sociales": ("organisme_social",),
-    "pension_alimentaire": ("particulier",), "commercial": ("commercant",), "autre": ("particulier", "commercant"),
+    "loyers": ("bailleur",),
+    "credit": ("banque",),
+    "charges_sociales": ("organisme_social",),
+    "pension_alimentaire": ("particulier",),
+    "commercial": ("commercant",),
+    "autre": ("particulier", "commercant"),
 }
 # Principal amount range per nature, in cents.
 PRINCIPAL_CENTS = {
-    "loyers": (45_000, 1_500_000), "pension_alimentaire": (120_000, 2_000_000),
-    "charges_sociales": (30_000, 4_000_000), "credit": (150_000, 6_000_000),
-    "commercial": (25_000, 8_000_000), "autre": (10_000, 600_000),
+    "loyers": (45_000, 1_500_000),
+    "pension_alimentaire": (120_000, 2_000_000),
+    "charges_sociales": (30_000, 4_000_000),
+    "credit": (150_000, 6_000_000),
+    "commercial": (25_000, 8_000_000),
+    "autre": (10_000, 600_000),
 }
 CONTRACTUAL_RATES = ("3.90", "4.50", "5.95", "6.80", "7.20", "9.90", "12.50", "14.90", "19.90")
 
@@ -79,56 +86,190 @@ CONTACT_EVENTS = (
     ("courrier", "Point adressé au mandant"),
     ("paiement", "Versement partiel du débiteur annoncé"),
 )
-NOTES = ("", "", "", "", "", "", "Débiteur injoignable par téléphone.", "Le mandant souhaite être consulté avant toute saisie.",
-         "Adresse à vérifier (courrier revenu NPAI).", "Débiteur de bonne foi : privilégier un échéancier.",
-         "Dossier signalé par le mandant comme prioritaire.")
-CLOSE_REASONS = ("Dossier clos : paiement intégral", "Dossier clos : créance irrécouvrable (carence)",
-                 "Dossier clos : retrait du mandat par le créancier", "Dossier clos : échéancier soldé",
-                 "Dossier clos : débiteur en procédure de surendettement (effacement)")
+NOTES = (
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Débiteur injoignable par téléphone.",
+    "Le mandant souhaite être consulté avant toute saisie.",
+    "Adresse à vérifier (courrier revenu NPAI).",
+    "Débiteur de bonne foi : privilégier un échéancier.",
+    "Dossier signalé par le mandant comme prioritaire.",
+)
+CLOSE_REASONS = (
+    "Dossier clos : paiement intégral",
+    "Dossier clos : créance irrécouvrable (carence)",
+    "Dossier clos : retrait du mandat par le créancier",
+    "Dossier clos : échéancier soldé",
+    "Dossier clos : débiteur en procédure de surendettement (effacement)",
+)
 
 # Overseas departments: (mobile prefix, landline prefix) by postcode.
-DOM_PHONE_PREFIXES = {"971": ("0690", "0590"), "972": ("0696", "0596"), "973": ("0694", "0594"),
-                      "974": ("0692", "0262"), "976": ("0639", "0269")}
+DOM_PHONE_PREFIXES = {
+    "971": ("0690", "0590"),
+    "972": ("0696", "0596"),
+    "973": ("0694", "0594"),
+    "974": ("0692", "0262"),
+    "976": ("0639", "0269"),
+}
 
 # Table columns in the order of the generated tuples.
 COLUMNS = {
-    "etude": ("id", "name", "commissaire_name", "address", "postcode", "city", "siren", "phone", "email",
-              "day_count", "rounding", "demo"),
+    "etude": (
+        "id",
+        "name",
+        "commissaire_name",
+        "address",
+        "postcode",
+        "city",
+        "siren",
+        "phone",
+        "email",
+        "day_count",
+        "rounding",
+        "demo",
+    ),
     "user": ("id", "login", "name", "role", "active"),
     "sequence": ("id", "name", "year", "last"),
-    "creditor": ("id", "kind", "is_individual", "activity", "civility", "first_name", "last_name", "company_name",
-                 "siren", "siret", "street", "postcode", "city", "country", "email", "phone", "iban", "bic",
-                 "display_name", "search_name"),
-    "debtor": ("id", "kind", "civility", "first_name", "last_name", "company_name", "birth_date", "birth_place",
-               "siren", "employer_name", "employer_address", "notes", "display_name", "search_name"),
+    "creditor": (
+        "id",
+        "kind",
+        "is_individual",
+        "activity",
+        "civility",
+        "first_name",
+        "last_name",
+        "company_name",
+        "siren",
+        "siret",
+        "street",
+        "postcode",
+        "city",
+        "country",
+        "email",
+        "phone",
+        "iban",
+        "bic",
+        "display_name",
+        "search_name",
+    ),
+    "debtor": (
+        "id",
+        "kind",
+        "civility",
+        "first_name",
+        "last_name",
+        "company_name",
+        "birth_date",
+        "birth_place",
+        "siren",
+        "employer_name",
+        "employer_address",
+        "notes",
+        "display_name",
+        "search_name",
+    ),
     "debtor_address": ("id", "debtor_id", "street", "postcode", "city", "country", "is_current", "since"),
     "debtor_contact": ("id", "debtor_id", "kind", "value", "label"),
     "debtor_bank_account": ("id", "debtor_id", "bank_name", "iban"),
     "debtor_asset": ("id", "debtor_id", "kind", "description", "estimated_value"),
     "debtor_dependant": ("id", "debtor_id", "relation", "name", "birth_date"),
-    "dossier": ("id", "reference", "creditor_id", "nature", "phase", "assigned_to_id", "opened_on", "closed_on",
-                "title_kind", "title_court", "title_reference", "title_date", "title_signified_on",
-                "title_enforceable_on", "interest_kind", "contractual_rate", "interest_from", "majoration_points",
-                "capitalisation_from", "allocation_order", "zone", "notes", "debtor_name", "creditor_name",
-                "balance", "version", "created_at", "updated_at"),
+    "dossier": (
+        "id",
+        "reference",
+        "creditor_id",
+        "nature",
+        "phase",
+        "assigned_to_id",
+        "opened_on",
+        "closed_on",
+        "title_kind",
+        "title_court",
+        "title_reference",
+        "title_date",
+        "title_signified_on",
+        "title_enforceable_on",
+        "interest_kind",
+        "contractual_rate",
+        "interest_from",
+        "majoration_points",
+        "capitalisation_from",
+        "allocation_order",
+        "zone",
+        "notes",
+        "debtor_name",
+        "creditor_name",
+        "balance",
+        "version",
+        "created_at",
+        "updated_at",
+    ),
     "dossier_debtor": ("id", "dossier_id", "debtor_id", "position"),
     "claim_item": ("id", "dossier_id", "kind", "label", "amount", "due_on", "bears_interest"),
     "deadline": DEADLINE_COLUMNS,
     "timeline_event": ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at"),
-    "etude_rate": ("id", "rate_table", "category", "valid_from", "valid_to", "value", "source", "entered_by",
-                   "entered_at"),
-    "ledger_entry": ("id", "dossier_id", "kind", "entry_date", "value_date", "amount", "label", "mode", "payer",
-                     "bank_reference", "reverses_id", "reason", "created_by", "created_at"),
+    "etude_rate": (
+        "id",
+        "rate_table",
+        "category",
+        "valid_from",
+        "valid_to",
+        "value",
+        "source",
+        "entered_by",
+        "entered_at",
+    ),
+    "ledger_entry": (
+        "id",
+        "dossier_id",
+        "kind",
+        "entry_date",
+        "value_date",
+        "amount",
+        "label",
+        "mode",
+        "payer",
+        "bank_reference",
+        "reverses_id",
+        "reason",
+        "created_by",
+        "created_at",
+    ),
     "audit_entry": ("id", "at", "user_login", "action", "table_name", "row_id", "dossier_id", "before", "after"),
 }
 # Columns of the demo's ledger rows that keep their defaults, then the hash chain (m0013).
-LEDGER_DEFAULTS = (("bearer", "debtor"), ("breakdown", ""), ("document_number", None), ("support_reference", ""),
-                   ("run_id", None))
+LEDGER_DEFAULTS = (
+    ("bearer", "debtor"),
+    ("breakdown", ""),
+    ("document_number", None),
+    ("support_reference", ""),
+    ("run_id", None),
+)
 CHAIN_COLUMNS = ("prev_hash", "row_hash")
 # Parents before children, so that foreign keys hold at every insert.
-LOAD_ORDER = ("etude", "user", "creditor", "debtor", "debtor_address", "debtor_contact", "debtor_bank_account",
-              "debtor_asset", "debtor_dependant", "dossier", "dossier_debtor", "claim_item", "deadline",
-              "timeline_event", "sequence", "etude_rate", "ledger_entry", "audit_entry")
+LOAD_ORDER = (
+    "etude",
+    "user",
+    "creditor",
+    "debtor",
+    "debtor_address",
+    "debtor_contact",
+    "debtor_bank_account",
+    "debtor_asset",
+    "debtor_dependant",
+    "dossier",
+    "dossier_debtor",
+    "claim_item",
+    "deadline",
+    "timeline_event",
+    "sequence",
+    "etude_rate",
+    "ledger_entry",
+    "audit_entry",
+)
 # Provisional rows so that the demo's décomptes run to its `today`, whatever that day: from the
 # end of each shipped table to the end of today's half-year (the legal rate one half-year per
 # row, for each category). The values repeat the last published ones; the source says loudly
@@ -149,13 +290,29 @@ def provisional_rates(today: date, rates: Rates | None = None) -> list[tuple]:
         start = last.valid_to + timedelta(days=1)
         while start <= end:
             stop = next_half_year(start) - timedelta(days=1)
-            rows.append(("legal", category, start.isoformat(), stop.isoformat(), str(last.value),
-                         f"{PROVISIONAL_MARK} (taux du {half_year_name(start)} non relevé)"))
+            rows.append(
+                (
+                    "legal",
+                    category,
+                    start.isoformat(),
+                    stop.isoformat(),
+                    str(last.value),
+                    f"{PROVISIONAL_MARK} (taux du {half_year_name(start)} non relevé)",
+                )
+            )
             start = stop + timedelta(days=1)
     last = rates.ecb.rows_for(None)[-1]
     if last.valid_to < end:
-        rows.append(("ecb", None, (last.valid_to + timedelta(days=1)).isoformat(), end.isoformat(), str(last.value),
-                     f"{PROVISIONAL_MARK} (décisions de la BCE après le {format_date(last.valid_to)} non relevées)"))
+        rows.append(
+            (
+                "ecb",
+                None,
+                (last.valid_to + timedelta(days=1)).isoformat(),
+                end.isoformat(),
+                str(last.value),
+                f"{PROVISIONAL_MARK} (décisions de la BCE après le {format_date(last.valid_to)} non relevées)",
+            )
+        )
     return rows
 
 
@@ -208,8 +365,10 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
     once complete: a demo interrupted at any point leaves the target as it was. `force`
     replaces an existing file only if it is itself a demo base (docs/trust.md)."""
     if not 1 <= dossiers <= MAX_DOSSIERS:
-        raise InvalidInput(f"Nombre de dossiers : entre 1 et {MAX_DOSSIERS:,} (demandé : {dossiers}).".replace(",", " "),
-                           field="dossiers")
+        raise InvalidInput(
+            f"Nombre de dossiers : entre 1 et {MAX_DOSSIERS:,} (demandé : {dossiers}).".replace(",", " "),
+            field="dossiers",
+        )
     path = sqlite_path(url)
     building = url
     if path is not None:
@@ -219,20 +378,26 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
             raise ClercError(f"Base introuvable : le dossier {path.parent} n'existe pas.")
         if path.exists():
             if not force:
-                raise ClercError(f"Le fichier {path} existe déjà : la démonstration ne l'écrase pas. "
-                                 "Choisissez un autre fichier (--db) ou ajoutez --force pour recréer une base "
-                                 "de démonstration.")
+                raise ClercError(
+                    f"Le fichier {path} existe déjà : la démonstration ne l'écrase pas. "
+                    "Choisissez un autre fichier (--db) ou ajoutez --force pour recréer une base "
+                    "de démonstration."
+                )
             if not is_demo_base(path):
-                raise ClercError(f"{path} n'est pas une base de démonstration : --force ne remplace qu'une base "
-                                 "créée par clerc demo. Rien n'a été modifié.")
+                raise ClercError(
+                    f"{path} n'est pas une base de démonstration : --force ne remplace qu'une base "
+                    "créée par clerc demo. Rien n'a été modifié."
+                )
         temporary = _temporary_file(path)
         _remove_sqlite_file(temporary)
         building = str(temporary)
     try:
         db = open_database(building, create=True)
         if path is None and db.execute_sql('SELECT COUNT(*) FROM "etude"').fetchone()[0]:
-            raise ClercError("Cette base contient déjà une étude : la démonstration ne s'installe que dans "
-                             "une base vide (rien n'a été modifié).")
+            raise ClercError(
+                "Cette base contient déjà une étude : la démonstration ne s'installe que dans "
+                "une base vide (rien n'a été modifié)."
+            )
         demo = _Demo(random.Random(seed), today, dossiers)
         counts = demo.load(db)
         if dossiers <= BALANCES_UP_TO:
@@ -260,11 +425,13 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
     def n(value):
         return f"{value:,}".replace(",", "\u202f")
 
-    return (f"Étude de démonstration « {demo.etude_name} » créée dans {where} : {n(counts['dossier'])} dossiers, "
-            f"{n(counts['debtor'])} débiteurs, {n(counts['creditor'])} créanciers, {n(counts['deadline'])} échéances. "
-            f"Vous êtes l'utilisateur « {demo.login} » ({demo.login_role}"
-            + (" : toutes les actions vous sont permises, pour essayer" if demo.login_role == "commissaire" else "")
-            + ").")
+    return (
+        f"Étude de démonstration « {demo.etude_name} » créée dans {where} : {n(counts['dossier'])} dossiers, "
+        f"{n(counts['debtor'])} débiteurs, {n(counts['creditor'])} créanciers, {n(counts['deadline'])} échéances. "
+        f"Vous êtes l'utilisateur « {demo.login} » ({demo.login_role}"
+        + (" : toutes les actions vous sont permises, pour essayer" if demo.login_role == "commissaire" else "")
+        + ")."
+    )
 
 
 class _Demo:
@@ -284,8 +451,9 @@ class _Demo:
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
         self.ledger_rng = random.Random(str(rng.getstate()))
         # So do the deadlines (walked through the real procedure steps, demo_deadlines.py).
-        self.deadlines = DeadlineWalker(random.Random(str(rng.getstate()) + "/deadlines"), self.t0, self.iso,
-                                        self.next_id, self.add)
+        self.deadlines = DeadlineWalker(
+            random.Random(str(rng.getstate()) + "/deadlines"), self.t0, self.iso, self.next_id, self.add
+        )
         self.cheque_rejected = False
 
     # --- small helpers -----------------------------------------------------------------
@@ -349,7 +517,7 @@ class _Demo:
             elif postcode[:2] in ("44", "35", "29", "49", "72", "37", "45", "14", "63"):
                 area = "2"
             digits = "0" + area + f"{rng.randint(10_000_000, 99_999_999):08d}"
-        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
 
     def street(self, home: bool = True) -> str:
         rng = self.rng
@@ -387,8 +555,23 @@ class _Demo:
         self.etude_name = f"Étude de Maître {first} {last}"
         commissaire = f"{first} {last.upper()}"
         domain = self.ascii_word(last).replace("-", "") + "-commissaire.fr"
-        self.add("etude", (1, self.etude_name, commissaire, self.street(home=False), town[1], town[0], self.siren(),
-                           self.phone(town[1], mobile=False), "contact@" + domain, "end_minus_start", "per_line", True))
+        self.add(
+            "etude",
+            (
+                1,
+                self.etude_name,
+                commissaire,
+                self.street(home=False),
+                town[1],
+                town[0],
+                self.siren(),
+                self.phone(town[1], mobile=False),
+                "contact@" + domain,
+                "end_minus_start",
+                "per_line",
+                True,
+            ),
+        )
         self.counters["etude"] = 1
         login = (self.ascii_word(first)[:1] + self.ascii_word(last)).replace("-", "")[:12]
         staff = [(login, f"Maître {first} {last}", "commissaire")] + list(D.STAFF)
@@ -414,8 +597,11 @@ class _Demo:
         rng = self.rng
         count = max(24, min(400, self.n_dossiers // 50))
         pools = {
-            "hlm": list(D.HLM_OFFICES), "banque": list(D.BANKS), "credit": list(D.CREDIT_ORGANISMS),
-            "social": list(D.SOCIAL_BODIES), "supplier": list(D.SUPPLIERS),
+            "hlm": list(D.HLM_OFFICES),
+            "banque": list(D.BANKS),
+            "credit": list(D.CREDIT_ORGANISMS),
+            "social": list(D.SOCIAL_BODIES),
+            "supplier": list(D.SUPPLIERS),
         }
         for pool in pools.values():
             rng.shuffle(pool)
@@ -424,8 +610,9 @@ class _Demo:
         self.creditor_info = {}
         used_names = set()
         for i in range(count):
-            activity = (CREDITOR_ACTIVITIES[i % 5] if i < 10
-                        else self.weighted(CREDITOR_ACTIVITIES, cumulative, cumulative[-1]))
+            activity = (
+                CREDITOR_ACTIVITIES[i % 5] if i < 10 else self.weighted(CREDITOR_ACTIVITIES, cumulative, cumulative[-1])
+            )
             town = rng.choice(self.local_towns) if rng.random() < 0.8 else rng.choice(D.ELSEWHERE)
             kind, is_individual, civility, first, last, company = "morale", False, "", "", "", ""
             bank_name, iban, bic = self.iban()
@@ -472,16 +659,45 @@ class _Demo:
             else:
                 email = f"{self.ascii_word(first)}.{self.ascii_word(last)}@{rng.choice(D.EMAIL_DOMAINS)}"
             cid = self.next_id("creditor")
-            self.add("creditor", (cid, kind, is_individual, activity, civility, first, last, company, siren, siret,
-                                  self.street(home=kind == "physique"), town[1], town[0], "France", email,
-                                  self.phone(town[1], mobile=kind == "physique"), iban, bic, display, fold(display)))
+            self.add(
+                "creditor",
+                (
+                    cid,
+                    kind,
+                    is_individual,
+                    activity,
+                    civility,
+                    first,
+                    last,
+                    company,
+                    siren,
+                    siret,
+                    self.street(home=kind == "physique"),
+                    town[1],
+                    town[0],
+                    "France",
+                    email,
+                    self.phone(town[1], mobile=kind == "physique"),
+                    iban,
+                    bic,
+                    display,
+                    fold(display),
+                ),
+            )
             self.creditors_by_activity[activity].append(cid)
             self.creditor_info[cid] = (display, kind, activity)
 
     # --- debtors -----------------------------------------------------------------------
 
-    def make_debtor(self, kind: str, *, last_name: str | None = None, civility: str | None = None,
-                    town=None, street: str | None = None) -> int:
+    def make_debtor(
+        self,
+        kind: str,
+        *,
+        last_name: str | None = None,
+        civility: str | None = None,
+        town=None,
+        street: str | None = None,
+    ) -> int:
         rng = self.rng
         random_ = rng.random
         t0 = self.t0
@@ -508,25 +724,65 @@ class _Demo:
             siren = self.siren()
         display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
         notes = "" if random_() < 0.9 else rng.choice(NOTES[6:])
-        self.add("debtor", (did, kind, civility, first, last, company, birth, birth_place, siren, employer,
-                            employer_address, notes, display, fold(display)))
+        self.add(
+            "debtor",
+            (
+                did,
+                kind,
+                civility,
+                first,
+                last,
+                company,
+                birth,
+                birth_place,
+                siren,
+                employer,
+                employer_address,
+                notes,
+                display,
+                fold(display),
+            ),
+        )
         self.debtor_names.append(display)
         self.debtor_towns.append(town)
         # Addresses: the current one, sometimes a former one.
         since = t0 - rng.randint(60, 4000)
         if random_() < 0.3:
             old = self.town()
-            self.add("debtor_address", (self.next_id("debtor_address"), did, self.street(), old[1], old[0], "France",
-                                        False, self.iso(since - rng.randint(400, 3000))))
-        self.add("debtor_address", (self.next_id("debtor_address"), did, street, town[1], town[0], "France", True,
-                                    self.iso(since)))
+            self.add(
+                "debtor_address",
+                (
+                    self.next_id("debtor_address"),
+                    did,
+                    self.street(),
+                    old[1],
+                    old[0],
+                    "France",
+                    False,
+                    self.iso(since - rng.randint(400, 3000)),
+                ),
+            )
+        self.add(
+            "debtor_address",
+            (self.next_id("debtor_address"), did, street, town[1], town[0], "France", True, self.iso(since)),
+        )
         # Phones and e-mails.
         if random_() < 0.8:
-            self.add("debtor_contact", (self.next_id("debtor_contact"), did, "phone", self.phone(town[1]),
-                                        "portable" if kind == "physique" else "standard"))
+            self.add(
+                "debtor_contact",
+                (
+                    self.next_id("debtor_contact"),
+                    did,
+                    "phone",
+                    self.phone(town[1]),
+                    "portable" if kind == "physique" else "standard",
+                ),
+            )
         if random_() < 0.25:
-            self.add("debtor_contact", (self.next_id("debtor_contact"), did, "phone",
-                                        self.phone(town[1], mobile=False), "fixe"))
+            self.add(
+                "debtor_contact",
+                (self.next_id("debtor_contact"), did, "phone", self.phone(town[1], mobile=False), "fixe"),
+            )
         if random_() < 0.6:
             if kind == "physique":
                 local = f"{self.ascii_word(first)}.{self.ascii_word(last)}".replace("-", "")
@@ -542,9 +798,11 @@ class _Demo:
         if random_() < 0.2:
             r = random_()
             if r < 0.5:
-                plate = (f"{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}-"
-                         f"{rng.randint(100, 999)}-{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}"
-                         f"{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}")
+                plate = (
+                    f"{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}-"
+                    f"{rng.randint(100, 999)}-{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}"
+                    f"{rng.choice('ABCDEFGHJKLMNPQRSTVWXYZ')}"
+                )
                 asset = ("vehicule", f"{rng.choice(D.VEHICLES)} immatriculé {plate}", rng.randint(150_000, 2_200_000))
             elif r < 0.7:
                 asset = ("immeuble", f"Appartement, {street}, {town[1]} {town[0]}", rng.randint(8_000_000, 35_000_000))
@@ -555,13 +813,27 @@ class _Demo:
             self.add("debtor_asset", (self.next_id("debtor_asset"), did) + asset)
         if kind == "physique" and random_() < 0.35:
             if random_() < 0.5:
-                self.add("debtor_dependant", (self.next_id("debtor_dependant"), did, "conjoint",
-                                              f"{rng.choice(D.FEMALE_FIRST_NAMES + D.MALE_FIRST_NAMES)} {last}",
-                                              self.iso(t0 - rng.randint(20 * 365, 75 * 365))))
+                self.add(
+                    "debtor_dependant",
+                    (
+                        self.next_id("debtor_dependant"),
+                        did,
+                        "conjoint",
+                        f"{rng.choice(D.FEMALE_FIRST_NAMES + D.MALE_FIRST_NAMES)} {last}",
+                        self.iso(t0 - rng.randint(20 * 365, 75 * 365)),
+                    ),
+                )
             for _child in range(rng.randint(1, 3)):
-                self.add("debtor_dependant", (self.next_id("debtor_dependant"), did, "enfant",
-                                              f"{rng.choice(D.FEMALE_FIRST_NAMES + D.MALE_FIRST_NAMES)} {last}",
-                                              self.iso(t0 - rng.randint(200, 20 * 365))))
+                self.add(
+                    "debtor_dependant",
+                    (
+                        self.next_id("debtor_dependant"),
+                        did,
+                        "enfant",
+                        f"{rng.choice(D.FEMALE_FIRST_NAMES + D.MALE_FIRST_NAMES)} {last}",
+                        self.iso(t0 - rng.randint(200, 20 * 365)),
+                    ),
+                )
         self.debtor_kinds.append(kind)
         self.debtor_last.append(last)
         self.debtor_streets.append(street)
@@ -599,8 +871,14 @@ class _Demo:
         creditor_id = pool[int(len(pool) * random_() ** 2)]
         creditor_name, creditor_kind, _activity = self.creditor_info[creditor_id]
         # Debtors.
-        morale_share = {"commercial": 0.75, "charges_sociales": 0.5, "loyers": 0.08, "credit": 0.04,
-                        "autre": 0.2, "pension_alimentaire": 0.0}[nature]
+        morale_share = {
+            "commercial": 0.75,
+            "charges_sociales": 0.5,
+            "loyers": 0.08,
+            "credit": 0.04,
+            "autre": 0.2,
+            "pension_alimentaire": 0.0,
+        }[nature]
         kind = "morale" if random_() < morale_share else "physique"
         same_kind = self.debtors_physique if kind == "physique" else self.debtors_morale
         if same_kind and random_() < 0.1:
@@ -616,8 +894,13 @@ class _Demo:
                     # Spouse or partner, co-titulaire of the lease or the loan: same home.
                     civility = "Madame" if random_() < 0.55 else "Monsieur"
                     last = self.debtor_last[idx] if random_() < 0.6 else None
-                    co = self.make_debtor("physique", last_name=last, civility=civility, town=self.debtor_towns[idx],
-                                          street=self.debtor_streets[idx])
+                    co = self.make_debtor(
+                        "physique",
+                        last_name=last,
+                        civility=civility,
+                        town=self.debtor_towns[idx],
+                        street=self.debtor_streets[idx],
+                    )
                 else:
                     co = self.make_debtor("physique")  # caution, gérant
                 self.debtors_physique.append(co)
@@ -654,8 +937,11 @@ class _Demo:
                 title_court = f"Tribunal de commerce de {town[2]}" if primary_is_company else tj
             elif nature == "charges_sociales":
                 title_kind = "contrainte" if r < 0.9 else "jugement"
-                title_court = (f"Directeur de l'organisme ({creditor_name})" if r < 0.9
-                               else f"Pôle social du tribunal judiciaire de {town[2]}")
+                title_court = (
+                    f"Directeur de l'organisme ({creditor_name})"
+                    if r < 0.9
+                    else f"Pôle social du tribunal judiciaire de {town[2]}"
+                )
             elif nature == "pension_alimentaire":
                 title_kind = "jugement"
                 title_court = f"Juge aux affaires familiales du tribunal judiciaire de {town[2]}"
@@ -678,21 +964,36 @@ class _Demo:
             "charges_sociales": "Cotisations et contributions sociales impayées",
             "credit": f"Capital restant dû et échéances impayées (prêt n° {randint(10**7, 10**8 - 1)})",
             "commercial": f"Factures impayées n° F{year}-{randint(1, 9999):04d} et suivantes",
-            "autre": choice(("Reconnaissance de dette", "Solde de travaux", "Prêt entre particuliers",
-                             "Dommages et intérêts")),
+            "autre": choice(
+                ("Reconnaissance de dette", "Solde de travaux", "Prêt entre particuliers", "Dommages et intérêts")
+            ),
         }[nature]
         items = [("principal", principal_label, principal, demand, True)]
         if title_kind in ("jugement", "ordonnance_ip", "titre_pc"):
             items.append(("depens", "Dépens", randint(3_500, 90_000), title_date, False))
             if title_kind == "jugement" and random_() < 0.55:
-                items.append(("article_700", "Article 700 du code de procédure civile",
-                              randint(5, 25) * 10_000, title_date, True))
+                items.append(
+                    (
+                        "article_700",
+                        "Article 700 du code de procédure civile",
+                        randint(5, 25) * 10_000,
+                        title_date,
+                        True,
+                    )
+                )
         if nature in ("loyers", "credit") and random_() < 0.25:
             label = "Indemnité légale de 8 %" if nature == "credit" else "Clause pénale (bail)"
             items.append(("clause_penale", label, principal * 8 // 100, demand, random_() < 0.3))
         if nature == "commercial" and primary_is_company:
-            items.append(("autre", "Indemnité forfaitaire pour frais de recouvrement (art. L441-10 C. com.)",
-                          4_000, demand, False))
+            items.append(
+                (
+                    "autre",
+                    "Indemnité forfaitaire pour frais de recouvrement (art. L441-10 C. com.)",
+                    4_000,
+                    demand,
+                    False,
+                )
+            )
         balance = 0
         for kind_, label, cents, due, bears in items:
             add("claim_item", (self.next_id("claim_item"), did, kind_, label, cents, iso(due), bears))
@@ -715,8 +1016,9 @@ class _Demo:
         if interest == "contractual":
             rate = choice(CONTRACTUAL_RATES)
         interest_from = None if interest == "none" else iso(demand)
-        capitalisation = iso(title_date) if (title_kind == "jugement" and interest == "legal"
-                                             and random_() < 0.1) else None
+        capitalisation = (
+            iso(title_date) if (title_kind == "jugement" and interest == "legal" and random_() < 0.1) else None
+        )
         # Closing.
         closed = None
         if phase == "clos":
@@ -724,11 +1026,17 @@ class _Demo:
         # Timeline.
         events = [(opened, "ouverture", f"Ouverture du dossier, mandat de {creditor_name}")]
         if demand + 20 < t0:
-            events.append((min(opened + randint(2, 15), t0), "courrier", "Lettre de mise en demeure envoyée au débiteur"))
+            events.append(
+                (min(opened + randint(2, 15), t0), "courrier", "Lettre de mise en demeure envoyée au débiteur")
+            )
         if title_date is not None:
-            label = {"jugement": "Jugement", "ordonnance_ip": "Ordonnance d'injonction de payer",
-                     "acte_notarie": "Acte notarié", "contrainte": "Contrainte",
-                     "titre_pc": "Titre exécutoire petites créances"}[title_kind]
+            label = {
+                "jugement": "Jugement",
+                "ordonnance_ip": "Ordonnance d'injonction de payer",
+                "acte_notarie": "Acte notarié",
+                "contrainte": "Contrainte",
+                "titre_pc": "Titre exécutoire petites créances",
+            }[title_kind]
             where = f" ({title_court})" if title_court else ""
             events.append((title_date, "titre", f"{label} du {format_date(date.fromordinal(title_date))}{where}"))
             events.append((signified, "signification", f"Signification du titre ({title_ref})"))
@@ -741,8 +1049,11 @@ class _Demo:
             act_day = min(t0, enforceable + randint(5, 90))
             events.append((act_day, "acte", EXECUTION_ACTS[procedure].format(bank=choice(D.BANKS)[0])))
         elif phase == "judiciaire":
-            procedure = choice(("injonction_de_payer", "signification_jugement", "petites_creances")
-                               if title_kind != "ordonnance_ip" else ("injonction_de_payer",))
+            procedure = choice(
+                ("injonction_de_payer", "signification_jugement", "petites_creances")
+                if title_kind != "ordonnance_ip"
+                else ("injonction_de_payer",)
+            )
         elif phase == "amiable":
             procedure = choice(("relance", "relance", "petites_creances"))
         for _extra in range(randint(0, 2)):
@@ -754,33 +1065,91 @@ class _Demo:
         for day, kind_, text in events:
             day = min(day, t0)
             last_day = max(last_day, day)
-            add("timeline_event", (self.next_id("timeline_event"), did, iso(day), kind_, text,
-                                   assigned if kind_ != "ouverture" else None,
-                                   f"{iso(day)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"))
-        # Deadlines: the real procedure steps of the dossier's life, walked up to today (demo_deadlines.py).
-        self.deadlines.dossier(did, phase=phase, nature=nature, title_kind=title_kind, title_date=title_date,
-                               enforceable=enforceable, closed=closed, first_procedure=procedure, zone=zone,
-                               assigned=assigned)
+            add(
+                "timeline_event",
+                (
+                    self.next_id("timeline_event"),
+                    did,
+                    iso(day),
+                    kind_,
+                    text,
+                    assigned if kind_ != "ouverture" else None,
+                    f"{iso(day)} {randint(8, 18):02d}:{randint(0, 59):02d}:00",
+                ),
+            )
+        # Deadlines: the real procedure steps of the dossier's life, walked up to today (demo/deadlines.py).
+        self.deadlines.dossier(
+            did,
+            phase=phase,
+            nature=nature,
+            title_kind=title_kind,
+            title_date=title_date,
+            enforceable=enforceable,
+            closed=closed,
+            first_procedure=procedure,
+            zone=zone,
+            assigned=assigned,
+        )
         if title_date is not None and self.ledger_rng.random() < LEDGER_SHARE:
             balance += self.make_ledger(did, signified, enforceable, closed, assigned, balance)
         # The dossier itself.
         created_at = f"{iso(opened)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"
         updated_at = f"{iso(last_day)} 18:00:00"
-        add("dossier", (did, reference, creditor_id, nature, phase, assigned, iso(opened),
-                        iso(closed) if closed else None, title_kind, title_court, title_ref,
-                        iso(title_date) if title_date else None, iso(signified) if signified else None,
-                        iso(enforceable) if enforceable else None, interest, rate, interest_from, 5,
-                        capitalisation, "frais,interets,principal", zone, choice(NOTES), debtor_name,
-                        creditor_name, balance, 1, created_at, updated_at))
+        add(
+            "dossier",
+            (
+                did,
+                reference,
+                creditor_id,
+                nature,
+                phase,
+                assigned,
+                iso(opened),
+                iso(closed) if closed else None,
+                title_kind,
+                title_court,
+                title_ref,
+                iso(title_date) if title_date else None,
+                iso(signified) if signified else None,
+                iso(enforceable) if enforceable else None,
+                interest,
+                rate,
+                interest_from,
+                5,
+                capitalisation,
+                "frais,interets,principal",
+                zone,
+                choice(NOTES),
+                debtor_name,
+                creditor_name,
+                balance,
+                1,
+                created_at,
+                updated_at,
+            ),
+        )
 
     def make_etude_rates(self) -> None:
         entered_at = f"{self.iso(self.t0)} 09:00:00"
         for table, category, valid_from, valid_to, value, source in provisional_rates(self.today):
-            self.add("etude_rate", (self.next_id("etude_rate"), table, category, valid_from, valid_to, value, source,
-                                    "pcharrier", entered_at))
+            self.add(
+                "etude_rate",
+                (
+                    self.next_id("etude_rate"),
+                    table,
+                    category,
+                    valid_from,
+                    valid_to,
+                    value,
+                    source,
+                    "pcharrier",
+                    entered_at,
+                ),
+            )
 
-    def make_ledger(self, did: int, signified: int, enforceable: int, closed: int | None, assigned: int,
-                    owed: int) -> int:
+    def make_ledger(
+        self, did: int, signified: int, enforceable: int, closed: int | None, assigned: int, owed: int
+    ) -> int:
         """Fees at signification and at the first act, then one to three payments (one
         cheque in the whole demo is rejected). Returns what they add to the balance, in
         cents (claims + frais − payments: the décompte adds the interest when it runs)."""
@@ -790,9 +1159,25 @@ class _Demo:
 
         def entry(kind, day, cents, label, mode="", payer="", bank_ref="", reverses=None, reason=""):
             entry_id = self.next_id("ledger_entry")
-            self.add("ledger_entry", (entry_id, did, kind, iso(day), iso(day + 1) if kind == "payment" else None,
-                                      cents, label, mode, payer, bank_ref, reverses, reason, "pcharrier",
-                                      f"{iso(day)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00"))
+            self.add(
+                "ledger_entry",
+                (
+                    entry_id,
+                    did,
+                    kind,
+                    iso(day),
+                    iso(day + 1) if kind == "payment" else None,
+                    cents,
+                    label,
+                    mode,
+                    payer,
+                    bank_ref,
+                    reverses,
+                    reason,
+                    "pcharrier",
+                    f"{iso(day)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00",
+                ),
+            )
             return entry_id
 
         fees = [(min(signified, end), 7_318, "Signification du titre exécutoire")]
@@ -813,20 +1198,52 @@ class _Demo:
             if cents <= 0:
                 break
             mode = rng.choice(("virement", "virement", "cheque", "carte", "prelevement"))
-            reference = f"CHQ {rng.randint(1_000_000, 9_999_999)}" if mode == "cheque" else f"VIR{rng.randint(10**9, 10**10 - 1)}"
+            reference = (
+                f"CHQ {rng.randint(1_000_000, 9_999_999)}"
+                if mode == "cheque"
+                else f"VIR{rng.randint(10**9, 10**10 - 1)}"
+            )
             paid = entry("payment", day, cents, "Versement du débiteur", mode, "Le débiteur", reference)
             delta -= cents
-            self.add("timeline_event", (self.next_id("timeline_event"), did, iso(day), "ledger_payment",
-                                        f"Paiement de {cents // 100},{cents % 100:02d} € reçu", assigned,
-                                        f"{iso(day)} 10:00:00"))
+            self.add(
+                "timeline_event",
+                (
+                    self.next_id("timeline_event"),
+                    did,
+                    iso(day),
+                    "ledger_payment",
+                    f"Paiement de {cents // 100},{cents % 100:02d} € reçu",
+                    assigned,
+                    f"{iso(day)} 10:00:00",
+                ),
+            )
             rejected = day + 10
             if mode == "cheque" and not self.cheque_rejected and rejected <= end:
                 self.cheque_rejected = True
-                entry("reversal", rejected, cents, "Annulation du paiement (chèque rejeté)", mode, "Le débiteur",
-                      reference, reverses=paid, reason="Chèque rejeté : provision insuffisante")
+                entry(
+                    "reversal",
+                    rejected,
+                    cents,
+                    "Annulation du paiement (chèque rejeté)",
+                    mode,
+                    "Le débiteur",
+                    reference,
+                    reverses=paid,
+                    reason="Chèque rejeté : provision insuffisante",
+                )
                 delta += cents
-                self.add("timeline_event", (self.next_id("timeline_event"), did, iso(rejected), "ledger_reversal",
-                                            "Chèque rejeté : paiement annulé", assigned, f"{iso(rejected)} 11:00:00"))
+                self.add(
+                    "timeline_event",
+                    (
+                        self.next_id("timeline_event"),
+                        did,
+                        iso(rejected),
+                        "ledger_reversal",
+                        "Chèque rejeté : paiement annulé",
+                        assigned,
+                        f"{iso(rejected)} 11:00:00",
+                    ),
+                )
             day += rng.randint(25, 70)
         return delta
 
@@ -840,8 +1257,13 @@ class _Demo:
             columns = COLUMNS[table]
             if table in chain.CHAINED:
                 rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
-            sql = (f'INSERT INTO "{table}" (' + ", ".join(f'"{c}"' for c in columns) + ") VALUES ("
-                   + ", ".join([param] * len(columns)) + ")")
+            sql = (
+                f'INSERT INTO "{table}" ('
+                + ", ".join(f'"{c}"' for c in columns)
+                + ") VALUES ("
+                + ", ".join([param] * len(columns))
+                + ")"
+            )
             cursor.executemany(sql, rows)
             self.loaded[table] = self.loaded.get(table, 0) + len(rows)
             self.rows[table].clear()
@@ -860,9 +1282,20 @@ class _Demo:
                 after = dict(zip(names, row, strict=True))
                 after["amount"] = f"{row[5] // 100}.{row[5] % 100:02d}"
                 after["created_at"] = after["created_at"].replace(" ", "T")
-                self.add("audit_entry", (self.next_id("audit_entry"), row[13], row[12], f"ledger.{row[2]}",
-                                         "ledger_entry", str(row[0]), row[1], "",
-                                         json.dumps(after, ensure_ascii=False, sort_keys=True)))
+                self.add(
+                    "audit_entry",
+                    (
+                        self.next_id("audit_entry"),
+                        row[13],
+                        row[12],
+                        f"ledger.{row[2]}",
+                        "ledger_entry",
+                        str(row[0]),
+                        row[1],
+                        "",
+                        json.dumps(after, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
         return full
 
     def load(self, db) -> dict[str, int]:
@@ -906,8 +1339,10 @@ class _Demo:
             backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
             if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
                 for table in LOAD_ORDER:
-                    db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                                   f"(SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
+                    db.execute_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
+                    )
         db.execute_sql("ANALYZE")
         if sqlite:
             db.execute_sql("PRAGMA journal_mode = WAL")
@@ -921,8 +1356,12 @@ def _suspend_fts_triggers(db) -> tuple[list[str], list[tuple[str, str]]]:
     than one `rebuild` at the end. The triggers are re-created verbatim from
     sqlite_master, in the same transaction, so a failed load leaves them as they were.
     """
-    fts_tables = [name for (name,) in db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'")]
+    fts_tables = [
+        name
+        for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'"
+        )
+    ]
     triggers = []
     for name, sql in db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"):
         if any(table in sql for table in fts_tables):
@@ -935,4 +1374,4 @@ def _resume_fts_triggers(db, fts_tables, triggers) -> None:
     for _name, sql in triggers:
         db.execute_sql(sql)
     for table in fts_tables:
-        db.execute_sql(f"INSERT INTO \"{table}\"(\"{table}\") VALUES ('rebuild')")
+        db.execute_sql(f'INSERT INTO "{table}"("{table}") VALUES (\'rebuild\')')

@@ -12,19 +12,25 @@ import json
 import sys
 from datetime import date, timedelta
 
+from clerc_tui.cli.options import date_or_today, open_base
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.calendar import day_label
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.dates import format_date
 
 SECTION_BADGES = {"overdue": "RETARD", "possible": "POSSIBLE", "today": "AUJOURD'HUI", "later": ""}
 # The headings of the parts that are not one day: a past « pas avant le » is not « en retard ».
 SECTION_TITLES = {"overdue": "EN RETARD", "possible": "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)"}
 
 
-def add_parser(sub) -> None:
+COMMANDS = ("deadlines",)
+
+
+def add_parsers(sub) -> None:
     parser = sub.add_parser(
-        "deadlines", help="les échéances du matin (en retard, aujourd'hui, jours suivants)",
-        description="Échéances ouvertes : celles en retard, puis celles du jour, puis celles des N jours suivants.")
+        "deadlines",
+        help="les échéances du matin (en retard, aujourd'hui, jours suivants)",
+        description="Échéances ouvertes : celles en retard, puis celles du jour, puis celles des N jours suivants.",
+    )
     parser.add_argument("--date", dest="on", metavar="DATE", help="jour de référence (défaut : aujourd'hui)")
     parser.add_argument("--days", default="7", metavar="N", help="horizon en jours (défaut 7)")
     parser.add_argument("--clerc", metavar="LOGIN", help="les échéances d'un seul clerc (identifiant)")
@@ -41,15 +47,14 @@ def _days(text: str) -> int:
     return value
 
 
-def run(args, database_url: str, out=None, err=None) -> int:
-    from clerc_tui.models.db import open_database
+def run(args) -> int:
     from clerc_tui.services import deadlines as service
     from clerc_tui.services.rates import legal_rate_notice
 
-    out, err = out or sys.stdout, err or sys.stderr
-    today = parse_date(args.on) if args.on else (getattr(args, "today", None) or date.today())
+    out, err = sys.stdout, sys.stderr
+    today = date_or_today(args.on, args)
     days = _days(args.days)
-    open_database(database_url)
+    open_base(args)
     clerc = service.clerc_by_login(args.clerc) if args.clerc else None
     rows, after = [], None
     while True:  # every row, page by page (keyset): the CLI prints the whole list
@@ -65,8 +70,10 @@ def run(args, database_url: str, out=None, err=None) -> int:
         out.write(json.dumps([_as_dict(row, today) for row in rows], ensure_ascii=False, indent=1) + "\n")
         return 0
     who = f"clerc : {clerc.name} ({clerc.login})" if clerc else "tous les clercs"
-    out.write(f"Échéances au {day_label(today)} — en retard et jusqu'au {format_date(today + timedelta(days=days))} "
-              f"({days} jours) — {who}\n")
+    out.write(
+        f"Échéances au {day_label(today)} — en retard et jusqu'au {format_date(today + timedelta(days=days))} "
+        f"({days} jours) — {who}\n"
+    )
     if not rows:
         out.write("Aucune échéance ouverte.\n")
         return 0
@@ -78,15 +85,21 @@ def run(args, database_url: str, out=None, err=None) -> int:
     heading = None
     for row in rows:
         section = row.section(today)
-        title = (SECTION_TITLES[section] if section in SECTION_TITLES
-                 else f"AUJOURD'HUI {day_label(today)}" if section == "today" else day_label(row.due_date))
+        title = (
+            SECTION_TITLES[section]
+            if section in SECTION_TITLES
+            else f"AUJOURD'HUI {day_label(today)}"
+            if section == "today"
+            else day_label(row.due_date)
+        )
         if title != heading:
             heading = title
             out.write(f"\n{title}\n")
         out.write(_line(row, section) + "\n")
     if any(r.unverified for r in rows):
-        out.write("\nNV : point non vérifié, la date la plus sûre pour l'étude est retenue (détail : onglet 3 du "
-                  "dossier).\n")
+        out.write(
+            "\nNV : point non vérifié, la date la plus sûre pour l'étude est retenue (détail : onglet 3 du dossier).\n"
+        )
     return 0
 
 
@@ -94,8 +107,14 @@ def _line(row, section: str) -> str:
     from clerc_tui.services.deadlines import procedure_label
 
     badge = "SUSPENDU" if row.suspended_reason else SECTION_BADGES[section]
-    parts = [format_date(row.due_date), row.reference, row.debtor_name, procedure_label(row.procedure_id),
-             f"{row.label} ({row.basis})", row.clerc_name or "—"]
+    parts = [
+        format_date(row.due_date),
+        row.reference,
+        row.debtor_name,
+        procedure_label(row.procedure_id),
+        f"{row.label} ({row.basis})",
+        row.clerc_name or "—",
+    ]
     line = f"  {badge:<11} " + " · ".join(parts)
     if row.original_due_date is not None:
         line += f" · reportée (initialement le {format_date(row.original_due_date)})"

@@ -1,0 +1,73 @@
+"""What every `clerc` sub-command shares: the French parser, the global options, the base and the day."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from clerc_tui.errors import ClercError
+from clerc_tui.rules.dates import parse_date
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that speaks French on errors and exits 2 like every bad input."""
+
+    def error(self, message: str):  # type: ignore[override]  # argparse hook; never returns
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"clerc : erreur : {message}\n")
+        raise SystemExit(2)
+
+
+def date_arg(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ClercError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def add_global_options(parser: argparse.ArgumentParser, **kwargs) -> None:
+    parser.add_argument(
+        "--db", metavar="CHEMIN", help="base de données (chemin SQLite ou URL postgresql://…)", **kwargs
+    )
+    parser.add_argument(
+        "--today",
+        type=date_arg,
+        metavar="JJ/MM/AAAA",
+        help="date du jour à utiliser (jj/mm/aaaa), pour les essais",
+        **kwargs,
+    )
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from clerc_tui.paths import default_database
+
+    return args.db or default_database()
+
+
+def open_base(args: argparse.Namespace) -> None:
+    """Open the base the command names (never creates one: `clerc init` does)."""
+    from clerc_tui.models.db import open_database
+
+    open_database(database_url(args))
+
+
+def today_of(args: argparse.Namespace) -> date:
+    """The day the command works at: `--today` for trials, else the clock (the CLI's only clock)."""
+    return getattr(args, "today", None) or date.today()
+
+
+def date_or_today(text: str | None, args: argparse.Namespace) -> date:
+    return parse_date(text) if text else today_of(args)
+
+
+def open_app(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ClercError(
+            "clerc s'ouvre dans un terminal (clavier et écran) : lancez-le depuis une session "
+            "interactive. Sans terminal (cron, script), utilisez les sous-commandes, par exemple "
+            "clerc deadlines."
+        )
+    from clerc_tui.app import run_app
+
+    return run_app(database_url(args), today=args.today)
