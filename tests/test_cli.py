@@ -96,8 +96,12 @@ def test_an_unexpected_error_is_logged_not_printed(tmp_path, monkeypatch, capsys
     import clerc_tui.cli.database as database_commands
     from clerc_tui.paths import log_file
 
+    run = database_commands.run
+
     def broken(args):
-        raise RuntimeError("kaboom")
+        if args.command == "migrate":
+            raise RuntimeError("kaboom")
+        return run(args)
 
     monkeypatch.setattr(database_commands, "run", broken)
     assert main(["init", str(tmp_path / "e.db")]) == 0
