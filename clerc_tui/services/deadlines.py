@@ -4,7 +4,7 @@ the open deadlines of every dossier, overdue first, paged in SQL.
 
 One write transaction per call, permission and audit inside; nothing is ever deleted (a
 done deadline stays, with who, when and why; a moved one keeps its original date).
-The agenda reads raw tuples (stack.md: models cost ~4× more on big reads) and pages by
+The agenda reads raw tuples (docs/architecture.md, « Measured facts »: models cost ~4× more on big reads) and pages by
 keyset on (due_date, id), which the `deadline(done, due_date)` index serves in order.
 """
 
