@@ -791,7 +791,7 @@ def winter_truce_suspension(procedure_id: str, rule_id: str, kind: str, due_date
     be carried out (the later of `due_date` and today) falls in the trêve hivernale, else "".
 
     CPCE L412-6: every expulsion not carried out on 1 November is deferred until 31 March
-    (docs/law/treve-hivernale.md, with the exceptions the clerc must weigh). Only the rules
+    (docs/law/expulsion.md, « Trêve hivernale », with the exceptions the clerc must weigh). Only the rules
     marked `winter_truce` (the expulsion itself, not the assignation's waiting period)."""
     if kind != "earliest_day" or procedure_id != "expulsion":
         return ""
