@@ -3,7 +3,7 @@
 Everything is drawn from `random.Random(seed)` and dated relative to the `today` given,
 so one seed always gives the same étude. Rows are generated as tuples (money in integer
 cents, dates as ISO strings) and loaded with `executemany` in one transaction, which is
-what stack.md measured as the fast path (~600k rows/s): 100,000 dossiers with their
+what was measured as the fast path (docs/architecture.md) (~600k rows/s): 100,000 dossiers with their
 debtors, deadlines and timeline build in seconds. The FTS5 search index is kept by the
 schema's triggers during the load; `ANALYZE` runs at the end.
 """

@@ -36,7 +36,7 @@ from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 from clerc_tui.services.etude import the_etude
 
-LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (procedures.md §2.6)
+LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (docs/law/procedure-steps.md)
 FIELD_MAX = 2000
 
 

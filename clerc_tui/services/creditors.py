@@ -17,7 +17,7 @@ def suggest_creditor(prefix: str) -> str | None:
     folded = fold(prefix.strip())
     if len(folded) < 2:
         return None
-    # A range on the indexed folded name: LIKE would not use the index (stack.md).
+    # A range on the indexed folded name: LIKE would not use the index (docs/architecture.md).
     row = (
         Creditor.select(Creditor.display_name)
         .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))

@@ -52,7 +52,7 @@ TITLES_WITHOUT_MAJORATION = frozenset({"acte_notarie", "contrainte", "titre_pc"}
 
 
 def etude_convention() -> Convention:
-    """How the étude counts days and rounds; the defaults of money.md §3.2 without an étude row."""
+    """How the étude counts days and rounds; the defaults of docs/law/statement.md §1 without an étude row."""
     etude = the_etude()
     if etude is None:
         return Convention()

@@ -22,7 +22,7 @@ PROVISIONAL = "provisoire — à vérifier (taux du 2e semestre 2026 non relevé
 
 
 def example_dossier(actor, **overrides):
-    """money.md Example 3: 3 000 € awarded 10/03/2025 to a private creditor, judgment
+    """docs/law/statement.md §6: 3 000 € awarded 10/03/2025 to a private creditor, judgment
     enforceable (signified) 24/03/2025, so majoration from 25/05/2025."""
     values = dict(
         new_creditor=CreditorInput(
@@ -316,7 +316,7 @@ def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
         date(2025, 3, 24),
     )
     assert refresh_balances(date(2025, 9, 15)) == 2
-    assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # money.md Ex 3
+    assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # docs/law/statement.md §6
     assert dossier_statement(judged.id, date(2025, 9, 15)).total_due == Decimal("3154.94")
 
 
