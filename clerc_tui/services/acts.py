@@ -569,13 +569,13 @@ def serve(
 
 
 def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> str | None:
-    """Bill the served act at the tariff (accounts, `services.ledger.bill_act`), inside the serve
+    """Bill the served act at the tariff (accounts, `services.billing.bill_act`), inside the serve
     transaction. An act type without `tariff_code` is not billed (letters: L111-8). A tariff
     without a figure for the period does not undo the service (the act did go out): the
     warning returned says to bill it from the accounts."""
     if not act_type.tariff_code:
         return None
-    from clerc_tui.services.ledger import bill_act
+    from clerc_tui.services.billing import bill_act
 
     billed = already_billed(act, act_type.tariff_code)
     if billed is not None:

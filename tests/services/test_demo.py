@@ -254,7 +254,7 @@ def test_dossier_columns_are_coherent(con):
 def test_open_dossiers_show_their_balance_at_today_with_interest(demo_db):
     from clerc_tui.models import Dossier
     from clerc_tui.models.db import close_database, open_database
-    from clerc_tui.services.ledger import balance_at
+    from clerc_tui.services.balances import balance_at
 
     open_database(str(demo_db[0]))
     try:
