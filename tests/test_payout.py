@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry, RemittanceRun
 from clerc_tui.models.db import close_database, database, init_database, open_database
-from clerc_tui.models.ledger import REMITTANCE
+from clerc_tui.rules.ledger import REMITTANCE
 from clerc_tui.rules.text import spreadsheet_safe
 from clerc_tui.services import billing, payments, remittances
 from clerc_tui.services.context import identify, os_login

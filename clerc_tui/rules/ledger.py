@@ -26,6 +26,15 @@ REMITTANCE = "remittance"  # reversement to the creditor (m0006)
 REFUND = "refund"  # trop-perçu paid back to the payer (m0006)
 DEBTOR = "debtor"
 CREDITOR = "creditor"
+LEDGER_KINDS = {
+    FEE: "Émolument",
+    DISBURSEMENT: "Débours",
+    PAYMENT: "Paiement",
+    REVERSAL: "Annulation",
+    REMITTANCE: "Reversement",
+    REFUND: "Remboursement",
+}
+BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
 
 # The running totals of a dossier (table dossier_account), in cents.
 ACCOUNT_FIELDS = ("charged", "paid", "creditor_charged", "remitted", "refunded")
@@ -58,9 +67,9 @@ def entry_effect(kind: str, bearer: str, amount: Decimal) -> dict[str, int]:
     return {{PAYMENT: "paid", REMITTANCE: "remitted", REFUND: "refunded"}[kind]: cents}
 
 
-def reversal_effect(target: Movement) -> dict[str, int]:
-    """What the reversal of `target` adds to the running totals: the opposite of its effect."""
-    return {k: -v for k, v in entry_effect(target.kind, target.bearer, target.amount).items()}
+def reversal_effect(kind: str, bearer: str, amount: Decimal) -> dict[str, int]:
+    """What the reversal of an entry adds to the running totals: the opposite of its effect."""
+    return {k: -v for k, v in entry_effect(kind, bearer, amount).items()}
 
 
 def account_totals(entries: Iterable[Movement], at: date | None = None) -> dict[str, int]:
@@ -73,7 +82,8 @@ def account_totals(entries: Iterable[Movement], at: date | None = None) -> dict[
             continue
         if e.kind == REVERSAL:
             assert e.reverses_id is not None
-            effect = reversal_effect(by_id[e.reverses_id])
+            target = by_id[e.reverses_id]
+            effect = reversal_effect(target.kind, target.bearer, target.amount)
         else:
             effect = entry_effect(e.kind, e.bearer, e.amount)
         for k, v in effect.items():

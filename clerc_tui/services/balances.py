@@ -14,20 +14,19 @@ from decimal import Decimal
 from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry
 from clerc_tui.models.db import write_transaction
-from clerc_tui.models.ledger import LEDGER_KINDS
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.ledger import REVERSAL, CreditorPosition, account_totals, debit_side
+from clerc_tui.rules.ledger import LEDGER_KINDS, REVERSAL, CreditorPosition, account_totals, debit_side
 from clerc_tui.rules.money import ZERO, from_cents
-from clerc_tui.services.ledger import ensure_account, existing_dossier, ledger_entries
+from clerc_tui.services.ledger import Entry, ensure_account, existing_dossier, ledger_entries
 
 
 def simple_balance(dossier_id: int, at: date) -> Decimal:
     """Claims + fees and disbursements − payments, reversed entries left out, never below 0:
     the balance without interest, used when the décompte cannot be computed."""
     claims = sum((c.amount for c in ClaimItem.select().where(ClaimItem.dossier == dossier_id)), ZERO)
-    entries = LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.entry_date <= at)
-    return ledger_rules.simple_balance(claims, entries)
+    rows = LedgerEntry.select().where(LedgerEntry.dossier == dossier_id, LedgerEntry.entry_date <= at)
+    return ledger_rules.simple_balance(claims, map(Entry.of, rows))
 
 
 def balance_at(dossier_id: int, at: date) -> tuple[Decimal, bool]:
@@ -73,7 +72,7 @@ def refresh_balances(today: date, *, batch: int = 200) -> int:
 
 def totals_from_entries(dossier_id: int, at: date | None = None) -> dict[str, int]:
     """The running totals recomputed from the entries themselves (cents)."""
-    return account_totals(LedgerEntry.select().where(LedgerEntry.dossier == dossier_id), at)
+    return account_totals(map(Entry.of, LedgerEntry.select().where(LedgerEntry.dossier == dossier_id)), at)
 
 
 def creditor_position(dossier_id: int, at: date) -> CreditorPosition:

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import DocumentSnapshot, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.ledger import CREDITOR, PAYMENT, REVERSAL
 from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.statement import dossier_statement
 

@@ -92,12 +92,12 @@ def valid_amount(value: Any) -> Decimal:
         value = parse_amount(value, allow_zero=False)
     if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int)):
         raise InvalidInput(f"Montant invalide ({value!r}).", field="amount")
-    value = Decimal(value)
-    if not value.is_finite() or value <= 0:
+    amount = Decimal(value)
+    if not amount.is_finite() or amount <= 0:
         raise InvalidInput("Le montant doit être supérieur à zéro.", field="amount")
-    if value != value.quantize(CENT):
-        raise InvalidInput(f"Montant {value} : pas plus de deux décimales.", field="amount")
-    return value.quantize(CENT)
+    if amount != amount.quantize(CENT):
+        raise InvalidInput(f"Montant {amount} : pas plus de deux décimales.", field="amount")
+    return amount.quantize(CENT)
 
 
 def valid_day(value: Any, today: date, what: str, field: str) -> date:
@@ -138,7 +138,8 @@ def ensure_account(dossier_id: int) -> DossierAccount:
 
 def _effect(entry: LedgerEntry) -> dict[str, int]:
     if entry.kind == REVERSAL:
-        return reversal_effect(LedgerEntry.get_by_id(entry.reverses_id))
+        target = LedgerEntry.get_by_id(entry.reverses_id)
+        return reversal_effect(target.kind, target.bearer, target.amount)
     return entry_effect(entry.kind, entry.bearer, entry.amount)
 
 

@@ -18,11 +18,10 @@ from typing import Any
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import Dossier, LedgerEntry
 from clerc_tui.models.db import database, write_transaction
-from clerc_tui.models.ledger import LEDGER_KINDS
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.rules.allocation import Balances, allocate
 from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.ledger import PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.rules.ledger import LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO, format_amount, from_cents, parse_amount
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PAYMENT_MODES

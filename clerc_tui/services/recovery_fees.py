@@ -19,9 +19,9 @@ from decimal import Decimal
 
 from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.interest import Convention
+from clerc_tui.rules.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
 from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import DEPENS

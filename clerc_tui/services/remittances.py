@@ -27,8 +27,8 @@ from peewee import fn
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
-from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO, format_amount, to_cents
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.rules.text import inert, spreadsheet_safe

@@ -12,6 +12,7 @@ import pytest
 from clerc_tui.errors import ConflictError
 from clerc_tui.models import LedgerEntry, User
 from clerc_tui.models.acts import Act
+from clerc_tui.report.acts import export_act
 from clerc_tui.services import acts, billing, payments
 from clerc_tui.services.context import Actor
 from tests.conftest import TODAY
@@ -55,7 +56,7 @@ def test_a_payment_after_verification_does_not_block_the_service_nor_make_the_ac
     payments.record_payment(actor, dossier_id, on=TODAY, amount=Decimal("10.00"), today=TODAY)
     view = acts.act_view(act.id)
     assert view.draft.blocking == [] and view.draft.body == body
-    assert acts.export_act(act.id).incomplete is False
+    assert export_act(acts.act_export(act.id)).incomplete is False
 
 
 def test_an_act_billed_with_b_is_not_billed_again_when_served(demo):  # noqa: F811

@@ -209,7 +209,7 @@ def test_dossier_columns_are_coherent(con):
     assert set(_column(con, "SELECT typeof(amount) FROM claim_item")) == {"integer"}
     assert set(_column(con, "SELECT typeof(estimated_value) FROM debtor_asset")) == {"integer"}
     # Closed dossiers: balance = claims + frais − payments, entries cancelled by a reversal
-    # left out (the services' fallback without interest; see services/ledger.py).
+    # left out (the services' fallback without interest; see services/balances.py).
     mismatched = con.execute(
         "SELECT COUNT(*) FROM dossier d WHERE phase = 'clos' AND balance != "
         "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id) + COALESCE((SELECT SUM(CASE l.kind "

@@ -10,6 +10,7 @@ from peewee import IntegrityError
 from clerc_tui.errors import AccessDenied, InvalidInput, MissingRate
 from clerc_tui.models import AuditEntry, Dossier, EtudeRate, LedgerEntry, TimelineEvent, User
 from clerc_tui.models.db import database
+from clerc_tui.report.statement import export_statement
 from clerc_tui.services.balances import balance_at
 from clerc_tui.services.billing import record_charge
 from clerc_tui.services.context import Actor
@@ -17,7 +18,7 @@ from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from clerc_tui.services.payments import record_payment, reverse_entry
 from clerc_tui.services.rates import add_etude_rate, current_rates, list_rates
-from clerc_tui.services.statement import dossier_statement, export_statement
+from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY, make_input
 
 PROVISIONAL = "provisoire — à vérifier (taux du 2e semestre 2026 non relevé)"

@@ -9,7 +9,7 @@ import pytest
 from clerc_tui.cli import main
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import AuditEntry, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REMITTANCE, REVERSAL
+from clerc_tui.rules.ledger import CREDITOR, DEBTOR, FEE, REMITTANCE, REVERSAL
 from clerc_tui.services import billing, etude, payments, remittances, users
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossiers import create_dossier

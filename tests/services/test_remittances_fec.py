@@ -8,8 +8,8 @@ import pytest
 from clerc_tui.cli import main
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, REMITTANCE
 from clerc_tui.report.documents import document_html, document_text
+from clerc_tui.rules.ledger import CREDITOR, REMITTANCE
 from clerc_tui.services import accounting, balances, billing, payments, remittances
 from clerc_tui.services.documents import document_of
 from tests.conftest import TODAY

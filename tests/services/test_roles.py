@@ -122,25 +122,25 @@ CASES = [
     ("write", "dossiers.create_dossier", lambda a, *_: create_dossier(a, make_input(), TODAY)),
     (
         "write",
-        "ledger.record_charge",
+        "billing.record_charge",
         lambda a, _adm, d, _p: billing.record_charge(
             a, d.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY
         ),
     ),
     (
         "payment.record",
-        "ledger.record_payment",
+        "payments.record_payment",
         lambda a, _adm, d, _p: payments.record_payment(a, d.id, on=TODAY, amount="10", mode="virement", today=TODAY),
     ),
     ("payment.record", "payments.record_batch", _batch),
     (
         "payment.reverse",
-        "ledger.reverse_entry",
+        "payments.reverse_entry",
         lambda a, _adm, _d, p: payments.reverse_entry(a, p.id, "Virement rejeté par la banque", TODAY, today=TODAY),
     ),
     (
         "refund.record",
-        "ledger.record_refund",
+        "payments.record_refund",
         lambda a, _adm, d, _p: payments.record_refund(
             a, d.id, on=TODAY, amount="10", payer="Hélène Lefèvre", reason="Trop-perçu", today=TODAY
         ),
@@ -152,7 +152,7 @@ CASES = [
     ),
     (
         "remittance.run",
-        "ledger.record_remittance",
+        "remittances.record_remittance",
         lambda a, _adm, d, _p: remittances.record_remittance(a, d.id, on=TODAY, amount="10", today=TODAY),
     ),
     (
@@ -163,7 +163,7 @@ CASES = [
     ("rate.add", "rates.add_etude_rate", _add_rate),
     (
         "tariff.figure",
-        "ledger.bill_act (émolument saisi)",
+        "billing.bill_act (émolument saisi)",
         lambda a, _adm, d, _p: billing.bill_act(a, d.id, "assignation", TODAY, base=Decimal("100.00"), today=TODAY),
     ),
     ("act.validate", "acts.verify", _verify),
