@@ -402,7 +402,7 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
         counts = demo.load(db)
         if dossiers <= BALANCES_UP_TO:
             # The list's « Solde » then equals each dossier's décompte at today, interest included.
-            from clerc_tui.services.ledger import refresh_balances
+            from clerc_tui.services.balances import refresh_balances
 
             refresh_balances(today)
         close_database()  # the last connection: SQLite folds the WAL back into the file
@@ -1334,7 +1334,7 @@ class _Demo:
             self.flush(cursor, db.param)
             _resume_fts_triggers(db, fts_tables, fts_triggers)
             resume_indexes(db, deadline_indexes)
-            from clerc_tui.services.ledger import backfill_accounts
+            from clerc_tui.services.integrity import backfill_accounts
 
             backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
             if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
