@@ -19,8 +19,8 @@ from decimal import ROUND_DOWN, Decimal
 from itertools import groupby
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import CENT, ZERO, format_amount
+from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.money import CENT, ZERO
 
 FRAIS = "frais"
 INTERETS = "interets"

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, Balances, allocate, check_order
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.interest import (
     NONE,
     Capitalisation,
@@ -32,7 +32,7 @@ from clerc_tui.rules.interest import (
     interest_lines,
     lines_total,
 )
-from clerc_tui.rules.money import ZERO, format_amount, round_cents
+from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.rates import Rates
 
 PRINCIPAL = "principal"

@@ -21,9 +21,8 @@ from textual.widgets import Checkbox, Header, Input, Select, Static, TabbedConte
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.report.fees import fees_text
 from clerc_tui.report.statement import interest_renderable
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.french import format_date, parse_amount, parse_date
 from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, KIND_LABELS, InterestTerms
-from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
 from clerc_tui.rules.tariff import calculate_recovery_fees
 from clerc_tui.screens.form import FormScreen

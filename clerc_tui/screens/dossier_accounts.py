@@ -14,8 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.money import format_amount, format_rate, parse_amount
+from clerc_tui.rules.french import format_amount, format_date, format_percent, parse_amount, parse_date
 from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import ledger
@@ -201,7 +200,7 @@ class BillActDialog(FormDialog):
         if charge.travel:
             lines.append(f"Frais de déplacement (SCT) {format_amount(charge.travel)}\n")
         lines.append(
-            f"Total HT {format_amount(charge.ht)} · TVA {format_rate(charge.tva_rate)} {format_amount(charge.tva)}"
+            f"Total HT {format_amount(charge.ht)} · TVA {format_percent(charge.tva_rate)} {format_amount(charge.tva)}"
         )
         if charge.flat_tax:
             lines.append(f" · taxe forfaitaire {format_amount(charge.flat_tax)}")

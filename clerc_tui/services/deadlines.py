@@ -20,7 +20,7 @@ from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, is_sqlite, write_transaction
 from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winter_truce_period
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
@@ -135,7 +135,7 @@ def _as_date(value, label: str) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        from clerc_tui.rules.dates import parse_date
+        from clerc_tui.rules.french import parse_date
 
         return parse_date(value)
     raise InvalidInput(f"{label} : date attendue au format jj/mm/aaaa.")

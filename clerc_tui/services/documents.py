@@ -21,8 +21,7 @@ from decimal import Decimal
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import DocumentSnapshot, LedgerEntry
 from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.statement import dossier_statement
 

@@ -23,7 +23,8 @@ from decimal import Decimal, InvalidOperation
 
 from clerc_tui.models import chain
 from clerc_tui.models.db import database, is_sqlite
-from clerc_tui.rules.money import format_amount, from_cents, to_cents
+from clerc_tui.rules.french import format_amount
+from clerc_tui.rules.money import from_cents, to_cents
 
 TABLE_LABELS = {"ledger_entry": "journal des écritures", "audit_entry": "journal d'audit", "sequence": "compteurs"}
 FIELD_LABELS = {

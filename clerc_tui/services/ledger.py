@@ -33,8 +33,8 @@ from clerc_tui.models.ledger import (
     REMITTANCE,
     REVERSAL,
 )
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import CENT, ZERO, format_amount, from_cents, parse_amount, to_cents
+from clerc_tui.rules.french import format_amount, format_date, parse_amount
+from clerc_tui.rules.money import CENT, ZERO, from_cents, to_cents
 from clerc_tui.rules.text import check_text
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require, require_write
