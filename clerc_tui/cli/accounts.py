@@ -9,9 +9,6 @@ from clerc_tui.cli.options import open_base, today_of
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_amount, format_date, parse_date
 
-COMMANDS = ("check", "export", "reversements", "document", "bill")
-
-
 COMMANDS = ("check", "balances", "export", "reversements", "document", "bill")
 
 

@@ -927,7 +927,7 @@ class _Demo:
             elif nature == "credit":
                 title_kind = "jugement" if r < 0.4 else ("ordonnance_ip" if r < 0.85 else "acte_notarie")
                 if title_kind == "acte_notarie":
-                    civ, nfirst, nlast = self.person()
+                    _civ, nfirst, nlast = self.person()
                     title_court = f"Maître {nfirst} {nlast}, notaire à {town[2]}"
                 else:
                     title_court = tj

@@ -12,7 +12,6 @@ from peewee import BigIntegerField, CharField, DateField, DateTimeField, Foreign
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
 from clerc_tui.models.fields import MoneyField
-from clerc_tui.rules.vocabulary import PAYMENT_MODES  # noqa: F401 - re-exported for the services
 
 FEE = "fee"
 DISBURSEMENT = "disbursement"

@@ -18,8 +18,9 @@ from clerc_tui.rules.allocation import BUCKET_LABELS
 from clerc_tui.rules.french import format_amount, format_date, format_percent, plain_amount, plain_rate
 from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult
 from clerc_tui.rules.rates import ETUDE_MARK
-from clerc_tui.rules.statement import CHARGE_LABELS, CLAIM_LABELS, Statement
+from clerc_tui.rules.statement import CHARGE_LABELS, Statement
 from clerc_tui.rules.text import inert
+from clerc_tui.rules.vocabulary import CLAIM_KINDS
 
 ETUDE_STYLE = "bold yellow"
 WARNING_STYLE = "bold red"
@@ -214,7 +215,7 @@ def statement_renderable(statement: Statement) -> Group:
     items.add_column("Montant", justify="right", no_wrap=True)
     for item in s.items:
         items.add_row(
-            CLAIM_LABELS[item.kind],
+            CLAIM_KINDS[item.kind],
             Text(item.label),
             "oui" if item.bears_interest else "non",
             format_amount(item.amount),

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.french import format_amount, format_date, format_decimal, format_integer, format_percent
+from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
 from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
@@ -27,6 +27,7 @@ from clerc_tui.rules.rates import (
     half_year_start,
     next_half_year,
 )
+from clerc_tui.rules.vocabulary import INTEREST_KINDS, lower_first
 
 END_MINUS_START = "end_minus_start"
 INCLUSIVE_BOTH = "inclusive_both"
@@ -57,12 +58,8 @@ DAY_BASIS_LABELS = {
     YEAR_360: "année de 360 jours (prévue au contrat)",
 }
 
-KIND_LABELS = {
-    LEGAL: "intérêt légal",
-    CONTRACTUAL: "intérêt conventionnel",
-    COMMERCIAL: "pénalités de retard L441-10",
-    NONE: "sans intérêts",
-}
+# The labels of rules/vocabulary.py, as they read inside a sentence of the décompte.
+KIND_LABELS = {kind: lower_first(INTEREST_KINDS[kind]) for kind in (LEGAL, CONTRACTUAL, COMMERCIAL, NONE)}
 
 MAX_MAJORATION = Decimal(5)
 # L441-10 C. com.: ECB rate + 10 points; an agreed rate may not be below 3 × the legal rate.
@@ -551,12 +548,4 @@ def compute_interest(
         tuple(capitalisations),
         lines_total(lines, convention),
         indemnity,
-    )
-
-
-def describe_line(line: InterestLine) -> str:
-    """One line in words, for logs and plain-text exports."""
-    return (
-        f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {format_percent(line.rate)} "
-        f"sur {format_amount(line.base)} = {format_amount(line.amount)}"
     )

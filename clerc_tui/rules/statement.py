@@ -34,6 +34,7 @@ from clerc_tui.rules.interest import (
 )
 from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.rates import Rates
+from clerc_tui.rules.vocabulary import CLAIM_KINDS as CLAIM_LABELS
 
 PRINCIPAL = "principal"
 DEPENS = "depens"
@@ -41,13 +42,6 @@ ARTICLE_700 = "article_700"
 CLAUSE_PENALE = "clause_penale"
 AUTRE = "autre"
 CLAIM_KINDS = (PRINCIPAL, DEPENS, ARTICLE_700, CLAUSE_PENALE, AUTRE)
-CLAIM_LABELS = {
-    PRINCIPAL: "Principal",
-    DEPENS: "Dépens",
-    ARTICLE_700: "Article 700 CPC",
-    CLAUSE_PENALE: "Clause pénale",
-    AUTRE: "Autre somme",
-}
 CHARGE_KINDS = ("fee", "disbursement")
 CHARGE_LABELS = {"fee": "émolument", "disbursement": "débours"}
 

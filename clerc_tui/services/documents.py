@@ -20,8 +20,9 @@ from decimal import Decimal
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import DocumentSnapshot, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
+from clerc_tui.models.ledger import CREDITOR, PAYMENT, REVERSAL
 from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.statement import dossier_statement
 

@@ -102,11 +102,6 @@ def get_dossier(dossier_id: int) -> DossierView:
     )
 
 
-def find_by_reference(reference: str) -> int | None:
-    dossier = Dossier.get_or_none(Dossier.reference == reference.strip())
-    return dossier.id if dossier else None
-
-
 def next_reference(year: int) -> str:
     """`2026-000124`: one continuous sequence per year. Call inside a write transaction."""
     sequence, _ = Sequence.get_or_create(name="dossier", year=year, defaults={"last": 0})

@@ -28,7 +28,6 @@ from clerc_tui.models.ledger import (
     FEE,
     LEDGER_KINDS,
     PAYMENT,
-    PAYMENT_MODES,
     REFUND,
     REMITTANCE,
     REVERSAL,
@@ -36,6 +35,7 @@ from clerc_tui.models.ledger import (
 from clerc_tui.rules.french import format_amount, format_date, parse_amount
 from clerc_tui.rules.money import CENT, ZERO, from_cents, to_cents
 from clerc_tui.rules.text import check_text
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require, require_write
 

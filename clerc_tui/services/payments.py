@@ -15,10 +15,10 @@ from decimal import Decimal
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import Dossier
 from clerc_tui.models.db import database, write_transaction
-from clerc_tui.models.ledger import PAYMENT_MODES
 from clerc_tui.rules.allocation import Balances, allocate
 from clerc_tui.rules.french import format_amount, format_date, parse_amount, parse_date
 from clerc_tui.rules.text import check_text
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services.context import Actor, require
 from clerc_tui.services.ledger import MAX_TEXT, record_payment
 
