@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
 from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.rates import (
@@ -71,26 +72,18 @@ COMMERCIAL_SINCE = date(2013, 1, 1)
 COMMERCIAL_INDEMNITY = Decimal("40.00")
 
 
-def add_months(day: date, months: int) -> date:
-    """Same day `months` later; the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(day.day, last))
-
-
 def majoration_start(enforceable_on: date) -> date:
     """First day of the +5 points (art. L313-3 CMF): two months after the decision became
     enforceable, i.e. the day after `enforceable_on` + 2 months (month end when that day does
     not exist, art. 641 CPC logic — money.md §2)."""
-    return add_months(enforceable_on, 2) + timedelta(days=1)
+    return shift_months(enforceable_on, 2) + timedelta(days=1)
 
 
 def capitalisation_dates(since: date, after: date, before: date) -> list[date]:
     """Yearly anniversaries of `since` strictly between `after` and `before`."""
     found, years = [], 1
     while True:
-        day = add_months(since, 12 * years)
+        day = shift_months(since, 12 * years)
         if day >= before:
             return found
         if day > after:

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, Balances, allocate, check_order
+from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.interest import (
     NONE,
@@ -26,7 +27,6 @@ from clerc_tui.rules.interest import (
     Convention,
     InterestLine,
     InterestTerms,
-    add_months,
     capitalisation_anniversaries,
     check_amount,
     interest_lines,
@@ -326,7 +326,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 interets = ZERO
     close(stop)
 
-    until = add_months(data.at, 1)
+    until = shift_months(data.at, 1)
     try:
         to_come_lines = interest_lines(stop, conv.counted_end(until), bearing, terms, rates, conv)
         to_come = lines_total(to_come_lines, conv)
@@ -381,7 +381,7 @@ def prescription_warnings(
     the oldest days before the post-title ones. Nothing is cut: the clerc decides."""
     if title_date is None:
         return ()
-    cutoff = add_months(at, -12 * PRESCRIPTION_YEARS)
+    cutoff = shift_months(at, -12 * PRESCRIPTION_YEARS)
     if cutoff <= title_date:
         return ()
     before_title, old = ZERO, ZERO

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import Dossier
-from clerc_tui.models.db import database, write_transaction
+from clerc_tui.models.db import database, raw_sql, write_transaction
 from clerc_tui.rules.allocation import Balances, allocate
 from clerc_tui.rules.french import format_amount, format_date, parse_amount, parse_date
 from clerc_tui.rules.text import check_text
@@ -49,7 +49,7 @@ class PendingPayment:
 
 def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     """Dossiers whose reference or names start with the words typed (accent-insensitive)."""
-    from clerc_tui.services.dossier_list import _filter_sql, _sql
+    from clerc_tui.services.dossier_list import _filter_sql
 
     text = (text or "").strip()
     if " — " in text:  # a completed label: « REF — names » or « Débiteur — REF »
@@ -65,7 +65,7 @@ def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     if not where:
         return []
     rows = database.execute_sql(
-        _sql(
+        raw_sql(
             f"SELECT d.id, d.reference, d.debtor_name, d.creditor_name FROM dossier d "
             f"WHERE {where} ORDER BY d.reference LIMIT ?"
         ),
