@@ -30,7 +30,7 @@ from clerc_tui.models.db import (
     open_database,
     sqlite_path,
 )
-from clerc_tui.rules.french import format_date, format_integer
+from clerc_tui.rules.french import format_cents, format_date, format_integer
 from clerc_tui.rules.identifiers import luhn_check_digit, make_french_iban
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.rates import LEGAL_CATEGORIES, Rates, half_year_name, next_half_year
@@ -1211,7 +1211,7 @@ class _Demo:
                     did,
                     iso(day),
                     "ledger_payment",
-                    f"Paiement de {cents // 100},{cents % 100:02d} € reçu",
+                    f"Paiement de {format_cents(cents)} reçu",
                     assigned,
                     f"{iso(day)} 10:00:00",
                 ),

@@ -93,10 +93,14 @@ def format_amount(value: Decimal, *, currency: bool = True, grouping: bool = Tru
     for files read by programs (FEC) and for the text put back in an editable field.
     The value is rounded half-up to the cent first.
     """
-    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    units, _, cents = f"{abs(value):.2f}".partition(".")
-    text = sign + (_group(units) if grouping else units) + "," + cents
+    cents = int(value.quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
+    return format_cents(cents, currency=currency, grouping=grouping)
+
+
+def format_cents(cents: int, *, currency: bool = True, grouping: bool = True) -> str:
+    """`123450` → `1 234,50 €`: format_amount for integer cents (as stored; the demo's bulk writer)."""
+    units, rest = divmod(abs(cents), 100)
+    text = ("-" if cents < 0 else "") + (_group(str(units)) if grouping else str(units)) + f",{rest:02d}"
     return text + NBSP + "€" if currency else text
 
 

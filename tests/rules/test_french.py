@@ -12,6 +12,7 @@ from clerc_tui.rules.french import (
     NBSP,
     day_label,
     format_amount,
+    format_cents,
     format_date,
     format_date_long,
     format_decimal,
@@ -35,6 +36,7 @@ def test_format_amount_and_its_variants():
     assert format_amount(D("1234567.8"), currency=False, grouping=False) == "1234567,80"
     assert format_amount(D("0.005")) == "0,01\u00a0€"  # half-up to the cent
     assert plain_amount(D("1234.5")) == "1234.50"
+    assert format_cents(123450) == format_amount(D("1234.50")) and format_cents(-5, currency=False) == "-0,05"
 
 
 def test_one_thousands_separator_everywhere():
