@@ -18,7 +18,7 @@ from decimal import Decimal
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
-from clerc_tui.rules.money import ZERO, round_cents
+from clerc_tui.rules.money import ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
     CATEGORY_LABELS,
@@ -102,20 +102,6 @@ def capitalisation_anniversaries(capitalisation_from: date, interest_from: date,
 
 def year_length(year: int) -> int:
     return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
-
-
-def check_amount(value, what: str = "Montant") -> Decimal:
-    """A non-negative Decimal with at most two decimals."""
-    if isinstance(value, float) or not isinstance(value, (Decimal, int)) or isinstance(value, bool):
-        raise InvalidInput(f"{what} : montant invalide ({value!r}).")
-    value = Decimal(value)
-    if not value.is_finite():
-        raise InvalidInput(f"{what} : montant invalide.")
-    if value < 0:
-        raise InvalidInput(f"{what} : le montant ne peut pas être négatif ({value}).")
-    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{what} : pas plus de deux décimales ({value}).")
-    return value.quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,21 @@ def to_cents(value: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
+
+
+def check_amount(value: object, what: str = "Montant", *, allow_negative: bool = False) -> Decimal:
+    """A Decimal (or int) amount from code, with at most two decimals, as a Decimal in cents.
+
+    Text typed by a user goes through `rules.french.parse_amount` first; this refuses floats
+    (not exact), non-finite values, fractions of a cent and, unless allowed, negative amounts.
+    """
+    if isinstance(value, float) or not isinstance(value, (Decimal, int)) or isinstance(value, bool):
+        raise InvalidInput(f"{what} : montant invalide ({value!r}).")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise InvalidInput(f"{what} : montant invalide.")
+    if amount < 0 and not allow_negative:
+        raise InvalidInput(f"{what} : le montant ne peut pas être négatif ({amount}).")
+    if amount != amount.quantize(CENT):
+        raise InvalidInput(f"{what} : pas plus de deux décimales ({amount}).")
+    return amount.quantize(CENT)

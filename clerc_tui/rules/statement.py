@@ -28,11 +28,10 @@ from clerc_tui.rules.interest import (
     InterestLine,
     InterestTerms,
     capitalisation_anniversaries,
-    check_amount,
     interest_lines,
     lines_total,
 )
-from clerc_tui.rules.money import ZERO, round_cents
+from clerc_tui.rules.money import ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.vocabulary import CLAIM_KINDS as CLAIM_LABELS
 
