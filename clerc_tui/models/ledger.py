@@ -19,17 +19,9 @@ PAYMENT = "payment"
 REVERSAL = "reversal"
 REMITTANCE = "remittance"  # reversement to the creditor (m0006)
 REFUND = "refund"  # trop-perçu paid back to the payer (m0006)
-LEDGER_KINDS = {
-    FEE: "Émolument",
-    DISBURSEMENT: "Débours",
-    PAYMENT: "Paiement",
-    REVERSAL: "Annulation",
-    REMITTANCE: "Reversement",
-    REFUND: "Remboursement",
-}
+# Their labels: rules/vocabulary.py LEDGER_KINDS.
 DEBTOR = "debtor"
 CREDITOR = "creditor"
-BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
 
 
 class LedgerEntry(BaseModel):

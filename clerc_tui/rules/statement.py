@@ -34,6 +34,7 @@ from clerc_tui.rules.interest import (
 from clerc_tui.rules.money import ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.vocabulary import CLAIM_KINDS as CLAIM_LABELS
+from clerc_tui.rules.vocabulary import LEDGER_KINDS, lower_first
 
 PRINCIPAL = "principal"
 DEPENS = "depens"
@@ -42,7 +43,7 @@ CLAUSE_PENALE = "clause_penale"
 AUTRE = "autre"
 CLAIM_KINDS = (PRINCIPAL, DEPENS, ARTICLE_700, CLAUSE_PENALE, AUTRE)
 CHARGE_KINDS = ("fee", "disbursement")
-CHARGE_LABELS = {"fee": "émolument", "disbursement": "débours"}
+CHARGE_LABELS = {kind: lower_first(LEDGER_KINDS[kind]) for kind in CHARGE_KINDS}
 
 
 @dataclass(frozen=True)

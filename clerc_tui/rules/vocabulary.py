@@ -57,6 +57,17 @@ PAYMENT_MODES = {
     "paiement_direct": "Paiement direct au créancier",
     "": "—",
 }
+# The kinds of ledger entry (models/ledger.py): the dossier's account lines, the FEC, the décompte.
+LEDGER_KINDS = {
+    "fee": "Émolument",
+    "disbursement": "Débours",
+    "payment": "Paiement",
+    "reversal": "Annulation",
+    "remittance": "Reversement",
+    "refund": "Remboursement",
+}
+# Who bears a charge.
+BEARERS = {"debtor": "Débiteur", "creditor": "Créancier"}
 # The procedures of `data/procedures.toml`, by the ids of the glossary.
 PROCEDURES = {
     "injonction_de_payer": "Injonction de payer",

@@ -16,10 +16,11 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.models.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.models.ledger import DISBURSEMENT, FEE, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.french import format_amount
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
+from clerc_tui.rules.vocabulary import LEDGER_KINDS
 
 COLUMNS = (
     "JournalCode",

@@ -21,12 +21,10 @@ from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry, TimelineEvent, chain
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import (
-    BEARERS,
     CREDITOR,
     DEBTOR,
     DISBURSEMENT,
     FEE,
-    LEDGER_KINDS,
     PAYMENT,
     REFUND,
     REMITTANCE,
@@ -35,7 +33,7 @@ from clerc_tui.models.ledger import (
 from clerc_tui.rules.french import format_amount, format_date, parse_amount
 from clerc_tui.rules.money import CENT, ZERO, from_cents, to_cents
 from clerc_tui.rules.text import check_text
-from clerc_tui.rules.vocabulary import PAYMENT_MODES
+from clerc_tui.rules.vocabulary import BEARERS, LEDGER_KINDS, PAYMENT_MODES
 from clerc_tui.services import sequences
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require, require_write
