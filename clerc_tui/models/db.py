@@ -176,7 +176,7 @@ def is_postgresql(db=None) -> bool:
 # --- raw SQL: the few queries written by hand (agenda, dossier list, payment search) --------
 
 
-def raw_sql(text: str, db=None) -> str:
+def raw_sql(text: str, db: object = None) -> str:
     """Raw SQL written with SQLite's `?` placeholders, for the base in use (PostgreSQL's are `%s`)."""
     return text if is_sqlite(db) else text.replace("?", "%s")
 
