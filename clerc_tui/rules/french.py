@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.money import CENT
 
 # The one thousands separator (and the space before € and %): U+00A0 NO-BREAK SPACE.
 # It is what format_amount has always printed, so stored documents and tests keep their text.
@@ -25,8 +26,6 @@ from clerc_tui.errors import InvalidInput
 # as a space. Parsing accepts all three spaces (U+0020, U+00A0, U+202F).
 NBSP = "\u00a0"
 _SPACES = (" ", "\u00a0", "\u202f")
-
-CENT = Decimal("0.01")
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR = (
