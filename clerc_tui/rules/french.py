@@ -86,7 +86,7 @@ def parse_amount(text: str, *, allow_negative: bool = False, allow_zero: bool = 
 
 
 def format_amount(value: Decimal, *, currency: bool = True, grouping: bool = True) -> str:
-    """`Decimal('1234.5')` → `1 234,50 €` (U+00A0 groups thousands and precedes €).
+    """`Decimal("1234.5")` → `1 234,50 €`: U+00A0 groups thousands and precedes € (why: see NBSP).
 
     `currency=False` drops ` €`; `grouping=False` drops the thousands separator (`1234,50`),
     for files read by programs (FEC) and for the text put back in an editable field.
