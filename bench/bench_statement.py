@@ -12,7 +12,8 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from clerc_tui.rules.interest import InterestTerms, add_months, majoration_start
+from clerc_tui.rules.calendar import shift_months
+from clerc_tui.rules.interest import InterestTerms, majoration_start
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import Charge, ClaimItem, Payment, Reversal, StatementInput, compute_statement
 
@@ -20,7 +21,7 @@ from clerc_tui.rules.statement import Charge, ClaimItem, Payment, Reversal, Stat
 def dossier() -> StatementInput:
     start = date(2016, 6, 15)
     payments = tuple(
-        Payment(add_months(date(2016, 7, 5), n), Decimal("180.00") + n % 7, ref=f"P{n}") for n in range(120)
+        Payment(shift_months(date(2016, 7, 5), n), Decimal("180.00") + n % 7, ref=f"P{n}") for n in range(120)
     )
     charges = tuple(Charge(start + timedelta(days=90 * n), Decimal("48.37"), f"Acte n° {n}") for n in range(40))
     return StatementInput(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from clerc_tui.models import chain
 from clerc_tui.models.db import close_database, init_database, open_database
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount
 from clerc_tui.services.context import os_login
 from tests.conftest import TODAY, make_input
 from tests.test_trust import _run

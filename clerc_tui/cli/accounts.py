@@ -7,11 +7,7 @@ from datetime import date
 
 from clerc_tui.cli.options import open_base, today_of
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.money import format_amount
-
-COMMANDS = ("check", "export", "reversements", "document", "bill")
-
+from clerc_tui.rules.french import format_amount, format_date, parse_date
 
 COMMANDS = ("check", "balances", "export", "reversements", "document", "bill")
 

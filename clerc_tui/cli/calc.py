@@ -14,8 +14,7 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.report.fees import fees_text
 from clerc_tui.rules import procedures as procedures_rules
 from clerc_tui.rules.calendar import ZONES, Computation, Period, compute_last_day, day_label
-from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount, format_date, parse_date
 from clerc_tui.rules.tariff import calculate_recovery_fees
 
 KIND_LABELS = {
@@ -257,8 +256,8 @@ def _add_interest_parser(calc_sub) -> None:
 
 def _run_interest(args) -> int:
     from clerc_tui.report.statement import interest_renderable, interest_to_dict, render_text
+    from clerc_tui.rules.french import parse_amount
     from clerc_tui.rules.interest import LEGAL, Convention, InterestTerms, compute_interest
-    from clerc_tui.rules.money import parse_amount
     from clerc_tui.rules.rates import parse_rate_value
 
     def optional_date(text):

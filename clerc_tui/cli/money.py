@@ -6,7 +6,7 @@ import sys
 
 from clerc_tui.cli.options import date_or_today, open_base
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_date
 
 FORMATS = ("text", "html", "json", "pdf")
 PDF_UNAVAILABLE = (
@@ -77,7 +77,7 @@ def _statement(args) -> int:
 
 
 def _rates(args) -> int:
-    from clerc_tui.rules.interest import rate_text
+    from clerc_tui.rules.french import format_percent
     from clerc_tui.services import rates
     from clerc_tui.services.context import identify
 
@@ -95,7 +95,7 @@ def _rates(args) -> int:
         what = f" ({row.category})" if row.category else ""
         out.write(
             f"Taux saisi par l'étude enregistré : {args.table}{what} du {format_date(row.valid_from)} au "
-            f"{format_date(row.valid_to)}, {rate_text(row.value)} — source : {row.source}\n"
+            f"{format_date(row.valid_to)}, {format_percent(row.value)} — source : {row.source}\n"
         )
         return 0
     for row in rates.list_rates(args.table):
@@ -109,7 +109,7 @@ def _rates(args) -> int:
                     row.category or "",
                     format_date(row.valid_from),
                     format_date(row.valid_to),
-                    rate_text(row.value),
+                    format_percent(row.value),
                     origin,
                     row.source,
                 )

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.dates import parse_date
+from clerc_tui.rules.french import parse_date
 
 
 class Parser(argparse.ArgumentParser):

@@ -30,7 +30,7 @@ from clerc_tui.models.db import (
     open_database,
     sqlite_path,
 )
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_cents, format_date, format_integer
 from clerc_tui.rules.identifiers import luhn_check_digit, make_french_iban
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.rates import LEGAL_CATEGORIES, Rates, half_year_name, next_half_year
@@ -366,7 +366,7 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
     replaces an existing file only if it is itself a demo base (docs/trust.md)."""
     if not 1 <= dossiers <= MAX_DOSSIERS:
         raise InvalidInput(
-            f"Nombre de dossiers : entre 1 et {MAX_DOSSIERS:,} (demandé : {dossiers}).".replace(",", " "),
+            f"Nombre de dossiers : entre 1 et {format_integer(MAX_DOSSIERS)} (demandé : {dossiers}).",
             field="dossiers",
         )
     path = sqlite_path(url)
@@ -422,8 +422,7 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
         raise
     where = str(path) if path is not None else "la base indiquée"
 
-    def n(value):
-        return f"{value:,}".replace(",", "\u202f")
+    n = format_integer
 
     return (
         f"Étude de démonstration « {demo.etude_name} » créée dans {where} : {n(counts['dossier'])} dossiers, "
@@ -928,7 +927,7 @@ class _Demo:
             elif nature == "credit":
                 title_kind = "jugement" if r < 0.4 else ("ordonnance_ip" if r < 0.85 else "acte_notarie")
                 if title_kind == "acte_notarie":
-                    civ, nfirst, nlast = self.person()
+                    _civ, nfirst, nlast = self.person()
                     title_court = f"Maître {nfirst} {nlast}, notaire à {town[2]}"
                 else:
                     title_court = tj
@@ -1212,7 +1211,7 @@ class _Demo:
                     did,
                     iso(day),
                     "ledger_payment",
-                    f"Paiement de {cents // 100},{cents % 100:02d} € reçu",
+                    f"Paiement de {format_cents(cents)} reçu",
                     assigned,
                     f"{iso(day)} 10:00:00",
                 ),

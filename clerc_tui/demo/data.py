@@ -655,17 +655,6 @@ SCI_WORDS = (
     "Beauregard",
     "Mistral",
 )
-REGIES = (
-    "Régie Foncia Lyon",
-    "Nexity Lamy",
-    "Citya Immobilier",
-    "Oralia",
-    "Sergic",
-    "Régie Pedrini",
-    "Square Habitat",
-    "Laforêt Gestion",
-    "Orpi Gestion",
-)
 COMPANY_FORMS = ("SARL", "SAS", "SASU", "EURL", "SA", "SNC")
 TRADES = (
     "Boulangerie",

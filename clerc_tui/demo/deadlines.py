@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_date
 from clerc_tui.rules.procedures import deadlines_for_step, procedure
 
 COLUMNS = (

@@ -11,6 +11,7 @@ introuvable ») and only `init_database` (the `clerc init` command) creates one
 """
 
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from peewee import (
@@ -170,6 +171,26 @@ def is_sqlite(db=None) -> bool:
 
 def is_postgresql(db=None) -> bool:
     return isinstance(db or database.obj, PostgresqlDatabase)
+
+
+# --- raw SQL: the few queries written by hand (agenda, dossier list, payment search) --------
+
+
+def raw_sql(text: str, db: object = None) -> str:
+    """Raw SQL written with SQLite's `?` placeholders, for the base in use (PostgreSQL's are `%s`)."""
+    return text if is_sqlite(db) else text.replace("?", "%s")
+
+
+def sql_date(value: date) -> date | str:
+    """A date as a raw-SQL parameter: ISO text on SQLite (how peewee stores a DateField), a date on PostgreSQL."""
+    return value.isoformat() if is_sqlite() else value
+
+
+def read_date(value: date | str | None) -> date | None:
+    """A date column read by raw SQL: ISO text from SQLite, a date from PostgreSQL."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 @contextmanager

@@ -8,7 +8,6 @@ from clerc_tui.models.base import BaseModel
 from clerc_tui.models.etude import User
 from clerc_tui.models.fields import DecimalTextField, MoneyField
 from clerc_tui.models.parties import Creditor, Debtor
-from clerc_tui.rules.vocabulary import CLAIM_KINDS, INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES  # noqa: F401
 
 
 class Dossier(BaseModel):

@@ -3,7 +3,6 @@
 from peewee import BooleanField, CharField, IntegerField, TextField
 
 from clerc_tui.models.base import BaseModel
-from clerc_tui.rules.vocabulary import ROLE_LABELS, ROLES  # noqa: F401
 
 
 class Etude(BaseModel):

@@ -4,7 +4,6 @@ from peewee import BooleanField, CharField, DateField, ForeignKeyField, TextFiel
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.fields import MoneyField
-from clerc_tui.rules.vocabulary import CREDITOR_ACTIVITIES, PERSON_KINDS  # noqa: F401
 
 
 class Creditor(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount
 from clerc_tui.rules.tariff import RecoveryFee
 
 WHO = {"A444-31": "débiteur", "A444-32": "créancier"}

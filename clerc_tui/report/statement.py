@@ -17,12 +17,12 @@ from rich.text import Text
 
 from clerc_tui.report.exports import Export, write_export
 from clerc_tui.rules.allocation import BUCKET_LABELS
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult, rate_digits, rate_text
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount, format_date, format_percent, plain_amount, plain_rate
+from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult
 from clerc_tui.rules.rates import ETUDE_MARK
-from clerc_tui.rules.statement import CHARGE_LABELS, CLAIM_LABELS, Statement
+from clerc_tui.rules.statement import CHARGE_LABELS, Statement
 from clerc_tui.rules.text import inert
+from clerc_tui.rules.vocabulary import CLAIM_KINDS
 
 ETUDE_STYLE = "bold yellow"
 WARNING_STYLE = "bold red"
@@ -86,7 +86,7 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
                 format_date(line.end),
                 str(line.days),
                 format_amount(line.base),
-                rate_text(line.rate),
+                format_percent(line.rate),
                 line.year_text,
                 Text(label),
                 Text(line.basis),
@@ -117,7 +117,7 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
             format_date(line.end),
             str(line.days),
             format_amount(line.base),
-            rate_text(line.rate),
+            format_percent(line.rate),
             line.year_text,
             format_amount(line.amount),
             style=style,
@@ -217,7 +217,7 @@ def statement_renderable(statement: Statement) -> Group:
     items.add_column("Montant", justify="right", no_wrap=True)
     for item in s.items:
         items.add_row(
-            CLAIM_LABELS[item.kind],
+            CLAIM_KINDS[item.kind],
             Text(item.label),
             "oui" if item.bears_interest else "non",
             format_amount(item.amount),
@@ -355,7 +355,7 @@ def statement_html(statement: Statement, width: int = 120) -> str:
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else plain_amount(value)
 
 
 def _line_dict(line: InterestLine) -> dict:
@@ -364,7 +364,7 @@ def _line_dict(line: InterestLine) -> dict:
         "end": line.end.isoformat(),
         "days": line.days,
         "base": _money(line.base),
-        "rate": rate_digits(line.rate),
+        "rate": plain_rate(line.rate),
         "divisor": line.divisor,
         "kind": line.kind,
         "label": line.label,

@@ -18,6 +18,7 @@ from importlib import resources
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import procedures as procedures_rules
+from clerc_tui.rules.french import format_date
 
 STATES = {"draft": "Brouillon", "verified": "Vérifié", "served": "Signifié"}
 SERVICE_MODES = {
@@ -259,7 +260,7 @@ def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
         last_day, act_date = values.get("denonciation_last_day"), values.get("act_date")
         if isinstance(last_day, date) and isinstance(act_date, date) and act_date > last_day:
             return [
-                f"Dénonciation datée du {act_date:%d/%m/%Y}, après le dernier jour ({last_day:%d/%m/%Y}) : "
+                f"Dénonciation datée du {format_date(act_date)}, après le dernier jour ({format_date(last_day)}) : "
                 "la saisie est caduque (CPCE R211-3) ; il faut une nouvelle saisie."
             ]
         return []

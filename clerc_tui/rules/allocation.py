@@ -19,8 +19,8 @@ from decimal import ROUND_DOWN, Decimal
 from itertools import groupby
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import CENT, ZERO, format_amount
+from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.money import CENT, ZERO, check_amount
 
 FRAIS = "frais"
 INTERETS = "interets"
@@ -40,13 +40,6 @@ def check_order(order) -> tuple[str, ...]:
     return order
 
 
-def _cents(value, what: str) -> Decimal:
-    value = Decimal(value)
-    if not value.is_finite() or value != value.quantize(CENT):
-        raise InvalidInput(f"{what} : montant invalide ou à plus de deux décimales ({value}).")
-    return value.quantize(CENT)
-
-
 @dataclass(frozen=True)
 class Balances:
     """What a debt still owes per bucket, and what is owed back to the debtor (credit)."""
@@ -58,7 +51,7 @@ class Balances:
 
     def __post_init__(self):
         for bucket in (*BUCKETS, "credit"):
-            value = _cents(getattr(self, bucket), BUCKET_LABELS.get(bucket, "crédit"))
+            value = check_amount(getattr(self, bucket), BUCKET_LABELS.get(bucket, "crédit"), allow_negative=True)
             if value < 0:
                 raise InvalidInput(f"Solde négatif refusé ({BUCKET_LABELS.get(bucket, 'crédit')} : {value}).")
             object.__setattr__(self, bucket, value)
@@ -121,7 +114,7 @@ class Allocation:
 
 def allocate(amount, balances: Balances, order=DEFAULT_ORDER) -> Allocation:
     """Split a payment of `amount` over `balances` in `order`; the excess becomes a credit."""
-    amount = _cents(amount, "Paiement")
+    amount = check_amount(amount, "Paiement", allow_negative=True)
     if amount <= 0:
         raise InvalidInput("Le montant d'un paiement doit être supérieur à zéro.")
     remaining, parts = amount, {}
@@ -194,7 +187,7 @@ def prorata(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
 
 def allocate_debts(amount, debts, on: date, *, chosen: str | None = None) -> MultiAllocation:
     """Impute a payment received on `on` across several debts of one debtor (art. 1342-10)."""
-    amount = _cents(amount, "Paiement")
+    amount = check_amount(amount, "Paiement", allow_negative=True)
     if amount <= 0:
         raise InvalidInput("Le montant d'un paiement doit être supérieur à zéro.")
     debts = list(debts)

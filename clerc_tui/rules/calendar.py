@@ -15,7 +15,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import WEEKDAYS_FR, day_label, format_date
+from clerc_tui.rules.french import WEEKDAYS_FR, day_label, format_date
 
 ZONES = ("metropole", "alsace-moselle")
 # CPC 643 (court in metropolitan France): +1 month outre-mer, +2 months abroad.

@@ -16,8 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import NBSP, ZERO, format_amount, round_cents
+from clerc_tui.rules.calendar import shift_months
+from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
+from clerc_tui.rules.money import ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
     CATEGORY_LABELS,
@@ -27,6 +28,7 @@ from clerc_tui.rules.rates import (
     half_year_start,
     next_half_year,
 )
+from clerc_tui.rules.vocabulary import INTEREST_KINDS, lower_first
 
 END_MINUS_START = "end_minus_start"
 INCLUSIVE_BOTH = "inclusive_both"
@@ -57,12 +59,8 @@ DAY_BASIS_LABELS = {
     YEAR_360: "année de 360 jours (prévue au contrat)",
 }
 
-KIND_LABELS = {
-    LEGAL: "intérêt légal",
-    CONTRACTUAL: "intérêt conventionnel",
-    COMMERCIAL: "pénalités de retard L441-10",
-    NONE: "sans intérêts",
-}
+# The labels of rules/vocabulary.py, as they read inside a sentence of the décompte.
+KIND_LABELS = {kind: lower_first(INTEREST_KINDS[kind]) for kind in (LEGAL, CONTRACTUAL, COMMERCIAL, NONE)}
 
 MAX_MAJORATION = Decimal(5)
 # L441-10 C. com.: ECB rate + 10 points; an agreed rate may not be below 3 × the legal rate.
@@ -74,37 +72,18 @@ COMMERCIAL_SINCE = date(2013, 1, 1)
 COMMERCIAL_INDEMNITY = Decimal("40.00")
 
 
-def rate_digits(value: Decimal) -> str:
-    """`7.21`; a rate with more decimals keeps them (`4.125`): a written rate is never rounded."""
-    exponent = value.normalize().as_tuple().exponent
-    return f"{value.normalize():f}" if isinstance(exponent, int) and exponent < -2 else f"{value:.2f}"
-
-
-def rate_text(value: Decimal) -> str:
-    """`7,21 %` (`4,125 %` for a contractual rate with three decimals)."""
-    return rate_digits(value).replace(".", ",") + NBSP + "%"
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day `months` later; the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(day.day, last))
-
-
 def majoration_start(enforceable_on: date) -> date:
     """First day of the +5 points (art. L313-3 CMF): two months after the decision became
     enforceable, i.e. the day after `enforceable_on` + 2 months (month end when that day does
     not exist, art. 641 CPC logic — docs/law/statement.md §2)."""
-    return add_months(enforceable_on, 2) + timedelta(days=1)
+    return shift_months(enforceable_on, 2) + timedelta(days=1)
 
 
 def capitalisation_dates(since: date, after: date, before: date) -> list[date]:
     """Yearly anniversaries of `since` strictly between `after` and `before`."""
     found, years = [], 1
     while True:
-        day = add_months(since, 12 * years)
+        day = shift_months(since, 12 * years)
         if day >= before:
             return found
         if day > after:
@@ -123,20 +102,6 @@ def capitalisation_anniversaries(capitalisation_from: date, interest_from: date,
 
 def year_length(year: int) -> int:
     return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
-
-
-def check_amount(value, what: str = "Montant") -> Decimal:
-    """A non-negative Decimal with at most two decimals."""
-    if isinstance(value, float) or not isinstance(value, (Decimal, int)) or isinstance(value, bool):
-        raise InvalidInput(f"{what} : montant invalide ({value!r}).")
-    value = Decimal(value)
-    if not value.is_finite():
-        raise InvalidInput(f"{what} : montant invalide.")
-    if value < 0:
-        raise InvalidInput(f"{what} : le montant ne peut pas être négatif ({value}).")
-    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{what} : pas plus de deux décimales ({value}).")
-    return value.quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -186,10 +151,6 @@ class Convention:
         return f"Convention de calcul : {days} ; {day_basis_text(terms, self)} ; {rounding}."
 
 
-def _grouped(number: int) -> str:
-    return f"{number:,}".replace(",", NBSP)
-
-
 def day_basis_text(terms: InterestTerms | None, convention: Convention) -> str:
     """How the days are turned into a fraction of a year for this rate type (printed on
     every décompte): legal interest and L441-10 penalties over 36 500 even in a leap year
@@ -201,9 +162,9 @@ def day_basis_text(terms: InterestTerms | None, convention: Convention) -> str:
                 "intérêts = base × taux × jours / (100 × 365, ou 366 en année bissextile) : année civile "
                 "(Cass. 1re civ., 19 juin 2013, n° 12-16.651)"
             )
-        return f"intérêts = base × taux × jours / {_grouped(100 * int(basis))} : {DAY_BASIS_LABELS[basis]}"
+        return f"intérêts = base × taux × jours / {format_integer(100 * int(basis))} : {DAY_BASIS_LABELS[basis]}"
     leap = " même en année bissextile" if convention.divisor == DEFAULT_DIVISOR else ""
-    return f"intérêts = base × taux × jours / {_grouped(convention.divisor)}{leap}"
+    return f"intérêts = base × taux × jours / {format_integer(convention.divisor)}{leap}"
 
 
 @dataclass(frozen=True)
@@ -279,16 +240,16 @@ class InterestTerms:
             if self.majorated:
                 text += f", majoré de {_points(self.majoration_points)} à partir du {format_date(self.majoration_from)}"
         elif self.kind == CONTRACTUAL:
-            text += f" au taux de {rate_text(self.rate)} l'an, base {DAY_BASIS_LABELS[self.day_basis]}"
+            text += f" au taux de {format_percent(self.rate)} l'an, base {DAY_BASIS_LABELS[self.day_basis]}"
         elif self.kind == COMMERCIAL and self.rate is not None:
-            text += f", taux convenu {rate_text(self.rate)}"
+            text += f", taux convenu {format_percent(self.rate)}"
         if self.capitalisation_from:
             text += f", capitalisation annuelle à compter du {format_date(self.capitalisation_from)}"
         return text
 
 
 def _points(points: Decimal) -> str:
-    text = f"{points.normalize():f}".replace(".", ",")
+    text = format_decimal(points)
     return f"{text} point{'s' if points > 1 else ''}"
 
 
@@ -330,7 +291,7 @@ class InterestLine:
     @property
     def year_text(self) -> str:
         """The divisor as printed in the line: `36 500`, `36 600` (a leap civil year)…"""
-        return _grouped(self.divisor)
+        return format_integer(self.divisor)
 
 
 @dataclass(frozen=True)
@@ -375,7 +336,7 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
             ecb.value + COMMERCIAL_POINTS,
             COMMERCIAL,
             "Pénalités de retard L441-10",
-            f"Art. L441-10 C. com. : taux BCE au {reference} ({rate_text(ecb.value)}) + 10 points",
+            f"Art. L441-10 C. com. : taux BCE au {reference} ({format_percent(ecb.value)}) + 10 points",
             ecb.from_etude,
         )
     legal = rates.legal_rate(day, AUTRES)
@@ -385,15 +346,15 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
             terms.rate,
             COMMERCIAL,
             "Pénalités de retard (taux convenu)",
-            f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({rate_text(floor)})",
+            f"Art. L441-10 C. com. : taux convenu, au moins 3 × le taux légal ({format_percent(floor)})",
             False,
         )
     return (
         floor,
         COMMERCIAL,
         "Pénalités de retard (plancher légal)",
-        f"Art. L441-10 C. com. : taux convenu {rate_text(terms.rate)} inférieur au plancher, "
-        f"3 × le taux légal autres cas ({rate_text(legal.value)}, {legal.act})",
+        f"Art. L441-10 C. com. : taux convenu {format_percent(terms.rate)} inférieur au plancher, "
+        f"3 × le taux légal autres cas ({format_percent(legal.value)}, {legal.act})",
         legal.from_etude,
     )
 
@@ -566,12 +527,4 @@ def compute_interest(
         tuple(capitalisations),
         lines_total(lines, convention),
         indemnity,
-    )
-
-
-def describe_line(line: InterestLine) -> str:
-    """One line in words, for logs and plain-text exports."""
-    return (
-        f"{format_date(line.start)} → {format_date(line.end)} : {line.days} j × {rate_text(line.rate)} "
-        f"sur {format_amount(line.base)} = {format_amount(line.amount)}"
     )

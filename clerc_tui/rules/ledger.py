@@ -26,15 +26,7 @@ REMITTANCE = "remittance"  # reversement to the creditor (m0006)
 REFUND = "refund"  # trop-perçu paid back to the payer (m0006)
 DEBTOR = "debtor"
 CREDITOR = "creditor"
-LEDGER_KINDS = {
-    FEE: "Émolument",
-    DISBURSEMENT: "Débours",
-    PAYMENT: "Paiement",
-    REVERSAL: "Annulation",
-    REMITTANCE: "Reversement",
-    REFUND: "Remboursement",
-}
-BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
+# Their labels: rules/vocabulary.py (LEDGER_KINDS, BEARERS).
 
 # The running totals of a dossier (table dossier_account), in cents.
 ACCOUNT_FIELDS = ("charged", "paid", "creditor_charged", "remitted", "refunded")

@@ -335,11 +335,6 @@ def rule(rule_id: str) -> DeadlineRule:
     raise InvalidInput(f"Règle de délai inconnue : « {rule_id} » (voir clerc calc deadline --list).", field="rule")
 
 
-def closed_by(procedure_id: str, step_id: str) -> frozenset[str]:
-    """Ids of the earlier deadlines that doing this step closes."""
-    return procedure(procedure_id).step(step_id).closes
-
-
 def _check_facts(facts: Mapping[str, object]) -> None:
     for name, value in facts.items():
         if name in DATE_FACTS:

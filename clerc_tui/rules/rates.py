@@ -14,12 +14,12 @@ import bisect
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 
 from clerc_tui.errors import InvalidInput, MissingRate
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.french import format_date, parse_date, parse_percent
 from clerc_tui.rules.text import check_text
 
 LEGAL = "legal"
@@ -102,10 +102,7 @@ def parse_rate_value(raw, *, where: str = "") -> Decimal:
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, (int, str)) and not isinstance(raw, bool):
-        try:
-            value = Decimal(str(raw).strip().replace(",", ".").replace("%", "").strip())
-        except InvalidOperation:
-            raise InvalidInput(f"{prefix}« {raw} » n'est pas un taux (exemple : 6,67).") from None
+        value = parse_percent(str(raw), where=where)
     else:
         raise InvalidInput(
             f'{prefix}le taux doit être écrit comme un texte ("6.67"), pas comme un nombre à virgule flottante.'

@@ -19,21 +19,22 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, Balances, allocate, check_order
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.calendar import shift_months
+from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.interest import (
     NONE,
     Capitalisation,
     Convention,
     InterestLine,
     InterestTerms,
-    add_months,
     capitalisation_anniversaries,
-    check_amount,
     interest_lines,
     lines_total,
 )
-from clerc_tui.rules.money import ZERO, format_amount, round_cents
+from clerc_tui.rules.money import ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import Rates
+from clerc_tui.rules.vocabulary import CLAIM_KINDS as CLAIM_LABELS
+from clerc_tui.rules.vocabulary import LEDGER_KINDS, lower_first
 
 PRINCIPAL = "principal"
 DEPENS = "depens"
@@ -41,15 +42,8 @@ ARTICLE_700 = "article_700"
 CLAUSE_PENALE = "clause_penale"
 AUTRE = "autre"
 CLAIM_KINDS = (PRINCIPAL, DEPENS, ARTICLE_700, CLAUSE_PENALE, AUTRE)
-CLAIM_LABELS = {
-    PRINCIPAL: "Principal",
-    DEPENS: "Dépens",
-    ARTICLE_700: "Article 700 CPC",
-    CLAUSE_PENALE: "Clause pénale",
-    AUTRE: "Autre somme",
-}
 CHARGE_KINDS = ("fee", "disbursement")
-CHARGE_LABELS = {"fee": "émolument", "disbursement": "débours"}
+CHARGE_LABELS = {kind: lower_first(LEDGER_KINDS[kind]) for kind in CHARGE_KINDS}
 
 
 @dataclass(frozen=True)
@@ -332,7 +326,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 interets = ZERO
     close(stop)
 
-    until = add_months(data.at, 1)
+    until = shift_months(data.at, 1)
     try:
         to_come_lines = interest_lines(stop, conv.counted_end(until), bearing, terms, rates, conv)
         to_come = lines_total(to_come_lines, conv)
@@ -387,7 +381,7 @@ def prescription_warnings(
     the oldest days before the post-title ones. Nothing is cut: the clerc decides."""
     if title_date is None:
         return ()
-    cutoff = add_months(at, -12 * PRESCRIPTION_YEARS)
+    cutoff = shift_months(at, -12 * PRESCRIPTION_YEARS)
     if cutoff <= title_date:
         return ()
     before_title, old = ZERO, ZERO

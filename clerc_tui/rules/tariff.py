@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_date, plain_amount
 from clerc_tui.rules.money import ZERO, round_cents
 
 A444_31 = "A444-31"  # proportional fee borne by the debtor (n°128)
@@ -154,12 +154,12 @@ class RecoveryFee:
     def as_dict(self) -> dict:
         return {
             "article": self.article,
-            "ht": f"{self.ht:.2f}",
-            "ttc": f"{self.ttc:.2f}",
-            "base": f"{self.base:.2f}",
-            "gross_ht": f"{self.gross:.2f}",
-            "dep_imputed": f"{self.dep:.2f}",
-            "tva": f"{self.tva:.2f}",
+            "ht": plain_amount(self.ht),
+            "ttc": plain_amount(self.ttc),
+            "base": plain_amount(self.base),
+            "gross_ht": plain_amount(self.gross),
+            "dep_imputed": plain_amount(self.dep),
+            "tva": plain_amount(self.tva),
             "marks": list(self.marks),
             "exempt": self.exempt,
         }
@@ -379,7 +379,7 @@ def calculate_recovery_fees(
 ) -> tuple[RecoveryFee, RecoveryFee]:
     """Both fees from typed amounts, for the calculator and `clerc calc recovery-fee`
     (French messages naming the field on bad input)."""
-    from clerc_tui.rules.money import parse_amount
+    from clerc_tui.rules.french import parse_amount
 
     claim = parse_amount(claim_text)
     collected = parse_amount(collected_text)

@@ -1,14 +1,11 @@
-"""The étude's fixed vocabularies: code value → French label, in display order."""
+"""The étude's fixed vocabularies: code value → French label, in display order.
+
+THE place for a label shown to a user: a screen, a décompte, a document and the CLI name one
+thing with the label found here (capitalised; `lower_first` gives it in the middle of a sentence).
+"""
 
 ROLES = ("commissaire", "principal_clerc", "clerc", "comptable", "lecture")
-ROLE_LABELS = {
-    "commissaire": "Commissaire de justice",
-    "principal_clerc": "Principal clerc",
-    "clerc": "Clerc",
-    "comptable": "Comptable",
-    "lecture": "Lecture seule",
-}
-PERSON_KINDS = {"physique": "Personne physique", "morale": "Personne morale"}
+# Their French names (refusal messages) are data: data/permissions.toml [roles].
 CREDITOR_ACTIVITIES = {
     "bailleur": "Bailleur",
     "banque": "Banque / organisme de crédit",
@@ -40,14 +37,14 @@ TITLE_KINDS = {
 CLAIM_KINDS = {
     "principal": "Principal",
     "depens": "Dépens",
-    "article_700": "Article 700",
+    "article_700": "Article 700 CPC",
     "clause_penale": "Clause pénale",
-    "autre": "Autre",
+    "autre": "Autre somme",
 }
 INTEREST_KINDS = {
     "legal": "Intérêt légal",
-    "contractual": "Taux conventionnel",
-    "commercial": "Pénalités L441-10",
+    "contractual": "Intérêt conventionnel",
+    "commercial": "Pénalités de retard L441-10",
     "none": "Sans intérêts",
 }
 ZONES = {"metropole": "Métropole", "alsace-moselle": "Alsace-Moselle"}
@@ -60,6 +57,17 @@ PAYMENT_MODES = {
     "paiement_direct": "Paiement direct au créancier",
     "": "—",
 }
+# The kinds of ledger entry (models/ledger.py): the dossier's account lines, the FEC, the décompte.
+LEDGER_KINDS = {
+    "fee": "Émolument",
+    "disbursement": "Débours",
+    "payment": "Paiement",
+    "reversal": "Annulation",
+    "remittance": "Reversement",
+    "refund": "Remboursement",
+}
+# Who bears a charge.
+BEARERS = {"debtor": "Débiteur", "creditor": "Créancier"}
 # The procedures of `data/procedures.toml`, by the ids of the glossary.
 PROCEDURES = {
     "injonction_de_payer": "Injonction de payer",
@@ -70,3 +78,8 @@ PROCEDURES = {
     "expulsion": "Expulsion (bail d'habitation)",
     "petites_creances": "Procédure simplifiée de recouvrement des petites créances",
 }
+
+
+def lower_first(label: str) -> str:
+    """`Intérêt légal` → `intérêt légal`, for a label in the middle of a sentence."""
+    return label[:1].lower() + label[1:]

@@ -8,6 +8,7 @@ of the act, scrollable. User data is shown through Rich Text objects, never pars
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from rich.text import Text
 from textual import on
@@ -20,7 +21,7 @@ from textual.widgets import Header, Input, Label, Select, Static
 from clerc_tui.errors import ClercError
 from clerc_tui.report.acts import as_rich, export_act
 from clerc_tui.rules.acts import SERVICE_MODES, STATES, act_type, act_types
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.french import format_amount, format_date, parse_date
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
 from clerc_tui.widgets.inert import inert_renderable
@@ -80,7 +81,10 @@ class ActFieldsDialog(_Dialog):
                     value = format_date(date.fromisoformat(value))
                 yield Label(Text(spec.label + " :"))
                 yield Input(
-                    str(value).replace(".", ",") if spec.kind == "amount" else str(value), id=f"field-{spec.id}"
+                    format_amount(Decimal(value), currency=False, grouping=False)
+                    if spec.kind == "amount" and value
+                    else str(value),
+                    id=f"field-{spec.id}",
                 )
             yield Static("", id="dialog-error")
             yield Static(Text("Ctrl+S : enregistrer · Échap : annuler", style="dim"))

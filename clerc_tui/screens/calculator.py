@@ -21,11 +21,11 @@ from textual.widgets import Checkbox, Header, Input, Select, Static, TabbedConte
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.report.fees import fees_text
 from clerc_tui.report.statement import interest_renderable
-from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, KIND_LABELS, InterestTerms
-from clerc_tui.rules.money import parse_amount
+from clerc_tui.rules.french import format_date, parse_amount, parse_date
+from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, InterestTerms
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
 from clerc_tui.rules.tariff import calculate_recovery_fees
+from clerc_tui.rules.vocabulary import INTEREST_KINDS
 from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FormField
@@ -70,7 +70,7 @@ class CalculatorScreen(FormScreen):
             FormField(
                 "kind",
                 "Nature",
-                Select([(label, key) for key, label in KIND_LABELS.items()], value="legal", allow_blank=False),
+                Select([(label, key) for key, label in INTEREST_KINDS.items()], value="legal", allow_blank=False),
             ),
             FormField(
                 "category",

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.french import format_date, parse_date
 from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.widgets.inert import inert_renderable

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from clerc_tui.rules.dates import day_label, format_date
+from clerc_tui.rules.french import day_label, format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.context import refusal

@@ -14,8 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.money import format_amount, format_rate, parse_amount
+from clerc_tui.rules.french import format_amount, format_date, format_decimal, format_percent, parse_amount, parse_date
 from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import balances, billing
@@ -194,14 +193,15 @@ class BillActDialog(FormDialog):
         lines = Text()
         lines.append(f"{charge.label} ({charge.article}) du {format_date(charge.on)}\n", style="bold")
         lines.append(
-            f"Émolument {format_amount(charge.base)} × {charge.coefficient} = {format_amount(charge.emolument)}\n"
+            f"Émolument {format_amount(charge.base)} × {format_decimal(charge.coefficient)} "
+            f"= {format_amount(charge.emolument)}\n"
         )
         if charge.dep:
             lines.append(f"Droit d'engagement des poursuites (DEP) {format_amount(charge.dep)}\n")
         if charge.travel:
             lines.append(f"Frais de déplacement (SCT) {format_amount(charge.travel)}\n")
         lines.append(
-            f"Total HT {format_amount(charge.ht)} · TVA {format_rate(charge.tva_rate)} {format_amount(charge.tva)}"
+            f"Total HT {format_amount(charge.ht)} · TVA {format_percent(charge.tva_rate)} {format_amount(charge.tva)}"
         )
         if charge.flat_tax:
             lines.append(f" · taxe forfaitaire {format_amount(charge.flat_tax)}")

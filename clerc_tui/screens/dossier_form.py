@@ -17,6 +17,7 @@ from clerc_tui.errors import ClercError
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
 from clerc_tui.rules.vocabulary import (
     CIVILITIES,
+    CLAIM_KINDS,
     INTEREST_KINDS,
     NATURES,
     PHASES,
@@ -131,7 +132,7 @@ class DossierFormScreen(FormScreen):
                 [
                     FormField("principal", "Principal", _input("1 234,56")),
                     FormField("depens", "Dépens", _input("0,00")),
-                    FormField("article_700", "Article 700", _input("0,00")),
+                    FormField("article_700", CLAIM_KINDS["article_700"], _input("0,00")),
                     FormField("clause_penale", "Clause pénale", _input("0,00")),
                     FormField("interest_kind", "Intérêts", _select(INTEREST_KINDS, "legal")),
                     FormField("contractual_rate", "Taux conventionnel (%)", _input("4,5")),

@@ -12,8 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import NBSP, format_amount
+from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.vocabulary import NATURES, PHASES
 from clerc_tui.services import dossier_list
 from clerc_tui.services.dossier_list import (
@@ -28,11 +27,6 @@ from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 
 PAGE_SIZE = 60
-
-
-def format_count(number: int) -> str:
-    """`12345` → `12 345`."""
-    return f"{number:,}".replace(",", NBSP)
 
 
 # (key, title, width): 120 columns in all; longer names end with « … ».
@@ -172,9 +166,9 @@ class DossierListScreen(Screen):
         direction = "décroissant" if self.query_state.descending else "croissant"
         text = self.query_state.text.strip()
         if self.total > BROAD_MATCHES:
-            found = f"plus de {format_count(BROAD_MATCHES)} dossiers"
+            found = f"plus de {format_integer(BROAD_MATCHES)} dossiers"
         else:
-            found = f"{format_count(self.total)} dossier{'s' if self.total > 1 else ''}"
+            found = f"{format_integer(self.total)} dossier{'s' if self.total > 1 else ''}"
         if text:
             found += f" pour « {text} »"
             if len(search_words(text)) < len(text.split()) and not any(c.isdigit() for c in text):

@@ -14,9 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_amount, format_date, format_percent
 from clerc_tui.rules.interest import DAY_BASIS_LABELS
-from clerc_tui.rules.money import format_amount, format_rate
 from clerc_tui.rules.vocabulary import (
     CLAIM_KINDS,
     CREDITOR_ACTIVITIES,
@@ -91,7 +90,7 @@ def summary(view: DossierView) -> Group:
     amounts.add_row(Text("Total", style="bold"), Text(format_amount(view.claims_total), style="bold"), "")
     interest = INTEREST_KINDS.get(d.interest_kind, d.interest_kind)
     if d.interest_kind == "contractual" and d.contractual_rate is not None:
-        interest += f" ({format_rate(d.contractual_rate)}, base {DAY_BASIS_LABELS.get(d.contractual_day_basis, '')})"
+        interest += f" ({format_percent(d.contractual_rate)}, base {DAY_BASIS_LABELS.get(d.contractual_day_basis, '')})"
     terms = _facts(
         [
             ("Intérêts", interest),

@@ -20,8 +20,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.screens.form import FormDialog, FormScreen

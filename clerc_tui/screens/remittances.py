@@ -14,8 +14,8 @@ from textual.widgets import Header, Label, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.paths import exports_dir
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.money import ZERO
 from clerc_tui.services import remittances
 from clerc_tui.services.background import on_own_connection
 from clerc_tui.widgets.inert import inert_renderable

@@ -21,7 +21,7 @@ from clerc_tui.report.statement import (
     statement_interest_renderable,
     statement_renderable,
 )
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.french import format_date, parse_date
 from clerc_tui.rules.statement import Statement
 from clerc_tui.services.statement import dossier_statement
 from clerc_tui.widgets.inert import inert_renderable

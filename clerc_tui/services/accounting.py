@@ -16,9 +16,11 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.rules.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.rules.french import format_amount
+from clerc_tui.rules.ledger import DISBURSEMENT, FEE, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
+from clerc_tui.rules.vocabulary import LEDGER_KINDS
 
 COLUMNS = (
     "JournalCode",
@@ -57,7 +59,7 @@ JOURNALS = {
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return format_amount(value, currency=False, grouping=False)
 
 
 def _clean(text: str) -> str:

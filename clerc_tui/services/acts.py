@@ -23,9 +23,16 @@ from clerc_tui.models.db import write_transaction
 from clerc_tui.rules import act_text, wording
 from clerc_tui.rules import acts as act_rules
 from clerc_tui.rules import procedures as procedures_rules
-from clerc_tui.rules.dates import format_date, format_date_long, parse_date
+from clerc_tui.rules.french import (
+    format_amount,
+    format_date,
+    format_date_long,
+    format_percent,
+    parse_amount,
+    parse_date,
+)
 from clerc_tui.rules.identifiers import format_siren
-from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
+from clerc_tui.rules.money import from_cents, to_cents
 from clerc_tui.rules.names import formal_name
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import TITLE_KINDS
@@ -86,12 +93,12 @@ def _rate_text(dossier: Dossier, statement) -> str | None:
         return "néant (créance sans intérêts)"
     if kind in ("contractual", "commercial") and dossier.contractual_rate is not None:
         label = "taux conventionnel" if kind == "contractual" else "pénalités de retard (C. com. L441-10) au taux"
-        return f"{label} de {format_rate(dossier.contractual_rate)} l'an"
+        return f"{label} de {format_percent(dossier.contractual_rate)} l'an"
     if statement is None or not statement.interest_lines:
         return None
     rates = []
     for line in statement.interest_lines:
-        text = format_rate(line.rate)
+        text = format_percent(line.rate)
         if text not in rates:
             rates.append(text)
     majorated = any(line.kind == "legal_majorated" for line in statement.interest_lines)

@@ -61,7 +61,7 @@ def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> s
     """« par Nom le jj/mm/aaaa à hh:mm » of the latest audited change of a row ("" if none):
     what an optimistic-locking refusal says (services/dossiers, deadlines, acts)."""
     from clerc_tui.models import User
-    from clerc_tui.rules.dates import format_date
+    from clerc_tui.rules.french import format_date
 
     query = AuditEntry.select().where(AuditEntry.table_name == table, AuditEntry.row_id == str(row_id))
     if actions:

@@ -15,9 +15,10 @@ from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry
 from clerc_tui.models.db import write_transaction
 from clerc_tui.rules import ledger as ledger_rules
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.ledger import LEDGER_KINDS, REVERSAL, CreditorPosition, account_totals, debit_side
+from clerc_tui.rules.french import format_date
+from clerc_tui.rules.ledger import REVERSAL, CreditorPosition, account_totals, debit_side
 from clerc_tui.rules.money import ZERO, from_cents
+from clerc_tui.rules.vocabulary import LEDGER_KINDS
 from clerc_tui.services.ledger import Entry, ensure_account, existing_dossier, ledger_entries
 
 

@@ -13,9 +13,11 @@ from typing import Any
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem, LedgerEntry
 from clerc_tui.models.db import write_transaction
-from clerc_tui.rules.ledger import BEARERS, CREDITOR, DEBTOR, DISBURSEMENT, FEE, LEDGER_KINDS, REVERSAL
-from clerc_tui.rules.money import ZERO, format_amount
+from clerc_tui.rules.french import format_amount
+from clerc_tui.rules.ledger import CREDITOR, DEBTOR, DISBURSEMENT, FEE, REVERSAL
+from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.tariff import ActCharge, shipped_tariff
+from clerc_tui.rules.vocabulary import BEARERS, LEDGER_KINDS
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.ledger import (
     INVOICE,

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
-from clerc_tui.models.db import database, is_sqlite, write_transaction
+from clerc_tui.models.db import database, raw_sql, read_date, sql_date, write_transaction
 from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winter_truce_period
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
@@ -135,7 +135,7 @@ def _as_date(value, label: str) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        from clerc_tui.rules.dates import parse_date
+        from clerc_tui.rules.french import parse_date
 
         return parse_date(value)
     raise InvalidInput(f"{label} : date attendue au format jj/mm/aaaa.")
@@ -621,20 +621,6 @@ def done_deadlines(clerc_id: int | None = None, dossier_id: int | None = None, l
 # --- reading: the agenda --------------------------------------------------------------
 
 
-def _sql(text: str) -> str:
-    return text if is_sqlite() else text.replace("?", "%s")
-
-
-def _param_date(value: date):
-    return value.isoformat() if is_sqlite() else value
-
-
-def _to_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
 def check_horizon(days: int) -> int:
     if not isinstance(days, int) or days < 0 or days > ALL_HORIZON:
         raise InvalidInput(f"Horizon de l'agenda : entre 0 et {ALL_HORIZON} jours (demandé : {days}).", field="days")
@@ -648,13 +634,13 @@ def _where(
     today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None, part: int | None = None
 ) -> tuple[str, list]:
     conditions = ["dl.done = ?", "dl.due_date <= ?"]
-    params: list = [False, _param_date(today + timedelta(days=check_horizon(horizon_days)))]
+    params: list = [False, sql_date(today + timedelta(days=check_horizon(horizon_days)))]
     if part is not None:
         if part == 2:
             conditions.append("dl.due_date >= ?")
         else:
             conditions.append("dl.due_date < ? AND dl.kind " + ("<>" if part == 0 else "=") + " 'earliest_day'")
-        params.append(_param_date(today))
+        params.append(sql_date(today))
     if clerc_id is not None:
         conditions.append("dl.assigned_to_id = ?")
         params.append(clerc_id)
@@ -689,20 +675,20 @@ def agenda_sql(
     order = "ASC"
     if after is not None:
         where += " AND (dl.due_date, dl.id) > (?, ?)"
-        params += [_param_date(after.due_date), after.id]
+        params += [sql_date(after.due_date), after.id]
     elif before is not None:
         where += " AND (dl.due_date, dl.id) < (?, ?)"
-        params += [_param_date(before.due_date), before.id]
+        params += [sql_date(before.due_date), before.id]
         order = "DESC"
     elif start is not None:
         where += " AND dl.due_date >= ?"
-        params.append(_param_date(start))
+        params.append(sql_date(start))
     sql = (
         f"SELECT {AGENDA_COLUMNS} FROM deadline dl JOIN dossier d ON d.id = dl.dossier_id "
         f'LEFT JOIN "user" u ON u.id = dl.assigned_to_id WHERE {where} '
         f"ORDER BY dl.due_date {order}, dl.id {order} LIMIT ?"
     )
-    return _sql(sql), params + [limit]
+    return raw_sql(sql), params + [limit]
 
 
 def agenda(
@@ -770,12 +756,12 @@ def _agenda_row(r, today: date) -> AgendaRow:
         r[6],
         r[7],
         r[8],
-        _to_date(r[9]),
+        read_date(r[9]),
         r[10],
         r[11] or "",
         r[12] or "",
         bool(r[13]),
-        _to_date(r[14]),
+        read_date(r[14]),
         r[15] or "",
         r[16] or "",
         r[17] or 1,
@@ -823,8 +809,8 @@ def agenda_counts(
         f"SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl WHERE {where}"
     )
-    day = _param_date(today)
-    row = database.execute_sql(_sql(sql), [day, day, day, *params]).fetchone()
+    day = sql_date(today)
+    row = database.execute_sql(raw_sql(sql), [day, day, day, *params]).fetchone()
     overdue, possible, due_today, total = (int(v or 0) for v in row)
     return AgendaCounts(overdue, due_today, total - overdue - possible - due_today, possible)
 

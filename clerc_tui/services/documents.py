@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import DocumentSnapshot, LedgerEntry
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_amount, format_date, format_decimal, format_percent
 from clerc_tui.rules.ledger import CREDITOR, PAYMENT, REVERSAL
-from clerc_tui.rules.money import format_amount
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.statement import dossier_statement
@@ -152,15 +151,15 @@ def _document(entry: LedgerEntry) -> Document:
 
     if "emolument" in detail:
         label = (
-            f"Émolument {detail['article']} : {detail['base'].replace('.', ',')} € × "
-            f"{detail['coefficient'].replace('.', ',')}"
+            f"Émolument {detail['article']} : {format_amount(Decimal(detail['base']))} × "
+            f"{format_decimal(Decimal(detail['coefficient']))}"
         )
         rows.append((label, money("emolument")))
         if Decimal(detail["dep"]):
             rows.append(("Droit d'engagement des poursuites", money("dep")))
         if Decimal(detail["travel"]):
             rows.append(("Frais de déplacement", money("travel")))
-        rows += [("Total HT", money("ht")), (f"TVA {detail['tva_rate'].replace('.', ',')} %", money("tva"))]
+        rows += [("Total HT", money("ht")), (f"TVA {format_percent(Decimal(detail['tva_rate']))}", money("tva"))]
         if Decimal(detail["flat_tax"]):
             rows.append(("Taxe forfaitaire (art. 302 bis Y CGI)", money("flat_tax")))
     rows.append(("Total TTC", format_amount(sign * target.amount)))

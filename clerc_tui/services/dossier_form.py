@@ -9,9 +9,8 @@ from decimal import Decimal
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules import identifiers
-from clerc_tui.rules.dates import format_date, parse_date
+from clerc_tui.rules.french import format_amount, format_date, parse_amount, parse_date, parse_percent
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
-from clerc_tui.rules.money import parse_amount
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
 from clerc_tui.services.creditors import creditor_id_by_name
@@ -75,7 +74,7 @@ def _past_date(today: date, what: str):
 
 
 def _rate(raw: str) -> Decimal:
-    value = parse_amount(raw.replace("%", ""))
+    value = parse_percent(raw)
     if value <= 0 or value >= 100:
         raise InvalidInput("Le taux conventionnel est un pourcentage annuel entre 0 et 100 (exemple : 4,5).")
     return value
@@ -185,7 +184,7 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
 
 
 def _amount_text(value) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+    return "" if value is None else format_amount(value, currency=False, grouping=False)
 
 
 def form_values(view: DossierView) -> dict[str, str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from clerc_tui.models.db import database, is_sqlite
+from clerc_tui.models.db import database, is_sqlite, raw_sql, read_date
 from clerc_tui.rules.money import from_cents
 from clerc_tui.rules.names import fold
 
@@ -119,14 +119,9 @@ def _filter_sql(text: str) -> tuple[str, list, str | None]:
     return (" AND ".join(clauses), params, match)
 
 
-def _sql(text: str) -> str:
-    return text if is_sqlite() else text.replace("?", "%s")
-
-
 def _to_row(values) -> DossierRow:
     id_, reference, debtor, creditor, nature, phase, balance, next_due, clerc = values
-    if isinstance(next_due, str):
-        next_due = date.fromisoformat(next_due)
+    next_due = read_date(next_due)
     return DossierRow(id_, reference, debtor, creditor, nature, phase, from_cents(balance), next_due, clerc or "")
 
 
@@ -170,7 +165,7 @@ def fetch_page(
         "(SELECT MIN(dl.due_date) FROM deadline dl WHERE dl.dossier_id = d.id AND dl.done = ?), u.name "
         f'FROM ({page}) AS p JOIN dossier d ON d.id = p.id LEFT JOIN "user" u ON u.id = d.assigned_to_id {order}'
     )
-    cursor = database.execute_sql(_sql(sql), [False, *params, limit])
+    cursor = database.execute_sql(raw_sql(sql), [False, *params, limit])
     rows = [_to_row(values) for values in cursor.fetchall()]
     if backwards:
         rows.reverse()
@@ -185,4 +180,4 @@ def count(query: ListQuery, cap: int = BROAD_MATCHES) -> int:
     if match is not None and not _has_reference(query.text):
         return _fts_matches(match, cap)
     sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM dossier d WHERE {where} LIMIT ?)"
-    return database.execute_sql(_sql(sql), [*params, cap + 1]).fetchone()[0]
+    return database.execute_sql(raw_sql(sql), [*params, cap + 1]).fetchone()[0]

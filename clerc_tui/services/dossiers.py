@@ -21,7 +21,6 @@ from clerc_tui.models import (
     DebtorDependant,
     Dossier,
     DossierDebtor,
-    Sequence,
     TimelineEvent,
     User,
 )
@@ -29,6 +28,7 @@ from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
+from clerc_tui.services import sequences
 from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
@@ -102,17 +102,9 @@ def get_dossier(dossier_id: int) -> DossierView:
     )
 
 
-def find_by_reference(reference: str) -> int | None:
-    dossier = Dossier.get_or_none(Dossier.reference == reference.strip())
-    return dossier.id if dossier else None
-
-
 def next_reference(year: int) -> str:
     """`2026-000124`: one continuous sequence per year. Call inside a write transaction."""
-    sequence, _ = Sequence.get_or_create(name="dossier", year=year, defaults={"last": 0})
-    Sequence.update(last=Sequence.last + 1).where(Sequence.id == sequence.id).execute()
-    number = Sequence.get_by_id(sequence.id).last
-    return f"{year}-{number:06d}"
+    return f"{year}-{sequences.allocate('dossier', year):06d}"
 
 
 # --- writing ----------------------------------------------------------------------------

@@ -24,9 +24,9 @@ from decimal import Decimal, InvalidOperation
 
 from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, chain
 from clerc_tui.models.db import database, is_sqlite
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import ACCOUNT_FIELDS
-from clerc_tui.rules.money import format_amount, from_cents, to_cents
+from clerc_tui.rules.money import from_cents, to_cents
 from clerc_tui.services.balances import balance_at, totals_from_entries
 
 TABLE_LABELS = {"ledger_entry": "journal des écritures", "audit_entry": "journal d'audit", "sequence": "compteurs"}

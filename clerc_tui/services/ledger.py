@@ -23,11 +23,12 @@ from decimal import Decimal
 from typing import Any
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, Sequence, TimelineEvent, chain
-from clerc_tui.rules.dates import format_date
+from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, TimelineEvent, chain
+from clerc_tui.rules.french import format_date, parse_amount
 from clerc_tui.rules.ledger import REVERSAL, entry_effect, reversal_effect
-from clerc_tui.rules.money import CENT, parse_amount
+from clerc_tui.rules.money import CENT
 from clerc_tui.rules.text import check_text
+from clerc_tui.services import sequences
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor
 
@@ -156,13 +157,8 @@ _PREFIX = {INVOICE: "F", RECEIPT: "R"}
 
 
 def next_number(name: str, year: int) -> str:
-    """The next number of a per-year sequence. Must run inside the write transaction of the
-    entry that carries it: the increment and the entry commit or roll back together (no
-    gap), and BEGIN IMMEDIATE serialises the writers (no reuse)."""
-    Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
-    Sequence.update(last=Sequence.last + 1).where(Sequence.name == name, Sequence.year == year).execute()
-    number = Sequence.get(Sequence.name == name, Sequence.year == year).last
-    return f"{_PREFIX[name]}{year}-{number:06d}"
+    """`F2026-000001`: the next document number. Inside the write transaction of its entry."""
+    return f"{_PREFIX[name]}{year}-{sequences.allocate(name, year):06d}"
 
 
 def create_entry(

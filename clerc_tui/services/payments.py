@@ -17,14 +17,14 @@ from typing import Any
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.models.db import database, write_transaction
+from clerc_tui.models.db import database, raw_sql, write_transaction
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.rules.allocation import Balances, allocate
-from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.ledger import LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
-from clerc_tui.rules.money import ZERO, format_amount, from_cents, parse_amount
+from clerc_tui.rules.french import format_amount, format_date, parse_amount, parse_date
+from clerc_tui.rules.ledger import PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.rules.money import ZERO, from_cents
 from clerc_tui.rules.text import check_text
-from clerc_tui.rules.vocabulary import PAYMENT_MODES
+from clerc_tui.rules.vocabulary import LEDGER_KINDS, PAYMENT_MODES
 from clerc_tui.services.balances import creditor_position, totals_from_entries
 from clerc_tui.services.billing import claim_amount
 from clerc_tui.services.context import Actor, require
@@ -232,7 +232,7 @@ class PendingPayment:
 
 def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     """Dossiers whose reference or names start with the words typed (accent-insensitive)."""
-    from clerc_tui.services.dossier_list import _filter_sql, _sql
+    from clerc_tui.services.dossier_list import _filter_sql
 
     text = (text or "").strip()
     if " — " in text:  # a completed label: « REF — names » or « Débiteur — REF »
@@ -248,7 +248,7 @@ def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     if not where:
         return []
     rows = database.execute_sql(
-        _sql(
+        raw_sql(
             f"SELECT d.id, d.reference, d.debtor_name, d.creditor_name FROM dossier d "
             f"WHERE {where} ORDER BY d.reference LIMIT ?"
         ),

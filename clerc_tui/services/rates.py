@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import EtudeRate
-from clerc_tui.models.db import write_transaction
+from clerc_tui.models.db import read_date, write_transaction
 from clerc_tui.rules.rates import (
     ECB,
     LEGAL,
@@ -143,10 +143,7 @@ def legal_rate_notice(today: date, shipped: RateTable | None = None) -> str | No
         .where(EtudeRate.rate_table == LEGAL, EtudeRate.valid_from.in_(starts))
         .tuples()
     )
-    entered = {
-        (category, valid_from if isinstance(valid_from, date) else date.fromisoformat(str(valid_from)))
-        for category, valid_from in query
-    }
+    entered = {(category, read_date(valid_from)) for category, valid_from in query}
     for start in starts:
         missing = [category for s, category in wanted if s == start and (category, start) not in entered]
         if missing:

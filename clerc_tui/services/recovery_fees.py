@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_date, plain_amount
 from clerc_tui.rules.interest import Convention
 from clerc_tui.rules.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
 from clerc_tui.rules.money import ZERO, round_cents
@@ -181,17 +181,17 @@ def breakdown(fee: RecoveryFee, base: FeeBase, increment: Decimal) -> dict:
     return {
         "recovery_fee": True,
         "article": fee.article,
-        "claim": f"{base.claim:.2f}",
-        "base": f"{fee.base:.2f}",
+        "claim": plain_amount(base.claim),
+        "base": plain_amount(fee.base),
         "interest_in_base": base.interest_included,
-        "gross_ht": f"{fee.gross:.2f}",
-        "dep_imputed": f"{fee.dep:.2f}",
-        "due_ht": f"{fee.ht:.2f}",
-        "due_tva": f"{fee.tva:.2f}",
-        "due_ttc": f"{fee.ttc:.2f}",
-        "ttc": f"{increment:.2f}",
-        "ht": f"{line_ht:.2f}",
-        "tva": f"{increment - line_ht:.2f}",
+        "gross_ht": plain_amount(fee.gross),
+        "dep_imputed": plain_amount(fee.dep),
+        "due_ht": plain_amount(fee.ht),
+        "due_tva": plain_amount(fee.tva),
+        "due_ttc": plain_amount(fee.ttc),
+        "ttc": plain_amount(increment),
+        "ht": plain_amount(line_ht),
+        "tva": plain_amount(increment - line_ht),
         "marks": list(dict.fromkeys(fee.marks + base.marks)),
     }
 

@@ -27,9 +27,9 @@ from peewee import fn
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
-from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
-from clerc_tui.rules.money import ZERO, format_amount, to_cents
+from clerc_tui.rules.money import ZERO, to_cents
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.services.audit import record
@@ -366,7 +366,7 @@ def _transfers_from_ledger(run_id: int) -> tuple[str, list[str]]:
                     creditor.display_name,
                     creditor.iban.strip(),
                     creditor.bic.strip(),
-                    f"{e.amount:.2f}".replace(".", ","),
+                    format_amount(e.amount, currency=False, grouping=False),
                     e.dossier.reference,
                     f"Reversement dossier {e.dossier.reference}",
                 )

@@ -5,8 +5,7 @@ import re
 import pytest
 
 from clerc_tui.report.statement import render_text, statement_interest_renderable, statement_text
-from clerc_tui.rules.dates import format_date
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount, format_date
 from tests.report.test_statement_report import _statement
 
 # The dossier screen at 80 columns gives the décompte 76 to 78 cells; the text export is 120.

@@ -366,3 +366,15 @@ def test_backward_period_is_never_moved_forward():
     result = compute_backward(D(2025, 5, 12), Period(weeks=6))
     assert result.direction == "backward" and result.due == D(2025, 3, 30)
     assert any("CPC 642 ne s'applique pas" in line for line in result.explanation)
+
+
+def test_one_month_shift_ends_on_the_last_day_of_a_shorter_month():
+    """CPC 641 al. 2: with no same day number, a délai in months ends on the month's last day."""
+    from clerc_tui.rules.calendar import shift_months
+
+    assert shift_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert shift_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert shift_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert shift_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
+    assert shift_months(date(2025, 5, 31), 1) == date(2025, 6, 30)
+    assert shift_months(date(2025, 12, 15), 2) == date(2026, 2, 15)

@@ -460,11 +460,11 @@ def test_capitalised_interest_is_never_below_simple_interest(start, length, cent
 
 
 def test_a_written_rate_with_three_decimals_is_never_rounded_on_screen():
-    from clerc_tui.rules.interest import rate_digits, rate_text
+    from clerc_tui.rules.french import format_percent, plain_rate
 
     result = compute_interest(
         D("1000"), date(2025, 1, 1), date(2026, 1, 1), InterestTerms(kind="contractual", rate=D("4.125"))
     )
     assert result.total == D("41.25")
-    assert rate_digits(D("4.125")) == "4.125" and rate_digits(D("7.2")) == "7.20"
-    assert rate_text(D("4.125")) == "4,125\u00a0%" and rate_text(D("12.21")) == "12,21\u00a0%"
+    assert plain_rate(D("4.125")) == "4.125" and plain_rate(D("7.2")) == "7.20"
+    assert format_percent(D("4.125")) == "4,125\u00a0%" and format_percent(D("12.21")) == "12,21\u00a0%"

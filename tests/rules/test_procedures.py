@@ -7,7 +7,7 @@ import pytest
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import procedures as P
 from clerc_tui.rules.calendar import KINDS
-from clerc_tui.rules.procedures import ProcedureDataError, closed_by, deadlines_for_step, load_catalogue
+from clerc_tui.rules.procedures import ProcedureDataError, deadlines_for_step, load_catalogue
 
 D = date
 GLOSSARY_IDS = {
@@ -56,7 +56,7 @@ def test_unknown_ids_are_refused_in_french():
     with pytest.raises(InvalidInput, match="Procédure inconnue"):
         P.procedure("saisie_immobiliere")
     with pytest.raises(InvalidInput, match="Étape inconnue"):
-        closed_by("saisie_vente", "pv_expulsion")
+        P.procedure("saisie_vente").step("pv_expulsion")
     with pytest.raises(InvalidInput, match="Règle de délai inconnue"):
         P.rule("sa_denonciation_9_jours")
     with pytest.raises(InvalidInput, match="Élément du dossier inconnu"):
@@ -453,7 +453,7 @@ def test_procedure_flow_from_first_act_to_closing(flow):
     procedure_id = flow.split("/")[0]
     open_deadlines: dict[str, date] = {}
     for step_id, served_on, facts, expected_created, expected_closed in FLOWS[flow]:
-        closing = closed_by(procedure_id, step_id)
+        closing = P.procedure(procedure_id).step(step_id).closes
         assert closing & set(open_deadlines) == expected_closed, step_id
         for deadline_id in closing:
             open_deadlines.pop(deadline_id, None)

@@ -81,7 +81,7 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         assert "Versé 300,00" in totals
         balance_paid = Dossier.get_by_id(sample_dossier.id).balance
         assert balance_paid == balance_billed - D("300.00")
-        from clerc_tui.rules.money import format_amount
+        from clerc_tui.rules.french import format_amount
 
         solde = format_amount(balance_paid).replace("\u00a0", " ").replace("\u202f", " ")
         assert f"Solde {solde}" in totals and solde in _text(app, "#dossier-title")

@@ -296,7 +296,7 @@ def _after_shipped_legal_table():
 
 
 async def test_the_dashboard_says_which_legal_rate_to_enter_and_forgets_it_once_entered(actor):
-    from clerc_tui.rules.dates import format_date
+    from clerc_tui.rules.french import format_date
     from clerc_tui.rules.rates import half_year_name
     from clerc_tui.services.rates import add_etude_rate
 

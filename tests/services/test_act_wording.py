@@ -11,7 +11,7 @@ import pytest
 
 from clerc_tui.models import Etude
 from clerc_tui.rules.acts import act_types
-from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.french import format_amount
 from clerc_tui.services import acts
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
 from clerc_tui.services.dossiers import create_dossier

@@ -309,7 +309,7 @@ def test_titles_are_filled_and_dated_coherently(con):
 
 
 def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today(con):
-    from clerc_tui.rules.procedures import closed_by, procedure, rule
+    from clerc_tui.rules.procedures import procedure, rule
 
     today = TODAY.isoformat()
     rows = con.execute(
@@ -339,7 +339,7 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
         assert done or not data.unverified or note.startswith("Point non vérifié")
     done_by_steps = [r for r in rows if r[1] and r[9] != "dossier clos"]
     for *_x, procedure_id, _s, rule_id, _k, _b, _l, reason, _u, _n in done_by_steps[:500]:
-        closing = [s for s in procedure(procedure_id).steps if rule_id in closed_by(procedure_id, s.id)]
+        closing = [s for s in procedure(procedure_id).steps if rule_id in s.closes]
         assert any(reason.startswith(f"acte accompli : {s.act} le ") for s in closing), (rule_id, reason)
     assert {r[3] for r in rows} >= {
         "saisie_attribution",

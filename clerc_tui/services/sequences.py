@@ -1,0 +1,15 @@
+"""The one sequence allocator: continuous numbers per name and year (dossier references,
+invoices and credit notes, receipts), stored in the `sequence` table."""
+
+from clerc_tui.models import Sequence
+
+
+def allocate(name: str, year: int) -> int:
+    """The next number of the `name` sequence for `year` (1 for the first).
+
+    Must run inside the write transaction of the row that carries the number: the increment
+    and the row commit or roll back together (no gap), and the write lock taken at BEGIN
+    (SQLite IMMEDIATE; the row lock of the UPDATE on PostgreSQL) serialises the writers (no reuse)."""
+    Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
+    Sequence.update(last=Sequence.last + 1).where(Sequence.name == name, Sequence.year == year).execute()
+    return Sequence.get(Sequence.name == name, Sequence.year == year).last
