@@ -51,10 +51,6 @@ def binding_label(binding) -> str:
 
 
 class KeyBar(Static):
-    DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
-    """
-
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._draw()
