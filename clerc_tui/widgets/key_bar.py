@@ -5,7 +5,11 @@ the deadline dashboard); this bar shows the same keys (those with `show=True`, a
 user's keymap) for the price of one Static.
 """
 
+from typing import Any
+
 from rich.text import Text
+from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Static
 
 # Textual's own bindings come with English descriptions: said in French here, by action.
@@ -40,7 +44,7 @@ TEXTUAL_DESCRIPTIONS = {
 }
 
 
-def binding_label(binding) -> str:
+def binding_label(binding: Binding) -> str:
     """What a binding does, in French, whoever defined it (clerc or Textual)."""
     return (
         TEXTUAL_DESCRIPTIONS.get(binding.description)
@@ -59,6 +63,8 @@ class KeyBar(Static):
     the last ones that still do not fit are left out whole, never cut; the help (which lists them
     all) and the palette stay at the end."""
 
+    _drawn_for = 0  # the width the line was fitted to
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._draw()
@@ -67,9 +73,10 @@ class KeyBar(Static):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
-        self._draw()
+        if self.content_size.width != self._drawn_for:
+            self._draw()
 
-    def _bindings_changed(self, screen) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         if self.is_attached and screen is self.screen:
             self._draw()
 
@@ -87,7 +94,7 @@ class KeyBar(Static):
 
     def _draw(self) -> None:
         keys = self._keys()
-        width = self.content_size.width or self.app.size.width
+        width = self._drawn_for = self.content_size.width or self.app.size.width
         pieces = [_piece(key, label, enabled) for key, label, enabled, _ in keys]
         if sum(p.cell_len for p in pieces) > width:
             pieces = _fit(
