@@ -11,6 +11,7 @@ from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.models.db import database, is_sqlite, open_database
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
+from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
 DATA_POLL_SECONDS = 2.0
 
@@ -22,7 +23,7 @@ LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"}
 
 class ClercApp(App):
     TITLE = "clerc"
-    CSS_PATH = "clerc.tcss"
+    CSS_PATH = [*WIDGET_CSS, "clerc.tcss"]  # each screen loads its own .tcss when first shown
     BINDINGS = [
         Binding("question_mark,f1", "help", "Aide", id="app.help"),
         Binding("q", "quit_key", "Quitter", id="app.quit"),

@@ -128,12 +128,7 @@ class ServeDialog(_Dialog):
 
 class ActsScreen(Screen):
     HELP_TITLE = "Actes du dossier"
-    DEFAULT_CSS = """
-    ActsScreen #acts-list { height: 6; }
-    ActsScreen #mentions { height: 1fr; }
-    ActsScreen #act-problems { height: auto; max-height: 6; color: $error; }
-    ActsScreen #act-preview-scroll { height: 1fr; border-top: solid $accent; }
-    """
+    CSS_PATH = "acts.tcss"
     BINDINGS = [
         Binding("escape", "back", "Retour", id="acts.back"),
         Binding("n", "new", "Nouvel acte", id="acts.new"),

@@ -48,13 +48,7 @@ class CalculatorScreen(FormScreen):
         Binding("escape", "close", "Retour", id="calculator.close"),
         Binding("f6", "other_tab", "Autre onglet", id="calculator.other_tab"),
     ]
-    DEFAULT_CSS = """
-    CalculatorScreen #calc-grid, CalculatorScreen #fee-grid { grid-size: 3; grid-gutter: 0 1; height: auto;
-                                                             padding: 0 1; }
-    CalculatorScreen #calc-result, CalculatorScreen #fee-result { height: 1fr; padding: 0 1; }
-    CalculatorScreen #calc-status, CalculatorScreen #fee-status { height: auto; padding: 0 1; color: $text-muted; }
-    CalculatorScreen TabbedContent, CalculatorScreen TabPane { height: 1fr; }
-    """
+    CSS_PATH = "calculator.tcss"
 
     def __init__(self) -> None:
         super().__init__()

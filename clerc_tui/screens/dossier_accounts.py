@@ -49,12 +49,6 @@ def _note(line: balances.AccountLine) -> str:
 class AccountsPane(Vertical):
     """The ledger of one dossier, read through `services.balances.account_view`."""
 
-    DEFAULT_CSS = """
-    AccountsPane { height: 1fr; }
-    AccountsPane #accounts-totals { height: auto; padding: 0 0 1 0; }
-    AccountsPane #accounts-table { height: 1fr; }
-    """
-
     def __init__(self, dossier_id: int):
         super().__init__()
         self.dossier_id = dossier_id
@@ -119,10 +113,7 @@ class BillActDialog(FormDialog):
     """Bill an act at the tariff: the act, its date, the émolument when the tariff has none;
     the breakdown is shown as it is typed; Entrée (or F2) bills it and returns the entry."""
 
-    DEFAULT_CSS = """
-    BillActDialog { align: center middle; }
-    BillActDialog #bill-preview { height: auto; margin: 1 0; }
-    """
+    CSS_PATH = "dossier_accounts.tcss"
     BINDINGS = [
         Binding("f2,ctrl+s", "bill", "Facturer", id="dossier.bill_ok"),
         Binding("escape", "cancel", "Annuler", id="dossier.bill_cancel"),

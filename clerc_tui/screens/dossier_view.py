@@ -185,6 +185,7 @@ def timeline_table(view: DossierView) -> Table:
 
 class DossierScreen(Screen):
     HELP_TITLE = "Dossier"
+    CSS_PATH = ["statement_view.tcss", "dossier_accounts.tcss"]  # its « Décompte » and « Comptes » tabs
     BINDINGS = [
         Binding("escape", "back", "Retour", id="dossier.back"),
         Binding("e", "edit", "Modifier", id="dossier.edit"),

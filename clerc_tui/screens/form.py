@@ -28,7 +28,7 @@ FORM_BINDINGS = [Binding("ctrl+c", "leave_form", "Abandonner", show=False, prior
 class LeaveConfirm(ModalScreen[bool]):
     """« Abandonner la saisie ? » — o abandons, n / Échap goes back to the typing."""
 
-    DEFAULT_CSS = "LeaveConfirm { align: center middle; }"
+    CSS_PATH = "form.tcss"
     HELP_TITLE = "Abandonner la saisie"
     BINDINGS = [
         Binding("o", "abandon", "Abandonner", id="leave.abandon"),

@@ -58,14 +58,7 @@ class DossierSuggester(Suggester):
 
 class PaymentEntryScreen(FormScreen):
     HELP_TITLE = "Saisie des versements"
-    DEFAULT_CSS = """
-    PaymentEntryScreen #payment-fields { height: auto; }
-    PaymentEntryScreen #payment-fields FormField { width: 1fr; }
-    PaymentEntryScreen #field-dossier { width: 2fr; }
-    PaymentEntryScreen #payment-preview, PaymentEntryScreen #payment-matches { height: auto; margin: 0 1; }
-    PaymentEntryScreen #payment-total { height: 1; margin: 0 1; text-style: bold; }
-    PaymentEntryScreen #batch-error { height: auto; margin: 0 1; color: $error; }
-    """
+    CSS_PATH = "payment_entry.tcss"
     BINDINGS = [
         Binding("f5", "confirm", "Valider le lot", id="payment.confirm"),
         Binding("f8", "remove", "Retirer la ligne", id="payment.remove"),

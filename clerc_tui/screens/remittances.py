@@ -113,11 +113,7 @@ def _in_worker(screen, work, then, what: str) -> None:
 
 
 class RemittancesScreen(Screen):
-    DEFAULT_CSS = """
-    RemittancesScreen > Label, RemittancesScreen > Static { height: auto; padding: 0 1; }
-    RemittancesScreen > KeyBar { height: 1; padding: 0; }
-    RemittancesScreen #remit-status { color: $warning; }
-    """
+    CSS_PATH = "remittances.tcss"
     HELP_TITLE = "Reversements"
     BINDINGS = [
         Binding("escape", "back", "Retour", id="remit.back"),
@@ -220,11 +216,7 @@ class RemittancesScreen(Screen):
 class CreditorRemittanceScreen(Screen):
     """One creditor's dossiers: collected, retained, to pay back; F2 pays him."""
 
-    DEFAULT_CSS = """
-    CreditorRemittanceScreen > Static { height: auto; padding: 0 1; }
-    CreditorRemittanceScreen > KeyBar { height: 1; padding: 0; }
-    CreditorRemittanceScreen #remit-status { color: $warning; }
-    """
+    CSS_PATH = "remittances.tcss"
     HELP_TITLE = "Reversement d'un créancier"
     BINDINGS = [
         Binding("escape", "back", "Retour", id="remit.detail_back"),
@@ -311,7 +303,7 @@ class CreditorRemittanceScreen(Screen):
 class RunConfirm(ModalScreen[bool]):
     """The totals of the run about to be recorded; o / Entrée records it."""
 
-    DEFAULT_CSS = "RunConfirm { align: center middle; }"
+    CSS_PATH = "remittances.tcss"
     BINDINGS = [
         Binding("o,enter", "ok", "Reverser", id="remit.confirm_ok"),
         Binding("escape,n", "cancel", "Annuler", id="remit.confirm_cancel"),

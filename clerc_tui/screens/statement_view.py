@@ -38,17 +38,6 @@ class ArreteInput(Input):
 class StatementPane(Vertical):
     """Lives in the dossier screen's « Décompte » tab."""
 
-    DEFAULT_CSS = """
-    StatementPane { height: 1fr; }
-    StatementPane #statement-bar { height: 1; }
-    StatementPane #statement-at-label { width: auto; color: $text-muted; }
-    StatementPane #statement-at { width: 14; height: 1; border: none; padding: 0; }
-    StatementPane #statement-at:focus { background: $boost; }
-    StatementPane #statement-hint { width: 1fr; color: $text-muted; padding: 0 2; }
-    StatementPane #statement-error { color: $error; height: auto; }
-    StatementPane #statement-scroll { height: 1fr; }
-    """
-
     def __init__(self, dossier_id: int):
         super().__init__(id="statement-pane")
         self.dossier_id = dossier_id

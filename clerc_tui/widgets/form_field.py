@@ -9,13 +9,6 @@ from textual.widgets.select import InvalidSelectValueError
 
 
 class FormField(Vertical):
-    DEFAULT_CSS = """
-    FormField { height: auto; margin: 0 1 0 0; }
-    FormField > .field-error { color: $error; height: auto; display: none; }
-    FormField.-invalid > .field-error { display: block; }
-    FormField.-invalid > Input { border: tall $error; }
-    """
-
     def __init__(self, name: str, label: str, control: Widget, *, hint: str = ""):
         super().__init__(id=f"field-{name}")
         self.field_name = name

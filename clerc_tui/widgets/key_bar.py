@@ -5,7 +5,11 @@ the deadline dashboard); this bar shows the same keys (those with `show=True`, a
 user's keymap) for the price of one Static.
 """
 
+from typing import Any
+
 from rich.text import Text
+from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Static
 
 # Textual's own bindings come with English descriptions: said in French here, by action.
@@ -40,7 +44,7 @@ TEXTUAL_DESCRIPTIONS = {
 }
 
 
-def binding_label(binding) -> str:
+def binding_label(binding: Binding) -> str:
     """What a binding does, in French, whoever defined it (clerc or Textual)."""
     return (
         TEXTUAL_DESCRIPTIONS.get(binding.description)
@@ -50,10 +54,16 @@ def binding_label(binding) -> str:
     )
 
 
+# Always in the bar, however narrow: the help lists every key of the screen, the palette every command.
+KEPT_ACTIONS = frozenset({"help", "app.help"})
+
+
 class KeyBar(Static):
-    DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
-    """
+    """One line. When the keys do not all fit (80 columns), each is drawn two columns tighter and
+    the last ones that still do not fit are left out whole, never cut; the help (which lists them
+    all) and the palette stay at the end."""
+
+    _drawn_for = 0  # the width the line was fitted to
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -62,20 +72,57 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen) -> None:
+    def on_resize(self) -> None:
+        if self.content_size.width != self._drawn_for:
+            self._draw()
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         if self.is_attached and screen is self.screen:
             self._draw()
 
-    def _draw(self) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        seen = set()
+    def _keys(self) -> list[tuple[str, str, bool, bool]]:
+        """(key, label, enabled, kept) of each key the screen shows, in the screen's order."""
+        keys, seen = [], set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
-            line.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
-            line.append(f" {binding_label(binding)}  ", style="" if enabled else "dim")
-        line.append(" ^p ", style="bold reverse")
-        line.append(" palette")
+            keys.append((key, binding_label(binding), enabled, binding.action in KEPT_ACTIONS))
+        keys.append(("^p", "palette", True, True))
+        return keys
+
+    def _draw(self) -> None:
+        keys = self._keys()
+        width = self._drawn_for = self.content_size.width or self.app.size.width
+        pieces = [_piece(key, label, enabled) for key, label, enabled, _ in keys]
+        if sum(p.cell_len for p in pieces) > width:
+            pieces = _fit(
+                [(_piece(key, label, enabled, tight=True), kept) for key, label, enabled, kept in keys], width
+            )
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for piece in pieces:
+            line.append_text(piece)
+        line.rstrip()
         self.update(line)
+
+
+def _piece(key: str, label: str, enabled: bool, *, tight: bool = False) -> Text:
+    """« key  label » : the key in reverse video; `tight` saves two columns (80-column bars)."""
+    piece = Text()
+    piece.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
+    piece.append(f"{label} " if tight else f" {label}  ", style="" if enabled else "dim")
+    return piece
+
+
+def _fit(pieces: list[tuple[Text, bool]], width: int) -> list[Text]:
+    """The kept pieces, after the screen's first keys, as many of them as fit whole beside them
+    (a prefix, so that no key shows without the ones before it)."""
+    room = width - sum(piece.cell_len for piece, kept in pieces if kept)
+    shown, full = [], False
+    for piece, kept in pieces:
+        full = full or (not kept and piece.cell_len > room)
+        if kept or not full:
+            shown.append(piece)
+            room -= 0 if kept else piece.cell_len
+    return shown

@@ -79,14 +79,6 @@ def fit_widths(columns: list[Column], natural: list[int], available: int) -> lis
 
 
 class RowTable(Widget, can_focus=True):
-    DEFAULT_CSS = """
-    RowTable { height: 1fr; }
-    RowTable > .row-table--header { text-style: bold; color: $text-accent; }
-    RowTable > .row-table--cursor { background: $block-cursor-blurred-background; }
-    RowTable:focus > .row-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
-                                          text-style: bold; }
-    RowTable > .row-table--zebra { background: $surface-lighten-1; }
-    """
     COMPONENT_CLASSES = {"row-table--header", "row-table--cursor", "row-table--zebra"}
     BINDINGS = [
         Binding("up", "cursor_up", "Haut", show=False, id="table.up"),

@@ -1,11 +1,13 @@
 from rich.text import Text
 from textual.app import App
 
+from clerc_tui.widgets import CSS_PATHS
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
 
 
 class TableApp(App):
+    CSS_PATH = CSS_PATHS  # the widgets' styles, as ClercApp loads them
     BINDINGS = [("x", "bell", "Sonner")]
 
     def __init__(self, rows: int = 50):
@@ -138,6 +140,8 @@ async def test_a_spanning_cell_is_never_cut_to_its_column():
     from textual.app import App as _App
 
     class SpanApp(_App):
+        CSS_PATH = CSS_PATHS
+
         def compose(self):
             yield RowTable(id="t")
 
