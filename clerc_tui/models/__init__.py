@@ -15,6 +15,30 @@ from clerc_tui.models.parties import (
 from clerc_tui.models.rates import EtudeRate
 from clerc_tui.models.tracking import AuditEntry, Deadline, TimelineEvent
 
+__all__ = [
+    "AuditEntry",
+    "ClaimItem",
+    "Creditor",
+    "Deadline",
+    "Debtor",
+    "DebtorAddress",
+    "DebtorAsset",
+    "DebtorBankAccount",
+    "DebtorContact",
+    "DebtorDependant",
+    "DocumentSnapshot",
+    "Dossier",
+    "DossierAccount",
+    "DossierDebtor",
+    "Etude",
+    "EtudeRate",
+    "LedgerEntry",
+    "RemittanceRun",
+    "Sequence",
+    "TimelineEvent",
+    "User",
+]
+
 ALL_MODELS = (
     Etude,
     User,

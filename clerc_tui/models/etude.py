@@ -1,9 +1,16 @@
 """The étude itself, its users, and the numbering sequences."""
 
-from peewee import BooleanField, CharField, IntegerField, TextField
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from peewee import BooleanField, CharField, IntegerField, ModelSelect, TextField
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.rules.vocabulary import ROLE_LABELS, ROLES  # noqa: F401
+
+if TYPE_CHECKING:
+    from clerc_tui.models.dossier import Dossier
 
 
 class Etude(BaseModel):
@@ -32,6 +39,9 @@ class User(BaseModel):
     name = CharField()
     role = CharField(default="clerc")
     active = BooleanField(default=True)
+
+    # Declared for the type checker only (Peewee makes it; annotations are not fields).
+    dossiers: ModelSelect[Dossier]
 
 
 class Sequence(BaseModel):
