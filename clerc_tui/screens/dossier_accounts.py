@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -35,6 +36,11 @@ COLUMNS = (
     ("Note", 30, "left", {"priority": 9, "min_width": 12}),
 )
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from clerc_tui.app import ClercApp
+
 
 def _note(line: ledger.AccountLine) -> str:
     notes = []
@@ -49,6 +55,9 @@ def _note(line: ledger.AccountLine) -> str:
 
 class AccountsPane(Vertical):
     """The ledger of one dossier, read through `services.ledger.account_view`."""
+
+    if TYPE_CHECKING:  # the ClercApp for the type checker (see screens/base.py)
+        app = getters.app(ClercApp)
 
     DEFAULT_CSS = """
     AccountsPane { height: 1fr; }
