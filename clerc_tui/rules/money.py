@@ -49,7 +49,8 @@ def parse_amount(text: str, *, allow_negative: bool = False, allow_zero: bool = 
         raise InvalidInput(f"« {raw} » n'est pas un montant (exemple : 1 234,56).") from None
     if not value.is_finite():
         raise InvalidInput(f"« {raw} » n'est pas un montant (exemple : 1 234,56).")
-    if value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent  # an int once finite ('n', 'N', 'F' are NaN and infinity)
+    if isinstance(exponent, int) and exponent < -2:
         raise InvalidInput(f"« {raw} » : pas plus de deux décimales.")
     if value < 0 and not allow_negative:
         raise InvalidInput(f"« {raw} » : le montant ne peut pas être négatif.")
@@ -63,7 +64,7 @@ def format_amount(value: Decimal, *, currency: bool = True) -> str:
     value = round_cents(value)
     sign = "-" if value < 0 else ""
     units, _, cents = f"{abs(value):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(units) > 3:
         groups.insert(0, units[-3:])
         units = units[:-3]
