@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -127,5 +127,5 @@ class FormDialog(_Form, ClercModal):
     BINDINGS = FORM_BINDINGS
 
 
-def is_form(screen) -> bool:
+def is_form(screen: object) -> TypeGuard[_Form]:
     return getattr(screen, "IS_FORM", False)
