@@ -1,6 +1,10 @@
 """The Textual application: who is working, on which database, on which day."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -12,6 +16,10 @@ from clerc_tui.models.db import database, is_sqlite, open_database
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
 
 DATA_POLL_SECONDS = 2.0
 
@@ -45,7 +53,7 @@ class ClercApp(App):
         self._fixed_today = today
         self._keymap = keymap or {}
         self._warning = warning
-        self._data_version = None
+        self._data_version: int | None = None
         self.start = start
         self.sub_title = inert(f"{actor.name} · {actor.role}", multiline=False)
 
@@ -54,7 +62,7 @@ class ClercApp(App):
         """The working day: fixed by --today (tests, demos), else the calendar's."""
         return self._fixed_today or date.today()
 
-    def get_default_screen(self):
+    def get_default_screen(self) -> Screen[Any]:
         """The deadline dashboard is the bottom screen; `start="dossiers"` opens on the list
         (tests, scripts). Being the first screen rather than pushed over an empty one saves a
         whole compose-and-paint at start-up."""
@@ -98,7 +106,7 @@ class ClercApp(App):
         message: str,
         *,
         title: str = "",
-        severity="information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
@@ -111,9 +119,7 @@ class ClercApp(App):
         # A modal already cuts the app's (non-priority) keys off (Textual's modal binding chain).
         # The mark, not `screens.form.is_form`: that module (TextArea…) costs ~10 ms, and the key
         # bar asks this before the first paint.
-        if action in LETTER_ACTIONS and getattr(self.screen, "IS_FORM", False):
-            return False
-        return True
+        return not (action in LETTER_ACTIONS and getattr(self.screen, "IS_FORM", False))
 
     def action_quit_key(self) -> None:
         """`q` (outside forms and modals)."""
@@ -206,7 +212,7 @@ class ClercApp(App):
             return
         self.notify(f"Capture d'écran enregistrée : {path}", title="Capture d'écran")
 
-    def get_system_commands(self, screen):
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
         """The palette's commands, in French (Textual's own are English: not yielded)."""
         yield SystemCommand("Touches", "Les touches de l'écran en cours et leur identifiant (?)", self.action_help)
         yield SystemCommand("Quitter", "Quitter clerc", self.action_quit)

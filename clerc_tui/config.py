@@ -5,9 +5,16 @@
 "dossier.edit" = "e,f2"
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clerc_tui.paths import config_file
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
 
 
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
@@ -43,7 +50,7 @@ def _valid_key(key: str) -> bool:
     return base in {k.value for k in Keys} or key_to_character(base) is not None
 
 
-def check_keymap(keymap: dict[str, str], bindings: dict[str, list]) -> tuple[dict[str, str], list[str]]:
+def check_keymap(keymap: Mapping[str, str], bindings: Mapping[str, list[Binding]]) -> tuple[dict[str, str], list[str]]:
     """The keymap with what cannot apply left out, and each problem said in French.
 
     `bindings`: for each place (screen title), its Binding objects. Reported: an id that no
@@ -52,7 +59,8 @@ def check_keymap(keymap: dict[str, str], bindings: dict[str, list]) -> tuple[dic
     from textual.keys import _normalize_key_list
 
     known = {b.id for place in bindings.values() for b in place if b.id}
-    clean, problems = {}, []
+    clean: dict[str, str] = {}
+    problems: list[str] = []
     for binding_id, keys in keymap.items():
         if binding_id not in known:
             problems.append(f"identifiant inconnu « {binding_id} » (la touche ? montre les identifiants)")
@@ -68,9 +76,9 @@ def check_keymap(keymap: dict[str, str], bindings: dict[str, list]) -> tuple[dic
         moved: set[str] = set()  # keys the keymap gives to a binding that did not have them
         for binding in place_bindings:
             default = _normalize_key_list(binding.key).split(",")
-            keys = clean[binding.id].split(",") if binding.id in clean else default
-            moved.update(k for k in keys if k not in default)
-            for key in keys:
+            binding_keys = clean[binding.id].split(",") if binding.id in clean else default
+            moved.update(k for k in binding_keys if k not in default)
+            for key in binding_keys:
                 actions_by_key.setdefault(key, set()).add(binding.id or binding.action)
         for key, ids in sorted(actions_by_key.items()):
             if len(ids) > 1 and key in moved:

@@ -8,15 +8,16 @@ import logging
 from clerc_tui.paths import log_file
 
 _handler: logging.Handler | None = None
+_handler_path: str | None = None  # the file `_handler` writes to, or failed to open
 _log_problem: str | None = None  # why the log file could not be opened, in French
 
 
 def setup_logging() -> logging.Logger:
     """Log to the file of the current XDG state path (re-pointed if that path changed)."""
-    global _handler, _log_problem
+    global _handler, _handler_path, _log_problem
     logger = logging.getLogger("clerc")
     path = log_file()
-    if _handler is None or getattr(_handler, "baseFilename", None) != str(path):
+    if _handler is None or _handler_path != str(path):
         if _handler is not None:
             logger.removeHandler(_handler)
             _handler.close()
@@ -25,9 +26,9 @@ def setup_logging() -> logging.Logger:
             _handler = logging.FileHandler(str(path), encoding="utf-8")
             _log_problem = None
         except OSError as error:
-            _handler = logging.NullHandler()
-            _handler.baseFilename = str(path)  # tried once per path, not at every error
+            _handler = logging.NullHandler()  # tried once per path, not at every error
             _log_problem = f"journal impossible à écrire dans {path} ({error.strerror or error})"
+        _handler_path = str(path)
         _handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(_handler)
         logger.setLevel(logging.INFO)

@@ -13,8 +13,8 @@ from clerc_tui.cli.options import date_or_today
 from clerc_tui.errors import InvalidInput
 from clerc_tui.report.fees import fees_text
 from clerc_tui.rules import procedures as procedures_rules
-from clerc_tui.rules.calendar import ZONES, Computation, Period, compute_last_day, day_label
-from clerc_tui.rules.french import format_amount, format_date, parse_date
+from clerc_tui.rules.calendar import ZONES, Computation, Period, compute_last_day
+from clerc_tui.rules.french import day_label, format_amount, format_date, parse_date
 from clerc_tui.rules.tariff import calculate_recovery_fees
 
 KIND_LABELS = {

@@ -14,8 +14,7 @@ from datetime import date, timedelta
 
 from clerc_tui.cli.options import date_or_today, open_base
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.calendar import day_label
-from clerc_tui.rules.french import format_date
+from clerc_tui.rules.french import day_label, format_date
 
 SECTION_BADGES = {"overdue": "RETARD", "possible": "POSSIBLE", "today": "AUJOURD'HUI", "later": ""}
 # The headings of the parts that are not one day: a past « pas avant le » is not « en retard ».

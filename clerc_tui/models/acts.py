@@ -1,5 +1,7 @@
 """Acts drafted from a dossier and the ticks of their manual mentions (schema: m0007)."""
 
+from __future__ import annotations
+
 from peewee import (
     BigIntegerField,
     BooleanField,
@@ -8,6 +10,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    ModelSelect,
     TextField,
 )
 
@@ -35,6 +38,10 @@ class Act(BaseModel):
     decompte = TextField(default="")  # JSON, frozen at verification (m0014)
     fee_entry_id = IntegerField(null=True)  # the ledger fee line billing the act (m0014)
 
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_id: ForeignKeyField[int]
+    ticks: ModelSelect[ActMention]
+
 
 class ActMention(BaseModel):
     act = ForeignKeyField(Act, backref="ticks")
@@ -42,6 +49,8 @@ class ActMention(BaseModel):
     ticked = BooleanField(default=False)
     ticked_by = CharField()
     ticked_at = DateTimeField()
+
+    act_id: ForeignKeyField[int]
 
     class Meta:
         table_name = "act_mention"

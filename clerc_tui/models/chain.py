@@ -17,7 +17,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+if TYPE_CHECKING:
+    from peewee import Database, Model
+
+M = TypeVar("M", bound="Model")
+
+
+class _Chained(Protocol):
+    """What every model of a CHAINED table has."""
+
+    prev_hash: str
+    row_hash: str
+
 
 GENESIS = ""  # prev_hash of a table's first row
 
@@ -63,7 +78,7 @@ def columns(table: str) -> tuple[str, ...]:
     return tuple(name for name, _kind in CHAINED[table])
 
 
-def canonical(kind: str, value):
+def canonical(kind: str, value: object) -> str | int | None:
     """One stored value in its canonical form (what the hash covers)."""
     if value is None:
         return None
@@ -87,7 +102,7 @@ def canonical(kind: str, value):
     return str(value)
 
 
-def row_hash(table: str, values, prev_hash: str) -> str:
+def row_hash(table: str, values: Iterable[object], prev_hash: str) -> str:
     """SHA-256 (hex) of `prev_hash` and of the row's `values`, given in `columns(table)` order."""
     spec = CHAINED[table]
     payload = [table] + [canonical(kind, value) for (_name, kind), value in zip(spec, values, strict=True)]
@@ -95,10 +110,12 @@ def row_hash(table: str, values, prev_hash: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
 
 
-def hash_rows(table: str, rows, prev_hash: str = GENESIS) -> tuple[list[tuple[str, str]], str]:
+def hash_rows(
+    table: str, rows: Iterable[Sequence[object]], prev_hash: str = GENESIS
+) -> tuple[list[tuple[str, str]], str]:
     """(prev_hash, row_hash) of each row of `rows` (value tuples in `columns(table)` order,
     ids ascending) chained after `prev_hash`; and the last hash. For bulk loaders."""
-    out = []
+    out: list[tuple[str, str]] = []
     for values in rows:
         digest = row_hash(table, values, prev_hash)
         out.append((prev_hash, digest))
@@ -106,13 +123,13 @@ def hash_rows(table: str, rows, prev_hash: str = GENESIS) -> tuple[list[tuple[st
     return out, prev_hash
 
 
-def chain_head(db, table: str) -> tuple[int, str] | None:
+def chain_head(db: Database, table: str) -> tuple[int, str] | None:
     """(id, row_hash) of the table's last row, or None when it is empty."""
     row = db.execute_sql(f'SELECT "id", "row_hash" FROM "{table}" ORDER BY "id" DESC LIMIT 1').fetchone()
     return (int(row[0]), row[1]) if row else None
 
 
-def append(model, **fields):
+def append(model: type[M], **fields: Any) -> M:
     """Insert one row of a chained table with its id, `prev_hash` and `row_hash`; return it.
 
     Runs inside `write_transaction()` (joined when one is open): on SQLite the lock is taken
@@ -126,7 +143,7 @@ def append(model, **fields):
     return _append(db, model, fields, is_postgresql())
 
 
-def _append(db, model, fields: dict, postgresql: bool):
+def _append(db: Database, model: type[M], fields: dict[str, Any], postgresql: bool) -> M:
     table = model._meta.table_name
     if postgresql:
         db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
@@ -138,7 +155,8 @@ def _append(db, model, fields: dict, postgresql: bool):
     instance = model(id=new_id, **fields)
     by_column = {f.column_name: f for f in model._meta.sorted_fields}
     values = [by_column[name].db_value(instance.__data__.get(by_column[name].name)) for name in columns(table)]
-    instance.prev_hash = head[1] if head else GENESIS
-    instance.row_hash = row_hash(table, values, instance.prev_hash)
+    chained = cast(_Chained, instance)
+    chained.prev_hash = head[1] if head else GENESIS
+    chained.row_hash = row_hash(table, values, chained.prev_hash)
     instance.save(force_insert=True)
     return instance

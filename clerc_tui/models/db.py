@@ -10,11 +10,16 @@ introuvable ») and only `init_database` (the `clerc init` command) creates one
 (docs/trust.md). Opening takes no write lock unless a migration is due.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peewee import (
+    Database,
     DatabaseProxy,
     ImproperlyConfigured,
     OperationalError,
@@ -23,6 +28,9 @@ from peewee import (
 )
 
 from clerc_tui.errors import ClercError, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from peewee import _savepoint, _transaction
 
 database = DatabaseProxy()
 
@@ -49,7 +57,7 @@ def sqlite_path(target: str) -> Path | None:
     return None
 
 
-def make_database(target: str):
+def make_database(target: str) -> Database:
     """Build (not yet open) the database for a file path or a URL. Creates nothing."""
     path = sqlite_path(target)
     if path is None:
@@ -57,11 +65,12 @@ def make_database(target: str):
             connect as connect_url,  # only servers need it (5 ms of start-up)
         )
 
-        return connect_url(target)
+        db: Database = connect_url(target)  # playhouse ships no annotations
+        return db
     return SqliteDatabase(str(path), timeout=BUSY_TIMEOUT_SECONDS, pragmas=SQLITE_PRAGMAS)
 
 
-def open_database(target: str, *, migrate: bool = True, create: bool = False):
+def open_database(target: str, *, migrate: bool = True, create: bool = False) -> Database:
     """Open an existing clerc database, bind the models to it and bring its schema up to date.
 
     A missing file, or a file or server base without clerc's schema, is refused: creating a
@@ -99,7 +108,7 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False):
     return db
 
 
-def init_database(target: str):
+def init_database(target: str) -> Database:
     """Create a new, empty clerc database (`clerc init`) and open it; refuse an existing one."""
     from clerc_tui.models.migrations import stored_version
 
@@ -165,18 +174,18 @@ def close_database() -> None:
         database.close()
 
 
-def is_sqlite(db=None) -> bool:
+def is_sqlite(db: Database | None = None) -> bool:
     return isinstance(db or database.obj, SqliteDatabase)
 
 
-def is_postgresql(db=None) -> bool:
+def is_postgresql(db: Database | None = None) -> bool:
     return isinstance(db or database.obj, PostgresqlDatabase)
 
 
 # --- raw SQL: the few queries written by hand (agenda, dossier list, payment search) --------
 
 
-def raw_sql(text: str, db: object = None) -> str:
+def raw_sql(text: str, db: Database | None = None) -> str:
     """Raw SQL written with SQLite's `?` placeholders, for the base in use (PostgreSQL's are `%s`)."""
     return text if is_sqlite(db) else text.replace("?", "%s")
 
@@ -194,7 +203,7 @@ def read_date(value: date | str | None) -> date | None:
 
 
 @contextmanager
-def write_transaction():
+def write_transaction() -> Iterator[_transaction | _savepoint]:
     """One short write transaction; on SQLite it takes the write lock at BEGIN."""
     if is_sqlite() and database.transaction_depth() == 0:
         with database.atomic("IMMEDIATE") as txn:

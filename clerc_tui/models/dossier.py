@@ -1,13 +1,21 @@
 """The recovery file: parties, executory title, claim items, interest terms."""
 
-from decimal import Decimal
+from __future__ import annotations
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, ModelSelect, TextField
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.etude import User
 from clerc_tui.models.fields import DecimalTextField, MoneyField
 from clerc_tui.models.parties import Creditor, Debtor
+
+if TYPE_CHECKING:
+    from clerc_tui.models.acts import Act
+    from clerc_tui.models.ledger import DossierAccount, LedgerEntry
+    from clerc_tui.models.tracking import Deadline, TimelineEvent
 
 
 class Dossier(BaseModel):
@@ -45,6 +53,17 @@ class Dossier(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
 
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    creditor_id: ForeignKeyField[int]
+    assigned_to_id: ForeignKeyField[int | None]
+    debtor_links: ModelSelect[DossierDebtor]
+    claim_items: ModelSelect[ClaimItem]
+    deadlines: ModelSelect[Deadline]
+    events: ModelSelect[TimelineEvent]
+    ledger_entries: ModelSelect[LedgerEntry]
+    account: ModelSelect[DossierAccount]
+    acts: ModelSelect[Act]
+
 
 class DossierDebtor(BaseModel):
     """A debtor of the dossier; several rows are co-obligés."""
@@ -52,6 +71,9 @@ class DossierDebtor(BaseModel):
     dossier = ForeignKeyField(Dossier, backref="debtor_links", on_delete="CASCADE")
     debtor = ForeignKeyField(Debtor, backref="dossier_links")
     position = IntegerField(default=0)
+
+    dossier_id: ForeignKeyField[int]
+    debtor_id: ForeignKeyField[int]
 
     class Meta:
         indexes = ((("dossier", "debtor"), True),)
@@ -64,3 +86,5 @@ class ClaimItem(BaseModel):
     amount = MoneyField()
     due_on = DateField(null=True)
     bears_interest = IntegerField(default=1)
+
+    dossier_id: ForeignKeyField[int]

@@ -1,8 +1,15 @@
 """The étude itself, its users, and the numbering sequences."""
 
-from peewee import BooleanField, CharField, IntegerField, TextField
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from peewee import BooleanField, CharField, IntegerField, ModelSelect, TextField
 
 from clerc_tui.models.base import BaseModel
+
+if TYPE_CHECKING:
+    from clerc_tui.models.dossier import Dossier
 
 
 class Etude(BaseModel):
@@ -31,6 +38,9 @@ class User(BaseModel):
     name = CharField()
     role = CharField(default="clerc")
     active = BooleanField(default=True)
+
+    # Declared for the type checker only (Peewee makes it; annotations are not fields).
+    dossiers: ModelSelect[Dossier]
 
 
 class Sequence(BaseModel):

@@ -7,7 +7,18 @@ or a rejected cheque is a `reversal` row whose `reverses` points at the entry it
 Amounts are always positive; the kind says which way the money goes.
 """
 
-from peewee import BigIntegerField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from __future__ import annotations
+
+from peewee import (
+    BigIntegerField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    ModelSelect,
+    TextField,
+)
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
@@ -25,7 +36,7 @@ class LedgerEntry(BaseModel):
     mode = CharField(default="")
     payer = CharField(default="")
     bank_reference = CharField(default="")
-    reverses = ForeignKeyField("self", null=True, backref="reversed_by")
+    reverses: ForeignKeyField[LedgerEntry | None] = ForeignKeyField("self", null=True, backref="reversed_by")
     reason = TextField(default="")
     created_by = CharField()  # login
     created_at = DateTimeField()
@@ -38,6 +49,12 @@ class LedgerEntry(BaseModel):
     # m0013: the hash chain (models/chain.py); written by `chain.append`, never by hand.
     prev_hash = CharField(default="")
     row_hash = CharField(default="")
+
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_id: ForeignKeyField[int]
+    reverses_id: ForeignKeyField[int | None]
+    reversed_by: ModelSelect[LedgerEntry]
+    snapshots: ModelSelect[DocumentSnapshot]
 
     class Meta:
         table_name = "ledger_entry"
@@ -55,6 +72,8 @@ class DossierAccount(BaseModel):
     refunded = BigIntegerField(default=0)
     balance_on = DateField(null=True)  # date `Dossier.balance` was computed at
     updated_at = DateTimeField()
+
+    dossier_id: ForeignKeyField[int]
 
     class Meta:
         table_name = "dossier_account"
@@ -79,6 +98,8 @@ class DocumentSnapshot(BaseModel):
     entry = ForeignKeyField(LedgerEntry, backref="snapshots")
     data = TextField()  # JSON: title, rows, notes
     issued_at = DateTimeField()
+
+    entry_id: ForeignKeyField[int]
 
     class Meta:
         table_name = "document_snapshot"

@@ -1,9 +1,16 @@
 """Creditors (mandants) and debtors, with what is known of each debtor."""
 
-from peewee import BooleanField, CharField, DateField, ForeignKeyField, TextField
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from peewee import BooleanField, CharField, DateField, ForeignKeyField, ModelSelect, TextField
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.fields import MoneyField
+
+if TYPE_CHECKING:
+    from clerc_tui.models.dossier import Dossier, DossierDebtor
 
 
 class Creditor(BaseModel):
@@ -29,6 +36,9 @@ class Creditor(BaseModel):
     display_name = CharField(index=True)
     search_name = CharField(index=True)
 
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossiers: ModelSelect[Dossier]
+
 
 class Debtor(BaseModel):
     kind = CharField(default="physique")
@@ -45,6 +55,14 @@ class Debtor(BaseModel):
     display_name = CharField()
     search_name = CharField(index=True)
 
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_links: ModelSelect[DossierDebtor]
+    addresses: ModelSelect[DebtorAddress]
+    contacts: ModelSelect[DebtorContact]
+    bank_accounts: ModelSelect[DebtorBankAccount]
+    assets: ModelSelect[DebtorAsset]
+    dependants: ModelSelect[DebtorDependant]
+
 
 class DebtorAddress(BaseModel):
     debtor = ForeignKeyField(Debtor, backref="addresses", on_delete="CASCADE")
@@ -55,6 +73,8 @@ class DebtorAddress(BaseModel):
     is_current = BooleanField(default=True)
     since = DateField(null=True)
 
+    debtor_id: ForeignKeyField[int]
+
 
 class DebtorContact(BaseModel):
     """A phone number or an e-mail address of a debtor."""
@@ -64,11 +84,15 @@ class DebtorContact(BaseModel):
     value = CharField()
     label = CharField(default="")
 
+    debtor_id: ForeignKeyField[int]
+
 
 class DebtorBankAccount(BaseModel):
     debtor = ForeignKeyField(Debtor, backref="bank_accounts", on_delete="CASCADE")
     bank_name = CharField(default="")
     iban = CharField(default="")
+
+    debtor_id: ForeignKeyField[int]
 
 
 class DebtorAsset(BaseModel):
@@ -76,6 +100,8 @@ class DebtorAsset(BaseModel):
     kind = CharField()  # vehicule, immeuble, mobilier, parts_sociales, autre
     description = TextField(default="")
     estimated_value = MoneyField(null=True)
+
+    debtor_id: ForeignKeyField[int]
 
 
 class DebtorDependant(BaseModel):
@@ -85,3 +111,5 @@ class DebtorDependant(BaseModel):
     relation = CharField()  # conjoint, enfant, ascendant
     name = CharField(default="")
     birth_date = DateField(null=True)
+
+    debtor_id: ForeignKeyField[int]

@@ -1,5 +1,7 @@
 """What happens to a dossier: deadlines, timeline, and the audit trail of every change."""
 
+from __future__ import annotations
+
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from clerc_tui.models.base import BaseModel
@@ -32,6 +34,12 @@ class Deadline(BaseModel):
     suspended_reason = TextField(default="")  # non-empty: the délai does not run yet (m0010, CPCE L412-5)
     version = IntegerField(default=1)  # optimistic locking of edits (m0014)
 
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_id: ForeignKeyField[int]
+    assigned_to_id: ForeignKeyField[int | None]
+    done_by_id: ForeignKeyField[int | None]
+    debtor_id: ForeignKeyField[int | None]
+
 
 class TimelineEvent(BaseModel):
     dossier = ForeignKeyField(Dossier, backref="events", on_delete="CASCADE")
@@ -40,6 +48,10 @@ class TimelineEvent(BaseModel):
     text = TextField()
     user = ForeignKeyField(User, null=True)
     created_at = DateTimeField()
+
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_id: ForeignKeyField[int]
+    user_id: ForeignKeyField[int | None]
 
 
 class AuditEntry(BaseModel):
@@ -56,3 +68,6 @@ class AuditEntry(BaseModel):
     after = TextField(default="")
     prev_hash = CharField(default="")  # m0013
     row_hash = CharField(default="")
+
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_id: ForeignKeyField[int | None]

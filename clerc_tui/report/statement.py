@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -67,7 +67,7 @@ def _interest_table(lines, title: str) -> _ByWidth:
 def _interest_table_at(lines, title: str, width: int) -> Table | Group:
     if width >= NARROW_WIDTH:
         table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
-        for name, justify in (
+        columns: tuple[tuple[str, JustifyMethod], ...] = (
             ("Du", "left"),
             ("Au", "left"),
             ("Jours", "right"),
@@ -77,7 +77,8 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
             ("Nature", "left"),
             ("Fondement", "left"),
             ("Montant", "right"),
-        ):
+        )
+        for name, justify in columns:
             table.add_column(name, justify=justify, overflow="fold", no_wrap=name in ("Du", "Au"))
         for line in lines:
             label = line.label + (f" ({line.note})" if line.note else "")
@@ -96,7 +97,7 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
         return table
     # Compact: the figures in the table, each period's nature and fondement under it, by number.
     table = _compact_table(title)
-    for name, justify in (
+    compact_columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("N°", "right"),
         ("Du", "left"),
         ("Au", "left"),
@@ -105,7 +106,8 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
         ("Taux", "right"),
         ("Div.", "right"),
         ("Montant", "right"),
-    ):
+    )
+    for name, justify in compact_columns:
         table.add_column(name, justify=justify, no_wrap=True)
     notes = Text()
     for n, line in enumerate(lines, start=1):
@@ -130,7 +132,7 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
 
 def interest_renderable(result: InterestResult) -> Group:
     """An ad-hoc interest computation (calculator, `clerc calc interest`)."""
-    parts = [
+    parts: list[RenderableType] = [
         Text(
             f"Intérêts sur {format_amount(result.principal)} du {format_date(result.start)} au "
             f"{format_date(result.end)} — {result.terms.describe()}",
@@ -166,7 +168,7 @@ def _warnings(statement: Statement) -> list[Text]:
 def statement_interest_renderable(statement: Statement) -> Group:
     """The interest of a décompte alone, line by line (period, days, base, rate, kind, basis)."""
     s = statement
-    parts = [
+    parts: list[RenderableType] = [
         Text(
             f"Intérêts du {format_date(s.interest_from)} au {format_date(s.at)}"
             + (f" — dossier {s.reference}" if s.reference else ""),
@@ -204,7 +206,7 @@ def statement_renderable(statement: Statement) -> Group:
     title = f"Décompte arrêté au {format_date(s.at)}"
     if s.reference:
         title += f" — dossier {s.reference}"
-    parts = [
+    parts: list[RenderableType] = [
         Text(title, style="bold"),
         Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}."),
         *_warnings(s),
@@ -305,6 +307,7 @@ def statement_renderable(statement: Statement) -> Group:
 
 def _payments_table(s: Statement, width: int) -> Table:
     wide = width >= NARROW_WIDTH
+    headers: tuple[str, ...]
     if wide:
         payments = Table(title="Paiements et imputation", box=box.SIMPLE_HEAD, title_justify="left")
         headers = ("Date", "Montant", "Frais", "Intérêts", "Principal", "Trop-perçu", "Reste dû après", "État")
@@ -317,7 +320,7 @@ def _payments_table(s: Statement, width: int) -> Table:
         payments.add_column(name, justify="left" if name in ("Date", "État") else "right", no_wrap=name != "État")
     for line in s.payments:
         a = line.allocation
-        cells = [
+        cells: list[str | Text] = [
             format_date(line.payment.on),
             format_amount(a.amount),
             format_amount(a.frais),

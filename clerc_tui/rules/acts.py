@@ -9,12 +9,13 @@ no database, no clock.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import NoReturn
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import procedures as procedures_rules
@@ -115,7 +116,7 @@ class MentionState:
         return "to_tick" if self.mention.manual and not self.problems else "missing"
 
 
-def _fail(where: str, message: str):
+def _fail(where: str, message: str) -> NoReturn:
     raise ActDataError(f"acts.toml, {where} : {message}")
 
 
@@ -228,7 +229,7 @@ def placeholder(key: str) -> str:
 # --- the conformity check ---------------------------------------------------------------
 
 
-def _amount(value) -> Decimal | None:
+def _amount(value: object) -> Decimal | None:
     return value if isinstance(value, Decimal) else None
 
 
@@ -237,7 +238,7 @@ def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
         principal, frais, interets, total = (
             _amount(values.get(k)) for k in ("principal", "frais", "interets", "total")
         )
-        if None in (principal, frais, interets, total):
+        if principal is None or frais is None or interets is None or total is None:
             return []  # the missing datum is already said
         problems = []
         if principal <= 0:
@@ -296,5 +297,5 @@ def check_mentions(
     return tuple(states)
 
 
-def blocking(states) -> list[MentionState]:
+def blocking(states: Iterable[MentionState]) -> list[MentionState]:
     return [s for s in states if not s.ok]

@@ -13,6 +13,7 @@ to refund, never a negative balance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -29,8 +30,11 @@ BUCKETS = (FRAIS, INTERETS, PRINCIPAL)
 DEFAULT_ORDER = (FRAIS, INTERETS, PRINCIPAL)
 BUCKET_LABELS = {FRAIS: "frais", INTERETS: "intérêts échus", PRINCIPAL: "principal"}
 
+# An amount as the callers hand it: a Decimal, or what Decimal() reads exactly (never a float).
+AmountLike = Decimal | int | str
 
-def check_order(order) -> tuple[str, ...]:
+
+def check_order(order: Iterable[str]) -> tuple[str, ...]:
     order = tuple(order)
     if sorted(order) != sorted(BUCKETS):
         raise InvalidInput(
@@ -49,7 +53,7 @@ class Balances:
     principal: Decimal = ZERO
     credit: Decimal = ZERO
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for bucket in (*BUCKETS, "credit"):
             value = check_amount(getattr(self, bucket), BUCKET_LABELS.get(bucket, "crédit"), allow_negative=True)
             if value < 0:
@@ -57,7 +61,8 @@ class Balances:
             object.__setattr__(self, bucket, value)
 
     def get(self, bucket: str) -> Decimal:
-        return getattr(self, bucket)
+        value: Decimal = getattr(self, bucket)
+        return value
 
     @property
     def total_due(self) -> Decimal:
@@ -97,7 +102,8 @@ class Allocation:
     credit: Decimal = ZERO  # overpayment, to refund
 
     def get(self, bucket: str) -> Decimal:
-        return getattr(self, bucket)
+        value: Decimal = getattr(self, bucket)
+        return value
 
     def parts(self) -> list[tuple[str, Decimal]]:
         return [(bucket, self.get(bucket)) for bucket in (*BUCKETS, "credit")]
@@ -112,12 +118,13 @@ class Allocation:
         )
 
 
-def allocate(amount, balances: Balances, order=DEFAULT_ORDER) -> Allocation:
+def allocate(amount: AmountLike, balances: Balances, order: Iterable[str] = DEFAULT_ORDER) -> Allocation:
     """Split a payment of `amount` over `balances` in `order`; the excess becomes a credit."""
     amount = check_amount(amount, "Paiement", allow_negative=True)
     if amount <= 0:
         raise InvalidInput("Le montant d'un paiement doit être supérieur à zéro.")
-    remaining, parts = amount, {}
+    remaining = amount
+    parts: dict[str, Decimal] = {}
     for bucket in check_order(order):
         taken = min(remaining, balances.get(bucket))
         parts[bucket] = taken
@@ -185,7 +192,9 @@ def prorata(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return shares
 
 
-def allocate_debts(amount, debts, on: date, *, chosen: str | None = None) -> MultiAllocation:
+def allocate_debts(
+    amount: AmountLike, debts: Iterable[Debt], on: date, *, chosen: str | None = None
+) -> MultiAllocation:
     """Impute a payment received on `on` across several debts of one debtor (art. 1342-10)."""
     amount = check_amount(amount, "Paiement", allow_negative=True)
     if amount <= 0:
@@ -217,40 +226,40 @@ def allocate_debts(amount, debts, on: date, *, chosen: str | None = None) -> Mul
                 )
         debts = [d for d in debts if d.ref != chosen]
 
-    def rank(debt: Debt):
+    def rank(debt: Debt) -> tuple[bool, Decimal, date]:
         return (debt.due_on > on, -debt.burden, debt.born)
 
     candidates = sorted((d for d in debts if d.balances.total_due > 0), key=rank)
     for key, group in groupby(candidates, key=rank):
         if remaining <= 0:
             break
-        group = list(group)
+        members = list(group)
         not_yet_due, _, born = key
         reason = (
             "art. 1342-10 al. 2 C. civ. : "
             + ("dette non encore échue" if not_yet_due else "dette échue")
             + f", rang par intérêt du débiteur puis ancienneté ({format_date(born)})"
         )
-        totals = [d.balances.total_due for d in group]
+        totals = [d.balances.total_due for d in members]
         if remaining >= sum(totals, ZERO):
             shares = totals
         else:
-            shares = prorata(remaining, totals) if len(group) > 1 else [remaining]
-            if len(group) > 1:
+            shares = prorata(remaining, totals) if len(members) > 1 else [remaining]
+            if len(members) > 1:
                 reason += ", toutes choses égales : au prorata"
-        for debt, share in zip(group, shares):
+        for debt, share in zip(members, shares, strict=True):
             if share > 0:
                 parts.append(DebtAllocation(debt.ref, allocate(share, debt.balances, debt.order), reason))
                 remaining -= share
     return MultiAllocation(amount, tuple(parts), remaining, tuple(notes))
 
 
-def apply_to_debts(debts, allocation: MultiAllocation) -> list[Debt]:
+def apply_to_debts(debts: Iterable[Debt], allocation: MultiAllocation) -> list[Debt]:
     """The debts after the payment (the credit is not owed by any debt: it is returned)."""
     return [replace(d, balances=d.balances.apply(a)) if (a := allocation.for_debt(d.ref)) else d for d in debts]
 
 
-def reopen_debts(debts, allocation: MultiAllocation) -> list[Debt]:
+def reopen_debts(debts: Iterable[Debt], allocation: MultiAllocation) -> list[Debt]:
     """The debts after the payment is cancelled: exactly what it settled is owed again."""
     result = []
     for debt in debts:

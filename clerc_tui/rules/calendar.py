@@ -8,7 +8,7 @@ because the clerc must be able to check a deadline, not just read it.
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -248,7 +248,7 @@ class Period:
     years: int = 0
     working_days: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("days", "weeks", "months", "years", "working_days"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
@@ -361,17 +361,21 @@ def _extension(distance: str | None, extend: bool) -> tuple[int, list[str]]:
     ]
 
 
-def _skipped_text(skipped) -> str:
+def _skipped_text(skipped: Iterable[SkippedDay]) -> str:
     return ", ".join(f"{day_label(s.day)} ({s.reason})" for s in skipped)
 
 
-def _raw_end(start, period, extension_months, zone, good_friday):
+def _raw_end(
+    start: date, period: Period, extension_months: int, zone: str, good_friday: bool
+) -> tuple[date, tuple[SkippedDay, ...]]:
     if period.working_days:
         return add_jours_ouvrables(start, period.working_days, zone, good_friday)
     return add_period(start, period, extension_months), ()
 
 
-def _good_friday_note(skipped, zone, good_friday, alternative: date | None, result: date) -> list[str]:
+def _good_friday_note(
+    skipped: Iterable[SkippedDay], zone: str, good_friday: bool, alternative: date | None, result: date
+) -> list[str]:
     if zone != "alsace-moselle" or not good_friday:
         return []
     if not any("Vendredi saint" in s.reason for s in skipped) or alternative is None or alternative == result:
@@ -540,8 +544,12 @@ def compute_earliest_day(
     )
 
 
-def _first_allowed_day(day, zone, act_days, winter_truce, good_friday):
-    lines, skipped, truce = [], [], None
+def _first_allowed_day(
+    day: date, zone: str, act_days: bool, winter_truce: bool, good_friday: bool
+) -> tuple[date, tuple[date, date] | None, list[str], list[SkippedDay]]:
+    lines: list[str] = []
+    skipped: list[SkippedDay] = []
+    truce: tuple[date, date] | None = None
     while True:
         if act_days and act_day_refusal(day, zone, good_friday):
             reason = act_day_refusal(day, zone, good_friday)
@@ -562,7 +570,7 @@ def _first_allowed_day(day, zone, act_days, winter_truce, good_friday):
         return day, truce, lines, skipped
 
 
-def _previous_act_day(day, zone, good_friday, saturday_ok):
+def _previous_act_day(day: date, zone: str, good_friday: bool, saturday_ok: bool) -> date:
     """Last day before `day` on which the act can be done (Saturdays only if `saturday_ok`)."""
     day -= timedelta(days=1)
     while act_day_refusal(day, zone, good_friday) if saturday_ok else not is_working_day(day, zone, good_friday):

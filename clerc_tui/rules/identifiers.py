@@ -178,7 +178,7 @@ def _bban_problem(country: str, bban: str) -> str | None:
     positions = _BBAN_POSITIONS.get(country)
     if positions is None:
         return None
-    for index, (char, kind) in enumerate(zip(bban, positions), start=5):
+    for index, (char, kind) in enumerate(zip(bban, positions, strict=False), start=5):
         if char not in _BBAN_KINDS[kind]:
             return f"le {index}e caractère (« {char} ») doit être {_BBAN_WORDS[kind]}"
     return None
@@ -231,7 +231,7 @@ def spanish_ccc_key(bank: str, branch: str, account: str) -> str:
 
 def norwegian_account_digit(first_ten: str) -> str | None:
     """Norway (MOD 11, weights 5 4 3 2 7 6 5 4 3 2); None when no digit fits (remainder 1)."""
-    check = 11 - sum(w * int(d) for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), first_ten)) % 11
+    check = 11 - sum(w * int(d) for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), first_ten, strict=False)) % 11
     return None if check == 10 else str(check % 11)
 
 

@@ -11,9 +11,11 @@ counted and how amounts are rounded, and is printed on every décompte.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.calendar import shift_months
@@ -81,7 +83,8 @@ def majoration_start(enforceable_on: date) -> date:
 
 def capitalisation_dates(since: date, after: date, before: date) -> list[date]:
     """Yearly anniversaries of `since` strictly between `after` and `before`."""
-    found, years = [], 1
+    found: list[date] = []
+    years = 1
     while True:
         day = shift_months(since, 12 * years)
         if day >= before:
@@ -112,7 +115,7 @@ class Convention:
     rounding: str = PER_LINE
     divisor: int = DEFAULT_DIVISOR
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.day_count not in DAY_COUNTS:
             raise InvalidInput(
                 f"Mode de décompte des jours inconnu : « {self.day_count} » ({' ou '.join(DAY_COUNTS)}).",
@@ -186,7 +189,7 @@ class InterestTerms:
     capitalisation_from: date | None = None
     day_basis: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise InvalidInput(
                 f"Type d'intérêts inconnu : « {self.kind} » (legal, contractual, commercial, none).", field="kind"
@@ -240,6 +243,7 @@ class InterestTerms:
             if self.majorated:
                 text += f", majoré de {_points(self.majoration_points)} à partir du {format_date(self.majoration_from)}"
         elif self.kind == CONTRACTUAL:
+            assert self.rate is not None and self.day_basis is not None  # __post_init__ requires both
             text += f" au taux de {format_percent(self.rate)} l'an, base {DAY_BASIS_LABELS[self.day_basis]}"
         elif self.kind == COMMERCIAL and self.rate is not None:
             text += f", taux convenu {format_percent(self.rate)}"
@@ -303,6 +307,7 @@ class Capitalisation:
 
 def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decimal, str, str, str, bool]:
     if terms.kind == CONTRACTUAL:
+        assert terms.rate is not None  # InterestTerms.__post_init__ requires it
         return (
             terms.rate,
             CONTRACTUAL,
@@ -312,7 +317,7 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
         )
     if terms.kind == LEGAL:
         row = rates.legal_rate(day, terms.category)
-        if terms.majorated and day >= terms.majoration_from:
+        if terms.majorated and terms.majoration_from is not None and day >= terms.majoration_from:
             return (
                 row.value + terms.majoration_points,
                 LEGAL_MAJORATED,
@@ -386,17 +391,18 @@ def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) ->
     while (boundary := _next_cut(day, terms, rates)) is not None and boundary < end:
         cuts.add(boundary)
         day = boundary
-    if terms.majorated and start < terms.majoration_from < end:
+    if terms.majorated and terms.majoration_from is not None and start < terms.majoration_from < end:
         cuts.add(terms.majoration_from)  # a set: no 0-day line when it falls on 1 January / 1 July
-    cuts = sorted(cuts)
+    ordered = sorted(cuts)
     segments = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(ordered):
         rate, kind, label, basis, from_etude = _segment_rate(a, terms, rates)
         if from_etude:
             basis = f"{basis} — {ETUDE_MARK}"
         year_days = None
         if kind == CONTRACTUAL:
-            year_days = year_length(a.year) if terms.day_basis == CIVIL_YEAR else int(terms.day_basis)
+            basis = terms.day_basis or CIVIL_YEAR  # always set for a contractual rate (__post_init__)
+            year_days = year_length(a.year) if basis == CIVIL_YEAR else int(basis)
         segments.append(RateSegment(a, b, rate, kind, label, basis, from_etude, year_days))
     return segments
 
@@ -432,7 +438,7 @@ def interest_lines(
     return lines
 
 
-def lines_total(lines, convention: Convention) -> Decimal:
+def lines_total(lines: Iterable[InterestLine], convention: Convention) -> Decimal:
     if convention.rounding == PER_LINE:
         return sum((line.amount for line in lines), ZERO)
     return round_cents(sum((line.exact for line in lines), Decimal(0)))
@@ -464,14 +470,14 @@ class InterestResult:
 
 
 def compute_interest(
-    principal,
+    principal: Decimal | int,
     start: date,
     end: date,
     terms: InterestTerms,
     *,
     rates: Rates | None = None,
     convention: Convention | None = None,
-    base_changes=(),
+    base_changes: Iterable[tuple[date, Decimal | int]] = (),
 ) -> InterestResult:
     """Interest on `principal` from `start` to `end`.
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import Any, NoReturn
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.calendar import (
@@ -26,8 +27,8 @@ from clerc_tui.rules.calendar import (
     compute_backward,
     compute_earliest_day,
     compute_last_day,
-    day_label,
 )
+from clerc_tui.rules.french import day_label
 from clerc_tui.rules.vocabulary import PROCEDURES
 
 DISTANCE_MODES = ("yes", "no", "unverified")
@@ -161,11 +162,11 @@ _DEADLINE_FIELDS = {f.name for f in fields(DeadlineRule)} - {"period", "procedur
 _REQUIRED_TEXT = ("id", "kind", "label", "what", "basis", "sanction")
 
 
-def _fail(where: str, message: str):
+def _fail(where: str, message: str) -> NoReturn:
     raise ProcedureDataError(f"{where} : {message}")
 
 
-def _deadline(raw: dict, where: str, procedure_id: str | None, step_id: str | None) -> DeadlineRule:
+def _deadline(raw: dict[str, Any], where: str, procedure_id: str | None, step_id: str | None) -> DeadlineRule:
     unknown = set(raw) - _DEADLINE_FIELDS
     if unknown:
         _fail(where, f"champs inconnus {sorted(unknown)}")
@@ -214,14 +215,14 @@ def _check_rule(rule: DeadlineRule, where: str) -> None:
         _fail(where, "suspended_until et suspended_reason vont ensemble")
 
 
-def conditions(when) -> tuple[str, ...]:
+def conditions(when: str | Iterable[str] | None) -> tuple[str, ...]:
     """The facts a deadline depends on: `when` is one condition or a list (all must hold)."""
     if not when:
         return ()
     return (when,) if isinstance(when, str) else tuple(when)
 
 
-def _step(raw: dict, where: str, procedure_id: str) -> Step:
+def _step(raw: dict[str, Any], where: str, procedure_id: str) -> Step:
     unknown = set(raw) - {"id", "act", "notes", "closes", "deadline", "warn_without"}
     if unknown:
         _fail(where, f"champs inconnus {sorted(unknown)}")
@@ -240,7 +241,7 @@ def _step(raw: dict, where: str, procedure_id: str) -> Step:
     return Step(raw["id"], raw["act"], raw.get("notes", ""), deadlines, frozenset(closes), tuple(warnings))
 
 
-def _procedure(raw: dict) -> Procedure:
+def _procedure(raw: dict[str, Any]) -> Procedure:
     where = f"procédure {raw.get('id')}"
     unknown = set(raw) - {"id", "basis", "summary", "step"}
     if unknown:
@@ -390,11 +391,12 @@ def deadlines_for_step(
             continue
         start = served_on
         if deadline.start == "hearing_on":
-            start = facts.get("hearing_on")
-            if start is None:
+            hearing = facts.get("hearing_on")
+            if not isinstance(hearing, date):  # else None: _check_facts lets only a date or None through
                 raise InvalidInput(
                     f"La date de l'audience est nécessaire pour calculer : {deadline.label}.", field="hearing_on"
                 )
+            start = hearing
         result.append(compute_deadline(deadline, start, zone=zone, distance=distance, good_friday=good_friday))
     return result
 

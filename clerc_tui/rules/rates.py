@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import bisect
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
+from typing import Any
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.french import format_date, parse_date, parse_percent
@@ -96,7 +99,7 @@ def check_category(text: str) -> str:
     return value
 
 
-def parse_rate_value(raw, *, where: str = "") -> Decimal:
+def parse_rate_value(raw: object, *, where: str = "") -> Decimal:
     """A rate written as text (`"7.21"` or `"7,21"`); floats are refused, they are not exact."""
     prefix = f"{where} : " if where else ""
     if isinstance(raw, Decimal):
@@ -112,7 +115,7 @@ def parse_rate_value(raw, *, where: str = "") -> Decimal:
     return value
 
 
-def _as_date(raw, where: str) -> date:
+def _as_date(raw: object, where: str) -> date:
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
@@ -120,7 +123,7 @@ def _as_date(raw, where: str) -> date:
     raise InvalidInput(f"{where} : date manquante ou illisible ({raw!r}).")
 
 
-def rows_from_mapping(data: dict, table: str, *, origin: str = ORIGIN_SHIPPED) -> list[RateRow]:
+def rows_from_mapping(data: dict[str, Any], table: str, *, origin: str = ORIGIN_SHIPPED) -> list[RateRow]:
     """Rows of a parsed TOML document (`[[rate]]` entries); raises InvalidInput on a malformed row."""
     rows = []
     for number, raw in enumerate(data.get("rate", []), start=1):
@@ -183,7 +186,7 @@ def validation_problems(table: str, rows: list[RateRow] | tuple[RateRow, ...]) -
                 problems.append(f"{what} : avant 2015 une ligne couvre exactement une année civile.")
     for category in categories:
         chain = sorted((r for r in rows if r.category == category), key=lambda r: (r.valid_from, r.valid_to))
-        for previous, current in zip(chain, chain[1:]):
+        for previous, current in pairwise(chain):
             if current.valid_from <= previous.valid_to:
                 problems.append(f"Chevauchement : {_describe(previous)} et {_describe(current)}.")
             elif current.valid_from != previous.valid_to + timedelta(days=1):
@@ -201,23 +204,24 @@ class RateTable:
 
     table: str
     rows: tuple[RateRow, ...]
-    _index: dict = field(default_factory=dict, repr=False, compare=False)
+    # category -> (the rows' first days, the rows), for bisect
+    _index: dict[str | None, tuple[list[date], list[RateRow]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def build(cls, table: str, rows) -> RateTable:
+    def build(cls, table: str, rows: Iterable[RateRow]) -> RateTable:
         if table not in _TABLE_TITLES:
             raise InvalidInput(f"Table de taux inconnue : {table}.")
-        rows = tuple(sorted(rows, key=lambda r: (r.category or "", r.valid_from)))
-        problems = validation_problems(table, rows)
+        ordered = tuple(sorted(rows, key=lambda r: (r.category or "", r.valid_from)))
+        problems = validation_problems(table, ordered)
         if problems:
             raise InvalidInput(f"Table du {_TABLE_TITLES[table]} refusée :\n- " + "\n- ".join(problems))
-        index = {}
-        for category in {r.category for r in rows}:
-            chain = [r for r in rows if r.category == category]
+        index: dict[str | None, tuple[list[date], list[RateRow]]] = {}
+        for category in {r.category for r in ordered}:
+            chain = [r for r in ordered if r.category == category]
             index[category] = ([r.valid_from for r in chain], chain)
-        return cls(table, rows, index)
+        return cls(table, ordered, index)
 
-    def categories(self) -> tuple:
+    def categories(self) -> tuple[str | None, ...]:
         return tuple(self._index)
 
     def rows_for(self, category: str | None = None) -> tuple[RateRow, ...]:
@@ -266,10 +270,10 @@ class RateTable:
             "ajoutez dans les taux de l'étude les décisions de la BCE qui manquent, avec leur source."
         )
 
-    def with_etude_rows(self, extra) -> RateTable:
+    def with_etude_rows(self, extra: Iterable[RateRow]) -> RateTable:
         """This table plus rows entered by the étude; a shipped row is never replaced."""
-        extra = list(extra)
-        for row in extra:
+        added = list(extra)
+        for row in added:
             if row.origin != ORIGIN_ETUDE:
                 raise InvalidInput(
                     f"{_describe(row)} : seul un taux saisi par l'étude (origine « etude ») peut être ajouté."
@@ -284,11 +288,19 @@ class RateTable:
                         f"Le taux saisi {_describe(row)} recouvre le taux publié {_describe(shipped)} "
                         f"({shipped.act}) : un taux livré avec clerc ne peut pas être remplacé."
                     )
-        return RateTable.build(self.table, list(self.rows) + extra)
+        return RateTable.build(self.table, list(self.rows) + added)
 
 
 def etude_row(
-    *, table: str, valid_from, valid_to, value, source: str, entered_by: str, entered_on, category: str | None = None
+    *,
+    table: str,
+    valid_from: date | str,
+    valid_to: date | str,
+    value: Decimal | int | str,
+    source: str,
+    entered_by: str,
+    entered_on: date | str,
+    category: str | None = None,
 ) -> RateRow:
     """A rate row typed by the étude (dates as `date` or text, value as text like `6,67`)."""
     where = "Taux saisi par l'étude"
@@ -342,7 +354,7 @@ class Rates:
     def shipped(cls) -> Rates:
         return _shipped_rates()
 
-    def with_etude_rows(self, *, legal=(), ecb=()) -> Rates:
+    def with_etude_rows(self, *, legal: Iterable[RateRow] = (), ecb: Iterable[RateRow] = ()) -> Rates:
         return Rates(
             self.legal.with_etude_rows(legal) if legal else self.legal,
             self.ecb.with_etude_rows(ecb) if ecb else self.ecb,
@@ -378,17 +390,18 @@ def legal_half_years_due(today: date) -> tuple[date, ...]:
     return (current,)
 
 
-def missing_legal_rate_notice(start: date, categories) -> str:
+def missing_legal_rate_notice(start: date, categories: Iterable[str]) -> str:
     """The one French line that says the legal rate of the half-year starting on `start` is
     missing for `categories`, and the command that adds it."""
-    categories = [c for c in LEGAL_CATEGORIES if c in set(categories)]
+    wanted = set(categories)
+    named = [c for c in LEGAL_CATEGORIES if c in wanted]
     end = next_half_year(start) - timedelta(days=1)
     command = (
-        f"clerc rates add --table legal --category {categories[0]} --from {format_date(start)} "
+        f"clerc rates add --table legal --category {named[0]} --from {format_date(start)} "
         f'--to {format_date(end)} --value … --source "Arrêté du …"'
     )
-    then = f" (puis --category {categories[1]})" if len(categories) > 1 else ""
-    who = " et ".join(categories)
+    then = f" (puis --category {named[1]})" if len(named) > 1 else ""
+    who = " et ".join(named)
     return f"Taux de l'intérêt légal du {half_year_name(start)} non saisi ({who}) : {command}{then}"
 
 

@@ -13,6 +13,7 @@ CPCE): principal, frais, interest due, and one month of interest to come.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -57,7 +58,7 @@ class ClaimItem:
     label: str = ""
     bears_interest: bool | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in CLAIM_KINDS:
             raise InvalidInput(f"Nature de créance inconnue : « {self.kind} » ({', '.join(CLAIM_KINDS)}).")
         object.__setattr__(self, "amount", check_amount(self.amount, CLAIM_LABELS[self.kind]))
@@ -85,7 +86,7 @@ class Charge:
     kind: str = "fee"
     after_payments: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in CHARGE_KINDS:
             raise InvalidInput(f"Nature de frais inconnue : « {self.kind} » (fee ou disbursement).")
         object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
@@ -98,7 +99,7 @@ class Payment:
     ref: str = ""
     label: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         amount = check_amount(self.amount, f"Paiement du {format_date(self.on)}")
         if amount <= 0:
             raise InvalidInput(f"Paiement du {format_date(self.on)} : le montant doit être supérieur à zéro.")
@@ -246,7 +247,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
 
     stop = conv.counted_end(data.at)
     rejected = {r.payment_ref for r in data.reversals if r.on <= data.at}
-    events = []
+    events: list[tuple[date, int, int, Charge | Payment | Reversal | None]] = []
     events += [
         (c.on, _LATE_CHARGE if c.after_payments else _CHARGE, n, c)
         for n, c in enumerate(data.charges)
@@ -286,11 +287,11 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         accrued += amount
         cursor = max(cursor, min(day, stop))
 
-    for day, kind, _, event in events:
-        if kind in (_CHARGE, _LATE_CHARGE):  # costs bear no interest: no line ends at a fee's date
+    for day, _, _, event in events:  # the kind code orders the events of a day; the type says which
+        if isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)
-        elif kind == _PAYMENT:
+        elif isinstance(event, Payment):
             due = interets + lines_total(running(day), conv)
             allocation = allocate(event.amount, Balances(frais, due, bearing + other), order)
             on_bearing = min(allocation.principal, bearing)
@@ -310,7 +311,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             other -= allocation.principal - on_bearing
             credit += allocation.credit
             paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
-        elif kind == _REVERSAL:
+        elif isinstance(event, Reversal):
             line = paid.get(event.payment_ref)
             if line is None:  # the payment is after the arrêté date: nothing to re-open
                 continue
@@ -318,7 +319,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 line.payment, line.allocation, line.on_bearing_principal, line.balance_after, reversed_on=event.on
             )
             reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
-        else:
+        else:  # a capitalisation anniversary
             if interets + lines_total(running(day), conv) > 0:
                 close(day)
                 bearing += interets
@@ -372,7 +373,7 @@ PRESCRIPTION_YEARS = 5
 
 
 def prescription_warnings(
-    lines, title_date: date | None, at: date, conv: Convention, interest_paid: Decimal
+    lines: Iterable[InterestLine], title_date: date | None, at: date, conv: Convention, interest_paid: Decimal
 ) -> tuple[str, ...]:
     """Art. 2224 C. civ.: interest accruing after the title is a periodic sum, prescribed by
     five years although the title is enforceable for ten (L111-4 CPCE): warn when the

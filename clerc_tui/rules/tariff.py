@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.french import format_date, plain_amount
@@ -46,7 +47,7 @@ class MissingTariff(ClercError):
 class Row:
     valid_from: date
     valid_to: date | None
-    values: dict
+    values: dict[str, Any]
     source: str
     status: str = ""
 
@@ -105,7 +106,7 @@ class ActCharge:
     def ttc(self) -> Decimal:
         return self.ht + self.tva + self.flat_tax
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "act": self.act_code,
             "label": self.label,
@@ -151,7 +152,7 @@ class RecoveryFee:
     def ttc(self) -> Decimal:
         return self.ht + self.tva
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "article": self.article,
             "ht": plain_amount(self.ht),
@@ -325,7 +326,7 @@ class Tariff:
         marks: list[str] = []
         sources: list[str] = []
         manual = base is not None
-        if manual:
+        if base is not None:
             if base <= 0 or base != round_cents(base):
                 raise InvalidInput("Émolument HT : montant positif, deux décimales au plus.", field="base")
             marks.append("émolument HT saisi par le clerc")
@@ -394,7 +395,7 @@ def _marks(row: Row) -> tuple[str, ...]:
     return (row.status,) if row.status else ()
 
 
-def _brackets(amount: Decimal, brackets: list[dict], factor: Decimal = Decimal(1)) -> Decimal:
+def _brackets(amount: Decimal, brackets: list[dict[str, Any]], factor: Decimal = Decimal(1)) -> Decimal:
     """Marginal brackets, exact (no rounding here)."""
     total = ZERO
     lower = ZERO
@@ -409,7 +410,7 @@ def _brackets(amount: Decimal, brackets: list[dict], factor: Decimal = Decimal(1
     return total
 
 
-def _row(raw: dict) -> Row:
+def _row(raw: dict[str, Any]) -> Row:
     values = {k: v for k, v in raw.items() if k not in ("valid_from", "valid_to", "source", "status")}
     return Row(raw["valid_from"], raw.get("valid_to"), values, raw.get("source", ""), raw.get("status", ""))
 

@@ -80,7 +80,7 @@ def check_text(
     return value
 
 
-def _placeholder(match: re.Match) -> str:
+def _placeholder(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:
         return chr(0x2400 + code)  # Control Pictures: ESC is shown « ␛ », NUL « ␀ »
@@ -89,7 +89,7 @@ def _placeholder(match: re.Match) -> str:
     return "\ufffd"
 
 
-def inert(value, *, multiline: bool = True) -> str:
+def inert(value: object, *, multiline: bool = True) -> str:
     """`value` as text that a terminal, a spreadsheet or a reader cannot take for orders:
     every control or bidi character becomes a visible placeholder (ESC « ␛ », C1 and bidi
     « � »). Tabs and newlines are kept when `multiline`, shown « ␉ » « ␊ » otherwise."""

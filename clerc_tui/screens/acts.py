@@ -15,13 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.report.acts import as_rich, export_act
 from clerc_tui.rules.acts import SERVICE_MODES, STATES, act_type, act_types
 from clerc_tui.rules.french import format_amount, format_date, parse_date
+from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
 from clerc_tui.widgets.inert import inert_renderable
@@ -126,7 +126,7 @@ class ServeDialog(_Dialog):
         self._attempt(call)
 
 
-class ActsScreen(Screen):
+class ActsScreen(ClercScreen):
     HELP_TITLE = "Actes du dossier"
     CSS_PATH = "acts.tcss"
     BINDINGS = [

@@ -16,11 +16,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from clerc_tui.rules.french import day_label, format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
+from clerc_tui.screens.base import ClercScreen
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.context import refusal
 from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaRow
@@ -81,7 +81,7 @@ class AgendaTable(RowTable):
             super().action_cursor_up()
 
 
-class DeadlinesScreen(Screen):
+class DeadlinesScreen(ClercScreen):
     HELP_TITLE = "Échéances"
     BINDINGS = [
         Binding("enter", "open", "Ouvrir le dossier", id="agenda.open"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -34,6 +35,11 @@ COLUMNS = (
     ("Note", 30, "left", {"priority": 9, "min_width": 12}),
 )
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from clerc_tui.app import ClercApp
+
 
 def _note(line: balances.AccountLine) -> str:
     notes = []
@@ -48,6 +54,9 @@ def _note(line: balances.AccountLine) -> str:
 
 class AccountsPane(Vertical):
     """The ledger of one dossier, read through `services.balances.account_view`."""
+
+    if TYPE_CHECKING:  # the ClercApp for the type checker (see screens/base.py)
+        app = getters.app(ClercApp)
 
     def __init__(self, dossier_id: int):
         super().__init__()

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError
@@ -25,6 +24,7 @@ from clerc_tui.rules.vocabulary import (
     TITLE_KINDS,
     ZONES,
 )
+from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.dossier_accounts import AccountsPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.dossiers import DossierView, get_dossier
@@ -183,7 +183,7 @@ def timeline_table(view: DossierView) -> Table:
     return table
 
 
-class DossierScreen(Screen):
+class DossierScreen(ClercScreen):
     HELP_TITLE = "Dossier"
     CSS_PATH = ["statement_view.tcss", "dossier_accounts.tcss"]  # its « Décompte » and « Comptes » tabs
     BINDINGS = [

@@ -10,19 +10,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
+
+from clerc_tui.screens.base import ClercModal, ClercScreen
 
 LEAVE_QUESTION = "Abandonner la saisie ?"
 
 # Ctrl+C on a form is « leave », asking first when something was typed: a priority binding,
 # so that it also works from a field (where Textual would copy the selection).
-FORM_BINDINGS = [Binding("ctrl+c", "leave_form", "Abandonner", show=False, priority=True, id="form.interrupt")]
+FORM_BINDINGS: list[BindingType] = [
+    Binding("ctrl+c", "leave_form", "Abandonner", show=False, priority=True, id="form.interrupt")
+]
 
 
 class LeaveConfirm(ModalScreen[bool]):
@@ -54,13 +59,22 @@ class LeaveConfirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class _Form:
+if TYPE_CHECKING:
+    from textual import events
+
+    # For the type checker, the mixin is what it is mixed into: a screen of clerc.
+    _FormHost = ClercScreen[Any]
+else:
+    _FormHost = object
+
+
+class _Form(_FormHost):
     """The dirty state and the guarded leave; mixed into `FormScreen` and `FormDialog`."""
 
     IS_FORM = True  # what the app's check_action reads (without importing this module)
     _pristine: tuple | None = None
 
-    def _on_mount(self) -> None:
+    def _on_mount(self, event: events.Mount) -> None:
         # After the subclass's on_mount has filled the fields (an edited dossier, today's date).
         self.call_after_refresh(self.mark_clean)
 
@@ -105,13 +119,13 @@ class _Form:
         self.request_leave()
 
 
-class FormScreen(_Form, Screen):
+class FormScreen(_Form, ClercScreen):
     BINDINGS = FORM_BINDINGS
 
 
-class FormDialog(_Form, ModalScreen):
+class FormDialog(_Form, ClercModal):
     BINDINGS = FORM_BINDINGS
 
 
-def is_form(screen) -> bool:
+def is_form(screen: object) -> TypeGuard[_Form]:
     return getattr(screen, "IS_FORM", False)

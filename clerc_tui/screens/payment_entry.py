@@ -68,7 +68,7 @@ class PaymentEntryScreen(FormScreen):
 
     def __init__(self, dossier_text: str = ""):
         super().__init__()
-        self.batch: list[payments.PendingPayment] = []
+        self.pending: list[payments.PendingPayment] = []
         self.dossier_text = dossier_text
 
     def compose(self) -> ComposeResult:
@@ -140,7 +140,7 @@ class PaymentEntryScreen(FormScreen):
             target.update("")
             return
         target.update(
-            inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.batch)}"))
+            inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.pending)}"))
         )
 
     def _clear_errors(self) -> None:
@@ -165,12 +165,12 @@ class PaymentEntryScreen(FormScreen):
         except ClercError as error:
             self.query_one("#batch-error", Static).update(Text(error.message))
             return
-        self.batch.append(line)
+        self.pending.append(line)
         self._redraw_batch()
-        groups = [g for g in payments.duplicate_groups(self.batch) if g[-1] == len(self.batch)]
+        groups = [g for g in payments.duplicate_groups(self.pending) if g[-1] == len(self.pending)]
         if groups:
             self.query_one("#batch-error", Static).update(
-                Text(f"{payments.duplicate_text(groups, self.batch)} F8 la retire si elle a été saisie deux fois.")
+                Text(f"{payments.duplicate_text(groups, self.pending)} F8 la retire si elle a été saisie deux fois.")
             )
         for name in ("dossier", "amount", "reference", "payer"):
             self.query_one(f"#field-{name}", FormField).set_value("")
@@ -181,7 +181,7 @@ class PaymentEntryScreen(FormScreen):
     def _redraw_batch(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
         table.clear()
-        for n, line in enumerate(self.batch, start=1):
+        for n, line in enumerate(self.pending, start=1):
             table.add_row(
                 str(n),
                 line.reference,
@@ -195,10 +195,10 @@ class PaymentEntryScreen(FormScreen):
         self._draw_total()
 
     def _draw_total(self) -> None:
-        total = sum((line.amount for line in self.batch), ZERO)
+        total = sum((line.amount for line in self.pending), ZERO)
         self.query_one("#payment-total", Static).update(
             Text(
-                f"Lot : {len(self.batch)} paiement(s), total {format_amount(total)} — Entrée ajoute la ligne, "
+                f"Lot : {len(self.pending)} paiement(s), total {format_amount(total)} — Entrée ajoute la ligne, "
                 "F5 valide le lot"
             )
         )
@@ -206,21 +206,21 @@ class PaymentEntryScreen(FormScreen):
     # --- actions --------------------------------------------------------------------------
     def action_remove(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
-        if not self.batch:
+        if not self.pending:
             return
-        index = min(table.cursor_row, len(self.batch) - 1)
-        del self.batch[index]
+        index = min(table.cursor_row, len(self.pending) - 1)
+        del self.pending[index]
         self._redraw_batch()
 
     def action_confirm(self) -> None:
-        if not self.batch:
+        if not self.pending:
             self.query_one("#batch-error", Static).update(Text("Le lot est vide : saisissez au moins un paiement."))
             return
-        self.app.push_screen(BatchSummary(self.batch), self._confirmed)
+        self.app.push_screen(BatchSummary(self.pending), self._confirmed)
 
     def _confirmed(self, ok: bool | str | None) -> None:
         if ok == BatchSummary.REMOVE_DUPLICATES:
-            self.batch, removed = payments.without_duplicates(self.batch)
+            self.pending, removed = payments.without_duplicates(self.pending)
             self._redraw_batch()
             self.query_one("#batch-error", Static).update(
                 Text(
@@ -228,13 +228,13 @@ class PaymentEntryScreen(FormScreen):
                     "enregistré."
                 )
             )
-            self.app.push_screen(BatchSummary(self.batch), self._confirmed)
+            self.app.push_screen(BatchSummary(self.pending), self._confirmed)
             return
         if not ok:
             return
         try:
             entries = payments.record_batch(
-                self.app.actor, list(self.batch), today=self.app.today, allow_duplicates=True
+                self.app.actor, list(self.pending), today=self.app.today, allow_duplicates=True
             )
         except ClercError as error:
             self.query_one("#batch-error", Static).update(Text(error.message))
@@ -244,7 +244,7 @@ class PaymentEntryScreen(FormScreen):
             return
         total = sum((e.amount for e in entries), ZERO)
         numbers = ", ".join(e.document_number for e in entries if e.document_number)
-        self.batch = []
+        self.pending = []
         self._redraw_batch()
         self.mark_clean()
         self.app.notify(
@@ -269,9 +269,9 @@ class PaymentEntryScreen(FormScreen):
         self.app.push_screen(RejectDialog(hit))
 
     def unsaved_detail(self) -> str:
-        if not self.batch:
+        if not self.pending:
             return ""
-        return f"{len(self.batch)} paiement(s) du lot non enregistré(s) : n puis F5 pour les valider."
+        return f"{len(self.pending)} paiement(s) du lot non enregistré(s) : n puis F5 pour les valider."
 
     def action_back(self) -> None:
         self.request_leave()
@@ -297,22 +297,22 @@ class BatchSummary(ModalScreen[bool | str]):
 
     def __init__(self, batch):
         super().__init__()
-        self.batch = list(batch)
-        self.duplicates = payments.duplicate_groups(self.batch)
+        self.pending = list(batch)
+        self.duplicates = payments.duplicate_groups(self.pending)
 
     def compose(self) -> ComposeResult:
-        total = sum((line.amount for line in self.batch), ZERO)
+        total = sum((line.amount for line in self.pending), ZERO)
         lines = Text()
         if self.duplicates:
-            lines.append(f"{payments.duplicate_text(self.duplicates, self.batch)}\n\n", style="bold red")
+            lines.append(f"{payments.duplicate_text(self.duplicates, self.pending)}\n\n", style="bold red")
         doubled = {n for group in self.duplicates for n in group}
-        for n, line in enumerate(self.batch):
+        for n, line in enumerate(self.pending):
             mark = "  ← DOUBLON" if n + 1 in doubled else ""
             lines.append(f"{n + 1}. {line.reference} · ")
             lines.append(Text(line.debtor))
             lines.append(
                 f" · {format_date(line.on)} · {format_amount(line.amount)}{mark}\n"
-                f"   {payments.preview(line, self.batch[:n])}\n"
+                f"   {payments.preview(line, self.pending[:n])}\n"
             )
         if self.duplicates:
             keys = (
@@ -324,7 +324,7 @@ class BatchSummary(ModalScreen[bool | str]):
         # A long batch scrolls; the question, its total and the keys stay in sight (80 × 24).
         with Vertical(classes="dialog summary"):
             yield Static(
-                Text(f"Enregistrer {len(self.batch)} paiement(s), total {format_amount(total)} ?", style="bold"),
+                Text(f"Enregistrer {len(self.pending)} paiement(s), total {format_amount(total)} ?", style="bold"),
                 id="summary-total",
             )
             with VerticalScroll(classes="summary-lines"):

@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.paths import exports_dir
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
+from clerc_tui.screens.base import ClercScreen
 from clerc_tui.services import remittances
 from clerc_tui.services.background import on_own_connection
 from clerc_tui.widgets.inert import inert_renderable
@@ -112,7 +113,7 @@ def _in_worker(screen, work, then, what: str) -> None:
     screen.run_worker(body, thread=True, group="remittances")
 
 
-class RemittancesScreen(Screen):
+class RemittancesScreen(ClercScreen):
     CSS_PATH = "remittances.tcss"
     HELP_TITLE = "Reversements"
     BINDINGS = [
@@ -213,7 +214,7 @@ class RemittancesScreen(Screen):
             refresh()
 
 
-class CreditorRemittanceScreen(Screen):
+class CreditorRemittanceScreen(ClercScreen):
     """One creditor's dossiers: collected, retained, to pay back; F2 pays him."""
 
     CSS_PATH = "remittances.tcss"

@@ -7,6 +7,8 @@ message naming the semester (the étude adds the rate with `clerc rates add`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +29,11 @@ from clerc_tui.services.statement import dossier_statement
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from clerc_tui.app import ClercApp
+
 
 class ArreteInput(Input):
     BINDINGS = [Binding("escape", "leave", "Quitter la date", show=False, id="statement.leave_date")]
@@ -37,6 +44,9 @@ class ArreteInput(Input):
 
 class StatementPane(Vertical):
     """Lives in the dossier screen's « Décompte » tab."""
+
+    if TYPE_CHECKING:  # the ClercApp for the type checker (see screens/base.py)
+        app = getters.app(ClercApp)
 
     def __init__(self, dossier_id: int):
         super().__init__(id="statement-pane")

@@ -1,15 +1,17 @@
 """A labelled form field whose error shows right under it, in French, keeping the typing."""
 
+from contextlib import suppress
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 
 class FormField(Vertical):
-    def __init__(self, name: str, label: str, control: Widget, *, hint: str = ""):
+    def __init__(self, name: str, label: str, control: Input | Select[Any] | Checkbox, *, hint: str = "") -> None:
         super().__init__(id=f"field-{name}")
         self.field_name = name
         self.label = label
@@ -33,10 +35,8 @@ class FormField(Vertical):
     def set_value(self, value: str) -> None:
         control = self.control
         if isinstance(control, Select):
-            try:
+            with suppress(InvalidSelectValueError):  # a value this form does not offer: keep the current choice
                 control.value = value
-            except InvalidSelectValueError:
-                pass  # a value this form does not offer: keep the current choice
         elif isinstance(control, Checkbox):
             control.value = value == "1"
         elif isinstance(control, Input):

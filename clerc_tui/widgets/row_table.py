@@ -19,6 +19,7 @@ back to the shrunk columns, essential ones first (`fit_widths`).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -102,7 +103,14 @@ class RowTable(Widget, can_focus=True):
     class RowSelected(RowHighlighted):
         pass
 
-    def __init__(self, *, zebra_stripes: bool = False, id: str | None = None, classes: str | None = None, **_):
+    def __init__(
+        self,
+        *,
+        zebra_stripes: bool = False,
+        id: str | None = None,  # noqa: A002 - Textual's keyword for every widget
+        classes: str | None = None,
+        **_: Any,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns: list[Column] = []
         self._rows: list[tuple] = []
@@ -178,9 +186,12 @@ class RowTable(Widget, can_focus=True):
         # Posted even when the row did not change: after a refill the screen re-checks it.
         self.post_message(self.RowHighlighted(self, row, self._keys[row]))
 
-    def scroll_to(self, *, y: int, animate: bool = False, **_) -> None:
-        """Put row `y` at the top (as far as the rows allow)."""
-        self._top = max(0, min(y, max(len(self._rows) - self._visible_rows, 0)))
+    def scroll_to(self, x: float | None = None, y: float | None = None, *, animate: bool = True, **_: Any) -> None:
+        """Put row `y` at the top (as far as the rows allow); rows do not scroll sideways. Textual's
+        own signature: its scroll_home/scroll_relative/ScrollTo call it with x and y by position."""
+        if y is None:
+            return
+        self._top = max(0, min(int(y), max(len(self._rows) - self._visible_rows, 0)))
         self._keep_cursor_visible()
         self.refresh()
 
@@ -257,9 +268,9 @@ class RowTable(Widget, can_focus=True):
         widths = list(self._column_widths())
         if span_from is not None and span_from < len(widths):
             used_before = sum(w + GAP for w in widths[:span_from] if w)
-            widths = widths[:span_from] + [max(self.size.width - used_before - GAP, 1)]
+            widths = [*widths[:span_from], max(self.size.width - used_before - GAP, 1)]
             cells = cells[: span_from + 1]
-        for column, width, cell in zip(self.columns, widths, cells):
+        for column, width, cell in zip(self.columns, widths, cells, strict=False):  # a row may be cut short
             if not width:
                 continue  # hidden at this width
             if isinstance(cell, Text):

@@ -59,7 +59,7 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         await pilot.press(*"100", "enter")
         await pilot.press(*ref, "tab", *"200", "enter")
         await pilot.press(*ref, "tab", *"50", "enter")
-        assert len(payment_screen.batch) == 3
+        assert len(payment_screen.pending) == 3
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
         await pilot.press("o")

@@ -237,7 +237,7 @@ async def test_a_pending_batch_under_a_dialog_still_asks_before_quitting(make_ap
         screen = await _open(app, pilot, sample_dossier, "payments")
         screen.query_one("#pay-amount", Input).value = "10,00"
         await pilot.press("enter")
-        assert len(screen.batch) == 1
+        assert len(screen.pending) == 1
         screen.query_one("#pay-dossier", Input).value = sample_dossier.reference
         screen.mark_clean()  # the fields as they are: only the batch is unsaved
         await pilot.press("f6")

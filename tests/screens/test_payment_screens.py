@@ -24,16 +24,16 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         assert app.focused is screen.query_one("#pay-dossier", Input)
         # Line 1
         await pilot.press(*ref, "tab", *"100,00", "enter")
-        assert len(screen.batch) == 1
+        assert len(screen.pending) == 1
         assert app.focused is screen.query_one("#pay-dossier", Input)
         # Line 2: a typo in the amount is refused in place; the batch and the typing stay.
         await pilot.press(*"Lefèvre", "tab", *"12,345", "enter")
-        assert len(screen.batch) == 1
+        assert len(screen.pending) == 1
         assert "deux décimales" in _text(app, "#field-amount .field-error")
         assert screen.query_one("#pay-amount", Input).value == "12,345"
         assert screen.query_one("#pay-dossier", Input).value == "Lefèvre"
         await pilot.press("backspace", "enter")
-        assert len(screen.batch) == 2 and screen.batch[1].amount == D("12.34")
+        assert len(screen.pending) == 2 and screen.pending[1].amount == D("12.34")
         # Line 3, with the preview of its imputation before anything is written.
         await pilot.press(*ref, "tab", *"50")
         await pilot.pause()
@@ -44,7 +44,7 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
         await pilot.press("o")
-        assert app.screen is screen and screen.batch == []
+        assert app.screen is screen and screen.pending == []
         entries = list(LedgerEntry.select().order_by(LedgerEntry.id))
         assert [e.amount for e in entries] == [D("100.00"), D("12.34"), D("50.00")]
         assert [e.document_number for e in entries] == ["R2026-000001", "R2026-000002", "R2026-000003"]
@@ -68,11 +68,11 @@ async def test_unknown_dossier_and_leaving_with_a_pending_batch(actor, sample_do
         await pilot.press(*"zzzz", "tab", *"10", "enter")
         assert "Aucun dossier" in _text(app, "#field-dossier .field-error")
         await pilot.press(*["backspace"] * 4, *sample_dossier.reference, "tab", "enter")
-        assert len(screen.batch) == 1
+        assert len(screen.pending) == 1
         await pilot.press("escape")  # the batch is not recorded: « Abandonner la saisie ? »
         assert isinstance(app.screen, LeaveConfirm) and "non enregistré" in _text(app, "#leave-question")
         await pilot.press("n")  # back to the typing, the batch kept
-        assert app.screen is screen and len(screen.batch) == 1
+        assert app.screen is screen and len(screen.pending) == 1
         await pilot.press("escape", "o")
         assert app.screen is not screen
         assert LedgerEntry.select().count() == 0

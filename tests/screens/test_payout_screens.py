@@ -72,7 +72,7 @@ async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(acto
             screen.query_one("#pay-reference").value = "CHQ 42"
             await pilot.press("enter")
             await pilot.pause()
-        assert len(screen.batch) == 3
+        assert len(screen.pending) == 3
         assert "lignes 1 et 3 identiques" in str(screen.query_one("#batch-error", Static).render())
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
@@ -80,7 +80,7 @@ async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(acto
         assert "Doublon possible : lignes 1 et 3 identiques" in summary and "← DOUBLON" in summary
         await pilot.press("r")  # take the copy out: the summary comes back without it
         await pilot.pause()
-        assert isinstance(app.screen, BatchSummary) and len(screen.batch) == 2
+        assert isinstance(app.screen, BatchSummary) and len(screen.pending) == 2
         assert "Doublon" not in str(app.screen.query_one("#summary-text", Static).render())
         assert LedgerEntry.select().count() == 0
         await pilot.press("escape")
@@ -92,5 +92,5 @@ async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(acto
         assert "← DOUBLON" in str(app.screen.query_one("#summary-text", Static).render())
         await pilot.press("o")
         await pilot.pause()
-        assert app.screen is screen and screen.batch == []
+        assert app.screen is screen and screen.pending == []
         assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3

@@ -106,12 +106,11 @@ def upgrade(db, target: int = LATEST) -> int:
             if version >= step.VERSION:
                 continue
             step.up(db, dialect)
-            db.execute_sql(
-                'INSERT INTO "schema_version" ("version", "description", "applied_at") VALUES (%s, %s, CURRENT_TIMESTAMP)'.replace(
-                    "%s", db.param
-                ),
-                (step.VERSION, step.DESCRIPTION),
+            insert = (
+                'INSERT INTO "schema_version" ("version", "description", "applied_at") '
+                "VALUES (%s, %s, CURRENT_TIMESTAMP)"
             )
+            db.execute_sql(insert.replace("%s", db.param), (step.VERSION, step.DESCRIPTION))
     return stored_version(db)
 
 

@@ -1,0 +1,30 @@
+"""The bases of clerc's screens: for the type checker, their `self.app` is the `ClercApp`
+(its `today`, `actor`, `show_error`), not Textual's bare `App`.
+
+Typing only: `app.py` is not imported at run time (start-up is measured, and app.py imports
+the screens lazily itself); at run time `self.app` stays Textual's own property. A widget
+that reaches the app declares the same line in its own class body.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from clerc_tui.app import ClercApp
+
+ResultT = TypeVar("ResultT")
+
+
+class ClercScreen(Screen[ResultT]):
+    if TYPE_CHECKING:
+        app = getters.app(ClercApp)
+
+
+class ClercModal(ModalScreen[ResultT]):
+    if TYPE_CHECKING:
+        app = getters.app(ClercApp)
