@@ -103,8 +103,15 @@ def get_dossier(dossier_id: int) -> DossierView:
 
 
 def find_by_reference(reference: str) -> int | None:
-    dossier = Dossier.get_or_none(Dossier.reference == reference.strip())
-    return dossier.id if dossier else None
+    """The id of the dossier of that reference (spaces around it ignored), None if none."""
+    row = Dossier.select(Dossier.id).where(Dossier.reference == reference.strip()).first()
+    return row.id if row else None
+
+
+def dossier_reference(dossier_id: int) -> str | None:
+    """The reference of a dossier (`2026-000124`), None if it does not exist (any more)."""
+    row = Dossier.select(Dossier.reference).where(Dossier.id == dossier_id).first()
+    return row.reference if row else None
 
 
 def next_reference(year: int) -> str:
