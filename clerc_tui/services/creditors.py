@@ -2,9 +2,11 @@
 account their reversements are paid to."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from clerc_tui.models import Creditor
 from clerc_tui.rules.names import fold
+from clerc_tui.services.context import Actor
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,15 @@ def creditor_id_by_name(name: str) -> int | None:
     return row.id if row else None
 
 
-def _first_by_prefix(folded: str, *fields) -> Creditor | None:
+def _first_by_prefix(folded: str, *fields: Any) -> Creditor | None:
     # A range on the indexed folded name: LIKE would not use the index (stack.md).
-    return (
+    row: Creditor | None = (
         Creditor.select(*fields)
         .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))
         .order_by(Creditor.search_name)
         .first()
     )
+    return row
 
 
 def suggest_creditor(prefix: str) -> str | None:
@@ -56,7 +59,7 @@ def creditor_by_prefix(name: str) -> CreditorBank | None:
     return _creditor_bank(row) if row else None
 
 
-def set_creditor_bank(actor, creditor_id: int, iban: str, bic: str = "") -> CreditorBank:
+def set_creditor_bank(actor: Actor, creditor_id: int, iban: str, bic: str = "") -> CreditorBank:
     """Record the account the reversements are paid to (validated IBAN, BIC of 8 or 11
     characters when given), audited with the former values: a creditor held back by a run
     for lack of an IBAN is paid by the next run."""
