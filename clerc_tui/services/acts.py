@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, TimelineEvent
 from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
+from clerc_tui.models.ledger import LedgerEntry
 from clerc_tui.report import acts as act_report
 from clerc_tui.rules import acts as act_rules
 from clerc_tui.rules import procedures as procedures_rules
@@ -37,9 +37,6 @@ from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.plain import plain
-
-if TYPE_CHECKING:
-    from clerc_tui.models.ledger import LedgerEntry
 
 LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (procedures.md §2.6)
 FIELD_MAX = 2000

@@ -7,20 +7,33 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
-import types
 import typing
 
 from peewee import Model, ModelSelect
 
 import clerc_tui.services
 
-# Public functions that still return rows, each named with the branch that removes it.
-# The lead empties this list when merging those branches: an entry left here is a failure
-# waiting to be fixed, never a licence.
+# Public functions that still return rows, by function name (the `ledger` branch moves them
+# to new modules), each with the branch that removes it. The lead empties this list when
+# merging those branches: an entry left here is a failure waiting to be fixed, never a licence.
 STILL_ROWS: dict[str, str] = {
     # branch `ledger` (services/ledger.py split into billing, payments, balances, checks):
+    "bill_act": "ledger",  # LedgerEntry
+    "ledger_entries": "ledger",  # list[LedgerEntry], read by screens/payment_entry.py
+    "price_act": "ledger",  # no return annotation
+    "record_charge": "ledger",  # LedgerEntry
+    "record_payment": "ledger",  # LedgerEntry
+    "record_refund": "ledger",  # LedgerEntry
+    "record_remittance": "ledger",  # LedgerEntry
+    "reverse_entry": "ledger",  # LedgerEntry
+    "dossier_statement": "ledger",  # statement.py: `Rates` only imported under TYPE_CHECKING
     # branch `long` (services/remittances.py, RunResult.run):
+    "execute_run": "long",  # RunResult.run is a RemittanceRun
 }
+
+
+def _bare(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
 
 
 def _public_functions():
@@ -68,12 +81,12 @@ def _findings() -> dict[str, str]:
 
 
 def test_services_return_plain_values():
-    findings = {name: why for name, why in _findings().items() if name not in STILL_ROWS}
+    findings = {name: why for name, why in _findings().items() if _bare(name) not in STILL_ROWS}
     assert not findings, "\n".join(f"{name}: {why}" for name, why in sorted(findings.items()))
 
 
 def test_the_allow_list_only_names_what_still_returns_rows():
-    stale = sorted(set(STILL_ROWS) - set(_findings()))
+    stale = sorted(set(STILL_ROWS) - {_bare(name) for name in _findings()})
     assert not stale, f"fixed, remove from STILL_ROWS: {stale}"
 
 
@@ -88,4 +101,3 @@ def test_the_check_sees_rows_inside_generics_and_dataclasses():
     assert _rows_in(tuple[int, list[Dossier]], set()) == ["Dossier"]
     assert _rows_in(Holder, set()) == ["Dossier"]
     assert _rows_in(dict[str, int], set()) == []
-    assert isinstance(int | None, types.UnionType)
