@@ -24,9 +24,8 @@ from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, UserInfo, require_write
 from clerc_tui.services.plain import plain
-from clerc_tui.services.users import UserInfo
 
 if TYPE_CHECKING:
     from clerc_tui.rules import procedures as procedures_rules

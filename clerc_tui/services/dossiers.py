@@ -29,11 +29,10 @@ from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services.audit import last_change, record, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, UserInfo, require_write
 from clerc_tui.services.deadlines import DeadlineInfo, deadline_info
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
 from clerc_tui.services.plain import plain
-from clerc_tui.services.users import UserInfo
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ base has one; `clerc init` makes the account that creates the base its first adm
 (docs/trust.md, « Rôles »)."""
 
 import pwd
-from dataclasses import dataclass
 
 from clerc_tui.errors import AccessDenied, InvalidInput
 from clerc_tui.models import User
@@ -14,19 +13,10 @@ from clerc_tui.rules import permissions
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import ROLES
 from clerc_tui.services.audit import record, snapshot
-from clerc_tui.services.context import Actor, identify, os_login, require
+from clerc_tui.services.context import Actor, UserInfo, identify, os_login, require
 from clerc_tui.services.plain import plain
 
-
-@dataclass(frozen=True)
-class UserInfo:
-    """A user of the étude as the command line and the screens show him."""
-
-    id: int
-    login: str
-    name: str
-    role: str
-    active: bool
+__all__ = ["UserInfo", "add_user", "deactivate", "list_users", "os_display_name", "register_creator", "set_role"]
 
 
 def _check_role(role: str) -> None:
