@@ -6,7 +6,7 @@ import pytest
 
 from clerc_tui.services.context import os_login
 
-# Snapshot and colour-dependent rendering break with NO_COLOR set (stack.md).
+# Snapshot and colour-dependent rendering break with NO_COLOR set (docs/architecture.md).
 os.environ.pop("NO_COLOR", None)
 
 TODAY = date(2026, 11, 26)

@@ -27,7 +27,7 @@ ENTRY_COLUMNS = chain.columns("ledger_entry") + ("prev_hash", "row_hash")
 def _etude(path: Path) -> dict:
     """A base with one dossier: two invoiced fees (F2026-000001, -000002), a 1 000 € cash
     payment (R2026-000001) and a 50 € transfer (R2026-000002)."""
-    from clerc_tui.services import ledger
+    from clerc_tui.services import billing, payments
     from clerc_tui.services.context import identify
     from clerc_tui.services.dossiers import create_dossier
     from clerc_tui.services.users import add_user
@@ -38,16 +38,16 @@ def _etude(path: Path) -> dict:
         actor = identify()
         dossier = create_dossier(actor, make_input(), TODAY)
         on = date(2026, 11, 2)
-        fee1 = ledger.record_charge(
+        fee1 = billing.record_charge(
             actor, dossier.id, kind="fee", on=on, amount="73,18", label="Signification", today=TODAY
         )
-        cash = ledger.record_payment(
+        cash = payments.record_payment(
             actor, dossier.id, on=on, amount="1000", mode="especes", payer="Le débiteur", today=TODAY
         )
-        fee2 = ledger.record_charge(
+        fee2 = billing.record_charge(
             actor, dossier.id, kind="fee", on=on, amount="136,91", label="Commandement", today=TODAY
         )
-        transfer = ledger.record_payment(actor, dossier.id, on=on, amount="50", mode="virement", today=TODAY)
+        transfer = payments.record_payment(actor, dossier.id, on=on, amount="50", mode="virement", today=TODAY)
         return {"dossier": dossier.id, "fee1": fee1.id, "cash": cash.id, "fee2": fee2.id, "transfer": transfer.id}
     finally:
         close_database()
@@ -289,12 +289,12 @@ WRITER = """
 import sys
 from datetime import date
 from clerc_tui.models.db import open_database
-from clerc_tui.services import ledger
+from clerc_tui.services import billing, payments
 from clerc_tui.services.context import identify
 open_database(sys.argv[1])
 actor = identify()
 for n in range(int(sys.argv[3])):
-    ledger.record_payment(actor, int(sys.argv[2]), on=date(2026, 11, 2), amount=f"{n + 1},00", mode="virement",
+    payments.record_payment(actor, int(sys.argv[2]), on=date(2026, 11, 2), amount=f"{n + 1},00", mode="virement",
                           today=date(2026, 11, 26))
 """
 

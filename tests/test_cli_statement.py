@@ -8,7 +8,8 @@ import pytest
 
 from clerc_tui.cli import main
 from clerc_tui.models.db import close_database
-from clerc_tui.services.ledger import record_charge, record_payment
+from clerc_tui.services.billing import record_charge
+from clerc_tui.services.payments import record_payment
 from tests.conftest import TODAY
 from tests.services.test_ledger_statement import PROVISIONAL, example_dossier
 

@@ -81,7 +81,7 @@ def test_the_dossier_form_refuses_a_control_character_under_its_field(actor):
 
 def test_imports_and_every_service_refuse_them(actor, sample_dossier):
     from clerc_tui.rules.rates import etude_row
-    from clerc_tui.services import ledger
+    from clerc_tui.services import payments
     from clerc_tui.services.dossier_input import DebtorInput
     from clerc_tui.services.users import add_user
 
@@ -89,11 +89,13 @@ def test_imports_and_every_service_refuse_them(actor, sample_dossier):
         DebtorInput(kind="physique", last_name=EVIL)
     with pytest.raises(InvalidInput, match="U\\+001B"):
         DebtorInput(kind="physique", last_name="Durand", street="1 rue\x1b[2J")
-    entry = ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("10"), mode="cheque", today=TODAY)
+    entry = payments.record_payment(
+        actor, sample_dossier.id, on=TODAY, amount=Decimal("10"), mode="cheque", today=TODAY
+    )
     with pytest.raises(InvalidInput, match="Motif : caractère U\\+009B"):
-        ledger.reverse_entry(actor, entry.id, "rejeté\x9b31m", TODAY, today=TODAY)
+        payments.reverse_entry(actor, entry.id, "rejeté\x9b31m", TODAY, today=TODAY)
     with pytest.raises(InvalidInput, match="Payeur : caractère U\\+0007"):
-        ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("1"), payer="X\x07", today=TODAY)
+        payments.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("1"), payer="X\x07", today=TODAY)
     with pytest.raises(InvalidInput, match="U\\+2066"):
         add_user("zed", "Zoé\u2066 Nom")
     with pytest.raises(InvalidInput, match="Source du taux : caractère U\\+001B"):
@@ -132,7 +134,7 @@ def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path,
     from clerc_tui.report.acts import as_html, as_text
     from clerc_tui.report.documents import document_html, document_text
     from clerc_tui.report.statement import statement_html, statement_json, statement_text
-    from clerc_tui.services import accounting, acts, ledger, remittances
+    from clerc_tui.services import accounting, acts, billing, payments, remittances
     from clerc_tui.services.documents import document_of
     from clerc_tui.services.dossiers import create_dossier
     from clerc_tui.services.statement import dossier_statement
@@ -143,10 +145,10 @@ def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path,
         make_input(interest_from=date(2026, 1, 15), interest_kind="contractual", contractual_rate=Decimal("5")),
         TODAY,
     )
-    fee = ledger.bill_act(
+    fee = billing.bill_act(
         actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=Decimal(3000)
     )
-    ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("300"), mode="cheque", today=TODAY)
+    payments.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("300"), mode="cheque", today=TODAY)
     act = acts.draft_act(actor, sample_dossier.id, "commandement_saisie_vente", today=TODAY)
     poison(sample_dossier.id)
     base = ["--db", str(db_path), "--today", "26/11/2026"]

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry, RemittanceRun
 from clerc_tui.models.db import close_database, database, init_database, open_database
-from clerc_tui.models.ledger import REMITTANCE
+from clerc_tui.rules.ledger import REMITTANCE
 from clerc_tui.rules.text import spreadsheet_safe
-from clerc_tui.services import ledger, remittances
+from clerc_tui.services import billing, payments, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
@@ -46,7 +46,7 @@ def _clerc(home: Path, *args):
 def _dossier(actor, name: str, iban: str, amount: str):
     creditor = CreditorInput(kind="morale", is_individual=False, activity="bailleur", name=name, iban=iban)
     dossier = create_dossier(actor, make_input(new_creditor=creditor), TODAY)
-    ledger.record_payment(
+    payments.record_payment(
         actor,
         dossier.id,
         on=TODAY,
@@ -206,7 +206,7 @@ def test_run_made_before_m0012_is_rebuilt_without_empty_iban_lines(actor, tmp_pa
 
     run = RemittanceRun.create(run_on=TODAY, total=20000, entries=2, created_by="ancien", created_at=datetime.now())
     for d in (paid, old):
-        ledger.record_remittance(actor, d.id, on=TODAY, amount=D(100), run_id=run.id, today=TODAY)
+        remittances.record_remittance(actor, d.id, on=TODAY, amount=D(100), run_id=run.id, today=TODAY)
     text, missing = remittances.transfer_file(run.id)
     assert missing == [old.reference]
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -265,7 +265,7 @@ def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_p
     from clerc_tui.services.documents import document_by_number, document_of
 
     dossier = _interest_dossier(actor)
-    pay = ledger.record_payment(
+    pay = payments.record_payment(
         actor, dossier.id, on=TODAY, amount="50", mode="cheque", payer="Mme Lefèvre", today=TODAY
     )
     original = document_text(document_of(pay))
@@ -274,8 +274,8 @@ def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_p
     assert "Imputé sur les intérêts    25,00" in original.replace("\u00a0", " ").replace("\u202f", " ")
     assert "9\u202f975,00" in original or "9\u00a0975,00" in original
     # The same day: an act billed (its frais would now be imputed first) and another payment.
-    ledger.bill_act(actor, dossier.id, "signification_jugement", TODAY, today=TODAY)
-    ledger.record_payment(actor, dossier.id, on=TODAY, amount="300", mode="virement", today=TODAY)
+    billing.bill_act(actor, dossier.id, "signification_jugement", TODAY, today=TODAY)
+    payments.record_payment(actor, dossier.id, on=TODAY, amount="300", mode="virement", today=TODAY)
     reprint = document_text(document_by_number(pay.document_number))
     assert reprint.startswith(original.split("Reçu n°")[0] + "*** DUPLICATA ***\n")
     assert reprint.replace("*** DUPLICATA ***\n", "") == original
@@ -293,11 +293,11 @@ def test_rejected_cheque_reprints_annule_and_other_reversals_say_why(actor):
     from clerc_tui.services.documents import document_by_number
 
     dossier = _interest_dossier(actor)
-    cheque = ledger.record_payment(actor, dossier.id, on=date(2026, 11, 20), amount="50", mode="cheque", today=TODAY)
-    transfer = ledger.record_payment(actor, dossier.id, on=TODAY, amount="20", mode="virement", today=TODAY)
-    kept = ledger.record_payment(actor, dossier.id, on=TODAY, amount="10", mode="cheque", today=TODAY)
-    ledger.reverse_entry(actor, cheque.id, "chèque rejeté", TODAY, today=TODAY)
-    ledger.reverse_entry(actor, transfer.id, "erreur de dossier", TODAY, today=TODAY)
+    cheque = payments.record_payment(actor, dossier.id, on=date(2026, 11, 20), amount="50", mode="cheque", today=TODAY)
+    transfer = payments.record_payment(actor, dossier.id, on=TODAY, amount="20", mode="virement", today=TODAY)
+    kept = payments.record_payment(actor, dossier.id, on=TODAY, amount="10", mode="cheque", today=TODAY)
+    payments.reverse_entry(actor, cheque.id, "chèque rejeté", TODAY, today=TODAY)
+    payments.reverse_entry(actor, transfer.id, "erreur de dossier", TODAY, today=TODAY)
     text = document_text(document_by_number(cheque.document_number))
     # The rejection date is the reversal's (26/11), not the payment's (20/11).
     assert "*** DUPLICATA ***\n*** ANNULÉ — chèque rejeté le 26/11/2026 ***\nReçu n°" in text
@@ -313,10 +313,10 @@ def test_invoice_reprints_as_issued_and_says_its_credit_note(actor, sample_dossi
     from clerc_tui.services.documents import document_by_number, document_of
 
     Etude.create(name="Étude Martin", city="Lyon")
-    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    fee = billing.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
     original = document_text(document_of(fee))
     Etude.update(name="SCP Martin & Associés", city="Villeurbanne").execute()
-    avoir = ledger.reverse_entry(actor, fee.id, "acte non signifié", TODAY, today=TODAY)
+    avoir = payments.reverse_entry(actor, fee.id, "acte non signifié", TODAY, today=TODAY)
     reprint = document_text(document_by_number(fee.document_number))
     assert reprint.startswith("Étude Martin\nLyon\n\n") and "SCP Martin" not in reprint
     # The tariff's remarks stay at the foot, never in the étude's header.
@@ -340,7 +340,7 @@ def test_document_issued_before_m0012_is_reconstituted_and_snapshots_are_append_
     from clerc_tui.services.documents import document_by_number
 
     dossier = _interest_dossier(actor)
-    pay = ledger.record_payment(actor, dossier.id, on=TODAY, amount="50", mode="virement", today=TODAY)
+    pay = payments.record_payment(actor, dossier.id, on=TODAY, amount="50", mode="virement", today=TODAY)
     snapshot = DocumentSnapshot.get(DocumentSnapshot.document_number == pay.document_number)
     with pytest.raises((IntegrityError, OperationalError), match="append-only"):
         DocumentSnapshot.update(data="{}").where(DocumentSnapshot.id == snapshot.id).execute()

@@ -101,7 +101,7 @@ def run(args) -> int:
     if args.command == "check":
         return _check(args, out)
     if args.command == "balances":
-        from clerc_tui.services.ledger import refresh_balances
+        from clerc_tui.services.balances import refresh_balances
 
         on = parse_date(args.on) if args.on else today
         count = refresh_balances(on)
@@ -134,10 +134,10 @@ def run(args) -> int:
 def _bill(args, today: date, out) -> int:
     from clerc_tui.report.documents import document_text
     from clerc_tui.rules.tariff import act_choices
+    from clerc_tui.services.billing import bill_act
     from clerc_tui.services.context import identify
     from clerc_tui.services.documents import document_of
     from clerc_tui.services.dossiers import find_by_reference
-    from clerc_tui.services.ledger import bill_act
 
     if args.act == "liste":
         out.writelines(f"{code}\t{label}\n" for code, label in act_choices())
@@ -152,8 +152,7 @@ def _bill(args, today: date, out) -> int:
 
 
 def _check(args, out) -> int:
-    from clerc_tui.services.integrity import TABLE_LABELS, chain_heads, check_integrity
-    from clerc_tui.services.ledger import check_accounts
+    from clerc_tui.services.integrity import TABLE_LABELS, chain_heads, check_accounts, check_integrity
 
     breaks = check_integrity()
     checked, problems = check_accounts(with_balance=not args.no_balance)

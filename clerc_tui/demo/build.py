@@ -3,7 +3,7 @@
 Everything is drawn from `random.Random(seed)` and dated relative to the `today` given,
 so one seed always gives the same étude. Rows are generated as tuples (money in integer
 cents, dates as ISO strings) and loaded with `executemany` in one transaction, which is
-what stack.md measured as the fast path (~600k rows/s): 100,000 dossiers with their
+what was measured as the fast path (docs/architecture.md) (~600k rows/s): 100,000 dossiers with their
 debtors, deadlines and timeline build in seconds. The FTS5 search index is kept by the
 schema's triggers during the load; `ANALYZE` runs at the end.
 """
@@ -402,7 +402,7 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
         counts = demo.load(db)
         if dossiers <= BALANCES_UP_TO:
             # The list's « Solde » then equals each dossier's décompte at today, interest included.
-            from clerc_tui.services.ledger import refresh_balances
+            from clerc_tui.services.balances import refresh_balances
 
             refresh_balances(today)
         close_database()  # the last connection: SQLite folds the WAL back into the file
@@ -1334,7 +1334,7 @@ class _Demo:
             self.flush(cursor, db.param)
             _resume_fts_triggers(db, fts_tables, fts_triggers)
             resume_indexes(db, deadline_indexes)
-            from clerc_tui.services.ledger import backfill_accounts
+            from clerc_tui.services.integrity import backfill_accounts
 
             backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
             if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them

@@ -17,7 +17,7 @@ class Etude(BaseModel):
     siren = CharField(default="")
     phone = CharField(default="")
     email = CharField(default="")
-    # money.md §3.2: `end_minus_start` (default) or `inclusive_both`.
+    # docs/law/statement.md §1: `end_minus_start` (default) or `inclusive_both`.
     day_count = CharField(default="end_minus_start")
     # `per_line` (default) or `total`.
     rounding = CharField(default="per_line")

@@ -12,25 +12,7 @@ from peewee import BigIntegerField, CharField, DateField, DateTimeField, Foreign
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
 from clerc_tui.models.fields import MoneyField
-from clerc_tui.rules.vocabulary import PAYMENT_MODES  # noqa: F401 - re-exported for the services
-
-FEE = "fee"
-DISBURSEMENT = "disbursement"
-PAYMENT = "payment"
-REVERSAL = "reversal"
-REMITTANCE = "remittance"  # reversement to the creditor (m0006)
-REFUND = "refund"  # trop-perçu paid back to the payer (m0006)
-LEDGER_KINDS = {
-    FEE: "Émolument",
-    DISBURSEMENT: "Débours",
-    PAYMENT: "Paiement",
-    REVERSAL: "Annulation",
-    REMITTANCE: "Reversement",
-    REFUND: "Remboursement",
-}
-DEBTOR = "debtor"
-CREDITOR = "creditor"
-BEARERS = {DEBTOR: "Débiteur", CREDITOR: "Créancier"}
+from clerc_tui.rules.ledger import DEBTOR
 
 
 class LedgerEntry(BaseModel):

@@ -1,57 +1,23 @@
-"""Acts rendered from their Jinja2 templates (`clerc_tui/data/acts/*.txt.j2`) as text, HTML, or Rich.
+"""An act's body (rules/act_text.py `render`) printed as text, HTML, or Rich, and exported.
 
-The template receives `p`, the string each datum prints as (a visible « [À COMPLÉTER : …] »
-placeholder when the datum is missing), and the `apparent` filter for « caractères très
-apparents »: upper case in the text file, bold in HTML and in the preview. User data is never
-read as markup: the text is plain, HTML escapes it, the preview builds Rich Text objects.
+« Caractères très apparents » (between the sentinels of rules/acts.py) are upper case in the
+text file, bold in HTML and in the preview. User data is never read as markup: the text is
+plain, HTML escapes it, the preview builds Rich Text objects.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from rich.text import Text
 
-from clerc_tui.rules import wording
-from clerc_tui.rules.acts import APPARENT_END, APPARENT_START, ActType
-from clerc_tui.rules.text import inert
+from clerc_tui.report.exports import Export, write_export
+from clerc_tui.rules.acts import APPARENT_END, APPARENT_START
 
-
-def _apparent(value: str) -> str:
-    return f"{APPARENT_START}{value}{APPARENT_END}"
-
-
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("clerc_tui", "data/acts"),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=False,
-    )
-    env.filters["apparent"] = _apparent
-    env.filters["de"] = wording.de  # « du tribunal », « de l'ordonnance », « d'Angers » (rules/wording.py)
-    env.filters["a"] = wording.a
-    env.filters["cap"] = wording.cap
-    return env
-
-
-def render(act: ActType, context: Mapping[str, object]) -> str:
-    """The act's text with the « très apparent » sentinels (see `as_text`, `as_html`, `as_rich`)."""
-    template = environment().get_template(f"{act.template}.txt.j2")
-    body = template.render(act_label=act.label, **context).strip()
-    # Old data may still hold a control or bidi character: shown as a placeholder, never kept
-    # (the « très apparent » sentinels, control characters themselves, are left for _parts).
-    return (
-        APPARENT_START.join(
-            APPARENT_END.join(inert(piece) for piece in part.split(APPARENT_END)) for part in body.split(APPARENT_START)
-        )
-        + "\n"
-    )
+if TYPE_CHECKING:
+    from clerc_tui.services.acts import ActExport
 
 
 def _parts(body: str):
@@ -98,3 +64,15 @@ def as_rich(body: str) -> Text:
     for piece, apparent in _parts(body):
         text.append(piece, style="bold" if apparent else "")
     return text
+
+
+def export_act(act: ActExport, folder: Path | None = None) -> Export:
+    """The act as text and HTML under exports/ (XDG data path). An incomplete draft is exported
+    with a banner saying it must not be served."""
+    banner = INCOMPLETE_BANNER if act.incomplete else ""
+    return write_export(
+        folder,
+        act.stem,
+        ((".txt", as_text(act.body, banner)), (".html", as_html(act.body, act.title, banner))),
+        incomplete=act.incomplete,
+    )

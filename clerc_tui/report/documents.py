@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from clerc_tui.rules.text import inert
-from clerc_tui.services.documents import Document
+
+if TYPE_CHECKING:
+    from clerc_tui.services.documents import Document
 
 
 def document_text(document: Document) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from clerc_tui.report.exports import Export, write_export
 from clerc_tui.rules.allocation import BUCKET_LABELS
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult, rate_digits, rate_text
@@ -472,3 +474,18 @@ def statement_to_dict(statement: Statement) -> dict:
 
 def statement_json(statement: Statement) -> str:
     return inert(json.dumps(statement_to_dict(statement), ensure_ascii=False, indent=2))
+
+
+def export_statement(statement: Statement, folder: Path | None = None) -> Export:
+    """Write the décompte as text, HTML and JSON into `folder` (default: exports/ under the
+    XDG data path), named after the dossier and the arrêté date."""
+    stem = f"decompte-{statement.reference or 'sans-reference'}-{statement.at:%Y-%m-%d}"
+    return write_export(
+        folder,
+        stem,
+        (
+            (".txt", statement_text(statement)),
+            (".html", statement_html(statement)),
+            (".json", statement_json(statement) + "\n"),
+        ),
+    )

@@ -468,7 +468,7 @@ def compute_earliest_day(
 ) -> Computation:
     """Waiting period ("only after expiry of…"): the first day the act is allowed.
 
-    `prorogation` applies CPC 642 to the wait itself (the conservative reading, §1.5);
+    `prorogation` applies CPC 642 to the wait itself (the conservative reading, docs/law/calendar.md);
     `act_days` then passes over Sundays and holidays (CPCE L141-1 / CPC 664);
     `winter_truce` then passes over 1 November – 31 March (CPCE L412-6).
     """
@@ -573,7 +573,7 @@ def _previous_act_day(day, zone, good_friday, saturday_ok):
 def compute_backward(
     event: date, period: Period, *, zone: str = "metropole", basis: str = "", good_friday: bool = True
 ) -> Computation:
-    """ "At least N before the hearing": counted back from the day before, no CPC 642 move (§1.4).
+    """ "At least N before the hearing": counted back from the day before, no CPC 642 move (docs/law/calendar.md).
 
     The Nth day counted back (`raw_end`) is when the period ends at 00:00, so the last allowed
     day is the day before it; when that day is not a jour ouvré, `act_by` is the one before.

@@ -96,7 +96,7 @@ def add_months(day: date, months: int) -> date:
 def majoration_start(enforceable_on: date) -> date:
     """First day of the +5 points (art. L313-3 CMF): two months after the decision became
     enforceable, i.e. the day after `enforceable_on` + 2 months (month end when that day does
-    not exist, art. 641 CPC logic — money.md §2)."""
+    not exist, art. 641 CPC logic — docs/law/statement.md §2)."""
     return add_months(enforceable_on, 2) + timedelta(days=1)
 
 
@@ -239,7 +239,7 @@ class InterestTerms:
         object.__setattr__(self, "majoration_points", points)
         if self.majoration_from is not None and self.kind != LEGAL:
             # L313-3 raises the legal rate only; whether it applies to a contractual rate
-            # awarded by the judgment is an open point (money.md §3.4): refuse rather than guess.
+            # awarded by the judgment is an open point (docs/law/statement.md §2): refuse rather than guess.
             raise InvalidInput(
                 "La majoration de cinq points (art. L313-3 CMF) ne s'applique qu'au taux légal.",
                 field="majoration_from",

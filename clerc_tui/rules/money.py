@@ -14,7 +14,7 @@ NBSP = "\u00a0"
 
 
 def round_cents(value: Decimal) -> Decimal:
-    """Round half-up to the cent (the convention of the décomptes, money.md §3.2)."""
+    """Round half-up to the cent (the convention of the décomptes, docs/law/statement.md §1)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

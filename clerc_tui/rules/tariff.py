@@ -5,7 +5,7 @@ Every figure is a dated row with its source and a status: "" when read in a publ
 mark with its amount (`Marked`), and every screen or document that prints the amount prints
 the mark. The row is chosen by the date of the act.
 
-Rounding rule (money.md §9 Ex 8 leaves it open): a bracketed fee (DEP, A444-31, A444-32) is
+Rounding rule (no text fixes it; docs/law/tariff.md): a bracketed fee (DEP, A444-31, A444-32) is
 computed exactly bracket by bracket and **rounded once, on its total**, half-up to the cent.
 This gives Ex 9's DEP of 63.85 € (rounding per line would give 63.86 €) and, for a créance
 alimentaire on 4 000 €, 162.78 € (service-public.fr rounds each line: 162.79 €). The

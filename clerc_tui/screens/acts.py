@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
 from clerc_tui.errors import ClercError
-from clerc_tui.report.acts import as_rich
+from clerc_tui.report.acts import as_rich, export_act
 from clerc_tui.rules.acts import SERVICE_MODES, STATES, act_type, act_types
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.screens.deadline_modals import _Dialog
@@ -349,7 +349,7 @@ class ActsScreen(Screen):
         if not self._require_view():
             return
         try:
-            export = acts_service.export_act(self.view.act.id)
+            export = export_act(acts_service.act_export(self.view.act.id))
         except Exception as error:
             self.app.show_error(error, "export de l'acte")
             return

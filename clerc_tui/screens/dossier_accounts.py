@@ -18,7 +18,7 @@ from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.money import format_amount, format_rate, parse_amount
 from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
-from clerc_tui.services import ledger
+from clerc_tui.services import balances, billing
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.row_table import RowTable
@@ -36,7 +36,7 @@ COLUMNS = (
 )
 
 
-def _note(line: ledger.AccountLine) -> str:
+def _note(line: balances.AccountLine) -> str:
     notes = []
     if line.unconfirmed:
         notes.append("à confirmer")
@@ -48,7 +48,7 @@ def _note(line: ledger.AccountLine) -> str:
 
 
 class AccountsPane(Vertical):
-    """The ledger of one dossier, read through `services.ledger.account_view`."""
+    """The ledger of one dossier, read through `services.balances.account_view`."""
 
     DEFAULT_CSS = """
     AccountsPane { height: 1fr; }
@@ -59,7 +59,7 @@ class AccountsPane(Vertical):
     def __init__(self, dossier_id: int):
         super().__init__()
         self.dossier_id = dossier_id
-        self.view: ledger.AccountView | None = None
+        self.view: balances.AccountView | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="accounts-totals")
@@ -72,7 +72,7 @@ class AccountsPane(Vertical):
 
     def refresh_data(self) -> None:
         try:
-            self.view = view = ledger.account_view(self.dossier_id, self.app.today)
+            self.view = view = balances.account_view(self.dossier_id, self.app.today)
         except Exception as error:
             self.app.show_error(error, "comptes du dossier")
             return
@@ -174,7 +174,7 @@ class BillActDialog(FormDialog):
 
     def _price(self):
         act, on, base = self._parsed()
-        return ledger.price_act(self.dossier_id, act, on, base=base)
+        return billing.price_act(self.dossier_id, act, on, base=base)
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -225,7 +225,7 @@ class BillActDialog(FormDialog):
         self._clear_errors()
         try:
             act, on, base = self._parsed()
-            entry = ledger.bill_act(self.app.actor, self.dossier_id, act, on, base=base, today=self.app.today)
+            entry = billing.bill_act(self.app.actor, self.dossier_id, act, on, base=base, today=self.app.today)
         except ClercError as error:
             self._show(error)
             return

@@ -400,7 +400,7 @@ class RejectDialog(FormDialog):
     @on(Input.Submitted, "#reject-reason")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        from clerc_tui.services.ledger import reverse_entry
+        from clerc_tui.services.payments import reverse_entry
 
         if not self.candidates:
             self.query_one("#dialog-error", Static).update(Text("Aucun paiement à annuler."))

@@ -17,12 +17,13 @@ from textual.widgets import Header, Input, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.report.statement import (
+    export_statement,
     statement_interest_renderable,
     statement_renderable,
 )
 from clerc_tui.rules.dates import format_date, parse_date
 from clerc_tui.rules.statement import Statement
-from clerc_tui.services.statement import dossier_statement, export_statement
+from clerc_tui.services.statement import dossier_statement
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 

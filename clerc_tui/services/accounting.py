@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.models.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.rules.ledger import DISBURSEMENT, FEE, LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
 

@@ -15,17 +15,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, TimelineEvent
 from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import LedgerEntry
-from clerc_tui.report import acts as act_report
+from clerc_tui.rules import act_text, wording
 from clerc_tui.rules import acts as act_rules
 from clerc_tui.rules import procedures as procedures_rules
-from clerc_tui.rules import wording
 from clerc_tui.rules.dates import format_date, format_date_long, parse_date
 from clerc_tui.rules.identifiers import format_siren
 from clerc_tui.rules.money import format_amount, format_rate, from_cents, parse_amount, to_cents
@@ -38,7 +36,7 @@ from clerc_tui.services.deadlines import dossier_distance, record_step
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.plain import plain
 
-LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (procedures.md §2.6)
+LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (docs/law/procedure-steps.md)
 FIELD_MAX = 2000
 
 
@@ -342,7 +340,7 @@ def build_draft(
         "statement_notes": [],
         "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total"),
     }
-    body = frozen_body if frozen_body is not None else act_report.render(act, context)
+    body = frozen_body if frozen_body is not None else act_text.render(act, context)
     states = act_rules.check_mentions(act, v, printed, body, ticks)
     return ActDraft(act, v, printed, body, states, problems)
 
@@ -596,13 +594,13 @@ def serve(
 
 
 def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> str | None:
-    """Bill the served act at the tariff (accounts, `services.ledger.bill_act`), inside the serve
+    """Bill the served act at the tariff (accounts, `services.billing.bill_act`), inside the serve
     transaction. An act type without `tariff_code` is not billed (letters: L111-8). A tariff
     without a figure for the period does not undo the service (the act did go out): the
     warning returned says to bill it from the accounts."""
     if not act_type.tariff_code:
         return None
-    from clerc_tui.services.ledger import bill_act
+    from clerc_tui.services.billing import bill_act
 
     billed = _already_billed(act, act_type.tariff_code)
     if billed is not None:
@@ -624,7 +622,7 @@ def _already_billed(act: Act, tariff_code: str) -> LedgerEntry | None:
     a fee of the dossier at the same tariff code (`breakdown["act"]`), dated the day of the act
     (the day it is served, the day its tariff is read at), naming no other act, not cancelled, and
     not claimed by another act."""
-    from clerc_tui.models.ledger import FEE
+    from clerc_tui.rules.ledger import FEE
 
     claimed = {
         a.fee_entry_id
@@ -660,31 +658,24 @@ def _already_billed(act: Act, tariff_code: str) -> LedgerEntry | None:
 
 
 @dataclass(frozen=True)
-class Export:
-    folder: Path
-    files: tuple[Path, ...]
-    incomplete: bool
+class ActExport:
+    """What report/acts.py `export_act` writes: the act's body, title and file stem."""
+
+    stem: str
+    title: str
+    body: str
+    incomplete: bool  # a draft that must not be served yet (exported with a banner)
 
 
-def export_act(act_id: int, folder: Path | None = None) -> Export:
-    """The act as text and HTML under exports/ (XDG data path). An incomplete draft is exported
-    with a banner saying it must not be served."""
-    from clerc_tui.paths import exports_dir
+def act_export(act_id: int) -> ActExport:
     from clerc_tui.services.dossiers import dossier_reference
 
     view = act_view(act_id)
     act = view.act
-    banner = act_report.INCOMPLETE_BANNER if view.draft.blocking else ""
-    folder = folder or exports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     reference = dossier_reference(act.dossier_id) or "sans-reference"
-    stem = f"acte-{reference}-{act.act_type}-{act.id}-{act.act_date:%Y-%m-%d}"
-    files = []
-    for suffix, content in (
-        (".txt", act_report.as_text(view.draft.body, banner)),
-        (".html", act_report.as_html(view.draft.body, view.act_type.label, banner)),
-    ):
-        path = folder / (stem + suffix)
-        path.write_text(content, encoding="utf-8")
-        files.append(path)
-    return Export(folder, tuple(files), bool(banner))
+    return ActExport(
+        f"acte-{reference}-{act.act_type}-{act.id}-{act.act_date:%Y-%m-%d}",
+        view.act_type.label,
+        view.draft.body,
+        bool(view.draft.blocking),
+    )

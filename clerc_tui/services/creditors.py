@@ -32,7 +32,7 @@ def creditor_id_by_name(name: str) -> int | None:
 
 
 def _first_by_prefix(folded: str, *fields: Any) -> Creditor | None:
-    # A range on the indexed folded name: LIKE would not use the index (stack.md).
+    # A range on the indexed folded name: LIKE would not use the index (docs/architecture.md).
     row: Creditor | None = (
         Creditor.select(*fields)
         .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))

@@ -4,7 +4,7 @@ the open deadlines of every dossier, overdue first, paged in SQL.
 
 One write transaction per call, permission and audit inside; nothing is ever deleted (a
 done deadline stays, with who, when and why; a moved one keeps its original date).
-The agenda reads raw tuples (stack.md: models cost ~4× more on big reads) and pages by
+The agenda reads raw tuples (docs/architecture.md, « Measured facts »: models cost ~4× more on big reads) and pages by
 keyset on (due_date, id), which the `deadline(done, due_date)` index serves in order.
 """
 
@@ -830,7 +830,7 @@ def winter_truce_suspension(procedure_id: str, rule_id: str, kind: str, due_date
     be carried out (the later of `due_date` and today) falls in the trêve hivernale, else "".
 
     CPCE L412-6: every expulsion not carried out on 1 November is deferred until 31 March
-    (docs/law/treve-hivernale.md, with the exceptions the clerc must weigh). Only the rules
+    (docs/law/expulsion.md, « Trêve hivernale », with the exceptions the clerc must weigh). Only the rules
     marked `winter_truce` (the expulsion itself, not the assignation's waiting period)."""
     if kind != "earliest_day" or procedure_id != "expulsion":
         return ""

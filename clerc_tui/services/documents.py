@@ -17,14 +17,19 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import DocumentSnapshot, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, PAYMENT, PAYMENT_MODES, REVERSAL
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.ledger import CREDITOR, PAYMENT, REVERSAL
 from clerc_tui.rules.money import format_amount
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.statement import dossier_statement
+
+if TYPE_CHECKING:
+    from clerc_tui.services.ledger import Entry
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,10 @@ def document_by_number(number: str) -> Document:
     return Document(document.title, document.rows, document.notes, marks + ([cancelled] if cancelled else []))
 
 
-def document_of(entry: LedgerEntry) -> Document:
+def document_of(entry: Entry) -> Document:
     """The original of an entry just written (an invoice after `bill_act`, a receipt…)."""
-    return _frozen(entry) or _document(entry)
+    row = LedgerEntry.get_by_id(entry.id)
+    return _frozen(row) or _document(row)
 
 
 def _cancellation(entry: LedgerEntry) -> str:

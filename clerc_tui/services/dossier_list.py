@@ -1,6 +1,6 @@
 """The dossier list: filtered, sorted and paged in SQL, so it stays instant at 100,000 dossiers.
 
-Paging is by keyset (the last row's sort value and id), never OFFSET (stack.md: OFFSET
+Paging is by keyset (the last row's sort value and id), never OFFSET (docs/architecture.md: OFFSET
 grows linearly, keyset stays at ~0.1 ms anywhere).
 """
 

@@ -403,7 +403,7 @@ def _save_claims(actor: Actor, dossier: Dossier, claims: dict[str, Decimal], on:
 
 
 def _refresh_denormalised(dossier_id: int, today: date) -> None:
-    from clerc_tui.services.ledger import balance_at
+    from clerc_tui.services.balances import balance_at
 
     names = [
         d.display_name

@@ -11,7 +11,8 @@ is seen. This reads (never writes) and names each break — table, row, what dif
 - invoice / credit-note and receipt numbers: no gap in a year, and the counter equal to
   the last number issued.
 
-The running totals and balances are `services.ledger.check_accounts`. See docs/trust.md.
+And the running totals (`check_accounts`): each dossier's totals against the sum of its
+entries, its stored balance against the décompte. See docs/trust.md.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from clerc_tui.models import chain
+from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, chain
 from clerc_tui.models.db import database, is_sqlite
+from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.ledger import ACCOUNT_FIELDS
 from clerc_tui.rules.money import format_amount, from_cents, to_cents
+from clerc_tui.services.balances import balance_at, totals_from_entries
 
 TABLE_LABELS = {"ledger_entry": "journal des écritures", "audit_entry": "journal d'audit", "sequence": "compteurs"}
 FIELD_LABELS = {
@@ -285,3 +289,86 @@ def _document_numbers(db) -> list[Break]:
                 what += " : des numéros ont été écrits hors de clerc"
             out.append(Break("sequence", counter[0] if counter else None, what))
     return out
+
+
+# --- the running totals (m0006) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    reference: str
+    what: str
+    stored: Decimal
+    computed: Decimal
+
+
+ACCOUNT_LABELS = {
+    "charged": "frais à la charge du débiteur",
+    "paid": "paiements reçus",
+    "creditor_charged": "frais à la charge du créancier",
+    "remitted": "reversements",
+    "refunded": "remboursements",
+}
+
+
+def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]]:
+    """(dossiers checked, differences): each dossier's running totals against the sum of
+    its entries, and its stored balance against the décompte recomputed at the date the
+    balance was stored. Read only."""
+    with_entries = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).distinct().tuples()}
+    accounts = {a.dossier_id: a for a in DossierAccount.select()}
+    problems: list[Discrepancy] = []
+    ids = sorted(with_entries | set(accounts))
+    refs = dict(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)).tuples()) if ids else {}
+    for dossier_id in ids:
+        computed = totals_from_entries(dossier_id)
+        account = accounts.get(dossier_id)
+        for key in ACCOUNT_FIELDS:
+            stored = getattr(account, key) if account else 0
+            if stored != computed[key]:
+                problems.append(
+                    Discrepancy(
+                        refs.get(dossier_id, str(dossier_id)),
+                        ACCOUNT_LABELS[key],
+                        from_cents(stored),
+                        from_cents(computed[key]),
+                    )
+                )
+        if with_balance and account is not None and account.balance_on is not None:
+            stored_balance = Dossier.get_by_id(dossier_id).balance
+            balance, _ = balance_at(dossier_id, account.balance_on)
+            if balance != stored_balance:
+                problems.append(
+                    Discrepancy(
+                        refs.get(dossier_id, str(dossier_id)),
+                        f"solde au {format_date(account.balance_on)}",
+                        stored_balance,
+                        balance,
+                    )
+                )
+    return len(ids), problems
+
+
+# The running totals in SQL, for entries written in bulk (the demo) rather than through
+# services/ledger.py `create_entry`: the same sums as rules/ledger.py `account_totals`.
+BACKFILL_SQL = """
+INSERT INTO "dossier_account" ("dossier_id", "charged", "paid", "creditor_charged", "remitted", "refunded",
+                               "updated_at")
+SELECT e.dossier_id,
+       SUM(CASE WHEN e.k IN ('fee', 'disbursement') AND e.b <> 'creditor' THEN e.s * e.amount ELSE 0 END),
+       SUM(CASE WHEN e.k = 'payment' THEN e.s * e.amount ELSE 0 END),
+       SUM(CASE WHEN e.k IN ('fee', 'disbursement') AND e.b = 'creditor' THEN e.s * e.amount ELSE 0 END),
+       SUM(CASE WHEN e.k = 'remittance' THEN e.s * e.amount ELSE 0 END),
+       SUM(CASE WHEN e.k = 'refund' THEN e.s * e.amount ELSE 0 END),
+       CURRENT_TIMESTAMP
+FROM (SELECT le.dossier_id, COALESCE(t.kind, le.kind) AS k, COALESCE(t.bearer, le.bearer) AS b,
+             CASE WHEN le.kind = 'reversal' THEN -1 ELSE 1 END AS s, le.amount
+      FROM "ledger_entry" le LEFT JOIN "ledger_entry" t ON t.id = le.reverses_id) e
+WHERE e.dossier_id NOT IN (SELECT "dossier_id" FROM "dossier_account")
+GROUP BY e.dossier_id
+"""
+
+
+def backfill_accounts(db) -> None:
+    """Running totals for dossiers whose entries were bulk-loaded (the demo), in SQL."""
+    db.execute_sql(BACKFILL_SQL)

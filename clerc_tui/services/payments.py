@@ -1,4 +1,6 @@
-"""Fast payment entry: find the dossier, check a line, preview its imputation, record a batch.
+"""Money in and out of a dossier: a payment received, a refund of a trop-perçu, the
+reversal of an entry (a rejected cheque, a fee booked by mistake); and the fast payment
+entry: find the dossier, check a line, preview its imputation, record a batch.
 
 A line is checked in full when it is added to the batch (nothing is written then); the
 batch is recorded at the end in one write transaction, all or nothing, so a refused line
@@ -11,17 +13,197 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models import Dossier
+from clerc_tui.models import Dossier, LedgerEntry
 from clerc_tui.models.db import database, write_transaction
-from clerc_tui.models.ledger import PAYMENT_MODES
+from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.rules.allocation import Balances, allocate
 from clerc_tui.rules.dates import format_date, parse_date
-from clerc_tui.rules.money import format_amount, parse_amount
+from clerc_tui.rules.ledger import LEDGER_KINDS, PAYMENT, REFUND, REMITTANCE, REVERSAL
+from clerc_tui.rules.money import ZERO, format_amount, from_cents, parse_amount
 from clerc_tui.rules.text import check_text
+from clerc_tui.rules.vocabulary import PAYMENT_MODES
+from clerc_tui.services.balances import creditor_position, totals_from_entries
+from clerc_tui.services.billing import claim_amount
 from clerc_tui.services.context import Actor, require
-from clerc_tui.services.ledger import MAX_TEXT, record_payment
+from clerc_tui.services.ledger import (
+    INVOICE,
+    MAX_TEXT,
+    RECEIPT,
+    Entry,
+    create_entry,
+    existing_dossier,
+    valid_amount,
+    valid_day,
+    valid_text,
+)
+
+
+def record_payment(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    on: date,
+    amount: Any,
+    mode: str = "",
+    payer: str = "",
+    bank_reference: str = "",
+    label: str = "",
+    value_date: date | None = None,
+    today: date | None = None,
+) -> Entry:
+    """Money received for the dossier on `on` (the date it is imputed at; `value_date` is
+    the bank's, kept for the accounts). Gets a receipt (reçu) number."""
+    require(actor, "payment.record")
+    today = today or date.today()
+    amount = valid_amount(amount)
+    on = valid_day(on, today, "Date du paiement", "entry_date")
+    if value_date is not None and not isinstance(value_date, date):
+        raise InvalidInput("Date de valeur illisible.", field="value_date")
+    if mode not in PAYMENT_MODES:
+        raise InvalidInput(
+            f"Mode de paiement inconnu : « {mode} » ({', '.join(m for m in PAYMENT_MODES if m)}).", field="mode"
+        )
+    payer = valid_text(payer, "Payeur", "payer")
+    bank_reference = valid_text(bank_reference, "Référence bancaire", "bank_reference")
+    label = valid_text(label, "Libellé", "label")
+    with write_transaction():
+        dossier = existing_dossier(dossier_id)
+        how = f" par {PAYMENT_MODES[mode].lower()}" if mode else ""
+        return create_entry(
+            actor,
+            dossier,
+            today,
+            f"Paiement de {format_amount(amount)} reçu{how}",
+            number=RECEIPT,
+            kind=PAYMENT,
+            entry_date=on,
+            value_date=value_date,
+            amount=amount,
+            label=label,
+            mode=mode,
+            payer=payer,
+            bank_reference=bank_reference,
+        )
+
+
+def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: date | None = None) -> Entry:
+    """Cancel a fee, disbursement, payment, reversement or refund on `on` (a rejected
+    cheque, a fee booked by mistake): what it settled or added is restored from that date.
+    Reversing an invoiced fee issues a credit note (avoir) from the invoice sequence.
+    Money that came in or went out (payment, refund, reversement) is the accounts' to cancel:
+    permission `payment.reverse`; a fee or disbursement, everyday `write`."""
+    today = today or date.today()
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Indiquez le motif de l'annulation (chèque rejeté, erreur de saisie…).", field="reason")
+    reason = valid_text(reason, "Motif", "reason")
+    on = valid_day(on, today, "Date de l'annulation", "entry_date")
+    with write_transaction():
+        target = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
+        if target is None:
+            raise InvalidInput("Cette écriture n'existe pas.")
+        require(actor, "payment.reverse" if target.kind in (PAYMENT, REFUND, REMITTANCE) else "write")
+        if target.kind == REVERSAL:
+            raise InvalidInput("Une annulation ne s'annule pas : saisissez de nouveau l'écriture d'origine.")
+        already = LedgerEntry.get_or_none(LedgerEntry.reverses == target.id)
+        if already is not None:
+            raise InvalidInput(
+                f"Cette écriture a déjà été annulée le {format_date(already.entry_date)} ({already.reason})."
+            )
+        if on < target.entry_date:
+            raise InvalidInput(
+                f"L'annulation ({format_date(on)}) ne peut pas précéder l'écriture annulée "
+                f"({format_date(target.entry_date)}).",
+                field="entry_date",
+            )
+        if target.kind == PAYMENT:
+            position = creditor_position(target.dossier_id, today)
+            if position.held < target.amount:
+                raise InvalidInput(
+                    f"Ce paiement a déjà été reversé au créancier (fonds détenus "
+                    f"{format_amount(position.held)}) : annulez d'abord le reversement."
+                )
+        what = f"{LEDGER_KINDS[target.kind].lower()} du {format_date(target.entry_date)}"
+        number = INVOICE if (target.document_number or "").startswith("F") else None
+        return create_entry(
+            actor,
+            target.dossier,
+            today,
+            f"Annulation du {what} ({format_amount(target.amount)}) : {reason}",
+            number=number,
+            kind=REVERSAL,
+            entry_date=on,
+            amount=target.amount,
+            label=f"Annulation du {what}",
+            mode=target.mode,
+            payer=target.payer,
+            bank_reference=target.bank_reference,
+            reverses=target.id,
+            reason=reason,
+            bearer=target.bearer,
+        )
+
+
+def overpayment(dossier_id: int, at: date) -> Decimal:
+    """What the debtor paid beyond what he owes (the décompte's credit), not yet refunded."""
+    from clerc_tui.services.statement import dossier_statement
+
+    try:
+        credit = dossier_statement(dossier_id, at).credit
+    except ClercError:
+        position = creditor_position(dossier_id, at)
+        owed = claim_amount(dossier_id) + position.charged
+        credit = max(position.paid - owed, ZERO)
+    refunded = from_cents(totals_from_entries(dossier_id, at)["refunded"])
+    return ledger_rules.overpayment(credit, refunded)
+
+
+def record_refund(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    on: date,
+    amount: Any,
+    payer: str = "",
+    reason: str = "",
+    mode: str = "virement",
+    today: date | None = None,
+) -> Entry:
+    """Pay back a trop-perçu to the payer; refused beyond the overpayment."""
+    require(actor, "refund.record")
+    today = today or date.today()
+    amount = valid_amount(amount)
+    on = valid_day(on, today, "Date du remboursement", "entry_date")
+    if mode not in PAYMENT_MODES:
+        raise InvalidInput(f"Mode de paiement inconnu : « {mode} ».", field="mode")
+    reason = valid_text(reason, "Motif", "reason")
+    with write_transaction():
+        dossier = existing_dossier(dossier_id)
+        over = overpayment(dossier_id, today)
+        if amount > over:
+            raise InvalidInput(
+                f"Remboursement de {format_amount(amount)} refusé : le trop-perçu est de {format_amount(over)}.",
+                field="amount",
+            )
+        return create_entry(
+            actor,
+            dossier,
+            today,
+            f"Remboursement d'un trop-perçu de {format_amount(amount)}",
+            kind=REFUND,
+            entry_date=on,
+            amount=amount,
+            label="Remboursement du trop-perçu",
+            mode=mode,
+            payer=valid_text(payer, "Bénéficiaire", "payer"),
+            reason=reason,
+        )
+
+
+# --- fast payment entry --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -191,7 +373,9 @@ def without_duplicates(lines: list[PendingPayment]) -> tuple[list[PendingPayment
     return kept, removed
 
 
-def record_batch(actor: Actor, lines: list[PendingPayment], *, today: date, allow_duplicates: bool = False) -> list:
+def record_batch(
+    actor: Actor, lines: list[PendingPayment], *, today: date, allow_duplicates: bool = False
+) -> list[Entry]:
     """Record every line in one write transaction: all or nothing. A refusal names its line.
     Identical lines (`duplicate_groups`) are refused unless the clerc confirmed them."""
     require(actor, "payment.record")

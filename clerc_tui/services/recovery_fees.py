@@ -19,15 +19,16 @@ from decimal import Decimal
 
 from clerc_tui.errors import ClercError
 from clerc_tui.models import ClaimItem, Dossier, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
 from clerc_tui.rules.dates import format_date
 from clerc_tui.rules.interest import Convention
+from clerc_tui.rules.ledger import CREDITOR, DEBTOR, FEE, REVERSAL
 from clerc_tui.rules.money import ZERO, round_cents
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import DEPENS
 from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, HUNDRED, RecoveryFee, shipped_tariff
+from clerc_tui.services.balances import creditor_position
+from clerc_tui.services.billing import claim_amount
 from clerc_tui.services.etude import fee_base_interest
-from clerc_tui.services.ledger import claim_amount, creditor_position
 
 ALIMENTARY = "pension_alimentaire"
 EXEMPT_CONTRAINTE = "non dû sur le titre d'une personne morale de droit public (R444-53 3°)"
@@ -199,7 +200,8 @@ def settle(actor, dossier_id: int, fee: RecoveryFee, base: FeeBase, on: date, to
     """Bring the ledger to `fee.ttc` for its article: bill the increment, or reverse the
     last lines (newest first) until no more than due stands, then bill what is missing.
     Returns the net change (TTC). Runs inside the caller's write transaction."""
-    from clerc_tui.services.ledger import record_charge, reverse_entry
+    from clerc_tui.services.billing import record_charge
+    from clerc_tui.services.payments import reverse_entry
 
     lines = _billed_lines(_live_fee_entries(dossier_id), fee.article)
     standing = sum((e.amount for e in lines), ZERO)

@@ -20,26 +20,67 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from peewee import fn
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
-from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.dates import format_date
+from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO, format_amount, to_cents
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.services.audit import record
+from clerc_tui.services.balances import creditor_position
+from clerc_tui.services.billing import record_charge
 from clerc_tui.services.context import Actor, require
 from clerc_tui.services.etude import fee_base_text
 from clerc_tui.services.files import os_cause, write_whole
-from clerc_tui.services.ledger import creditor_position, record_charge, record_remittance
+from clerc_tui.services.ledger import Entry, create_entry, existing_dossier, valid_amount, valid_day
 from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, breakdown, dossier_fees, settle
 
 FEE_LABEL = LABELS[A444_32]
 Progress = Callable[[int, int], None]  # (dossiers done, dossiers in all)
+
+
+def record_remittance(
+    actor: Actor,
+    dossier_id: int,
+    *,
+    on: date,
+    amount: Any,
+    label: str = "",
+    run_id: int | None = None,
+    today: date | None = None,
+) -> Entry:
+    """A reversement of `amount` to the creditor; refused beyond what is due to him."""
+    require(actor, "remittance.run")
+    today = today or date.today()
+    amount = valid_amount(amount)
+    on = valid_day(on, today, "Date du reversement", "entry_date")
+    with write_transaction():
+        dossier = existing_dossier(dossier_id)
+        due = creditor_position(dossier_id, today).due
+        if amount > due:
+            raise InvalidInput(
+                f"Reversement de {format_amount(amount)} refusé : seulement {format_amount(due)} "
+                "encaissé(s) pour le créancier et non encore reversé(s).",
+                field="amount",
+            )
+        return create_entry(
+            actor,
+            dossier,
+            today,
+            f"Reversement de {format_amount(amount)} au créancier",
+            kind=REMITTANCE,
+            entry_date=on,
+            amount=amount,
+            label=label or f"Reversement à {dossier.creditor_name or 'créancier'}",
+            run_id=run_id,
+            payer=dossier.creditor_name,
+        )
 
 
 @dataclass(frozen=True)

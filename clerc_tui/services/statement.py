@@ -13,15 +13,12 @@ French message names the semester: a décompte never runs on a guessed rate.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
 from clerc_tui.models import Dossier, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
 from clerc_tui.rules.interest import (
     COMMERCIAL,
     CONTRACTUAL,
@@ -32,7 +29,8 @@ from clerc_tui.rules.interest import (
     compute_interest,
     majoration_start,
 )
-from clerc_tui.rules.rates import AUTRES, PARTICULIER
+from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
+from clerc_tui.rules.rates import AUTRES, PARTICULIER, Rates
 from clerc_tui.rules.statement import (
     Charge,
     ClaimItem,
@@ -52,7 +50,7 @@ TITLES_WITHOUT_MAJORATION = frozenset({"acte_notarie", "contrainte", "titre_pc"}
 
 
 def etude_convention() -> Convention:
-    """How the étude counts days and rounds; the defaults of money.md §3.2 without an étude row."""
+    """How the étude counts days and rounds; the defaults of docs/law/statement.md §1 without an étude row."""
     etude = the_etude()
     if etude is None:
         return Convention()
@@ -175,30 +173,3 @@ def statement_by_reference(reference: str, at: date) -> Statement:
 def calculate_interest(principal, start: date, end: date, terms: InterestTerms) -> InterestResult:
     """An ad-hoc computation (calculator) with the étude's rates and convention."""
     return compute_interest(principal, start, end, terms, rates=current_rates(), convention=etude_convention())
-
-
-@dataclass(frozen=True)
-class Export:
-    folder: Path
-    files: tuple[Path, ...]
-
-
-def export_statement(statement: Statement, folder: Path | None = None) -> Export:
-    """Write the décompte as text, HTML and JSON into `folder` (default: exports/ under the
-    XDG data path), named after the dossier and the arrêté date."""
-    from clerc_tui.paths import exports_dir
-    from clerc_tui.report.statement import statement_html, statement_json, statement_text
-
-    folder = folder or exports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"decompte-{statement.reference or 'sans-reference'}-{statement.at:%Y-%m-%d}"
-    files = []
-    for suffix, content in (
-        (".txt", statement_text(statement)),
-        (".html", statement_html(statement)),
-        (".json", statement_json(statement) + "\n"),
-    ):
-        path = folder / (stem + suffix)
-        path.write_text(content, encoding="utf-8")
-        files.append(path)
-    return Export(folder, tuple(files))

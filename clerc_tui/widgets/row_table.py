@@ -1,7 +1,7 @@
 """A light table for long lists: a header and the rows of one page, drawn line by line.
 
 Textual's DataTable measures and renders every cell through Rich and doubled the time to
-the first painted screen (stack.md; measured again here: ~150 ms for 60 rows). This
+the first painted screen (docs/architecture.md; measured again here: ~150 ms for 60 rows). This
 widget draws only the visible lines, each from plain cells cut to fixed column widths,
 and keeps the subset of DataTable's API the screens use (add_column, add_row, clear,
 cursor_row, move_cursor, row_count, get_row_at, RowHighlighted, RowSelected).

@@ -1,4 +1,4 @@
-"""The procedural calendar: the 27 worked examples of procedures.md §6, holidays, CPC 641-644, L141-1."""
+"""The procedural calendar: the 27 worked examples of docs/law/calendar.md, holidays, CPC 641-644, L141-1."""
 
 from datetime import date, datetime, timedelta
 
@@ -76,7 +76,7 @@ WORKED_EXAMPLES = [
 
 
 @pytest.mark.parametrize("example,start,how,raw_end,final", WORKED_EXAMPLES, ids=[w[0] for w in WORKED_EXAMPLES])
-def test_worked_examples_of_procedures_md(example, start, how, raw_end, final):
+def test_worked_examples(example, start, how, raw_end, final):
     result = _compute(start, how)
     assert result.raw_end == raw_end
     assert result.due == final
@@ -151,7 +151,7 @@ def test_example_27_prescription_is_never_moved():
 # --- holidays --------------------------------------------------------------------------
 
 
-def test_2026_metropole_has_the_11_holidays_of_procedures_md():
+def test_2026_metropole_has_the_11_holidays_of_l3133_1():
     assert set(public_holidays(2026)) == {
         D(2026, 1, 1),
         D(2026, 4, 6),

@@ -1,4 +1,4 @@
-"""Interest: the worked examples of money.md §9, the edge rules, and split invariance."""
+"""Interest: the worked examples of docs/law/statement.md and interest.md, the edge rules, and split invariance."""
 
 from datetime import date, timedelta
 from decimal import Decimal as D

@@ -63,7 +63,7 @@ def test_unknown_ids_are_refused_in_french():
         deadlines_for_step("expulsion", "commandement_payer_clause_resolutoire", D(2025, 11, 3), facts={"bail": 1})
 
 
-# --- safer choices where procedures.md marks a point unverified ------------------------------------
+# --- safer choices on unverified points (docs/deadline-choices.md) ------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,7 @@ def test_ecb_rate_in_force_on_a_day(day, expected):
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        # money.md §3.5: the ECB rate on the first day of the half-year.
+        # docs/law/statement.md §4: the ECB rate on the first day of the half-year.
         (date(2023, 5, 1), "2.50"),
         (date(2023, 9, 1), "4.00"),
         (date(2024, 2, 1), "4.50"),

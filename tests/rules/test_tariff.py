@@ -1,4 +1,4 @@
-"""The tariff as data: money.md §9 examples 8 and 9 to the cent, periods, marks."""
+"""The tariff as data: the examples of docs/law/tariff.md and recovery-fees.md to the cent, periods, marks."""
 
 from datetime import date
 from decimal import Decimal as D

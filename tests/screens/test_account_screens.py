@@ -14,7 +14,7 @@ from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
 from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen, RunConfirm
-from clerc_tui.services import ledger
+from clerc_tui.services import integrity, payments
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY
 from tests.screens.conftest import settle
@@ -115,7 +115,7 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         await pilot.pause()
         assert "Reversé " in _text(app, "#accounts-totals")
         assert [r[1] for r in _rows(table)][-1] == "Reversement"
-    checked, problems = ledger.check_accounts()
+    checked, problems = integrity.check_accounts()
     assert checked == 1 and problems == []
 
 
@@ -198,7 +198,7 @@ async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive
 
     from clerc_tui.services import remittances
 
-    ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=D("100"), mode="virement", today=TODAY)
+    payments.record_payment(actor, sample_dossier.id, on=TODAY, amount=D("100"), mode="virement", today=TODAY)
     release = threading.Event()
     real = remittances.creditor_dues
 

@@ -71,7 +71,7 @@ async def test_a_served_act_stays_conforme_and_a_stale_serve_is_refused_with_who
     from clerc_tui.models import User
     from clerc_tui.screens.acts import ActsScreen
     from clerc_tui.screens.dossier_view import DossierScreen
-    from clerc_tui.services import acts, ledger
+    from clerc_tui.services import acts, payments
     from clerc_tui.services.context import Actor
     from tests.services.test_acts import _tick_all
 
@@ -79,7 +79,7 @@ async def test_a_served_act_stays_conforme_and_a_stale_serve_is_refused_with_who
     act = acts.draft_act(app.actor, dossier_id, "commandement_saisie_vente", today=TODAY)
     _tick_all(app.actor, act)
     acts.verify(app.actor, act.id, today=TODAY)
-    ledger.record_payment(app.actor, dossier_id, on=TODAY, amount=Decimal("25.00"), today=TODAY)
+    payments.record_payment(app.actor, dossier_id, on=TODAY, amount=Decimal("25.00"), today=TODAY)
     async with app.run_test(size=(160, 50)) as pilot:
         app.push_screen(DossierScreen(dossier_id))
         await pilot.pause()

@@ -4,10 +4,11 @@ typed (or as placeholders), never obeyed; a reason with markup makes no error st
 import re
 from decimal import Decimal
 
+from clerc_tui.errors import InvalidInput
 from clerc_tui.models.db import database
 from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.screens.payment_entry import RejectDialog
-from clerc_tui.services import ledger, payments
+from clerc_tui.services import payments
 from tests.conftest import TODAY
 
 BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -46,7 +47,7 @@ async def test_old_names_are_inert_on_the_list_and_the_dossier(actor, sample_dos
 
 
 async def test_the_f6_dialog_and_its_message_show_markup_as_typed(actor, sample_dossier, make_app):
-    ledger.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("50"), mode="cheque", today=TODAY)
+    payments.record_payment(actor, sample_dossier.id, on=TODAY, amount=Decimal("50"), mode="cheque", today=TODAY)
     _poison(sample_dossier.id, MARKUP)
     app = make_app()
     async with app.run_test(size=(160, 50), notifications=True) as pilot:  # toasts drawn
@@ -59,7 +60,7 @@ async def test_the_f6_dialog_and_its_message_show_markup_as_typed(actor, sample_
         await pilot.press("enter")
         await pilot.pause()
         assert any(reason in toast for toast in _toasts_shown(app)), _toasts_shown(app)
-        app.show_error(ledger.InvalidInput(f"Refusé : {MARKUP}"), "test")
+        app.show_error(InvalidInput(f"Refusé : {MARKUP}"), "test")
         await pilot.pause()
         assert f"Refusé : {MARKUP}" in _toasts_shown(app), _toasts_shown(app)
         # and on the screen as drawn, toast layer included (a toast wraps: the pieces, line by line)

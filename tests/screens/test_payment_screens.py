@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 from clerc_tui.models import LedgerEntry
 from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
-from clerc_tui.services import ledger
+from clerc_tui.services import integrity
 
 
 def _text(app, selector) -> str:
@@ -55,7 +55,7 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         assert isinstance(app.screen, PaymentEntryScreen)
         reversal = LedgerEntry.get(LedgerEntry.kind == "reversal")
         assert reversal.reverses_id == entries[-1].id
-        assert ledger.check_accounts()[1] == []
+        assert integrity.check_accounts()[1] == []
         await pilot.press("escape")
         assert not isinstance(app.screen, PaymentEntryScreen)
 

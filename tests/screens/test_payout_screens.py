@@ -3,7 +3,7 @@
 from clerc_tui.models import LedgerEntry, RemittanceRun
 from clerc_tui.paths import exports_dir
 from clerc_tui.screens.remittances import RemittancesScreen, RunConfirm
-from clerc_tui.services import ledger
+from clerc_tui.services import payments
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
@@ -17,7 +17,7 @@ def _text(app, selector) -> str:
 def _paid(actor, name: str, iban: str):
     creditor = CreditorInput(kind="morale", is_individual=False, activity="bailleur", name=name, iban=iban)
     dossier = create_dossier(actor, make_input(new_creditor=creditor), TODAY)
-    ledger.record_payment(actor, dossier.id, on=TODAY, amount="100", mode="virement", today=TODAY)
+    payments.record_payment(actor, dossier.id, on=TODAY, amount="100", mode="virement", today=TODAY)
     return dossier
 
 

@@ -15,7 +15,7 @@ from clerc_tui.screens.dossier_accounts import BillActDialog
 from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.screens.payment_entry import PaymentEntryScreen, RejectDialog
 from clerc_tui.screens.remittances import RemittancesScreen, RunConfirm
-from clerc_tui.services import acts, ledger
+from clerc_tui.services import acts, payments
 from clerc_tui.services.context import identify
 from clerc_tui.services.users import add_user
 from tests.conftest import TODAY
@@ -75,7 +75,7 @@ async def test_a_clerc_cannot_validate_nor_serve_and_is_told_who_can(clerc_app):
 
 async def test_a_clerc_cannot_reverse_a_payment_nor_run_reversements(clerc_app):
     admin, app, dossier = clerc_app
-    payment = ledger.record_payment(admin, dossier.id, on=TODAY, amount="100", mode="cheque", today=TODAY)
+    payment = payments.record_payment(admin, dossier.id, on=TODAY, amount="100", mode="cheque", today=TODAY)
     entries = LedgerEntry.select().count()
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("v")

@@ -9,7 +9,8 @@ from clerc_tui.screens.calculator import CalculatorScreen
 from clerc_tui.screens.dossier_list import DossierListScreen
 from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.screens.statement_view import InterestDetailScreen
-from clerc_tui.services.ledger import record_charge, record_payment
+from clerc_tui.services.billing import record_charge
+from clerc_tui.services.payments import record_payment
 from tests.conftest import TODAY
 from tests.services.test_ledger_statement import example_dossier
 

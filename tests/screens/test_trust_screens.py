@@ -84,9 +84,9 @@ def test_the_select_menu_key_is_french():
 def test_the_fec_labels_an_unlabelled_payment_in_french(actor, sample_dossier):
     from datetime import date
 
-    from clerc_tui.services import accounting, ledger
+    from clerc_tui.services import accounting, payments
 
-    ledger.record_payment(
+    payments.record_payment(
         actor, sample_dossier.id, on=TODAY, amount="100", mode="virement", payer="", bank_reference="", today=TODAY
     )
     lines = accounting.fec_lines(date(2026, 11, 1), TODAY)

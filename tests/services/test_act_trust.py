@@ -12,7 +12,8 @@ import pytest
 from clerc_tui.errors import ConflictError
 from clerc_tui.models import LedgerEntry, User
 from clerc_tui.models.acts import Act
-from clerc_tui.services import acts, ledger
+from clerc_tui.report.acts import export_act
+from clerc_tui.services import acts, billing, payments
 from clerc_tui.services.context import Actor
 from tests.conftest import TODAY
 from tests.services.test_acts import _tick_all, demo  # noqa: F401 - the fixture
@@ -49,13 +50,13 @@ def test_a_payment_after_verification_does_not_block_the_service_nor_make_the_ac
     actor, dossier_id = demo
     act = _verified(actor, dossier_id)
     body = act.body
-    ledger.record_payment(actor, dossier_id, on=TODAY, amount=Decimal("50.00"), today=TODAY)
+    payments.record_payment(actor, dossier_id, on=TODAY, amount=Decimal("50.00"), today=TODAY)
     served = acts.serve(actor, act.id, TODAY, "domicile", today=TODAY)
     assert served.state == "served"
-    ledger.record_payment(actor, dossier_id, on=TODAY, amount=Decimal("10.00"), today=TODAY)
+    payments.record_payment(actor, dossier_id, on=TODAY, amount=Decimal("10.00"), today=TODAY)
     view = acts.act_view(act.id)
     assert view.draft.blocking == [] and view.draft.body == body
-    assert acts.export_act(act.id).incomplete is False
+    assert export_act(acts.act_export(act.id)).incomplete is False
 
 
 def test_an_act_billed_with_b_is_not_billed_again_when_served(demo):  # noqa: F811
@@ -63,7 +64,7 @@ def test_an_act_billed_with_b_is_not_billed_again_when_served(demo):  # noqa: F8
     act = _verified(actor, dossier_id)
     # `b` on the dossier: the clerc bills the commandement from the accounts before recording the service
     # (émolument typed, so the test does not depend on the shipped tariff covering 2026).
-    billed = ledger.bill_act(actor, dossier_id, CODE, TODAY, base=Decimal("100.00"), today=TODAY)
+    billed = billing.bill_act(actor, dossier_id, CODE, TODAY, base=Decimal("100.00"), today=TODAY)
     served = acts.serve(actor, act.id, TODAY, "domicile", today=TODAY)
     assert [e.id for e in _fees(dossier_id)] == [billed.id]
     assert Act.get_by_id(act.id).fee_entry_id == billed.id
@@ -78,8 +79,8 @@ def test_an_act_billed_with_b_is_not_billed_again_when_served(demo):  # noqa: F8
 def test_a_cancelled_b_fee_does_not_count_as_billed(demo):  # noqa: F811
     actor, dossier_id = demo
     act = _verified(actor, dossier_id)
-    billed = ledger.bill_act(actor, dossier_id, CODE, TODAY, base=Decimal("100.00"), today=TODAY)
-    ledger.reverse_entry(actor, billed.id, "facturé par erreur", TODAY, today=TODAY)
+    billed = billing.bill_act(actor, dossier_id, CODE, TODAY, base=Decimal("100.00"), today=TODAY)
+    payments.reverse_entry(actor, billed.id, "facturé par erreur", TODAY, today=TODAY)
     acts.serve(actor, act.id, TODAY, "domicile", today=TODAY)
     assert Act.get_by_id(act.id).fee_entry_id != billed.id
 

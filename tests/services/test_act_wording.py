@@ -208,7 +208,7 @@ def test_the_injonction_names_the_greffe_and_leaves_the_decompte_outside_the_alt
 
 def test_a_frozen_act_keeps_its_wording_and_its_decompte(etude):
     """Verified, the act's text and décompte are frozen: a payment after it changes neither."""
-    from clerc_tui.services import ledger
+    from clerc_tui.services import payments
 
     dossier = create_dossier(
         etude,
@@ -228,7 +228,7 @@ def test_a_frozen_act_keeps_its_wording_and_its_decompte(etude):
         if state.mention.manual:
             acts.tick(etude, act.id, state.mention.id)
     acts.verify(etude, act.id, today=TODAY)
-    ledger.record_payment(etude, dossier.id, on=TODAY, amount=Decimal("100"), mode="cheque", today=TODAY)
+    payments.record_payment(etude, dossier.id, on=TODAY, amount=Decimal("100"), mode="cheque", today=TODAY)
     body = acts.act_view(act.id).draft.body
     # 1 234,56 € of principal, no interest, no frais: the total stays 1 234,56 € in the frozen act
     assert (

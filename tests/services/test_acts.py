@@ -5,6 +5,7 @@ import pytest
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import AuditEntry, Deadline, DebtorAddress, Dossier, DossierDebtor, LedgerEntry
+from clerc_tui.report.acts import export_act
 from clerc_tui.rules.acts import act_types
 from clerc_tui.services import acts
 from clerc_tui.services.context import os_login
@@ -127,7 +128,7 @@ def test_editing_a_verified_act_sends_it_back_to_draft(demo):
 def test_export_writes_text_and_html(demo, tmp_path):
     actor, dossier_id = demo
     act = acts.draft_act(actor, dossier_id, "denonciation_saisie_attribution", today=TODAY, fields=FIELDS)
-    export = acts.export_act(act.id, tmp_path / "exports")
+    export = export_act(acts.act_export(act.id), tmp_path / "exports")
     text, html = (p.read_text(encoding="utf-8") for p in export.files)
     assert "LES CONTESTATIONS DOIVENT ÊTRE SOULEVÉES" in text
     assert "<strong>Les contestations" in html

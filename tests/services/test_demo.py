@@ -209,7 +209,7 @@ def test_dossier_columns_are_coherent(con):
     assert set(_column(con, "SELECT typeof(amount) FROM claim_item")) == {"integer"}
     assert set(_column(con, "SELECT typeof(estimated_value) FROM debtor_asset")) == {"integer"}
     # Closed dossiers: balance = claims + frais − payments, entries cancelled by a reversal
-    # left out (the services' fallback without interest; see services/ledger.py).
+    # left out (the services' fallback without interest; see services/balances.py).
     mismatched = con.execute(
         "SELECT COUNT(*) FROM dossier d WHERE phase = 'clos' AND balance != "
         "(SELECT SUM(amount) FROM claim_item c WHERE c.dossier_id = d.id) + COALESCE((SELECT SUM(CASE l.kind "
@@ -254,7 +254,7 @@ def test_dossier_columns_are_coherent(con):
 def test_open_dossiers_show_their_balance_at_today_with_interest(demo_db):
     from clerc_tui.models import Dossier
     from clerc_tui.models.db import close_database, open_database
-    from clerc_tui.services.ledger import balance_at
+    from clerc_tui.services.balances import balance_at
 
     open_database(str(demo_db[0]))
     try:

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, Sequence
-from clerc_tui.services import ledger
+from clerc_tui.rules import ledger as ledger_rules
+from clerc_tui.services import balances, billing, integrity, payments
 from tests.conftest import TODAY
 
 cents = st.integers(min_value=1, max_value=500_000).map(lambda c: D(c) / 100)
@@ -18,13 +19,15 @@ operation = st.tuples(st.sampled_from(["fee", "disbursement", "payment"]), cents
 def _state(dossier_id):
     account = DossierAccount.get_or_none(DossierAccount.dossier == dossier_id)
     totals = (
-        {k: getattr(account, k) for k in ledger.ACCOUNT_FIELDS} if account else dict.fromkeys(ledger.ACCOUNT_FIELDS, 0)
+        {k: getattr(account, k) for k in ledger_rules.ACCOUNT_FIELDS}
+        if account
+        else dict.fromkeys(ledger_rules.ACCOUNT_FIELDS, 0)
     )
     return (
         totals,
         Dossier.get_by_id(dossier_id).balance,
-        ledger.simple_balance(dossier_id, TODAY),
-        ledger.creditor_position(dossier_id, TODAY),
+        balances.simple_balance(dossier_id, TODAY),
+        balances.creditor_position(dossier_id, TODAY),
     )
 
 
@@ -39,14 +42,14 @@ def test_balances_equal_entries_and_reversal_restores(actor, sample_dossier, ops
         on = TODAY - timedelta(days=len(ops) - n)
         before = _state(did)
         if kind == "payment":
-            entry = ledger.record_payment(actor, did, on=on, amount=value, today=TODAY)
+            entry = payments.record_payment(actor, did, on=on, amount=value, today=TODAY)
         else:
-            entry = ledger.record_charge(actor, did, kind=kind, on=on, amount=value, label="x", today=TODAY)
-        assert ledger.check_accounts()[1] == []
+            entry = billing.record_charge(actor, did, kind=kind, on=on, amount=value, label="x", today=TODAY)
+        assert integrity.check_accounts()[1] == []
         if reverse:
-            ledger.reverse_entry(actor, entry.id, "erreur de saisie", on, today=TODAY)
+            payments.reverse_entry(actor, entry.id, "erreur de saisie", on, today=TODAY)
             assert _state(did) == before
-            assert ledger.check_accounts()[1] == []
+            assert integrity.check_accounts()[1] == []
 
 
 def _bill_many(db_path: str, count: int, queue) -> None:
@@ -58,7 +61,7 @@ def _bill_many(db_path: str, count: int, queue) -> None:
     dossier_id = Dossier.select().first().id
     numbers = []
     for _ in range(count):
-        entry = ledger.record_charge(actor, dossier_id, kind="fee", on=TODAY, amount="10", label="Acte", today=TODAY)
+        entry = billing.record_charge(actor, dossier_id, kind="fee", on=TODAY, amount="10", label="Acte", today=TODAY)
         numbers.append(int(entry.document_number.split("-")[1]))
     queue.put(numbers)
 
@@ -77,4 +80,4 @@ def test_invoice_sequence_has_no_gap_under_concurrent_processes(actor, sample_do
     assert Sequence.get(Sequence.name == "facture", Sequence.year == 2026).last == 60
     numbers = [e.document_number for e in LedgerEntry.select().where(LedgerEntry.document_number.startswith("F"))]
     assert sorted(numbers) == [f"F2026-{n:06d}" for n in range(1, 61)]
-    assert ledger.check_accounts(with_balance=False)[1] == []
+    assert integrity.check_accounts(with_balance=False)[1] == []

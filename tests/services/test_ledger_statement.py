@@ -10,19 +10,22 @@ from peewee import IntegrityError
 from clerc_tui.errors import AccessDenied, InvalidInput, MissingRate
 from clerc_tui.models import AuditEntry, Dossier, EtudeRate, LedgerEntry, TimelineEvent, User
 from clerc_tui.models.db import database
+from clerc_tui.report.statement import export_statement
+from clerc_tui.services.balances import balance_at
+from clerc_tui.services.billing import record_charge
 from clerc_tui.services.context import Actor
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
-from clerc_tui.services.ledger import balance_at, record_charge, record_payment, reverse_entry
+from clerc_tui.services.payments import record_payment, reverse_entry
 from clerc_tui.services.rates import add_etude_rate, current_rates, list_rates
-from clerc_tui.services.statement import dossier_statement, export_statement
+from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY, make_input
 
 PROVISIONAL = "provisoire — à vérifier (taux du 2e semestre 2026 non relevé)"
 
 
 def example_dossier(actor, **overrides):
-    """money.md Example 3: 3 000 € awarded 10/03/2025 to a private creditor, judgment
+    """docs/law/statement.md §6: 3 000 € awarded 10/03/2025 to a private creditor, judgment
     enforceable (signified) 24/03/2025, so majoration from 25/05/2025."""
     values = dict(
         new_creditor=CreditorInput(
@@ -297,9 +300,9 @@ def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
     from decimal import Decimal
 
     from clerc_tui.models import Dossier
+    from clerc_tui.services.balances import refresh_balances
     from clerc_tui.services.dossier_input import CreditorInput
     from clerc_tui.services.dossiers import create_dossier
-    from clerc_tui.services.ledger import refresh_balances
     from clerc_tui.services.statement import dossier_statement
     from tests.conftest import make_input
 
@@ -316,7 +319,7 @@ def test_balances_follow_the_interest_of_each_day(actor, sample_dossier):
         date(2025, 3, 24),
     )
     assert refresh_balances(date(2025, 9, 15)) == 2
-    assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # money.md Ex 3
+    assert Dossier.get_by_id(judged.id).balance == Decimal("3154.94")  # docs/law/statement.md §6
     assert dossier_statement(judged.id, date(2025, 9, 15)).total_due == Decimal("3154.94")
 
 

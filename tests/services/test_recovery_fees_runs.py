@@ -9,8 +9,8 @@ import pytest
 from clerc_tui.cli import main
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import AuditEntry, LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, DEBTOR, FEE, REMITTANCE, REVERSAL
-from clerc_tui.services import etude, ledger, remittances, users
+from clerc_tui.rules.ledger import CREDITOR, DEBTOR, FEE, REMITTANCE, REVERSAL
+from clerc_tui.services import billing, etude, payments, remittances, users
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossiers import create_dossier
 from clerc_tui.services.recovery_fees import fee_base
@@ -24,7 +24,7 @@ def _dossier(actor, **kw):
 
 
 def _pay(actor, dossier_id, amount, on=TODAY):
-    return ledger.record_payment(actor, dossier_id, on=on, amount=amount, mode="virement", today=TODAY)
+    return payments.record_payment(actor, dossier_id, on=on, amount=amount, mode="virement", today=TODAY)
 
 
 def _fees(dossier_id, bearer):
@@ -54,7 +54,7 @@ def test_old_flat_retention_is_given_back_by_new_lines(actor):
     dossier = _dossier(actor)
     _pay(actor, dossier.id, "100", on=date(2026, 11, 2))
     # What the old code did on 2 Nov: the flat 21,50 HT = 25,80 TTC retained, 74,20 paid back.
-    old = ledger.record_charge(
+    old = billing.record_charge(
         actor,
         dossier.id,
         kind=FEE,
@@ -65,7 +65,7 @@ def test_old_flat_retention_is_given_back_by_new_lines(actor):
         today=TODAY,
         breakdown={"article": "A444-32", "collected": "100", "ttc": "25.80"},
     )
-    ledger.record_remittance(actor, dossier.id, on=date(2026, 11, 2), amount=D("74.20"), today=TODAY)
+    remittances.record_remittance(actor, dossier.id, on=date(2026, 11, 2), amount=D("74.20"), today=TODAY)
     [line] = remittances.plan_run(TODAY)
     # Due 14,08 TTC; retained 25,80: 11,72 given back and paid with this run.
     assert (line.fee, line.regularisation, line.net) == (D(0), D("11.72"), D("11.72"))

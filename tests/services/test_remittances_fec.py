@@ -8,15 +8,15 @@ import pytest
 from clerc_tui.cli import main
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry
-from clerc_tui.models.ledger import CREDITOR, REMITTANCE
 from clerc_tui.report.documents import document_html, document_text
-from clerc_tui.services import accounting, ledger, remittances
+from clerc_tui.rules.ledger import CREDITOR, REMITTANCE
+from clerc_tui.services import accounting, balances, billing, payments, remittances
 from clerc_tui.services.documents import document_of
 from tests.conftest import TODAY
 
 
 def _pay(actor, dossier_id, amount, on=TODAY):
-    return ledger.record_payment(
+    return payments.record_payment(
         actor,
         dossier_id,
         on=on,
@@ -29,10 +29,10 @@ def _pay(actor, dossier_id, amount, on=TODAY):
 
 
 def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
-    ledger.bill_act(actor, sample_dossier.id, "signification_jugement", date(2026, 11, 2), today=TODAY)
+    billing.bill_act(actor, sample_dossier.id, "signification_jugement", date(2026, 11, 2), today=TODAY)
     _pay(actor, sample_dossier.id, "1000")
     [line] = remittances.plan_run(TODAY)
-    fee_account = ledger.creditor_position(sample_dossier.id, TODAY)
+    fee_account = balances.creditor_position(sample_dossier.id, TODAY)
     assert line.collected == D(1000) - fee_account.charged
     run = remittances.execute_run(actor, TODAY, today=TODAY).run
     entries = list(LedgerEntry.select().where(LedgerEntry.dossier == sample_dossier.id).order_by(LedgerEntry.id))
@@ -40,7 +40,7 @@ def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
     remit = next(e for e in entries if e.kind == REMITTANCE)
     assert fee.document_number.startswith("F2026-") and remit.run_id == run.id
     assert fee.amount + remit.amount == line.collected
-    assert ledger.creditor_position(sample_dossier.id, TODAY).due == 0
+    assert balances.creditor_position(sample_dossier.id, TODAY).due == 0
     with pytest.raises(InvalidInput, match="Rien à reverser"):
         remittances.execute_run(actor, TODAY, today=TODAY)
     csv_text = remittances.run_csv(run.id)
@@ -48,13 +48,13 @@ def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
     releve = remittances.creditor_statement(sample_dossier.creditor_id, date(2026, 11, 1), TODAY)
     assert "Reversement" in releve and "Retenu" in releve
     # The fee borne by the creditor is not in the debtor's décompte.
-    assert ledger.simple_balance(sample_dossier.id, TODAY) == D("1234.56") + entries[0].amount - D(1000)
+    assert balances.simple_balance(sample_dossier.id, TODAY) == D("1234.56") + entries[0].amount - D(1000)
 
 
 def test_fec_lines_balance_and_reversal_mirrors(actor, sample_dossier):
-    ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    billing.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
     pay = _pay(actor, sample_dossier.id, "200")
-    ledger.reverse_entry(actor, pay.id, "chèque rejeté", TODAY, today=TODAY)
+    payments.reverse_entry(actor, pay.id, "chèque rejeté", TODAY, today=TODAY)
     lines = accounting.fec_lines(date(2026, 11, 1), TODAY)
     assert lines[0].startswith("JournalCode|JournalLib|EcritureNum")
     rows = [line.split("|") for line in lines[1:]]
@@ -66,7 +66,7 @@ def test_fec_lines_balance_and_reversal_mirrors(actor, sample_dossier):
 
 
 def test_documents_in_french_with_marks(actor, sample_dossier):
-    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    fee = billing.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
     text = document_text(document_of(fee))
     assert "Facture n° F2026-000001" in text and "136,91" in text and "à confirmer" in text
     pay = _pay(actor, sample_dossier.id, "50")
@@ -75,7 +75,7 @@ def test_documents_in_french_with_marks(actor, sample_dossier):
 
 
 def test_cli_check_export_document(actor, sample_dossier, db_path, capsys, tmp_path):
-    fee = ledger.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
+    fee = billing.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
     _pay(actor, sample_dossier.id, "300")
     base = ["--db", str(db_path), "--today", "26/11/2026"]
     assert main([*base, "check"]) == 0
@@ -120,7 +120,7 @@ def test_a_run_plans_outside_the_lock_and_plans_again_what_changed_meanwhile(act
     [line] = result.lines
     # Claim above 188 €: A444-32 = 11,73 % of what went to the principal. Planned on 100 €, run on 150 €.
     assert seen.collected == D(100) and line.collected == D(150)
-    assert line.fee + line.net == D(150) and ledger.creditor_position(sample_dossier.id, TODAY).due == 0
+    assert line.fee + line.net == D(150) and balances.creditor_position(sample_dossier.id, TODAY).due == 0
 
 
 def test_replan_keeps_the_plan_when_nothing_changed_and_replans_an_edited_dossier(actor, sample_dossier):

@@ -12,7 +12,7 @@ from clerc_tui.models.db import close_database
 from clerc_tui.rules import acts as act_rules
 from clerc_tui.rules import permissions
 from clerc_tui.rules.vocabulary import ROLES
-from clerc_tui.services import acts, etude, ledger, payments, rates, remittances, users
+from clerc_tui.services import acts, billing, etude, payments, rates, remittances, users
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.creditors import set_creditor_bank
 from clerc_tui.services.dossiers import create_dossier
@@ -69,7 +69,7 @@ def etude_base(tmp_path):
         users.add_user(login, f"Essai {role}", role, actor=admin)
         who[role] = identify(login)
     dossier = create_dossier(admin, make_input(), TODAY)
-    payment = ledger.record_payment(admin, dossier.id, on=TODAY, amount="1300", mode="virement", today=TODAY)
+    payment = payments.record_payment(admin, dossier.id, on=TODAY, amount="1300", mode="virement", today=TODAY)
     yield admin, who, dossier, payment
     close_database()
 
@@ -122,26 +122,26 @@ CASES = [
     ("write", "dossiers.create_dossier", lambda a, *_: create_dossier(a, make_input(), TODAY)),
     (
         "write",
-        "ledger.record_charge",
-        lambda a, _adm, d, _p: ledger.record_charge(
+        "billing.record_charge",
+        lambda a, _adm, d, _p: billing.record_charge(
             a, d.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY
         ),
     ),
     (
         "payment.record",
-        "ledger.record_payment",
-        lambda a, _adm, d, _p: ledger.record_payment(a, d.id, on=TODAY, amount="10", mode="virement", today=TODAY),
+        "payments.record_payment",
+        lambda a, _adm, d, _p: payments.record_payment(a, d.id, on=TODAY, amount="10", mode="virement", today=TODAY),
     ),
     ("payment.record", "payments.record_batch", _batch),
     (
         "payment.reverse",
-        "ledger.reverse_entry",
-        lambda a, _adm, _d, p: ledger.reverse_entry(a, p.id, "Virement rejeté par la banque", TODAY, today=TODAY),
+        "payments.reverse_entry",
+        lambda a, _adm, _d, p: payments.reverse_entry(a, p.id, "Virement rejeté par la banque", TODAY, today=TODAY),
     ),
     (
         "refund.record",
-        "ledger.record_refund",
-        lambda a, _adm, d, _p: ledger.record_refund(
+        "payments.record_refund",
+        lambda a, _adm, d, _p: payments.record_refund(
             a, d.id, on=TODAY, amount="10", payer="Hélène Lefèvre", reason="Trop-perçu", today=TODAY
         ),
     ),
@@ -152,8 +152,8 @@ CASES = [
     ),
     (
         "remittance.run",
-        "ledger.record_remittance",
-        lambda a, _adm, d, _p: ledger.record_remittance(a, d.id, on=TODAY, amount="10", today=TODAY),
+        "remittances.record_remittance",
+        lambda a, _adm, d, _p: remittances.record_remittance(a, d.id, on=TODAY, amount="10", today=TODAY),
     ),
     (
         "creditor.bank",
@@ -163,8 +163,8 @@ CASES = [
     ("rate.add", "rates.add_etude_rate", _add_rate),
     (
         "tariff.figure",
-        "ledger.bill_act (émolument saisi)",
-        lambda a, _adm, d, _p: ledger.bill_act(a, d.id, "assignation", TODAY, base=Decimal("100.00"), today=TODAY),
+        "billing.bill_act (émolument saisi)",
+        lambda a, _adm, d, _p: billing.bill_act(a, d.id, "assignation", TODAY, base=Decimal("100.00"), today=TODAY),
     ),
     ("act.validate", "acts.verify", _verify),
     ("act.serve", "acts.serve", _serve),
@@ -205,18 +205,18 @@ def test_reversing_a_fee_stays_everyday_work(etude_base):
     """A fee or disbursement booked by mistake: the clerc cancels it (permission write);
     money that came in or went out is the accounts' (payment.reverse)."""
     admin, who, dossier, _payment = etude_base
-    charge = ledger.record_charge(
+    charge = billing.record_charge(
         who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY
     )
-    ledger.reverse_entry(who["clerc"], charge.id, "Saisi deux fois", TODAY, today=TODAY)
+    payments.reverse_entry(who["clerc"], charge.id, "Saisi deux fois", TODAY, today=TODAY)
     with pytest.raises(AccessDenied, match="lecture seule"):
-        ledger.reverse_entry(who["lecture"], charge.id, "Saisi deux fois", TODAY, today=TODAY)
+        payments.reverse_entry(who["lecture"], charge.id, "Saisi deux fois", TODAY, today=TODAY)
 
 
 def test_billing_at_the_tariff_needs_no_tariff_permission(etude_base):
     admin, who, dossier, _payment = etude_base
     # A444-11 assignation at the 2024 tariff (18,28 € × coefficient): nothing typed by hand.
-    entry = ledger.bill_act(who["clerc"], dossier.id, "assignation", TODAY, today=TODAY)
+    entry = billing.bill_act(who["clerc"], dossier.id, "assignation", TODAY, today=TODAY)
     assert entry.amount > 0
 
 
@@ -241,7 +241,7 @@ def test_the_last_active_administrateur_stays(etude_base):
 
 def test_a_deactivated_user_is_refused_at_start_but_kept_with_his_audit(etude_base):
     admin, who, dossier, _payment = etude_base
-    ledger.record_charge(
+    billing.record_charge(
         who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="3", label="Copie", today=TODAY
     )
     users.deactivate("r_clerc", actor=admin)
@@ -277,8 +277,8 @@ def test_an_open_session_acts_with_the_role_of_now(etude_base):
     session = who["comptable"]
     users.set_role(session.login, "clerc", actor=admin)
     with pytest.raises(AccessDenied, match=r"\(vous êtes clerc\) — annuler un versement"):
-        ledger.reverse_entry(session, payment.id, "Virement rejeté", TODAY, today=TODAY)
+        payments.reverse_entry(session, payment.id, "Virement rejeté", TODAY, today=TODAY)
     users.deactivate(session.login, actor=admin)
     with pytest.raises(AccessDenied, match="« r_comptable » \\(Essai comptable\\) est désactivé"):
-        ledger.record_payment(session, dossier.id, on=TODAY, amount="10", mode="virement", today=TODAY)
+        payments.record_payment(session, dossier.id, on=TODAY, amount="10", mode="virement", today=TODAY)
     assert not LedgerEntry.select().where(LedgerEntry.reverses == payment.id).exists()

@@ -2,7 +2,7 @@
 
 The search index mirrors the dossier's reference and its denormalised debtor and creditor
 names; triggers keep it in step with every insert, update and delete, whichever process
-writes. `remove_diacritics 2` makes "lefevre" find "Lefèvre" (stack.md).
+writes. `remove_diacritics 2` makes "lefevre" find "Lefèvre" (docs/architecture.md).
 """
 
 VERSION = 2

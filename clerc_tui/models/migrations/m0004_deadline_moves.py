@@ -4,7 +4,7 @@ indexes the agenda filters on (a clerc's deadlines, one procedure's deadlines).
 Moving a deadline (`services.deadlines.move`) sets `original_due_date` once (the first
 move) and writes the reason of the last move in `moved_reason`; every move is also in
 the audit log with its before and after. `unverified` marks the deadlines whose rule has
-a point procedures.md marks as unverified (the safer date was chosen; the text is in
+a point not verified in the texts (docs/deadline-choices.md) (the safer date was chosen; the text is in
 `note`): the agenda shows a marker without reading the note of every row.
 """
 
