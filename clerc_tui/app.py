@@ -12,9 +12,9 @@ from textual.binding import Binding
 from clerc_tui.config import load_keymap
 from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
-from clerc_tui.models.db import database, is_sqlite, open_database
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
+from clerc_tui.services.database import data_version, open_database
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
 if TYPE_CHECKING:
@@ -85,16 +85,13 @@ class ClercApp(App):
                 )
         if self._warning:
             self.notify(self._warning, severity="warning", timeout=10)
-        if is_sqlite():
-            self._data_version = self._read_data_version()
+        self._data_version = data_version()
+        if self._data_version is not None:  # SQLite: no notice of other writers but this counter
             self.set_interval(DATA_POLL_SECONDS, self._poll_other_writers)
-
-    def _read_data_version(self) -> int:
-        return database.execute_sql("PRAGMA data_version").fetchone()[0]
 
     def _poll_other_writers(self) -> None:
         """SQLite bumps data_version when another connection commits: show their changes."""
-        version = self._read_data_version()
+        version = data_version()
         if version != self._data_version:
             self._data_version = version
             refresh = getattr(self.screen, "refresh_data", None)
@@ -161,10 +158,9 @@ class ClercApp(App):
         dossier_id = getattr(self.screen, "dossier_id", None)
         reference = ""
         if dossier_id is not None:
-            from clerc_tui.models import Dossier
+            from clerc_tui.services.dossiers import dossier_reference
 
-            row = Dossier.get_or_none(Dossier.id == dossier_id)
-            reference = row.reference if row else ""
+            reference = dossier_reference(dossier_id) or ""
         self.push_screen(PaymentEntryScreen(reference))
 
     def action_remittances(self) -> None:
@@ -238,7 +234,7 @@ class ClercApp(App):
     def show_error(self, error: Exception, context: str) -> None:
         """A refusal is shown as it is, so is a base that is locked or read-only; anything
         else is logged and summed up in French."""
-        from clerc_tui.models.db import explain_database_error
+        from clerc_tui.services.database import explain_database_error
 
         error = explain_database_error(error) or error
         if isinstance(error, ClercError):
@@ -249,7 +245,7 @@ class ClercApp(App):
     def _handle_exception(self, error: Exception) -> None:
         # Never a traceback on the clerc's screen: log it, say it in French, keep working.
         try:
-            from clerc_tui.models.db import explain_database_error
+            from clerc_tui.services.database import explain_database_error
 
             explained = explain_database_error(error)
             if explained is not None:

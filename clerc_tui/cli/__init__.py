@@ -153,7 +153,7 @@ class InertStream:
 
 def main(argv: list[str] | None = None) -> int:
     from clerc_tui.errors import DatabaseUnavailable
-    from clerc_tui.models.db import explain_database_error
+    from clerc_tui.services.database import explain_database_error
 
     argv = sys.argv[1:] if argv is None else argv
     streams = sys.stdout, sys.stderr

@@ -128,21 +128,21 @@ def run(args) -> int:
 
 
 def _bill(args, today: date, out) -> int:
-    from clerc_tui.models import Dossier
     from clerc_tui.report.documents import document_text
     from clerc_tui.rules.tariff import act_choices
     from clerc_tui.services.billing import bill_act
     from clerc_tui.services.context import identify
     from clerc_tui.services.documents import document_of
+    from clerc_tui.services.dossiers import find_by_reference
 
     if args.act == "liste":
         out.writelines(f"{code}\t{label}\n" for code, label in act_choices())
         return 0
-    dossier = Dossier.get_or_none(Dossier.reference == args.reference.strip())
-    if dossier is None:
+    dossier_id = find_by_reference(args.reference)
+    if dossier_id is None:
         raise InvalidInput(f"Aucun dossier ne porte la référence « {args.reference} ».")
     on = parse_date(args.on) if args.on else today
-    entry = bill_act(identify(), dossier.id, args.act, on, base=args.emolument, today=today)
+    entry = bill_act(identify(), dossier_id, args.act, on, base=args.emolument, today=today)
     out.write(document_text(document_of(entry)))
     return 0
 
@@ -250,20 +250,9 @@ def _reversements(args, today: date, out) -> int:
 
 def _creditor(name: str):
     """The first creditor whose name starts with `name` (accents and case aside)."""
-    from clerc_tui.models import Creditor
-    from clerc_tui.rules.names import fold
+    from clerc_tui.services.creditors import creditor_by_prefix
 
-    key = fold(name.strip())
-    creditor = (
-        (
-            Creditor.select()
-            .where((Creditor.search_name >= key) & (Creditor.search_name < key + "\uffff"))
-            .order_by(Creditor.search_name)
-            .first()
-        )
-        if key
-        else None
-    )
+    creditor = creditor_by_prefix(name)
     if creditor is None:
         raise InvalidInput(f"Aucun créancier dont le nom commence par « {name} ».")
     return creditor

@@ -21,20 +21,19 @@ def add_parsers(sub) -> None:
 
 
 def run(args) -> int:
-    from clerc_tui.models.migrations import current_version
+    from clerc_tui.services.database import init_database, schema_version
 
     if args.command == "migrate":
         open_base(args)
-        print(f"Schéma à jour (version {current_version()}).")
+        print(f"Schéma à jour (version {schema_version()}).")
         return 0
-    from clerc_tui.models.db import init_database
     from clerc_tui.services.users import register_creator
 
     target = args.path or database_url(args)
     init_database(target)
     creator = register_creator()
     print(
-        f"Base créée : {target} (schéma {current_version()}). "
+        f"Base créée : {target} (schéma {schema_version()}). "
         f"Administrateur : {creator.login} ({creator.name}, {creator.role}). "
         'Ajoutez les autres utilisateurs : clerc user add LOGIN --name "Prénom Nom" --role clerc'
     )

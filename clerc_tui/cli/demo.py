@@ -26,7 +26,7 @@ def _interrupted(signum, _frame):
 
 def run(args) -> int:
     from clerc_tui.demo import build_demo, is_demo_base
-    from clerc_tui.models.db import sqlite_path
+    from clerc_tui.services.database import sqlite_path
 
     url = database_url(args)
     path = sqlite_path(url)

@@ -47,7 +47,7 @@ def database_url(args: argparse.Namespace) -> str:
 
 def open_base(args: argparse.Namespace) -> None:
     """Open the base the command names (never creates one: `clerc init` does)."""
-    from clerc_tui.models.db import open_database
+    from clerc_tui.services.database import open_database
 
     open_database(database_url(args))
 

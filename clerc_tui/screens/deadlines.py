@@ -466,12 +466,12 @@ class DeadlinesScreen(ClercScreen):
                     actor, deadline_id, reason, today=today, expected_version=deadline.version
                 )
 
-            detail = f"{deadline.dossier.reference} · {deadline.label} · faite le {format_date(deadline.done_on)}"
+            detail = f"{deadline.reference} · {deadline.label} · faite le {format_date(deadline.done_on)}"
             self.app.push_screen(
                 ReasonDialog("Rouvrir l'échéance", detail, submit, placeholder=REOPEN_EXAMPLE), self._after_reopen
             )
 
-        choices = [(d.id, f"fait le {format_date(d.done_on)}  {d.dossier.reference}  {d.label}") for d in done]
+        choices = [(d.id, f"fait le {format_date(d.done_on)}  {d.reference}  {d.label}") for d in done]
         self.app.push_screen(DeadlinePicker("Quelle échéance rouvrir ?", choices), picked)
 
     def _after_reopen(self, result) -> None:

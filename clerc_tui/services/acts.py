@@ -20,6 +20,7 @@ from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, TimelineEvent
 from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
+from clerc_tui.models.ledger import LedgerEntry
 from clerc_tui.rules import act_text, wording
 from clerc_tui.rules import acts as act_rules
 from clerc_tui.rules import procedures as procedures_rules
@@ -40,6 +41,7 @@ from clerc_tui.services.audit import last_change, record, save_versioned, snapsh
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 from clerc_tui.services.etude import the_etude
+from clerc_tui.services.plain import plain
 
 LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (docs/law/procedure-steps.md)
 FIELD_MAX = 2000
@@ -65,9 +67,36 @@ class ActDraft:
         return not self.blocking
 
 
+@dataclass(frozen=True)
+class ActInfo:
+    """An act as stored: its state, who drafted, verified and served it (`fields`: the typed
+    values, JSON)."""
+
+    id: int
+    dossier_id: int
+    act_type: str
+    state: str  # draft | verified | served | cancelled
+    act_date: date
+    fields: str
+    body: str
+    total_cents: int | None
+    created_by: str
+    created_at: datetime
+    verified_by: str | None
+    verified_at: datetime | None
+    served_on: date | None
+    service_mode: str | None
+    served_by: str | None
+    cancelled_reason: str
+    version: int
+    decompte: str
+    fee_entry_id: int | None
+    warnings: tuple[str, ...] = ()  # what serving it could not do (bill it): said to the clerc
+
+
 @dataclass
 class ActView:
-    act: Act
+    act: ActInfo
     draft: ActDraft
 
     @property
@@ -162,7 +191,7 @@ def _wording(dossier: Dossier, creditor, debtor, printed: dict, v: dict) -> dict
     }
 
 
-def _fields(act: Act | None, raw: dict | None = None) -> dict:
+def _fields(act: Act | ActInfo | None, raw: dict | None = None) -> dict:
     if raw is not None:
         return raw
     return json.loads(act.fields or "{}") if act is not None else {}
@@ -345,11 +374,11 @@ def act_view(act_id: int) -> ActView:
         frozen_decompte=act.decompte if frozen else "",
         check_ledger=act.state == "verified",
     )
-    return ActView(act, draft)
+    return ActView(plain(ActInfo, act), draft)
 
 
-def dossier_acts(dossier_id: int) -> list[Act]:
-    return list(Act.select().where(Act.dossier == dossier_id).order_by(Act.id.desc()))
+def dossier_acts(dossier_id: int) -> list[ActInfo]:
+    return [plain(ActInfo, act) for act in Act.select().where(Act.dossier == dossier_id).order_by(Act.id.desc())]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -384,7 +413,7 @@ def draft_act(
     today: date,
     act_date: date | None = None,
     fields: dict | None = None,
-) -> Act:
+) -> ActInfo:
     """Create the draft of an act of `act_type_id` for the dossier, dated `act_date` (today by default)."""
     require_write(actor)
     act_type = act_rules.act_type(act_type_id)
@@ -405,7 +434,7 @@ def draft_act(
             version=1,
         )
         record(actor, "act.draft", "act", act.id, after=snapshot(act), dossier_id=dossier_id)
-    return act
+    return plain(ActInfo, act)
 
 
 def _parse_field(spec: act_rules.ActField, text: str) -> str:
@@ -424,7 +453,7 @@ def _parse_field(spec: act_rules.ActField, text: str) -> str:
 
 def update_act(
     actor: Actor, act_id: int, values: dict[str, str], *, today: date, expected_version: int | None = None
-) -> Act:
+) -> ActInfo:
     """Change the act's date and complements (as typed). A verified act goes back to draft:
     its printed délais and décompte would no longer be those it was verified with."""
     require_write(actor)
@@ -456,10 +485,10 @@ def update_act(
             act.decompte = ""
         _save_act(act)
         record(actor, "act.update", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
-    return act
+    return plain(ActInfo, act)
 
 
-def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> ActMention:
+def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> None:
     """Tick (or untick) a manual mention of a draft act."""
     require_write(actor)
     with write_transaction():
@@ -489,10 +518,9 @@ def tick(actor: Actor, act_id: int, mention_id: str, ticked: bool = True) -> Act
             after=snapshot(row),
             dossier_id=act.dossier_id,
         )
-    return row
 
 
-def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | None = None) -> Act:
+def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | None = None) -> ActInfo:
     """draft → verified, by whom and when; refused while a mention fails. The text and the
     décompte it states are frozen into the act."""
     require(actor, "act.validate")
@@ -514,12 +542,12 @@ def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | No
         act.verified_by, act.verified_at = actor.login, datetime.now()
         _save_act(act)
         record(actor, "act.verify", "act", act.id, before=before, after=snapshot(act), dossier_id=act.dossier_id)
-    return act
+    return plain(ActInfo, act)
 
 
 def serve(
     actor: Actor, act_id: int, served_on: date, mode: str, *, today: date, expected_version: int | None = None
-) -> Act:
+) -> ActInfo:
     """verified → served on `served_on` by `mode`; records the procedure step (its deadlines)
     and bills the act (hook `bill_served_act`) unless it was already billed. The décompte is the
     one frozen at verification: it is not checked again against the ledger."""
@@ -569,8 +597,7 @@ def serve(
         warning = bill_served_act(actor, act, act_type, today=today)
         if act.fee_entry_id is not None:
             Act.update(fee_entry_id=act.fee_entry_id).where(Act.id == act.id).execute()
-    act.warnings = [warning] if warning else []
-    return act
+    return plain(ActInfo, act, warnings=(warning,) if warning else ())
 
 
 def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> str | None:
@@ -582,7 +609,7 @@ def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, toda
         return None
     from clerc_tui.services.billing import bill_act
 
-    billed = already_billed(act, act_type.tariff_code)
+    billed = _already_billed(act, act_type.tariff_code)
     if billed is not None:
         act.fee_entry_id = billed.id
         return (
@@ -597,12 +624,11 @@ def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, toda
     return None
 
 
-def already_billed(act: Act, tariff_code: str):
+def _already_billed(act: Act, tariff_code: str) -> LedgerEntry | None:
     """The fee line that already bills this act, if the clerc billed it with `b` (accounts):
     a fee of the dossier at the same tariff code (`breakdown["act"]`), dated the day of the act
     (the day it is served, the day its tariff is read at), naming no other act, not cancelled, and
     not claimed by another act."""
-    from clerc_tui.models.ledger import LedgerEntry
     from clerc_tui.rules.ledger import FEE
 
     claimed = {
@@ -649,9 +675,11 @@ class ActExport:
 
 
 def act_export(act_id: int) -> ActExport:
+    from clerc_tui.services.dossiers import dossier_reference
+
     view = act_view(act_id)
     act = view.act
-    reference = act.dossier.reference or "sans-reference"
+    reference = dossier_reference(act.dossier_id) or "sans-reference"
     return ActExport(
         f"acte-{reference}-{act.act_type}-{act.id}-{act.act_date:%Y-%m-%d}",
         view.act_type.label,

@@ -37,14 +37,14 @@ def record(
     after: dict | None = None,
     dossier_id: int | None = None,
     at: datetime | None = None,
-) -> AuditEntry:
+) -> None:
     """Write one audit entry, chained to the one before (models/chain.py); call it inside
     the service's write transaction."""
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after.get(k) for k in sorted(changed)}
-    return chain.append(
+    chain.append(
         AuditEntry,
         at=at or datetime.now(),
         user_login=actor.login,

@@ -16,6 +16,18 @@ class Actor:
     role: str
 
 
+@dataclass(frozen=True)
+class UserInfo:
+    """A user of the étude as the command line and the screens show him (services/users.py
+    manages them)."""
+
+    id: int
+    login: str
+    name: str
+    role: str
+    active: bool
+
+
 def os_login() -> str:
     """The account the process runs as. Never LOGNAME/USER (getpass.getuser reads them first):
     anyone can set those, and `LOGNAME=amuller clerc` must not act as amuller (docs/trust.md)."""

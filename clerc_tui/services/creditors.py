@@ -1,7 +1,26 @@
-"""Finding creditors by name, for the dossier form's completion."""
+"""Finding creditors by name (the dossier form's completion, the command line), and the
+account their reversements are paid to."""
+
+from dataclasses import dataclass
+from typing import Any
 
 from clerc_tui.models import Creditor
 from clerc_tui.rules.names import fold
+from clerc_tui.services.context import Actor
+
+
+@dataclass(frozen=True)
+class CreditorBank:
+    """A creditor and the account the reversements are paid to ("" when not known)."""
+
+    id: int
+    display_name: str
+    iban: str
+    bic: str
+
+
+def _creditor_bank(row: Creditor) -> CreditorBank:
+    return CreditorBank(id=row.id, display_name=row.display_name, iban=row.iban or "", bic=row.bic or "")
 
 
 def creditor_id_by_name(name: str) -> int | None:
@@ -12,22 +31,35 @@ def creditor_id_by_name(name: str) -> int | None:
     return row.id if row else None
 
 
+def _first_by_prefix(folded: str, *fields: Any) -> Creditor | None:
+    # A range on the indexed folded name: LIKE would not use the index (docs/architecture.md).
+    row: Creditor | None = (
+        Creditor.select(*fields)
+        .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))
+        .order_by(Creditor.search_name)
+        .first()
+    )
+    return row
+
+
 def suggest_creditor(prefix: str) -> str | None:
     """The first creditor whose name starts with what was typed (accents and case ignored)."""
     folded = fold(prefix.strip())
     if len(folded) < 2:
         return None
-    # A range on the indexed folded name: LIKE would not use the index (docs/architecture.md).
-    row = (
-        Creditor.select(Creditor.display_name)
-        .where((Creditor.search_name >= folded) & (Creditor.search_name < folded + "\uffff"))
-        .order_by(Creditor.search_name)
-        .first()
-    )
+    row = _first_by_prefix(folded, Creditor.display_name)
     return row.display_name if row else None
 
 
-def set_creditor_bank(actor, creditor_id: int, iban: str, bic: str = "") -> Creditor:
+def creditor_by_prefix(name: str) -> CreditorBank | None:
+    """The first creditor whose name starts with `name` (accents and case aside), None if none
+    or if `name` is blank."""
+    folded = fold(name.strip())
+    row = _first_by_prefix(folded) if folded else None
+    return _creditor_bank(row) if row else None
+
+
+def set_creditor_bank(actor: Actor, creditor_id: int, iban: str, bic: str = "") -> CreditorBank:
     """Record the account the reversements are paid to (validated IBAN, BIC of 8 or 11
     characters when given), audited with the former values: a creditor held back by a run
     for lack of an IBAN is paid by the next run."""
@@ -49,4 +81,4 @@ def set_creditor_bank(actor, creditor_id: int, iban: str, bic: str = "") -> Cred
         before = {"iban": creditor.iban, "bic": creditor.bic}
         Creditor.update(iban=iban, bic=bic).where(Creditor.id == creditor_id).execute()
         record(actor, "creditor.bank", "creditor", creditor_id, before=before, after={"iban": iban, "bic": bic})
-    return Creditor.get_by_id(creditor_id)
+    return _creditor_bank(Creditor.get_by_id(creditor_id))

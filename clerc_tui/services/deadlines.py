@@ -24,7 +24,8 @@ from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, UserInfo, require_write
+from clerc_tui.services.plain import plain
 
 if TYPE_CHECKING:
     from clerc_tui.rules import procedures as procedures_rules
@@ -46,15 +47,49 @@ REASON_MAX = 500
 WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-@dataclass
+@dataclass(frozen=True)
+class DeadlineInfo:
+    """A deadline as screens and the command line read it; `reference` is its dossier's."""
+
+    id: int
+    dossier_id: int
+    reference: str
+    procedure_id: str
+    step_id: str
+    rule_id: str
+    kind: str
+    due_date: date
+    label: str
+    basis: str
+    sanction: str
+    note: str
+    assigned_to_id: int | None
+    done: bool
+    done_on: date | None
+    done_by_id: int | None
+    done_reason: str
+    original_due_date: date | None
+    moved_reason: str
+    unverified: bool
+    debtor_id: int | None
+    suspended_reason: str
+    version: int
+
+
+def deadline_info(row: Deadline, reference: str | None = None) -> DeadlineInfo:
+    """The plain deadline (its dossier's reference read when not given)."""
+    return plain(DeadlineInfo, row, reference=row.dossier.reference if reference is None else reference)
+
+
+@dataclass(frozen=True)
 class StepResult:
     """What recording a step did, for the screen and the CLI to say."""
 
     event_id: int
-    created: list[Deadline] = field(default_factory=list)
-    closed: list[Deadline] = field(default_factory=list)
+    created: list[DeadlineInfo] = field(default_factory=list)
+    closed: list[DeadlineInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    resumed: list[Deadline] = field(default_factory=list)  # suspended délais that now run (L412-5)
+    resumed: list[DeadlineInfo] = field(default_factory=list)  # suspended délais that now run (L412-5)
 
 
 @dataclass(frozen=True)
@@ -307,8 +342,8 @@ def record_step(
                 "parties": [{"debtor_id": p.debtor_id or None, "distance": p.distance} for p in parties],
             },
         )
-        result = StepResult(event_id=event.id)
-        result.warnings += _missing_step_warnings(dossier_id, procedure_id, step, facts)
+        result = StepResult(event_id=event.id)  # its lists filled below
+        result.warnings.extend(_missing_step_warnings(dossier_id, procedure_id, step, facts))
         reason = f"acte accompli : {step.act} le {format_date(served_on)}"
         if step.closes:
             to_close = (
@@ -324,7 +359,7 @@ def record_step(
             if debtor_ids is not None:
                 to_close = to_close.where(Deadline.debtor.is_null() | Deadline.debtor.in_(debtor_ids))
             for deadline in to_close:
-                result.warnings += _timing_warnings(deadline, served_on)
+                result.warnings.extend(_timing_warnings(deadline, served_on))
                 before = snapshot(deadline)
                 deadline.done, deadline.done_on, deadline.done_by = True, served_on, actor.user_id
                 deadline.done_reason = reason
@@ -338,8 +373,11 @@ def record_step(
                     after=snapshot(deadline),
                     dossier_id=dossier_id,
                 )
-                result.closed.append(deadline)
-        result.resumed += _resume_suspended(actor, dossier, procedure_id, step_id, served_on, good_friday)
+                result.closed.append(deadline_info(deadline, dossier.reference))
+        result.resumed.extend(
+            deadline_info(d, dossier.reference)
+            for d in _resume_suspended(actor, dossier, procedure_id, step_id, served_on, good_friday)
+        )
         first = per_distance[parties[0].distance]
         for index, item in enumerate(first):
             versions = [(party, per_distance[party.distance][index]) for party in parties]
@@ -370,7 +408,7 @@ def record_step(
                 record(
                     actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline), dossier_id=dossier_id
                 )
-                result.created.append(deadline)
+                result.created.append(deadline_info(deadline, dossier.reference))
                 if rule.suspended_reason:
                     result.warnings.append(f"{label} : {rule.suspended_reason}")
         Dossier.update(updated_at=now).where(Dossier.id == dossier_id).execute()
@@ -493,7 +531,7 @@ def mark_done(
     today: date,
     done_on: date | None = None,
     expected_version: int | None = None,
-) -> Deadline:
+) -> DeadlineInfo:
     """The deadline is dealt with (done on `done_on`, today by default), for the reason given.
     `expected_version`: the version the clerc saw; another edit since is refused (ConflictError)."""
     require_write(actor)
@@ -523,12 +561,12 @@ def mark_done(
             user=actor.user_id,
             created_at=datetime.now(),
         )
-    return deadline
+    return deadline_info(deadline)
 
 
 def move(
     actor: Actor, deadline_id: int, new_date: date, reason: str, *, today: date, expected_version: int | None = None
-) -> Deadline:
+) -> DeadlineInfo:
     """Move the deadline to `new_date` (today or later: a date already past would put it straight
     back in « en retard »); the first date is kept in `original_due_date`."""
     require_write(actor)
@@ -569,12 +607,12 @@ def move(
             user=actor.user_id,
             created_at=datetime.now(),
         )
-    return deadline
+    return deadline_info(deadline)
 
 
 def reopen(
     actor: Actor, deadline_id: int, reason: str, *, today: date, expected_version: int | None = None
-) -> Deadline:
+) -> DeadlineInfo:
     """A deadline marked done (by hand or by an act) is open again, for the reason given: the
     « fait » was a mistake, the act was void… Who, when and why it had been done stay in the
     audit trail and the timeline."""
@@ -605,17 +643,18 @@ def reopen(
             user=actor.user_id,
             created_at=datetime.now(),
         )
-    return deadline
+    return deadline_info(deadline)
 
 
-def done_deadlines(clerc_id: int | None = None, dossier_id: int | None = None, limit: int = 100) -> list[Deadline]:
+def done_deadlines(clerc_id: int | None = None, dossier_id: int | None = None, limit: int = 100) -> list[DeadlineInfo]:
     """The deadlines marked done, the latest first (what « Rouvrir » offers)."""
     query = Deadline.select(Deadline, Dossier).join(Dossier).where(Deadline.done == True)  # noqa: E712
     if clerc_id is not None:
         query = query.where(Deadline.assigned_to == clerc_id)
     if dossier_id is not None:
         query = query.where(Deadline.dossier == dossier_id)
-    return list(query.order_by(Deadline.done_on.desc(), Deadline.id.desc()).limit(limit))
+    rows = query.order_by(Deadline.done_on.desc(), Deadline.id.desc()).limit(limit)
+    return [deadline_info(row, row.dossier.reference) for row in rows]
 
 
 # --- reading: the agenda --------------------------------------------------------------
@@ -815,12 +854,13 @@ def agenda_counts(
     return AgendaCounts(overdue, due_today, total - overdue - possible - due_today, possible)
 
 
-def clerc_by_login(login: str) -> User:
+def clerc_by_login(login: str) -> UserInfo:
+    """The user of that login (the agenda's filter), InvalidInput naming the known ones."""
     user = User.get_or_none(User.login == login)
     if user is None:
         known = ", ".join(u.login for u in User.select(User.login).order_by(User.login))
         raise InvalidInput(f"Clerc inconnu : « {login} » (utilisateurs : {known or 'aucun'}).", field="clerc")
-    return user
+    return plain(UserInfo, user)
 
 
 def clercs() -> list[tuple[int, str]]:

@@ -22,7 +22,6 @@ from clerc_tui.models import (
     Dossier,
     DossierDebtor,
     TimelineEvent,
-    User,
 )
 from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.money import ZERO
@@ -30,36 +29,175 @@ from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services import sequences
 from clerc_tui.services.audit import last_change, record, snapshot
-from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.context import Actor, UserInfo, require_write
+from clerc_tui.services.deadlines import DeadlineInfo, deadline_info
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
+from clerc_tui.services.plain import plain
 
 
-@dataclass
+@dataclass(frozen=True)
+class DossierInfo:
+    """A dossier's own values (its creditor and clerc by id; the names kept for the list)."""
+
+    id: int
+    reference: str
+    creditor_id: int
+    nature: str
+    phase: str
+    assigned_to_id: int | None
+    opened_on: date
+    closed_on: date | None
+    title_kind: str
+    title_court: str
+    title_reference: str
+    title_date: date | None
+    title_signified_on: date | None
+    title_enforceable_on: date | None
+    interest_kind: str
+    contractual_rate: Decimal | None
+    contractual_day_basis: str
+    interest_from: date | None
+    majoration_points: int
+    capitalisation_from: date | None
+    allocation_order: str
+    zone: str
+    notes: str
+    debtor_name: str
+    creditor_name: str
+    balance: Decimal
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditorInfo:
+    id: int
+    kind: str
+    is_individual: bool
+    activity: str
+    civility: str
+    first_name: str
+    last_name: str
+    company_name: str
+    siren: str
+    siret: str
+    street: str
+    postcode: str
+    city: str
+    country: str
+    email: str
+    phone: str
+    iban: str
+    bic: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class DebtorInfo:
+    id: int
+    kind: str
+    civility: str
+    first_name: str
+    last_name: str
+    company_name: str
+    birth_date: date | None
+    birth_place: str
+    siren: str
+    employer_name: str
+    employer_address: str
+    notes: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class AddressInfo:
+    id: int
+    street: str
+    postcode: str
+    city: str
+    country: str
+    is_current: bool
+    since: date | None
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: int
+    kind: str  # phone | email
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class BankAccountInfo:
+    id: int
+    bank_name: str
+    iban: str
+
+
+@dataclass(frozen=True)
+class AssetInfo:
+    id: int
+    kind: str
+    description: str
+    estimated_value: Decimal | None
+
+
+@dataclass(frozen=True)
+class DependantInfo:
+    id: int
+    relation: str
+    name: str
+    birth_date: date | None
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    id: int
+    kind: str
+    label: str
+    amount: Decimal
+    due_on: date | None
+    bears_interest: int
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: int
+    occurred_on: date
+    kind: str
+    text: str
+    user_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class DebtorDetail:
-    debtor: Debtor
-    addresses: list[DebtorAddress]
-    contacts: list[DebtorContact]
-    bank_accounts: list[DebtorBankAccount]
-    assets: list[DebtorAsset]
-    dependants: list[DebtorDependant]
+    debtor: DebtorInfo
+    addresses: list[AddressInfo]
+    contacts: list[ContactInfo]
+    bank_accounts: list[BankAccountInfo]
+    assets: list[AssetInfo]
+    dependants: list[DependantInfo]
 
     @property
-    def current_address(self) -> DebtorAddress | None:
+    def current_address(self) -> AddressInfo | None:
         return next((a for a in self.addresses if a.is_current), None)
 
     def first_contact(self, kind: str) -> str:
         return next((c.value for c in self.contacts if c.kind == kind), "")
 
 
-@dataclass
+@dataclass(frozen=True)
 class DossierView:
-    dossier: Dossier
-    creditor: Creditor
-    clerc: User | None
+    dossier: DossierInfo
+    creditor: CreditorInfo
+    clerc: UserInfo | None
     debtors: list[DebtorDetail]
-    claims: list[ClaimItem]
-    deadlines: list[Deadline]
-    events: list[TimelineEvent]
+    claims: list[ClaimInfo]
+    deadlines: list[DeadlineInfo]
+    events: list[EventInfo]
 
     @property
     def claims_total(self) -> Decimal:
@@ -72,12 +210,14 @@ class DossierView:
 
 def _debtor_detail(debtor: Debtor) -> DebtorDetail:
     return DebtorDetail(
-        debtor=debtor,
-        addresses=list(debtor.addresses.order_by(DebtorAddress.is_current.desc(), DebtorAddress.id)),
-        contacts=list(debtor.contacts.order_by(DebtorContact.id)),
-        bank_accounts=list(debtor.bank_accounts.order_by(DebtorBankAccount.id)),
-        assets=list(debtor.assets.order_by(DebtorAsset.id)),
-        dependants=list(debtor.dependants.order_by(DebtorDependant.id)),
+        debtor=plain(DebtorInfo, debtor),
+        addresses=[
+            plain(AddressInfo, a) for a in debtor.addresses.order_by(DebtorAddress.is_current.desc(), DebtorAddress.id)
+        ],
+        contacts=[plain(ContactInfo, c) for c in debtor.contacts.order_by(DebtorContact.id)],
+        bank_accounts=[plain(BankAccountInfo, b) for b in debtor.bank_accounts.order_by(DebtorBankAccount.id)],
+        assets=[plain(AssetInfo, a) for a in debtor.assets.order_by(DebtorAsset.id)],
+        dependants=[plain(DependantInfo, d) for d in debtor.dependants.order_by(DebtorDependant.id)],
     )
 
 
@@ -91,15 +231,34 @@ def get_dossier(dossier_id: int) -> DossierView:
         .where(DossierDebtor.dossier == dossier)
         .order_by(DossierDebtor.position)
     )
+    clerc = dossier.assigned_to
     return DossierView(
-        dossier=dossier,
-        creditor=dossier.creditor,
-        clerc=dossier.assigned_to,
+        dossier=plain(DossierInfo, dossier),
+        creditor=plain(CreditorInfo, dossier.creditor),
+        clerc=plain(UserInfo, clerc) if clerc is not None else None,
         debtors=[_debtor_detail(link.debtor) for link in links],
-        claims=list(dossier.claim_items.order_by(ClaimItem.id)),
-        deadlines=list(dossier.deadlines.order_by(Deadline.done, Deadline.due_date, Deadline.id)),
-        events=list(dossier.events.order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())),
+        claims=[plain(ClaimInfo, c) for c in dossier.claim_items.order_by(ClaimItem.id)],
+        deadlines=[
+            deadline_info(d, dossier.reference)
+            for d in dossier.deadlines.order_by(Deadline.done, Deadline.due_date, Deadline.id)
+        ],
+        events=[
+            plain(EventInfo, e)
+            for e in dossier.events.order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
+        ],
     )
+
+
+def find_by_reference(reference: str) -> int | None:
+    """The id of the dossier of that reference (spaces around it ignored), None if none."""
+    row = Dossier.select(Dossier.id).where(Dossier.reference == reference.strip()).first()
+    return row.id if row else None
+
+
+def dossier_reference(dossier_id: int) -> str | None:
+    """The reference of a dossier (`2026-000124`), None if it does not exist (any more)."""
+    row = Dossier.select(Dossier.reference).where(Dossier.id == dossier_id).first()
+    return row.reference if row else None
 
 
 def next_reference(year: int) -> str:
@@ -293,7 +452,7 @@ def _resolve_creditor(actor: Actor, data: DossierInput) -> Creditor:
     return creditor
 
 
-def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
+def create_dossier(actor: Actor, data: DossierInput, today: date) -> DossierInfo:
     require_write(actor)
     now = datetime.now()
     with write_transaction():
@@ -323,7 +482,7 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> Dossier:
             user=actor.user_id,
             created_at=now,
         )
-    return dossier
+    return plain(DossierInfo, dossier)
 
 
 def _conflict_message(dossier: Dossier) -> str:
@@ -335,7 +494,9 @@ def _conflict_message(dossier: Dossier) -> str:
     )
 
 
-def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: DossierInput, today: date) -> Dossier:
+def update_dossier(
+    actor: Actor, dossier_id: int, expected_version: int, data: DossierInput, today: date
+) -> DossierInfo:
     require_write(actor)
     now = datetime.now()
     with write_transaction():
@@ -388,4 +549,4 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int, data: D
             user=actor.user_id,
             created_at=now,
         )
-    return dossier
+    return plain(DossierInfo, dossier)

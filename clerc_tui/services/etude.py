@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from clerc_tui.models import Etude
 from clerc_tui.models.db import write_transaction
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require
+from clerc_tui.services.plain import plain
 
 FEE_BASE_TEXT = {
     False: "principal encaissé, hors dépens et hors intérêts",
@@ -13,9 +16,32 @@ FEE_BASE_TEXT = {
 }
 
 
-def the_etude() -> Etude | None:
-    """The étude's one row (None in a base not yet set up): the one way to read it."""
+@dataclass(frozen=True)
+class EtudeInfo:
+    """The étude's identity (printed on documents and acts) and its calculation settings."""
+
+    name: str
+    commissaire_name: str
+    address: str
+    postcode: str
+    city: str
+    siren: str
+    phone: str
+    email: str
+    day_count: str
+    rounding: str
+    fee_base_interest: bool
+    demo: bool
+
+
+def _etude_row() -> Etude | None:
     return Etude.select().order_by(Etude.id).first()
+
+
+def the_etude() -> EtudeInfo | None:
+    """The étude's one row (None in a base not yet set up): the one way to read it."""
+    row = _etude_row()
+    return plain(EtudeInfo, row) if row is not None else None
 
 
 def fee_base_interest() -> bool:
@@ -36,7 +62,7 @@ def set_fee_base_interest(actor: Actor, include: bool) -> bool:
     Applies to the next reversement runs, which recompute the cumulated base."""
     require(actor, "etude.settings")
     with write_transaction():
-        etude = the_etude()
+        etude = _etude_row()
         if etude is None:
             etude = Etude.create(name="")
         before = snapshot(etude)

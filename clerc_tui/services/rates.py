@@ -71,9 +71,10 @@ def add_etude_rate(
     source: str,
     category: str | None = None,
     now: datetime | None = None,
-) -> EtudeRate:
-    """Record a rate row typed by the étude; InvalidInput (French) if it overlaps a shipped
-    row or another étude row, leaves a gap, or lacks a source. Nothing is written then."""
+) -> RateRow:
+    """Record a rate row typed by the étude (returned as the tables read it); InvalidInput
+    (French) if it overlaps a shipped row or another étude row, leaves a gap, or lacks a
+    source. Nothing is written then."""
     require(actor, "rate.add")
     if table not in TABLES:
         raise InvalidInput(f"Table de taux inconnue : « {table} » (legal ou ecb).", field="table")
@@ -105,7 +106,7 @@ def add_etude_rate(
             entered_at=now,
         )
         record(actor, "etude_rate.create", "etude_rate", model.id, after=snapshot(model), at=now)
-    return model
+    return _row(model)
 
 
 def list_rates(table: str | None = None) -> list[RateRow]:

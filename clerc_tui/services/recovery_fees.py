@@ -118,13 +118,13 @@ def dep_by_bearer(live: list[tuple[LedgerEntry, dict]]) -> dict[str, Decimal]:
     return out
 
 
-def billed_lines(live: list[tuple[LedgerEntry, dict]], article: str) -> list[LedgerEntry]:
+def _billed_lines(live: list[tuple[LedgerEntry, dict]], article: str) -> list[LedgerEntry]:
     """The fee lines of `article` still standing (`live`: the dossier's fee lines not reversed), oldest first."""
     return [e for e, b in live if b.get("article") == article and e.bearer == BEARER_OF[article]]
 
 
 def billed(live: list[tuple[LedgerEntry, dict]], article: str) -> Decimal:
-    return sum((e.amount for e in billed_lines(live, article)), ZERO)
+    return sum((e.amount for e in _billed_lines(live, article)), ZERO)
 
 
 def creditor_exemption(dossier: Dossier) -> str:
@@ -203,7 +203,7 @@ def settle(actor, dossier_id: int, fee: RecoveryFee, base: FeeBase, on: date, to
     from clerc_tui.services.billing import record_charge
     from clerc_tui.services.payments import reverse_entry
 
-    lines = billed_lines(_live_fee_entries(dossier_id), fee.article)
+    lines = _billed_lines(_live_fee_entries(dossier_id), fee.article)
     standing = sum((e.amount for e in lines), ZERO)
     change = ZERO
     reason = f"Régularisation {fee.article} : assiette cumulée recalculée au {format_date(on)}"

@@ -13,7 +13,10 @@ from clerc_tui.rules import permissions
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import ROLES
 from clerc_tui.services.audit import record, snapshot
-from clerc_tui.services.context import Actor, identify, os_login, require
+from clerc_tui.services.context import Actor, UserInfo, identify, os_login, require
+from clerc_tui.services.plain import plain
+
+__all__ = ["UserInfo", "add_user", "deactivate", "list_users", "os_display_name", "register_creator", "set_role"]
 
 
 def _check_role(role: str) -> None:
@@ -59,7 +62,7 @@ def os_display_name(login: str | None = None) -> str:
     return name or login
 
 
-def add_user(login: str, name: str, role: str = "clerc", *, actor: Actor | None = None) -> User:
+def add_user(login: str, name: str, role: str = "clerc", *, actor: Actor | None = None) -> UserInfo:
     """Add a user. On a base with an active administrateur, `actor` (default: the account
     running the process) must be one."""
     login = (login or "").strip()
@@ -76,7 +79,7 @@ def add_user(login: str, name: str, role: str = "clerc", *, actor: Actor | None 
             raise InvalidInput(f"L'utilisateur « {login} » existe déjà.")
         user = User.create(login=login, name=name, role=role, active=True)
         record(by, "user.add", "user", user.id, after=snapshot(user))
-        return user
+        return plain(UserInfo, user)
 
 
 def _user(login: str) -> User:
@@ -94,7 +97,7 @@ def _keep_an_admin(user: User, what: str) -> None:
         )
 
 
-def set_role(login: str, role: str, *, actor: Actor | None = None) -> User:
+def set_role(login: str, role: str, *, actor: Actor | None = None) -> UserInfo:
     """Change a user's role (audited). Giving a role to an inactive user reactivates him."""
     _check_role(role)
     with write_transaction():
@@ -106,10 +109,10 @@ def set_role(login: str, role: str, *, actor: Actor | None = None) -> User:
         User.update(role=role, active=True).where(User.id == user.id).execute()
         user = User.get_by_id(user.id)
         record(by, "user.role", "user", user.id, before=before, after=snapshot(user))
-        return user
+        return plain(UserInfo, user)
 
 
-def deactivate(login: str, *, actor: Actor | None = None) -> User:
+def deactivate(login: str, *, actor: Actor | None = None) -> UserInfo:
     """Deactivate a user: refused at start from now on, kept in the base and in the audit."""
     with write_transaction():
         by = _manager(actor)
@@ -121,17 +124,17 @@ def deactivate(login: str, *, actor: Actor | None = None) -> User:
         User.update(active=False).where(User.id == user.id).execute()
         user = User.get_by_id(user.id)
         record(by, "user.deactivate", "user", user.id, before=before, after=snapshot(user))
-        return user
+        return plain(UserInfo, user)
 
 
-def register_creator(login: str | None = None) -> User:
+def register_creator(login: str | None = None) -> UserInfo:
     """`clerc init`: the account that creates the base is its first administrateur."""
     login = login or os_login()
     return add_user(login, os_display_name(login), permissions.admin_roles()[0])
 
 
-def list_users(active_only: bool = False) -> list[User]:
+def list_users(active_only: bool = False) -> list[UserInfo]:
     query = User.select().order_by(User.name)
     if active_only:
         query = query.where(User.active == True)  # noqa: E712 - peewee expression
-    return list(query)
+    return [plain(UserInfo, user) for user in query]

@@ -266,7 +266,7 @@ async def test_a_waiting_period_that_ran_out_reads_possible_not_late(actor):
 
     dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
     Deadline.create(
-        dossier=dossier,
+        dossier=dossier.id,
         procedure_id="saisie_vente",
         kind="earliest_day",
         due_date=date(2026, 11, 20),

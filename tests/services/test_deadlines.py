@@ -387,7 +387,7 @@ def test_counts_tell_elapsed_waiting_periods_from_missed_deadlines(actor, sample
         ("last_day", date(2026, 11, 26)),
         ("expiry", date(2026, 11, 30)),
     ):
-        Deadline.create(dossier=sample_dossier, kind=kind, due_date=due, label=kind, created_at=datetime.now())
+        Deadline.create(dossier=sample_dossier.id, kind=kind, due_date=due, label=kind, created_at=datetime.now())
     counts = agenda_counts(date(2026, 11, 26), 7)
     assert (counts.overdue, counts.possible, counts.today, counts.later) == (1, 1, 1, 1)
     assert counts.total == 4

@@ -86,7 +86,7 @@ def test_next_deadline_shows_the_earliest_open_one(actor, sample_dossier):
     from clerc_tui.models import Deadline
 
     for due, done in ((date(2026, 12, 1), False), (date(2026, 11, 20), True), (date(2026, 12, 15), False)):
-        Deadline.create(dossier=sample_dossier, due_date=due, label="x", done=done, created_at=datetime.now())
+        Deadline.create(dossier=sample_dossier.id, due_date=due, label="x", done=done, created_at=datetime.now())
     (row,) = fetch_page(ListQuery(), limit=10)
     assert row.next_due == date(2026, 12, 1)
 
