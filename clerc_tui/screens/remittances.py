@@ -72,7 +72,7 @@ def _run(screen, creditor_id: int | None) -> None:
     def done(result) -> None:
         total = sum((x.net for x in result.lines), ZERO)
         message = (
-            f"Reversement n° {result.run.id} du {format_date(result.run.run_on)} : {len(result.lines)} "
+            f"Reversement n° {result.run_id} du {format_date(result.run_on)} : {len(result.lines)} "
             f"dossier(s), {format_amount(total)} reversé(s). Virements : {result.path}"
         )
         if result.held:
