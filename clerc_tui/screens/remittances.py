@@ -39,7 +39,7 @@ def _run(screen, creditor_id: int | None) -> None:
     if screen.busy:
         screen.say("Calcul en cours, un instant…")
         return
-    screen.busy = True
+    screen.running = True
     status = screen.query_one("#remit-status", Static)
     screen.say("Calcul des sommes dues à chaque créancier…")
     planning = ticker(screen, show_progress(status, "Calcul des sommes dues"))
@@ -53,7 +53,7 @@ def _run(screen, creditor_id: int | None) -> None:
 
     def ask(found: tuple[remittances.PendingRun | None, list[remittances.CreditorDue]]) -> None:
         pending, dues = found
-        screen.busy = False
+        screen.running = False
         screen.say("")
         if pending is not None:
             app.push_screen(ResumeConfirm(pending), confirmed)
@@ -69,8 +69,12 @@ def _run(screen, creditor_id: int | None) -> None:
 
     def confirmed(ok: bool | None) -> None:
         if not ok:
+            screen.loaded()  # a refresh asked meanwhile
             return
-        screen.busy = True
+        if screen.busy:  # a refresh started while the dialog was shown
+            screen.say("Calcul en cours, un instant…")
+            return
+        screen.running = True
         screen.say("Reversement en cours : retenues, reversements et fichier des virements…")
         tick = ticker(screen, show_progress(status, "Reversement : calcul"))
         _in_worker(
@@ -89,6 +93,7 @@ def _run(screen, creditor_id: int | None) -> None:
         )
 
     def done(result: remittances.RunResult) -> None:
+        screen.running = False
         message = (
             f"Reversement n° {result.run_id} du {format_date(result.run_on)} : {result.entries} "
             f"dossier(s), {format_amount(result.total)} reversé(s). Virements : {result.path}"
@@ -104,11 +109,41 @@ def _run(screen, creditor_id: int | None) -> None:
     _in_worker(screen, dues_of, ask, "reversements")
 
 
+class _Busy:
+    """What a reversements screen is doing on its worker: `running` a run (or working out
+    what the run will pay), `loading` what is due. A refresh asked meanwhile — by the app
+    when another connection commits, as each step of a run does — is done once, afterwards."""
+
+    running = False
+    loading = False
+    stale = False
+
+    @property
+    def busy(self) -> bool:
+        return self.running or self.loading
+
+    def deferred(self) -> bool:
+        """True (and the refresh remembered) while the worker is busy."""
+        if self.busy:
+            self.stale = True
+        return self.busy
+
+    def loaded(self) -> None:
+        self.loading = False
+        if self.stale and not self.running:
+            self.stale = False
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        raise NotImplementedError
+
+
 def _in_worker(screen, work, then, what: str) -> None:
     """`work()` on a thread worker (screens/work.py); a refusal said in #remit-status."""
 
     def failed(error: BaseException) -> None:
-        screen.busy = False
+        screen.running = False
+        screen.loaded()
         if isinstance(error, ClercError):
             screen.say(error.message)
         else:
@@ -118,7 +153,7 @@ def _in_worker(screen, work, then, what: str) -> None:
     in_worker(screen, work, then, what, failed=failed, group="remittances")
 
 
-class RemittancesScreen(Screen):
+class RemittancesScreen(_Busy, Screen):
     DEFAULT_CSS = """
     RemittancesScreen > Label, RemittancesScreen > Static { height: auto; padding: 0 1; }
     RemittancesScreen > KeyBar { height: 1; padding: 0; }
@@ -134,7 +169,6 @@ class RemittancesScreen(Screen):
     def __init__(self):
         super().__init__()
         self.dues: list[remittances.CreditorDue] = []
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,7 +195,9 @@ class RemittancesScreen(Screen):
 
     def refresh_data(self) -> None:
         """What is due, computed on a worker (a décompte per dossier with payments)."""
-        self.busy = True
+        if self.deferred():
+            return
+        self.loading = True
         total = self.query_one("#remit-total", Static)
         total.update(Text("Calcul des sommes dues à chaque créancier…"))
         tick = ticker(self, show_progress(total, "Calcul des sommes dues"))
@@ -174,7 +210,6 @@ class RemittancesScreen(Screen):
 
     def _show(self, found: tuple[remittances.PendingRun | None, list[remittances.CreditorDue]]) -> None:
         pending, dues = found
-        self.busy = False
         self.dues = dues
         if pending is not None:
             self.say(f"{remittances.pending_text(pending)} F2 ou F3 : le reprendre.")
@@ -202,6 +237,7 @@ class RemittancesScreen(Screen):
                 else "Rien à reverser aujourd'hui."
             )
         )
+        self.loaded()
 
     def say(self, message: str) -> None:
         self.query_one("#remit-status", Static).update(inert_renderable(Text(message)))
@@ -233,7 +269,7 @@ class RemittancesScreen(Screen):
             refresh()
 
 
-class CreditorRemittanceScreen(Screen):
+class CreditorRemittanceScreen(_Busy, Screen):
     """One creditor's dossiers: collected, retained, to pay back; F2 pays him."""
 
     DEFAULT_CSS = """
@@ -250,7 +286,6 @@ class CreditorRemittanceScreen(Screen):
     def __init__(self, creditor_id: int):
         super().__init__()
         self.creditor_id = creditor_id
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -274,7 +309,9 @@ class CreditorRemittanceScreen(Screen):
         table.focus()
 
     def refresh_data(self) -> None:
-        self.busy = True
+        if self.deferred():
+            return
+        self.loading = True
         title = self.query_one("#remit-title", Static)
         title.update(Text("Calcul des sommes dues…", style="bold"))
         tick = ticker(self, show_progress(title, "Calcul des sommes dues"))
@@ -288,7 +325,10 @@ class CreditorRemittanceScreen(Screen):
         )
 
     def _show(self, dues: list[remittances.CreditorDue]) -> None:
-        self.busy = False
+        self._draw(dues)
+        self.loaded()
+
+    def _draw(self, dues: list[remittances.CreditorDue]) -> None:
         table = self.query_one(RowTable)
         table.clear()
         if not dues:

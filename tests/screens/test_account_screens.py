@@ -63,6 +63,7 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
         await pilot.press("o")
+        await settle(app, pilot)  # recorded on a worker
         assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3
         # F6: the last cheque is rejected.
         await pilot.press(*ref, "f6")
