@@ -101,10 +101,12 @@ def run(args) -> int:
     if args.command == "check":
         return _check(args, out)
     if args.command == "balances":
+        from clerc_tui.cli.progress import progress_bar
         from clerc_tui.services.ledger import refresh_balances
 
         on = parse_date(args.on) if args.on else today
-        count = refresh_balances(on)
+        with progress_bar("Soldes, dossier par dossier") as tick:
+            count = refresh_balances(on, progress=tick)
         out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
         return 0
     if args.command == "export":
@@ -152,11 +154,13 @@ def _bill(args, today: date, out) -> int:
 
 
 def _check(args, out) -> int:
+    from clerc_tui.cli.progress import progress_bar
     from clerc_tui.services.integrity import TABLE_LABELS, chain_heads, check_integrity
     from clerc_tui.services.ledger import check_accounts
 
     breaks = check_integrity()
-    checked, problems = check_accounts(with_balance=not args.no_balance)
+    with progress_bar("Comptes et soldes, dossier par dossier") as tick:
+        checked, problems = check_accounts(with_balance=not args.no_balance, progress=tick)
     if breaks:
         out.write(
             f"RUPTURES : {len(breaks)} anomalie(s) d'intégrité (ligne modifiée, supprimée, ajoutée hors de "

@@ -13,6 +13,7 @@ a timeline line, and the refresh of `Dossier.balance` (see `refresh_balance`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -120,7 +121,7 @@ def refresh_balance(dossier_id: int, today: date) -> Decimal:
     return balance
 
 
-def refresh_balances(today: date, *, batch: int = 200) -> int:
+def refresh_balances(today: date, *, batch: int = 200, progress: Callable[[int, int], None] | None = None) -> int:
     """Store the balance at `today` of every dossier that is not closed; return how many.
 
     Interest accrues every day while the stored balance only moves when the dossier does:
@@ -134,6 +135,8 @@ def refresh_balances(today: date, *, batch: int = 200) -> int:
         with write_transaction():
             for dossier_id in ids[start : start + batch]:
                 refresh_balance(dossier_id, today)
+        if progress is not None:
+            progress(min(start + batch, len(ids)), len(ids))
     return len(ids)
 
 
@@ -649,7 +652,9 @@ class Discrepancy:
     computed: Decimal
 
 
-def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]]:
+def check_accounts(
+    *, with_balance: bool = True, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, list[Discrepancy]]:
     """(dossiers checked, differences): each dossier's running totals against the sum of
     its entries, and its stored balance against the décompte recomputed at the date the
     balance was stored. Read only."""
@@ -665,7 +670,9 @@ def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]
     problems: list[Discrepancy] = []
     ids = sorted(with_entries | set(accounts))
     refs = dict(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)).tuples()) if ids else {}
-    for dossier_id in ids:
+    for done, dossier_id in enumerate(ids, 1):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(ids))
         computed = totals_from_entries(dossier_id)
         account = accounts.get(dossier_id)
         for key in ACCOUNT_FIELDS:
