@@ -11,6 +11,8 @@ F8 takes the highlighted line out; F6 reverses a payment of the dossier (rejecte
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -256,7 +258,7 @@ class PaymentEntryScreen(FormScreen):
         tick = ticker(self, show_progress(status, "Enregistrement du lot", "paiements"))
         status.update(Text(progress_text("Enregistrement du lot", 0, len(lines), "paiements")))
 
-        def work() -> list:
+        def work() -> list[Any]:
             return payments.record_batch(
                 self.app.actor, lines, today=self.app.today, allow_duplicates=True, progress=tick
             )
@@ -271,7 +273,7 @@ class PaymentEntryScreen(FormScreen):
 
         in_worker(self, work, lambda entries: self._recorded(lines, entries), "versements", failed=failed)
 
-    def _recorded(self, lines: list[payments.PendingPayment], entries: list) -> None:
+    def _recorded(self, lines: list[payments.PendingPayment], entries: list[Any]) -> None:
         self.recording = False
         total = sum((e.amount for e in entries), ZERO)
         numbers = ", ".join(e.document_number for e in entries if e.document_number)

@@ -35,7 +35,7 @@ def progress_text(label: str, done: int, total: int, unit: str = "dossiers") -> 
     return f"{label} : {count_text(done)} / {count_text(total)} {unit}"
 
 
-def ticker(screen: Screen, show: Callable[[int, int, str | None], None], every: float = 0.1) -> Tick:
+def ticker(screen: Screen[Any], show: Callable[[int, int, str | None], None], every: float = 0.1) -> Tick:
     """A `tick(done, total[, label])` for the worker's thread: calls `show` on the UI thread,
     at most once every `every` seconds (and always for the last step or a new label)."""
     last = [0.0]
@@ -69,14 +69,14 @@ def show_progress(widget: Static, label: str, unit: str = "dossiers") -> Callabl
 
 
 def in_worker(
-    screen: Screen,
+    screen: Screen[Any],
     work: Callable[[], Any],
     then: Callable[[Any], None],
     what: str,
     *,
     failed: Callable[[BaseException], None] | None = None,
     group: str = "work",
-) -> Worker:
+) -> Worker[None]:
     """`work()` on a thread worker with its own database connection; `then(result)` back on
     the UI thread if the screen is still shown. A failure goes to `failed(error)` on the UI
     thread, or else is said with the app's French error dialog (`what` names the work)."""
@@ -90,7 +90,7 @@ def in_worker(
         if isinstance(error, ClercError):
             app.notify(error.message, severity="error", timeout=10, markup=False)
         else:
-            app.show_error(error, what)
+            app.show_error(error, what)  # type: ignore[attr-defined]  # ClercApp's
 
     def body() -> None:
         try:

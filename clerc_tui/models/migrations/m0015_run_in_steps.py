@@ -9,11 +9,13 @@ they are « complete ».
 NULL for all: a resumed run keeps to what it was started for.
 """
 
+from typing import Any
+
 VERSION = 15
 DESCRIPTION = "Reversement écrit par étapes, repris s'il a été interrompu"
 
 
-def statements(dialect) -> tuple[str, ...]:
+def statements(dialect: dict[str, str]) -> tuple[str, ...]:
     return (
         """ALTER TABLE "remittance_run" ADD COLUMN "state" VARCHAR(16) NOT NULL DEFAULT 'complete'""",
         'ALTER TABLE "remittance_run" ADD COLUMN "creditor_id" INTEGER REFERENCES "creditor" ("id")',
@@ -21,6 +23,6 @@ def statements(dialect) -> tuple[str, ...]:
     )
 
 
-def up(db, dialect):
+def up(db: Any, dialect: dict[str, str]) -> None:
     for statement in statements(dialect):
         db.execute_sql(statement)
