@@ -294,9 +294,9 @@ def _write_steps(
 ) -> list[RunLine]:
     """Write the planned lines in short write transactions: a step is at most STEP_DOSSIERS
     dossiers of one creditor and stops once it has held the lock STEP_SECONDS, then the lock
-    is left free a moment (`step_pause`), so another clerc waits well under a second. Each step plans again, under its lock, its dossiers that
-    changed since planning, and adds what it paid to the run's totals. Returns the lines
-    written."""
+    is left free a moment (`step_pause`), so another clerc waits well under a second. Each
+    step plans again, under its lock, its dossiers that changed since planning, and adds
+    what it paid to the run's totals. Returns the lines written."""
     pending = list(lines)
     written: list[RunLine] = []
     total = len(pending)
@@ -308,7 +308,7 @@ def _write_steps(
         step, rest = pending[:size], pending[size:]
         with write_transaction():
             began = time.monotonic()  # the lock is ours from here (BEGIN IMMEDIATE)
-            if FeeSettings.load().stamp != settings.stamp:  # a rate or a setting entered meanwhile
+            if FeeSettings.current_stamp() != settings.stamp:  # a rate or a setting entered meanwhile
                 settings = FeeSettings.load()
                 step = _plan_ids(on, [x.dossier_id for x in step], settings)
             else:
