@@ -181,5 +181,5 @@ def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path,
     ):
         assert BAD.search(text) is None
     assert "Durand␛]52;c;ZWNobyBwd25lZA==␇␛[2J�X�31m␀" in as_text(body)
-    run = remittances.execute_run(actor, TODAY, today=TODAY).run
-    assert BAD.search(remittances.run_csv(run.id)) is None
+    run_id = remittances.execute_run(actor, TODAY, today=TODAY).run_id
+    assert BAD.search(remittances.run_csv(run_id)) is None

@@ -120,36 +120,7 @@ def test_unwritable_csv_records_nothing_and_names_path_and_cause(tmp_path, where
     assert not target.is_file() and [p.name for p in target.parent.glob(".*.tmp")] == []
 
 
-def test_failed_commit_after_rename_leaves_no_file_and_nothing_recorded(tmp_path, monkeypatch):
-    base = tmp_path / "etude.db"
-    _payout_base(base)
-    before = _counts(base)
-    open_database(str(base))
-    target = tmp_path / "virements.csv"
-    real_commit = database.obj.commit
-    seen = {}
-
-    def dying_commit():  # the process « dies » between the rename and the commit
-        seen["file_there"] = target.is_file()
-        raise sqlite3.OperationalError("disk I/O error (simulated)")
-
-    monkeypatch.setattr(database.obj, "commit", dying_commit)
-    with pytest.raises(Exception, match="simulated"):
-        remittances.execute_run(identify(), TODAY, today=TODAY, csv_path=target)
-    monkeypatch.setattr(database.obj, "commit", real_commit)
-    close_database()
-    assert seen == {"file_there": True}  # the file was whole before the commit was tried
-    assert not target.exists() and list(tmp_path.glob(".*.tmp")) == []
-    assert _counts(base) == before
-    # A file the failed run had replaced is put back as it was.
-    target.write_bytes(b"ancien fichier\n")
-    open_database(str(base))
-    monkeypatch.setattr(database.obj, "commit", dying_commit)
-    with pytest.raises(Exception, match="simulated"):
-        remittances.execute_run(identify(), TODAY, today=TODAY, csv_path=target)
-    monkeypatch.setattr(database.obj, "commit", real_commit)
-    close_database()
-    assert target.read_bytes() == b"ancien fichier\n" and _counts(base) == before
+# A run failing after the rename of its file: tests/test_payout_steps.py (issue 11, runs in steps).
 
 
 def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(tmp_path):

@@ -97,10 +97,12 @@ def run(args) -> int:
     if args.command == "check":
         return _check(args, out)
     if args.command == "balances":
+        from clerc_tui.cli.progress import progress_bar
         from clerc_tui.services.balances import refresh_balances
 
         on = parse_date(args.on) if args.on else today
-        count = refresh_balances(on)
+        with progress_bar("Soldes, dossier par dossier") as tick:
+            count = refresh_balances(on, progress=tick)
         out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
         return 0
     if args.command == "export":
@@ -148,10 +150,12 @@ def _bill(args, today: date, out) -> int:
 
 
 def _check(args, out) -> int:
+    from clerc_tui.cli.progress import progress_bar
     from clerc_tui.services.integrity import TABLE_LABELS, chain_heads, check_accounts, check_integrity
 
     breaks = check_integrity()
-    checked, problems = check_accounts(with_balance=not args.no_balance)
+    with progress_bar("Comptes et soldes, dossier par dossier") as tick:
+        checked, problems = check_accounts(with_balance=not args.no_balance, progress=tick)
     if breaks:
         out.write(
             f"RUPTURES : {len(breaks)} anomalie(s) d'intégrité (ligne modifiée, supprimée, ajoutée hors de "
@@ -185,6 +189,9 @@ def _reversements(args, today: date, out) -> int:
     if args.rev_command == "du":
         from clerc_tui.cli.progress import progress_bar
 
+        pending = remittances.pending_run()
+        if pending is not None:
+            sys.stderr.write(f"ATTENTION : {remittances.pending_text(pending)}\n")
         with progress_bar("Sommes dues, dossier par dossier") as tick:
             rows = remittances.due_by_creditor(today, progress=tick)
         if not rows:
@@ -201,17 +208,28 @@ def _reversements(args, today: date, out) -> int:
         from clerc_tui.services.context import identify
 
         on = parse_date(args.on) if args.on else today
+        pending = remittances.pending_run()
+        if pending is not None:
+            sys.stderr.write(f"{remittances.pending_text(pending)}\n")
         with progress_bar("Reversement : calcul, dossier par dossier") as tick:
-            result = remittances.execute_run(identify(), on, today=today, csv_path=args.csv, progress=tick)
+            result = remittances.execute_run(
+                identify(),
+                on,
+                today=today,
+                csv_path=args.csv,
+                progress=tick,
+                writing=tick and (lambda done, total: tick(done, total, "Reversement : écriture, par créancier")),
+            )
         if not args.csv:
             out.write(result.transfers)
-        total = sum(x.net for x in result.lines)
         given_back = sum(x.regularisation for x in result.lines)
         back = f", dont {format_amount(given_back)} de retenue A444-32 rendue (régularisation)" if given_back else ""
         where = f" Virements : {result.path}." if result.path else ""
+        if result.resumed:
+            sys.stderr.write(f"{remittances.resumed_text(result)}\n")
         sys.stderr.write(
-            f"Reversement n° {result.run.id} du {format_date(on)} : {len(result.lines)} dossier(s), "
-            f"{format_amount(total)} reversés{back}.{where}\n"
+            f"Reversement n° {result.run_id} du {format_date(result.run_on)} : {result.entries} dossier(s), "
+            f"{format_amount(result.total)} reversés{back}.{where}\n"
         )
         if result.held:
             sys.stderr.write(f"ATTENTION : {remittances.held_back_text(result.held)}\n")

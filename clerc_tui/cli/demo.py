@@ -43,7 +43,13 @@ def run(args) -> int:
         # removed on the way out (build_demo), the target stays as it was.
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, _interrupted)
-        print(build_demo(url, dossiers=args.dossiers, seed=args.seed, today=today_of(args), force=args.force))
+        from clerc_tui.cli.progress import progress_bar
+
+        with progress_bar("Démonstration : dossiers") as tick:
+            summary = build_demo(
+                url, dossiers=args.dossiers, seed=args.seed, today=today_of(args), force=args.force, progress=tick
+            )
+        print(summary)
     if args.open:
         return open_app(args)
     return 0

@@ -6,9 +6,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+Tick = Callable[..., None]  # tick(done, total[, label])
+
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+def progress_bar(label: str) -> Iterator[Tick | None]:
     """Yields `tick(done, total)` drawing a Rich bar on stderr when it is a terminal,
     else None (the services skip the calls). Shown only once the work outlasts ~1 s."""
     # The real stderr: the CLI wraps sys.stderr so that user data written there stays inert,
@@ -25,7 +27,10 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         task = bar.add_task(label, total=None, visible=False)
         started = bar.get_time()
 
-        def tick(done: int, total: int) -> None:
+        def tick(done: int, total: int, label: str | None = None) -> None:
+            """`label` names a new stage of the work (the bar starts over with its total)."""
             bar.update(task, completed=done, total=total, visible=bar.get_time() - started > 1.0)
+            if label is not None:
+                bar.update(task, description=label)
 
         yield tick

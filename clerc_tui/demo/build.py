@@ -12,6 +12,7 @@ import json
 import os
 import random
 from bisect import bisect
+from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -358,12 +359,21 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, force: bool = False) -> str:
+def build_demo(
+    url: str,
+    *,
+    dossiers: int = 2000,
+    seed: int = 1,
+    today: date,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
     """Create a demonstration étude in `url`; return a one-line French summary.
 
     A file is built under a temporary name in the same folder and renamed into place only
     once complete: a demo interrupted at any point leaves the target as it was. `force`
-    replaces an existing file only if it is itself a demo base (docs/trust.md)."""
+    replaces an existing file only if it is itself a demo base (docs/trust.md).
+    `progress(done, total)` is told as the dossiers are generated (a bar on the CLI)."""
     if not 1 <= dossiers <= MAX_DOSSIERS:
         raise InvalidInput(
             f"Nombre de dossiers : entre 1 et {format_integer(MAX_DOSSIERS)} (demandé : {dossiers}).",
@@ -399,7 +409,7 @@ def build_demo(url: str, *, dossiers: int = 2000, seed: int = 1, today: date, fo
                 "une base vide (rien n'a été modifié)."
             )
         demo = _Demo(random.Random(seed), today, dossiers)
-        counts = demo.load(db)
+        counts = demo.load(db, progress)
         if dossiers <= BALANCES_UP_TO:
             # The list's « Solde » then equals each dossier's décompte at today, interest included.
             from clerc_tui.services.balances import refresh_balances
@@ -1297,7 +1307,7 @@ class _Demo:
                 )
         return full
 
-    def load(self, db) -> dict[str, int]:
+    def load(self, db, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         self.loaded: dict[str, int] = {}
         self.chain_heads: dict[str, str] = {}
         self.debtor_names: list[str] = []
@@ -1328,9 +1338,13 @@ class _Demo:
                 self.make_dossier(did, opened, phase, nature, number)
                 if did % BATCH == 0:
                     self.flush(cursor, db.param)
+                    if progress is not None:
+                        progress(did, len(plan))
             for year in sorted(sequence):
                 self.add("sequence", (self.next_id("sequence"), "dossier", year, sequence[year]))
             self.flush(cursor, db.param)
+            if progress is not None:
+                progress(len(plan), len(plan))
             _resume_fts_triggers(db, fts_tables, fts_triggers)
             resume_indexes(db, deadline_indexes)
             from clerc_tui.services.integrity import backfill_accounts

@@ -86,6 +86,8 @@ class RemittanceRun(BaseModel):
     created_by = CharField()
     created_at = DateTimeField()
     transfers = TextField(null=True)  # m0012: the transfer file (CSV) as written with the run
+    state = CharField(default="complete")  # m0015: « running » until its file is written and stored
+    creditor_id = IntegerField(null=True)  # m0015: the one creditor the run pays (None: all)
 
     class Meta:
         table_name = "remittance_run"

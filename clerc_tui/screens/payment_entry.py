@@ -4,11 +4,14 @@ Type the dossier (reference or debtor name, → accepts the completion), the amo
 date (today when empty), the mode, the bank reference; Entrée adds the line to the batch
 once it is checked (a refusal is written under its field, the typing and the batch are
 kept). The preview shows how the payment will be imputed before anything is written.
-F5 shows the summary of the batch and records it in one transaction (all or nothing);
+F5 shows the summary of the batch and records it in one transaction (all or nothing), on a
+worker with its progress;
 F8 takes the highlighted line out; F6 reverses a payment of the dossier (rejected cheque).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -25,6 +28,7 @@ from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.screens.form import FormDialog, FormScreen
+from clerc_tui.screens.work import in_worker, progress_text, show_progress, ticker
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.inert import inert_renderable
@@ -70,6 +74,7 @@ class PaymentEntryScreen(FormScreen):
         super().__init__()
         self.pending: list[payments.PendingPayment] = []
         self.dossier_text = dossier_text
+        self.recording = False  # the batch is being recorded on a worker
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Saisie des versements — un paiement ou un relevé bancaire", style="bold"))
@@ -206,6 +211,9 @@ class PaymentEntryScreen(FormScreen):
     # --- actions --------------------------------------------------------------------------
     def action_remove(self) -> None:
         table = self.query_one("#payment-batch", RowTable)
+        if self.recording:
+            self.app.notify("Enregistrement du lot en cours, un instant…", timeout=4)
+            return
         if not self.pending:
             return
         index = min(table.cursor_row, len(self.pending) - 1)
@@ -213,6 +221,9 @@ class PaymentEntryScreen(FormScreen):
         self._redraw_batch()
 
     def action_confirm(self) -> None:
+        if self.recording:
+            self.app.notify("Enregistrement du lot en cours, un instant…", timeout=4)
+            return
         if not self.pending:
             self.query_one("#batch-error", Static).update(Text("Le lot est vide : saisissez au moins un paiement."))
             return
@@ -232,21 +243,39 @@ class PaymentEntryScreen(FormScreen):
             return
         if not ok:
             return
-        try:
-            entries = payments.record_batch(
-                self.app.actor, list(self.pending), today=self.app.today, allow_duplicates=True
+        # On a worker (a décompte per payment written: long at étude scale); the screen
+        # answers meanwhile, the lines typed meanwhile stay in the batch.
+        lines = list(self.pending)
+        status = self.query_one("#batch-error", Static)
+        self.recording = True
+        tick = ticker(self, show_progress(status, "Enregistrement du lot", "paiements"))
+        status.update(Text(progress_text("Enregistrement du lot", 0, len(lines), "paiements")))
+
+        def work() -> list[Any]:
+            return payments.record_batch(
+                self.app.actor, lines, today=self.app.today, allow_duplicates=True, progress=tick
             )
-        except ClercError as error:
-            self.query_one("#batch-error", Static).update(Text(error.message))
-            return
-        except Exception as error:
-            self.app.show_error(error, "versements")
-            return
+
+        def failed(error: BaseException) -> None:
+            self.recording = False
+            if isinstance(error, ClercError):
+                status.update(Text(error.message))
+            else:
+                status.update(Text(""))
+                self.app.show_error(error, "versements")
+
+        in_worker(self, work, lambda entries: self._recorded(lines, entries), "versements", failed=failed)
+
+    def _recorded(self, lines: list[payments.PendingPayment], entries: list[Any]) -> None:
+        self.recording = False
         total = sum((e.amount for e in entries), ZERO)
         numbers = ", ".join(e.document_number for e in entries if e.document_number)
-        self.pending = []
+        recorded = {id(x) for x in lines}
+        self.pending = [x for x in self.pending if id(x) not in recorded]
         self._redraw_batch()
-        self.mark_clean()
+        self.query_one("#batch-error", Static).update(Text(""))
+        if not self.pending:
+            self.mark_clean()
         self.app.notify(
             f"{len(entries)} paiement(s) enregistré(s), {format_amount(total)}. Reçus : {numbers}.", timeout=8
         )

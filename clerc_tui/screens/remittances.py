@@ -17,8 +17,8 @@ from clerc_tui.paths import exports_dir
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.screens.base import ClercScreen
+from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.services import remittances
-from clerc_tui.services.background import on_own_connection
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import RowTable
@@ -27,7 +27,9 @@ from clerc_tui.widgets.row_table import RowTable
 def _run(screen, creditor_id: int | None) -> None:
     """Work out what is due (worker), ask for confirmation, then record the run and write its
     CSV (worker); progress and refusals in #remit-status. At 100 000 dossiers both steps take
-    tens of seconds: the screen stays responsive meanwhile."""
+    tens of seconds: the screen stays responsive meanwhile. A run left « en cours » (killed
+    midway, or its file not written) is offered for resumption first: the service resumes
+    it before any new run."""
     from clerc_tui.services.context import refusal
 
     app = screen.app
@@ -38,15 +40,25 @@ def _run(screen, creditor_id: int | None) -> None:
     if screen.busy:
         screen.say("Calcul en cours, un instant…")
         return
-    screen.busy = True
+    screen.running = True
+    status = screen.query_one("#remit-status", Static)
     screen.say("Calcul des sommes dues à chaque créancier…")
+    planning = ticker(screen, show_progress(status, "Calcul des sommes dues"))
 
-    def dues_of() -> list[remittances.CreditorDue]:
-        return [d for d in remittances.creditor_dues(app.today) if creditor_id is None or d.creditor_id == creditor_id]
+    def dues_of() -> tuple[remittances.PendingRun | None, list[remittances.CreditorDue]]:
+        pending = remittances.pending_run()
+        if pending is not None:
+            return pending, []
+        dues = remittances.creditor_dues(app.today, progress=planning)
+        return None, [d for d in dues if creditor_id is None or d.creditor_id == creditor_id]
 
-    def ask(dues: list[remittances.CreditorDue]) -> None:
-        screen.busy = False
+    def ask(found: tuple[remittances.PendingRun | None, list[remittances.CreditorDue]]) -> None:
+        pending, dues = found
+        screen.running = False
         screen.say("")
+        if pending is not None:
+            app.push_screen(ResumeConfirm(pending), confirmed)
+            return
         if not dues:
             screen.say(
                 "Rien à reverser : aucun encaissement disponible pour ce créancier."
@@ -58,62 +70,91 @@ def _run(screen, creditor_id: int | None) -> None:
 
     def confirmed(ok: bool | None) -> None:
         if not ok:
+            screen.loaded()  # a refresh asked meanwhile
             return
-        screen.busy = True
+        if screen.busy:  # a refresh started while the dialog was shown
+            screen.say("Calcul en cours, un instant…")
+            return
+        screen.running = True
         screen.say("Reversement en cours : retenues, reversements et fichier des virements…")
+        tick = ticker(screen, show_progress(status, "Reversement : calcul"))
         _in_worker(
             screen,
             lambda: remittances.execute_run(
-                app.actor, app.today, today=app.today, creditor_id=creditor_id, csv_folder=exports_dir()
+                app.actor,
+                app.today,
+                today=app.today,
+                creditor_id=creditor_id,
+                csv_folder=exports_dir(),
+                progress=tick,
+                writing=lambda done, total: tick(done, total, "Reversement : écriture, créancier par créancier"),
             ),
             done,
             "reversement",
         )
 
-    def done(result) -> None:
-        total = sum((x.net for x in result.lines), ZERO)
+    def done(result: remittances.RunResult) -> None:
+        screen.running = False
         message = (
-            f"Reversement n° {result.run.id} du {format_date(result.run.run_on)} : {len(result.lines)} "
-            f"dossier(s), {format_amount(total)} reversé(s). Virements : {result.path}"
+            f"Reversement n° {result.run_id} du {format_date(result.run_on)} : {result.entries} "
+            f"dossier(s), {format_amount(result.total)} reversé(s). Virements : {result.path}"
         )
+        if result.resumed:
+            message = f"{remittances.resumed_text(result)}\n{message}"
         if result.held:
             message += f"\n{remittances.held_back_text(result.held)}"
         screen.say(message)
-        app.notify(message, timeout=12)
+        app.notify(message, timeout=12, markup=False)
         screen.refresh_data()
 
     _in_worker(screen, dues_of, ask, "reversements")
 
 
+class _Busy:
+    """What a reversements screen is doing on its worker: `running` a run (or working out
+    what the run will pay), `loading` what is due. A refresh asked meanwhile — by the app
+    when another connection commits, as each step of a run does — is done once, afterwards."""
+
+    running = False
+    loading = False
+    stale = False
+
+    @property
+    def busy(self) -> bool:
+        return self.running or self.loading
+
+    def deferred(self) -> bool:
+        """True (and the refresh remembered) while the worker is busy."""
+        if self.busy:
+            self.stale = True
+        return self.busy
+
+    def loaded(self) -> None:
+        self.loading = False
+        if self.stale and not self.running:
+            self.stale = False
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        raise NotImplementedError
+
+
 def _in_worker(screen, work, then, what: str) -> None:
-    """`work()` on a thread worker with its own connection; `then(result)` back on the UI
-    thread; a refusal said in #remit-status, anything else logged and said in French."""
-    app = screen.app
+    """`work()` on a thread worker (screens/work.py); a refusal said in #remit-status."""
 
     def failed(error: BaseException) -> None:
-        screen.busy = False
+        screen.running = False
+        screen.loaded()
         if isinstance(error, ClercError):
             screen.say(error.message)
         else:
             screen.say("")
-            app.show_error(error, what)
+            screen.app.show_error(error, what)
 
-    def on_screen(callback, value) -> None:
-        if screen.is_attached:  # the clerc may have left the screen meanwhile
-            callback(value)
-
-    def body() -> None:
-        try:
-            result = on_own_connection(work)
-        except Exception as error:
-            app.call_from_thread(on_screen, failed, error)
-        else:
-            app.call_from_thread(on_screen, then, result)
-
-    screen.run_worker(body, thread=True, group="remittances")
+    in_worker(screen, work, then, what, failed=failed, group="remittances")
 
 
-class RemittancesScreen(ClercScreen):
+class RemittancesScreen(_Busy, ClercScreen):
     CSS_PATH = "remittances.tcss"
     HELP_TITLE = "Reversements"
     BINDINGS = [
@@ -125,7 +166,6 @@ class RemittancesScreen(ClercScreen):
     def __init__(self):
         super().__init__()
         self.dues: list[remittances.CreditorDue] = []
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,13 +192,24 @@ class RemittancesScreen(ClercScreen):
 
     def refresh_data(self) -> None:
         """What is due, computed on a worker (a décompte per dossier with payments)."""
-        self.busy = True
-        self.query_one("#remit-total", Static).update(Text("Calcul des sommes dues à chaque créancier…"))
-        _in_worker(self, lambda: remittances.creditor_dues(self.app.today), self._show, "reversements")
+        if self.deferred():
+            return
+        self.loading = True
+        total = self.query_one("#remit-total", Static)
+        total.update(Text("Calcul des sommes dues à chaque créancier…"))
+        tick = ticker(self, show_progress(total, "Calcul des sommes dues"))
+        _in_worker(
+            self,
+            lambda: (remittances.pending_run(), remittances.creditor_dues(self.app.today, progress=tick)),
+            self._show,
+            "reversements",
+        )
 
-    def _show(self, dues: list[remittances.CreditorDue]) -> None:
-        self.busy = False
+    def _show(self, found: tuple[remittances.PendingRun | None, list[remittances.CreditorDue]]) -> None:
+        pending, dues = found
         self.dues = dues
+        if pending is not None:
+            self.say(f"{remittances.pending_text(pending)} F2 ou F3 : le reprendre.")
         table = self.query_one(RowTable)
         row = table.cursor_row
         table.clear()
@@ -183,6 +234,7 @@ class RemittancesScreen(ClercScreen):
                 else "Rien à reverser aujourd'hui."
             )
         )
+        self.loaded()
 
     def say(self, message: str) -> None:
         self.query_one("#remit-status", Static).update(inert_renderable(Text(message)))
@@ -214,7 +266,7 @@ class RemittancesScreen(ClercScreen):
             refresh()
 
 
-class CreditorRemittanceScreen(ClercScreen):
+class CreditorRemittanceScreen(_Busy, ClercScreen):
     """One creditor's dossiers: collected, retained, to pay back; F2 pays him."""
 
     CSS_PATH = "remittances.tcss"
@@ -227,7 +279,6 @@ class CreditorRemittanceScreen(ClercScreen):
     def __init__(self, creditor_id: int):
         super().__init__()
         self.creditor_id = creditor_id
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -251,17 +302,26 @@ class CreditorRemittanceScreen(ClercScreen):
         table.focus()
 
     def refresh_data(self) -> None:
-        self.busy = True
-        self.query_one("#remit-title", Static).update(Text("Calcul des sommes dues…", style="bold"))
+        if self.deferred():
+            return
+        self.loading = True
+        title = self.query_one("#remit-title", Static)
+        title.update(Text("Calcul des sommes dues…", style="bold"))
+        tick = ticker(self, show_progress(title, "Calcul des sommes dues"))
         _in_worker(
             self,
-            lambda: [d for d in remittances.creditor_dues(self.app.today) if d.creditor_id == self.creditor_id],
+            lambda: [
+                d for d in remittances.creditor_dues(self.app.today, progress=tick) if d.creditor_id == self.creditor_id
+            ],
             self._show,
             "reversements",
         )
 
     def _show(self, dues: list[remittances.CreditorDue]) -> None:
-        self.busy = False
+        self._draw(dues)
+        self.loaded()
+
+    def _draw(self, dues: list[remittances.CreditorDue]) -> None:
         table = self.query_one(RowTable)
         table.clear()
         if not dues:
@@ -349,6 +409,34 @@ class RunConfirm(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one(".summary-lines").focus()
+
+    def action_ok(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ResumeConfirm(ModalScreen[bool]):
+    """A run left « en cours »: o / Entrée resumes it (the dossiers left, then the file)."""
+
+    CSS_PATH = "remittances.tcss"
+    BINDINGS = [
+        Binding("o,enter", "ok", "Reprendre", id="remit.resume_ok"),
+        Binding("escape,n", "cancel", "Annuler", id="remit.resume_cancel"),
+    ]
+
+    def __init__(self, pending: remittances.PendingRun):
+        super().__init__()
+        self.pending = pending
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog summary"):
+            yield Static(Text(f"Reversement n° {self.pending.run_id} interrompu", style="bold"), id="resume-title")
+            yield Static(inert_renderable(Text(remittances.pending_text(self.pending))), id="resume-text")
+            yield Static(
+                Text("o / Entrée : le reprendre et écrire le fichier des virements · Échap : annuler", style="dim")
+            )
 
     def action_ok(self) -> None:
         self.dismiss(True)

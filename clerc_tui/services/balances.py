@@ -7,6 +7,7 @@ rules/ledger.py; this reads the entries."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,7 +55,7 @@ def refresh_balance(dossier_id: int, today: date) -> Decimal:
     return balance
 
 
-def refresh_balances(today: date, *, batch: int = 200) -> int:
+def refresh_balances(today: date, *, batch: int = 200, progress: Callable[[int, int], None] | None = None) -> int:
     """Store the balance at `today` of every dossier that is not closed; return how many.
 
     Interest accrues every day while the stored balance only moves when the dossier does:
@@ -68,6 +69,8 @@ def refresh_balances(today: date, *, batch: int = 200) -> int:
         with write_transaction():
             for dossier_id in ids[start : start + batch]:
                 refresh_balance(dossier_id, today)
+        if progress is not None:
+            progress(min(start + batch, len(ids)), len(ids))
     return len(ids)
 
 

@@ -8,6 +8,7 @@ file behind and raises a French `InvalidInput` naming the path and the cause.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -53,14 +54,28 @@ def write_whole(path: Path | str, text: str | bytes, *, what: str = "Fichier") -
         raise InvalidInput(f"{what} {path} non écrit : {cause}.") from None
     finally:
         if temporary is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
-    try:  # the rename itself to the disk; some filesystems cannot sync a folder: the file is whole anyway
+    # The rename itself to the disk; some filesystems cannot sync a folder: the file is whole anyway.
+    with contextlib.suppress(OSError):
         fsync_path(path.parent, directory=True)
-    except OSError:
-        pass
+    return path
+
+
+def check_writable(path: Path | str, *, what: str = "Fichier") -> Path:
+    """Raise InvalidInput (path and cause, in French) unless `write_whole(path, …)` can
+    work: the path is not a folder and its folder takes a new file. Nothing is left behind.
+    Called before recording what the file will describe, so that a bad path records nothing."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise InvalidInput(f"{what} {path} non écrit : ce chemin est un dossier, pas un fichier.")
+    try:
+        handle, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        cause = f"le dossier {path.parent} n'existe pas" if error.errno == errno.ENOENT else os_cause(error)
+        raise InvalidInput(f"{what} {path} non écrit : {cause}.") from None
+    os.close(handle)
+    os.unlink(probe)
     return path
 
 

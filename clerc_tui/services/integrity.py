@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -311,7 +312,9 @@ ACCOUNT_LABELS = {
 }
 
 
-def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]]:
+def check_accounts(
+    *, with_balance: bool = True, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, list[Discrepancy]]:
     """(dossiers checked, differences): each dossier's running totals against the sum of
     its entries, and its stored balance against the décompte recomputed at the date the
     balance was stored. Read only."""
@@ -320,7 +323,9 @@ def check_accounts(*, with_balance: bool = True) -> tuple[int, list[Discrepancy]
     problems: list[Discrepancy] = []
     ids = sorted(with_entries | set(accounts))
     refs = dict(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)).tuples()) if ids else {}
-    for dossier_id in ids:
+    for done, dossier_id in enumerate(ids, 1):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(ids))
         computed = totals_from_entries(dossier_id)
         account = accounts.get(dossier_id)
         for key in ACCOUNT_FIELDS:

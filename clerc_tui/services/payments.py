@@ -10,6 +10,7 @@ never loses the others and a half-recorded bank statement cannot happen.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -374,10 +375,16 @@ def without_duplicates(lines: list[PendingPayment]) -> tuple[list[PendingPayment
 
 
 def record_batch(
-    actor: Actor, lines: list[PendingPayment], *, today: date, allow_duplicates: bool = False
+    actor: Actor,
+    lines: list[PendingPayment],
+    *,
+    today: date,
+    allow_duplicates: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Entry]:
     """Record every line in one write transaction: all or nothing. A refusal names its line.
-    Identical lines (`duplicate_groups`) are refused unless the clerc confirmed them."""
+    Identical lines (`duplicate_groups`) are refused unless the clerc confirmed them.
+    `progress(done, total)` is told after each line."""
     require(actor, "payment.record")
     if not lines:
         raise InvalidInput("Le lot est vide.")
@@ -402,4 +409,6 @@ def record_batch(
                 )
             except InvalidInput as exc:
                 raise InvalidInput(f"Ligne {n} ({line.reference}) : {exc.message} Rien n'a été enregistré.") from None
+            if progress is not None:
+                progress(n, len(lines))
     return entries

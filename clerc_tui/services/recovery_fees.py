@@ -52,13 +52,20 @@ class FeeSettings:
 
     @classmethod
     def load(cls) -> FeeSettings:
-        from clerc_tui.models import EtudeRate
         from clerc_tui.services.rates import current_rates
+
+        stamp = cls.current_stamp()
+        return cls(stamp[0], current_rates(), stamp[1], stamp)
+
+    @staticmethod
+    def current_stamp() -> tuple:
+        """The `stamp` of the settings as they are now, without reading the rate tables
+        (three small queries: a run checks it in each of its short write transactions)."""
+        from clerc_tui.models import EtudeRate
         from clerc_tui.services.statement import etude_convention
 
-        include, convention = fee_base_interest(), etude_convention()
         rows = tuple(EtudeRate.select(EtudeRate.id).order_by(EtudeRate.id).tuples())
-        return cls(include, current_rates(), convention, (include, convention, rows))
+        return (fee_base_interest(), etude_convention(), rows)
 
 
 @dataclass(frozen=True)

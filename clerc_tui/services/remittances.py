@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,7 +30,7 @@ from clerc_tui.models import Creditor, Dossier, LedgerEntry, RemittanceRun
 from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
-from clerc_tui.rules.money import ZERO, to_cents
+from clerc_tui.rules.money import ZERO, from_cents, to_cents
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.services.audit import record
@@ -37,7 +38,7 @@ from clerc_tui.services.balances import creditor_position
 from clerc_tui.services.billing import record_charge
 from clerc_tui.services.context import Actor, require
 from clerc_tui.services.etude import fee_base_text
-from clerc_tui.services.files import os_cause, write_whole
+from clerc_tui.services.files import check_writable, os_cause, write_whole
 from clerc_tui.services.ledger import Entry, create_entry, existing_dossier, valid_amount, valid_day
 from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, breakdown, dossier_fees, settle
 
@@ -175,21 +176,37 @@ def _ledger_mark() -> int:
     return LedgerEntry.select(fn.MAX(LedgerEntry.id)).scalar() or 0
 
 
-def _replan_changed(
-    planned: list[RunLine], on: date, creditor_id: int | None, settings: FeeSettings, mark: int
-) -> list[RunLine]:
-    """Inside the write lock: the plan read outside it, with the dossiers that changed since
-    (a ledger entry after `mark`, or an edit of the dossier) planned again. The long part of
-    a run (a décompte per dossier) thus never holds the lock that other clercs wait for."""
-    if FeeSettings.load().stamp != settings.stamp:  # a rate or a setting entered meanwhile: plan it all again
-        return _plan(on, creditor_id, FeeSettings.load())
-    changed = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.id > mark).distinct().tuples()}
-    ids = [x.dossier_id for x in planned]
-    versions = dict(Dossier.select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids)).tuples()) if ids else {}
-    changed |= {x.dossier_id for x in planned if versions.get(x.dossier_id) != x.dossier_version}
+def _plan_ids(on: date, ids: Collection[int], settings: FeeSettings) -> list[RunLine]:
+    """The dossiers `ids` planned again, in run order (inside a step's write lock)."""
+    if not ids:
+        return []
+    query = (
+        Dossier.select(Dossier, Creditor)
+        .join(Creditor)
+        .where(Dossier.id.in_(list(ids)))
+        .order_by(Dossier.creditor_name, Dossier.reference)
+    )
+    return [line for line in (plan_line(d, on, settings) for d in query) if line is not None]
+
+
+def _replan_changed(step: list[RunLine], on: date, settings: FeeSettings, mark: int) -> list[RunLine]:
+    """Inside a step's write lock: its lines as planned outside the lock, with the dossiers
+    that changed since (a ledger entry after `mark`, or an edit of the dossier) planned again.
+    The long part of a run (a décompte per dossier) thus never holds the lock that other
+    clercs wait for, and what another clerc wrote meanwhile is never paid twice."""
+    ids = [x.dossier_id for x in step]
+    changed = {
+        d
+        for (d,) in LedgerEntry.select(LedgerEntry.dossier)
+        .where(LedgerEntry.dossier.in_(ids), LedgerEntry.id > mark)
+        .distinct()
+        .tuples()
+    }
+    versions = dict(Dossier.select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids)).tuples())
+    changed |= {x.dossier_id for x in step if versions.get(x.dossier_id) != x.dossier_version}
     if not changed:
-        return planned
-    lines = [x for x in planned if x.dossier_id not in changed] + _plan(on, creditor_id, settings, changed)
+        return step
+    lines = [x for x in step if x.dossier_id not in changed] + _plan_ids(on, changed, settings)
     return sorted(lines, key=lambda x: (x.creditor_name, x.reference))
 
 
@@ -198,13 +215,71 @@ def due_by_creditor(on: date, progress: Progress | None = None) -> list[tuple[st
     return [(d.name, len(d.lines), d.fee, d.regularisation, d.net) for d in creditor_dues(on, progress)]
 
 
+# --- a run, in short steps (m0015, docs/trust.md) ---------------------------------------
+
+RUNNING, COMPLETE = "running", "complete"
+STEP_DOSSIERS = 25  # at most this many dossiers (of one creditor) per write transaction
+STEP_SECONDS = 0.1  # and a step stops writing once it has held the lock this long
+
+
+def step_pause(held: float) -> float:
+    """How long the lock is left free after a step that held it `held` seconds. SQLite's busy
+    handler makes a waiting writer try again after 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50,
+    then every 100 ms: a writer that started waiting during the step tries again within
+    25 ms of its end if the step lasted ≤ 0.1 s, 50 ms if ≤ 0.2 s, 100 ms beyond. A pause of
+    that length lets it in — otherwise the run, taking the lock again at once, could starve
+    it step after step."""
+    return 0.03 if held <= 0.1 else 0.055 if held <= 0.2 else 0.105
+
+
 @dataclass(frozen=True)
 class RunResult:
-    run: RemittanceRun
-    lines: list[RunLine]  # recorded and in the transfer file
+    run_id: int
+    run_on: date
+    total: Decimal  # paid back by the whole run (a resumed run: its earlier steps included)
+    entries: int  # dossiers of the whole run
+    lines: list[RunLine]  # recorded by this call (and in the transfer file)
     held: list[RunLine]  # held back: the creditor has no IBAN (nothing recorded for them)
     transfers: str  # the transfer file (CSV), as stored with the run
     path: Path | None = None  # where it was written, when asked
+    resumed: bool = False  # the run had been interrupted: this call finished it
+
+
+@dataclass(frozen=True)
+class PendingRun:
+    """A run started and not finished (killed midway, or its file could not be written)."""
+
+    run_id: int
+    run_on: date
+    creditor_id: int | None
+    created_by: str
+    created_at: datetime
+    entries: int  # dossiers already recorded
+
+
+def pending_run() -> PendingRun | None:
+    """The oldest run still « en cours »: the next run resumes it before anything else."""
+    run = RemittanceRun.select().where(RemittanceRun.state == RUNNING).order_by(RemittanceRun.id).first()
+    if run is None:
+        return None
+    return PendingRun(run.id, run.run_on, run.creditor_id, run.created_by, run.created_at, run.entries)
+
+
+def pending_text(pending: PendingRun) -> str:
+    """What the CLI and the screen say about an unfinished run, in French."""
+    return (
+        f"Le reversement n° {pending.run_id} du {format_date(pending.run_on)} (commencé par {pending.created_by} "
+        f"le {format_date(pending.created_at.date())} à {pending.created_at:%H:%M}) est resté en cours : "
+        f"{pending.entries} dossier(s) enregistré(s), fichier des virements non écrit. Le prochain reversement "
+        "le reprend : il termine les dossiers restants (aucun n'est payé deux fois) puis écrit le fichier."
+    )
+
+
+def resumed_text(result: RunResult) -> str:
+    return (
+        f"Reversement n° {result.run_id}, interrompu, repris et terminé. Pour reverser ce qui reste dû "
+        "depuis, relancez un reversement."
+    )
 
 
 def held_back(lines: list[RunLine]) -> tuple[list[RunLine], list[RunLine]]:
@@ -222,6 +297,89 @@ def held_back_text(held: list[RunLine]) -> str:
     )
 
 
+def _write_line(actor: Actor, line: RunLine, run_id: int, on: date, today: date) -> None:
+    """One dossier of a run: the A444-31 billed (or cancelled), the A444-32 retained (or
+    given back), the reversement tied to the run."""
+    fees = line.fees
+    assert fees is not None  # a planned line always carries what it settles
+    if fees.debtor is not None and fees.debtor_delta != 0:
+        settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
+    if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back
+        settle(actor, line.dossier_id, fees.creditor, fees.base, on, today)
+    elif line.fee > 0:
+        record_charge(
+            actor,
+            line.dossier_id,
+            kind=FEE,
+            on=on,
+            amount=line.fee,
+            label=FEE_LABEL,
+            today=today,
+            bearer=CREDITOR,
+            invoice=True,
+            breakdown=breakdown(fees.creditor, fees.base, line.fee),
+        )
+    if line.net > 0:
+        record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run_id, today=today)
+
+
+def _write_steps(
+    actor: Actor,
+    run_id: int,
+    lines: list[RunLine],
+    on: date,
+    today: date,
+    settings: FeeSettings,
+    mark: int,
+    progress: Progress | None,
+) -> list[RunLine]:
+    """Write the planned lines in short write transactions: a step is at most STEP_DOSSIERS
+    dossiers of one creditor and stops once it has held the lock STEP_SECONDS, then the lock
+    is left free a moment (`step_pause`), so another clerc waits well under a second. Each
+    step plans again, under its lock, its dossiers that changed since planning, and adds
+    what it paid to the run's totals. Returns the lines written."""
+    pending = list(lines)
+    written: list[RunLine] = []
+    total = len(pending)
+    while pending:
+        creditor = pending[0].creditor_id
+        size = 1
+        while size < min(STEP_DOSSIERS, len(pending)) and pending[size].creditor_id == creditor:
+            size += 1
+        step, rest = pending[:size], pending[size:]
+        with write_transaction():
+            began = time.monotonic()  # the lock is ours from here (BEGIN IMMEDIATE)
+            if FeeSettings.current_stamp() != settings.stamp:  # a rate or a setting entered meanwhile
+                settings = FeeSettings.load()
+                step = _plan_ids(on, [x.dossier_id for x in step], settings)
+            else:
+                step = _replan_changed(step, on, settings, mark)
+            step = held_back(step)[0]  # planned again: a dossier moved to a creditor without IBAN
+            done: list[RunLine] = []
+            for line in step:
+                _write_line(actor, line, run_id, on, today)
+                done.append(line)
+                if time.monotonic() - began >= STEP_SECONDS:
+                    break
+            if done:
+                RemittanceRun.update(
+                    total=RemittanceRun.total + to_cents(sum((x.net for x in done), ZERO)),
+                    entries=RemittanceRun.entries + len(done),
+                ).where(RemittanceRun.id == run_id).execute()
+        written += done
+        pending = step[len(done) :] + rest  # left by the time limit: the next step takes them
+        if progress is not None:
+            progress(total - len(pending), total)
+        held = time.monotonic() - began
+        if pending:
+            time.sleep(step_pause(held))  # the lock free: another clerc's write goes in
+    return written
+
+
+def _next_run_id() -> int:
+    return (RemittanceRun.select(fn.MAX(RemittanceRun.id)).scalar() or 0) + 1
+
+
 def execute_run(
     actor: Actor,
     on: date,
@@ -231,20 +389,28 @@ def execute_run(
     csv_path: Path | str | None = None,
     csv_folder: Path | str | None = None,
     progress: Progress | None = None,
+    writing: Progress | None = None,
 ) -> RunResult:
-    """Record a reversement run and write its transfer file, all or nothing.
+    """Record a reversement run in short steps, then write its transfer file.
 
-    In one write transaction: per dossier the A444-32 fee (creditor-borne, invoiced) and the
-    reversement entry, all tied to the run, and the transfer file stored on the run. When a
-    path is given (`csv_path`, or `csv_folder`/reversement-<n°>.csv), the file is written
-    whole (temporary file, fsync, rename) before the commit: if it cannot be written the
-    transaction is rolled back; if the commit fails after the rename, the file is removed.
-    Creditors without an IBAN are held back (`RunResult.held`), never written as an empty
-    line (docs/trust.md)."""
+    1. The target file is checked first (its folder takes a new file): a bad path records
+       nothing. 2. The run is planned outside the write lock (a décompte per dossier,
+       `progress`). 3. A run record « en cours » (`state = running`) is created, then each
+       creditor is written in short write transactions (`_write_steps`, `writing`): per
+       dossier the A444-31/A444-32 fees and the reversement entry, tied to the run. 4. The
+       transfer file is built from the ledger and written whole (temporary file, fsync,
+       rename); 5. the run stores it and becomes complete in a last short transaction.
+
+    A run killed midway, or whose file could not be written, stays « en cours »: the next
+    call resumes it first — with its own date and creditor — planning again what is still
+    due (the ledger says what was paid: nobody is paid twice), then writes the file
+    (`RunResult.resumed`). Creditors without an IBAN are held back (`RunResult.held`),
+    never written as an empty line (docs/trust.md)."""
     require(actor, "remittance.run")
     today = today or date.today()
     if on > today:
         raise InvalidInput(f"Date du reversement dans le futur ({format_date(on)}).", field="on")
+    folder: Path | None = None
     if csv_folder is not None:
         folder = Path(csv_folder).expanduser()
         try:
@@ -253,85 +419,84 @@ def execute_run(
             raise InvalidInput(
                 f"Dossier des virements {folder} impossible à créer : {os_cause(error)}. Rien n'a été enregistré."
             ) from None
-    written: Path | None = None
-    previous: bytes | None = None  # a file the run replaces: put back if the commit fails
+    pending = pending_run()
+    if pending is not None:  # resume it, as it was started (date, creditor)
+        on, creditor_id = pending.run_on, pending.creditor_id
+    run_id = pending.run_id if pending is not None else _next_run_id()
+
+    def target_of(run_id: int) -> Path | None:
+        if csv_path is not None:
+            return Path(csv_path).expanduser()
+        return folder / run_file_name(run_id) if folder is not None else None
+
+    target = target_of(run_id)
+    if target is not None:
+        try:
+            check_writable(target, what="Fichier des virements")
+        except InvalidInput as error:
+            still = f" Le reversement n° {run_id} reste en cours." if pending is not None else ""
+            raise InvalidInput(f"{error.message} Rien n'a été enregistré.{still}") from None
     settings = FeeSettings.load()
     mark = _ledger_mark()
-    planned = _plan(on, creditor_id, settings, progress=progress)  # outside the write lock (see _replan_changed)
+    lines, held = held_back(_plan(on, creditor_id, settings, progress=progress))  # outside the lock
+    if pending is None:
+        if not lines:
+            why = f" {held_back_text(held)}" if held else ""
+            raise InvalidInput(f"Rien à reverser : aucun encaissement disponible pour les créanciers.{why}")
+        with write_transaction():
+            run_id = RemittanceRun.create(
+                run_on=on,
+                total=0,
+                entries=0,
+                created_by=actor.login,
+                created_at=datetime.now(),
+                state=RUNNING,
+                creditor_id=creditor_id,
+            ).id
+        target = target_of(run_id)  # another clerc may have taken the number probed
+    lines = _write_steps(actor, run_id, lines, on, today, settings, mark, writing)
+    transfers, _ = _transfers_from_ledger(run_id)
+    written: Path | None = None
+    previous: bytes | None = None  # a file the run replaces: put back if the last step fails
+    if target is not None:
+        try:
+            previous = target.read_bytes() if target.is_file() else None
+        except OSError:
+            previous = None
+        try:
+            written = write_whole(target, transfers, what="Fichier des virements")
+        except InvalidInput as error:
+            raise InvalidInput(
+                f"{error.message} Les dossiers du reversement n° {run_id} sont enregistrés mais le reversement reste "
+                "en cours : relancez le reversement pour écrire son fichier (aucun dossier ne sera payé deux fois)."
+            ) from None
     try:
         with write_transaction():
-            planned = _replan_changed(planned, on, creditor_id, settings, mark)
-            lines, held = held_back(planned)
-            if not lines:
-                why = f" {held_back_text(held)}" if held else ""
-                raise InvalidInput(f"Rien à reverser : aucun encaissement disponible pour les créanciers.{why}")
-            now = datetime.now()
-            run = RemittanceRun.create(
-                run_on=on,
-                total=to_cents(sum((x.net for x in lines), ZERO)),
-                entries=len(lines),
-                created_by=actor.login,
-                created_at=now,
-            )
-            for line in lines:
-                fees = line.fees
-                if fees.debtor is not None and fees.debtor_delta != 0:
-                    settle(actor, line.dossier_id, fees.debtor, fees.base, on, today)
-                if fees.creditor_delta < 0:  # retained in excess by earlier runs: given back
-                    settle(actor, line.dossier_id, fees.creditor, fees.base, on, today)
-                elif line.fee > 0:
-                    record_charge(
-                        actor,
-                        line.dossier_id,
-                        kind=FEE,
-                        on=on,
-                        amount=line.fee,
-                        label=FEE_LABEL,
-                        today=today,
-                        bearer=CREDITOR,
-                        invoice=True,
-                        breakdown=breakdown(fees.creditor, fees.base, line.fee),
-                    )
-                if line.net > 0:
-                    record_remittance(actor, line.dossier_id, on=on, amount=line.net, run_id=run.id, today=today)
-            transfers, _ = _transfers_from_ledger(run.id)
-            RemittanceRun.update(transfers=transfers).where(RemittanceRun.id == run.id).execute()
-            run = RemittanceRun.get_by_id(run.id)
+            RemittanceRun.update(state=COMPLETE, transfers=transfers).where(RemittanceRun.id == run_id).execute()
+            run = RemittanceRun.get_by_id(run_id)
             record(
                 actor,
                 "remittance.run",
                 "remittance_run",
-                run.id,
+                run_id,
                 after={
-                    "run_on": on.isoformat(),
+                    "run_on": run.run_on.isoformat(),
                     "total": run.total,
                     "entries": run.entries,
                     "held_back": [x.reference for x in held],
+                    **({"resumed": True} if pending is not None else {}),
                 },
-                at=now,
             )
-            target = (
-                Path(csv_path)
-                if csv_path is not None
-                else (folder / run_file_name(run.id) if csv_folder is not None else None)
-            )
-            if target is not None:
-                try:
-                    previous = target.read_bytes() if target.is_file() else None
-                except OSError:
-                    previous = None
-                try:
-                    written = write_whole(target, transfers, what="Fichier des virements")
-                except InvalidInput as error:
-                    raise InvalidInput(f"{error.message} Rien n'a été enregistré.") from None
     except BaseException:
-        if written is not None:  # the commit failed after the rename: no file for a run that is not
+        if written is not None:  # the run is not complete: no file for it (the next run writes it)
             if previous is not None:
                 write_whole(written, previous, what="Fichier des virements")
             else:
                 written.unlink(missing_ok=True)
         raise
-    return RunResult(run, lines, held, transfers, written)
+    return RunResult(
+        run_id, run.run_on, from_cents(run.total), run.entries, lines, held, transfers, written, pending is not None
+    )
 
 
 def run_file_name(run_id: int) -> str:
@@ -382,6 +547,11 @@ def transfer_file(run_id: int) -> tuple[str, list[str]]:
     run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
     if run is None:
         raise InvalidInput(f"Reversement n° {run_id} inconnu.")
+    if run.state == RUNNING:
+        raise InvalidInput(
+            f"Reversement n° {run_id} en cours : son fichier n'est pas encore écrit. S'il a été interrompu, "
+            "relancez un reversement (clerc reversements run) : il le termine et écrit le fichier."
+        )
     if run.transfers is not None:
         return run.transfers, []
     return _transfers_from_ledger(run_id)

@@ -63,6 +63,7 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
         await pilot.press("o")
+        await settle(app, pilot)  # recorded on a worker
         assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3
         # F6: the last cheque is rejected.
         await pilot.press(*ref, "f6")
@@ -202,9 +203,10 @@ async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive
     release = threading.Event()
     real = remittances.creditor_dues
 
-    def slow(on):
+    def slow(on, progress=None):
+        progress(1, 2)  # the progress is drawn while the work goes on
         release.wait(timeout=10)  # without a worker this would freeze the app until the timeout
-        return real(on)
+        return real(on, progress=progress)
 
     monkeypatch.setattr(remittances, "creditor_dues", slow)
     app = make_app()
@@ -213,6 +215,8 @@ async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive
         screen = app.screen
         assert isinstance(screen, RemittancesScreen)
         assert "Calcul des sommes dues" in _text(app, "#remit-total") and not _rows(screen.query_one(RowTable))
+        await pilot.pause(0.05)
+        assert "Calcul des sommes dues : 1 / 2 dossiers" in _text(app, "#remit-total")
         await pilot.press("f3")  # a run asked while computing is told to wait, nothing is started twice
         assert "Calcul en cours" in _text(app, "#remit-status")
         release.set()

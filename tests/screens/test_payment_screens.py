@@ -8,6 +8,7 @@ from clerc_tui.models import LedgerEntry
 from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
 from clerc_tui.services import integrity
+from tests.screens.conftest import settle
 
 
 def _text(app, selector) -> str:
@@ -44,6 +45,7 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
         await pilot.press("o")
+        await settle(app, pilot)  # recorded on a worker
         assert app.screen is screen and screen.pending == []
         entries = list(LedgerEntry.select().order_by(LedgerEntry.id))
         assert [e.amount for e in entries] == [D("100.00"), D("12.34"), D("50.00")]

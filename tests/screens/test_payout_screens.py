@@ -45,7 +45,10 @@ async def test_w_run_that_cannot_write_its_file_records_nothing_then_holds_back_
         assert RemittanceRun.select().count() == 0
         assert not LedgerEntry.select().where(LedgerEntry.kind.in_(("remittance", "fee"))).exists()
         blocker.rmdir()
-        await pilot.press("f3", "o")
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)  # the run is written on a worker
         status = _text(app, "#remit-status")
         assert "Reversement n° 1" in status and str(blocker) in status
         assert "créancier sans IBAN : Bailleur Sans Compte" in status
@@ -91,6 +94,6 @@ async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(acto
         await pilot.press("enter", "f5")
         assert "← DOUBLON" in str(app.screen.query_one("#summary-text", Static).render())
         await pilot.press("o")
-        await pilot.pause()
+        await settle(app, pilot)  # recorded on a worker
         assert app.screen is screen and screen.pending == []
         assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3

@@ -17,12 +17,11 @@ import clerc_tui.services
 # to new modules), each with the branch that removes it. The lead empties this list when
 # merging those branches: an entry left here is a failure waiting to be fixed, never a licence.
 STILL_ROWS: dict[str, str] = {
-    # branch `ledger` (merged): helpers the billing, payments and balances services share,
-    # never handed to a screen; to make private or plain.
+    # The journal core's row helpers (services/ledger.py), which billing, payments, balances
+    # and remittances call inside their own write transactions: services among themselves,
+    # never handed to a screen or the CLI (the layer contract forbids those the models).
     "ensure_account": "ledger",  # DossierAccount
     "existing_dossier": "ledger",  # Dossier
-    # branch `long` (services/remittances.py, RunResult.run):
-    "execute_run": "long",  # RunResult.run is a RemittanceRun
 }
 
 

@@ -34,16 +34,16 @@ def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
     [line] = remittances.plan_run(TODAY)
     fee_account = balances.creditor_position(sample_dossier.id, TODAY)
     assert line.collected == D(1000) - fee_account.charged
-    run = remittances.execute_run(actor, TODAY, today=TODAY).run
+    run_id = remittances.execute_run(actor, TODAY, today=TODAY).run_id
     entries = list(LedgerEntry.select().where(LedgerEntry.dossier == sample_dossier.id).order_by(LedgerEntry.id))
     fee = next(e for e in entries if e.bearer == CREDITOR)
     remit = next(e for e in entries if e.kind == REMITTANCE)
-    assert fee.document_number.startswith("F2026-") and remit.run_id == run.id
+    assert fee.document_number.startswith("F2026-") and remit.run_id == run_id
     assert fee.amount + remit.amount == line.collected
     assert balances.creditor_position(sample_dossier.id, TODAY).due == 0
     with pytest.raises(InvalidInput, match="Rien à reverser"):
         remittances.execute_run(actor, TODAY, today=TODAY)
-    csv_text = remittances.run_csv(run.id)
+    csv_text = remittances.run_csv(run_id)
     assert sample_dossier.reference in csv_text and csv_text.startswith("date;creancier")
     releve = remittances.creditor_statement(sample_dossier.creditor_id, date(2026, 11, 1), TODAY)
     assert "Reversement" in releve and "Retenu" in releve
@@ -131,9 +131,9 @@ def test_replan_keeps_the_plan_when_nothing_changed_and_replans_an_edited_dossie
     settings = FeeSettings.load()
     mark = remittances._ledger_mark()
     planned = remittances._plan(TODAY, None, settings)
-    assert remittances._replan_changed(planned, TODAY, None, settings, mark) is planned
+    assert remittances._replan_changed(planned, TODAY, settings, mark) is planned
     Dossier.update(version=Dossier.version + 1).where(Dossier.id == sample_dossier.id).execute()
-    again = remittances._replan_changed(planned, TODAY, None, settings, mark)
+    again = remittances._replan_changed(planned, TODAY, settings, mark)
     assert again is not planned and [x.dossier_version for x in again] == [planned[0].dossier_version + 1]
 
 

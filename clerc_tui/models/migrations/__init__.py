@@ -23,6 +23,7 @@ from clerc_tui.models.migrations import (
     m0012_frozen_documents,
     m0013_chain,
     m0014_deadline_act_versions,
+    m0015_run_in_steps,
 )
 
 STEPS = (
@@ -40,6 +41,7 @@ STEPS = (
     m0012_frozen_documents,
     m0013_chain,
     m0014_deadline_act_versions,
+    m0015_run_in_steps,
 )
 LATEST = STEPS[-1].VERSION
 

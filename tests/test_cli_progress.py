@@ -1,0 +1,65 @@
+"""Long CLI commands draw a Rich progress bar on a terminal, none when piped (issue 11, item 4)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clerc_tui.cli import progress
+
+CLERC = Path(sys.executable).parent / "clerc"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _clerc(home: Path, *args):
+    env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
+    env.update({f"XDG_{k}_HOME": str(home / k.lower()) for k in ("DATA", "STATE", "CONFIG")})
+    return subprocess.run(
+        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL
+    )
+
+
+def test_demo_balances_check_and_reversements_draw_no_bar_when_piped(tmp_path):
+    base = tmp_path / "demo.db"
+    commands = (
+        ("demo", "--dossiers", "20", "--db", str(base)),
+        ("--db", str(base), "balances"),
+        ("--db", str(base), "check"),
+        ("--db", str(base), "reversements", "du"),
+    )
+    for command in commands:
+        result = _clerc(tmp_path, *command)
+        assert result.returncode in (0, 1), result.stderr  # check: 1 if an anomaly (not expected here)
+        for stream in (result.stdout, result.stderr):
+            assert "\x1b" not in stream and "━" not in stream, (command, stream)
+            assert "dossier par dossier" not in stream and "Démonstration : dossiers" not in stream
+
+
+def test_the_bar_shows_on_a_terminal_after_a_second_with_its_stages(monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "__stderr__", terminal)
+    with progress.progress_bar("Reversement : calcul") as tick:
+        assert tick is not None
+        tick(1, 4)
+        time.sleep(1.1)  # shown only once the work outlasts a second
+        tick(2, 4)
+        time.sleep(0.3)
+        tick(1, 2, "Reversement : écriture")
+        time.sleep(0.3)
+    drawn = terminal.getvalue()
+    assert "Reversement : calcul" in drawn and "2/4" in drawn
+    assert "Reversement : écriture" in drawn and "1/2" in drawn
+
+
+def test_no_tick_when_stderr_is_not_a_terminal(monkeypatch):
+    monkeypatch.setattr(sys, "__stderr__", io.StringIO())
+    with progress.progress_bar("Soldes") as tick:
+        assert tick is None
