@@ -51,6 +51,40 @@ def fresh_base(template, path):
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """`template(dossiers=, seed=, today=)`: the path of that demo base, built once per test
+    process (a demo takes seconds), closed. Only ever copied: see `demo_base`."""
+    from clerc_tui.demo import build_demo
+    from clerc_tui.models.db import close_database
+
+    built = {}
+
+    def template(*, dossiers: int, seed: int, today: date):
+        key = (dossiers, seed, today)
+        if key not in built:
+            path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+            build_demo(str(path), dossiers=dossiers, seed=seed, today=today)
+            close_database()
+            built[key] = path
+        return built[key]
+
+    return template
+
+
+@pytest.fixture
+def demo_base(tmp_path, demo_template):
+    """`make(dossiers=, seed=, today=)`: a private, open copy of that demo base in tmp_path, as
+    `build_demo` into tmp_path would leave it (the models bound to it)."""
+    from clerc_tui.models.db import close_database
+
+    def make(*, dossiers: int, seed: int, today: date, name: str = "demo.db"):
+        return fresh_base(demo_template(dossiers=dossiers, seed=seed, today=today), tmp_path / name)
+
+    yield make
+    close_database()
+
+
 @pytest.fixture
 def db_path(tmp_path, migrated_base):
     from clerc_tui.models.db import close_database

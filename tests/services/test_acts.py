@@ -22,13 +22,12 @@ FIELDS = {
 
 
 @pytest.fixture
-def demo(tmp_path):
-    from clerc_tui.demo import build_demo
+def demo(demo_base):
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
     from clerc_tui.services.users import add_user
 
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     from clerc_tui.models import User
 
     if User.get_or_none(User.login == os_login()) is None:

@@ -55,12 +55,10 @@ def test_the_table_refuses_an_unknown_role():
 
 
 @pytest.fixture
-def etude_base(tmp_path):
+def etude_base(demo_base):
     """A demo base (its OS user is commissaire, the administrateur) plus one user per role,
     and a fresh dossier paid 1 300 € on a claim of 1 234,56 € (65,44 € overpaid)."""
-    from clerc_tui.demo import build_demo
-
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     admin = identify()
     assert admin.role == "commissaire"
     who = {}
