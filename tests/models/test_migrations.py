@@ -87,7 +87,7 @@ def test_an_unreadable_database_gets_a_french_message(tmp_path):
 
     folder = tmp_path / "a-folder.db"
     folder.mkdir()
-    with pytest.raises(ClercError, match="Base introuvable : .* est un dossier"):
+    with pytest.raises(ClercError, match=r"Base introuvable : .* est un dossier"):
         open_database(str(folder))
     close_database()
 

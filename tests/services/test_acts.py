@@ -67,7 +67,7 @@ def test_missing_debtor_address_blocks_the_mention_and_says_where(demo):
         "Adresse du débiteur manquante — mention CPC 648 4° ; CPCE R221-1 — à compléter : fiche dossier (e), débiteur"
     ) in problems
     assert "[À COMPLÉTER : Adresse du débiteur]" in view.draft.body
-    with pytest.raises(InvalidInput, match="Vérification refusée.*Adresse du débiteur manquante"):
+    with pytest.raises(InvalidInput, match=r"Vérification refusée.*Adresse du débiteur manquante"):
         acts.verify(actor, act.id, today=TODAY)
 
 

@@ -281,8 +281,8 @@ def test_debtor_name_lists_the_co_obliges_in_position_order(con):
         links[dossier_id].append(debtor_id)
     for dossier_id, debtor_name in con.execute("SELECT id, debtor_name FROM dossier"):
         names = [
-            person_name(kind=k, civility=c, first_name=f, last_name=l, company_name=co)
-            for k, c, f, l, co in (debtors[d] for d in links[dossier_id])
+            person_name(kind=k, civility=c, first_name=f, last_name=last, company_name=co)
+            for k, c, f, last, co in (debtors[d] for d in links[dossier_id])
         ]
         assert debtor_name == debtors_label(names)
     shared = sum(1 for ids in links.values() if len(ids) > 1) / len(links)
@@ -296,7 +296,7 @@ def test_titles_are_filled_and_dated_coherently(con):
     ).fetchall()
     assert rows
     kinds = set()
-    for phase, kind, court, title_date, signified, enforceable, opened in rows:
+    for _phase, kind, court, title_date, signified, enforceable, opened in rows:
         kinds.add(kind)
         assert kind and title_date and signified and enforceable
         assert opened < title_date < signified < enforceable <= TODAY.isoformat()
