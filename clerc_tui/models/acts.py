@@ -1,5 +1,7 @@
 """Acts drafted from a dossier and the ticks of their manual mentions (schema: m0007)."""
 
+from typing import Any
+
 from peewee import (
     BigIntegerField,
     BooleanField,
@@ -13,6 +15,7 @@ from peewee import (
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
+from clerc_tui.models.ledger import LedgerEntry
 
 
 class Act(BaseModel):
@@ -33,7 +36,9 @@ class Act(BaseModel):
     cancelled_reason = TextField(default="")
     version = IntegerField(default=1)
     decompte = TextField(default="")  # JSON, frozen at verification (m0014)
-    fee_entry_id = IntegerField(null=True)  # the ledger fee line billing the act (m0014)
+    # The ledger fee line billing the act (m0014: a foreign key in the base); read as `fee_entry_id`.
+    fee_entry = ForeignKeyField(LedgerEntry, null=True, backref="+")
+    fee_entry_id: Any  # made by peewee for the foreign key: the field on the class, the id on a row
 
 
 class ActMention(BaseModel):

@@ -43,14 +43,14 @@ class LedgerEntry(BaseModel):
     mode = CharField(default="")
     payer = CharField(default="")
     bank_reference = CharField(default="")
-    reverses = ForeignKeyField("self", null=True, backref="reversed_by")
+    reverses = ForeignKeyField("self", null=True, unique=True, backref="reversed_by")  # reversed once
     reason = TextField(default="")
     created_by = CharField()  # login
     created_at = DateTimeField()
     # m0006
     bearer = CharField(default=DEBTOR)  # who bears a fee or disbursement
     breakdown = TextField(default="")  # JSON of an act billed at the tariff
-    document_number = CharField(null=True)  # invoice / credit note / receipt number
+    document_number = CharField(null=True, unique=True)  # invoice / credit note / receipt number
     support_reference = CharField(default="")  # voucher of a débours
     run_id = IntegerField(null=True)  # RemittanceRun of a reversement
     # m0013: the hash chain (models/chain.py); written by `chain.append`, never by hand.
