@@ -77,8 +77,8 @@ def queries(path: Path, runs: int) -> list[tuple[str, float, float, int]]:
     for label, kwargs in cases:
         sql, params = service.agenda_sql(TODAY, limit=200, **kwargs)
         rows = service.agenda(TODAY, limit=200, **kwargs)
-        ours = _median_ms(lambda: service.agenda(TODAY, limit=200, **kwargs), runs)
-        bare = _median_ms(lambda: raw.execute(sql, params).fetchall(), runs)
+        ours = _median_ms(lambda kwargs=kwargs: service.agenda(TODAY, limit=200, **kwargs), runs)
+        bare = _median_ms(lambda sql=sql, params=params: raw.execute(sql, params).fetchall(), runs)
         results.append((label, ours, bare, len(rows)))
     # The counts line (overdue / today / later), read after the first paint.
     where_kwargs = dict(horizon_days=7)

@@ -39,14 +39,16 @@ MODIFIERS = frozenset({"ctrl", "shift", "alt", "super", "meta", "hyper"})
 
 def _valid_key(key: str) -> bool:
     """A key Textual can deliver: a character or a key name, after optional modifiers."""
-    from textual.keys import Keys, _character_to_key, key_to_character
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character
 
     *modifiers, base = key.split("+")
     if not base or any(m not in MODIFIERS for m in modifiers):
         return False
     if len(base) == 1:
         return True
-    base = _character_to_key(base) if len(base) == 1 else base
+    # Textual names six characters its own way (« / » is slash, not solidus…): the key it
+    # delivers, and its name for the default bindings, so valid here too.
+    base = REPLACED_KEYS.get(base, base)
     return base in {k.value for k in Keys} or key_to_character(base) is not None
 
 

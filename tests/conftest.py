@@ -1,13 +1,22 @@
 import os
+import shutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import settings
 
 from clerc_tui.services.context import os_login
 
 # Snapshot and colour-dependent rendering break with NO_COLOR set (docs/architecture.md).
 os.environ.pop("NO_COLOR", None)
+
+# Properties that touch the database take milliseconds per example, more on a loaded machine:
+# no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
+# the default says so itself; `HYPOTHESIS_PROFILE=thorough` runs ten times as many everywhere.
+settings.register_profile("clerc", deadline=None, max_examples=100)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clerc"))
 
 TODAY = date(2026, 11, 26)
 
@@ -21,12 +30,66 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CLERC_DATABASE", raising=False)
 
 
-@pytest.fixture
-def db_path(tmp_path):
+@pytest.fixture(scope="session")
+def migrated_base(tmp_path_factory):
+    """A base created by `init_database` (every migration), closed: built once per test process,
+    copied by each test that needs a fresh base (migrating takes ~50 ms, a copy well under 5)."""
     from clerc_tui.models.db import close_database, init_database
 
-    path = tmp_path / "clerc.db"
+    path = tmp_path_factory.mktemp("template") / "clerc.db"
     init_database(str(path))
+    close_database()  # the last connection closed: the WAL is folded into the file
+    return path
+
+
+def fresh_base(template, path):
+    """Open a private copy of `template` at `path` (never the template itself: it is shared)."""
+    from clerc_tui.models.db import open_database
+
+    shutil.copyfile(template, path)
+    open_database(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """`template(dossiers=, seed=, today=)`: the path of that demo base, built once per test
+    process (a demo takes seconds), closed. Only ever copied: see `demo_base`."""
+    from clerc_tui.demo import build_demo
+    from clerc_tui.models.db import close_database
+
+    built = {}
+
+    def template(*, dossiers: int, seed: int, today: date):
+        key = (dossiers, seed, today)
+        if key not in built:
+            path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+            build_demo(str(path), dossiers=dossiers, seed=seed, today=today)
+            close_database()
+            built[key] = path
+        return built[key]
+
+    return template
+
+
+@pytest.fixture
+def demo_base(tmp_path, demo_template):
+    """`make(dossiers=, seed=, today=)`: a private, open copy of that demo base in tmp_path, as
+    `build_demo` into tmp_path would leave it (the models bound to it)."""
+    from clerc_tui.models.db import close_database
+
+    def make(*, dossiers: int, seed: int, today: date, name: str = "demo.db"):
+        return fresh_base(demo_template(dossiers=dossiers, seed=seed, today=today), tmp_path / name)
+
+    yield make
+    close_database()
+
+
+@pytest.fixture
+def db_path(tmp_path, migrated_base):
+    from clerc_tui.models.db import close_database
+
+    path = fresh_base(migrated_base, tmp_path / "clerc.db")
     yield path
     close_database()
 

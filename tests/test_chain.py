@@ -21,7 +21,7 @@ from tests.conftest import TODAY, make_input
 from tests.test_trust import _run
 
 THOUSAND = format_amount(Decimal("1000"))
-ENTRY_COLUMNS = chain.columns("ledger_entry") + ("prev_hash", "row_hash")
+ENTRY_COLUMNS = (*chain.columns("ledger_entry"), "prev_hash", "row_hash")
 
 
 def _etude(path: Path) -> dict:
@@ -73,7 +73,7 @@ def base(tmp_path):
 
 
 def test_an_untouched_base_checks_clean_and_prints_the_last_hashes(tmp_path, base):
-    path, ids = base
+    path, _ids = base
     result = _check(tmp_path, path)
     assert result.returncode == 0, result.stdout
     assert "Intégrité vérifiée" in result.stdout
@@ -174,7 +174,7 @@ def test_a_forger_who_rehashes_the_ledger_is_still_caught_by_the_audit(tmp_path,
     hashes, _ = chain.hash_rows("ledger_entry", rows)
     connection.executemany(
         "UPDATE ledger_entry SET prev_hash = ?, row_hash = ? WHERE id = ?",
-        [(p, h, r[0]) for r, (p, h) in zip(rows, hashes)],
+        [(p, h, r[0]) for r, (p, h) in zip(rows, hashes, strict=True)],
     )
     connection.commit()
     out = _check(tmp_path, path).stdout
@@ -234,7 +234,7 @@ def test_a_gap_in_invoice_numbers_is_named(tmp_path, base):
 
 
 def test_orphan_rows_are_named(tmp_path, base):
-    path, ids = base
+    path, _ids = base
     connection = sqlite3.connect(path)  # foreign keys are off by default in sqlite3: nothing stops this
     connection.execute(
         "INSERT INTO claim_item (dossier_id, kind, label, amount, bears_interest) "
@@ -425,7 +425,7 @@ def test_hash_is_canonical_whatever_the_driver_returns():
         None,
     )
     assert chain.row_hash("ledger_entry", base, "") == chain.row_hash("ledger_entry", typed, "")
-    cent_more = base[:5] + (100_001,) + base[6:]
+    cent_more = (*base[:5], 100_001, *base[6:])
     assert chain.row_hash("ledger_entry", cent_more, "") != chain.row_hash("ledger_entry", base, "")
     assert chain.row_hash("ledger_entry", base, "a") != chain.row_hash("ledger_entry", base, "")
 
@@ -447,6 +447,6 @@ def test_any_single_change_changes_the_hash(data):
             lambda v: chain.canonical(spec[index][1], v) != chain.canonical(spec[index][1], values[index])
         )
     )
-    changed = values[:index] + [other] + values[index + 1 :]
+    changed = [*values[:index], other, *values[index + 1 :]]
     assert chain.row_hash("audit_entry", values, "p") != chain.row_hash("audit_entry", changed, "p")
     assert chain.row_hash("audit_entry", values, "p") != chain.row_hash("audit_entry", values, "q")

@@ -28,20 +28,20 @@ EX3 = [
 
 
 def _json(capsys, argv):
-    assert main(argv + ["--json"]) == 0
+    assert main([*argv, "--json"]) == 0
     out = capsys.readouterr().out
     return json.loads(out)
 
 
 def test_example_3_json(capsys):
     data = _json(capsys, EX3)
-    assert [(l["start"], l["end"], l["days"], l["rate"], l["amount"]) for l in data["lines"]] == [
+    assert [(line["start"], line["end"], line["days"], line["rate"], line["amount"]) for line in data["lines"]] == [
         ("2025-03-10", "2025-05-25", 76, "7.21", "45.04"),
         ("2025-05-25", "2025-07-01", 37, "12.21", "37.13"),
         ("2025-07-01", "2025-09-15", 76, "11.65", "72.77"),
     ]
     assert data["total"] == "154.94"
-    assert all(l["kind"] and l["basis"] for l in data["lines"])
+    assert all(line["kind"] and line["basis"] for line in data["lines"])
 
 
 def test_example_3_text_table(capsys):
@@ -261,8 +261,8 @@ def test_no_zero_day_line_when_the_majoration_starts_on_1_july(capsys):
             "2025-07-01",
         ],
     )
-    assert [l["days"] for l in data["lines"]] == [122, 62]
-    assert [l["rate"] for l in data["lines"]] == ["7.21", "11.65"]
+    assert [line["days"] for line in data["lines"]] == [122, 62]
+    assert [line["rate"] for line in data["lines"]] == ["7.21", "11.65"]
 
 
 def test_a_day_basis_for_legal_interest_is_refused(capsys):

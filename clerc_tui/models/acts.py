@@ -16,6 +16,7 @@ from peewee import (
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
+from clerc_tui.models.ledger import LedgerEntry
 
 
 class Act(BaseModel):
@@ -36,7 +37,9 @@ class Act(BaseModel):
     cancelled_reason = TextField(default="")
     version = IntegerField(default=1)
     decompte = TextField(default="")  # JSON, frozen at verification (m0014)
-    fee_entry_id = IntegerField(null=True)  # the ledger fee line billing the act (m0014)
+    # The ledger fee line billing the act (m0014: a foreign key in the base); read as `fee_entry_id`.
+    fee_entry = ForeignKeyField(LedgerEntry, null=True, backref="+")
+    fee_entry_id: ForeignKeyField[int | None]  # made by peewee for the foreign key (the id on a row)
 
     # Declared for the type checker only (Peewee makes them; annotations are not fields).
     dossier_id: ForeignKeyField[int]

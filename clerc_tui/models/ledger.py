@@ -22,6 +22,7 @@ from peewee import (
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
+from clerc_tui.models.parties import Creditor
 from clerc_tui.models.fields import MoneyField
 from clerc_tui.rules.ledger import DEBTOR
 
@@ -36,14 +37,16 @@ class LedgerEntry(BaseModel):
     mode = CharField(default="")
     payer = CharField(default="")
     bank_reference = CharField(default="")
-    reverses: ForeignKeyField[LedgerEntry | None] = ForeignKeyField("self", null=True, backref="reversed_by")
+    reverses: ForeignKeyField[LedgerEntry | None] = ForeignKeyField(
+        "self", null=True, unique=True, backref="reversed_by"
+    )  # reversed once
     reason = TextField(default="")
     created_by = CharField()  # login
     created_at = DateTimeField()
     # m0006
     bearer = CharField(default=DEBTOR)  # who bears a fee or disbursement
     breakdown = TextField(default="")  # JSON of an act billed at the tariff
-    document_number = CharField(null=True)  # invoice / credit note / receipt number
+    document_number = CharField(null=True, unique=True)  # invoice / credit note / receipt number
     support_reference = CharField(default="")  # voucher of a débours
     run_id = IntegerField(null=True)  # RemittanceRun of a reversement
     # m0013: the hash chain (models/chain.py); written by `chain.append`, never by hand.
@@ -87,7 +90,9 @@ class RemittanceRun(BaseModel):
     created_at = DateTimeField()
     transfers = TextField(null=True)  # m0012: the transfer file (CSV) as written with the run
     state = CharField(default="complete")  # m0015: « running » until its file is written and stored
-    creditor_id = IntegerField(null=True)  # m0015: the one creditor the run pays (None: all)
+    # m0015: the one creditor the run pays (None: all); a foreign key in the base, read as `creditor_id`.
+    creditor = ForeignKeyField(Creditor, null=True, backref="+")
+    creditor_id: ForeignKeyField[int | None]
 
     class Meta:
         table_name = "remittance_run"

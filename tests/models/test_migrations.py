@@ -1,3 +1,4 @@
+import hashlib
 import sqlite3
 
 import pytest
@@ -45,13 +46,27 @@ def test_a_database_from_a_newer_clerc_is_refused_untouched(tmp_path):
     path = tmp_path / "new.db"
     init_database(str(path))
     database.execute_sql("INSERT INTO schema_version VALUES (?, 'futur', CURRENT_TIMESTAMP)", (LATEST + 1,))
-    close_database()
+    close_database()  # the WAL folded into the file: the file alone is the base
     before = path.read_bytes()
     with pytest.raises(SchemaError, match="plus récent"):
         open_database(str(path))
     close_database()
-    assert sqlite3.connect(path).execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST + 1
-    assert len(before) > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.db"]  # no WAL left holding a change
+    after = path.read_bytes()
+    # Untouched: the same schema and rows (the dump shows what differs), and the same bytes.
+    assert _dump(after) == _dump(before)
+    assert hashlib.sha256(after).hexdigest() == hashlib.sha256(before).hexdigest()
+
+
+def _dump(image: bytes) -> list[str]:
+    """Schema and rows of a base file's bytes as SQL statements (read in memory: no file touched)."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        # Bytes 18-19 of the header say WAL (2); a base in memory reads them as rollback-journal (1).
+        connection.deserialize(image[:18] + b"\x01\x01" + image[20:])
+        return list(connection.iterdump())
+    finally:
+        connection.close()
 
 
 def test_money_is_stored_as_integer_cents(sample_dossier):
@@ -72,7 +87,7 @@ def test_an_unreadable_database_gets_a_french_message(tmp_path):
 
     folder = tmp_path / "a-folder.db"
     folder.mkdir()
-    with pytest.raises(ClercError, match="Base introuvable : .* est un dossier"):
+    with pytest.raises(ClercError, match=r"Base introuvable : .* est un dossier"):
         open_database(str(folder))
     close_database()
 

@@ -1,5 +1,6 @@
 """The printed décompte: French labels, French amounts and dates, the convention, exports."""
 
+import io
 import json
 from datetime import date
 from decimal import Decimal as D
@@ -124,7 +125,7 @@ def test_json_export_uses_decimal_strings_and_iso_dates():
 
 
 def test_renderable_fits_a_120_column_terminal():
-    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console = Console(width=120, record=True, file=io.StringIO())
     console.print(statement_renderable(_statement()))
     assert max(len(line) for line in console.export_text().splitlines()) <= 120
 

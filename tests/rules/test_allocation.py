@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal as D
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -88,7 +89,7 @@ def test_allocation_invariants(payment, frais, interets, principal, order):
     assert all(after.get(b) >= 0 for b in BUCKETS)
     assert a.credit == max(D(0), payment - balances.total_due)
     # Each bucket is settled in full before the next one gets anything.
-    for earlier, later in zip(order, order[1:]):
+    for earlier, later in pairwise(order):
         if a.get(later) > 0:
             assert after.get(earlier) == 0
     assert after.reopen(a) == balances

@@ -28,7 +28,6 @@ from stdnum.no import kontonr as std_kontonr
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.identifiers import IBAN_BBAN_FORMATS, IBAN_LENGTHS, validate_iban, validate_siren, validate_siret
-from tests.test_layers import _violations
 
 DIGITS = string.digits
 ALNUM = string.digits + string.ascii_uppercase
@@ -40,10 +39,6 @@ def _accepts(check, value: str) -> bool:
     except InvalidInput:
         return False
     return True
-
-
-def test_clerc_never_imports_stdnum():
-    assert _violations("", ("stdnum",)) == []
 
 
 # --- SIREN / SIRET -------------------------------------------------------------------------

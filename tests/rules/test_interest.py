@@ -23,7 +23,7 @@ INCLUSIVE = Convention(day_count="inclusive_both")
 
 
 def _lines(result):
-    return [(l.start, l.end, l.days, l.rate, l.amount) for l in result.lines]
+    return [(line.start, line.end, line.days, line.rate, line.amount) for line in result.lines]
 
 
 def test_example_1_one_half_year_private_creditor():
@@ -52,7 +52,7 @@ def test_example_3_judgment_with_majoration():
         (date(2025, 7, 1), date(2025, 9, 15), 76, D("11.65"), D("72.77")),
     ]
     assert result.total == D("154.94") and result.days == 189
-    assert [l.kind for l in result.lines] == ["legal", "legal_majorated", "legal_majorated"]
+    assert [line.kind for line in result.lines] == ["legal", "legal_majorated", "legal_majorated"]
     assert "L313-3" in result.lines[1].basis
 
 
@@ -61,8 +61,8 @@ EX5_TERMS = InterestTerms(category="particulier", majoration_from=date(2015, 11,
 
 def test_example_5_end_minus_start():
     result = compute_interest(D("2000"), date(2015, 9, 17), date(2016, 4, 10), EX5_TERMS)
-    assert [l.amount for l in result.lines] == [D("14.57"), D("22.40"), D("52.27")]
-    assert [l.days for l in result.lines] == [62, 44, 100]
+    assert [line.amount for line in result.lines] == [D("14.57"), D("22.40"), D("52.27")]
+    assert [line.days for line in result.lines] == [62, 44, 100]
     assert result.total == D("89.24") and result.days == 206
 
 
@@ -140,7 +140,7 @@ def test_civil_year_cuts_only_where_the_year_length_changes():
     # 184 × 500 / 365 = 252.0548 → 252.05 ; 366 × 500 / 366 = 500.00 ; 546 × 500 / 365 = 747.9452 → 747.95
     five = InterestTerms(kind="contractual", rate=D("5"))
     result = compute_interest(D("10000"), date(2023, 7, 1), date(2026, 7, 1), five)
-    assert [(l.start, l.days, l.divisor, l.amount) for l in result.lines] == [
+    assert [(line.start, line.days, line.divisor, line.amount) for line in result.lines] == [
         (date(2023, 7, 1), 184, 36500, D("252.05")),
         (date(2024, 1, 1), 366, 36600, D("500.00")),
         (date(2025, 1, 1), 546, 36500, D("747.95")),
@@ -177,14 +177,14 @@ def test_the_day_basis_is_described_per_rate_type():
 def test_no_1_july_line_before_2015_the_rate_was_annual():
     # 2013 and 2014: one rate a year (0.04 %), one line per year. 10 000 × 0.04 × 365 / 36 500 = 4.00 each.
     result = compute_interest(D("10000"), date(2013, 1, 1), date(2015, 1, 1), InterestTerms(category="autres"))
-    assert [(l.start, l.end, l.days, l.amount) for l in result.lines] == [
+    assert [(line.start, line.end, line.days, line.amount) for line in result.lines] == [
         (date(2013, 1, 1), date(2014, 1, 1), 365, D("4.00")),
         (date(2014, 1, 1), date(2015, 1, 1), 365, D("4.00")),
     ]
     # From 2015 the rate is half-yearly: 1 July cuts again.
     assert [
-        l.start
-        for l in compute_interest(
+        line.start
+        for line in compute_interest(
             D("10000"), date(2014, 6, 1), date(2015, 8, 1), InterestTerms(category="autres")
         ).lines
     ] == [date(2014, 6, 1), date(2015, 1, 1), date(2015, 7, 1)]
@@ -194,9 +194,9 @@ def test_no_1_july_line_before_2015_the_rate_was_annual():
 def test_no_zero_day_line_when_the_majoration_starts_on_a_half_year(first_day):
     terms = InterestTerms(category="particulier", majoration_from=first_day)
     result = compute_interest(D("1000"), date(2025, 3, 1), date(2026, 3, 1), terms)
-    assert all(l.days > 0 for l in result.lines)
-    assert sum(l.days for l in result.lines) == 365
-    assert [l.start for l in result.lines] == sorted({date(2025, 3, 1), date(2025, 7, 1), date(2026, 1, 1)})
+    assert all(line.days > 0 for line in result.lines)
+    assert sum(line.days for line in result.lines) == 365
+    assert [line.start for line in result.lines] == sorted({date(2025, 3, 1), date(2025, 7, 1), date(2026, 1, 1)})
 
 
 def test_a_base_change_to_the_same_amount_cuts_nothing():
@@ -228,7 +228,7 @@ def test_majoration_start(enforceable, first_day):
 def test_majoration_points_reduced_by_the_jex():
     terms = InterestTerms(category="particulier", majoration_from=date(2025, 2, 1), majoration_points=D("2"))
     result = compute_interest(D("1000"), date(2025, 1, 1), date(2025, 3, 1), terms)
-    assert [l.rate for l in result.lines] == [D("7.21"), D("9.21")]
+    assert [line.rate for line in result.lines] == [D("7.21"), D("9.21")]
     waived = InterestTerms(category="particulier", majoration_from=date(2025, 2, 1), majoration_points=D("0"))
     assert len(compute_interest(D("1000"), date(2025, 1, 1), date(2025, 3, 1), waived).lines) == 1
 
@@ -278,7 +278,7 @@ def test_commercial_agreed_rate_is_floored_at_three_times_legal():
 def test_commercial_rate_changes_only_on_1_july():
     # ECB cut to 2.15 % on 11 June 2025: the 2025 S1 rate stays 3.15 + 10 until 30 June.
     result = compute_interest(D("1000"), date(2025, 6, 1), date(2025, 8, 1), InterestTerms(kind="commercial"))
-    assert [l.rate for l in result.lines] == [D("13.15"), D("12.15")]
+    assert [line.rate for line in result.lines] == [D("13.15"), D("12.15")]
 
 
 def test_commercial_before_2013_is_refused():
@@ -322,7 +322,7 @@ def test_an_etude_rate_is_marked_on_the_line():
     result = compute_interest(
         D("1000"), date(2026, 6, 1), date(2026, 7, 15), InterestTerms(category="particulier"), rates=rates
     )
-    assert [l.from_etude for l in result.lines] == [False, True]
+    assert [line.from_etude for line in result.lines] == [False, True]
     assert "taux saisi par l'étude — à vérifier" in result.lines[1].basis
     assert result.uses_etude_rates
 
@@ -336,9 +336,9 @@ def test_total_rounding_mode_rounds_once():
         InterestTerms(category="particulier"),
         convention=Convention(rounding="total"),
     )
-    exact = sum(l.exact for l in total.lines)
+    exact = sum(line.exact for line in total.lines)
     assert total.total == exact.quantize(D("0.01"))
-    assert per_line.total == sum(l.amount for l in per_line.lines)
+    assert per_line.total == sum(line.amount for line in per_line.lines)
     assert abs(total.total - per_line.total) <= D("0.01")
 
 
@@ -350,7 +350,7 @@ def test_base_change_cuts_the_line():
         InterestTerms(category="particulier"),
         base_changes=[(date(2025, 3, 20), D("2000"))],
     )
-    assert [(l.days, l.base) for l in result.lines] == [(10, D("3000.00")), (21, D("2000.00"))]
+    assert [(line.days, line.base) for line in result.lines] == [(10, D("3000.00")), (21, D("2000.00"))]
 
 
 def test_capitalisation_ordered_before_interest_starts_waits_a_whole_year():
@@ -420,8 +420,8 @@ def test_splitting_a_period_never_moves_the_total_by_more_than_one_line_rounding
     )
     extra = len(parts) - len(whole)
     assert extra in (0, 1)
-    assert sum(l.days for l in parts) == sum(l.days for l in whole)
-    total = lambda lines: sum((l.amount for l in lines), D(0))  # noqa: E731
+    assert sum(line.days for line in parts) == sum(line.days for line in whole)
+    total = lambda lines: sum((line.amount for line in lines), D(0))  # noqa: E731
     assert abs(total(parts) - total(whole)) <= D("0.01") * extra
 
 
@@ -444,7 +444,7 @@ def test_capitalised_interest_is_never_below_simple_interest(start, length, cent
     )
     # Exactly (before rounding) capitalised ≥ simple: the same days on the same principal, plus interest
     # on what was capitalised. Rounded per line, the cut a capitalisation makes may cost its half-cents.
-    exact = lambda result: sum((l.exact for l in result.lines), D(0))  # noqa: E731
+    exact = lambda result: sum((line.exact for line in result.lines), D(0))  # noqa: E731
     # Decimal keeps 28 significant digits: a line cut in two may differ in the 28th (seen: 1 cent over
     # 1 039 days, nothing capitalised). Far below a cent, so compare to 1e-20.
     assert exact(capitalised) >= exact(simple) - D("1e-20")

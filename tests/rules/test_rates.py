@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
+from itertools import pairwise
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_legal_table_is_continuous_from_2000_to_2026_s1(category):
     chain = SHIPPED.legal.rows_for(category)
     assert chain[0].valid_from == date(2000, 1, 1)
     assert chain[-1].valid_to == date(2026, 6, 30)
-    for previous, current in zip(chain, chain[1:]):
+    for previous, current in pairwise(chain):
         assert current.valid_from == previous.valid_to + timedelta(days=1)
     assert all(row.source and row.origin == "clerc" for row in chain)
     assert len(chain) == 15 + 23  # 15 annual rows, 2015 S1 … 2026 S1
@@ -45,7 +46,7 @@ def test_legal_table_is_continuous_from_2000_to_2026_s1(category):
 def test_ecb_table_is_continuous_and_sourced():
     chain = SHIPPED.ecb.rows_for(None)
     assert chain[0].valid_from <= date(2013, 1, 1)
-    for previous, current in zip(chain, chain[1:]):
+    for previous, current in pairwise(chain):
         assert current.valid_from == previous.valid_to + timedelta(days=1)
         assert current.value != previous.value
     assert all(row.source for row in chain)

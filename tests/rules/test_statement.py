@@ -31,14 +31,14 @@ def _ex4(**kw):
 def test_example_3_as_a_statement():
     s = compute_statement(_ex4(charges=(), payments=()))
     assert s.interest_accrued == D("154.94") and s.total_due == D("3154.94")
-    assert [l.amount for l in s.interest_lines] == [D("45.04"), D("37.13"), D("72.77")]
+    assert [line.amount for line in s.interest_lines] == [D("45.04"), D("37.13"), D("72.77")]
 
 
 def test_example_4_partial_payment_imputed():
     s = compute_statement(_ex4())
     a = s.payments[0].allocation
     assert (a.frais, a.interets, a.principal, a.credit) == (D("150.00"), D("81.17"), D("768.83"), D("0.00"))
-    assert [(l.start, l.days, l.base, l.amount) for l in s.interest_lines] == [
+    assert [(line.start, line.days, line.base, line.amount) for line in s.interest_lines] == [
         (date(2025, 3, 10), 76, D("3000.00"), D("45.04")),
         (date(2025, 5, 25), 36, D("3000.00"), D("36.13")),
         (date(2025, 6, 30), 1, D("2231.17"), D("0.75")),
@@ -139,7 +139,13 @@ def test_a_rejected_payment_spanning_an_anniversary_restores_the_capitalisation(
             reversals=(Reversal(date(2025, 4, 1), "c1", "chèque impayé"),),
         )
     )
-    assert [l.amount for l in never.interest_lines] == [D("267.73"), D("411.35"), D("116.55"), D("260.17"), D("361.91")]
+    assert [line.amount for line in never.interest_lines] == [
+        D("267.73"),
+        D("411.35"),
+        D("116.55"),
+        D("260.17"),
+        D("361.91"),
+    ]
     assert [(c.on, c.amount) for c in never.capitalisations] == [(date(2025, 3, 1), D("795.63"))]
     assert never.total_due == D("11417.71")
     assert rejected.total_due == D("11417.71") and rejected.capitalisations == never.capitalisations
@@ -161,7 +167,7 @@ def test_no_line_ends_at_a_fee_or_at_a_payment_that_leaves_the_base_unchanged():
             payments=(Payment(date(2025, 6, 10), D("200"), ref="v1"),),
         )
     )
-    assert [(l.start, l.days, l.amount) for l in s.interest_lines] == [
+    assert [(line.start, line.days, line.amount) for line in s.interest_lines] == [
         (date(2025, 3, 10), 76, D("45.04")),
         (date(2025, 5, 25), 37, D("37.13")),
         (date(2025, 7, 1), 76, D("72.77")),

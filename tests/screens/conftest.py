@@ -18,3 +18,17 @@ async def settle(app, pilot) -> None:
     """Let the screen's thread workers (reversements) finish and their results be drawn."""
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def fill(pilot, field, text: str) -> None:
+    """Put `text` in an Input as typing would leave it (focused, cursor at the end), in one step.
+
+    For tests whose subject is what happens with the text, not the typing itself: Textual's
+    pilot waits for the app to be idle after each key (60–100 ms), so typing a reference key by
+    key costs a second. Tests about typing (letters that must reach the field, a key refused as
+    it is typed) press the keys."""
+    field.focus()
+    await pilot.pause()  # the focus first: an Input selects its text when it gets the focus
+    field.value = text
+    field.cursor_position = len(text)
+    await pilot.pause()

@@ -17,7 +17,7 @@ from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesS
 from clerc_tui.services import integrity, payments
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY
-from tests.screens.conftest import settle
+from tests.screens.conftest import fill, settle
 
 
 def _text(app, selector) -> str:
@@ -56,9 +56,15 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         await pilot.press("v")
         payment_screen = app.screen
         assert isinstance(payment_screen, PaymentEntryScreen)
-        await pilot.press(*"100", "enter")
-        await pilot.press(*ref, "tab", *"200", "enter")
-        await pilot.press(*ref, "tab", *"50", "enter")
+        dossier_field = payment_screen.query_one("#pay-dossier", Input)
+        amount_field = payment_screen.query_one("#pay-amount", Input)
+        assert app.focused is amount_field  # opened from the dossier: its reference is filled in
+        await fill(pilot, amount_field, "100")
+        await pilot.press("enter")
+        for amount in ("200", "50"):
+            await fill(pilot, dossier_field, ref)
+            await fill(pilot, amount_field, amount)
+            await pilot.press("enter")
         assert len(payment_screen.pending) == 3
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
@@ -66,7 +72,8 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         await settle(app, pilot)  # recorded on a worker
         assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3
         # F6: the last cheque is rejected.
-        await pilot.press(*ref, "f6")
+        await fill(pilot, dossier_field, ref)
+        await pilot.press("f6")
         assert isinstance(app.screen, RejectDialog)
         await pilot.press("enter")
         assert app.screen is payment_screen
@@ -128,19 +135,19 @@ async def test_bill_dialog_refuses_bad_input_in_place(actor, sample_dossier, mak
         assert isinstance(dialog, BillActDialog)
         date_input = dialog.query_one("#bill-date", Input)
         # A date that does not exist: refused under the field, the typing kept.
-        date_input.value = ""
-        await pilot.press(*"31/02/2026", "enter")
+        await fill(pilot, date_input, "31/02/2026")
+        await pilot.press("enter")
         assert app.screen is dialog
         assert "calendrier" in _text(app, "#field-date .field-error")
         assert date_input.value == "31/02/2026"
         # A date in the future.
-        date_input.value = ""
-        await pilot.press(*"01/12/2026", "enter")
+        await fill(pilot, date_input, "01/12/2026")
+        await pilot.press("enter")
         assert "futur" in _text(app, "#field-date .field-error")
         # A bad émolument.
         date_input.value = "26/11/2026"
-        dialog.query_one("#bill-base", Input).focus()
-        await pilot.press(*"12,345", "enter")
+        await fill(pilot, dialog.query_one("#bill-base", Input), "12,345")
+        await pilot.press("enter")
         assert app.screen is dialog
         assert "deux décimales" in _text(app, "#field-base .field-error")
         assert dialog.query_one("#bill-base", Input).value == "12,345"
@@ -163,8 +170,8 @@ async def test_an_act_without_a_tariff_figure_asks_for_the_emolument(actor, samp
         dialog = app.screen
         # Before 2020-03 there is no tariff row: the refusal names the émolument field.
         date_input = dialog.query_one("#bill-date", Input)
-        date_input.value = ""
-        await pilot.press(*"15/01/2019", "enter")
+        await fill(pilot, date_input, "15/01/2019")
+        await pilot.press("enter")
         assert app.screen is dialog
         assert "tarif" in _text(app, "#field-base .field-error")
         assert date_input.value == "15/01/2019"

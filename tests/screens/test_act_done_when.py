@@ -3,22 +3,23 @@ saisie-vente, see the checklist fail for a missing address, fix it in the dossie
 serve, and find the 8-day waiting period and the 2-year validity on the deadline dashboard."""
 
 import pytest
+from textual.widgets import Input
 
 from clerc_tui.app import ClercApp
 from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor
 from clerc_tui.services.context import os_login
 from tests.conftest import TODAY
+from tests.screens.conftest import fill
 
 
 @pytest.fixture
-def demo(tmp_path):
-    from clerc_tui.demo import build_demo
+def demo(demo_base):
     from clerc_tui.models import User
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
     from clerc_tui.services.users import add_user
 
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     if User.get_or_none(User.login == os_login()) is None:
         add_user(os_login(), "Claire Martin", "clerc")
     dossier = (
@@ -44,7 +45,9 @@ async def test_draft_fix_the_address_validate_serve_and_see_the_deadlines(demo):
     app, dossier = demo
     async with app.run_test(size=(160, 50)) as pilot:
         assert isinstance(app.screen, DeadlinesScreen)
-        await pilot.press("d", "slash", *dossier.reference, "enter", "enter")
+        await pilot.press("d", "slash")
+        await fill(pilot, app.screen.query_one("#filter", Input), dossier.reference)
+        await pilot.press("enter", "enter")
         assert isinstance(app.screen, DossierScreen) and app.screen.dossier_id == dossier.id
         await pilot.press("t", "n", "ctrl+s")
         await pilot.pause()
@@ -61,8 +64,7 @@ async def test_draft_fix_the_address_validate_serve_and_see_the_deadlines(demo):
             ("debtor_postcode", "59000"),
             ("debtor_city", "Lille"),
         ):
-            form.field(name).control.focus()
-            await pilot.press(*value)
+            await fill(pilot, form.field(name).control, value)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DossierScreen)

@@ -9,14 +9,13 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture
-def demo_app(tmp_path):
-    from clerc_tui.demo import build_demo
+def demo_app(demo_base):
     from clerc_tui.models import User
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
     from clerc_tui.services.users import add_user
 
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     if User.get_or_none(User.login == os_login()) is None:
         add_user(os_login(), "Claire Martin", "clerc")
     dossier = Dossier.select().where(Dossier.title_kind == "jugement").order_by(Dossier.id).first()

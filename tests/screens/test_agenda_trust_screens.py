@@ -16,6 +16,7 @@ from clerc_tui.services import deadlines as S
 from clerc_tui.services.context import Actor
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
+from tests.screens.conftest import fill
 from tests.screens.test_deadline_screens import _body, _rows
 
 
@@ -101,7 +102,8 @@ async def test_o_reopens_a_done_deadline_from_the_dashboard_with_a_reason(actor)
         await pilot.press("enter")
         dialog = app.screen
         assert isinstance(dialog, ReasonDialog)
-        await pilot.press(*"...", "enter")
+        await fill(pilot, dialog.query_one("#reason", Input), "...")
+        await pilot.press("enter")
         assert app.screen is dialog and "en mots" in str(dialog.query_one("#dialog-error").render())
         dialog.query_one("#reason", Input).value = "marquée faite par erreur"
         await pilot.press("enter")
@@ -127,7 +129,8 @@ async def test_o_reopens_on_the_dossier_tab_3(actor, make_app):
         assert isinstance(app.screen, DeadlinePicker)
         await pilot.press("enter")
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press(*"acte nul, à refaire", "enter")
+        await fill(pilot, app.screen.query_one("#reason", Input), "acte nul, à refaire")
+        await pilot.press("enter")
         assert isinstance(app.screen, DossierScreen)
         assert not Deadline.get_by_id(deadline.id).done
         assert "à faire" in _body(app, "#echeances-body")

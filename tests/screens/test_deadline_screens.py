@@ -13,6 +13,7 @@ from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.services.dossiers import create_dossier
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY, make_input
+from tests.screens.conftest import fill
 from tests.services.test_deadlines import _agenda_fixture
 
 
@@ -84,7 +85,8 @@ async def test_mark_done_asks_a_reason_and_refuses_an_empty_one_in_place(actor):
         assert app.screen is dialog
         assert "Motif obligatoire" in str(dialog.query_one("#dialog-error").render())
         assert not Deadline.get_by_id(ids["overdue_old"]).done
-        await pilot.press(*"dénonciation faite", "enter")
+        await fill(pilot, dialog.query_one("#reason", Input), "dénonciation faite")
+        await pilot.press("enter")
         assert isinstance(app.screen, DeadlinesScreen)
         done = Deadline.get_by_id(ids["overdue_old"])
         assert done.done and done.done_reason == "dénonciation faite" and done.done_on == TODAY
@@ -99,13 +101,18 @@ async def test_move_asks_the_new_date_and_a_reason(actor):
         await pilot.press("r")
         dialog = app.screen
         assert isinstance(dialog, MoveDialog)
-        await pilot.press(*"31/11/2026", "enter")
+        day = app.focused
+        assert isinstance(day, Input)  # the dialog opens on the new date
+        await fill(pilot, day, "31/11/2026")
+        await pilot.press("enter")
         assert "n'existe pas" in str(dialog.query_one("#dialog-error").render())
-        await pilot.press(*["backspace"] * 10, *"30/11/2026", "enter")
+        await fill(pilot, day, "30/11/2026")
+        await pilot.press("enter")
         assert app.focused is dialog.query_one("#reason", Input)
         await pilot.press("enter")  # no reason yet
         assert app.screen is dialog and "Motif obligatoire" in str(dialog.query_one("#dialog-error").render())
-        await pilot.press(*"délai de grâce", "enter")
+        await fill(pilot, dialog.query_one("#reason", Input), "délai de grâce")
+        await pilot.press("enter")
         assert isinstance(app.screen, DeadlinesScreen)
         moved = Deadline.get_by_id(ids["overdue_old"])
         assert (moved.due_date, moved.original_due_date, moved.moved_reason) == (
@@ -237,13 +244,17 @@ async def test_record_a_step_from_the_dossier_then_mark_done_and_move(actor, mak
         await pilot.press("r")  # pick the first open deadline (the dénonciation), then date and reason
         await pilot.press("enter")
         assert isinstance(app.screen, MoveDialog)
-        await pilot.press(*"01/12/2026", "enter", *"erreur de calcul du mandant", "enter")
+        await fill(pilot, app.focused, "01/12/2026")
+        await pilot.press("enter")
+        await fill(pilot, app.screen.query_one("#reason", Input), "erreur de calcul du mandant")
+        await pilot.press("enter")
         assert isinstance(app.screen, DossierScreen)
         body = _body(app, "#echeances-body")
         assert "initialement le 30/11/2026" in body
         await pilot.press("f", "enter")
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press(*"dénoncée le 25/11", "enter")
+        await fill(pilot, app.screen.query_one("#reason", Input), "dénoncée le 25/11")
+        await pilot.press("enter")
         assert Deadline.get(Deadline.rule_id == "sa_denonciation_8_jours").done
         assert "fait le 26/11/2026 : dénoncée le 25/11" in _body(app, "#echeances-body")
 

@@ -15,6 +15,7 @@ from clerc_tui.services.dossier_input import DebtorInput
 from clerc_tui.services.dossiers import create_dossier, update_dossier
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY, make_input
+from tests.screens.conftest import fill
 
 
 def _seed(actor):
@@ -86,16 +87,16 @@ async def test_create_a_dossier_with_invalid_then_valid_input(actor, make_app):
         assert "2 champs à corriger" in str(form.query_one("#form-message").render())
         assert form.field("creditor").value == "SCI Les Tilleuls"  # typing kept
         assert app.focused is form.field("debtor_last_name").control
-        await pilot.press(*"Müller")
+        await fill(pilot, form.field("debtor_last_name").control, "Müller")
         await pilot.press("ctrl+s")
         assert app.focused is form.field("principal").control
-        await pilot.press(*"12,345")
+        await fill(pilot, form.field("principal").control, "12,345")
         await pilot.press("ctrl+s")
         assert "deux décimales" in str(form.field("principal").query_one(".field-error").render())
         assert form.field("debtor_last_name").value == "Müller"
         assert Dossier.select().count() == 1
         assert app.focused is form.field("principal").control
-        await pilot.press(*["backspace"] * 6, *"1 500,00")
+        await fill(pilot, form.field("principal").control, "1 500,00")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, DossierScreen)
         created = Dossier.get(Dossier.reference == "2026-000002")
@@ -117,8 +118,7 @@ async def test_an_edit_that_lost_the_race_keeps_the_typing_and_says_why(actor, m
             make_input(phase="execution", creditor_id=sample_dossier.creditor_id, new_creditor=None),
             TODAY,
         )
-        form.field("debtor_city").control.focus()
-        await pilot.press("end", *["backspace"] * 4, *"Paris")
+        await fill(pilot, form.field("debtor_city").control, "Paris")
         await pilot.press("ctrl+s")
         assert app.screen is form
         message = str(form.query_one("#form-message").render())

@@ -8,7 +8,7 @@ from clerc_tui.models import LedgerEntry
 from clerc_tui.screens.form import LeaveConfirm
 from clerc_tui.screens.payment_entry import BatchSummary, PaymentEntryScreen, RejectDialog
 from clerc_tui.services import integrity
-from tests.screens.conftest import settle
+from tests.screens.conftest import fill, settle
 
 
 def _text(app, selector) -> str:
@@ -23,12 +23,17 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         screen = app.screen
         assert isinstance(screen, PaymentEntryScreen)
         assert app.focused is screen.query_one("#pay-dossier", Input)
+        dossier, amount = screen.query_one("#pay-dossier", Input), screen.query_one("#pay-amount", Input)
         # Line 1
-        await pilot.press(*ref, "tab", *"100,00", "enter")
+        await fill(pilot, dossier, ref)
+        await fill(pilot, amount, "100,00")
+        await pilot.press("enter")
         assert len(screen.pending) == 1
         assert app.focused is screen.query_one("#pay-dossier", Input)
         # Line 2: a typo in the amount is refused in place; the batch and the typing stay.
-        await pilot.press(*"Lefèvre", "tab", *"12,345", "enter")
+        await fill(pilot, dossier, "Lefèvre")
+        await fill(pilot, amount, "12,345")
+        await pilot.press("enter")
         assert len(screen.pending) == 1
         assert "deux décimales" in _text(app, "#field-amount .field-error")
         assert screen.query_one("#pay-amount", Input).value == "12,345"
@@ -36,8 +41,8 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         await pilot.press("backspace", "enter")
         assert len(screen.pending) == 2 and screen.pending[1].amount == D("12.34")
         # Line 3, with the preview of its imputation before anything is written.
-        await pilot.press(*ref, "tab", *"50")
-        await pilot.pause()
+        await fill(pilot, dossier, ref)
+        await fill(pilot, amount, "50")
         assert "Imputation" in _text(app, "#payment-preview")
         await pilot.press("enter")
         assert "3 paiement(s), total 162,34" in _text(app, "#payment-total").replace("\u00a0", " ")
@@ -51,7 +56,8 @@ async def test_batch_with_an_error_in_the_middle(actor, sample_dossier, make_app
         assert [e.amount for e in entries] == [D("100.00"), D("12.34"), D("50.00")]
         assert [e.document_number for e in entries] == ["R2026-000001", "R2026-000002", "R2026-000003"]
         # A rejected cheque reverses the last payment and its imputation.
-        await pilot.press(*ref, "f6")
+        await fill(pilot, dossier, ref)
+        await pilot.press("f6")
         assert isinstance(app.screen, RejectDialog)
         await pilot.press("enter")
         assert isinstance(app.screen, PaymentEntryScreen)
@@ -67,9 +73,14 @@ async def test_unknown_dossier_and_leaving_with_a_pending_batch(actor, sample_do
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.press("v")
         screen = app.screen
-        await pilot.press(*"zzzz", "tab", *"10", "enter")
+        dossier = screen.query_one("#pay-dossier", Input)
+        await fill(pilot, dossier, "zzzz")
+        await fill(pilot, screen.query_one("#pay-amount", Input), "10")
+        await pilot.press("enter")
         assert "Aucun dossier" in _text(app, "#field-dossier .field-error")
-        await pilot.press(*["backspace"] * 4, *sample_dossier.reference, "tab", "enter")
+        assert app.focused is dossier  # the refused field takes the focus back
+        await fill(pilot, dossier, sample_dossier.reference)
+        await pilot.press("enter")
         assert len(screen.pending) == 1
         await pilot.press("escape")  # the batch is not recorded: « Abandonner la saisie ? »
         assert isinstance(app.screen, LeaveConfirm) and "non enregistré" in _text(app, "#leave-question")

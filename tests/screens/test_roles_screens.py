@@ -26,11 +26,10 @@ def _notes(app) -> list[str]:
 
 
 @pytest.fixture
-def clerc_app(tmp_path):
+def clerc_app(demo_base):
     """The demo base (its OS account is the commissaire) seen by a clerc, Bruno Dupont."""
-    from clerc_tui.demo import build_demo
 
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     admin = identify()
     add_user("bdupont", "Bruno Dupont", "clerc", actor=admin)
     dossier = Dossier.select().where(Dossier.title_kind == "jugement").order_by(Dossier.id).first()

@@ -113,13 +113,13 @@ def test_of_100_concurrent_pairs_on_one_act_exactly_one_edit_wins(demo, bruno): 
     from clerc_tui.models.db import database
 
     actor, dossier_id = demo
-    for n in range(100):
+    for _ in range(100):
         act = acts.draft_act(actor, dossier_id, CODE, today=TODAY)
         version = act.version
         barrier = threading.Barrier(2)
         outcome = {}
 
-        def edit(who, day, slot):
+        def edit(who, day, slot, barrier=barrier, act=act, version=version, outcome=outcome):
             try:
                 barrier.wait()
                 acts.update_act(who, act.id, {"act_date": day}, today=TODAY, expected_version=version)

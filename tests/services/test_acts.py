@@ -23,13 +23,12 @@ FIELDS = {
 
 
 @pytest.fixture
-def demo(tmp_path):
-    from clerc_tui.demo import build_demo
+def demo(demo_base):
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
     from clerc_tui.services.users import add_user
 
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     from clerc_tui.models import User
 
     if User.get_or_none(User.login == os_login()) is None:
@@ -69,7 +68,7 @@ def test_missing_debtor_address_blocks_the_mention_and_says_where(demo):
         "Adresse du débiteur manquante — mention CPC 648 4° ; CPCE R221-1 — à compléter : fiche dossier (e), débiteur"
     ) in problems
     assert "[À COMPLÉTER : Adresse du débiteur]" in view.draft.body
-    with pytest.raises(InvalidInput, match="Vérification refusée.*Adresse du débiteur manquante"):
+    with pytest.raises(InvalidInput, match=r"Vérification refusée.*Adresse du débiteur manquante"):
         acts.verify(actor, act.id, today=TODAY)
 
 

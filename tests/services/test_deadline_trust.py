@@ -291,7 +291,7 @@ def test_of_100_concurrent_pairs_on_one_deadline_exactly_one_edit_wins(actor, br
         barrier = threading.Barrier(2)
         outcome = {}
 
-        def edit(who, kind, slot):
+        def edit(who, kind, slot, barrier=barrier, deadline=deadline, version=version, n=n, outcome=outcome):
             try:
                 barrier.wait()
                 EDITS[kind](who, deadline.id, version, n)

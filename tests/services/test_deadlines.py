@@ -23,9 +23,7 @@ def _dossier(actor, **overrides):
 
 
 def _open(dossier_id):
-    return {
-        d.rule_id: d.due_date for d in Deadline.select().where(Deadline.dossier == dossier_id, Deadline.done == False)
-    }
+    return {d.rule_id: d.due_date for d in Deadline.select().where(Deadline.dossier == dossier_id, ~Deadline.done)}
 
 
 # --- recording steps ------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ from clerc_tui.services.context import os_login
 TODAY = date(2026, 3, 15)
 N = 600
 
+# The 600-dossier base is built once per worker that runs these tests: keep them on one.
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
@@ -278,8 +281,8 @@ def test_debtor_name_lists_the_co_obliges_in_position_order(con):
         links[dossier_id].append(debtor_id)
     for dossier_id, debtor_name in con.execute("SELECT id, debtor_name FROM dossier"):
         names = [
-            person_name(kind=k, civility=c, first_name=f, last_name=l, company_name=co)
-            for k, c, f, l, co in (debtors[d] for d in links[dossier_id])
+            person_name(kind=k, civility=c, first_name=f, last_name=last, company_name=co)
+            for k, c, f, last, co in (debtors[d] for d in links[dossier_id])
         ]
         assert debtor_name == debtors_label(names)
     shared = sum(1 for ids in links.values() if len(ids) > 1) / len(links)
@@ -293,7 +296,7 @@ def test_titles_are_filled_and_dated_coherently(con):
     ).fetchall()
     assert rows
     kinds = set()
-    for phase, kind, court, title_date, signified, enforceable, opened in rows:
+    for _phase, kind, court, title_date, signified, enforceable, opened in rows:
         kinds.add(kind)
         assert kind and title_date and signified and enforceable
         assert opened < title_date < signified < enforceable <= TODAY.isoformat()
@@ -377,18 +380,16 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
     } <= indexes
 
 
-def test_expulsion_deadlines_only_for_rent_arrears(tmp_path):
-    path = tmp_path / "e.db"
-    build_demo(str(path), dossiers=1500, seed=3, today=TODAY)
-    with sqlite3.connect(path) as c:
-        natures = set(
-            _column(
-                c,
-                "SELECT DISTINCT d.nature FROM deadline e JOIN dossier d ON d.id = e.dossier_id "
-                "WHERE e.procedure_id = 'expulsion'",
-            )
-        )
-    assert natures == {"loyers"}
+def test_expulsion_deadlines_only_for_rent_arrears(con):
+    natures = _column(
+        con,
+        "SELECT d.nature FROM deadline e JOIN dossier d ON d.id = e.dossier_id WHERE e.procedure_id = 'expulsion'",
+    )
+    # Many expulsion deadlines, and many dossiers of other natures that could have had one.
+    assert (
+        len(natures) > 50 and con.execute("SELECT COUNT(*) FROM dossier WHERE nature != 'loyers'").fetchone()[0] > 100
+    )
+    assert set(natures) == {"loyers"}
 
 
 def test_timeline_has_a_few_events_per_dossier_never_in_the_future(con):

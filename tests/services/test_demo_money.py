@@ -10,6 +10,9 @@ from clerc_tui.services.rates import current_rates
 from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY
 
+# The module's demo base is built once per worker that runs these tests: keep them on one.
+pytestmark = pytest.mark.xdist_group("demo_money")
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

@@ -1,8 +1,11 @@
 """Ledger invariants as properties, and the invoice sequence under concurrent processes."""
 
 import multiprocessing
+import tempfile
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal as D
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +13,8 @@ from hypothesis import strategies as st
 from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, Sequence
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.services import balances, billing, integrity, payments
-from tests.conftest import TODAY
+from clerc_tui.services.context import os_login
+from tests.conftest import TODAY, fresh_base, make_input
 
 cents = st.integers(min_value=1, max_value=500_000).map(lambda c: D(c) / 100)
 operation = st.tuples(st.sampled_from(["fee", "disbursement", "payment"]), cents, st.booleans())
@@ -31,25 +35,45 @@ def _state(dossier_id):
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation, min_size=1, max_size=10))
-def test_balances_equal_entries_and_reversal_restores(actor, sample_dossier, ops):
+def test_balances_equal_entries_and_reversal_restores(migrated_base, tmp_path, ops):
     """After any sequence of entries the stored totals equal the entries (clerc check finds
     nothing), and reversing an entry on its own date restores the previous state exactly.
-    (Examples accumulate on one dossier: entries cannot be deleted, the invariants hold.)"""
-    did = sample_dossier.id
-    for n, (kind, value, reverse) in enumerate(ops):
-        on = TODAY - timedelta(days=len(ops) - n)
-        before = _state(did)
-        if kind == "payment":
-            entry = payments.record_payment(actor, did, on=on, amount=value, today=TODAY)
-        else:
-            entry = billing.record_charge(actor, did, kind=kind, on=on, amount=value, label="x", today=TODAY)
-        assert integrity.check_accounts()[1] == []
-        if reverse:
-            payments.reverse_entry(actor, entry.id, "erreur de saisie", on, today=TODAY)
-            assert _state(did) == before
+    Each example starts from its own new base with one dossier: nothing carries over."""
+    with _own_base(migrated_base, tmp_path) as (actor, did):
+        for n, (kind, value, reverse) in enumerate(ops):
+            on = TODAY - timedelta(days=len(ops) - n)
+            before = _state(did)
+            if kind == "payment":
+                entry = payments.record_payment(actor, did, on=on, amount=value, today=TODAY)
+            else:
+                entry = billing.record_charge(actor, did, kind=kind, on=on, amount=value, label="x", today=TODAY)
             assert integrity.check_accounts()[1] == []
+            if reverse:
+                payments.reverse_entry(actor, entry.id, "erreur de saisie", on, today=TODAY)
+                assert _state(did) == before
+                assert integrity.check_accounts()[1] == []
+
+
+@contextmanager
+def _own_base(template, folder):
+    """A new base (a copy of the migrated template) holding one dossier and no entry."""
+    from clerc_tui.models.db import close_database
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.dossiers import create_dossier
+    from clerc_tui.services.users import add_user
+
+    path = fresh_base(template, Path(tempfile.mkdtemp(dir=folder)) / "clerc.db")
+    try:
+        add_user(os_login(), "Claire Martin", "commissaire")
+        actor = identify()
+        dossier = create_dossier(actor, make_input(), TODAY)
+        assert LedgerEntry.select().count() == 0
+        yield actor, dossier.id
+    finally:
+        close_database()
+        path.unlink()
 
 
 def _bill_many(db_path: str, count: int, queue) -> None:

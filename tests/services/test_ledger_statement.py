@@ -281,9 +281,16 @@ def test_the_balance_is_the_statement_total_or_claims_minus_payments(actor):
     assert balance_at(dossier.id, TODAY) == (D("2150.00"), False)
     add_2026_s2(actor)
     record_payment(actor, dossier.id, on=date(2026, 10, 1), amount=D("200"), today=TODAY)
-    stored = Dossier.get_by_id(dossier.id).balance
-    assert stored == dossier_statement(dossier.id, TODAY).total_due
-    assert balance_at(dossier.id, TODAY) == (stored, True)
+    # With the 2026 S2 rate (6,50 + 5 points majoration = 11,50 %) the balance is the décompte to
+    # 26/11/2026, on 3 000 € then 2 231,17 (money.md Ex 3 and 4 for the lines up to 30/06/2025):
+    #   interest  45,04 (7,21 %, 76 d) + 36,13 (12,21 %, 36 d)                      =  81,17
+    #           + 0,75 (12,21 %, 1 d) + 131,03 (11,65 %, 184 d) + 129,12 (11,67 %, 181 d)
+    #           + 104,04 (11,50 %, 148 d) on 2 231,17                              = 364,94
+    #   30/06/2025: 1 000 = frais 150 + interest 81,17 + principal 768,83 → principal 2 231,17
+    #   01/10/2026:   200 = interest 200 (interest first)        → interest left 364,94 − 200 = 164,94
+    #   balance = 2 231,17 + 164,94 = 2 396,11
+    assert Dossier.get_by_id(dossier.id).balance == D("2396.11")
+    assert balance_at(dossier.id, TODAY) == (D("2396.11"), True)
 
 
 def test_export_writes_text_html_and_json(actor, tmp_path):

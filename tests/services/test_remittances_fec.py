@@ -32,8 +32,11 @@ def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
     billing.bill_act(actor, sample_dossier.id, "signification_jugement", date(2026, 11, 2), today=TODAY)
     _pay(actor, sample_dossier.id, "1000")
     [line] = remittances.plan_run(TODAY)
-    fee_account = balances.creditor_position(sample_dossier.id, TODAY)
-    assert line.collected == D(1000) - fee_account.charged
+    # The signification, billed to the debtor: (émolument 25,79 × coefficient 1 for a claim of
+    # 1 234,56 € + déplacement 9,40) × 1,20 TVA = 35,19 × 1,20 = 42,228 → 42,23 €.
+    assert balances.creditor_position(sample_dossier.id, TODAY).charged == D("42.23")
+    # Collected for the creditor: the payment less the étude's own frais, 1 000 − 42,23.
+    assert line.collected == D("957.77")
     run_id = remittances.execute_run(actor, TODAY, today=TODAY).run_id
     entries = list(LedgerEntry.select().where(LedgerEntry.dossier == sample_dossier.id).order_by(LedgerEntry.id))
     fee = next(e for e in entries if e.bearer == CREDITOR)
@@ -48,7 +51,8 @@ def test_run_retains_a444_32_and_pays_the_rest(actor, sample_dossier):
     releve = remittances.creditor_statement(sample_dossier.creditor_id, date(2026, 11, 1), TODAY)
     assert "Reversement" in releve and "Retenu" in releve
     # The fee borne by the creditor is not in the debtor's décompte.
-    assert balances.simple_balance(sample_dossier.id, TODAY) == D("1234.56") + entries[0].amount - D(1000)
+    # principal 1 234,56 + signification 42,23 − payment 1 000 = 276,79.
+    assert balances.simple_balance(sample_dossier.id, TODAY) == D("276.79")
 
 
 def test_fec_lines_balance_and_reversal_mirrors(actor, sample_dossier):

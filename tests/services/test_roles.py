@@ -55,12 +55,10 @@ def test_the_table_refuses_an_unknown_role():
 
 
 @pytest.fixture
-def etude_base(tmp_path):
+def etude_base(demo_base):
     """A demo base (its OS user is commissaire, the administrateur) plus one user per role,
     and a fresh dossier paid 1 300 € on a claim of 1 234,56 € (65,44 € overpaid)."""
-    from clerc_tui.demo import build_demo
-
-    build_demo(str(tmp_path / "demo.db"), dossiers=30, seed=3, today=TODAY)
+    demo_base(dossiers=30, seed=3, today=TODAY)
     admin = identify()
     assert admin.role == "commissaire"
     who = {}
@@ -204,7 +202,7 @@ def test_each_service_asks_its_permission(etude_base, permission, service, call,
 def test_reversing_a_fee_stays_everyday_work(etude_base):
     """A fee or disbursement booked by mistake: the clerc cancels it (permission write);
     money that came in or went out is the accounts' (payment.reverse)."""
-    admin, who, dossier, _payment = etude_base
+    _admin, who, dossier, _payment = etude_base
     charge = billing.record_charge(
         who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="12.50", label="Frais postaux", today=TODAY
     )
@@ -214,7 +212,7 @@ def test_reversing_a_fee_stays_everyday_work(etude_base):
 
 
 def test_billing_at_the_tariff_needs_no_tariff_permission(etude_base):
-    admin, who, dossier, _payment = etude_base
+    _admin, who, dossier, _payment = etude_base
     # A444-11 assignation at the 2024 tariff (18,28 € × coefficient): nothing typed by hand.
     entry = billing.bill_act(who["clerc"], dossier.id, "assignation", TODAY, today=TODAY)
     assert entry.amount > 0
@@ -224,14 +222,14 @@ def test_billing_at_the_tariff_needs_no_tariff_permission(etude_base):
 
 
 def test_the_last_active_administrateur_stays(etude_base):
-    admin, who, _dossier, _payment = etude_base
+    admin, _who, _dossier, _payment = etude_base
     # Two commissaires: the demo's own (Maître …) and this OS account; plus r_commissaire.
     others = [u for u in User.select().where(User.role == "commissaire", User.login != admin.login)]
     for user in others:
         users.deactivate(user.login, actor=admin)
-    with pytest.raises(AccessDenied, match="dernier administrateur actif.*désactivation refusée"):
+    with pytest.raises(AccessDenied, match=r"dernier administrateur actif.*désactivation refusée"):
         users.deactivate(admin.login, actor=admin)
-    with pytest.raises(AccessDenied, match="dernier administrateur actif.*changement de rôle refusé"):
+    with pytest.raises(AccessDenied, match=r"dernier administrateur actif.*changement de rôle refusé"):
         users.set_role(admin.login, "principal_clerc", actor=admin)
     assert User.get(User.login == admin.login).active and User.get(User.login == admin.login).role == "commissaire"
     users.set_role("r_clerc", "commissaire", actor=admin)  # a second one: now he may step down
@@ -245,7 +243,7 @@ def test_a_deactivated_user_is_refused_at_start_but_kept_with_his_audit(etude_ba
         who["clerc"], dossier.id, kind="disbursement", on=TODAY, amount="3", label="Copie", today=TODAY
     )
     users.deactivate("r_clerc", actor=admin)
-    with pytest.raises(AccessDenied, match="« r_clerc » \\(Essai clerc\\) est désactivé"):
+    with pytest.raises(AccessDenied, match=r"« r_clerc » \(Essai clerc\) est désactivé"):
         identify("r_clerc")
     assert User.get(User.login == "r_clerc").active is False  # never deleted
     assert AuditEntry.select().where(AuditEntry.user_login == "r_clerc").exists()
@@ -261,10 +259,10 @@ def test_a_deactivated_user_is_refused_at_start_but_kept_with_his_audit(etude_ba
 
 def test_an_empty_base_takes_its_first_user_then_only_the_administrateur_adds(db_path):
     first = users.add_user(os_login(), "Claire Martin", "clerc")  # bootstrap: no administrateur yet
-    with pytest.raises(AccessDenied, match="pas d'administrateur actif.*--role commissaire"):
+    with pytest.raises(AccessDenied, match=r"pas d'administrateur actif.*--role commissaire"):
         users.add_user("bdupont", "Bruno Dupont", "clerc")
     users.add_user("mdubois", "Marie Dubois", "commissaire")  # naming the administrateur is allowed
-    with pytest.raises(AccessDenied, match="Action réservée à : commissaire \\(vous êtes clerc\\)"):
+    with pytest.raises(AccessDenied, match=r"Action réservée à : commissaire \(vous êtes clerc\)"):
         users.add_user("bdupont", "Bruno Dupont", "clerc")  # this OS account is the clerc
     users.add_user("bdupont", "Bruno Dupont", "clerc", actor=identify("mdubois"))
     assert first.role == "clerc" and User.select().count() == 3

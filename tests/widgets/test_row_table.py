@@ -1,9 +1,11 @@
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App
 
 from clerc_tui.widgets import CSS_PATHS
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import GAP, Column, RowTable, fit_widths
 
 
 class TableApp(App):
@@ -82,11 +84,6 @@ async def test_the_key_bar_shows_the_keys_of_the_screen():
 
 # --- fitting the columns to a narrow terminal (80 columns is a first-class size) ------------
 
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st
-
-from clerc_tui.widgets.row_table import GAP, Column, fit_widths  # noqa: E402
-
 
 def _cols(*specs):
     return [
@@ -126,7 +123,7 @@ def test_fitting_never_hides_an_essential_column_nor_goes_below_a_minimum(specs,
     natural = [w for w, _p, _m in specs]
     widths = fit_widths(columns, natural, available)
     floor = sum((m if m is not None else w) + GAP for w, p, m in specs if p is None)
-    for (w, p, m), got in zip(specs, widths):
+    for (w, p, m), got in zip(specs, widths, strict=True):
         assert got <= w
         if p is None:
             assert got >= (m if m is not None else w)  # essential: shown, never below its minimum
