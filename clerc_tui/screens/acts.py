@@ -26,7 +26,7 @@ from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 MENTION_STATES = {
     "ok": Text("conforme", style="green"),
@@ -90,7 +90,7 @@ class ActFieldsDialog(_Dialog):
             yield Static(Text("Ctrl+S : enregistrer · Échap : annuler", style="dim"))
 
     def action_save(self) -> None:
-        values = {i.id.removeprefix("field-"): i.value for i in self.query(Input)}
+        values = {i.id.removeprefix("field-"): i.value for i in self.query(Input) if i.id is not None}
         self._attempt(lambda: self.submit(values))
 
 
@@ -143,7 +143,7 @@ class ActsScreen(ClercScreen):
     def __init__(self, dossier_id: int):
         super().__init__()
         self.dossier_id = dossier_id
-        self.acts = []
+        self.acts: list[acts_service.ActInfo] = []
         self.view: acts_service.ActView | None = None
 
     def compose(self) -> ComposeResult:
@@ -160,16 +160,16 @@ class ActsScreen(ClercScreen):
         table = self.query_one("#acts-list", RowTable)
         # At 80 columns the État and the Article always show; the long texts shrink.
         for label, width, fit in (
-            ("Acte", 52, {"priority": 9, "min_width": 24}),
-            ("Date", 10, {}),
-            ("État", 30, {"min_width": 14}),
+            ("Acte", 52, ColumnFit(priority=9, min_width=24)),
+            ("Date", 10, ColumnFit()),
+            ("État", 30, ColumnFit(min_width=14)),
         ):
             table.add_column(label, width=width, **fit)
         mentions = self.query_one("#mentions", RowTable)
         for label, width, fit in (
-            ("Mention", 70, {"priority": 9, "min_width": 30}),
-            ("Article", 26, {}),
-            ("État", 10, {}),
+            ("Mention", 70, ColumnFit(priority=9, min_width=30)),
+            ("Article", 26, ColumnFit()),
+            ("État", 10, ColumnFit()),
         ):
             mentions.add_column(label, width=width, **fit)
         self.refresh_data()
@@ -274,19 +274,20 @@ class ActsScreen(ClercScreen):
 
         self.app.push_screen(NewActDialog(), created)
 
-    def _require_view(self) -> bool:
+    def _selected_view(self) -> acts_service.ActView | None:
+        """The act shown, or None after saying that none is."""
         if self.view is None:
             self.app.notify("Aucun acte sélectionné : n pour en rédiger un.", severity="warning")
-            return False
-        return True
+        return self.view
 
     def action_fields(self) -> None:
-        if not self._require_view():
+        view = self._selected_view()
+        if view is None:
             return
-        act_id, version = self.view.act.id, self.view.act.version
+        act_id, version = view.act.id, view.act.version
         self.app.push_screen(
             ActFieldsDialog(
-                self.view,
+                view,
                 lambda values: acts_service.update_act(
                     self.app.actor, act_id, values, today=self.app.today, expected_version=version
                 ),
@@ -295,22 +296,24 @@ class ActsScreen(ClercScreen):
         )
 
     def action_tick(self) -> None:
-        if not self._require_view():
+        view = self._selected_view()
+        if view is None:
             return
         mentions = self.query_one("#mentions", RowTable)
         if not mentions.row_count:
             return
-        state = self.view.draft.states[mentions.cursor_row]
+        state = view.draft.states[mentions.cursor_row]
         if self._run(
-            lambda: acts_service.tick(self.app.actor, self.view.act.id, state.mention.id, not state.ticked),
+            lambda: acts_service.tick(self.app.actor, view.act.id, state.mention.id, not state.ticked),
             "cocher une mention",
         ):
-            self.show_act(self.view.act.id)
+            self.show_act(view.act.id)
 
     def action_verify(self) -> None:
-        if self._require_view() and self._run(
+        view = self._selected_view()
+        if view is not None and self._run(
             lambda: acts_service.verify(
-                self.app.actor, self.view.act.id, today=self.app.today, expected_version=self.view.act.version
+                self.app.actor, view.act.id, today=self.app.today, expected_version=view.act.version
             ),
             "validation",
         ):
@@ -320,13 +323,14 @@ class ActsScreen(ClercScreen):
     def action_serve(self) -> None:
         from clerc_tui.services.context import refusal
 
-        if not self._require_view():
+        view = self._selected_view()
+        if view is None:
             return
         refused = refusal(self.app.actor, "act.serve")
         if refused:  # said before the dialog; acts.serve refuses it anyway
             self.app.notify(refused, severity="error", timeout=8)
             return
-        act_id, version = self.view.act.id, self.view.act.version
+        act_id, version = view.act.id, view.act.version
 
         def submit(served_on, mode):
             return acts_service.serve(
@@ -342,13 +346,14 @@ class ActsScreen(ClercScreen):
             self.app.notify("Signification enregistrée ; ses délais sont sur le dossier.", title="Actes")
             self.refresh_data()
 
-        self.app.push_screen(ServeDialog(self.view, submit), done)
+        self.app.push_screen(ServeDialog(view, submit), done)
 
     def action_export(self) -> None:
-        if not self._require_view():
+        view = self._selected_view()
+        if view is None:
             return
         try:
-            export = export_act(acts_service.act_export(self.view.act.id))
+            export = export_act(acts_service.act_export(view.act.id))
         except Exception as error:
             self.app.show_error(error, "export de l'acte")
             return

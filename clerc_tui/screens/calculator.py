@@ -10,6 +10,7 @@ fields are given. F6 goes to the other tab.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -30,6 +31,10 @@ from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from clerc_tui.rules.interest import InterestResult
+    from clerc_tui.rules.tariff import RecoveryFee
 
 # Which field an error of InterestTerms / compute_interest belongs to.
 TERMS_FIELDS = {
@@ -52,8 +57,8 @@ class CalculatorScreen(FormScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.result = None
-        self.fee_result = None
+        self.result: InterestResult | None = None
+        self.fee_result: tuple[RecoveryFee, RecoveryFee] | None = None  # (debtor's, creditor's)
 
     def _fields(self) -> list[FormField]:
         today = format_date(self.app.today)
@@ -175,7 +180,7 @@ class CalculatorScreen(FormScreen):
             )
             if not texts[name] and name not in errors
         ]
-        if not errors and not missing:
+        if not errors and not missing and on_day is not None:  # no error, nothing missing: the date was read
             try:
                 self.fee_result = calculate_recovery_fees(
                     texts["fee_claim"], texts["fee_collected"], on_day, self.field("fee_alimentary").value == "1"
@@ -207,7 +212,7 @@ class CalculatorScreen(FormScreen):
 
     def recompute(self) -> None:
         errors: dict[str, str] = {}
-        values = {}
+        values: dict[str, object] = {}
 
         def read(name, parse, *, required=False):
             text = self.field(name).value.strip()

@@ -140,7 +140,7 @@ class StepDialog(_Dialog):
         super().__init__()
         self.today, self.submit = today, submit
         self.procedure_id = procedure_id or procedures()[0].id
-        self.step_id = step_id
+        self.step_id = self._initial_step(step_id)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="step-dialog"):
@@ -150,7 +150,7 @@ class StepDialog(_Dialog):
                 [(p.label, p.id) for p in procedures()], allow_blank=False, value=self.procedure_id, id="procedure"
             )
             yield Label("Étape (acte) :")
-            yield Select(self._step_options(), allow_blank=False, value=self._initial_step(), id="step")
+            yield Select(self._step_options(), allow_blank=False, value=self.step_id, id="step")
             yield Label("Signifié ou accompli le (jj/mm/aaaa) :")
             yield Input(format_date(self.today), placeholder="jj/mm/aaaa", id="served-on")
             yield Vertical(id="facts")
@@ -161,12 +161,12 @@ class StepDialog(_Dialog):
     def _step_options(self) -> list[tuple[str, str]]:
         return [(s.act, s.id) for s in procedure(self.procedure_id).steps]
 
-    def _initial_step(self) -> str:
+    def _initial_step(self, wanted: str | None) -> str:
+        """`wanted` if the procedure has that step, else its first."""
         ids = [s.id for s in procedure(self.procedure_id).steps]
-        return self.step_id if self.step_id in ids else ids[0]
+        return wanted if wanted in ids else ids[0]
 
     def on_mount(self) -> None:
-        self.step_id = self._initial_step()
         self._show_facts()
         self.query_one("#procedure", Select).focus()
 

@@ -11,6 +11,7 @@ with a reason; Enter opens the dossier; `t` jumps to today; `d` opens the dossie
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,9 +24,9 @@ from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.context import refusal
-from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaRow
+from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaCounts, AgendaRow
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 PAGE_SIZE = 60
 # (key, title, width): 120 columns in all; long texts end with « … » (the dossier has them whole).
@@ -43,7 +44,7 @@ COLUMNS = (
 # At 80 columns (RowTable.fit_widths) État, Échéance, Dossier, Article and NV always show;
 # the procedure and the clerc hide first, the debtor and « À faire » shrink; the Article keeps
 # 14 cells, enough for « CPCE R211-11 ; » (an article number is never cut).
-COLUMN_FIT = {
+COLUMN_FIT: dict[str, ColumnFit] = {
     "procedure": {"priority": 1},
     "clerc": {"priority": 2},
     "debtor": {"priority": 3, "min_width": 10},
@@ -73,6 +74,11 @@ class AgendaTable(RowTable):
         Binding("j", "cursor_down", "Bas", show=False, id="agenda.down"),
         Binding("k", "cursor_up", "Haut", show=False, id="agenda.up"),
     ]
+
+    if TYPE_CHECKING:  # it is only composed by the agenda, whose paging it drives
+
+        @property
+        def screen(self) -> DeadlinesScreen: ...
 
     def action_cursor_up(self) -> None:
         if self.screen.at_top(self.cursor_row):
@@ -105,6 +111,7 @@ class DeadlinesScreen(ClercScreen):
         self.has_before = False  # rows exist before the first one shown (after `t`)
         self.has_after = False  # the last page was full: more rows may follow
         self._last_cursor = 0
+        self.counts: AgendaCounts | None = None  # after the first paint, and again when a filter changes
 
     # --- layout -------------------------------------------------------------------------
 
@@ -337,7 +344,7 @@ class DeadlinesScreen(ClercScreen):
         widget.display = bool(notice)
 
     def _update_status(self) -> None:
-        counts = getattr(self, "counts", None)
+        counts = self.counts
         if not self.entries:
             text = f"Aucune échéance ouverte {self._within()} pour ce filtre (m, p, h pour l'élargir)."
         elif counts is None:

@@ -21,18 +21,18 @@ from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import balances, billing
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.inert import inert_renderable
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 # At 80 columns (RowTable.fit_widths) the date, Débit, Crédit and the note always show; the
 # nature and the piece hide first, the label and the note shrink.
 COLUMNS = (
-    ("Date", 10, "left", {}),
-    ("Nature", 13, "left", {"priority": 1}),
-    ("Libellé", 40, "left", {"min_width": 16}),
-    ("Pièce", 12, "left", {"priority": 2}),
-    ("Débit", 13, "right", {}),
-    ("Crédit", 13, "right", {}),
-    ("Note", 30, "left", {"priority": 9, "min_width": 12}),
+    ("Date", 10, "left", ColumnFit()),
+    ("Nature", 13, "left", ColumnFit(priority=1)),
+    ("Libellé", 40, "left", ColumnFit(min_width=16)),
+    ("Pièce", 12, "left", ColumnFit(priority=2)),
+    ("Débit", 13, "right", ColumnFit()),
+    ("Crédit", 13, "right", ColumnFit()),
+    ("Note", 30, "left", ColumnFit(priority=9, min_width=12)),
 )
 
 if TYPE_CHECKING:
@@ -163,10 +163,10 @@ class BillActDialog(FormDialog):
             on = parse_date(v["date"])
         except InvalidInput as error:
             raise InvalidInput(error.message, field="date") from None
-        base = v["base"].strip() or None
-        if base is not None:
+        base: Decimal | None = None
+        if v["base"].strip():
             try:
-                base = parse_amount(base, allow_zero=False)
+                base = parse_amount(v["base"].strip(), allow_zero=False)
             except InvalidInput as error:
                 raise InvalidInput(f"Émolument HT : {error.message}", field="base") from None
         return v["act"], on, base

@@ -211,6 +211,7 @@ class DossierFormScreen(FormScreen):
             if self.dossier_id is None:
                 dossier = dossiers.create_dossier(app.actor, data, app.today)
             else:
+                assert self.version is not None  # read on mount, or the screen was left
                 dossier = dossiers.update_dossier(app.actor, self.dossier_id, self.version, data, app.today)
         except ClercError as error:
             field = getattr(error, "field", None)

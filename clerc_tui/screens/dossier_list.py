@@ -4,6 +4,10 @@ Only one page of rows lives in the table; moving past its ends fetches the next 
 from SQL (keyset), so the screen costs the same at 100 or 100,000 dossiers.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,7 +28,7 @@ from clerc_tui.services.dossier_list import (
     search_words,
 )
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 PAGE_SIZE = 60
 
@@ -42,7 +46,7 @@ COLUMNS = (
 )
 # At 80 columns (RowTable.fit_widths) the reference, the debtor and the Solde always show;
 # nature, clerc and phase hide first, the creditor shrinks.
-COLUMN_FIT = {
+COLUMN_FIT: dict[str, ColumnFit] = {
     "nature": {"priority": 1},
     "clerc": {"priority": 2},
     "phase": {"priority": 3},
@@ -59,6 +63,11 @@ class DossierTable(RowTable):
         Binding("j", "cursor_down", "Bas", show=False, id="list.down"),
         Binding("k", "cursor_up", "Haut", show=False, id="list.up"),
     ]
+
+    if TYPE_CHECKING:  # it is only composed by the list, whose paging it drives
+
+        @property
+        def screen(self) -> DossierListScreen: ...
 
     def action_cursor_down(self) -> None:
         if self.row_count and self.cursor_row >= self.row_count - 1:

@@ -3,7 +3,7 @@ screens/dossier_accounts.py, b bills an act) and its décompte (s)."""
 
 from datetime import date
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -100,14 +100,14 @@ def summary(view: DossierView) -> Group:
             ("Solde", format_amount(d.balance)),
         ]
     )
-    parts = [parties, Text(""), title, Text(""), amounts, terms]
+    parts: list[RenderableType] = [parties, Text(""), title, Text(""), amounts, terms]
     if d.notes:
         parts += [Text(""), Text("Notes", style="bold"), Text(d.notes)]
     return Group(*parts)
 
 
 def debtors_detail(view: DossierView) -> Group:
-    parts = []
+    parts: list[RenderableType] = []
     for position, detail in enumerate(view.debtors):
         debtor = detail.debtor
         role = "Débiteur principal" if position == 0 else "Co-obligé"

@@ -73,7 +73,8 @@ class HelpScreen(ModalScreen):
             yield Static(table)
             yield Static(
                 Text(
-                    "Échap, ? ou q pour fermer ; flèches et Page↑/Page↓ pour défiler. Raccourcis modifiables dans la table [keymap] "
+                    "Échap, ? ou q pour fermer ; flèches et Page↑/Page↓ pour défiler. "
+                    "Raccourcis modifiables dans la table [keymap] "
                     "du fichier config.toml (voir README).",
                     style="dim",
                 )

@@ -33,7 +33,7 @@ from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 FIELDS = ("dossier", "amount", "date", "mode", "reference", "payer")
 MODE_CHOICES = [(label, code) for code, label in PAYMENT_MODES.items() if code]
@@ -100,13 +100,13 @@ class PaymentEntryScreen(FormScreen):
         table = self.query_one("#payment-batch", RowTable)
         # At 80 columns the dossier, the date and the amount always show.
         for label, width, fit in (
-            ("N°", 3, {}),
-            ("Dossier", 14, {}),
-            ("Débiteur", 24, {"priority": 3, "min_width": 10}),
-            ("Date", 10, {}),
-            ("Mode", 12, {"priority": 2}),
-            ("Montant", 14, {}),
-            ("Réf.", 14, {"priority": 1}),
+            ("N°", 3, ColumnFit()),
+            ("Dossier", 14, ColumnFit()),
+            ("Débiteur", 24, ColumnFit(priority=3, min_width=10)),
+            ("Date", 10, ColumnFit()),
+            ("Mode", 12, ColumnFit(priority=2)),
+            ("Montant", 14, ColumnFit()),
+            ("Réf.", 14, ColumnFit(priority=1)),
         ):
             table.add_column(label, width=width, **fit)
         self._draw_total()
@@ -256,7 +256,7 @@ class PaymentEntryScreen(FormScreen):
                 self.app.actor, lines, today=self.app.today, allow_duplicates=True, progress=tick
             )
 
-        def failed(error: BaseException) -> None:
+        def failed(error: Exception) -> None:
             self.recording = False
             if isinstance(error, ClercError):
                 status.update(Text(error.message))
@@ -427,7 +427,10 @@ class RejectDialog(FormDialog):
         if not self.candidates:
             self.query_one("#dialog-error", Static).update(Text("Aucun paiement à annuler."))
             return
-        entry_id = self.query_one("#reject-entry", Select).value
+        entry_select: Select[int] = self.query_one("#reject-entry", Select)
+        entry_id = entry_select.selection
+        if entry_id is None:  # not while there are candidates: the list allows no blank
+            return
         try:
             reversal = reverse_entry(self.app.actor, entry_id, event.value, self.app.today, today=self.app.today)
         except ClercError as error:

@@ -21,7 +21,7 @@ from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.services import remittances
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 
 def _run(screen, creditor_id: int | None) -> None:
@@ -142,7 +142,7 @@ class _Busy:
 def _in_worker(screen, work, then, what: str) -> None:
     """`work()` on a thread worker (screens/work.py); a refusal said in #remit-status."""
 
-    def failed(error: BaseException) -> None:
+    def failed(error: Exception) -> None:
         screen.running = False
         screen.loaded()
         if isinstance(error, ClercError):
@@ -179,12 +179,12 @@ class RemittancesScreen(_Busy, ClercScreen):
         table = self.query_one(RowTable)
         # At 80 columns « À reverser » always shows; the creditor's name shrinks, the count hides.
         for label, width, justify, fit in (
-            ("Créancier", 36, "left", {"priority": 9, "min_width": 16}),
-            ("Dossiers", 8, "right", {"priority": 1}),
-            ("Encaissé", 14, "right", {"priority": 3}),
-            ("Retenue A444-32", 15, "right", {"priority": 4}),
-            ("Retenue rendue", 14, "right", {"priority": 2}),
-            ("À reverser", 14, "right", {}),
+            ("Créancier", 36, "left", ColumnFit(priority=9, min_width=16)),
+            ("Dossiers", 8, "right", ColumnFit(priority=1)),
+            ("Encaissé", 14, "right", ColumnFit(priority=3)),
+            ("Retenue A444-32", 15, "right", ColumnFit(priority=4)),
+            ("Retenue rendue", 14, "right", ColumnFit(priority=2)),
+            ("À reverser", 14, "right", ColumnFit()),
         ):
             table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()
@@ -290,12 +290,12 @@ class CreditorRemittanceScreen(_Busy, ClercScreen):
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
         for label, width, justify, fit in (
-            ("Dossier", 14, "left", {}),
-            ("Encaissé (cumul)", 17, "right", {"priority": 3}),
-            ("Retenue A444-32", 15, "right", {"priority": 4}),
-            ("Retenue rendue", 14, "right", {"priority": 2}),
-            ("À reverser", 14, "right", {}),
-            ("Note", 30, "left", {"priority": 5, "min_width": 12}),
+            ("Dossier", 14, "left", ColumnFit()),
+            ("Encaissé (cumul)", 17, "right", ColumnFit(priority=3)),
+            ("Retenue A444-32", 15, "right", ColumnFit(priority=4)),
+            ("Retenue rendue", 14, "right", ColumnFit(priority=2)),
+            ("À reverser", 14, "right", ColumnFit()),
+            ("Note", 30, "left", ColumnFit(priority=5, min_width=12)),
         ):
             table.add_column(label, width=width, justify=justify, **fit)
         self.refresh_data()

@@ -7,6 +7,7 @@ message naming the semester (the étude adds the rate with `clerc rates add`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -52,7 +53,7 @@ class StatementPane(Vertical):
         super().__init__(id="statement-pane")
         self.dossier_id = dossier_id
         self.statement: Statement | None = None
-        self.at = None
+        self.at: date | None = None  # None until the tab is first shown
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -72,17 +73,18 @@ class StatementPane(Vertical):
         if self.at is None:
             self.at = self.app.today
             self.query_one("#statement-at", Input).value = format_date(self.at)
-            self.compute()
+            self.compute(self.at)
 
-    def compute(self) -> None:
+    def compute(self, at: date) -> None:
+        """The décompte arrêté au `at` (the date shown, `self.at`)."""
         body = self.query_one("#statement-body", Static)
         try:
-            self.statement = dossier_statement(self.dossier_id, self.at)
+            self.statement = dossier_statement(self.dossier_id, at)
             self.problem = None
         except ClercError as error:
             self.statement, self.problem = None, error.message
             body.update(
-                Text.assemble((f"Décompte au {format_date(self.at)} impossible : ", "bold red"), Text(error.message))
+                Text.assemble((f"Décompte au {format_date(at)} impossible : ", "bold red"), Text(error.message))
             )
             return
         except Exception as error:
@@ -93,7 +95,7 @@ class StatementPane(Vertical):
 
     def refresh_data(self) -> None:
         if self.at is not None:
-            self.compute()
+            self.compute(self.at)
 
     @on(Input.Submitted, "#statement-at")
     def apply_date(self, event: Input.Submitted) -> None:
@@ -108,7 +110,7 @@ class StatementPane(Vertical):
         error.update("")
         field.remove_class("-invalid")
         self.at = at
-        self.compute()
+        self.compute(at)
         self.query_one("#statement-scroll").focus()
 
     def focus_date(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import Screen
@@ -21,6 +21,9 @@ from textual.worker import Worker
 
 from clerc_tui.errors import ClercError
 from clerc_tui.services.background import on_own_connection
+
+if TYPE_CHECKING:
+    from clerc_tui.screens.base import ClercScreen
 
 Tick = Callable[..., None]  # tick(done, total[, label])
 NBSP = "\u202f"  # narrow no-break space between groups of digits, as the amounts
@@ -69,12 +72,12 @@ def show_progress(widget: Static, label: str, unit: str = "dossiers") -> Callabl
 
 
 def in_worker(
-    screen: Screen[Any],
+    screen: ClercScreen[Any],
     work: Callable[[], Any],
     then: Callable[[Any], None],
     what: str,
     *,
-    failed: Callable[[BaseException], None] | None = None,
+    failed: Callable[[Exception], None] | None = None,
     group: str = "work",
 ) -> Worker[None]:
     """`work()` on a thread worker with its own database connection; `then(result)` back on
@@ -86,11 +89,11 @@ def in_worker(
         if screen.is_attached:  # the clerc may have left the screen meanwhile
             callback(value)
 
-    def default_failed(error: BaseException) -> None:
+    def default_failed(error: Exception) -> None:
         if isinstance(error, ClercError):
             app.notify(error.message, severity="error", timeout=10, markup=False)
         else:
-            app.show_error(error, what)  # type: ignore[attr-defined]  # ClercApp's
+            app.show_error(error, what)
 
     def body() -> None:
         try:

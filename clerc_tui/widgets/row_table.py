@@ -19,7 +19,7 @@ back to the shrunk columns, essential ones first (`fit_widths`).
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -44,6 +44,13 @@ class Column:
     justify: str = "left"
     priority: int | None = None  # None: never hidden; else the lowest hides first
     min_width: int | None = None  # how far it may shrink; None: it does not
+
+
+class ColumnFit(TypedDict, total=False):
+    """How a column gives way on a narrow terminal, as `add_column(..., **fit)` takes it."""
+
+    priority: int
+    min_width: int
 
 
 def fit_widths(columns: list[Column], natural: list[int], available: int) -> list[int]:
