@@ -443,9 +443,9 @@ def _dossier_fields(data: DossierInput) -> dict:
 
 def _resolve_creditor(actor: Actor, data: DossierInput) -> Creditor:
     if data.new_creditor is not None:
-        creditor = Creditor.create(**_creditor_fields(data.new_creditor))
-        record(actor, "creditor.create", "creditor", creditor.id, after=snapshot(creditor))
-        return creditor
+        created = Creditor.create(**_creditor_fields(data.new_creditor))
+        record(actor, "creditor.create", "creditor", created.id, after=snapshot(created))
+        return created
     creditor = Creditor.get_or_none(Creditor.id == data.creditor_id)
     if creditor is None:
         raise InvalidInput("Créancier introuvable : choisissez-en un dans la liste ou créez-le.", field="creditor")

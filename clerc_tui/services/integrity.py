@@ -29,6 +29,7 @@ from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import ACCOUNT_FIELDS
 from clerc_tui.rules.money import from_cents, to_cents
 from clerc_tui.services.balances import balance_at, totals_from_entries
+from clerc_tui.services.plain import tuples
 
 TABLE_LABELS = {"ledger_entry": "journal des écritures", "audit_entry": "journal d'audit", "sequence": "compteurs"}
 FIELD_LABELS = {
@@ -318,11 +319,11 @@ def check_accounts(
     """(dossiers checked, differences): each dossier's running totals against the sum of
     its entries, and its stored balance against the décompte recomputed at the date the
     balance was stored. Read only."""
-    with_entries = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).distinct().tuples()}
+    with_entries = {d for (d,) in tuples(LedgerEntry.select(LedgerEntry.dossier).distinct())}
     accounts = {a.dossier_id: a for a in DossierAccount.select()}
     problems: list[Discrepancy] = []
     ids = sorted(with_entries | set(accounts))
-    refs = dict(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)).tuples()) if ids else {}
+    refs = dict(tuples(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)))) if ids else {}
     for done, dossier_id in enumerate(ids, 1):
         if progress is not None and done % 100 == 0:
             progress(done, len(ids))
