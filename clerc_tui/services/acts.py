@@ -352,9 +352,8 @@ def build_draft(
 
 
 def _ticks(act: Act) -> frozenset[str]:
-    return frozenset(
-        t.mention_id for t in ActMention.select().where(ActMention.act == act.id, ActMention.ticked == True)
-    )
+    ticked = ActMention.ticked == True  # noqa: E712 - a Peewee expression, SQL "ticked = 1"
+    return frozenset(t.mention_id for t in ActMention.select().where(ActMention.act == act.id, ticked))
 
 
 def act_view(act_id: int) -> ActView:

@@ -271,7 +271,7 @@ def record_step(
     facts: Mapping[str, object] | None = None,
     *,
     today: date,
-    distance: str | None | EllipsisType = ...,
+    distance: str | EllipsisType | None = ...,  # ... (not given): each party's own distance
     good_friday: bool | None = None,
     debtor_ids: list[int] | None = None,
 ) -> StepResult:
@@ -352,7 +352,7 @@ def record_step(
                     Deadline.dossier == dossier_id,
                     Deadline.procedure_id == procedure_id,
                     Deadline.rule_id.in_(sorted(step.closes)),
-                    Deadline.done == False,
+                    Deadline.done == False,  # noqa: E712 - a Peewee expression, SQL "done = 0"
                 )
                 .order_by(Deadline.due_date, Deadline.id)
             )
@@ -734,7 +734,7 @@ def agenda_sql(
         f'LEFT JOIN "user" u ON u.id = dl.assigned_to_id WHERE {where} '
         f"ORDER BY dl.due_date {order}, dl.id {order} LIMIT ?"
     )
-    return raw_sql(sql), params + [limit]
+    return raw_sql(sql), [*params, limit]
 
 
 def agenda(
@@ -872,9 +872,10 @@ def clerc_by_login(login: str) -> UserInfo:
 
 def clercs() -> list[tuple[int, str]]:
     """(id, name) of the active users who may have deadlines, for the agenda's filter."""
+    active = User.active == True  # noqa: E712 - a Peewee expression, SQL "active = 1"
     return [
         (u.id, u.name)
-        for u in User.select(User.id, User.name).where(User.active == True, User.role != "lecture").order_by(User.name)
+        for u in User.select(User.id, User.name).where(active, User.role != "lecture").order_by(User.name)
     ]
 
 

@@ -325,37 +325,34 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
         record(actor, f"{table}.update", table, row.id, before=before, after=snapshot(row), dossier_id=dossier_id)
 
     current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
-    if data.street or data.postcode or data.city:
-        if current is None or (current.street, current.postcode, current.city) != (
-            data.street,
-            data.postcode,
-            data.city,
-        ):
-            if current is not None:
-                # A new address becomes current; the old one is kept (known addresses matter).
-                before = snapshot(current)
-                current.is_current = False
-                current.save()
-                record(
-                    actor,
-                    "debtor_address.archive",
-                    "debtor_address",
-                    current.id,
-                    before=before,
-                    after=snapshot(current),
-                    dossier_id=dossier_id,
-                )
-            created(
+    if (data.street or data.postcode or data.city) and (
+        current is None or (current.street, current.postcode, current.city) != (data.street, data.postcode, data.city)
+    ):
+        if current is not None:
+            # A new address becomes current; the old one is kept (known addresses matter).
+            before = snapshot(current)
+            current.is_current = False
+            current.save()
+            record(
+                actor,
+                "debtor_address.archive",
                 "debtor_address",
-                DebtorAddress.create(
-                    debtor=debtor,
-                    street=data.street,
-                    postcode=data.postcode,
-                    city=data.city,
-                    is_current=True,
-                    since=today,
-                ),
+                current.id,
+                before=before,
+                after=snapshot(current),
+                dossier_id=dossier_id,
             )
+        created(
+            "debtor_address",
+            DebtorAddress.create(
+                debtor=debtor,
+                street=data.street,
+                postcode=data.postcode,
+                city=data.city,
+                is_current=True,
+                since=today,
+            ),
+        )
     for kind, value in (("phone", data.phone), ("email", data.email)):
         existing = debtor.contacts.where(DebtorContact.kind == kind).first()
         if value and existing is None:

@@ -17,6 +17,7 @@ entries, its stored balance against the décompte. See docs/trust.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -105,7 +106,7 @@ def _orphans(db) -> list[Break]:
         if (table, fkid) not in keys:
             for row in db.execute_sql(f'PRAGMA foreign_key_list("{table}")').fetchall():
                 keys[(table, row[0])] = (row[3], row[4] or "id")  # from, to
-        column, target = keys.get((table, fkid), ("?", "id"))
+        column, _target = keys.get((table, fkid), ("?", "id"))
         value = db.execute_sql(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
         value = value[0] if value else "?"
         out.append(Break(table, rowid, f"ligne orpheline : {column} = {value}, mais {parent} n° {value} n'existe pas"))
@@ -209,10 +210,8 @@ def _against_audit(db, ledger_rows: dict[int, tuple]) -> list[Break]:
                 continue
             then = recorded[column]
             if column == "amount" and then is not None:
-                try:
+                with contextlib.suppress(InvalidOperation, ValueError):
                     then = to_cents(Decimal(str(then)))
-                except (InvalidOperation, ValueError):
-                    pass
             if chain.canonical(spec[column], then) != chain.canonical(spec[column], value):
                 differences.append(
                     f"{FIELD_LABELS.get(column, column)} {_shown(column, then)} à l'enregistrement "

@@ -95,7 +95,7 @@ def add_etude_rate(
         legal, ecb = etude_rows()
         # Raises InvalidInput on overlap with a shipped row, overlap or gap with the others.
         Rates.shipped().with_etude_rows(
-            legal=legal + [row] if table == LEGAL else legal, ecb=ecb + [row] if table == ECB else ecb
+            legal=[*legal, row] if table == LEGAL else legal, ecb=[*ecb, row] if table == ECB else ecb
         )
         model = EtudeRate.create(
             rate_table=table,
