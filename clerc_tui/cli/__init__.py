@@ -13,6 +13,7 @@ they share (the base, the day, the French parser).
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from clerc_tui.cli.options import Parser, add_global_options, open_app
@@ -41,7 +42,9 @@ ARGPARSE_FRENCH = {
     "not allowed with argument %s": "incompatible avec l'argument %s",
     "ignored explicit argument %r": "valeur %r ignorée",
     "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut être %(matches)s",
-    "unknown parser %(parser_name)r (choices: %(choices)s)": "sous-commande inconnue %(parser_name)r (choix possibles : %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "sous-commande inconnue %(parser_name)r (choix possibles : %(choices)s)"
+    ),
     "unexpected option string: %s": "option inattendue : %s",
     "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
@@ -57,13 +60,16 @@ def _french_plural(singular: str, plural: str, n: int) -> str:
 
 
 @contextmanager
-def _french_argparse():
-    saved = argparse._, argparse.ngettext
-    argparse._, argparse.ngettext = _french, _french_plural
+def _french_argparse() -> Iterator[None]:
+    # argparse's stubs do not declare its gettext functions: they are reached through the
+    # module's namespace (the same dict as its attributes).
+    namespace = vars(argparse)
+    saved = namespace["_"], namespace["ngettext"]
+    namespace["_"], namespace["ngettext"] = _french, _french_plural
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved
+        namespace["_"], namespace["ngettext"] = saved
 
 
 def _global_parser(**kwargs) -> argparse.ArgumentParser:

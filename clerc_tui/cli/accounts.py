@@ -8,6 +8,7 @@ from datetime import date
 from clerc_tui.cli.options import open_base, today_of
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_amount, format_date, parse_date
+from clerc_tui.rules.money import ZERO
 
 COMMANDS = ("check", "balances", "export", "reversements", "document", "bill")
 
@@ -222,8 +223,8 @@ def _reversements(args, today: date, out) -> int:
             )
         if not args.csv:
             out.write(result.transfers)
-        given_back = sum(x.regularisation for x in result.lines)
-        back = f", dont {format_amount(given_back)} de retenue A444-32 rendue (régularisation)" if given_back else ""
+        regularised = sum((x.regularisation for x in result.lines), ZERO)
+        back = f", dont {format_amount(regularised)} de retenue A444-32 rendue (régularisation)" if regularised else ""
         where = f" Virements : {result.path}." if result.path else ""
         if result.resumed:
             sys.stderr.write(f"{remittances.resumed_text(result)}\n")

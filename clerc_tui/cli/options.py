@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import NoReturn
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import parse_date
@@ -13,7 +14,7 @@ from clerc_tui.rules.french import parse_date
 class Parser(argparse.ArgumentParser):
     """argparse that speaks French on errors and exits 2 like every bad input."""
 
-    def error(self, message: str):  # type: ignore[override]  # argparse hook; never returns
+    def error(self, message: str) -> NoReturn:  # argparse hook
         self.print_usage(sys.stderr)
         sys.stderr.write(f"clerc : erreur : {message}\n")
         raise SystemExit(2)

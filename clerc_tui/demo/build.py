@@ -285,7 +285,7 @@ def provisional_rates(today: date, rates: Rates | None = None) -> list[tuple]:
     none for a table that already reaches that far."""
     rates = rates or Rates.shipped()
     end = next_half_year(today) - timedelta(days=1)
-    rows = []
+    rows: list[tuple[str, str | None, str, str, str, str]] = []
     for category in LEGAL_CATEGORIES:
         last = rates.legal.rows_for(category)[-1]
         start = last.valid_to + timedelta(days=1)
@@ -559,7 +559,7 @@ class _Demo:
         hub = rng.choice(sorted(D.HUBS))
         self.hub = hub
         self.local_towns = D.HUBS[hub]
-        civility, first, last = rng.choice(D.COMMISSAIRES)
+        _civility, first, last = rng.choice(D.COMMISSAIRES)
         town = self.local_towns[0]
         self.etude_name = f"Étude de Maître {first} {last}"
         commissaire = f"{first} {last.upper()}"
@@ -583,7 +583,7 @@ class _Demo:
         )
         self.counters["etude"] = 1
         login = (self.ascii_word(first)[:1] + self.ascii_word(last)).replace("-", "")[:12]
-        staff = [(login, f"Maître {first} {last}", "commissaire")] + list(D.STAFF)
+        staff = [(login, f"Maître {first} {last}", "commissaire"), *D.STAFF]
         me = context.os_login()
         self.user_ids = {}
         for user_login, name, role in staff:
@@ -605,18 +605,16 @@ class _Demo:
     def make_creditors(self) -> None:
         rng = self.rng
         count = max(24, min(400, self.n_dossiers // 50))
-        pools = {
-            "hlm": list(D.HLM_OFFICES),
-            "banque": list(D.BANKS),
-            "credit": list(D.CREDIT_ORGANISMS),
-            "social": list(D.SOCIAL_BODIES),
-            "supplier": list(D.SUPPLIERS),
-        }
-        for pool in pools.values():
-            rng.shuffle(pool)
+        hlm, banks, credit = list(D.HLM_OFFICES), list(D.BANKS), list(D.CREDIT_ORGANISMS)
+        social, suppliers = list(D.SOCIAL_BODIES), list(D.SUPPLIERS)
+        rng.shuffle(hlm)  # in this order: a seed gives the same demo
+        rng.shuffle(banks)
+        rng.shuffle(credit)
+        rng.shuffle(social)
+        rng.shuffle(suppliers)
         cumulative = list(accumulate(ACTIVITY_WEIGHTS))
-        self.creditors_by_activity = {a: [] for a in CREDITOR_ACTIVITIES}
-        self.creditor_info = {}
+        self.creditors_by_activity: dict[str, list[int]] = {a: [] for a in CREDITOR_ACTIVITIES}
+        self.creditor_info: dict[int, tuple[str, str, str]] = {}  # id: (display name, kind, activity)
         used_names = set()
         for i in range(count):
             activity = (
@@ -627,27 +625,27 @@ class _Demo:
             bank_name, iban, bic = self.iban()
             r = rng.random()
             if activity == "bailleur":
-                if r < 0.3 and pools["hlm"]:
-                    company = pools["hlm"].pop()
+                if r < 0.3 and hlm:
+                    company = hlm.pop()
                 elif r < 0.65:
                     company = f"SCI {rng.choice(D.SCI_WORDS)}"
                 else:
                     kind, is_individual = "physique", True
             elif activity == "banque":
-                if r < 0.5 and pools["banque"]:
-                    bank_name, bank_code, branches, bic = pools["banque"].pop()
+                if r < 0.5 and banks:
+                    bank_name, bank_code, branches, bic = banks.pop()
                     company = bank_name
                     iban = make_french_iban(bank_code, branches[0], f"{rng.randint(0, 99_999_999_999):011d}")
-                elif pools["credit"]:
-                    company = pools["credit"].pop()
+                elif credit:
+                    company = credit.pop()
                 else:
                     company = f"Caisse de Crédit Mutuel de {town[0]}"
             elif activity == "organisme_social":
-                company = pools["social"].pop() if pools["social"] else f"CCAS de {town[0]}"
+                company = social.pop() if social else f"CCAS de {town[0]}"
             elif activity == "particulier":
                 kind, is_individual = "physique", True
             else:
-                company = pools["supplier"].pop() if (r < 0.4 and pools["supplier"]) else self.company()
+                company = suppliers.pop() if (r < 0.4 and suppliers) else self.company()
             if kind == "physique":
                 civility, first, last = self.person()
             display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
@@ -819,7 +817,7 @@ class _Demo:
                 asset = ("mobilier", "Mobilier meublant et électroménager", rng.randint(50_000, 500_000))
             else:
                 asset = ("parts_sociales", f"Parts sociales de la {self.company()}", rng.randint(100_000, 5_000_000))
-            self.add("debtor_asset", (self.next_id("debtor_asset"), did) + asset)
+            self.add("debtor_asset", (self.next_id("debtor_asset"), did, *asset))
         if kind == "physique" and random_() < 0.35:
             if random_() < 0.5:
                 self.add(
@@ -978,7 +976,7 @@ class _Demo:
             ),
         }[nature]
         items = [("principal", principal_label, principal, demand, True)]
-        if title_kind in ("jugement", "ordonnance_ip", "titre_pc"):
+        if title_date is not None and title_kind in ("jugement", "ordonnance_ip", "titre_pc"):
             items.append(("depens", "Dépens", randint(3_500, 90_000), title_date, False))
             if title_kind == "jugement" and random_() < 0.55:
                 items.append(
@@ -1026,7 +1024,9 @@ class _Demo:
             rate = choice(CONTRACTUAL_RATES)
         interest_from = None if interest == "none" else iso(demand)
         capitalisation = (
-            iso(title_date) if (title_kind == "jugement" and interest == "legal" and random_() < 0.1) else None
+            iso(title_date)
+            if (title_date is not None and title_kind == "jugement" and interest == "legal" and random_() < 0.1)
+            else None
         )
         # Closing.
         closed = None
@@ -1038,7 +1038,7 @@ class _Demo:
             events.append(
                 (min(opened + randint(2, 15), t0), "courrier", "Lettre de mise en demeure envoyée au débiteur")
             )
-        if title_date is not None:
+        if title_date is not None and signified is not None:  # set together, with enforceable
             label = {
                 "jugement": "Jugement",
                 "ordonnance_ip": "Ordonnance d'injonction de payer",
@@ -1050,8 +1050,13 @@ class _Demo:
             events.append((title_date, "titre", f"{label} du {format_date(date.fromordinal(title_date))}{where}"))
             events.append((signified, "signification", f"Signification du titre ({title_ref})"))
         procedure = None
-        if phase == "execution":
-            procedures = ("saisie_attribution", "saisie_attribution", "saisie_vente", "saisie_remunerations")
+        if phase == "execution" and enforceable is not None:  # an execution always has its title
+            procedures: tuple[str, ...] = (
+                "saisie_attribution",
+                "saisie_attribution",
+                "saisie_vente",
+                "saisie_remunerations",
+            )
             if nature == "loyers":
                 procedures += ("expulsion",)
             procedure = choice(procedures)
@@ -1099,7 +1104,7 @@ class _Demo:
             zone=zone,
             assigned=assigned,
         )
-        if title_date is not None and self.ledger_rng.random() < LEDGER_SHARE:
+        if signified is not None and enforceable is not None and self.ledger_rng.random() < LEDGER_SHARE:
             balance += self.make_ledger(did, signified, enforceable, closed, assigned, balance)
         # The dossier itself.
         created_at = f"{iso(opened)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"

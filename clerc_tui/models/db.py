@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from peewee import (
     Database,
@@ -195,6 +195,10 @@ def sql_date(value: date) -> date | str:
     return value.isoformat() if is_sqlite() else value
 
 
+@overload
+def read_date(value: date | str) -> date: ...
+@overload
+def read_date(value: None) -> None: ...
 def read_date(value: date | str | None) -> date | None:
     """A date column read by raw SQL: ISO text from SQLite, a date from PostgreSQL."""
     if value is None or isinstance(value, date):

@@ -277,7 +277,7 @@ def build_draft(
     v["court"] = (
         f"le juge de l'exécution du tribunal judiciaire dans le ressort duquel demeure le débiteur "
         f"({address.postcode} {address.city})".replace("  ", " ")
-        if v["debtor_address"] and address.city
+        if address is not None and v["debtor_address"] and address.city
         else None
     )
     v["title_label"] = TITLE_KINDS.get(dossier.title_kind) if dossier.title_kind else None
@@ -328,7 +328,7 @@ def build_draft(
             facts = {"lease_from_2023_07_29": lease >= LEASE_REFORM}
             rule_id = next(r for r in rule_ids if procedures_rules.applies(procedures_rules.rule(r), facts))
         v[key] = procedures_rules.compute_rule(rule_id, act_date, zone=dossier.zone, distance=distance).due
-    printed = {}
+    printed: dict[str, str] = {}  # the text each datum prints as
     for key in act_rules.catalogue().data:
         value = v.get(key)
         if value in (None, ""):
@@ -339,11 +339,10 @@ def build_draft(
             printed[key] = format_amount(value)
         else:
             printed[key] = str(value)
-    printed["title_reference_set"] = bool(v.get("title_reference"))
     printed.update(_wording(dossier, creditor, debtor, printed, v))
     amicable = (v["principal"] + v["interets"]) if v["principal"] is not None and v["interets"] is not None else None
     context = {
-        "p": printed,
+        "p": {**printed, "title_reference_set": bool(v.get("title_reference"))},  # a flag the templates test
         "statement_notes": [],
         "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total"),
     }
@@ -353,9 +352,8 @@ def build_draft(
 
 
 def _ticks(act: Act) -> frozenset[str]:
-    return frozenset(
-        t.mention_id for t in ActMention.select().where(ActMention.act == act.id, ActMention.ticked == True)
-    )
+    ticked = ActMention.ticked == True  # noqa: E712 - a Peewee expression, SQL "ticked = 1"
+    return frozenset(t.mention_id for t in ActMention.select().where(ActMention.act == act.id, ticked))
 
 
 def act_view(act_id: int) -> ActView:
@@ -594,13 +592,13 @@ def serve(
                 user=actor.user_id,
                 created_at=datetime.now(),
             )
-        warning = bill_served_act(actor, act, act_type, today=today)
+        warning = bill_served_act(actor, act, act_type, served_on, today=today)
         if act.fee_entry_id is not None:
             Act.update(fee_entry_id=act.fee_entry_id).where(Act.id == act.id).execute()
     return plain(ActInfo, act, warnings=(warning,) if warning else ())
 
 
-def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, today: date) -> str | None:
+def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, served_on: date, *, today: date) -> str | None:
     """Bill the served act at the tariff (accounts, `services.billing.bill_act`), inside the serve
     transaction. An act type without `tariff_code` is not billed (letters: L111-8). A tariff
     without a figure for the period does not undo the service (the act did go out): the
@@ -617,7 +615,7 @@ def bill_served_act(actor: Actor, act: Act, act_type: act_rules.ActType, *, toda
             f"{format_date(billed.entry_date)}) : il n'est pas facturé une seconde fois."
         )
     try:
-        entry = bill_act(actor, act.dossier_id, act_type.tariff_code, act.served_on, act_id=act.id, today=today)
+        entry = bill_act(actor, act.dossier_id, act_type.tariff_code, served_on, act_id=act.id, today=today)
     except ClercError as error:
         return f"Acte signifié mais non facturé : {error.message} — facturez-le depuis les comptes du dossier."
     act.fee_entry_id = entry.id

@@ -21,6 +21,7 @@ from clerc_tui.rules.ledger import REVERSAL, CreditorPosition, account_totals, d
 from clerc_tui.rules.money import ZERO, from_cents
 from clerc_tui.rules.vocabulary import LEDGER_KINDS
 from clerc_tui.services.ledger import Entry, ensure_account, existing_dossier, ledger_entries
+from clerc_tui.services.plain import tuples
 
 
 def simple_balance(dossier_id: int, at: date) -> Decimal:
@@ -63,7 +64,7 @@ def refresh_balances(today: date, *, batch: int = 200, progress: Callable[[int, 
     Short write transactions of `batch` dossiers, so that clercs at work are never held."""
     ids = [
         dossier_id
-        for (dossier_id,) in Dossier.select(Dossier.id).where(Dossier.phase != "clos").order_by(Dossier.id).tuples()
+        for (dossier_id,) in tuples(Dossier.select(Dossier.id).where(Dossier.phase != "clos").order_by(Dossier.id))
     ]
     for start in range(0, len(ids), batch):
         with write_transaction():

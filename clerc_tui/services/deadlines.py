@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any
 
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
@@ -25,7 +26,7 @@ from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
 from clerc_tui.services.context import Actor, UserInfo, require_write
-from clerc_tui.services.plain import plain
+from clerc_tui.services.plain import plain, tuples
 
 if TYPE_CHECKING:
     from clerc_tui.rules import procedures as procedures_rules
@@ -208,12 +209,11 @@ def _open_deadline(deadline_id: int, expected_version: int | None = None) -> Dea
 def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
     """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
     his current address (rules.calendar.distance_of_address), in the dossier's order."""
-    rows = (
+    rows = tuples(
         Debtor.select(Debtor.id, Debtor.display_name)
         .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
         .where(DossierDebtor.dossier == dossier_id)
         .order_by(DossierDebtor.position, Debtor.id)
-        .tuples()
     )
     parties = []
     for debtor_id, name in rows:
@@ -271,7 +271,7 @@ def record_step(
     facts: Mapping[str, object] | None = None,
     *,
     today: date,
-    distance: str | None = ...,
+    distance: str | EllipsisType | None = ...,  # ... (not given): each party's own distance
     good_friday: bool | None = None,
     debtor_ids: list[int] | None = None,
 ) -> StepResult:
@@ -352,7 +352,7 @@ def record_step(
                     Deadline.dossier == dossier_id,
                     Deadline.procedure_id == procedure_id,
                     Deadline.rule_id.in_(sorted(step.closes)),
-                    Deadline.done == False,
+                    Deadline.done == False,  # noqa: E712 - a Peewee expression, SQL "done = 0"
                 )
                 .order_by(Deadline.due_date, Deadline.id)
             )
@@ -361,7 +361,7 @@ def record_step(
             for deadline in to_close:
                 result.warnings.extend(_timing_warnings(deadline, served_on))
                 before = snapshot(deadline)
-                deadline.done, deadline.done_on, deadline.done_by = True, served_on, actor.user_id
+                deadline.done, deadline.done_on, deadline.done_by_id = True, served_on, actor.user_id
                 deadline.done_reason = reason
                 _save_edit(deadline)
                 record(
@@ -380,11 +380,13 @@ def record_step(
         )
         first = per_distance[parties[0].distance]
         for index, item in enumerate(first):
-            versions = [(party, per_distance[party.distance][index]) for party in parties]
+            versions: list[tuple[ServedParty | None, Any]] = [
+                (party, per_distance[party.distance][index]) for party in parties
+            ]
             if len({_kept_due(v) for _, v in versions}) == 1:
                 versions = [(None, item)]  # the same date for every served party: one deadline
-            for party, version in versions:
-                label = version.label if party is None else f"{version.label} — {party.name}"
+            for named, version in versions:  # named: the party the deadline names, None for all
+                label = version.label if named is None else f"{version.label} — {named.name}"
                 rule = _rules().rule(version.deadline_id)
                 deadline = Deadline.create(
                     dossier=dossier_id,
@@ -402,7 +404,7 @@ def record_step(
                     done_reason="",
                     created_at=now,
                     unverified=bool(version.unverified),
-                    debtor=(party.debtor_id or None) if party is not None else None,
+                    debtor=(named.debtor_id or None) if named is not None else None,
                     suspended_reason=rule.suspended_reason,
                 )
                 record(
@@ -542,7 +544,12 @@ def mark_done(
     with write_transaction():
         deadline = _open_deadline(deadline_id, expected_version)
         before = snapshot(deadline)
-        deadline.done, deadline.done_on, deadline.done_by, deadline.done_reason = True, done_on, actor.user_id, reason
+        deadline.done, deadline.done_on, deadline.done_by_id, deadline.done_reason = (
+            True,
+            done_on,
+            actor.user_id,
+            reason,
+        )
         _save_edit(deadline)
         record(
             actor,
@@ -727,7 +734,7 @@ def agenda_sql(
         f'LEFT JOIN "user" u ON u.id = dl.assigned_to_id WHERE {where} '
         f"ORDER BY dl.due_date {order}, dl.id {order} LIMIT ?"
     )
-    return raw_sql(sql), params + [limit]
+    return raw_sql(sql), [*params, limit]
 
 
 def agenda(
@@ -865,9 +872,10 @@ def clerc_by_login(login: str) -> UserInfo:
 
 def clercs() -> list[tuple[int, str]]:
     """(id, name) of the active users who may have deadlines, for the agenda's filter."""
+    active = User.active == True  # noqa: E712 - a Peewee expression, SQL "active = 1"
     return [
         (u.id, u.name)
-        for u in User.select(User.id, User.name).where(User.active == True, User.role != "lecture").order_by(User.name)
+        for u in User.select(User.id, User.name).where(active, User.role != "lecture").order_by(User.name)
     ]
 
 

@@ -325,37 +325,34 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
         record(actor, f"{table}.update", table, row.id, before=before, after=snapshot(row), dossier_id=dossier_id)
 
     current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
-    if data.street or data.postcode or data.city:
-        if current is None or (current.street, current.postcode, current.city) != (
-            data.street,
-            data.postcode,
-            data.city,
-        ):
-            if current is not None:
-                # A new address becomes current; the old one is kept (known addresses matter).
-                before = snapshot(current)
-                current.is_current = False
-                current.save()
-                record(
-                    actor,
-                    "debtor_address.archive",
-                    "debtor_address",
-                    current.id,
-                    before=before,
-                    after=snapshot(current),
-                    dossier_id=dossier_id,
-                )
-            created(
+    if (data.street or data.postcode or data.city) and (
+        current is None or (current.street, current.postcode, current.city) != (data.street, data.postcode, data.city)
+    ):
+        if current is not None:
+            # A new address becomes current; the old one is kept (known addresses matter).
+            before = snapshot(current)
+            current.is_current = False
+            current.save()
+            record(
+                actor,
+                "debtor_address.archive",
                 "debtor_address",
-                DebtorAddress.create(
-                    debtor=debtor,
-                    street=data.street,
-                    postcode=data.postcode,
-                    city=data.city,
-                    is_current=True,
-                    since=today,
-                ),
+                current.id,
+                before=before,
+                after=snapshot(current),
+                dossier_id=dossier_id,
             )
+        created(
+            "debtor_address",
+            DebtorAddress.create(
+                debtor=debtor,
+                street=data.street,
+                postcode=data.postcode,
+                city=data.city,
+                is_current=True,
+                since=today,
+            ),
+        )
     for kind, value in (("phone", data.phone), ("email", data.email)):
         existing = debtor.contacts.where(DebtorContact.kind == kind).first()
         if value and existing is None:
@@ -443,9 +440,9 @@ def _dossier_fields(data: DossierInput) -> dict:
 
 def _resolve_creditor(actor: Actor, data: DossierInput) -> Creditor:
     if data.new_creditor is not None:
-        creditor = Creditor.create(**_creditor_fields(data.new_creditor))
-        record(actor, "creditor.create", "creditor", creditor.id, after=snapshot(creditor))
-        return creditor
+        created = Creditor.create(**_creditor_fields(data.new_creditor))
+        record(actor, "creditor.create", "creditor", created.id, after=snapshot(created))
+        return created
     creditor = Creditor.get_or_none(Creditor.id == data.creditor_id)
     if creditor is None:
         raise InvalidInput("Créancier introuvable : choisissez-en un dans la liste ou créez-le.", field="creditor")

@@ -31,7 +31,9 @@ _CAUSES = {
 
 def os_cause(error: OSError) -> str:
     """The cause of an OS refusal, in French."""
-    return _CAUSES.get(error.errno, error.strerror or str(error))
+    if error.errno is not None and error.errno in _CAUSES:
+        return _CAUSES[error.errno]
+    return error.strerror or str(error)
 
 
 def write_whole(path: Path | str, text: str | bytes, *, what: str = "Fichier") -> Path:

@@ -17,6 +17,7 @@ entries, its stored balance against the décompte. See docs/trust.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import ACCOUNT_FIELDS
 from clerc_tui.rules.money import from_cents, to_cents
 from clerc_tui.services.balances import balance_at, totals_from_entries
+from clerc_tui.services.plain import tuples
 
 TABLE_LABELS = {"ledger_entry": "journal des écritures", "audit_entry": "journal d'audit", "sequence": "compteurs"}
 FIELD_LABELS = {
@@ -104,7 +106,7 @@ def _orphans(db) -> list[Break]:
         if (table, fkid) not in keys:
             for row in db.execute_sql(f'PRAGMA foreign_key_list("{table}")').fetchall():
                 keys[(table, row[0])] = (row[3], row[4] or "id")  # from, to
-        column, target = keys.get((table, fkid), ("?", "id"))
+        column, _target = keys.get((table, fkid), ("?", "id"))
         value = db.execute_sql(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
         value = value[0] if value else "?"
         out.append(Break(table, rowid, f"ligne orpheline : {column} = {value}, mais {parent} n° {value} n'existe pas"))
@@ -208,10 +210,8 @@ def _against_audit(db, ledger_rows: dict[int, tuple]) -> list[Break]:
                 continue
             then = recorded[column]
             if column == "amount" and then is not None:
-                try:
+                with contextlib.suppress(InvalidOperation, ValueError):
                     then = to_cents(Decimal(str(then)))
-                except (InvalidOperation, ValueError):
-                    pass
             if chain.canonical(spec[column], then) != chain.canonical(spec[column], value):
                 differences.append(
                     f"{FIELD_LABELS.get(column, column)} {_shown(column, then)} à l'enregistrement "
@@ -318,11 +318,11 @@ def check_accounts(
     """(dossiers checked, differences): each dossier's running totals against the sum of
     its entries, and its stored balance against the décompte recomputed at the date the
     balance was stored. Read only."""
-    with_entries = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).distinct().tuples()}
+    with_entries = {d for (d,) in tuples(LedgerEntry.select(LedgerEntry.dossier).distinct())}
     accounts = {a.dossier_id: a for a in DossierAccount.select()}
     problems: list[Discrepancy] = []
     ids = sorted(with_entries | set(accounts))
-    refs = dict(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)).tuples()) if ids else {}
+    refs = dict(tuples(Dossier.select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)))) if ids else {}
     for done, dossier_id in enumerate(ids, 1):
         if progress is not None and done % 100 == 0:
             progress(done, len(ids))

@@ -10,7 +10,7 @@ never loses the others and a half-recorded bank statement cannot happen.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -304,7 +304,7 @@ def check_line(
     )
 
 
-def preview(line: PendingPayment, pending: list[PendingPayment] = ()) -> str:
+def preview(line: PendingPayment, pending: Sequence[PendingPayment] = ()) -> str:
     """How the payment would be imputed, after the batch lines before it on the same dossier."""
     from clerc_tui.rules.statement import Payment, compute_statement
     from clerc_tui.services.rates import current_rates

@@ -4,7 +4,10 @@ frozen dataclass, never a Peewee row (tests/services/test_plain_results.py check
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar, cast
+
+from peewee import BaseQuery
 
 T = TypeVar("T")
 
@@ -20,3 +23,10 @@ def plain(cls: type[T], row: Any, **given: Any) -> T:
         if f.name in given or f.default is dataclasses.MISSING or hasattr(row, f.name)
     }
     return cls(**values)
+
+
+def tuples(query: BaseQuery) -> Iterator[tuple[Any, ...]]:
+    """The rows of a select as plain tuples, in the order of its columns. peewee's stubs type
+    `.tuples()` as the query itself (iterating over model rows): this is the one place that
+    says what it really yields."""
+    return iter(cast("Iterable[tuple[Any, ...]]", query.tuples()))

@@ -28,6 +28,7 @@ from clerc_tui.rules.rates import (
 )
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require
+from clerc_tui.services.plain import tuples
 
 TABLES = (LEGAL, ECB)
 
@@ -47,7 +48,8 @@ def _row(model: EtudeRate) -> RateRow:
 
 def etude_rows() -> tuple[list[RateRow], list[RateRow]]:
     """(legal rows, ECB rows) the étude entered, oldest period first."""
-    legal, ecb = [], []
+    legal: list[RateRow] = []
+    ecb: list[RateRow] = []
     for model in EtudeRate.select().order_by(EtudeRate.valid_from, EtudeRate.id):
         (legal if model.rate_table == LEGAL else ecb).append(_row(model))
     return legal, ecb
@@ -93,7 +95,7 @@ def add_etude_rate(
         legal, ecb = etude_rows()
         # Raises InvalidInput on overlap with a shipped row, overlap or gap with the others.
         Rates.shipped().with_etude_rows(
-            legal=legal + [row] if table == LEGAL else legal, ecb=ecb + [row] if table == ECB else ecb
+            legal=[*legal, row] if table == LEGAL else legal, ecb=[*ecb, row] if table == ECB else ecb
         )
         model = EtudeRate.create(
             rate_table=table,
@@ -139,10 +141,10 @@ def legal_rate_notice(today: date, shipped: RateTable | None = None) -> str | No
     if not wanted:
         return None
     starts = sorted({start for start, _category in wanted})
-    query = (
-        EtudeRate.select(EtudeRate.category, EtudeRate.valid_from)
-        .where(EtudeRate.rate_table == LEGAL, EtudeRate.valid_from.in_(starts))
-        .tuples()
+    query = tuples(
+        EtudeRate.select(EtudeRate.category, EtudeRate.valid_from).where(
+            EtudeRate.rate_table == LEGAL, EtudeRate.valid_from.in_(starts)
+        )
     )
     entered = {(category, read_date(valid_from)) for category, valid_from in query}
     for start in starts:

@@ -29,6 +29,7 @@ from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, HUNDRED,
 from clerc_tui.services.balances import creditor_position
 from clerc_tui.services.billing import claim_amount
 from clerc_tui.services.etude import fee_base_interest
+from clerc_tui.services.plain import tuples
 
 ALIMENTARY = "pension_alimentaire"
 EXEMPT_CONTRAINTE = "non dû sur le titre d'une personne morale de droit public (R444-53 3°)"
@@ -64,7 +65,7 @@ class FeeSettings:
         from clerc_tui.models import EtudeRate
         from clerc_tui.services.statement import etude_convention
 
-        rows = tuple(EtudeRate.select(EtudeRate.id).order_by(EtudeRate.id).tuples())
+        rows = tuple(tuples(EtudeRate.select(EtudeRate.id).order_by(EtudeRate.id)))
         return (fee_base_interest(), etude_convention(), rows)
 
 

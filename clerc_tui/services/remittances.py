@@ -40,6 +40,7 @@ from clerc_tui.services.context import Actor, require
 from clerc_tui.services.etude import fee_base_text
 from clerc_tui.services.files import check_writable, os_cause, write_whole
 from clerc_tui.services.ledger import Entry, create_entry, existing_dossier, valid_amount, valid_day
+from clerc_tui.services.plain import tuples
 from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, breakdown, dossier_fees, settle
 
 FEE_LABEL = LABELS[A444_32]
@@ -143,7 +144,7 @@ def _plan(
 ) -> list[RunLine]:
     """Plan the dossiers that received payments (only those of `dossier_ids` when given);
     `progress(done, total)` is told after each dossier (a décompte each: long at étude scale)."""
-    ids = {d for (d,) in LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT).distinct().tuples()}
+    ids = {d for (d,) in tuples(LedgerEntry.select(LedgerEntry.dossier).where(LedgerEntry.kind == PAYMENT).distinct())}
     if dossier_ids is not None:
         ids &= set(dossier_ids)
     if not ids:
@@ -197,12 +198,13 @@ def _replan_changed(step: list[RunLine], on: date, settings: FeeSettings, mark: 
     ids = [x.dossier_id for x in step]
     changed = {
         d
-        for (d,) in LedgerEntry.select(LedgerEntry.dossier)
-        .where(LedgerEntry.dossier.in_(ids), LedgerEntry.id > mark)
-        .distinct()
-        .tuples()
+        for (d,) in tuples(
+            LedgerEntry.select(LedgerEntry.dossier)
+            .where(LedgerEntry.dossier.in_(ids), LedgerEntry.id > mark)
+            .distinct()
+        )
     }
-    versions = dict(Dossier.select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids)).tuples())
+    versions = dict(tuples(Dossier.select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids))))
     changed |= {x.dossier_id for x in step if versions.get(x.dossier_id) != x.dossier_version}
     if not changed:
         return step
@@ -584,15 +586,16 @@ def creditor_statement(creditor_id: int, start: date, end: date) -> str:
     lines.append("")
     totals = {"payment": ZERO, "retenu": ZERO, "remittance": ZERO}
     for e in query:
+        cancelled = e.reverses if e.kind == REVERSAL else None  # the entry a reversal cancels
         if e.kind == PAYMENT:
             what, key = "Encaissement", "payment"
         elif e.kind == FEE and e.bearer == CREDITOR:
             what, key = "Retenue (frais à votre charge)", "retenu"
         elif e.kind == REMITTANCE:
             what, key = "Reversement", "remittance"
-        elif e.kind == REVERSAL and e.reverses.kind == FEE and e.reverses.bearer == CREDITOR:
+        elif cancelled is not None and cancelled.kind == FEE and cancelled.bearer == CREDITOR:
             what, key = "Régularisation (retenue rendue)", "rendu"
-        elif e.kind == REVERSAL and e.reverses.kind in (FEE, DISBURSEMENT):
+        elif cancelled is not None and cancelled.kind in (FEE, DISBURSEMENT):
             continue  # the debtor's frais: not the creditor's account
         elif e.kind == REVERSAL:
             what, key = f"Annulation ({e.reason})", None

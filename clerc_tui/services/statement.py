@@ -121,7 +121,12 @@ def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[
         elif e.kind == PAYMENT:
             label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))
             payments.append(Payment(e.entry_date, e.amount, ref=str(e.id), label=label))
-        elif e.kind == REVERSAL and by_id.get(e.reverses_id) is not None and by_id[e.reverses_id].kind == PAYMENT:
+        elif (
+            e.kind == REVERSAL
+            and e.reverses_id is not None
+            and (reversed_entry := by_id.get(e.reverses_id)) is not None
+            and reversed_entry.kind == PAYMENT
+        ):
             reversals.append(Reversal(e.entry_date, str(e.reverses_id), e.reason))
     return tuple(charges), tuple(payments), tuple(reversals)
 
