@@ -163,7 +163,7 @@ def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(
 
 def test_only_iban_less_creditors_means_nothing_to_pay_and_names_them(actor, tmp_path):
     no_iban = _dossier(actor, "Bailleur Sans Compte", "", "100")
-    with pytest.raises(InvalidInput, match="Rien à reverser.*sans IBAN : Bailleur Sans Compte"):
+    with pytest.raises(InvalidInput, match=r"Rien à reverser.*sans IBAN : Bailleur Sans Compte"):
         remittances.execute_run(actor, TODAY, today=TODAY, csv_path=tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
     assert not LedgerEntry.select().where(LedgerEntry.dossier == no_iban.id, LedgerEntry.kind == REMITTANCE).exists()
@@ -391,5 +391,5 @@ def test_held_back_creditor_is_paid_by_the_next_run_once_its_iban_is_recorded(tm
     # 100 € received, A444-32 14,08 TTC retained, 85,92 € paid to the account just recorded.
     assert (row[2], row[3], row[4], row[5]) == (IBAN, "BNPAFRPP", "85,92", no_iban.reference)
     with sqlite3.connect(base) as con:
-        [(action, before)] = con.execute("SELECT action, before FROM audit_entry WHERE action = 'creditor.bank'")
+        [(before,)] = con.execute("SELECT before FROM audit_entry WHERE action = 'creditor.bank'")
     assert '"iban": ""' in before

@@ -22,8 +22,8 @@ from peewee import (
 
 from clerc_tui.models.base import BaseModel
 from clerc_tui.models.dossier import Dossier
-from clerc_tui.models.parties import Creditor
 from clerc_tui.models.fields import MoneyField
+from clerc_tui.models.parties import Creditor
 from clerc_tui.rules.ledger import DEBTOR
 
 
