@@ -34,6 +34,18 @@ def test_demo_balances_check_and_reversements_draw_no_bar_when_piped(tmp_path):
         ("--db", str(base), "balances"),
         ("--db", str(base), "check"),
         ("--db", str(base), "reversements", "du"),
+        (
+            "--db",
+            str(base),
+            "export",
+            "fec",
+            "--from",
+            "01/01/2000",
+            "--to",
+            "31/12/2100",
+            "--out",
+            str(tmp_path / "f"),
+        ),
     )
     for command in commands:
         result = _clerc(tmp_path, *command)
@@ -41,6 +53,7 @@ def test_demo_balances_check_and_reversements_draw_no_bar_when_piped(tmp_path):
         for stream in (result.stdout, result.stderr):
             assert "\x1b" not in stream and "━" not in stream, (command, stream)
             assert "dossier par dossier" not in stream and "Démonstration : dossiers" not in stream
+            assert "écriture par écriture" not in stream
 
 
 def test_the_bar_shows_on_a_terminal_after_a_second_with_its_stages(monkeypatch):

@@ -107,9 +107,11 @@ def run(args) -> int:
         out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
         return 0
     if args.command == "export":
+        from clerc_tui.cli.progress import progress_bar
         from clerc_tui.services.accounting import fec_lines
 
-        text = "\n".join(fec_lines(parse_date(args.start), parse_date(args.end))) + "\n"
+        with progress_bar("Export FEC, écriture par écriture") as tick:
+            text = "\n".join(fec_lines(parse_date(args.start), parse_date(args.end), progress=tick)) + "\n"
         if args.out:
             from clerc_tui.services.files import write_whole
 

@@ -11,6 +11,7 @@ The chart of accounts below is a simple default to be validated by the étude's 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -85,7 +86,11 @@ def _legs(kind: str, amount: Decimal, breakdown: str) -> list[tuple[str, Decimal
     return [("467", amount, ZERO), ("512", ZERO, amount)]  # remittance, refund
 
 
-def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
+def fec_lines(
+    start: date, end: date, *, sep: str = "|", progress: Callable[[int, int], None] | None = None
+) -> list[str]:
+    """The FEC lines of the entries dated within [start, end]; `progress(done, total)` is told
+    every 1 000 entries (a year of a large étude: some seconds)."""
     if end < start:
         raise InvalidInput("La fin de la période précède son début.")
     query = (
@@ -95,7 +100,10 @@ def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
         .order_by(LedgerEntry.entry_date, LedgerEntry.id)
     )
     lines = [sep.join(COLUMNS)]
-    for e in query:
+    total = query.count() if progress is not None else 0
+    for done, e in enumerate(query, 1):
+        if progress is not None and done % 1000 == 0:
+            progress(done, total)
         kind, breakdown, sign = e.kind, e.breakdown, 1
         if kind == REVERSAL:
             target = LedgerEntry.get_by_id(e.reverses_id)
@@ -131,4 +139,6 @@ def fec_lines(start: date, end: date, *, sep: str = "|") -> list[str]:
                     )
                 )
             )
+    if progress is not None:
+        progress(total, total)
     return lines

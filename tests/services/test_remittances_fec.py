@@ -59,7 +59,10 @@ def test_fec_lines_balance_and_reversal_mirrors(actor, sample_dossier):
     billing.bill_act(actor, sample_dossier.id, "commandement_saisie_vente", TODAY, today=TODAY, claim=D(3000))
     pay = _pay(actor, sample_dossier.id, "200")
     payments.reverse_entry(actor, pay.id, "chèque rejeté", TODAY, today=TODAY)
-    lines = accounting.fec_lines(date(2026, 11, 1), TODAY)
+    told: list[tuple[int, int]] = []
+    lines = accounting.fec_lines(date(2026, 11, 1), TODAY, progress=lambda done, total: told.append((done, total)))
+    assert told == [(3, 3)]  # the act, the payment, its reversal: the CLI's bar ends full
+    assert lines == accounting.fec_lines(date(2026, 11, 1), TODAY)  # the same lines with or without progress
     assert lines[0].startswith("JournalCode|JournalLib|EcritureNum")
     rows = [line.split("|") for line in lines[1:]]
     assert all(len(r) == 18 for r in rows)
