@@ -30,7 +30,9 @@ N = 600
 pytestmark = pytest.mark.xdist_group("demo")
 
 
-@pytest.fixture(scope="module")
+# Session scope, not module: xdist may interleave other modules' tests with these on one worker,
+# and a module fixture is then torn down and rebuilt (8 s each time). The tests only read it.
+@pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     summary = build_demo(str(path), dossiers=N, seed=1, today=TODAY)

@@ -3,9 +3,8 @@ décomptes run to today."""
 
 import pytest
 
-from clerc_tui.demo import PROVISIONAL_MARK, build_demo, provisional_rates
+from clerc_tui.demo import PROVISIONAL_MARK, provisional_rates
 from clerc_tui.models import EtudeRate, LedgerEntry
-from clerc_tui.models.db import close_database, open_database
 from clerc_tui.services.rates import current_rates
 from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY
@@ -14,13 +13,11 @@ from tests.conftest import TODAY
 pytestmark = pytest.mark.xdist_group("demo_money")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(str(path), dossiers=400, seed=3, today=TODAY)
-    open_database(str(path))
-    yield path
-    close_database()
+@pytest.fixture
+def demo(demo_base):
+    # A private copy of a demo built once per test process (conftest.demo_base): a module
+    # fixture was rebuilt whenever xdist ran another module's test in between.
+    return demo_base(dossiers=400, seed=3, today=TODAY)
 
 
 def test_provisional_rates_are_visibly_marked(demo):
