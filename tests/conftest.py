@@ -10,6 +10,10 @@ from clerc_tui.services.context import os_login
 
 # Snapshot and colour-dependent rendering break with NO_COLOR set (docs/architecture.md).
 os.environ.pop("NO_COLOR", None)
+# No animations in the tests: Pilot waits for each one to end after every key (scrolls, tab
+# underlines), wall time that tests nothing. Read by Textual when it is first imported: the
+# modules above import no Textual.
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
 # Properties that touch the database take milliseconds per example, more on a loaded machine:
 # no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
