@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from clerc_tui.cli.options import open_base, today_of
+from clerc_tui.cli.options import date_or_today, open_base, today_of
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_amount, format_date, parse_date
 from clerc_tui.rules.money import ZERO
@@ -101,7 +101,7 @@ def run(args) -> int:
         from clerc_tui.cli.progress import progress_bar
         from clerc_tui.services.balances import refresh_balances
 
-        on = parse_date(args.on) if args.on else today
+        on = date_or_today(args.on, args)
         with progress_bar("Soldes, dossier par dossier") as tick:
             count = refresh_balances(on, progress=tick)
         out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
@@ -146,7 +146,7 @@ def _bill(args, today: date, out) -> int:
     dossier_id = find_by_reference(args.reference)
     if dossier_id is None:
         raise InvalidInput(f"Aucun dossier ne porte la référence « {args.reference} ».")
-    on = parse_date(args.on) if args.on else today
+    on = date_or_today(args.on, args)
     entry = bill_act(identify(), dossier_id, args.act, on, base=args.emolument, today=today)
     out.write(document_text(document_of(entry)))
     return 0
@@ -210,7 +210,7 @@ def _reversements(args, today: date, out) -> int:
         from clerc_tui.cli.progress import progress_bar
         from clerc_tui.services.context import identify
 
-        on = parse_date(args.on) if args.on else today
+        on = date_or_today(args.on, args)
         pending = remittances.pending_run()
         if pending is not None:
             sys.stderr.write(f"{remittances.pending_text(pending)}\n")
