@@ -64,6 +64,7 @@ class KeyBar(Static):
     all) and the palette stay at the end."""
 
     _drawn_for = 0  # the width the line was fitted to
+    _line: Text | None = None  # the line on screen
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -104,7 +105,12 @@ class KeyBar(Static):
         for piece in pieces:
             line.append_text(piece)
         line.rstrip()
-        self.update(line)
+        if self._line is not None and line == self._line:
+            return  # the same keys: a focus change often leaves them as they were
+        self._line = line
+        # One line of fixed size (key_bar.tcss): no layout of the screen, which on a 200-field
+        # form costs ~30 ms per focus change.
+        self.update(line, layout=False)
 
 
 def _piece(key: str, label: str, enabled: bool, *, tight: bool = False) -> Text:

@@ -53,3 +53,40 @@ async def test_a_wide_bar_keeps_its_spacing_and_follows_a_resize():
         await pilot.resize_terminal(80, 10)
         await pilot.pause()
         assert len(_line(app)) <= 80 and _line(app).endswith("^p palette")
+
+
+async def test_a_focus_change_that_keeps_the_keys_lays_nothing_out():
+    """The bar is redrawn when the screen's bindings change (each focus change): same keys, no
+    update; new keys, an update of the bar alone, not a layout of the whole screen (~30 ms on
+    the 200-field dossier form)."""
+    from textual.widgets import Input, Static
+
+    class Marked(Static, can_focus=True):
+        BINDINGS = [Binding("f6", "mark", "Marquer")]
+
+    class FieldsApp(App):
+        CSS_PATH = CSS_PATHS
+        BINDINGS = [Binding("f5", "save", "Enregistrer")]
+
+        def compose(self):
+            yield Input(id="one")
+            yield Input(id="two")
+            yield Marked("x", id="marked")
+            yield KeyBar()
+
+    app = FieldsApp()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        layouts, updates = [], []
+        refresh, update = bar.refresh, bar.update
+        bar.refresh = lambda *a, layout=False, **k: (layouts.append(layout), refresh(*a, layout=layout, **k))[1]
+        bar.update = lambda *a, **k: (updates.append(a), update(*a, **k))[1]
+        before = _line(app)
+        assert "Enregistrer" in before and "Marquer" not in before
+        await pilot.press("tab")  # to the other field: the same keys
+        assert app.focused.id == "two" and _line(app) == before
+        assert updates == []
+        await pilot.press("tab")  # to a widget with a key of its own
+        assert app.focused.id == "marked" and "Marquer" in _line(app)
+        assert len(updates) == 1 and not any(layouts)
