@@ -173,9 +173,10 @@ async def test_the_form_survives_the_letters_and_asks_before_leaving(make_app, s
             question = str(app.screen.query_one("#leave-question", Static).render())
             assert "Abandonner la saisie" in question
             assert ("quitter clerc" in question) == (key == "ctrl+q")
-            for letter in LETTERS:  # the question is a modal: its letters are inactive too
-                await pilot.press(letter)
-                assert isinstance(app.screen, LeaveConfirm) and _running(app)
+            if key == "escape":  # the question is a modal: its letters are inactive too (one
+                for letter in LETTERS:  # question whichever way out asked it: tried once per form)
+                    await pilot.press(letter)
+                    assert isinstance(app.screen, LeaveConfirm) and _running(app)
             await pilot.press("n")  # back to the typing, kept
             assert app.screen is form and _running(app) and form.dirty
         await pilot.press("escape", "o")

@@ -5,7 +5,7 @@ import pytest
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
 from clerc_tui.services.dossier_list import ListQuery, count, fetch_page
 from clerc_tui.services.dossiers import create_dossier
-from tests.conftest import TODAY, make_input
+from tests.conftest import TODAY, fresh_base, make_input
 
 NAMES = [
     ("Lefèvre", "Hélène"),
@@ -19,8 +19,17 @@ NAMES = [
 ]
 
 
-@pytest.fixture
-def many(actor):
+@pytest.fixture(scope="session")
+def many_template(tmp_path_factory, migrated_base):
+    """A base with 25 dossiers (8 debtors' names, 2 creditors), built once per test process:
+    the tests only read it, each from its own copy."""
+    from clerc_tui.models.db import close_database
+    from clerc_tui.services.context import identify, os_login
+    from clerc_tui.services.users import add_user
+
+    path = fresh_base(migrated_base, tmp_path_factory.mktemp("many") / "clerc.db")
+    add_user(os_login(), "Claire Martin", "commissaire")
+    actor = identify()
     created = []
     for index in range(25):
         last, first = NAMES[index % len(NAMES)]
@@ -38,7 +47,18 @@ def many(actor):
                 TODAY,
             )
         )
-    return created
+    close_database()
+    return path, created
+
+
+@pytest.fixture
+def many(tmp_path, many_template):
+    from clerc_tui.models.db import close_database
+
+    template, created = many_template
+    fresh_base(template, tmp_path / "clerc.db")
+    yield created
+    close_database()
 
 
 def test_filter_ignores_accents_and_case(many):

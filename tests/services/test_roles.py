@@ -3,6 +3,7 @@ data/permissions.toml × every role, each calling the real service on a real bas
 
 from datetime import timedelta
 from decimal import Decimal
+from types import MappingProxyType
 
 import pytest
 
@@ -16,7 +17,7 @@ from clerc_tui.services import acts, billing, etude, payments, rates, remittance
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.creditors import set_creditor_bank
 from clerc_tui.services.dossiers import create_dossier
-from tests.conftest import TODAY, make_input
+from tests.conftest import TODAY, fresh_base, make_input
 
 IBAN = "FR7630004000310001234567865"
 
@@ -54,11 +55,12 @@ def test_the_table_refuses_an_unknown_role():
         permissions.load_table(text.replace('roles = ["commissaire"]', 'roles = ["stagiaire"]'))
 
 
-@pytest.fixture
-def etude_base(demo_base):
+@pytest.fixture(scope="session")
+def etude_template(tmp_path_factory, demo_template):
     """A demo base (its OS user is commissaire, the administrateur) plus one user per role,
-    and a fresh dossier paid 1 300 € on a claim of 1 234,56 € (65,44 € overpaid)."""
-    demo_base(dossiers=30, seed=3, today=TODAY)
+    and a fresh dossier paid 1 300 € on a claim of 1 234,56 € (65,44 € overpaid): built once
+    per test process, each test working on its own copy (`etude_base`)."""
+    path = fresh_base(demo_template(dossiers=30, seed=3, today=TODAY), tmp_path_factory.mktemp("etude") / "demo.db")
     admin = identify()
     assert admin.role == "commissaire"
     who = {}
@@ -68,7 +70,15 @@ def etude_base(demo_base):
         who[role] = identify(login)
     dossier = create_dossier(admin, make_input(), TODAY)
     payment = payments.record_payment(admin, dossier.id, on=TODAY, amount="1300", mode="virement", today=TODAY)
-    yield admin, who, dossier, payment
+    close_database()
+    return path, (admin, MappingProxyType(who), dossier, payment)  # shared: read-only
+
+
+@pytest.fixture
+def etude_base(tmp_path, etude_template):
+    template, made = etude_template
+    fresh_base(template, tmp_path / "demo.db")
+    yield made
     close_database()
 
 
