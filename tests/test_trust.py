@@ -3,11 +3,13 @@ identity is the OS account, ligatures fold in search. Real processes and real fi
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -264,13 +266,16 @@ def test_global_options_are_accepted_after_the_sub_command(tmp_path):
     assert "26/11/2026" in mixed.stdout  # the one after the sub-command wins
 
 
-def test_a_closed_pipe_is_not_an_error(tmp_path):
+def test_a_closed_pipe_is_not_an_error(tmp_path, demo_template):
+    # ~80 KB of JSON, more than a pipe holds (64 KB): clerc is still writing when `head` closes it.
     path = tmp_path / "demo.db"
-    assert _run(tmp_path, "demo", "--db", str(path), "--dossiers", "300", "--today", "26/11/2026").returncode == 0
-    shell = f"'{CLERC}' deadlines --db '{path}' --today 26/11/2026 --days 366 | head -1; echo \"rc=${{PIPESTATUS[0]}}\""
+    shutil.copyfile(demo_template(dossiers=300, seed=1, today=date(2026, 11, 26)), path)
+    command = f"'{CLERC}' deadlines --db '{path}' --today 26/11/2026 --days 366 --json"
+    shell = f'{command} | head -1; echo "rc=${{PIPESTATUS[0]}}"'
     result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=_env(tmp_path), timeout=120)
     assert result.stdout.splitlines()[-1] == "rc=0"
     assert result.stderr == ""
+    assert len(subprocess.run(["bash", "-c", command], capture_output=True, env=_env(tmp_path)).stdout) > 65536
 
 
 def test_argparse_speaks_french(tmp_path):
