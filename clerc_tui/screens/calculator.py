@@ -29,7 +29,7 @@ from clerc_tui.rules.tariff import calculate_recovery_fees
 from clerc_tui.rules.vocabulary import INTEREST_KINDS
 from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
-from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -63,9 +63,9 @@ class CalculatorScreen(FormScreen):
     def _fields(self) -> list[FormField]:
         today = format_date(self.app.today)
         return [
-            FormField("principal", "Principal", Input(placeholder="3 000,00")),
-            FormField("start", "Du (départ des intérêts)", Input(placeholder="jj/mm/aaaa")),
-            FormField("end", "Au (paiement, arrêté)", Input(value=today, placeholder="jj/mm/aaaa")),
+            FormField("principal", "Principal", FieldInput(placeholder="3 000,00")),
+            FormField("start", "Du (départ des intérêts)", FieldInput(placeholder="jj/mm/aaaa")),
+            FormField("end", "Au (paiement, arrêté)", FieldInput(value=today, placeholder="jj/mm/aaaa")),
             FormField(
                 "kind",
                 "Nature",
@@ -79,16 +79,19 @@ class CalculatorScreen(FormScreen):
                 ),
             ),
             FormField(
-                "majoration_from", "Majoration à partir du", Input(placeholder="jj/mm/aaaa (facultatif)"), hint="L313-3"
+                "majoration_from",
+                "Majoration à partir du",
+                FieldInput(placeholder="jj/mm/aaaa (facultatif)"),
+                hint="L313-3",
             ),
-            FormField("majoration_points", "Points de majoration", Input(value="5", placeholder="0 à 5")),
+            FormField("majoration_points", "Points de majoration", FieldInput(value="5", placeholder="0 à 5")),
             FormField(
                 "capitalisation_from",
                 "Capitalisation à compter du",
-                Input(placeholder="jj/mm/aaaa (facultatif)"),
+                FieldInput(placeholder="jj/mm/aaaa (facultatif)"),
                 hint="1343-2",
             ),
-            FormField("rate", "Taux conventionnel ou convenu", Input(placeholder="% l'an (facultatif)")),
+            FormField("rate", "Taux conventionnel ou convenu", FieldInput(placeholder="% l'an (facultatif)")),
             FormField(
                 "day_basis",
                 "Base (conventionnel)",
@@ -99,13 +102,21 @@ class CalculatorScreen(FormScreen):
     def _fee_fields(self) -> list[FormField]:
         return [
             FormField(
-                "fee_claim", "Montant de la créance", Input(placeholder="1 234,56"), hint="forfait si ≤ 44 € / 188 €"
+                "fee_claim",
+                "Montant de la créance",
+                FieldInput(placeholder="1 234,56"),
+                hint="forfait si ≤ 44 € / 188 €",
             ),
             FormField(
-                "fee_collected", "Encaissé sur le principal (cumul)", Input(placeholder="100,00"), hint="hors dépens"
+                "fee_collected",
+                "Encaissé sur le principal (cumul)",
+                FieldInput(placeholder="100,00"),
+                hint="hors dépens",
             ),
             FormField(
-                "fee_on", "Date de l'encaissement", Input(value=format_date(self.app.today), placeholder="jj/mm/aaaa")
+                "fee_on",
+                "Date de l'encaissement",
+                FieldInput(value=format_date(self.app.today), placeholder="jj/mm/aaaa"),
             ),
             FormField("fee_alimentary", "Créance alimentaire", Checkbox("titre de créance alimentaire")),
         ]

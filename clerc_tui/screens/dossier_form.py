@@ -29,7 +29,7 @@ from clerc_tui.services import dossiers
 from clerc_tui.services.creditors import suggest_creditor
 from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.users import list_users
-from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.key_bar import KeyBar
 
 
@@ -42,7 +42,7 @@ class CreditorSuggester(Suggester):
 
 
 def _input(placeholder: str = "", **kwargs) -> Input:
-    return Input(placeholder=placeholder, **kwargs)
+    return FieldInput(placeholder=placeholder, **kwargs)
 
 
 def _select(options: dict[str, str] | list[tuple[str, str]], value: str) -> Select:

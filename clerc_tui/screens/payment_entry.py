@@ -30,7 +30,7 @@ from clerc_tui.rules.vocabulary import PAYMENT_MODES
 from clerc_tui.screens.form import FormDialog, FormScreen
 from clerc_tui.screens.work import in_worker, progress_text, show_progress, ticker
 from clerc_tui.services import payments
-from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
@@ -82,13 +82,13 @@ class PaymentEntryScreen(FormScreen):
             yield FormField(
                 "dossier",
                 "Dossier (réf. ou débiteur)",
-                Input(self.dossier_text, id="pay-dossier", suggester=DossierSuggester()),
+                FieldInput(self.dossier_text, id="pay-dossier", suggester=DossierSuggester()),
             )
-            yield FormField("amount", "Montant", Input(id="pay-amount", placeholder="1 234,56"))
-            yield FormField("date", "Date", Input(format_date(self.app.today), id="pay-date"))
+            yield FormField("amount", "Montant", FieldInput(id="pay-amount", placeholder="1 234,56"))
+            yield FormField("date", "Date", FieldInput(format_date(self.app.today), id="pay-date"))
             yield FormField("mode", "Mode", Select(MODE_CHOICES, value="virement", allow_blank=False, id="pay-mode"))
-            yield FormField("reference", "Réf. bancaire", Input(id="pay-reference"))
-            yield FormField("payer", "Payeur", Input(id="pay-payer"))
+            yield FormField("reference", "Réf. bancaire", FieldInput(id="pay-reference"))
+            yield FormField("payer", "Payeur", FieldInput(id="pay-payer"))
         yield Static("", id="payment-matches")
         yield Static("", id="payment-preview")
         yield RowTable(id="payment-batch")

@@ -1,0 +1,52 @@
+"""FieldInput: typing redraws the field, never the screen's layout, and long text still scrolls."""
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input
+
+from clerc_tui.widgets import CSS_PATHS
+from clerc_tui.widgets.form_field import FieldInput, FormField
+
+
+class FieldsApp(App):
+    CSS_PATH = CSS_PATHS
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def compose(self):
+        for n in range(20):  # a form's worth of fields: a layout of the screen costs
+            yield FormField(f"f{n}", f"Champ {n}", self.kind(id=f"f{n}"))
+
+
+async def _layouts_while_typing(kind, monkeypatch) -> tuple[int, FieldInput | Input]:
+    layouts = []
+    refresh_layout = Screen._refresh_layout
+    monkeypatch.setattr(
+        Screen, "_refresh_layout", lambda self, *a, **k: (layouts.append(1), refresh_layout(self, *a, **k))[1]
+    )
+    app = FieldsApp(kind)
+    async with app.run_test(size=(40, 24)) as pilot:
+        field = app.query_one("#f0", Input)
+        field.focus()
+        await pilot.pause()
+        field.value = "Société Anonyme des Habitations à Loyer "
+        field.cursor_position = len(field.value)
+        await pilot.pause()
+        layouts.clear()
+        await pilot.press(*"Mod")
+        assert field.value == "Société Anonyme des Habitations à Loyer Mod"
+        # Longer than the field: the cursor (at the end) is still in sight, the text scrolled.
+        assert field.scroll_x > 0
+        assert field.cursor_screen_offset.x < field.region.right
+        return len(layouts), field
+
+
+async def test_typing_in_a_field_input_lays_nothing_out(monkeypatch):
+    assert (await _layouts_while_typing(FieldInput, monkeypatch))[0] == 0
+
+
+async def test_textual_input_lays_the_screen_out_at_each_character(monkeypatch):
+    """Why FieldInput exists: if Textual stops doing this, FieldInput can go."""
+    assert (await _layouts_while_typing(Input, monkeypatch))[0] >= 3
