@@ -1,3 +1,4 @@
+import fcntl
 import os
 import shutil
 from datetime import date
@@ -58,20 +59,25 @@ def fresh_base(template, path):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """`template(dossiers=, seed=, today=)`: the path of that demo base, built once per test
-    process (a demo takes seconds), closed. Only ever copied: see `demo_base`."""
+    run (a demo takes seconds), closed. Only ever copied: see `demo_base`. Under xdist the
+    workers share it: the first to need it builds it, under a lock, in the run's own folder."""
     from clerc_tui.demo import build_demo
     from clerc_tui.models.db import close_database
 
-    built = {}
+    own = tmp_path_factory.getbasetemp()
+    folder = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own  # pytest-N/: this run's
 
     def template(*, dossiers: int, seed: int, today: date):
-        key = (dossiers, seed, today)
-        if key not in built:
-            path = tmp_path_factory.mktemp("demo-template") / "demo.db"
-            build_demo(str(path), dossiers=dossiers, seed=seed, today=today)
-            close_database()
-            built[key] = path
-        return built[key]
+        path = folder / f"demo-template-{dossiers}-{seed}-{today.isoformat()}.db"
+        with open(path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                building = path.with_suffix(".building")
+                building.unlink(missing_ok=True)
+                build_demo(str(building), dossiers=dossiers, seed=seed, today=today)
+                close_database()  # the WAL folded into the file
+                building.rename(path)
+        return path
 
     return template
 
