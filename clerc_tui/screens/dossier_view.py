@@ -273,7 +273,7 @@ class DossierScreen(ClercScreen):
         focused = self.app.focused
         if focused is not None and event.pane in focused.ancestors:
             return  # e.g. the « arrêté au » date the clerc is typing
-        scroll = event.pane.query(VerticalScroll) or event.pane.query("#accounts-table")
+        scroll = event.pane.query(VerticalScroll) or event.pane.query("#accounts-table, #statement-body")
         if scroll:
             scroll.first().focus()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,7 +31,7 @@ from clerc_tui.rules.statement import Statement
 from clerc_tui.services.statement import dossier_statement
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.prerendered import Prerendered
+from clerc_tui.widgets.prerendered import DocumentView, Prerendered
 
 if TYPE_CHECKING:
     from textual import getters
@@ -42,7 +43,7 @@ class ArreteInput(Input):
     BINDINGS = [Binding("escape", "leave", "Quitter la date", show=False, id="statement.leave_date")]
 
     def action_leave(self) -> None:
-        self.screen.query_one("#statement-scroll").focus()
+        self.screen.query_one("#statement-body").focus()
 
 
 class StatementPane(Vertical):
@@ -68,8 +69,7 @@ class StatementPane(Vertical):
                 id="statement-hint",
             )
         yield Static("", id="statement-error")
-        with VerticalScroll(id="statement-scroll"):
-            yield Static("", id="statement-body")
+        yield DocumentView(id="statement-body")
 
     def ensure(self) -> None:
         """Compute at today the first time the tab is shown; again when it is shown after a
@@ -85,7 +85,7 @@ class StatementPane(Vertical):
         """The décompte arrêté au `at` (the date shown, `self.at`). The same décompte as the
         one shown (a colleague's commit elsewhere, a refresh) is not laid out again."""
         self.stale = False
-        body = self.query_one("#statement-body", Static)
+        body = self.query_one("#statement-body", DocumentView)
         try:
             statement = dossier_statement(self.dossier_id, at)
             if statement == self.statement and self.problem is None:
@@ -102,7 +102,9 @@ class StatementPane(Vertical):
             self.statement, self.problem = None, "Erreur inattendue"
             self.app.show_error(error, "décompte du dossier")
             return
-        body.update(Prerendered(inert_renderable(statement_renderable(self.statement))))
+        # Part by part (DocumentView lays out the first screen first), each part inert.
+        parts = statement_renderable(self.statement).renderables
+        body.update(Prerendered(Group(*(inert_renderable(part) for part in parts))))
 
     def refresh_data(self) -> None:
         """The data changed: recompute now if the tab is shown, else when it is next shown."""
@@ -127,7 +129,7 @@ class StatementPane(Vertical):
         field.remove_class("-invalid")
         self.at = at
         self.compute(at)
-        self.query_one("#statement-scroll").focus()
+        self.query_one("#statement-body").focus()
 
     def focus_date(self) -> None:
         self.query_one("#statement-at", Input).focus()

@@ -56,6 +56,15 @@ async def test_the_decompte_is_computed_when_shown_and_when_its_data_changed(act
         body = screen.query_one("#statement-body")
         shown = body.content
         assert isinstance(shown, Prerendered) and shown.renders == 1
+        painted = [body.render_line(y).text for y in range(body.size.height)]
+        assert painted[0].startswith(f"Décompte arrêté au 26/11/2026 — dossier {dossier.reference}")
+        assert any("Sommes dues en vertu du titre" in line for line in painted)
+        assert app.focused is body
+        await pilot.press("end")  # the keys scroll the décompte, laid out to its end
+        assert body.scroll_y > 0 and body.virtual_size.height == body.scroll_y + body.size.height
+        assert "Total dû" in "".join(body.render_line(y).text for y in range(body.size.height))
+        await pilot.press("home")
+        assert body.scroll_y == 0
         await pilot.press("1", "s", "5", "s", "3", "s")
         assert computed == [TODAY]  # switching back neither computes nor lays out again
         assert body.content is shown and shown.renders == 1

@@ -31,3 +31,13 @@ def test_the_same_lines_as_rich_once_per_width():
     _lines(console, document, 80)
     _lines(console, document, 100)
     assert document.renders == 4  # two widths kept, not every width ever seen
+
+
+def test_a_group_is_laid_out_part_by_part_as_far_as_asked():
+    console = Console(file=io.StringIO(), width=120)
+    document = Prerendered(_document())
+    options = console.options.update_width(100)
+    first = document.lines(console, options, at_least=1)
+    assert len(first) == 1 and not document.complete(100) and document.renders == 0  # the title only
+    assert document.lines(console, options) == _lines(console, _document(), 100)
+    assert document.complete(100) and document.renders == 1
