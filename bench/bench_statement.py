@@ -165,7 +165,7 @@ def app_path(dossier_id: int, runs: int) -> None:
     print(f"dossier_statement (as the tab calls it): median {median:.2f} ms CPU (target ≤ 2 ms)")
 
 
-async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float], dict[str, list[float]]]:
+async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float], dict[str, list[float]], list[float]]:
     from clerc_tui.app import ClercApp
     from clerc_tui.screens.dossier_view import DossierScreen
     from clerc_tui.services.context import identify
@@ -174,6 +174,7 @@ async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float],
     first_paints: list[float] = []
     settled: list[float] = []
     switches: dict[str, list[float]] = {}
+    switches_idle: list[float] = []
     app = ClercApp(identify(), today=TODAY, start="dossiers")
     display = app._display
 
@@ -201,13 +202,14 @@ async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float],
                 await pilot.press(key)
                 await pilot.pause()
                 switches.setdefault(key, []).append(painted[0] - began)
+                switches_idle.append(time.process_time() - began)
             await pilot.press("escape")
             await pilot.pause()
-    return first_paints, settled, switches
+    return first_paints, settled, switches, switches_idle
 
 
 def app_draws(dossier_id: int, draws: int) -> None:
-    first, settled, switches = asyncio.run(_drive(dossier_id, draws))
+    first, settled, switches, switches_idle = asyncio.run(_drive(dossier_id, draws))
     print(
         f"« s » to the painted décompte tab: median {statistics.median(first) * 1000:.0f} ms CPU (target ≤ 100 ms); "
         f"to the whole décompte laid out (Pilot idle): {statistics.median(settled) * 1000:.0f} ms"
@@ -219,6 +221,8 @@ def app_draws(dossier_id: int, draws: int) -> None:
         "(target ≤ 50 ms); per key: "
         + ", ".join(f"{key} {statistics.median(s) * 1000:.0f}" for key, s in switches.items())
     )
+    idle = statistics.median(switches_idle) * 1000
+    print(f"tab switch, key to idle (animations included): median {idle:.0f} ms CPU")
 
 
 def main() -> None:
