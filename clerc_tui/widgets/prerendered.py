@@ -82,8 +82,9 @@ class DocumentView(ScrollView, can_focus=True):
     def update(self, renderable: RenderableType) -> None:
         self.content = renderable
         self._document = renderable if isinstance(renderable, Prerendered) else Prerendered(renderable)
-        self._width, self._complete = 0, False  # laid out at the next draw, at the view's width
-        self.scroll_to(0, 0, animate=False)
+        # Laid out at the next draw, at the view's width; the scroll position is kept (a
+        # colleague's commit redraws the décompte the clerc is reading where it was).
+        self._width, self._complete = 0, False
         self.refresh()
 
     def _layout(self, at_least: int | None) -> None:

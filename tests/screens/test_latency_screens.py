@@ -76,9 +76,13 @@ async def test_the_decompte_is_computed_when_shown_and_when_its_data_changed(act
         assert len(computed) == 2
         assert body.content is shown and shown.renders == 1  # the same décompte: not laid out again
 
+        await pilot.press("pagedown")
+        reading = body.scroll_y
+        assert reading > 0
         record_payment(actor, dossier.id, on=date(2026, 10, 1), amount=D("100"), mode="virement", today=TODAY)
-        screen.refresh_data()  # shown: recomputed at once, and drawn anew
+        screen.refresh_data()  # shown: recomputed at once, and drawn anew where the clerc was reading
         await pilot.pause()
         assert len(computed) == 3
         assert body.content is not shown and isinstance(body.content, Prerendered)
+        assert body.scroll_y == reading
         assert screen.query_one("#statement-pane").statement.payments[-1].payment.amount == D("100")
