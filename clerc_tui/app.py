@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from clerc_tui.config import load_keymap
+from clerc_tui.config import load_animations, load_keymap
 from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.rules.text import inert
@@ -47,8 +47,12 @@ class ClercApp(App):
         keymap: dict[str, str] | None = None,
         warning: str | None = None,
         start: str = "agenda",
+        animations: bool = False,
     ):
         super().__init__()
+        # Off unless the user's config turns them on ([display] animations = true): a tab
+        # switch animated its underline for ~300 ms, a scroll for as long, over SSH too.
+        self.animation_level = "full" if animations else "none"
         self.actor = actor
         self._fixed_today = today
         self._keymap = keymap or {}
@@ -292,6 +296,8 @@ def run_app(database_url: str, today: date | None = None) -> int:
     open_database(database_url)
     actor = identify()
     keymap, warning = load_keymap()
-    app = ClercApp(actor, today=today, keymap=keymap, warning=warning)
+    animations, display_warning = load_animations()
+    warnings = "\n".join(w for w in (warning, display_warning) if w) or None
+    app = ClercApp(actor, today=today, keymap=keymap, warning=warnings, animations=animations)
     app.run()
     return app.return_code or 0

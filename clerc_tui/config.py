@@ -1,8 +1,11 @@
-"""The user's TOML config (XDG config path). Today it holds the `[keymap]` table:
+"""The user's TOML config (XDG config path): the `[keymap]` and `[display]` tables.
 
 [keymap]
 "list.filter" = "f"          # binding id = key(s), comma-separated
 "dossier.edit" = "e,f2"
+
+[display]
+animations = true            # Textual's animations (scrolls, tab underline); off by default
 """
 
 from __future__ import annotations
@@ -32,6 +35,27 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         return {}, f"Configuration {path} : la table [keymap] doit associer un id à des touches (texte)."
     return {str(k): v for k, v in keymap.items()}, None
+
+
+def load_animations(path: Path | None = None) -> tuple[bool, str | None]:
+    """`[display] animations` (off without it), and a French warning when the value is not
+    true or false (then off). An unreadable file is load_keymap's to report."""
+    path = path or config_file()
+    if not path.exists():
+        return False, None
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False, None
+    display = data.get("display", {})
+    value = display.get("animations", False) if isinstance(display, dict) else None
+    if not isinstance(value, bool):
+        return False, (
+            f"Configuration {path} : [display] animations doit valoir true ou false : animations désactivées."
+        )
+    return value, None
 
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "super", "meta", "hyper"})

@@ -4,7 +4,7 @@ file or a binding said in French, and what cannot apply left out (the default ke
 import pytest
 from textual.binding import Binding
 
-from clerc_tui.config import check_keymap, load_keymap
+from clerc_tui.config import check_keymap, load_animations, load_keymap
 from clerc_tui.paths import config_file
 
 
@@ -181,3 +181,33 @@ async def test_the_app_says_the_keymap_problems_at_start_and_applies_the_rest(ac
         ), messages
         await pilot.press("f")
         assert app.focused is app.screen.query_one("#filter")
+
+
+# --- [display]: Textual's animations, off unless asked for (issue 12) ----------------------------
+
+
+def test_animations_are_off_without_a_setting(tmp_path):
+    assert load_animations(tmp_path / "absent.toml") == (False, None)
+    path = _write(tmp_path / "config.toml", '[keymap]\n"list.filter" = "f"\n')
+    assert load_animations(path) == (False, None)
+
+
+@pytest.mark.parametrize("value,expected", [("true", True), ("false", False)])
+def test_the_display_table_turns_animations_on(tmp_path, value, expected):
+    path = _write(tmp_path / "config.toml", f"[display]\nanimations = {value}\n")
+    assert load_animations(path) == (expected, None)
+
+
+@pytest.mark.parametrize("content", ['[display]\nanimations = "oui"\n', "[display]\nanimations = 1\n", "display = 3\n"])
+def test_an_invalid_animations_value_is_said_in_french_and_they_stay_off(tmp_path, content):
+    path = _write(tmp_path / "config.toml", content)
+    assert load_animations(path) == (
+        False,
+        f"Configuration {path} : [display] animations doit valoir true ou false : animations désactivées.",
+    )
+
+
+def test_an_unreadable_file_is_reported_once_by_the_keymap(tmp_path):
+    path = _write(tmp_path / "config.toml", "[display\nanimations = true\n")
+    assert load_animations(path) == (False, None)
+    assert load_keymap(path)[1].startswith(f"Configuration {path} illisible (")

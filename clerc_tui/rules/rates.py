@@ -361,7 +361,8 @@ class Rates:
         )
 
     def legal_rate(self, day: date, category: str) -> RateRow:
-        return self.legal.row_on(day, check_category(category))
+        # A décompte asks hundreds of times with a category already checked (InterestTerms).
+        return self.legal.row_on(day, category if category in LEGAL_CATEGORIES else check_category(category))
 
     def ecb_rate(self, day: date) -> RateRow:
         """The ECB main refinancing rate in force on `day`."""

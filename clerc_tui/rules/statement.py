@@ -273,10 +273,21 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     interest_paid = ZERO
     cursor = data.interest_from
 
+    previous: list[tuple[tuple[date, date, str], list[InterestLine]]] = []
+
     def running(day: date) -> list[InterestLine]:
-        """The lines from the last cut to `day`, were the base to change on `day`."""
+        """The lines from the previous cut to `day`, were the base to change on `day`. A payment
+        that takes principal asks twice for the same lines (what is due, then the cut):
+        the previous answer is kept (the same arguments give the same lines)."""
         end = min(day, stop)
-        return interest_lines(cursor, end, bearing, terms, rates, conv) if end > cursor else []
+        if end <= cursor:
+            return []
+        key = (cursor, end, str(bearing))
+        if previous and previous[0][0] == key:
+            return previous[0][1]
+        new = interest_lines(cursor, end, bearing, terms, rates, conv)
+        previous[:] = [(key, new)]
+        return new
 
     def close(day: date) -> None:
         nonlocal cursor, interets, accrued

@@ -266,11 +266,14 @@ class DossierScreen(ClercScreen):
 
     @on(TabbedContent.TabActivated)
     def _focus_pane(self, event: TabbedContent.TabActivated) -> None:
-        """Give the keys to the tab's content, so that arrows and Page↑/↓ scroll it."""
+        """Give the keys to the tab's content, so that arrows and Page↑/↓ scroll it. The
+        décompte is computed when its tab is first shown, however it is reached (s, a click)."""
+        if event.pane.id == "decompte":
+            self.query_one(StatementPane).ensure()
         focused = self.app.focused
         if focused is not None and event.pane in focused.ancestors:
             return  # e.g. the « arrêté au » date the clerc is typing
-        scroll = event.pane.query(VerticalScroll) or event.pane.query("#accounts-table")
+        scroll = event.pane.query(VerticalScroll) or event.pane.query("#accounts-table, #statement-body")
         if scroll:
             scroll.first().focus()
 

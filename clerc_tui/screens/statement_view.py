@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 
 from clerc_tui.errors import ClercError
@@ -29,6 +31,7 @@ from clerc_tui.rules.statement import Statement
 from clerc_tui.services.statement import dossier_statement
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.prerendered import DocumentView, Prerendered
 
 if TYPE_CHECKING:
     from textual import getters
@@ -40,7 +43,7 @@ class ArreteInput(Input):
     BINDINGS = [Binding("escape", "leave", "Quitter la date", show=False, id="statement.leave_date")]
 
     def action_leave(self) -> None:
-        self.screen.query_one("#statement-scroll").focus()
+        self.screen.query_one("#statement-body").focus()
 
 
 class StatementPane(Vertical):
@@ -55,6 +58,7 @@ class StatementPane(Vertical):
         self.statement: Statement | None = None
         self.at: date | None = None  # None until the tab is first shown
         self.problem: str | None = None
+        self.stale = False  # the data may have changed while the tab was hidden
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="statement-bar"):
@@ -65,21 +69,28 @@ class StatementPane(Vertical):
                 id="statement-hint",
             )
         yield Static("", id="statement-error")
-        with VerticalScroll(id="statement-scroll"):
-            yield Static("", id="statement-body")
+        yield DocumentView(id="statement-body")
 
     def ensure(self) -> None:
-        """Compute at today the first time the tab is shown."""
+        """Compute at today the first time the tab is shown; again when it is shown after a
+        change of the data (refresh_data while hidden), never on a mere switch back."""
         if self.at is None:
             self.at = self.app.today
             self.query_one("#statement-at", Input).value = format_date(self.at)
             self.compute(self.at)
+        elif self.stale:
+            self.compute(self.at)
 
     def compute(self, at: date) -> None:
-        """The décompte arrêté au `at` (the date shown, `self.at`)."""
-        body = self.query_one("#statement-body", Static)
+        """The décompte arrêté au `at` (the date shown, `self.at`). The same décompte as the
+        one shown (a colleague's commit elsewhere, a refresh) is not laid out again."""
+        self.stale = False
+        body = self.query_one("#statement-body", DocumentView)
         try:
-            self.statement = dossier_statement(self.dossier_id, at)
+            statement = dossier_statement(self.dossier_id, at)
+            if statement == self.statement and self.problem is None:
+                return
+            self.statement = statement
             self.problem = None
         except ClercError as error:
             self.statement, self.problem = None, error.message
@@ -91,11 +102,18 @@ class StatementPane(Vertical):
             self.statement, self.problem = None, "Erreur inattendue"
             self.app.show_error(error, "décompte du dossier")
             return
-        body.update(inert_renderable(statement_renderable(self.statement)))
+        # Part by part (DocumentView lays out the first screen first), each part inert.
+        parts = statement_renderable(self.statement).renderables
+        body.update(Prerendered(Group(*(inert_renderable(part) for part in parts))))
 
     def refresh_data(self) -> None:
-        if self.at is not None:
+        """The data changed: recompute now if the tab is shown, else when it is next shown."""
+        if self.at is None:
+            return
+        if all(node.display for node in self.ancestors_with_self if isinstance(node, Widget)):
             self.compute(self.at)
+        else:
+            self.stale = True
 
     @on(Input.Submitted, "#statement-at")
     def apply_date(self, event: Input.Submitted) -> None:
@@ -111,7 +129,7 @@ class StatementPane(Vertical):
         field.remove_class("-invalid")
         self.at = at
         self.compute(at)
-        self.query_one("#statement-scroll").focus()
+        self.query_one("#statement-body").focus()
 
     def focus_date(self) -> None:
         self.query_one("#statement-at", Input).focus()

@@ -10,6 +10,8 @@ dashboard says, one line, when a legal rate the étude will need is not there ye
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import EtudeRate
@@ -34,15 +36,44 @@ TABLES = (LEGAL, ECB)
 
 
 def _row(model: EtudeRate) -> RateRow:
+    return _stored_row(
+        (
+            model.rate_table,
+            model.category,
+            model.valid_from,
+            model.valid_to,
+            model.value,
+            model.source,
+            model.entered_by,
+            model.entered_at,
+        )
+    )
+
+
+# The columns of a stored étude row, in the order `_stored_row` reads them.
+_STORED = (
+    EtudeRate.rate_table,
+    EtudeRate.category,
+    EtudeRate.valid_from,
+    EtudeRate.valid_to,
+    EtudeRate.value,
+    EtudeRate.source,
+    EtudeRate.entered_by,
+    EtudeRate.entered_at,
+)
+
+
+def _stored_row(stored: tuple[Any, ...]) -> RateRow:
+    table, category, valid_from, valid_to, value, source, entered_by, entered_at = stored
     return etude_row(
-        table=model.rate_table,
-        valid_from=model.valid_from,
-        valid_to=model.valid_to,
-        value=str(model.value),
-        source=model.source,
-        entered_by=model.entered_by,
-        entered_on=model.entered_at.date(),
-        category=model.category,
+        table=table,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        value=str(value),
+        source=source,
+        entered_by=entered_by,
+        entered_on=entered_at.date(),
+        category=category,
     )
 
 
@@ -56,10 +87,23 @@ def etude_rows() -> tuple[list[RateRow], list[RateRow]]:
 
 
 def current_rates() -> Rates:
-    """Shipped tables + the étude's rows (validated together; a bad stored row raises InvalidInput)."""
-    legal, ecb = etude_rows()
-    if not legal and not ecb:
+    """Shipped tables + the étude's rows (validated together; a bad stored row raises InvalidInput).
+
+    One query per call; the tables are validated once per content of the étude's rows (every
+    décompte asks: validating ~200 rows each time cost more than the décompte itself). Any
+    change of a stored row (added, corrected by hand in the base) is a new key, so a new
+    validation."""
+    stored = tuple(tuples(EtudeRate.select(*_STORED).order_by(EtudeRate.valid_from, EtudeRate.id)))
+    return _validated_rates(stored)
+
+
+@lru_cache(maxsize=8)
+def _validated_rates(stored: tuple[tuple[Any, ...], ...]) -> Rates:
+    """The shipped tables with these stored étude rows, validated (an InvalidInput is not cached)."""
+    if not stored:
         return Rates.shipped()
+    legal = [_stored_row(row) for row in stored if row[0] == LEGAL]
+    ecb = [_stored_row(row) for row in stored if row[0] != LEGAL]
     return Rates.shipped().with_etude_rows(legal=legal, ecb=ecb)
 
 

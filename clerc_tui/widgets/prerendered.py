@@ -1,0 +1,119 @@
+"""A long Rich document (a décompte: a few hundred lines of tables), laid out once per width.
+
+Textual renders the content of a Static whenever it measures its height and again whenever it
+draws it: a layout (the tab shown, the screen resized, a sibling changed) redid the whole Rich
+layout of every table, ~150 ms each time for the décompte of a 10-year dossier, and cut the
+whole document into lines for each frame. `Prerendered` keeps the lines Rich made for the last
+widths; `DocumentView` shows one and draws only the lines in sight (Textual's line API, as its
+Log does). A document that is a Group is laid out part by part: the view lays out what fills
+the screen, paints, then lays out the rest (the payments table of a long dossier is below the
+first screen). A new document is a new `Prerendered` (the caller builds one per content).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class _Layout:
+    """The lines of the first `done` parts at one width."""
+
+    def __init__(self) -> None:
+        self.lines: list[list[Segment]] = []
+        self.done = 0
+
+
+class Prerendered:
+    def __init__(self, renderable: RenderableType):
+        self.renderable = renderable
+        self.parts: list[RenderableType] = (
+            list(renderable.renderables) if isinstance(renderable, Group) else [renderable]
+        )
+        self.renders = 0  # how many times Rich laid the whole document out (tests count them)
+        self._layouts: dict[int, _Layout] = {}
+
+    def lines(self, console: Console, options: ConsoleOptions, at_least: int | None = None) -> list[list[Segment]]:
+        """The document's lines at `options.max_width`: all of them, or (`at_least`) the parts
+        that give that many lines. What is laid out once is kept."""
+        width = options.max_width
+        layout = self._layouts.get(width)
+        if layout is None:
+            if len(self._layouts) >= 2:  # two widths: with and without a scroll bar
+                self._layouts.clear()
+            layout = self._layouts[width] = _Layout()
+        options = options.update(height=None)
+        while layout.done < len(self.parts) and (at_least is None or len(layout.lines) < at_least):
+            layout.lines += console.render_lines(self.parts[layout.done], options, pad=False)
+            layout.done += 1
+            if layout.done == len(self.parts):
+                self.renders += 1
+        return layout.lines
+
+    def complete(self, width: int) -> bool:
+        layout = self._layouts.get(width)
+        return layout is not None and layout.done == len(self.parts)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        new_line = Segment.line()
+        for line in self.lines(console, options):
+            yield from line
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """A scrolling view of one document (arrows, Page↑/↓, Début/Fin scroll it)."""
+
+    def __init__(self, *, id: str | None = None):  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.content: RenderableType = ""  # what update() was given (tests read it)
+        self._document: Prerendered | None = None
+        self._strips: list[Strip] = []
+        self._width = 0
+        self._complete = False
+
+    def update(self, renderable: RenderableType) -> None:
+        self.content = renderable
+        self._document = renderable if isinstance(renderable, Prerendered) else Prerendered(renderable)
+        # Laid out at the next draw, at the view's width; the scroll position is kept (a
+        # colleague's commit redraws the décompte the clerc is reading where it was).
+        self._width, self._complete = 0, False
+        self.refresh()
+
+    def _layout(self, at_least: int | None) -> None:
+        width = self.scrollable_content_region.width
+        if self._document is None or width <= 0:
+            return
+        if width == self._width and (self._complete or (at_least is not None and len(self._strips) >= at_least)):
+            return
+        options = self.app.console_options.update_width(width).update(highlight=False)
+        lines = self._document.lines(self.app.console, options, at_least)
+        self._strips = [Strip(line) for line in lines]
+        self._width = width
+        self._complete = self._document.complete(width)
+        self.virtual_size = Size(width, len(self._strips) + (0 if self._complete else 1))
+        if not self._complete:
+            self.call_after_refresh(self._finish)
+
+    def _finish(self) -> None:
+        """The rest of the document, once what is in sight has been painted."""
+        if not self._complete:
+            self._layout(None)
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        self._layout(scroll_y + self.size.height)
+        style = self.rich_style
+        width = self.scrollable_content_region.width
+        if index >= len(self._strips):
+            return Strip.blank(width, style)
+        return self._strips[index].crop_extend(scroll_x, scroll_x + width, style).apply_style(style)

@@ -1,0 +1,139 @@
+"""The décompte as the app calls it reads the étude's rate rows once per call but validates the
+rate tables once per content of those rows (issue 12), and reads the ledger as plain tuples:
+not one cent may move for that."""
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+import clerc_tui.rules.rates as rules_rates
+from clerc_tui.models import EtudeRate, LedgerEntry
+from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
+from clerc_tui.rules.rates import Rates
+from clerc_tui.rules.statement import Charge, Payment, Reversal
+from clerc_tui.services import rates as service
+from clerc_tui.services.rates import add_etude_rate, current_rates, etude_rows
+from clerc_tui.services.statement import dossier_statement, ledger_inputs
+from tests.conftest import TODAY
+from tests.services.test_ledger_statement import PROVISIONAL, add_2026_s2, example_dossier
+
+# Shares the demo_money module's demo template (built once per worker).
+pytestmark = pytest.mark.xdist_group("demo_money")
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """How many times a rate table was validated (rules.rates.validation_problems ran)."""
+    service._validated_rates.cache_clear()
+    calls = []
+    real = rules_rates.validation_problems
+
+    def counting(table, rows):
+        calls.append(table)
+        return real(table, rows)
+
+    monkeypatch.setattr(rules_rates, "validation_problems", counting)
+    yield calls
+    service._validated_rates.cache_clear()
+
+
+def fresh_rates() -> Rates:
+    """The tables validated anew from the stored rows, as every call did before issue 12."""
+    legal, ecb = etude_rows()
+    return Rates.shipped().with_etude_rows(legal=legal, ecb=ecb) if legal or ecb else Rates.shipped()
+
+
+def test_the_tables_are_validated_once_for_many_decomptes(actor, validations):
+    dossier = example_dossier(actor)
+    add_2026_s2(actor)
+    validations.clear()  # add_etude_rate validates the table with the new row: that is its job
+    statements = [dossier_statement(dossier.id, TODAY) for _ in range(10)]
+    assert validations == ["legal"]  # the legal table (the one with étude rows), once for ten calls
+    assert all(s == statements[0] for s in statements)
+    assert statements[0].interest_lines[-1].from_etude  # the étude's 2026 S2 row is in use
+
+
+def test_a_new_row_in_the_etude_table_is_validated_and_used(actor, validations):
+    dossier = example_dossier(actor)
+    add_2026_s2(actor)
+    before = dossier_statement(dossier.id, TODAY)
+    with pytest.raises(Exception, match="1er semestre 2027"):
+        dossier_statement(dossier.id, date(2027, 2, 1))
+    validations.clear()
+    for category in ("particulier", "autres"):
+        add_etude_rate(
+            actor,
+            table="legal",
+            category=category,
+            valid_from="01/01/2027",
+            valid_to="30/06/2027",
+            value="7.00",
+            source=PROVISIONAL,
+        )
+    validations.clear()
+    later = dossier_statement(dossier.id, date(2027, 2, 1))  # the new row: no MissingRate
+    assert validations == ["legal"]
+    assert later.interest_lines[-1].rate == D("12.00")  # 7 % + 5 points of majoration
+    assert dossier_statement(dossier.id, TODAY) == before
+    assert validations == ["legal"]
+
+
+def test_a_row_changed_in_the_base_is_a_new_table(actor, validations):
+    """Not only a new row: a value corrected in the base (by hand, by a restore) is read."""
+    dossier = example_dossier(actor)
+    add_2026_s2(actor, value="6.50")
+    assert current_rates().legal_rate(TODAY, "particulier").value == D("6.50")
+    EtudeRate.update(value="6.60").where(EtudeRate.category == "particulier").execute()
+    assert current_rates().legal_rate(TODAY, "particulier").value == D("6.60")
+    assert dossier_statement(dossier.id, TODAY) == dossier_statement(dossier.id, TODAY, rates=fresh_rates())
+
+
+def test_a_bad_stored_row_is_refused_every_time_not_cached(actor, validations):
+    add_2026_s2(actor)
+    EtudeRate.update(valid_from=date(2026, 6, 1)).where(EtudeRate.category == "autres").execute()  # overlaps S1
+    for _ in range(2):
+        with pytest.raises(Exception, match="recouvre le taux publié"):
+            current_rates()
+
+
+def model_ledger_inputs(dossier_id: int, at: date):
+    """The ledger read through Peewee models, as before issue 12 (the reference)."""
+    entries = list(
+        LedgerEntry.select().where(LedgerEntry.dossier == dossier_id).order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    )
+    by_id = {e.id: e for e in entries}
+    cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL and e.entry_date <= at}
+    charges, payments, reversals = [], [], []
+    for e in entries:
+        if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled and e.bearer != CREDITOR:
+            fee = e.kind == FEE and bool(e.breakdown) and bool(json.loads(e.breakdown).get("recovery_fee"))
+            charges.append(Charge(e.entry_date, e.amount, e.label or "Frais", e.kind, after_payments=fee))
+        elif e.kind == PAYMENT:
+            label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))
+            payments.append(Payment(e.entry_date, e.amount, ref=str(e.id), label=label))
+        elif e.kind == REVERSAL and e.reverses_id is not None and by_id[e.reverses_id].kind == PAYMENT:
+            reversals.append(Reversal(e.entry_date, str(e.reverses_id), e.reason))
+    return tuple(charges), tuple(payments), tuple(reversals)
+
+
+def test_demo_decomptes_are_the_same_to_the_cent_cached_or_fresh(demo_base):
+    demo_base(dossiers=400, seed=3, today=TODAY)
+    with_ledger = sorted({e.dossier_id for e in LedgerEntry.select(LedgerEntry.dossier)})
+    assert len(with_ledger) > 10
+    service._validated_rates.cache_clear()
+    compared = 0
+    for dossier_id in with_ledger + list(range(1, 41)):
+        for at in (TODAY, date(2025, 12, 31)):
+            assert ledger_inputs(dossier_id, at) == model_ledger_inputs(dossier_id, at)
+            try:
+                cached = dossier_statement(dossier_id, at)
+            except Exception as error:  # a dossier without claims, a date before its start…
+                with pytest.raises(type(error)):
+                    dossier_statement(dossier_id, at, rates=fresh_rates())
+                continue
+            assert cached == dossier_statement(dossier_id, at, rates=fresh_rates())
+            compared += 1
+    assert compared > 40
+    assert service._validated_rates.cache_info().misses == 1  # one validation for them all

@@ -1,0 +1,43 @@
+"""A long document laid out by Rich once per width (widgets/prerendered.py)."""
+
+import io
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from clerc_tui.widgets.prerendered import Prerendered
+
+
+def _document() -> Group:
+    table = Table(title="Paiements")
+    for name in ("Date", "Montant", "Libellé"):
+        table.add_column(name)
+    for n in range(30):
+        table.add_row(f"{n + 1:02d}/01/2026", f"{n},00 €", Text("un libellé assez long pour être replié " * 2))
+    return Group(Text("Décompte", style="bold"), table)
+
+
+def _lines(console: Console, renderable, width: int):
+    return console.render_lines(renderable, console.options.update_width(width), pad=False)
+
+
+def test_the_same_lines_as_rich_once_per_width():
+    console = Console(file=io.StringIO(), width=120)
+    document = Prerendered(_document())
+    for width in (100, 100, 60, 100, 60):
+        assert _lines(console, document, width) == _lines(console, _document(), width)
+    assert document.renders == 2  # 100 then 60, each laid out once (with and without a scroll bar)
+    _lines(console, document, 80)
+    _lines(console, document, 100)
+    assert document.renders == 4  # two widths kept, not every width ever seen
+
+
+def test_a_group_is_laid_out_part_by_part_as_far_as_asked():
+    console = Console(file=io.StringIO(), width=120)
+    document = Prerendered(_document())
+    options = console.options.update_width(100)
+    first = document.lines(console, options, at_least=1)
+    assert len(first) == 1 and not document.complete(100) and document.renders == 0  # the title only
+    assert document.lines(console, options) == _lines(console, _document(), 100)
+    assert document.complete(100) and document.renders == 1
