@@ -744,11 +744,15 @@ def agenda_sql(
         where += " AND (dl.due_date, dl.id) > (?, ?)"
         params += [sql_date(after.due_date), after.id]
     elif before is not None:
-        # The one upper bound: the row before which to read, or the horizon's end if nearer.
-        end = today + timedelta(days=horizon_days)
-        due, id_ = (before.due_date, before.id) if before.due_date <= end else (end + timedelta(days=1), 0)
-        where += " AND (dl.due_date, dl.id) < (?, ?)"
-        params += [sql_date(due), id_]
+        # One upper bound (see _where): the row before which to read, or the part's own end when
+        # it comes first (before today for the past parts, the horizon's last day otherwise).
+        end = today - timedelta(days=1) if part in (0, 1) else today + timedelta(days=horizon_days)
+        if before.due_date <= end:
+            where += " AND (dl.due_date, dl.id) < (?, ?)"
+            params += [sql_date(before.due_date), before.id]
+        elif part not in (0, 1):
+            where += " AND dl.due_date <= ?"
+            params.append(sql_date(end))
         order = "DESC"
     elif start is not None:
         where += " AND dl.due_date >= ?"

@@ -191,29 +191,31 @@ def test_a_broad_filter_walks_the_covering_sort_index_instead_of_sorting_its_mat
     assert not any("INTEGER PRIMARY KEY" in line for line in ids), ids  # nor each read from the table
 
 
+def _vm_steps(fn) -> int:
+    """SQLite virtual-machine instructions (by tens) run by `fn`: the work done, as a count."""
+    connection, counted = database.obj.connection(), [0]
+
+    def step():
+        counted[0] += 1
+        return 0
+
+    connection.set_progress_handler(step, 10)
+    try:
+        fn()
+    finally:
+        connection.set_progress_handler(None, 10)
+    return counted[0]
+
+
 def test_the_walk_stops_at_the_page_s_last_match(planned_at_scale, monkeypatch):
     """Every dossier matches « 2 »: the first page of 5 is found in 5 rows of the walk, so a budget
     of 300 or of 10,000 rows costs the same work (it would cost 60 times more if the walk read its
     whole budget before keeping the first matches)."""
     monkeypatch.setattr(dossier_list, "BROAD_MATCHES", 20)
-    connection = database.obj.connection()
-    steps = []
 
     def work(budget):
         monkeypatch.setattr(dossier_list, "WALK_BUDGET", budget)
-        counted = [0]
-
-        def step():
-            counted[0] += 1
-            return 0
-
-        connection.set_progress_handler(step, 10)
-        try:
-            rows = fetch_page(ListQuery("2", "debtor"), limit=5)
-        finally:
-            connection.set_progress_handler(None, 10)
-        assert len(rows) == 5
-        return counted[0]
+        return _vm_steps(lambda: fetch_page(ListQuery("2", "debtor"), limit=5))
 
     steps = [work(300), work(10_000), work(5)]
     assert steps[1] <= steps[0] * 1.1
@@ -264,6 +266,46 @@ def test_counts_are_those_of_the_rows_for_every_filter_and_horizon(demo):
                 assert counts == _python_counts(rows, today, horizon, **filters), (today, horizon, filters)
                 seen.add(counts.possible > 0 and counts.overdue > 0 and counts.later > 0)
     assert True in seen  # every part was non-empty at least once
+
+
+def _python_agenda(rows, today, horizon):
+    end = today + timedelta(days=horizon)
+    kept = [r for r in rows if not r.done and r.due_date <= end]
+
+    def part(r):
+        return (0 if r.kind != "earliest_day" else 1) if r.due_date < today else 2
+
+    return [r.id for r in sorted(kept, key=lambda r: (part(r), r.due_date, r.id))]
+
+
+@pytest.mark.parametrize("horizon", [7, 30, agenda.ALL_HORIZON])
+def test_agenda_pages_both_ways_hold_the_open_deadlines_of_the_horizon_in_order(demo, horizon):
+    """Each part of the agenda reads one index range with one upper bound; the rows are still
+    exactly those of the horizon, whichever way the pages are read, even from a row beyond it."""
+    from clerc_tui.models import Deadline
+
+    expected = _python_agenda(list(Deadline.select()), TODAY, horizon)
+    assert len(expected) > 37  # more than a page
+    forward, page = [], agenda.agenda(TODAY, horizon, limit=37)
+    while page:
+        forward += [r.id for r in page]
+        page = agenda.agenda(TODAY, horizon, limit=37, after=page[-1])
+    assert forward == expected
+    beyond = agenda.agenda(TODAY, agenda.ALL_HORIZON, limit=100_000)[-1]  # the last open deadline of all
+    backward, page = [], agenda.agenda(TODAY, horizon, limit=37, before=beyond)
+    while page:
+        backward = [r.id for r in page] + backward
+        page = agenda.agenda(TODAY, horizon, limit=37, before=page[0])
+    assert backward == [i for i in expected if i != beyond.id]
+
+
+def test_the_agenda_from_today_reads_no_more_for_a_ten_year_horizon(demo):
+    """« t » (from today) skips the overdue parts: each ends before today, and that is the only
+    upper bound of its range. With the horizon as a second one, SQLite walked every open
+    deadline up to the horizon to find none."""
+    week = _vm_steps(lambda: agenda.agenda(TODAY, 7, limit=5, start=TODAY))
+    ten_years = _vm_steps(lambda: agenda.agenda(TODAY, agenda.ALL_HORIZON, limit=5, start=TODAY))
+    assert ten_years <= week * 1.2, (week, ten_years)
 
 
 @pytest.mark.parametrize(
