@@ -83,13 +83,7 @@ def queries(path: Path, runs: int) -> list[tuple[str, float, float, int]]:
     # The counts line (overdue / today / later), read after the first paint.
     where_kwargs = dict(horizon_days=7)
     ours = _median_ms(lambda: service.agenda_counts(TODAY, **where_kwargs), runs)
-    sql_counts = (
-        "SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl "
-        "WHERE dl.done = ? AND dl.due_date <= ?"
-    )
-    params = [TODAY.isoformat(), TODAY.isoformat(), TODAY.isoformat(), False, "2026-12-03"]
+    sql_counts, params = service.agenda_counts_sql(TODAY, **where_kwargs)
     bare = _median_ms(lambda: raw.execute(sql_counts, params).fetchall(), runs)
     results.append(("compteurs (retard, possibles, aujourd'hui, à venir), 7 jours", ours, bare, 1))
     raw.close()

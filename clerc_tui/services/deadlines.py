@@ -677,23 +677,44 @@ PARTS = ("overdue", "possible")  # then the rows due today or later, one part
 
 
 def _where(
-    today: date, horizon_days: int, clerc_id: int | None, procedure_id: str | None, part: int | None = None
+    today: date,
+    horizon_days: int,
+    clerc_id: int | None,
+    procedure_id: str | None,
+    part: int | None = None,
+    horizon_bound: bool = True,
 ) -> tuple[str, list]:
-    conditions = ["dl.done = ?", "dl.due_date <= ?"]
-    params: list = [False, sql_date(today + timedelta(days=check_horizon(horizon_days)))]
+    """`horizon_bound=False`: leave out `due_date <= horizon`, which the caller's own upper bound
+    implies. Given two upper bounds, SQLite bounds the index range by the first and tests the
+    other on every entry: the overdue part (`< today`) of a 10-year horizon read every open
+    deadline (24 ms at 300,000 dossiers instead of 1)."""
+    end = today + timedelta(days=check_horizon(horizon_days))
+    conditions = ["dl.done = ?"]
+    params: list = [False]
+    if horizon_bound and part not in (0, 1):  # the overdue and possible parts end before today
+        conditions.append("dl.due_date <= ?")
+        params.append(sql_date(end))
     if part is not None:
         if part == 2:
             conditions.append("dl.due_date >= ?")
         else:
             conditions.append("dl.due_date < ? AND dl.kind " + ("<>" if part == 0 else "=") + " 'earliest_day'")
         params.append(sql_date(today))
+    owner, owner_params = _owner(clerc_id, procedure_id)
+    return " AND ".join(conditions + owner), params + owner_params
+
+
+def _owner(clerc_id: int | None, procedure_id: str | None) -> tuple[list[str], list]:
+    """The conditions of the dashboard's clerc and procedure filters."""
+    conditions: list[str] = []
+    params: list[int | str] = []
     if clerc_id is not None:
         conditions.append("dl.assigned_to_id = ?")
         params.append(clerc_id)
     if procedure_id:
         conditions.append("dl.procedure_id = ?")
         params.append(procedure_id)
-    return " AND ".join(conditions), params
+    return conditions, params
 
 
 AGENDA_COLUMNS = (
@@ -717,14 +738,21 @@ def agenda_sql(
     """The agenda query and its parameters (the benchmark runs the same text through sqlite3).
     `part`: only the overdue (0), possible (1) or current (2) rows; each part is ordered by
     (due_date, id), which the index serves."""
-    where, params = _where(today, horizon_days, clerc_id, procedure_id, part)
+    where, params = _where(today, horizon_days, clerc_id, procedure_id, part, horizon_bound=before is None)
     order = "ASC"
     if after is not None:
         where += " AND (dl.due_date, dl.id) > (?, ?)"
         params += [sql_date(after.due_date), after.id]
     elif before is not None:
-        where += " AND (dl.due_date, dl.id) < (?, ?)"
-        params += [sql_date(before.due_date), before.id]
+        # One upper bound (see _where): the row before which to read, or the part's own end when
+        # it comes first (before today for the past parts, the horizon's last day otherwise).
+        end = today - timedelta(days=1) if part in (0, 1) else today + timedelta(days=horizon_days)
+        if before.due_date <= end:
+            where += " AND (dl.due_date, dl.id) < (?, ?)"
+            params += [sql_date(before.due_date), before.id]
+        elif part not in (0, 1):
+            where += " AND dl.due_date <= ?"
+            params.append(sql_date(end))
         order = "DESC"
     elif start is not None:
         where += " AND dl.due_date >= ?"
@@ -849,16 +877,34 @@ def winter_truce_suspension(procedure_id: str, rule_id: str, kind: str, due_date
 def agenda_counts(
     today: date, horizon_days: int = 7, clerc_id: int | None = None, procedure_id: str | None = None
 ) -> AgendaCounts:
-    where, params = _where(today, horizon_days, clerc_id, procedure_id)
-    sql = (
-        f"SELECT SUM(CASE WHEN dl.due_date < ? AND dl.kind <> 'earliest_day' THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN dl.due_date < ? AND dl.kind = 'earliest_day' THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN dl.due_date = ? THEN 1 ELSE 0 END), COUNT(*) FROM deadline dl WHERE {where}"
+    """The counts line of the dashboard (see `agenda_counts_sql`)."""
+    sql, params = agenda_counts_sql(today, horizon_days, clerc_id, procedure_id)
+    past, possible, due_today, total = (int(v or 0) for v in database.execute_sql(sql, params).fetchone())
+    return AgendaCounts(past - possible, due_today, total - past - due_today, possible)
+
+
+def agenda_counts_sql(
+    today: date, horizon_days: int, clerc_id: int | None = None, procedure_id: str | None = None
+) -> tuple[str, list]:
+    """The counts query and its parameters (the benchmark runs the same text through sqlite3).
+
+    Four plain counts of index ranges, each answered from a covering index of the open
+    deadlines (m0016) without reading the table: the past ones, the past waiting periods
+    (`possible`; the rest of the past is `overdue`), today's, and all those up to the horizon.
+    (One pass summing a CASE per row cost ~0.45 µs per open deadline; a range count, ~0.05 µs.)
+    Each range has one upper bound: given both `<= horizon` and `< today`, SQLite bounds the
+    range by the first and tests the second on every entry (13 ms instead of 0.5 at 300,000
+    dossiers)."""
+    owner, owner_params = _owner(clerc_id, procedure_id)
+    day, end = sql_date(today), sql_date(today + timedelta(days=check_horizon(horizon_days)))
+    ranges = (
+        ("dl.due_date < ?", day),
+        ("dl.due_date < ? AND dl.kind = 'earliest_day'", day),
+        ("dl.due_date = ?", day),
+        ("dl.due_date <= ?", end),
     )
-    day = sql_date(today)
-    row = database.execute_sql(raw_sql(sql), [day, day, day, *params]).fetchone()
-    overdue, possible, due_today, total = (int(v or 0) for v in row)
-    return AgendaCounts(overdue, due_today, total - overdue - possible - due_today, possible)
+    counts = (f"(SELECT COUNT(*) FROM deadline dl WHERE {' AND '.join(['dl.done = ?', *owner, r])})" for r, _ in ranges)
+    return raw_sql("SELECT " + ", ".join(counts)), [p for _, value in ranges for p in (False, *owner_params, value)]
 
 
 def clerc_by_login(login: str) -> UserInfo:
