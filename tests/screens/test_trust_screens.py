@@ -41,11 +41,18 @@ async def test_the_palette_is_french(make_app):
         assert not set(commands) & {"Keys", "Maximize", "Quit", "Screenshot", "Theme"}
         assert palette.query_one("#--input Input").placeholder == "Rechercher une commande…"
         await pilot.press(*"zzzqqq")
-        await pilot.pause(0.8)  # Textual shows « no matches » after its own 0.5 s countdown
         from textual.command import CommandList
 
-        prompts = [str(o.prompt.renderable) for o in palette.query_one(CommandList).options]
-        assert prompts == ["Aucune commande ne correspond"]
+        def prompts():
+            return [str(o.prompt.renderable) for o in palette.query_one(CommandList).options]
+
+        # Textual shows « no matches » after its own 0.5 s countdown: waited for, up to 10 s
+        # (a fixed pause failed on a loaded machine).
+        for _ in range(100):
+            if prompts():
+                break
+            await pilot.pause(0.1)
+        assert prompts() == ["Aucune commande ne correspond"]
 
 
 async def test_help_has_a_french_title_and_french_keys_of_its_own(make_app):
