@@ -44,12 +44,12 @@ async def test_the_palette_is_french(make_app):
         from textual.command import CommandList
 
         def prompts():
-            return [str(o.prompt.renderable) for o in palette.query_one(CommandList).options]
+            return [str(getattr(o.prompt, "renderable", o.prompt)) for o in palette.query_one(CommandList).options]
 
         # Textual shows « no matches » after its own 0.5 s countdown: waited for, up to 10 s
         # (a fixed pause failed on a loaded machine).
         for _ in range(100):
-            if prompts():
+            if prompts() == ["Aucune commande ne correspond"]:
                 break
             await pilot.pause(0.1)
         assert prompts() == ["Aucune commande ne correspond"]
