@@ -92,11 +92,12 @@ class Terminal:
     def settle(self, marker: bytes | None = None) -> bytes:
         return self.read_quiet(SETTLE, marker=marker)[0]
 
-    def press(self, key: bytes, quiet: float = QUIET) -> Press:
+    def press(self, key: bytes, quiet: float = QUIET, marker: bytes | None = None) -> Press:
+        """Send `key` and read the repaint (up to `marker` first when given)."""
         self.read_quiet(0.0, timeout=0.0)  # nothing left from before
         sent = time.perf_counter()
         os.write(self.fd, key)
-        data, last = self.read_quiet(quiet)
+        data, last = self.read_quiet(quiet, marker=marker)
         return Press(len(data), (last - sent) if data else None, data)
 
     def idle_bytes(self, seconds: float = 2.0) -> int:
@@ -213,7 +214,9 @@ def bench_clerc(db: Path, quick: bool, results: Results) -> None:
         term.press(KEYS["escape"], SETTLE)  # the filter cleared
         term.settle()
 
-        results.keys("Enter (open a dossier)", "clerc", [term.press(KEYS["enter"], SETTLE)])
+        opening = term.press(KEYS["enter"], SETTLE, marker="Synthèse".encode())
+        results.keys("Enter (open a dossier)", "clerc", [opening])
+        results.latency("Enter latency", "clerc", [opening, opening])
         term.settle()
         tabs = []
         for _ in range(2 if quick else 5):
