@@ -250,8 +250,10 @@ class RowTable(Widget, can_focus=True):
 
     def on_resize(self) -> None:
         self._strips.clear()
-        self._drawn.clear()  # Textual repaints the whole widget after a resize
         self._keep_cursor_visible()
+        # Textual repaints the whole widget after a resize: what it shows now is what is drawn.
+        widths = tuple(self._column_widths())
+        self._drawn = {y: self._shown(y, widths) for y in range(self.size.height)}
 
     def notify_style_update(self) -> None:
         # Focus changes land here too; only a change of colours invalidates the lines drawn.
@@ -361,8 +363,10 @@ class RowTable(Widget, can_focus=True):
                     text.plain = inert(text.plain, multiline=False)  # same length: the styles stay put
                 text.truncate(width, overflow="ellipsis")
                 used = text.cell_len
+                # Text.render leaves the text's own style (a badge's colours) to the caller.
+                cell_style = line_style + console.get_style(text.style) if text.style else line_style
                 parts = [
-                    Segment(seg.text, line_style + seg.style if seg.style else line_style)
+                    Segment(seg.text, cell_style + seg.style if seg.style else cell_style)
                     for seg in text.render(console)
                     if seg.text != "\n"
                 ]
