@@ -164,7 +164,7 @@ class Results:
 
     def latency(self, measure: str, app: str, presses: list[Press]) -> None:
         values = [p.latency * 1000 for p in presses if p.latency is not None]
-        if len(values) < 2:
+        if not values:
             self.put(measure, app, "—")
             return
         self.put(measure, app, f"{statistics.median(values):.1f} / {p95(values):.1f} ms (n={len(values)})")
@@ -188,105 +188,103 @@ def _walked(presses: int, latencies: list[float]) -> str:
     return f"{presses} (p95 {p95(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms)"
 
 
-def up_and_down(term: Terminal, times: int, rounds: int) -> tuple[list[Press], list[Press]]:
-    """`times` j then `times` k, `rounds` times: the cursor moves without scrolling."""
-    downs, ups = [], []
+def up_and_down(terms: dict[str, Terminal], times: int, rounds: int, results: Results, where: str) -> None:
+    """`times` j then `times` k, `rounds` times (the cursor moves without scrolling), each key
+    sent to every app in turn: the load of the machine weighs on all of them alike."""
+    downs: dict[str, list[Press]] = {name: [] for name in terms}
+    ups: dict[str, list[Press]] = {name: [] for name in terms}
     for _ in range(rounds):
-        downs += [term.press(b"j") for _ in range(times)]
-        ups += [term.press(b"k") for _ in range(times)]
-    return downs, ups
+        for key, presses in ((b"j", downs), (b"k", ups)):
+            for _ in range(times):
+                for name, term in terms.items():
+                    presses[name].append(term.press(key))
+    for name in terms:
+        results.keys(f"j ({where})", name, downs[name])
+        results.keys(f"k ({where})", name, ups[name])
+        results.latency(f"j/k latency p50/p95 ({where})", name, downs[name] + ups[name])
+    if len(terms) > 1:
+        p95s = {name: p95([p.latency for p in downs[name] + ups[name] if p.latency is not None]) for name in terms}
+        results.put(f"j/k latency p95 ratio ({where})", "clerc", f"{p95s['clerc'] / p95s['bare']:.2f}× the bare app")
 
 
-def bench_clerc(db: Path, quick: bool, results: Results) -> None:
-    clerc = [str(Path(sys.executable).parent / "clerc"), "--db", str(db), "--today", "26/11/2026"]
-    term = Terminal(clerc)
+def start_clerc(db: Path, results: Results) -> Terminal:
+    term = Terminal([str(Path(sys.executable).parent / "clerc"), "--db", str(db), "--today", "26/11/2026"])
+    start = term.settle(b"horizon :")
+    results.put("first paint", "clerc", f"{len(start):,} B".replace(",", " "))
+    results.put("idle 2 s (dashboard)", "clerc", f"{term.idle_bytes()} B")
+    return term
+
+
+def start_bare(results: Results) -> Terminal:
+    term = Terminal([sys.executable, str(ROOT / "bench" / "bare_table_app.py")])
+    start = term.settle(b"pret")
+    results.put("first paint", "bare", f"{len(start):,} B".replace(",", " "))
+    results.put("idle 2 s (dashboard)", "bare", f"{term.idle_bytes()} B")
+    return term
+
+
+def bench_clerc(term: Terminal, quick: bool, results: Results) -> None:
     rounds = 1 if quick else 2
     walk_limit = 60 if quick else 4000
-    try:
-        start = term.settle(b"horizon :")
-        results.put("first paint", "clerc", f"{len(start):,} B".replace(",", " "))
-        results.put("idle 2 s (dashboard)", "clerc", f"{term.idle_bytes()} B")
+    # The dashboard, « mes échéances », after its j/k (interleaved with the bare app's).
+    pages = [term.press(KEYS["pagedown"]) for _ in range(5 if quick else 10)]
+    results.keys("PageDown (dashboard)", "clerc", pages)
+    results.latency("PageDown latency p50/p95 (dashboard)", "clerc", pages)
+    results.keys("m (mine → toutes)", "clerc", [term.press(b"m")])
+    term.settle()
+    results.keys("d (open the dossier list)", "clerc", [term.press(b"d")])
+    term.settle()
+    results.put("idle 2 s (list)", "clerc", f"{term.idle_bytes()} B")
 
-        # The dashboard, « mes échéances »: the cursor stays on screen (25 rows down and up).
-        downs, ups = up_and_down(term, 25, rounds)
-        results.keys("j (dashboard)", "clerc", downs)
-        results.keys("k (dashboard)", "clerc", ups)
-        results.latency("j/k latency p50/p95 (dashboard)", "clerc", downs + ups)
-        pages = [term.press(KEYS["pagedown"]) for _ in range(5 if quick else 10)]
-        results.keys("PageDown (dashboard)", "clerc", pages)
-        results.latency("PageDown latency p50/p95 (dashboard)", "clerc", pages)
-        results.keys("m (mine → toutes)", "clerc", [term.press(b"m")])
-        term.settle()
-        results.keys("d (open the dossier list)", "clerc", [term.press(b"d")])
-        term.settle()
-        results.put("idle 2 s (list)", "clerc", f"{term.idle_bytes()} B")
+    up_and_down({"clerc": term}, 25, rounds, results, "list")
+    pages = [term.press(KEYS["pagedown"]) for _ in range(5 if quick else 10)]
+    results.keys("PageDown (list)", "clerc", pages)
+    term.press(b"g")
+    term.settle()
 
-        downs, ups = up_and_down(term, 25, rounds)
-        results.keys("j (list)", "clerc", downs)
-        results.keys("k (list)", "clerc", ups)
-        results.latency("j/k latency p50/p95 (list)", "clerc", downs + ups)
-        pages = [term.press(KEYS["pagedown"]) for _ in range(5 if quick else 10)]
-        results.keys("PageDown (list)", "clerc", pages)
-        term.press(b"g")
-        term.settle()
+    term.press(b"/", SETTLE)
+    # The echo of the character comes first, the rows after the query: wait for the status
+    # line that names the text typed so far, or a slow query would count in the next key.
+    typed = "lefevre"
+    letters = [term.press(c.encode(), marker=f"« {typed[: i + 1]} »".encode()) for i, c in enumerate(typed)]
+    results.keys("filter character (list, « lefevre »)", "clerc", letters)
+    results.latency("filter character latency p50/p95", "clerc", letters)
+    results.put("idle 2 s (filter focused)", "clerc", f"{term.idle_bytes()} B")
+    term.press(KEYS["escape"], SETTLE)  # the table again
+    term.press(KEYS["escape"], SETTLE)  # the filter cleared
+    term.settle()
 
-        term.press(b"/", SETTLE)
-        # The echo of the character comes first, the rows after the query: wait for the status
-        # line that names the text typed so far, or a slow query would count in the next key.
-        typed = "lefevre"
-        letters = [term.press(c.encode(), marker=f"« {typed[: i + 1]} »".encode()) for i, c in enumerate(typed)]
-        results.keys("filter character (list, « lefevre »)", "clerc", letters)
-        results.latency("filter character latency p50/p95", "clerc", letters)
-        results.put("idle 2 s (filter focused)", "clerc", f"{term.idle_bytes()} B")
-        term.press(KEYS["escape"], SETTLE)  # the table again
-        term.press(KEYS["escape"], SETTLE)  # the filter cleared
-        term.settle()
+    opening = term.press(KEYS["enter"], SETTLE, marker="Synthèse".encode())
+    results.keys("Enter (open a dossier)", "clerc", [opening])
+    results.latency("Enter latency", "clerc", [opening, opening])
+    term.settle()
+    tabs = []
+    for _ in range(2 if quick else 5):
+        tabs += [term.press(b"2", SETTLE), term.press(b"3", SETTLE), term.press(b"1", SETTLE)]
+    results.keys("tab switch (dossier 1/2/3)", "clerc", tabs)
+    results.latency("tab switch latency p50/p95", "clerc", tabs)
+    term.press(KEYS["escape"], SETTLE)
+    term.settle()
 
-        opening = term.press(KEYS["enter"], SETTLE, marker="Synthèse".encode())
-        results.keys("Enter (open a dossier)", "clerc", [opening])
-        results.latency("Enter latency", "clerc", [opening, opening])
-        term.settle()
-        tabs = []
-        for _ in range(2 if quick else 5):
-            tabs += [term.press(b"2", SETTLE), term.press(b"3", SETTLE), term.press(b"1", SETTLE)]
-        results.keys("tab switch (dossier 1/2/3)", "clerc", tabs)
-        results.latency("tab switch latency p50/p95", "clerc", tabs)
-        term.press(KEYS["escape"], SETTLE)
-        term.settle()
-
-        presses, latencies = term.walk(KEYS["pagedown"], walk_limit)
-        results.put("walk list: PageDown presses", "clerc", _walked(presses, latencies))
-        term.press(b"a", SETTLE)  # back to the dashboard, on « toutes »
-        for _ in range(3):  # horizon 7 → 14 → 30 days → every open deadline (~44,000 rows)
-            term.press(b"h", SETTLE)
-        term.settle()
-        presses, latencies = term.walk(KEYS["pagedown"], walk_limit)
-        results.put("walk toutes: PageDown presses", "clerc", _walked(presses, latencies))
-        results.put("  where the walk ended", "clerc", term.last_screen_words())
-        rss, peak = term.memory_mb()
-        results.put("RSS / peak after the walks", "clerc", f"{rss:.0f} / {peak:.0f} MB")
-    finally:
-        term.close()
+    presses, latencies = term.walk(KEYS["pagedown"], walk_limit)
+    results.put("walk list: PageDown presses", "clerc", _walked(presses, latencies))
+    term.press(b"a", SETTLE)  # back to the dashboard, on « toutes »
+    for _ in range(3):  # horizon 7 → 14 → 30 days → every open deadline (~44,000 rows)
+        term.press(b"h", SETTLE)
+    term.settle()
+    presses, latencies = term.walk(KEYS["pagedown"], walk_limit)
+    results.put("walk toutes: PageDown presses", "clerc", _walked(presses, latencies))
+    results.put("  where the walk ended", "clerc", term.last_screen_words())
+    rss, peak = term.memory_mb()
+    results.put("RSS / peak after the walks", "clerc", f"{rss:.0f} / {peak:.0f} MB")
 
 
-def bench_bare(quick: bool, results: Results) -> None:
-    term = Terminal([sys.executable, str(ROOT / "bench" / "bare_table_app.py")])
-    rounds = 1 if quick else 2
-    try:
-        start = term.settle(b"pret")
-        results.put("first paint", "bare", f"{len(start):,} B".replace(",", " "))
-        results.put("idle 2 s (dashboard)", "bare", f"{term.idle_bytes()} B")
-        downs, ups = up_and_down(term, 25, rounds)
-        results.keys("j (dashboard)", "bare", downs)
-        results.keys("k (dashboard)", "bare", ups)
-        results.latency("j/k latency p50/p95 (dashboard)", "bare", downs + ups)
-        pages = [term.press(KEYS["pagedown"]) for _ in range(2)]  # 60 rows: the end comes soon
-        results.keys("PageDown (dashboard)", "bare", pages)
-        results.latency("PageDown latency p50/p95 (dashboard)", "bare", pages)
-        rss, peak = term.memory_mb()
-        results.put("RSS / peak after the walks", "bare", f"{rss:.0f} / {peak:.0f} MB")
-    finally:
-        term.close()
+def bench_bare(term: Terminal, results: Results) -> None:
+    pages = [term.press(KEYS["pagedown"]) for _ in range(2)]  # 60 rows: the end comes soon
+    results.keys("PageDown (dashboard)", "bare", pages)
+    results.latency("PageDown latency p50/p95 (dashboard)", "bare", pages)
+    rss, peak = term.memory_mb()
+    results.put("RSS / peak after the walks", "bare", f"{rss:.0f} / {peak:.0f} MB")
 
 
 def main() -> None:
@@ -300,8 +298,15 @@ def main() -> None:
 
     compile_bytecode()
     results = Results()
-    bench_clerc(args.db, args.quick, results)
-    bench_bare(args.quick, results)
+    clerc = start_clerc(args.db, results)
+    bare = start_bare(results)
+    try:
+        up_and_down({"clerc": clerc, "bare": bare}, 25, 1 if args.quick else 2, results, "dashboard")
+        bench_clerc(clerc, args.quick, results)
+        bench_bare(bare, results)
+    finally:
+        clerc.close()
+        bare.close()
     print(f"pseudo-terminal {COLUMNS}×{LINES}; bytes per key: median (min–max); latency: key written → last byte")
     results.print()
 
