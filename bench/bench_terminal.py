@@ -256,7 +256,7 @@ def bench_clerc(term: Terminal, quick: bool, results: Results) -> None:
 
     opening = term.press(KEYS["enter"], SETTLE, marker="Synthèse".encode())
     results.keys("Enter (open a dossier)", "clerc", [opening])
-    results.latency("Enter latency", "clerc", [opening, opening])
+    results.latency("Enter latency", "clerc", [opening])
     term.settle()
     tabs = []
     for _ in range(2 if quick else 5):
