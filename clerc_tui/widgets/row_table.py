@@ -141,7 +141,7 @@ class RowTable(Widget, can_focus=True):
         self.zebra_stripes = zebra_stripes
         self._strips: dict[tuple[int, str], Strip] = {}
         self._drawn_style: Style | None = None
-        self._drawn: dict[int, tuple] = {}  # y -> what that line showed when last refreshed
+        self._drawn: dict[int, tuple] = {}  # y -> what render_line last drew there
         self._refresh_pending = False
 
     # --- the DataTable subset -------------------------------------------------------------
@@ -251,9 +251,6 @@ class RowTable(Widget, can_focus=True):
     def on_resize(self) -> None:
         self._strips.clear()
         self._keep_cursor_visible()
-        # Textual repaints the whole widget after a resize: what it shows now is what is drawn.
-        widths = tuple(self._column_widths())
-        self._drawn = {y: self._shown(y, widths) for y in range(self.size.height)}
 
     def notify_style_update(self) -> None:
         # Focus changes land here too; only a change of colours invalidates the lines drawn.
@@ -303,14 +300,7 @@ class RowTable(Widget, can_focus=True):
             self.refresh()
             return
         widths = tuple(self._column_widths())
-        dirty = []
-        for y in range(height):
-            shown = self._shown(y, widths)
-            if self._drawn.get(y) != shown:
-                self._drawn[y] = shown
-                dirty.append(y)
-        for y in [y for y in self._drawn if y >= height]:
-            del self._drawn[y]
+        dirty = [y for y in range(height) if self._drawn.get(y) != self._shown(y, widths)]
         # Consecutive lines as one region each (a page is one region, a cursor move two).
         regions: list[Region] = []
         for y in dirty:
@@ -382,6 +372,9 @@ class RowTable(Widget, can_focus=True):
         return Strip(Segment.simplify(strip), strip.cell_length)
 
     def render_line(self, y: int) -> Strip:
+        # What is drawn, as Textual asks for it: a line painted by a full repaint (the first one,
+        # a resize, a focus change) is not painted again by _refresh_changed.
+        self._drawn[y] = self._shown(y, tuple(self._column_widths()))
         if y == 0:
             strip = self._strips.get((-1, "header"))
             if strip is None:
