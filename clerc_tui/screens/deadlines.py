@@ -27,6 +27,7 @@ from clerc_tui.services.context import refusal
 from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaCounts, AgendaRow
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
+from clerc_tui.widgets.text_line import show_text
 
 PAGE_SIZE = 60
 # (key, title, width): 120 columns in all; long texts end with « … » (the dossier has them whole).
@@ -316,7 +317,7 @@ class DeadlinesScreen(ClercScreen):
             f"{self._clerc_label()} · procédure : {procedure} · horizon : {horizon} "
             f"· aujourd'hui : {day_label(self.today)}"
         )
-        self.query_one("#agenda-filters", Static).update(Text(text))
+        show_text(self.query_one("#agenda-filters", Static), Text(text))
 
     def _within(self) -> str:
         return "en tout" if self.horizon >= ALL_HORIZON else f"d'ici {self.horizon} jours"
@@ -348,14 +349,16 @@ class DeadlinesScreen(ClercScreen):
         if not self.entries:
             text = f"Aucune échéance ouverte {self._within()} pour ce filtre (m, p, h pour l'élargir)."
         elif counts is None:
-            text = LEGEND
+            # The counts come after the first paint: the line keeps their shape meanwhile, so that
+            # its height (and the table's above it) does not change when they arrive.
+            text = f"… en retard · … aujourd'hui · … à venir {self._within()} · {LEGEND}"
         else:
             possible = f" · {counts.possible} possible{'s' if counts.possible > 1 else ''}" if counts.possible else ""
             text = (
                 f"{counts.overdue} en retard{possible} · {counts.today} aujourd'hui · {counts.later} à venir "
                 f"{self._within()} · {LEGEND}"
             )
-        self.query_one("#agenda-status", Static).update(Text(text))
+        show_text(self.query_one("#agenda-status", Static), Text(text))
 
     # --- filters ------------------------------------------------------------------------
 

@@ -29,8 +29,10 @@ from clerc_tui.services.dossier_list import (
 )
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
+from clerc_tui.widgets.text_line import show_text
 
 PAGE_SIZE = 60
+FILTER_PLACEHOLDER = "référence, débiteur ou créancier (sans accents ni majuscules)"
 
 
 # (key, title, width): 120 columns in all; longer names end with « … ».
@@ -102,12 +104,16 @@ class DossierListScreen(Screen):
         self.query_state = ListQuery()
         self.rows: list[DossierRow] = []
         self.total = 0
+        self._filter_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filter-bar"):
             yield Static("Filtre / ", id="filter-label")
-            yield Input(placeholder="référence, débiteur ou créancier (sans accents ni majuscules)", id="filter")
+            # A steady cursor: a blinking one repaints the line twice a second, over SSH too.
+            filter_input = Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+            filter_input.cursor_blink = False
+            yield filter_input
         yield DossierTable(id="dossiers", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
         yield KeyBar()
@@ -185,7 +191,7 @@ class DossierListScreen(Screen):
         status = f"{found} · tri : {SORT_LABELS[self.query_state.sort]} ({direction})"
         if not self.rows:
             status = f"Aucun dossier pour « {text} »." if text else "Aucun dossier : n pour en créer un."
-        self.query_one("#list-status", Static).update(Text(status))
+        show_text(self.query_one("#list-status", Static), Text(status))
 
     @property
     def selected(self) -> DossierRow | None:
@@ -197,9 +203,19 @@ class DossierListScreen(Screen):
     # --- filter -----------------------------------------------------------------------
 
     @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_state = ListQuery(event.value, self.query_state.sort, self.query_state.descending)
-        self.reload()
+    def _filter_changed(self) -> None:
+        # Characters typed faster than the query runs queue up here: one reload, for the last,
+        # after those already waiting (the table is redrawn once per result, not per key).
+        if not self._filter_pending:
+            self._filter_pending = True
+            self.call_later(self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        self._filter_pending = False
+        text = self.query_one("#filter", Input).value
+        if text != self.query_state.text:
+            self.query_state = ListQuery(text, self.query_state.sort, self.query_state.descending)
+            self.reload()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

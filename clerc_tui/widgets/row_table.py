@@ -16,6 +16,16 @@ Narrow terminals (80 columns is a first-class size): a column may say how far it
 never hides). When the columns do not fit, the hideable ones shrink first, then the
 essential ones, then the hideable ones hide, lowest priority first; the cells left over go
 back to the shrunk columns, essential ones first (`fit_widths`).
+
+What reaches the terminal (issue 12: clercs work over SSH on thin lines): Textual writes the
+screen regions a widget marks dirty, line by line. So no change repaints the whole table: every
+change (a row added, the table cleared, the cursor moved, a scroll) only schedules one pass,
+after the current message, that compares what each visible line would show with what it showed
+when last drawn and refreshes the lines that differ (`_refresh_changed`). Moving the cursor
+rewrites two lines; a refill with the same rows (a filter typed further that finds the same
+dossiers, another clerc's commit elsewhere) writes nothing; a new page rewrites the rows, never
+the header. Each line is drawn as few segments as possible (adjacent cells in one style are
+merged), so the terminal gets one colour sequence per run of style, not three per cell.
 """
 
 from dataclasses import dataclass
@@ -26,6 +36,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -130,6 +141,8 @@ class RowTable(Widget, can_focus=True):
         self.zebra_stripes = zebra_stripes
         self._strips: dict[tuple[int, str], Strip] = {}
         self._drawn_style: Style | None = None
+        self._drawn: dict[int, tuple] = {}  # y -> what render_line last drew there
+        self._refresh_pending = False
 
     # --- the DataTable subset -------------------------------------------------------------
 
@@ -146,7 +159,8 @@ class RowTable(Widget, can_focus=True):
         self.columns.append(Column(label, key, width, justify, priority, min_width))
         self._widths = None
         self._strips.clear()
-        self.refresh()
+        self._drawn.clear()
+        self._changed()
 
     def add_row(self, *cells, key: str | None = None, span_from: int | None = None) -> None:
         """`span_from`: that column's cell takes the rest of the line (a day header), whatever
@@ -158,7 +172,7 @@ class RowTable(Widget, can_focus=True):
         if any(column.width is None for column in self.columns):
             self._widths = None
             self._strips.clear()
-        self.refresh()
+        self._changed()
 
     def clear(self) -> "RowTable":
         self._rows.clear()
@@ -168,7 +182,7 @@ class RowTable(Widget, can_focus=True):
         self._top = 0
         self._widths = None
         self._strips.clear()
-        self.refresh()
+        self._changed()
         return self
 
     @property
@@ -189,7 +203,7 @@ class RowTable(Widget, can_focus=True):
         self._cursor = row
         if scroll:
             self._keep_cursor_visible()
-        self.refresh()
+        self._changed()
         # Posted even when the row did not change: after a refill the screen re-checks it.
         self.post_message(self.RowHighlighted(self, row, self._keys[row]))
 
@@ -200,7 +214,7 @@ class RowTable(Widget, can_focus=True):
             return
         self._top = max(0, min(int(y), max(len(self._rows) - self._visible_rows, 0)))
         self._keep_cursor_visible()
-        self.refresh()
+        self._changed()
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -242,7 +256,60 @@ class RowTable(Widget, can_focus=True):
         # Focus changes land here too; only a change of colours invalidates the lines drawn.
         if self._strips and self.rich_style != self._drawn_style:
             self._strips.clear()
+            self._drawn.clear()
+            self._changed()
         super().notify_style_update()
+
+    def on_focus(self) -> None:
+        self._changed()  # the cursor line takes its focused colours
+
+    def on_blur(self) -> None:
+        self._changed()
+
+    # --- what to repaint ----------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """Something shown may differ: compare the lines once, after the current message."""
+        if self._refresh_pending:
+            return
+        if not self.is_mounted:
+            self.refresh()
+            return
+        self._refresh_pending = True
+        self.call_next(self._refresh_changed)
+
+    def _state(self, index: int) -> str:
+        if index == self._cursor:
+            return "cursor" + ("-focus" if self.has_focus else "")
+        return "zebra" if self.zebra_stripes and index % 2 else ""
+
+    def _shown(self, y: int, widths: tuple[int, ...]) -> tuple:
+        """What line `y` shows, as a value to compare: the same value draws the same line."""
+        if y == 0:
+            return ("header", widths, tuple(column.label for column in self.columns))
+        index = self._top + y - 1
+        if index >= len(self._rows):
+            return ("blank", widths)
+        return (widths, self._rows[index], self._spans.get(index), self._state(index))
+
+    def _refresh_changed(self) -> None:
+        self._refresh_pending = False
+        width, height = self.size
+        if not width or not height:
+            self._drawn.clear()
+            self.refresh()
+            return
+        widths = tuple(self._column_widths())
+        dirty = [y for y in range(height) if self._drawn.get(y) != self._shown(y, widths)]
+        # Consecutive lines as one region each (a page is one region, a cursor move two).
+        regions: list[Region] = []
+        for y in dirty:
+            if regions and regions[-1].bottom == y:
+                regions[-1] = regions[-1].grow((0, 0, 1, 0))
+            else:
+                regions.append(Region(0, y, width, 1))
+        if regions:  # refresh() without a region would repaint everything
+            self.refresh(*regions)
 
     def _column_widths(self) -> list[int]:
         """The widths drawn at the current size (0: hidden)."""
@@ -286,8 +353,10 @@ class RowTable(Widget, can_focus=True):
                     text.plain = inert(text.plain, multiline=False)  # same length: the styles stay put
                 text.truncate(width, overflow="ellipsis")
                 used = text.cell_len
+                # Text.render leaves the text's own style (a badge's colours) to the caller.
+                cell_style = line_style + console.get_style(text.style) if text.style else line_style
                 parts = [
-                    Segment(seg.text, line_style + seg.style if seg.style else line_style)
+                    Segment(seg.text, cell_style + seg.style if seg.style else cell_style)
                     for seg in text.render(console)
                     if seg.text != "\n"
                 ]
@@ -298,9 +367,14 @@ class RowTable(Widget, can_focus=True):
             padding = Segment(" " * (width - used), line_style)
             segments += [padding, *parts] if column.justify == "right" else [*parts, padding]
             segments.append(Segment(" " * GAP, line_style))
-        return Strip(segments).crop_extend(0, self.size.width, line_style)
+        # One segment per run of style: each segment costs the terminal a colour sequence.
+        strip = Strip(segments).crop_extend(0, self.size.width, line_style)
+        return Strip(Segment.simplify(strip), strip.cell_length)
 
     def render_line(self, y: int) -> Strip:
+        # What is drawn, as Textual asks for it: a line painted by a full repaint (the first one,
+        # a resize, a focus change) is not painted again by _refresh_changed.
+        self._drawn[y] = self._shown(y, tuple(self._column_widths()))
         if y == 0:
             strip = self._strips.get((-1, "header"))
             if strip is None:
@@ -310,10 +384,7 @@ class RowTable(Widget, can_focus=True):
         index = self._top + y - 1
         if index >= len(self._rows):
             return Strip.blank(self.size.width, self.rich_style)
-        if index == self._cursor:
-            state = "cursor" + ("-focus" if self.has_focus else "")
-        else:
-            state = "zebra" if self.zebra_stripes and index % 2 else ""
+        state = self._state(index)
         strip = self._strips.get((index, state))
         if strip is None:
             style = self.get_component_rich_style(f"row-table--{state.split('-')[0]}") if state else None

@@ -155,3 +155,80 @@ async def test_a_spanning_cell_is_never_cut_to_its_column():
         table = app.query_one(RowTable)
         assert _line(table, 1).startswith(" " * 12 + "mardi 01/12/2026")  # 16 cells in an 11-cell column
         assert _line(table, 2).startswith("RETARD      01/12/2026  Dénoncer")
+
+
+# --- what is repainted (issue 12: few bytes per key over SSH) -------------------------------
+
+
+def _record_lines(table: RowTable) -> list[int]:
+    """The lines the table renders from now on (Textual renders only the lines made dirty)."""
+    rendered: list[int] = []
+    render_line = table.render_line
+
+    def recording(y: int):
+        rendered.append(y)
+        return render_line(y)
+
+    table.render_line = recording  # type: ignore[method-assign]
+    return rendered
+
+
+async def test_moving_the_cursor_repaints_the_two_lines_involved_only():
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        rendered = _record_lines(table)
+        await pilot.press("down")  # row 0 -> 1: lines 1 and 2 (line 0 is the header)
+        assert sorted(set(rendered)) == [1, 2]
+        rendered.clear()
+        table.move_cursor(row=6)  # far, still on screen: the old and the new line
+        await pilot.pause()
+        assert sorted(set(rendered)) == [2, 7]
+
+
+async def test_a_page_down_repaints_the_rows_but_not_the_header():
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        rendered = _record_lines(table)
+        await pilot.press("pagedown", "pagedown")  # the second one scrolls
+        assert 0 not in rendered
+        assert sorted(set(rendered)) == list(range(1, table.size.height))
+
+
+async def test_a_refill_repaints_only_the_lines_that_differ():
+    app = TableApp(rows=5)
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rendered = _record_lines(table)
+        table.clear()  # a screen reloads the same page (another clerc wrote elsewhere)
+        for i, cells in enumerate(rows):
+            table.add_row(*cells, key=f"r{i}")
+        table.move_cursor(row=0)
+        await pilot.pause()
+        assert rendered == []
+        table.clear()  # one row changed
+        for i, cells in enumerate(rows):
+            table.add_row(*(["Autre nom", cells[1]] if i == 3 else cells), key=f"r{i}")
+        table.move_cursor(row=0)
+        await pilot.pause()
+        assert sorted(set(rendered)) == [4]
+        assert _line(table, 4).startswith("Autre nom")
+
+
+async def test_a_line_is_one_segment_per_run_of_style():
+    app = TableApp(rows=3)
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(RowTable)
+        table.add_row("Nom", Text("RETARD", style="bold"), key="badge")
+        await pilot.pause()
+        plain = list(table.render_line(2))  # row 1: a plain str and an unstyled Text, one style
+        assert len(plain) == 1 and plain[0].text.startswith("Nom 1")
+        segments = list(table.render_line(4))  # row 3: a styled Text
+        assert [s.text.strip() for s in segments] == ["Nom", "RETARD", ""]  # before, the badge, after
+        assert segments[1].style.bold  # the Text's own style is drawn (Text.render leaves it out)
+        assert not segments[0].style.bold
