@@ -13,6 +13,7 @@ French message names the semester: a décompte never runs on a guessed rate.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -102,14 +103,14 @@ def is_recovery_fee(entry: LedgerEntry) -> bool:
     return entry.kind == FEE and bool(entry.breakdown) and bool(json.loads(entry.breakdown).get("recovery_fee"))
 
 
-def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
-    """Ledger rows as décompte events. A payment's reference is its ledger id. A reversed
-    fee or disbursement was never owed: it leaves the décompte from its reversal date on
-    (a décompte arrêté before that date still shows it). Charges the creditor bears (the
-    A444-32 fee kept on a reversement), reversements and refunds are not the debtor's."""
-    entries = list(
-        LedgerEntry.select().where(LedgerEntry.dossier == dossier_id).order_by(LedgerEntry.entry_date, LedgerEntry.id)
-    )
+def ledger_events(
+    entries: Sequence[LedgerEntry], at: date
+) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
+    """A dossier's ledger rows (by entry date, then id) as décompte events. A payment's
+    reference is its ledger id. A reversed fee or disbursement was never owed: it leaves the
+    décompte from its reversal date on (a décompte arrêté before that date still shows it).
+    Charges the creditor bears (the A444-32 fee kept on a reversement), reversements and
+    refunds are not the debtor's."""
     by_id = {e.id: e for e in entries}
     cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL and e.entry_date <= at}
     charges, payments, reversals = [], [], []
@@ -135,13 +136,30 @@ def statement_input(dossier_id: int, at: date, *, convention: Convention | None 
     dossier = Dossier.get_or_none(Dossier.id == dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+    claims = ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
+    entries = (
+        LedgerEntry.select().where(LedgerEntry.dossier == dossier_id).order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    )
+    return statement_input_of(dossier, list(claims), list(entries), at, convention=convention)
+
+
+def statement_input_of(
+    dossier: Dossier,
+    claims: Sequence[ClaimItemModel],
+    entries: Sequence[LedgerEntry],
+    at: date,
+    *,
+    convention: Convention | None = None,
+) -> StatementInput:
+    """The décompte's input from rows already read: the dossier (its creditor joined), its
+    claim items by id and its ledger rows by entry date then id (a batch reads them for many
+    dossiers at once, services/balances.py)."""
     items = tuple(
-        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest))
-        for c in ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
+        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
     )
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
-    charges, payments, reversals = ledger_inputs(dossier_id, at)
+    charges, payments, reversals = ledger_events(entries, at)
     order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
     return StatementInput(
         at=at,
