@@ -110,22 +110,24 @@ def _batch_context() -> tuple[Rates | None, Convention]:
 
 def _batch_balances(ids: list[int], at: date, rates: Rates | None, convention: Convention) -> list[tuple[int, Decimal]]:
     """(dossier id, balance at `at`) for the dossiers `ids` (ascending), as `balance_at`."""
-    from clerc_tui.services.statement import statement_input_of
+    from clerc_tui.services.statement import LEDGER_COLUMNS, LedgerRow, statement_input_of
 
     low, high = ids[0], ids[-1]
-    dossiers = Dossier.select(Dossier, Creditor).join(Creditor).where(Dossier.id.in_(ids)).order_by(Dossier.id)
+    dossiers = (
+        Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id.in_(ids)).order_by(Dossier.id)
+    )
     claims: dict[int, list[ClaimItem]] = defaultdict(list)
     for claim in (
         ClaimItem.select().where(ClaimItem.dossier.between(low, high)).order_by(ClaimItem.dossier, ClaimItem.id)
     ):
         claims[claim.dossier_id].append(claim)
-    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in (
-        LedgerEntry.select()
+    entries: dict[int, list[LedgerRow]] = defaultdict(list)
+    for dossier_id, *row in tuples(
+        LedgerEntry.select(LedgerEntry.dossier, *LEDGER_COLUMNS)
         .where(LedgerEntry.dossier.between(low, high))
         .order_by(LedgerEntry.dossier, LedgerEntry.entry_date, LedgerEntry.id)
     ):
-        entries[entry.dossier_id].append(entry)
+        entries[dossier_id].append(LedgerRow(*row))
     balances = []
     for dossier in dossiers:
         rows = entries.get(dossier.id, [])
@@ -138,7 +140,7 @@ def _batch_balances(ids: list[int], at: date, rates: Rates | None, convention: C
                 pass  # no décompte possible: the balance without interest, as `balance_at`
         if balance is None:
             claimed = sum((c.amount for c in claims.get(dossier.id, [])), ZERO)
-            balance = ledger_rules.simple_balance(claimed, (Entry.of(e) for e in rows if e.entry_date <= at))
+            balance = ledger_rules.simple_balance(claimed, (e for e in rows if e.entry_date <= at))
         balances.append((dossier.id, balance))
     return balances
 

@@ -16,10 +16,11 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
-from clerc_tui.models import Dossier, LedgerEntry
+from clerc_tui.models import Creditor, Dossier, LedgerEntry
 from clerc_tui.rules.interest import (
     COMMERCIAL,
     CONTRACTUAL,
@@ -42,6 +43,7 @@ from clerc_tui.rules.statement import (
     compute_statement,
 )
 from clerc_tui.services.etude import the_etude
+from clerc_tui.services.plain import tuples
 from clerc_tui.services.rates import current_rates
 
 # L313-3 CMF raises the legal rate after a "condamnation pécuniaire par décision de justice".
@@ -98,68 +100,104 @@ def interest_start(dossier: Dossier) -> date:
     )
 
 
-def is_recovery_fee(entry: LedgerEntry) -> bool:
+def is_recovery_fee(kind: str, breakdown: str) -> bool:
     """A proportional recovery fee line (A444-31 / A444-32) recorded by a reversement run."""
-    return entry.kind == FEE and bool(entry.breakdown) and bool(json.loads(entry.breakdown).get("recovery_fee"))
+    return kind == FEE and bool(breakdown) and bool(json.loads(breakdown).get("recovery_fee"))
+
+
+class LedgerRow(NamedTuple):
+    """The columns of a ledger row the décompte reads (and the simple balance: a Movement)."""
+
+    id: int
+    kind: str
+    entry_date: date
+    amount: Decimal
+    label: str
+    mode: str
+    reverses_id: int | None
+    reason: str
+    bearer: str
+    breakdown: str
+
+
+# The select of LedgerRow's columns, in its order.
+LEDGER_COLUMNS = (
+    LedgerEntry.id,
+    LedgerEntry.kind,
+    LedgerEntry.entry_date,
+    LedgerEntry.amount,
+    LedgerEntry.label,
+    LedgerEntry.mode,
+    LedgerEntry.reverses,
+    LedgerEntry.reason,
+    LedgerEntry.bearer,
+    LedgerEntry.breakdown,
+)
+
+
+def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
+    """The dossier's ledger as décompte events (`ledger_events`). Read as plain tuples of the
+    columns used: a dossier of 10 years holds ~160 rows, and building as many Peewee models
+    was most of the décompte's time in the app."""
+    query = LedgerEntry.select(*LEDGER_COLUMNS).where(LedgerEntry.dossier == dossier_id)
+    return ledger_events(
+        [LedgerRow(*row) for row in tuples(query.order_by(LedgerEntry.entry_date, LedgerEntry.id))], at
+    )
 
 
 def ledger_events(
-    entries: Sequence[LedgerEntry], at: date
+    entries: Sequence[LedgerRow], at: date
 ) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
     """A dossier's ledger rows (by entry date, then id) as décompte events. A payment's
     reference is its ledger id. A reversed fee or disbursement was never owed: it leaves the
     décompte from its reversal date on (a décompte arrêté before that date still shows it).
     Charges the creditor bears (the A444-32 fee kept on a reversement), reversements and
     refunds are not the debtor's."""
-    by_id = {e.id: e for e in entries}
-    cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL and e.entry_date <= at}
+    kind_of = {e[0]: e[1] for e in entries}
+    cancelled = {e[6] for e in entries if e[1] == REVERSAL and e[2] <= at}
     charges, payments, reversals = [], [], []
-    for e in entries:
-        if e.kind in (FEE, DISBURSEMENT) and e.id not in cancelled and e.bearer != CREDITOR:
-            charges.append(
-                Charge(e.entry_date, e.amount, e.label or "Frais", e.kind, after_payments=is_recovery_fee(e))
-            )
-        elif e.kind == PAYMENT:
-            label = e.label or ("Paiement" + (f" ({e.mode})" if e.mode else ""))
-            payments.append(Payment(e.entry_date, e.amount, ref=str(e.id), label=label))
-        elif (
-            e.kind == REVERSAL
-            and e.reverses_id is not None
-            and (reversed_entry := by_id.get(e.reverses_id)) is not None
-            and reversed_entry.kind == PAYMENT
-        ):
-            reversals.append(Reversal(e.entry_date, str(e.reverses_id), e.reason))
+    for entry_id, kind, entry_date, amount, label, mode, reverses_id, reason, bearer, breakdown in entries:
+        if kind in (FEE, DISBURSEMENT) and entry_id not in cancelled and bearer != CREDITOR:
+            recovery_fee = is_recovery_fee(kind, breakdown)
+            charges.append(Charge(entry_date, amount, label or "Frais", kind, after_payments=recovery_fee))
+        elif kind == PAYMENT:
+            label = label or ("Paiement" + (f" ({mode})" if mode else ""))
+            payments.append(Payment(entry_date, amount, ref=str(entry_id), label=label))
+        elif kind == REVERSAL and reverses_id is not None and kind_of.get(reverses_id) == PAYMENT:
+            reversals.append(Reversal(entry_date, str(reverses_id), reason))
     return tuple(charges), tuple(payments), tuple(reversals)
 
 
 def statement_input(dossier_id: int, at: date, *, convention: Convention | None = None) -> StatementInput:
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    # The creditor's category in the same query (interest_terms reads it).
+    dossier = (
+        Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id == dossier_id).get_or_none()
+    )
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    claims = ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
-    entries = (
-        LedgerEntry.select().where(LedgerEntry.dossier == dossier_id).order_by(LedgerEntry.entry_date, LedgerEntry.id)
-    )
-    return statement_input_of(dossier, list(claims), list(entries), at, convention=convention)
+    claims = list(ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id))
+    if not claims:  # refused before the ledger is read
+        raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
+    return statement_input_of(dossier, claims, None, at, convention=convention)
 
 
 def statement_input_of(
     dossier: Dossier,
     claims: Sequence[ClaimItemModel],
-    entries: Sequence[LedgerEntry],
+    entries: Sequence[LedgerRow] | None,
     at: date,
     *,
     convention: Convention | None = None,
 ) -> StatementInput:
     """The décompte's input from rows already read: the dossier (its creditor joined), its
-    claim items by id and its ledger rows by entry date then id (a batch reads them for many
-    dossiers at once, services/balances.py)."""
+    claim items by id, its ledger rows by entry date then id (None: read here). A batch reads
+    them for many dossiers at once (services/balances.py)."""
     items = tuple(
         ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
     )
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
-    charges, payments, reversals = ledger_events(entries, at)
+    charges, payments, reversals = ledger_inputs(dossier.id, at) if entries is None else ledger_events(entries, at)
     order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
     return StatementInput(
         at=at,
