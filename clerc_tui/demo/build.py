@@ -210,6 +210,7 @@ COLUMNS = {
     ),
     "dossier_debtor": ("id", "dossier_id", "debtor_id", "position"),
     "claim_item": ("id", "dossier_id", "kind", "label", "amount", "due_on", "bears_interest"),
+    "deadline_text": ("id", "label", "basis", "sanction", "note"),
     "deadline": DEADLINE_COLUMNS,
     "timeline_event": ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at"),
     "etude_rate": (
@@ -264,6 +265,7 @@ LOAD_ORDER = (
     "dossier",
     "dossier_debtor",
     "claim_item",
+    "deadline_text",
     "deadline",
     "timeline_event",
     "sequence",

@@ -24,6 +24,7 @@ from clerc_tui.models.migrations import (
     m0013_chain,
     m0014_deadline_act_versions,
     m0015_run_in_steps,
+    m0017_deadline_text,
 )
 
 STEPS = (
@@ -42,6 +43,7 @@ STEPS = (
     m0013_chain,
     m0014_deadline_act_versions,
     m0015_run_in_steps,
+    m0017_deadline_text,
 )
 LATEST = STEPS[-1].VERSION
 
