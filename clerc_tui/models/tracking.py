@@ -71,7 +71,7 @@ class _TextAccessor(FieldAccessor):
     one (`text_id`), else its own. Setting a different value on a catalogue row first gives
     the row its own copy of the four texts, so nothing else changes."""
 
-    def __get__(self, instance, instance_type=None):
+    def __get__(self, instance, _owner=None):
         if instance is None:
             return self.field
         text_id = instance.__data__.get("text")
