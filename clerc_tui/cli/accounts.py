@@ -102,7 +102,7 @@ def run(args) -> int:
         from clerc_tui.services.balances import refresh_balances
 
         on = date_or_today(args.on, args)
-        with progress_bar("Soldes, dossier par dossier") as tick:
+        with progress_bar("Soldes, par lots de dossiers") as tick:
             count = refresh_balances(on, progress=tick)
         out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
         return 0

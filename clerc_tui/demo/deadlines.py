@@ -28,7 +28,8 @@ COLUMNS = (
     "rule_id",
     "kind",
     "due_date",
-    "label",
+    "text_id",  # the label, basis, sanction and note, stored once in deadline_text (m0017)
+    "label",  # then "" (NOT NULL without a default in the schema)
     "basis",
     "sanction",
     "note",
@@ -105,6 +106,7 @@ class DeadlineWalker:
     def __init__(self, rng: random.Random, today: int, iso, next_id, add):
         self.rng, self.t0, self.iso, self.next_id, self.add = rng, today, iso, next_id, add
         self._cache: dict[tuple, list[tuple]] = {}
+        self._texts: dict[tuple[str, str, str, str], int] = {}
         self._reasons: dict[tuple, str] = {}
         self._acts = {(p, s.id): s.act for p in PATHS for s in procedure(p).steps}
         self.closing: int | None = None
@@ -260,7 +262,12 @@ class DeadlineWalker:
         return None
 
     def _emit(self, row: list) -> None:
-        self.add("deadline", tuple(row[:-1]))
+        text = (row[7], row[8], row[9], row[10])
+        text_id = self._texts.get(text)
+        if text_id is None:
+            text_id = self._texts[text] = self.next_id("deadline_text")
+            self.add("deadline_text", (text_id, *text))
+        self.add("deadline", (*row[:7], text_id, "", "", "", "", *row[11:-1]))
 
     # --- a dossier's life -------------------------------------------------------------------
 

@@ -13,13 +13,14 @@ from clerc_tui.models.parties import (
     DebtorDependant,
 )
 from clerc_tui.models.rates import EtudeRate
-from clerc_tui.models.tracking import AuditEntry, Deadline, TimelineEvent
+from clerc_tui.models.tracking import AuditEntry, Deadline, DeadlineText, TimelineEvent
 
 __all__ = [
     "AuditEntry",
     "ClaimItem",
     "Creditor",
     "Deadline",
+    "DeadlineText",
     "Debtor",
     "DebtorAddress",
     "DebtorAsset",

@@ -22,8 +22,10 @@ def snapshot(instance) -> dict:
     """The stored values of a model row, JSON-ready (foreign keys as ids)."""
     values = {}
     for field in instance._meta.sorted_fields:
-        name = field.column_name if isinstance(field, ForeignKeyField) else field.name
-        values[name] = _plain(instance.__data__.get(field.name))
+        if isinstance(field, ForeignKeyField):
+            values[field.column_name] = _plain(instance.__data__.get(field.name))
+        else:  # through the model: a deadline's text is read from its catalogue (m0017)
+            values[field.name] = _plain(getattr(instance, field.name))
     return values
 
 

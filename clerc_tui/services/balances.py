@@ -7,18 +7,22 @@ rules/ledger.py; this reads the entries."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from clerc_tui.errors import ClercError
-from clerc_tui.models import ClaimItem, Dossier, DossierAccount, LedgerEntry
-from clerc_tui.models.db import write_transaction
+from clerc_tui.models import ClaimItem, Creditor, Dossier, DossierAccount, LedgerEntry
+from clerc_tui.models.db import database, write_transaction
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.rules.french import format_date
+from clerc_tui.rules.interest import Convention
 from clerc_tui.rules.ledger import REVERSAL, CreditorPosition, account_totals, debit_side
 from clerc_tui.rules.money import ZERO, from_cents
+from clerc_tui.rules.rates import Rates
+from clerc_tui.rules.statement import compute_statement
 from clerc_tui.rules.vocabulary import LEDGER_KINDS
 from clerc_tui.services.ledger import Entry, ensure_account, existing_dossier, ledger_entries
 from clerc_tui.services.plain import tuples
@@ -56,23 +60,108 @@ def refresh_balance(dossier_id: int, today: date) -> Decimal:
     return balance
 
 
-def refresh_balances(today: date, *, batch: int = 200, progress: Callable[[int, int], None] | None = None) -> int:
+def refresh_balances(today: date, *, batch: int = 1000, progress: Callable[[int, int], None] | None = None) -> int:
     """Store the balance at `today` of every dossier that is not closed; return how many.
 
     Interest accrues every day while the stored balance only moves when the dossier does:
     run this each night (cron) so that the list shows and sorts by what is due today.
-    Short write transactions of `batch` dossiers, so that clercs at work are never held."""
-    ids = [
-        dossier_id
-        for (dossier_id,) in tuples(Dossier.select(Dossier.id).where(Dossier.phase != "clos").order_by(Dossier.id))
-    ]
-    for start in range(0, len(ids), batch):
+
+    Set-based: dossiers go by `batch`, in id order, each batch one short write transaction
+    (clercs at work wait at most that long) that reads the batch's dossiers, claim items and
+    ledger rows in three queries, computes each balance exactly as `balance_at` does (the
+    same rules, the same fallback), and writes them back in two statements."""
+    total = Dossier.select().where(Dossier.phase != "clos").count()
+    rates, convention = _batch_context()
+    done, last = 0, 0
+    while True:
         with write_transaction():
-            for dossier_id in ids[start : start + batch]:
-                refresh_balance(dossier_id, today)
+            ids = [
+                dossier_id
+                for (dossier_id,) in tuples(
+                    Dossier.select(Dossier.id)
+                    .where(Dossier.phase != "clos", Dossier.id > last)
+                    .order_by(Dossier.id)
+                    .limit(batch)
+                )
+            ]
+            if not ids:
+                break
+            _store_balances(_batch_balances(ids, today, rates, convention), today)
+        done, last = done + len(ids), ids[-1]
         if progress is not None:
-            progress(min(start + batch, len(ids)), len(ids))
-    return len(ids)
+            progress(done, max(total, done))
+        if len(ids) < batch:
+            break
+    return done
+
+
+def _batch_context() -> tuple[Rates | None, Convention]:
+    """The étude's rates and convention, read once for a batch (None: the rates cannot be
+    read, every décompte falls back to the simple balance as `balance_at` would)."""
+    from clerc_tui.services.rates import current_rates
+    from clerc_tui.services.statement import etude_convention
+
+    try:
+        rates: Rates | None = current_rates()
+    except ClercError:
+        rates = None
+    return rates, etude_convention()
+
+
+def _batch_balances(ids: list[int], at: date, rates: Rates | None, convention: Convention) -> list[tuple[int, Decimal]]:
+    """(dossier id, balance at `at`) for the dossiers `ids` (ascending), as `balance_at`."""
+    from clerc_tui.services.statement import LEDGER_COLUMNS, LedgerRow, statement_input_of
+
+    low, high = ids[0], ids[-1]
+    dossiers = (
+        Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id.in_(ids)).order_by(Dossier.id)
+    )
+    claims: dict[int, list[ClaimItem]] = defaultdict(list)
+    for claim in (
+        ClaimItem.select().where(ClaimItem.dossier.between(low, high)).order_by(ClaimItem.dossier, ClaimItem.id)
+    ):
+        claims[claim.dossier_id].append(claim)
+    entries: dict[int, list[LedgerRow]] = defaultdict(list)
+    for dossier_id, *row in tuples(
+        LedgerEntry.select(LedgerEntry.dossier, *LEDGER_COLUMNS)
+        .where(LedgerEntry.dossier.between(low, high))
+        .order_by(LedgerEntry.dossier, LedgerEntry.entry_date, LedgerEntry.id)
+    ):
+        entries[dossier_id].append(LedgerRow(*row))
+    balances = []
+    for dossier in dossiers:
+        rows = entries.get(dossier.id, [])
+        balance = None
+        if rates is not None:
+            try:
+                data = statement_input_of(dossier, claims.get(dossier.id, []), rows, at, convention=convention)
+                balance = compute_statement(data, rates).total_due
+            except ClercError:
+                pass  # no décompte possible: the balance without interest, as `balance_at`
+        if balance is None:
+            claimed = sum((c.amount for c in claims.get(dossier.id, [])), ZERO)
+            balance = ledger_rules.simple_balance(claimed, (e for e in rows if e.entry_date <= at))
+        balances.append((dossier.id, balance))
+    return balances
+
+
+def _store_balances(balances: list[tuple[int, Decimal]], today: date) -> None:
+    """Write the balances and their date (the account row created, all zero, when missing),
+    inside the caller's transaction: two statements for the whole batch."""
+    p = database.param
+    on, now = DossierAccount.balance_on.db_value(today), DossierAccount.updated_at.db_value(datetime.now())
+    cursor = database.cursor()
+    cursor.executemany(
+        f'UPDATE "dossier" SET "balance" = {p} WHERE "id" = {p}',
+        [(Dossier.balance.db_value(balance), dossier_id) for dossier_id, balance in balances],
+    )
+    cursor.executemany(
+        'INSERT INTO "dossier_account" ("dossier_id", "charged", "paid", "creditor_charged", "remitted", '
+        f'"refunded", "balance_on", "updated_at") VALUES ({p}, 0, 0, 0, 0, 0, {p}, {p}) '
+        'ON CONFLICT ("dossier_id") DO UPDATE SET "balance_on" = excluded."balance_on", '
+        '"updated_at" = excluded."updated_at"',
+        [(dossier_id, on, now) for dossier_id, _ in balances],
+    )
 
 
 def totals_from_entries(dossier_id: int, at: date | None = None) -> dict[str, int]:

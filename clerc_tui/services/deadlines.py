@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
 from clerc_tui.models.db import database, raw_sql, read_date, sql_date, write_transaction
+from clerc_tui.models.tracking import catalogue_id
 from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winter_truce_period
 from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
@@ -395,10 +396,7 @@ def record_step(
                     rule_id=version.deadline_id,
                     kind=version.kind,
                     due_date=_kept_due(version),
-                    label=label,
-                    basis=version.basis,
-                    sanction=version.sanction,
-                    note=_note(version),
+                    text=catalogue_id(label, version.basis, version.sanction, _note(version)),
                     assigned_to=dossier.assigned_to_id or actor.user_id,
                     done=False,
                     done_reason="",
@@ -719,7 +717,9 @@ def _owner(clerc_id: int | None, procedure_id: str | None) -> tuple[list[str], l
 
 AGENDA_COLUMNS = (
     "dl.id, dl.dossier_id, d.reference, d.debtor_name, dl.procedure_id, dl.step_id, dl.rule_id, "
-    "dl.kind, dl.label, dl.due_date, dl.basis, u.name, u.login, dl.unverified, dl.original_due_date, "
+    "dl.kind, COALESCE((SELECT t.label FROM deadline_text t WHERE t.id = dl.text_id), dl.label), dl.due_date, "
+    "COALESCE((SELECT t.basis FROM deadline_text t WHERE t.id = dl.text_id), dl.basis), u.name, u.login, "
+    "dl.unverified, dl.original_due_date, "
     "dl.moved_reason, dl.suspended_reason, dl.version"
 )
 

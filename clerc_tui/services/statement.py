@@ -13,8 +13,10 @@ French message names the semester: a décompte never runs on a guessed rate.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
@@ -103,30 +105,54 @@ def is_recovery_fee(kind: str, breakdown: str) -> bool:
     return kind == FEE and bool(breakdown) and bool(json.loads(breakdown).get("recovery_fee"))
 
 
+class LedgerRow(NamedTuple):
+    """The columns of a ledger row the décompte reads (and the simple balance: a Movement)."""
+
+    id: int
+    kind: str
+    entry_date: date
+    amount: Decimal
+    label: str
+    mode: str
+    reverses_id: int | None
+    reason: str
+    bearer: str
+    breakdown: str
+
+
+# The select of LedgerRow's columns, in its order.
+LEDGER_COLUMNS = (
+    LedgerEntry.id,
+    LedgerEntry.kind,
+    LedgerEntry.entry_date,
+    LedgerEntry.amount,
+    LedgerEntry.label,
+    LedgerEntry.mode,
+    LedgerEntry.reverses,
+    LedgerEntry.reason,
+    LedgerEntry.bearer,
+    LedgerEntry.breakdown,
+)
+
+
 def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
-    """Ledger rows as décompte events. A payment's reference is its ledger id. A reversed
-    fee or disbursement was never owed: it leaves the décompte from its reversal date on
-    (a décompte arrêté before that date still shows it). Charges the creditor bears (the
-    A444-32 fee kept on a reversement), reversements and refunds are not the debtor's.
-    Read as plain tuples of the columns used: a dossier of 10 years holds ~160 rows, and
-    building as many Peewee models was most of the décompte's time in the app."""
-    query = (
-        LedgerEntry.select(
-            LedgerEntry.id,
-            LedgerEntry.kind,
-            LedgerEntry.entry_date,
-            LedgerEntry.amount,
-            LedgerEntry.label,
-            LedgerEntry.mode,
-            LedgerEntry.reverses,
-            LedgerEntry.reason,
-            LedgerEntry.bearer,
-            LedgerEntry.breakdown,
-        )
-        .where(LedgerEntry.dossier == dossier_id)
-        .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    """The dossier's ledger as décompte events (`ledger_events`). Read as plain tuples of the
+    columns used: a dossier of 10 years holds ~160 rows, and building as many Peewee models
+    was most of the décompte's time in the app."""
+    query = LedgerEntry.select(*LEDGER_COLUMNS).where(LedgerEntry.dossier == dossier_id)
+    return ledger_events(
+        [LedgerRow(*row) for row in tuples(query.order_by(LedgerEntry.entry_date, LedgerEntry.id))], at
     )
-    entries = list(tuples(query))
+
+
+def ledger_events(
+    entries: Sequence[LedgerRow], at: date
+) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
+    """A dossier's ledger rows (by entry date, then id) as décompte events. A payment's
+    reference is its ledger id. A reversed fee or disbursement was never owed: it leaves the
+    décompte from its reversal date on (a décompte arrêté before that date still shows it).
+    Charges the creditor bears (the A444-32 fee kept on a reversement), reversements and
+    refunds are not the debtor's."""
     kind_of = {e[0]: e[1] for e in entries}
     cancelled = {e[6] for e in entries if e[1] == REVERSAL and e[2] <= at}
     charges, payments, reversals = [], [], []
@@ -149,13 +175,29 @@ def statement_input(dossier_id: int, at: date, *, convention: Convention | None 
     )
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+    claims = list(ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id))
+    if not claims:  # refused before the ledger is read
+        raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
+    return statement_input_of(dossier, claims, None, at, convention=convention)
+
+
+def statement_input_of(
+    dossier: Dossier,
+    claims: Sequence[ClaimItemModel],
+    entries: Sequence[LedgerRow] | None,
+    at: date,
+    *,
+    convention: Convention | None = None,
+) -> StatementInput:
+    """The décompte's input from rows already read: the dossier (its creditor joined), its
+    claim items by id, its ledger rows by entry date then id (None: read here). A batch reads
+    them for many dossiers at once (services/balances.py)."""
     items = tuple(
-        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest))
-        for c in ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
+        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
     )
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
-    charges, payments, reversals = ledger_inputs(dossier_id, at)
+    charges, payments, reversals = ledger_inputs(dossier.id, at) if entries is None else ledger_events(entries, at)
     order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
     return StatementInput(
         at=at,

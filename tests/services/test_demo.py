@@ -71,7 +71,7 @@ def test_same_seed_gives_the_same_etude_and_another_seed_differs(tmp_path):
     assert _fingerprint(a) == _fingerprint(b)
     assert _fingerprint(a) != _fingerprint(c)
     with sqlite3.connect(a) as ca, sqlite3.connect(b) as cb:
-        for table in ("debtor", "creditor", "deadline", "timeline_event", "claim_item", "user"):
+        for table in ("debtor", "creditor", "deadline", "deadline_text", "timeline_event", "claim_item", "user"):
             assert (
                 ca.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
                 == cb.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
@@ -318,9 +318,10 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
 
     today = TODAY.isoformat()
     rows = con.execute(
-        "SELECT due_date, done, done_on, procedure_id, step_id, rule_id, kind, basis, label, "
-        "done_reason, unverified, note FROM deadline"
+        "SELECT due_date, done, done_on, procedure_id, step_id, rule_id, kind, t.basis, t.label, "
+        "done_reason, unverified, t.note FROM deadline JOIN deadline_text t ON t.id = deadline.text_id"
     ).fetchall()
+    assert len(rows) == con.execute("SELECT COUNT(*) FROM deadline").fetchone()[0]  # each has its text
     assert len(rows) / N > 6  # about 10 per dossier at 100,000 dossiers (1,000,000 deadlines)
     open_rows = [r for r in rows if not r[1]]
     assert 0.02 < len(open_rows) / len(rows) < 0.15  # most are done, in the past
@@ -485,3 +486,15 @@ def test_cli_builds_a_demo(tmp_path, capsys):
 
 def test_the_demo_file_is_left_in_wal_mode_for_several_processes(con):
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_deadline_text_is_stored_once(con):
+    # A million deadlines repeat a few dozen texts (m0017): each is one catalogue row, the
+    # deadlines hold its id and no text of their own.
+    deadlines, texts = con.execute("SELECT COUNT(*), COUNT(DISTINCT text_id) FROM deadline").fetchone()
+    stored = con.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT label || '|' || basis || '|' || sanction || '|' || note) FROM deadline_text"
+    ).fetchone()
+    assert stored == (texts, texts) and texts < 200 < deadlines
+    own = con.execute("SELECT SUM(LENGTH(label) + LENGTH(basis) + LENGTH(sanction) + LENGTH(note)) FROM deadline")
+    assert own.fetchone()[0] == 0

@@ -25,6 +25,7 @@ from clerc_tui.models.migrations import (
     m0014_deadline_act_versions,
     m0015_run_in_steps,
     m0016_open_deadline_counts,
+    m0017_deadline_text,
 )
 
 STEPS = (
@@ -44,6 +45,7 @@ STEPS = (
     m0014_deadline_act_versions,
     m0015_run_in_steps,
     m0016_open_deadline_counts,
+    m0017_deadline_text,
 )
 LATEST = STEPS[-1].VERSION
 
