@@ -237,20 +237,23 @@ class DeadlinesScreen(ClercScreen):
         `offset` rows below the top of the view (None: the view from the first row)."""
         self.entries = self._layout()
         table = self.query_one(AgendaTable)
-        table.clear()
         today = self.today
-        for i, row in enumerate(self.entries):
-            if row is None:
-                following = self.entries[i + 1]
-                assert following is not None  # a header always comes before its first row
-                section = following.section(today)
-                if section in SECTION_HEADERS:
-                    self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{i}")
+        with table.filling():
+            table.clear()
+            for i, row in enumerate(self.entries):
+                if row is None:
+                    following = self.entries[i + 1]
+                    assert following is not None  # a header always comes before its first row
+                    section = following.section(today)
+                    if section in SECTION_HEADERS:
+                        self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{i}")
+                    else:
+                        label = (
+                            f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(following.due_date)
+                        )
+                        self._add_header(table, label, f"h:{following.due_date.isoformat()}:{i}")
                 else:
-                    label = f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(following.due_date)
-                    self._add_header(table, label, f"h:{following.due_date.isoformat()}:{i}")
-            else:
-                self._add_row(table, row)
+                    self._add_row(table, row, today)
         if self.entries:
             found = None
             if select_id is not None:
@@ -262,11 +265,11 @@ class DeadlinesScreen(ClercScreen):
             table.place(cursor, cursor if offset is None else offset)
         self._update_status()
 
-    def _add_row(self, table: AgendaTable, row: AgendaRow) -> None:
+    def _add_row(self, table: AgendaTable, row: AgendaRow, today: date) -> None:
         due = format_date(row.due_date)
         if row.original_due_date is not None:
             due += "*"
-        badge = BADGES[row.section(self.today)]
+        badge = BADGES[row.section(today)]
         if row.suspended_reason:
             badge = SUSPENDED  # not running yet (L412-5) or trêve hivernale (L412-6): before anything
         table.add_row(
