@@ -14,6 +14,7 @@ Never on the shared demo itself: opening a base may migrate it; copy it first.
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 26)
+NO_FREEZE = "--no-freeze" in sys.argv
 
 
 def rss_mb() -> tuple[float, float]:
@@ -32,6 +34,12 @@ def rss_mb() -> tuple[float, float]:
         if key in ("VmRSS", "VmHWM"):
             fields[key] = int(value.split()[0]) / 1024
     return fields["VmRSS"], fields["VmHWM"]
+
+
+def freeze() -> None:
+    """What ClercApp does after its first paint in a terminal (not headless, so not under Pilot)."""
+    if not NO_FREEZE:
+        gc.freeze()
 
 
 def held(screen) -> int:
@@ -92,6 +100,7 @@ async def main() -> None:
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "demo-100000.db"))
     parser.add_argument("--j", type=int, default=400, help="j then k keys at each end")
     parser.add_argument("--screen", choices=("agenda", "dossiers", "both"), default="both")
+    parser.add_argument("--no-freeze", action="store_true", help="leave the collector walking start-up objects")
     args = parser.parse_args()
 
     from clerc_tui.app import ClercApp
@@ -108,11 +117,13 @@ async def main() -> None:
             screen.clerc_id, screen.horizon = None, ALL_HORIZON  # « toutes », every open deadline
             screen.reload()
             await pilot.pause()
+            freeze()
             await walk(pilot, screen, "dashboard « toutes »", args.j)
     if args.screen in ("dossiers", "both"):
         app = ClercApp(identify(), today=TODAY, start="dossiers")
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
+            freeze()
             await walk(pilot, app.screen, "dossier list", args.j)
 
 
