@@ -90,7 +90,8 @@ async def walk(pilot, screen, label: str, j_keys: int) -> None:
     p95 = samples[int(len(samples) * 0.95)]
     print(
         f"{label}: {keys} PageDown to the end, {len(samples)} keys in all; CPU per key "
-        f"p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms; "
+        f"p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms, "
+        f"{sum(1 for s in samples if s > 50)} over 50 ms; "
         f"rows held {held(screen)} (at most {most}); RSS {rss:.0f} MB (peak {peak:.0f} MB)"
     )
 
