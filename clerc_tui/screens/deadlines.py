@@ -238,22 +238,19 @@ class DeadlinesScreen(ClercScreen):
         self.entries = self._layout()
         table = self.query_one(AgendaTable)
         today = self.today
-        with table.filling():
-            table.clear()
-            for i, row in enumerate(self.entries):
-                if row is None:
-                    following = self.entries[i + 1]
-                    assert following is not None  # a header always comes before its first row
-                    section = following.section(today)
-                    if section in SECTION_HEADERS:
-                        self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{i}")
-                    else:
-                        label = (
-                            f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(following.due_date)
-                        )
-                        self._add_header(table, label, f"h:{following.due_date.isoformat()}:{i}")
+        table.clear()
+        for i, row in enumerate(self.entries):
+            if row is None:
+                following = self.entries[i + 1]
+                assert following is not None  # a header always comes before its first row
+                section = following.section(today)
+                if section in SECTION_HEADERS:
+                    self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{i}")
                 else:
-                    self._add_row(table, row, today)
+                    label = f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(following.due_date)
+                    self._add_header(table, label, f"h:{following.due_date.isoformat()}:{i}")
+            else:
+                self._add_row(table, row, today)
         if self.entries:
             found = None
             if select_id is not None:

@@ -156,21 +156,20 @@ class DossierListScreen(Screen):
         last), `offset` rows below the top of the view (None: the view from the first row)."""
         rows = self.window.rows
         table = self.query_one(DossierTable)
-        with table.filling():
-            table.clear()
-            for row in rows:
-                table.add_row(
-                    row.reference,
-                    # Plain str: RowTable never reads markup, so "Durand [/]" shows as typed.
-                    row.debtor_name,
-                    row.creditor_name,
-                    NATURES.get(row.nature, row.nature),
-                    PHASES.get(row.phase, row.phase),
-                    format_amount(row.balance),
-                    format_date(row.next_due),
-                    row.clerc_name,
-                    key=str(row.id),
-                )
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row.reference,
+                # Plain str: RowTable never reads markup, so "Durand [/]" shows as typed.
+                row.debtor_name,
+                row.creditor_name,
+                NATURES.get(row.nature, row.nature),
+                PHASES.get(row.phase, row.phase),
+                format_amount(row.balance),
+                format_date(row.next_due),
+                row.clerc_name,
+                key=str(row.id),
+            )
         if rows:
             found = next((i for i, row in enumerate(rows) if row.id == select_id), None)
             if found is None:

@@ -13,11 +13,8 @@ height on screen. docs/architecture.md, « Fenêtre de lignes ».
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Generic, Protocol, Self, TypeVar, cast
-
-from textual.geometry import Region
+from collections.abc import Callable
+from typing import Generic, Protocol, TypeVar, cast
 
 from clerc_tui.widgets.row_table import RowTable
 
@@ -140,24 +137,6 @@ class WindowOwner(Protocol):
 
 class WindowTable(RowTable):
     """A RowTable over a RowWindow: j/k, PageDown/PageUp first ask the screen for the rows they reach."""
-
-    _filling = False
-
-    @contextmanager
-    def filling(self) -> Iterator[None]:
-        """Refill the table (clear, add_row…) with one repaint at the end: RowTable.add_row asks for
-        one per row, which cost more than the rows themselves (~6 µs each, 300 rows per page crossed)."""
-        self._filling = True
-        try:
-            yield
-        finally:
-            self._filling = False
-            self.refresh()
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
-        if self._filling:
-            return self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     @property
     def _owner(self) -> WindowOwner:
