@@ -1,9 +1,10 @@
 """The deadline dashboard, the screen clerc opens on: what must be done, overdue first.
 
 Overdue deadlines come first with a `RETARD` badge (text, not colour alone), then today's
-(`AUJOURD'HUI`), then the next days under a header per day. Only a page of rows lives in
-the table (keyset paging in SQL): reaching the end fetches the next page, so the screen
-paints at once on a million deadlines. `m` cycles mine / everyone's / one clerc's,
+(`AUJOURD'HUI`), then the next days under a header per day. Only a window of a few pages
+lives in the table (keyset paging in SQL, screens/row_window.py): moving past either end
+fetches the next or previous page and drops the farthest, so the screen paints at once and
+stays small on a million deadlines; `G` goes to the last one. `m` cycles mine / everyone's / one clerc's,
 `p` the procedure, `h` the horizon (7, 14, 30 days, everything open); `f` marks done and `r` moves, each
 with a reason; Enter opens the dossier; `t` jumps to today; `d` opens the dossier list.
 """
@@ -11,7 +12,6 @@ with a reason; Enter opens the dossier; `t` jumps to today; `d` opens the dossie
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,7 @@ from textual.widgets import Header, Static
 from clerc_tui.rules.french import day_label, format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.screens.base import ClercScreen
+from clerc_tui.screens.row_window import RowWindow, WindowTable
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.context import refusal
 from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaCounts, AgendaRow
@@ -29,7 +30,6 @@ from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 from clerc_tui.widgets.text_line import show_text
 
-PAGE_SIZE = 60
 # (key, title, width): 120 columns in all; long texts end with « … » (the dossier has them whole).
 COLUMNS = (
     ("badge", "État", 11),
@@ -68,24 +68,13 @@ LEGEND = "* reportée · NV : point non vérifié, date la plus sûre retenue (d
 NV_MARK = Text("NV", style="bold")
 
 
-class AgendaTable(RowTable):
+class AgendaTable(WindowTable):
     """The rows of the agenda; header rows (one per day) are skipped by the cursor."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Bas", show=False, id="agenda.down"),
         Binding("k", "cursor_up", "Haut", show=False, id="agenda.up"),
     ]
-
-    if TYPE_CHECKING:  # it is only composed by the agenda, whose paging it drives
-
-        @property
-        def screen(self) -> DeadlinesScreen: ...
-
-    def action_cursor_up(self) -> None:
-        if self.screen.at_top(self.cursor_row):
-            self.screen.previous_page()
-        else:
-            super().action_cursor_up()
 
 
 class DeadlinesScreen(ClercScreen):
@@ -101,16 +90,18 @@ class DeadlinesScreen(ClercScreen):
         Binding("h", "cycle_horizon", "Horizon", id="agenda.horizon"),
         Binding("d", "dossiers", "Dossiers", id="agenda.dossiers"),
         Binding("g", "first", "Début", show=False, id="agenda.first"),
+        Binding("G", "last", "Fin", show=False, id="agenda.last"),
     ]
+    # Rows per keyset page; the window holds a few pages (screens/row_window.py).
+    PAGE_SIZE = 100
 
     def __init__(self) -> None:
         super().__init__()
         self.clerc_id: int | None = None  # set to the actor on mount: « mes échéances »
         self.procedure_id: str | None = None
         self.horizon = HORIZONS[0]
+        self.window: RowWindow[AgendaRow] = RowWindow(self._fetch, self.PAGE_SIZE)
         self.entries: list[AgendaRow | None] = []  # one per table row; None for a day header
-        self.has_before = False  # rows exist before the first one shown (after `t`)
-        self.has_after = False  # the last page was full: more rows may follow
         self._last_cursor = 0
         self.counts: AgendaCounts | None = None  # after the first paint, and again when a filter changes
 
@@ -139,131 +130,167 @@ class DeadlinesScreen(ClercScreen):
     def today(self) -> date:
         return self.app.today
 
+    @property
+    def has_before(self) -> bool:
+        """Rows exist before the first one held."""
+        return self.window.has_before
+
+    @property
+    def has_after(self) -> bool:
+        """Rows exist after the last one held."""
+        return self.window.has_after
+
     # --- data ---------------------------------------------------------------------------
 
-    def _fetch(self, **paging) -> list[AgendaRow]:
+    def _fetch(self, limit: int, **paging) -> list[AgendaRow]:
         return deadline_service.agenda(
-            self.today, self.horizon, clerc_id=self.clerc_id, procedure_id=self.procedure_id, **paging
+            self.today, self.horizon, clerc_id=self.clerc_id, procedure_id=self.procedure_id, limit=limit, **paging
         )
 
     def reload(self, start: date | None = None, select_id: int | None = None) -> None:
-        """Filters changed (or `t`): the first page, or the page starting at `start`."""
+        """Filters changed (or `g`, `t`): the first page, or the page starting at `start`."""
         try:
-            rows = self._fetch(limit=PAGE_SIZE, start=start)
-            self.has_before = bool(start) and bool(self._fetch(limit=1, before=rows[0])) if rows else False
+            if start is None:
+                self.window.first(at_least=self.query_one(AgendaTable).page_rows)
+            else:
+                size = max(self.PAGE_SIZE, self.query_one(AgendaTable).page_rows)
+                self.window.start_at(self._fetch(size + 1, start=start), size)
         except Exception as error:
             self.app.show_error(error, "agenda")
             return
-        self.has_after = len(rows) == PAGE_SIZE
-        self._show(rows, select_id=select_id)
+        self._draw(select_id=select_id)
         self._update_filters()
         self.call_after_refresh(self._update_counts)
 
     def refresh_data(self) -> None:
-        """Another clerc wrote (or a dialog closed): re-read the rows on screen, keep the cursor."""
+        """Another clerc wrote (or a dialog closed): re-read the rows held from the first one's key,
+        the cursor kept on its deadline (or at the same place when it is gone)."""
         selected = self.selected
-        rows_shown = [e for e in self.entries if e is not None]
+        table = self.query_one(AgendaTable)
+        cursor = table.cursor_row
         try:
-            if self.has_before and rows_shown:
-                previous = self._fetch(limit=1, before=rows_shown[0])
-                anchor = previous[0] if previous else None
-                rows = (
-                    self._fetch(limit=max(PAGE_SIZE, len(rows_shown)), after=anchor)
-                    if anchor
-                    else self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
-                )
-                self.has_before = anchor is not None
-            else:
-                rows = self._fetch(limit=max(PAGE_SIZE, len(rows_shown)))
+            self.window.refresh()
         except Exception as error:
             self.app.show_error(error, "agenda")
             return
-        self.has_after = len(rows) >= max(PAGE_SIZE, len(rows_shown))
-        cursor = self.query_one(AgendaTable).cursor_row
-        self._show(rows, select_id=selected.id if selected else None, cursor=cursor)
+        self._draw(select_id=selected.id if selected else None, index=cursor, offset=cursor - table.top_row)
         self.call_after_refresh(self._update_counts)
         self.call_after_refresh(self._update_rates_notice)  # another clerc may have entered the rate
 
-    def next_page(self) -> None:
-        rows_shown = [e for e in self.entries if e is not None]
-        if not self.has_after or not rows_shown:
-            return
-        rows = self._fetch(limit=PAGE_SIZE, after=rows_shown[-1])
-        self.has_after = len(rows) == PAGE_SIZE
-        if rows:
-            table = self.query_one(AgendaTable)
-            self._append(table, rows, rows_shown[-1])
-            self._update_status()
-
-    def previous_page(self) -> None:
-        rows_shown = [e for e in self.entries if e is not None]
-        if not self.has_before or not rows_shown:
-            return
-        rows = self._fetch(limit=PAGE_SIZE, before=rows_shown[0])
-        self.has_before = len(rows) == PAGE_SIZE and bool(self._fetch(limit=1, before=rows[0]))
-        if rows:
-            self._show(rows + rows_shown, select_id=rows[-1].id)
-
-    def _show(self, rows: list[AgendaRow], select_id: int | None = None, cursor: int | None = None) -> None:
+    def reach(self, target: int) -> None:
+        """The cursor is about to move to table row `target`: past either end of the rows held,
+        fetch the next (or previous) pages and drop those out of view beyond the window's size."""
         table = self.query_one(AgendaTable)
-        table.clear()
-        self.entries = []
-        self._append(table, rows, None)
-        index = None
-        if select_id is not None:
-            index = next((i for i, e in enumerate(self.entries) if e is not None and e.id == select_id), None)
-        if index is None:
-            index = cursor if cursor is not None else 0
-        self._move_to_row(min(index, max(len(self.entries) - 1, 0)), down=True)
-        self._update_status()
+        cursor, top = table.cursor_row, table.top_row
+        window = self.window
+        current = self.selected
+        try:
+            if target >= len(self.entries) and window.has_after:
+                while target >= len(self.entries) and window.forward():
+                    self.entries = self._layout()
+                # Keep the view and the cursor; what PageDown leaves above the new view may go.
+                window.trim_front(keep_from=self._rows_before(min(cursor, max(top, target - table.page_rows + 1))))
+            elif target < self._first_row() and window.has_before:
+                shift = 0  # table rows added above the old first one
+                while target + shift < self._first_row():
+                    held = len(self.entries)
+                    if not window.backward():
+                        break
+                    self.entries = self._layout()
+                    shift += len(self.entries) - held
+                last_line = max(cursor, target + table.page_rows - 1) + shift
+                window.trim_back(keep_to=self._rows_before(last_line + 1) - 1)
+            else:
+                return
+        except Exception as error:
+            self.app.show_error(error, "agenda")
+            return
+        self._draw(select_id=current.id if current else None, index=cursor, offset=cursor - top)
 
-    def _append(self, table: AgendaTable, rows: list[AgendaRow], previous: AgendaRow | None) -> None:
+    def _layout(self) -> list[AgendaRow | None]:
+        """The table's rows for the rows held: a header (None) where a section or a day starts,
+        judged against the row before (the window's predecessor for the first one)."""
         today = self.today
+        previous = self.window.predecessor
         previous_section = previous.section(today) if previous is not None else None
         previous_day = previous.due_date if previous is not None else None
-        for row in rows:
+        entries: list[AgendaRow | None] = []
+        for row in self.window.rows:
             section = row.section(today)
             if section in SECTION_HEADERS:
                 if previous_section != section:
-                    self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{len(self.entries)}")
+                    entries.append(None)
             elif row.due_date != previous_day or previous_section in SECTION_HEADERS:
-                label = f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(row.due_date)
-                self._add_header(table, label, f"h:{row.due_date.isoformat()}:{len(self.entries)}")
+                entries.append(None)
             previous_section, previous_day = section, row.due_date
-            due = format_date(row.due_date)
-            if row.original_due_date is not None:
-                due += "*"
-            badge = BADGES[section]
-            if row.suspended_reason:
-                badge = SUSPENDED  # not running yet (L412-5) or trêve hivernale (L412-6): before anything
-            table.add_row(
-                badge,
-                due,
-                row.reference,
-                row.debtor_name,  # plain str: RowTable never reads markup, and cuts with « … »
-                deadline_service.procedure_label(row.procedure_id),
-                f"{row.label} — {row.suspended_reason}" if row.suspended_reason else row.label,
-                row.basis,
-                row.clerc_name,
-                NV_MARK if row.unverified else "",
-                key=f"d:{row.id}",
-            )
-            self.entries.append(row)
+            entries.append(row)
+        return entries
+
+    def _rows_before(self, line: int) -> int:
+        """How many deadlines the table shows above row `line`."""
+        return sum(1 for e in self.entries[: max(line, 0)] if e is not None)
+
+    def _first_row(self) -> int:
+        return next((i for i, e in enumerate(self.entries) if e is not None), 0)
+
+    def _draw(self, select_id: int | None = None, index: int = 0, offset: int | None = None) -> None:
+        """Fill the table from the rows held: the cursor on `select_id` (else on row `index`, -1: the last),
+        `offset` rows below the top of the view (None: the view from the first row)."""
+        self.entries = self._layout()
+        table = self.query_one(AgendaTable)
+        today = self.today
+        table.clear()
+        for i, row in enumerate(self.entries):
+            if row is None:
+                following = self.entries[i + 1]
+                assert following is not None  # a header always comes before its first row
+                section = following.section(today)
+                if section in SECTION_HEADERS:
+                    self._add_header(table, SECTION_HEADERS[section], f"h:{section}:{i}")
+                else:
+                    label = f"AUJOURD'HUI {format_date(today)}" if section == "today" else day_label(following.due_date)
+                    self._add_header(table, label, f"h:{following.due_date.isoformat()}:{i}")
+            else:
+                self._add_row(table, row, today)
+        if self.entries:
+            found = None
+            if select_id is not None:
+                found = next((i for i, e in enumerate(self.entries) if e is not None and e.id == select_id), None)
+            if found is None:
+                found = len(self.entries) - 1 if index < 0 else min(index, len(self.entries) - 1)
+            cursor = self._nearest_row(found, down=True)
+            self._last_cursor = cursor
+            table.place(cursor, cursor if offset is None else offset)
+        self._update_status()
+
+    def _add_row(self, table: AgendaTable, row: AgendaRow, today: date) -> None:
+        due = format_date(row.due_date)
+        if row.original_due_date is not None:
+            due += "*"
+        badge = BADGES[row.section(today)]
+        if row.suspended_reason:
+            badge = SUSPENDED  # not running yet (L412-5) or trêve hivernale (L412-6): before anything
+        table.add_row(
+            badge,
+            due,
+            row.reference,
+            row.debtor_name,  # plain str: RowTable never reads markup, and cuts with « … »
+            deadline_service.procedure_label(row.procedure_id),
+            f"{row.label} — {row.suspended_reason}" if row.suspended_reason else row.label,
+            row.basis,
+            row.clerc_name,
+            NV_MARK if row.unverified else "",
+            key=f"d:{row.id}",
+        )
 
     def _add_header(self, table: AgendaTable, label: str, key: str) -> None:
         # The day's label (« mardi 01/12/2026 ») takes the rest of the line: never cut.
         table.add_row("", Text(label, style="bold underline"), *[""] * (len(COLUMNS) - 2), key=key, span_from=1)
-        self.entries.append(None)
 
     # --- cursor -------------------------------------------------------------------------
 
-    def at_top(self, cursor_row: int) -> bool:
-        return all(e is None for e in self.entries[:cursor_row])
-
-    def _move_to_row(self, index: int, down: bool) -> None:
-        """Put the cursor on `index`, or on the nearest deadline row in the direction of travel."""
-        if not self.entries:
-            return
+    def _nearest_row(self, index: int, down: bool) -> int:
+        """`index`, or the nearest deadline row from it in the direction of travel (else the other)."""
         step = 1 if down else -1
         probe = index
         while 0 <= probe < len(self.entries) and self.entries[probe] is None:
@@ -272,22 +299,28 @@ class DeadlinesScreen(ClercScreen):
             probe = index
             while 0 <= probe < len(self.entries) and self.entries[probe] is None:
                 probe -= step
-        if 0 <= probe < len(self.entries):
-            self._last_cursor = probe
-            self.query_one(AgendaTable).move_cursor(row=probe, animate=False)
+        return probe if 0 <= probe < len(self.entries) else index
+
+    def _move_to_row(self, index: int, down: bool) -> None:
+        """Put the cursor on `index`, or on the nearest deadline row in the direction of travel."""
+        if not self.entries:
+            return
+        probe = self._nearest_row(index, down)
+        self._last_cursor = probe
+        self.query_one(AgendaTable).move_cursor(row=probe, animate=False)
 
     @on(RowTable.RowHighlighted, "#agenda")
     def _highlighted(self, event: RowTable.RowHighlighted) -> None:
+        table = self.query_one(AgendaTable)
         row = event.cursor_row
-        if not 0 <= row < len(self.entries) or row != self.query_one(AgendaTable).cursor_row:
+        if not 0 <= row < len(self.entries) or row != table.cursor_row:
             return  # out of range, or stale (the table was refilled since)
         down = row >= self._last_cursor
         self._last_cursor = row
         if self.entries[row] is None:
             self._move_to_row(row, down=down)
-            return
-        if row >= len(self.entries) - 1 and self.has_after:
-            self.next_page()
+        elif row > 0 and self.entries[row - 1] is None and table.top_row == row:
+            table.scroll_to(y=row - 1, animate=False)  # the first row of a day: its header shows too
 
     @property
     def selected(self) -> AgendaRow | None:
@@ -387,10 +420,22 @@ class DeadlinesScreen(ClercScreen):
     def action_first(self) -> None:
         self.reload()
 
+    def action_last(self) -> None:
+        """The last deadline of the whole agenda (this filter), at the bottom of the view."""
+        try:
+            self.window.last(at_least=self.query_one(AgendaTable).page_rows)
+        except Exception as error:
+            self.app.show_error(error, "agenda")
+            return
+        self._draw(index=-1, offset=self.query_one(AgendaTable).page_rows - 1)
+
     def action_today(self) -> None:
         """The cursor on the first deadline due today or later (loading that page if need be)."""
-        index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today), None)
-        if index is None and (self.has_after or not self.entries):
+        before = self.window.predecessor
+        index = None
+        if before is None or before.due_date < self.today:  # the rows held start before today
+            index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today), None)
+        if index is None and (self.has_after or self.has_before or not self.entries):
             self.reload(start=self.today)
             index = next((i for i, e in enumerate(self.entries) if e is not None and e.due_date >= self.today), None)
         if index is None:

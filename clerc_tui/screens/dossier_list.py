@@ -1,12 +1,11 @@
 """The dossier list: `/` filters as you type, `t` sorts, Enter opens, `n` creates.
 
-Only one page of rows lives in the table; moving past its ends fetches the next page
-from SQL (keyset), so the screen costs the same at 100 or 100,000 dossiers.
+Only a window of a few pages lives in the table (screens/row_window.py); moving past its
+ends fetches the next or previous page from SQL (keyset) and drops the farthest, so the
+screen costs the same at 100 or 100,000 dossiers, walked to the end and back.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -18,6 +17,7 @@ from textual.widgets import Header, Input, Static
 
 from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.vocabulary import NATURES, PHASES
+from clerc_tui.screens.row_window import RowWindow, WindowTable
 from clerc_tui.services import dossier_list
 from clerc_tui.services.dossier_list import (
     BROAD_MATCHES,
@@ -31,7 +31,6 @@ from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 from clerc_tui.widgets.text_line import show_text
 
-PAGE_SIZE = 60
 FILTER_PLACEHOLDER = "référence, débiteur ou créancier (sans accents ni majuscules)"
 
 
@@ -58,30 +57,13 @@ COLUMN_FIT: dict[str, ColumnFit] = {
 }
 
 
-class DossierTable(RowTable):
-    """The rows of one page; asks the screen for the next page at either end."""
+class DossierTable(WindowTable):
+    """The rows of the window; asks the screen for the next or previous page at either end."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Bas", show=False, id="list.down"),
         Binding("k", "cursor_up", "Haut", show=False, id="list.up"),
     ]
-
-    if TYPE_CHECKING:  # it is only composed by the list, whose paging it drives
-
-        @property
-        def screen(self) -> DossierListScreen: ...
-
-    def action_cursor_down(self) -> None:
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.screen.next_page()
-        else:
-            super().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        if self.row_count and self.cursor_row <= 0:
-            self.screen.previous_page()
-        else:
-            super().action_cursor_up()
 
 
 class DossierListScreen(Screen):
@@ -98,11 +80,13 @@ class DossierListScreen(Screen):
         Binding("escape", "clear_filter", "Effacer le filtre", show=False, id="list.clear_filter"),
         Binding("a", "agenda", "Agenda", id="list.agenda"),
     ]
+    # Rows per keyset page; the window holds a few pages (screens/row_window.py).
+    PAGE_SIZE = 100
 
     def __init__(self) -> None:
         super().__init__()
         self.query_state = ListQuery()
-        self.rows: list[DossierRow] = []
+        self.window: RowWindow[DossierRow] = RowWindow(self._fetch, self.PAGE_SIZE)
         self.total = 0
         self._filter_pending = False
 
@@ -129,35 +113,56 @@ class DossierListScreen(Screen):
 
     # --- data -------------------------------------------------------------------------
 
+    @property
+    def rows(self) -> list[DossierRow]:
+        """The rows held (the window), in display order."""
+        return self.window.rows
+
+    def _fetch(self, limit: int, **paging) -> list[DossierRow]:
+        return dossier_list.fetch_page(self.query_state, limit=limit, **paging)
+
     def reload(self) -> None:
-        """Filter or sort changed: first page and a fresh count."""
+        """Filter or sort changed (or `g`): first page and a fresh count."""
         self.total = dossier_list.count(self.query_state)
-        self._show(dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE), cursor=0)
+        self.window.first(at_least=self.query_one(DossierTable).page_rows)
+        self._draw(index=0, offset=0)
 
     def refresh_data(self) -> None:
-        """Another clerc wrote: re-read the page on screen from the same place, keeping the cursor."""
-        cursor = self.query_one(DossierTable).cursor_row
+        """Another clerc wrote: re-read the rows held from the first one's key, the cursor kept on
+        its dossier (or at the same place when it is gone)."""
+        table = self.query_one(DossierTable)
+        cursor, selected = table.cursor_row, self.selected
         self.total = dossier_list.count(self.query_state)
-        previous = dossier_list.fetch_page(self.query_state, limit=1, before=self.rows[0]) if self.rows else []
-        anchor = previous[0] if previous else None
-        self._show(dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, after=anchor), cursor=cursor)
+        self.window.refresh()
+        self._draw(select_id=selected.id if selected else None, index=cursor, offset=cursor - table.top_row)
 
-    def next_page(self) -> None:
-        if not self.rows:
+    def reach(self, target: int) -> None:
+        """The cursor is about to move to row `target`: past either end of the rows held, fetch
+        the next (or previous) pages and drop those out of view beyond the window's size."""
+        table = self.query_one(DossierTable)
+        cursor, top, current = table.cursor_row, table.top_row, self.selected
+        window = self.window
+        if target >= len(window.rows) and window.has_after:
+            while target >= len(window.rows) and window.forward():
+                pass
+            # Keep the view and the cursor; what PageDown leaves above the new view may go.
+            window.trim_front(keep_from=min(cursor, max(top, target - table.page_rows + 1)))
+        elif target < 0 and window.has_before:
+            shift = 0  # rows added above the old first one
+            while target + shift < 0:
+                added = window.backward()
+                if not added:
+                    break
+                shift += added
+            window.trim_back(keep_to=max(cursor, target + table.page_rows - 1) + shift)
+        else:
             return
-        rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, after=self.rows[-1])
-        if rows:
-            self._show(rows, cursor=0)
+        self._draw(select_id=current.id if current else None, index=cursor, offset=cursor - top)
 
-    def previous_page(self) -> None:
-        if not self.rows:
-            return
-        rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, before=self.rows[0])
-        if rows:
-            self._show(rows, cursor=len(rows) - 1)
-
-    def _show(self, rows: list[DossierRow], cursor: int) -> None:
-        self.rows = rows
+    def _draw(self, select_id: int | None = None, index: int = 0, offset: int | None = None) -> None:
+        """Fill the table from the rows held: the cursor on `select_id` (else on row `index`, -1: the
+        last), `offset` rows below the top of the view (None: the view from the first row)."""
+        rows = self.window.rows
         table = self.query_one(DossierTable)
         table.clear()
         for row in rows:
@@ -174,7 +179,10 @@ class DossierListScreen(Screen):
                 key=str(row.id),
             )
         if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+            found = next((i for i, row in enumerate(rows) if row.id == select_id), None)
+            if found is None:
+                found = len(rows) - 1 if index < 0 else min(index, len(rows) - 1)
+            table.place(found, found if offset is None else offset)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -247,8 +255,9 @@ class DossierListScreen(Screen):
         self.reload()
 
     def action_last(self) -> None:
-        rows = dossier_list.fetch_page(self.query_state, limit=PAGE_SIZE, last=True)
-        self._show(rows, cursor=len(rows) - 1)
+        """The last dossier of the whole list, at the bottom of the view."""
+        self.window.last(at_least=self.query_one(DossierTable).page_rows)
+        self._draw(index=-1, offset=self.query_one(DossierTable).page_rows - 1)
 
     @on(RowTable.RowSelected, "#dossiers")
     def _row_selected(self) -> None:

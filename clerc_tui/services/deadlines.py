@@ -103,7 +103,7 @@ class ServedParty:
     distance: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgendaRow:
     id: int
     dossier_id: int
@@ -774,14 +774,15 @@ def agenda(
     after: AgendaRow | None = None,
     before: AgendaRow | None = None,
     start: date | None = None,
+    last: bool = False,
 ) -> list[AgendaRow]:
     """Open deadlines due up to today + horizon: overdue first (oldest first), then the past
     waiting periods now possible, then today, then later.
 
     `clerc_id`: one clerc's deadlines, None for everyone's. Paging by keyset on (part, due_date,
     id): `after` (the page following that row), `before` (the page preceding it, still in display
-    order), or `start` (the first page of the rows due on or after that day). With none of them,
-    the first page. Each part is one indexed query, read only as far as the page needs.
+    order), `start` (the first page of the rows due on or after that day) or `last` (the last
+    page). With none of them, the first page. Each part is one indexed query, read only as far as the page needs.
     """
 
     def fetch(part: int, **keys) -> list[AgendaRow]:
@@ -789,9 +790,9 @@ def agenda(
         return [_agenda_row(r, today) for r in database.execute_sql(sql, params).fetchall()]
 
     rows: list[AgendaRow] = []
-    if before is not None:
-        part = before.part(today)
-        rows += fetch(part, before=before)
+    if before is not None or last:
+        part = 2 if before is None else before.part(today)
+        rows += fetch(part, before=before or _LAST)
         for earlier in range(part - 1, -1, -1):
             if len(rows) >= limit:
                 break

@@ -35,7 +35,7 @@ _REFERENCE_TOKEN = re.compile(r"^\d+(-\d*)?$")
 _WORD = re.compile(r"[0-9a-z]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DossierRow:
     id: int
     reference: str

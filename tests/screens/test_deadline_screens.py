@@ -1,6 +1,6 @@
 """The deadline dashboard and the dossier's deadline actions, driven by keys as a clerc does."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from textual.widgets import Input, Select
 
@@ -141,16 +141,14 @@ async def test_enter_opens_the_dossier_t_jumps_to_today_d_and_a_switch_screens(a
 
 
 async def test_pages_are_fetched_on_reaching_the_end_and_t_loads_today(actor, monkeypatch):
-    import clerc_tui.screens.deadlines as dashboard
-
-    monkeypatch.setattr(dashboard, "PAGE_SIZE", 4)
+    monkeypatch.setattr(DeadlinesScreen, "PAGE_SIZE", 4)
     dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
-    for day in range(1, 11):  # ten overdue, then two today
+    for day in range(1, 31):  # thirty overdue, then two today
         Deadline.create(
             dossier=dossier.id,
             rule_id="r",
             label=f"retard {day}",
-            due_date=date(2026, 11, day),
+            due_date=date(2026, 10, day),
             assigned_to=actor.user_id,
             created_at=TODAY,
         )
@@ -164,18 +162,156 @@ async def test_pages_are_fetched_on_reaching_the_end_and_t_loads_today(actor, mo
             created_at=TODAY,
         )
     app = ClercApp(actor, today=TODAY)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 12)) as pilot:
         screen = app.screen
         assert len([e for e in screen.entries if e is not None]) == 4
-        await pilot.press("j", "j", "j")
-        assert len([e for e in screen.entries if e is not None]) == 8  # the next page, appended
+        await pilot.press(*["j"] * 4)
+        assert _selected(app).label == "retard 5"  # the next page, fetched
         await pilot.press("t")  # today is beyond the rows loaded: its page is loaded
         assert _selected(app).label == "jour 0"
         assert screen.has_before
         await pilot.press("k")  # above the first row: the previous page comes back
-        assert _selected(app).label == "retard 10"
+        assert _selected(app).label == "retard 30"
         await pilot.press("k")
-        assert _selected(app).label == "retard 9"
+        assert _selected(app).label == "retard 29"
+
+
+def _walkable_agenda(actor, monkeypatch):
+    """26 open deadlines of mine within 7 days: 3 overdue, 2 possible, 3 today, then 3 a day for
+    six days; pages of 5 (a window of 15). Returns the agenda's order, the rows that start a
+    group (a header above them) and each one's header."""
+    from clerc_tui.rules.french import day_label
+    from clerc_tui.services import deadlines as S
+
+    monkeypatch.setattr(DeadlinesScreen, "PAGE_SIZE", 5)
+    dossier = create_dossier(actor, make_input(assigned_to_id=actor.user_id), TODAY)
+
+    def add(day: date, kind: str = "last_day", n: int = 0):
+        Deadline.create(
+            dossier=dossier.id,
+            rule_id="r",
+            kind=kind,
+            label=f"{kind} {day} {n}",
+            due_date=day,
+            assigned_to=actor.user_id,
+            created_at=TODAY,
+        )
+
+    for day in (1, 2, 3):
+        add(date(2026, 11, day))
+    for day in (10, 11):
+        add(date(2026, 11, day), kind="earliest_day")
+    for days in range(7):  # today, then six days
+        for n in range(3):
+            add(TODAY + timedelta(days=days), n=n)
+    rows = S.agenda(TODAY, 7, clerc_id=actor.user_id, limit=1000)
+    assert len(rows) == 26
+    starts, labels, previous = set(), {}, None
+    for row in rows:
+        section = row.section(TODAY)
+        group = section if section in ("overdue", "possible") else row.due_date
+        if group != previous:
+            starts.add(row.id)
+            labels[row.id] = {
+                "overdue": "EN RETARD",
+                "possible": "POSSIBLE (délais d'attente écoulés : l'acte peut être fait)",
+                "today": "AUJOURD'HUI 26/11/2026",
+            }.get(section, day_label(row.due_date))
+        previous = group
+    return [r.id for r in rows], starts, labels
+
+
+def _check_window(screen, starts, labels) -> None:
+    """The table shows the rows held, each group's header above its first row (and only there),
+    the cursor in view, the header of its group too when it is the group's first row."""
+    table = screen.query_one(RowTable)
+    entries = screen.entries
+    assert table.row_count == len(entries)
+    assert len(screen.window.rows) <= 15
+    for i, entry in enumerate(entries):
+        if entry is None:
+            assert str(table.get_row_at(i)[1]) == labels[entries[i + 1].id]
+        else:
+            assert (i > 0 and entries[i - 1] is None) == (entry.id in starts), (i, entry.label)
+    assert table.top_row <= table.cursor_row < table.top_row + table.page_rows
+    if screen.selected.id in starts:
+        assert table.top_row <= table.cursor_row - 1  # arriving from below too
+
+
+async def test_j_and_k_walk_the_whole_agenda_both_ways_with_headers_right_across_pages(actor, monkeypatch):
+    order, starts, labels = _walkable_agenda(actor, monkeypatch)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 14)) as pilot:
+        screen = app.screen
+        walked = [screen.selected.id]
+        for _ in order[1:]:
+            await pilot.press("j")
+            walked.append(screen.selected.id)
+            _check_window(screen, starts, labels)
+        assert walked == order  # every deadline once, in order
+        assert len(screen.window.rows) < len(order)
+        back = [screen.selected.id]
+        for _ in order[1:]:
+            await pilot.press("k")
+            back.append(screen.selected.id)
+            _check_window(screen, starts, labels)
+        assert back == order[::-1]
+        assert not screen.has_before and screen.query_one(RowTable).top_row == 0  # « EN RETARD » shows
+
+
+async def test_pagedown_pageup_g_and_G_cross_pages_on_the_dashboard(actor, monkeypatch):
+    order, starts, labels = _walkable_agenda(actor, monkeypatch)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 14)) as pilot:
+        screen = app.screen
+        table = screen.query_one(RowTable)
+        for _ in range(8):
+            await pilot.press("pagedown")
+            _check_window(screen, starts, labels)
+        assert screen.selected.id == order[-1]  # PageDown goes on to the end
+        await pilot.press("g")
+        assert screen.selected.id == order[0] and table.top_row == 0
+        await pilot.press("G")  # the last deadline of the whole agenda, at the bottom of the view
+        assert screen.selected.id == order[-1] and screen.has_before and not screen.has_after
+        assert table.cursor_row - table.top_row == table.page_rows - 1
+        _check_window(screen, starts, labels)
+        before = order.index(screen.window.rows[0].id)
+        for _ in range(2):  # up past the rows of the last screen: the page before comes
+            cursor = order.index(screen.selected.id)
+            await pilot.press("pageup")
+            assert order.index(screen.selected.id) < cursor
+            _check_window(screen, starts, labels)
+        assert order.index(screen.window.rows[0].id) < before
+        for _ in range(8):
+            await pilot.press("pageup")
+            _check_window(screen, starts, labels)
+        assert screen.selected.id == order[0]
+
+
+async def test_a_commit_elsewhere_rereads_the_window_and_keeps_the_cursor_on_its_deadline(actor, monkeypatch, db_path):
+    import sqlite3
+
+    _walkable_agenda(actor, monkeypatch)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 14)) as pilot:
+        screen = app.screen
+        table = screen.query_one(RowTable)
+        await pilot.press("G", "k", "k", "k", "k")
+        selected = screen.selected
+        held = [r.id for r in screen.window.rows]
+        gone = held[held.index(selected.id) - 1]  # the row above the cursor, done by a colleague
+        place = table.cursor_row - table.top_row
+        other = sqlite3.connect(db_path)
+        other.execute("UPDATE deadline SET done = 1 WHERE id = ?", (gone,))
+        other.commit()
+        other.close()
+        app._poll_other_writers()
+        await pilot.pause()
+        assert screen.selected.id == selected.id
+        assert gone not in [r.id for r in screen.window.rows]
+        assert [r.id for r in screen.window.rows][: held.index(gone)] == held[: held.index(gone)]
+        assert abs(table.cursor_row - table.top_row - place) <= 1  # the row stays where it was on screen
+        assert len(screen.window.rows) <= 15
 
 
 async def test_the_dashboard_follows_another_process(actor, db_path):

@@ -49,27 +49,97 @@ async def test_opens_on_the_list_and_filters_as_you_type(actor, make_app):
         assert app.screen.query_one("#filter", Input).value == "lefev"
 
 
-async def test_j_k_g_and_G_move_through_pages_loaded_from_sql(actor, make_app, monkeypatch):
-    import clerc_tui.screens.dossier_list as list_screen
-
-    monkeypatch.setattr(list_screen, "PAGE_SIZE", 3)
-    for _ in range(7):
+def _walkable_list(actor, monkeypatch, count: int = 23) -> list[str]:
+    """`count` dossiers, pages of 5 (a window of 15 rows): the references in list order."""
+    monkeypatch.setattr(DossierListScreen, "PAGE_SIZE", 5)
+    for _ in range(count):
         create_dossier(actor, make_input(), TODAY)
+    return [f"2026-{n:06d}" for n in range(1, count + 1)]
+
+
+WINDOW = 15  # 3 pages of 5
+
+
+async def test_j_and_k_walk_the_whole_list_across_pages_both_ways_holding_a_window(actor, make_app, monkeypatch):
+    references = _walkable_list(actor, monkeypatch)
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 14)) as pilot:
         screen = app.screen
-        assert [r.reference for r in screen.rows] == ["2026-000001", "2026-000002", "2026-000003"]
-        await pilot.press("j", "j", "j")
-        assert [r.reference for r in screen.rows] == ["2026-000004", "2026-000005", "2026-000006"]
-        assert screen.selected.reference == "2026-000004"
-        await pilot.press("k")
-        assert screen.selected.reference == "2026-000003"
-        await pilot.press("G")
-        assert screen.selected.reference == "2026-000007"
+        table = screen.query_one(RowTable)
+        assert table.page_rows < 10  # several screenfuls in the list, a window bigger than one
+        walked, held = [screen.selected.reference], []
+        for _ in references[1:]:
+            await pilot.press("j")
+            walked.append(screen.selected.reference)
+            held.append(len(screen.rows))
+            assert table.top_row <= table.cursor_row < table.top_row + table.page_rows  # the cursor in view
+        assert walked == references  # every dossier once, in order, past every page
+        await pilot.press("j")  # the end: nothing more
+        assert screen.selected.reference == references[-1]
+        back = [screen.selected.reference]
+        for _ in references[1:]:
+            await pilot.press("k")
+            back.append(screen.selected.reference)
+            held.append(len(screen.rows))
+        assert back == references[::-1]  # and back up to the first, fetching the pages dropped
+        assert max(held) <= WINDOW and screen.window.has_before is False
+        assert len(screen.rows) < len(references)
+
+
+async def test_pagedown_pageup_g_and_G_cross_pages(actor, make_app, monkeypatch):
+    references = _walkable_list(actor, monkeypatch)
+    app = make_app()
+    async with app.run_test(size=(120, 14)) as pilot:
+        screen = app.screen
+        table = screen.query_one(RowTable)
+        step = table.page_rows
+        seen = []
+        for _ in range(len(references) // step + 1):
+            await pilot.press("pagedown")
+            seen.append(screen.selected.reference)
+            assert len(screen.rows) <= WINDOW
+        expected = [references[min(step * (i + 1), len(references) - 1)] for i in range(len(seen))]
+        assert seen == expected  # PageDown goes on past row 5, to the last dossier
         await pilot.press("g")
-        assert screen.selected.reference == "2026-000001"
+        assert screen.selected.reference == references[0] and table.top_row == 0
+        await pilot.press("G")  # the last dossier of the whole list, at the bottom of the view
+        assert screen.selected.reference == references[-1]
+        assert table.cursor_row - table.top_row == step - 1
+        assert len(screen.rows) == step and screen.window.has_before  # one screenful held
+        await pilot.press("pageup")  # from the top of the window: the previous page comes
+        assert screen.selected.reference == references[-1 - step]
+        assert table.top_row <= table.cursor_row < table.top_row + step
+        for _ in range(len(references) // step + 1):
+            await pilot.press("pageup")
+            assert len(screen.rows) <= WINDOW
+        assert screen.selected.reference == references[0]
         await pilot.press("t")  # sort by debtor
         assert "tri : débiteur" in str(screen.query_one("#list-status").render())
+
+
+async def test_a_commit_elsewhere_rereads_the_window_and_keeps_the_cursor_on_its_dossier(
+    actor, make_app, monkeypatch, db_path
+):
+    references = _walkable_list(actor, monkeypatch)
+    app = make_app()
+    async with app.run_test(size=(120, 14)) as pilot:
+        screen = app.screen
+        table = screen.query_one(RowTable)
+        await pilot.press("G", "k", "k", "k", "k", "k", "k", "k")  # into the page before the last
+        selected = screen.selected
+        assert selected.reference == references[-8]
+        held = [r.reference for r in screen.rows]
+        place = table.cursor_row - table.top_row
+        other = sqlite3.connect(db_path)  # another clerc renames the debtor of the row above
+        other.execute("UPDATE dossier SET debtor_name = 'AUTRE Nom' WHERE reference = ?", (references[-9],))
+        other.commit()
+        other.close()
+        app._poll_other_writers()
+        await pilot.pause()
+        assert screen.selected.id == selected.id
+        assert table.cursor_row - table.top_row == place  # the row did not move on screen
+        assert [r.reference for r in screen.rows] == held  # the same window, read again
+        assert next(r for r in screen.rows if r.reference == references[-9]).debtor_name == "AUTRE Nom"
 
 
 async def test_create_a_dossier_with_invalid_then_valid_input(actor, make_app):

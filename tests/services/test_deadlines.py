@@ -359,6 +359,23 @@ def test_agenda_keyset_paging_covers_every_row_once_both_ways(actor):
     assert from_today[0].due_date == TODAY and [r.id for r in from_today] == expected[-len(from_today) :]
 
 
+def test_agenda_last_page_is_the_end_of_the_whole_agenda_in_display_order(actor):
+    dossier = _dossier(actor)
+    for i in range(23):
+        Deadline.create(
+            dossier=dossier.id,
+            rule_id="r",
+            kind="earliest_day" if i % 5 == 0 else "last_day",
+            label=f"n{i}",
+            due_date=TODAY + timedelta(days=i % 9 - 4),
+            assigned_to=actor.user_id,
+            created_at=TODAY,
+        )
+    expected = [r.id for r in S.agenda(TODAY, 30, limit=1000)]
+    assert [r.id for r in S.agenda(TODAY, 30, limit=6, last=True)] == expected[-6:]
+    assert [r.id for r in S.agenda(TODAY, 30, limit=1000, last=True)] == expected  # across the parts
+
+
 def test_agenda_query_uses_the_index_without_sorting(actor):
     from clerc_tui.models.db import database
 

@@ -100,6 +100,38 @@ def test_keyset_pages_cover_every_row_once_in_both_directions(many, sort, descen
     assert values == sorted(values, reverse=descending)
 
 
+@pytest.mark.parametrize("sort", ["reference", "debtor", "creditor", "nature", "phase", "balance"])
+def test_keyset_pages_walk_an_index_for_every_sort_order(many, sort):
+    """The page's ids come from the sort's index (no scan of the table, no sort of the matches);
+    the one temporary sort left orders the page's own rows after the join."""
+    from clerc_tui.models.db import database
+
+    statements = []
+    real = database.obj
+    execute = real.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        statements.append((sql, params))
+        return execute(sql, params, *args, **kwargs)
+
+    real.execute_sql = spy
+    try:
+        for descending in (False, True):
+            query = ListQuery("", sort, descending)
+            page = fetch_page(query, limit=7)
+            fetch_page(query, limit=7, after=page[-1])
+            fetch_page(query, limit=7, before=page[-1])
+            fetch_page(query, limit=7, last=True)
+    finally:
+        real.execute_sql = execute
+    assert len(statements) == 8
+    for sql, params in statements:
+        plan = [str(row[-1]) for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+        page_plan = plan[: plan.index("SCAN p")]  # the subquery choosing the page's ids
+        assert any("USING COVERING INDEX" in step for step in page_plan), plan
+        assert not any(step == "SCAN d" or "TEMP B-TREE" in step for step in page_plan), plan
+
+
 def test_next_deadline_shows_the_earliest_open_one(actor, sample_dossier):
     from datetime import date, datetime
 
