@@ -8,8 +8,10 @@ still gives the same étude (tests/services/test_demo_draws.py compares them dra
 """
 
 import random
-from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
 
 T = TypeVar("T")
 
@@ -26,7 +28,7 @@ class Draws(random.Random):
             r = getrandbits(k)
         return a + r
 
-    def choice(self, seq: Sequence[T]) -> T:
+    def choice(self, seq: "SupportsLenAndGetItem[T]") -> T:
         n = len(seq)
         if not n:
             raise IndexError("Cannot choose from an empty sequence")
