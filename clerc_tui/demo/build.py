@@ -20,7 +20,7 @@ from pathlib import Path
 from clerc_tui.demo import data as D
 from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
-from clerc_tui.demo.deadlines import DeadlineWalker
+from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
 from clerc_tui.demo.draws import Draws
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import chain
@@ -463,7 +463,8 @@ class _Demo:
         self.t0 = today.toordinal()
         # ISO strings of every day the demo may use, by ordinal (dates are strings in the rows).
         self.base = self.t0 - 365 * 90
-        self.iso_cache: dict[int, str] = {}
+        self.iso = DayTexts(date.isoformat).__getitem__
+        self.french_day = DayTexts(format_date).__getitem__
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.fold_cache: dict[str, str] = {}
@@ -476,12 +477,6 @@ class _Demo:
         self.cheque_rejected = False
 
     # --- small helpers -----------------------------------------------------------------
-
-    def iso(self, ordinal: int) -> str:
-        text = self.iso_cache.get(ordinal)
-        if text is None:
-            text = self.iso_cache[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
 
     def next_id(self, table: str) -> int:
         value = self.counters.get(table, 0) + 1
@@ -976,7 +971,7 @@ class _Demo:
         principal = randint(low, high)
         demand = opened - randint(15, 120)  # mise en demeure before the dossier came to the étude
         principal_label = {
-            "loyers": f"Arriéré de loyers et charges au {format_date(date.fromordinal(demand))}",
+            "loyers": f"Arriéré de loyers et charges au {self.french_day(demand)}",
             "pension_alimentaire": "Arriérés de pension alimentaire",
             "charges_sociales": "Cotisations et contributions sociales impayées",
             "credit": f"Capital restant dû et échéances impayées (prêt n° {randint(10**7, 10**8 - 1)})",
@@ -1057,7 +1052,7 @@ class _Demo:
                 "titre_pc": "Titre exécutoire petites créances",
             }[title_kind]
             where = f" ({title_court})" if title_court else ""
-            events.append((title_date, "titre", f"{label} du {format_date(date.fromordinal(title_date))}{where}"))
+            events.append((title_date, "titre", f"{label} du {self.french_day(title_date)}{where}"))
             events.append((signified, "signification", f"Signification du titre ({title_ref})"))
         procedure = None
         if phase == "execution" and enforceable is not None:  # an execution always has its title

@@ -15,6 +15,7 @@ facts), so 1,000,000 deadlines need only some tens of thousands of computations.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 from clerc_tui.rules.french import format_date
@@ -102,6 +103,19 @@ LEASE_LAW = date(2023, 7, 29).toordinal()  # the day in the fact's name
 EXECUTION = ("saisie_attribution", "saisie_attribution", "saisie_attribution", "saisie_vente", "saisie_remunerations")
 
 
+class DayTexts(dict):
+    """Day ordinal → `render(day)`, computed once: a hit is one dict lookup, in C, through
+    `DayTexts(render).__getitem__` (the demo writes some millions of dates)."""
+
+    def __init__(self, render: Callable[[date], str]):
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, ordinal: int) -> str:
+        text = self[ordinal] = self.render(date.fromordinal(ordinal))
+        return text
+
+
 class DeadlineWalker:
     """Walks each dossier's procedures and adds its deadline rows (COLUMNS, as lists).
 
@@ -116,6 +130,7 @@ class DeadlineWalker:
         # the cache entries: a row holds the list until it is added, then the id.
         self._texts: dict[tuple[str, str, str, str], list] = {}
         self._reasons: dict[tuple, str] = {}
+        self._french_day = DayTexts(format_date).__getitem__
         self._created: dict[int, str] = {}
         # (procedure, step) → (act, the rules it closes in a fixed order, the gap after the previous step,
         # whether it answers an expiry before its end)
@@ -172,7 +187,7 @@ class DeadlineWalker:
         text = self._reasons.get(key)
         if text is None:
             text = self._reasons[key] = (
-                f"acte accompli : {self._steps[(procedure_id, step_id)][0]} le {format_date(date.fromordinal(day))}"
+                f"acte accompli : {self._steps[(procedure_id, step_id)][0]} le {self._french_day(day)}"
             )
         return text
 

@@ -8,12 +8,7 @@ still gives the same étude (tests/services/test_demo_draws.py compares them dra
 """
 
 import random
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsLenAndGetItem
-
-T = TypeVar("T")
+from typing import Any
 
 
 class Draws(random.Random):
@@ -28,7 +23,7 @@ class Draws(random.Random):
             r = getrandbits(k)
         return a + r
 
-    def choice(self, seq: "SupportsLenAndGetItem[T]") -> T:
+    def choice(self, seq: Any) -> Any:  # typeshed's own parameter type is private (_typeshed)
         n = len(seq)
         if not n:
             raise IndexError("Cannot choose from an empty sequence")
