@@ -1,11 +1,11 @@
 """`clerc demo`: a realistic, deterministic demonstration étude.
 
-Everything is drawn from `random.Random(seed)` and dated relative to the `today` given,
-so one seed always gives the same étude. Rows are generated as tuples (money in integer
-cents, dates as ISO strings) and loaded with `executemany` in one transaction, which is
-what was measured as the fast path (docs/architecture.md) (~600k rows/s): 100,000 dossiers with their
-debtors, deadlines and timeline build in seconds. The FTS5 search index is kept by the
-schema's triggers during the load; `ANALYZE` runs at the end.
+Everything is drawn from `Draws(seed)` (a `random.Random`: demo/draws.py) and dated relative
+to the `today` given, so one seed always gives the same étude. Rows are generated as tuples
+(money in integer cents, dates as ISO strings, booleans as 0/1) and loaded with `executemany`
+in one transaction, 1,000 dossiers at a time, without foreign-key checks nor secondary
+indexes; the indexes and the FTS5 search index are built once at the end, then `ANALYZE`
+(docs/architecture.md, « Measured facts »).
 """
 
 import json
@@ -19,7 +19,9 @@ from pathlib import Path
 
 from clerc_tui.demo import data as D
 from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
-from clerc_tui.demo.deadlines import DeadlineWalker, resume_indexes, suspend_indexes
+from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
+from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
+from clerc_tui.demo.draws import Draws
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import chain
 from clerc_tui.models.db import (
@@ -246,6 +248,8 @@ COLUMNS = {
     ),
     "audit_entry": ("id", "at", "user_login", "action", "table_name", "row_id", "dossier_id", "before", "after"),
 }
+# Columns given the same SQL literal in every row of a table (not sent with each row).
+LITERALS = {"deadline": DEADLINE_LITERALS}
 # Columns of the demo's ledger rows that keep their defaults, then the hash chain (m0013).
 LEDGER_DEFAULTS = (
     ("bearer", "debtor"),
@@ -414,7 +418,7 @@ def build_demo(
                 "Cette base contient déjà une étude : la démonstration ne s'installe que dans "
                 "une base vide (rien n'a été modifié)."
             )
-        demo = _Demo(random.Random(seed), today, dossiers)
+        demo = _Demo(Draws(seed), today, dossiers)
         counts = demo.load(db, progress)
         if dossiers <= BALANCES_UP_TO:
             # The list's « Solde » then equals each dossier's décompte at today, interest included.
@@ -459,25 +463,20 @@ class _Demo:
         self.t0 = today.toordinal()
         # ISO strings of every day the demo may use, by ordinal (dates are strings in the rows).
         self.base = self.t0 - 365 * 90
-        self.iso_cache: dict[int, str] = {}
+        self.iso = DayTexts(date.isoformat).__getitem__
+        self.french_day = DayTexts(format_date).__getitem__
         self.counters: dict[str, int] = {}
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.fold_cache: dict[str, str] = {}
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
-        self.ledger_rng = random.Random(str(rng.getstate()))
+        self.ledger_rng = Draws(str(rng.getstate()))
         # So do the deadlines (walked through the real procedure steps, demo_deadlines.py).
         self.deadlines = DeadlineWalker(
-            random.Random(str(rng.getstate()) + "/deadlines"), self.t0, self.iso, self.next_id, self.add
+            Draws(str(rng.getstate()) + "/deadlines"), self.t0, self.iso, self.next_id, self.add
         )
         self.cheque_rejected = False
 
     # --- small helpers -----------------------------------------------------------------
-
-    def iso(self, ordinal: int) -> str:
-        text = self.iso_cache.get(ordinal)
-        if text is None:
-            text = self.iso_cache[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
 
     def next_id(self, table: str) -> int:
         value = self.counters.get(table, 0) + 1
@@ -771,13 +770,13 @@ class _Demo:
                     old[1],
                     old[0],
                     "France",
-                    False,
+                    0,
                     self.iso(since - rng.randint(400, 3000)),
                 ),
             )
         self.add(
             "debtor_address",
-            (self.next_id("debtor_address"), did, street, town[1], town[0], "France", True, self.iso(since)),
+            (self.next_id("debtor_address"), did, street, town[1], town[0], "France", 1, self.iso(since)),
         )
         # Phones and e-mails.
         if random_() < 0.8:
@@ -972,7 +971,7 @@ class _Demo:
         principal = randint(low, high)
         demand = opened - randint(15, 120)  # mise en demeure before the dossier came to the étude
         principal_label = {
-            "loyers": f"Arriéré de loyers et charges au {format_date(date.fromordinal(demand))}",
+            "loyers": f"Arriéré de loyers et charges au {self.french_day(demand)}",
             "pension_alimentaire": "Arriérés de pension alimentaire",
             "charges_sociales": "Cotisations et contributions sociales impayées",
             "credit": f"Capital restant dû et échéances impayées (prêt n° {randint(10**7, 10**8 - 1)})",
@@ -1009,7 +1008,7 @@ class _Demo:
             )
         balance = 0
         for kind_, label, cents, due, bears in items:
-            add("claim_item", (self.next_id("claim_item"), did, kind_, label, cents, iso(due), bears))
+            add("claim_item", (self.next_id("claim_item"), did, kind_, label, cents, iso(due), 1 if bears else 0))
             balance += cents
         # Interest terms.
         rate = None
@@ -1053,7 +1052,7 @@ class _Demo:
                 "titre_pc": "Titre exécutoire petites créances",
             }[title_kind]
             where = f" ({title_court})" if title_court else ""
-            events.append((title_date, "titre", f"{label} du {format_date(date.fromordinal(title_date))}{where}"))
+            events.append((title_date, "titre", f"{label} du {self.french_day(title_date)}{where}"))
             events.append((signified, "signification", f"Signification du titre ({title_ref})"))
         procedure = None
         if phase == "execution" and enforceable is not None:  # an execution always has its title
@@ -1277,11 +1276,12 @@ class _Demo:
             columns = COLUMNS[table]
             if table in chain.CHAINED:
                 rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
+            literals = LITERALS.get(table, ())
             sql = (
                 f'INSERT INTO "{table}" ('
-                + ", ".join(f'"{c}"' for c in columns)
+                + ", ".join(f'"{c}"' for c in (*columns, *(name for name, _value in literals)))
                 + ") VALUES ("
-                + ", ".join([param] * len(columns))
+                + ", ".join([param] * len(columns) + [value for _name, value in literals])
                 + ")"
             )
             cursor.executemany(sql, rows)
@@ -1339,10 +1339,15 @@ class _Demo:
             # Building the indexes after the load sorts a million rows: on disk, not in memory
             # (temp_store = memory made the peak +80 MB at 100,000 dossiers).
             db.execute_sql("PRAGMA temp_store = FILE")
+            # Every foreign key of the rows is given by the generator, which made its parent
+            # first: checking each one (~4 lookups a deadline) made the inserts ~25 % slower.
+            # Set back after the load (the pragma is a no-op inside a transaction);
+            # tests/services/test_demo.py runs `PRAGMA foreign_key_check` on a built demo.
+            db.execute_sql("PRAGMA foreign_keys = OFF")
         with db.atomic("IMMEDIATE") if sqlite else db.atomic():
             cursor = db.cursor()
             fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
-            deadline_indexes = suspend_indexes(db) if sqlite else []
+            indexes = _suspend_indexes(db, LOAD_ORDER) if sqlite else []
             self.make_etude()
             self.make_etude_rates()
             self.make_creditors()
@@ -1363,7 +1368,8 @@ class _Demo:
             if progress is not None:
                 progress(len(plan), len(plan))
             _resume_fts_triggers(db, fts_tables, fts_triggers)
-            resume_indexes(db, deadline_indexes)
+            for sql in indexes:
+                db.execute_sql(sql)
             from clerc_tui.services.integrity import backfill_accounts
 
             backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
@@ -1373,12 +1379,33 @@ class _Demo:
                         f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                         f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
                     )
+        if sqlite:
+            db.execute_sql(f"PRAGMA foreign_keys = {SQLITE_PRAGMAS['foreign_keys']}")
         db.execute_sql("ANALYZE")
         if sqlite:
             db.execute_sql("PRAGMA journal_mode = WAL")
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
             db.execute_sql(f"PRAGMA temp_store = {SQLITE_PRAGMAS['temp_store']}")
         return self.loaded
+
+
+def _suspend_indexes(db, tables) -> list[str]:
+    """Drop (inside the load transaction) the secondary indexes of `tables`; return their SQL.
+
+    Measured at 100,000 dossiers / 1.1M deadlines: keeping the seven deadline indexes up to
+    date row by row makes the deadline insert ~3× slower than building them once at the end.
+    The other tables' indexes too (names, balances, users: random places in each index; even
+    those that lead with `dossier_id`, appended in order, cost more kept than rebuilt).
+    """
+    names = ", ".join("?" for _ in tables)
+    found = db.execute_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({names}) ORDER BY name",
+        list(tables),
+    ).fetchall()
+    for name, _sql in found:
+        db.execute_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
 
 
 def _suspend_fts_triggers(db) -> tuple[list[str], list[tuple[str, str]]]:

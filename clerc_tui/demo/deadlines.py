@@ -15,6 +15,7 @@ facts), so 1,000,000 deadlines need only some tens of thousands of computations.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 from clerc_tui.rules.french import format_date
@@ -29,10 +30,6 @@ COLUMNS = (
     "kind",
     "due_date",
     "text_id",  # the label, basis, sanction and note, stored once in deadline_text (m0017)
-    "label",  # then "" (NOT NULL without a default in the schema)
-    "basis",
-    "sanction",
-    "note",
     "assigned_to_id",
     "done",
     "done_on",
@@ -43,6 +40,9 @@ COLUMNS = (
     "moved_reason",
     "unverified",
 )
+# Columns given the same value in every row, as SQL literals: the deadline's own text is ""
+# (NOT NULL without a default in the schema), its text being `text_id`'s.
+LITERALS = (("label", "''"), ("basis", "''"), ("sanction", "''"), ("note", "''"))
 
 # The path through each procedure (a procedure with alternatives has several).
 PATHS = {
@@ -99,22 +99,59 @@ MOVE_REASONS = (
     "Demande du mandant",
     "Pièces attendues du créancier",
 )
+LEASE_LAW = date(2023, 7, 29).toordinal()  # the day in the fact's name
 EXECUTION = ("saisie_attribution", "saisie_attribution", "saisie_attribution", "saisie_vente", "saisie_remunerations")
 
 
+class DayTexts(dict):
+    """Day ordinal → `render(day)`, computed once: a hit is one dict lookup, in C, through
+    `DayTexts(render).__getitem__` (the demo writes some millions of dates)."""
+
+    def __init__(self, render: Callable[[date], str]):
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, ordinal: int) -> str:
+        text = self[ordinal] = self.render(date.fromordinal(ordinal))
+        return text
+
+
 class DeadlineWalker:
+    """Walks each dossier's procedures and adds its deadline rows (COLUMNS, as lists).
+
+    The per-step data of the catalogue (act, the rules it closes, the waiting gap) is read
+    once; the rules' computation is cached by its inputs (`_computed`); each text of the
+    catalogue gets its `deadline_text` id when a deadline first uses it."""
+
     def __init__(self, rng: random.Random, today: int, iso, next_id, add):
         self.rng, self.t0, self.iso, self.next_id, self.add = rng, today, iso, next_id, add
         self._cache: dict[tuple, list[tuple]] = {}
-        self._texts: dict[tuple[str, str, str, str], int] = {}
+        # (label, basis, sanction, note) → [its id (0 until a deadline uses it), the text], shared by
+        # the cache entries: a row holds the list until it is added, then the id.
+        self._texts: dict[tuple[str, str, str, str], list] = {}
         self._reasons: dict[tuple, str] = {}
-        self._acts = {(p, s.id): s.act for p in PATHS for s in procedure(p).steps}
+        self._french_day = DayTexts(format_date).__getitem__
+        self._created: dict[int, str] = {}
+        # (procedure, step) → (act, the rules it closes in a fixed order, the gap after the previous step,
+        # whether it answers an expiry before its end)
+        self._steps = {
+            (p, s.id): (s.act, tuple(sorted(s.closes)), GAPS.get((p, s.id)), (p, s.id) in BEFORE_EXPIRY)
+            for p in PATHS
+            for s in procedure(p).steps
+        }
+        self.deadline_id = 0
         self.closing: int | None = None
         self.path: tuple[str, ...] = ()
 
     # --- one step -----------------------------------------------------------------------
 
+    def _text(self, label: str, basis: str, sanction: str, note: str) -> list:
+        key = (label, basis, sanction, note)
+        return self._texts.setdefault(key, [0, key])
+
     def _computed(self, procedure_id: str, step_id: str, day: int, zone: str, facts: tuple) -> list[tuple]:
+        """(rule id, kind, due ordinal, due ISO, text while open, text once done, unverified) of each
+        deadline the step creates, as `deadlines_for_step` computes them (rules are pure: cached)."""
         key = (procedure_id, step_id, day, zone, facts)
         found = self._cache.get(key)
         if found is None:
@@ -131,7 +168,16 @@ class DeadlineWalker:
                     + ([f"Attention : {c.caveat}"] if c.caveat else [])
                 )
                 found.append(
-                    (c.deadline_id, c.kind, due.toordinal(), c.label, c.basis, c.sanction, note, bool(c.unverified))
+                    (
+                        c.deadline_id,
+                        c.kind,
+                        due.toordinal(),
+                        self.iso(due.toordinal()),
+                        self._text(c.label, c.basis, c.sanction, note),
+                        # the unverified/caveat note matters while it is open (keeps the file small)
+                        self._text(c.label, c.basis, c.sanction, ""),
+                        1 if c.unverified else 0,
+                    )
                 )
             self._cache[key] = found
         return found
@@ -141,7 +187,7 @@ class DeadlineWalker:
         text = self._reasons.get(key)
         if text is None:
             text = self._reasons[key] = (
-                f"acte accompli : {self._acts[(procedure_id, step_id)]} le {format_date(date.fromordinal(day))}"
+                f"acte accompli : {self._steps[(procedure_id, step_id)][0]} le {self._french_day(day)}"
             )
         return text
 
@@ -158,7 +204,7 @@ class DeadlineWalker:
                 return (("short_appeal_delay", r() < 0.1),)
         if procedure_id == "expulsion":
             if step_id == "commandement_payer_clause_resolutoire":
-                return (("lease_from_2023_07_29", day >= date(2023, 7, 29).toordinal() and r() < 0.5),)
+                return (("lease_from_2023_07_29", day >= LEASE_LAW and r() < 0.5),)
             if step_id == "assignation":
                 return (("hearing_on", day + self.rng.randint(56, 100)),)
         if procedure_id == "saisie_vente" and step_id == "commandement":
@@ -178,66 +224,66 @@ class DeadlineWalker:
         late_share: float = 0.1,
     ) -> int | None:
         """Run one procedure from `start`; return the day its last step was done, or None if still running."""
-        rng, iso = self.rng, self.iso
+        rng, iso, steps = self.rng, self.iso, self._steps
+        randint, random_ = rng.randint, rng.random
         paths = PATHS[procedure_id]
-        path = paths[0] if len(paths) == 1 else paths[int(rng.random() ** 1.5 * len(paths))]
+        path = paths[0] if len(paths) == 1 else paths[int(random_() ** 1.5 * len(paths))]
         self.path = path
-        open_rows: dict[str, list] = {}  # rule id → row (a list, finished when the walk decides)
+        # rule id → row: COLUMNS with the text's id list at 7, then the due ordinal, the text once done
+        open_rows: dict[str, list] = {}
         day = start
         for index, step_id in enumerate(path):
             if index:
-                closes = procedure(procedure_id).step(step_id).closes
+                _act, closes, gap, before_expiry = steps[(procedure_id, step_id)]
                 low, high = day, None
-                gap = GAPS.get((procedure_id, step_id))
                 if gap:
-                    low = day + rng.randint(*gap)
+                    low = day + randint(*gap)
                 for rule_id in closes:
                     row = open_rows.get(rule_id)
                     if row is None:
                         continue
-                    kind, due = row[5], row[-1]
-                    if kind == "last_day" or (kind == "expiry" and (procedure_id, step_id) in BEFORE_EXPIRY):
+                    kind, due = row[5], row[17]
+                    if kind == "last_day" or (kind == "expiry" and before_expiry):
                         high = due if high is None else min(high, due)
                     elif kind == "earliest_day":
                         low = max(low, due)
                     else:
                         low = max(low, due + 1)
                 if high is None or high < low:
-                    high = low + rng.randint(0, 20)
+                    high = low + randint(0, 20)
                 high = min(high, low + 60)  # a clerc acts within weeks, not at the very end of a 2-year window
-                day = rng.randint(low, high)
+                day = randint(low, high)
                 if day > until:
-                    if low > until or rng.random() < late_share:
+                    if low > until or random_() < late_share:
                         break  # not done yet: its deadlines stay open (overdue when already past)
-                    day = rng.randint(low, until)
+                    day = randint(low, until)
                 reason = None
                 for rule_id in closes:
                     row = open_rows.pop(rule_id, None)
                     if row is not None:
                         reason = reason or self._reason(procedure_id, step_id, day)
-                        row[12], row[13], row[14], row[15] = True, iso(day), assigned, reason
-                        row[10] = ""  # the unverified/caveat note matters while it is open (keeps the file small)
+                        row[7], row[9], row[10], row[11], row[12] = row[18], 1, iso(day), assigned, reason
                         self._emit(row)
             elif day > until:
                 return None
-            created = f"{iso(day)} {9 + day % 9:02d}:{day % 60:02d}:00"
-            for rule_id, kind, due, label, basis, sanction, note, unverified in self._computed(
+            created = self._created.get(day)
+            if created is None:
+                created = self._created[day] = f"{iso(day)} {9 + day % 9:02d}:{day % 60:02d}:00"
+            for rule_id, kind, due, due_iso, text, done_text, unverified in self._computed(
                 procedure_id, step_id, day, zone, self._facts(procedure_id, step_id, day)
             ):
-                row = [
-                    self.next_id("deadline"),
+                self.deadline_id += 1
+                open_rows[rule_id] = [
+                    self.deadline_id,
                     dossier_id,
                     procedure_id,
                     step_id,
                     rule_id,
                     kind,
-                    iso(due),
-                    label,
-                    basis,
-                    sanction,
-                    note,
+                    due_iso,
+                    text,
                     assigned,
-                    False,
+                    0,
                     None,
                     None,
                     "",
@@ -246,28 +292,29 @@ class DeadlineWalker:
                     "",
                     unverified,
                     due,
+                    done_text,
                 ]
-                open_rows[rule_id] = row
         else:
             if not open_rows:
                 return day
         for row in open_rows.values():
             if self.closing is not None:  # the dossier was closed: what was left open became moot
-                row[12], row[13], row[14], row[15] = True, iso(self.closing), assigned, "dossier clos"
-            elif rng.random() < 0.01:  # a few were moved, with their reason
-                row[17], row[18] = row[6], rng.choice(MOVE_REASONS)
-                row[-1] += rng.randint(7, 30)
-                row[6] = iso(row[-1])
+                row[9], row[10], row[11], row[12] = 1, iso(self.closing), assigned, "dossier clos"
+            elif random_() < 0.01:  # a few were moved, with their reason
+                row[14], row[15] = row[6], rng.choice(MOVE_REASONS)
+                row[6] = iso(row[17] + randint(7, 30))
             self._emit(row)
         return None
 
     def _emit(self, row: list) -> None:
-        text = (row[7], row[8], row[9], row[10])
-        text_id = self._texts.get(text)
-        if text_id is None:
-            text_id = self._texts[text] = self.next_id("deadline_text")
-            self.add("deadline_text", (text_id, *text))
-        self.add("deadline", (*row[:7], text_id, "", "", "", "", *row[11:-1]))
+        """Add the row (its text's id in place of the list that holds it)."""
+        text = row[7]
+        if not text[0]:
+            text[0] = self.next_id("deadline_text")
+            self.add("deadline_text", (text[0], *text[1]))
+        row[7] = text[0]
+        del row[17:]
+        self.add("deadline", row)
 
     # --- a dossier's life -------------------------------------------------------------------
 
@@ -333,25 +380,3 @@ class DeadlineWalker:
                 break
             start = end + self.rng.randint(10, 60)
             current = self.rng.choice(options)
-
-
-def suspend_indexes(db, tables=("deadline",)) -> list[str]:
-    """Drop (inside the load transaction) the secondary indexes of `tables`; return their SQL.
-
-    Measured at 100,000 dossiers / 1.1M deadlines: keeping the seven deadline indexes up to
-    date row by row makes the deadline insert ~3× slower than building them once at the end.
-    """
-    names = ", ".join("?" for _ in tables)
-    found = db.execute_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({names}) ORDER BY name",
-        list(tables),
-    ).fetchall()
-    for name, _sql in found:
-        db.execute_sql(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in found]
-
-
-def resume_indexes(db, statements: list[str]) -> None:
-    for sql in statements:
-        db.execute_sql(sql)

@@ -498,3 +498,27 @@ def test_deadline_text_is_stored_once(con):
     assert stored == (texts, texts) and texts < 200 < deadlines
     own = con.execute("SELECT SUM(LENGTH(label) + LENGTH(basis) + LENGTH(sanction) + LENGTH(note)) FROM deadline")
     assert own.fetchone()[0] == 0
+
+
+def test_deadline_dates_are_the_rules_computation(con):
+    # The walker caches the rules' results by their inputs: every date must still be the one
+    # the rules give for the step's day (the row's created_at) and the dossier's zone.
+    from clerc_tui.rules.procedures import compute_deadline, rule
+
+    rows = con.execute(
+        "SELECT e.rule_id, e.kind, e.due_date, substr(e.created_at, 1, 10), d.zone FROM deadline e "
+        "JOIN dossier d ON d.id = e.dossier_id WHERE e.original_due_date IS NULL ORDER BY e.id"
+    ).fetchall()
+    checked = 0
+    for rule_id, kind, due, created, zone in rows[::7]:
+        data = rule(rule_id)
+        if data.start == "hearing_on":  # counted back from the hearing, a fact the row does not keep
+            continue
+        c = compute_deadline(data, date.fromisoformat(created), zone=zone)
+        expected = c.act_by if kind == "last_day" and c.act_by is not None and c.act_by < c.due else c.due
+        assert due == expected.isoformat(), (rule_id, created, zone)
+        checked += 1
+    assert checked > 500
+    # A moved deadline was first due on the rules' date too, then put later.
+    moved = con.execute("SELECT COUNT(*) FROM deadline WHERE original_due_date >= due_date").fetchone()[0]
+    assert moved == 0
