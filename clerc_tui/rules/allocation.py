@@ -21,7 +21,7 @@ from itertools import groupby
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_amount, format_date
-from clerc_tui.rules.money import CENT, ZERO, check_amount
+from clerc_tui.rules.money import CENT, ZERO, check_amount, is_cents
 
 FRAIS = "frais"
 INTERETS = "interets"
@@ -54,6 +54,18 @@ class Balances:
     credit: Decimal = ZERO
 
     def __post_init__(self) -> None:
+        frais, interets, principal, credit = self.frais, self.interets, self.principal, self.credit
+        if (
+            is_cents(frais)
+            and is_cents(interets)
+            and is_cents(principal)
+            and is_cents(credit)
+            and frais >= 0
+            and interets >= 0
+            and principal >= 0
+            and credit >= 0
+        ):
+            return  # already what the checks below would store (a décompte builds one per payment)
         for bucket in (*BUCKETS, "credit"):
             value = check_amount(getattr(self, bucket), BUCKET_LABELS.get(bucket, "crédit"), allow_negative=True)
             if value < 0:
@@ -126,7 +138,7 @@ def allocate(amount: AmountLike, balances: Balances, order: Iterable[str] = DEFA
     remaining = amount
     parts: dict[str, Decimal] = {}
     for bucket in check_order(order):
-        taken = min(remaining, balances.get(bucket))
+        taken = min(remaining, getattr(balances, bucket))
         parts[bucket] = taken
         remaining -= taken
     return Allocation(amount, credit=remaining, **parts)

@@ -11,13 +11,14 @@ counted and how amounts are rounded, and is printed on every décompte.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
-from clerc_tui.errors import InvalidInput
+from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
 from clerc_tui.rules.money import ZERO, check_amount, round_cents
@@ -407,17 +408,114 @@ def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) ->
     return segments
 
 
+class RateSchedule:
+    """The rate segments of `terms` over a whole span, computed once and sliced per request:
+    `segments(a, b)` is `rate_segments(a, b, terms, rates)` for any [a, b) inside the span.
+    The cuts of a sub-period are the span's cuts that fall inside it (a rate row's limits,
+    a half-year, a change of year length, the majoration's first day: none depends on where
+    the period starts), and the rate of a day is that of its span segment. A décompte asks
+    for the segments from the last change of base to each event: from scratch, that was most
+    of its time. When the span cannot be cut (a rate is missing somewhere in it), every
+    request is computed on its own, so the same MissingRate is raised at the same point."""
+
+    def __init__(self, start: date, end: date, terms: InterestTerms, rates: Rates) -> None:
+        self.start, self.end, self.terms, self.rates = start, end, terms, rates
+        try:
+            self._span: list[RateSegment] | None = rate_segments(start, end, self.terms, self.rates)
+        except (MissingRate, InvalidInput):
+            self._span = None
+        self._starts = [seg.start for seg in self._span or ()]
+        # (start, base, convention), the segments from start to the span's end, their ends,
+        # and the running sums of their amounts (`total`)
+        self._running: tuple[tuple[date, str, Convention], list[RateSegment], list[date], list[Decimal]] | None = None
+
+    def segments(self, start: date, end: date) -> list[RateSegment]:
+        span = self._span
+        if span is None or start < self.start or end > self.end:
+            return rate_segments(start, end, self.terms, self.rates)
+        if end <= start:
+            return []
+        first = max(bisect_right(self._starts, start) - 1, 0)
+        found = span[first : bisect_left(self._starts, end)]  # the span's segments meeting [start, end)
+        if found and (found[0].start < start or found[0].end > end):
+            found[0] = _clipped(found[0], start, end)
+        if found and found[-1].end > end:
+            found[-1] = _clipped(found[-1], start, end)
+        return found
+
+    def total(self, start: date, end: date, base: Decimal, convention: Convention) -> Decimal:
+        """`segments_total(self.segments(start, end), base, convention)`, the amounts of the
+        whole segments from `start` summed once per (start, base): a décompte asks for what
+        is due from the same cut to each of its payments. The sums are made in the same order
+        as `segments_total` makes them (same Decimal operations, same result)."""
+        if base <= 0:
+            return ZERO
+        if self._span is None or start < self.start or end > self.end or end <= start:
+            return segments_total(self.segments(start, end), base, convention)
+        per_line = convention.rounding == PER_LINE
+        key = (start, str(base), convention)
+        if self._running is None or self._running[0] != key:
+            segments = self.segments(start, self.end)
+            self._running = (key, segments, [seg.end for seg in segments], [ZERO if per_line else Decimal(0)])
+        _key, segments, ends, sums = self._running
+        whole = bisect_right(ends, end)  # the segments ending on or before `end`
+        while len(sums) <= whole:  # summed as far as asked, once
+            exact = _exact(segments[len(sums) - 1], base, convention)[2]
+            sums.append(sums[-1] + (round_cents(exact) if per_line else exact))
+        total = sums[whole]
+        if whole < len(segments) and segments[whole].start < end:
+            seg = segments[whole]
+            cut = RateSegment(seg.start, end, seg.rate, seg.kind, seg.label, seg.basis, seg.from_etude, seg.year_days)
+            exact = _exact(cut, base, convention)[2]
+            total += round_cents(exact) if per_line else exact
+        return total if per_line else round_cents(total)
+
+
+def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
+    """The part of `seg` in [start, end), as `rate_segments` would give it for that period."""
+    a, b = max(seg.start, start), min(seg.end, end)
+    year_days = seg.year_days
+    if seg.kind == CONTRACTUAL and seg.basis == CIVIL_YEAR:
+        year_days = year_length(a.year)
+    return RateSegment(a, b, seg.rate, seg.kind, seg.label, seg.basis, seg.from_etude, year_days)
+
+
+def _exact(seg: RateSegment, base: Decimal, convention: Convention) -> tuple[int, int, Decimal]:
+    """(days, divisor, base × rate × days / divisor) of one segment: the one formula of a line."""
+    days = (seg.end - seg.start).days
+    divisor = convention.divisor if seg.year_days is None else 100 * seg.year_days
+    return days, divisor, base * seg.rate * days / divisor
+
+
+def segments_total(segments: Iterable[RateSegment], base: Decimal, convention: Convention) -> Decimal:
+    """`lines_total` of the lines these segments give on `base`, without building the lines
+    (a décompte asks what is due at each payment; lines are kept only where the base changes)."""
+    if base <= 0:
+        return ZERO
+    if convention.rounding == PER_LINE:
+        return sum((round_cents(_exact(seg, base, convention)[2]) for seg in segments), ZERO)
+    return round_cents(sum((_exact(seg, base, convention)[2] for seg in segments), Decimal(0)))
+
+
 def interest_lines(
-    start: date, end: date, base: Decimal, terms: InterestTerms, rates: Rates, convention: Convention, *, note: str = ""
+    start: date,
+    end: date,
+    base: Decimal,
+    terms: InterestTerms,
+    rates: Rates,
+    convention: Convention,
+    *,
+    note: str = "",
+    schedule: RateSchedule | None = None,
 ) -> list[InterestLine]:
-    """Lines for counted days [start, end) on a constant base."""
+    """Lines for counted days [start, end) on a constant base (`schedule`: the terms' segments,
+    already cut over a span holding [start, end))."""
     if base <= 0:
         return []
     lines = []
-    for seg in rate_segments(start, end, terms, rates):
-        days = (seg.end - seg.start).days
-        divisor = convention.divisor if seg.year_days is None else 100 * seg.year_days
-        exact = base * seg.rate * days / divisor
+    segments = schedule.segments(start, end) if schedule is not None else rate_segments(start, end, terms, rates)
+    for seg in segments:
+        days, divisor, exact = _exact(seg, base, convention)
         lines.append(
             InterestLine(
                 seg.start,

@@ -28,12 +28,20 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
+def is_cents(value: object) -> bool:
+    """A Decimal already as `check_amount` returns it (finite, exactly two decimals): a décompte
+    builds hundreds of values from amounts checked once at its boundary, and checks them cheaply."""
+    return type(value) is Decimal and value.same_quantum(CENT)  # False for NaN and infinities
+
+
 def check_amount(value: object, what: str = "Montant", *, allow_negative: bool = False) -> Decimal:
     """A Decimal (or int) amount from code, with at most two decimals, as a Decimal in cents.
 
     Text typed by a user goes through `rules.french.parse_amount` first; this refuses floats
     (not exact), non-finite values, fractions of a cent and, unless allowed, negative amounts.
     """
+    if is_cents(value) and (allow_negative or value >= 0):  # type: ignore[operator]
+        return value  # type: ignore[return-value]  # what the checks below would return, unchanged
     if isinstance(value, float) or not isinstance(value, (Decimal, int)) or isinstance(value, bool):
         raise InvalidInput(f"{what} : montant invalide ({value!r}).")
     amount = Decimal(value)

@@ -28,11 +28,12 @@ from clerc_tui.rules.interest import (
     Convention,
     InterestLine,
     InterestTerms,
+    RateSchedule,
     capitalisation_anniversaries,
     interest_lines,
     lines_total,
 )
-from clerc_tui.rules.money import ZERO, check_amount, round_cents
+from clerc_tui.rules.money import ZERO, check_amount, is_cents, round_cents
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.vocabulary import CLAIM_KINDS as CLAIM_LABELS
 from clerc_tui.rules.vocabulary import LEDGER_KINDS, lower_first
@@ -89,7 +90,8 @@ class Charge:
     def __post_init__(self) -> None:
         if self.kind not in CHARGE_KINDS:
             raise InvalidInput(f"Nature de frais inconnue : « {self.kind} » (fee ou disbursement).")
-        object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
+        if not (is_cents(self.amount) and self.amount >= 0):  # the label is written only for a message
+            object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,9 @@ class Payment:
     label: str = ""
 
     def __post_init__(self) -> None:
-        amount = check_amount(self.amount, f"Paiement du {format_date(self.on)}")
+        amount = self.amount
+        if not is_cents(amount):  # the label is written only for a message
+            amount = check_amount(amount, f"Paiement du {format_date(self.on)}")
         if amount <= 0:
             raise InvalidInput(f"Paiement du {format_date(self.on)} : le montant doit être supérieur à zéro.")
         object.__setattr__(self, "amount", amount)
@@ -273,37 +277,42 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     interest_paid = ZERO
     cursor = data.interest_from
 
-    previous: list[tuple[tuple[date, date, str], list[InterestLine]]] = []
+    # The rate segments of the whole span, cut once; each request slices them (docs/law/interest.md).
+    schedule = RateSchedule(data.interest_from, stop, terms, rates)
+    previous: list[tuple[tuple[date, date, str], Decimal]] = []
 
-    def running(day: date) -> list[InterestLine]:
-        """The lines from the previous cut to `day`, were the base to change on `day`. A payment
-        that takes principal asks twice for the same lines (what is due, then the cut):
-        the previous answer is kept (the same arguments give the same lines)."""
+    def running(day: date) -> Decimal:
+        """What the lines from the previous cut to `day` would total, were the base to change
+        on `day` (the lines themselves are built only when the base does change: `close`).
+        A payment that takes principal asks twice for the same total (what is due, then the
+        cut): the previous answer is kept (the same arguments give the same total)."""
         end = min(day, stop)
         if end <= cursor:
-            return []
+            return ZERO
         key = (cursor, end, str(bearing))
         if previous and previous[0][0] == key:
             return previous[0][1]
-        new = interest_lines(cursor, end, bearing, terms, rates, conv)
-        previous[:] = [(key, new)]
-        return new
+        # No base, no segment asked for (a rate missing then is not needed: no MissingRate).
+        total = schedule.total(cursor, end, bearing, conv)
+        previous[:] = [(key, total)]
+        return total
 
     def close(day: date) -> None:
         nonlocal cursor, interets, accrued
-        new = running(day)
+        end = min(day, stop)
+        new = interest_lines(cursor, end, bearing, terms, rates, conv, schedule=schedule) if end > cursor else []
         lines.extend(new)
         amount = lines_total(new, conv)
         interets += amount
         accrued += amount
-        cursor = max(cursor, min(day, stop))
+        cursor = max(cursor, end)
 
     for day, _, _, event in events:  # the kind code orders the events of a day; the type says which
         if isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)
         elif isinstance(event, Payment):
-            due = interets + lines_total(running(day), conv)
+            due = interets + running(day)
             allocation = allocate(event.amount, Balances(frais, due, bearing + other), order)
             on_bearing = min(allocation.principal, bearing)
             after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
@@ -331,7 +340,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             )
             reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
         else:  # a capitalisation anniversary
-            if interets + lines_total(running(day), conv) > 0:
+            if interets + running(day) > 0:
                 close(day)
                 bearing += interets
                 caps.append(Capitalisation(day, interets, bearing))

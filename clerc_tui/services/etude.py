@@ -8,7 +8,7 @@ from clerc_tui.models import Etude
 from clerc_tui.models.db import write_transaction
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require
-from clerc_tui.services.plain import plain
+from clerc_tui.services.plain import Prepared, plain
 
 FEE_BASE_TEXT = {
     False: "principal encaissé, hors dépens et hors intérêts",
@@ -35,7 +35,11 @@ class EtudeInfo:
 
 
 def _etude_row() -> Etude | None:
-    return Etude.select().order_by(Etude.id).first()
+    found = _ETUDE.rows()
+    return found[0] if found else None
+
+
+_ETUDE = Prepared(lambda: Etude.select().order_by(Etude.id).limit(1), 0)  # every décompte reads it
 
 
 def the_etude() -> EtudeInfo | None:

@@ -30,7 +30,7 @@ from clerc_tui.rules.rates import (
 )
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.context import Actor, require
-from clerc_tui.services.plain import tuples
+from clerc_tui.services.plain import Prepared, tuples
 
 TABLES = (LEGAL, ECB)
 
@@ -93,8 +93,10 @@ def current_rates() -> Rates:
     décompte asks: validating ~200 rows each time cost more than the décompte itself). Any
     change of a stored row (added, corrected by hand in the base) is a new key, so a new
     validation."""
-    stored = tuple(tuples(EtudeRate.select(*_STORED).order_by(EtudeRate.valid_from, EtudeRate.id)))
-    return _validated_rates(stored)
+    return _validated_rates(tuple(_ALL_STORED.rows()))
+
+
+_ALL_STORED = Prepared(lambda: EtudeRate.select(*_STORED).order_by(EtudeRate.valid_from, EtudeRate.id).tuples(), 0)
 
 
 @lru_cache(maxsize=8)

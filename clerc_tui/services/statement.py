@@ -21,6 +21,7 @@ from typing import NamedTuple
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
 from clerc_tui.models import Creditor, Dossier, LedgerEntry
+from clerc_tui.models.db import read_date
 from clerc_tui.rules.interest import (
     COMMERCIAL,
     CONTRACTUAL,
@@ -32,6 +33,7 @@ from clerc_tui.rules.interest import (
     majoration_start,
 )
 from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
+from clerc_tui.rules.money import from_cents
 from clerc_tui.rules.rates import AUTRES, PARTICULIER, Rates
 from clerc_tui.rules.statement import (
     Charge,
@@ -43,7 +45,7 @@ from clerc_tui.rules.statement import (
     compute_statement,
 )
 from clerc_tui.services.etude import the_etude
-from clerc_tui.services.plain import tuples
+from clerc_tui.services.plain import Prepared
 from clerc_tui.services.rates import current_rates
 
 # L313-3 CMF raises the legal rate after a "condamnation pécuniaire par décision de justice".
@@ -136,13 +138,35 @@ LEDGER_COLUMNS = (
 
 
 def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
-    """The dossier's ledger as décompte events (`ledger_events`). Read as plain tuples of the
-    columns used: a dossier of 10 years holds ~160 rows, and building as many Peewee models
-    was most of the décompte's time in the app."""
-    query = LedgerEntry.select(*LEDGER_COLUMNS).where(LedgerEntry.dossier == dossier_id)
-    return ledger_events(
-        [LedgerRow(*row) for row in tuples(query.order_by(LedgerEntry.entry_date, LedgerEntry.id))], at
+    """The dossier's ledger as décompte events (`ledger_events`). Read as the driver's tuples
+    of the columns used, the date and the amount converted here: a dossier of 10 years holds
+    ~160 rows, and building as many Peewee models (then converting each column through
+    peewee) was most of the décompte's time in the app."""
+    rows = [
+        LedgerRow(entry_id, kind, read_date(on), from_cents(cents), label, mode, reverses, reason, bearer, breakdown)
+        for entry_id, kind, on, cents, label, mode, reverses, reason, bearer, breakdown in _LEDGER.raw(dossier_id)
+    ]
+    return ledger_events(rows, at)
+
+
+# The décompte's three queries, their SQL written once (services/plain.py `Prepared`).
+_LEDGER = Prepared(
+    lambda dossier_id: (
+        LedgerEntry.select(*LEDGER_COLUMNS)
+        .where(LedgerEntry.dossier == dossier_id)
+        .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+        .tuples()
     )
+)
+# The creditor's category in the same query (interest_terms reads it).
+_DOSSIER = Prepared(
+    lambda dossier_id: (
+        Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id == dossier_id).limit(1)
+    )
+)
+_CLAIMS = Prepared(
+    lambda dossier_id: ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
+)
 
 
 def ledger_events(
@@ -169,13 +193,11 @@ def ledger_events(
 
 
 def statement_input(dossier_id: int, at: date, *, convention: Convention | None = None) -> StatementInput:
-    # The creditor's category in the same query (interest_terms reads it).
-    dossier = (
-        Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id == dossier_id).get_or_none()
-    )
-    if dossier is None:
+    found = _DOSSIER.rows(dossier_id)
+    if not found:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    claims = list(ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id))
+    dossier = found[0]
+    claims = _CLAIMS.rows(dossier_id)
     if not claims:  # refused before the ledger is read
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
     return statement_input_of(dossier, claims, None, at, convention=convention)
