@@ -42,17 +42,22 @@ def example_dossier(actor, **overrides):
     return create_dossier(actor, make_input(**values), TODAY)
 
 
-def add_2026_s2(actor, value="6.50"):
+def add_legal_semester(actor, valid_from: str, valid_to: str, value: str) -> None:
+    """The étude's own (provisional) legal rate of a semester, both categories at `value`."""
     for category in ("particulier", "autres"):
         add_etude_rate(
             actor,
             table="legal",
             category=category,
-            valid_from="01/07/2026",
-            valid_to="31/12/2026",
+            valid_from=valid_from,
+            valid_to=valid_to,
             value=value,
             source=PROVISIONAL,
         )
+
+
+def add_2026_s2(actor, value="6.50"):
+    add_legal_semester(actor, "01/07/2026", "31/12/2026", value)
 
 
 # --- statement from the models ------------------------------------------------------

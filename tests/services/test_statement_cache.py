@@ -14,10 +14,10 @@ from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSA
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import Charge, Payment, Reversal
 from clerc_tui.services import rates as service
-from clerc_tui.services.rates import add_etude_rate, current_rates, etude_rows
+from clerc_tui.services.rates import current_rates, etude_rows
 from clerc_tui.services.statement import dossier_statement, ledger_inputs
 from tests.conftest import TODAY
-from tests.services.test_ledger_statement import PROVISIONAL, add_2026_s2, example_dossier
+from tests.services.test_ledger_statement import add_2026_s2, add_legal_semester, example_dossier
 
 # Shares the demo_money module's demo template (built once per worker).
 pytestmark = pytest.mark.xdist_group("demo_money")
@@ -62,16 +62,7 @@ def test_a_new_row_in_the_etude_table_is_validated_and_used(actor, validations):
     with pytest.raises(Exception, match="1er semestre 2027"):
         dossier_statement(dossier.id, date(2027, 2, 1))
     validations.clear()
-    for category in ("particulier", "autres"):
-        add_etude_rate(
-            actor,
-            table="legal",
-            category=category,
-            valid_from="01/01/2027",
-            valid_to="30/06/2027",
-            value="7.00",
-            source=PROVISIONAL,
-        )
+    add_legal_semester(actor, "01/01/2027", "30/06/2027", "7.00")
     validations.clear()
     later = dossier_statement(dossier.id, date(2027, 2, 1))  # the new row: no MissingRate
     assert validations == ["legal"]
