@@ -12,6 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from clerc_tui.widgets.text_line import show_text
+
 # Textual's own bindings come with English descriptions: said in French here, by action.
 ACTION_LABELS = {
     "focus_next": "Zone suivante",
@@ -64,7 +66,6 @@ class KeyBar(Static):
     all) and the palette stay at the end."""
 
     _drawn_for = 0  # the width the line was fitted to
-    _line: Text | None = None  # the line on screen
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -105,12 +106,10 @@ class KeyBar(Static):
         for piece in pieces:
             line.append_text(piece)
         line.rstrip()
-        if self._line is not None and line == self._line:
-            return  # the same keys: a focus change often leaves them as they were
-        self._line = line
-        # One line of fixed size (key_bar.tcss): no layout of the screen, which on a 200-field
-        # form costs ~30 ms per focus change.
-        self.update(line, layout=False)
+        # The same keys (a focus change often leaves them as they were): nothing redrawn; else
+        # one line of fixed height (key_bar.tcss), so no layout of the screen, which on a
+        # 200-field form costs ~30 ms per focus change.
+        show_text(self, line)
 
 
 def _piece(key: str, label: str, enabled: bool, *, tight: bool = False) -> Text:
