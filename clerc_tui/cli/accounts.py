@@ -7,7 +7,7 @@ from datetime import date
 
 from clerc_tui.cli.options import date_or_today, open_base, today_of
 from clerc_tui.errors import InvalidInput
-from clerc_tui.rules.french import format_amount, format_date, parse_date
+from clerc_tui.rules.french import format_amount, format_date, format_integer, parse_date
 from clerc_tui.rules.money import ZERO
 
 COMMANDS = ("check", "balances", "export", "reversements", "document", "bill")
@@ -104,7 +104,7 @@ def run(args) -> int:
         on = date_or_today(args.on, args)
         with progress_bar("Soldes, par lots de dossiers") as tick:
             count = refresh_balances(on, progress=tick)
-        out.write(f"Soldes recalculés au {format_date(on)} : {count} dossier(s) non clos.\n")
+        out.write(f"Soldes recalculés au {format_date(on)} : {format_integer(count)} dossier(s) non clos.\n")
         return 0
     if args.command == "export":
         from clerc_tui.cli.progress import progress_bar
@@ -172,9 +172,9 @@ def _check(args, out) -> int:
             "continus, aucune ligne orpheline.\n"
         )
     if not problems:
-        out.write(f"Comptes vérifiés : {checked} dossier(s) avec écritures, tous équilibrés.\n")
+        out.write(f"Comptes vérifiés : {format_integer(checked)} dossier(s) avec écritures, tous équilibrés.\n")
     else:
-        out.write(f"ÉCARTS : {len(problems)} différence(s) sur {checked} dossier(s) vérifiés.\n")
+        out.write(f"ÉCARTS : {len(problems)} différence(s) sur {format_integer(checked)} dossier(s) vérifiés.\n")
         for p in problems:
             out.write(
                 f"  {p.reference} — {p.what} : enregistré {format_amount(p.stored)}, "
@@ -231,7 +231,8 @@ def _reversements(args, today: date, out) -> int:
         if result.resumed:
             sys.stderr.write(f"{remittances.resumed_text(result)}\n")
         sys.stderr.write(
-            f"Reversement n° {result.run_id} du {format_date(result.run_on)} : {result.entries} dossier(s), "
+            f"Reversement n° {result.run_id} du {format_date(result.run_on)} : "
+            f"{format_integer(result.entries)} dossier(s), "
             f"{format_amount(result.total)} reversés{back}.{where}\n"
         )
         if result.held:
