@@ -9,7 +9,8 @@ round. `clerc whoami` over SSH and the audit trail name the two OS logins.
 
 Needs root (useradd, sshd) and an OpenSSH server (`.ci/run` installs Debian's openssh-server
 when missing): skipped otherwise, with the reason. One server and one étude for the module
-(`scope="session"`, one xdist group): a few seconds of wall time. Users, group, server and
+(`scope="session"`, one xdist group): 15–30 s of wall time on the loaded 2-core machine, most
+of it waiting on the two clercs' screens (little CPU), beside the other xdist workers. Users, group, server and
 temporary folder are removed afterwards, failure or not.
 
 The ForceCommand script and the sshd_config drop-in are read from docs/deployment.md (Match
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +41,9 @@ import pytest
 
 from clerc_tui.app import DATA_POLL_SECONDS
 
-from .terminal import Terminal
+pytest.importorskip("pyte", reason="SSH de bout en bout : pyte absent (pip install -e '.[test]')")
+
+from .terminal import Terminal  # after the check that pyte is there
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 SSH = shutil.which("ssh")
@@ -208,7 +212,8 @@ def _set_up(undo: list) -> Etude:
     make_shared_base(base, group)
     for clerc in clercs:
         run(CLERC, "user", "add", clerc.login, "--name", clerc.name, "--role", "clerc", env=root_env(base))
-    dossier = sqlite3.connect(base).execute("SELECT reference FROM dossier ORDER BY id LIMIT 1").fetchone()[0]
+    with closing(sqlite3.connect(base)) as db:
+        dossier = db.execute("SELECT reference FROM dossier ORDER BY id LIMIT 1").fetchone()[0]
 
     port, known_hosts = _start_sshd(root, base, group, undo)
     return Etude(root, base, group, port, known_hosts, (clercs[0], clercs[1]), dossier)
@@ -376,7 +381,7 @@ def test_two_clercs_over_ssh_see_each_others_payment(etude):
         assert json.loads(out.stdout) == {"login": clerc.login, "name": clerc.name, "role": "clerc"}
 
     # The audit trail and the ledger name each one's login on their own payment.
-    with sqlite3.connect(etude.base) as db:
+    with closing(sqlite3.connect(etude.base)) as db:
         dossier_id = db.execute("SELECT id FROM dossier WHERE reference = ?", (etude.dossier,)).fetchone()[0]
         payers = db.execute(
             "SELECT created_by, amount FROM ledger_entry WHERE dossier_id = ? AND kind = 'payment' ORDER BY id",
