@@ -27,7 +27,6 @@ import secrets
 import shutil
 import socket
 import sqlite3
-import stat
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from clerc_tui.app import DATA_POLL_SECONDS
 
 pytest.importorskip("pyte", reason="SSH de bout en bout : pyte absent (pip install -e '.[test]')")
 
+from .reach import reachable_by_others
 from .terminal import Terminal  # after the check that pyte is there
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
@@ -119,7 +119,15 @@ class Etude:
 
 
 def run(*argv: str | Path, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in argv], capture_output=True, text=True, env=env, check=check, timeout=60)
+    return subprocess.run(
+        [str(a) for a in argv],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=check,
+        timeout=60,
+    )
 
 
 def root_env(base: Path) -> dict[str, str]:
@@ -136,23 +144,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def open_to_others(paths: list[Path], undo: list) -> None:
-    """Each folder above `paths` that others cannot cross gets o+x (cross, not list), put back
-    afterwards: the clercs' accounts must reach the interpreter and the venv, which on our
-    machines lie under /root (0700). A real server installs clerc where all can run it
-    (docs/deployment.md, « Installer clerc »)."""
-    seen: set[Path] = set()
-    for path in paths:
-        for folder in [path, *path.parents]:
-            if folder in seen or not folder.is_dir():
-                continue
-            seen.add(folder)
-            mode = stat.S_IMODE(folder.stat().st_mode)
-            if not mode & stat.S_IXOTH:
-                os.chmod(folder, mode | stat.S_IXOTH)
-                undo.append(lambda folder=folder, mode=mode: os.chmod(folder, mode))
 
 
 def make_shared_base(base: Path, group: str) -> None:
@@ -191,7 +182,12 @@ def _set_up(undo: list) -> Etude:
     root = Path(tempfile.mkdtemp(prefix="clerc-ssh-"))
     undo.append(lambda: shutil.rmtree(root, ignore_errors=True))
     os.chmod(root, 0o755)  # sshd reads the keys as the user; the clercs reach the base folder
-    open_to_others([Path(sys.executable).resolve().parent, CLERC.parent, Path(__file__).resolve().parents[2]], undo)
+    # The clercs' accounts run the venv's clerc: its interpreter, the venv, the source.
+    reach = reachable_by_others(
+        [Path(sys.executable).resolve().parent, CLERC.parent, Path(__file__).resolve().parents[2]]
+    )
+    reach.__enter__()
+    undo.append(lambda: reach.__exit__(None, None, None))
 
     run("groupadd", group)
     undo.append(lambda: run("groupdel", group, check=False))
@@ -247,7 +243,14 @@ AllowGroups {group}
         + sshd_drop_in(group, wrapper, base)  # last: its Match block runs to the end of the file
     )
     log = open(conf / "sshd.log", "w")  # noqa: SIM115 — closed by the undo step
-    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    # Its own session: nothing it signals to its process group reaches the test process.
+    sshd = subprocess.Popen(
+        [SSHD, "-D", "-e", "-f", str(config)],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
     def stop() -> None:
         sshd.terminate()
