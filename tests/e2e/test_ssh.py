@@ -131,10 +131,11 @@ def run(*argv: str | Path, env: dict[str, str] | None = None, check: bool = True
 
 
 def root_env(base: Path) -> dict[str, str]:
-    """The administrator's environment, for the clerc commands the test runs as root."""
+    """The administrator's environment, for the clerc commands the test runs as root: a home
+    of its own beside the base (root's real config and log are never touched)."""
     return {
         "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/root"),
+        "HOME": str(base.parent.parent / "admin"),
         "LANG": "C.UTF-8",
         "CLERC_DATABASE": str(base),
     }
