@@ -405,3 +405,45 @@ def test_clerc_sets_its_umask_first(tmp_path):
         assert os.umask(0o022) == 0o007
     finally:
         os.umask(previous)
+
+
+def test_check_names_a_foreign_group_and_a_folder_on_the_way_that_keeps_the_group_out(accounts):
+    from clerc_tui.models.shared import layout_problems
+
+    closed = accounts.root / "ferme"
+    closed.mkdir(mode=0o700)  # a folder above the base's that the clercs cannot pass
+    folder = closed / "clerc"
+    _sh("install", "-d", "-g", accounts.group, "-m", "2770", str(folder))
+    base = folder / "etude.db"
+    base.write_bytes(b"")
+    os.chmod(base, 0o660)  # root's group: made by root without the folder's setgid, say
+    os.chown(base, 0, 0)
+    problems = layout_problems(base)
+    assert [p.fixes for p in problems] == [(f"chmod o+x {closed}",), (f"chgrp {accounts.group} {base}",)]
+    assert problems[0].message.startswith(f"le dossier {closed} (mode 0700) ne laisse pas passer les membres")
+    assert (
+        problems[1].message
+        == f"la base {base} appartient au groupe « root », pas à celui de son dossier « {accounts.group} »"
+    )
+
+
+async def test_the_app_warns_at_start_up_with_the_fixing_commands(accounts):
+    from clerc_tui.app import make_app
+    from clerc_tui.config import choose_database
+
+    folder = accounts.root / "demarrage"
+    _sh("install", "-d", "-g", accounts.group, "-m", "2770", str(folder))
+    base = folder / "etude.db"
+    assert main(["init", str(base)]) == 0  # a plain init: the base 0640 in the group's folder
+    close_database()
+    app = make_app(choose_database(str(base)))
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await pilot.pause()
+            shown = [n.message for n in app._notifications]
+            assert any(
+                f"la base {base} n'est pas modifiable par le groupe (mode 0640)" in m and f"chmod 660 {base}" in m
+                for m in shown
+            ), shown
+    finally:
+        close_database()
