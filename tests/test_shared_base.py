@@ -8,10 +8,12 @@ the same steps leave `-wal`/`-shm` 0660 of the group and both clercs write. `cle
 a broken layout with the commands that fix it.
 
 The OS users (a `clerct_` prefix and this process's pid, removed afterwards) and their group are
-made once for the module, on one xdist worker. Each clerc command runs in a forked child that
-takes the user's uid, gid and groups (os.setresuid) and calls the real `clerc` entry point: a
-few milliseconds, where a new interpreter costs ~0.5 s. One test starts the real `clerc` in a
-pseudo-terminal as a user, as a clerc logging in does.
+made once, on the one xdist worker that runs this module (xdist_group). Each clerc works in a
+session: one interpreter run as his account (setpriv: uid, gid, groups) that takes commands one
+after the other through the real entry point and keeps its connection to the base open between
+them, as a clerc's running app does; so the two clercs are connected at once, and a session
+costs one interpreter start (~0.5 s) rather than one per command. One test starts `clerc` itself
+in a pseudo-terminal as a clerc, as logging in does.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _sh(*argv: str) -> None:
     subprocess.run(argv, check=True, capture_output=True, timeout=60)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session, not module: xdist may run other modules' tests in between
 def accounts():
     if os.geteuid() != 0:
         pytest.skip(NOT_ROOT)
@@ -100,7 +102,8 @@ def accounts():
             users.append(OsUser(name, entry.pw_uid, entry.pw_gid, groups, home))
         import grp
 
-        (root / "etc").mkdir(mode=0o755)
+        (root / "etc").mkdir()
+        os.chmod(root / "etc", 0o755)  # (mkdir's mode goes through the umask: clerc's 007 once main() ran)
         python, pythonpath = _reachable_python(users[0], root)
         yield Accounts(
             group, grp.getgrnam(group).gr_gid, *users, root, root / "etc" / "config.toml", python, pythonpath
@@ -114,18 +117,19 @@ def accounts():
 
 
 def _reachable_python(user: OsUser, root: Path) -> tuple[tuple[str, ...], str | None]:
-    """This interpreter when other accounts may run it; else the system's python3.X of the same
-    minor version, given this venv's packages and the worktree (some machines keep the test
-    interpreter under /root, 0700). Skips, saying why, when neither runs clerc as `user`."""
+    """The system's python3.X of this minor version, given this venv's packages and the worktree,
+    or else this interpreter: some machines keep the test interpreter under /root, which other
+    accounts may not enter (or not always: its mode may change while the suite runs). Skips,
+    saying why, when neither runs clerc as `user`."""
     import sysconfig
 
     source = str(Path(__file__).resolve().parent.parent)
     site = sysconfig.get_paths()["purelib"]
     system = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
-    for python, pythonpath in (((sys.executable,), None), ((system,), f"{site}:{source}")):
+    for python, pythonpath in (((system,), f"{site}:{source}"), ((sys.executable,), None)):
         env = {"PATH": "/usr/bin:/bin", **({"PYTHONPATH": pythonpath} if pythonpath else {})}
         probe = subprocess.run(
-            [*_as(user), *python, "-c", "import clerc_tui.cli, textual.app"],
+            [*_as(user), *python, "-c", "import unicodedata, sqlite3, clerc_tui.cli, textual.app"],
             capture_output=True,
             env=env,
             cwd=root,
@@ -295,7 +299,8 @@ def test_a_reader_without_write_access_locks_the_owner_out_and_check_says_how_to
 def test_init_shared_and_the_umask_keep_the_base_writable_by_every_clerc_of_the_group(accounts):
     a, b, c = accounts.a, accounts.b, accounts.c
     home = accounts.root / "commissaire"  # a folder of the administrateur's, where he may create one
-    home.mkdir(mode=0o755)
+    home.mkdir()
+    os.chmod(home, 0o755)
     os.chown(home, a.uid, a.gid)
     base = home / "etude" / "clerc" / "etude.db"
     db = ("--db", str(base))
@@ -352,6 +357,7 @@ def test_a_clerc_who_logs_in_and_types_clerc_reaches_the_etudes_base(accounts):
     ok(clerc_as(a, accounts, "init", "--shared", "--group", accounts.group, str(base)))
     ok(clerc_as(a, accounts, "--db", str(base), "user", "add", b.name, "--name", "Bruno Bernard", "--role", "clerc"))
     accounts.system_config.write_text(f'[database]\npath = "{base}"\n', encoding="utf-8")
+    os.chmod(accounts.system_config, 0o644)  # root's, readable by every clerc (docs/deployment.md)
     try:
         env = {**_env(b, accounts), "TERM": "xterm-256color", "COLUMNS": "200", "LINES": "30"}
         argv = [*_as(b), *accounts.python, "-c", "import sys; from clerc_tui.cli import main; sys.exit(main())"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from clerc_tui.cli.options import database_url, open_base
 
 COMMANDS = ("init", "migrate")
@@ -51,7 +53,7 @@ def run(args) -> int:
         print(
             f"Base partagée : dossier du groupe « {args.group} » (2770, setgid), fichier 0660. "
             f"Pour que chaque clerc l'ouvre sans rien régler, dans /etc/clerc/config.toml : "
-            f'[database] path = "{target}"'
+            f'[database] path = "{os.path.abspath(target)}"'
         )
         report = sharing_report(expected=True)
         if report:
