@@ -453,3 +453,18 @@ async def test_the_app_warns_at_start_up_with_the_fixing_commands(accounts):
             ), shown
     finally:
         close_database()
+
+
+def test_check_names_a_folder_without_setgid_that_the_group_cannot_write(accounts):
+    from clerc_tui.models.shared import layout_problems, report
+
+    folder = accounts.root / "sans-setgid"
+    _sh("install", "-d", "-g", accounts.group, "-m", "0750", str(folder))
+    base = folder / "etude.db"
+    _sh("install", "-g", accounts.group, "-m", "0660", "/dev/null", str(base))
+    problems = layout_problems(base)
+    assert [p.message.split(" : ")[0] for p in problems] == [
+        f"le dossier {folder} n'a pas le bit setgid (mode 0750)",
+        f"le dossier {folder} n'est pas ouvert en écriture au groupe « {accounts.group} » (mode 0750)",
+    ]
+    assert report(problems).endswith(f"(en root, ou par le propriétaire de chaque fichier) :\n  chmod 2770 {folder}")
