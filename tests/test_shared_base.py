@@ -345,6 +345,15 @@ def test_init_shared_refuses_a_group_the_caller_may_not_give_files_to(accounts):
     assert not base.parent.exists()  # nothing made
 
 
+def test_init_in_a_folder_the_account_cannot_enter_is_refused_in_french(accounts):
+    folder = accounts.root / "prive"
+    _sh("install", "-d", "-m", "0700", str(folder))  # root's own
+    for shared in ((), ("--shared", "--group", accounts.group)):
+        refused = clerc_as(accounts.a, accounts, "init", *shared, str(folder / "clerc" / "etude.db"))
+        assert refused.code == 2, refused
+        assert f"accès refusé (droits du dossier {folder / 'clerc'} ou de ses parents)" in refused.err
+
+
 def test_a_clerc_who_logs_in_and_types_clerc_reaches_the_etudes_base(accounts):
     """The real `clerc` in a pseudo-terminal, as the colleague, with nothing set but what the
     étude's administrator wrote in /etc/clerc/config.toml (here CLERC_SYSTEM_CONFIG)."""

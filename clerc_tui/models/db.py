@@ -131,6 +131,19 @@ def init_database(target: str, group: str | None = None) -> Database:
             "sont ceux des rôles du serveur."
         )
     if path is not None:
+        if group is not None:
+            from clerc_tui.models.shared import group_id
+
+            group_id(group)  # an unknown group, or one this account may not use: refused before anything
+        try:
+            path.stat()
+        except PermissionError:
+            raise ClercError(
+                f"Impossible de créer la base {path} : accès refusé (droits du dossier {path.parent} ou de ses "
+                "parents). Lancez la commande depuis un compte qui peut y écrire, ou choisissez un autre dossier."
+            ) from None
+        except OSError:
+            pass  # absent: what init wants
         if path.is_dir():
             raise ClercError(
                 f"{path} est un dossier : indiquez le fichier de la base à créer (ex. {path / 'clerc.db'})."
