@@ -15,12 +15,14 @@ from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
-from clerc_tui.services.database import data_version, open_database
+from clerc_tui.services.database import data_version, open_database, sharing_report, shown
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
+
+    from clerc_tui.config import DatabaseChoice
 
 DATA_POLL_SECONDS = 2.0
 
@@ -49,6 +51,7 @@ class ClercApp(App):
         warning: str | None = None,
         start: str = "agenda",
         animations: bool = False,
+        base: str | None = None,
     ):
         super().__init__()
         # Off unless the user's config turns them on ([display] animations = true): a tab
@@ -60,7 +63,10 @@ class ClercApp(App):
         self._warning = warning
         self._data_version: int | None = None
         self.start = start
-        self.sub_title = inert(f"{actor.name} · {actor.role}", multiline=False)
+        # `base`: which base is open and what named it (run_app), so that a clerc sees at once
+        # whether he is on the étude's base or on another one (--db, CLERC_DATABASE, his config).
+        who = f"{actor.name} · {actor.role}" + (f" · {base}" if base else "")
+        self.sub_title = inert(who, multiline=False)
 
     @property
     def today(self) -> date:
@@ -297,14 +303,31 @@ def binding_places() -> dict[str, list[Binding]]:
     return places
 
 
-def run_app(database_url: str, today: date | None = None) -> int:
+def run_app(choice: DatabaseChoice, today: date | None = None) -> int:
     """Open the database, identify the user and run the app (the `clerc` command)."""
+    from clerc_tui.paths import set_umask
+
+    set_umask()  # what the app creates (exports, log, -wal/-shm folders) is the group's: paths.UMASK
     setup_logging()
-    open_database(database_url)
+    app = make_app(choice, today)
+    app.run()
+    return app.return_code or 0
+
+
+def make_app(choice: DatabaseChoice, today: date | None = None) -> ClercApp:
+    """The app on the chosen base, as `clerc` opens it: the user identified, his keymap, and the
+    warnings of start-up (config problems, a shared base whose permissions lock clercs out)."""
+    open_database(choice.target)
     actor = identify()
     keymap, warning = load_keymap()
     animations, display_warning = load_animations()
-    warnings = "\n".join(w for w in (warning, display_warning) if w) or None
-    app = ClercApp(actor, today=today, keymap=keymap, warning=warnings, animations=animations)
-    app.run()
-    return app.return_code or 0
+    layout = sharing_report(expected=choice.source == "system_config")
+    warnings = "\n".join(w for w in (warning, display_warning, layout) if w) or None
+    return ClercApp(
+        actor,
+        today=today,
+        keymap=keymap,
+        warning=warnings,
+        animations=animations,
+        base=f"{shown(choice.target)} ({choice.origin})",
+    )

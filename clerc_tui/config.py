@@ -1,4 +1,6 @@
-"""The user's TOML config (XDG config path): the `[keymap]` and `[display]` tables.
+"""clerc's TOML configs: the user's own (XDG config path) and the étude's (/etc/clerc/config.toml).
+
+The user's file holds `[keymap]`, `[display]` and may hold `[database]`; the étude's holds `[database]`:
 
 [keymap]
 "list.filter" = "f"          # binding id = key(s), comma-separated
@@ -6,18 +8,132 @@
 
 [display]
 animations = true            # Textual's animations (scrolls, tab underline); off by default
+
+[database]
+path = "/srv/clerc/etude.db" # or url = "postgresql://clerc@localhost/etude"
+
+Which base is opened, weakest first: the XDG default path < the étude's config < the user's
+config < CLERC_DATABASE < --db (`choose_database`). A file is only read when it exists, and
+only when nothing stronger names the base: `clerc --db X` reads neither (start-up cost).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from clerc_tui.paths import config_file
+from clerc_tui.errors import ClercError
+from clerc_tui.paths import config_file, default_database_path, system_config_file
 
 if TYPE_CHECKING:
     from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class DatabaseChoice:
+    """The base a command opens and what named it.
+
+    `source`: "option" (--db), "environment" (CLERC_DATABASE), "user_config", "system_config"
+    or "default"; `config_file`: the file that named it, for the two configs."""
+
+    target: str
+    source: str
+    config_file: Path | None = None
+
+    @property
+    def origin(self) -> str:
+        """What named the base, in French (whoami, the app's title): « base de l'étude,
+        /etc/clerc/config.toml », « votre configuration, … », « CLERC_DATABASE », « --db »."""
+        if self.source == "system_config":
+            return f"base de l'étude, {self.config_file}"
+        if self.source == "user_config":
+            return f"votre configuration, {self.config_file}"
+        return {"option": "--db", "environment": "CLERC_DATABASE"}.get(self.source, "chemin par défaut")
+
+
+def choose_database(option: str | None = None) -> DatabaseChoice:
+    """The base to open: --db, else CLERC_DATABASE, else the user's [database], else the
+    étude's, else the XDG path. Nothing is created here (`clerc init` creates a base). A config
+    file that names a base but cannot be read is a ClercError naming the file: clerc never
+    falls back silently to another base."""
+    if option:
+        return DatabaseChoice(option, "option")
+    env = os.environ.get("CLERC_DATABASE")
+    if env:
+        return DatabaseChoice(env, "environment")
+    for path, source in ((config_file(), "user_config"), (system_config_file(), "system_config")):
+        if _exists(path):
+            target = database_setting(path)
+            if target is not None:
+                return DatabaseChoice(target, source, path)
+    return DatabaseChoice(str(default_database_path()), "default")
+
+
+def _exists(path: Path) -> bool:
+    """Whether the config file is there; a folder on its way that the account may not enter
+    (/etc/clerc 0750) is said, not taken for an absent file."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as error:
+        from clerc_tui.services.files import os_cause
+
+        raise _unreadable(path, os_cause(error)) from None
+    return True
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's tables; OSError, UnicodeDecodeError or tomllib.TOMLDecodeError when unreadable."""
+    import tomllib  # only when there is a file to read: most clercs have none
+
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _unreadable(path: Path, why: str) -> ClercError:
+    return ClercError(
+        f"Configuration {path} illisible ({why}) : la base de l'étude n'a pas été ouverte. "
+        "Corrigez ce fichier (administrateur de l'étude pour /etc/clerc) ou indiquez la base par --db CHEMIN."
+    )
+
+
+def database_setting(path: Path) -> str | None:
+    """The base a config file's `[database]` table names (`path = "…"` or `url = "…"`), None
+    without that table; a ClercError naming the file when it cannot be read or says it wrong."""
+    import tomllib
+
+    try:
+        data = _read_toml(path)
+    except OSError as error:
+        from clerc_tui.services.files import os_cause
+
+        raise _unreadable(path, os_cause(error)) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _unreadable(path, str(error)) from None
+    table = data.get("database")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise _unreadable(path, "[database] doit être une table")
+    unknown = sorted(set(table) - {"path", "url"})
+    if unknown:
+        raise _unreadable(path, f"clé inconnue dans [database] : {', '.join(unknown)} ; path ou url attendu")
+    if len(table) != 1:
+        raise _unreadable(path, "[database] doit donner path ou url, l'un des deux")
+    key, value = next(iter(table.items()))
+    if not isinstance(value, str) or not value.strip():
+        raise _unreadable(path, f"[database] {key} doit être un texte non vide")
+    if key == "url":
+        if "://" not in value:
+            raise _unreadable(path, f"[database] url « {value} » n'est pas une URL (postgresql://…)")
+        return value
+    file = Path(value).expanduser()
+    if not file.is_absolute():
+        raise _unreadable(path, f"[database] path « {value} » doit être un chemin absolu")
+    return str(file)
 
 
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:

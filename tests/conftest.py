@@ -33,6 +33,8 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     for variable, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state")):
         monkeypatch.setenv(variable, str(home / sub))
     monkeypatch.delenv("CLERC_DATABASE", raising=False)
+    # The server's /etc/clerc/config.toml (if any) never names the tests' base.
+    monkeypatch.setenv("CLERC_SYSTEM_CONFIG", str(home / "etc" / "clerc" / "config.toml"))
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,14 @@ def test_init_registers_its_creator_as_first_administrateur(tmp_path):
     out = _ok(_clerc(tmp_path, "init", str(db)))
     assert f"Administrateur : {ME} ({os_display_name()}, commissaire)" in out
     who = json.loads(_ok(_clerc(tmp_path, "--db", str(db), "whoami", "--json")))
-    assert who == {"login": ME, "name": os_display_name(), "role": "commissaire"}
+    assert who == {
+        "login": ME,
+        "name": os_display_name(),
+        "role": "commissaire",
+        "base": str(db),
+        "source": "option",
+        "config_file": None,
+    }
     assert _audit(db) == [("user.add", ME, "1")]
 
 

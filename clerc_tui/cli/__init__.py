@@ -158,6 +158,9 @@ class InertStream:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from clerc_tui.paths import set_umask
+
+    set_umask()  # before anything is created: base, -wal/-shm, exports, log (paths.UMASK says why)
     from clerc_tui.errors import DatabaseUnavailable
     from clerc_tui.services.database import explain_database_error
 

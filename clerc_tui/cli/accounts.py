@@ -17,7 +17,8 @@ def add_parsers(sub) -> None:
     check = sub.add_parser(
         "check",
         help="vérifie l'intégrité de la base et que chaque solde égale ses écritures",
-        description="Vérifie le fichier (PRAGMA integrity_check), les chaînes d'empreintes du "
+        description="Vérifie les droits des fichiers d'une base partagée (chaque anomalie avec la commande "
+        "qui la corrige), le fichier (PRAGMA integrity_check), les chaînes d'empreintes du "
         "journal et de l'audit, la suite des numéros de factures et de reçus, les "
         "lignes orphelines ; recalcule, pour chaque dossier, les totaux de son journal "
         "et son solde à la date où il a été enregistré. Nomme chaque anomalie (code "
@@ -153,9 +154,14 @@ def _bill(args, today: date, out) -> int:
 
 
 def _check(args, out) -> int:
+    from clerc_tui.cli.options import database_choice
     from clerc_tui.cli.progress import progress_bar
+    from clerc_tui.services.database import sharing_report
     from clerc_tui.services.integrity import TABLE_LABELS, chain_heads, check_accounts, check_integrity
 
+    layout = sharing_report(expected=database_choice(args).source == "system_config")
+    if layout:
+        out.write(layout + "\n")
     breaks = check_integrity()
     with progress_bar("Comptes et soldes, dossier par dossier") as tick:
         checked, problems = check_accounts(with_balance=not args.no_balance, progress=tick)
@@ -183,7 +189,7 @@ def _check(args, out) -> int:
     for table, head in chain_heads().items():
         if head is not None:
             out.write(f"Dernière empreinte du {TABLE_LABELS[table]} (n° {head[0]}) : {head[1]}\n")
-    return 1 if breaks or problems else 0
+    return 1 if breaks or problems or layout else 0
 
 
 def _reversements(args, today: date, out) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from clerc_tui.cli.options import database_url, open_base
 
 COMMANDS = ("init", "migrate")
@@ -16,8 +18,14 @@ def add_parsers(sub) -> None:
         "path",
         nargs="?",
         metavar="CHEMIN",
-        help="fichier de la base à créer (défaut : --db, CLERC_DATABASE ou le chemin XDG)",
+        help="fichier de la base à créer (défaut : --db, CLERC_DATABASE, la configuration ou le chemin XDG)",
     )
+    init.add_argument(
+        "--shared",
+        action="store_true",
+        help="base de l'étude, partagée par les clercs du groupe --group : dossier setgid 2770, fichier 0660",
+    )
+    init.add_argument("--group", metavar="GROUPE", help="groupe du système des clercs de l'étude (avec --shared)")
 
 
 def run(args) -> int:
@@ -27,14 +35,27 @@ def run(args) -> int:
         open_base(args)
         print(f"Schéma à jour (version {schema_version()}).")
         return 0
+    from clerc_tui.errors import InvalidInput
+    from clerc_tui.services.database import sharing_report
     from clerc_tui.services.users import register_creator
 
+    if args.shared != bool(args.group):
+        raise InvalidInput("--shared et --group vont ensemble : clerc init --shared --group GROUPE CHEMIN")
     target = args.path or database_url(args)
-    init_database(target)
+    init_database(target, args.group)
     creator = register_creator()
     print(
         f"Base créée : {target} (schéma {schema_version()}). "
         f"Administrateur : {creator.login} ({creator.name}, {creator.role}). "
         'Ajoutez les autres utilisateurs : clerc user add LOGIN --name "Prénom Nom" --role clerc'
     )
+    if args.shared:
+        print(
+            f"Base partagée : dossier du groupe « {args.group} » (2770, setgid), fichier 0660. "
+            f"Pour que chaque clerc l'ouvre sans rien régler, dans /etc/clerc/config.toml : "
+            f'[database] path = "{os.path.abspath(target)}"'
+        )
+        report = sharing_report(expected=True)
+        if report:
+            print(report)
     return 0

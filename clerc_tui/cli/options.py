@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import parse_date
+
+if TYPE_CHECKING:
+    from clerc_tui.config import DatabaseChoice
 
 
 class Parser(argparse.ArgumentParser):
@@ -40,10 +43,16 @@ def add_global_options(parser: argparse.ArgumentParser, **kwargs) -> None:
     )
 
 
-def database_url(args: argparse.Namespace) -> str:
-    from clerc_tui.paths import default_database
+def database_choice(args: argparse.Namespace) -> DatabaseChoice:
+    """The base the command names: --db, CLERC_DATABASE, the user's config, the étude's
+    (/etc/clerc/config.toml), the XDG path (config.choose_database)."""
+    from clerc_tui.config import choose_database
 
-    return args.db or default_database()
+    return choose_database(getattr(args, "db", None))
+
+
+def database_url(args: argparse.Namespace) -> str:
+    return database_choice(args).target
 
 
 def open_base(args: argparse.Namespace) -> None:
@@ -71,4 +80,4 @@ def open_app(args: argparse.Namespace) -> int:
         )
     from clerc_tui.app import run_app
 
-    return run_app(database_url(args), today=args.today)
+    return run_app(database_choice(args), today=args.today)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from clerc_tui.cli.options import open_base
+from clerc_tui.cli.options import database_choice
+
+if TYPE_CHECKING:
+    from clerc_tui.config import DatabaseChoice
 
 COMMANDS = ("user", "whoami")
 ROLES_HELP = "clerc, principal_clerc, commissaire, comptable, lecture"
@@ -24,14 +28,19 @@ def add_parsers(sub) -> None:
     user_off.add_argument("login")
     user_sub.add_parser("list", help="liste les utilisateurs")
 
-    whoami = sub.add_parser("whoami", help="qui je suis pour clerc (compte du système, nom, rôle)")
-    whoami.add_argument("--json", action="store_true", help="un objet JSON {login, name, role}")
+    whoami = sub.add_parser("whoami", help="qui je suis pour clerc (compte du système, nom, rôle) et sur quelle base")
+    whoami.add_argument(
+        "--json", action="store_true", help="un objet JSON {login, name, role, base, source, config_file}"
+    )
 
 
 def run(args) -> int:
-    open_base(args)
+    from clerc_tui.services.database import open_database
+
+    choice = database_choice(args)
+    open_database(choice.target)
     if args.command == "whoami":
-        return _whoami(args)
+        return _whoami(args, choice)
     from clerc_tui.services import users
 
     if args.user_command == "add":
@@ -53,12 +62,28 @@ def run(args) -> int:
     return 0
 
 
-def _whoami(args) -> int:
+def _whoami(args, choice: DatabaseChoice) -> int:
+    """Who I am for clerc, and on which base (and what named it: --db, CLERC_DATABASE, a config)."""
     from clerc_tui.services.context import identify
+    from clerc_tui.services.database import shown
 
     actor = identify()
+    base = shown(choice.target)
     if args.json:
-        print(json.dumps({"login": actor.login, "name": actor.name, "role": actor.role}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "login": actor.login,
+                    "name": actor.name,
+                    "role": actor.role,
+                    "base": base,
+                    "source": choice.source,
+                    "config_file": str(choice.config_file) if choice.config_file else None,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         print(f"{actor.login}\t{actor.name}\t{actor.role}")
+        print(f"Base : {base} ({choice.origin})")
     return 0

@@ -79,6 +79,15 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False) ->
 
     path = sqlite_path(target)
     if path is not None and not create:
+        try:
+            path.stat()
+        except PermissionError:
+            raise ClercError(
+                f"La base {path} n'est pas accessible à votre compte (droits de son dossier) : demandez à "
+                "l'administrateur de l'étude de vous ajouter au groupe des clercs (usermod -aG GROUPE LOGIN)."
+            ) from None
+        except OSError:
+            pass  # absent: said just below
         if not path.exists():
             raise ClercError(
                 f"Base introuvable : {path} n'existe pas. Vérifiez --db ou CLERC_DATABASE ; "
@@ -108,12 +117,33 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False) ->
     return db
 
 
-def init_database(target: str) -> Database:
-    """Create a new, empty clerc database (`clerc init`) and open it; refuse an existing one."""
+def init_database(target: str, group: str | None = None) -> Database:
+    """Create a new, empty clerc database (`clerc init`) and open it; refuse an existing one.
+
+    `group` (`clerc init --shared --group G`): the base is laid out for the étude's clercs, in a
+    setgid folder of G (2770), the file 0660 of G, before SQLite first opens it (models/shared.py)."""
     from clerc_tui.models.migrations import stored_version
 
     path = sqlite_path(target)
+    if group is not None and path is None:
+        raise ClercError(
+            "--shared concerne une base SQLite (un fichier) : sur un serveur PostgreSQL, les droits "
+            "sont ceux des rôles du serveur."
+        )
     if path is not None:
+        if group is not None:
+            from clerc_tui.models.shared import group_id
+
+            group_id(group)  # an unknown group, or one this account may not use: refused before anything
+        try:
+            path.stat()
+        except PermissionError:
+            raise ClercError(
+                f"Impossible de créer la base {path} : accès refusé (droits du dossier {path.parent} ou de ses "
+                "parents). Lancez la commande depuis un compte qui peut y écrire, ou choisissez un autre dossier."
+            ) from None
+        except OSError:
+            pass  # absent: what init wants
         if path.is_dir():
             raise ClercError(
                 f"{path} est un dossier : indiquez le fichier de la base à créer (ex. {path / 'clerc.db'})."
@@ -122,10 +152,15 @@ def init_database(target: str) -> Database:
             raise ClercError(
                 f"{path} existe déjà : clerc init ne remplace jamais une base. Ouvrez-la avec clerc --db {path}"
             )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise ClercError(f"Impossible de créer le dossier {path.parent} : {error.strerror}.") from None
+        if group is not None:
+            from clerc_tui.models.shared import prepare_shared_base
+
+            prepare_shared_base(path, group)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ClercError(f"Impossible de créer le dossier {path.parent} : {error.strerror}.") from None
     else:
         db = open_database(target, migrate=False, create=True)
         if stored_version(db):

@@ -7,7 +7,9 @@ is the door cli/ and app.py go through, so that they never hold a Peewee databas
 
 from __future__ import annotations
 
-from clerc_tui.models.db import close_database, database, explain_database_error, is_sqlite, sqlite_path
+from pathlib import Path
+
+from clerc_tui.models.db import _redacted, close_database, database, explain_database_error, is_sqlite, sqlite_path
 from clerc_tui.models.db import init_database as _init_database
 from clerc_tui.models.db import open_database as _open_database
 
@@ -18,8 +20,15 @@ __all__ = [
     "init_database",
     "open_database",
     "schema_version",
+    "sharing_report",
+    "shown",
     "sqlite_path",
 ]
+
+
+def shown(target: str) -> str:
+    """A base as messages show it: a server URL without its password."""
+    return _redacted(target)
 
 
 def open_database(target: str) -> None:
@@ -28,9 +37,45 @@ def open_database(target: str) -> None:
     _open_database(target)
 
 
-def init_database(target: str) -> None:
-    """Create a new, empty clerc base (`clerc init`) and open it; refuse an existing one."""
-    _init_database(target)
+def init_database(target: str, group: str | None = None) -> None:
+    """Create a new, empty clerc base (`clerc init`) and open it; refuse an existing one.
+    With `group` (`--shared --group`), in a setgid folder of that group, the file 0660."""
+    _init_database(target, group)
+
+
+def sharing_report(expected: bool = False) -> str | None:
+    """What in the open base's files would lock a clerc out, with the commands that fix it, in
+    French; None when nothing does, or when the base is not shared.
+
+    Shared means: `expected` (the étude's config names it), or its folder is setgid, or at least
+    two active users of the étude are accounts of this server (each one opens the file with his
+    own uid). A server base (PostgreSQL) has no files of ours to check."""
+    from clerc_tui.models import shared
+
+    if not is_sqlite() or database.obj is None:
+        return None
+    path = Path(database.obj.database)
+    if not (expected or shared.folder_is_setgid(path) or _server_accounts() >= 2):
+        return None
+    problems = shared.layout_problems(path)
+    return shared.report(problems) if problems else None
+
+
+def _server_accounts() -> int:
+    """How many active users of the étude have an account on this server."""
+    import pwd
+
+    from clerc_tui.models import User
+
+    logins = [user.login for user in User.select(User.login).where(User.active == True)]  # noqa: E712 - peewee
+    count = 0
+    for login in logins:
+        try:
+            pwd.getpwnam(login)
+        except KeyError:
+            continue
+        count += 1
+    return count
 
 
 def schema_version() -> int:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from clerc_tui.errors import InvalidInput
+from clerc_tui.paths import UMASK
 
 _CAUSES = {
     errno.ENOENT: "le dossier n'existe pas",
@@ -45,6 +46,7 @@ def write_whole(path: Path | str, text: str | bytes, *, what: str = "Fichier") -
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.fchmod(handle, 0o666 & ~UMASK)  # mkstemp makes it 0600: the group's, like all clerc writes
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

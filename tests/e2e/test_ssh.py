@@ -61,10 +61,11 @@ pytestmark = [
 ]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
-# How a clerc who logs in reaches the étude's base: the documented `SetEnv CLERC_DATABASE=…`
-# of sshd. Once the system-wide configuration lands (issue 13 item 1), set this to False and
-# write the base into that configuration in make_shared_base (the docs call the line optional).
-BASE_THROUGH_SSHD = True
+# How a clerc who logs in reaches the étude's base: the system-wide configuration names it
+# (docs/deployment.md; the optional `SetEnv CLERC_DATABASE=…` line of the drop-in is left out).
+# The test cannot write /etc/clerc/config.toml on the machine: sshd's `SetEnv` points
+# CLERC_SYSTEM_CONFIG at a copy in the test's folder, the one line that differs from a server.
+BASE_THROUGH_SSHD = False
 
 
 def documented_block(marker: str) -> str:
@@ -88,6 +89,8 @@ def sshd_drop_in(group: str, wrapper: Path, base: Path) -> str:
         for line in documented_block("Match Group clercs").splitlines()
         if BASE_THROUGH_SSHD or "SetEnv CLERC_DATABASE" not in line
     ]
+    if not BASE_THROUGH_SSHD:
+        lines.append(f"    SetEnv CLERC_SYSTEM_CONFIG={system_config(base)}")
     text = "\n".join(lines) + "\n"
     return (
         text.replace("Match Group clercs", f"Match Group {group}")
@@ -145,6 +148,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def system_config(base: Path) -> Path:
+    """The test's /etc/clerc/config.toml."""
+    return base.parent.parent / "etc" / "clerc" / "config.toml"
+
+
+def write_system_config(base: Path) -> None:
+    """The documented `[database]` table of /etc/clerc/config.toml, naming this base."""
+    text = documented_block('path = "/srv/clerc/clerc.db"').replace("/srv/clerc/clerc.db", str(base))
+    path = system_config(base)
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    for folder in (path, path.parent, path.parent.parent):
+        os.chmod(folder, 0o755 if folder.is_dir() else 0o644)
 
 
 def make_shared_base(base: Path, group: str) -> None:
@@ -207,6 +225,8 @@ def _set_up(undo: list) -> Etude:
 
     base = root / "etude" / "clerc.db"
     make_shared_base(base, group)
+    if not BASE_THROUGH_SSHD:
+        write_system_config(base)
     for clerc in clercs:
         run(CLERC, "user", "add", clerc.login, "--name", clerc.name, "--role", "clerc", env=root_env(base))
     with closing(sqlite3.connect(base)) as db:
@@ -382,7 +402,10 @@ def test_two_clercs_over_ssh_see_each_others_payment(etude):
     # Who each one was, for clerc: the OS account of the SSH login, through the same ForceCommand.
     for clerc in (alice, bruno):
         out = run(*ssh_argv(etude, clerc, "clerc", "whoami", "--json"), env=client_env())
-        assert json.loads(out.stdout) == {"login": clerc.login, "name": clerc.name, "role": "clerc"}
+        who = json.loads(out.stdout)
+        assert (who["login"], who["name"], who["role"]) == (clerc.login, clerc.name, "clerc")
+        # Nothing set by the clerc: the base comes from the étude's system-wide configuration.
+        assert (who["base"], who["source"]) == (str(etude.base), "system_config")
 
     # The audit trail and the ledger name each one's login on their own payment.
     with closing(sqlite3.connect(etude.base)) as db:
