@@ -24,13 +24,24 @@ __all__ = [
 
 def open_database(target: str) -> None:
     """Open an existing clerc base (a SQLite path or a server URL) and bring its schema up to
-    date; never creates one (« base introuvable »)."""
+    date; never creates one (« base introuvable »). A SQLite base is marked as in use by this
+    process (services/sessions.py) before it is opened: a restore waits for no one."""
+    _hold_session(target)
     _open_database(target)
 
 
 def init_database(target: str) -> None:
     """Create a new, empty clerc base (`clerc init`) and open it; refuse an existing one."""
     _init_database(target)
+    _hold_session(target)
+
+
+def _hold_session(target: str) -> None:
+    from clerc_tui.services.sessions import hold
+
+    path = sqlite_path(target)
+    if path is not None and path.is_file():
+        hold(path)
 
 
 def schema_version() -> int:
