@@ -130,7 +130,7 @@ def backup(target: str, dest: Path | None, *, keep: int, now: datetime, progress
         raise
     kept, removed = _prune(folder, stem, suffix, keep)
     leftovers = tuple(
-        sorted(p for p in folder.glob(f".{stem}-*{suffix}{PARTIAL}") if p != partial and p.is_file())
+        sorted(p for p in folder.glob(f".{stem}-*{suffix}{PARTIAL}*") if p != partial and p.is_file())
     )
     return BackupDone(final, final.stat().st_size, time.monotonic() - started, verified, kept, removed, leftovers)
 
