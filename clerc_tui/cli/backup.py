@@ -61,10 +61,7 @@ def run(args) -> int:
         seconds = format_decimal(Decimal(f"{done.seconds:.1f}"))
         print(f"Copie écrite : {done.path} ({format_size(done.size)}, en {seconds} s).")
         print(f"Vérifiée : {done.verified}.")
-        print(
-            f"Copies gardées dans {done.path.parent} : {len(done.kept)} "
-            f"(la plus ancienne : {done.kept[0].name})."
-        )
+        print(f"Copies gardées dans {done.path.parent} : {len(done.kept)} (la plus ancienne : {done.kept[0].name}).")
         for path in done.removed:
             print(f"Supprimée (au-delà des {args.keep} dernières) : {path.name}")
         for path in done.leftovers:

@@ -129,9 +129,7 @@ def backup(target: str, dest: Path | None, *, keep: int, now: datetime, progress
         _remove_with_sidecars(partial)
         raise
     kept, removed = _prune(folder, stem, suffix, keep)
-    leftovers = tuple(
-        sorted(p for p in folder.glob(f".{stem}-*{suffix}{PARTIAL}*") if p != partial and p.is_file())
-    )
+    leftovers = tuple(sorted(p for p in folder.glob(f".{stem}-*{suffix}{PARTIAL}*") if p != partial and p.is_file()))
     return BackupDone(final, final.stat().st_size, time.monotonic() - started, verified, kept, removed, leftovers)
 
 
@@ -281,9 +279,7 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
 
 def _dump_postgresql(url: str, into: Path) -> str:
     with _libpq(url) as (dsn, env):
-        _run(
-            ["pg_dump", "--format=custom", "--no-password", f"--file={into}", f"--dbname={dsn}"], env, "pg_dump"
-        )
+        _run(["pg_dump", "--format=custom", "--no-password", f"--file={into}", f"--dbname={dsn}"], env, "pg_dump")
         listing = subprocess.run(["pg_restore", "--list", str(into)], capture_output=True, text=True, check=False)
     if listing.returncode != 0:
         raise DatabaseUnavailable("L'archive écrite par pg_dump ne se relit pas (pg_restore --list) : pas gardée.")

@@ -142,9 +142,7 @@ def test_keep_n_removes_only_clercs_own_older_copies(tmp_path, base):
     strangers = ["notes.txt", "demo-manuelle.db", "autre-2020-01-01T000000.db", "demo-2020-01-01T000000.db.bak"]
     for name in strangers:
         (folder / name).write_text("à garder")
-    made = [
-        service.backup(str(base), folder, keep=2, now=NOW.replace(minute=m), progress=None).path for m in (1, 2, 3)
-    ]
+    made = [service.backup(str(base), folder, keep=2, now=NOW.replace(minute=m), progress=None).path for m in (1, 2, 3)]
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([*strangers, made[1].name, made[2].name])
     with pytest.raises(ClercError, match="au moins 1"):
@@ -189,7 +187,7 @@ def test_a_killed_backup_leaves_nothing_that_looks_like_a_copy(tmp_path, base):
 
 def test_restore_is_refused_while_a_clerc_works_then_done_once_his_session_is_gone(tmp_path, base):
     copy = service.backup(str(base), tmp_path / "copies", keep=3, now=NOW, progress=None).path
-    writer, stop = _start_writer(tmp_path, base)
+    writer, _stop = _start_writer(tmp_path, base)
     try:
         for _ in range(500):  # until the writer has committed something since the copy
             if _count(base) > _count(copy) + 2:
@@ -282,7 +280,10 @@ def test_the_cli_speaks_french_and_names_the_files(tmp_path, base):
     assert restored.returncode == 0, restored.stderr
     assert "Base restaurée" in restored.stdout and "avant-restauration" in restored.stdout
     missing = subprocess.run(
-        [str(CLERC), "restore", str(tmp_path / "absente.db"), "--db", str(base)], capture_output=True, text=True, env=env
+        [str(CLERC), "restore", str(tmp_path / "absente.db"), "--db", str(base)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert missing.returncode == 2 and "Copie introuvable" in missing.stderr
 
