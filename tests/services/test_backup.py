@@ -288,23 +288,27 @@ def test_the_cli_speaks_french_and_names_the_files(tmp_path, base):
     assert missing.returncode == 2 and "Copie introuvable" in missing.stderr
 
 
-@pytest.mark.skipif(not os.environ.get("CLERC_TEST_DATABASE_URL"), reason="CLERC_TEST_DATABASE_URL not set")
-def test_postgresql_backup_is_a_pg_dump_archive_and_the_password_stays_off_the_command_line(tmp_path):
-    from clerc_tui.services.database import close_database, open_database
-
-    url = os.environ["CLERC_TEST_DATABASE_URL"]
-    open_database(url)
-    try:
-        done = service.backup(url, tmp_path, keep=2, now=NOW, progress=None)
-    finally:
-        close_database()
-    assert done.path.suffix == ".dump" and done.path.read_bytes()[:5] == b"PGDMP"
-    assert "pg_restore --list" in done.verified
+def test_the_postgresql_password_goes_to_a_private_file_never_to_the_command_line():
+    url = "postgresql://clerc:p%3Aw%40d%20s3cret@db.example:5433/etude?sslmode=require"
     with service._libpq(url) as (dsn, env):
-        password = url.split("@")[0].rsplit(":", 1)[-1] if url.count(":") >= 3 else None
-        if password:
-            assert password not in dsn
-            assert env.get("PGPASSWORD") is None and "PGPASSFILE" in env
+        assert dsn == "postgresql://clerc@db.example:5433/etude?sslmode=require"
+        passfile = Path(env["PGPASSFILE"])
+        assert passfile.stat().st_mode & 0o777 == 0o600
+        assert passfile.read_text() == "*:*:*:clerc:p\\:w@d s3cret\n"
+        assert "PGPASSWORD" not in env
+    assert not passfile.exists()
+    with pytest.raises(ClercError, match="ne remplace qu'une base SQLite"):
+        service.restore(url, Path(__file__), now=NOW)
+
+
+@pytest.mark.skipif(not os.environ.get("CLERC_TEST_DATABASE_URL"), reason="CLERC_TEST_DATABASE_URL not set")
+def test_postgresql_backup_is_a_checked_pg_dump_archive(tmp_path):
+    url = os.environ["CLERC_TEST_DATABASE_URL"]
+    done = service.backup(url, tmp_path, keep=1, now=NOW, progress=None)
+    again = service.backup(url, tmp_path, keep=1, now=NOW.replace(hour=15), progress=None)
+    assert not done.path.exists()  # --keep 1: the older archive went
+    assert [p.name for p in tmp_path.iterdir()] == [again.path.name] and again.path.suffix == ".dump"
+    assert again.path.read_bytes()[:5] == b"PGDMP" and "pg_restore --list" in again.verified
 
 
 def test_restore_is_refused_while_another_program_has_the_base_open(tmp_path, base):
