@@ -19,7 +19,8 @@ Then, checked in the base: every write a service reported done is there (payment
 labels, each edit's token in the final notes — a lost update would drop one —, each move's
 reason in the audit trail); no « database is locked » (or any other error) reached a clerc;
 invoice and receipt numbers without gap or duplicate; `clerc check` clean. Printed: p50/p99
-latency per kind of write (wall time of the service call), conflicts, throughput.
+latency per kind of write (wall time of the service call, waits for the write lock included)
+and its CPU p50 (`process_time`: what the machine's load does not inflate), conflicts, throughput.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def worker(target: str, index: int, writes: int, plan: dict, go: Path, out: Path
     dossiers = plan["dossiers"]
     draw = random.Random(1000 + index)
     kinds = [k for k, w in KINDS.items() for _ in range(w)]
-    results: list[tuple[str, float, str, str]] = []  # kind, ms, outcome, token or message
+    results: list[tuple[str, float, str, str, float]] = []  # kind, ms, outcome, token or message, CPU ms
 
     def payment(token: str, dossier_id: int) -> None:
         record_payment(actor, dossier_id, on=today, amount=Decimal("1.00"), label=token, today=today)
@@ -95,7 +96,7 @@ def worker(target: str, index: int, writes: int, plan: dict, go: Path, out: Path
         token = f"bench-{kind}-w{index}-n{n}"
         dossier_id = draw.choice(dossiers["move" if kind == "move" else "any"])
         for _attempt in range(MAX_RETRIES):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             try:
                 calls[kind](token, dossier_id)
                 outcome, detail = "ok", token
@@ -106,7 +107,8 @@ def worker(target: str, index: int, writes: int, plan: dict, go: Path, out: Path
             except Exception as error:
                 explained = explain_database_error(error)
                 outcome, detail = ("locked", explained.message) if explained else ("error", repr(error))
-            results.append((kind, (time.perf_counter() - began) * 1000, outcome, detail))
+            wall, cpu = (time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000
+            results.append((kind, wall, outcome, detail, cpu))
             if outcome != "conflict":
                 break
     out.write_text(json.dumps(results))
@@ -243,15 +245,17 @@ def run(target: str, procs: int, writes: int, folder: Path) -> None:
     print(f"\n== {procs} processus × {writes} écritures, {elapsed:.1f} s, charge {load:.1f} ({target})")
     print(
         f"{'opération':<10} {'faites':>7} {'conflits':>9} {'refus':>6} {'verrou':>7} {'erreurs':>8} {'p50 ms':>8} "
-        f"{'p99 ms':>8}"
+        f"{'p99 ms':>8} {'CPU p50':>8}"
     )
     for kind in KINDS:
         mine = [r for r in results if r[0] == kind]
         latencies = [r[1] for r in mine if r[2] == "ok"]
+        cpu = [r[4] for r in mine if r[2] == "ok"]
         count = {o: sum(1 for r in mine if r[2] == o) for o in ("ok", "conflict", "refused", "locked", "error")}
         print(
             f"{kind:<10} {count['ok']:>7} {count['conflict']:>9} {count['refused']:>6} {count['locked']:>7} "
-            f"{count['error']:>8} {percentile(latencies, 50):>8.1f} {percentile(latencies, 99):>8.1f}"
+            f"{count['error']:>8} {percentile(latencies, 50):>8.1f} {percentile(latencies, 99):>8.1f} "
+            f"{percentile(cpu, 50):>8.1f}"
         )
     done = sum(1 for r in results if r[2] == "ok")
     print(

@@ -156,7 +156,12 @@ def _copy_sqlite(base: Path, into: Path, progress: Progress | None) -> str:
     finally:
         target.close()
         source.close()
-    return _check_copy(into)
+    if progress is not None:
+        progress(0, 1, "Vérification de la copie")
+    verified = _check_copy(into)
+    if progress is not None:
+        progress(1, 1)
+    return verified
 
 
 def _check_copy(path: Path) -> str:
@@ -373,6 +378,8 @@ def _stage(source: Path, staged: Path, progress: Progress | None) -> tuple[str, 
         close_database()
         database.initialize(saved)
     # The migrated copy, checked as a backup is (read only), then one file again.
+    if progress is not None:
+        progress(0, 1, "Vérification de la copie")
     verified = _check_copy(staged)
     check = sqlite3.connect(str(staged), isolation_level=None)
     try:
@@ -404,7 +411,10 @@ def _fold_wal(base: Path) -> None:
     connection = sqlite3.connect(str(base), timeout=1, isolation_level=None)
     try:
         mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as error:
+        import logging
+
+        logging.getLogger("clerc").info("restauration : passage hors WAL refusé (%s)", error)
         raise DatabaseUnavailable(
             f"La base {base} est ouverte par un autre programme (hors clerc : sqlite3, une sauvegarde…) : "
             "la restauration est refusée. Rien n'a été modifié."

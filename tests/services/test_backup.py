@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -59,13 +60,15 @@ def _env(tmp_path: Path) -> dict:
     return env
 
 
+# Each connection closed by `closing`: `with sqlite3.connect()` only commits, and the connection
+# lives on until the garbage collector runs — a restore would rightly see it and refuse.
 def _count(path: Path, table: str = "ledger_entry") -> int:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         return connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
 
 
 def _dossier_ids(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         rows = connection.execute('SELECT "id" FROM "dossier" ORDER BY "id" LIMIT 10').fetchall()
     return ",".join(str(r[0]) for r in rows)
 
@@ -92,7 +95,7 @@ def _stop_writer(process: subprocess.Popen, stop: Path) -> int:
 
 def _forge(path: Path, audit_id: int) -> None:
     """What someone with write access to the file can do, and `clerc check` must see."""
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
         connection.execute("DROP TRIGGER audit_entry_no_update")
         connection.execute('UPDATE "audit_entry" SET "action" = \'forgé\' WHERE "id" = ?', (audit_id,))
 
@@ -107,9 +110,14 @@ def test_a_backup_while_a_clerc_writes_is_one_snapshot_and_passes_the_check(tmp_
     writer, stop = _start_writer(tmp_path, base)
     steps: list[tuple[int, int]] = []
 
+    stages: list[str] = []
+
     def tick(done, total, label=None):
-        steps.append((done, total))
-        time.sleep(0.02)  # the writer commits between the steps
+        if label is not None:
+            stages.append(label)
+        if not stages:  # the copy's steps, before the check's stage
+            steps.append((done, total))
+            time.sleep(0.02)  # the writer commits between the steps
 
     try:
         before = _count(base)
@@ -121,7 +129,8 @@ def test_a_backup_while_a_clerc_writes_is_one_snapshot_and_passes_the_check(tmp_
     # One snapshot: the steps never went back (a backup restarted by a commit would).
     assert len(steps) >= 5
     assert [d for d, _ in steps] == sorted(d for d, _ in steps)
-    assert len({t for _, t in steps}) == 1
+    assert len({t for _, t in steps}) == 1 and steps[-1][0] == steps[-1][1]
+    assert stages == ["Vérification de la copie"]
     copied = _count(done.path)
     assert before <= copied <= after
     assert done.path.parent == tmp_path / "copies" and done.path.name == "demo-2026-12-06T143000.db"
