@@ -119,12 +119,7 @@ def worker(target: str, index: int, writes: int, plan: dict, go: Path, out: Path
 
 def prepare(args, folder: Path) -> str:
     if args.url:
-        from clerc_tui.services.database import open_database
-
-        try:
-            open_database(args.url)
-        except Exception:
-            subprocess.run([str(CLERC), "demo", "--dossiers", str(args.dossiers), "--db", args.url], check=True)
+        seed_server_base(args.url)
         return args.url
     source = Path(args.db) if args.db else folder / "demo.db"
     if not args.db:
@@ -134,6 +129,38 @@ def prepare(args, folder: Path) -> str:
             stdout=subprocess.DEVNULL,
         )
     return str(source)
+
+
+def seed_server_base(url: str) -> None:
+    """A server base (created by `clerc init URL`) with no dossier gets the HOT dossiers, each
+    with a payment order served (deadlines to move), through the services."""
+    from decimal import Decimal
+
+    from clerc_tui.models.db import database
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.database import close_database, open_database
+    from clerc_tui.services.deadlines import record_step
+    from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
+    from clerc_tui.services.dossiers import create_dossier
+
+    open_database(url)
+    if database.execute_sql('SELECT count(*) FROM "dossier"').fetchone()[0] == 0:
+        actor, today = identify(), date.today()
+        for n in range(HOT):
+            data = DossierInput(
+                debtor=DebtorInput(
+                    kind="physique", civility="Madame", last_name=f"Banc{n}", first_name="Hélène",
+                    street="12 rue de la République", postcode="69002", city="Lyon",
+                ),
+                new_creditor=CreditorInput(
+                    kind="morale", is_individual=False, activity="bailleur", name=f"SCI Banc {n}",
+                    iban="FR7630004000310001234567865",
+                ),
+                nature="loyers", phase="amiable", claims={"principal": Decimal("1234.56")},
+            )  # fmt: skip
+            dossier = create_dossier(actor, data, today)
+            record_step(actor, dossier.id, "signification_jugement", "signification", today, today=today)
+    close_database()
 
 
 def fresh(template: str, folder: Path, procs: int) -> str:
