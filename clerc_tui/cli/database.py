@@ -26,13 +26,13 @@ def run(args) -> int:
 
     if args.command == "migrate":
         from clerc_tui.services.database import sqlite_path
-        from clerc_tui.services.sessions import alone
+        from clerc_tui.services.sessions import Alone
 
         path = sqlite_path(database_url(args))
         if path is None or not path.is_file():
             open_base(args)  # a server base, or the French refusal of a missing file
         else:
-            with alone(path, "la mise à jour du schéma"):  # with the other clercs logged out
+            with Alone(path, "la mise à jour du schéma"):  # with the other clercs logged out
                 open_base(args)
         print(f"Schéma à jour (version {schema_version()}).")
         return 0

@@ -297,13 +297,13 @@ def _dump_postgresql(url: str, into: Path) -> str:
 
 def restore(target: str, file: Path, *, now: datetime, progress: Progress | None = None) -> RestoreDone:
     """Put the copy `file` in place of the SQLite base `target`, all or nothing (see above)."""
-    from clerc_tui.services.sessions import alone
+    from clerc_tui.services.sessions import Alone
 
     base = sqlite_path(target)
     if base is None:
         raise ClercError(
             "clerc restore ne remplace qu'une base SQLite. Pour PostgreSQL : pg_restore, procédure dans "
-            "docs/backups.md (« Restaurer une base PostgreSQL »)."
+            "docs/backups.md (section « PostgreSQL »)."
         )
     base = base.expanduser().resolve()
     source = file.expanduser().resolve()
@@ -316,7 +316,7 @@ def restore(target: str, file: Path, *, now: datetime, progress: Progress | None
             f"Base introuvable : {base} n'existe pas. clerc restore remplace une base existante "
             "(et la garde à côté) ; il n'en crée pas."
         )
-    with alone(base, "la restauration"):  # refuse at once, before a long check
+    with Alone(base, "la restauration"):  # refuse at once, before a long check
         pass
     staged = base.with_name(f".{base.name}.restauration{PARTIAL}")
     _remove_with_sidecars(staged)  # left by a killed restore: ours, never a base
@@ -324,7 +324,7 @@ def restore(target: str, file: Path, *, now: datetime, progress: Progress | None
         verified, schema = _stage(source, staged, progress)
         _same_owner_and_mode(staged, base)
         _fsync(staged)
-        with alone(base, "la restauration"):
+        with Alone(base, "la restauration"):
             _fold_wal(base)
             aside = base.with_name(f"{base.stem}.avant-restauration-{now.strftime(STAMP)}{base.suffix}")
             if aside.exists():

@@ -21,8 +21,6 @@ import fcntl
 import logging
 import os
 import pwd
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,29 +110,37 @@ def holders(base: Path) -> list[Holder]:
     return sorted(set(found), key=lambda h: h.pid)
 
 
-@contextmanager
-def alone(base: Path, what: str) -> Iterator[None]:
-    """Hold the base's lock file exclusively for `what` (French: « la restauration »), or
-    refuse at once, naming the clercs connected. New sessions are refused meanwhile."""
-    key = _key(base)
-    release(key)  # our own session, if this process had opened the base
-    try:
-        fd = _open(key)
-    except OSError as error:
-        raise DatabaseUnavailable(
-            f"Impossible d'ouvrir {lock_file(key)} ({error.strerror}) : sans lui, clerc ne peut pas savoir "
-            f"si d'autres clercs travaillent sur la base ; {what} est refusée."
-        ) from None
-    try:
+class Alone:
+    """`with Alone(base, "la restauration"):` holds the base's lock file exclusively for that
+    work, or refuses at once (DatabaseUnavailable), naming the clercs connected. New sessions
+    are refused meanwhile. (A class: a public service function returns plain values.)"""
+
+    def __init__(self, base: Path, what: str):
+        self.key, self.what = _key(base), what
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        release(self.key)  # our own session, if this process had opened the base
+        try:
+            fd = _open(self.key)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"Impossible d'ouvrir {lock_file(self.key)} ({error.strerror}) : sans lui, clerc ne peut pas "
+                f"savoir si d'autres clercs travaillent sur la base ; {self.what} est refusée."
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DatabaseUnavailable(refusal(key, what)) from None
-        _alone.add(key)
-        yield
-    finally:
-        _alone.discard(key)
-        os.close(fd)
+            os.close(fd)
+            raise DatabaseUnavailable(refusal(self.key, self.what)) from None
+        self.fd = fd
+        _alone.add(self.key)
+
+    def __exit__(self, *_exc: object) -> None:
+        _alone.discard(self.key)
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def refusal(base: Path, what: str) -> str:

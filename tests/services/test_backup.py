@@ -228,9 +228,9 @@ def test_restore_is_refused_while_a_clerc_works_then_done_once_his_session_is_go
 
 
 def test_a_clerc_starting_during_a_restore_is_refused_and_migrate_waits_for_no_one(tmp_path, base):
-    from clerc_tui.services.sessions import alone
+    from clerc_tui.services.sessions import Alone
 
-    with alone(base, "la restauration"):
+    with Alone(base, "la restauration"):
         started = subprocess.run(
             [str(CLERC), "whoami", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
         )
