@@ -330,3 +330,39 @@ def test_restore_is_refused_while_another_program_has_the_base_open(tmp_path, ba
     finally:
         other.close()
     assert not list(tmp_path.glob("*avant-restauration*"))
+
+
+def test_the_app_itself_holds_its_session_and_a_restore_names_it(tmp_path, base):
+    """The real `clerc` application in a pseudo-terminal: while it shows the échéancier, a
+    restore is refused and names it; once it has quit, the restore goes through."""
+    import pty
+
+    from clerc_tui.services.database import close_database
+    from clerc_tui.services.sessions import holders
+
+    copy = service.backup(str(base), tmp_path / "copies", keep=3, now=NOW, progress=None).path
+    close_database()  # this test's own connection
+    primary, secondary = pty.openpty()
+    env = {**_env(tmp_path), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    app = subprocess.Popen(
+        [str(CLERC), "--db", str(base), "--today", "26/11/2026"],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    try:
+        for _ in range(600):  # the app opens the base within a few seconds
+            if any(h.pid == app.pid for h in holders(base)):
+                break
+            assert app.poll() is None, "clerc quit before opening the base"
+            time.sleep(0.05)
+        with pytest.raises(DatabaseUnavailable, match=f"{os_login()} \\(processus {app.pid}\\)"):
+            service.restore(str(base), copy, now=NOW)
+    finally:
+        app.send_signal(signal.SIGHUP)  # the SSH connection drops
+        app.wait(timeout=30)
+        os.close(primary)
+    assert service.restore(str(base), copy, now=NOW).aside.exists()
