@@ -35,6 +35,13 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CLERC_DATABASE", raising=False)
     # The server's /etc/clerc/config.toml (if any) never names the tests' base.
     monkeypatch.setenv("CLERC_SYSTEM_CONFIG", str(home / "etc" / "clerc" / "config.toml"))
+    # clerc's entry points set the process umask to 007 (paths.UMASK): a test calling them in
+    # process must not leave it to the next test on the worker (sshd refuses a key under a
+    # group-writable home, for one).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    yield
+    os.umask(umask)
 
 
 @pytest.fixture(scope="session")

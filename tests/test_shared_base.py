@@ -477,3 +477,22 @@ def test_check_names_a_folder_without_setgid_that_the_group_cannot_write(account
         f"le dossier {folder} n'est pas ouvert en écriture au groupe « {accounts.group} » (mode 0750)",
     ]
     assert report(problems).endswith(f"(en root, ou par le propriétaire de chaque fichier) :\n  chmod 2770 {folder}")
+
+
+def test_check_names_a_session_file_the_group_cannot_open(accounts):
+    """The session lock file beside the base (services/sessions.py): a clerc who cannot open it
+    still works, unseen by a restore or a migration: reported like -wal and -shm."""
+    from clerc_tui.models.shared import layout_problems
+
+    folder = accounts.root / "sessions"
+    _sh("install", "-d", "-g", accounts.group, "-m", "2770", str(folder))
+    base = folder / "etude.db"
+    _sh("install", "-g", accounts.group, "-m", "0660", "/dev/null", str(base))
+    sessions = folder / "etude.db.sessions"
+    _sh("install", "-g", "root", "-m", "0644", "/dev/null", str(sessions))
+    (problem,) = layout_problems(base)
+    assert problem.message == (
+        f"{sessions} (à root, groupe « root », mode 0644) n'est pas modifiable par le groupe « {accounts.group} » : "
+        "une restauration ou une migration ne verrait pas les clercs au travail"
+    )
+    assert problem.fixes == (f"chgrp {accounts.group} {sessions}", f"chmod 660 {sessions}")

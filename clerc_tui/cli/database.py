@@ -1,4 +1,5 @@
-"""`clerc init` (the only command that creates a base) and `clerc migrate`."""
+"""`clerc init` (the only command that creates a base) and `clerc migrate` (refused while
+other clercs have a SQLite base open: services/sessions.py)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,15 @@ def run(args) -> int:
     from clerc_tui.services.database import init_database, schema_version
 
     if args.command == "migrate":
-        open_base(args)
+        from clerc_tui.services.database import sqlite_path
+        from clerc_tui.services.sessions import Alone
+
+        path = sqlite_path(database_url(args))
+        if path is None or not path.is_file():
+            open_base(args)  # a server base, or the French refusal of a missing file
+        else:
+            with Alone(path, "la mise à jour du schéma"):  # with the other clercs logged out
+                open_base(args)
         print(f"Schéma à jour (version {schema_version()}).")
         return 0
     from clerc_tui.errors import InvalidInput

@@ -187,7 +187,14 @@ def layout_problems(base: Path) -> list[LayoutProblem]:
             )
         )
 
-    for suffix in ("-wal", "-shm"):
+    # The session lock file (services/sessions.py) too: a clerc who cannot open it still works,
+    # but a restore or a migration would not see him.
+    consequences = {
+        "-wal": "tant qu'il est là, les autres clercs ne peuvent plus enregistrer",
+        "-shm": "tant qu'il est là, les autres clercs ne peuvent plus enregistrer",
+        ".sessions": "une restauration ou une migration ne verrait pas les clercs au travail",
+    }
+    for suffix, consequence in consequences.items():
         side = base.with_name(base.name + suffix)
         try:
             st = side.stat()
@@ -198,8 +205,7 @@ def layout_problems(base: Path) -> list[LayoutProblem]:
             problems.append(
                 LayoutProblem(
                     f"{side} (à {_name(pwd.getpwuid, st.st_uid)}, groupe « {_name(grp.getgrgid, st.st_gid)} », "
-                    f"mode {_mode(mode)}) n'est pas modifiable par le groupe « {group} » : tant qu'il est là, "
-                    "les autres clercs ne peuvent plus enregistrer",
+                    f"mode {_mode(mode)}) n'est pas modifiable par le groupe « {group} » : {consequence}",
                     (f"chgrp {shlex.quote(group)} {shlex.quote(str(side))}", f"chmod 660 {shlex.quote(str(side))}"),
                 )
             )

@@ -123,6 +123,15 @@ def _group(digits: str) -> str:
     return NBSP.join(groups)
 
 
+def format_size(size: int) -> str:
+    """`648,2 Mo`, `12 Ko`, `512 o`: a file's size in bytes, in French units (1 Mo = 1 000 000 octets)."""
+    for unit, scale in (("Go", 10**9), ("Mo", 10**6), ("Ko", 10**3)):
+        if size >= scale:
+            value = (Decimal(size) / scale).quantize(Decimal("0.1"))
+            return f"{format_decimal(value)}{NBSP}{unit}"
+    return f"{size}{NBSP}o"
+
+
 def format_decimal(value: Decimal) -> str:
     """`2,5`, `5`: a number with only the decimals it has (majoration points)."""
     return f"{value.normalize():f}".replace(".", ",")

@@ -33,7 +33,9 @@ def shown(target: str) -> str:
 
 def open_database(target: str) -> None:
     """Open an existing clerc base (a SQLite path or a server URL) and bring its schema up to
-    date; never creates one (« base introuvable »)."""
+    date; never creates one (« base introuvable »). A SQLite base is marked as in use by this
+    process (services/sessions.py) before it is opened: a restore waits for no one."""
+    _hold_session(target)
     _open_database(target)
 
 
@@ -41,6 +43,7 @@ def init_database(target: str, group: str | None = None) -> None:
     """Create a new, empty clerc base (`clerc init`) and open it; refuse an existing one.
     With `group` (`--shared --group`), in a setgid folder of that group, the file 0660."""
     _init_database(target, group)
+    _hold_session(target)
 
 
 def sharing_report(expected: bool = False) -> str | None:
@@ -76,6 +79,18 @@ def _server_accounts() -> int:
             continue
         count += 1
     return count
+
+
+def _hold_session(target: str) -> None:
+    from clerc_tui.services.sessions import hold
+
+    path = sqlite_path(target)
+    try:
+        present = path is not None and path.is_file()
+    except OSError:  # a folder this account may not enter: opening the base says so, in French
+        return
+    if path is not None and present:
+        hold(path)
 
 
 def schema_version() -> int:

@@ -149,3 +149,14 @@ def test_the_same_amount_prints_the_same_on_a_screen_in_the_statement_and_in_the
     for where, text in (("écran", screen), ("décompte", statement), ("CLI", cli)):
         assert expected in text, where
         assert "1\u202f234" not in text and "1 234 567" not in text, where
+
+
+def test_sizes_read_in_french_units():
+    from clerc_tui.rules.french import format_size
+
+    nbsp = "\u00a0"
+    assert format_size(654_389_248) == f"654,4{nbsp}Mo"
+    assert format_size(1_000_000) == f"1{nbsp}Mo"
+    assert format_size(6_700_000_000) == f"6,7{nbsp}Go"
+    assert format_size(12_345) == f"12,3{nbsp}Ko"
+    assert format_size(999) == f"999{nbsp}o"
