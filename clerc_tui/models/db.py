@@ -61,6 +61,8 @@ def make_database(target: str) -> Database:
     """Build (not yet open) the database for a file path or a URL. Creates nothing."""
     path = sqlite_path(target)
     if path is None:
+        if target.split("://", 1)[0] in ("postgres", "postgresql"):
+            load_postgresql_driver()
         from playhouse.db_url import (
             connect as connect_url,  # only servers need it (5 ms of start-up)
         )
@@ -68,6 +70,38 @@ def make_database(target: str) -> Database:
         db: Database = connect_url(target)  # playhouse ships no annotations
         return db
     return SqliteDatabase(str(path), timeout=BUSY_TIMEOUT_SECONDS, pragmas=SQLITE_PRAGMAS)
+
+
+DRIVER_MISSING = (
+    "Pilote PostgreSQL absent : installez l'extra PostgreSQL de clerc (pip install 'clerc-tui[postgres]', "
+    "qui apporte psycopg 3)."
+)
+
+
+def load_postgresql_driver() -> None:
+    """Give peewee the psycopg 3 driver it was imported without (clerc_tui/__init__.py).
+
+    Peewee 4 picks its PostgreSQL driver from module globals set at its own import
+    (`PostgresqlDatabase.init`: psycopg 3 when psycopg2 is absent): they are set here, once,
+    before the first PostgresqlDatabase is built; the class attributes the adapter reads
+    (`txn_idle`…) likewise. A no-op when peewee already found psycopg itself."""
+    import peewee
+
+    if peewee.psycopg is not None:
+        return
+    try:
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+    except ImportError:
+        raise ClercError(DRIVER_MISSING) from None
+    peewee.TransactionStatus = TransactionStatus
+    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle = TransactionStatus.IDLE
+    adapter.txn_inerror = TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
+    peewee.psycopg = psycopg  # last: peewee takes a non-None psycopg for a driver ready to use
 
 
 def open_database(target: str, *, migrate: bool = True, create: bool = False) -> Database:
@@ -92,7 +126,7 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False) ->
     try:
         db.connect(reuse_if_open=True)
     except ImproperlyConfigured:
-        raise ClercError("Pilote PostgreSQL absent : installez-le (pip install 'psycopg2-binary').") from None
+        raise ClercError(DRIVER_MISSING) from None
     except OperationalError as error:
         raise explain_database_error(error, target) or ClercError(
             f"Impossible d'ouvrir la base {_redacted(target)} : {error}"

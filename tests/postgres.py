@@ -1,0 +1,124 @@
+"""The suite's PostgreSQL backend (docs/postgresql.md, « Tests »).
+
+`CLERC_TEST_DATABASE_URL=postgresql://SUPERUSER@HOST:PORT/postgres` runs every test that uses a
+base against that server instead of a SQLite file (`scripts/check` starts a throwaway cluster
+and runs the suite a second time so). The fixtures of tests/conftest.py ask this module:
+`migrated_base` is a template database migrated once per xdist worker, `fresh_base` a new
+database copied from it (`CREATE DATABASE … TEMPLATE`, a file copy on the server: ~30 ms), and
+the databases a test made are dropped when it ends. `db_path` is then the base's URL (a str)
+where it is a file's Path on SQLite: what a test passes to `--db` or `open_database` works
+the same; what needs a file (permissions, WAL, a copy of the file) is listed in SQLITE_ONLY.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+SERVER = os.environ.get("CLERC_TEST_DATABASE_URL", "")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_counter = itertools.count(1)
+_made: list[str] = []  # databases made by this process, in order
+
+
+def enabled() -> bool:
+    return SERVER.startswith(("postgresql://", "postgres://"))
+
+
+def url(name: str) -> str:
+    """The URL of the database `name` on the test server."""
+    parts = urlsplit(SERVER)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def name_of(target: str) -> str:
+    return urlsplit(target).path.lstrip("/")
+
+
+def admin(*statements: str) -> None:
+    """Run statements as the server's superuser, outside any transaction (CREATE DATABASE)."""
+    import psycopg
+
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)  # type: ignore[arg-type]
+
+
+def new_database(template: str | None = None) -> str:
+    """A new empty database (or a copy of `template`'s); its URL."""
+    name = f"t_{WORKER}_{next(_counter)}"
+    copy = f' TEMPLATE "{name_of(template)}"' if template else ""
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
+    _made.append(name)
+    return url(name)
+
+
+def migrated_template() -> str:
+    """A database made by `init_database` (every migration), closed: the worker's template."""
+    from clerc_tui.models.db import close_database, init_database
+
+    target = new_database()
+    init_database(target)
+    close_database()
+    return target
+
+
+def fresh(template: str) -> str:
+    """Open a new copy of the template database `template`; its URL."""
+    from clerc_tui.models.db import close_database, open_database
+
+    close_database()  # a template copied while a connection is open to it is refused
+    target = new_database(template)
+    open_database(target)
+    return target
+
+
+_demos: dict[tuple[int, int, str], str] = {}
+
+
+def demo_template(*, dossiers: int, seed: int, today) -> str:
+    """The URL of that demo base, built once per worker, closed (only ever copied)."""
+    from clerc_tui.demo import build_demo
+    from clerc_tui.models.db import close_database
+
+    key = (dossiers, seed, today.isoformat())
+    if key not in _demos:
+        target = new_database()
+        build_demo(target, dossiers=dossiers, seed=seed, today=today, force=True)
+        close_database()
+        _demos[key] = target
+    return _demos[key]
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """Drop the databases made during the test (not those of module or session fixtures, set
+    up before this one): a copy is ~8 MB on the server, the suite makes over a thousand."""
+    if not enabled():
+        yield
+        return
+    before = len(_made)
+    yield
+    from clerc_tui.models.db import close_database
+
+    made, _made[before:] = _made[before:], []
+    if made:
+        close_database()
+        admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in made))
+
+
+# Tests that need a SQLite file by nature, skipped on PostgreSQL with the reason.
+SQLITE_ONLY: dict[str, str] = {}
+
+
+def skip_sqlite_only(items) -> None:
+    if not enabled():
+        return
+    for item in items:
+        for prefix, reason in SQLITE_ONLY.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.skip(reason=f"SQLite seulement : {reason}"))
+                break
