@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing
 import subprocess
 import sys
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -100,10 +99,11 @@ def test_every_model_column_has_the_type_of_its_field(db_path):
         ).fetchall()
     }
     wrong = [
-        (model._meta.table_name, field.column_name, field.field_type, declared.get((model._meta.table_name, field.column_name)))
+        (table, field.column_name, field.field_type, declared.get((table, field.column_name)))
         for model in all_models()
+        for table in [model._meta.table_name]
         for field in model._meta.sorted_fields
-        if declared.get((model._meta.table_name, field.column_name)) != same.get(field.field_type, "?")
+        if declared.get((table, field.column_name)) != same.get(field.field_type, "?")
     ]
     assert wrong == []
 
@@ -231,3 +231,42 @@ def test_the_dossier_search_folds_accents_through_the_trigram_index(sample_dossi
         ).fetchall()
     assert "dossier_search_trgm" in " ".join(row[0] for row in plan)
 
+
+@server
+def test_the_app_is_told_when_another_connection_commits_and_only_then(db_path, sample_dossier):
+    """LISTEN/NOTIFY (m0018): a commit by another clerc is told within a second; this process's
+    own writes and another's rolled-back transaction are not."""
+    import threading
+
+    import psycopg
+
+    from clerc_tui.models.db import database
+    from clerc_tui.services.database import watch_other_writers
+
+    told = threading.Event()
+    stop = watch_other_writers(told.set)
+    assert stop is not None
+    try:
+        database.execute_sql("UPDATE dossier SET nature = nature")  # our own commit
+        with psycopg.connect(str(db_path)) as other:
+            other.execute("UPDATE dossier SET nature = nature")
+            other.rollback()
+        assert not told.wait(1.5)
+        with psycopg.connect(str(db_path), autocommit=True) as other:
+            other.execute("UPDATE dossier SET nature = nature")
+        assert told.wait(5)
+    finally:
+        stop()
+
+
+def test_a_sqlite_base_is_polled_not_listened_to(db_path):
+    from clerc_tui.services.database import data_version, watch_other_writers
+
+    if postgres.enabled():
+        assert data_version() is None
+        stop = watch_other_writers(lambda: None)
+        assert stop is not None
+        stop()
+    else:
+        assert isinstance(data_version(), int)
+        assert watch_other_writers(lambda: None) is None

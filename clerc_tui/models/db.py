@@ -12,7 +12,8 @@ introuvable ») and only `init_database` (the `clerc init` command) creates one
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -87,7 +88,8 @@ def load_postgresql_driver() -> None:
     (`txn_idle`…) likewise. A no-op when peewee already found psycopg itself."""
     import peewee
 
-    if peewee.psycopg is not None:
+    names = vars(peewee)  # the module's globals, which its classes read
+    if names["psycopg"] is not None:
         return
     try:
         import psycopg
@@ -95,13 +97,12 @@ def load_postgresql_driver() -> None:
         from psycopg.types.json import Json, Jsonb
     except ImportError:
         raise ClercError(DRIVER_MISSING) from None
-    peewee.TransactionStatus = TransactionStatus
-    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    names.update(TransactionStatus=TransactionStatus, Json_pg3=Json, Jsonb_pg3=Jsonb)
     adapter = peewee.Psycopg3Adapter
     adapter.txn_idle = TransactionStatus.IDLE
     adapter.txn_inerror = TransactionStatus.INERROR
     adapter.txn_unknown = TransactionStatus.UNKNOWN
-    peewee.psycopg = psycopg  # last: peewee takes a non-None psycopg for a driver ready to use
+    names["psycopg"] = psycopg  # last: peewee takes a non-None psycopg for a driver ready to use
 
 
 def open_database(target: str, *, migrate: bool = True, create: bool = False) -> Database:
@@ -249,3 +250,45 @@ def write_transaction() -> Iterator[_transaction | _savepoint]:
     else:
         with database.atomic() as txn:
             yield txn
+
+
+class ChangeListener:
+    """PostgreSQL's notice of other clercs' commits: LISTEN on the channel every table notifies
+    (migration m0018), on a connection of its own, in a daemon thread; `on_change()` is called
+    from that thread once for each burst of commits made by other connections (never for this
+    process's own connection, as SQLite's data_version counts only the others' commits).
+    `close()` stops it."""
+
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        import psycopg
+
+        from clerc_tui.models.migrations.m0018_postgresql import CHANNEL
+
+        db = database.obj
+        self._own = db.connection().info.backend_pid  # this thread's connection: the app's
+        self._connection = psycopg.connect(dbname=db.database, autocommit=True, **db.connect_params)
+        self._connection.execute(f"LISTEN {CHANNEL}")
+        self._on_change = on_change
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="clerc-listen", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        import psycopg
+
+        try:
+            while not self._stopped.is_set():
+                # Read to its end: the generator holds the connection's lock until then.
+                notices = list(self._connection.notifies(timeout=0.5, stop_after=1))
+                if any(notice.pid != self._own for notice in notices) and not self._stopped.is_set():
+                    # A burst (a batch of payments, several clercs at once) is one refresh:
+                    # what comes in the next 50 ms is taken with it.
+                    list(self._connection.notifies(timeout=0.05))
+                    self._on_change()
+        except psycopg.Error:  # the server went away, or close(): no more refreshes, nothing else
+            return
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=2)
+        self._connection.close()

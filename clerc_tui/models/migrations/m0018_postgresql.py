@@ -18,6 +18,10 @@ A no-op on SQLite. On PostgreSQL (docs/postgresql.md):
   (models/migrations/__init__.py), so the tables a later version creates are granted too.
   `clerc_app` is created here when missing (that needs CREATEROLE; an administrator who creates
   it beforehand spares the owner that right).
+- Live refresh: every table but `schema_version` notifies the channel `clerc` after each statement
+  that changes it (`pg_notify`: delivered at COMMIT, once per transaction, never for a rollback).
+  The app LISTENs on its own connection and refreshes the screen when another connection
+  committed (models/db.py `ChangeListener`), where SQLite polls its `data_version` counter.
 """
 
 from typing import Any
@@ -28,6 +32,10 @@ DESCRIPTION = "PostgreSQL : booléens, recherche sans accents (unaccent, pg_trgm
 APPLICATION_ROLE = "clerc_app"
 APPEND_ONLY = ("ledger_entry", "audit_entry", "document_snapshot", "deadline_text")
 READ_ONLY = ("schema_version",)
+CHANNEL = "clerc"
+
+NOTIFY_FUNCTION = f"""CREATE OR REPLACE FUNCTION clerc_notify() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$"""
 
 # The folded text the dossier list searches: reference, debtor and creditor, as one string.
 SEARCH_TEXT = """clerc_fold("reference" || ' ' || "debtor_name" || ' ' || "creditor_name")"""
@@ -50,6 +58,7 @@ def up(db: Any, dialect: dict[str, str]) -> None:
         return
     for statement in POSTGRESQL:
         db.execute_sql(statement)
+    db.execute_sql(NOTIFY_FUNCTION)
     db.execute_sql(
         f"""DO $$ BEGIN
             IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APPLICATION_ROLE}') THEN
@@ -61,7 +70,8 @@ def up(db: Any, dialect: dict[str, str]) -> None:
 
 
 def apply_privileges(db: Any) -> None:
-    """Grant `clerc_app` what the application needs, and no more (idempotent)."""
+    """Grant `clerc_app` what the application needs, and no more; have every table notify
+    its changes (idempotent: run again after each later migration)."""
     role = APPLICATION_ROLE
     tables = [row[0] for row in db.execute_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
     db.execute_sql(f"GRANT USAGE ON SCHEMA public TO {role}")
@@ -75,3 +85,9 @@ def apply_privileges(db: Any) -> None:
         else:
             rights = "SELECT, INSERT, UPDATE, DELETE"
         db.execute_sql(f'GRANT {rights} ON "{table}" TO {role}')
+        if table not in READ_ONLY:
+            db.execute_sql(f'DROP TRIGGER IF EXISTS "{table}_notify" ON "{table}"')
+            db.execute_sql(
+                f'CREATE TRIGGER "{table}_notify" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION clerc_notify()"
+            )
