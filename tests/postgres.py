@@ -47,12 +47,14 @@ def admin(*statements: str) -> None:
             connection.execute(statement)  # type: ignore[arg-type]
 
 
-def new_database(template: str | None = None) -> str:
-    """A new empty database (or a copy of `template`'s); its URL."""
+def new_database(template: str | None = None, *, kept: bool = False) -> str:
+    """A new empty database (or a copy of `template`'s); its URL. Dropped at the end of the test
+    that made it, unless `kept` (the worker's templates, made once and copied by many tests)."""
     name = f"t_{WORKER}_{next(_counter)}"
     copy = f' TEMPLATE "{name_of(template)}"' if template else ""
     admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
-    _made.append(name)
+    if not kept:
+        _made.append(name)
     return url(name)
 
 
@@ -60,7 +62,7 @@ def migrated_template() -> str:
     """A database made by `init_database` (every migration), closed: the worker's template."""
     from clerc_tui.models.db import close_database, init_database
 
-    target = new_database()
+    target = new_database(kept=True)
     init_database(target)
     close_database()
     return target
@@ -76,6 +78,19 @@ def fresh(template: str) -> str:
     return target
 
 
+def remove(base) -> None:
+    """Remove a base made by `fresh_base` now (a file, or a database): for tests that make many."""
+    if isinstance(base, str) and enabled():
+        from clerc_tui.models.db import close_database
+
+        close_database()
+        admin(f'DROP DATABASE IF EXISTS "{name_of(base)}" WITH (FORCE)')
+        if name_of(base) in _made:
+            _made.remove(name_of(base))
+    else:
+        base.unlink()
+
+
 _demos: dict[tuple[int, int, str], str] = {}
 
 
@@ -86,7 +101,7 @@ def demo_template(*, dossiers: int, seed: int, today) -> str:
 
     key = (dossiers, seed, today.isoformat())
     if key not in _demos:
-        target = new_database()
+        target = new_database(kept=True)
         build_demo(target, dossiers=dossiers, seed=seed, today=today, force=True)
         close_database()
         _demos[key] = target
@@ -111,7 +126,55 @@ def _drop_test_databases():
 
 
 # Tests that need a SQLite file by nature, skipped on PostgreSQL with the reason.
-SQLITE_ONLY: dict[str, str] = {}
+SQLITE_ONLY: dict[str, str] = {
+    "tests/models/test_migrations.py::test_a_new_database_is_created_at_the_latest_schema": (
+        "lit sqlite_master (dont l'index FTS5) ; le schéma PostgreSQL est vérifié par "
+        "tests/test_postgresql.py::test_every_model_column_has_the_type_of_its_field"
+    ),
+    "tests/models/test_migrations.py::test_sqlite_is_opened_for_several_processes": "PRAGMA journal_mode (WAL)",
+    "tests/models/test_migrations.py::test_money_is_stored_as_integer_cents": (
+        "typeof() : classe de stockage de SQLite (PostgreSQL a des colonnes typées)"
+    ),
+    "tests/services/test_deadlines.py::test_agenda_query_uses_the_index_without_sorting": (
+        "EXPLAIN QUERY PLAN de SQLite"
+    ),
+    "tests/services/test_deadline_trust.py::test_each_part_of_the_agenda_uses_the_index_without_sorting": (
+        "EXPLAIN QUERY PLAN de SQLite"
+    ),
+    "tests/services/test_dossier_list.py::test_keyset_pages_walk_an_index_for_every_sort_order": (
+        "EXPLAIN QUERY PLAN de SQLite"
+    ),
+    "tests/services/test_rates_notice.py::test_no_query_while_the_shipped_table_covers": (
+        "compte les requêtes par set_trace_callback de sqlite3"
+    ),
+    "tests/services/test_balances_batch.py::test_short_transactions_and_a_few_queries_per_batch": (
+        "compte les requêtes par set_trace_callback de sqlite3"
+    ),
+    "tests/services/test_list_and_counts_at_scale.py::test_a_broad_filter_walks_the_covering_sort_index": (
+        "statistiques sqlite_stat1 et set_progress_handler de SQLite"
+    ),
+    "tests/services/test_list_and_counts_at_scale.py::test_the_walk_stops_at_the_page_s_last_match": (
+        "statistiques sqlite_stat1 de SQLite (le parcours d'index est propre à SQLite)"
+    ),
+    "tests/services/test_list_and_counts_at_scale.py::test_counts_read_only_covering_indexes": (
+        "EXPLAIN QUERY PLAN de SQLite"
+    ),
+    "tests/services/test_list_and_counts_at_scale.py::test_the_agenda_from_today_reads_no_more": (
+        "compte les pas de la machine virtuelle de SQLite"
+    ),
+    "tests/screens/test_deadline_screens.py::test_a_commit_elsewhere_rereads": (
+        "écrit par sqlite3 et sonde data_version ; sur PostgreSQL, LISTEN/NOTIFY : tests/test_postgresql.py"
+    ),
+    "tests/screens/test_deadline_screens.py::test_the_dashboard_follows_another_process": (
+        "écrit par sqlite3 et sonde data_version ; sur PostgreSQL, LISTEN/NOTIFY : tests/test_postgresql.py"
+    ),
+    "tests/screens/test_dossier_screens.py::test_a_commit_elsewhere_rereads": (
+        "écrit par sqlite3 et sonde data_version ; sur PostgreSQL, LISTEN/NOTIFY : tests/test_postgresql.py"
+    ),
+    "tests/screens/test_dossier_screens.py::test_a_change_made_by_another_process_shows_up": (
+        "écrit par sqlite3 et sonde data_version ; sur PostgreSQL, LISTEN/NOTIFY : tests/test_postgresql.py"
+    ),
+}
 
 
 def skip_sqlite_only(items) -> None:

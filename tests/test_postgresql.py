@@ -270,3 +270,29 @@ def test_a_sqlite_base_is_polled_not_listened_to(db_path):
     else:
         assert isinstance(data_version(), int)
         assert watch_other_writers(lambda: None) is None
+
+
+@server
+async def test_the_dashboard_follows_another_clerc_without_polling(actor, db_path):
+    """The app on PostgreSQL: another clerc closes a deadline, the dashboard drops it by itself
+    (NOTIFY at their commit), within two seconds, without `_poll_other_writers`."""
+    import asyncio
+
+    import psycopg
+
+    from clerc_tui.app import ClercApp
+    from tests.screens.test_deadline_screens import _agenda_fixture
+
+    _bruno, ids = _agenda_fixture(actor)
+    app = ClercApp(actor, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        shown = [e.id for e in app.screen.entries if e is not None]
+        assert ids["overdue_old"] in shown
+        with psycopg.connect(str(db_path), autocommit=True) as other:
+            other.execute("UPDATE deadline SET done = TRUE WHERE id = %s", (ids["overdue_old"],))
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            await pilot.pause()
+            if [e.id for e in app.screen.entries if e is not None] == [ids["today"]]:
+                break
+        assert [e.id for e in app.screen.entries if e is not None] == [ids["today"]]

@@ -18,6 +18,10 @@ A no-op on SQLite. On PostgreSQL (docs/postgresql.md):
   (models/migrations/__init__.py), so the tables a later version creates are granted too.
   `clerc_app` is created here when missing (that needs CREATEROLE; an administrator who creates
   it beforehand spares the owner that right).
+- The triggers that keep the ledger, the audit trail, the frozen documents and the deadline texts
+  unchanged (m0003, m0012, m0013, m0017) raise SQLSTATE 23000 (integrity_constraint_violation),
+  as SQLite's RAISE(ABORT) is an integrity error: the same IntegrityError on both backends,
+  where plpgsql's default (P0001) reached the code as a ProgrammingError.
 - Live refresh: every table but `schema_version` notifies the channel `clerc` after each statement
   that changes it (`pg_notify`: delivered at COMMIT, once per transaction, never for a rollback).
   The app LISTENs on its own connection and refreshes the screen when another connection
@@ -36,6 +40,14 @@ CHANNEL = "clerc"
 
 NOTIFY_FUNCTION = f"""CREATE OR REPLACE FUNCTION clerc_notify() RETURNS trigger
     LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$"""
+
+# Trigger function → its message (unchanged from the migration that made it).
+REFUSALS = {
+    "ledger_entry_append_only": "ledger_entry is append-only: record a reversal instead",
+    "document_snapshot_append_only": "document_snapshot is append-only: a document is never changed",
+    "audit_entry_append_only": "audit_entry is append-only",
+    "deadline_text_frozen": "deadline_text is never changed: a deadline with another text gets its own row",
+}
 
 # The folded text the dossier list searches: reference, debtor and creditor, as one string.
 SEARCH_TEXT = """clerc_fold("reference" || ' ' || "debtor_name" || ' ' || "creditor_name")"""
@@ -59,6 +71,11 @@ def up(db: Any, dialect: dict[str, str]) -> None:
     for statement in POSTGRESQL:
         db.execute_sql(statement)
     db.execute_sql(NOTIFY_FUNCTION)
+    for function, message in REFUSALS.items():
+        db.execute_sql(
+            f'''CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; END $$'''
+        )
     db.execute_sql(
         f"""DO $$ BEGIN
             IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APPLICATION_ROLE}') THEN
