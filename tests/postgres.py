@@ -38,20 +38,38 @@ def name_of(target: str) -> str:
     return urlsplit(target).path.lstrip("/")
 
 
+_admin: list = []
+
+
 def admin(*statements: str) -> None:
     """Run statements as the server's superuser, outside any transaction (CREATE DATABASE)."""
     import psycopg
 
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)  # type: ignore[arg-type]
+    if not _admin or _admin[0].closed:
+        _admin[:] = [psycopg.connect(SERVER, autocommit=True)]  # one per test process, kept
+    for statement in statements:
+        _admin[0].execute(statement)  # type: ignore[arg-type]
+
+
+_version: list[int] = []
+
+
+def _server_version() -> int:
+    if not _version:
+        admin()
+        _version.append(_admin[0].info.server_version)
+    return _version[0]
 
 
 def new_database(template: str | None = None, *, kept: bool = False) -> str:
     """A new empty database (or a copy of `template`'s); its URL. Dropped at the end of the test
     that made it, unless `kept` (the worker's templates, made once and copied by many tests)."""
     name = f"t_{WORKER}_{next(_counter)}"
-    copy = f' TEMPLATE "{name_of(template)}"' if template else ""
+    # FILE_COPY (PostgreSQL 15+) copies the template's files: 60–75 ms a copy on the test cluster
+    # (fsync off), against 130–290 ms for the default WAL_LOG, which writes every page to the WAL.
+    copy = ""
+    if template:
+        copy = f' TEMPLATE "{name_of(template)}"' + (" STRATEGY FILE_COPY" if _server_version() >= 150000 else "")
     admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
     if not kept:
         _made.append(name)

@@ -296,3 +296,26 @@ async def test_the_dashboard_follows_another_clerc_without_polling(actor, db_pat
             if [e.id for e in app.screen.entries if e is not None] == [ids["today"]]:
                 break
         assert [e.id for e in app.screen.entries if e is not None] == [ids["today"]]
+
+
+@server
+def test_a_clerc_role_is_refused_in_french_where_the_owner_must_migrate(clerc_role, db_path):
+    """A base one version behind, opened by a clerc's role (not the owner of the tables): no
+    traceback, a French message that says who migrates, and nothing changed."""
+    from clerc_tui.errors import ClercError
+    from clerc_tui.models.db import close_database, make_database, open_database
+    from clerc_tui.models.migrations import stored_version, upgrade
+
+    close_database()
+    postgres.admin(f'DROP DATABASE "{postgres.name_of(str(db_path))}" WITH (FORCE)')
+    postgres.admin(f'CREATE DATABASE "{postgres.name_of(str(db_path))}"')
+
+    db = open_database(str(db_path), migrate=False, create=True)
+    upgrade(db, target=17)
+    close_database()
+    with pytest.raises(ClercError, match=r"clerc_app.*propriétaire des tables \(clerc migrate\)"):
+        open_database(clerc_role)
+    owner = make_database(str(db_path))
+    owner.connect()
+    assert stored_version(owner) == 17
+    owner.close()

@@ -25,6 +25,7 @@ from peewee import (
     ImproperlyConfigured,
     OperationalError,
     PostgresqlDatabase,
+    ProgrammingError,
     SqliteDatabase,
 )
 
@@ -132,14 +133,24 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False) ->
         raise explain_database_error(error, target) or ClercError(
             f"Impossible d'ouvrir la base {_redacted(target)} : {error}"
         ) from None
-    if not create and stored_version(db) == 0:
+    try:
+        if not create and stored_version(db) == 0:
+            close_database()
+            raise ClercError(
+                f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
+                "Pour créer une base neuve : clerc init CHEMIN"
+            )
+        if migrate:
+            upgrade(db)
+    except ProgrammingError as error:  # PostgreSQL: the role lacks a right (docs/postgresql.md)
+        if "owner" not in str(error) and "permission denied" not in str(error):
+            raise
         close_database()
         raise ClercError(
-            f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
-            "Pour créer une base neuve : clerc init CHEMIN"
-        )
-    if migrate:
-        upgrade(db)
+            f"La base {_redacted(target)} refuse votre rôle PostgreSQL (droits insuffisants) : rien n'a été modifié. "
+            "Un clerc s'y connecte par un rôle membre de clerc_app ; la mise à jour du schéma se lance par le "
+            "propriétaire des tables (clerc migrate). Voir docs/postgresql.md."
+        ) from None
     return db
 
 
