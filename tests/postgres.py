@@ -143,6 +143,10 @@ def _drop_test_databases():
         admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in made))
 
 
+# [backup]'s tests (merged on main after this branch): a SQLite file's online backup, its check and
+# the session lock file beside it; on PostgreSQL a backup is pg_dump (its own test, with a server).
+BACKUP_OF_A_FILE = "copie et restauration d'un fichier SQLite, verrou de session à côté du fichier"
+
 # Tests that need a SQLite file by nature, skipped on PostgreSQL with the reason.
 SQLITE_ONLY: dict[str, str] = {
     "tests/models/test_migrations.py::test_a_new_database_is_created_at_the_latest_schema": (
@@ -193,6 +197,23 @@ SQLITE_ONLY: dict[str, str] = {
         "écrit par sqlite3 et sonde data_version ; sur PostgreSQL, LISTEN/NOTIFY : tests/test_postgresql.py"
     ),
 }
+
+SQLITE_ONLY.update(
+    {
+        f"tests/services/test_backup.py::{name}": BACKUP_OF_A_FILE
+        for name in (
+            "test_a_backup_while_a_clerc_writes_is_one_snapshot_and_passes_the_check",
+            "test_a_copy_that_fails_the_check_is_not_kept",
+            "test_a_clerc_starting_during_a_restore_is_refused_and_migrate_waits_for_no_one",
+            "test_restore_refuses_what_is_not_a_sound_clerc_base_and_changes_nothing",
+            "test_a_killed_backup_leaves_nothing_that_looks_like_a_copy",
+            "test_restore_is_refused_while_another_program_has_the_base_open",
+            "test_restore_is_refused_while_a_clerc_works_then_done_once_his_session_is_gone",
+            "test_the_cli_speaks_french_and_names_the_files",
+            "test_the_app_itself_holds_its_session_and_a_restore_names_it",
+        )
+    }
+)
 
 
 def skip_sqlite_only(items) -> None:
