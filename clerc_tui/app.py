@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
-from clerc_tui.services.database import data_version, open_database, sharing_report, shown
+from clerc_tui.services.database import data_version, open_database, sharing_report, shown, watch_other_writers
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class ClercApp(App):
         self._keymap = keymap or {}
         self._warning = warning
         self._data_version: int | None = None
+        self._stop_watching: Callable[[], None] | None = None
         self.start = start
         # `base`: which base is open and what named it (run_app), so that a clerc sees at once
         # whether he is on the étude's base or on another one (--db, CLERC_DATABASE, his config).
@@ -99,6 +101,8 @@ class ClercApp(App):
         self._data_version = data_version()
         if self._data_version is not None:  # SQLite: no notice of other writers but this counter
             self.set_interval(DATA_POLL_SECONDS, self._poll_other_writers)
+        else:  # PostgreSQL tells: LISTEN/NOTIFY (docs/postgresql.md)
+            self._stop_watching = watch_other_writers(self._told_of_other_writers)
         if not self.is_headless:
             # After the first paint, the start-up objects (modules, widgets, catalogue) are kept for
             # good: the collector stops walking them, which halved its longest pause while walking
@@ -111,9 +115,21 @@ class ClercApp(App):
         version = data_version()
         if version != self._data_version:
             self._data_version = version
-            refresh = getattr(self.screen, "refresh_data", None)
-            if refresh is not None:
-                refresh()
+            self._other_writers_committed()
+
+    def _told_of_other_writers(self) -> None:
+        """From the listening thread (PostgreSQL): refresh on the app's own thread."""
+        with suppress(RuntimeError):  # the app is closing: nothing left to refresh
+            self.call_from_thread(self._other_writers_committed)
+
+    def _other_writers_committed(self) -> None:
+        refresh = getattr(self.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
+    def on_unmount(self) -> None:
+        if self._stop_watching is not None:
+            self._stop_watching()
 
     def notify(
         self,

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import settings
 
 from clerc_tui.services.context import os_login
+from tests import postgres
+from tests.postgres import _drop_test_databases  # noqa: F401 (an autouse fixture, on PostgreSQL only)
 
 # Snapshot and colour-dependent rendering break with NO_COLOR set (docs/architecture.md).
 os.environ.pop("NO_COLOR", None)
@@ -24,6 +26,10 @@ settings.register_profile("thorough", deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clerc"))
 
 TODAY = date(2026, 11, 26)
+
+
+def pytest_collection_modifyitems(items):
+    postgres.skip_sqlite_only(items)  # CLERC_TEST_DATABASE_URL: the suite on PostgreSQL
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +56,8 @@ def migrated_base(tmp_path_factory):
     copied by each test that needs a fresh base (migrating takes ~50 ms, a copy well under 5)."""
     from clerc_tui.models.db import close_database, init_database
 
+    if postgres.enabled():
+        return postgres.migrated_template()
     path = tmp_path_factory.mktemp("template") / "clerc.db"
     init_database(str(path))
     close_database()  # the last connection closed: the WAL is folded into the file
@@ -60,6 +68,8 @@ def fresh_base(template, path):
     """Open a private copy of `template` at `path` (never the template itself: it is shared)."""
     from clerc_tui.models.db import open_database
 
+    if postgres.enabled():
+        return postgres.fresh(template)  # a database's URL, not a file
     shutil.copyfile(template, path)
     open_database(str(path))
     return path
@@ -73,6 +83,8 @@ def demo_template(tmp_path_factory):
     from clerc_tui.demo import build_demo
     from clerc_tui.models.db import close_database
 
+    if postgres.enabled():
+        return postgres.demo_template
     own = tmp_path_factory.getbasetemp()
     folder = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own  # pytest-N/: this run's
 

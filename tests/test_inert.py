@@ -11,14 +11,17 @@ from hypothesis import strategies as st
 
 from clerc_tui.cli import main
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models.db import database
+from clerc_tui.models.db import database, raw_sql
 from clerc_tui.rules.text import check_text, inert
+from tests import postgres
 from tests.conftest import TODAY
 
 BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # OSC 52 writes « echo pwned » to the clerc's clipboard; ESC [2J clears the screen; U+202E
 # reverses what follows; U+009B is the one-byte CSI.
 EVIL = "Durand\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J\u202eX\x9b31m\x00"
+if postgres.enabled():  # PostgreSQL's text never holds NUL: no such old data there
+    EVIL = EVIL.replace("\x00", "")
 bad_chars = st.sampled_from(
     [
         chr(c)
@@ -122,10 +125,10 @@ def test_a_deadline_reason_and_an_act_complement_are_refused(actor, sample_dossi
 
 def poison(dossier_id: int, name: str = EVIL) -> None:
     """Old data written straight into the base, as before the checks existed."""
-    database.execute_sql("UPDATE debtor SET last_name = ?, display_name = ?", (name, name))
-    database.execute_sql("UPDATE creditor SET display_name = ?", (name,))
+    database.execute_sql(raw_sql("UPDATE debtor SET last_name = ?, display_name = ?"), (name, name))
+    database.execute_sql(raw_sql("UPDATE creditor SET display_name = ?"), (name,))
     database.execute_sql(
-        "UPDATE dossier SET debtor_name = ?, creditor_name = ?, notes = ?, title_court = ? WHERE id = ?",
+        raw_sql("UPDATE dossier SET debtor_name = ?, creditor_name = ?, notes = ?, title_court = ? WHERE id = ?"),
         (name, name, name, name, dossier_id),
     )
 
@@ -180,6 +183,6 @@ def test_old_data_is_inert_in_the_cli_exports_documents_and_acts(actor, db_path,
         as_html(body, "Acte"),
     ):
         assert BAD.search(text) is None
-    assert "Durand␛]52;c;ZWNobyBwd25lZA==␇␛[2J�X�31m␀" in as_text(body)
+    assert "Durand␛]52;c;ZWNobyBwd25lZA==␇␛[2J�X�31m" + ("" if postgres.enabled() else "␀") in as_text(body)
     run_id = remittances.execute_run(actor, TODAY, today=TODAY).run_id
     assert BAD.search(remittances.run_csv(run_id)) is None

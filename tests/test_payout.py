@@ -23,6 +23,7 @@ from clerc_tui.services import billing, payments, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
+from tests import postgres
 from tests.conftest import TODAY, make_input
 
 CLERC = Path(sys.executable).parent / "clerc"
@@ -231,7 +232,7 @@ def _interest_dossier(actor):
     )
 
 
-def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_path):
+def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_path, tmp_path):
     from clerc_tui.report.documents import document_html, document_text
     from clerc_tui.services.documents import document_by_number, document_of
 
@@ -253,7 +254,7 @@ def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_p
     assert "<strong>DUPLICATA</strong>" in document_html(document_by_number(pay.document_number.lower()))
     # A real process prints the same duplicate.
     close_database()
-    result = _clerc(db_path.parent, "--db", str(db_path), "document", pay.document_number)
+    result = _clerc(tmp_path, "--db", str(db_path), "document", pay.document_number)
     assert result.returncode == 0 and result.stdout == reprint, result.stderr
 
 
@@ -318,7 +319,10 @@ def test_document_issued_before_m0012_is_reconstituted_and_snapshots_are_append_
     with pytest.raises((IntegrityError, OperationalError), match="append-only"):
         DocumentSnapshot.delete().execute()
     # A base from before m0012 has no snapshot for its documents.
-    database.execute_sql('DROP TRIGGER "document_snapshot_no_delete"')
+    if postgres.enabled():
+        database.execute_sql('ALTER TABLE "document_snapshot" DISABLE TRIGGER "document_snapshot_no_change"')
+    else:
+        database.execute_sql('DROP TRIGGER "document_snapshot_no_delete"')
     DocumentSnapshot.delete().execute()
     text = document_text(document_by_number(pay.document_number))
     assert "*** DUPLICATA reconstitué : document émis avant l'archivage" in text

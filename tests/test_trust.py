@@ -3,7 +3,6 @@ identity is the OS account, ligatures fold in search. Real processes and real fi
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -268,8 +267,10 @@ def test_global_options_are_accepted_after_the_sub_command(tmp_path):
 
 def test_a_closed_pipe_is_not_an_error(tmp_path, demo_template):
     # ~80 KB of JSON, more than a pipe holds (64 KB): clerc is still writing when `head` closes it.
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_template(dossiers=300, seed=1, today=date(2026, 11, 26)), path)
+    from tests.conftest import fresh_base
+
+    path = fresh_base(demo_template(dossiers=300, seed=1, today=date(2026, 11, 26)), tmp_path / "demo.db")
+    close_database()
     command = f"'{CLERC}' deadlines --db '{path}' --today 26/11/2026 --days 366 --json"
     shell = f'{command} | head -1; echo "rc=${{PIPESTATUS[0]}}"'
     result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=_env(tmp_path), timeout=120)

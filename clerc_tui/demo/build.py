@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
+from peewee import BooleanField
+
 from clerc_tui.demo import data as D
 from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
@@ -1276,6 +1278,8 @@ class _Demo:
             columns = COLUMNS[table]
             if table in chain.CHAINED:
                 rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
+            if param != "?":
+                rows = _booleans_typed(table, columns, rows)
             literals = LITERALS.get(table, ())
             sql = (
                 f'INSERT INTO "{table}" ('
@@ -1387,6 +1391,30 @@ class _Demo:
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
             db.execute_sql(f"PRAGMA temp_store = {SQLITE_PRAGMAS['temp_store']}")
         return self.loaded
+
+
+def _booleans_typed(table: str, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+    """The rows with their boolean columns as bools, for PostgreSQL: the generator writes 0 and
+    1 (what SQLite stores), which psycopg sends as numbers and a BOOLEAN column refuses."""
+    import clerc_tui.models.acts  # noqa: F401 (its models too)
+    from clerc_tui.models.base import BaseModel
+
+    if not _BOOLEANS:
+        todo = list(BaseModel.__subclasses__())
+        while todo:
+            model = todo.pop()
+            todo.extend(model.__subclasses__())
+            names = {f.column_name for f in model._meta.sorted_fields if isinstance(f, BooleanField)}
+            _BOOLEANS[model._meta.table_name] = _BOOLEANS.get(model._meta.table_name, set()) | names
+    flags = [i for i, column in enumerate(columns) if column in _BOOLEANS.get(table, ())]
+    if not flags:
+        return rows
+    return [
+        tuple(bool(value) if i in flags and value is not None else value for i, value in enumerate(row)) for row in rows
+    ]
+
+
+_BOOLEANS: dict[str, set[str]] = {}
 
 
 def _suspend_indexes(db, tables) -> list[str]:

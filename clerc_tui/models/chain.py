@@ -9,8 +9,8 @@ reordering rows breaks the chain at that row, and `clerc check` names the row
 the chain makes the forgery visible.
 
 A row is appended with `append(Model, **fields)`, inside the service's write transaction:
-the previous row's hash is read under the write lock (BEGIN IMMEDIATE on SQLite, a table
-lock on PostgreSQL), so two clercs writing at once cannot fork the chain.
+the previous row's hash is read under the write lock (BEGIN IMMEDIATE on SQLite, an advisory
+lock of the chain on PostgreSQL), so two clercs writing at once cannot fork the chain.
 """
 
 from __future__ import annotations
@@ -146,7 +146,10 @@ def append(model: type[M], **fields: Any) -> M:
 def _append(db: Database, model: type[M], fields: dict[str, Any], postgresql: bool) -> M:
     table = model._meta.table_name
     if postgresql:
-        db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+        # A lock of the chain held to the end of the transaction. Not LOCK TABLE: its modes that
+        # exclude each other need UPDATE or DELETE on the table, which the application role
+        # does not have on the ledger and the audit trail (m0018); every append comes here.
+        db.execute_sql(f"SELECT pg_advisory_xact_lock('\"{table}\"'::regclass::oid::bigint)")
         new_id = db.execute_sql(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id'))").fetchone()[0]
         head = chain_head(db, table)
     else:

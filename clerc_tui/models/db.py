@@ -12,7 +12,8 @@ introuvable ») and only `init_database` (the `clerc init` command) creates one
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from peewee import (
     ImproperlyConfigured,
     OperationalError,
     PostgresqlDatabase,
+    ProgrammingError,
     SqliteDatabase,
 )
 
@@ -61,6 +63,8 @@ def make_database(target: str) -> Database:
     """Build (not yet open) the database for a file path or a URL. Creates nothing."""
     path = sqlite_path(target)
     if path is None:
+        if target.split("://", 1)[0] in ("postgres", "postgresql"):
+            load_postgresql_driver()
         from playhouse.db_url import (
             connect as connect_url,  # only servers need it (5 ms of start-up)
         )
@@ -68,6 +72,38 @@ def make_database(target: str) -> Database:
         db: Database = connect_url(target)  # playhouse ships no annotations
         return db
     return SqliteDatabase(str(path), timeout=BUSY_TIMEOUT_SECONDS, pragmas=SQLITE_PRAGMAS)
+
+
+DRIVER_MISSING = (
+    "Pilote PostgreSQL absent : installez l'extra PostgreSQL de clerc (pip install 'clerc-tui[postgres]', "
+    "qui apporte psycopg 3)."
+)
+
+
+def load_postgresql_driver() -> None:
+    """Give peewee the psycopg 3 driver it was imported without (clerc_tui/__init__.py).
+
+    Peewee 4 picks its PostgreSQL driver from module globals set at its own import
+    (`PostgresqlDatabase.init`: psycopg 3 when psycopg2 is absent): they are set here, once,
+    before the first PostgresqlDatabase is built; the class attributes the adapter reads
+    (`txn_idle`…) likewise. A no-op when peewee already found psycopg itself."""
+    import peewee
+
+    names = vars(peewee)  # the module's globals, which its classes read
+    if names["psycopg"] is not None:
+        return
+    try:
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+    except ImportError:
+        raise ClercError(DRIVER_MISSING) from None
+    names.update(TransactionStatus=TransactionStatus, Json_pg3=Json, Jsonb_pg3=Jsonb)
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle = TransactionStatus.IDLE
+    adapter.txn_inerror = TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
+    names["psycopg"] = psycopg  # last: peewee takes a non-None psycopg for a driver ready to use
 
 
 def open_database(target: str, *, migrate: bool = True, create: bool = False) -> Database:
@@ -101,19 +137,29 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False) ->
     try:
         db.connect(reuse_if_open=True)
     except ImproperlyConfigured:
-        raise ClercError("Pilote PostgreSQL absent : installez-le (pip install 'psycopg2-binary').") from None
+        raise ClercError(DRIVER_MISSING) from None
     except OperationalError as error:
         raise explain_database_error(error, target) or ClercError(
             f"Impossible d'ouvrir la base {_redacted(target)} : {error}"
         ) from None
-    if not create and stored_version(db) == 0:
+    try:
+        if not create and stored_version(db) == 0:
+            close_database()
+            raise ClercError(
+                f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
+                "Pour créer une base neuve : clerc init CHEMIN"
+            )
+        if migrate:
+            upgrade(db)
+    except ProgrammingError as error:  # PostgreSQL: the role lacks a right (docs/postgresql.md)
+        if "owner" not in str(error) and "permission denied" not in str(error):
+            raise
         close_database()
         raise ClercError(
-            f"{_redacted(target)} n'est pas une base clerc (aucun schéma) : rien n'y a été écrit. "
-            "Pour créer une base neuve : clerc init CHEMIN"
-        )
-    if migrate:
-        upgrade(db)
+            f"La base {_redacted(target)} refuse votre rôle PostgreSQL (droits insuffisants) : rien n'a été modifié. "
+            "Un clerc s'y connecte par un rôle membre de clerc_app ; la mise à jour du schéma se lance par le "
+            "propriétaire des tables (clerc migrate). Voir docs/postgresql.md."
+        ) from None
     return db
 
 
@@ -250,3 +296,45 @@ def write_transaction() -> Iterator[_transaction | _savepoint]:
     else:
         with database.atomic() as txn:
             yield txn
+
+
+class ChangeListener:
+    """PostgreSQL's notice of other clercs' commits: LISTEN on the channel every table notifies
+    (migration m0018), on a connection of its own, in a daemon thread; `on_change()` is called
+    from that thread once for each burst of commits made by other connections (never for this
+    process's own connection, as SQLite's data_version counts only the others' commits).
+    `close()` stops it."""
+
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        import psycopg
+
+        from clerc_tui.models.migrations.m0018_postgresql import CHANNEL
+
+        db = database.obj
+        self._own = db.connection().info.backend_pid  # this thread's connection: the app's
+        self._connection = psycopg.connect(dbname=db.database, autocommit=True, **db.connect_params)
+        self._connection.execute(f"LISTEN {CHANNEL}")
+        self._on_change = on_change
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="clerc-listen", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        import psycopg
+
+        try:
+            while not self._stopped.is_set():
+                # Read to its end: the generator holds the connection's lock until then.
+                notices = list(self._connection.notifies(timeout=0.5, stop_after=1))
+                if any(notice.pid != self._own for notice in notices) and not self._stopped.is_set():
+                    # A burst (a batch of payments, several clercs at once) is one refresh:
+                    # what comes in the next 50 ms is taken with it.
+                    list(self._connection.notifies(timeout=0.05))
+                    self._on_change()
+        except psycopg.Error:  # the server went away, or close(): no more refreshes, nothing else
+            return
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=2)
+        self._connection.close()

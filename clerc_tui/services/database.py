@@ -7,9 +7,19 @@ is the door cli/ and app.py go through, so that they never hold a Peewee databas
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from clerc_tui.models.db import _redacted, close_database, database, explain_database_error, is_sqlite, sqlite_path
+from clerc_tui.models.db import (
+    ChangeListener,
+    _redacted,
+    close_database,
+    database,
+    explain_database_error,
+    is_postgresql,
+    is_sqlite,
+    sqlite_path,
+)
 from clerc_tui.models.db import init_database as _init_database
 from clerc_tui.models.db import open_database as _open_database
 
@@ -23,6 +33,7 @@ __all__ = [
     "sharing_report",
     "shown",
     "sqlite_path",
+    "watch_other_writers",
 ]
 
 
@@ -102,7 +113,17 @@ def schema_version() -> int:
 
 def data_version() -> int | None:
     """SQLite's change counter (PRAGMA data_version), bumped when another connection commits:
-    what the app polls to show other clercs' changes. None on a server base (not polled)."""
+    what the app polls to show other clercs' changes. None on a server base, which tells them
+    (`watch_other_writers`)."""
     if not is_sqlite():
         return None
     return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+
+
+def watch_other_writers(on_change: Callable[[], None]) -> Callable[[], None] | None:
+    """On PostgreSQL, call `on_change()` (from another thread) each time other connections
+    committed changes (LISTEN/NOTIFY, migration m0018); return the function that stops it.
+    None on SQLite, whose `data_version` is polled instead."""
+    if not is_postgresql():
+        return None
+    return ChangeListener(on_change).close

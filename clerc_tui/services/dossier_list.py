@@ -33,6 +33,9 @@ SORT_LABELS = {
 # Digits are a reference typed from its start (`20`, `2026`, `2026-0001`): names carry none.
 _REFERENCE_TOKEN = re.compile(r"^\d+(-\d*)?$")
 _WORD = re.compile(r"[0-9a-z]+")
+# On PostgreSQL, the folded text the filter searches: the expression of the GIN trigram index
+# `dossier_search_trgm` (migration m0018), written the same so that the planner uses it.
+PG_SEARCH_TEXT = "clerc_fold(d.reference || ' ' || d.debtor_name || ' ' || d.creditor_name)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +116,13 @@ def _filter_sql(text: str) -> tuple[str, list, str | None]:
             clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
             params.append(match)
         else:
-            # PostgreSQL has no FTS5 here: a plain case-insensitive match (accents not folded).
+            # PostgreSQL: each word starts a word (`\m`) of the folded text (accents and case
+            # removed by clerc_fold, m0018), as FTS5's prefix query does on SQLite; the GIN
+            # trigram index on that expression serves the regular expression. The words are
+            # [0-9a-z]+ (search_words): nothing in them is a regular expression's syntax.
             for word in words:
-                clauses.append("(LOWER(d.reference || ' ' || d.debtor_name || ' ' || d.creditor_name) LIKE ?)")
-                params.append(f"%{word}%")
+                clauses.append(f"{PG_SEARCH_TEXT} ~ ?")
+                params.append(f"\\m{word}")
     return (" AND ".join(clauses), params, match)
 
 
@@ -235,5 +241,5 @@ def count(query: ListQuery, cap: int | None = None) -> int:
         return database.execute_sql("SELECT COUNT(*) FROM dossier").fetchone()[0]
     if match is not None and not _has_reference(query.text):
         return _fts_matches(match, cap)
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM dossier d WHERE {where} LIMIT ?)"
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM dossier d WHERE {where} LIMIT ?) AS m"
     return database.execute_sql(raw_sql(sql), [*params, cap + 1]).fetchone()[0]

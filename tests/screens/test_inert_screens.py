@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models.db import database
+from clerc_tui.models.db import database, raw_sql
 from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.screens.payment_entry import RejectDialog
 from clerc_tui.services import payments
@@ -29,8 +29,10 @@ def _toasts_shown(app) -> list[str]:
 
 
 def _poison(dossier_id: int, name: str) -> None:
-    database.execute_sql("UPDATE debtor SET last_name = ?, display_name = ?", (name, name))
-    database.execute_sql("UPDATE dossier SET debtor_name = ?, notes = ? WHERE id = ?", (name, name, dossier_id))
+    database.execute_sql(raw_sql("UPDATE debtor SET last_name = ?, display_name = ?"), (name, name))
+    database.execute_sql(
+        raw_sql("UPDATE dossier SET debtor_name = ?, notes = ? WHERE id = ?"), (name, name, dossier_id)
+    )
 
 
 async def test_old_names_are_inert_on_the_list_and_the_dossier(actor, sample_dossier, make_app):

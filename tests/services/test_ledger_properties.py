@@ -14,6 +14,7 @@ from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, Sequence
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.services import balances, billing, integrity, payments
 from clerc_tui.services.context import os_login
+from tests import postgres
 from tests.conftest import TODAY, fresh_base, make_input
 
 cents = st.integers(min_value=1, max_value=500_000).map(lambda c: D(c) / 100)
@@ -73,7 +74,7 @@ def _own_base(template, folder):
         yield actor, dossier.id
     finally:
         close_database()
-        path.unlink()
+        postgres.remove(path)
 
 
 def _bill_many(db_path: str, count: int, queue) -> None:

@@ -41,6 +41,8 @@ def _public_functions():
 def _rows_in(annotation, seen: set) -> list[str]:
     """The model (or query) classes an annotation is, or holds, through generics, unions and
     dataclass fields."""
+    if isinstance(annotation, list):  # the parameters of a Callable[[…], …]
+        return [row for argument in annotation for row in _rows_in(argument, seen)]
     if annotation in seen:
         return []
     seen.add(annotation)

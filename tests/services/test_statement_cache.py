@@ -158,7 +158,7 @@ def test_the_decompte_writes_its_sql_once_and_runs_one_query_per_table(actor, mo
     assert sorted(run) == sorted(['"dossier"', '"claim_item"', '"ledger_entry"', '"etude_rate"', '"etude"'] * 3)
 
 
-def test_prepared_gives_what_the_query_gives_and_is_written_again_for_another_base(actor, db_path, migrated_base):
+def test_prepared_gives_what_the_query_gives_and_is_written_again_for_another_base(actor, tmp_path, migrated_base):
     from clerc_tui.models import Dossier
     from clerc_tui.services.plain import Prepared
     from tests.conftest import fresh_base
@@ -174,6 +174,6 @@ def test_prepared_gives_what_the_query_gives_and_is_written_again_for_another_ba
     assert prepared.rows(dossier.id) == [(dossier.id, dossier.reference)] == list(build(dossier.id))
     assert prepared.rows(dossier.id + 1000) == []
     assert len(built) == 2  # once for the SQL, once for the comparison above: not per call
-    fresh_base(migrated_base, db_path.parent / "other.db")  # opened: the models now use it
+    fresh_base(migrated_base, tmp_path / "other.db")  # opened: the models now use it
     assert prepared.rows(dossier.id) == []  # the other base's SQL, run on the other base
     assert len(built) == 3

@@ -26,6 +26,7 @@ from clerc_tui.models.migrations import (
     m0015_run_in_steps,
     m0016_open_deadline_counts,
     m0017_deadline_text,
+    m0018_postgresql,
 )
 
 STEPS = (
@@ -46,6 +47,7 @@ STEPS = (
     m0015_run_in_steps,
     m0016_open_deadline_counts,
     m0017_deadline_text,
+    m0018_postgresql,
 )
 LATEST = STEPS[-1].VERSION
 
@@ -117,6 +119,8 @@ def upgrade(db, target: int = LATEST) -> int:
                 "VALUES (%s, %s, CURRENT_TIMESTAMP)"
             )
             db.execute_sql(insert.replace("%s", db.param), (step.VERSION, step.DESCRIPTION))
+            if dialect["engine"] == "postgresql" and step.VERSION > m0018_postgresql.VERSION:
+                m0018_postgresql.apply_privileges(db)  # the tables this step made, granted to clerc_app
     return stored_version(db)
 
 
