@@ -298,7 +298,18 @@ class DeadlineWalker:
                 found = self._computed(key)
             for rule_id, kind, due, due_iso, text, done_text, unverified in found:
                 next_id += 1
-                open_rows[rule_id] = (next_id, rule_id, kind, due, due_iso, text, done_text, unverified, step_id, created)
+                open_rows[rule_id] = (
+                    next_id,
+                    rule_id,
+                    kind,
+                    due,
+                    due_iso,
+                    text,
+                    done_text,
+                    unverified,
+                    step_id,
+                    created,
+                )
         else:
             if not open_rows:
                 self.deadline_id = next_id

@@ -18,6 +18,7 @@ build's own temporary file); the parent removes it once copied, or on any failur
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sqlite3
 import subprocess
@@ -52,7 +53,8 @@ class DeadlineWorker:
     def __init__(self, path: Path, seed: str, today: int, schema: list[str]):
         self.path = path
         self.pending: list[tuple] = []
-        self.errors = tempfile.TemporaryFile()  # the child's traceback, never on the user's screen
+        # The child's traceback, never on the user's screen (closed by finish or abort).
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "clerc_tui.demo.worker"],
             stdin=subprocess.PIPE,
@@ -93,10 +95,8 @@ class DeadlineWorker:
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):  # a pipe the child closed first
                     stream.close()
-                except OSError:  # a pipe the child closed first
-                    pass
         self.errors.close()
         remove(self.path)
 
