@@ -100,6 +100,7 @@ MOVE_REASONS = (
     "Pièces attendues du créancier",
 )
 LEASE_LAW = date(2023, 7, 29).toordinal()  # the day in the fact's name
+NOTHING: dict = {}  # an empty cache (never written)
 # The steps whose deadlines depend on a fact drawn for the dossier (DeadlineWalker._facts).
 FACT_STEPS = frozenset(
     {
@@ -139,11 +140,10 @@ class DeadlineWalker:
 
     def __init__(self, rng: random.Random, today: int, iso, next_id, add, out: list):
         self.rng, self.t0, self.iso, self.next_id, self.add, self.out = rng, today, iso, next_id, add, out
-        self._cache: dict[tuple, list[tuple]] = {}
+        self._cache: dict[tuple, dict[int, tuple]] = {}
         # (label, basis, sanction, note) → [its id (0 until a deadline uses it), the text], shared by
         # the cache entries: a row holds the list until it is added, then the id.
         self._texts: dict[tuple[str, str, str, str], list] = {}
-        self._reasons: dict[tuple, str] = {}
         self._french_day = DayTexts(format_date).__getitem__
         self._created: dict[int, str] = {}
         # (procedure, step) → (act, the rules it closes in a fixed order, the gap after the previous step,
@@ -163,11 +163,11 @@ class DeadlineWalker:
         key = (label, basis, sanction, note)
         return self._texts.setdefault(key, [0, key])
 
-    def _computed(self, key: tuple) -> list[tuple]:
+    def _computed(self, step: tuple, day: int) -> tuple:
         """(rule id, kind, due ordinal, due ISO, text while open, text once done, unverified) of each
-        deadline the step (procedure, step, day, zone, facts) creates, as `deadlines_for_step`
-        computes them (rules are pure: cached by that key)."""
-        procedure_id, step_id, day, zone, facts = key
+        deadline the step (procedure, step, zone, facts) done on `day` creates, as `deadlines_for_step`
+        computes them (rules are pure: cached by step, then by day: ~100 bytes a day and step)."""
+        procedure_id, step_id, zone, facts = step
         values = dict(facts)
         if "hearing_on" in values:
             values["hearing_on"] = date.fromordinal(values["hearing_on"])
@@ -192,14 +192,11 @@ class DeadlineWalker:
                     1 if c.unverified else 0,
                 )
             )
-        self._cache[key] = found
-        return found
-
-    def _reason(self, procedure_id: str, step_id: str, day: int) -> str:
-        text = self._reasons[(procedure_id, step_id, day)] = (
-            f"acte accompli : {self._steps[(procedure_id, step_id)][0]} le {self._french_day(day)}"
-        )
-        return text
+        by_day = self._cache.get(step)
+        if by_day is None:
+            by_day = self._cache[step] = {}
+        result = by_day[day] = tuple(found)
+        return result
 
     def _facts(self, procedure_id: str, step_id: str, day: int) -> tuple:
         """The facts a step's deadlines depend on (drawn here); only for the steps of FACT_STEPS."""
@@ -239,7 +236,14 @@ class DeadlineWalker:
         The hot loop of the demo (a million deadlines): an open deadline is a short tuple
         (id, rule, kind, due ordinal, due ISO, text, text once done, unverified, step, created),
         its row is made once, when it is closed or the walk stops."""
-        rng, iso, steps, cache, reasons, emit = self.rng, self.iso, self._steps, self._cache, self._reasons, self._emit
+        rng, iso, steps, cache, emit, french_day = (
+            self.rng,
+            self.iso,
+            self._steps,
+            self._cache,
+            self._emit,
+            self._french_day,
+        )
         randint, random_ = rng.randint, rng.random
         paths = PATHS[procedure_id]
         path = paths[0] if len(paths) == 1 else paths[int(random_() ** 1.5 * len(paths))]
@@ -249,7 +253,7 @@ class DeadlineWalker:
         day = start
         for index, step_id in enumerate(path):
             if index:
-                _act, closes, gap, before_expiry = steps[(procedure_id, step_id)]
+                act, closes, gap, before_expiry = steps[(procedure_id, step_id)]
                 low, high = day, None
                 if gap:
                     low = day + randint(*gap)
@@ -277,25 +281,22 @@ class DeadlineWalker:
                     row = open_rows.pop(rule_id, None)
                     if row is not None:
                         if reason is None:
-                            reason = reasons.get((procedure_id, step_id, day)) or self._reason(
-                                procedure_id, step_id, day
-                            )
+                            reason = f"acte accompli : {act} le {french_day(day)}"
                         emit(dossier_id, procedure_id, row, row[6], assigned, 1, iso(day), assigned, reason)
             elif day > until:
                 return None
             created = self._created.get(day)
             if created is None:
                 created = self._created[day] = f"{iso(day)} {9 + day % 9:02d}:{day % 60:02d}:00"
-            key = (
+            step = (
                 procedure_id,
                 step_id,
-                day,
                 zone,
                 self._facts(procedure_id, step_id, day) if (procedure_id, step_id) in FACT_STEPS else (),
             )
-            found = cache.get(key)
+            found = cache.get(step, NOTHING).get(day)
             if found is None:
-                found = self._computed(key)
+                found = self._computed(step, day)
             for rule_id, kind, due, due_iso, text, done_text, unverified in found:
                 next_id += 1
                 open_rows[rule_id] = (
