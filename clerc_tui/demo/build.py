@@ -11,6 +11,7 @@ indexes; the indexes and the FTS5 search index are built once at the end, then `
 import json
 import os
 import random
+from array import array
 from bisect import bisect
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -43,7 +44,7 @@ from clerc_tui.services import context
 from clerc_tui.services.files import fsync_path as _fsync
 
 MAX_DOSSIERS = 1_000_000
-LOAD_CACHE_KIB = -16_000  # PRAGMA cache_size while loading (negative: KiB)
+LOAD_CACHE_KIB = -8_000  # PRAGMA cache_size while loading (negative: KiB)
 # Balances with interest are computed for small démos only (≈ 2 ms a dossier); a large one
 # keeps claims + ledger until `clerc balances` is run (as an étude would each night).
 BALANCES_UP_TO = 10_000
@@ -860,22 +861,24 @@ class _Demo:
 
     # --- dossiers ----------------------------------------------------------------------
 
-    def plan_dossiers(self) -> list[tuple[int, str, str]]:
-        """(opening ordinal, phase, nature) for every dossier, oldest first: ids and references follow it.
-        The first 24 cover every phase × nature, so even a small demo shows them all."""
+    def plan_dossiers(self) -> array:
+        """Every dossier, oldest first (ids and references follow this order), packed in one
+        integer (`opening ordinal << 6 | phase index << 3 | nature index`: 8 bytes a dossier
+        rather than a tuple's ~100). The first 24 cover every phase × nature, so even a small
+        demo shows them all."""
         rng = self.rng
         pc, nc = list(accumulate(PHASE_WEIGHTS)), list(accumulate(NATURE_WEIGHTS))
         plan = []
         for i in range(self.n_dossiers):
             if i < 24:
-                phase, nature = PHASES[i % 4], NATURES[i // 4]
+                phase, nature = i % 4, i // 4
             else:
-                phase = self.weighted(PHASES, pc, pc[-1])
-                nature = self.weighted(NATURES, nc, nc[-1])
-            low, high = PHASE_AGE[phase]
-            plan.append((self.t0 - rng.randint(low, high), phase, nature))
-        plan.sort(key=lambda item: item[0])
-        return plan
+                phase = bisect(pc, rng.random() * pc[-1])
+                nature = bisect(nc, rng.random() * nc[-1])
+            low, high = PHASE_AGE[PHASES[phase]]
+            plan.append((self.t0 - rng.randint(low, high)) << 6 | phase << 3 | nature)
+        plan.sort(key=lambda code: code >> 6)  # stable: the same day keeps the drawing order
+        return array("q", plan)
 
     def make_dossier(self, did: int, opened: int, phase: str, nature: str, number: int) -> None:
         rng = self.rng
@@ -1388,7 +1391,8 @@ class _Demo:
         self.flush(cursor, db.param)
         plan = self.plan_dossiers()
         sequence: dict[int, int] = {}
-        for did, (opened, phase, nature) in enumerate(plan, start=1):
+        for did, code in enumerate(plan, start=1):
+            opened, phase, nature = code >> 6, PHASES[code >> 3 & 7], NATURES[code & 7]
             year = date.fromordinal(opened).year
             sequence[year] = number = sequence.get(year, 0) + 1
             self.make_dossier(did, opened, phase, nature, number)

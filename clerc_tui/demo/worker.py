@@ -34,7 +34,7 @@ from clerc_tui.errors import ClercError
 
 # The facts of a dossier that its deadlines depend on, in the order they are sent.
 FACTS = ("phase", "nature", "title_kind", "title_date", "enforceable", "closed", "first_procedure", "zone", "assigned")
-LOAD_CACHE_KIB = -16_000  # the child's page cache while loading (as the parent's: memory stays bounded)
+LOAD_CACHE_KIB = -8_000  # the child's page cache while loading (as the parent's: memory stays bounded)
 
 
 def insert_sql(table: str, columns: tuple[str, ...], literals=(), param: str = "?") -> str:
@@ -127,14 +127,15 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     path = Path(config["path"])
     connection = sqlite3.connect(path, isolation_level=None)
     try:
-        result = _load(config, connection, inbox)
+        try:
+            result = _load(config, connection, inbox)
+        finally:
+            connection.close()
+        pickle.dump(result, outbox, protocol=pickle.HIGHEST_PROTOCOL)
+        outbox.flush()
     except BaseException:  # the parent stopped or failed: the scratch file goes with it
-        connection.close()
         remove(path)
         raise
-    connection.close()
-    pickle.dump(result, outbox, protocol=pickle.HIGHEST_PROTOCOL)
-    outbox.flush()
 
 
 def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tuple[int, list[tuple], list[tuple]]:
@@ -180,7 +181,7 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
 def main() -> int:
     try:
         serve(sys.stdin.buffer, sys.stdout.buffer)
-    except EOFError:  # the parent stopped (failed, interrupted): nothing to keep
+    except (EOFError, BrokenPipeError):  # the parent stopped (failed, interrupted): nothing to keep
         return 1
     return 0
 
