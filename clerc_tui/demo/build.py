@@ -5,7 +5,8 @@ to the `today` given, so one seed always gives the same étude. Rows are generat
 (money in integer cents, dates as ISO strings, booleans as 0/1) and loaded with `executemany`
 in one transaction, 1,000 dossiers at a time, without foreign-key checks nor secondary
 indexes; the indexes and the FTS5 search index are built once at the end, then `ANALYZE`
-(docs/architecture.md, « Measured facts »).
+(docs/architecture.md, « Measured facts »). In a demo file, the deadlines are walked,
+loaded and indexed by a second process meanwhile, then copied in (demo/worker.py).
 """
 
 import json
