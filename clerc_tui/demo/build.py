@@ -5,12 +5,14 @@ to the `today` given, so one seed always gives the same étude. Rows are generat
 (money in integer cents, dates as ISO strings, booleans as 0/1) and loaded with `executemany`
 in one transaction, 1,000 dossiers at a time, without foreign-key checks nor secondary
 indexes; the indexes and the FTS5 search index are built once at the end, then `ANALYZE`
-(docs/architecture.md, « Measured facts »).
+(docs/architecture.md, « Measured facts »). In a demo file, the deadlines are walked,
+loaded and indexed by a second process meanwhile, then copied in (demo/worker.py).
 """
 
 import json
 import os
 import random
+from array import array
 from bisect import bisect
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -24,6 +26,7 @@ from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
 from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
 from clerc_tui.demo.draws import Draws
+from clerc_tui.demo.worker import DeadlineWorker, insert_sql
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import chain
 from clerc_tui.models.db import (
@@ -44,7 +47,7 @@ from clerc_tui.services import context
 from clerc_tui.services.files import fsync_path as _fsync
 
 MAX_DOSSIERS = 1_000_000
-LOAD_CACHE_KIB = -16_000  # PRAGMA cache_size while loading (negative: KiB)
+LOAD_CACHE_KIB = -8_000  # PRAGMA cache_size while loading (negative: KiB)
 # Balances with interest are computed for small démos only (≈ 2 ms a dossier); a large one
 # keeps claims + ledger until `clerc balances` is run (as an étude would each night).
 BALANCES_UP_TO = 10_000
@@ -393,6 +396,7 @@ def build_demo(
         )
     path = sqlite_path(url)
     building = url
+    deadlines_file = None
     if path is not None:
         if path.is_dir():
             raise ClercError(f"{path} est un dossier, pas un fichier de base de données.")
@@ -413,6 +417,9 @@ def build_demo(
         temporary = _temporary_file(path)
         _remove_sqlite_file(temporary)
         building = str(temporary)
+        # The second process's scratch file (demo/worker.py), named so that the leftovers of a
+        # killed build are found and removed like the temporary file's.
+        deadlines_file = temporary.with_name(temporary.name.removesuffix(".tmp") + ".deadlines.tmp")
     try:
         db = open_database(building, create=True)
         if path is None and db.execute_sql('SELECT COUNT(*) FROM "etude"').fetchone()[0]:
@@ -421,7 +428,7 @@ def build_demo(
                 "une base vide (rien n'a été modifié)."
             )
         demo = _Demo(Draws(seed), today, dossiers)
-        counts = demo.load(db, progress)
+        counts = demo.load(db, progress, deadlines_file)
         if dossiers <= BALANCES_UP_TO:
             # The list's « Solde » then equals each dossier's décompte at today, interest included.
             from clerc_tui.services.balances import refresh_balances
@@ -472,9 +479,11 @@ class _Demo:
         self.fold_cache: dict[str, str] = {}
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
         self.ledger_rng = Draws(str(rng.getstate()))
-        # So do the deadlines (walked through the real procedure steps, demo_deadlines.py).
-        self.deadlines = DeadlineWalker(
-            Draws(str(rng.getstate()) + "/deadlines"), self.t0, self.iso, self.next_id, self.add
+        # So do the deadlines (walked through the real procedure steps, demo/deadlines.py), here or
+        # in a second process (demo/worker.py) from the same seed.
+        self.deadline_seed = str(rng.getstate()) + "/deadlines"
+        self.deadlines: DeadlineWalker | DeadlineWorker = DeadlineWalker(
+            Draws(self.deadline_seed), self.t0, self.iso, self.next_id, self.add, self.rows["deadline"]
         )
         self.cheque_rejected = False
 
@@ -855,22 +864,24 @@ class _Demo:
 
     # --- dossiers ----------------------------------------------------------------------
 
-    def plan_dossiers(self) -> list[tuple[int, str, str]]:
-        """(opening ordinal, phase, nature) for every dossier, oldest first: ids and references follow it.
-        The first 24 cover every phase × nature, so even a small demo shows them all."""
+    def plan_dossiers(self) -> array:
+        """Every dossier, oldest first (ids and references follow this order), packed in one
+        integer (`opening ordinal << 6 | phase index << 3 | nature index`: 8 bytes a dossier
+        rather than a tuple's ~100). The first 24 cover every phase × nature, so even a small
+        demo shows them all."""
         rng = self.rng
         pc, nc = list(accumulate(PHASE_WEIGHTS)), list(accumulate(NATURE_WEIGHTS))
         plan = []
         for i in range(self.n_dossiers):
             if i < 24:
-                phase, nature = PHASES[i % 4], NATURES[i // 4]
+                phase, nature = i % 4, i // 4
             else:
-                phase = self.weighted(PHASES, pc, pc[-1])
-                nature = self.weighted(NATURES, nc, nc[-1])
-            low, high = PHASE_AGE[phase]
-            plan.append((self.t0 - rng.randint(low, high), phase, nature))
-        plan.sort(key=lambda item: item[0])
-        return plan
+                phase = bisect(pc, rng.random() * pc[-1])
+                nature = bisect(nc, rng.random() * nc[-1])
+            low, high = PHASE_AGE[PHASES[phase]]
+            plan.append((self.t0 - rng.randint(low, high)) << 6 | phase << 3 | nature)
+        plan.sort(key=lambda code: code >> 6)  # stable: the same day keeps the drawing order
+        return array("q", plan)
 
     def make_dossier(self, did: int, opened: int, phase: str, nature: str, number: int) -> None:
         rng = self.rng
@@ -1280,15 +1291,7 @@ class _Demo:
                 rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
             if param != "?":
                 rows = _booleans_typed(table, columns, rows)
-            literals = LITERALS.get(table, ())
-            sql = (
-                f'INSERT INTO "{table}" ('
-                + ", ".join(f'"{c}"' for c in (*columns, *(name for name, _value in literals)))
-                + ") VALUES ("
-                + ", ".join([param] * len(columns) + [value for _name, value in literals])
-                + ")"
-            )
-            cursor.executemany(sql, rows)
+            cursor.executemany(insert_sql(table, columns, LITERALS.get(table, ()), param), rows)
             self.loaded[table] = self.loaded.get(table, 0) + len(rows)
             self.rows[table].clear()
 
@@ -1322,7 +1325,11 @@ class _Demo:
                 )
         return full
 
-    def load(self, db, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    def load(
+        self, db, progress: Callable[[int, int], None] | None = None, deadlines_file: Path | None = None
+    ) -> dict[str, int]:
+        """Generate and load the étude. `deadlines_file` (SQLite only): where a second process
+        walks and indexes the deadlines meanwhile (demo/worker.py); without it, they are walked here."""
         self.loaded: dict[str, int] = {}
         self.chain_heads: dict[str, str] = {}
         self.debtor_names: list[str] = []
@@ -1333,6 +1340,7 @@ class _Demo:
         self.debtors_physique: list[int] = []
         self.debtors_morale: list[int] = []
         sqlite = is_sqlite(db)
+        worker = None
         if sqlite:
             # A fresh file that nobody else has open: a rollback journal spares writing every
             # page twice (WAL, then the checkpoint). WAL is set back once the load is done.
@@ -1347,50 +1355,93 @@ class _Demo:
             # first: checking each one (~4 lookups a deadline) made the inserts ~25 % slower.
             # Set back after the load (the pragma is a no-op inside a transaction);
             # tests/services/test_demo.py runs `PRAGMA foreign_key_check` on a built demo.
+            # Off also for the deadlines' copy below (SQLite copies as they are only without checks).
             db.execute_sql("PRAGMA foreign_keys = OFF")
-        with db.atomic("IMMEDIATE") if sqlite else db.atomic():
-            cursor = db.cursor()
-            fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
-            indexes = _suspend_indexes(db, LOAD_ORDER) if sqlite else []
-            self.make_etude()
-            self.make_etude_rates()
-            self.make_creditors()
-            self.flush(cursor, db.param)
-            plan = self.plan_dossiers()
-            sequence: dict[int, int] = {}
-            for did, (opened, phase, nature) in enumerate(plan, start=1):
-                year = date.fromordinal(opened).year
-                sequence[year] = number = sequence.get(year, 0) + 1
-                self.make_dossier(did, opened, phase, nature, number)
-                if did % BATCH == 0:
-                    self.flush(cursor, db.param)
-                    if progress is not None:
-                        progress(did, len(plan))
-            for year in sorted(sequence):
-                self.add("sequence", (self.next_id("sequence"), "dossier", year, sequence[year]))
-            self.flush(cursor, db.param)
-            if progress is not None:
-                progress(len(plan), len(plan))
-            _resume_fts_triggers(db, fts_tables, fts_triggers)
-            for sql in indexes:
-                db.execute_sql(sql)
-            from clerc_tui.services.integrity import backfill_accounts
-
-            backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
-            if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
-                for table in LOAD_ORDER:
-                    db.execute_sql(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                        f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
+            if deadlines_file is not None:
+                schema = [
+                    sql
+                    for (sql,) in db.execute_sql(
+                        "SELECT sql FROM sqlite_master WHERE tbl_name = 'deadline' AND sql IS NOT NULL "
+                        "ORDER BY type = 'index', name"
                     )
+                ]
+                worker = self.deadlines = DeadlineWorker(deadlines_file, self.deadline_seed, self.t0, schema)
+        try:
+            with db.atomic("IMMEDIATE") if sqlite else db.atomic():
+                self._load(db, sqlite, worker, progress)
+            # The planner's statistics (the deadlines' come from the worker, which computes them meanwhile).
+            db.execute_sql("ANALYZE")
+            if worker is not None:
+                self._copy_deadlines(db, worker, deadlines_file)
+        finally:
+            if worker is not None:
+                worker.abort()  # stopped if still running, its file removed
         if sqlite:
             db.execute_sql(f"PRAGMA foreign_keys = {SQLITE_PRAGMAS['foreign_keys']}")
-        db.execute_sql("ANALYZE")
         if sqlite:
             db.execute_sql("PRAGMA journal_mode = WAL")
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
             db.execute_sql(f"PRAGMA temp_store = {SQLITE_PRAGMAS['temp_store']}")
         return self.loaded
+
+    def _load(self, db, sqlite: bool, worker: DeadlineWorker | None, progress) -> None:
+        cursor = db.cursor()
+        fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
+        # The deadline table stays empty here when the worker fills it: its indexes are copied with it.
+        suspended = [t for t in LOAD_ORDER if worker is None or t not in ("deadline", "deadline_text")]
+        indexes = _suspend_indexes(db, suspended) if sqlite else []
+        self.make_etude()
+        self.make_etude_rates()
+        self.make_creditors()
+        self.flush(cursor, db.param)
+        plan = self.plan_dossiers()
+        sequence: dict[int, int] = {}
+        for did, code in enumerate(plan, start=1):
+            opened, phase, nature = code >> 6, PHASES[code >> 3 & 7], NATURES[code & 7]
+            year = date.fromordinal(opened).year
+            sequence[year] = number = sequence.get(year, 0) + 1
+            self.make_dossier(did, opened, phase, nature, number)
+            if did % BATCH == 0:
+                if worker is not None:
+                    worker.flush()  # first: the child walks this round while the rows are loaded here
+                self.flush(cursor, db.param)
+                if progress is not None:
+                    progress(did, len(plan))
+        for year in sorted(sequence):
+            self.add("sequence", (self.next_id("sequence"), "dossier", year, sequence[year]))
+        if worker is not None:
+            worker.flush()
+        self.flush(cursor, db.param)
+        if progress is not None:
+            progress(len(plan), len(plan))
+        _resume_fts_triggers(db, fts_tables, fts_triggers)
+        for sql in indexes:
+            db.execute_sql(sql)
+        from clerc_tui.services.integrity import backfill_accounts
+
+        backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
+        if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
+            for table in LOAD_ORDER:
+                db.execute_sql(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
+                )
+
+    def _copy_deadlines(self, db, worker: DeadlineWorker, path: Path | None) -> None:
+        """The worker's deadlines into the demo, with their indexes, once it is done (after the
+        main load's commit: SQLite attaches a file only outside a transaction)."""
+        count, texts, stats = worker.finish()
+        db.execute_sql("ATTACH DATABASE ? AS demo_deadlines", (str(path),))
+        try:
+            with db.atomic("IMMEDIATE"):
+                self.rows["deadline_text"].extend(texts)
+                self.flush(db.cursor(), db.param, ("deadline_text",))
+                db.execute_sql('INSERT INTO main."deadline" SELECT * FROM demo_deadlines."deadline"')
+                db.cursor().executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
+                db.execute_sql('ANALYZE "deadline_text"')
+        finally:
+            db.execute_sql("DETACH DATABASE demo_deadlines")
+        self.loaded["deadline"] = count
 
 
 def _booleans_typed(table: str, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:

@@ -8,8 +8,9 @@ calendar (CPC 640-642, holidays, Alsace-Moselle). The walk stops at today: what 
 open is the clerc's agenda (mostly ahead, some today, a share overdue: acts not recorded
 in time); everything before is done, with the act that closed it.
 
-`deadlines_for_step` costs ~20 µs: its results are cached by (procedure, step, day, zone,
-facts), so 1,000,000 deadlines need only some tens of thousands of computations.
+`deadlines_for_step` costs ~20 µs: its results are cached by step (procedure, step, zone,
+facts), then by day, so 1,100,000 deadlines need ~68,000 computations (100,000 dossiers).
+At that scale this walk runs in a second process (demo/worker.py).
 """
 
 from __future__ import annotations
@@ -100,6 +101,20 @@ MOVE_REASONS = (
     "Pièces attendues du créancier",
 )
 LEASE_LAW = date(2023, 7, 29).toordinal()  # the day in the fact's name
+NOTHING: dict = {}  # an empty cache (never written)
+# The steps whose deadlines depend on a fact drawn for the dossier (DeadlineWalker._facts).
+FACT_STEPS = frozenset(
+    {
+        ("injonction_de_payer", "signification"),
+        ("injonction_de_payer", "premier_acte_execution"),
+        ("saisie_attribution", "acte_saisie"),
+        ("signification_jugement", "jugement"),
+        ("signification_jugement", "signification"),
+        ("expulsion", "commandement_payer_clause_resolutoire"),
+        ("expulsion", "assignation"),
+        ("saisie_vente", "commandement"),
+    }
+)
 EXECUTION = ("saisie_attribution", "saisie_attribution", "saisie_attribution", "saisie_vente", "saisie_remunerations")
 
 
@@ -117,19 +132,19 @@ class DayTexts(dict):
 
 
 class DeadlineWalker:
-    """Walks each dossier's procedures and adds its deadline rows (COLUMNS, as lists).
+    """Walks each dossier's procedures and appends its deadline rows (COLUMNS, as tuples) to `out`.
 
     The per-step data of the catalogue (act, the rules it closes, the waiting gap) is read
     once; the rules' computation is cached by its inputs (`_computed`); each text of the
-    catalogue gets its `deadline_text` id when a deadline first uses it."""
+    catalogue gets its `deadline_text` id (through `next_id` and `add`) when a deadline first
+    uses it."""
 
-    def __init__(self, rng: random.Random, today: int, iso, next_id, add):
-        self.rng, self.t0, self.iso, self.next_id, self.add = rng, today, iso, next_id, add
-        self._cache: dict[tuple, list[tuple]] = {}
+    def __init__(self, rng: random.Random, today: int, iso, next_id, add, out: list):
+        self.rng, self.t0, self.iso, self.next_id, self.add, self.out = rng, today, iso, next_id, add, out
+        self._cache: dict[tuple, dict[int, tuple]] = {}
         # (label, basis, sanction, note) → [its id (0 until a deadline uses it), the text], shared by
         # the cache entries: a row holds the list until it is added, then the id.
         self._texts: dict[tuple[str, str, str, str], list] = {}
-        self._reasons: dict[tuple, str] = {}
         self._french_day = DayTexts(format_date).__getitem__
         self._created: dict[int, str] = {}
         # (procedure, step) → (act, the rules it closes in a fixed order, the gap after the previous step,
@@ -149,49 +164,43 @@ class DeadlineWalker:
         key = (label, basis, sanction, note)
         return self._texts.setdefault(key, [0, key])
 
-    def _computed(self, procedure_id: str, step_id: str, day: int, zone: str, facts: tuple) -> list[tuple]:
+    def _computed(self, step: tuple, day: int) -> tuple:
         """(rule id, kind, due ordinal, due ISO, text while open, text once done, unverified) of each
-        deadline the step creates, as `deadlines_for_step` computes them (rules are pure: cached)."""
-        key = (procedure_id, step_id, day, zone, facts)
-        found = self._cache.get(key)
-        if found is None:
-            values = dict(facts)
-            if "hearing_on" in values:
-                values["hearing_on"] = date.fromordinal(values["hearing_on"])
-            found = []
-            for c in deadlines_for_step(procedure_id, step_id, date.fromordinal(day), zone=zone, facts=values):
-                due = c.due
-                if c.kind == "last_day" and c.act_by is not None and c.act_by < due:
-                    due = c.act_by  # as services.deadlines.record_step keeps it
-                note = "\n".join(
-                    ([f"Point non vérifié : {c.unverified}"] if c.unverified else [])
-                    + ([f"Attention : {c.caveat}"] if c.caveat else [])
-                )
-                found.append(
-                    (
-                        c.deadline_id,
-                        c.kind,
-                        due.toordinal(),
-                        self.iso(due.toordinal()),
-                        self._text(c.label, c.basis, c.sanction, note),
-                        # the unverified/caveat note matters while it is open (keeps the file small)
-                        self._text(c.label, c.basis, c.sanction, ""),
-                        1 if c.unverified else 0,
-                    )
-                )
-            self._cache[key] = found
-        return found
-
-    def _reason(self, procedure_id: str, step_id: str, day: int) -> str:
-        key = (procedure_id, step_id, day)
-        text = self._reasons.get(key)
-        if text is None:
-            text = self._reasons[key] = (
-                f"acte accompli : {self._steps[(procedure_id, step_id)][0]} le {self._french_day(day)}"
+        deadline the step (procedure, step, zone, facts) done on `day` creates, as `deadlines_for_step`
+        computes them (rules are pure: cached by step, then by day: ~100 bytes a day and step)."""
+        procedure_id, step_id, zone, facts = step
+        values = dict(facts)
+        if "hearing_on" in values:
+            values["hearing_on"] = date.fromordinal(values["hearing_on"])
+        found = []
+        for c in deadlines_for_step(procedure_id, step_id, date.fromordinal(day), zone=zone, facts=values):
+            due = c.due
+            if c.kind == "last_day" and c.act_by is not None and c.act_by < due:
+                due = c.act_by  # as services.deadlines.record_step keeps it
+            note = "\n".join(
+                ([f"Point non vérifié : {c.unverified}"] if c.unverified else [])
+                + ([f"Attention : {c.caveat}"] if c.caveat else [])
             )
-        return text
+            found.append(
+                (
+                    c.deadline_id,
+                    c.kind,
+                    due.toordinal(),
+                    self.iso(due.toordinal()),
+                    self._text(c.label, c.basis, c.sanction, note),
+                    # the unverified/caveat note matters while it is open (keeps the file small)
+                    self._text(c.label, c.basis, c.sanction, ""),
+                    1 if c.unverified else 0,
+                )
+            )
+        by_day = self._cache.get(step)
+        if by_day is None:
+            by_day = self._cache[step] = {}
+        result = by_day[day] = tuple(found)
+        return result
 
     def _facts(self, procedure_id: str, step_id: str, day: int) -> tuple:
+        """The facts a step's deadlines depend on (drawn here); only for the steps of FACT_STEPS."""
         r = self.rng.random
         if procedure_id == "injonction_de_payer" and step_id in ("signification", "premier_acte_execution"):
             return (("served_in_person", "verification_opposition_apres_mesure" not in self.path),)
@@ -223,18 +232,29 @@ class DeadlineWalker:
         assigned: int,
         late_share: float = 0.1,
     ) -> int | None:
-        """Run one procedure from `start`; return the day its last step was done, or None if still running."""
-        rng, iso, steps = self.rng, self.iso, self._steps
+        """Run one procedure from `start`; return the day its last step was done, or None if still running.
+
+        The hot loop of the demo (a million deadlines): an open deadline is a short tuple
+        (id, rule, kind, due ordinal, due ISO, text, text once done, unverified, step, created),
+        its row is made once, when it is closed or the walk stops."""
+        rng, iso, steps, cache, emit, french_day = (
+            self.rng,
+            self.iso,
+            self._steps,
+            self._cache,
+            self._emit,
+            self._french_day,
+        )
         randint, random_ = rng.randint, rng.random
         paths = PATHS[procedure_id]
         path = paths[0] if len(paths) == 1 else paths[int(random_() ** 1.5 * len(paths))]
         self.path = path
-        # rule id → row: COLUMNS with the text's id list at 7, then the due ordinal, the text once done
-        open_rows: dict[str, list] = {}
+        open_rows: dict[str, tuple] = {}
+        next_id = self.deadline_id
         day = start
         for index, step_id in enumerate(path):
             if index:
-                _act, closes, gap, before_expiry = steps[(procedure_id, step_id)]
+                act, closes, gap, before_expiry = steps[(procedure_id, step_id)]
                 low, high = day, None
                 if gap:
                     low = day + randint(*gap)
@@ -242,7 +262,7 @@ class DeadlineWalker:
                     row = open_rows.get(rule_id)
                     if row is None:
                         continue
-                    kind, due = row[5], row[17]
+                    kind, due = row[2], row[3]
                     if kind == "last_day" or (kind == "expiry" and before_expiry):
                         high = due if high is None else min(high, due)
                     elif kind == "earliest_day":
@@ -261,60 +281,94 @@ class DeadlineWalker:
                 for rule_id in closes:
                     row = open_rows.pop(rule_id, None)
                     if row is not None:
-                        reason = reason or self._reason(procedure_id, step_id, day)
-                        row[7], row[9], row[10], row[11], row[12] = row[18], 1, iso(day), assigned, reason
-                        self._emit(row)
+                        if reason is None:
+                            reason = f"acte accompli : {act} le {french_day(day)}"
+                        emit(dossier_id, procedure_id, row, row[6], assigned, 1, iso(day), assigned, reason)
             elif day > until:
                 return None
             created = self._created.get(day)
             if created is None:
                 created = self._created[day] = f"{iso(day)} {9 + day % 9:02d}:{day % 60:02d}:00"
-            for rule_id, kind, due, due_iso, text, done_text, unverified in self._computed(
-                procedure_id, step_id, day, zone, self._facts(procedure_id, step_id, day)
-            ):
-                self.deadline_id += 1
-                open_rows[rule_id] = [
-                    self.deadline_id,
-                    dossier_id,
-                    procedure_id,
-                    step_id,
+            step = (
+                procedure_id,
+                step_id,
+                zone,
+                self._facts(procedure_id, step_id, day) if (procedure_id, step_id) in FACT_STEPS else (),
+            )
+            found = cache.get(step, NOTHING).get(day)
+            if found is None:
+                found = self._computed(step, day)
+            for rule_id, kind, due, due_iso, text, done_text, unverified in found:
+                next_id += 1
+                open_rows[rule_id] = (
+                    next_id,
                     rule_id,
                     kind,
+                    due,
                     due_iso,
                     text,
-                    assigned,
-                    0,
-                    None,
-                    None,
-                    "",
-                    created,
-                    None,
-                    "",
-                    unverified,
-                    due,
                     done_text,
-                ]
+                    unverified,
+                    step_id,
+                    created,
+                )
         else:
             if not open_rows:
+                self.deadline_id = next_id
                 return day
+        self.deadline_id = next_id
         for row in open_rows.values():
             if self.closing is not None:  # the dossier was closed: what was left open became moot
-                row[9], row[10], row[11], row[12] = 1, iso(self.closing), assigned, "dossier clos"
+                emit(dossier_id, procedure_id, row, row[5], assigned, 1, iso(self.closing), assigned, "dossier clos")
             elif random_() < 0.01:  # a few were moved, with their reason
-                row[14], row[15] = row[6], rng.choice(MOVE_REASONS)
-                row[6] = iso(row[17] + randint(7, 30))
-            self._emit(row)
+                reason = rng.choice(MOVE_REASONS)
+                moved = iso(row[3] + randint(7, 30))
+                emit(dossier_id, procedure_id, row, row[5], assigned, 0, None, None, "", moved, row[4], reason)
+            else:
+                emit(dossier_id, procedure_id, row, row[5], assigned)
         return None
 
-    def _emit(self, row: list) -> None:
-        """Add the row (its text's id in place of the list that holds it)."""
-        text = row[7]
-        if not text[0]:
-            text[0] = self.next_id("deadline_text")
-            self.add("deadline_text", (text[0], *text[1]))
-        row[7] = text[0]
-        del row[17:]
-        self.add("deadline", row)
+    def _emit(
+        self,
+        dossier_id: int,
+        procedure_id: str,
+        row: tuple,
+        text: list,
+        assigned: int,
+        done: int = 0,
+        done_on: str | None = None,
+        done_by: int | None = None,
+        done_reason: str = "",
+        due_iso: str | None = None,
+        original_due: str | None = None,
+        moved_reason: str = "",
+    ) -> None:
+        """Append the deadline's row (COLUMNS); its text gets its id on first use."""
+        text_id = text[0]
+        if not text_id:
+            text_id = text[0] = self.next_id("deadline_text")
+            self.add("deadline_text", (text_id, *text[1]))
+        self.out.append(
+            (
+                row[0],
+                dossier_id,
+                procedure_id,
+                row[8],
+                row[1],
+                row[2],
+                due_iso or row[4],
+                text_id,
+                assigned,
+                done,
+                done_on,
+                done_by,
+                done_reason,
+                row[9],
+                original_due,
+                moved_reason,
+                row[7],
+            )
+        )
 
     # --- a dossier's life -------------------------------------------------------------------
 

@@ -522,3 +522,59 @@ def test_deadline_dates_are_the_rules_computation(con):
     # A moved deadline was first due on the rules' date too, then put later.
     moved = con.execute("SELECT COUNT(*) FROM deadline WHERE original_due_date >= due_date").fetchone()[0]
     assert moved == 0
+
+
+def _rows(path, sql):
+    with sqlite3.connect(path) as c:
+        return c.execute(sql).fetchall()
+
+
+def test_deadlines_walked_by_the_second_process_are_those_the_first_walks(tmp_path):
+    # A demo file has its deadlines walked, indexed and analysed by a child process
+    # (demo/worker.py), then copied in; a base without a file (PostgreSQL) walks them in the
+    # parent. Same seed, same rows, same catalogue ids, same planner statistics.
+    from clerc_tui.demo.build import _Demo
+    from clerc_tui.demo.draws import Draws
+
+    built = tmp_path / "built.db"
+    build_demo(str(built), dossiers=150, seed=3, today=TODAY)
+    here = tmp_path / "here.db"
+    db = open_database(str(here), create=True)
+    try:
+        _Demo(Draws(3), TODAY, 150).load(db)
+    finally:
+        close_database()
+    for sql in (
+        "SELECT * FROM deadline ORDER BY id",
+        "SELECT * FROM deadline_text ORDER BY id",
+        "SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx",
+        "SELECT type, name, sql FROM sqlite_master ORDER BY type, name",
+    ):
+        assert _rows(built, sql) == _rows(here, sql), sql
+    assert len(_rows(built, "SELECT id FROM deadline")) > 1000
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []  # the child's file is gone
+
+
+def test_a_second_process_that_cannot_start_fails_the_demo_and_leaves_nothing(tmp_path, monkeypatch):
+    from clerc_tui.demo import worker
+
+    monkeypatch.setattr(worker.sys, "executable", "/bin/false")
+    with pytest.raises(ClercError, match="calcul des échéances de la démonstration a échoué"):
+        build_demo(str(tmp_path / "demo.db"), dossiers=50, seed=1, today=TODAY)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_process_killed_midway_fails_the_demo_and_leaves_nothing(tmp_path, monkeypatch):
+    from clerc_tui.demo.worker import DeadlineWorker
+
+    flush = DeadlineWorker.flush
+
+    def flush_then_die(self):
+        flush(self)
+        self.process.kill()
+        self.process.wait()
+
+    monkeypatch.setattr(DeadlineWorker, "flush", flush_then_die)
+    with pytest.raises(ClercError, match="Rien n'a été créé"):
+        build_demo(str(tmp_path / "demo.db"), dossiers=50, seed=1, today=TODAY)
+    assert list(tmp_path.iterdir()) == []

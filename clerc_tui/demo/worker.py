@@ -1,0 +1,190 @@
+"""The demo's deadlines, walked and indexed in a second process while the first builds the rest.
+
+The deadlines are half of the demo's work (at 100,000 dossiers: 1.1 million rows walked
+through the rules, inserted and put in seven indexes). They draw from their own generator
+(`Draws(… + "/deadlines")`) and need from each dossier only a few facts, so a child process
+(`python -m clerc_tui.demo.worker`) can walk them from those facts, sent a round of 1,000
+dossiers at a time, into a file of its own beside the demo, and index it there, while the
+parent generates and loads everything else. The parent then copies the table with its
+indexes in one `INSERT INTO deadline SELECT * FROM …`: SQLite copies the records and the
+index entries as they are (its "transfer optimisation": same table definition, same
+indexes, no triggers, foreign keys off), without binding nor sorting them again.
+
+Same rows as walking them in the parent (same generator, same facts in the same order):
+a seed still gives the same étude. The child's file is a scratch file: no journal, no
+`fsync` (a crash leaves only a file the next `clerc demo` removes, as it removes a killed
+build's own temporary file); the parent removes it once copied, or on any failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from clerc_tui.demo.deadlines import COLUMNS, LITERALS, DayTexts, DeadlineWalker
+from clerc_tui.demo.draws import Draws
+from clerc_tui.errors import ClercError
+
+# The facts of a dossier that its deadlines depend on, in the order they are sent.
+FACTS = ("phase", "nature", "title_kind", "title_date", "enforceable", "closed", "first_procedure", "zone", "assigned")
+LOAD_CACHE_KIB = -8_000  # the child's page cache while loading (as the parent's: memory stays bounded)
+
+
+def insert_sql(table: str, columns: tuple[str, ...], literals=(), param: str = "?") -> str:
+    """INSERT of `columns` as parameters and of `literals` ((column, SQL literal) pairs) as given."""
+    names = ", ".join(f'"{c}"' for c in (*columns, *(name for name, _value in literals)))
+    values = ", ".join([param] * len(columns) + [value for _name, value in literals])
+    return f'INSERT INTO "{table}" ({names}) VALUES ({values})'
+
+
+class DeadlineWorker:
+    """The parent's side: starts the child, sends it each round's dossiers, collects the result.
+
+    `schema`: the CREATE statements of the deadline table and of its indexes, as the parent's
+    base has them (the copy needs the very same definitions)."""
+
+    def __init__(self, path: Path, seed: str, today: int, schema: list[str]):
+        self.path = path
+        self.pending: list[tuple] = []
+        # The child's traceback, never on the user's screen (closed by finish or abort).
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "clerc_tui.demo.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        self._send({"path": str(path), "seed": seed, "today": today, "schema": schema})
+
+    def dossier(self, dossier_id: int, **facts: Any) -> None:
+        self.pending.append((dossier_id, *(facts[name] for name in FACTS)))
+
+    def flush(self) -> None:
+        if self.pending:
+            self._send(self.pending)
+            self.pending = []
+
+    def finish(self) -> tuple[int, list[tuple], list[tuple]]:
+        """Wait for the child to have walked, loaded, indexed and analysed every deadline; return
+        their count, the `deadline_text` rows they use (the parent inserts those) and the
+        `sqlite_stat1` rows of their indexes."""
+        self.flush()
+        self._send(None)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        try:
+            result = pickle.load(self.process.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            result = None
+        if self.process.wait() != 0 or result is None:
+            raise self._failure()
+        self.errors.close()
+        return result
+
+    def abort(self) -> None:
+        """Stop the child (if still running) and remove its file."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # a pipe the child closed first
+                    stream.close()
+        self.errors.close()
+        remove(self.path)
+
+    def _send(self, message: Any) -> None:
+        assert self.process.stdin is not None
+        try:
+            pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.process.wait()
+            raise self._failure() from None
+
+    def _failure(self) -> ClercError:
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        cause = lines[-1] if lines else f"code de sortie {self.process.returncode}"
+        return ClercError(f"Le calcul des échéances de la démonstration a échoué ({cause}). Rien n'a été créé.")
+
+
+def remove(path: Path) -> None:
+    for suffix in ("", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
+    """The child's side: walk each dossier sent, load its deadlines, index them, reply."""
+    config = pickle.load(inbox)
+    path = Path(config["path"])
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        try:
+            result = _load(config, connection, inbox)
+        finally:
+            connection.close()
+        pickle.dump(result, outbox, protocol=pickle.HIGHEST_PROTOCOL)
+        outbox.flush()
+    except BaseException:  # the parent stopped or failed: the scratch file goes with it
+        remove(path)
+        raise
+
+
+def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tuple[int, list[tuple], list[tuple]]:
+    # A scratch file, copied into the demo then deleted: a journal or an fsync would protect
+    # nothing (a failed build removes it; a crash leaves it to the next `clerc demo`).
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
+    connection.execute("PRAGMA temp_store = FILE")
+    tables = [sql for sql in config["schema"] if not sql.lstrip().upper().startswith("CREATE INDEX")]
+    indexes = [sql for sql in config["schema"] if sql not in tables]
+    for sql in tables:
+        connection.execute(sql)
+    connection.execute("BEGIN")
+    counters: dict[str, int] = {}
+    rows: dict[str, list] = {"deadline": [], "deadline_text": []}
+
+    def next_id(table: str) -> int:
+        counters[table] = value = counters.get(table, 0) + 1
+        return value
+
+    def add(table: str, row) -> None:
+        rows[table].append(row)
+
+    walker = DeadlineWalker(
+        Draws(config["seed"]), config["today"], DayTexts(date.isoformat).__getitem__, next_id, add, rows["deadline"]
+    )
+    insert = insert_sql("deadline", COLUMNS, LITERALS)
+    while (batch := pickle.load(inbox)) is not None:
+        for dossier_id, *facts in batch:
+            walker.dossier(dossier_id, **dict(zip(FACTS, facts, strict=True)))
+        connection.executemany(insert, rows["deadline"])
+        rows["deadline"].clear()
+    for sql in indexes:
+        connection.execute(sql)
+    # The planner's statistics of the deadline indexes, computed here too (the parent copies them).
+    connection.execute('ANALYZE "deadline"')
+    stats = connection.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchall()
+    connection.execute("COMMIT")
+    return walker.deadline_id, rows["deadline_text"], stats
+
+
+def main() -> int:
+    try:
+        serve(sys.stdin.buffer, sys.stdout.buffer)
+    except (EOFError, BrokenPipeError):  # the parent stopped (failed, interrupted): nothing to keep
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
