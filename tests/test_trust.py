@@ -277,7 +277,9 @@ def test_argparse_speaks_french(tmp_path):
 def test_without_a_terminal_clerc_says_so_and_exits(tmp_path):
     path = tmp_path / "etude.db"
     _base_with_me(path)
-    result = run_clerc(tmp_path, "--db", str(path))  # stdin is /dev/null: no terminal
+    # A real start-up, stdin and stdout pipes: were the check gone, the app would start (the
+    # process, not the suite, then hangs until the timeout).
+    result = run_clerc(tmp_path, "--db", str(path), process=True, timeout=60)
     assert result.returncode == 2
     assert "terminal" in result.stderr and "Traceback" not in result.stderr
 
