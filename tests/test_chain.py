@@ -1,7 +1,9 @@
 """Tamper-evident ledger and audit (issue 10, item 10): the attacks are typed with the sqlite3
-module on a real file, as anyone with write access to the base could, and `clerc check` runs
-as a real process. Triggers refuse what they can; the hash chains show the rest."""
+module on a real file, as anyone with write access to the base could, and `clerc check` reads
+the file afresh (its own connection, nothing kept from the writing); two real processes write
+at once. Triggers refuse what they can; the hash chains show the rest."""
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,8 +19,7 @@ from clerc_tui.models import chain
 from clerc_tui.models.db import close_database, init_database, open_database
 from clerc_tui.rules.french import format_amount
 from clerc_tui.services.context import os_login
-from tests.conftest import TODAY, make_input
-from tests.test_trust import _run
+from tests.conftest import TODAY, make_input, run_clerc
 
 THOUSAND = format_amount(Decimal("1000"))
 ENTRY_COLUMNS = (*chain.columns("ledger_entry"), "prev_hash", "row_hash")
@@ -60,7 +61,7 @@ def _audit_of(connection, entry_id: int) -> int:
 
 
 def _check(tmp_path: Path, path: Path):
-    result = _run(tmp_path, "check", "--db", str(path), "--sans-solde")
+    result = run_clerc(tmp_path, "check", "--db", str(path), "--sans-solde")
     assert "Traceback" not in result.stderr
     return result
 
@@ -362,10 +363,9 @@ def test_an_old_base_is_hashed_in_order_by_the_migration(tmp_path):
         close_database()
 
 
-def test_the_demo_writes_the_chain_and_a_forged_demo_row_is_caught(tmp_path):
+def test_the_demo_writes_the_chain_and_a_forged_demo_row_is_caught(tmp_path, demo_template):
     path = tmp_path / "demo.db"
-    built = _run(tmp_path, "demo", "--db", str(path), "--dossiers", "300", "--today", "26/11/2026")
-    assert built.returncode == 0, built.stderr
+    shutil.copyfile(demo_template(dossiers=300, seed=1, today=TODAY), path)  # as `clerc demo` built it
     clean = _check(tmp_path, path)
     assert clean.returncode == 0, clean.stdout
     connection = sqlite3.connect(path)

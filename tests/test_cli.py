@@ -1,9 +1,7 @@
 """The `clerc` command itself: database choice, users, refusals in French with exit code 2."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +9,7 @@ from clerc_tui.cli import main
 from clerc_tui.models import AuditEntry, User
 from clerc_tui.models.db import close_database, open_database
 from clerc_tui.services.context import os_login
-
-CLERC = Path(sys.executable).parent / "clerc"
+from tests.conftest import run_clerc
 
 
 def test_user_add_creates_a_user_and_audits_it(tmp_path, capsys):
@@ -54,35 +51,22 @@ def test_the_same_login_twice_is_refused(tmp_path, capsys):
     close_database()
 
 
-def _run(*args, env_extra=None, home):
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        **(env_extra or {}),
-    }
-    return subprocess.run(
-        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL
-    )
-
-
 def test_an_unknown_login_gets_no_access(tmp_path):
     from clerc_tui.models.db import init_database
 
     db = tmp_path / "etude.db"
     init_database(str(db))  # no user at all (`clerc init` would register this account)
     close_database()
-    result = _run("whoami", env_extra={"CLERC_DATABASE": str(db)}, home=tmp_path)
+    result = run_clerc(tmp_path, "whoami", CLERC_DATABASE=str(db))
     assert result.returncode == 2
     assert f"« {os_login()} » n'est pas un utilisateur actif" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_the_default_database_lives_in_the_xdg_data_path(tmp_path):
-    result = _run("init", home=tmp_path)
+    result = run_clerc(tmp_path, "init")
     assert result.returncode == 0, result.stderr
-    result = _run("migrate", home=tmp_path)
+    result = run_clerc(tmp_path, "migrate")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "clerc" / "clerc.db").exists()
 

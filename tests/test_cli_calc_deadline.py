@@ -1,14 +1,12 @@
 """`clerc calc deadline`: each worked example answered with its explanation; bad input exits 2 in French."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from clerc_tui.cli import main
 from clerc_tui.rules.procedures import rules
+from tests.conftest import run_clerc
 
 # (example, arguments, due date: the last day, or the earliest day for a waiting period)
 EXAMPLES = [
@@ -154,19 +152,19 @@ def test_bad_input_exits_2_with_a_french_message(capsys, args, message):
     assert "Traceback" not in err
 
 
-def _clerc() -> str:
-    path = Path(sys.executable).with_name("clerc")
-    if not path.exists():
-        pytest.skip("the clerc script is not installed next to this Python")
-    return str(path)
-
-
 def test_the_installed_command_answers_in_json():
-    done = subprocess.run(
-        [_clerc(), "calc", "deadline", "--from", "10/04/2025", "--days", "8", "--zone", "alsace-moselle", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_clerc(
+        None,
+        "calc",
+        "deadline",
+        "--from",
+        "10/04/2025",
+        "--days",
+        "8",
+        "--zone",
+        "alsace-moselle",
+        "--json",
+        process=True,
     )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
@@ -180,11 +178,6 @@ def test_the_installed_command_answers_in_json():
 
 
 def test_the_installed_command_exits_2_on_an_unknown_rule():
-    done = subprocess.run(
-        [_clerc(), "calc", "deadline", "--from", "10/04/2025", "--rule", "inconnue"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_clerc(None, "calc", "deadline", "--from", "10/04/2025", "--rule", "inconnue", process=True)
     assert done.returncode == 2
     assert done.stderr.strip() == "clerc : Règle de délai inconnue : « inconnue » (voir clerc calc deadline --list)."

@@ -1,13 +1,11 @@
 """`clerc calc interest`: the worked examples from the command line, and bad input exits 2."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from clerc_tui.cli import main
+from tests.conftest import run_clerc
 
 EX3 = [
     "calc",
@@ -276,26 +274,21 @@ def test_legal_kind_needs_a_category(capsys):
 
 
 def test_the_installed_console_script():
-    clerc = Path(sys.executable).parent / "clerc"
-    ok = subprocess.run([str(clerc), *EX3, "--json"], capture_output=True, text=True, timeout=60)
+    ok = run_clerc(None, *EX3, "--json", process=True)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["total"] == "154.94"
-    bad = subprocess.run(
-        [
-            str(clerc),
-            "calc",
-            "interest",
-            "--principal",
-            "-1",
-            "--from",
-            "2025-01-01",
-            "--to",
-            "2025-02-01",
-            "--category",
-            "autres",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    bad = run_clerc(
+        None,
+        "calc",
+        "interest",
+        "--principal",
+        "-1",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-02-01",
+        "--category",
+        "autres",
+        process=True,
     )
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("clerc : ")

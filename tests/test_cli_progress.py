@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 from clerc_tui.cli import progress
-
-CLERC = Path(sys.executable).parent / "clerc"
+from tests.conftest import run_clerc
 
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def _clerc(home: Path, *args):
-    env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
-    env.update({f"XDG_{k}_HOME": str(home / k.lower()) for k in ("DATA", "STATE", "CONFIG")})
-    return subprocess.run(
-        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL
-    )
 
 
 def test_demo_balances_check_and_reversements_draw_no_bar_when_piped(tmp_path):
@@ -48,7 +36,7 @@ def test_demo_balances_check_and_reversements_draw_no_bar_when_piped(tmp_path):
         ),
     )
     for command in commands:
-        result = _clerc(tmp_path, *command)
+        result = run_clerc(tmp_path, *command, process=True, timeout=300)  # a real pipe, no terminal
         assert result.returncode in (0, 1), result.stderr  # check: 1 if an anomaly (not expected here)
         for stream in (result.stdout, result.stderr):
             assert "\x1b" not in stream and "━" not in stream, (command, stream)

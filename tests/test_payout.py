@@ -1,12 +1,10 @@
 """Trust (issue 10, items 2-4): a payout run is all or nothing, documents are frozen at issue,
-identical lines of a payment batch are flagged. Real processes, real files, real SQLite bases."""
+identical lines of a payment batch are flagged. The commands as typed, real files, real SQLite bases."""
 
 import csv
 import io
-import os
 import sqlite3
 import subprocess
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -24,24 +22,9 @@ from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests import postgres
-from tests.conftest import TODAY, make_input
+from tests.conftest import TODAY, make_input, run_clerc
 
-CLERC = Path(sys.executable).parent / "clerc"
 IBAN = "FR7630004000310001234567865"
-
-
-def _clerc(home: Path, *args):
-    env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
-    env.update(
-        {
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "XDG_CONFIG_HOME": str(home / "config"),
-        }
-    )
-    return subprocess.run(
-        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL
-    )
 
 
 def _dossier(actor, name: str, iban: str, amount: str):
@@ -108,7 +91,7 @@ def test_unwritable_csv_records_nothing_and_names_path_and_cause(tmp_path, where
             pytest.skip("chattr +i is not available on this filesystem")
         target, cause = folder / "x.csv", "opération interdite"
     try:
-        result = _clerc(
+        result = run_clerc(
             tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run", "--csv", str(target)
         )
     finally:
@@ -128,7 +111,9 @@ def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(
     base = tmp_path / "etude.db"
     tilleuls, formula, no_iban = _payout_base(base)
     target = tmp_path / "virements.csv"
-    result = _clerc(tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run", "--csv", str(target))
+    result = run_clerc(
+        tmp_path, "--db", str(base), "--today", "26/11/2026", "reversements", "run", "--csv", str(target)
+    )
     assert result.returncode == 0, result.stderr
     written = target.read_bytes()
     rows = list(csv.reader(io.StringIO(written.decode("utf-8")), delimiter=";"))
@@ -153,12 +138,12 @@ def test_run_holds_back_iban_less_creditor_neutralises_formulas_and_regenerates(
     Creditor.update(iban="FR7610107001011234567890129").where(Creditor.id == tilleuls.creditor_id).execute()
     close_database()
     again = tmp_path / "again.csv"
-    result = _clerc(tmp_path, "--db", str(base), "reversements", "fichier", str(run_id), "--csv", str(again))
+    result = run_clerc(tmp_path, "--db", str(base), "reversements", "fichier", str(run_id), "--csv", str(again))
     assert result.returncode == 0, result.stderr
     assert again.read_bytes() == written
-    result = _clerc(tmp_path, "--db", str(base), "reversements", "fichier", str(run_id))
+    result = run_clerc(tmp_path, "--db", str(base), "reversements", "fichier", str(run_id))
     assert result.stdout.encode("utf-8") == written
-    result = _clerc(tmp_path, "--db", str(base), "reversements", "fichier", "99")
+    result = run_clerc(tmp_path, "--db", str(base), "reversements", "fichier", "99")
     assert result.returncode == 2 and "Reversement n° 99 inconnu" in result.stderr
 
 
@@ -252,9 +237,9 @@ def test_receipt_reprints_as_issued_after_later_entries_the_same_day(actor, db_p
     assert reprint.startswith(original.split("Reçu n°")[0] + "*** DUPLICATA ***\n")
     assert reprint.replace("*** DUPLICATA ***\n", "") == original
     assert "<strong>DUPLICATA</strong>" in document_html(document_by_number(pay.document_number.lower()))
-    # A real process prints the same duplicate.
+    # The command prints the same duplicate.
     close_database()
-    result = _clerc(tmp_path, "--db", str(db_path), "document", pay.document_number)
+    result = run_clerc(tmp_path, "--db", str(db_path), "document", pay.document_number)
     assert result.returncode == 0 and result.stdout == reprint, result.stderr
 
 
@@ -364,13 +349,13 @@ def test_fec_export_to_an_unwritable_path_names_it_and_leaves_no_partial_file(tm
     base = tmp_path / "etude.db"
     _payout_base(base, with_iban_less=False)
     target = tmp_path / "absent" / "fec.txt"
-    result = _clerc(
+    result = run_clerc(
         tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026", "--out", str(target)
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"Export FEC {target} non écrit : le dossier {target.parent} n'existe pas" in result.stderr
     good = tmp_path / "fec.txt"
-    result = _clerc(
+    result = run_clerc(
         tmp_path, "--db", str(base), "export", "fec", "--from", "01/11/2026", "--to", "26/11/2026", "--out", str(good)
     )
     assert result.returncode == 0 and good.read_text(encoding="utf-8").startswith("JournalCode|")
@@ -381,15 +366,15 @@ def test_held_back_creditor_is_paid_by_the_next_run_once_its_iban_is_recorded(tm
     base = tmp_path / "etude.db"
     _, _, no_iban = _payout_base(base)
     db = ["--db", str(base), "--today", "26/11/2026"]
-    first = _clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "1.csv"))
+    first = run_clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "1.csv"))
     assert first.returncode == 0 and no_iban.reference not in (tmp_path / "1.csv").read_text(encoding="utf-8")
-    bad = _clerc(tmp_path, *db, "reversements", "iban", "bailleur sans", "FR76 3000 4000 3100 0123 4567 866")
+    bad = run_clerc(tmp_path, *db, "reversements", "iban", "bailleur sans", "FR76 3000 4000 3100 0123 4567 866")
     assert bad.returncode == 2 and "clé de contrôle" in bad.stderr and "Traceback" not in bad.stderr
-    good = _clerc(
+    good = run_clerc(
         tmp_path, *db, "reversements", "iban", "bailleur sans", "fr76 3000 4000 3100 0123 4567 865", "--bic", "bnpafrpp"
     )
     assert good.returncode == 0 and "Bailleur Sans Compte : IBAN FR76 3000 4000 3100 0123 4567 865" in good.stdout
-    second = _clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "2.csv"))
+    second = run_clerc(tmp_path, *db, "reversements", "run", "--csv", str(tmp_path / "2.csv"))
     assert second.returncode == 0 and "ATTENTION" not in second.stderr
     [row] = list(csv.reader(io.StringIO((tmp_path / "2.csv").read_text(encoding="utf-8")), delimiter=";"))[1:]
     # 100 € received, A444-32 14,08 TTC retained, 85,92 € paid to the account just recorded.

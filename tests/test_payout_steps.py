@@ -23,9 +23,8 @@ from clerc_tui.services import payments, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
-from tests.conftest import TODAY, make_input
+from tests.conftest import TODAY, make_input, run_clerc
 
-CLERC = Path(sys.executable).parent / "clerc"
 IBAN = "FR7630004000310001234567865"
 DB = ["--today", "26/11/2026"]
 
@@ -53,14 +52,6 @@ def _base(path: Path, creditors: int = 3, per_creditor: int = 2) -> list[int]:
             ids.append(dossier.id)
     close_database()
     return ids
-
-
-def _clerc(home: Path, *args, **kwargs):
-    env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
-    env.update({f"XDG_{k}_HOME": str(home / k.lower()) for k in ("DATA", "STATE", "CONFIG")})
-    return subprocess.run(
-        [str(CLERC), *args], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL, **kwargs
-    )
 
 
 def _remittances(path: Path) -> dict[int, int]:
@@ -178,19 +169,20 @@ def test_run_interrupted_midway_is_resumed_and_pays_each_creditor_once(tmp_path,
     with pytest.raises(InvalidInput, match="Reversement n° 1 en cours"):
         remittances.transfer_file(1)
     close_database()
+    monkeypatch.undo()  # the next run is another process's: the usual steps
     assert _remittances(base) == dict.fromkeys(ids[:3], 1)
     # The next run resumes it: the three others, then the file; one reversement per dossier.
-    result = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(target))
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(target))
     assert result.returncode == 0, result.stderr
     assert "Le reversement n° 1 du 26/11/2026" in result.stderr and "est resté en cours" in result.stderr
     assert "Reversement n° 1, interrompu, repris et terminé" in result.stderr
     assert "Reversement n° 1 du 26/11/2026 : 6 dossier(s)" in result.stderr
     assert _remittances(base) == dict.fromkeys(ids, 1) and _runs(base) == [(1, "complete", 6)]
-    again = _clerc(tmp_path, "--db", str(base), "reversements", "fichier", "1")
+    again = run_clerc(tmp_path, "--db", str(base), "reversements", "fichier", "1")
     assert again.stdout.encode("utf-8") == target.read_bytes()
     assert target.read_text(encoding="utf-8").count("Reversement dossier") == 6
     # Nothing left: a new run says so and records nothing.
-    nothing = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(tmp_path / "2.csv"))
+    nothing = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(tmp_path / "2.csv"))
     assert nothing.returncode == 2 and "Rien à reverser" in nothing.stderr and _runs(base) == [(1, "complete", 6)]
 
 
@@ -230,13 +222,13 @@ def test_run_killed_9_midway_is_resumed_by_the_next_run(tmp_path):
     paid = _remittances(base)
     assert 2 <= len(paid) < len(ids) and set(paid.values()) == {1}  # the third step may not be committed
     assert _runs(base)[0][1] == "running" and not target.exists()
-    listed = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "du")
+    listed = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "du")
     assert "ATTENTION : Le reversement n° 1" in listed.stderr and "est resté en cours" in listed.stderr
-    result = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(target))
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(target))
     assert result.returncode == 0, result.stderr
     assert "repris et terminé" in result.stderr
     assert _remittances(base) == dict.fromkeys(ids, 1) and _runs(base) == [(1, "complete", len(ids))]
-    again = _clerc(tmp_path, "--db", str(base), "reversements", "fichier", "1")
+    again = run_clerc(tmp_path, "--db", str(base), "reversements", "fichier", "1")
     assert again.stdout.encode("utf-8") == target.read_bytes()
 
 
@@ -268,7 +260,7 @@ def test_last_step_failing_after_the_rename_removes_the_file_and_the_rerun_write
     assert seen == {"file_there": True}
     assert target.read_bytes() == b"ancien fichier\n" and list(tmp_path.glob(".*.tmp")) == []
     assert _runs(base) == [(1, "running", 2)] and _remittances(base) == dict.fromkeys(ids, 1)
-    result = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(target))
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(target))
     assert result.returncode == 0 and "repris et terminé" in result.stderr, result.stderr
     assert _runs(base) == [(1, "complete", 2)] and _remittances(base) == dict.fromkeys(ids, 1)
     assert target.read_text(encoding="utf-8").count("Reversement dossier") == 2
@@ -278,7 +270,7 @@ def test_bad_path_records_nothing_even_when_resuming(tmp_path, monkeypatch):
     base = tmp_path / "etude.db"
     _base(base, creditors=2, per_creditor=1)
     bad = tmp_path / "absent" / "v.csv"
-    result = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(bad))
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(bad))
     assert result.returncode == 2 and "Rien n'a été enregistré" in result.stderr and _runs(base) == []
     open_database(str(base))
     monkeypatch.setattr(remittances, "STEP_DOSSIERS", 1)
@@ -286,8 +278,9 @@ def test_bad_path_records_nothing_even_when_resuming(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         remittances.execute_run(identify(), TODAY, today=TODAY, csv_path=tmp_path / "v.csv")
     close_database()
+    monkeypatch.undo()
     assert _runs(base) == [(1, "running", 0)]
-    result = _clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(bad))
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--csv", str(bad))
     assert result.returncode == 2 and "Rien n'a été enregistré. Le reversement n° 1 reste en cours." in result.stderr
     assert _runs(base) == [(1, "running", 0)]
     with sqlite3.connect(base) as con:

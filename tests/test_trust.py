@@ -1,12 +1,13 @@
 """Trust (issue 10): bases are never wiped nor invented, the CLI keeps the usual conventions,
-identity is the OS account, ligatures fold in search. Real processes and real files."""
+identity is the OS account, ligatures fold in search. Real files; `clerc` runs in this process
+(`run_clerc`) except where the process is the subject: a signal, a closed pipe, the variables
+of a login shell."""
 
 import json
 import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import date
 from decimal import Decimal
@@ -18,27 +19,7 @@ from clerc_tui.cli import main
 from clerc_tui.models import db as db_module
 from clerc_tui.models.db import close_database, init_database, open_database
 from clerc_tui.services.context import os_login
-
-CLERC = Path(sys.executable).parent / "clerc"
-
-
-def _env(home: Path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}
-    env.update(
-        {
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "XDG_CONFIG_HOME": str(home / "config"),
-        }
-    )
-    env.update(extra)
-    return env
-
-
-def _run(home: Path, *args, stdin=subprocess.DEVNULL, **extra):
-    return subprocess.run(
-        [str(CLERC), *args], capture_output=True, text=True, env=_env(home, **extra), timeout=120, stdin=stdin
-    )
+from tests.conftest import CLERC, run_clerc
 
 
 def _base_with_me(path: Path, role: str = "clerc") -> None:
@@ -56,7 +37,7 @@ def test_demo_force_refuses_a_base_that_is_not_a_demo(tmp_path):
     real = tmp_path / "etude.db"
     _base_with_me(real)
     before = real.read_bytes()
-    result = _run(tmp_path, "demo", "--db", str(real), "--force", "--dossiers", "20")
+    result = run_clerc(tmp_path, "demo", "--db", str(real), "--force", "--dossiers", "20")
     assert result.returncode == 2, result.stdout
     assert "n'est pas une base de démonstration" in result.stderr and "Traceback" not in result.stderr
     assert real.read_bytes() == before
@@ -65,16 +46,16 @@ def test_demo_force_refuses_a_base_that_is_not_a_demo(tmp_path):
 
 def test_demo_force_recreates_a_demo_and_rerun_with_open_keeps_it(tmp_path):
     demo = tmp_path / "demo.db"
-    assert _run(tmp_path, "demo", "--db", str(demo), "--dossiers", "20", "--today", "26/11/2026").returncode == 0
+    assert run_clerc(tmp_path, "demo", "--db", str(demo), "--dossiers", "20", "--today", "26/11/2026").returncode == 0
     with sqlite3.connect(demo) as c:
         assert c.execute("SELECT demo FROM etude").fetchone() == (1,)
         c.execute("UPDATE dossier SET notes = 'touché' WHERE id = 1")
     # The README's first command, run again (without a terminal it stops before opening).
-    again = _run(tmp_path, "demo", "--db", str(demo), "--open", "--today", "26/11/2026")
+    again = run_clerc(tmp_path, "demo", "--db", str(demo), "--open", "--today", "26/11/2026")
     assert "existante conservée" in again.stdout
     with sqlite3.connect(demo) as c:
         assert c.execute("SELECT notes FROM dossier WHERE id = 1").fetchone() == ("touché",)
-    forced = _run(tmp_path, "demo", "--db", str(demo), "--force", "--dossiers", "25", "--today", "26/11/2026")
+    forced = run_clerc(tmp_path, "demo", "--db", str(demo), "--force", "--dossiers", "25", "--today", "26/11/2026")
     assert forced.returncode == 0, forced.stderr
     with sqlite3.connect(demo) as c:
         assert c.execute("SELECT COUNT(*) FROM dossier").fetchone() == (25,)
@@ -83,7 +64,7 @@ def test_demo_force_recreates_a_demo_and_rerun_with_open_keeps_it(tmp_path):
 def test_demo_open_refuses_to_open_a_real_base_as_a_demo(tmp_path):
     real = tmp_path / "etude.db"
     _base_with_me(real)
-    result = _run(tmp_path, "demo", "--db", str(real), "--open")
+    result = run_clerc(tmp_path, "demo", "--db", str(real), "--open")
     assert result.returncode == 2 and "n'est pas une base de démonstration" in result.stderr
 
 
@@ -91,7 +72,6 @@ def test_a_killed_demo_leaves_nothing_behind(tmp_path):
     target = tmp_path / "big.db"
     process = subprocess.Popen(
         [str(CLERC), "demo", "--db", str(target), "--dossiers", "200000"],
-        env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -114,7 +94,6 @@ def test_a_demo_killed_outright_is_cleaned_by_the_next_one(tmp_path):
     target = tmp_path / "big.db"
     process = subprocess.Popen(
         [str(CLERC), "demo", "--db", str(target), "--dossiers", "200000"],
-        env=_env(tmp_path),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -125,7 +104,7 @@ def test_a_demo_killed_outright_is_cleaned_by_the_next_one(tmp_path):
     process.kill()
     process.wait(timeout=60)
     assert not target.exists()
-    assert _run(tmp_path, "demo", "--db", str(target), "--dossiers", "10").returncode == 0
+    assert run_clerc(tmp_path, "demo", "--db", str(target), "--dossiers", "10").returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir() if "big.db" in p.name) == ["big.db"]
 
 
@@ -134,9 +113,9 @@ def test_a_demo_killed_outright_is_cleaned_by_the_next_one(tmp_path):
 def test_a_missing_base_is_refused_never_created(tmp_path, where, how):
     target = tmp_path / where
     if how == "--db":
-        result = _run(tmp_path, "deadlines", "--db", str(target))
+        result = run_clerc(tmp_path, "deadlines", "--db", str(target))
     else:
-        result = _run(tmp_path, "deadlines", CLERC_DATABASE=str(target))
+        result = run_clerc(tmp_path, "deadlines", CLERC_DATABASE=str(target))
     assert result.returncode == 2
     assert "Base introuvable" in result.stderr and "clerc init" in result.stderr
     assert "Aucune échéance" not in result.stdout
@@ -144,18 +123,18 @@ def test_a_missing_base_is_refused_never_created(tmp_path, where, how):
 
 
 def test_the_default_base_is_not_created_either(tmp_path):
-    result = _run(tmp_path, "check")
+    result = run_clerc(tmp_path, "check")
     assert result.returncode == 2 and "Base introuvable" in result.stderr
     assert not (tmp_path / "data" / "clerc").exists()
 
 
 def test_user_add_on_a_fresh_path_is_refused_init_creates(tmp_path):
     target = tmp_path / "etude.db"
-    refused = _run(tmp_path, "user", "add", "jdupont", "--name", "Jeanne Dupont", "--db", str(target))
+    refused = run_clerc(tmp_path, "user", "add", "jdupont", "--name", "Jeanne Dupont", "--db", str(target))
     assert refused.returncode == 2 and "Base introuvable" in refused.stderr and not target.exists()
-    assert _run(tmp_path, "init", str(target)).returncode == 0
-    assert _run(tmp_path, "user", "add", "jdupont", "--name", "Jeanne Dupont", "--db", str(target)).returncode == 0
-    again = _run(tmp_path, "init", str(target))
+    assert run_clerc(tmp_path, "init", str(target)).returncode == 0
+    assert run_clerc(tmp_path, "user", "add", "jdupont", "--name", "Jeanne Dupont", "--db", str(target)).returncode == 0
+    again = run_clerc(tmp_path, "init", str(target))
     assert again.returncode == 2 and "existe déjà" in again.stderr
 
 
@@ -163,7 +142,7 @@ def test_a_file_that_is_not_a_clerc_base_is_not_written(tmp_path):
     other = tmp_path / "autre.db"
     with sqlite3.connect(other) as c:
         c.execute("CREATE TABLE notes (x)")
-    result = _run(tmp_path, "check", "--db", str(other))
+    result = run_clerc(tmp_path, "check", "--db", str(other))
     assert result.returncode == 2 and "n'est pas une base clerc" in result.stderr
     with sqlite3.connect(other) as c:  # no schema written into it
         assert c.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
@@ -197,8 +176,8 @@ def test_read_only_commands_run_while_another_clerc_writes(tmp_path):
     _base_with_me(path)
     holder = _hold_write_lock(path)
     try:
-        result = _run(tmp_path, "deadlines", "--db", str(path), "--today", "26/11/2026")
-        whoami = _run(tmp_path, "whoami", "--db", str(path))
+        result = run_clerc(tmp_path, "deadlines", "--db", str(path), "--today", "26/11/2026")
+        whoami = run_clerc(tmp_path, "whoami", "--db", str(path))
     finally:
         holder.rollback()
         holder.close()
@@ -245,7 +224,7 @@ def test_a_read_only_base_gets_an_explanation(tmp_path, immutable):
     immutable(path)
     immutable(folder)
     for args in (("deadlines", "--today", "26/11/2026"), ("user", "add", "jdupont", "--name", "J D")):
-        result = _run(tmp_path, *args, "--db", str(path))
+        result = run_clerc(tmp_path, *args, "--db", str(path))
         assert result.returncode == 1, (args, result.stdout)
         assert "Erreur inattendue" not in result.stderr and "Traceback" not in result.stderr
         assert "écriture" in result.stderr and str(path) in result.stderr
@@ -257,11 +236,11 @@ def test_a_read_only_base_gets_an_explanation(tmp_path, immutable):
 def test_global_options_are_accepted_after_the_sub_command(tmp_path):
     path = tmp_path / "etude.db"
     _base_with_me(path)
-    after = _run(tmp_path, "check", "--db", str(path))
+    after = run_clerc(tmp_path, "check", "--db", str(path))
     assert after.returncode == 0, after.stderr
-    before = _run(tmp_path, "--db", str(path), "deadlines", "--today", "26/11/2026", "--json")
+    before = run_clerc(tmp_path, "--db", str(path), "deadlines", "--today", "26/11/2026", "--json")
     assert before.returncode == 0, before.stderr
-    mixed = _run(tmp_path, "--today", "01/01/2020", "deadlines", "--db", str(path), "--today", "26/11/2026")
+    mixed = run_clerc(tmp_path, "--today", "01/01/2020", "deadlines", "--db", str(path), "--today", "26/11/2026")
     assert "26/11/2026" in mixed.stdout  # the one after the sub-command wins
 
 
@@ -273,24 +252,25 @@ def test_a_closed_pipe_is_not_an_error(tmp_path, demo_template):
     close_database()
     command = f"'{CLERC}' deadlines --db '{path}' --today 26/11/2026 --days 366 --json"
     shell = f'{command} | head -1; echo "rc=${{PIPESTATUS[0]}}"'
-    result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=_env(tmp_path), timeout=120)
+    result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert result.stdout.splitlines()[-1] == "rc=0"
     assert result.stderr == ""
-    assert len(subprocess.run(["bash", "-c", command], capture_output=True, env=_env(tmp_path)).stdout) > 65536
+    whole = run_clerc(tmp_path, "deadlines", "--db", str(path), "--today", "26/11/2026", "--days", "366", "--json")
+    assert len(whole.stdout.encode()) > 65536
 
 
 def test_argparse_speaks_french(tmp_path):
-    unknown = _run(tmp_path, "frobnicate")
+    unknown = run_clerc(tmp_path, "frobnicate")
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("usage : clerc")
     assert "choix invalide" in unknown.stderr and "invalid choice" not in unknown.stderr
-    missing = _run(tmp_path, "user", "add")
+    missing = run_clerc(tmp_path, "user", "add")
     assert "arguments obligatoires manquants : login, --name" in missing.stderr
-    extra = _run(tmp_path, "check", "--nope")
+    extra = run_clerc(tmp_path, "check", "--nope")
     assert "arguments non reconnus : --nope" in extra.stderr
-    value = _run(tmp_path, "deadlines", "--days")
+    value = run_clerc(tmp_path, "deadlines", "--days")
     assert "une valeur attendue" in value.stderr
-    helped = _run(tmp_path, "--help")
+    helped = run_clerc(tmp_path, "--help")
     assert "affiche cette aide et quitte" in helped.stdout
     assert "show this help" not in helped.stdout and "usage:" not in helped.stdout
 
@@ -298,29 +278,26 @@ def test_argparse_speaks_french(tmp_path):
 def test_without_a_terminal_clerc_says_so_and_exits(tmp_path):
     path = tmp_path / "etude.db"
     _base_with_me(path)
-    result = _run(tmp_path, "--db", str(path))  # stdin is /dev/null: no terminal
+    # A real start-up, stdin and stdout pipes: were the check gone, the app would start (the
+    # process, not the suite, then hangs until the timeout).
+    result = run_clerc(tmp_path, "--db", str(path), process=True, timeout=60)
     assert result.returncode == 2
     assert "terminal" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_an_unwritable_log_folder_still_reaches_the_user_in_one_french_line(tmp_path):
+def test_an_unwritable_log_folder_still_reaches_the_user_in_one_french_line(tmp_path, monkeypatch):
+    import clerc_tui.cli.database as database_commands
+
     state = tmp_path / "state-is-a-file"
     state.write_text("")
     path = tmp_path / "etude.db"
     _base_with_me(path)
-    script = (
-        "import sys, clerc_tui.cli as cli, clerc_tui.cli.database as database_commands\n"
-        "def broken(args): raise RuntimeError('kaboom')\n"
-        "database_commands.run = broken\n"
-        "sys.exit(cli.main(sys.argv[1:]))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, "migrate", "--db", str(path)],
-        capture_output=True,
-        text=True,
-        env=_env(tmp_path, XDG_STATE_HOME=str(state)),
-        timeout=60,
-    )
+
+    def broken(args):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(database_commands, "run", broken)
+    result = run_clerc(tmp_path, "migrate", "--db", str(path), XDG_STATE_HOME=str(state))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -338,7 +315,7 @@ def test_logname_and_user_do_not_change_who_acts(tmp_path):
     _base_with_me(path, role="clerc")
     assert main(["user", "add", "amuller", "--name", "Maître Muller", "--role", "commissaire", "--db", str(path)]) == 0
     close_database()
-    result = _run(
+    result = run_clerc(  # a real process: LOGNAME and USER are what a login shell sets
         tmp_path,
         "whoami",
         "--json",
@@ -348,11 +325,12 @@ def test_logname_and_user_do_not_change_who_acts(tmp_path):
         USER="amuller",
         LNAME="amuller",
         USERNAME="amuller",
+        process=True,
     )
     assert result.returncode == 0, result.stderr
     who = json.loads(result.stdout)
     assert (who["login"], who["name"], who["role"]) == (me, "Claire Martin", "clerc")
-    text = _run(tmp_path, "whoami", "--db", str(path), LOGNAME="amuller")
+    text = run_clerc(tmp_path, "whoami", "--db", str(path), LOGNAME="amuller")
     assert text.stdout.split("\t")[0] == me
 
 

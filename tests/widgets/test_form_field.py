@@ -1,8 +1,9 @@
-"""FieldInput: typing redraws the field, never the screen's layout, and long text still scrolls."""
+"""FieldInput: typing redraws the field, never the screen's layout, and long text still scrolls.
+FormField: its error line appears under the control at the first error, the typing kept."""
 
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from clerc_tui.widgets import CSS_PATHS
 from clerc_tui.widgets.form_field import FieldInput, FormField
@@ -50,3 +51,23 @@ async def test_typing_in_a_field_input_lays_nothing_out(monkeypatch):
 async def test_textual_input_lays_the_screen_out_at_each_character(monkeypatch):
     """Why FieldInput exists: if Textual stops doing this, FieldInput can go."""
     assert (await _layouts_while_typing(Input, monkeypatch))[0] >= 3
+
+
+async def test_the_error_shows_under_its_field_and_keeps_the_typing():
+    app = FieldsApp(FieldInput)
+    async with app.run_test(size=(40, 24)) as pilot:
+        field = app.query_one("#field-f1", FormField)
+        assert not app.query(".field-error")  # mounted at the first error only: none yet
+        field.control.value = "12,345"
+        field.set_error("Montant invalide : deux décimales au plus.")
+        await pilot.pause()
+        line = field.query_one(".field-error", Static)
+        assert list(field.children) == [field.children[0], field.control, line]  # right under the control
+        assert line.display and str(line.render()) == "Montant invalide : deux décimales au plus."
+        assert field.has_class("-invalid") and field.value == "12,345"
+        field.set_error(None)
+        await pilot.pause()
+        assert not line.display and not field.has_class("-invalid") and field.value == "12,345"
+        field.set_error("Autre erreur.")
+        await pilot.pause()
+        assert list(field.query(".field-error")) == [line] and str(line.render()) == "Autre erreur."
