@@ -291,21 +291,22 @@ def dossier_statement(
     raw = _LEDGER.raw(dossier_id)
     convention = convention if convention is not None else etude_convention()
     rates = rates if rates is not None else current_rates()
-    key = (at, convention, rates, _dossier_key(dossier), repr([_claim_key(c) for c in claims]), raw)
+    key = (at, convention, _dossier_key(dossier), repr([_claim_key(c) for c in claims]), raw)
     previous = _PREVIOUS.get(dossier_id)
-    if previous is not None and previous[0] == key:
-        return previous[1]
+    if previous is not None and previous[1] is rates and previous[0] == key:
+        return previous[2]
     data = statement_input_of(dossier, claims, _converted(raw), at, convention=convention)
     statement = compute_statement(data, rates)
     if len(_PREVIOUS) >= _PREVIOUS_SIZE and dossier_id not in _PREVIOUS:
         del _PREVIOUS[next(iter(_PREVIOUS))]  # the oldest dossier asked
-    _PREVIOUS[dossier_id] = (key, statement)
+    _PREVIOUS[dossier_id] = (key, rates, statement)
     return statement
 
 
-# dossier id -> (what its last décompte was computed from, the décompte); a few dossiers
-# (the one on screen, the ones just left), a Statement being immutable.
-_PREVIOUS: dict[int, tuple[tuple[Any, ...], Statement]] = {}
+# dossier id -> (what its last décompte was computed from, the rate tables (the same object:
+# services/rates.py keeps one per content), the décompte); a few dossiers (the one on screen,
+# the ones just left), a Statement being immutable.
+_PREVIOUS: dict[int, tuple[tuple[Any, ...], Rates, Statement]] = {}
 _PREVIOUS_SIZE = 16
 
 

@@ -63,6 +63,10 @@ def test_a_slice_of_the_span_is_what_the_period_alone_gives(terms, convention, o
             interest_lines(start, stop, base, terms, RATES, convention), convention
         )
     assert str(schedule.total(start, end, base, convention)) == str(total)  # same digits, same exponent
+    # The accrual from `start` on `base` answers as `total` for ends asked in any order.
+    accrual = schedule.accrual(start, base, convention)
+    for stop in (start + (end - start) / 2, end, start, start + (end - start) / 5, end, span_start):
+        assert str(accrual.to(stop)) == str(schedule.total(start, stop, base, convention))
 
 
 def test_a_span_with_a_missing_rate_raises_where_the_period_alone_would():
