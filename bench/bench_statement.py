@@ -11,7 +11,11 @@ capitalisation, 40 charges, 120 monthly payments and 2 rejected cheques, stated 
 
 The app's path: the same dossier written in a base of its own (`bench/out/statement-10ans.db`,
 built once through the services, with the étude's provisional 2026 rates as in the demo), then
-- `dossier_statement(id, at)` as the « Décompte » tab calls it (CPU time, `time.process_time`);
+- `dossier_statement(id, at)` as the « Décompte » tab calls it (CPU time, `time.process_time`),
+  three ways, alternated: cold (nothing kept from a previous call: `forget_previous_statements`
+  and `forget_cut_spans` before each call), after a change (the previous décompte forgotten, as
+  after a payment is recorded: computed again, the rate span of the same dates already cut),
+  and the same inputs again (everything read and compared, the previous décompte returned);
 - in the app (Pilot, 120×40): CPU from the `s` key to the first frame written with the
   décompte tab (and to the whole décompte laid out, Pilot idle), and from a key to the painted
   tab for the switches between the dossier's tabs (`1`…`5`, `s`) once each has been shown.
@@ -256,7 +260,8 @@ def main() -> None:
     rule(args.runs)
     dossier_id = build_base(args.rebuild)
     app_path(dossier_id, args.runs)
-    app_draws(dossier_id, args.draws)
+    if args.draws:  # --draws 0: the computation only
+        app_draws(dossier_id, args.draws)
 
 
 if __name__ == "__main__":

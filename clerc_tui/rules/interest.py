@@ -548,7 +548,7 @@ class Accrual:
         schedule = self._schedule
         if self._fallback or end > schedule.end or end <= self._start:
             return schedule.total(self._start, end, self._base, self._convention)
-        per_line, sums, first, ends = self._per_line, self._sums, self._first, schedule._ends
+        per_line, sums, first, ends, parts = self._per_line, self._sums, self._first, schedule._ends, self._parts
         whole = bisect_right(ends, end, first) - first  # the segments ending on or before `end`
         while len(sums) <= whole:  # summed as far as asked, once
             n = len(sums) - 1
@@ -557,7 +557,7 @@ class Accrual:
             sums.append(sums[-1] + (exact.quantize(CENT, rounding=ROUND_HALF_UP) if per_line else exact))
         total = sums[whole]
         if first + whole < len(ends):
-            seg_start, product, divisor = self._part(whole)
+            seg_start, product, divisor = parts[whole] if whole < len(parts) else self._part(whole)
             if seg_start < end:
                 exact = product * (end - seg_start).days / divisor
                 total += exact.quantize(CENT, rounding=ROUND_HALF_UP) if per_line else exact

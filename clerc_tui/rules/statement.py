@@ -104,6 +104,8 @@ class Payment:
 
     def __post_init__(self) -> None:
         amount = self.amount
+        if is_cents(amount) and amount > 0:
+            return  # already what the checks below would store (a décompte reads ~120 of them)
         if not is_cents(amount):  # the label is written only for a message
             amount = check_amount(amount, f"Paiement du {format_date(self.on)}")
         if amount <= 0:
