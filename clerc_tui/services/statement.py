@@ -13,6 +13,7 @@ French message names the semester: a décompte never runs on a guessed rate.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -297,9 +298,10 @@ def dossier_statement(
         return previous[2]
     data = statement_input_of(dossier, claims, _converted(raw), at, convention=convention)
     statement = compute_statement(data, rates)
-    if len(_PREVIOUS) >= _PREVIOUS_SIZE and dossier_id not in _PREVIOUS:
-        del _PREVIOUS[next(iter(_PREVIOUS))]  # the oldest dossier asked
-    _PREVIOUS[dossier_id] = (key, rates, statement)
+    with _PREVIOUS_LOCK:  # screens compute in worker threads (screens/work.py)
+        if len(_PREVIOUS) >= _PREVIOUS_SIZE and dossier_id not in _PREVIOUS:
+            del _PREVIOUS[next(iter(_PREVIOUS))]  # the oldest dossier asked
+        _PREVIOUS[dossier_id] = (key, rates, statement)
     return statement
 
 
@@ -308,6 +310,7 @@ def dossier_statement(
 # the ones just left), a Statement being immutable.
 _PREVIOUS: dict[int, tuple[tuple[Any, ...], Rates, Statement]] = {}
 _PREVIOUS_SIZE = 16
+_PREVIOUS_LOCK = threading.Lock()
 
 
 def forget_previous_statements() -> None:
