@@ -144,6 +144,33 @@ def allocate(amount: AmountLike, balances: Balances, order: Iterable[str] = DEFA
     return Allocation(amount, credit=remaining, **parts)
 
 
+def impute(
+    amount: Decimal, frais: Decimal, interets: Decimal, principal: Decimal, order: tuple[str, ...]
+) -> Allocation:
+    """`allocate(amount, Balances(frais, interets, principal), order)` for what a décompte
+    holds at each payment: an amount in cents above zero (a `Payment`), balances it computed
+    in cents, an order already checked (`check_order`). The same `min` and subtractions in
+    the same order, without checking again per payment what was checked once; a balance
+    below zero goes through `allocate`, which refuses it as before."""
+    if frais < 0 or interets < 0 or principal < 0:
+        return allocate(amount, Balances(frais, interets, principal), order)
+    if order == DEFAULT_ORDER:
+        to_frais = min(amount, frais)
+        remaining = amount - to_frais
+        to_interets = min(remaining, interets)
+        remaining -= to_interets
+        to_principal = min(remaining, principal)
+        return Allocation(amount, to_frais, to_interets, to_principal, remaining - to_principal)
+    owed = {FRAIS: frais, INTERETS: interets, PRINCIPAL: principal}
+    parts: dict[str, Decimal] = {}
+    remaining = amount
+    for bucket in order:
+        taken = min(remaining, owed[bucket])
+        parts[bucket] = taken
+        remaining -= taken
+    return Allocation(amount, credit=remaining, **parts)
+
+
 @dataclass(frozen=True)
 class Debt:
     """One of several debts of the same debtor, for art. 1342-10.

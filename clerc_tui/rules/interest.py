@@ -15,13 +15,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
-from clerc_tui.rules.money import ZERO, check_amount, round_cents
+from clerc_tui.rules.money import CENT, ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
     CATEGORY_LABELS,
@@ -420,11 +420,7 @@ class RateSchedule:
 
     def __init__(self, start: date, end: date, terms: InterestTerms, rates: Rates) -> None:
         self.start, self.end, self.terms, self.rates = start, end, terms, rates
-        try:
-            self._span: list[RateSegment] | None = rate_segments(start, end, self.terms, self.rates)
-        except (MissingRate, InvalidInput):
-            self._span = None
-        self._starts = [seg.start for seg in self._span or ()]
+        self._span, self._starts, self._ends = _cut_span(start, end, terms, rates)
         # (start, base, convention), the segments from start to the span's end, their ends,
         # and the running sums of their amounts (`total`)
         self._running: tuple[tuple[date, str, Convention], list[RateSegment], list[date], list[Decimal]] | None = None
@@ -469,6 +465,103 @@ class RateSchedule:
             exact = _exact(cut, base, convention)[2]
             total += round_cents(exact) if per_line else exact
         return total if per_line else round_cents(total)
+
+    def accrual(self, start: date, base: Decimal, convention: Convention) -> Accrual:
+        """What the lines from `start` on `base` total up to any end asked in turn (`Accrual.to`):
+        a décompte asks it at each payment between two changes of its base."""
+        return Accrual(self, start, base, convention)
+
+
+# The spans already cut, per Rates object (the étude's tables are one object per content of
+# its rows: services/rates.py): (the rates, {(start, end, terms, its Decimals as written):
+# (segments or None, their starts, their ends)}). A décompte cuts the span from the interest
+# start to its arrêté date; the dossier's next décompte that day (after a payment, a fee, a
+# refresh of the tab) cuts the same span. A pure function's results: nothing depends on when.
+_SpanCut = tuple[list[RateSegment] | None, list[date], list[date]]
+_SPANS: dict[int, tuple[Rates, dict[tuple[object, ...], _SpanCut]]] = {}
+_SPANS_PER_RATES = 512
+
+
+def _cut_span(start: date, end: date, terms: InterestTerms, rates: Rates) -> _SpanCut:
+    """`rate_segments(start, end, terms, rates)` (None when it raises), with the segments'
+    starts and ends, cut once per arguments. The key holds the Decimals of `terms` as
+    written: 7.3 and 7.30 are equal, but their lines are not printed alike."""
+    entry = _SPANS.get(id(rates))
+    if entry is None or entry[0] is not rates:
+        if len(_SPANS) >= 4:
+            _SPANS.clear()
+        entry = _SPANS[id(rates)] = (rates, {})
+    spans = entry[1]
+    key = (start, end, terms, str(terms.majoration_points), str(terms.rate))
+    found = spans.get(key)
+    if found is None:
+        try:
+            span: list[RateSegment] | None = rate_segments(start, end, terms, rates)
+        except (MissingRate, InvalidInput):
+            span = None
+        if len(spans) >= _SPANS_PER_RATES:
+            spans.clear()
+        found = spans[key] = (span, [seg.start for seg in span or ()], [seg.end for seg in span or ()])
+    return found
+
+
+def forget_cut_spans() -> None:
+    """Forget the spans already cut (a test counting the cuts starts from none)."""
+    _SPANS.clear()
+
+
+class Accrual:
+    """`schedule.total(start, end, base, convention)` for the ends asked in turn, with what
+    does not depend on the end worked out once per segment reached: base × rate, the
+    divisor, and the running sums of the whole segments' amounts. The amount of the part of a
+    segment up to `end` is (base × rate) × days / divisor: the same Decimal operations, in the
+    same order, as `_exact` makes them (same digits, same exponent)."""
+
+    __slots__ = ("_base", "_convention", "_fallback", "_first", "_parts", "_per_line", "_schedule", "_start", "_sums")
+
+    def __init__(self, schedule: RateSchedule, start: date, base: Decimal, convention: Convention) -> None:
+        self._schedule, self._start, self._base, self._convention = schedule, start, base, convention
+        self._per_line = convention.rounding == PER_LINE
+        # A span that could not be cut (a rate missing somewhere): each request on its own,
+        # so the same MissingRate is raised at the same point (RateSchedule.total).
+        self._fallback = schedule._span is None or start < schedule.start or start >= schedule.end or base <= 0
+        # The span's segment holding `start` (RateSchedule.segments), then (its start,
+        # base × rate, divisor) per segment reached, the first clipped to `start`.
+        self._first = max(bisect_right(schedule._starts, start) - 1, 0)
+        self._parts: list[tuple[date, Decimal, int]] = []
+        self._sums: list[Decimal] = [ZERO if self._per_line else Decimal(0)]
+
+    def _part(self, n: int) -> tuple[date, Decimal, int]:
+        parts = self._parts
+        while len(parts) <= n:
+            span = self._schedule._span
+            assert span is not None  # not a fallback
+            seg = span[self._first + len(parts)]
+            if not parts and seg.start < self._start:
+                seg = _clipped(seg, self._start, seg.end)
+            divisor = self._convention.divisor if seg.year_days is None else 100 * seg.year_days
+            parts.append((seg.start, self._base * seg.rate, divisor))
+        return parts[n]
+
+    def to(self, end: date) -> Decimal:
+        """`RateSchedule.total(start, end, base, convention)`."""
+        schedule = self._schedule
+        if self._fallback or end > schedule.end or end <= self._start:
+            return schedule.total(self._start, end, self._base, self._convention)
+        per_line, sums, first, ends, parts = self._per_line, self._sums, self._first, schedule._ends, self._parts
+        whole = bisect_right(ends, end, first) - first  # the segments ending on or before `end`
+        while len(sums) <= whole:  # summed as far as asked, once
+            n = len(sums) - 1
+            seg_start, product, divisor = self._part(n)
+            exact = product * (ends[first + n] - seg_start).days / divisor
+            sums.append(sums[-1] + (exact.quantize(CENT, rounding=ROUND_HALF_UP) if per_line else exact))
+        total = sums[whole]
+        if first + whole < len(ends):
+            seg_start, product, divisor = parts[whole] if whole < len(parts) else self._part(whole)
+            if seg_start < end:
+                exact = product * (end - seg_start).days / divisor
+                total += exact.quantize(CENT, rounding=ROUND_HALF_UP) if per_line else exact
+        return total if per_line else total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:

@@ -25,7 +25,9 @@ def to_cents(value: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
+    """Integer cents → Decimal euros with two decimals (the same digits and exponent as
+    (cents / 100).quantize(CENT), in one operation: a décompte reads ~160 amounts)."""
+    return Decimal(cents).scaleb(-2)
 
 
 def is_cents(value: object) -> bool:

@@ -19,11 +19,12 @@ from datetime import date
 from decimal import Decimal
 
 from clerc_tui.errors import InvalidInput, MissingRate
-from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, Balances, allocate, check_order
+from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, check_order, impute
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.interest import (
     NONE,
+    Accrual,
     Capitalisation,
     Convention,
     InterestLine,
@@ -103,6 +104,8 @@ class Payment:
 
     def __post_init__(self) -> None:
         amount = self.amount
+        if is_cents(amount) and amount > 0:
+            return  # already what the checks below would store (a décompte reads ~120 of them)
         if not is_cents(amount):  # the label is written only for a message
             amount = check_amount(amount, f"Paiement du {format_date(self.on)}")
         if amount <= 0:
@@ -264,7 +267,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             (k, _CAPITALISATION, 0, None)
             for k in capitalisation_anniversaries(terms.capitalisation_from, data.interest_from, stop)
         ]
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    events.sort()  # (day, kind code, index) is unique: the event itself is never compared
 
     frais = sum((i.amount for i in data.items if i.is_cost), ZERO)
     bearing = sum((i.amount for i in data.items if not i.is_cost and i.bears_interest), ZERO)
@@ -279,26 +282,23 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
 
     # The rate segments of the whole span, cut once; each request slices them (docs/law/interest.md).
     schedule = RateSchedule(data.interest_from, stop, terms, rates)
-    previous: list[tuple[tuple[date, date, str], Decimal]] = []
+    # What the running line (from `cursor` on `bearing`) totals at each day asked: built once
+    # per change of base (`close` and the changes of `bearing` after it drop it).
+    accrual: Accrual | None = None
 
     def running(day: date) -> Decimal:
         """What the lines from the previous cut to `day` would total, were the base to change
-        on `day` (the lines themselves are built only when the base does change: `close`).
-        A payment that takes principal asks twice for the same total (what is due, then the
-        cut): the previous answer is kept (the same arguments give the same total)."""
-        end = min(day, stop)
+        on `day` (the lines themselves are built only when the base does change: `close`)."""
+        nonlocal accrual
+        end = day if day < stop else stop
         if end <= cursor:
             return ZERO
-        key = (cursor, end, str(bearing))
-        if previous and previous[0][0] == key:
-            return previous[0][1]
-        # No base, no segment asked for (a rate missing then is not needed: no MissingRate).
-        total = schedule.total(cursor, end, bearing, conv)
-        previous[:] = [(key, total)]
-        return total
+        if accrual is None:
+            accrual = schedule.accrual(cursor, bearing, conv)
+        return accrual.to(end)
 
     def close(day: date) -> None:
-        nonlocal cursor, interets, accrued
+        nonlocal cursor, interets, accrued, accrual
         end = min(day, stop)
         new = interest_lines(cursor, end, bearing, terms, rates, conv, schedule=schedule) if end > cursor else []
         lines.extend(new)
@@ -306,14 +306,12 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         interets += amount
         accrued += amount
         cursor = max(cursor, end)
+        accrual = None  # the base changes after a close (or the period is over)
 
     for day, _, _, event in events:  # the kind code orders the events of a day; the type says which
-        if isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
-            frais += event.amount
-            charges.append(event)
-        elif isinstance(event, Payment):
+        if isinstance(event, Payment):
             due = interets + running(day)
-            allocation = allocate(event.amount, Balances(frais, due, bearing + other), order)
+            allocation = impute(event.amount, frais, due, bearing + other, order)
             on_bearing = min(allocation.principal, bearing)
             after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
             if event.ref in rejected:
@@ -331,6 +329,9 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             other -= allocation.principal - on_bearing
             credit += allocation.credit
             paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
+        elif isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
+            frais += event.amount
+            charges.append(event)
         elif isinstance(event, Reversal):
             line = paid.get(event.payment_ref)
             if line is None:  # the payment is after the arrêté date: nothing to re-open
@@ -407,10 +408,14 @@ def prescription_warnings(
         return ()
     before_title, old = ZERO, ZERO
     first = None
-    for line in lines:
+    past = max(title_date, cutoff)
+    for line in lines:  # in date order: from `past` on, a line has no day before the title nor the cutoff
+        if line.start >= past:
+            break
+        end = line.counted_end
         for lo, hi, bucket in (
-            (line.start, min(line.counted_end, title_date), "before"),
-            (max(line.start, title_date), min(line.counted_end, cutoff), "old"),
+            (line.start, min(end, title_date), "before"),
+            (max(line.start, title_date), min(end, cutoff), "old"),
         ):
             days = (hi - lo).days
             if days <= 0:

@@ -13,10 +13,11 @@ French message names the semester: a décompte never runs on a guessed rate.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import ClaimItem as ClaimItemModel
@@ -142,11 +143,16 @@ def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[
     of the columns used, the date and the amount converted here: a dossier of 10 years holds
     ~160 rows, and building as many Peewee models (then converting each column through
     peewee) was most of the décompte's time in the app."""
-    rows = [
-        LedgerRow(entry_id, kind, read_date(on), from_cents(cents), label, mode, reverses, reason, bearer, breakdown)
-        for entry_id, kind, on, cents, label, mode, reverses, reason, bearer, breakdown in _LEDGER.raw(dossier_id)
+    return ledger_events(_converted(_LEDGER.raw(dossier_id)), at)
+
+
+def _converted(raw: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The driver's ledger rows with their date and amount converted: plain tuples in
+    LedgerRow's order (a NamedTuple costs a Python call per row)."""
+    return [
+        (entry_id, kind, read_date(on), from_cents(cents), label, mode, reverses, reason, bearer, breakdown)
+        for entry_id, kind, on, cents, label, mode, reverses, reason, bearer, breakdown in raw
     ]
-    return ledger_events(rows, at)
 
 
 # The décompte's three queries, their SQL written once (services/plain.py `Prepared`).
@@ -158,23 +164,53 @@ _LEDGER = Prepared(
         .tuples()
     )
 )
-# The creditor's category in the same query (interest_terms reads it).
+# The columns of the dossier the décompte reads (statement_input_of, interest_start,
+# interest_terms), and the creditor's category in the same query: a row of 40 columns built
+# into a model on every call cost more than the query.
+STATEMENT_DOSSIER_COLUMNS = (
+    Dossier.id,
+    Dossier.reference,
+    Dossier.opened_on,
+    Dossier.interest_kind,
+    Dossier.interest_from,
+    Dossier.title_kind,
+    Dossier.title_date,
+    Dossier.title_enforceable_on,
+    Dossier.majoration_points,
+    Dossier.contractual_rate,
+    Dossier.contractual_day_basis,
+    Dossier.capitalisation_from,
+    Dossier.allocation_order,
+    Dossier.creditor,
+    Creditor.is_individual,
+)
 _DOSSIER = Prepared(
     lambda dossier_id: (
-        Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id == dossier_id).limit(1)
+        Dossier.select(*STATEMENT_DOSSIER_COLUMNS).join(Creditor).where(Dossier.id == dossier_id).limit(1)
     )
 )
 _CLAIMS = Prepared(
-    lambda dossier_id: ClaimItemModel.select().where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
+    lambda dossier_id: (
+        ClaimItemModel.select(
+            ClaimItemModel.id,
+            ClaimItemModel.kind,
+            ClaimItemModel.amount,
+            ClaimItemModel.label,
+            ClaimItemModel.bears_interest,
+        )
+        .where(ClaimItemModel.dossier == dossier_id)
+        .order_by(ClaimItemModel.id)
+    )
 )
 
 
 def ledger_events(
-    entries: Sequence[LedgerRow], at: date
+    entries: Sequence[LedgerRow] | Sequence[tuple[Any, ...]], at: date
 ) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
-    """A dossier's ledger rows (by entry date, then id) as décompte events. A payment's
-    reference is its ledger id. A reversed fee or disbursement was never owed: it leaves the
-    décompte from its reversal date on (a décompte arrêté before that date still shows it).
+    """A dossier's ledger rows (by entry date, then id; LedgerRow's columns in its order) as
+    décompte events. A payment's reference is its ledger id. A reversed fee or disbursement
+    was never owed: it leaves the décompte from its reversal date on (a décompte arrêté
+    before that date still shows it).
     Charges the creditor bears (the A444-32 fee kept on a reversement), reversements and
     refunds are not the debtor's."""
     kind_of = {e[0]: e[1] for e in entries}
@@ -192,7 +228,7 @@ def ledger_events(
     return tuple(charges), tuple(payments), tuple(reversals)
 
 
-def statement_input(dossier_id: int, at: date, *, convention: Convention | None = None) -> StatementInput:
+def _dossier_and_claims(dossier_id: int) -> tuple[Dossier, list[ClaimItemModel]]:
     found = _DOSSIER.rows(dossier_id)
     if not found:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
@@ -200,13 +236,18 @@ def statement_input(dossier_id: int, at: date, *, convention: Convention | None 
     claims = _CLAIMS.rows(dossier_id)
     if not claims:  # refused before the ledger is read
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
+    return dossier, claims
+
+
+def statement_input(dossier_id: int, at: date, *, convention: Convention | None = None) -> StatementInput:
+    dossier, claims = _dossier_and_claims(dossier_id)
     return statement_input_of(dossier, claims, None, at, convention=convention)
 
 
 def statement_input_of(
     dossier: Dossier,
     claims: Sequence[ClaimItemModel],
-    entries: Sequence[LedgerRow] | None,
+    entries: Sequence[LedgerRow] | Sequence[tuple[Any, ...]] | None,
     at: date,
     *,
     convention: Convention | None = None,
@@ -240,10 +281,51 @@ def dossier_statement(
     dossier_id: int, at: date, *, rates: Rates | None = None, convention: Convention | None = None
 ) -> Statement:
     """The décompte of the dossier arrêté au `at` (MissingRate when a rate is unknown).
-    A batch over many dossiers passes the étude's `rates` and `convention`, read once."""
-    return compute_statement(
-        statement_input(dossier_id, at, convention=convention), rates if rates is not None else current_rates()
-    )
+    A batch over many dossiers passes the étude's `rates` and `convention`, read once.
+
+    Everything is read on every call; the décompte is computed again only when something
+    read differs from the previous call for this dossier (the tab redraws, the app asks again
+    for the same dossier): the previous result is returned for the same inputs, compared
+    value by value (the ledger rows as read, the dossier's and claims' columns as written,
+    the convention, the same validated rate tables), never by time or by a flag."""
+    dossier, claims = _dossier_and_claims(dossier_id)
+    raw = _LEDGER.raw(dossier_id)
+    convention = convention if convention is not None else etude_convention()
+    rates = rates if rates is not None else current_rates()
+    key = (at, convention, _dossier_key(dossier), repr([_claim_key(c) for c in claims]), raw)
+    previous = _PREVIOUS.get(dossier_id)
+    if previous is not None and previous[1] is rates and previous[0] == key:
+        return previous[2]
+    data = statement_input_of(dossier, claims, _converted(raw), at, convention=convention)
+    statement = compute_statement(data, rates)
+    with _PREVIOUS_LOCK:  # screens compute in worker threads (screens/work.py)
+        if len(_PREVIOUS) >= _PREVIOUS_SIZE and dossier_id not in _PREVIOUS:
+            del _PREVIOUS[next(iter(_PREVIOUS))]  # the oldest dossier asked
+        _PREVIOUS[dossier_id] = (key, rates, statement)
+    return statement
+
+
+# dossier id -> (what its last décompte was computed from, the rate tables (the same object:
+# services/rates.py keeps one per content), the décompte); a few dossiers (the one on screen,
+# the ones just left), a Statement being immutable.
+_PREVIOUS: dict[int, tuple[tuple[Any, ...], Rates, Statement]] = {}
+_PREVIOUS_SIZE = 16
+_PREVIOUS_LOCK = threading.Lock()
+
+
+def forget_previous_statements() -> None:
+    """Forget the décomptes kept (a benchmark measures the computation from scratch)."""
+    _PREVIOUS.clear()
+
+
+def _dossier_key(dossier: Dossier) -> str:
+    """The dossier's columns the décompte reads, as written (5 and 5.0 points are equal, not printed alike)."""
+    values = [getattr(dossier, column.name) for column in STATEMENT_DOSSIER_COLUMNS[:-2]]
+    return repr((values, dossier.creditor_id, dossier.creditor.is_individual))
+
+
+def _claim_key(claim: ClaimItemModel) -> tuple[Any, ...]:
+    return (claim.id, claim.kind, claim.amount, claim.label, claim.bears_interest)
 
 
 def statement_by_reference(reference: str, at: date) -> Statement:

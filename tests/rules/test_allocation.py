@@ -1,5 +1,6 @@
 """Imputation of payments: art. 1343-1 within a debt, art. 1342-10 across debts."""
 
+import re
 from datetime import date
 from decimal import Decimal as D
 from itertools import pairwise
@@ -17,6 +18,7 @@ from clerc_tui.rules.allocation import (
     allocate,
     allocate_debts,
     apply_to_debts,
+    impute,
     prorata,
     reopen_debts,
 )
@@ -195,3 +197,24 @@ def test_each_debt_share_is_imputed_costs_first():
 def test_overpayment_across_debts_is_a_credit():
     result = allocate_debts(D("500"), [_debt("a", "100", date(2025, 1, 1))], ON)
     assert result.credit == D("400")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=10_000_000),
+    st.integers(min_value=0, max_value=10_000_000),
+    st.integers(min_value=-5, max_value=10_000_000),
+    st.integers(min_value=0, max_value=10_000_000),
+    st.permutations(BUCKETS),
+)
+def test_impute_is_allocate_on_the_balances_of_a_decompte(payment, frais, interets, principal, order):
+    """impute (the décompte's per-payment imputation) gives allocate's split, digit for digit,
+    and refuses a balance below zero the same way."""
+    amount, owed = D(payment).scaleb(-2), [D(cents).scaleb(-2) for cents in (frais, interets, principal)]
+    try:
+        expected = allocate(amount, Balances(*owed), tuple(order))
+    except InvalidInput as refused:
+        with pytest.raises(InvalidInput, match=re.escape(refused.message)):
+            impute(amount, *owed, tuple(order))
+        return
+    assert repr(impute(amount, *owed, tuple(order))) == repr(expected)

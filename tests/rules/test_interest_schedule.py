@@ -2,6 +2,7 @@
 (issue 12: the décompte as the app calls it ≤ 2 ms): a slice is exactly what `rate_segments`
 gives for that period, and a total exactly what the lines would add up to. Not one cent moves."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
 
@@ -62,6 +63,10 @@ def test_a_slice_of_the_span_is_what_the_period_alone_gives(terms, convention, o
             interest_lines(start, stop, base, terms, RATES, convention), convention
         )
     assert str(schedule.total(start, end, base, convention)) == str(total)  # same digits, same exponent
+    # The accrual from `start` on `base` answers as `total` for ends asked in any order.
+    accrual = schedule.accrual(start, base, convention)
+    for stop in (start + (end - start) / 2, end, start, start + (end - start) / 5, end, span_start):
+        assert str(accrual.to(stop)) == str(schedule.total(start, stop, base, convention))
 
 
 def test_a_span_with_a_missing_rate_raises_where_the_period_alone_would():
@@ -106,11 +111,25 @@ def test_a_decompte_cuts_its_rate_segments_once(monkeypatch):
         return real(start, end, terms, rates)
 
     monkeypatch.setattr(interest, "rate_segments", counting)
+    interest.forget_cut_spans()
     statement = compute_statement(ten_years(), RATES)
     assert len(statement.payments) == 110 and len(statement.interest_lines) > 20
     # The span from the interest start to the arrêté date, then the month of interest to come:
     # not once per payment and per line from scratch (~130 times for this dossier before).
     assert calls == [(date(2016, 6, 15), date(2025, 12, 31)), (date(2025, 12, 31), date(2026, 1, 31))]
+    # The same span again (the dossier's next décompte that day) is not cut again.
+    calls.clear()
+    assert compute_statement(ten_years(), RATES) == statement
+    assert calls == [(date(2025, 12, 31), date(2026, 1, 31))]
+    # Equal terms written otherwise (a contractual 7.3 and 7.30 %) are cut apart: their lines
+    # are printed otherwise (the rate and the exact amounts keep the digits as written).
+    data = replace(ten_years(), terms=InterestTerms(kind="contractual", rate=D("7.3")))
+    short = compute_statement(data, RATES)
+    calls.clear()
+    written = compute_statement(replace(data, terms=InterestTerms(kind="contractual", rate=D("7.30"))), RATES)
+    assert len(calls) == 2
+    assert repr(written.interest_lines) != repr(short.interest_lines)
+    assert written.interest_lines[0].rate.as_tuple().exponent == -2
 
 
 def test_is_cents_is_what_check_amount_leaves_unchanged():

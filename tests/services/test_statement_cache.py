@@ -9,13 +9,15 @@ from decimal import Decimal as D
 import pytest
 
 import clerc_tui.rules.rates as rules_rates
-from clerc_tui.models import EtudeRate, LedgerEntry
+from clerc_tui.models import ClaimItem, Dossier, EtudeRate, LedgerEntry
+from clerc_tui.rules.interest import Convention
 from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import Charge, Payment, Reversal
 from clerc_tui.services import rates as service
+from clerc_tui.services.payments import record_payment
 from clerc_tui.services.rates import current_rates, etude_rows
-from clerc_tui.services.statement import dossier_statement, ledger_inputs
+from clerc_tui.services.statement import dossier_statement, forget_previous_statements, ledger_inputs
 from tests.conftest import TODAY
 from tests.services.test_ledger_statement import add_2026_s2, add_legal_semester, example_dossier
 
@@ -177,3 +179,30 @@ def test_prepared_gives_what_the_query_gives_and_is_written_again_for_another_ba
     fresh_base(migrated_base, tmp_path / "other.db")  # opened: the models now use it
     assert prepared.rows(dossier.id) == []  # the other base's SQL, run on the other base
     assert len(built) == 3
+
+
+def test_the_same_inputs_give_the_previous_decompte_and_any_change_computes_it_again(actor):
+    """dossier_statement keeps the last décompte of a few dossiers and returns it only when
+    everything it reads is the same: the ledger, the dossier, its claims, the convention, the rates."""
+    dossier = example_dossier(actor)
+    add_2026_s2(actor)
+    first = dossier_statement(dossier.id, TODAY)
+    assert dossier_statement(dossier.id, TODAY) is first
+    assert dossier_statement(dossier.id, date(2026, 11, 30)) is not first  # another arrêté date
+    first = dossier_statement(dossier.id, TODAY)
+    other = dossier_statement(dossier.id, TODAY, rates=fresh_rates())  # equal tables, another object
+    assert other is not first and other == first
+    assert dossier_statement(dossier.id, TODAY, convention=Convention(rounding="total")) is not first
+    first = dossier_statement(dossier.id, TODAY)
+    record_payment(actor, dossier.id, on=date(2026, 10, 1), amount=D("100.00"), mode="virement", today=TODAY)
+    paid = dossier_statement(dossier.id, TODAY)
+    assert len(paid.payments) == len(first.payments) + 1
+    assert paid.total_due < first.total_due
+    Dossier.update(majoration_points=D("2.5")).where(Dossier.id == dossier.id).execute()
+    lower = dossier_statement(dossier.id, TODAY)
+    assert lower.total_due < paid.total_due
+    claim = ClaimItem.select().where(ClaimItem.dossier == dossier.id).order_by(ClaimItem.id).first()
+    ClaimItem.update(amount=claim.amount + D("100.00")).where(ClaimItem.id == claim.id).execute()
+    assert dossier_statement(dossier.id, TODAY).total_due > lower.total_due
+    forget_previous_statements()
+    assert dossier_statement(dossier.id, TODAY) == dossier_statement(dossier.id, TODAY, rates=fresh_rates())
