@@ -196,6 +196,13 @@ SQLITE_ONLY: dict[str, str] = {
     "tests/screens/test_dossier_screens.py::test_a_change_made_by_another_process_shows_up": (
         "écrit par sqlite3 et sonde data_version ; sur PostgreSQL, LISTEN/NOTIFY : tests/test_postgresql.py"
     ),
+    "tests/test_chain.py::test_the_demo_writes_the_chain_and_a_forged_demo_row_is_caught": (
+        "falsifie le fichier SQLite par sqlite3 ; sur PostgreSQL, le serveur refuse la modification : "
+        "tests/test_postgresql.py"
+    ),
+    # A SQLite file shared by OS accounts, whatever the backend under test: run once, in the first pass.
+    "tests/test_shared_base.py": "droits d'un fichier de base partagé entre comptes du système",
+    "tests/e2e/": "deux clercs par SSH sur une base SQLite partagée (fichier, droits, data_version)",
 }
 
 SQLITE_ONLY.update(
