@@ -319,3 +319,35 @@ def test_a_clerc_role_is_refused_in_french_where_the_owner_must_migrate(clerc_ro
     owner.connect()
     assert stored_version(owner) == 17
     owner.close()
+
+
+@server
+def test_writers_take_turns_and_a_long_wait_is_refused_in_french(db_path, sample_dossier, monkeypatch):
+    """Every write transaction takes the one advisory write lock first (models/db.py
+    write_transaction), as SQLite's BEGIN IMMEDIATE: two services locking rows in a different
+    order cannot deadlock. A clerc who waits longer than the busy timeout reads French, and
+    nothing is written."""
+    import psycopg
+    from peewee import OperationalError
+
+    from clerc_tui.errors import DatabaseUnavailable
+    from clerc_tui.models import db
+    from clerc_tui.models.ledger import LedgerEntry
+    from clerc_tui.services import billing
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 1)
+    with psycopg.connect(str(db_path)) as other:  # another clerc, in the middle of a write
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (db.POSTGRESQL_WRITE_LOCK,))
+        with pytest.raises(OperationalError) as refused:
+            billing.record_charge(
+                identity(), sample_dossier.id, kind="fee", on=TODAY, amount=Decimal("1.00"), label="x", today=TODAY
+            )
+        other.rollback()
+    # What the app and the CLI show for it (they translate database errors at the top).
+    french = db.explain_database_error(refused.value)
+    assert isinstance(french, DatabaseUnavailable) and "occupée : un autre clerc y écrit" in str(french)
+    assert LedgerEntry.select().count() == 0
+    billing.record_charge(  # the lock released: the same write goes through
+        identity(), sample_dossier.id, kind="fee", on=TODAY, amount=Decimal("1.00"), label="x", today=TODAY
+    )
+    assert LedgerEntry.select().count() == 1
