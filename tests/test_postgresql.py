@@ -351,3 +351,21 @@ def test_writers_take_turns_and_a_long_wait_is_refused_in_french(db_path, sample
         identity(), sample_dossier.id, kind="fee", on=TODAY, amount=Decimal("1.00"), label="x", today=TODAY
     )
     assert LedgerEntry.select().count() == 1
+
+
+@server
+def test_init_on_a_server_never_prints_the_password(capsys):
+    """`clerc init postgresql://role:password@…` says which base it made, without the password
+    (the test cluster trusts 127.0.0.1: any password is accepted, and must not be echoed)."""
+    from clerc_tui.cli import main
+    from clerc_tui.models.db import close_database
+
+    parts = urlsplit(postgres.new_database())
+    target = urlunsplit(parts._replace(netloc=f"{parts.username}:s3cr3t-mot@{parts.hostname}:{parts.port}"))
+    try:
+        assert main(["init", target]) == 0
+    finally:
+        close_database()
+    out = capsys.readouterr().out
+    assert out.startswith(f"Base créée : postgresql://{parts.username}:***@{parts.hostname}:{parts.port}/")
+    assert "s3cr3t" not in out

@@ -45,7 +45,7 @@ def run(args) -> int:
         print(f"Schéma à jour (version {schema_version()}).")
         return 0
     from clerc_tui.errors import InvalidInput
-    from clerc_tui.services.database import sharing_report
+    from clerc_tui.services.database import sharing_report, shown
     from clerc_tui.services.users import register_creator
 
     if args.shared != bool(args.group):
@@ -54,7 +54,7 @@ def run(args) -> int:
     init_database(target, args.group)
     creator = register_creator()
     print(
-        f"Base créée : {target} (schéma {schema_version()}). "
+        f"Base créée : {shown(target)} (schéma {schema_version()}). "  # a server URL without its password
         f"Administrateur : {creator.login} ({creator.name}, {creator.role}). "
         'Ajoutez les autres utilisateurs : clerc user add LOGIN --name "Prénom Nom" --role clerc'
     )
