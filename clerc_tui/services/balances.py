@@ -23,7 +23,7 @@ from clerc_tui.rules.ledger import REVERSAL, CreditorPosition, account_totals, d
 from clerc_tui.rules.money import ZERO, from_cents
 from clerc_tui.rules.rates import Rates
 from clerc_tui.rules.statement import compute_statement
-from clerc_tui.rules.vocabulary import LEDGER_KINDS
+from clerc_tui.rules.vocabulary import LEDGER_KINDS, PAYMENT_MODES
 from clerc_tui.services.ledger import Entry, ensure_account, existing_dossier, ledger_entries
 from clerc_tui.services.plain import tuples
 
@@ -203,6 +203,14 @@ class AccountView:
     due_to_creditor: Decimal
 
 
+def _unlabelled(e) -> str:
+    """What an entry recorded without a label says in the accounts: a payment typed in the
+    payment entry screen has none, its mode and payer say what it was (« Virement — Le débiteur »)."""
+    if e.kind != "payment":
+        return ""
+    return " — ".join(part for part in (PAYMENT_MODES.get(e.mode, "") if e.mode else "", e.payer) if part)
+
+
 def account_view(dossier_id: int, at: date) -> AccountView:
     """The dossier's entries, oldest first, with their sides and markers, and the running
     totals recomputed from them. Read only."""
@@ -230,7 +238,7 @@ def account_view(dossier_id: int, at: date) -> AccountView:
                 e.id,
                 e.entry_date,
                 LEDGER_KINDS.get(e.kind, e.kind),
-                e.label or e.reason,
+                e.label or e.reason or _unlabelled(e),
                 e.document_number or "",
                 e.amount if debit else None,
                 None if debit else e.amount,
