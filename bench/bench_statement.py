@@ -173,7 +173,7 @@ def app_path(dossier_id: int, runs: int) -> None:
         return statistics.median(times) * 1000
 
     def scratch() -> None:
-        forget_previous_statements()
+        forget_previous_statements(ledger_rows=True)
         forget_cut_spans()
 
     # Alternated, so that the load of the shared machine weighs on the three alike.
