@@ -148,6 +148,22 @@ class PaymentLine:
     reversed_on: date | None = None
 
 
+def made_payment_line(
+    payment: Payment, allocation: Allocation, on_bearing_principal: Decimal, balance_after: Decimal
+) -> PaymentLine:
+    """`PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
+    once (allocation.py `made_allocation`: a décompte builds one per payment)."""
+    line = object.__new__(PaymentLine)
+    line.__dict__.update(
+        payment=payment,
+        allocation=allocation,
+        on_bearing_principal=on_bearing_principal,
+        balance_after=balance_after,
+        reversed_on=None,
+    )
+    return line
+
+
 @dataclass(frozen=True)
 class ReversalLine:
     reversal: Reversal
@@ -318,7 +334,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 # Rejected by the arrêté date: never received. Its imputation at the time is
                 # shown, nothing of it is applied (the interest, capitalisation included, runs
                 # as if it had never been paid).
-                paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
+                paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
                 continue
             if on_bearing > 0:
                 close(day)
@@ -328,7 +344,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             bearing -= on_bearing
             other -= allocation.principal - on_bearing
             credit += allocation.credit
-            paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
+            paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
         elif isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)
