@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -63,7 +63,7 @@ def etude_convention() -> Convention:
     return Convention(day_count=etude.day_count, rounding=etude.rounding)
 
 
-def interest_terms(dossier: Dossier) -> InterestTerms:
+def interest_terms(dossier: Dossier | StatementDossier) -> InterestTerms:
     kind = dossier.interest_kind or "none"
     category = PARTICULIER if dossier.creditor.is_individual else AUTRES
     majoration_from = None
@@ -87,7 +87,7 @@ def interest_terms(dossier: Dossier) -> InterestTerms:
     )
 
 
-def interest_start(dossier: Dossier) -> date:
+def interest_start(dossier: Dossier | StatementDossier) -> date:
     """`interest_from`, else the date of the title (art. 1231-7 C. civ.: interest on a
     condemnation runs from the decision unless the judge says otherwise). Without either,
     a dossier bearing interest is refused rather than given a guessed start."""
@@ -255,17 +255,16 @@ _DOSSIER = Prepared(
         Dossier.select(*STATEMENT_DOSSIER_COLUMNS).join(Creditor).where(Dossier.id == dossier_id).limit(1)
     )
 )
+CLAIM_COLUMNS = (
+    ClaimItemModel.id,
+    ClaimItemModel.kind,
+    ClaimItemModel.amount,
+    ClaimItemModel.label,
+    ClaimItemModel.bears_interest,
+)
 _CLAIMS = Prepared(
     lambda dossier_id: (
-        ClaimItemModel.select(
-            ClaimItemModel.id,
-            ClaimItemModel.kind,
-            ClaimItemModel.amount,
-            ClaimItemModel.label,
-            ClaimItemModel.bears_interest,
-        )
-        .where(ClaimItemModel.dossier == dossier_id)
-        .order_by(ClaimItemModel.id)
+        ClaimItemModel.select(*CLAIM_COLUMNS).where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
     )
 )
 
@@ -282,12 +281,58 @@ def ledger_events(
     return _events([_event_of(*entry) for entry in entries], at)
 
 
-def _dossier_and_claims(dossier_id: int) -> tuple[Dossier, list[ClaimItemModel]]:
-    found = _DOSSIER.rows(dossier_id)
+class StatementCreditor(NamedTuple):
+    is_individual: bool
+
+
+class StatementDossier(NamedTuple):
+    """The dossier's columns the décompte reads (STATEMENT_DOSSIER_COLUMNS), by their model's
+    names: what `interest_terms`, `interest_start` and `statement_input_of` read of a Dossier."""
+
+    id: int
+    reference: str
+    opened_on: date
+    interest_kind: str | None
+    interest_from: date | None
+    title_kind: str | None
+    title_date: date | None
+    title_enforceable_on: date | None
+    majoration_points: int
+    contractual_rate: Decimal | None
+    contractual_day_basis: str | None
+    capitalisation_from: date | None
+    allocation_order: str | None
+    creditor_id: int
+    creditor: StatementCreditor
+
+
+class StatementClaim(NamedTuple):
+    id: int
+    kind: str
+    amount: Decimal
+    label: str
+    bears_interest: bool
+
+
+# Each column's conversion, as peewee's own cursor applies it to a model's row (the rows are
+# read raw: building a Dossier, its Creditor and three ClaimItem models through peewee's
+# cursor cost five times the queries themselves).
+_DOSSIER_CONVERTERS: tuple[Callable[[Any], Any], ...] = tuple(
+    column.python_value for column in STATEMENT_DOSSIER_COLUMNS
+)
+_CLAIM_CONVERTERS: tuple[Callable[[Any], Any], ...] = tuple(column.python_value for column in CLAIM_COLUMNS)
+
+
+def _dossier_and_claims(dossier_id: int) -> tuple[StatementDossier, list[StatementClaim]]:
+    found = _DOSSIER.raw(dossier_id)
     if not found:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    dossier = found[0]
-    claims = _CLAIMS.rows(dossier_id)
+    *values, is_individual = (convert(value) for convert, value in zip(_DOSSIER_CONVERTERS, found[0], strict=True))
+    dossier = StatementDossier._make([*values, StatementCreditor(is_individual)])
+    claims = [
+        StatementClaim._make(convert(value) for convert, value in zip(_CLAIM_CONVERTERS, row, strict=True))
+        for row in _CLAIMS.raw(dossier_id)
+    ]
     if not claims:  # refused before the ledger is read
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
     return dossier, claims
@@ -299,8 +344,8 @@ def statement_input(dossier_id: int, at: date, *, convention: Convention | None 
 
 
 def statement_input_of(
-    dossier: Dossier,
-    claims: Sequence[ClaimItemModel],
+    dossier: Dossier | StatementDossier,
+    claims: Sequence[ClaimItemModel] | Sequence[StatementClaim],
     entries: Sequence[LedgerRow] | Sequence[tuple[Any, ...]] | None,
     at: date,
     *,
@@ -319,7 +364,7 @@ def statement_input_of(
 
 
 def _input_of(
-    dossier: Dossier,
+    dossier: Dossier | StatementDossier,
     items: tuple[ClaimItem, ...],
     events: tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]],
     at: date,
@@ -389,13 +434,13 @@ def forget_previous_statements(*, ledger_rows: bool = False) -> None:
         _ROW_EVENTS.clear()
 
 
-def _dossier_key(dossier: Dossier) -> str:
+def _dossier_key(dossier: Dossier | StatementDossier) -> str:
     """The dossier's columns the décompte reads, as written (5 and 5.0 points are equal, not printed alike)."""
     values = [getattr(dossier, column.name) for column in STATEMENT_DOSSIER_COLUMNS[:-2]]
     return repr((values, dossier.creditor_id, dossier.creditor.is_individual))
 
 
-def _claim_key(claim: ClaimItemModel) -> tuple[Any, ...]:
+def _claim_key(claim: ClaimItemModel | StatementClaim) -> tuple[Any, ...]:
     return (claim.id, claim.kind, claim.amount, claim.label, claim.bears_interest)
 
 

@@ -275,3 +275,28 @@ def test_the_ledger_rows_of_another_base_are_read_as_that_base_holds_them(actor,
     assert other.payments[0].payment.amount == D("200.00")
     assert other.total_due == first.total_due + D("100.00") + (other.interest_accrued - first.interest_accrued)
     assert other == from_scratch(other_id)
+
+
+def test_the_dossier_and_claims_read_raw_are_what_the_models_hold(demo_base):
+    """The décompte reads the dossier's and claims' columns raw and converts them as peewee
+    does: the same input as from the models (balances.py still passes models), the same key."""
+    from clerc_tui.services.statement import _claim_key, _dossier_and_claims, _dossier_key, statement_input_of
+
+    demo_base(dossiers=120, seed=5, today=TODAY)
+    compared = 0
+    for model in Dossier.select().order_by(Dossier.id):
+        claims = list(ClaimItem.select().where(ClaimItem.dossier == model.id).order_by(ClaimItem.id))
+        if not claims:
+            continue
+        dossier, read = _dossier_and_claims(model.id)
+        assert _dossier_key(dossier) == _dossier_key(model)
+        assert [_claim_key(c) for c in read] == [_claim_key(c) for c in claims]
+        try:
+            expected = statement_input_of(model, claims, None, TODAY)
+        except Exception as error:
+            with pytest.raises(type(error)):
+                statement_input_of(dossier, read, None, TODAY)
+            continue
+        assert statement_input_of(dossier, read, None, TODAY) == expected
+        compared += 1
+    assert compared > 50
