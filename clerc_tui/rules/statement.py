@@ -113,6 +113,17 @@ class Payment:
         object.__setattr__(self, "amount", amount)
 
 
+def made_payment(on: date, amount: Decimal, ref: str = "", label: str = "") -> Payment:
+    """`Payment(on, amount, ref, label)`, its fields set at once when the amount is already what
+    its checks keep unchanged (in cents, above zero: a ledger row's amount read from the base),
+    else through them (`made_allocation`: a décompte reads ~120 payments)."""
+    if not (is_cents(amount) and amount > 0):
+        return Payment(on, amount, ref, label)
+    payment = object.__new__(Payment)
+    payment.__dict__.update(on=on, amount=amount, ref=ref, label=label)
+    return payment
+
+
 @dataclass(frozen=True)
 class Reversal:
     """A payment cancelled afterwards (cheque rejected, transfer recalled)."""

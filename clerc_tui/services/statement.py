@@ -44,6 +44,7 @@ from clerc_tui.rules.statement import (
     Statement,
     StatementInput,
     compute_statement,
+    made_payment,
 )
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.plain import Prepared
@@ -195,7 +196,7 @@ def _event_of(
             event = Charge(entry_date, amount, label or "Frais", kind, after_payments=recovery_fee)
     elif kind == PAYMENT:
         label = label or ("Paiement" + (f" ({mode})" if mode else ""))
-        event = Payment(entry_date, amount, ref=str(entry_id), label=label)
+        event = made_payment(entry_date, amount, str(entry_id), label)
     elif kind == REVERSAL and reverses_id is not None:
         event = Reversal(entry_date, str(reverses_id), reason)
     return entry_id, kind, entry_date, reverses_id, event
