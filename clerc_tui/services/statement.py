@@ -356,13 +356,17 @@ def statement_input_of(
     """The décompte's input from rows already read: the dossier (its creditor joined), its
     claim items by id, its ledger rows by entry date then id (None: read here). A batch reads
     them for many dossiers at once (services/balances.py)."""
-    items = tuple(
-        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
-    )
+    items = _claim_items(claims)
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
     events = ledger_inputs(dossier.id, at) if entries is None else ledger_events(entries, at)
     return _input_of(dossier, items, events, at, convention)
+
+
+def _claim_items(claims: Sequence[ClaimItemModel] | Sequence[StatementClaim]) -> tuple[ClaimItem, ...]:
+    return tuple(
+        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
+    )
 
 
 def _input_of(
@@ -408,9 +412,7 @@ def dossier_statement(
     previous = _PREVIOUS.get(dossier_id)
     if previous is not None and previous[1] is rates and previous[0] == key:
         return previous[2]
-    items = tuple(
-        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
-    )
+    items = _claim_items(claims)
     data = _input_of(dossier, items, _events([_row_event(row) for row in raw], at), at, convention)
     statement = compute_statement(data, rates)
     with _PREVIOUS_LOCK:  # screens compute in worker threads (screens/work.py)
