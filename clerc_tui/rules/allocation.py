@@ -144,6 +144,18 @@ def allocate(amount: AmountLike, balances: Balances, order: Iterable[str] = DEFA
     return Allocation(amount, credit=remaining, **parts)
 
 
+def made_allocation(
+    amount: Decimal, frais: Decimal, interets: Decimal, principal: Decimal, credit: Decimal
+) -> Allocation:
+    """`Allocation(amount, frais, interets, principal, credit)`, its fields set at once: a frozen
+    dataclass's __init__ sets each field through `object.__setattr__`, which cost a décompte more
+    than the imputation of its ~120 payments. The same instance (equal, same repr and hash);
+    for values already checked (Allocation has no __post_init__)."""
+    allocation = object.__new__(Allocation)
+    allocation.__dict__.update(amount=amount, frais=frais, interets=interets, principal=principal, credit=credit)
+    return allocation
+
+
 def impute(
     amount: Decimal, frais: Decimal, interets: Decimal, principal: Decimal, order: tuple[str, ...]
 ) -> Allocation:
@@ -160,7 +172,7 @@ def impute(
         to_interets = min(remaining, interets)
         remaining -= to_interets
         to_principal = min(remaining, principal)
-        return Allocation(amount, to_frais, to_interets, to_principal, remaining - to_principal)
+        return made_allocation(amount, to_frais, to_interets, to_principal, remaining - to_principal)
     owed = {FRAIS: frais, INTERETS: interets, PRINCIPAL: principal}
     parts: dict[str, Decimal] = {}
     remaining = amount

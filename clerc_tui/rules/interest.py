@@ -570,7 +570,18 @@ def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
     year_days = seg.year_days
     if seg.kind == CONTRACTUAL and seg.basis == CIVIL_YEAR:
         year_days = year_length(a.year)
-    return RateSegment(a, b, seg.rate, seg.kind, seg.label, seg.basis, seg.from_etude, year_days)
+    clipped = object.__new__(RateSegment)  # its fields set at once (`made_line`)
+    clipped.__dict__.update(
+        start=a,
+        end=b,
+        rate=seg.rate,
+        kind=seg.kind,
+        label=seg.label,
+        basis=seg.basis,
+        from_etude=seg.from_etude,
+        year_days=year_days,
+    )
+    return clipped
 
 
 def _exact(seg: RateSegment, base: Decimal, convention: Convention) -> tuple[int, int, Decimal]:
@@ -602,30 +613,35 @@ def interest_lines(
     schedule: RateSchedule | None = None,
 ) -> list[InterestLine]:
     """Lines for counted days [start, end) on a constant base (`schedule`: the terms' segments,
-    already cut over a span holding [start, end))."""
+    already cut over a span holding [start, end)).
+
+    made_line: an InterestLine (and in `_clipped` a RateSegment) is made with its fields set at
+    once, not through the frozen dataclass's __init__ (one `object.__setattr__` per field, 13
+    here: a décompte makes ~70 of them); neither class has a __post_init__, and the instance is
+    the same (tests/rules/test_interest.py checks each field is set)."""
     if base <= 0:
         return []
     lines = []
     segments = schedule.segments(start, end) if schedule is not None else rate_segments(start, end, terms, rates)
     for seg in segments:
         days, divisor, exact = _exact(seg, base, convention)
-        lines.append(
-            InterestLine(
-                seg.start,
-                convention.shown_end(seg.end),
-                days,
-                base,
-                seg.rate,
-                seg.kind,
-                seg.label,
-                seg.basis,
-                exact,
-                round_cents(exact),
-                seg.from_etude,
-                note,
-                divisor,
-            )
+        line = object.__new__(InterestLine)  # `made_line`
+        line.__dict__.update(
+            start=seg.start,
+            end=convention.shown_end(seg.end),
+            days=days,
+            base=base,
+            rate=seg.rate,
+            kind=seg.kind,
+            label=seg.label,
+            basis=seg.basis,
+            exact=exact,
+            amount=round_cents(exact),
+            from_etude=seg.from_etude,
+            note=note,
+            divisor=divisor,
         )
+        lines.append(line)
     return lines
 
 

@@ -113,6 +113,17 @@ class Payment:
         object.__setattr__(self, "amount", amount)
 
 
+def made_payment(on: date, amount: Decimal, ref: str = "", label: str = "") -> Payment:
+    """`Payment(on, amount, ref, label)`, its fields set at once when the amount is already what
+    its checks keep unchanged (in cents, above zero: a ledger row's amount read from the base),
+    else through them (`made_allocation`: a décompte reads ~120 payments)."""
+    if not (is_cents(amount) and amount > 0):
+        return Payment(on, amount, ref, label)
+    payment = object.__new__(Payment)
+    payment.__dict__.update(on=on, amount=amount, ref=ref, label=label)
+    return payment
+
+
 @dataclass(frozen=True)
 class Reversal:
     """A payment cancelled afterwards (cheque rejected, transfer recalled)."""
@@ -146,6 +157,22 @@ class PaymentLine:
     on_bearing_principal: Decimal  # part of allocation.principal taken from interest-bearing items
     balance_after: Decimal  # total due right after the payment
     reversed_on: date | None = None
+
+
+def made_payment_line(
+    payment: Payment, allocation: Allocation, on_bearing_principal: Decimal, balance_after: Decimal
+) -> PaymentLine:
+    """`PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
+    once (allocation.py `made_allocation`: a décompte builds one per payment)."""
+    line = object.__new__(PaymentLine)
+    line.__dict__.update(
+        payment=payment,
+        allocation=allocation,
+        on_bearing_principal=on_bearing_principal,
+        balance_after=balance_after,
+        reversed_on=None,
+    )
+    return line
 
 
 @dataclass(frozen=True)
@@ -318,7 +345,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 # Rejected by the arrêté date: never received. Its imputation at the time is
                 # shown, nothing of it is applied (the interest, capitalisation included, runs
                 # as if it had never been paid).
-                paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
+                paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
                 continue
             if on_bearing > 0:
                 close(day)
@@ -328,7 +355,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             bearing -= on_bearing
             other -= allocation.principal - on_bearing
             credit += allocation.credit
-            paid[event.ref] = PaymentLine(event, allocation, on_bearing, after)
+            paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
         elif isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -44,6 +44,7 @@ from clerc_tui.rules.statement import (
     Statement,
     StatementInput,
     compute_statement,
+    made_payment,
 )
 from clerc_tui.services.etude import the_etude
 from clerc_tui.services.plain import Prepared
@@ -63,7 +64,7 @@ def etude_convention() -> Convention:
     return Convention(day_count=etude.day_count, rounding=etude.rounding)
 
 
-def interest_terms(dossier: Dossier) -> InterestTerms:
+def interest_terms(dossier: Dossier | StatementDossier) -> InterestTerms:
     kind = dossier.interest_kind or "none"
     category = PARTICULIER if dossier.creditor.is_individual else AUTRES
     majoration_from = None
@@ -87,7 +88,7 @@ def interest_terms(dossier: Dossier) -> InterestTerms:
     )
 
 
-def interest_start(dossier: Dossier) -> date:
+def interest_start(dossier: Dossier | StatementDossier) -> date:
     """`interest_from`, else the date of the title (art. 1231-7 C. civ.: interest on a
     condemnation runs from the decision unless the judge says otherwise). Without either,
     a dossier bearing interest is refused rather than given a guessed start."""
@@ -139,20 +140,87 @@ LEDGER_COLUMNS = (
 
 
 def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
-    """The dossier's ledger as décompte events (`ledger_events`). Read as the driver's tuples
-    of the columns used, the date and the amount converted here: a dossier of 10 years holds
-    ~160 rows, and building as many Peewee models (then converting each column through
-    peewee) was most of the décompte's time in the app."""
-    return ledger_events(_converted(_LEDGER.raw(dossier_id)), at)
+    """The dossier's ledger as décompte events (`ledger_events`), read as the driver's tuples
+    of the columns used: a dossier of 10 years holds ~160 rows, and building as many Peewee
+    models (then converting each column through peewee) was most of the décompte's time in
+    the app."""
+    return _events([_row_event(row) for row in _LEDGER.raw(dossier_id)], at)
 
 
-def _converted(raw: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The driver's ledger rows with their date and amount converted: plain tuples in
-    LedgerRow's order (a NamedTuple costs a Python call per row)."""
-    return [
-        (entry_id, kind, read_date(on), from_cents(cents), label, mode, reverses, reason, bearer, breakdown)
-        for entry_id, kind, on, cents, label, mode, reverses, reason, bearer, breakdown in raw
-    ]
+# What one ledger row gives the décompte: (id, kind, entry date, the id it reverses, its
+# event: a Charge, a Payment, a Reversal, or None).
+_RowEvent = tuple[int, str, date, "int | None", "Charge | Payment | Reversal | None"]
+
+# The driver's ledger row as read (all its columns, as the driver gives them) -> its
+# _RowEvent. The event is a function of the row's content alone, so the key is the whole
+# row: a row never read before (a new payment, a reversal) or a row of another base holding
+# other values is converted anew; the ledger is append-only, so the rows of a dossier on
+# screen are converted once, not on every décompte (a date, a Decimal and a Payment per row
+# was a third of the décompte's time outside the rule). Bounded (~1 KB a row: ~4 MB, 25 dossiers of
+# 10 years): cleared when full.
+_ROW_EVENTS: dict[tuple[Any, ...], _RowEvent] = {}
+_ROW_EVENTS_SIZE = 4096
+
+
+def _row_event(row: tuple[Any, ...]) -> _RowEvent:
+    found = _ROW_EVENTS.get(row)
+    if found is not None:
+        return found
+    entry_id, kind, on, cents, label, mode, reverses_id, reason, bearer, breakdown = row
+    prepared = _event_of(
+        entry_id, kind, read_date(on), from_cents(cents), label, mode, reverses_id, reason, bearer, breakdown
+    )
+    if len(_ROW_EVENTS) >= _ROW_EVENTS_SIZE:
+        _ROW_EVENTS.clear()
+    _ROW_EVENTS[row] = prepared
+    return prepared
+
+
+def _event_of(
+    entry_id: int,
+    kind: str,
+    entry_date: date,
+    amount: Decimal,
+    label: str,
+    mode: str,
+    reverses_id: int | None,
+    reason: str,
+    bearer: str,
+    breakdown: str,
+) -> _RowEvent:
+    """A converted ledger row (LedgerRow's columns in its order) as its décompte event,
+    whatever the other rows and the arrêté date (`_events` decides which count)."""
+    event: Charge | Payment | Reversal | None = None
+    if kind in (FEE, DISBURSEMENT):
+        if bearer != CREDITOR:
+            recovery_fee = is_recovery_fee(kind, breakdown)
+            event = Charge(entry_date, amount, label or "Frais", kind, after_payments=recovery_fee)
+    elif kind == PAYMENT:
+        label = label or ("Paiement" + (f" ({mode})" if mode else ""))
+        event = made_payment(entry_date, amount, str(entry_id), label)
+    elif kind == REVERSAL and reverses_id is not None:
+        event = Reversal(entry_date, str(reverses_id), reason)
+    return entry_id, kind, entry_date, reverses_id, event
+
+
+def _events(
+    rows: Sequence[_RowEvent], at: date
+) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
+    """`ledger_events` of the rows' events, in their order."""
+    kind_of = {row[0]: row[1] for row in rows}
+    cancelled = {row[3] for row in rows if row[1] == REVERSAL and row[2] <= at}
+    charges, payments, reversals = [], [], []
+    for entry_id, kind, _on, reverses_id, event in rows:
+        if event is None:
+            continue
+        if kind == PAYMENT:
+            payments.append(event)
+        elif kind == REVERSAL:
+            if reverses_id is not None and kind_of.get(reverses_id) == PAYMENT:
+                reversals.append(event)
+        elif entry_id not in cancelled:
+            charges.append(event)
+    return tuple(charges), tuple(payments), tuple(reversals)  # type: ignore[arg-type]
 
 
 # The décompte's three queries, their SQL written once (services/plain.py `Prepared`).
@@ -189,17 +257,16 @@ _DOSSIER = Prepared(
         Dossier.select(*STATEMENT_DOSSIER_COLUMNS).join(Creditor).where(Dossier.id == dossier_id).limit(1)
     )
 )
+CLAIM_COLUMNS = (
+    ClaimItemModel.id,
+    ClaimItemModel.kind,
+    ClaimItemModel.amount,
+    ClaimItemModel.label,
+    ClaimItemModel.bears_interest,
+)
 _CLAIMS = Prepared(
     lambda dossier_id: (
-        ClaimItemModel.select(
-            ClaimItemModel.id,
-            ClaimItemModel.kind,
-            ClaimItemModel.amount,
-            ClaimItemModel.label,
-            ClaimItemModel.bears_interest,
-        )
-        .where(ClaimItemModel.dossier == dossier_id)
-        .order_by(ClaimItemModel.id)
+        ClaimItemModel.select(*CLAIM_COLUMNS).where(ClaimItemModel.dossier == dossier_id).order_by(ClaimItemModel.id)
     )
 )
 
@@ -213,27 +280,61 @@ def ledger_events(
     before that date still shows it).
     Charges the creditor bears (the A444-32 fee kept on a reversement), reversements and
     refunds are not the debtor's."""
-    kind_of = {e[0]: e[1] for e in entries}
-    cancelled = {e[6] for e in entries if e[1] == REVERSAL and e[2] <= at}
-    charges, payments, reversals = [], [], []
-    for entry_id, kind, entry_date, amount, label, mode, reverses_id, reason, bearer, breakdown in entries:
-        if kind in (FEE, DISBURSEMENT) and entry_id not in cancelled and bearer != CREDITOR:
-            recovery_fee = is_recovery_fee(kind, breakdown)
-            charges.append(Charge(entry_date, amount, label or "Frais", kind, after_payments=recovery_fee))
-        elif kind == PAYMENT:
-            label = label or ("Paiement" + (f" ({mode})" if mode else ""))
-            payments.append(Payment(entry_date, amount, ref=str(entry_id), label=label))
-        elif kind == REVERSAL and reverses_id is not None and kind_of.get(reverses_id) == PAYMENT:
-            reversals.append(Reversal(entry_date, str(reverses_id), reason))
-    return tuple(charges), tuple(payments), tuple(reversals)
+    return _events([_event_of(*entry) for entry in entries], at)
 
 
-def _dossier_and_claims(dossier_id: int) -> tuple[Dossier, list[ClaimItemModel]]:
-    found = _DOSSIER.rows(dossier_id)
+class StatementCreditor(NamedTuple):
+    is_individual: bool
+
+
+class StatementDossier(NamedTuple):
+    """The dossier's columns the décompte reads (STATEMENT_DOSSIER_COLUMNS), by their model's
+    names: what `interest_terms`, `interest_start` and `statement_input_of` read of a Dossier."""
+
+    id: int
+    reference: str
+    opened_on: date
+    interest_kind: str | None
+    interest_from: date | None
+    title_kind: str | None
+    title_date: date | None
+    title_enforceable_on: date | None
+    majoration_points: int
+    contractual_rate: Decimal | None
+    contractual_day_basis: str | None
+    capitalisation_from: date | None
+    allocation_order: str | None
+    creditor_id: int
+    creditor: StatementCreditor
+
+
+class StatementClaim(NamedTuple):
+    id: int
+    kind: str
+    amount: Decimal
+    label: str
+    bears_interest: bool
+
+
+# Each column's conversion, as peewee's own cursor applies it to a model's row (the rows are
+# read raw: building a Dossier, its Creditor and three ClaimItem models through peewee's
+# cursor cost five times the queries themselves).
+_DOSSIER_CONVERTERS: tuple[Callable[[Any], Any], ...] = tuple(
+    column.python_value for column in STATEMENT_DOSSIER_COLUMNS
+)
+_CLAIM_CONVERTERS: tuple[Callable[[Any], Any], ...] = tuple(column.python_value for column in CLAIM_COLUMNS)
+
+
+def _dossier_and_claims(dossier_id: int) -> tuple[StatementDossier, list[StatementClaim]]:
+    found = _DOSSIER.raw(dossier_id)
     if not found:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    dossier = found[0]
-    claims = _CLAIMS.rows(dossier_id)
+    *values, is_individual = (convert(value) for convert, value in zip(_DOSSIER_CONVERTERS, found[0], strict=True))
+    dossier = StatementDossier._make([*values, StatementCreditor(is_individual)])
+    claims = [
+        StatementClaim._make(convert(value) for convert, value in zip(_CLAIM_CONVERTERS, row, strict=True))
+        for row in _CLAIMS.raw(dossier_id)
+    ]
     if not claims:  # refused before the ledger is read
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
     return dossier, claims
@@ -245,8 +346,8 @@ def statement_input(dossier_id: int, at: date, *, convention: Convention | None 
 
 
 def statement_input_of(
-    dossier: Dossier,
-    claims: Sequence[ClaimItemModel],
+    dossier: Dossier | StatementDossier,
+    claims: Sequence[ClaimItemModel] | Sequence[StatementClaim],
     entries: Sequence[LedgerRow] | Sequence[tuple[Any, ...]] | None,
     at: date,
     *,
@@ -255,12 +356,27 @@ def statement_input_of(
     """The décompte's input from rows already read: the dossier (its creditor joined), its
     claim items by id, its ledger rows by entry date then id (None: read here). A batch reads
     them for many dossiers at once (services/balances.py)."""
-    items = tuple(
-        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
-    )
+    items = _claim_items(claims)
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
-    charges, payments, reversals = ledger_inputs(dossier.id, at) if entries is None else ledger_events(entries, at)
+    events = ledger_inputs(dossier.id, at) if entries is None else ledger_events(entries, at)
+    return _input_of(dossier, items, events, at, convention)
+
+
+def _claim_items(claims: Sequence[ClaimItemModel] | Sequence[StatementClaim]) -> tuple[ClaimItem, ...]:
+    return tuple(
+        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
+    )
+
+
+def _input_of(
+    dossier: Dossier | StatementDossier,
+    items: tuple[ClaimItem, ...],
+    events: tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]],
+    at: date,
+    convention: Convention | None,
+) -> StatementInput:
+    charges, payments, reversals = events
     order = tuple(part.strip() for part in (dossier.allocation_order or "").split(",") if part.strip())
     return StatementInput(
         at=at,
@@ -296,7 +412,8 @@ def dossier_statement(
     previous = _PREVIOUS.get(dossier_id)
     if previous is not None and previous[1] is rates and previous[0] == key:
         return previous[2]
-    data = statement_input_of(dossier, claims, _converted(raw), at, convention=convention)
+    items = _claim_items(claims)
+    data = _input_of(dossier, items, _events([_row_event(row) for row in raw], at), at, convention)
     statement = compute_statement(data, rates)
     with _PREVIOUS_LOCK:  # screens compute in worker threads (screens/work.py)
         if len(_PREVIOUS) >= _PREVIOUS_SIZE and dossier_id not in _PREVIOUS:
@@ -313,18 +430,21 @@ _PREVIOUS_SIZE = 16
 _PREVIOUS_LOCK = threading.Lock()
 
 
-def forget_previous_statements() -> None:
-    """Forget the décomptes kept (a benchmark measures the computation from scratch)."""
+def forget_previous_statements(*, ledger_rows: bool = False) -> None:
+    """Forget the décomptes kept (a benchmark measures the computation again), and with
+    `ledger_rows` the ledger rows' events too (from scratch, as on the app's first décompte)."""
     _PREVIOUS.clear()
+    if ledger_rows:
+        _ROW_EVENTS.clear()
 
 
-def _dossier_key(dossier: Dossier) -> str:
+def _dossier_key(dossier: Dossier | StatementDossier) -> str:
     """The dossier's columns the décompte reads, as written (5 and 5.0 points are equal, not printed alike)."""
     values = [getattr(dossier, column.name) for column in STATEMENT_DOSSIER_COLUMNS[:-2]]
     return repr((values, dossier.creditor_id, dossier.creditor.is_individual))
 
 
-def _claim_key(claim: ClaimItemModel) -> tuple[Any, ...]:
+def _claim_key(claim: ClaimItemModel | StatementClaim) -> tuple[Any, ...]:
     return (claim.id, claim.kind, claim.amount, claim.label, claim.bears_interest)
 
 

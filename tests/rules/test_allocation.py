@@ -218,3 +218,27 @@ def test_impute_is_allocate_on_the_balances_of_a_decompte(payment, frais, intere
             impute(amount, *owed, tuple(order))
         return
     assert repr(impute(amount, *owed, tuple(order))) == repr(expected)
+
+
+def test_an_allocation_made_at_once_is_the_allocation_of_its_fields():
+    """made_allocation (and statement.made_payment_line) skip the dataclass __init__: they must
+    set every field, and give the instance __init__ gives (a new field would fail here)."""
+    import dataclasses
+    from datetime import date
+
+    from clerc_tui.rules.allocation import made_allocation
+    from clerc_tui.rules.statement import Payment, PaymentLine, made_payment_line
+
+    values = (D("100.00"), D("10.00"), D("20.00"), D("70.00"), D("0.00"))
+    made, built = made_allocation(*values), Allocation(*values)
+    assert made == built and repr(made) == repr(built) and hash(made) == hash(built)
+    assert made.__dict__ == built.__dict__ and list(made.__dict__) == [f.name for f in dataclasses.fields(Allocation)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.amount = D("1.00")  # type: ignore[misc]
+    payment = Payment(date(2026, 1, 5), D("100.00"), "P1")
+    line, expected = (
+        made_payment_line(payment, made, D("70.00"), D("5.00")),
+        PaymentLine(payment, built, D("70.00"), D("5.00")),
+    )
+    assert line == expected and repr(line) == repr(expected) and hash(line) == hash(expected)
+    assert list(line.__dict__) == [f.name for f in dataclasses.fields(PaymentLine)]

@@ -468,3 +468,27 @@ def test_a_written_rate_with_three_decimals_is_never_rounded_on_screen():
     assert result.total == D("41.25")
     assert plain_rate(D("4.125")) == "4.125" and plain_rate(D("7.2")) == "7.20"
     assert format_percent(D("4.125")) == "4,125\u00a0%" and format_percent(D("12.21")) == "12,21\u00a0%"
+
+
+def test_lines_and_clipped_segments_made_at_once_are_what_their_init_gives():
+    """interest_lines and _clipped set the fields of an InterestLine / RateSegment at once: every
+    field, the same values as the dataclass's __init__ (a new field would fail here)."""
+    import dataclasses
+
+    from clerc_tui.rules.interest import InterestLine, RateSegment, _clipped, interest_lines, rate_segments
+
+    terms = InterestTerms(kind="legal", category="particulier")
+    conv = Convention()
+    lines = interest_lines(date(2020, 3, 1), date(2021, 2, 1), D("1000.00"), terms, Rates.shipped(), conv, note="n")
+    assert len(lines) > 1
+    for line in lines:
+        rebuilt = InterestLine(*(getattr(line, f.name) for f in dataclasses.fields(InterestLine)))
+        assert list(line.__dict__) == [f.name for f in dataclasses.fields(InterestLine)]
+        assert line == rebuilt and repr(line) == repr(rebuilt) and hash(line) == hash(rebuilt)
+    seg = rate_segments(date(2020, 1, 1), date(2020, 7, 1), terms, Rates.shipped())[0]
+    clipped = _clipped(seg, date(2020, 2, 1), date(2020, 3, 1))
+    expected = RateSegment(
+        date(2020, 2, 1), date(2020, 3, 1), seg.rate, seg.kind, seg.label, seg.basis, seg.from_etude, seg.year_days
+    )
+    assert clipped == expected and repr(clipped) == repr(expected) and hash(clipped) == hash(expected)
+    assert list(clipped.__dict__) == [f.name for f in dataclasses.fields(RateSegment)]

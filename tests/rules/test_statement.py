@@ -362,3 +362,25 @@ def test_pre_judgment_interest_is_not_post_judgment():
     # only 01/01/2020 → 01/03/2021 (425 €) is flagged.
     data = dict(_OLD, interest_from=date(2019, 1, 1))
     assert "425,00" in compute_statement(StatementInput(at=date(2026, 3, 1), **data)).warnings[0]
+
+
+def test_a_payment_made_at_once_is_the_payment_its_checks_give():
+    """made_payment sets the fields at once only for an amount the checks keep unchanged."""
+    import dataclasses
+    import re
+
+    from clerc_tui.rules.statement import made_payment
+
+    on = date(2026, 1, 5)
+    made, built = (
+        made_payment(on, D("180.00"), "41", "Paiement (cheque)"),
+        Payment(on, D("180.00"), "41", "Paiement (cheque)"),
+    )
+    assert made == built and repr(made) == repr(built) and hash(made) == hash(built)
+    assert list(made.__dict__) == [f.name for f in dataclasses.fields(Payment)]
+    assert made_payment(on, D("12.5"), "1") == Payment(on, D("12.50"), "1")  # checked, then to the cent
+    for amount in (D("0.00"), D("-5.00"), D("1.234")):
+        with pytest.raises(InvalidInput) as expected:
+            Payment(on, amount, "1")
+        with pytest.raises(InvalidInput, match=re.escape(str(expected.value))):
+            made_payment(on, amount, "1")

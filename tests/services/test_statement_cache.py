@@ -206,3 +206,97 @@ def test_the_same_inputs_give_the_previous_decompte_and_any_change_computes_it_a
     assert dossier_statement(dossier.id, TODAY).total_due > lower.total_due
     forget_previous_statements()
     assert dossier_statement(dossier.id, TODAY) == dossier_statement(dossier.id, TODAY, rates=fresh_rates())
+
+
+def from_scratch(dossier_id: int, at: date = TODAY):
+    """The décompte with nothing kept from a previous call (no décompte, no ledger row's event)."""
+    forget_previous_statements(ledger_rows=True)
+    return dossier_statement(dossier_id, at)
+
+
+def test_the_ledger_rows_events_are_kept_and_a_new_row_or_a_reversal_is_read(actor):
+    """Each ledger row's event is kept across calls (the ledger is append-only); a new payment,
+    a new fee, the reversal of a payment or of a fee changes the décompte as from scratch."""
+    from clerc_tui.services.billing import record_charge
+    from clerc_tui.services.payments import reverse_entry
+
+    dossier = example_dossier(actor)
+    add_2026_s2(actor)
+    paid = record_payment(actor, dossier.id, on=date(2025, 9, 1), amount=D("300.00"), mode="cheque", today=TODAY)
+    first = from_scratch(dossier.id)
+    forget_previous_statements()  # the décompte computed again, the rows' events kept
+    again = dossier_statement(dossier.id, TODAY)
+    assert again is not first and again == first
+    assert again.payments[0].payment is first.payments[0].payment  # the kept event, not converted anew
+    steps = [
+        lambda: record_payment(
+            actor, dossier.id, on=date(2026, 2, 1), amount=D("150.00"), mode="virement", today=TODAY
+        ),
+        lambda: record_charge(
+            actor, dossier.id, kind="fee", on=date(2026, 3, 1), amount=D("48.37"), label="Acte", today=TODAY
+        ),
+        lambda: reverse_entry(actor, paid.id, "chèque rejeté", date(2025, 9, 20), today=TODAY),
+    ]
+    seen = [first]
+    for step in steps:
+        step()
+        kept = dossier_statement(dossier.id, TODAY)
+        assert kept not in seen  # the new row moved the décompte
+        assert kept == from_scratch(dossier.id) == dossier_statement(dossier.id, TODAY, rates=fresh_rates())
+        seen.append(kept)
+    assert seen[-1].payments[0].reversed_on == date(2025, 9, 20)
+    fee = LedgerEntry.get(LedgerEntry.dossier == dossier.id, LedgerEntry.kind == FEE)
+    reverse_entry(actor, fee.id, "acte annulé", date(2026, 4, 1), today=TODAY)
+    cancelled = dossier_statement(dossier.id, TODAY)
+    assert cancelled.frais_charged < seen[-1].frais_charged
+    assert cancelled == from_scratch(dossier.id)
+    assert dossier_statement(dossier.id, date(2026, 3, 15)) == from_scratch(dossier.id, date(2026, 3, 15))
+
+
+def test_the_ledger_rows_of_another_base_are_read_as_that_base_holds_them(actor, tmp_path, migrated_base):
+    """The same dossier id, the same payment id and date in another base, another amount: the
+    décompte is that base's."""
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.users import add_user
+    from tests.conftest import fresh_base, os_login
+
+    def one_base(amount: str):
+        dossier = example_dossier(identify())
+        add_2026_s2(identify())
+        record_payment(identify(), dossier.id, on=date(2025, 9, 1), amount=D(amount), mode="cheque", today=TODAY)
+        return dossier.id, dossier_statement(dossier.id, TODAY)
+
+    first_id, first = one_base("300.00")
+    fresh_base(migrated_base, tmp_path / "other.db")
+    add_user(os_login(), "Claire Martin", "commissaire")
+    other_id, other = one_base("200.00")
+    assert other_id == first_id
+    assert other.payments[0].payment.ref == first.payments[0].payment.ref
+    assert other.payments[0].payment.amount == D("200.00")
+    assert other.total_due == first.total_due + D("100.00") + (other.interest_accrued - first.interest_accrued)
+    assert other == from_scratch(other_id)
+
+
+def test_the_dossier_and_claims_read_raw_are_what_the_models_hold(demo_base):
+    """The décompte reads the dossier's and claims' columns raw and converts them as peewee
+    does: the same input as from the models (balances.py still passes models), the same key."""
+    from clerc_tui.services.statement import _claim_key, _dossier_and_claims, _dossier_key, statement_input_of
+
+    demo_base(dossiers=120, seed=5, today=TODAY)
+    compared = 0
+    for model in Dossier.select().order_by(Dossier.id):
+        claims = list(ClaimItem.select().where(ClaimItem.dossier == model.id).order_by(ClaimItem.id))
+        if not claims:
+            continue
+        dossier, read = _dossier_and_claims(model.id)
+        assert _dossier_key(dossier) == _dossier_key(model)
+        assert [_claim_key(c) for c in read] == [_claim_key(c) for c in claims]
+        try:
+            expected = statement_input_of(model, claims, None, TODAY)
+        except Exception as error:
+            with pytest.raises(type(error)):
+                statement_input_of(dossier, read, None, TODAY)
+            continue
+        assert statement_input_of(dossier, read, None, TODAY) == expected
+        compared += 1
+    assert compared > 50
