@@ -9,8 +9,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -353,6 +354,14 @@ def test_the_app_itself_holds_its_session_and_a_restore_names_it(tmp_path, base)
         start_new_session=True,
     )
     os.close(secondary)
+
+    def drain() -> None:  # read what the app draws, as a terminal would: a full pty blocks its writes
+        with suppress(OSError):
+            while os.read(primary, 65536):
+                pass
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     try:
         for _ in range(600):  # the app opens the base within a few seconds
             if any(h.pid == app.pid for h in holders(base)):
@@ -365,4 +374,5 @@ def test_the_app_itself_holds_its_session_and_a_restore_names_it(tmp_path, base)
         app.send_signal(signal.SIGHUP)  # the SSH connection drops
         app.wait(timeout=30)
         os.close(primary)
+        reader.join(timeout=5)
     assert service.restore(str(base), copy, now=NOW).aside.exists()
