@@ -127,6 +127,8 @@ class ClercApp(App):
             self.call_from_thread(self._other_writers_committed)
 
     def _other_writers_committed(self) -> None:
+        if not self.screen_stack:  # a notice that arrives while the app closes: nothing left to refresh
+            return
         refresh = getattr(self.screen, "refresh_data", None)
         if refresh is not None:
             refresh()

@@ -512,3 +512,13 @@ async def test_a_suspended_expulsion_wait_is_said_on_the_dossier_and_the_dashboa
         suspended = [r for r in _rows(dashboard) if r[0] == "SUSPENDU"]
         assert len(suspended) == 1 and "Préfet non saisi" in suspended[0][5]
     assert Deadline.get(Deadline.dossier == dossier.id, Deadline.rule_id == "exp_cql_2_mois").suspended_reason
+
+
+async def test_a_notice_of_other_writers_while_the_app_closes_is_ignored(make_app):
+    """The listening thread (PostgreSQL) may deliver a commit notice after the last screen is
+    gone: nothing to refresh, and no error (it once raised ScreenStackError in that thread)."""
+    app = make_app()
+    async with app.run_test():
+        pass
+    assert not app.screen_stack
+    app._other_writers_committed()  # as call_from_thread runs it, once the screens are gone
