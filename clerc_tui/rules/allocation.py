@@ -21,6 +21,7 @@ from itertools import groupby
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.frozen import built
 from clerc_tui.rules.money import CENT, ZERO, check_amount, is_cents
 
 FRAIS = "frais"
@@ -151,9 +152,7 @@ def made_allocation(
     dataclass's __init__ sets each field through `object.__setattr__`, which cost a décompte more
     than the imputation of its ~120 payments. The same instance (equal, same repr and hash);
     for values already checked (Allocation has no __post_init__)."""
-    allocation = object.__new__(Allocation)
-    allocation.__dict__.update(amount=amount, frais=frais, interets=interets, principal=principal, credit=credit)
-    return allocation
+    return built(Allocation, amount=amount, frais=frais, interets=interets, principal=principal, credit=credit)
 
 
 def impute(

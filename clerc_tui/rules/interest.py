@@ -21,6 +21,7 @@ from itertools import pairwise
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
+from clerc_tui.rules.frozen import built
 from clerc_tui.rules.money import CENT, ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
@@ -570,8 +571,8 @@ def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
     year_days = seg.year_days
     if seg.kind == CONTRACTUAL and seg.basis == CIVIL_YEAR:
         year_days = year_length(a.year)
-    clipped = object.__new__(RateSegment)  # its fields set at once (`made_line`)
-    clipped.__dict__.update(
+    return built(
+        RateSegment,
         start=a,
         end=b,
         rate=seg.rate,
@@ -581,7 +582,6 @@ def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
         from_etude=seg.from_etude,
         year_days=year_days,
     )
-    return clipped
 
 
 def _exact(seg: RateSegment, base: Decimal, convention: Convention) -> tuple[int, int, Decimal]:
@@ -615,18 +615,15 @@ def interest_lines(
     """Lines for counted days [start, end) on a constant base (`schedule`: the terms' segments,
     already cut over a span holding [start, end)).
 
-    made_line: an InterestLine (and in `_clipped` a RateSegment) is made with its fields set at
-    once, not through the frozen dataclass's __init__ (one `object.__setattr__` per field, 13
-    here: a décompte makes ~70 of them); neither class has a __post_init__, and the instance is
-    the same (tests/rules/test_interest.py checks each field is set)."""
+    Lines and clipped segments are made by `frozen.built` (a décompte makes ~70 of them)."""
     if base <= 0:
         return []
     lines = []
     segments = schedule.segments(start, end) if schedule is not None else rate_segments(start, end, terms, rates)
     for seg in segments:
         days, divisor, exact = _exact(seg, base, convention)
-        line = object.__new__(InterestLine)  # `made_line`
-        line.__dict__.update(
+        line = built(
+            InterestLine,
             start=seg.start,
             end=convention.shown_end(seg.end),
             days=days,

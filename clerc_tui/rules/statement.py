@@ -22,6 +22,7 @@ from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, check_order, impute
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.frozen import built
 from clerc_tui.rules.interest import (
     NONE,
     Accrual,
@@ -116,12 +117,10 @@ class Payment:
 def made_payment(on: date, amount: Decimal, ref: str = "", label: str = "") -> Payment:
     """`Payment(on, amount, ref, label)`, its fields set at once when the amount is already what
     its checks keep unchanged (in cents, above zero: a ledger row's amount read from the base),
-    else through them (`made_allocation`: a décompte reads ~120 payments)."""
+    else through them (`frozen.built`: a décompte reads ~120 payments)."""
     if not (is_cents(amount) and amount > 0):
         return Payment(on, amount, ref, label)
-    payment = object.__new__(Payment)
-    payment.__dict__.update(on=on, amount=amount, ref=ref, label=label)
-    return payment
+    return built(Payment, on=on, amount=amount, ref=ref, label=label)
 
 
 @dataclass(frozen=True)
@@ -163,16 +162,15 @@ def made_payment_line(
     payment: Payment, allocation: Allocation, on_bearing_principal: Decimal, balance_after: Decimal
 ) -> PaymentLine:
     """`PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
-    once (allocation.py `made_allocation`: a décompte builds one per payment)."""
-    line = object.__new__(PaymentLine)
-    line.__dict__.update(
+    once (`frozen.built`: a décompte builds one per payment)."""
+    return built(
+        PaymentLine,
         payment=payment,
         allocation=allocation,
         on_bearing_principal=on_bearing_principal,
         balance_after=balance_after,
         reversed_on=None,
     )
-    return line
 
 
 @dataclass(frozen=True)
