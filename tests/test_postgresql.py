@@ -369,3 +369,52 @@ def test_init_on_a_server_never_prints_the_password(capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"Base créée : postgresql://{parts.username}:***@{parts.hostname}:{parts.port}/")
     assert "s3cr3t" not in out
+
+
+@server
+def test_two_bases_migrated_at_once_both_get_the_application_role():
+    """Roles belong to the whole server: a second migration that saw the role missing while the
+    first was creating it must not fail once the first commits (parallel test workers did)."""
+    import threading
+
+    import psycopg
+
+    from clerc_tui.models.migrations.m0018_postgresql import create_role_sql
+
+    role = f"clerc_race_{postgres.WORKER}"
+    postgres.admin(f"DROP ROLE IF EXISTS {role}")
+    first = psycopg.connect(postgres.SERVER)
+    second = psycopg.connect(postgres.SERVER, autocommit=True)
+    outcome: list[object] = []
+
+    def migrate_second() -> None:
+        try:
+            second.execute(create_role_sql(role))
+            outcome.append("ok")
+        except Exception as error:  # the test reports what the second saw
+            outcome.append(error)
+
+    try:
+        first.execute(create_role_sql(role))  # created, not yet committed
+        waiting = threading.Thread(target=migrate_second)
+        waiting.start()
+        # The second waits on the catalogue's unique index until the first ends.
+        blocked = psycopg.connect(postgres.SERVER, autocommit=True)
+        try:
+            for _ in range(200):
+                row = blocked.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = %s",
+                    (second.info.backend_pid,),
+                ).fetchone()
+                if row and row[0]:
+                    break
+                threading.Event().wait(0.05)
+        finally:
+            blocked.close()
+        first.commit()
+        waiting.join(30)
+        assert outcome == ["ok"]
+    finally:
+        first.close()
+        second.close()
+        postgres.admin(f"DROP ROLE IF EXISTS {role}")

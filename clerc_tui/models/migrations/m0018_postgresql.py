@@ -76,14 +76,20 @@ def up(db: Any, dialect: dict[str, str]) -> None:
             f'''CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; END $$'''
         )
-    db.execute_sql(
-        f"""DO $$ BEGIN
-            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APPLICATION_ROLE}') THEN
-                CREATE ROLE {APPLICATION_ROLE} NOLOGIN;
-            END IF;
-        END $$"""
-    )
+    db.execute_sql(create_role_sql(APPLICATION_ROLE))
     apply_privileges(db)
+
+
+def create_role_sql(role: str) -> str:
+    """Create the NOLOGIN role `role` unless it exists. Roles belong to the whole server: two bases
+    migrated at once on one server both see it missing, and the second CREATE ROLE then fails on
+    the catalogue's unique index once the first commits (seen with parallel test workers)."""
+    return f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE {role} NOLOGIN;
+            END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$"""
 
 
 def apply_privileges(db: Any) -> None:
