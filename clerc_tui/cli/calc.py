@@ -367,26 +367,16 @@ def _add_quotite_parser(calc_sub) -> None:
     p.add_argument("--json", action="store_true", help="un objet JSON (montants en texte)")
 
 
-def _creditor(text: str) -> tuple[str, Decimal]:
-    from clerc_tui.rules.french import parse_amount
-
-    name, sep, amount = text.rpartition("=")
-    name = name.strip()
-    if not sep or not name:
-        raise InvalidInput(f"Créancier illisible : « {text} » (attendu : NOM=CRÉANCE, par exemple Banque=1 200,00).")
-    return name, parse_amount(amount)
-
-
 def _run_quotite(args) -> int:
     from clerc_tui.report.seizable import quotite_text, quotite_to_dict, repartition_text, repartition_to_dict
     from clerc_tui.rules.french import parse_amount
-    from clerc_tui.rules.seizable import quotite, repartition
+    from clerc_tui.rules.seizable import parse_creditor, quotite, repartition
 
     net = parse_amount(args.net)
     dependants = _count(args.dependants, "personnes à charge")
     on = date_or_today(args.on, args)
     alimony = parse_amount(args.alimony) if args.alimony else Decimal("0.00")
-    creditors = [_creditor(text) for text in args.creditor]
+    creditors = [parse_creditor(text) for text in args.creditor]
     result = quotite(net, dependants or 0, on, alimony=alimony)
     split = repartition(result.seizable, creditors) if creditors else None
     if args.json:

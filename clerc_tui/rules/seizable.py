@@ -38,10 +38,11 @@ from typing import Any
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.allocation import prorata
-from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.french import format_amount, format_date, parse_amount
 from clerc_tui.rules.money import CENT, ZERO, check_amount
 
 MAX_DEPENDANTS = 30
+MAX_CREDITOR_NAME = 80
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -308,6 +309,23 @@ class Repartition:
     returned: Decimal  # what exceeds every claim goes back to the debtor (R212-1-22)
     priority_max: Decimal
     source: str
+
+
+def parse_creditor(text: str) -> tuple[str, Decimal]:
+    """`Banque=1 200,00` → ("Banque", 1200.00): one inscribed creditor and its residual claim."""
+    name, sep, amount = (text or "").rpartition("=")
+    name = name.strip()
+    if not sep or not name or len(name) > MAX_CREDITOR_NAME:
+        raise InvalidInput(
+            f"Créancier illisible : « {text.strip()} » (attendu : NOM=CRÉANCE, par exemple Banque=1 200,00).",
+            field="creditors",
+        )
+    return name, parse_amount(amount)
+
+
+def parse_creditors(text: str) -> list[tuple[str, Decimal]]:
+    """`Banque=1 200; Bailleur=300`: creditors separated by `;` (empty text: none)."""
+    return [parse_creditor(part) for part in (text or "").split(";") if part.strip()]
 
 
 def repartition(
