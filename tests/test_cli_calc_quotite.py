@@ -42,12 +42,14 @@ def test_text_shows_the_slices_the_floor_and_the_result(tmp_path):
     assert "Laissé au salarié : 1\u00a0617,71\u00a0€" in out
     assert "RSA personne seule, R3252-5) : 646,52\u00a0€" in out
     assert "Plafond appliqué" not in out
+    assert "solde bancaire insaisissable d'une saisie-attribution à cette date (L162-2 CPCE) : 646,52" in out
 
 
 def test_the_date_defaults_to_today(tmp_path):
     result = run_clerc(tmp_path, "--today", "01/04/2026", "calc", "quotite", "--net", "680", "--json")
     data = json.loads(result.stdout)
     assert data["date"] == "2026-04-01" and data["floor"] == "651.69" and data["seizable"] == "28.31"
+    assert data["sbi"] == "651.69"
 
 
 def test_repartition_among_creditors(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from clerc_tui.rules.french import format_amount, format_date, format_integer, plain_amount
-from clerc_tui.rules.seizable import Quotite, QuotiteLine, Repartition
+from clerc_tui.rules.seizable import Quotite, QuotiteLine, Repartition, sbi
 
 
 def _four(value: Decimal) -> str:
@@ -58,6 +58,10 @@ def quotite_text(q: Quotite) -> str:
             lines.append(f"  Reste impayé ce mois-ci : {format_amount(q.alimony_unpaid)} (le RSA reste au salarié)")
     lines.append(f"Quotité saisissable (versée au répartiteur) : {format_amount(q.seizable)}")
     lines.append(f"Laissé au salarié : {format_amount(q.left)}")
+    lines.append(
+        f"Pour mémoire, solde bancaire insaisissable d'une saisie-attribution à cette date (L162-2 CPCE) : "
+        f"{format_amount(sbi(q.on))}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -84,6 +88,7 @@ def quotite_to_dict(q: Quotite) -> dict:
         "seizable": plain_amount(q.seizable),
         "left": plain_amount(q.left),
         "floor": plain_amount(q.floor),
+        "sbi": plain_amount(sbi(q.on)),
         "capped": q.capped,
         "bareme": plain_amount(q.bareme),
         "per_dependant": plain_amount(q.per_dependant),

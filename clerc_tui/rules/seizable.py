@@ -215,7 +215,7 @@ def quotite(
     dependants = _check_dependants(dependants)
     alimony = check_amount(alimony, "Pension alimentaire")
     scale = tables.scale(on.year)
-    rsa = tables.rsa_on(on)
+    rsa = rsa_row(on, tables=tables)
     exact_net = Fraction(net)
     lines = []
     total = Fraction(0)
