@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any
@@ -168,6 +168,14 @@ def _monthly(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=256)
+def _monthly_bounds(scale: Scale, dependants: int) -> tuple[tuple[Fraction | None, ...], tuple[Decimal | None, ...]]:
+    """The monthly thresholds `(T + dependants × increment) / 12`, exact and to four decimals
+    (None after the last: « la totalité »). The same few pairs serve every computation."""
+    exact = tuple((Fraction(t) + dependants * Fraction(scale.per_dependant)) / 12 for t in scale.thresholds)
+    return (*exact, None), (*(_monthly(b) for b in exact), None)
+
+
 def _to_cents(value: Fraction) -> Decimal:
     """Half-up to the cent, from an exact value (no intermediate rounding)."""
     cents, rest = divmod(value * 100, 1)
@@ -219,12 +227,9 @@ def quotite(
     exact_net = Fraction(net)
     lines = []
     total = Fraction(0)
-    low = Fraction(0)
-    bounds: list[Fraction | None] = [
-        (Fraction(t) + dependants * Fraction(scale.per_dependant)) / 12 for t in scale.thresholds
-    ]
-    bounds.append(None)
-    for fraction, high in zip(tables.fractions, bounds, strict=True):
+    low, low_shown = Fraction(0), Decimal("0.0000")
+    bounds, shown = _monthly_bounds(scale, dependants)
+    for fraction, high, high_shown in zip(tables.fractions, bounds, shown, strict=True):
         if exact_net <= low:
             break
         top = exact_net if high is None else min(exact_net, high)
@@ -233,16 +238,16 @@ def quotite(
         total += amount
         lines.append(
             QuotiteLine(
-                low=_monthly(low),
-                high=None if high is None else _monthly(high),
+                low=low_shown,
+                high=high_shown,
                 fraction=fraction,
                 base=_monthly(base),
                 amount=_monthly(amount),
             )
         )
-        if high is None:
+        if high is None or high_shown is None:
             break
-        low = high
+        low, low_shown = high, high_shown
     bareme = _to_cents(total)
     room = max(net - rsa.amount, ZERO)  # R3252-5: the RSA amount stays with the employee
     fraction_seizable = min(bareme, room)
