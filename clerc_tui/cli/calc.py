@@ -1,13 +1,15 @@
 """`clerc calc …`: computations outside any dossier.
 
 `calc interest` (a claim's interest, period by period), `calc deadline` (a procedural
-deadline and how it was reached), `calc recovery-fee` (A444-31 / A444-32)."""
+deadline and how it was reached), `calc recovery-fee` (A444-31 / A444-32), `calc quotite` (the
+seizable part of a salary, R3252-2 C. trav., and its répartition among several seizures)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date
+from decimal import Decimal
 
 from clerc_tui.cli.options import date_or_today
 from clerc_tui.errors import InvalidInput
@@ -34,11 +36,14 @@ def add_parsers(sub) -> None:
     _add_interest_parser(calc_sub)
     _add_deadline_parser(calc_sub)
     _add_recovery_fee_parser(calc_sub)
+    _add_quotite_parser(calc_sub)
 
 
 def run(args) -> int:
     if args.calc_command == "interest":
         return _run_interest(args)
+    if args.calc_command == "quotite":
+        return _run_quotite(args)
     if args.calc_command == "recovery-fee":
         return _run_recovery_fee(args)
     return _run_deadline(args)
@@ -329,4 +334,57 @@ def _run_recovery_fee(args) -> int:
         f"{format_amount(debtor.base)}\n"
     )
     out.write(fees_text(debtor, creditor))
+    return 0
+
+
+# --- calc quotite ---------------------------------------------------------------------------
+
+
+def _add_quotite_parser(calc_sub) -> None:
+    p = calc_sub.add_parser(
+        "quotite",
+        help="quotité saisissable d'un salaire (R3252-2 C. trav.) et sa répartition",
+        description="Part saisissable d'un salaire net mensuel (après cotisations sociales et prélèvement à la "
+        "source) au barème de l'année de --date, tranche par tranche ; le salarié garde toujours le RSA d'une "
+        "personne seule en vigueur à cette date. Avec --creditor, la répartition de cette somme entre les "
+        "créanciers inscrits (L212-10 CPCE).",
+    )
+    p.add_argument("--net", required=True, metavar="MONTANT", help="salaire net mensuel, par exemple 2 000 ou 1 850,40")
+    p.add_argument("--dependants", default="0", metavar="N", help="personnes à charge (R3252-3), 0 par défaut")
+    p.add_argument("--date", dest="on", metavar="DATE", help="mois de paie (défaut : aujourd'hui)")
+    p.add_argument(
+        "--alimony",
+        metavar="MONTANT",
+        help="pension alimentaire en paiement direct pour le mois (prélevée d'abord, L3252-5)",
+    )
+    p.add_argument(
+        "--creditor",
+        action="append",
+        default=[],
+        metavar="NOM=CRÉANCE",
+        help="un créancier inscrit et sa créance restant due (répétable), pour la répartition",
+    )
+    p.add_argument("--json", action="store_true", help="un objet JSON (montants en texte)")
+
+
+def _run_quotite(args) -> int:
+    from clerc_tui.report.seizable import quotite_text, quotite_to_dict, repartition_text, repartition_to_dict
+    from clerc_tui.rules.french import parse_amount
+    from clerc_tui.rules.seizable import parse_creditor, quotite, repartition
+
+    net = parse_amount(args.net)
+    dependants = _count(args.dependants, "personnes à charge")
+    on = date_or_today(args.on, args)
+    alimony = parse_amount(args.alimony) if args.alimony else Decimal("0.00")
+    creditors = [parse_creditor(text) for text in args.creditor]
+    result = quotite(net, dependants or 0, on, alimony=alimony)
+    split = repartition(result.seizable, creditors) if creditors else None
+    if args.json:
+        payload = quotite_to_dict(result)
+        payload["repartition"] = repartition_to_dict(split) if split else None
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return 0
+    sys.stdout.write(quotite_text(result))
+    if split:
+        sys.stdout.write(repartition_text(split))
     return 0

@@ -1,16 +1,20 @@
-"""`c`: computations outside any dossier, recomputed as the clerc types, in two tabs.
+"""`c`: computations outside any dossier, recomputed as the clerc types, in three tabs.
 
 « Intérêts »: same engine, rates (shipped + étude) and convention as the décomptes.
 « Droits proportionnels »: A444-31 / A444-32 on a claim and the sums collected, as
-`clerc calc recovery-fee` computes them. A field that cannot be read shows its French
+`clerc calc recovery-fee` computes them.
+« Quotité saisissable »: the seizable part of a monthly net salary (R3252-2 C. trav.), the RSA
+floor, a pension alimentaire paid directly and the répartition among inscribed creditors, as
+`clerc calc quotite` computes and prints them. A field that cannot be read shows its French
 message right under it and keeps its typing; the result stays empty until the required
-fields are given. F6 goes to the other tab.
+fields are given. F6 goes to the next tab.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -21,10 +25,12 @@ from textual.widgets import Checkbox, Header, Input, Select, Static, TabbedConte
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.report.fees import fees_text
+from clerc_tui.report.seizable import quotite_text, repartition_text
 from clerc_tui.report.statement import interest_renderable
 from clerc_tui.rules.french import format_date, parse_amount, parse_date
 from clerc_tui.rules.interest import CIVIL_YEAR, CONTRACTUAL, DAY_BASIS_LABELS, InterestTerms
 from clerc_tui.rules.rates import CATEGORY_LABELS, parse_rate_value
+from clerc_tui.rules.seizable import parse_creditors, quotite, repartition
 from clerc_tui.rules.tariff import calculate_recovery_fees
 from clerc_tui.rules.vocabulary import INTEREST_KINDS
 from clerc_tui.screens.form import FormScreen
@@ -34,7 +40,10 @@ from clerc_tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from clerc_tui.rules.interest import InterestResult
+    from clerc_tui.rules.seizable import Quotite, Repartition
     from clerc_tui.rules.tariff import RecoveryFee
+
+T = TypeVar("T")
 
 # Which field an error of InterestTerms / compute_interest belongs to.
 TERMS_FIELDS = {
@@ -48,17 +57,21 @@ TERMS_FIELDS = {
 
 
 class CalculatorScreen(FormScreen):
-    HELP_TITLE = "Calculatrice d'intérêts et de droits proportionnels"
+    HELP_TITLE = "Calculatrice : intérêts, droits proportionnels, quotité saisissable"
     BINDINGS = [
         Binding("escape", "close", "Retour", id="calculator.close"),
-        Binding("f6", "other_tab", "Autre onglet", id="calculator.other_tab"),
+        Binding("f6", "other_tab", "Onglet suivant", id="calculator.other_tab"),
     ]
+    # The tabs in F6 order, with the field that takes the focus.
+    TABS = (("tab-interest", "principal"), ("tab-fees", "fee_claim"), ("tab-quotite", "q_net"))
     CSS_PATH = "calculator.tcss"
 
     def __init__(self) -> None:
         super().__init__()
         self.result: InterestResult | None = None
         self.fee_result: tuple[RecoveryFee, RecoveryFee] | None = None  # (debtor's, creditor's)
+        self.quotite_result: Quotite | None = None
+        self.repartition_result: Repartition | None = None
 
     def _fields(self) -> list[FormField]:
         today = format_date(self.app.today)
@@ -121,6 +134,34 @@ class CalculatorScreen(FormScreen):
             FormField("fee_alimentary", "Créance alimentaire", Checkbox("titre de créance alimentaire")),
         ]
 
+    def _quotite_fields(self) -> list[FormField]:
+        return [
+            FormField(
+                "q_net",
+                "Salaire net mensuel",
+                FieldInput(placeholder="2 000,00"),
+                hint="après cotisations et impôt",
+            ),
+            FormField("q_dependants", "Personnes à charge", FieldInput(value="0", placeholder="0"), hint="R3252-3"),
+            FormField(
+                "q_on",
+                "Mois de paie (date)",
+                FieldInput(value=format_date(self.app.today), placeholder="jj/mm/aaaa"),
+            ),
+            FormField(
+                "q_alimony",
+                "Pension alimentaire",
+                FieldInput(placeholder="paiement direct (facultatif)"),
+                hint="L3252-5",
+            ),
+            FormField(
+                "q_creditors",
+                "Créanciers inscrits",
+                FieldInput(placeholder="Banque=1 200; Bailleur=300 (facultatif)"),
+                hint="répartition",
+            ),
+        ]
+
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="calc-tabs", initial="tab-interest"):
@@ -136,32 +177,102 @@ class CalculatorScreen(FormScreen):
                 yield Static("", id="fee-status")
                 with VerticalScroll(id="fee-result"):
                     yield Static("", id="fee-body")
+            with TabPane("Quotité saisissable", id="tab-quotite"):
+                with Grid(id="quotite-grid"):
+                    yield from self._quotite_fields()
+                yield Static("", id="quotite-status")
+                with VerticalScroll(id="quotite-result"):
+                    yield Static("", id="quotite-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.field("principal").control.focus()
         self.recompute()
         self.recompute_fees()
+        self.recompute_quotite()
 
     def field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
 
-    def _in_fees(self, widget) -> bool:
-        return any(getattr(node, "id", None) == "tab-fees" for node in widget.ancestors)
+    def _tab_of(self, widget) -> str | None:
+        return next((node.id for node in widget.ancestors if isinstance(node, TabPane)), None)
 
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _changed(self, event) -> None:
-        if self._in_fees(event.control):
+        tab = self._tab_of(event.control)
+        if tab == "tab-fees":
             self.recompute_fees()
+        elif tab == "tab-quotite":
+            self.recompute_quotite()
         else:
             self.recompute()
 
     def action_other_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
-        tabs.active = "tab-fees" if tabs.active == "tab-interest" else "tab-interest"
-        self.field("fee_claim" if tabs.active == "tab-fees" else "principal").control.focus()
+        names = [name for name, _ in self.TABS]
+        position = (names.index(tabs.active) + 1) % len(names) if tabs.active in names else 0
+        tabs.active, focus = self.TABS[position]
+        self.field(focus).control.focus()
+
+    def recompute_quotite(self) -> None:
+        """The seizable part of a salary and its répartition, from the « Quotité saisissable » tab."""
+        body = self.query_one("#quotite-body", Static)
+        status = self.query_one("#quotite-status", Static)
+        self.quotite_result = self.repartition_result = None
+        errors: dict[str, str] = {}
+
+        def read(name: str, parse: Callable[[str], T]) -> T | None:
+            text = self.field(name).value.strip()
+            if not text:
+                return None
+            try:
+                return parse(text)
+            except ClercError as exc:
+                errors[name] = exc.message
+                return None
+
+        net = read("q_net", parse_amount)
+        dependants = read("q_dependants", _dependants)
+        on_day = read("q_on", parse_date)
+        alimony = read("q_alimony", parse_amount)
+        creditors = read("q_creditors", parse_creditors)
+        missing = [
+            label
+            for name, label, value in (("q_net", "le salaire net", net), ("q_on", "la date", on_day))
+            if value is None and name not in errors
+        ]
+        failure = ""
+        if not errors and net is not None and on_day is not None:
+            try:
+                self.quotite_result = quotite(net, dependants or 0, on_day, alimony=alimony or Decimal("0.00"))
+                if creditors:
+                    self.repartition_result = repartition(self.quotite_result.seizable, creditors)
+            except InvalidInput as exc:
+                errors[{"dependants": "q_dependants"}.get(exc.field or "", "q_net")] = exc.message
+            except ClercError as exc:  # MissingScale: no barème or RSA for the date
+                failure = exc.message
+            except Exception as error:
+                self.app.show_error(error, "calculatrice de la quotité saisissable")
+                return
+        for field in self.query_one("#tab-quotite").query(FormField):
+            field.set_error(errors.get(field.field_name))
+        if self.quotite_result is not None:
+            text = quotite_text(self.quotite_result)
+            if self.repartition_result is not None:
+                text += "\n" + repartition_text(self.repartition_result)
+            body.update(Text(text))  # creditor names as typed: never markup
+            status.update("")
+        elif failure:
+            body.update(Text(failure, style="bold red"))
+            status.update("")
+        else:
+            body.update("")
+            if errors:
+                status.update(Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
+            else:
+                status.update(Text("Saisissez " + ", ".join(missing) + "."))
 
     def recompute_fees(self) -> None:
         """Both proportional fees from the « Droits proportionnels » tab (nothing written)."""
@@ -303,3 +414,13 @@ class CalculatorScreen(FormScreen):
 
     def action_close(self) -> None:
         self.request_leave()
+
+
+def _dependants(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InvalidInput(f"« {text} » : un nombre entier de personnes à charge est attendu.") from None
+    if value < 0:
+        raise InvalidInput(f"« {text} » : le nombre de personnes à charge ne peut pas être négatif.")
+    return value
