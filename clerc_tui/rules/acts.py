@@ -294,7 +294,8 @@ def parse_items(text: str) -> tuple[InventoryItem, ...]:
 def items_as_typed(items: Iterable[InventoryItem]) -> str:
     """The inventory as the clerc types it (the inverse of `parse_items`)."""
     return "\n".join(
-        f"{i.designation} ; {format_amount(i.value, currency=False, grouping=False)}" if i.value is not None
+        f"{i.designation} ; {format_amount(i.value, currency=False, grouping=False)}"
+        if i.value is not None
         else i.designation
         for i in items
     )

@@ -326,11 +326,10 @@ def build_draft(
             v["follow_limit"] = (
                 min(computed.due, computed.act_by or computed.due) if computed.kind == "last_day" else computed.due
             )
-    if "repartiteur" in {f.id for f in act.fields} and v.get("repartiteur") is None and etude is not None:
-        if etude.wage_repartiteur and v["commissaire_name"] and v["etude_address"]:
-            v["repartiteur"] = f"{v['commissaire_name']}, {v['etude_name'] or ''}, {v['etude_address']}".replace(
-                ", ,", ","
-            )
+    wants_repartiteur = "repartiteur" in {f.id for f in act.fields} and v.get("repartiteur") is None
+    if wants_repartiteur and etude is not None and etude.wage_repartiteur and v["commissaire_name"]:
+        # The étude is the répartiteur (its setting): it is named unless the clerc named another.
+        v["repartiteur"] = ", ".join(x for x in (v["commissaire_name"], v["etude_name"], v["etude_address"]) if x)
     if "seizure_date" in {f.id for f in act.fields}:
         v["seizure_date"] = v.get("seizure_date") or _served_date(dossier_id)
         v["denonciation_last_day"] = None
