@@ -373,21 +373,21 @@ FLOWS = {
         (
             "premiers_fonds_repartiteur",
             D(2025, 9, 15),
-            {},
+            {"etude_repartiteur": True},
             {"sr_premiere_repartition_6_semaines": D(2025, 10, 27)},
             set(),
         ),
         (
             "repartition",
             D(2025, 10, 24),
-            {},
+            {"etude_repartiteur": True},
             {"sr_repartition_6_semaines": D(2025, 12, 5)},
             {"sr_premiere_repartition_6_semaines"},
         ),
         (
             "repartition",
             D(2025, 12, 5),
-            {},
+            {"etude_repartiteur": True},
             {"sr_repartition_6_semaines": D(2026, 1, 16)},
             {"sr_repartition_6_semaines"},
         ),
@@ -400,7 +400,8 @@ FLOWS = {
     # 10/08, carried to Mon 11/08, so the PV is possible from Tue 12/08; three months: Fri 10/10).
     # PV d'accord Thu 14/08: the three months no longer run, the procedure is suspended; the
     # suspended « PV de saisie after the reprise » waits past Fri 15/08 (Assomption) to Sat 16/08.
-    # Default recorded Mon 10/11; PV de saisie Wed 12/11 (Tue 11/11 is a holiday): registre the
+    # Default recorded Mon 10/11: the suspended délai restarts, the PV is possible from Wed 12/11
+    # (Tue 11/11 is a holiday; tests/services/test_deadlines.py). PV de saisie Wed 12/11: registre the
     # next jour ouvrable → Thu 13/11, dénonciation 8 days → Thu 20/11, employer 15 days → Thu 27/11.
     # The étude is not répartiteur: the first funds open no six-week deadline.
     "saisie_remunerations/accord": [
