@@ -277,8 +277,10 @@ def test_clerc_etude_set_repartiteur(demo, capsys):
     from clerc_tui.cli import main
     from clerc_tui.models.db import database
 
-    path = database.obj.database
-    base = ["--db", str(path), "--today", "26/11/2026"]
+    from tests import postgres
+
+    name = database.obj.database  # the file on SQLite, the database's name on PostgreSQL
+    base = ["--db", postgres.url(name) if postgres.enabled() else str(name), "--today", "26/11/2026"]
     assert main([*base, "etude", "set", "--repartiteur", "oui"]) == 0
     assert "l'étude est commissaire répartiteur" in capsys.readouterr().out
     assert main([*base, "etude", "set", "--repartiteur", "peut-être"]) == 2
