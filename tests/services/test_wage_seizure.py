@@ -276,7 +276,6 @@ def test_the_repartition_deadlines_exist_only_when_the_etude_is_repartiteur(demo
 def test_clerc_etude_set_repartiteur(demo, capsys):
     from clerc_tui.cli import main
     from clerc_tui.models.db import database
-
     from tests import postgres
 
     name = database.obj.database  # the file on SQLite, the database's name on PostgreSQL
