@@ -1,4 +1,5 @@
-"""`clerc etude`: the étude's calculation settings (interest in the A444-31/32 base)."""
+"""`clerc etude`: the étude's settings (interest in the A444-31/32 base, répartiteur of its wage
+seizures)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,23 @@ def add_parsers(sub) -> None:
     setting.add_argument(
         "--interets-dans-assiette",
         dest="fee_base_interest",
-        required=True,
         metavar="OUI|NON",
         help="les intérêts encaissés entrent-ils dans l'assiette des droits A444-31 / A444-32 ?",
     )
+    setting.add_argument(
+        "--repartiteur",
+        dest="wage_repartiteur",
+        metavar="OUI|NON",
+        help="l'étude est-elle commissaire répartiteur de ses saisies des rémunérations (répartition "
+        "au moins toutes les six semaines) ?",
+    )
+
+
+def _yes(value: str, option: str) -> bool:
+    value = value.strip().lower()
+    if value not in YES + NO:
+        raise InvalidInput(f"{option} : « {value} » (oui ou non attendu).")
+    return value in YES
 
 
 def run(args) -> int:
@@ -31,11 +45,16 @@ def run(args) -> int:
     open_base(args)
     out = sys.stdout
     if args.etude_command == "set":
-        value = args.fee_base_interest.strip().lower()
-        if value not in YES + NO:
-            raise InvalidInput(f"--interets-dans-assiette : « {args.fee_base_interest} » (oui ou non attendu).")
+        if args.fee_base_interest is None and args.wage_repartiteur is None:
+            raise InvalidInput("Aucun réglage donné : --interets-dans-assiette OUI|NON ou --repartiteur OUI|NON.")
         from clerc_tui.services.context import identify
 
-        etude.set_fee_base_interest(identify(), value in YES)
+        fee_base = None if args.fee_base_interest is None else _yes(args.fee_base_interest, "--interets-dans-assiette")
+        repartiteur = None if args.wage_repartiteur is None else _yes(args.wage_repartiteur, "--repartiteur")
+        if fee_base is not None:
+            etude.set_fee_base_interest(identify(), fee_base)
+        if repartiteur is not None:
+            etude.set_wage_repartiteur(identify(), repartiteur)
     out.write(etude.fee_base_text() + "\n")
+    out.write(etude.repartiteur_text() + "\n")
     return 0

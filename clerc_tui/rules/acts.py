@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import procedures as procedures_rules
-from clerc_tui.rules.french import format_date
+from clerc_tui.rules.french import format_amount, format_date, parse_amount
 
 STATES = {"draft": "Brouillon", "verified": "Vérifié", "served": "Signifié"}
 SERVICE_MODES = {
@@ -32,8 +32,8 @@ SERVICE_MODES = {
     "email": "Courrier électronique",
     "dresse": "Dressé sur place",
 }
-FIELD_KINDS = ("text", "date", "amount")
-EXTRA_CHECKS = ("statement_consistent", "rate_stated", "denonciation_in_time")
+FIELD_KINDS = ("text", "date", "amount", "items")
+EXTRA_CHECKS = ("statement_consistent", "rate_stated", "denonciation_in_time", "in_time")
 CHECKS = ("auto", "manual")
 # Sentinels around « caractères très apparents »: upper case in text, bold in HTML and on screen.
 APPARENT_START, APPARENT_END = "\x01", "\x02"
@@ -74,6 +74,25 @@ class ActField:
 
 
 @dataclass(frozen=True)
+class InventoryItem:
+    """One good of an inventory (`items` field kind): its detailed description and, if any,
+    its estimated value."""
+
+    designation: str
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Follows:
+    """The earlier act an act is timed from: its date (`field`, by default the date that act
+    of `act_type` was served on the dossier) and the procedure rule that bounds this act."""
+
+    field: str
+    act_type: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
 class ActType:
     id: str
     label: str
@@ -85,6 +104,7 @@ class ActType:
     step_id: str = ""
     deadlines: tuple[tuple[str, tuple[str, ...]], ...] = ()
     tariff_code: str = ""
+    follows: Follows | None = None
 
     def mention(self, mention_id: str) -> Mention:
         for mention in self.mentions:
@@ -175,6 +195,13 @@ def load_catalogue(text: str) -> Catalogue:
         for mode in modes:
             if mode not in SERVICE_MODES:
                 _fail(act_id, f"mode de signification inconnu {mode!r}")
+        follows = None
+        if "follows" in raw_act:
+            raw_follows = raw_act["follows"]
+            follows = Follows(raw_follows["field"], raw_follows["act"], raw_follows["rule"])
+            if follows.field not in {f.id for f in fields} or fields_kind(fields, follows.field) != "date":
+                _fail(act_id, f"follows.field {follows.field!r} : champ de date de l'acte attendu")
+            procedures_rules.rule(follows.rule_id)
         procedure_id, step_id = raw_act.get("procedure_id", ""), raw_act.get("step_id", "")
         if procedure_id:
             procedures_rules.procedure(procedure_id).step(step_id)
@@ -190,9 +217,17 @@ def load_catalogue(text: str) -> Catalogue:
                 step_id,
                 tuple(deadlines),
                 raw_act.get("tariff_code", ""),
+                follows,
             )
         )
+    for act in acts:
+        if act.follows is not None and act.follows.act_type not in seen:
+            _fail(act.id, f"follows.act {act.follows.act_type!r} : type d'acte inconnu")
     return Catalogue(data, tuple(acts))
+
+
+def fields_kind(fields: Iterable[ActField], field_id: str) -> str:
+    return next((f.kind for f in fields if f.id == field_id), "")
 
 
 @lru_cache(maxsize=1)
@@ -224,6 +259,55 @@ def missing_message(key: str, mention: Mention) -> str:
 
 def placeholder(key: str) -> str:
     return f"[À COMPLÉTER : {data_key(key).label}]"
+
+
+# --- inventories (`items` fields) ---------------------------------------------------------
+
+
+def parse_items(text: str) -> tuple[InventoryItem, ...]:
+    """An inventory as typed: one good per line, « désignation détaillée ; valeur estimée »
+    (the value is optional: « Téléviseur Samsung 55 pouces, noir ; 150 »)."""
+    items = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        designation, value = line, None
+        if ";" in line:
+            designation, _, raw_value = line.rpartition(";")
+            designation, raw_value = designation.strip(), raw_value.strip()
+            if raw_value:
+                try:
+                    value = parse_amount(raw_value)
+                except InvalidInput as error:
+                    raise InvalidInput(
+                        f"Inventaire, ligne {number} : valeur estimée illisible (« {raw_value} ») ; "
+                        "écrivez « désignation ; 150,00 » ou la désignation seule.",
+                        field="inventory",
+                    ) from error
+        if not designation:
+            raise InvalidInput(f"Inventaire, ligne {number} : désignation du bien manquante.", field="inventory")
+        items.append(InventoryItem(designation, value))
+    return tuple(items)
+
+
+def items_as_typed(items: Iterable[InventoryItem]) -> str:
+    """The inventory as the clerc types it (the inverse of `parse_items`)."""
+    return "\n".join(
+        f"{i.designation} ; {format_amount(i.value, currency=False, grouping=False)}"
+        if i.value is not None
+        else i.designation
+        for i in items
+    )
+
+
+def format_items(items: Iterable[InventoryItem]) -> str:
+    """The inventory as the act prints it: numbered, each good with its estimated value."""
+    lines = []
+    for number, item in enumerate(items, start=1):
+        value = f" — valeur estimée : {format_amount(item.value)}" if item.value is not None else " — sans estimation"
+        lines.append(f"{number}. {item.designation}{value}")
+    return "\n".join(lines)
 
 
 # --- the conformity check ---------------------------------------------------------------
@@ -265,7 +349,34 @@ def _extra_problems(check: str, values: Mapping[str, object]) -> list[str]:
                 "la saisie est caduque (CPCE R211-3) ; il faut une nouvelle saisie."
             ]
         return []
+    if check == "in_time":
+        return _in_time_problems(values)
     raise ActDataError(f"contrôle inconnu {check!r}")
+
+
+def _in_time_problems(values: Mapping[str, object]) -> list[str]:
+    """The act's date against the rule that times it from an earlier act (`Follows`):
+    after a last day, or not after a waiting period or someone else's délai, the sanction is at stake."""
+    limit, act_date, rule_id = values.get("follow_limit"), values.get("act_date"), values.get("follow_rule")
+    if not (isinstance(limit, date) and isinstance(act_date, date) and isinstance(rule_id, str)):
+        return []
+    rule = procedures_rules.rule(rule_id)
+    if rule.kind == "last_day" and act_date > limit:
+        return [
+            f"Acte daté du {format_date(act_date)}, après le dernier jour ({format_date(limit)}, "
+            f"{rule.label.lower()}, {rule.basis}) : {rule.sanction}"
+        ]
+    if rule.kind == "earliest_day" and act_date < limit:
+        return [
+            f"Acte daté du {format_date(act_date)}, avant le premier jour possible ({format_date(limit)}, "
+            f"{rule.basis}) : {rule.sanction}"
+        ]
+    if rule.kind == "expiry" and act_date <= limit:
+        return [
+            f"Acte daté du {format_date(act_date)} : « {rule.label} » court jusqu'au {format_date(limit)} "
+            f"inclus ({rule.basis}) ; datez-le du lendemain au plus tôt."
+        ]
+    return []
 
 
 def check_mentions(

@@ -45,6 +45,7 @@ FACTS = {
     "debtor_absent_at_seizure": "débiteur absent lors des opérations de saisie",
     "served_in_person": "ordonnance signifiée à la personne du débiteur",
     "landlord_legal_person": "bailleur personne morale (hors SCI familiale)",
+    "etude_repartiteur": "l'étude est le commissaire de justice répartiteur (réglage de l'étude)",
 }
 DATE_FACTS = {"hearing_on": "date de l'audience"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -15,11 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from clerc_tui.errors import ClercError
 from clerc_tui.report.acts import as_rich, export_act
-from clerc_tui.rules.acts import SERVICE_MODES, STATES, act_type, act_types
+from clerc_tui.rules.acts import SERVICE_MODES, STATES, act_type, act_types, items_as_typed
 from clerc_tui.rules.french import format_amount, format_date, parse_date
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.deadline_modals import _Dialog
@@ -80,6 +80,10 @@ class ActFieldsDialog(_Dialog):
                 if spec.kind == "date" and value:
                     value = format_date(date.fromisoformat(value))
                 yield Label(Text(spec.label + " :"))
+                if spec.kind == "items":  # an inventory: one good per line, « désignation ; valeur »
+                    typed = items_as_typed(acts_service._decode_field("items", value) or ())
+                    yield TextArea(typed, id=f"field-{spec.id}", classes="act-items", soft_wrap=True)
+                    continue
                 yield Input(
                     format_amount(Decimal(value), currency=False, grouping=False)
                     if spec.kind == "amount" and value
@@ -91,6 +95,7 @@ class ActFieldsDialog(_Dialog):
 
     def action_save(self) -> None:
         values = {i.id.removeprefix("field-"): i.value for i in self.query(Input) if i.id is not None}
+        values.update({a.id.removeprefix("field-"): a.text for a in self.query(TextArea) if a.id is not None})
         self._attempt(lambda: self.submit(values))
 
 

@@ -197,10 +197,11 @@ def _fields(act: Act | ActInfo | None, raw: dict | None = None) -> dict:
     return json.loads(act.fields or "{}") if act is not None else {}
 
 
-def _served_seizure_date(dossier_id: int) -> date | None:
+def _served_date(dossier_id: int, act_type: str = "saisie_attribution") -> date | None:
+    """The date the dossier's last act of `act_type` was served on (None: none served)."""
     row = (
         Act.select(Act.served_on)
-        .where(Act.dossier == dossier_id, Act.act_type == "saisie_attribution", Act.state == "served")
+        .where(Act.dossier == dossier_id, Act.act_type == act_type, Act.state == "served")
         .order_by(Act.served_on.desc())
         .first()
     )
@@ -208,12 +209,17 @@ def _served_seizure_date(dossier_id: int) -> date | None:
 
 
 def _decode_field(kind: str, value):
-    if value in (None, ""):
+    if value in (None, "", []):
         return None
     if kind == "date":
         return date.fromisoformat(value)
     if kind == "amount":
         return Decimal(value)
+    if kind == "items":  # stored as [{"designation": …, "value": "150.00" or ""}]
+        return tuple(
+            act_rules.InventoryItem(item["designation"], Decimal(item["value"]) if item.get("value") else None)
+            for item in value
+        )
     return value
 
 
@@ -311,8 +317,21 @@ def build_draft(
         v[spec.id] = _decode_field(spec.kind, fields.get(spec.id))
     if "premises" in {f.id for f in act.fields} and v.get("premises") is None:
         v["premises"] = v["debtor_address"]
+    if act.follows is not None:  # timed from an earlier act: by default the one served on the dossier
+        follows = act.follows
+        v[follows.field] = v.get(follows.field) or _served_date(dossier_id, follows.act_type)
+        v["follow_rule"], v["follow_limit"] = follows.rule_id, None
+        if v[follows.field] is not None:
+            computed = procedures_rules.compute_rule(follows.rule_id, v[follows.field], zone=dossier.zone)
+            v["follow_limit"] = (
+                min(computed.due, computed.act_by or computed.due) if computed.kind == "last_day" else computed.due
+            )
+    wants_repartiteur = "repartiteur" in {f.id for f in act.fields} and v.get("repartiteur") is None
+    if wants_repartiteur and etude is not None and etude.wage_repartiteur and v["commissaire_name"]:
+        # The étude is the répartiteur (its setting): it is named unless the clerc named another.
+        v["repartiteur"] = ", ".join(x for x in (v["commissaire_name"], v["etude_name"], v["etude_address"]) if x)
     if "seizure_date" in {f.id for f in act.fields}:
-        v["seizure_date"] = v.get("seizure_date") or _served_seizure_date(dossier_id)
+        v["seizure_date"] = v.get("seizure_date") or _served_date(dossier_id)
         v["denonciation_last_day"] = None
         if v["seizure_date"] is not None:
             computed = procedures_rules.compute_rule("sa_denonciation_8_jours", v["seizure_date"], zone=dossier.zone)
@@ -337,6 +356,8 @@ def build_draft(
             printed[key] = format_date_long(value)
         elif isinstance(value, Decimal):
             printed[key] = format_amount(value)
+        elif isinstance(value, tuple):
+            printed[key] = act_rules.format_items(value)
         else:
             printed[key] = str(value)
     printed.update(_wording(dossier, creditor, debtor, printed, v))
@@ -435,8 +456,12 @@ def draft_act(
     return plain(ActInfo, act)
 
 
-def _parse_field(spec: act_rules.ActField, text: str) -> str:
-    check_text(text, field=spec.label, max_len=FIELD_MAX * 2, multiline=True, key=spec.id)
+def _parse_field(spec: act_rules.ActField, text: str) -> str | list[dict[str, str]]:
+    limit = FIELD_MAX * (10 if spec.kind == "items" else 2)  # an inventory may list many goods
+    check_text(text, field=spec.label, max_len=limit, multiline=True, key=spec.id)
+    if spec.kind == "items":  # an inventory: one good per line (rules/acts.py parse_items)
+        items = act_rules.parse_items(text or "")
+        return [{"designation": i.designation, "value": str(i.value) if i.value is not None else ""} for i in items]
     raw = " ".join((text or "").split()) if spec.kind != "text" else (text or "").strip()
     if not raw:
         return ""

@@ -427,6 +427,8 @@ def _derived_facts(dossier: Dossier, step, facts: dict) -> None:
 
     `landlord_legal_person` (loi 89-462 art. 24 II): the creditor's kind; a personne morale
     is taken as subject to the CCAPEX rule (a family SCI, the exception, answers « non »).
+    `etude_repartiteur` (wage seizure): the étude's setting; the six-week répartition
+    deadlines exist only when the étude is the répartiteur.
     """
     needed = {c.removeprefix("not ") for d in step.deadlines for c in _rules().conditions(d.when)}
     needed |= {w.when.removeprefix("not ") for w in step.warn_without}
@@ -434,6 +436,10 @@ def _derived_facts(dossier: Dossier, step, facts: dict) -> None:
         kind = Creditor.select(Creditor.kind).where(Creditor.id == dossier.creditor_id).scalar()
         if kind in ("morale", "physique"):
             facts["landlord_legal_person"] = kind == "morale"
+    if "etude_repartiteur" in needed and facts.get("etude_repartiteur") is None:
+        from clerc_tui.services.etude import wage_repartiteur
+
+        facts["etude_repartiteur"] = wage_repartiteur()
 
 
 def _missing_step_warnings(dossier_id: int, procedure_id: str, step, facts: Mapping[str, object]) -> list[str]:

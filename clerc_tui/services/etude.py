@@ -32,6 +32,7 @@ class EtudeInfo:
     rounding: str
     fee_base_interest: bool
     demo: bool
+    wage_repartiteur: bool = False
 
 
 def _etude_row() -> Etude | None:
@@ -74,3 +75,34 @@ def set_fee_base_interest(actor: Actor, include: bool) -> bool:
         after = snapshot(Etude.get_by_id(etude.id))
         record(actor, "etude.fee_base_interest", "etude", etude.id, before=before, after=after)
     return bool(include)
+
+
+def wage_repartiteur() -> bool:
+    """True when the étude is the commissaire répartiteur of its wage seizures: recording the
+    first funds or a répartition then creates the six-week deadlines (docs/law/wage-seizure.md)."""
+    etude = the_etude()
+    return bool(etude.wage_repartiteur) if etude is not None else False
+
+
+def repartiteur_text(value: bool | None = None) -> str:
+    value = wage_repartiteur() if value is None else value
+    return (
+        "Saisie des rémunérations : l'étude "
+        + ("est" if value else "n'est pas")
+        + " commissaire répartiteur (répartition au moins toutes les six semaines) (réglage de l'étude)."
+    )
+
+
+def set_wage_repartiteur(actor: Actor, value: bool) -> bool:
+    """Set whether the étude is the répartiteur of its wage seizures; commissaire or principal
+    clerc only. Applies to the steps recorded from now on (deadlines already made stay)."""
+    require(actor, "etude.settings")
+    with write_transaction():
+        etude = _etude_row()
+        if etude is None:
+            etude = Etude.create(name="")
+        before = snapshot(etude)
+        Etude.update(wage_repartiteur=bool(value)).where(Etude.id == etude.id).execute()
+        after = snapshot(Etude.get_by_id(etude.id))
+        record(actor, "etude.wage_repartiteur", "etude", etude.id, before=before, after=after)
+    return bool(value)

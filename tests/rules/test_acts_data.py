@@ -1,4 +1,4 @@
-"""The act types as data: ten act types of issue 6, every mention sourced, the file checked on load."""
+"""The act types as data: the act types of issues 6 and 14, every mention sourced, the file checked on load."""
 
 import pytest
 
@@ -17,6 +17,13 @@ EXPECTED = {
     "pv_carence",
     "invitation_petites_creances",
     "lettre_relance_amiable",
+    # issue 14 item 5
+    "pv_saisie_vente",
+    "pv_saisie_remunerations",
+    "denonciation_saisie_remunerations",
+    "pv_accord_saisie_remunerations",
+    "certificat_non_contestation",
+    "acte_intervention",
 }
 
 
@@ -42,6 +49,34 @@ def test_missing_message_names_the_mention_and_where_to_fill_it():
     message = acts.missing_message("debtor_address", act.mention("destinataire"))
     assert message.startswith("Adresse du débiteur manquante — mention CPC 648 4° ; CPCE R221-1")
     assert "fiche dossier (e)" in message
+
+
+def test_every_new_act_is_wired_to_its_step_and_its_tariff_row():
+    from clerc_tui.rules import procedures
+    from clerc_tui.rules.tariff import shipped_tariff
+
+    for act_id in EXPECTED - {
+        "lettre_relance_amiable",
+        "invitation_petites_creances",
+        "commandement_saisie_remunerations",
+    }:
+        act = acts.act_type(act_id)
+        procedures.procedure(act.procedure_id).step(act.step_id)
+        assert act.tariff_code in shipped_tariff().acts, act_id
+    inventory = acts.act_type("pv_saisie_vente").mention("inventaire")
+    assert inventory.needs == ("inventory",) and inventory.article == "CPCE R221-16 2°"
+
+
+def test_an_act_following_an_unknown_act_fails_at_once():
+    text = (
+        'schema = 1\n[data]\nd = { label = "D", where = "w" }\n[[act]]\nid="x"\nlabel="X"\ntemplate="x"\n'
+        'follows = { field = "d", act = "nope", rule = "sr_pv_saisie_3_mois" }\n'
+        '[[act.field]]\nid="d"\nlabel="D"\nkind="date"\n'
+    )
+    with pytest.raises(ActDataError, match="type d'acte inconnu"):
+        load_catalogue(text)
+    with pytest.raises(ActDataError, match="champ de date"):
+        load_catalogue(text.replace('kind="date"', 'kind="text"'))
 
 
 @pytest.mark.parametrize(

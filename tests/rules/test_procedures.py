@@ -232,6 +232,32 @@ FLOWS = {
             {"sa_contestation_1_mois", "sa_paiement_apres_contestation", "sa_comptes_15_jours_ouvrables"},
         ),
     ],
+    # R211-6: the month of contestation after the dénonciation of Thu 17/04/2025 ends Sat 17/05,
+    # carried to Mon 19/05 (CPC 642); the certificate of Tue 20/05 closes it, payment follows.
+    "saisie_attribution/certificat": [
+        (
+            "acte_saisie",
+            D(2025, 4, 12),
+            {"bank_account": False},
+            {"sa_denonciation_8_jours": D(2025, 4, 22)},
+            set(),
+        ),
+        (
+            "denonciation",
+            D(2025, 4, 17),
+            {},
+            {"sa_contestation_1_mois": D(2025, 5, 19), "sa_paiement_apres_contestation": D(2025, 5, 20)},
+            {"sa_denonciation_8_jours"},
+        ),
+        (
+            "certificat_non_contestation",
+            D(2025, 5, 20),
+            {},
+            {},
+            {"sa_contestation_1_mois", "sa_paiement_apres_contestation"},
+        ),
+        ("paiement", D(2025, 5, 21), {}, {}, set()),
+    ],
     "saisie_vente": [
         (
             "commandement",
@@ -347,21 +373,21 @@ FLOWS = {
         (
             "premiers_fonds_repartiteur",
             D(2025, 9, 15),
-            {},
+            {"etude_repartiteur": True},
             {"sr_premiere_repartition_6_semaines": D(2025, 10, 27)},
             set(),
         ),
         (
             "repartition",
             D(2025, 10, 24),
-            {},
+            {"etude_repartiteur": True},
             {"sr_repartition_6_semaines": D(2025, 12, 5)},
             {"sr_premiere_repartition_6_semaines"},
         ),
         (
             "repartition",
             D(2025, 12, 5),
-            {},
+            {"etude_repartiteur": True},
             {"sr_repartition_6_semaines": D(2026, 1, 16)},
             {"sr_repartition_6_semaines"},
         ),
@@ -370,6 +396,46 @@ FLOWS = {
     # R212-1-17: intervention signified Mon 04/08/2025 (a month after the commandement of
     # Tue 01/07): dénonciation within 8 days → Tue 12/08/2025; registre the same or the next
     # jour ouvrable → Tue 05/08/2025.
+    # L212-3, L212-6 al. 2: commandement Thu 10/07/2025 (registre Fri 11/07; the month ends Sun
+    # 10/08, carried to Mon 11/08, so the PV is possible from Tue 12/08; three months: Fri 10/10).
+    # PV d'accord Thu 14/08: the three months no longer run, the procedure is suspended; the
+    # suspended « PV de saisie after the reprise » waits past Fri 15/08 (Assomption) to Sat 16/08.
+    # Default recorded Mon 10/11: the suspended délai restarts, the PV is possible from Wed 12/11
+    # (Tue 11/11 is a holiday; tests/services/test_deadlines.py). PV de saisie Wed 12/11: registre the
+    # next jour ouvrable → Thu 13/11, dénonciation 8 days → Thu 20/11, employer 15 days → Thu 27/11.
+    # The étude is not répartiteur: the first funds open no six-week deadline.
+    "saisie_remunerations/accord": [
+        (
+            "commandement",
+            D(2025, 7, 10),
+            {},
+            {
+                "sr_registre_commandement": D(2025, 7, 11),
+                "sr_contestation_suspensive_1_mois": D(2025, 8, 11),
+                "sr_pv_saisie_apres_1_mois": D(2025, 8, 12),
+                "sr_pv_saisie_3_mois": D(2025, 10, 10),
+            },
+            set(),
+        ),
+        ("inscription_registre_commandement", D(2025, 7, 10), {}, {}, {"sr_registre_commandement"}),
+        ("pv_accord", D(2025, 8, 14), {}, {"sr_accord_suspension": D(2025, 8, 16)}, {"sr_pv_saisie_3_mois"}),
+        ("reprise_apres_accord", D(2025, 11, 10), {}, {}, set()),
+        (
+            "pv_saisie",
+            D(2025, 11, 12),
+            {},
+            {
+                "sr_registre_pv": D(2025, 11, 13),
+                "sr_denonciation_8_jours": D(2025, 11, 20),
+                "sr_declaration_employeur_15_jours": D(2025, 11, 27),
+            },
+            {"sr_contestation_suspensive_1_mois", "sr_pv_saisie_apres_1_mois", "sr_accord_suspension"},
+        ),
+        ("inscription_registre_pv", D(2025, 11, 12), {}, {}, {"sr_registre_pv"}),
+        ("denonciation", D(2025, 11, 19), {}, {}, {"sr_denonciation_8_jours"}),
+        ("declaration_employeur", D(2025, 11, 24), {}, {}, {"sr_declaration_employeur_15_jours"}),
+        ("premiers_fonds_repartiteur", D(2025, 12, 19), {"etude_repartiteur": False}, {}, set()),
+    ],
     "saisie_remunerations/intervention": [
         (
             "commandement",

@@ -16,8 +16,10 @@ from clerc_tui.services import acts
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
+from tests.services.test_acts import FIELDS as ACT_FIELDS
 
 FIELDS = {
+    **ACT_FIELDS,  # the complements of the acts of issue 14 (inventory, employer, earlier acts' dates…)
     "tiers_saisi": "Banque Populaire Auvergne Rhône Alpes, 4 boulevard Eugène Deruelle, 69003 Lyon",
     "lease_date": "2024-01-01",
     "rent": "650.00",

@@ -19,6 +19,16 @@ FIELDS = {
     "fsl_address": "FSL du Rhône, 69003 Lyon",
     "findings": "Mobilier usagé sans valeur marchande.",
     "seizure_date": "2026-11-24",
+    "inventory": [
+        {"designation": "Téléviseur Samsung 55 pouces, noir, en état de marche", "value": "150.00"},
+        {"designation": "Buffet bas en chêne, deux portes", "value": ""},
+    ],
+    "employer": "SARL Transports Rhodaniens, 12 quai Perrache, 69002 Lyon",
+    "repartiteur": "Maître Paul Lenoir, commissaire de justice, 3 place Bellecour, 69002 Lyon",
+    "commandement_date": "2026-09-25",
+    "pv_saisie_date": "2026-11-20",
+    "denonciation_date": "2026-10-20",
+    "accord_terms": "Dix mensualités de 150,00 € le 5 de chaque mois, la première le 5 décembre 2026.",
 }
 
 
