@@ -29,6 +29,8 @@ class Etude(BaseModel):
     rounding = CharField(default="per_line")
     # m0008: interest collected counts in the base of A444-31 / A444-32 (default: excluded).
     fee_base_interest = BooleanField(default=False)
+    # m0019: a solvency fact older than this many months is shown « ancienne » (rules/solvency.py).
+    solvency_stale_months = IntegerField(default=6)
     # True only in a base built by `clerc demo`: the only kind `clerc demo --force` may replace.
     demo = BooleanField(default=False)
 

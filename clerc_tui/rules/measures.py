@@ -3,11 +3,11 @@ debtor's solvency facts and the dossier (title, amount due, procedures run). Pur
 no clock; the date and every figure are passed in (docs/law/solvency.md).
 
 Each measure comes back with its reasons, what it would bring (the wage seizure: the monthly
-seizable fraction the caller computed with rules/seizable and the months to pay off; an account:
+seizable fraction from rules/seizable.quotite and the months to pay off; an account:
 « solde inconnu » unless a balance is known, minus the SBI), its cost under the tariff (the acts
 it needs, priced by rules/tariff) and what is missing to do it. Measures that can be done come
 first, in the file's rank (a stale fact is named among what is missing, to check, without
-blocking); then those missing something."""
+blocking, and moves its measure `STALE_PENALTY` ranks down); then those missing something."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from clerc_tui.errors import MissingRate
+from clerc_tui.errors import ClercError, MissingRate
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.procedures import procedure
+from clerc_tui.rules.seizable import quotite, sbi
 from clerc_tui.rules.solvency import (
     DEFAULT_STALE_MONTHS,
     SOURCES,
@@ -45,6 +46,9 @@ CONDITIONS = (
     "movable",
     "nothing_found",
 )
+# A measure whose facts must be checked first (stale) comes after fresher ones this many ranks
+# down (a FICOBA answer of two years ago after an employer known last month).
+STALE_PENALTY = 15
 ASSET_KINDS = ("bank_account", "employment", "vehicle", "real_estate", "movable")
 
 
@@ -78,8 +82,7 @@ class Catalogue:
 class Situation:
     """What the rules know of a dossier on `on`. `facts`: the debtor's current solvency file;
     `running`: procedures with open deadlines; `run_before`: procedures with steps recorded and
-    none open; `seizable`: the monthly seizable fraction of the known net pay (rules/seizable,
-    None when it could not be computed); `sbi`: the solde bancaire insaisissable on `on`."""
+    none open; `dep_charged`: the DEP was already billed on the dossier (A444-15)."""
 
     on: date
     has_title: bool
@@ -89,8 +92,6 @@ class Situation:
     stale_months: int = DEFAULT_STALE_MONTHS
     running: frozenset[str] = frozenset()
     run_before: frozenset[str] = frozenset()
-    seizable: Decimal | None = None
-    sbi: Decimal | None = None
     dep_charged: bool = False
 
 
@@ -207,13 +208,19 @@ def _brings(measure: Measure, s: Situation, current: list[Fact]) -> tuple[str, D
             f"Employeur : {job.label} ; salaire net {format_amount(job.amount or ZERO)} par mois, "
             f"{dependants} personne(s) à charge (R3252-2, R3252-3)."
         ]
-        if s.seizable is None:
-            return "fraction saisissable non calculée (barème indisponible à cette date)", None, None, reasons
-        if s.seizable <= 0:
+        try:
+            share = quotite(job.amount or ZERO, dependants, s.on)
+        except ClercError as error:
+            return f"fraction saisissable non calculée : {error}", None, None, reasons
+        reasons.append(
+            f"Fraction saisissable {format_amount(share.seizable)} par mois (barème {share.year}), "
+            f"le débiteur garde {format_amount(share.left)}."
+        )
+        if share.seizable <= 0:
             return "rien : ce salaire est entièrement insaisissable", ZERO, None, reasons
-        months = _months(s.due, s.seizable)
-        text = f"{format_amount(s.seizable)} par mois, dette soldée en {months} mois environ"
-        return text, s.seizable, months, reasons
+        months = _months(s.due, share.seizable)
+        text = f"{format_amount(share.seizable)} par mois, dette soldée en {months} mois environ"
+        return text, share.seizable, months, reasons
     if measure.yields == "account":
         accounts = [f for f in current if f.kind == "bank_account"]
         known = [f.amount for f in accounts if f.amount is not None]
@@ -229,7 +236,10 @@ def _brings(measure: Measure, s: Situation, current: list[Fact]) -> tuple[str, D
         if not known:
             return "solde inconnu (FICOBA ne donne jamais le solde)", None, None, reasons
         total = sum(known, ZERO)
-        left = s.sbi if (s.debtor_is_person and s.sbi is not None) else ZERO
+        try:
+            left = sbi(s.on) if s.debtor_is_person else ZERO
+        except ClercError as error:
+            return f"solde connu {format_amount(total)}, SBI inconnu : {error}", None, None, reasons
         expected = min(max(total - left, ZERO), s.due)
         text = f"{format_amount(expected)} au plus (solde connu {format_amount(total)}"
         text += f", moins le SBI {format_amount(left)})" if left else ")"
@@ -265,7 +275,8 @@ def _cost(measure: Measure, s: Situation, tariff: Tariff) -> tuple[Decimal | Non
 
 
 def recommend(s: Situation, catalogue_: Catalogue | None = None, tariff: Tariff | None = None) -> list[Recommendation]:
-    """The measures ranked: those that can be done first, then the others, each in the file's rank."""
+    """The measures ranked: those that can be done first, then the others, each in the file's
+    rank (moved down when its facts are stale)."""
     cat = catalogue_ or catalogue()
     tariff = tariff or shipped_tariff()
     current = current_facts(s.facts)
@@ -302,4 +313,4 @@ def recommend(s: Situation, catalogue_: Catalogue | None = None, tariff: Tariff 
                 to_check=len(stale),
             )
         )
-    return sorted(found, key=lambda r: (not r.possible, r.measure.rank))
+    return sorted(found, key=lambda r: (not r.possible, r.measure.rank + (STALE_PENALTY if r.to_check else 0)))

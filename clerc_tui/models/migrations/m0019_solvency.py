@@ -5,6 +5,8 @@ new row that supersedes the old one (one row supersedes at most one: unique inde
 stays. UPDATE and DELETE are refused by triggers (SQLite) and, on PostgreSQL, by the privileges
 of `clerc_app` (m0018 APPEND_ONLY) and a trigger raising SQLSTATE 23000.
 
+`etude.solvency_stale_months` (default 6): a fact older than that is shown « ancienne ».
+
 The debtor card's employer, bank accounts, assets and dependants (m0001, typed in the dossier
 form) are not copied: they stay where the form writes them and the solvency file reads them as
 undated facts of source « fiche débiteur ». A dated fact that corrects one names it in `card_ref`
@@ -62,6 +64,7 @@ def statements(dialect: dict[str, str]) -> tuple[str, ...]:
     return (
         TABLE.format(**dialect),
         *INDEXES,
+        'ALTER TABLE "etude" ADD COLUMN "solvency_stale_months" INTEGER NOT NULL DEFAULT 6',
         *(SQLITE_FROZEN if dialect["engine"] == "sqlite" else POSTGRESQL_FROZEN),
     )
 
