@@ -23,7 +23,7 @@ from clerc_tui.errors import ClercError, MissingRate
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.procedures import procedure
-from clerc_tui.rules.seizable import quotite, sbi
+from clerc_tui.rules.seizable import Quotite, quotite, sbi
 from clerc_tui.rules.solvency import (
     DEFAULT_STALE_MONTHS,
     SOURCES,
@@ -192,6 +192,44 @@ def _stale_notes(measure: Measure, s: Situation, current: list[Fact]) -> list[st
     return notes
 
 
+@dataclass(frozen=True)
+class WageShare:
+    """The seizable fraction of the newest known net pay (rules/seizable.quotite)."""
+
+    job: Fact | None
+    dependants: int
+    share: Quotite | None
+    error: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.job is None:
+            return "Salaire net inconnu : fraction saisissable non calculée."
+        head = (
+            f"Employeur : {self.job.label} ; salaire net {format_amount(self.job.amount or ZERO)} par mois, "
+            f"{self.dependants} personne(s) à charge (R3252-2, R3252-3)"
+        )
+        if self.share is None:
+            return f"{head} ; fraction saisissable non calculée : {self.error}"
+        return (
+            f"{head} : fraction saisissable {format_amount(self.share.seizable)} par mois "
+            f"(barème {self.share.year}), le débiteur garde {format_amount(self.share.left)}."
+        )
+
+
+def wage_share(facts: list[Fact] | tuple[Fact, ...], on: date) -> WageShare:
+    """From the current facts: the newest employment with a net pay, the dependants, the quotité."""
+    current = current_facts(facts)
+    jobs = [f for f in current if f.kind == "employment" and f.amount]
+    dependants = len([f for f in current if f.kind == "dependant"])
+    if not jobs:
+        return WageShare(None, dependants, None)
+    try:
+        return WageShare(jobs[0], dependants, quotite(jobs[0].amount or ZERO, dependants, on))
+    except ClercError as error:
+        return WageShare(jobs[0], dependants, None, error.message)
+
+
 def _months(due: Decimal, monthly: Decimal) -> int:
     return int((due / monthly).to_integral_value(rounding=ROUND_CEILING))
 
@@ -199,23 +237,13 @@ def _months(due: Decimal, monthly: Decimal) -> int:
 def _brings(measure: Measure, s: Situation, current: list[Fact]) -> tuple[str, Decimal | None, int | None, list[str]]:
     """What the measure would bring: text, amount, months, and the reasons it adds."""
     if measure.yields == "wage":
-        jobs = [f for f in current if f.kind == "employment" and f.amount]
-        if not jobs:
+        wage = wage_share(current, s.on)
+        if wage.job is None:
             return "salaire inconnu", None, None, []
-        job = jobs[0]
-        dependants = len([f for f in current if f.kind == "dependant"])
-        reasons = [
-            f"Employeur : {job.label} ; salaire net {format_amount(job.amount or ZERO)} par mois, "
-            f"{dependants} personne(s) à charge (R3252-2, R3252-3)."
-        ]
-        try:
-            share = quotite(job.amount or ZERO, dependants, s.on)
-        except ClercError as error:
-            return f"fraction saisissable non calculée : {error}", None, None, reasons
-        reasons.append(
-            f"Fraction saisissable {format_amount(share.seizable)} par mois (barème {share.year}), "
-            f"le débiteur garde {format_amount(share.left)}."
-        )
+        reasons = [wage.text]
+        if wage.share is None:
+            return f"fraction saisissable non calculée : {wage.error}", None, None, reasons
+        share = wage.share
         if share.seizable <= 0:
             return "rien : ce salaire est entièrement insaisissable", ZERO, None, reasons
         months = _months(s.due, share.seizable)

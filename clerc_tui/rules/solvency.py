@@ -74,7 +74,8 @@ class Fact:
 
 def stale_before(today: date, months: int = DEFAULT_STALE_MONTHS) -> date:
     """The first date a fact must be known on to be fresh at `today`."""
-    return today - relativedelta(months=months)
+    before: date = today - relativedelta(months=months)
+    return before
 
 
 def is_stale(fact: Fact, today: date, months: int = DEFAULT_STALE_MONTHS) -> bool:

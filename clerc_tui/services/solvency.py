@@ -336,10 +336,10 @@ def recommend(dossier_id: int, today: date) -> MeasurePlan:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     file = dossier_solvency(dossier_id, today)
     main = file.debtors[0] if file.debtors else None
-    running, run = set(), set()
-    for procedure_id, done in (
-        Deadline.select(Deadline.procedure_id, Deadline.done).where(Deadline.dossier == dossier_id).tuples()
-    ):
+    running: set[str] = set()
+    run: set[str] = set()
+    rows = Deadline.select(Deadline.procedure_id, Deadline.done).where(Deadline.dossier == dossier_id).tuples()
+    for procedure_id, done in rows.iterator():
         if procedure_id:
             (run if done else running).add(procedure_id)
     due = _amount_due(dossier_id, today, dossier.balance)
