@@ -1,4 +1,4 @@
-"""`clerc etude`: the étude's calculation settings (interest in the A444-31/32 base)."""
+"""`clerc etude`: the étude's settings (interest in the A444-31/32 base, solvency facts' staleness)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 
 from clerc_tui.cli.options import open_base
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.solvency import check_stale_months
 
 COMMANDS = ("etude",)
 YES, NO = ("oui", "o", "yes", "true", "1"), ("non", "n", "no", "false", "0")
@@ -19,23 +20,43 @@ def add_parsers(sub) -> None:
     setting.add_argument(
         "--interets-dans-assiette",
         dest="fee_base_interest",
-        required=True,
         metavar="OUI|NON",
         help="les intérêts encaissés entrent-ils dans l'assiette des droits A444-31 / A444-32 ?",
+    )
+    setting.add_argument(
+        "--solvabilite-ancienne-apres",
+        dest="stale_months",
+        metavar="MOIS",
+        help="un renseignement de solvabilité plus ancien (en mois, 6 par défaut) est marqué « ancienne »",
     )
 
 
 def run(args) -> int:
-    from clerc_tui.services import etude
+    from clerc_tui.services import etude, solvency
 
     open_base(args)
     out = sys.stdout
     if args.etude_command == "set":
-        value = args.fee_base_interest.strip().lower()
-        if value not in YES + NO:
-            raise InvalidInput(f"--interets-dans-assiette : « {args.fee_base_interest} » (oui ou non attendu).")
         from clerc_tui.services.context import identify
 
-        etude.set_fee_base_interest(identify(), value in YES)
+        if args.fee_base_interest is None and args.stale_months is None:
+            raise InvalidInput("Indiquez --interets-dans-assiette ou --solvabilite-ancienne-apres.")
+        # Both values checked before either is written.
+        value = (args.fee_base_interest or "").strip().lower()
+        if args.fee_base_interest is not None and value not in YES + NO:
+            raise InvalidInput(f"--interets-dans-assiette : « {args.fee_base_interest} » (oui ou non attendu).")
+        months = None
+        if args.stale_months is not None:
+            try:
+                months = check_stale_months(int(args.stale_months.strip()))
+            except ValueError:
+                raise InvalidInput(
+                    f"--solvabilite-ancienne-apres : « {args.stale_months} » (un nombre de mois attendu)."
+                ) from None
+        if args.fee_base_interest is not None:
+            etude.set_fee_base_interest(identify(), value in YES)
+        if months is not None:
+            solvency.set_stale_months(identify(), months)
     out.write(etude.fee_base_text() + "\n")
+    out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
     return 0

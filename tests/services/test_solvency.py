@@ -159,3 +159,17 @@ def test_recommendation_from_the_base_puts_the_wage_seizure_first(actor):
     assert first.measure.id == "saisie_remunerations" and first.possible
     assert first.expected == Decimal("382.29")  # barème 2026, net 2 000 €, one dependant (money.md ex. 10)
     assert first.months is not None and first.months >= 8
+
+
+def test_clerc_etude_set_the_staleness_all_or_nothing(actor, db_path, capsys):
+    from clerc_tui.cli import main
+
+    base = ["--db", str(db_path), "--today", "26/11/2026"]
+    assert main([*base, "etude", "set", "--solvabilite-ancienne-apres", "3"]) == 0
+    assert "« anciens » après 3 mois" in capsys.readouterr().out
+    assert main([*base, "etude", "set", "--solvabilite-ancienne-apres", "trois"]) == 2
+    assert "nombre de mois" in capsys.readouterr().err
+    # A refused value leaves the other untouched: nothing half-done.
+    assert main([*base, "etude", "set", "--solvabilite-ancienne-apres", "9", "--interets-dans-assiette", "?"]) == 2
+    assert main([*base, "etude", "show"]) == 0
+    assert "après 3 mois" in capsys.readouterr().out
