@@ -252,15 +252,23 @@ def _brings(measure: Measure, s: Situation, current: list[Fact]) -> tuple[str, D
     if measure.yields == "account":
         accounts = [f for f in current if f.kind == "bank_account"]
         known = [f.amount for f in accounts if f.amount is not None]
-        reasons = [
-            "Compte(s) : "
-            + " ; ".join(
-                f"{f.label or 'banque non nommée'}"
-                + (f" (réponse {SOURCES.get(f.source, f.source)} du {format_date(f.known_on)})" if f.known_on else "")
-                for f in accounts
-            )
-            + "."
-        ]
+        reasons = (
+            []
+            if not accounts
+            else [
+                "Compte(s) : "
+                + " ; ".join(
+                    f"{f.label or 'banque non nommée'}"
+                    + (
+                        f" (réponse {SOURCES.get(f.source, f.source)} du {format_date(f.known_on)})"
+                        if f.known_on
+                        else ""
+                    )
+                    for f in accounts
+                )
+                + "."
+            ]
+        )
         if not known:
             return "solde inconnu (FICOBA ne donne jamais le solde)", None, None, reasons
         total = sum(known, ZERO)
