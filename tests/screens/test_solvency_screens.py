@@ -47,6 +47,7 @@ async def test_known_employer_seizable_amount_then_wage_seizure_chosen_starts_it
         debtor_id,
         "bank_account",
         label="Banque Ancienne",
+        detail="FR76 \x1b[2J effacé ?",  # hostile text: drawn, never obeyed
         known_on=date(2025, 2, 1),
         source="ficoba",
         today=TODAY,
@@ -57,6 +58,7 @@ async def test_known_employer_seizable_amount_then_wage_seizure_chosen_starts_it
         assert isinstance(app.screen, DossierScreen)
         body = _text(app, "#solvency-body")
         assert "Boulangerie [b]Roux" in body and "non daté" in body and "ANCIENNE" in body
+        assert "\x1b" not in body and "␛[2J effacé ?" in body
         # The card's employer, corrected with the net pay the employer gave: a dated fact.
         await pilot.press("u")
         assert isinstance(app.screen, DeadlinePicker)  # newest first: the account, then the undated card
