@@ -76,6 +76,21 @@ def solvency_renderable(file: service.DossierSolvency) -> RenderableType:
             for fact in facts:
                 table.add_row(*_fact_line(fact, file.today, file.stale_months))
             parts.append(table)
+        past = [f for f in debtor.history if f.id is not None and f not in debtor.facts]
+        replaced = {f.supersedes_id for f in debtor.history if f.supersedes_id is not None}
+        if past:
+            parts += [Text(""), Text("Historique (remplacés ou terminés : gardés tels qu'enregistrés)", style="bold")]
+            for fact in past:
+                what = "remplacé" if fact.id in replaced else "enregistré"
+                parts.append(
+                    Text(
+                        f"{KINDS[fact.kind]} : {fact.label or '—'} — {SOURCES.get(fact.source, fact.source)}, "
+                        f"{format_date(fact.known_on) if fact.known_on else 'non daté'}"
+                        + (f", terminé le {format_date(fact.ended_on)}" if fact.ended_on else "")
+                        + f" ({what} par {fact.recorded_by})",
+                        style="dim",
+                    )
+                )
     return Group(*parts)
 
 

@@ -117,5 +117,6 @@ async def test_a_fact_ends_and_stays_in_the_history(actor, make_app, sample_doss
         await fill(pilot, app.screen.query_one("#end-date", Input), "20/11/2026")
         await pilot.press("enter")
         assert isinstance(app.screen, DossierScreen)
-        assert "Aucun renseignement" in _text(app, "#solvency-body")
+        body = _text(app, "#solvency-body")
+        assert "Aucun renseignement" in body and "Historique" in body and "terminé le 20/11/2026" in body
     assert SolvencyFact.select().count() == 2  # the fact and its end: nothing erased
