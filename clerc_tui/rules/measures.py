@@ -35,6 +35,7 @@ from clerc_tui.rules.tariff import MissingTariff, Tariff, shipped_tariff
 
 YIELDS = ("account", "wage", "goods", "nothing")
 CONDITIONS = (
+    "open",
     "title",
     "amount_due",
     "person",
@@ -93,6 +94,7 @@ class Situation:
     running: frozenset[str] = frozenset()
     run_before: frozenset[str] = frozenset()
     dep_charged: bool = False
+    phase: str = ""  # rules/vocabulary.PHASES; « clos » bars every measure
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ def catalogue() -> Catalogue:
 
 def _holds(condition: str, s: Situation, current: list[Fact]) -> bool:
     kinds = {f.kind for f in current}
+    if condition == "open":
+        return s.phase != "clos"
     if condition == "title":
         return s.has_title
     if condition == "amount_due":

@@ -354,6 +354,7 @@ def recommend(dossier_id: int, today: date) -> MeasurePlan:
         running=frozenset(running),
         run_before=frozenset(run - running),
         dep_charged=dep_already_charged(dossier_id),
+        phase="clos" if dossier.closed_on is not None else dossier.phase,
     )
     return MeasurePlan(
         dossier_id=dossier_id,

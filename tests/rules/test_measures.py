@@ -145,3 +145,9 @@ def test_stale_after_the_setting_and_undated_always():
     assert is_stale(fact("bank_account", known_on=date(2026, 5, 25)), ON)
     assert is_stale(fact("bank_account", known_on=None), ON)
     assert not is_stale(fact("bank_account", known_on=date(2026, 2, 1)), ON, months=12)
+
+
+def test_a_closed_dossier_gets_no_measure():
+    found = plan(fact("bank_account"), fact("employment", amount="2000"), phase="clos")
+    assert not any(r.possible for r in found.values())
+    assert all("dossier clos" in r.missing for r in found.values())
