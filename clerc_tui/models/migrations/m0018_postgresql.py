@@ -81,9 +81,6 @@ def up(db: Any, dialect: dict[str, str]) -> None:
             IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APPLICATION_ROLE}') THEN
                 CREATE ROLE {APPLICATION_ROLE} NOLOGIN;
             END IF;
-        -- Roles belong to the cluster: two bases migrated at once (two `clerc init`, the test
-        -- workers' templates) may both find it missing; the second finds it made.
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
         END $$"""
     )
     apply_privileges(db)
