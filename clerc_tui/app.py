@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
@@ -269,6 +270,14 @@ class ClercApp(App):
             "Ce qui est dû à chaque créancier, reverser, fichier des virements",
             self.action_remittances,
         )
+        measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
+        if measures is not None:
+            yield SystemCommand("Mesures recommandées", "La prochaine mesure sur ce dossier, expliquée (m)", measures)
+            yield SystemCommand(
+                "Solvabilité du débiteur",
+                "Emploi, revenus, comptes, véhicules, biens : date et source de chacun (6)",
+                partial(screen.action_tab, "solvabilite"),  # type: ignore[attr-defined]
+            )
 
     def show_error(self, error: Exception, context: str) -> None:
         """A refusal is shown as it is, so is a base that is locked or read-only; anything

@@ -1,5 +1,5 @@
 """`clerc etude`: the étude's settings (interest in the A444-31/32 base, répartiteur of its wage
-seizures)."""
+seizures, solvency facts' staleness)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 
 from clerc_tui.cli.options import open_base
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.solvency import check_stale_months
 
 COMMANDS = ("etude",)
 YES, NO = ("oui", "o", "yes", "true", "1"), ("non", "n", "no", "false", "0")
@@ -30,6 +31,12 @@ def add_parsers(sub) -> None:
         help="l'étude est-elle commissaire répartiteur de ses saisies des rémunérations (répartition "
         "au moins toutes les six semaines) ?",
     )
+    setting.add_argument(
+        "--solvabilite-ancienne-apres",
+        dest="stale_months",
+        metavar="MOIS",
+        help="un renseignement de solvabilité plus ancien (en mois, 6 par défaut) est marqué « ancienne »",
+    )
 
 
 def _yes(value: str, option: str) -> bool:
@@ -40,21 +47,36 @@ def _yes(value: str, option: str) -> bool:
 
 
 def run(args) -> int:
-    from clerc_tui.services import etude
+    from clerc_tui.services import etude, solvency
 
     open_base(args)
     out = sys.stdout
     if args.etude_command == "set":
-        if args.fee_base_interest is None and args.wage_repartiteur is None:
-            raise InvalidInput("Aucun réglage donné : --interets-dans-assiette OUI|NON ou --repartiteur OUI|NON.")
         from clerc_tui.services.context import identify
 
+        if args.fee_base_interest is None and args.wage_repartiteur is None and args.stale_months is None:
+            raise InvalidInput(
+                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON "
+                "ou --solvabilite-ancienne-apres MOIS."
+            )
+        # Every value checked before any is written.
         fee_base = None if args.fee_base_interest is None else _yes(args.fee_base_interest, "--interets-dans-assiette")
         repartiteur = None if args.wage_repartiteur is None else _yes(args.wage_repartiteur, "--repartiteur")
+        months = None
+        if args.stale_months is not None:
+            try:
+                months = check_stale_months(int(args.stale_months.strip()))
+            except ValueError:
+                raise InvalidInput(
+                    f"--solvabilite-ancienne-apres : « {args.stale_months} » (un nombre de mois attendu)."
+                ) from None
         if fee_base is not None:
             etude.set_fee_base_interest(identify(), fee_base)
         if repartiteur is not None:
             etude.set_wage_repartiteur(identify(), repartiteur)
+        if months is not None:
+            solvency.set_stale_months(identify(), months)
     out.write(etude.fee_base_text() + "\n")
     out.write(etude.repartiteur_text() + "\n")
+    out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
     return 0

@@ -189,6 +189,21 @@ COLUMNS = {
     "debtor_bank_account": ("id", "debtor_id", "bank_name", "iban"),
     "debtor_asset": ("id", "debtor_id", "kind", "description", "estimated_value"),
     "debtor_dependant": ("id", "debtor_id", "relation", "name", "birth_date"),
+    "solvency_fact": (
+        "id",
+        "debtor_id",
+        "kind",
+        "label",
+        "detail",
+        "amount",
+        "known_on",
+        "source",
+        "ended_on",
+        "supersedes_id",
+        "card_ref",
+        "recorded_by_id",
+        "recorded_at",
+    ),
     "dossier": (
         "id",
         "reference",
@@ -253,6 +268,13 @@ COLUMNS = {
     ),
     "audit_entry": ("id", "at", "user_login", "action", "table_name", "row_id", "dossier_id", "before", "after"),
 }
+# Other creditors a debtor declares (the solvency file's « autres créanciers et saisies »).
+SOLVENCY_CREDITORS = (
+    ("Trésor public", "saisie administrative à tiers détenteur"),
+    ("Cofidis", "saisie des rémunérations en cours"),
+    ("Bailleur précédent", "jugement, arriéré de loyers"),
+    ("Banque Populaire", "saisie-attribution sur le compte"),
+)
 # Columns given the same SQL literal in every row of a table (not sent with each row).
 LITERALS = {"deadline": DEADLINE_LITERALS}
 # Columns of the demo's ledger rows that keep their defaults, then the hash chain (m0013).
@@ -275,6 +297,7 @@ LOAD_ORDER = (
     "debtor_bank_account",
     "debtor_asset",
     "debtor_dependant",
+    "solvency_fact",
     "dossier",
     "dossier_debtor",
     "claim_item",
@@ -486,6 +509,8 @@ class _Demo:
             Draws(self.deadline_seed), self.t0, self.iso, self.next_id, self.add, self.rows["deadline"]
         )
         self.cheque_rejected = False
+        # The solvency facts draw from their own generator too (added later: the rest stays as it was).
+        self.solvency_rng = Draws(str(rng.getstate()) + "/solvency")
 
     # --- small helpers -----------------------------------------------------------------
 
@@ -617,6 +642,7 @@ class _Demo:
         clercs = [self.user_ids[u] for u, _n, r in staff if r == "clerc"]
         mine = [self.user_ids[me]] * 2 if me else []
         self.assignees = clercs + mine + [self.user_ids["pcharrier"]]
+        self.solvency_recorder = clercs[0]  # who recorded the demo's solvency facts
 
     def make_creditors(self) -> None:
         rng = self.rng
@@ -815,9 +841,11 @@ class _Demo:
             else:
                 email = f"contact@{self.ascii_word(company.split(' ', 1)[1])[:24].strip('-')}.fr"
             self.add("debtor_contact", (self.next_id("debtor_contact"), did, "email", email, ""))
+        account = vehicle = None
         if random_() < 0.4:
             bank_name, iban, _bic = self.iban()
-            self.add("debtor_bank_account", (self.next_id("debtor_bank_account"), did, bank_name, iban))
+            account = (self.next_id("debtor_bank_account"), bank_name, iban)
+            self.add("debtor_bank_account", (account[0], did, bank_name, iban))
         if random_() < 0.2:
             r = random_()
             if r < 0.5:
@@ -833,7 +861,10 @@ class _Demo:
                 asset = ("mobilier", "Mobilier meublant et électroménager", rng.randint(50_000, 500_000))
             else:
                 asset = ("parts_sociales", f"Parts sociales de la {self.company()}", rng.randint(100_000, 5_000_000))
-            self.add("debtor_asset", (self.next_id("debtor_asset"), did, *asset))
+            asset_id = self.next_id("debtor_asset")
+            self.add("debtor_asset", (asset_id, did, *asset))
+            if asset[0] == "vehicule":
+                vehicle = (asset_id, asset[1], asset[2])
         if kind == "physique" and random_() < 0.35:
             if random_() < 0.5:
                 self.add(
@@ -857,10 +888,72 @@ class _Demo:
                         self.iso(t0 - rng.randint(200, 20 * 365)),
                     ),
                 )
+        self.make_solvency(did, kind, employer, employer_address, account, vehicle)
         self.debtor_kinds.append(kind)
         self.debtor_last.append(last)
         self.debtor_streets.append(street)
         return did
+
+    def make_solvency(
+        self,
+        did: int,
+        kind: str,
+        employer: str,
+        employer_address: str,
+        account: tuple[int, str, str] | None,
+        vehicle: tuple[int, str, int] | None,
+    ) -> None:
+        """Dated, sourced facts (models/solvency.py) that correct the card's undated ones: the
+        employer's answer with the net pay, FICOBA answers, SIV; some older than six months
+        (« ancienne »), a few PV de carence and other creditors."""
+        rng = self.solvency_rng
+        random_ = rng.random
+        t0, iso, add, next_id = self.t0, self.iso, self.add, self.next_id
+        by = self.solvency_recorder
+
+        def fact(kind_: str, label: str, detail: str, amount, days: int, source: str, card_ref: str) -> None:
+            on = iso(t0 - days)
+            add(
+                "solvency_fact",
+                (
+                    next_id("solvency_fact"),
+                    did,
+                    kind_,
+                    label,
+                    detail,
+                    amount,
+                    on,
+                    source,
+                    None,
+                    None,
+                    card_ref,
+                    by,
+                    f"{on} 10:00:00",
+                ),
+            )
+
+        if employer and random_() < 0.7:
+            net = rng.randint(1_250_00, 3_600_00)
+            source = "employeur" if random_() < 0.7 else "l152_1"
+            fact("employment", employer, employer_address, net, rng.randint(3, 320), source, f"debtor:{did}:employer")
+        if account is not None and random_() < 0.6:
+            fact(
+                "bank_account",
+                account[1],
+                account[2],
+                None,
+                rng.randint(3, 540),
+                "ficoba",
+                f"debtor_bank_account:{account[0]}",
+            )
+        if vehicle is not None and random_() < 0.6:
+            fact("vehicle", vehicle[1], "", vehicle[2], rng.randint(10, 700), "siv", f"debtor_asset:{vehicle[0]}")
+        r = random_()
+        if not employer and account is None and vehicle is None and r < 0.06:
+            fact("carence", "PV de carence", "Rien de saisissable au domicile", None, rng.randint(30, 900), "acte", "")
+        elif kind == "physique" and r > 0.96:
+            creditor, what = rng.choice(SOLVENCY_CREDITORS)
+            fact("other_creditor", creditor, what, rng.randint(300_00, 9_000_00), rng.randint(10, 400), "debiteur", "")
 
     # --- dossiers ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from clerc_tui.models.parties import (
     DebtorDependant,
 )
 from clerc_tui.models.rates import EtudeRate
+from clerc_tui.models.solvency import SolvencyFact
 from clerc_tui.models.tracking import AuditEntry, Deadline, DeadlineText, TimelineEvent
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "LedgerEntry",
     "RemittanceRun",
     "Sequence",
+    "SolvencyFact",
     "TimelineEvent",
     "User",
 ]

@@ -29,6 +29,8 @@ class Etude(BaseModel):
     rounding = CharField(default="per_line")
     # m0008: interest collected counts in the base of A444-31 / A444-32 (default: excluded).
     fee_base_interest = BooleanField(default=False)
+    # m0019: a solvency fact older than this many months is shown « ancienne » (rules/solvency.py).
+    solvency_stale_months = IntegerField(default=6)
     # m0020: the étude is the commissaire répartiteur of its wage seizures (six-week répartitions).
     wage_repartiteur = BooleanField(default=False)
     # True only in a base built by `clerc demo`: the only kind `clerc demo --force` may replace.

@@ -295,15 +295,16 @@ def _check_write(screen) -> bool:
     return True
 
 
-def dossier_record_step(screen) -> None:
-    """`a` on a dossier: the act served, its deadlines created, the earlier ones it answers closed."""
+def dossier_record_step(screen, procedure_id: str | None = None, step_id: str | None = None) -> None:
+    """`p` on a dossier: the act served, its deadlines created, the earlier ones it answers closed.
+    `procedure_id`/`step_id`: the ones proposed (a measure chosen, screens/solvency.py)."""
     from clerc_tui.services import deadlines as deadline_service
 
     if screen.view is None or not _check_write(screen):
         return
     app, dossier_id = screen.app, screen.dossier_id
     open_rows = [d for d in screen.view.deadlines if not d.done and d.procedure_id]
-    current = open_rows[0].procedure_id if open_rows else None
+    current = procedure_id or (open_rows[0].procedure_id if open_rows else None)
 
     def submit(procedure_id: str, step_id: str, served_on: date, facts: dict):
         return deadline_service.record_step(
@@ -319,7 +320,7 @@ def dossier_record_step(screen) -> None:
             screen.notify(warning, severity="warning", timeout=15)
         screen.refresh_data()
 
-    app.push_screen(StepDialog(app.today, submit, procedure_id=current), after)
+    app.push_screen(StepDialog(app.today, submit, procedure_id=current, step_id=step_id), after)
 
 
 def _done_choices(screen) -> list[tuple[int, str]]:

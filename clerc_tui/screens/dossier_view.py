@@ -1,5 +1,6 @@
 """One dossier: parties, title, amounts, deadlines, timeline, in tabs (1–4), its accounts (5,
-screens/dossier_accounts.py, b bills an act) and its décompte (s)."""
+screens/dossier_accounts.py, b bills an act), the debtors' solvency (6, m the next measures:
+screens/solvency.py) and its décompte (s)."""
 
 from datetime import date
 
@@ -26,6 +27,7 @@ from clerc_tui.rules.vocabulary import (
 )
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.dossier_accounts import AccountsPane
+from clerc_tui.screens.solvency import SolvencyPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.dossiers import DossierView, get_dossier
 from clerc_tui.widgets.inert import inert_renderable
@@ -185,7 +187,11 @@ def timeline_table(view: DossierView) -> Table:
 
 class DossierScreen(ClercScreen):
     HELP_TITLE = "Dossier"
-    CSS_PATH = ["statement_view.tcss", "dossier_accounts.tcss"]  # its « Décompte » and « Comptes » tabs
+    CSS_PATH = [
+        "statement_view.tcss",
+        "dossier_accounts.tcss",
+        "solvency.tcss",
+    ]  # its « Décompte », « Comptes », « Solvabilité » tabs
     BINDINGS = [
         Binding("escape", "back", "Retour", id="dossier.back"),
         Binding("e", "edit", "Modifier", id="dossier.edit"),
@@ -194,6 +200,8 @@ class DossierScreen(ClercScreen):
         Binding("3", "tab('echeances')", "Échéances", id="dossier.tab_deadlines"),
         Binding("4", "tab('historique')", "Historique", id="dossier.tab_timeline"),
         Binding("5", "tab('comptes')", "Comptes", id="dossier.tab_accounts"),
+        Binding("6", "tab('solvabilite')", "Solvabilité", id="dossier.tab_solvency"),
+        Binding("m", "measures", "Mesures", id="dossier.measures"),
         Binding("b", "bill", "Facturer", id="dossier.bill"),
         Binding("s", "statement", "Décompte", id="dossier.statement"),
         Binding("a", "statement_date", "Arrêté au", show=False, id="dossier.statement_date"),
@@ -225,6 +233,8 @@ class DossierScreen(ClercScreen):
                     yield Static("", id=f"{pane_id}-body")
             with TabPane("5 Comptes", id="comptes"):
                 yield AccountsPane(self.dossier_id)
+            with TabPane("6 Solvabilité", id="solvabilite"):
+                yield SolvencyPane(self.dossier_id)
             with TabPane("s Décompte", id="decompte"):
                 yield StatementPane(self.dossier_id)
         yield KeyBar()
@@ -259,6 +269,7 @@ class DossierScreen(ClercScreen):
         self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view, self.app.today)))
         self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
         self.query_one(AccountsPane).refresh_data()
+        self.query_one(SolvencyPane).refresh_data()
         self.query_one(StatementPane).refresh_data()
 
     def action_tab(self, pane_id: str) -> None:
@@ -319,6 +330,12 @@ class DossierScreen(ClercScreen):
         from clerc_tui.screens.acts import ActsScreen
 
         self.app.push_screen(ActsScreen(self.dossier_id), lambda _: self.refresh_data())
+
+    def action_measures(self) -> None:
+        """The next measures, explained; the one chosen starts its procedure (`p`'s dialog)."""
+        from clerc_tui.screens.solvency import choose_measure
+
+        choose_measure(self)
 
     # Procedure acts and deadlines (dialogs and flow in screens/deadline_modals.py).
     def action_record_step(self) -> None:

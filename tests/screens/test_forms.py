@@ -95,6 +95,19 @@ def _reject(app, dossier):
     return RejectDialog(payments.resolve_dossier(dossier.reference))
 
 
+def _fact(app, dossier):
+    from clerc_tui.screens.solvency import FactDialog
+
+    return FactDialog("Nouveau renseignement de solvabilité", lambda values: None, TODAY, [(1, "Débiteur")])
+
+
+def _fact_end(app, dossier):
+    from clerc_tui.rules.solvency import Fact
+    from clerc_tui.screens.solvency import EndDialog
+
+    return EndDialog(Fact(1, 1, "employment", "SARL Dupont", "", None, TODAY, "employeur"), lambda on, reason: None)
+
+
 FORMS = {
     "dossier_new": _dossier_form,
     "dossier_edit": _dossier_edit,
@@ -108,6 +121,8 @@ FORMS = {
     "serve": _serve,
     "bill": _bill,
     "reject": _reject,
+    "solvency_fact": _fact,
+    "solvency_end": _fact_end,
 }
 
 

@@ -578,3 +578,39 @@ def test_a_second_process_killed_midway_fails_the_demo_and_leaves_nothing(tmp_pa
     with pytest.raises(ClercError, match="Rien n'a été créé"):
         build_demo(str(tmp_path / "demo.db"), dossiers=50, seed=1, today=TODAY)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_solvency_facts_are_dated_sourced_some_stale_and_a_known_employer_leads_to_the_wage_seizure(demo_db, con):
+    """Issue 14, « done when »: on the demo, a dossier with a known employer shows the seizable
+    amount and recommends the wage seizure with its reasons."""
+    from clerc_tui.rules.measures import wage_share
+    from clerc_tui.services import solvency
+
+    rows = con.execute("SELECT kind, source, known_on, card_ref FROM solvency_fact").fetchall()
+    assert {kind for kind, *_ in rows} >= {"employment", "bank_account", "vehicle"}
+    assert all(known_on and known_on <= TODAY.isoformat() for _k, _s, known_on, _c in rows)
+    stale = (TODAY - timedelta(days=183)).isoformat()
+    assert any(k == "bank_account" and s == "ficoba" and d < stale for k, s, d, _ in rows)  # some « ancienne »
+    assert any(k == "employment" and d >= stale for k, _s, d, _c in rows)
+    candidates = _column(
+        con,
+        "SELECT d.id FROM dossier d JOIN dossier_debtor dd ON dd.dossier_id = d.id AND dd.position = 0 "
+        "JOIN solvency_fact f ON f.debtor_id = dd.debtor_id AND f.kind = 'employment' AND f.amount IS NOT NULL "
+        "WHERE d.title_kind <> '' AND d.closed_on IS NULL AND d.balance > 0 ORDER BY d.id",
+    )
+    open_database(str(demo_db[0]))
+    try:
+        first = None
+        for dossier_id in candidates:
+            plan = solvency.recommend(dossier_id, TODAY)
+            if plan.measures[0].measure.id == "saisie_remunerations":
+                first = (dossier_id, plan.measures[0])
+                break
+        assert first is not None
+        dossier_id, wage = first
+        file = solvency.dossier_solvency(dossier_id, TODAY)
+        share = wage_share(file.debtors[0].facts, TODAY)
+        assert share.share is not None and wage.expected == share.share.seizable > 0
+        assert any(reason.startswith("Employeur : ") for reason in wage.reasons)
+    finally:
+        close_database()

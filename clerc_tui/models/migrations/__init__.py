@@ -27,6 +27,7 @@ from clerc_tui.models.migrations import (
     m0016_open_deadline_counts,
     m0017_deadline_text,
     m0018_postgresql,
+    m0019_solvency,
     m0020_wage_repartiteur,
 )
 
@@ -49,6 +50,7 @@ STEPS = (
     m0016_open_deadline_counts,
     m0017_deadline_text,
     m0018_postgresql,
+    m0019_solvency,
     m0020_wage_repartiteur,
 )
 LATEST = STEPS[-1].VERSION
