@@ -43,8 +43,10 @@ def migrate(args) -> int:
         print(f"La base est déjà à jour (version {before}).")
         return 0
     path = sqlite_path(target)
-    if path is None:
-        open_base(args)  # a server base: each step in its own transaction (docs/deployment.md)
+    if path is None or before > latest_schema_version():
+        # A server base: each step in its own transaction (docs/deployment.md). A newer schema:
+        # refused at once (« plus récent que celui de ce clerc »), whoever is connected.
+        open_base(args)
     else:
         with Alone(path, "la mise à jour du schéma"):  # with the other clercs logged out
             open_base(args)

@@ -200,7 +200,7 @@ class DossierListScreen(Screen):
                 found += " (mots d'une lettre ignorés)"
         status = (
             f"{found} · tri : {SORT_LABELS[self.query_state.sort]} ({direction}) · solde calculé à la dernière "
-            "écriture du dossier ou la nuit (clerc balances) ; celui du jour : dans le dossier"
+            "écriture ou la nuit ; du jour : dans le dossier"
         )
         if not self.rows:
             status = f"Aucun dossier pour « {text} »." if text else "Aucun dossier : n pour en créer un."
