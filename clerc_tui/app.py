@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import gc
+import logging
+import os
+import select
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date
@@ -36,6 +41,12 @@ DATA_POLL_SECONDS = 1.0
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
 # Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
 LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"})
+
+# Once its terminal is gone (SSH connection dropped: SIGHUP, or the terminal hung up) or it is
+# told to stop (SIGTERM), the app is asked to close as usual; if it has not ended this long after,
+# the process ends at once. Nothing is lost: every write is one transaction, which SQLite (or the
+# server) rolls back if the process dies inside it; the kernel drops the session lock.
+END_GRACE_SECONDS = 2.0
 
 
 class ClercApp(App):
@@ -334,6 +345,79 @@ def binding_places() -> dict[str, list[Binding]]:
     return places
 
 
+class TerminalWatch:
+    """Ends clerc when nobody is left to use it: a clerc whose SSH connection drops must not
+    keep the base's session lock (services/sessions.py), which blocks `clerc restore` and
+    `clerc migrate`, nor spin on a dead terminal.
+
+    Textual 8.2.8 handles neither: it installs no SIGHUP handler (a clerc started under
+    `nohup`, or by a program that ignores hang-ups, inherits SIG_IGN and lives on), and once the
+    terminal is hung up its input thread reads end-of-file in a loop (~75 % of a core, Textual
+    pull request 6690) while its output thread has died on EIO, so the app never learns. Here one
+    thread waits, at no cost, for SIGHUP or SIGTERM (told through a pipe by their handlers) or for
+    the terminal to hang up (`poll`: POLLHUP/POLLERR on stdin, stdout, stderr). Then it asks the
+    app to exit as `q` does (which puts the terminal back when it is still there), and ends the
+    process after END_GRACE_SECONDS if that exit is stuck on a terminal nobody reads. Exit code
+    128 + the signal's number (129 for a hang-up)."""
+
+    SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+
+    def __init__(self, app: App[Any], grace: float = END_GRACE_SECONDS) -> None:
+        self.app, self.grace = app, grace
+        self._wake, self._tell = os.pipe()
+        os.set_blocking(self._tell, False)
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> TerminalWatch:
+        for number in self.SIGNALS:
+            self._previous[number] = signal.signal(number, self._signalled)
+        threading.Thread(target=self._watch, name="clerc-terminal", daemon=True).start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        self._send(0)  # the app has ended: the watch stops (unless it is already ending it)
+
+    def _signalled(self, number: int, _frame: object) -> None:
+        self._send(number)  # nothing else in a signal handler: the watching thread does the rest
+
+    def _send(self, number: int) -> None:
+        with suppress(OSError):
+            os.write(self._tell, bytes([number]))
+
+    def _watch(self) -> None:
+        poller = select.poll()
+        poller.register(self._wake, select.POLLIN)
+        for fd in {0, 1, 2}:
+            with suppress(OSError):
+                if os.isatty(fd):
+                    poller.register(fd, 0)  # hang-up and error are reported whatever the mask
+        while True:
+            for fd, events in poller.poll():
+                if fd == self._wake:
+                    number = os.read(self._wake, 1)[0]
+                    if number == 0:
+                        return
+                    return self._end(128 + number, signal.Signals(number).name)
+                if events & (select.POLLHUP | select.POLLERR):
+                    return self._end(128 + signal.SIGHUP, "terminal fermé")
+                poller.unregister(fd)  # POLLNVAL: not a descriptor any more, never a loop
+
+    def _end(self, code: int, why: str) -> None:
+        logging.getLogger("clerc").warning("clerc s'arrête (%s) : processus %d", why, os.getpid())
+        # From another thread: call_from_thread waits for the app's loop, which may itself be
+        # waiting on a write to a terminal nobody reads.
+        threading.Thread(target=self._ask_exit, args=(code,), daemon=True).start()
+        threading.Event().wait(self.grace)
+        logging.getLogger("clerc").warning("clerc arrêté sans attendre la fin de l'affichage (%s)", why)
+        os._exit(code)
+
+    def _ask_exit(self, code: int) -> None:
+        with suppress(Exception):  # the app is already closing: its loop may be gone
+            self.app.call_from_thread(self.app.exit, None, code)
+
+
 def run_app(choice: DatabaseChoice, today: date | None = None) -> int:
     """Open the database, identify the user and run the app (the `clerc` command)."""
     from clerc_tui.paths import set_umask
@@ -341,7 +425,8 @@ def run_app(choice: DatabaseChoice, today: date | None = None) -> int:
     set_umask()  # what the app creates (exports, log, -wal/-shm folders) is the group's: paths.UMASK
     setup_logging()
     app = make_app(choice, today)
-    app.run()
+    with TerminalWatch(app):
+        app.run()
     return app.return_code or 0
 
 

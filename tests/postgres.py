@@ -203,6 +203,7 @@ SQLITE_ONLY: dict[str, str] = {
     # A SQLite file shared by OS accounts, whatever the backend under test: run once, in the first pass.
     "tests/test_shared_base.py": "droits d'un fichier de base partagé entre comptes du système",
     "tests/e2e/": "deux clercs par SSH sur une base SQLite partagée (fichier, droits, data_version)",
+    "tests/test_terminal_gone.py": "le verrou des sessions est un fichier à côté d'une base SQLite",
 }
 
 SQLITE_ONLY.update(
@@ -218,6 +219,7 @@ SQLITE_ONLY.update(
             "test_restore_is_refused_while_a_clerc_works_then_done_once_his_session_is_gone",
             "test_the_cli_speaks_french_and_names_the_files",
             "test_the_app_itself_holds_its_session_and_a_restore_names_it",
+            "test_migrate_with_a_step_due_is_refused_while_a_clerc_is_connected_then_done",
         )
     }
 )

@@ -1,5 +1,5 @@
-"""`clerc init` (the only command that creates a base) and `clerc migrate` (refused while
-other clercs have a SQLite base open: services/sessions.py)."""
+"""`clerc init` (the only command that creates a base) and `clerc migrate` (when a migration is
+due, refused while other clercs have a SQLite base open: services/sessions.py)."""
 
 from __future__ import annotations
 
@@ -29,21 +29,36 @@ def add_parsers(sub) -> None:
     init.add_argument("--group", metavar="GROUPE", help="groupe du système des clercs de l'étude (avec --shared)")
 
 
+def migrate(args) -> int:
+    """Bring the base's schema up to date. Nothing due: said, whoever is connected (the version
+    is read without a lock, as every clerc opening the base does). Something due on a SQLite
+    base: only with the other clercs logged out (Alone), the version read again by the steps."""
+    from clerc_tui.services.database import latest_schema_version, open_database, schema_version, sqlite_path
+    from clerc_tui.services.sessions import Alone
+
+    target = database_url(args)
+    open_database(target, migrate=False)  # a missing file or a stranger's base: refused in French
+    before = schema_version()
+    if before == latest_schema_version():
+        print(f"La base est déjà à jour (version {before}).")
+        return 0
+    path = sqlite_path(target)
+    if path is None or before > latest_schema_version():
+        # A server base: each step in its own transaction (docs/deployment.md). A newer schema:
+        # refused at once (« plus récent que celui de ce clerc »), whoever is connected.
+        open_base(args)
+    else:
+        with Alone(path, "la mise à jour du schéma"):  # with the other clercs logged out
+            open_base(args)
+    print(f"Base mise à jour : version {before} → {schema_version()}.")
+    return 0
+
+
 def run(args) -> int:
     from clerc_tui.services.database import init_database, schema_version
 
     if args.command == "migrate":
-        from clerc_tui.services.database import sqlite_path
-        from clerc_tui.services.sessions import Alone
-
-        path = sqlite_path(database_url(args))
-        if path is None or not path.is_file():
-            open_base(args)  # a server base, or the French refusal of a missing file
-        else:
-            with Alone(path, "la mise à jour du schéma"):  # with the other clercs logged out
-                open_base(args)
-        print(f"Schéma à jour (version {schema_version()}).")
-        return 0
+        return migrate(args)
     from clerc_tui.errors import InvalidInput
     from clerc_tui.services.database import sharing_report, shown
     from clerc_tui.services.users import register_creator

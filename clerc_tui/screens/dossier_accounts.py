@@ -101,8 +101,8 @@ class AccountsPane(Vertical):
             (format_amount(view.paid), "bold"),
             ("   Reversé ", "dim"),
             (format_amount(view.remitted), "bold"),
-            ("   Solde ", "dim"),
-            (format_amount(view.balance), "bold"),
+            (f"   Solde {view.due.wording} ", "dim"),
+            (format_amount(view.due.amount), "bold"),
         )
         extra = []
         if view.creditor_charged:

@@ -41,7 +41,9 @@ COLUMNS = (
     ("creditor", "Créancier", 20),
     ("nature", "Nature", 12),
     ("phase", "Phase", 10),
-    ("balance", "Solde", 13),
+    # The balance stored on the dossier at its last write (or by `clerc balances`, each night):
+    # never computed per row (100,000 dossiers); the dossier itself says what is due today.
+    ("balance", "Solde calculé", 13),
     ("next_due", "Échéance", 10),
     ("clerc", "Clerc", 12),
 )
@@ -196,7 +198,10 @@ class DossierListScreen(Screen):
             found += f" pour « {text} »"
             if len(search_words(text)) < len(text.split()) and not any(c.isdigit() for c in text):
                 found += " (mots d'une lettre ignorés)"
-        status = f"{found} · tri : {SORT_LABELS[self.query_state.sort]} ({direction})"
+        status = (
+            f"{found} · tri : {SORT_LABELS[self.query_state.sort]} ({direction}) · solde calculé à la dernière "
+            "écriture ou la nuit ; du jour : dans le dossier"
+        )
         if not self.rows:
             status = f"Aucun dossier pour « {text} »." if text else "Aucun dossier : n pour en créer un."
         show_text(self.query_one("#list-status", Static), Text(status))

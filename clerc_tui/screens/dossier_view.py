@@ -29,6 +29,7 @@ from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.dossier_accounts import AccountsPane
 from clerc_tui.screens.solvency import SolvencyPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
+from clerc_tui.services.balances import Due, due_on
 from clerc_tui.services.dossiers import DossierView, get_dossier
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
@@ -48,7 +49,7 @@ def _facts(rows: list[tuple[str, str]], title: str | None = None) -> Table:
     return table
 
 
-def summary(view: DossierView) -> Group:
+def summary(view: DossierView, due: Due) -> Group:
     d = view.dossier
     creditor = view.creditor
     debtors = ", ".join(detail.debtor.display_name for detail in view.debtors)
@@ -99,7 +100,7 @@ def summary(view: DossierView) -> Group:
             ("À compter du", format_date(d.interest_from)),
             ("Majoration L313-3", f"+{d.majoration_points} points" if d.interest_kind == "legal" else ""),
             ("Capitalisation", format_date(d.capitalisation_from)),
-            ("Solde", format_amount(d.balance)),
+            ("Solde", f"{format_amount(due.amount)} ({due.wording})"),
         ]
     )
     parts: list[RenderableType] = [parties, Text(""), title, Text(""), amounts, terms]
@@ -246,6 +247,9 @@ class DossierScreen(ClercScreen):
     def refresh_data(self) -> None:
         try:
             self.view = get_dossier(self.dossier_id)
+            # What is due today, by the décompte: the balance stored for the list is the one of the
+            # dossier's last calculation (interest only up to then, or none in a large demo).
+            due = due_on(self.dossier_id, self.app.today)
         except Exception as error:
             self.app.show_error(error, "ouverture du dossier")
             return
@@ -260,11 +264,11 @@ class DossierScreen(ClercScreen):
             Text(d.debtor_name),
             "  ·  ",
             PHASES.get(d.phase, d.phase),
-            "  ·  solde ",
-            (format_amount(d.balance), "bold"),
+            f"  ·  solde {due.wording} : ",
+            (format_amount(due.amount), "bold"),
         )
         self.query_one("#dossier-title", Static).update(inert_renderable(title))
-        self.query_one("#synthese-body", Static).update(inert_renderable(summary(view)))
+        self.query_one("#synthese-body", Static).update(inert_renderable(summary(view, due)))
         self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))
         self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view, self.app.today)))
         self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))

@@ -49,6 +49,29 @@ def balance_at(dossier_id: int, at: date) -> tuple[Decimal, bool]:
         return simple_balance(dossier_id, at), False
 
 
+@dataclass(frozen=True)
+class Due:
+    """What a dossier owes on a day, as the clerc reads it in the dossier (header, synthèse,
+    accounts): the décompte's total due at `on`, interest included; or, when the décompte
+    cannot be computed, claims + frais − payments (`with_interest` false). Never the balance
+    stored for the list, which is the one of the dossier's last calculation."""
+
+    amount: Decimal
+    on: date
+    with_interest: bool
+
+    @property
+    def wording(self) -> str:
+        """« dû au 06/12/2026 », or « hors intérêts au 06/12/2026 » (said, never implied)."""
+        return f"{'dû' if self.with_interest else 'hors intérêts'} au {format_date(self.on)}"
+
+
+def due_on(dossier_id: int, on: date) -> Due:
+    """The dossier's `Due` at `on` (one décompte: ~1 ms at the demo's scale)."""
+    amount, with_interest = balance_at(dossier_id, on)
+    return Due(amount, on, with_interest)
+
+
 def refresh_balance(dossier_id: int, today: date) -> Decimal:
     """Store the balance at `today` on the dossier (the list shows and sorts by it)."""
     balance, _ = balance_at(dossier_id, today)
@@ -199,7 +222,7 @@ class AccountView:
     paid: Decimal
     remitted: Decimal
     refunded: Decimal
-    balance: Decimal  # the dossier's stored balance (décompte at the last write)
+    due: Due  # at the day the accounts are shown, as the dossier's header says it
     due_to_creditor: Decimal
 
 
@@ -255,6 +278,6 @@ def account_view(dossier_id: int, at: date) -> AccountView:
         t["paid"],
         t["remitted"],
         t["refunded"],
-        dossier.balance,
+        due_on(dossier.id, at),
         CreditorPosition.from_totals(account_totals(entries, at)).due,
     )

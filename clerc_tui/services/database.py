@@ -28,6 +28,7 @@ __all__ = [
     "data_version",
     "explain_database_error",
     "init_database",
+    "latest_schema_version",
     "open_database",
     "schema_version",
     "sharing_report",
@@ -42,12 +43,13 @@ def shown(target: str) -> str:
     return _redacted(target)
 
 
-def open_database(target: str) -> None:
+def open_database(target: str, *, migrate: bool = True) -> None:
     """Open an existing clerc base (a SQLite path or a server URL) and bring its schema up to
-    date; never creates one (« base introuvable »). A SQLite base is marked as in use by this
-    process (services/sessions.py) before it is opened: a restore waits for no one."""
+    date (unless `migrate` is false: `clerc migrate` first looks whether anything is due); never
+    creates one (« base introuvable »). A SQLite base is marked as in use by this process
+    (services/sessions.py) before it is opened: a restore waits for no one."""
     _hold_session(target)
-    _open_database(target)
+    _open_database(target, migrate=migrate)
 
 
 def init_database(target: str, group: str | None = None) -> None:
@@ -109,6 +111,13 @@ def schema_version() -> int:
     from clerc_tui.models.migrations import current_version
 
     return current_version()
+
+
+def latest_schema_version() -> int:
+    """The schema version this clerc brings a base to (its last migration)."""
+    from clerc_tui.models.migrations import LATEST
+
+    return LATEST
 
 
 def data_version() -> int | None:

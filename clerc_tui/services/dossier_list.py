@@ -27,7 +27,7 @@ SORT_LABELS = {
     "creditor": "créancier",
     "nature": "nature",
     "phase": "phase",
-    "balance": "solde",
+    "balance": "solde calculé",
 }
 
 # Digits are a reference typed from its start (`20`, `2026`, `2026-0001`): names carry none.

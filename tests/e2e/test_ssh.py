@@ -345,7 +345,7 @@ def open_dossier(sessions: list[tuple[Terminal, Clerc]], reference: str) -> None
     step(("/",), lambda screen: "Nouveau" not in screen, "the focus in the filter")
     step((reference,), f"1 dossier pour « {reference} »", "the dossier found")
     step(("enter",), "Nouveau", "the focus back on the list")
-    step(("enter",), "solde", f"the dossier {reference}")
+    step(("enter",), "5 Comptes", f"the dossier {reference}")
     step(("5",), "Versé", "the Comptes tab")
 
 

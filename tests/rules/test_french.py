@@ -127,6 +127,7 @@ def test_the_same_amount_prints_the_same_on_a_screen_in_the_statement_and_in_the
     from clerc_tui.models.db import close_database
     from clerc_tui.report.statement import statement_text
     from clerc_tui.screens.dossier_view import summary
+    from clerc_tui.services.balances import due_on
     from clerc_tui.services.dossiers import get_dossier
     from clerc_tui.services.statement import dossier_statement
     from tests.services.test_ledger_statement import example_dossier
@@ -138,7 +139,7 @@ def test_the_same_amount_prints_the_same_on_a_screen_in_the_statement_and_in_the
 
     console = Console(width=160, record=True, file=None, force_terminal=False)
     with console.capture() as capture:
-        console.print(summary(get_dossier(dossier.id)))
+        console.print(summary(get_dossier(dossier.id), due_on(dossier.id, at)))
     screen = capture.get()
     statement = statement_text(dossier_statement(dossier.id, at))
     reference = dossier.reference

@@ -92,7 +92,9 @@ async def test_bill_pay_reverse_and_remit_from_the_app(actor, sample_dossier, ma
         from clerc_tui.rules.french import format_amount
 
         solde = format_amount(balance_paid).replace("\u00a0", " ").replace("\u202f", " ")
-        assert f"Solde {solde}" in totals and solde in _text(app, "#dossier-title")
+        # No legal rate for 2026 S2 in this base: no décompte at TODAY, and both say so.
+        assert f"Solde hors intérêts au {TODAY:%d/%m/%Y} {solde}" in totals
+        assert f"solde hors intérêts au {TODAY:%d/%m/%Y} : {solde}" in _text(app, "#dossier-title")
         # w: the reversements; Entrée opens the creditor, F2 pays him back after a confirmation.
         await pilot.press("w")
         await settle(app, pilot)

@@ -229,7 +229,8 @@ def test_restore_is_refused_while_a_clerc_works_then_done_once_his_session_is_go
 
 
 def test_a_clerc_starting_during_a_restore_is_refused_and_migrate_waits_for_no_one(tmp_path, base):
-    from clerc_tui.services.sessions import Alone
+    from clerc_tui.services.database import latest_schema_version
+    from clerc_tui.services.sessions import Alone, holders
 
     with Alone(base, "la restauration"):
         started = subprocess.run(
@@ -237,19 +238,62 @@ def test_a_clerc_starting_during_a_restore_is_refused_and_migrate_waits_for_no_o
         )
     assert started.returncode == 1
     assert "en cours de restauration ou de mise à jour" in started.stderr and "Traceback" not in started.stderr
+    # Nothing due: `clerc migrate` says so and succeeds, while a clerc is at work on the base.
     writer, stop = _start_writer(tmp_path, base)
     try:
         migrate = subprocess.run(
             [str(CLERC), "migrate", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
         )
+        assert any(h.pid == writer.pid for h in holders(base))  # his session was open all along
     finally:
         _stop_writer(writer, stop)
-    assert migrate.returncode == 1
-    assert "mise à jour du schéma est refusée" in migrate.stderr and f"processus {writer.pid}" in migrate.stderr
-    again = subprocess.run(
+    assert migrate.returncode == 0, migrate.stderr
+    assert migrate.stdout == f"La base est déjà à jour (version {latest_schema_version()}).\n"
+
+
+# A clerc session, as every clerc process holds it (services/database.py: before opening the base).
+SESSION = """
+import sys
+from pathlib import Path
+from clerc_tui.services.sessions import hold
+
+hold(Path(sys.argv[1]))
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_migrate_with_a_step_due_is_refused_while_a_clerc_is_connected_then_done(tmp_path):
+    from clerc_tui.services.database import latest_schema_version
+    from tests.models.old_schema import old_database
+
+    base = tmp_path / "ancienne.db"
+    before = latest_schema_version() - 1
+    old_database(base, before, reference="2026-000001", opened_on="2026-01-05", debtor_name="X", balance_cents=0)
+    session = subprocess.Popen(
+        [sys.executable, "-c", SESSION, str(base)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(tmp_path),
+    )
+    try:
+        assert session.stdout is not None and session.stdout.readline().strip() == "ready"
+        refused = subprocess.run(
+            [str(CLERC), "migrate", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
+        )
+    finally:
+        session.communicate(timeout=30)  # its stdin closed: the session ends
+    assert refused.returncode == 1
+    assert "mise à jour du schéma est refusée" in refused.stderr and f"processus {session.pid}" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    with closing(sqlite3.connect(base)) as connection:
+        assert connection.execute('SELECT max("version") FROM "schema_version"').fetchone()[0] == before
+    done = subprocess.run(
         [str(CLERC), "migrate", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
     )
-    assert again.returncode == 0, again.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Base mise à jour : version {before} → {latest_schema_version()}.\n"
 
 
 def test_restore_refuses_what_is_not_a_sound_clerc_base_and_changes_nothing(tmp_path, base):

@@ -24,9 +24,9 @@ from tests.conftest import TODAY, make_input
 PROVISIONAL = "provisoire — à vérifier (taux du 2e semestre 2026 non relevé)"
 
 
-def example_dossier(actor, **overrides):
+def example_dossier(actor, on=TODAY, **overrides):
     """docs/law/statement.md §6: 3 000 € awarded 10/03/2025 to a private creditor, judgment
-    enforceable (signified) 24/03/2025, so majoration from 25/05/2025."""
+    enforceable (signified) 24/03/2025, so majoration from 25/05/2025. Created `on` that day."""
     values = dict(
         new_creditor=CreditorInput(
             kind="physique", is_individual=True, activity="particulier", name="Bernard", first_name="Jean"
@@ -39,7 +39,7 @@ def example_dossier(actor, **overrides):
         claims={"principal": D("3000")},
     )
     values.update(overrides)
-    return create_dossier(actor, make_input(**values), TODAY)
+    return create_dossier(actor, make_input(**values), on)
 
 
 def add_legal_semester(actor, valid_from: str, valid_to: str, value: str) -> None:
