@@ -95,3 +95,18 @@ def test_short_transactions_and_a_few_queries_per_batch(demo, monkeypatch):
     # Rates and convention once, then the ids, dossiers, claims and entries of each batch: not
     # five queries per dossier as before.
     assert len(selects) <= 4 * batches + 8
+
+
+def test_a_decompte_that_fails_on_a_bug_still_lets_the_dossier_show_a_figure(sample_dossier, monkeypatch, caplog):
+    """The dossier's header asks `due_on`: a décompte failing on a bug (not a French refusal) must
+    not keep the dossier from opening; the figure is the one without interest, said so, logged."""
+    from clerc_tui.services import statement
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(statement, "dossier_statement", broken)
+    due = balances.due_on(sample_dossier.id, TODAY)
+    assert (due.amount, due.with_interest) == (balances.simple_balance(sample_dossier.id, TODAY), False)
+    assert "hors intérêts" in due.wording
+    assert "décompte du dossier" in caplog.text
