@@ -21,9 +21,10 @@ from decimal import Decimal
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, check_order, impute
 from clerc_tui.rules.calendar import shift_months
-from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.french import format_amount, format_date, format_percent
 from clerc_tui.rules.frozen import built
 from clerc_tui.rules.interest import (
+    KIND_LABELS,
     NONE,
     Accrual,
     Capitalisation,
@@ -46,6 +47,23 @@ ARTICLE_700 = "article_700"
 CLAUSE_PENALE = "clause_penale"
 AUTRE = "autre"
 CLAIM_KINDS = (PRINCIPAL, DEPENS, ARTICLE_700, CLAUSE_PENALE, AUTRE)
+# The interest regime of a claim item (rules/vocabulary.py CLAIM_INTEREST_REGIMES): the
+# dossier's terms, the legal rate (from the title's date unless the item says otherwise), none.
+REGIME_DOSSIER = "dossier"
+REGIME_LEGAL = "legal"
+REGIME_NONE = "none"
+REGIMES = (REGIME_DOSSIER, REGIME_LEGAL, REGIME_NONE)
+# What a new item bears when nobody says otherwise: the contract's sums the dossier's terms;
+# an indemnity awarded by a judgment (article 700, a clause pénale's sum) the legal rate from
+# the judgment (art. 1231-7 C. civ.); dépens none (they are frais here). An « autre somme » is
+# whatever the title says: the dossier's terms until the clerc chooses.
+DEFAULT_REGIMES = {
+    PRINCIPAL: REGIME_DOSSIER,
+    DEPENS: REGIME_NONE,
+    ARTICLE_700: REGIME_LEGAL,
+    CLAUSE_PENALE: REGIME_LEGAL,
+    AUTRE: REGIME_DOSSIER,
+}
 CHARGE_KINDS = ("fee", "disbursement")
 CHARGE_LABELS = {kind: lower_first(LEDGER_KINDS[kind]) for kind in CHARGE_KINDS}
 
@@ -225,6 +243,14 @@ class InterestStream:
         """« Article 700 CPC : intérêt légal (…), à compter du 10/03/2025 »."""
         return f"{self.label} : {self.terms.describe()}, à compter du {format_date(self.start)}"
 
+    def short(self) -> str:
+        """What the items of the stream bear, in a table cell: « intérêt légal dès le 10/03/2025 »,
+        « intérêt conventionnel 9,90 % dès le 10/08/2022 »."""
+        text = KIND_LABELS[self.terms.kind]
+        if self.terms.rate is not None:
+            text += f" {format_percent(self.terms.rate)}"
+        return f"{text} dès le {format_date(self.start)}"
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -256,6 +282,16 @@ class Statement:
     @property
     def total_due(self) -> Decimal:
         return self.principal_due + self.interest_due + self.frais_due
+
+    @property
+    def one_regime(self) -> bool:
+        """Every item bearing interest does so on the dossier's terms from its start: the
+        décompte prints one group of interest lines, as before items had their own terms."""
+        return all(st.terms == self.terms and st.start == self.interest_from for st in self.streams)
+
+    def stream_of(self, item: ClaimItem) -> InterestStream | None:
+        """The stream an item accrues in (None: it bears no interest)."""
+        return next((st for st in self.streams if any(i is item for i in st.items)), None)
 
     @property
     def paid(self) -> Decimal:

@@ -27,6 +27,7 @@ from clerc_tui.models.migrations import (
     m0016_open_deadline_counts,
     m0017_deadline_text,
     m0018_postgresql,
+    m0021_claim_interest,
 )
 
 STEPS = (
@@ -48,6 +49,7 @@ STEPS = (
     m0016_open_deadline_counts,
     m0017_deadline_text,
     m0018_postgresql,
+    m0021_claim_interest,
 )
 LATEST = STEPS[-1].VERSION
 
