@@ -467,32 +467,39 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     credit, interest_paid = ZERO, ZERO
     charges, paid, reversed_lines, notes = [], {}, [], []
 
+    one = streams[0] if len(streams) == 1 else None
     for day, _, index, event in events:  # the kind code orders the events of a day; the type says which
         if isinstance(event, Payment):
-            ranked = _ranked(streams, day)
-            owed = [s.interets + s.running(day, stop, conv) for s in ranked]
-            bases = [s.base for s in ranked]
-            bearing = sum(bases, ZERO)
-            allocation = impute(event.amount, frais, sum(owed, ZERO), bearing + other, order)
+            if one is not None:  # the usual case, without the lists of several streams
+                due = one.interets + one.running(day, stop, conv)
+                bearing = one.base
+            else:
+                ranked = _ranked(streams, day)
+                owed = [s.interets + s.running(day, stop, conv) for s in ranked]
+                bases = [s.base for s in ranked]
+                due, bearing = sum(owed, ZERO), sum(bases, ZERO)
+            allocation = impute(event.amount, frais, due, bearing + other, order)
             on_bearing = min(allocation.principal, bearing)
-            after = (
-                (frais - allocation.frais)
-                + (sum(owed, ZERO) - allocation.interets)
-                + (bearing + other - allocation.principal)
-            )
+            after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
             if event.ref in rejected:
                 # Rejected by the arrêté date: never received. Its imputation at the time is
                 # shown, nothing of it is applied (the interest, capitalisation included, runs
                 # as if it had never been paid).
                 paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
                 continue
-            on_interest = _take(allocation.interets, owed)
-            on_principal = _take(on_bearing, bases)
-            for stream, to_interest, to_principal in zip(ranked, on_interest, on_principal, strict=True):
-                if to_principal > 0:
-                    stream.close(day, stop, rates, conv)
-                    stream.base -= to_principal
-                stream.interets -= to_interest
+            if one is not None:
+                if on_bearing > 0:
+                    one.close(day, stop, rates, conv)
+                    one.base -= on_bearing
+                one.interets -= allocation.interets
+            else:
+                on_interest = _take(allocation.interets, owed)
+                on_principal = _take(on_bearing, bases)
+                for stream, to_interest, to_principal in zip(ranked, on_interest, on_principal, strict=True):
+                    if to_principal > 0:
+                        stream.close(day, stop, rates, conv)
+                        stream.base -= to_principal
+                    stream.interets -= to_interest
             frais -= allocation.frais
             interest_paid += allocation.interets
             other -= allocation.principal - on_bearing
