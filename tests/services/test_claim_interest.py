@@ -5,9 +5,13 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from clerc_tui.models import ClaimItem
 from clerc_tui.models.db import close_database, database, open_database
-from clerc_tui.services.dossier_form import form_values
+from clerc_tui.report.statement import statement_text
+from clerc_tui.rules.statement import Payment, compute_statement
+from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.dossiers import create_dossier, get_dossier, update_dossier
 from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY, make_input
@@ -102,3 +106,28 @@ def test_a_new_700_item_bears_the_legal_rate_and_the_form_can_change_it(actor):
     assert s.streams[1].start == date(2025, 7, 1)
     # 01/07 → 15/09, 76 d × 7,76 % (majorated from 25/05): 1 500 × 7,76 × 76 / 36 500 = 24,2367 → 24,24.
     assert [line.amount for line in s.streams[1].lines] == [Decimal("24.24")]
+
+
+def test_the_form_reads_each_item_interest_and_names_a_bad_date(db_path):
+    from tests.services.test_dossier_form import VALID
+
+    data = parse_dossier_form(
+        {**VALID, "article_700": "800", "article_700_interest": "none", "clause_penale_interest_from": "01/04/2025"},
+        TODAY,
+    )
+    assert data.claim_interest == {"article_700": ("none", None), "clause_penale": ("legal", date(2025, 4, 1))}
+    with pytest.raises(FormErrors) as error:
+        parse_dossier_form({**VALID, "article_700_interest_from": "31/02/2025"}, TODAY)
+    assert set(error.value.errors) == {"article_700_interest_from"}
+
+
+def test_the_printed_decompte_shows_one_group_per_regime_with_its_rate_and_start():
+    from tests.rules.test_statement_claims import _input
+
+    text = statement_text(compute_statement(_input(payments=(Payment(date(2025, 6, 30), Decimal("2000")),))), 120)
+    text = " ".join(text.replace("\xa0", " ").split())  # one line, ordinary spaces: what a reader sees
+    assert "Intérêts — Principal : intérêt conventionnel au taux de 9,90 % l'an" in text
+    assert "Intérêts — Article 700 CPC : intérêt légal (autres cas), majoré de 5 points à partir du 25/05/2025" in text
+    assert "intérêt légal dès le 10/03/2025" in text  # the item's row says what it bears
+    assert "au taux le plus élevé au jour du paiement" in text  # the order between the groups is printed
+    assert "Article 700 CPC : intérêts = base × taux × jours / 36 500" in text  # its own day basis
