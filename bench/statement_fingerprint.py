@@ -14,7 +14,8 @@ What it hashes, in order:
   (day count × rounding);
 - random: 4,000 seeded random inputs through `compute_statement` with the shipped rates
   (every interest kind, majoration, capitalisation, charges after the payments, payments,
-  rejected cheques, allocation orders, conventions, title dates).
+  rejected cheques, allocation orders, conventions, title dates, an article 700 on its own
+  legal terms beside the dossier's).
 """
 
 from __future__ import annotations
@@ -69,9 +70,22 @@ def random_input(rng: random.Random) -> StatementInput:
     items = [ClaimItem("principal", Decimal(rng.randrange(1, 5_000_000)) / 100)]
     if rng.random() < 0.5:
         items.append(ClaimItem("depens", Decimal(rng.randrange(0, 50_000)) / 100))
+    title_date = start - timedelta(days=rng.randrange(0, 400)) if rng.random() < 0.7 else None
     if rng.random() < 0.4:
         amount = Decimal(rng.randrange(0, 300_000)) / 100
-        items.append(ClaimItem("article_700", amount, bears_interest=rng.random() < 0.5))
+        bears = rng.random() < 0.5
+        if bears and rng.random() < 0.6:  # on its own terms: the legal rate from the judgment (art. 1231-7 C. civ.)
+            own = InterestTerms(
+                kind="legal",
+                category=terms.category,
+                majoration_from=majoration,
+                majoration_points=terms.majoration_points,
+                capitalisation_from=terms.capitalisation_from,
+            )
+            since = title_date or start + timedelta(days=rng.randrange(-200, 600))
+            items.append(ClaimItem("article_700", amount, bears_interest=True, terms=own, interest_from=since))
+        else:
+            items.append(ClaimItem("article_700", amount, bears_interest=bears))
     if rng.random() < 0.2:
         items.append(ClaimItem("clause_penale", Decimal(rng.randrange(0, 100_000)) / 100))
     span = max((at - start).days, 1) + 60
@@ -109,7 +123,7 @@ def random_input(rng: random.Random) -> StatementInput:
         convention=rng.choice(CONVENTIONS),
         allocation_order=rng.choice(ORDERS),
         reference=f"R{rng.randrange(1000)}",
-        title_date=start - timedelta(days=rng.randrange(0, 400)) if rng.random() < 0.7 else None,
+        title_date=title_date,
     )
 
 

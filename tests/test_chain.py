@@ -238,8 +238,8 @@ def test_orphan_rows_are_named(tmp_path, base):
     path, _ids = base
     connection = sqlite3.connect(path)  # foreign keys are off by default in sqlite3: nothing stops this
     connection.execute(
-        "INSERT INTO claim_item (dossier_id, kind, label, amount, bears_interest) "
-        "VALUES (999, 'principal', 'Principal', 100, 1)"
+        "INSERT INTO claim_item (dossier_id, kind, label, amount, interest_regime) "
+        "VALUES (999, 'principal', 'Principal', 100, 'dossier')"
     )
     claim = connection.execute("SELECT MAX(id) FROM claim_item").fetchone()[0]
     connection.execute("UPDATE timeline_event SET dossier_id = 998 WHERE id = 1")

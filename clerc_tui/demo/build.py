@@ -235,7 +235,7 @@ COLUMNS = {
         "updated_at",
     ),
     "dossier_debtor": ("id", "dossier_id", "debtor_id", "position"),
-    "claim_item": ("id", "dossier_id", "kind", "label", "amount", "due_on", "bears_interest"),
+    "claim_item": ("id", "dossier_id", "kind", "label", "amount", "due_on", "interest_regime", "interest_from"),
     "deadline_text": ("id", "label", "basis", "sanction", "note"),
     "deadline": DEADLINE_COLUMNS,
     "timeline_event": ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at"),
@@ -1112,10 +1112,6 @@ class _Demo:
                     False,
                 )
             )
-        balance = 0
-        for kind_, label, cents, due, bears in items:
-            add("claim_item", (self.next_id("claim_item"), did, kind_, label, cents, iso(due), 1 if bears else 0))
-            balance += cents
         # Interest terms.
         rate = None
         r = random_()
@@ -1134,6 +1130,19 @@ class _Demo:
         if interest == "contractual":
             rate = choice(CONTRACTUAL_RATES)
         interest_from = None if interest == "none" else iso(demand)
+        balance = 0
+        for kind_, label, cents, due, bears in items:
+            # An indemnity awarded by the judgment (article 700, the clause pénale's sum) bears the
+            # legal rate from the judgment (art. 1231-7 C. civ.: NULL start = the title's date), or
+            # without a title from the mise en demeure (art. 1231-6); the principal the dossier's
+            # terms. Without either date (a dossier « sans intérêts » without a title), the
+            # dossier's terms: nothing accrues (as m0021 migrates it; docs/law/interest.md §6).
+            dated = title_date is not None or interest_from is not None
+            regime = "none"
+            if bears:
+                regime = "legal" if kind_ in ("article_700", "clause_penale") and dated else "dossier"
+            add("claim_item", (self.next_id("claim_item"), did, kind_, label, cents, iso(due), regime, None))
+            balance += cents
         capitalisation = (
             iso(title_date)
             if (title_date is not None and title_kind == "jugement" and interest == "legal" and random_() < 0.1)

@@ -85,6 +85,11 @@ class ClaimItem(BaseModel):
     label = CharField(default="")
     amount = MoneyField()
     due_on = DateField(null=True)
-    bears_interest = IntegerField(default=1)
+    # Its interest terms (m0021, docs/law/interest.md §6): `dossier` (the dossier's: the
+    # contract's sums), `legal` (the legal rate, as art. 1231-7 C. civ. gives an indemnity
+    # awarded by a judgment) or `none`; from `interest_from` (NULL: the dossier's start for
+    # `dossier`, the title's date for `legal`).
+    interest_regime = CharField(max_length=16, default="dossier")
+    interest_from = DateField(null=True)
 
     dossier_id: ForeignKeyField[int]

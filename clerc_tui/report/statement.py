@@ -18,9 +18,9 @@ from rich.text import Text
 from clerc_tui.report.exports import Export, write_export
 from clerc_tui.rules.allocation import BUCKET_LABELS
 from clerc_tui.rules.french import format_amount, format_date, format_percent, plain_amount, plain_rate
-from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult
+from clerc_tui.rules.interest import KIND_LABELS, InterestLine, InterestResult, day_basis_text
 from clerc_tui.rules.rates import ETUDE_MARK
-from clerc_tui.rules.statement import CHARGE_LABELS, Statement
+from clerc_tui.rules.statement import CHARGE_LABELS, ClaimItem, Statement
 from clerc_tui.rules.text import inert
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 
@@ -165,6 +165,45 @@ def _warnings(statement: Statement) -> list[Text]:
     return [Text(f"Attention — {warning}", style=WARNING_STYLE) for warning in statement.warnings]
 
 
+def _stream_parts(s: Statement, title: str, capitalised: str) -> list[RenderableType]:
+    """The interest lines and capitalisations: one group when every item runs on the dossier's
+    terms from its start, else one group per stream, headed by its items, terms and start."""
+    parts: list[RenderableType] = []
+    groups = [(title, s.interest_lines, s.capitalisations)]
+    if not s.one_regime:
+        groups = [(f"{title} — {st.describe()}", st.lines, st.capitalisations) for st in s.streams]
+    for heading, lines, caps in groups:
+        if lines:
+            parts.append(_interest_table(lines, heading))
+        for cap in caps:
+            parts.append(
+                Text(
+                    f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} {capitalised} "
+                    f"(art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"
+                )
+            )
+    return parts
+
+
+def _terms_texts(s: Statement) -> list[Text]:
+    """The interest each group bears and from when (one line per stream when they differ)."""
+    if s.one_regime:
+        return [Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}.")]
+    return [Text(f"Intérêts — {st.describe()}.") for st in s.streams]
+
+
+def _convention_texts(s: Statement) -> list[Text]:
+    """The convention, with the day basis of the dossier's terms, and of each stream's other terms."""
+    texts = [Text(s.convention.describe(s.terms), style="dim")]
+    said = {day_basis_text(s.terms, s.convention)}
+    for st in s.streams:
+        basis = day_basis_text(st.terms, s.convention)
+        if basis not in said:
+            said.add(basis)
+            texts.append(Text(f"{st.label} : {basis}.", style="dim"))
+    return texts
+
+
 def statement_interest_renderable(statement: Statement) -> Group:
     """The interest of a décompte alone, line by line (period, days, base, rate, kind, basis)."""
     s = statement
@@ -174,20 +213,13 @@ def statement_interest_renderable(statement: Statement) -> Group:
             + (f" — dossier {s.reference}" if s.reference else ""),
             style="bold",
         ),
-        Text(f"{s.terms.describe()}."),
+        *([Text(f"{s.terms.describe()}.")] if s.one_regime else _terms_texts(s)),
         *_warnings(s),
     ]
     if s.interest_lines:
-        parts.append(_interest_table(s.interest_lines, "Détail par période"))
+        parts.extend(_stream_parts(s, "Détail par période", "ajoutés au principal"))
     else:
         parts.append(Text("Aucun intérêt couru à cette date."))
-    for cap in s.capitalisations:
-        parts.append(
-            Text(
-                f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} ajoutés au principal "
-                f"(art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"
-            )
-        )
     parts.append(
         Text(
             f"Intérêts courus : {format_amount(s.interest_accrued)} ; restant dus à cette date : "
@@ -197,7 +229,7 @@ def statement_interest_renderable(statement: Statement) -> Group:
     )
     if s.uses_etude_rates:
         parts.append(Text(f"Lignes en jaune : {ETUDE_MARK}.", style=ETUDE_STYLE))
-    parts.append(Text(s.convention.describe(s.terms), style="dim"))
+    parts.extend(_convention_texts(s))
     return Group(*parts)
 
 
@@ -208,7 +240,7 @@ def statement_renderable(statement: Statement) -> Group:
         title += f" — dossier {s.reference}"
     parts: list[RenderableType] = [
         Text(title, style="bold"),
-        Text(f"Intérêts : {s.terms.describe()}, à compter du {format_date(s.interest_from)}."),
+        *_terms_texts(s),
         *_warnings(s),
     ]
 
@@ -218,23 +250,17 @@ def statement_renderable(statement: Statement) -> Group:
     items.add_column("Porte intérêts")
     items.add_column("Montant", justify="right", no_wrap=True)
     for item in s.items:
+        stream = s.stream_of(item)
+        bears = "non" if stream is None else "oui" if s.one_regime else stream.short()
         items.add_row(
             CLAIM_KINDS[item.kind],
             Text(item.label),
-            "oui" if item.bears_interest else "non",
+            bears,
             format_amount(item.amount),
         )
     parts.append(items)
 
-    if s.interest_lines:
-        parts.append(_interest_table(s.interest_lines, "Intérêts"))
-    for cap in s.capitalisations:
-        parts.append(
-            Text(
-                f"Capitalisation au {format_date(cap.on)} : {format_amount(cap.amount)} d'intérêts échus "
-                f"ajoutés au principal (art. 1343-2 C. civ.), base {format_amount(cap.base_after)}"
-            )
-        )
+    parts.extend(_stream_parts(s, "Intérêts", "d'intérêts échus ajoutés au principal"))
 
     if s.charges:
         charges = Table(title="Frais", box=box.SIMPLE_HEAD, title_justify="left")
@@ -252,6 +278,14 @@ def statement_renderable(statement: Statement) -> Group:
         parts.append(_ByWidth(lambda width: _payments_table(s, width)))
         order = " → ".join(BUCKET_LABELS[b] for b in s.allocation_order)
         parts.append(Text(f"Ordre d'imputation : {order} (art. 1343-1 C. civ.).", style="dim"))
+        if len(s.streams) > 1:
+            parts.append(
+                Text(
+                    "Entre les sommes portant des intérêts différents, intérêts puis principal de la somme au taux "
+                    "le plus élevé au jour du paiement d'abord, puis de la plus ancienne (art. 1342-10 C. civ.).",
+                    style="dim",
+                )
+            )
     for rev in s.reversals:
         parts.append(
             Text(
@@ -301,7 +335,7 @@ def statement_renderable(statement: Statement) -> Group:
     for note in s.notes:
         parts.append(Text(note, style="italic"))
     parts.extend(_warnings(s))
-    parts.append(Text(s.convention.describe(s.terms), style="dim"))
+    parts.extend(_convention_texts(s))
     return Group(*parts)
 
 
@@ -407,6 +441,17 @@ def interest_to_dict(result: InterestResult) -> dict:
     }
 
 
+def _item_dict(s: Statement, item: ClaimItem) -> dict:
+    stream = s.stream_of(item)
+    return {
+        "kind": item.kind,
+        "label": item.label,
+        "amount": _money(item.amount),
+        "bears_interest": stream is not None,
+        "interest": stream.short() if stream is not None else None,
+    }
+
+
 def statement_to_dict(statement: Statement) -> dict:
     s = statement
     return {
@@ -427,9 +472,18 @@ def statement_to_dict(statement: Statement) -> dict:
             "text": s.convention.describe(s.terms),
         },
         "allocation_order": list(s.allocation_order),
-        "items": [
-            {"kind": i.kind, "label": i.label, "amount": _money(i.amount), "bears_interest": i.bears_interest}
-            for i in s.items
+        "items": [_item_dict(s, i) for i in s.items],
+        "streams": [
+            {
+                "items": [i.label for i in st.items],
+                "kind": st.terms.kind,
+                "rate": plain_rate(st.terms.rate) if st.terms.rate is not None else None,
+                "from": st.start.isoformat(),
+                "text": st.describe(),
+                "principal_due": _money(st.principal_due),
+                "interest_due": _money(st.interest_due),
+            }
+            for st in s.streams
         ],
         "interest_lines": [_line_dict(line) for line in s.interest_lines],
         "capitalisations": [

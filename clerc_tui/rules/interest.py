@@ -440,6 +440,16 @@ class RateSchedule:
             found[-1] = _clipped(found[-1], start, end)
         return found
 
+    def rate_on(self, day: date) -> Decimal:
+        """The annual rate the span runs at on `day` (its last segment's from the span's end
+        on; 0 before the span starts, for an empty span, or one that could not be cut: such
+        a décompte raises MissingRate when its lines are made). A décompte with several
+        interest streams ranks them by it (rules/statement.py)."""
+        span = self._span
+        if not span or day < self.start:
+            return ZERO
+        return span[max(bisect_right(self._starts, day) - 1, 0)].rate
+
     def total(self, start: date, end: date, base: Decimal, convention: Convention) -> Decimal:
         """`segments_total(self.segments(start, end), base, convention)`, the amounts of the
         whole segments from `start` summed once per (start, base): a décompte asks for what

@@ -21,9 +21,10 @@ from decimal import Decimal
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, check_order, impute
 from clerc_tui.rules.calendar import shift_months
-from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.french import format_amount, format_date, format_percent
 from clerc_tui.rules.frozen import built
 from clerc_tui.rules.interest import (
+    KIND_LABELS,
     NONE,
     Accrual,
     Capitalisation,
@@ -46,6 +47,23 @@ ARTICLE_700 = "article_700"
 CLAUSE_PENALE = "clause_penale"
 AUTRE = "autre"
 CLAIM_KINDS = (PRINCIPAL, DEPENS, ARTICLE_700, CLAUSE_PENALE, AUTRE)
+# The interest regime of a claim item (rules/vocabulary.py CLAIM_INTEREST_REGIMES): the
+# dossier's terms, the legal rate (from the title's date unless the item says otherwise), none.
+REGIME_DOSSIER = "dossier"
+REGIME_LEGAL = "legal"
+REGIME_NONE = "none"
+REGIMES = (REGIME_DOSSIER, REGIME_LEGAL, REGIME_NONE)
+# What a new item bears when nobody says otherwise: the contract's sums the dossier's terms;
+# an indemnity awarded by a judgment (article 700, a clause pénale's sum) the legal rate from
+# the judgment (art. 1231-7 C. civ.); dépens none (they are frais here). An « autre somme » is
+# whatever the title says: the dossier's terms until the clerc chooses.
+DEFAULT_REGIMES = {
+    PRINCIPAL: REGIME_DOSSIER,
+    DEPENS: REGIME_NONE,
+    ARTICLE_700: REGIME_LEGAL,
+    CLAUSE_PENALE: REGIME_LEGAL,
+    AUTRE: REGIME_DOSSIER,
+}
 CHARGE_KINDS = ("fee", "disbursement")
 CHARGE_LABELS = {kind: lower_first(LEDGER_KINDS[kind]) for kind in CHARGE_KINDS}
 
@@ -54,12 +72,20 @@ CHARGE_LABELS = {kind: lower_first(LEDGER_KINDS[kind]) for kind in CHARGE_KINDS}
 class ClaimItem:
     """A sum the title awards. Dépens are costs: they are imputed and shown with the frais.
     `bears_interest` defaults to True for the principal only; set it for the other items
-    the title makes bear interest (e.g. an article 700 sum, art. 1231-7 C. civ.)."""
+    the title makes bear interest (e.g. an article 700 sum, art. 1231-7 C. civ.).
+
+    Each item bearing interest accrues on its own terms from its own day: `terms` (None: the
+    décompte's, i.e. the dossier's — the contract's sums) and `interest_from` (None: the
+    décompte's start). An indemnity awarded by a judgment (article 700, dommages-intérêts)
+    bears the legal rate from the judgment (art. 1231-7 C. civ.), not the contract's rate:
+    the services give it those terms (docs/law/interest.md §6)."""
 
     kind: str
     amount: Decimal
     label: str = ""
     bears_interest: bool | None = None
+    terms: InterestTerms | None = None
+    interest_from: date | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in CLAIM_KINDS:
@@ -195,6 +221,38 @@ class SeizureSplit:
 
 
 @dataclass(frozen=True)
+class InterestStream:
+    """The items bearing interest on the same terms from the same day: one base, its own
+    lines and capitalisations (a décompte prints one group of lines per stream)."""
+
+    items: tuple[ClaimItem, ...]
+    terms: InterestTerms
+    start: date
+    lines: tuple[InterestLine, ...]
+    capitalisations: tuple[Capitalisation, ...]
+    principal_due: Decimal  # what is left of its base (capitalised interest included)
+    interest_due: Decimal
+
+    @property
+    def label(self) -> str:
+        """« Principal », « Article 700 CPC et clause pénale »…"""
+        labels = [item.label for item in self.items]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + lower_first(labels[-1])
+
+    def describe(self) -> str:
+        """« Article 700 CPC : intérêt légal (…), à compter du 10/03/2025 »."""
+        return f"{self.label} : {self.terms.describe()}, à compter du {format_date(self.start)}"
+
+    def short(self) -> str:
+        """What the items of the stream bear, in a table cell: « intérêt légal dès le 10/03/2025 »,
+        « intérêt conventionnel 9,90 % dès le 10/08/2022 »."""
+        text = KIND_LABELS[self.terms.kind]
+        if self.terms.rate is not None:
+            text += f" {format_percent(self.terms.rate)}"
+        return f"{text} dès le {format_date(self.start)}"
+
+
+@dataclass(frozen=True)
 class Statement:
     reference: str
     at: date
@@ -217,10 +275,23 @@ class Statement:
     interest_to_come_until: date
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # for the clerc to decide on (art. 2224 C. civ.), printed first
+    # One per group of items bearing interest on the same terms from the same day, in the
+    # order of their first item; `interest_lines` and `capitalisations` hold all of theirs.
+    streams: tuple[InterestStream, ...] = ()
 
     @property
     def total_due(self) -> Decimal:
         return self.principal_due + self.interest_due + self.frais_due
+
+    @property
+    def one_regime(self) -> bool:
+        """Every item bearing interest does so on the dossier's terms from its start: the
+        décompte prints one group of interest lines, as before items had their own terms."""
+        return all(st.terms == self.terms and st.start == self.interest_from for st in self.streams)
+
+    def stream_of(self, item: ClaimItem) -> InterestStream | None:
+        """The stream an item accrues in (None: it bears no interest)."""
+        return next((st for st in self.streams if any(i is item for i in st.items)), None)
 
     @property
     def paid(self) -> Decimal:
@@ -247,6 +318,100 @@ class Statement:
 # imputed on interest échus before they are capitalised the same day (art. 1343-1 first).
 # A proportional fee computed on a day's payments comes after them (_LATE_CHARGE).
 _CHARGE, _PAYMENT, _REVERSAL, _CAPITALISATION, _LATE_CHARGE = range(5)
+
+
+class _Stream:
+    """The running state of one interest stream while the events are processed: its base,
+    the interest of its closed lines less what payments took of it (below zero while a
+    payment took interest of the line still running), where its running line starts."""
+
+    __slots__ = (
+        "accrual",
+        "accrued",
+        "base",
+        "caps",
+        "cursor",
+        "index",
+        "interets",
+        "items",
+        "lines",
+        "schedule",
+        "start",
+        "terms",
+    )
+
+    def __init__(self, index: int, terms: InterestTerms, start: date, stop: date, rates: Rates) -> None:
+        self.index, self.terms, self.start = index, terms, start
+        self.items: list[ClaimItem] = []
+        self.base, self.interets, self.accrued, self.cursor = ZERO, ZERO, ZERO, start
+        # The rate segments of the whole span, cut once; each request slices them (docs/law/interest.md).
+        self.schedule = RateSchedule(start, stop, terms, rates)
+        # What the running line (from `cursor` on `base`) totals at each day asked: built once
+        # per change of base (`close` and the changes of `base` after it drop it).
+        self.accrual: Accrual | None = None
+        self.lines: list[InterestLine] = []
+        self.caps: list[Capitalisation] = []
+
+    def running(self, day: date, stop: date, conv: Convention) -> Decimal:
+        """What the lines from the previous cut to `day` would total, were the base to change
+        on `day` (the lines themselves are built only when the base does change: `close`)."""
+        end = day if day < stop else stop
+        if end <= self.cursor:
+            return ZERO
+        if self.accrual is None:
+            self.accrual = self.schedule.accrual(self.cursor, self.base, conv)
+        return self.accrual.to(end)
+
+    def close(self, day: date, stop: date, rates: Rates, conv: Convention) -> Decimal:
+        """End the running line on `day` (the base changes): its lines are kept, their total returned."""
+        end = min(day, stop)
+        amount = ZERO
+        if end > self.cursor:
+            new = interest_lines(self.cursor, end, self.base, self.terms, rates, conv, schedule=self.schedule)
+            self.lines.extend(new)
+            amount = lines_total(new, conv)
+            self.interets += amount
+            self.accrued += amount
+        self.cursor = max(self.cursor, end)
+        self.accrual = None  # the base changes after a close (or the period is over)
+        return amount
+
+
+def _streams(data: StatementInput, stop: date, rates: Rates) -> list[_Stream]:
+    """The interest-bearing items grouped by their terms and start, in the order of their
+    first item (the principal first, as entered)."""
+    streams: dict[tuple[InterestTerms, date], _Stream] = {}
+    for item in data.items:
+        if item.is_cost or not item.bears_interest:
+            continue
+        terms = item.terms if item.terms is not None else data.terms
+        start = item.interest_from if item.interest_from is not None else data.interest_from
+        key = (terms, start)
+        stream = streams.get(key)
+        if stream is None:
+            stream = streams[key] = _Stream(len(streams), terms, start, stop, rates)
+        stream.items.append(item)
+        stream.base += item.amount
+    return list(streams.values())
+
+
+def _ranked(streams: list[_Stream], day: date) -> list[_Stream]:
+    """Several streams: the order a payment settles their interest, then their principal
+    (art. 1342-10 al. 2 C. civ.: the debt the debtor had most interest in paying — the
+    highest rate on the day —, then the oldest — the earliest start —, then as entered)."""
+    if len(streams) < 2:
+        return streams
+    return sorted(streams, key=lambda s: (-s.schedule.rate_on(day), s.start, s.index))
+
+
+def _take(amount: Decimal, owed: list[Decimal]) -> list[Decimal]:
+    """`amount` split over the streams in turn, each taking at most what it `owed`."""
+    parts = []
+    for due in owed:
+        part = due if due < amount else amount
+        parts.append(part)
+        amount -= part
+    return parts
 
 
 def compute_statement(data: StatementInput, rates: Rates | None = None) -> Statement:
@@ -278,6 +443,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         raise InvalidInput("Un même paiement est annulé deux fois.")
 
     stop = conv.counted_end(data.at)
+    streams = _streams(data, stop, rates)
     rejected = {r.payment_ref for r in data.reversals if r.on <= data.at}
     events: list[tuple[date, int, int, Charge | Payment | Reversal | None]] = []
     events += [
@@ -287,55 +453,31 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     ]
     events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= data.at]
     events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= data.at]
-    if terms.capitalisation_from and terms.kind != NONE:
-        events += [
-            (k, _CAPITALISATION, 0, None)
-            for k in capitalisation_anniversaries(terms.capitalisation_from, data.interest_from, stop)
-        ]
+    for stream in streams:
+        capitalisation_from = stream.terms.capitalisation_from
+        if capitalisation_from and stream.terms.kind != NONE:
+            events += [
+                (k, _CAPITALISATION, stream.index, None)
+                for k in capitalisation_anniversaries(capitalisation_from, stream.start, stop)
+            ]
     events.sort()  # (day, kind code, index) is unique: the event itself is never compared
 
     frais = sum((i.amount for i in data.items if i.is_cost), ZERO)
-    bearing = sum((i.amount for i in data.items if not i.is_cost and i.bears_interest), ZERO)
     other = sum((i.amount for i in data.items if not i.is_cost and not i.bears_interest), ZERO)
-    # `interets`: interest of the closed lines less what payments took of interest. A payment
-    # may take interest of the line still running (not closed, since the base did not
-    # change): `interets` is then below zero until that line closes.
-    interets, credit, accrued = ZERO, ZERO, ZERO
-    lines, caps, charges, paid, reversed_lines, notes = [], [], [], {}, [], []
-    interest_paid = ZERO
-    cursor = data.interest_from
+    credit, interest_paid = ZERO, ZERO
+    charges, paid, reversed_lines, notes = [], {}, [], []
 
-    # The rate segments of the whole span, cut once; each request slices them (docs/law/interest.md).
-    schedule = RateSchedule(data.interest_from, stop, terms, rates)
-    # What the running line (from `cursor` on `bearing`) totals at each day asked: built once
-    # per change of base (`close` and the changes of `bearing` after it drop it).
-    accrual: Accrual | None = None
-
-    def running(day: date) -> Decimal:
-        """What the lines from the previous cut to `day` would total, were the base to change
-        on `day` (the lines themselves are built only when the base does change: `close`)."""
-        nonlocal accrual
-        end = day if day < stop else stop
-        if end <= cursor:
-            return ZERO
-        if accrual is None:
-            accrual = schedule.accrual(cursor, bearing, conv)
-        return accrual.to(end)
-
-    def close(day: date) -> None:
-        nonlocal cursor, interets, accrued, accrual
-        end = min(day, stop)
-        new = interest_lines(cursor, end, bearing, terms, rates, conv, schedule=schedule) if end > cursor else []
-        lines.extend(new)
-        amount = lines_total(new, conv)
-        interets += amount
-        accrued += amount
-        cursor = max(cursor, end)
-        accrual = None  # the base changes after a close (or the period is over)
-
-    for day, _, _, event in events:  # the kind code orders the events of a day; the type says which
+    one = streams[0] if len(streams) == 1 else None
+    for day, _, index, event in events:  # the kind code orders the events of a day; the type says which
         if isinstance(event, Payment):
-            due = interets + running(day)
+            if one is not None:  # the usual case, without the lists of several streams
+                due = one.interets + one.running(day, stop, conv)
+                bearing = one.base
+            else:
+                ranked = _ranked(streams, day)
+                owed = [s.interets + s.running(day, stop, conv) for s in ranked]
+                bases = [s.base for s in ranked]
+                due, bearing = sum(owed, ZERO), sum(bases, ZERO)
             allocation = impute(event.amount, frais, due, bearing + other, order)
             on_bearing = min(allocation.principal, bearing)
             after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
@@ -345,12 +487,21 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 # as if it had never been paid).
                 paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
                 continue
-            if on_bearing > 0:
-                close(day)
+            if one is not None:
+                if on_bearing > 0:
+                    one.close(day, stop, rates, conv)
+                    one.base -= on_bearing
+                one.interets -= allocation.interets
+            else:
+                on_interest = _take(allocation.interets, owed)
+                on_principal = _take(on_bearing, bases)
+                for stream, to_interest, to_principal in zip(ranked, on_interest, on_principal, strict=True):
+                    if to_principal > 0:
+                        stream.close(day, stop, rates, conv)
+                        stream.base -= to_principal
+                    stream.interets -= to_interest
             frais -= allocation.frais
-            interets -= allocation.interets
             interest_paid += allocation.interets
-            bearing -= on_bearing
             other -= allocation.principal - on_bearing
             credit += allocation.credit
             paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
@@ -365,18 +516,29 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 line.payment, line.allocation, line.on_bearing_principal, line.balance_after, reversed_on=event.on
             )
             reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
-        else:  # a capitalisation anniversary
-            if interets + running(day) > 0:
-                close(day)
-                bearing += interets
-                caps.append(Capitalisation(day, interets, bearing))
-                interets = ZERO
-    close(stop)
+        else:  # a capitalisation anniversary of the stream `index`
+            stream = streams[index]
+            if stream.interets + stream.running(day, stop, conv) > 0:
+                stream.close(day, stop, rates, conv)
+                stream.base += stream.interets
+                stream.caps.append(Capitalisation(day, stream.interets, stream.base))
+                stream.interets = ZERO
+    for stream in streams:
+        stream.close(stop, stop, rates, conv)
+    accrued = sum((s.accrued for s in streams), ZERO)
+    lines = [line for stream in streams for line in stream.lines]
+    caps = sorted((cap for stream in streams for cap in stream.caps), key=lambda cap: cap.on)
+    bearing = sum((s.base for s in streams), ZERO)
+    interets = sum((s.interets for s in streams), ZERO)
 
     until = shift_months(data.at, 1)
+    to_come: Decimal | None
     try:
-        to_come_lines = interest_lines(stop, conv.counted_end(until), bearing, terms, rates, conv)
-        to_come = lines_total(to_come_lines, conv)
+        amounts = [
+            lines_total(interest_lines(stop, conv.counted_end(until), s.base, s.terms, rates, conv), conv)
+            for s in streams
+        ]
+        to_come = sum(amounts[1:], amounts[0]) if amounts else lines_total([], conv)
     except MissingRate as exc:
         to_come = None
         notes.append(f"Provision d'un mois d'intérêts à échoir non calculée : {exc.message}")
@@ -412,6 +574,10 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         interest_to_come_until=until,
         notes=tuple(notes),
         warnings=warnings,
+        streams=tuple(
+            InterestStream(tuple(s.items), s.terms, s.start, tuple(s.lines), tuple(s.caps), s.base, s.interets)
+            for s in streams
+        ),
     )
 
 
@@ -434,9 +600,9 @@ def prescription_warnings(
     before_title, old = ZERO, ZERO
     first = None
     past = max(title_date, cutoff)
-    for line in lines:  # in date order: from `past` on, a line has no day before the title nor the cutoff
+    for line in lines:  # a line from `past` on has no day before the title nor the cutoff
         if line.start >= past:
-            break
+            continue
         end = line.counted_end
         for lo, hi, bucket in (
             (line.start, min(end, title_date), "before"),

@@ -41,6 +41,12 @@ CLAIM_KINDS = {
     "clause_penale": "Clause pénale",
     "autre": "Autre somme",
 }
+# The interest a claim item bears (claim_item.interest_regime, docs/law/interest.md §6).
+CLAIM_INTEREST_REGIMES = {
+    "dossier": "Intérêts du dossier",
+    "legal": "Intérêt légal",
+    "none": "Sans intérêts",
+}
 INTEREST_KINDS = {
     "legal": "Intérêt légal",
     "contractual": "Intérêt conventionnel",

@@ -15,8 +15,10 @@ from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
+from clerc_tui.rules.statement import DEFAULT_REGIMES
 from clerc_tui.rules.vocabulary import (
     CIVILITIES,
+    CLAIM_INTEREST_REGIMES,
     CLAIM_KINDS,
     INTEREST_KINDS,
     NATURES,
@@ -133,7 +135,9 @@ class DossierFormScreen(FormScreen):
                     FormField("principal", "Principal", _input("1 234,56")),
                     FormField("depens", "Dépens", _input("0,00")),
                     FormField("article_700", CLAIM_KINDS["article_700"], _input("0,00")),
+                    *self._claim_interest_fields("article_700"),
                     FormField("clause_penale", "Clause pénale", _input("0,00")),
+                    *self._claim_interest_fields("clause_penale"),
                     FormField("interest_kind", "Intérêts", _select(INTEREST_KINDS, "legal")),
                     FormField("contractual_rate", "Taux conventionnel (%)", _input("4,5")),
                     FormField(
@@ -142,6 +146,17 @@ class DossierFormScreen(FormScreen):
                     FormField("interest_from", "Intérêts à compter du", _input("jj/mm/aaaa")),
                 ],
             ),
+        ]
+
+    def _claim_interest_fields(self, kind: str) -> list[FormField]:
+        """The interest of one claim item: its regime (default by kind) and its own start."""
+        return [
+            FormField(
+                f"{kind}_interest",
+                f"Intérêts ({CLAIM_KINDS[kind]})",
+                _select(CLAIM_INTEREST_REGIMES, DEFAULT_REGIMES[kind]),
+            ),
+            FormField(f"{kind}_interest_from", "à compter du (vide : date du titre)", _input("jj/mm/aaaa")),
         ]
 
     def compose(self) -> ComposeResult:

@@ -17,6 +17,7 @@ from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_amount, format_date, format_percent
 from clerc_tui.rules.interest import DAY_BASIS_LABELS
 from clerc_tui.rules.vocabulary import (
+    CLAIM_INTEREST_REGIMES,
     CLAIM_KINDS,
     CREDITOR_ACTIVITIES,
     INTEREST_KINDS,
@@ -83,12 +84,15 @@ def summary(view: DossierView, due: Due) -> Group:
     amounts = Table(title="Créance", title_justify="left", title_style="bold", show_edge=False)
     amounts.add_column("Poste")
     amounts.add_column("Montant", justify="right")
-    amounts.add_column("Productif d'intérêts")
+    amounts.add_column("Intérêts")
     for item in view.claims:
+        interest = CLAIM_INTEREST_REGIMES.get(item.interest_regime, item.interest_regime)
+        if item.interest_regime != "none" and item.interest_from is not None:
+            interest += f" à compter du {format_date(item.interest_from)}"
         amounts.add_row(
             Text(item.label or CLAIM_KINDS.get(item.kind, item.kind)),
             format_amount(item.amount),
-            "oui" if item.bears_interest else "non",
+            Text(interest),
         )
     amounts.add_row(Text("Total", style="bold"), Text(format_amount(view.claims_total), style="bold"), "")
     interest = INTEREST_KINDS.get(d.interest_kind, d.interest_kind)

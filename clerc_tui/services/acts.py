@@ -117,25 +117,43 @@ def _address(street: str, postcode: str, city: str, country: str = "France") -> 
 
 
 def _rate_text(dossier: Dossier, statement) -> str | None:
-    kind = dossier.interest_kind or "none"
+    if statement is not None and not statement.one_regime:
+        # Items on their own terms (an article 700 sum at the legal rate from the judgment,
+        # art. 1231-7 C. civ.): each group's rate and start, the detail in the décompte joined.
+        texts = []
+        for st in statement.streams:
+            rate = _terms_rate_text(st.terms.kind, st.terms.rate, st.lines, dossier.majoration_points)
+            texts.append(f"{st.label} : {rate or 'intérêt au taux légal'} à compter du {format_date(st.start)}")
+        return " ; ".join(texts) or "néant (créance sans intérêts)"
+    return _terms_rate_text(
+        dossier.interest_kind or "none",
+        dossier.contractual_rate,
+        statement.interest_lines if statement is not None else None,
+        dossier.majoration_points,
+    )
+
+
+def _terms_rate_text(kind: str, rate: Decimal | None, lines, points: int) -> str | None:
+    """The rate of one set of terms as an act states it; legal interest by the rates of its
+    lines (None: no line to read them from)."""
     if kind == "none":
         return "néant (créance sans intérêts)"
-    if kind in ("contractual", "commercial") and dossier.contractual_rate is not None:
+    if kind in ("contractual", "commercial") and rate is not None:
         label = "taux conventionnel" if kind == "contractual" else "pénalités de retard (C. com. L441-10) au taux"
-        return f"{label} de {format_percent(dossier.contractual_rate)} l'an"
-    if statement is None or not statement.interest_lines:
+        return f"{label} de {format_percent(rate)} l'an"
+    if not lines:
         return None
     rates = []
-    for line in statement.interest_lines:
+    for line in lines:
         text = format_percent(line.rate)
         if text not in rates:
             rates.append(text)
-    majorated = any(line.kind == "legal_majorated" for line in statement.interest_lines)
+    majorated = any(line.kind == "legal_majorated" for line in lines)
     if len(rates) > 3:  # many semesters: the range, the detail is in the décompte joined to the act
         rates = [f"taux successifs de {rates[0]} à {rates[-1]}, détaillés au décompte joint"]
     text = "intérêt au taux légal (" + ", puis ".join(rates) + " l'an"
     if majorated:
-        text += f", majoré de {dossier.majoration_points} points (C. mon. fin. L313-3)"
+        text += f", majoré de {points} points (C. mon. fin. L313-3)"
     return text + ")"
 
 

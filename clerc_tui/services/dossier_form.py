@@ -11,13 +11,17 @@ from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules import identifiers
 from clerc_tui.rules.french import format_amount, format_date, parse_amount, parse_date, parse_percent
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
+from clerc_tui.rules.statement import DEFAULT_REGIMES
 from clerc_tui.rules.text import check_text
-from clerc_tui.rules.vocabulary import INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
+from clerc_tui.rules.vocabulary import CLAIM_INTEREST_REGIMES, INTEREST_KINDS, NATURES, PHASES, TITLE_KINDS, ZONES
 from clerc_tui.services.creditors import creditor_id_by_name
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
 from clerc_tui.services.dossiers import DossierView
 
 CLAIM_FIELDS = ("principal", "depens", "article_700", "clause_penale")
+# The claim items whose interest the form sets (`<kind>_interest`, `<kind>_interest_from`): the
+# principal bears the dossier's terms, dépens none (docs/law/interest.md §6).
+CLAIM_INTEREST_FIELDS = ("article_700", "clause_penale")
 
 
 class FormErrors(ClercError):
@@ -150,6 +154,13 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
             if name == "principal" and amount == 0:
                 f.errors[name] = "Le principal doit être supérieur à zéro."
             claims[name] = amount
+    claim_interest = {
+        name: (
+            f.choice(f"{name}_interest", CLAIM_INTEREST_REGIMES, DEFAULT_REGIMES[name]),
+            f.check(f"{name}_interest_from", parse_date),
+        )
+        for name in CLAIM_INTEREST_FIELDS
+    }
     interest_kind = f.choice("interest_kind", INTEREST_KINDS, "legal")
     rate = f.check(
         "contractual_rate",
@@ -171,6 +182,7 @@ def parse_dossier_form(values: dict[str, str], today: date) -> DossierInput:
         title_signified_on=signified,
         title_enforceable_on=enforceable,
         claims=claims,
+        claim_interest=claim_interest,
         interest_kind=interest_kind,
         contractual_rate=rate if interest_kind == "contractual" else None,
         contractual_day_basis=f.choice("contractual_day_basis", DAY_BASIS_LABELS, CIVIL_YEAR),
@@ -211,6 +223,10 @@ def form_values(view: DossierView) -> dict[str, str]:
     }
     for name in CLAIM_FIELDS:
         values[name] = _amount_text(view.claim_amount(name))
+    for name in CLAIM_INTEREST_FIELDS:
+        item = next((c for c in view.claims if c.kind == name), None)
+        values[f"{name}_interest"] = item.interest_regime if item is not None else DEFAULT_REGIMES[name]
+        values[f"{name}_interest_from"] = format_date(item.interest_from) if item is not None else ""
     if debtor is not None:
         dd = debtor.debtor
         address = debtor.current_address

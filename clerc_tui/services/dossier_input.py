@@ -104,6 +104,10 @@ class DossierInput:
     title_signified_on: date | None = None
     title_enforceable_on: date | None = None
     claims: dict[str, Decimal] = field(default_factory=dict)
+    # Per claim kind: its interest regime (rules/statement.py REGIMES) and its own start (None:
+    # the dossier's for `dossier`, the title's date for `legal`). A kind left out: the default
+    # of its kind for a new item (DEFAULT_REGIMES), unchanged for an existing one.
+    claim_interest: dict[str, tuple[str, date | None]] = field(default_factory=dict)
     interest_kind: str = "legal"
     contractual_rate: Decimal | None = None
     contractual_day_basis: str = "civil"

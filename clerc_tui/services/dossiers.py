@@ -26,6 +26,7 @@ from clerc_tui.models import (
 from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.names import debtors_label, fold, person_name
+from clerc_tui.rules.statement import DEFAULT_REGIMES, REGIMES
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services import sequences
 from clerc_tui.services.audit import last_change, record, snapshot
@@ -159,7 +160,8 @@ class ClaimInfo:
     label: str
     amount: Decimal
     due_on: date | None
-    bears_interest: int
+    interest_regime: str  # dossier | legal | none (rules/vocabulary.py CLAIM_INTEREST_REGIMES)
+    interest_from: date | None
 
 
 @dataclass(frozen=True)
@@ -366,24 +368,40 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
         changed("debtor_bank_account", account, iban=data.iban)
 
 
-def _save_claims(actor: Actor, dossier: Dossier, claims: dict[str, Decimal], on: date | None) -> None:
+def _save_claims(
+    actor: Actor,
+    dossier: Dossier,
+    claims: dict[str, Decimal],
+    on: date | None,
+    interest: dict[str, tuple[str, date | None]],
+) -> None:
+    """Create or update the dossier's first item of each kind; `interest`: its regime and start
+    per kind (a kind left out keeps its own, a new item the default of its kind)."""
+    for kind, (regime, _start) in interest.items():
+        if regime not in REGIMES or (kind == "depens" and regime != "none"):
+            raise InvalidInput(f"Intérêts de « {CLAIM_KINDS.get(kind, kind)} » : régime « {regime} » non prévu.")
     for kind in CLAIM_KINDS:
         amount = claims.get(kind)
         existing = dossier.claim_items.where(ClaimItem.kind == kind).order_by(ClaimItem.id).first()
         if existing is None:
             if amount:
+                regime, start = interest.get(kind, (DEFAULT_REGIMES[kind], None))
                 item = ClaimItem.create(
                     dossier=dossier,
                     kind=kind,
                     label=CLAIM_KINDS[kind],
                     amount=amount,
                     due_on=on,
-                    bears_interest=1 if kind == "principal" else 0,
+                    interest_regime=regime,
+                    interest_from=start,
                 )
                 record(actor, "claim_item.create", "claim_item", item.id, after=snapshot(item), dossier_id=dossier.id)
-        elif (amount or ZERO) != existing.amount:
+            continue
+        regime, start = interest.get(kind, (existing.interest_regime, existing.interest_from))
+        if (amount or ZERO) != existing.amount or (regime, start) != (existing.interest_regime, existing.interest_from):
             before = snapshot(existing)
             existing.amount = amount or ZERO
+            existing.interest_regime, existing.interest_from = regime, start
             existing.save()
             record(
                 actor,
@@ -467,7 +485,7 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> DossierInfo
         )
         DossierDebtor.create(dossier=dossier, debtor=debtor, position=0)
         _save_debtor_details(actor, debtor, data.debtor, dossier.id, today)
-        _save_claims(actor, dossier, data.claims, data.interest_from or today)
+        _save_claims(actor, dossier, data.claims, data.interest_from or today, data.claim_interest)
         _refresh_denormalised(dossier.id, today)
         dossier = Dossier.get_by_id(dossier.id)
         record(actor, "dossier.create", "dossier", dossier.id, after=snapshot(dossier), dossier_id=dossier.id)
@@ -526,7 +544,7 @@ def update_dossier(
             )
         _save_debtor_details(actor, debtor, data.debtor, dossier_id, today)
         dossier = Dossier.get_by_id(dossier_id)
-        _save_claims(actor, dossier, data.claims, data.interest_from or dossier.opened_on)
+        _save_claims(actor, dossier, data.claims, data.interest_from or dossier.opened_on, data.claim_interest)
         _refresh_denormalised(dossier_id, today)
         dossier = Dossier.get_by_id(dossier_id)
         record(

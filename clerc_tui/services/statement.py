@@ -37,6 +37,10 @@ from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSA
 from clerc_tui.rules.money import from_cents
 from clerc_tui.rules.rates import AUTRES, PARTICULIER, Rates
 from clerc_tui.rules.statement import (
+    DEPENS,
+    REGIME_DOSSIER,
+    REGIME_LEGAL,
+    REGIME_NONE,
     Charge,
     ClaimItem,
     Payment,
@@ -64,17 +68,22 @@ def etude_convention() -> Convention:
     return Convention(day_count=etude.day_count, rounding=etude.rounding)
 
 
-def interest_terms(dossier: Dossier | StatementDossier) -> InterestTerms:
-    kind = dossier.interest_kind or "none"
-    category = PARTICULIER if dossier.creditor.is_individual else AUTRES
-    majoration_from = None
+def _majoration_from(dossier: Dossier | StatementDossier) -> date | None:
+    """The first day of the L313-3 CMF majoration of a condemnation of the dossier's title (None:
+    no enforceable date, 0 points, or a title that is no court decision)."""
     if (
-        kind == LEGAL
-        and dossier.title_enforceable_on
+        dossier.title_enforceable_on
         and dossier.majoration_points
         and dossier.title_kind not in TITLES_WITHOUT_MAJORATION
     ):
-        majoration_from = majoration_start(dossier.title_enforceable_on)
+        return majoration_start(dossier.title_enforceable_on)
+    return None
+
+
+def interest_terms(dossier: Dossier | StatementDossier) -> InterestTerms:
+    kind = dossier.interest_kind or "none"
+    category = PARTICULIER if dossier.creditor.is_individual else AUTRES
+    majoration_from = _majoration_from(dossier) if kind == LEGAL else None
     rate = dossier.contractual_rate if kind in (CONTRACTUAL, COMMERCIAL) else None
     day_basis = (dossier.contractual_day_basis or None) if kind == CONTRACTUAL else None
     return InterestTerms(
@@ -85,6 +94,19 @@ def interest_terms(dossier: Dossier | StatementDossier) -> InterestTerms:
         rate=rate,
         capitalisation_from=dossier.capitalisation_from if kind != "none" else None,
         day_basis=day_basis,
+    )
+
+
+def legal_terms(dossier: Dossier | StatementDossier) -> InterestTerms:
+    """The terms of an item at the legal rate (`legal` regime, art. 1231-7 C. civ.): the
+    creditor's category, the dossier's majoration rule (L313-3 CMF: the condemnation's), the
+    capitalisation the title orders (art. 1343-2 C. civ.)."""
+    return InterestTerms(
+        kind=LEGAL,
+        category=PARTICULIER if dossier.creditor.is_individual else AUTRES,
+        majoration_from=_majoration_from(dossier),
+        majoration_points=Decimal(dossier.majoration_points),
+        capitalisation_from=dossier.capitalisation_from,
     )
 
 
@@ -262,7 +284,8 @@ CLAIM_COLUMNS = (
     ClaimItemModel.kind,
     ClaimItemModel.amount,
     ClaimItemModel.label,
-    ClaimItemModel.bears_interest,
+    ClaimItemModel.interest_regime,
+    ClaimItemModel.interest_from,
 )
 _CLAIMS = Prepared(
     lambda dossier_id: (
@@ -313,7 +336,8 @@ class StatementClaim(NamedTuple):
     kind: str
     amount: Decimal
     label: str
-    bears_interest: bool
+    interest_regime: str
+    interest_from: date | None
 
 
 # Each column's conversion, as peewee's own cursor applies it to a model's row (the rows are
@@ -356,17 +380,41 @@ def statement_input_of(
     """The décompte's input from rows already read: the dossier (its creditor joined), its
     claim items by id, its ledger rows by entry date then id (None: read here). A batch reads
     them for many dossiers at once (services/balances.py)."""
-    items = _claim_items(claims)
+    items = _claim_items(dossier, claims)
     if not items:
         raise InvalidInput(f"Dossier {dossier.reference} : aucune somme due n'est saisie, pas de décompte possible.")
     events = ledger_inputs(dossier.id, at) if entries is None else ledger_events(entries, at)
     return _input_of(dossier, items, events, at, convention)
 
 
-def _claim_items(claims: Sequence[ClaimItemModel] | Sequence[StatementClaim]) -> tuple[ClaimItem, ...]:
-    return tuple(
-        ClaimItem(kind=c.kind, amount=c.amount, label=c.label, bears_interest=bool(c.bears_interest)) for c in claims
-    )
+def _claim_items(
+    dossier: Dossier | StatementDossier, claims: Sequence[ClaimItemModel] | Sequence[StatementClaim]
+) -> tuple[ClaimItem, ...]:
+    """The claim items with their own interest terms (docs/law/interest.md §6): `dossier`, the
+    dossier's (from the item's start, else the dossier's); `legal`, the legal rate from the
+    item's start, else the title's date (art. 1231-7 C. civ.: from the judgment); `none`."""
+    items = []
+    legal = None
+    for c in claims:
+        regime = c.interest_regime if c.kind != DEPENS else REGIME_NONE
+        if regime == REGIME_LEGAL:
+            legal = legal or legal_terms(dossier)
+            start = c.interest_from or dossier.title_date or dossier.interest_from
+            if start is None:
+                raise InvalidInput(
+                    f"Dossier {dossier.reference} : « {c.label} » porte intérêt au taux légal, mais ni sa date "
+                    "de départ, ni la date du titre, ni celle des intérêts du dossier ne sont renseignées : "
+                    "complétez le dossier (touche e).",
+                    field="title_date",
+                )
+            items.append(ClaimItem(c.kind, c.amount, c.label, True, legal, start))
+        elif regime == REGIME_DOSSIER:
+            items.append(ClaimItem(c.kind, c.amount, c.label, True, None, c.interest_from))
+        elif regime == REGIME_NONE:
+            items.append(ClaimItem(c.kind, c.amount, c.label, False))
+        else:
+            raise InvalidInput(f"Dossier {dossier.reference} : régime d'intérêts inconnu « {regime} » ({c.label}).")
+    return tuple(items)
 
 
 def _input_of(
@@ -412,7 +460,7 @@ def dossier_statement(
     previous = _PREVIOUS.get(dossier_id)
     if previous is not None and previous[1] is rates and previous[0] == key:
         return previous[2]
-    items = _claim_items(claims)
+    items = _claim_items(dossier, claims)
     data = _input_of(dossier, items, _events([_row_event(row) for row in raw], at), at, convention)
     statement = compute_statement(data, rates)
     with _PREVIOUS_LOCK:  # screens compute in worker threads (screens/work.py)
@@ -445,7 +493,7 @@ def _dossier_key(dossier: Dossier | StatementDossier) -> str:
 
 
 def _claim_key(claim: ClaimItemModel | StatementClaim) -> tuple[Any, ...]:
-    return (claim.id, claim.kind, claim.amount, claim.label, claim.bears_interest)
+    return (claim.id, claim.kind, claim.amount, claim.label, claim.interest_regime, claim.interest_from)
 
 
 def statement_by_reference(reference: str, at: date) -> Statement:

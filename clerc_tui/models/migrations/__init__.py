@@ -29,6 +29,7 @@ from clerc_tui.models.migrations import (
     m0018_postgresql,
     m0019_solvency,
     m0020_wage_repartiteur,
+    m0021_claim_interest,
 )
 
 STEPS = (
@@ -52,6 +53,7 @@ STEPS = (
     m0018_postgresql,
     m0019_solvency,
     m0020_wage_repartiteur,
+    m0021_claim_interest,
 )
 LATEST = STEPS[-1].VERSION
 
