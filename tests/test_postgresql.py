@@ -168,41 +168,22 @@ def identity():
     return identify()
 
 
-def _bill(target: str, dossier_id: int, count: int, fail_every: int, queue) -> None:
-    """In its own process: bill `count` fees with invoice numbers; every `fail_every`-th is
-    rolled back after its number was taken (the number must come back, not leave a gap)."""
-    from clerc_tui.models.db import open_database, write_transaction
-    from clerc_tui.services import billing
-    from clerc_tui.services.context import identify
-
-    open_database(target)
-    actor = identify()
-    numbers = []
-    for n in range(count):
-        try:
-            with write_transaction():
-                entry = billing.record_charge(
-                    actor, dossier_id, kind="fee", on=TODAY, amount=Decimal("10.00"), label=f"Acte {n}", today=TODAY
-                )
-                if n % fail_every == fail_every - 1:
-                    raise RuntimeError("rolled back")
-            numbers.append(entry.document_number)
-        except RuntimeError:
-            pass
-    queue.put(numbers)
-
-
 def test_invoice_numbers_taken_at_once_by_several_processes_have_no_gap_nor_duplicate(db_path, sample_dossier):
     """Four processes bill the same dossier at the same time, some of their transactions rolled
-    back after taking a number: the committed invoices are numbered 1…N, each once, and the
-    ledger's chain is whole (`clerc check`). On both backends (SQLite: the file's write lock)."""
+    back after taking a number: the committed invoices are numbered 1…N, each once, the
+    sequence ends at N, the ledger's chain is whole and its stored totals equal its entries
+    (`clerc check`). On both backends (SQLite: the file's write lock)."""
+    from clerc_tui.models import LedgerEntry, Sequence
     from clerc_tui.models.db import close_database, open_database
-    from clerc_tui.services.integrity import check_integrity
+    from clerc_tui.services.integrity import check_accounts, check_integrity
+    from tests.processes import bill
 
     close_database()
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_bill, args=(str(db_path), sample_dossier.id, 12, 4, queue)) for _ in range(4)]
+    workers = [
+        context.Process(target=bill, args=(str(db_path), sample_dossier.id, 12, 4, TODAY, queue)) for _ in range(4)
+    ]
     for worker in workers:
         worker.start()
     numbers = [number for _ in workers for number in queue.get(timeout=120)]
@@ -210,9 +191,14 @@ def test_invoice_numbers_taken_at_once_by_several_processes_have_no_gap_nor_dupl
         worker.join(timeout=60)
         assert worker.exitcode == 0
     assert len(numbers) == 4 * 9
-    assert sorted(numbers) == [f"F{TODAY.year}-{n:06d}" for n in range(1, 4 * 9 + 1)]
+    expected = [f"F{TODAY.year}-{n:06d}" for n in range(1, 4 * 9 + 1)]
+    assert sorted(numbers) == expected
     open_database(str(db_path))
+    assert Sequence.get(Sequence.name == "facture", Sequence.year == TODAY.year).last == 4 * 9
+    invoices = LedgerEntry.select().where(LedgerEntry.document_number.startswith("F"))
+    assert sorted(entry.document_number for entry in invoices) == expected
     assert check_integrity() == []
+    assert check_accounts(with_balance=False)[1] == []
 
 
 @server

@@ -1,6 +1,6 @@
-"""Ledger invariants as properties, and the invoice sequence under concurrent processes."""
+"""Ledger invariants as properties (the invoice sequence under concurrent processes: tests/test_postgresql.py,
+on both backends)."""
 
-import multiprocessing
 import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, Sequence
+from clerc_tui.models import Dossier, DossierAccount, LedgerEntry
 from clerc_tui.rules import ledger as ledger_rules
 from clerc_tui.services import balances, billing, integrity, payments
 from clerc_tui.services.context import os_login
@@ -75,34 +75,3 @@ def _own_base(template, folder):
     finally:
         close_database()
         postgres.remove(path)
-
-
-def _bill_many(db_path: str, count: int, queue) -> None:
-    from clerc_tui.models.db import open_database
-    from clerc_tui.services.context import identify
-
-    open_database(db_path)
-    actor = identify()
-    dossier_id = Dossier.select().first().id
-    numbers = []
-    for _ in range(count):
-        entry = billing.record_charge(actor, dossier_id, kind="fee", on=TODAY, amount="10", label="Acte", today=TODAY)
-        numbers.append(int(entry.document_number.split("-")[1]))
-    queue.put(numbers)
-
-
-def test_invoice_sequence_has_no_gap_under_concurrent_processes(actor, sample_dossier, db_path):
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    workers = [context.Process(target=_bill_many, args=(str(db_path), 15, queue)) for _ in range(4)]
-    for w in workers:
-        w.start()
-    got = [n for _ in workers for n in queue.get(timeout=120)]
-    for w in workers:
-        w.join(timeout=60)
-        assert w.exitcode == 0
-    assert sorted(got) == list(range(1, 61))
-    assert Sequence.get(Sequence.name == "facture", Sequence.year == 2026).last == 60
-    numbers = [e.document_number for e in LedgerEntry.select().where(LedgerEntry.document_number.startswith("F"))]
-    assert sorted(numbers) == [f"F2026-{n:06d}" for n in range(1, 61)]
-    assert integrity.check_accounts(with_balance=False)[1] == []
