@@ -105,6 +105,7 @@ gc.set_threshold(10_000, 20, 20)
 FIRST = (
     "tests/e2e/",
     "tests/test_shared_base.py",
+    "tests/test_terminal_gone.py",  # four real clerc processes, mostly waiting on their terminals
     "tests/services/test_demo.py",
     "tests/services/test_list_and_counts_at_scale.py",
     "tests/services/test_statement_cache.py",
