@@ -56,7 +56,9 @@ class DeadlineWorker:
         # The child's traceback, never on the user's screen (closed by finish or abort).
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "clerc_tui.demo.worker"],
+            # -P: the current directory is not put first on the child's path, so a `clerc_tui`
+            # folder where the clerc stands (an old copy, or a planted one) is never what runs.
+            [sys.executable, "-P", "-m", "clerc_tui.demo.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,

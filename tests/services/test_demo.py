@@ -22,6 +22,7 @@ from clerc_tui.rules.identifiers import (
 from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.services import context
 from clerc_tui.services.context import os_login
+from tests.conftest import run_clerc
 
 TODAY = date(2026, 3, 15)
 N = 600
@@ -614,3 +615,18 @@ def test_solvency_facts_are_dated_sourced_some_stale_and_a_known_employer_leads_
         assert any(reason.startswith("Employeur : ") for reason in wage.reasons)
     finally:
         close_database()
+
+
+def test_the_demo_never_runs_a_clerc_tui_folder_found_where_the_clerc_stands(tmp_path, monkeypatch):
+    """The demo's second process (demo/worker.py) is started with `python -m`: the current
+    directory must not come first on its path, or a `clerc_tui` folder there (an old copy, or
+    a planted one) runs instead of the installed clerc (seen: an old copy in /tmp)."""
+    planted = tmp_path / "clerc_tui" / "demo"
+    planted.mkdir(parents=True)
+    (tmp_path / "clerc_tui" / "__init__.py").write_text("")
+    (planted / "__init__.py").write_text("")
+    (planted / "worker.py").write_text("raise SystemExit('planted worker ran')\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_clerc(None, "demo", "--db", str(tmp_path / "demo.db"), "--dossiers", "20", "--today", "2026-11-26")
+    assert result.returncode == 0, result.stderr
+    assert "20 dossiers" in result.stdout
