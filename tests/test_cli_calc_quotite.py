@@ -1,5 +1,5 @@
-"""`clerc calc quotite`: money.md ex. 10 in text and JSON (amounts as strings), the répartition,
-French errors with the exit code of the other calc commands."""
+"""`clerc calc quotite`: the example of docs/law/seizable-salary.md in text and JSON (amounts as
+strings), the répartition, French errors with the exit code of the other calc commands."""
 
 import json
 

@@ -1,7 +1,8 @@
 """The seizable part of a salary (R3252-2 to R3252-5 C. trav.), the SBI and the répartition.
 
-Expected figures are worked out by hand here (money.md §9 ex. 10, and one case per year written
-as the slices' arithmetic), never with the function under test."""
+Expected figures are worked out by hand here (the January 2026 example of
+docs/law/seizable-salary.md, and one case per year written as the slices' arithmetic), never with
+the function under test."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -28,7 +29,7 @@ def cents(value: F) -> D:
     return (D(value.numerator) / D(value.denominator)).quantize(D("0.01"), rounding="ROUND_HALF_UP")
 
 
-# --- money.md ex. 10 ------------------------------------------------------------------------------
+# --- the example of docs/law/seizable-salary.md ---------------------------------------------------------------
 
 
 def test_example_10_one_dependant():

@@ -1,4 +1,4 @@
-"""The calculator's « Quotité saisissable » tab: F6 reaches it, money.md ex. 10, the RSA cap, the
+"""The calculator's « Quotité saisissable » tab: F6 reaches it, the seizable-salary.md example, the RSA cap, the
 répartition among creditors (names inert), a French message for a date without barème."""
 
 from decimal import Decimal as D

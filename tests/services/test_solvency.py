@@ -157,7 +157,7 @@ def test_recommendation_from_the_base_puts_the_wage_seizure_first(actor):
     plan = solvency.recommend(dossier.id, TODAY)
     first = plan.measures[0]
     assert first.measure.id == "saisie_remunerations" and first.possible
-    assert first.expected == Decimal("382.29")  # barème 2026, net 2 000 €, one dependant (money.md ex. 10)
+    assert first.expected == Decimal("382.29")  # 2026, net 2 000 €, 1 dependant (docs/law/seizable-salary.md)
     assert first.months is not None and first.months >= 8
 
 
