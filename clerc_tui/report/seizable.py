@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from clerc_tui.rules.french import format_amount, format_date, format_integer, plain_amount
+from clerc_tui.rules.french import format_amount, format_date, format_fixed, format_integer, plain_amount
 from clerc_tui.rules.seizable import Quotite, QuotiteLine, Repartition, sbi
 
 
 def _four(value: Decimal) -> str:
-    """`518,3333`: a slice's figure to four decimals (an explanation; the total is exact)."""
-    return f"{value:.4f}".replace(".", ",")
+    """`1 228,3333`: a slice's figure to four decimals, grouped like every amount (an explanation;
+    the total is exact)."""
+    return format_fixed(value, 4)
 
 
 def _dependants(count: int) -> str:
