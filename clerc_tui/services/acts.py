@@ -290,7 +290,7 @@ def _seizable_fraction(debtor, act_date: date, v: dict, problems: list[str]) -> 
     if old:
         problems.append(
             "Attention : renseignement(s) de plus de "
-            f"{months} mois ou non daté(s) ({'; '.join(f'{f.label} : {_fact_origin(f)}' for f in old)}) : "
+            f"{months} mois ou non daté(s) ({' ; '.join(f'{f.label} : {_fact_origin(f)}' for f in old)}) : "
             f"vérifiez-les avant de signifier ({SOLVENCY_TAB})."
         )
     v[SEIZABLE_KEY] = wage.share.seizable
