@@ -37,7 +37,9 @@ def test_text_shows_the_slices_the_floor_and_the_result(tmp_path):
     result = run_clerc(tmp_path, "calc", "quotite", "--net", "2000", "--dependants", "1", "--date", "15/01/2026")
     assert result.returncode == 0
     out = result.stdout
-    assert "1934,1667 → 2295,8333" in out and "43,8889" in out
+    # French figures everywhere: the four-decimal bracket lines group thousands like the amounts.
+    assert "1\u00a0934,1667 → 2\u00a0295,8333" in out and "43,8889" in out
+    assert "872,5000 → 1\u00a0228,3333" in out and "1228,3333" not in out
     assert "Quotité saisissable (versée au répartiteur) : 382,29\u00a0€" in out
     assert "Laissé au salarié : 1\u00a0617,71\u00a0€" in out
     assert "RSA personne seule, R3252-5) : 646,52\u00a0€" in out

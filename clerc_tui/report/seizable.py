@@ -1,68 +1,12 @@
 """The seizable part of a salary and its répartition, as text and as JSON-ready dicts, for
-`clerc calc quotite` and the calculator's « Quotité saisissable » tab (one rendering for both)."""
+`clerc calc quotite` and the calculator's « Quotité saisissable » tab (one rendering for both;
+the quotité's text is rules/seizable_text.py's, which the PV de saisie des rémunérations prints too)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from clerc_tui.rules.french import format_amount, format_date, format_integer, plain_amount
-from clerc_tui.rules.seizable import Quotite, QuotiteLine, Repartition, sbi
-
-
-def _four(value: Decimal) -> str:
-    """`518,3333`: a slice's figure to four decimals (an explanation; the total is exact)."""
-    return f"{value:.4f}".replace(".", ",")
-
-
-def _dependants(count: int) -> str:
-    if count == 0:
-        return "aucune personne à charge"
-    return f"{format_integer(count)} personne{'s' if count > 1 else ''} à charge"
-
-
-def _slice(line: QuotiteLine) -> str:
-    if line.high is None:
-        return f"au-delà de {_four(line.low)}"
-    return f"{_four(line.low)} → {_four(line.high)}"
-
-
-def quotite_text(q: Quotite) -> str:
-    lines = [
-        f"Quotité saisissable au {format_date(q.on)} — salaire net {format_amount(q.net)}, {_dependants(q.dependants)}",
-        f"Barème {q.year} (art. R3252-2 et R3252-3 C. trav.) : {q.scale_source}",
-        f"Seuils mensuels = (seuil annuel + {format_integer(q.dependants)} × {format_amount(q.per_dependant)}) ÷ 12",
-    ]
-    if q.lines:
-        head = "Tranche mensuelle (€)"
-        width = max(len(head), *(len(_slice(line)) for line in q.lines))
-        lines.append(f"  {head:<{width}}  Fraction  {'Part du net':>12}  {'Saisi':>10}")
-        for line in q.lines:
-            lines.append(
-                f"  {_slice(line):<{width}}  {line.fraction_label:<8}  {_four(line.base):>12}  {_four(line.amount):>10}"
-            )
-    lines.append(f"Total du barème, arrondi une fois au centime : {format_amount(q.bareme)}")
-    lines.append(f"Montant laissé dans tous les cas (RSA personne seule, R3252-5) : {format_amount(q.floor)}")
-    lines.append(f"  {q.floor_source}")
-    if q.capped:
-        lines.append(
-            f"Plafond appliqué : le barème donnait {format_amount(q.bareme)}, ramené à net − RSA pour que le "
-            "salarié garde le RSA."
-        )
-    if q.alimony:
-        lines.append(
-            f"Pension alimentaire (paiement direct, L3252-5) : {format_amount(q.alimony_paid)} payés sur "
-            f"{format_amount(q.alimony)} demandés, dont {format_amount(q.alimony_on_seizable)} pris sur la "
-            "fraction saisissable"
-        )
-        if q.alimony_unpaid:
-            lines.append(f"  Reste impayé ce mois-ci : {format_amount(q.alimony_unpaid)} (le RSA reste au salarié)")
-    lines.append(f"Quotité saisissable (versée au répartiteur) : {format_amount(q.seizable)}")
-    lines.append(f"Laissé au salarié : {format_amount(q.left)}")
-    lines.append(
-        f"Pour mémoire, solde bancaire insaisissable d'une saisie-attribution à cette date (L162-2 CPCE) : "
-        f"{format_amount(sbi(q.on))}"
-    )
-    return "\n".join(lines) + "\n"
+from clerc_tui.rules.french import format_amount, plain_amount
+from clerc_tui.rules.seizable import Quotite, Repartition, sbi
+from clerc_tui.rules.seizable_text import quotite_text as quotite_text  # the one text, shared with the acts
 
 
 def repartition_text(r: Repartition) -> str:

@@ -132,6 +132,16 @@ def format_size(size: int) -> str:
     return f"{size}{NBSP}o"
 
 
+def format_fixed(value: Decimal, places: int) -> str:
+    """`1 228,3333` (places=4): a figure to `places` decimals, rounded half-up, grouped like
+    amounts, without a currency (the bracket lines of the seizable salary)."""
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{abs(value.quantize(quantum, rounding=ROUND_HALF_UP)):.{places}f}"
+    units, _, decimals = text.partition(".")
+    sign = "-" if value < 0 and text.strip("0.") else ""
+    return sign + _group(units) + ("," + decimals if decimals else "")
+
+
 def format_decimal(value: Decimal) -> str:
     """`2,5`, `5`: a number with only the decimals it has (majoration points)."""
     return f"{value.normalize():f}".replace(".", ",")

@@ -33,8 +33,11 @@ from clerc_tui.rules.french import (
     parse_date,
 )
 from clerc_tui.rules.identifiers import format_siren
+from clerc_tui.rules.measures import wage_share
 from clerc_tui.rules.money import from_cents, to_cents
 from clerc_tui.rules.names import formal_name
+from clerc_tui.rules.seizable_text import quotite_text
+from clerc_tui.rules.solvency import SOURCES, is_stale
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import TITLE_KINDS
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
@@ -242,13 +245,57 @@ def _decode_field(kind: str, value):
 
 
 DECOMPTE_KEYS = ("principal", "frais", "interets", "total", "interest_to_come")
+SEIZABLE_KEY = "seizable_fraction"  # the PV de saisie des rémunérations' monthly seizable fraction
+SOLVENCY_TAB = "onglet 6 Solvabilité : employeur et salaire net"
 
 
 def _frozen_decompte(values: dict) -> str:
-    """The décompte of the act as verified (JSON, cents): what it says, whatever the ledger does next."""
+    """The décompte of the act as verified (JSON, cents): what it says, whatever the ledger does next.
+    The seizable fraction an act printed is frozen with it: a new net pay does not change it."""
     data = {k: to_cents(values[k]) if values.get(k) is not None else None for k in DECOMPTE_KEYS}
     data["rate"] = values.get("rate")
+    if values.get(SEIZABLE_KEY) is not None:
+        data[SEIZABLE_KEY] = to_cents(values[SEIZABLE_KEY])
     return json.dumps(data, sort_keys=True)
+
+
+def _fact_origin(fact) -> str:
+    source = SOURCES.get(fact.source, fact.source)
+    return f"{source}, {'du ' + format_date(fact.known_on) if fact.known_on else 'non daté'}"
+
+
+def _seizable_fraction(debtor, act_date: date, v: dict, problems: list[str]) -> str:
+    """The seizable fraction at the act's date from the debtor's solvency file (R3252-2 to
+    R3252-5 C. trav.): the newest employment fact's net monthly pay and the dependants
+    (R3252-3) → rules/seizable.quotite, rendered by rules/seizable_text.py (the text of
+    `clerc calc quotite`). Sets v[SEIZABLE_KEY] (None: no net pay known, the mention blocks
+    with where to fill it); a fact older than the étude's setting is a warning, not a block.
+    Returns the text the act prints (empty when there is nothing to print)."""
+    from clerc_tui.services.solvency import debtor_solvency, stale_months
+
+    v[SEIZABLE_KEY] = None
+    if debtor is None:
+        return ""
+    # What was known at the act's date: a fact learnt later does not date back.
+    facts = [f for f in debtor_solvency(debtor.id).facts if f.known_on is None or f.known_on <= act_date]
+    wage = wage_share(facts, act_date)
+    if wage.job is None:
+        return ""
+    if wage.share is None:
+        problems.append(f"Fraction saisissable non calculée : {wage.error}")
+        return ""
+    months = stale_months()
+    used = [wage.job] + [f for f in facts if f.kind == "dependant" and f.current]
+    old = [f for f in used if is_stale(f, act_date, months)]
+    if old:
+        problems.append(
+            "Attention : renseignement(s) de plus de "
+            f"{months} mois ou non daté(s) ({' ; '.join(f'{f.label} : {_fact_origin(f)}' for f in old)}) : "
+            f"vérifiez-les avant de signifier ({SOLVENCY_TAB})."
+        )
+    v[SEIZABLE_KEY] = wage.share.seizable
+    known = f"salaire net connu : {_fact_origin(wage.job)}"
+    return f"Employeur : {wage.job.label} ; {known}.\n" + quotite_text(wage.share, act=True).rstrip("\n")
 
 
 def build_draft(
@@ -333,6 +380,13 @@ def build_draft(
         v["total"] = from_cents(frozen_total_cents)
     for spec in act.fields:
         v[spec.id] = _decode_field(spec.kind, fields.get(spec.id))
+    seizable_text = ""
+    if any(SEIZABLE_KEY in m.needs for m in act.mentions):
+        frozen_fraction = json.loads(frozen_decompte).get(SEIZABLE_KEY) if frozen_decompte else None
+        if frozen_fraction is not None:  # verified or served: the figure it printed, not today's file
+            v[SEIZABLE_KEY] = from_cents(frozen_fraction)
+        else:
+            seizable_text = _seizable_fraction(debtor, act_date, v, problems)
     if "premises" in {f.id for f in act.fields} and v.get("premises") is None:
         v["premises"] = v["debtor_address"]
     if act.follows is not None:  # timed from an earlier act: by default the one served on the dossier
@@ -381,7 +435,11 @@ def build_draft(
     printed.update(_wording(dossier, creditor, debtor, printed, v))
     amicable = (v["principal"] + v["interets"]) if v["principal"] is not None and v["interets"] is not None else None
     context = {
-        "p": {**printed, "title_reference_set": bool(v.get("title_reference"))},  # a flag the templates test
+        "p": {
+            **printed,
+            "title_reference_set": bool(v.get("title_reference")),  # a flag the templates test
+            "seizable_text": seizable_text,
+        },
         "statement_notes": [],
         "amicable_total": format_amount(amicable) if amicable is not None else act_rules.placeholder("total"),
     }

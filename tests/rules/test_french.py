@@ -16,6 +16,7 @@ from clerc_tui.rules.french import (
     format_date,
     format_date_long,
     format_decimal,
+    format_fixed,
     format_integer,
     format_percent,
     parse_amount,
@@ -161,3 +162,17 @@ def test_sizes_read_in_french_units():
     assert format_size(6_700_000_000) == f"6,7{nbsp}Go"
     assert format_size(12_345) == f"12,3{nbsp}Ko"
     assert format_size(999) == f"999{nbsp}o"
+
+
+def test_format_fixed_groups_thousands_and_keeps_the_places():
+    # The seizable salary's bracket lines: four decimals, grouped like every amount.
+    assert format_fixed(D("1228.33333"), 4) == f"1{NBSP}228,3333"
+    assert format_fixed(D("518.33335"), 4) == "518,3334"  # half-up
+    assert format_fixed(D("0"), 4) == "0,0000"
+    assert format_fixed(D("1234567.5"), 2) == f"1{NBSP}234{NBSP}567,50"
+    assert format_fixed(D("-1234.5"), 1) == f"-1{NBSP}234,5"
+
+
+@given(cents)
+def test_format_fixed_at_two_places_is_format_amount_without_currency(value):
+    assert format_fixed(value, 2) == format_amount(value, currency=False)

@@ -28,7 +28,7 @@ async def test_quotite_tab(actor, make_app):
         q = screen.quotite_result
         assert (q.seizable, q.left, q.floor, q.capped) == (D("382.29"), D("1617.71"), D("646.52"), False)
         body = _text(app, "#quotite-body")
-        assert "1934,1667 → 2295,8333" in body and "382,29\u00a0€" in body and "646,52\u00a0€" in body
+        assert "1\u00a0934,1667 → 2\u00a0295,8333" in body and "382,29\u00a0€" in body and "646,52\u00a0€" in body
 
         screen.field("q_creditors").control.value = "Banque [b]=1 000; Bailleur=300; [red]Opérateur=5000"
         await pilot.pause()

@@ -12,6 +12,7 @@ from clerc_tui.app import ClercApp
 from clerc_tui.models import Deadline, Dossier, LedgerEntry
 from clerc_tui.services.context import os_login
 from tests.conftest import TODAY
+from tests.services.test_acts import with_net_pay
 
 START = date(2026, 9, 1)  # Tue: the commandement
 
@@ -34,6 +35,8 @@ def wage_app(demo_base):
         .order_by(Dossier.id)
         .first()
     )
+    # The PV de saisie computes the seizable fraction from the debtor's net pay (solvency file).
+    with_net_pay(identify(), dossier.id, known_on=START)
     yield ClercApp(identify(), today=START, start="dossiers"), dossier.id
     close_database()
 

@@ -17,6 +17,7 @@ from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
 from tests.services.test_acts import FIELDS as ACT_FIELDS
+from tests.services.test_acts import with_net_pay
 
 FIELDS = {
     **ACT_FIELDS,  # the complements of the acts of issue 14 (inventory, employer, earlier acts' dates…)
@@ -150,6 +151,7 @@ def _bodies(actor, dossier_id):
 @pytest.mark.parametrize("party", ["person", "company"])
 def test_every_act_reads_as_french_for_a_person_and_a_company(etude, party, kind):
     dossier = _dossier(etude, PERSON if party == "person" else COMPANY, kind)
+    with_net_pay(etude, dossier.id, dependants=1)  # the PV de saisie des rémunérations prints its fraction
     for act_id, body in _bodies(etude, dossier.id):
         for pattern, why in BAD:
             found = re.search(pattern, body)

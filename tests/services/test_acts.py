@@ -1,6 +1,8 @@
 """Acts: every act type renders from a demo dossier with every mention present; a missing datum
 fails the check with the right message; verify/serve are audited and create the step's deadlines."""
 
+from decimal import Decimal
+
 import pytest
 
 from clerc_tui.errors import InvalidInput
@@ -44,8 +46,51 @@ def demo(demo_base):
     if User.get_or_none(User.login == os_login()) is None:
         add_user(os_login(), "Claire Martin", "clerc")
     dossier = Dossier.select().where(Dossier.title_kind == "jugement").order_by(Dossier.id).first()
-    yield identify(), dossier.id
+    actor = identify()
+    with_net_pay(actor, dossier.id)
+    yield actor, dossier.id
     close_database()
+
+
+def with_net_pay(actor, dossier_id: int, net: str | None = "2000.00", *, known_on=TODAY, dependants: int | None = None):
+    """The dossier's first debtor's solvency file gets an employer's answer with `net` a month
+    (the PV de saisie des rémunérations computes its seizable fraction from it; None: no employer
+    known any more); `dependants`:
+    the persons in charge replaced by that many (None: kept as they are)."""
+    from clerc_tui.services import solvency
+
+    debtor_id = DossierDebtor.get(DossierDebtor.dossier == dossier_id, DossierDebtor.position == 0).debtor_id
+    for fact in solvency.debtor_solvency(debtor_id).facts:  # the demo's employers end: this one is the answer
+        if fact.kind == "employment":
+            solvency.end_fact(actor, fact, known_on, today=TODAY)
+    if net is None:
+        return debtor_id
+    solvency.record_fact(
+        actor,
+        debtor_id,
+        "employment",
+        label="SARL Transports Rhodaniens",
+        detail="12 quai Perrache, 69002 Lyon",
+        amount=Decimal(net),
+        known_on=known_on,
+        source="employeur",
+        today=TODAY,
+    )
+    if dependants is not None:
+        for fact in solvency.debtor_solvency(debtor_id).facts:
+            if fact.kind == "dependant":
+                solvency.end_fact(actor, fact, known_on, today=TODAY)
+        for n in range(dependants):
+            solvency.record_fact(
+                actor,
+                debtor_id,
+                "dependant",
+                label=f"Enfant {n + 1}",
+                known_on=known_on,
+                source="debiteur",
+                today=TODAY,
+            )
+    return debtor_id
 
 
 def _tick_all(actor, act):

@@ -4,7 +4,7 @@ blocks with where to fill it; an act dated outside its délai says the sanction;
 suspends the procedure and its default resumes it; a payment from the employer is imputed like any
 other; the six-week répartition exists only when the étude is répartiteur."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from clerc_tui.services import acts, etude, payments
 from clerc_tui.services.deadlines import record_step
 from clerc_tui.services.statement import dossier_statement
 from tests.conftest import TODAY
-from tests.services.test_acts import FIELDS, _tick_all
+from tests.services.test_acts import FIELDS, _tick_all, with_net_pay
 
 NEW_ACTS = (
     "pv_saisie_vente",
@@ -66,7 +66,10 @@ def demo(demo_base):
             .id
         )
 
-    return identify(), {"physique": first("physique"), "morale": first("morale")}
+    actor, dossiers = identify(), {"physique": first("physique"), "morale": first("morale")}
+    for dossier_id in dossiers.values():  # the PV de saisie des rémunérations needs the net pay
+        with_net_pay(actor, dossier_id)
+    return actor, dossiers
 
 
 def _open_rules(dossier_id: int, step_id: str | None = None) -> set[str]:
@@ -285,3 +288,81 @@ def test_clerc_etude_set_repartiteur(demo, capsys):
     assert main([*base, "etude", "set", "--repartiteur", "peut-être"]) == 2
     assert main([*base, "etude", "set"]) == 2
     assert "Aucun réglage donné" in capsys.readouterr().err
+
+
+# --- the PV de saisie des rémunérations states the seizable fraction (L212-7 CPCE) -------------
+
+NBSP = "\u00a0"
+
+
+def _mention(view, mention_id: str):
+    return next(s for s in view.draft.states if s.mention.id == mention_id)
+
+
+def test_the_pv_de_saisie_states_the_seizable_fraction_from_the_solvency_file(demo):
+    # money.md ex. 10: net 2 000 €, one dependant, pay of January 2026 → 382,29 € a month.
+    actor, dossiers = demo
+    dossier_id = dossiers["physique"]
+    on = date(2026, 1, 15)
+    with_net_pay(actor, dossier_id, "2000.00", known_on=on, dependants=1)
+    act = acts.draft_act(actor, dossier_id, "pv_saisie_remunerations", today=TODAY, act_date=on, fields=FIELDS)
+    view = acts.act_view(act.id)
+    body = view.draft.body
+    assert _mention(view, "versement").ok
+    assert view.draft.values["seizable_fraction"] == Decimal("382.29")
+    assert f"fraction saisissable de 382,29{NBSP}€ par mois" in body
+    assert f"salaire net 2{NBSP}000,00{NBSP}€, 1 personne à charge" in body
+    # How it is computed: the bracket lines (French figures), the RSA floor and its source.
+    assert f"Tranche de 1{NBSP}934,1667 à 2{NBSP}295,8333{NBSP}€ : 2/3 de 65,8333{NBSP}€ = 43,8889{NBSP}€" in body
+    assert f"Tranche de 0,0000 à 518,3333{NBSP}€ : 1/20 de 518,3333{NBSP}€ = 25,9167{NBSP}€" in body
+    assert f"RSA personne seule, R3252-5) : 646,52{NBSP}€" in body and "Décret n° 2025-293" in body
+    assert f"Laissé au salarié : 1{NBSP}617,71{NBSP}€" in body
+    assert "versée chaque mois au commissaire de justice répartiteur" in body
+    assert "solde bancaire insaisissable" not in body  # the bank SBI is not the wage seizure's business
+    assert not [p for p in view.draft.problems if "Attention" in p]  # facts of the act's date: fresh
+
+
+def test_without_net_pay_the_seizable_fraction_blocks_and_says_where_to_fill_it(demo):
+    actor, dossiers = demo
+    dossier_id = dossiers["physique"]
+    with_net_pay(actor, dossier_id, None)
+    act = acts.draft_act(actor, dossier_id, "pv_saisie_remunerations", today=TODAY, fields=FIELDS)
+    _tick_all(actor, act)
+    view = acts.act_view(act.id)
+    versement = _mention(view, "versement")
+    assert not versement.ok and versement.state == "missing"
+    assert "onglet 6 Solvabilité : employeur et salaire net" in versement.problems[0]
+    assert "[À COMPLÉTER : Fraction saisissable mensuelle" in view.draft.body
+    with pytest.raises(InvalidInput, match="Vérification refusée"):
+        acts.verify(actor, act.id, today=TODAY)
+
+
+def test_a_stale_net_pay_warns_without_blocking(demo):
+    actor, dossiers = demo
+    dossier_id = dossiers["physique"]
+    with_net_pay(actor, dossier_id, "2000.00", known_on=TODAY - timedelta(days=250), dependants=0)
+    act = acts.draft_act(actor, dossier_id, "pv_saisie_remunerations", today=TODAY, fields=FIELDS)
+    view = acts.act_view(act.id)
+    assert _mention(view, "versement").ok
+    warning = next(p for p in view.draft.problems if p.startswith("Attention"))
+    assert "de plus de 6 mois" in warning and "onglet 6 Solvabilité" in warning
+    assert "SARL Transports Rhodaniens : employeur, du " in warning
+
+
+def test_the_served_pv_keeps_the_fraction_it_printed(demo):
+    actor, dossiers = demo
+    dossier_id = dossiers["physique"]
+    with_net_pay(actor, dossier_id, "2000.00", dependants=1)
+    act = acts.draft_act(actor, dossier_id, "pv_saisie_remunerations", today=TODAY, fields=FIELDS)
+    _tick_all(actor, act)
+    acts.verify(actor, act.id, today=TODAY)
+    acts.serve(actor, act.id, TODAY, "personne", today=TODAY)
+    printed = acts.act_view(act.id).draft.body
+    with_net_pay(actor, dossier_id, "3100.00", dependants=2)  # the debtor's file changes afterwards
+    view = acts.act_view(act.id)
+    assert view.draft.body == printed and f"382,29{NBSP}€" in printed
+    assert view.draft.values["seizable_fraction"] == Decimal("382.29")
+    assert _mention(view, "versement").ok
+    # A new draft reads the new file.
+    again = acts.draft_act(actor, dossier_id, "pv_saisie_remunerations", today=TODAY, fields=FIELDS)
+    assert acts.act_view(again.id).draft.values["seizable_fraction"] != Decimal("382.29")
