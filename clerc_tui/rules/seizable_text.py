@@ -41,13 +41,21 @@ def _sentence(line: QuotiteLine) -> str:
     return f"{where} : {line.fraction_label} de {_four(line.base)}{euro} = {_four(line.amount)}{euro}"
 
 
+def legal_reference(source: str) -> str:
+    """The text itself, without where it was read: data/seizable.toml writes each source as
+    « Décret n° … du …, JO du … — lu sur … ». A served act cites the décret, never a website."""
+    return source.split(" — ", 1)[0]
+
+
 def quotite_text(q: Quotite, *, act: bool = False) -> str:
     """The computation, line by line. `act=True`: as the PV de saisie des rémunérations prints
-    it (its « mode de calcul »): the bracket lines as sentences instead of a table, and without
-    the reminder of the bank account's SBI; every figure is the same."""
+    it (its « mode de calcul »): the bracket lines as sentences instead of a table, the sources
+    as the texts alone (`legal_reference`), and without the reminder of the bank account's SBI;
+    every figure is the same."""
+    cite = legal_reference if act else str
     lines = [
         f"Quotité saisissable au {format_date(q.on)} — salaire net {format_amount(q.net)}, {_dependants(q.dependants)}",
-        f"Barème {q.year} (art. R3252-2 et R3252-3 C. trav.) : {q.scale_source}",
+        f"Barème {q.year} (art. R3252-2 et R3252-3 C. trav.) : {cite(q.scale_source)}",
         f"Seuils mensuels = (seuil annuel + {format_integer(q.dependants)} × {format_amount(q.per_dependant)}) ÷ 12",
     ]
     if q.lines and act:
@@ -62,7 +70,7 @@ def quotite_text(q: Quotite, *, act: bool = False) -> str:
             )
     lines.append(f"Total du barème, arrondi une fois au centime : {format_amount(q.bareme)}")
     lines.append(f"Montant laissé dans tous les cas (RSA personne seule, R3252-5) : {format_amount(q.floor)}")
-    lines.append(f"  {q.floor_source}")
+    lines.append(f"  {cite(q.floor_source)}")
     if q.capped:
         lines.append(
             f"Plafond appliqué : le barème donnait {format_amount(q.bareme)}, ramené à net − RSA pour que le "

@@ -300,7 +300,7 @@ def _mention(view, mention_id: str):
 
 
 def test_the_pv_de_saisie_states_the_seizable_fraction_from_the_solvency_file(demo):
-    # money.md ex. 10: net 2 000 €, one dependant, pay of January 2026 → 382,29 € a month.
+    # docs/law/seizable-salary.md's example: net 2 000 €, one dependant, January 2026 → 382,29 € a month.
     actor, dossiers = demo
     dossier_id = dossiers["physique"]
     on = date(2026, 1, 15)
@@ -319,6 +319,8 @@ def test_the_pv_de_saisie_states_the_seizable_fraction_from_the_solvency_file(de
     assert f"Laissé au salarié : 1{NBSP}617,71{NBSP}€" in body
     assert "versée chaque mois au commissaire de justice répartiteur" in body
     assert "solde bancaire insaisissable" not in body  # the bank SBI is not the wage seizure's business
+    # A served act cites the décrets, never the website they were read on (data/seizable.toml).
+    assert "Décret n° 2025-1299 du 24 décembre 2025" in body and "lu sur" not in body
     assert not [p for p in view.draft.problems if "Attention" in p]  # facts of the act's date: fresh
 
 
