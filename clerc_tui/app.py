@@ -58,6 +58,11 @@ class ClercApp(App):
         Binding("c", "calculator", "Calculatrice", id="app.calculator"),
         Binding("v", "payments", "Versements", id="app.payments"),
         Binding("w", "remittances", "Reversements", id="app.remittances"),
+        # Priority: the field changes the moment Tab arrives, before the keys typed after it are
+        # handed out. Without it, Tab is a key the current field passes up to the screen, and what
+        # was typed ahead of that (a burst over SSH: « Lidl⇥2336 ») landed in the field left.
+        Binding("tab", "focus_next", "Zone suivante", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Zone précédente", show=False, priority=True, id="app.focus_previous"),
     ]
 
     def __init__(
