@@ -33,7 +33,7 @@ def maker(cls: type[T]) -> Callable[..., T]:
     stores = "".join(f"    d[{name!r}] = {name}\n" for name in names)
     source = f"def make({', '.join(names)}):\n    o = new(cls)\n    d = o.__dict__\n{stores}    return o\n"
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    exec(source, scope)  # noqa: S102 - the source is built from the dataclass's own field names
+    exec(source, scope)  # the source is built from the dataclass's own field names
     make: Callable[..., T] = scope["make"]
     make.__qualname__ = f"make_{cls.__name__}"
     return make

@@ -48,6 +48,7 @@ from clerc_tui.rules.statement import (
     Statement,
     StatementInput,
     compute_statement,
+    made_charge,
     made_payment,
 )
 from clerc_tui.services.etude import the_etude
@@ -225,7 +226,7 @@ def _event_of(
     if kind in (FEE, DISBURSEMENT):
         if bearer != CREDITOR:
             recovery_fee = is_recovery_fee(kind, breakdown)
-            event = Charge(entry_date, amount, label or "Frais", kind, after_payments=recovery_fee)
+            event = made_charge(entry_date, amount, label or "Frais", kind, recovery_fee)
     elif kind == PAYMENT:
         label = label or ("Paiement" + (f" ({mode})" if mode else ""))
         event = made_payment(entry_date, amount, str(entry_id), label)
