@@ -145,17 +145,11 @@ def allocate(amount: AmountLike, balances: Balances, order: Iterable[str] = DEFA
     return Allocation(amount, credit=remaining, **parts)
 
 
-def made_allocation(
-    amount: Decimal, frais: Decimal, interets: Decimal, principal: Decimal, credit: Decimal
-) -> Allocation:
-    """`Allocation(amount, frais, interets, principal, credit)`, its fields set at once: a frozen
-    dataclass's __init__ sets each field through `object.__setattr__`, which cost a décompte more
-    than the imputation of its ~120 payments. The same instance (equal, same repr and hash);
-    for values already checked (Allocation has no __post_init__)."""
-    return _make_allocation(amount, frais, interets, principal, credit)
-
-
-_make_allocation = maker(Allocation)
+# `Allocation(amount, frais, interets, principal, credit)`, its fields set at once: a frozen
+# dataclass's __init__ sets each field through `object.__setattr__`, which cost a décompte more
+# than the imputation of its ~120 payments. The same instance (equal, same repr and hash); for
+# values already checked (Allocation has no __post_init__).
+made_allocation = maker(Allocation)
 
 
 def impute(
@@ -176,7 +170,7 @@ def impute(
         to_interets = interets if interets < remaining else remaining
         remaining -= to_interets
         to_principal = principal if principal < remaining else remaining
-        return _make_allocation(amount, to_frais, to_interets, to_principal, remaining - to_principal)
+        return made_allocation(amount, to_frais, to_interets, to_principal, remaining - to_principal)
     owed = {FRAIS: frais, INTERETS: interets, PRINCIPAL: principal}
     parts: dict[str, Decimal] = {}
     remaining = amount

@@ -11,7 +11,7 @@ already checked: the instance is the same (equal, same repr and hash; tests/rule
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -25,15 +25,19 @@ def built(cls: type[T], **fields: Any) -> T:
 
 def maker(cls: type[T]) -> Callable[..., T]:
     """`lambda *values: built(cls, **dict(zip(field names, values)))`, written out for `cls`'s
-    fields (as `dataclasses` writes the __init__ it generates)."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    for name in names:
-        if not name.isidentifier():  # pragma: no cover - a dataclass field is an identifier
-            raise ValueError(name)
-    stores = "".join(f"    d[{name!r}] = {name}\n" for name in names)
-    source = f"def make({', '.join(names)}):\n    o = new(cls)\n    d = o.__dict__\n{stores}    return o\n"
+    fields (as `dataclasses` writes the __init__ it generates), their defaults included."""
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    params, stores = [], []
+    for field in fields(cls):  # type: ignore[arg-type]
+        if not field.name.isidentifier() or field.default_factory is not MISSING:  # pragma: no cover
+            raise ValueError(f"{cls.__name__}.{field.name}")
+        if field.default is MISSING:
+            params.append(field.name)
+        else:
+            scope[f"default_{field.name}"] = field.default
+            params.append(f"{field.name}=default_{field.name}")
+        stores.append(f"    d[{field.name!r}] = {field.name}\n")
+    source = f"def make({', '.join(params)}):\n    o = new(cls)\n    d = o.__dict__\n{''.join(stores)}    return o\n"
     exec(source, scope)  # the source is built from the dataclass's own field names
     make: Callable[..., T] = scope["make"]
-    make.__qualname__ = f"make_{cls.__name__}"
     return make

@@ -193,17 +193,11 @@ class PaymentLine:
     reversed_on: date | None = None
 
 
-def made_payment_line(
-    payment: Payment, allocation: Allocation, on_bearing_principal: Decimal, balance_after: Decimal
-) -> PaymentLine:
-    """`PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
-    once (`frozen.maker`: a décompte builds one per payment)."""
-    return _make_payment_line(payment, allocation, on_bearing_principal, balance_after, None)
-
-
+# `PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
+# once (`frozen.maker`: a décompte builds one per payment).
+made_payment_line = maker(PaymentLine)
 _make_charge = maker(Charge)
 _make_payment = maker(Payment)
-_make_payment_line = maker(PaymentLine)
 
 
 @dataclass(frozen=True)
@@ -492,7 +486,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 # Rejected by the arrêté date: never received. Its imputation at the time is
                 # shown, nothing of it is applied (the interest, capitalisation included, runs
                 # as if it had never been paid).
-                paid[event.ref] = _make_payment_line(event, allocation, on_bearing, after, None)
+                paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
                 continue
             if one is not None:
                 if on_bearing > 0:
@@ -511,7 +505,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             interest_paid += allocation.interets
             other -= allocation.principal - on_bearing
             credit += allocation.credit
-            paid[event.ref] = _make_payment_line(event, allocation, on_bearing, after, None)
+            paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
         elif isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)
