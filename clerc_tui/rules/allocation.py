@@ -21,7 +21,7 @@ from itertools import groupby
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_amount, format_date
-from clerc_tui.rules.frozen import built
+from clerc_tui.rules.frozen import maker
 from clerc_tui.rules.money import CENT, ZERO, check_amount, is_cents
 
 FRAIS = "frais"
@@ -145,14 +145,11 @@ def allocate(amount: AmountLike, balances: Balances, order: Iterable[str] = DEFA
     return Allocation(amount, credit=remaining, **parts)
 
 
-def made_allocation(
-    amount: Decimal, frais: Decimal, interets: Decimal, principal: Decimal, credit: Decimal
-) -> Allocation:
-    """`Allocation(amount, frais, interets, principal, credit)`, its fields set at once: a frozen
-    dataclass's __init__ sets each field through `object.__setattr__`, which cost a décompte more
-    than the imputation of its ~120 payments. The same instance (equal, same repr and hash);
-    for values already checked (Allocation has no __post_init__)."""
-    return built(Allocation, amount=amount, frais=frais, interets=interets, principal=principal, credit=credit)
+# `Allocation(amount, frais, interets, principal, credit)`, its fields set at once: a frozen
+# dataclass's __init__ sets each field through `object.__setattr__`, which cost a décompte more
+# than the imputation of its ~120 payments. The same instance (equal, same repr and hash); for
+# values already checked (Allocation has no __post_init__).
+made_allocation = maker(Allocation)
 
 
 def impute(
@@ -162,15 +159,17 @@ def impute(
     holds at each payment: an amount in cents above zero (a `Payment`), balances it computed
     in cents, an order already checked (`check_order`). The same `min` and subtractions in
     the same order, without checking again per payment what was checked once; a balance
-    below zero goes through `allocate`, which refuses it as before."""
+    below zero goes through `allocate`, which refuses it as before. `min(a, b)` is written
+    `b if b < a else a`: the same value (the first of two equal ones, 1.0 and 1.00 being
+    equal), without a call per bucket."""
     if frais < 0 or interets < 0 or principal < 0:
         return allocate(amount, Balances(frais, interets, principal), order)
     if order == DEFAULT_ORDER:
-        to_frais = min(amount, frais)
+        to_frais = frais if frais < amount else amount
         remaining = amount - to_frais
-        to_interets = min(remaining, interets)
+        to_interets = interets if interets < remaining else remaining
         remaining -= to_interets
-        to_principal = min(remaining, principal)
+        to_principal = principal if principal < remaining else remaining
         return made_allocation(amount, to_frais, to_interets, to_principal, remaining - to_principal)
     owed = {FRAIS: frais, INTERETS: interets, PRINCIPAL: principal}
     parts: dict[str, Decimal] = {}

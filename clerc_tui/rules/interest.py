@@ -21,7 +21,7 @@ from itertools import pairwise
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_date, format_decimal, format_integer, format_percent
-from clerc_tui.rules.frozen import built
+from clerc_tui.rules.frozen import maker
 from clerc_tui.rules.money import CENT, ZERO, check_amount, round_cents
 from clerc_tui.rules.rates import (
     AUTRES,
@@ -300,6 +300,11 @@ class InterestLine:
         return format_integer(self.divisor)
 
 
+# Segments and lines built with their fields set at once (`frozen.maker`, fields in their order).
+_make_segment = maker(RateSegment)
+_make_line = maker(InterestLine)
+
+
 @dataclass(frozen=True)
 class Capitalisation:
     on: date
@@ -565,14 +570,14 @@ class Accrual:
             n = len(sums) - 1
             seg_start, product, divisor = self._part(n)
             exact = product * (ends[first + n] - seg_start).days / divisor
-            sums.append(sums[-1] + (exact.quantize(CENT, rounding=ROUND_HALF_UP) if per_line else exact))
+            sums.append(sums[-1] + (exact.quantize(CENT, ROUND_HALF_UP) if per_line else exact))
         total = sums[whole]
         if first + whole < len(ends):
             seg_start, product, divisor = parts[whole] if whole < len(parts) else self._part(whole)
             if seg_start < end:
                 exact = product * (end - seg_start).days / divisor
-                total += exact.quantize(CENT, rounding=ROUND_HALF_UP) if per_line else exact
-        return total if per_line else total.quantize(CENT, rounding=ROUND_HALF_UP)
+                total += exact.quantize(CENT, ROUND_HALF_UP) if per_line else exact
+        return total if per_line else total.quantize(CENT, ROUND_HALF_UP)
 
 
 def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
@@ -581,17 +586,7 @@ def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
     year_days = seg.year_days
     if seg.kind == CONTRACTUAL and seg.basis == CIVIL_YEAR:
         year_days = year_length(a.year)
-    return built(
-        RateSegment,
-        start=a,
-        end=b,
-        rate=seg.rate,
-        kind=seg.kind,
-        label=seg.label,
-        basis=seg.basis,
-        from_etude=seg.from_etude,
-        year_days=year_days,
-    )
+    return _make_segment(a, b, seg.rate, seg.kind, seg.label, seg.basis, seg.from_etude, year_days)
 
 
 def _exact(seg: RateSegment, base: Decimal, convention: Convention) -> tuple[int, int, Decimal]:
@@ -625,28 +620,27 @@ def interest_lines(
     """Lines for counted days [start, end) on a constant base (`schedule`: the terms' segments,
     already cut over a span holding [start, end)).
 
-    Lines and clipped segments are made by `frozen.built` (a décompte makes ~70 of them)."""
+    Lines and clipped segments are made by `frozen.maker` (a décompte makes ~70 of them)."""
     if base <= 0:
         return []
     lines = []
     segments = schedule.segments(start, end) if schedule is not None else rate_segments(start, end, terms, rates)
     for seg in segments:
         days, divisor, exact = _exact(seg, base, convention)
-        line = built(
-            InterestLine,
-            start=seg.start,
-            end=convention.shown_end(seg.end),
-            days=days,
-            base=base,
-            rate=seg.rate,
-            kind=seg.kind,
-            label=seg.label,
-            basis=seg.basis,
-            exact=exact,
-            amount=round_cents(exact),
-            from_etude=seg.from_etude,
-            note=note,
-            divisor=divisor,
+        line = _make_line(
+            seg.start,
+            convention.shown_end(seg.end),
+            days,
+            base,
+            seg.rate,
+            seg.kind,
+            seg.label,
+            seg.basis,
+            exact,
+            round_cents(exact),
+            seg.from_etude,
+            note,
+            divisor,
         )
         lines.append(line)
     return lines

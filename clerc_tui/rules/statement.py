@@ -22,7 +22,7 @@ from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, check_order, impute
 from clerc_tui.rules.calendar import shift_months
 from clerc_tui.rules.french import format_amount, format_date, format_percent
-from clerc_tui.rules.frozen import built
+from clerc_tui.rules.frozen import maker
 from clerc_tui.rules.interest import (
     KIND_LABELS,
     NONE,
@@ -122,6 +122,15 @@ class Charge:
             object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
 
 
+def made_charge(on: date, amount: Decimal, label: str, kind: str = "fee", after_payments: bool = False) -> Charge:
+    """`Charge(on, amount, label, kind, after_payments)`, its fields set at once when its checks
+    would keep them unchanged (a known kind, an amount in cents not below zero: a ledger row's
+    amount read from the base), else through them (`frozen.maker`: a décompte reads ~40 fees)."""
+    if kind in CHARGE_KINDS and is_cents(amount) and amount >= 0:
+        return _make_charge(on, amount, label, kind, after_payments)
+    return Charge(on, amount, label, kind, after_payments)
+
+
 @dataclass(frozen=True)
 class Payment:
     on: date
@@ -143,10 +152,10 @@ class Payment:
 def made_payment(on: date, amount: Decimal, ref: str = "", label: str = "") -> Payment:
     """`Payment(on, amount, ref, label)`, its fields set at once when the amount is already what
     its checks keep unchanged (in cents, above zero: a ledger row's amount read from the base),
-    else through them (`frozen.built`: a décompte reads ~120 payments)."""
+    else through them (`frozen.maker`: a décompte reads ~120 payments)."""
     if not (is_cents(amount) and amount > 0):
         return Payment(on, amount, ref, label)
-    return built(Payment, on=on, amount=amount, ref=ref, label=label)
+    return _make_payment(on, amount, ref, label)
 
 
 @dataclass(frozen=True)
@@ -184,19 +193,11 @@ class PaymentLine:
     reversed_on: date | None = None
 
 
-def made_payment_line(
-    payment: Payment, allocation: Allocation, on_bearing_principal: Decimal, balance_after: Decimal
-) -> PaymentLine:
-    """`PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
-    once (`frozen.built`: a décompte builds one per payment)."""
-    return built(
-        PaymentLine,
-        payment=payment,
-        allocation=allocation,
-        on_bearing_principal=on_bearing_principal,
-        balance_after=balance_after,
-        reversed_on=None,
-    )
+# `PaymentLine(payment, allocation, on_bearing_principal, balance_after)`, its fields set at
+# once (`frozen.maker`: a décompte builds one per payment).
+made_payment_line = maker(PaymentLine)
+_make_charge = maker(Charge)
+_make_payment = maker(Payment)
 
 
 @dataclass(frozen=True)
@@ -421,15 +422,15 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     if not data.items:
         raise InvalidInput("Le décompte suppose au moins une somme due (principal, dépens…).")
 
-    payments, refs = [], set()
+    payments, refs = [], {}
     for number, payment in enumerate(sorted(data.payments, key=lambda p: p.on), start=1):
         ref = payment.ref or f"P{number}"
         if ref in refs:
             raise InvalidInput(f"Deux paiements portent la même référence « {ref} ».")
-        refs.add(ref)
-        payments.append(payment if payment.ref else Payment(payment.on, payment.amount, ref, payment.label))
+        refs[ref] = payment if payment.ref else Payment(payment.on, payment.amount, ref, payment.label)
+        payments.append(refs[ref])
     for reversal in data.reversals:
-        target = next((p for p in payments if p.ref == reversal.payment_ref), None)
+        target = refs.get(reversal.payment_ref)
         if target is None:
             raise InvalidInput(
                 f"Annulation du {format_date(reversal.on)} : paiement « {reversal.payment_ref} » inconnu."
@@ -479,13 +480,13 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 bases = [s.base for s in ranked]
                 due, bearing = sum(owed, ZERO), sum(bases, ZERO)
             allocation = impute(event.amount, frais, due, bearing + other, order)
-            on_bearing = min(allocation.principal, bearing)
+            on_bearing = bearing if bearing < allocation.principal else allocation.principal  # min(), no call
             after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
             if event.ref in rejected:
                 # Rejected by the arrêté date: never received. Its imputation at the time is
                 # shown, nothing of it is applied (the interest, capitalisation included, runs
                 # as if it had never been paid).
-                paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
+                paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
                 continue
             if one is not None:
                 if on_bearing > 0:
@@ -504,7 +505,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             interest_paid += allocation.interets
             other -= allocation.principal - on_bearing
             credit += allocation.credit
-            paid[event.ref] = made_payment_line(event, allocation, on_bearing, after)
+            paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
         elif isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
             charges.append(event)

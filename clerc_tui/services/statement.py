@@ -48,6 +48,7 @@ from clerc_tui.rules.statement import (
     Statement,
     StatementInput,
     compute_statement,
+    made_charge,
     made_payment,
 )
 from clerc_tui.services.etude import the_etude
@@ -166,7 +167,7 @@ def ledger_inputs(dossier_id: int, at: date) -> tuple[tuple[Charge, ...], tuple[
     of the columns used: a dossier of 10 years holds ~160 rows, and building as many Peewee
     models (then converting each column through peewee) was most of the décompte's time in
     the app."""
-    return _events([_row_event(row) for row in _LEDGER.raw(dossier_id)], at)
+    return _events(_row_events(_LEDGER.raw(dossier_id)), at)
 
 
 # What one ledger row gives the décompte: (id, kind, entry date, the id it reverses, its
@@ -184,18 +185,27 @@ _ROW_EVENTS: dict[tuple[Any, ...], _RowEvent] = {}
 _ROW_EVENTS_SIZE = 4096
 
 
-def _row_event(row: tuple[Any, ...]) -> _RowEvent:
-    found = _ROW_EVENTS.get(row)
-    if found is not None:
-        return found
-    entry_id, kind, on, cents, label, mode, reverses_id, reason, bearer, breakdown = row
-    prepared = _event_of(
-        entry_id, kind, read_date(on), from_cents(cents), label, mode, reverses_id, reason, bearer, breakdown
-    )
-    if len(_ROW_EVENTS) >= _ROW_EVENTS_SIZE:
-        _ROW_EVENTS.clear()
-    _ROW_EVENTS[row] = prepared
-    return prepared
+def _row_events(rows: Sequence[tuple[Any, ...]]) -> list[_RowEvent]:
+    """The events of the driver's ledger rows, in their order. The amounts of one ledger repeat
+    (monthly payments, the same fee): each distinct amount is made a Decimal once per call (the
+    same value, the same digits and exponent; a Decimal is immutable)."""
+    events = []
+    amounts: dict[int, Decimal] = {}
+    for row in rows:
+        found = _ROW_EVENTS.get(row)
+        if found is None:
+            entry_id, kind, on, cents, label, mode, reverses_id, reason, bearer, breakdown = row
+            amount = amounts.get(cents)
+            if amount is None:
+                amount = amounts[cents] = from_cents(cents)
+            found = _event_of(
+                entry_id, kind, read_date(on), amount, label, mode, reverses_id, reason, bearer, breakdown
+            )
+            if len(_ROW_EVENTS) >= _ROW_EVENTS_SIZE:
+                _ROW_EVENTS.clear()
+            _ROW_EVENTS[row] = found
+        events.append(found)
+    return events
 
 
 def _event_of(
@@ -216,7 +226,7 @@ def _event_of(
     if kind in (FEE, DISBURSEMENT):
         if bearer != CREDITOR:
             recovery_fee = is_recovery_fee(kind, breakdown)
-            event = Charge(entry_date, amount, label or "Frais", kind, after_payments=recovery_fee)
+            event = made_charge(entry_date, amount, label or "Frais", kind, recovery_fee)
     elif kind == PAYMENT:
         label = label or ("Paiement" + (f" ({mode})" if mode else ""))
         event = made_payment(entry_date, amount, str(entry_id), label)
@@ -461,7 +471,7 @@ def dossier_statement(
     if previous is not None and previous[1] is rates and previous[0] == key:
         return previous[2]
     items = _claim_items(dossier, claims)
-    data = _input_of(dossier, items, _events([_row_event(row) for row in raw], at), at, convention)
+    data = _input_of(dossier, items, _events(_row_events(raw), at), at, convention)
     statement = compute_statement(data, rates)
     with _PREVIOUS_LOCK:  # screens compute in worker threads (screens/work.py)
         if len(_PREVIOUS) >= _PREVIOUS_SIZE and dossier_id not in _PREVIOUS:

@@ -242,3 +242,24 @@ def test_an_allocation_made_at_once_is_the_allocation_of_its_fields():
     )
     assert line == expected and repr(line) == repr(expected) and hash(line) == hash(expected)
     assert list(line.__dict__) == [f.name for f in dataclasses.fields(PaymentLine)]
+
+
+def test_a_charge_made_at_once_is_the_charge_its_checks_give():
+    """made_charge skips Charge's __init__ only where its checks keep the values unchanged;
+    otherwise the checks run (a bad kind is refused, an amount is put in cents)."""
+    import dataclasses
+    from datetime import date
+
+    from clerc_tui.errors import InvalidInput
+    from clerc_tui.rules.statement import Charge, made_charge
+
+    on = date(2026, 3, 2)
+    for args in ((D("48.37"), "Acte", "fee", False), (D("0.00"), "Débours", "disbursement", True)):
+        made, expected = made_charge(on, *args), Charge(on, *args)
+        assert made == expected and repr(made) == repr(expected) and hash(made) == hash(expected)
+        assert list(made.__dict__) == [f.name for f in dataclasses.fields(Charge)]
+    assert repr(made_charge(on, D("4.5"), "Acte")) == repr(Charge(on, D("4.50"), "Acte"))
+    with pytest.raises(InvalidInput):
+        made_charge(on, D("4.50"), "Acte", "amende")
+    with pytest.raises(InvalidInput):
+        made_charge(on, D("-1.00"), "Acte")
