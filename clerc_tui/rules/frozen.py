@@ -1,12 +1,11 @@
 """Frozen dataclasses built by the hundred in a décompte (lines, allocations, segments).
 
-`built(cls, **fields)` makes the instance with its fields set at once, not through the frozen
-dataclass's __init__, which sets each field with one `object.__setattr__` call (a tenth of the
-décompte's time, bench/bench_statement.py). `maker(cls)` is the same for the classes built
-most (one per payment): a function taking the fields in their order, which stores each in the
-instance's dict (the keyword arguments of `built` cost more than the stores: ~40 % of an
-instance, valgrind instruction counts). Only for classes without __post_init__ and values
-already checked: the instance is the same (equal, same repr and hash; tests/rules check it)."""
+`maker(cls)` writes a function that makes an instance with its fields set at once, not through
+the frozen dataclass's __init__, which sets each field with one `object.__setattr__` call (a
+tenth of the décompte's time, bench/bench_statement.py): it takes the fields in their order and
+stores each in the instance's dict (keyword arguments would cost ~40 % of an instance, valgrind
+instruction counts). Only for classes without __post_init__ and values already checked: the
+instance is the same (equal, same repr and hash; tests/rules check it)."""
 
 from __future__ import annotations
 
@@ -17,15 +16,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def built(cls: type[T], **fields: Any) -> T:
-    instance = object.__new__(cls)
-    instance.__dict__.update(fields)
-    return instance
-
-
 def maker(cls: type[T]) -> Callable[..., T]:
-    """`lambda *values: built(cls, **dict(zip(field names, values)))`, written out for `cls`'s
-    fields (as `dataclasses` writes the __init__ it generates), their defaults included."""
+    """A function `make(*fields)` for `cls`, written out from its fields (as `dataclasses` writes
+    the __init__ it generates), their defaults included."""
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
     params, stores = [], []
     for field in fields(cls):  # type: ignore[arg-type]
