@@ -8,12 +8,14 @@ import os
 import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
@@ -28,6 +30,7 @@ from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
+    from textual.widget import Widget
 
     from clerc_tui.config import DatabaseChoice
 
@@ -36,6 +39,10 @@ if TYPE_CHECKING:
 # colleague's payment shows within 2 s once the screen is refreshed (issue 13; 2 s polling
 # measured 0.73–1.98 s). PostgreSQL is told at commit (LISTEN/NOTIFY) and not polled.
 DATA_POLL_SECONDS = 1.0
+
+# The longest keys typed after an Enter wait for what it does (ClercApp.on_event); a screen
+# that takes longer (a long computation runs in a worker) gets them then, as before.
+TYPED_AHEAD_WAIT = 1.0
 
 # The app-wide keys that are single letters by default: inactive on a form (a letter on a
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
@@ -79,6 +86,8 @@ class ClercApp(App):
         # Off unless the user's config turns them on ([display] animations = true): a tab
         # switch animated its underline for ~300 ms, a scroll for as long, over SSH too.
         self.animation_level = "full" if animations else "none"
+        # Keys that arrived after an Enter, held until what the Enter does is done (on_event).
+        self._typed_ahead: list[events.Key] | None = None
         self.actor = actor
         self._fixed_today = today
         self._keymap = keymap or {}
@@ -104,6 +113,37 @@ class ClercApp(App):
         from clerc_tui.screens.dossier_list import DossierListScreen
 
         return DossierListScreen() if self.start == "dossiers" else DeadlinesScreen()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead of an Enter wait until what the Enter does is done (a line added to the
+        batch and the field emptied, a dialog closed, a dossier opened), then go where the focus
+        is by then. Without it they reached the field the Enter was typed in, before it was
+        emptied: in the payment entry, « 100⏎50 » typed in one burst (SSH delivers such bursts)
+        recorded one payment of 10 050,00 € (tests/screens/test_type_ahead.py)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if self._typed_ahead is not None:
+            self._typed_ahead.append(event)
+            return
+        target = self.focused
+        await super().on_event(event)
+        if event.key == "enter":
+            self._typed_ahead = []
+            self._release_when_done(target, time.monotonic() + TYPED_AHEAD_WAIT)
+
+    def _release_when_done(self, target: Widget | None, deadline: float) -> None:
+        """Hand out the held keys once the Enter has gone through the widget it was typed in and
+        every container up to the screen (each has its own queue: Input.Submitted bubbles up
+        through them to the screen's handler), checked every few milliseconds."""
+        pumps = [*target.ancestors_with_self] if target is not None and target.is_attached else []
+        busy = any(not pump._message_queue.empty() for pump in [*pumps, self.screen] if pump is not self)
+        if busy and time.monotonic() < deadline:
+            self.set_timer(0.005, partial(self._release_when_done, target, deadline))
+            return
+        held, self._typed_ahead = self._typed_ahead or [], None
+        for key in held:
+            self.post_message(events.Key(key.key, key.character))
 
     def on_mount(self) -> None:
         if self._keymap:
@@ -399,13 +439,13 @@ class TerminalWatch:
                 if os.isatty(fd):
                     poller.register(fd, 0)  # hang-up and error are reported whatever the mask
         while True:
-            for fd, events in poller.poll():
+            for fd, happened in poller.poll():
                 if fd == self._wake:
                     number = os.read(self._wake, 1)[0]
                     if number == 0:
                         return
                     return self._end(128 + number, signal.Signals(number).name)
-                if events & (select.POLLHUP | select.POLLERR):
+                if happened & (select.POLLHUP | select.POLLERR):
                     return self._end(128 + signal.SIGHUP, "terminal fermé")
                 poller.unregister(fd)  # POLLNVAL: not a descriptor any more, never a loop
 
