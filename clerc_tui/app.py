@@ -42,7 +42,7 @@ DATA_POLL_SECONDS = 1.0
 
 # The longest keys typed after an Enter wait for what it does (ClercApp.on_event); a screen
 # that takes longer (a long computation runs in a worker) gets them then, as before.
-TYPED_AHEAD_WAIT = 1.0
+TYPED_AHEAD_WAIT = 3.0
 
 # The app-wide keys that are single letters by default: inactive on a form (a letter on a
 # drop-down or a check box must never leave the typing; a modal already cuts them off).

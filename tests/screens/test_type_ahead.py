@@ -51,9 +51,9 @@ async def test_what_is_typed_after_enter_waits_for_the_line_to_be_added(sample_d
         screen.query_one("#pay-amount", Input).focus()
         await pilot.pause()
         _burst(app, ["1", "0", "0", "enter", "5", "0"])
-        for _ in range(20):  # the held keys go out once the line is added (a few ms)
+        for _ in range(150):  # the line is added, then the held keys go out (a few ms; more under load)
             await pilot.pause(0.02)
-            if screen.query_one("#pay-dossier", Input).value:
+            if screen.pending and screen.query_one("#pay-dossier", Input).value == "50":
                 break
         assert [line.amount for line in screen.pending] == [Decimal("100.00")]
         assert screen.query_one("#pay-dossier", Input).value == "50"
