@@ -62,18 +62,24 @@ def fee_base_text(include_interest: bool | None = None) -> str:
     return f"Assiette des droits proportionnels A444-31 / A444-32 : {FEE_BASE_TEXT[include]} (réglage de l'étude)."
 
 
-def set_fee_base_interest(actor: Actor, include: bool) -> bool:
-    """Set whether interest counts in the fee base; commissaire or principal clerc only.
-    Applies to the next reversement runs, which recompute the cumulated base."""
+def set_setting(actor: Actor, field: str, value: object) -> None:
+    """Write one setting of the étude (a column of Etude), audited with the row before and after;
+    commissaire or principal clerc only. The étude's row is made if the base has none yet."""
     require(actor, "etude.settings")
     with write_transaction():
         etude = _etude_row()
         if etude is None:
             etude = Etude.create(name="")
         before = snapshot(etude)
-        Etude.update(fee_base_interest=bool(include)).where(Etude.id == etude.id).execute()
+        Etude.update({getattr(Etude, field): value}).where(Etude.id == etude.id).execute()
         after = snapshot(Etude.get_by_id(etude.id))
-        record(actor, "etude.fee_base_interest", "etude", etude.id, before=before, after=after)
+        record(actor, f"etude.{field}", "etude", etude.id, before=before, after=after)
+
+
+def set_fee_base_interest(actor: Actor, include: bool) -> bool:
+    """Set whether interest counts in the fee base. Applies to the next reversement runs, which
+    recompute the cumulated base."""
+    set_setting(actor, "fee_base_interest", bool(include))
     return bool(include)
 
 
@@ -94,15 +100,7 @@ def repartiteur_text(value: bool | None = None) -> str:
 
 
 def set_wage_repartiteur(actor: Actor, value: bool) -> bool:
-    """Set whether the étude is the répartiteur of its wage seizures; commissaire or principal
-    clerc only. Applies to the steps recorded from now on (deadlines already made stay)."""
-    require(actor, "etude.settings")
-    with write_transaction():
-        etude = _etude_row()
-        if etude is None:
-            etude = Etude.create(name="")
-        before = snapshot(etude)
-        Etude.update(wage_repartiteur=bool(value)).where(Etude.id == etude.id).execute()
-        after = snapshot(Etude.get_by_id(etude.id))
-        record(actor, "etude.wage_repartiteur", "etude", etude.id, before=before, after=after)
+    """Set whether the étude is the répartiteur of its wage seizures. Applies to the steps
+    recorded from now on (deadlines already made stay)."""
+    set_setting(actor, "wage_repartiteur", bool(value))
     return bool(value)

@@ -42,6 +42,7 @@ from clerc_tui.rules.solvency import (
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.billing import dep_already_charged
 from clerc_tui.services.context import Actor, require, require_write
+from clerc_tui.services.etude import set_setting
 
 ASSET_KINDS = {"vehicule": "vehicle", "immeuble": "real_estate"}  # debtor_asset.kind → fact kind (else movable)
 
@@ -73,16 +74,9 @@ def stale_months() -> int:
 
 
 def set_stale_months(actor: Actor, months: int) -> int:
-    require(actor, "etude.settings")
+    require(actor, "etude.settings")  # before the value is judged, as every setting
     months = check_stale_months(int(months))
-    with write_transaction():
-        etude = Etude.select().order_by(Etude.id).first()
-        if etude is None:
-            etude = Etude.create(name="")
-        before = snapshot(etude)
-        Etude.update(solvency_stale_months=months).where(Etude.id == etude.id).execute()
-        after = snapshot(Etude.get_by_id(etude.id))
-        record(actor, "etude.solvency_stale_months", "etude", etude.id, before=before, after=after)
+    set_setting(actor, "solvency_stale_months", months)
     return months
 
 
