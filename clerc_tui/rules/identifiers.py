@@ -364,8 +364,9 @@ def _national_number(compact: str) -> str | None:
     return compact
 
 
-def validate_phone(text: str, *, field: str = "phone") -> str:
-    """`+33 (0)6.12.34.56.78` → `06 12 34 56 78`; metropolitan and overseas numbers."""
+def national_phone(text: str, *, field: str = "phone") -> str:
+    """`+33 (0)6.12.34.56.78` → `0612345678`: the 10-digit national form of a French number
+    (metropolitan or overseas), as typed in any of the usual ways."""
     raw = (text or "").strip()
     if not raw:
         raise InvalidInput("Numéro de téléphone vide.", field=field)
@@ -381,7 +382,63 @@ def validate_phone(text: str, *, field: str = "phone") -> str:
             "(exemple : 01 23 45 67 89 ou +33 1 23 45 67 89).",
             field=field,
         )
-    return format_phone(national)
+    return national
+
+
+def validate_phone(text: str, *, field: str = "phone") -> str:
+    """`+33 (0)6.12.34.56.78` → `06 12 34 56 78`; metropolitan and overseas numbers."""
+    return format_phone(national_phone(text, field=field))
+
+
+# The country code of each overseas prefix of the national plan (0262… → +262 262…).
+_DOM_PREFIX_CODES = {"0" + prefix: code for code, prefixes in DOM_COUNTRY_CODES.items() for prefix in prefixes}
+
+
+def phone_e164(national: str) -> str:
+    """`0612345678` → `+33612345678`; `0692123456` → `+262692123456` (E.164, ITU-T: the
+    country code, then the national number without its leading 0; the overseas departments
+    keep their own country code and their prefix)."""
+    code = _DOM_PREFIX_CODES.get(national[:4])
+    if code is not None:
+        return f"+{code}{national[1:]}"
+    return f"+33{national[1:]}"
+
+
+# Mobile numbers of the national plan (ARCEP, décision n° 2018-0881 modifiée, annexe 1 § 2.3.4;
+# docs/law/sms.md): 06 and 073 to 079 (070-072 are not mobile ranges: 0700 is M2M, 14 digits);
+# the overseas mobiles are inside 06 (0639, 0690-0697).
+MOBILE_PREFIXES = ("06", "073", "074", "075", "076", "077", "078", "079")
+
+
+def is_mobile(national: str) -> bool:
+    """Whether a 10-digit national number is a mobile number (one an SMS reaches)."""
+    return len(national) == 10 and national.startswith(MOBILE_PREFIXES)
+
+
+def _not_mobile_reason(national: str) -> str:
+    shown = format_phone(national)
+    if national[1] in "12345":
+        return f"{shown} est un numéro fixe (01 à 05) : un SMS n'y arrive pas"
+    if national[1] == "8":
+        return f"{shown} est un numéro spécial (08), qui ne reçoit pas de SMS"
+    if national[1] == "9":
+        return (
+            f"{shown} est un numéro polyvalent (09, le plus souvent la ligne d'une box internet) : "
+            "un SMS n'y arrive pas"
+        )
+    return f"{shown} n'est pas dans une tranche de numéros mobiles (06, 073 à 079)"
+
+
+def validate_mobile(text: str, *, field: str = "phone") -> str:
+    """`06 12 34 56 78` → `+33612345678`: a mobile number for an SMS, in E.164. A landline, a
+    special or a polyvalent (09) number is refused with the reason, in French."""
+    national = national_phone(text, field=field)
+    if not is_mobile(national):
+        raise InvalidInput(
+            _not_mobile_reason(national) + " ; il faut un numéro de mobile (06 ou 07).",
+            field=field,
+        )
+    return phone_e164(national)
 
 
 def format_phone(national: str) -> str:
