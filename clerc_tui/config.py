@@ -12,6 +12,9 @@ animations = true            # Textual's animations (scrolls, tab underline); of
 [database]
 path = "/srv/clerc/etude.db" # or url = "postgresql://clerc@localhost/etude"
 
+[sms]                        # the SMS gateway (either file; `sms_settings`, docs/sms.md)
+url = "https://…"            # token in token_file or the variable named by token_env, never here
+
 Which base is opened, weakest first: the XDG default path < the étude's config < the user's
 config < CLERC_DATABASE < --db (`choose_database`). A file is only read when it exists, and
 only when nothing stronger names the base: `clerc --db X` reads neither (start-up cost).
@@ -228,3 +231,138 @@ def check_keymap(keymap: Mapping[str, str], bindings: Mapping[str, list[Binding]
                     f"la touche « {key} » sert à deux actions ({', '.join(sorted(ids))}) sur l'écran « {place} »"
                 )
     return clean, problems
+
+
+# --- [sms]: the étude's SMS gateway (docs/sms.md) -----------------------------------------------
+
+SMS_AUTH_MODES = ("bearer", "basic", "header", "field", "none")
+SMS_BODY_FORMATS = ("json", "form", "query")
+SMS_NUMBER_FORMATS = ("e164", "digits")
+_SMS_TEXT_KEYS = (
+    "url", "sender", "auth", "user", "auth_header", "token_field", "token_file", "token_env",
+    "body", "to_field", "text_field", "sender_field", "reference_field", "number_format", "id_key",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    """The `[sms]` table: where and how to post an SMS. The token is not here: `token_file` or
+    the environment variable `token_env` holds it (read by `sms_token`), never the base.
+
+    `to_field`, `text_field`, `sender_field`, `reference_field` and the keys of `fields` may be
+    dotted (`recipient.to`) for a nested JSON body; `id_key` is the dotted path of the message id
+    in the JSON answer (`SmsIds.0`: first item of a list). An empty field name is not sent."""
+
+    url: str
+    sender: str = ""
+    auth: str = "bearer"
+    user: str = ""
+    auth_header: str = ""
+    token_field: str = ""
+    token_file: str = ""
+    token_env: str = ""
+    body: str = "json"
+    to_field: str = "to"
+    text_field: str = "text"
+    sender_field: str = "from"
+    reference_field: str = ""
+    number_format: str = "e164"
+    id_key: str = "id"
+    timeout: float = 10.0
+    fields: tuple[tuple[str, str], ...] = ()
+    config_file: Path | None = None
+
+
+def sms_settings(paths: tuple[Path, ...] | None = None) -> SmsSettings | None:
+    """The first `[sms]` table of the user's config, then the étude's (/etc/clerc/config.toml);
+    None when neither has one. A table said wrong is a ClercError naming the file."""
+    import tomllib
+
+    for path in paths if paths is not None else (config_file(), system_config_file()):
+        if not _exists(path):
+            continue
+        try:
+            data = _read_toml(path)
+        except OSError as error:
+            from clerc_tui.services.files import os_cause
+
+            raise _sms_unreadable(path, os_cause(error)) from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise _sms_unreadable(path, str(error)) from None
+        if "sms" in data:
+            return _sms_table(path, data["sms"])
+    return None
+
+
+def _sms_unreadable(path: Path, why: str) -> ClercError:
+    return ClercError(f"Configuration {path} : [sms] illisible ({why}) ; aucun SMS n'a été envoyé (docs/sms.md).")
+
+
+def _sms_table(path: Path, table: Any) -> SmsSettings:
+    if not isinstance(table, dict):
+        raise _sms_unreadable(path, "[sms] doit être une table")
+    unknown = sorted(set(table) - {*_SMS_TEXT_KEYS, "timeout", "fields"})
+    if unknown:
+        raise _sms_unreadable(path, f"clé inconnue : {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for key in _SMS_TEXT_KEYS:
+        if key in table:
+            if not isinstance(table[key], str):
+                raise _sms_unreadable(path, f"{key} doit être un texte")
+            values[key] = table[key].strip()
+    url = values.get("url", "")
+    if not url.startswith(("https://", "http://")):
+        raise _sms_unreadable(path, "url doit être l'adresse https://… de la passerelle")
+    for key, allowed in (("auth", SMS_AUTH_MODES), ("body", SMS_BODY_FORMATS), ("number_format", SMS_NUMBER_FORMATS)):
+        if key in values and values[key] not in allowed:
+            raise _sms_unreadable(path, f"{key} = « {values[key]} » : {', '.join(allowed)} attendu")
+    auth = values.get("auth", "bearer")
+    needs = {"basic": "user", "header": "auth_header", "field": "token_field"}.get(auth)
+    if needs and not values.get(needs):
+        raise _sms_unreadable(path, f"auth = « {auth} » demande {needs}")
+    if auth != "none" and bool(values.get("token_file")) == bool(values.get("token_env")):
+        raise _sms_unreadable(
+            path, "le jeton se lit dans token_file ou dans la variable nommée par token_env, l'un des deux"
+        )
+    timeout = table.get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 120:
+        raise _sms_unreadable(path, "timeout doit être un nombre de secondes, plus de 0 et au plus 120")
+    fields = table.get("fields", {})
+    if not isinstance(fields, dict) or not all(isinstance(v, str | int | bool) for v in fields.values()):
+        raise _sms_unreadable(path, "[sms.fields] doit associer un nom de champ à une valeur fixe")
+    constant = tuple((str(k), v if isinstance(v, str) else str(v).lower()) for k, v in fields.items())
+    return SmsSettings(**values, timeout=float(timeout), fields=constant, config_file=path)
+
+
+def sms_token(settings: SmsSettings) -> str:
+    """The gateway's secret: the first line of `token_file` (refused when every account of the
+    server may read it), or the environment variable `token_env` names. Never shown."""
+    where = settings.config_file or "[sms]"
+    if settings.auth == "none":
+        return ""
+    if settings.token_env:
+        token = os.environ.get(settings.token_env, "").strip()
+        if not token:
+            raise ClercError(
+                f"Jeton SMS absent : la variable d'environnement {settings.token_env} (token_env, {where}) est vide "
+                "ou absente ; aucun SMS n'a été envoyé."
+            )
+        return token
+    file = Path(settings.token_file).expanduser()
+    try:
+        if file.stat().st_mode & 0o004:
+            raise ClercError(
+                f"Jeton SMS {file} lisible par tous les comptes du serveur : retirez ce droit "
+                f"(chmod o-r {file}) ; aucun SMS n'a été envoyé."
+            )
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        from clerc_tui.services.files import os_cause
+
+        raise ClercError(f"Jeton SMS {file} illisible ({os_cause(error)}) ; aucun SMS n'a été envoyé.") from None
+    except UnicodeDecodeError:
+        raise ClercError(f"Jeton SMS {file} illisible (pas du texte UTF-8) ; aucun SMS n'a été envoyé.") from None
+    token = lines[0].strip() if lines else ""
+    if not token:
+        raise ClercError(f"Jeton SMS {file} vide ; aucun SMS n'a été envoyé.")
+    return token
