@@ -6,4 +6,4 @@ from pathlib import Path
 
 _HERE = Path(__file__).parent
 
-CSS_PATHS = [_HERE / "key_bar.tcss", _HERE / "row_table.tcss", _HERE / "form_field.tcss"]
+CSS_PATHS = [_HERE / "key_bar.tcss", _HERE / "row_table.tcss", _HERE / "form_field.tcss", _HERE / "sms_preview.tcss"]
