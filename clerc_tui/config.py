@@ -240,7 +240,7 @@ SMS_BODY_FORMATS = ("json", "form", "query")
 SMS_NUMBER_FORMATS = ("e164", "digits")
 _SMS_TEXT_KEYS = (
     "url", "sender", "auth", "user", "auth_header", "token_field", "token_file", "token_env",
-    "body", "to_field", "text_field", "sender_field", "reference_field", "number_format", "id_key",
+    "body", "to_field", "text_field", "sender_field", "reference_field", "number_format", "id_key", "error_key",
 )  # fmt: skip
 
 
@@ -251,7 +251,8 @@ class SmsSettings:
 
     `to_field`, `text_field`, `sender_field`, `reference_field` and the keys of `fields` may be
     dotted (`recipient.to`) for a nested JSON body; `id_key` is the dotted path of the message id
-    in the JSON answer (`SmsIds.0`: first item of a list). An empty field name is not sent."""
+    in the JSON answer (`SmsIds.0`: first item of a list), `error_key` where a provider that
+    answers 200 to a refusal puts its reason (OVHcloud's `message`). An empty field name is not sent."""
 
     url: str
     sender: str = ""
@@ -268,6 +269,7 @@ class SmsSettings:
     reference_field: str = ""
     number_format: str = "e164"
     id_key: str = "id"
+    error_key: str = ""
     timeout: float = 10.0
     fields: tuple[tuple[str, str], ...] = ()
     config_file: Path | None = None

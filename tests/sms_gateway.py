@@ -10,6 +10,8 @@ provider does:
 - `/slow/SECONDS`: waits, then answers as `/ok` (a timeout on the client side);
 - `/text`: 200 with a plain-text answer (`OK 85.95 123`);
 - `/noid`: 200 and `{"status": "queued"}` (no id);
+- `/ovh`: 200 and OVHcloud http2sms's JSON success (`{"status": 100, …, "SmsIds": ["N"]}`);
+- `/ovh-refused`: 200 and its JSON failure (`{"status": 201, "message": "Missing message."}`);
 - `/echo-token`: 400 with an answer quoting the Authorization header (a provider that leaks it).
 """
 
@@ -66,6 +68,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, b'{"status": "queued"}')
         elif path == "/nested":
             self._answer(200, json.dumps({"result": {"ids": [f"X-{number}"]}}).encode())
+        elif path == "/ovh":
+            self._answer(200, json.dumps({"status": 100, "creditLeft": "1987", "SmsIds": [str(number)]}).encode())
+        elif path == "/ovh-refused":
+            self._answer(200, b'{"status": 201, "message": "Missing message."}')
         elif path == "/echo-token":
             said = {"error": f"jeton refusé : {self.headers.get('Authorization', '')}"}
             self._answer(400, json.dumps(said, ensure_ascii=False).encode())

@@ -107,13 +107,16 @@ def test_twilio_shape_form_body_and_basic_auth(server):
     }
 
 
+OVH = RequestTemplate(
+    auth="field", token_field="password", body="query", to_field="to", text_field="message",
+    sender_field="from", id_key="SmsIds.0", error_key="message",
+    fields=(("account", "sms-ab1234-1"), ("login", "clerc"), ("contentType", "application/json")),
+)  # fmt: skip
+
+
 def test_ovh_http2sms_shape_query_with_the_password_as_a_field(server):
-    template = RequestTemplate(
-        auth="field", token_field="password", body="query", to_field="to", text_field="message",
-        sender_field="from", id_key="messageId",
-        fields=(("account", "sms-ab1234-1"), ("login", "clerc"), ("contentType", "application/json")),
-    )  # fmt: skip
-    _gateway(server, "/ok?noStop=1", template).send("06 12 34 56 78", "Relance n° 2")
+    message_id = _gateway(server, "/ovh?noStop=1", OVH).send("06 12 34 56 78", "Relance n° 2")
+    assert message_id.isdigit()
     got = server.last()
     assert got.method == "GET" and got.body == b""
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(got.path).query)
@@ -127,6 +130,12 @@ def test_ovh_http2sms_shape_query_with_the_password_as_a_field(server):
         "from": ["ETUDE"],
         "password": [TOKEN],
     }
+
+
+def test_a_refusal_answered_200_with_the_error_key_is_a_plain_refusal(server):
+    error = _refusal(_gateway(server, "/ovh-refused", OVH))
+    assert not isinstance(error, ChannelUncertain)
+    assert error.message.endswith("refuse la demande : « Missing message. ».")
 
 
 def test_the_sender_can_be_given_per_message_or_left_out(server):

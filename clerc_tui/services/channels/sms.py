@@ -86,6 +86,7 @@ class RequestTemplate:
     reference_field: str = ""
     number_format: str = "e164"
     id_key: str = "id"
+    error_key: str = ""
     fields: tuple[tuple[str, str], ...] = ()
 
     @classmethod
@@ -102,6 +103,7 @@ class RequestTemplate:
             reference_field=settings.reference_field,
             number_format=settings.number_format,
             id_key=settings.id_key,
+            error_key=settings.error_key,
             fields=settings.fields,
         )
 
@@ -279,6 +281,11 @@ class HttpSmsGateway:
             ) from None
         value = _dig(answer, self.template.id_key)
         if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
+            refusal = _dig(answer, self.template.error_key) if self.template.error_key else None
+            if refusal not in (None, ""):
+                raise ChannelError(
+                    f"SMS non envoyé : la passerelle {self.where} refuse la demande : « {self._hide(str(refusal))} »."
+                )
             said = self._hide(raw[:200].decode("utf-8", "replace"))
             raise ChannelUncertain(
                 f"SMS peut-être envoyé : la réponse de {self.where} ne donne pas d'identifiant à « "
