@@ -12,6 +12,7 @@ provider does:
 - `/noid`: 200 and `{"status": "queued"}` (no id);
 - `/ovh`: 200 and OVHcloud http2sms's JSON success (`{"status": 100, …, "SmsIds": ["N"]}`);
 - `/ovh-refused`: 200 and its JSON failure (`{"status": 201, "message": "Missing message."}`);
+- `/drop`: closes the connection without answering (the provider died mid-request);
 - `/echo-token`: 400 with an answer quoting the Authorization header (a provider that leaks it).
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -68,6 +70,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, b'{"status": "queued"}')
         elif path == "/nested":
             self._answer(200, json.dumps({"result": {"ids": [f"X-{number}"]}}).encode())
+        elif path == "/drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
         elif path == "/ovh":
             self._answer(200, json.dumps({"status": 100, "creditLeft": "1987", "SmsIds": [str(number)]}).encode())
         elif path == "/ovh-refused":

@@ -215,6 +215,11 @@ def test_timeout_is_uncertain_and_says_to_check_before_resending(server):
     assert "vérifiez sur le site du prestataire avant de renvoyer" in error.message
 
 
+def test_a_connection_dropped_before_the_answer_is_uncertain(server):
+    error = _refusal(_gateway(server, "/drop"), kind=ChannelUncertain)
+    assert "s'est interrompue avant la réponse" in error.message
+
+
 def test_a_plain_text_answer_is_uncertain(server):
     error = _refusal(_gateway(server, "/text"), kind=ChannelUncertain)
     assert "autre chose que du JSON" in error.message and "OK 85.95 123456789" in error.message

@@ -236,10 +236,10 @@ class HttpSmsGateway:
             raise ChannelError(f"SMS non envoyé : la passerelle {self.where} est injoignable ({why}).") from None
         except TimeoutError:
             raise self._timeout() from None
-        except (http.client.HTTPException, ConnectionError, OSError) as error:
+        except (http.client.HTTPException, OSError):
             raise ChannelUncertain(
-                f"SMS peut-être envoyé : la connexion à {self.where} s'est interrompue pendant l'envoi "
-                f"({self._hide(type(error).__name__)}) ; vérifiez sur le site du prestataire avant de renvoyer."
+                f"SMS peut-être envoyé : la connexion à {self.where} s'est interrompue avant la réponse ; "
+                "vérifiez sur le site du prestataire avant de renvoyer."
             ) from None
 
     def _timeout(self) -> ChannelUncertain:
