@@ -8,7 +8,7 @@ provider does:
 - `/nested`: 200 and `{"result": {"ids": ["X-N"]}}`;
 - `/status/CODE`: that HTTP status, with a JSON error body;
 - `/slow/SECONDS`: waits, then answers as `/ok` (a timeout on the client side);
-- `/text`: 200 with a plain-text answer (`OK 85.95 123`);
+- `/text`: 200 with a plain-text answer (`OK 85.95 123…`, an ESC in it);
 - `/noid`: 200 and `{"status": "queued"}` (no id);
 - `/ovh`: 200 and OVHcloud http2sms's JSON success (`{"status": 100, …, "SmsIds": ["N"]}`);
 - `/ovh-refused`: 200 and its JSON failure (`{"status": 201, "message": "Missing message."}`);
@@ -60,12 +60,13 @@ class _Handler(BaseHTTPRequestHandler):
         number = next(self.server.gateway.ids)
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[1])
-            self._answer(code, json.dumps({"code": code, "message": "erreur simulée"}).encode())
+            said = {"code": code, "message": "erreur simulée \x1b[2J"}  # an ESC: shown inert
+            self._answer(code, json.dumps(said).encode())
         elif path.startswith("/slow/"):
             time.sleep(float(path.rsplit("/", 1)[1]))
             self._answer(200, json.dumps({"messageId": number}).encode())
         elif path == "/text":
-            self._answer(200, b"OK\n85.95\n123456789\n", "text/plain")
+            self._answer(200, b"OK\n85.95\n123456789\x1b[2J\n", "text/plain")  # an ESC: shown inert
         elif path == "/noid":
             self._answer(200, b'{"status": "queued"}')
         elif path == "/nested":

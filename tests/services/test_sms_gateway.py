@@ -193,7 +193,8 @@ def _refusal(gateway, *, kind=ChannelError):
 def test_http_errors(server, code, words):
     error = _refusal(_gateway(server, f"/status/{code}"))
     assert words in error.message
-    assert "erreur simulée" in error.message  # what the provider said, cut short
+    assert "erreur simulée \\u001b[2J" in error.message  # what the provider said, cut short, its ESC escaped
+    assert "\x1b" not in error.message
     assert not isinstance(error, ChannelUncertain)
 
 
@@ -222,7 +223,8 @@ def test_a_connection_dropped_before_the_answer_is_uncertain(server):
 
 def test_a_plain_text_answer_is_uncertain(server):
     error = _refusal(_gateway(server, "/text"), kind=ChannelUncertain)
-    assert "autre chose que du JSON" in error.message and "OK 85.95 123456789" in error.message
+    assert "autre chose que du JSON" in error.message and "OK 85.95 123456789␛[2J" in error.message
+    assert "\x1b" not in error.message
 
 
 def test_an_answer_without_the_id_is_uncertain(server):

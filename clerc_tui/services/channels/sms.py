@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.identifiers import validate_mobile
+from clerc_tui.rules.text import inert
 
 if TYPE_CHECKING:  # config.py reaches Textual (the keymap): services name its dataclass only
     from clerc_tui.config import SmsSettings
@@ -138,8 +139,6 @@ def _dig(answer: Any, path: str) -> Any:
 class HttpSmsGateway:
     """Posts one SMS to `url`; returns the provider's id (see the module's docstring)."""
 
-    channel = "sms"
-
     def __init__(
         self, url: str, token: str, sender: str, template: RequestTemplate | None = None, *, timeout: float = 10.0
     ):
@@ -203,11 +202,11 @@ class HttpSmsGateway:
         return urllib.request.Request(self.url, data=data, headers=headers, method="POST")
 
     def _hide(self, text: str) -> str:
-        """`text` cut short, one line, with the token (and its URL-encoded form) masked; a JSON
+        """`text` cut short, one line, inert, with the token (and its URL-encoded form) masked; a JSON
         answer shown with its accents (not as \\u00e9)."""
         with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), ensure_ascii=False)
-        text = " ".join(text.split())
+        text = inert(" ".join(text.split()), multiline=False)  # the provider's words: no ESC reaches a terminal
         if self._token:
             for secret in {self._token, urllib.parse.quote_plus(self._token), urllib.parse.quote(self._token)}:
                 text = text.replace(secret, "***")
