@@ -80,6 +80,4 @@ class SmsPreview(Vertical):
                 if gsm_transliteration(char) != char
             )
             shown = ", ".join(list(changes)[:5]) + ("…" if len(changes) > 5 else "")
-            offer_line.update(
-                Text(inert(f"Sans accents ni signes hors alphabet GSM ({shown}) : {length_summary(segments(offer))}."))
-            )
+            offer_line.update(Text(inert(f"En remplaçant {shown} : {length_summary(segments(offer))}.")))

@@ -48,7 +48,7 @@ async def test_one_character_outside_gsm_says_why_and_the_offer_waits_for_the_cl
         assert marked == {"ê"}
         offer_line = app.query_one("#preview > .sms-offer")
         assert offer_line.display
-        assert _said(app, "sms-offer").startswith("Sans accents ni signes hors alphabet GSM (ê → e) : 1 SMS ·")
+        assert _said(app, "sms-offer").startswith("En remplaçant ê → e : 1 SMS ·")
         assert preview.text == text  # nothing replaced on its own
         assert preview.accept_offer()
         await pilot.pause()
