@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import http.client
 import json
 import socket
@@ -92,21 +93,8 @@ class RequestTemplate:
 
     @classmethod
     def from_settings(cls, settings: SmsSettings) -> RequestTemplate:
-        return cls(
-            auth=settings.auth,
-            user=settings.user,
-            auth_header=settings.auth_header,
-            token_field=settings.token_field,
-            body=settings.body,
-            to_field=settings.to_field,
-            text_field=settings.text_field,
-            sender_field=settings.sender_field,
-            reference_field=settings.reference_field,
-            number_format=settings.number_format,
-            id_key=settings.id_key,
-            error_key=settings.error_key,
-            fields=settings.fields,
-        )
+        """The request part of the `[sms]` table (each field of this class is one of its keys)."""
+        return cls(**{field.name: getattr(settings, field.name) for field in dataclasses.fields(cls)})
 
 
 def _put(body: dict[str, Any], name: str, value: str, *, nested: bool) -> None:
