@@ -153,9 +153,7 @@ def _batch_balances(
         Dossier.select(Dossier, Creditor.is_individual).join(Creditor).where(Dossier.id.in_(ids)).order_by(Dossier.id)
     )
     claims: dict[int, list[ClaimItem]] = defaultdict(list)
-    for claim in (
-        ClaimItem.select().where(claim_rows).order_by(ClaimItem.dossier, ClaimItem.id)
-    ):
+    for claim in ClaimItem.select().where(claim_rows).order_by(ClaimItem.dossier, ClaimItem.id):
         claims[claim.dossier_id].append(claim)
     entries: dict[int, list[LedgerRow]] = defaultdict(list)
     for dossier_id, *row in tuples(

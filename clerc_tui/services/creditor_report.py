@@ -22,7 +22,7 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.models.db import database, raw_sql, read_date, sql_date
 from clerc_tui.models.tracking import catalogue_text
 from clerc_tui.rules.french import format_date
-from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, CreditorPosition, totals_of_sums
+from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, CreditorPosition, totals_of_sums
 from clerc_tui.rules.money import ZERO, from_cents
 from clerc_tui.rules.tariff import A444_31
 from clerc_tui.rules.vocabulary import PHASES
@@ -116,7 +116,7 @@ def _ledger_sums(creditor_id: int, start: date, end: date) -> dict[int, dict[str
     the A444-31 fee and the débours alone (« a444_31 », « disb », to `end`)."""
     sql = raw_sql(
         'SELECT e."dossier_id", e."kind", e."bearer", t."kind", t."bearer", '
-        "CASE WHEN COALESCE(t.\"label\", e.\"label\") = ? THEN 1 ELSE 0 END, "
+        'CASE WHEN COALESCE(t."label", e."label") = ? THEN 1 ELSE 0 END, '
         'SUM(CASE WHEN e."entry_date" < ? THEN e."amount" ELSE 0 END), SUM(e."amount") '
         'FROM "ledger_entry" e JOIN "dossier" d ON d."id" = e."dossier_id" '
         'LEFT JOIN "ledger_entry" t ON t."id" = e."reverses_id" '
@@ -176,8 +176,8 @@ def creditor_report(
     claims = dict(
         database.execute_sql(
             raw_sql(
-                'SELECT c."dossier_id", SUM(c."amount") FROM "claim_item" c JOIN "dossier" d ON d."id" = c."dossier_id" '
-                'WHERE d."creditor_id" = ? GROUP BY c."dossier_id"'
+                'SELECT c."dossier_id", SUM(c."amount") FROM "claim_item" c '
+                'JOIN "dossier" d ON d."id" = c."dossier_id" WHERE d."creditor_id" = ? GROUP BY c."dossier_id"'
             ),
             [creditor_id],
         )

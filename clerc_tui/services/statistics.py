@@ -114,7 +114,11 @@ def recovery_by_creditor(limit: int | None = None) -> list[CreditorRecovery]:
     )
     for creditor_id, name, dossiers, cents in database.execute_sql(sql):
         placed[creditor_id] = (name or "", int(dossiers), int(cents))
-    owner = dict(database.execute_sql('SELECT "id", "creditor_id" FROM "dossier" WHERE "id" IN (SELECT "dossier_id" FROM "ledger_entry")'))
+    owner = dict(
+        database.execute_sql(
+            'SELECT "id", "creditor_id" FROM "dossier" WHERE "id" IN (SELECT "dossier_id" FROM "ledger_entry")'
+        )
+    )
     collected: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for dossier_id, position in _positions("1 = 1", []).items():
         collected[owner[dossier_id]] += position.collected
