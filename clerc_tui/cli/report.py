@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 
 from clerc_tui.cli.options import date_arg, open_base, today_of
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_integer
 
 COMMANDS = ("report",)
-
-PDF_MISSING = (
-    "Le format PDF n'est pas encore disponible dans cette version de clerc : "
-    "utilisez --format csv (le même tableau, pour un tableur)."
-)
 
 
 def add_parsers(sub) -> None:
@@ -35,17 +29,9 @@ def add_parsers(sub) -> None:
     creditor.add_argument("--output", metavar="FICHIER", help="fichier à écrire (défaut : sortie standard pour csv)")
 
 
-def pdf_renderer():
-    """report/pdf.py's `document_pdf(doc) -> bytes` when this clerc has it, else None."""
-    try:
-        return import_module("clerc_tui.report.pdf").document_pdf
-    except (ImportError, AttributeError):
-        return None
-
-
 def run(args) -> int:
     from clerc_tui.cli.progress import progress_bar
-    from clerc_tui.report.creditor import creditor_document, report_csv
+    from clerc_tui.report.creditor import PDF_MISSING, creditor_document, pdf_renderer, report_csv
     from clerc_tui.services.creditor_report import check_period, creditor_report, find_creditor
     from clerc_tui.services.files import write_whole
 

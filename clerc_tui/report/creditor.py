@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
 from clerc_tui.rules.french import format_amount, format_date, format_integer, month_label
@@ -21,6 +22,10 @@ from clerc_tui.rules.text import inert, spreadsheet_safe
 
 NO_COLLECTION = "Aucun encaissement sur la période"
 NO_PLACED = "Aucune créance confiée"
+PDF_MISSING = (
+    "Le format PDF n'est pas encore disponible dans cette version de clerc : "
+    "utilisez --format csv (le même tableau, pour un tableur)."
+)
 BOM = "\ufeff"  # Excel reads a UTF-8 CSV as such only with it (accents otherwise garbled)
 
 
@@ -237,3 +242,12 @@ def bar_lines(series: BarSeries, width: int) -> list[str]:
         f"{b.label:<{label_width}} {bar_text(b.value, largest, room):<{room}} {b.text:>{text_width}}"
         for b in series.bars
     ]
+
+
+def pdf_renderer():
+    """report/pdf.py's `document_pdf(doc) -> bytes` when this clerc has it, else None (the
+    PDF output is written by another part of clerc: until it is there, PDF is refused)."""
+    try:
+        return import_module("clerc_tui.report.pdf").document_pdf
+    except (ImportError, AttributeError):
+        return None

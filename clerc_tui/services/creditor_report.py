@@ -75,7 +75,7 @@ class YearRecovery:
 
     @property
     def rate(self) -> Decimal | None:
-        return None if self.placed <= 0 else (self.collected * 100 / self.placed).quantize(Decimal("0.1"))
+        return None if self.placed <= 0 else (self.collected * 100 / self.placed).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ class CreditorRecovery:
     @property
     def rate(self) -> Decimal | None:
         """collected / placed, as a percentage (None when nothing was placed)."""
-        return None if self.placed <= 0 else (self.collected * 100 / self.placed).quantize(Decimal("0.1"))
+        return None if self.placed <= 0 else (self.collected * 100 / self.placed).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
