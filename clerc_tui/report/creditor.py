@@ -132,7 +132,11 @@ def recovery_series(report: Any) -> BarSeries:
     return BarSeries(
         "Taux de recouvrement par année d'ouverture (encaissé pour le créancier / créances confiées)",
         tuple(
-            Bar(str(y.year), y.rate or Decimal(0), f"{percent(y.rate)} ({format_integer(y.dossiers)} dossiers)")
+            Bar(
+                str(y.year),
+                y.rate or Decimal(0),
+                f"{percent(y.rate)} ({format_integer(y.dossiers)} dossier{'s' if y.dossiers > 1 else ''})",
+            )
             for y in report.years
         ),
         NO_PLACED,

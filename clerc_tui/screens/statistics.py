@@ -9,8 +9,8 @@ loading indicator shows; each takes well under a second at 100,000 dossiers (REA
 « Mesures »).
 
 Rapport créancier: the creditor (start of the name) and the period, F2 computes the report
-in a worker with its progress, then the summary, the two charts and the dossiers' table;
-F5 writes the CSV, F6 the PDF (when this clerc has the PDF renderer) under exports/.
+in a worker with its progress, then the summary, and two tabs (F3): the dossiers' table, the
+two charts; F5 writes the CSV, F6 the PDF (when this clerc has the PDF renderer) under exports/.
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ class CreditorReportScreen(ClercScreen):
         Binding("f2,ctrl+s", "compute", "Calculer", id="report.compute"),
         Binding("f5", "export_csv", "Exporter CSV", id="report.csv"),
         Binding("f6", "export_pdf", "Exporter PDF", id="report.pdf"),
+        Binding("f3", "switch_tab", "Dossiers/graphiques", id="report.tab"),
     ]
 
     def __init__(self) -> None:
@@ -157,11 +158,13 @@ class CreditorReportScreen(ClercScreen):
             yield Input(format_date(start), placeholder="Du JJ/MM/AAAA", id="report-start")
             yield Input(format_date(end), placeholder="Au JJ/MM/AAAA", id="report-end")
         yield Static("", id="report-status")
-        with VerticalScroll(id="report-body"):
-            yield Static("", id="report-summary")
-            yield BarChart(id="report-months", max_label=9)
-            yield BarChart(id="report-years", max_label=6)
-            yield RowTable(id="report-table")
+        yield Static("", id="report-summary")
+        with TabbedContent(id="report-tabs"):
+            with TabPane("Dossiers", id="report-dossiers"):
+                yield RowTable(id="report-table")
+            with TabPane("Graphiques", id="report-charts"), VerticalScroll():
+                yield BarChart(id="report-months", max_label=9)
+                yield BarChart(id="report-years", max_label=6)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -182,6 +185,10 @@ class CreditorReportScreen(ClercScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_switch_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "report-charts" if tabs.active == "report-dossiers" else "report-dossiers"
 
     def say(self, text: str) -> None:
         self.query_one("#report-status", Static).update(Text(inert(text)))
@@ -239,6 +246,8 @@ class CreditorReportScreen(ClercScreen):
         self.query_one("#report-months", BarChart).show(collections_series(report))
         self.query_one("#report-years", BarChart).show(recovery_series(report))
         table = self.query_one(RowTable).clear()
+        if not report.lines:
+            self.say(f"{doc.title} : aucun dossier ouvert avant le {format_date(report.end)}.")
         for x in report.lines:
             table.add_row(
                 Text(x.reference),

@@ -72,10 +72,14 @@ async def test_creditor_report_screen_shows_table_and_charts_and_writes_csv(acto
         screen.query_one("#report-end").value = "26/11/2026"
         await pilot.press("f2")
         await settle(app, pilot)
-        shown = _shown(app)
-        assert "Encaissements par mois" in shown and "[bold]Bailleur[/]" in shown and "nov. 26" in shown
+        assert "[bold]Bailleur[/]" in _shown(app)  # the creditor's name in the title, as typed
         row = [cell.plain for cell in screen.query_one(RowTable).get_row_at(0)]
         assert row[0] == dossier.reference and row[3] == "150,00\u00a0€"
+        await pilot.press("f3")  # the charts' tab
+        await pilot.pause()
+        shown = _shown(app)
+        assert "Encaissements par mois" in shown and "nov. 26" in shown and "150,00\u00a0€" in shown
+        assert "12,15\u00a0% (1 dossier)" in shown  # the year's recovery rate, written out
         await pilot.press("f5")
         await pilot.pause()
         [csv_file] = list(exports_dir().glob("rapport-creancier-*.csv"))
