@@ -105,14 +105,35 @@ class StatisticsScreen(ClercScreen):
     def action_creditor_report(self) -> None:
         self.app.push_screen(CreditorReportScreen())
 
+    loading = False
+
     def action_reload(self) -> None:
         from clerc_tui.services.statistics import statistics
 
+        if self.loading:  # `r` pressed again while the queries run: once is enough
+            return
+        self.loading = True
         self.query_one(LoadingIndicator).display = True
         today = self.app.today
-        in_worker(self, lambda: statistics(today, TOP_CREDITORS), self._show, "statistiques", group="statistics")
+        in_worker(
+            self,
+            lambda: statistics(today, TOP_CREDITORS),
+            self._show,
+            "statistiques",
+            failed=self._failed,
+            group="statistics",
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.loading = False
+        self.query_one(LoadingIndicator).display = False
+        if isinstance(error, ClercError):
+            self.app.notify(error.message, severity="error", timeout=10, markup=False)
+        else:
+            self.app.show_error(error, "statistiques")
 
     def _show(self, stats) -> None:
+        self.loading = False
         self.query_one(LoadingIndicator).display = False
         months = month_series(stats.months)
         self.query_one(MonthTrend).show(months)
