@@ -266,6 +266,20 @@ class ClercApp(App):
         if not isinstance(self.screen, (RemittancesScreen, CreditorRemittanceScreen)):
             self.push_screen(RemittancesScreen())
 
+    def action_statistics(self) -> None:
+        """The étude's statistics: collections, recovery rates, deadlines per clerc."""
+        from clerc_tui.screens.statistics import StatisticsScreen
+
+        if not isinstance(self.screen, StatisticsScreen):
+            self.push_screen(StatisticsScreen())
+
+    def action_creditor_report(self) -> None:
+        """The report to one creditor over a period (table, charts, CSV/PDF)."""
+        from clerc_tui.screens.statistics import CreditorReportScreen
+
+        if not isinstance(self.screen, CreditorReportScreen):
+            self.push_screen(CreditorReportScreen())
+
     def action_command_palette(self) -> None:
         # Imported here: textual.command costs ~20 ms, not worth paying before the first paint.
         from textual.command import CommandPalette
@@ -325,6 +339,16 @@ class ClercApp(App):
             "Reversements aux créanciers",
             "Ce qui est dû à chaque créancier, reverser, fichier des virements",
             self.action_remittances,
+        )
+        yield SystemCommand(
+            "Statistiques",
+            "Encaissements par mois, recouvrement par créancier, échéances par clerc",
+            self.action_statistics,
+        )
+        yield SystemCommand(
+            "Rapport créancier",
+            "Un créancier, une période : dossiers, encaissé, reversé, solde, CSV/PDF",
+            self.action_creditor_report,
         )
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:

@@ -218,3 +218,12 @@ def format_date_long(value: date) -> str:
 def day_label(value: date) -> str:
     """`samedi 12/04/2025`: the weekday is what the clerc checks first."""
     return f"{WEEKDAYS_FR[value.weekday()]} {format_date(value)}"
+
+
+# The abbreviations of the Imprimerie nationale (« janv. », « févr. »…): a chart's month axis.
+MONTHS_SHORT_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def month_label(value: date) -> str:
+    """`janv. 25`: a month on a chart's axis (the day is ignored)."""
+    return f"{MONTHS_SHORT_FR[value.month - 1]} {value.year % 100:02d}"

@@ -83,6 +83,25 @@ def account_totals(entries: Iterable[Movement], at: date | None = None) -> dict[
     return totals
 
 
+def totals_of_sums(sums: Iterable[tuple[str, str, str | None, str | None, int]]) -> dict[str, int]:
+    """The running totals (cents) from entries summed by group: (kind, bearer, the reversed
+    entry's kind and bearer — None unless `kind` is a reversal —, sum of the amounts in
+    cents). The effects are linear in the amount, so a group adds what its entries would
+    one by one (`account_totals`): statistics and reports read sums from SQL, never rows."""
+    totals = dict.fromkeys(ACCOUNT_FIELDS, 0)
+    for kind, bearer, reversed_kind, reversed_bearer, cents in sums:
+        if not cents:
+            continue
+        if kind == REVERSAL:
+            assert reversed_kind is not None and reversed_bearer is not None
+            effect = reversal_effect(reversed_kind, reversed_bearer, from_cents(cents))
+        else:
+            effect = entry_effect(kind, bearer, from_cents(cents))
+        for k, v in effect.items():
+            totals[k] += v
+    return totals
+
+
 def simple_balance(claims: Decimal, entries: Iterable[Movement]) -> Decimal:
     """Claims + fees and disbursements borne by the debtor − payments, reversed entries
     left out, never below 0: the balance without interest."""

@@ -89,6 +89,7 @@ class DeadlinesScreen(ClercScreen):
         Binding("p", "cycle_procedure", "Procédure", id="agenda.procedure"),
         Binding("h", "cycle_horizon", "Horizon", id="agenda.horizon"),
         Binding("d", "dossiers", "Dossiers", id="agenda.dossiers"),
+        Binding("s", "app.statistics", "Statistiques", id="agenda.statistics"),
         Binding("g", "first", "Début", show=False, id="agenda.first"),
         Binding("G", "last", "Fin", show=False, id="agenda.last"),
     ]

@@ -139,3 +139,31 @@ def test_reversing_everything_brings_every_total_back_to_zero(ops):
         entries.append(E(next_id, REVERSAL, target.amount, reverses_id=target.id))
         next_id += 1
     assert account_totals(entries) == dict.fromkeys(ACCOUNT_FIELDS, 0)
+
+
+def test_totals_of_sums_equal_the_entries_one_by_one():
+    """Sums of entries grouped by what they move give the same totals as the entries
+    themselves (the statistics and the creditor report read sums from SQL)."""
+    from clerc_tui.rules.ledger import totals_of_sums
+
+    entries = [
+        E(1, FEE, D("100.00")),
+        E(2, FEE, D("20.00")),
+        E(3, DISBURSEMENT, D("12.50"), bearer=CREDITOR),
+        E(4, PAYMENT, D("300.00")),
+        E(5, PAYMENT, D("50.00")),
+        E(6, REVERSAL, D("50.00"), reverses_id=5),
+        E(7, REVERSAL, D("20.00"), reverses_id=2),
+        E(8, REMITTANCE, D("150.00")),
+    ]
+    sums = [
+        (FEE, DEBTOR, None, None, 12000),  # 100 + 20
+        (DISBURSEMENT, CREDITOR, None, None, 1250),
+        (PAYMENT, DEBTOR, None, None, 35000),  # 300 + 50
+        (REVERSAL, DEBTOR, PAYMENT, DEBTOR, 5000),
+        (REVERSAL, DEBTOR, FEE, DEBTOR, 2000),
+        (REMITTANCE, DEBTOR, None, None, 15000),
+        (REFUND, DEBTOR, None, None, 0),  # an empty group moves nothing
+    ]
+    expected = {"charged": 10000, "paid": 30000, "creditor_charged": 1250, "remitted": 15000, "refunded": 0}
+    assert totals_of_sums(sums) == expected == account_totals(entries)
