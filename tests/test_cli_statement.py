@@ -51,10 +51,30 @@ def test_unknown_reference_missing_rate_and_pdf_exit_2(ex4, capsys):
     close_database()
 
 
-def test_statement_pdf_written_whole_to_a_file(ex4, capsys, tmp_path):
+@pytest.fixture
+def ex4_etude(actor, db_path):
+    from clerc_tui.models import Etude
+
+    Etude.create(
+        name="Étude Roux & Associés",
+        commissaire_name="Maître Paul Roux",
+        address="8 rue Lenepveu",
+        postcode="49100",
+        city="Angers",
+        phone="02 41 00 00 00",
+        email="etude@roux.example",
+        siren="123456789",
+    )
+    dossier = example_dossier(actor)
+    record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("1000"), today=TODAY)
+    close_database()
+    return dossier.reference, str(db_path)
+
+
+def test_statement_pdf_written_whole_to_a_file(ex4_etude, capsys, tmp_path):
     from tests.report.test_pdf import flat
 
-    reference, db = ex4
+    reference, db = ex4_etude
     folder = tmp_path / "exports"
     folder.mkdir()
     target = folder / "décompte.pdf"
@@ -67,11 +87,14 @@ def test_statement_pdf_written_whole_to_a_file(ex4, capsys, tmp_path):
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     text = flat(data)
-    assert f"Décompte arrêté au 15/09/2025 — dossier {reference}" in text and "2 286,04 €" in text
+    assert f"Décompte arrêté au 15/09/2025 — dossier {reference}" in text and "2 132,35 €" in text
+    # The étude's letterhead (services.etude.letterhead), as the invoices print it, and how to reach it.
+    assert "Étude Roux & Associés\n8 rue Lenepveu\n49100 Angers\n" in text
+    assert "Maître Paul Roux · Tél. 02 41 00 00 00 · etude@roux.example · SIREN 123456789" in text
     assert [p.name for p in folder.iterdir()] == ["décompte.pdf"]  # no temporary file left
     # The text format to a file, the same way.
     assert main(["--db", db, "statement", reference, "--at", "15/09/2025", "--output", str(tmp_path / "d.txt")]) == 0
-    assert "2\u00a0286,04\u00a0€" in (tmp_path / "d.txt").read_text(encoding="utf-8")
+    assert "2\u00a0132,35\u00a0€" in (tmp_path / "d.txt").read_text(encoding="utf-8")
     # A folder that does not exist: refused in French, nothing written.
     missing = tmp_path / "absent" / "d.pdf"
     assert (

@@ -52,7 +52,7 @@ def the_etude() -> EtudeInfo | None:
 def letterhead(*, contact: bool = False) -> tuple[str, ...]:
     """The étude's name, address and town, as printed at the top of a document (always three
     lines, some empty, so that what follows never climbs into them); with `contact`, a fourth
-    line with the phone, e-mail and SIREN it has (PDF documents)."""
+    line with the commissaire's name, phone, e-mail and SIREN it has (PDF documents)."""
     etude = the_etude()
     lines = (
         etude.name if etude else "Étude",
@@ -61,7 +61,12 @@ def letterhead(*, contact: bool = False) -> tuple[str, ...]:
     )
     if not contact or etude is None:
         return lines
-    reach = [f"Tél. {etude.phone}" if etude.phone else "", etude.email, f"SIREN {etude.siren}" if etude.siren else ""]
+    reach = [
+        etude.commissaire_name,
+        f"Tél. {etude.phone}" if etude.phone else "",
+        etude.email,
+        f"SIREN {etude.siren}" if etude.siren else "",
+    ]
     return (*lines, " · ".join(x for x in reach if x))
 
 
