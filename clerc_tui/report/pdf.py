@@ -433,6 +433,22 @@ def letters_pdf(letters: Iterable[Letter], *, duplex: bool = False) -> bytes:
     return _bytes(pdf)
 
 
+def _fitted_line(pdf: Any, width: float, height: float, text: str, style: str, size: float) -> None:
+    """One line that never runs past `width`: set smaller (down to 7 points) when too long for
+    it, and wrapped only past that (an address line longer than La Poste's 38 characters)."""
+    fitted = size
+    pdf.set_font(FONT_FAMILY, style, size)
+    while fitted > 7 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
+        fitted -= 0.5
+        pdf.set_font(FONT_FAMILY, style, fitted)
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        pdf.cell(width, height, text, new_x="LEFT", new_y="NEXT")
+        return
+    x = pdf.get_x()
+    pdf.multi_cell(width, height, text, align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_x(x)
+
+
 def _letter(pdf: Any, letter: Letter) -> None:
     for y in FOLD_MARKS:
         pdf.set_draw_color(*GREY)
@@ -441,17 +457,16 @@ def _letter(pdf: Any, letter: Letter) -> None:
     # The sender, top left.
     pdf.set_xy(pdf.l_margin, 15)
     for index, line in enumerate(letter.sender_lines):
-        pdf.set_font(FONT_FAMILY, "B" if index == 0 else "", BODY_SIZE if index == 0 else 8.5)
-        pdf.cell(ADDRESS_X - pdf.l_margin - 5, 4.2, safe(line), new_x="LMARGIN", new_y="NEXT")
+        style, size = ("B", BODY_SIZE) if index == 0 else ("", 8.5)
+        _fitted_line(pdf, ADDRESS_X - pdf.l_margin - 5, 4.2, safe(line), style, size)
     # The recipient, in the envelope's window.
-    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
     pdf.set_xy(ADDRESS_X, ADDRESS_Y)
     for line in letter.recipient_lines:
-        pdf.set_x(ADDRESS_X)
-        pdf.cell(ADDRESS_WIDTH, 4.6, safe(line), new_x="LEFT", new_y="NEXT")
+        _fitted_line(pdf, ADDRESS_WIDTH, 4.6, safe(line), "", BODY_SIZE)
     # Place and date, under the window; reference and subject on the left.
     pdf.set_xy(ADDRESS_X, max(pdf.get_y(), ADDRESS_Y + 6 * 4.6) + 8)
-    pdf.cell(ADDRESS_WIDTH, 5, safe(letter.place_date), new_x="LMARGIN", new_y="NEXT")
+    _fitted_line(pdf, ADDRESS_WIDTH, 5, safe(letter.place_date), "", BODY_SIZE)
+    pdf.set_x(pdf.l_margin)
     pdf.ln(6)
     pdf.continuation = safe(f"Réf. {letter.reference}" if letter.reference else "Suite")
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -470,9 +485,9 @@ def _letter(pdf: Any, letter: Letter) -> None:
         pdf.ln(6)
         if pdf.get_y() + 5 * len(letter.signature) > pdf.h - pdf.b_margin:
             pdf.add_page()
+        pdf.set_x(ADDRESS_X + 10)
         for line in letter.signature:
-            pdf.set_x(ADDRESS_X + 10)
-            pdf.cell(ADDRESS_WIDTH - 10, 5, safe(line), new_x="LEFT", new_y="NEXT")
+            _fitted_line(pdf, ADDRESS_WIDTH - 10, 5, safe(line), "", BODY_SIZE)
 
 
 # --- Rich renderables (the décompte's text format) as blocks ---------------------------------
@@ -532,6 +547,13 @@ def _table_block(table: Any) -> TableBlock:
     count = len(cells[0]) if cells else 0
     rows = tuple(tuple(_cell_text(column[i]) for column in cells) for i in range(count))
     struck = frozenset(i for i, row in enumerate(table.rows) if row.style and "strike" in str(row.style).split())
-    bold = frozenset(i for i in range(count) if all(_is_bold(column[i]) for column in cells))
+    # Bold: a row styled bold (a period at a rate the étude entered, in bold yellow on screen) or
+    # whose every cell is bold (« Total dû »).
+    bold = frozenset(
+        i
+        for i in range(count)
+        if (i < len(table.rows) and "bold" in str(table.rows[i].style or "").split())
+        or all(_is_bold(column[i]) for column in cells)
+    )
     title = _cell_text(table.title) if table.title else ""
     return TableBlock(columns, rows, title, bool(table.show_header), bold, struck)

@@ -279,3 +279,27 @@ def test_the_decompte_pdf_has_the_text_formats_figures():
     dates = re.compile(r"\d\d/\d\d/\d{4}")
     assert sorted(dates.findall(pdf_text)) == sorted(dates.findall(text))
     assert "Étude Lefèvre & Associés" in pdf_text and "rejeté le 20/07/2025" in pdf_text
+
+
+def test_a_long_address_line_is_set_smaller_to_stay_in_the_window():
+    long_line = "RÉSIDENCE DES GRANDS CHÊNES BÂTIMENT C ESCALIER 4"  # 49 characters, La Poste allows 38
+    data = letters_pdf([Letter(("Monsieur DUPONT", long_line, "75012 PARIS"), ("Étude",), "", "", "", ("Texte",))])
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            sizes[text.strip()] = font_size * tm[0]
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert sizes["Monsieur DUPONT"] == 10 and 7 <= sizes[long_line] < 10  # one line, smaller
+
+
+def test_rows_styled_bold_on_screen_are_bold_on_paper():
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("Du")
+    table.add_row("01/07/2026", style="bold yellow")  # a period at a rate the étude entered
+    table.add_row("01/01/2027")
+    (block,) = renderable_blocks(table)
+    assert isinstance(block, TableBlock) and block.bold_rows == {0}
