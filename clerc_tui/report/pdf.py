@@ -173,7 +173,7 @@ def _coverage() -> frozenset[int]:
 def safe(text: object, *, multiline: bool = False) -> str:
     """`text` as the PDF may print it: control and bidi characters made visible (`inert`),
     tabs as spaces, line breaks kept only when `multiline`, and what the font cannot draw as « � »."""
-    value = inert(text).replace("\t", " ").replace("\r\n", "\n")
+    value = inert("" if text is None else str(text).replace("\r\n", "\n").replace("\t", " "))
     if not multiline:
         value = value.replace("\n", " ")
     drawn = _coverage()
@@ -511,13 +511,8 @@ def _walk(renderable: Any, width: int) -> Iterator[Block]:
             yield from _walk(part, width)
     elif isinstance(renderable, Text):
         if renderable.plain.strip():
-            style = str(renderable.style or "")
-            spans = " ".join(str(s.style) for s in renderable.spans)
-            yield Paragraph(
-                renderable.plain,
-                bold="bold" in style.split() or (spans.startswith("bold") and len(renderable.spans) == 1),
-                muted=any(word in style.split() for word in ("dim", "italic")),
-            )
+            words = str(renderable.style or "").split()
+            yield Paragraph(renderable.plain, bold="bold" in words, muted="dim" in words or "italic" in words)
     elif isinstance(renderable, Table):
         yield _table_block(renderable)
     elif isinstance(renderable, str):
