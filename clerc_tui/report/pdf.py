@@ -195,6 +195,7 @@ def _new_pdf(cls: type[FPDF] | None = None) -> FPDF:
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)
     pdf.set_creator("clerc")
+    pdf.set_lang("fr-FR")  # readers and screen readers read the text as French
     return pdf
 
 

@@ -120,7 +120,7 @@ def test_a_document_renders_french_text_amounts_dates_and_numbers_its_pages():
 def test_the_font_is_embedded_and_subset():
     data = document_pdf(report(rows=5))
     assert all(re.fullmatch(r"/[A-Z]{6}\+DejaVuSans(Book|Bold)", n) for n in fonts(data)), fonts(data)
-    assert b"/FontFile2" in data
+    assert b"/FontFile2" in data and b"/Lang (fr-FR)" in data
     # Subset: a one-page document is a small fraction of the 757 kB font file.
     assert len(data) < 60_000, len(data)
 
