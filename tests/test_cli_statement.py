@@ -48,8 +48,88 @@ def test_unknown_reference_missing_rate_and_pdf_exit_2(ex4, capsys):
     assert "2e semestre 2026" in err and "taux de l'étude" in err
     assert main(["--db", db, "statement", reference, "--at", "31/02/2025"]) == 2
     assert "n'existe pas dans le calendrier" in capsys.readouterr().err
-    assert main(["--db", db, "statement", reference, "--format", "pdf"]) == 2
-    assert "PDF non disponible" in capsys.readouterr().err
+    close_database()
+
+
+@pytest.fixture
+def ex4_etude(actor, db_path):
+    from clerc_tui.models import Etude
+
+    Etude.create(
+        name="Étude Roux & Associés",
+        commissaire_name="Maître Paul Roux",
+        address="8 rue Lenepveu",
+        postcode="49100",
+        city="Angers",
+        phone="02 41 00 00 00",
+        email="etude@roux.example",
+        siren="123456789",
+    )
+    dossier = example_dossier(actor)
+    record_payment(actor, dossier.id, on=date(2025, 6, 30), amount=D("1000"), today=TODAY)
+    close_database()
+    return dossier.reference, str(db_path)
+
+
+def test_statement_pdf_written_whole_to_a_file(ex4_etude, capsys, tmp_path):
+    from tests.report.test_pdf import flat
+
+    reference, db = ex4_etude
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "décompte.pdf"
+    assert (
+        main(["--db", db, "statement", reference, "--at", "15/09/2025", "--format", "pdf", "--output", str(target)])
+        == 0
+    )
+    said = capsys.readouterr().out
+    assert said.startswith(f"Décompte écrit : {target} (") and said.endswith("\u00a0Ko).\n")
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    text = flat(data)
+    assert f"Décompte arrêté au 15/09/2025 — dossier {reference}" in text and "2 132,35 €" in text
+    # The étude's letterhead (services.etude.letterhead), as the invoices print it, and how to reach it.
+    assert "Étude Roux & Associés\n8 rue Lenepveu\n49100 Angers\n" in text
+    assert "Maître Paul Roux · Tél. 02 41 00 00 00 · etude@roux.example · SIREN 123456789" in text
+    assert [p.name for p in folder.iterdir()] == ["décompte.pdf"]  # no temporary file left
+    # The text format to a file, the same way.
+    assert main(["--db", db, "statement", reference, "--at", "15/09/2025", "--output", str(tmp_path / "d.txt")]) == 0
+    assert "2\u00a0132,35\u00a0€" in (tmp_path / "d.txt").read_text(encoding="utf-8")
+    # A folder that does not exist: refused in French, nothing written.
+    missing = tmp_path / "absent" / "d.pdf"
+    assert (
+        main(["--db", db, "statement", reference, "--at", "15/09/2025", "--format", "pdf", "--output", str(missing)])
+        == 2
+    )
+    assert "n'existe pas" in capsys.readouterr().err and not missing.parent.exists()
+    close_database()
+
+
+def test_statement_pdf_goes_to_a_pipe_never_to_a_terminal(ex4, capsysbinary, monkeypatch):
+    import os
+    import pty
+    import sys
+
+    reference, db = ex4
+    assert main(["--db", db, "statement", reference, "--at", "15/09/2025", "--format", "pdf"]) == 0
+    assert capsysbinary.readouterr().out.startswith(b"%PDF-")
+    leader, follower = pty.openpty()
+    try:
+        with open(follower, "w", encoding="utf-8") as terminal:  # a real terminal: isatty() is true
+            monkeypatch.setattr(sys, "stdout", terminal)
+            assert main(["--db", db, "statement", reference, "--at", "15/09/2025", "--format", "pdf"]) == 2
+            monkeypatch.undo()
+            terminal.flush()
+        os.set_blocking(leader, False)
+        try:
+            shown = os.read(leader, 65536)
+        except OSError:  # nothing was written to the terminal (EAGAIN, or EIO once it is closed)
+            shown = b""
+        assert b"%PDF" not in shown
+    finally:
+        monkeypatch.undo()
+        os.close(leader)
+    assert "indiquez le fichier à écrire avec --output FICHIER" in capsysbinary.readouterr().err.decode()
     close_database()
 
 

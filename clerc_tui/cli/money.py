@@ -9,9 +9,9 @@ from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.french import format_date
 
 FORMATS = ("text", "html", "json", "pdf")
-PDF_UNAVAILABLE = (
-    "PDF non disponible : aucune bibliothèque PDF n'est installée avec clerc. Utilisez --format html "
-    "(le navigateur l'imprime en PDF) ou --format text."
+PDF_TO_TERMINAL = (
+    "Le décompte en PDF n'est pas affiché dans le terminal : indiquez le fichier à écrire avec "
+    "--output FICHIER (ou redirigez la sortie : > decompte.pdf)."
 )
 
 
@@ -30,6 +30,11 @@ def add_parsers(sub) -> None:
         "--at", metavar="DATE", help="date d'arrêté (jj/mm/aaaa ou aaaa-mm-jj ; défaut : aujourd'hui)"
     )
     statement.add_argument("--format", default="text", choices=FORMATS, help="text (défaut), html, json ou pdf")
+    statement.add_argument(
+        "--output",
+        metavar="FICHIER",
+        help="fichier à écrire, entier ou pas du tout (défaut : sortie standard ; le PDF n'y va que redirigé)",
+    )
 
     rates = sub.add_parser("rates", help="taux de l'intérêt légal et de la BCE, et ceux saisis par l'étude")
     rates_sub = rates.add_subparsers(dest="rates_command", required=True, parser_class=sub._parser_class)
@@ -59,20 +64,43 @@ def run(args) -> int:
 
 
 def _statement(args) -> int:
-    from clerc_tui.report.statement import statement_html, statement_json, statement_text
+    from clerc_tui.report.statement import statement_html, statement_json, statement_pdf, statement_text
     from clerc_tui.services.statement import statement_by_reference
 
     out = sys.stdout
-    if args.format == "pdf":
-        raise InvalidInput(PDF_UNAVAILABLE)
+    # Refused before any work: PDF bytes would garble the terminal.
+    if args.format == "pdf" and not args.output and out.isatty():
+        raise InvalidInput(PDF_TO_TERMINAL)
+    if args.output:
+        from clerc_tui.services.files import check_writable
+
+        check_writable(args.output, what="Décompte")
     at = date_or_today(args.at, args)
     statement = statement_by_reference(args.reference, at)
-    if args.format == "json":
-        out.write(statement_json(statement) + "\n")
+    content: str | bytes
+    if args.format == "pdf":
+        from clerc_tui.services.etude import letterhead
+
+        content = statement_pdf(statement, letterhead(contact=True))
+    elif args.format == "json":
+        content = statement_json(statement) + "\n"
     elif args.format == "html":
-        out.write(statement_html(statement))
+        content = statement_html(statement)
     else:
-        out.write(statement_text(statement))
+        content = statement_text(statement)
+    if args.output:
+        from clerc_tui.rules.french import format_size
+        from clerc_tui.services.files import write_whole
+
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        path = write_whole(args.output, data, what="Décompte")
+        out.write(f"Décompte écrit : {path} ({format_size(len(data))}).\n")
+    elif isinstance(content, bytes):
+        out.flush()
+        out.buffer.write(content)
+        out.buffer.flush()
+    else:
+        out.write(content)
     return 0
 
 

@@ -391,6 +391,25 @@ def statement_html(statement: Statement, width: int = 120) -> str:
     return inert(console.export_html(inline_styles=True))
 
 
+def statement_pdf(statement: Statement, letterhead: tuple[str, ...] = ()) -> bytes:
+    """The décompte as PDF: the same renderable as the text and HTML formats (its tables, cells
+    and texts, drawn wide), laid out on A4 pages under the étude's letterhead (report/pdf.py)."""
+    from clerc_tui.report.pdf import PdfDocument, document_pdf, renderable_blocks
+
+    blocks = renderable_blocks(statement_renderable(statement), PDF_WIDTH)
+    title = f"Décompte arrêté au {format_date(statement.at)}"
+    if statement.reference:
+        title += f" — dossier {statement.reference}"
+    # The renderable's first line is that same title: the document prints it once, as its title.
+    if blocks and getattr(blocks[0], "text", None) == title:
+        blocks = blocks[1:]
+    return document_pdf(PdfDocument(title, blocks, letterhead, footer=title))
+
+
+# Wide enough for the full tables (NARROW_WIDTH and up): paper has room for every column.
+PDF_WIDTH = 160
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else plain_amount(value)
 

@@ -24,7 +24,7 @@ from clerc_tui.models import DocumentSnapshot, LedgerEntry
 from clerc_tui.rules.french import format_amount, format_date, format_decimal, format_percent
 from clerc_tui.rules.ledger import CREDITOR, PAYMENT, REVERSAL
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
-from clerc_tui.services.etude import the_etude
+from clerc_tui.services.etude import letterhead
 from clerc_tui.services.statement import dossier_statement
 
 if TYPE_CHECKING:
@@ -106,14 +106,8 @@ def _cancellation(entry: LedgerEntry) -> str:
 
 def _document(entry: LedgerEntry) -> Document:
     """The invoice, credit note or receipt an entry carries."""
-    etude = the_etude()
     dossier = entry.dossier
-    header = [
-        etude.name if etude else "Étude",
-        (etude.address or "").replace("\n", ", ") if etude else "",
-        f"{etude.postcode} {etude.city}".strip() if etude else "",
-    ]
-    notes = list(header)  # always three lines (some empty): the remarks never climb into the header
+    notes = list(letterhead())  # always three lines (some empty): the remarks never climb into the header
     rows: list[tuple[str, str]] = []
     if entry.kind == PAYMENT:
         title = f"Reçu n° {entry.document_number}"

@@ -49,6 +49,27 @@ def the_etude() -> EtudeInfo | None:
     return plain(EtudeInfo, row) if row is not None else None
 
 
+def letterhead(*, contact: bool = False) -> tuple[str, ...]:
+    """The étude's name, address and town, as printed at the top of a document (always three
+    lines, some empty, so that what follows never climbs into them); with `contact`, a fourth
+    line with the commissaire's name, phone, e-mail and SIREN it has (PDF documents)."""
+    etude = the_etude()
+    lines = (
+        etude.name if etude else "Étude",
+        (etude.address or "").replace("\n", ", ") if etude else "",
+        f"{etude.postcode} {etude.city}".strip() if etude else "",
+    )
+    if not contact or etude is None:
+        return lines
+    reach = [
+        etude.commissaire_name,
+        f"Tél. {etude.phone}" if etude.phone else "",
+        etude.email,
+        f"SIREN {etude.siren}" if etude.siren else "",
+    ]
+    return (*lines, " · ".join(x for x in reach if x))
+
+
 def fee_base_interest() -> bool:
     """True when the étude counts the interest collected in the base of A444-31 / A444-32
     (default False: principal or condemnation only, see docs/law/recovery-fees.md)."""

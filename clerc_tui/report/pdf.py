@@ -1,0 +1,555 @@
+"""PDF output: documents made of blocks, batches of letters for window envelopes, the décompte.
+
+Everything here renders data handed in (report/ imports rules only): a `PdfDocument` of blocks
+(`document_pdf`), a batch of `Letter`s (`letters_pdf`), or a Rich renderable already built for the
+text and HTML formats (`renderable_blocks`: the décompte's rows are laid out once, in
+report/statement.py, and the PDF shows the same cells).
+
+The font is DejaVu Sans 2.37, shipped in clerc_tui/data/fonts/ with its licence (docs/pdf.md):
+French accents, « », €, the no-break spaces U+00A0 (which `format_amount` prints) and U+202F
+render on any machine clerc is installed on; fpdf2 embeds only the glyphs used (subsetting).
+fpdf2 costs ~0.5 s to import: it is imported inside the functions that write a PDF.
+
+User text is inert (docs/trust.md): control and bidi characters become a visible placeholder
+(`rules.text.inert`), a character the font lacks becomes « � », and nothing is read as markup
+(fpdf2's markdown stays off, text is written as glyph ids, never as PDF syntax).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from clerc_tui.rules.text import inert
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+FONT_FAMILY = "DejaVuSans"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+REPLACEMENT = "\ufffd"
+
+Align = Literal["L", "R", "C"]
+
+# A4 portrait; sizes in millimetres, font sizes in points.
+MARGIN = 18.0
+BODY_SIZE = 10.0
+TABLE_SIZE = 8.5
+TABLE_SIZES = (TABLE_SIZE, 7.5, 6.5)  # a wide table is set smaller rather than broken letter by letter
+SMALL_SIZE = 7.5
+GREY = (110, 110, 110)
+BAR_FILL = (70, 110, 160)
+CELL_PADDING = 1.0
+
+
+# --- blocks of a document ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1  # 1: section, 2: sub-section (a table's title)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    bold: bool = False
+    muted: bool = False  # grey: conventions, notes
+    align: Align = "L"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    align: Align = "L"
+    wrap: bool = True  # False: dates, figures, amounts, never broken across lines
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """Rows of cells under headers repeated at the top of each page the table runs onto.
+    A row in `struck` (indexes) is printed struck through and grey (a reversed payment)."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str = ""
+    show_header: bool = True
+    bold_rows: frozenset[int] = frozenset()
+    struck_rows: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal
+    text: str  # the value as printed (« 1 234,56 € », « 42 % »): formatted by the caller
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars, one per line, scaled on the largest value (negative values count as 0)."""
+
+    title: str
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | TableBlock | BarChart | PageBreak
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    """A titled document: the étude's letterhead on the first page (its first line on the
+    others), the title, the blocks, and « page n/N » at the foot of every page."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    letterhead: tuple[str, ...] = ()
+    footer: str = ""  # left of the page number (e.g. « Décompte 2026-000124 au 26/11/2026 »)
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter of a batch, as data: the recipient block goes in the envelope's window."""
+
+    recipient_lines: tuple[str, ...]
+    sender_lines: tuple[str, ...]
+    place_date: str  # « Lyon, le 26/11/2026 »
+    reference: str
+    subject: str
+    paragraphs: tuple[str, ...]
+    signature: tuple[str, ...] = field(default_factory=tuple)
+
+
+# Window envelope (docs/pdf.md): DL 110 × 220 mm, window 100 × 45 mm. On the A4 sheet folded in
+# three, the address block starts 100 mm from the left edge and 50 mm from the top (AFNOR
+# NF Z 11-001: ~5 cm from the top, ~11 cm from the right edge), left-aligned, 6 lines of 38
+# characters at most (NF Z 10-011, La Poste).
+ADDRESS_X = 100.0
+ADDRESS_Y = 50.0
+ADDRESS_WIDTH = 95.0
+FOLD_MARKS = (99.0, 198.0)  # a tick in the left margin where the sheet is folded in three
+
+
+# --- text made safe -----------------------------------------------------------------------
+
+
+@functools.cache
+def _font_paths() -> dict[str, str]:
+    """The shipped TTF files, found from the installed package (not the source tree)."""
+    fonts = importlib.resources.files("clerc_tui.data").joinpath("fonts")
+    paths = {}
+    for style, name in FONT_FILES.items():
+        resource = fonts.joinpath(name)
+        # Installed as files (wheel, editable): a real path. A zipped install would need as_file().
+        paths[style] = str(resource)
+    return paths
+
+
+@functools.cache
+def _coverage() -> frozenset[int]:
+    """The code points both shipped faces draw."""
+    from fontTools.ttLib import TTFont
+
+    drawn: set[int] | None = None
+    for path in _font_paths().values():
+        cmap = set(TTFont(path, lazy=True)["cmap"].getBestCmap())
+        drawn = cmap if drawn is None else drawn & cmap
+    return frozenset(drawn or ())
+
+
+def safe(text: object, *, multiline: bool = False) -> str:
+    """`text` as the PDF may print it: control and bidi characters made visible (`inert`),
+    tabs as spaces, line breaks kept only when `multiline`, and what the font cannot draw as « � »."""
+    value = inert("" if text is None else str(text).replace("\r\n", "\n").replace("\t", " "))
+    if not multiline:
+        value = value.replace("\n", " ")
+    drawn = _coverage()
+    if all(ord(ch) in drawn or ch == "\n" for ch in value):
+        return value
+    return "".join(ch if ord(ch) in drawn or ch == "\n" else REPLACEMENT for ch in value)
+
+
+# --- the PDF writer ----------------------------------------------------------------------
+
+
+def _new_pdf(cls: type[FPDF] | None = None) -> FPDF:
+    from fpdf import FPDF
+
+    pdf = (cls or FPDF)(orientation="portrait", unit="mm", format="A4")
+    for style, path in _font_paths().items():
+        pdf.add_font(FONT_FAMILY, style, path)
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, margin=MARGIN)
+    pdf.set_creator("clerc")
+    pdf.set_lang("fr-FR")  # readers and screen readers read the text as French
+    return pdf
+
+
+def _bytes(pdf: FPDF) -> bytes:
+    return bytes(pdf.output())
+
+
+def _document_class() -> type[FPDF]:
+    from fpdf import FPDF
+
+    class DocumentPDF(FPDF):
+        letterhead: tuple[str, ...] = ()
+        footer_text = ""
+
+        def header(self) -> None:
+            if not self.letterhead:
+                return
+            if self.page_no() == 1:
+                self.set_font(FONT_FAMILY, "B", BODY_SIZE)
+                self.cell(0, 5, self.letterhead[0], new_x="LMARGIN", new_y="NEXT")
+                self.set_font(FONT_FAMILY, "", SMALL_SIZE)
+                for line in self.letterhead[1:]:
+                    self.cell(0, 3.6, line, new_x="LMARGIN", new_y="NEXT")
+                self.ln(4)
+            else:
+                self.set_font(FONT_FAMILY, "", SMALL_SIZE)
+                self.set_text_color(*GREY)
+                self.cell(0, 4, self.letterhead[0], new_x="LMARGIN", new_y="NEXT")
+                self.set_text_color(0)
+                self.ln(2)
+            self.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT_FAMILY, "", SMALL_SIZE)
+            self.set_text_color(*GREY)
+            self.cell(0, 4, self.footer_text, align="L")
+            self.set_x(self.l_margin)
+            self.cell(0, 4, f"page {self.page_no()}/{{nb}}", align="R")
+            self.set_text_color(0)
+
+    return DocumentPDF
+
+
+def document_pdf(doc: PdfDocument) -> bytes:
+    """The document as PDF bytes (A4)."""
+    pdf: Any = _new_pdf(_document_class())
+    pdf.letterhead = tuple(safe(line) for line in doc.letterhead)
+    pdf.footer_text = safe(doc.footer)
+    pdf.set_title(safe(doc.title))
+    pdf.add_page()
+    pdf.set_font(FONT_FAMILY, "B", 14)
+    pdf.multi_cell(0, 7, safe(doc.title), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for block in doc.blocks:
+        _block(pdf, block)
+    return _bytes(pdf)
+
+
+def _block(pdf: FPDF, block: Block) -> None:
+    if isinstance(block, Heading):
+        _heading(pdf, block.text, block.level)
+    elif isinstance(block, Paragraph):
+        pdf.set_font(FONT_FAMILY, "B" if block.bold else "", BODY_SIZE)
+        if block.muted:
+            pdf.set_text_color(*GREY)
+        pdf.multi_cell(0, 4.6, safe(block.text, multiline=True), align=block.align, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0)
+        pdf.ln(1.2)
+    elif isinstance(block, TableBlock):
+        _table(pdf, block)
+    elif isinstance(block, BarChart):
+        _bar_chart(pdf, block)
+    else:
+        pdf.add_page()
+
+
+def _heading(pdf: FPDF, text: str, level: int) -> None:
+    size = 12.0 if level <= 1 else 10.5
+    # Keep a heading with what follows: no heading alone at the foot of a page.
+    if pdf.get_y() + 20 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(1.5)
+    pdf.set_font(FONT_FAMILY, "B", size)
+    pdf.multi_cell(0, size * 0.5, safe(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+
+def _column_widths(pdf: FPDF, block: TableBlock, available: float) -> tuple[float, list[float]]:
+    """The font size and the column widths of a table. Each column as wide as its widest cell
+    when they all fit; else the columns that may wrap (texts) share what the others (dates,
+    figures) leave, each at least its longest word (22 mm at most for that minimum), the rest in
+    proportion to their width; when even that does not fit, a smaller size is tried."""
+    padding = 2 * CELL_PADDING + 2 * pdf.c_margin + 0.4  # fpdf2 keeps its cell margin inside the padding
+    for size in TABLE_SIZES:
+        natural, least = [], []
+        for index, column in enumerate(block.columns):
+            pdf.set_font(FONT_FAMILY, "B", size)
+            header = [pdf.get_string_width(word) for part in column.header.split("\n") for word in part.split()]
+            widest = max((pdf.get_string_width(part) for part in column.header.split("\n")), default=0.0)
+            pdf.set_font(FONT_FAMILY, "", size)
+            word = max(header, default=0.0)
+            for row in block.rows:
+                widest = max(widest, pdf.get_string_width(row[index]))
+                if column.wrap:
+                    word = max([word, *(pdf.get_string_width(w) for w in row[index].split())])
+            natural.append(widest + padding)
+            least.append(widest + padding if not column.wrap else min(widest + padding, max(word + padding, 22.0)))
+        if sum(natural) <= available:
+            return size, natural
+        if sum(least) <= available or size == TABLE_SIZES[-1]:
+            break
+    spare = available - sum(least)
+    if spare < 0:  # nothing fits even at the smallest size: everything shrinks alike
+        return size, [w * available / sum(least) for w in least]
+    stretch = [n - m for n, m in zip(natural, least, strict=True)]
+    total = sum(stretch) or 1.0
+    return size, [m + spare * s / total for m, s in zip(least, stretch, strict=True)]
+
+
+def _table(pdf: FPDF, block: TableBlock) -> None:
+    from fpdf.fonts import FontFace
+
+    if block.title:
+        _heading(pdf, block.title, 2)
+    columns = tuple(Column(safe(c.header, multiline=True), c.align, c.wrap) for c in block.columns)
+    rows = tuple(tuple(safe(cell) for cell in row) for row in block.rows)
+    clean = TableBlock(columns, rows, block.title, block.show_header, block.bold_rows, block.struck_rows)
+    available = pdf.w - pdf.l_margin - pdf.r_margin
+    size, widths = _column_widths(pdf, clean, available)
+    pdf.set_font(FONT_FAMILY, "", size)
+    aligns = tuple(c.align for c in columns)
+    with pdf.table(
+        col_widths=tuple(widths),
+        width=sum(widths),
+        align="LEFT",
+        text_align=aligns,
+        borders_layout="SINGLE_TOP_LINE" if clean.show_header else "NONE",
+        first_row_as_headings=clean.show_header,
+        repeat_headings=1,
+        line_height=size * 0.45,
+        padding=(0.6, CELL_PADDING, 0.6, CELL_PADDING),
+        headings_style=FontFace(emphasis="BOLD"),
+        markdown=False,
+    ) as table:
+        if clean.show_header:
+            heading = table.row()
+            for column in columns:
+                heading.cell(column.header, align=column.align)
+        for index, row in enumerate(rows):
+            style = None
+            if index in clean.struck_rows:
+                style = FontFace(emphasis="STRIKETHROUGH", color=GREY)
+            elif index in clean.bold_rows:
+                style = FontFace(emphasis="BOLD")
+            line = table.row()
+            for text, align in zip(row, aligns, strict=True):
+                line.cell(text, align=align, style=style)
+    pdf.ln(2)
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+
+def _bar_chart(pdf: FPDF, chart: BarChart) -> None:
+    if chart.title:
+        _heading(pdf, chart.title, 2)
+    bars = [Bar(safe(b.label), b.value, safe(b.text)) for b in chart.bars]
+    if not bars:
+        return
+    pdf.set_font(FONT_FAMILY, "", TABLE_SIZE)
+    available = pdf.w - pdf.l_margin - pdf.r_margin
+    label_width = min(max(pdf.get_string_width(b.label) for b in bars) + 2, available * 0.35)
+    text_width = max(pdf.get_string_width(b.text) for b in bars) + 2
+    bar_room = available - label_width - text_width - 1
+    top = max((b.value for b in bars), default=Decimal(0))
+    height = 4.2
+    for bar in bars:
+        if pdf.get_y() + height > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        y = pdf.get_y()
+        x = pdf.l_margin
+        pdf.set_xy(x, y)
+        pdf.cell(label_width, height, bar.label, align="L")
+        length = float(bar.value / top) * bar_room if top > 0 and bar.value > 0 else 0.0
+        if length > 0:
+            pdf.set_fill_color(*BAR_FILL)
+            pdf.rect(x + label_width, y + 0.7, length, height - 1.4, style="F")
+        pdf.set_xy(x + label_width + length + 1, y)
+        pdf.cell(text_width, height, bar.text, align="L")
+        pdf.set_xy(x, y + height + 0.6)
+    pdf.ln(2)
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+def _letter_class() -> type[FPDF]:
+    from fpdf import FPDF
+
+    class LetterPDF(FPDF):
+        continuation = ""  # « Réf. X — suite » on the pages after a letter's first
+        letter_start = 1
+
+        def header(self) -> None:
+            if self.page_no() > self.letter_start and self.continuation:
+                self.set_font(FONT_FAMILY, "", SMALL_SIZE)
+                self.set_text_color(*GREY)
+                page = self.page_no() - self.letter_start + 1
+                self.cell(0, 4, f"{self.continuation} — page {page}", new_x="LMARGIN", new_y="NEXT")
+                self.set_text_color(0)
+                self.ln(3)
+                self.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+        def footer(self) -> None:
+            return
+
+    return LetterPDF
+
+
+def letters_pdf(letters: Iterable[Letter], *, duplex: bool = False) -> bytes:
+    """One PDF to print: each letter starts on a new page (with `duplex`, on a right-hand,
+    odd page: a blank back is left after a letter with an odd number of pages)."""
+    pdf: Any = _new_pdf(_letter_class())
+    pdf.set_margins(20, MARGIN, 20)
+    for letter in letters:
+        if duplex and pdf.page_no() % 2 == 1:
+            pdf.continuation = ""
+            pdf.add_page()  # the blank back of the previous letter's last sheet
+        pdf.continuation = ""
+        pdf.add_page()
+        pdf.letter_start = pdf.page_no()
+        _letter(pdf, letter)
+    if pdf.page_no() == 0:
+        pdf.add_page()
+    return _bytes(pdf)
+
+
+def _fitted_line(pdf: Any, width: float, height: float, text: str, style: str, size: float) -> None:
+    """One line that never runs past `width`: set smaller (down to 7 points) when too long for
+    it, and wrapped only past that (an address line longer than La Poste's 38 characters)."""
+    fitted = size
+    pdf.set_font(FONT_FAMILY, style, size)
+    while fitted > 7 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
+        fitted -= 0.5
+        pdf.set_font(FONT_FAMILY, style, fitted)
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        pdf.cell(width, height, text, new_x="LEFT", new_y="NEXT")
+        return
+    x = pdf.get_x()
+    pdf.multi_cell(width, height, text, align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_x(x)
+
+
+def _letter(pdf: Any, letter: Letter) -> None:
+    for y in FOLD_MARKS:
+        pdf.set_draw_color(*GREY)
+        pdf.line(4, y, 8, y)
+    pdf.set_draw_color(0)
+    # The sender, top left.
+    pdf.set_xy(pdf.l_margin, 15)
+    for index, line in enumerate(letter.sender_lines):
+        style, size = ("B", BODY_SIZE) if index == 0 else ("", 8.5)
+        _fitted_line(pdf, ADDRESS_X - pdf.l_margin - 5, 4.2, safe(line), style, size)
+    # The recipient, in the envelope's window.
+    pdf.set_xy(ADDRESS_X, ADDRESS_Y)
+    for line in letter.recipient_lines:
+        _fitted_line(pdf, ADDRESS_WIDTH, 4.6, safe(line), "", BODY_SIZE)
+    # Place and date, under the window; reference and subject on the left.
+    pdf.set_xy(ADDRESS_X, max(pdf.get_y(), ADDRESS_Y + 6 * 4.6) + 8)
+    _fitted_line(pdf, ADDRESS_WIDTH, 5, safe(letter.place_date), "", BODY_SIZE)
+    pdf.set_x(pdf.l_margin)
+    pdf.ln(6)
+    pdf.continuation = safe(f"Réf. {letter.reference}" if letter.reference else "Suite")
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    if letter.reference:
+        pdf.set_font(FONT_FAMILY, "", 9)
+        pdf.multi_cell(width, 4.4, safe(f"Réf. : {letter.reference}"), align="L", new_x="LMARGIN", new_y="NEXT")
+    if letter.subject:
+        pdf.set_font(FONT_FAMILY, "B", BODY_SIZE)
+        pdf.multi_cell(width, 4.8, safe(f"Objet : {letter.subject}"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+    for paragraph in letter.paragraphs:
+        pdf.multi_cell(width, 4.8, safe(paragraph, multiline=True), align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2.6)
+    if letter.signature:
+        pdf.ln(6)
+        if pdf.get_y() + 5 * len(letter.signature) > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        pdf.set_x(ADDRESS_X + 10)
+        for line in letter.signature:
+            _fitted_line(pdf, ADDRESS_WIDTH - 10, 5, safe(line), "", BODY_SIZE)
+
+
+# --- Rich renderables (the décompte's text format) as blocks ---------------------------------
+
+
+def renderable_blocks(renderable: Any, width: int = 160) -> tuple[Block, ...]:
+    """The blocks of a Rich renderable built for the text and HTML formats (Group, Text, Table,
+    and renderables built for a width, drawn at `width` columns): the same cells, laid out for
+    paper. Bold text becomes a bold paragraph, dim or italic text a grey one; a struck row stays
+    struck."""
+    return tuple(_walk(renderable, width))
+
+
+def _walk(renderable: Any, width: int) -> Iterator[Block]:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    if isinstance(renderable, Group):
+        for part in renderable.renderables:
+            yield from _walk(part, width)
+    elif isinstance(renderable, Text):
+        if renderable.plain.strip():
+            words = str(renderable.style or "").split()
+            yield Paragraph(renderable.plain, bold="bold" in words, muted="dim" in words or "italic" in words)
+    elif isinstance(renderable, Table):
+        yield _table_block(renderable)
+    elif isinstance(renderable, str):
+        if renderable.strip():
+            yield Paragraph(renderable)
+    elif hasattr(renderable, "build"):  # report.statement._ByWidth: a renderable for a width
+        yield from _walk(renderable.build(width), width)
+    else:
+        raise TypeError(f"renderable_blocks: {type(renderable).__name__} has no PDF form")
+
+
+def _cell_text(cell: Any) -> str:
+    return cell.plain if hasattr(cell, "plain") else str(cell)
+
+
+def _is_bold(cell: Any) -> bool:
+    return "bold" in str(getattr(cell, "style", "") or "").split()
+
+
+def _table_block(table: Any) -> TableBlock:
+    aligns: dict[str, Align] = {"left": "L", "right": "R", "center": "C", "full": "L", "default": "L"}
+    columns = tuple(
+        Column(_cell_text(c.header), aligns.get(str(c.justify), "L"), wrap=not c.no_wrap and c.justify != "right")
+        for c in table.columns
+    )
+    cells = [list(c.cells) for c in table.columns]
+    count = len(cells[0]) if cells else 0
+    rows = tuple(tuple(_cell_text(column[i]) for column in cells) for i in range(count))
+    struck = frozenset(i for i, row in enumerate(table.rows) if row.style and "strike" in str(row.style).split())
+    # Bold: a row styled bold (a period at a rate the étude entered, in bold yellow on screen) or
+    # whose every cell is bold (« Total dû »).
+    bold = frozenset(
+        i
+        for i in range(count)
+        if (i < len(table.rows) and "bold" in str(table.rows[i].style or "").split())
+        or all(_is_bold(column[i]) for column in cells)
+    )
+    title = _cell_text(table.title) if table.title else ""
+    return TableBlock(columns, rows, title, bool(table.show_header), bold, struck)

@@ -1,0 +1,305 @@
+"""report/pdf.py: documents, letters and the décompte as PDF, read back with pypdf (text, pages,
+positions, fonts), with the font shipped in the installed package."""
+
+import fnmatch
+import importlib.resources
+import io
+import re
+import tomllib
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from clerc_tui.report.pdf import (
+    ADDRESS_X,
+    ADDRESS_Y,
+    Bar,
+    BarChart,
+    Column,
+    Heading,
+    Letter,
+    PageBreak,
+    Paragraph,
+    PdfDocument,
+    TableBlock,
+    document_pdf,
+    letters_pdf,
+    renderable_blocks,
+    safe,
+)
+from clerc_tui.rules.french import format_amount, format_date
+
+MM = 72 / 25.4  # points per millimetre
+A4_HEIGHT = 297 * MM
+SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+AMOUNT = re.compile(r"-?\d{1,3}(?: \d{3})*,\d{2} €")
+
+
+def pages_text(data: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]
+
+
+def flat(data: bytes) -> str:
+    """All the text, no-break spaces read as spaces (how a PDF reader copies them)."""
+    return "\n".join(pages_text(data)).translate(SPACES)
+
+
+def placed(data: bytes, page: int = 0) -> list[tuple[str, float, float]]:
+    """(text, x mm from the left, baseline mm from the top) of each run of text on a page."""
+    runs: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            runs.append((text.strip(), tm[4] / MM, (A4_HEIGHT - tm[5]) / MM))
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[page].extract_text(visitor_text=visit)
+    return runs
+
+
+def fonts(data: bytes) -> set[str]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+LETTERHEAD = ("Étude Lefèvre & Associés", "12 rue de la Paix", "75002 Paris", "Tél. 01 23 45 67 89")
+
+
+def report(rows: int = 120) -> PdfDocument:
+    return PdfDocument(
+        "Rapport créancier — Société Générale « test »",
+        (
+            Heading("Synthèse"),
+            Paragraph(f"Recouvré : {format_amount(D('1234.56'))} au {format_date(date(2026, 11, 26))}."),
+            TableBlock(
+                (Column("Dossier", wrap=False), Column("Débiteur"), Column("Montant", "R", wrap=False)),
+                tuple(
+                    (
+                        f"2026-{n:06d}",
+                        f"DUPONT Élodie n° {n}, un nom assez long pour aller à la ligne",
+                        format_amount(D(n)),
+                    )
+                    for n in range(rows)
+                ),
+                title="Dossiers",
+            ),
+            BarChart(
+                "Encaissé par mois",
+                tuple(Bar(f"{m:02d}/2026", D(m * 100), format_amount(D(m * 100))) for m in (1, 2, 3)),
+            ),
+        ),
+        LETTERHEAD,
+        footer="Rapport créancier",
+    )
+
+
+def test_a_document_renders_french_text_amounts_dates_and_numbers_its_pages():
+    data = document_pdf(report())
+    texts = [t.translate(SPACES) for t in pages_text(data)]
+    assert len(texts) == 3
+    assert "Rapport créancier — Société Générale « test »" in texts[0]
+    assert "Étude Lefèvre & Associés" in texts[0] and "75002 Paris" in texts[0]
+    assert "Recouvré : 1 234,56 € au 26/11/2026." in texts[0]
+    assert "DUPONT Élodie n° 0," in texts[0]
+    for n, text in enumerate(texts, start=1):
+        assert f"page {n}/3" in text
+        assert "Montant" in text and "Débiteur" in text  # the header row, repeated on each page
+    assert "2026-000119" in texts[2] and "119,00 €" in texts[2]
+    assert "03/2026" in texts[2] and "300,00 €" in texts[2]
+    # The étude's full letterhead on the first page only, its name alone on the others.
+    assert "12 rue de la Paix" not in texts[1] and "Étude Lefèvre & Associés" in texts[1]
+
+
+def test_the_font_is_embedded_and_subset():
+    data = document_pdf(report(rows=5))
+    assert all(re.fullmatch(r"/[A-Z]{6}\+DejaVuSans(Book|Bold)", n) for n in fonts(data)), fonts(data)
+    assert b"/FontFile2" in data and b"/Lang (fr-FR)" in data
+    # Subset: a one-page document is a small fraction of the 757 kB font file.
+    assert len(data) < 60_000, len(data)
+
+
+def test_the_font_comes_from_the_installed_package():
+    from clerc_tui.report import pdf
+
+    fonts_dir = importlib.resources.files("clerc_tui.data").joinpath("fonts")
+    for style, name in pdf.FONT_FILES.items():
+        resource = fonts_dir.joinpath(name)
+        assert resource.is_file() and str(resource) == pdf._font_paths()[style]
+    assert fonts_dir.joinpath("LICENSE-DejaVu.txt").is_file()
+    # What a fresh `pip install` copies: the package data patterns take the fonts and the licence.
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["clerc_tui"]
+    for shipped in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+        assert any(fnmatch.fnmatch(f"data/fonts/{shipped}", p) for p in patterns), shipped
+    # Every character French amounts and texts need is drawn by both faces.
+    drawn = pdf._coverage()
+    assert all(ord(ch) in drawn for ch in "éèêëàâîïôöûùüçœæÉÈÊÀÇŒ«»€\u00a0\u202f’—…°")
+
+
+def test_no_break_spaces_keep_an_amount_on_one_line():
+    sentence = "La somme de 1\u00a0234,56\u00a0€ et celle de 12\u202f345,67\u202f€ restent dues. "
+    data = document_pdf(PdfDocument("Montants", (Paragraph(sentence * 12),)))
+    lines = flat(data).splitlines()
+    assert sum(line.count("1 234,56 €") for line in lines) == 12
+    assert sum(line.count("12 345,67 €") for line in lines) == 12
+    assert "\u202f" in "".join(pages_text(data))  # the narrow one is kept as such
+
+
+def test_hostile_text_is_inert():
+    hostile = "Durand \x1b[31m**gras** <b>x</b> [red] (Tj) \\ ) \u202eevil\u0000 {nb} 汉"
+    data = document_pdf(
+        PdfDocument(
+            hostile,
+            (
+                Paragraph(hostile),
+                TableBlock((Column("Nom"),), ((hostile,),)),
+                BarChart("", (Bar(hostile, D(1), hostile),)),
+            ),
+            letterhead=(hostile,),
+        )
+    )
+    text = flat(data)
+    assert "**gras** <b>x</b> [red] (Tj) \\ )" in text  # printed as typed: no markup, no PDF syntax
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    assert "\ufffd[31m" in text  # ESC made visible, not obeyed
+    assert text.count("\ufffd") >= 4 * 3  # ESC, bidi override, NUL and the CJK glyph the font lacks
+    assert "Durand" in text and "page 1/1" in text
+    letter = Letter((hostile,), (hostile,), hostile, hostile, hostile, (hostile,), (hostile,))
+    assert "**gras** <b>x</b>" in flat(letters_pdf([letter]))
+
+
+def test_safe_keeps_line_breaks_only_where_asked():
+    assert safe("a\tb\nc") == "a b c"
+    assert safe("a\nb", multiline=True) == safe("a\r\nb", multiline=True) == "a\nb"
+    assert safe("\x1b") == "\ufffd" and safe("é € «\u00a0»") == "é € «\u00a0»"
+
+
+def letter(n: int, paragraphs: int = 3) -> Letter:
+    return Letter(
+        recipient_lines=(f"Madame Hélène MÜLLER {n}", "Bâtiment B", "3 RUE DE L'ÉGLISE", "67000 STRASBOURG"),
+        sender_lines=("Étude Lefèvre", "Commissaire de justice", "12 rue de la Paix", "75002 Paris"),
+        place_date="Paris, le 26/11/2026",
+        reference=f"2026-{n:06d}",
+        subject=f"Relance amiable — créance de {format_amount(D('1234.56'))}",
+        paragraphs=("Madame,", *("Sauf erreur de notre part, la somme reste due. " * 8 for _ in range(paragraphs))),
+        signature=("Maître Lefèvre", "Commissaire de justice"),
+    )
+
+
+def test_letters_one_per_page_with_the_address_in_the_window():
+    data = letters_pdf([letter(n) for n in range(3)])
+    texts = [t.translate(SPACES) for t in pages_text(data)]
+    assert len(texts) == 3
+    for n, text in enumerate(texts):
+        assert f"Madame Hélène MÜLLER {n}" in text and f"Réf. : 2026-{n:06d}" in text
+        assert "Objet : Relance amiable — créance de 1 234,56 €" in text
+        assert "Paris, le 26/11/2026" in text and "Maître Lefèvre" in text
+        assert "page" not in text  # no « page 2/3 » of the batch on a debtor's letter
+    runs = placed(data, 0)
+    address = [(x, y) for text, x, y in runs if text in letter(0).recipient_lines]
+    assert len(address) == 4
+    for x, y in address:
+        assert ADDRESS_X <= x <= ADDRESS_X + 2  # left-aligned at 100 mm (cell margin: 1 mm)
+        assert ADDRESS_Y < y < ADDRESS_Y + 30  # from 50 mm down, inside the 45 mm high window
+    sender = [(x, y) for text, x, y in runs if text == "Étude Lefèvre"]
+    assert sender and sender[0][0] < 30 and sender[0][1] < 25
+
+
+def test_duplex_starts_each_letter_on_an_odd_page_and_a_long_letter_goes_on():
+    long = letter(1, paragraphs=14)
+    data = letters_pdf([letter(0), long, letter(2)], duplex=True)
+    texts = [t.translate(SPACES) for t in pages_text(data)]
+    # 1: letter 0; 2: blank back; 3-4: the long letter; 5: letter 2.
+    assert len(texts) == 5
+    assert "MÜLLER 0" in texts[0] and texts[1].strip() == ""
+    assert "MÜLLER 1" in texts[2] and "Réf. 2026-000001 — page 2" in texts[3] and "Maître Lefèvre" in texts[3]
+    assert "MÜLLER 2" in texts[4]
+    assert len(pages_text(letters_pdf([letter(0), long, letter(2)]))) == 4
+
+
+def test_an_empty_batch_is_one_blank_page():
+    assert len(pages_text(letters_pdf([]))) == 1
+
+
+def test_page_break_and_a_table_without_header():
+    doc = PdfDocument(
+        "Totaux",
+        (
+            TableBlock((Column(""), Column("", "R", wrap=False)), (("Total dû", "12,00 €"),), show_header=False),
+            PageBreak(),
+            Paragraph("Suite", muted=True),
+        ),
+    )
+    texts = pages_text(document_pdf(doc))
+    assert len(texts) == 2 and "Total dû 12,00" in texts[0].translate(SPACES) and "Suite" in texts[1]
+
+
+def test_renderable_blocks_keep_the_cells_of_rich_tables():
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Paiements")
+    table.add_column("Date")
+    table.add_column("Montant", justify="right", no_wrap=True)
+    table.add_row("01/02/2026", format_amount(D("10")))
+    table.add_row("02/02/2026", format_amount(D("20")), style="strike dim")
+    blocks = renderable_blocks(Group(Text("Titre", style="bold"), table, Text("note", style="dim")))
+    assert blocks[0] == Paragraph("Titre", bold=True)
+    assert isinstance(blocks[1], TableBlock) and blocks[1].title == "Paiements"
+    assert blocks[1].rows == (("01/02/2026", "10,00\u00a0€"), ("02/02/2026", "20,00\u00a0€"))
+    assert blocks[1].columns[1] == Column("Montant", "R", wrap=False) and blocks[1].struck_rows == {1}
+    assert blocks[2] == Paragraph("note", muted=True)
+    with pytest.raises(TypeError):
+        renderable_blocks(object())
+
+
+def test_the_decompte_pdf_has_the_text_formats_figures():
+    from clerc_tui.report.statement import statement_pdf, statement_text
+    from clerc_tui.rules.statement import Payment, Reversal, compute_statement
+    from tests.rules.test_statement import _ex4
+
+    payments = (Payment(date(2025, 6, 30), D("1000"), ref="v1"), Payment(date(2025, 7, 10), D("1234.56"), ref="v2"))
+    statement = compute_statement(_ex4(payments=payments, reversals=(Reversal(date(2025, 7, 20), "v2", "rejet"),)))
+    text = statement_text(statement).translate(SPACES)
+    data = statement_pdf(statement, LETTERHEAD)
+    pdf_text = flat(data)
+    title = "Décompte arrêté au 15/09/2025"
+    assert pdf_text.count(title) == 1 + len(pages_text(data))  # the title, then the foot of each page
+    pdf_text, text = pdf_text.replace(title, ""), text.replace(title, "")
+    assert sorted(AMOUNT.findall(pdf_text)) == sorted(AMOUNT.findall(text))
+    assert "1 234,56 €" in pdf_text and "2 286,04 €" in pdf_text
+    dates = re.compile(r"\d\d/\d\d/\d{4}")
+    assert sorted(dates.findall(pdf_text)) == sorted(dates.findall(text))
+    assert "Étude Lefèvre & Associés" in pdf_text and "rejeté le 20/07/2025" in pdf_text
+
+
+def test_a_long_address_line_is_set_smaller_to_stay_in_the_window():
+    long_line = "RÉSIDENCE DES GRANDS CHÊNES BÂTIMENT C ESCALIER 4"  # 49 characters, La Poste allows 38
+    data = letters_pdf([Letter(("Monsieur DUPONT", long_line, "75012 PARIS"), ("Étude",), "", "", "", ("Texte",))])
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            sizes[text.strip()] = font_size * tm[0]
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert sizes["Monsieur DUPONT"] == 10 and 7 <= sizes[long_line] < 10  # one line, smaller
+
+
+def test_rows_styled_bold_on_screen_are_bold_on_paper():
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("Du")
+    table.add_row("01/07/2026", style="bold yellow")  # a period at a rate the étude entered
+    table.add_row("01/01/2027")
+    (block,) = renderable_blocks(table)
+    assert isinstance(block, TableBlock) and block.bold_rows == {0}
