@@ -37,6 +37,12 @@ def add_parsers(sub) -> None:
         metavar="MOIS",
         help="un renseignement de solvabilité plus ancien (en mois, 6 par défaut) est marqué « ancienne »",
     )
+    setting.add_argument(
+        "--iban",
+        metavar="IBAN",
+        help="compte de l'étude (compte de tiers) débité par les virements SEPA des reversements",
+    )
+    setting.add_argument("--bic", metavar="BIC", help="BIC de la banque de ce compte (avec --iban)")
 
 
 def _yes(value: str, option: str) -> bool:
@@ -54,11 +60,24 @@ def run(args) -> int:
     if args.etude_command == "set":
         from clerc_tui.services.context import identify
 
-        if args.fee_base_interest is None and args.wage_repartiteur is None and args.stale_months is None:
+        if (
+            args.fee_base_interest is None
+            and args.wage_repartiteur is None
+            and args.stale_months is None
+            and args.iban is None
+        ):
             raise InvalidInput(
-                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON "
-                "ou --solvabilite-ancienne-apres MOIS."
+                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON, "
+                "--solvabilite-ancienne-apres MOIS ou --iban IBAN [--bic BIC]."
             )
+        if args.bic is not None and args.iban is None:
+            raise InvalidInput("--bic s'accompagne de --iban (le compte de l'étude entier).")
+        if args.iban is not None:  # checked with the others, before any is written
+            from clerc_tui.rules.identifiers import validate_iban
+            from clerc_tui.rules.sepa import validate_bic
+
+            validate_iban(args.iban)
+            validate_bic(args.bic or "")
         # Every value checked before any is written.
         fee_base = None if args.fee_base_interest is None else _yes(args.fee_base_interest, "--interets-dans-assiette")
         repartiteur = None if args.wage_repartiteur is None else _yes(args.wage_repartiteur, "--repartiteur")
@@ -76,7 +95,10 @@ def run(args) -> int:
             etude.set_wage_repartiteur(identify(), repartiteur)
         if months is not None:
             solvency.set_stale_months(identify(), months)
+        if args.iban is not None:
+            etude.set_bank_account(identify(), args.iban, args.bic or "")
     out.write(etude.fee_base_text() + "\n")
     out.write(etude.repartiteur_text() + "\n")
     out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
+    out.write(etude.bank_account_text() + "\n")
     return 0
