@@ -276,3 +276,22 @@ def test_a_sepa_document_the_schema_refuses_leaves_the_run_running_and_no_file(t
         remittances.execute_run(identify(), TODAY, today=TODAY, sepa_path=target, render_sepa=refused)
     close_database()
     assert not target.exists() and _runs(base) == [(1, "running", 1, 0)]
+
+
+def test_the_etude_name_is_the_debtor_and_is_set_by_etude_set_nom(tmp_path):
+    base = tmp_path / "etude.db"
+    _base(base, ["SCI Les Tilleuls"])
+    _sql(base, "UPDATE etude SET name = ''")  # a base made by clerc init has no name until one is set
+    target = tmp_path / "v.xml"
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--sepa", str(target))
+    assert (
+        result.returncode == 2 and "le nom de l'étude n'est pas renseigné (clerc etude set --nom NOM)" in result.stderr
+    )
+    assert _counts(base)[1] == 0
+    result = run_clerc(tmp_path, "--db", str(base), "etude", "set", "--nom", "Étude\x1b Durand")
+    assert result.returncode == 2 and "U+001B" in result.stderr
+    result = run_clerc(tmp_path, "--db", str(base), "etude", "set", "--nom", "SELARL Durand & Associés")
+    assert result.returncode == 0 and "SEPA) : SELARL Durand & Associés." in result.stdout, result.stderr
+    result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--sepa", str(target))
+    assert result.returncode == 0, result.stderr
+    assert ET.fromstring(target.read_bytes()).findtext(".//p:Dbtr/p:Nm", namespaces=NS) == "SELARL Durand + Associes"

@@ -89,6 +89,7 @@ _REPLACEMENTS = {
     "°": "o",  # n° → no
 }
 _SPACES = re.compile(" +")
+_GUILLEMETS = re.compile(r"«[\s\u00a0\u202f]*|[\s\u00a0\u202f]*»")  # « très » → 'tres'
 
 
 def _clean_char(char: str) -> str:
@@ -109,7 +110,8 @@ def _clean_char(char: str) -> str:
 def sepa_text(text: str, limit: int) -> str:
     """`text` in the SEPA character set, spaces collapsed, cut to `limit` characters:
     « Société Générale & Fils » → « Societe Generale + Fils »; control characters vanish."""
-    cleaned = _SPACES.sub(" ", "".join(_clean_char(c) for c in text or "")).strip()
+    text = _GUILLEMETS.sub("'", text or "")
+    cleaned = _SPACES.sub(" ", "".join(_clean_char(c) for c in text)).strip()
     return cleaned[:limit].rstrip()
 
 

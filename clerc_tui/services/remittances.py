@@ -31,7 +31,7 @@ from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO, from_cents, to_cents
-from clerc_tui.rules.sepa import Order, Payee, make_order, party, payee_problem
+from clerc_tui.rules.sepa import NAME_LENGTH, Order, Party, Payee, make_order, party, payee_problem, sepa_text
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.services.audit import record
@@ -466,7 +466,7 @@ def execute_run(
     still = f" Le reversement n° {pending.run_id} reste en cours." if pending is not None else ""
     if sepa_path is not None and render_sepa is None:
         raise ValueError("sepa_path without render_sepa")
-    debtor = _etude_party(required=sepa_path is not None, still=still) if render_sepa is not None else None
+    debtor, no_sepa = _etude_party(required=sepa_path is not None, still=still) if render_sepa else (None, None)
 
     def targets_of(run_id: int) -> tuple[Path | None, Path | None]:
         csv_target = Path(csv_path).expanduser() if csv_path is not None else None
@@ -559,14 +559,11 @@ def execute_run(
         pending is not None,
         sepa,
         written[SEPA_WHAT][0] if SEPA_WHAT in written else None,
-        None if debtor is not None or render_sepa is None else NO_ETUDE_ACCOUNT,
+        f"Fichier SEPA non écrit : {no_sepa}." if no_sepa else None,
     )
 
 
 CSV_WHAT, SEPA_WHAT = "Fichier des virements", "Fichier SEPA des virements"
-NO_ETUDE_ACCOUNT = (
-    "Fichier SEPA non écrit : le compte de l'étude n'est pas renseigné (clerc etude set --iban IBAN --bic BIC)."
-)
 
 
 def _kept_running(run_id: int) -> str:
@@ -583,20 +580,23 @@ def _previous(target: Path) -> bytes | None:
         return None
 
 
-def _etude_party(*, required: bool, still: str = ""):
-    """The étude as the debtor of the SEPA file (its name and account), None when its account is
-    not set and the file was not asked for by name; refused (nothing recorded) when it was."""
+def _etude_party(*, required: bool, still: str = "") -> tuple[Party | None, str | None]:
+    """(the étude as the debtor of the SEPA file: its name and account, None) — or (None, why
+    not, in French) when its account or name is not set and the file was not asked for by
+    name; refused (nothing recorded) when it was."""
     etude = the_etude()
-    problem = (
-        "le compte de l'étude n'est pas renseigné (clerc etude set --iban IBAN --bic BIC)"
-        if etude is None or not etude.bank_iban
-        else payee_problem(etude.name, etude.bank_iban, etude.bank_bic)
-    )
+    if etude is None or not etude.bank_iban:
+        problem: str | None = "le compte de l'étude n'est pas renseigné (clerc etude set --iban IBAN --bic BIC)"
+    elif not sepa_text(etude.name, NAME_LENGTH):
+        problem = "le nom de l'étude n'est pas renseigné (clerc etude set --nom NOM)"
+    else:
+        problem = payee_problem(etude.name, etude.bank_iban, etude.bank_bic)
+        problem = f"compte de l'étude : {problem}" if problem else None
     if problem is None and etude is not None:
-        return party(etude.name, etude.bank_iban, etude.bank_bic)
+        return party(etude.name, etude.bank_iban, etude.bank_bic), None
     if required:
         raise InvalidInput(f"Fichier SEPA des virements impossible : {problem}. Rien n'a été enregistré.{still}")
-    return None
+    return None, problem
 
 
 def run_file_name(run_id: int, *, sepa: bool = False) -> str:
