@@ -295,3 +295,21 @@ def test_the_etude_name_is_the_debtor_and_is_set_by_etude_set_nom(tmp_path):
     result = run_clerc(tmp_path, "--db", str(base), *DB, "reversements", "run", "--sepa", str(target))
     assert result.returncode == 0, result.stderr
     assert ET.fromstring(target.read_bytes()).findtext(".//p:Dbtr/p:Nm", namespaces=NS) == "SELARL Durand + Associes"
+
+
+def test_a_run_that_only_retains_fees_has_no_sepa_file_and_still_completes(tmp_path, actor):
+    """A claim under 188 € bears the A444-32 forfait: 1 € received is all retained, nothing is
+    paid back. The run completes with its CSV; a pain.001 needs at least one transfer, so there
+    is none, and the run says why (it never stays « en cours » for it)."""
+    from clerc_tui.services.etude import set_bank_account, set_setting
+
+    set_setting(actor, "name", "Étude Durand")
+    set_bank_account(actor, ETUDE_IBAN, "")
+    dossier = create_dossier(actor, make_input(claims={"principal": D("150")}), TODAY)
+    payments.record_payment(actor, dossier.id, on=TODAY, amount="1", mode="virement", today=TODAY)
+    target = tmp_path / "v.xml"
+    result = remittances.execute_run(actor, TODAY, today=TODAY, csv_folder=tmp_path, render_sepa=pain001)
+    assert [(x.fee, x.net) for x in result.lines] == [(D("1.00"), D("0.00"))]
+    assert result.sepa is None and result.sepa_path is None and not target.exists()
+    assert result.sepa_note == "Fichier SEPA non écrit : aucun virement dans ce reversement (retenues seules)."
+    assert remittances.pending_run() is None and result.path == tmp_path / "reversement-00001.csv"

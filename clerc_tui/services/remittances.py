@@ -505,10 +505,13 @@ def execute_run(
     sepa: bytes | None = None
     if debtor is not None and render_sepa is not None:
         order, _ = _order_from_ledger(run_id, datetime.now().replace(microsecond=0), max(on, today), debtor)
-        try:
-            sepa = render_sepa(order)
-        except InvalidInput as error:
-            raise InvalidInput(f"{error.message}{_kept_running(run_id)}") from None
+        if not order.transfers:  # only fees retained or given back: nothing to transfer (the schema wants one)
+            no_sepa = "aucun virement dans ce reversement (retenues seules)"
+        else:
+            try:
+                sepa = render_sepa(order)
+            except InvalidInput as error:
+                raise InvalidInput(f"{error.message}{_kept_running(run_id)}") from None
     # Another clerc may have taken the number probed: the files are named after the run's own.
     outputs = zip(targets_of(run_id), (transfers, sepa), (CSV_WHAT, SEPA_WHAT), strict=True)
     written: dict[str, tuple[Path, bytes | None]] = {}  # what → (file written, the file it replaced)
