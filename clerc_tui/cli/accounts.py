@@ -254,6 +254,8 @@ def _reversements(args, today: date, out) -> int:
             f"{format_integer(result.entries)} dossier(s), "
             f"{format_amount(result.total)} reversés{back}.{where}\n"
         )
+        if args.sepa and result.sepa_note:
+            sys.stderr.write(f"{result.sepa_note}\n")
         if result.held:
             sys.stderr.write(f"ATTENTION : {remittances.held_back_text(result.held)}\n")
             for x in result.held:
