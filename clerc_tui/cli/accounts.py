@@ -47,13 +47,19 @@ def add_parsers(sub) -> None:
     rev_sub = rev.add_subparsers(dest="rev_command", required=True, parser_class=sub._parser_class)
     rev_sub.add_parser("du", help="ce qui est dû à chaque créancier")
     run = rev_sub.add_parser(
-        "run", help="enregistre un reversement de tout ce qui est dû et écrit le CSV des virements"
+        "run", help="enregistre un reversement de tout ce qui est dû et écrit le fichier des virements"
     )
     run.add_argument("--date", dest="on", metavar="DATE", help="date du reversement (défaut : aujourd'hui)")
     run.add_argument(
         "--csv",
         metavar="FICHIER",
         help="fichier CSV des virements (défaut : sortie standard) ; s'il ne peut être écrit, rien n'est enregistré",
+    )
+    run.add_argument(
+        "--sepa",
+        metavar="FICHIER",
+        help="fichier SEPA des virements (pain.001.001.09, pour la banque), vérifié par son schéma ; "
+        "s'il ne peut être écrit, rien n'est enregistré",
     )
     again = rev_sub.add_parser(
         "fichier",
@@ -62,7 +68,8 @@ def add_parsers(sub) -> None:
         "reversement (reversements enregistrés depuis la version 12 du schéma).",
     )
     again.add_argument("run_id", metavar="RUN", type=int, help="numéro du reversement")
-    again.add_argument("--csv", metavar="FICHIER", help="fichier à écrire (défaut : sortie standard)")
+    again.add_argument("--csv", metavar="FICHIER", help="fichier CSV à écrire (défaut : sortie standard)")
+    again.add_argument("--sepa", metavar="FICHIER", help="fichier SEPA (pain.001.001.09) à écrire")
     bank = rev_sub.add_parser(
         "iban",
         help="enregistre l'IBAN (et le BIC) où reverser à un créancier",
@@ -220,12 +227,16 @@ def _reversements(args, today: date, out) -> int:
         pending = remittances.pending_run()
         if pending is not None:
             sys.stderr.write(f"{remittances.pending_text(pending)}\n")
+        from clerc_tui.report.sepa import pain001
+
         with progress_bar("Reversement : calcul, dossier par dossier") as tick:
             result = remittances.execute_run(
                 identify(),
                 on,
                 today=today,
                 csv_path=args.csv,
+                sepa_path=args.sepa,
+                render_sepa=pain001,
                 progress=tick,
                 writing=tick and (lambda done, total: tick(done, total, "Reversement : écriture, par créancier")),
             )
@@ -234,6 +245,8 @@ def _reversements(args, today: date, out) -> int:
         regularised = sum((x.regularisation for x in result.lines), ZERO)
         back = f", dont {format_amount(regularised)} de retenue A444-32 rendue (régularisation)" if regularised else ""
         where = f" Virements : {result.path}." if result.path else ""
+        if result.sepa_path:
+            where += f" Virements SEPA : {result.sepa_path}."
         if result.resumed:
             sys.stderr.write(f"{remittances.resumed_text(result)}\n")
         sys.stderr.write(
@@ -241,6 +254,8 @@ def _reversements(args, today: date, out) -> int:
             f"{format_integer(result.entries)} dossier(s), "
             f"{format_amount(result.total)} reversés{back}.{where}\n"
         )
+        if args.sepa and result.sepa_note:
+            sys.stderr.write(f"{result.sepa_note}\n")
         if result.held:
             sys.stderr.write(f"ATTENTION : {remittances.held_back_text(result.held)}\n")
             for x in result.held:
@@ -248,10 +263,13 @@ def _reversements(args, today: date, out) -> int:
         return 0
     if args.rev_command == "fichier":
         text, missing = remittances.transfer_file(args.run_id)
+        if args.sepa:
+            path = remittances.write_run_sepa(args.run_id, args.sepa)
+            sys.stderr.write(f"Fichier SEPA des virements du reversement n° {args.run_id} écrit : {path}.\n")
         if args.csv:
             path = remittances.write_run_csv(args.run_id, args.csv)
             sys.stderr.write(f"Fichier des virements du reversement n° {args.run_id} écrit : {path}.\n")
-        else:
+        elif not args.sepa:
             out.write(text)
         if missing:
             sys.stderr.write(

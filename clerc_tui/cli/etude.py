@@ -37,6 +37,15 @@ def add_parsers(sub) -> None:
         metavar="MOIS",
         help="un renseignement de solvabilité plus ancien (en mois, 6 par défaut) est marqué « ancienne »",
     )
+    setting.add_argument(
+        "--iban",
+        metavar="IBAN",
+        help="compte de l'étude (compte de tiers) débité par les virements SEPA des reversements",
+    )
+    setting.add_argument("--bic", metavar="BIC", help="BIC de la banque de ce compte (avec --iban)")
+    setting.add_argument(
+        "--nom", dest="name", metavar="NOM", help="nom de l'étude (donneur d'ordre des virements SEPA)"
+    )
 
 
 def _yes(value: str, option: str) -> bool:
@@ -54,11 +63,31 @@ def run(args) -> int:
     if args.etude_command == "set":
         from clerc_tui.services.context import identify
 
-        if args.fee_base_interest is None and args.wage_repartiteur is None and args.stale_months is None:
+        if (
+            args.fee_base_interest is None
+            and args.wage_repartiteur is None
+            and args.stale_months is None
+            and args.iban is None
+            and args.name is None
+        ):
             raise InvalidInput(
-                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON "
-                "ou --solvabilite-ancienne-apres MOIS."
+                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON, "
+                "--solvabilite-ancienne-apres MOIS, --iban IBAN [--bic BIC] ou --nom NOM."
             )
+        if args.bic is not None and args.iban is None:
+            raise InvalidInput("--bic s'accompagne de --iban (le compte de l'étude entier).")
+        if args.iban is not None:  # checked with the others, before any is written
+            from clerc_tui.rules.identifiers import validate_iban
+            from clerc_tui.rules.sepa import validate_bic
+
+            validate_iban(args.iban)
+            validate_bic(args.bic or "")
+        if args.name is not None:
+            from clerc_tui.rules.text import check_text
+
+            name = check_text(args.name, field="Nom de l'étude").strip()
+            if not name:
+                raise InvalidInput("--nom : le nom de l'étude ne peut être vide.")
         # Every value checked before any is written.
         fee_base = None if args.fee_base_interest is None else _yes(args.fee_base_interest, "--interets-dans-assiette")
         repartiteur = None if args.wage_repartiteur is None else _yes(args.wage_repartiteur, "--repartiteur")
@@ -76,7 +105,17 @@ def run(args) -> int:
             etude.set_wage_repartiteur(identify(), repartiteur)
         if months is not None:
             solvency.set_stale_months(identify(), months)
+        if args.iban is not None:
+            etude.set_bank_account(identify(), args.iban, args.bic or "")
+        if args.name is not None:
+            etude.set_setting(identify(), "name", name)
     out.write(etude.fee_base_text() + "\n")
     out.write(etude.repartiteur_text() + "\n")
     out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
+    out.write(etude.bank_account_text() + "\n")
+    from clerc_tui.rules.text import inert
+
+    current = etude.the_etude()
+    shown = inert(current.name, multiline=False) if current and current.name else "non renseigné"
+    out.write(f"Nom de l'étude (donneur d'ordre des virements SEPA) : {shown}.\n")
     return 0

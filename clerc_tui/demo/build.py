@@ -143,6 +143,8 @@ COLUMNS = {
         "day_count",
         "rounding",
         "demo",
+        "bank_iban",
+        "bank_bic",
     ),
     "user": ("id", "login", "name", "role", "active"),
     "sequence": ("id", "name", "year", "last"),
@@ -605,6 +607,10 @@ class _Demo:
         self.etude_name = f"Étude de Maître {first} {last}"
         commissaire = f"{first} {last.upper()}"
         domain = self.ascii_word(last).replace("-", "") + "-commissaire.fr"
+        siren = self.siren()
+        # The étude's compte de tiers at the Caisse des dépôts (bank 40031): the debtor of the SEPA
+        # transfer files. Made from the SIREN, not drawn: the rest of the demo stays as it was.
+        bank_iban = make_french_iban("40031", "00001", f"{int(siren):011d}")
         self.add(
             "etude",
             (
@@ -614,12 +620,14 @@ class _Demo:
                 self.street(home=False),
                 town[1],
                 town[0],
-                self.siren(),
+                siren,
                 self.phone(town[1], mobile=False),
                 "contact@" + domain,
                 "end_minus_start",
                 "per_line",
                 True,
+                bank_iban,
+                "CDCGFRPPXXX",
             ),
         )
         self.counters["etude"] = 1

@@ -33,6 +33,9 @@ class Etude(BaseModel):
     solvency_stale_months = IntegerField(default=6)
     # m0020: the étude is the commissaire répartiteur of its wage seizures (six-week répartitions).
     wage_repartiteur = BooleanField(default=False)
+    # m0026: the étude's own account (compte de tiers), the debtor of the pain.001 transfer file.
+    bank_iban = CharField(default="")
+    bank_bic = CharField(default="")
     # True only in a base built by `clerc demo`: the only kind `clerc demo --force` may replace.
     demo = BooleanField(default=False)
 

@@ -89,6 +89,7 @@ class RemittanceRun(BaseModel):
     created_by = CharField()
     created_at = DateTimeField()
     transfers = TextField(null=True)  # m0012: the transfer file (CSV) as written with the run
+    sepa = TextField(null=True)  # m0026: the pain.001.001.09 document (XML) as written with the run
     state = CharField(default="complete")  # m0015: « running » until its file is written and stored
     # m0015: the one creditor the run pays (None: all); a foreign key in the base, read as `creditor_id`.
     creditor = ForeignKeyField(Creditor, null=True, backref="+")

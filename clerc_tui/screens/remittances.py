@@ -1,6 +1,7 @@
 """Reversements (w): what is due to each creditor, a creditor's dossiers (Entrée), and the
-run that pays them back (F2 / Ctrl+S), confirmed first, with the CSV of the transfers
-written under the XDG data path's `exports/`."""
+run that pays them back (F2 / Ctrl+S), confirmed first, with the transfer files written
+under the XDG data path's `exports/`: the CSV, and the SEPA file (pain.001.001.09) once the
+étude's account is known (docs/sepa.md)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.widgets import Header, Label, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.paths import exports_dir
+from clerc_tui.report.sepa import pain001
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.screens.base import ClercScreen
@@ -86,6 +88,7 @@ def _run(screen, creditor_id: int | None) -> None:
                 today=app.today,
                 creditor_id=creditor_id,
                 csv_folder=exports_dir(),
+                render_sepa=pain001,
                 progress=tick,
                 writing=lambda done, total: tick(done, total, "Reversement : écriture, créancier par créancier"),
             ),
@@ -99,6 +102,10 @@ def _run(screen, creditor_id: int | None) -> None:
             f"Reversement n° {result.run_id} du {format_date(result.run_on)} : {result.entries} "
             f"dossier(s), {format_amount(result.total)} reversé(s). Virements : {result.path}"
         )
+        if result.sepa_path is not None:
+            message += f"\nVirements SEPA (pour la banque) : {result.sepa_path}"
+        elif result.sepa_note:
+            message += f"\n{result.sepa_note}"
         if result.resumed:
             message = f"{remittances.resumed_text(result)}\n{message}"
         if result.held:
@@ -377,6 +384,7 @@ class RunConfirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         held = [d for d in self.dues if not remittances.held_back(list(d.lines))[0]]
+        reasons = {d.creditor_id: remittances.hold_reason(d.lines[0]) for d in held}
         paid = [d for d in self.dues if d not in held]
         fee = sum((d.fee for d in paid), ZERO)
         net = sum((d.net for d in paid), ZERO)
@@ -387,8 +395,10 @@ class RunConfirm(ModalScreen[bool]):
         text = Text()
         for due in held:
             text.append(Text(due.name, style="bold red"))
+            reason = reasons[due.creditor_id]
+            why = "SANS IBAN" if reason == "sans IBAN" else f"VIREMENT IMPOSSIBLE ({reason})"
             text.append(
-                f" : SANS IBAN — retenu, rien ne sera enregistré ({format_amount(due.net)} en attente)\n",
+                f" : {why} — retenu, rien ne sera enregistré ({format_amount(due.net)} en attente)\n",
                 style="bold red",
             )
         for due in paid:

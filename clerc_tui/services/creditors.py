@@ -60,20 +60,19 @@ def creditor_by_prefix(name: str) -> CreditorBank | None:
 
 
 def set_creditor_bank(actor: Actor, creditor_id: int, iban: str, bic: str = "") -> CreditorBank:
-    """Record the account the reversements are paid to (validated IBAN, BIC of 8 or 11
-    characters when given), audited with the former values: a creditor held back by a run
+    """Record the account the reversements are paid to (validated IBAN, BIC of ISO 9362 when
+    given: rules/sepa.py), audited with the former values: a creditor held back by a run
     for lack of an IBAN is paid by the next run."""
     from clerc_tui.errors import InvalidInput
     from clerc_tui.models.db import write_transaction
     from clerc_tui.rules.identifiers import validate_iban
+    from clerc_tui.rules.sepa import validate_bic
     from clerc_tui.services.audit import record
     from clerc_tui.services.context import require
 
     require(actor, "creditor.bank")
     iban = validate_iban(iban)
-    bic = "".join((bic or "").split()).upper()
-    if bic and (len(bic) not in (8, 11) or not bic.isalnum() or not bic.isascii()):
-        raise InvalidInput(f"BIC « {bic} » invalide : 8 ou 11 lettres et chiffres (ex. BNPAFRPPXXX).", field="bic")
+    bic = validate_bic(bic)
     with write_transaction():
         creditor = Creditor.get_or_none(Creditor.id == creditor_id)
         if creditor is None:

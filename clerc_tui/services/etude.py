@@ -33,6 +33,8 @@ class EtudeInfo:
     fee_base_interest: bool
     demo: bool
     wage_repartiteur: bool = False
+    bank_iban: str = ""  # m0026: the étude's account, debited by the SEPA transfer files
+    bank_bic: str = ""
 
 
 def _etude_row() -> Etude | None:
@@ -83,16 +85,18 @@ def fee_base_text(include_interest: bool | None = None) -> str:
     return f"Assiette des droits proportionnels A444-31 / A444-32 : {FEE_BASE_TEXT[include]} (réglage de l'étude)."
 
 
-def set_setting(actor: Actor, field: str, value: object) -> None:
-    """Write one setting of the étude (a column of Etude), audited with the row before and after;
+def set_setting(actor: Actor, field: str, value: object, *, also: dict[str, object] | None = None) -> None:
+    """Write one setting of the étude (a column of Etude; `also`: more columns written with it,
+    in the same transaction), audited with the row before and after (action `etude.<field>`);
     commissaire or principal clerc only. The étude's row is made if the base has none yet."""
     require(actor, "etude.settings")
+    values = {field: value, **(also or {})}
     with write_transaction():
         etude = _etude_row()
         if etude is None:
             etude = Etude.create(name="")
         before = snapshot(etude)
-        Etude.update({getattr(Etude, field): value}).where(Etude.id == etude.id).execute()
+        Etude.update({getattr(Etude, name): v for name, v in values.items()}).where(Etude.id == etude.id).execute()
         after = snapshot(Etude.get_by_id(etude.id))
         record(actor, f"etude.{field}", "etude", etude.id, before=before, after=after)
 
@@ -125,3 +129,28 @@ def set_wage_repartiteur(actor: Actor, value: bool) -> bool:
     recorded from now on (deadlines already made stay)."""
     set_setting(actor, "wage_repartiteur", bool(value))
     return bool(value)
+
+
+def set_bank_account(actor: Actor, iban: str, bic: str = "") -> tuple[str, str]:
+    """The étude's own account (its compte de tiers), debited by the SEPA transfer files of the
+    reversements (docs/sepa.md): IBAN checked (rules/identifiers.py), BIC of ISO 9362 when given;
+    both written together, audited (`etude.bank_iban`). Returns (iban, bic) as stored."""
+    from clerc_tui.rules.identifiers import validate_iban
+    from clerc_tui.rules.sepa import validate_bic
+
+    iban, bic = validate_iban(iban), validate_bic(bic)
+    set_setting(actor, "bank_iban", iban, also={"bank_bic": bic})
+    return iban, bic
+
+
+def bank_account_text(etude: EtudeInfo | None = None) -> str:
+    from clerc_tui.rules.identifiers import format_iban
+
+    etude = etude or the_etude()
+    if etude is None or not etude.bank_iban:
+        return (
+            "Compte de l'étude pour les virements SEPA : non renseigné (clerc etude set --iban IBAN --bic BIC) "
+            "(réglage de l'étude)."
+        )
+    bic = f", BIC {etude.bank_bic}" if etude.bank_bic else ", BIC non renseigné"
+    return f"Compte de l'étude pour les virements SEPA : IBAN {format_iban(etude.bank_iban)}{bic} (réglage de l'étude)."

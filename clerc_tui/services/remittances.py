@@ -31,13 +31,14 @@ from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REMITTANCE, REVERSAL
 from clerc_tui.rules.money import ZERO, from_cents, to_cents
+from clerc_tui.rules.sepa import NAME_LENGTH, Order, Party, Payee, make_order, party, payee_problem, sepa_text
 from clerc_tui.rules.tariff import A444_32
 from clerc_tui.rules.text import inert, spreadsheet_safe
 from clerc_tui.services.audit import record
 from clerc_tui.services.balances import creditor_position
 from clerc_tui.services.billing import record_charge
 from clerc_tui.services.context import Actor, require
-from clerc_tui.services.etude import fee_base_text
+from clerc_tui.services.etude import fee_base_text, the_etude
 from clerc_tui.services.files import check_writable, os_cause, write_whole
 from clerc_tui.services.ledger import Entry, create_entry, existing_dossier, valid_amount, valid_day
 from clerc_tui.services.plain import tuples
@@ -45,6 +46,7 @@ from clerc_tui.services.recovery_fees import LABELS, DossierFees, FeeSettings, b
 
 FEE_LABEL = LABELS[A444_32]
 Progress = Callable[[int, int], None]  # (dossiers done, dossiers in all)
+SepaRenderer = Callable[[Order], bytes]  # report/sepa.pain001, handed in by the CLI and the screen
 
 
 def record_remittance(
@@ -98,7 +100,8 @@ class RunLine:
     base: Decimal = ZERO  # cumulated base of the proportional fees (principal, dépens excluded)
     regularisation: Decimal = ZERO  # A444-32 retained in excess before, given back now
     debtor_fee: Decimal = ZERO  # A444-31 TTC billed to the debtor now (< 0: excess cancelled)
-    iban: str = ""  # the creditor's: without one, the run holds the dossier back
+    iban: str = ""  # the creditor's: without a valid one, the run holds the dossier back
+    bic: str = ""
     dossier_version: int = 0  # as planned: an edit since then makes the run plan the dossier again
     fees: DossierFees | None = field(default=None, compare=False, repr=False)  # what the run settles
 
@@ -134,6 +137,7 @@ def plan_line(dossier: Dossier, on: date, settings: FeeSettings | None = None) -
         regularisation,
         debtor_fee,
         dossier.creditor.iban or "",
+        dossier.creditor.bic or "",
         dossier.version,
         fees,
     )
@@ -245,6 +249,9 @@ class RunResult:
     transfers: str  # the transfer file (CSV), as stored with the run
     path: Path | None = None  # where it was written, when asked
     resumed: bool = False  # the run had been interrupted: this call finished it
+    sepa: bytes | None = None  # the pain.001.001.09 document, as stored with the run
+    sepa_path: Path | None = None  # where it was written, when asked
+    sepa_note: str | None = None  # why there is no SEPA document (the étude's account unknown)
 
 
 @dataclass(frozen=True)
@@ -284,18 +291,43 @@ def resumed_text(result: RunResult) -> str:
     )
 
 
+def hold_reason(line: RunLine) -> str | None:
+    """Why the creditor of `line` cannot be paid by transfer (no IBAN, an invalid one, a BIC
+    missing where SEPA needs one…: rules/sepa.payee_problem), in French; None when they can."""
+    return payee_problem(line.creditor_name, line.iban, line.bic)
+
+
 def held_back(lines: list[RunLine]) -> tuple[list[RunLine], list[RunLine]]:
-    """(payable, held): a creditor without an IBAN cannot be paid by transfer, so a run
-    leaves their dossiers untouched (no retention, no reversement) until the IBAN is known."""
-    payable = [x for x in lines if x.iban.strip()]
-    return payable, [x for x in lines if not x.iban.strip()]
+    """(payable, held): a creditor who cannot be paid by a SEPA credit transfer (`hold_reason`)
+    has their dossiers left untouched by a run (no retention, no reversement) until their
+    account is put right. The same rule for the CSV and the SEPA file."""
+    reasons: dict[tuple[str, str, str], str | None] = {}  # one check per creditor, not per dossier
+    payable: list[RunLine] = []
+    held: list[RunLine] = []
+    for line in lines:
+        key = (line.creditor_name, line.iban, line.bic)
+        if key not in reasons:
+            reasons[key] = hold_reason(line)
+        (held if reasons[key] else payable).append(line)
+    return payable, held
 
 
 def held_back_text(held: list[RunLine]) -> str:
-    names = ", ".join(dict.fromkeys(x.creditor_name for x in held))
+    """« 3 dossier(s) retenu(s), créancier sans IBAN : A, B ; virement SEPA impossible (IBAN
+    invalide …) : C — rien n'a été enregistré pour eux ; … »"""
+    by_reason: dict[str, dict[str, None]] = {}
+    for line in held:
+        reason = hold_reason(line) or ""
+        by_reason.setdefault(reason, {})[line.creditor_name] = None
+    parts = [
+        f"créancier sans IBAN : {', '.join(names)}"
+        if reason == "sans IBAN"
+        else f"virement SEPA impossible ({reason}) : {', '.join(names)}"
+        for reason, names in by_reason.items()
+    ]
     return (
-        f"{len(held)} dossier(s) retenu(s), créancier sans IBAN : {names} — rien n'a été enregistré pour eux ; "
-        "renseignez l'IBAN (clerc reversements iban CREANCIER IBAN) puis relancez un reversement."
+        f"{len(held)} dossier(s) retenu(s), {' ; '.join(parts)} — rien n'a été enregistré pour eux ; "
+        "renseignez le compte (clerc reversements iban CREANCIER IBAN [--bic BIC]) puis relancez un reversement."
     )
 
 
@@ -390,24 +422,30 @@ def execute_run(
     creditor_id: int | None = None,
     csv_path: Path | str | None = None,
     csv_folder: Path | str | None = None,
+    sepa_path: Path | str | None = None,
+    render_sepa: SepaRenderer | None = None,
     progress: Progress | None = None,
     writing: Progress | None = None,
 ) -> RunResult:
-    """Record a reversement run in short steps, then write its transfer file.
+    """Record a reversement run in short steps, then write its transfer files.
 
-    1. The target file is checked first (its folder takes a new file): a bad path records
-       nothing. 2. The run is planned outside the write lock (a décompte per dossier,
-       `progress`). 3. A run record « en cours » (`state = running`) is created, then each
-       creditor is written in short write transactions (`_write_steps`, `writing`): per
-       dossier the A444-31/A444-32 fees and the reversement entry, tied to the run. 4. The
-       transfer file is built from the ledger and written whole (temporary file, fsync,
-       rename); 5. the run stores it and becomes complete in a last short transaction.
+    1. The target files are checked first (their folder takes a new file; for the SEPA file,
+       the étude's own account is known): a bad path records nothing. 2. The run is planned
+       outside the write lock (a décompte per dossier, `progress`). 3. A run record « en
+       cours » (`state = running`) is created, then each creditor is written in short write
+       transactions (`_write_steps`, `writing`): per dossier the A444-31/A444-32 fees and the
+       reversement entry, tied to the run. 4. The transfer files are built from the ledger —
+       the CSV, and the pain.001.001.09 document when `render_sepa` is given and the étude's
+       account is known (validated against its schema by `render_sepa`) — and written whole
+       (temporary file, fsync, rename); 5. the run stores them and becomes complete in a last
+       short transaction. `csv_folder` (the screen) writes `reversement-<n°>.csv` there, and
+       `.xml` beside it when there is a SEPA document.
 
-    A run killed midway, or whose file could not be written, stays « en cours »: the next
+    A run killed midway, or whose files could not be written, stays « en cours »: the next
     call resumes it first — with its own date and creditor — planning again what is still
-    due (the ledger says what was paid: nobody is paid twice), then writes the file
-    (`RunResult.resumed`). Creditors without an IBAN are held back (`RunResult.held`),
-    never written as an empty line (docs/trust.md)."""
+    due (the ledger says what was paid: nobody is paid twice), then writes the files
+    (`RunResult.resumed`). Creditors who cannot be paid by transfer are held back
+    (`RunResult.held`, `hold_reason`), never written as a line (docs/trust.md, docs/sepa.md)."""
     require(actor, "remittance.run")
     today = today or date.today()
     if on > today:
@@ -425,19 +463,26 @@ def execute_run(
     if pending is not None:  # resume it, as it was started (date, creditor)
         on, creditor_id = pending.run_on, pending.creditor_id
     run_id = pending.run_id if pending is not None else _next_run_id()
+    still = f" Le reversement n° {pending.run_id} reste en cours." if pending is not None else ""
+    if sepa_path is not None and render_sepa is None:
+        raise ValueError("sepa_path without render_sepa")
+    debtor, no_sepa = _etude_party(required=sepa_path is not None, still=still) if render_sepa else (None, None)
 
-    def target_of(run_id: int) -> Path | None:
-        if csv_path is not None:
-            return Path(csv_path).expanduser()
-        return folder / run_file_name(run_id) if folder is not None else None
+    def targets_of(run_id: int) -> tuple[Path | None, Path | None]:
+        csv_target = Path(csv_path).expanduser() if csv_path is not None else None
+        sepa_target = Path(sepa_path).expanduser() if sepa_path is not None else None
+        if folder is not None:
+            csv_target = csv_target or folder / run_file_name(run_id)
+            if debtor is not None:
+                sepa_target = sepa_target or folder / run_file_name(run_id, sepa=True)
+        return csv_target, sepa_target
 
-    target = target_of(run_id)
-    if target is not None:
-        try:
-            check_writable(target, what="Fichier des virements")
-        except InvalidInput as error:
-            still = f" Le reversement n° {run_id} reste en cours." if pending is not None else ""
-            raise InvalidInput(f"{error.message} Rien n'a été enregistré.{still}") from None
+    for target, what in zip(targets_of(run_id), (CSV_WHAT, SEPA_WHAT), strict=True):
+        if target is not None:
+            try:
+                check_writable(target, what=what)
+            except InvalidInput as error:
+                raise InvalidInput(f"{error.message} Rien n'a été enregistré.{still}") from None
     settings = FeeSettings.load()
     mark = _ledger_mark()
     lines, held = held_back(_plan(on, creditor_id, settings, progress=progress))  # outside the lock
@@ -455,26 +500,34 @@ def execute_run(
                 state=RUNNING,
                 creditor_id=creditor_id,
             ).id
-        target = target_of(run_id)  # another clerc may have taken the number probed
     lines = _write_steps(actor, run_id, lines, on, today, settings, mark, writing)
     transfers, _ = _transfers_from_ledger(run_id)
-    written: Path | None = None
-    previous: bytes | None = None  # a file the run replaces: put back if the last step fails
-    if target is not None:
-        try:
-            previous = target.read_bytes() if target.is_file() else None
-        except OSError:
-            previous = None
-        try:
-            written = write_whole(target, transfers, what="Fichier des virements")
-        except InvalidInput as error:
-            raise InvalidInput(
-                f"{error.message} Les dossiers du reversement n° {run_id} sont enregistrés mais le reversement reste "
-                "en cours : relancez le reversement pour écrire son fichier (aucun dossier ne sera payé deux fois)."
-            ) from None
+    sepa: bytes | None = None
+    if debtor is not None and render_sepa is not None:
+        order, _ = _order_from_ledger(run_id, datetime.now().replace(microsecond=0), max(on, today), debtor)
+        if not order.transfers:  # only fees retained or given back: nothing to transfer (the schema wants one)
+            no_sepa = "aucun virement dans ce reversement (retenues seules)"
+        else:
+            try:
+                sepa = render_sepa(order)
+            except InvalidInput as error:
+                raise InvalidInput(f"{error.message}{_kept_running(run_id)}") from None
+    # Another clerc may have taken the number probed: the files are named after the run's own.
+    outputs = zip(targets_of(run_id), (transfers, sepa), (CSV_WHAT, SEPA_WHAT), strict=True)
+    written: dict[str, tuple[Path, bytes | None]] = {}  # what → (file written, the file it replaced)
     try:
+        for target, data, what in outputs:
+            if target is None or data is None:
+                continue
+            previous = _previous(target)
+            try:
+                written[what] = (write_whole(target, data, what=what), previous)
+            except InvalidInput as error:
+                raise InvalidInput(f"{error.message}{_kept_running(run_id)}") from None
         with write_transaction():
-            RemittanceRun.update(state=COMPLETE, transfers=transfers).where(RemittanceRun.id == run_id).execute()
+            RemittanceRun.update(
+                state=COMPLETE, transfers=transfers, sepa=sepa.decode("utf-8") if sepa is not None else None
+            ).where(RemittanceRun.id == run_id).execute()
             run = RemittanceRun.get_by_id(run_id)
             record(
                 actor,
@@ -486,43 +539,102 @@ def execute_run(
                     "total": run.total,
                     "entries": run.entries,
                     "held_back": [x.reference for x in held],
+                    **({"sepa": order.message_id} if sepa is not None else {}),
                     **({"resumed": True} if pending is not None else {}),
                 },
             )
     except BaseException:
-        if written is not None:  # the run is not complete: no file for it (the next run writes it)
+        for what, (path, previous) in written.items():  # the run is not complete: no file for it
             if previous is not None:
-                write_whole(written, previous, what="Fichier des virements")
+                write_whole(path, previous, what=what)
             else:
-                written.unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
         raise
     return RunResult(
-        run_id, run.run_on, from_cents(run.total), run.entries, lines, held, transfers, written, pending is not None
+        run_id,
+        run.run_on,
+        from_cents(run.total),
+        run.entries,
+        lines,
+        held,
+        transfers,
+        written[CSV_WHAT][0] if CSV_WHAT in written else None,
+        pending is not None,
+        sepa,
+        written[SEPA_WHAT][0] if SEPA_WHAT in written else None,
+        f"Fichier SEPA non écrit : {no_sepa}." if no_sepa else None,
     )
 
 
-def run_file_name(run_id: int) -> str:
-    return f"reversement-{run_id:05d}.csv"
+CSV_WHAT, SEPA_WHAT = "Fichier des virements", "Fichier SEPA des virements"
 
 
-def _transfers_from_ledger(run_id: int) -> tuple[str, list[str]]:
-    """(CSV, references left out): one line per reversement of the run, from the ledger.
-    A reversement whose creditor has no IBAN is left out (a run made before m0012 could
-    record one): it is named, never written as a line without an account."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(["date", "creancier", "iban", "bic", "montant", "dossier", "libelle"])
-    query = (
+def _kept_running(run_id: int) -> str:
+    return (
+        f" Les dossiers du reversement n° {run_id} sont enregistrés mais le reversement reste en cours : "
+        "relancez le reversement pour écrire ses fichiers (aucun dossier ne sera payé deux fois)."
+    )
+
+
+def _previous(target: Path) -> bytes | None:
+    try:
+        return target.read_bytes() if target.is_file() else None
+    except OSError:
+        return None
+
+
+def _etude_party(*, required: bool, still: str = "") -> tuple[Party | None, str | None]:
+    """(the étude as the debtor of the SEPA file: its name and account, None) — or (None, why
+    not, in French) when its account or name is not set and the file was not asked for by
+    name; refused (nothing recorded) when it was."""
+    etude = the_etude()
+    if etude is None or not etude.bank_iban:
+        problem: str | None = "le compte de l'étude n'est pas renseigné (clerc etude set --iban IBAN --bic BIC)"
+    elif not sepa_text(etude.name, NAME_LENGTH):
+        problem = "le nom de l'étude n'est pas renseigné (clerc etude set --nom NOM)"
+    else:
+        problem = payee_problem(etude.name, etude.bank_iban, etude.bank_bic)
+        problem = f"compte de l'étude : {problem}" if problem else None
+    if problem is None and etude is not None:
+        return party(etude.name, etude.bank_iban, etude.bank_bic), None
+    if required:
+        raise InvalidInput(f"Fichier SEPA des virements impossible : {problem}. Rien n'a été enregistré.{still}")
+    return None, problem
+
+
+def run_file_name(run_id: int, *, sepa: bool = False) -> str:
+    return f"reversement-{run_id:05d}.{'xml' if sepa else 'csv'}"
+
+
+def _run_remittances(run_id: int):
+    """The reversements of a run with their dossier and creditor, in ledger order."""
+    return (
         LedgerEntry.select(LedgerEntry, Dossier, Creditor)
         .join(Dossier)
         .join(Creditor)
         .where(LedgerEntry.run_id == run_id, LedgerEntry.kind == REMITTANCE)
         .order_by(LedgerEntry.id)
     )
-    missing = []
-    for e in query:
+
+
+def _payable(creditor: Creditor, seen: dict[int, bool]) -> bool:
+    if creditor.id not in seen:
+        seen[creditor.id] = payee_problem(creditor.display_name, creditor.iban or "", creditor.bic or "") is None
+    return seen[creditor.id]
+
+
+def _transfers_from_ledger(run_id: int) -> tuple[str, list[str]]:
+    """(CSV, references left out): one line per reversement of the run, from the ledger.
+    A reversement whose creditor cannot be paid by transfer (no IBAN: a run made before m0012
+    could record one) is left out: it is named, never written as a line without an account."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["date", "creancier", "iban", "bic", "montant", "dossier", "libelle"])
+    missing: list[str] = []
+    seen: dict[int, bool] = {}
+    for e in _run_remittances(run_id):
         creditor = e.dossier.creditor
-        if not (creditor.iban or "").strip():
+        if not _payable(creditor, seen):
             missing.append(e.dossier.reference)
             continue
         writer.writerow(
@@ -542,6 +654,33 @@ def _transfers_from_ledger(run_id: int) -> tuple[str, list[str]]:
     return out.getvalue(), missing
 
 
+def _order_from_ledger(run_id: int, created_at: datetime, execution: date, debtor) -> tuple[Order, list[str]]:
+    """(the SEPA order of the run, references left out): one transfer per creditor — the sum of
+    the run's reversements on their dossiers, the dossiers named in the remittance text —
+    creditors in the order of their first reversement (the run's, by creditor name)."""
+    grouped: dict[int, list] = {}
+    missing: list[str] = []
+    seen: dict[int, bool] = {}
+    for e in _run_remittances(run_id):
+        creditor = e.dossier.creditor
+        if not _payable(creditor, seen):
+            missing.append(e.dossier.reference)
+            continue
+        grouped.setdefault(creditor.id, []).append(e)
+    payees = [
+        Payee(
+            creditor_id,
+            entries[0].dossier.creditor.display_name,
+            entries[0].dossier.creditor.iban,
+            entries[0].dossier.creditor.bic or "",
+            sum((e.amount for e in entries), ZERO),
+            tuple(dict.fromkeys(e.dossier.reference for e in entries)),
+        )
+        for creditor_id, entries in grouped.items()
+    ]
+    return make_order(run_id, created_at, execution, debtor, payees), missing
+
+
 def transfer_file(run_id: int) -> tuple[str, list[str]]:
     """The transfer file of a past run and the references it leaves out. A run made since
     m0012 gives back exactly the file written with it; an older run is rebuilt from its
@@ -557,6 +696,28 @@ def transfer_file(run_id: int) -> tuple[str, list[str]]:
     if run.transfers is not None:
         return run.transfers, []
     return _transfers_from_ledger(run_id)
+
+
+def sepa_file(run_id: int) -> bytes:
+    """The pain.001.001.09 document of a past run, byte for byte as written with it (its
+    creation time and identifiers included: a bank refuses a message id it has seen)."""
+    run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
+    if run is None:
+        raise InvalidInput(f"Reversement n° {run_id} inconnu.")
+    if run.state == RUNNING:
+        transfer_file(run_id)  # says why, as for the CSV
+    if run.sepa is None:
+        raise InvalidInput(
+            f"Reversement n° {run_id} sans fichier SEPA : il a été enregistré avant la version 26 de la base ou "
+            "quand le compte de l'étude n'était pas renseigné. Son fichier CSV reste disponible "
+            f"(clerc reversements fichier {run_id} --csv FICHIER)."
+        )
+    return str(run.sepa).encode("utf-8")
+
+
+def write_run_sepa(run_id: int, path: Path | str) -> Path:
+    """Write again the SEPA file of a past run to `path` (whole or not at all)."""
+    return write_whole(path, sepa_file(run_id), what=SEPA_WHAT)
 
 
 def run_csv(run_id: int) -> str:

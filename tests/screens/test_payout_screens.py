@@ -97,3 +97,45 @@ async def test_batch_summary_flags_identical_lines_then_removes_or_confirms(acto
         await settle(app, pilot)  # recorded on a worker
         assert app.screen is screen and screen.pending == []
         assert LedgerEntry.select().where(LedgerEntry.kind == "payment").count() == 3
+
+
+async def test_w_run_writes_the_sepa_file_beside_the_csv_and_names_why_a_creditor_is_held(actor, make_app):
+    from clerc_tui.models import Creditor
+    from clerc_tui.report.sepa import schema_problem
+    from clerc_tui.services.etude import set_bank_account, set_setting
+
+    paid = _paid(actor, "SCI Les Tilleuls", "FR7630004000310001234567865")
+    swiss = _paid(actor, "Banque Suisse SA", "FR7630004000310001234567865")
+    Creditor.update(iban="CH9300762011623852957").where(Creditor.id == swiss.creditor_id).execute()
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:  # without the étude's account or name: the CSV alone
+        await pilot.press("w")
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        status = _text(app, "#remit-status")
+        assert "Fichier SEPA non écrit : le compte de l'étude n'est pas renseigné" in status, status
+        assert not (exports_dir() / "reversement-00001.xml").exists() and RemittanceRun.get_by_id(1).sepa is None
+    payments.record_payment(actor, paid.id, on=TODAY, amount="50", mode="virement", today=TODAY)
+    set_bank_account(actor, "FR3140031000010000123456C01", "CDCGFRPPXXX")
+    set_setting(actor, "name", "Étude de Maître Lefèvre")
+    app = make_app()
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("w")
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RunConfirm)
+        assert "Banque Suisse SA : VIREMENT IMPOSSIBLE (BIC manquant" in _text(app, "#run-summary")
+        await pilot.press("o")
+        await settle(app, pilot)  # the run is written on a worker
+        status = _text(app, "#remit-status")
+        sepa = exports_dir() / "reversement-00002.xml"
+        assert f"Virements SEPA (pour la banque) : {sepa}" in status, status
+        assert "virement SEPA impossible (BIC manquant" in status
+        data = sepa.read_bytes()
+        assert schema_problem(data) is None and paid.reference.encode() in data
+        assert swiss.reference.encode() not in data
+        assert data.decode("utf-8") == RemittanceRun.get_by_id(2).sepa
