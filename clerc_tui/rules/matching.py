@@ -48,6 +48,7 @@ STOP_WORDS = frozenset(
         *("etablissements", "cie", "et", "de", "du", "des", "la", "le", "les", "au", "aux", "en", "pour", "par"),
         *("sur", "vir", "virement", "sepa", "recu", "emis", "inst", "instantane", "prlv", "prelevement", "ref"),
         *("reference", "dossier", "paiement", "facture", "remise", "cheque", "chq", "cb", "carte"),
+        *"abcdefghijklmnopqrstuvwxyz0123456789",  # a single letter or digit names no one
     )
 )
 _WORD = re.compile(r"[a-z0-9]+")
@@ -64,9 +65,28 @@ def references_in(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# `names.fold` of each Latin letter with a diacritic (À–ɏ), as one translation table, and the
+# punctuation of names (« · » between co-obligés, ’, «, –, non-breaking spaces…) as a space, which
+# is no part of a word either way: a name made of those is folded in C (str.translate), ~5× faster
+# than `fold`'s character loop; anything else (a decomposed accent, a ligature, another script)
+# goes through `fold` itself. The words are the same (tests/rules/test_matching.py).
+_FOLDED: dict[int, str] = {
+    **{code: " " for code in (*range(0xA0, 0xC0), *range(0x2000, 0x2070))},
+    **{code: fold(chr(code)) for code in range(0xC0, 0x250)},
+    0xD7: " ",
+    0xF7: " ",
+}
+
+
+def words_text(text: str) -> str:
+    """`text` folded as `names.fold` folds it, as far as its words go."""
+    folded = text.casefold().translate(_FOLDED)
+    return folded if folded.isascii() else fold(text)
+
+
 def name_tokens(name: str) -> frozenset[str]:
     """The words of a name that identify someone: « M. Raphaël LAMY » → {raphael, lamy}."""
-    return frozenset(w for w in _WORD.findall(fold(name or "")) if len(w) > 1 and w not in STOP_WORDS)
+    return frozenset(_WORD.findall(words_text(name or ""))).difference(STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -111,28 +131,34 @@ class Match:
 
 @dataclass
 class NameIndex:
-    """Open dossiers by the words of their debtors' names (built once per import)."""
+    """Open dossiers by the words of their debtors' names (built once per import, from raw rows
+    `(id, reference, debtor_name, due in cents)`, kept as they are: 80,000 open dossiers are not
+    made into dataclasses, only their candidates are)."""
 
-    dossiers: dict[int, DossierFacts] = field(default_factory=dict)
+    rows: dict[int, tuple[str, str, int]] = field(default_factory=dict)
     tokens: dict[int, frozenset[str]] = field(default_factory=dict)
     postings: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, dossiers: Iterable[DossierFacts]) -> NameIndex:
+    def build(cls, rows: Iterable[tuple[int, str, str, int]]) -> NameIndex:
         index = cls()
         postings = index.postings
-        for dossier in dossiers:
-            words = name_tokens(dossier.debtor_name)
+        seen: dict[str, frozenset[str]] = {}  # a name shared by several debtors is folded once
+        for dossier_id, reference, name, due_cents in rows:
+            name = name or ""
+            words = seen.get(name)
+            if words is None:
+                words = seen[name] = name_tokens(name)
             if not words:
                 continue
-            index.dossiers[dossier.id] = dossier
-            index.tokens[dossier.id] = words
+            index.rows[dossier_id] = (reference, name, due_cents or 0)
+            index.tokens[dossier_id] = words
             for word in words:
                 ids = postings.get(word)
                 if ids is None:
-                    postings[word] = {dossier.id}
+                    postings[word] = {dossier_id}
                 else:
-                    ids.add(dossier.id)
+                    ids.add(dossier_id)
         return index
 
     def candidates(self, words: frozenset[str], rare_alone: int = 20) -> set[int]:
@@ -156,18 +182,18 @@ def _overlap(payer: frozenset[str], debtor: frozenset[str]) -> float:
 
 
 def _name_score(
-    credit_words: frozenset[str], dossier_words: frozenset[str], amount: Decimal, due: Decimal
+    credit_words: frozenset[str], dossier_words: frozenset[str], amount_cents: int, due_cents: int
 ) -> tuple[int, str] | None:
     overlap = _overlap(credit_words, dossier_words)
     if overlap < 0.5:
         return None
     if overlap == 1.0:
-        if amount == due:
+        if amount_cents == due_cents:
             return 85, "montant égal au solde dû et nom du débiteur"
-        if amount < due:
+        if amount_cents < due_cents:
             return 70, "nom du débiteur (montant inférieur au solde dû)"
         return 55, "nom du débiteur (montant supérieur au solde dû)"
-    if amount == due:
+    if amount_cents == due_cents:
         return 65, "montant égal au solde dû et nom en partie"
     return 50, "nom du débiteur en partie"
 
@@ -178,45 +204,49 @@ def match_credit(
     names: NameIndex,
     by_iban: Mapping[str, tuple[DossierFacts, ...]],
 ) -> Match:
-    """The candidates of one credit, best first, and whether it is sure, doubtful or unmatched."""
-    found: dict[int, Candidate] = {}
+    """The candidates of one credit, best first, and whether it is sure, doubtful or unmatched.
+    When the label names one open dossier, the names are not searched (the reference is worth
+    more than any name match: the line is sure either way)."""
+    found: dict[int, tuple[int, str, str, str]] = {}  # id → (confidence, reference, debtor, reason)
     payer = name_tokens(credit.debtor_name) or name_tokens(credit.label)
 
-    def offer(dossier: DossierFacts, confidence: int, reason: str) -> None:
-        held = found.get(dossier.id)
-        if held is None or held.confidence < confidence:
-            found[dossier.id] = Candidate(dossier.id, dossier.reference, dossier.debtor_name, confidence, reason)
+    def offer(dossier_id: int, reference: str, debtor: str, confidence: int, reason: str) -> None:
+        held = found.get(dossier_id)
+        if held is None or held[0] < confidence:
+            found[dossier_id] = (confidence, reference, debtor, reason)
 
     references = [r for r in references_in(credit.label) if r in by_reference]
     for reference in references:
         dossier = by_reference[reference]
         same_name = _overlap(payer, name_tokens(dossier.debtor_name)) >= 0.5
         if dossier.closed_on is not None:
-            offer(
-                dossier,
-                60,
-                f"référence {reference} dans le libellé, mais dossier clos le {format_date(dossier.closed_on)}",
-            )
+            confidence = 60
+            reason = f"référence {reference} dans le libellé, mais dossier clos le {format_date(dossier.closed_on)}"
         elif len(references) > 1:
-            offer(dossier, 70, f"référence {reference} dans le libellé, parmi {len(references)} références")
+            confidence, reason = 70, f"référence {reference} dans le libellé, parmi {len(references)} références"
         elif same_name:
-            offer(dossier, 100, f"référence {reference} dans le libellé et nom du débiteur")
+            confidence, reason = 100, f"référence {reference} dans le libellé et nom du débiteur"
         else:
-            offer(dossier, 95, f"référence {reference} dans le libellé")
-    if payer:
+            confidence, reason = 95, f"référence {reference} dans le libellé"
+        offer(dossier.id, dossier.reference, dossier.debtor_name, confidence, reason)
+    if payer and not any(held[0] >= 95 for held in found.values()):
+        amount_cents = int(credit.amount * 100)
+        rows, tokens = names.rows, names.tokens
         for dossier_id in names.candidates(payer):
-            dossier = names.dossiers[dossier_id]
-            score = _name_score(payer, names.tokens[dossier_id], credit.amount, dossier.due)
+            reference, debtor, due_cents = rows[dossier_id]
+            score = _name_score(payer, tokens[dossier_id], amount_cents, due_cents)
             if score is not None:
-                offer(dossier, *score)
+                offer(dossier_id, reference, debtor, *score)
     iban = (credit.debtor_iban or "").replace(" ", "").upper()
     for dossier in by_iban.get(iban, ()) if iban else ():
+        shown = f"{iban[:4]}…{iban[-4:]}"
         if _overlap(payer, name_tokens(dossier.debtor_name)) >= 0.5:
-            offer(dossier, 90, f"IBAN du débiteur connu ({iban[:4]}…{iban[-4:]}) et nom")
+            offer(dossier.id, dossier.reference, dossier.debtor_name, 90, f"IBAN du débiteur connu ({shown}) et nom")
         else:
-            offer(dossier, 80, f"IBAN du débiteur connu ({iban[:4]}…{iban[-4:]})")
-    ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.reference))[:MAX_CANDIDATES]
-    return Match(status_of(ranked), tuple(ranked))
+            offer(dossier.id, dossier.reference, dossier.debtor_name, 80, f"IBAN du débiteur connu ({shown})")
+    best = sorted(found.items(), key=lambda item: (-item[1][0], item[1][1]))[:MAX_CANDIDATES]
+    ranked = tuple(Candidate(i, ref, debtor, confidence, reason) for i, (confidence, ref, debtor, reason) in best)
+    return Match(status_of(ranked), ranked)
 
 
 def status_of(candidates: list[Candidate] | tuple[Candidate, ...]) -> str:

@@ -325,9 +325,9 @@ def match_lines(received: Sequence[matching.Credit]) -> list[Match]:
         for facts in _facts((r[0], r[1], r[2], r[3], _read_date(r[4])) for r in rows):
             by_reference[facts.reference] = facts
     rows = database.execute_sql(
-        raw_sql('SELECT "id", "reference", "debtor_name", "balance", NULL FROM "dossier" WHERE "closed_on" IS NULL')
+        raw_sql('SELECT "id", "reference", "debtor_name", "balance" FROM "dossier" WHERE "closed_on" IS NULL')
     ).fetchall()
-    names = matching.NameIndex.build(_facts(rows))
+    names = matching.NameIndex.build(rows)
     ibans = sorted({c.debtor_iban.replace(" ", "").upper() for c in received if c.debtor_iban})
     by_iban: dict[str, list[DossierFacts]] = {}
     for part in _chunks(ibans):
@@ -562,11 +562,13 @@ def demo_day_credits(on: date, *, count: int = 40, seed: int = 1) -> list[bank_f
     picked = (
         draw.sample(rows, min(count, len(rows))) if count <= len(rows) else [draw.choice(rows) for _ in range(count)]
     )
+    ibans = _known_ibans([row[0] for row in picked])
     received = []
-    for n, (_, reference, name, balance) in enumerate(picked, start=1):
+    for n, (dossier_id, reference, name, balance) in enumerate(picked, start=1):
         due = from_cents(balance)
-        amount = due if draw.random() < 0.3 else min(due, Decimal(draw.choice((50, 80, 100, 150, 200, 300))))
+        amount = due if draw.random() < 0.15 else min(due, Decimal(draw.choice((50, 80, 100, 150, 200, 300))))
         kind = draw.random()
+        iban = ""
         if kind < 0.70:
             label = draw.choice(
                 (f"DOSSIER {reference}", f"REF {reference.replace('-', ' ')}", f"Règlement {reference}")
@@ -574,8 +576,8 @@ def demo_day_credits(on: date, *, count: int = 40, seed: int = 1) -> list[bank_f
             payer = name
         elif kind < 0.85:
             label, payer = "VIREMENT", name
-        elif kind < 0.95:
-            label, payer = "PAIEMENT", name.split(" ")[0]
+        elif kind < 0.95:  # a partial name, from the debtor's own account when the étude knows it
+            label, payer, iban = "PAIEMENT", name.split(" ")[0], ibans.get(dossier_id, "")
         else:
             label, payer = "REMBOURSEMENT", "SCI INCONNUE DU DOSSIER"
         received.append(
@@ -586,9 +588,27 @@ def demo_day_credits(on: date, *, count: int = 40, seed: int = 1) -> list[bank_f
                 end_to_end=f"E2E-{on:%Y%m%d}-{n:06d}",
                 label=label,
                 debtor_name=payer,
+                debtor_iban=iban,
             )
         )
     return received
+
+
+def _known_ibans(dossier_ids: list[int]) -> dict[int, str]:
+    """The first IBAN the étude knows of a debtor of each dossier."""
+    found: dict[int, str] = {}
+    for part in _chunks(dossier_ids):
+        marks = ", ".join("?" * len(part))
+        for dossier_id, iban in database.execute_sql(
+            raw_sql(
+                'SELECT l."dossier_id", a."iban" FROM "dossier_debtor" l '
+                'JOIN "debtor_bank_account" a ON a."debtor_id" = l."debtor_id" '
+                f'WHERE l."dossier_id" IN ({marks}) AND a."iban" <> \'\' ORDER BY a."id"'
+            ),
+            list(part),
+        ):
+            found.setdefault(dossier_id, iban.replace(" ", ""))
+    return found
 
 
 def demo_statement_text(on: date, received: Sequence[bank_formats.CamtCredit]) -> str:

@@ -15,7 +15,7 @@ CONSEIL = m.DossierFacts(4, "2024-000123", "SARL Conseil Dupont", D("80.00"))
 CLOSED = m.DossierFacts(5, "2023-000009", "ROYER Élodie", D("0.00"), date(2026, 3, 1))
 OPEN = (LEFEVRE, MARTIN, MARTIN_2, CONSEIL)
 BY_REFERENCE = {d.reference: d for d in (*OPEN, CLOSED)}
-NAMES = m.NameIndex.build(OPEN)
+NAMES = m.NameIndex.build((d.id, d.reference, d.debtor_name, int(d.due * 100)) for d in OPEN)
 BY_IBAN = {"FR7630004000310001234567865": (MARTIN,)}
 
 
@@ -120,3 +120,28 @@ def test_thresholds():
     assert m.status_of([c(1, "a", "", 89, "")]) == m.DOUBTFUL
     assert m.status_of([c(1, "a", "", 90, ""), c(2, "b", "", 89, "")]) == m.SURE
     assert m.status_of([c(1, "a", "", 95, ""), c(2, "b", "", 90, "")]) == m.DOUBTFUL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hélène LEFÈVRE",
+        "ŒDIPE Æsa",
+        "Straße",
+        "Michał Łukasiewicz",
+        "e\u0301cole",
+        "ﬁlipe",
+        "Иван",
+        "Ñúñez Çà",
+        "",
+        "DURAND Léa · MARTIN Paul",
+        "L’Hôtel d’Été — «\u00a0SARL\u00a0»",
+        "x×y÷z",
+    ],
+)
+def test_the_fast_fold_gives_the_words_of_the_fold(text):
+    import re
+
+    from clerc_tui.rules.names import fold
+
+    assert re.findall("[a-z0-9]+", m.words_text(text)) == re.findall("[a-z0-9]+", fold(text))
