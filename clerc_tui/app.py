@@ -335,7 +335,9 @@ class ClercApp(App):
             self.action_remittances,
         )
         yield SystemCommand(
-            "Relevés bancaires", "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (B)", self.action_bank
+            "Relevés bancaires",
+            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (B)",
+            self.action_bank,
         )
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:

@@ -375,11 +375,6 @@ def review_lines(*, statement_id: int | None = None) -> list[ReviewLine]:
     return sorted(result, key=lambda r: (order[r.match_status], r.booked_on, r.id))
 
 
-def open_count() -> int:
-    row = database.execute_sql(raw_sql('SELECT COUNT(*) FROM "bank_line" WHERE "status" = ?'), [OPEN]).fetchone()
-    return int(row[0])
-
-
 def _open_line(line_id: int, version: int) -> BankLine:
     line = BankLine.get_or_none(BankLine.id == line_id)
     if line is None:

@@ -177,11 +177,11 @@ def test_a_doctype_or_entity_is_refused_before_parsing(attack):
 
 
 def test_other_xml_and_unknown_files_are_refused_in_french():
-    with pytest.raises(InvalidInput, match="n'est pas un relevé CAMT.053"):
+    with pytest.raises(InvalidInput, match=r"n'est pas un relevé CAMT.053"):
         bf.parse_bank_file(b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>')
-    with pytest.raises(InvalidInput, match="^Format de relevé non reconnu"):
+    with pytest.raises(InvalidInput, match=r"^Format de relevé non reconnu"):
         bf.parse_bank_file(b"Date;Libelle;Montant\n")
-    with pytest.raises(InvalidInput, match="^Le fichier est vide"):
+    with pytest.raises(InvalidInput, match=r"^Le fichier est vide"):
         bf.parse_bank_file(b"\n  \n")
     with pytest.raises(InvalidInput, match=r"^Écriture 1 : sens \(CdtDbtInd\) « CREDIT » inconnu"):
         bf.parse_bank_file(camt(ENTRY_V2.replace("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CREDIT</CdtDbtInd>", 1)))
@@ -315,7 +315,7 @@ def test_a_cfonb_currency_other_than_the_euro_is_refused():
 
 def test_a_truncated_cfonb_file_and_other_breaks_are_refused():
     records = good_cfonb()
-    with pytest.raises(InvalidInput, match="^Relevé CFONB incomplet : le nouveau solde"):
+    with pytest.raises(InvalidInput, match=r"^Relevé CFONB incomplet : le nouveau solde"):
         bf.parse_bank_file(cfonb(*records[:-1]))
     with pytest.raises(InvalidInput, match=r"^Ligne 1 : enregistrement 04 hors d'un relevé"):
         bf.parse_bank_file(cfonb(*records[1:]))
