@@ -28,7 +28,7 @@ from pathlib import Path
 
 from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import BankLine, BankStatement, User
-from clerc_tui.models.db import database, raw_sql, write_transaction
+from clerc_tui.models.db import database, raw_sql, read_date, sql_date, write_transaction
 from clerc_tui.rules import bank_formats, matching
 from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.identifiers import make_french_iban
@@ -256,8 +256,8 @@ def _store(actor: Actor, file_name: str, parsed: bank_formats.BankFile, lines: l
                 position,
                 _clean(line.where, 255),
                 line.key,
-                line.booked_on,
-                line.value_on,
+                sql_date(line.booked_on),
+                sql_date(line.value_on) if line.value_on else None,
                 to_cents(line.amount),
                 _clean(line.label, 2000),
                 _clean(line.debtor_name, 255),
@@ -303,10 +303,6 @@ def _facts(rows) -> list[DossierFacts]:
     ]
 
 
-def _read_date(value):
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def match_lines(received: Sequence[matching.Credit]) -> list[Match]:
     """Each credit's candidates, in three queries whatever the number of lines."""
     if not received:
@@ -322,7 +318,7 @@ def match_lines(received: Sequence[matching.Credit]) -> list[Match]:
             ),
             list(part),
         ).fetchall()
-        for facts in _facts((r[0], r[1], r[2], r[3], _read_date(r[4])) for r in rows):
+        for facts in _facts((r[0], r[1], r[2], r[3], read_date(r[4])) for r in rows):
             by_reference[facts.reference] = facts
     rows = database.execute_sql(
         raw_sql('SELECT "id", "reference", "debtor_name", "balance" FROM "dossier" WHERE "closed_on" IS NULL')
@@ -364,7 +360,7 @@ def review_lines(*, statement_id: int | None = None) -> list[ReviewLine]:
         params,
     ).fetchall()
     lines = [
-        (id_, version, place, _read_date(booked_on), from_cents(amount), label, name, iban, ref)
+        (id_, version, place, read_date(booked_on), from_cents(amount), label, name, iban, ref)
         for id_, version, place, booked_on, amount, label, name, iban, ref in rows
     ]
     matches = match_lines(
