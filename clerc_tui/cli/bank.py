@@ -17,10 +17,11 @@ from clerc_tui.errors import InvalidInput
 COMMANDS = ("bank",)
 
 
-def add_bank_parser(import_sub) -> None:
-    """`import bank FILE [--dry-run] [--record-sure]`, for the `import` group's sub-parsers."""
+def add_bank_parser(import_sub, name: str = "bank") -> None:
+    """`import bank FILE [--dry-run] [--record-sure]`, for the `import` group's sub-parsers (`name`:
+    the sub-command's name there; `bank import` until the groups are joined)."""
     bank = import_sub.add_parser(
-        "bank",
+        name,
         help="importe un relevé bancaire (CAMT.053 ou CFONB 120) et rapproche ses crédits des dossiers",
         description="Importe un relevé de compte de l'étude (CAMT.053 ISO 20022 ou CFONB 120), rapproche chaque "
         "crédit d'un dossier (référence dans le libellé, montant et nom, IBAN connu) et compte les rapprochements "
@@ -38,7 +39,7 @@ def add_bank_parser(import_sub) -> None:
 def add_parsers(sub) -> None:
     bank = sub.add_parser("bank", help="relevés bancaires (import, fichier de démonstration)")
     bank_sub = bank.add_subparsers(dest="bank_command", required=True, parser_class=sub._parser_class)
-    _add_import_alias(bank_sub)
+    add_bank_parser(bank_sub, "import")  # `clerc bank import FILE`, until joined to `clerc import bank`
     demo = bank_sub.add_parser(
         "camt053",
         help="écrit un relevé CAMT.053 de virements reçus un jour, inventés sur les dossiers ouverts (démonstration)",
@@ -51,11 +52,6 @@ def add_parsers(sub) -> None:
     demo.add_argument("--count", type=int, default=40, metavar="N", help="nombre de virements (40 par défaut)")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="graine du tirage (1 par défaut)")
     demo.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire (refusé s'il existe)")
-
-
-def _add_import_alias(bank_sub) -> None:
-    add_bank_parser(bank_sub)
-    bank_sub.choices["import"] = bank_sub.choices.pop("bank")  # `clerc bank import FILE`, until joined
 
 
 def run(args) -> int:
