@@ -69,6 +69,7 @@ class BankReviewScreen(FormScreen):
         self.shown: dict[int, int] = {}  # line id → index of the candidate shown
         self.chosen: dict[int, Chosen] = {}  # line id → the dossier confirmed
         self.busy = False  # an import or a recording is running on a worker
+        self._cells: dict[int, tuple[str, ...]] = {}  # line id → its row as drawn (a key redraws one line's)
 
     def compose(self) -> ComposeResult:
         yield Label(Text("Relevés bancaires — rapprochement des crédits", style="bold"))
@@ -113,6 +114,7 @@ class BankReviewScreen(FormScreen):
                 best = line.candidates[0]
                 self.chosen[line.id] = Chosen(best.dossier_id, best.reference, best.debtor_name, best.reason)
         self.shown = {k: v for k, v in self.shown.items() if k in ids}
+        self._cells.clear()
         self._draw()
         self.query_one("#bank-status", Static).update(Text(message or ("Aucune ligne à traiter." if not lines else "")))
 
@@ -140,12 +142,20 @@ class BankReviewScreen(FormScreen):
             confidence,
         )
 
-    def _draw(self) -> None:
+    def _draw(self, changed: bank.ReviewLine | None = None) -> None:
+        """The table again; only `changed`'s cells are made anew when it is given (10,000 lines
+        of a big statement are not formatted again at each key)."""
         table = self.query_one("#bank-lines", RowTable)
         row = table.cursor_row
         table.clear()
+        cells = self._cells
+        if changed is not None:
+            cells[changed.id] = self._row(changed)
         for line in self.lines:
-            table.add_row(*self._row(line), key=str(line.id))
+            drawn = cells.get(line.id)
+            if drawn is None:
+                drawn = cells[line.id] = self._row(line)
+            table.add_row(*drawn, key=str(line.id))
         if self.lines:
             table.move_cursor(row=min(row, len(self.lines) - 1))
         self._draw_candidates()
@@ -200,7 +210,7 @@ class BankReviewScreen(FormScreen):
 
     def _confirm(self, line: bank.ReviewLine, chosen: Chosen) -> None:
         self.chosen[line.id] = chosen
-        self._draw()
+        self._draw(line)
         table = self.query_one("#bank-lines", RowTable)
         index = self.lines.index(line)
         if index + 1 < len(self.lines):  # on to the next line: one key per line
@@ -230,12 +240,12 @@ class BankReviewScreen(FormScreen):
             return
         self.shown[line.id] = (self.shown.get(line.id, 0) + 1) % len(line.candidates)
         self.chosen.pop(line.id, None)
-        self._draw()
+        self._draw(line)
 
     def action_undo(self) -> None:
         line = self._current()
         if line is not None and self.chosen.pop(line.id, None) is not None:
-            self._draw()
+            self._draw(line)
 
     def action_search(self) -> None:
         line = self._current()
