@@ -408,9 +408,17 @@ def record_lines(
             kept: list[tuple[Decision, BankLine]] = []
             for decision in step:
                 try:
-                    kept.append((decision, _open_line(decision.line_id, decision.version)))
+                    line = _open_line(decision.line_id, decision.version)
                 except (ConflictError, InvalidInput) as exc:
                     skipped.append(exc.message)
+                    continue
+                if line.booked_on > today:  # a payment is never dated after today (services/ledger.valid_day)
+                    skipped.append(
+                        f"{line.place} : comptabilisée le {format_date(line.booked_on)}, après aujourd'hui "
+                        f"({format_date(today)}) ; à enregistrer ce jour-là."
+                    )
+                    continue
+                kept.append((decision, line))
             if kept:
                 dossiers = {
                     d.id: d

@@ -212,3 +212,24 @@ def test_the_demo_day_is_drawn_from_open_dossiers_and_mostly_sure(actor, dossier
     path.write_bytes(write_camt053(ACCOUNT, "D", received))
     summary = bank.import_statement(actor, path, dry_run=True, today=TODAY)
     assert summary.credits == 30 and summary.sure >= 10
+
+
+def test_a_line_booked_after_today_waits_for_its_day(actor, dossiers, tmp_path):
+    from datetime import timedelta
+
+    lefevre, _ = dossiers
+    later = CamtCredit(D("15.00"), TODAY + timedelta(days=1), "B9", "E9", f"DOSSIER {lefevre.reference}", "")
+    summary = bank.import_statement(actor, write(tmp_path, "j.xml", [later]), record_sure=True, today=TODAY)
+    assert (summary.sure, summary.recorded) == (1, 0)
+    assert payments_of(lefevre.id) == [] and len(bank.review_lines()) == 1
+    (line,) = bank.review_lines()
+    skipped = bank.record_lines(actor, [bank.Decision(line.id, line.version, lefevre.id, "x")], today=TODAY).skipped
+    assert skipped == (
+        "Écriture 1 : comptabilisée le 27/11/2026, après aujourd'hui (26/11/2026) ; à enregistrer ce jour-là.",
+    )
+    assert (
+        bank.record_lines(
+            actor, [bank.Decision(line.id, line.version, lefevre.id, "x")], today=TODAY + timedelta(days=1)
+        ).recorded
+        == 1
+    )
