@@ -233,3 +233,20 @@ def test_a_line_booked_after_today_waits_for_its_day(actor, dossiers, tmp_path):
         ).recorded
         == 1
     )
+
+
+def test_an_import_stopped_in_its_transaction_leaves_nothing(actor, dossiers, tmp_path, monkeypatch):
+    """The statement, its lines and its audit are one transaction: a failure at its last write (the
+    audit entry) leaves no statement and no line, and the same file imports afterwards."""
+    lefevre, _ = dossiers
+    path = write(tmp_path, "j.xml", [credit("B1", "150.00", f"DOSSIER {lefevre.reference}")])
+
+    def broken(*args, **kwargs):
+        raise OSError("disque plein")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bank.audit, "record", broken)
+        with pytest.raises(OSError):
+            bank.import_statement(actor, path, today=TODAY)
+    assert BankStatement.select().count() == 0 and BankLine.select().count() == 0
+    assert bank.import_statement(actor, path, record_sure=True, today=TODAY).recorded == 1
