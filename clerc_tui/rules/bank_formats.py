@@ -166,11 +166,25 @@ def _camt_root(data: bytes) -> tuple[ET.Element, str]:
     return root, f"camt.053.001.{match.group(1)}"
 
 
+def _find(element: ET.Element | None, path: str) -> ET.Element | None:
+    """`element.find(path)` one tag at a time: a plain tag is looked up in C, a path with « / »
+    goes through ElementPath in Python (a third of the time of reading a statement)."""
+    for tag in path.split("/"):
+        if element is None:
+            return None
+        element = element.find(tag)
+    return element
+
+
+def _find_all(element: ET.Element, path: str) -> list[ET.Element]:
+    parent, _, tag = path.rpartition("/")
+    holder = _find(element, parent) if parent else element
+    return holder.findall(tag) if holder is not None else []
+
+
 def _text(element: ET.Element | None, path: str) -> str:
-    if element is None:
-        return ""
-    found = element.find(path)
-    return " ".join((found.text or "").split()) if found is not None else ""
+    found = _find(element, path)
+    return " ".join(found.text.split()) if found is not None and found.text else ""
 
 
 def _camt_date(element: ET.Element | None, where: str, what: str) -> date | None:
@@ -226,8 +240,8 @@ def _camt_balances(statement: ET.Element, where: str) -> tuple[Decimal | None, D
 def _remittance(details: ET.Element | None) -> str:
     if details is None:
         return ""
-    parts = [" ".join((u.text or "").split()) for u in details.findall("RmtInf/Ustrd")]
-    for structured in details.findall("RmtInf/Strd"):
+    parts = [" ".join((u.text or "").split()) for u in _find_all(details, "RmtInf/Ustrd")]
+    for structured in _find_all(details, "RmtInf/Strd"):
         parts += [_text(structured, "CdtrRefInf/Ref"), _text(structured, "AddtlRmtInf")]
     return " ".join(part for part in parts if part)
 
@@ -240,7 +254,7 @@ def _party_name(details: ET.Element | None) -> str:
 def _tx_amount(details: ET.Element, where: str) -> Decimal | None:
     found = details.find("Amt")  # .03 and later
     if found is None:
-        found = details.find("AmtDtls/TxAmt/Amt")  # .02
+        found = _find(details, "AmtDtls/TxAmt/Amt")  # .02
     return _camt_amount(found, where) if found is not None else None
 
 
@@ -256,7 +270,7 @@ def _camt_entry(entry: ET.Element, where: str, account: str, seen: dict[str, int
     if booked is None:
         raise InvalidInput(f"{where} : date de comptabilisation (BookgDt) absente.")
     entry_ref = _text(entry, "AcctSvcrRef")
-    transactions = entry.findall("NtryDtls/TxDtls")
+    transactions = _find_all(entry, "NtryDtls/TxDtls")
     if not transactions:
         transactions = [ET.Element("TxDtls")]
     several = len(transactions) > 1
@@ -295,7 +309,7 @@ def parse_camt053(data: bytes) -> BankFile:
     warnings = []
     entry_number = 0
     skipped = 0
-    report_elements = root.findall("BkToCstmrStmt/Stmt")
+    report_elements = _find_all(root, "BkToCstmrStmt/Stmt")
     if not report_elements:
         raise InvalidInput("Relevé CAMT.053 sans relevé de compte (aucun élément BkToCstmrStmt/Stmt).")
     for s, statement in enumerate(report_elements, start=1):
