@@ -25,7 +25,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.french import format_amount, format_date
+from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.matching import STATUS_LABELS, SURE
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
@@ -193,7 +193,8 @@ class BankReviewScreen(FormScreen):
         total = sum((line.amount for line in confirmed), ZERO)
         self.query_one("#bank-total", Static).update(
             Text(
-                f"{len(self.lines)} ligne(s) à traiter · {len(confirmed)} confirmée(s), {format_amount(total)} — "
+                f"{format_integer(len(self.lines))} ligne(s) à traiter · {format_integer(len(confirmed))} "
+                f"confirmée(s), {format_amount(total)} — "
                 "F5 enregistre les confirmées"
             )
         )
@@ -336,7 +337,7 @@ class BankReviewScreen(FormScreen):
         def recorded(summary: bank.RecordSummary) -> None:
             self.busy = False
             self.chosen.clear()
-            text = f"{summary.recorded} versement(s) enregistré(s), {format_amount(summary.total)}."
+            text = f"{format_integer(summary.recorded)} versement(s) enregistré(s), {format_amount(summary.total)}."
             if summary.skipped:
                 text += " Non enregistrées : " + " ; ".join(summary.skipped)
             self.app.notify(text, timeout=8, markup=False)
