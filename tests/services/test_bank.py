@@ -250,3 +250,22 @@ def test_an_import_stopped_in_its_transaction_leaves_nothing(actor, dossiers, tm
             bank.import_statement(actor, path, today=TODAY)
     assert BankStatement.select().count() == 0 and BankLine.select().count() == 0
     assert bank.import_statement(actor, path, record_sure=True, today=TODAY).recorded == 1
+
+
+def test_two_overlapping_cfonb_statements_store_the_shared_movement_once(actor, dossiers, tmp_path):
+    """CFONB gives no bank reference: the movement is known again by its account, date, amount, number and
+    texts."""
+    from tests.rules.test_bank_formats import cfonb, record
+
+    lefevre, martin = dossiers
+    monday = record("04", amount="0000000001500{", label=f"VIR {lefevre.reference}", number="0000001")
+    tuesday = record("04", amount="0000000000800{", label=f"VIR {martin.reference}", number="0000002")
+    first = tmp_path / "lundi.cfonb"
+    first.write_bytes(cfonb(record("01"), monday, record("07", amount="0000000001500{")))
+    both = tmp_path / "lundi-mardi.cfonb"
+    both.write_bytes(cfonb(record("01"), monday, tuesday, record("07", amount="0000000002300{")))
+    assert bank.import_statement(actor, first, record_sure=True, today=TODAY).recorded == 1
+    summary = bank.import_statement(actor, both, record_sure=True, today=TODAY)
+    assert (summary.stored, summary.already_known, summary.already_recorded, summary.recorded) == (1, 1, 1, 1)
+    assert [p.amount for p in payments_of(lefevre.id)] == [D("150.00")]
+    assert [p.amount for p in payments_of(martin.id)] == [D("80.00")]
