@@ -57,7 +57,7 @@ class BankReviewScreen(FormScreen):
         Binding("slash", "search", "Chercher un dossier", id="bank.search"),
         Binding("x", "set_aside", "Mettre de côté", id="bank.set_aside"),
         Binding("u", "undo", "Annuler la confirmation", id="bank.undo"),
-        Binding("f5", "record", "Enregistrer les confirmés", id="bank.record"),
+        Binding("f5", "record", "Enregistrer les confirmées", id="bank.record"),
         Binding("f4", "focus_file", "Importer un relevé", id="bank.import"),
         *(Binding(str(n), f"pick({n})", f"Candidat {n}", show=False, id=f"bank.pick_{n}") for n in range(1, 6)),
         Binding("escape", "back", "Retour", id="bank.back"),

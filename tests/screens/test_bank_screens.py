@@ -11,6 +11,7 @@ from clerc_tui.models import BankLine, LedgerEntry
 from clerc_tui.rules.bank_formats import CamtCredit, write_camt053
 from clerc_tui.screens.bank import BankReviewScreen
 from clerc_tui.screens.form import LeaveConfirm
+from clerc_tui.screens.help import HelpScreen
 from clerc_tui.services import bank
 from clerc_tui.services.balances import account_view
 from clerc_tui.services.dossier_input import DebtorInput
@@ -55,6 +56,13 @@ async def test_from_an_imported_camt053_to_recorded_payments(actor, make_app, tm
         field.focus()
         await pilot.press("o", "c", "x", "u", "1", "slash", "B")
         assert field.value == "ocxu1/B" and app.screen is screen
+        screen.query_one("#bank-lines").focus()
+        await pilot.press("f1")  # the keys of the screen, in French, with their ids
+        assert isinstance(app.screen, HelpScreen)
+        shown = {(label, binding_id) for _, label, binding_id in app.screen.entries}
+        assert {("Enregistrer les confirmées", "bank.record"), ("Confirmer", "bank.confirm")} <= shown, shown
+        await pilot.press("escape")
+        assert app.screen is screen
         await fill(pilot, screen.query_one("#bank-file", Input), str(statement))
         await pilot.press("enter")
         await settle(app, pilot)
