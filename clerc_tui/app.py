@@ -47,7 +47,7 @@ TYPED_AHEAD_WAIT = 3.0
 # The app-wide keys that are single letters by default: inactive on a form (a letter on a
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
 # Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
-LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"})
+LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances", "bank"})
 
 # Once its terminal is gone (SSH connection dropped: SIGHUP, or the terminal hung up) or it is
 # told to stop (SIGTERM), the app is asked to close as usual; if it has not ended this long after,
@@ -65,6 +65,7 @@ class ClercApp(App):
         Binding("c", "calculator", "Calculatrice", id="app.calculator"),
         Binding("v", "payments", "Versements", id="app.payments"),
         Binding("w", "remittances", "Reversements", id="app.remittances"),
+        Binding("B", "bank", "Relevés bancaires", id="app.bank"),  # [bank] issue 16: statements to review
         # Priority: the field changes the moment Tab arrives, before the keys typed after it are
         # handed out. Without it, Tab is a key the current field passes up to the screen, and what
         # was typed ahead of that (a burst over SSH: « Lidl⇥2336 ») landed in the field left.
@@ -280,6 +281,13 @@ class ClercApp(App):
         if not isinstance(self.screen, CreditorReportScreen):
             self.push_screen(CreditorReportScreen())
 
+    def action_bank(self) -> None:
+        """Bank statements: import one, review its credits, record the confirmed ones."""
+        from clerc_tui.screens.bank import BankReviewScreen
+
+        if not isinstance(self.screen, BankReviewScreen):
+            self.push_screen(BankReviewScreen())
+
     def action_command_palette(self) -> None:
         # Imported here: textual.command costs ~20 ms, not worth paying before the first paint.
         from textual.command import CommandPalette
@@ -349,6 +357,11 @@ class ClercApp(App):
             "Rapport créancier",
             "Un créancier, une période : dossiers, encaissé, reversé, solde, CSV/PDF",
             self.action_creditor_report,
+        )
+        yield SystemCommand(
+            "Relevés bancaires",
+            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (B)",
+            self.action_bank,
         )
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:

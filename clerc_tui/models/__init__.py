@@ -1,5 +1,6 @@
 """Peewee models. The schema itself is made by `models.migrations`, never by create_tables."""
 
+from clerc_tui.models.bank import BankLine, BankStatement
 from clerc_tui.models.dossier import ClaimItem, Dossier, DossierDebtor
 from clerc_tui.models.etude import Etude, Sequence, User
 from clerc_tui.models.ledger import DocumentSnapshot, DossierAccount, LedgerEntry, RemittanceRun
@@ -18,6 +19,8 @@ from clerc_tui.models.tracking import AuditEntry, Deadline, DeadlineText, Timeli
 
 __all__ = [
     "AuditEntry",
+    "BankLine",
+    "BankStatement",
     "ClaimItem",
     "Creditor",
     "Deadline",

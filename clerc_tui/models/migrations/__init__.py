@@ -30,6 +30,7 @@ from clerc_tui.models.migrations import (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0025_bank_statements,
     m0026_sepa,
 )
 
@@ -55,6 +56,7 @@ STEPS = (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0025_bank_statements,
     m0026_sepa,
 )
 LATEST = STEPS[-1].VERSION
