@@ -19,7 +19,7 @@ from clerc_tui.rules import identifiers
 from clerc_tui.rules.french import format_date, parse_amount, parse_date
 from clerc_tui.rules.money import to_cents
 from clerc_tui.rules.names import fold, person_name
-from clerc_tui.rules.text import check_text
+from clerc_tui.rules.text import SINGLE_LINE_MAX, check_text
 from clerc_tui.rules.vocabulary import CIVILITIES, NATURES, TITLE_KINDS
 
 
@@ -104,8 +104,6 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 AMOUNT_FIELDS = ("principal", "interest", "costs")
-# Text fields kept as given (checked by check_text), with their French label.
-_TEXTS = ("civility", "last_name", "first_name", "company_name", "street", "city", "title_court", "title_reference")
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -218,6 +216,8 @@ class ImportRow:
     title_date: date | None
     title_reference: str
     nature: str
+    display_name: str  # as lists show it (rules/names.person_name)
+    search_name: str  # folded (rules/names.fold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,24 +264,61 @@ def _choice(value: str, table: dict[str, str], label: str, allowed) -> str:
     return found
 
 
+def _cents(raw: str) -> int:
+    return to_cents(parse_amount(raw))
+
+
+def _past(what: str, today: date):
+    def parse(raw: str) -> date:
+        value = parse_date(raw)
+        if value > today:
+            raise InvalidInput(f"{what} postérieure à aujourd'hui ({format_date(today)}).")
+        if value.year < 1900:
+            raise InvalidInput(f"année {value.year} improbable.")
+        return value
+
+    return parse
+
+
+_KEYS = tuple(f.key for f in FIELDS)
+
+
+def _kind(raw: str) -> str:
+    return _choice(raw, _KINDS, "Type de débiteur", ("physique", "morale"))
+
+
+def _civility(raw: str) -> str:
+    return _choice(raw, _CIVILITIES, "Civilité", CIVILITIES)
+
+
+def _title_kind(raw: str) -> str:
+    return _choice(raw, _TITLE_KINDS, "Titre", TITLE_KINDS)
+
+
+def _nature(raw: str) -> str:
+    return _choice(raw, _NATURES, "Nature", NATURES)
+
+
 def parse_row(line: int, cells: dict[str, str], today: date) -> ImportRow | Refusal:
     """The row's cells by field (missing fields: ""), checked as the dossier form checks them;
     the refusal names every problem of the row."""
     problems: list[str] = []
+    values = {key: (cells.get(key) or "").strip() for key in _KEYS}
+    try:  # the whole row at once; only a row with a bad character is checked field by field
+        check_text(" ".join(values.values()), field="", max_len=SINGLE_LINE_MAX * len(values))
+        if max(map(len, values.values())) > SINGLE_LINE_MAX:
+            raise InvalidInput("")
+    except InvalidInput:
+        for key, raw in values.items():
+            try:
+                check_text(raw, field=FIELD_BY_KEY[key].label)
+            except InvalidInput as error:
+                problems.append(error.message)
+                values[key] = ""
 
-    def text(key: str) -> str:
-        raw = cells.get(key, "").strip()
-        try:
-            return check_text(raw, field=FIELD_BY_KEY[key].label)
-        except InvalidInput as error:
-            problems.append(error.message)
-            return ""
-
-    def convert(key: str, parser, *, required: str | None = None):
-        raw = text(key)
+    def convert(key: str, parser):
+        raw = values[key]
         if not raw:
-            if required:
-                problems.append(required)
             return None
         try:
             return parser(raw)
@@ -291,76 +328,69 @@ def parse_row(line: int, cells: dict[str, str], today: date) -> ImportRow | Refu
             problems.append(error.message if said else f"{label} : {error.message}")
             return None
 
-    def cents(raw: str) -> int:
-        return to_cents(parse_amount(raw))
-
-    def past(what: str):
-        def parse(raw: str) -> date:
-            value = parse_date(raw)
-            if value > today:
-                raise InvalidInput(f"{what} postérieure à aujourd'hui ({format_date(today)}).")
-            if value.year < 1900:
-                raise InvalidInput(f"année {value.year} improbable.")
-            return value
-
-        return parse
-
-    reference = text("reference")
-    if not reference and not any(m.startswith("Référence") for m in problems):
+    reference = values["reference"]
+    if not reference and not problems:
         problems.append("Référence du créancier manquante.")
-    texts = {key: text(key) for key in _TEXTS}
-    kind_raw = text("debtor_kind")
-    if kind_raw:
-        kind = convert("debtor_kind", lambda raw: _choice(raw, _KINDS, "Type de débiteur", ("physique", "morale")))
+    last_name, company_name = values["last_name"], values["company_name"]
+    if values["debtor_kind"]:
+        kind = convert("debtor_kind", _kind)
     else:
-        kind = "morale" if texts["company_name"] and not texts["last_name"] else "physique"
-    if kind == "physique" and not texts["last_name"]:
+        kind = "morale" if company_name and not last_name else "physique"
+    if kind == "physique" and not last_name:
         problems.append("Nom du débiteur manquant.")
-    if kind == "morale" and not texts["company_name"]:
+    if kind == "morale" and not company_name:
         problems.append("Raison sociale du débiteur manquante.")
-    civility = texts["civility"]
-    if civility and kind == "physique":
-        civility = convert("civility", lambda raw: _choice(raw, _CIVILITIES, "Civilité", CIVILITIES)) or ""
-    elif kind == "morale":
-        civility = ""
+    civility = convert("civility", _civility) or "" if kind == "physique" else ""
     siren = convert("siren", _siren) or ""
     postcode = convert("postcode", identifiers.validate_postcode) or ""
     email = convert("email", identifiers.validate_email) or ""
     phone = convert("phone", identifiers.validate_phone) or ""
-    principal = convert("principal", cents, required="Principal manquant.")
-    if principal == 0:
-        problems.append("Principal : le montant doit être supérieur à zéro.")
-    interest = convert("interest", cents) or 0
-    costs = convert("costs", cents) or 0
+    if values["principal"]:
+        principal = convert("principal", _cents)
+        if principal == 0:
+            problems.append("Principal : le montant doit être supérieur à zéro.")
+    else:
+        principal = None
+        problems.append("Principal manquant.")
+    interest = convert("interest", _cents) or 0
+    costs = convert("costs", _cents) or 0
     due_on = convert("due_on", parse_date)
-    title_kind = convert("title_kind", lambda raw: _choice(raw, _TITLE_KINDS, "Titre", TITLE_KINDS)) or ""
-    title_date = convert("title_date", past("date du titre"))
-    nature = convert("nature", lambda raw: _choice(raw, _NATURES, "Nature", NATURES)) or "autre"
+    title_kind = convert("title_kind", _title_kind) or ""
+    title_date = convert("title_date", _past("date du titre", today))
+    nature = convert("nature", _nature) or "autre"
     if problems:
         return Refusal(line, reference, " ; ".join(problems))
+    if kind == "morale":
+        last_name = first_name = ""
+        display = company_name
+    else:
+        first_name, company_name = values["first_name"], ""
+        display = person_name(kind="physique", first_name=first_name, last_name=last_name)
     return ImportRow(
-        line=line,
-        reference=reference,
-        debtor_kind=kind or "physique",
-        civility=civility,
-        last_name=texts["last_name"] if kind == "physique" else "",
-        first_name=texts["first_name"] if kind == "physique" else "",
-        company_name=texts["company_name"] if kind == "morale" else "",
-        siren=siren,
-        street=texts["street"],
-        postcode=postcode,
-        city=texts["city"],
-        email=email,
-        phone=phone,
-        principal=principal or 0,
-        interest=interest,
-        costs=costs,
-        due_on=due_on,
-        title_kind=title_kind,
-        title_court=texts["title_court"],
-        title_date=title_date,
-        title_reference=texts["title_reference"],
-        nature=nature,
+        line,
+        reference,
+        kind or "physique",
+        civility,
+        last_name,
+        first_name,
+        company_name,
+        siren,
+        values["street"],
+        postcode,
+        values["city"],
+        email,
+        phone,
+        principal or 0,
+        interest,
+        costs,
+        due_on,
+        title_kind,
+        values["title_court"],
+        title_date,
+        values["title_reference"],
+        nature,
+        display,
+        fold(display),
     )
 
 
@@ -375,7 +405,4 @@ def _siren(raw: str) -> str:
 def duplicate_key(row: ImportRow) -> tuple[str, int, date | None]:
     """What makes two debts the same without a common reference: the debtor's folded name, the
     principal in cents, the date of the debt (docs/imports.md, « Doublons »)."""
-    name = person_name(
-        kind=row.debtor_kind, first_name=row.first_name, last_name=row.last_name, company_name=row.company_name
-    )
-    return fold(name), row.principal, row.due_on
+    return row.search_name, row.principal, row.due_on
