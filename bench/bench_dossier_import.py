@@ -158,6 +158,45 @@ def timed(call):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str, tuple[float, float]], float]:
+    """(rows/s wall and CPU per stage, the longest batch write in seconds) of one run."""
+    close_database()
+    fresh_base(base, Path(demo) if demo else None)
+    open_database(str(base))
+    creditor_id = ensure_creditor()
+    actor = identify()
+    table = imports.open_table(csv_path)
+    mapping = imports.resolve_mapping(creditor_id, table.headers)
+    figures = {}
+    report, wall, cpu = timed(lambda: imports.analyse(table, creditor_id, mapping, TODAY))
+    assert report.valid == rows, report.summary
+    figures["essai"] = (rows / wall, rows / cpu)
+    batches: list[float] = []
+    original = imports._Writer.write
+
+    def watched(self, new_rows):
+        start = time.perf_counter()
+        original(self, new_rows)
+        batches.append(time.perf_counter() - start)
+
+    imports._Writer.write = watched
+    try:
+        report, wall, cpu = timed(
+            lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
+        )
+    finally:
+        imports._Writer.write = original
+    assert report.created == rows, report.summary
+    figures["import"] = (rows / wall, rows / cpu)
+    report, wall, cpu = timed(
+        lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
+    )
+    assert report.created == 0 and report.present == rows, report.summary
+    figures["réimport"] = (rows / wall, rows / cpu)
+    database.close()
+    return figures, max(batches)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -172,38 +211,10 @@ def main() -> None:
     figures: dict[str, list[tuple[float, float]]] = {"essai": [], "import": [], "réimport": []}
     longest: list[float] = []
     for _ in range(args.runs):
-        close_database()
-        fresh_base(base, Path(args.demo) if args.demo else None)
-        open_database(str(base))
-        creditor_id = ensure_creditor()
-        actor = identify()
-        table = imports.open_table(csv_path)
-        mapping = imports.resolve_mapping(creditor_id, table.headers)
-        report, wall, cpu = timed(lambda: imports.analyse(table, creditor_id, mapping, TODAY))
-        assert report.valid == args.rows, report.summary
-        figures["essai"].append((args.rows / wall, args.rows / cpu))
-        batches: list[float] = []
-        original = imports._Writer.write
-
-        def watched(self, rows, batches=batches, original=original):
-            start = time.perf_counter()
-            original(self, rows)
-            batches.append(time.perf_counter() - start)
-
-        imports._Writer.write = watched
-        report, wall, cpu = timed(
-            lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
-        )
-        imports._Writer.write = original
-        assert report.created == args.rows, report.summary
-        figures["import"].append((args.rows / wall, args.rows / cpu))
-        longest.append(max(batches))
-        report, wall, cpu = timed(
-            lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
-        )
-        assert report.created == 0 and report.present == args.rows, report.summary
-        figures["réimport"].append((args.rows / wall, args.rows / cpu))
-        database.close()
+        run, batch = one_run(csv_path, base, args.demo, args.rows)
+        for name, value in run.items():
+            figures[name].append(value)
+        longest.append(batch)
     for name, values in figures.items():
         walls = [w for w, _ in values]
         cpus = [c for _, c in values]
