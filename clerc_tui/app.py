@@ -47,7 +47,7 @@ TYPED_AHEAD_WAIT = 3.0
 # The app-wide keys that are single letters by default: inactive on a form (a letter on a
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
 # Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
-LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances"})
+LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances", "imports"})
 
 # Once its terminal is gone (SSH connection dropped: SIGHUP, or the terminal hung up) or it is
 # told to stop (SIGTERM), the app is asked to close as usual; if it has not ended this long after,
@@ -65,6 +65,7 @@ class ClercApp(App):
         Binding("c", "calculator", "Calculatrice", id="app.calculator"),
         Binding("v", "payments", "Versements", id="app.payments"),
         Binding("w", "remittances", "Reversements", id="app.remittances"),
+        Binding("i", "imports", "Import", id="app.imports"),
         # Priority: the field changes the moment Tab arrives, before the keys typed after it are
         # handed out. Without it, Tab is a key the current field passes up to the screen, and what
         # was typed ahead of that (a burst over SSH: « Lidl⇥2336 ») landed in the field left.
@@ -266,6 +267,13 @@ class ClercApp(App):
         if not isinstance(self.screen, (RemittancesScreen, CreditorRemittanceScreen)):
             self.push_screen(RemittancesScreen())
 
+    def action_imports(self) -> None:
+        """A creditor's file of debts imported (screens/imports.py)."""
+        from clerc_tui.screens.imports import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
+
     def action_command_palette(self) -> None:
         # Imported here: textual.command costs ~20 ms, not worth paying before the first paint.
         from textual.command import CommandPalette
@@ -325,6 +333,11 @@ class ClercApp(App):
             "Reversements aux créanciers",
             "Ce qui est dû à chaque créancier, reverser, fichier des virements",
             self.action_remittances,
+        )
+        yield SystemCommand(
+            "Import de dossiers d'un créancier",
+            "Un fichier CSV ou XLSX de créances : vérification ligne à ligne, puis import (i)",
+            self.action_imports,
         )
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:
