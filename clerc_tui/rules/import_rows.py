@@ -11,8 +11,10 @@ through rules/text.check_text: the same checks as the dossier form (services/dos
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import identifiers
@@ -103,7 +105,6 @@ FIELDS: tuple[Field, ...] = (
     Field("nature", "Nature", ("nature", "nature creance", "nature de la creance", "type de creance")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
-AMOUNT_FIELDS = ("principal", "interest", "costs")
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -257,7 +258,7 @@ _TITLE_KINDS = (
 _NATURES = {header_key(label): key for key, label in NATURES.items()} | {header_key(key): key for key in NATURES}
 
 
-def _choice(value: str, table: dict[str, str], label: str, allowed) -> str:
+def _choice(value: str, table: dict[str, str], label: str, allowed: Iterable[str]) -> str:
     found = table.get(header_key(value))
     if found is None:
         raise InvalidInput(f"{label} « {value} » non prévu ({', '.join(allowed)}).")
@@ -268,7 +269,7 @@ def _cents(raw: str) -> int:
     return to_cents(parse_amount(raw))
 
 
-def _past(what: str, today: date):
+def _past(what: str, today: date) -> Callable[[str], date]:
     def parse(raw: str) -> date:
         value = parse_date(raw)
         if value > today:
@@ -281,6 +282,7 @@ def _past(what: str, today: date):
 
 
 _KEYS = tuple(f.key for f in FIELDS)
+T = TypeVar("T")
 
 
 def _kind(raw: str) -> str:
@@ -316,7 +318,7 @@ def parse_row(line: int, cells: dict[str, str], today: date) -> ImportRow | Refu
                 problems.append(error.message)
                 values[key] = ""
 
-    def convert(key: str, parser):
+    def convert(key: str, parser: Callable[[str], T]) -> T | None:
         raw = values[key]
         if not raw:
             return None

@@ -77,7 +77,10 @@ class ImportScreen(FormScreen):
         self.query_one("#import-path", Input).focus()
 
     def _fields(self) -> tuple[str, str, str]:
-        return tuple(self.query_one(f"#import-{name}", Input).value.strip() for name in ("path", "creditor", "mapping"))
+        path, creditor, mapping = (
+            self.query_one(f"#import-{n}", Input).value.strip() for n in ("path", "creditor", "mapping")
+        )
+        return path, creditor, mapping
 
     def say(self, text: str) -> None:
         self.query_one("#import-status", Static).update(Text(text))

@@ -766,11 +766,11 @@ class _Writer:
     def _audit(self, audits: list[list]) -> None:
         """One chained audit entry per dossier (models/chain.py), hashed here for the batch."""
         if self.sqlite:
-            head = chain.chain_head(database, "audit_entry")
+            head = chain.chain_head(database.obj, "audit_entry")
             ids = list(range((head[0] if head else 0) + 1, (head[0] if head else 0) + 1 + len(audits)))
         else:
             database.execute_sql("SELECT pg_advisory_xact_lock('\"audit_entry\"'::regclass::oid::bigint)")
-            head = chain.chain_head(database, "audit_entry")
+            head = chain.chain_head(database.obj, "audit_entry")
             ids = _reserve_ids("audit_entry", len(audits))
         rows = [(ids[i], *values) for i, values in enumerate(audits)]
         hashes, _last = chain.hash_rows("audit_entry", rows, head[1] if head else chain.GENESIS)
