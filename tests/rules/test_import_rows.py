@@ -91,7 +91,7 @@ def test_the_encoding_is_told_by_the_bom_else_by_utf8_validity_else_windows_1252
 
 
 def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused_in_french():
-    with pytest.raises(InvalidInput, match="Encodage non reconnu.*0x81"):
+    with pytest.raises(InvalidInput, match=r"Encodage non reconnu.*0x81"):
         decode(b"R\xe9f;Nom\x81\n")
 
 
