@@ -614,6 +614,22 @@ class _Writer:
             [],
         )
         opened_text = f"Dossier ouvert par {actor.name}"
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        since = {"is_current": True, "since": today.isoformat()}
+        constant = {
+            "creditor_id": self.creditor_id,
+            "creditor_name": self.creditor_name,
+            "phase": "amiable",
+            "assigned_to_id": actor.user_id,
+            "opened_on": today.isoformat(),
+            "interest_kind": "legal",
+            "contractual_day_basis": "civil",
+            "majoration_points": 5,
+            "allocation_order": "frais,interets,principal",
+            "version": 1,
+            "created_at": now.isoformat(),
+            "updated_at": now.isoformat(),
+        }
         for i, row in enumerate(rows):
             debtor_id, dossier_id = debtor_ids[i], dossier_ids[i]
             reference = f"{today.year}-{first_number + i:06d}"
@@ -640,10 +656,7 @@ class _Writer:
             if row.street or row.postcode or row.city:
                 address = (next(address_ids), debtor_id, row.street, row.postcode, row.city, "France", True, day)
                 addresses.append(address)
-                snap_address = dict(zip(ADDRESS[:6], address[:6], strict=True)) | {
-                    "is_current": True,
-                    "since": _iso(today),
-                }
+                snap_address = _filled(dict(zip(ADDRESS[:6], address[:6], strict=True))) | since
             snap_contacts = []
             for kind, value in (("phone", row.phone), ("email", row.email)):
                 if value:
@@ -707,20 +720,32 @@ class _Writer:
             dossiers.append(dossier)
             events.append((event_ids[i], dossier_id, day, "ouverture", opened_text, actor.user_id, ts))
             sources.append((source_ids[i], dossier_id, self.creditor_id, row.reference, self.file_name, row.line, ts))
-            snap_dossier = dict(zip(DOSSIER, dossier, strict=True)) | {
-                "opened_on": today.isoformat(),
-                "title_date": _iso(row.title_date),
-                "interest_from": _iso(row.due_on),
+            # Every value the rows were created with (the dossier's constants of the batch once,
+            # then its own); empty ones (None, "") left out: less text to encode and hash, nothing
+            # lost (a value absent here is empty in the row).
+            snap_dossier = {
+                **constant,
+                "id": dossier_id,
+                "reference": reference,
+                "nature": row.nature,
+                "zone": zone,
+                "debtor_name": display,
                 "balance": str(from_cents(total)),
-                "created_at": now.isoformat(),
-                "updated_at": now.isoformat(),
             }
-            # Every value the rows were created with; empty ones (None, "") left out: half the
-            # text to encode and hash, nothing lost (a value absent here is empty in the row).
+            if row.title_kind:
+                snap_dossier["title_kind"] = row.title_kind
+            if row.title_court:
+                snap_dossier["title_court"] = row.title_court
+            if row.title_reference:
+                snap_dossier["title_reference"] = row.title_reference
+            if row.title_date:
+                snap_dossier["title_date"] = row.title_date.isoformat()
+            if row.due_on:
+                snap_dossier["interest_from"] = row.due_on.isoformat()
             after = {
-                "dossier": _filled(snap_dossier),
+                "dossier": snap_dossier,
                 "debtor": _filled(dict(zip(DEBTOR, debtor, strict=True))),
-                "address": _filled(snap_address) if snap_address else None,
+                "address": snap_address,
                 "contacts": snap_contacts,
                 "claims": snap_claims,
                 "source": {"file": self.file_name, "line": row.line, "creditor_reference": row.reference},
@@ -734,7 +759,7 @@ class _Writer:
                     str(dossier_id),
                     dossier_id,
                     "",
-                    json.dumps(after, ensure_ascii=False, sort_keys=True),
+                    dumps(after),
                 ]
             )
         _insert("debtor", DEBTOR, debtors)
