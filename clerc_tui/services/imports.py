@@ -137,14 +137,20 @@ def _xlsx_table(path: Path) -> Table:
 
     from openpyxl import load_workbook
 
+    def opened():
+        try:
+            return load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise InvalidInput(f"Classeur « {path.name} » illisible (XLSX attendu) : {error}.") from None
+
+    book = opened()
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise InvalidInput(f"Classeur « {path.name} » illisible (XLSX attendu) : {error}.") from None
-    sheet = book.worksheets[0]
-    head = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
-    if not head or not any(cell is not None for cell in head):
+        sheet = book.worksheets[0]
+        head = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        total = max(0, (sheet.max_row or 1) - 1)
+    finally:
         book.close()
+    if not head or not any(cell is not None for cell in head):
         raise InvalidInput(f"Classeur « {path.name} » : la première ligne de la première feuille est vide.")
     headers = [_cell_text(cell).strip() for cell in head]
     while headers and not headers[-1]:
@@ -152,12 +158,17 @@ def _xlsx_table(path: Path) -> Table:
     width = len(headers)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            cells = [_cell_text(v) for v in values[:width]]
-            if any(cell.strip() for cell in cells):
-                yield number, cells
+        """The rows, streamed; the workbook opened for this walk and closed after it."""
+        walk = opened()
+        try:
+            cells_of = walk.worksheets[0].iter_rows(min_row=2, values_only=True)
+            for number, values in enumerate(cells_of, start=2):
+                cells = [_cell_text(v) for v in values[:width]]
+                if any(cell.strip() for cell in cells):
+                    yield number, cells
+        finally:
+            walk.close()
 
-    total = max(0, (sheet.max_row or 1) - 1)
     return Table(path, "XLSX", "", "", _unique_headers(headers), total, rows)
 
 
@@ -318,7 +329,7 @@ class _Checker:
     def existing(self, row: ImportRow) -> str | None:
         """Why the row duplicates a dossier already in the base under another reference."""
         name, cents, on = import_rows.duplicate_key(row)
-        hit = self.existing_keys.get((name, cents, on or self.today)) if on else self.existing_names.get((name, cents))
+        hit = self.existing_keys.get((name, cents, on)) if on else self.existing_names.get((name, cents))
         if hit is None:
             return None
         return f"Doublon du dossier {hit} : même débiteur, même principal" + (" et même date." if on else ".")

@@ -121,16 +121,21 @@ def test_an_xlsx_is_read_with_its_dates_numbers_and_lost_leading_zeros(actor, sa
     sheet.append(["X1", "Martin", "Zoé", 1000, "Bourg-en-Bresse", 1234.56, date(2026, 3, 1), None])
     sheet.append(["X2", "Petit", "Luc", "75011", "Paris", 250, "15/04/2026", 123456789])
     sheet.append([None, None, None, None, None, None, None, None])
+    sheet.append(["X3", "Roux", "Léa", "01000", "Bourg-en-Bresse", 99.5, date(2026, 3, 1), 732829320])
     book.save(tmp_path / "f.xlsx")
     table = imports.open_table(tmp_path / "f.xlsx")
     assert table.description == "XLSX (première feuille)"
     mapping = imports.resolve_mapping(creditor(), table.headers)
     report = imports.analyse(table, creditor(), mapping, TODAY)
-    assert report.rows == 2
+    assert (report.rows, report.valid) == (3, 1)
     assert [(r.line, r.reason) for r in report.refused] == [
         (2, "Code postal : « 1000 » n'est pas un code postal : il faut 5 chiffres (exemple : 69002)."),
         (3, "SIREN 123 456 789 invalide : la clé de contrôle ne correspond pas (vérifiez une faute de frappe)."),
     ]
+    assert imports.run_import(actor, imports.open_table(tmp_path / "f.xlsx"), creditor(), mapping, TODAY).created == 1
+    view = get_dossier(DossierSource.get(DossierSource.creditor_reference == "X3").dossier_id)
+    assert (view.dossier.interest_from, view.claims[0].amount) == (date(2026, 3, 1), Decimal("99.50"))
+    assert view.debtors[0].debtor.siren == "732829320"
 
 
 def test_broken_files_are_refused_in_french(actor, sample_dossier, tmp_path):
