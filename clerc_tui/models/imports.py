@@ -17,6 +17,9 @@ class ImportMapping(BaseModel):
     updated_by = CharField()
     updated_at = DateTimeField()
 
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    creditor_id: ForeignKeyField[int]
+
     class Meta:
         table_name = "import_mapping"
 
@@ -31,6 +34,10 @@ class DossierSource(BaseModel):
     file_name = CharField()
     line = IntegerField()
     imported_at = DateTimeField()
+
+    # Declared for the type checker only (Peewee makes them; annotations are not fields).
+    dossier_id: ForeignKeyField[int]
+    creditor_id: ForeignKeyField[int]
 
     class Meta:
         table_name = "dossier_source"
