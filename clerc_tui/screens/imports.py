@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Label, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_integer
+from clerc_tui.rules.import_rows import header_key
 from clerc_tui.screens.dossier_form import CreditorSuggester
 from clerc_tui.screens.form import FormScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
@@ -108,11 +109,18 @@ class ImportScreen(FormScreen):
             mapping = imports.resolve_mapping(
                 creditor_id, table.headers, imports.parse_mapping_text(corrections) if corrections else None
             )
+            # Compact, so that the refusals stay in sight at 80 × 24: the fields read, then those not.
+            # A column of the field's own name is named once.
+            pairs = mapping.lines()
+            same = [label for label, header in pairs if header_key(label.rstrip(" *")) == header_key(header)]
+            read = [f"{label} ← {header}" for label, header in pairs if header != "—" and label not in same]
+            unread = [label for label, header in pairs if header == "—"]
             lines = [
                 f"{table.path.name} ({table.description}) · créancier : {name}",
-                f"Correspondance des colonnes ({mapping.origin}) :",
+                f"Correspondance des colonnes ({mapping.origin}) : " + " · ".join(read),
+                "Colonnes du même nom : " + (", ".join(same) if same else "aucune"),
+                "Non lus : " + (", ".join(unread) if unread else "aucun"),
             ]
-            lines += [f"  {label:<24} ← {header}" for label, header in mapping.lines()]
             imports.check_mapping(mapping, table.headers)
             report = imports.analyse(table, creditor_id, mapping, today, progress=tick)
             return creditor_id, mapping, "\n".join(lines), report

@@ -34,8 +34,9 @@ async def test_check_then_import_from_the_screen(actor, sample_dossier, make_app
         await fill(pilot, app.screen.query_one("#import-creditor", Input), "sci les tilleuls")
         await pilot.press("f5")
         await settle(app, pilot)
-        lines = [line.split() for line in _text(app, "#import-columns").splitlines()]
-        assert ["Principal", "*", "←", "Capital"] in lines and ["Nature", "←", "—"] in lines
+        columns = " ".join(_text(app, "#import-columns").split())
+        assert "Principal * ← Capital" in columns and "Colonnes du même nom : Nom, Prénom, Code postal" in columns
+        assert "Non lus : Type de débiteur, Civilité," in columns
         assert "CSV, Windows-1252, séparateur point-virgule" in _text(app, "#import-columns")
         assert "1 à créer, 0 déjà présent(s), 2 refusé(s)" in _text(app, "#import-status")
         table = app.screen.query_one(RowTable)
