@@ -8,7 +8,8 @@ SIREN, one in three with interest and costs) into bench/out/, then, for each run
 fresh copy of a base holding one creditor (or of `--demo`, copied once into bench/out/, then
 re-copied per run), and imports it a second time (every row « déjà présent »). Reports rows/s of
 wall time and of CPU (`time.process_time`) for the dry run, the import and the re-import, medians of
-`--runs`, and the longest write transaction (what another clerc may wait).
+`--runs`, the longest batch write, and the longest wait for the write lock of another clerc (a second
+process that writes every 50 ms during the import).
 """
 
 import argparse
@@ -158,8 +159,26 @@ def timed(call):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str, tuple[float, float]], float]:
-    """(rows/s wall and CPU per stage, the longest batch write in seconds) of one run."""
+def other_clerc(path: str, stop, waits) -> None:
+    """Another clerc writing while the import runs: a short write transaction every 50 ms
+    (BEGIN IMMEDIATE, as every clerc's write), its wait for the write lock recorded."""
+    import sqlite3
+
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    worst = 0.0
+    while not stop.is_set():
+        start = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        worst = max(worst, time.perf_counter() - start)
+        connection.execute("COMMIT")
+        time.sleep(0.05)
+    connection.close()
+    waits.put(worst)
+
+
+def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """(rows/s wall and CPU per stage, the longest batch write, the longest wait of another
+    clerc for the write lock, in seconds) of one run."""
     close_database()
     fresh_base(base, Path(demo) if demo else None)
     open_database(str(base))
@@ -180,12 +199,20 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
         batches.append(time.perf_counter() - start)
 
     imports._Writer.write = watched
+    import multiprocessing
+
+    stop, waits = multiprocessing.Event(), multiprocessing.Queue()
+    clerc = multiprocessing.Process(target=other_clerc, args=(str(base), stop, waits))
+    clerc.start()
     try:
         report, wall, cpu = timed(
             lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
         )
     finally:
         imports._Writer.write = original
+        stop.set()
+        worst_wait = waits.get(timeout=60)
+        clerc.join()
     assert report.created == rows, report.summary
     figures["import"] = (rows / wall, rows / cpu)
     report, wall, cpu = timed(
@@ -194,7 +221,7 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
     assert report.created == 0 and report.present == rows, report.summary
     figures["réimport"] = (rows / wall, rows / cpu)
     database.close()
-    return figures, max(batches)
+    return figures, max(batches), worst_wait
 
 
 def main() -> None:
@@ -210,11 +237,13 @@ def main() -> None:
     base = OUT / "import-bench.db"
     figures: dict[str, list[tuple[float, float]]] = {"essai": [], "import": [], "réimport": []}
     longest: list[float] = []
+    waited: list[float] = []
     for _ in range(args.runs):
-        run, batch = one_run(csv_path, base, args.demo, args.rows)
+        run, batch, wait = one_run(csv_path, base, args.demo, args.rows)
         for name, value in run.items():
             figures[name].append(value)
         longest.append(batch)
+        waited.append(wait)
     for name, values in figures.items():
         walls = [w for w, _ in values]
         cpus = [c for _, c in values]
@@ -224,7 +253,9 @@ def main() -> None:
         )
     print(
         f"écriture d'un lot ({imports.BATCH} lignes) la plus longue : {max(longest) * 1000:.0f} ms "
-        f"(médiane des runs {statistics.median(longest) * 1000:.0f} ms)"
+        f"(médiane des runs {statistics.median(longest) * 1000:.0f} ms) ; attente la plus longue d'un autre "
+        f"clerc qui écrit toutes les 50 ms : {max(waited) * 1000:.0f} ms (médiane des runs "
+        f"{statistics.median(waited) * 1000:.0f} ms)"
     )
 
 

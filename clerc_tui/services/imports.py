@@ -35,10 +35,10 @@ from clerc_tui.services import sequences
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
 
-# Rows per write transaction: ~0.15 s of CPU under the write lock on this machine (another clerc
-# waits at most that, a few times more on a loaded machine: bench_dossier_import.py says the
-# longest), enough rows that the batch's dozen statements cost little per row.
-BATCH = 1_000
+# Rows per write transaction: ~0.1 s of CPU under the write lock on this machine (another clerc
+# waits at most that, a few times more on a loaded machine: bench_dossier_import.py measures the
+# wait), enough rows that the batch's dozen statements cost little per row.
+BATCH = 500
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
