@@ -412,6 +412,7 @@ def analyse(table: Table, creditor_id: int, mapping: Mapping, today: date, progr
     settle()
     if progress is not None:
         progress(report.rows, report.rows)
+    report.refused.sort(key=lambda r: r.line)
     return report
 
 
