@@ -30,6 +30,7 @@ from clerc_tui.rules.french import format_integer
 from clerc_tui.rules.import_rows import FIELD_BY_KEY, ImportRow, Refusal
 from clerc_tui.rules.money import from_cents
 from clerc_tui.rules.statement import DEFAULT_REGIMES
+from clerc_tui.rules.text import inert
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services import sequences
 from clerc_tui.services.audit import record
@@ -109,10 +110,12 @@ def open_table(path: Path) -> Table:
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
+    """The headers as shown and saved: a control character made visible (`rules.text.inert`),
+    an empty one named, a repeated one numbered."""
     seen: dict[str, int] = {}
     out = []
     for header in headers:
-        name = header or "(sans nom)"
+        name = inert(header, multiline=False) or "(sans nom)"
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return out

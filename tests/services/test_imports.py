@@ -208,6 +208,14 @@ def test_the_mapping_is_saved_audited_and_reused_with_corrections(actor, sample_
         imports.parse_mapping_text("montant=Somme")
 
 
+def test_a_hostile_header_is_shown_inert_and_still_maps(actor, sample_dossier, tmp_path):
+    path = write(tmp_path / "f.csv", ["Réf\x1b[2J;Nom;Capital", "R1;Durand;10"])
+    table = imports.open_table(path)
+    assert "\x1b" not in table.headers[0] and table.headers[1:] == ["Nom", "Capital"]
+    mapping = imports.resolve_mapping(creditor(), table.headers, {"reference": table.headers[0]})
+    assert imports.run_import(actor, table, creditor(), mapping, TODAY).created == 1
+
+
 def test_hostile_cells_are_stored_as_text_and_exported_inert(actor, sample_dossier, tmp_path):
     formula = "=cmd|' /C calc'!A0"
     markup = "[bold red]Dupont[/] [link=file:///etc/passwd]x[/link]"
