@@ -252,7 +252,7 @@ def main() -> None:
             f"{statistics.median(cpus):,.0f} lignes/s (CPU) ; CPU min–max {min(cpus):,.0f}–{max(cpus):,.0f}"
         )
     print(
-        f"écriture d'un lot ({imports.BATCH} lignes) la plus longue : {max(longest) * 1000:.0f} ms "
+        f"écriture d'un lot la plus longue : {max(longest) * 1000:.0f} ms "
         f"(médiane des runs {statistics.median(longest) * 1000:.0f} ms) ; attente la plus longue d'un autre "
         f"clerc qui écrit toutes les 50 ms : {max(waited) * 1000:.0f} ms (médiane des runs "
         f"{statistics.median(waited) * 1000:.0f} ms)"

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,10 +37,14 @@ from clerc_tui.services import sequences
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
 
-# Rows per write transaction: ~0.1 s of CPU under the write lock on this machine (another clerc
-# waits at most that, a few times more on a loaded machine: bench_dossier_import.py measures the
-# wait), enough rows that the batch's dozen statements cost little per row.
+# Rows per write transaction, at first: ~0.07 s of CPU under the write lock on this machine. Then
+# each batch is sized from the last one's duration so that the lock is held about BATCH_SECONDS
+# of real time, however loaded the machine (another clerc waits at most that; measured by
+# bench_dossier_import.py), between BATCH_MIN and BATCH_MAX rows (the dozen statements of a
+# batch then cost little per row).
 BATCH = 500
+BATCH_MIN, BATCH_MAX = 25, 2_000
+BATCH_SECONDS = 0.25
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
@@ -429,11 +434,12 @@ def run_import(
     mapping: Mapping,
     today: date,
     *,
-    batch: int = BATCH,
+    batch: int | None = None,
     progress: Progress | None = None,
 ) -> Report:
     """Import the file: the mapping saved for the creditor (audited when new or changed), then
-    the valid rows by batches, each batch all or nothing. Refused rows are left out and listed."""
+    the valid rows by batches, each batch all or nothing. Refused rows are left out and listed.
+    `batch`: a fixed number of rows per batch (tests); by default sized as BATCH_SECONDS says."""
     require_write(actor)
     check_mapping(mapping, table.headers)
     save_mapping(actor, creditor_id, mapping.columns)
@@ -443,7 +449,10 @@ def run_import(
     report = Report(table.path.name, table.description)
     pending: list[ImportRow] = []
 
+    size = [batch or BATCH]
+
     def flush() -> None:
+        started = time.monotonic()
         with write_transaction():
             present = _present_refs(creditor_id, [r.reference for r in pending])
             new = []
@@ -460,6 +469,12 @@ def run_import(
                 writer.write(new)
         report.created += len(new)
         pending.clear()
+        if batch is None:
+            took = time.monotonic() - started
+            if took > BATCH_SECONDS * 1.5:
+                size[0] = max(BATCH_MIN, size[0] // 2)
+            elif took < BATCH_SECONDS / 2:
+                size[0] = min(BATCH_MAX, size[0] * 2)
 
     for line, cells in table.rows():
         report.rows += 1
@@ -468,7 +483,7 @@ def run_import(
             report.refused.append(row)
             continue
         pending.append(row)
-        if len(pending) >= batch:
+        if len(pending) >= size[0]:
             flush()
             if progress is not None:
                 progress(report.rows, max(table.total, report.rows))

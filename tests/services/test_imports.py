@@ -303,3 +303,18 @@ def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
     from clerc_tui.services.dossier_list import ListQuery, count
 
     assert count(ListQuery("nom149")) == 1  # found through the search index like a typed one
+
+
+@pytest.mark.parametrize(("seconds", "sizes"), [(0.0, [100, 50, 25, 12, 10, 10]), (1e6, [100, 200, 207])])
+def test_batches_are_sized_to_hold_the_write_lock_briefly(actor, sample_dossier, tmp_path, monkeypatch, seconds, sizes):
+    """Each batch's size follows from the last one's duration (no clock asserted: a target of 0 s
+    is always exceeded, one of 10⁶ s never reached)."""
+    rows = [f"B-{i:03d};M.;Nom{i};Jean;;;;;;;;{100 + i},00;" for i in range(sum(sizes))]
+    monkeypatch.setattr(imports, "BATCH", 100)
+    monkeypatch.setattr(imports, "BATCH_MIN", 10)
+    monkeypatch.setattr(imports, "BATCH_SECONDS", seconds)
+    written: list[int] = []
+    real = imports._Writer.write
+    monkeypatch.setattr(imports._Writer, "write", lambda self, new: (written.append(len(new)), real(self, new)))
+    assert do_import(actor, write(tmp_path / "b.csv", [HEADER, *rows])).created == sum(sizes)
+    assert written == sizes
