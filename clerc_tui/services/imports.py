@@ -37,12 +37,12 @@ from clerc_tui.services import sequences
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
 
-# Rows per write transaction, at first: ~0.07 s of CPU under the write lock on this machine. Then
+# Rows per write transaction, at first: ~0.03 s of CPU under the write lock on this machine. Then
 # each batch is sized from the last one's duration so that the lock is held about BATCH_SECONDS
 # of real time, however loaded the machine (another clerc waits at most that; measured by
 # bench_dossier_import.py), between BATCH_MIN and BATCH_MAX rows (the dozen statements of a
 # batch then cost little per row).
-BATCH = 500
+BATCH = 200
 BATCH_MIN, BATCH_MAX = 25, 2_000
 BATCH_SECONDS = 0.25
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
@@ -471,9 +471,9 @@ def run_import(
         pending.clear()
         if batch is None:
             took = time.monotonic() - started
-            if took > BATCH_SECONDS * 1.5:
-                size[0] = max(BATCH_MIN, size[0] // 2)
-            elif took < BATCH_SECONDS / 2:
+            if took > BATCH_SECONDS * 1.5:  # at once to the size the target allows, never below the floor
+                size[0] = max(BATCH_MIN, min(size[0] // 2, int(size[0] * BATCH_SECONDS / took)))
+            elif took < BATCH_SECONDS / 2:  # growing by halves of doubling: a loaded machine is bursty
                 size[0] = min(BATCH_MAX, size[0] * 2)
 
     for line, cells in table.rows():
