@@ -47,7 +47,7 @@ TYPED_AHEAD_WAIT = 3.0
 # The app-wide keys that are single letters by default: inactive on a form (a letter on a
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
 # Ctrl+Q stays `quit`, which asks first when a form holds unsaved typing.
-LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances", "bank"})
+LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances", "bank", "imports"})
 
 # Once its terminal is gone (SSH connection dropped: SIGHUP, or the terminal hung up) or it is
 # told to stop (SIGTERM), the app is asked to close as usual; if it has not ended this long after,
@@ -66,6 +66,7 @@ class ClercApp(App):
         Binding("v", "payments", "Versements", id="app.payments"),
         Binding("w", "remittances", "Reversements", id="app.remittances"),
         Binding("B", "bank", "Relevés bancaires", id="app.bank"),  # [bank] issue 16: statements to review
+        Binding("i", "imports", "Import", id="app.imports"),
         # Priority: the field changes the moment Tab arrives, before the keys typed after it are
         # handed out. Without it, Tab is a key the current field passes up to the screen, and what
         # was typed ahead of that (a burst over SSH: « Lidl⇥2336 ») landed in the field left.
@@ -288,6 +289,13 @@ class ClercApp(App):
         if not isinstance(self.screen, BankReviewScreen):
             self.push_screen(BankReviewScreen())
 
+    def action_imports(self) -> None:
+        """A creditor's file of debts imported (screens/imports.py)."""
+        from clerc_tui.screens.imports import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
+
     def action_command_palette(self) -> None:
         # Imported here: textual.command costs ~20 ms, not worth paying before the first paint.
         from textual.command import CommandPalette
@@ -362,6 +370,11 @@ class ClercApp(App):
             "Relevés bancaires",
             "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (B)",
             self.action_bank,
+        )
+        yield SystemCommand(
+            "Import de dossiers d'un créancier",
+            "Un fichier CSV ou XLSX de créances : vérification ligne à ligne, puis import (i)",
+            self.action_imports,
         )
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:

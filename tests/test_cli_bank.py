@@ -1,4 +1,4 @@
-"""`clerc import bank` / `clerc bank import` and `clerc bank camt053` (cli/bank.py): the demo's day of
+"""`clerc import bank` and `clerc bank camt053` (cli/bank.py): the demo's day of
 transfers written, matched, its sure lines recorded, the same file again changing nothing; a CFONB 120
 statement; refusals in French (code 2)."""
 
@@ -25,7 +25,7 @@ def test_a_demo_day_is_written_matched_and_recorded_once(demo_base, tmp_path):
     assert again.returncode == 2 and "existe déjà : clerc n'écrase pas un fichier" in again.stderr
 
     before = _payments()
-    dry = run_clerc(None, "bank", "import", str(out), "--dry-run", *common)
+    dry = run_clerc(None, "import", "bank", str(out), "--dry-run", *common)
     assert dry.returncode == 0, dry.stderr
     assert "jour.xml : CAMT.053 (ISO 20022) (camt.053.001.08), 1 relevé(s), 12 crédit(s), 0 débit(s) ignoré(s)." in (
         dry.stdout
@@ -35,13 +35,13 @@ def test_a_demo_day_is_written_matched_and_recorded_once(demo_base, tmp_path):
     sure = int(counts.split()[2])
     assert sure >= 5 and _payments() == before
 
-    recorded = run_clerc(None, "bank", "import", str(out), "--record-sure", *common)
+    recorded = run_clerc(None, "import", "bank", str(out), "--record-sure", *common)
     assert recorded.returncode == 0, recorded.stderr
     assert counts in recorded.stdout
     assert f"{sure} versement(s) sûr(s) enregistré(s)." in recorded.stdout
     assert _payments() == before + sure
 
-    twice = run_clerc(None, "bank", "import", str(out), "--record-sure", *common)
+    twice = run_clerc(None, "import", "bank", str(out), "--record-sure", *common)
     assert twice.returncode == 0
     assert "relevé déjà importé le " in twice.stdout and f"{sure} déjà enregistrés" in twice.stdout
     assert _payments() == before + sure
@@ -73,7 +73,7 @@ def test_a_cfonb_statement_and_refusals(actor, sample_dossier, db_path, tmp_path
         encoding="latin-1",
     )
     common = ("--db", str(db_path), "--today", "26/11/2026")
-    done = run_clerc(None, "bank", "import", str(statement), "--record-sure", *common)
+    done = run_clerc(None, "import", "bank", str(statement), "--record-sure", *common)
     assert done.returncode == 0, done.stderr
     assert "CFONB 120 (CFONB 120), 1 relevé(s), 1 crédit(s)" in done.stdout
     assert "1 versement(s) sûr(s) enregistré(s)." in done.stdout
@@ -86,13 +86,13 @@ def test_a_cfonb_statement_and_refusals(actor, sample_dossier, db_path, tmp_path
 
     broken = tmp_path / "court.cfonb"
     broken.write_text(record("01", "0000000000000{")[:100] + "\n")
-    refused = run_clerc(None, "bank", "import", str(broken), *common)
+    refused = run_clerc(None, "import", "bank", str(broken), *common)
     assert refused.returncode == 2
     assert (
         refused.stderr == "clerc : Ligne 1 : 100 caractères au lieu de 120 (format CFONB 120) ; le fichier est "
         "peut-être tronqué ou modifié. Rien n'a été importé.\n"
     )
-    missing = run_clerc(None, "bank", "import", str(tmp_path / "absent.xml"), *common)
+    missing = run_clerc(None, "import", "bank", str(tmp_path / "absent.xml"), *common)
     assert missing.returncode == 2 and "Fichier introuvable" in missing.stderr
 
 

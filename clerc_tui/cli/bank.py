@@ -1,9 +1,8 @@
 """`clerc import bank FILE` (a bank statement, CAMT.053 or CFONB 120, matched to the dossiers) and
 `clerc bank camt053` (a day of made-up transfers of the demonstration base, as a CAMT.053 file).
 
-`add_bank_parser(import_sub)` adds `bank` under the `import` group of cli/imports.py; until both are
-joined, this module also registers `clerc bank import FILE` (the same command) and `clerc bank
-camt053`, as the group `bank` (COMMANDS)."""
+`add_bank_parser(import_sub)` adds `bank` under the `import` group of cli/imports.py; this module's
+own group `bank` (COMMANDS) holds `camt053`."""
 
 from __future__ import annotations
 
@@ -17,11 +16,10 @@ from clerc_tui.errors import InvalidInput
 COMMANDS = ("bank",)
 
 
-def add_bank_parser(import_sub, name: str = "bank") -> None:
-    """`import bank FILE [--dry-run] [--record-sure]`, for the `import` group's sub-parsers (`name`:
-    the sub-command's name there; `bank import` until the groups are joined)."""
+def add_bank_parser(import_sub) -> None:
+    """`import bank FILE [--dry-run] [--record-sure]`, for the `import` group's sub-parsers."""
     bank = import_sub.add_parser(
-        name,
+        "bank",
         help="importe un relevé bancaire (CAMT.053 ou CFONB 120) et rapproche ses crédits des dossiers",
         description="Importe un relevé de compte de l'étude (CAMT.053 ISO 20022 ou CFONB 120), rapproche chaque "
         "crédit d'un dossier (référence dans le libellé, montant et nom, IBAN connu) et compte les rapprochements "
@@ -39,7 +37,6 @@ def add_bank_parser(import_sub, name: str = "bank") -> None:
 def add_parsers(sub) -> None:
     bank = sub.add_parser("bank", help="relevés bancaires (import, fichier de démonstration)")
     bank_sub = bank.add_subparsers(dest="bank_command", required=True, parser_class=sub._parser_class)
-    add_bank_parser(bank_sub, "import")  # `clerc bank import FILE`, until joined to `clerc import bank`
     demo = bank_sub.add_parser(
         "camt053",
         help="écrit un relevé CAMT.053 de virements reçus un jour, inventés sur les dossiers ouverts (démonstration)",
@@ -55,9 +52,7 @@ def add_parsers(sub) -> None:
 
 
 def run(args) -> int:
-    if args.bank_command == "camt053":
-        return _camt053(args)
-    return run_import_bank(args)
+    return _camt053(args)
 
 
 def run_import_bank(args) -> int:

@@ -3,6 +3,7 @@
 from clerc_tui.models.bank import BankLine, BankStatement
 from clerc_tui.models.dossier import ClaimItem, Dossier, DossierDebtor
 from clerc_tui.models.etude import Etude, Sequence, User
+from clerc_tui.models.imports import DossierSource, ImportMapping
 from clerc_tui.models.ledger import DocumentSnapshot, DossierAccount, LedgerEntry, RemittanceRun
 from clerc_tui.models.parties import (
     Creditor,
@@ -35,8 +36,10 @@ __all__ = [
     "Dossier",
     "DossierAccount",
     "DossierDebtor",
+    "DossierSource",
     "Etude",
     "EtudeRate",
+    "ImportMapping",
     "LedgerEntry",
     "RemittanceRun",
     "Sequence",

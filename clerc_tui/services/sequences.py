@@ -13,3 +13,11 @@ def allocate(name: str, year: int) -> int:
     Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
     Sequence.update(last=Sequence.last + 1).where(Sequence.name == name, Sequence.year == year).execute()
     return Sequence.get(Sequence.name == name, Sequence.year == year).last
+
+
+def allocate_range(name: str, year: int, count: int) -> int:
+    """The first of `count` consecutive numbers of the `name` sequence for `year`, taken at once
+    (a batch of imported dossiers); same rules as `allocate`."""
+    Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
+    Sequence.update(last=Sequence.last + count).where(Sequence.name == name, Sequence.year == year).execute()
+    return Sequence.get(Sequence.name == name, Sequence.year == year).last - count + 1

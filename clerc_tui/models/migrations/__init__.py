@@ -30,6 +30,7 @@ from clerc_tui.models.migrations import (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0024_imports,
     m0025_bank_statements,
     m0026_sepa,
 )
@@ -56,6 +57,7 @@ STEPS = (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0024_imports,
     m0025_bank_statements,
     m0026_sepa,
 )

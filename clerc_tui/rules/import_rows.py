@@ -1,0 +1,410 @@
+"""A creditor's file, row by row: which column is which field, and what a row means (pure).
+
+The file is decoded and split elsewhere (services/imports.py); here are the fields an import
+knows (`FIELDS`), the guess of a mapping from the header names (`guess_mapping`), how the bytes
+of a CSV are decoded (`decode`) and split (`sniff_delimiter`), and `parse_row`, which turns the
+cells of one row into an `ImportRow` or the list of its refusals, in French. Amounts and dates
+go through rules/french.py, the SIREN and the postcode through rules/identifiers.py, every text
+through rules/text.check_text: the same checks as the dossier form (services/dossier_form.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.rules import identifiers
+from clerc_tui.rules.french import format_date, parse_amount, parse_date
+from clerc_tui.rules.money import to_cents
+from clerc_tui.rules.names import fold, person_name
+from clerc_tui.rules.text import SINGLE_LINE_MAX, check_text
+from clerc_tui.rules.vocabulary import CIVILITIES, NATURES, TITLE_KINDS
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str  # French, as the preview and the refusals say it
+    headers: tuple[str, ...]  # header names that mean this field (folded: see `header_key`)
+    required: bool = False
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "reference",
+        "Référence du créancier",
+        (
+            "reference",
+            "ref",
+            "reference creancier",
+            "reference client",
+            "votre reference",
+            "n dossier",
+            "numero dossier",
+            "numero de dossier",
+            "reference dossier",
+            "ref dossier",
+            "id",
+        ),
+        required=True,
+    ),
+    Field("debtor_kind", "Type de débiteur", ("type", "type debiteur", "type de debiteur", "personne", "forme")),
+    Field("civility", "Civilité", ("civilite", "civ", "titre de civilite")),
+    Field("last_name", "Nom", ("nom", "nom debiteur", "nom du debiteur", "nom de famille", "debiteur")),
+    Field("first_name", "Prénom", ("prenom", "prenom debiteur", "prenoms")),
+    Field(
+        "company_name",
+        "Raison sociale",
+        ("raison sociale", "societe", "denomination", "entreprise", "nom societe"),
+    ),
+    Field("siren", "SIREN", ("siren", "siret", "n siren", "numero siren")),
+    Field("street", "Adresse", ("adresse", "rue", "voie", "adresse 1", "adresse1", "adresse postale")),
+    Field("postcode", "Code postal", ("code postal", "cp", "codepostal", "cp debiteur")),
+    Field("city", "Ville", ("ville", "commune", "localite")),
+    Field("email", "Courriel", ("courriel", "email", "e mail", "mail", "adresse electronique")),
+    Field("phone", "Téléphone", ("telephone", "tel", "portable", "mobile", "numero de telephone")),
+    Field(
+        "principal",
+        "Principal",
+        ("principal", "montant principal", "capital", "montant", "creance", "montant du", "principal du"),
+        required=True,
+    ),
+    Field(
+        "interest",
+        "Intérêts échus",
+        ("interets", "interets echus", "interets a date", "interets de retard", "interet"),
+    ),
+    Field("costs", "Frais", ("frais", "depens", "frais de procedure", "accessoires")),
+    Field(
+        "due_on",
+        "Date de la créance",
+        (
+            "date",
+            "date creance",
+            "date de la creance",
+            "echeance",
+            "date echeance",
+            "date d echeance",
+            "date d exigibilite",
+            "exigibilite",
+            "date arrete",
+        ),
+    ),
+    Field("title_kind", "Titre", ("titre", "type de titre", "titre executoire", "nature du titre")),
+    Field("title_court", "Juridiction", ("juridiction", "tribunal")),
+    Field("title_date", "Date du titre", ("date du titre", "date titre", "date jugement", "date de decision")),
+    Field(
+        "title_reference",
+        "Référence du titre",
+        ("reference du titre", "reference titre", "rg", "n rg", "numero rg", "numero du titre"),
+    ),
+    Field("nature", "Nature", ("nature", "nature creance", "nature de la creance", "type de creance")),
+)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(header: str) -> str:
+    """« Réf. Dossier » → « ref dossier »: folded (accents, case), punctuation as spaces."""
+    return _NOT_ALNUM.sub(" ", fold(header)).strip()
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """`{field: header}` for each field one of the headers names (the first such header);
+    a header serves one field only."""
+    keys = {header_key(h): h for h in reversed(headers) if h.strip()}
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for item in FIELDS:
+        for name in item.headers:
+            header = keys.get(name)
+            if header is not None and header not in used:
+                mapping[item.key] = header
+                used.add(header)
+                break
+    return mapping
+
+
+def mapping_problems(mapping: dict[str, str], headers: list[str]) -> list[str]:
+    """What keeps a mapping from being used on a file with these headers, in French."""
+    problems = []
+    present = set(headers)
+    for key, header in mapping.items():
+        if key not in FIELD_BY_KEY:
+            problems.append(f"Champ « {key} » inconnu (champs : {', '.join(FIELD_BY_KEY)}).")
+        elif header not in present:
+            problems.append(f"{FIELD_BY_KEY[key].label} : colonne « {header} » absente du fichier.")
+    for item in FIELDS:
+        if item.required and item.key not in mapping:
+            problems.append(f"{item.label} : aucune colonne (champ obligatoire).")
+    if "last_name" not in mapping and "company_name" not in mapping:
+        problems.append("Ni nom ni raison sociale : aucune colonne pour nommer le débiteur.")
+    return problems
+
+
+# --- bytes of a CSV -------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): a BOM says it (UTF-8, UTF-16); else UTF-8 if the bytes are valid UTF-8
+    (accented text in another encoding almost never is); else Windows-1252, what French Excel
+    writes (« CSV (séparateur : point-virgule) »). Bytes that are neither: InvalidInput."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise InvalidInput("Fichier UTF-16 illisible (octets incomplets).") from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"Encodage non reconnu (ni UTF-8 ni Windows-1252 : octet 0x{data[error.start]:02X} "
+            f"à la position {error.start + 1}). Enregistrez le fichier en « CSV UTF-8 »."
+        ) from None
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """`;`, `,` or tab: the one the header line holds most of, outside quotes (a header
+    names at least two columns). French Excel writes `;`; « 1 234,56 » holds commas only
+    in the rows, never in the header names."""
+    outside = re.sub(r'"[^"]*"', "", first_line)
+    counts = {sep: outside.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda sep: counts[sep])
+    if counts[best] == 0:
+        raise InvalidInput(
+            "Séparateur introuvable dans la ligne d'en-tête (point-virgule, virgule ou tabulation attendu)."
+        )
+    return best
+
+
+# --- one row --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """A row that can become a dossier: texts checked, amounts in cents, dates parsed."""
+
+    line: int
+    reference: str
+    debtor_kind: str  # physique | morale
+    civility: str
+    last_name: str
+    first_name: str
+    company_name: str
+    siren: str
+    street: str
+    postcode: str
+    city: str
+    email: str
+    phone: str
+    principal: int
+    interest: int
+    costs: int
+    due_on: date | None
+    title_kind: str
+    title_court: str
+    title_date: date | None
+    title_reference: str
+    nature: str
+    display_name: str  # as lists show it (rules/names.person_name)
+    search_name: str  # folded (rules/names.fold)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    line: int
+    reference: str
+    reason: str
+
+
+_KINDS = {
+    "physique": "physique",
+    "p": "physique",
+    "pp": "physique",
+    "personne physique": "physique",
+    "particulier": "physique",
+    "morale": "morale",
+    "m": "morale",
+    "pm": "morale",
+    "personne morale": "morale",
+    "societe": "morale",
+    "entreprise": "morale",
+}
+_CIVILITIES = {
+    "m": "Monsieur",
+    "mr": "Monsieur",
+    "monsieur": "Monsieur",
+    "mme": "Madame",
+    "madame": "Madame",
+    "mlle": "Madame",
+    "mademoiselle": "Madame",
+}
+_TITLE_KINDS = (
+    {header_key(label): key for key, label in TITLE_KINDS.items()}
+    | {header_key(key): key for key in TITLE_KINDS if key}
+    | {"injonction de payer": "ordonnance_ip", "ip": "ordonnance_ip", "oip": "ordonnance_ip"}
+)
+_NATURES = {header_key(label): key for key, label in NATURES.items()} | {header_key(key): key for key in NATURES}
+
+
+def _choice(value: str, table: dict[str, str], label: str, allowed: Iterable[str]) -> str:
+    found = table.get(header_key(value))
+    if found is None:
+        raise InvalidInput(f"{label} « {value} » non prévu ({', '.join(allowed)}).")
+    return found
+
+
+def _cents(raw: str) -> int:
+    return to_cents(parse_amount(raw))
+
+
+def _past(what: str, today: date) -> Callable[[str], date]:
+    def parse(raw: str) -> date:
+        value = parse_date(raw)
+        if value > today:
+            raise InvalidInput(f"{what} postérieure à aujourd'hui ({format_date(today)}).")
+        if value.year < 1900:
+            raise InvalidInput(f"année {value.year} improbable.")
+        return value
+
+    return parse
+
+
+_KEYS = tuple(f.key for f in FIELDS)
+T = TypeVar("T")
+
+
+def _kind(raw: str) -> str:
+    return _choice(raw, _KINDS, "Type de débiteur", ("physique", "morale"))
+
+
+def _civility(raw: str) -> str:
+    return _choice(raw, _CIVILITIES, "Civilité", CIVILITIES)
+
+
+def _title_kind(raw: str) -> str:
+    return _choice(raw, _TITLE_KINDS, "Titre", TITLE_KINDS)
+
+
+def _nature(raw: str) -> str:
+    return _choice(raw, _NATURES, "Nature", NATURES)
+
+
+def parse_row(line: int, cells: dict[str, str], today: date) -> ImportRow | Refusal:
+    """The row's cells by field (missing fields: ""), checked as the dossier form checks them;
+    the refusal names every problem of the row."""
+    problems: list[str] = []
+    values = {key: (cells.get(key) or "").strip() for key in _KEYS}
+    try:  # the whole row at once; only a row with a bad character is checked field by field
+        check_text(" ".join(values.values()), field="", max_len=SINGLE_LINE_MAX * len(values))
+        if max(map(len, values.values())) > SINGLE_LINE_MAX:
+            raise InvalidInput("")
+    except InvalidInput:
+        for key, raw in values.items():
+            try:
+                check_text(raw, field=FIELD_BY_KEY[key].label)
+            except InvalidInput as error:
+                problems.append(error.message)
+                values[key] = ""
+
+    def convert(key: str, parser: Callable[[str], T]) -> T | None:
+        raw = values[key]
+        if not raw:
+            return None
+        try:
+            return parser(raw)
+        except InvalidInput as error:
+            label = FIELD_BY_KEY[key].label
+            said = label.casefold() in error.message[: len(label) + 12].casefold()
+            problems.append(error.message if said else f"{label} : {error.message}")
+            return None
+
+    reference = values["reference"]
+    if not reference and not problems:
+        problems.append("Référence du créancier manquante.")
+    last_name, company_name = values["last_name"], values["company_name"]
+    if values["debtor_kind"]:
+        kind = convert("debtor_kind", _kind)
+    else:
+        kind = "morale" if company_name and not last_name else "physique"
+    if kind == "physique" and not last_name:
+        problems.append("Nom du débiteur manquant.")
+    if kind == "morale" and not company_name:
+        problems.append("Raison sociale du débiteur manquante.")
+    civility = convert("civility", _civility) or "" if kind == "physique" else ""
+    siren = convert("siren", _siren) or ""
+    postcode = convert("postcode", identifiers.validate_postcode) or ""
+    email = convert("email", identifiers.validate_email) or ""
+    phone = convert("phone", identifiers.validate_phone) or ""
+    if values["principal"]:
+        principal = convert("principal", _cents)
+        if principal == 0:
+            problems.append("Principal : le montant doit être supérieur à zéro.")
+    else:
+        principal = None
+        problems.append("Principal manquant.")
+    interest = convert("interest", _cents) or 0
+    costs = convert("costs", _cents) or 0
+    due_on = convert("due_on", parse_date)
+    title_kind = convert("title_kind", _title_kind) or ""
+    title_date = convert("title_date", _past("date du titre", today))
+    nature = convert("nature", _nature) or "autre"
+    if problems:
+        return Refusal(line, reference, " ; ".join(problems))
+    if kind == "morale":
+        last_name = first_name = ""
+        display = company_name
+    else:
+        first_name, company_name = values["first_name"], ""
+        display = person_name(kind="physique", first_name=first_name, last_name=last_name)
+    return ImportRow(
+        line,
+        reference,
+        kind or "physique",
+        civility,
+        last_name,
+        first_name,
+        company_name,
+        siren,
+        values["street"],
+        postcode,
+        values["city"],
+        email,
+        phone,
+        principal or 0,
+        interest,
+        costs,
+        due_on,
+        title_kind,
+        values["title_court"],
+        title_date,
+        values["title_reference"],
+        nature,
+        display,
+        fold(display),
+    )
+
+
+def _siren(raw: str) -> str:
+    """A SIREN, or the SIREN of a SIRET (its first nine digits, once the SIRET is checked)."""
+    digits = re.sub(r"[\s\u00a0\u202f]", "", raw)
+    if len(digits) == 14:
+        return identifiers.validate_siret(raw)[:9]
+    return identifiers.validate_siren(raw)
+
+
+def duplicate_key(row: ImportRow) -> tuple[str, int, date | None]:
+    """What makes two debts the same without a common reference: the debtor's folded name, the
+    principal in cents, the date of the debt (docs/imports.md, « Doublons »)."""
+    return row.search_name, row.principal, row.due_on

@@ -1,0 +1,320 @@
+"""Creditor imports (services/imports.py, `clerc import dossiers`): real files, a real base."""
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import fields
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from clerc_tui.errors import InvalidInput
+from clerc_tui.models import AuditEntry, Dossier, DossierSource, ImportMapping
+from clerc_tui.models.db import database, is_sqlite
+from clerc_tui.rules.text import spreadsheet_safe
+from clerc_tui.services import imports
+from clerc_tui.services.dossier_input import DebtorInput, DossierInput
+from clerc_tui.services.dossiers import create_dossier, get_dossier
+from clerc_tui.services.integrity import check_accounts, check_integrity
+from tests.conftest import TODAY, run_clerc
+
+HEADER = (
+    "Réf. dossier;Civilité;Nom;Prénom;Raison sociale;SIREN;Adresse;Code postal;Ville;Courriel;Téléphone;Capital;Frais"
+)
+GOOD = [
+    "A-1;Mme;Lefèvre;Hélène;;;12 rue de la République;69002;Lyon;;06 12 34 56 78;2 000,00;",
+    "A-2;;;;SARL Bidule;732829320;3 avenue Foch;57000;Metz;compta@bidule.fr;;1500.50;40,00",
+    "A-3;M.;Durand;Paul;;;;;;;;99,99;",
+]
+
+
+def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def creditor(name: str = "SCI Les Tilleuls") -> int:
+    return imports.creditor_named(name)[0]
+
+
+def do_import(actor, path: Path, **kwargs) -> imports.Report:
+    table = imports.open_table(path)
+    mapping = imports.resolve_mapping(creditor(), table.headers)
+    return imports.run_import(actor, table, creditor(), mapping, TODAY, **kwargs)
+
+
+def test_a_csv_becomes_dossiers_and_a_second_import_changes_nothing(actor, sample_dossier, tmp_path):
+    path = write(tmp_path / "créances.csv", [HEADER, *GOOD], encoding="cp1252")
+    report = do_import(actor, path)
+    assert (report.created, report.present, report.refused) == (3, 0, [])
+    assert report.summary == "3 créés, 0 déjà présent, 0 refusé (3 lignes lues)"
+    count = Dossier.select().count()
+    audit = AuditEntry.select().count()
+    again = do_import(actor, path)
+    assert again.summary == "0 créé, 3 déjà présents, 0 refusé (3 lignes lues)"
+    assert (Dossier.select().count(), AuditEntry.select().count()) == (count, audit)
+    company = get_dossier(DossierSource.get(DossierSource.creditor_reference == "A-2").dossier_id)
+    assert company.dossier.reference == "2026-000003"
+    assert company.dossier.zone == "alsace-moselle"  # Metz: the local holidays apply
+    assert company.debtors[0].debtor.siren == "732829320"
+    assert company.debtors[0].first_contact("email") == "compta@bidule.fr"
+    assert [(c.kind, c.amount) for c in company.claims] == [
+        ("principal", Decimal("1500.50")),
+        ("depens", Decimal("40.00")),
+    ]
+    assert company.dossier.balance == Decimal("1540.50")
+    entry = AuditEntry.get(AuditEntry.action == "dossier.import", AuditEntry.dossier == company.dossier.id)
+    after = json.loads(entry.after)
+    assert after["source"] == {"file": "créances.csv", "line": 3, "creditor_reference": "A-2"}
+    assert after["debtor"]["company_name"] == "SARL Bidule"
+    assert check_integrity() == []
+    assert check_accounts()[1] == []
+
+
+def test_an_imported_dossier_is_the_dossier_the_form_would_have_made(actor, sample_dossier, tmp_path, db_path):
+    row = "Z-9;Mme;Lefèvre;Hélène;;;12 rue de la République;69002;Lyon;helene@exemple.fr;0612345678;2000;40"
+    assert do_import(actor, write(tmp_path / "f.csv", [HEADER, row])).created == 1
+    debtor = DebtorInput(
+        kind="physique",
+        civility="Madame",
+        last_name="Lefèvre",
+        first_name="Hélène",
+        street="12 rue de la République",
+        postcode="69002",
+        city="Lyon",
+        phone="06 12 34 56 78",
+        email="helene@exemple.fr",
+    )
+    claims = {"principal": Decimal("2000.00"), "depens": Decimal("40.00")}
+    # As the form makes it: the creditor chosen, the clerc who types it assigned (its default).
+    data = DossierInput(
+        debtor=debtor, creditor_id=creditor(), nature="autre", claims=claims, assigned_to_id=actor.user_id
+    )
+    typed = get_dossier(create_dossier(actor, data, TODAY).id)
+    imported = get_dossier(DossierSource.get(DossierSource.creditor_reference == "Z-9").dossier_id)
+
+    def values(item, ignore=("id", "reference", "created_at", "updated_at", "debtor_id")):
+        return {f.name: getattr(item, f.name) for f in fields(item) if f.name not in ignore}
+
+    assert values(imported.dossier) == values(typed.dossier)
+    assert values(imported.creditor) == values(typed.creditor)
+    assert values(imported.debtors[0].debtor) == values(typed.debtors[0].debtor)
+    assert [values(a) for a in imported.debtors[0].addresses] == [values(a) for a in typed.debtors[0].addresses]
+    assert [values(c) for c in imported.debtors[0].contacts] == [values(c) for c in typed.debtors[0].contacts]
+    assert [values(c) for c in imported.claims] == [values(c) for c in typed.claims]
+    assert [(e.kind, e.text, e.occurred_on) for e in imported.events] == [
+        (e.kind, e.text, e.occurred_on) for e in typed.events
+    ]
+    assert imported.deadlines == typed.deadlines == []
+    check = run_clerc(None, "check", "--db", str(db_path))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_an_xlsx_is_read_with_its_dates_numbers_and_lost_leading_zeros(actor, sample_dossier, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Référence", "Nom", "Prénom", "Code postal", "Ville", "Montant", "Date", "SIREN"])
+    sheet.append(["X1", "Martin", "Zoé", 1000, "Bourg-en-Bresse", 1234.56, date(2026, 3, 1), None])
+    sheet.append(["X2", "Petit", "Luc", "75011", "Paris", 250, "15/04/2026", 123456789])
+    sheet.append([None, None, None, None, None, None, None, None])
+    sheet.append(["X3", "Roux", "Léa", "01000", "Bourg-en-Bresse", 99.5, date(2026, 3, 1), 732829320])
+    book.save(tmp_path / "f.xlsx")
+    table = imports.open_table(tmp_path / "f.xlsx")
+    assert table.description == "XLSX (première feuille)"
+    mapping = imports.resolve_mapping(creditor(), table.headers)
+    report = imports.analyse(table, creditor(), mapping, TODAY)
+    assert (report.rows, report.valid) == (3, 1)
+    assert [(r.line, r.reason) for r in report.refused] == [
+        (2, "Code postal : « 1000 » n'est pas un code postal : il faut 5 chiffres (exemple : 69002)."),
+        (3, "SIREN 123 456 789 invalide : la clé de contrôle ne correspond pas (vérifiez une faute de frappe)."),
+    ]
+    assert imports.run_import(actor, imports.open_table(tmp_path / "f.xlsx"), creditor(), mapping, TODAY).created == 1
+    view = get_dossier(DossierSource.get(DossierSource.creditor_reference == "X3").dossier_id)
+    assert (view.dossier.interest_from, view.claims[0].amount) == (date(2026, 3, 1), Decimal("99.50"))
+    assert view.debtors[0].debtor.siren == "732829320"
+
+
+def test_broken_files_are_refused_in_french(actor, sample_dossier, tmp_path):
+    with pytest.raises(InvalidInput, match="illisible"):
+        imports.open_table(tmp_path / "absent.csv")
+    (tmp_path / "faux.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")
+    with pytest.raises(InvalidInput, match=r"Classeur « faux\.xlsx » illisible"):
+        imports.open_table(tmp_path / "faux.xlsx")
+    (tmp_path / "mauvais.csv").write_bytes(b"R\xe9f;Nom\x81\n")
+    with pytest.raises(InvalidInput, match="Encodage non reconnu"):
+        imports.open_table(tmp_path / "mauvais.csv")
+    table = imports.open_table(write(tmp_path / "colonnes.csv", ["Nom;Ville", "Dupont;Paris"]))
+    mapping = imports.resolve_mapping(creditor(), table.headers)
+    with pytest.raises(InvalidInput, match="Référence du créancier : aucune colonne"):
+        imports.analyse(table, creditor(), mapping, TODAY)
+
+
+def test_refused_rows_are_listed_by_line_and_the_others_imported(actor, sample_dossier, tmp_path):
+    lines = [
+        HEADER,
+        *GOOD,
+        "A-4;M.;Martin;Luc;;;;;;;;12,5O;",
+        "A-5;;;;SARL X;123456789;;96000;;;;10;",
+        "A-1;M.;Autre;Paul;;;;;;;;10;",
+        "A-6;Mme;Lefèvre;Hélène;;;;;;;;2000;",
+        "A-7;M.;Dupont;\x07Jean;;;;;;;;10;",
+        "A-8;Mme;Lefèvre;Hélène;;;;;;;;1234,56;",
+    ]
+    report = do_import(actor, write(tmp_path / "f.csv", lines))
+    assert report.created == 3
+    assert [(r.line, r.reference) for r in report.refused] == [
+        (5, "A-4"),
+        (6, "A-5"),
+        (7, "A-1"),
+        (8, "A-6"),
+        (9, "A-7"),
+        (10, "A-8"),
+    ]
+    reasons = [r.reason for r in report.refused]
+    assert "« 12,5O » n'est pas un montant" in reasons[0]
+    assert "SIREN 123 456 789 invalide" in reasons[1] and "« 96000 » ne correspond à aucun département" in reasons[1]
+    assert reasons[2] == "Doublon dans le fichier : même référence qu'à la ligne 2."
+    assert reasons[3] == "Doublon dans le fichier : même débiteur, même principal et même date qu'à la ligne 2."
+    assert reasons[4].startswith("Prénom : caractère")
+    assert reasons[5] == "Doublon du dossier 2026-000001 : même débiteur, même principal."
+
+
+def test_the_mapping_is_saved_audited_and_reused_with_corrections(actor, sample_dossier, tmp_path):
+    path = write(tmp_path / "f.csv", ["Ref;Débiteur;Somme;Autre", "R1;Durand;10;x"])
+    table = imports.open_table(path)
+    guessed = imports.resolve_mapping(creditor(), table.headers)
+    assert guessed.columns == {"reference": "Ref", "last_name": "Débiteur"}
+    assert guessed.saved is None
+    fixed = imports.resolve_mapping(creditor(), table.headers, imports.parse_mapping_text("principal=Somme"))
+    assert fixed.origin == "devinée d'après les en-têtes, corrigée"
+    assert imports.run_import(actor, table, creditor(), fixed, TODAY).created == 1
+    assert json.loads(ImportMapping.get().mapping) == {
+        "reference": "Ref",
+        "last_name": "Débiteur",
+        "principal": "Somme",
+    }
+    assert AuditEntry.select().where(AuditEntry.action == "import_mapping.create").count() == 1
+    reused = imports.resolve_mapping(creditor(), table.headers)
+    assert (reused.columns, reused.origin) == (fixed.columns, "enregistrée")
+    changed = imports.resolve_mapping(creditor(), table.headers, {"city": "Autre"})
+    assert imports.save_mapping(actor, creditor(), changed.columns) is True
+    entry = AuditEntry.get(AuditEntry.action == "import_mapping.update")
+    assert "city" not in json.loads(entry.before)["mapping"] and json.loads(entry.after)["mapping"]["city"] == "Autre"
+    with pytest.raises(InvalidInput, match="champ=Colonne attendu"):
+        imports.parse_mapping_text("montant=Somme")
+
+
+def test_a_hostile_header_is_shown_inert_and_still_maps(actor, sample_dossier, tmp_path):
+    path = write(tmp_path / "f.csv", ["Réf\x1b[2J;Nom;Capital", "R1;Durand;10"])
+    table = imports.open_table(path)
+    assert "\x1b" not in table.headers[0] and table.headers[1:] == ["Nom", "Capital"]
+    mapping = imports.resolve_mapping(creditor(), table.headers, {"reference": table.headers[0]})
+    assert imports.run_import(actor, table, creditor(), mapping, TODAY).created == 1
+
+
+def test_hostile_cells_are_stored_as_text_and_exported_inert(actor, sample_dossier, tmp_path):
+    formula = "=cmd|' /C calc'!A0"
+    markup = "[bold red]Dupont[/] [link=file:///etc/passwd]x[/link]"
+    path = write(tmp_path / "f.csv", [HEADER, f"H-1;;{markup};{formula};;;;;;;;10;"])
+    assert do_import(actor, path).created == 1
+    view = get_dossier(DossierSource.get().dossier_id)
+    assert (view.debtors[0].debtor.last_name, view.debtors[0].debtor.first_name) == (markup, formula)
+    assert spreadsheet_safe(view.debtors[0].debtor.first_name) == "'" + formula
+
+
+def test_the_command_lists_refusals_and_says_so_by_its_exit_code(actor, sample_dossier, tmp_path, db_path):
+    path = write(tmp_path / "f.csv", [HEADER, *GOOD, "A-4;M.;Martin;Luc;;;;;;;;12,5O;"])
+    base = str(db_path)
+    dry = run_clerc(None, "import", "dossiers", str(path), "--creditor", "sci les tilleuls", "--dry-run", "--db", base)
+    assert dry.returncode == 1, dry.stderr
+    assert "Capital" in dry.stdout and "ligne 5 (réf. A-4) : Principal : « 12,5O » n'est pas un montant" in dry.stdout
+    assert "Essai, rien n'est enregistré : 3 à créer, 0 déjà présent(s), 1 refusé(s) (4 lignes lues)." in dry.stdout
+    unconfirmed = run_clerc(None, "import", "dossiers", str(path), "--creditor", "SCI Les Tilleuls", "--db", base)
+    assert unconfirmed.returncode == 2 and "--accept-mapping" in unconfirmed.stderr
+    done = run_clerc(
+        None, "import", "dossiers", str(path), "--creditor", "SCI Les Tilleuls", "--accept-mapping", "--db", base
+    )
+    assert done.returncode == 1 and "Import terminé : 3 créés, 0 déjà présent, 1 refusé (4 lignes lues)." in done.stdout
+    clean = write(tmp_path / "g.csv", [HEADER, *GOOD])
+    again = run_clerc(None, "import", "dossiers", str(clean), "--creditor", "SCI Les Tilleuls", "--db", base)
+    assert again.returncode == 0 and "0 créé, 3 déjà présents, 0 refusé" in again.stdout
+    unknown = run_clerc(None, "import", "dossiers", str(clean), "--creditor", "Personne", "--db", base)
+    assert unknown.returncode == 2 and "Aucun créancier « Personne »" in unknown.stderr
+
+
+KILLER = """
+import os, signal, sys
+from datetime import date
+from pathlib import Path
+from clerc_tui.services import imports
+from clerc_tui.services.context import identify
+from clerc_tui.services.database import open_database
+
+open_database(sys.argv[1])
+batches = []
+original = imports._insert
+
+def insert(table, columns, rows):
+    if table == "dossier":
+        batches.append(1)
+        if len(batches) == 3:  # inside the third batch's transaction, its search trigger dropped
+            os.kill(os.getpid(), signal.SIGKILL)
+    original(table, columns, rows)
+
+imports._insert = insert
+table = imports.open_table(Path(sys.argv[2]))
+creditor = imports.creditor_named("SCI Les Tilleuls")[0]
+mapping = imports.resolve_mapping(creditor, table.headers)
+imports.run_import(identify(), table, creditor, mapping, date(2026, 11, 26), batch=40)
+"""
+
+
+def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
+    actor, sample_dossier, tmp_path, db_path
+):
+    rows = [f"K-{i:03d};M.;Nom{i};Jean;;;{i} rue Haute;69002;Lyon;;;{100 + i},00;" for i in range(150)]
+    path = write(tmp_path / "k.csv", [HEADER, *rows])
+    from clerc_tui.models.db import close_database
+
+    close_database()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, str(db_path), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"PYTHONPATH": str(Path.cwd())},
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert DossierSource.select().count() == 80  # two whole batches of 40, nothing of the third
+    assert Dossier.select().count() == 81
+    if is_sqlite():
+        trigger = database.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'dossier_fts_insert'").fetchone()
+        assert trigger is not None  # dropped inside the killed transaction: rolled back with it
+    report = do_import(actor, path)
+    assert (report.created, report.present) == (70, 80)
+    assert DossierSource.select().count() == 150 and Dossier.select().count() == 151
+    refs = [s.creditor_reference for s in DossierSource.select()]
+    assert len(set(refs)) == 150
+    assert check_integrity() == []
+    from clerc_tui.services.dossier_list import ListQuery, count
+
+    assert count(ListQuery("nom149")) == 1  # found through the search index like a typed one
+
+
+@pytest.mark.parametrize(("seconds", "sizes"), [(0.0, [100, 10, 10, 10]), (1e6, [100, 200, 207])])
+def test_batches_are_sized_to_hold_the_write_lock_briefly(actor, sample_dossier, tmp_path, monkeypatch, seconds, sizes):
+    """Each batch's size follows from the last one's duration (no clock asserted: a target of 0 s
+    is always exceeded, one of 10⁶ s never reached)."""
+    rows = [f"B-{i:03d};M.;Nom{i};Jean;;;;;;;;{100 + i},00;" for i in range(sum(sizes))]
+    monkeypatch.setattr(imports, "BATCH", 100)
+    monkeypatch.setattr(imports, "BATCH_MIN", 10)
+    monkeypatch.setattr(imports, "BATCH_SECONDS", seconds)
+    written: list[int] = []
+    real = imports._Writer.write
+    monkeypatch.setattr(imports._Writer, "write", lambda self, new: (written.append(len(new)), real(self, new)))
+    assert do_import(actor, write(tmp_path / "b.csv", [HEADER, *rows])).created == sum(sizes)
+    assert written == sizes
