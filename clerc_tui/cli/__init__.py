@@ -105,7 +105,20 @@ def _opening_app(argv: list[str]) -> argparse.Namespace | None:
 
 
 # The command groups, each a module of this package: its COMMANDS, add_parsers(sub), run(args).
-GROUPS = ("demo", "database", "users", "calc", "etude", "deadlines", "money", "accounts", "backup", "report", "bank", "imports")
+GROUPS = (
+    "demo",
+    "database",
+    "users",
+    "calc",
+    "etude",
+    "deadlines",
+    "money",
+    "accounts",
+    "backup",
+    "report",
+    "bank",
+    "imports",
+)
 
 
 def _groups():

@@ -16,8 +16,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from clerc_tui.cli.options import open_base, today_of
 from clerc_tui.cli import bank
+from clerc_tui.cli.options import open_base, today_of
 from clerc_tui.errors import InvalidInput
 
 COMMANDS = ("import",)
