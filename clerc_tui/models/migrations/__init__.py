@@ -30,6 +30,7 @@ from clerc_tui.models.migrations import (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0022_amicable,
 )
 
 STEPS = (
@@ -54,6 +55,7 @@ STEPS = (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0022_amicable,
 )
 LATEST = STEPS[-1].VERSION
 
