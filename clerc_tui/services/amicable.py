@@ -1,0 +1,997 @@
+"""The amicable desk: the scenario a dossier follows, the day's queue, campaigns and the send log.
+
+- Enrolment (`enrol`, `pause`, `resume`, `advance`, `take_out`): one `amicable_enrolment` row per
+  dossier, audited, written with its `version` (a stale screen is refused, never overwrites).
+- The day's queue (`queue(today, now, clerc_id)`): for each dossier in a scenario, its next step
+  (rules/amicable.next_step) when due today, with the recipient and, when a rule of the
+  profession forbids the contact now, the French reason (hours, holiday, ceiling, opt-out).
+- Campaigns (`run_campaign`): each message's key is claimed in the send log in its own short
+  transaction, then the message is sent, then marked sent with its contact, its timeline line and
+  the dossier's step moved on, in a second one. A key already sent is skipped (« déjà envoyé le
+  … »); a key claimed but never confirmed (a process killed mid-send) is never sent again by
+  itself: « envoi incertain, à vérifier » (docs/law/amicable.md, at-most-once).
+- Letters are built as data (rules/amicable.Letter) and written as one batch by `write_letters`.
+- Every contact is a row of `amicable_contact` (append-only) and a line of the dossier's
+  timeline (« 4 Historique »), the one history the dossier shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from peewee import IntegrityError
+
+from clerc_tui.errors import ClercError, ConflictError, InvalidInput
+from clerc_tui.models import (
+    AmicableContact,
+    AmicableEnrolment,
+    AmicableOptout,
+    AmicableSend,
+    Creditor,
+    Debtor,
+    Dossier,
+    TimelineEvent,
+)
+from clerc_tui.models.db import database, read_date, write_transaction
+from clerc_tui.rules import amicable as rules
+from clerc_tui.rules.calendar import ZONES
+from clerc_tui.rules.french import format_amount, format_date, format_date_long
+from clerc_tui.services.audit import last_change, record, snapshot
+from clerc_tui.services.channels import ChannelError, OutgoingMessage, Sender
+from clerc_tui.services.context import Actor, require
+from clerc_tui.services.plain import tuples
+
+BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits
+
+
+# --- Enrolment -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolmentInfo:
+    dossier_id: int
+    scenario: str
+    scenario_label: str
+    round: int
+    steps_done: int
+    steps: int
+    last_step_on: date | None
+    enrolled_on: date
+    status: str
+    paused_reason: str
+    paused_until: date | None
+    version: int
+    next_label: str  # the next step and its date, or why it waits; "" when none is left
+    next_channel: str
+
+    @property
+    def summary(self) -> str:
+        """One line for the dossier's view: « Relance amiable standard · étape 2/6 · … »."""
+        state = rules.STATUSES.get(self.status, self.status)
+        if self.status == "paused":
+            until = f" jusqu'au {format_date(self.paused_until)}" if self.paused_until else ""
+            state = f"bloqué{until} : {self.paused_reason}"
+        parts = [self.scenario_label, f"étape {min(self.steps_done + 1, self.steps)}/{self.steps}", state]
+        if self.next_label:
+            parts.append(self.next_label)
+        return " · ".join(parts)
+
+
+def _state(row: AmicableEnrolment, dossier_id: int, today: date) -> rules.DossierState:
+    return rules.DossierState(
+        enrolled_on=row.enrolled_on,
+        steps_done=row.steps_done,
+        last_step_on=row.last_step_on,
+        due_on=_due_dates([dossier_id]).get(dossier_id),
+        last_payment_on=_last_payments([dossier_id]).get(dossier_id),
+        balance=_balance(dossier_id),
+        status=row.status,
+        paused_until=row.paused_until,
+        plan_in_default=dossier_id in plans_in_default([dossier_id], today),
+    )
+
+
+def _balance(dossier_id: int) -> Decimal:
+    return Dossier.get_by_id(dossier_id).balance
+
+
+def enrolment(dossier_id: int, today: date) -> EnrolmentInfo | None:
+    """The dossier's place in its scenario (None when it never followed one)."""
+    row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
+    if row is None:
+        return None
+    chosen = rules.scenario(row.scenario)
+    nxt = rules.next_step(chosen, _state(row, dossier_id, today), today)
+    if nxt is None:
+        next_label, channel = "", ""
+    else:
+        when = f"le {format_date(nxt.due_on)}" if nxt.due_on > today else "due aujourd'hui"
+        next_label = f"prochaine : {nxt.step.label} ({rules.CHANNEL_LABELS[nxt.step.channel].lower()}), {when}"
+        if nxt.waiting and nxt.due_on <= today:
+            next_label += f" — en attente : {nxt.waiting}"
+        channel = nxt.step.channel
+    return EnrolmentInfo(
+        dossier_id=dossier_id,
+        scenario=row.scenario,
+        scenario_label=chosen.label,
+        round=row.round,
+        steps_done=row.steps_done,
+        steps=len(chosen.steps),
+        last_step_on=row.last_step_on,
+        enrolled_on=row.enrolled_on,
+        status=row.status,
+        paused_reason=row.paused_reason,
+        paused_until=row.paused_until,
+        version=row.version,
+        next_label=next_label,
+        next_channel=channel,
+    )
+
+
+def default_scenario(dossier_id: int) -> rules.Scenario:
+    dossier = Dossier.get_by_id(dossier_id)
+    creditor = Creditor.get_by_id(dossier.creditor_id)
+    return rules.choose_scenario(creditor.siren, dossier.nature)
+
+
+def _timeline(dossier_id: int, on: date, kind: str, text: str, actor: Actor | None, now: datetime) -> None:
+    TimelineEvent.create(
+        dossier=dossier_id,
+        occurred_on=on,
+        kind=kind,
+        text=text,
+        user=actor.user_id if actor else None,
+        created_at=now,
+    )
+
+
+def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = None) -> EnrolmentInfo:
+    """Put the dossier in a scenario (the creditor's, the nature's or the default one unless
+    named). A dossier taken out or done starts a new round; one in a scenario is refused."""
+    require(actor, "write")
+    chosen = rules.scenario(scenario_id) if scenario_id else default_scenario(dossier_id)
+    now = datetime.now()
+    with write_transaction():
+        dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+        if dossier is None:
+            raise InvalidInput("Ce dossier n'existe pas (ou plus).")
+        row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
+        if row is not None and row.status in ("active", "paused"):
+            raise InvalidInput(
+                f"Le dossier suit déjà le scénario « {rules.scenario(row.scenario).label} » : "
+                "sortez-le d'abord pour en changer."
+            )
+        before = snapshot(row) if row is not None else None
+        if row is None:
+            row = AmicableEnrolment.create(
+                dossier=dossier_id,
+                scenario=chosen.id,
+                round=1,
+                enrolled_on=today,
+                status="active",
+                updated_by=actor.user_id,
+                updated_at=now,
+            )
+        else:
+            row.scenario, row.round, row.steps_done, row.last_step_on = chosen.id, row.round + 1, 0, None
+            row.enrolled_on, row.status, row.paused_reason, row.paused_until = today, "active", "", None
+            row.updated_by_id, row.updated_at = actor.user_id, now
+            _save(row)
+        record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
+               dossier_id=dossier_id, at=now)  # fmt: skip
+        _timeline(dossier_id, today, "amicable_enrol", f"Relance amiable : scénario « {chosen.label} »", actor, now)
+    found = enrolment(dossier_id, today)
+    assert found is not None
+    return found
+
+
+def _save(row: AmicableEnrolment, expected_version: int | None = None) -> None:
+    """Write the row with the next version, only if nobody wrote it since (ConflictError)."""
+    read = row.version if expected_version is None else expected_version
+    row.version = read + 1
+    fields = {f: row.__data__[f.name] for f in AmicableEnrolment._meta.sorted_fields if f.name != "id"}
+    changed = (
+        AmicableEnrolment.update(fields)
+        .where(AmicableEnrolment.id == row.id, AmicableEnrolment.version == read)
+        .execute()
+    )
+    if changed != 1:
+        raise ConflictError(
+            "La relance amiable du dossier vient d'être modifiée"
+            f"{last_change('amicable_enrolment', row.id)} : rien n'a été enregistré, refaites l'opération."
+        )
+
+
+def _change(
+    actor: Actor,
+    dossier_id: int,
+    expected_version: int,
+    action: str,
+    change: Callable[[AmicableEnrolment], str],
+    today: date,
+) -> EnrolmentInfo:
+    require(actor, "write")
+    now = datetime.now()
+    with write_transaction():
+        row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
+        if row is None or row.status in ("out",):
+            raise InvalidInput("Ce dossier ne suit aucun scénario de relance amiable.")
+        before = snapshot(row)
+        text = change(row)
+        row.updated_by_id, row.updated_at = actor.user_id, now
+        _save(row, expected_version)
+        record(actor, f"amicable.{action}", "amicable_enrolment", row.id, before=before, after=snapshot(row),
+               dossier_id=dossier_id, at=now)  # fmt: skip
+        _timeline(dossier_id, today, f"amicable_{action}", text, actor, now)
+    found = enrolment(dossier_id, today)
+    assert found is not None
+    return found
+
+
+def pause(actor: Actor, dossier_id: int, reason: str, until: date | None, expected_version: int, today: date):
+    """« Bloqué »: no step is due until `until` (the day after, the scenario resumes by itself)."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Indiquez pourquoi la relance est bloquée.", field="reason")
+    if until is not None and until < today:
+        raise InvalidInput("La date de fin du blocage est passée.", field="until")
+
+    def change(row: AmicableEnrolment) -> str:
+        row.status, row.paused_reason, row.paused_until = "paused", reason, until
+        return f"Relance amiable bloquée{f' jusqu’au {format_date(until)}' if until else ''} : {reason}"
+
+    return _change(actor, dossier_id, expected_version, "pause", change, today)
+
+
+def resume(actor: Actor, dossier_id: int, expected_version: int, today: date) -> EnrolmentInfo:
+    def change(row: AmicableEnrolment) -> str:
+        row.status, row.paused_reason, row.paused_until = "active", "", None
+        return "Relance amiable reprise"
+
+    return _change(actor, dossier_id, expected_version, "resume", change, today)
+
+
+def advance(actor: Actor, dossier_id: int, reason: str, expected_version: int, today: date) -> EnrolmentInfo:
+    """Move to the next step by hand (the current one is passed over, with the reason)."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Indiquez pourquoi l'étape est passée.", field="reason")
+
+    def change(row: AmicableEnrolment) -> str:
+        chosen = rules.scenario(row.scenario)
+        if row.steps_done >= len(chosen.steps):
+            raise InvalidInput("Le scénario est terminé : plus d'étape à passer.")
+        step = chosen.steps[row.steps_done]
+        _step_done(row, len(chosen.steps), today)
+        return f"Relance amiable : étape « {step.label} » passée à la main : {reason}"
+
+    return _change(actor, dossier_id, expected_version, "advance", change, today)
+
+
+def take_out(actor: Actor, dossier_id: int, reason: str, expected_version: int, today: date) -> EnrolmentInfo:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Indiquez pourquoi le dossier sort de la relance amiable.", field="reason")
+
+    def change(row: AmicableEnrolment) -> str:
+        row.status, row.paused_reason, row.paused_until = "out", reason, None
+        return f"Sorti de la relance amiable : {reason}"
+
+    return _change(actor, dossier_id, expected_version, "out", change, today)
+
+
+def _step_done(row: AmicableEnrolment, steps: int, on: date) -> None:
+    row.steps_done += 1
+    row.last_step_on = on
+    if row.steps_done >= steps:
+        row.status = "done"
+
+
+# --- Opt-outs ----------------------------------------------------------------------------------
+
+
+def set_optout(actor: Actor, debtor_id: int, channel: str, opted_out: bool, reason: str) -> None:
+    """Record that the debtor refuses (or accepts again) a channel; audited, append-only."""
+    require(actor, "write")
+    if channel not in rules.CHANNELS:
+        raise InvalidInput(f"Canal inconnu : « {channel} ».", field="channel")
+    now = datetime.now()
+    with write_transaction():
+        row = AmicableOptout.create(
+            debtor=debtor_id,
+            channel=channel,
+            opted_out=opted_out,
+            reason=reason.strip(),
+            recorded_by=actor.user_id,
+            recorded_at=now,
+        )
+        record(actor, "amicable.optout", "amicable_optout", row.id, after=snapshot(row), at=now)
+
+
+def _optouts(debtor_ids: Sequence[int]) -> set[tuple[int, str]]:
+    """(debtor, channel) pairs refused now: the latest row of each pair says."""
+    found: set[tuple[int, str]] = set()
+    for chunk in _chunks(debtor_ids):
+        rows = tuples(
+            AmicableOptout.select(AmicableOptout.debtor, AmicableOptout.channel, AmicableOptout.opted_out)
+            .where(AmicableOptout.debtor.in_(chunk))
+            .order_by(AmicableOptout.id)
+        )
+        latest = {(debtor, channel): bool(out) for debtor, channel, out in rows}
+        found.update(pair for pair, out in latest.items() if out)
+    return found
+
+
+# --- The day's queue -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    dossier_id: int
+    reference: str
+    debtor_id: int | None
+    debtor_name: str
+    creditor_name: str
+    clerc_id: int | None
+    scenario: str
+    round: int
+    step_index: int
+    step_code: str
+    step_label: str
+    channel: str
+    due_on: date
+    recipient: str  # e-mail address, phone number or the postal address on one line
+    key: str
+    refusal: str  # "" when the contact may be made now; else the French reason (shown, printed)
+
+
+@dataclass(frozen=True)
+class Queue:
+    today: date
+    now: datetime
+    by_channel: dict[str, tuple[QueueItem, ...]]
+
+    def items(self, channel: str) -> tuple[QueueItem, ...]:
+        return self.by_channel.get(channel, ())
+
+    @property
+    def total(self) -> int:
+        return sum(len(items) for items in self.by_channel.values())
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join([database.param] * n)
+
+
+def _due_dates(ids: Sequence[int]) -> dict[int, date]:
+    found: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        cursor = database.execute_sql(
+            'SELECT "dossier_id", MIN("due_on") FROM "claim_item" WHERE "due_on" IS NOT NULL '
+            f'AND "dossier_id" IN ({_placeholders(len(chunk))}) GROUP BY "dossier_id"',
+            chunk,
+        )
+        found.update((dossier_id, read_date(due)) for dossier_id, due in cursor.fetchall())
+    return found
+
+
+def _last_payments(ids: Sequence[int]) -> dict[int, date]:
+    found: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        cursor = database.execute_sql(
+            'SELECT "dossier_id", MAX("entry_date") FROM "ledger_entry" WHERE "kind" = '
+            f'\'payment\' AND "dossier_id" IN ({_placeholders(len(chunk))}) GROUP BY "dossier_id"',
+            chunk,
+        )
+        found.update((dossier_id, read_date(day)) for dossier_id, day in cursor.fetchall())
+    return found
+
+
+def plans_in_default(ids: Sequence[int], today: date) -> set[int]:
+    """The dossiers among `ids` whose payment plan is in default on `today`: the merge point of
+    the payment plans (issue 15 item 4); none until they exist."""
+    del ids, today
+    return set()
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    debtor_id: int
+    name: str
+    email: str
+    mobile: str
+    phone: str
+    address: str
+
+
+def _recipients(ids: Sequence[int]) -> dict[int, _Recipient]:
+    """Each dossier's first debtor with his first e-mail, mobile and phone, and current address."""
+    found: dict[int, _Recipient] = {}
+    for chunk in _chunks(ids):
+        marks = _placeholders(len(chunk))
+        rows = database.execute_sql(
+            'SELECT l."dossier_id", b."id", b."display_name" FROM "dossier_debtor" l '
+            'JOIN "debtor" b ON b."id" = l."debtor_id" '
+            f'WHERE l."dossier_id" IN ({marks}) ORDER BY l."dossier_id", l."position"',
+            chunk,
+        ).fetchall()
+        first: dict[int, tuple[int, str]] = {}
+        for dossier_id, debtor_id, name in rows:
+            first.setdefault(dossier_id, (debtor_id, name))
+        debtors = sorted({d for d, _ in first.values()})
+        contacts: dict[int, dict[str, str]] = {}
+        addresses: dict[int, str] = {}
+        if debtors:
+            marks = _placeholders(len(debtors))
+            for debtor_id, kind, value in database.execute_sql(
+                f'SELECT "debtor_id", "kind", "value" FROM "debtor_contact" WHERE "debtor_id" IN ({marks}) '
+                'ORDER BY "id"',
+                debtors,
+            ).fetchall():
+                slot = contacts.setdefault(debtor_id, {})
+                if kind == "phone" and _is_mobile(value):
+                    slot.setdefault("mobile", value)
+                slot.setdefault(kind, value)
+            for debtor_id, street, postcode, city in database.execute_sql(
+                'SELECT "debtor_id", "street", "postcode", "city" FROM "debtor_address" '
+                f'WHERE "debtor_id" IN ({marks}) ORDER BY "is_current" DESC, "id" DESC',
+                debtors,
+            ).fetchall():
+                addresses.setdefault(debtor_id, f"{street}, {postcode} {city}".strip(", "))
+        for dossier_id, (debtor_id, name) in first.items():
+            slot = contacts.get(debtor_id, {})
+            found[dossier_id] = _Recipient(
+                debtor_id,
+                name,
+                slot.get("email", ""),
+                slot.get("mobile", ""),
+                slot.get("phone", ""),
+                addresses.get(debtor_id, ""),
+            )
+    return found
+
+
+def _is_mobile(number: str) -> bool:
+    digits = "".join(c for c in number if c.isdigit() or c == "+")
+    return digits.startswith(("06", "07", "+336", "+337", "00336", "00337"))
+
+
+def _window_counts(debtor_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """Contacts made to each debtor over the rolling window that ends at `now`."""
+    start = rules.window_start(now)
+    found: dict[int, int] = {}
+    for chunk in _chunks(debtor_ids):
+        rows = tuples(
+            AmicableContact.select(AmicableContact.debtor, AmicableContact.id).where(
+                AmicableContact.debtor.in_(chunk),
+                AmicableContact.at > start,
+                AmicableContact.at <= now,
+                AmicableContact.outcome.in_(("sent", "uncertain", "promise", "refusal", "no_answer")),
+            )
+        )
+        for debtor_id, _ in rows:
+            found[debtor_id] = found.get(debtor_id, 0) + 1
+    return found
+
+
+@dataclass(frozen=True)
+class ContactRules:
+    hours: rules.ContactHours
+    ceiling: int
+    zone: str
+
+
+def contact_rules() -> ContactRules:
+    """The étude's hours and ceiling (settings), and its calendar zone (Alsace-Moselle when its
+    postcode is in 57, 67 or 68)."""
+    from clerc_tui.services.etude import the_etude
+
+    etude = the_etude()
+    hours = getattr(etude, "contact_hours", "") or rules.DEFAULT_HOURS
+    ceiling = getattr(etude, "contact_ceiling", rules.DEFAULT_CEILING)
+    postcode = (etude.postcode if etude else "").strip()
+    zone = "alsace-moselle" if postcode[:2] in ("57", "67", "68") else "metropole"
+    return ContactRules(rules.parse_hours(hours), int(ceiling), zone)
+
+
+def _recipient_for(channel: str, who: _Recipient | None) -> str:
+    if who is None:
+        return ""
+    return {"email": who.email, "sms": who.mobile, "phone": who.phone or who.mobile, "letter": who.address}[channel]
+
+
+def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str | None = None) -> Queue:
+    """What the scenarios say is due today (`clerc_id`: that clerc's dossiers; None: all), grouped
+    by channel, each item with the reason a rule forbids the contact at `now` (or "")."""
+    sql = (
+        'SELECT e."dossier_id", e."scenario", e."round", e."steps_done", e."last_step_on", e."enrolled_on", '
+        'e."status", e."paused_until", d."reference", d."debtor_name", d."creditor_name", d."balance", '
+        'd."assigned_to_id", d."zone" FROM "amicable_enrolment" e JOIN "dossier" d ON d."id" = e."dossier_id" '
+        "WHERE e.\"status\" IN ('active', 'paused') AND d.\"closed_on\" IS NULL"
+    )
+    params: list[object] = []
+    if clerc_id is not None:
+        sql += f' AND d."assigned_to_id" = {database.param}'
+        params.append(clerc_id)
+    rows = database.execute_sql(sql + ' ORDER BY d."reference"', params).fetchall()
+    catalogue = {s.id: s for s in rules.scenarios()}
+    # First pass, on what the enrolment holds: the steps whose date has come (no payment read yet).
+    candidates = []
+    for row in rows:
+        chosen = catalogue.get(row[1])
+        if chosen is None or row[3] >= len(chosen.steps):
+            continue
+        step = chosen.steps[row[3]]
+        if channel is not None and step.channel != channel:
+            continue
+        candidates.append((row, chosen))
+    ids = [row[0] for row, _ in candidates]
+    due_dates = _due_dates([row[0] for row, chosen in candidates if chosen.steps[row[3]].start == "due"])
+    ready = []
+    for row, chosen in candidates:
+        state = rules.DossierState(
+            enrolled_on=read_date(row[5]),
+            steps_done=row[3],
+            last_step_on=read_date(row[4]),
+            due_on=due_dates.get(row[0]),
+            last_payment_on=None,
+            balance=Decimal(row[11]) / 100,
+            status=row[6],
+            paused_until=read_date(row[7]),
+        )
+        nxt = rules.next_step(chosen, state, today)
+        if nxt is not None and nxt.due_on <= today and rules.is_active(state, today):
+            ready.append((row, chosen, state))
+    # Second pass, for those only: payments and plans, then the conditions.
+    ids = [row[0] for row, _, _ in ready]
+    payments = _last_payments(ids)
+    in_default = plans_in_default(ids, today)
+    due_items = []
+    for row, chosen, state in ready:
+        state = replace(state, last_payment_on=payments.get(row[0]), plan_in_default=row[0] in in_default)
+        nxt = rules.next_step(chosen, state, today)
+        if nxt is not None and nxt.is_due:
+            due_items.append((row, chosen, nxt))
+    ids = [row[0] for row, _, _ in due_items]
+    who = _recipients(ids)
+    debtor_ids = sorted({w.debtor_id for w in who.values()})
+    refused = _optouts(debtor_ids)
+    counts = _window_counts(debtor_ids, now)
+    setting = contact_rules()
+    grouped: dict[str, list[QueueItem]] = {c: [] for c in rules.CHANNELS}
+    for row, chosen, nxt in due_items:
+        dossier_id, step = row[0], nxt.step
+        recipient = who.get(dossier_id)
+        to = _recipient_for(step.channel, recipient)
+        zones = tuple(dict.fromkeys((setting.zone, row[13] if row[13] in ZONES else "metropole")))
+        refusal = rules.contact_refusal(
+            step.channel,
+            now,
+            hours=setting.hours,
+            zones=zones,
+            contacts_in_window=counts.get(recipient.debtor_id, 0) if recipient else 0,
+            ceiling=setting.ceiling,
+            opted_out=recipient is not None and (recipient.debtor_id, step.channel) in refused,
+            recipient=to,
+        )
+        grouped[step.channel].append(
+            QueueItem(
+                dossier_id=dossier_id,
+                reference=row[8],
+                debtor_id=recipient.debtor_id if recipient else None,
+                debtor_name=row[9],
+                creditor_name=row[10],
+                clerc_id=row[12],
+                scenario=chosen.id,
+                round=row[2],
+                step_index=nxt.index,
+                step_code=step.code,
+                step_label=step.label,
+                channel=step.channel,
+                due_on=nxt.due_on,
+                recipient=to,
+                key=rules.message_key(dossier_id, chosen.id, row[2], step.code, step.channel),
+                refusal=refusal or "",
+            )
+        )
+    return Queue(today, now, {c: tuple(items) for c, items in grouped.items() if items})
+
+
+# --- Messages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One message ready to send: what the channel gets, and the letter as data for letters."""
+
+    item: QueueItem
+    message: OutgoingMessage
+    letter: rules.Letter | None
+
+
+def _first_letter(dossier_id: int) -> tuple[str, str]:
+    row = (
+        AmicableContact.select(AmicableContact.at, AmicableContact.step)
+        .where(
+            AmicableContact.dossier == dossier_id,
+            AmicableContact.channel == "letter",
+            AmicableContact.outcome.in_(("sent", "uncertain")),
+        )
+        .order_by(AmicableContact.id)
+        .first()
+    )
+    if row is None:
+        return "", ""
+    reference = Dossier.get_by_id(dossier_id).reference
+    return f"{reference}/{row.step}", format_date(row.at.date())
+
+
+def message_context(item: QueueItem, today: date) -> dict[str, object]:
+    """What a step's template reads: the étude, the parties, the amounts it may claim (no fee
+    without a title, CPCE L111-8), this message's reference and the first letter's."""
+    from clerc_tui.services.etude import the_etude
+    from clerc_tui.services.recovery_fees import has_enforceable_title
+    from clerc_tui.services.statement import dossier_statement
+
+    dossier = Dossier.get_by_id(item.dossier_id)
+    creditor = Creditor.get_by_id(dossier.creditor_id)
+    etude = the_etude()
+    try:
+        statement = dossier_statement(item.dossier_id, today)
+        amounts = statement.principal_due, statement.interest_due, statement.frais_due
+    except ClercError:
+        # No décompte (interest start or a rate missing): the balance held, no interest claimed.
+        amounts = dossier.balance, Decimal("0.00"), Decimal("0.00")
+    claimed = rules.claimable(*amounts, has_enforceable_title(dossier))
+    debtor = Debtor.get_or_none(Debtor.id == item.debtor_id) if item.debtor_id else None
+    first_reference, first_date = _first_letter(item.dossier_id)
+    return {
+        "etude_name": etude.name if etude else "",
+        "commissaire_name": etude.commissaire_name if etude else "",
+        "etude_address": ", ".join(p for p in (etude.address, f"{etude.postcode} {etude.city}".strip()) if p)
+        if etude
+        else "",
+        "etude_phone": etude.phone if etude else "",
+        "etude_email": etude.email if etude else "",
+        "debtor_name": debtor.display_name if debtor else dossier.debtor_name,
+        "creditor_name": creditor.display_name,
+        "reference": dossier.reference,
+        "letter_reference": f"{dossier.reference}/{item.step_code}",
+        "date": format_date_long(today),
+        "principal": format_amount(claimed.principal),
+        "interest": format_amount(claimed.interest),
+        "fees": format_amount(claimed.fees),
+        "fees_claimed": claimed.fees_claimed,
+        "total": format_amount(claimed.total),
+        "first_reference": first_reference,
+        "first_date": first_date,
+    }
+
+
+def prepare(item: QueueItem, today: date) -> Prepared:
+    """The message of one queue item (preview, then send)."""
+    step = rules.scenario(item.scenario).steps[item.step_index]
+    context = message_context(item, today)
+    subject, body = rules.render_message(step, context)
+    message = OutgoingMessage(item.key, item.dossier_id, item.channel, item.recipient, subject, body)
+    letter = None
+    if item.channel == "letter":
+        sender = [str(context["etude_name"]), f"{context['commissaire_name']}, commissaire de justice"]
+        sender.append(str(context["etude_address"]))
+        address = item.recipient.split(", ", 1)
+        letter = rules.Letter(
+            dossier_id=item.dossier_id,
+            key=item.key,
+            sender_lines=tuple(line for line in sender if line.strip(", ")),
+            recipient_lines=(str(context["debtor_name"]), *address),
+            reference=str(context["letter_reference"]),
+            place_date=f"Le {context['date']}",
+            subject=subject,
+            paragraphs=tuple(body.rstrip("\n").split("\n")),
+            signature=(str(context["commissaire_name"]), "Commissaire de justice"),
+        )
+    return Prepared(item, message, letter)
+
+
+# --- Campaigns: the send log -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendResult:
+    item: QueueItem
+    outcome: str  # sent | already | uncertain | refused | failed | dry
+    detail: str
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    channel: str
+    results: tuple[SendResult, ...]
+    batch_file: Path | None = None
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+
+def _claim(key: str, dossier_id: int, channel: str, actor: Actor, now: datetime) -> AmicableSend | None:
+    """Claim `key` in its own transaction: None when claimed now (the message may be sent), else
+    the send log's row that holds it (sent, or claimed and never confirmed)."""
+    with write_transaction():
+        row = AmicableSend.get_or_none(AmicableSend.key == key)
+        if row is None:
+            try:
+                with database.atomic():
+                    AmicableSend.create(
+                        key=key,
+                        dossier=dossier_id,
+                        channel=channel,
+                        state="claimed",
+                        claimed_at=now,
+                        claimed_by=actor.login,
+                    )
+            except IntegrityError:  # another process claimed it between the read and the insert
+                return AmicableSend.get(AmicableSend.key == key)
+            return None
+        if row.state == "failed":  # not taken by the provider: may be tried again
+            AmicableSend.update(state="claimed", claimed_at=now, claimed_by=actor.login, detail="").where(
+                AmicableSend.id == row.id, AmicableSend.state == "failed"
+            ).execute()
+            return None
+        return row
+
+
+def _contact(
+    item: QueueItem, actor: Actor | None, now: datetime, outcome: str, detail: str, prepared: Prepared | None
+) -> None:
+    AmicableContact.create(
+        dossier=item.dossier_id,
+        debtor=item.debtor_id,
+        at=now,
+        channel=item.channel,
+        scenario=item.scenario,
+        step=item.step_code,
+        send_key=item.key,
+        recipient=item.recipient,
+        subject=prepared.message.subject if prepared else "",
+        content=prepared.message.body if prepared else "",
+        outcome=outcome,
+        detail=detail,
+        user=actor.user_id if actor else None,
+    )
+    label = rules.CHANNEL_LABELS[item.channel]
+    text = f"{label} — {item.step_label} : {rules.OUTCOMES.get(outcome, outcome)}"
+    if item.recipient and item.channel != "letter":
+        text += f" ({item.recipient})"
+    if detail:
+        text += f" — {detail}"
+    _timeline(item.dossier_id, now.date(), f"amicable_{item.channel}", text, actor, now)
+
+
+def _confirm(prepared: Prepared, provider_id: str, actor: Actor, now: datetime) -> None:
+    """Mark the key sent, record the contact and its timeline line, move the dossier on."""
+    item = prepared.item
+    with write_transaction():
+        AmicableSend.update(state="sent", sent_at=now, provider_id=provider_id).where(
+            AmicableSend.key == item.key
+        ).execute()
+        _contact(item, actor, now, "sent", provider_id if item.channel != "letter" else "", prepared)
+        _move_on(item, now.date())
+
+
+def _move_on(item: QueueItem, on: date) -> None:
+    """The dossier's next step, if it still stands where the queue found it (a clerc may have
+    moved it by hand meanwhile: then it is left as he put it)."""
+    steps = len(rules.scenario(item.scenario).steps)
+    row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == item.dossier_id)
+    if row is None or row.steps_done != item.step_index or row.round != item.round:
+        return
+    _step_done(row, steps, on)
+    AmicableEnrolment.update(
+        steps_done=row.steps_done, last_step_on=row.last_step_on, status=row.status, version=row.version + 1
+    ).where(AmicableEnrolment.id == row.id, AmicableEnrolment.version == row.version).execute()
+
+
+def _already(row: AmicableSend) -> str:
+    if row.state == "sent" and row.sent_at is not None:
+        return f"déjà envoyé le {format_date(row.sent_at.date())} à {row.sent_at:%H:%M}"
+    return f"envoi incertain, à vérifier (commencé le {format_date(row.claimed_at.date())} à {row.claimed_at:%H:%M})"
+
+
+def skip(actor: Actor, item: QueueItem, reason: str, now: datetime) -> None:
+    """Pass over the item's step, with the reason (in the timeline); the scenario moves on."""
+    require(actor, "write")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Indiquez pourquoi ce message n'est pas envoyé.", field="reason")
+    with write_transaction():
+        _contact(item, actor, now, "skipped", reason, None)
+        _move_on(item, now.date())
+
+
+def run_campaign(
+    actor: Actor,
+    items: Sequence[QueueItem],
+    today: date,
+    *,
+    sender: Sender | None,
+    clock: Callable[[], datetime],
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    letters_to: Path | None = None,
+) -> CampaignReport:
+    """Send each item at most once (see the module's docstring). The rules are checked again at
+    `clock()` before each message (a campaign that runs past the hours stops sending). Letters
+    are written as one batch (`letters_to`, a file) instead of a sender."""
+    require(actor, "write")
+    channel = items[0].channel if items else ""
+    if channel == "letter":
+        return _letter_campaign(actor, items, today, clock, dry_run, progress, letters_to)
+    if sender is None and not dry_run:
+        raise InvalidInput("Aucun canal d'envoi.")
+    setting = contact_rules()
+    results: list[SendResult] = []
+    total = len(items)
+    for done, item in enumerate(items):
+        if progress:
+            progress(done, total)
+        now = clock()
+        refusal = _refusal_now(item, now, setting)
+        if refusal:
+            results.append(SendResult(item, "refused", refusal))
+            continue
+        prepared = prepare(item, today)
+        if dry_run:
+            held = AmicableSend.get_or_none(AmicableSend.key == item.key)
+            if held is not None and held.state != "failed":
+                results.append(SendResult(item, "already", _already(held)))
+            else:
+                results.append(SendResult(item, "dry", f"à envoyer à {item.recipient}"))
+            continue
+        held = _claim(item.key, item.dossier_id, item.channel, actor, now)
+        if held is not None:
+            outcome = "already" if held.state == "sent" else "uncertain"
+            results.append(SendResult(item, outcome, _already(held)))
+            continue
+        assert sender is not None
+        try:
+            provider_id = sender.send(prepared.message)
+        except ChannelError as error:
+            if error.uncertain:
+                with write_transaction():
+                    AmicableSend.update(detail=error.message).where(AmicableSend.key == item.key).execute()
+                    _contact(item, actor, now, "uncertain", error.message, prepared)
+                results.append(SendResult(item, "uncertain", error.message))
+            else:
+                with write_transaction():
+                    AmicableSend.update(state="failed", detail=error.message).where(
+                        AmicableSend.key == item.key
+                    ).execute()
+                results.append(SendResult(item, "failed", error.message))
+            continue
+        _confirm(prepared, provider_id, actor, clock())
+        results.append(SendResult(item, "sent", f"envoyé à {item.recipient}"))
+    if progress:
+        progress(total, total)
+    return CampaignReport(channel, tuple(results))
+
+
+def _refusal_now(item: QueueItem, now: datetime, setting: ContactRules) -> str:
+    """The rules checked again right before the message (the queue may be some minutes old)."""
+    refused = item.debtor_id is not None and (item.debtor_id, item.channel) in _optouts([item.debtor_id])
+    counts = _window_counts([item.debtor_id], now) if item.debtor_id is not None else {}
+    dossier = Dossier.get_by_id(item.dossier_id)
+    zones = tuple(dict.fromkeys((setting.zone, dossier.zone if dossier.zone in ZONES else "metropole")))
+    return (
+        rules.contact_refusal(
+            item.channel,
+            now,
+            hours=setting.hours,
+            zones=zones,
+            contacts_in_window=counts.get(item.debtor_id or 0, 0),
+            ceiling=setting.ceiling,
+            opted_out=refused,
+            recipient=item.recipient,
+        )
+        or ""
+    )
+
+
+def _letter_campaign(
+    actor: Actor,
+    items: Sequence[QueueItem],
+    today: date,
+    clock: Callable[[], datetime],
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None,
+    letters_to: Path | None,
+) -> CampaignReport:
+    """Letters: claim each key, write the batch (one file, whole or nothing), then mark them sent.
+    Killed between the claim and the mark, the letters are « envoi incertain » (the batch may
+    have been written): the clerc checks the printer's tray, never prints them twice."""
+    setting = contact_rules()
+    results: list[SendResult] = []
+    batch: list[Prepared] = []
+    total = len(items)
+    for done, item in enumerate(items):
+        if progress:
+            progress(done, total)
+        now = clock()
+        refusal = _refusal_now(item, now, setting)
+        if refusal:
+            results.append(SendResult(item, "refused", refusal))
+            continue
+        if dry_run:
+            held = AmicableSend.get_or_none(AmicableSend.key == item.key)
+            if held is not None and held.state != "failed":
+                results.append(SendResult(item, "already", _already(held)))
+            else:
+                results.append(SendResult(item, "dry", "à imprimer"))
+            continue
+        held = _claim(item.key, item.dossier_id, item.channel, actor, now)
+        if held is not None:
+            outcome = "already" if held.state == "sent" else "uncertain"
+            results.append(SendResult(item, outcome, _already(held)))
+            continue
+        batch.append(prepare(item, today))
+    written = None
+    if batch:
+        path = letters_to or _letters_path(clock())
+        written = write_letters([p.letter for p in batch if p.letter is not None], path)
+        for prepared in batch:
+            _confirm(prepared, written.name, actor, clock())
+            results.append(SendResult(prepared.item, "sent", f"dans le lot {written.name}"))
+    if progress:
+        progress(total, total)
+    return CampaignReport("letter", tuple(results), written)
+
+
+def _letters_path(now: datetime) -> Path:
+    from clerc_tui.paths import exports_dir
+
+    folder = exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"lettres-amiables-{now:%Y-%m-%d-%H%M%S}.txt"
+
+
+def write_letters(letters: Sequence[rules.Letter], path: Path) -> Path:
+    """The one place a batch of letters is written: plain text today, one letter per page (form
+    feed between them), written whole or not at all (services/files.write_whole)."""
+    from clerc_tui.services.files import write_whole
+
+    text = "\f".join(rules.letter_text(letter) for letter in letters)
+    return write_whole(path, text, what="Lot de lettres")
+
+
+def contacts(dossier_id: int) -> list[ContactInfo]:
+    """The dossier's contacts, newest first (the send log's side of its timeline)."""
+    from clerc_tui.services.plain import plain
+
+    rows = AmicableContact.select().where(AmicableContact.dossier == dossier_id).order_by(AmicableContact.id.desc())
+    return [plain(ContactInfo, row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: int
+    dossier_id: int
+    debtor_id: int | None
+    at: datetime
+    channel: str
+    step: str
+    send_key: str
+    recipient: str
+    subject: str
+    content: str
+    outcome: str
+    detail: str
+    user_id: int | None

@@ -1,0 +1,101 @@
+"""E-mail through the étude's SMTP server (`[smtp]` of the config, config.smtp_settings), with
+the standard library only (smtplib, email.message).
+
+One connection for a whole campaign: opened at the first message, kept, checked with NOOP
+before each message and reopened when the server dropped it meanwhile. A message the server
+refused (an address it rejects, a 4xx/5xx) raises ChannelError: it was not accepted, so the
+campaign may try it again later. A connection cut while the message was handed over is
+`uncertain` (the server may have taken it): never retried here. The provider id returned is the
+message's Message-ID, which the étude finds in its server's log."""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from clerc_tui.config import SmtpSettings, smtp_settings
+from clerc_tui.services.channels import ChannelError, OutgoingMessage
+
+
+class SmtpSender:
+    channel = "email"
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    @classmethod
+    def from_config(cls) -> SmtpSender:
+        settings = smtp_settings()
+        if settings is None:
+            raise ChannelError(
+                "Aucun serveur de courriel n'est configuré : ajoutez une table [smtp] (host, port, starttls, user, "
+                "sender, password_file ou password_env) à /etc/clerc/config.toml (README, « Courriels »)."
+            )
+        return cls(settings)
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        try:
+            if s.ssl:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+            if s.user:
+                smtp.login(s.user, s.password())
+        except (OSError, smtplib.SMTPException) as error:
+            raise ChannelError(
+                f"Serveur de courriel {s.host}:{s.port} injoignable ou refusant la connexion : {error}."
+            ) from None
+        return smtp
+
+    def message_of(self, message: OutgoingMessage) -> EmailMessage:
+        email = EmailMessage()
+        email["From"] = self.settings.sender
+        email["To"] = message.to
+        email["Subject"] = message.subject
+        email["Date"] = formatdate(localtime=True)
+        email["Message-ID"] = make_msgid(domain=self.settings.sender.rsplit("@", 1)[-1])
+        email["X-Clerc-Key"] = message.key
+        email.set_content(message.body)
+        return email
+
+    def send(self, message: OutgoingMessage) -> str:
+        email = self.message_of(message)
+        smtp = self._ready()
+        try:
+            smtp.send_message(email)
+        except smtplib.SMTPRecipientsRefused:
+            raise ChannelError(f"Adresse refusée par le serveur de courriel : {message.to}.") from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+            raise ChannelError(f"Message refusé par le serveur de courriel : {error}.") from None
+        except (OSError, smtplib.SMTPException) as error:
+            self._smtp = None
+            raise ChannelError(
+                f"Connexion au serveur de courriel coupée pendant l'envoi ({error}) : le message a pu partir.",
+                uncertain=True,
+            ) from None
+        return str(email["Message-ID"])
+
+    def _ready(self) -> smtplib.SMTP:
+        """The open connection, checked (NOOP) before a message is handed over, else a new one."""
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                if self._smtp.noop()[0] == 250:
+                    return self._smtp
+            self._smtp = None
+        self._smtp = self._connect()
+        return self._smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()
+            self._smtp = None
