@@ -105,7 +105,7 @@ def _opening_app(argv: list[str]) -> argparse.Namespace | None:
 
 
 # The command groups, each a module of this package: its COMMANDS, add_parsers(sub), run(args).
-GROUPS = ("demo", "database", "users", "calc", "etude", "deadlines", "money", "accounts", "backup")
+GROUPS = ("demo", "database", "users", "calc", "etude", "deadlines", "money", "accounts", "backup", "campaign")
 
 
 def _groups():

@@ -497,8 +497,8 @@ def contact_rules() -> ContactRules:
     from clerc_tui.services.etude import the_etude
 
     etude = the_etude()
-    hours = getattr(etude, "contact_hours", "") or rules.DEFAULT_HOURS
-    ceiling = getattr(etude, "contact_ceiling", rules.DEFAULT_CEILING)
+    hours = (etude.contact_hours if etude else "") or rules.DEFAULT_HOURS
+    ceiling = etude.contact_ceiling if etude else rules.DEFAULT_CEILING
     postcode = (etude.postcode if etude else "").strip()
     zone = "alsace-moselle" if postcode[:2] in ("57", "67", "68") else "metropole"
     return ContactRules(rules.parse_hours(hours), int(ceiling), zone)
