@@ -269,6 +269,11 @@ class ClercApp(App):
             reference = dossier_reference(dossier_id) or ""
         self.push_screen(PaymentEntryScreen(reference))
 
+    def action_amicable(self) -> None:
+        from clerc_tui.screens.amicable import AmicableQueueScreen
+
+        self.push_screen(AmicableQueueScreen())
+
     def action_remittances(self) -> None:
         """What is due to each creditor, and the run that pays them back."""
         from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen
@@ -336,6 +341,23 @@ class ClercApp(App):
             "Ce qui est dû à chaque créancier, reverser, fichier des virements",
             self.action_remittances,
         )
+        yield SystemCommand(
+            "Relances amiables du jour",
+            "Ce que les scénarios prévoient aujourd'hui, par canal : aperçu, envoi, campagne (a sur l'échéancier)",
+            self.action_amicable,
+        )
+        if getattr(screen, "action_amicable_enrol", None) is not None:  # the dossier screen
+            for title, help_text, action in (
+                (
+                    "Relance amiable : inscrire",
+                    "Le dossier suit le scénario de son créancier ou de sa nature (l)",
+                    "enrol",
+                ),
+                ("Relance amiable : bloquer", "Motif, et jusqu'à quand ; reprend seule ensuite (u)", "pause"),
+                ("Relance amiable : étape suivante", "Passer l'étape en cours, avec le motif (y)", "advance"),
+                ("Relance amiable : sortir", "Le dossier ne suit plus de scénario (z)", "out"),
+            ):
+                yield SystemCommand(title, help_text, getattr(screen, f"action_amicable_{action}"))
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:
             yield SystemCommand("Mesures recommandées", "La prochaine mesure sur ce dossier, expliquée (m)", measures)

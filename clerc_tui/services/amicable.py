@@ -232,7 +232,9 @@ def _change(
     return found
 
 
-def pause(actor: Actor, dossier_id: int, reason: str, until: date | None, expected_version: int, today: date):
+def pause(
+    actor: Actor, dossier_id: int, reason: str, until: date | None, expected_version: int, today: date
+) -> EnrolmentInfo:
     """« Bloqué »: no step is due until `until` (the day after, the scenario resumes by itself)."""
     reason = reason.strip()
     if not reason:
