@@ -353,7 +353,11 @@ class ClercApp(App):
                     "Le dossier suit le scénario de son créancier ou de sa nature (l)",
                     "enrol",
                 ),
-                ("Relance amiable : bloquer", "Motif, et jusqu'à quand ; reprend seule ensuite (u)", "pause"),
+                (
+                    "Relance amiable : bloquer ou reprendre",
+                    "Motif, et jusqu'à quand ; reprend seule ensuite (u)",
+                    "pause",
+                ),
                 ("Relance amiable : étape suivante", "Passer l'étape en cours, avec le motif (y)", "advance"),
                 ("Relance amiable : sortir", "Le dossier ne suit plus de scénario (z)", "out"),
             ):

@@ -15,6 +15,7 @@ from clerc_tui.cli.progress import progress_bar
 from clerc_tui.errors import InvalidInput
 
 COMMANDS = ("campaign",)
+OPTOUT_CHANNELS = ("email", "sms", "letter", "phone")
 CHANNELS = ("email", "sms", "letter")
 OUTCOME_TEXT = {
     "sent": "envoyé",
@@ -34,11 +35,40 @@ def add_parsers(sub) -> None:
     run.add_argument("--dry-run", action="store_true", help="montre ce qui serait envoyé, n'envoie rien")
     run.add_argument("--clerc", metavar="LOGIN", help="seulement les dossiers de ce clerc")
     run.add_argument("--out", metavar="FICHIER", help="lettres : le fichier du lot (par défaut dans exports/)")
+    optout = campaign_sub.add_parser("refus", help="le débiteur d'un dossier refuse un canal (enregistré, audité)")
+    optout.add_argument("reference", metavar="DOSSIER", help="référence du dossier (son débiteur principal)")
+    optout.add_argument("--channel", required=True, choices=OPTOUT_CHANNELS, help="canal refusé")
+    optout.add_argument("--motif", default="", help="ce que le débiteur a dit, et quand")
+    optout.add_argument("--retrait", action="store_true", help="le débiteur accepte de nouveau ce canal")
 
 
 def run(args) -> int:
+    if args.campaign_command == "refus":
+        return _optout(args)
+    return _run(args)
+
+
+def _optout(args) -> int:
+    from clerc_tui.services import amicable
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.dossiers import find_by_reference, get_dossier
+
+    open_base(args)
+    actor = identify()
+    dossier_id = find_by_reference(args.reference)
+    if dossier_id is None:
+        raise InvalidInput(f"Dossier inconnu : « {args.reference} ».")
+    debtor = get_dossier(dossier_id).debtors[0].debtor
+    amicable.set_optout(actor, debtor.id, args.channel, not args.retrait, args.motif)
+    what = "accepte de nouveau" if args.retrait else "refuse"
+    sys.stdout.write(f"{debtor.display_name} {what} le canal {args.channel} (dossier {args.reference}).\n")
+    return 0
+
+
+def _run(args) -> int:
     from pathlib import Path
 
+    from clerc_tui.config import smtp_settings
     from clerc_tui.services import amicable
     from clerc_tui.services.channels import ChannelError, sender_for
     from clerc_tui.services.context import identify
@@ -54,7 +84,7 @@ def run(args) -> int:
     sender = None
     if args.channel != "letter" and not args.dry_run:
         try:
-            sender = sender_for(args.channel)
+            sender = sender_for(args.channel, smtp_settings())
         except ChannelError as error:
             raise InvalidInput(error.message) from None
     items = amicable.queue(today, now, clerc_id, args.channel).items(args.channel)

@@ -147,6 +147,7 @@ class AmicableQueueScreen(ClercScreen[None]):
             self._send([i for i in self.items if i.channel == item.channel])
 
     def _send(self, items: list[amicable.QueueItem]) -> None:
+        from clerc_tui.config import smtp_settings
         from clerc_tui.services.channels import sender_for
 
         channel = items[0].channel
@@ -154,7 +155,7 @@ class AmicableQueueScreen(ClercScreen[None]):
             self.app.notify("Un appel se passe au téléphone : notez son issue (s) une fois fait.", markup=False)
             return
         try:
-            sender = None if channel == "letter" else sender_for(channel)
+            sender = None if channel == "letter" else sender_for(channel, smtp_settings())
         except ClercError as error:
             self.app.notify(error.message, severity="error", timeout=10, markup=False)
             return
@@ -249,7 +250,18 @@ def _with_reason(screen: Any, title: str, placeholder: str, call: Any) -> None:
 
 
 def pause(screen: Any) -> None:
+    """`u`: block the scenario (reason, until when); on a blocked one, resume it."""
     app = screen.app
+    info = _info(screen)
+    if info is not None and info.status == "paused":
+        try:
+            amicable.resume(app.actor, screen.dossier_id, info.version, app.today)
+        except ClercError as error:
+            app.notify(error.message, severity="error", markup=False)
+            return
+        app.notify("Relance amiable reprise.", markup=False)
+        screen.refresh_data()
+        return
 
     def call(info: amicable.EnrolmentInfo, text: str) -> object:
         reason, until = split_until(text)

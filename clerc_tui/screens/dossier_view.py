@@ -219,7 +219,7 @@ class DossierScreen(ClercScreen):
         Binding("t", "acts", "Actes", id="dossier.acts"),
         # The amicable scenario (screens/amicable.py): enrol, pause (« bloqué »), next step, take out.
         Binding("l", "amicable_enrol", "Relance amiable", id="dossier.amicable_enrol"),
-        Binding("u", "amicable_pause", "Bloquer la relance", show=False, id="dossier.amicable_pause"),
+        Binding("u", "amicable_pause", "Bloquer/reprendre la relance", show=False, id="dossier.amicable_pause"),
         Binding("y", "amicable_advance", "Étape suivante", show=False, id="dossier.amicable_advance"),
         Binding("z", "amicable_out", "Sortir de la relance", show=False, id="dossier.amicable_out"),
     ]

@@ -66,7 +66,6 @@ class EnrolmentInfo:
     paused_until: date | None
     version: int
     next_label: str  # the next step and its date, or why it waits; "" when none is left
-    next_channel: str
 
     @property
     def summary(self) -> str:
@@ -107,13 +106,12 @@ def enrolment(dossier_id: int, today: date) -> EnrolmentInfo | None:
     chosen = rules.scenario(row.scenario)
     nxt = rules.next_step(chosen, _state(row, dossier_id, today), today)
     if nxt is None:
-        next_label, channel = "", ""
+        next_label = ""
     else:
         when = f"le {format_date(nxt.due_on)}" if nxt.due_on > today else "due aujourd'hui"
         next_label = f"prochaine : {nxt.step.label} ({rules.CHANNEL_LABELS[nxt.step.channel].lower()}), {when}"
         if nxt.waiting and nxt.due_on <= today:
             next_label += f" — en attente : {nxt.waiting}"
-        channel = nxt.step.channel
     return EnrolmentInfo(
         dossier_id=dossier_id,
         scenario=row.scenario,
@@ -128,7 +126,6 @@ def enrolment(dossier_id: int, today: date) -> EnrolmentInfo | None:
         paused_until=row.paused_until,
         version=row.version,
         next_label=next_label,
-        next_channel=channel,
     )
 
 
@@ -685,6 +682,12 @@ def prepare(item: QueueItem, today: date) -> Prepared:
     step = rules.scenario(item.scenario).steps[item.step_index]
     context = message_context(item, today)
     subject, body = rules.render_message(step, context)
+    words = rules.enforcement_words(subject + body)
+    if words:  # a template edited by the étude: never sent as it is (procedures reference § 3.9)
+        raise InvalidInput(
+            f"Le modèle « {step.template} » emploie « {', '.join(words)} » : une relance amiable ne doit pas "
+            "ressembler à un acte d'exécution. Corrigez data/amicable/ ; rien n'a été envoyé."
+        )
     message = OutgoingMessage(item.key, item.dossier_id, item.channel, item.recipient, subject, body)
     letter = None
     if item.channel == "letter":

@@ -150,7 +150,7 @@ def test_no_message_reads_like_an_act_and_later_ones_recall_the_first(step):
 
 
 def test_first_letter_is_courteous_with_the_full_breakdown():
-    subject, body = rules.render_message(rules.scenario("standard").steps[0], CONTEXT)
+    _subject, body = rules.render_message(rules.scenario("standard").steps[0], CONTEXT)
     assert "n'est pas un acte de procédure" in body
     assert "Principal" in body and "Intérêts" in body and "Total" in body
     assert "échéancier" in body and "surendettement" in body

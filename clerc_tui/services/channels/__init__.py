@@ -12,9 +12,12 @@ adapter against the same Protocol. `sender_for(channel)` is the one place that p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from clerc_tui.errors import ClercError
+
+if TYPE_CHECKING:
+    from clerc_tui.config import SmtpSettings
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,18 @@ class Sender(Protocol):
     def send(self, message: OutgoingMessage) -> str: ...  # provider's message id; raises ChannelError
 
 
-def sender_for(channel: str) -> Sender:
-    """The sender configured for `channel`, or ChannelError saying what to configure."""
+def sender_for(channel: str, smtp: SmtpSettings | None) -> Sender:
+    """The sender configured for `channel`, or ChannelError saying what to configure. `smtp`: the
+    config's `[smtp]` (config.smtp_settings, read by the caller: services never read the config)."""
     if channel == "email":
         from clerc_tui.services.channels.email import SmtpSender
 
-        return SmtpSender.from_config()
+        if smtp is None:
+            raise ChannelError(
+                "Aucun serveur de courriel n'est configuré : ajoutez une table [smtp] (host, port, starttls, user, "
+                "sender, password_file ou password_env) à /etc/clerc/config.toml (README, « Courriels »)."
+            )
+        return SmtpSender(smtp)
     if channel == "sms":
         raise ChannelError(
             "Aucune passerelle SMS n'est configurée : les SMS ne sont pas envoyés. "

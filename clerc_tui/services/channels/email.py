@@ -15,9 +15,12 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
-from clerc_tui.config import SmtpSettings, smtp_settings
 from clerc_tui.services.channels import ChannelError, OutgoingMessage
+
+if TYPE_CHECKING:  # read by the caller (cli/, screens/: config.smtp_settings) and handed in
+    from clerc_tui.config import SmtpSettings
 
 
 class SmtpSender:
@@ -26,16 +29,6 @@ class SmtpSender:
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
-
-    @classmethod
-    def from_config(cls) -> SmtpSender:
-        settings = smtp_settings()
-        if settings is None:
-            raise ChannelError(
-                "Aucun serveur de courriel n'est configuré : ajoutez une table [smtp] (host, port, starttls, user, "
-                "sender, password_file ou password_env) à /etc/clerc/config.toml (README, « Courriels »)."
-            )
-        return cls(settings)
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
