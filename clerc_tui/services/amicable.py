@@ -23,20 +23,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from peewee import IntegrityError
-
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import (
     AmicableContact,
     AmicableEnrolment,
     AmicableOptout,
-    AmicableSend,
     Creditor,
-    Debtor,
     Dossier,
     TimelineEvent,
 )
-from clerc_tui.models.db import database, read_date, write_transaction
+from clerc_tui.models.db import database, is_sqlite, read_date, sql_date, write_transaction
 from clerc_tui.rules import amicable as rules
 from clerc_tui.rules.calendar import ZONES
 from clerc_tui.rules.french import format_amount, format_date, format_date_long
@@ -618,54 +614,80 @@ class Prepared:
     letter: rules.Letter | None
 
 
-def _first_letter(dossier_id: int) -> tuple[str, str]:
-    row = (
-        AmicableContact.select(AmicableContact.at, AmicableContact.step)
-        .where(
-            AmicableContact.dossier == dossier_id,
-            AmicableContact.channel == "letter",
-            AmicableContact.outcome.in_(("sent", "uncertain")),
-        )
-        .order_by(AmicableContact.id)
-        .first()
-    )
-    if row is None:
-        return "", ""
-    reference = Dossier.get_by_id(dossier_id).reference
-    return f"{reference}/{row.step}", format_date(row.at.date())
+@dataclass(frozen=True)
+class _Facts:
+    """What a message reads of its dossier, read for many dossiers at once (`_facts`)."""
+
+    reference: str
+    creditor_name: str
+    has_title: bool
+    balance: Decimal
+    zone: str
+    first_letter: tuple[str, str]  # (reference, date) of the first letter sent, or ("", "")
 
 
-def message_context(item: QueueItem, today: date) -> dict[str, object]:
+def _read_at(value: datetime | str) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _facts(ids: Sequence[int]) -> dict[int, _Facts]:
+    """The dossiers' reference, creditor, title, balance, zone and first letter: three queries for
+    up to BATCH dossiers (a campaign reads them a chunk at a time, not per message)."""
+    found: dict[int, _Facts] = {}
+    for chunk in _chunks(ids):
+        marks = _placeholders(len(chunk))
+        letters: dict[int, tuple[str, str]] = {}
+        for dossier_id, at, step, reference in database.execute_sql(
+            'SELECT c."dossier_id", c."at", c."step", d."reference" FROM "amicable_contact" c '
+            'JOIN "dossier" d ON d."id" = c."dossier_id" WHERE c."id" IN (SELECT MIN("id") FROM "amicable_contact" '
+            f"WHERE \"channel\" = 'letter' AND \"outcome\" IN ('sent', 'uncertain') AND \"dossier_id\" IN ({marks}) "
+            'GROUP BY "dossier_id")',
+            chunk,
+        ).fetchall():
+            letters[dossier_id] = (f"{reference}/{step}", format_date(_read_at(at).date()))
+        for dossier_id, reference, creditor, title_kind, balance, zone in database.execute_sql(
+            'SELECT d."id", d."reference", c."display_name", d."title_kind", d."balance", d."zone" FROM "dossier" d '
+            f'JOIN "creditor" c ON c."id" = d."creditor_id" WHERE d."id" IN ({marks})',
+            chunk,
+        ).fetchall():
+            found[dossier_id] = _Facts(
+                reference,
+                creditor,
+                bool(title_kind),  # services/recovery_fees.has_enforceable_title: the same test
+                Decimal(balance) / 100,
+                zone if zone in ZONES else "metropole",
+                letters.get(dossier_id, ("", "")),
+            )
+    return found
+
+
+def message_context(item: QueueItem, today: date, facts: _Facts | None = None) -> dict[str, object]:
     """What a step's template reads: the étude, the parties, the amounts it may claim (no fee
     without a title, CPCE L111-8), this message's reference and the first letter's."""
     from clerc_tui.services.etude import the_etude
-    from clerc_tui.services.recovery_fees import has_enforceable_title
     from clerc_tui.services.statement import dossier_statement
 
-    dossier = Dossier.get_by_id(item.dossier_id)
-    creditor = Creditor.get_by_id(dossier.creditor_id)
+    facts = facts or _facts([item.dossier_id])[item.dossier_id]
     etude = the_etude()
     try:
         statement = dossier_statement(item.dossier_id, today)
         amounts = statement.principal_due, statement.interest_due, statement.frais_due
     except ClercError:
         # No décompte (interest start or a rate missing): the balance held, no interest claimed.
-        amounts = dossier.balance, Decimal("0.00"), Decimal("0.00")
-    claimed = rules.claimable(*amounts, has_enforceable_title(dossier))
-    debtor = Debtor.get_or_none(Debtor.id == item.debtor_id) if item.debtor_id else None
-    first_reference, first_date = _first_letter(item.dossier_id)
+        amounts = facts.balance, Decimal("0.00"), Decimal("0.00")
+    claimed = rules.claimable(*amounts, facts.has_title)
+    first_reference, first_date = facts.first_letter
+    address = ", ".join(p for p in (etude.address, f"{etude.postcode} {etude.city}".strip()) if p) if etude else ""
     return {
         "etude_name": etude.name if etude else "",
         "commissaire_name": etude.commissaire_name if etude else "",
-        "etude_address": ", ".join(p for p in (etude.address, f"{etude.postcode} {etude.city}".strip()) if p)
-        if etude
-        else "",
+        "etude_address": address,
         "etude_phone": etude.phone if etude else "",
         "etude_email": etude.email if etude else "",
-        "debtor_name": debtor.display_name if debtor else dossier.debtor_name,
-        "creditor_name": creditor.display_name,
-        "reference": dossier.reference,
-        "letter_reference": f"{dossier.reference}/{item.step_code}",
+        "debtor_name": item.debtor_name,
+        "creditor_name": facts.creditor_name,
+        "reference": facts.reference,
+        "letter_reference": f"{facts.reference}/{item.step_code}",
         "date": format_date_long(today),
         "principal": format_amount(claimed.principal),
         "interest": format_amount(claimed.interest),
@@ -677,10 +699,10 @@ def message_context(item: QueueItem, today: date) -> dict[str, object]:
     }
 
 
-def prepare(item: QueueItem, today: date) -> Prepared:
+def prepare(item: QueueItem, today: date, facts: _Facts | None = None) -> Prepared:
     """The message of one queue item (preview, then send)."""
     step = rules.scenario(item.scenario).steps[item.step_index]
-    context = message_context(item, today)
+    context = message_context(item, today, facts)
     subject, body = rules.render_message(step, context)
     words = rules.enforcement_words(subject + body)
     if words:  # a template edited by the étude: never sent as it is (procedures reference § 3.9)
@@ -728,67 +750,88 @@ class CampaignReport:
         return sum(1 for r in self.results if r.outcome == outcome)
 
 
-def _claim(key: str, dossier_id: int, channel: str, actor: Actor, now: datetime) -> AmicableSend | None:
+def _ts(moment: datetime) -> datetime | str:
+    """A date-time as a raw-SQL parameter, stored as peewee stores a DateTimeField."""
+    return str(moment) if is_sqlite() else moment
+
+
+def _held(key: str) -> tuple[str, datetime | None, datetime] | None:
+    row = database.execute_sql(
+        f'SELECT "state", "sent_at", "claimed_at" FROM "amicable_send" WHERE "key" = {database.param}', (key,)
+    ).fetchone()
+    if row is None:
+        return None
+    return row[0], _read_at(row[1]) if row[1] is not None else None, _read_at(row[2])
+
+
+def _claim(key: str, dossier_id: int, channel: str, actor: Actor, now: datetime) -> str | None:
     """Claim `key` in its own transaction: None when claimed now (the message may be sent), else
-    the send log's row that holds it (sent, or claimed and never confirmed)."""
+    what the send log says of it (« déjà envoyé le … », « envoi incertain, à vérifier … »). The
+    key is unique: of two processes claiming it at once, one inserts, the other finds it."""
+    p = database.param
     with write_transaction():
-        row = AmicableSend.get_or_none(AmicableSend.key == key)
-        if row is None:
-            try:
-                with database.atomic():
-                    AmicableSend.create(
-                        key=key,
-                        dossier=dossier_id,
-                        channel=channel,
-                        state="claimed",
-                        claimed_at=now,
-                        claimed_by=actor.login,
-                    )
-            except IntegrityError:  # another process claimed it between the read and the insert
-                return AmicableSend.get(AmicableSend.key == key)
+        inserted = database.execute_sql(
+            'INSERT INTO "amicable_send" ("key", "dossier_id", "channel", "state", "claimed_at", "claimed_by", '
+            f"\"provider_id\", \"detail\") VALUES ({p}, {p}, {p}, 'claimed', {p}, {p}, '', '') "
+            'ON CONFLICT ("key") DO NOTHING',
+            (key, dossier_id, channel, _ts(now), actor.login),
+        ).rowcount
+        if inserted == 1:
             return None
-        if row.state == "failed":  # not taken by the provider: may be tried again
-            AmicableSend.update(state="claimed", claimed_at=now, claimed_by=actor.login, detail="").where(
-                AmicableSend.id == row.id, AmicableSend.state == "failed"
-            ).execute()
+        retried = database.execute_sql(  # not taken by the provider last time: may be tried again
+            f'UPDATE "amicable_send" SET "state" = \'claimed\', "claimed_at" = {p}, "claimed_by" = {p}, '
+            f'"detail" = \'\' WHERE "key" = {p} AND "state" = \'failed\'',
+            (_ts(now), actor.login, key),
+        ).rowcount
+        if retried == 1:
             return None
-        return row
+        held = _held(key)
+    assert held is not None
+    return _already(*held)
+
+
+def _already(state: str, sent_at: datetime | None, claimed_at: datetime) -> str:
+    if state == "sent" and sent_at is not None:
+        return f"déjà envoyé le {format_date(sent_at.date())} à {sent_at:%H:%M}"
+    return f"envoi incertain, à vérifier (commencé le {format_date(claimed_at.date())} à {claimed_at:%H:%M})"
 
 
 def _contact(
     item: QueueItem, actor: Actor | None, now: datetime, outcome: str, detail: str, prepared: Prepared | None
 ) -> None:
-    AmicableContact.create(
-        dossier=item.dossier_id,
-        debtor=item.debtor_id,
-        at=now,
-        channel=item.channel,
-        scenario=item.scenario,
-        step=item.step_code,
-        send_key=item.key,
-        recipient=item.recipient,
-        subject=prepared.message.subject if prepared else "",
-        content=prepared.message.body if prepared else "",
-        outcome=outcome,
-        detail=detail,
-        user=actor.user_id if actor else None,
-    )
-    label = rules.CHANNEL_LABELS[item.channel]
-    text = f"{label} — {item.step_label} : {rules.OUTCOMES.get(outcome, outcome)}"
+    """One contact: its row (append-only) and its line in the dossier's timeline."""
+    p = database.param
+    user = actor.user_id if actor else None
+    database.execute_sql(
+        'INSERT INTO "amicable_contact" ("dossier_id", "debtor_id", "at", "channel", "scenario", "step", "send_key", '
+        '"recipient", "subject", "content", "outcome", "detail", "user_id") '
+        f"VALUES ({', '.join([p] * 13)})",
+        (
+            item.dossier_id, item.debtor_id, _ts(now), item.channel, item.scenario, item.step_code, item.key,
+            item.recipient, prepared.message.subject if prepared else "", prepared.message.body if prepared else "",
+            outcome, detail, user,
+        ),
+    )  # fmt: skip
+    text = f"{rules.CHANNEL_LABELS[item.channel]} — {item.step_label} : {rules.OUTCOMES.get(outcome, outcome)}"
     if item.recipient and item.channel != "letter":
         text += f" ({item.recipient})"
     if detail:
         text += f" — {detail}"
-    _timeline(item.dossier_id, now.date(), f"amicable_{item.channel}", text, actor, now)
+    database.execute_sql(
+        'INSERT INTO "timeline_event" ("dossier_id", "occurred_on", "kind", "text", "user_id", "created_at") '
+        f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+        (item.dossier_id, sql_date(now.date()), f"amicable_{item.channel}", text, user, _ts(now)),
+    )
 
 
 def _confirm(prepared: Prepared, provider_id: str, actor: Actor, now: datetime) -> None:
     """Mark the key sent, record the contact and its timeline line, move the dossier on."""
-    item = prepared.item
+    item, p = prepared.item, database.param
     with write_transaction():
-        AmicableSend.update(state="sent", sent_at=now, provider_id=provider_id).where(
-            AmicableSend.key == item.key
-        ).execute()
+        database.execute_sql(
+            f'UPDATE "amicable_send" SET "state" = \'sent\', "sent_at" = {p}, "provider_id" = {p} WHERE "key" = {p}',
+            (_ts(now), provider_id, item.key),
+        )
         _contact(item, actor, now, "sent", provider_id if item.channel != "letter" else "", prepared)
         _move_on(item, now.date())
 
@@ -796,20 +839,13 @@ def _confirm(prepared: Prepared, provider_id: str, actor: Actor, now: datetime) 
 def _move_on(item: QueueItem, on: date) -> None:
     """The dossier's next step, if it still stands where the queue found it (a clerc may have
     moved it by hand meanwhile: then it is left as he put it)."""
-    steps = len(rules.scenario(item.scenario).steps)
-    row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == item.dossier_id)
-    if row is None or row.steps_done != item.step_index or row.round != item.round:
-        return
-    _step_done(row, steps, on)
-    AmicableEnrolment.update(
-        steps_done=row.steps_done, last_step_on=row.last_step_on, status=row.status, version=row.version + 1
-    ).where(AmicableEnrolment.id == row.id, AmicableEnrolment.version == row.version).execute()
-
-
-def _already(row: AmicableSend) -> str:
-    if row.state == "sent" and row.sent_at is not None:
-        return f"déjà envoyé le {format_date(row.sent_at.date())} à {row.sent_at:%H:%M}"
-    return f"envoi incertain, à vérifier (commencé le {format_date(row.claimed_at.date())} à {row.claimed_at:%H:%M})"
+    steps, p = len(rules.scenario(item.scenario).steps), database.param
+    database.execute_sql(
+        f'UPDATE "amicable_enrolment" SET "steps_done" = "steps_done" + 1, "last_step_on" = {p}, '
+        f'"status" = CASE WHEN "steps_done" + 1 >= {p} THEN \'done\' ELSE "status" END, '
+        f'"version" = "version" + 1 WHERE "dossier_id" = {p} AND "steps_done" = {p} AND "round" = {p}',
+        (sql_date(on), steps, item.dossier_id, item.step_index, item.round),
+    )
 
 
 def skip(actor: Actor, item: QueueItem, reason: str, now: datetime) -> None:
@@ -821,6 +857,48 @@ def skip(actor: Actor, item: QueueItem, reason: str, now: datetime) -> None:
     with write_transaction():
         _contact(item, actor, now, "skipped", reason, None)
         _move_on(item, now.date())
+
+
+class _Checks:
+    """The rules of the profession at send time, for a campaign: opt-outs and the contacts of the
+    window read for a chunk of items at once, and counted on as the campaign sends (two dossiers
+    of one debtor in one campaign count twice against his ceiling)."""
+
+    def __init__(self, setting: ContactRules):
+        self.setting = setting
+        self.refused: set[tuple[int, str]] = set()
+        self.counts: dict[int, int] = {}
+        self.facts: dict[int, _Facts] = {}
+
+    def read(self, items: Sequence[QueueItem], now: datetime) -> None:
+        debtors = sorted({i.debtor_id for i in items if i.debtor_id is not None})
+        self.refused = _optouts(debtors)
+        self.counts = _window_counts(debtors, now)
+        self.facts = _facts([i.dossier_id for i in items])
+
+    def refusal(self, item: QueueItem, now: datetime) -> str:
+        facts = self.facts.get(item.dossier_id)
+        zones = tuple(dict.fromkeys((self.setting.zone, facts.zone if facts else "metropole")))
+        return (
+            rules.contact_refusal(
+                item.channel,
+                now,
+                hours=self.setting.hours,
+                zones=zones,
+                contacts_in_window=self.counts.get(item.debtor_id or 0, 0),
+                ceiling=self.setting.ceiling,
+                opted_out=(item.debtor_id or 0, item.channel) in self.refused,
+                recipient=item.recipient,
+            )
+            or ""
+        )
+
+    def contacted(self, item: QueueItem) -> None:
+        if item.debtor_id is not None:
+            self.counts[item.debtor_id] = self.counts.get(item.debtor_id, 0) + 1
+
+
+CHUNK = 100  # items whose rules are read at once; read again for the next ones (another clerc's opt-out)
 
 
 def run_campaign(
@@ -839,91 +917,9 @@ def run_campaign(
     are written as one batch (`letters_to`, a file) instead of a sender."""
     require(actor, "write")
     channel = items[0].channel if items else ""
-    if channel == "letter":
-        return _letter_campaign(actor, items, today, clock, dry_run, progress, letters_to)
-    if sender is None and not dry_run:
+    if channel != "letter" and sender is None and not dry_run and items:
         raise InvalidInput("Aucun canal d'envoi.")
-    setting = contact_rules()
-    results: list[SendResult] = []
-    total = len(items)
-    for done, item in enumerate(items):
-        if progress:
-            progress(done, total)
-        now = clock()
-        refusal = _refusal_now(item, now, setting)
-        if refusal:
-            results.append(SendResult(item, "refused", refusal))
-            continue
-        prepared = prepare(item, today)
-        if dry_run:
-            held = AmicableSend.get_or_none(AmicableSend.key == item.key)
-            if held is not None and held.state != "failed":
-                results.append(SendResult(item, "already", _already(held)))
-            else:
-                results.append(SendResult(item, "dry", f"à envoyer à {item.recipient}"))
-            continue
-        held = _claim(item.key, item.dossier_id, item.channel, actor, now)
-        if held is not None:
-            outcome = "already" if held.state == "sent" else "uncertain"
-            results.append(SendResult(item, outcome, _already(held)))
-            continue
-        assert sender is not None
-        try:
-            provider_id = sender.send(prepared.message)
-        except ChannelError as error:
-            if error.uncertain:
-                with write_transaction():
-                    AmicableSend.update(detail=error.message).where(AmicableSend.key == item.key).execute()
-                    _contact(item, actor, now, "uncertain", error.message, prepared)
-                results.append(SendResult(item, "uncertain", error.message))
-            else:
-                with write_transaction():
-                    AmicableSend.update(state="failed", detail=error.message).where(
-                        AmicableSend.key == item.key
-                    ).execute()
-                results.append(SendResult(item, "failed", error.message))
-            continue
-        _confirm(prepared, provider_id, actor, clock())
-        results.append(SendResult(item, "sent", f"envoyé à {item.recipient}"))
-    if progress:
-        progress(total, total)
-    return CampaignReport(channel, tuple(results))
-
-
-def _refusal_now(item: QueueItem, now: datetime, setting: ContactRules) -> str:
-    """The rules checked again right before the message (the queue may be some minutes old)."""
-    refused = item.debtor_id is not None and (item.debtor_id, item.channel) in _optouts([item.debtor_id])
-    counts = _window_counts([item.debtor_id], now) if item.debtor_id is not None else {}
-    dossier = Dossier.get_by_id(item.dossier_id)
-    zones = tuple(dict.fromkeys((setting.zone, dossier.zone if dossier.zone in ZONES else "metropole")))
-    return (
-        rules.contact_refusal(
-            item.channel,
-            now,
-            hours=setting.hours,
-            zones=zones,
-            contacts_in_window=counts.get(item.debtor_id or 0, 0),
-            ceiling=setting.ceiling,
-            opted_out=refused,
-            recipient=item.recipient,
-        )
-        or ""
-    )
-
-
-def _letter_campaign(
-    actor: Actor,
-    items: Sequence[QueueItem],
-    today: date,
-    clock: Callable[[], datetime],
-    dry_run: bool,
-    progress: Callable[[int, int], None] | None,
-    letters_to: Path | None,
-) -> CampaignReport:
-    """Letters: claim each key, write the batch (one file, whole or nothing), then mark them sent.
-    Killed between the claim and the mark, the letters are « envoi incertain » (the batch may
-    have been written): the clerc checks the printer's tray, never prints them twice."""
-    setting = contact_rules()
+    checks = _Checks(contact_rules())
     results: list[SendResult] = []
     batch: list[Prepared] = []
     total = len(items)
@@ -931,33 +927,77 @@ def _letter_campaign(
         if progress:
             progress(done, total)
         now = clock()
-        refusal = _refusal_now(item, now, setting)
+        if done % CHUNK == 0:
+            checks.read(items[done : done + CHUNK], now)
+        refusal = checks.refusal(item, now)
         if refusal:
             results.append(SendResult(item, "refused", refusal))
             continue
         if dry_run:
-            held = AmicableSend.get_or_none(AmicableSend.key == item.key)
-            if held is not None and held.state != "failed":
-                results.append(SendResult(item, "already", _already(held)))
+            held = _held(item.key)
+            if held is not None and held[0] != "failed":
+                results.append(SendResult(item, "already", _already(*held)))
             else:
-                results.append(SendResult(item, "dry", "à imprimer"))
+                results.append(SendResult(item, "dry", f"à envoyer à {item.recipient}"))
+            checks.contacted(item)
             continue
-        held = _claim(item.key, item.dossier_id, item.channel, actor, now)
-        if held is not None:
-            outcome = "already" if held.state == "sent" else "uncertain"
-            results.append(SendResult(item, outcome, _already(held)))
+        prepared = prepare(item, today, checks.facts.get(item.dossier_id))
+        said = _claim(item.key, item.dossier_id, item.channel, actor, now)
+        if said is not None:
+            results.append(SendResult(item, "already" if said.startswith("déjà") else "uncertain", said))
             continue
-        batch.append(prepare(item, today))
-    written = None
-    if batch:
-        path = letters_to or _letters_path(clock())
-        written = write_letters([p.letter for p in batch if p.letter is not None], path)
-        for prepared in batch:
-            _confirm(prepared, written.name, actor, clock())
-            results.append(SendResult(prepared.item, "sent", f"dans le lot {written.name}"))
+        checks.contacted(item)
+        if channel == "letter":
+            batch.append(prepared)  # written all at once below, then confirmed
+            continue
+        assert sender is not None
+        try:
+            provider_id = sender.send(prepared.message)
+        except ChannelError as error:
+            results.append(_failed(prepared, error, actor, now))
+            continue
+        _confirm(prepared, provider_id, actor, clock())
+        results.append(SendResult(item, "sent", f"envoyé à {item.recipient}"))
+    written = _write_batch(batch, actor, clock, letters_to, results) if batch else None
     if progress:
         progress(total, total)
-    return CampaignReport("letter", tuple(results), written)
+    return CampaignReport(channel, tuple(results), written)
+
+
+def _failed(prepared: Prepared, error: ChannelError, actor: Actor, now: datetime) -> SendResult:
+    """A message the channel did not take: the key freed for a later try; or, when the provider
+    may have taken it, left claimed and the contact recorded as uncertain."""
+    item, p = prepared.item, database.param
+    with write_transaction():
+        if error.uncertain:
+            database.execute_sql(
+                f'UPDATE "amicable_send" SET "detail" = {p} WHERE "key" = {p}', (error.message, item.key)
+            )
+            _contact(item, actor, now, "uncertain", error.message, prepared)
+        else:
+            database.execute_sql(
+                f'UPDATE "amicable_send" SET "state" = \'failed\', "detail" = {p} WHERE "key" = {p}',
+                (error.message, item.key),
+            )
+    return SendResult(item, "uncertain" if error.uncertain else "failed", error.message)
+
+
+def _write_batch(
+    batch: list[Prepared],
+    actor: Actor,
+    clock: Callable[[], datetime],
+    letters_to: Path | None,
+    results: list[SendResult],
+) -> Path:
+    """Letters: their keys are claimed; the batch is written (one file, whole or nothing), then
+    each is marked sent. Killed between the two, they are « envoi incertain » (the batch may have
+    been written): the clerc checks the printer's tray, they are never printed twice by clerc."""
+    path = letters_to or _letters_path(clock())
+    written = write_letters([p.letter for p in batch if p.letter is not None], path)
+    for prepared in batch:
+        _confirm(prepared, written.name, actor, clock())
+        results.append(SendResult(prepared.item, "sent", f"dans le lot {written.name}"))
+    return written
 
 
 def _letters_path(now: datetime) -> Path:
@@ -975,28 +1015,3 @@ def write_letters(letters: Sequence[rules.Letter], path: Path) -> Path:
 
     text = "\f".join(rules.letter_text(letter) for letter in letters)
     return write_whole(path, text, what="Lot de lettres")
-
-
-def contacts(dossier_id: int) -> list[ContactInfo]:
-    """The dossier's contacts, newest first (the send log's side of its timeline)."""
-    from clerc_tui.services.plain import plain
-
-    rows = AmicableContact.select().where(AmicableContact.dossier == dossier_id).order_by(AmicableContact.id.desc())
-    return [plain(ContactInfo, row) for row in rows]
-
-
-@dataclass(frozen=True)
-class ContactInfo:
-    id: int
-    dossier_id: int
-    debtor_id: int | None
-    at: datetime
-    channel: str
-    step: str
-    send_key: str
-    recipient: str
-    subject: str
-    content: str
-    outcome: str
-    detail: str
-    user_id: int | None

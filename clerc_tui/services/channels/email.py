@@ -2,7 +2,8 @@
 the standard library only (smtplib, email.message).
 
 One connection for a whole campaign: opened at the first message, kept, checked with NOOP
-before each message and reopened when the server dropped it meanwhile. A message the server
+before a message when it has been idle for `IDLE_CHECK` seconds (servers drop idle clients), and
+reopened when the server dropped it meanwhile. A message the server
 refused (an address it rejects, a 4xx/5xx) raises ChannelError: it was not accepted, so the
 campaign may try it again later. A connection cut while the message was handed over is
 `uncertain` (the server may have taken it): never retried here. The provider id returned is the
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING
@@ -23,12 +25,16 @@ if TYPE_CHECKING:  # read by the caller (cli/, screens/: config.smtp_settings) a
     from clerc_tui.config import SmtpSettings
 
 
+IDLE_CHECK = 5.0  # seconds
+
+
 class SmtpSender:
     channel = "email"
 
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        self._used = 0.0
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -78,7 +84,13 @@ class SmtpSender:
         return str(email["Message-ID"])
 
     def _ready(self) -> smtplib.SMTP:
-        """The open connection, checked (NOOP) before a message is handed over, else a new one."""
+        """The open connection (checked by NOOP when idle for a while), else a new one. A server
+        that dropped an idle connection is found here, before a message is handed over: a cut
+        during the hand-over itself is `uncertain`."""
+        idle = time.monotonic() - self._used
+        self._used = time.monotonic()
+        if self._smtp is not None and idle < IDLE_CHECK:
+            return self._smtp
         if self._smtp is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 if self._smtp.noop()[0] == 250:
