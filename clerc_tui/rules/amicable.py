@@ -455,14 +455,18 @@ def _environment() -> Any:
     )
 
 
+@lru_cache(maxsize=64)
+def _subject_template(text: str) -> Any:
+    return _environment().from_string(text)
+
+
 def render_message(step: Step, context: Mapping[str, object]) -> tuple[str, str]:
     """(subject, body) of the step's message. User data is plain text (no markup); a control or
     bidi character is shown as a placeholder (rules/text.inert)."""
     from clerc_tui.rules.text import inert
 
-    env = _environment()
-    body = env.get_template(f"{step.template}.txt.j2").render(**context).strip()
-    subject = env.from_string(step.subject).render(**context).strip() if step.subject else ""
+    body = _environment().get_template(f"{step.template}.txt.j2").render(**context).strip()
+    subject = _subject_template(step.subject).render(**context).strip() if step.subject else ""
     return inert(subject, multiline=False), inert(body) + "\n"
 
 
