@@ -59,3 +59,15 @@ def test_refusals_in_french(actor, db_path):
     assert both.returncode == 2 and "se contredisent" in both.stderr
     bad = run_clerc(None, "campaign", "run", "--channel", "letter", "--db", db, "--now", "demain")
     assert bad.returncode == 2 and "AAAA-MM-JJ HH:MM" in bad.stderr
+
+
+def test_contact_hours_and_ceiling_are_etude_settings(actor, db_path):
+    db = str(db_path)
+    done = run_clerc(
+        None, "etude", "set", "--heures-contact", "lun-sam 09:00-12:00", "--plafond-contacts", "3", "--db", db
+    )
+    assert done.returncode == 0, done.stderr
+    assert "contacts du lundi au samedi, de 9 h à 12 h, hors jours fériés ; au plus 3 par débiteur" in done.stdout
+    sunday = run_clerc(None, "etude", "set", "--heures-contact", "lun-dim 09:00-12:00", "--db", db)
+    assert sunday.returncode == 2 and "Aucun contact le dimanche" in sunday.stderr
+    assert "au plus 3 par débiteur" in run_clerc(None, "etude", "show", "--db", db).stdout

@@ -37,6 +37,15 @@ def add_parsers(sub) -> None:
         metavar="MOIS",
         help="un renseignement de solvabilité plus ancien (en mois, 6 par défaut) est marqué « ancienne »",
     )
+    setting.add_argument(
+        "--heures-contact",
+        dest="contact_hours",
+        metavar="'lun-ven 10:00-13:00 14:00-20:00'",
+        help="jours et heures où l'étude contacte les débiteurs (jamais le dimanche ni un jour férié)",
+    )
+    setting.add_argument(
+        "--plafond-contacts", dest="contact_ceiling", metavar="N", help="contacts au plus par débiteur sur 30 jours"
+    )
 
 
 def _yes(value: str, option: str) -> bool:
@@ -54,7 +63,13 @@ def run(args) -> int:
     if args.etude_command == "set":
         from clerc_tui.services.context import identify
 
-        if args.fee_base_interest is None and args.wage_repartiteur is None and args.stale_months is None:
+        amicable_settings = (args.contact_hours, args.contact_ceiling)
+        if (
+            args.fee_base_interest is None
+            and args.wage_repartiteur is None
+            and args.stale_months is None
+            and amicable_settings == (None, None)
+        ):
             raise InvalidInput(
                 "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON "
                 "ou --solvabilite-ancienne-apres MOIS."
@@ -76,7 +91,14 @@ def run(args) -> int:
             etude.set_wage_repartiteur(identify(), repartiteur)
         if months is not None:
             solvency.set_stale_months(identify(), months)
+        if amicable_settings != (None, None):
+            from clerc_tui.services.amicable import set_contact_rules
+
+            set_contact_rules(identify(), *amicable_settings)
     out.write(etude.fee_base_text() + "\n")
     out.write(etude.repartiteur_text() + "\n")
     out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
+    from clerc_tui.services.amicable import contact_rules_text
+
+    out.write(contact_rules_text() + "\n")
     return 0

@@ -499,6 +499,34 @@ def contact_rules() -> ContactRules:
     return ContactRules(rules.parse_hours(hours), int(ceiling), zone)
 
 
+def set_contact_rules(actor: Actor, hours: str | None, ceiling: str | int | None) -> None:
+    """The étude's contact hours and ceiling (each checked before either is written; audited)."""
+    from clerc_tui.services.etude import set_setting
+
+    if hours is not None:
+        hours = " ".join(hours.split())
+        rules.parse_hours(hours)  # refuses a wrong text, and Sunday
+    if ceiling is not None:
+        try:
+            ceiling = int(str(ceiling).strip())
+        except ValueError:
+            raise InvalidInput(f"Plafond de contacts « {ceiling} » : un nombre attendu.", field="ceiling") from None
+        if not 1 <= ceiling <= 30:
+            raise InvalidInput("Plafond de contacts : entre 1 et 30 sur 30 jours.", field="ceiling")
+    if hours is not None:
+        set_setting(actor, "contact_hours", hours)
+    if ceiling is not None:
+        set_setting(actor, "contact_ceiling", ceiling)
+
+
+def contact_rules_text() -> str:
+    setting = contact_rules()
+    return (
+        f"Relances amiables : contacts {setting.hours.describe()} ; au plus {setting.ceiling} par débiteur sur "
+        f"{rules.CEILING_DAYS} jours (réglages de l'étude)."
+    )
+
+
 def _recipient_for(channel: str, who: _Recipient | None) -> str:
     if who is None:
         return ""
