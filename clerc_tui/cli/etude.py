@@ -71,8 +71,8 @@ def run(args) -> int:
             and amicable_settings == (None, None)
         ):
             raise InvalidInput(
-                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON "
-                "ou --solvabilite-ancienne-apres MOIS."
+                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON, "
+                "--solvabilite-ancienne-apres MOIS, --heures-contact '…' ou --plafond-contacts N."
             )
         # Every value checked before any is written.
         fee_base = None if args.fee_base_interest is None else _yes(args.fee_base_interest, "--interets-dans-assiette")

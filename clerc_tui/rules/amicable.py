@@ -363,6 +363,7 @@ def parse_hours(text: str) -> ContactHours:
     return ContactHours(frozenset(days), tuple(sorted(ranges)))
 
 
+@lru_cache(maxsize=64)  # a queue asks it for every item at the same moment
 def hours_refusal(now: datetime, hours: ContactHours, zones: tuple[str, ...] = ("metropole",)) -> str | None:
     """Why no debtor may be contacted at `now` (a French sentence), or None."""
     day = now.date()

@@ -18,14 +18,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import (
-    AmicableContact,
     AmicableEnrolment,
     AmicableOptout,
     Creditor,
@@ -39,7 +38,6 @@ from clerc_tui.rules.french import format_amount, format_date, format_date_long
 from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.channels import ChannelError, OutgoingMessage, Sender
 from clerc_tui.services.context import Actor, require
-from clerc_tui.services.plain import tuples
 
 BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits
 
@@ -311,12 +309,13 @@ def _optouts(debtor_ids: Sequence[int]) -> set[tuple[int, str]]:
     """(debtor, channel) pairs refused now: the latest row of each pair says."""
     found: set[tuple[int, str]] = set()
     for chunk in _chunks(debtor_ids):
-        rows = tuples(
-            AmicableOptout.select(AmicableOptout.debtor, AmicableOptout.channel, AmicableOptout.opted_out)
-            .where(AmicableOptout.debtor.in_(chunk))
-            .order_by(AmicableOptout.id)
-        )
-        latest = {(debtor, channel): bool(out) for debtor, channel, out in rows}
+        latest: dict[tuple[int, str], bool] = {}
+        for debtor, channel, out in database.execute_sql(
+            'SELECT "debtor_id", "channel", "opted_out" FROM "amicable_optout" '
+            f'WHERE "debtor_id" IN ({_placeholders(len(chunk))}) ORDER BY "id"',
+            chunk,
+        ).fetchall():
+            latest[(debtor, channel)] = bool(out)
         found.update(pair for pair, out in latest.items() if out)
     return found
 
@@ -399,83 +398,67 @@ def plans_in_default(ids: Sequence[int], today: date) -> set[int]:
     return set()
 
 
-@dataclass(frozen=True)
-class _Recipient:
-    debtor_id: int
-    name: str
-    email: str
-    mobile: str
-    phone: str
-    address: str
-
-
-def _recipients(ids: Sequence[int]) -> dict[int, _Recipient]:
-    """Each dossier's first debtor with his first e-mail, mobile and phone, and current address."""
-    found: dict[int, _Recipient] = {}
+def _first_debtors(ids: Sequence[int]) -> dict[int, int]:
+    """Each dossier's first debtor (the one the messages are addressed to)."""
+    found: dict[int, int] = {}
     for chunk in _chunks(ids):
-        marks = _placeholders(len(chunk))
-        rows = database.execute_sql(
-            'SELECT l."dossier_id", b."id", b."display_name" FROM "dossier_debtor" l '
-            'JOIN "debtor" b ON b."id" = l."debtor_id" '
-            f'WHERE l."dossier_id" IN ({marks}) ORDER BY l."dossier_id", l."position"',
+        for dossier_id, debtor_id in database.execute_sql(
+            'SELECT "dossier_id", "debtor_id" FROM "dossier_debtor" '
+            f'WHERE "dossier_id" IN ({_placeholders(len(chunk))}) ORDER BY "dossier_id", "position"',
             chunk,
-        ).fetchall()
-        first: dict[int, tuple[int, str]] = {}
-        for dossier_id, debtor_id, name in rows:
-            first.setdefault(dossier_id, (debtor_id, name))
-        debtors = sorted({d for d, _ in first.values()})
-        contacts: dict[int, dict[str, str]] = {}
-        addresses: dict[int, str] = {}
-        if debtors:
-            marks = _placeholders(len(debtors))
-            for debtor_id, kind, value in database.execute_sql(
-                f'SELECT "debtor_id", "kind", "value" FROM "debtor_contact" WHERE "debtor_id" IN ({marks}) '
-                'ORDER BY "id"',
-                debtors,
-            ).fetchall():
-                slot = contacts.setdefault(debtor_id, {})
-                if kind == "phone" and _is_mobile(value):
-                    slot.setdefault("mobile", value)
-                slot.setdefault(kind, value)
-            for debtor_id, street, postcode, city in database.execute_sql(
-                'SELECT "debtor_id", "street", "postcode", "city" FROM "debtor_address" '
-                f'WHERE "debtor_id" IN ({marks}) ORDER BY "is_current" DESC, "id" DESC',
-                debtors,
-            ).fetchall():
-                addresses.setdefault(debtor_id, f"{street}, {postcode} {city}".strip(", "))
-        for dossier_id, (debtor_id, name) in first.items():
-            slot = contacts.get(debtor_id, {})
-            found[dossier_id] = _Recipient(
-                debtor_id,
-                name,
-                slot.get("email", ""),
-                slot.get("mobile", ""),
-                slot.get("phone", ""),
-                addresses.get(debtor_id, ""),
-            )
+        ).fetchall():
+            found.setdefault(dossier_id, debtor_id)
     return found
 
 
+def _addresses(debtor_ids: Sequence[int], channel: str) -> dict[int, str]:
+    """Where each debtor is reached by `channel`: his first e-mail; his first mobile number (SMS);
+    his first number (phone); his current address on one line (letter)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(debtor_ids))):
+        marks = _placeholders(len(chunk))
+        if channel == "letter":
+            for debtor_id, street, postcode, city in database.execute_sql(
+                'SELECT "debtor_id", "street", "postcode", "city" FROM "debtor_address" '
+                f'WHERE "debtor_id" IN ({marks}) ORDER BY "is_current" DESC, "id" DESC',
+                chunk,
+            ).fetchall():
+                found.setdefault(debtor_id, f"{street}, {postcode} {city}".strip(", "))
+            continue
+        kind = "email" if channel == "email" else "phone"
+        for debtor_id, value in database.execute_sql(
+            f'SELECT "debtor_id", "value" FROM "debtor_contact" WHERE "kind" = \'{kind}\' '
+            f'AND "debtor_id" IN ({marks}) ORDER BY "id"',
+            chunk,
+        ).fetchall():
+            if channel != "sms" or _is_mobile(value):
+                found.setdefault(debtor_id, value)
+    return found
+
+
+MOBILE_PREFIXES = ("06", "07", "+336", "+337", "00336", "00337")
+
+
 def _is_mobile(number: str) -> bool:
-    digits = "".join(c for c in number if c.isdigit() or c == "+")
-    return digits.startswith(("06", "07", "+336", "+337", "00336", "00337"))
+    return number.replace(" ", "").replace(".", "").replace("-", "").startswith(MOBILE_PREFIXES)
+
+
+COUNTED = ("sent", "uncertain", "promise", "refusal", "no_answer")  # outcomes the ceiling counts
 
 
 def _window_counts(debtor_ids: Sequence[int], now: datetime) -> dict[int, int]:
     """Contacts made to each debtor over the rolling window that ends at `now`."""
-    start = rules.window_start(now)
     found: dict[int, int] = {}
+    outcomes = ", ".join(f"'{o}'" for o in COUNTED)
     for chunk in _chunks(debtor_ids):
-        rows = tuples(
-            AmicableContact.select(AmicableContact.debtor, AmicableContact.id).where(
-                AmicableContact.debtor.in_(chunk),
-                AmicableContact.at > start,
-                AmicableContact.at <= now,
-                AmicableContact.outcome.in_(("sent", "uncertain", "promise", "refusal", "no_answer")),
-            )
-        )
-        for debtor_id, _ in rows:
-            found[debtor_id] = found.get(debtor_id, 0) + 1
+        p = database.param
+        rows = database.execute_sql(
+            'SELECT "debtor_id", COUNT(*) FROM "amicable_contact" '
+            f'WHERE "debtor_id" IN ({_placeholders(len(chunk))}) AND "at" > {p} AND "at" <= {p} '
+            f'AND "outcome" IN ({outcomes}) GROUP BY "debtor_id"',
+            [*chunk, _ts(rules.window_start(now)), _ts(now)],
+        ).fetchall()
+        found.update((debtor_id, count) for debtor_id, count in rows)
     return found
 
 
@@ -527,12 +510,6 @@ def contact_rules_text() -> str:
     )
 
 
-def _recipient_for(channel: str, who: _Recipient | None) -> str:
-    if who is None:
-        return ""
-    return {"email": who.email, "sms": who.mobile, "phone": who.phone or who.mobile, "letter": who.address}[channel]
-
-
 def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str | None = None) -> Queue:
     """What the scenarios say is due today (`clerc_id`: that clerc's dossiers; None: all), grouped
     by channel, each item with the reason a rule forbids the contact at `now` (or "")."""
@@ -548,7 +525,9 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
         params.append(clerc_id)
     rows = database.execute_sql(sql + ' ORDER BY d."reference"', params).fetchall()
     catalogue = {s.id: s for s in rules.scenarios()}
-    # First pass, on what the enrolment holds: the steps whose date has come (no payment read yet).
+    # A cheap first pass on what the enrolment row holds (no object per row): a step not yet
+    # dated today, a pause not over, a scenario done cannot be due. Only a necessary condition:
+    # rules.next_step decides for those left, with the payments read for them alone.
     candidates = []
     for row in rows:
         chosen = catalogue.get(row[1])
@@ -557,61 +536,64 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
         step = chosen.steps[row[3]]
         if channel is not None and step.channel != channel:
             continue
-        candidates.append((row, chosen))
-    ids = [row[0] for row, _ in candidates]
-    due_dates = _due_dates([row[0] for row, chosen in candidates if chosen.steps[row[3]].start == "due"])
-    ready = []
-    for row, chosen in candidates:
+        if row[6] == "paused" and (row[7] is None or read_date(row[7]) >= today):
+            continue
+        candidates.append((row, chosen, step))
+    due_dates = _due_dates([row[0] for row, _, step in candidates if step.start == "due"])
+    dated = []
+    for row, chosen, step in candidates:
+        base = (due_dates.get(row[0]) if step.start == "due" else read_date(row[4])) or read_date(row[5])
+        if base + timedelta(days=step.days) <= today:
+            dated.append((row, chosen))
+    ids = [row[0] for row, _ in dated]
+    payments = _last_payments(ids)
+    in_default = plans_in_default(ids, today)
+    due_items = []
+    for row, chosen in dated:
         state = rules.DossierState(
             enrolled_on=read_date(row[5]),
             steps_done=row[3],
             last_step_on=read_date(row[4]),
             due_on=due_dates.get(row[0]),
-            last_payment_on=None,
+            last_payment_on=payments.get(row[0]),
             balance=Decimal(row[11]) / 100,
             status=row[6],
             paused_until=read_date(row[7]),
+            plan_in_default=row[0] in in_default,
         )
-        nxt = rules.next_step(chosen, state, today)
-        if nxt is not None and nxt.due_on <= today and rules.is_active(state, today):
-            ready.append((row, chosen, state))
-    # Second pass, for those only: payments and plans, then the conditions.
-    ids = [row[0] for row, _, _ in ready]
-    payments = _last_payments(ids)
-    in_default = plans_in_default(ids, today)
-    due_items = []
-    for row, chosen, state in ready:
-        state = replace(state, last_payment_on=payments.get(row[0]), plan_in_default=row[0] in in_default)
         nxt = rules.next_step(chosen, state, today)
         if nxt is not None and nxt.is_due:
             due_items.append((row, chosen, nxt))
-    ids = [row[0] for row, _, _ in due_items]
-    who = _recipients(ids)
-    debtor_ids = sorted({w.debtor_id for w in who.values()})
+    debtors = _first_debtors([row[0] for row, _, _ in due_items])
+    addresses = {
+        c: _addresses([debtors[row[0]] for row, _, n in due_items if n.step.channel == c and row[0] in debtors], c)
+        for c in rules.CHANNELS
+    }
+    debtor_ids = sorted(set(debtors.values()))
     refused = _optouts(debtor_ids)
     counts = _window_counts(debtor_ids, now)
     setting = contact_rules()
+    zones_of = {zone: tuple(dict.fromkeys((setting.zone, zone))) for zone in ZONES}
     grouped: dict[str, list[QueueItem]] = {c: [] for c in rules.CHANNELS}
     for row, chosen, nxt in due_items:
         dossier_id, step = row[0], nxt.step
-        recipient = who.get(dossier_id)
-        to = _recipient_for(step.channel, recipient)
-        zones = tuple(dict.fromkeys((setting.zone, row[13] if row[13] in ZONES else "metropole")))
+        debtor_id = debtors.get(dossier_id)
+        to = addresses[step.channel].get(debtor_id, "") if debtor_id is not None else ""
         refusal = rules.contact_refusal(
             step.channel,
             now,
             hours=setting.hours,
-            zones=zones,
-            contacts_in_window=counts.get(recipient.debtor_id, 0) if recipient else 0,
+            zones=zones_of.get(row[13], zones_of["metropole"]),
+            contacts_in_window=counts.get(debtor_id, 0) if debtor_id is not None else 0,
             ceiling=setting.ceiling,
-            opted_out=recipient is not None and (recipient.debtor_id, step.channel) in refused,
+            opted_out=(debtor_id, step.channel) in refused,
             recipient=to,
         )
         grouped[step.channel].append(
             QueueItem(
                 dossier_id=dossier_id,
                 reference=row[8],
-                debtor_id=recipient.debtor_id if recipient else None,
+                debtor_id=debtor_id,
                 debtor_name=row[9],
                 creditor_name=row[10],
                 clerc_id=row[12],

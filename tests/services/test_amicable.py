@@ -221,3 +221,17 @@ def test_fees_are_claimed_only_on_a_title(actor):
     context = amicable.message_context(item, OPENED)
     assert context["fees_claimed"] is True and context["fees"] == "80,00\u00a0€"
     assert context["total"] == "1\u00a0314,56\u00a0€"
+
+
+def test_a_hostile_address_is_refused_by_the_sender(smtp_server):
+    from clerc_tui.services.channels import ChannelError, OutgoingMessage
+
+    port, inbox = smtp_server
+    inbox.clear()
+    sender = smtp_sender(port)
+    for to in ("a@b.fr\nBcc: tous@example.org", "a@b.fr, c@d.fr", "pas une adresse"):
+        with pytest.raises(ChannelError, match="Adresse électronique invalide"):
+            sender.send(OutgoingMessage("k", 1, "email", to, "Objet", "Corps"))
+    assert sender.send(OutgoingMessage("k", 1, "email", "a@b.fr", "Objet é", "Corps €")).startswith("<")
+    sender.close()
+    assert [str(m["To"]) for m in inbox.messages] == ["a@b.fr"] and inbox.messages[0]["Subject"] == "Objet é"

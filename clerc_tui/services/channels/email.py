@@ -12,13 +12,14 @@ message's Message-ID, which the étude finds in its server's log."""
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 import ssl
 import time
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import TYPE_CHECKING, cast
 
 from clerc_tui.services.channels import ChannelError, OutgoingMessage
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # read by the caller (cli/, screens/: config.smtp_settings) a
 
 
 IDLE_CHECK = 5.0  # seconds
+ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 UTF8_QP = Charset("utf-8")
 UTF8_QP.body_encoding = QP  # French text stays readable in the raw message (base64 otherwise)
 
@@ -64,15 +66,17 @@ class SmtpSender:
         Built with the compat32 classes: the default policy's header registry parsed and folded
         every header again, a third of a campaign's CPU (bench/bench_campaign.py)."""
         email = MIMEText(message.body, "plain", cast("str", UTF8_QP))  # a Charset is taken (stubs: str only)
-        email["From"] = self.settings.sender
+        email["From"] = formataddr(parseaddr(self.settings.sender), charset="utf-8")  # « Étude … » encoded
         email["To"] = message.to
         email["Subject"] = Header(message.subject, "utf-8").encode()
         email["Date"] = formatdate(localtime=True)
-        email["Message-ID"] = make_msgid(domain=self.settings.sender.rsplit("@", 1)[-1])
+        email["Message-ID"] = make_msgid(domain=parseaddr(self.settings.sender)[1].rsplit("@", 1)[-1])
         email["X-Clerc-Key"] = message.key
         return email
 
     def send(self, message: OutgoingMessage) -> str:
+        if not ADDRESS.fullmatch(message.to):  # one plain address: never a header or a list smuggled in
+            raise ChannelError(f"Adresse électronique invalide : « {message.to} ».")
         email = self.message_of(message)
         smtp = self._ready()
         try:
