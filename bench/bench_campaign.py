@@ -60,13 +60,14 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def enrol_all(scenario_steps: dict[int, tuple[str, int]], on: date, user_id: int) -> None:
-    """Enrol dossiers by SQL (bench setup only): dossier → (scenario, steps done)."""
+def enrol_all(scenario_steps: dict[int, tuple[str, int, int]], on: date, user_id: int) -> None:
+    """Enrol dossiers by SQL (bench setup only): dossier → (scenario, steps done, days since the
+    last step)."""
     from clerc_tui.models.db import database, write_transaction
 
     rows = [
-        (d, scenario, steps, (on - timedelta(days=10)).isoformat(), (on - timedelta(days=40)).isoformat(), user_id)
-        for d, (scenario, steps) in scenario_steps.items()
+        (d, scenario, steps, (on - timedelta(days=ago)).isoformat(), (on - timedelta(days=40)).isoformat(), user_id)
+        for d, (scenario, steps, ago) in scenario_steps.items()
     ]
     with write_transaction():
         database.execute_sql('DELETE FROM "amicable_enrolment"')
@@ -142,7 +143,7 @@ def campaign(count: int) -> None:
             )
             sql('INSERT INTO "debtor_contact" ("debtor_id","kind","value","label") VALUES (?, \'email\', ?, \'\')',
                 (debtor, f"d{n}@example.org"))  # fmt: skip
-    enrol_all({d: ("standard", 1) for d in range(first.id, first.id + count)}, TODAY, actor.user_id)
+    enrol_all({d: ("standard", 1, 10) for d in range(first.id, first.id + count)}, TODAY, actor.user_id)
     items = amicable.queue(TODAY, NOW).items("email")
     assert len(items) == count, len(items)
     port = free_port()
@@ -171,7 +172,9 @@ def campaign(count: int) -> None:
     )
 
 
-def day_queue(db: Path, runs: int) -> None:
+def day_queue(db: Path, runs: int, due_every: int) -> None:
+    """`due_every` 1: every open dossier has a step due today (the worst case); 20: one in twenty
+    (the others did their last step today: their next one is to come)."""
     from clerc_tui.models.db import close_database, database, open_database
     from clerc_tui.rules import amicable as rules
     from clerc_tui.services import amicable
@@ -183,7 +186,17 @@ def day_queue(db: Path, runs: int) -> None:
     ids = [row[0] for row in database.execute_sql('SELECT "id" FROM "dossier" WHERE "closed_on" IS NULL').fetchall()]
     user = database.execute_sql('SELECT "id" FROM "user" ORDER BY "id" LIMIT 1').fetchone()[0]
     standard = rules.scenario("standard")
-    enrol_all({d: ("standard", n % len(standard.steps)) for n, d in enumerate(ids)}, TODAY, user)
+    steps = len(standard.steps)
+    enrol_all(
+        {
+            d: ("standard", (n // due_every) % steps, 20)
+            if n % due_every == 0
+            else ("standard", 1 + n % (steps - 1), 0)
+            for n, d in enumerate(ids)
+        },
+        TODAY,
+        user,
+    )
     from clerc_tui.models.db import write_transaction
 
     with write_transaction():  # one debtor in three gets an e-mail address
@@ -203,7 +216,8 @@ def day_queue(db: Path, runs: int) -> None:
         total = queue.total
     per_channel = ", ".join(f"{c} {len(queue.items(c)):,}" for c in rules.CHANNELS)
     print(
-        f"file du jour : {len(ids):,} dossiers suivis, {total:,} relances dues ({per_channel}) ; "
+        f"file du jour (une relance due pour {due_every} dossiers) : {len(ids):,} dossiers suivis, "
+        f"{total:,} relances dues ({per_channel}) ; "
         f"médiane {statistics.median(cpus) * 1000:,.0f} ms CPU, {statistics.median(walls) * 1000:,.0f} ms mur "
         f"sur {runs} appels (min {min(cpus) * 1000:,.0f}, max {max(cpus) * 1000:,.0f} ms CPU)"
     )
@@ -222,7 +236,8 @@ def main() -> None:
     if not args.skip_campaign:
         campaign(args.emails)
     if not args.skip_queue:
-        day_queue(Path(args.db), args.runs)
+        for due_every in (20, 1):
+            day_queue(Path(args.db), args.runs, due_every)
 
 
 if __name__ == "__main__":

@@ -116,6 +116,7 @@ FIRST = (
     "tests/services/test_backup.py",
     "tests/test_trust.py",
     "tests/test_chain.py",
+    "tests/services/test_amicable.py",  # a campaign process killed mid-send (mostly waits), one SMTP server
     "tests/services/test_ledger_properties.py",
     "tests/test_payout_steps.py",
     "tests/screens/",

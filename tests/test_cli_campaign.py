@@ -2,10 +2,14 @@
 
 from datetime import date
 
+import pytest
+
 from clerc_tui.services import amicable
 from clerc_tui.services.dossier_input import DebtorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import make_input, run_clerc, smtp_config
+
+pytestmark = pytest.mark.xdist_group("smtp")  # one SMTP server (session fixture) for its tests
 
 OPENED = date(2026, 11, 2)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
 from clerc_tui.models import (
@@ -510,24 +511,37 @@ def contact_rules_text() -> str:
     )
 
 
+def _dossiers(ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    """The open dossiers among `ids`: (reference, debtor name, creditor name, balance in cents,
+    clerc, zone)."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(ids):
+        for row in database.execute_sql(
+            'SELECT "id", "reference", "debtor_name", "creditor_name", "balance", "assigned_to_id", "zone" '
+            f'FROM "dossier" WHERE "id" IN ({_placeholders(len(chunk))}) AND "closed_on" IS NULL',
+            chunk,
+        ).fetchall():
+            found[row[0]] = row[1:]
+    return found
+
+
 def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str | None = None) -> Queue:
     """What the scenarios say is due today (`clerc_id`: that clerc's dossiers; None: all), grouped
-    by channel, each item with the reason a rule forbids the contact at `now` (or "")."""
+    by channel in the order of the dossiers' references, each item with the reason a rule forbids
+    the contact at `now` (or "")."""
     sql = (
         'SELECT e."dossier_id", e."scenario", e."round", e."steps_done", e."last_step_on", e."enrolled_on", '
-        'e."status", e."paused_until", d."reference", d."debtor_name", d."creditor_name", d."balance", '
-        'd."assigned_to_id", d."zone" FROM "amicable_enrolment" e JOIN "dossier" d ON d."id" = e."dossier_id" '
-        "WHERE e.\"status\" IN ('active', 'paused') AND d.\"closed_on\" IS NULL"
+        'e."status", e."paused_until" FROM "amicable_enrolment" e'
     )
     params: list[object] = []
     if clerc_id is not None:
-        sql += f' AND d."assigned_to_id" = {database.param}'
+        sql += f' JOIN "dossier" d ON d."id" = e."dossier_id" AND d."assigned_to_id" = {database.param}'
         params.append(clerc_id)
-    rows = database.execute_sql(sql + ' ORDER BY d."reference"', params).fetchall()
+    rows = database.execute_sql(sql + " WHERE e.\"status\" IN ('active', 'paused')", params).fetchall()
     catalogue = {s.id: s for s in rules.scenarios()}
     # A cheap first pass on what the enrolment row holds (no object per row): a step not yet
     # dated today, a pause not over, a scenario done cannot be due. Only a necessary condition:
-    # rules.next_step decides for those left, with the payments read for them alone.
+    # rules.next_step decides for those left, with their dossier and payments read for them alone.
     candidates = []
     for row in rows:
         chosen = catalogue.get(row[1])
@@ -545,28 +559,32 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
         base = (due_dates.get(row[0]) if step.start == "due" else read_date(row[4])) or read_date(row[5])
         if base + timedelta(days=step.days) <= today:
             dated.append((row, chosen))
+    dossiers = _dossiers([row[0] for row, _ in dated])
+    dated = [(row, chosen) for row, chosen in dated if row[0] in dossiers]  # a closed dossier: nothing
     ids = [row[0] for row, _ in dated]
     payments = _last_payments(ids)
     in_default = plans_in_default(ids, today)
     due_items = []
     for row, chosen in dated:
+        facts = dossiers[row[0]]
         state = rules.DossierState(
             enrolled_on=read_date(row[5]),
             steps_done=row[3],
             last_step_on=read_date(row[4]),
             due_on=due_dates.get(row[0]),
             last_payment_on=payments.get(row[0]),
-            balance=Decimal(row[11]) / 100,
+            balance=Decimal(facts[3]) / 100,
             status=row[6],
             paused_until=read_date(row[7]),
             plan_in_default=row[0] in in_default,
         )
         nxt = rules.next_step(chosen, state, today)
         if nxt is not None and nxt.is_due:
-            due_items.append((row, chosen, nxt))
-    debtors = _first_debtors([row[0] for row, _, _ in due_items])
+            due_items.append((row, facts, chosen, nxt))
+    due_items.sort(key=lambda item: item[1][0])  # by reference
+    debtors = _first_debtors([row[0] for row, _, _, _ in due_items])
     addresses = {
-        c: _addresses([debtors[row[0]] for row, _, n in due_items if n.step.channel == c and row[0] in debtors], c)
+        c: _addresses([debtors[row[0]] for row, _, _, n in due_items if n.step.channel == c and row[0] in debtors], c)
         for c in rules.CHANNELS
     }
     debtor_ids = sorted(set(debtors.values()))
@@ -575,7 +593,7 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
     setting = contact_rules()
     zones_of = {zone: tuple(dict.fromkeys((setting.zone, zone))) for zone in ZONES}
     grouped: dict[str, list[QueueItem]] = {c: [] for c in rules.CHANNELS}
-    for row, chosen, nxt in due_items:
+    for row, facts, chosen, nxt in due_items:
         dossier_id, step = row[0], nxt.step
         debtor_id = debtors.get(dossier_id)
         to = addresses[step.channel].get(debtor_id, "") if debtor_id is not None else ""
@@ -583,7 +601,7 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
             step.channel,
             now,
             hours=setting.hours,
-            zones=zones_of.get(row[13], zones_of["metropole"]),
+            zones=zones_of.get(facts[5], zones_of["metropole"]),
             contacts_in_window=counts.get(debtor_id, 0) if debtor_id is not None else 0,
             ceiling=setting.ceiling,
             opted_out=(debtor_id, step.channel) in refused,
@@ -592,11 +610,11 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
         grouped[step.channel].append(
             QueueItem(
                 dossier_id=dossier_id,
-                reference=row[8],
+                reference=facts[0],
                 debtor_id=debtor_id,
-                debtor_name=row[9],
-                creditor_name=row[10],
-                clerc_id=row[12],
+                debtor_name=facts[1],
+                creditor_name=facts[2],
+                clerc_id=facts[4],
                 scenario=chosen.id,
                 round=row[2],
                 step_index=nxt.index,

@@ -235,3 +235,17 @@ def test_a_hostile_address_is_refused_by_the_sender(smtp_server):
     assert sender.send(OutgoingMessage("k", 1, "email", "a@b.fr", "Objet é", "Corps €")).startswith("<")
     sender.close()
     assert [str(m["To"]) for m in inbox.messages] == ["a@b.fr"] and inbox.messages[0]["Subject"] == "Objet é"
+
+
+def test_the_queue_leaves_out_closed_dossiers_and_filters_by_clerc(actor):
+    from clerc_tui.models import Dossier
+    from clerc_tui.services.users import add_user
+
+    ids = [dossier(actor, n) for n in range(3)]
+    for d in ids:
+        amicable.enrol(actor, d, OPENED)
+    other = add_user("clerct_amicable", "Paul Autre", "clerc")
+    Dossier.update(assigned_to=other.id).where(Dossier.id == ids[1]).execute()
+    Dossier.update(closed_on=OPENED).where(Dossier.id == ids[2]).execute()
+    assert [i.dossier_id for i in amicable.queue(OPENED, MONDAY_11).items("letter")] == ids[:2]
+    assert [i.dossier_id for i in amicable.queue(OPENED, MONDAY_11, other.id).items("letter")] == [ids[1]]
