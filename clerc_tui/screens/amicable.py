@@ -18,7 +18,7 @@ from textual.widgets import Header, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.amicable import CHANNEL_LABELS
-from clerc_tui.rules.french import format_date, parse_date
+from clerc_tui.rules.french import format_date, parse_amount, parse_date
 from clerc_tui.screens.base import ClercModal, ClercScreen
 from clerc_tui.screens.work import in_worker, progress_text
 from clerc_tui.services import amicable
@@ -33,15 +33,21 @@ class PreviewScreen(ClercModal[None]):
     CSS_PATH = "amicable.tcss"
     BINDINGS = [Binding("escape,enter", "close", "Fermer", id="amicable.preview_close")]
 
-    def __init__(self, prepared: amicable.Prepared):
+    def __init__(self, prepared: amicable.Prepared, history: list[str] | None = None):
         super().__init__()
         self.prepared = prepared
+        self.history = history or []
 
     def compose(self) -> ComposeResult:
         m = self.prepared.message
-        head = f"{CHANNEL_LABELS[m.channel]} à {m.to or '—'}\nObjet : {m.subject}\n\n"
+        head = f"{CHANNEL_LABELS[m.channel]} à {m.to or '—'}\n"
+        if m.subject:
+            head += f"Objet : {m.subject}\n"
+        text = head + "\n" + m.body
+        if self.history:
+            text += "\nDerniers contacts :\n" + "\n".join(f"  {line}" for line in self.history)
         with Vertical(id="preview"), VerticalScroll():
-            yield Static(inert_renderable(Text(head + m.body)), id="preview-body")
+            yield Static(inert_renderable(Text(text)), id="preview-body")
             yield Static(Text("Échap : fermer", style="dim"))
 
     def action_close(self) -> None:
@@ -58,6 +64,11 @@ class AmicableQueueScreen(ClercScreen[None]):
         Binding("s", "skip", "Passer", id="amicable.skip"),
         Binding("c", "campaign", "Campagne du canal", id="amicable.campaign"),
         Binding("m", "cycle_clerc", "Mes/toutes", id="amicable.clerc"),
+        # The outcome of a call (phone lines): one key each.
+        Binding("1", "call('promise')", "Promesse", id="amicable.call_promise"),
+        Binding("2", "call('refusal')", "Refus", id="amicable.call_refusal"),
+        Binding("3", "call('wrong_number')", "Faux numéro", id="amicable.call_wrong_number"),
+        Binding("4", "call('no_answer')", "Pas de réponse", id="amicable.call_no_answer"),
     ]
 
     def __init__(self) -> None:
@@ -134,7 +145,10 @@ class AmicableQueueScreen(ClercScreen[None]):
         except ClercError as error:
             self.app.notify(error.message, severity="error", markup=False)
             return
-        self.app.push_screen(PreviewScreen(prepared))
+        history = amicable.last_contacts(item.dossier_id) if item.channel == "phone" else []
+        if item.channel == "phone":
+            history.insert(0, f"Heures d'appel de l'étude : {amicable.contact_rules().hours.describe()}")
+        self.app.push_screen(PreviewScreen(prepared, history))
 
     def action_send_one(self) -> None:
         item = self._current()
@@ -186,6 +200,41 @@ class AmicableQueueScreen(ClercScreen[None]):
             text += f" Lot : {report.batch_file}"
         self.app.notify(" ".join([text, *problems[:5]]), timeout=10, markup=False)
         self.refresh_data()
+
+    def action_call(self, outcome: str) -> None:
+        from clerc_tui.screens.deadline_modals import ReasonDialog
+
+        item = self._current()
+        if item is None:
+            return
+        if item.channel != "phone":
+            self.app.notify("Les touches 1 à 4 notent l'issue d'un appel (lignes Téléphone).", markup=False)
+            return
+        app = self.app
+        if outcome != "promise":
+            try:
+                amicable.record_call(app.actor, item, outcome, app.now())
+            except ClercError as error:
+                app.notify(error.message, severity="error", markup=False)
+                return
+            self.refresh_data()
+            return
+
+        def submit(text: str) -> bool:
+            words = text.split(maxsplit=2)
+            if len(words) < 2:
+                raise ClercError("Écrivez la date puis le montant : « 15/12/2026 250,00 ».")
+            amicable.record_call(
+                app.actor, item, "promise", app.now(), promise_on=parse_date(words[0]),
+                amount=parse_amount(words[1]), note=words[2] if len(words) > 2 else "",
+            )  # fmt: skip
+            return True
+
+        detail = f"{item.reference} — {item.debtor_name} ({item.recipient})"
+        dialog = ReasonDialog(
+            "Promesse de paiement : date, montant (et note)", detail, submit, placeholder="15/12/2026 250,00 virement"
+        )
+        app.push_screen(dialog, lambda done: self.refresh_data() if done else None)
 
     def action_skip(self) -> None:
         from clerc_tui.screens.deadline_modals import ReasonDialog

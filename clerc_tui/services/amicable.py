@@ -887,6 +887,73 @@ def skip(actor: Actor, item: QueueItem, reason: str, now: datetime) -> None:
         _move_on(item, now.date())
 
 
+CALL_OUTCOMES = ("promise", "refusal", "wrong_number", "no_answer")
+
+
+def record_call(
+    actor: Actor,
+    item: QueueItem,
+    outcome: str,
+    now: datetime,
+    *,
+    promise_on: date | None = None,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> None:
+    """The outcome of a call of the queue: a promise to pay (its date and amount become a
+    follow-up deadline of the dossier, in the deadline review), a refusal, a wrong number (the
+    scenario moves on), or no answer (the step stays due: the call is tried again another day;
+    the attempt counts in the ceiling, as D223-9 counts them)."""
+    from clerc_tui.models import Deadline
+
+    require(actor, "write")
+    if outcome not in CALL_OUTCOMES:
+        raise InvalidInput(f"Issue d'appel inconnue : « {outcome} ».", field="outcome")
+    detail = note.strip()
+    if outcome == "promise":
+        if promise_on is None or promise_on < now.date():
+            raise InvalidInput("Date promise : aujourd'hui ou plus tard (jj/mm/aaaa).", field="promise_on")
+        if amount is None or amount <= 0:
+            raise InvalidInput("Montant promis : un montant positif.", field="amount")
+        detail = f"{format_amount(amount)} le {format_date(promise_on)}" + (f" — {detail}" if detail else "")
+    with write_transaction():
+        _contact(item, actor, now, outcome, detail, None)
+        if outcome == "promise":
+            assert promise_on is not None
+            dossier = Dossier.get_by_id(item.dossier_id)
+            deadline = Deadline.create(
+                dossier=item.dossier_id,
+                procedure_id="amiable",
+                step_id=item.step_code,
+                kind="last_day",
+                due_date=promise_on,
+                label=f"Paiement promis de {detail} (appel du {format_date(now.date())}) : vérifier l'encaissement",
+                basis="Relance amiable : promesse du débiteur",
+                assigned_to=dossier.assigned_to_id or actor.user_id,
+                done=False,
+                done_reason="",
+                created_at=now,
+            )
+            record(actor, "deadline.create", "deadline", deadline.id, after=snapshot(deadline),
+                   dossier_id=item.dossier_id, at=now)  # fmt: skip
+        if outcome != "no_answer":
+            _move_on(item, now.date())
+
+
+def last_contacts(dossier_id: int, limit: int = 5) -> list[str]:
+    """The dossier's last contacts, newest first, one line each (the call list shows them)."""
+    rows = database.execute_sql(
+        'SELECT "at", "channel", "step", "outcome", "detail" FROM "amicable_contact" '
+        f'WHERE "dossier_id" = {database.param} ORDER BY "id" DESC LIMIT {int(limit)}',
+        (dossier_id,),
+    ).fetchall()
+    return [
+        f"{_read_at(at):%d/%m/%Y %H:%M} — {rules.CHANNEL_LABELS.get(channel, channel)} ({step}) : "
+        f"{rules.OUTCOMES.get(outcome, outcome)}" + (f" — {detail}" if detail else "")
+        for at, channel, step, outcome, detail in rows
+    ]
+
+
 class _Checks:
     """The rules of the profession at send time, for a campaign: opt-outs and the contacts of the
     window read for a chunk of items at once, and counted on as the campaign sends (two dossiers

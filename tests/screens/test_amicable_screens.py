@@ -94,3 +94,42 @@ async def test_a_contact_refused_now_is_said_in_the_queue(actor, tmp_path):
         await pilot.press("a")
         await pilot.pause()
         assert app.screen.query_one(RowTable).get_row_at(0)[-1].startswith("20:30 : hors des heures de contact")
+
+
+async def test_the_call_list_shows_hours_and_last_contacts_and_takes_one_key_per_outcome(actor):
+    from textual.widgets import Input
+
+    from tests.screens.conftest import fill
+
+    d = _dossier(actor, 0)
+    from clerc_tui.models import Dossier  # the standard scenario (letter, e-mail, SMS, then the call)
+
+    Dossier.update(nature="facture").where(Dossier.id == d).execute()
+    amicable.enrol(actor, d, OPENED)
+    day = OPENED
+    for _ in range(3):
+        (item,) = amicable.queue(day, datetime.combine(day, NOW.time())).by_channel.popitem()[1]
+        amicable.skip(actor, item, "fait à l'accueil", datetime.combine(day, NOW.time()))
+        day = date.fromordinal(day.toordinal() + 14)
+    app = ClercApp(actor, now=datetime.combine(day, NOW.time()), start="agenda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one(RowTable).get_row_at(0)[:1] == ["Téléphone"]
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Heures d'appel de l'étude : du lundi au vendredi" in shown and "fait à l'accueil" in shown
+        await pilot.press("escape")
+        await pilot.press("4")  # no answer: the call stays in the list
+        await pilot.pause()
+        assert app.screen.query_one(RowTable).row_count == 1
+        await pilot.press("1")
+        await pilot.pause()
+        await fill(pilot, app.screen.query_one("#reason", Input), "20/12/2026 250,00 par virement")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(RowTable).row_count == 0
+    timeline = [e.text for e in get_dossier(d).events]
+    assert any("promesse de paiement (06 12 34 56 78) — 250,00" in t for t in timeline)
+    assert any("Paiement promis de 250,00" in x.label for x in get_dossier(d).deadlines)

@@ -249,3 +249,29 @@ def test_the_queue_leaves_out_closed_dossiers_and_filters_by_clerc(actor):
     Dossier.update(closed_on=OPENED).where(Dossier.id == ids[2]).execute()
     assert [i.dossier_id for i in amicable.queue(OPENED, MONDAY_11).items("letter")] == ids[:2]
     assert [i.dossier_id for i in amicable.queue(OPENED, MONDAY_11, other.id).items("letter")] == [ids[1]]
+
+
+def test_call_outcomes_promise_makes_a_follow_up_deadline(actor, tmp_path):
+    from clerc_tui.services.deadlines import agenda
+
+    d = dossier(actor)
+    amicable.enrol(actor, d, OPENED)
+    day = OPENED
+    for _ in range(3):  # letter, e-mail, SMS passed over to reach the call
+        (item,) = amicable.queue(day, datetime.combine(day, MONDAY_11.time())).by_channel.popitem()[1]
+        amicable.skip(actor, item, "test", datetime.combine(day, MONDAY_11.time()))
+        day += timedelta(days=14)  # Mondays
+    now = datetime.combine(day, MONDAY_11.time())
+    call = amicable.queue(day, now).items("phone")[0]
+    assert call.recipient == "06 12 34 56 78" and call.refusal == ""
+    amicable.record_call(actor, call, "no_answer", now)
+    call = amicable.queue(day, now).items("phone")[0]  # still due: tried again another day
+    with pytest.raises(InvalidInput, match="Montant promis"):
+        amicable.record_call(actor, call, "promise", now, promise_on=day + timedelta(days=10))
+    amicable.record_call(actor, call, "promise", now, promise_on=day + timedelta(days=10), amount=Decimal("250"))
+    assert amicable.queue(day, now).items("phone") == ()
+    rows = agenda(day + timedelta(days=10), 0, limit=50)
+    promised = [r for r in rows if r.dossier_id == d]
+    assert promised and "Paiement promis de 250,00" in promised[0].label
+    history = amicable.last_contacts(d)
+    assert "promesse de paiement — 250,00" in history[0] and "pas de réponse" in history[1]
