@@ -525,6 +525,28 @@ def _dossiers(ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
     return found
 
 
+def _steps_dated(catalogue: Iterable[rules.Scenario], today: date, channel: str | None) -> tuple[str, list[object]]:
+    """The SQL condition of the enrolments whose next step may be dated today: for each step of
+    each scenario, its position and, for a step counted from the previous one, the last step's
+    day at the latest `today` − its offset (a step counted from the due date is checked after,
+    with the claims). SQLite tests it on each row without building any object: 82,108 enrolments
+    read in Python for 4,083 due cost ~300 ms of CPU (bench/bench_campaign.py)."""
+    p = database.param
+    parts: list[str] = []
+    params: list[object] = []
+    for scenario in catalogue:
+        for index, step in enumerate(scenario.steps):
+            if channel is not None and step.channel != channel:
+                continue
+            part = f'(e."scenario" = {p} AND e."steps_done" = {p}'
+            params += [scenario.id, index]
+            if step.start == "previous":
+                part += f' AND COALESCE(e."last_step_on", e."enrolled_on") <= {p}'
+                params.append(sql_date(today - timedelta(days=step.days)))
+            parts.append(part + ")")
+    return (" OR ".join(parts) or "1 = 0"), params
+
+
 def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str | None = None) -> Queue:
     """What the scenarios say is due today (`clerc_id`: that clerc's dossiers; None: all), grouped
     by channel in the order of the dossiers' references, each item with the reason a rule forbids
@@ -537,8 +559,10 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
     if clerc_id is not None:
         sql += f' JOIN "dossier" d ON d."id" = e."dossier_id" AND d."assigned_to_id" = {database.param}'
         params.append(clerc_id)
-    rows = database.execute_sql(sql + " WHERE e.\"status\" IN ('active', 'paused')", params).fetchall()
     catalogue = {s.id: s for s in rules.scenarios()}
+    steps_sql, steps_params = _steps_dated(catalogue.values(), today, channel)
+    sql += f" WHERE e.\"status\" IN ('active', 'paused') AND ({steps_sql})"
+    rows = database.execute_sql(sql, [*params, *steps_params]).fetchall()
     # A cheap first pass on what the enrolment row holds (no object per row): a step not yet
     # dated today, a pause not over, a scenario done cannot be due. Only a necessary condition:
     # rules.next_step decides for those left, with their dossier and payments read for them alone.
