@@ -34,6 +34,9 @@ def test_letters_then_emails_with_dry_run_optout_and_exit_codes(actor, db_path, 
     assert "1 envoyé" in done.stdout and batch.read_text(encoding="utf-8").count("Objet :") == 1
     dry = run_clerc(None, "campaign", "run", "--channel", "email", "--db", db, "--now", "2026-11-12 11:00", "--dry-run")
     assert dry.returncode == 0 and "helene@example.org\tà envoyer" in dry.stdout and inbox.messages == []
+    other_step = run_clerc(None, "campaign", "run", "--channel", "email", "--db", db, "--now", "2026-11-12 11:00",
+                           "--dry-run", "--etape", "courriel_plan")  # fmt: skip
+    assert other_step.returncode == 0 and "rien à envoyer" in other_step.stdout
     late = run_clerc(None, "campaign", "run", "--channel", "email", "--db", db, "--now", "2026-11-12 20:15",
                      "--dry-run")  # fmt: skip
     assert late.returncode == 1 and "20:15 : hors des heures de contact" in late.stdout

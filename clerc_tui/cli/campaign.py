@@ -34,6 +34,7 @@ def add_parsers(sub) -> None:
     run.add_argument("--channel", required=True, choices=CHANNELS, help="canal : email, sms ou letter")
     run.add_argument("--dry-run", action="store_true", help="montre ce qui serait envoyé, n'envoie rien")
     run.add_argument("--clerc", metavar="LOGIN", help="seulement les dossiers de ce clerc")
+    run.add_argument("--etape", metavar="CODE", help="seulement cette étape des scénarios (ex. courriel_1)")
     run.add_argument("--out", metavar="FICHIER", help="lettres : le fichier du lot (par défaut dans exports/)")
     optout = campaign_sub.add_parser("refus", help="le débiteur d'un dossier refuse un canal (enregistré, audité)")
     optout.add_argument("reference", metavar="DOSSIER", help="référence du dossier (son débiteur principal)")
@@ -88,6 +89,8 @@ def _run(args) -> int:
         except ChannelError as error:
             raise InvalidInput(error.message) from None
     items = amicable.queue(today, now, clerc_id, args.channel).items(args.channel)
+    if args.etape:
+        items = tuple(item for item in items if item.step_code == args.etape)
     fixed = getattr(args, "now", None)
     clock = (lambda: fixed) if fixed is not None else None
     out = sys.stdout

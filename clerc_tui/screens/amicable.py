@@ -62,7 +62,10 @@ class AmicableQueueScreen(ClercScreen[None]):
         Binding("enter", "preview", "Aperçu", id="amicable.preview"),
         Binding("e", "send_one", "Envoyer", id="amicable.send"),
         Binding("s", "skip", "Passer", id="amicable.skip"),
-        Binding("c", "campaign", "Campagne du canal", id="amicable.campaign"),
+        Binding("c", "campaign", "Campagne (marquées, sinon le canal)", id="amicable.campaign"),
+        Binding("t", "campaign_step", "Campagne de l'étape", id="amicable.campaign_step"),
+        Binding("space", "mark", "Marquer", id="amicable.mark"),
+        Binding("slash", "filter", "Filtrer", id="amicable.filter"),
         Binding("m", "cycle_clerc", "Mes/toutes", id="amicable.clerc"),
         # The outcome of a call (phone lines): one key each.
         Binding("1", "call('promise')", "Promesse", id="amicable.call_promise"),
@@ -74,7 +77,11 @@ class AmicableQueueScreen(ClercScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.mine = False
-        self.items: list[amicable.QueueItem] = []
+        self.all_items: list[amicable.QueueItem] = []
+        self.items: list[amicable.QueueItem] = []  # those the filter keeps, as shown
+        self.marked: set[str] = set()  # keys
+        self.filter_text = ""
+        self.counts = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,13 +103,26 @@ class AmicableQueueScreen(ClercScreen[None]):
         except Exception as error:
             self.app.show_error(error, "file des relances")
             return
-        self.items = [item for channel in ORDER for item in queue.items(channel)]
+        self.all_items = [item for channel in ORDER for item in queue.items(channel)]
+        self.marked &= {item.key for item in self.all_items}
+        self.counts = " · ".join(f"{CHANNEL_LABELS[c]} {len(queue.items(c))}" for c in ORDER if queue.items(c))
+        self._draw()
+
+    def _draw(self) -> None:
+        from clerc_tui.rules.names import fold
+
+        wanted = fold(self.filter_text)
+        self.items = [
+            item
+            for item in self.all_items
+            if not wanted or wanted in fold(f"{item.reference} {item.debtor_name} {item.step_label} {item.step_code}")
+        ]
         table = self.query_one(RowTable)
         cursor = table.cursor_row if table.row_count else 0
         table.clear()
         for item in self.items:
             table.add_row(
-                CHANNEL_LABELS[item.channel],
+                ("✓ " if item.key in self.marked else "") + CHANNEL_LABELS[item.channel],
                 item.reference,
                 item.debtor_name,
                 item.step_label,
@@ -112,12 +132,35 @@ class AmicableQueueScreen(ClercScreen[None]):
             )
         if self.items:
             table.move_cursor(row=min(cursor, len(self.items) - 1))
-        counts = " · ".join(f"{CHANNEL_LABELS[c]} {len(queue.items(c))}" for c in ORDER if queue.items(c))
         who = "mes dossiers" if self.mine else "tous les clercs"
         status = (
-            f"Relances du {format_date(self.app.today)} à {self.app.now():%H:%M} · {who} · {counts or 'rien à faire'}"
+            f"Relances du {format_date(self.app.today)} à {self.app.now():%H:%M} · {who} · "
+            f"{self.counts or 'rien à faire'}"
         )
+        if self.filter_text:
+            status += f" · filtre « {self.filter_text} » : {len(self.items)}"
+        if self.marked:
+            status += f" · {len(self.marked)} marquée(s)"
         self.query_one("#amicable-status", Static).update(inert_renderable(Text(status)))
+
+    def action_mark(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.marked ^= {item.key}
+            self._draw()
+
+    def action_filter(self) -> None:
+        from clerc_tui.screens.deadline_modals import ReasonDialog
+
+        def submit(text: str) -> bool:
+            self.filter_text = text.strip()
+            return True
+
+        dialog = ReasonDialog(
+            "Filtrer la file", "Référence, débiteur ou étape ; Entrée sur un texte vide : toute la file", submit,
+            placeholder="ex. 2026-0001, lefevre, mise en demeure",
+        )  # fmt: skip
+        self.app.push_screen(dialog, lambda done: self._draw() if done else None)
 
     def _current(self) -> amicable.QueueItem | None:
         if not self.items:
@@ -156,9 +199,19 @@ class AmicableQueueScreen(ClercScreen[None]):
             self._send([item])
 
     def action_campaign(self) -> None:
+        """The marked lines (one channel at a time: the line's), else the line's whole channel as
+        the filter shows it."""
+        item = self._current()
+        if item is None:
+            return
+        marked = [i for i in self.items if i.key in self.marked and i.channel == item.channel]
+        self._send(marked or [i for i in self.items if i.channel == item.channel])
+
+    def action_campaign_step(self) -> None:
+        """Every line of the same scenario step as this one (as the filter shows them)."""
         item = self._current()
         if item is not None:
-            self._send([i for i in self.items if i.channel == item.channel])
+            self._send([i for i in self.items if (i.scenario, i.step_code) == (item.scenario, item.step_code)])
 
     def _send(self, items: list[amicable.QueueItem]) -> None:
         from clerc_tui.config import smtp_settings

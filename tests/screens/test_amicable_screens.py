@@ -133,3 +133,39 @@ async def test_the_call_list_shows_hours_and_last_contacts_and_takes_one_key_per
     timeline = [e.text for e in get_dossier(d).events]
     assert any("promesse de paiement (06 12 34 56 78) — 250,00" in t for t in timeline)
     assert any("Paiement promis de 250,00" in x.label for x in get_dossier(d).deadlines)
+
+
+async def test_a_campaign_of_the_marked_lines_or_of_a_filter(actor, smtp_server, tmp_path):
+    from textual.widgets import Input
+
+    from tests.screens.conftest import fill
+
+    port, inbox = smtp_server
+    inbox.clear()
+    smtp_config(Path(os.environ["XDG_CONFIG_HOME"]).parent, port)
+    ids = [_dossier(actor, n) for n in range(4)]
+    for d in ids:
+        amicable.enrol(actor, d, OPENED)
+    first = datetime(2026, 11, 2, 11, 0)
+    letters = amicable.queue(OPENED, first).items("letter")
+    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: first, letters_to=tmp_path / "l.txt")
+    app = ClercApp(actor, now=NOW, start="agenda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        table = app.screen.query_one(RowTable)
+        assert table.row_count == 4
+        await pilot.press("space", "down", "down", "space")  # mark the first and the third
+        assert [table.get_row_at(i)[0] for i in range(4)] == ["✓ Courriel", "Courriel", "✓ Courriel", "Courriel"]
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert sorted(str(m["To"]) for m in inbox.messages) == ["debiteur0@example.org", "debiteur2@example.org"]
+        await pilot.press("slash")
+        await pilot.pause()
+        await fill(pilot, app.screen.query_one("#reason", Input), "lefevre3")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(RowTable).row_count == 1
+        await pilot.press("t")  # the step of the line, as the filter shows it
+        await settle(app, pilot)
+        assert len(inbox.messages) == 3 and str(inbox.messages[-1]["To"]) == "debiteur3@example.org"
