@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +83,7 @@ class ClercApp(App):
         start: str = "agenda",
         animations: bool = False,
         base: str | None = None,
+        now: datetime | None = None,
     ):
         super().__init__()
         # Off unless the user's config turns them on ([display] animations = true): a tab
@@ -91,7 +92,8 @@ class ClercApp(App):
         # Keys that arrived after an Enter, held until what the Enter does is done (on_event).
         self._typed_ahead: list[events.Key] | None = None
         self.actor = actor
-        self._fixed_today = today
+        self._fixed_today = today or (now.date() if now else None)
+        self._fixed_now = now  # --now: the amicable desk's clock (contact hours), fixed for trials
         self._keymap = keymap or {}
         self._warning = warning
         self._data_version: int | None = None
@@ -106,6 +108,14 @@ class ClercApp(App):
     def today(self) -> date:
         """The working day: fixed by --today (tests, demos), else the calendar's."""
         return self._fixed_today or date.today()
+
+    def now(self) -> datetime:
+        """The moment: fixed by --now (tests, demos), else the clock; with --today alone, that day
+        at the clock's time."""
+        if self._fixed_now is not None:
+            return self._fixed_now
+        current = datetime.now()
+        return datetime.combine(self._fixed_today, current.time()) if self._fixed_today else current
 
     def get_default_screen(self) -> Screen[Any]:
         """The deadline dashboard is the bottom screen; `start="dossiers"` opens on the list
@@ -261,6 +271,11 @@ class ClercApp(App):
             reference = dossier_reference(dossier_id) or ""
         self.push_screen(PaymentEntryScreen(reference))
 
+    def action_amicable(self) -> None:
+        from clerc_tui.screens.amicable import AmicableQueueScreen
+
+        self.push_screen(AmicableQueueScreen())
+
     def action_remittances(self) -> None:
         """What is due to each creditor, and the run that pays them back."""
         from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesScreen
@@ -376,6 +391,27 @@ class ClercApp(App):
             "Un fichier CSV ou XLSX de créances : vérification ligne à ligne, puis import (i)",
             self.action_imports,
         )
+        yield SystemCommand(
+            "Relances amiables du jour",
+            "Ce que les scénarios prévoient aujourd'hui, par canal : aperçu, envoi, campagne (a sur l'échéancier)",
+            self.action_amicable,
+        )
+        if getattr(screen, "action_amicable_enrol", None) is not None:  # the dossier screen
+            for title, help_text, action in (
+                (
+                    "Relance amiable : inscrire",
+                    "Le dossier suit le scénario de son créancier ou de sa nature (l)",
+                    "enrol",
+                ),
+                (
+                    "Relance amiable : bloquer ou reprendre",
+                    "Motif, et jusqu'à quand ; reprend seule ensuite (u)",
+                    "pause",
+                ),
+                ("Relance amiable : étape suivante", "Passer l'étape en cours, avec le motif (y)", "advance"),
+                ("Relance amiable : sortir", "Le dossier ne suit plus de scénario (z)", "out"),
+            ):
+                yield SystemCommand(title, help_text, getattr(screen, f"action_amicable_{action}"))
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:
             yield SystemCommand("Mesures recommandées", "La prochaine mesure sur ce dossier, expliquée (m)", measures)
@@ -513,19 +549,19 @@ class TerminalWatch:
             self.app.call_from_thread(self.app.exit, None, code)
 
 
-def run_app(choice: DatabaseChoice, today: date | None = None) -> int:
+def run_app(choice: DatabaseChoice, today: date | None = None, now: datetime | None = None) -> int:
     """Open the database, identify the user and run the app (the `clerc` command)."""
     from clerc_tui.paths import set_umask
 
     set_umask()  # what the app creates (exports, log, -wal/-shm folders) is the group's: paths.UMASK
     setup_logging()
-    app = make_app(choice, today)
+    app = make_app(choice, today, now)
     with TerminalWatch(app):
         app.run()
     return app.return_code or 0
 
 
-def make_app(choice: DatabaseChoice, today: date | None = None) -> ClercApp:
+def make_app(choice: DatabaseChoice, today: date | None = None, now: datetime | None = None) -> ClercApp:
     """The app on the chosen base, as `clerc` opens it: the user identified, his keymap, and the
     warnings of start-up (config problems, a shared base whose permissions lock clercs out)."""
     open_database(choice.target)
@@ -537,6 +573,7 @@ def make_app(choice: DatabaseChoice, today: date | None = None) -> ClercApp:
     return ClercApp(
         actor,
         today=today,
+        now=now,
         keymap=keymap,
         warning=warnings,
         animations=animations,

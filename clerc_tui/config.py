@@ -368,3 +368,116 @@ def sms_token(settings: SmsSettings) -> str:
     if not token:
         raise ClercError(f"Jeton SMS {file} vide ; aucun SMS n'a été envoyé.")
     return token
+
+
+SMTP_KEYS = frozenset({"host", "port", "starttls", "ssl", "user", "sender", "password_file", "password_env", "timeout"})
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The étude's SMTP server for the amicable e-mails (`[smtp]`; docs: README « Courriels »).
+    The password is never in the base nor in the config: read from `password_file` or from the
+    environment variable `password_env` names, when the sender connects."""
+
+    host: str
+    port: int
+    starttls: bool
+    ssl: bool
+    user: str
+    sender: str
+    password_file: str
+    password_env: str
+    timeout: float
+    config_file: Path
+
+    def password(self) -> str:
+        if self.password_file:
+            path = Path(self.password_file).expanduser()
+            try:
+                return path.read_text(encoding="utf-8").strip()
+            except OSError as error:
+                from clerc_tui.services.files import os_cause
+
+                raise ClercError(
+                    f"Mot de passe SMTP illisible ({path} : {os_cause(error)}) : "
+                    f"[smtp] password_file de {self.config_file}."
+                ) from None
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ClercError(
+                    f"La variable d'environnement {self.password_env} ([smtp] password_env de {self.config_file}) "
+                    "n'est pas définie : le mot de passe SMTP manque."
+                )
+            return value
+        return ""
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """`[smtp]` of the user's config, else of the étude's (/etc/clerc/config.toml); None when
+    neither has one. A table said wrong is a ClercError naming the file and the key."""
+    import tomllib
+
+    for path in (config_file(), system_config_file()):
+        if not _exists(path):
+            continue
+        try:
+            data = _read_toml(path)
+        except OSError as error:
+            from clerc_tui.services.files import os_cause
+
+            raise _smtp_unreadable(path, os_cause(error)) from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise _smtp_unreadable(path, str(error)) from None
+        table = data.get("smtp")
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise _smtp_unreadable(path, "[smtp] doit être une table")
+        return _smtp_of(path, table)
+    return None
+
+
+def _smtp_unreadable(path: Path, why: str) -> ClercError:
+    return ClercError(f"Configuration {path} : {why} ; aucun courriel n'a été envoyé.")
+
+
+def _smtp_of(path: Path, table: dict[str, Any]) -> SmtpSettings:
+    unknown = sorted(set(table) - SMTP_KEYS)
+    if unknown:
+        raise _smtp_unreadable(path, f"clé inconnue dans [smtp] : {', '.join(unknown)}")
+    host, sender = table.get("host"), table.get("sender")
+    if not isinstance(host, str) or not host.strip() or not isinstance(sender, str) or "@" not in sender:
+        raise _smtp_unreadable(path, "[smtp] doit donner host (le serveur) et sender (l'adresse d'expédition)")
+    port = table.get("port", 587)
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise _smtp_unreadable(path, f"[smtp] port « {port} » n'est pas un numéro de port")
+    flags = {}
+    for key, default in (("starttls", True), ("ssl", False)):
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            raise _smtp_unreadable(path, f"[smtp] {key} doit valoir true ou false")
+        flags[key] = value
+    texts = {}
+    for key in ("user", "password_file", "password_env"):
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise _smtp_unreadable(path, f"[smtp] {key} doit être un texte")
+        texts[key] = value
+    if "password" in table:
+        raise _smtp_unreadable(path, "[smtp] le mot de passe ne s'écrit pas ici : password_file ou password_env")
+    timeout = table.get("timeout", 30)
+    if not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise _smtp_unreadable(path, "[smtp] timeout doit être un nombre de secondes")
+    return SmtpSettings(
+        host=host.strip(),
+        port=port,
+        starttls=flags["starttls"],
+        ssl=flags["ssl"],
+        user=texts["user"],
+        sender=sender.strip(),
+        password_file=texts["password_file"],
+        password_env=texts["password_env"],
+        timeout=float(timeout),
+        config_file=path,
+    )

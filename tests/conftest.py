@@ -116,6 +116,7 @@ FIRST = (
     "tests/services/test_backup.py",
     "tests/test_trust.py",
     "tests/test_chain.py",
+    "tests/services/test_amicable.py",  # a campaign process killed mid-send (mostly waits), one SMTP server
     "tests/services/test_ledger_properties.py",
     "tests/test_payout_steps.py",
     "tests/screens/",
@@ -272,3 +273,63 @@ def sample_dossier(actor):
     from clerc_tui.services.dossiers import create_dossier
 
     return create_dossier(actor, make_input(), TODAY)
+
+
+class SmtpInbox:
+    """What the test SMTP server received: one `EmailMessage` per message, in order."""
+
+    def __init__(self):
+        import threading
+
+        self.messages: list = []
+        self.lock = threading.Lock()
+        self.delay = 0.0  # seconds each message takes to be accepted (a kill lands mid-campaign)
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        import asyncio
+        from email import message_from_bytes, policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def keys(self) -> list[str]:
+        with self.lock:
+            return [str(m["X-Clerc-Key"]) for m in self.messages]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+        self.delay = 0.0
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, for the whole session:
+    `(port, inbox)`. Tests clear the inbox first."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:  # Controller refuses port 0: take a free one first
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, inbox
+    controller.stop()
+
+
+def smtp_config(home: Path, port: int) -> Path:
+    """A user config whose [smtp] points at the test server (no TLS, no login)."""
+    folder = home / "config" / "clerc"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.toml"
+    path.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nsender = "etude@example.org"\n',
+        encoding="utf-8",
+    )
+    return path

@@ -118,6 +118,7 @@ GROUPS = (
     "report",
     "bank",
     "imports",
+    "campaign",
 )
 
 

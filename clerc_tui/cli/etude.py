@@ -46,6 +46,15 @@ def add_parsers(sub) -> None:
     setting.add_argument(
         "--nom", dest="name", metavar="NOM", help="nom de l'étude (donneur d'ordre des virements SEPA)"
     )
+    setting.add_argument(
+        "--heures-contact",
+        dest="contact_hours",
+        metavar="'lun-ven 10:00-13:00 14:00-20:00'",
+        help="jours et heures où l'étude contacte les débiteurs (jamais le dimanche ni un jour férié)",
+    )
+    setting.add_argument(
+        "--plafond-contacts", dest="contact_ceiling", metavar="N", help="contacts au plus par débiteur sur 30 jours"
+    )
 
 
 def _yes(value: str, option: str) -> bool:
@@ -63,16 +72,19 @@ def run(args) -> int:
     if args.etude_command == "set":
         from clerc_tui.services.context import identify
 
+        amicable_settings = (args.contact_hours, args.contact_ceiling)
         if (
             args.fee_base_interest is None
             and args.wage_repartiteur is None
             and args.stale_months is None
             and args.iban is None
             and args.name is None
+            and amicable_settings == (None, None)
         ):
             raise InvalidInput(
                 "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON, "
-                "--solvabilite-ancienne-apres MOIS, --iban IBAN [--bic BIC] ou --nom NOM."
+                "--solvabilite-ancienne-apres MOIS, --iban IBAN [--bic BIC], --nom NOM, --heures-contact '…' "
+                "ou --plafond-contacts N."
             )
         if args.bic is not None and args.iban is None:
             raise InvalidInput("--bic s'accompagne de --iban (le compte de l'étude entier).")
@@ -99,6 +111,10 @@ def run(args) -> int:
                 raise InvalidInput(
                     f"--solvabilite-ancienne-apres : « {args.stale_months} » (un nombre de mois attendu)."
                 ) from None
+        if amicable_settings != (None, None):  # first: it checks its two values before writing either
+            from clerc_tui.services.amicable import set_contact_rules
+
+            set_contact_rules(identify(), *amicable_settings)
         if fee_base is not None:
             etude.set_fee_base_interest(identify(), fee_base)
         if repartiteur is not None:
@@ -118,4 +134,7 @@ def run(args) -> int:
     current = etude.the_etude()
     shown = inert(current.name, multiline=False) if current and current.name else "non renseigné"
     out.write(f"Nom de l'étude (donneur d'ordre des virements SEPA) : {shown}.\n")
+    from clerc_tui.services.amicable import contact_rules_text
+
+    out.write(contact_rules_text() + "\n")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from clerc_tui.errors import ClercError
@@ -30,6 +30,17 @@ def date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def now_arg(text: str) -> datetime:
+    """`--now`: « AAAA-MM-JJ HH:MM » (or « JJ/MM/AAAA HH:MM »)."""
+    cleaned = " ".join(text.replace("T", " ").split())
+    for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(cleaned, pattern)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date et une heure (AAAA-MM-JJ HH:MM)")
+
+
 def add_global_options(parser: argparse.ArgumentParser, **kwargs) -> None:
     parser.add_argument(
         "--db", metavar="CHEMIN", help="base de données (chemin SQLite ou URL postgresql://…)", **kwargs
@@ -39,6 +50,13 @@ def add_global_options(parser: argparse.ArgumentParser, **kwargs) -> None:
         type=date_arg,
         metavar="JJ/MM/AAAA",
         help="date du jour à utiliser (jj/mm/aaaa), pour les essais",
+        **kwargs,
+    )
+    parser.add_argument(
+        "--now",
+        type=now_arg,
+        metavar="'AAAA-MM-JJ HH:MM'",
+        help="date et heure à utiliser (heures de contact, campagnes), pour les essais ; fixe aussi le jour",
         **kwargs,
     )
 
@@ -63,8 +81,29 @@ def open_base(args: argparse.Namespace) -> None:
 
 
 def today_of(args: argparse.Namespace) -> date:
-    """The day the command works at: `--today` for trials, else the clock (the CLI's only clock)."""
-    return getattr(args, "today", None) or date.today()
+    """The day the command works at: `--today` (or the day of `--now`) for trials, else the clock
+    (the CLI's only clock). A `--today` that is not `--now`'s day is refused."""
+    today, now = getattr(args, "today", None), getattr(args, "now", None)
+    if now is not None:
+        if today is not None and today != now.date():
+            raise ClercError(
+                f"--today {today:%d/%m/%Y} et --now {now:%Y-%m-%d %H:%M} se contredisent : "
+                "--now fixe aussi le jour, donnez l'un ou l'autre."
+            )
+        return now.date()
+    return today or date.today()
+
+
+def now_of(args: argparse.Namespace) -> datetime:
+    """The moment the command works at: `--now` for trials, else the clock; with `--today` alone,
+    that day at the clock's time."""
+    now = getattr(args, "now", None)
+    if now is not None:
+        today_of(args)  # refuses a contradicting --today
+        return now
+    today = getattr(args, "today", None)
+    current = datetime.now()
+    return datetime.combine(today, current.time()) if today else current
 
 
 def date_or_today(text: str | None, args: argparse.Namespace) -> date:
@@ -80,4 +119,4 @@ def open_app(args: argparse.Namespace) -> int:
         )
     from clerc_tui.app import run_app
 
-    return run_app(database_choice(args), today=args.today)
+    return run_app(database_choice(args), today=today_of(args) if args.now or args.today else None, now=args.now)

@@ -1,5 +1,6 @@
 """Peewee models. The schema itself is made by `models.migrations`, never by create_tables."""
 
+from clerc_tui.models.amicable import AmicableContact, AmicableEnrolment, AmicableOptout, AmicableSend
 from clerc_tui.models.bank import BankLine, BankStatement
 from clerc_tui.models.dossier import ClaimItem, Dossier, DossierDebtor
 from clerc_tui.models.etude import Etude, Sequence, User
@@ -19,6 +20,10 @@ from clerc_tui.models.solvency import SolvencyFact
 from clerc_tui.models.tracking import AuditEntry, Deadline, DeadlineText, TimelineEvent
 
 __all__ = [
+    "AmicableContact",
+    "AmicableEnrolment",
+    "AmicableOptout",
+    "AmicableSend",
     "AuditEntry",
     "BankLine",
     "BankStatement",

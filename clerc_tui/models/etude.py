@@ -33,6 +33,10 @@ class Etude(BaseModel):
     solvency_stale_months = IntegerField(default=6)
     # m0020: the étude is the commissaire répartiteur of its wage seizures (six-week répartitions).
     wage_repartiteur = BooleanField(default=False)
+    # m0022: the hours the étude contacts debtors (rules/amicable.parse_hours) and the ceiling of
+    # contacts per debtor over a rolling 30 days (docs/law/amicable.md).
+    contact_hours = CharField(default="lun-ven 10:00-13:00 14:00-20:00")
+    contact_ceiling = IntegerField(default=4)
     # m0026: the étude's own account (compte de tiers), the debtor of the pain.001 transfer file.
     bank_iban = CharField(default="")
     bank_bic = CharField(default="")

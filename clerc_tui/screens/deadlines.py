@@ -90,6 +90,7 @@ class DeadlinesScreen(ClercScreen):
         Binding("h", "cycle_horizon", "Horizon", id="agenda.horizon"),
         Binding("d", "dossiers", "Dossiers", id="agenda.dossiers"),
         Binding("s", "app.statistics", "Statistiques", id="agenda.statistics"),
+        Binding("a", "amicable", "Relances amiables", id="agenda.amicable"),
         Binding("g", "first", "Début", show=False, id="agenda.first"),
         Binding("G", "last", "Fin", show=False, id="agenda.last"),
     ]
@@ -549,3 +550,8 @@ class DeadlinesScreen(ClercScreen):
         from clerc_tui.screens.dossier_list import DossierListScreen
 
         self.app.push_screen(DossierListScreen(), lambda _: self.refresh_data())
+
+    def action_amicable(self) -> None:
+        from clerc_tui.screens.amicable import AmicableQueueScreen
+
+        self.app.push_screen(AmicableQueueScreen(), lambda _: self.refresh_data())

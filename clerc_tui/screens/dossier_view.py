@@ -217,6 +217,11 @@ class DossierScreen(ClercScreen):
         Binding("r", "deadline_move", "Reporter", id="dossier.deadline_move"),
         Binding("o", "deadline_reopen", "Rouvrir", id="dossier.deadline_reopen"),
         Binding("t", "acts", "Actes", id="dossier.acts"),
+        # The amicable scenario (screens/amicable.py): enrol, pause (« bloqué »), next step, take out.
+        Binding("l", "amicable_enrol", "Relance amiable", id="dossier.amicable_enrol"),
+        Binding("u", "amicable_pause", "Bloquer/reprendre la relance", show=False, id="dossier.amicable_pause"),
+        Binding("y", "amicable_advance", "Étape suivante", show=False, id="dossier.amicable_advance"),
+        Binding("z", "amicable_out", "Sortir de la relance", show=False, id="dossier.amicable_out"),
     ]
 
     def __init__(self, dossier_id: int):
@@ -272,7 +277,12 @@ class DossierScreen(ClercScreen):
             (format_amount(due.amount), "bold"),
         )
         self.query_one("#dossier-title", Static).update(inert_renderable(title))
-        self.query_one("#synthese-body", Static).update(inert_renderable(summary(view, due)))
+        from clerc_tui.screens.amicable import amicable_line
+
+        amicable_state = Text.assemble(("Relance amiable  ", "bold"), amicable_line(self.dossier_id, self.app.today))
+        self.query_one("#synthese-body", Static).update(
+            inert_renderable(Group(summary(view, due), Text(""), amicable_state))
+        )
         self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))
         self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view, self.app.today)))
         self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
@@ -365,3 +375,23 @@ class DossierScreen(ClercScreen):
         from clerc_tui.screens.deadline_modals import dossier_reopen
 
         dossier_reopen(self)
+
+    def action_amicable_enrol(self) -> None:
+        from clerc_tui.screens import amicable
+
+        amicable.enrol(self)
+
+    def action_amicable_pause(self) -> None:
+        from clerc_tui.screens import amicable
+
+        amicable.pause(self)
+
+    def action_amicable_advance(self) -> None:
+        from clerc_tui.screens import amicable
+
+        amicable.advance(self)
+
+    def action_amicable_out(self) -> None:
+        from clerc_tui.screens import amicable
+
+        amicable.take_out(self)

@@ -33,6 +33,8 @@ class EtudeInfo:
     fee_base_interest: bool
     demo: bool
     wage_repartiteur: bool = False
+    contact_hours: str = "lun-ven 10:00-13:00 14:00-20:00"  # m0022 (rules/amicable.parse_hours)
+    contact_ceiling: int = 4  # m0022: contacts per debtor over a rolling 30 days
     bank_iban: str = ""  # m0026: the étude's account, debited by the SEPA transfer files
     bank_bic: str = ""
 
