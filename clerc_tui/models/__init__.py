@@ -12,6 +12,7 @@ from clerc_tui.models.parties import (
     DebtorContact,
     DebtorDependant,
 )
+from clerc_tui.models.plans import PaymentPlan, PaymentPlanInstalment
 from clerc_tui.models.rates import EtudeRate
 from clerc_tui.models.solvency import SolvencyFact
 from clerc_tui.models.tracking import AuditEntry, Deadline, DeadlineText, TimelineEvent
@@ -35,6 +36,8 @@ __all__ = [
     "Etude",
     "EtudeRate",
     "LedgerEntry",
+    "PaymentPlan",
+    "PaymentPlanInstalment",
     "RemittanceRun",
     "Sequence",
     "SolvencyFact",

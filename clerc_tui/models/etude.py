@@ -33,6 +33,8 @@ class Etude(BaseModel):
     solvency_stale_months = IntegerField(default=6)
     # m0020: the étude is the commissaire répartiteur of its wage seizures (six-week répartitions).
     wage_repartiteur = BooleanField(default=False)
+    # m0023: days after an instalment's date before it counts as missed (rules/plans.py).
+    plan_grace_days = IntegerField(default=8)
     # True only in a base built by `clerc demo`: the only kind `clerc demo --force` may replace.
     demo = BooleanField(default=False)
 

@@ -30,6 +30,7 @@ from clerc_tui.models.migrations import (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0023_payment_plans,
 )
 
 STEPS = (
@@ -54,6 +55,7 @@ STEPS = (
     m0019_solvency,
     m0020_wage_repartiteur,
     m0021_claim_interest,
+    m0023_payment_plans,  # [plans]; m0022 is [amicable]'s
 )
 LATEST = STEPS[-1].VERSION
 

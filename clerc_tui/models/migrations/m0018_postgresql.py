@@ -35,6 +35,7 @@ DESCRIPTION = "PostgreSQL : booléens, recherche sans accents (unaccent, pg_trgm
 
 APPLICATION_ROLE = "clerc_app"
 APPEND_ONLY = ("ledger_entry", "audit_entry", "document_snapshot", "deadline_text", "solvency_fact")  # + m0019
+APPEND_ONLY += ("payment_plan_instalment",)  # m0023
 READ_ONLY = ("schema_version",)
 CHANNEL = "clerc"
 
