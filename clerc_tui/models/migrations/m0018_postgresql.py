@@ -34,8 +34,8 @@ VERSION = 18
 DESCRIPTION = "PostgreSQL : booléens, recherche sans accents (unaccent, pg_trgm), droits du rôle clerc_app"
 
 APPLICATION_ROLE = "clerc_app"
-APPEND_ONLY = ("ledger_entry", "audit_entry", "document_snapshot", "deadline_text", "solvency_fact")  # + m0019
-APPEND_ONLY += ("payment_plan_instalment",)  # m0023
+APPEND_ONLY: tuple[str, ...] = ("ledger_entry", "audit_entry", "document_snapshot", "deadline_text", "solvency_fact")
+APPEND_ONLY += ("payment_plan_instalment",)  # m0019 made solvency_fact, m0023 the instalments
 READ_ONLY = ("schema_version",)
 CHANNEL = "clerc"
 

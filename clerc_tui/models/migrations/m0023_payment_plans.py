@@ -67,8 +67,9 @@ PLAN_MESSAGE = "payment_plan terms are never edited: a new plan replaces it"
 INSTALMENT_MESSAGE = "payment_plan_instalment is append-only: a new plan replaces the old one"
 
 SQLITE = (
-    f"""CREATE TRIGGER "payment_plan_terms_frozen" BEFORE UPDATE OF {", ".join(f'"{c}"' for c in TERMS)}
-        ON "payment_plan" BEGIN SELECT RAISE(ABORT, '{PLAN_MESSAGE}'); END""",
+    f"""CREATE TRIGGER "payment_plan_terms_frozen" BEFORE UPDATE ON "payment_plan"
+        WHEN {" OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in TERMS)}
+        BEGIN SELECT RAISE(ABORT, '{PLAN_MESSAGE}'); END""",
     f"""CREATE TRIGGER "payment_plan_no_delete" BEFORE DELETE ON "payment_plan" BEGIN
         SELECT RAISE(ABORT, '{PLAN_MESSAGE}');
     END""",
