@@ -1,5 +1,5 @@
 """`clerc etude`: the étude's settings (interest in the A444-31/32 base, répartiteur of its wage
-seizures, solvency facts' staleness)."""
+seizures, solvency facts' staleness, payment plans' grace)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 
 from clerc_tui.cli.options import open_base
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.plans import check_grace_days
 from clerc_tui.rules.solvency import check_stale_months
 
 COMMANDS = ("etude",)
@@ -37,6 +38,12 @@ def add_parsers(sub) -> None:
         metavar="MOIS",
         help="un renseignement de solvabilité plus ancien (en mois, 6 par défaut) est marqué « ancienne »",
     )
+    setting.add_argument(
+        "--grace-echeancier",
+        dest="plan_grace",
+        metavar="JOURS",
+        help="jours après la date d'une échéance avant qu'elle compte comme impayée (8 par défaut)",
+    )
 
 
 def _yes(value: str, option: str) -> bool:
@@ -47,17 +54,18 @@ def _yes(value: str, option: str) -> bool:
 
 
 def run(args) -> int:
-    from clerc_tui.services import etude, solvency
+    from clerc_tui.services import etude, plans, solvency
 
     open_base(args)
     out = sys.stdout
     if args.etude_command == "set":
         from clerc_tui.services.context import identify
 
-        if args.fee_base_interest is None and args.wage_repartiteur is None and args.stale_months is None:
+        given = (args.fee_base_interest, args.wage_repartiteur, args.stale_months, args.plan_grace)
+        if all(value is None for value in given):
             raise InvalidInput(
-                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON "
-                "ou --solvabilite-ancienne-apres MOIS."
+                "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON, "
+                "--solvabilite-ancienne-apres MOIS ou --grace-echeancier JOURS."
             )
         # Every value checked before any is written.
         fee_base = None if args.fee_base_interest is None else _yes(args.fee_base_interest, "--interets-dans-assiette")
@@ -70,13 +78,24 @@ def run(args) -> int:
                 raise InvalidInput(
                     f"--solvabilite-ancienne-apres : « {args.stale_months} » (un nombre de mois attendu)."
                 ) from None
+        grace = None
+        if args.plan_grace is not None:
+            try:
+                grace = check_grace_days(int(args.plan_grace.strip()))
+            except ValueError:
+                raise InvalidInput(
+                    f"--grace-echeancier : « {args.plan_grace} » (un nombre de jours attendu)."
+                ) from None
         if fee_base is not None:
             etude.set_fee_base_interest(identify(), fee_base)
         if repartiteur is not None:
             etude.set_wage_repartiteur(identify(), repartiteur)
         if months is not None:
             solvency.set_stale_months(identify(), months)
+        if grace is not None:
+            plans.set_grace_days(identify(), grace)
     out.write(etude.fee_base_text() + "\n")
     out.write(etude.repartiteur_text() + "\n")
     out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
+    out.write(f"Échéance d'un échéancier impayée {plans.grace_days()} jours après sa date (réglage de l'étude).\n")
     return 0

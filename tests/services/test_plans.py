@@ -225,3 +225,24 @@ def test_capacity_from_the_solvency_file(actor, sample_dossier):
     high = plans.propose(sample_dossier.id, TODAY, count=1)
     assert high.proposal.warnings and "dépasse" in high.proposal.warnings[0]
     assert date.today()  # the clock is never read by the rules: `today` is given
+
+
+def test_cli_check_show_and_grace_setting(actor, sample_dossier, db_path, tmp_path):
+    from tests.conftest import run_clerc
+
+    _, view = _plan(actor, sample_dossier.id, count=2)
+    day = view.instalments[0].due_on + timedelta(days=9)
+    base = ("--db", str(db_path), "--today", day.strftime("%d/%m/%Y"))
+    result = run_clerc(tmp_path, *base, "plans", "check")
+    assert result.returncode == 0, result.stderr
+    assert sample_dossier.reference in result.stdout and "impayée" in result.stdout
+    again = run_clerc(tmp_path, *base, "plans", "check", "--json")
+    assert json.loads(again.stdout)["defaults"] == []  # detected once
+    shown = run_clerc(tmp_path, *base, "plans", "show", sample_dossier.reference)
+    assert "en défaut" in shown.stdout and "n° 1 —" in shown.stdout and "Impayée" in shown.stdout
+    assert run_clerc(tmp_path, *base, "plans", "show", "1999-999999").returncode == 2
+    setting = run_clerc(tmp_path, "--db", str(db_path), "etude", "set", "--grace-echeancier", "12")
+    assert setting.returncode == 0, setting.stderr
+    assert "impayée 12 jours après sa date" in setting.stdout
+    refused = run_clerc(tmp_path, "--db", str(db_path), "etude", "set", "--grace-echeancier", "douze")
+    assert refused.returncode == 2 and "--grace-echeancier" in refused.stderr
