@@ -105,7 +105,7 @@ def _opening_app(argv: list[str]) -> argparse.Namespace | None:
 
 
 # The command groups, each a module of this package: its COMMANDS, add_parsers(sub), run(args).
-GROUPS = ("demo", "database", "users", "calc", "etude", "deadlines", "money", "accounts", "backup")
+GROUPS: tuple[str, ...] = ("demo", "database", "users", "calc", "etude", "deadlines", "money", "accounts", "backup")
 GROUPS += ("plans",)  # [plans]: clerc plans check | show
 
 
