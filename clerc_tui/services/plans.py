@@ -546,3 +546,16 @@ def check_plans(actor: Actor, today: date, dossier_ids: Iterable[int] | None = N
                 else:
                     defaults.append((reference, _raise_default(actor, row, view.state, reference)))
     return CheckResult(checked, tuple(defaults), tuple(completed))
+
+
+def check_at_start(today: date) -> CheckResult | None:
+    """The app's start-of-day check, done by the clerc who opens clerc (as `clerc plans check`
+    from cron): nothing when he may not write or when no plan is in force (one indexed read)."""
+    from clerc_tui.services.context import identify, refusal
+
+    actor = identify()
+    if refusal(actor, "write") is not None:
+        return None
+    if not PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").exists():
+        return None
+    return check_plans(actor, today)
