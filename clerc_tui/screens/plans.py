@@ -54,6 +54,12 @@ def plan_renderable(views: list[service.PlanView], today: date) -> RenderableTyp
                 f"reste {format_amount(state.left)} · délai de grâce {view.grace_days} jours"
             )
         )
+        if plan.replaces_id:
+            parts.append(Text(f"Remplace l'échéancier n° {plan.replaces_id}.", style="dim"))
+        if plan.letter_act_id:
+            parts.append(
+                Text(f"Lettre de confirmation au débiteur : acte n° {plan.letter_act_id} (t : actes).", style="dim")
+            )
         if plan.ended_on:
             parts.append(Text(f"Terminé le {format_date(plan.ended_on)} : {plan.ended_reason}", style="dim"))
         if plan.status != "actif":
@@ -129,10 +135,11 @@ class PlanPane(Vertical):
             return
         try:
             first = service.propose(self.dossier_id, app.today)
+            current = service.current_plan(self.dossier_id, app.today)  # read again: another clerc may have made one
         except ClercError as error:
             self.notify(error.message, severity="warning", timeout=6)
             return
-        app.push_screen(PlanDialog(self.dossier_id, app.today, first, self.current), self._after)
+        app.push_screen(PlanDialog(self.dossier_id, app.today, first, current), self._after)
 
     def action_cancel_plan(self) -> None:
         current, app = self.current, self.app

@@ -441,7 +441,7 @@ def create_plan(
         from clerc_tui.services.acts import draft_act
 
         letter = draft_act(actor, dossier_id, LETTER_ACT, today=today, fields={"plan_id": str(row.id)})
-        PaymentPlan.update(letter_act=letter.id).where(PaymentPlan.id == row.id).execute()
+        PaymentPlan.update({PaymentPlan.letter_act: letter.id}).where(PaymentPlan.id == row.id).execute()
         Dossier.update(updated_at=now).where(Dossier.id == dossier.id).execute()
     return plan_view(row.id, today)
 
