@@ -87,8 +87,13 @@ async def test_instalment_states_and_the_default_alert_at_start_of_day(actor, ma
     app = make_app()
     app._fixed_today = day
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)  # the start-of-day check, in its worker
-        [alert] = Deadline.select().where(Deadline.procedure_id == "echeancier")
+        alerts = Deadline.select().where(Deadline.procedure_id == "echeancier")
+        for _ in range(100):  # the start-of-day check runs in a worker, started after the first paint
+            await settle(app, pilot)
+            if alerts.count():
+                break
+            await pilot.pause(0.05)
+        [alert] = alerts
         assert alert.due_date == day and "n° 2" in alert.label
         await pilot.press("enter", "7")
         body = _text(app.screen.query_one("#plan-body", Static))
