@@ -128,13 +128,20 @@ def _dossier(dossier_id: int) -> Dossier:
 
 
 def debt_on(dossier_id: int, on: date) -> Decimal:
-    """The décompte's total due on `on` (the stored balance when the décompte cannot be made)."""
+    """What the plan spreads: the décompte's total due on `on`; without a titre exécutoire, its
+    principal and interest only — the costs of recovering without a title stay with the creditor
+    (CPCE L111-8 al. 2-3), as in the amicable reminder letter. The stored balance when the
+    décompte cannot be made."""
     from clerc_tui.services.statement import dossier_statement
 
+    dossier = _dossier(dossier_id)
     try:
-        return dossier_statement(dossier_id, on).total_due
+        statement = dossier_statement(dossier_id, on)
     except ClercError:
-        return _dossier(dossier_id).balance
+        return dossier.balance
+    if not dossier.title_kind:
+        return statement.principal_due + statement.interest_due
+    return statement.total_due
 
 
 def capacity(dossier_id: int, on: date) -> Decimal | None:

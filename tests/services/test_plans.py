@@ -246,3 +246,22 @@ def test_cli_check_show_and_grace_setting(actor, sample_dossier, db_path, tmp_pa
     assert "impayée 12 jours après sa date" in setting.stdout
     refused = run_clerc(tmp_path, "--db", str(db_path), "etude", "set", "--grace-echeancier", "douze")
     assert refused.returncode == 2 and "--grace-echeancier" in refused.stderr
+
+
+def test_without_a_title_no_fee_is_spread(actor):
+    from clerc_tui.services.billing import record_charge
+    from clerc_tui.services.statement import dossier_statement
+
+    dossier = create_dossier(actor, make_input(interest_kind="none"), TODAY)
+    before = plans.debt_on(dossier.id, TODAY)
+    record_charge(actor, dossier.id, kind="disbursement", on=TODAY, amount=D("50.00"), label="Frais", today=TODAY)
+    statement = dossier_statement(dossier.id, TODAY)
+    assert statement.frais_due == D("50.00")
+    assert plans.debt_on(dossier.id, TODAY) == before == statement.principal_due + statement.interest_due
+    titled = create_dossier(
+        actor, make_input(interest_kind="none", title_kind="jugement", title_date=date(2026, 3, 2)), TODAY
+    titled_statement = dossier_statement(titled.id, TODAY)
+    assert titled_statement.frais_due == D("50.00")
+    assert plans.debt_on(titled.id, TODAY) == titled_statement.total_due
+    record_charge(actor, titled.id, kind="disbursement", on=TODAY, amount=D("50.00"), label="Frais", today=TODAY)
+    assert plans.debt_on(titled.id, TODAY) == dossier_statement(titled.id, TODAY).total_due
