@@ -260,8 +260,8 @@ def test_without_a_title_no_fee_is_spread(actor):
     assert plans.debt_on(dossier.id, TODAY) == before == statement.principal_due + statement.interest_due
     titled = create_dossier(
         actor, make_input(interest_kind="none", title_kind="jugement", title_date=date(2026, 3, 2)), TODAY
+    )
+    record_charge(actor, titled.id, kind="disbursement", on=TODAY, amount=D("50.00"), label="Frais", today=TODAY)
     titled_statement = dossier_statement(titled.id, TODAY)
     assert titled_statement.frais_due == D("50.00")
     assert plans.debt_on(titled.id, TODAY) == titled_statement.total_due
-    record_charge(actor, titled.id, kind="disbursement", on=TODAY, amount=D("50.00"), label="Frais", today=TODAY)
-    assert plans.debt_on(titled.id, TODAY) == dossier_statement(titled.id, TODAY).total_due
