@@ -183,17 +183,21 @@ def test_plan_kinds_keep_the_phase_and_say_their_law(actor, kind):
         plans.create_plan(actor, dossier.id, "autre", today=TODAY, expected_total=D("1"), count=2)
 
 
-def test_plan_states_is_set_based(actor, sample_dossier):
+def test_plan_states_is_set_based(actor, sample_dossier, monkeypatch):
     dossiers = [sample_dossier] + [create_dossier(actor, make_input(), TODAY) for _ in range(3)]
     for d in dossiers[:3]:
         _plan(actor, d.id, count=2)
     queries: list[str] = []
-    connection = database.connection()
-    connection.set_trace_callback(queries.append)
-    try:
-        states = plans.plan_states([d.id for d in dossiers], TODAY)
-    finally:
-        connection.set_trace_callback(None)
+    base = database.obj
+    original = base.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        queries.append(sql)
+        return original(sql, *args, **kwargs)
+
+    monkeypatch.setattr(base, "execute_sql", counting)
+    states = plans.plan_states([d.id for d in dossiers], TODAY)
+    monkeypatch.undo()
     assert set(states) == {d.id for d in dossiers[:3]}
     assert 0 < len(queries) <= 4  # the setting, the plans, their instalments, their payments
 
