@@ -176,12 +176,39 @@ class ClercApp(App):
             self.set_interval(DATA_POLL_SECONDS, self._poll_other_writers)
         else:  # PostgreSQL tells: LISTEN/NOTIFY (docs/postgresql.md)
             self._stop_watching = watch_other_writers(self._told_of_other_writers)
+        self.call_after_refresh(self._check_plans)
         if not self.is_headless:
             # After the first paint, the start-up objects (modules, widgets, catalogue) are kept for
             # good: the collector stops walking them, which halved its longest pause while walking
             # the dashboard (58 → 27 ms, bench/bench_windows.py). Not in tests: each app's leftovers
             # would stay frozen in the test process.
             self.call_after_refresh(gc.freeze)
+
+    def _check_plans(self) -> None:
+        """Start of day: the payment plans' defaults and completions (services/plans.check_at_start),
+        off the UI thread, on its own connection; what it found is said in a notice."""
+        from clerc_tui.services.background import on_own_connection
+        from clerc_tui.services.plans import check_at_start
+
+        today = self.today
+
+        def work() -> None:
+            severity: SeverityLevel
+            try:
+                result = on_own_connection(partial(check_at_start, today))
+            except ClercError as error:
+                message, severity = f"Échéanciers non vérifiés : {error.message}", "warning"
+            else:
+                if result is None or not (result.defaults or result.completed):
+                    return
+                lines = [text for _, text in result.defaults + result.completed]
+                message, severity = "Échéanciers : " + " ; ".join(lines[:5]), "information"
+                if len(lines) > 5:
+                    message += f" ; et {len(lines) - 5} autre(s) (clerc plans check)"
+            with suppress(RuntimeError):  # the app closed meanwhile
+                self.call_from_thread(self.notify, message, severity=severity, timeout=15)
+
+        self.run_worker(work, thread=True, group="plans", exit_on_error=False)
 
     def _poll_other_writers(self) -> None:
         """SQLite bumps data_version when another connection commits: show their changes."""

@@ -119,6 +119,7 @@ GROUPS = (
     "bank",
     "imports",
     "campaign",
+    "plans",
 )
 
 

@@ -7,6 +7,7 @@ import sys
 
 from clerc_tui.cli.options import open_base
 from clerc_tui.errors import InvalidInput
+from clerc_tui.rules.plans import check_grace_days
 from clerc_tui.rules.solvency import check_stale_months
 
 COMMANDS = ("etude",)
@@ -55,6 +56,12 @@ def add_parsers(sub) -> None:
     setting.add_argument(
         "--plafond-contacts", dest="contact_ceiling", metavar="N", help="contacts au plus par débiteur sur 30 jours"
     )
+    setting.add_argument(
+        "--grace-echeancier",
+        dest="plan_grace",
+        metavar="JOURS",
+        help="jours après la date d'une échéance avant qu'elle compte comme impayée (8 par défaut)",
+    )
 
 
 def _yes(value: str, option: str) -> bool:
@@ -65,7 +72,7 @@ def _yes(value: str, option: str) -> bool:
 
 
 def run(args) -> int:
-    from clerc_tui.services import etude, solvency
+    from clerc_tui.services import etude, plans, solvency
 
     open_base(args)
     out = sys.stdout
@@ -80,11 +87,12 @@ def run(args) -> int:
             and args.iban is None
             and args.name is None
             and amicable_settings == (None, None)
+            and args.plan_grace is None
         ):
             raise InvalidInput(
                 "Aucun réglage donné : --interets-dans-assiette OUI|NON, --repartiteur OUI|NON, "
-                "--solvabilite-ancienne-apres MOIS, --iban IBAN [--bic BIC], --nom NOM, --heures-contact '…' "
-                "ou --plafond-contacts N."
+                "--solvabilite-ancienne-apres MOIS, --iban IBAN [--bic BIC], --nom NOM, --heures-contact '…', "
+                "--plafond-contacts N ou --grace-echeancier JOURS."
             )
         if args.bic is not None and args.iban is None:
             raise InvalidInput("--bic s'accompagne de --iban (le compte de l'étude entier).")
@@ -111,6 +119,14 @@ def run(args) -> int:
                 raise InvalidInput(
                     f"--solvabilite-ancienne-apres : « {args.stale_months} » (un nombre de mois attendu)."
                 ) from None
+        grace = None
+        if args.plan_grace is not None:
+            try:
+                grace = check_grace_days(int(args.plan_grace.strip()))
+            except ValueError:
+                raise InvalidInput(
+                    f"--grace-echeancier : « {args.plan_grace} » (un nombre de jours attendu)."
+                ) from None
         if amicable_settings != (None, None):  # first: it checks its two values before writing either
             from clerc_tui.services.amicable import set_contact_rules
 
@@ -125,9 +141,12 @@ def run(args) -> int:
             etude.set_bank_account(identify(), args.iban, args.bic or "")
         if args.name is not None:
             etude.set_setting(identify(), "name", name)
+        if grace is not None:
+            plans.set_grace_days(identify(), grace)
     out.write(etude.fee_base_text() + "\n")
     out.write(etude.repartiteur_text() + "\n")
     out.write(f"Renseignements de solvabilité « anciens » après {solvency.stale_months()} mois (réglage de l'étude).\n")
+    out.write(f"Échéance d'un échéancier impayée {plans.grace_days()} jours après sa date (réglage de l'étude).\n")
     out.write(etude.bank_account_text() + "\n")
     from clerc_tui.rules.text import inert
 

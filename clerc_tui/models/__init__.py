@@ -15,6 +15,7 @@ from clerc_tui.models.parties import (
     DebtorContact,
     DebtorDependant,
 )
+from clerc_tui.models.plans import PaymentPlan, PaymentPlanInstalment
 from clerc_tui.models.rates import EtudeRate
 from clerc_tui.models.solvency import SolvencyFact
 from clerc_tui.models.tracking import AuditEntry, Deadline, DeadlineText, TimelineEvent
@@ -46,6 +47,8 @@ __all__ = [
     "EtudeRate",
     "ImportMapping",
     "LedgerEntry",
+    "PaymentPlan",
+    "PaymentPlanInstalment",
     "RemittanceRun",
     "Sequence",
     "SolvencyFact",

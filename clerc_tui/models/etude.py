@@ -40,6 +40,8 @@ class Etude(BaseModel):
     # m0026: the étude's own account (compte de tiers), the debtor of the pain.001 transfer file.
     bank_iban = CharField(default="")
     bank_bic = CharField(default="")
+    # m0023: days after an instalment's date before it counts as missed (rules/plans.py).
+    plan_grace_days = IntegerField(default=8)
     # True only in a base built by `clerc demo`: the only kind `clerc demo --force` may replace.
     demo = BooleanField(default=False)
 

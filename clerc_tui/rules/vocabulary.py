@@ -83,6 +83,7 @@ PROCEDURES = {
     "saisie_remunerations": "Saisie des rémunérations",
     "expulsion": "Expulsion (bail d'habitation)",
     "petites_creances": "Procédure simplifiée de recouvrement des petites créances",
+    "echeancier": "Échéancier (défaut du débiteur)",  # alerts of services/plans.py, no steps
 }
 
 

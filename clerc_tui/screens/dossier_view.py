@@ -28,6 +28,7 @@ from clerc_tui.rules.vocabulary import (
 )
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.dossier_accounts import AccountsPane
+from clerc_tui.screens.plans import PlanPane
 from clerc_tui.screens.solvency import SolvencyPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.balances import Due, due_on
@@ -196,7 +197,8 @@ class DossierScreen(ClercScreen):
         "statement_view.tcss",
         "dossier_accounts.tcss",
         "solvency.tcss",
-    ]  # its « Décompte », « Comptes », « Solvabilité » tabs
+        "plans.tcss",
+    ]  # its « Décompte », « Comptes », « Solvabilité », « Échéancier » tabs
     BINDINGS = [
         Binding("escape", "back", "Retour", id="dossier.back"),
         Binding("e", "edit", "Modifier", id="dossier.edit"),
@@ -206,6 +208,7 @@ class DossierScreen(ClercScreen):
         Binding("4", "tab('historique')", "Historique", id="dossier.tab_timeline"),
         Binding("5", "tab('comptes')", "Comptes", id="dossier.tab_accounts"),
         Binding("6", "tab('solvabilite')", "Solvabilité", id="dossier.tab_solvency"),
+        Binding("7", "tab('echeancier')", "Échéancier", id="dossier.tab_plan"),
         Binding("m", "measures", "Mesures", id="dossier.measures"),
         Binding("b", "bill", "Facturer", id="dossier.bill"),
         Binding("s", "statement", "Décompte", id="dossier.statement"),
@@ -245,6 +248,8 @@ class DossierScreen(ClercScreen):
                 yield AccountsPane(self.dossier_id)
             with TabPane("6 Solvabilité", id="solvabilite"):
                 yield SolvencyPane(self.dossier_id)
+            with TabPane("7 Échéancier", id="echeancier"):
+                yield PlanPane(self.dossier_id)
             with TabPane("s Décompte", id="decompte"):
                 yield StatementPane(self.dossier_id)
         yield KeyBar()
@@ -288,6 +293,7 @@ class DossierScreen(ClercScreen):
         self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
         self.query_one(AccountsPane).refresh_data()
         self.query_one(SolvencyPane).refresh_data()
+        self.query_one(PlanPane).refresh_data()
         self.query_one(StatementPane).refresh_data()
 
     def action_tab(self, pane_id: str) -> None:

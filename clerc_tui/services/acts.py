@@ -387,6 +387,10 @@ def build_draft(
             v[SEIZABLE_KEY] = from_cents(frozen_fraction)
         else:
             seizable_text = _seizable_fraction(debtor, act_date, v, problems)
+    if "plan_id" in {f.id for f in act.fields}:  # the debtor's confirmation of a payment plan
+        from clerc_tui.services.plans import letter_values
+
+        v.update(letter_values(v.get("plan_id")))
     if "premises" in {f.id for f in act.fields} and v.get("premises") is None:
         v["premises"] = v["debtor_address"]
     if act.follows is not None:  # timed from an earlier act: by default the one served on the dossier

@@ -17,7 +17,7 @@ from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
 from tests.services.test_acts import FIELDS as ACT_FIELDS
-from tests.services.test_acts import with_net_pay
+from tests.services.test_acts import fields_for, with_net_pay
 
 FIELDS = {
     **ACT_FIELDS,  # the complements of the acts of issue 14 (inventory, employer, earlier acts' dates…)
@@ -143,7 +143,8 @@ def etude(actor):
 
 def _bodies(actor, dossier_id):
     for act_type in act_types():
-        act = acts.draft_act(actor, dossier_id, act_type.id, today=TODAY, fields=FIELDS)
+        fields = {**FIELDS, **fields_for(actor, dossier_id, act_type.id)}
+        act = acts.draft_act(actor, dossier_id, act_type.id, today=TODAY, fields=fields)
         yield act_type.id, acts.act_view(act.id).draft.body
 
 

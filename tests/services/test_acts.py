@@ -34,6 +34,19 @@ FIELDS = {
 }
 
 
+def fields_for(actor, dossier_id: int, type_id: str) -> dict:
+    """FIELDS; for the payment plan letter, the plan it confirms, made on the dossier (services/plans.py)."""
+    if type_id != "lettre_echeancier":
+        return FIELDS
+    from clerc_tui.services import plans
+
+    view = plans.current_plan(dossier_id, TODAY)
+    if view is None:
+        total = plans.propose(dossier_id, TODAY, count=3).proposal.total
+        view = plans.create_plan(actor, dossier_id, "amiable", today=TODAY, expected_total=total, count=3)
+    return {**FIELDS, "plan_id": str(view.plan.id)}
+
+
 @pytest.fixture
 def demo(demo_base):
     from clerc_tui.models.db import close_database
@@ -103,7 +116,7 @@ def _tick_all(actor, act):
 @pytest.mark.parametrize("type_id", [a.id for a in act_types()])
 def test_each_act_type_renders_with_every_mention(demo, type_id):
     actor, dossier_id = demo
-    act = acts.draft_act(actor, dossier_id, type_id, today=TODAY, fields=FIELDS)
+    act = acts.draft_act(actor, dossier_id, type_id, today=TODAY, fields=fields_for(actor, dossier_id, type_id))
     _tick_all(actor, act)
     view = acts.act_view(act.id)
     assert [s.problems for s in view.draft.blocking] == []

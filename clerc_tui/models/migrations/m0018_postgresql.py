@@ -34,7 +34,16 @@ VERSION = 18
 DESCRIPTION = "PostgreSQL : booléens, recherche sans accents (unaccent, pg_trgm), droits du rôle clerc_app"
 
 APPLICATION_ROLE = "clerc_app"
-APPEND_ONLY = ("ledger_entry", "audit_entry", "document_snapshot", "deadline_text", "solvency_fact", "amicable_contact", "amicable_optout")  # + m0019, m0022
+APPEND_ONLY = (
+    "ledger_entry",
+    "audit_entry",
+    "document_snapshot",
+    "deadline_text",
+    "solvency_fact",  # m0019
+    "amicable_contact",  # m0022
+    "amicable_optout",  # m0022
+    "payment_plan_instalment",  # m0023
+)
 READ_ONLY = ("schema_version",)
 CHANNEL = "clerc"
 
