@@ -1,8 +1,9 @@
 """PDF output: documents made of blocks, batches of letters for window envelopes, the décompte.
 
 Everything here renders data handed in (report/ imports rules only): a `PdfDocument` of blocks
-(`document_pdf`), a batch of `Letter`s (`letters_pdf`), or a Rich renderable already built for the
-text and HTML formats (`renderable_blocks`: the décompte's rows are laid out once, in
+(`document_pdf`; the blocks live in report/blocks.py, which the screens share without importing
+fpdf), a batch of `Letter`s (`letters_pdf`), or a Rich renderable already built for the text and
+HTML formats (`renderable_blocks`: the décompte's rows are laid out once, in
 report/statement.py, and the PDF shows the same cells).
 
 The font is DejaVu Sans 2.37, shipped in clerc_tui/data/fonts/ with its licence (docs/pdf.md):
@@ -22,8 +23,19 @@ import importlib.resources
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from clerc_tui.report.blocks import (
+    Align,
+    Bar,
+    BarChart,
+    Block,
+    Column,
+    Heading,
+    Paragraph,
+    PdfDocument,
+    TableBlock,
+)
 from clerc_tui.rules.text import inert
 
 if TYPE_CHECKING:
@@ -32,8 +44,6 @@ if TYPE_CHECKING:
 FONT_FAMILY = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 REPLACEMENT = "\ufffd"
-
-Align = Literal["L", "R", "C"]
 
 # A4 portrait; sizes in millimetres, font sizes in points.
 MARGIN = 18.0
@@ -44,77 +54,6 @@ SMALL_SIZE = 7.5
 GREY = (110, 110, 110)
 BAR_FILL = (70, 110, 160)
 CELL_PADDING = 1.0
-
-
-# --- blocks of a document ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1  # 1: section, 2: sub-section (a table's title)
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    bold: bool = False
-    muted: bool = False  # grey: conventions, notes
-    align: Align = "L"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    align: Align = "L"
-    wrap: bool = True  # False: dates, figures, amounts, never broken across lines
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    """Rows of cells under headers repeated at the top of each page the table runs onto.
-    A row in `struck` (indexes) is printed struck through and grey (a reversed payment)."""
-
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[str, ...], ...]
-    title: str = ""
-    show_header: bool = True
-    bold_rows: frozenset[int] = frozenset()
-    struck_rows: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: Decimal
-    text: str  # the value as printed (« 1 234,56 € », « 42 % »): formatted by the caller
-
-
-@dataclass(frozen=True)
-class BarChart:
-    """Horizontal bars, one per line, scaled on the largest value (negative values count as 0)."""
-
-    title: str
-    bars: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class PageBreak:
-    pass
-
-
-Block = Heading | Paragraph | TableBlock | BarChart | PageBreak
-
-
-@dataclass(frozen=True)
-class PdfDocument:
-    """A titled document: the étude's letterhead on the first page (its first line on the
-    others), the title, the blocks, and « page n/N » at the foot of every page."""
-
-    title: str
-    blocks: tuple[Block, ...]
-    letterhead: tuple[str, ...] = ()
-    footer: str = ""  # left of the page number (e.g. « Décompte 2026-000124 au 26/11/2026 »)
 
 
 # --- letters ------------------------------------------------------------------------------
@@ -185,10 +124,10 @@ def safe(text: object, *, multiline: bool = False) -> str:
 # --- the PDF writer ----------------------------------------------------------------------
 
 
-def _new_pdf(cls: type[FPDF] | None = None) -> FPDF:
+def _new_pdf(cls: type[FPDF] | None = None, *, landscape: bool = False) -> FPDF:
     from fpdf import FPDF
 
-    pdf = (cls or FPDF)(orientation="portrait", unit="mm", format="A4")
+    pdf = (cls or FPDF)(orientation="landscape" if landscape else "portrait", unit="mm", format="A4")
     for style, path in _font_paths().items():
         pdf.add_font(FONT_FAMILY, style, path)
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
@@ -241,8 +180,8 @@ def _document_class() -> type[FPDF]:
 
 
 def document_pdf(doc: PdfDocument) -> bytes:
-    """The document as PDF bytes (A4)."""
-    pdf: Any = _new_pdf(_document_class())
+    """The document as PDF bytes (A4, portrait or landscape)."""
+    pdf: Any = _new_pdf(_document_class(), landscape=doc.landscape)
     pdf.letterhead = tuple(safe(line) for line in doc.letterhead)
     pdf.footer_text = safe(doc.footer)
     pdf.set_title(safe(doc.title))
@@ -362,9 +301,11 @@ def _table(pdf: FPDF, block: TableBlock) -> None:
 def _bar_chart(pdf: FPDF, chart: BarChart) -> None:
     if chart.title:
         _heading(pdf, chart.title, 2)
-    bars = [Bar(safe(b.label), b.value, safe(b.text)) for b in chart.bars]
-    if not bars:
+    if not chart.has_data:
+        if chart.empty:
+            _block(pdf, Paragraph(chart.empty, muted=True))
         return
+    bars = [Bar(safe(b.label), b.value, safe(b.text)) for b in chart.bars]
     pdf.set_font(FONT_FAMILY, "", TABLE_SIZE)
     available = pdf.w - pdf.l_margin - pdf.r_margin
     label_width = min(max(pdf.get_string_width(b.label) for b in bars) + 2, available * 0.35)

@@ -13,23 +13,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from clerc_tui.report.pdf import (
-    ADDRESS_X,
-    ADDRESS_Y,
-    Bar,
-    BarChart,
-    Column,
-    Heading,
-    Letter,
-    PageBreak,
-    Paragraph,
-    PdfDocument,
-    TableBlock,
-    document_pdf,
-    letters_pdf,
-    renderable_blocks,
-    safe,
-)
+from clerc_tui.report.blocks import Bar, BarChart, Column, Heading, PageBreak, Paragraph, PdfDocument, TableBlock
+from clerc_tui.report.pdf import ADDRESS_X, ADDRESS_Y, Letter, document_pdf, letters_pdf, renderable_blocks, safe
 from clerc_tui.rules.french import format_amount, format_date
 
 MM = 72 / 25.4  # points per millimetre
