@@ -10,6 +10,7 @@ The report itself comes from services/creditor_report.py (handed in: report/ rea
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -52,6 +53,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Prochaine échéance", "next_due", "date"),
     ("À faire", "next_step", "text"),
 )
+
+
+WRAPPED = frozenset({"debtor", "next_step"})  # the only columns whose text may run on two lines
 
 
 def _cell(line: Any, attribute: str, kind: str, money: Any) -> str:
@@ -104,12 +108,18 @@ def creditor_document(report: Any, letterhead: tuple[str, ...] = ()) -> PdfDocum
         if hors
         else ""
     )
-    rows = tuple(tuple(_cell(x, a, k, amount) for _, a, k in COLUMNS) for x in report.lines)
+    # On paper the amounts go without « € » (said once above the table) and the headers one word a
+    # line: 17 columns fit across A4 landscape without breaking a figure or a reference.
+    figure = functools.partial(format_amount, currency=False)
+    rows = tuple(tuple(_cell(x, a, k, figure) for _, a, k in COLUMNS) for x in report.lines)
     totals = tuple(
-        "Total" if i == 0 else (amount(getattr(t, a)) if k == "amount" else "") for i, (_, a, k) in enumerate(COLUMNS)
+        "Total" if i == 0 else (figure(getattr(t, a)) if k == "amount" else "") for i, (_, a, k) in enumerate(COLUMNS)
     )
     table = TableBlock(
-        tuple(Column(title, "R" if kind == "amount" else "L", wrap=kind == "text") for title, _, kind in COLUMNS),
+        tuple(
+            Column(title.replace(" ", "\n"), "R" if kind == "amount" else "L", wrap=attribute in WRAPPED)
+            for title, attribute, kind in COLUMNS
+        ),
         (*rows, totals),
         bold_rows=frozenset({len(rows)}),
     )
@@ -125,6 +135,7 @@ def creditor_document(report: Any, letterhead: tuple[str, ...] = ()) -> PdfDocum
         Heading("Recouvrement"),
         recovery_series(report),
         Heading("Dossiers"),
+        Paragraph("Montants en euros ; solde dû à la fin de la période, intérêts compris.", muted=True),
         table,
     ]
     period = f"du {format_date(report.start)} au {format_date(report.end)}"

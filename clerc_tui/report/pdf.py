@@ -236,9 +236,10 @@ def _column_widths(pdf: FPDF, block: TableBlock, available: float) -> tuple[floa
             pdf.set_font(FONT_FAMILY, "B", size)
             header = [pdf.get_string_width(word) for part in column.header.split("\n") for word in part.split()]
             widest = max((pdf.get_string_width(part) for part in column.header.split("\n")), default=0.0)
-            pdf.set_font(FONT_FAMILY, "", size)
             word = max(header, default=0.0)
-            for row in block.rows:
+            for number, row in enumerate(block.rows):
+                # A bold row (a total) is wider than the same digits in regular: measured as printed.
+                pdf.set_font(FONT_FAMILY, "B" if number in block.bold_rows else "", size)
                 widest = max(widest, pdf.get_string_width(row[index]))
                 if column.wrap:
                     word = max([word, *(pdf.get_string_width(w) for w in row[index].split())])
@@ -270,7 +271,7 @@ def _table(pdf: FPDF, block: TableBlock) -> None:
     aligns = tuple(c.align for c in columns)
     with pdf.table(
         col_widths=tuple(widths),
-        width=sum(widths),
+        width=min(sum(widths), pdf.epw),  # a sum of floats may pass the page by 1e-13 mm: fpdf2 refuses
         align="LEFT",
         text_align=aligns,
         borders_layout="SINGLE_TOP_LINE" if clean.show_header else "NONE",
@@ -327,6 +328,7 @@ def _bar_chart(pdf: FPDF, chart: BarChart) -> None:
         pdf.set_xy(x + label_width + length + 1, y)
         pdf.cell(text_width, height, bar.text, align="L")
         pdf.set_xy(x, y + height + 0.6)
+    pdf.set_fill_color(255)  # fpdf2's tables fill their cells with the current colour: back to white
     pdf.ln(2)
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
 
