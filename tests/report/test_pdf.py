@@ -288,3 +288,13 @@ def test_rows_styled_bold_on_screen_are_bold_on_paper():
     table.add_row("01/01/2027")
     (block,) = renderable_blocks(table)
     assert isinstance(block, TableBlock) and block.bold_rows == {0}
+
+
+def test_a_chart_without_data_says_so_and_a_landscape_page_is_wider():
+    empty = BarChart("Encaissements par mois", (Bar("nov. 26", D(0), "0,00 €"),), "Aucun encaissement sur la période")
+    data = document_pdf(PdfDocument("Rapport", (empty,), landscape=True))
+    text = flat(data)
+    assert "Aucun encaissement sur la période" in text and "nov. 26" not in text
+    box = pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (842, 595)  # A4 turned
+
