@@ -297,4 +297,3 @@ def test_a_chart_without_data_says_so_and_a_landscape_page_is_wider():
     assert "Aucun encaissement sur la période" in text and "nov. 26" not in text
     box = pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (round(box.width), round(box.height)) == (842, 595)  # A4 turned
-
