@@ -230,21 +230,37 @@ def _column_widths(pdf: FPDF, block: TableBlock, available: float) -> tuple[floa
     figures) leave, each at least its longest word (22 mm at most for that minimum), the rest in
     proportion to their width; when even that does not fit, a smaller size is tried."""
     padding = 2 * CELL_PADDING + 2 * pdf.c_margin + 0.4  # fpdf2 keeps its cell margin inside the padding
+    # Each distinct text measured once, at TABLE_SIZE (a width is proportional to the size): a
+    # table of thousands of rows repeats « 0,00 » and the same phases.
+    measured: dict[tuple[str, str], float] = {}
+
+    def width(text: str, style: str) -> float:
+        key = (style, text)
+        if key not in measured:
+            pdf.set_font(FONT_FAMILY, style, TABLE_SIZE)
+            measured[key] = pdf.get_string_width(text)
+        return measured[key]
+
+    widest_at, word_at = [], []  # per column, at TABLE_SIZE
+    for index, column in enumerate(block.columns):
+        parts = column.header.split("\n")
+        widest = max((width(part, "B") for part in parts), default=0.0)
+        word = max((width(w, "B") for part in parts for w in part.split()), default=0.0)
+        for number, row in enumerate(block.rows):
+            # A bold row (a total) is wider than the same digits in regular: measured as printed.
+            style = "B" if number in block.bold_rows else ""
+            widest = max(widest, width(row[index], style))
+            if column.wrap:
+                word = max([word, *(width(w, style) for w in row[index].split())])
+        widest_at.append(widest)
+        word_at.append(word)
     for size in TABLE_SIZES:
-        natural, least = [], []
-        for index, column in enumerate(block.columns):
-            pdf.set_font(FONT_FAMILY, "B", size)
-            header = [pdf.get_string_width(word) for part in column.header.split("\n") for word in part.split()]
-            widest = max((pdf.get_string_width(part) for part in column.header.split("\n")), default=0.0)
-            word = max(header, default=0.0)
-            for number, row in enumerate(block.rows):
-                # A bold row (a total) is wider than the same digits in regular: measured as printed.
-                pdf.set_font(FONT_FAMILY, "B" if number in block.bold_rows else "", size)
-                widest = max(widest, pdf.get_string_width(row[index]))
-                if column.wrap:
-                    word = max([word, *(pdf.get_string_width(w) for w in row[index].split())])
-            natural.append(widest + padding)
-            least.append(widest + padding if not column.wrap else min(widest + padding, max(word + padding, 22.0)))
+        scale = size / TABLE_SIZE
+        natural = [w * scale + padding for w in widest_at]
+        least = [
+            n if not column.wrap else min(n, max(word * scale + padding, 22.0))
+            for n, word, column in zip(natural, word_at, block.columns, strict=True)
+        ]
         if sum(natural) <= available:
             return size, natural
         if sum(least) <= available or size == TABLE_SIZES[-1]:
