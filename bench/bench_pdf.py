@@ -79,7 +79,8 @@ def main() -> None:
     args = parser.parse_args()
 
     began = time.process_time()
-    from clerc_tui.report.pdf import Paragraph, PdfDocument, document_pdf, letters_pdf
+    from clerc_tui.report.blocks import Paragraph, PdfDocument
+    from clerc_tui.report.pdf import document_pdf, letters_pdf
 
     document_pdf(PdfDocument("Essai", (Paragraph("é €"),)))
     print(f"first PDF of a process (import fpdf2, read the font): {time.process_time() - began:.2f} s CPU")

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from clerc_tui.cli.options import date_or_today, open_base
-from clerc_tui.errors import InvalidInput
+from clerc_tui.cli.options import date_or_today, open_base, refuse_pdf_on_terminal, write_output
 from clerc_tui.rules.french import format_date
 
 FORMATS = ("text", "html", "json", "pdf")
-PDF_TO_TERMINAL = (
-    "Le décompte en PDF n'est pas affiché dans le terminal : indiquez le fichier à écrire avec "
-    "--output FICHIER (ou redirigez la sortie : > decompte.pdf)."
-)
 
 
 COMMANDS = ("statement", "rates")
@@ -67,10 +62,7 @@ def _statement(args) -> int:
     from clerc_tui.report.statement import statement_html, statement_json, statement_pdf, statement_text
     from clerc_tui.services.statement import statement_by_reference
 
-    out = sys.stdout
-    # Refused before any work: PDF bytes would garble the terminal.
-    if args.format == "pdf" and not args.output and out.isatty():
-        raise InvalidInput(PDF_TO_TERMINAL)
+    refuse_pdf_on_terminal(args, "Le décompte", "decompte.pdf")
     if args.output:
         from clerc_tui.services.files import check_writable
 
@@ -94,13 +86,9 @@ def _statement(args) -> int:
 
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         path = write_whole(args.output, data, what="Décompte")
-        out.write(f"Décompte écrit : {path} ({format_size(len(data))}).\n")
-    elif isinstance(content, bytes):
-        out.flush()
-        out.buffer.write(content)
-        out.buffer.flush()
+        sys.stdout.write(f"Décompte écrit : {path} ({format_size(len(data))}).\n")
     else:
-        out.write(content)
+        write_output(content)
     return 0
 
 

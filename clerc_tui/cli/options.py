@@ -7,7 +7,7 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NoReturn
 
-from clerc_tui.errors import ClercError
+from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.rules.french import parse_date
 
 if TYPE_CHECKING:
@@ -120,3 +120,24 @@ def open_app(args: argparse.Namespace) -> int:
     from clerc_tui.app import run_app
 
     return run_app(database_choice(args), today=today_of(args) if args.now or args.today else None, now=args.now)
+
+
+def refuse_pdf_on_terminal(args: argparse.Namespace, what: str, example: str) -> None:
+    """Refused before any work: PDF bytes written to a terminal would garble it (a pipe or a
+    redirection takes them; `--output` writes the file whole)."""
+    if args.format == "pdf" and not args.output and sys.stdout.isatty():
+        raise InvalidInput(
+            f"{what} en PDF n'est pas affiché dans le terminal : indiquez le fichier à écrire avec "
+            f"--output FICHIER (ou redirigez la sortie : > {example})."
+        )
+
+
+def write_output(content: str | bytes) -> None:
+    """A command's result on standard output: text as text, a PDF's bytes as bytes."""
+    out = sys.stdout
+    if isinstance(content, bytes):
+        out.flush()
+        out.buffer.write(content)
+        out.buffer.flush()
+    else:
+        out.write(content)

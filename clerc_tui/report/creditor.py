@@ -1,8 +1,8 @@
-"""The creditor report as a document that every output renders the same way: a title, then
-blocks — headings, paragraphs, tables (columns, rows of text, a totals row) and horizontal
-bar series (label, value, the value written out). The CSV (`report_csv`), the screen
-(screens/statistics.py) and the PDF (report/pdf.py's `document_pdf`, joined at merge) all
-draw `creditor_document(report)`; none of them computes a figure.
+"""The creditor report as blocks (report/blocks.py): the period, the summary, the two charts
+(collections per month, recovery rate by year of opening), the dossiers' table with its totals
+row. The PDF (report/pdf.py's `document_pdf`) prints `creditor_document(report)`; the screen
+(screens/statistics.py) draws the same two charts; the CSV (`report_csv`) has the same columns
+and figures. None of them computes a figure.
 
 The report itself comes from services/creditor_report.py (handed in: report/ reads no base).
 """
@@ -10,73 +10,19 @@ The report itself comes from services/creditor_report.py (handed in: report/ rea
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
+from clerc_tui.report.blocks import Bar, BarChart, Block, Column, Heading, Paragraph, PdfDocument, TableBlock
 from clerc_tui.rules.french import format_amount, format_date, format_integer, month_label
 from clerc_tui.rules.text import inert, spreadsheet_safe
 
 NO_COLLECTION = "Aucun encaissement sur la période"
 NO_PLACED = "Aucune créance confiée"
-PDF_MISSING = (
-    "Le format PDF n'est pas encore disponible dans cette version de clerc : "
-    "utilisez --format csv (le même tableau, pour un tableur)."
-)
 BOM = "\ufeff"  # Excel reads a UTF-8 CSV as such only with it (accents otherwise garbled)
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    right: bool = False  # figures are right-aligned
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[str, ...], ...]
-    totals: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: Decimal  # the bar's length is value / the series' largest
-    text: str  # the value written out: colour or length never carry the meaning alone
-
-
-@dataclass(frozen=True)
-class BarSeries:
-    title: str
-    bars: tuple[Bar, ...]
-    empty: str  # said instead of the bars when none has a value
-
-    @property
-    def has_data(self) -> bool:
-        return any(b.value for b in self.bars)
-
-
-Block = Heading | Paragraph | Table | BarSeries
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    blocks: tuple[Block, ...]
 
 
 def amount(value: Decimal) -> str:
@@ -109,6 +55,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+WRAPPED = frozenset({"debtor", "next_step"})  # the only columns whose text may run on two lines
+
+
 def _cell(line: Any, attribute: str, kind: str, money: Any) -> str:
     value = getattr(line, attribute)
     if kind == "amount":
@@ -118,18 +67,18 @@ def _cell(line: Any, attribute: str, kind: str, money: Any) -> str:
     return str(value)
 
 
-def collections_series(report: Any) -> BarSeries:
+def collections_series(report: Any) -> BarChart:
     """Collections per month (24 bars, « janv. 25 »), for the report's creditor."""
-    return BarSeries(
+    return BarChart(
         "Encaissements par mois (versements reçus, contre-passations déduites)",
         tuple(Bar(month_label(m.month), m.collected, amount(m.collected)) for m in report.months),
         NO_COLLECTION,
     )
 
 
-def recovery_series(report: Any) -> BarSeries:
+def recovery_series(report: Any) -> BarChart:
     """Recovery rate by year of opening: collected for the creditor / claims placed."""
-    return BarSeries(
+    return BarChart(
         "Taux de recouvrement par année d'ouverture (encaissé pour le créancier / créances confiées)",
         tuple(
             Bar(
@@ -143,8 +92,9 @@ def recovery_series(report: Any) -> BarSeries:
     )
 
 
-def creditor_document(report: Any) -> Document:
-    """The report as blocks (services/creditor_report.CreditorReport handed in)."""
+def creditor_document(report: Any, letterhead: tuple[str, ...] = ()) -> PdfDocument:
+    """The report as a document (services/creditor_report.CreditorReport handed in), under the
+    étude's `letterhead` (services/etude.letterhead); A4 landscape: the table has 17 columns."""
     t = report.totals
     summary = (
         f"{format_integer(len(report.lines))} dossier(s). Sur la période : versé par les débiteurs "
@@ -158,16 +108,23 @@ def creditor_document(report: Any) -> Document:
         if hors
         else ""
     )
-    table = Table(
-        tuple(Column(title, kind == "amount") for title, _, kind in COLUMNS),
-        tuple(tuple(_cell(x, a, k, amount) for _, a, k in COLUMNS) for x in report.lines),
+    # On paper the amounts go without « € » (said once above the table) and the headers one word a
+    # line: 17 columns fit across A4 landscape without breaking a figure or a reference.
+    figure = functools.partial(format_amount, currency=False)
+    rows = tuple(tuple(_cell(x, a, k, figure) for _, a, k in COLUMNS) for x in report.lines)
+    totals = tuple(
+        "Total" if i == 0 else (figure(getattr(t, a)) if k == "amount" else "") for i, (_, a, k) in enumerate(COLUMNS)
+    )
+    table = TableBlock(
         tuple(
-            "Total" if i == 0 else (amount(getattr(t, a)) if k == "amount" else "")
-            for i, (_, a, k) in enumerate(COLUMNS)
+            Column(title.replace(" ", "\n"), "R" if kind == "amount" else "L", wrap=attribute in WRAPPED)
+            for title, attribute, kind in COLUMNS
         ),
+        (*rows, totals),
+        bold_rows=frozenset({len(rows)}),
     )
     blocks: list[Block] = [
-        Paragraph(f"Période du {format_date(report.start)} au {format_date(report.end)}"),
+        Paragraph(f"Période du {format_date(report.start)} au {format_date(report.end)}", bold=True),
         Paragraph(summary),
     ]
     if notes:
@@ -178,9 +135,12 @@ def creditor_document(report: Any) -> Document:
         Heading("Recouvrement"),
         recovery_series(report),
         Heading("Dossiers"),
+        Paragraph("Montants en euros ; solde dû à la fin de la période, intérêts compris.", muted=True),
         table,
     ]
-    return Document(f"Rapport au créancier {report.creditor}", tuple(blocks))
+    period = f"du {format_date(report.start)} au {format_date(report.end)}"
+    title = f"Rapport au créancier {report.creditor}"
+    return PdfDocument(title, tuple(blocks), letterhead, footer=f"{title} {period}", landscape=True)
 
 
 def report_csv(report: Any) -> str:
@@ -202,56 +162,3 @@ def report_csv(report: Any) -> str:
     t = report.totals
     writer.writerow(safe(["Total"] + [plain(getattr(t, a)) if k == "amount" else "" for _, a, k in COLUMNS[1:]]))
     return BOM + out.getvalue()
-
-
-def document_text(doc: Document, width: int = 100) -> str:
-    """The document as plain text (bars in block characters): what the CLI prints when no
-    file format is asked, and a reader of the PDF's content in tests."""
-    lines = [doc.title, "=" * min(len(doc.title), width), ""]
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            lines += ["", block.text, "-" * min(len(block.text), width)]
-        elif isinstance(block, Paragraph):
-            lines.append(block.text)
-        elif isinstance(block, BarSeries):
-            lines.append(block.title)
-            lines += bar_lines(block, width) if block.has_data else [block.empty]
-        else:
-            lines.append(" | ".join(c.title for c in block.columns))
-            lines += [" | ".join(row) for row in block.rows]
-            if block.totals:
-                lines.append(" | ".join(block.totals))
-    return "\n".join(lines) + "\n"
-
-
-EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def bar_text(value: Decimal, largest: Decimal, width: int) -> str:
-    """A bar of `width` cells at most for `value` (eighths of a cell), empty for zero."""
-    if largest <= 0 or value <= 0 or width <= 0:
-        return ""
-    eighths = max(1, int(value * width * 8 / largest))
-    full, rest = divmod(eighths, 8)
-    return "█" * full + (EIGHTHS[rest] if rest else "")
-
-
-def bar_lines(series: BarSeries, width: int) -> list[str]:
-    """One line per bar: label, the bar, the value written out."""
-    label_width = max((len(b.label) for b in series.bars), default=0)
-    text_width = max((len(b.text) for b in series.bars), default=0)
-    room = max(width - label_width - text_width - 2, 4)
-    largest = max((b.value for b in series.bars), default=Decimal(0))
-    return [
-        f"{b.label:<{label_width}} {bar_text(b.value, largest, room):<{room}} {b.text:>{text_width}}"
-        for b in series.bars
-    ]
-
-
-def pdf_renderer():
-    """report/pdf.py's `document_pdf(doc) -> bytes` when this clerc has it, else None (the
-    PDF output is written by another part of clerc: until it is there, PDF is refused)."""
-    try:
-        return import_module("clerc_tui.report.pdf").document_pdf
-    except (ImportError, AttributeError):
-        return None

@@ -1,8 +1,9 @@
 """PDF output: documents made of blocks, batches of letters for window envelopes, the décompte.
 
 Everything here renders data handed in (report/ imports rules only): a `PdfDocument` of blocks
-(`document_pdf`), a batch of `Letter`s (`letters_pdf`), or a Rich renderable already built for the
-text and HTML formats (`renderable_blocks`: the décompte's rows are laid out once, in
+(`document_pdf`; the blocks live in report/blocks.py, which the screens share without importing
+fpdf), a batch of `Letter`s (`letters_pdf`), or a Rich renderable already built for the text and
+HTML formats (`renderable_blocks`: the décompte's rows are laid out once, in
 report/statement.py, and the PDF shows the same cells).
 
 The font is DejaVu Sans 2.37, shipped in clerc_tui/data/fonts/ with its licence (docs/pdf.md):
@@ -22,8 +23,19 @@ import importlib.resources
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from clerc_tui.report.blocks import (
+    Align,
+    Bar,
+    BarChart,
+    Block,
+    Column,
+    Heading,
+    Paragraph,
+    PdfDocument,
+    TableBlock,
+)
 from clerc_tui.rules.text import inert
 
 if TYPE_CHECKING:
@@ -32,8 +44,6 @@ if TYPE_CHECKING:
 FONT_FAMILY = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 REPLACEMENT = "\ufffd"
-
-Align = Literal["L", "R", "C"]
 
 # A4 portrait; sizes in millimetres, font sizes in points.
 MARGIN = 18.0
@@ -44,77 +54,6 @@ SMALL_SIZE = 7.5
 GREY = (110, 110, 110)
 BAR_FILL = (70, 110, 160)
 CELL_PADDING = 1.0
-
-
-# --- blocks of a document ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1  # 1: section, 2: sub-section (a table's title)
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    bold: bool = False
-    muted: bool = False  # grey: conventions, notes
-    align: Align = "L"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    align: Align = "L"
-    wrap: bool = True  # False: dates, figures, amounts, never broken across lines
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    """Rows of cells under headers repeated at the top of each page the table runs onto.
-    A row in `struck` (indexes) is printed struck through and grey (a reversed payment)."""
-
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[str, ...], ...]
-    title: str = ""
-    show_header: bool = True
-    bold_rows: frozenset[int] = frozenset()
-    struck_rows: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: Decimal
-    text: str  # the value as printed (« 1 234,56 € », « 42 % »): formatted by the caller
-
-
-@dataclass(frozen=True)
-class BarChart:
-    """Horizontal bars, one per line, scaled on the largest value (negative values count as 0)."""
-
-    title: str
-    bars: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class PageBreak:
-    pass
-
-
-Block = Heading | Paragraph | TableBlock | BarChart | PageBreak
-
-
-@dataclass(frozen=True)
-class PdfDocument:
-    """A titled document: the étude's letterhead on the first page (its first line on the
-    others), the title, the blocks, and « page n/N » at the foot of every page."""
-
-    title: str
-    blocks: tuple[Block, ...]
-    letterhead: tuple[str, ...] = ()
-    footer: str = ""  # left of the page number (e.g. « Décompte 2026-000124 au 26/11/2026 »)
 
 
 # --- letters ------------------------------------------------------------------------------
@@ -185,10 +124,10 @@ def safe(text: object, *, multiline: bool = False) -> str:
 # --- the PDF writer ----------------------------------------------------------------------
 
 
-def _new_pdf(cls: type[FPDF] | None = None) -> FPDF:
+def _new_pdf(cls: type[FPDF] | None = None, *, landscape: bool = False) -> FPDF:
     from fpdf import FPDF
 
-    pdf = (cls or FPDF)(orientation="portrait", unit="mm", format="A4")
+    pdf = (cls or FPDF)(orientation="landscape" if landscape else "portrait", unit="mm", format="A4")
     for style, path in _font_paths().items():
         pdf.add_font(FONT_FAMILY, style, path)
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
@@ -241,8 +180,8 @@ def _document_class() -> type[FPDF]:
 
 
 def document_pdf(doc: PdfDocument) -> bytes:
-    """The document as PDF bytes (A4)."""
-    pdf: Any = _new_pdf(_document_class())
+    """The document as PDF bytes (A4, portrait or landscape)."""
+    pdf: Any = _new_pdf(_document_class(), landscape=doc.landscape)
     pdf.letterhead = tuple(safe(line) for line in doc.letterhead)
     pdf.footer_text = safe(doc.footer)
     pdf.set_title(safe(doc.title))
@@ -291,20 +230,37 @@ def _column_widths(pdf: FPDF, block: TableBlock, available: float) -> tuple[floa
     figures) leave, each at least its longest word (22 mm at most for that minimum), the rest in
     proportion to their width; when even that does not fit, a smaller size is tried."""
     padding = 2 * CELL_PADDING + 2 * pdf.c_margin + 0.4  # fpdf2 keeps its cell margin inside the padding
+    # Each distinct text measured once, at TABLE_SIZE (a width is proportional to the size): a
+    # table of thousands of rows repeats « 0,00 » and the same phases.
+    measured: dict[tuple[str, str], float] = {}
+
+    def width(text: str, style: str) -> float:
+        key = (style, text)
+        if key not in measured:
+            pdf.set_font(FONT_FAMILY, style, TABLE_SIZE)
+            measured[key] = pdf.get_string_width(text)
+        return measured[key]
+
+    widest_at, word_at = [], []  # per column, at TABLE_SIZE
+    for index, column in enumerate(block.columns):
+        parts = column.header.split("\n")
+        widest = max((width(part, "B") for part in parts), default=0.0)
+        word = max((width(w, "B") for part in parts for w in part.split()), default=0.0)
+        for number, row in enumerate(block.rows):
+            # A bold row (a total) is wider than the same digits in regular: measured as printed.
+            style = "B" if number in block.bold_rows else ""
+            widest = max(widest, width(row[index], style))
+            if column.wrap:
+                word = max([word, *(width(w, style) for w in row[index].split())])
+        widest_at.append(widest)
+        word_at.append(word)
     for size in TABLE_SIZES:
-        natural, least = [], []
-        for index, column in enumerate(block.columns):
-            pdf.set_font(FONT_FAMILY, "B", size)
-            header = [pdf.get_string_width(word) for part in column.header.split("\n") for word in part.split()]
-            widest = max((pdf.get_string_width(part) for part in column.header.split("\n")), default=0.0)
-            pdf.set_font(FONT_FAMILY, "", size)
-            word = max(header, default=0.0)
-            for row in block.rows:
-                widest = max(widest, pdf.get_string_width(row[index]))
-                if column.wrap:
-                    word = max([word, *(pdf.get_string_width(w) for w in row[index].split())])
-            natural.append(widest + padding)
-            least.append(widest + padding if not column.wrap else min(widest + padding, max(word + padding, 22.0)))
+        scale = size / TABLE_SIZE
+        natural = [w * scale + padding for w in widest_at]
+        least = [
+            n if not column.wrap else min(n, max(word * scale + padding, 22.0))
+            for n, word, column in zip(natural, word_at, block.columns, strict=True)
+        ]
         if sum(natural) <= available:
             return size, natural
         if sum(least) <= available or size == TABLE_SIZES[-1]:
@@ -331,7 +287,7 @@ def _table(pdf: FPDF, block: TableBlock) -> None:
     aligns = tuple(c.align for c in columns)
     with pdf.table(
         col_widths=tuple(widths),
-        width=sum(widths),
+        width=min(sum(widths), pdf.epw),  # a sum of floats may pass the page by 1e-13 mm: fpdf2 refuses
         align="LEFT",
         text_align=aligns,
         borders_layout="SINGLE_TOP_LINE" if clean.show_header else "NONE",
@@ -362,9 +318,11 @@ def _table(pdf: FPDF, block: TableBlock) -> None:
 def _bar_chart(pdf: FPDF, chart: BarChart) -> None:
     if chart.title:
         _heading(pdf, chart.title, 2)
-    bars = [Bar(safe(b.label), b.value, safe(b.text)) for b in chart.bars]
-    if not bars:
+    if not chart.has_data:
+        if chart.empty:
+            _block(pdf, Paragraph(chart.empty, muted=True))
         return
+    bars = [Bar(safe(b.label), b.value, safe(b.text)) for b in chart.bars]
     pdf.set_font(FONT_FAMILY, "", TABLE_SIZE)
     available = pdf.w - pdf.l_margin - pdf.r_margin
     label_width = min(max(pdf.get_string_width(b.label) for b in bars) + 2, available * 0.35)
@@ -386,6 +344,7 @@ def _bar_chart(pdf: FPDF, chart: BarChart) -> None:
         pdf.set_xy(x + label_width + length + 1, y)
         pdf.cell(text_width, height, bar.text, align="L")
         pdf.set_xy(x, y + height + 0.6)
+    pdf.set_fill_color(255)  # fpdf2's tables fill their cells with the current colour: back to white
     pdf.ln(2)
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
 

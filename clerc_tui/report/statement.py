@@ -394,7 +394,8 @@ def statement_html(statement: Statement, width: int = 120) -> str:
 def statement_pdf(statement: Statement, letterhead: tuple[str, ...] = ()) -> bytes:
     """The décompte as PDF: the same renderable as the text and HTML formats (its tables, cells
     and texts, drawn wide), laid out on A4 pages under the étude's letterhead (report/pdf.py)."""
-    from clerc_tui.report.pdf import PdfDocument, document_pdf, renderable_blocks
+    from clerc_tui.report.blocks import PdfDocument
+    from clerc_tui.report.pdf import document_pdf, renderable_blocks
 
     blocks = renderable_blocks(statement_renderable(statement), PDF_WIDTH)
     title = f"Décompte arrêté au {format_date(statement.at)}"

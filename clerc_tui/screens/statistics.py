@@ -10,7 +10,8 @@ loading indicator shows; each takes well under a second at 100,000 dossiers (REA
 
 Rapport créancier: the creditor (start of the name) and the period, F2 computes the report
 in a worker with its progress, then the summary, and two tabs (F3): the dossiers' table, the
-two charts; F5 writes the CSV, F6 the PDF (when this clerc has the PDF renderer) under exports/.
+two charts; F5 writes the CSV, F6 the PDF (under the étude's letterhead, rendered in a worker:
+~1 s) under exports/, each whole or not at all (services/files.write_whole).
 """
 
 from __future__ import annotations
@@ -24,15 +25,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Label, LoadingIndicator, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError
+from clerc_tui.report import blocks
 from clerc_tui.report.creditor import (
     NO_COLLECTION,
-    PDF_MISSING,
-    Bar,
-    BarSeries,
+    NO_PLACED,
     amount,
     collections_series,
     creditor_document,
-    pdf_renderer,
     percent,
     recovery_series,
     report_csv,
@@ -48,20 +47,20 @@ from clerc_tui.widgets.row_table import ColumnFit, RowTable
 TOP_CREDITORS = 20
 
 
-def month_series(months, title: str = "Encaissements par mois, sur deux ans") -> BarSeries:
-    return BarSeries(
-        title, tuple(Bar(month_label(m.month), m.collected, amount(m.collected)) for m in months), NO_COLLECTION
+def month_series(months, title: str = "Encaissements par mois, sur deux ans") -> blocks.BarChart:
+    return blocks.BarChart(
+        title, tuple(blocks.Bar(month_label(m.month), m.collected, amount(m.collected)) for m in months), NO_COLLECTION
     )
 
 
-def creditor_series(rows) -> BarSeries:
-    return BarSeries(
+def creditor_series(rows) -> blocks.BarChart:
+    return blocks.BarChart(
         "Taux de recouvrement par créancier (encaissé pour le créancier / créances confiées)",
         tuple(
-            Bar(r.name, r.rate or Decimal(0), f"{percent(r.rate)} · {amount(r.collected)} / {amount(r.placed)}")
+            blocks.Bar(r.name, r.rate or Decimal(0), f"{percent(r.rate)} · {amount(r.collected)} / {amount(r.placed)}")
             for r in rows
         ),
-        "Aucune créance confiée",
+        NO_PLACED,
     )
 
 
@@ -167,6 +166,7 @@ class CreditorReportScreen(ClercScreen):
         super().__init__()
         self.report = None
         self.running = False
+        self.writing_pdf = False
 
     def compose(self) -> ComposeResult:
         from clerc_tui.services.creditor_report import default_period
@@ -282,35 +282,71 @@ class CreditorReportScreen(ClercScreen):
                 Text(inert(x.next_step, multiline=False)),
             )
 
-    def _export(self, suffix: str, content: str | bytes) -> None:
+    def _export_path(self, suffix: str):
         from clerc_tui.paths import exports_dir
-        from clerc_tui.services.files import write_whole
 
         report = self.report
         assert report is not None
         stem = f"rapport-creancier-{report.creditor_id}-{report.start.isoformat()}-{report.end.isoformat()}"
-        try:
-            folder = exports_dir()
-            folder.mkdir(parents=True, exist_ok=True)
-            path = write_whole(folder / (stem + suffix), content, what="Rapport créancier")
-        except (ClercError, OSError) as error:
-            self.say(error.message if isinstance(error, ClercError) else f"Export impossible : {error}.")
-            return
+        return exports_dir() / (stem + suffix)
+
+    def _written(self, path) -> None:
         self.say(f"Rapport écrit : {path}")
         self.app.notify(f"Rapport écrit : {path}", title="Rapport créancier", markup=False)
+
+    def _export_failed(self, error: Exception) -> None:
+        if isinstance(error, ClercError):
+            self.say(error.message)
+        elif isinstance(error, OSError):
+            self.say(f"Export impossible : {error}.")
+        else:
+            self.say("")
+            self.app.show_error(error, "rapport créancier")
 
     def action_export_csv(self) -> None:
         if self.report is None:
             self.say("Calculez d'abord le rapport (F2).")
             return
-        self._export(".csv", report_csv(self.report))
+        try:
+            path = _write_export(self._export_path(".csv"), report_csv(self.report))
+        except (ClercError, OSError) as error:
+            self._export_failed(error)
+            return
+        self._written(path)
 
     def action_export_pdf(self) -> None:
-        if self.report is None:
+        """The PDF in a worker (fpdf's import and the layout take ~1 s: the screen stays live)."""
+        from clerc_tui.report.pdf import document_pdf
+        from clerc_tui.services.etude import letterhead
+
+        report = self.report
+        if report is None:
             self.say("Calculez d'abord le rapport (F2).")
             return
-        render = pdf_renderer()
-        if render is None:
-            self.say(PDF_MISSING.replace("--format csv", "F5"))
+        if self.writing_pdf:
+            self.say("PDF en cours d'écriture, un instant…")
             return
-        self._export(".pdf", render(creditor_document(self.report)))
+        self.writing_pdf = True
+        self.say("Écriture du PDF…")
+        path = self._export_path(".pdf")
+
+        def work():
+            return _write_export(path, document_pdf(creditor_document(report, letterhead(contact=True))))
+
+        def done(written) -> None:
+            self.writing_pdf = False
+            self._written(written)
+
+        def failed(error: Exception) -> None:
+            self.writing_pdf = False
+            self._export_failed(error)
+
+        in_worker(self, work, done, "rapport créancier (PDF)", failed=failed, group="report-pdf")
+
+
+def _write_export(path, content: str | bytes):
+    """`content` written whole into exports/ (created when missing); returns the path."""
+    from clerc_tui.services.files import write_whole
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_whole(path, content, what="Rapport créancier")

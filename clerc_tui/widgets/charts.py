@@ -9,17 +9,20 @@ made inert, never parsed as markup.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Sparkline
 
-from clerc_tui.report.creditor import BarSeries, bar_text
+from clerc_tui.report import blocks
 from clerc_tui.rules.french import format_date, format_integer
 from clerc_tui.rules.text import inert
 
 LEVELS = " ▁▂▃▄▅▆▇█"
+EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def clip(text: str, width: int) -> str:
@@ -27,15 +30,25 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-class BarChart(Widget):
-    """A `BarSeries` as one line per bar: label, bar, value. Fits the width it is given."""
+def bar_text(value: Decimal, largest: Decimal, width: int) -> str:
+    """A bar of `width` cells at most for `value` (eighths of a cell), empty for zero."""
+    if largest <= 0 or value <= 0 or width <= 0:
+        return ""
+    eighths = max(1, int(value * width * 8 / largest))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (EIGHTHS[rest] if rest else "")
 
-    def __init__(self, series: BarSeries | None = None, *, max_label: int = 24, **kwargs) -> None:
+
+class BarChart(Widget):
+    """A `blocks.BarChart` (the block the PDF prints too) as one line per bar: label, bar,
+    value. Fits the width it is given."""
+
+    def __init__(self, series: blocks.BarChart | None = None, *, max_label: int = 24, **kwargs) -> None:
         super().__init__(**kwargs)
         self.series = series
         self.max_label = max_label
 
-    def show(self, series: BarSeries) -> None:
+    def show(self, series: blocks.BarChart) -> None:
         self.series = series
         self.refresh(layout=True)
 
@@ -71,13 +84,13 @@ class MonthTrend(Widget):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.series: BarSeries | None = None
+        self.series: blocks.BarChart | None = None
 
     def compose(self):
         yield Sparkline([], id="trend-line")
         yield TrendAxis(id="trend-axis")
 
-    def show(self, series: BarSeries) -> None:
+    def show(self, series: blocks.BarChart) -> None:
         self.series = series
         self.query_one(Sparkline).data = [float(b.value) for b in series.bars] if series.has_data else []
         self.query_one(TrendAxis).series = series
@@ -85,7 +98,7 @@ class MonthTrend(Widget):
 
 
 class TrendAxis(Widget):
-    series: BarSeries | None = None
+    series: blocks.BarChart | None = None
 
     def render(self) -> RenderableType:
         series = self.series

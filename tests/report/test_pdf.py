@@ -13,23 +13,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from clerc_tui.report.pdf import (
-    ADDRESS_X,
-    ADDRESS_Y,
-    Bar,
-    BarChart,
-    Column,
-    Heading,
-    Letter,
-    PageBreak,
-    Paragraph,
-    PdfDocument,
-    TableBlock,
-    document_pdf,
-    letters_pdf,
-    renderable_blocks,
-    safe,
-)
+from clerc_tui.report.blocks import Bar, BarChart, Column, Heading, PageBreak, Paragraph, PdfDocument, TableBlock
+from clerc_tui.report.pdf import ADDRESS_X, ADDRESS_Y, Letter, document_pdf, letters_pdf, renderable_blocks, safe
 from clerc_tui.rules.french import format_amount, format_date
 
 MM = 72 / 25.4  # points per millimetre
@@ -303,3 +288,12 @@ def test_rows_styled_bold_on_screen_are_bold_on_paper():
     table.add_row("01/01/2027")
     (block,) = renderable_blocks(table)
     assert isinstance(block, TableBlock) and block.bold_rows == {0}
+
+
+def test_a_chart_without_data_says_so_and_a_landscape_page_is_wider():
+    empty = BarChart("Encaissements par mois", (Bar("nov. 26", D(0), "0,00 €"),), "Aucun encaissement sur la période")
+    data = document_pdf(PdfDocument("Rapport", (empty,), landscape=True))
+    text = flat(data)
+    assert "Aucun encaissement sur la période" in text and "nov. 26" not in text
+    box = pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (842, 595)  # A4 turned

@@ -1,5 +1,6 @@
 """The statistics and creditor report screens (issue 16, item 5): charts drawn at 80×24 and
-120×40, with data and without, hostile names shown as text, the CSV written from the screen."""
+120×40, with data and without, hostile names shown as text, the CSV and the PDF written from
+the screen."""
 
 from datetime import date
 
@@ -13,6 +14,7 @@ from clerc_tui.services.dossiers import create_dossier
 from clerc_tui.widgets.charts import BarChart, DeadlineWeeks
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY, make_input
+from tests.report.test_pdf import flat
 from tests.screens.conftest import settle
 
 HOSTILE = "[bold]Bailleur[/] =SOMME(A1)"
@@ -85,9 +87,13 @@ async def test_creditor_report_screen_shows_table_and_charts_and_writes_csv(acto
         [csv_file] = list(exports_dir().glob("rapport-creancier-*.csv"))
         text = csv_file.read_text(encoding="utf-8-sig")
         assert dossier.reference in text and ";150,00;" in text
-        await pilot.press("f6")
-        await pilot.pause()
-        assert "PDF" in str(screen.query_one("#report-status").render())
+        await pilot.press("f6")  # the PDF, written in a worker
+        await settle(app, pilot)
+        [pdf_file] = list(exports_dir().glob("rapport-creancier-*.pdf"))
+        assert f"Rapport écrit : {pdf_file}" in str(screen.query_one("#report-status").render())
+        assert sorted(p.suffix for p in exports_dir().iterdir()) == [".csv", ".pdf"]  # no temporary file left
+        text = flat(pdf_file.read_bytes())
+        assert f"Rapport au créancier {HOSTILE}" in text and dossier.reference in text and "150,00 €" in text  # chart
 
 
 async def test_creditor_report_screen_refuses_a_bad_period_in_french(actor, make_app):

@@ -11,7 +11,8 @@ import pytest
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Deadline, Dossier
-from clerc_tui.report.creditor import BOM, creditor_document, document_text, report_csv
+from clerc_tui.report.blocks import BarChart
+from clerc_tui.report.creditor import BOM, creditor_document, report_csv
 from clerc_tui.services import balances, billing, payments, remittances, statistics
 from clerc_tui.services.creditor_report import creditor_report, find_creditor
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput
@@ -101,8 +102,8 @@ def test_period_refusals_and_unknown_creditor(actor):
 def test_empty_report_says_no_collection(actor):
     a = _dossier(actor, "Bailleur Vide")
     report = creditor_report(a.creditor_id, START, END, TODAY)
-    text = document_text(creditor_document(report))
-    assert "Aucun encaissement sur la période" in text
+    [months] = [b for b in creditor_document(report).blocks if isinstance(b, BarChart) and "par mois" in b.title]
+    assert not months.has_data and months.empty == "Aucun encaissement sur la période"
     assert report.totals.paid_period == 0
 
 
