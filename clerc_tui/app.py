@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 
 from clerc_tui.config import load_animations, load_keymap
 from clerc_tui.errors import ClercError
@@ -226,8 +227,15 @@ class ClercApp(App):
         if not self.screen_stack:  # a notice that arrives while the app closes: nothing left to refresh
             return
         refresh = getattr(self.screen, "refresh_data", None)
-        if refresh is not None:
+        if refresh is None:
+            return
+        try:
             refresh()
+        except NoMatches:
+            # The notice landed while the screen is being built or taken down: some of its
+            # widgets are not there. A screen being built reads fresh data when it is mounted; one
+            # taken down has nothing to show. Logged, never raised in the listening thread.
+            logging.getLogger("clerc").info("changement d'un collègue ignoré : écran %s incomplet", self.screen)
 
     def on_unmount(self) -> None:
         if self._stop_watching is not None:

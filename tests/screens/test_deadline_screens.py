@@ -522,3 +522,19 @@ async def test_a_notice_of_other_writers_while_the_app_closes_is_ignored(make_ap
         pass
     assert not app.screen_stack
     app._other_writers_committed()  # as call_from_thread runs it, once the screens are gone
+
+
+async def test_a_notice_of_other_writers_on_a_screen_half_built_is_ignored(actor, make_app):
+    """A commit notice may reach a dossier screen whose widgets are not all there (being built or
+    taken down): the refresh is skipped, not raised in the listening thread (seen on PostgreSQL:
+    NoMatches '#synthese-body')."""
+    dossier = create_dossier(actor, make_input(), TODAY)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(DossierScreen(dossier.id))
+        await pilot.pause()
+        assert isinstance(app.screen, DossierScreen)
+        await app.screen.query_one("#synthese-body").remove()
+        app._other_writers_committed()  # as call_from_thread runs it
+        await pilot.pause()
+        assert isinstance(app.screen, DossierScreen)
