@@ -477,7 +477,7 @@ def enforcement_words(text: str) -> list[str]:
     return [word for word in ENFORCEMENT_WORDS if word in lowered]
 
 
-# --- Letters, as data (the batch is written by services/amicable.write_letters) ----------------
+# --- Letters, as data (the batch: services/amicable.write_letters, report/pdf.amicable_letters_pdf)
 
 
 @dataclass(frozen=True)
@@ -491,19 +491,3 @@ class Letter:
     subject: str
     paragraphs: tuple[str, ...]
     signature: tuple[str, ...]
-
-
-def letter_text(letter: Letter, width: int = 80) -> str:
-    """One letter as plain text (the batch's page; a form feed separates letters)."""
-    import textwrap
-
-    lines = [*letter.sender_lines, ""]
-    lines += [" " * 40 + line for line in letter.recipient_lines]
-    lines += ["", f"{letter.place_date}", f"Notre référence : {letter.reference}", "", f"Objet : {letter.subject}", ""]
-    for paragraph in letter.paragraphs:
-        if paragraph.startswith("  "):  # a line of the breakdown, kept as it is
-            lines.append(paragraph)
-        else:
-            lines += textwrap.wrap(paragraph, width) or [""]
-    lines += ["", *letter.signature]
-    return "\n".join(lines) + "\n"

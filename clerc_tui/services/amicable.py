@@ -10,7 +10,9 @@
   the dossier's step moved on, in a second one. A key already sent is skipped (« déjà envoyé le
   … »); a key claimed but never confirmed (a process killed mid-send) is never sent again by
   itself: « envoi incertain, à vérifier » (docs/law/amicable.md, at-most-once).
-- Letters are built as data (rules/amicable.Letter) and written as one batch by `write_letters`.
+- Letters are built as data (rules/amicable.Letter) and written as one PDF batch by
+  `write_letters`, with the renderer the caller hands in (report/pdf.amicable_letters_pdf: services
+  never import report/).
 - Every contact is a row of `amicable_contact` (append-only) and a line of the dossier's
   timeline (« 4 Historique »), the one history the dossier shows.
 """
@@ -39,6 +41,8 @@ from clerc_tui.rules.french import format_amount, format_date, format_date_long
 from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.channels import ChannelError, OutgoingMessage, Sender
 from clerc_tui.services.context import Actor, require
+
+LettersRenderer = Callable[[Sequence[rules.Letter]], bytes]  # the letters as one PDF (report/pdf.py)
 
 BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits
 
@@ -1030,14 +1034,18 @@ def run_campaign(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     letters_to: Path | None = None,
+    render_letters: LettersRenderer | None = None,
 ) -> CampaignReport:
     """Send each item at most once (see the module's docstring). The rules are checked again at
     `clock()` before each message (a campaign that runs past the hours stops sending). Letters
-    are written as one batch (`letters_to`, a file) instead of a sender."""
+    are written as one PDF batch (`letters_to`, a file; `render_letters`, the caller's
+    report.pdf.amicable_letters_pdf) instead of a sender."""
     require(actor, "write")
     channel = items[0].channel if items else ""
     if channel != "letter" and sender is None and not dry_run and items:
         raise InvalidInput("Aucun canal d'envoi.")
+    if channel == "letter" and render_letters is None and not dry_run and items:
+        raise ValueError("letters without render_letters")  # a caller's mistake, checked before any claim
     checks = _Checks(contact_rules())
     results: list[SendResult] = []
     batch: list[Prepared] = []
@@ -1077,7 +1085,7 @@ def run_campaign(
             continue
         _confirm(prepared, provider_id, actor, clock())
         results.append(SendResult(item, "sent", f"envoyé à {item.recipient}"))
-    written = _write_batch(batch, actor, clock, letters_to, results) if batch else None
+    written = _write_batch(batch, actor, clock, letters_to, results, render_letters) if batch else None
     if progress:
         progress(total, total)
     return CampaignReport(channel, tuple(results), written)
@@ -1107,12 +1115,14 @@ def _write_batch(
     clock: Callable[[], datetime],
     letters_to: Path | None,
     results: list[SendResult],
+    render: LettersRenderer | None,
 ) -> Path:
     """Letters: their keys are claimed; the batch is written (one file, whole or nothing), then
     each is marked sent. Killed between the two, they are « envoi incertain » (the batch may have
     been written): the clerc checks the printer's tray, they are never printed twice by clerc."""
     path = letters_to or _letters_path(clock())
-    written = write_letters([p.letter for p in batch if p.letter is not None], path)
+    assert render is not None
+    written = write_letters([p.letter for p in batch if p.letter is not None], path, render)
     for prepared in batch:
         _confirm(prepared, written.name, actor, clock())
         results.append(SendResult(prepared.item, "sent", f"dans le lot {written.name}"))
@@ -1124,13 +1134,13 @@ def _letters_path(now: datetime) -> Path:
 
     folder = exports_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"lettres-amiables-{now:%Y-%m-%d-%H%M%S}.txt"
+    return folder / f"lettres-amiables-{now:%Y-%m-%d-%H%M%S}.pdf"
 
 
-def write_letters(letters: Sequence[rules.Letter], path: Path) -> Path:
-    """The one place a batch of letters is written: plain text today, one letter per page (form
-    feed between them), written whole or not at all (services/files.write_whole)."""
+def write_letters(letters: Sequence[rules.Letter], path: Path, render: LettersRenderer) -> Path:
+    """The one place a batch of letters is written: one PDF to print (`render`, the caller's
+    report.pdf.amicable_letters_pdf: each letter on its own page, the address in the envelope's
+    window), written whole or not at all (services/files.write_whole: a temporary file renamed)."""
     from clerc_tui.services.files import write_whole
 
-    text = "\f".join(rules.letter_text(letter) for letter in letters)
-    return write_whole(path, text, what="Lot de lettres")
+    return write_whole(path, render(letters), what="Lot de lettres")
