@@ -243,6 +243,7 @@ class DossierState:
     status: str = "active"
     paused_until: date | None = None
     plan_in_default: bool = False
+    plan_in_force: bool = False  # a payment plan runs and is kept: the debtor is not reminded
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,8 @@ def condition_failure(when: Condition, state: DossierState, today: date) -> str:
     """Why the step's conditions do not hold today ("" when they do)."""
     if when.plan_in_default and not state.plan_in_default:
         return "aucun échéancier en défaut"
+    if state.plan_in_force and not when.plan_in_default:
+        return "échéancier en cours"  # the plan is kept: no reminder until an instalment is missed
     if when.balance_above is not None and state.balance <= when.balance_above:
         return f"solde de {format_amount(state.balance)}, pas au-dessus de {format_amount(when.balance_above)}"
     if when.no_payment_since is not None and state.last_payment_on is not None:

@@ -80,6 +80,7 @@ class EnrolmentInfo:
 
 
 def _state(row: AmicableEnrolment, dossier_id: int, today: date) -> rules.DossierState:
+    plan = plan_states([dossier_id], today).get(dossier_id)
     return rules.DossierState(
         enrolled_on=row.enrolled_on,
         steps_done=row.steps_done,
@@ -89,7 +90,8 @@ def _state(row: AmicableEnrolment, dossier_id: int, today: date) -> rules.Dossie
         balance=_balance(dossier_id),
         status=row.status,
         paused_until=row.paused_until,
-        plan_in_default=dossier_id in plans_in_default([dossier_id], today),
+        plan_in_default=plan == "en_defaut",
+        plan_in_force=plan not in (None, "en_defaut"),
     )
 
 
@@ -173,16 +175,46 @@ def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = 
                 updated_at=now,
             )
         else:
-            row.scenario, row.round, row.steps_done, row.last_step_on = chosen.id, row.round + 1, 0, None
-            row.enrolled_on, row.status, row.paused_reason, row.paused_until = today, "active", "", None
-            row.updated_by_id, row.updated_at = actor.user_id, now
-            _save(row)
+            _new_round(row, chosen, today, actor, now)
         record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
                dossier_id=dossier_id, at=now)  # fmt: skip
         _timeline(dossier_id, today, "amicable_enrol", f"Relance amiable : scénario « {chosen.label} »", actor, now)
     found = enrolment(dossier_id, today)
     assert found is not None
     return found
+
+
+def _new_round(row: AmicableEnrolment, chosen: rules.Scenario, today: date, actor: Actor, now: datetime) -> None:
+    row.scenario, row.round, row.steps_done, row.last_step_on = chosen.id, row.round + 1, 0, None
+    row.enrolled_on, row.status, row.paused_reason, row.paused_until = today, "active", "", None
+    row.updated_by_id, row.updated_at = actor.user_id, now
+    _save(row)
+
+
+PLAN_DEFAULT_SCENARIO = "plan_defaillant"  # data/scenarios.toml
+
+
+def plan_defaulted(actor: Actor, dossier_id: int, today: date) -> None:
+    """A payment plan of the dossier is in default (services/plans.check_plans, inside its write
+    transaction): the reminders resume, in the « plan_defaillant » scenario (a new round from
+    `today`, any pause lifted), unless the dossier already follows it. Audited, in the timeline."""
+    chosen = rules.scenario(PLAN_DEFAULT_SCENARIO)
+    now = datetime.now()
+    row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
+    if row is not None and row.scenario == chosen.id and row.status == "active":
+        return
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = AmicableEnrolment.create(
+            dossier=dossier_id, scenario=chosen.id, round=1, enrolled_on=today, status="active",
+            updated_by=actor.user_id, updated_at=now,
+        )  # fmt: skip
+    else:
+        _new_round(row, chosen, today, actor, now)
+    record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
+           dossier_id=dossier_id, at=now)  # fmt: skip
+    text = f"Relance amiable reprise : échéancier en défaut, scénario « {chosen.label} »"
+    _timeline(dossier_id, today, "amicable_enrol", text, actor, now)
 
 
 def _save(row: AmicableEnrolment, expected_version: int | None = None) -> None:
@@ -396,11 +428,12 @@ def _last_payments(ids: Sequence[int]) -> dict[int, date]:
     return found
 
 
-def plans_in_default(ids: Sequence[int], today: date) -> set[int]:
-    """The dossiers among `ids` whose payment plan is in default on `today`: the merge point of
-    the payment plans (issue 15 item 4); none until they exist."""
-    del ids, today
-    return set()
+def plan_states(ids: Sequence[int], today: date) -> dict[int, str]:
+    """The state on `today` (« en_cours », « en_defaut », « respecte ») of the payment plan in force
+    of each dossier among `ids` that has one (services/plans.plan_states, a few queries in all)."""
+    from clerc_tui.services import plans  # plans resumes the scenario on a default: imported late
+
+    return {dossier_id: state.state for dossier_id, state in plans.plan_states(ids, today).items()}
 
 
 def _first_debtors(ids: Sequence[int]) -> dict[int, int]:
@@ -591,7 +624,7 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
     dated = [(row, chosen) for row, chosen in dated if row[0] in dossiers]  # a closed dossier: nothing
     ids = [row[0] for row, _ in dated]
     payments = _last_payments(ids)
-    in_default = plans_in_default(ids, today)
+    plans = plan_states(ids, today)
     due_items = []
     for row, chosen in dated:
         facts = dossiers[row[0]]
@@ -604,7 +637,8 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
             balance=Decimal(facts[3]) / 100,
             status=row[6],
             paused_until=read_date(row[7]),
-            plan_in_default=row[0] in in_default,
+            plan_in_default=plans.get(row[0]) == "en_defaut",
+            plan_in_force=plans.get(row[0]) not in (None, "en_defaut"),
         )
         nxt = rules.next_step(chosen, state, today)
         if nxt is not None and nxt.is_due:
