@@ -288,6 +288,8 @@ def test_a_plan_in_force_stops_the_reminders_and_its_default_resumes_them(actor,
     _, view = _plan(actor, sample_dossier.id, count=4)
     first, second = view.instalments[:2]
     assert "en attente : échéancier en cours" in amicable.enrolment(sample_dossier.id, TODAY).summary
+    many = [*range(100_000, 100_600), sample_dossier.id]  # the queue's many dossiers: those with a plan read first
+    assert set(plans.plan_states(many, TODAY)) == {sample_dossier.id}
     _pay(actor, sample_dossier.id, first.due_on, str(first.amount))
     default_day = second.due_on + timedelta(days=plans.grace_days() + 1)
     day = TODAY
