@@ -233,3 +233,27 @@ async def test_an_sms_line_shows_its_segments_then_goes_through_the_gateway(acto
         gateway.close()
     timeline = [e.text for e in get_dossier(d).events]
     assert any(t.startswith("SMS — Rappel par SMS : envoyé (06 12 34 56 78)") for t in timeline)
+
+
+async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
+    """« c » on a letter line: one PDF in exports/, a page per letter, the sends then confirmed."""
+    import pypdf
+
+    from clerc_tui.paths import exports_dir
+
+    ids = [_dossier(actor, n) for n in range(2)]
+    for d in ids:
+        amicable.enrol(actor, d, OPENED)
+    app = ClercApp(actor, now=datetime(2026, 11, 2, 11, 0), start="agenda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert [app.screen.query_one(RowTable).get_row_at(i)[0] for i in range(2)] == ["Lettre", "Lettre"]
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert app.screen.query_one(RowTable).row_count == 0
+    (batch,) = exports_dir().glob("lettres-amiables-*.pdf")
+    pages = [page.extract_text() for page in pypdf.PdfReader(batch).pages]
+    assert len(pages) == 2 and all("Réf. : 2026-00000" in text and "/lettre_1" in text for text in pages)
+    timeline = [e.text for e in get_dossier(ids[1]).events]
+    assert any(t.startswith("Lettre — ") and "envoyé" in t for t in timeline)
