@@ -23,7 +23,7 @@ only when nothing stronger names the base: `clerc --db X` reads neither (start-u
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -480,4 +480,16 @@ def _smtp_of(path: Path, table: dict[str, Any]) -> SmtpSettings:
         password_env=texts["password_env"],
         timeout=float(timeout),
         config_file=path,
+    )
+
+
+def channel_settings(
+    channel: str,
+) -> tuple[SmtpSettings | None, SmsSettings | None, Callable[[SmsSettings], str]]:
+    """What `services.channels.sender_for(channel, …)` takes, read here for the callers (cli/,
+    screens/): only that channel's table is read, so a wrong `[sms]` never stops the e-mails."""
+    return (
+        smtp_settings() if channel == "email" else None,
+        sms_settings() if channel == "sms" else None,
+        sms_token,
     )

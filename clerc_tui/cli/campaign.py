@@ -69,7 +69,8 @@ def _optout(args) -> int:
 def _run(args) -> int:
     from pathlib import Path
 
-    from clerc_tui.config import smtp_settings
+    from clerc_tui.config import channel_settings
+    from clerc_tui.report.pdf import amicable_letters_pdf
     from clerc_tui.services import amicable
     from clerc_tui.services.channels import ChannelError, sender_for
     from clerc_tui.services.context import identify
@@ -85,7 +86,7 @@ def _run(args) -> int:
     sender = None
     if args.channel != "letter" and not args.dry_run:
         try:
-            sender = sender_for(args.channel, smtp_settings())
+            sender = sender_for(args.channel, *channel_settings(args.channel))
         except ChannelError as error:
             raise InvalidInput(error.message) from None
     items = amicable.queue(today, now, clerc_id, args.channel).items(args.channel)
@@ -105,6 +106,7 @@ def _run(args) -> int:
                 dry_run=args.dry_run,
                 progress=tick,
                 letters_to=Path(args.out) if args.out else None,
+                render_letters=amicable_letters_pdf,
             )
     finally:
         close = getattr(sender, "close", None)

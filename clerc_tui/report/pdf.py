@@ -41,6 +41,8 @@ from clerc_tui.rules.text import inert
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+    from clerc_tui.rules import amicable
+
 FONT_FAMILY = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 REPLACEMENT = "\ufffd"
@@ -391,6 +393,24 @@ def letters_pdf(letters: Iterable[Letter], *, duplex: bool = False) -> bytes:
     if pdf.page_no() == 0:
         pdf.add_page()
     return _bytes(pdf)
+
+
+def amicable_letters_pdf(letters: Iterable[amicable.Letter]) -> bytes:
+    """The amicable desk's batch of letters (services/amicable.write_letters calls it, handed in by
+    cli/campaign.py and the queue screen): the template's lines as paragraphs, the blank lines
+    between them left to the letter's own spacing."""
+    return letters_pdf(
+        Letter(
+            recipient_lines=letter.recipient_lines,
+            sender_lines=letter.sender_lines,
+            place_date=letter.place_date,
+            reference=letter.reference,
+            subject=letter.subject,
+            paragraphs=tuple(line for line in letter.paragraphs if line.strip()),
+            signature=letter.signature,
+        )
+        for letter in letters
+    )
 
 
 def _fitted_line(pdf: Any, width: float, height: float, text: str, style: str, size: float) -> None:

@@ -243,6 +243,7 @@ class DossierState:
     status: str = "active"
     paused_until: date | None = None
     plan_in_default: bool = False
+    plan_in_force: bool = False  # a payment plan runs and is kept: the debtor is not reminded
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,8 @@ def condition_failure(when: Condition, state: DossierState, today: date) -> str:
     """Why the step's conditions do not hold today ("" when they do)."""
     if when.plan_in_default and not state.plan_in_default:
         return "aucun échéancier en défaut"
+    if state.plan_in_force and not when.plan_in_default:
+        return "échéancier en cours"  # the plan is kept: no reminder until an instalment is missed
     if when.balance_above is not None and state.balance <= when.balance_above:
         return f"solde de {format_amount(state.balance)}, pas au-dessus de {format_amount(when.balance_above)}"
     if when.no_payment_since is not None and state.last_payment_on is not None:
@@ -477,7 +480,7 @@ def enforcement_words(text: str) -> list[str]:
     return [word for word in ENFORCEMENT_WORDS if word in lowered]
 
 
-# --- Letters, as data (the batch is written by services/amicable.write_letters) ----------------
+# --- Letters, as data (the batch: services/amicable.write_letters, report/pdf.amicable_letters_pdf)
 
 
 @dataclass(frozen=True)
@@ -491,19 +494,3 @@ class Letter:
     subject: str
     paragraphs: tuple[str, ...]
     signature: tuple[str, ...]
-
-
-def letter_text(letter: Letter, width: int = 80) -> str:
-    """One letter as plain text (the batch's page; a form feed separates letters)."""
-    import textwrap
-
-    lines = [*letter.sender_lines, ""]
-    lines += [" " * 40 + line for line in letter.recipient_lines]
-    lines += ["", f"{letter.place_date}", f"Notre référence : {letter.reference}", "", f"Objet : {letter.subject}", ""]
-    for paragraph in letter.paragraphs:
-        if paragraph.startswith("  "):  # a line of the breakdown, kept as it is
-            lines.append(paragraph)
-        else:
-            lines += textwrap.wrap(paragraph, width) or [""]
-    lines += ["", *letter.signature]
-    return "\n".join(lines) + "\n"

@@ -39,15 +39,20 @@ class PreviewScreen(ClercModal[None]):
         self.history = history or []
 
     def compose(self) -> ComposeResult:
+        from clerc_tui.widgets.sms_preview import SmsPreview
+
         m = self.prepared.message
         head = f"{CHANNEL_LABELS[m.channel]} à {m.to or '—'}\n"
         if m.subject:
             head += f"Objet : {m.subject}\n"
-        text = head + "\n" + m.body
+        sms = m.channel == "sms"  # its text with its length in SMS segments, shown before sending
+        text = head if sms else head + "\n" + m.body
         if self.history:
             text += "\nDerniers contacts :\n" + "\n".join(f"  {line}" for line in self.history)
         with Vertical(id="preview"), VerticalScroll():
-            yield Static(inert_renderable(Text(text)), id="preview-body")
+            yield Static(inert_renderable(Text(text.rstrip("\n"))), id="preview-body")
+            if sms:
+                yield SmsPreview(m.body, id="preview-sms")
             yield Static(Text("Échap : fermer", style="dim"))
 
     def action_close(self) -> None:
@@ -214,7 +219,8 @@ class AmicableQueueScreen(ClercScreen[None]):
             self._send([i for i in self.items if (i.scenario, i.step_code) == (item.scenario, item.step_code)])
 
     def _send(self, items: list[amicable.QueueItem]) -> None:
-        from clerc_tui.config import smtp_settings
+        from clerc_tui.config import channel_settings
+        from clerc_tui.report.pdf import amicable_letters_pdf
         from clerc_tui.services.channels import sender_for
 
         channel = items[0].channel
@@ -222,7 +228,7 @@ class AmicableQueueScreen(ClercScreen[None]):
             self.app.notify("Un appel se passe au téléphone : notez son issue (s) une fois fait.", markup=False)
             return
         try:
-            sender = None if channel == "letter" else sender_for(channel, smtp_settings())
+            sender = None if channel == "letter" else sender_for(channel, *channel_settings(channel))
         except ClercError as error:
             self.app.notify(error.message, severity="error", timeout=10, markup=False)
             return
@@ -234,7 +240,10 @@ class AmicableQueueScreen(ClercScreen[None]):
 
         def work() -> amicable.CampaignReport:
             try:
-                return amicable.run_campaign(app.actor, items, today, sender=sender, clock=app.now, progress=show)
+                return amicable.run_campaign(
+                    app.actor, items, today, sender=sender, clock=app.now, progress=show,
+                    render_letters=amicable_letters_pdf,
+                )  # fmt: skip
             finally:
                 close = getattr(sender, "close", None)
                 if close is not None:

@@ -10,7 +10,9 @@
   the dossier's step moved on, in a second one. A key already sent is skipped (« déjà envoyé le
   … »); a key claimed but never confirmed (a process killed mid-send) is never sent again by
   itself: « envoi incertain, à vérifier » (docs/law/amicable.md, at-most-once).
-- Letters are built as data (rules/amicable.Letter) and written as one batch by `write_letters`.
+- Letters are built as data (rules/amicable.Letter) and written as one PDF batch by
+  `write_letters`, with the renderer the caller hands in (report/pdf.amicable_letters_pdf: services
+  never import report/).
 - Every contact is a row of `amicable_contact` (append-only) and a line of the dossier's
   timeline (« 4 Historique »), the one history the dossier shows.
 """
@@ -39,6 +41,8 @@ from clerc_tui.rules.french import format_amount, format_date, format_date_long
 from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.channels import ChannelError, OutgoingMessage, Sender
 from clerc_tui.services.context import Actor, require
+
+LettersRenderer = Callable[[Sequence[rules.Letter]], bytes]  # the letters as one PDF (report/pdf.py)
 
 BATCH = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's limits
 
@@ -76,6 +80,7 @@ class EnrolmentInfo:
 
 
 def _state(row: AmicableEnrolment, dossier_id: int, today: date) -> rules.DossierState:
+    plan = plan_states([dossier_id], today).get(dossier_id)
     return rules.DossierState(
         enrolled_on=row.enrolled_on,
         steps_done=row.steps_done,
@@ -85,7 +90,8 @@ def _state(row: AmicableEnrolment, dossier_id: int, today: date) -> rules.Dossie
         balance=_balance(dossier_id),
         status=row.status,
         paused_until=row.paused_until,
-        plan_in_default=dossier_id in plans_in_default([dossier_id], today),
+        plan_in_default=plan == "en_defaut",
+        plan_in_force=plan not in (None, "en_defaut"),
     )
 
 
@@ -169,16 +175,46 @@ def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = 
                 updated_at=now,
             )
         else:
-            row.scenario, row.round, row.steps_done, row.last_step_on = chosen.id, row.round + 1, 0, None
-            row.enrolled_on, row.status, row.paused_reason, row.paused_until = today, "active", "", None
-            row.updated_by_id, row.updated_at = actor.user_id, now
-            _save(row)
+            _new_round(row, chosen, today, actor, now)
         record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
                dossier_id=dossier_id, at=now)  # fmt: skip
         _timeline(dossier_id, today, "amicable_enrol", f"Relance amiable : scénario « {chosen.label} »", actor, now)
     found = enrolment(dossier_id, today)
     assert found is not None
     return found
+
+
+def _new_round(row: AmicableEnrolment, chosen: rules.Scenario, today: date, actor: Actor, now: datetime) -> None:
+    row.scenario, row.round, row.steps_done, row.last_step_on = chosen.id, row.round + 1, 0, None
+    row.enrolled_on, row.status, row.paused_reason, row.paused_until = today, "active", "", None
+    row.updated_by_id, row.updated_at = actor.user_id, now
+    _save(row)
+
+
+PLAN_DEFAULT_SCENARIO = "plan_defaillant"  # data/scenarios.toml
+
+
+def plan_defaulted(actor: Actor, dossier_id: int, today: date) -> None:
+    """A payment plan of the dossier is in default (services/plans.check_plans, inside its write
+    transaction): the reminders resume, in the « plan_defaillant » scenario (a new round from
+    `today`, any pause lifted), unless the dossier already follows it. Audited, in the timeline."""
+    chosen = rules.scenario(PLAN_DEFAULT_SCENARIO)
+    now = datetime.now()
+    row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
+    if row is not None and row.scenario == chosen.id and row.status == "active":
+        return
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = AmicableEnrolment.create(
+            dossier=dossier_id, scenario=chosen.id, round=1, enrolled_on=today, status="active",
+            updated_by=actor.user_id, updated_at=now,
+        )  # fmt: skip
+    else:
+        _new_round(row, chosen, today, actor, now)
+    record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
+           dossier_id=dossier_id, at=now)  # fmt: skip
+    text = f"Relance amiable reprise : échéancier en défaut, scénario « {chosen.label} »"
+    _timeline(dossier_id, today, "amicable_enrol", text, actor, now)
 
 
 def _save(row: AmicableEnrolment, expected_version: int | None = None) -> None:
@@ -392,11 +428,12 @@ def _last_payments(ids: Sequence[int]) -> dict[int, date]:
     return found
 
 
-def plans_in_default(ids: Sequence[int], today: date) -> set[int]:
-    """The dossiers among `ids` whose payment plan is in default on `today`: the merge point of
-    the payment plans (issue 15 item 4); none until they exist."""
-    del ids, today
-    return set()
+def plan_states(ids: Sequence[int], today: date) -> dict[int, str]:
+    """The state on `today` (« en_cours », « en_defaut », « respecte ») of the payment plan in force
+    of each dossier among `ids` that has one (services/plans.plan_states, a few queries in all)."""
+    from clerc_tui.services import plans  # plans resumes the scenario on a default: imported late
+
+    return {dossier_id: state.state for dossier_id, state in plans.plan_states(ids, today).items()}
 
 
 def _first_debtors(ids: Sequence[int]) -> dict[int, int]:
@@ -587,7 +624,7 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
     dated = [(row, chosen) for row, chosen in dated if row[0] in dossiers]  # a closed dossier: nothing
     ids = [row[0] for row, _ in dated]
     payments = _last_payments(ids)
-    in_default = plans_in_default(ids, today)
+    plans = plan_states(ids, today)
     due_items = []
     for row, chosen in dated:
         facts = dossiers[row[0]]
@@ -600,7 +637,8 @@ def queue(today: date, now: datetime, clerc_id: int | None = None, channel: str 
             balance=Decimal(facts[3]) / 100,
             status=row[6],
             paused_until=read_date(row[7]),
-            plan_in_default=row[0] in in_default,
+            plan_in_default=plans.get(row[0]) == "en_defaut",
+            plan_in_force=plans.get(row[0]) not in (None, "en_defaut"),
         )
         nxt = rules.next_step(chosen, state, today)
         if nxt is not None and nxt.is_due:
@@ -1030,14 +1068,18 @@ def run_campaign(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     letters_to: Path | None = None,
+    render_letters: LettersRenderer | None = None,
 ) -> CampaignReport:
     """Send each item at most once (see the module's docstring). The rules are checked again at
     `clock()` before each message (a campaign that runs past the hours stops sending). Letters
-    are written as one batch (`letters_to`, a file) instead of a sender."""
+    are written as one PDF batch (`letters_to`, a file; `render_letters`, the caller's
+    report.pdf.amicable_letters_pdf) instead of a sender."""
     require(actor, "write")
     channel = items[0].channel if items else ""
     if channel != "letter" and sender is None and not dry_run and items:
         raise InvalidInput("Aucun canal d'envoi.")
+    if channel == "letter" and render_letters is None and not dry_run and items:
+        raise ValueError("letters without render_letters")  # a caller's mistake, checked before any claim
     checks = _Checks(contact_rules())
     results: list[SendResult] = []
     batch: list[Prepared] = []
@@ -1077,7 +1119,7 @@ def run_campaign(
             continue
         _confirm(prepared, provider_id, actor, clock())
         results.append(SendResult(item, "sent", f"envoyé à {item.recipient}"))
-    written = _write_batch(batch, actor, clock, letters_to, results) if batch else None
+    written = _write_batch(batch, actor, clock, letters_to, results, render_letters) if batch else None
     if progress:
         progress(total, total)
     return CampaignReport(channel, tuple(results), written)
@@ -1107,12 +1149,14 @@ def _write_batch(
     clock: Callable[[], datetime],
     letters_to: Path | None,
     results: list[SendResult],
+    render: LettersRenderer | None,
 ) -> Path:
     """Letters: their keys are claimed; the batch is written (one file, whole or nothing), then
     each is marked sent. Killed between the two, they are « envoi incertain » (the batch may have
     been written): the clerc checks the printer's tray, they are never printed twice by clerc."""
     path = letters_to or _letters_path(clock())
-    written = write_letters([p.letter for p in batch if p.letter is not None], path)
+    assert render is not None
+    written = write_letters([p.letter for p in batch if p.letter is not None], path, render)
     for prepared in batch:
         _confirm(prepared, written.name, actor, clock())
         results.append(SendResult(prepared.item, "sent", f"dans le lot {written.name}"))
@@ -1124,13 +1168,13 @@ def _letters_path(now: datetime) -> Path:
 
     folder = exports_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"lettres-amiables-{now:%Y-%m-%d-%H%M%S}.txt"
+    return folder / f"lettres-amiables-{now:%Y-%m-%d-%H%M%S}.pdf"
 
 
-def write_letters(letters: Sequence[rules.Letter], path: Path) -> Path:
-    """The one place a batch of letters is written: plain text today, one letter per page (form
-    feed between them), written whole or not at all (services/files.write_whole)."""
+def write_letters(letters: Sequence[rules.Letter], path: Path, render: LettersRenderer) -> Path:
+    """The one place a batch of letters is written: one PDF to print (`render`, the caller's
+    report.pdf.amicable_letters_pdf: each letter on its own page, the address in the envelope's
+    window), written whole or not at all (services/files.write_whole: a temporary file renamed)."""
     from clerc_tui.services.files import write_whole
 
-    text = "\f".join(rules.letter_text(letter) for letter in letters)
-    return write_whole(path, text, what="Lot de lettres")
+    return write_whole(path, render(letters), what="Lot de lettres")

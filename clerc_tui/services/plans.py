@@ -278,6 +278,10 @@ def plan_states(dossier_ids: Iterable[int], today: date) -> dict[int, plan_rules
     a few queries for any number of dossiers (the amicable scenarios' « plan en défaut »)."""
     grace = grace_days()
     ids = list(dossier_ids)
+    if len(ids) > CHUNK:  # the day's queue asks for ~80,000 dossiers, few of which have a plan: those first
+        sql = 'SELECT DISTINCT "dossier_id" FROM "payment_plan" WHERE "status" = ?'
+        with_plan = {row[0] for row in database.execute_sql(raw_sql(sql), ["actif"]).fetchall()}
+        ids = [i for i in ids if i in with_plan]
     result: dict[int, plan_rules.PlanState] = {}
     for start in range(0, len(ids), CHUNK):
         for view in _views(_active(ids[start : start + CHUNK]), today, grace):
@@ -539,7 +543,8 @@ def _complete(actor: Actor, row: PaymentPlan, state: plan_rules.PlanState, today
 
 def check_plans(actor: Actor, today: date, dossier_ids: Iterable[int] | None = None) -> CheckResult:
     """Every plan in force (or those of `dossier_ids`): a missed instalment past the grace raises
-    one alert in the deadline review (detecting it again raises nothing: `alerted_number`); a plan
+    one alert in the deadline review (detecting it again raises nothing: `alerted_number`) and, for
+    an amicable plan, resumes the reminders (amicable.plan_defaulted: « plan_defaillant »); a plan
     fully paid is « respecté » and, on a dossier in the amicable phase, closes it. Read in chunks,
     written in short transactions of at most 25 plans, for the plans that change only."""
     require_write(actor)
@@ -571,6 +576,10 @@ def check_plans(actor: Actor, today: date, dossier_ids: Iterable[int] | None = N
                         completed.append((reference, _complete(actor, row, view.state, today, reference)))
                     else:
                         defaults.append((reference, _raise_default(actor, row, view.state, reference)))
+                        if row.kind == "amiable":  # the others are the judge's or the seizure's business
+                            from clerc_tui.services.amicable import plan_defaulted
+
+                            plan_defaulted(actor, row.dossier_id, today)
     return CheckResult(checked, tuple(defaults), tuple(completed))
 
 

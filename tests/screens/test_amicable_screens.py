@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from clerc_tui.app import ClercApp
+from clerc_tui.report.pdf import amicable_letters_pdf
 from clerc_tui.services import amicable
 from clerc_tui.services.dossier_input import DebtorInput
 from clerc_tui.services.dossiers import create_dossier, get_dossier
@@ -49,7 +50,15 @@ async def test_from_the_queue_to_an_email_read_back_from_the_server(actor, smtp_
     amicable.enrol(actor, ids[1], OPENED)
     letters = amicable.queue(OPENED, datetime(2026, 11, 2, 11, 0)).items("letter")
     first = datetime(2026, 11, 2, 11, 0)
-    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: first, letters_to=tmp_path / "l.txt")
+    amicable.run_campaign(
+        actor,
+        letters,
+        OPENED,
+        sender=None,
+        clock=lambda: first,
+        letters_to=tmp_path / "l.pdf",
+        render_letters=amicable_letters_pdf,
+    )
 
     app = ClercApp(actor, now=NOW, start="agenda")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -87,7 +96,7 @@ async def test_a_contact_refused_now_is_said_in_the_queue(actor, tmp_path):
         assert app.screen.query_one(RowTable).get_row_at(0)[-1] == "à envoyer"
     amicable.run_campaign(
         actor, amicable.queue(OPENED, datetime(2026, 11, 2, 11)).items("letter"), OPENED, sender=None,
-        clock=lambda: datetime(2026, 11, 2, 11), letters_to=tmp_path / "l.txt",
+        clock=lambda: datetime(2026, 11, 2, 11), letters_to=tmp_path / "l.pdf", render_letters=amicable_letters_pdf,
     )  # fmt: skip
     app = ClercApp(actor, now=datetime(2026, 11, 12, 20, 30), start="agenda")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -148,7 +157,15 @@ async def test_a_campaign_of_the_marked_lines_or_of_a_filter(actor, smtp_server,
         amicable.enrol(actor, d, OPENED)
     first = datetime(2026, 11, 2, 11, 0)
     letters = amicable.queue(OPENED, first).items("letter")
-    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: first, letters_to=tmp_path / "l.txt")
+    amicable.run_campaign(
+        actor,
+        letters,
+        OPENED,
+        sender=None,
+        clock=lambda: first,
+        letters_to=tmp_path / "l.pdf",
+        render_letters=amicable_letters_pdf,
+    )
     app = ClercApp(actor, now=NOW, start="agenda")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
@@ -169,3 +186,74 @@ async def test_a_campaign_of_the_marked_lines_or_of_a_filter(actor, smtp_server,
         await pilot.press("t")  # the step of the line, as the filter shows it
         await settle(app, pilot)
         assert len(inbox.messages) == 3 and str(inbox.messages[-1]["To"]) == "debiteur3@example.org"
+
+
+async def test_an_sms_line_shows_its_segments_then_goes_through_the_gateway(actor):
+    """The SMS step: its preview counts the segments (an « É » makes it UCS-2) before sending, and
+    « e » posts it to the [sms] gateway of the config (read back from the local server)."""
+    from clerc_tui.models import Dossier  # the standard scenario: letter, e-mail, then the SMS
+    from clerc_tui.widgets.sms_preview import SmsPreview
+    from tests.sms_gateway import LocalGateway
+
+    d = _dossier(actor, 0)
+    Dossier.update(nature="facture").where(Dossier.id == d).execute()
+    amicable.enrol(actor, d, OPENED)
+    day = OPENED
+    for _ in range(2):
+        (item,) = amicable.queue(day, datetime.combine(day, NOW.time())).by_channel.popitem()[1]
+        amicable.skip(actor, item, "fait à l'accueil", datetime.combine(day, NOW.time()))
+        day = date.fromordinal(day.toordinal() + 14)
+    gateway = LocalGateway()
+    try:
+        folder = Path(os.environ["XDG_CONFIG_HOME"]) / "clerc"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "config.toml").write_text(
+            f'[sms]\nurl = "{gateway.url()}"\nsender = "ETUDE"\nauth = "none"\nid_key = "messageId"\n',
+            encoding="utf-8",
+        )
+        app = ClercApp(actor, now=datetime.combine(day, NOW.time()), start="agenda")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("a")
+            await pilot.pause()
+            assert app.screen.query_one(RowTable).get_row_at(0)[:1] == ["SMS"]
+            await pilot.press("enter")
+            await pilot.pause()
+            preview = app.screen.query_one(SmsPreview)
+            assert "réf. 2026-000001" in preview.text and preview.length.segments >= 1
+            shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+            assert "UCS-2" in shown and f"{preview.length.segments} SMS" in shown
+            await pilot.press("escape")
+            await pilot.press("e")
+            await settle(app, pilot)
+            assert app.screen.query_one(RowTable).row_count == 0
+        (request,) = gateway.received
+        body = request.json()
+        assert isinstance(body, dict) and body["to"] == "+33612345678" and body["text"] == preview.text
+    finally:
+        gateway.close()
+    timeline = [e.text for e in get_dossier(d).events]
+    assert any(t.startswith("SMS — Rappel par SMS : envoyé (06 12 34 56 78)") for t in timeline)
+
+
+async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
+    """« c » on a letter line: one PDF in exports/, a page per letter, the sends then confirmed."""
+    import pypdf
+
+    from clerc_tui.paths import exports_dir
+
+    ids = [_dossier(actor, n) for n in range(2)]
+    for d in ids:
+        amicable.enrol(actor, d, OPENED)
+    app = ClercApp(actor, now=datetime(2026, 11, 2, 11, 0), start="agenda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert [app.screen.query_one(RowTable).get_row_at(i)[0] for i in range(2)] == ["Lettre", "Lettre"]
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert app.screen.query_one(RowTable).row_count == 0
+    (batch,) = exports_dir().glob("lettres-amiables-*.pdf")
+    pages = [page.extract_text() for page in pypdf.PdfReader(batch).pages]
+    assert len(pages) == 2 and all("Réf. : 2026-00000" in text and "/lettre_1" in text for text in pages)
+    timeline = [e.text for e in get_dossier(ids[1]).events]
+    assert any(t.startswith("Lettre — ") and "envoyé" in t for t in timeline)

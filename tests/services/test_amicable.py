@@ -10,9 +10,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from clerc_tui.errors import ConflictError, InvalidInput
+from clerc_tui.report.pdf import amicable_letters_pdf
 from clerc_tui.services import amicable
 from clerc_tui.services.dossier_input import DebtorInput
 from clerc_tui.services.dossiers import create_dossier, get_dossier
@@ -79,7 +81,13 @@ def test_scenario_progression_over_simulated_days(actor, tmp_path):
                     continue  # a weekend or a holiday: tomorrow
                 if channel in ("letter", "email"):
                     report = amicable.run_campaign(
-                        actor, [item], today, sender=_Inbox(), clock=lambda now=now: now, letters_to=tmp_path / "l.txt"
+                        actor,
+                        [item],
+                        today,
+                        sender=_Inbox(),
+                        clock=lambda now=now: now,
+                        letters_to=tmp_path / "l.pdf",
+                        render_letters=amicable_letters_pdf,
                     )
                     assert report.results[0].outcome == "sent"
                 else:
@@ -106,7 +114,15 @@ def test_the_rules_are_checked_again_at_send_time(actor, tmp_path):
     for d in ids:
         amicable.enrol(actor, d, OPENED)
     letters = amicable.queue(OPENED, MONDAY_11).items("letter")
-    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: MONDAY_11, letters_to=tmp_path / "l.txt")
+    amicable.run_campaign(
+        actor,
+        letters,
+        OPENED,
+        sender=None,
+        clock=lambda: MONDAY_11,
+        letters_to=tmp_path / "l.pdf",
+        render_letters=amicable_letters_pdf,
+    )
     day = OPENED + timedelta(days=10)
     emails = amicable.queue(day, datetime.combine(day, MONDAY_11.time())).items("email")
     assert len(emails) == 3
@@ -122,9 +138,12 @@ def test_the_rules_are_checked_again_at_send_time(actor, tmp_path):
     # The first letter's reference and date are recalled; no fee is claimed without a title.
     assert "2026-000002/lettre_1" in inbox.sent[0].body and "02/11/2026" in inbox.sent[0].body
     assert "L111-8" in inbox.sent[0].body
-    # The letters batch: one page per letter, all of them.
-    batch = (tmp_path / "l.txt").read_text(encoding="utf-8")
-    assert batch.count("\f") == 2 and batch.count("Objet : Demande amiable de règlement") == 3
+    # The letters batch: one PDF, a page per letter, all of them, the address in the window.
+    pages = pypdf.PdfReader(tmp_path / "l.pdf").pages
+    texts = [page.extract_text() for page in pages]
+    assert len(pages) == 3 and all("Objet : Demande amiable de règlement" in text for text in texts)
+    assert all("Réf. : 2026-00000" in text and "/lettre_1" in text for text in texts)
+    assert not list(tmp_path.glob(".l.pdf.*"))  # written whole: no temporary file left
 
 
 def test_ceiling_per_debtor(actor, tmp_path):
@@ -134,7 +153,15 @@ def test_ceiling_per_debtor(actor, tmp_path):
     d = dossier(actor)
     amicable.enrol(actor, d, OPENED)
     letters = amicable.queue(OPENED, MONDAY_11).items("letter")
-    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: MONDAY_11, letters_to=tmp_path / "l.txt")
+    amicable.run_campaign(
+        actor,
+        letters,
+        OPENED,
+        sender=None,
+        clock=lambda: MONDAY_11,
+        letters_to=tmp_path / "l.pdf",
+        render_letters=amicable_letters_pdf,
+    )
     day = OPENED + timedelta(days=10)
     item = amicable.queue(day, datetime.combine(day, MONDAY_11.time())).items("email")[0]
     assert item.refusal.startswith("plafond atteint : 1 contact(s) sur 30 jours")
@@ -149,7 +176,15 @@ def test_email_campaign_to_a_real_smtp_server_is_idempotent(actor, smtp_server, 
     for d in ids:
         amicable.enrol(actor, d, OPENED)
     letters = amicable.queue(OPENED, MONDAY_11).items("letter")
-    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: MONDAY_11, letters_to=tmp_path / "l.txt")
+    amicable.run_campaign(
+        actor,
+        letters,
+        OPENED,
+        sender=None,
+        clock=lambda: MONDAY_11,
+        letters_to=tmp_path / "l.pdf",
+        render_letters=amicable_letters_pdf,
+    )
     day = OPENED + timedelta(days=10)
     now = datetime.combine(day, MONDAY_11.time())
     items = amicable.queue(day, now).items("email")
@@ -175,7 +210,15 @@ def test_a_campaign_killed_midway_then_run_again_sends_nothing_twice(actor, smtp
     for n in range(count):
         amicable.enrol(actor, dossier(actor, n), OPENED)
     letters = amicable.queue(OPENED, MONDAY_11).items("letter")
-    amicable.run_campaign(actor, letters, OPENED, sender=None, clock=lambda: MONDAY_11, letters_to=tmp_path / "l.txt")
+    amicable.run_campaign(
+        actor,
+        letters,
+        OPENED,
+        sender=None,
+        clock=lambda: MONDAY_11,
+        letters_to=tmp_path / "l.pdf",
+        render_letters=amicable_letters_pdf,
+    )
     home = tmp_path / "home"
     smtp_config(home, port)
     env = {k: v for k, v in os.environ.items() if k != "CLERC_DATABASE"}

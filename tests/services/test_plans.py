@@ -269,3 +269,41 @@ def test_without_a_title_no_fee_is_spread(actor):
     titled_statement = dossier_statement(titled.id, TODAY)
     assert titled_statement.frais_due == D("50.00")
     assert plans.debt_on(titled.id, TODAY) == titled_statement.total_due
+
+
+def test_a_plan_in_force_stops_the_reminders_and_its_default_resumes_them(actor, sample_dossier):
+    """Over simulated days: the first letter is due; a plan is agreed → no reminder while it is
+    kept (« échéancier en cours »); the second instalment missed past the grace → the alert, and
+    the « plan défaillant » scenario's first step due that day."""
+    from datetime import datetime
+
+    from clerc_tui.services import amicable
+
+    def due(day):
+        queue = amicable.queue(day, datetime.combine(day, datetime.min.time()).replace(hour=11))
+        return [(i.scenario, i.step_code) for c in queue.by_channel for i in queue.items(c)]
+
+    amicable.enrol(actor, sample_dossier.id, TODAY)
+    assert len(due(TODAY)) == 1  # the scenario's first step, before any plan
+    _, view = _plan(actor, sample_dossier.id, count=4)
+    first, second = view.instalments[:2]
+    assert "en attente : échéancier en cours" in amicable.enrolment(sample_dossier.id, TODAY).summary
+    many = [*range(100_000, 100_600), sample_dossier.id]  # the queue's many dossiers: those with a plan read first
+    assert set(plans.plan_states(many, TODAY)) == {sample_dossier.id}
+    _pay(actor, sample_dossier.id, first.due_on, str(first.amount))
+    default_day = second.due_on + timedelta(days=plans.grace_days() + 1)
+    day = TODAY
+    while day < default_day:
+        assert due(day) == [], day
+        assert plans.check_plans(actor, day).defaults == ()
+        day += timedelta(days=3)
+    result = plans.check_plans(actor, default_day)
+    assert [ref for ref, _ in result.defaults] == [sample_dossier.reference]
+    assert Deadline.select().where(Deadline.procedure_id == "echeancier").count() == 1
+    assert due(default_day) == [("plan_defaillant", "courriel_echeance")]
+    info = amicable.enrolment(sample_dossier.id, default_day)
+    assert info is not None and info.scenario == "plan_defaillant" and info.round == 2
+    texts = [e.text for e in TimelineEvent.select().where(TimelineEvent.dossier == sample_dossier.id)]
+    assert any("échéancier en défaut, scénario « Échéancier non respecté »" in t for t in texts)
+    plans.check_plans(actor, default_day + timedelta(days=1))  # found again: nothing more
+    assert amicable.enrolment(sample_dossier.id, default_day).round == 2

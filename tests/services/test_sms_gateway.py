@@ -321,7 +321,7 @@ timeout = 5
 def test_no_sms_table_is_none_and_the_gateway_says_how_to_configure(tmp_path):
     path = _config(tmp_path, '[database]\npath = "/srv/x.db"\n')
     assert sms_settings((path,)) is None
-    with pytest.raises(ChannelError, match=r"Aucune passerelle SMS configurée : ajoutez une table \[sms\]"):
+    with pytest.raises(ChannelError, match=r"Aucune passerelle SMS n'est configurée : ajoutez une table \[sms\]"):
         gateway_from_settings(None, sms_token)
 
 

@@ -5,8 +5,9 @@ provider's id for it, or raises `ChannelError` with a French reason. `services/a
 it between claiming the message's key in the send log and marking it sent: a sender never
 retries by itself, and never sends a message twice (docs/law/amicable.md, at-most-once).
 
-E-mail: `services/channels/email.py` (the étude's SMTP server, config `[smtp]`). SMS: a gateway
-adapter against the same Protocol. `sender_for(channel)` is the one place that picks them.
+E-mail: `services/channels/email.py` (the étude's SMTP server, config `[smtp]`). SMS:
+`services/channels/sms.py` (the étude's HTTP gateway, config `[sms]`; `ChannelUncertain` is a
+`ChannelError` with `uncertain=True`). `sender_for(channel, …)` is the one place that picks them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 from clerc_tui.errors import ClercError
 
 if TYPE_CHECKING:
-    from clerc_tui.config import SmtpSettings
+    from collections.abc import Callable
+
+    from clerc_tui.config import SmsSettings, SmtpSettings
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,16 @@ class Sender(Protocol):
     def send(self, message: OutgoingMessage) -> str: ...  # provider's message id; raises ChannelError
 
 
-def sender_for(channel: str, smtp: SmtpSettings | None) -> Sender:
-    """The sender configured for `channel`, or ChannelError saying what to configure. `smtp`: the
-    config's `[smtp]` (config.smtp_settings, read by the caller: services never read the config)."""
+def sender_for(
+    channel: str,
+    smtp: SmtpSettings | None,
+    sms: SmsSettings | None = None,
+    sms_token: Callable[[SmsSettings], str] | None = None,
+) -> Sender:
+    """The sender configured for `channel`, or ChannelError saying what to configure. `smtp`,
+    `sms`: the config's `[smtp]` and `[sms]` (config.smtp_settings, config.sms_settings) and
+    `sms_token` (config.sms_token, read once here), all read by the caller: services never read
+    the config."""
     if channel == "email":
         from clerc_tui.services.channels.email import SmtpSender
 
@@ -62,8 +72,9 @@ def sender_for(channel: str, smtp: SmtpSettings | None) -> Sender:
             )
         return SmtpSender(smtp)
     if channel == "sms":
-        raise ChannelError(
-            "Aucune passerelle SMS n'est configurée : les SMS ne sont pas envoyés. "
-            "Renseignez la table [sms] de la configuration (docs/law/amicable.md), puis relancez."
-        )
+        from clerc_tui.services.channels.sms import SmsSender, gateway_from_settings
+
+        if sms is not None and sms_token is None:
+            raise ValueError("sms without sms_token")
+        return SmsSender(gateway_from_settings(sms, sms_token or (lambda _settings: "")))
     raise ChannelError(f"Le canal « {channel} » ne s'envoie pas par un service : lettres en lot, appels à la main.")

@@ -11,17 +11,8 @@ Every failure is a `ChannelError` in French; the token never appears in one (nor
 module logs nothing). `ChannelUncertain` (a `ChannelError`) says the gateway may have sent the SMS
 all the same (no answer in time, an answer clerc cannot read): the caller must not resend blindly.
 
-The campaign runner's contract ([amicable] defines it in `services/channels/__init__.py`; until the
-merge, a local copy with exactly those fields):
-
-    @dataclass(frozen=True)
-    class OutgoingMessage:
-        key: str; dossier_id: int; channel: str; to: str; subject: str; body: str
-    class Sender(Protocol):
-        channel: str
-        def send(self, message: OutgoingMessage) -> str: ...   # provider id; raises ChannelError (French)
-
-`SmsSender` is that `Sender` for SMS.
+The campaign runner's contract is `services/channels/__init__.py` (`OutgoingMessage`, `Sender`,
+`ChannelError`): `SmsSender` is that `Sender` for SMS, and `sender_for("sms", …)` builds it.
 """
 
 from __future__ import annotations
@@ -39,9 +30,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clerc_tui.errors import ClercError, InvalidInput
+from clerc_tui.errors import InvalidInput
 from clerc_tui.rules.identifiers import validate_mobile
 from clerc_tui.rules.text import inert
+from clerc_tui.services.channels import ChannelError, OutgoingMessage
 
 if TYPE_CHECKING:  # config.py reaches Textual (the keymap): services name its dataclass only
     from clerc_tui.config import SmsSettings
@@ -51,26 +43,13 @@ _MAX_ANSWER = 1_000_000
 _EXCERPT = 120
 
 
-class ChannelError(ClercError):
-    """A message could not be sent; `message` says why, in French. (Replaced at the merge by the
-    shared one in services/channels/__init__.py.)"""
-
-
 class ChannelUncertain(ChannelError):
     """The gateway may have sent the SMS although clerc got no usable answer (timeout, unreadable
-    answer): to be checked on the provider's site before sending again."""
+    answer): to be checked on the provider's site before sending again. The campaign keeps the
+    key claimed and reports « envoi incertain, à vérifier » (the shared `uncertain` flag)."""
 
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """One message of a campaign (the shared contract; see the module's docstring)."""
-
-    key: str
-    dossier_id: int
-    channel: str
-    to: str
-    subject: str
-    body: str
+    def __init__(self, message: str):
+        super().__init__(message, uncertain=True)
 
 
 @dataclass(frozen=True)
@@ -286,7 +265,7 @@ def gateway_from_settings(settings: SmsSettings | None, read_token: Callable[[Sm
     `gateway_from_settings(config.sms_settings(), config.sms_token)`."""
     if settings is None:
         raise ChannelError(
-            "Aucune passerelle SMS configurée : ajoutez une table [sms] à /etc/clerc/config.toml "
+            "Aucune passerelle SMS n'est configurée : ajoutez une table [sms] à /etc/clerc/config.toml "
             "(voir docs/sms.md) ; aucun SMS n'a été envoyé."
         )
     return HttpSmsGateway(
