@@ -35,6 +35,7 @@ from clerc_tui.rules.interest import (
     capitalisation_anniversaries,
     interest_lines,
     lines_total,
+    made_capitalisation,
 )
 from clerc_tui.rules.money import ZERO, check_amount, is_cents, round_cents
 from clerc_tui.rules.rates import Rates
@@ -522,7 +523,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             if stream.interets + stream.running(day, stop, conv) > 0:
                 stream.close(day, stop, rates, conv)
                 stream.base += stream.interets
-                stream.caps.append(Capitalisation(day, stream.interets, stream.base))
+                stream.caps.append(made_capitalisation(day, stream.interets, stream.base))
                 stream.interets = ZERO
     for stream in streams:
         stream.close(stop, stop, rates, conv)
