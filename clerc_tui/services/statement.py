@@ -51,7 +51,7 @@ from clerc_tui.rules.statement import (
     made_charge,
     made_payment,
 )
-from clerc_tui.services.etude import the_etude
+from clerc_tui.services.etude import etude_day_count_and_rounding
 from clerc_tui.services.plain import Prepared
 from clerc_tui.services.rates import current_rates
 
@@ -63,10 +63,10 @@ TITLES_WITHOUT_MAJORATION = frozenset({"acte_notarie", "contrainte", "titre_pc"}
 
 def etude_convention() -> Convention:
     """How the étude counts days and rounds; the defaults of docs/law/statement.md §1 without an étude row."""
-    etude = the_etude()
-    if etude is None:
+    settings = etude_day_count_and_rounding()
+    if settings is None:
         return Convention()
-    return Convention(day_count=etude.day_count, rounding=etude.rounding)
+    return Convention(day_count=settings[0], rounding=settings[1])
 
 
 def _majoration_from(dossier: Dossier | StatementDossier) -> date | None:
