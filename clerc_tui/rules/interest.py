@@ -420,11 +420,11 @@ def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) ->
     if terms.kind == LEGAL:
         while True:
             row = legal_rows[day] = rates.legal_rate(day, terms.category)
-            boundary = row.valid_to + _ONE_DAY  # as `_next_cut`
-            if boundary >= end:
+            next_day = row.valid_to + _ONE_DAY  # the cut `_next_cut` gives
+            if next_day >= end:
                 break
-            cuts.add(boundary)
-            day = boundary
+            cuts.add(next_day)
+            day = next_day
         majorated_label = _majorated_label(terms)
     else:
         while (boundary := _next_cut(day, terms, rates)) is not None and boundary < end:
