@@ -27,6 +27,7 @@ from clerc_tui.rules.rates import (
     AUTRES,
     CATEGORY_LABELS,
     ETUDE_MARK,
+    RateRow,
     Rates,
     check_category,
     half_year_start,
@@ -312,6 +313,10 @@ class Capitalisation:
     base_after: Decimal
 
 
+# A capitalisation made with its fields set at once (`frozen.maker`: a 10-year décompte makes ~10).
+made_capitalisation = maker(Capitalisation)
+
+
 def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decimal, str, str, str, bool]:
     if terms.kind == CONTRACTUAL:
         assert terms.rate is not None  # InterestTerms.__post_init__ requires it
@@ -323,16 +328,7 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
             False,
         )
     if terms.kind == LEGAL:
-        row = rates.legal_rate(day, terms.category)
-        if terms.majorated and terms.majoration_from is not None and day >= terms.majoration_from:
-            return (
-                row.value + terms.majoration_points,
-                LEGAL_MAJORATED,
-                f"Intérêt légal majoré (+{_points(terms.majoration_points)})",
-                f"Art. L313-2 ({terms.category}) et L313-3 CMF ; {row.act}",
-                row.from_etude,
-            )
-        return row.value, LEGAL, "Intérêt légal", f"Art. L313-2 CMF ({terms.category}) ; {row.act}", row.from_etude
+        return _legal_segment_rate(day, rates.legal_rate(day, terms.category), terms, _majorated_label(terms))
     # COMMERCIAL
     if day < COMMERCIAL_SINCE:
         raise InvalidInput(
@@ -371,11 +367,34 @@ def _segment_rate(day: date, terms: InterestTerms, rates: Rates) -> tuple[Decima
     )
 
 
+_ONE_DAY = timedelta(days=1)
+
+
+def _majorated_label(terms: InterestTerms) -> str:
+    """The label of a line at the majorated legal rate (the same for every segment of the terms)."""
+    return f"Intérêt légal majoré (+{_points(terms.majoration_points)})"
+
+
+def _legal_segment_rate(
+    day: date, row: RateRow, terms: InterestTerms, majorated_label: str
+) -> tuple[Decimal, str, str, str, bool]:
+    """`_segment_rate` of legal terms on `day`, the legal rate's `row` on that day already found."""
+    if terms.majorated and terms.majoration_from is not None and day >= terms.majoration_from:
+        return (
+            row.value + terms.majoration_points,
+            LEGAL_MAJORATED,
+            majorated_label,
+            f"Art. L313-2 ({terms.category}) et L313-3 CMF ; {row.act}",
+            row.from_etude,
+        )
+    return row.value, LEGAL, "Intérêt légal", f"Art. L313-2 CMF ({terms.category}) ; {row.act}", row.from_etude
+
+
 def _next_cut(day: date, terms: InterestTerms, rates: Rates) -> date | None:
     """The next day the rate of `terms` may change after `day` (None: never)."""
     if terms.kind == LEGAL:
         # The rate row's own period: annual until 2014, half-yearly since (art. L313-2 CMF).
-        return rates.legal_rate(day, terms.category).valid_to + timedelta(days=1)
+        return rates.legal_rate(day, terms.category).valid_to + _ONE_DAY
     if terms.kind == COMMERCIAL:
         return next_half_year(day)
     if terms.kind == CONTRACTUAL and terms.day_basis == CIVIL_YEAR:
@@ -395,22 +414,39 @@ def rate_segments(start: date, end: date, terms: InterestTerms, rates: Rates) ->
         return []
     cuts = {start, end}
     day = start
-    while (boundary := _next_cut(day, terms, rates)) is not None and boundary < end:
-        cuts.add(boundary)
-        day = boundary
+    # Legal terms: the rate row found for each cut (`_next_cut` reads it) gives that segment's
+    # rate too, and the majorated label is written once (a 10-year span has ~20 segments).
+    legal_rows: dict[date, RateRow] = {}
+    if terms.kind == LEGAL:
+        while True:
+            row = legal_rows[day] = rates.legal_rate(day, terms.category)
+            next_day = row.valid_to + _ONE_DAY  # the cut `_next_cut` gives
+            if next_day >= end:
+                break
+            cuts.add(next_day)
+            day = next_day
+        majorated_label = _majorated_label(terms)
+    else:
+        while (boundary := _next_cut(day, terms, rates)) is not None and boundary < end:
+            cuts.add(boundary)
+            day = boundary
     if terms.majorated and terms.majoration_from is not None and start < terms.majoration_from < end:
         cuts.add(terms.majoration_from)  # a set: no 0-day line when it falls on 1 January / 1 July
     ordered = sorted(cuts)
     segments = []
     for a, b in pairwise(ordered):
-        rate, kind, label, basis, from_etude = _segment_rate(a, terms, rates)
+        if legal_rows:
+            row = legal_rows.get(a) or rates.legal_rate(a, terms.category)
+            rate, kind, label, basis, from_etude = _legal_segment_rate(a, row, terms, majorated_label)
+        else:
+            rate, kind, label, basis, from_etude = _segment_rate(a, terms, rates)
         if from_etude:
             basis = f"{basis} — {ETUDE_MARK}"
         year_days = None
         if kind == CONTRACTUAL:
             basis = terms.day_basis or CIVIL_YEAR  # always set for a contractual rate (__post_init__)
             year_days = year_length(a.year) if basis == CIVIL_YEAR else int(basis)
-        segments.append(RateSegment(a, b, rate, kind, label, basis, from_etude, year_days))
+        segments.append(_make_segment(a, b, rate, kind, label, basis, from_etude, year_days))
     return segments
 
 
@@ -729,7 +765,7 @@ def compute_interest(
             amount = lines_total(since_cap, convention)
             capitalised += amount
             since_cap = []
-            capitalisations.append(Capitalisation(boundary, amount, current + capitalised))
+            capitalisations.append(made_capitalisation(boundary, amount, current + capitalised))
     indemnity = COMMERCIAL_INDEMNITY if terms.kind == COMMERCIAL and end > start else ZERO
     return InterestResult(
         principal,

@@ -35,6 +35,7 @@ from clerc_tui.rules.interest import (
     capitalisation_anniversaries,
     interest_lines,
     lines_total,
+    made_capitalisation,
 )
 from clerc_tui.rules.money import ZERO, check_amount, is_cents, round_cents
 from clerc_tui.rules.rates import Rates
@@ -522,7 +523,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             if stream.interets + stream.running(day, stop, conv) > 0:
                 stream.close(day, stop, rates, conv)
                 stream.base += stream.interets
-                stream.caps.append(Capitalisation(day, stream.interets, stream.base))
+                stream.caps.append(made_capitalisation(day, stream.interets, stream.base))
                 stream.interets = ZERO
     for stream in streams:
         stream.close(stop, stop, rates, conv)
@@ -602,9 +603,16 @@ def prescription_warnings(
     first = None
     past = max(title_date, cutoff)
     for line in lines:  # a line from `past` on has no day before the title nor the cutoff
-        if line.start >= past:
+        start = line.start
+        if start >= past:
             continue
         end = line.counted_end
+        if title_date <= start and end <= cutoff and line.days > 0:
+            # Wholly old: its amount is the line's own (`interest_lines` rounds the same product
+            # of the same base, rate, days and divisor), not computed again (~35 lines in 10 years).
+            old += line.amount
+            first = start if first is None else min(first, start)
+            continue
         for lo, hi, bucket in (
             (line.start, min(end, title_date), "before"),
             (max(line.start, title_date), min(end, cutoff), "old"),
