@@ -103,8 +103,9 @@ def canonical(kind: str, value: object) -> str | int | None:
 
 
 # json.dumps(payload, ensure_ascii=False, separators=(",", ":")), without building an encoder
-# per row (json.dumps does when given options): the same text, ~2 µs less a row for bulk loaders.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# per row (json.dumps does when given options) nor looking for cycles in a list of plain values:
+# the same text, ~3 µs less a row for bulk loaders.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
 def row_hash(table: str, values: Iterable[object], prev_hash: str) -> str:

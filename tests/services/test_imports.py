@@ -153,18 +153,20 @@ def test_broken_files_are_refused_in_french(actor, sample_dossier, tmp_path):
         imports.analyse(table, creditor(), mapping, TODAY)
 
 
+MIXED = [
+    HEADER,
+    *GOOD,
+    "A-4;M.;Martin;Luc;;;;;;;;12,5O;",
+    "A-5;;;;SARL X;123456789;;96000;;;;10;",
+    "A-1;M.;Autre;Paul;;;;;;;;10;",
+    "A-6;Mme;Lefèvre;Hélène;;;;;;;;2000;",
+    "A-7;M.;Dupont;\x07Jean;;;;;;;;10;",
+    "A-8;Mme;Lefèvre;Hélène;;;;;;;;1234,56;",
+]
+
+
 def test_refused_rows_are_listed_by_line_and_the_others_imported(actor, sample_dossier, tmp_path):
-    lines = [
-        HEADER,
-        *GOOD,
-        "A-4;M.;Martin;Luc;;;;;;;;12,5O;",
-        "A-5;;;;SARL X;123456789;;96000;;;;10;",
-        "A-1;M.;Autre;Paul;;;;;;;;10;",
-        "A-6;Mme;Lefèvre;Hélène;;;;;;;;2000;",
-        "A-7;M.;Dupont;\x07Jean;;;;;;;;10;",
-        "A-8;Mme;Lefèvre;Hélène;;;;;;;;1234,56;",
-    ]
-    report = do_import(actor, write(tmp_path / "f.csv", lines))
+    report = do_import(actor, write(tmp_path / "f.csv", MIXED))
     assert report.created == 3
     assert [(r.line, r.reference) for r in report.refused] == [
         (5, "A-4"),
@@ -181,6 +183,31 @@ def test_refused_rows_are_listed_by_line_and_the_others_imported(actor, sample_d
     assert reasons[3] == "Doublon dans le fichier : même débiteur, même principal et même date qu'à la ligne 2."
     assert reasons[4].startswith("Prénom : caractère")
     assert reasons[5] == "Doublon du dossier 2026-000001 : même débiteur, même principal."
+
+
+def test_a_big_csv_is_checked_in_a_second_process_with_the_same_results(actor, sample_dossier, tmp_path, monkeypatch):
+    from clerc_tui.services import import_worker
+
+    path = write(tmp_path / "f.csv", [*MIXED, "A-9;M.;Leroy;Noël;;;1 rue Basse;20000;Ajaccio;n@x.fr;;1 234 567,8;"])
+    table = imports.open_table(path)
+    mapping = imports.resolve_mapping(creditor(), table.headers)
+    here = imports.analyse(table, creditor(), mapping, TODAY)
+    started = []
+    checked_rows = import_worker.checked_rows
+
+    def child(*args):
+        started.append(args[0])
+        yield from checked_rows(*args)
+
+    monkeypatch.setattr(imports, "WORKER_MIN_ROWS", 0)  # the bench's 100,000 rows, in eleven
+    monkeypatch.setattr(import_worker, "checked_rows", child)
+    there = imports.analyse(table, creditor(), mapping, TODAY)
+    assert started and (there.valid, there.refused) == (here.valid, here.refused) == (4, there.refused)
+    report = do_import(actor, path)
+    assert len(started) == 2 and report.created == 4 and report.refused == here.refused
+    assert get_dossier(Dossier.get(Dossier.debtor_name == "LEROY Noël").id).claim_amount("principal") == Decimal(
+        "1234567.80"
+    )
 
 
 def test_the_mapping_is_saved_audited_and_reused_with_corrections(actor, sample_dossier, tmp_path):
