@@ -639,7 +639,7 @@ class _Writer:
         )
         opened_text = f"Dossier ouvert par {actor.name}"
         dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # plain dicts: −4 µs a row
-        since = {"is_current": True, "since": today.isoformat()}
+        country_since = {"country": "France", "is_current": True, "since": today.isoformat()}
         constant = {
             "creditor_id": self.creditor_id,
             "creditor_name": self.creditor_name,
@@ -654,6 +654,7 @@ class _Writer:
             "created_at": now.isoformat(),
             "updated_at": now.isoformat(),
         }
+        constant_json = dumps(constant)[1:-1]
         for i, row in enumerate(rows):
             debtor_id, dossier_id = debtor_ids[i], dossier_ids[i]
             reference = f"{today.year}-{first_number + i:06d}"
@@ -680,13 +681,22 @@ class _Writer:
             if row.street or row.postcode or row.city:
                 address = (next(address_ids), debtor_id, row.street, row.postcode, row.city, "France", True, day)
                 addresses.append(address)
-                snap_address = _filled(dict(zip(ADDRESS[:6], address[:6], strict=True))) | since
+                snap_address = {"id": address[0], "debtor_id": debtor_id}
+                if row.street:
+                    snap_address["street"] = row.street
+                if row.postcode:
+                    snap_address["postcode"] = row.postcode
+                if row.city:
+                    snap_address["city"] = row.city
+                snap_address |= country_since
             snap_contacts = []
             for kind, value in (("phone", row.phone), ("email", row.email)):
                 if value:
                     contact = (next(contact_ids), debtor_id, kind, value, "")
                     contact_rows.append(contact)
-                    snap_contacts.append(dict(zip(CONTACT, contact, strict=True)))
+                    snap_contacts.append(
+                        {"id": contact[0], "debtor_id": debtor_id, "kind": kind, "value": value, "label": ""}
+                    )
             claim_on = row.due_on or today
             snap_claims = []
             total = 0
@@ -748,7 +758,6 @@ class _Writer:
             # then its own); empty ones (None, "") left out: less text to encode and hash, nothing
             # lost (a value absent here is empty in the row).
             snap_dossier = {
-                **constant,
                 "id": dossier_id,
                 "reference": reference,
                 "nature": row.nature,
@@ -767,7 +776,6 @@ class _Writer:
             if row.due_on:
                 snap_dossier["interest_from"] = row.due_on.isoformat()
             after = {
-                "dossier": snap_dossier,
                 "debtor": _filled(dict(zip(DEBTOR, debtor, strict=True))),
                 "address": snap_address,
                 "contacts": snap_contacts,
@@ -783,7 +791,9 @@ class _Writer:
                     str(dossier_id),
                     dossier_id,
                     "",
-                    dumps(after),
+                    # {"dossier": {**constant, **snap_dossier}, **after} as json would write it, the
+                    # batch's constants encoded once (−4 µs a row)
+                    f'{{"dossier": {{{constant_json}, {dumps(snap_dossier)[1:]}, {dumps(after)[1:]}',
                 ]
             )
         _insert("debtor", DEBTOR, debtors)
