@@ -677,7 +677,7 @@ class _Writer:
             )
             debtors.append(debtor)
             links.append((link_ids[i], dossier_id, debtor_id, 0))
-            snap_address = None
+            snap_address: dict[str, object] | None = None
             if row.street or row.postcode or row.city:
                 address = (next(address_ids), debtor_id, row.street, row.postcode, row.city, "France", True, day)
                 addresses.append(address)
