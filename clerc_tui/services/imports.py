@@ -45,6 +45,12 @@ from clerc_tui.services.context import Actor, require_write
 BATCH = 200
 BATCH_MIN, BATCH_MAX = 25, 2_000
 BATCH_SECONDS = 0.25
+# The lock left free this long after each batch when the rows come already checked from the
+# second process (services/import_worker.py): SQLite's busy handler retries a waiting writer every
+# 100 ms once it has waited ~0.3 s, so a shorter gap between two batches is mostly missed and
+# another clerc waits through several batches (bench: 2.6 s without the pause, 0.9 s when the
+# gap was this process checking the next batch's rows). Costs wall time, no CPU.
+BATCH_PAUSE = 0.1
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
@@ -324,10 +330,14 @@ class _Checker:
 WORKER_MIN_ROWS = 5_000
 
 
+def _in_worker(table: Table) -> bool:
+    return table.kind == "CSV" and bool(table.text) and table.total >= WORKER_MIN_ROWS
+
+
 def _checked(table: Table, checker: _Checker) -> Generator[ImportRow | Refusal, None, None]:
     """Each row of the file checked against the others (rules/import_rows.RowChecker), in a
     second process for a big CSV, else here."""
-    if table.kind == "CSV" and table.text and table.total >= WORKER_MIN_ROWS:
+    if _in_worker(table):
         from clerc_tui.services.import_worker import checked_rows
 
         return checked_rows(table.text, table.delimiter, checker.rows.columns, checker.rows.today)
@@ -468,7 +478,7 @@ def run_import(
             elif took < BATCH_SECONDS / 2:  # growing by halves of doubling: a loaded machine is bursty
                 size[0] = min(BATCH_MAX, size[0] * 2)
 
-    rows = _checked(table, checker)
+    rows, paused = _checked(table, checker), _in_worker(table)
     with contextlib.closing(rows):
         for row in rows:
             report.rows += 1
@@ -480,6 +490,8 @@ def run_import(
                 flush()
                 if progress is not None:
                     progress(report.rows, max(table.total, report.rows))
+                if paused:
+                    time.sleep(BATCH_PAUSE)
     if pending:
         flush()
     if progress is not None:
