@@ -7,15 +7,13 @@ row with an address, a date, two thirds with a phone and an e-mail, one in five 
 SIREN, one in three with interest and costs) into bench/out/, then, for each run, imports it into a
 fresh copy of a base holding one creditor (or of `--demo`, copied once into bench/out/, then
 re-copied per run), and imports it a second time (every row « déjà présent »). Reports rows/s of
-wall time and of CPU (`time.process_time` plus the CPU of the child process that checks the
-rows: both cores count) for the dry run, the import and the re-import, medians of
+wall time and of CPU (`time.process_time`) for the dry run, the import and the re-import, medians of
 `--runs`, the longest batch write, and the longest wait for the write lock of another clerc (a second
 process that writes every 50 ms during the import).
 """
 
 import argparse
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -155,17 +153,10 @@ def ensure_creditor() -> int:
         return imports.creditor_named(CREDITOR)[0]
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def timed(call):
-    """(result, wall seconds, CPU seconds of this process and of the children it waited for
-    meanwhile: the process that checks a big file's rows, services/import_worker.py)."""
-    wall, cpu, children = time.perf_counter(), time.process_time(), children_cpu()
+    wall, cpu = time.perf_counter(), time.process_time()
     result = call()
-    return result, time.perf_counter() - wall, time.process_time() - cpu + children_cpu() - children
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def other_clerc(path: str, stop, waits) -> None:

@@ -13,12 +13,11 @@ that was killed is completed by running it again. docs/imports.md says the rules
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import re
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -45,12 +44,6 @@ from clerc_tui.services.context import Actor, require_write
 BATCH = 200
 BATCH_MIN, BATCH_MAX = 25, 2_000
 BATCH_SECONDS = 0.25
-# The lock left free this long after each batch when the rows come already checked from the
-# second process (services/import_worker.py): SQLite's busy handler retries a waiting writer every
-# 100 ms once it has waited ~0.3 s, so a shorter gap between two batches is mostly missed and
-# another clerc waits through several batches (bench: 2.6 s without the pause, 0.9 s when the
-# gap was this process checking the next batch's rows). Costs wall time, no CPU.
-BATCH_PAUSE = 0.1
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
@@ -78,7 +71,6 @@ class Table:
     headers: list[str]
     total: int  # data rows (an estimate for XLSX: its declared dimension)
     _rows: Callable[[], Iterator[tuple[int, list[str]]]]
-    text: str = ""  # a CSV's decoded text (what the checking process reads)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         return self._rows()
@@ -114,7 +106,7 @@ def open_table(path: Path) -> Table:
     def rows() -> Iterator[tuple[int, list[str]]]:
         return import_rows.csv_rows(text, delimiter)
 
-    return Table(path, "CSV", encoding, delimiter, _unique_headers(headers), total, rows, text)
+    return Table(path, "CSV", encoding, delimiter, _unique_headers(headers), total, rows)
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
@@ -325,25 +317,6 @@ class _Checker:
         return f"Doublon du dossier {hit} : même débiteur, même principal" + (" et même date." if on else ".")
 
 
-# From this many rows on, a CSV's rows are checked in a second process (services/import_worker)
-# while this one writes: below, starting it (~0.15 s of CPU) costs more than it saves.
-WORKER_MIN_ROWS = 5_000
-
-
-def _in_worker(table: Table) -> bool:
-    return table.kind == "CSV" and bool(table.text) and table.total >= WORKER_MIN_ROWS
-
-
-def _checked(table: Table, checker: _Checker) -> Generator[ImportRow | Refusal, None, None]:
-    """Each row of the file checked against the others (rules/import_rows.RowChecker), in a
-    second process for a big CSV, else here."""
-    if _in_worker(table):
-        from clerc_tui.services.import_worker import checked_rows
-
-        return checked_rows(table.text, table.delimiter, checker.rows.columns, checker.rows.today)
-    return (checker.rows.check(line, cells) for line, cells in table.rows())
-
-
 def _existing_debts(creditor_id: int) -> tuple[dict[tuple, str], dict[tuple, str]]:
     """The creditor's dossiers by (debtor's folded name, principal in cents, its date) and by
     (name, principal): what a new reference must not repeat."""
@@ -407,18 +380,17 @@ def analyse(table: Table, creditor_id: int, mapping: Mapping, today: date, progr
                     report.valid += 1
         pending.clear()
 
-    rows = _checked(table, checker)
-    with contextlib.closing(rows):
-        for row in rows:
-            report.rows += 1
-            if isinstance(row, Refusal):
-                report.refused.append(row)
-            else:
-                pending.append(row)
-                if len(pending) >= BATCH:
-                    settle()
-                    if progress is not None:
-                        progress(report.rows, max(table.total, report.rows))
+    for line, cells in table.rows():
+        row = checker.rows.check(line, cells)
+        report.rows += 1
+        if isinstance(row, Refusal):
+            report.refused.append(row)
+        else:
+            pending.append(row)
+            if len(pending) >= BATCH:
+                settle()
+                if progress is not None:
+                    progress(report.rows, max(table.total, report.rows))
     settle()
     if progress is not None:
         progress(report.rows, report.rows)
@@ -478,20 +450,17 @@ def run_import(
             elif took < BATCH_SECONDS / 2:  # growing by halves of doubling: a loaded machine is bursty
                 size[0] = min(BATCH_MAX, size[0] * 2)
 
-    rows, paused = _checked(table, checker), _in_worker(table)
-    with contextlib.closing(rows):
-        for row in rows:
-            report.rows += 1
-            if isinstance(row, Refusal):
-                report.refused.append(row)
-                continue
-            pending.append(row)
-            if len(pending) >= size[0]:
-                flush()
-                if progress is not None:
-                    progress(report.rows, max(table.total, report.rows))
-                if paused:
-                    time.sleep(BATCH_PAUSE)
+    for line, cells in table.rows():
+        row = checker.rows.check(line, cells)
+        report.rows += 1
+        if isinstance(row, Refusal):
+            report.refused.append(row)
+            continue
+        pending.append(row)
+        if len(pending) >= size[0]:
+            flush()
+            if progress is not None:
+                progress(report.rows, max(table.total, report.rows))
     if pending:
         flush()
     if progress is not None:

@@ -185,31 +185,6 @@ def test_refused_rows_are_listed_by_line_and_the_others_imported(actor, sample_d
     assert reasons[5] == "Doublon du dossier 2026-000001 : même débiteur, même principal."
 
 
-def test_a_big_csv_is_checked_in_a_second_process_with_the_same_results(actor, sample_dossier, tmp_path, monkeypatch):
-    from clerc_tui.services import import_worker
-
-    path = write(tmp_path / "f.csv", [*MIXED, "A-9;M.;Leroy;Noël;;;1 rue Basse;20000;Ajaccio;n@x.fr;;1 234 567,8;"])
-    table = imports.open_table(path)
-    mapping = imports.resolve_mapping(creditor(), table.headers)
-    here = imports.analyse(table, creditor(), mapping, TODAY)
-    started = []
-    checked_rows = import_worker.checked_rows
-
-    def child(*args):
-        started.append(args[0])
-        yield from checked_rows(*args)
-
-    monkeypatch.setattr(imports, "WORKER_MIN_ROWS", 0)  # the bench's 100,000 rows, in eleven
-    monkeypatch.setattr(import_worker, "checked_rows", child)
-    there = imports.analyse(table, creditor(), mapping, TODAY)
-    assert started and (there.valid, there.refused) == (here.valid, here.refused) == (4, there.refused)
-    report = do_import(actor, path)
-    assert len(started) == 2 and report.created == 4 and report.refused == here.refused
-    assert get_dossier(Dossier.get(Dossier.debtor_name == "LEROY Noël").id).claim_amount("principal") == Decimal(
-        "1234567.80"
-    )
-
-
 def test_the_mapping_is_saved_audited_and_reused_with_corrections(actor, sample_dossier, tmp_path):
     path = write(tmp_path / "f.csv", ["Ref;Débiteur;Somme;Autre", "R1;Durand;10;x"])
     table = imports.open_table(path)
