@@ -14,7 +14,6 @@ that was killed is completed by running it again. docs/imports.md says the rules
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import time
@@ -105,11 +104,7 @@ def open_table(path: Path) -> Table:
     total = max(0, text.count("\n") - (0 if text.endswith("\n") else -1) - 1)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        next(reader, None)
-        for number, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
-                yield number, cells
+        return import_rows.csv_rows(text, delimiter)
 
     return Table(path, "CSV", encoding, delimiter, _unique_headers(headers), total, rows)
 
@@ -302,37 +297,16 @@ class Report:
 
 
 class _Checker:
-    """Rows of one file against each other and against the creditor's dossiers."""
+    """Rows of one file against each other (rules/import_rows.RowChecker) and against the
+    creditor's dossiers."""
 
     def __init__(self, creditor_id: int, mapping: dict[str, str], headers: list[str], today: date):
         self.creditor_id = creditor_id
-        self.today = today
         index = {h: i for i, h in enumerate(headers)}
-        self.columns = [(key, index[header]) for key, header in mapping.items() if header in index]
-        self.refs_seen: dict[str, int] = {}
-        self.keys_seen: dict[tuple, int] = {}
+        self.rows = import_rows.RowChecker(
+            [(key, index[header]) for key, header in mapping.items() if header in index], today
+        )
         self.existing_keys, self.existing_names = _existing_debts(creditor_id)
-
-    def check(self, line: int, cells: list[str]) -> ImportRow | Refusal:
-        width = len(cells)
-        values = {key: cells[i] if i < width else "" for key, i in self.columns}
-        row = import_rows.parse_row(line, values, self.today)
-        if isinstance(row, Refusal):
-            return row
-        first = self.refs_seen.get(row.reference)
-        if first is not None:
-            return Refusal(line, row.reference, f"Doublon dans le fichier : même référence qu'à la ligne {first}.")
-        self.refs_seen[row.reference] = line
-        key = import_rows.duplicate_key(row)
-        first = self.keys_seen.get(key)
-        if first is not None:
-            return Refusal(
-                line,
-                row.reference,
-                f"Doublon dans le fichier : même débiteur, même principal et même date qu'à la ligne {first}.",
-            )
-        self.keys_seen[key] = line
-        return row
 
     def existing(self, row: ImportRow) -> str | None:
         """Why the row duplicates a dossier already in the base under another reference."""
@@ -407,8 +381,8 @@ def analyse(table: Table, creditor_id: int, mapping: Mapping, today: date, progr
         pending.clear()
 
     for line, cells in table.rows():
+        row = checker.rows.check(line, cells)
         report.rows += 1
-        row = checker.check(line, cells)
         if isinstance(row, Refusal):
             report.refused.append(row)
         else:
@@ -477,8 +451,8 @@ def run_import(
                 size[0] = min(BATCH_MAX, size[0] * 2)
 
     for line, cells in table.rows():
+        row = checker.rows.check(line, cells)
         report.rows += 1
-        row = checker.check(line, cells)
         if isinstance(row, Refusal):
             report.refused.append(row)
             continue
@@ -645,8 +619,8 @@ class _Writer:
             [],
         )
         opened_text = f"Dossier ouvert par {actor.name}"
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
-        since = {"is_current": True, "since": today.isoformat()}
+        dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # plain dicts: −4 µs a row
+        country_since = {"country": "France", "is_current": True, "since": today.isoformat()}
         constant = {
             "creditor_id": self.creditor_id,
             "creditor_name": self.creditor_name,
@@ -661,6 +635,7 @@ class _Writer:
             "created_at": now.isoformat(),
             "updated_at": now.isoformat(),
         }
+        constant_json = dumps(constant)[1:-1]
         for i, row in enumerate(rows):
             debtor_id, dossier_id = debtor_ids[i], dossier_ids[i]
             reference = f"{today.year}-{first_number + i:06d}"
@@ -683,17 +658,26 @@ class _Writer:
             )
             debtors.append(debtor)
             links.append((link_ids[i], dossier_id, debtor_id, 0))
-            snap_address = None
+            snap_address: dict[str, object] | None = None
             if row.street or row.postcode or row.city:
                 address = (next(address_ids), debtor_id, row.street, row.postcode, row.city, "France", True, day)
                 addresses.append(address)
-                snap_address = _filled(dict(zip(ADDRESS[:6], address[:6], strict=True))) | since
+                snap_address = {"id": address[0], "debtor_id": debtor_id}
+                if row.street:
+                    snap_address["street"] = row.street
+                if row.postcode:
+                    snap_address["postcode"] = row.postcode
+                if row.city:
+                    snap_address["city"] = row.city
+                snap_address |= country_since
             snap_contacts = []
             for kind, value in (("phone", row.phone), ("email", row.email)):
                 if value:
                     contact = (next(contact_ids), debtor_id, kind, value, "")
                     contact_rows.append(contact)
-                    snap_contacts.append(dict(zip(CONTACT, contact, strict=True)))
+                    snap_contacts.append(
+                        {"id": contact[0], "debtor_id": debtor_id, "kind": kind, "value": value, "label": ""}
+                    )
             claim_on = row.due_on or today
             snap_claims = []
             total = 0
@@ -755,7 +739,6 @@ class _Writer:
             # then its own); empty ones (None, "") left out: less text to encode and hash, nothing
             # lost (a value absent here is empty in the row).
             snap_dossier = {
-                **constant,
                 "id": dossier_id,
                 "reference": reference,
                 "nature": row.nature,
@@ -774,7 +757,6 @@ class _Writer:
             if row.due_on:
                 snap_dossier["interest_from"] = row.due_on.isoformat()
             after = {
-                "dossier": snap_dossier,
                 "debtor": _filled(dict(zip(DEBTOR, debtor, strict=True))),
                 "address": snap_address,
                 "contacts": snap_contacts,
@@ -790,7 +772,9 @@ class _Writer:
                     str(dossier_id),
                     dossier_id,
                     "",
-                    dumps(after),
+                    # {"dossier": {**constant, **snap_dossier}, **after} as json would write it, the
+                    # batch's constants encoded once (−4 µs a row)
+                    f'{{"dossier": {{{constant_json}, {dumps(snap_dossier)[1:]}, {dumps(after)[1:]}',
                 ]
             )
         _insert("debtor", DEBTOR, debtors)

@@ -153,18 +153,20 @@ def test_broken_files_are_refused_in_french(actor, sample_dossier, tmp_path):
         imports.analyse(table, creditor(), mapping, TODAY)
 
 
+MIXED = [
+    HEADER,
+    *GOOD,
+    "A-4;M.;Martin;Luc;;;;;;;;12,5O;",
+    "A-5;;;;SARL X;123456789;;96000;;;;10;",
+    "A-1;M.;Autre;Paul;;;;;;;;10;",
+    "A-6;Mme;Lefèvre;Hélène;;;;;;;;2000;",
+    "A-7;M.;Dupont;\x07Jean;;;;;;;;10;",
+    "A-8;Mme;Lefèvre;Hélène;;;;;;;;1234,56;",
+]
+
+
 def test_refused_rows_are_listed_by_line_and_the_others_imported(actor, sample_dossier, tmp_path):
-    lines = [
-        HEADER,
-        *GOOD,
-        "A-4;M.;Martin;Luc;;;;;;;;12,5O;",
-        "A-5;;;;SARL X;123456789;;96000;;;;10;",
-        "A-1;M.;Autre;Paul;;;;;;;;10;",
-        "A-6;Mme;Lefèvre;Hélène;;;;;;;;2000;",
-        "A-7;M.;Dupont;\x07Jean;;;;;;;;10;",
-        "A-8;Mme;Lefèvre;Hélène;;;;;;;;1234,56;",
-    ]
-    report = do_import(actor, write(tmp_path / "f.csv", lines))
+    report = do_import(actor, write(tmp_path / "f.csv", MIXED))
     assert report.created == 3
     assert [(r.line, r.reference) for r in report.refused] == [
         (5, "A-4"),
