@@ -82,6 +82,7 @@ PRINCIPAL_CENTS = {
     "autre": (10_000, 600_000),
 }
 SAMPLE_CREDITOR = "Paris Habitat"  # the creditor of docs/exemples/creances-paris-habitat.csv
+SAMPLE_SIREN_BODY = "41234567"  # its SIREN, made up (with its Luhn key), as every identifier of the demo
 CONTRACTUAL_RATES = ("3.90", "4.50", "5.95", "6.80", "7.20", "9.90", "12.50", "14.90", "19.90")
 
 EXECUTION_ACTS = {
@@ -755,9 +756,7 @@ class _Demo:
             kind, is_individual, civility, first, last, company = "morale", False, "", "", "", ""
             bank_name, iban, bic = self.iban()
             r = rng.random()
-            if i == 0:  # CREDITOR_ACTIVITIES[0]: a bailleur
-                company, town = SAMPLE_CREDITOR, D.ELSEWHERE[0]
-            elif activity == "bailleur":
+            if activity == "bailleur":
                 if r < 0.3 and hlm:
                     company = hlm.pop()
                 elif r < 0.65:
@@ -798,6 +797,18 @@ class _Demo:
                 email = "contentieux@" + self.ascii_word(company.split(" (")[0])[:20].strip("-") + ".fr"
             else:
                 email = f"{self.ascii_word(first)}.{self.ascii_word(last)}@{rng.choice(D.EMAIL_DOMAINS)}"
+            street = self.street(home=kind == "physique")
+            phone = self.phone(town[1], mobile=kind == "physique")
+            if i == 0:
+                # The first creditor (a bailleur) is the mandant of the sample file
+                # docs/exemples/creances-paris-habitat.csv (docs/imports.md), in Paris; drawn as
+                # any other first, then renamed without drawing: the rest of the demo stays as it was.
+                kind, is_individual, civility, first, last = "morale", False, "", "", ""
+                company = display = SAMPLE_CREDITOR
+                town, phone = D.ELSEWHERE[0], "01" + phone[2:]
+                siren = SAMPLE_SIREN_BODY + luhn_check_digit(SAMPLE_SIREN_BODY)
+                siret = siren + "0001" + luhn_check_digit(siren + "0001")
+                email = "contentieux@" + self.ascii_word(company).replace("-", "") + ".fr"
             cid = self.next_id("creditor")
             self.add(
                 "creditor",
@@ -812,12 +823,12 @@ class _Demo:
                     company,
                     siren,
                     siret,
-                    self.street(home=kind == "physique"),
+                    street,
                     town[1],
                     town[0],
                     "France",
                     email,
-                    self.phone(town[1], mobile=kind == "physique"),
+                    phone,
                     iban,
                     bic,
                     display,
