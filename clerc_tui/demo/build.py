@@ -22,6 +22,7 @@ from pathlib import Path
 from peewee import BooleanField
 
 from clerc_tui.demo import data as D
+from clerc_tui.demo.amicable import AmicableDemo
 from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
 from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
@@ -80,6 +81,8 @@ PRINCIPAL_CENTS = {
     "commercial": (25_000, 8_000_000),
     "autre": (10_000, 600_000),
 }
+SAMPLE_CREDITOR = "Paris Habitat"  # the creditor of docs/exemples/creances-paris-habitat.csv
+SAMPLE_SIREN_BODY = "41234567"  # its SIREN, made up (with its Luhn key), as every identifier of the demo
 CONTRACTUAL_RATES = ("3.90", "4.50", "5.95", "6.80", "7.20", "9.90", "12.50", "14.90", "19.90")
 
 EXECUTION_ACTS = {
@@ -269,6 +272,68 @@ COLUMNS = {
         "created_at",
     ),
     "audit_entry": ("id", "at", "user_login", "action", "table_name", "row_id", "dossier_id", "before", "after"),
+    # The amicable desk (demo/amicable.py; m0022, m0023).
+    "amicable_enrolment": (
+        "id",
+        "dossier_id",
+        "scenario",
+        "round",
+        "steps_done",
+        "last_step_on",
+        "enrolled_on",
+        "status",
+        "paused_reason",
+        "paused_until",
+        "version",
+        "updated_by_id",
+        "updated_at",
+    ),
+    "amicable_contact": (
+        "id",
+        "dossier_id",
+        "debtor_id",
+        "at",
+        "channel",
+        "scenario",
+        "step",
+        "send_key",
+        "recipient",
+        "subject",
+        "content",
+        "outcome",
+        "detail",
+        "user_id",
+    ),
+    "amicable_send": (
+        "id",
+        "key",
+        "dossier_id",
+        "channel",
+        "state",
+        "claimed_at",
+        "claimed_by",
+        "sent_at",
+        "provider_id",
+        "detail",
+    ),
+    "amicable_optout": ("id", "debtor_id", "channel", "opted_out", "reason", "recorded_by_id", "recorded_at"),
+    "payment_plan": (
+        "id",
+        "dossier_id",
+        "kind",
+        "status",
+        "total",
+        "starts_on",
+        "replaces_id",
+        "letter_act_id",
+        "alerted_number",
+        "ended_on",
+        "ended_reason",
+        "created_by_id",
+        "created_at",
+        "version",
+    ),
+    "payment_plan_instalment": ("id", "plan_id", "number", "due_on", "amount"),
 }
 # Other creditors a debtor declares (the solvency file's « autres créanciers et saisies »).
 SOLVENCY_CREDITORS = (
@@ -310,6 +375,12 @@ LOAD_ORDER = (
     "etude_rate",
     "ledger_entry",
     "audit_entry",
+    "amicable_enrolment",
+    "amicable_contact",
+    "amicable_send",
+    "amicable_optout",
+    "payment_plan",
+    "payment_plan_instalment",
 )
 # Provisional rows so that the demo's décomptes run to its `today`, whatever that day: from the
 # end of each shipped table to the end of today's half-year (the legal rate one half-year per
@@ -513,6 +584,11 @@ class _Demo:
         self.cheque_rejected = False
         # The solvency facts draw from their own generator too (added later: the rest stays as it was).
         self.solvency_rng = Draws(str(rng.getstate()) + "/solvency")
+        # And the amicable desk: scenarios followed, contacts, payment plans (demo/amicable.py).
+        self.amicable = AmicableDemo(
+            Draws(str(rng.getstate()) + "/amicable"), self.t0, self.iso, self.next_id, self.add
+        )
+        self.reach = (0, ("", "", "", ""))  # the last debtor made: (id, (e-mail, mobile, phone, address))
 
     # --- small helpers -----------------------------------------------------------------
 
@@ -555,6 +631,8 @@ class _Demo:
             digits = dom[0 if mobile else 1] + f"{rng.randint(0, 999_999):06d}"
         elif mobile:
             digits = rng.choice("67") + f"{rng.randint(10_000_000, 99_999_999):08d}"
+            if digits[0] == "7" and digits[1] in "012":  # only 073 to 079 are mobile (ARCEP), as drawn
+                digits = "7" + str(int(digits[1]) + 7) + digits[2:]
             digits = "0" + digits
         else:
             area = {"6": "4", "1": "4", "3": "5", "5": "3", "7": "1", "9": "1"}.get(postcode[:1], "3")
@@ -662,9 +740,13 @@ class _Demo:
         rng.shuffle(credit)
         rng.shuffle(social)
         rng.shuffle(suppliers)
+        # The mandant of the sample file docs/exemples/creances-paris-habitat.csv (docs/imports.md):
+        # always the first creditor, so that its import can be tried on any demo.
+        hlm.remove(SAMPLE_CREDITOR)
         cumulative = list(accumulate(ACTIVITY_WEIGHTS))
         self.creditors_by_activity: dict[str, list[int]] = {a: [] for a in CREDITOR_ACTIVITIES}
         self.creditor_info: dict[int, tuple[str, str, str]] = {}  # id: (display name, kind, activity)
+        self.creditor_siren: dict[int, str] = {}
         used_names = set()
         for i in range(count):
             activity = (
@@ -715,6 +797,18 @@ class _Demo:
                 email = "contentieux@" + self.ascii_word(company.split(" (")[0])[:20].strip("-") + ".fr"
             else:
                 email = f"{self.ascii_word(first)}.{self.ascii_word(last)}@{rng.choice(D.EMAIL_DOMAINS)}"
+            street = self.street(home=kind == "physique")
+            phone = self.phone(town[1], mobile=kind == "physique")
+            if i == 0:
+                # The first creditor (a bailleur) is the mandant of the sample file
+                # docs/exemples/creances-paris-habitat.csv (docs/imports.md), in Paris; drawn as
+                # any other first, then renamed without drawing: the rest of the demo stays as it was.
+                kind, is_individual, civility, first, last = "morale", False, "", "", ""
+                company = display = SAMPLE_CREDITOR
+                town, phone = D.ELSEWHERE[0], "01" + phone[2:]
+                siren = SAMPLE_SIREN_BODY + luhn_check_digit(SAMPLE_SIREN_BODY)
+                siret = siren + "0001" + luhn_check_digit(siren + "0001")
+                email = "contentieux@" + self.ascii_word(company).replace("-", "") + ".fr"
             cid = self.next_id("creditor")
             self.add(
                 "creditor",
@@ -729,12 +823,12 @@ class _Demo:
                     company,
                     siren,
                     siret,
-                    self.street(home=kind == "physique"),
+                    street,
                     town[1],
                     town[0],
                     "France",
                     email,
-                    self.phone(town[1], mobile=kind == "physique"),
+                    phone,
                     iban,
                     bic,
                     display,
@@ -742,6 +836,7 @@ class _Demo:
                 ),
             )
             self.creditors_by_activity[activity].append(cid)
+            self.creditor_siren[cid] = siren
             self.creditor_info[cid] = (display, kind, activity)
 
     # --- debtors -----------------------------------------------------------------------
@@ -824,22 +919,22 @@ class _Demo:
             (self.next_id("debtor_address"), did, street, town[1], town[0], "France", 1, self.iso(since)),
         )
         # Phones and e-mails.
+        mobile = landline = email = ""
         if random_() < 0.8:
+            mobile = self.phone(town[1])
             self.add(
                 "debtor_contact",
                 (
                     self.next_id("debtor_contact"),
                     did,
                     "phone",
-                    self.phone(town[1]),
+                    mobile,
                     "portable" if kind == "physique" else "standard",
                 ),
             )
         if random_() < 0.25:
-            self.add(
-                "debtor_contact",
-                (self.next_id("debtor_contact"), did, "phone", self.phone(town[1], mobile=False), "fixe"),
-            )
+            landline = self.phone(town[1], mobile=False)
+            self.add("debtor_contact", (self.next_id("debtor_contact"), did, "phone", landline, "fixe"))
         if random_() < 0.6:
             if kind == "physique":
                 local = f"{self.ascii_word(first)}.{self.ascii_word(last)}".replace("-", "")
@@ -849,6 +944,7 @@ class _Demo:
             else:
                 email = f"contact@{self.ascii_word(company.split(' ', 1)[1])[:24].strip('-')}.fr"
             self.add("debtor_contact", (self.next_id("debtor_contact"), did, "email", email, ""))
+        self.reach = (did, (email, mobile, mobile or landline, f"{street}, {town[1]} {town[0]}"))
         account = vehicle = None
         if random_() < 0.4:
             bank_name, iban, _bic = self.iban()
@@ -1012,6 +1108,8 @@ class _Demo:
         else:
             first_debtor = self.make_debtor(kind)
             same_kind.append(first_debtor)
+        # How the amicable desk reaches him (known for a debtor made here; a known one: not kept).
+        first_reach = self.reach[1] if self.reach[0] == first_debtor else ("", "", "", "")
         debtors = [first_debtor]
         if nature != "pension_alimentaire" and random_() < 0.17:
             idx = first_debtor - 1
@@ -1234,6 +1332,18 @@ class _Demo:
         )
         if signified is not None and enforceable is not None and self.ledger_rng.random() < LEDGER_SHARE:
             balance += self.make_ledger(did, signified, enforceable, closed, assigned, balance)
+        if phase == "amiable" and closed is None:
+            balance += self.amicable.dossier(
+                did,
+                opened=opened,
+                nature=nature,
+                creditor_siren=self.creditor_siren[creditor_id],
+                reference=reference,
+                debtor_id=first_debtor,
+                reach=first_reach,
+                assigned=assigned,
+                balance=balance,
+            )
         # The dossier itself.
         created_at = f"{iso(opened)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"
         updated_at = f"{iso(last_day)} 18:00:00"

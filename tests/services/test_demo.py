@@ -1,9 +1,11 @@
 """The demo étude: deterministic, realistic, complete, fast to load, searchable."""
 
 import re
+import shutil
 import sqlite3
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -630,3 +632,116 @@ def test_the_demo_never_runs_a_clerc_tui_folder_found_where_the_clerc_stands(tmp
     result = run_clerc(None, "demo", "--db", str(tmp_path / "demo.db"), "--dossiers", "20", "--today", "2026-11-26")
     assert result.returncode == 0, result.stderr
     assert "20 dossiers" in result.stdout
+
+
+# --- The amicable desk and the money in and out (issues 15 and 16) ----------------------------
+
+SAMPLE_CSV = Path(__file__).resolve().parents[2] / "docs" / "exemples" / "creances-paris-habitat.csv"
+
+
+def test_the_morning_queue_has_a_step_due_today_on_every_channel(demo_db, con):
+    from datetime import datetime
+
+    from clerc_tui.services import amicable
+
+    open_database(str(demo_db[0]))
+    try:
+        queue = amicable.queue(TODAY, datetime.combine(TODAY + timedelta(days=1), datetime.min.time()).replace(hour=11))
+        for channel in ("letter", "email", "sms", "phone"):
+            items = queue.items(channel)
+            assert items, channel
+            # Each channel has one the rules let through (a recipient, no opt-out, under the ceiling).
+            assert any(item.recipient and not item.refusal for item in items), channel
+        # The debtor who refused SMS has his SMS step due today, refused for that reason.
+        assert any("refus" in item.refusal.lower() for item in queue.items("sms"))
+        # One dossier is paused (« bloqué »), with its reason and its date, and waits.
+        (paused,) = con.execute(
+            "SELECT dossier_id FROM amicable_enrolment WHERE status = 'paused' AND paused_reason != '' "
+            "AND paused_until > ?",
+            (TODAY.isoformat(),),
+        ).fetchall()
+        assert paused[0] not in {item.dossier_id for items in queue.by_channel.values() for item in items}
+        assert "bloqué jusqu'au" in amicable.enrolment(paused[0], TODAY).summary
+        # Past contacts: the call list shows « derniers contacts ».
+        (phone,) = [item for item in queue.items("phone") if item.recipient and not item.refusal][:1]
+        assert amicable.last_contacts(phone.dossier_id)
+    finally:
+        close_database()
+    # Every amicable dossier open in the demo follows a scenario or has a plan.
+    amicable_open = con.execute(
+        "SELECT COUNT(*) FROM dossier WHERE phase = 'amiable' AND closed_on IS NULL"
+    ).fetchone()[0]
+    followed = con.execute(
+        "SELECT COUNT(*) FROM dossier d WHERE d.phase = 'amiable' AND (d.id IN (SELECT dossier_id FROM "
+        "amicable_enrolment) OR d.id IN (SELECT dossier_id FROM payment_plan))"
+    ).fetchone()[0]
+    assert followed == amicable_open > 0
+    steps = _column(con, "SELECT DISTINCT steps_done FROM amicable_enrolment")
+    assert len(steps) >= 4  # varied steps
+    # The contacts are in the timelines, never in the future.
+    assert con.execute("SELECT COUNT(*) FROM amicable_contact").fetchone()[0] > 0
+    assert con.execute("SELECT COUNT(*) FROM timeline_event WHERE kind LIKE 'amicable_%'").fetchone()[0] > 0
+    assert con.execute("SELECT MAX(at) FROM amicable_contact").fetchone()[0] < (TODAY + timedelta(days=1)).isoformat()
+
+
+def test_debtors_can_be_reached_by_email_and_mobile_and_the_etude_too(con):
+    from clerc_tui.rules.identifiers import validate_mobile
+
+    phones = _column(con, "SELECT value FROM debtor_contact WHERE kind = 'phone' AND label != 'fixe'")
+    mobiles = 0
+    for value in phones:
+        try:
+            validate_mobile(value)
+            mobiles += 1
+        except InvalidInput:
+            pass
+    assert mobiles == len(phones) > 100  # the numbers drawn as mobiles are all real mobile ranges
+    assert con.execute("SELECT COUNT(DISTINCT debtor_id) FROM debtor_contact WHERE kind = 'email'").fetchone()[0] > 100
+    phone, email, iban, bic = con.execute("SELECT phone, email, bank_iban, bank_bic FROM etude").fetchone()
+    assert validate_phone(phone) and validate_email(email) and validate_iban(iban) and bic
+
+
+def test_payment_plans_are_in_progress_and_one_is_in_default(demo_db, con):
+    from clerc_tui.services import plans
+
+    ids = _column(con, "SELECT dossier_id FROM payment_plan")
+    open_database(str(demo_db[0]))
+    try:
+        states = plans.plan_states(ids, TODAY)
+    finally:
+        close_database()
+    kinds = [state.state for state in states.values()]
+    assert kinds.count("en_defaut") == 1
+    assert kinds.count("en_cours") >= 2
+    # The payments that count were recorded after the plan was made, and some were.
+    assert all(state.paid > 0 for state in states.values() if state.state == "en_cours")
+
+
+def test_plans_check_on_the_demo_raises_the_alert_of_the_plan_in_default(demo_db, tmp_path):
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(demo_db[0], copy)
+    result = run_clerc(None, "--db", str(copy), "--today", TODAY.strftime("%d/%m/%Y"), "plans", "check")
+    assert result.returncode == 0, result.stderr
+    assert "en défaut" in result.stdout.lower()
+    with sqlite3.connect(copy) as c:
+        assert c.execute("SELECT COUNT(*) FROM deadline WHERE rule_id = 'echeancier_defaut'").fetchone()[0] == 1
+
+
+def test_the_sample_creditor_file_dry_runs_on_the_demo_refusing_its_four_bad_rows(demo_db, con):
+    (name,) = con.execute("SELECT display_name FROM creditor WHERE id = 1").fetchone()
+    assert name == "Paris Habitat"
+    result = run_clerc(
+        None, "--db", str(demo_db[0]), "import", "dossiers", str(SAMPLE_CSV), "--creditor", "Paris Habitat", "--dry-run"
+    )
+    assert result.returncode == 1, result.stderr
+    refused = re.findall(r"^\s*[Ll]igne (\d+)", result.stdout + result.stderr, re.MULTILINE)
+    assert sorted(set(refused)) == ["10", "7", "8", "9"], result.stdout + result.stderr
+    assert con.execute("SELECT COUNT(*) FROM dossier WHERE reference LIKE 'PH-%'").fetchone()[0] == 0
+
+
+def test_every_creditor_can_be_paid_by_the_sepa_file(con):
+    from clerc_tui.rules.sepa import payee_problem
+
+    rows = con.execute("SELECT display_name, iban, bic FROM creditor").fetchall()
+    assert rows and [payee_problem(*row) for row in rows] == [None] * len(rows)
