@@ -287,7 +287,7 @@ def test_the_balance_is_the_statement_total_or_claims_minus_payments(actor):
     add_2026_s2(actor)
     record_payment(actor, dossier.id, on=date(2026, 10, 1), amount=D("200"), today=TODAY)
     # With the 2026 S2 rate (6,50 + 5 points majoration = 11,50 %) the balance is the décompte to
-    # 26/11/2026, on 3 000 € then 2 231,17 (money.md Ex 3 and 4 for the lines up to 30/06/2025):
+    # 26/11/2026, on 3 000 € then 2 231,17 (docs/law/statement.md § 6 for the lines up to 30/06/2025):
     #   interest  45,04 (7,21 %, 76 d) + 36,13 (12,21 %, 36 d)                      =  81,17
     #           + 0,75 (12,21 %, 1 d) + 131,03 (11,65 %, 184 d) + 129,12 (11,67 %, 181 d)
     #           + 104,04 (11,50 %, 148 d) on 2 231,17                              = 364,94

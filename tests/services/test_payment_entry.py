@@ -114,8 +114,8 @@ def test_an_unknown_dossier_is_refused_before_the_rest(actor, sample_dossier):
 
 
 def test_the_preview_imputes_frais_then_interest_then_principal(actor):
-    # money.md Example 4: 3 000 € judgment of 10/03/2025, 150 € of frais; 1 000 € paid on 30/06/2025
-    # goes to frais 150, interest 45,04 + 36,13 = 81,17, principal 1 000 − 150 − 81,17 = 768,83.
+    # The judgment of docs/law/statement.md § 6: 3 000 € of 10/03/2025, 150 € of frais; 1 000 € paid
+    # on 30/06/2025 goes to frais 150, interest 45,04 + 36,13 = 81,17, principal 1 000 − 150 − 81,17 = 768,83.
     from clerc_tui.services.billing import record_charge
 
     dossier = example_dossier(actor)
