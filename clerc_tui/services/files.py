@@ -30,8 +30,11 @@ _CAUSES = {
 }
 
 
-def os_cause(error: OSError) -> str:
-    """The cause of an OS refusal, in French."""
+def os_cause(error: OSError, *, reading: bool = False) -> str:
+    """The cause of an OS refusal, in French (`reading`: a file opened to be read, whose absence
+    is the file's own, not its folder's)."""
+    if reading and error.errno == errno.ENOENT:
+        return "fichier introuvable"
     if error.errno is not None and error.errno in _CAUSES:
         return _CAUSES[error.errno]
     return error.strerror or str(error)

@@ -35,6 +35,7 @@ from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services import sequences
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
+from clerc_tui.services.files import os_cause
 
 # Rows per write transaction, at first: ~0.03 s of CPU under the write lock on this machine. Then
 # each batch is sized from the last one's duration so that the lock is held about BATCH_SECONDS
@@ -90,7 +91,7 @@ def open_table(path: Path) -> Table:
         with path.open("rb") as handle:
             start = handle.read(4)
     except OSError as error:
-        raise InvalidInput(f"Fichier « {path} » illisible : {error.strerror or error}.") from None
+        raise InvalidInput(f"Fichier « {path} » illisible : {os_cause(error, reading=True)}.") from None
     if start.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
         return _xlsx_table(path)
     if path.stat().st_size > MAX_BYTES:

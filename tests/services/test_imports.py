@@ -139,8 +139,8 @@ def test_an_xlsx_is_read_with_its_dates_numbers_and_lost_leading_zeros(actor, sa
 
 
 def test_broken_files_are_refused_in_french(actor, sample_dossier, tmp_path):
-    with pytest.raises(InvalidInput, match="illisible"):
-        imports.open_table(tmp_path / "absent.csv")
+    with pytest.raises(InvalidInput, match=r"« .*absent\.csv » illisible : fichier introuvable\.$"):
+        imports.open_table(tmp_path / "absent.csv")  # in French, not the OS's « No such file or directory »
     (tmp_path / "faux.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")
     with pytest.raises(InvalidInput, match=r"Classeur « faux\.xlsx » illisible"):
         imports.open_table(tmp_path / "faux.xlsx")
