@@ -362,10 +362,7 @@ class BankReviewScreen(FormScreen):
         self.request_leave()
 
     def do_leave(self) -> None:
-        self.app.pop_screen()
-        refresh = getattr(self.app.screen, "refresh_data", None)
-        if refresh is not None:
-            refresh()
+        self.back_to_refreshed()
 
 
 class SearchDialog(FormDialog):

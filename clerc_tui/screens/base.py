@@ -24,6 +24,13 @@ class ClercScreen(Screen[ResultT]):
     if TYPE_CHECKING:
         app = getters.app(ClercApp)
 
+    def back_to_refreshed(self) -> None:
+        """Back to the screen below, which reads again what this one recorded (its refresh_data)."""
+        self.app.pop_screen()
+        refresh = getattr(self.app.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
 
 class ClercModal(ModalScreen[ResultT]):
     if TYPE_CHECKING:

@@ -267,10 +267,7 @@ class RemittancesScreen(_Busy, ClercScreen):
         _run(self, None)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
-        refresh = getattr(self.app.screen, "refresh_data", None)
-        if refresh is not None:
-            refresh()
+        self.back_to_refreshed()
 
 
 class CreditorRemittanceScreen(_Busy, ClercScreen):
