@@ -1,5 +1,6 @@
 """Creditor imports (services/imports.py, `clerc import dossiers`): real files, a real base."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -66,10 +67,14 @@ def test_a_csv_becomes_dossiers_and_a_second_import_changes_nothing(actor, sampl
         ("depens", Decimal("40.00")),
     ]
     assert company.dossier.balance == Decimal("1540.50")
-    entry = AuditEntry.get(AuditEntry.action == "dossier.import", AuditEntry.dossier == company.dossier.id)
+    # One audit entry for the batch: who, the file and its SHA-256, the lines, each dossier's digest.
+    entry = AuditEntry.get(AuditEntry.action == imports.BATCH_ACTION)
     after = json.loads(entry.after)
-    assert after["source"] == {"file": "créances.csv", "line": 3, "creditor_reference": "A-2"}
-    assert after["debtor"]["company_name"] == "SARL Bidule"
+    assert (after["file"], after["lines"], after["uid"]) == ("créances.csv", [2, 4], os.getuid())
+    assert after["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [dossier_id for dossier_id, _digest in after["dossiers"]] == [company.dossier.id - 1 + i for i in range(3)]
+    assert company.source == f"Importé de créances.csv, ligne 3 (audit n° {entry.id})"
+    assert DossierSource.get(DossierSource.creditor_reference == "A-2").audit_id == entry.id
     assert check_integrity() == []
     assert check_accounts()[1] == []
 
@@ -307,16 +312,17 @@ def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
     assert count(ListQuery("nom149")) == 1  # found through the search index like a typed one
 
 
-@pytest.mark.parametrize(("seconds", "sizes"), [(0.0, [100, 10, 10, 10]), (1e6, [100, 200, 207])])
+@pytest.mark.parametrize(("seconds", "sizes"), [(0.0, [100, 100, 10, 10]), (1e6, [100, 100, 200, 207])])
 def test_batches_are_sized_to_hold_the_write_lock_briefly(actor, sample_dossier, tmp_path, monkeypatch, seconds, sizes):
-    """Each batch's size follows from the last one's duration (no clock asserted: a target of 0 s
-    is always exceeded, one of 10⁶ s never reached)."""
+    """Each batch's size follows from the duration of the last one written when it is asked for
+    (one behind: the child prepares a batch while the one before is written; no clock asserted: a
+    target of 0 s is always exceeded, one of 10⁶ s never reached)."""
     rows = [f"B-{i:03d};M.;Nom{i};Jean;;;;;;;;{100 + i},00;" for i in range(sum(sizes))]
     monkeypatch.setattr(imports, "BATCH", 100)
     monkeypatch.setattr(imports, "BATCH_MIN", 10)
     monkeypatch.setattr(imports, "BATCH_SECONDS", seconds)
     written: list[int] = []
     real = imports._Writer.write
-    monkeypatch.setattr(imports._Writer, "write", lambda self, new: (written.append(len(new)), real(self, new)))
+    monkeypatch.setattr(imports._Writer, "write", lambda self, new: written.append(new.created) or real(self, new))
     assert do_import(actor, write(tmp_path / "b.csv", [HEADER, *rows])).created == sum(sizes)
     assert written == sizes
