@@ -195,8 +195,9 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
 
     def watched(self, new_rows):
         start = time.perf_counter()
-        original(self, new_rows)
+        written = original(self, new_rows)
         batches.append(time.perf_counter() - start)
+        return written
 
     imports._Writer.write = watched
     import multiprocessing

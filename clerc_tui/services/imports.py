@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import peewee
 from peewee import IntegrityError
 
 from clerc_tui.errors import InvalidInput
@@ -641,7 +642,8 @@ def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     if rows:
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join([database.param] * len(columns))
-        database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # the driver's errors as peewee's
+            database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
 
 AUDIT = chain.columns("audit_entry")
