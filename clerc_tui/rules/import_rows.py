@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import identifiers
@@ -326,18 +326,18 @@ def _nature(raw: str) -> str:
     return _choice(raw, _NATURES, "Nature", NATURES)
 
 
-class _Repeated:
+class _Repeated(Generic[T]):
     """A check of a value that a file repeats (dates, postcodes, civilities, natures, titles),
     done once per distinct value: its result, or its refusal, given again (a file of 100,000 rows
     holds a few thousand dates and postcodes)."""
 
     def __init__(self, parser: Callable[[str], T]):
         self.parser = parser
-        self.seen: dict[str, object] = {}
+        self.seen: dict[str, T | InvalidInput] = {}
 
-    def __call__(self, raw: str):
-        found = self.seen.get(raw, self)
-        if found is self:
+    def __call__(self, raw: str) -> T:
+        found = self.seen.get(raw)
+        if found is None:
             try:
                 found = self.parser(raw)
             except InvalidInput as error:
@@ -350,7 +350,11 @@ class _Repeated:
 
 
 @lru_cache(maxsize=4)
-def _parsers(today: date) -> tuple[Callable, ...]:
+def _parsers(
+    today: date,
+) -> tuple[
+    _Repeated[str], _Repeated[str], _Repeated[str], _Repeated[date], _Repeated[str], _Repeated[date], _Repeated[str]
+]:
     """The checks of repeated values for rows read on `today`, each with its memory of values."""
     return (
         _Repeated(_kind),
@@ -363,14 +367,11 @@ def _parsers(today: date) -> tuple[Callable, ...]:
     )
 
 
-def parse_row(line: int, cells: dict[str, str], today: date) -> ImportRow | Refusal:
+def parse_row(line: int, cells: dict[str, str], today: date, *, stripped: bool = False) -> ImportRow | Refusal:
     """The row's cells by field (missing fields: ""), checked as the dossier form checks them;
-    the refusal names every problem of the row."""
-    return _parse(line, {key: (cells.get(key) or "").strip() for key in _KEYS}, today)
-
-
-def _parse(line: int, values: dict[str, str], today: date) -> ImportRow | Refusal:
-    """`parse_row` of the row's stripped cells, every field present."""
+    the refusal names every problem of the row. `stripped`: `cells` has every field, stripped
+    (RowChecker's; the dictionary is then used as it is)."""
+    values = cells if stripped else {key: (cells.get(key) or "").strip() for key in _KEYS}
     problems: list[str] = []
     try:  # the whole row at once; only a row with a bad character is checked field by field
         check_text(" ".join(values.values()), field="", max_len=SINGLE_LINE_MAX * len(values))
@@ -492,7 +493,7 @@ class RowChecker:
     def check(self, line: int, cells: list[str]) -> ImportRow | Refusal:
         width = len(cells)
         values = dict(zip(_KEYS, [cells[i].strip() if -1 < i < width else "" for i in self._indexes], strict=True))
-        row = _parse(line, values, self.today)
+        row = parse_row(line, values, self.today, stripped=True)
         if isinstance(row, Refusal):
             return row
         first = self.refs_seen.get(row.reference)

@@ -709,7 +709,7 @@ def tampered_imports() -> list[tuple[int, int, str]]:
     for dossier_id, (audit_id, digest) in recorded.items():
         link = next((r for r in links.get(dossier_id, ()) if r[3] == 0), None)
         debtor_id = link[2] if link else None
-        own = {
+        own: dict[str, list[int | None]] = {
             "dossier": [dossier_id],
             "debtor": [debtor_id],
             "debtor_address": [r[0] for r in addresses.get(debtor_id or 0, ())],
