@@ -541,12 +541,17 @@ class _Writer:
         return size
 
     def bases(self) -> dict[str, int]:
-        """The next id of each table a batch writes (after its largest: what SQLite would give),
-        and the next dossier number of the year."""
+        """The next id of each table a batch writes (SQLite: after its largest, what SQLite itself
+        would give; PostgreSQL: the next value of its sequence), and the next dossier number."""
         out = {}
         for name in import_worker.ID_TABLES:
-            (last,) = database.execute_sql(f'SELECT MAX("id") FROM "{name}"').fetchone()
-            out[name] = (last or 0) + 1
+            if self.sqlite:
+                (last,) = database.execute_sql(f'SELECT MAX("id") FROM "{name}"').fetchone()
+                out[name] = (last or 0) + 1
+            else:
+                (sequence,) = database.execute_sql(f"SELECT pg_get_serial_sequence('\"{name}\"', 'id')").fetchone()
+                last, called = database.execute_sql(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+                out[name] = last + 1 if called else last
         row = database.execute_sql(
             raw_sql('SELECT "last" FROM "sequence" WHERE "name" = ? AND "year" = ?'),
             ("dossier", self.context.today.year),
@@ -562,7 +567,7 @@ class _Writer:
             with write_transaction():
                 if is_postgresql():  # the audit chain's lock first, as every appender takes it (models/chain.py)
                     database.execute_sql("SELECT pg_advisory_xact_lock('\"audit_entry\"'::regclass::oid::bigint)")
-                if self.bases() != batch.bases:
+                if self.bases() != batch.bases or not self._claim(batch):
                     return False
                 first = sequences.allocate_range("dossier", self.context.today.year, batch.created)
                 if first != batch.bases["number"]:  # cannot differ: read under the same lock
@@ -573,18 +578,31 @@ class _Writer:
                     else:
                         _insert(name, import_worker.TABLES[name], rows)
                 self._audit(batch)
-                if is_postgresql():
-                    for name in import_worker.ID_TABLES:  # the sequences past the ids given here
-                        database.execute_sql(
-                            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                            f'(SELECT MAX("id") FROM "{name}"))'
-                        )
         except IntegrityError:
             raise InvalidInput(
                 "Un autre import du même créancier a écrit les mêmes lignes en même temps : ce lot n'a pas été "
                 "écrit. Relancez l'import : les lignes déjà là seront « déjà présentes »."
             ) from None
         self.last_seconds = time.monotonic() - started
+        return True
+
+    def _claim(self, batch: import_worker.Batch) -> bool:
+        """PostgreSQL: take the batch's ids from each table's sequence (the application's role may
+        draw from a sequence, not set it), True when they are the ones the batch was prepared with
+        (a writer outside the lock drew some meanwhile: the batch is prepared again). SQLite: the
+        ids after the largest are free as long as the lock is held."""
+        if self.sqlite:
+            return True
+        counts = {name: len(rows) for name, rows in batch.rows.items()} | {"audit_entry": 1}
+        for name, count in counts.items():
+            if not count:
+                continue
+            drawn = database.execute_sql(
+                f"SELECT nextval(pg_get_serial_sequence('\"{name}\"', 'id')) FROM generate_series(1, %s)", (count,)
+            ).fetchall()
+            first = batch.bases[name]
+            if [value for (value,) in drawn] != list(range(first, first + count)):
+                return False
         return True
 
     def _insert_dossiers(self, dossiers: list[tuple]) -> None:
