@@ -20,7 +20,9 @@ from clerc_tui.services import imports
 from clerc_tui.services.dossier_input import DebtorInput, DossierInput
 from clerc_tui.services.dossiers import create_dossier, get_dossier
 from clerc_tui.services.integrity import check_accounts, check_integrity
+from tests import postgres
 from tests.conftest import TODAY, run_clerc
+from tests.test_postgresql import clerc_role  # noqa: F401 — the fixture: a clerc's PostgreSQL role
 
 HEADER = (
     "Réf. dossier;Civilité;Nom;Prénom;Raison sociale;SIREN;Adresse;Code postal;Ville;Courriel;Téléphone;Capital;Frais"
@@ -431,4 +433,18 @@ def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sam
     assert Dossier.select().count() == 42
     references = sorted(d.reference for d in Dossier.select())
     assert references == [f"2026-{n:06d}" for n in range(1, 43)]
+    assert check_integrity() == []
+
+
+@pytest.mark.skipif(not postgres.enabled(), reason="needs the PostgreSQL backend (CLERC_TEST_DATABASE_URL)")
+def test_the_application_role_imports_on_postgresql(clerc_role, actor, sample_dossier, tmp_path):  # noqa: F811
+    """As a clerc's role (member of clerc_app, m0018): the batch's ids drawn from the sequences,
+    its audit entry appended; no privilege beyond the application's."""
+    from clerc_tui.models.db import close_database, open_database
+
+    path = write(tmp_path / "r.csv", [HEADER, *GOOD])
+    close_database()
+    open_database(clerc_role)
+    assert do_import(actor, path, batch=2).created == 3
+    assert do_import(actor, path).present == 3
     assert check_integrity() == []
