@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import pickle
 import subprocess
 import sys
@@ -116,11 +117,16 @@ ID_TABLES = (*TABLES, "audit_entry")
 _KEPT = itemgetter(*range(DOSSIER_KEPT))
 
 
+# Compact JSON by the C encoder (a dossier's rows: ~2 µs, against ~15 for their repr); dates and
+# times, which PostgreSQL gives back as such, in their ISO form.
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), default=str).encode
+
+
 def digest(dossier: tuple, debtor: tuple, link: tuple, addresses, contacts, claims, event: tuple, source: tuple) -> str:
     """SHA-256 of an imported dossier's rows as written (its dossier row's kept columns): the
     values as the database driver gives them back (ISO text and 0/1 on SQLite; dates, times and
     booleans on PostgreSQL), so that `clerc check` computes it again from the base."""
-    text = repr((_KEPT(dossier), debtor, link, tuple(addresses), tuple(contacts), tuple(claims), event, source))
+    text = _JSON((_KEPT(dossier), debtor, link, addresses, contacts, claims, event, source))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
