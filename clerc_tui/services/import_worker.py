@@ -362,6 +362,8 @@ class _Rows:
                     new.append(row)
                     if len(new) >= size:
                         break
+            if read >= 4 * size + 1_000:  # rows mostly « déjà présent »: the progress still moves
+                break
         else:
             self.done = True
         taken = (new, refused, read, present, (first, last), self.done)
