@@ -76,6 +76,13 @@ def test_a_csv_becomes_dossiers_and_a_second_import_changes_nothing(actor, sampl
     assert after["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert [dossier_id for dossier_id, _digest in after["dossiers"]] == [company.dossier.id - 1 + i for i in range(3)]
     assert company.source == f"Importé de créances.csv, ligne 3 (audit n° {entry.id})"
+    from rich.console import Console
+
+    from clerc_tui.screens.dossier_view import timeline_table
+
+    console = Console(width=100, record=True)
+    console.print(timeline_table(company))  # the dossier's « Historique » tab
+    assert f"Importé de créances.csv, ligne 3 (audit n° {entry.id})" in console.export_text()
     assert DossierSource.get(DossierSource.creditor_reference == "A-2").audit_id == entry.id
     assert check_integrity() == []
     assert check_accounts()[1] == []
