@@ -216,6 +216,16 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
         return written
 
     imports._Writer.write = watched
+    waiting: list[float] = []
+    receive = import_worker.Worker.receive
+
+    def watched_receive(self):
+        start = time.perf_counter()
+        batch = receive(self)
+        waiting.append(time.perf_counter() - start)
+        return batch
+
+    import_worker.Worker.receive = watched_receive
     import multiprocessing
 
     stop, waits = multiprocessing.Event(), multiprocessing.Queue()
@@ -229,6 +239,7 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
         child = children_cpu() - before
     finally:
         imports._Writer.write = original
+        import_worker.Worker.receive = receive
         stop.set()
         worst_wait = waits.get(timeout=60)
         clerc.join()
@@ -236,6 +247,11 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
     figures["import"] = (rows / wall, rows / cpu)
     figures["import (fils)"] = (rows / wall, rows / child)
     figures["import (total)"] = (rows / wall, rows / (cpu + child))
+    print(
+        f"  temps réel du parent ({wall:.1f} s) : écriture des lots {sum(batches):.1f} s, attente et réception "
+        f"des lots du fils {sum(waiting):.1f} s, le reste (intervalles laissés libres, mise en route) "
+        f"{wall - sum(batches) - sum(waiting):.1f} s"
+    )
     report, wall, cpu = timed(
         lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
     )

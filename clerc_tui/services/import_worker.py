@@ -429,8 +429,11 @@ class Worker:
             raise self._failure()
         return batch
 
-    def close(self) -> None:
-        """Stop the child (told to, or killed if it does not stop) and forget it."""
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the child (told to, or killed: at once with `kill`, else if it does not stop) and
+        forget it."""
+        if kill and self.process.poll() is None:
+            self.process.kill()
         if self.process.poll() is None:
             with contextlib.suppress(OSError, ValueError):
                 pickle.dump(None, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]

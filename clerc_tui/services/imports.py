@@ -437,8 +437,10 @@ def run_import(
     worker = import_worker.Worker(config)
     try:
         _pipeline(worker, writer, report, table, batch, progress)
-    finally:
-        worker.close()
+    except BaseException:  # a failed batch, an interruption: the child may be busy sending, stop it now
+        worker.close(kill=True)
+        raise
+    worker.close()
     if progress is not None:
         progress(report.rows, report.rows)
     report.refused.sort(key=lambda r: r.line)
