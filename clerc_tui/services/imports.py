@@ -46,7 +46,7 @@ from clerc_tui.services.files import os_cause
 # spends that gap receiving the next batch from the child.
 BATCH = 200
 BATCH_MIN, BATCH_MAX = 25, 20_000
-BATCH_SECONDS = 0.4
+BATCH_SECONDS = 0.3
 GAP_SECONDS = 0.11
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
 
@@ -528,19 +528,18 @@ class _Writer:
         self.actor = actor
         self.context = context
         self.sqlite = context.sqlite
-        self.last_seconds: float | None = None
+        self.last_seconds: float | None = None  # the last batch written: its duration, its dossiers
+        self.last_rows = 0
 
     def next_size(self, size: int, fixed: int | None) -> int:
-        """The next batch's size, from the last write's duration: the lock held about
-        BATCH_SECONDS of real time, however loaded the machine."""
-        took = self.last_seconds
-        if fixed or took is None:
+        """The next batch's size: as many dossiers as the last batch written did in BATCH_SECONDS
+        (its time per dossier, however loaded the machine), growing by half at most (a loaded
+        machine is bursty, and the batch asked now is written after the one being written)."""
+        took, rows = self.last_seconds, self.last_rows
+        if fixed or took is None or not rows:
             return fixed or size
-        if took > BATCH_SECONDS * 1.5:  # at once to the size the target allows, never below the floor
-            return max(BATCH_MIN, min(size // 2, int(size * BATCH_SECONDS / took)))
-        if took < BATCH_SECONDS / 2:  # growing by doubling at most: a loaded machine is bursty
-            return min(BATCH_MAX, size * 2)
-        return size
+        fits = int(BATCH_SECONDS * rows / took) if took > 0 else BATCH_MAX
+        return max(BATCH_MIN, min(fits, size + size // 2, BATCH_MAX))
 
     def bases(self) -> dict[str, int]:
         """The next id of each table a batch writes (SQLite: after its largest, what SQLite itself
@@ -585,7 +584,7 @@ class _Writer:
                 "Un autre import du même créancier a écrit les mêmes lignes en même temps : ce lot n'a pas été "
                 "écrit. Relancez l'import : les lignes déjà là seront « déjà présentes »."
             ) from None
-        self.last_seconds = time.monotonic() - started
+        self.last_seconds, self.last_rows = time.monotonic() - started, batch.created
         return True
 
     def _claim(self, batch: import_worker.Batch) -> bool:
