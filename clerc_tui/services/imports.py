@@ -530,6 +530,8 @@ class _Writer:
         self.sqlite = context.sqlite
         self.last_seconds: float | None = None  # the last batch written: its duration, its dossiers
         self.last_rows = 0
+        self.fts: tuple[str, str] | None = None  # _fts_insert(), once read
+        self.fts_read = False
 
     def next_size(self, size: int, fixed: int | None) -> int:
         """The next batch's size: as many dossiers as the last batch written did in BATCH_SECONDS
@@ -612,7 +614,9 @@ class _Writer:
         batch drops it inside its transaction, indexes its dossiers with one INSERT … SELECT of
         the trigger's own expressions (~4 µs a row) and re-creates it verbatim before COMMIT, as
         `clerc demo` does: a killed batch rolls the three back together."""
-        fts = _fts_insert() if self.sqlite else None
+        if not self.fts_read:  # read once an import: the trigger's SQL does not change under it
+            self.fts, self.fts_read = (_fts_insert() if self.sqlite else None), True
+        fts = self.fts
         if fts is None:
             _insert("dossier", import_worker.DOSSIER, dossiers)
             return
