@@ -4,11 +4,13 @@
 sniff_delimiter; XLSX: openpyxl in read-only mode, streamed, first sheet). `resolve_mapping` says
 which column is which field: the creditor's saved mapping, else a guess from the header names,
 with the clerc's corrections. `analyse` is the dry run: every row checked, nothing written.
-`run_import` writes: batches of `BATCH` rows, each one short write transaction that creates its
-dossiers as `services.dossiers.create_dossier` does (same rows, same values; audit, timeline),
-set-based (a few `executemany` per batch). A row whose creditor reference is already in the base
-(`dossier_source`, m0024) is « déjà présent »: re-importing a file creates nothing, and an import
-that was killed is completed by running it again. docs/imports.md says the rules.
+`run_import` writes: a child process (services/import_worker.py) reads, checks and assembles the
+rows one batch ahead; this process writes each batch in one short write transaction that creates
+its dossiers as `services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
+(one `executemany` per table), with one chained audit entry for the batch holding each dossier's
+digest (m0027; `tampered_imports` checks them for `clerc check`). A row whose creditor reference is
+already in the base (`dossier_source`, m0024) is « déjà présent »: re-importing a file creates
+nothing, and an import that was killed is completed by running it again. docs/imports.md says the rules.
 """
 
 from __future__ import annotations
