@@ -1,6 +1,7 @@
 """Benchmark: a creditor import of 100,000 rows (issue 16 item 1: ≥ 20,000 rows/s).
 
 Run: .venv/bin/python bench/bench_dossier_import.py [--rows 100000] [--runs 3] [--demo bench/out/demo-100000.db]
+     .venv/bin/python bench/bench_dossier_import.py --stages [--rows 20000] [--runs 3]
 
 Writes a deterministic CSV (French Excel style: `;`, Windows-1252, « 1 234,56 », JJ/MM/AAAA; every
 row with an address, a date, two thirds with a phone and an e-mail, one in five a company with a
@@ -9,22 +10,32 @@ fresh copy of a base holding one creditor (or of `--demo`, copied once into benc
 re-copied per run), and imports it a second time (every row « déjà présent »). Reports rows/s of
 wall time and of CPU (`time.process_time`) for the dry run, the import and the re-import, medians of
 `--runs`, the longest batch write, and the longest wait for the write lock of another clerc (a second
-process that writes every 50 ms during the import).
+process that writes every 50 ms during the import). The import's CPU is given for the process that
+writes (`time.process_time`) and for the child that reads, checks and assembles the rows
+(services/import_worker.py; `getrusage` of the children, taken around the import alone).
+
+`--stages`: the CPU of each stage of a row (µs, `time.process_time`, medians of `--runs`), all in
+one process: reading, checking, assembling with the digests (the child's work), pickling across
+(both sides), each table's inserts and the batch's audit entry (the parent's), in one transaction
+rolled back.
 """
 
 import argparse
+import pickle
 import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from clerc_tui.models.db import database
+from clerc_tui.models.db import database, write_transaction
+from clerc_tui.rules import import_rows
 from clerc_tui.rules.identifiers import luhn_check_digit
-from clerc_tui.services import imports
+from clerc_tui.services import import_worker, imports
 from clerc_tui.services.context import identify
 from clerc_tui.services.database import close_database, open_database
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
@@ -159,6 +170,11 @@ def timed(call):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def other_clerc(path: str, stop, waits) -> None:
     """Another clerc writing while the import runs: a short write transaction every 50 ms
     (BEGIN IMMEDIATE, as every clerc's write), its wait for the write lock recorded."""
@@ -195,26 +211,47 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
 
     def watched(self, new_rows):
         start = time.perf_counter()
-        original(self, new_rows)
+        written = original(self, new_rows)
         batches.append(time.perf_counter() - start)
+        return written
 
     imports._Writer.write = watched
+    waiting: list[float] = []
+    receive = import_worker.Worker.receive
+
+    def watched_receive(self):
+        start = time.perf_counter()
+        batch = receive(self)
+        waiting.append(time.perf_counter() - start)
+        return batch
+
+    import_worker.Worker.receive = watched_receive
     import multiprocessing
 
     stop, waits = multiprocessing.Event(), multiprocessing.Queue()
     clerc = multiprocessing.Process(target=other_clerc, args=(str(base), stop, waits))
     clerc.start()
     try:
+        before = children_cpu()
         report, wall, cpu = timed(
             lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
         )
+        child = children_cpu() - before
     finally:
         imports._Writer.write = original
+        import_worker.Worker.receive = receive
         stop.set()
         worst_wait = waits.get(timeout=60)
         clerc.join()
     assert report.created == rows, report.summary
     figures["import"] = (rows / wall, rows / cpu)
+    figures["import (fils)"] = (rows / wall, rows / child)
+    figures["import (total)"] = (rows / wall, rows / (cpu + child))
+    print(
+        f"  temps réel du parent ({wall:.1f} s) : écriture des lots {sum(batches):.1f} s, attente et réception "
+        f"des lots du fils {sum(waiting):.1f} s, le reste (intervalles laissés libres, mise en route) "
+        f"{wall - sum(batches) - sum(waiting):.1f} s"
+    )
     report, wall, cpu = timed(
         lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
     )
@@ -224,18 +261,84 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
     return figures, max(batches), worst_wait
 
 
+def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
+    """CPU per row of each stage, medians of `runs` (see the module's docstring)."""
+    close_database()
+    fresh_base(base, None)
+    open_database(str(base))
+    creditor_id = ensure_creditor()
+    actor = identify()
+    table = imports.open_table(csv_path)
+    mapping = imports.resolve_mapping(creditor_id, table.headers)
+    index = {h: i for i, h in enumerate(table.headers)}
+    columns = [(key, index[header]) for key, header in mapping.columns.items() if header in index]
+    context = import_worker.Context(creditor_id, CREDITOR, actor.user_id, actor.name, csv_path.name, TODAY, True)
+    figures: dict[str, list[float]] = {}
+
+    def stage(name, call):
+        start = time.process_time()
+        result = call()
+        figures.setdefault(name, []).append((time.process_time() - start) * 1e6 / rows)
+        return result
+
+    class RolledBack(Exception):
+        pass
+
+    for _ in range(runs):
+        cells = stage("fils : lecture du CSV", lambda: list(imports.open_table(csv_path).rows()))
+        checker = import_rows.RowChecker(columns, TODAY)
+        checked = stage("fils : contrôle des lignes", lambda: [checker.check(line, c) for line, c in cells])  # noqa: B023
+        writer = imports._Writer(actor, context)
+        bases = writer.bases()
+        tables, digests = stage(
+            "fils : assemblage et empreintes",
+            lambda: import_worker.assemble(checked, bases, context, datetime.now()),  # noqa: B023
+        )
+        batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "")
+        blob = stage("fils : envoi (pickle)", lambda: pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: B023
+        batch = stage("parent : réception (pickle)", lambda: pickle.loads(blob))  # noqa: B023
+        try:
+            with write_transaction():
+                for name, values in batch.rows.items():
+                    if name == "dossier":
+                        stage("parent : SQL dossier (+ index de recherche)", lambda: writer._insert_dossiers(values))  # noqa: B023
+                    else:
+                        stage(f"parent : SQL {name}", lambda: imports._insert(name, import_worker.TABLES[name], values))  # noqa: B023
+                stage("parent : entrée d'audit du lot", lambda: writer._audit(batch))  # noqa: B023
+                raise RolledBack
+        except RolledBack:
+            pass
+    total = {"fils": 0.0, "parent": 0.0}
+    for name, values in figures.items():
+        median = statistics.median(values)
+        total[name.split(" ")[0]] += median
+        print(f"{name:<45} {median:6.1f} µs  ({', '.join(f'{v:.1f}' for v in values)})")
+    print(f"total : fils {total['fils']:.1f} µs, parent {total['parent']:.1f} µs la ligne ({rows:,} lignes)")
+    database.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--demo", default="", help="import into a copy of this base (migrated once)")
+    parser.add_argument("--stages", action="store_true", help="CPU of each stage of a row, in one process")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     csv_path = OUT / f"creditor-{args.rows}.csv"
     if not csv_path.exists():
         write_csv(csv_path, args.rows)
     base = OUT / "import-bench.db"
-    figures: dict[str, list[tuple[float, float]]] = {"essai": [], "import": [], "réimport": []}
+    if args.stages:
+        stages(csv_path, base, args.rows, args.runs)
+        return
+    figures: dict[str, list[tuple[float, float]]] = {
+        "essai": [],
+        "import": [],
+        "import (fils)": [],
+        "import (total)": [],
+        "réimport": [],
+    }
     longest: list[float] = []
     waited: list[float] = []
     for _ in range(args.runs):
@@ -249,7 +352,8 @@ def main() -> None:
         cpus = [c for _, c in values]
         print(
             f"{name}: {args.rows:,} lignes, médiane {statistics.median(walls):,.0f} lignes/s (réel), "
-            f"{statistics.median(cpus):,.0f} lignes/s (CPU) ; CPU min–max {min(cpus):,.0f}–{max(cpus):,.0f}"
+            f"{statistics.median(cpus):,.0f} lignes/s (CPU, {1e6 / statistics.median(cpus):.0f} µs la ligne) ; "
+            f"CPU min–max {min(cpus):,.0f}–{max(cpus):,.0f}"
         )
     print(
         f"écriture d'un lot la plus longue : {max(longest) * 1000:.0f} ms "

@@ -34,6 +34,7 @@ class DossierSource(BaseModel):
     file_name = CharField()
     line = IntegerField()
     imported_at = DateTimeField()
+    audit_id = IntegerField(null=True)  # m0027: the batch's audit entry (NULL: imported before, one entry each)
 
     # Declared for the type checker only (Peewee makes them; annotations are not fields).
     dossier_id: ForeignKeyField[int]

@@ -188,6 +188,8 @@ def timeline_table(view: DossierView) -> Table:
     table.add_column("Événement")
     for event in view.events:
         table.add_row(format_date(event.occurred_on), Text(event.text))
+    if view.source:  # the dossier's first line: where it came from, the audit entry that says so
+        table.add_row(format_date(view.dossier.opened_on), Text(view.source))
     return table
 
 

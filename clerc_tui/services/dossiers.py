@@ -33,6 +33,7 @@ from clerc_tui.services.audit import last_change, record, snapshot
 from clerc_tui.services.context import Actor, UserInfo, require_write
 from clerc_tui.services.deadlines import DeadlineInfo, deadline_info
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
+from clerc_tui.services.imports import source_of
 from clerc_tui.services.plain import plain
 
 
@@ -200,6 +201,7 @@ class DossierView:
     claims: list[ClaimInfo]
     deadlines: list[DeadlineInfo]
     events: list[EventInfo]
+    source: str = ""  # « Importé de FICHIER, ligne N (audit n° X) » for an imported dossier (services/imports)
 
     @property
     def claims_total(self) -> Decimal:
@@ -248,6 +250,7 @@ def get_dossier(dossier_id: int) -> DossierView:
             plain(EventInfo, e)
             for e in dossier.events.order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
         ],
+        source=source_of(dossier.id),
     )
 
 

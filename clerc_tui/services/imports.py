@@ -4,17 +4,20 @@
 sniff_delimiter; XLSX: openpyxl in read-only mode, streamed, first sheet). `resolve_mapping` says
 which column is which field: the creditor's saved mapping, else a guess from the header names,
 with the clerc's corrections. `analyse` is the dry run: every row checked, nothing written.
-`run_import` writes: batches of `BATCH` rows, each one short write transaction that creates its
-dossiers as `services.dossiers.create_dossier` does (same rows, same values; audit, timeline),
-set-based (a few `executemany` per batch). A row whose creditor reference is already in the base
-(`dossier_source`, m0024) is « déjà présent »: re-importing a file creates nothing, and an import
-that was killed is completed by running it again. docs/imports.md says the rules.
+`run_import` writes: a child process (services/import_worker.py) reads, checks and assembles the
+rows one batch ahead; this process writes each batch in one short write transaction that creates
+its dossiers as `services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
+(one `executemany` per table), with one chained audit entry for the batch holding each dossier's
+digest (m0027; `tampered_imports` checks them for `clerc check`). A row whose creditor reference is
+already in the base (`dossier_source`, m0024) is « déjà présent »: re-importing a file creates
+nothing, and an import that was killed is completed by running it again. docs/imports.md says the rules.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -22,39 +25,32 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import peewee
+from peewee import IntegrityError
+
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, ImportMapping, chain
-from clerc_tui.models.db import database, is_postgresql, raw_sql, sql_date, write_transaction
+from clerc_tui.models.db import database, is_postgresql, raw_sql, write_transaction
 from clerc_tui.rules import import_rows
 from clerc_tui.rules.french import format_integer
 from clerc_tui.rules.import_rows import FIELD_BY_KEY, ImportRow, Refusal
-from clerc_tui.rules.money import from_cents
-from clerc_tui.rules.statement import DEFAULT_REGIMES
 from clerc_tui.rules.text import inert
-from clerc_tui.rules.vocabulary import CLAIM_KINDS
-from clerc_tui.services import sequences
+from clerc_tui.services import import_worker, sequences
 from clerc_tui.services.audit import record
 from clerc_tui.services.context import Actor, require_write
 from clerc_tui.services.files import os_cause
 
-# Rows per write transaction, at first: ~0.03 s of CPU under the write lock on this machine. Then
-# each batch is sized from the last one's duration so that the lock is held about BATCH_SECONDS
-# of real time, however loaded the machine (another clerc waits at most that; measured by
-# bench_dossier_import.py), between BATCH_MIN and BATCH_MAX rows (the dozen statements of a
-# batch then cost little per row).
+# New dossiers per write transaction, at first; then each batch is sized from the last one's
+# duration so that the lock is held about BATCH_SECONDS of real time, however loaded the machine,
+# between BATCH_MIN and BATCH_MAX dossiers. Between two batches the lock stays free at least
+# GAP_SECONDS: another clerc's write waits at most about BATCH_SECONDS + GAP_SECONDS (SQLite's busy
+# handler tries again every 100 ms at most; measured by bench_dossier_import.py). The parent
+# spends that gap receiving the next batch from the child.
 BATCH = 200
-BATCH_MIN, BATCH_MAX = 25, 2_000
-BATCH_SECONDS = 0.25
+BATCH_MIN, BATCH_MAX = 25, 20_000
+BATCH_SECONDS = 0.3
+GAP_SECONDS = 0.11
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
-# The claim item each amount becomes: (kind, label, interest regime). The principal bears the
-# dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
-# interest: art. 1343-2 C. civ.); the creditor's costs are dépens-like frais, without interest.
-AMOUNT_CLAIMS = {
-    "principal": ("principal", CLAIM_KINDS["principal"], DEFAULT_REGIMES["principal"]),
-    "costs": ("depens", CLAIM_KINDS["depens"], DEFAULT_REGIMES["depens"]),
-    "interest": ("autre", "Intérêts échus", "none"),
-}
-ALSACE_MOSELLE = ("57", "67", "68")
 
 
 # --- reading the file -------------------------------------------------------------------
@@ -413,136 +409,95 @@ def run_import(
     progress: Progress | None = None,
 ) -> Report:
     """Import the file: the mapping saved for the creditor (audited when new or changed), then
-    the valid rows by batches, each batch all or nothing. Refused rows are left out and listed.
-    `batch`: a fixed number of rows per batch (tests); by default sized as BATCH_SECONDS says."""
+    the valid rows by batches, each batch all or nothing, with one audit entry. Refused rows are
+    left out and listed. The rows are read, checked and assembled by a child process one batch
+    ahead (services/import_worker.py); this process only writes. `batch`: a fixed number of new
+    dossiers per batch (tests); by default sized as BATCH_SECONDS says."""
     require_write(actor)
     check_mapping(mapping, table.headers)
     save_mapping(actor, creditor_id, mapping.columns)
     creditor = Creditor.get_by_id(creditor_id)
-    checker = _Checker(creditor_id, mapping.columns, table.headers, today)
-    writer = _Writer(actor, creditor_id, creditor.display_name, table.path.name, today)
+    index = {h: i for i, h in enumerate(table.headers)}
+    context = import_worker.Context(
+        creditor_id,
+        creditor.display_name,
+        actor.user_id,
+        actor.name,
+        table.path.name,
+        today,
+        not is_postgresql(),
+    )
+    config = {
+        "path": str(table.path.resolve()),
+        "columns": [(key, index[header]) for key, header in mapping.columns.items() if header in index],
+        "context": context,
+        "present": _all_refs(creditor_id),
+        "existing": _existing_debts(creditor_id),
+    }
+    writer = _Writer(actor, context)
     report = Report(table.path.name, table.description)
-    pending: list[ImportRow] = []
-
-    size = [batch or BATCH]
-
-    def flush() -> None:
-        started = time.monotonic()
-        with write_transaction():
-            present = _present_refs(creditor_id, [r.reference for r in pending])
-            new = []
-            for row in pending:
-                if row.reference in present:
-                    report.present += 1
-                    continue
-                reason = checker.existing(row)
-                if reason:
-                    report.refused.append(Refusal(row.line, row.reference, reason))
-                else:
-                    new.append(row)
-            if new:
-                writer.write(new)
-        report.created += len(new)
-        pending.clear()
-        if batch is None:
-            took = time.monotonic() - started
-            if took > BATCH_SECONDS * 1.5:  # at once to the size the target allows, never below the floor
-                size[0] = max(BATCH_MIN, min(size[0] // 2, int(size[0] * BATCH_SECONDS / took)))
-            elif took < BATCH_SECONDS / 2:  # growing by halves of doubling: a loaded machine is bursty
-                size[0] = min(BATCH_MAX, size[0] * 2)
-
-    for line, cells in table.rows():
-        row = checker.rows.check(line, cells)
-        report.rows += 1
-        if isinstance(row, Refusal):
-            report.refused.append(row)
-            continue
-        pending.append(row)
-        if len(pending) >= size[0]:
-            flush()
-            if progress is not None:
-                progress(report.rows, max(table.total, report.rows))
-    if pending:
-        flush()
+    worker = import_worker.Worker(config)
+    try:
+        _pipeline(worker, writer, report, table, batch, progress)
+    except BaseException:  # a failed batch, an interruption: the child may be busy sending, stop it now
+        worker.close(kill=True)
+        raise
+    worker.close()
     if progress is not None:
         progress(report.rows, report.rows)
     report.refused.sort(key=lambda r: r.line)
     return report
 
 
-def _reserve_ids(table: str, count: int) -> list[int]:
-    """`count` ids for new rows of `table`, inside the write transaction (its lock keeps them
-    ours): after the last one on SQLite, from the table's sequence on PostgreSQL."""
-    if is_postgresql():
-        rows = database.execute_sql(
-            f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)", (count,)
-        ).fetchall()
-        return [r[0] for r in rows]
-    (last,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"').fetchone()
-    return list(range(last + 1, last + 1 + count))
+def _pipeline(
+    worker: import_worker.Worker,
+    writer: _Writer,
+    report: Report,
+    table: Table,
+    fixed: int | None,
+    progress: Progress | None,
+) -> None:
+    """Ask the child for batch n + 1 (on the ids batch n leaves next), then write batch n;
+    between two write transactions at least GAP_SECONDS without the lock, for another clerc."""
+    size = fixed or BATCH
+    number = 1
+    worker.ask(number, size, writer.bases())
+    committed_at: float | None = None
+    while True:
+        prepared = worker.receive()
+        asked_next = not prepared.end
+        if asked_next:
+            size = writer.next_size(size, fixed)
+            worker.ask(number + 1, size, prepared.next_bases())
+        if prepared.created and committed_at is not None and fixed is None:
+            time.sleep(max(0.0, GAP_SECONDS - (time.monotonic() - committed_at)))
+        if prepared.created and not writer.write(prepared):
+            # Another clerc wrote between the batches: the same rows again, on the new ids.
+            if asked_next:
+                worker.receive()
+            worker.ask(number, size, writer.bases())
+            committed_at = time.monotonic()
+            continue
+        if prepared.created:
+            committed_at = time.monotonic()
+        report.rows += prepared.read
+        report.present += prepared.present
+        report.created += prepared.created
+        report.refused += prepared.refused
+        if progress is not None:
+            progress(report.rows, max(table.total, report.rows))
+        if prepared.end:
+            return
+        number += 1
 
 
-def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    if rows:
-        names = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join([database.param] * len(columns))
-        database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
-
-
-DEBTOR = (
-    "id",
-    "kind",
-    "civility",
-    "first_name",
-    "last_name",
-    "company_name",
-    "birth_date",
-    "birth_place",
-    "siren",
-    "employer_name",
-    "employer_address",
-    "notes",
-    "display_name",
-    "search_name",
-)
-DOSSIER = (
-    "id",
-    "reference",
-    "creditor_id",
-    "nature",
-    "phase",
-    "assigned_to_id",
-    "opened_on",
-    "closed_on",
-    "title_kind",
-    "title_court",
-    "title_reference",
-    "title_date",
-    "title_signified_on",
-    "title_enforceable_on",
-    "interest_kind",
-    "contractual_rate",
-    "contractual_day_basis",
-    "interest_from",
-    "majoration_points",
-    "capitalisation_from",
-    "allocation_order",
-    "zone",
-    "notes",
-    "debtor_name",
-    "creditor_name",
-    "balance",
-    "version",
-    "created_at",
-    "updated_at",
-)
-LINK = ("id", "dossier_id", "debtor_id", "position")
-ADDRESS = ("id", "debtor_id", "street", "postcode", "city", "country", "is_current", "since")
-CONTACT = ("id", "debtor_id", "kind", "value", "label")
-CLAIM = ("id", "dossier_id", "kind", "label", "amount", "due_on", "interest_regime", "interest_from")
-EVENT = ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at")
-SOURCE = ("id", "dossier_id", "creditor_id", "creditor_reference", "file_name", "line", "imported_at")
-AUDIT = chain.columns("audit_entry")
+def _all_refs(creditor_id: int) -> set[str]:
+    """The creditor's references already in the base: rows « déjà présent » (the unique index
+    of m0024 stops a concurrent import of the same rows: its batch fails whole)."""
+    rows = database.execute_sql(
+        raw_sql('SELECT "creditor_reference" FROM "dossier_source" WHERE "creditor_id" = ?'), (creditor_id,)
+    )
+    return {r for (r,) in rows}
 
 
 FTS_TRIGGER = "dossier_fts_insert"
@@ -567,226 +522,93 @@ def _fts_insert() -> tuple[str, str] | None:
     return row[0], bulk
 
 
-def _filled(values: dict) -> dict:
-    return {key: value for key, value in values.items() if value is not None and value != ""}
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
 class _Writer:
-    """The rows `create_dossier` writes for a dossier, for a whole batch at once."""
+    """Writes the batches the child prepared: checks their ids under the write lock, inserts
+    their rows, and their one audit entry."""
 
-    def __init__(self, actor: Actor, creditor_id: int, creditor_name: str, file_name: str, today: date):
+    def __init__(self, actor: Actor, context: import_worker.Context):
         self.actor = actor
-        self.creditor_id = creditor_id
-        self.creditor_name = creditor_name
-        self.file_name = file_name
-        self.today = today
-        self.sqlite = not is_postgresql()
+        self.context = context
+        self.sqlite = context.sqlite
+        self.last_seconds: float | None = None  # the last batch written: its duration, its dossiers
+        self.last_rows = 0
+        self.fts: tuple[str, str] | None = None  # _fts_insert(), once read
+        self.fts_read = False
 
-    def _ts(self, moment: datetime):
-        return str(moment) if self.sqlite else moment
+    def next_size(self, size: int, fixed: int | None) -> int:
+        """The next batch's size: as many dossiers as the last batch written did in BATCH_SECONDS
+        (its time per dossier, however loaded the machine), growing by half at most (a loaded
+        machine is bursty, and the batch asked now is written after the one being written)."""
+        took, rows = self.last_seconds, self.last_rows
+        if fixed or took is None or not rows:
+            return fixed or size
+        fits = int(BATCH_SECONDS * rows / took) if took > 0 else BATCH_MAX
+        return max(BATCH_MIN, min(fits, size + size // 2, BATCH_MAX))
 
-    def write(self, rows: list[ImportRow]) -> None:
-        n = len(rows)
-        today, actor = self.today, self.actor
-        now = datetime.now()
-        ts = self._ts(now)
-        day = sql_date(today)
-        first_number = sequences.allocate_range("dossier", today.year, n)
-        debtor_ids, dossier_ids = _reserve_ids("debtor", n), _reserve_ids("dossier", n)
-        link_ids, source_ids, event_ids = (
-            _reserve_ids("dossier_debtor", n),
-            _reserve_ids("dossier_source", n),
-            _reserve_ids("timeline_event", n),
-        )
-        with_address = sum(1 for r in rows if r.street or r.postcode or r.city)
-        contacts = sum((1 if r.phone else 0) + (1 if r.email else 0) for r in rows)
-        claims = sum(1 + (1 if r.costs else 0) + (1 if r.interest else 0) for r in rows)
-        address_ids = iter(_reserve_ids("debtor_address", with_address) if with_address else [])
-        contact_ids = iter(_reserve_ids("debtor_contact", contacts) if contacts else [])
-        claim_ids = iter(_reserve_ids("claim_item", claims) if claims else [])
-        debtors, dossiers, links, addresses, contact_rows, claim_rows, events, sources, audits = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
-        opened_text = f"Dossier ouvert par {actor.name}"
-        dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # plain dicts: −4 µs a row
-        country_since = {"country": "France", "is_current": True, "since": today.isoformat()}
-        constant = {
-            "creditor_id": self.creditor_id,
-            "creditor_name": self.creditor_name,
-            "phase": "amiable",
-            "assigned_to_id": actor.user_id,
-            "opened_on": today.isoformat(),
-            "interest_kind": "legal",
-            "contractual_day_basis": "civil",
-            "majoration_points": 5,
-            "allocation_order": "frais,interets,principal",
-            "version": 1,
-            "created_at": now.isoformat(),
-            "updated_at": now.isoformat(),
-        }
-        constant_json = dumps(constant)[1:-1]
-        for i, row in enumerate(rows):
-            debtor_id, dossier_id = debtor_ids[i], dossier_ids[i]
-            reference = f"{today.year}-{first_number + i:06d}"
-            display = row.display_name
-            debtor = (
-                debtor_id,
-                row.debtor_kind,
-                row.civility,
-                row.first_name,
-                row.last_name,
-                row.company_name,
-                None,
-                "",
-                row.siren,
-                "",
-                "",
-                "",
-                display,
-                row.search_name,
-            )
-            debtors.append(debtor)
-            links.append((link_ids[i], dossier_id, debtor_id, 0))
-            snap_address: dict[str, object] | None = None
-            if row.street or row.postcode or row.city:
-                address = (next(address_ids), debtor_id, row.street, row.postcode, row.city, "France", True, day)
-                addresses.append(address)
-                snap_address = {"id": address[0], "debtor_id": debtor_id}
-                if row.street:
-                    snap_address["street"] = row.street
-                if row.postcode:
-                    snap_address["postcode"] = row.postcode
-                if row.city:
-                    snap_address["city"] = row.city
-                snap_address |= country_since
-            snap_contacts = []
-            for kind, value in (("phone", row.phone), ("email", row.email)):
-                if value:
-                    contact = (next(contact_ids), debtor_id, kind, value, "")
-                    contact_rows.append(contact)
-                    snap_contacts.append(
-                        {"id": contact[0], "debtor_id": debtor_id, "kind": kind, "value": value, "label": ""}
-                    )
-            claim_on = row.due_on or today
-            snap_claims = []
-            total = 0
-            for name in ("principal", "costs", "interest"):
-                cents = getattr(row, name)
-                if not cents:
-                    continue
-                kind, label, regime = AMOUNT_CLAIMS[name]
-                claim_id = next(claim_ids)
-                claim_rows.append((claim_id, dossier_id, kind, label, cents, sql_date(claim_on), regime, None))
-                snap_claims.append(
-                    {
-                        "id": claim_id,
-                        "kind": kind,
-                        "label": label,
-                        "amount": str(from_cents(cents)),
-                        "due_on": claim_on.isoformat(),
-                        "interest_regime": regime,
-                        "interest_from": None,
-                    }
-                )
-                total += cents
-            zone = "alsace-moselle" if row.postcode[:2] in ALSACE_MOSELLE else "metropole"
-            dossier = (
-                dossier_id,
-                reference,
-                self.creditor_id,
-                row.nature,
-                "amiable",
-                actor.user_id,
-                day,
-                None,
-                row.title_kind,
-                row.title_court,
-                row.title_reference,
-                sql_date(row.title_date) if row.title_date else None,
-                None,
-                None,
-                "legal",
-                None,
-                "civil",
-                sql_date(row.due_on) if row.due_on else None,
-                5,
-                None,
-                "frais,interets,principal",
-                zone,
-                "",
-                display,
-                self.creditor_name,
-                total,
-                1,
-                ts,
-                ts,
-            )
-            dossiers.append(dossier)
-            events.append((event_ids[i], dossier_id, day, "ouverture", opened_text, actor.user_id, ts))
-            sources.append((source_ids[i], dossier_id, self.creditor_id, row.reference, self.file_name, row.line, ts))
-            # Every value the rows were created with (the dossier's constants of the batch once,
-            # then its own); empty ones (None, "") left out: less text to encode and hash, nothing
-            # lost (a value absent here is empty in the row).
-            snap_dossier = {
-                "id": dossier_id,
-                "reference": reference,
-                "nature": row.nature,
-                "zone": zone,
-                "debtor_name": display,
-                "balance": str(from_cents(total)),
-            }
-            if row.title_kind:
-                snap_dossier["title_kind"] = row.title_kind
-            if row.title_court:
-                snap_dossier["title_court"] = row.title_court
-            if row.title_reference:
-                snap_dossier["title_reference"] = row.title_reference
-            if row.title_date:
-                snap_dossier["title_date"] = row.title_date.isoformat()
-            if row.due_on:
-                snap_dossier["interest_from"] = row.due_on.isoformat()
-            after = {
-                "debtor": _filled(dict(zip(DEBTOR, debtor, strict=True))),
-                "address": snap_address,
-                "contacts": snap_contacts,
-                "claims": snap_claims,
-                "source": {"file": self.file_name, "line": row.line, "creditor_reference": row.reference},
-            }
-            audits.append(
-                [
-                    now,
-                    actor.login,
-                    "dossier.import",
-                    "dossier",
-                    str(dossier_id),
-                    dossier_id,
-                    "",
-                    # {"dossier": {**constant, **snap_dossier}, **after} as json would write it, the
-                    # batch's constants encoded once (−4 µs a row)
-                    f'{{"dossier": {{{constant_json}, {dumps(snap_dossier)[1:]}, {dumps(after)[1:]}',
-                ]
-            )
-        _insert("debtor", DEBTOR, debtors)
-        self._insert_dossiers(dossiers)
-        _insert("dossier_debtor", LINK, links)
-        _insert("debtor_address", ADDRESS, addresses)
-        _insert("debtor_contact", CONTACT, contact_rows)
-        _insert("claim_item", CLAIM, claim_rows)
-        _insert("timeline_event", EVENT, events)
-        _insert("dossier_source", SOURCE, sources)
-        self._audit(audits)
+    def bases(self) -> dict[str, int]:
+        """The next id of each table a batch writes (SQLite: after its largest, what SQLite itself
+        would give; PostgreSQL: the next value of its sequence), and the next dossier number."""
+        out = {}
+        for name in import_worker.ID_TABLES:
+            if self.sqlite:
+                (last,) = database.execute_sql(f'SELECT MAX("id") FROM "{name}"').fetchone()
+                out[name] = (last or 0) + 1
+            else:
+                (sequence,) = database.execute_sql(f"SELECT pg_get_serial_sequence('\"{name}\"', 'id')").fetchone()
+                last, called = database.execute_sql(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+                out[name] = last + 1 if called else last
+        row = database.execute_sql(
+            raw_sql('SELECT "last" FROM "sequence" WHERE "name" = ? AND "year" = ?'),
+            ("dossier", self.context.today.year),
+        ).fetchone()
+        out["number"] = (row[0] if row else 0) + 1
+        return out
+
+    def write(self, batch: import_worker.Batch) -> bool:
+        """Write the batch in one transaction; False (nothing written) when its ids are no longer
+        the next ones (another clerc wrote since they were predicted)."""
+        started = time.monotonic()
+        try:
+            with write_transaction():
+                if is_postgresql():  # the audit chain's lock first, as every appender takes it (models/chain.py)
+                    database.execute_sql("SELECT pg_advisory_xact_lock('\"audit_entry\"'::regclass::oid::bigint)")
+                if self.bases() != batch.bases or not self._claim(batch):
+                    return False
+                first = sequences.allocate_range("dossier", self.context.today.year, batch.created)
+                if first != batch.bases["number"]:  # cannot differ: read under the same lock
+                    raise InvalidInput("Numérotation des dossiers modifiée pendant l'import : relancez-le.")
+                for name, rows in batch.rows.items():
+                    if name == "dossier":
+                        self._insert_dossiers(rows)
+                    else:
+                        _insert(name, import_worker.TABLES[name], rows)
+                self._audit(batch)
+        except IntegrityError:
+            raise InvalidInput(
+                "Un autre import du même créancier a écrit les mêmes lignes en même temps : ce lot n'a pas été "
+                "écrit. Relancez l'import : les lignes déjà là seront « déjà présentes »."
+            ) from None
+        self.last_seconds, self.last_rows = time.monotonic() - started, batch.created
+        return True
+
+    def _claim(self, batch: import_worker.Batch) -> bool:
+        """PostgreSQL: take the batch's ids from each table's sequence (the application's role may
+        draw from a sequence, not set it), True when they are the ones the batch was prepared with
+        (a writer outside the lock drew some meanwhile: the batch is prepared again). SQLite: the
+        ids after the largest are free as long as the lock is held."""
+        if self.sqlite:
+            return True
+        counts = {name: len(rows) for name, rows in batch.rows.items()} | {"audit_entry": 1}
+        for name, count in counts.items():
+            if not count:
+                continue
+            drawn = database.execute_sql(
+                f"SELECT nextval(pg_get_serial_sequence('\"{name}\"', 'id')) FROM generate_series(1, %s)", (count,)
+            ).fetchall()
+            first = batch.bases[name]
+            if [value for (value,) in drawn] != list(range(first, first + count)):
+                return False
+        return True
 
     def _insert_dossiers(self, dossiers: list[tuple]) -> None:
         """The dossiers, and their rows of the search index (m0002). On SQLite the index's insert
@@ -794,26 +616,148 @@ class _Writer:
         batch drops it inside its transaction, indexes its dossiers with one INSERT … SELECT of
         the trigger's own expressions (~4 µs a row) and re-creates it verbatim before COMMIT, as
         `clerc demo` does: a killed batch rolls the three back together."""
-        fts = _fts_insert() if self.sqlite else None
+        if not self.fts_read:  # read once an import: the trigger's SQL does not change under it
+            self.fts, self.fts_read = (_fts_insert() if self.sqlite else None), True
+        fts = self.fts
         if fts is None:
-            _insert("dossier", DOSSIER, dossiers)
+            _insert("dossier", import_worker.DOSSIER, dossiers)
             return
         create, bulk = fts
         database.execute_sql(f'DROP TRIGGER "{FTS_TRIGGER}"')
-        _insert("dossier", DOSSIER, dossiers)
+        _insert("dossier", import_worker.DOSSIER, dossiers)
         database.execute_sql(bulk, (dossiers[0][0], dossiers[-1][0]))
         database.execute_sql(create)
 
-    def _audit(self, audits: list[list]) -> None:
-        """One chained audit entry per dossier (models/chain.py), hashed here for the batch."""
-        if self.sqlite:
-            head = chain.chain_head(database.obj, "audit_entry")
-            ids = list(range((head[0] if head else 0) + 1, (head[0] if head else 0) + 1 + len(audits)))
-        else:
-            database.execute_sql("SELECT pg_advisory_xact_lock('\"audit_entry\"'::regclass::oid::bigint)")
-            head = chain.chain_head(database.obj, "audit_entry")
-            ids = _reserve_ids("audit_entry", len(audits))
-        rows = [(ids[i], *values) for i, values in enumerate(audits)]
-        hashes, _last = chain.hash_rows("audit_entry", rows, head[1] if head else chain.GENESIS)
-        stored = [(r[0], self._ts(r[1]), *r[2:], *h) for r, h in zip(rows, hashes, strict=True)]
-        _insert("audit_entry", (*AUDIT, "prev_hash", "row_hash"), stored)
+    def _audit(self, batch: import_worker.Batch) -> None:
+        """The batch's one entry in the chained audit trail (models/chain.py): who, the file and
+        its SHA-256, the lines read, and each created dossier's id with the digest of its rows."""
+        ids = [dossier_id for dossier_id, _digest in batch.digests]
+        after = json.dumps(
+            {
+                "file": self.context.file_name,
+                "sha256": batch.sha256,
+                "lines": list(batch.lines),
+                "uid": os.getuid(),
+                "creditor_id": self.context.creditor_id,
+                "dossiers": [list(pair) for pair in batch.digests],
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        head = chain.chain_head(database.obj, "audit_entry")
+        now = datetime.now()
+        values = (
+            batch.bases["audit_entry"],
+            now,
+            self.actor.login,
+            BATCH_ACTION,
+            "dossier_source",
+            f"{ids[0]}-{ids[-1]}",
+            None,
+            "",
+            after,
+        )
+        prev = head[1] if head else chain.GENESIS
+        digest = chain.row_hash("audit_entry", values, prev)
+        stored = (values[0], str(now) if self.sqlite else now, *values[2:], prev, digest)
+        _insert("audit_entry", (*AUDIT, "prev_hash", "row_hash"), [stored])
+
+
+def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if rows:
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join([database.param] * len(columns))
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # the driver's errors as peewee's
+            database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+AUDIT = chain.columns("audit_entry")
+BATCH_ACTION = "dossier.import_batch"
+
+
+# --- verifying ------------------------------------------------------------------------
+
+
+def source_of(dossier_id: int) -> str:
+    """« Importé de FICHIER, ligne N » and the audit entry that recorded it, or "" (a typed dossier)."""
+    row = database.execute_sql(
+        raw_sql('SELECT "file_name", "line", "audit_id" FROM "dossier_source" WHERE "dossier_id" = ?'), (dossier_id,)
+    ).fetchone()
+    if row is None:
+        return ""
+    file_name, line, audit_id = row
+    said = f"Importé de {inert(file_name, multiline=False)}, ligne {format_integer(line)}"
+    return said + (f" (audit n° {audit_id})" if audit_id is not None else "")
+
+
+def tampered_imports() -> list[tuple[int, int, str]]:
+    """(dossier id, audit entry id, what differs, in French) of each dossier a batch imported whose
+    rows are no longer those its audit entry recorded (the digest of services/import_worker.digest),
+    though no audit entry since names the dossier or one of its rows: changed outside clerc. Read only."""
+    db = database
+    recorded: dict[int, tuple[int, str]] = {}
+    for audit_id, after in db.execute_sql(
+        raw_sql('SELECT "id", "after" FROM "audit_entry" WHERE "action" = ? ORDER BY "id"'), (BATCH_ACTION,)
+    ):
+        try:
+            pairs = json.loads(after)["dossiers"]
+        except (ValueError, KeyError, TypeError):
+            continue  # the chain (services/integrity) reports an entry edited
+        for dossier_id, digest in pairs:
+            recorded[dossier_id] = (audit_id, digest)
+    if not recorded:
+        return []
+    first = min(audit_id for audit_id, _digest in recorded.values())
+    by_dossier: dict[int, int] = {}
+    by_row: dict[tuple[str, str], int] = {}
+    for audit_id, dossier_id, table_name, row_id in db.execute_sql(
+        raw_sql(
+            'SELECT "id", "dossier_id", "table_name", "row_id" FROM "audit_entry" WHERE "id" > ? AND "action" <> ?'
+        ),
+        (first, BATCH_ACTION),
+    ):
+        if dossier_id is not None:
+            by_dossier[dossier_id] = audit_id
+        by_row[(table_name, row_id)] = audit_id
+
+    def rows_of(table: str, key: int | None = None) -> dict[int, list[tuple]]:
+        names = ", ".join(f'"{c}"' for c in import_worker.TABLES[table])
+        out: dict[int, list[tuple]] = {}
+        for row in db.execute_sql(f'SELECT {names} FROM "{table}" ORDER BY "id"'):
+            out.setdefault(row[0] if key is None else row[key], []).append(tuple(row))
+        return out
+
+    dossiers, links = rows_of("dossier"), rows_of("dossier_debtor", 1)
+    debtors, addresses, contacts = rows_of("debtor"), rows_of("debtor_address", 1), rows_of("debtor_contact", 1)
+    claims, events, sources = rows_of("claim_item", 1), rows_of("timeline_event", 1), rows_of("dossier_source", 1)
+    out = []
+    for dossier_id, (audit_id, digest) in recorded.items():
+        link = next((r for r in links.get(dossier_id, ()) if r[3] == 0), None)
+        debtor_id = link[2] if link else None
+        own: dict[str, list[int | None]] = {
+            "dossier": [dossier_id],
+            "debtor": [debtor_id],
+            "debtor_address": [r[0] for r in addresses.get(debtor_id or 0, ())],
+            "debtor_contact": [r[0] for r in contacts.get(debtor_id or 0, ())],
+            "claim_item": [r[0] for r in claims.get(dossier_id, ())],
+        }
+        since = [by_dossier.get(dossier_id, 0)] + [by_row.get((t, str(i)), 0) for t, ids in own.items() for i in ids]
+        if max(since) > audit_id:
+            continue  # changed by clerc since, audited: the digest says how it was imported
+        dossier = dossiers.get(dossier_id)
+        if dossier is None or link is None or debtor_id not in debtors:
+            out.append((dossier_id, audit_id, "supprimé (ou sa fiche débiteur) hors de clerc"))
+            continue
+        now = import_worker.digest(
+            dossier[0],
+            debtors[debtor_id][0],
+            link,
+            addresses.get(debtor_id, ()),
+            contacts.get(debtor_id, ()),
+            claims.get(dossier_id, ()),
+            events.get(dossier_id, [()])[0],
+            sources.get(dossier_id, [()])[0],
+        )
+        if now != digest:
+            out.append((dossier_id, audit_id, "modifié hors de clerc : ses lignes ne sont plus celles qu'il a notées"))
+    return out

@@ -9,7 +9,9 @@ is seen. This reads (never writes) and names each break — table, row, what dif
 - each ledger row against its audit entry (the values and the hash written with it), and
   each ledger audit entry against its row (a ledger row deleted at the end of the chain);
 - invoice / credit-note and receipt numbers: no gap in a year, and the counter equal to
-  the last number issued.
+  the last number issued;
+- each dossier a creditor import created against the digest of its rows that its batch's
+  audit entry recorded (services/imports.tampered_imports).
 
 And the running totals (`check_accounts`): each dossier's totals against the sum of its
 entries, its stored balance against the décompte. See docs/trust.md.
@@ -84,7 +86,19 @@ def check_integrity() -> list[Break]:
         breaks += _walk(db, table, ledger_rows if table == "ledger_entry" else None)
     breaks += _against_audit(db, ledger_rows)
     breaks += _document_numbers(db)
+    breaks += _imported_dossiers()
     return breaks
+
+
+def _imported_dossiers() -> list[Break]:
+    """Each dossier a creditor import created against the digest of its rows that the batch's
+    audit entry recorded (services/imports.tampered_imports)."""
+    from clerc_tui.services.imports import tampered_imports
+
+    return [
+        Break("dossier", dossier_id, f"dossier importé {what} (audit n° {audit_id})")
+        for dossier_id, audit_id, what in tampered_imports()
+    ]
 
 
 def chain_heads() -> dict[str, tuple[int, str] | None]:

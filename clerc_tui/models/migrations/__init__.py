@@ -35,6 +35,7 @@ from clerc_tui.models.migrations import (
     m0024_imports,
     m0025_bank_statements,
     m0026_sepa,
+    m0027_import_batches,
 )
 
 STEPS = (
@@ -64,6 +65,7 @@ STEPS = (
     m0024_imports,
     m0025_bank_statements,
     m0026_sepa,
+    m0027_import_batches,
 )
 LATEST = STEPS[-1].VERSION
 

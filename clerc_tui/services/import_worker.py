@@ -1,0 +1,476 @@
+"""A creditor import's rows, read, checked and made into insert tuples in a second process.
+
+The import (services/imports.run_import) writes; this child (`python -P -m
+clerc_tui.services.import_worker`) does everything else, one batch ahead of it, on the machine's
+other core: it reads the file, checks each row (rules/import_rows.RowChecker, the creditor's
+references already in the base, the debts already there), and assembles the rows of the batch's
+dossiers as `executemany` tuples, with their ids. The ids (and the dossiers' reference numbers)
+are the ones the parent predicts (`Bases`: the next id of each table when the batch's
+transaction begins); the parent checks them under the write lock and, when another clerc wrote
+in between, asks for the same batch again on the new bases (the child keeps its checked rows).
+Nothing is prepared under the lock.
+
+Each dossier's rows are summed up by a digest (`digest`: SHA-256 of their values as the
+driver gives them back), which the batch's one audit entry records, so that `clerc check`
+(services/imports.tampered_imports) sees an imported dossier altered outside clerc.
+
+Messages are pickled over the child's stdin and stdout (the project's pattern:
+clerc_tui/demo/worker.py). The child writes nothing anywhere: killed or failing, it leaves no
+trace; the parent reports it in French and the batches already committed stay (a new run
+completes the import).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import pickle
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+from clerc_tui.errors import ClercError
+from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, duplicate_key
+from clerc_tui.rules.statement import DEFAULT_REGIMES
+from clerc_tui.rules.vocabulary import CLAIM_KINDS
+
+# The claim item each amount becomes: (kind, label, interest regime). The principal bears the
+# dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
+# interest: art. 1343-2 C. civ.); the creditor's costs are dépens-like frais, without interest.
+AMOUNT_CLAIMS = {
+    "principal": ("principal", CLAIM_KINDS["principal"], DEFAULT_REGIMES["principal"]),
+    "costs": ("depens", CLAIM_KINDS["depens"], DEFAULT_REGIMES["depens"]),
+    "interest": ("autre", "Intérêts échus", "none"),
+}
+ALSACE_MOSELLE = ("57", "67", "68")
+
+DEBTOR = (
+    "id",
+    "kind",
+    "civility",
+    "first_name",
+    "last_name",
+    "company_name",
+    "birth_date",
+    "birth_place",
+    "siren",
+    "employer_name",
+    "employer_address",
+    "notes",
+    "display_name",
+    "search_name",
+)
+# The dossier's columns, those a dossier keeps from its creation first (what its digest covers),
+# then those its life changes (phase, clerc, balance, names copied from its parties…).
+DOSSIER = (
+    "id",
+    "reference",
+    "creditor_id",
+    "nature",
+    "opened_on",
+    "title_kind",
+    "title_court",
+    "title_reference",
+    "title_date",
+    "interest_kind",
+    "contractual_day_basis",
+    "interest_from",
+    "majoration_points",
+    "allocation_order",
+    "zone",
+    "created_at",
+    "phase",
+    "assigned_to_id",
+    "notes",
+    "debtor_name",
+    "creditor_name",
+    "balance",
+    "version",
+    "updated_at",
+)
+DOSSIER_KEPT = 16  # DOSSIER[:16]: the columns the digest covers
+LINK = ("id", "dossier_id", "debtor_id", "position")
+ADDRESS = ("id", "debtor_id", "street", "postcode", "city", "country", "is_current", "since")
+CONTACT = ("id", "debtor_id", "kind", "value", "label")
+CLAIM = ("id", "dossier_id", "kind", "label", "amount", "due_on", "interest_regime")
+EVENT = ("id", "dossier_id", "occurred_on", "kind", "text", "user_id", "created_at")
+SOURCE = ("id", "dossier_id", "creditor_id", "creditor_reference", "file_name", "line", "imported_at", "audit_id")
+# Every table a batch writes to, in the order it writes them, with its columns.
+TABLES: dict[str, tuple[str, ...]] = {
+    "debtor": DEBTOR,
+    "dossier": DOSSIER,
+    "dossier_debtor": LINK,
+    "debtor_address": ADDRESS,
+    "debtor_contact": CONTACT,
+    "claim_item": CLAIM,
+    "timeline_event": EVENT,
+    "dossier_source": SOURCE,
+}
+# The tables whose next id the parent predicts: those above, and the audit trail (one entry a batch).
+ID_TABLES = (*TABLES, "audit_entry")
+_KEPT = itemgetter(*range(DOSSIER_KEPT))
+
+
+# Compact JSON by the C encoder (a dossier's rows: ~2 µs, against ~15 for their repr); dates and
+# times, which PostgreSQL gives back as such, in their ISO form.
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), default=str).encode
+
+
+def digest(dossier: tuple, debtor: tuple, link: tuple, addresses, contacts, claims, event: tuple, source: tuple) -> str:
+    """SHA-256 of an imported dossier's rows as written (its dossier row's kept columns): the
+    values as the database driver gives them back (ISO text and 0/1 on SQLite; dates, times and
+    booleans on PostgreSQL), so that `clerc check` computes it again from the base."""
+    text = _JSON((_KEPT(dossier), debtor, link, addresses, contacts, claims, event, source))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every dossier of the import shares."""
+
+    creditor_id: int
+    creditor_name: str
+    user_id: int | None
+    actor_name: str
+    file_name: str
+    today: date
+    sqlite: bool  # dates as ISO text and booleans as 0/1 (SQLite), else as Python values
+
+
+@dataclass
+class Batch:
+    """One batch, prepared: the rows to insert, table by table, and what the audit records."""
+
+    number: int
+    bases: dict[str, int]  # next id of each of ID_TABLES, and « number »: the next reference number
+    rows: dict[str, list[tuple]]
+    digests: list[tuple[int, str]]  # (dossier id, digest)
+    lines: tuple[int, int]  # first and last line of the file the batch read
+    read: int  # rows read from the file
+    present: int  # rows whose reference is already in the base
+    refused: list[Refusal] = field(default_factory=list)
+    end: bool = False  # the file's last batch
+    sha256: str = ""  # of the whole file
+
+    @property
+    def created(self) -> int:
+        return len(self.digests)
+
+    def next_bases(self) -> dict[str, int]:
+        after = {table: self.bases[table] + len(self.rows.get(table, ())) for table in TABLES}
+        return (
+            after
+            | {"audit_entry": self.bases["audit_entry"] + (1 if self.digests else 0)}
+            | {"number": self.bases["number"] + self.created}
+        )
+
+
+def assemble(rows: list[ImportRow], bases: dict[str, int], context: Context, now: datetime) -> tuple[dict, list]:
+    """The insert tuples of the dossiers of `rows` (as services/dossiers.create_dossier writes a
+    dossier: same rows, same values), numbered from `bases`, and each dossier's digest."""
+    today, sqlite = context.today, context.sqlite
+    day: Any = today.isoformat() if sqlite else today
+    ts: Any = str(now) if sqlite else now
+    current: Any = 1 if sqlite else True
+    year = today.year
+    creditor_id, user_id, file_name = context.creditor_id, context.user_id, context.file_name
+    creditor_name = context.creditor_name
+    audit_id = bases["audit_entry"]
+    opened_text = f"Dossier ouvert par {context.actor_name}"
+    debtor_id, dossier_id = bases["debtor"], bases["dossier"]
+    link_id, address_id, contact_id = bases["dossier_debtor"], bases["debtor_address"], bases["debtor_contact"]
+    claim_id, event_id, source_id, number = (
+        bases["claim_item"],
+        bases["timeline_event"],
+        bases["dossier_source"],
+        bases["number"],
+    )
+    debtors: list[tuple] = []
+    dossiers: list[tuple] = []
+    links: list[tuple] = []
+    addresses: list[tuple] = []
+    contact_rows: list[tuple] = []
+    claim_rows: list[tuple] = []
+    events: list[tuple] = []
+    sources: list[tuple] = []
+    digests: list[tuple[int, str]] = []
+    principal_claim, costs_claim, interest_claim = (
+        AMOUNT_CLAIMS["principal"],
+        AMOUNT_CLAIMS["costs"],
+        AMOUNT_CLAIMS["interest"],
+    )
+
+    def iso(value: date | None) -> Any:
+        if value is None:
+            return None
+        return value.isoformat() if sqlite else value
+
+    for row in rows:
+        display = row.display_name
+        debtor = (
+            debtor_id,
+            row.debtor_kind,
+            row.civility,
+            row.first_name,
+            row.last_name,
+            row.company_name,
+            None,
+            "",
+            row.siren,
+            "",
+            "",
+            "",
+            display,
+            row.search_name,
+        )
+        debtors.append(debtor)
+        link = (link_id, dossier_id, debtor_id, 0)
+        links.append(link)
+        link_id += 1
+        own_addresses: tuple = ()
+        if row.street or row.postcode or row.city:
+            own_addresses = ((address_id, debtor_id, row.street, row.postcode, row.city, "France", current, day),)
+            addresses.append(own_addresses[0])
+            address_id += 1
+        own_contacts = []
+        if row.phone:
+            own_contacts.append((contact_id, debtor_id, "phone", row.phone, ""))
+            contact_id += 1
+        if row.email:
+            own_contacts.append((contact_id, debtor_id, "email", row.email, ""))
+            contact_id += 1
+        contact_rows += own_contacts
+        claim_on = iso(row.due_on or today)
+        kind, label, regime = principal_claim
+        own_claims = [(claim_id, dossier_id, kind, label, row.principal, claim_on, regime)]
+        claim_id += 1
+        total = row.principal
+        if row.costs:
+            kind, label, regime = costs_claim
+            own_claims.append((claim_id, dossier_id, kind, label, row.costs, claim_on, regime))
+            claim_id += 1
+            total += row.costs
+        if row.interest:
+            kind, label, regime = interest_claim
+            own_claims.append((claim_id, dossier_id, kind, label, row.interest, claim_on, regime))
+            claim_id += 1
+            total += row.interest
+        claim_rows += own_claims
+        zone = "alsace-moselle" if row.postcode[:2] in ALSACE_MOSELLE else "metropole"
+        dossier = (
+            dossier_id,
+            f"{year}-{number:06d}",
+            creditor_id,
+            row.nature,
+            day,
+            row.title_kind,
+            row.title_court,
+            row.title_reference,
+            iso(row.title_date),
+            "legal",
+            "civil",
+            iso(row.due_on),
+            5,
+            "frais,interets,principal",
+            zone,
+            ts,
+            "amiable",
+            user_id,
+            "",
+            display,
+            creditor_name,
+            total,
+            1,
+            ts,
+        )
+        dossiers.append(dossier)
+        event = (event_id, dossier_id, day, "ouverture", opened_text, user_id, ts)
+        events.append(event)
+        event_id += 1
+        source = (source_id, dossier_id, creditor_id, row.reference, file_name, row.line, ts, audit_id)
+        sources.append(source)
+        source_id += 1
+        digests.append(
+            (dossier_id, digest(dossier, debtor, link, own_addresses, own_contacts, own_claims, event, source))
+        )
+        debtor_id += 1
+        dossier_id += 1
+        number += 1
+    tables = {
+        "debtor": debtors,
+        "dossier": dossiers,
+        "dossier_debtor": links,
+        "debtor_address": addresses,
+        "debtor_contact": contact_rows,
+        "claim_item": claim_rows,
+        "timeline_event": events,
+        "dossier_source": sources,
+    }
+    return tables, digests
+
+
+# --- the child --------------------------------------------------------------------------
+
+
+class _Rows:
+    """The child's walk of the file: checked rows, by batch, kept until the parent no longer
+    needs them again."""
+
+    def __init__(self, config: dict):
+        from clerc_tui.services.imports import open_table
+
+        path = Path(config["path"])
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        table = open_table(path)
+        self.walk = table.rows()
+        self.checker = RowChecker(config["columns"], config["context"].today)
+        self.present: set[str] = config["present"]
+        self.existing_keys, self.existing_names = config["existing"]
+        self.context: Context = config["context"]
+        self.kept: dict[int, tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]] = {}
+        self.done = False
+
+    def take(self, number: int, size: int) -> tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]:
+        """Batch `number`: up to `size` new rows (kept: asked again, the same rows)."""
+        if number in self.kept:
+            return self.kept[number]
+        new: list[ImportRow] = []
+        refused: list[Refusal] = []
+        read = present = 0
+        first = last = 0
+        check, known = self.checker.check, self.present
+        for line, cells in self.walk:
+            read += 1
+            first = first or line
+            last = line
+            row = check(line, cells)
+            if isinstance(row, Refusal):
+                refused.append(row)
+            elif row.reference in known:
+                present += 1
+            else:
+                reason = self._existing(row)
+                if reason:
+                    refused.append(Refusal(row.line, row.reference, reason))
+                else:
+                    new.append(row)
+                    if len(new) >= size:
+                        break
+            if read >= 4 * size + 1_000:  # rows mostly « déjà présent »: the progress still moves
+                break
+        else:
+            self.done = True
+        taken = (new, refused, read, present, (first, last), self.done)
+        self.kept = {n: kept for n, kept in self.kept.items() if n >= number - 1} | {number: taken}
+        return taken
+
+    def _existing(self, row: ImportRow) -> str | None:
+        name, cents, on = duplicate_key(row)
+        hit = self.existing_keys.get((name, cents, on)) if on else self.existing_names.get((name, cents))
+        if hit is None:
+            return None
+        return f"Doublon du dossier {hit} : même débiteur, même principal" + (" et même date." if on else ".")
+
+
+def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
+    rows = _Rows(pickle.load(inbox))
+    while (request := pickle.load(inbox)) is not None:
+        number, size, bases = request
+        new, refused, read, present, lines, end = rows.take(number, size)
+        tables, digests = assemble(new, bases, rows.context, datetime.now())
+        batch = Batch(number, bases, tables, digests, lines, read, present, refused, end, rows.sha256)
+        pickle.dump(batch, outbox, protocol=pickle.HIGHEST_PROTOCOL)
+        outbox.flush()
+
+
+def main() -> int:
+    try:
+        serve(sys.stdin.buffer, sys.stdout.buffer)
+    except (EOFError, BrokenPipeError):  # the parent stopped: nothing to keep, nothing written
+        return 1
+    return 0
+
+
+# --- the parent's side ------------------------------------------------------------------
+
+
+class Worker:
+    """Starts the child, asks it for batches, receives them; a child that dies or fails is a
+    ClercError in French (the batches already written stay; running the import again completes it)."""
+
+    def __init__(self, config: dict):
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 — the child's traceback, never on screen
+        self.process = subprocess.Popen(
+            # -P: a `clerc_tui` folder where the clerc stands (an old copy, a planted one) never runs.
+            [sys.executable, "-P", "-m", "clerc_tui.services.import_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        self._send(config)
+
+    def ask(self, number: int, size: int, bases: dict[str, int]) -> None:
+        self._send((number, size, bases))
+
+    def receive(self) -> Batch:
+        assert self.process.stdout is not None
+        try:
+            batch = pickle.load(self.process.stdout)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            batch = None
+        if not isinstance(batch, Batch):
+            self.process.wait()
+            raise self._failure()
+        return batch
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the child (told to, or killed: at once with `kill`, else if it does not stop) and
+        forget it."""
+        if kill and self.process.poll() is None:
+            self.process.kill()
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                pickle.dump(None, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+                self.process.stdin.close()  # type: ignore[union-attr]
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self.errors.close()
+
+    def _send(self, message: Any) -> None:
+        assert self.process.stdin is not None
+        try:
+            pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.process.wait()
+            raise self._failure() from None
+
+    def _failure(self) -> ClercError:
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        code = self.process.returncode
+        cause = lines[-1] if lines else ("arrêté" if code is not None and code < 0 else f"code de sortie {code}")
+        return ClercError(
+            f"La lecture du fichier a échoué en cours d'import ({cause}). Les lots déjà écrits sont complets, "
+            "rien d'autre n'a été écrit : relancez l'import pour le terminer."
+        )
+
+
+if __name__ == "__main__":
+    # Run as the module itself, not as __main__: the batches it pickles are import_worker.Batch.
+    from clerc_tui.services import import_worker
+
+    sys.exit(import_worker.main())
