@@ -67,7 +67,7 @@ class AmicableQueueScreen(ClercScreen[None]):
         Binding("enter", "preview", "Aperçu", id="amicable.preview"),
         Binding("e", "send_one", "Envoyer", id="amicable.send"),
         Binding("s", "skip", "Passer", id="amicable.skip"),
-        Binding("c", "campaign", "Campagne (marquées, sinon le canal)", id="amicable.campaign"),
+        Binding("C", "campaign", "Campagne (marquées, sinon le canal)", id="amicable.campaign"),
         Binding("t", "campaign_step", "Campagne de l'étape", id="amicable.campaign_step"),
         Binding("space", "mark", "Marquer", id="amicable.mark"),
         Binding("slash", "filter", "Filtrer", id="amicable.filter"),

@@ -76,7 +76,7 @@ async def test_from_the_queue_to_an_email_read_back_from_the_server(actor, smtp_
         await settle(app, pilot)
         assert [str(m["To"]) for m in inbox.messages] == ["debiteur0@example.org"]
         assert app.screen.query_one(RowTable).row_count == 1  # it moved on in its scenario
-        await pilot.press("c")  # the whole channel as a campaign
+        await pilot.press("C")  # the whole channel as a campaign
         await settle(app, pilot)
         assert sorted(str(m["To"]) for m in inbox.messages) == ["debiteur0@example.org", "debiteur1@example.org"]
         assert app.screen.query_one(RowTable).row_count == 0
@@ -174,7 +174,7 @@ async def test_a_campaign_of_the_marked_lines_or_of_a_filter(actor, smtp_server,
         assert table.row_count == 4
         await pilot.press("space", "down", "down", "space")  # mark the first and the third
         assert [table.get_row_at(i)[0] for i in range(4)] == ["✓ Courriel", "Courriel", "✓ Courriel", "Courriel"]
-        await pilot.press("c")
+        await pilot.press("C")
         await settle(app, pilot)
         assert sorted(str(m["To"]) for m in inbox.messages) == ["debiteur0@example.org", "debiteur2@example.org"]
         await pilot.press("slash")
@@ -249,7 +249,7 @@ async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
         await pilot.press("a")
         await pilot.pause()
         assert [app.screen.query_one(RowTable).get_row_at(i)[0] for i in range(2)] == ["Lettre", "Lettre"]
-        await pilot.press("c")
+        await pilot.press("C")
         await settle(app, pilot)
         assert app.screen.query_one(RowTable).row_count == 0
     (batch,) = exports_dir().glob("lettres-amiables-*.pdf")
