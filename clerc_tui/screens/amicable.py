@@ -249,7 +249,15 @@ class AmicableQueueScreen(ClercScreen[None]):
                 if close is not None:
                     close()
 
-        in_worker(self, work, self._sent, "campagne")
+        def failed(error: Exception) -> None:
+            # The progress line (« Courriel : 3/10 ») gives way to the queue as it now is.
+            if isinstance(error, ClercError):
+                self.app.notify(f"Campagne interrompue : {error.message}", severity="error", timeout=10, markup=False)
+            else:
+                self.app.show_error(error, "campagne")
+            self.refresh_data()
+
+        in_worker(self, work, self._sent, "campagne", failed=failed)
 
     def _sent(self, report: amicable.CampaignReport) -> None:
         counts = {k: report.count(k) for k in ("sent", "already", "uncertain", "refused", "failed")}

@@ -236,7 +236,7 @@ async def test_an_sms_line_shows_its_segments_then_goes_through_the_gateway(acto
 
 
 async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
-    """« c » on a letter line: one PDF in exports/, a page per letter, the sends then confirmed."""
+    """« Maj+C » on a letter line: one PDF in exports/, a page per letter, the sends then confirmed."""
     import pypdf
 
     from clerc_tui.paths import exports_dir
