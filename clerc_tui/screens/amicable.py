@@ -24,7 +24,7 @@ from clerc_tui.screens.work import in_worker, progress_text
 from clerc_tui.services import amicable
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 ORDER = ("email", "sms", "letter", "phone")
 
@@ -57,6 +57,20 @@ class PreviewScreen(ClercModal[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+# (label, width, how it gives way: RowTable.fit_widths, as on the dossier list). At 80 columns the
+# channel, the dossier, the recipient and the rule that holds the line back stay whole enough to
+# read; the step hides first (the preview, Entrée, shows it), the debtor shrinks; the rule (up to a
+# sentence: « 10:30 : hors des heures de contact de l'étude (…) ») takes what is left.
+COLUMNS: tuple[tuple[str, int, ColumnFit], ...] = (
+    ("Canal", 9, ColumnFit()),
+    ("Dossier", 11, ColumnFit()),
+    ("Débiteur", 22, ColumnFit(priority=2, min_width=12)),
+    ("Étape", 28, ColumnFit(priority=1, min_width=12)),
+    ("Destinataire", 26, ColumnFit()),
+    ("Règle", 60, ColumnFit(min_width=16)),
+)
 
 
 class AmicableQueueScreen(ClercScreen[None]):
@@ -96,9 +110,8 @@ class AmicableQueueScreen(ClercScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width in (("Canal", 9), ("Dossier", 11), ("Débiteur", 22), ("Étape", 28), ("Destinataire", 26)):
-            table.add_column(label, width=width)
-        table.add_column("Règle", width=None)
+        for label, width, fit in COLUMNS:
+            table.add_column(label, width=width, **fit)
         self.refresh_data()
         table.focus()
 

@@ -257,3 +257,25 @@ async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
     assert len(pages) == 2 and all("Réf. : 2026-00000" in text and "/lettre_1" in text for text in pages)
     timeline = [e.text for e in get_dossier(ids[1]).events]
     assert any(t.startswith("Lettre — ") and "envoyé" in t for t in timeline)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_queue_keeps_the_rule_and_the_recipient_whole_at_80_columns(actor, size):
+    """As on the dossier list (RowTable's priorities): the step hides first, the debtor shrinks."""
+    for n in range(2):
+        amicable.enrol(actor, _dossier(actor, n), OPENED)
+    app = ClercApp(actor, now=datetime(2026, 11, 2, 11, 0), start="agenda")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        table = app.screen.query_one(RowTable)
+        widths = dict(zip([c.label for c in table.columns], table._column_widths(), strict=True))
+        assert sum(w + 1 for w in widths.values() if w) - 1 <= size[0]
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert rows
+        assert widths["Destinataire"] >= max(len(row[4]) for row in rows)  # « 1 rue Neuve, 69002 Lyon » whole
+        assert widths["Règle"] >= (16 if size[0] == 80 else 40) and widths["Canal"] and widths["Dossier"]
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert "Règle" in header and "Destinataire" in header
+        if size[0] == 80:
+            assert widths["Étape"] == 0  # hidden first; the preview (Entrée) shows it
