@@ -60,16 +60,15 @@ class PreviewScreen(ClercModal[None]):
 
 
 # (label, width, how it gives way: RowTable.fit_widths, as on the dossier list). At 80 columns the
-# channel, the dossier, the recipient and the rule that holds the line back stay whole enough to
-# read; the step hides first (the preview, Entrée, shows it), the debtor shrinks; the rule (up to a
-# sentence: « 10:30 : hors des heures de contact de l'étude (…) ») takes what is left.
+# channel, the dossier, the recipient (an e-mail address, a number) and the rule that holds the
+# line back stay in sight; the step hides first, then the debtor (the preview, Entrée, shows both).
 COLUMNS: tuple[tuple[str, int, ColumnFit], ...] = (
     ("Canal", 9, ColumnFit()),
     ("Dossier", 11, ColumnFit()),
     ("Débiteur", 22, ColumnFit(priority=2, min_width=12)),
     ("Étape", 28, ColumnFit(priority=1, min_width=12)),
-    ("Destinataire", 26, ColumnFit()),
-    ("Règle", 60, ColumnFit(min_width=16)),
+    ("Destinataire", 28, ColumnFit()),
+    ("Règle", 40, ColumnFit(min_width=24)),
 )
 
 

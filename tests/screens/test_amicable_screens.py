@@ -261,7 +261,7 @@ async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_queue_keeps_the_rule_and_the_recipient_whole_at_80_columns(actor, size):
-    """As on the dossier list (RowTable's priorities): the step hides first, the debtor shrinks."""
+    """As on the dossier list (RowTable's priorities): the step hides first, then the debtor."""
     for n in range(2):
         amicable.enrol(actor, _dossier(actor, n), OPENED)
     app = ClercApp(actor, now=datetime(2026, 11, 2, 11, 0), start="agenda")
@@ -274,8 +274,10 @@ async def test_the_queue_keeps_the_rule_and_the_recipient_whole_at_80_columns(ac
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert rows
         assert widths["Destinataire"] >= max(len(row[4]) for row in rows)  # « 1 rue Neuve, 69002 Lyon » whole
-        assert widths["Règle"] >= (16 if size[0] == 80 else 40) and widths["Canal"] and widths["Dossier"]
+        assert widths["Règle"] >= (28 if size[0] == 80 else 40) and widths["Canal"] and widths["Dossier"]
         header = "".join(segment.text for segment in table.render_line(0))
         assert "Règle" in header and "Destinataire" in header
         if size[0] == 80:
-            assert widths["Étape"] == 0  # hidden first; the preview (Entrée) shows it
+            assert widths["Étape"] == widths["Débiteur"] == 0  # hidden; the preview (Entrée) shows them
+        else:
+            assert widths["Étape"] >= 12 and widths["Débiteur"] >= 12
