@@ -36,7 +36,8 @@ class HelpScreen(ModalScreen):
                 entries.append((key_label(key), label, binding.id or ""))
         if not any(label == "Palette de commandes" for _, label, _ in entries):
             entries.append((key_label("ctrl+p"), "Palette de commandes", ""))
-        return entries
+        # clerc's keys first (the screen's, then the app's), Textual's own (scrolling, copying) after.
+        return sorted(entries, key=lambda entry: entry[2] == "")
 
     def compose(self) -> ComposeResult:
         table = Table(
