@@ -424,7 +424,7 @@ class ClercApp(App):
         )
         yield SystemCommand(
             "Relevés bancaires",
-            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (B)",
+            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (Maj+B)",
             self.action_bank,
         )
         yield SystemCommand(
