@@ -239,8 +239,14 @@ class _Measure:
         key = (style, text)
         width = self.known.get(key)
         if width is None:
-            self.pdf.set_font(FONT_FAMILY, style, TABLE_SIZE)
-            width = self.known[key] = self.pdf.get_string_width(text)
+            # Measured at TABLE_SIZE, then the font put back as it was: a text first met while a
+            # row is drawn (a right-aligned line of a wrapped header) leaves that row's size alone.
+            pdf = self.pdf
+            before = (pdf.font_family, pdf.font_style + ("S" if pdf.strikethrough else ""), pdf.font_size_pt)
+            pdf.set_font(FONT_FAMILY, style, TABLE_SIZE)
+            width = self.known[key] = pdf.get_string_width(text)
+            if before[0]:
+                pdf.set_font(*before)
         return width
 
 

@@ -364,3 +364,22 @@ def test_the_creditor_report_pdf_has_every_csv_row_and_measures_each_text_once(m
         assert found >= 0, f"ligne absente ou dans le désordre : {row}"
         position = found + len(printed)
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) > 5
+
+
+def test_a_table_too_wide_keeps_one_size_across_its_rows_wrapped_headers_and_struck_rows():
+    """Twelve columns on a portrait page: set at the smallest size, headers wrapped word by word;
+    every cell, header, bold or struck row printed at that one size."""
+    columns = tuple(Column(f"Montant versé période {n}", "R", wrap=False) for n in range(12))
+    rows = tuple(tuple(format_amount(D(n * 1000 + c)) for c in range(12)) for n in range(6))
+    doc = PdfDocument("Large", (TableBlock(columns, rows, bold_rows=frozenset({5}), struck_rows=frozenset({2, 5})),))
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip() and "Large" not in text and not text.startswith("page "):  # title, footer
+            sizes.append(round(font_size * tm[0], 2))
+
+    data = document_pdf(doc)
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert len(sizes) > 12 * 7 and len(set(sizes)) == 1, sorted(set(sizes))
+    text = flat(data)
+    assert "Montant" in text and "5 011,00 €" in text
