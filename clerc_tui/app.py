@@ -362,6 +362,12 @@ class ClercApp(App):
 
         self.push_screen(FrenchCommandPalette(providers=[ThemeProvider], placeholder="Rechercher un thème…"))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Every key shown (key bar, help, messages) in French: « Ctrl+Pg préc. », « Échap »."""
+        from clerc_tui.widgets.key_bar import key_label
+
+        return binding.key_display or key_label(binding.key)
+
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies): say how to, in French."""
         keys = [
@@ -418,7 +424,7 @@ class ClercApp(App):
         )
         yield SystemCommand(
             "Relevés bancaires",
-            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (B)",
+            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (Maj+B)",
             self.action_bank,
         )
         yield SystemCommand(

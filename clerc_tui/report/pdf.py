@@ -51,7 +51,7 @@ REPLACEMENT = "\ufffd"
 MARGIN = 18.0
 BODY_SIZE = 10.0
 TABLE_SIZE = 8.5
-TABLE_SIZES = (TABLE_SIZE, 7.5, 6.5)  # a wide table is set smaller rather than broken letter by letter
+TABLE_SIZES = (TABLE_SIZE, 7.5, 6.5, 6.0)  # a wide table is set smaller rather than broken letter by letter
 SMALL_SIZE = 7.5
 GREY = (110, 110, 110)
 BAR_FILL = (70, 110, 160)
@@ -226,34 +226,47 @@ def _heading(pdf: FPDF, text: str, level: int) -> None:
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
 
 
-def _column_widths(pdf: FPDF, block: TableBlock, available: float) -> tuple[float, list[float]]:
+class _Measure:
+    """String widths at TABLE_SIZE (a width is proportional to the size), each distinct text
+    measured once by the font: a table of thousands of rows repeats « 0,00 », the phases, the
+    words of the steps."""
+
+    def __init__(self, pdf: FPDF):
+        self.pdf = pdf
+        self.known: dict[tuple[str, str], float] = {}
+
+    def __call__(self, text: str, style: str = "") -> float:
+        key = (style, text)
+        width = self.known.get(key)
+        if width is None:
+            # Measured at TABLE_SIZE, then the font put back as it was: a text first met while a
+            # row is drawn (a right-aligned line of a wrapped header) leaves that row's size alone.
+            pdf = self.pdf
+            before = (pdf.font_family, pdf.font_style + ("S" if pdf.strikethrough else ""), pdf.font_size_pt)
+            pdf.set_font(FONT_FAMILY, style, TABLE_SIZE)
+            width = self.known[key] = pdf.get_string_width(text)
+            if before[0]:
+                pdf.set_font(*before)
+        return width
+
+
+def _column_widths(measure: _Measure, pdf: FPDF, block: TableBlock, available: float) -> tuple[float, list[float]]:
     """The font size and the column widths of a table. Each column as wide as its widest cell
     when they all fit; else the columns that may wrap (texts) share what the others (dates,
     figures) leave, each at least its longest word (22 mm at most for that minimum), the rest in
     proportion to their width; when even that does not fit, a smaller size is tried."""
-    padding = 2 * CELL_PADDING + 2 * pdf.c_margin + 0.4  # fpdf2 keeps its cell margin inside the padding
-    # Each distinct text measured once, at TABLE_SIZE (a width is proportional to the size): a
-    # table of thousands of rows repeats « 0,00 » and the same phases.
-    measured: dict[tuple[str, str], float] = {}
-
-    def width(text: str, style: str) -> float:
-        key = (style, text)
-        if key not in measured:
-            pdf.set_font(FONT_FAMILY, style, TABLE_SIZE)
-            measured[key] = pdf.get_string_width(text)
-        return measured[key]
-
+    padding = 2 * CELL_PADDING + 0.4  # the text drawn CELL_PADDING from each edge (_table)
     widest_at, word_at = [], []  # per column, at TABLE_SIZE
     for index, column in enumerate(block.columns):
         parts = column.header.split("\n")
-        widest = max((width(part, "B") for part in parts), default=0.0)
-        word = max((width(w, "B") for part in parts for w in part.split()), default=0.0)
+        widest = max((measure(part, "B") for part in parts), default=0.0)
+        word = max((measure(w, "B") for part in parts for w in part.split()), default=0.0)
         for number, row in enumerate(block.rows):
             # A bold row (a total) is wider than the same digits in regular: measured as printed.
             style = "B" if number in block.bold_rows else ""
-            widest = max(widest, width(row[index], style))
+            widest = max(widest, measure(row[index], style))
             if column.wrap:
-                word = max([word, *(width(w, style) for w in row[index].split())])
+                word = max([word, *(measure(w, style) for w in row[index].split())])
         widest_at.append(widest)
         word_at.append(word)
     for size in TABLE_SIZES:
@@ -275,44 +288,106 @@ def _column_widths(pdf: FPDF, block: TableBlock, available: float) -> tuple[floa
     return size, [m + spare * s / total for m, s in zip(least, stretch, strict=True)]
 
 
-def _table(pdf: FPDF, block: TableBlock) -> None:
-    from fpdf.fonts import FontFace
+def _wrap(measure: _Measure, text: str, style: str, room: float) -> list[str]:
+    """`text` in lines no wider than `room` (at TABLE_SIZE): broken between words, a word longer
+    than the line broken between letters (as fpdf2's multi_cell does)."""
+    if measure(text, style) <= room:
+        return [text]
+    space = measure(" ", style)
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        width = measure(word, style)
+        if line and used + space + width <= room:
+            line, used = f"{line} {word}", used + space + width
+            continue
+        if line:
+            lines.append(line)
+        while width > room and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and measure(word[:cut], style) > room:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+            width = measure(word, style)
+        line, used = word, width
+    lines.append(line)
+    return lines
 
+
+def _table(pdf: FPDF, block: TableBlock) -> None:
+    """The table drawn cell by cell at widths computed once (fpdf2's own tables lay every cell
+    out twice and cost ~6 ms a row: 20 s for a creditor of 3,000 dossiers). Headers repeated
+    at the top of each page the table runs onto, a row never split across two pages, a line
+    under the headers; wrapped columns on as many lines as they need."""
     if block.title:
         _heading(pdf, block.title, 2)
     columns = tuple(Column(safe(c.header, multiline=True), c.align, c.wrap) for c in block.columns)
     rows = tuple(tuple(safe(cell) for cell in row) for row in block.rows)
     clean = TableBlock(columns, rows, block.title, block.show_header, block.bold_rows, block.struck_rows)
+    measure = _Measure(pdf)
     available = pdf.w - pdf.l_margin - pdf.r_margin
-    size, widths = _column_widths(pdf, clean, available)
-    pdf.set_font(FONT_FAMILY, "", size)
-    aligns = tuple(c.align for c in columns)
-    with pdf.table(
-        col_widths=tuple(widths),
-        width=min(sum(widths), pdf.epw),  # a sum of floats may pass the page by 1e-13 mm: fpdf2 refuses
-        align="LEFT",
-        text_align=aligns,
-        borders_layout="SINGLE_TOP_LINE" if clean.show_header else "NONE",
-        first_row_as_headings=clean.show_header,
-        repeat_headings=1,
-        line_height=size * 0.45,
-        padding=(0.6, CELL_PADDING, 0.6, CELL_PADDING),
-        headings_style=FontFace(emphasis="BOLD"),
-        markdown=False,
-    ) as table:
-        if clean.show_header:
-            heading = table.row()
-            for column in columns:
-                heading.cell(column.header, align=column.align)
-        for index, row in enumerate(rows):
-            style = None
-            if index in clean.struck_rows:
-                style = FontFace(emphasis="STRIKETHROUGH", color=GREY)
-            elif index in clean.bold_rows:
-                style = FontFace(emphasis="BOLD")
-            line = table.row()
-            for text, align in zip(row, aligns, strict=True):
-                line.cell(text, align=align, style=style)
+    size, widths = _column_widths(measure, pdf, clean, available)
+    scale = size / TABLE_SIZE
+    inset = CELL_PADDING  # from the cell's edge to its text
+    rooms = [(w - 2 * inset) / scale for w in widths]  # the text's room, at TABLE_SIZE
+    line_height = size * 0.45
+    baseline = 0.5 * line_height + 0.3 * size / pdf.k  # fpdf2's cell: text centred on its line
+    left = pdf.l_margin
+    lefts = [left + sum(widths[:i]) for i in range(len(widths))]
+
+    def lines_of(cells: tuple[str, ...], style: str, header: bool = False) -> list[list[str]]:
+        out = []
+        for text, column, room in zip(cells, columns, rooms, strict=True):
+            parts = text.split("\n") if header else [text]
+            if column.wrap or header:
+                out.append([line for part in parts for line in _wrap(measure, part, style, room)])
+            else:
+                out.append(parts)
+        return out
+
+    def draw(cells: list[list[str]], style: str, struck: bool = False) -> None:
+        top = pdf.get_y() + 0.6
+        pdf.set_font(FONT_FAMILY, style + ("S" if struck else ""), size)
+        if struck:
+            pdf.set_text_color(*GREY)
+        for lines, column, x, width in zip(cells, columns, lefts, widths, strict=True):
+            for number, text in enumerate(lines):
+                if not text:
+                    continue
+                if column.align == "L":
+                    at = x + inset
+                else:
+                    used = measure(text, style) * scale
+                    at = x + width - inset - used if column.align == "R" else x + (width - used) / 2
+                pdf.text(at, top + number * line_height + baseline, text)
+        if struck:
+            pdf.set_text_color(0)
+        height = max((len(lines) for lines in cells), default=1) * line_height + 1.2
+        pdf.set_y(pdf.get_y() + height)
+
+    heading = lines_of(tuple(c.header for c in columns), "B", header=True) if clean.show_header else []
+    heading_height = max((len(lines) for lines in heading), default=1) * line_height + 1.2
+
+    def draw_heading() -> None:
+        draw(heading, "B")
+        pdf.line(left, pdf.get_y(), left + sum(widths), pdf.get_y())
+
+    bottom = pdf.h - pdf.b_margin
+    if clean.show_header:
+        if pdf.get_y() + heading_height + line_height + 1.2 > bottom:
+            pdf.add_page()
+        draw_heading()
+    for index, row in enumerate(rows):
+        style = "B" if index in clean.bold_rows and index not in clean.struck_rows else ""
+        cells = lines_of(row, style)
+        height = max(len(lines) for lines in cells) * line_height + 1.2 if cells else line_height
+        if pdf.get_y() + height > bottom:
+            pdf.add_page()
+            if clean.show_header:
+                draw_heading()
+        draw(cells, style, struck=index in clean.struck_rows)
+    pdf.set_x(pdf.l_margin)
     pdf.ln(2)
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
 

@@ -58,7 +58,7 @@ class NewActDialog(_Dialog):
 
 
 class ActFieldsDialog(_Dialog):
-    """`c`: the act's date and what it needs beyond the dossier."""
+    """`e`: the act's date and what it needs beyond the dossier."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="dialog.cancel"),
@@ -137,9 +137,9 @@ class ActsScreen(ClercScreen):
     BINDINGS = [
         Binding("escape", "back", "Retour", id="acts.back"),
         Binding("n", "new", "Nouvel acte", id="acts.new"),
-        Binding("c", "fields", "Compléments", id="acts.fields"),
+        Binding("e", "fields", "Compléments", id="acts.fields"),
         Binding("space", "tick", "Cocher", id="acts.tick"),
-        Binding("v", "verify", "Valider", id="acts.verify"),
+        Binding("f2", "verify", "Valider", id="acts.verify"),
         Binding("g", "serve", "Signifier", id="acts.serve"),
         Binding("x", "export", "Exporter", id="acts.export"),
         Binding("tab", "focus_next", "Zone suivante", show=False, id="acts.focus_next"),

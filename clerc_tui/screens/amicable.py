@@ -24,7 +24,7 @@ from clerc_tui.screens.work import in_worker, progress_text
 from clerc_tui.services import amicable
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
-from clerc_tui.widgets.row_table import RowTable
+from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 ORDER = ("email", "sms", "letter", "phone")
 
@@ -59,6 +59,19 @@ class PreviewScreen(ClercModal[None]):
         self.dismiss(None)
 
 
+# (label, width, how it gives way: RowTable.fit_widths, as on the dossier list). At 80 columns the
+# channel, the dossier, the recipient (an e-mail address, a number) and the rule that holds the
+# line back stay in sight; the step hides first, then the debtor (the preview, Entrée, shows both).
+COLUMNS: tuple[tuple[str, int, ColumnFit], ...] = (
+    ("Canal", 9, ColumnFit()),
+    ("Dossier", 11, ColumnFit()),
+    ("Débiteur", 22, ColumnFit(priority=2, min_width=12)),
+    ("Étape", 28, ColumnFit(priority=1, min_width=12)),
+    ("Destinataire", 28, ColumnFit()),
+    ("Règle", 40, ColumnFit(min_width=24)),
+)
+
+
 class AmicableQueueScreen(ClercScreen[None]):
     HELP_TITLE = "Relances amiables du jour"
     CSS_PATH = "amicable.tcss"
@@ -67,7 +80,7 @@ class AmicableQueueScreen(ClercScreen[None]):
         Binding("enter", "preview", "Aperçu", id="amicable.preview"),
         Binding("e", "send_one", "Envoyer", id="amicable.send"),
         Binding("s", "skip", "Passer", id="amicable.skip"),
-        Binding("c", "campaign", "Campagne (marquées, sinon le canal)", id="amicable.campaign"),
+        Binding("C", "campaign", "Campagne (marquées, sinon le canal)", id="amicable.campaign"),
         Binding("t", "campaign_step", "Campagne de l'étape", id="amicable.campaign_step"),
         Binding("space", "mark", "Marquer", id="amicable.mark"),
         Binding("slash", "filter", "Filtrer", id="amicable.filter"),
@@ -96,9 +109,8 @@ class AmicableQueueScreen(ClercScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
-        for label, width in (("Canal", 9), ("Dossier", 11), ("Débiteur", 22), ("Étape", 28), ("Destinataire", 26)):
-            table.add_column(label, width=width)
-        table.add_column("Règle", width=None)
+        for label, width, fit in COLUMNS:
+            table.add_column(label, width=width, **fit)
         self.refresh_data()
         table.focus()
 
@@ -249,7 +261,15 @@ class AmicableQueueScreen(ClercScreen[None]):
                 if close is not None:
                     close()
 
-        in_worker(self, work, self._sent, "campagne")
+        def failed(error: Exception) -> None:
+            # The progress line (« Courriel : 3/10 ») gives way to the queue as it now is.
+            if isinstance(error, ClercError):
+                self.app.notify(f"Campagne interrompue : {error.message}", severity="error", timeout=10, markup=False)
+            else:
+                self.app.show_error(error, "campagne")
+            self.refresh_data()
+
+        in_worker(self, work, self._sent, "campagne", failed=failed)
 
     def _sent(self, report: amicable.CampaignReport) -> None:
         counts = {k: report.count(k) for k in ("sent", "already", "uncertain", "refused", "failed")}

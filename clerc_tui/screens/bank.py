@@ -103,7 +103,18 @@ class BankReviewScreen(FormScreen):
     def reload(self, message: str = "") -> None:
         status = self.query_one("#bank-status", Static)
         status.update(Text(message or "Rapprochement des lignes à traiter…"))
-        in_worker(self, bank.review_lines, lambda lines: self._loaded(lines, message), "relevés bancaires")
+
+        def failed(error: Exception) -> None:
+            # The status says what happened last, never « Rapprochement… » over a failed read.
+            if isinstance(error, ClercError):
+                self._say(f"Lignes à traiter non lues : {error.message}")
+            else:
+                self._say("Lignes à traiter non lues (voir le message).")
+                self.app.show_error(error, "relevés bancaires")
+
+        in_worker(
+            self, bank.review_lines, lambda lines: self._loaded(lines, message), "relevés bancaires", failed=failed
+        )
 
     def _loaded(self, lines: list[bank.ReviewLine], message: str) -> None:
         self.lines = lines
@@ -306,9 +317,12 @@ class BankReviewScreen(FormScreen):
 
         def failed(error: Exception) -> None:
             self.busy = False
+            # « Import de … » gives way to the outcome: a status always says what happened last.
             if isinstance(error, ClercError):
                 field.set_error(error.message)
+                self._say(f"Import de {path} refusé : {error.message}")
             else:
+                self._say(f"Import de {path} interrompu (voir le message).")
                 self.app.show_error(error, "import du relevé")
 
         in_worker(self, work, imported, "import du relevé", failed=failed)
@@ -349,6 +363,7 @@ class BankReviewScreen(FormScreen):
                 self._say(f"{error.message} Les confirmations sont gardées.")
                 self.reload(f"{error.message} Les confirmations sont gardées.")
             else:
+                self._say("Enregistrement interrompu (voir le message) : les confirmations sont gardées.")
                 self.app.show_error(error, "enregistrement des versements")
 
         in_worker(self, work, recorded, "enregistrement des versements", failed=failed)

@@ -215,7 +215,7 @@ class DossierScreen(ClercScreen):
         Binding("b", "bill", "Facturer", id="dossier.bill"),
         Binding("s", "statement", "Décompte", id="dossier.statement"),
         Binding("a", "statement_date", "Arrêté au", show=False, id="dossier.statement_date"),
-        Binding("i", "interest_detail", "Intérêts", id="dossier.interest_detail"),
+        Binding("I", "interest_detail", "Intérêts", id="dossier.interest_detail"),
         Binding("x", "export_statement", "Exporter", id="dossier.export_statement"),
         Binding("p", "record_step", "Acte", id="dossier.record_step"),
         Binding("f", "deadline_done", "Échéance faite", id="dossier.deadline_done"),

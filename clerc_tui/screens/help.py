@@ -8,29 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from clerc_tui.widgets.key_bar import binding_label
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "Échap",
-    "enter": "Entrée",
-    "space": "Espace",
-    "up": "↑",
-    "down": "↓",
-    "left": "←",
-    "right": "→",
-    "tab": "Tab",
-    "shift+tab": "Maj+Tab",
-    "pageup": "Page↑",
-    "pagedown": "Page↓",
-    "home": "Début",
-    "end": "Fin",
-}
-
-
-def key_label(key: str) -> str:
-    return KEY_NAMES.get(key, key.replace("ctrl+", "Ctrl+").replace("super+", "Super+").replace("f1", "F1"))
+from clerc_tui.widgets.key_bar import binding_label, key_label
 
 
 class HelpScreen(ModalScreen):
@@ -57,8 +35,9 @@ class HelpScreen(ModalScreen):
                 label = binding_label(binding)
                 entries.append((key_label(key), label, binding.id or ""))
         if not any(label == "Palette de commandes" for _, label, _ in entries):
-            entries.append(("Ctrl+P", "Palette de commandes", ""))
-        return entries
+            entries.append((key_label("ctrl+p"), "Palette de commandes", ""))
+        # clerc's keys first (the screen's, then the app's), Textual's own (scrolling, copying) after.
+        return sorted(entries, key=lambda entry: entry[2] == "")
 
     def compose(self) -> ComposeResult:
         table = Table(
@@ -69,11 +48,12 @@ class HelpScreen(ModalScreen):
         table.add_column(Text("Id (pour [keymap])"), style="dim")
         for key, label, binding_id in self.entries:
             table.add_row(key, Text(label), binding_id)
+        self.table = table  # drawn at the box's width: the actions wrap, nothing is cut (80 columns)
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static(
                 Text(
-                    "Échap, ? ou q pour fermer ; flèches et Page↑/Page↓ pour défiler. "
+                    "Échap, ? ou q pour fermer ; flèches et Pg préc./Pg suiv. pour défiler. "
                     "Raccourcis modifiables dans la table [keymap] "
                     "du fichier config.toml (voir README).",
                     style="dim",

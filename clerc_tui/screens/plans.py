@@ -97,7 +97,7 @@ class PlanPane(Vertical):
 
     BINDINGS = [
         Binding("n", "propose", "Proposer un échéancier", id="plan.propose"),
-        Binding("z", "cancel_plan", "Annuler l'échéancier", id="plan.cancel"),
+        Binding("delete", "cancel_plan", "Annuler l'échéancier", id="plan.cancel"),
     ]
 
     def __init__(self, dossier_id: int):

@@ -146,11 +146,14 @@ class _Busy:
         raise NotImplementedError
 
 
-def _in_worker(screen, work, then, what: str) -> None:
-    """`work()` on a thread worker (screens/work.py); a refusal said in #remit-status."""
+def _in_worker(screen, work, then, what: str, progress: Static | None = None) -> None:
+    """`work()` on a thread worker (screens/work.py); a refusal said in #remit-status. The line
+    that showed the work's `progress` says it did not finish (never « Calcul… » left behind)."""
 
     def failed(error: Exception) -> None:
         screen.running = False
+        if progress is not None:
+            progress.update(Text("Sommes dues non calculées (voir le message).", style="bold"))
         screen.loaded()
         if isinstance(error, ClercError):
             screen.say(error.message)
@@ -210,6 +213,7 @@ class RemittancesScreen(_Busy, ClercScreen):
             lambda: (remittances.pending_run(), remittances.creditor_dues(self.app.today, progress=tick)),
             self._show,
             "reversements",
+            progress=total,
         )
 
     def _show(self, found: tuple[remittances.PendingRun | None, list[remittances.CreditorDue]]) -> None:
@@ -319,6 +323,7 @@ class CreditorRemittanceScreen(_Busy, ClercScreen):
             ],
             self._show,
             "reversements",
+            progress=title,
         )
 
     def _show(self, dues: list[remittances.CreditorDue]) -> None:

@@ -102,8 +102,8 @@ class SolvencyPane(Vertical):
 
     BINDINGS = [
         Binding("n", "add", "Nouveau renseignement", id="solvency.add"),
-        Binding("u", "correct", "Corriger", id="solvency.correct"),
-        Binding("z", "end", "Terminer", id="solvency.end"),
+        Binding("C", "correct", "Corriger", id="solvency.correct"),
+        Binding("delete", "end", "Terminer", id="solvency.end"),
     ]
 
     def __init__(self, dossier_id: int):

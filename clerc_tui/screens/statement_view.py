@@ -157,7 +157,7 @@ class InterestDetailScreen(Screen):
     """`i`: every interest line of the décompte (period, days, base, rate, kind, basis)."""
 
     HELP_TITLE = "Détail des intérêts"
-    BINDINGS = [Binding("escape,i", "close", "Retour", id="interest.close")]
+    BINDINGS = [Binding("escape,I", "close", "Retour", id="interest.close")]
 
     def __init__(self, statement: Statement):
         super().__init__()

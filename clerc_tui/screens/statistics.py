@@ -1,5 +1,5 @@
 """The statistics screen (`s` from the dashboard, or the palette) and the creditor report
-screen (`c` from the statistics, or the palette).
+screen (`r` from the statistics, or the palette).
 
 Statistiques: three tabs — collections per month over two years (a Sparkline and 24 bars
 « janv. 25 » with their amounts), the recovery rate of the largest creditors (bars with the
@@ -72,8 +72,8 @@ class StatisticsScreen(ClercScreen):
         Binding("1", "tab('encaissements')", "Encaissements", id="stats.collections"),
         Binding("2", "tab('recouvrement')", "Recouvrement", id="stats.recovery"),
         Binding("3", "tab('echeances')", "Échéances", id="stats.deadlines"),
-        Binding("c", "creditor_report", "Rapport créancier", id="stats.creditor_report"),
-        Binding("r", "reload", "Actualiser", id="stats.reload"),
+        Binding("r", "creditor_report", "Rapport créancier", id="stats.creditor_report"),
+        Binding("f5", "reload", "Actualiser", id="stats.reload"),
     ]
 
     def compose(self) -> ComposeResult:

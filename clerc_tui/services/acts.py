@@ -632,7 +632,7 @@ def verify(actor: Actor, act_id: int, *, today: date, expected_version: int | No
         if act.state != "draft":
             raise InvalidInput(f"Cet acte est déjà {act_rules.STATES.get(act.state, act.state).lower()}.")
         if act.act_date < today:
-            raise InvalidInput(f"L'acte est daté du {format_date(act.act_date)}, déjà passé : changez sa date (c).")
+            raise InvalidInput(f"L'acte est daté du {format_date(act.act_date)}, déjà passé : changez sa date (e).")
         draft = build_draft(act.dossier_id, act.act_type, act.act_date, _fields(act), ticks=_ticks(act))
         if draft.blocking:
             first = draft.blocking[0]
@@ -659,7 +659,7 @@ def serve(
         act = _open(act_id, expected_version)
         act_type = act_rules.act_type(act.act_type)
         if act.state != "verified":
-            raise InvalidInput("Seul un acte vérifié peut être signifié : validez-le d'abord (v).")
+            raise InvalidInput("Seul un acte vérifié peut être signifié : validez-le d'abord (F2).")
         if mode not in act_type.service_modes:
             allowed = ", ".join(act_rules.SERVICE_MODES[m] for m in act_type.service_modes)
             raise InvalidInput(f"Mode de signification non prévu pour cet acte ; possibles : {allowed}.", field="mode")
@@ -667,7 +667,7 @@ def serve(
             raise InvalidInput(
                 f"L'acte est daté du {format_date(act.act_date)} et ses délais sont calculés de ce "
                 f"jour : signifié le {format_date(served_on)}, ils seraient faux. Changez la date de "
-                "l'acte (c), revérifiez-le, puis signifiez.",
+                "l'acte (e), revérifiez-le, puis signifiez.",
                 field="served_on",
             )
         if served_on > today:

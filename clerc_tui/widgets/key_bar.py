@@ -9,10 +9,51 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Static
 
 from clerc_tui.widgets.text_line import show_text
+
+# Key names as a French keyboard prints them (key bar, `?`, palette, messages): the one mapping of
+# clerc, from Textual's names (« pageup », « escape », « ctrl+… »).
+KEY_NAMES = {
+    "escape": "Échap",
+    "enter": "Entrée",
+    "space": "Espace",
+    "delete": "Suppr",
+    "backspace": "Retour arr.",
+    "insert": "Inser",
+    "tab": "Tab",
+    "pageup": "Pg préc.",
+    "pagedown": "Pg suiv.",
+    "home": "Début",
+    "end": "Fin",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
+MODIFIERS = {"ctrl": "Ctrl", "shift": "Maj", "alt": "Alt", "super": "Super", "meta": "Méta"}
+
+
+def key_label(key: str) -> str:
+    """« ctrl+pageup » → « Ctrl+Pg préc. », « shift+tab » → « Maj+Tab », « question_mark » → « ? »,
+    « f5 » → « F5 », « G » → « Maj+G » (a capital is typed with Maj)."""
+    *modifiers, name = key.split("+") if len(key) > 1 else [key]
+    words = [MODIFIERS.get(m, m.capitalize()) for m in modifiers]
+    if name in KEY_NAMES:
+        label = KEY_NAMES[name]
+    elif len(name) > 1 and name[0] == "f" and name[1:].isdigit():
+        label = name.upper()
+    else:
+        label = format_key(name)
+        if len(label) == 1 and label.isupper():
+            words.append("Maj")
+        elif len(label) == 1 and modifiers:
+            label = label.upper()  # « Ctrl+P », as printed on the key
+    return "+".join([*dict.fromkeys(words), label])
+
 
 # Textual's own bindings come with English descriptions: said in French here, by action.
 ACTION_LABELS = {
@@ -89,9 +130,9 @@ class KeyBar(Static):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
+            key = self.app.get_key_display(binding)  # key_label (ClercApp.get_key_display)
             keys.append((key, binding_label(binding), enabled, binding.action in KEPT_ACTIONS))
-        keys.append(("^p", "palette", True, True))
+        keys.append((key_label("ctrl+p"), "palette", True, True))
         return keys
 
     def _draw(self) -> None:

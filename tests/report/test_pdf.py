@@ -297,3 +297,89 @@ def test_a_chart_without_data_says_so_and_a_landscape_page_is_wider():
     assert "Aucun encaissement sur la période" in text and "nov. 26" not in text
     box = pypdf.PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (round(box.width), round(box.height)) == (842, 595)  # A4 turned
+
+
+def creditor_report_of(count: int):
+    """A creditor report of `count` dossiers (the service's own dataclasses, figures varied: long
+    debtors and steps that wrap, amounts up to millions, dates, a balance « hors intérêts »)."""
+    from clerc_tui.services.creditor_report import CreditorReport, Money, MonthCollection, ReportLine, YearRecovery
+
+    steps = ("", "Délai d'opposition ouvert par la première mesure d'exécution", "Dénonciation au débiteur")
+    lines = tuple(
+        ReportLine(
+            dossier_id=n,
+            reference=f"2026-{n:06d}",
+            debtor=f"SASU Menuiserie Fernandez · LÉGER Thérèse n° {n}" if n % 3 else f"DUPONT Élodie {n}",
+            phase=("Amiable", "Exécution", "Clos")[n % 3],
+            paid_period=D(n % 7) * D("12.35"),
+            paid_total=D(n) * D("101.01"),
+            collected_total=D(n) * D("90.5"),
+            act_fees=D(n % 5) * D("33.3"),
+            balance=D(n) * D("1234567.89") / 100,
+            with_interest=n % 11 != 0,
+            next_due=date(2026, 12, 1 + n % 28) if n % 4 else None,
+            next_step=steps[n % 3],
+        )
+        for n in range(1, count + 1)
+    )
+    totals = Money(**{f: sum((getattr(x, f) for x in lines), D(0)) for f in ("paid_period", "paid_total", "balance")})
+    months = tuple(MonthCollection(date(2026, m, 1), D(m * 10)) for m in range(1, 12))
+    return CreditorReport(
+        1, "SARL Grondin", date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 6), lines, totals, months,
+        (YearRecovery(2026, count, D(1000), D(10)),),
+    )  # fmt: skip
+
+
+def test_the_creditor_report_pdf_has_every_csv_row_and_measures_each_text_once(monkeypatch):
+    """The big creditor's PDF (issue 16: 2,920 dossiers took 16–22 s of CPU in fpdf2's tables):
+    its table is drawn cell by cell, each distinct text measured once by the font; what is printed
+    is the CSV's rows, cell after cell, in order (amounts grouped on paper, not in the CSV)."""
+    import csv
+
+    from fpdf.fonts import TTFFont
+
+    from clerc_tui.report.creditor import creditor_document, report_csv
+
+    data = creditor_report_of(300)
+    measured: list[str] = []
+    width = TTFFont.get_text_width
+
+    def counted(self, text, *args):  # every width fpdf2 asks of the font, whoever asks
+        measured.append(text)
+        return width(self, text, *args)
+
+    monkeypatch.setattr(TTFFont, "get_text_width", counted)
+    pdf = document_pdf(creditor_document(data))
+    monkeypatch.undo()
+    # fpdf2's tables measured each cell again as they laid it out, word by word, several times.
+    assert len(measured) < 2 * len(set(measured)), "a text measured over and over"
+    text = "".join("".join(pages_text(pdf)).split())
+    rows = list(csv.reader(io.StringIO(report_csv(data).lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 302  # header, 300 dossiers, totals
+    position = text.index("Dossiers")
+    for row in rows[1:]:
+        # The CSV's « 12345,67 » is « 12 345,67 » on paper: compared without any space.
+        printed = "".join("".join(cell.split()) for cell in row)
+        found = text.find(printed, position)
+        assert found >= 0, f"ligne absente ou dans le désordre : {row}"
+        position = found + len(printed)
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) > 5
+
+
+def test_a_table_too_wide_keeps_one_size_across_its_rows_wrapped_headers_and_struck_rows():
+    """Twelve columns on a portrait page: set at the smallest size, headers wrapped word by word;
+    every cell, header, bold or struck row printed at that one size."""
+    columns = tuple(Column(f"Montant versé période {n}", "R", wrap=False) for n in range(12))
+    rows = tuple(tuple(format_amount(D(n * 1000 + c)) for c in range(12)) for n in range(6))
+    doc = PdfDocument("Large", (TableBlock(columns, rows, bold_rows=frozenset({5}), struck_rows=frozenset({2, 5})),))
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip() and "Large" not in text and not text.startswith("page "):  # title, footer
+            sizes.append(round(font_size * tm[0], 2))
+
+    data = document_pdf(doc)
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert len(sizes) > 12 * 7 and len(set(sizes)) == 1, sorted(set(sizes))
+    text = flat(data)
+    assert "Montant" in text and "5 011,00 €" in text

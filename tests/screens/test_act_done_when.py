@@ -79,7 +79,7 @@ async def test_draft_fix_the_address_validate_serve_and_see_the_deadlines(demo):
                 acts.query_one("#mentions").move_cursor(row=index)
                 await pilot.press("space")
                 await pilot.pause()
-        await pilot.press("v")
+        await pilot.press("f2")
         await pilot.pause()
         assert acts.view.act.state == "verified"
         await pilot.press("g", "ctrl+s")

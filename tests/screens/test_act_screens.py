@@ -40,7 +40,7 @@ async def test_tick_validate_serve_creates_the_waiting_period_and_validity(demo_
         await pilot.press("ctrl+s")  # first type: commandement de payer aux fins de saisie-vente
         await pilot.pause()
         assert screen.view is not None and screen.view.act.act_type == "commandement_saisie_vente"
-        await pilot.press("v")  # refused: the manual mentions are not ticked
+        await pilot.press("f2")  # refused: the manual mentions are not ticked
         await pilot.pause()
         assert screen.view.act.state == "draft"
         for index, state in enumerate(screen.view.draft.states):
@@ -49,7 +49,7 @@ async def test_tick_validate_serve_creates_the_waiting_period_and_validity(demo_
                 await pilot.press("space")
                 await pilot.pause()
         assert not screen.view.draft.blocking
-        await pilot.press("v")
+        await pilot.press("f2")
         await pilot.pause()
         assert screen.view.act.state == "verified"
         await pilot.press("g")

@@ -76,7 +76,7 @@ async def test_from_the_queue_to_an_email_read_back_from_the_server(actor, smtp_
         await settle(app, pilot)
         assert [str(m["To"]) for m in inbox.messages] == ["debiteur0@example.org"]
         assert app.screen.query_one(RowTable).row_count == 1  # it moved on in its scenario
-        await pilot.press("c")  # the whole channel as a campaign
+        await pilot.press("C")  # the whole channel as a campaign
         await settle(app, pilot)
         assert sorted(str(m["To"]) for m in inbox.messages) == ["debiteur0@example.org", "debiteur1@example.org"]
         assert app.screen.query_one(RowTable).row_count == 0
@@ -174,7 +174,7 @@ async def test_a_campaign_of_the_marked_lines_or_of_a_filter(actor, smtp_server,
         assert table.row_count == 4
         await pilot.press("space", "down", "down", "space")  # mark the first and the third
         assert [table.get_row_at(i)[0] for i in range(4)] == ["✓ Courriel", "Courriel", "✓ Courriel", "Courriel"]
-        await pilot.press("c")
+        await pilot.press("C")
         await settle(app, pilot)
         assert sorted(str(m["To"]) for m in inbox.messages) == ["debiteur0@example.org", "debiteur2@example.org"]
         await pilot.press("slash")
@@ -236,7 +236,7 @@ async def test_an_sms_line_shows_its_segments_then_goes_through_the_gateway(acto
 
 
 async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
-    """« c » on a letter line: one PDF in exports/, a page per letter, the sends then confirmed."""
+    """« Maj+C » on a letter line: one PDF in exports/, a page per letter, the sends then confirmed."""
     import pypdf
 
     from clerc_tui.paths import exports_dir
@@ -249,7 +249,7 @@ async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
         await pilot.press("a")
         await pilot.pause()
         assert [app.screen.query_one(RowTable).get_row_at(i)[0] for i in range(2)] == ["Lettre", "Lettre"]
-        await pilot.press("c")
+        await pilot.press("C")
         await settle(app, pilot)
         assert app.screen.query_one(RowTable).row_count == 0
     (batch,) = exports_dir().glob("lettres-amiables-*.pdf")
@@ -257,3 +257,27 @@ async def test_letters_sent_from_the_queue_are_one_pdf_batch(actor):
     assert len(pages) == 2 and all("Réf. : 2026-00000" in text and "/lettre_1" in text for text in pages)
     timeline = [e.text for e in get_dossier(ids[1]).events]
     assert any(t.startswith("Lettre — ") and "envoyé" in t for t in timeline)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_queue_keeps_the_rule_and_the_recipient_whole_at_80_columns(actor, size):
+    """As on the dossier list (RowTable's priorities): the step hides first, then the debtor."""
+    for n in range(2):
+        amicable.enrol(actor, _dossier(actor, n), OPENED)
+    app = ClercApp(actor, now=datetime(2026, 11, 2, 11, 0), start="agenda")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        table = app.screen.query_one(RowTable)
+        widths = dict(zip([c.label for c in table.columns], table._column_widths(), strict=True))
+        assert sum(w + 1 for w in widths.values() if w) - 1 <= size[0]
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert rows
+        assert widths["Destinataire"] >= max(len(row[4]) for row in rows)  # « 1 rue Neuve, 69002 Lyon » whole
+        assert widths["Règle"] >= (28 if size[0] == 80 else 40) and widths["Canal"] and widths["Dossier"]
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert "Règle" in header and "Destinataire" in header
+        if size[0] == 80:
+            assert widths["Étape"] == widths["Débiteur"] == 0  # hidden; the preview (Entrée) shows them
+        else:
+            assert widths["Étape"] >= 12 and widths["Débiteur"] >= 12

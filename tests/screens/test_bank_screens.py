@@ -109,3 +109,26 @@ async def test_from_an_imported_camt053_to_recorded_payments(actor, make_app, tm
     # The same statement again: nothing new.
     again = bank.import_statement(actor, statement, record_sure=True, today=TODAY)
     assert again.already_imported and len(_payments(lefevre.id)) == 1
+
+
+async def test_after_a_failed_import_the_status_says_so_not_import_en_cours(actor, make_app, tmp_path):
+    broken = tmp_path / "tronque.xml"
+    broken.write_bytes(
+        write_camt053(bank.DEMO_ACCOUNT, "R-27", [CamtCredit(D("10.00"), TODAY, "B1", "E1", "X", "Y")])[:200]
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("B")
+        await settle(app, pilot)
+        screen = app.screen
+        await fill(pilot, screen.query_one("#bank-file", Input), str(broken))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        status = str(screen.query_one("#bank-status").render())
+        assert not status.endswith("…"), status  # not « Import de … » still
+        assert status.startswith(f"Import de {broken} refusé : Relevé XML illisible"), status
+        assert BankLine.select().count() == 0
+        await fill(pilot, screen.query_one("#bank-file", Input), str(tmp_path / "absent.xml"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "absent.xml refusé : Fichier introuvable" in str(screen.query_one("#bank-status").render())

@@ -98,7 +98,7 @@ async def test_instalment_states_and_the_default_alert_at_start_of_day(actor, ma
         await pilot.press("enter", "7")
         body = _text(app.screen.query_one("#plan-body", Static))
         assert "En défaut" in body and "Payée" in body and "Impayée" in body and "40,00" in body
-        await pilot.press("z")
+        await pilot.press("delete")
         await fill(pilot, app.screen.query_one("#reason", Input), "le débiteur a retiré son accord")
         await pilot.press("enter")
         assert isinstance(app.screen, DossierScreen)

@@ -56,7 +56,7 @@ async def test_a_clerc_cannot_validate_nor_serve_and_is_told_who_can(clerc_app):
         screen = app.screen
         assert isinstance(screen, ActsScreen)
         screen.show_act(draft.id)
-        await pilot.press("v")
+        await pilot.press("f2")
         await pilot.pause()
         assert "Action réservée à : principal clerc, commissaire (vous êtes clerc) — valider un acte." in _notes(app)
         assert Act.get_by_id(draft.id).state == "draft"

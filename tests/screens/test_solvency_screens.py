@@ -60,7 +60,7 @@ async def test_known_employer_seizable_amount_then_wage_seizure_chosen_starts_it
         assert "Boulangerie [b]Roux" in body and "non daté" in body and "ANCIENNE" in body
         assert "\x1b" not in body and "␛[2J effacé ?" in body
         # The card's employer, corrected with the net pay the employer gave: a dated fact.
-        await pilot.press("u")
+        await pilot.press("C")
         assert isinstance(app.screen, DeadlinePicker)  # newest first: the account, then the undated card
         await pilot.press("down", "enter")
         dialog = app.screen
@@ -112,7 +112,7 @@ async def test_a_fact_ends_and_stays_in_the_history(actor, make_app, sample_doss
     )
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("enter", "6", "z", "enter")
+        await pilot.press("enter", "6", "delete", "enter")
         assert isinstance(app.screen, EndDialog)
         await fill(pilot, app.screen.query_one("#end-date", Input), "20/11/2026")
         await pilot.press("enter")

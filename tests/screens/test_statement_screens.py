@@ -50,7 +50,7 @@ async def test_s_shows_the_statement_and_the_arrete_date_can_change(actor, make_
         assert _text(app, "#statement-error") == ""
         assert pane.at == date(2025, 9, 15) and pane.statement.total_due == D("2286.04")
         assert "2\u00a0286,04\u00a0€" in _text(app, "#statement-body")
-        await pilot.press("i")
+        await pilot.press("I")
         assert isinstance(app.screen, InterestDetailScreen)
         detail = _text(app, "#interest-body")
         assert "12,21\u00a0%" in detail and "Art. L313-2" in detail and "25/05/2025" in detail
@@ -143,7 +143,7 @@ async def test_contractual_civil_year_and_the_2224_warning_on_the_screens(actor,
         body = _text(app, "#statement-body")
         assert "Prescription quinquennale (art. 2224 C. civ.)" in body and "500,00" in body
         assert "année civile" in body
-        await pilot.press("i")
+        await pilot.press("I")
         detail = _text(app, "#interest-body")
         assert "Diviseur" in detail and "36\u00a0600" in detail and "art. 2224" in detail
 

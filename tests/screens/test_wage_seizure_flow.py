@@ -59,7 +59,7 @@ async def _act(app, pilot, screen, type_id: str, fields: dict[str, str] | None =
     await pilot.pause()
     assert screen.view.act.act_type == type_id and screen.view.act.act_date == app.today
     if fields:
-        await pilot.press("c")
+        await pilot.press("e")
         await pilot.pause()
         for key, value in fields.items():
             app.screen.query_one(f"#field-{key}", Input).value = value
@@ -69,7 +69,7 @@ async def _act(app, pilot, screen, type_id: str, fields: dict[str, str] | None =
     screen.refresh_data(select_id=screen.view.act.id)
     await pilot.pause()
     assert [s.problems for s in screen.view.draft.blocking] == []
-    await pilot.press("v")
+    await pilot.press("f2")
     await pilot.pause()
     assert screen.view.act.state == "verified"
     await pilot.press("g")
@@ -199,7 +199,7 @@ async def test_the_inventory_is_typed_one_good_per_line_in_the_complements(wage_
         screen = app.screen
         assert isinstance(screen, ActsScreen) and screen.view.act.id == act.id
         assert any(s.mention.id == "inventaire" for s in screen.view.draft.blocking)
-        await pilot.press("c")
+        await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#field-inventory", TextArea).text = "Vélo Peugeot bleu ; 80\nLampe [red]de[/] bureau"
         await pilot.press("ctrl+s")
@@ -209,7 +209,7 @@ async def test_the_inventory_is_typed_one_good_per_line_in_the_complements(wage_
         assert "1. Vélo Peugeot bleu — valeur estimée : 80,00\u00a0€" in body
         assert "2. Lampe [red]de[/] bureau — sans estimation" in body  # hostile text kept inert
         assert not any(s.mention.id == "inventaire" for s in screen.view.draft.blocking)
-        await pilot.press("c")
+        await pilot.press("e")
         await pilot.pause()
         assert app.screen.query_one("#field-inventory", TextArea).text == (
             "Vélo Peugeot bleu ; 80,00\nLampe [red]de[/] bureau"

@@ -143,7 +143,7 @@ def test_a_missing_inventory_blocks_the_pv_de_saisie_vente_and_says_where(demo):
     problems = [p for s in view.draft.blocking for p in s.problems]
     assert problems == [
         "Inventaire des biens saisis (désignation détaillée, valeur estimée) manquante — mention CPCE R221-16 2° "
-        "— à compléter : compléments de l'acte (c), un bien par ligne : « désignation ; valeur »"
+        "— à compléter : compléments de l'acte (e), un bien par ligne : « désignation ; valeur »"
     ]
     with pytest.raises(InvalidInput, match="Vérification refusée"):
         acts.verify(actor, act.id, today=TODAY)
