@@ -47,12 +47,16 @@ def insert_sql(table: str, columns: tuple[str, ...], literals=(), param: str = "
 class DeadlineWorker:
     """The parent's side: starts the child, sends it each round's dossiers, collects the result.
 
-    `schema`: the CREATE statements of the deadline table and of its indexes, as the parent's
-    base has them (the copy needs the very same definitions)."""
+    `schema`: the CREATE statements of the deadline table, of the `side` tables and of their
+    indexes, as the parent's base has them (the copy needs the very same definitions).
+    `side`: {table: (its columns, the parent's list of its pending rows)}: tables the parent
+    generates but the child loads and indexes too (the parent hands it each round's rows), to
+    share the work between the two processes; copied in like the deadlines."""
 
-    def __init__(self, path: Path, seed: str, today: int, schema: list[str]):
+    def __init__(self, path: Path, seed: str, today: int, schema: list[str], side: dict | None = None):
         self.path = path
         self.pending: list[tuple] = []
+        self.side: dict[str, tuple[tuple[str, ...], list]] = side or {}
         # The child's traceback, never on the user's screen (closed by finish or abort).
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -63,20 +67,24 @@ class DeadlineWorker:
             stdout=subprocess.PIPE,
             stderr=self.errors,
         )
-        self._send({"path": str(path), "seed": seed, "today": today, "schema": schema})
+        columns = {table: columns for table, (columns, _rows) in self.side.items()}
+        self._send({"path": str(path), "seed": seed, "today": today, "schema": schema, "side": columns})
 
     def dossier(self, dossier_id: int, **facts: Any) -> None:
         self.pending.append((dossier_id, *(facts[name] for name in FACTS)))
 
     def flush(self) -> None:
-        if self.pending:
-            self._send(self.pending)
+        side = {table: rows for table, (_columns, rows) in self.side.items() if rows}
+        if self.pending or side:
+            self._send((self.pending, side))
             self.pending = []
+            for rows in side.values():
+                rows.clear()  # sent (pickled): the parent's list is refilled by the next round
 
     def finish(self) -> tuple[int, list[tuple], list[tuple]]:
-        """Wait for the child to have walked, loaded, indexed and analysed every deadline; return
-        their count, the `deadline_text` rows they use (the parent inserts those) and the
-        `sqlite_stat1` rows of their indexes."""
+        """Wait for the child to have walked, loaded, indexed and analysed every deadline (and the
+        side tables); return their count, the `deadline_text` rows they use (the parent inserts
+        those) and the `sqlite_stat1` rows of the indexes of the tables it loaded."""
         self.flush()
         self._send(None)
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -166,16 +174,23 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
         Draws(config["seed"]), config["today"], DayTexts(date.isoformat).__getitem__, next_id, add, rows["deadline"]
     )
     insert = insert_sql("deadline", COLUMNS, LITERALS)
-    while (batch := pickle.load(inbox)) is not None:
+    side_inserts = {table: insert_sql(table, columns) for table, columns in config["side"].items()}
+    while (message := pickle.load(inbox)) is not None:
+        batch, side = message
+        for table, side_rows in side.items():
+            connection.executemany(side_inserts[table], side_rows)
         for dossier_id, *facts in batch:
             walker.dossier(dossier_id, **dict(zip(FACTS, facts, strict=True)))
         connection.executemany(insert, rows["deadline"])
         rows["deadline"].clear()
     for sql in indexes:
         connection.execute(sql)
-    # The planner's statistics of the deadline indexes, computed here too (the parent copies them).
-    connection.execute('ANALYZE "deadline"')
-    stats = connection.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchall()
+    # The planner's statistics of the tables loaded here, computed here too (the parent copies them).
+    loaded = ("deadline", *side_inserts)
+    for table in loaded:
+        connection.execute(f'ANALYZE "{table}"')
+    marks = ", ".join("?" for _ in loaded)
+    stats = connection.execute(f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl IN ({marks})", loaded).fetchall()
     connection.execute("COMMIT")
     return walker.deadline_id, rows["deadline_text"], stats
 
