@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import queue
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -34,7 +38,26 @@ from clerc_tui.errors import ClercError
 
 # The facts of a dossier that its deadlines depend on, in the order they are sent.
 FACTS = ("phase", "nature", "title_kind", "title_date", "enforceable", "closed", "first_procedure", "zone", "assigned")
+# Rounds the child reads ahead of its work (a thread drains the pipe): the parent never waits
+# for the child to take a round (a pipe holds 64 KiB, a round ~1 MB), nor the child for the
+# parent's next one while the parent is ahead. Bounded: ~2 MB a round waiting.
+READ_AHEAD = 4
 LOAD_CACHE_KIB = -8_000  # the child's page cache while loading (as the parent's: memory stays bounded)
+
+
+class Phases(dict):
+    """CPU and wall seconds per phase of a process's work (bench/bench_demo.py prints them):
+    `lap(name)` charges what was spent since the previous lap to `name`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu, self.wall = time.process_time(), time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        spent = self.get(name, (0.0, 0.0))
+        self[name] = (spent[0] + cpu - self.cpu, spent[1] + wall - self.wall)
+        self.cpu, self.wall = cpu, wall
 
 
 def insert_sql(table: str, columns: tuple[str, ...], literals=(), param: str = "?") -> str:
@@ -81,10 +104,10 @@ class DeadlineWorker:
             for rows in side.values():
                 rows.clear()  # sent (pickled): the parent's list is refilled by the next round
 
-    def finish(self) -> tuple[int, list[tuple], list[tuple]]:
+    def finish(self) -> tuple[int, list[tuple], list[tuple], dict]:
         """Wait for the child to have walked, loaded, indexed and analysed every deadline (and the
         side tables); return their count, the `deadline_text` rows they use (the parent inserts
-        those) and the `sqlite_stat1` rows of the indexes of the tables it loaded."""
+        those), the `sqlite_stat1` rows of the indexes of the tables it loaded and its Phases."""
         self.flush()
         self._send(None)
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -148,7 +171,8 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
         raise
 
 
-def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tuple[int, list[tuple], list[tuple]]:
+def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tuple[int, list[tuple], list[tuple], dict]:
+    phases = Phases()
     # A scratch file, copied into the demo then deleted: a journal or an fsync would protect
     # nothing (a failed build removes it; a crash leaves it to the next `clerc demo`).
     connection.execute("PRAGMA journal_mode = OFF")
@@ -175,16 +199,23 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     )
     insert = insert_sql("deadline", COLUMNS, LITERALS)
     side_inserts = {table: insert_sql(table, columns) for table, columns in config["side"].items()}
-    while (message := pickle.load(inbox)) is not None:
+    phases.lap("start")
+    for message in _messages(inbox):
+        phases.lap("receive (waits for the builder)")
         batch, side = message
         for table, side_rows in side.items():
             connection.executemany(side_inserts[table], side_rows)
+        phases.lap("insert side tables")
         for dossier_id, *facts in batch:
             walker.dossier(dossier_id, **dict(zip(FACTS, facts, strict=True)))
+        phases.lap("walk")
         connection.executemany(insert, rows["deadline"])
         rows["deadline"].clear()
+        phases.lap("insert deadlines")
+    phases.lap("receive (waits for the builder)")
     for sql in indexes:
         connection.execute(sql)
+    phases.lap("indexes")
     # The planner's statistics of the tables loaded here, computed here too (the parent copies them).
     loaded = ("deadline", *side_inserts)
     for table in loaded:
@@ -192,7 +223,33 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     marks = ", ".join("?" for _ in loaded)
     stats = connection.execute(f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl IN ({marks})", loaded).fetchall()
     connection.execute("COMMIT")
-    return walker.deadline_id, rows["deadline_text"], stats
+    phases.lap("analyze, commit")
+    return walker.deadline_id, rows["deadline_text"], stats, dict(phases)
+
+
+def _messages(inbox: IO[bytes]) -> Iterator[Any]:
+    """The parent's messages up to its final None, read by a thread up to READ_AHEAD rounds ahead;
+    what stopped the reading (the parent gone: EOFError) is raised here."""
+    waiting: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+
+    def read() -> None:
+        try:
+            while True:
+                message = pickle.load(inbox)
+                waiting.put((None, message))
+                if message is None:
+                    return
+        except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
+            waiting.put((error, None))
+
+    threading.Thread(target=read, name="demo-worker-inbox", daemon=True).start()
+    while True:
+        error, message = waiting.get()
+        if error is not None:
+            raise error
+        if message is None:
+            return
+        yield message
 
 
 def main() -> int:
