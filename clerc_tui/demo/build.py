@@ -353,10 +353,6 @@ LEDGER_DEFAULTS = (
     ("run_id", None),
 )
 CHAIN_COLUMNS = ("prev_hash", "row_hash")
-# Tables generated here but loaded and indexed by the deadlines' worker meanwhile (demo/worker.py),
-# then copied in as the deadlines are: the two processes share the load. Tables without an
-# INSERT trigger nor a hash chain (SQLite copies records as they are only then).
-WORKER_TABLES = ("timeline_event",)
 # Parents before children, so that foreign keys hold at every insert.
 LOAD_ORDER = (
     "etude",
@@ -1513,7 +1509,7 @@ class _Demo:
     def flush(self, cursor, param: str, tables=LOAD_ORDER) -> None:
         for table in tables:
             rows = self.rows[table]
-            if not rows or table in self.side_tables:  # those the worker loads: sent by its flush
+            if not rows:
                 continue
             columns = COLUMNS[table]
             if table in chain.CHAINED:
@@ -1525,11 +1521,6 @@ class _Demo:
             cursor.executemany(insert_sql(table, columns, LITERALS.get(table, ()), param), rows)
             self.loaded[table] = self.loaded.get(table, 0) + len(rows)
             self.rows[table].clear()
-
-    def count_side_rows(self) -> None:
-        """Count the rows of the tables the worker loads, before they are sent to it."""
-        for table in self.side_tables:
-            self.loaded[table] = self.loaded.get(table, 0) + len(self.rows[table])
 
     def chained(self, table: str, rows: list[tuple]) -> list[tuple]:
         """The rows with their hash chain (models/chain.py), computed here rather than by a
@@ -1569,7 +1560,6 @@ class _Demo:
         self.loaded: dict[str, int] = {}
         self.phases = Phases()
         self.worker_phases: dict = {}
-        self.side_tables: frozenset[str] = frozenset()  # generated here, loaded by the worker
         self.chain_heads: dict[str, str] = {}
         self.debtor_names: list[str] = []
         self.debtor_towns: list[tuple] = []
@@ -1597,19 +1587,14 @@ class _Demo:
             # Off also for the deadlines' copy below (SQLite copies as they are only without checks).
             db.execute_sql("PRAGMA foreign_keys = OFF")
             if deadlines_file is not None:
-                loaded_there = ("deadline", *WORKER_TABLES)
-                marks = ", ".join("?" for _ in loaded_there)
                 schema = [
                     sql
                     for (sql,) in db.execute_sql(
-                        f"SELECT sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL "
-                        "ORDER BY type = 'index', tbl_name, name",
-                        loaded_there,
+                        "SELECT sql FROM sqlite_master WHERE tbl_name = 'deadline' AND sql IS NOT NULL "
+                        "ORDER BY type = 'index', name"
                     )
                 ]
-                side = {table: (COLUMNS[table], self.rows[table]) for table in WORKER_TABLES}
-                worker = self.deadlines = DeadlineWorker(deadlines_file, self.deadline_seed, self.t0, schema, side)
-                self.side_tables = frozenset(WORKER_TABLES)
+                worker = self.deadlines = DeadlineWorker(deadlines_file, self.deadline_seed, self.t0, schema)
         try:
             with db.atomic("IMMEDIATE") if sqlite else db.atomic():
                 self._load(db, sqlite, worker, progress)
@@ -1635,9 +1620,7 @@ class _Demo:
         cursor = db.cursor()
         fts_tables, fts_triggers = _suspend_fts_triggers(db) if sqlite else ((), ())
         # The deadline table stays empty here when the worker fills it: its indexes are copied with it.
-        suspended = [
-            t for t in LOAD_ORDER if worker is None or t not in ("deadline", "deadline_text", *self.side_tables)
-        ]
+        suspended = [t for t in LOAD_ORDER if worker is None or t not in ("deadline", "deadline_text")]
         indexes = _suspend_indexes(db, suspended) if sqlite else []
         self.phases.lap("start")
         self.make_etude()
@@ -1654,7 +1637,6 @@ class _Demo:
             if did % BATCH == 0:
                 self.phases.lap("generate")
                 if worker is not None:
-                    self.count_side_rows()
                     worker.flush()  # first: the child walks this round while the rows are loaded here
                     self.phases.lap("send to the worker")
                 self.flush(cursor, db.param)
@@ -1664,7 +1646,6 @@ class _Demo:
         for year in sorted(sequence):
             self.add("sequence", (self.next_id("sequence"), "dossier", year, sequence[year]))
         if worker is not None:
-            self.count_side_rows()
             worker.flush()
         self.flush(cursor, db.param)
         if progress is not None:
@@ -1695,8 +1676,7 @@ class _Demo:
             with db.atomic("IMMEDIATE"):
                 self.rows["deadline_text"].extend(texts)
                 self.flush(db.cursor(), db.param, ("deadline_text",))
-                for table in ("deadline", *self.side_tables):
-                    db.execute_sql(f'INSERT INTO main."{table}" SELECT * FROM demo_deadlines."{table}"')
+                db.execute_sql('INSERT INTO main."deadline" SELECT * FROM demo_deadlines."deadline"')
                 db.cursor().executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
                 db.execute_sql('ANALYZE "deadline_text"')
         finally:
