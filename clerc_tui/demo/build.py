@@ -11,7 +11,6 @@ loaded and indexed by a second process meanwhile, then copied in (demo/worker.py
 
 import json
 import os
-import random
 from array import array
 from bisect import bisect
 from collections.abc import Callable
@@ -566,7 +565,7 @@ def build_demo(
 class _Demo:
     """Generates the rows of the étude, batch by batch, and loads them."""
 
-    def __init__(self, rng: random.Random, today: date, dossiers: int):
+    def __init__(self, rng: Draws, today: date, dossiers: int):
         self.rng = rng
         self.today = today
         self.n_dossiers = dossiers
@@ -1087,7 +1086,7 @@ class _Demo:
 
     def make_dossier(self, did: int, opened: int, phase: str, nature: str, number: int) -> None:
         rng = self.rng
-        random_, randint, choice = rng.random, rng.randint, rng.choice
+        random_, randint, choice, clock = rng.random, rng.randint, rng.choice, rng.clock
         t0, iso = self.t0, self.iso
         add = self.add
         year = date.fromordinal(opened).year
@@ -1319,7 +1318,7 @@ class _Demo:
                     kind_,
                     text,
                     assigned if kind_ != "ouverture" else None,
-                    f"{iso(day)} {randint(8, 18):02d}:{randint(0, 59):02d}:00",
+                    f"{iso(day)} {clock(8, 18)}",
                 ),
             )
         # Deadlines: the real procedure steps of the dossier's life, walked up to today (demo/deadlines.py).
@@ -1350,7 +1349,7 @@ class _Demo:
                 balance=balance,
             )
         # The dossier itself.
-        created_at = f"{iso(opened)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"
+        created_at = f"{iso(opened)} {clock(8, 18)}"
         updated_at = f"{iso(last_day)} 18:00:00"
         add(
             "dossier",
@@ -1432,7 +1431,7 @@ class _Demo:
                     reverses,
                     reason,
                     "pcharrier",
-                    f"{iso(day)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00",
+                    f"{iso(day)} {rng.clock(8, 18)}",
                 ),
             )
             return entry_id

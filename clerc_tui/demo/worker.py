@@ -231,7 +231,7 @@ def _messages(inbox: IO[bytes]) -> Iterator[Any]:
                 waiting.put((None, message))
                 if message is None:
                     return
-        except BaseException as error:  # noqa: BLE001 (handed to the main thread, raised there)
+        except BaseException as error:  # handed to the main thread, raised there
             waiting.put((error, None))
 
     threading.Thread(target=read, name="demo-worker-inbox", daemon=True).start()
