@@ -1,10 +1,13 @@
-"""Benchmark: `clerc demo` at 100,000 dossiers (issue 2: "well under a minute").
+"""Benchmark: `clerc demo` at 100,000 dossiers (issue 12: ≤ 20 s, ≤ 200 MB).
 
 Run: .venv/bin/python bench/bench_demo.py [--dossiers 100000] [--runs 3] [--keep PATH]
 Builds the demo étude into a temporary SQLite file (WAL, schema by the migrations) and
-prints the wall and CPU time of each run, their medians, the peak RSS, the file size and the
-row counts, and the CPU and wall seconds of each phase of each process (of the last run). CPU is the builder's `process_time` plus its children's (the deadlines are walked
-in a second process, demo/worker.py): what the build costs whatever the load of the machine.
+prints the wall and CPU time of each run, their medians, the peak RSS, the file size, the
+row counts, and the CPU and wall seconds of each phase of each process (of the last run).
+CPU is the builder's `process_time` plus its children's (the deadlines are walked in a
+second process, demo/worker.py): what the build costs whatever the load of the machine.
+On a loaded machine, the phases tell the critical path: the builder's loop (generate,
+send, insert, hash chain), then the longer of the two tails, then the copy.
 Peak RSS is given for the builder and for its largest child; both run at once, so their sum
 bounds the memory the build holds.
 """
