@@ -38,10 +38,12 @@ from clerc_tui.errors import ClercError
 
 # The facts of a dossier that its deadlines depend on, in the order they are sent.
 FACTS = ("phase", "nature", "title_kind", "title_date", "enforceable", "closed", "first_procedure", "zone", "assigned")
-# Rounds the child reads ahead of its work (a thread drains the pipe): the parent never waits
-# for the child to take a round (a pipe holds 64 KiB, a round ~1 MB), nor the child for the
-# parent's next one while the parent is ahead. Bounded: ~2 MB a round waiting.
-READ_AHEAD = 4
+# Rounds the child reads ahead of its work (a thread drains the pipe), so that the parent does
+# not wait for the child to take a round: the dossiers come oldest first, and the oldest carry
+# ~30 deadlines each, so the child falls behind in the first rounds and catches up on the young
+# ones. A pipe holds 64 KiB, ~1 round; a round's facts are ~40 KB pickled, ~250 KB once read:
+# at most ~8 MB waiting.
+READ_AHEAD = 32
 LOAD_CACHE_KIB = -8_000  # the child's page cache while loading (as the parent's: memory stays bounded)
 
 
