@@ -1,10 +1,13 @@
-"""Benchmark: `clerc demo` at 100,000 dossiers (issue 2: "well under a minute").
+"""Benchmark: `clerc demo` at 100,000 dossiers (issue 12: ≤ 20 s, ≤ 200 MB).
 
 Run: .venv/bin/python bench/bench_demo.py [--dossiers 100000] [--runs 3] [--keep PATH]
 Builds the demo étude into a temporary SQLite file (WAL, schema by the migrations) and
-prints the wall and CPU time of each run, their medians, the peak RSS, the file size and the
-row counts. CPU is the builder's `process_time` plus its children's (the deadlines are walked
-in a second process, demo/worker.py): what the build costs whatever the load of the machine.
+prints the wall and CPU time of each run, their medians, the peak RSS, the file size, the
+row counts, and the CPU and wall seconds of each phase of each process (of the last run).
+CPU is the builder's `process_time` plus its children's (the deadlines are walked in a
+second process, demo/worker.py): what the build costs whatever the load of the machine.
+On a loaded machine, the phases tell the critical path: the builder's loop (generate,
+send, insert, hash chain), then the longer of the two tails, then the copy.
 Peak RSS is given for the builder and for its largest child; both run at once, so their sum
 bounds the memory the build holds.
 """
@@ -48,11 +51,13 @@ def main() -> None:
     parser.add_argument("--keep", help="keep the last database at this path")
     args = parser.parse_args()
     times, cpus = [], []
+    phases: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.db"
         for run in range(args.runs):
             start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
-            build_demo(str(path), dossiers=args.dossiers, seed=args.seed, today=TODAY, force=True)
+            phases.clear()
+            build_demo(str(path), dossiers=args.dossiers, seed=args.seed, today=TODAY, force=True, phases=phases)
             times.append(time.perf_counter() - start)
             cpus.append(time.process_time() - cpu + _children_cpu() - children)
             print(f"run {run + 1}: {times[-1]:.1f} s, CPU {cpus[-1]:.1f} s (builder and child)")
@@ -61,6 +66,11 @@ def main() -> None:
             counts = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in TABLES}
         if args.keep:
             Path(args.keep).write_bytes(path.read_bytes())
+    print("phases of the last run (CPU s / wall s):")
+    for process in ("builder", "worker"):
+        mine = {name.split(": ", 1)[1]: spent for name, spent in phases.items() if name.startswith(process)}
+        total = sum(cpu for cpu, _wall in mine.values())
+        print(f"  {process} (CPU {total:.1f} s): " + ", ".join(f"{n} {c:.1f}/{w:.1f}" for n, (c, w) in mine.items()))
     rows = sum(counts.values())
     print(
         f"{args.dossiers:,} dossiers: median {statistics.median(times):.1f} s over {args.runs} runs "

@@ -180,7 +180,7 @@ class AmicableDemo:
         rng, iso = self.rng, self.iso
         channel = step.channel
         recipient = {"letter": reach[3], "email": reach[0], "sms": reach[1], "phone": reach[2]}[channel]
-        at = f"{iso(on)} {rng.randint(10, 12):02d}:{rng.randint(0, 59):02d}:00"
+        at = f"{iso(on)} {rng.clock(10, 12)}"
         key = rules.message_key(did, chosen.id, 1, step.code, channel)
         outcome, detail = "sent", ""
         if channel == "phone":
@@ -295,7 +295,7 @@ class AmicableDemo:
                     None,
                     "",
                     LEDGER_BY,
-                    f"{iso(day)} {rng.randint(10, 16):02d}:{rng.randint(0, 59):02d}:00",
+                    f"{iso(day)} {rng.clock(10, 16)}",
                 ),
             )
             self._timeline(

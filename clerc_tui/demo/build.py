@@ -11,7 +11,6 @@ loaded and indexed by a second process meanwhile, then copied in (demo/worker.py
 
 import json
 import os
-import random
 from array import array
 from bisect import bisect
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
 from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
 from clerc_tui.demo.draws import Draws
-from clerc_tui.demo.worker import DeadlineWorker, insert_sql
+from clerc_tui.demo.worker import DeadlineWorker, Phases, insert_sql
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.models import chain
 from clerc_tui.models.db import (
@@ -478,13 +477,15 @@ def build_demo(
     today: date,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    phases: dict | None = None,
 ) -> str:
     """Create a demonstration étude in `url`; return a one-line French summary.
 
     A file is built under a temporary name in the same folder and renamed into place only
     once complete: a demo interrupted at any point leaves the target as it was. `force`
     replaces an existing file only if it is itself a demo base (docs/trust.md).
-    `progress(done, total)` is told as the dossiers are generated (a bar on the CLI)."""
+    `progress(done, total)` is told as the dossiers are generated (a bar on the CLI); `phases`,
+    if given, gets the CPU and wall seconds of each phase of each process (bench/bench_demo.py)."""
     if not 1 <= dossiers <= MAX_DOSSIERS:
         raise InvalidInput(
             f"Nombre de dossiers : entre 1 et {format_integer(MAX_DOSSIERS)} (demandé : {dossiers}).",
@@ -525,6 +526,9 @@ def build_demo(
             )
         demo = _Demo(Draws(seed), today, dossiers)
         counts = demo.load(db, progress, deadlines_file)
+        if phases is not None:
+            phases.update({f"builder: {name}": spent for name, spent in demo.phases.items()})
+            phases.update({f"worker: {name}": spent for name, spent in demo.worker_phases.items()})
         if dossiers <= BALANCES_UP_TO:
             # The list's « Solde » then equals each dossier's décompte at today, interest included.
             from clerc_tui.services.balances import refresh_balances
@@ -561,7 +565,7 @@ def build_demo(
 class _Demo:
     """Generates the rows of the étude, batch by batch, and loads them."""
 
-    def __init__(self, rng: random.Random, today: date, dossiers: int):
+    def __init__(self, rng: Draws, today: date, dossiers: int):
         self.rng = rng
         self.today = today
         self.n_dossiers = dossiers
@@ -1082,7 +1086,7 @@ class _Demo:
 
     def make_dossier(self, did: int, opened: int, phase: str, nature: str, number: int) -> None:
         rng = self.rng
-        random_, randint, choice = rng.random, rng.randint, rng.choice
+        random_, randint, choice, clock = rng.random, rng.randint, rng.choice, rng.clock
         t0, iso = self.t0, self.iso
         add = self.add
         year = date.fromordinal(opened).year
@@ -1314,7 +1318,7 @@ class _Demo:
                     kind_,
                     text,
                     assigned if kind_ != "ouverture" else None,
-                    f"{iso(day)} {randint(8, 18):02d}:{randint(0, 59):02d}:00",
+                    f"{iso(day)} {clock(8, 18)}",
                 ),
             )
         # Deadlines: the real procedure steps of the dossier's life, walked up to today (demo/deadlines.py).
@@ -1345,7 +1349,7 @@ class _Demo:
                 balance=balance,
             )
         # The dossier itself.
-        created_at = f"{iso(opened)} {randint(8, 18):02d}:{randint(0, 59):02d}:00"
+        created_at = f"{iso(opened)} {clock(8, 18)}"
         updated_at = f"{iso(last_day)} 18:00:00"
         add(
             "dossier",
@@ -1427,7 +1431,7 @@ class _Demo:
                     reverses,
                     reason,
                     "pcharrier",
-                    f"{iso(day)} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00",
+                    f"{iso(day)} {rng.clock(8, 18)}",
                 ),
             )
             return entry_id
@@ -1508,7 +1512,9 @@ class _Demo:
                 continue
             columns = COLUMNS[table]
             if table in chain.CHAINED:
+                self.phases.lap("insert")
                 rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
+                self.phases.lap("hash chain")
             if param != "?":
                 rows = _booleans_typed(table, columns, rows)
             cursor.executemany(insert_sql(table, columns, LITERALS.get(table, ()), param), rows)
@@ -1551,6 +1557,8 @@ class _Demo:
         """Generate and load the étude. `deadlines_file` (SQLite only): where a second process
         walks and indexes the deadlines meanwhile (demo/worker.py); without it, they are walked here."""
         self.loaded: dict[str, int] = {}
+        self.phases = Phases()
+        self.worker_phases: dict = {}
         self.chain_heads: dict[str, str] = {}
         self.debtor_names: list[str] = []
         self.debtor_towns: list[tuple] = []
@@ -1590,12 +1598,15 @@ class _Demo:
             with db.atomic("IMMEDIATE") if sqlite else db.atomic():
                 self._load(db, sqlite, worker, progress)
             # The planner's statistics (the deadlines' come from the worker, which computes them meanwhile).
+            self.phases.lap("ledger totals, commit")
             db.execute_sql("ANALYZE")
+            self.phases.lap("analyze")
             if worker is not None:
                 self._copy_deadlines(db, worker, deadlines_file)
         finally:
             if worker is not None:
                 worker.abort()  # stopped if still running, its file removed
+                self.phases.lap("copy")
         if sqlite:
             db.execute_sql(f"PRAGMA foreign_keys = {SQLITE_PRAGMAS['foreign_keys']}")
         if sqlite:
@@ -1610,6 +1621,7 @@ class _Demo:
         # The deadline table stays empty here when the worker fills it: its indexes are copied with it.
         suspended = [t for t in LOAD_ORDER if worker is None or t not in ("deadline", "deadline_text")]
         indexes = _suspend_indexes(db, suspended) if sqlite else []
+        self.phases.lap("start")
         self.make_etude()
         self.make_etude_rates()
         self.make_creditors()
@@ -1622,9 +1634,12 @@ class _Demo:
             sequence[year] = number = sequence.get(year, 0) + 1
             self.make_dossier(did, opened, phase, nature, number)
             if did % BATCH == 0:
+                self.phases.lap("generate")
                 if worker is not None:
                     worker.flush()  # first: the child walks this round while the rows are loaded here
+                    self.phases.lap("send to the worker")
                 self.flush(cursor, db.param)
+                self.phases.lap("insert")
                 if progress is not None:
                     progress(did, len(plan))
         for year in sorted(sequence):
@@ -1634,9 +1649,12 @@ class _Demo:
         self.flush(cursor, db.param)
         if progress is not None:
             progress(len(plan), len(plan))
+        self.phases.lap("generate")
         _resume_fts_triggers(db, fts_tables, fts_triggers)
+        self.phases.lap("search index")
         for sql in indexes:
             db.execute_sql(sql)
+        self.phases.lap("indexes")
         from clerc_tui.services.integrity import backfill_accounts
 
         backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
@@ -1650,7 +1668,8 @@ class _Demo:
     def _copy_deadlines(self, db, worker: DeadlineWorker, path: Path | None) -> None:
         """The worker's deadlines into the demo, with their indexes, once it is done (after the
         main load's commit: SQLite attaches a file only outside a transaction)."""
-        count, texts, stats = worker.finish()
+        count, texts, stats, self.worker_phases = worker.finish()
+        self.phases.lap("wait for the worker")
         db.execute_sql("ATTACH DATABASE ? AS demo_deadlines", (str(path),))
         try:
             with db.atomic("IMMEDIATE"):

@@ -10,6 +10,9 @@ still gives the same étude (tests/services/test_demo_draws.py compares them dra
 import random
 from typing import Any
 
+# "HH:MM:00" for every hour and minute, made once (the demo writes ~700,000 times of day).
+_CLOCK = tuple(tuple(f"{hour:02d}:{minute:02d}:00" for minute in range(60)) for hour in range(24))
+
 
 class Draws(random.Random):
     def randint(self, a: int, b: int) -> int:
@@ -33,3 +36,17 @@ class Draws(random.Random):
         while r >= n:
             r = getrandbits(k)
         return seq[r]
+
+    def clock(self, first_hour: int, last_hour: int) -> str:
+        """`f"{randint(first_hour, last_hour):02d}:{randint(0, 59):02d}:00"`: the same two draws
+        (inline, as randint above), the text from a table rather than formatted each time."""
+        getrandbits = self.getrandbits
+        n = last_hour - first_hour + 1
+        k = n.bit_length()
+        hour = getrandbits(k)
+        while hour >= n:
+            hour = getrandbits(k)
+        minute = getrandbits(6)  # randint(0, 59): 60 values, 6 bits
+        while minute >= 60:
+            minute = getrandbits(6)
+        return _CLOCK[first_hour + hour][minute]

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import queue
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -34,7 +38,28 @@ from clerc_tui.errors import ClercError
 
 # The facts of a dossier that its deadlines depend on, in the order they are sent.
 FACTS = ("phase", "nature", "title_kind", "title_date", "enforceable", "closed", "first_procedure", "zone", "assigned")
+# Rounds the child reads ahead of its work (a thread drains the pipe), so that the parent does
+# not wait for the child to take a round: the dossiers come oldest first, and the oldest carry
+# ~30 deadlines each, so the child falls behind in the first rounds and catches up on the young
+# ones. A pipe holds 64 KiB, ~1 round; a round's facts are ~40 KB pickled, ~250 KB once read:
+# at most ~8 MB waiting.
+READ_AHEAD = 32
 LOAD_CACHE_KIB = -8_000  # the child's page cache while loading (as the parent's: memory stays bounded)
+
+
+class Phases(dict):
+    """CPU and wall seconds per phase of a process's work (bench/bench_demo.py prints them):
+    `lap(name)` charges what was spent since the previous lap to `name`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu, self.wall = time.process_time(), time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        spent = self.get(name, (0.0, 0.0))
+        self[name] = (spent[0] + cpu - self.cpu, spent[1] + wall - self.wall)
+        self.cpu, self.wall = cpu, wall
 
 
 def insert_sql(table: str, columns: tuple[str, ...], literals=(), param: str = "?") -> str:
@@ -73,10 +98,10 @@ class DeadlineWorker:
             self._send(self.pending)
             self.pending = []
 
-    def finish(self) -> tuple[int, list[tuple], list[tuple]]:
+    def finish(self) -> tuple[int, list[tuple], list[tuple], dict]:
         """Wait for the child to have walked, loaded, indexed and analysed every deadline; return
-        their count, the `deadline_text` rows they use (the parent inserts those) and the
-        `sqlite_stat1` rows of their indexes."""
+        their count, the `deadline_text` rows they use (the parent inserts those), the
+        `sqlite_stat1` rows of their indexes and the child's Phases."""
         self.flush()
         self._send(None)
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -140,7 +165,8 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
         raise
 
 
-def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tuple[int, list[tuple], list[tuple]]:
+def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tuple[int, list[tuple], list[tuple], dict]:
+    phases = Phases()
     # A scratch file, copied into the demo then deleted: a journal or an fsync would protect
     # nothing (a failed build removes it; a crash leaves it to the next `clerc demo`).
     connection.execute("PRAGMA journal_mode = OFF")
@@ -149,7 +175,14 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     connection.execute("PRAGMA temp_store = FILE")
     tables = [sql for sql in config["schema"] if not sql.lstrip().upper().startswith("CREATE INDEX")]
     indexes = [sql for sql in config["schema"] if sql not in tables]
-    for sql in tables:
+    # The indexes that are cheap to keep row by row are made first, so that they grow while the
+    # child waits for the parent's next round, not in the tail of the build: the partial ones
+    # (only the open deadlines: ~1 row in 8) and the one that leads with the dossier (rows come
+    # in dossier order: appended at its end). The others (done, due date…: a random place per
+    # row) are built once at the end, by sorting. The copy rebuilds them all in the demo, so its
+    # file is the same either way.
+    early = [sql for sql in indexes if " WHERE " in sql.upper() or '("dossier_id"' in sql.replace(" ", "")]
+    for sql in tables + early:
         connection.execute(sql)
     connection.execute("BEGIN")
     counters: dict[str, int] = {}
@@ -166,18 +199,51 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
         Draws(config["seed"]), config["today"], DayTexts(date.isoformat).__getitem__, next_id, add, rows["deadline"]
     )
     insert = insert_sql("deadline", COLUMNS, LITERALS)
-    while (batch := pickle.load(inbox)) is not None:
+    phases.lap("start")
+    for batch in _messages(inbox):
+        phases.lap("receive (waits for the builder)")
         for dossier_id, *facts in batch:
             walker.dossier(dossier_id, **dict(zip(FACTS, facts, strict=True)))
+        phases.lap("walk")
         connection.executemany(insert, rows["deadline"])
         rows["deadline"].clear()
+        phases.lap("insert deadlines")
+    phases.lap("receive (waits for the builder)")
     for sql in indexes:
-        connection.execute(sql)
+        if sql not in early:
+            connection.execute(sql)
+    phases.lap("indexes")
     # The planner's statistics of the deadline indexes, computed here too (the parent copies them).
     connection.execute('ANALYZE "deadline"')
     stats = connection.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchall()
     connection.execute("COMMIT")
-    return walker.deadline_id, rows["deadline_text"], stats
+    phases.lap("analyze, commit")
+    return walker.deadline_id, rows["deadline_text"], stats, dict(phases)
+
+
+def _messages(inbox: IO[bytes]) -> Iterator[Any]:
+    """The parent's messages up to its final None, read by a thread up to READ_AHEAD rounds ahead;
+    what stopped the reading (the parent gone: EOFError) is raised here."""
+    waiting: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+
+    def read() -> None:
+        try:
+            while True:
+                message = pickle.load(inbox)
+                waiting.put((None, message))
+                if message is None:
+                    return
+        except BaseException as error:  # handed to the main thread, raised there
+            waiting.put((error, None))
+
+    threading.Thread(target=read, name="demo-worker-inbox", daemon=True).start()
+    while True:
+        error, message = waiting.get()
+        if error is not None:
+            raise error
+        if message is None:
+            return
+        yield message
 
 
 def main() -> int:

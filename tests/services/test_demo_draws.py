@@ -27,3 +27,12 @@ def test_empty_draws_are_refused_as_the_standard_ones_are():
         Draws(1).randint(3, 2)
     with pytest.raises(IndexError):
         Draws(1).choice([])
+
+
+@pytest.mark.parametrize("seed", [1, "state/amicable"])
+def test_a_time_of_day_is_the_two_standard_draws(seed):
+    ours, theirs = Draws(seed), random.Random(seed)
+    for _round in range(2000):
+        for first, last in ((8, 18), (10, 12), (10, 16), (0, 23)):
+            assert ours.clock(first, last) == f"{theirs.randint(first, last):02d}:{theirs.randint(0, 59):02d}:00"
+    assert ours.getstate() == theirs.getstate()
