@@ -155,6 +155,15 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     os.umask(umask)
 
 
+@pytest.fixture(autouse=True)
+def _base_free_stays_so(request):
+    """A test skipped on PostgreSQL as never reaching the server (postgres.reaches_server) must
+    indeed never open the suite's base: checked on every pass, at the end of each test."""
+    postgres.opened.clear()
+    yield
+    postgres.check_opened(request.node)
+
+
 @pytest.fixture(scope="session")
 def migrated_base(tmp_path_factory):
     """A base created by `init_database` (every migration), closed: built once per test process,
@@ -173,6 +182,7 @@ def fresh_base(template, path):
     """Open a private copy of `template` at `path` (never the template itself: it is shared)."""
     from clerc_tui.models.db import open_database
 
+    postgres.opened.append(str(path))
     if postgres.enabled():
         return postgres.fresh(template)  # a database's URL, not a file
     shutil.copyfile(template, path)
