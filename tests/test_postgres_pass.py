@@ -68,6 +68,7 @@ def test_a_base_free_test_that_opens_the_base_fails(tmp_path, monkeypatch):
     from tests.conftest import fresh_base
 
     monkeypatch.setattr(postgres, "opened", [])
+    monkeypatch.setattr(postgres, "SERVER", "")  # the file path of fresh_base on either pass
     with pytest.raises(FileNotFoundError):  # no template: what matters is that it was recorded first
         fresh_base(tmp_path / "no-template.db", tmp_path / "copy.db")
     assert postgres.opened == [str(tmp_path / "copy.db")]
