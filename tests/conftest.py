@@ -24,6 +24,31 @@ os.environ.pop("NO_COLOR", None)
 # modules above import no Textual.
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
+
+def _share_parsed_css() -> None:
+    """Parse each piece of CSS once per test process, not once per app (and again at each
+    screen pushed: Textual re-parses every source then, through a per-stylesheet cache of 64
+    entries that the ~100 sources of clerc's screens and widgets overflow). A fifth of an app's
+    start-up CPU. Keyed like Textual's own cache plus the theme's variables, which the parse
+    substitutes: the same text, place and variables give the same rules, so only the parsing
+    is saved; rules with errors are kept with their errors, which Textual refuses at each parse."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = Stylesheet._parse_rules
+    parsed: dict[tuple, list] = {}
+
+    def _parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    Stylesheet._parse_rules = _parse_rules
+
+
+_share_parsed_css()
+
 # Properties that touch the database take milliseconds per example, more on a loaded machine:
 # no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
 # the default says so itself; `HYPOTHESIS_PROFILE=thorough` runs ten times as many everywhere.
@@ -155,6 +180,15 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     os.umask(umask)
 
 
+@pytest.fixture(autouse=True)
+def _base_free_stays_so(request):
+    """A test skipped on PostgreSQL as never reaching the server (postgres.reaches_server) must
+    indeed never open the suite's base: checked on every pass, at the end of each test."""
+    postgres.opened.clear()
+    yield
+    postgres.check_opened(request.node)
+
+
 @pytest.fixture(scope="session")
 def migrated_base(tmp_path_factory):
     """A base created by `init_database` (every migration), closed: built once per test process,
@@ -173,6 +207,7 @@ def fresh_base(template, path):
     """Open a private copy of `template` at `path` (never the template itself: it is shared)."""
     from clerc_tui.models.db import open_database
 
+    postgres.opened.append(str(path))
     if postgres.enabled():
         return postgres.fresh(template)  # a database's URL, not a file
     shutil.copyfile(template, path)

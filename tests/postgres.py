@@ -8,12 +8,19 @@ database copied from it (`CREATE DATABASE … TEMPLATE`, a file copy on the serv
 the databases a test made are dropped when it ends. `db_path` is then the base's URL (a str)
 where it is a file's Path on SQLite: what a test passes to `--db` or `open_database` works
 the same; what needs a file (permissions, WAL, a copy of the file) is listed in SQLITE_ONLY.
+
+A test that reaches no base through these fixtures (rules, rendering of plain dataclasses, a
+base it makes itself with a SQLite path) runs the same on both passes: it is skipped on
+PostgreSQL (`reaches_server`, docs/postgresql.md § 5), and the SQLite pass checks at each test
+that one so classified never opens the suite's base (`opened`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -22,6 +29,7 @@ SERVER = os.environ.get("CLERC_TEST_DATABASE_URL", "")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _counter = itertools.count(1)
 _made: list[str] = []  # databases made by this process, in order
+opened: list[str] = []  # what the running test opened through the suite's fixtures (tests/conftest.py)
 
 
 def enabled() -> bool:
@@ -30,6 +38,7 @@ def enabled() -> bool:
 
 def url(name: str) -> str:
     """The URL of the database `name` on the test server."""
+    opened.append(name)
     parts = urlsplit(SERVER)
     return urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -45,6 +54,7 @@ def admin(*statements: str) -> None:
     """Run statements as the server's superuser, outside any transaction (CREATE DATABASE)."""
     import psycopg
 
+    opened.append("admin")
     if not _admin or _admin[0].closed:
         _admin[:] = [psycopg.connect(SERVER, autocommit=True)]  # one per test process, kept
     for statement in statements:
@@ -59,6 +69,44 @@ def _server_version() -> int:
         admin()
         _version.append(_admin[0].info.server_version)
     return _version[0]
+
+
+# Fixtures through which a test reaches the suite's base: every other fixture that opens one
+# (db_path, actor, sample_dossier, demo_base, make_app, module and session templates) requests
+# one of these, so it is in the test's fixture closure.
+SERVER_FIXTURES = frozenset({"migrated_base", "demo_template"})
+# What a test module says when it reaches the server by itself (a URL built from SERVER, a
+# branch on the backend): all its tests run on both passes.
+MENTIONS = ("from tests import postgres", "tests.postgres", "CLERC_TEST_DATABASE_URL")
+
+
+@functools.cache
+def _mentions_the_server(path: Path) -> bool:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError:
+        return True  # unknown: kept
+    return any(mention in source for mention in MENTIONS)
+
+
+def reaches_server(item) -> bool:
+    """Whether the test `item` can reach the PostgreSQL server of the second pass: it requests
+    a fixture of SERVER_FIXTURES (directly or through another fixture), or its module names the
+    server. Otherwise it opens no base or only SQLite files of its own, the same on both passes."""
+    if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    path = getattr(item, "path", None)
+    return path is None or _mentions_the_server(Path(path))
+
+
+def check_opened(item) -> None:
+    """Fail the test `item` if it opened the suite's base (`opened`) while `reaches_server`
+    says it cannot: the PostgreSQL pass would skip a test that reaches the server."""
+    if opened and not reaches_server(item):
+        pytest.fail(
+            f"{item.nodeid}: opened the suite's base ({', '.join(opened)}) without requesting "
+            f"{' or '.join(sorted(SERVER_FIXTURES))}: it would be skipped on PostgreSQL"
+        )
 
 
 def new_database(template: str | None = None, *, kept: bool = False) -> str:
@@ -225,7 +273,11 @@ SQLITE_ONLY.update(
 )
 
 
+SAME_ON_BOTH = "n'ouvre aucune base du serveur : le même test que sur la passe SQLite"
+
+
 def skip_sqlite_only(items) -> None:
+    """On PostgreSQL: skip SQLITE_ONLY's tests, and those that never reach the server."""
     if not enabled():
         return
     for item in items:
@@ -233,3 +285,6 @@ def skip_sqlite_only(items) -> None:
             if item.nodeid.startswith(prefix):
                 item.add_marker(pytest.mark.skip(reason=f"SQLite seulement : {reason}"))
                 break
+        else:
+            if not reaches_server(item):
+                item.add_marker(pytest.mark.skip(reason=SAME_ON_BOTH))
