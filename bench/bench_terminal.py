@@ -320,7 +320,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "demo-100000.db")
     parser.add_argument("--quick", action="store_true", help="fewer presses, walks of 60 pages at most")
     parser.add_argument("--256", dest="colours256", action="store_true", help="no COLORTERM: 256 colours, as SSH gives")
-    parser.add_argument("--plain", action="store_true", help="clerc's output as Textual writes it ([display] compact_output = false)")
+    parser.add_argument(
+        "--plain", action="store_true", help="clerc's output as Textual writes it ([display] compact_output = false)"
+    )
     args = parser.parse_args()
     if not args.colours256:
         ENV["COLORTERM"] = "truecolor"

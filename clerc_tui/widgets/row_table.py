@@ -281,7 +281,9 @@ class RowTable(Widget, can_focus=True):
     def _state(self, index: int) -> str:
         if index == self._cursor:
             return "cursor" + ("-focus" if self.has_focus else "")
-        return "zebra" if self.zebra_stripes and index % 2 else ""
+        # Stripes by line on screen, not by row: a new page keeps each line's background, so the
+        # cells that read the same (« Clos », « € », the blanks) are not written again.
+        return "zebra" if self.zebra_stripes and (index - self._top) % 2 else ""
 
     def _shown(self, y: int, widths: tuple[int, ...]) -> tuple:
         """What line `y` shows, as a value to compare: the same value draws the same line."""
