@@ -158,6 +158,7 @@ class Compactor:
         self.width = width
         self.height = height
         self.cells: list[list[tuple[str, Pen] | None]] = []
+        self.scrolling_region = False  # set by the program: line feeds are then always written
         self.forget()
 
     def resize(self, width: int, height: int) -> None:
@@ -212,6 +213,8 @@ class Compactor:
             end = min(x + len(text), width)
             shown = [(ch, blank if ch == " " else wanted) for ch in text[: end - x]]
             same = [row[x + i] == cell for i, cell in enumerate(shown)]
+            if end == width and not line_ends:
+                same[-1] = False  # what follows needs the cursor where drawing the last cell leaves it
             if all(same):
                 to = (end, y)
                 return
@@ -245,7 +248,7 @@ class Compactor:
                         continue
                     size = len(piece)
                     to = (x + i, y)
-                    if number % 2 and len(f"\x1b[{size}X") + len(f"\x1b[{size}C") < size:
+                    if number % 2 and x + i + size < width and len(f"\x1b[{size}X") + len(f"\x1b[{size}C") < size:
                         set_pen()
                         move()
                         emit(f"\x1b[{size}X")
@@ -268,7 +271,7 @@ class Compactor:
         count = len(tokens)
         for index, (parameters, intermediates, final, osc, escape, lf, cr, control, text) in enumerate(tokens):
             if text:
-                if to is not None and wanted is not None and to[1] < height and to[0] < width:
+                if to is not None and wanted is not None and to[1] < height and to[0] + cell_len(text) <= width:
                     if cell_len(text) == len(text):
                         draw(to[0], to[1], text, _ends_line(tokens, index + 1))
                         continue
@@ -285,11 +288,8 @@ class Compactor:
                 set_pen()
                 move()
                 emit(text)
-                if to is None:
-                    self.forget()  # drawn somewhere unknown
-                    cells = self.cells
-                elif to[1] < height:
-                    cells[to[1]][to[0] :] = [None] * len(cells[to[1]][to[0] :])
+                self.forget()  # drawn somewhere unknown, or past the edge (wrapped, maybe scrolled)
+                cells = self.cells
                 at = to = None
             elif final:
                 if final == "H" and not intermediates and _is_position(parameters):
@@ -310,6 +310,8 @@ class Compactor:
                 set_pen()
                 move()
                 emit(f"\x1b[{parameters}{intermediates}{final}")
+                if final == "r":  # a scrolling region: a line feed may scroll above the bottom line
+                    self.scrolling_region = True
                 private_mode = parameters.startswith("?") and final in "hl"
                 if not private_mode or any(m in _SCREEN_MODES for m in parameters[1:].split(";")):
                     self.forget()  # what it does to the screen is not followed here
@@ -317,8 +319,14 @@ class Compactor:
                 if not private_mode:
                     at = to = None
             elif lf:
-                if index + 1 < count and _is_cup(tokens[index + 1]):
-                    continue  # the next move is absolute: this line feed does nothing
+                if (
+                    index + 1 < count
+                    and _is_cup(tokens[index + 1])
+                    and to is not None
+                    and to[1] < height - 1
+                    and not self.scrolling_region
+                ):
+                    continue  # not on the bottom line (no scroll) and the next move is absolute: it does nothing
                 set_pen()  # a line feed at the bottom scrolls: the new line takes the background
                 move()
                 emit("\n")
