@@ -264,7 +264,7 @@ class Compactor:
                 set_pen()
                 move()
                 emit("\x1b[K")
-                row[x + stop :] = [blank] * (width - x - stop)
+                row[x + stop :] = [(" ", blank)] * (width - x - stop)
             to = (end, y)
 
         tokens = _TOKEN.findall(data)
@@ -402,8 +402,10 @@ def compact_driver() -> type:
 
         def write(self, data: str) -> None:
             try:
+                if self._file is None:
+                    raise OSError("no terminal")
                 width, height = os.get_terminal_size(self._file.fileno())
-            except (OSError, ValueError, AttributeError):
+            except (OSError, ValueError):
                 self._compactor = None  # no size to follow: written as Textual wrote it
                 super().write(data)
                 return
