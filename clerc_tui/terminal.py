@@ -68,8 +68,28 @@ class Pen(NamedTuple):
 DEFAULT = Pen()
 
 
+_PENS: dict[tuple[Pen, str], Pen | None] = {}  # what apply_sgr found: the same few sequences come again and again
+
+
 def apply_sgr(pen: Pen, parameters: str) -> Pen | None:
-    """The pen after `ESC[<parameters>m`; None when the sequence is not understood."""
+    """The pen after `ESC[<parameters>m`; None when the sequence is not understood. Equal pens
+    come back as the same object (their comparison is then immediate)."""
+    key = (pen, parameters)
+    found = _PENS.get(key, pen)
+    if found is pen and key not in _PENS:
+        if len(_PENS) > 4096:
+            _PENS.clear()
+        found = _read_sgr(pen, parameters)
+        if found is not None:
+            found = _INTERNED.setdefault(found, found)
+        _PENS[key] = found
+    return found
+
+
+_INTERNED: dict[Pen, Pen] = {}
+
+
+def _read_sgr(pen: Pen, parameters: str) -> Pen | None:
     if ":" in parameters:
         return None
     codes = parameters.split(";") if parameters else ["0"]
@@ -212,12 +232,13 @@ class Compactor:
             blank = _blank(wanted)
             end = min(x + len(text), width)
             shown = [(ch, blank if ch == " " else wanted) for ch in text[: end - x]]
-            same = [row[x + i] == cell for i, cell in enumerate(shown)]
-            if end == width and not line_ends:
-                same[-1] = False  # what follows needs the cursor where drawing the last cell leaves it
-            if all(same):
+            edge = end == width and not line_ends  # what follows needs the cursor past the last cell
+            if not edge and row[x:end] == shown:
                 to = (end, y)
                 return
+            same = [a == b for a, b in zip(row[x:end], shown, strict=True)]
+            if edge:
+                same[-1] = False
             erasable = wanted.attributes <= _ERASABLE
             # Erase to the end of the line: the blanks that end the line, from the first that differs.
             stop = len(shown)
@@ -360,7 +381,8 @@ _SHOWN_ON_BLANK = frozenset({4, 7, 9, 21, 51, 52, 53})
 def _blank(pen: Pen) -> Pen:
     """How a blank drawn with `pen` looks, as an erase with that pen would leave it."""
     shown = pen.attributes & _SHOWN_ON_BLANK
-    return Pen(shown, pen.fg if shown else None, pen.bg)
+    blank = Pen(shown, pen.fg if shown else None, pen.bg)
+    return _INTERNED.setdefault(blank, blank)
 
 
 def _resets(parameters: str) -> bool:
