@@ -158,6 +158,7 @@ class Terminal:
                 latencies.append(press.latency)
             if press.output:
                 self.last_output = press.output
+            self.shows(b"", b"")  # the screen kept up to date as it goes (not while timing)
             same = same + 1 if press.output == previous else 0
             previous = press.output
             if same >= 2:
@@ -165,10 +166,10 @@ class Terminal:
         return limit, latencies
 
     def last_screen_words(self) -> str:
-        """The reference under the cursor after the walk, roughly: the last dossier
-        reference (AAAA-NNNNNN) written."""
-        found = re.findall(rb"20\d\d-\d{6}", self.last_output)
-        return found[-1].decode() if found else "?"
+        """Where the walk ended, roughly: the last dossier reference (AAAA-NNNNNN) on screen."""
+        self.shows(b"", b"")  # the screen drawn up to now
+        found = re.findall(r"20\d\d-\d{6}", "\n".join(self.screen.display))
+        return found[-1] if found else "?"
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGKILL)

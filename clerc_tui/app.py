@@ -163,6 +163,13 @@ class ClercApp(App):
         for key in held:
             self.post_message(events.Key(key.key, key.character))
 
+    def on_resize(self, _event: events.Resize) -> None:
+        # The terminal may have reflowed or cleared its lines: the repaint that follows is written
+        # in full, nothing skipped as already shown (terminal.py).
+        forget = getattr(self._driver, "forget_screen", None)
+        if forget is not None:
+            forget()
+
     def on_mount(self) -> None:
         if self._keymap:
             from clerc_tui.config import check_keymap

@@ -422,6 +422,11 @@ def compact_driver() -> type:
     class CompactDriver(LinuxDriver):
         _compactor: Compactor | None = None
 
+        def forget_screen(self) -> None:
+            """Write the next screens in full (after a resize: the terminal may have reflowed)."""
+            if self._compactor is not None:
+                self._compactor.forget()
+
         def write(self, data: str) -> None:
             try:
                 if self._file is None:

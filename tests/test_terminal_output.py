@@ -182,3 +182,14 @@ def test_compacted_output_is_on_unless_the_configuration_turns_it_off(tmp_path, 
     assert on is True and warning is not None and "compact_output doit valoir true ou false" in warning
     assert ClercApp(actor, compact_output=True).driver_class.__name__ == "CompactDriver"
     assert ClercApp(actor, compact_output=False).driver_class is LinuxDriver
+
+
+def test_a_resized_terminal_gets_its_next_screen_in_full():
+    compactor = Compactor(20, 3)
+    frame = "\x1b[1;1H\x1b[38;5;250mDossier 2026-0001\x1b[0m"
+    assert "Dossier" in compactor.compact(frame)
+    assert "Dossier" not in compactor.compact(frame)  # shown already: nothing to write
+    compactor.forget()  # what ClercApp.on_resize does through the driver
+    assert "Dossier" in compactor.compact(frame)
+    compactor.resize(30, 3)
+    assert "Dossier" in compactor.compact(frame)
