@@ -370,7 +370,14 @@ class RowTable(Widget, can_focus=True):
             segments += [padding, *parts] if column.justify == "right" else [*parts, padding]
             segments.append(Segment(" " * GAP, line_style))
         # One segment per run of style: each segment costs the terminal a colour sequence.
-        strip = Strip(segments).crop_extend(0, self.size.width, line_style)
+        width = self.size.width
+        simple = list(Segment.simplify(segments))
+        length = sum(cell_len(segment.text) for segment in simple)
+        if length < width:  # the usual case, built once (a page redraws ~36 lines per key)
+            simple = list(Segment.simplify([*simple, Segment(" " * (width - length), line_style)]))
+        if length <= width:
+            return Strip(simple, width)
+        strip = Strip(simple).crop_extend(0, width, line_style)
         return Strip(Segment.simplify(strip), strip.cell_length)
 
     def render_line(self, y: int) -> Strip:
