@@ -11,7 +11,9 @@ idle, and the memory (VmRSS, peak VmHWM) after walking with PageDown to the end 
 
 What a byte costs: on a 1 Mbit/s line, 1 KB is 8 ms.
 
-Run by hand:  .venv/bin/python bench/bench_terminal.py [--db PATH] [--quick]
+Run by hand:  .venv/bin/python bench/bench_terminal.py [--db PATH] [--quick] [--256] [--plain]
+(--256: no COLORTERM, the 256 colours an SSH session gets by default; --plain: clerc's output
+as Textual writes it, not compacted: the « before » of clerc_tui/terminal.py.)
 The base must be a copy of yours (clerc may migrate it when it opens it): by default
 bench/out/demo-100000.db (build it with bench/bench_foundation.py, or copy one).
 """
@@ -38,6 +40,10 @@ SETTLE = 0.3  # quiet time that ends the first paint
 QUIET = 0.2  # quiet time that ends the repaint after a key (a tab animation has frames every 17 ms)
 WALK_QUIET = 0.08  # the same during the walks, where thousands of keys are sent
 
+# What the apps' environment adds (main(): COLORTERM=truecolor unless --256; a config that turns
+# clerc's compacted output off with --plain).
+ENV: dict[str, str] = {}
+
 KEYS = {"pagedown": b"\x1b[6~", "pageup": b"\x1b[5~", "enter": b"\r", "escape": b"\x1b"}
 
 
@@ -54,8 +60,8 @@ class Terminal:
     def __init__(self, argv: list[str]):
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL")}
-        env.update(TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(COLUMNS), LINES=str(LINES))
+        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL", "COLORTERM")}
+        env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES), **ENV)
 
         def controlling_terminal() -> None:
             os.setsid()
@@ -67,6 +73,21 @@ class Terminal:
         os.close(slave)
         self.fd = master
         self.last_output = b""
+        # What the terminal shows, for the markers: clerc writes only the cells that change, so a
+        # text on screen need not come in one piece. Fed only when a marker is awaited (pyte is
+        # slow: feeding every byte at once would delay the reads and inflate the latencies).
+        import pyte
+
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.screen.set_mode(pyte.modes.LNM)
+        self.stream = pyte.ByteStream(self.screen)
+        self.unseen = b""
+
+    def shows(self, marker: bytes, data: bytes) -> bool:
+        """Whether the screen shows `marker` once `data` (read since the last call) is drawn."""
+        self.stream.feed(self.unseen + data.replace(b"\r\n", b"\n"))
+        self.unseen = b""
+        return marker.decode() in "\n".join(self.screen.display)
 
     def read_quiet(self, quiet: float, timeout: float = 30.0, marker: bytes | None = None) -> tuple[bytes, float]:
         """Read until nothing came for `quiet` seconds (after `marker` when given): the bytes and
@@ -74,23 +95,30 @@ class Terminal:
         data = b""
         last = time.perf_counter()
         deadline = last + timeout
-        while True:
-            now = time.perf_counter()
-            if now > deadline:
-                if marker is not None and marker not in data:
-                    raise TimeoutError(f"{marker!r} never came; last output: {data[-400:]!r}")
-                return data, last
-            waiting = marker is not None and marker not in data
-            ready, _, _ = select.select([self.fd], [], [], 0.05 if waiting else max(last + quiet - now, 0))
-            if ready:
-                try:
-                    chunk = os.read(self.fd, 1 << 16)
-                except OSError:
+        waiting = marker is not None and not self.shows(marker, b"")
+        fed = 0
+        try:
+            while True:
+                now = time.perf_counter()
+                if now > deadline:
+                    if waiting:
+                        raise TimeoutError(f"{marker!r} never came; last output: {data[-400:]!r}")
                     return data, last
-                data += chunk
-                last = time.perf_counter()
-            elif not waiting and time.perf_counter() >= last + quiet:
-                return data, last
+                ready, _, _ = select.select([self.fd], [], [], 0.05 if waiting else max(last + quiet - now, 0))
+                if ready:
+                    try:
+                        chunk = os.read(self.fd, 1 << 16)
+                    except OSError:
+                        return data, last
+                    data += chunk
+                    last = time.perf_counter()
+                    if waiting and marker is not None:
+                        waiting = not self.shows(marker, data[fed:])
+                        fed = len(data)
+                elif not waiting and time.perf_counter() >= last + quiet:
+                    return data, last
+        finally:
+            self.unseen += data[fed:]
 
     def settle(self, marker: bytes | None = None) -> bytes:
         return self.read_quiet(SETTLE, marker=marker)[0]
@@ -130,6 +158,7 @@ class Terminal:
                 latencies.append(press.latency)
             if press.output:
                 self.last_output = press.output
+            self.shows(b"", b"")  # the screen kept up to date as it goes (not while timing)
             same = same + 1 if press.output == previous else 0
             previous = press.output
             if same >= 2:
@@ -137,10 +166,10 @@ class Terminal:
         return limit, latencies
 
     def last_screen_words(self) -> str:
-        """The reference under the cursor after the walk, roughly: the last dossier
-        reference (AAAA-NNNNNN) written."""
-        found = re.findall(rb"20\d\d-\d{6}", self.last_output)
-        return found[-1].decode() if found else "?"
+        """Where the walk ended, roughly: the last dossier reference (AAAA-NNNNNN) on screen."""
+        self.shows(b"", b"")  # the screen drawn up to now
+        found = re.findall(r"20\d\d-\d{6}", "\n".join(self.screen.display))
+        return found[-1] if found else "?"
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -291,7 +320,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "demo-100000.db")
     parser.add_argument("--quick", action="store_true", help="fewer presses, walks of 60 pages at most")
+    parser.add_argument("--256", dest="colours256", action="store_true", help="no COLORTERM: 256 colours, as SSH gives")
+    parser.add_argument(
+        "--plain", action="store_true", help="clerc's output as Textual writes it ([display] compact_output = false)"
+    )
     args = parser.parse_args()
+    if not args.colours256:
+        ENV["COLORTERM"] = "truecolor"
+    if args.plain:
+        import tempfile
+
+        config = Path(tempfile.mkdtemp(prefix="clerc-bench-")) / "clerc" / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text("[display]\ncompact_output = false\n", encoding="utf-8")
+        ENV["XDG_CONFIG_HOME"] = str(config.parent.parent)
     if not args.db.exists():
         sys.exit(f"{args.db}: no such base (a copy of the 100,000-dossier demo)")
     from bench_foundation import compile_bytecode

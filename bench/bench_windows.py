@@ -54,16 +54,47 @@ def selected_key(screen):
     return row.id if row is not None else None
 
 
+class Collector:
+    """The garbage collector's passes (gc.callbacks): how long each took, by generation."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.passes: list[tuple[int, float]] = []  # (generation, ms)
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.process_time()
+        else:
+            self.passes.append((info["generation"], (time.process_time() - self.started) * 1000))
+
+    def since(self, mark: int) -> list[tuple[int, float]]:
+        return self.passes[mark:]
+
+
+COLLECTOR = Collector()
+
+
 async def walk(pilot, screen, label: str, j_keys: int) -> None:
     samples: list[float] = []
+    slow: list[str] = []
     most = 0
 
     async def press(key: str) -> None:
         nonlocal most
+        mark = len(COLLECTOR.passes)
         started = time.process_time()
         await pilot.press(key)
-        samples.append((time.process_time() - started) * 1000)
+        spent = (time.process_time() - started) * 1000
+        samples.append(spent)
         most = max(most, held(screen))
+        if spent > 50:
+            passes = COLLECTOR.since(mark)
+            slow.append(
+                f"{key} {spent:.0f} ms (collector: "
+                + (", ".join(f"gen {g} {ms:.0f} ms" for g, ms in passes) or "—")
+                + ")"
+            )
 
     keys = 0
     last = None
@@ -94,6 +125,11 @@ async def walk(pilot, screen, label: str, j_keys: int) -> None:
         f"{sum(1 for s in samples if s > 50)} over 50 ms; "
         f"rows held {held(screen)} (at most {most}); RSS {rss:.0f} MB (peak {peak:.0f} MB)"
     )
+    full = [ms for g, ms in COLLECTOR.passes if g == 2]
+    most_full = max(full, default=0)
+    print(f"  collector passes so far: {len(COLLECTOR.passes)}, {len(full)} full (max {most_full:.0f} ms)")
+    for line in slow:
+        print(f"  over 50 ms: {line}")
 
 
 async def main() -> None:

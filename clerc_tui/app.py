@@ -7,6 +7,7 @@ import logging
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,12 +21,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 
-from clerc_tui.config import load_animations, load_keymap
+from clerc_tui.config import load_animations, load_compact_output, load_keymap
 from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
 from clerc_tui.services.database import data_version, open_database, sharing_report, shown, watch_other_writers
+from clerc_tui.terminal import compact_driver
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
 if TYPE_CHECKING:
@@ -85,8 +87,11 @@ class ClercApp(App):
         animations: bool = False,
         base: str | None = None,
         now: datetime | None = None,
+        compact_output: bool = False,
     ):
-        super().__init__()
+        # In a terminal, what is written is compacted ([display] compact_output, on unless set to
+        # false): only the cells that change, colours by difference, blanks erased (terminal.py).
+        super().__init__(driver_class=compact_driver() if compact_output and sys.platform != "win32" else None)
         # Off unless the user's config turns them on ([display] animations = true): a tab
         # switch animated its underline for ~300 ms, a scroll for as long, over SSH too.
         self.animation_level = "full" if animations else "none"
@@ -157,6 +162,13 @@ class ClercApp(App):
         held, self._typed_ahead = self._typed_ahead or [], None
         for key in held:
             self.post_message(events.Key(key.key, key.character))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # The terminal may have reflowed or cleared its lines: the repaint that follows is written
+        # in full, nothing skipped as already shown (terminal.py).
+        forget = getattr(self._driver, "forget_screen", None)
+        if forget is not None:
+            forget()
 
     def on_mount(self) -> None:
         if self._keymap:
@@ -609,8 +621,9 @@ def make_app(choice: DatabaseChoice, today: date | None = None, now: datetime | 
     actor = identify()
     keymap, warning = load_keymap()
     animations, display_warning = load_animations()
+    compact_output, output_warning = load_compact_output()
     layout = sharing_report(expected=choice.source == "system_config")
-    warnings = "\n".join(w for w in (warning, display_warning, layout) if w) or None
+    warnings = "\n".join(w for w in (warning, display_warning, output_warning, layout) if w) or None
     return ClercApp(
         actor,
         today=today,
@@ -618,5 +631,6 @@ def make_app(choice: DatabaseChoice, today: date | None = None, now: datetime | 
         keymap=keymap,
         warning=warnings,
         animations=animations,
+        compact_output=compact_output,
         base=f"{shown(choice.target)} ({choice.origin})",
     )

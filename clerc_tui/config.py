@@ -159,21 +159,29 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
 def load_animations(path: Path | None = None) -> tuple[bool, str | None]:
     """`[display] animations` (off without it), and a French warning when the value is not
     true or false (then off). An unreadable file is load_keymap's to report."""
+    return _display_flag("animations", False, "animations désactivées", path)
+
+
+def load_compact_output(path: Path | None = None) -> tuple[bool, str | None]:
+    """`[display] compact_output`: what is written to the terminal compacted (on without it,
+    clerc_tui/terminal.py), and a French warning when the value is not true or false (then on)."""
+    return _display_flag("compact_output", True, "sortie compacte gardée", path)
+
+
+def _display_flag(name: str, default: bool, kept: str, path: Path | None) -> tuple[bool, str | None]:
     path = path or config_file()
     if not path.exists():
-        return False, None
+        return default, None
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False, None
+        return default, None
     display = data.get("display", {})
-    value = display.get("animations", False) if isinstance(display, dict) else None
+    value = display.get(name, default) if isinstance(display, dict) else None
     if not isinstance(value, bool):
-        return False, (
-            f"Configuration {path} : [display] animations doit valoir true ou false : animations désactivées."
-        )
+        return default, f"Configuration {path} : [display] {name} doit valoir true ou false : {kept}."
     return value, None
 
 

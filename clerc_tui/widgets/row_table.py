@@ -281,7 +281,9 @@ class RowTable(Widget, can_focus=True):
     def _state(self, index: int) -> str:
         if index == self._cursor:
             return "cursor" + ("-focus" if self.has_focus else "")
-        return "zebra" if self.zebra_stripes and index % 2 else ""
+        # Stripes by line on screen, not by row: a new page keeps each line's background, so the
+        # cells that read the same (« Clos », « € », the blanks) are not written again.
+        return "zebra" if self.zebra_stripes and (index - self._top) % 2 else ""
 
     def _shown(self, y: int, widths: tuple[int, ...]) -> tuple:
         """What line `y` shows, as a value to compare: the same value draws the same line."""
@@ -368,7 +370,14 @@ class RowTable(Widget, can_focus=True):
             segments += [padding, *parts] if column.justify == "right" else [*parts, padding]
             segments.append(Segment(" " * GAP, line_style))
         # One segment per run of style: each segment costs the terminal a colour sequence.
-        strip = Strip(segments).crop_extend(0, self.size.width, line_style)
+        width = self.size.width
+        simple = list(Segment.simplify(segments))
+        length = sum(cell_len(segment.text) for segment in simple)
+        if length < width:  # the usual case, built once (a page redraws ~36 lines per key)
+            simple = list(Segment.simplify([*simple, Segment(" " * (width - length), line_style)]))
+        if length <= width:
+            return Strip(simple, width)
+        strip = Strip(simple).crop_extend(0, width, line_style)
         return Strip(Segment.simplify(strip), strip.cell_length)
 
     def render_line(self, y: int) -> Strip:

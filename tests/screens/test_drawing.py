@@ -13,10 +13,12 @@ from clerc_tui.app import ClercApp
 from clerc_tui.screens.deadlines import DeadlinesScreen
 from clerc_tui.screens.dossier_list import DossierListScreen
 from clerc_tui.services.context import os_login
+from clerc_tui.terminal import Compactor
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY
 
 CONSOLE = Console(color_system="truecolor", force_terminal=True, width=120, height=40)
+CONSOLE_20 = Console(color_system="truecolor", force_terminal=True, width=120, height=20)
 
 
 @pytest.fixture
@@ -29,6 +31,24 @@ def written(monkeypatch) -> list[int]:
         update = render_update(self, *args, **kwargs)
         if update is not None:
             sizes.append(len(update.render_segments(CONSOLE).encode()))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", recording)
+    return sizes
+
+
+@pytest.fixture
+def compacted(monkeypatch) -> list[int]:
+    """The size in bytes of each screen update from now on, as clerc writes it to a terminal:
+    compacted (clerc_tui/terminal.py), one compactor following the whole session."""
+    sizes: list[int] = []
+    compactor = Compactor(120, 20)
+    render_update = Compositor.render_update
+
+    def recording(self, *args, **kwargs):
+        update = render_update(self, *args, **kwargs)
+        if update is not None:
+            sizes.append(len(compactor.compact(update.render_segments(CONSOLE_20) + "\x1b[1;1H").encode()))
         return update
 
     monkeypatch.setattr(Compositor, "render_update", recording)
@@ -119,3 +139,22 @@ async def test_a_new_filter_on_the_dashboard_draws_each_line_of_the_table_once(d
         # The status line below keeps its height when the counts arrive: the table is not
         # laid out and drawn again (it was, twice: ~28 KB instead of ~9 KB on the demo).
         assert max(Counter(rendered).values()) == 1
+
+
+async def test_each_key_stays_within_its_byte_budget_once_compacted(demo_app, compacted):
+    """Issue 12's budgets: j/k ≤ 1 KB, PageDown ≤ one screen of text + 20 %, a filter character
+    that brings new rows ≤ one screen. At 120×20 here (one screen: 2,400 cells), for the small
+    demo base to have pages; Textual's own output is over both (~4 KB per page)."""
+    screen = 120 * 20
+    async with demo_app.run_test(size=(120, 20)) as pilot:
+        await pilot.press("m", "h", "h", "h")  # every open deadline of everyone: several pages
+        await pilot.press("g")
+        moves = [await _bytes(pilot, compacted, key) for key in "jjk"]
+        assert all(0 < size <= 1000 for size in moves), moves
+        pages = [await _bytes(pilot, compacted, "pagedown")]
+        await pilot.press("d")
+        pages.append(await _bytes(pilot, compacted, "pagedown"))
+        assert all(screen / 2 < size <= screen * 1.2 for size in pages), pages  # a new page each time
+        await pilot.press("g", "slash")
+        letters = [await _bytes(pilot, compacted, key) for key in "le"]
+        assert all(0 < size <= screen for size in letters), letters

@@ -1,0 +1,195 @@
+"""The compacted terminal output (clerc_tui/terminal.py) shows exactly what Textual's own output
+shows: both are fed into a terminal emulator (pyte) and every cell is compared, character and
+colours, after every screen update of real screens (the dashboard, the list, a filter, a dialog,
+PageDown, j/k) at 120×40 and 80×24, in truecolor and in 256 colours, and after random frames.
+
+A blank's look is its background and what shows on a blank (reverse, underline, strike-through):
+its foreground colour, bold or italic show nothing, and a real terminal's erase (ECH, EL: xterm's
+"background colour erase") keeps only the background, where pyte keeps the whole pen."""
+
+import random
+
+import pyte
+import pytest
+from rich.console import Console
+from textual._compositor import Compositor
+from textual.drivers.linux_driver import LinuxDriver
+
+from clerc_tui.app import ClercApp
+from clerc_tui.config import load_compact_output
+from clerc_tui.services.context import os_login
+from clerc_tui.terminal import DEFAULT, Compactor, Pen, apply_sgr, sgr_between
+from tests.conftest import TODAY
+
+
+def _screen(width: int, height: int) -> tuple[pyte.Screen, pyte.Stream]:
+    screen = pyte.Screen(width, height)
+    screen.set_mode(pyte.modes.LNM)  # a line feed returns the carriage, as the terminal's onlcr does
+    return screen, pyte.Stream(screen)
+
+
+def _look(cell) -> tuple:
+    shown = cell.reverse or cell.underscore or cell.strikethrough
+    if cell.data == " ":
+        return (" ", cell.bg, cell.reverse, cell.underscore, cell.strikethrough, cell.fg if shown else None)
+    return tuple(cell)
+
+
+def _differences(a: pyte.Screen, b: pyte.Screen) -> list[tuple[int, int]]:
+    return [(y, x) for y in range(a.lines) for x in range(a.columns) if _look(a.buffer[y][x]) != _look(b.buffer[y][x])]
+
+
+def _replay(frames: list[str], width: int, height: int) -> tuple[int, int]:
+    """Each frame as Textual wrote it and compacted, into two emulators: equal after each one.
+    The bytes of both."""
+    plain, plain_stream = _screen(width, height)
+    compact, compact_stream = _screen(width, height)
+    compactor = Compactor(width, height)
+    before = after = 0
+    for number, frame in enumerate(frames):
+        shorter = compactor.compact(frame)
+        plain_stream.feed(frame)
+        compact_stream.feed(shorter)
+        before += len(frame.encode())
+        after += len(shorter.encode())
+        assert _differences(plain, compact) == [], f"frame {number}: {frame!r} → {shorter!r}"
+        assert (compact.cursor.x, compact.cursor.y) == (plain.cursor.x, plain.cursor.y), f"frame {number}"
+    return before, after
+
+
+@pytest.fixture
+def frames(monkeypatch):
+    """Every screen update from now on, as Textual writes it to a terminal (set `console`)."""
+    written: list[str] = []
+    consoles: list[Console] = []
+    render_update = Compositor.render_update
+
+    def recording(self, *args, **kwargs):
+        update = render_update(self, *args, **kwargs)
+        if update is not None and consoles:
+            # As App._display writes it: the update, then the cursor put where the app wants it.
+            written.append(update.render_segments(consoles[0]) + "\x1b[1;1H")
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", recording)
+    return written, consoles
+
+
+@pytest.fixture
+def demo_app(demo_base):
+    from clerc_tui.models import User
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.users import add_user
+
+    demo_base(dossiers=30, seed=3, today=TODAY)
+    if User.get_or_none(User.login == os_login()) is None:
+        add_user(os_login(), "Claire Martin", "clerc")
+    return ClercApp(identify(), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("size", "colours"), [((120, 40), "truecolor"), ((80, 24), "256")], ids=["120x40-truecolor", "80x24-256"]
+)
+async def test_the_compacted_output_shows_what_textual_wrote_on_real_screens(demo_app, frames, size, colours):
+    written, consoles = frames
+    width, height = size
+    consoles.append(Console(color_system=colours, force_terminal=True, width=width, height=height))
+    async with demo_app.run_test(size=size) as pilot:
+        await pilot.press("m", "h", "h", "h")  # every open deadline of everyone: more than a screen
+        await pilot.press("j", "j", "k", "pagedown", "pagedown", "pageup", "G", "g")
+        await pilot.press("d")  # the dossier list
+        await pilot.press("j", "pagedown", "pagedown", "k", "t")  # and another sort
+        await pilot.press("slash", "l", "e", "f", "backspace", "escape", "escape")
+        await pilot.press("question_mark")  # a dialog over the list (the keys' help)
+        await pilot.pause()
+        await pilot.press("escape", "enter")  # a dossier
+        await pilot.press("2", "1", "escape")
+        await pilot.pause()
+    assert len(written) > 20
+    before, after = _replay(written, width, height)
+    assert after < before * 0.6, (before, after)
+
+
+def _random_frame(chance: random.Random, width: int, height: int) -> str:
+    pens = [
+        "0",
+        "38;2;224;224;224;48;2;18;18;18",
+        "1;7;38;2;244;0;95;48;2;18;18;18",
+        "2;38;5;250;48;5;234",
+        "1;2;3",
+        "4;38;5;196",
+        "9;48;2;1;120;212",
+        "31;42",
+        "",
+        "22;27",
+        "58;5;1",  # an underline colour: not understood here, passed through
+    ]
+    texts = ["Clos", " " * 7, " " * 30, "2020-000001 JACOB Eugénie", "€", "中文", "é", "x" * 5]
+    parts: list[str] = []
+    for _ in range(chance.randint(1, 40)):
+        what = chance.random()
+        if what < 0.3:
+            parts.append(f"\x1b[{chance.randint(1, height)};{chance.randint(1, width)}H")
+        elif what < 0.55:
+            parts.append(f"\x1b[{chance.choice(pens)}m")
+        elif what < 0.9:
+            parts.append(chance.choice(texts))
+        elif what < 0.93:
+            parts.append("\n")
+        elif what < 0.95:
+            parts.append("\r")
+        elif what < 0.97:
+            parts.append(chance.choice(["\x1b[?25l", "\x1b[2J", "\x1b[K", "\x1b[3C", "\x1b]0;titre\x07"]))
+        else:
+            # A line filled to the edge, then an absolute move: EL is allowed there.
+            parts.append(f"\x1b[{chance.randint(1, height)};{width - 10}H{chance.choice(['abc', ''])}{' ' * 10}")
+    return "".join(parts) + f"\x1b[0m\x1b[{chance.randint(1, height)};{chance.randint(1, width)}H"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_compacted_output_shows_what_was_written_for_random_frames(seed):
+    chance = random.Random(seed)
+    frames = [_random_frame(chance, 40, 12) for _ in range(60)]
+    _replay(frames, 40, 12)
+
+
+def test_a_pen_change_is_written_as_what_differs_and_read_back_as_the_new_pen():
+    pens = [
+        DEFAULT,
+        Pen(frozenset({1}), ("38", "2", "1", "2", "3"), ("48", "5", "17")),
+        Pen(frozenset({1, 2}), ("31",), None),
+        Pen(frozenset({2}), None, ("48", "2", "9", "9", "9")),
+        Pen(frozenset({7, 4}), ("38", "5", "250"), ("44",)),
+        Pen(frozenset({3, 9}), None, None),
+    ]
+    for old in pens:
+        for new in pens:
+            change = sgr_between(old, new)
+            assert (change == "") == (old == new)
+            if change:
+                assert apply_sgr(old, change[2:-1]) == new, (old, new, change)
+            assert len(change) <= len(sgr_between(None, new))  # never longer than the full pen
+    assert sgr_between(pens[1], pens[1]._replace(bg=("48", "5", "18"))) == "\x1b[48;5;18m"
+
+
+def test_compacted_output_is_on_unless_the_configuration_turns_it_off(tmp_path, actor):
+    config = tmp_path / "config.toml"
+    assert load_compact_output(config) == (True, None)
+    config.write_text("[display]\ncompact_output = false\n", encoding="utf-8")
+    assert load_compact_output(config) == (False, None)
+    config.write_text('[display]\ncompact_output = "non"\n', encoding="utf-8")
+    on, warning = load_compact_output(config)
+    assert on is True and warning is not None and "compact_output doit valoir true ou false" in warning
+    assert ClercApp(actor, compact_output=True).driver_class.__name__ == "CompactDriver"
+    assert ClercApp(actor, compact_output=False).driver_class is LinuxDriver
+
+
+def test_a_resized_terminal_gets_its_next_screen_in_full():
+    compactor = Compactor(20, 3)
+    frame = "\x1b[1;1H\x1b[38;5;250mDossier 2026-0001\x1b[0m"
+    assert "Dossier" in compactor.compact(frame)
+    assert "Dossier" not in compactor.compact(frame)  # shown already: nothing to write
+    compactor.forget()  # what ClercApp.on_resize does through the driver
+    assert "Dossier" in compactor.compact(frame)
+    compactor.resize(30, 3)
+    assert "Dossier" in compactor.compact(frame)
