@@ -75,6 +75,9 @@ class ClercApp(App):
         # was typed ahead of that (a burst over SSH: « Lidl⇥2336 ») landed in the field left.
         Binding("tab", "focus_next", "Zone suivante", show=False, priority=True, id="app.focus_next"),
         Binding("shift+tab", "focus_previous", "Zone précédente", show=False, priority=True, id="app.focus_previous"),
+        # As in every terminal program: the whole screen written again, for a terminal that was
+        # reset or scrambled by something else (the compacted output skips what it thinks is shown).
+        Binding("ctrl+l", "redraw", "Redessiner l'écran", show=False, priority=True, id="app.redraw"),
     ]
 
     def __init__(
@@ -166,9 +169,17 @@ class ClercApp(App):
     def on_resize(self, _event: events.Resize) -> None:
         # The terminal may have reflowed or cleared its lines: the repaint that follows is written
         # in full, nothing skipped as already shown (terminal.py).
+        self._forget_screen()
+
+    def _forget_screen(self) -> None:
         forget = getattr(self._driver, "forget_screen", None)
         if forget is not None:
             forget()
+
+    def action_redraw(self) -> None:
+        """Ctrl+L: every cell of the screen written again, whatever the terminal is thought to show."""
+        self._forget_screen()
+        self.screen.refresh(repaint=True)
 
     def on_mount(self) -> None:
         if self._keymap:

@@ -8,6 +8,7 @@ its foreground colour, bold or italic show nothing, and a real terminal's erase 
 "background colour erase") keeps only the background, where pyte keeps the whole pen."""
 
 import random
+import re
 
 import pyte
 import pytest
@@ -193,3 +194,23 @@ def test_a_resized_terminal_gets_its_next_screen_in_full():
     assert "Dossier" in compactor.compact(frame)
     compactor.resize(30, 3)
     assert "Dossier" in compactor.compact(frame)
+
+
+async def test_ctrl_l_writes_the_whole_screen_again_and_forgets_what_is_shown(demo_app, frames):
+    written, consoles = frames
+    consoles.append(Console(color_system="truecolor", force_terminal=True, width=80, height=24))
+    forgotten: list[bool] = []
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        demo_app._driver.forget_screen = lambda: forgotten.append(True)  # the compacting driver's hook
+        await pilot.press("j")
+        await pilot.pause()
+        before = len(written)
+        assert not forgotten
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    rows = set()
+    for frame in written[before:]:
+        rows.update(int(row) for row in re.findall(r"\x1b\[(\d+);\d+H", frame))
+    assert forgotten == [True]
+    assert set(range(1, 25)) <= rows  # every line of the terminal written again
