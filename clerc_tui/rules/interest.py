@@ -237,7 +237,7 @@ class InterestTerms:
 
     @property
     def majorated(self) -> bool:
-        return self.kind == LEGAL and self.majoration_from is not None and self.majoration_points > 0
+        return self.kind == LEGAL and self.majoration_from is not None and self.majoration_points > ZERO
 
     def describe(self) -> str:
         text = KIND_LABELS[self.kind]
@@ -496,7 +496,7 @@ class RateSchedule:
         whole segments from `start` summed once per (start, base): a décompte asks for what
         is due from the same cut to each of its payments. The sums are made in the same order
         as `segments_total` makes them (same Decimal operations, same result)."""
-        if base <= 0:
+        if base <= ZERO:
             return ZERO
         if self._span is None or start < self.start or end > self.end or end <= start:
             return segments_total(self.segments(start, end), base, convention)
@@ -576,14 +576,16 @@ class Accrual:
         self._per_line = convention.rounding == PER_LINE
         # A span that could not be cut (a rate missing somewhere): each request on its own,
         # so the same MissingRate is raised at the same point (RateSchedule.total).
-        self._fallback = schedule._span is None or start < schedule.start or start >= schedule.end or base <= 0
+        self._fallback = schedule._span is None or start < schedule.start or start >= schedule.end or base <= ZERO
         # The span's segment holding `start` (RateSchedule.segments), then (its start,
-        # base × rate, divisor) per segment reached, the first clipped to `start`.
+        # base × rate, divisor) per segment reached, the first clipped to `start`. The divisor
+        # is kept as a Decimal: `x / 36500` makes the int the same exact Decimal on every
+        # division, once per payment; made once, the quotient is the same.
         self._first = max(bisect_right(schedule._starts, start) - 1, 0)
-        self._parts: list[tuple[date, Decimal, int]] = []
+        self._parts: list[tuple[date, Decimal, Decimal]] = []
         self._sums: list[Decimal] = [ZERO if self._per_line else Decimal(0)]
 
-    def _part(self, n: int) -> tuple[date, Decimal, int]:
+    def _part(self, n: int) -> tuple[date, Decimal, Decimal]:
         parts = self._parts
         while len(parts) <= n:
             span = self._schedule._span
@@ -592,7 +594,7 @@ class Accrual:
             if not parts and seg.start < self._start:
                 seg = _clipped(seg, self._start, seg.end)
             divisor = self._convention.divisor if seg.year_days is None else 100 * seg.year_days
-            parts.append((seg.start, self._base * seg.rate, divisor))
+            parts.append((seg.start, self._base * seg.rate, Decimal(divisor)))
         return parts[n]
 
     def to(self, end: date) -> Decimal:
@@ -635,7 +637,7 @@ def _exact(seg: RateSegment, base: Decimal, convention: Convention) -> tuple[int
 def segments_total(segments: Iterable[RateSegment], base: Decimal, convention: Convention) -> Decimal:
     """`lines_total` of the lines these segments give on `base`, without building the lines
     (a décompte asks what is due at each payment; lines are kept only where the base changes)."""
-    if base <= 0:
+    if base <= ZERO:
         return ZERO
     if convention.rounding == PER_LINE:
         return sum((round_cents(_exact(seg, base, convention)[2]) for seg in segments), ZERO)
@@ -657,7 +659,7 @@ def interest_lines(
     already cut over a span holding [start, end)).
 
     Lines and clipped segments are made by `frozen.maker` (a décompte makes ~70 of them)."""
-    if base <= 0:
+    if base <= ZERO:
         return []
     lines = []
     segments = schedule.segments(start, end) if schedule is not None else rate_segments(start, end, terms, rates)

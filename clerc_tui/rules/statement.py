@@ -119,7 +119,7 @@ class Charge:
     def __post_init__(self) -> None:
         if self.kind not in CHARGE_KINDS:
             raise InvalidInput(f"Nature de frais inconnue : « {self.kind} » (fee ou disbursement).")
-        if not (is_cents(self.amount) and self.amount >= 0):  # the label is written only for a message
+        if not (is_cents(self.amount) and self.amount >= ZERO):  # the label is written only for a message
             object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
 
 
@@ -127,7 +127,7 @@ def made_charge(on: date, amount: Decimal, label: str, kind: str = "fee", after_
     """`Charge(on, amount, label, kind, after_payments)`, its fields set at once when its checks
     would keep them unchanged (a known kind, an amount in cents not below zero: a ledger row's
     amount read from the base), else through them (`frozen.maker`: a décompte reads ~40 fees)."""
-    if kind in CHARGE_KINDS and is_cents(amount) and amount >= 0:
+    if kind in CHARGE_KINDS and is_cents(amount) and amount >= ZERO:
         return _make_charge(on, amount, label, kind, after_payments)
     return Charge(on, amount, label, kind, after_payments)
 
@@ -141,7 +141,7 @@ class Payment:
 
     def __post_init__(self) -> None:
         amount = self.amount
-        if is_cents(amount) and amount > 0:
+        if is_cents(amount) and amount > ZERO:
             return  # already what the checks below would store (a décompte reads ~120 of them)
         if not is_cents(amount):  # the label is written only for a message
             amount = check_amount(amount, f"Paiement du {format_date(self.on)}")
@@ -154,9 +154,9 @@ def made_payment(on: date, amount: Decimal, ref: str = "", label: str = "") -> P
     """`Payment(on, amount, ref, label)`, its fields set at once when the amount is already what
     its checks keep unchanged (in cents, above zero: a ledger row's amount read from the base),
     else through them (`frozen.maker`: a décompte reads ~120 payments)."""
-    if not (is_cents(amount) and amount > 0):
+    if not (is_cents(amount) and amount > ZERO):
         return Payment(on, amount, ref, label)
-    return _make_payment(on, amount, ref, label)
+    return made_payment_fields(on, amount, ref, label)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,10 @@ class PaymentLine:
 # once (`frozen.maker`: a décompte builds one per payment).
 made_payment_line = maker(PaymentLine)
 _make_charge = maker(Charge)
-_make_payment = maker(Payment)
+# `Payment(on, amount, ref, label)` with its fields set at once, for an amount its checks keep
+# unchanged (in cents, above zero): `made_payment` tests it; a caller that knows it (a ledger
+# row's cents above zero, services/statement.py) calls this directly.
+made_payment_fields = maker(Payment)
 
 
 @dataclass(frozen=True)
@@ -490,7 +493,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
                 continue
             if one is not None:
-                if on_bearing > 0:
+                if on_bearing > ZERO:
                     one.close(day, stop, rates, conv)
                     one.base -= on_bearing
                 one.interets -= allocation.interets
@@ -498,7 +501,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 on_interest = _take(allocation.interets, owed)
                 on_principal = _take(on_bearing, bases)
                 for stream, to_interest, to_principal in zip(ranked, on_interest, on_principal, strict=True):
-                    if to_principal > 0:
+                    if to_principal > ZERO:
                         stream.close(day, stop, rates, conv)
                         stream.base -= to_principal
                     stream.interets -= to_interest
@@ -520,7 +523,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
         else:  # a capitalisation anniversary of the stream `index`
             stream = streams[index]
-            if stream.interets + stream.running(day, stop, conv) > 0:
+            if stream.interets + stream.running(day, stop, conv) > ZERO:
                 stream.close(day, stop, rates, conv)
                 stream.base += stream.interets
                 stream.caps.append(made_capitalisation(day, stream.interets, stream.base))

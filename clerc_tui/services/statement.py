@@ -52,6 +52,7 @@ from clerc_tui.rules.statement import (
     compute_statement,
     made_charge,
     made_payment,
+    made_payment_fields,
 )
 from clerc_tui.services.etude import etude_day_count_and_rounding
 from clerc_tui.services.plain import Prepared
@@ -190,9 +191,11 @@ _ROW_EVENTS_SIZE = 4096
 def _row_events(rows: Sequence[tuple[Any, ...]]) -> list[_RowEvent]:
     """The events of the driver's ledger rows, in their order. The amounts of one ledger repeat
     (monthly payments, the same fee): each distinct amount is made a Decimal once per call (the
-    same value, the same digits and exponent; a Decimal is immutable)."""
+    same value, the same digits and exponent; a Decimal is immutable), and so is the label of a
+    payment recorded without one, per mode (`_payment_label`: the same text)."""
     events = []
     amounts: dict[int, Decimal] = {}
+    mode_labels: dict[str, str] = {}
     for row in rows:
         found = _ROW_EVENTS.get(row)
         if found is None:
@@ -200,9 +203,17 @@ def _row_events(rows: Sequence[tuple[Any, ...]]) -> list[_RowEvent]:
             amount = amounts.get(cents)
             if amount is None:
                 amount = amounts[cents] = from_cents(cents)
-            entry_date = read_date(on)
-            if kind == PAYMENT:  # `_event_of` of a payment (three rows in four), without its call and tests
-                payment = made_payment(entry_date, amount, str(entry_id), label or _payment_label(detail))
+            # `read_date(on)` without its call: ISO text from SQLite, a date from PostgreSQL.
+            entry_date = date.fromisoformat(on) if type(on) is str else read_date(on)
+            if kind == PAYMENT and cents > 0:
+                # `_event_of` of a payment (three rows in four), without its call and tests. The
+                # Payment is made with its fields set at once (`made_payment` without its checks):
+                # `from_cents` gives an amount in cents, and above zero as its cents are.
+                if not label:
+                    label = mode_labels.get(detail)
+                    if label is None:
+                        label = mode_labels[detail] = _payment_label(detail)
+                payment = made_payment_fields(entry_date, amount, str(entry_id), label)
                 found = (entry_id, kind, entry_date, reverses_id, payment)
             else:  # `detail` is the mode, reason or bearer, whichever this row's kind reads
                 found = _event_of(
