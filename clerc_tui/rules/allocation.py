@@ -61,10 +61,10 @@ class Balances:
             and is_cents(interets)
             and is_cents(principal)
             and is_cents(credit)
-            and frais >= 0
-            and interets >= 0
-            and principal >= 0
-            and credit >= 0
+            and frais >= ZERO
+            and interets >= ZERO
+            and principal >= ZERO
+            and credit >= ZERO
         ):
             return  # already what the checks below would store (a décompte builds one per payment)
         for bucket in (*BUCKETS, "credit"):
@@ -162,7 +162,7 @@ def impute(
     below zero goes through `allocate`, which refuses it as before. `min(a, b)` is written
     `b if b < a else a`: the same value (the first of two equal ones, 1.0 and 1.00 being
     equal), without a call per bucket."""
-    if frais < 0 or interets < 0 or principal < 0:
+    if frais < ZERO or interets < ZERO or principal < ZERO:
         return allocate(amount, Balances(frais, interets, principal), order)
     if order == DEFAULT_ORDER:
         to_frais = frais if frais < amount else amount

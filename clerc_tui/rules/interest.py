@@ -237,7 +237,7 @@ class InterestTerms:
 
     @property
     def majorated(self) -> bool:
-        return self.kind == LEGAL and self.majoration_from is not None and self.majoration_points > 0
+        return self.kind == LEGAL and self.majoration_from is not None and self.majoration_points > ZERO
 
     def describe(self) -> str:
         text = KIND_LABELS[self.kind]
@@ -496,7 +496,7 @@ class RateSchedule:
         whole segments from `start` summed once per (start, base): a décompte asks for what
         is due from the same cut to each of its payments. The sums are made in the same order
         as `segments_total` makes them (same Decimal operations, same result)."""
-        if base <= 0:
+        if base <= ZERO:
             return ZERO
         if self._span is None or start < self.start or end > self.end or end <= start:
             return segments_total(self.segments(start, end), base, convention)
@@ -569,21 +569,39 @@ class Accrual:
     segment up to `end` is (base × rate) × days / divisor: the same Decimal operations, in the
     same order, as `_exact` makes them (same digits, same exponent)."""
 
-    __slots__ = ("_base", "_convention", "_fallback", "_first", "_parts", "_per_line", "_schedule", "_start", "_sums")
+    __slots__ = (
+        "_base",
+        "_convention",
+        "_count",
+        "_ends",
+        "_first",
+        "_parts",
+        "_per_line",
+        "_schedule",
+        "_start",
+        "_sums",
+        "_until",
+    )
 
     def __init__(self, schedule: RateSchedule, start: date, base: Decimal, convention: Convention) -> None:
         self._schedule, self._start, self._base, self._convention = schedule, start, base, convention
         self._per_line = convention.rounding == PER_LINE
         # A span that could not be cut (a rate missing somewhere): each request on its own,
         # so the same MissingRate is raised at the same point (RateSchedule.total).
-        self._fallback = schedule._span is None or start < schedule.start or start >= schedule.end or base <= 0
+        fallback = schedule._span is None or start < schedule.start or start >= schedule.end or base <= ZERO
+        # The ends `to` works out here: (start, _until]; none for a fallback.
+        self._until = start if fallback else schedule.end
         # The span's segment holding `start` (RateSchedule.segments), then (its start,
-        # base × rate, divisor) per segment reached, the first clipped to `start`.
+        # base × rate, divisor) per segment reached, the first clipped to `start`. The divisor
+        # is kept as a Decimal: `x / 36500` makes the int the same exact Decimal on every
+        # division, once per payment; made once, the quotient is the same.
         self._first = max(bisect_right(schedule._starts, start) - 1, 0)
-        self._parts: list[tuple[date, Decimal, int]] = []
+        self._ends = schedule._ends
+        self._count = len(self._ends) - self._first  # the span's segments from the first on
+        self._parts: list[tuple[date, Decimal, Decimal]] = []
         self._sums: list[Decimal] = [ZERO if self._per_line else Decimal(0)]
 
-    def _part(self, n: int) -> tuple[date, Decimal, int]:
+    def _part(self, n: int) -> tuple[date, Decimal, Decimal]:
         parts = self._parts
         while len(parts) <= n:
             span = self._schedule._span
@@ -592,28 +610,35 @@ class Accrual:
             if not parts and seg.start < self._start:
                 seg = _clipped(seg, self._start, seg.end)
             divisor = self._convention.divisor if seg.year_days is None else 100 * seg.year_days
-            parts.append((seg.start, self._base * seg.rate, divisor))
+            parts.append((seg.start, self._base * seg.rate, Decimal(divisor)))
         return parts[n]
 
     def to(self, end: date) -> Decimal:
-        """`RateSchedule.total(start, end, base, convention)`."""
-        schedule = self._schedule
-        if self._fallback or end > schedule.end or end <= self._start:
-            return schedule.total(self._start, end, self._base, self._convention)
-        per_line, sums, first, ends, parts = self._per_line, self._sums, self._first, schedule._ends, self._parts
-        whole = bisect_right(ends, end, first) - first  # the segments ending on or before `end`
-        while len(sums) <= whole:  # summed as far as asked, once
+        """`RateSchedule.total(start, end, base, convention)`. Asked at each payment: what does
+        not change between two calls is read from the instance, not worked out again."""
+        if not self._start < end <= self._until:
+            return self._schedule.total(self._start, end, self._base, self._convention)
+        first, sums = self._first, self._sums
+        whole = bisect_right(self._ends, end, first) - first  # the segments ending on or before `end`
+        if len(sums) <= whole:
+            self._sum_to(whole)
+        total = sums[whole]
+        if whole < self._count:  # and the part of the next segment up to `end`
+            parts = self._parts
+            seg_start, product, divisor = parts[whole] if whole < len(parts) else self._part(whole)
+            if seg_start < end:
+                exact = product * (end - seg_start).days / divisor
+                total += exact.quantize(CENT, ROUND_HALF_UP) if self._per_line else exact
+        return total if self._per_line else total.quantize(CENT, ROUND_HALF_UP)
+
+    def _sum_to(self, whole: int) -> None:
+        """The running sums of the whole segments' amounts, as far as `whole` (once each)."""
+        sums, ends, first, per_line = self._sums, self._ends, self._first, self._per_line
+        while len(sums) <= whole:
             n = len(sums) - 1
             seg_start, product, divisor = self._part(n)
             exact = product * (ends[first + n] - seg_start).days / divisor
             sums.append(sums[-1] + (exact.quantize(CENT, ROUND_HALF_UP) if per_line else exact))
-        total = sums[whole]
-        if first + whole < len(ends):
-            seg_start, product, divisor = parts[whole] if whole < len(parts) else self._part(whole)
-            if seg_start < end:
-                exact = product * (end - seg_start).days / divisor
-                total += exact.quantize(CENT, ROUND_HALF_UP) if per_line else exact
-        return total if per_line else total.quantize(CENT, ROUND_HALF_UP)
 
 
 def _clipped(seg: RateSegment, start: date, end: date) -> RateSegment:
@@ -635,7 +660,7 @@ def _exact(seg: RateSegment, base: Decimal, convention: Convention) -> tuple[int
 def segments_total(segments: Iterable[RateSegment], base: Decimal, convention: Convention) -> Decimal:
     """`lines_total` of the lines these segments give on `base`, without building the lines
     (a décompte asks what is due at each payment; lines are kept only where the base changes)."""
-    if base <= 0:
+    if base <= ZERO:
         return ZERO
     if convention.rounding == PER_LINE:
         return sum((round_cents(_exact(seg, base, convention)[2]) for seg in segments), ZERO)
@@ -657,7 +682,7 @@ def interest_lines(
     already cut over a span holding [start, end)).
 
     Lines and clipped segments are made by `frozen.maker` (a décompte makes ~70 of them)."""
-    if base <= 0:
+    if base <= ZERO:
         return []
     lines = []
     segments = schedule.segments(start, end) if schedule is not None else rate_segments(start, end, terms, rates)

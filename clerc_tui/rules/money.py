@@ -9,6 +9,8 @@ from clerc_tui.errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# A Decimal is compared with ZERO, not 0, where a décompte compares by the hundred: the int is
+# made a Decimal on every comparison (~10× the comparison itself); the result is the same.
 
 
 def round_cents(value: Decimal) -> Decimal:
@@ -44,7 +46,7 @@ def check_amount(value: object, what: str = "Montant", *, allow_negative: bool =
     Text typed by a user goes through `rules.french.parse_amount` first; this refuses floats
     (not exact), non-finite values, fractions of a cent and, unless allowed, negative amounts.
     """
-    if is_cents(value) and (allow_negative or value >= 0):  # type: ignore[operator]
+    if is_cents(value) and (allow_negative or value >= ZERO):  # type: ignore[operator]
         return value  # type: ignore[return-value]  # what the checks below would return, unchanged
     if isinstance(value, float) or not isinstance(value, (Decimal, int)) or isinstance(value, bool):
         raise InvalidInput(f"{what} : montant invalide ({value!r}).")

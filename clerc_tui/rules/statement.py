@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from clerc_tui.errors import InvalidInput, MissingRate
 from clerc_tui.rules.allocation import DEFAULT_ORDER, Allocation, check_order, impute
@@ -119,7 +120,7 @@ class Charge:
     def __post_init__(self) -> None:
         if self.kind not in CHARGE_KINDS:
             raise InvalidInput(f"Nature de frais inconnue : « {self.kind} » (fee ou disbursement).")
-        if not (is_cents(self.amount) and self.amount >= 0):  # the label is written only for a message
+        if not (is_cents(self.amount) and self.amount >= ZERO):  # the label is written only for a message
             object.__setattr__(self, "amount", check_amount(self.amount, f"Frais « {self.label} »"))
 
 
@@ -127,7 +128,7 @@ def made_charge(on: date, amount: Decimal, label: str, kind: str = "fee", after_
     """`Charge(on, amount, label, kind, after_payments)`, its fields set at once when its checks
     would keep them unchanged (a known kind, an amount in cents not below zero: a ledger row's
     amount read from the base), else through them (`frozen.maker`: a décompte reads ~40 fees)."""
-    if kind in CHARGE_KINDS and is_cents(amount) and amount >= 0:
+    if kind in CHARGE_KINDS and is_cents(amount) and amount >= ZERO:
         return _make_charge(on, amount, label, kind, after_payments)
     return Charge(on, amount, label, kind, after_payments)
 
@@ -141,7 +142,7 @@ class Payment:
 
     def __post_init__(self) -> None:
         amount = self.amount
-        if is_cents(amount) and amount > 0:
+        if is_cents(amount) and amount > ZERO:
             return  # already what the checks below would store (a décompte reads ~120 of them)
         if not is_cents(amount):  # the label is written only for a message
             amount = check_amount(amount, f"Paiement du {format_date(self.on)}")
@@ -154,9 +155,9 @@ def made_payment(on: date, amount: Decimal, ref: str = "", label: str = "") -> P
     """`Payment(on, amount, ref, label)`, its fields set at once when the amount is already what
     its checks keep unchanged (in cents, above zero: a ledger row's amount read from the base),
     else through them (`frozen.maker`: a décompte reads ~120 payments)."""
-    if not (is_cents(amount) and amount > 0):
+    if not (is_cents(amount) and amount > ZERO):
         return Payment(on, amount, ref, label)
-    return _make_payment(on, amount, ref, label)
+    return made_payment_fields(on, amount, ref, label)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,10 @@ class PaymentLine:
 # once (`frozen.maker`: a décompte builds one per payment).
 made_payment_line = maker(PaymentLine)
 _make_charge = maker(Charge)
-_make_payment = maker(Payment)
+# `Payment(on, amount, ref, label)` with its fields set at once, for an amount its checks keep
+# unchanged (in cents, above zero): `made_payment` tests it; a caller that knows it (a ledger
+# row's cents above zero, services/statement.py) calls this directly.
+made_payment_fields = maker(Payment)
 
 
 @dataclass(frozen=True)
@@ -316,6 +320,8 @@ class Statement:
         return SeizureSplit(self.principal_due, self.frais_due, self.interest_due, self.interest_to_come)
 
 
+_ON = attrgetter("on")
+
 # Same-day order: costs are owed before a payment that day settles them; a payment is
 # imputed on interest échus before they are capitalised the same day (art. 1343-1 first).
 # A proportional fee computed on a day's payments comes after them (_LATE_CHARGE).
@@ -423,13 +429,16 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     if not data.items:
         raise InvalidInput("Le décompte suppose au moins une somme due (principal, dépens…).")
 
-    payments, refs = [], {}
-    for number, payment in enumerate(sorted(data.payments, key=lambda p: p.on), start=1):
-        ref = payment.ref or f"P{number}"
+    refs: dict[str, Payment] = {}  # by date, as numbered
+    for number, payment in enumerate(sorted(data.payments, key=_ON), start=1):
+        ref = payment.ref
+        if not ref:
+            ref = f"P{number}"
+            payment = Payment(payment.on, payment.amount, ref, payment.label)
         if ref in refs:
             raise InvalidInput(f"Deux paiements portent la même référence « {ref} ».")
-        refs[ref] = payment if payment.ref else Payment(payment.on, payment.amount, ref, payment.label)
-        payments.append(refs[ref])
+        refs[ref] = payment
+    payments = list(refs.values())
     for reversal in data.reversals:
         target = refs.get(reversal.payment_ref)
         if target is None:
@@ -444,17 +453,16 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
     if len({r.payment_ref for r in data.reversals}) != len(data.reversals):
         raise InvalidInput("Un même paiement est annulé deux fois.")
 
-    stop = conv.counted_end(data.at)
+    at = data.at
+    stop = conv.counted_end(at)
     streams = _streams(data, stop, rates)
-    rejected = {r.payment_ref for r in data.reversals if r.on <= data.at}
+    rejected = {r.payment_ref for r in data.reversals if r.on <= at}
     events: list[tuple[date, int, int, Charge | Payment | Reversal | None]] = []
     events += [
-        (c.on, _LATE_CHARGE if c.after_payments else _CHARGE, n, c)
-        for n, c in enumerate(data.charges)
-        if c.on <= data.at
+        (c.on, _LATE_CHARGE if c.after_payments else _CHARGE, n, c) for n, c in enumerate(data.charges) if c.on <= at
     ]
-    events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= data.at]
-    events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= data.at]
+    events += [(p.on, _PAYMENT, n, p) for n, p in enumerate(payments) if p.on <= at]
+    events += [(r.on, _REVERSAL, n, r) for n, r in enumerate(data.reversals) if r.on <= at]
     for stream in streams:
         capitalisation_from = stream.terms.capitalisation_from
         if capitalisation_from and stream.terms.kind != NONE:
@@ -480,9 +488,13 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 owed = [s.interets + s.running(day, stop, conv) for s in ranked]
                 bases = [s.base for s in ranked]
                 due, bearing = sum(owed, ZERO), sum(bases, ZERO)
-            allocation = impute(event.amount, frais, due, bearing + other, order)
+            principal_owed = bearing + other
+            allocation = impute(event.amount, frais, due, principal_owed, order)
             on_bearing = bearing if bearing < allocation.principal else allocation.principal  # min(), no call
-            after = (frais - allocation.frais) + (due - allocation.interets) + (bearing + other - allocation.principal)
+            # The total due after the payment: what was owed less what the payment settled (its
+            # amount less the credit it leaves). The same cents as the sum of what each bucket
+            # keeps, in three operations fewer: every term is in cents, the sums are exact.
+            after = frais + due + principal_owed - (event.amount - allocation.credit)
             if event.ref in rejected:
                 # Rejected by the arrêté date: never received. Its imputation at the time is
                 # shown, nothing of it is applied (the interest, capitalisation included, runs
@@ -490,7 +502,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
                 continue
             if one is not None:
-                if on_bearing > 0:
+                if on_bearing > ZERO:
                     one.close(day, stop, rates, conv)
                     one.base -= on_bearing
                 one.interets -= allocation.interets
@@ -498,14 +510,18 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
                 on_interest = _take(allocation.interets, owed)
                 on_principal = _take(on_bearing, bases)
                 for stream, to_interest, to_principal in zip(ranked, on_interest, on_principal, strict=True):
-                    if to_principal > 0:
+                    if to_principal > ZERO:
                         stream.close(day, stop, rates, conv)
                         stream.base -= to_principal
                     stream.interets -= to_interest
             frais -= allocation.frais
             interest_paid += allocation.interets
-            other -= allocation.principal - on_bearing
-            credit += allocation.credit
+            # Two balances a payment seldom moves, left as they are when it does not (less 0.00
+            # they would be the same cents): the sums bearing no interest, the credit to refund.
+            if on_bearing is not allocation.principal:  # a part of the principal settled went to them
+                other -= allocation.principal - on_bearing
+            if allocation.credit:
+                credit += allocation.credit
             paid[event.ref] = made_payment_line(event, allocation, on_bearing, after, None)
         elif isinstance(event, Charge):  # costs bear no interest: no line ends at a fee's date
             frais += event.amount
@@ -520,7 +536,7 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
             reversed_lines.append(ReversalLine(event, line.payment, line.allocation))
         else:  # a capitalisation anniversary of the stream `index`
             stream = streams[index]
-            if stream.interets + stream.running(day, stop, conv) > 0:
+            if stream.interets + stream.running(day, stop, conv) > ZERO:
                 stream.close(day, stop, rates, conv)
                 stream.base += stream.interets
                 stream.caps.append(made_capitalisation(day, stream.interets, stream.base))
@@ -565,7 +581,9 @@ def compute_statement(data: StatementInput, rates: Rates | None = None) -> State
         interest_lines=tuple(lines),
         capitalisations=tuple(caps),
         charges=tuple(charges),
-        payments=tuple(paid[p.ref] for p in payments if p.ref in paid),
+        # The payments up to the arrêté date, in their order: `paid` took them in that order (the
+        # events of the payments sort as `payments` does; a reversal replaces its line in place).
+        payments=tuple(paid.values()),
         reversals=tuple(reversed_lines),
         interest_accrued=accrued,
         principal_due=bearing + other,

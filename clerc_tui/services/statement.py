@@ -35,7 +35,7 @@ from clerc_tui.rules.interest import (
     compute_interest,
     majoration_start,
 )
-from clerc_tui.rules.ledger import CREDITOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
+from clerc_tui.rules.ledger import CREDITOR, DEBTOR, DISBURSEMENT, FEE, PAYMENT, REVERSAL
 from clerc_tui.rules.money import from_cents
 from clerc_tui.rules.rates import AUTRES, PARTICULIER, Rates
 from clerc_tui.rules.statement import (
@@ -52,6 +52,7 @@ from clerc_tui.rules.statement import (
     compute_statement,
     made_charge,
     made_payment,
+    made_payment_fields,
 )
 from clerc_tui.services.etude import etude_day_count_and_rounding
 from clerc_tui.services.plain import Prepared
@@ -182,7 +183,7 @@ _RowEvent = tuple[int, str, date, "int | None", "Charge | Payment | Reversal | N
 # other values is converted anew; the ledger is append-only, so the rows of a dossier on
 # screen are converted once, not on every décompte (a date, a Decimal and a Payment per row
 # was a third of the décompte's time outside the rule). Bounded (~1 KB a row: ~4 MB, 25 dossiers of
-# 10 years): cleared when full.
+# 10 years): emptied before a call would overflow it.
 _ROW_EVENTS: dict[tuple[Any, ...], _RowEvent] = {}
 _ROW_EVENTS_SIZE = 4096
 
@@ -190,26 +191,38 @@ _ROW_EVENTS_SIZE = 4096
 def _row_events(rows: Sequence[tuple[Any, ...]]) -> list[_RowEvent]:
     """The events of the driver's ledger rows, in their order. The amounts of one ledger repeat
     (monthly payments, the same fee): each distinct amount is made a Decimal once per call (the
-    same value, the same digits and exponent; a Decimal is immutable)."""
+    same value, the same digits and exponent; a Decimal is immutable), and so is the label of a
+    payment recorded without one, per mode (`_payment_label`: the same text)."""
     events = []
     amounts: dict[int, Decimal] = {}
+    mode_labels: dict[str, str] = {}
+    if len(_ROW_EVENTS) + len(rows) > _ROW_EVENTS_SIZE:  # bounded: emptied before it would overflow
+        _ROW_EVENTS.clear()
     for row in rows:
         found = _ROW_EVENTS.get(row)
         if found is None:
-            entry_id, kind, on, cents, label, detail, reverses_id, breakdown = row  # _RAW_LEDGER_COLUMNS
+            entry_id, kind, on, cents, label, detail, reverses_id = row  # _RAW_LEDGER_COLUMNS
             amount = amounts.get(cents)
             if amount is None:
                 amount = amounts[cents] = from_cents(cents)
-            entry_date = read_date(on)
-            if kind == PAYMENT:  # `_event_of` of a payment (three rows in four), without its call and tests
-                payment = made_payment(entry_date, amount, str(entry_id), label or _payment_label(detail))
+            # `read_date(on)` without its call: ISO text from SQLite, a date from PostgreSQL.
+            entry_date = date.fromisoformat(on) if type(on) is str else read_date(on)
+            if kind == PAYMENT and cents > 0:
+                # `_event_of` of a payment (three rows in four), without its call and tests. The
+                # Payment is made with its fields set at once (`made_payment` without its checks):
+                # `from_cents` gives an amount in cents, and above zero as its cents are.
+                if not label:
+                    label = mode_labels.get(detail)
+                    if label is None:
+                        label = mode_labels[detail] = _payment_label(detail)
+                payment = made_payment_fields(entry_date, amount, str(entry_id), label)
                 found = (entry_id, kind, entry_date, reverses_id, payment)
-            else:  # `detail` is the mode, reason or bearer, whichever this row's kind reads
+            else:  # `detail` is the mode, reason or breakdown, whichever this row's kind reads; None
+                # for a charge the creditor bears (_RAW_LEDGER_COLUMNS)
+                bearer = CREDITOR if detail is None else DEBTOR
                 found = _event_of(
-                    entry_id, kind, entry_date, amount, label, detail, reverses_id, detail, detail, breakdown
+                    entry_id, kind, entry_date, amount, label, detail, reverses_id, detail, bearer, detail
                 )
-            if len(_ROW_EVENTS) >= _ROW_EVENTS_SIZE:
-                _ROW_EVENTS.clear()
             _ROW_EVENTS[row] = found
         events.append(found)
     return events
@@ -249,36 +262,51 @@ def _payment_label(mode: str) -> str:
 def _events(
     rows: Sequence[_RowEvent], at: date
 ) -> tuple[tuple[Charge, ...], tuple[Payment, ...], tuple[Reversal, ...]]:
-    """`ledger_events` of the rows' events, in their order."""
-    kind_of = {row[0]: row[1] for row in rows}
-    cancelled = {row[3] for row in rows if row[1] == REVERSAL and row[2] <= at}
-    charges, payments, reversals = [], [], []
-    for entry_id, kind, _on, reverses_id, event in rows:
-        if event is None:
-            continue
+    """`ledger_events` of the rows' events, in their order: one pass over the rows (a 10-year
+    ledger holds ~160), then the few reversals: those of a payment are the décompte's, those
+    dated by `at` cancel the fee or disbursement they reverse."""
+    charges: list[tuple[int, Charge]] = []
+    payments: list[Payment] = []
+    payment_ids: set[int] = set()
+    reversal_rows: list[_RowEvent] = []
+    for row in rows:
+        kind, event = row[1], row[4]
         if kind == PAYMENT:
-            payments.append(event)
+            payments.append(event)  # type: ignore[arg-type]  # a payment row's event is a Payment
+            payment_ids.add(row[0])
         elif kind == REVERSAL:
-            if reverses_id is not None and kind_of.get(reverses_id) == PAYMENT:
-                reversals.append(event)
-        elif entry_id not in cancelled:
-            charges.append(event)
-    return tuple(charges), tuple(payments), tuple(reversals)  # type: ignore[arg-type]
+            reversal_rows.append(row)
+        elif event is not None:
+            charges.append((row[0], event))  # type: ignore[arg-type]  # the other rows' events are Charges
+    reversals = tuple(row[4] for row in reversal_rows if row[4] is not None and row[3] in payment_ids)
+    cancelled = {row[3] for row in reversal_rows if row[2] <= at}
+    kept = tuple(charge for entry_id, charge in charges if entry_id not in cancelled)
+    return kept, tuple(payments), reversals  # type: ignore[return-value]
 
 
-# LEDGER_COLUMNS as the décompte reads them raw: a payment's mode, a reversal's reason and a
-# fee's bearer in one column, since each kind reads only its own (`_event_of`). The driver's
-# cost is per column (Python 3.11's sqlite3 releases and takes the GIL around each one): two
-# columns fewer on the 162 rows of a 10-year ledger are ~2 % of a cold décompte.
+# LEDGER_COLUMNS as the décompte reads them raw: a payment's mode, a reversal's reason, a
+# fee's or disbursement's breakdown in one column, since each kind reads only its own
+# (`_event_of`), and NULL there for a charge the creditor bears (no event: its bearer is read
+# only to skip it; a breakdown is never NULL), so that the bearer is not a column of its own.
+# The driver's cost is per column (Python 3.11's sqlite3 releases and takes the GIL around each
+# one): each column fewer on the 162 rows of a 10-year ledger is ~1.5 % of a cold décompte
+# (leaving those rows out by a WHERE cost the SQLite engine as much as the column).
 _RAW_LEDGER_COLUMNS = (
     LedgerEntry.id,
     LedgerEntry.kind,
     LedgerEntry.entry_date,
     LedgerEntry.amount,
     LedgerEntry.label,
-    Case(LedgerEntry.kind, ((PAYMENT, LedgerEntry.mode), (REVERSAL, LedgerEntry.reason)), LedgerEntry.bearer),
+    Case(
+        None,
+        (
+            (LedgerEntry.kind == PAYMENT, LedgerEntry.mode),
+            (LedgerEntry.kind == REVERSAL, LedgerEntry.reason),
+            (LedgerEntry.bearer == CREDITOR, None),
+        ),
+        LedgerEntry.breakdown,
+    ),
     LedgerEntry.reverses,
-    LedgerEntry.breakdown,
 )
 
 # The décompte's three queries, their SQL written once (services/plain.py `Prepared`).

@@ -1,5 +1,6 @@
 """The décompte engine: events in date order, imputation, reversals, capitalisation, totals."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
 
@@ -384,3 +385,39 @@ def test_a_payment_made_at_once_is_the_payment_its_checks_give():
             Payment(on, amount, "1")
         with pytest.raises(InvalidInput, match=re.escape(str(expected.value))):
             made_payment(on, amount, "1")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=560), min_size=1, max_size=8, unique=True),
+    st.lists(st.integers(min_value=1, max_value=250000), min_size=8, max_size=8),
+    st.booleans(),
+)
+def test_the_balance_after_each_payment_is_the_total_due_that_day(days, cents, capitalised):
+    """`compute_statement` writes the balance after a payment as what was owed less what the
+    payment settled, and leaves the sums bearing no interest and the credit as they are when a
+    payment does not move them: the plain path is the décompte arrêté on the payment's day,
+    whose total is the sum of what each bucket keeps (same cents, same exponent). The payments
+    come back in date order, whatever order they were given in."""
+    start = date(2024, 1, 1)
+    terms = InterestTerms(
+        category="particulier",
+        majoration_from=date(2024, 5, 25),
+        capitalisation_from=start if capitalised else None,
+    )
+    payments = tuple(
+        Payment(start + timedelta(days=d), D(c) / 100, ref=f"v{n}")
+        for n, (d, c) in enumerate(zip(days, cents[: len(days)], strict=True))
+    )
+    data = _ex4(
+        at=date(2025, 9, 15),
+        interest_from=start,
+        terms=terms,
+        items=(ClaimItem("principal", D("3000")), ClaimItem("article_700", D("800"), bears_interest=False)),
+        payments=payments[::-1],  # given out of order
+    )
+    s = compute_statement(data)
+    assert [line.payment.ref for line in s.payments] == [p.ref for p in sorted(payments, key=lambda p: p.on)]
+    for line in s.payments:
+        that_day = compute_statement(replace(data, at=line.payment.on))
+        assert str(line.balance_after) == str(that_day.total_due)

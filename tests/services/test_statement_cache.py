@@ -300,3 +300,40 @@ def test_the_dossier_and_claims_read_raw_are_what_the_models_hold(demo_base):
         assert statement_input_of(dossier, read, None, TODAY) == expected
         compared += 1
     assert compared > 50
+
+
+def test_the_ledger_read_raw_leaves_out_only_what_the_creditor_bears(actor):
+    """The décompte's ledger query leaves out the charges the creditor bears and reads a fee's
+    breakdown in the column of a payment's mode (services/statement.py `_RAW_LEDGER_COLUMNS`):
+    the events are those the models give, charges of either bearer, a recovery fee, payments
+    with and without a label, reversals of a payment and of a creditor's fee."""
+    from clerc_tui.services.billing import record_charge
+    from clerc_tui.services.payments import reverse_entry
+
+    dossier = example_dossier(actor)
+    add_2026_s2(actor)
+
+    def charge(on: date, amount: str, label: str, **more):
+        return record_charge(
+            actor, dossier.id, kind=more.pop("kind", FEE), on=on, amount=D(amount), label=label, today=TODAY, **more
+        )
+
+    charge(date(2025, 3, 1), "48.37", "Acte")
+    kept = charge(date(2025, 3, 2), "12.00", "Acte gardé", bearer=CREDITOR)
+    charge(date(2025, 3, 3), "7.50", "Débours gardé", kind=DISBURSEMENT, bearer=CREDITOR, invoice=False)
+    charge(date(2025, 4, 1), "30.00", "Débours", kind=DISBURSEMENT, invoice=False)
+    charge(date(2025, 5, 1), "25.00", "Honoraire proportionnel", breakdown={"recovery_fee": True})
+    paid = record_payment(actor, dossier.id, on=date(2025, 5, 1), amount=D("300.00"), mode="cheque", today=TODAY)
+    record_payment(actor, dossier.id, on=date(2025, 6, 1), amount=D("120.00"), mode="", today=TODAY)
+    before = from_scratch(dossier.id)
+    reverse_entry(actor, kept.id, "acte annulé", date(2025, 7, 1), today=TODAY)
+    assert from_scratch(dossier.id) == before  # what the creditor bears is no event of the décompte
+    reverse_entry(actor, paid.id, "chèque rejeté", date(2025, 8, 1), today=TODAY)
+    for at in (date(2025, 3, 2), date(2025, 7, 15), TODAY):
+        forget_previous_statements(ledger_rows=True)
+        charges, payments, reversals = ledger_inputs(dossier.id, at)
+        assert (charges, payments, reversals) == model_ledger_inputs(dossier.id, at)
+    assert [c.label for c in charges] == ["Acte", "Débours", "Honoraire proportionnel"]
+    assert charges[-1].after_payments
+    assert [p.label for p in payments] == ["Paiement (cheque)", "Paiement"]
+    assert [r.payment_ref for r in reversals] == [str(paid.id)]
