@@ -208,6 +208,9 @@ SQLITE_ONLY: dict[str, str] = {
     "tests/services/test_deadlines.py::test_agenda_query_uses_the_index_without_sorting": (
         "EXPLAIN QUERY PLAN de SQLite"
     ),
+    "tests/services/test_deadlines.py::test_the_done_deadlines_are_read_latest_first_from_their_index": (
+        "EXPLAIN QUERY PLAN de SQLite"
+    ),
     "tests/services/test_deadline_trust.py::test_each_part_of_the_agenda_uses_the_index_without_sorting": (
         "EXPLAIN QUERY PLAN de SQLite"
     ),

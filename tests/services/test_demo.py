@@ -383,6 +383,7 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
         "deadline_dossier_done_due",
         "deadline_done_assigned_due",
         "deadline_done_procedure_due",
+        "deadline_done_on",  # m0028
     } <= indexes
 
 

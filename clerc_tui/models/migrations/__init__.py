@@ -36,6 +36,7 @@ from clerc_tui.models.migrations import (
     m0025_bank_statements,
     m0026_sepa,
     m0027_import_batches,
+    m0028_done_deadlines,
 )
 
 STEPS = (
@@ -66,6 +67,7 @@ STEPS = (
     m0025_bank_statements,
     m0026_sepa,
     m0027_import_batches,
+    m0028_done_deadlines,
 )
 LATEST = STEPS[-1].VERSION
 
