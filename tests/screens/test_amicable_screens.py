@@ -281,3 +281,12 @@ async def test_the_queue_keeps_the_rule_and_the_recipient_whole_at_80_columns(ac
             assert widths["Étape"] == widths["Débiteur"] == 0  # hidden; the preview (Entrée) shows them
         else:
             assert widths["Étape"] >= 12 and widths["Débiteur"] >= 12
+        # The status line wraps rather than cut its end at 80 columns (a morning of every channel).
+        app.screen.counts = "Courriel 46 · SMS 12 · Lettre 30 · Téléphone 9"
+        app.screen._draw()
+        await pilot.pause()
+        status = app.screen.query_one("#amicable-status")
+        shown = " ".join(
+            "".join(segment.text for segment in status.render_line(y)).strip() for y in range(status.size.height)
+        )
+        assert str(status.render()).split() == shown.split()
