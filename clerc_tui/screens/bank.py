@@ -380,32 +380,52 @@ class BankReviewScreen(FormScreen):
         self.back_to_refreshed()
 
 
-class SearchDialog(FormDialog):
-    """Another dossier for a line: its reference or its debtor's name; Entrée takes it."""
+class _LineDialog(FormDialog):
+    """A small dialog about one statement line: its title, one field (focused), the error in
+    place, a hint; Échap leaves (asking first if something was typed)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuler", id="bank.search_cancel")]
+    DIALOG_TITLE = ""  # « … {place} ({amount}) »
+    FIELD_ID = ""  # the Input's id
+    FIELD_PLACEHOLDER = ""
+    DIALOG_HINT = ""
 
     def __init__(self, line: bank.ReviewLine) -> None:
         super().__init__()
         self.line = line
 
+    def fields(self) -> ComposeResult:
+        yield Input(id=self.FIELD_ID, placeholder=self.FIELD_PLACEHOLDER)
+
     def compose(self) -> ComposeResult:
+        title = self.DIALOG_TITLE.format(place=self.line.place, amount=format_amount(self.line.amount))
         with Vertical(classes="dialog"):
-            yield Label(
-                inert_renderable(
-                    Text(f"Dossier de la ligne {self.line.place} ({format_amount(self.line.amount)})", style="bold")
-                )
-            )
-            yield Input(id="bank-search", placeholder="référence ou nom du débiteur")
-            yield Static("", id="bank-search-hits")
+            yield Label(inert_renderable(Text(title, style="bold")))
+            yield from self.fields()
             yield Static("", id="dialog-error")
-            yield Static(Text("Entrée : choisir ce dossier · Échap : fermer", style="dim"))
+            yield Static(Text(self.DIALOG_HINT, style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#bank-search", Input).focus()
+        self.query_one(f"#{self.FIELD_ID}", Input).focus()
 
     def action_cancel(self) -> None:
         self.request_leave()
+
+    def show_refusal(self, error: ClercError) -> None:
+        self.query_one("#dialog-error", Static).update(inert_renderable(Text(error.message, style="bold")))
+
+
+class SearchDialog(_LineDialog):
+    """Another dossier for a line: its reference or its debtor's name; Entrée takes it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="bank.search_cancel")]
+    DIALOG_TITLE = "Dossier de la ligne {place} ({amount})"
+    FIELD_ID = "bank-search"
+    FIELD_PLACEHOLDER = "référence ou nom du débiteur"
+    DIALOG_HINT = "Entrée : choisir ce dossier · Échap : fermer"
+
+    def fields(self) -> ComposeResult:
+        yield from super().fields()
+        yield Static("", id="bank-search-hits")
 
     @on(Input.Changed, "#bank-search")
     def _changed(self, event: Input.Changed) -> None:
@@ -420,37 +440,23 @@ class SearchDialog(FormDialog):
         try:
             hit = payments.resolve_dossier(event.value)
         except ClercError as error:
-            self.query_one("#dialog-error", Static).update(inert_renderable(Text(error.message, style="bold")))
+            self.show_refusal(error)
             return
         self.dismiss(hit)
 
 
-class SetAsideDialog(FormDialog):
+class SetAsideDialog(_LineDialog):
     """Set a line aside: not a payment of a dossier (the reason is kept and audited)."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="bank.aside_cancel")]
+    DIALOG_TITLE = "Mettre de côté {place} ({amount})"
+    FIELD_ID = "bank-aside-reason"
+    FIELD_PLACEHOLDER = "virement du créancier, erreur de la banque…"
+    DIALOG_HINT = "Entrée : mettre de côté · Échap : fermer"
 
-    def __init__(self, line: bank.ReviewLine) -> None:
-        super().__init__()
-        self.line = line
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(
-                inert_renderable(
-                    Text(f"Mettre de côté {self.line.place} ({format_amount(self.line.amount)})", style="bold")
-                )
-            )
-            yield Label("Motif :")
-            yield Input(id="bank-aside-reason", placeholder="virement du créancier, erreur de la banque…")
-            yield Static("", id="dialog-error")
-            yield Static(Text("Entrée : mettre de côté · Échap : fermer", style="dim"))
-
-    def on_mount(self) -> None:
-        self.query_one("#bank-aside-reason", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.request_leave()
+    def fields(self) -> ComposeResult:
+        yield Label("Motif :")
+        yield from super().fields()
 
     @on(Input.Submitted, "#bank-aside-reason")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -458,7 +464,7 @@ class SetAsideDialog(FormDialog):
         try:
             bank.set_aside(self.app.actor, self.line.id, self.line.version, event.value)
         except ClercError as error:
-            self.query_one("#dialog-error", Static).update(inert_renderable(Text(error.message, style="bold")))
+            self.show_refusal(error)
             return
         except Exception as error:
             self.app.show_error(error, "mise de côté")
