@@ -20,6 +20,8 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.message import Message
+from textual.message_pump import MessagePump
 
 from clerc_tui.config import load_animations, load_compact_output, load_keymap
 from clerc_tui.errors import ClercError
@@ -43,9 +45,11 @@ if TYPE_CHECKING:
 # measured 0.73–1.98 s). PostgreSQL is told at commit (LISTEN/NOTIFY) and not polled.
 DATA_POLL_SECONDS = 1.0
 
-# The longest keys typed after an Enter wait for what it does (ClercApp.on_event); a screen
-# that takes longer (a long computation runs in a worker) gets them then, as before.
+# The longest keys typed after Enter (or another key that is not a character) wait for what it
+# does (ClercApp.on_event); a screen that takes longer (a long computation runs in a worker)
+# gets them then, as before.
 TYPED_AHEAD_WAIT = 3.0
+RELEASE_POLL_SECONDS = 0.005  # how often the app looks whether those keys may go
 
 # The app-wide keys that are single letters by default: inactive on a form (a letter on a
 # drop-down or a check box must never leave the typing; a modal already cuts them off).
@@ -57,6 +61,41 @@ LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances",
 # the process ends at once. Nothing is lost: every write is one transaction, which SQLite (or the
 # server) rolls back if the process dies inside it; the kernel drops the session lock.
 END_GRACE_SECONDS = 2.0
+
+
+class ReleaseTypedAhead(Message):
+    """The keys held behind a key that a binding handles may go (ClercApp.on_event), unless
+    something is still queued where keys pass."""
+
+    def __init__(self, target: Widget | None, deadline: float) -> None:
+        super().__init__()
+        self.target = target  # the widget the key was typed in
+        self.deadline = deadline  # time.monotonic() after which the keys go, whatever is queued
+
+
+def _waiting(pump: MessagePump) -> bool:
+    """Whether `pump` (a screen, a widget) has handled all it was sent and waits for
+    more: its queue empty, no callback left to run after its last message, and its task waiting
+    on the queue's event (Textual 8's `textual._queue.Queue`: `get` awaits `ready_event`; asyncio's
+    Event keeps its waiters). A pump not running (closed, not started) handles nothing more."""
+    if pump._closed or pump._closing or pump._task is None:
+        return True
+    queue: Any = pump._message_queue
+    if not queue.empty() or pump._next_callbacks or pump._pending_message is not None:
+        return False
+    return bool(getattr(queue.ready_event, "_waiters", True))
+
+
+def _takes_characters(widget: Widget | None) -> bool:
+    """Whether `widget` inserts a character itself, at once (Input, TextArea: their own `_on_key`)
+    rather than through a binding run once the key has bubbled up to the app. Looked up among the
+    modules already loaded: TextArea costs ~10 ms to import, and a widget whose class was never
+    imported cannot have the focus."""
+    for module, name in (("textual.widgets._input", "Input"), ("textual.widgets._text_area", "TextArea")):
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(widget, getattr(loaded, name)):
+            return True
+    return False
 
 
 class ClercApp(App):
@@ -136,35 +175,72 @@ class ClercApp(App):
         return DossierListScreen() if self.start == "dossiers" else DeadlinesScreen()
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys typed ahead of an Enter wait until what the Enter does is done (a line added to the
-        batch and the field emptied, a dialog closed, a dossier opened), then go where the focus
-        is by then. Without it they reached the field the Enter was typed in, before it was
-        emptied: in the payment entry, « 100⏎50 » typed in one burst (SSH delivers such bursts)
-        recorded one payment of 10 050,00 € (tests/screens/test_type_ahead.py)."""
+        """Keys typed ahead of a key that a binding handles (Enter, Backspace, Ctrl+U, an arrow,
+        Échap, Ctrl+S, a letter outside a field…) wait until what that key does is done (a line
+        added to the batch and the field emptied, a character deleted, a dialog closed, a form or
+        a dossier opened), then go where the focus is by then. A field takes a character at once,
+        but a binding runs only once its key has bubbled up to the app: without the wait, what was
+        typed after it in one burst (SSH delivers such bursts) went in first, or nowhere. In the
+        payment entry « 100⏎50 » recorded one payment of 10 050,00 €; in any field « xyz⌫⌫ab »
+        gave « xyz », not « xab », and « Ctrl+U Durand » left it empty; « e Martin » on a dossier
+        opened the form without « Martin » (tests/screens/test_type_ahead.py)."""
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
         if self._typed_ahead is not None:
             self._typed_ahead.append(event)
             return
+        await self._type(event)
+
+    async def _type(self, key: events.Key) -> None:
+        """One key to where the focus is; if a binding handles it, the next ones wait for it."""
         target = self.focused
-        await super().on_event(event)
-        if event.key == "enter":
+        await super().on_event(key)
+        if not (key.is_printable and _takes_characters(target)):
             self._typed_ahead = []
             self._release_when_done(target, time.monotonic() + TYPED_AHEAD_WAIT)
 
     def _release_when_done(self, target: Widget | None, deadline: float) -> None:
-        """Hand out the held keys once the Enter has gone through the widget it was typed in and
-        every container up to the screen (each has its own queue: Input.Submitted bubbles up
-        through them to the screen's handler), checked every few milliseconds."""
-        pumps = [*target.ancestors_with_self] if target is not None and target.is_attached else []
-        busy = any(not pump._message_queue.empty() for pump in [*pumps, self.screen] if pump is not self)
-        if busy and time.monotonic() < deadline:
-            self.set_timer(0.005, partial(self._release_when_done, target, deadline))
+        """Hand out the held keys once what the key caused is done (`_settled`, looked at every
+        few milliseconds from a timer), then again in the app's own queue (`on_release_typed_ahead`)."""
+        self.set_timer(RELEASE_POLL_SECONDS, partial(self._release_if_settled, target, deadline))
+
+    def _release_if_settled(self, target: Widget | None, deadline: float) -> None:
+        if self._settled(target) or time.monotonic() >= deadline:
+            self.post_message(ReleaseTypedAhead(target, deadline))
+        else:
+            self._release_when_done(target, deadline)
+
+    async def on_release_typed_ahead(self, message: ReleaseTypedAhead) -> None:
+        """Decided between two of the app's messages: keys the terminal sent meanwhile are queued
+        behind this one, and are held in turn, behind the others. Handed out again one by one
+        from a timer, the held keys went behind them: « 45,67⏎ » typed after `v` recorded
+        5,67 € (tests/screens/test_type_ahead.py)."""
+        if not self._settled(message.target) and time.monotonic() < message.deadline:
+            self._release_when_done(message.target, message.deadline)
             return
         held, self._typed_ahead = self._typed_ahead or [], None
-        for key in held:
-            self.post_message(events.Key(key.key, key.character))
+        for index, key in enumerate(held):
+            if self._typed_ahead is not None:  # a held key waits for its binding: the rest waits too
+                self._typed_ahead.extend(held[index:])
+                return
+            await self._type(events.Key(key.key, key.character))
+
+    def _settled(self, target: Widget | None) -> bool:
+        """Whether every place a key and what it causes pass is waiting for its next message:
+        the widget it was typed in and its containers (a key bubbles up to the app, which runs
+        its binding), the screen shown now with all its widgets (Input.Submitted reaches the
+        screen's handler; a pushed form mounts its fields and takes the focus), and the app (the
+        focus moves through its queue). An empty queue is not enough: a handler that awaits
+        leaves its queue empty before it is done (a key went through before the form it opened
+        was there). The app itself is only asked for an empty queue: the decision is taken again
+        in its own handler, between two of its messages (`on_release_typed_ahead`)."""
+        if not self._message_queue.empty() or self._next_callbacks:
+            return False
+        pumps: list[MessagePump] = [*self.screen.walk_children(with_self=True)]
+        if target is not None and target.is_attached:
+            pumps += target.ancestors_with_self
+        return all(_waiting(pump) for pump in pumps if pump is not self)
 
     def on_resize(self, _event: events.Resize) -> None:
         # The terminal may have reflowed or cleared its lines: the repaint that follows is written
