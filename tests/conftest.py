@@ -289,7 +289,7 @@ def _add_the_administrateur() -> None:
 @pytest.fixture(scope="session")
 def actor_base(tmp_path_factory, migrated_base):
     """`migrated_base` plus the étude's administrateur added by `add_user` (as `actor` would),
-    closed: copied by the tests that take `actor`, instead of adding him in each one (~4 ms of
+    closed: copied by the tests that take `actor`, instead of adding him in each one (~2.5 ms of
     CPU a test, ~700 tests). None on PostgreSQL, whose templates are tests/postgres.py's."""
     from clerc_tui.models.db import close_database, open_database
 
