@@ -1,6 +1,7 @@
 import fcntl
 import gc
 import io
+import itertools
 import os
 import shutil
 import signal
@@ -184,10 +185,17 @@ def pytest_collection_finish(session):
     gc.freeze()  # what the collection imported is never walked again
 
 
+_homes = itertools.count()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
-    """Config, data and log paths of the tests never touch the real user's."""
-    home = tmp_path_factory.mktemp("home")
+    """Config, data and log paths of the tests never touch the real user's.
+
+    Numbered here, in a folder of their own: tmp_path_factory.mktemp lists the whole run's folder
+    to number each new one, a folder per test so far (~1 ms a test at 1,000 entries, growing)."""
+    home = tmp_path_factory.getbasetemp() / "homes" / str(next(_homes))
+    home.mkdir(parents=True)
     for variable, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state")):
         monkeypatch.setenv(variable, str(home / sub))
     monkeypatch.delenv("CLERC_DATABASE", raising=False)
