@@ -20,7 +20,7 @@ import pytest
 from clerc_tui.errors import ClercError, DatabaseUnavailable
 from clerc_tui.services import backup as service
 from clerc_tui.services.context import os_login
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_clerc
 
 CLERC = Path(sys.executable).parent / "clerc"
 NOW = datetime(2026, 12, 6, 14, 30, 0)
@@ -318,28 +318,20 @@ def test_restore_refuses_what_is_not_a_sound_clerc_base_and_changes_nothing(tmp_
 
 
 def test_the_cli_speaks_french_and_names_the_files(tmp_path, base):
+    """The commands as typed, in this process (run_clerc: the same entry point, without three
+    interpreter starts); the processes that hold or refuse a base are the other tests'."""
     from clerc_tui.services.database import close_database
 
     close_database()  # this test's own connection: a restore refuses a base any program has open
-    env = _env(tmp_path)
-    made = subprocess.run(
-        [str(CLERC), "backup", "--db", str(base), "--keep", "1"], capture_output=True, text=True, env=env
-    )
+    made = run_clerc(tmp_path, "backup", "--db", str(base), "--keep", "1")
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith(f"Copie écrite : {base.parent / 'backups'}/demo-")
     assert "Vérifiée : fichier sain" in made.stdout and "Copies gardées" in made.stdout
     (copy,) = (base.parent / "backups").iterdir()
-    restored = subprocess.run(
-        [str(CLERC), "restore", str(copy), "--db", str(base)], capture_output=True, text=True, env=env
-    )
+    restored = run_clerc(tmp_path, "restore", str(copy), "--db", str(base))
     assert restored.returncode == 0, restored.stderr
     assert "Base restaurée" in restored.stdout and "avant-restauration" in restored.stdout
-    missing = subprocess.run(
-        [str(CLERC), "restore", str(tmp_path / "absente.db"), "--db", str(base)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    missing = run_clerc(tmp_path, "restore", str(tmp_path / "absente.db"), "--db", str(base))
     assert missing.returncode == 2 and "Copie introuvable" in missing.stderr
 
 
