@@ -327,17 +327,20 @@ def write_transaction() -> Iterator[_transaction | _savepoint]:
 # - BASE.bulk: the bulk writer holds it exclusively while it writes a batch; a write
 #   transaction passes through it shared before BEGIN, so that it is woken (within
 #   TURN_POLL_SECONDS) when the batch commits instead of at its next retry.
-# A process that cannot open them (a permission problem) writes as before, unannounced.
+# The bulk writer creates them (beside the base, as .sessions); until then nobody announces. A
+# process that cannot open them (a permission problem) writes as before, unannounced.
 WRITERS_SUFFIX, BULK_SUFFIX = ".writers", ".bulk"
 TURN_POLL_SECONDS = 0.002
 _bulk_batch = threading.local()  # .held: this thread is writing a bulk batch (holds BASE.bulk)
 
 
-def _lock_file(base: str, suffix: str) -> int | None:
+def _lock_file(base: str, suffix: str, *, create: bool = False) -> int | None:
+    """The lock file's descriptor; None when it cannot be opened, or when it does not exist and
+    `create` is False (writers: no bulk writer ever wrote to this base, nobody to announce to)."""
     if base == ":memory:" or base.startswith("file:"):
         return None
     try:  # read-only is enough for flock; created for the group (the umask decides the rest)
-        return os.open(base + suffix, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        return os.open(base + suffix, os.O_RDONLY | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o666)
     except OSError:
         return None
 
@@ -383,8 +386,8 @@ class BulkTurns:
     def __init__(self) -> None:
         base = database.obj.database if is_sqlite() else ":memory:"
         self.base = base
-        self.writers = _lock_file(base, WRITERS_SUFFIX)
-        self.bulk = _lock_file(base, BULK_SUFFIX)
+        self.writers = _lock_file(base, WRITERS_SUFFIX, create=True)
+        self.bulk = _lock_file(base, BULK_SUFFIX, create=True)
 
     @property
     def announced(self) -> bool:
