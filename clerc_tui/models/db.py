@@ -13,6 +13,7 @@ introuvable ») and only `init_database` (the `clerc init` command) creates one
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import threading
 import time
@@ -334,13 +335,20 @@ TURN_POLL_SECONDS = 0.002
 _bulk_batch = threading.local()  # .held: this thread is writing a bulk batch (holds BASE.bulk)
 
 
+@functools.lru_cache(maxsize=8)
+def _real(base: str) -> str:
+    """The base's path with its links resolved: every process names the same lock files, however
+    it was given the base (relative path, link), as services/sessions.py does."""
+    return os.path.realpath(os.path.expanduser(base))
+
+
 def _lock_file(base: str, suffix: str, *, create: bool = False) -> int | None:
     """The lock file's descriptor; None when it cannot be opened, or when it does not exist and
     `create` is False (writers: no bulk writer ever wrote to this base, nobody to announce to)."""
     if base == ":memory:" or base.startswith("file:"):
         return None
     try:  # read-only is enough for flock; created for the group (the umask decides the rest)
-        return os.open(base + suffix, os.O_RDONLY | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o666)
+        return os.open(_real(base) + suffix, os.O_RDONLY | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o666)
     except OSError:
         return None
 
