@@ -32,7 +32,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from clerc_tui.models.db import database, write_transaction
+from clerc_tui.models.db import announced, database, write_transaction
 from clerc_tui.rules import import_rows
 from clerc_tui.rules.identifiers import luhn_check_digit
 from clerc_tui.services import import_worker, imports
@@ -177,16 +177,18 @@ def children_cpu() -> float:
 
 def other_clerc(path: str, stop, waits) -> None:
     """Another clerc writing while the import runs: a short write transaction every 50 ms
-    (BEGIN IMMEDIATE, as every clerc's write), its wait for the write lock recorded."""
+    (announced, then BEGIN IMMEDIATE, as every clerc's write: models/db.write_transaction), its
+    wait for the write lock recorded."""
     import sqlite3
 
     connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     worst = 0.0
     while not stop.is_set():
         start = time.perf_counter()
-        connection.execute("BEGIN IMMEDIATE")
-        worst = max(worst, time.perf_counter() - start)
-        connection.execute("COMMIT")
+        with announced(path):
+            connection.execute("BEGIN IMMEDIATE")
+            worst = max(worst, time.perf_counter() - start)
+            connection.execute("COMMIT")
         time.sleep(0.05)
     connection.close()
     waits.put(worst)

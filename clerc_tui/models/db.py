@@ -12,7 +12,11 @@ introuvable ») and only `init_database` (the `clerc init` command) creates one
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -302,7 +306,7 @@ def write_transaction() -> Iterator[_transaction | _savepoint]:
     wait longer than BUSY_TIMEOUT_SECONDS is refused in French, as on SQLite (lock_timeout)."""
     outermost = database.transaction_depth() == 0
     if is_sqlite() and outermost:
-        with database.atomic("IMMEDIATE") as txn:
+        with announced(database.obj.database), database.atomic("IMMEDIATE") as txn:
             yield txn
     else:
         with database.atomic() as txn:
@@ -310,6 +314,132 @@ def write_transaction() -> Iterator[_transaction | _savepoint]:
                 database.execute_sql(f"SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT_SECONDS)}s'")
                 database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (POSTGRESQL_WRITE_LOCK,))
             yield txn
+
+
+# --- taking turns with a bulk writer (SQLite) ---------------------------------------------
+# SQLite has no queue for its write lock: a writer that finds it taken sleeps and tries again
+# (up to 100 ms apart), so a bulk writer (the creditor import) that took the lock back at once
+# after each batch could keep another clerc out for the whole import. Two lock files beside the
+# base say who waits, with `flock` (the kernel drops it when its process ends, however it ends;
+# never the base itself: closing a file of the base would drop SQLite's own locks):
+# - BASE.writers: every write transaction holds it shared from before it asks for the lock
+#   until it is over; the bulk writer tries it exclusively, without waiting, between two
+#   batches: when that fails, someone waits (or writes), and the bulk writer lets them pass;
+# - BASE.bulk: the bulk writer holds it exclusively while it writes a batch; a write
+#   transaction passes through it shared before BEGIN, so that it is woken (within
+#   TURN_POLL_SECONDS) when the batch commits instead of at its next retry.
+# The bulk writer creates them (beside the base, as .sessions); until then nobody announces. A
+# process that cannot open them (a permission problem) writes as before, unannounced.
+WRITERS_SUFFIX, BULK_SUFFIX = ".writers", ".bulk"
+TURN_POLL_SECONDS = 0.002
+_bulk_batch = threading.local()  # .held: this thread is writing a bulk batch (holds BASE.bulk)
+
+
+@functools.lru_cache(maxsize=8)
+def _real(base: str) -> str:
+    """The base's path with its links resolved: every process names the same lock files, however
+    it was given the base (relative path, link), as services/sessions.py does."""
+    return os.path.realpath(os.path.expanduser(base))
+
+
+def _lock_file(base: str, suffix: str, *, create: bool = False) -> int | None:
+    """The lock file's descriptor; None when it cannot be opened, or when it does not exist and
+    `create` is False (writers: no bulk writer ever wrote to this base, nobody to announce to)."""
+    if base == ":memory:" or base.startswith("file:"):
+        return None
+    try:  # read-only is enough for flock; created for the group (the umask decides the rest)
+        return os.open(_real(base) + suffix, os.O_RDONLY | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o666)
+    except OSError:
+        return None
+
+
+def _take(fd: int, how: int, seconds: float) -> bool:
+    """flock(fd, how) within `seconds` (tried every TURN_POLL_SECONDS: flock has no timeout)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(fd, how | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(TURN_POLL_SECONDS)
+
+
+@contextmanager
+def announced(base: str) -> Iterator[None]:
+    """A write to the SQLite base `base` (its path) is about to ask for the write lock: announced
+    to a bulk writer (BASE.writers, shared, until the block ends), and let through as soon as its
+    batch in progress is over (BASE.bulk). Bounded by BUSY_TIMEOUT_SECONDS, as SQLite's own wait."""
+    writers = _lock_file(base, WRITERS_SUFFIX)
+    try:
+        if writers is not None:
+            _take(writers, fcntl.LOCK_SH, BUSY_TIMEOUT_SECONDS)
+        if not getattr(_bulk_batch, "held", False):
+            bulk = _lock_file(base, BULK_SUFFIX)
+            if bulk is not None:
+                _take(bulk, fcntl.LOCK_SH, BUSY_TIMEOUT_SECONDS)
+                os.close(bulk)
+        yield
+    finally:
+        if writers is not None:
+            os.close(writers)
+
+
+class BulkTurns:
+    """A bulk writer's side of the turns (SQLite; on PostgreSQL the advisory lock of
+    write_transaction is a queue: a waiter is granted it when the batch commits, and the next
+    batch queues behind it). `let_others_pass()` between two batches; `batch()` around each."""
+
+    def __init__(self) -> None:
+        base = database.obj.database if is_sqlite() else ":memory:"
+        self.base = base
+        self.writers = _lock_file(base, WRITERS_SUFFIX, create=True)
+        self.bulk = _lock_file(base, BULK_SUFFIX, create=True)
+
+    @property
+    def announced(self) -> bool:
+        """Whether writers announce themselves to this one (False: PostgreSQL, or no lock files)."""
+        return self.writers is not None and self.bulk is not None
+
+    def let_others_pass(self, seconds: float) -> bool:
+        """When a write is announced (waiting for the lock, or writing), wait until it is over, at
+        most `seconds`; True when someone was let through."""
+        if self.writers is None:
+            return False
+        try:
+            fcntl.flock(self.writers, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if _take(self.writers, fcntl.LOCK_EX, seconds):
+                fcntl.flock(self.writers, fcntl.LOCK_UN)
+            return True
+        fcntl.flock(self.writers, fcntl.LOCK_UN)
+        return False
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """A batch being written: announced first (another bulk writer lets it pass), then holding
+        BASE.bulk, where announced writers wait for its end rather than in SQLite."""
+        mine = _lock_file(self.base, WRITERS_SUFFIX) if self.bulk is not None else None
+        held = False
+        try:
+            if mine is not None and self.bulk is not None:
+                _take(mine, fcntl.LOCK_SH, BUSY_TIMEOUT_SECONDS)
+                held = _take(self.bulk, fcntl.LOCK_EX, BUSY_TIMEOUT_SECONDS)  # another bulk writer's batch
+            _bulk_batch.held = held
+            yield
+        finally:
+            _bulk_batch.held = False
+            if held:
+                fcntl.flock(self.bulk, fcntl.LOCK_UN)  # type: ignore[arg-type]
+            if mine is not None:
+                os.close(mine)
+
+    def close(self) -> None:
+        for fd in (self.writers, self.bulk):
+            if fd is not None:
+                os.close(fd)
+        self.writers = self.bulk = None
 
 
 class ChangeListener:

@@ -23,6 +23,7 @@ completes the import).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import pickle
@@ -379,6 +380,10 @@ class _Rows:
 
 
 def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
+    # No cyclic garbage collection in the child: what it builds (rows, tuples, dictionaries of the
+    # values seen) holds no cycles worth finding, and walking them cost ~10 % of its CPU (measured:
+    # 55 against 61 µs a row); it ends with the import.
+    gc.disable()
     rows = _Rows(pickle.load(inbox))
     while (request := pickle.load(inbox)) is not None:
         number, size, bases = request

@@ -30,7 +30,7 @@ from peewee import IntegrityError
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Creditor, ImportMapping, chain
-from clerc_tui.models.db import database, is_postgresql, raw_sql, write_transaction
+from clerc_tui.models.db import BulkTurns, database, is_postgresql, raw_sql, write_transaction
 from clerc_tui.rules import import_rows
 from clerc_tui.rules.french import format_integer
 from clerc_tui.rules.import_rows import FIELD_BY_KEY, ImportRow, Refusal
@@ -42,14 +42,19 @@ from clerc_tui.services.files import os_cause
 
 # New dossiers per write transaction, at first; then each batch is sized from the last one's
 # duration so that the lock is held about BATCH_SECONDS of real time, however loaded the machine,
-# between BATCH_MIN and BATCH_MAX dossiers. Between two batches the lock stays free at least
-# GAP_SECONDS: another clerc's write waits at most about BATCH_SECONDS + GAP_SECONDS (SQLite's busy
-# handler tries again every 100 ms at most; measured by bench_dossier_import.py). The parent
-# spends that gap receiving the next batch from the child.
+# between BATCH_MIN and BATCH_MAX dossiers. Between two batches, on SQLite, another clerc's write
+# announced (models/db.BulkTurns: it waits for the lock, or writes) is let through first, waited
+# for at most TURN_SECONDS: it waits about one batch (measured by bench_dossier_import.py); when
+# nobody waits, the next batch follows at once. Writers that cannot announce themselves (lock
+# files out of reach, another program) still find the lock free GAP_SECONDS (SQLite's busy
+# handler tries again every 100 ms at most) every UNANNOUNCED_SECONDS. PostgreSQL queues the
+# writers itself (the advisory lock of write_transaction): no gap.
 BATCH = 200
 BATCH_MIN, BATCH_MAX = 25, 20_000
 BATCH_SECONDS = 0.3
+TURN_SECONDS = 2.0
 GAP_SECONDS = 0.11
+UNANNOUNCED_SECONDS = 2.0
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
 
 
@@ -442,6 +447,8 @@ def run_import(
     except BaseException:  # a failed batch, an interruption: the child may be busy sending, stop it now
         worker.close(kill=True)
         raise
+    finally:
+        writer.turns.close()
     worker.close()
     if progress is not None:
         progress(report.rows, report.rows)
@@ -463,14 +470,20 @@ def _pipeline(
     number = 1
     worker.ask(number, size, writer.bases())
     committed_at: float | None = None
+    left_free = time.monotonic()  # when the lock was last left free on purpose
     while True:
         prepared = worker.receive()
         asked_next = not prepared.end
         if asked_next:
             size = writer.next_size(size, fixed)
             worker.ask(number + 1, size, prepared.next_bases())
-        if prepared.created and committed_at is not None and fixed is None:
-            time.sleep(max(0.0, GAP_SECONDS - (time.monotonic() - committed_at)))
+        if prepared.created and committed_at is not None and writer.sqlite:
+            if writer.turns.let_others_pass(TURN_SECONDS):
+                left_free = time.monotonic()
+            elif not writer.turns.announced or time.monotonic() - left_free > UNANNOUNCED_SECONDS:
+                # Writers that cannot announce themselves (no lock files): the lock left free for them.
+                time.sleep(max(0.0, GAP_SECONDS - (time.monotonic() - committed_at)))
+                left_free = time.monotonic()
         if prepared.created and not writer.write(prepared):
             # Another clerc wrote between the batches: the same rows again, on the new ids.
             if asked_next:
@@ -534,6 +547,7 @@ class _Writer:
         self.last_rows = 0
         self.fts: tuple[str, str] | None = None  # _fts_insert(), once read
         self.fts_read = False
+        self.turns = BulkTurns()
 
     def next_size(self, size: int, fixed: int | None) -> int:
         """The next batch's size: as many dossiers as the last batch written did in BATCH_SECONDS
@@ -569,7 +583,7 @@ class _Writer:
         the next ones (another clerc wrote since they were predicted)."""
         started = time.monotonic()
         try:
-            with write_transaction():
+            with self.turns.batch(), write_transaction():
                 if is_postgresql():  # the audit chain's lock first, as every appender takes it (models/chain.py)
                     database.execute_sql("SELECT pg_advisory_xact_lock('\"audit_entry\"'::regclass::oid::bigint)")
                 if self.bases() != batch.bases or not self._claim(batch):

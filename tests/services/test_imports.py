@@ -455,3 +455,81 @@ def test_the_application_role_imports_on_postgresql(clerc_role, actor, sample_do
     assert do_import(actor, path, batch=2).created == 3
     assert do_import(actor, path).present == 3
     assert check_integrity() == []
+
+
+OTHER_CLERC = """
+import sys
+from clerc_tui.models.db import write_transaction
+from clerc_tui.services.audit import record
+from clerc_tui.services.context import identify
+from clerc_tui.services.database import open_database
+
+open_database(sys.argv[1])
+sys.stdin.readline()  # told to write: during the import's second batch
+with write_transaction():
+    record(identify(), "test.other_clerc", "dossier", 0)
+"""
+
+
+def _waits_for_the_write_lock(pid: int, db_path) -> bool:
+    """Whether process `pid` has asked for the base's write lock: announced on BASE.writers
+    (SQLite, read in /proc/locks), or waiting for the advisory lock (PostgreSQL, pg_locks)."""
+    from clerc_tui.models.db import WRITERS_SUFFIX
+
+    if not is_sqlite():
+        return database.execute_sql("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0] > 0
+    st = os.stat(str(db_path) + WRITERS_SUFFIX)
+    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[4] == str(pid) and fields[5] == inode:
+            return True
+    return False
+
+
+def test_another_clerc_waiting_writes_right_after_the_batch_in_progress(
+    actor, sample_dossier, tmp_path, db_path, monkeypatch
+):
+    """No fixed gap between batches: the next one follows at once unless a clerc waits for the
+    lock (SQLite: he announced himself, models/db.BulkTurns; PostgreSQL: the advisory lock is a
+    queue). A real second process asks for the lock in the middle of the second batch: its write
+    comes right after that batch, before the third (without the turns it lands wherever SQLite's
+    retries find the lock free, most often after the import)."""
+    import time
+
+    rows = [f"W-{i:03d};M.;Nom{i};Jean;;;;;;;;{100 + i},00;" for i in range(200)]
+    path = write(tmp_path / "w.csv", [HEADER, *rows])
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_CLERC, str(db_path)],
+        stdin=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(Path.cwd())},
+    )
+    real = imports._Writer._audit
+    batches: list[int] = []
+
+    def audit(self, batch):
+        batches.append(batch.number)
+        if len(batches) == 2:  # inside the second batch's transaction: the other clerc asks now
+            other.stdin.write("go\n")
+            other.stdin.flush()
+            deadline = time.monotonic() + 30
+            while not _waits_for_the_write_lock(other.pid, db_path):
+                assert other.poll() is None and time.monotonic() < deadline, "the other clerc never asked"
+                time.sleep(0.01)
+        real(self, batch)
+
+    monkeypatch.setattr(imports._Writer, "_audit", audit)
+    try:
+        assert do_import(actor, path, batch=20).created == 200
+    finally:
+        other.stdin.close()
+        assert other.wait(timeout=60) == 0
+    entries = [
+        e.action
+        for e in AuditEntry.select()
+        .where(AuditEntry.action.in_(("test.other_clerc", imports.BATCH_ACTION)))
+        .order_by(AuditEntry.id)
+    ]
+    assert entries.count(imports.BATCH_ACTION) == 10
+    assert entries.index("test.other_clerc") == 2  # after the second batch, before the third
