@@ -1575,6 +1575,10 @@ class _Demo:
             # A fresh file that nobody else has open: a rollback journal spares writing every
             # page twice (WAL, then the checkpoint). WAL is set back once the load is done.
             db.execute_sql("PRAGMA journal_mode = DELETE")
+            # Nor an fsync at each commit (the load's, the deadlines' copy): the file is renamed into
+            # place only after one fsync of the whole of it (build_demo), and a crash before leaves
+            # only a temporary file that the next `clerc demo` removes.
+            db.execute_sql("PRAGMA synchronous = OFF")
             # A small page cache while loading: the pages of a fresh file are written once and
             # rarely read back; the default (64 MB) only held memory (peak RSS 330 → see README).
             db.execute_sql(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
@@ -1613,6 +1617,7 @@ class _Demo:
             db.execute_sql(f"PRAGMA foreign_keys = {SQLITE_PRAGMAS['foreign_keys']}")
         if sqlite:
             db.execute_sql("PRAGMA journal_mode = WAL")
+            db.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
             db.execute_sql(f"PRAGMA temp_store = {SQLITE_PRAGMAS['temp_store']}")
         return self.loaded
