@@ -601,6 +601,7 @@ class _Demo:
         self.ids: defaultdict[str, Callable[[], int]] = defaultdict(lambda: count(1).__next__)
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.fold_cache: dict[str, str] = {}
+        self.names: dict[tuple[str, str, str, str], tuple[str, str]] = {}  # see make_debtor
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
         self.ledger_rng = Draws(str(rng.getstate()))
         # So do the deadlines (walked through the real procedure steps, demo/deadlines.py), here or
@@ -673,7 +674,7 @@ class _Demo:
             elif postcode[:2] in ("44", "35", "29", "49", "72", "37", "45", "14", "63"):
                 area = "2"
             digits = "0" + area + f"{rng.randint(10_000_000, 99_999_999):08d}"
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+        return f"{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"  # ten digits, in pairs
 
     def street(self, home: bool = True) -> str:
         rng = self.rng
@@ -897,7 +898,12 @@ class _Demo:
             civility = ""
             company = self.company()
             siren = self.siren()
-        display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
+        # The name as lists show it and its folded form, once per name (~25,000 names for 100,000 debtors).
+        names = self.names.get((kind, first, last, company))
+        if names is None:
+            display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
+            names = self.names[(kind, first, last, company)] = (display, fold(display))
+        display, folded = names
         notes = "" if random_() < 0.9 else rng.choice(NOTES[6:])
         self.rows["debtor"].append(
             (
@@ -914,7 +920,7 @@ class _Demo:
                 employer_address,
                 notes,
                 display,
-                fold(display),
+                folded,
             ),
         )
         self.debtor_names.append(display)
