@@ -1,7 +1,7 @@
 """The demo's deadlines, walked and indexed in a second process while the first builds the rest.
 
 The deadlines are half of the demo's work (at 100,000 dossiers: 1.1 million rows walked
-through the rules, inserted and put in seven indexes). They draw from their own generator
+through the rules, inserted and put in five indexes). They draw from their own generator
 (`Draws(… + "/deadlines")`) and need from each dossier only a few facts, so a child process
 (`python -m clerc_tui.demo.worker`) can walk them from those facts, sent a round of 1,000
 dossiers at a time, into a file of its own beside the demo, and index it there, while the
@@ -178,8 +178,8 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     # The indexes that are cheap to keep row by row are made first, so that they grow while the
     # child waits for the parent's next round, not in the tail of the build: the partial ones
     # (only the open deadlines: ~1 row in 8) and the one that leads with the dossier (rows come
-    # in dossier order: appended at its end). The others (done, due date…: a random place per
-    # row) are built once at the end, by sorting. The copy rebuilds them all in the demo, so its
+    # in dossier order: appended at its end). The other one (done, done_on…: a random place per
+    # row) is built once at the end, by sorting (m0030 dropped three more of that kind). The copy rebuilds them all in the demo, so its
     # file is the same either way.
     early = [sql for sql in indexes if " WHERE " in sql.upper() or '("dossier_id"' in sql.replace(" ", "")]
     for sql in tables + early:
