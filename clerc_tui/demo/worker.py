@@ -179,8 +179,8 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     # child waits for the parent's next round, not in the tail of the build: the partial ones
     # (only the open deadlines: ~1 row in 8) and the one that leads with the dossier (rows come
     # in dossier order: appended at its end). The other one (done, done_on…: a random place per
-    # row) is built once at the end, by sorting (m0030 dropped three more of that kind). The copy rebuilds them all in the demo, so its
-    # file is the same either way.
+    # row) is built once at the end, by sorting (m0030 dropped three more of that kind). The copy
+    # rebuilds them all in the demo, so its file is the same either way.
     early = [sql for sql in indexes if " WHERE " in sql.upper() or '("dossier_id"' in sql.replace(" ", "")]
     for sql in tables + early:
         connection.execute(sql)
