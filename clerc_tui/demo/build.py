@@ -601,7 +601,7 @@ class _Demo:
         self.ids: defaultdict[str, Callable[[], int]] = defaultdict(lambda: count(1).__next__)
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.fold_cache: dict[str, str] = {}
-        self.names: dict[tuple[str, str, str, str], tuple[str, str]] = {}  # see make_debtor
+        self.names: dict[tuple[str, str], tuple[str, str]] = {}  # see make_debtor
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
         self.ledger_rng = Draws(str(rng.getstate()))
         # So do the deadlines (walked through the real procedure steps, demo/deadlines.py), here or
@@ -898,11 +898,14 @@ class _Demo:
             civility = ""
             company = self.company()
             siren = self.siren()
-        # The name as lists show it and its folded form, once per name (~25,000 names for 100,000 debtors).
-        names = self.names.get((kind, first, last, company))
+        # A person's name as lists show it and its folded form, made once per name (at most 212 × 120 of
+        # them, however many debtors); a company's, drawn from many more, each time.
+        names = self.names.get((first, last)) if kind == "physique" else None
         if names is None:
             display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
-            names = self.names[(kind, first, last, company)] = (display, fold(display))
+            names = (display, fold(display))
+            if kind == "physique":
+                self.names[(first, last)] = names
         display, folded = names
         notes = "" if random_() < 0.9 else rng.choice(NOTES[6:])
         self.rows["debtor"].append(
