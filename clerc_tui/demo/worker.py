@@ -175,14 +175,12 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     connection.execute("PRAGMA temp_store = FILE")
     tables = [sql for sql in config["schema"] if not sql.lstrip().upper().startswith("CREATE INDEX")]
     indexes = [sql for sql in config["schema"] if sql not in tables]
-    # The indexes that are cheap to keep row by row are made first, so that they grow while the
-    # child waits for the parent's next round, not in the tail of the build: the partial ones
-    # (only the open deadlines: ~1 row in 8) and the one that leads with the dossier (rows come
-    # in dossier order: appended at its end). The other one (done, done_on…: a random place per
-    # row) is built once at the end, by sorting (m0030 dropped three more of that kind). The copy
-    # rebuilds them all in the demo, so its file is the same either way.
-    early = [sql for sql in indexes if " WHERE " in sql.upper() or '("dossier_id"' in sql.replace(" ", "")]
-    for sql in tables + early:
+    # Every index is built once at the end, by sorting: kept row by row during the load, the three
+    # partial ones and the one that leads with the dossier cost the child's loop ~3 s more at
+    # 100,000 dossiers (bench/bench_demo.py) for ~1.5 s less in its tail, and since m0030 (three
+    # indexes fewer) the tail is the shorter part: the child's loop is what may keep the builder
+    # waiting. The copy rebuilds them all in the demo, so its file is the same either way.
+    for sql in tables:
         connection.execute(sql)
     connection.execute("BEGIN")
     counters: dict[str, int] = {}
@@ -210,8 +208,7 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
         phases.lap("insert deadlines")
     phases.lap("receive (waits for the builder)")
     for sql in indexes:
-        if sql not in early:
-            connection.execute(sql)
+        connection.execute(sql)
     phases.lap("indexes")
     # The planner's statistics of the deadline indexes, computed here too (the parent copies them).
     connection.execute('ANALYZE "deadline"')
