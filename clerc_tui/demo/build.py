@@ -1661,7 +1661,7 @@ class _Demo:
         for year in sorted(sequence):
             self.rows["sequence"].append((self.ids["sequence"](), "dossier", year, sequence[year]))
         if worker is not None:
-            worker.flush()
+            worker.end()  # its last round: the child's tail runs beside the builder's below
         self.flush(cursor, db.param)
         if progress is not None:
             progress(len(plan), len(plan))

@@ -98,14 +98,21 @@ class DeadlineWorker:
             self._send(self.pending)
             self.pending = []
 
+    def end(self) -> None:
+        """Tell the child that every dossier was sent (its last round, then None): it indexes its
+        deadlines while the parent does its own tail (search index, indexes, ANALYZE), not after."""
+        assert self.process.stdin is not None
+        if not self.process.stdin.closed:
+            self.flush()
+            self._send(None)
+            self.process.stdin.close()
+
     def finish(self) -> tuple[int, list[tuple], list[tuple], dict]:
         """Wait for the child to have walked, loaded, indexed and analysed every deadline; return
         their count, the `deadline_text` rows they use (the parent inserts those), the
         `sqlite_stat1` rows of their indexes and the child's Phases."""
-        self.flush()
-        self._send(None)
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
+        self.end()
+        assert self.process.stdout is not None
         try:
             result = pickle.load(self.process.stdout)
         except (EOFError, pickle.UnpicklingError):
