@@ -13,9 +13,10 @@ import json
 import os
 from array import array
 from bisect import bisect
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
-from itertools import accumulate
+from itertools import accumulate, count
 from pathlib import Path
 
 from peewee import BooleanField
@@ -79,6 +80,27 @@ PRINCIPAL_CENTS = {
     "credit": (150_000, 6_000_000),
     "commercial": (25_000, 8_000_000),
     "autre": (10_000, 600_000),
+}
+# Share of companies among the first debtors, per nature.
+MORALE_SHARE = {
+    "commercial": 0.75,
+    "charges_sociales": 0.5,
+    "loyers": 0.08,
+    "credit": 0.04,
+    "autre": 0.2,
+    "pension_alimentaire": 0.0,
+}
+PRINCIPAL_LABELS = {
+    "pension_alimentaire": "Arriérés de pension alimentaire",
+    "charges_sociales": "Cotisations et contributions sociales impayées",
+}
+OTHER_CLAIMS = ("Reconnaissance de dette", "Solde de travaux", "Prêt entre particuliers", "Dommages et intérêts")
+TITLE_LABELS = {
+    "jugement": "Jugement",
+    "ordonnance_ip": "Ordonnance d'injonction de payer",
+    "acte_notarie": "Acte notarié",
+    "contrainte": "Contrainte",
+    "titre_pc": "Titre exécutoire petites créances",
 }
 SAMPLE_CREDITOR = "Paris Habitat"  # the creditor of docs/exemples/creances-paris-habitat.csv
 SAMPLE_SIREN_BODY = "41234567"  # its SIREN, made up (with its Luhn key), as every identifier of the demo
@@ -574,9 +596,12 @@ class _Demo:
         self.base = self.t0 - 365 * 90
         self.iso = DayTexts(date.isoformat).__getitem__
         self.french_day = DayTexts(format_date).__getitem__
-        self.counters: dict[str, int] = {}
+        # The next id of each table: `self.ids["debtor"]()` (a counter's own `__next__`, called from C:
+        # ~2 million ids at 100,000 dossiers, a Python method each cost ~0.3 s more).
+        self.ids: defaultdict[str, Callable[[], int]] = defaultdict(lambda: count(1).__next__)
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
         self.fold_cache: dict[str, str] = {}
+        self.names: dict[tuple[str, str], tuple[str, str]] = {}  # see make_debtor
         # The ledger draws from its own generator: the rest of the étude stays as it was per seed.
         self.ledger_rng = Draws(str(rng.getstate()))
         # So do the deadlines (walked through the real procedure steps, demo/deadlines.py), here or
@@ -597,9 +622,7 @@ class _Demo:
     # --- small helpers -----------------------------------------------------------------
 
     def next_id(self, table: str) -> int:
-        value = self.counters.get(table, 0) + 1
-        self.counters[table] = value
-        return value
+        return self.ids[table]()
 
     def add(self, table: str, row: tuple) -> None:
         self.rows[table].append(row)
@@ -651,7 +674,7 @@ class _Demo:
             elif postcode[:2] in ("44", "35", "29", "49", "72", "37", "45", "14", "63"):
                 area = "2"
             digits = "0" + area + f"{rng.randint(10_000_000, 99_999_999):08d}"
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+        return f"{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"  # ten digits, in pairs
 
     def street(self, home: bool = True) -> str:
         rng = self.rng
@@ -693,10 +716,9 @@ class _Demo:
         # The étude's compte de tiers at the Caisse des dépôts (bank 40031): the debtor of the SEPA
         # transfer files. Made from the SIREN, not drawn: the rest of the demo stays as it was.
         bank_iban = make_french_iban("40031", "00001", f"{int(siren):011d}")
-        self.add(
-            "etude",
+        self.rows["etude"].append(
             (
-                1,
+                self.ids["etude"](),
                 self.etude_name,
                 commissaire,
                 self.street(home=False),
@@ -712,21 +734,20 @@ class _Demo:
                 "CDCGFRPPXXX",
             ),
         )
-        self.counters["etude"] = 1
         login = (self.ascii_word(first)[:1] + self.ascii_word(last)).replace("-", "")[:12]
         staff = [(login, f"Maître {first} {last}", "commissaire"), *D.STAFF]
         me = context.os_login()
         self.user_ids = {}
         for user_login, name, role in staff:
-            self.user_ids[user_login] = uid = self.next_id("user")
-            self.add("user", (uid, user_login, name, role, True))
+            self.user_ids[user_login] = uid = self.ids["user"]()
+            self.rows["user"].append((uid, user_login, name, role, True))
         self.login = me or "(aucun)"
         # The demo's visitor may try everything, validating and serving acts included
         # (data/permissions.toml): he is a commissaire of the étude.
         self.login_role = "commissaire"
         if me and me not in self.user_ids:
-            self.user_ids[me] = uid = self.next_id("user")
-            self.add("user", (uid, me, me.capitalize(), "commissaire", True))
+            self.user_ids[me] = uid = self.ids["user"]()
+            self.rows["user"].append((uid, me, me.capitalize(), "commissaire", True))
         elif me:
             self.login_role = next(role for user_login, _name, role in staff if user_login == me)
         clercs = [self.user_ids[u] for u, _n, r in staff if r == "clerc"]
@@ -813,9 +834,8 @@ class _Demo:
                 siren = SAMPLE_SIREN_BODY + luhn_check_digit(SAMPLE_SIREN_BODY)
                 siret = siren + "0001" + luhn_check_digit(siren + "0001")
                 email = "contentieux@" + self.ascii_word(company).replace("-", "") + ".fr"
-            cid = self.next_id("creditor")
-            self.add(
-                "creditor",
+            cid = self.ids["creditor"]()
+            self.rows["creditor"].append(
                 (
                     cid,
                     kind,
@@ -857,7 +877,7 @@ class _Demo:
         rng = self.rng
         random_ = rng.random
         t0 = self.t0
-        did = self.next_id("debtor")
+        did = self.ids["debtor"]()
         town = town or self.town()
         street = street or self.street()
         first = last = company = siren = employer = employer_address = birth_place = ""
@@ -878,10 +898,17 @@ class _Demo:
             civility = ""
             company = self.company()
             siren = self.siren()
-        display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
+        # A person's name as lists show it and its folded form, made once per name (at most 212 × 120 of
+        # them, however many debtors); a company's, drawn from many more, each time.
+        names = self.names.get((first, last)) if kind == "physique" else None
+        if names is None:
+            display = person_name(kind=kind, first_name=first, last_name=last, company_name=company)
+            names = (display, fold(display))
+            if kind == "physique":
+                self.names[(first, last)] = names
+        display, folded = names
         notes = "" if random_() < 0.9 else rng.choice(NOTES[6:])
-        self.add(
-            "debtor",
+        self.rows["debtor"].append(
             (
                 did,
                 kind,
@@ -896,7 +923,7 @@ class _Demo:
                 employer_address,
                 notes,
                 display,
-                fold(display),
+                folded,
             ),
         )
         self.debtor_names.append(display)
@@ -905,10 +932,9 @@ class _Demo:
         since = t0 - rng.randint(60, 4000)
         if random_() < 0.3:
             old = self.town()
-            self.add(
-                "debtor_address",
+            self.rows["debtor_address"].append(
                 (
-                    self.next_id("debtor_address"),
+                    self.ids["debtor_address"](),
                     did,
                     self.street(),
                     old[1],
@@ -918,18 +944,16 @@ class _Demo:
                     self.iso(since - rng.randint(400, 3000)),
                 ),
             )
-        self.add(
-            "debtor_address",
-            (self.next_id("debtor_address"), did, street, town[1], town[0], "France", 1, self.iso(since)),
+        self.rows["debtor_address"].append(
+            (self.ids["debtor_address"](), did, street, town[1], town[0], "France", 1, self.iso(since)),
         )
         # Phones and e-mails.
         mobile = landline = email = ""
         if random_() < 0.8:
             mobile = self.phone(town[1])
-            self.add(
-                "debtor_contact",
+            self.rows["debtor_contact"].append(
                 (
-                    self.next_id("debtor_contact"),
+                    self.ids["debtor_contact"](),
                     did,
                     "phone",
                     mobile,
@@ -938,7 +962,7 @@ class _Demo:
             )
         if random_() < 0.25:
             landline = self.phone(town[1], mobile=False)
-            self.add("debtor_contact", (self.next_id("debtor_contact"), did, "phone", landline, "fixe"))
+            self.rows["debtor_contact"].append((self.ids["debtor_contact"](), did, "phone", landline, "fixe"))
         if random_() < 0.6:
             if kind == "physique":
                 local = f"{self.ascii_word(first)}.{self.ascii_word(last)}".replace("-", "")
@@ -947,13 +971,13 @@ class _Demo:
                 email = f"{local}@{rng.choice(D.EMAIL_DOMAINS)}"
             else:
                 email = f"contact@{self.ascii_word(company.split(' ', 1)[1])[:24].strip('-')}.fr"
-            self.add("debtor_contact", (self.next_id("debtor_contact"), did, "email", email, ""))
+            self.rows["debtor_contact"].append((self.ids["debtor_contact"](), did, "email", email, ""))
         self.reach = (did, (email, mobile, mobile or landline, f"{street}, {town[1]} {town[0]}"))
         account = vehicle = None
         if random_() < 0.4:
             bank_name, iban, _bic = self.iban()
-            account = (self.next_id("debtor_bank_account"), bank_name, iban)
-            self.add("debtor_bank_account", (account[0], did, bank_name, iban))
+            account = (self.ids["debtor_bank_account"](), bank_name, iban)
+            self.rows["debtor_bank_account"].append((account[0], did, bank_name, iban))
         if random_() < 0.2:
             r = random_()
             if r < 0.5:
@@ -969,16 +993,15 @@ class _Demo:
                 asset = ("mobilier", "Mobilier meublant et électroménager", rng.randint(50_000, 500_000))
             else:
                 asset = ("parts_sociales", f"Parts sociales de la {self.company()}", rng.randint(100_000, 5_000_000))
-            asset_id = self.next_id("debtor_asset")
-            self.add("debtor_asset", (asset_id, did, *asset))
+            asset_id = self.ids["debtor_asset"]()
+            self.rows["debtor_asset"].append((asset_id, did, *asset))
             if asset[0] == "vehicule":
                 vehicle = (asset_id, asset[1], asset[2])
         if kind == "physique" and random_() < 0.35:
             if random_() < 0.5:
-                self.add(
-                    "debtor_dependant",
+                self.rows["debtor_dependant"].append(
                     (
-                        self.next_id("debtor_dependant"),
+                        self.ids["debtor_dependant"](),
                         did,
                         "conjoint",
                         f"{rng.choice(D.FEMALE_FIRST_NAMES + D.MALE_FIRST_NAMES)} {last}",
@@ -986,10 +1009,9 @@ class _Demo:
                     ),
                 )
             for _child in range(rng.randint(1, 3)):
-                self.add(
-                    "debtor_dependant",
+                self.rows["debtor_dependant"].append(
                     (
-                        self.next_id("debtor_dependant"),
+                        self.ids["debtor_dependant"](),
                         did,
                         "enfant",
                         f"{rng.choice(D.FEMALE_FIRST_NAMES + D.MALE_FIRST_NAMES)} {last}",
@@ -1016,15 +1038,14 @@ class _Demo:
         (« ancienne »), a few PV de carence and other creditors."""
         rng = self.solvency_rng
         random_ = rng.random
-        t0, iso, add, next_id = self.t0, self.iso, self.add, self.next_id
+        t0, iso = self.t0, self.iso
         by = self.solvency_recorder
 
         def fact(kind_: str, label: str, detail: str, amount, days: int, source: str, card_ref: str) -> None:
             on = iso(t0 - days)
-            add(
-                "solvency_fact",
+            self.rows["solvency_fact"].append(
                 (
-                    next_id("solvency_fact"),
+                    self.ids["solvency_fact"](),
                     did,
                     kind_,
                     label,
@@ -1088,7 +1109,6 @@ class _Demo:
         rng = self.rng
         random_, randint, choice, clock = rng.random, rng.randint, rng.choice, rng.clock
         t0, iso = self.t0, self.iso
-        add = self.add
         year = date.fromordinal(opened).year
         reference = f"{year}-{number:06d}"
         # Creditor: the activity fits the nature; a few creditors bring most dossiers.
@@ -1097,15 +1117,7 @@ class _Demo:
         creditor_id = pool[int(len(pool) * random_() ** 2)]
         creditor_name, creditor_kind, _activity = self.creditor_info[creditor_id]
         # Debtors.
-        morale_share = {
-            "commercial": 0.75,
-            "charges_sociales": 0.5,
-            "loyers": 0.08,
-            "credit": 0.04,
-            "autre": 0.2,
-            "pension_alimentaire": 0.0,
-        }[nature]
-        kind = "morale" if random_() < morale_share else "physique"
+        kind = "morale" if random_() < MORALE_SHARE[nature] else "physique"
         same_kind = self.debtors_physique if kind == "physique" else self.debtors_morale
         if same_kind and random_() < 0.1:
             first_debtor = same_kind[int(len(same_kind) * random_())]  # a debtor already known to the étude
@@ -1134,7 +1146,7 @@ class _Demo:
                 self.debtors_physique.append(co)
                 debtors.append(co)
         for position, debtor_id in enumerate(debtors):
-            add("dossier_debtor", (self.next_id("dossier_debtor"), did, debtor_id, position))
+            self.rows["dossier_debtor"].append((self.ids["dossier_debtor"](), did, debtor_id, position))
         debtor_name = debtors_label([self.debtor_names[d - 1] for d in debtors])
         town = self.debtor_towns[first_debtor - 1]
         primary_is_company = self.debtor_kinds[first_debtor - 1] == "morale"
@@ -1177,25 +1189,37 @@ class _Demo:
                 title_kind = "titre_pc" if r < 0.4 else ("jugement" if r < 0.8 else "ordonnance_ip")
                 title_court = "" if title_kind == "titre_pc" else tj
             yy = date.fromordinal(title_date).year % 100
-            title_ref = {
-                "acte_notarie": f"Minute n° {randint(100, 9999)}",
-                "contrainte": f"Contrainte n° {randint(10**8, 10**9 - 1)}",
-                "titre_pc": f"PC {yy}/{randint(1, 999):04d}",
-            }.get(title_kind, f"RG {yy}/{randint(1, 12000):05d}")
+            # Four numbers drawn whatever the title (as they always were: a seed gives the same étude), one written.
+            minute, contrainte, pc, rg = (
+                randint(100, 9999),
+                randint(10**8, 10**9 - 1),
+                randint(1, 999),
+                randint(1, 12000),
+            )
+            if title_kind == "acte_notarie":
+                title_ref = f"Minute n° {minute}"
+            elif title_kind == "contrainte":
+                title_ref = f"Contrainte n° {contrainte}"
+            elif title_kind == "titre_pc":
+                title_ref = f"PC {yy}/{pc:04d}"
+            else:
+                title_ref = f"RG {yy}/{rg:05d}"
         # Claim items.
         low, high = PRINCIPAL_CENTS[nature]
         principal = randint(low, high)
         demand = opened - randint(15, 120)  # mise en demeure before the dossier came to the étude
-        principal_label = {
-            "loyers": f"Arriéré de loyers et charges au {self.french_day(demand)}",
-            "pension_alimentaire": "Arriérés de pension alimentaire",
-            "charges_sociales": "Cotisations et contributions sociales impayées",
-            "credit": f"Capital restant dû et échéances impayées (prêt n° {randint(10**7, 10**8 - 1)})",
-            "commercial": f"Factures impayées n° F{year}-{randint(1, 9999):04d} et suivantes",
-            "autre": choice(
-                ("Reconnaissance de dette", "Solde de travaux", "Prêt entre particuliers", "Dommages et intérêts")
-            ),
-        }[nature]
+        # Three draws whatever the nature (as they always were: a seed gives the same étude), one label written.
+        loan, invoice, other = randint(10**7, 10**8 - 1), randint(1, 9999), choice(OTHER_CLAIMS)
+        if nature == "loyers":
+            principal_label = f"Arriéré de loyers et charges au {self.french_day(demand)}"
+        elif nature == "credit":
+            principal_label = f"Capital restant dû et échéances impayées (prêt n° {loan})"
+        elif nature == "commercial":
+            principal_label = f"Factures impayées n° F{year}-{invoice:04d} et suivantes"
+        elif nature == "autre":
+            principal_label = other
+        else:
+            principal_label = PRINCIPAL_LABELS[nature]
         items = [("principal", principal_label, principal, demand, True)]
         if title_date is not None and title_kind in ("jugement", "ordonnance_ip", "titre_pc"):
             items.append(("depens", "Dépens", randint(3_500, 90_000), title_date, False))
@@ -1251,7 +1275,7 @@ class _Demo:
             regime = "none"
             if bears:
                 regime = "legal" if kind_ in ("article_700", "clause_penale") and dated else "dossier"
-            add("claim_item", (self.next_id("claim_item"), did, kind_, label, cents, iso(due), regime, None))
+            self.rows["claim_item"].append((self.ids["claim_item"](), did, kind_, label, cents, iso(due), regime, None))
             balance += cents
         capitalisation = (
             iso(title_date)
@@ -1269,13 +1293,7 @@ class _Demo:
                 (min(opened + randint(2, 15), t0), "courrier", "Lettre de mise en demeure envoyée au débiteur")
             )
         if title_date is not None and signified is not None:  # set together, with enforceable
-            label = {
-                "jugement": "Jugement",
-                "ordonnance_ip": "Ordonnance d'injonction de payer",
-                "acte_notarie": "Acte notarié",
-                "contrainte": "Contrainte",
-                "titre_pc": "Titre exécutoire petites créances",
-            }[title_kind]
+            label = TITLE_LABELS[title_kind]
             where = f" ({title_court})" if title_court else ""
             events.append((title_date, "titre", f"{label} du {self.french_day(title_date)}{where}"))
             events.append((signified, "signification", f"Signification du titre ({title_ref})"))
@@ -1309,10 +1327,9 @@ class _Demo:
         for day, kind_, text in events:
             day = min(day, t0)
             last_day = max(last_day, day)
-            add(
-                "timeline_event",
+            self.rows["timeline_event"].append(
                 (
-                    self.next_id("timeline_event"),
+                    self.ids["timeline_event"](),
                     did,
                     iso(day),
                     kind_,
@@ -1351,8 +1368,7 @@ class _Demo:
         # The dossier itself.
         created_at = f"{iso(opened)} {clock(8, 18)}"
         updated_at = f"{iso(last_day)} 18:00:00"
-        add(
-            "dossier",
+        self.rows["dossier"].append(
             (
                 did,
                 reference,
@@ -1388,10 +1404,9 @@ class _Demo:
     def make_etude_rates(self) -> None:
         entered_at = f"{self.iso(self.t0)} 09:00:00"
         for table, category, valid_from, valid_to, value, source in provisional_rates(self.today):
-            self.add(
-                "etude_rate",
+            self.rows["etude_rate"].append(
                 (
-                    self.next_id("etude_rate"),
+                    self.ids["etude_rate"](),
                     table,
                     category,
                     valid_from,
@@ -1414,9 +1429,8 @@ class _Demo:
         delta = 0
 
         def entry(kind, day, cents, label, mode="", payer="", bank_ref="", reverses=None, reason=""):
-            entry_id = self.next_id("ledger_entry")
-            self.add(
-                "ledger_entry",
+            entry_id = self.ids["ledger_entry"]()
+            self.rows["ledger_entry"].append(
                 (
                     entry_id,
                     did,
@@ -1461,10 +1475,9 @@ class _Demo:
             )
             paid = entry("payment", day, cents, "Versement du débiteur", mode, "Le débiteur", reference)
             delta -= cents
-            self.add(
-                "timeline_event",
+            self.rows["timeline_event"].append(
                 (
-                    self.next_id("timeline_event"),
+                    self.ids["timeline_event"](),
                     did,
                     iso(day),
                     "ledger_payment",
@@ -1488,10 +1501,9 @@ class _Demo:
                     reason="Chèque rejeté : provision insuffisante",
                 )
                 delta += cents
-                self.add(
-                    "timeline_event",
+                self.rows["timeline_event"].append(
                     (
-                        self.next_id("timeline_event"),
+                        self.ids["timeline_event"](),
                         did,
                         iso(rejected),
                         "ledger_reversal",
@@ -1535,10 +1547,9 @@ class _Demo:
                 after = dict(zip(names, row, strict=True))
                 after["amount"] = f"{row[5] // 100}.{row[5] % 100:02d}"
                 after["created_at"] = after["created_at"].replace(" ", "T")
-                self.add(
-                    "audit_entry",
+                self.rows["audit_entry"].append(
                     (
-                        self.next_id("audit_entry"),
+                        self.ids["audit_entry"](),
                         row[13],
                         row[12],
                         f"ledger.{row[2]}",
@@ -1573,6 +1584,10 @@ class _Demo:
             # A fresh file that nobody else has open: a rollback journal spares writing every
             # page twice (WAL, then the checkpoint). WAL is set back once the load is done.
             db.execute_sql("PRAGMA journal_mode = DELETE")
+            # Nor an fsync at each commit (the load's, the deadlines' copy): the file is renamed into
+            # place only after one fsync of the whole of it (build_demo), and a crash before leaves
+            # only a temporary file that the next `clerc demo` removes.
+            db.execute_sql("PRAGMA synchronous = OFF")
             # A small page cache while loading: the pages of a fresh file are written once and
             # rarely read back; the default (64 MB) only held memory (peak RSS 330 → see README).
             db.execute_sql(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
@@ -1611,6 +1626,7 @@ class _Demo:
             db.execute_sql(f"PRAGMA foreign_keys = {SQLITE_PRAGMAS['foreign_keys']}")
         if sqlite:
             db.execute_sql("PRAGMA journal_mode = WAL")
+            db.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
             db.execute_sql(f"PRAGMA temp_store = {SQLITE_PRAGMAS['temp_store']}")
         return self.loaded
@@ -1643,9 +1659,9 @@ class _Demo:
                 if progress is not None:
                     progress(did, len(plan))
         for year in sorted(sequence):
-            self.add("sequence", (self.next_id("sequence"), "dossier", year, sequence[year]))
+            self.rows["sequence"].append((self.ids["sequence"](), "dossier", year, sequence[year]))
         if worker is not None:
-            worker.flush()
+            worker.end()  # its last round: the child's tail runs beside the builder's below
         self.flush(cursor, db.param)
         if progress is not None:
             progress(len(plan), len(plan))

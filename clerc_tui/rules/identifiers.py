@@ -209,7 +209,12 @@ _RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923
 
 def rib_key(bank: str, branch: str, account: str) -> str:
     """The 2-digit key of a French RIB (code banque, code guichet, numéro de compte)."""
-    b, g, c = (int(part.upper().translate(_RIB_LETTERS)) for part in (bank, branch, account))
+    letters = _RIB_LETTERS  # three calls rather than a generator: the demo makes ~50,000 IBANs
+    b, g, c = (
+        int(bank.upper().translate(letters)),
+        int(branch.upper().translate(letters)),
+        int(account.upper().translate(letters)),
+    )
     return f"{97 - (89 * b + 15 * g + 3 * c) % 97:02d}"
 
 

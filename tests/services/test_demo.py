@@ -378,13 +378,13 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
     )
     # The load dropped and rebuilt the deadline indexes: they are all back.
     indexes = set(_column(con, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'"))
-    assert {
-        "deadline_done_due_date",
+    assert indexes == {
         "deadline_dossier_done_due",
-        "deadline_done_assigned_due",
-        "deadline_done_procedure_due",
+        "deadline_open_due_kind",  # m0016
+        "deadline_open_clerc_due_kind",
+        "deadline_open_procedure_due_kind",
         "deadline_done_on",  # m0028
-    } <= indexes
+    }  # m0030 dropped (done, due_date), (done, assigned_to_id, due_date), (done, procedure_id, due_date)
 
 
 def test_expulsion_deadlines_only_for_rent_arrears(con):
