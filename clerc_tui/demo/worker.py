@@ -184,7 +184,7 @@ def _load(config: dict, connection: sqlite3.Connection, inbox: IO[bytes]) -> tup
     indexes = [sql for sql in config["schema"] if sql not in tables]
     # Every index is built once at the end, by sorting: kept row by row during the load, the three
     # partial ones and the one that leads with the dossier cost the child's loop ~3 s more at
-    # 100,000 dossiers (bench/bench_demo.py) for ~1.5 s less in its tail, and since m0030 (three
+    # 100,000 dossiers (bench/bench_demo.py) for ~1.5 s less in its tail, and since m0029 (three
     # indexes fewer) the tail is the shorter part: the child's loop is what may keep the builder
     # waiting. The copy rebuilds them all in the demo, so its file is the same either way.
     for sql in tables:

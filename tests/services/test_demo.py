@@ -384,7 +384,7 @@ def test_deadlines_walk_real_procedure_steps_mostly_done_some_overdue_some_today
         "deadline_open_clerc_due_kind",
         "deadline_open_procedure_due_kind",
         "deadline_done_on",  # m0028
-    }  # m0030 dropped (done, due_date), (done, assigned_to_id, due_date), (done, procedure_id, due_date)
+    }  # m0029 dropped (done, due_date), (done, assigned_to_id, due_date), (done, procedure_id, due_date)
 
 
 def test_expulsion_deadlines_only_for_rent_arrears(con):

@@ -37,7 +37,7 @@ from clerc_tui.models.migrations import (
     m0026_sepa,
     m0027_import_batches,
     m0028_done_deadlines,
-    m0030_deadline_unused_indexes,
+    m0029_deadline_unused_indexes,
 )
 
 STEPS = (
@@ -69,7 +69,7 @@ STEPS = (
     m0026_sepa,
     m0027_import_batches,
     m0028_done_deadlines,
-    m0030_deadline_unused_indexes,
+    m0029_deadline_unused_indexes,
 )
 LATEST = STEPS[-1].VERSION
 

@@ -1,4 +1,4 @@
-"""Version 30: the three deadline indexes that no query reads any more, dropped.
+"""Version 29: the three deadline indexes that no query reads any more, dropped.
 
 `(done, due_date)` (m0002), `(done, assigned_to_id, due_date)` and `(done, procedure_id, due_date)`
 (m0004) served the agenda and its counts. Since m0016 those read the partial indexes of the open
@@ -16,7 +16,7 @@ migration only frees pages.
 
 from typing import Any
 
-VERSION = 30
+VERSION = 29
 DESCRIPTION = "Index d'échéances inutilisés supprimés (échéances faites par date, clerc, procédure)"
 
 UNUSED_INDEXES = ("deadline_done_due_date", "deadline_done_assigned_due", "deadline_done_procedure_due")
