@@ -2,6 +2,13 @@ import pytest
 
 from clerc_tui.app import ClercApp
 from tests.conftest import TODAY
+from tests.screens import quiet
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pilot(monkeypatch):
+    """Every screen test: Pilot waits for the app to have handled each key, not for the clock."""
+    quiet.install(monkeypatch)
 
 
 @pytest.fixture
