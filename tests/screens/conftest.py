@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from clerc_tui.app import ClercApp
@@ -25,6 +27,15 @@ async def settle(app, pilot) -> None:
     """Let the screen's thread workers (reversements) finish and their results be drawn."""
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(pilot, condition, timeout: float = 10) -> None:
+    """Until `condition()` holds (or `timeout` seconds passed: the assertion after says what is
+    wrong), for what a thread worker does while the test waits: `pilot.pause()` returns when the
+    app is quiet, and, a worker running, when the process looks idle (tests/screens/quiet.py)."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause()
 
 
 async def fill(pilot, field, text: str) -> None:
