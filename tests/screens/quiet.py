@@ -69,8 +69,11 @@ async def until_quiet(min_sleep: float = 0, max_sleep: float = 1) -> None:
         if app._exit or not app.is_running:
             return
         if _Handling.active:  # a handler awaits something (a mount, a screen's compose…)
-            if not await _handled_meanwhile():
-                await wait_for_idle(0)  # a handler waiting for long: Textual's own test then
+            before = _Handling.count
+            if not await _handled_meanwhile() and _Handling.count == before:
+                # A handler waiting a second with nothing else handled meanwhile waits for
+                # something outside the app: Textual's own test then, as Pilot does.
+                await wait_for_idle(0)
                 return
             continue
         if _Handling.count != seen:
@@ -114,7 +117,7 @@ def _screens(app) -> list[Screen]:
 
 
 def _timer_running(screen: Screen) -> bool:
-    timer = screen._Screen__update_timer  # the update timer, if the screen made it yet
+    timer = getattr(screen, "_Screen__update_timer", None)  # the update timer, if the screen made it yet
     return timer is not None and timer._active.is_set()
 
 
@@ -148,6 +151,8 @@ def _short_timers(pumps) -> list:
 
 def install(monkeypatch) -> None:
     """Pilot's waits on the app's state instead of on the clock, for the calling test (see above)."""
+    _Handling.active = 0
+    _Handling.done = None
     for owner, name in (
         (MessagePump, "_dispatch_message"),
         (MessagePump, "_flush_next_callbacks"),
