@@ -24,9 +24,13 @@ def make_app(actor):
 
 
 async def settle(app, pilot) -> None:
-    """Let the screen's thread workers (reversements) finish and their results be drawn."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let the screen's thread workers (reversements) finish and their results be drawn, and the
+    workers these results start (a run done, the screen reloads what is due on another)."""
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
 
 
 async def wait_until(pilot, condition, timeout: float = 10) -> None:
