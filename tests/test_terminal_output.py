@@ -21,6 +21,13 @@ from clerc_tui.config import load_compact_output
 from clerc_tui.services.context import os_login
 from clerc_tui.terminal import DEFAULT, Compactor, Pen, apply_sgr, sgr_between
 from tests.conftest import TODAY
+from tests.screens import quiet
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pilot(monkeypatch):
+    """Pilot waits for the app to have handled each key, not for the clock (tests/screens/quiet.py)."""
+    quiet.install(monkeypatch)
 
 
 def _screen(width: int, height: int) -> tuple[pyte.Screen, pyte.Stream]:

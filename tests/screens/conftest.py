@@ -1,7 +1,16 @@
+import time
+
 import pytest
 
 from clerc_tui.app import ClercApp
 from tests.conftest import TODAY
+from tests.screens import quiet
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pilot(monkeypatch):
+    """Every screen test: Pilot waits for the app to have handled each key, not for the clock."""
+    quiet.install(monkeypatch)
 
 
 @pytest.fixture
@@ -15,9 +24,22 @@ def make_app(actor):
 
 
 async def settle(app, pilot) -> None:
-    """Let the screen's thread workers (reversements) finish and their results be drawn."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let the screen's thread workers (reversements) finish and their results be drawn, and the
+    workers these results start (a run done, the screen reloads what is due on another)."""
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
+
+
+async def wait_until(pilot, condition, timeout: float = 10) -> None:
+    """Until `condition()` holds (or `timeout` seconds passed: the assertion after says what is
+    wrong), for what a thread worker does while the test waits: `pilot.pause()` returns when the
+    app is quiet, and, a worker running, when the process looks idle (tests/screens/quiet.py)."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause()
 
 
 async def fill(pilot, field, text: str) -> None:

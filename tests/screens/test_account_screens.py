@@ -17,7 +17,7 @@ from clerc_tui.screens.remittances import CreditorRemittanceScreen, RemittancesS
 from clerc_tui.services import integrity, payments
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY
-from tests.screens.conftest import fill, settle
+from tests.screens.conftest import fill, settle, wait_until
 
 
 def _text(app, selector) -> str:
@@ -224,7 +224,7 @@ async def test_the_reversements_screen_computes_on_a_worker_and_stays_responsive
         screen = app.screen
         assert isinstance(screen, RemittancesScreen)
         assert "Calcul des sommes dues" in _text(app, "#remit-total") and not _rows(screen.query_one(RowTable))
-        await pilot.pause(0.05)
+        await wait_until(pilot, lambda: "1 / 2" in _text(app, "#remit-total"))
         assert "Calcul des sommes dues : 1 / 2 dossiers" in _text(app, "#remit-total")
         await pilot.press("f3")  # a run asked while computing is told to wait, nothing is started twice
         assert "Calcul en cours" in _text(app, "#remit-status")

@@ -14,7 +14,7 @@ from clerc_tui.services import payments, remittances
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input
-from tests.screens.conftest import settle
+from tests.screens.conftest import settle, wait_until
 
 IBAN = "FR7630004000310001234567865"
 
@@ -50,11 +50,8 @@ async def test_run_writes_on_a_worker_shows_its_progress_and_keys_still_answer(a
         await settle(app, pilot)
         assert isinstance(app.screen, RunConfirm)
         await pilot.press("o")
-        for _ in range(50):  # the first step is written, the worker waits in the second
-            await pilot.pause(0.05)
-            if len(written) == 2:
-                break
-        await pilot.pause(0.15)
+        # The first step is written, the worker waits in the second, its progress drawn.
+        await wait_until(pilot, lambda: len(written) == 2 and "1 / 3" in _text(app, "#remit-status"))
         assert isinstance(app.screen, RemittancesScreen)
         assert "Reversement : écriture, créancier par créancier : 1 / 3 dossiers" in _text(app, "#remit-status")
         await pilot.press("f3")  # a key, handled while the worker runs: nothing started twice
@@ -130,11 +127,7 @@ async def test_payment_batch_records_on_a_worker_with_its_progress(actor, sample
         await pilot.press("f5")
         assert isinstance(app.screen, BatchSummary)
         await pilot.press("o")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if len(seen) == 2:
-                break
-        await pilot.pause(0.15)
+        await wait_until(pilot, lambda: len(seen) == 2 and "1 / 2" in _text(app, "#batch-error"))
         assert "Enregistrement du lot : 1 / 2 paiements" in _text(app, "#batch-error")
         await pilot.press("f5")  # handled meanwhile: told to wait, nothing recorded twice
         assert app.screen is screen and len(screen.pending) == 2

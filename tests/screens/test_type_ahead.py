@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from clerc_tui.screens.dossier_view import DossierScreen
 from clerc_tui.screens.solvency import FactDialog
+from tests.screens.conftest import wait_until
 
 # What the terminal sends for the keys the bursts use that are not characters (the arrows: none).
 CONTROL_CHARACTERS = {"tab": "\t", "enter": "\r", "backspace": "\x7f", "ctrl+u": "\x15", "ctrl+a": "\x01"}
@@ -56,10 +57,8 @@ async def test_what_is_typed_after_enter_waits_for_the_line_to_be_added(sample_d
         screen.query_one("#pay-amount", Input).focus()
         await pilot.pause()
         _burst(app, ["1", "0", "0", "enter", "5", "0"])
-        for _ in range(150):  # the line is added, then the held keys go out (a few ms; more under load)
-            await pilot.pause(0.02)
-            if screen.pending and screen.query_one("#pay-dossier", Input).value == "50":
-                break
+        # The line is added, then the held keys go out (a 5 ms timer, which pause() waits for).
+        await wait_until(pilot, lambda: screen.pending and screen.query_one("#pay-dossier", Input).value == "50")
         assert [line.amount for line in screen.pending] == [Decimal("100.00")]
         assert screen.query_one("#pay-dossier", Input).value == "50"
         assert screen.query_one("#pay-amount", Input).value == ""
