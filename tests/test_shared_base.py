@@ -496,3 +496,21 @@ def test_check_names_a_session_file_the_group_cannot_open(accounts):
         "une restauration ou une migration ne verrait pas les clercs au travail"
     )
     assert problem.fixes == (f"chgrp {accounts.group} {sessions}", f"chmod 660 {sessions}")
+
+
+def test_check_names_an_import_turns_file_the_group_cannot_open(accounts):
+    """The files through which a clerc's write announces itself to a creditor import
+    (models/db.py, BulkTurns): a clerc who cannot open them waits for the lock's free moments."""
+    from clerc_tui.models.shared import layout_problems
+
+    folder = accounts.root / "turns"
+    _sh("install", "-d", "-g", accounts.group, "-m", "2770", str(folder))
+    base = folder / "etude.db"
+    _sh("install", "-g", accounts.group, "-m", "0660", "/dev/null", str(base))
+    writers = folder / "etude.db.writers"
+    _sh("install", "-g", "root", "-m", "0600", "/dev/null", str(writers))
+    (problem,) = layout_problems(base)
+    assert problem.message == (
+        f"{writers} (à root, groupe « root », mode 0600) n'est pas modifiable par le groupe « {accounts.group} » : "
+        "pendant un import de dossiers, un clerc qui ne peut l'ouvrir attend jusqu'à 2 s chaque enregistrement"
+    )

@@ -188,11 +188,15 @@ def layout_problems(base: Path) -> list[LayoutProblem]:
         )
 
     # The session lock file (services/sessions.py) too: a clerc who cannot open it still works,
-    # but a restore or a migration would not see him.
+    # but a restore or a migration would not see him. Likewise the turns' files of a creditor
+    # import (models/db.py, BulkTurns): unannounced, a clerc waits for a free moment of the lock.
+    turns = "pendant un import de dossiers, un clerc qui ne peut l'ouvrir attend jusqu'à 2 s chaque enregistrement"
     consequences = {
         "-wal": "tant qu'il est là, les autres clercs ne peuvent plus enregistrer",
         "-shm": "tant qu'il est là, les autres clercs ne peuvent plus enregistrer",
         ".sessions": "une restauration ou une migration ne verrait pas les clercs au travail",
+        ".writers": turns,
+        ".bulk": turns,
     }
     for suffix, consequence in consequences.items():
         side = base.with_name(base.name + suffix)
