@@ -479,38 +479,33 @@ def test_check_names_a_folder_without_setgid_that_the_group_cannot_write(account
     assert report(problems).endswith(f"(en root, ou par le propriétaire de chaque fichier) :\n  chmod 2770 {folder}")
 
 
-def test_check_names_a_session_file_the_group_cannot_open(accounts):
-    """The session lock file beside the base (services/sessions.py): a clerc who cannot open it
-    still works, unseen by a restore or a migration: reported like -wal and -shm."""
+@pytest.mark.parametrize(
+    ("suffix", "mode", "consequence"),
+    [
+        # The session lock file (services/sessions.py): a clerc who cannot open it still works,
+        # unseen by a restore or a migration: reported like -wal and -shm.
+        (".sessions", "0644", "une restauration ou une migration ne verrait pas les clercs au travail"),
+        # The files through which a clerc's write announces itself to a creditor import
+        # (models/db.py, BulkTurns): a clerc who cannot open them waits for the lock's free moments.
+        (
+            ".writers",
+            "0600",
+            "pendant un import de dossiers, un clerc qui ne peut l'ouvrir attend jusqu'à 2 s chaque enregistrement",
+        ),
+    ],
+)
+def test_check_names_a_lock_file_the_group_cannot_open(accounts, suffix, mode, consequence):
     from clerc_tui.models.shared import layout_problems
 
-    folder = accounts.root / "sessions"
+    folder = accounts.root / suffix.lstrip(".")
     _sh("install", "-d", "-g", accounts.group, "-m", "2770", str(folder))
     base = folder / "etude.db"
     _sh("install", "-g", accounts.group, "-m", "0660", "/dev/null", str(base))
-    sessions = folder / "etude.db.sessions"
-    _sh("install", "-g", "root", "-m", "0644", "/dev/null", str(sessions))
+    side = folder / f"etude.db{suffix}"
+    _sh("install", "-g", "root", "-m", mode, "/dev/null", str(side))
     (problem,) = layout_problems(base)
     assert problem.message == (
-        f"{sessions} (à root, groupe « root », mode 0644) n'est pas modifiable par le groupe « {accounts.group} » : "
-        "une restauration ou une migration ne verrait pas les clercs au travail"
+        f"{side} (à root, groupe « root », mode {mode}) n'est pas modifiable par le groupe « {accounts.group} » : "
+        f"{consequence}"
     )
-    assert problem.fixes == (f"chgrp {accounts.group} {sessions}", f"chmod 660 {sessions}")
-
-
-def test_check_names_an_import_turns_file_the_group_cannot_open(accounts):
-    """The files through which a clerc's write announces itself to a creditor import
-    (models/db.py, BulkTurns): a clerc who cannot open them waits for the lock's free moments."""
-    from clerc_tui.models.shared import layout_problems
-
-    folder = accounts.root / "turns"
-    _sh("install", "-d", "-g", accounts.group, "-m", "2770", str(folder))
-    base = folder / "etude.db"
-    _sh("install", "-g", accounts.group, "-m", "0660", "/dev/null", str(base))
-    writers = folder / "etude.db.writers"
-    _sh("install", "-g", "root", "-m", "0600", "/dev/null", str(writers))
-    (problem,) = layout_problems(base)
-    assert problem.message == (
-        f"{writers} (à root, groupe « root », mode 0600) n'est pas modifiable par le groupe « {accounts.group} » : "
-        "pendant un import de dossiers, un clerc qui ne peut l'ouvrir attend jusqu'à 2 s chaque enregistrement"
-    )
+    assert problem.fixes == (f"chgrp {accounts.group} {side}", f"chmod 660 {side}")
