@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
-from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor, TimelineEvent
+from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor
 from clerc_tui.models.acts import Act, ActMention
 from clerc_tui.models.db import write_transaction
 from clerc_tui.models.ledger import LedgerEntry
@@ -40,7 +40,7 @@ from clerc_tui.rules.seizable_text import quotite_text
 from clerc_tui.rules.solvency import SOURCES, is_stale
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import TITLE_KINDS
-from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
+from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 from clerc_tui.services.etude import the_etude
@@ -689,13 +689,12 @@ def serve(
                 facts["lease_from_2023_07_29"] = lease >= LEASE_REFORM
             record_step(actor, act.dossier_id, act_type.procedure_id, act_type.step_id, served_on, facts, today=today)
         else:
-            TimelineEvent.create(
-                dossier=act.dossier_id,
-                occurred_on=served_on,
-                kind="acte",
-                text=f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
-                user=actor.user_id,
-                created_at=datetime.now(),
+            timeline_event(
+                actor,
+                act.dossier_id,
+                served_on,
+                "acte",
+                f"{act_type.label} envoyée ({act_rules.SERVICE_MODES[mode].lower()})",
             )
         warning = bill_served_act(actor, act, act_type, served_on, today=today)
         if act.fee_entry_id is not None:

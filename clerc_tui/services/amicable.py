@@ -32,13 +32,12 @@ from clerc_tui.models import (
     AmicableOptout,
     Creditor,
     Dossier,
-    TimelineEvent,
 )
 from clerc_tui.models.db import database, is_sqlite, read_date, sql_date, write_transaction
 from clerc_tui.rules import amicable as rules
 from clerc_tui.rules.calendar import ZONES
 from clerc_tui.rules.french import format_amount, format_date, format_date_long
-from clerc_tui.services.audit import last_change, record, snapshot
+from clerc_tui.services.audit import last_change, record, snapshot, timeline_event
 from clerc_tui.services.channels import ChannelError, OutgoingMessage, Sender
 from clerc_tui.services.context import Actor, require
 
@@ -136,17 +135,6 @@ def default_scenario(dossier_id: int) -> rules.Scenario:
     return rules.choose_scenario(creditor.siren, dossier.nature)
 
 
-def _timeline(dossier_id: int, on: date, kind: str, text: str, actor: Actor | None, now: datetime) -> None:
-    TimelineEvent.create(
-        dossier=dossier_id,
-        occurred_on=on,
-        kind=kind,
-        text=text,
-        user=actor.user_id if actor else None,
-        created_at=now,
-    )
-
-
 def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = None) -> EnrolmentInfo:
     """Put the dossier in a scenario (the creditor's, the nature's or the default one unless
     named). A dossier taken out or done starts a new round; one in a scenario is refused."""
@@ -178,7 +166,9 @@ def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = 
             _new_round(row, chosen, today, actor, now)
         record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
                dossier_id=dossier_id, at=now)  # fmt: skip
-        _timeline(dossier_id, today, "amicable_enrol", f"Relance amiable : scénario « {chosen.label} »", actor, now)
+        timeline_event(
+            actor, dossier_id, today, "amicable_enrol", f"Relance amiable : scénario « {chosen.label} »", now=now
+        )
     found = enrolment(dossier_id, today)
     assert found is not None
     return found
@@ -214,7 +204,7 @@ def plan_defaulted(actor: Actor, dossier_id: int, today: date) -> None:
     record(actor, "amicable.enrol", "amicable_enrolment", row.id, before=before, after=snapshot(row),
            dossier_id=dossier_id, at=now)  # fmt: skip
     text = f"Relance amiable reprise : échéancier en défaut, scénario « {chosen.label} »"
-    _timeline(dossier_id, today, "amicable_enrol", text, actor, now)
+    timeline_event(actor, dossier_id, today, "amicable_enrol", text, now=now)
 
 
 def _save(row: AmicableEnrolment, expected_version: int | None = None) -> None:
@@ -254,7 +244,7 @@ def _change(
         _save(row, expected_version)
         record(actor, f"amicable.{action}", "amicable_enrolment", row.id, before=before, after=snapshot(row),
                dossier_id=dossier_id, at=now)  # fmt: skip
-        _timeline(dossier_id, today, f"amicable_{action}", text, actor, now)
+        timeline_event(actor, dossier_id, today, f"amicable_{action}", text, now=now)
     found = enrolment(dossier_id, today)
     assert found is not None
     return found

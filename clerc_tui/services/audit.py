@@ -1,4 +1,5 @@
-"""The audit trail: every service that changes data writes who, when, what, before and after."""
+"""The audit trail: every service that changes data writes who, when, what, before and after;
+and the dossier's timeline (« Historique »), the same story told to the clerc."""
 
 import json
 from datetime import date, datetime
@@ -6,7 +7,7 @@ from decimal import Decimal
 
 from peewee import ForeignKeyField
 
-from clerc_tui.models import AuditEntry, chain
+from clerc_tui.models import AuditEntry, TimelineEvent, chain
 from clerc_tui.services.context import Actor
 
 
@@ -94,3 +95,18 @@ def save_versioned(row, table: str, what: str) -> None:
     )
     if changed != 1:
         raise ConflictError(f"{what}{last_change(table, row.id)} : rien n'a été enregistré, refaites l'opération.")
+
+
+def timeline_event(
+    actor: Actor | None, dossier_id: int, on: date, kind: str, text: str, *, now: datetime | None = None
+) -> TimelineEvent:
+    """A line of the dossier's « Historique », dated `on` (the day it happened, not always
+    today), by `actor` (None: clerc itself, e.g. a campaign's run), recorded at `now`."""
+    return TimelineEvent.create(
+        dossier=dossier_id,
+        occurred_on=on,
+        kind=kind,
+        text=text,
+        user=actor.user_id if actor else None,
+        created_at=now or datetime.now(),
+    )

@@ -18,14 +18,14 @@ from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
 from clerc_tui.errors import ConflictError, InvalidInput
-from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, TimelineEvent, User
+from clerc_tui.models import Creditor, Deadline, Debtor, DebtorAddress, Dossier, DossierDebtor, User
 from clerc_tui.models.db import database, raw_sql, read_date, sql_date, write_transaction
 from clerc_tui.models.tracking import catalogue_id
 from clerc_tui.rules.calendar import distance_of_address, in_winter_truce, winter_truce_period
 from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
-from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
+from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
 from clerc_tui.services.context import Actor, UserInfo, require_write
 from clerc_tui.services.plain import plain, tuples
 
@@ -320,14 +320,14 @@ def record_step(
                     facts=facts,
                     good_friday=good_friday,
                 )
-        event = TimelineEvent.create(
-            dossier=dossier_id,
-            occurred_on=served_on,
-            kind="acte",
-            text=f"{step.act} ({procedure.label}), le {format_date(served_on)}"
+        event = timeline_event(
+            actor,
+            dossier_id,
+            served_on,
+            "acte",
+            f"{step.act} ({procedure.label}), le {format_date(served_on)}"
             + (f" — {', '.join(p.name for p in parties)}" if debtor_ids is not None else ""),
-            user=actor.user_id,
-            created_at=now,
+            now=now,
         )
         record(
             actor,
@@ -564,13 +564,12 @@ def mark_done(
             after=snapshot(deadline),
             dossier_id=deadline.dossier_id,
         )
-        TimelineEvent.create(
-            dossier=deadline.dossier_id,
-            occurred_on=done_on,
-            kind="echeance",
-            text=f"Échéance faite : {deadline.label} — {reason}",
-            user=actor.user_id,
-            created_at=datetime.now(),
+        timeline_event(
+            actor,
+            deadline.dossier_id,
+            done_on,
+            "echeance",
+            f"Échéance faite : {deadline.label} — {reason}",
         )
     return deadline_info(deadline)
 
@@ -610,13 +609,12 @@ def move(
             after=snapshot(deadline),
             dossier_id=deadline.dossier_id,
         )
-        TimelineEvent.create(
-            dossier=deadline.dossier_id,
-            occurred_on=today,
-            kind="echeance",
-            text=f"Échéance reportée du {format_date(old)} au {format_date(new_date)} : {deadline.label} — {reason}",
-            user=actor.user_id,
-            created_at=datetime.now(),
+        timeline_event(
+            actor,
+            deadline.dossier_id,
+            today,
+            "echeance",
+            f"Échéance reportée du {format_date(old)} au {format_date(new_date)} : {deadline.label} — {reason}",
         )
     return deadline_info(deadline)
 
@@ -646,13 +644,12 @@ def reopen(
             after={**snapshot(deadline), "reason": reason},
             dossier_id=deadline.dossier_id,
         )
-        TimelineEvent.create(
-            dossier=deadline.dossier_id,
-            occurred_on=today,
-            kind="echeance",
-            text=f"Échéance rouverte (faite le {format_date(done_on)}) : {deadline.label} — {reason}",
-            user=actor.user_id,
-            created_at=datetime.now(),
+        timeline_event(
+            actor,
+            deadline.dossier_id,
+            today,
+            "echeance",
+            f"Échéance rouverte (faite le {format_date(done_on)}) : {deadline.label} — {reason}",
         )
     return deadline_info(deadline)
 

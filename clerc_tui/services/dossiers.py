@@ -29,7 +29,7 @@ from clerc_tui.rules.names import debtors_label, fold, person_name
 from clerc_tui.rules.statement import DEFAULT_REGIMES, REGIMES
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 from clerc_tui.services import sequences
-from clerc_tui.services.audit import last_change, record, snapshot
+from clerc_tui.services.audit import last_change, record, snapshot, timeline_event
 from clerc_tui.services.context import Actor, UserInfo, require_write
 from clerc_tui.services.deadlines import DeadlineInfo, deadline_info
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
@@ -492,13 +492,13 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> DossierInfo
         _refresh_denormalised(dossier.id, today)
         dossier = Dossier.get_by_id(dossier.id)
         record(actor, "dossier.create", "dossier", dossier.id, after=snapshot(dossier), dossier_id=dossier.id)
-        TimelineEvent.create(
-            dossier=dossier,
-            occurred_on=today,
-            kind="ouverture",
-            text=f"Dossier ouvert par {actor.name}",
-            user=actor.user_id,
-            created_at=now,
+        timeline_event(
+            actor,
+            dossier.id,
+            today,
+            "ouverture",
+            f"Dossier ouvert par {actor.name}",
+            now=now,
         )
     return plain(DossierInfo, dossier)
 
@@ -559,12 +559,12 @@ def update_dossier(
             after=snapshot(dossier),
             dossier_id=dossier_id,
         )
-        TimelineEvent.create(
-            dossier=dossier,
-            occurred_on=today,
-            kind="modification",
-            text=f"Dossier modifié par {actor.name}",
-            user=actor.user_id,
-            created_at=now,
+        timeline_event(
+            actor,
+            dossier.id,
+            today,
+            "modification",
+            f"Dossier modifié par {actor.name}",
+            now=now,
         )
     return plain(DossierInfo, dossier)

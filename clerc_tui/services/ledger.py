@@ -23,13 +23,13 @@ from decimal import Decimal
 from typing import Any
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, TimelineEvent, chain
+from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, chain
 from clerc_tui.rules.french import format_date, parse_amount
 from clerc_tui.rules.ledger import REVERSAL, entry_effect, reversal_effect
 from clerc_tui.rules.money import CENT
 from clerc_tui.rules.text import check_text
 from clerc_tui.services import sequences
-from clerc_tui.services.audit import record, snapshot
+from clerc_tui.services.audit import record, snapshot, timeline_event
 from clerc_tui.services.context import Actor
 
 MAX_TEXT = 255
@@ -180,13 +180,13 @@ def create_entry(
     record(
         actor, f"ledger.{entry.kind}", "ledger_entry", entry.id, after=snapshot(entry), dossier_id=dossier.id, at=now
     )
-    TimelineEvent.create(
-        dossier=dossier,
-        occurred_on=entry.entry_date,
-        kind=f"ledger_{entry.kind}",
-        text=timeline,
-        user=actor.user_id,
-        created_at=now,
+    timeline_event(
+        actor,
+        dossier.id,
+        entry.entry_date,
+        f"ledger_{entry.kind}",
+        timeline,
+        now=now,
     )
     refresh_balance(dossier.id, today)
     return Entry.of(entry)

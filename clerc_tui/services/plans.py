@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from clerc_tui.errors import ClercError, ConflictError, InvalidInput
-from clerc_tui.models import Deadline, Dossier, Etude, TimelineEvent
+from clerc_tui.models import Deadline, Dossier, Etude
 from clerc_tui.models.db import database, is_sqlite, raw_sql, read_date, write_transaction
 from clerc_tui.models.plans import PaymentPlan, PaymentPlanInstalment
 from clerc_tui.rules import plans as plan_rules
@@ -29,7 +29,7 @@ from clerc_tui.rules.ledger import PAYMENT
 from clerc_tui.rules.measures import wage_share
 from clerc_tui.rules.money import from_cents
 from clerc_tui.rules.text import check_text
-from clerc_tui.services.audit import last_change, record, save_versioned, snapshot
+from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.etude import set_setting
 from clerc_tui.services.plain import plain
@@ -377,17 +377,6 @@ def _end(actor: Actor, row: PaymentPlan, status: str, on: date, reason: str, act
     record(actor, action, "payment_plan", row.id, before=before, after=snapshot(row), dossier_id=row.dossier_id)
 
 
-def _timeline(actor: Actor | None, dossier_id: int, on: date, text: str) -> None:
-    TimelineEvent.create(
-        dossier=dossier_id,
-        occurred_on=on,
-        kind="echeancier",
-        text=text,
-        user=actor.user_id if actor else None,
-        created_at=datetime.now(),
-    )
-
-
 def create_plan(
     actor: Actor,
     dossier_id: int,
@@ -461,10 +450,11 @@ def create_plan(
             dossier_id=dossier_id,
         )
         first, last = proposal.instalments[0], proposal.instalments[-1]
-        _timeline(
+        timeline_event(
             actor,
             dossier_id,
             today,
+            "echeancier",
             f"Échéancier ({plan_rules.KINDS[kind]}) : {len(proposal.instalments)} échéance(s) de "
             f"{format_amount(proposal.monthly)}, du {format_date(first.due_on)} au {format_date(last.due_on)}, "
             f"total {format_amount(proposal.total)}" + (" ; remplace le précédent" if replaces else ""),
@@ -484,7 +474,7 @@ def cancel_plan(actor: Actor, plan_id: int, reason: str, *, today: date, expecte
     with write_transaction():
         row = _locked_plan(plan_id, expected_version)
         _end(actor, row, "annule", today, reason, "plan.cancel")
-        _timeline(actor, row.dossier_id, today, f"Échéancier annulé : {reason}")
+        timeline_event(actor, row.dossier_id, today, "echeancier", f"Échéancier annulé : {reason}")
 
 
 # --- the daily check ------------------------------------------------------------------------
@@ -520,7 +510,7 @@ def _raise_default(actor: Actor, row: PaymentPlan, state: plan_rules.PlanState, 
     row.alerted_number = item.number
     save_versioned(row, "payment_plan", "L'échéancier vient d'être modifié")
     record(actor, "plan.default", "payment_plan", row.id, before=before, after=snapshot(row), dossier_id=row.dossier_id)
-    _timeline(None, row.dossier_id, state.default_on, label)
+    timeline_event(None, row.dossier_id, state.default_on, "echeancier", label)
     return f"{reference} : {label}"
 
 
@@ -537,7 +527,7 @@ def _complete(actor: Actor, row: PaymentPlan, state: plan_rules.PlanState, today
             actor, "dossier.close", "dossier", dossier.id, before=before, after=snapshot(dossier), dossier_id=dossier.id
         )
         text += " ; phase amiable close"
-    _timeline(None, row.dossier_id, paid_on, text)
+    timeline_event(None, row.dossier_id, paid_on, "echeancier", text)
     return f"{reference} : {text}"
 
 
