@@ -33,6 +33,7 @@ from clerc_tui.terminal import compact_driver
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
     from textual.widget import Widget
@@ -466,6 +467,31 @@ class ClercApp(App):
         from clerc_tui.widgets.key_bar import key_label
 
         return binding.key_display or key_label(binding.key)
+
+    def key_for(self, node: DOMNode | type[DOMNode], binding_id: str) -> str:
+        """The keys, in French (« Maj+I », « o / Entrée »), that run the binding `binding_id` where
+        `node` is: the user's [keymap] if it moves that binding, else the binding's, found on `node`,
+        its ancestors or the app (or on the class given, for a screen not yet shown). A hint in a
+        screen's text (« Maj+I : détail des intérêts ») names its key through this, so that it
+        cannot send the clerc to another action when a key changes, in the code or the keymap."""
+        from clerc_tui.widgets.key_bar import key_label
+
+        keys = self._keymap.get(binding_id)  # as App.set_keymap normalised it
+        if keys is None:
+            owners = [node] if isinstance(node, type) else [type(place) for place in node.ancestors_with_self]
+            keys = next(
+                (
+                    binding.key
+                    for owner in owners
+                    for cls in owner.__mro__
+                    for binding in Binding.make_bindings(vars(cls).get("BINDINGS", ()))
+                    if binding.id == binding_id
+                ),
+                None,
+            )
+        if keys is None:
+            raise LookupError(f"no binding {binding_id!r} above {node!r}")
+        return " / ".join(key_label(key) for key in keys.split(","))
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies): say how to, in French."""

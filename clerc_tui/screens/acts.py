@@ -203,7 +203,9 @@ class ActsScreen(ClercScreen):
             self.show_act(self.acts[index].id)
         else:
             self.view = None
-            self.query_one("#act-title", Static).update(Text("Aucun acte : n pour en rédiger un."))
+            self.query_one("#act-title", Static).update(
+                Text(f"Aucun acte : {self.app.key_for(self, 'acts.new')} pour en rédiger un.")
+            )
 
     def show_act(self, act_id: int) -> None:
         try:
@@ -282,7 +284,8 @@ class ActsScreen(ClercScreen):
     def _selected_view(self) -> acts_service.ActView | None:
         """The act shown, or None after saying that none is."""
         if self.view is None:
-            self.app.notify("Aucun acte sélectionné : n pour en rédiger un.", severity="warning")
+            new = self.app.key_for(self, "acts.new")
+            self.app.notify(f"Aucun acte sélectionné : {new} pour en rédiger un.", severity="warning", markup=False)
         return self.view
 
     def action_fields(self) -> None:

@@ -347,15 +347,16 @@ def split_until(text: str) -> tuple[str, date | None]:
     return text[: match.start()].strip(), parse_date(match.group(1))
 
 
-def amicable_line(dossier_id: int, today: date) -> str:
+def amicable_line(dossier_id: int, today: date, enrol_key: str) -> str:
     info = amicable.enrolment(dossier_id, today)
-    return info.summary if info is not None else "aucun scénario (l : inscrire)"
+    return info.summary if info is not None else f"aucun scénario ({enrol_key} : inscrire)"
 
 
 def _info(screen: Any) -> amicable.EnrolmentInfo | None:
     info = amicable.enrolment(screen.dossier_id, screen.app.today)
     if info is None or info.status == "out":
-        screen.app.notify("Ce dossier ne suit aucun scénario de relance : l pour l'inscrire.", markup=False)
+        enrol_key = screen.app.key_for(screen, "dossier.amicable_enrol")
+        screen.app.notify(f"Ce dossier ne suit aucun scénario de relance : {enrol_key} pour l'inscrire.", markup=False)
         return None
     return info
 

@@ -12,6 +12,7 @@ with a reason; Enter opens the dossier; `t` jumps to today; `d` opens the dossie
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -382,7 +383,9 @@ class DeadlinesScreen(ClercScreen):
     def _update_status(self) -> None:
         counts = self.counts
         if not self.entries:
-            text = f"Aucune échéance ouverte {self._within()} pour ce filtre (m, p, h pour l'élargir)."
+            key = partial(self.app.key_for, self)
+            widen = ", ".join(key(binding_id) for binding_id in ("agenda.clerc", "agenda.procedure", "agenda.horizon"))
+            text = f"Aucune échéance ouverte {self._within()} pour ce filtre ({widen} pour l'élargir)."
         elif counts is None:
             # The counts come after the first paint: the line keeps their shape meanwhile, so that
             # its height (and the table's above it) does not change when they arrive.

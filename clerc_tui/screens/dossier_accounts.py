@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -112,7 +113,9 @@ class AccountsPane(Vertical):
         if view.due_to_creditor:
             extra.append(f"à reverser {format_amount(view.due_to_creditor)}")
         if not view.lines:
-            extra.append("aucune écriture — b : facturer un acte, v : saisir un versement")
+            key = partial(self.app.key_for, self)
+            bill, pay = key("dossier.bill"), key("app.payments")
+            extra.append(f"aucune écriture — {bill} : facturer un acte, {pay} : saisir un versement")
         if extra:
             totals.append("\n" + " · ".join(extra), style="dim")
         self.query_one("#accounts-totals", Static).update(inert_renderable(totals))

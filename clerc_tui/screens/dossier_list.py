@@ -12,11 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.vocabulary import NATURES, PHASES
+from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.row_window import RowWindow, WindowTable
 from clerc_tui.services import dossier_list
 from clerc_tui.services.dossier_list import (
@@ -68,7 +68,7 @@ class DossierTable(WindowTable):
     ]
 
 
-class DossierListScreen(Screen):
+class DossierListScreen(ClercScreen):
     HELP_TITLE = "Liste des dossiers"
     BINDINGS = [
         Binding("slash", "filter", "Filtrer", id="list.filter"),
@@ -203,7 +203,11 @@ class DossierListScreen(Screen):
             "écriture ou la nuit ; du jour : dans le dossier"
         )
         if not self.rows:
-            status = f"Aucun dossier pour « {text} »." if text else "Aucun dossier : n pour en créer un."
+            status = (
+                f"Aucun dossier pour « {text} »."
+                if text
+                else f"Aucun dossier : {self.app.key_for(self, 'list.new')} pour en créer un."
+            )
         show_text(self.query_one("#list-status", Static), Text(status))
 
     @property

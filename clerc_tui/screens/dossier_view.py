@@ -286,7 +286,10 @@ class DossierScreen(ClercScreen):
         self.query_one("#dossier-title", Static).update(inert_renderable(title))
         from clerc_tui.screens.amicable import amicable_line
 
-        amicable_state = Text.assemble(("Relance amiable  ", "bold"), amicable_line(self.dossier_id, self.app.today))
+        amicable_state = Text.assemble(
+            ("Relance amiable  ", "bold"),
+            amicable_line(self.dossier_id, self.app.today, self.app.key_for(self, "dossier.amicable_enrol")),
+        )
         self.query_one("#synthese-body", Static).update(
             inert_renderable(Group(summary(view, due), Text(""), amicable_state))
         )

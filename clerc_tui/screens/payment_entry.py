@@ -11,6 +11,7 @@ F8 takes the highlighted line out; F6 reverses a payment of the dossier (rejecte
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -18,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select, Static
 
@@ -27,7 +27,8 @@ from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
 from clerc_tui.rules.vocabulary import PAYMENT_MODES
-from clerc_tui.screens.form import FormDialog, FormScreen
+from clerc_tui.screens.base import ClercModal
+from clerc_tui.screens.form import FormDialog, FormScreen, LeaveConfirm
 from clerc_tui.screens.work import in_worker, progress_text, show_progress, ticker
 from clerc_tui.services import payments
 from clerc_tui.widgets.form_field import FieldInput, FormField
@@ -300,7 +301,8 @@ class PaymentEntryScreen(FormScreen):
     def unsaved_detail(self) -> str:
         if not self.pending:
             return ""
-        return f"{len(self.pending)} paiement(s) du lot non enregistré(s) : n puis F5 pour les valider."
+        keep, confirm = self.app.key_for(LeaveConfirm, "leave.keep"), self.app.key_for(self, "payment.confirm")
+        return f"{len(self.pending)} paiement(s) du lot non enregistré(s) : {keep} puis {confirm} pour les valider."
 
     def action_back(self) -> None:
         self.request_leave()
@@ -309,7 +311,7 @@ class PaymentEntryScreen(FormScreen):
         self.back_to_refreshed()
 
 
-class BatchSummary(ModalScreen[bool | str]):
+class BatchSummary(ClercModal[bool | str]):
     """The batch as it will be recorded, with each line's imputation; o/Entrée records it.
     Identical lines (dossier, amount, mode, reference) are flagged: o records them all the
     same (the clerc confirms), r takes the copies out (the first of each stays)."""
@@ -327,6 +329,7 @@ class BatchSummary(ModalScreen[bool | str]):
         self.duplicates = payments.duplicate_groups(self.pending)
 
     def compose(self) -> ComposeResult:
+        key = partial(self.app.key_for, self)
         total = sum((line.amount for line in self.pending), ZERO)
         lines = Text()
         if self.duplicates:
@@ -342,11 +345,12 @@ class BatchSummary(ModalScreen[bool | str]):
             )
         if self.duplicates:
             keys = (
-                "o / Entrée : enregistrer tout, doublons compris (confirmés) · r : retirer les doublons · "
-                "Échap : revenir au lot"
+                f"{key('payment.summary_ok')} : enregistrer tout, doublons compris (confirmés) · "
+                f"{key('payment.summary_dedupe')} : retirer les doublons · "
+                f"{key('payment.summary_cancel')} : revenir au lot"
             )
         else:
-            keys = "o / Entrée : enregistrer · Échap : revenir au lot"
+            keys = f"{key('payment.summary_ok')} : enregistrer · {key('payment.summary_cancel')} : revenir au lot"
         # A long batch scrolls; the question, its total and the keys stay in sight (80 × 24).
         with Vertical(classes="dialog summary"):
             yield Static(

@@ -6,8 +6,10 @@ with the plan: it is in the dossier's acts (`t`). Rules: rules/plans.py; service
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -34,9 +36,14 @@ if TYPE_CHECKING:
 STATE_STYLES = {"impayee": "bold reverse", "en_grace": "bold", "partielle": "bold", "payee": "dim", "a_venir": ""}
 
 
-def plan_renderable(views: list[service.PlanView], today: date) -> RenderableType:
+def plan_renderable(views: list[service.PlanView], today: date, key: Callable[[str], str]) -> RenderableType:
+    """The dossier's plans as the tab shows them; `key(binding_id)`: the key that does it there."""
     parts: list[RenderableType] = [
-        Text("n : proposer un échéancier (ou le remplacer) · z : annuler celui en cours", style="dim")
+        Text(
+            f"{key('plan.propose')} : proposer un échéancier (ou le remplacer) · "
+            f"{key('plan.cancel')} : annuler celui en cours",
+            style="dim",
+        )
     ]
     if not views:
         return Group(*parts, Text(""), Text("Aucun échéancier sur ce dossier."))
@@ -58,7 +65,11 @@ def plan_renderable(views: list[service.PlanView], today: date) -> RenderableTyp
             parts.append(Text(f"Remplace l'échéancier n° {plan.replaces_id}.", style="dim"))
         if plan.letter_act_id:
             parts.append(
-                Text(f"Lettre de confirmation au débiteur : acte n° {plan.letter_act_id} (t : actes).", style="dim")
+                Text(
+                    f"Lettre de confirmation au débiteur : acte n° {plan.letter_act_id} "
+                    f"({key('dossier.acts')} : actes).",
+                    style="dim",
+                )
             )
         if plan.ended_on:
             parts.append(Text(f"Terminé le {format_date(plan.ended_on)} : {plan.ended_reason}", style="dim"))
@@ -115,7 +126,9 @@ class PlanPane(Vertical):
         except Exception as error:
             self.app.show_error(error, "échéancier")
             return
-        self.query_one("#plan-body", Static).update(inert_renderable(plan_renderable(self.views, self.app.today)))
+        self.query_one("#plan-body", Static).update(
+            inert_renderable(plan_renderable(self.views, self.app.today, partial(self.app.key_for, self)))
+        )
 
     @property
     def current(self) -> service.PlanView | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -49,11 +50,12 @@ def _fact_line(fact: Fact, today: date, months: int) -> tuple[Text, str, str, st
     return what, amount, when, SOURCES.get(fact.source, fact.source), state
 
 
-def solvency_renderable(file: service.DossierSolvency) -> RenderableType:
+def solvency_renderable(file: service.DossierSolvency, keys: str) -> RenderableType:
+    """The file as the tab shows it; `keys`: the line saying which key does what (SolvencyPane.keys)."""
     parts: list[RenderableType] = [
         Text(
             f"Un renseignement de plus de {file.stale_months} mois (ou non daté) est marqué « {STALE} » : "
-            "le vérifier avant d'agir.  n : ajouter · u : corriger · z : terminer",
+            f"le vérifier avant d'agir.  {keys}",
             style="dim",
         )
     ]
@@ -121,7 +123,13 @@ class SolvencyPane(Vertical):
         except Exception as error:
             self.app.show_error(error, "solvabilité")
             return
-        self.query_one("#solvency-body", Static).update(inert_renderable(solvency_renderable(self.file)))
+        self.query_one("#solvency-body", Static).update(inert_renderable(solvency_renderable(self.file, self.keys())))
+
+    def keys(self) -> str:
+        key = partial(self.app.key_for, self)
+        return (
+            f"{key('solvency.add')} : ajouter · {key('solvency.correct')} : corriger · {key('solvency.end')} : terminer"
+        )
 
     def _facts(self) -> list[Fact]:
         return [f for d in (self.file.debtors if self.file else ()) for f in d.facts]

@@ -8,6 +8,7 @@ message naming the semester (the étude adds the rate with `clerc rates add`).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -61,12 +62,16 @@ class StatementPane(Vertical):
         self.stale = False  # the data may have changed while the tab was hidden
 
     def compose(self) -> ComposeResult:
+        key = partial(self.app.key_for, self)
         with Horizontal(id="statement-bar"):
             yield Static("Arrêté au ", id="statement-at-label")
             yield ArreteInput(placeholder="jj/mm/aaaa", id="statement-at")
             yield Static(
-                "a : changer la date (Entrée pour appliquer) · i : détail des intérêts · x : exporter",
+                f"{key('dossier.statement_date')} : changer la date (Entrée pour appliquer) · "
+                f"{key('dossier.interest_detail')} : détail des intérêts · "
+                f"{key('dossier.export_statement')} : exporter",
                 id="statement-hint",
+                markup=False,
             )
         yield Static("", id="statement-error")
         yield DocumentView(id="statement-body")
