@@ -48,7 +48,7 @@ class NewActDialog(_Dialog):
                 [(a.label, a.id) for a in act_types()], allow_blank=False, value=act_types()[0].id, id="act-type"
             )
             yield Static("", id="dialog-error")
-            yield Static(Text("Ctrl+S : créer le brouillon · Échap : annuler", style="dim"))
+            yield Static(self.keys_line("créer le brouillon", fields=False))
 
     def on_mount(self) -> None:
         self.query_one("#act-type", Select).focus()
@@ -91,7 +91,7 @@ class ActFieldsDialog(_Dialog):
                     id=f"field-{spec.id}",
                 )
             yield Static("", id="dialog-error")
-            yield Static(Text("Ctrl+S : enregistrer · Échap : annuler", style="dim"))
+            yield Static(self.keys_line("enregistrer", fields=False))
 
     def action_save(self) -> None:
         values = {i.id.removeprefix("field-"): i.value for i in self.query(Input) if i.id is not None}
@@ -118,7 +118,7 @@ class ServeDialog(_Dialog):
             yield Label("Mode :")
             yield Select([(SERVICE_MODES[m], m) for m in modes], allow_blank=False, value=modes[0], id="mode")
             yield Static("", id="dialog-error")
-            yield Static(Text("Ctrl+S : enregistrer la signification · Échap : annuler", style="dim"))
+            yield Static(self.keys_line("enregistrer la signification", fields=False))
 
     def on_mount(self) -> None:
         self.query_one("#served-on", Input).focus()

@@ -29,7 +29,7 @@ from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.matching import STATUS_LABELS, SURE
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.text import inert
-from clerc_tui.screens.form import FormDialog, FormScreen
+from clerc_tui.screens.form import FormDialog, FormScreen, LeaveConfirm
 from clerc_tui.screens.work import in_worker, progress_text, show_progress, ticker
 from clerc_tui.services import bank, payments
 from clerc_tui.widgets.form_field import FieldInput, FormField
@@ -206,7 +206,7 @@ class BankReviewScreen(FormScreen):
             Text(
                 f"{format_integer(len(self.lines))} ligne(s) à traiter · {format_integer(len(confirmed))} "
                 f"confirmée(s), {format_amount(total)} — "
-                "F5 enregistre les confirmées"
+                f"{self.app.key_for(self, 'bank.record')} enregistre les confirmées"
             )
         )
 
@@ -371,7 +371,10 @@ class BankReviewScreen(FormScreen):
     def unsaved_detail(self) -> str:
         if not self.chosen:
             return ""
-        return f"{len(self.chosen)} ligne(s) confirmée(s) non enregistrée(s) : n puis F5 pour les enregistrer."
+        keep, record = self.app.key_for(LeaveConfirm, "leave.keep"), self.app.key_for(self, "bank.record")
+        return (
+            f"{len(self.chosen)} ligne(s) confirmée(s) non enregistrée(s) : {keep} puis {record} pour les enregistrer."
+        )
 
     def action_back(self) -> None:
         self.request_leave()

@@ -37,6 +37,14 @@ class _Dialog(FormDialog):
     def action_cancel(self) -> None:
         self.request_leave()
 
+    def keys_line(self, saved: str, *, fields: bool = True, enter: bool = False) -> Text:
+        """« Tab : champ suivant · Ctrl+S : enregistrer · Échap : annuler », with this dialog's
+        keys (ClercApp.key_for: its bindings, the user's keymap)."""
+        save, cancel = self.app.key_for(self, "dialog.save"), self.app.key_for(self, "dialog.cancel")
+        parts = ["Tab : champ suivant"] if fields else []
+        parts += [f"{'Entrée ou ' if enter else ''}{save} : {saved}", f"{cancel} : annuler"]
+        return Text(" · ".join(parts), style="dim")
+
     def show_error(self, message: str) -> None:
         self.query_one("#dialog-error", Static).update(inert_renderable(Text(message, style="bold")))
 
@@ -156,7 +164,7 @@ class StepDialog(_Dialog):
             yield Vertical(id="facts")
             yield Static("", id="step-preview")
             yield Static("", id="dialog-error")
-            yield Static(Text("Tab : champ suivant · Entrée ou Ctrl+S : enregistrer · Échap : annuler", style="dim"))
+            yield Static(self.keys_line("enregistrer", enter=True))
 
     def _step_options(self) -> list[tuple[str, str]]:
         return [(s.act, s.id) for s in procedure(self.procedure_id).steps]

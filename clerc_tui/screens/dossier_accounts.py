@@ -151,7 +151,8 @@ class BillActDialog(FormDialog):
             )
             yield Static("", id="bill-preview")
             yield Static("", id="dialog-error")
-            yield Static(Text("Entrée / F2 : facturer · Échap : annuler", style="dim"))
+            bill, cancel = self.app.key_for(self, "dossier.bill_ok"), self.app.key_for(self, "dossier.bill_cancel")
+            yield Static(Text(f"Entrée / {bill} : facturer · {cancel} : annuler", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#bill-date", Input).focus()

@@ -178,7 +178,8 @@ class DossierFormScreen(FormScreen):
         title = "Nouveau dossier" if self.dossier_id is None else "Modifier le dossier"
         self.query_one("#form-message", Static).update(
             Text(
-                f"{title} — Ctrl+S ou F2 pour enregistrer, Échap pour annuler, Tab pour passer au champ suivant.",
+                f"{title} — {self.app.key_for(self, 'form.save').replace(' / ', ' ou ')} pour enregistrer, "
+                f"{self.app.key_for(self, 'form.cancel')} pour annuler, Tab pour passer au champ suivant.",
                 style="dim",
             )
         )

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from clerc_tui.screens.base import ClercModal, ClercScreen
@@ -30,7 +29,7 @@ FORM_BINDINGS: list[BindingType] = [
 ]
 
 
-class LeaveConfirm(ModalScreen[bool]):
+class LeaveConfirm(ClercModal[bool]):
     """« Abandonner la saisie ? » — o abandons, n / Échap goes back to the typing."""
 
     CSS_PATH = "form.tcss"
@@ -48,7 +47,10 @@ class LeaveConfirm(ModalScreen[bool]):
         text = Text(self.question + "\n", style="bold")
         if self.detail:
             text.append("\n" + self.detail + "\n")
-        text.append("\nCe qui a été saisi sera perdu.\n\no : abandonner · n / Échap : continuer la saisie", style="dim")
+        abandon, keep = self.app.key_for(self, "leave.abandon"), self.app.key_for(self, "leave.keep")
+        text.append(
+            f"\nCe qui a été saisi sera perdu.\n\n{abandon} : abandonner · {keep} : continuer la saisie", style="dim"
+        )
         with Vertical(classes="dialog"):
             yield Static(text, id="leave-question")
 

@@ -5,13 +5,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
+from clerc_tui.screens.base import ClercModal
 from clerc_tui.widgets.key_bar import binding_label, key_label
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(ClercModal):
     HELP_TITLE = "Aide"
     BINDINGS = [
         Binding("escape", "dismiss", "Fermer", id="help.close"),
@@ -49,11 +50,12 @@ class HelpScreen(ModalScreen):
         for key, label, binding_id in self.entries:
             table.add_row(key, Text(label), binding_id)
         self.table = table  # drawn at the box's width: the actions wrap, nothing is cut (80 columns)
+        close = ", ".join(self.app.key_for(self, i) for i in ("help.close", "help.close_again", "help.close_q"))
         with VerticalScroll(id="help-body"):
             yield Static(table)
             yield Static(
                 Text(
-                    "Échap, ? ou q pour fermer ; flèches et Pg préc./Pg suiv. pour défiler. "
+                    f"{close} pour fermer ; flèches et Pg préc./Pg suiv. pour défiler. "
                     "Raccourcis modifiables dans la table [keymap] "
                     "du fichier config.toml (voir README).",
                     style="dim",

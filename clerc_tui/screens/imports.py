@@ -97,7 +97,9 @@ class ImportScreen(FormScreen):
             return
         path, creditor, corrections = self._fields()
         if not path or not creditor:
-            self.say("Indiquez le fichier et le créancier, puis F5 pour vérifier.")
+            self.say(
+                f"Indiquez le fichier et le créancier, puis {self.app.key_for(self, 'import.check')} pour vérifier."
+            )
             return
         self.working = True
         today = self.app.today
@@ -134,7 +136,8 @@ class ImportScreen(FormScreen):
             self.say(
                 f"Vérification faite, rien n'est enregistré : {format_integer(report.valid)} à créer, "
                 f"{format_integer(report.present)} déjà présent(s), {format_integer(len(report.refused))} refusé(s). "
-                "F2 : importer (la correspondance sera enregistrée pour ce créancier)."
+                f"{self.app.key_for(self, 'import.run')} : importer "
+                "(la correspondance sera enregistrée pour ce créancier)."
             )
 
         in_worker(self, work, shown, "vérification du fichier", failed=self._failed, group="import")
@@ -152,7 +155,11 @@ class ImportScreen(FormScreen):
             self.say("Travail en cours, un instant…")
             return
         if self.checked is None or self.checked != self._fields() or self.mapping is None or self.creditor_id is None:
-            self.say("Vérifiez d'abord le fichier (F5) : la correspondance et les refus s'affichent, puis F2 importe.")
+            check, run = self.app.key_for(self, "import.check"), self.app.key_for(self, "import.run")
+            self.say(
+                f"Vérifiez d'abord le fichier ({check}) : la correspondance et les refus s'affichent, "
+                f"puis {run} importe."
+            )
             return
         self.working = True
         path, mapping, creditor_id = self.checked[0], self.mapping, self.creditor_id

@@ -176,7 +176,10 @@ class PaymentEntryScreen(FormScreen):
         groups = [g for g in payments.duplicate_groups(self.pending) if g[-1] == len(self.pending)]
         if groups:
             self.query_one("#batch-error", Static).update(
-                Text(f"{payments.duplicate_text(groups, self.pending)} F8 la retire si elle a été saisie deux fois.")
+                Text(
+                    f"{payments.duplicate_text(groups, self.pending)} {self.app.key_for(self, 'payment.remove')} "
+                    "la retire si elle a été saisie deux fois."
+                )
             )
         for name in ("dossier", "amount", "reference", "payer"):
             self.query_one(f"#field-{name}", FormField).set_value("")
@@ -205,7 +208,7 @@ class PaymentEntryScreen(FormScreen):
         self.query_one("#payment-total", Static).update(
             Text(
                 f"Lot : {len(self.pending)} paiement(s), total {format_amount(total)} — Entrée ajoute la ligne, "
-                "F5 valide le lot"
+                f"{self.app.key_for(self, 'payment.confirm')} valide le lot"
             )
         )
 

@@ -235,7 +235,7 @@ class PlanDialog(_Dialog):
             with VerticalScroll(id="plan-preview-scroll"):
                 yield Static("", id="plan-preview")
             yield Static("", id="dialog-error")
-            yield Static(Text("Tab : champ suivant · Ctrl+S : enregistrer · Échap : annuler", style="dim"))
+            yield Static(self.keys_line("enregistrer"))
 
     def _capacity_text(self) -> Text:
         p = self.first.proposal

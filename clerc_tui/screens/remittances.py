@@ -220,7 +220,8 @@ class RemittancesScreen(_Busy, ClercScreen):
         pending, dues = found
         self.dues = dues
         if pending is not None:
-            self.say(f"{remittances.pending_text(pending)} F2 ou F3 : le reprendre.")
+            run, run_all = self.app.key_for(self, "remit.run"), self.app.key_for(self, "remit.run_all")
+            self.say(f"{remittances.pending_text(pending)} {run} ou {run_all} : le reprendre.")
         table = self.query_one(RowTable)
         row = table.cursor_row
         table.clear()
@@ -240,7 +241,8 @@ class RemittancesScreen(_Busy, ClercScreen):
         self.query_one("#remit-total", Static).update(
             Text(
                 f"{len(self.dues)} créancier(s), {format_amount(total)} à reverser — Entrée : détail, "
-                "F2 : reverser ce créancier, F3 : reverser tout"
+                f"{self.app.key_for(self, 'remit.run')} : reverser ce créancier, "
+                f"{self.app.key_for(self, 'remit.run_all')} : reverser tout"
                 if self.dues
                 else "Rien à reverser aujourd'hui."
             )

@@ -247,7 +247,7 @@ class FactDialog(_Dialog):
             source = f.source if f and f.source in TYPED_SOURCES else "ficoba"
             yield Select([(SOURCES[s], s) for s in TYPED_SOURCES], allow_blank=False, value=source, id="fact-source")
             yield Static("", id="dialog-error")
-            yield Static(Text("Tab : champ suivant · Ctrl+S : enregistrer · Échap : annuler", style="dim"))
+            yield Static(self.keys_line("enregistrer"))
 
     def on_mount(self) -> None:
         self.query_one("#fact-kind", Select).focus()

@@ -173,7 +173,8 @@ class CreditorReportScreen(ClercScreen):
 
         start, end = default_period(self.app.today)
         yield Header()
-        yield Label(Text("Rapport au créancier — choisir le créancier et la période, puis F2", style="bold"))
+        compute = self.app.key_for(self, "report.compute")
+        yield Label(Text(f"Rapport au créancier — choisir le créancier et la période, puis {compute}", style="bold"))
         with Horizontal(id="report-form"):
             yield Input(placeholder="Créancier (début du nom)", id="report-creditor")
             yield Input(format_date(start), placeholder="Du JJ/MM/AAAA", id="report-start")
@@ -305,7 +306,7 @@ class CreditorReportScreen(ClercScreen):
 
     def action_export_csv(self) -> None:
         if self.report is None:
-            self.say("Calculez d'abord le rapport (F2).")
+            self.say(f"Calculez d'abord le rapport ({self.app.key_for(self, 'report.compute')}).")
             return
         try:
             path = _write_export(self._export_path(".csv"), report_csv(self.report))
@@ -321,7 +322,7 @@ class CreditorReportScreen(ClercScreen):
 
         report = self.report
         if report is None:
-            self.say("Calculez d'abord le rapport (F2).")
+            self.say(f"Calculez d'abord le rapport ({self.app.key_for(self, 'report.compute')}).")
             return
         if self.writing_pdf:
             self.say("PDF en cours d'écriture, un instant…")

@@ -97,3 +97,40 @@ async def test_the_hints_of_empty_screens_name_their_keys(actor, make_app):
         await pilot.press("d")
         assert isinstance(app.screen, DossierListScreen)
         assert actions_of(app, shown(app, "#list-status"), "KEY pour en créer un") == {"new"}
+
+
+# A key named in text, the way clerc writes hints: « F5 valide », « Maj+C : corriger », « n pour… ».
+TYPED_KEY = re.compile(
+    r"(?:^|[\s(«/])(F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])"
+    r"(?: : | pour | puis | ou F\d| la retire| valide| enregistre| importe)"
+)
+
+
+def test_no_screen_types_a_key_by_hand_in_its_text():
+    """Every key named in the text of a screen or widget comes from ClercApp.key_for: a string
+    literal that names one (docstrings aside) is a hint that will drift."""
+    import ast
+    from pathlib import Path
+
+    import clerc_tui
+
+    root = Path(clerc_tui.__file__).parent
+    typed = []
+    for path in sorted([*(root / "screens").glob("*.py"), *(root / "widgets").glob("*.py"), root / "app.py"]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        typed += [
+            f"{path.name}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and TYPED_KEY.search(node.value)
+        ]
+    assert typed == []
