@@ -32,6 +32,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -116,6 +117,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 # The tables whose next id the parent predicts: those above, and the audit trail (one entry a batch).
 ID_TABLES = (*TABLES, "audit_entry")
 _KEPT = itemgetter(*range(DOSSIER_KEPT))
+CHUNK_MIN = 256  # rows checked together at least (column by column: rules/import_rows.RowChecker.check_rows)
 
 
 # Compact JSON by the C encoder (a dossier's rows: ~2 µs, against ~15 for their repr); dates and
@@ -335,22 +337,36 @@ class _Rows:
         self.existing_keys, self.existing_names = config["existing"]
         self.context: Context = config["context"]
         self.kept: dict[int, tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]] = {}
+        self.pending: list[ImportRow | Refusal] = []  # checked, not yet in a batch (from self.at)
+        self.at = 0
         self.done = False
 
     def take(self, number: int, size: int) -> tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]:
-        """Batch `number`: up to `size` new rows (kept: asked again, the same rows)."""
+        """Batch `number`: up to `size` new rows (kept: asked again, the same rows). The file's
+        rows are checked by chunks, column by column (RowChecker.check_rows); a chunk's rows
+        beyond the batch wait for the next one, in the file's order."""
         if number in self.kept:
             return self.kept[number]
         new: list[ImportRow] = []
         refused: list[Refusal] = []
         read = present = 0
         first = last = 0
-        check, known = self.checker.check, self.present
-        for line, cells in self.walk:
+        known, pending = self.present, self.pending
+        while len(new) < size and read < 4 * size + 1_000:  # rows mostly « déjà présent »: the progress still moves
+            if self.at < len(pending):
+                row = pending[self.at]
+                self.at += 1
+            else:
+                chunk = list(islice(self.walk, max(CHUNK_MIN, size - len(new))))
+                if not chunk:
+                    self.done = True
+                    break
+                self.pending, self.at = self.checker.check_rows(chunk), 0
+                pending = self.pending
+                continue
             read += 1
-            first = first or line
-            last = line
-            row = check(line, cells)
+            first = first or row.line
+            last = row.line
             if isinstance(row, Refusal):
                 refused.append(row)
             elif row.reference in known:
@@ -361,12 +377,10 @@ class _Rows:
                     refused.append(Refusal(row.line, row.reference, reason))
                 else:
                     new.append(row)
-                    if len(new) >= size:
-                        break
-            if read >= 4 * size + 1_000:  # rows mostly « déjà présent »: the progress still moves
-                break
-        else:
-            self.done = True
+        if not self.done and self.at >= len(pending):  # the file may end right here: say so with this batch
+            chunk = list(islice(self.walk, CHUNK_MIN))
+            self.pending, self.at = self.checker.check_rows(chunk), 0
+            self.done = not chunk
         taken = (new, refused, read, present, (first, last), self.done)
         self.kept = {n: kept for n, kept in self.kept.items() if n >= number - 1} | {number: taken}
         return taken
