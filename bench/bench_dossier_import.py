@@ -21,6 +21,7 @@ rolled back.
 """
 
 import argparse
+import itertools
 import pickle
 import random
 import resource
@@ -349,7 +350,7 @@ def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
         tables, _digests = import_worker.assemble(checked[start : start + FLOOR_BATCH], offset, context, datetime.now())
         batches.append(tables)
     # Claims, contacts and addresses are not one a row: their ids follow each batch's own count.
-    for previous, tables in zip(batches, batches[1:], strict=False):
+    for previous, tables in itertools.pairwise(batches):
         for name, values in tables.items():
             if values and previous[name]:
                 shift = previous[name][-1][0] + 1 - values[0][0]

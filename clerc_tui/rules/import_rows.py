@@ -14,11 +14,11 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
-from operator import itemgetter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 from clerc_tui.errors import InvalidInput
