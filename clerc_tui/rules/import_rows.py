@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import identifiers
@@ -468,7 +468,7 @@ _FAIL = object()  # a conversion refused: the row goes through parse_row, which 
 _BAD_TEXT = _BAD_LINE.search
 
 
-def _converted(column: list[str], parser: Callable[[str], T], default: object) -> list:
+def _converted(column: list[str], parser: Callable[[str], object], default: object) -> list[Any]:
     """`parser` of each filled cell of a column, once per distinct value; `default` for an
     empty cell (parse_row's: "", 0, None, « autre »), and for a falsy result too (parse_row's
     `convert(…) or default`, where the default is not None); _FAIL for a refused value."""
@@ -583,6 +583,7 @@ class RowChecker:
         natures = _converted(nature_raw, nature_of, "autre")
         out: list[ImportRow | Refusal] = []
         append, against_file = out.append, self._against_file
+        folded: dict[str, str] = {}  # a file repeats its debtors' names: each folded once
         for j in range(count):
             last, company = last_names[j], company_names[j]
             kind = kinds[j] if kind_raw[j] else ("morale" if company and not last else "physique")
@@ -644,7 +645,7 @@ class RowChecker:
                         title_refs[j],
                         natures[j],
                         display,
-                        fold(display),
+                        folded.get(display) or folded.setdefault(display, fold(display)),
                     )
                 )
             )
