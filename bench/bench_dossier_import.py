@@ -293,20 +293,27 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
         checked = stage("fils : contrôle des lignes", lambda: [checker.check(line, c) for line, c in cells])  # noqa: B023
         writer = imports._Writer(actor, context)
         bases = writer.bases()
-        tables, digests = stage(
+        tables, digests, constants = stage(
             "fils : assemblage et empreintes",
             lambda: import_worker.assemble(checked, bases, context, datetime.now()),  # noqa: B023
         )
-        batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "")
+        batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "", constants)
         blob = stage("fils : envoi (pickle)", lambda: pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: B023
         batch = stage("parent : réception (pickle)", lambda: pickle.loads(blob))  # noqa: B023
         try:
             with write_transaction():
                 for name, values in batch.rows.items():
+                    constant = batch.constants.get(name)
                     if name == "dossier":
-                        stage("parent : SQL dossier (+ index de recherche)", lambda: writer._insert_dossiers(values))  # noqa: B023
+                        stage(
+                            "parent : SQL dossier (+ index de recherche)",
+                            lambda: writer._insert_dossiers(values, constant),  # noqa: B023
+                        )
                     else:
-                        stage(f"parent : SQL {name}", lambda: imports._insert(name, import_worker.TABLES[name], values))  # noqa: B023
+                        stage(
+                            f"parent : SQL {name}",
+                            lambda: imports._insert(name, import_worker.TABLES[name], values, constant),  # noqa: B023
+                        )
                 stage("parent : entrée d'audit du lot", lambda: writer._audit(batch))  # noqa: B023
                 raise RolledBack
         except RolledBack:
@@ -322,10 +329,11 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
 
 def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
     """The engine alone (issue 16, step 1): the batch's prepared tuples inserted by plain
-    `sqlite3` `executemany`, table by table, batches of FLOOR_BATCH rows each committed (WAL,
-    synchronous=NORMAL, foreign keys on: clerc's pragmas), on a fresh migrated base; no Python
-    check, no id check, no audit entry. CPU µs a row (`time.process_time`), medians of `runs`;
-    then the same without some indexes, to say what each costs."""
+    `sqlite3` `executemany` (the import's statements: constants as literals), table by table,
+    batches of FLOOR_BATCH rows each committed (WAL, synchronous=NORMAL, foreign keys on:
+    clerc's pragmas), on a fresh migrated base; no Python check, no id check, no audit entry.
+    CPU µs a row (`time.process_time`), medians of `runs`; then the same without some indexes,
+    to say what each costs."""
     import sqlite3
 
     close_database()
@@ -345,10 +353,14 @@ def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
     template = OUT / "floor-template.db"
     shutil.copyfile(base, template)
     batches = []
+    literals = []  # each batch's constants, written as literals of its INSERTs (import_worker.CONSTANT)
     for start in range(0, rows, FLOOR_BATCH):
         offset = {name: value + start for name, value in bases.items()}
-        tables, _digests = import_worker.assemble(checked[start : start + FLOOR_BATCH], offset, context, datetime.now())
+        tables, _digests, constants = import_worker.assemble(
+            checked[start : start + FLOOR_BATCH], offset, context, datetime.now()
+        )
         batches.append(tables)
+        literals.append(constants)
     # Claims, contacts and addresses are not one a row: their ids follow each batch's own count.
     for previous, tables in itertools.pairwise(batches):
         for name, values in tables.items():
@@ -399,7 +411,7 @@ def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
                 'FROM "dossier" WHERE "id" BETWEEN ? AND ?'
             )
             totals: dict[str, float] = {}
-            for tables in batches:
+            for tables, constants in zip(batches, literals, strict=True):
                 start = time.process_time()
                 connection.execute("BEGIN IMMEDIATE")
                 connection.execute(f'DROP TRIGGER "{imports.FTS_TRIGGER}"')
@@ -407,7 +419,11 @@ def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
                 for name, values in tables.items():
                     start = time.process_time()
                     names = ", ".join(f'"{c}"' for c in import_worker.TABLES[name])
-                    marks = ", ".join("?" * len(import_worker.TABLES[name]))
+                    kept = import_worker.CONSTANT[name] if name in constants else ()
+                    marks = ", ".join(
+                        imports._literal(constants[name][i]) if i in kept else "?"
+                        for i in range(len(import_worker.TABLES[name]))
+                    )
                     connection.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', values)
                     totals[name] = totals.get(name, 0.0) + time.process_time() - start
                     if name == "dossier" and "fts" not in dropped:
