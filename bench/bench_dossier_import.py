@@ -21,6 +21,7 @@ rolled back.
 """
 
 import argparse
+import io
 import itertools
 import pickle
 import random
@@ -301,7 +302,9 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
             lambda: import_worker.assemble(checked, bases, context, datetime.now()),  # noqa: B023
         )
         batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "", constants)
-        blob = stage("fils : envoi (pickle)", lambda: pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: B023
+        sent = io.BytesIO()
+        stage("fils : envoi (pickle)", lambda: import_worker.send(batch, sent))  # noqa: B023
+        blob = sent.getvalue()
         batch = stage("parent : réception (pickle)", lambda: pickle.loads(blob))  # noqa: B023
         try:
             with write_transaction():
