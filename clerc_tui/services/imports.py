@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 
 import peewee
@@ -382,17 +383,18 @@ def analyse(table: Table, creditor_id: int, mapping: Mapping, today: date, progr
                     report.valid += 1
         pending.clear()
 
-    for line, cells in table.rows():
-        row = checker.rows.check(line, cells)
-        report.rows += 1
-        if isinstance(row, Refusal):
-            report.refused.append(row)
-        else:
-            pending.append(row)
-            if len(pending) >= BATCH:
-                settle()
-                if progress is not None:
-                    progress(report.rows, max(table.total, report.rows))
+    walk = table.rows()
+    while chunk := list(islice(walk, import_worker.CHUNK_MIN)):  # checked column by column, as the import's child does
+        for row in checker.rows.check_rows(chunk):
+            report.rows += 1
+            if isinstance(row, Refusal):
+                report.refused.append(row)
+            else:
+                pending.append(row)
+                if len(pending) >= BATCH:
+                    settle()
+                    if progress is not None:
+                        progress(report.rows, max(table.total, report.rows))
     settle()
     if progress is not None:
         progress(report.rows, report.rows)
