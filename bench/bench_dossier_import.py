@@ -21,6 +21,8 @@ rolled back.
 """
 
 import argparse
+import io
+import itertools
 import pickle
 import random
 import resource
@@ -289,23 +291,35 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
     for _ in range(runs):
         cells = stage("fils : lecture du CSV", lambda: list(imports.open_table(csv_path).rows()))
         checker = import_rows.RowChecker(columns, TODAY)
-        checked = stage("fils : contrôle des lignes", lambda: [checker.check(line, c) for line, c in cells])  # noqa: B023
+        checked = stage(
+            "fils : contrôle des lignes",
+            lambda: [r for s in range(0, len(cells), 4_000) for r in checker.check_rows(cells[s : s + 4_000])],  # noqa: B023
+        )
         writer = imports._Writer(actor, context)
         bases = writer.bases()
-        tables, digests = stage(
+        tables, digests, constants = stage(
             "fils : assemblage et empreintes",
             lambda: import_worker.assemble(checked, bases, context, datetime.now()),  # noqa: B023
         )
-        batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "")
-        blob = stage("fils : envoi (pickle)", lambda: pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: B023
+        batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "", constants)
+        sent = io.BytesIO()
+        stage("fils : envoi (pickle)", lambda: import_worker.send(batch, sent))  # noqa: B023
+        blob = sent.getvalue()
         batch = stage("parent : réception (pickle)", lambda: pickle.loads(blob))  # noqa: B023
         try:
             with write_transaction():
                 for name, values in batch.rows.items():
+                    constant = batch.constants.get(name)
                     if name == "dossier":
-                        stage("parent : SQL dossier (+ index de recherche)", lambda: writer._insert_dossiers(values))  # noqa: B023
+                        stage(
+                            "parent : SQL dossier (+ index de recherche)",
+                            lambda: writer._insert_dossiers(values, constant),  # noqa: B023
+                        )
                     else:
-                        stage(f"parent : SQL {name}", lambda: imports._insert(name, import_worker.TABLES[name], values))  # noqa: B023
+                        stage(
+                            f"parent : SQL {name}",
+                            lambda: imports._insert(name, import_worker.TABLES[name], values, constant),  # noqa: B023
+                        )
                 stage("parent : entrée d'audit du lot", lambda: writer._audit(batch))  # noqa: B023
                 raise RolledBack
         except RolledBack:
@@ -319,12 +333,136 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
     database.close()
 
 
+def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
+    """The engine alone (issue 16, step 1): the batch's prepared tuples inserted by plain
+    `sqlite3` `executemany` (the import's statements: constants as literals), table by table,
+    batches of FLOOR_BATCH rows each committed (WAL, synchronous=NORMAL, foreign keys on:
+    clerc's pragmas), on a fresh migrated base; no Python check, no id check, no audit entry.
+    CPU µs a row (`time.process_time`), medians of `runs`; then the same without some indexes,
+    to say what each costs."""
+    import sqlite3
+
+    close_database()
+    fresh_base(base, None)
+    open_database(str(base))
+    creditor_id = ensure_creditor()
+    actor = identify()
+    table = imports.open_table(csv_path)
+    mapping = imports.resolve_mapping(creditor_id, table.headers)
+    index = {h: i for i, h in enumerate(table.headers)}
+    columns = [(key, index[header]) for key, header in mapping.columns.items() if header in index]
+    context = import_worker.Context(creditor_id, CREDITOR, actor.user_id, actor.name, csv_path.name, TODAY, True)
+    checker = import_rows.RowChecker(columns, TODAY)
+    checked = [checker.check(line, c) for line, c in imports.open_table(csv_path).rows()]
+    bases = imports._Writer(actor, context).bases()
+    database.close()
+    template = OUT / "floor-template.db"
+    shutil.copyfile(base, template)
+    batches = []
+    literals = []  # each batch's constants, written as literals of its INSERTs (import_worker.CONSTANT)
+    for start in range(0, rows, FLOOR_BATCH):
+        offset = {name: value + start for name, value in bases.items()}
+        tables, _digests, constants = import_worker.assemble(
+            checked[start : start + FLOOR_BATCH], offset, context, datetime.now()
+        )
+        batches.append(tables)
+        literals.append(constants)
+    # Claims, contacts and addresses are not one a row: their ids follow each batch's own count.
+    for previous, tables in itertools.pairwise(batches):
+        for name, values in tables.items():
+            if values and previous[name]:
+                shift = previous[name][-1][0] + 1 - values[0][0]
+                tables[name] = [(row[0] + shift, *row[1:]) for row in values]
+    fts = None
+    variants = {
+        "tel quel": [],
+        "sans index de recherche (FTS)": ["fts"],
+        "dossier sans ses 8 index non uniques": [
+            "dossier_creditor_id",
+            "dossier_assigned_to_id",
+            "dossier_debtor_name_id",
+            "dossier_creditor_name_id",
+            "dossier_phase_reference",
+            "dossier_nature_id",
+            "dossier_phase_id",
+            "dossier_balance_id",
+        ],
+        "sans les 2 index préfixes d'un autre": ["dossier_debtor_dossier_id", "timeline_event_dossier_id"],
+    }
+    for variant, dropped in variants.items():
+        figures: dict[str, list[float]] = {}
+        for _ in range(runs):
+            shutil.copyfile(template, base)
+            for suffix in ("-wal", "-shm"):
+                Path(str(base) + suffix).unlink(missing_ok=True)
+            connection = sqlite3.connect(str(base), isolation_level=None)
+            for pragma, value in (
+                ("journal_mode", "wal"),
+                ("synchronous", "normal"),
+                ("foreign_keys", 1),
+                ("cache_size", -64000),
+                ("temp_store", "memory"),
+            ):
+                connection.execute(f"PRAGMA {pragma} = {value}")
+            for name in dropped:
+                if name != "fts":
+                    connection.execute(f'DROP INDEX "{name}"')
+            (create,) = connection.execute(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (imports.FTS_TRIGGER,)
+            ).fetchone()
+            fts = imports._FTS_BODY.search(create)
+            expressions = fts.group(3).replace("new.", "")  # type: ignore[union-attr]
+            bulk = (
+                f"INSERT INTO {fts.group(1)}({fts.group(2)}) SELECT {expressions} "  # type: ignore[union-attr]
+                'FROM "dossier" WHERE "id" BETWEEN ? AND ?'
+            )
+            totals: dict[str, float] = {}
+            for tables, constants in zip(batches, literals, strict=True):
+                start = time.process_time()
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute(f'DROP TRIGGER "{imports.FTS_TRIGGER}"')
+                totals["BEGIN"] = totals.get("BEGIN", 0.0) + time.process_time() - start
+                for name, values in tables.items():
+                    start = time.process_time()
+                    names = ", ".join(f'"{c}"' for c in import_worker.TABLES[name])
+                    kept = import_worker.CONSTANT[name] if name in constants else ()
+                    marks = ", ".join(
+                        imports._literal(constants[name][i]) if i in kept else "?"
+                        for i in range(len(import_worker.TABLES[name]))
+                    )
+                    connection.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', values)
+                    totals[name] = totals.get(name, 0.0) + time.process_time() - start
+                    if name == "dossier" and "fts" not in dropped:
+                        start = time.process_time()
+                        connection.execute(bulk, (values[0][0], values[-1][0]))
+                        totals["index de recherche"] = (
+                            totals.get("index de recherche", 0.0) + time.process_time() - start
+                        )
+                start = time.process_time()
+                connection.execute(create)
+                connection.execute("COMMIT")
+                totals["COMMIT"] = totals.get("COMMIT", 0.0) + time.process_time() - start
+            connection.close()
+            for name, seconds in totals.items():
+                figures.setdefault(name, []).append(seconds * 1e6 / rows)
+        medians = {name: statistics.median(values) for name, values in figures.items()}
+        print(
+            f"{variant} : {sum(medians.values()):.1f} µs la ligne — "
+            + ", ".join(f"{name} {value:.1f}" for name, value in medians.items())
+        )
+    template.unlink()
+
+
+FLOOR_BATCH = 4_000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--demo", default="", help="import into a copy of this base (migrated once)")
     parser.add_argument("--stages", action="store_true", help="CPU of each stage of a row, in one process")
+    parser.add_argument("--floor", action="store_true", help="CPU of the inserts alone, plain sqlite3")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     csv_path = OUT / f"creditor-{args.rows}.csv"
@@ -333,6 +471,9 @@ def main() -> None:
     base = OUT / "import-bench.db"
     if args.stages:
         stages(csv_path, base, args.rows, args.runs)
+        return
+    if args.floor:
+        floor(csv_path, base, args.rows, args.runs)
         return
     figures: dict[str, list[tuple[float, float]]] = {
         "essai": [],

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 
 import peewee
@@ -382,17 +383,18 @@ def analyse(table: Table, creditor_id: int, mapping: Mapping, today: date, progr
                     report.valid += 1
         pending.clear()
 
-    for line, cells in table.rows():
-        row = checker.rows.check(line, cells)
-        report.rows += 1
-        if isinstance(row, Refusal):
-            report.refused.append(row)
-        else:
-            pending.append(row)
-            if len(pending) >= BATCH:
-                settle()
-                if progress is not None:
-                    progress(report.rows, max(table.total, report.rows))
+    walk = table.rows()
+    while chunk := list(islice(walk, import_worker.CHUNK_MIN)):  # checked column by column, as the import's child does
+        for row in checker.rows.check_rows(chunk):
+            report.rows += 1
+            if isinstance(row, Refusal):
+                report.refused.append(row)
+            else:
+                pending.append(row)
+                if len(pending) >= BATCH:
+                    settle()
+                    if progress is not None:
+                        progress(report.rows, max(table.total, report.rows))
     settle()
     if progress is not None:
         progress(report.rows, report.rows)
@@ -593,9 +595,9 @@ class _Writer:
                     raise InvalidInput("Numérotation des dossiers modifiée pendant l'import : relancez-le.")
                 for name, rows in batch.rows.items():
                     if name == "dossier":
-                        self._insert_dossiers(rows)
+                        self._insert_dossiers(rows, batch.constants.get(name))
                     else:
-                        _insert(name, import_worker.TABLES[name], rows)
+                        _insert(name, import_worker.TABLES[name], rows, batch.constants.get(name))
                 self._audit(batch)
         except IntegrityError:
             raise InvalidInput(
@@ -624,7 +626,7 @@ class _Writer:
                 return False
         return True
 
-    def _insert_dossiers(self, dossiers: list[tuple]) -> None:
+    def _insert_dossiers(self, dossiers: list[tuple], constant: tuple | None = None) -> None:
         """The dossiers, and their rows of the search index (m0002). On SQLite the index's insert
         trigger fires per row at ~50 µs (measured: 66 against 13 µs a dossier without it); the
         batch drops it inside its transaction, indexes its dossiers with one INSERT … SELECT of
@@ -634,11 +636,11 @@ class _Writer:
             self.fts, self.fts_read = (_fts_insert() if self.sqlite else None), True
         fts = self.fts
         if fts is None:
-            _insert("dossier", import_worker.DOSSIER, dossiers)
+            _insert("dossier", import_worker.DOSSIER, dossiers, constant)
             return
         create, bulk = fts
         database.execute_sql(f'DROP TRIGGER "{FTS_TRIGGER}"')
-        _insert("dossier", import_worker.DOSSIER, dossiers)
+        _insert("dossier", import_worker.DOSSIER, dossiers, constant)
         database.execute_sql(bulk, (dossiers[0][0], dossiers[-1][0]))
         database.execute_sql(create)
 
@@ -677,12 +679,27 @@ class _Writer:
         _insert("audit_entry", (*AUDIT, "prev_hash", "row_hash"), [stored])
 
 
-def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], constant: tuple | None = None) -> None:
+    """`rows` inserted into `table`; with `constant` (a whole row: Batch.constants), the rows hold
+    only their varying columns (import_worker.CONSTANT), the others written once as literals."""
     if rows:
         names = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join([database.param] * len(columns))
+        kept = import_worker.CONSTANT.get(table, ()) if constant is not None else ()
+        marks = ", ".join(_literal(constant[i]) if i in kept else database.param for i in range(len(columns)))  # type: ignore[index]
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # the driver's errors as peewee's
             database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def _literal(value: object) -> str:
+    """A constant of a batch as an SQL literal (SQLite): NULL, an integer, or a text quoted as SQL
+    quotes it (each ' doubled), whatever it holds; import_worker.literal_safe says which values."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"not a literal: {type(value).__name__}")
 
 
 AUDIT = chain.columns("audit_entry")

@@ -274,12 +274,12 @@ open_database(sys.argv[1])
 batches = []
 original = imports._insert
 
-def insert(table, columns, rows):
+def insert(table, columns, rows, constant=None):
     if table == "dossier":
         batches.append(1)
         if len(batches) == 3:  # inside the third batch's transaction, its search trigger dropped
             os.kill(os.getpid(), signal.SIGKILL)
-    original(table, columns, rows)
+    original(table, columns, rows, constant)
 
 imports._insert = insert
 table = imports.open_table(Path(sys.argv[2]))

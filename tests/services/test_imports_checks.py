@@ -1,0 +1,142 @@
+"""rules/import_rows.RowChecker.check_rows (column by column, what the import's child uses) gives
+the verdicts of RowChecker.check (row by row through parse_row, the dossier form's rules) on rows
+mutated every way a creditor's file goes wrong: the same rows, the same refusals, word for word."""
+
+import random
+from datetime import date
+
+import pytest
+
+from clerc_tui.rules.identifiers import luhn_check_digit
+from clerc_tui.rules.import_rows import FIELDS, RowChecker
+
+TODAY = date(2026, 12, 6)
+KEYS = [f.key for f in FIELDS]
+NAMES = ("Martin", "Lefèvre", "Müller", "O'Brien", "Nguyễn", "DURAND", "de la Tour", "ß-Straße")
+MUTATIONS = {
+    "reference": ("", "A-1", " R-7 ", "R\x1b[31m", "=cmd|' /C calc'!A0"),
+    "debtor_kind": ("", "P", "M", "société", "personne physique", "robot", "PM"),
+    "civility": ("", "M.", "Mme", "Dr", "mademoiselle", "MONSIEUR"),
+    "last_name": ("", "x" * 201, "Dupont\u202e", "[red]Rouge[/]", " Martin ", "éLodie"),
+    "first_name": ("", "Zoé", "x" * 200, "Jean\x00"),
+    "company_name": ("", "SARL Dupont", "x" * 201, "Ü GmbH"),
+    "siren": ("", "732829320", "732 829 320", "732829321", "73282932000074", "73282932000075", "000000000", "12"),
+    "street": ("", "1 rue de la Paix", "rue\tB", "x" * 201),
+    "postcode": ("", "96000", "1000", "75 002", "2A004", "00000", "97400", "98000", "57000"),
+    "city": ("", "Metz", "Saint-Denis"),
+    "email": (
+        "",
+        "a@b",
+        "Jean.Dupont@Orange.FR",
+        "x@y.fr.",
+        "a..b@c.fr",
+        "a@-b.fr",
+        "a b@c.fr",
+        "a_b-c@d-e.f-g.com",
+        "a@b.c",
+        "a@b.123",
+        "é@exemple.fr",
+        "a@exé.fr",
+        "-a@b.fr",
+        "a@b_c.fr",
+        ("x" * 60) + "@exemple.fr",
+    ),
+    "phone": (
+        "",
+        "+33 6 12 34 56 78",
+        "06.12.34.56.78",
+        "0612",
+        "+262 692 12 34 56",
+        "00 44 20 1234 5678",
+        "06 12 34 56 78",
+        "0012345678",
+        "06  12 34 56 78",
+        "０６１２３４５６７８",
+        "0612345678",
+        "+33 (0)1 23 45 67 89",
+    ),
+    "principal": ("", "12,5O", "0", "0,00", "-5", "1.234,56", "1 234,56 €", "1234.5", "١٢٣", "9" * 14, "12,345"),
+    "interest": ("", "0", "abc", "3,5", "1 000"),
+    "costs": ("", "0,00", "x", "15"),
+    "due_on": ("", "31/02/2024", "2027-01-01", "01/01/1850", "2024-03-05", "5/3/2024", "2026-12-07", "demain"),
+    "title_kind": ("", "Jugement", "acte_notarie", "ip", "inconnu"),
+    "title_court": ("", "TJ de Paris", "TJ\x07"),
+    "title_date": ("", "15/01/2024", "01/01/2030", "31/12/1899", "x"),
+    "title_reference": ("", "24/00001"),
+    "nature": ("", "Loyers", "pension_alimentaire", "Crédit", "inconnue"),
+}
+
+
+def base_row(rng: random.Random, i: int) -> list[str]:
+    company = i % 5 == 0
+    eight = f"{rng.randrange(10**7, 10**8)}"
+    cells = {
+        "reference": f"R-{i}",
+        "debtor_kind": "",
+        "civility": "" if company else rng.choice(("M.", "Mme")),
+        "last_name": "" if company else rng.choice(NAMES),
+        "first_name": "" if company else rng.choice(("Jean", "Zoé", "")),
+        "company_name": f"SARL {rng.choice(NAMES)} {i}" if company else "",
+        "siren": eight + luhn_check_digit(eight) if company else "",
+        "street": f"{i} rue X",
+        "postcode": rng.choice(("75011", "57000", "97400", "20000")),
+        "city": "Ville",
+        "email": f"client.{i}@exemple.fr" if i % 3 else "",
+        "phone": f"06 {i % 90 + 10} 12 34 56" if i % 3 else "",
+        "principal": f"{rng.randint(1, 99_999)},{rng.randint(0, 99):02d}",
+        "interest": "12,00" if i % 3 == 0 else "",
+        "costs": "3" if i % 3 == 0 else "",
+        "due_on": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2025",
+        "title_kind": "Jugement" if i % 4 == 0 else "",
+        "title_court": "TJ de Paris" if i % 4 == 0 else "",
+        "title_date": "15/01/2024" if i % 4 == 0 else "",
+        "title_reference": f"24/{i:05d}" if i % 4 == 0 else "",
+        "nature": "Loyers",
+    }
+    return [cells[key] for key in KEYS]
+
+
+def mutated_rows(seed: int, count: int) -> list[tuple[int, list[str]]]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(count):
+        cells = base_row(rng, i)
+        cut = False
+        for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+            what = rng.random()
+            if what < 0.75:
+                field = rng.randrange(len(KEYS))
+                cells[field] = rng.choice(MUTATIONS[KEYS[field]])
+            elif what < 0.85 and rows:  # the same reference, or the same debt, as an earlier row
+                earlier = rng.choice(rows)[1]
+                for field in (0,) if rng.random() < 0.5 else (1, 2, 3, 4, 5, 12, 15):
+                    cells[field] = earlier[field]
+            elif what < 0.95:  # a row cut short (in the file's column order: see the test)
+                cut = True
+            else:  # a cell moved to another column
+                a, b = rng.randrange(len(KEYS)), rng.randrange(len(KEYS))
+                cells[a] = cells[b]
+        rows.append((i + 2, cells, rng.randrange(len(cells)) if cut else len(cells)))
+    return rows
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_column_checks_give_the_row_checks_verdicts_on_20000_mutated_rows(seed):
+    rows = mutated_rows(seed, 20_000)
+    # The file's columns in another order than the fields' (file column p holds field order[p]);
+    # the second file has no column for one field.
+    order = list(range(len(KEYS)))
+    random.Random(seed).shuffle(order)
+    columns = [(KEYS[field], p) for p, field in enumerate(order) if KEYS[field] != "title_reference" or seed == 1]
+    shuffled = [(line, [cells[field] for field in order][:width]) for line, cells, width in rows]
+    by_row, by_column = RowChecker(columns, TODAY), RowChecker(columns, TODAY)
+    expected = [by_row.check(line, cells) for line, cells in shuffled]
+    got = []
+    rng, start = random.Random(seed), 0
+    while start < len(shuffled):
+        size = rng.choice((1, 7, 250, 1_000, 4_000))
+        got += by_column.check_rows(shuffled[start : start + size])
+        start += size
+    refused = sum(1 for r in expected if not hasattr(r, "search_name"))
+    assert 0.2 * len(rows) < refused < 0.8 * len(rows)  # both verdicts well represented
+    assert got == expected
