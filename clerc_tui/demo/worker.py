@@ -19,6 +19,7 @@ build's own temporary file); the parent removes it once copied, or on any failur
 from __future__ import annotations
 
 import contextlib
+import gc
 import pickle
 import queue
 import sqlite3
@@ -157,6 +158,9 @@ def remove(path: Path) -> None:
 
 def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     """The child's side: walk each dossier sent, load its deadlines, index them, reply."""
+    # No cyclic garbage collection in the child (as the import's, services/import_worker.py): its
+    # rows and caches hold no cycles, and it ends with the demo.
+    gc.disable()
     config = pickle.load(inbox)
     path = Path(config["path"])
     connection = sqlite3.connect(path, isolation_level=None)
