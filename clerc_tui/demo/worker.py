@@ -9,6 +9,9 @@ parent generates and loads everything else. The parent then copies the table wit
 indexes in one `INSERT INTO deadline SELECT * FROM …`: SQLite copies the records and the
 index entries as they are (its "transfer optimisation": same table definition, same
 indexes, no triggers, foreign keys off), without binding nor sorting them again.
+The child also hashes the ledger's chain and makes and hashes its audit trail (`Chains`), from
+the ledger rows the parent sends with each round, and loads both tables beside the
+deadlines: ~1.5 s of CPU at 100,000 dossiers taken off the parent, the longer of the two.
 
 Same rows as walking them in the parent (same generator, same facts in the same order):
 a seed still gives the same étude. The child's file is a scratch file: no journal, no
