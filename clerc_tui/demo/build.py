@@ -29,8 +29,8 @@ from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
 from clerc_tui.demo.draws import Draws
 from clerc_tui.demo.worker import (
     AUDIT_COLUMNS,
-    CHAINED_BY_WORKER,
     LEDGER_COLUMNS,
+    LEDGER_TABLES,
     Chains,
     DeadlineWorker,
     Phases,
@@ -1578,17 +1578,22 @@ class _Demo:
             # Off also for the deadlines' copy below (SQLite copies as they are only without checks).
             db.execute_sql("PRAGMA foreign_keys = OFF")
             if deadlines_file is not None:
-                # The tables the child loads (the deadlines; the ledger and its audit trail, chained
-                # there), with their indexes, no trigger: the copy needs the very same definitions.
+                # The tables the child loads (the deadlines; the ledger, its audit trail chained there
+                # and its running totals), with their indexes, no trigger: the copy needs the very same
+                # definitions.
+                from clerc_tui.services.integrity import BACKFILL_SQL
+
                 schema = [
                     sql
                     for (sql,) in db.execute_sql(
-                        "SELECT sql FROM sqlite_master WHERE tbl_name IN (?, ?, ?) AND type IN ('table', 'index') "
+                        "SELECT sql FROM sqlite_master WHERE tbl_name IN (?, ?, ?, ?) AND type IN ('table', 'index') "
                         "AND sql IS NOT NULL ORDER BY type = 'index', name",
-                        ("deadline", *CHAINED_BY_WORKER),
+                        ("deadline", *LEDGER_TABLES),
                     )
                 ]
-                worker = self.deadlines = DeadlineWorker(deadlines_file, self.deadline_seed, self.t0, schema)
+                worker = self.deadlines = DeadlineWorker(
+                    deadlines_file, self.deadline_seed, self.t0, schema, BACKFILL_SQL
+                )
                 self.worker_tables = ("ledger_entry",)  # the generated rows sent; the audit's are made there
         # No cyclic garbage collection while loading: the rows are tuples of plain values, and
         # walking the millions of them made at 100,000 dossiers cost ~0.9 s of the builder's CPU
@@ -1661,7 +1666,7 @@ class _Demo:
         self.phases.lap("indexes")
         from clerc_tui.services.integrity import backfill_accounts
 
-        backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
+        backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check); with a child, made there
         if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
             for table in LOAD_ORDER:
                 db.execute_sql(
@@ -1679,27 +1684,24 @@ class _Demo:
             with db.atomic("IMMEDIATE"):
                 self.rows["deadline_text"].extend(texts)
                 self.flush(db.cursor(), db.param, ("deadline_text",))
-                db.execute_sql('INSERT INTO main."deadline" SELECT * FROM demo_deadlines."deadline"')
-                db.cursor().executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
-                db.execute_sql('ANALYZE "deadline_text"')
-                # The ledger and its audit trail, chained by the child: copied as they are (SQLite's
-                # transfer needs a table without triggers: their append-only ones are set back
-                # verbatim in this transaction), then their running totals and statistics.
+                # The ledger, its audit trail and their running totals, made by the child, copied as
+                # they are: SQLite's transfer needs a table without triggers, so the append-only ones
+                # are dropped and set back verbatim in this transaction.
                 triggers = db.execute_sql(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?) ORDER BY name",
-                    CHAINED_BY_WORKER,
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?, ?) "
+                    "ORDER BY name",
+                    LEDGER_TABLES,
                 ).fetchall()
                 for name, _sql in triggers:
                     db.execute_sql(f'DROP TRIGGER "{name}"')
-                for table in CHAINED_BY_WORKER:
+                for table in ("deadline", *LEDGER_TABLES):
                     db.execute_sql(f'INSERT INTO main."{table}" SELECT * FROM demo_deadlines."{table}"')
                 for _name, sql in triggers:
                     db.execute_sql(sql)
-                from clerc_tui.services.integrity import backfill_accounts
-
-                backfill_accounts(db)
-                for table in (*CHAINED_BY_WORKER, "dossier_account"):
-                    db.execute_sql(f'ANALYZE "{table}"')
+                # Their statistics are the child's (the builder's ANALYZE saw the ledger's tables empty).
+                db.execute_sql("DELETE FROM sqlite_stat1 WHERE tbl IN (?, ?, ?, ?)", ("deadline", *LEDGER_TABLES))
+                db.cursor().executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
+                db.execute_sql('ANALYZE "deadline_text"')
         finally:
             db.execute_sql("DETACH DATABASE demo_deadlines")
         self.loaded.update(counts)

@@ -65,8 +65,9 @@ LEDGER_DEFAULTS = (
 CHAIN_COLUMNS = ("prev_hash", "row_hash")
 LEDGER_COLUMNS = chain.columns("ledger_entry") + CHAIN_COLUMNS
 AUDIT_COLUMNS = chain.columns("audit_entry") + CHAIN_COLUMNS
-# The tables the child loads besides the deadlines (their rows chained there), copied in with them.
-CHAINED_BY_WORKER = ("ledger_entry", "audit_entry")
+# The tables the child loads besides the deadlines, copied in with them: the ledger and its audit
+# trail (chained there) and the ledger's running totals (services/integrity.BACKFILL_SQL, run there).
+LEDGER_TABLES = ("ledger_entry", "audit_entry", "dossier_account")
 # json.dumps(after, ensure_ascii=False, sort_keys=True), the encoder made once rather than per row.
 _AFTER = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
@@ -136,13 +137,13 @@ def insert_sql(table: str, columns: tuple[str, ...], literals=(), param: str = "
 class DeadlineWorker:
     """The parent's side: starts the child, sends it each round's dossiers, collects the result.
 
-    `schema`: the CREATE statements of the deadline table and of its indexes, as the parent's
+    `schema`: the CREATE statements of the deadline table, of LEDGER_TABLES and of their indexes, as the parent's
     base has them (the copy needs the very same definitions)."""
 
-    def __init__(self, path: Path, seed: str, today: int, schema: list[str]):
+    def __init__(self, path: Path, seed: str, today: int, schema: list[str], backfill: str):
         self.path = path
         self.pending: list[tuple] = []
-        self.extra: dict[str, list[tuple]] = {}  # rows of other tables, loaded there (CHAINED_BY_WORKER)
+        self.extra: dict[str, list[tuple]] = {}  # rows of other tables, loaded there (LEDGER_TABLES)
         # The child's traceback, never on the user's screen (closed by finish or abort).
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -153,7 +154,7 @@ class DeadlineWorker:
             stdout=subprocess.PIPE,
             stderr=self.errors,
         )
-        self._send({"path": str(path), "seed": seed, "today": today, "schema": schema})
+        self._send({"path": str(path), "seed": seed, "today": today, "schema": schema, "backfill": backfill})
 
     def dossier(self, dossier_id: int, **facts: Any) -> None:
         self.pending.append((dossier_id, *(facts[name] for name in FACTS)))
@@ -180,7 +181,7 @@ class DeadlineWorker:
     def finish(self) -> tuple[dict[str, int], list[tuple], list[tuple], dict]:
         """Wait for the child to have walked, loaded, indexed and analysed every deadline; return
         the count of rows of each table it loaded, the `deadline_text` rows they use (the parent
-        inserts those), the `sqlite_stat1` rows of the deadline indexes and the child's Phases."""
+        inserts those), the `sqlite_stat1` rows of those tables and the child's Phases."""
         self.end()
         assert self.process.stdout is not None
         try:
@@ -303,9 +304,12 @@ def _load(
     for sql in indexes:
         connection.execute(sql)
     phases.lap("indexes")
-    # The planner's statistics of the deadline indexes, computed here too (the parent copies them).
-    connection.execute('ANALYZE "deadline"')
-    stats = connection.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchall()
+    # The ledger's running totals (what `backfill_accounts` does in the parent without a child).
+    connection.execute(config["backfill"])
+    # The planner's statistics of these tables, computed here too (the parent copies them).
+    for table in ("deadline", *LEDGER_TABLES):
+        connection.execute(f'ANALYZE "{table}"')
+    stats = connection.execute("SELECT tbl, idx, stat FROM sqlite_stat1").fetchall()
     connection.execute("COMMIT")
     phases.lap("analyze, commit")
     return {"deadline": walker.deadline_id, **chained}, rows["deadline_text"], stats, dict(phases)
