@@ -1521,6 +1521,7 @@ class _Demo:
             if not rows:
                 continue
             if table in self.worker_tables:  # the second process chains and loads them (demo/worker.py)
+                assert isinstance(self.deadlines, DeadlineWorker)
                 self.deadlines.rows(table, rows)
                 self.loaded[table] = self.loaded.get(table, 0) + len(rows)
                 self.rows[table] = []
