@@ -9,7 +9,7 @@ indexes; the indexes and the FTS5 search index are built once at the end, then `
 loaded and indexed by a second process meanwhile, then copied in (demo/worker.py).
 """
 
-import json
+import gc
 import os
 from array import array
 from bisect import bisect
@@ -27,9 +27,16 @@ from clerc_tui.demo.deadlines import COLUMNS as DEADLINE_COLUMNS
 from clerc_tui.demo.deadlines import LITERALS as DEADLINE_LITERALS
 from clerc_tui.demo.deadlines import DayTexts, DeadlineWalker
 from clerc_tui.demo.draws import Draws
-from clerc_tui.demo.worker import DeadlineWorker, Phases, insert_sql
+from clerc_tui.demo.worker import (
+    AUDIT_COLUMNS,
+    LEDGER_COLUMNS,
+    LEDGER_TABLES,
+    Chains,
+    DeadlineWorker,
+    Phases,
+    insert_sql,
+)
 from clerc_tui.errors import ClercError, InvalidInput
-from clerc_tui.models import chain
 from clerc_tui.models.db import (
     BUSY_TIMEOUT_SECONDS,
     SQLITE_PRAGMAS,
@@ -365,15 +372,6 @@ SOLVENCY_CREDITORS = (
 )
 # Columns given the same SQL literal in every row of a table (not sent with each row).
 LITERALS = {"deadline": DEADLINE_LITERALS}
-# Columns of the demo's ledger rows that keep their defaults, then the hash chain (m0013).
-LEDGER_DEFAULTS = (
-    ("bearer", "debtor"),
-    ("breakdown", ""),
-    ("document_number", None),
-    ("support_reference", ""),
-    ("run_id", None),
-)
-CHAIN_COLUMNS = ("prev_hash", "row_hash")
 # Parents before children, so that foreign keys hold at every insert.
 LOAD_ORDER = (
     "etude",
@@ -1522,45 +1520,24 @@ class _Demo:
             rows = self.rows[table]
             if not rows:
                 continue
-            columns = COLUMNS[table]
-            if table in chain.CHAINED:
+            if table in self.worker_tables:  # the second process chains and loads them (demo/worker.py)
+                assert isinstance(self.deadlines, DeadlineWorker)
+                self.deadlines.rows(table, rows)
+                self.loaded[table] = self.loaded.get(table, 0) + len(rows)
+                self.rows[table] = []
+                continue
+            batches = [(table, COLUMNS[table], rows)]
+            if table == "ledger_entry":
                 self.phases.lap("insert")
-                rows, columns = self.chained(table, rows), chain.columns(table) + CHAIN_COLUMNS
+                ledger, audit = self.chains.ledger(rows)
+                batches = [("ledger_entry", LEDGER_COLUMNS, ledger), ("audit_entry", AUDIT_COLUMNS, audit)]
                 self.phases.lap("hash chain")
-            if param != "?":
-                rows = _booleans_typed(table, columns, rows)
-            cursor.executemany(insert_sql(table, columns, LITERALS.get(table, ()), param), rows)
-            self.loaded[table] = self.loaded.get(table, 0) + len(rows)
+            for name, columns, loaded in batches:
+                if param != "?":
+                    loaded = _booleans_typed(name, columns, loaded)
+                cursor.executemany(insert_sql(name, columns, LITERALS.get(name, ()), param), loaded)
+                self.loaded[name] = self.loaded.get(name, 0) + len(loaded)
             self.rows[table].clear()
-
-    def chained(self, table: str, rows: list[tuple]) -> list[tuple]:
-        """The rows with their hash chain (models/chain.py), computed here rather than by a
-        query per row; a ledger row also gets the audit entry a service would have written."""
-        if table == "ledger_entry":
-            defaults = tuple(value for _name, value in LEDGER_DEFAULTS)
-            rows = [row + defaults for row in rows]
-        hashes, self.chain_heads[table] = chain.hash_rows(table, rows, self.chain_heads.get(table, chain.GENESIS))
-        full = [row + pair for row, pair in zip(rows, hashes, strict=True)]
-        if table == "ledger_entry":
-            names = chain.columns(table) + CHAIN_COLUMNS
-            for row in full:
-                after = dict(zip(names, row, strict=True))
-                after["amount"] = f"{row[5] // 100}.{row[5] % 100:02d}"
-                after["created_at"] = after["created_at"].replace(" ", "T")
-                self.rows["audit_entry"].append(
-                    (
-                        self.ids["audit_entry"](),
-                        row[13],
-                        row[12],
-                        f"ledger.{row[2]}",
-                        "ledger_entry",
-                        str(row[0]),
-                        row[1],
-                        "",
-                        json.dumps(after, ensure_ascii=False, sort_keys=True),
-                    ),
-                )
-        return full
 
     def load(
         self, db, progress: Callable[[int, int], None] | None = None, deadlines_file: Path | None = None
@@ -1570,7 +1547,8 @@ class _Demo:
         self.loaded: dict[str, int] = {}
         self.phases = Phases()
         self.worker_phases: dict = {}
-        self.chain_heads: dict[str, str] = {}
+        self.chains = Chains()
+        self.worker_tables: tuple[str, ...] = ()
         self.debtor_names: list[str] = []
         self.debtor_towns: list[tuple] = []
         self.debtor_kinds: list[str] = []
@@ -1601,14 +1579,28 @@ class _Demo:
             # Off also for the deadlines' copy below (SQLite copies as they are only without checks).
             db.execute_sql("PRAGMA foreign_keys = OFF")
             if deadlines_file is not None:
+                # The tables the child loads (the deadlines; the ledger, its audit trail chained there
+                # and its running totals), with their indexes, no trigger: the copy needs the very same
+                # definitions.
+                from clerc_tui.services.integrity import BACKFILL_SQL
+
                 schema = [
                     sql
                     for (sql,) in db.execute_sql(
-                        "SELECT sql FROM sqlite_master WHERE tbl_name = 'deadline' AND sql IS NOT NULL "
-                        "ORDER BY type = 'index', name"
+                        "SELECT sql FROM sqlite_master WHERE tbl_name IN (?, ?, ?, ?) AND type IN ('table', 'index') "
+                        "AND sql IS NOT NULL ORDER BY type = 'index', name",
+                        ("deadline", *LEDGER_TABLES),
                     )
                 ]
-                worker = self.deadlines = DeadlineWorker(deadlines_file, self.deadline_seed, self.t0, schema)
+                worker = self.deadlines = DeadlineWorker(
+                    deadlines_file, self.deadline_seed, self.t0, schema, BACKFILL_SQL
+                )
+                self.worker_tables = ("ledger_entry",)  # the generated rows sent; the audit's are made there
+        # No cyclic garbage collection while loading: the rows are tuples of plain values, and
+        # walking the millions of them made at 100,000 dossiers cost ~0.9 s of the builder's CPU
+        # (measured with gc.callbacks); set back as it was once the load is done.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with db.atomic("IMMEDIATE") if sqlite else db.atomic():
                 self._load(db, sqlite, worker, progress)
@@ -1619,6 +1611,8 @@ class _Demo:
             if worker is not None:
                 self._copy_deadlines(db, worker, deadlines_file)
         finally:
+            if collecting:
+                gc.enable()
             if worker is not None:
                 worker.abort()  # stopped if still running, its file removed
                 self.phases.lap("copy")
@@ -1660,9 +1654,9 @@ class _Demo:
                     progress(did, len(plan))
         for year in sorted(sequence):
             self.rows["sequence"].append((self.ids["sequence"](), "dossier", year, sequence[year]))
+        self.flush(cursor, db.param)  # the last round (its ledger rows go to the child: before its end)
         if worker is not None:
             worker.end()  # its last round: the child's tail runs beside the builder's below
-        self.flush(cursor, db.param)
         if progress is not None:
             progress(len(plan), len(plan))
         self.phases.lap("generate")
@@ -1673,7 +1667,7 @@ class _Demo:
         self.phases.lap("indexes")
         from clerc_tui.services.integrity import backfill_accounts
 
-        backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check)
+        backfill_accounts(db)  # running totals of the bulk-loaded ledger (clerc check); with a child, made there
         if not sqlite:  # ids were given explicitly: move PostgreSQL's sequences past them
             for table in LOAD_ORDER:
                 db.execute_sql(
@@ -1684,19 +1678,34 @@ class _Demo:
     def _copy_deadlines(self, db, worker: DeadlineWorker, path: Path | None) -> None:
         """The worker's deadlines into the demo, with their indexes, once it is done (after the
         main load's commit: SQLite attaches a file only outside a transaction)."""
-        count, texts, stats, self.worker_phases = worker.finish()
+        counts, texts, stats, self.worker_phases = worker.finish()
         self.phases.lap("wait for the worker")
         db.execute_sql("ATTACH DATABASE ? AS demo_deadlines", (str(path),))
         try:
             with db.atomic("IMMEDIATE"):
                 self.rows["deadline_text"].extend(texts)
                 self.flush(db.cursor(), db.param, ("deadline_text",))
-                db.execute_sql('INSERT INTO main."deadline" SELECT * FROM demo_deadlines."deadline"')
+                # The ledger, its audit trail and their running totals, made by the child, copied as
+                # they are: SQLite's transfer needs a table without triggers, so the append-only ones
+                # are dropped and set back verbatim in this transaction.
+                triggers = db.execute_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?, ?) "
+                    "ORDER BY name",
+                    LEDGER_TABLES,
+                ).fetchall()
+                for name, _sql in triggers:
+                    db.execute_sql(f'DROP TRIGGER "{name}"')
+                for table in ("deadline", *LEDGER_TABLES):
+                    db.execute_sql(f'INSERT INTO main."{table}" SELECT * FROM demo_deadlines."{table}"')
+                for _name, sql in triggers:
+                    db.execute_sql(sql)
+                # Their statistics are the child's (the builder's ANALYZE saw the ledger's tables empty).
+                db.execute_sql("DELETE FROM sqlite_stat1 WHERE tbl IN (?, ?, ?, ?)", ("deadline", *LEDGER_TABLES))
                 db.cursor().executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
                 db.execute_sql('ANALYZE "deadline_text"')
         finally:
             db.execute_sql("DETACH DATABASE demo_deadlines")
-        self.loaded["deadline"] = count
+        self.loaded.update(counts)
 
 
 def _booleans_typed(table: str, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:

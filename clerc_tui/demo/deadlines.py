@@ -372,10 +372,9 @@ class DeadlineWalker:
 
     # --- a dossier's life -------------------------------------------------------------------
 
-    def dossier(
+    def dossier(  # its facts in worker.FACTS order: the child passes them by position
         self,
         dossier_id: int,
-        *,
         phase: str,
         nature: str,
         title_kind: str,

@@ -449,6 +449,23 @@ def test_the_database_is_consistent_and_readable_by_the_models(demo_db, con):
         close_database()
 
 
+def test_clerc_check_finds_the_demo_clean_its_chains_included(demo_db, con):
+    # The ledger and the audit trail are chained by the builder's child (demo/worker.py), their
+    # values hashed as they are (chain.hash_rows(canonical_values=True)): `clerc check` walks them.
+    from clerc_tui.services.integrity import check_integrity
+
+    assert con.execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0] > 20
+    assert con.execute("SELECT COUNT(*) FROM audit_entry WHERE table_name = 'ledger_entry'").fetchone()[0] > 20
+    open_database(str(demo_db[0]))
+    try:
+        assert check_integrity() == []
+    finally:
+        close_database()
+    # their append-only triggers were set back after the copy
+    triggers = _column(con, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entry'")
+    assert "ledger_entry_no_update" in triggers and "ledger_entry_no_delete" in triggers
+
+
 def test_refuses_to_overwrite_an_existing_file_unless_forced(tmp_path):
     path = tmp_path / "existing.db"
     build_demo(str(path), dossiers=12, seed=1, today=TODAY)
@@ -551,11 +568,17 @@ def test_deadlines_walked_by_the_second_process_are_those_the_first_walks(tmp_pa
     for sql in (
         "SELECT * FROM deadline ORDER BY id",
         "SELECT * FROM deadline_text ORDER BY id",
+        # the ledger and its audit trail, chained by the child in a demo file, by the parent here
+        "SELECT * FROM ledger_entry ORDER BY id",
+        "SELECT * FROM audit_entry ORDER BY id",
+        "SELECT dossier_id, charged, paid, creditor_charged, remitted, refunded FROM dossier_account "
+        "WHERE dossier_id IN (SELECT dossier_id FROM ledger_entry) ORDER BY 1",
         "SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx",
         "SELECT type, name, sql FROM sqlite_master ORDER BY type, name",
     ):
         assert _rows(built, sql) == _rows(here, sql), sql
     assert len(_rows(built, "SELECT id FROM deadline")) > 1000
+    assert len(_rows(built, "SELECT id FROM audit_entry")) == len(_rows(built, "SELECT id FROM ledger_entry")) > 20
     assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []  # the child's file is gone
 
 

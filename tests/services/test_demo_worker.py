@@ -29,3 +29,14 @@ def test_a_builder_gone_midway_stops_the_child_with_the_reading_error():
     assert received == [[1], [2]]
     with pytest.raises(EOFError):
         list(_messages(_stream([1])))
+
+
+def test_the_facts_are_sent_in_the_order_the_walker_takes_them():
+    # The child passes each dossier's facts by position (worker.FACTS order): a fact added or moved
+    # on one side only would walk every dossier with the wrong facts.
+    import inspect
+
+    from clerc_tui.demo.deadlines import DeadlineWalker
+    from clerc_tui.demo.worker import FACTS
+
+    assert tuple(inspect.signature(DeadlineWalker.dossier).parameters)[2:] == FACTS
