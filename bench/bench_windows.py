@@ -9,6 +9,7 @@ the repaint included: an upper bound), p50 / p95 / max, the rows held at the end
 and the process's RSS (VmRSS now, VmHWM peak) read from /proc/self/status.
 
 Run by hand:  .venv/bin/python bench/bench_windows.py [--db bench/out/demo-100000.db] [--j 400]
+              [--pages N: at most N PageDown, then back up; a shorter walk for A/B series]
 Never on the shared demo itself: opening a base may migrate it; copy it first.
 """
 

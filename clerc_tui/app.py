@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.timer import Timer
 
 from clerc_tui.config import load_animations, load_compact_output, load_keymap
 from clerc_tui.errors import ClercError
@@ -226,7 +227,24 @@ class ClercApp(App):
         (`on_release_typed_ahead`)."""
         if not barrier.polling:
             barrier.polling = True
-            self.set_timer(RELEASE_POLL_SECONDS, partial(self._release_if_passed, barrier))
+            self._look_again(barrier)
+
+    def _look_again(self, barrier: _Barrier) -> None:
+        """`_release_if_passed` in RELEASE_POLL_SECONDS, as `set_timer` does it, but never skipped:
+        Textual's timers skip a tick found late (`skip=True`), and a one-shot timer whose task was
+        held up between taking its start time and its first look at the clock (another thread
+        holding the GIL, a loaded machine) never fires; the held keys, and every key typed after
+        them, then waited for good (the payments test once kept all its keys, under load)."""
+        timer = Timer(
+            self,
+            RELEASE_POLL_SECONDS,
+            name="release-typed-ahead",
+            callback=partial(self.call_next, self._release_if_passed, barrier),
+            repeat=0,
+            skip=False,
+        )
+        timer._start()
+        self._timers.add(timer)
 
     def _release_if_passed(self, barrier: _Barrier) -> None:
         if barrier is not self._barrier:
@@ -234,7 +252,7 @@ class ClercApp(App):
         if self._passed(barrier):
             self.post_message(ReleaseTypedAhead(barrier))
         else:
-            self.set_timer(RELEASE_POLL_SECONDS, partial(self._release_if_passed, barrier))
+            self._look_again(barrier)
 
     async def on_release_typed_ahead(self, message: ReleaseTypedAhead) -> None:
         """Decided between two of the app's messages: keys the terminal sent meanwhile are queued
@@ -245,7 +263,7 @@ class ClercApp(App):
         if barrier is not self._barrier:
             return
         if not self._passed(barrier):
-            self.set_timer(RELEASE_POLL_SECONDS, partial(self._release_if_passed, barrier))
+            self._look_again(barrier)
             return
         self._barrier = None
         for index, key in enumerate(barrier.held):
