@@ -9,6 +9,7 @@ the repaint included: an upper bound), p50 / p95 / max, the rows held at the end
 and the process's RSS (VmRSS now, VmHWM peak) read from /proc/self/status.
 
 Run by hand:  .venv/bin/python bench/bench_windows.py [--db bench/out/demo-100000.db] [--j 400]
+              [--pages N: at most N PageDown, then back up; a shorter walk for A/B series]
 Never on the shared demo itself: opening a base may migrate it; copy it first.
 """
 
@@ -75,8 +76,9 @@ class Collector:
 COLLECTOR = Collector()
 
 
-async def walk(pilot, screen, label: str, j_keys: int) -> None:
+async def walk(pilot, screen, label: str, j_keys: int, pages: int | None = None) -> None:
     samples: list[float] = []
+    by_key: dict[str, list[float]] = {}
     slow: list[str] = []
     most = 0
 
@@ -87,6 +89,7 @@ async def walk(pilot, screen, label: str, j_keys: int) -> None:
         await pilot.press(key)
         spent = (time.process_time() - started) * 1000
         samples.append(spent)
+        by_key.setdefault(key, []).append(spent)
         most = max(most, held(screen))
         if spent > 50:
             passes = COLLECTOR.since(mark)
@@ -99,6 +102,8 @@ async def walk(pilot, screen, label: str, j_keys: int) -> None:
     keys = 0
     last = None
     while selected_key(screen) != last:  # PageDown until the cursor stops moving: the end
+        if pages is not None and keys >= pages:
+            break
         last = selected_key(screen)
         await press("pagedown")
         keys += 1
@@ -107,7 +112,7 @@ async def walk(pilot, screen, label: str, j_keys: int) -> None:
         await press("k")
     for _ in range(j_keys):
         await press("j")
-    assert selected_key(screen) == end, "j/k did not come back to the last row"
+    assert selected_key(screen) == end, "j/k did not come back to the row it started from"
     last = None
     while selected_key(screen) != last:
         last = selected_key(screen)
@@ -120,11 +125,17 @@ async def walk(pilot, screen, label: str, j_keys: int) -> None:
     samples.sort()
     p95 = samples[int(len(samples) * 0.95)]
     print(
-        f"{label}: {keys} PageDown to the end, {len(samples)} keys in all; CPU per key "
+        f"{label}: {keys} PageDown, {len(samples)} keys in all; CPU per key "
         f"p50 {statistics.median(samples):.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms, "
         f"{sum(1 for s in samples if s > 50)} over 50 ms; "
         f"rows held {held(screen)} (at most {most}); RSS {rss:.0f} MB (peak {peak:.0f} MB)"
     )
+    for key, spent in by_key.items():
+        spent.sort()
+        print(
+            f"  {key}: {len(spent)} keys, p50 {statistics.median(spent):.1f} ms, "
+            f"p95 {spent[int(len(spent) * 0.95)]:.1f} ms, max {spent[-1]:.1f} ms"
+        )
     full = [ms for g, ms in COLLECTOR.passes if g == 2]
     most_full = max(full, default=0)
     print(f"  collector passes so far: {len(COLLECTOR.passes)}, {len(full)} full (max {most_full:.0f} ms)")
@@ -136,6 +147,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "demo-100000.db"))
     parser.add_argument("--j", type=int, default=400, help="j then k keys at each end")
+    parser.add_argument("--pages", type=int, help="at most this many PageDown (then as many PageUp): a shorter walk")
     parser.add_argument("--screen", choices=("agenda", "dossiers", "both"), default="both")
     parser.add_argument("--no-freeze", action="store_true", help="leave the collector walking start-up objects")
     args = parser.parse_args()
@@ -155,13 +167,13 @@ async def main() -> None:
             screen.reload()
             await pilot.pause()
             freeze()
-            await walk(pilot, screen, "dashboard « toutes »", args.j)
+            await walk(pilot, screen, "dashboard « toutes »", args.j, args.pages)
     if args.screen in ("dossiers", "both"):
         app = ClercApp(identify(), today=TODAY, start="dossiers")
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             freeze()
-            await walk(pilot, app.screen, "dossier list", args.j)
+            await walk(pilot, app.screen, "dossier list", args.j, args.pages)
 
 
 if __name__ == "__main__":

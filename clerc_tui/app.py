@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.timer import Timer
 
 from clerc_tui.config import load_animations, load_compact_output, load_keymap
 from clerc_tui.errors import ClercError
@@ -64,14 +66,24 @@ LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances",
 END_GRACE_SECONDS = 2.0
 
 
-class ReleaseTypedAhead(Message):
-    """The keys held behind a key that a binding handles may go (ClercApp.on_event), unless
-    something is still queued where keys pass."""
+@dataclass(eq=False)
+class _Barrier:
+    """A key that a binding handles, and the keys typed after it that wait for what it does
+    (ClercApp.on_event)."""
 
-    def __init__(self, target: Widget | None, deadline: float) -> None:
+    target: Widget | None  # the widget it was typed in
+    deadline: float  # time.monotonic() after which the keys go, whatever is still queued
+    held: list[events.Key] = field(default_factory=list)
+    polling: bool = False  # a timer looks whether the held keys may go
+
+
+class ReleaseTypedAhead(Message):
+    """The keys held behind `barrier` may go (ClercApp.on_event), unless something is still
+    queued where keys pass."""
+
+    def __init__(self, barrier: _Barrier) -> None:
         super().__init__()
-        self.target = target  # the widget the key was typed in
-        self.deadline = deadline  # time.monotonic() after which the keys go, whatever is queued
+        self.barrier = barrier
 
 
 def _waiting(pump: MessagePump) -> bool:
@@ -138,8 +150,8 @@ class ClercApp(App):
         # Off unless the user's config turns them on ([display] animations = true): a tab
         # switch animated its underline for ~300 ms, a scroll for as long, over SSH too.
         self.animation_level = "full" if animations else "none"
-        # Keys that arrived after an Enter, held until what the Enter does is done (on_event).
-        self._typed_ahead: list[events.Key] | None = None
+        # The last key a binding handled, and the keys held until what it does is done (on_event).
+        self._barrier: _Barrier | None = None
         self.actor = actor
         self._fixed_today = today or (now.date() if now else None)
         self._fixed_now = now  # --now: the amicable desk's clock (contact hours), fixed for trials
@@ -188,9 +200,16 @@ class ClercApp(App):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
-        if self._typed_ahead is not None:
-            self._typed_ahead.append(event)
-            return
+        barrier = self._barrier
+        if barrier is not None:
+            # Looked at only when a key comes (here, between two of the app's messages, as in
+            # `on_release_typed_ahead`): a key typed alone, after the screen has settled, costs one
+            # look and no timer (a timer polling after every command key cost PageUp ~0.3 ms).
+            if barrier.held or not self._passed(barrier):
+                barrier.held.append(event)
+                self._poll(barrier)
+                return
+            self._barrier = None
         await self._type(event)
 
     async def _type(self, key: events.Key) -> None:
@@ -198,32 +217,60 @@ class ClercApp(App):
         target = self.focused
         await super().on_event(key)
         if not (key.is_printable and _takes_characters(target)):
-            self._typed_ahead = []
-            self._release_when_done(target, time.monotonic() + TYPED_AHEAD_WAIT)
+            self._barrier = _Barrier(target, time.monotonic() + TYPED_AHEAD_WAIT)
 
-    def _release_when_done(self, target: Widget | None, deadline: float) -> None:
-        """Hand out the held keys once what the key caused is done (`_settled`, looked at every
-        few milliseconds from a timer), then again in the app's own queue (`on_release_typed_ahead`)."""
-        self.set_timer(RELEASE_POLL_SECONDS, partial(self._release_if_settled, target, deadline))
+    def _passed(self, barrier: _Barrier) -> bool:
+        return self._settled(barrier.target) or time.monotonic() >= barrier.deadline
 
-    def _release_if_settled(self, target: Widget | None, deadline: float) -> None:
-        if self._settled(target) or time.monotonic() >= deadline:
-            self.post_message(ReleaseTypedAhead(target, deadline))
+    def _poll(self, barrier: _Barrier) -> None:
+        """Hand out the keys held behind `barrier` once what its key caused is done (`_settled`,
+        looked at every few milliseconds from a timer), then again in the app's own queue
+        (`on_release_typed_ahead`)."""
+        if not barrier.polling:
+            barrier.polling = True
+            self._look_again(barrier)
+
+    def _look_again(self, barrier: _Barrier) -> None:
+        """`_release_if_passed` in RELEASE_POLL_SECONDS, as `set_timer` does it, but never skipped:
+        Textual's timers skip a tick found late (`skip=True`), and a one-shot timer whose task was
+        held up between taking its start time and its first look at the clock (another thread
+        holding the GIL, a loaded machine) never fires; the held keys, and every key typed after
+        them, then waited for good (the payments test once kept all its keys, under load)."""
+        timer = Timer(
+            self,
+            RELEASE_POLL_SECONDS,
+            name="release-typed-ahead",
+            callback=partial(self.call_next, self._release_if_passed, barrier),
+            repeat=0,
+            skip=False,
+        )
+        timer._start()
+        self._timers.add(timer)
+
+    def _release_if_passed(self, barrier: _Barrier) -> None:
+        if barrier is not self._barrier:
+            return
+        if self._passed(barrier):
+            self.post_message(ReleaseTypedAhead(barrier))
         else:
-            self._release_when_done(target, deadline)
+            self._look_again(barrier)
 
     async def on_release_typed_ahead(self, message: ReleaseTypedAhead) -> None:
         """Decided between two of the app's messages: keys the terminal sent meanwhile are queued
         behind this one, and are held in turn, behind the others. Handed out again one by one
         from a timer, the held keys went behind them: « 45,67⏎ » typed after `v` recorded
         5,67 € (tests/screens/test_type_ahead.py)."""
-        if not self._settled(message.target) and time.monotonic() < message.deadline:
-            self._release_when_done(message.target, message.deadline)
+        barrier = message.barrier
+        if barrier is not self._barrier:
             return
-        held, self._typed_ahead = self._typed_ahead or [], None
-        for index, key in enumerate(held):
-            if self._typed_ahead is not None:  # a held key waits for its binding: the rest waits too
-                self._typed_ahead.extend(held[index:])
+        if not self._passed(barrier):
+            self._look_again(barrier)
+            return
+        self._barrier = None
+        for index, key in enumerate(barrier.held):
+            if self._barrier is not None:  # a held key waits for its binding: the rest waits too
+                self._barrier.held.extend(barrier.held[index:])
+                self._poll(self._barrier)
                 return
             await self._type(events.Key(key.key, key.character))
 
@@ -236,7 +283,7 @@ class ClercApp(App):
         leaves its queue empty before it is done (a key went through before the form it opened
         was there). The app itself is only asked for an empty queue: the decision is taken again
         in its own handler, between two of its messages (`on_release_typed_ahead`)."""
-        if not self._message_queue.empty() or self._next_callbacks:
+        if not self._message_queue.empty() or self._pending_message is not None or self._next_callbacks:
             return False
         pumps: list[MessagePump] = [*self.screen.walk_children(with_self=True)]
         if target is not None and target.is_attached:

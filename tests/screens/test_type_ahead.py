@@ -155,5 +155,5 @@ async def test_keys_arriving_while_the_held_ones_are_handed_out_keep_their_order
         fields = {i.id: i.value for i in screen.query(Input)}
         assert [str(line.amount) for line in screen.pending] == [a.replace(",", ".") for a in amounts], (
             fields,
-            app._typed_ahead,
+            app._barrier,
         )
