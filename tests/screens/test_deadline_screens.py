@@ -35,7 +35,8 @@ def _selected(app):
     return app.screen.selected
 
 
-async def test_clerc_opens_on_the_dashboard_overdue_first_with_a_text_badge(actor):
+async def test_clerc_opens_on_the_dashboard_overdue_first_then_filters_mine_all_a_clerc_and_the_horizon(actor):
+    # One app for the opening and the filters (what it opens on, then each filter from there).
     _bruno, ids = _agenda_fixture(actor)
     app = ClercApp(actor, today=TODAY)  # the real default: no start given
     async with app.run_test(size=(160, 40)) as pilot:
@@ -50,12 +51,6 @@ async def test_clerc_opens_on_the_dashboard_overdue_first_with_a_text_badge(acto
         assert _selected(app).id == ids["overdue_old"]  # the cursor skips the header
         assert "1 en retard · 1 aujourd'hui · 0 à venir" in str(app.screen.query_one("#agenda-status").render())
         assert "mes échéances (Claire Martin)" in str(app.screen.query_one("#agenda-filters").render())
-
-
-async def test_filters_mine_all_a_clerc_and_the_horizon(actor):
-    _bruno, ids = _agenda_fixture(actor)
-    app = ClercApp(actor, today=TODAY)
-    async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
         shown = lambda: [e.id for e in screen.entries if e is not None]  # noqa: E731
         assert shown() == [ids["overdue_old"], ids["today"]]
