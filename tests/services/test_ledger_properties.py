@@ -57,28 +57,27 @@ def test_balances_equal_entries_and_reversal_restores(migrated_base, tmp_path, o
                 assert integrity.check_accounts()[1] == []
 
 
+_seeded: dict[Path, object] = {}  # a test's folder -> its base with a user and a dossier (a path, or a URL)
+
+
 @contextmanager
 def _own_base(template, folder):
-    """A new base holding one dossier and no entry: on SQLite a copy of one made once per test
-    from the migrated template (user and dossier: a sixth of each example's CPU)."""
+    """A new base holding one dossier and no entry: a copy of one made once per test from the
+    migrated template (user and dossier: a sixth of each example's CPU on SQLite, more on
+    PostgreSQL, where each of them is a round trip to the server), on either backend."""
     from clerc_tui.models.db import close_database
     from clerc_tui.services.context import identify
     from clerc_tui.services.dossiers import create_dossier
     from clerc_tui.services.users import add_user
 
-    if not postgres.enabled():  # on SQLite the base with its user and dossier is made once, then copied
-        seeded = folder / "seeded.db"
-        if not seeded.exists():
-            fresh_base(template, seeded)
-            add_user(os_login(), "Claire Martin", "commissaire")
-            create_dossier(identify(), make_input(), TODAY)
-            close_database()
-        template = seeded
-    path = fresh_base(template, Path(tempfile.mkdtemp(dir=folder)) / "clerc.db")
+    if folder not in _seeded:  # dropped with the test's other bases on PostgreSQL (tests/postgres.py)
+        seeded = fresh_base(template, folder / "seeded.db")
+        add_user(os_login(), "Claire Martin", "commissaire")
+        create_dossier(identify(), make_input(), TODAY)
+        close_database()  # a template copied while a connection is open to it is refused
+        _seeded[folder] = seeded
+    path = fresh_base(_seeded[folder], Path(tempfile.mkdtemp(dir=folder)) / "clerc.db")
     try:
-        if Dossier.select().count() == 0:  # PostgreSQL: made in each example's base
-            add_user(os_login(), "Claire Martin", "commissaire")
-            create_dossier(identify(), make_input(), TODAY)
         actor = identify()
         (dossier_id,) = [d.id for d in Dossier.select()]
         assert LedgerEntry.select().count() == 0
