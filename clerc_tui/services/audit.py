@@ -99,10 +99,10 @@ def save_versioned(row, table: str, what: str) -> None:
 
 def timeline_event(
     actor: Actor | None, dossier_id: int, on: date, kind: str, text: str, *, now: datetime | None = None
-) -> TimelineEvent:
+) -> int:
     """A line of the dossier's « Historique », dated `on` (the day it happened, not always
-    today), by `actor` (None: clerc itself, e.g. a campaign's run), recorded at `now`."""
-    return TimelineEvent.create(
+    today), by `actor` (None: clerc itself, e.g. a campaign's run), recorded at `now`; its id."""
+    event = TimelineEvent.create(
         dossier=dossier_id,
         occurred_on=on,
         kind=kind,
@@ -110,3 +110,4 @@ def timeline_event(
         user=actor.user_id if actor else None,
         created_at=now or datetime.now(),
     )
+    return event.id

@@ -320,7 +320,7 @@ def record_step(
                     facts=facts,
                     good_friday=good_friday,
                 )
-        event = timeline_event(
+        event_id = timeline_event(
             actor,
             dossier_id,
             served_on,
@@ -333,7 +333,7 @@ def record_step(
             actor,
             "procedure.step",
             "timeline_event",
-            event.id,
+            event_id,
             dossier_id=dossier_id,
             after={
                 "procedure_id": procedure_id,
@@ -343,7 +343,7 @@ def record_step(
                 "parties": [{"debtor_id": p.debtor_id or None, "distance": p.distance} for p in parties],
             },
         )
-        result = StepResult(event_id=event.id)  # its lists filled below
+        result = StepResult(event_id=event_id)  # its lists filled below
         result.warnings.extend(_missing_step_warnings(dossier_id, procedure_id, step, facts))
         reason = f"acte accompli : {step.act} le {format_date(served_on)}"
         if step.closes:
