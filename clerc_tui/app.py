@@ -526,13 +526,13 @@ class ClercApp(App):
         keys = self._keymap.get(binding_id)  # as App.set_keymap normalised it
         if keys is None:
             owners = [node] if isinstance(node, type) else [type(place) for place in node.ancestors_with_self]
-            keys = next(
+            keys = next(  # as declared, « o,enter » (Binding.make_bindings would split it)
                 (
                     binding.key
                     for owner in owners
                     for cls in owner.__mro__
-                    for binding in Binding.make_bindings(vars(cls).get("BINDINGS", ()))
-                    if binding.id == binding_id
+                    for binding in vars(cls).get("BINDINGS", ())
+                    if isinstance(binding, Binding) and binding.id == binding_id
                 ),
                 None,
             )

@@ -85,6 +85,17 @@ async def test_the_hinted_key_opens_the_interest_detail_even_when_the_keymap_mov
         assert isinstance(app.screen, InterestDetailScreen)
 
 
+async def test_a_hint_names_every_key_of_its_binding(actor, make_app):
+    """« o / Entrée : enregistrer », « Échap / n : continuer la saisie »: all the keys that do it."""
+    from clerc_tui.screens.form import LeaveConfirm
+    from clerc_tui.screens.payment_entry import BatchSummary
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)):
+        assert app.key_for(BatchSummary, "payment.summary_ok") == "o / Entrée"
+        assert app.key_for(LeaveConfirm, "leave.keep") == "Échap / n"
+
+
 async def test_the_hints_of_empty_screens_name_their_keys(actor, make_app):
     app = make_app(start="agenda")  # a base without a dossier: nothing due, nothing listed
     async with app.run_test(size=(120, 40)) as pilot:
