@@ -145,3 +145,14 @@ def test_no_screen_types_a_key_by_hand_in_its_text():
             and TYPED_KEY.search(node.value)
         ]
     assert typed == []
+
+
+async def test_the_decompte_hint_is_whole_at_80_columns(actor, make_app):
+    example_dossier(actor)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "s")
+        hint, bar = app.screen.query_one("#statement-hint"), app.screen.query_one("#statement-bar")
+        lines = [strip.text for strip in hint.render_lines(hint.region.reset_offset)]
+        assert "exporter" in "".join(lines)  # « x : exporter » is the last thing it says
+        assert bar.size.height >= len(lines) >= 2  # wrapped, and the bar shows every line of it
