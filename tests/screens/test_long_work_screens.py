@@ -86,7 +86,7 @@ async def test_a_run_left_en_cours_is_said_and_resumed_from_the_screen(actor, ma
         await settle(app, pilot)
         status = _text(app, "#remit-status")
         assert "Le reversement n° 1 du 26/11/2026" in status and "est resté en cours" in status
-        assert "F2 ou F3 : le reprendre" in status
+        assert "F2 / Ctrl+S ou F3 : le reprendre" in status  # every key that resumes it (ClercApp.key_for)
         await pilot.press("f3")
         await settle(app, pilot)
         assert isinstance(app.screen, ResumeConfirm)
