@@ -50,8 +50,9 @@ def _fact_line(fact: Fact, today: date, months: int) -> tuple[Text, str, str, st
     return what, amount, when, SOURCES.get(fact.source, fact.source), state
 
 
-def solvency_renderable(file: service.DossierSolvency, keys: str) -> RenderableType:
-    """The file as the tab shows it; `keys`: the line saying which key does what (SolvencyPane.keys)."""
+def solvency_renderable(file: service.DossierSolvency, key: Callable[[str], str]) -> RenderableType:
+    """The file as the tab shows it; `key(binding_id)`: the key that does it there (as plan_renderable)."""
+    keys = f"{key('solvency.add')} : ajouter · {key('solvency.correct')} : corriger · {key('solvency.end')} : terminer"
     parts: list[RenderableType] = [
         Text(
             f"Un renseignement de plus de {file.stale_months} mois (ou non daté) est marqué « {STALE} » : "
@@ -123,12 +124,8 @@ class SolvencyPane(Vertical):
         except Exception as error:
             self.app.show_error(error, "solvabilité")
             return
-        self.query_one("#solvency-body", Static).update(inert_renderable(solvency_renderable(self.file, self.keys())))
-
-    def keys(self) -> str:
-        key = partial(self.app.key_for, self)
-        return (
-            f"{key('solvency.add')} : ajouter · {key('solvency.correct')} : corriger · {key('solvency.end')} : terminer"
+        self.query_one("#solvency-body", Static).update(
+            inert_renderable(solvency_renderable(self.file, partial(self.app.key_for, self)))
         )
 
     def _facts(self) -> list[Fact]:
