@@ -564,7 +564,15 @@ class ClercApp(App):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
         """The palette's commands, in French (Textual's own are English: not yielded)."""
-        yield SystemCommand("Touches", "Les touches de l'écran en cours et leur identifiant (?)", self.action_help)
+        from clerc_tui.screens.deadlines import DeadlinesScreen
+        from clerc_tui.screens.statistics import StatisticsScreen
+
+        def keyed(text: str, binding_id: str, node: DOMNode | type[DOMNode] = screen) -> str:
+            return f"{text} ({self.key_for(node, binding_id)})"  # the key as the keymap has it
+
+        yield SystemCommand(
+            "Touches", keyed("Les touches de l'écran en cours et leur identifiant", "app.help"), self.action_help
+        )
         yield SystemCommand("Quitter", "Quitter clerc", self.action_quit)
         if screen.maximized is not None:
             yield SystemCommand("Réduire", "Rendre sa taille à la zone agrandie", screen.action_minimize)
@@ -576,61 +584,69 @@ class ClercApp(App):
         )
         yield SystemCommand(
             "Calculatrice d'intérêts",
-            "Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier",
+            keyed("Intérêts légaux, majorés, conventionnels ou L441-10, hors dossier", "app.calculator"),
             self.action_calculator,
         )
         yield SystemCommand(
             "Reversements aux créanciers",
-            "Ce qui est dû à chaque créancier, reverser, fichier des virements",
+            keyed("Ce qui est dû à chaque créancier, reverser, fichier des virements", "app.remittances"),
             self.action_remittances,
         )
         yield SystemCommand(
             "Statistiques",
-            "Encaissements par mois, recouvrement par créancier, échéances par clerc",
+            "Encaissements par mois, recouvrement par créancier, échéances par clerc "
+            f"({self.key_for(DeadlinesScreen, 'agenda.statistics')} sur l'écran des échéances)",
             self.action_statistics,
         )
         yield SystemCommand(
             "Rapport créancier",
-            "Un créancier, une période : dossiers, encaissé, reversé, solde, CSV/PDF",
+            "Un créancier, une période : dossiers, encaissé, reversé, solde, CSV/PDF "
+            f"({self.key_for(StatisticsScreen, 'stats.creditor_report')} sur l'écran des statistiques)",
             self.action_creditor_report,
         )
         yield SystemCommand(
             "Relevés bancaires",
-            "Importer un relevé, rapprocher les crédits des dossiers, enregistrer (Maj+B)",
+            keyed("Importer un relevé, rapprocher les crédits des dossiers, enregistrer", "app.bank"),
             self.action_bank,
         )
         yield SystemCommand(
             "Import de dossiers d'un créancier",
-            "Un fichier CSV ou XLSX de créances : vérification ligne à ligne, puis import (i)",
+            keyed("Un fichier CSV ou XLSX de créances : vérification ligne à ligne, puis import", "app.imports"),
             self.action_imports,
         )
         yield SystemCommand(
             "Relances amiables du jour",
-            "Ce que les scénarios prévoient aujourd'hui, par canal : aperçu, envoi, campagne (a sur l'échéancier)",
+            "Ce que les scénarios prévoient aujourd'hui, par canal : aperçu, envoi, campagne "
+            f"({self.key_for(DeadlinesScreen, 'agenda.amicable')} sur l'écran des échéances)",
             self.action_amicable,
         )
         if getattr(screen, "action_amicable_enrol", None) is not None:  # the dossier screen
             for title, help_text, action in (
                 (
                     "Relance amiable : inscrire",
-                    "Le dossier suit le scénario de son créancier ou de sa nature (l)",
+                    "Le dossier suit le scénario de son créancier ou de sa nature",
                     "enrol",
                 ),
                 (
                     "Relance amiable : bloquer ou reprendre",
-                    "Motif, et jusqu'à quand ; reprend seule ensuite (u)",
+                    "Motif, et jusqu'à quand ; reprend seule ensuite",
                     "pause",
                 ),
-                ("Relance amiable : étape suivante", "Passer l'étape en cours, avec le motif (y)", "advance"),
-                ("Relance amiable : sortir", "Le dossier ne suit plus de scénario (z)", "out"),
+                ("Relance amiable : étape suivante", "Passer l'étape en cours, avec le motif", "advance"),
+                ("Relance amiable : sortir", "Le dossier ne suit plus de scénario", "out"),
             ):
-                yield SystemCommand(title, help_text, getattr(screen, f"action_amicable_{action}"))
+                command = getattr(screen, f"action_amicable_{action}")
+                yield SystemCommand(title, keyed(help_text, f"dossier.amicable_{action}"), command)
         measures = getattr(screen, "action_measures", None)  # the dossier screen (screens/solvency.py)
         if measures is not None:
-            yield SystemCommand("Mesures recommandées", "La prochaine mesure sur ce dossier, expliquée (m)", measures)
+            yield SystemCommand(
+                "Mesures recommandées",
+                keyed("La prochaine mesure sur ce dossier, expliquée", "dossier.measures"),
+                measures,
+            )
             yield SystemCommand(
                 "Solvabilité du débiteur",
-                "Emploi, revenus, comptes, véhicules, biens : date et source de chacun (6)",
+                keyed("Emploi, revenus, comptes, véhicules, biens : date et source de chacun", "dossier.tab_solvency"),
                 partial(screen.action_tab, "solvabilite"),  # type: ignore[attr-defined]
             )
 

@@ -237,7 +237,18 @@ class AmicableQueueScreen(ClercScreen[None]):
 
         channel = items[0].channel
         if channel == "phone":
-            self.app.notify("Un appel se passe au téléphone : notez son issue (s) une fois fait.", markup=False)
+            outcomes = ", ".join(  # the outcome keys, as the keymap has them
+                f"{self.app.key_for(self, f'amicable.call_{outcome}')} {label}"
+                for outcome, label in (
+                    ("promise", "promesse"),
+                    ("refusal", "refus"),
+                    ("wrong_number", "faux numéro"),
+                    ("no_answer", "pas de réponse"),
+                )
+            )
+            self.app.notify(
+                f"Un appel se passe au téléphone : notez son issue une fois fait ({outcomes}).", markup=False
+            )
             return
         try:
             sender = None if channel == "letter" else sender_for(channel, *channel_settings(channel))

@@ -130,6 +130,10 @@ async def test_the_call_list_shows_hours_and_last_contacts_and_takes_one_key_per
         shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Heures d'appel de l'étude : du lundi au vendredi" in shown and "fait à l'accueil" in shown
         await pilot.press("escape")
+        await pilot.press("e")  # « send » on a call: says which keys note its outcome (not `s`, which skips)
+        await pilot.pause()
+        said = str(list(app._notifications)[-1].message)
+        assert "(1 promesse, 2 refus, 3 faux numéro, 4 pas de réponse)" in said, said
         await pilot.press("4")  # no answer: the call stays in the list
         await pilot.pause()
         assert app.screen.query_one(RowTable).row_count == 1

@@ -85,6 +85,23 @@ async def test_the_hinted_key_opens_the_interest_detail_even_when_the_keymap_mov
         assert isinstance(app.screen, InterestDetailScreen)
 
 
+async def test_the_palette_names_the_key_of_each_command_as_the_keymap_has_it(actor, make_app):
+    """Before, the palette's texts were typed by hand: « (a sur l'échéancier) » (the plan's name,
+    not the deadlines'), and « (i) » whatever the keymap said."""
+    example_dossier(actor)
+    app = make_app(keymap={"app.imports": "f9", "dossier.amicable_pause": "ctrl+b"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        texts = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert texts["Import de dossiers d'un créancier"].endswith("puis import (F9)")
+        assert texts["Relances amiables du jour"].endswith("(a sur l'écran des échéances)")
+        assert texts["Touches"].endswith("(? / F1)")
+        await pilot.press("enter")  # the dossier: its own commands
+        assert isinstance(app.screen, DossierScreen)
+        texts = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert texts["Relance amiable : bloquer ou reprendre"].endswith("ensuite (Ctrl+B)")
+        assert texts["Solvabilité du débiteur"].endswith("de chacun (6)")
+
+
 async def test_a_hint_names_every_key_of_its_binding(actor, make_app):
     """« o / Entrée : enregistrer », « Échap / n : continuer la saisie »: all the keys that do it."""
     from clerc_tui.screens.form import LeaveConfirm
@@ -110,10 +127,12 @@ async def test_the_hints_of_empty_screens_name_their_keys(actor, make_app):
         assert actions_of(app, shown(app, "#list-status"), "KEY pour en créer un") == {"new"}
 
 
-# A key named in text, the way clerc writes hints: « F5 valide », « Maj+C : corriger », « n pour… ».
+# A key named in text, the way clerc writes hints: « F5 valide », « Maj+C : corriger », « n pour… »,
+# or after what it does, as the palette does: « … puis import (i) », « (a sur l'écran des échéances) ».
 TYPED_KEY = re.compile(
     r"(?:^|[\s(«/])(F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])"
     r"(?: : | pour | puis | ou F\d| la retire| valide| enregistre| importe)"
+    r"|(?:^|\s)\((?:\?|\d|F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])(?:\)| sur )"
 )
 
 
