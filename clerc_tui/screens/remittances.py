@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from clerc_tui.errors import ClercError
@@ -18,7 +17,7 @@ from clerc_tui.paths import exports_dir
 from clerc_tui.report.sepa import pain001
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
-from clerc_tui.screens.base import ClercScreen
+from clerc_tui.screens.base import ClercModal, ClercScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.services import remittances
 from clerc_tui.widgets.inert import inert_renderable
@@ -372,7 +371,7 @@ class CreditorRemittanceScreen(_Busy, ClercScreen):
         self.dismiss(None)
 
 
-class RunConfirm(ModalScreen[bool]):
+class RunConfirm(ClercModal[bool]):
     """The totals of the run about to be recorded; o / Entrée records it."""
 
     CSS_PATH = "remittances.tcss"
@@ -413,7 +412,8 @@ class RunConfirm(ModalScreen[bool]):
         back = f" · retenue rendue (régularisation) {format_amount(given_back)}" if given_back else ""
         total = Text(f"Retenue A444-32 {format_amount(fee)}{back} · total des virements ")
         total.append(format_amount(net), style="bold")
-        total.append("\no / Entrée : enregistrer et écrire le fichier des virements · Échap : annuler", style="dim")
+        ok, cancel = self.app.key_for(self, "remit.confirm_ok"), self.app.key_for(self, "remit.confirm_cancel")
+        total.append(f"\n{ok} : enregistrer et écrire le fichier des virements · {cancel} : annuler", style="dim")
         # A long run scrolls (↑/↓, PgUp/PgDn); its total and the keys stay in sight (80 × 24).
         with Vertical(classes="dialog summary"):
             yield Static(title, id="run-title")
@@ -431,7 +431,7 @@ class RunConfirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ResumeConfirm(ModalScreen[bool]):
+class ResumeConfirm(ClercModal[bool]):
     """A run left « en cours »: o / Entrée resumes it (the dossiers left, then the file)."""
 
     CSS_PATH = "remittances.tcss"
@@ -448,8 +448,9 @@ class ResumeConfirm(ModalScreen[bool]):
         with Vertical(classes="dialog summary"):
             yield Static(Text(f"Reversement n° {self.pending.run_id} interrompu", style="bold"), id="resume-title")
             yield Static(inert_renderable(Text(remittances.pending_text(self.pending))), id="resume-text")
+            ok, cancel = self.app.key_for(self, "remit.resume_ok"), self.app.key_for(self, "remit.resume_cancel")
             yield Static(
-                Text("o / Entrée : le reprendre et écrire le fichier des virements · Échap : annuler", style="dim")
+                Text(f"{ok} : le reprendre et écrire le fichier des virements · {cancel} : annuler", style="dim")
             )
 
     def action_ok(self) -> None:

@@ -128,11 +128,13 @@ async def test_the_hints_of_empty_screens_name_their_keys(actor, make_app):
 
 
 # A key named in text, the way clerc writes hints: « F5 valide », « Maj+C : corriger », « n pour… »,
-# or after what it does, as the palette does: « … puis import (i) », « (a sur l'écran des échéances) ».
+# or after what it does, as the palette does: « … puis import (i) », « (a sur l'écran des échéances) »,
+# or beside Entrée: « o / Entrée : enregistrer ».
 TYPED_KEY = re.compile(
     r"(?:^|[\s(«/])(F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])"
     r"(?: : | pour | puis | ou F\d| la retire| valide| enregistre| importe)"
     r"|(?:^|\s)\((?:\?|\d|F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])(?:\)| sur )"
+    r"|(?:^|[\s(«])[a-zA-Z] / (?:Entrée|Échap)"
 )
 
 
