@@ -56,9 +56,10 @@ class BankReviewScreen(FormScreen):
         Binding("c", "next_candidate", "Autre candidat", id="bank.next"),
         Binding("slash", "search", "Chercher un dossier", id="bank.search"),
         Binding("x", "set_aside", "Mettre de côté", id="bank.set_aside"),
-        Binding("u", "undo", "Annuler la confirmation", id="bank.undo"),
+        # Before `u`: a bar too short for all the keys keeps the first ones.
         Binding("f5", "record", "Enregistrer les confirmées", id="bank.record"),
         Binding("f4", "focus_file", "Importer un relevé", id="bank.import"),
+        Binding("u", "undo", "Annuler la confirmation", id="bank.undo"),
         *(Binding(str(n), f"pick({n})", f"Candidat {n}", show=False, id=f"bank.pick_{n}") for n in range(1, 6)),
         Binding("escape", "back", "Retour", id="bank.back"),
     ]
@@ -127,7 +128,14 @@ class BankReviewScreen(FormScreen):
         self.shown = {k: v for k, v in self.shown.items() if k in ids}
         self._cells.clear()
         self._draw()
-        self.query_one("#bank-status", Static).update(Text(message or ("Aucune ligne à traiter." if not lines else "")))
+        table = self.query_one("#bank-lines", RowTable)
+        if not lines and self.focused is table:  # nothing to review: the one thing to do is a file
+            self.query_one("#bank-file", Input).focus()
+        empty = (
+            "Aucune ligne à traiter : le chemin d'un relevé dans le champ ci-dessus, Entrée l'importe "
+            f"({self.app.key_for(self, 'bank.import')} y revient)."
+        )
+        self.query_one("#bank-status", Static).update(Text(message or (empty if not lines else "")))
 
     def _current(self) -> bank.ReviewLine | None:
         table = self.query_one("#bank-lines", RowTable)
@@ -189,7 +197,8 @@ class BankReviewScreen(FormScreen):
         if chosen:
             text.append(f"✓ Confirmé : {chosen.reference} — {chosen.debtor} ({chosen.reason})\n", style="bold")
         if not line.candidates:
-            text.append("Aucun candidat : / cherche un dossier, x met la ligne de côté.", style="dim")
+            search, aside = self.app.key_for(self, "bank.search"), self.app.key_for(self, "bank.set_aside")
+            text.append(f"Aucun candidat : {search} cherche un dossier, {aside} met la ligne de côté.", style="dim")
         shown = self.shown.get(line.id, 0)
         for n, candidate in enumerate(line.candidates, start=1):
             mark = "→ " if n - 1 == shown else "  "
@@ -234,7 +243,8 @@ class BankReviewScreen(FormScreen):
         if line is None or self.busy:
             return
         if not line.candidates:
-            self._say("Aucun candidat pour cette ligne : / cherche un dossier, x la met de côté.")
+            search, aside = self.app.key_for(self, "bank.search"), self.app.key_for(self, "bank.set_aside")
+            self._say(f"Aucun candidat pour cette ligne : {search} cherche un dossier, {aside} la met de côté.")
             return
         candidate = line.candidates[self.shown.get(line.id, 0)]
         self._confirm(line, Chosen(candidate.dossier_id, candidate.reference, candidate.debtor_name, candidate.reason))
@@ -338,7 +348,9 @@ class BankReviewScreen(FormScreen):
             if line_id in by_id
         ]
         if not decisions:
-            self._say("Aucune ligne confirmée : o confirme le candidat affiché.")
+            self._say(
+                f"Aucune ligne confirmée : {self.app.key_for(self, 'bank.confirm')} confirme le candidat affiché."
+            )
             return
         self.busy = True
         status = self.query_one("#bank-status", Static)

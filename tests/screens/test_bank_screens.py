@@ -132,3 +132,28 @@ async def test_after_a_failed_import_the_status_says_so_not_import_en_cours(acto
         await pilot.press("enter")
         await settle(app, pilot)
         assert "absent.xml refusé : Fichier introuvable" in str(screen.query_one("#bank-status").render())
+
+
+async def test_with_nothing_to_review_the_screen_opens_on_the_file_field(actor, make_app, tmp_path):
+    """Before, the empty table had the focus: a clerc typing the statement's path saw nothing
+    happen (`/` even asked for a dossier), and the key to reach the field (F4) was not on the
+    cut key bar."""
+    create_dossier(actor, make_input(), TODAY)
+    statement = tmp_path / "releve.xml"
+    statement.write_bytes(
+        write_camt053(bank.DEMO_ACCOUNT, "R-28", [CamtCredit(D("10.00"), TODAY, "B1", "E1", "VIREMENT", "X")])
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("B")
+        await settle(app, pilot)
+        screen = app.screen
+        field = screen.query_one("#bank-file", Input)
+        assert screen.focused is field
+        assert "(F4 y revient)" in str(screen.query_one("#bank-status").render())
+        await pilot.press("slash", "t")  # a path starts with `/`: typed, not a search
+        assert field.value == "/t" and app.screen is screen
+        await fill(pilot, field, str(statement))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(screen.lines) == 1 and screen.focused is screen.query_one("#bank-lines")

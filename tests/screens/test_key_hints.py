@@ -132,7 +132,7 @@ async def test_the_hints_of_empty_screens_name_their_keys(actor, make_app):
 # or beside Entrée: « o / Entrée : enregistrer ».
 TYPED_KEY = re.compile(
     r"(?:^|[\s(«/])(F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])"
-    r"(?: : | pour | puis | ou F\d| la retire| valide| enregistre| importe)"
+    r"(?: : | pour | puis | ou F\d| la retire| valide| enregistre| importe| cherche| met | confirme)"
     r"|(?:^|\s)\((?:\?|\d|F\d{1,2}|Ctrl\+\w+|Maj\+\w+|[a-zA-Z])(?:\)| sur )"
     r"|(?:^|[\s(«])[a-zA-Z] / (?:Entrée|Échap)"
 )
