@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -37,6 +37,7 @@ from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
 FIELDS = ("dossier", "amount", "date", "mode", "reference", "payer")
+NARROW_WIDTH = 100  # below it, the fields take two rows (payment_entry.tcss)
 MODE_CHOICES = [(label, code) for code, label in PAYMENT_MODES.items() if code]
 
 
@@ -96,6 +97,9 @@ class PaymentEntryScreen(FormScreen):
         yield Static("", id="batch-error")
         yield Static("", id="payment-total")
         yield KeyBar()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#payment-fields").set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_mount(self) -> None:
         table = self.query_one("#payment-batch", RowTable)

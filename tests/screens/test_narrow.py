@@ -161,3 +161,22 @@ async def test_the_key_bar_stays_one_line_on_the_remittances(make_app):
             await _show(app, pilot, screen)
             bar = app.screen.query_one(KeyBar)
             assert bar.region.height == 1 and bar.region.bottom == SIZE[1]
+
+
+async def test_the_payment_fields_show_a_date_and_an_amount_whole(make_app):
+    """On one row at 80 columns the six fields were 12 columns wide: the date read « 26/11/2 »
+    and « Virement » wrapped. Below 100 columns they take two rows of three."""
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        fields = app.screen.query_one("#payment-fields")
+        date_field = fields.query_one("#pay-date", Input)
+        assert date_field.value == "26/11/2026"
+        for field in fields.query(Input):
+            assert field.content_size.width >= len("123 456,78") + 1, field.id  # and the cursor after it
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert fields.query_one("#pay-dossier").region.y == date_field.region.y  # one row again
