@@ -141,7 +141,7 @@ def debtors_detail(view: DossierView) -> Group:
 
 
 def deadlines_table(view: DossierView, today: date | None = None) -> Table:
-    from clerc_tui.services.deadlines import winter_truce_suspension
+    from clerc_tui.services.deadlines import procedure_label, winter_truce_suspension
 
     table = Table(expand=True, show_edge=False)
     for column in ("Date", "Type", "À faire", "Procédure", "Fondement", "État"):
@@ -171,7 +171,7 @@ def deadlines_table(view: DossierView, today: date | None = None) -> Table:
             format_date(deadline.due_date),
             kind,
             Text(deadline.label),
-            deadline.procedure_id.replace("_", " "),
+            procedure_label(deadline.procedure_id),
             Text(deadline.basis),
             state,
         )

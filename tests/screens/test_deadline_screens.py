@@ -372,6 +372,8 @@ async def test_record_a_step_from_the_dossier_then_mark_done_and_move(actor, mak
         }
         await pilot.press("3")
         assert "Dénonciation de la saisie-attribution" in _body(app, "#echeances-body")
+        assert "Saisie-attribution" in _body(app, "#echeances-body")  # the procedure's name, not its code
+        assert "saisie attribution" not in _body(app, "#echeances-body")
         await pilot.press("r")  # pick the first open deadline (the dénonciation), then date and reason
         await pilot.press("enter")
         assert isinstance(app.screen, MoveDialog)
