@@ -140,6 +140,7 @@ class RowTable(Widget, can_focus=True):
         self._top = 0
         self.zebra_stripes = zebra_stripes
         self._strips: dict[tuple[int, str], Strip] = {}
+        self._strips_width = 0  # the width the strips were drawn for
         self._drawn_style: Style | None = None
         self._paint_style: Style | None = None  # during a paint (render_lines)
         self._drawn: dict[int, tuple] = {}  # y -> what render_line last drew there
@@ -250,8 +251,8 @@ class RowTable(Widget, can_focus=True):
             self._top = self._cursor - self._visible_rows + 1
 
     def on_resize(self) -> None:
-        self._strips.clear()
         self._keep_cursor_visible()
+        self.refresh()  # the lines at the new width (the repaint of the resize may have come first)
 
     def notify_style_update(self) -> None:
         # Focus changes land here too; only a change of colours invalidates the lines drawn.
@@ -393,6 +394,11 @@ class RowTable(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         # What is drawn, as Textual asks for it: a line painted by a full repaint (the first one,
         # a resize, a focus change) is not painted again by _refresh_changed.
+        if self.size.width != self._strips_width:
+            # A paint at a new size can come before on_resize: lines drawn at the old width, columns
+            # fitted to it, would be cut to the new one (the 120-column rows at 80, « Solde » gone).
+            self._strips.clear()
+            self._strips_width = self.size.width
         self._drawn[y] = self._shown(y, tuple(self._column_widths()))
         if y == 0:
             strip = self._strips.get((-1, "header"))

@@ -180,3 +180,22 @@ async def test_the_payment_fields_show_a_date_and_an_amount_whole(make_app):
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert fields.query_one("#pay-dossier").region.y == date_field.region.y  # one row again
+
+
+async def test_a_resized_list_is_drawn_at_its_new_width(actor, make_app):
+    """A paint at the new size came before the table's on_resize: its lines cached at 120
+    columns were cut to 80 (« Solde calculé » gone, the header's columns under the wrong data)
+    until the cursor passed over them."""
+    from clerc_tui.services.dossiers import create_dossier
+    from tests.conftest import TODAY, make_input
+
+    create_dossier(actor, make_input(), TODAY)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for width, height in ((80, 24), (120, 40), (80, 24)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            header, row = (strip.text for strip in app.screen._compositor.render_strips()[2:4])
+            assert header.index("Solde calculé") < width, (width, header)
+            assert header.index("Solde") < row.index("234,56") < width, (width, row)
