@@ -80,8 +80,15 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
         )
         for name, justify in columns:
             table.add_column(name, justify=justify, overflow="fold", no_wrap=name in ("Du", "Au"))
+        # The article in the column, the act that set the rate (arrêté, décret) once under the
+        # table by number: in the column, a half-year's arrêté wrapped each line over 5 to 7 rows.
+        acts: dict[str, int] = {}
         for line in lines:
             label = line.label + (f" ({line.note})" if line.note else "")
+            article, _, act = line.basis.partition(" ; ")
+            basis = Text(article)
+            if act:
+                basis.append(f" [{acts.setdefault(act, len(acts) + 1)}]")
             table.add_row(
                 format_date(line.start),
                 format_date(line.end),
@@ -90,11 +97,16 @@ def _interest_table_at(lines, title: str, width: int) -> Table | Group:
                 format_percent(line.rate),
                 line.year_text,
                 Text(label),
-                Text(line.basis),
+                basis,
                 format_amount(line.amount),
                 style=ETUDE_STYLE if line.from_etude else None,
             )
-        return table
+        if not acts:
+            return table
+        notes = Text("Taux fixés par :", style="dim")
+        for act, number in acts.items():
+            notes.append(f"\n[{number}] {act}", style="dim")
+        return Group(table, notes)
     # Compact: the figures in the table, each period's nature and fondement under it, by number.
     table = _compact_table(title)
     compact_columns: tuple[tuple[str, JustifyMethod], ...] = (

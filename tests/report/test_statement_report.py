@@ -168,3 +168,17 @@ def test_the_2224_warning_is_on_the_screen_text_html_and_json():
     assert "art. 2224" in statement_html(s, width=200)
     assert statement_to_dict(s)["warnings"] == list(s.warnings) and len(s.warnings) == 1
     assert "Prescription" not in statement_text(_statement())
+
+
+def test_each_act_that_set_a_rate_is_cited_once_under_the_interest_table():
+    """Before, each line's « Fondement » cell held the article and the whole arrêté (« Arrêté du
+    26 décembre 2021 (JO du 28 décembre 2021, NOR …) »), wrapped over 5 to 7 rows a line."""
+    statement = _statement(at=date(2025, 12, 31), interest_from=date(2024, 3, 10), payments=(), reversals=())
+    text = statement_text(statement)
+    interest = text[text.index("Diviseur") : text.index("Taux fixés par :")]
+    acts = [line for line in text[text.index("Taux fixés par :") :].splitlines()[1:] if line.startswith("[")]
+    assert [act.split("]")[0] for act in acts] == ["[1", "[2", "[3", "[4"], acts  # 2024 S1 … 2025 S2
+    assert all("Arrêté" in act for act in acts)
+    assert "Arrêté" not in interest  # in the notes only
+    for number in range(1, 5):
+        assert f"[{number}]" in interest
