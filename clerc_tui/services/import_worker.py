@@ -11,7 +11,7 @@ in between, asks for the same batch again on the new bases (the child keeps its 
 Nothing is prepared under the lock.
 
 Each dossier's rows are summed up by a digest (SHA-256 of their values as the driver gives them
-back), which the batch's one audit entry records with its version (`DIGESTS`), so that `clerc
+back), which the batch's one audit entry records with its version (`digests`), so that `clerc
 check` (services/imports.tampered_imports) sees an imported dossier altered outside clerc.
 
 Messages are pickled over the child's stdin and stdout (the project's pattern:
