@@ -387,7 +387,6 @@ def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
             "dossier_phase_id",
             "dossier_balance_id",
         ],
-        "sans les 2 index préfixes d'un autre": ["dossier_debtor_dossier_id", "timeline_event_dossier_id"],
     }
     for variant, dropped in variants.items():
         figures: dict[str, list[float]] = {}

@@ -68,7 +68,8 @@ class Dossier(BaseModel):
 class DossierDebtor(BaseModel):
     """A debtor of the dossier; several rows are co-obligés."""
 
-    dossier = ForeignKeyField(Dossier, backref="debtor_links", on_delete="CASCADE")
+    # No index of its own: the unique (dossier, debtor) serves it (m0030).
+    dossier = ForeignKeyField(Dossier, backref="debtor_links", on_delete="CASCADE", index=False)
     debtor = ForeignKeyField(Debtor, backref="dossier_links")
     position = IntegerField(default=0)
 

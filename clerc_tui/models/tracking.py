@@ -137,7 +137,8 @@ class Deadline(BaseModel):
 
 
 class TimelineEvent(BaseModel):
-    dossier = ForeignKeyField(Dossier, backref="events", on_delete="CASCADE")
+    # No index of its own: m0002's (dossier_id, occurred_on) serves it (m0030).
+    dossier = ForeignKeyField(Dossier, backref="events", on_delete="CASCADE", index=False)
     occurred_on = DateField()
     kind = CharField()
     text = TextField()

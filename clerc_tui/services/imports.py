@@ -656,7 +656,9 @@ class _Writer:
                 "uid": os.getuid(),
                 "creditor_id": self.context.creditor_id,
                 "dossiers": [list(pair) for pair in batch.digests],
-            },
+            }
+            # The digests' version (import_worker.digests); none for v1, as every entry before v2.
+            | ({"digest": batch.digest_version} if batch.digest_version != 1 else {}),
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -723,22 +725,24 @@ def source_of(dossier_id: int) -> str:
 
 def tampered_imports() -> list[tuple[int, int, str]]:
     """(dossier id, audit entry id, what differs, in French) of each dossier a batch imported whose
-    rows are no longer those its audit entry recorded (the digest of services/import_worker.digest),
-    though no audit entry since names the dossier or one of its rows: changed outside clerc. Read only."""
+    rows are no longer those its audit entry recorded (services/import_worker.digests, by the version
+    the entry records), though no audit entry since names the dossier or one of its rows: changed
+    outside clerc. Read only."""
     db = database
-    recorded: dict[int, tuple[int, str]] = {}
+    recorded: dict[int, tuple[int, str, int]] = {}  # dossier id → (audit entry, digest, its version)
     for audit_id, after in db.execute_sql(
         raw_sql('SELECT "id", "after" FROM "audit_entry" WHERE "action" = ? ORDER BY "id"'), (BATCH_ACTION,)
     ):
         try:
-            pairs = json.loads(after)["dossiers"]
-        except (ValueError, KeyError, TypeError):
+            entry = json.loads(after)
+            pairs, version = entry["dossiers"], entry.get("digest", 1)
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue  # the chain (services/integrity) reports an entry edited
         for dossier_id, digest in pairs:
-            recorded[dossier_id] = (audit_id, digest)
+            recorded[dossier_id] = (audit_id, digest, version)
     if not recorded:
         return []
-    first = min(audit_id for audit_id, _digest in recorded.values())
+    first = min(audit_id for audit_id, _digest, _version in recorded.values())
     by_dossier: dict[int, int] = {}
     by_row: dict[tuple[str, str], int] = {}
     for audit_id, dossier_id, table_name, row_id in db.execute_sql(
@@ -762,7 +766,8 @@ def tampered_imports() -> list[tuple[int, int, str]]:
     debtors, addresses, contacts = rows_of("debtor"), rows_of("debtor_address", 1), rows_of("debtor_contact", 1)
     claims, events, sources = rows_of("claim_item", 1), rows_of("timeline_event", 1), rows_of("dossier_source", 1)
     out = []
-    for dossier_id, (audit_id, digest) in recorded.items():
+    digests = import_worker.digests()
+    for dossier_id, (audit_id, digest, version) in recorded.items():
         link = next((r for r in links.get(dossier_id, ()) if r[3] == 0), None)
         debtor_id = link[2] if link else None
         own: dict[str, list[int | None]] = {
@@ -779,7 +784,17 @@ def tampered_imports() -> list[tuple[int, int, str]]:
         if dossier is None or link is None or debtor_id not in debtors:
             out.append((dossier_id, audit_id, "supprimé (ou sa fiche débiteur) hors de clerc"))
             continue
-        now = import_worker.digest(
+        compute = digests.get(version) if type(version) is int else None
+        if compute is None:  # written by a later clerc: not checked, and said so
+            out.append(
+                (
+                    dossier_id,
+                    audit_id,
+                    f"non vérifiable : son empreinte est de version {version}, que ce clerc ne connaît pas",
+                )
+            )
+            continue
+        now = compute(
             dossier[0],
             debtors[debtor_id][0],
             link,

@@ -38,6 +38,7 @@ from clerc_tui.models.migrations import (
     m0027_import_batches,
     m0028_done_deadlines,
     m0029_deadline_unused_indexes,
+    m0030_prefix_indexes,
 )
 
 STEPS = (
@@ -70,6 +71,7 @@ STEPS = (
     m0027_import_batches,
     m0028_done_deadlines,
     m0029_deadline_unused_indexes,
+    m0030_prefix_indexes,
 )
 LATEST = STEPS[-1].VERSION
 
