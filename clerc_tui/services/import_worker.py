@@ -219,13 +219,56 @@ class DigestV2:
         ).hexdigest()
 
 
-DIGEST_VERSION = 2  # the version new batches record
+# The same pickler on a sample of every kind of value the rows hold (texts short and long, with
+# accents and quotes; integers of each width, negative; None, True, False; a date, a date and time),
+# and the SHA-256 CPython 3.11 gives it. A Python whose pickle writes these otherwise cannot check
+# v2 entries (they would all look modified), nor write new ones: `clerc check` says so, imports
+# fall back to v1 (JSON, which such a change cannot reach). On a server whose Python is upgraded
+# without the test suite, this is what still stops a false alarm.
+_V2_SAMPLE = (
+    (
+        7,
+        "2026-000007",
+        None,
+        True,
+        False,
+        0,
+        255,
+        65535,
+        -1,
+        2**31,
+        2**40,
+        "",
+        "é",
+        'LEFÈVRE « Hélène » ; A-1;"x"\\' * 12,
+    ),
+    [(date(2026, 12, 7), datetime(2026, 12, 7, 5, 1, 2, 30405), "2026-12-07 05:01:02.030405")],
+    (),
+)
+_V2_SAMPLE_DIGEST = "b6d0867ea6d59923ac728b2187267765dffbb9137c314dc3952bee4202325ff1"
+
+
+def v2_reproducible() -> bool:
+    """Whether this Python's pickle writes the v2 bytes as the entries were written."""
+    digest = DigestV2()
+    digest.pickler.dump(_V2_SAMPLE)
+    return hashlib.sha256(digest.buffer.getvalue()).hexdigest() == _V2_SAMPLE_DIGEST
+
+
 Digest = Callable[[tuple, tuple, tuple, Any, Any, Any, tuple, tuple], str]
+KNOWN_DIGEST_VERSIONS = (1, 2)  # those this clerc knows, whether or not this Python can compute them
 
 
 def digests() -> dict[int, Digest]:
-    """Each digest version's function (`clerc check`: a fresh v2 pickler for its own use)."""
-    return {1: digest_v1, 2: DigestV2()}
+    """Each digest version this Python can compute (`clerc check`: a fresh v2 pickler for its own
+    use); v2 only where `v2_reproducible`."""
+    found: dict[int, Digest] = {1: digest_v1}
+    if v2_reproducible():
+        found[2] = DigestV2()
+    return found
+
+
+DIGEST_VERSION = max(digests())  # the version new batches record: 2, or 1 on a Python that changed pickle
 
 
 _DIGEST = digests()[DIGEST_VERSION]  # the child's (assemble)

@@ -785,14 +785,14 @@ def tampered_imports() -> list[tuple[int, int, str]]:
             out.append((dossier_id, audit_id, "supprimé (ou sa fiche débiteur) hors de clerc"))
             continue
         compute = digests.get(version) if type(version) is int else None
-        if compute is None:  # written by a later clerc: not checked, and said so
-            out.append(
-                (
-                    dossier_id,
-                    audit_id,
-                    f"non vérifiable : son empreinte est de version {version}, que ce clerc ne connaît pas",
-                )
+        if compute is None:  # written by a later clerc, or a v2 this Python cannot write again: said so
+            why = (
+                f"son empreinte (version {version}) ne peut être recalculée avec ce Python, dont pickle "
+                "n'écrit plus les mêmes octets : vérifier avec le Python qui a fait l'import"
+                if version in import_worker.KNOWN_DIGEST_VERSIONS
+                else f"son empreinte est de version {version}, que ce clerc ne connaît pas"
             )
+            out.append((dossier_id, audit_id, f"non vérifiable : {why}"))
             continue
         now = compute(
             dossier[0],

@@ -254,6 +254,22 @@ def test_check_verifies_v1_entries_as_before_and_v2_ones_by_v2(actor, sample_dos
 
 def test_an_entry_of_an_unknown_digest_version_is_said_not_verifiable(actor, sample_dossier, tmp_path, monkeypatch):
     monkeypatch.setattr(import_worker, "digests", lambda: {1: import_worker.digest_v1})  # a clerc before v2
+    monkeypatch.setattr(import_worker, "KNOWN_DIGEST_VERSIONS", (1,))
     assert do_import(actor, write(tmp_path / "v2.csv", [HEADER, *ROWS_CSV[:1]])).created == 1
     (only,) = check_integrity()
     assert "dossier importé non vérifiable : son empreinte est de version 2, que ce clerc ne connaît pas" in str(only)
+
+
+def test_a_python_whose_pickle_changed_says_v2_entries_cannot_be_checked_not_that_they_were_modified(
+    actor, sample_dossier, tmp_path, monkeypatch
+):
+    """An étude's server upgraded to a Python that pickles otherwise (never run through this suite):
+    the sample no longer gives its pinned digest, so `clerc check` does not call every v2 entry
+    modified; and this Python's imports write v1."""
+    assert import_worker.v2_reproducible() and import_worker.DIGEST_VERSION == 2
+    assert do_import(actor, write(tmp_path / "v2.csv", [HEADER, *ROWS_CSV[:1]])).created == 1
+    monkeypatch.setattr(import_worker, "_V2_SAMPLE_DIGEST", "0" * 64)
+    assert sorted(import_worker.digests()) == [1]
+    (only,) = check_integrity()
+    assert "non vérifiable : son empreinte (version 2) ne peut être recalculée avec ce Python" in str(only)
+    assert "modifié" not in str(only)
