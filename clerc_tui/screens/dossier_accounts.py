@@ -20,7 +20,7 @@ from clerc_tui.rules.french import format_amount, format_date, format_decimal, f
 from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import balances, billing
-from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
@@ -143,11 +143,13 @@ class BillActDialog(FormDialog):
         with Vertical(classes="dialog"):
             yield Label(Text("Facturer un acte au tarif", style="bold"))
             yield FormField("act", "Acte", Select(self.choices, value=self.initial, allow_blank=False, id="bill-act"))
-            yield FormField("date", "Date de l'acte (jj/mm/aaaa)", Input(format_date(self.app.today), id="bill-date"))
+            yield FormField(
+                "date", "Date de l'acte (jj/mm/aaaa)", FieldInput(format_date(self.app.today), id="bill-date")
+            )
             yield FormField(
                 "base",
                 "Émolument HT (si le tarif n'en a pas ou est à confirmer)",
-                Input(id="bill-base", placeholder="vide : celui du tarif"),
+                FieldInput(id="bill-base", placeholder="vide : celui du tarif"),
             )
             yield Static("", id="bill-preview")
             yield Static("", id="dialog-error")

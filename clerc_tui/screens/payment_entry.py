@@ -413,7 +413,7 @@ class RejectDialog(FormDialog):
             else:
                 yield Static(Text("Aucun paiement à annuler sur ce dossier."))
             yield Label("Motif :")
-            yield Input("chèque rejeté (impayé)", id="reject-reason")
+            yield FieldInput("chèque rejeté (impayé)", id="reject-reason")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée : annuler le paiement et son imputation · Échap : fermer", style="dim"))
 
