@@ -23,6 +23,7 @@ from clerc_tui.services import balances, billing
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
+from clerc_tui.widgets.text_line import show_text
 
 # At 80 columns (RowTable.fit_widths) the date, Débit, Crédit and the note always show; the
 # nature and the piece hide first, the label and the note shrink.
@@ -191,10 +192,10 @@ class BillActDialog(FormDialog):
         try:
             charge = self._price()
         except ClercError as error:
-            target.update(Text(error.message, style="dim"))
+            show_text(target, Text(error.message, style="dim"))
             return
         except Exception:
-            target.update("")
+            show_text(target, "")
             return
         lines = Text()
         lines.append(f"{charge.label} ({charge.article}) du {format_date(charge.on)}\n", style="bold")
@@ -215,7 +216,7 @@ class BillActDialog(FormDialog):
         lines.append(f"Total TTC {format_amount(charge.ttc)}\n", style="bold")
         for mark in charge.marks:
             lines.append(f"{mark}\n" if "confirmer" in mark else f"à confirmer : {mark}\n", style="yellow")
-        target.update(inert_renderable(lines))
+        show_text(target, inert_renderable(lines))
 
     def _clear_errors(self) -> None:
         for name in self.FIELDS:
