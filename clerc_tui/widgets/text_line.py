@@ -10,12 +10,24 @@ size may follow its content: a width that is `auto`, or a height that is `auto` 
 content now takes another number of lines at the widget's width.
 """
 
+from rich.text import Text
 from textual.visual import VisualType
 from textual.widgets import Static
 
 
+def _same(shown: object, content: VisualType) -> bool:
+    """Would draw the same. Rich's `Text.__eq__` compares the characters and the spans only: the
+    same words in another style (« bold red » then « dim ») are another drawing."""
+    if isinstance(shown, Text) and isinstance(content, Text):
+        return shown == content and all(
+            getattr(shown, name) == getattr(content, name)
+            for name in ("style", "justify", "overflow", "no_wrap", "end", "tab_size")
+        )
+    return type(shown) is type(content) and shown == content
+
+
 def show_text(widget: Static, content: VisualType) -> None:
-    if widget.content == content:
+    if _same(widget.content, content):
         return
     styles = widget.styles
     height, width = styles.height, styles.width

@@ -62,6 +62,8 @@ async def test_the_same_text_repaints_nothing_and_a_fixed_line_lays_nothing_out(
         monkeypatch.setattr(line, "update", lambda *args, **kwargs: updates.append(args))
         show_text(line, Text("3 dossiers"))
         assert updates == []
+        show_text(line, Text("3 dossiers", style="bold red"))  # the same words in another style
+        assert len(updates) == 1
         monkeypatch.undo()
         assert await _layouts(monkeypatch, pilot, lambda: show_text(line, Text("deux\nlignes"))) == 0
         assert line.region.height == 1
