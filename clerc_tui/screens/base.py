@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from rich.console import RenderableType
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
+
+from clerc_tui.widgets.tinted import TintedScreen
 
 if TYPE_CHECKING:
     from textual import getters
@@ -35,3 +39,11 @@ class ClercScreen(Screen[ResultT]):
 class ClercModal(ModalScreen[ResultT]):
     if TYPE_CHECKING:
         app = getters.app(ClercApp)
+
+    def render(self) -> RenderableType:
+        """The screen below, dimmed as Textual dims it, each style's tint computed once
+        (widgets/tinted.py)."""
+        below = super().render()
+        if isinstance(below, BackgroundScreen):
+            return TintedScreen(below.screen, below.color)
+        return below
