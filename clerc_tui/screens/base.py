@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from rich.console import RenderableType
-from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
 
-from clerc_tui.widgets.tinted import TintedScreen
+from clerc_tui.widgets.tinted import tinted
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual import getters
 
     from clerc_tui.app import ClercApp
@@ -43,7 +42,4 @@ class ClercModal(ModalScreen[ResultT]):
     def render(self) -> RenderableType:
         """The screen below, dimmed as Textual dims it, each style's tint computed once
         (widgets/tinted.py)."""
-        below = super().render()
-        if isinstance(below, BackgroundScreen):
-            return TintedScreen(below.screen, below.color)
-        return below
+        return tinted(super().render())

@@ -11,6 +11,7 @@ keeps it: the same segments, the same styles, the same drawing.
 
 from collections.abc import Iterable
 
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -41,3 +42,10 @@ class TintedScreen(BackgroundScreen):
                 assert tinted is not None  # Textual gives every segment a style
                 tints[key] = tinted
             yield Segment(text, tinted, control)
+
+
+def tinted(renderable: RenderableType) -> RenderableType:
+    """What a screen renders, its background screen (if any) tinted by `TintedScreen`."""
+    if isinstance(renderable, BackgroundScreen):
+        return TintedScreen(renderable.screen, renderable.color)
+    return renderable
