@@ -24,6 +24,7 @@ from clerc_tui.rules.french import format_amount, format_date, parse_date
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
@@ -74,7 +75,7 @@ class ActFieldsDialog(_Dialog):
         with Vertical(classes="dialog"):
             yield Label(Text(f"Compléments — {self.view.act_type.label}", style="bold"))
             yield Label("Date de l'acte (jj/mm/aaaa) :")
-            yield Input(format_date(self.view.act.act_date), id="field-act_date")
+            yield FieldInput(format_date(self.view.act.act_date), id="field-act_date")
             for spec in self.view.act_type.fields:
                 value = values.get(spec.id, "")
                 if spec.kind == "date" and value:
@@ -84,7 +85,7 @@ class ActFieldsDialog(_Dialog):
                     typed = items_as_typed(acts_service._decode_field("items", value) or ())
                     yield TextArea(typed, id=f"field-{spec.id}", classes="act-items", soft_wrap=True)
                     continue
-                yield Input(
+                yield FieldInput(
                     format_amount(Decimal(value), currency=False, grouping=False)
                     if spec.kind == "amount" and value
                     else str(value),
@@ -114,7 +115,7 @@ class ServeDialog(_Dialog):
         with Vertical(classes="dialog"):
             yield Label(Text(f"Signifier — {self.view.act_type.label}", style="bold"))
             yield Label("Signifié le (jj/mm/aaaa) :")
-            yield Input(format_date(self.view.act.act_date), id="served-on")
+            yield FieldInput(format_date(self.view.act.act_date), id="served-on")
             yield Label("Mode :")
             yield Select([(SERVICE_MODES[m], m) for m in modes], allow_blank=False, value=modes[0], id="mode")
             yield Static("", id="dialog-error")

@@ -409,7 +409,7 @@ class _LineDialog(FormDialog):
         self.line = line
 
     def fields(self) -> ComposeResult:
-        yield Input(id=self.FIELD_ID, placeholder=self.FIELD_PLACEHOLDER)
+        yield FieldInput(id=self.FIELD_ID, placeholder=self.FIELD_PLACEHOLDER)
 
     def compose(self) -> ComposeResult:
         title = self.DIALOG_TITLE.format(place=self.line.place, amount=format_amount(self.line.amount))

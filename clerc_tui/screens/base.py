@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.screen import ModalScreen, Screen
 
+from clerc_tui.widgets.tinted import tinted
+
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual import getters
 
     from clerc_tui.app import ClercApp
@@ -35,3 +38,8 @@ class ClercScreen(Screen[ResultT]):
 class ClercModal(ModalScreen[ResultT]):
     if TYPE_CHECKING:
         app = getters.app(ClercApp)
+
+    def render(self) -> RenderableType:
+        """The screen below, dimmed as Textual dims it, each style's tint computed once
+        (widgets/tinted.py)."""
+        return tinted(super().render())

@@ -37,6 +37,7 @@ from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.text_line import show_text
 
 if TYPE_CHECKING:
     from clerc_tui.rules.interest import InterestResult
@@ -262,17 +263,17 @@ class CalculatorScreen(FormScreen):
             text = quotite_text(self.quotite_result)
             if self.repartition_result is not None:
                 text += "\n" + repartition_text(self.repartition_result)
-            body.update(Text(text))  # creditor names as typed: never markup
-            status.update("")
+            show_text(body, Text(text))  # creditor names as typed: never markup
+            show_text(status, "")
         elif failure:
-            body.update(Text(failure, style="bold red"))
-            status.update("")
+            show_text(body, Text(failure, style="bold red"))
+            show_text(status, "")
         else:
-            body.update("")
+            show_text(body, "")
             if errors:
-                status.update(Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
+                show_text(status, Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
             else:
-                status.update(Text("Saisissez " + ", ".join(missing) + "."))
+                show_text(status, Text("Saisissez " + ", ".join(missing) + "."))
 
     def recompute_fees(self) -> None:
         """Both proportional fees from the « Droits proportionnels » tab (nothing written)."""
@@ -318,19 +319,20 @@ class CalculatorScreen(FormScreen):
             field.set_error(errors.get(field.field_name))
         if self.fee_result is not None:
             debtor, creditor = self.fee_result
-            body.update(
+            show_text(
+                body,
                 Text(
                     fees_text(debtor, creditor)
                     + "\nAssiette : sommes encaissées au titre du principal, hors dépens, cumulées."
-                )
+                ),
             )
-            status.update("")
+            show_text(status, "")
         else:
-            body.update("")
+            show_text(body, "")
             if errors:
-                status.update(Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
+                show_text(status, Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
             else:
-                status.update(Text("Saisissez " + ", ".join(missing) + "."))
+                show_text(status, Text("Saisissez " + ", ".join(missing) + "."))
 
     def recompute(self) -> None:
         errors: dict[str, str] = {}
@@ -390,8 +392,8 @@ class CalculatorScreen(FormScreen):
             except InvalidInput as exc:
                 errors["end" if "date de fin" in exc.message else exc.field or "principal"] = exc.message
             except ClercError as exc:  # MissingRate: the message names the semester
-                body.update(Text(exc.message, style="bold red"))
-                status.update("")
+                show_text(body, Text(exc.message, style="bold red"))
+                show_text(status, "")
                 self._show_errors(errors)
                 return
             except Exception as error:
@@ -399,14 +401,14 @@ class CalculatorScreen(FormScreen):
                 return
         self._show_errors(errors)
         if self.result is not None:
-            body.update(interest_renderable(self.result))
-            status.update("")
+            show_text(body, interest_renderable(self.result))
+            show_text(status, "")
         else:
-            body.update("")
+            show_text(body, "")
             if errors:
-                status.update(Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
+                show_text(status, Text(f"{len(errors)} champ{'s' if len(errors) > 1 else ''} à corriger."))
             elif missing:
-                status.update(Text("Saisissez " + ", ".join(missing) + "."))
+                show_text(status, Text("Saisissez " + ", ".join(missing) + "."))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for field in self.query_one("#tab-interest").query(FormField):

@@ -22,6 +22,7 @@ from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_date, parse_date
 from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
 from clerc_tui.screens.form import FormDialog
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 
 REOPEN_EXAMPLE = "ex. marquée faite par erreur, acte annulé"
@@ -78,7 +79,7 @@ class ReasonDialog(_Dialog):
             yield Label(inert_renderable(Text(self.title_text, style="bold")))
             yield Static(inert_renderable(Text(self.detail)))
             yield Label("Motif (obligatoire) :")
-            yield Input(placeholder=self.placeholder, id="reason")
+            yield FieldInput(placeholder=self.placeholder, id="reason")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée : valider · Échap : annuler", style="dim"))
 
@@ -102,9 +103,9 @@ class MoveDialog(_Dialog):
             yield Label(inert_renderable(Text(self.title_text, style="bold")))
             yield Static(inert_renderable(Text(self.detail)))
             yield Label(f"Nouvelle date (jj/mm/aaaa), actuellement le {format_date(self.current)} :")
-            yield Input(placeholder="jj/mm/aaaa", id="new-date")
+            yield FieldInput(placeholder="jj/mm/aaaa", id="new-date")
             yield Label("Motif (obligatoire) :")
-            yield Input(placeholder="ex. délai accordé par le juge, audience renvoyée", id="reason")
+            yield FieldInput(placeholder="ex. délai accordé par le juge, audience renvoyée", id="reason")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée : champ suivant puis valider · Échap : annuler", style="dim"))
 
@@ -160,7 +161,7 @@ class StepDialog(_Dialog):
             yield Label("Étape (acte) :")
             yield Select(self._step_options(), allow_blank=False, value=self.step_id, id="step")
             yield Label("Signifié ou accompli le (jj/mm/aaaa) :")
-            yield Input(format_date(self.today), placeholder="jj/mm/aaaa", id="served-on")
+            yield FieldInput(format_date(self.today), placeholder="jj/mm/aaaa", id="served-on")
             yield Vertical(id="facts")
             yield Static("", id="step-preview")
             yield Static("", id="dialog-error")
@@ -217,7 +218,7 @@ class StepDialog(_Dialog):
         if needs_hearing:
             widgets += [
                 Label(f"{DATE_FACTS['hearing_on'].capitalize()} (jj/mm/aaaa) :"),
-                Input(placeholder="jj/mm/aaaa", id="fact-hearing_on"),
+                FieldInput(placeholder="jj/mm/aaaa", id="fact-hearing_on"),
             ]
         if widgets:
             box.mount_all(widgets)

@@ -20,9 +20,10 @@ from clerc_tui.rules.french import format_amount, format_date, format_decimal, f
 from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import balances, billing
-from clerc_tui.widgets.form_field import FormField
+from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
+from clerc_tui.widgets.text_line import show_text
 
 # At 80 columns (RowTable.fit_widths) the date, Débit, Crédit and the note always show; the
 # nature and the piece hide first, the label and the note shrink.
@@ -143,11 +144,13 @@ class BillActDialog(FormDialog):
         with Vertical(classes="dialog"):
             yield Label(Text("Facturer un acte au tarif", style="bold"))
             yield FormField("act", "Acte", Select(self.choices, value=self.initial, allow_blank=False, id="bill-act"))
-            yield FormField("date", "Date de l'acte (jj/mm/aaaa)", Input(format_date(self.app.today), id="bill-date"))
+            yield FormField(
+                "date", "Date de l'acte (jj/mm/aaaa)", FieldInput(format_date(self.app.today), id="bill-date")
+            )
             yield FormField(
                 "base",
                 "Émolument HT (si le tarif n'en a pas ou est à confirmer)",
-                Input(id="bill-base", placeholder="vide : celui du tarif"),
+                FieldInput(id="bill-base", placeholder="vide : celui du tarif"),
             )
             yield Static("", id="bill-preview")
             yield Static("", id="dialog-error")
@@ -189,10 +192,10 @@ class BillActDialog(FormDialog):
         try:
             charge = self._price()
         except ClercError as error:
-            target.update(Text(error.message, style="dim"))
+            show_text(target, Text(error.message, style="dim"))
             return
         except Exception:
-            target.update("")
+            show_text(target, "")
             return
         lines = Text()
         lines.append(f"{charge.label} ({charge.article}) du {format_date(charge.on)}\n", style="bold")
@@ -213,7 +216,7 @@ class BillActDialog(FormDialog):
         lines.append(f"Total TTC {format_amount(charge.ttc)}\n", style="bold")
         for mark in charge.marks:
             lines.append(f"{mark}\n" if "confirmer" in mark else f"à confirmer : {mark}\n", style="yellow")
-        target.update(inert_renderable(lines))
+        show_text(target, inert_renderable(lines))
 
     def _clear_errors(self) -> None:
         for name in self.FIELDS:

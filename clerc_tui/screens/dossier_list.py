@@ -27,6 +27,7 @@ from clerc_tui.services.dossier_list import (
     ListQuery,
     search_words,
 )
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 from clerc_tui.widgets.text_line import show_text
@@ -97,7 +98,7 @@ class DossierListScreen(ClercScreen):
         with Horizontal(id="filter-bar"):
             yield Static("Filtre / ", id="filter-label")
             # A steady cursor: a blinking one repaints the line twice a second, over SSH too.
-            filter_input = Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+            filter_input = FieldInput(placeholder=FILTER_PLACEHOLDER, id="filter")
             filter_input.cursor_blink = False
             yield filter_input
         yield DossierTable(id="dossiers", cursor_type="row", zebra_stripes=True)

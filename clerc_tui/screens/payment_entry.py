@@ -35,6 +35,7 @@ from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
+from clerc_tui.widgets.text_line import show_text
 
 FIELDS = ("dossier", "amount", "date", "mode", "reference", "payer")
 NARROW_WIDTH = 100  # below it, the fields take two rows (payment_entry.tcss)
@@ -131,14 +132,14 @@ class PaymentEntryScreen(FormScreen):
     def _show_matches(self, text: str) -> None:
         matches = self.query_one("#payment-matches", Static)
         if len(text.strip()) < 2:
-            matches.update("")
+            show_text(matches, "")
             return
         try:
             hits = payments.find_dossiers(text, limit=5)
         except ClercError:
             hits = []
-        matches.update(
-            inert_renderable(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim"))
+        show_text(
+            matches, inert_renderable(Text("  ·  ".join(h.label for h in hits) if len(hits) > 1 else "", style="dim"))
         )
 
     def _preview(self) -> None:
@@ -147,16 +148,16 @@ class PaymentEntryScreen(FormScreen):
         try:
             line = payments.check_line(v["dossier"], v["amount"], v["date"], v["mode"], today=self.app.today)
         except ClercError:
-            target.update("")
+            show_text(target, "")
             return
-        target.update(
-            inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.pending)}"))
+        show_text(
+            target, inert_renderable(Text(f"{line.reference} · {line.debtor} — {payments.preview(line, self.pending)}"))
         )
 
     def _clear_errors(self) -> None:
         for name in FIELDS:
             self.query_one(f"#field-{name}", FormField).set_error(None)
-        self.query_one("#batch-error", Static).update("")
+        show_text(self.query_one("#batch-error", Static), "")
 
     @on(Input.Submitted)
     def _add_line(self, event: Input.Submitted) -> None:
@@ -417,7 +418,7 @@ class RejectDialog(FormDialog):
             else:
                 yield Static(Text("Aucun paiement à annuler sur ce dossier."))
             yield Label("Motif :")
-            yield Input("chèque rejeté (impayé)", id="reject-reason")
+            yield FieldInput("chèque rejeté (impayé)", id="reject-reason")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée : annuler le paiement et son imputation · Échap : fermer", style="dim"))
 

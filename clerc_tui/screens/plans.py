@@ -26,6 +26,7 @@ from clerc_tui.rules.french import format_amount, format_date, parse_amount, par
 from clerc_tui.rules.plans import INSTALMENT_STATES, KINDS, STATUSES
 from clerc_tui.screens.deadline_modals import ReasonDialog, _Dialog
 from clerc_tui.services import plans as service
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 
 if TYPE_CHECKING:
@@ -220,18 +221,20 @@ class PlanDialog(_Dialog):
             kind = self.current.plan.kind if self.current else "amiable"
             yield Select([(label, k) for k, label in KINDS.items()], allow_blank=False, value=kind, id="plan-kind")
             yield Label("Nombre d'échéances :")
-            yield Input(str(p.count) if p.count else "", id="plan-count")
+            yield FieldInput(str(p.count) if p.count else "", id="plan-count")
             yield Label("ou montant mensuel (l'emporte sur le nombre) :")
-            yield Input(format_amount(p.monthly, currency=False) if p.monthly else "", id="plan-monthly")
+            yield FieldInput(format_amount(p.monthly, currency=False) if p.monthly else "", id="plan-monthly")
             yield Label("Première échéance : montant (facultatif, sinon comme les autres) :")
-            yield Input("", id="plan-first-amount")
+            yield FieldInput("", id="plan-first-amount")
             yield Label("Première échéance : date (jj/mm/aaaa) :")
-            yield Input(format_date(p.proposal.instalments[0].due_on), placeholder="jj/mm/aaaa", id="plan-first-on")
+            yield FieldInput(
+                format_date(p.proposal.instalments[0].due_on), placeholder="jj/mm/aaaa", id="plan-first-on"
+            )
             yield Label("Jour du mois des échéances suivantes (1 à 31 ; vide : celui de la première) :")
-            yield Input("", id="plan-day")
+            yield FieldInput("", id="plan-day")
             if replacing:
                 yield Label("Motif du remplacement (obligatoire) :")
-                yield Input(placeholder="ex. perte d'emploi, nouvelle proposition du débiteur", id="plan-reason")
+                yield FieldInput(placeholder="ex. perte d'emploi, nouvelle proposition du débiteur", id="plan-reason")
             with VerticalScroll(id="plan-preview-scroll"):
                 yield Static("", id="plan-preview")
             yield Static("", id="dialog-error")

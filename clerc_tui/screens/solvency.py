@@ -28,6 +28,7 @@ from clerc_tui.rules.solvency import AMOUNT_LABELS, KINDS, SOURCES, STALE, TYPED
 from clerc_tui.screens.base import ClercModal
 from clerc_tui.screens.deadline_modals import DeadlinePicker, _Dialog
 from clerc_tui.services import solvency as service
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 
 if TYPE_CHECKING:
@@ -233,13 +234,13 @@ class FactDialog(_Dialog):
                 id="fact-kind",
             )
             yield Label("Renseignement (employeur, banque, véhicule, créancier…) :")
-            yield Input(f.label if f else "", id="fact-label")
+            yield FieldInput(f.label if f else "", id="fact-label")
             yield Label("Précisions (adresse, IBAN, immatriculation…) :")
-            yield Input(f.detail if f else "", id="fact-detail")
+            yield FieldInput(f.detail if f else "", id="fact-detail")
             yield Label("Montant (salaire net mensuel, solde, valeur ; facultatif) :")
-            yield Input(format_amount(f.amount, currency=False) if f and f.amount else "", id="fact-amount")
+            yield FieldInput(format_amount(f.amount, currency=False) if f and f.amount else "", id="fact-amount")
             yield Label("Date du renseignement (jj/mm/aaaa) :")
-            yield Input(format_date(self.today), placeholder="jj/mm/aaaa", id="fact-date")
+            yield FieldInput(format_date(self.today), placeholder="jj/mm/aaaa", id="fact-date")
             yield Label("Source :")
             source = f.source if f and f.source in TYPED_SOURCES else "ficoba"
             yield Select([(SOURCES[s], s) for s in TYPED_SOURCES], allow_blank=False, value=source, id="fact-source")
@@ -287,7 +288,7 @@ class EndDialog(_Dialog):
             yield Label(Text("Le renseignement a pris fin", style="bold"))
             yield Static(inert_renderable(Text(f"{KINDS[self.fact.kind]} : {self.fact.label}")))
             yield Label("Fin le (jj/mm/aaaa), ex. a quitté l'employeur le … :")
-            yield Input(placeholder="jj/mm/aaaa", id="end-date")
+            yield FieldInput(placeholder="jj/mm/aaaa", id="end-date")
             yield Static("", id="dialog-error")
             yield Static(Text("Entrée : enregistrer · Échap : annuler", style="dim"))
 

@@ -41,6 +41,7 @@ from clerc_tui.rules.text import inert
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.widgets.charts import BarChart, DeadlineWeeks, MonthTrend
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
@@ -176,9 +177,9 @@ class CreditorReportScreen(ClercScreen):
         compute = self.app.key_for(self, "report.compute")
         yield Label(Text(f"Rapport au créancier — choisir le créancier et la période, puis {compute}", style="bold"))
         with Horizontal(id="report-form"):
-            yield Input(placeholder="Créancier (début du nom)", id="report-creditor")
-            yield Input(format_date(start), placeholder="Du JJ/MM/AAAA", id="report-start")
-            yield Input(format_date(end), placeholder="Au JJ/MM/AAAA", id="report-end")
+            yield FieldInput(placeholder="Créancier (début du nom)", id="report-creditor")
+            yield FieldInput(format_date(start), placeholder="Du JJ/MM/AAAA", id="report-start")
+            yield FieldInput(format_date(end), placeholder="Au JJ/MM/AAAA", id="report-end")
         yield Static("", id="report-status")
         yield Static("", id="report-summary")
         with TabbedContent(id="report-tabs"):

@@ -11,6 +11,8 @@ from textual.reactive import Reactive
 from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
+from clerc_tui.widgets.text_line import show_text
+
 
 class FormField(Vertical):
     def __init__(self, name: str, label: str, control: Input | Select[Any] | Checkbox, *, hint: str = "") -> None:
@@ -57,7 +59,8 @@ class FormField(Vertical):
             line = Static(classes="field-error")
             self.mount(line, after=self.control)
         if line is not None:
-            line.update(Text(message or ""))
+            # Forms recheck every field at each key: the same message (or none) redraws nothing.
+            show_text(line, Text(message or ""))
         self.set_class(bool(message), "-invalid")
 
 

@@ -28,6 +28,7 @@ waits for it itself (`app.workers.wait_for_complete()`, a loop on the condition 
 `pilot.pause()`)."""
 
 import asyncio
+import weakref
 
 import textual.app
 import textual.pilot
@@ -36,6 +37,7 @@ from textual._wait import wait_for_idle
 from textual.message_pump import MessagePump
 from textual.pilot import WaitForScreenTimeout
 from textual.screen import Screen
+from textual.timer import Timer
 
 SHORT_TIMER = 0.1  # seconds: a one-shot timer this short is waited for (longer ones: notices' timeouts)
 LOOPS = 200_000  # a guard against an app that never settles
@@ -159,16 +161,32 @@ def _refresh(app) -> bool:
     return done
 
 
+class _Short:
+    """The one-shot timers of at most SHORT_TIMER started so far (every timer starts through
+    `Timer._start`: `set_timer`'s, and the app's own for the keys typed ahead), gone with their
+    timer. Looking through every pump's timers for them at each turn of the wait cost ~5 % of a
+    key on the big forms (a WeakSet walked per widget)."""
+
+    timers: "weakref.WeakSet[Timer]" = weakref.WeakSet()
+
+
+def _registering(start):
+    def registered(timer: Timer) -> None:
+        start(timer)
+        if timer._repeat == 0 and timer._interval <= SHORT_TIMER:
+            _Short.timers.add(timer)
+
+    return registered
+
+
 def _short_timers(pumps) -> list:
+    if not _Short.timers:
+        return []
+    running = set(pumps)
     return [
         timer._task
-        for pump in pumps
-        for timer in list(pump._timers)
-        if timer._repeat == 0
-        and timer._interval <= SHORT_TIMER
-        and timer._task is not None
-        and not timer._task.done()
-        and timer._active.is_set()
+        for timer in list(_Short.timers)
+        if timer._task is not None and not timer._task.done() and timer._active.is_set() and timer._target() in running
     ]
 
 
@@ -176,6 +194,8 @@ def install(monkeypatch) -> None:
     """Pilot's waits on the app's state instead of on the clock, for the calling test (see above)."""
     _Handling.active = 0
     _Handling.done = None
+    _Short.timers = weakref.WeakSet()
+    monkeypatch.setattr(Timer, "_start", _registering(Timer._start))
     for owner, name in (
         (MessagePump, "_dispatch_message"),
         (MessagePump, "_flush_next_callbacks"),

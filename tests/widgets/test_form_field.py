@@ -71,3 +71,21 @@ async def test_the_error_shows_under_its_field_and_keeps_the_typing():
         field.set_error("Autre erreur.")
         await pilot.pause()
         assert list(field.query(".field-error")) == [line] and str(line.render()) == "Autre erreur."
+
+
+def test_every_field_a_screen_makes_is_a_field_input():
+    """A Textual Input lays the whole screen out at each character typed (above): the screens
+    make FieldInputs only."""
+    import re
+    from pathlib import Path
+
+    import clerc_tui
+
+    root = Path(clerc_tui.__file__).parent
+    made = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"(?<![\w.])Input\(", line)
+    ]
+    assert made == []
