@@ -129,7 +129,9 @@ class BankReviewScreen(FormScreen):
         self._cells.clear()
         self._draw()
         table = self.query_one("#bank-lines", RowTable)
-        if not lines and self.focused is table:  # nothing to review: the one thing to do is a file
+        # Nothing to review: the one thing to do is a file. (None: the table's focus from on_mount is
+        # still on its way — Widget.focus is deferred — and this one goes after it.)
+        if not lines and self.focused in (None, table):
             self.query_one("#bank-file", Input).focus()
         empty = (
             "Aucune ligne à traiter : le chemin d'un relevé dans le champ ci-dessus, Entrée l'importe "
