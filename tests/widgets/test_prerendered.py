@@ -41,3 +41,17 @@ def test_a_group_is_laid_out_part_by_part_as_far_as_asked():
     assert len(first) == 1 and not document.complete(100) and document.renders == 0  # the title only
     assert document.lines(console, options) == _lines(console, _document(), 100)
     assert document.complete(100) and document.renders == 1
+
+
+def test_a_table_is_laid_out_row_by_row_as_far_as_asked():
+    console = Console(file=io.StringIO(), width=120)
+    document = Prerendered(_document())
+    options = console.options.update_width(60)
+    whole = _lines(console, _document(), 60)
+    assert len(whole) > 40
+    for at_least in (5, 6, 17, 40):  # inside the table: exactly as many lines, the very same ones
+        assert document.lines(console, options, at_least=at_least) == whole[:at_least]
+        assert not document.complete(60) and document.renders == 0
+    assert document.lines(console, options, at_least=len(whole) + 10) == whole  # no more than there are
+    assert document.complete(60) and document.renders == 1
+    assert document.lines(console, options) == whole and document.renders == 1
