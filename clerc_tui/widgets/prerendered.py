@@ -123,6 +123,12 @@ class DocumentView(ScrollView, can_focus=True):
         if not self._complete:
             self.call_after_refresh(self._finish)
 
+    def on_unmount(self) -> None:
+        """The screen is closed: its few hundred lines go now, freed by their counts, instead of
+        being walked by the next full pass of the garbage collector with the screen's widgets."""
+        self._document, self._lines, self._strips = None, [], {}
+        self.content = ""
+
     def _finish(self) -> None:
         """The rest of the document, once what is in sight has been painted."""
         if not self._complete:
