@@ -21,7 +21,8 @@ from itertools import islice
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -56,13 +57,15 @@ class Prerendered:
         options = options.update(height=None)
         lines = layout.lines
         while layout.done < len(self.parts) and (at_least is None or len(lines) < at_least):
-            if layout.pending is None:  # as Console.render_lines(part, options, pad=False), line by line
+            pending = layout.pending
+            if pending is None:  # as Console.render_lines(part, options, pad=False), line by line
                 segments = console.render(self.parts[layout.done], options)
-                layout.pending = Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
+                cut = Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
+                pending = layout.pending = iter(cut)
             if at_least is None:
-                lines.extend(layout.pending)
+                lines.extend(pending)
             else:
-                lines.extend(islice(layout.pending, at_least - len(lines)))
+                lines.extend(islice(pending, at_least - len(lines)))
                 if len(lines) >= at_least:  # enough (the part may end here: the next call sees it)
                     break
             layout.pending = None
@@ -98,6 +101,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._width = 0
         self._complete = False
+        self._frame_style: Style | None = None  # the widget's style while one frame is drawn
 
     def update(self, renderable: RenderableType) -> None:
         self.content = renderable
@@ -135,11 +139,20 @@ class DocumentView(ScrollView, can_focus=True):
             self._layout(None)
             self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style once per frame, not once per line: `rich_style` walks every
+        # ancestor's styles (~0.2 ms), and a frame of the décompte is ~35 lines.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         self._layout(scroll_y + self.size.height)
-        style = self.rich_style
+        style = self.rich_style if self._frame_style is None else self._frame_style
         width = self.scrollable_content_region.width
         if index >= len(self._lines):
             return Strip.blank(width, style)
