@@ -278,9 +278,11 @@ def app_draws(dossier_id: int, draws: int, freeze: bool) -> None:
         f"{statistics.median(settled) * 1000:.0f} ms ({'start-up objects frozen' if freeze else 'nothing frozen'})"
     )
     hit = [passes for passes in full_passes if passes]
+    clean = [t for t, passes in zip(first, full_passes, strict=True) if not passes]
     print(
         f"full garbage collections before the first frame: in {len(hit)} of {len(full_passes)} draws"
         + (f", {max(ms for passes in hit for ms in passes):.0f} ms at most" if hit else "")
+        + (f"; the draws without one: median {statistics.median(clean) * 1000:.0f} ms" if clean else "")
     )
     every = [t for samples in switches.values() for t in samples]
     print(
