@@ -2,7 +2,7 @@
 computation as the app calls it ≤ 2 ms, the « Décompte » tab drawn in ≤ 100 ms, a tab switch
 ≤ 50 ms).
 
-Run: .venv/bin/python bench/bench_statement.py [--runs 200] [--draws 15] [--rebuild]
+Run: .venv/bin/python bench/bench_statement.py [--runs 200] [--draws 15] [--rebuild] [--no-freeze]
 
 The rule alone (`compute_statement` on a built input): a 2016 judgment (principal, article 700,
 dépens), legal interest (particulier) majorated two months after signification, yearly
@@ -21,10 +21,14 @@ built once through the services, with the étude's provisional 2026 rates as in 
 - in the app (Pilot, 120×40): CPU from the `s` key to the first frame written with the
   décompte tab (and to the whole décompte laid out, Pilot idle), and from a key to the painted
   tab for the switches between the dossier's tabs (`1`…`5`, `s`) once each has been shown.
+  As in a terminal, the objects alive once the app has started are frozen (`gc.freeze()`, which
+  ClercApp does after its first paint but not under Pilot; `--no-freeze`: not frozen); the
+  full passes of the garbage collector that fell between `s` and the first frame are counted.
 """
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import time
@@ -194,7 +198,30 @@ def app_path(dossier_id: int, runs: int) -> None:
     )
 
 
-async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float], dict[str, list[float]], list[float]]:
+class FullPasses:
+    """The garbage collector's full passes (generation 2): how many, CPU ms each."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.passes: list[tuple[float, float]] = []  # (CPU clock at its end, ms)
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self.started = time.process_time()
+        else:
+            ended = time.process_time()
+            self.passes.append((ended, (ended - self.started) * 1000))
+
+
+FULL_PASSES = FullPasses()
+
+
+async def _drive(
+    dossier_id: int, draws: int, freeze: bool
+) -> tuple[list[float], list[float], dict[str, list[float]], list[float], list[list[float]]]:
     from clerc_tui.app import ClercApp
     from clerc_tui.screens.dossier_view import DossierScreen
     from clerc_tui.services.context import identify
@@ -204,6 +231,7 @@ async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float],
     settled: list[float] = []
     switches: dict[str, list[float]] = {}
     switches_idle: list[float] = []
+    full_passes: list[list[float]] = []  # those between `s` and the first frame, per draw
     app = ClercApp(identify(), today=TODAY, start="dossiers")
     display = app._display
 
@@ -214,15 +242,20 @@ async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float],
 
     app._display = timed_display  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if freeze:
+            gc.freeze()
         for _ in range(draws):
             app.push_screen(DossierScreen(dossier_id))
             await pilot.pause()
             painted.clear()
+            passes = len(FULL_PASSES.passes)
             began = time.process_time()
             await pilot.press("s")
             await pilot.pause()
             settled.append(time.process_time() - began)
             first_paints.append(painted[0] - began)
+            full_passes.append([ms for ended, ms in FULL_PASSES.passes[passes:] if ended <= painted[0]])
             for key in ("1", "2", "3", "4", "5", "s"):  # each tab shown once
                 await pilot.press(key)
             for key in ("1", "s", "5", "s", "2", "s", "3", "1", "4"):
@@ -234,14 +267,22 @@ async def _drive(dossier_id: int, draws: int) -> tuple[list[float], list[float],
                 switches_idle.append(time.process_time() - began)
             await pilot.press("escape")
             await pilot.pause()
-    return first_paints, settled, switches, switches_idle
+    return first_paints, settled, switches, switches_idle, full_passes
 
 
-def app_draws(dossier_id: int, draws: int) -> None:
-    first, settled, switches, switches_idle = asyncio.run(_drive(dossier_id, draws))
+def app_draws(dossier_id: int, draws: int, freeze: bool) -> None:
+    first, settled, switches, switches_idle, full_passes = asyncio.run(_drive(dossier_id, draws, freeze))
     print(
-        f"« s » to the painted décompte tab: median {statistics.median(first) * 1000:.0f} ms CPU (target ≤ 100 ms); "
-        f"to the whole décompte laid out (Pilot idle): {statistics.median(settled) * 1000:.0f} ms"
+        f"« s » to the painted décompte tab: median {statistics.median(first) * 1000:.0f} ms CPU (target ≤ 100 ms), "
+        f"max {max(first) * 1000:.0f} ms; to the whole décompte laid out (Pilot idle): "
+        f"{statistics.median(settled) * 1000:.0f} ms ({'start-up objects frozen' if freeze else 'nothing frozen'})"
+    )
+    hit = [passes for passes in full_passes if passes]
+    clean = [t for t, passes in zip(first, full_passes, strict=True) if not passes]
+    print(
+        f"full garbage collections before the first frame: in {len(hit)} of {len(full_passes)} draws"
+        + (f", {max(ms for passes in hit for ms in passes):.0f} ms at most" if hit else "")
+        + (f"; the draws without one: median {statistics.median(clean) * 1000:.0f} ms" if clean else "")
     )
     every = [t for samples in switches.values() for t in samples]
     print(
@@ -259,12 +300,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--draws", type=int, default=15)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--no-freeze", action="store_true", help="leave the start-up objects to the collector")
     args = parser.parse_args()
     rule(args.runs)
     dossier_id = build_base(args.rebuild)
     app_path(dossier_id, args.runs)
     if args.draws:  # --draws 0: the computation only
-        app_draws(dossier_id, args.draws)
+        app_draws(dossier_id, args.draws, not args.no_freeze)
 
 
 if __name__ == "__main__":

@@ -5,27 +5,35 @@ draws it: a layout (the tab shown, the screen resized, a sibling changed) redid 
 layout of every table, ~150 ms each time for the décompte of a 10-year dossier, and cut the
 whole document into lines for each frame. `Prerendered` keeps the lines Rich made for the last
 widths; `DocumentView` shows one and draws only the lines in sight (Textual's line API, as its
-Log does). A document that is a Group is laid out part by part: the view lays out what fills
-the screen, paints, then lays out the rest (the payments table of a long dossier is below the
-first screen). A new document is a new `Prerendered` (the caller builds one per content).
+Log does). A document that is a Group is laid out part by part, and a part line by line as
+Rich makes them (a table row by row, once its column widths are measured): the view lays out
+what fills the screen, paints, then lays out the rest (most of the interest table and the
+payments table of a long dossier are below the first screen). The lines are the ones Rich's
+`render_lines` gives, cut at the same places. A new document is a new `Prerendered` (the caller
+builds one per content).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
 class _Layout:
-    """The lines of the first `done` parts at one width."""
+    """The lines of the first `done` parts at one width, and those of part `done` so far."""
 
     def __init__(self) -> None:
         self.lines: list[list[Segment]] = []
         self.done = 0
+        self.pending: Iterator[list[Segment]] | None = None  # the rest of part `done`'s lines
 
 
 class Prerendered:
@@ -38,8 +46,8 @@ class Prerendered:
         self._layouts: dict[int, _Layout] = {}
 
     def lines(self, console: Console, options: ConsoleOptions, at_least: int | None = None) -> list[list[Segment]]:
-        """The document's lines at `options.max_width`: all of them, or (`at_least`) the parts
-        that give that many lines. What is laid out once is kept."""
+        """The document's lines at `options.max_width`: all of them, or (`at_least`) that many
+        (fewer only if the document is shorter). What is laid out once is kept."""
         width = options.max_width
         layout = self._layouts.get(width)
         if layout is None:
@@ -47,12 +55,24 @@ class Prerendered:
                 self._layouts.clear()
             layout = self._layouts[width] = _Layout()
         options = options.update(height=None)
-        while layout.done < len(self.parts) and (at_least is None or len(layout.lines) < at_least):
-            layout.lines += console.render_lines(self.parts[layout.done], options, pad=False)
+        lines = layout.lines
+        while layout.done < len(self.parts) and (at_least is None or len(lines) < at_least):
+            pending = layout.pending
+            if pending is None:  # as Console.render_lines(part, options, pad=False), line by line
+                segments = console.render(self.parts[layout.done], options)
+                cut = Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
+                pending = layout.pending = iter(cut)
+            if at_least is None:
+                lines.extend(pending)
+            else:
+                lines.extend(islice(pending, at_least - len(lines)))
+                if len(lines) >= at_least:  # enough (the part may end here: the next call sees it)
+                    break
+            layout.pending = None
             layout.done += 1
             if layout.done == len(self.parts):
                 self.renders += 1
-        return layout.lines
+        return lines
 
     def complete(self, width: int) -> bool:
         layout = self._layouts.get(width)
@@ -75,9 +95,13 @@ class DocumentView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.content: RenderableType = ""  # what update() was given (tests read it)
         self._document: Prerendered | None = None
-        self._strips: list[Strip] = []
+        self._lines: list[list[Segment]] = []  # the document's lines laid out so far at `_width`
+        # Made as the lines are drawn: a Strip is 8 objects for the garbage collector to walk,
+        # and most of a décompte's 400-odd lines are never scrolled to.
+        self._strips: dict[int, Strip] = {}
         self._width = 0
         self._complete = False
+        self._frame_style: Style | None = None  # the widget's style while one frame is drawn
 
     def update(self, renderable: RenderableType) -> None:
         self.content = renderable
@@ -91,16 +115,23 @@ class DocumentView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self._document is None or width <= 0:
             return
-        if width == self._width and (self._complete or (at_least is not None and len(self._strips) >= at_least)):
+        if width == self._width and (self._complete or (at_least is not None and len(self._lines) >= at_least)):
             return
+        if width != self._width:
+            self._strips = {}
         options = self.app.console_options.update_width(width).update(highlight=False)
-        lines = self._document.lines(self.app.console, options, at_least)
-        self._strips = [Strip(line) for line in lines]
+        self._lines = self._document.lines(self.app.console, options, at_least)
         self._width = width
         self._complete = self._document.complete(width)
-        self.virtual_size = Size(width, len(self._strips) + (0 if self._complete else 1))
+        self.virtual_size = Size(width, len(self._lines) + (0 if self._complete else 1))
         if not self._complete:
             self.call_after_refresh(self._finish)
+
+    def on_unmount(self) -> None:
+        """The screen is closed: its few hundred lines go now, freed by their counts, instead of
+        being walked by the next full pass of the garbage collector with the screen's widgets."""
+        self._document, self._lines, self._strips = None, [], {}
+        self.content = ""
 
     def _finish(self) -> None:
         """The rest of the document, once what is in sight has been painted."""
@@ -108,12 +139,24 @@ class DocumentView(ScrollView, can_focus=True):
             self._layout(None)
             self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style once per frame, not once per line: `rich_style` walks every
+        # ancestor's styles (~0.05 ms), and a frame of the décompte is ~35 lines.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         self._layout(scroll_y + self.size.height)
-        style = self.rich_style
+        style = self.rich_style if self._frame_style is None else self._frame_style
         width = self.scrollable_content_region.width
-        if index >= len(self._strips):
+        if index >= len(self._lines):
             return Strip.blank(width, style)
-        return self._strips[index].crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = Strip(self._lines[index])
+        return strip.crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
