@@ -428,8 +428,10 @@ def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sam
     rows = [f"D-{i:03d};M.;Nom{i};Jean;;;{i} rue Haute;69002;Lyon;;;{100 + i},00;" for i in range(40)]
     real = imports._Writer.write
     calls: list[bool] = []
+    drafts: list[bool] = []  # SQLite: each batch (the one prepared again too) came as a draft
 
     def another_clerc_first(self, batch):
+        drafts.append(bool(batch.draft) and not batch.rows)
         if len(calls) == 1:
             create_dossier(
                 actor,
@@ -447,6 +449,7 @@ def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sam
     monkeypatch.setattr(imports._Writer, "write", another_clerc_first)
     assert do_import(actor, write(tmp_path / "d.csv", [HEADER, *rows]), batch=20).created == 40
     assert calls == [True, False, True]
+    assert drafts == [is_sqlite()] * 3
     assert Dossier.select().count() == 42
     references = sorted(d.reference for d in Dossier.select())
     assert references == [f"2026-{n:06d}" for n in range(1, 43)]
