@@ -15,9 +15,10 @@ writes (`time.process_time`) and for the child that reads, checks and assembles 
 (services/import_worker.py; `getrusage` of the children, taken around the import alone).
 
 `--stages`: the CPU of each stage of a row (µs, `time.process_time`, medians of `--runs`), all in
-one process: reading, checking, assembling with the digests (the child's work), pickling across
-(both sides), each table's inserts and the batch's audit entry (the parent's), in one transaction
-rolled back.
+one process, on SQLite: reading, checking, assembling with the digests, binding the rows into the
+batch's draft (import_worker.draft_of) and pickling it (the child's work), unpickling and loading
+the draft, each table's `INSERT … SELECT` and the batch's audit entry (the parent's), in one
+transaction rolled back.
 """
 
 import argparse
@@ -221,12 +222,15 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
 
     imports._Writer.write = watched
     waiting: list[float] = []
+    drafts: list[tuple[int, int]] = []  # (bytes, dossiers) of each batch's draft (SQLite)
     receive = import_worker.Worker.receive
 
     def watched_receive(self):
         start = time.perf_counter()
         batch = receive(self)
         waiting.append(time.perf_counter() - start)
+        if batch.draft:
+            drafts.append((len(batch.draft), batch.created))
         return batch
 
     import_worker.Worker.receive = watched_receive
@@ -256,6 +260,12 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
         f"des lots du fils {sum(waiting):.1f} s, le reste (intervalles laissés libres, mise en route) "
         f"{wall - sum(batches) - sum(waiting):.1f} s"
     )
+    if drafts:
+        size, count = max(drafts)
+        print(
+            f"  brouillons SQLite envoyés par le fils : le plus gros {size / 1024:,.0f} Kio ({count:,} dossiers), "
+            f"{sum(s for s, _ in drafts) / sum(c for _, c in drafts):,.0f} octets le dossier"
+        )
     report, wall, cpu = timed(
         lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
     )
@@ -302,28 +312,41 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
             lambda: import_worker.assemble(checked, bases, context, datetime.now()),  # noqa: B023
         )
         batch = import_worker.Batch(1, bases, tables, digests, (2, rows + 1), rows, 0, [], True, "", constants)
+
+        def draft(batch=batch, tables=tables, constants=constants):
+            batch.counts = {name: len(values) for name, values in tables.items()}
+            batch.draft, batch.rows = import_worker.draft_of(tables, constants), {}
+
+        stage("fils : brouillon SQLite (liaisons, serialize)", draft)
         sent = io.BytesIO()
         stage("fils : envoi (pickle)", lambda: import_worker.send(batch, sent))  # noqa: B023
         blob = sent.getvalue()
-        batch = stage("parent : réception (pickle)", lambda: pickle.loads(blob))  # noqa: B023
+
+        def receive(blob=blob, writer=writer):
+            received = pickle.loads(blob)
+            writer._load(received.draft)
+            return received
+
+        batch = stage("parent : réception (pickle, brouillon chargé)", receive)
         try:
             with write_transaction():
-                for name, values in batch.rows.items():
+                for name, count in batch.sizes().items():
                     constant = batch.constants.get(name)
                     if name == "dossier":
                         stage(
                             "parent : SQL dossier (+ index de recherche)",
-                            lambda: writer._insert_dossiers(values, constant),  # noqa: B023
+                            lambda: writer._insert_dossiers(batch),  # noqa: B023
                         )
-                    else:
+                    elif count:
                         stage(
                             f"parent : SQL {name}",
-                            lambda: imports._insert(name, import_worker.TABLES[name], values, constant),  # noqa: B023
+                            lambda: imports._copy(name, import_worker.TABLES[name], constant),  # noqa: B023
                         )
                 stage("parent : entrée d'audit du lot", lambda: writer._audit(batch))  # noqa: B023
                 raise RolledBack
         except RolledBack:
             pass
+        writer.close()
     total = {"fils": 0.0, "parent": 0.0}
     for name, values in figures.items():
         median = statistics.median(values)

@@ -15,9 +15,15 @@ back), which the batch's one audit entry records with its version (`digests`), s
 check` (services/imports.tampered_imports) sees an imported dossier altered outside clerc.
 
 Messages are pickled over the child's stdin and stdout (the project's pattern:
-clerc_tui/demo/worker.py). The child writes nothing anywhere: killed or failing, it leaves no
-trace; the parent reports it in French and the batches already committed stay (a new run
-completes the import).
+clerc_tui/demo/worker.py). On SQLite a batch's rows do not travel as tuples: the child binds them
+into an in-memory SQLite database of its own (`draft_of`: the batch's tables, without index nor
+constraint, only the columns the parent inserts) and sends its bytes (`serialize`); the parent
+loads them into a `:memory:` schema attached to its connection and copies each table with one
+`INSERT … SELECT` (services/imports._copy). Binding each value from Python, the dearest part of
+an `executemany`, is then the child's work, on its own core; the parent's engine copies values
+already in SQLite's format. PostgreSQL receives the tuples, as before. The child writes nothing
+anywhere (the draft is memory, never a file): killed or failing, it leaves no trace; the parent
+reports it in French and the batches already committed stay (a new run completes the import).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import hashlib
 import io
 import json
 import pickle
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -138,6 +145,45 @@ VARYING = {
     table: itemgetter(*(i for i in range(len(columns)) if i not in CONSTANT[table]))
     for table, columns in TABLES.items()
 }
+
+
+def draft_columns(table: str, constant: bool) -> tuple[str, ...]:
+    """The columns a batch's draft holds for `table` (`draft_of`): its VARYING ones when its
+    constants were taken out of its rows, else all; the id first."""
+    columns = TABLES[table]
+    kept = CONSTANT[table] if constant else ()
+    return tuple(column for i, column in enumerate(columns) if i not in kept)
+
+
+DRAFT = "draft"  # the schema the parent attaches the drafts to (services/imports._Writer)
+
+
+def drafts_possible() -> bool:
+    """Whether this Python's sqlite3 can send a database as bytes and load it (SQLite ≥ 3.36
+    built with serialization: Connection.serialize / deserialize); else the rows travel pickled."""
+    return hasattr(sqlite3.Connection, "serialize") and hasattr(sqlite3.Connection, "deserialize")
+
+
+def draft_of(tables: dict[str, list[tuple]], constants: dict[str, tuple]) -> bytes:
+    """The batch's rows in a new in-memory SQLite database, as bytes (`Connection.serialize`):
+    one table per table of the batch, named as it, with the columns its rows hold
+    (`draft_columns`), no index, no constraint, no type (each value stays as bound: a text, an
+    integer, NULL; the parent's columns give them their affinity as an `executemany` would). The
+    id is the rowid (INTEGER PRIMARY KEY): a table is read back in id order. ~13 µs a dossier
+    (the bindings), 400 bytes."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        for table, rows in tables.items():
+            columns = draft_columns(table, table in constants)
+            others = "".join(f', "{column}"' for column in columns[1:])
+            connection.execute(f'CREATE TABLE "{table}" ("id" INTEGER PRIMARY KEY{others})')
+            if rows:
+                connection.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(columns))})', rows)
+        connection.execute("COMMIT")
+        return connection.serialize()
+    finally:
+        connection.close()
 
 
 def literal_safe(value: object) -> bool:
@@ -304,13 +350,23 @@ class Batch:
     # table → its first row, whole, when its rows hold only their VARYING columns (CONSTANT: SQLite).
     constants: dict[str, tuple] = field(default_factory=dict)
     digest_version: int = DIGEST_VERSION  # of `digests` (the audit entry records it)
+    # SQLite: the rows in a serialized in-memory database (`draft_of`) instead of `rows` (then
+    # empty), and how many each table holds.
+    draft: bytes = b""
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
         return len(self.digests)
 
+    def sizes(self) -> dict[str, int]:
+        """How many rows the batch writes in each of TABLES."""
+        if self.draft:
+            return {table: self.counts.get(table, 0) for table in TABLES}
+        return {table: len(self.rows.get(table, ())) for table in TABLES}
+
     def next_bases(self) -> dict[str, int]:
-        after = {table: self.bases[table] + len(self.rows.get(table, ())) for table in TABLES}
+        after = {table: self.bases[table] + count for table, count in self.sizes().items()}
         return (
             after
             | {"audit_entry": self.bases["audit_entry"] + (1 if self.digests else 0)}
@@ -562,12 +618,17 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
     # values seen) holds no cycles worth finding, and walking them cost ~10 % of its CPU (measured:
     # 55 against 61 µs a row); it ends with the import.
     gc.disable()
-    rows = _Rows(pickle.load(inbox))
+    config = pickle.load(inbox)
+    rows = _Rows(config)
+    drafts = bool(config.get("draft")) and rows.context.sqlite  # the parent can load them: see draft_of
     while (request := pickle.load(inbox)) is not None:
         number, size, bases = request
         new, refused, read, present, lines, end = rows.take(number, size)
         tables, digests, constants = assemble(new, bases, rows.context, datetime.now())
         batch = Batch(number, bases, tables, digests, lines, read, present, refused, end, rows.sha256, constants)
+        if drafts and digests:
+            batch.counts = {table: len(values) for table, values in tables.items()}
+            batch.draft, batch.rows = draft_of(tables, constants), {}
         send(batch, outbox)
         outbox.flush()
 

@@ -7,7 +7,9 @@ with the clerc's corrections. `analyse` is the dry run: every row checked, nothi
 `run_import` writes: a child process (services/import_worker.py) reads, checks and assembles the
 rows one batch ahead; this process writes each batch in one short write transaction that creates
 its dossiers as `services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
-(one `executemany` per table), with one chained audit entry for the batch holding each dossier's
+(one statement per table: on SQLite an `INSERT … SELECT` from the batch's draft, the in-memory
+database the child sent, import_worker.draft_of; on PostgreSQL an `executemany` of the tuples the
+child sent), with one chained audit entry for the batch holding each dossier's
 digest (m0027; `tampered_imports` checks them for `clerc check`). A row whose creditor reference is
 already in the base (`dossier_source`, m0024) is « déjà présent »: re-importing a file creates
 nothing, and an import that was killed is completed by running it again. docs/imports.md says the rules.
@@ -15,6 +17,7 @@ nothing, and an import that was killed is completed by running it again. docs/im
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -440,6 +443,7 @@ def run_import(
         "context": context,
         "present": _all_refs(creditor_id),
         "existing": _existing_debts(creditor_id),
+        "draft": context.sqlite and import_worker.drafts_possible(),  # SQLite: the rows sent as a database
     }
     writer = _Writer(actor, context)
     report = Report(table.path.name, table.description)
@@ -451,6 +455,7 @@ def run_import(
         raise
     finally:
         writer.turns.close()
+        writer.close()
     worker.close()
     if progress is not None:
         progress(report.rows, report.rows)
@@ -533,7 +538,7 @@ def _fts_insert() -> tuple[str, str] | None:
         return None
     table, columns, values = match.groups()
     expressions = re.sub(r"\bnew\.", "", values)
-    bulk = f'INSERT INTO {table}({columns}) SELECT {expressions} FROM "dossier" WHERE "id" BETWEEN ? AND ?'
+    bulk = f'INSERT INTO {table}({columns}) SELECT {expressions} FROM main."dossier" WHERE "id" BETWEEN ? AND ?'
     return row[0], bulk
 
 
@@ -550,6 +555,27 @@ class _Writer:
         self.fts: tuple[str, str] | None = None  # _fts_insert(), once read
         self.fts_read = False
         self.turns = BulkTurns()
+        self.attached: object = None  # the connection the draft schema is attached to (_load)
+
+    def _load(self, draft: bytes) -> None:
+        """The batch's draft as the attached schema import_worker.DRAFT, before its transaction
+        (SQLite attaches a database, and replaces one, only outside a transaction): the bytes are
+        copied into a new in-memory database, the previous batch's is freed. Attached once an import,
+        to the connection of the thread that writes (`close` detaches it)."""
+        connection = database.connection()
+        if self.attached is not connection:
+            database.execute_sql(f"ATTACH DATABASE ':memory:' AS \"{import_worker.DRAFT}\"")
+            self.attached = connection
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # the driver's errors as peewee's
+            connection.deserialize(draft, name=import_worker.DRAFT)
+
+    def close(self) -> None:
+        """Detach the draft schema (and free its last batch), if attached; an import that failed
+        inside a transaction has rolled it back by now."""
+        if self.attached is not None and self.attached is database.connection():
+            with contextlib.suppress(peewee.DatabaseError):
+                database.execute_sql(f'DETACH DATABASE "{import_worker.DRAFT}"')
+        self.attached = None
 
     def next_size(self, size: int, fixed: int | None) -> int:
         """The next batch's size: as many dossiers as the last batch written did in BATCH_SECONDS
@@ -584,6 +610,8 @@ class _Writer:
         """Write the batch in one transaction; False (nothing written) when its ids are no longer
         the next ones (another clerc wrote since they were predicted)."""
         started = time.monotonic()
+        if batch.draft:
+            self._load(batch.draft)
         try:
             with self.turns.batch(), write_transaction():
                 if is_postgresql():  # the audit chain's lock first, as every appender takes it (models/chain.py)
@@ -593,11 +621,15 @@ class _Writer:
                 first = sequences.allocate_range("dossier", self.context.today.year, batch.created)
                 if first != batch.bases["number"]:  # cannot differ: read under the same lock
                     raise InvalidInput("Numérotation des dossiers modifiée pendant l'import : relancez-le.")
-                for name, rows in batch.rows.items():
+                for name, count in batch.sizes().items():
+                    if not count:
+                        continue
                     if name == "dossier":
-                        self._insert_dossiers(rows, batch.constants.get(name))
+                        self._insert_dossiers(batch)
+                    elif batch.draft:
+                        _copy(name, import_worker.TABLES[name], batch.constants.get(name))
                     else:
-                        _insert(name, import_worker.TABLES[name], rows, batch.constants.get(name))
+                        _insert(name, import_worker.TABLES[name], batch.rows[name], batch.constants.get(name))
                 self._audit(batch)
         except IntegrityError:
             raise InvalidInput(
@@ -614,7 +646,7 @@ class _Writer:
         ids after the largest are free as long as the lock is held."""
         if self.sqlite:
             return True
-        counts = {name: len(rows) for name, rows in batch.rows.items()} | {"audit_entry": 1}
+        counts = batch.sizes() | {"audit_entry": 1}
         for name, count in counts.items():
             if not count:
                 continue
@@ -626,8 +658,8 @@ class _Writer:
                 return False
         return True
 
-    def _insert_dossiers(self, dossiers: list[tuple], constant: tuple | None = None) -> None:
-        """The dossiers, and their rows of the search index (m0002). On SQLite the index's insert
+    def _insert_dossiers(self, batch: import_worker.Batch) -> None:
+        """The batch's dossiers, and their rows of the search index (m0002). On SQLite the index's insert
         trigger fires per row at ~50 µs (measured: 66 against 13 µs a dossier without it); the
         batch drops it inside its transaction, indexes its dossiers with one INSERT … SELECT of
         the trigger's own expressions (~4 µs a row) and re-creates it verbatim before COMMIT, as
@@ -635,13 +667,22 @@ class _Writer:
         if not self.fts_read:  # read once an import: the trigger's SQL does not change under it
             self.fts, self.fts_read = (_fts_insert() if self.sqlite else None), True
         fts = self.fts
+        constant = batch.constants.get("dossier")
+
+        def insert() -> None:
+            if batch.draft:
+                _copy("dossier", import_worker.DOSSIER, constant)
+            else:
+                _insert("dossier", import_worker.DOSSIER, batch.rows["dossier"], constant)
+
         if fts is None:
-            _insert("dossier", import_worker.DOSSIER, dossiers, constant)
+            insert()
             return
         create, bulk = fts
         database.execute_sql(f'DROP TRIGGER "{FTS_TRIGGER}"')
-        _insert("dossier", import_worker.DOSSIER, dossiers, constant)
-        database.execute_sql(bulk, (dossiers[0][0], dossiers[-1][0]))
+        insert()
+        first = batch.bases["dossier"]
+        database.execute_sql(bulk, (first, first + batch.sizes()["dossier"] - 1))
         database.execute_sql(create)
 
     def _audit(self, batch: import_worker.Batch) -> None:
@@ -690,6 +731,19 @@ def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], constant: t
         marks = ", ".join(_literal(constant[i]) if i in kept else database.param for i in range(len(columns)))  # type: ignore[index]
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # the driver's errors as peewee's
             database.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def _copy(table: str, columns: tuple[str, ...], constant: tuple | None = None) -> None:
+    """The batch's rows of `table`, copied from its draft (import_worker.draft_of, loaded by
+    _Writer._load) by one `INSERT … SELECT`, in id order: the draft's columns, and with `constant`
+    the others as literals, as `_insert` writes them. The values reach the table as an
+    `executemany` binds them (a text, an integer, NULL; the table's affinity applied on insert)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    kept = import_worker.CONSTANT.get(table, ()) if constant is not None else ()
+    values = ", ".join(_literal(constant[i]) if i in kept else f'"{c}"' for i, c in enumerate(columns))  # type: ignore[index]
+    database.execute_sql(
+        f'INSERT INTO main."{table}" ({names}) SELECT {values} FROM "{import_worker.DRAFT}"."{table}" ORDER BY "id"'
+    )
 
 
 def _literal(value: object) -> str:

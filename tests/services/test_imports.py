@@ -272,16 +272,25 @@ from clerc_tui.services.database import open_database
 
 open_database(sys.argv[1])
 batches = []
-original = imports._insert
+original, copied = imports._insert, imports._copy
+
+def dossiers(path):
+    batches.append(path)
+    if len(batches) == 3:  # inside the third batch's transaction, its search trigger dropped
+        print(path, file=sys.stderr, flush=True)  # the way the rows came: tuples, or a draft (SQLite)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 def insert(table, columns, rows, constant=None):
     if table == "dossier":
-        batches.append(1)
-        if len(batches) == 3:  # inside the third batch's transaction, its search trigger dropped
-            os.kill(os.getpid(), signal.SIGKILL)
+        dossiers("tuples")
     original(table, columns, rows, constant)
 
-imports._insert = insert
+def copy(table, columns, constant=None):
+    if table == "dossier":
+        dossiers("draft")
+    copied(table, columns, constant)
+
+imports._insert, imports._copy = insert, copy
 table = imports.open_table(Path(sys.argv[2]))
 creditor = imports.creditor_named("SCI Les Tilleuls")[0]
 mapping = imports.resolve_mapping(creditor, table.headers)
@@ -305,6 +314,7 @@ def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
         env=os.environ | {"PYTHONPATH": str(Path.cwd())},
     )
     assert killed.returncode == -9, killed.stderr
+    assert killed.stderr.strip() == ("draft" if is_sqlite() else "tuples")  # killed while copying the batch
     assert DossierSource.select().count() == 80  # two whole batches of 40, nothing of the third
     assert Dossier.select().count() == 81
     if is_sqlite():
@@ -418,8 +428,10 @@ def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sam
     rows = [f"D-{i:03d};M.;Nom{i};Jean;;;{i} rue Haute;69002;Lyon;;;{100 + i},00;" for i in range(40)]
     real = imports._Writer.write
     calls: list[bool] = []
+    drafts: list[bool] = []  # SQLite: each batch (the one prepared again too) came as a draft
 
     def another_clerc_first(self, batch):
+        drafts.append(bool(batch.draft) and not batch.rows)
         if len(calls) == 1:
             create_dossier(
                 actor,
@@ -437,6 +449,7 @@ def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sam
     monkeypatch.setattr(imports._Writer, "write", another_clerc_first)
     assert do_import(actor, write(tmp_path / "d.csv", [HEADER, *rows]), batch=20).created == 40
     assert calls == [True, False, True]
+    assert drafts == [is_sqlite()] * 3
     assert Dossier.select().count() == 42
     references = sorted(d.reference for d in Dossier.select())
     assert references == [f"2026-{n:06d}" for n in range(1, 43)]
@@ -533,3 +546,63 @@ def test_another_clerc_waiting_writes_right_after_the_batch_in_progress(
     ]
     assert entries.count(imports.BATCH_ACTION) == 10
     assert entries.index("test.other_clerc") == 2  # after the second batch, before the third
+
+
+# --- SQLite: a batch's rows sent as a draft database ------------------------------------
+
+
+def test_a_batch_copied_from_its_draft_stores_the_very_values_its_tuples_would(actor, sample_dossier, tmp_path):
+    """On SQLite the child sends a batch's rows as an in-memory database (import_worker.draft_of)
+    that the parent copies by INSERT … SELECT (imports._copy): the same batch written both ways
+    stores the same values with the same types, column by column (SQLite's quote() and typeof()),
+    constants as literals included (a file name with an apostrophe and guillemets)."""
+    if not is_sqlite():
+        pytest.skip("the draft is SQLite's path; PostgreSQL receives the tuples")
+    from datetime import datetime
+
+    from clerc_tui.rules import import_rows
+    from clerc_tui.services import import_worker
+
+    header = HEADER + ";Intérêts;Date d'échéance;Titre;Juridiction;Date du titre;N° RG;Nature"
+    lines = [
+        GOOD[0] + ";12,00;05/03/2025;Jugement;TJ de Lyon;15/01/2024;24/00012;Loyers",
+        GOOD[1] + ";;;;;;;",
+        GOOD[2] + ";;31/12/2024;;;;;Crédit",
+    ]
+    path = write(tmp_path / "l'export « créances ».csv", [header, *lines])
+    table = imports.open_table(path)
+    mapping = imports.resolve_mapping(creditor(), table.headers)
+    index = {h: i for i, h in enumerate(table.headers)}
+    columns = [(key, index[header]) for key, header in mapping.columns.items() if header in index]
+    context = import_worker.Context(creditor(), "SCI Les Tilleuls", actor.user_id, actor.name, path.name, TODAY, True)
+    checked = import_rows.RowChecker(columns, TODAY).check_rows(list(table.rows()))
+    assert len(checked) == 3 and all(isinstance(row, import_rows.ImportRow) for row in checked)
+    writer = imports._Writer(actor, context)
+    bases = writer.bases()
+    tables, _digests, constants = import_worker.assemble(checked, bases, context, datetime.now())
+    assert constants["dossier_source"][4] == path.name  # a constant written as a literal
+    draft = import_worker.draft_of(tables, constants)
+
+    def stored(write_batch) -> dict[str, list[tuple]]:
+        out = {}
+        with database.atomic() as transaction:
+            for name, values in tables.items():
+                write_batch(name, values)
+                shown = ", ".join(f'typeof("{c}"), quote("{c}")' for c in import_worker.TABLES[name])
+                out[name] = database.execute_sql(
+                    f'SELECT {shown} FROM "{name}" WHERE "id" >= ? ORDER BY "id"', (bases[name],)
+                ).fetchall()
+            transaction.rollback()
+        return out
+
+    by_tuples = stored(
+        lambda name, values: imports._insert(name, import_worker.TABLES[name], values, constants.get(name))
+    )
+    writer._load(draft)
+    try:
+        by_draft = stored(lambda name, values: imports._copy(name, import_worker.TABLES[name], constants.get(name)))
+    finally:
+        writer.close()
+    assert [len(by_tuples[name]) for name in tables] == [3, 3, 3, 2, 2, 5, 3, 3]
+    assert by_draft == by_tuples
+    assert database.execute_sql("SELECT count(*) FROM pragma_database_list WHERE name = 'draft'").fetchone() == (0,)
