@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from clerc_tui.errors import ClercError
@@ -18,7 +17,7 @@ from clerc_tui.paths import exports_dir
 from clerc_tui.report.sepa import pain001
 from clerc_tui.rules.french import format_amount, format_date
 from clerc_tui.rules.money import ZERO
-from clerc_tui.screens.base import ClercScreen
+from clerc_tui.screens.base import ClercModal, ClercScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.services import remittances
 from clerc_tui.widgets.inert import inert_renderable
@@ -372,7 +371,7 @@ class CreditorRemittanceScreen(_Busy, ClercScreen):
         self.dismiss(None)
 
 
-class RunConfirm(ModalScreen[bool]):
+class RunConfirm(ClercModal[bool]):
     """The totals of the run about to be recorded; o / Entrée records it."""
 
     CSS_PATH = "remittances.tcss"
@@ -431,7 +430,7 @@ class RunConfirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ResumeConfirm(ModalScreen[bool]):
+class ResumeConfirm(ClercModal[bool]):
     """A run left « en cours »: o / Entrée resumes it (the dossiers left, then the file)."""
 
     CSS_PATH = "remittances.tcss"
