@@ -336,8 +336,17 @@ class ClercApp(App):
         """Start of day: the payment plans' defaults and completions (services/plans.check_at_start),
         off the UI thread, on its own connection; what it found is said in a notice."""
         from clerc_tui.services.background import on_own_connection
-        from clerc_tui.services.plans import check_at_start
+        from clerc_tui.services.plans import any_in_force, check_at_start
 
+        # Most starts have no plan in force: asked first here, one indexed read on the app's
+        # connection, instead of a thread and a second connection each time (on PostgreSQL a
+        # connection is a server process: ~100 ms). An error is left to the worker, which meets
+        # it again and says so as before.
+        try:
+            if not any_in_force():
+                return
+        except Exception:
+            pass
         today = self.today
 
         def work() -> None:

@@ -460,16 +460,27 @@ class ChangeListener:
         self._connection.execute(f"LISTEN {CHANNEL}")
         self._on_change = on_change
         self._stopped = threading.Event()
+        # close() writes here to end the wait at once: waiting on the server with a timeout, to
+        # look at _stopped now and then, held every exit of clerc up to half a second (0.23 s
+        # on average per app of the test suite's PostgreSQL pass).
+        self._wake_read, self._wake_write = os.pipe()
         self._thread = threading.Thread(target=self._listen, name="clerc-listen", daemon=True)
         self._thread.start()
 
     def _listen(self) -> None:
+        import select
+
         import psycopg
 
         try:
             while not self._stopped.is_set():
-                # Read to its end: the generator holds the connection's lock until then.
-                notices = list(self._connection.notifies(timeout=0.5, stop_after=1))
+                # Asleep until the server sends something or close() wakes it (no timeout).
+                select.select([self._connection.fileno(), self._wake_read], [], [])
+                if self._stopped.is_set():
+                    return
+                # What has come, without waiting (read to its end: the generator holds the
+                # connection's lock until then).
+                notices = list(self._connection.notifies(timeout=0))
                 if any(notice.pid != self._own for notice in notices) and not self._stopped.is_set():
                     # A burst (a batch of payments, several clercs at once) is one refresh:
                     # what comes in the next 50 ms is taken with it.
@@ -480,5 +491,9 @@ class ChangeListener:
 
     def close(self) -> None:
         self._stopped.set()
+        os.write(self._wake_write, b"\0")
         self._thread.join(timeout=2)
         self._connection.close()
+        if not self._thread.is_alive():  # else it may still look at the pipe: left open
+            os.close(self._wake_read)
+            os.close(self._wake_write)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events
 from textual.screen import ModalScreen, Screen
 
 from clerc_tui.widgets.tinted import tinted
@@ -23,7 +24,36 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
-class ClercScreen(Screen[ResultT]):
+class _LaidOutOnce(Screen[ResultT]):
+    """A screen opened is styled and laid out once, not three or four times.
+
+    Textual 8.2.8, on each screen pushed: its first `ScreenResume` restyles the whole screen,
+    though every widget was styled when it was mounted (and is again when its classes, focus or
+    place change); the first layout then sends the screen a `Resize` of the size it was just laid
+    out at, which lays it out again, and lays out every screen below it too (hidden, their size
+    unchanged). On the dossier form (~210 widgets) that was 206 widgets restyled and two of its four
+    layouts, a third of the CPU of opening it; at start, the first screen was laid out five times.
+    A screen whose size did change (the terminal resized) is laid out as before, and so are the
+    screens below it; what changes afterwards asks for its own layout as always (`refresh`)."""
+
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler (the MRO is walked from the class down).
+        if self._resumed:
+            return
+        self._resumed = True
+        if event.refresh_styles:
+            event.refresh_styles = False
+            # The screen itself only: styled when pushed, before its CSS_PATH was read.
+            self.app.stylesheet.update_nodes([self])
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            event.prevent_default()  # laid out at that size already: Screen's handler is skipped
+
+
+class ClercScreen(_LaidOutOnce[ResultT]):
     if TYPE_CHECKING:
         app = getters.app(ClercApp)
 
@@ -35,7 +65,7 @@ class ClercScreen(Screen[ResultT]):
             refresh()
 
 
-class ClercModal(ModalScreen[ResultT]):
+class ClercModal(_LaidOutOnce[ResultT], ModalScreen[ResultT]):
     if TYPE_CHECKING:
         app = getters.app(ClercApp)
 

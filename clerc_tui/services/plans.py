@@ -581,6 +581,12 @@ def check_at_start(today: date) -> CheckResult | None:
     actor = identify()
     if refusal(actor, "write") is not None:
         return None
-    if not PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").exists():
+    if not any_in_force():
         return None
     return check_plans(actor, today)
+
+
+def any_in_force() -> bool:
+    """Whether a payment plan is in force (one indexed read): without one, the start-of-day
+    check has nothing to do (what the app asks first, on its own connection)."""
+    return PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").exists()
