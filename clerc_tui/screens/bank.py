@@ -70,6 +70,7 @@ class BankReviewScreen(FormScreen):
         self.shown: dict[int, int] = {}  # line id → index of the candidate shown
         self.chosen: dict[int, Chosen] = {}  # line id → the dossier confirmed
         self.busy = False  # an import or a recording is running on a worker
+        self._opening = False
         self._cells: dict[int, tuple[str, ...]] = {}  # line id → its row as drawn (a key redraws one line's)
 
     def compose(self) -> ComposeResult:
@@ -97,6 +98,7 @@ class BankReviewScreen(FormScreen):
         ):
             table.add_column(label, width=width, **fit)
         table.focus()
+        self._opening = True  # until the first lines are read: they decide where the focus goes
         self.reload()
 
     # --- data ---------------------------------------------------------------------------------
@@ -128,10 +130,11 @@ class BankReviewScreen(FormScreen):
         self.shown = {k: v for k, v in self.shown.items() if k in ids}
         self._cells.clear()
         self._draw()
-        table = self.query_one("#bank-lines", RowTable)
-        # Nothing to review: the one thing to do is a file. (None: the table's focus from on_mount is
-        # still on its way — Widget.focus is deferred — and this one goes after it.)
-        if not lines and self.focused in (None, table):
+        # Nothing to review: the one thing to do is a file. On opening, whatever has the focus for
+        # now (the table's, asked in on_mount, is deferred and may still come after Textual's own
+        # first focus): this request is queued after it.
+        opening, self._opening = self._opening, False
+        if not lines and (opening or self.focused is self.query_one("#bank-lines", RowTable)):
             self.query_one("#bank-file", Input).focus()
         empty = (
             "Aucune ligne à traiter : le chemin d'un relevé dans le champ ci-dessus, Entrée l'importe "

@@ -65,7 +65,10 @@ class ClercScreen(_LaidOutOnce[ResultT]):
             refresh()
 
 
-class ClercModal(_LaidOutOnce[ResultT], ModalScreen[ResultT]):
+# ModalScreen first: Textual reads a class's CSS (DEFAULT_CSS, type names) along the FIRST base
+# of each class only (DOMNode._css_bases); after _LaidOutOnce, ModalScreen's translucent
+# background was lost and a dialog hid the screen below instead of dimming it.
+class ClercModal(ModalScreen[ResultT], _LaidOutOnce[ResultT]):
     if TYPE_CHECKING:
         app = getters.app(ClercApp)
 
