@@ -8,8 +8,9 @@ calendar (CPC 640-642, holidays, Alsace-Moselle). The walk stops at today: what 
 open is the clerc's agenda (mostly ahead, some today, a share overdue: acts not recorded
 in time); everything before is done, with the act that closed it.
 
-`deadlines_for_step` costs ~20 µs: its results are cached by step (procedure, step, zone,
-facts), then by day, so 1,100,000 deadlines need ~68,000 computations (100,000 dossiers).
+A step's deadlines cost ~20–35 µs to compute: they are cached by step (procedure, step, zone,
+facts), then by day, and each rule's result by (rule, start, zone), so 1,100,000 deadlines need
+~53,000 rule computations (100,000 dossiers).
 At that scale this walk runs in a second process (demo/worker.py).
 """
 
@@ -143,7 +144,8 @@ class DeadlineWalker:
         self.rng, self.t0, self.iso, self.next_id, self.add, self.out = rng, today, iso, next_id, add, out
         self._cache: dict[tuple, dict[int, tuple]] = {}
         self._rules: dict[tuple[str, str], tuple] = {}  # (procedure, step) → its rules, in the catalogue's order
-        self._by_rule: dict[tuple[str, int, str], tuple] = {}  # (rule, start, zone) → its entry (_computed)
+        # rule → zone → start → its entry (_computed): nested, a key tuple per entry would cost ~3 MB more
+        self._by_rule: dict[str, dict[str, dict[int, tuple]]] = {}
         # (label, basis, sanction, note) → [its id (0 until a deadline uses it), the text], shared by
         # the cache entries: a row holds the list until it is added, then the id.
         self._texts: dict[tuple[str, str, str, str], list] = {}
@@ -205,10 +207,10 @@ class DeadlineWalker:
                     deadlines_for_step(procedure_id, step_id, served_on, zone=zone, facts=values)
                     raise AssertionError("a rule counted from the hearing without its date")
                 rule_start = hearing
-            key = (rule.id, rule_start.toordinal(), zone)
-            entry = self._by_rule.get(key)
+            by_start = self._by_rule.setdefault(rule.id, {}).setdefault(zone, {})
+            entry = by_start.get(rule_start.toordinal())
             if entry is None:
-                entry = self._by_rule[key] = self._entry(compute_deadline(rule, rule_start, zone=zone))
+                entry = by_start[rule_start.toordinal()] = self._entry(compute_deadline(rule, rule_start, zone=zone))
             found.append(entry)
         by_day = self._cache.get(step)
         if by_day is None:
