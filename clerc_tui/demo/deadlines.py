@@ -8,8 +8,9 @@ calendar (CPC 640-642, holidays, Alsace-Moselle). The walk stops at today: what 
 open is the clerc's agenda (mostly ahead, some today, a share overdue: acts not recorded
 in time); everything before is done, with the act that closed it.
 
-`deadlines_for_step` costs ~20 µs: its results are cached by step (procedure, step, zone,
-facts), then by day, so 1,100,000 deadlines need ~68,000 computations (100,000 dossiers).
+A step's deadlines cost ~20–35 µs to compute: they are cached by step (procedure, step, zone,
+facts), then by day, and each rule's result by (rule, start, zone), so 1,100,000 deadlines need
+~53,000 rule computations (100,000 dossiers).
 At that scale this walk runs in a second process (demo/worker.py).
 """
 
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from datetime import date
 
 from clerc_tui.rules.french import format_date
-from clerc_tui.rules.procedures import deadlines_for_step, procedure
+from clerc_tui.rules.procedures import ComputedDeadline, applies, compute_deadline, deadlines_for_step, procedure
 
 COLUMNS = (
     "id",
@@ -142,6 +143,9 @@ class DeadlineWalker:
     def __init__(self, rng: random.Random, today: int, iso, next_id, add, out: list):
         self.rng, self.t0, self.iso, self.next_id, self.add, self.out = rng, today, iso, next_id, add, out
         self._cache: dict[tuple, dict[int, tuple]] = {}
+        self._rules: dict[tuple[str, str], tuple] = {}  # (procedure, step) → its rules, in the catalogue's order
+        # rule → zone → start → its entry (_computed): nested, a key tuple per entry would cost ~3 MB more
+        self._by_rule: dict[str, dict[str, dict[int, tuple]]] = {}
         # (label, basis, sanction, note) → [its id (0 until a deadline uses it), the text], shared by
         # the cache entries: a row holds the list until it is added, then the id.
         self._texts: dict[tuple[str, str, str, str], list] = {}
@@ -154,9 +158,20 @@ class DeadlineWalker:
             for p in PATHS
             for s in procedure(p).steps
         }
+        # procedure → its paths (PATHS' order), each a tuple of its steps: (step, act, the rules it closes —
+        # None for the first step, which closes nothing —, gap, before expiry, whether facts are drawn for it)
+        self._plans = {p: tuple(self._plan(p, path) for path in paths) for p, paths in PATHS.items()}
         self.deadline_id = 0
         self.closing: int | None = None
         self.path: tuple[str, ...] = ()
+
+    def _plan(self, procedure_id: str, path: tuple[str, ...]) -> tuple[tuple, ...]:
+        plan = []
+        for index, step_id in enumerate(path):
+            act, closes, gap, before_expiry = self._steps[(procedure_id, step_id)]
+            fact_step = (procedure_id, step_id) in FACT_STEPS
+            plan.append((step_id, act, closes if index else None, gap, before_expiry, fact_step))
+        return tuple(plan)
 
     # --- one step -----------------------------------------------------------------------
 
@@ -167,37 +182,60 @@ class DeadlineWalker:
     def _computed(self, step: tuple, day: int) -> tuple:
         """(rule id, kind, due ordinal, due ISO, text while open, text once done, unverified) of each
         deadline the step (procedure, step, zone, facts) done on `day` creates, as `deadlines_for_step`
-        computes them (rules are pure: cached by step, then by day: ~100 bytes a day and step)."""
+        computes them (rules are pure: cached by step, then by day: ~100 bytes a day and step).
+
+        The step's rules are those `deadlines_for_step` applies, in its order and from the same start
+        (the step's day, or the hearing's); each rule's result is cached by (rule, start, zone): steps
+        that differ only by a fact, or by the day of a hearing, share it (at 100,000 dossiers 64,447
+        computations were 52,863 distinct ones). tests/services/test_demo_worker.py pins the two ways."""
         procedure_id, step_id, zone, facts = step
         values = dict(facts)
         if "hearing_on" in values:
             values["hearing_on"] = date.fromordinal(values["hearing_on"])
+        rules = self._rules.get((procedure_id, step_id))
+        if rules is None:
+            rules = self._rules[(procedure_id, step_id)] = tuple(procedure(procedure_id).step(step_id).deadlines)
+        served_on = date.fromordinal(day)
         found = []
-        for c in deadlines_for_step(procedure_id, step_id, date.fromordinal(day), zone=zone, facts=values):
-            due = c.due
-            if c.kind == "last_day" and c.act_by is not None and c.act_by < due:
-                due = c.act_by  # as services.deadlines.record_step keeps it
-            note = "\n".join(
-                ([f"Point non vérifié : {c.unverified}"] if c.unverified else [])
-                + ([f"Attention : {c.caveat}"] if c.caveat else [])
-            )
-            found.append(
-                (
-                    c.deadline_id,
-                    c.kind,
-                    due.toordinal(),
-                    self.iso(due.toordinal()),
-                    self._text(c.label, c.basis, c.sanction, note),
-                    # the unverified/caveat note matters while it is open (keeps the file small)
-                    self._text(c.label, c.basis, c.sanction, ""),
-                    1 if c.unverified else 0,
-                )
-            )
+        for rule in rules:
+            if not applies(rule, values):
+                continue
+            rule_start = served_on
+            if rule.start == "hearing_on":
+                hearing = values.get("hearing_on")
+                if not isinstance(hearing, date):  # refused as deadlines_for_step refuses it (InvalidInput)
+                    deadlines_for_step(procedure_id, step_id, served_on, zone=zone, facts=values)
+                    raise AssertionError("a rule counted from the hearing without its date")
+                rule_start = hearing
+            by_start = self._by_rule.setdefault(rule.id, {}).setdefault(zone, {})
+            entry = by_start.get(rule_start.toordinal())
+            if entry is None:
+                entry = by_start[rule_start.toordinal()] = self._entry(compute_deadline(rule, rule_start, zone=zone))
+            found.append(entry)
         by_day = self._cache.get(step)
         if by_day is None:
             by_day = self._cache[step] = {}
         result = by_day[day] = tuple(found)
         return result
+
+    def _entry(self, c: ComputedDeadline) -> tuple:
+        due = c.due
+        if c.kind == "last_day" and c.act_by is not None and c.act_by < due:
+            due = c.act_by  # as services.deadlines.record_step keeps it
+        note = "\n".join(
+            ([f"Point non vérifié : {c.unverified}"] if c.unverified else [])
+            + ([f"Attention : {c.caveat}"] if c.caveat else [])
+        )
+        return (
+            c.deadline_id,
+            c.kind,
+            due.toordinal(),
+            self.iso(due.toordinal()),
+            self._text(c.label, c.basis, c.sanction, note),
+            # the unverified/caveat note matters while it is open (keeps the file small)
+            self._text(c.label, c.basis, c.sanction, ""),
+            1 if c.unverified else 0,
+        )
 
     def _facts(self, procedure_id: str, step_id: str, day: int) -> tuple:
         """The facts a step's deadlines depend on (drawn here); only for the steps of FACT_STEPS."""
@@ -234,27 +272,20 @@ class DeadlineWalker:
     ) -> int | None:
         """Run one procedure from `start`; return the day its last step was done, or None if still running.
 
-        The hot loop of the demo (a million deadlines): an open deadline is a short tuple
-        (id, rule, kind, due ordinal, due ISO, text, text once done, unverified, step, created),
-        its row is made once, when it is closed or the walk stops."""
-        rng, iso, steps, cache, emit, french_day = (
-            self.rng,
-            self.iso,
-            self._steps,
-            self._cache,
-            self._emit,
-            self._french_day,
-        )
+        The hot loop of the demo (a million deadlines): an open deadline is a short tuple (id, its
+        entry of the cache — rule, kind, due ordinal, due ISO, text, text once done, unverified —,
+        step, created); its row is made once, when it is closed (here, inline) or the walk stops."""
+        rng, iso, cache, out_append = self.rng, self.iso, self._cache, self.out.append
         randint, random_ = rng.randint, rng.random
         paths = PATHS[procedure_id]
-        path = paths[0] if len(paths) == 1 else paths[int(random_() ** 1.5 * len(paths))]
-        self.path = path
+        chosen = 0 if len(paths) == 1 else int(random_() ** 1.5 * len(paths))
+        self.path = paths[chosen]
         open_rows: dict[str, tuple] = {}
+        pop = open_rows.pop
         next_id = self.deadline_id
         day = start
-        for index, step_id in enumerate(path):
-            if index:
-                act, closes, gap, before_expiry = steps[(procedure_id, step_id)]
+        for step_id, act, closes, gap, before_expiry, fact_step in self._plans[procedure_id][chosen]:
+            if closes is not None:  # every step but the first
                 low, high = day, None
                 if gap:
                     low = day + randint(*gap)
@@ -262,7 +293,8 @@ class DeadlineWalker:
                     row = open_rows.get(rule_id)
                     if row is None:
                         continue
-                    kind, due = row[2], row[3]
+                    entry = row[1]
+                    kind, due = entry[1], entry[2]
                     if kind == "last_day" or (kind == "expiry" and before_expiry):
                         high = due if high is None else min(high, due)
                     elif kind == "earliest_day":
@@ -277,56 +309,71 @@ class DeadlineWalker:
                     if low > until or random_() < late_share:
                         break  # not done yet: its deadlines stay open (overdue when already past)
                     day = randint(low, until)
-                reason = None
+                reason = done_on = None
                 for rule_id in closes:
-                    row = open_rows.pop(rule_id, None)
+                    row = pop(rule_id, None)
                     if row is not None:
                         if reason is None:
-                            reason = f"acte accompli : {act} le {french_day(day)}"
-                        emit(dossier_id, procedure_id, row, row[6], assigned, 1, iso(day), assigned, reason)
+                            reason = f"acte accompli : {act} le {self._french_day(day)}"
+                            done_on = iso(day)
+                        entry = row[1]
+                        text = entry[5]  # the text once done
+                        out_append(
+                            (
+                                row[0],
+                                dossier_id,
+                                procedure_id,
+                                row[2],
+                                rule_id,
+                                entry[1],
+                                entry[3],
+                                text[0] or self._text_id(text),
+                                assigned,
+                                1,
+                                done_on,
+                                assigned,
+                                reason,
+                                row[3],
+                                None,
+                                "",
+                                entry[6],
+                            )
+                        )
             elif day > until:
                 return None
             created = self._created.get(day)
             if created is None:
                 created = self._created[day] = f"{iso(day)} {9 + day % 9:02d}:{day % 60:02d}:00"
-            step = (
-                procedure_id,
-                step_id,
-                zone,
-                self._facts(procedure_id, step_id, day) if (procedure_id, step_id) in FACT_STEPS else (),
-            )
+            step = (procedure_id, step_id, zone, self._facts(procedure_id, step_id, day) if fact_step else ())
             found = cache.get(step, NOTHING).get(day)
             if found is None:
                 found = self._computed(step, day)
-            for rule_id, kind, due, due_iso, text, done_text, unverified in found:
+            for entry in found:
                 next_id += 1
-                open_rows[rule_id] = (
-                    next_id,
-                    rule_id,
-                    kind,
-                    due,
-                    due_iso,
-                    text,
-                    done_text,
-                    unverified,
-                    step_id,
-                    created,
-                )
+                open_rows[entry[0]] = (next_id, entry, step_id, created)
         else:
             if not open_rows:
                 self.deadline_id = next_id
                 return day
         self.deadline_id = next_id
+        emit = self._emit
         for row in open_rows.values():
+            entry = row[1]
             if self.closing is not None:  # the dossier was closed: what was left open became moot
-                emit(dossier_id, procedure_id, row, row[5], assigned, 1, iso(self.closing), assigned, "dossier clos")
+                emit(dossier_id, procedure_id, row, entry[4], assigned, 1, iso(self.closing), assigned, "dossier clos")
             elif random_() < 0.01:  # a few were moved, with their reason
                 reason = rng.choice(MOVE_REASONS)
-                moved = iso(row[3] + randint(7, 30))
-                emit(dossier_id, procedure_id, row, row[5], assigned, 0, None, None, "", moved, row[4], reason)
+                moved = iso(entry[2] + randint(7, 30))
+                emit(dossier_id, procedure_id, row, entry[4], assigned, 0, None, None, "", moved, entry[3], reason)
             else:
-                emit(dossier_id, procedure_id, row, row[5], assigned)
+                emit(dossier_id, procedure_id, row, entry[4], assigned)
         return None
+
+    def _text_id(self, text: list) -> int:
+        """The `deadline_text` id of a text of the catalogue, given (and its row added) on first use."""
+        text_id = text[0] = self.next_id("deadline_text")
+        self.add("deadline_text", (text_id, *text[1]))
+        return text_id
 
     def _emit(
         self,
@@ -343,30 +390,27 @@ class DeadlineWalker:
         original_due: str | None = None,
         moved_reason: str = "",
     ) -> None:
-        """Append the deadline's row (COLUMNS); its text gets its id on first use."""
-        text_id = text[0]
-        if not text_id:
-            text_id = text[0] = self.next_id("deadline_text")
-            self.add("deadline_text", (text_id, *text[1]))
+        """Append the row (COLUMNS) of a deadline left open by its walk (or closed with its dossier)."""
+        entry = row[1]
         self.out.append(
             (
                 row[0],
                 dossier_id,
                 procedure_id,
-                row[8],
-                row[1],
                 row[2],
-                due_iso or row[4],
-                text_id,
+                entry[0],
+                entry[1],
+                due_iso or entry[3],
+                text[0] or self._text_id(text),
                 assigned,
                 done,
                 done_on,
                 done_by,
                 done_reason,
-                row[9],
+                row[3],
                 original_due,
                 moved_reason,
-                row[7],
+                entry[6],
             )
         )
 

@@ -40,3 +40,55 @@ def test_the_facts_are_sent_in_the_order_the_walker_takes_them():
     from clerc_tui.demo.worker import FACTS
 
     assert tuple(inspect.signature(DeadlineWalker.dossier).parameters)[2:] == FACTS
+
+
+def test_the_walker_takes_each_steps_rules_as_deadlines_for_step_computes_them():
+    # The walker caches each rule's result by (rule, start, zone) and so picks a step's rules itself
+    # (DeadlineWalker._computed): the same rules, in the same order, from the same start as
+    # deadlines_for_step, for every step it walks, every fact it draws, days around holidays and
+    # week-ends, both zones.
+    import random
+    from datetime import date, timedelta
+
+    from clerc_tui.demo.deadlines import FACT_STEPS, PATHS, DayTexts, DeadlineWalker
+    from clerc_tui.errors import InvalidInput
+    from clerc_tui.rules.procedures import deadlines_for_step
+
+    hearing = date(2025, 3, 3).toordinal()
+    options = {
+        ("injonction_de_payer", "signification"): "served_in_person",
+        ("injonction_de_payer", "premier_acte_execution"): "served_in_person",
+        ("saisie_attribution", "acte_saisie"): "bank_account",
+        ("signification_jugement", "jugement"): "judgment_by_default",
+        ("signification_jugement", "signification"): "short_appeal_delay",
+        ("expulsion", "commandement_payer_clause_resolutoire"): "lease_from_2023_07_29",
+        ("saisie_vente", "commandement"): "small_claim_in_dwelling",
+    }
+    assert set(options) | {("expulsion", "assignation")} == FACT_STEPS
+    walker = DeadlineWalker(
+        random.Random(1), date(2026, 3, 15).toordinal(), DayTexts(date.isoformat).__getitem__, None, None, []
+    )
+    days = [date(2024, 12, 10) + timedelta(days=n) for n in range(40)]
+    days += [date(2025, 4, 1) + timedelta(days=n) for n in range(60)]
+    steps = {(procedure_id, step_id) for procedure_id, paths in PATHS.items() for path in paths for step_id in path}
+    compared = 0
+    for procedure_id, step_id in sorted(steps):
+        if (procedure_id, step_id) == ("expulsion", "assignation"):
+            variants: list[tuple] = [(("hearing_on", hearing + shift),) for shift in (0, 5, 40)]
+        elif (procedure_id, step_id) in options:
+            variants = [((options[procedure_id, step_id], value),) for value in (True, False)]
+        else:
+            variants = [()]
+        for zone in ("metropole", "alsace-moselle"):
+            for facts in variants:
+                values = {name: date.fromordinal(v) if name == "hearing_on" else v for name, v in facts}
+                for day in days:
+                    expected = tuple(
+                        walker._entry(c)
+                        for c in deadlines_for_step(procedure_id, step_id, day, zone=zone, facts=values)
+                    )
+                    assert walker._computed((procedure_id, step_id, zone, facts), day.toordinal()) == expected
+                    compared += len(expected)
+    assert compared > 5_000  # 7,600 deadlines
+    with pytest.raises(InvalidInput):  # a hearing's date missing: refused as deadlines_for_step refuses it
+        walker._computed(("expulsion", "assignation", "metropole", ()), days[0].toordinal())
