@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 
@@ -29,7 +28,9 @@ from clerc_tui.report.statement import (
 )
 from clerc_tui.rules.french import format_date, parse_date
 from clerc_tui.rules.statement import Statement
+from clerc_tui.screens.base import ClercScreen
 from clerc_tui.services.statement import dossier_statement
+from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.prerendered import DocumentView, Prerendered
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from clerc_tui.app import ClercApp
 
 
-class ArreteInput(Input):
+class ArreteInput(FieldInput):  # fixed size (statement_view.tcss): typing redraws the field alone
     BINDINGS = [Binding("escape", "leave", "Quitter la date", show=False, id="statement.leave_date")]
 
     def action_leave(self) -> None:
@@ -158,8 +159,9 @@ class StatementPane(Vertical):
         self.app.notify(f"Décompte exporté dans {export.folder} : {names}", title="Export", timeout=10)
 
 
-class InterestDetailScreen(Screen):
-    """`i`: every interest line of the décompte (period, days, base, rate, kind, basis)."""
+class InterestDetailScreen(ClercScreen[None]):
+    """The interest detail (binding `dossier.interest_detail`): every interest line of the
+    décompte (period, days, base, rate, kind, basis)."""
 
     HELP_TITLE = "Détail des intérêts"
     BINDINGS = [Binding("escape,I", "close", "Retour", id="interest.close")]

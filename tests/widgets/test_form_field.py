@@ -75,7 +75,8 @@ async def test_the_error_shows_under_its_field_and_keeps_the_typing():
 
 def test_every_field_a_screen_makes_is_a_field_input():
     """A Textual Input lays the whole screen out at each character typed (above): the screens
-    make FieldInputs only."""
+    make FieldInputs only, and derive their fields from it (the décompte's date field derived
+    from Input)."""
     import re
     from pathlib import Path
 
@@ -85,7 +86,8 @@ def test_every_field_a_screen_makes_is_a_field_input():
     made = [
         f"{path.relative_to(root)}:{number}"
         for path in sorted(root.rglob("*.py"))
+        if path.name != "form_field.py"  # FieldInput itself
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if re.search(r"(?<![\w.])Input\(", line)
+        if re.search(r"(?<![\w.])Input\(|^class \w+\(Input\)", line)
     ]
     assert made == []
