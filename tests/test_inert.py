@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from clerc_tui.cli import main
@@ -37,10 +37,16 @@ bad_chars = st.sampled_from(
 
 
 @given(st.text(max_size=40), bad_chars, st.text(max_size=40))
+@example(before="a\r\n", bad="\x1b", after="")  # the line break is no bad character: ESC is named
 def test_any_control_or_bidi_character_is_refused_naming_its_code_point(before, bad, after):
+    # A multi-line field takes a Windows « \r\n » as a line break: a « \r » drawn just before a
+    # « \n » is no bad character (hypothesis found before='', bad='\r', after='\n').
+    text = before + bad + after
+    remaining = BAD.search(text.replace("\r\n", "\n"))
+    assume(remaining is not None)
     with pytest.raises(InvalidInput) as raised:
-        check_text(before + bad + after, field="Nom", max_len=1000, multiline=True)
-    first = BAD.search(before + bad + after).group()
+        check_text(text, field="Nom", max_len=1000, multiline=True)
+    first = remaining.group()
     assert f"U+{ord(first):04X}" in raised.value.message and raised.value.message.startswith("Nom : ")
 
 
