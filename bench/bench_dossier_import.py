@@ -275,8 +275,9 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
     return figures, max(batches), worst_wait
 
 
-def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
-    """CPU per row of each stage, medians of `runs` (see the module's docstring)."""
+def _prepared(csv_path: Path, base: Path):
+    """A fresh migrated base opened, its creditor, and what the import's child would be given:
+    the clerc, the file's checked columns (the creditor's mapping) and the import's context."""
     close_database()
     fresh_base(base, None)
     open_database(str(base))
@@ -287,6 +288,12 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
     index = {h: i for i, h in enumerate(table.headers)}
     columns = [(key, index[header]) for key, header in mapping.columns.items() if header in index]
     context = import_worker.Context(creditor_id, CREDITOR, actor.user_id, actor.name, csv_path.name, TODAY, True)
+    return actor, columns, context
+
+
+def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
+    """CPU per row of each stage, medians of `runs` (see the module's docstring)."""
+    actor, columns, context = _prepared(csv_path, base)
     figures: dict[str, list[float]] = {}
 
     def stage(name, call):
@@ -365,16 +372,7 @@ def floor(csv_path: Path, base: Path, rows: int, runs: int) -> None:
     to say what each costs."""
     import sqlite3
 
-    close_database()
-    fresh_base(base, None)
-    open_database(str(base))
-    creditor_id = ensure_creditor()
-    actor = identify()
-    table = imports.open_table(csv_path)
-    mapping = imports.resolve_mapping(creditor_id, table.headers)
-    index = {h: i for i, h in enumerate(table.headers)}
-    columns = [(key, index[header]) for key, header in mapping.columns.items() if header in index]
-    context = import_worker.Context(creditor_id, CREDITOR, actor.user_id, actor.name, csv_path.name, TODAY, True)
+    actor, columns, context = _prepared(csv_path, base)
     checker = import_rows.RowChecker(columns, TODAY)
     checked = [checker.check(line, c) for line, c in imports.open_table(csv_path).rows()]
     bases = imports._Writer(actor, context).bases()
