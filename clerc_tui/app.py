@@ -576,8 +576,9 @@ class ClercApp(App):
         from clerc_tui.screens.deadlines import DeadlinesScreen
         from clerc_tui.screens.statistics import StatisticsScreen
 
-        def keyed(text: str, binding_id: str, node: DOMNode | type[DOMNode] = screen) -> str:
-            return f"{text} ({self.key_for(node, binding_id)})"  # the key as the keymap has it
+        def keyed(text: str, binding_id: str, node: DOMNode | type[DOMNode] = screen, where: str = "") -> str:
+            """`text (key)`, or `text (key sur where)` for a key of another screen, as the keymap has it."""
+            return f"{text} ({self.key_for(node, binding_id)}{f' sur {where}' if where else ''})"
 
         yield SystemCommand(
             "Touches", keyed("Les touches de l'écran en cours et leur identifiant", "app.help"), self.action_help
@@ -603,14 +604,22 @@ class ClercApp(App):
         )
         yield SystemCommand(
             "Statistiques",
-            "Encaissements par mois, recouvrement par créancier, échéances par clerc "
-            f"({self.key_for(DeadlinesScreen, 'agenda.statistics')} sur l'écran des échéances)",
+            keyed(
+                "Encaissements par mois, recouvrement par créancier, échéances par clerc",
+                "agenda.statistics",
+                DeadlinesScreen,
+                "l'écran des échéances",
+            ),
             self.action_statistics,
         )
         yield SystemCommand(
             "Rapport créancier",
-            "Un créancier, une période : dossiers, encaissé, reversé, solde, CSV/PDF "
-            f"({self.key_for(StatisticsScreen, 'stats.creditor_report')} sur l'écran des statistiques)",
+            keyed(
+                "Un créancier, une période : dossiers, encaissé, reversé, solde, CSV/PDF",
+                "stats.creditor_report",
+                StatisticsScreen,
+                "l'écran des statistiques",
+            ),
             self.action_creditor_report,
         )
         yield SystemCommand(
@@ -625,8 +634,12 @@ class ClercApp(App):
         )
         yield SystemCommand(
             "Relances amiables du jour",
-            "Ce que les scénarios prévoient aujourd'hui, par canal : aperçu, envoi, campagne "
-            f"({self.key_for(DeadlinesScreen, 'agenda.amicable')} sur l'écran des échéances)",
+            keyed(
+                "Ce que les scénarios prévoient aujourd'hui, par canal : aperçu, envoi, campagne",
+                "agenda.amicable",
+                DeadlinesScreen,
+                "l'écran des échéances",
+            ),
             self.action_amicable,
         )
         if getattr(screen, "action_amicable_enrol", None) is not None:  # the dossier screen
