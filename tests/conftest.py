@@ -1,3 +1,4 @@
+import copy
 import fcntl
 import gc
 import io
@@ -219,18 +220,77 @@ def _base_free_stays_so(request):
     postgres.check_opened(request.node)
 
 
-@pytest.fixture(scope="session")
-def migrated_base(tmp_path_factory):
-    """A base created by `init_database` (every migration), closed: built once per test process,
-    copied by each test that needs a fresh base (migrating takes ~50 ms, a copy well under 5)."""
+_session_factory: list[pytest.TempPathFactory] = []  # the run's tmp_path_factory, for the helpers below
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_tmp_path_factory(tmp_path_factory):
+    _session_factory.append(tmp_path_factory)
+    yield
+    _session_factory.remove(tmp_path_factory)
+
+
+_migrated: list[Path] = []  # the SQLite base `migrated_file` made in this process
+
+
+def migrated_file() -> Path:
+    """A SQLite base created by `init_database` (every migration), closed: made once per test
+    process, only ever copied (migrating takes ~40 ms of CPU, a copy and an open ~2)."""
     from clerc_tui.models.db import close_database, init_database
 
+    if not _migrated:
+        path = _session_factory[-1].mktemp("template") / "clerc.db"
+        init_database(str(path))
+        close_database()  # the last connection closed: the WAL is folded into the file
+        _migrated.append(path)
+    return _migrated[0]
+
+
+def migrated_copy(path: Path) -> None:
+    """What `init_database(str(path))` leaves (a new SQLite base with every migration, open), from
+    a copy of `migrated_file`: for the tests whose subject is what they write in the base, not its
+    creation (those call `init_database` or `clerc init` themselves)."""
+    from clerc_tui.models.db import open_database
+
+    if path.exists():
+        raise FileExistsError(path)  # as init_database refuses to replace a base
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_file(), path)
+    open_database(str(path))
+
+
+_built: dict[tuple, tuple[Path, object]] = {}  # built_once's bases, by builder and arguments
+
+
+def built_once(build, path: Path, *args, **kwargs):
+    """`build(path, *args, **kwargs)`: what that builder of a SQLite base leaves at `path` (the base,
+    closed) and returns, from a copy of the same build made once per test process for the same
+    arguments. For builders that write the same rows each time (the times of the audit entries
+    and of the rows aside); the value returned is a deep copy."""
+    key = (build.__module__, build.__qualname__, args, tuple(sorted(kwargs.items())))
+    if key not in _built:
+        template = _session_factory[-1].mktemp("built") / path.name
+        value = build(template, *args, **kwargs)
+        leftovers = [p.name for p in template.parent.iterdir() if p != template]
+        if leftovers:  # an open connection, a -wal: the copy would not be the base
+            raise RuntimeError(f"built_once: {build.__qualname__} left {leftovers} beside its base")
+        _built[key] = (template, value)
+    template, value = _built[key]
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, path)
+    return copy.deepcopy(value)
+
+
+@pytest.fixture(scope="session")
+def migrated_base():
+    """A base created by `init_database` (every migration), closed: built once per test process,
+    copied by each test that needs a fresh base (`migrated_file`; on PostgreSQL the worker's
+    template database)."""
     if postgres.enabled():
         return postgres.migrated_template()
-    path = tmp_path_factory.mktemp("template") / "clerc.db"
-    init_database(str(path))
-    close_database()  # the last connection closed: the WAL is folded into the file
-    return path
+    return migrated_file()
 
 
 def fresh_base(template, path):
@@ -311,14 +371,40 @@ def actor_base(tmp_path_factory, migrated_base):
     return path
 
 
+@pytest.fixture(scope="session")
+def sample_base(tmp_path_factory, actor_base):
+    """`actor_base` plus the dossier of `sample_dossier`, opened by `create_dossier` as that
+    fixture would, closed: `(path, the DossierInfo create_dossier returned)`. Copied by the
+    tests that take `sample_dossier` (~13 ms of CPU a test, ~250 tests). None on PostgreSQL."""
+    from clerc_tui.models.db import close_database, open_database
+    from clerc_tui.services.context import identify
+    from clerc_tui.services.dossiers import create_dossier
+
+    if postgres.enabled():
+        return None
+    path = tmp_path_factory.mktemp("template") / "clerc.db"
+    shutil.copyfile(actor_base, path)
+    open_database(str(path))
+    info = create_dossier(identify(), make_input(), TODAY)
+    close_database()
+    return path, info
+
+
+_SAMPLE_COPIED = pytest.StashKey[object]()  # on a test's node: the DossierInfo its base already holds
+
+
 @pytest.fixture
 def db_path(request, tmp_path, migrated_base):
     from clerc_tui.models.db import close_database
 
-    # A test that takes `actor` gets the base with him already added: the same rows as adding
-    # him here (the audit entry's time aside), without the CPU.
-    with_actor = "actor" in request.fixturenames and not postgres.enabled()
-    template = request.getfixturevalue("actor_base") if with_actor else migrated_base
+    # A test that takes `actor` gets the base with him already added, one that takes
+    # `sample_dossier` the base with that dossier already opened: the same rows as adding them
+    # here (the audit entries' and the dossier's times aside), without the CPU.
+    template = migrated_base
+    if not postgres.enabled() and "sample_dossier" in request.fixturenames:
+        template, request.node.stash[_SAMPLE_COPIED] = request.getfixturevalue("sample_base")
+    elif not postgres.enabled() and "actor" in request.fixturenames:
+        template = request.getfixturevalue("actor_base")
     path = fresh_base(template, tmp_path / "clerc.db")
     yield path
     close_database()
@@ -362,9 +448,14 @@ def make_input(**overrides):
 
 
 @pytest.fixture
-def sample_dossier(actor):
+def sample_dossier(request, actor):
+    """A dossier opened by `actor` (`make_input()`, TODAY): on SQLite the one `db_path` copied
+    from `sample_base`, on PostgreSQL opened here."""
     from clerc_tui.services.dossiers import create_dossier
 
+    copied = request.node.stash.get(_SAMPLE_COPIED, None)
+    if copied is not None:
+        return copied
     return create_dossier(actor, make_input(), TODAY)
 
 

@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clerc_tui.models import chain
-from clerc_tui.models.db import close_database, init_database, open_database
+from clerc_tui.models.db import close_database, open_database
 from clerc_tui.rules.french import format_amount
 from clerc_tui.services.context import os_login
-from tests.conftest import TODAY, make_input, run_clerc
+from tests.conftest import TODAY, built_once, make_input, migrated_copy, run_clerc
 
 THOUSAND = format_amount(Decimal("1000"))
 ENTRY_COLUMNS = (*chain.columns("ledger_entry"), "prev_hash", "row_hash")
@@ -33,7 +33,7 @@ def _etude(path: Path) -> dict:
     from clerc_tui.services.dossiers import create_dossier
     from clerc_tui.services.users import add_user
 
-    init_database(str(path))
+    migrated_copy(path)
     try:
         add_user(os_login(), "Claire Martin", "clerc")
         actor = identify()
@@ -69,7 +69,7 @@ def _check(tmp_path: Path, path: Path):
 @pytest.fixture
 def base(tmp_path):
     path = tmp_path / "etude.db"
-    ids = _etude(path)
+    ids = built_once(_etude, path)
     return path, ids
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import LedgerEntry, RemittanceRun
-from clerc_tui.models.db import close_database, database, init_database, open_database
+from clerc_tui.models.db import close_database, database, open_database
 from clerc_tui.rules.ledger import REMITTANCE
 from clerc_tui.rules.text import spreadsheet_safe
 from clerc_tui.services import billing, payments, remittances
@@ -22,7 +22,7 @@ from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests import postgres
-from tests.conftest import TODAY, make_input, run_clerc
+from tests.conftest import TODAY, make_input, migrated_copy, run_clerc
 
 IBAN = "FR7630004000310001234567865"
 
@@ -48,7 +48,7 @@ def _payout_base(path: Path, *, with_iban_less: bool = True):
     the creditors'); « =HYPERLINK… » is a name a spreadsheet would run; one has no IBAN."""
     from clerc_tui.services.users import add_user
 
-    init_database(str(path))
+    migrated_copy(path)
     add_user(os_login(), "Claire Martin", "comptable")  # the accounts run the reversements
     actor = identify()
     dossiers = [

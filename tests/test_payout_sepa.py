@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models.db import close_database, init_database, open_database
+from clerc_tui.models.db import close_database, open_database
 from clerc_tui.report.sepa import NAMESPACE, pain001, schema_problem
 from clerc_tui.services import payments, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
-from tests.conftest import TODAY, make_input, run_clerc
+from tests.conftest import TODAY, make_input, migrated_copy, run_clerc
 
 IBAN = "FR7630004000310001234567865"
 ETUDE_IBAN = "FR3140031000010000123456C01"
@@ -40,7 +40,7 @@ def _base(path: Path, names: list[str], per_creditor: int = 1, *, etude_account:
     from clerc_tui.services.etude import set_bank_account, set_setting
     from clerc_tui.services.users import add_user
 
-    init_database(str(path))
+    migrated_copy(path)
     add_user(os_login(), "Claire Martin", "commissaire")
     actor = identify()
     set_setting(actor, "name", "Étude de Maître Lefèvre & Associés")

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models.db import close_database, init_database, open_database
+from clerc_tui.models.db import close_database, open_database
 from clerc_tui.services import payments, remittances
 from clerc_tui.services.context import identify, os_login
 from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
-from tests.conftest import TODAY, make_input, run_clerc
+from tests.conftest import TODAY, make_input, migrated_copy, run_clerc
 
 IBAN = "FR7630004000310001234567865"
 DB = ["--today", "26/11/2026"]
@@ -33,7 +33,7 @@ def _base(path: Path, creditors: int = 3, per_creditor: int = 2) -> list[int]:
     """`creditors` creditors with IBAN, `per_creditor` dossiers each, 100 € received on each."""
     from clerc_tui.services.users import add_user
 
-    init_database(str(path))
+    migrated_copy(path)
     add_user(os_login(), "Claire Martin", "comptable")
     actor = identify()
     ids = []

@@ -17,15 +17,15 @@ import pytest
 
 from clerc_tui.cli import main
 from clerc_tui.models import db as db_module
-from clerc_tui.models.db import close_database, init_database, open_database
+from clerc_tui.models.db import close_database, open_database
 from clerc_tui.services.context import os_login
-from tests.conftest import CLERC, run_clerc
+from tests.conftest import CLERC, migrated_copy, run_clerc
 
 
 def _base_with_me(path: Path, role: str = "clerc") -> None:
     from clerc_tui.services.users import add_user
 
-    init_database(str(path))
+    migrated_copy(path)
     add_user(os_login(), "Claire Martin", role)
     close_database()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from clerc_tui.errors import AccessDenied
 from clerc_tui.models import User
+from clerc_tui.services.plain import Prepared
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,19 @@ def refusal(actor: Actor, permission: str) -> str | None:
     screen shows at once, before asking anything, for what the service would refuse anyway.
     The role is read again from the base: a session opened before a role change or a
     deactivation acts with the role of now."""
-    user = User.get_or_none(User.id == actor.user_id)
-    if user is None or not user.active:
+    found = _STANDING.rows(actor.user_id)
+    if not found or not found[0][0]:
         return _deactivated(actor.login, actor.name).message
+    role = found[0][1]
     from clerc_tui.rules import permissions  # the table (TOML) is read at the first check, not at start
 
-    if permissions.table().allows(user.role, permission):
+    if permissions.table().allows(role, permission):
         return None
-    return permissions.table().refusal(user.role, permission)
+    return permissions.table().refusal(role, permission)
+
+
+# (active, role) of a user: read at every service call (`require`), its SQL written once.
+_STANDING = Prepared(lambda user_id: User.select(User.active, User.role).where(User.id == user_id).limit(1).tuples())
 
 
 def require(actor: Actor, permission: str) -> None:

@@ -34,7 +34,7 @@ from clerc_tui.services.context import Actor, UserInfo, require_write
 from clerc_tui.services.deadlines import DeadlineInfo, deadline_info
 from clerc_tui.services.dossier_input import CreditorInput, DebtorInput, DossierInput
 from clerc_tui.services.imports import source_of
-from clerc_tui.services.plain import plain
+from clerc_tui.services.plain import Prepared, plain
 
 
 @dataclass(frozen=True)
@@ -383,9 +383,12 @@ def _save_claims(
     for kind, (regime, _start) in interest.items():
         if regime not in REGIMES or (kind == "depens" and regime != "none"):
             raise InvalidInput(f"Intérêts de « {CLAIM_KINDS.get(kind, kind)} » : régime « {regime} » non prévu.")
+    first_of_kind: dict[str, ClaimItem] = {}
+    for item in _CLAIM_ITEMS.rows(dossier.id):  # by id: the first of each kind is its item
+        first_of_kind.setdefault(item.kind, item)
     for kind in CLAIM_KINDS:
         amount = claims.get(kind)
-        existing = dossier.claim_items.where(ClaimItem.kind == kind).order_by(ClaimItem.id).first()
+        existing = first_of_kind.get(kind)
         if existing is None:
             if amount:
                 regime, start = interest.get(kind, (DEFAULT_REGIMES[kind], None))
@@ -417,21 +420,31 @@ def _save_claims(
             )
 
 
+# The queries of every dossier opened or changed, their SQL written once (services/plain.py).
+_CLAIM_ITEMS = Prepared(
+    lambda dossier_id: ClaimItem.select().where(ClaimItem.dossier == dossier_id).order_by(ClaimItem.id)
+)
+_DEBTOR_NAMES = Prepared(
+    lambda dossier_id: (
+        Debtor.select(Debtor.display_name)
+        .join(DossierDebtor)
+        .where(DossierDebtor.dossier == dossier_id)
+        .order_by(DossierDebtor.position)
+        .tuples()
+    )
+)
+_CREDITOR_NAME = Prepared(
+    lambda dossier_id: Creditor.select(Creditor.display_name).join(Dossier).where(Dossier.id == dossier_id).tuples()
+)
+
+
 def _refresh_denormalised(dossier_id: int, today: date) -> None:
     from clerc_tui.services.balances import balance_at
 
-    names = [
-        d.display_name
-        for d in (
-            Debtor.select(Debtor.display_name)
-            .join(DossierDebtor)
-            .where(DossierDebtor.dossier == dossier_id)
-            .order_by(DossierDebtor.position)
-        )
-    ]
+    names = [name for (name,) in _DEBTOR_NAMES.rows(dossier_id)]
     total, _ = balance_at(dossier_id, today)
-    dossier = Dossier.get_by_id(dossier_id)
-    Dossier.update(debtor_name=debtors_label(names), creditor_name=dossier.creditor.display_name, balance=total).where(
+    ((creditor_name,),) = _CREDITOR_NAME.rows(dossier_id)
+    Dossier.update(debtor_name=debtors_label(names), creditor_name=creditor_name, balance=total).where(
         Dossier.id == dossier_id
     ).execute()
     from clerc_tui.models import DossierAccount

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.models import Dossier, DossierAccount, LedgerEntry, chain
@@ -31,6 +31,7 @@ from clerc_tui.rules.text import check_text
 from clerc_tui.services import sequences
 from clerc_tui.services.audit import record, snapshot, timeline_event
 from clerc_tui.services.context import Actor
+from clerc_tui.services.plain import Prepared
 
 MAX_TEXT = 255
 
@@ -119,11 +120,17 @@ def valid_text(value: str, what: str, field: str, *, required: bool = False) -> 
     return check_text(text, field=what, max_len=MAX_TEXT, key=field)
 
 
+# The dossier and its running totals, read by every entry written: the SQL written once
+# (`Prepared`), the rows the same model objects as `get_or_none` gives.
+_DOSSIER = Prepared(lambda dossier_id: Dossier.select().where(Dossier.id == dossier_id).limit(1))
+_ACCOUNT = Prepared(lambda dossier_id: DossierAccount.select().where(DossierAccount.dossier == dossier_id).limit(1))
+
+
 def existing_dossier(dossier_id: int) -> Dossier:
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
-    if dossier is None:
+    found = _DOSSIER.rows(dossier_id)
+    if not found:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    return dossier
+    return cast(Dossier, found[0])
 
 
 # --- running totals and document numbers (m0006) ----------------------------------------
@@ -131,10 +138,10 @@ def existing_dossier(dossier_id: int) -> Dossier:
 
 def ensure_account(dossier_id: int) -> DossierAccount:
     """The dossier's running totals row, created (all zero) on its first entry."""
-    account = DossierAccount.get_or_none(DossierAccount.dossier == dossier_id)
-    if account is None:
-        account = DossierAccount.create(dossier=dossier_id, updated_at=datetime.now())
-    return account
+    found = _ACCOUNT.rows(dossier_id)
+    if not found:
+        return DossierAccount.create(dossier=dossier_id, updated_at=datetime.now())
+    return cast(DossierAccount, found[0])
 
 
 def _effect(entry: LedgerEntry) -> dict[str, int]:

@@ -2,6 +2,21 @@
 invoices and credit notes, receipts), stored in the `sequence` table."""
 
 from clerc_tui.models import Sequence
+from clerc_tui.services.plain import Prepared
+
+# The number just taken, read once per entry, invoice or dossier written: its SQL written once
+# per sequence name (a few constants; `Prepared` slots are integers, the year).
+_LAST: dict[str, Prepared] = {}
+
+
+def _last(name: str, year: int) -> int:
+    prepared = _LAST.get(name)
+    if prepared is None:
+        prepared = _LAST[name] = Prepared(
+            lambda y: Sequence.select(Sequence.last).where(Sequence.name == name, Sequence.year == y).limit(1).tuples()
+        )
+    ((last,),) = prepared.rows(year)
+    return int(last)
 
 
 def allocate(name: str, year: int) -> int:
@@ -12,7 +27,7 @@ def allocate(name: str, year: int) -> int:
     (SQLite IMMEDIATE; the row lock of the UPDATE on PostgreSQL) serialises the writers (no reuse)."""
     Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
     Sequence.update(last=Sequence.last + 1).where(Sequence.name == name, Sequence.year == year).execute()
-    return Sequence.get(Sequence.name == name, Sequence.year == year).last
+    return _last(name, year)
 
 
 def allocate_range(name: str, year: int, count: int) -> int:
