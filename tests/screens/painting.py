@@ -1,0 +1,81 @@
+"""Frames nobody reads: a screen test's app paints its screen once, when the test is done with it,
+not at every frame.
+
+After each change Textual lays the screen out, then paints it (`Screen._compositor_refresh`: each
+visible widget whose lines changed renders them, the compositor cuts and joins them into an update
+for the terminal). Under `run_test` the driver is headless and `App._display` throws that update
+away: nobody reads it. Those frames were ~30 % of the CPU of tests/screens and tests/widgets
+(`Compositor.render_update`: 24 s of 81 s, 514 first paints, 1,093 full and 2,153 partial ones).
+What a test reads of the screen it renders itself when it reads it (`_compositor.render_strips()`,
+a widget's `render_line` or `render()`), and what it reads of the app — sizes and regions, what
+is shown or hidden, scrolling, focus, messages, the widgets' state — is laid out and handled
+frame by frame as before: only the painting goes.
+
+In tests/screens and tests/widgets (their conftest.py):
+
+- the current screen of a headless app is laid out at each frame but not painted; what Textual
+  does after a paint besides painting still runs (the dirty regions dropped, the mouse-over check,
+  the refresh's callbacks);
+- when a test leaves `run_test` without an error and its app still runs, the screen is painted
+  whole once, the screens a dialog dims below it included: a widget that cannot draw what the test
+  left on the screen fails the test, as a frame would have;
+- a test about what is painted at each frame (the lines a key repaints, the bytes written, a cache
+  of drawn lines, a paint that comes before a resize) is marked `@pytest.mark.paints`: its app is
+  painted at every frame, as in a terminal. Mark a new test so when its subject is a paint.
+
+What this leaves out: a widget that fails to draw a state that exists only between two steps of a
+test, not at its end. `tests/screens/test_every_class_drawn.py` paints every screen and widget class
+of clerc (and fails when a new one is not drawn there)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
+
+MARKER = "paints"
+MARKER_HELP = "paints: the app paints its screen at every frame, as in a terminal (tests/screens/painting.py)"
+
+_compositor_refresh = Screen._compositor_refresh
+_run_test = App.run_test
+
+
+def paint(app: App[Any]) -> set[type[Widget]]:
+    """Paint the app's current screen whole (with the screens it dims), as a first frame is; the
+    classes of the widgets it drew."""
+    screen = app.screen
+    compositor = screen._compositor
+    compositor.render_update(full=True, screen_stack=app._background_screens)
+    return {type(widget) for widget in compositor.visible_widgets}
+
+
+def _unpainted(self: Screen[Any]) -> None:
+    """`Screen._compositor_refresh` without the painting of the current screen of a headless app."""
+    app = self.app
+    if self is not app.screen or app.is_inline or not app.is_headless:
+        _compositor_refresh(self)  # a screen below a dialog: its changes are the dialog's to paint
+        return
+    self._compositor._dirty_regions.clear()  # as render_update leaves them
+    self._dirty_widgets.clear()
+    app._update_mouse_over(self)
+
+
+@contextlib.asynccontextmanager
+async def _run_test_painted_at_the_end(self: App[Any], *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[Any]]:
+    async with _run_test(self, *args, **kwargs) as pilot:
+        yield pilot
+        # Reached only when the test's body ended without an error.
+        if self.is_running and not self._exit:
+            await pilot.pause()  # what the last step asked for, laid out
+            paint(self)
+
+
+def install(monkeypatch) -> None:
+    """No frame painted but the last one, for the calling test (see above)."""
+    monkeypatch.setattr(Screen, "_compositor_refresh", _unpainted)
+    monkeypatch.setattr(App, "run_test", _run_test_painted_at_the_end)
