@@ -4,13 +4,21 @@ import pytest
 
 from clerc_tui.app import ClercApp
 from tests.conftest import TODAY
-from tests.screens import quiet
+from tests.screens import painting, quiet
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", painting.MARKER_HELP)
 
 
 @pytest.fixture(autouse=True)
-def _quiet_pilot(monkeypatch):
-    """Every screen test: Pilot waits for the app to have handled each key, not for the clock."""
+def _quiet_pilot(request, monkeypatch):
+    """Every screen test: Pilot waits for the app to have handled each key, not for the clock; the
+    screen is painted when the test is done with it, not at every frame, unless the test is marked
+    `paints` (tests/screens/painting.py)."""
     quiet.install(monkeypatch)
+    if request.node.get_closest_marker(painting.MARKER) is None:
+        painting.install(monkeypatch)
 
 
 @pytest.fixture

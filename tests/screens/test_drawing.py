@@ -17,6 +17,9 @@ from clerc_tui.terminal import Compactor
 from clerc_tui.widgets.row_table import RowTable
 from tests.conftest import TODAY
 
+# What is written at each frame is the subject: every frame painted (tests/screens/painting.py).
+pytestmark = pytest.mark.paints
+
 CONSOLE = Console(color_system="truecolor", force_terminal=True, width=120, height=40)
 CONSOLE_20 = Console(color_system="truecolor", force_terminal=True, width=120, height=20)
 

@@ -5,6 +5,7 @@ once per content."""
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
 import textual.constants
 
 import clerc_tui.screens.statement_view as statement_view
@@ -33,6 +34,7 @@ async def test_no_animation_by_default_even_where_textual_would_animate(make_app
         assert started == []  # the tab underline jumps, it does not slide for 300 ms
 
 
+@pytest.mark.paints  # the view lays the décompte out as it paints it
 async def test_the_decompte_is_computed_when_shown_and_when_its_data_changed(actor, make_app, monkeypatch):
     dossier = example_dossier(actor)
     add_2026_s2(actor)

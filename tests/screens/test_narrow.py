@@ -1,5 +1,6 @@
 """80 × 24 is a first-class size: the columns a clerc decides on stay in sight (docs/forms.md)."""
 
+import pytest
 from textual.widgets import Static
 
 from clerc_tui.widgets.row_table import RowTable
@@ -182,6 +183,7 @@ async def test_the_payment_fields_show_a_date_and_an_amount_whole(make_app):
         assert fields.query_one("#pay-dossier").region.y == date_field.region.y  # one row again
 
 
+@pytest.mark.paints  # a paint between the resize and the table's on_resize was the bug
 async def test_a_resized_list_is_drawn_at_its_new_width(actor, make_app):
     """A paint at the new size came before the table's on_resize: its lines cached at 120
     columns were cut to 80 (« Solde calculé » gone, the header's columns under the wrong data)

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.text import Text
@@ -173,6 +174,7 @@ def _record_lines(table: RowTable) -> list[int]:
     return rendered
 
 
+@pytest.mark.paints  # the lines painted at each frame are the subject
 async def test_moving_the_cursor_repaints_the_two_lines_involved_only():
     app = TableApp()
     async with app.run_test(size=(40, 12)) as pilot:
@@ -187,6 +189,7 @@ async def test_moving_the_cursor_repaints_the_two_lines_involved_only():
         assert sorted(set(rendered)) == [2, 7]
 
 
+@pytest.mark.paints  # the lines painted at each frame are the subject
 async def test_a_page_down_repaints_the_rows_but_not_the_header():
     app = TableApp()
     async with app.run_test(size=(40, 12)) as pilot:
@@ -198,6 +201,7 @@ async def test_a_page_down_repaints_the_rows_but_not_the_header():
         assert sorted(set(rendered)) == list(range(1, table.size.height))
 
 
+@pytest.mark.paints  # the lines painted at each frame are the subject
 async def test_a_refill_repaints_only_the_lines_that_differ():
     app = TableApp(rows=5)
     async with app.run_test(size=(40, 12)) as pilot:
