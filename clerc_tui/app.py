@@ -65,6 +65,9 @@ LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances",
 # server) rolls back if the process dies inside it; the kernel drops the session lock.
 END_GRACE_SECONDS = 2.0
 
+# How long after the first paint the collector is run once and turned back on (_settle_start_up).
+SETTLE_AFTER_PAINT_SECONDS = 0.5
+
 
 @dataclass(eq=False)
 class _Barrier:
@@ -326,11 +329,19 @@ class ClercApp(App):
             self._stop_watching = watch_other_writers(self._told_of_other_writers)
         self.call_after_refresh(self._check_plans)
         if not self.is_headless:
-            # After the first paint, the start-up objects (modules, widgets, catalogue) are kept for
-            # good: the collector stops walking them, which halved its longest pause while walking
-            # the dashboard (58 → 27 ms, bench/bench_windows.py). Not in tests: each app's leftovers
-            # would stay frozen in the test process.
-            self.call_after_refresh(gc.freeze)
+            self.call_after_refresh(self.set_timer, SETTLE_AFTER_PAINT_SECONDS, self._settle_start_up)
+
+    def _settle_start_up(self) -> None:
+        """Shortly after the first paint (not before: a collection holds the interpreter, and the
+        thread writing the first screen would wait for it), the start-up's garbage is collected and
+        the objects left (modules, widgets, catalogue) are kept for good: the collector stops walking
+        them, which halved its longest pause while walking the dashboard (58 → 27 ms,
+        bench/bench_windows.py). Then it runs again: `clerc` turned it off until now
+        (cli/options.open_app). Not in tests: each app's leftovers would stay frozen in the test
+        process."""
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
     def _check_plans(self) -> None:
         """Start of day: the payment plans' defaults and completions (services/plans.check_at_start),
