@@ -185,10 +185,14 @@ class ClercApp(App):
         """The deadline dashboard is the bottom screen; `start="dossiers"` opens on the list
         (tests, scripts). Being the first screen rather than pushed over an empty one saves a
         whole compose-and-paint at start-up."""
-        from clerc_tui.screens.deadlines import DeadlinesScreen
-        from clerc_tui.screens.dossier_list import DossierListScreen
+        if self.start == "dossiers":
+            from clerc_tui.screens.dossier_list import DossierListScreen
 
-        return DossierListScreen() if self.start == "dossiers" else DeadlinesScreen()
+            return DossierListScreen()
+        # Only the screen shown: the dossier list (its service, its filter field) is imported on `d`.
+        from clerc_tui.screens.deadlines import DeadlinesScreen
+
+        return DeadlinesScreen()
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed ahead of a key that a binding handles (Enter, Backspace, Ctrl+U, an arrow,

@@ -49,3 +49,41 @@ def test_the_collector_runs_again_once_the_start_up_is_settled(monkeypatch, coll
 
     assert calls == ["collect", "freeze, collector on: False"]
     assert gc.isenabled()
+
+
+# Imported when first used (a key, a tab, a check), not on the way to the dashboard's first paint.
+NOT_AT_START = (
+    "clerc_tui.screens.dossier_list",  # `d`
+    "clerc_tui.services.dossier_list",
+    "clerc_tui.models.migrations.steps",  # a base already at the latest schema
+    "clerc_tui.models.migrations.m0001_initial",
+)
+
+FIRST_PAINT = """
+import asyncio, sys
+from datetime import date
+from clerc_tui.app import make_app
+from clerc_tui.config import DatabaseChoice
+
+async def main():
+    app = make_app(DatabaseChoice({base!r}, "option"), today=date(2026, 11, 26))
+    async with app.run_test(size=(120, 40)):
+        shown = app.screen.query_one("#agenda-filters").render()
+        assert "horizon" in str(shown), shown
+        print(sorted(m for m in sys.modules if m.startswith("clerc_tui.")))
+
+asyncio.run(main())
+"""
+
+
+def test_the_dashboard_paints_without_what_it_does_not_show(db_path, actor):
+    import ast
+    import subprocess
+    import sys
+
+    code = FIRST_PAINT.format(base=str(db_path))
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert shown.returncode == 0, shown.stderr
+    imported = set(ast.literal_eval(shown.stdout.strip().splitlines()[-1]))
+    assert "clerc_tui.screens.deadlines" in imported  # the screen painted
+    assert imported.isdisjoint(NOT_AT_START), sorted(imported & set(NOT_AT_START))
