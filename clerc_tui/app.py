@@ -141,6 +141,7 @@ class ClercApp(App):
         today: date | None = None,
         keymap: dict[str, str] | None = None,
         warning: str | None = None,
+        shared_base: bool | None = None,
         start: str = "agenda",
         animations: bool = False,
         base: str | None = None,
@@ -160,6 +161,9 @@ class ClercApp(App):
         self._fixed_now = now  # --now: the amicable desk's clock (contact hours), fixed for trials
         self._keymap = keymap or {}
         self._warning = warning
+        # Whether to check the files of a shared base once the first screen is painted (None: not
+        # at all; True: the étude's config names the base, so it is shared; False: if it looks so).
+        self._shared_base = shared_base
         self._data_version: int | None = None
         self._stop_watching: Callable[[], None] | None = None
         self.start = start
@@ -324,8 +328,8 @@ class ClercApp(App):
                     severity="warning",
                     timeout=15,
                 )
-        if self._warning:
-            self.notify(self._warning, severity="warning", timeout=10)
+        if self._warning or self._shared_base is not None:
+            self.call_after_refresh(self._warn_at_start)
         self._data_version = data_version()
         if self._data_version is not None:  # SQLite: no notice of other writers but this counter
             self.set_interval(DATA_POLL_SECONDS, self._poll_other_writers)
@@ -346,6 +350,20 @@ class ClercApp(App):
         gc.collect()
         gc.freeze()
         gc.enable()
+
+    def _warn_at_start(self) -> None:
+        """The start-up's warnings, in one notice, once the first screen is painted: config problems,
+        and what in a shared base's files would lock a clerc out (the users' query and the files'
+        checks are not on the way to the first paint)."""
+        layout = None
+        if self._shared_base is not None:
+            try:
+                layout = sharing_report(expected=self._shared_base)
+            except Exception as error:
+                self.show_error(error, "droits de la base partagée")
+        warnings = "\n".join(w for w in (self._warning, layout) if w)
+        if warnings:
+            self.notify(warnings, severity="warning", timeout=10)
 
     def _check_plans(self) -> None:
         """Start of day: the payment plans' defaults and completions (services/plans.check_at_start),
@@ -829,20 +847,21 @@ def run_app(choice: DatabaseChoice, today: date | None = None, now: datetime | N
 
 def make_app(choice: DatabaseChoice, today: date | None = None, now: datetime | None = None) -> ClercApp:
     """The app on the chosen base, as `clerc` opens it: the user identified, his keymap, and the
-    warnings of start-up (config problems, a shared base whose permissions lock clercs out)."""
+    warnings of start-up (config problems; a shared base whose permissions lock clercs out, checked
+    once the first screen is painted: ClercApp._warn_at_start)."""
     open_database(choice.target)
     actor = identify()
     keymap, warning = load_keymap()
     animations, display_warning = load_animations()
     compact_output, output_warning = load_compact_output()
-    layout = sharing_report(expected=choice.source == "system_config")
-    warnings = "\n".join(w for w in (warning, display_warning, output_warning, layout) if w) or None
+    warnings = "\n".join(w for w in (warning, display_warning, output_warning) if w) or None
     return ClercApp(
         actor,
         today=today,
         now=now,
         keymap=keymap,
         warning=warnings,
+        shared_base=choice.source == "system_config",
         animations=animations,
         compact_output=compact_output,
         base=f"{shown(choice.target)} ({choice.origin})",
