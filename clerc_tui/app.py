@@ -30,7 +30,14 @@ from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
-from clerc_tui.services.database import data_version, open_database, sharing_report, shown, watch_other_writers
+from clerc_tui.services.database import (
+    data_version,
+    load_every_model,
+    open_database,
+    sharing_report,
+    shown,
+    watch_other_writers,
+)
 from clerc_tui.terminal import compact_driver
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
@@ -164,6 +171,7 @@ class ClercApp(App):
         # Whether to check the files of a shared base once the first screen is painted (None: not
         # at all; True: the étude's config names the base, so it is shared; False: if it looks so).
         self._shared_base = shared_base
+        self._every_model = False  # make_app opens the base without the models the dashboard does not use
         self._data_version: int | None = None
         self._stop_watching: Callable[[], None] | None = None
         self.start = start
@@ -211,6 +219,8 @@ class ClercApp(App):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
+        if not self._every_model:  # a key before the dashboard was painted: what it opens may need them
+            self._load_every_model()
         barrier = self._barrier
         if barrier is not None:
             # Looked at only when a key comes (here, between two of the app's messages, as in
@@ -317,6 +327,9 @@ class ClercApp(App):
         self.screen.refresh(repaint=True)
 
     def on_mount(self) -> None:
+        # The models the dashboard does not use, with their back-references (services.database.
+        # load_every_model), once it is painted; before anything else that comes after the paint.
+        self.call_after_refresh(self._load_every_model)
         if self._keymap:
             from clerc_tui.config import check_keymap
 
@@ -350,6 +363,11 @@ class ClercApp(App):
         gc.collect()
         gc.freeze()
         gc.enable()
+
+    def _load_every_model(self) -> None:
+        if not self._every_model:
+            load_every_model()
+            self._every_model = True
 
     def _warn_at_start(self) -> None:
         """The start-up's warnings, in one notice, once the first screen is painted: config problems,
@@ -849,7 +867,7 @@ def make_app(choice: DatabaseChoice, today: date | None = None, now: datetime | 
     """The app on the chosen base, as `clerc` opens it: the user identified, his keymap, and the
     warnings of start-up (config problems; a shared base whose permissions lock clercs out, checked
     once the first screen is painted: ClercApp._warn_at_start)."""
-    open_database(choice.target)
+    open_database(choice.target, every_model=False)  # the rest once the dashboard is painted
     actor = identify()
     keymap, warning = load_keymap()
     animations, display_warning = load_animations()

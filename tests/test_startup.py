@@ -58,6 +58,24 @@ NOT_AT_START = (
     "clerc_tui.models.migrations.steps",  # a base already at the latest schema
     "clerc_tui.models.migrations.m0001_initial",
     "clerc_tui.models.shared",  # a shared base's files, checked once the dashboard is painted
+    "clerc_tui.models.ledger",  # the models the dashboard does not use: imported once it is painted
+    "clerc_tui.models.amicable",
+    "clerc_tui.models.plans",
+)
+# Every model module: all imported once the dashboard is painted (their back-references).
+MODELS = (
+    "acts",
+    "amicable",
+    "bank",
+    "dossier",
+    "etude",
+    "imports",
+    "ledger",
+    "parties",
+    "plans",
+    "rates",
+    "solvency",
+    "tracking",
 )
 
 FIRST_PAINT = """
@@ -79,9 +97,12 @@ Screen._compositor_refresh = painting
 
 async def main():
     app = make_app(DatabaseChoice({base!r}, "option"), today=date(2026, 11, 26))
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
         shown = app.screen.query_one("#agenda-filters").render()
         assert "horizon" in str(shown), shown
+        await pilot.press("t")  # a key: every model is there before what it does
+        loaded = sorted(m for m in sys.modules if m.startswith("clerc_tui.models."))
+    print(loaded)
     print(at_first_paint[0])
 
 asyncio.run(main())
@@ -96,6 +117,8 @@ def test_the_dashboard_paints_without_what_it_does_not_show(db_path, actor):
     code = FIRST_PAINT.format(base=str(db_path))
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert shown.returncode == 0, shown.stderr
-    imported = set(ast.literal_eval(shown.stdout.strip().splitlines()[-1]))
+    *_, after_a_key, at_first_paint = shown.stdout.strip().splitlines()
+    imported = set(ast.literal_eval(at_first_paint))
     assert "clerc_tui.screens.deadlines" in imported  # the screen painted
     assert imported.isdisjoint(NOT_AT_START), sorted(imported & set(NOT_AT_START))
+    assert {f"clerc_tui.models.{name}" for name in MODELS} <= set(ast.literal_eval(after_a_key))
