@@ -58,6 +58,7 @@ NOT_AT_START = (
     "clerc_tui.models.migrations.steps",  # a base already at the latest schema
     "clerc_tui.models.migrations.m0001_initial",
     "clerc_tui.models.shared",  # a shared base's files, checked once the dashboard is painted
+    "clerc_tui.channel_config",  # [sms] and [smtp]: read when a message is sent
     "clerc_tui.models.ledger",  # the models the dashboard does not use: imported once it is painted
     "clerc_tui.models.amicable",
     "clerc_tui.models.plans",
