@@ -30,7 +30,14 @@ from clerc_tui.errors import ClercError
 from clerc_tui.logs import log_unexpected, setup_logging
 from clerc_tui.rules.text import inert
 from clerc_tui.services.context import Actor, identify
-from clerc_tui.services.database import data_version, open_database, sharing_report, shown, watch_other_writers
+from clerc_tui.services.database import (
+    data_version,
+    load_every_model,
+    open_database,
+    sharing_report,
+    shown,
+    watch_other_writers,
+)
 from clerc_tui.terminal import compact_driver
 from clerc_tui.widgets import CSS_PATHS as WIDGET_CSS
 
@@ -64,6 +71,9 @@ LETTER_ACTIONS = frozenset({"quit_key", "calculator", "payments", "remittances",
 # the process ends at once. Nothing is lost: every write is one transaction, which SQLite (or the
 # server) rolls back if the process dies inside it; the kernel drops the session lock.
 END_GRACE_SECONDS = 2.0
+
+# How long after the first paint the collector is run once and turned back on (_settle_start_up).
+SETTLE_AFTER_PAINT_SECONDS = 0.5
 
 
 @dataclass(eq=False)
@@ -138,6 +148,7 @@ class ClercApp(App):
         today: date | None = None,
         keymap: dict[str, str] | None = None,
         warning: str | None = None,
+        shared_base: bool | None = None,
         start: str = "agenda",
         animations: bool = False,
         base: str | None = None,
@@ -157,6 +168,10 @@ class ClercApp(App):
         self._fixed_now = now  # --now: the amicable desk's clock (contact hours), fixed for trials
         self._keymap = keymap or {}
         self._warning = warning
+        # Whether to check the files of a shared base once the first screen is painted (None: not
+        # at all; True: the étude's config names the base, so it is shared; False: if it looks so).
+        self._shared_base = shared_base
+        self._every_model = False  # make_app opens the base without the models the dashboard does not use
         self._data_version: int | None = None
         self._stop_watching: Callable[[], None] | None = None
         self.start = start
@@ -182,10 +197,14 @@ class ClercApp(App):
         """The deadline dashboard is the bottom screen; `start="dossiers"` opens on the list
         (tests, scripts). Being the first screen rather than pushed over an empty one saves a
         whole compose-and-paint at start-up."""
-        from clerc_tui.screens.deadlines import DeadlinesScreen
-        from clerc_tui.screens.dossier_list import DossierListScreen
+        if self.start == "dossiers":
+            from clerc_tui.screens.dossier_list import DossierListScreen
 
-        return DossierListScreen() if self.start == "dossiers" else DeadlinesScreen()
+            return DossierListScreen()
+        # Only the screen shown: the dossier list (its service, its filter field) is imported on `d`.
+        from clerc_tui.screens.deadlines import DeadlinesScreen
+
+        return DeadlinesScreen()
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed ahead of a key that a binding handles (Enter, Backspace, Ctrl+U, an arrow,
@@ -200,6 +219,8 @@ class ClercApp(App):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
+        if not self._every_model:  # a key before the dashboard was painted: what it opens may need them
+            self._load_every_model()
         barrier = self._barrier
         if barrier is not None:
             # Looked at only when a key comes (here, between two of the app's messages, as in
@@ -306,6 +327,9 @@ class ClercApp(App):
         self.screen.refresh(repaint=True)
 
     def on_mount(self) -> None:
+        # The models the dashboard does not use, with their back-references (services.database.
+        # load_every_model), once it is painted; before anything else that comes after the paint.
+        self.call_after_refresh(self._load_every_model)
         if self._keymap:
             from clerc_tui.config import check_keymap
 
@@ -317,8 +341,8 @@ class ClercApp(App):
                     severity="warning",
                     timeout=15,
                 )
-        if self._warning:
-            self.notify(self._warning, severity="warning", timeout=10)
+        if self._warning or self._shared_base is not None:
+            self.call_after_refresh(self._warn_at_start)
         self._data_version = data_version()
         if self._data_version is not None:  # SQLite: no notice of other writers but this counter
             self.set_interval(DATA_POLL_SECONDS, self._poll_other_writers)
@@ -326,11 +350,38 @@ class ClercApp(App):
             self._stop_watching = watch_other_writers(self._told_of_other_writers)
         self.call_after_refresh(self._check_plans)
         if not self.is_headless:
-            # After the first paint, the start-up objects (modules, widgets, catalogue) are kept for
-            # good: the collector stops walking them, which halved its longest pause while walking
-            # the dashboard (58 → 27 ms, bench/bench_windows.py). Not in tests: each app's leftovers
-            # would stay frozen in the test process.
-            self.call_after_refresh(gc.freeze)
+            self.call_after_refresh(self.set_timer, SETTLE_AFTER_PAINT_SECONDS, self._settle_start_up)
+
+    def _settle_start_up(self) -> None:
+        """Shortly after the first paint (not before: a collection holds the interpreter, and the
+        thread writing the first screen would wait for it), the start-up's garbage is collected and
+        the objects left (modules, widgets, catalogue) are kept for good: the collector stops walking
+        them, which halved its longest pause while walking the dashboard (58 → 27 ms,
+        bench/bench_windows.py). Then it runs again: `clerc` turned it off until now
+        (cli/options.open_app). Not in tests: each app's leftovers would stay frozen in the test
+        process."""
+        gc.collect()
+        gc.freeze()
+        gc.enable()
+
+    def _load_every_model(self) -> None:
+        if not self._every_model:
+            load_every_model()
+            self._every_model = True
+
+    def _warn_at_start(self) -> None:
+        """The start-up's warnings, in one notice, once the first screen is painted: config problems,
+        and what in a shared base's files would lock a clerc out (the users' query and the files'
+        checks are not on the way to the first paint)."""
+        layout = None
+        if self._shared_base is not None:
+            try:
+                layout = sharing_report(expected=self._shared_base)
+            except Exception as error:
+                self.show_error(error, "droits de la base partagée")
+        warnings = "\n".join(w for w in (self._warning, layout) if w)
+        if warnings:
+            self.notify(warnings, severity="warning", timeout=10)
 
     def _check_plans(self) -> None:
         """Start of day: the payment plans' defaults and completions (services/plans.check_at_start),
@@ -814,20 +865,21 @@ def run_app(choice: DatabaseChoice, today: date | None = None, now: datetime | N
 
 def make_app(choice: DatabaseChoice, today: date | None = None, now: datetime | None = None) -> ClercApp:
     """The app on the chosen base, as `clerc` opens it: the user identified, his keymap, and the
-    warnings of start-up (config problems, a shared base whose permissions lock clercs out)."""
-    open_database(choice.target)
+    warnings of start-up (config problems; a shared base whose permissions lock clercs out, checked
+    once the first screen is painted: ClercApp._warn_at_start)."""
+    open_database(choice.target, every_model=False)  # the rest once the dashboard is painted
     actor = identify()
     keymap, warning = load_keymap()
     animations, display_warning = load_animations()
     compact_output, output_warning = load_compact_output()
-    layout = sharing_report(expected=choice.source == "system_config")
-    warnings = "\n".join(w for w in (warning, display_warning, output_warning, layout) if w) or None
+    warnings = "\n".join(w for w in (warning, display_warning, output_warning) if w) or None
     return ClercApp(
         actor,
         today=today,
         now=now,
         keymap=keymap,
         warning=warnings,
+        shared_base=choice.source == "system_config",
         animations=animations,
         compact_output=compact_output,
         base=f"{shown(choice.target)} ({choice.origin})",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NoReturn
@@ -117,9 +118,17 @@ def open_app(args: argparse.Namespace) -> int:
             "interactive. Sans terminal (cron, script), utilisez les sous-commandes, par exemple "
             "clerc deadlines."
         )
-    from clerc_tui.app import run_app
+    # No cyclic garbage collection from here to the first paint: importing Textual and the app
+    # allocates ~10^5 objects, which set off ~120 collections, one of them a full one (~25 ms), for
+    # nothing to free. The app turns the collector back on once the dashboard is painted
+    # (ClercApp._settle_start_up); if it never gets there, it is turned back on here.
+    gc.disable()
+    try:
+        from clerc_tui.app import run_app
 
-    return run_app(database_choice(args), today=today_of(args) if args.now or args.today else None, now=args.now)
+        return run_app(database_choice(args), today=today_of(args) if args.now or args.today else None, now=args.now)
+    finally:
+        gc.enable()
 
 
 def refuse_pdf_on_terminal(args: argparse.Namespace, what: str, example: str) -> None:

@@ -34,6 +34,7 @@ from peewee import (
 )
 
 from clerc_tui.errors import ClercError, DatabaseUnavailable
+from clerc_tui.models import load_all
 
 if TYPE_CHECKING:
     from peewee import _savepoint, _transaction
@@ -113,8 +114,10 @@ def load_postgresql_driver() -> None:
     names["psycopg"] = psycopg  # last: peewee takes a non-None psycopg for a driver ready to use
 
 
-def open_database(target: str, *, migrate: bool = True, create: bool = False) -> Database:
-    """Open an existing clerc database, bind the models to it and bring its schema up to date.
+def open_database(target: str, *, migrate: bool = True, create: bool = False, every_model: bool = True) -> Database:
+    """Open an existing clerc database, bind the models to it and bring its schema up to date;
+    import every model (`models.load_all`: their back-references) unless `every_model` is false
+    (the app's start: it imports them once the dashboard is painted).
 
     A missing file, or a file or server base without clerc's schema, is refused: creating a
     base is `init_database` (`clerc init`), never the side effect of a typo in --db."""
@@ -167,6 +170,8 @@ def open_database(target: str, *, migrate: bool = True, create: bool = False) ->
             "Un clerc s'y connecte par un rôle membre de clerc_app ; la mise à jour du schéma se lance par le "
             "propriétaire des tables (clerc migrate). Voir docs/postgresql.md."
         ) from None
+    if every_model:
+        load_all()
     return db
 
 

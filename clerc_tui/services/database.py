@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from clerc_tui.models import load_all
 from clerc_tui.models.db import (
     ChangeListener,
     _redacted,
@@ -29,6 +30,7 @@ __all__ = [
     "explain_database_error",
     "init_database",
     "latest_schema_version",
+    "load_every_model",
     "open_database",
     "schema_version",
     "sharing_report",
@@ -43,13 +45,20 @@ def shown(target: str) -> str:
     return _redacted(target)
 
 
-def open_database(target: str, *, migrate: bool = True) -> None:
+def open_database(target: str, *, migrate: bool = True, every_model: bool = True) -> None:
     """Open an existing clerc base (a SQLite path or a server URL) and bring its schema up to
     date (unless `migrate` is false: `clerc migrate` first looks whether anything is due); never
     creates one (« base introuvable »). A SQLite base is marked as in use by this process
-    (services/sessions.py) before it is opened: a restore waits for no one."""
+    (services/sessions.py) before it is opened: a restore waits for no one. `every_model`
+    false: the models not yet imported are left for `load_every_model` (the app's start)."""
     _hold_session(target)
-    _open_database(target, migrate=migrate)
+    _open_database(target, migrate=migrate, every_model=every_model)
+
+
+def load_every_model() -> None:
+    """Every model imported, with its back-references (models.load_all): the app calls it once
+    its first screen is painted, having opened the base with `every_model=False`."""
+    load_all()
 
 
 def init_database(target: str, group: str | None = None) -> None:

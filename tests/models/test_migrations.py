@@ -16,6 +16,29 @@ def test_a_new_database_is_created_at_the_latest_schema(db_path):
     assert {"dossier", "creditor", "debtor", "deadline", "audit_entry", "schema_version", "dossier_fts"} <= tables
 
 
+def test_latest_is_the_version_of_the_last_step():
+    from clerc_tui.models.migrations.steps import STEPS
+
+    assert [step.VERSION for step in STEPS] == sorted({step.VERSION for step in STEPS})  # in order, none twice
+    assert STEPS[-1].VERSION == LATEST
+
+
+def test_opening_a_base_at_the_latest_schema_imports_no_step_and_every_model(db_path):
+    """Start-up: the steps (~30 modules) are imported only when one is due; the models all are,
+    with their back-references (`dossier.ledger_entries` needs models/ledger.py imported)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from clerc_tui.models.db import open_database; "
+        f"open_database({str(db_path)!r}); "
+        "print(sorted(m for m in sys.modules if m.startswith('clerc_tui.models.migrations.'))); "
+        "from clerc_tui.models import Dossier; print(hasattr(Dossier, 'ledger_entries'), hasattr(Dossier, 'acts'))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.split("\n")[:2] == ["[]", "True True"]
+
+
 def test_sqlite_is_opened_for_several_processes(db_path):
     pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
     assert pragma("journal_mode") == "wal"

@@ -264,7 +264,7 @@ sys.stdin.read()
 
 
 def test_migrate_with_a_step_due_is_refused_while_a_clerc_is_connected_then_done(tmp_path):
-    from clerc_tui.models.migrations import STEPS
+    from clerc_tui.models.migrations.steps import STEPS
     from clerc_tui.services.database import latest_schema_version
     from tests.models.old_schema import old_database
 

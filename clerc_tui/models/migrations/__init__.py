@@ -8,72 +8,11 @@ upgrade path.
 from peewee import PostgresqlDatabase, SqliteDatabase
 
 from clerc_tui.errors import SchemaError
-from clerc_tui.models.migrations import (
-    m0001_initial,
-    m0002_search_and_agenda,
-    m0003_ledger_and_rates,
-    m0004_deadline_moves,
-    m0005_list_sort_indexes,
-    m0006_accounts,
-    m0007_acts,
-    m0008_fee_base_interest,
-    m0009_contractual_day_basis,
-    m0010_deadline_party_suspension,
-    m0011_trust,
-    m0012_frozen_documents,
-    m0013_chain,
-    m0014_deadline_act_versions,
-    m0015_run_in_steps,
-    m0016_open_deadline_counts,
-    m0017_deadline_text,
-    m0018_postgresql,
-    m0019_solvency,
-    m0020_wage_repartiteur,
-    m0021_claim_interest,
-    m0022_amicable,
-    m0023_payment_plans,
-    m0024_imports,
-    m0025_bank_statements,
-    m0026_sepa,
-    m0027_import_batches,
-    m0028_done_deadlines,
-    m0029_deadline_unused_indexes,
-    m0030_prefix_indexes,
-)
 
-STEPS = (
-    m0001_initial,
-    m0002_search_and_agenda,
-    m0003_ledger_and_rates,
-    m0004_deadline_moves,
-    m0005_list_sort_indexes,
-    m0006_accounts,
-    m0007_acts,
-    m0008_fee_base_interest,
-    m0009_contractual_day_basis,
-    m0010_deadline_party_suspension,
-    m0011_trust,
-    m0012_frozen_documents,
-    m0013_chain,
-    m0014_deadline_act_versions,
-    m0015_run_in_steps,
-    m0016_open_deadline_counts,
-    m0017_deadline_text,
-    m0018_postgresql,
-    m0019_solvency,
-    m0020_wage_repartiteur,
-    m0021_claim_interest,
-    m0022_amicable,
-    m0023_payment_plans,
-    m0024_imports,
-    m0025_bank_statements,
-    m0026_sepa,
-    m0027_import_batches,
-    m0028_done_deadlines,
-    m0029_deadline_unused_indexes,
-    m0030_prefix_indexes,
-)
-LATEST = STEPS[-1].VERSION
+# The schema version this clerc brings a base to: the VERSION of the last of `steps.STEPS`
+# (tests/models/test_migrations.py checks that they agree). Written here so that opening a base
+# already at it imports no step: a new migration is added to `steps.STEPS` and raises it.
+LATEST = 30
 
 DIALECTS = {
     "sqlite": {"engine": "sqlite", "pk": '"id" INTEGER NOT NULL PRIMARY KEY', "ts": "DATETIME", "bool": "INTEGER"},
@@ -120,6 +59,8 @@ def upgrade(db, target: int = LATEST) -> int:
     _refuse_newer(version)
     if version >= target:
         return version
+    from clerc_tui.models.migrations.steps import STEPS, m0018_postgresql
+
     for step in STEPS:
         if target < step.VERSION:
             break
