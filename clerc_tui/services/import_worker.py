@@ -38,7 +38,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -48,16 +48,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, duplicate_key
-from clerc_tui.rules.statement import DEFAULT_REGIMES
+from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, csv_rows, decode, duplicate_key, sniff_delimiter
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
 # interest: art. 1343-2 C. civ.); the creditor's costs are dépens-like frais, without interest.
+# The regimes are rules/statement.DEFAULT_REGIMES's, written out: the child does not import the
+# interest rules for two words (~0.1 s of its start; tests/services/test_imports_child.py checks
+# that they agree).
 AMOUNT_CLAIMS = {
-    "principal": ("principal", CLAIM_KINDS["principal"], DEFAULT_REGIMES["principal"]),
-    "costs": ("depens", CLAIM_KINDS["depens"], DEFAULT_REGIMES["depens"]),
+    "principal": ("principal", CLAIM_KINDS["principal"], "dossier"),
+    "costs": ("depens", CLAIM_KINDS["depens"], "none"),
     "interest": ("autre", "Intérêts échus", "none"),
 }
 ALSACE_MOSELLE = ("57", "67", "68")
@@ -532,17 +534,26 @@ def assemble(
 # --- the child --------------------------------------------------------------------------
 
 
+def file_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """The file's SHA-256, and its data rows as services/imports.open_table gives them (the file
+    read once). A CSV is read by the same functions without importing services/imports (its
+    models and peewee, ~0.1 s of the child's start); an XLSX through it (openpyxl)."""
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
+        from clerc_tui.services.imports import open_table
+
+        return sha256, open_table(path).rows()
+    text, _encoding = decode(data)
+    return sha256, csv_rows(text, sniff_delimiter(text.split("\n", 1)[0]))
+
+
 class _Rows:
     """The child's walk of the file: checked rows, by batch, kept until the parent no longer
     needs them again."""
 
     def __init__(self, config: dict):
-        from clerc_tui.services.imports import open_table
-
-        path = Path(config["path"])
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-        table = open_table(path)
-        self.walk = table.rows()
+        self.sha256, self.walk = file_rows(Path(config["path"]))
         self.checker = RowChecker(config["columns"], config["context"].today)
         self.present: set[str] = config["present"]
         self.existing_keys, self.existing_names = config["existing"]
