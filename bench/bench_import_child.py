@@ -88,7 +88,7 @@ def real_import(csv_path: Path, rows: int, size: int) -> None:
     """The real import (services/imports.run_import: this process writes, its child reads, checks
     and assembles) of the file into a fresh base, by fixed batches of `size`: under callgrind with
     `--trace-children=yes`, each process's instructions in its own output file."""
-    base = OUT / "import-child-bench.db"
+    base = OUT / f"import-child-bench-{rows}.db"
     fresh_base(base, None)
     open_database(str(base))
     creditor_id = ensure_creditor()
