@@ -87,7 +87,9 @@ def child_run(csv_path: Path, rows: int, size: int, clock: dict[str, float] | No
 def real_import(csv_path: Path, rows: int, size: int) -> None:
     """The real import (services/imports.run_import: this process writes, its child reads, checks
     and assembles) of the file into a fresh base, by fixed batches of `size`: under callgrind with
-    `--trace-children=yes`, each process's instructions in its own output file."""
+    `--trace-children=yes`, each process's instructions in its own output file. The parent's only:
+    a child slowed down by callgrind may not stop within the 5 s Worker.close gives it, and is
+    killed before writing its counts (the default mode measures the child's work alone)."""
     base = OUT / f"import-child-bench-{rows}.db"
     fresh_base(base, None)
     open_database(str(base))
