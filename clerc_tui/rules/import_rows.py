@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -200,7 +200,7 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)
     for number, cells in enumerate(reader, start=2):
-        if any(cell.strip() for cell in cells):
+        if any(map(str.strip, cells)):  # a cell not blank (no Python frame per cell)
             yield number, cells
 
 
@@ -468,19 +468,41 @@ _FAIL = object()  # a conversion refused: the row goes through parse_row, which 
 _BAD_TEXT = _BAD_LINE.search
 
 
-def _converted(column: list[str], parser: Callable[[str], object], default: object) -> list[Any]:
+def _converted(column: list[str], parser: Callable[[str], object], default: object) -> tuple[list[Any], bool]:
     """`parser` of each filled cell of a column, once per distinct value; `default` for an
     empty cell (parse_row's: "", 0, None, « autre »), and for a falsy result too (parse_row's
-    `convert(…) or default`, where the default is not None); _FAIL for a refused value."""
+    `convert(…) or default`, where the default is not None); _FAIL for a refused value. And
+    whether any value was refused."""
     results: dict[str, object] = {"": default}
+    failed = False
     for value in set(column):
         if value:
             try:
                 result = parser(value)
             except InvalidInput:
                 result = _FAIL
+                failed = True
             results[value] = (result or default) if default is not None and default is not _FAIL else result
-    return list(map(results.__getitem__, column))
+    return list(map(results.__getitem__, column)), failed
+
+
+# Amounts as spreadsheets write them, with two decimals (« 1 234,56 », « 1234.56 »), once their
+# spaces are gone, every one of a column at once: _cents gives int(digits without the comma).
+_TWO_DECIMALS = re.compile(r"(?:[0-9]{1,13}[,.][0-9]{2}\n)*+[0-9]{1,13}[,.][0-9]{2}")
+
+
+def _amounts(column: list[str], default: object) -> tuple[list[Any], bool]:
+    """`_converted(column, _cents, default)`, without a call per value when every filled cell
+    has two decimals (a value holding a line break is not such a cell: the count says so)."""
+    values = list(set(column).difference(("",)))
+    if values:
+        plain = "\n".join(values).replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        if plain.count("\n") == len(values) - 1 and _TWO_DECIMALS.fullmatch(plain):
+            cents = map(int, plain.replace(",", "").replace(".", "").split("\n"))
+            results: dict[str, Any] = dict(zip(values, cents, strict=True))
+            results[""] = default
+            return list(map(results.__getitem__, column)), False
+    return _converted(column, _cents, default)
 
 
 # The usual shapes of a phone number and an e-mail address, which the form's rules
@@ -491,6 +513,20 @@ _USUAL_PHONE = re.compile(r"0[1-9](?:[0-9]{8}|(?: [0-9]{2}){4})")
 _USUAL_EMAIL = re.compile(
     r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*@[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*\.[a-z]{2,24}"
 )
+# The same shapes, every cell of a column at once (an empty cell too), where the form's rules give
+# the cell back as it is: « 06 12 34 56 78 », an address with a lower-case domain of 64
+# characters at most.
+_AS_TYPED_PHONES = re.compile(r"(?:(?:0[1-9](?: [0-9]{2}){4})?\n)*+")
+_AS_TYPED_EMAILS = re.compile(f"(?:(?:(?=[^\\n]{{1,64}}\\n){_USUAL_EMAIL.pattern})?\\n)*+")
+
+
+def _as_typed(column: list[str], shapes: re.Pattern[str], parser: Callable[[str], object]) -> tuple[list[Any], bool]:
+    """`_converted(column, parser, "")`: the column itself when every cell has one of `shapes`
+    (one per line: a cell holding a line break is not one, the count says so)."""
+    joined = "\n".join(column) + "\n"
+    if joined.count("\n") == len(column) and shapes.fullmatch(joined):
+        return column, False
+    return _converted(column, parser, "")
 
 
 def _phone(raw: str) -> str:
@@ -512,6 +548,9 @@ def _siren(raw: str) -> str:
     if len(digits) == 14:
         return identifiers.validate_siret(raw)[:9]
     return identifiers.validate_siren(raw)
+
+
+_new_row = partial(tuple.__new__, ImportRow)  # an ImportRow of a tuple of its fields, without a call of Python
 
 
 def duplicate_key(row: ImportRow) -> tuple[str, int, date | None]:
@@ -542,18 +581,22 @@ class RowChecker:
     def check_rows(self, rows: list[tuple[int, list[str]]]) -> list[ImportRow | Refusal]:
         """`check` of each row, in order, with the same verdicts, done column by column: each
         column's cells stripped in one pass, the text of all the rows checked at once, each
-        conversion applied once per distinct value of its column. A row this cannot accept as
-        it is (a refusal to word, a long or hostile cell) goes through `parse_row`, which says
-        why (tests/services/test_imports_checks.py compares both over 40,000 mutated rows)."""
+        conversion applied once per distinct value of its column (or to the whole column at
+        once: amounts with two decimals, phones and e-mails as the form keeps them), the rows
+        made from their columns, and checked against the file's earlier rows at once when none
+        repeats another. A row this cannot accept as it is (a refusal to word, a long or hostile
+        cell) goes through `parse_row`, which says why (tests/services/test_imports_checks.py
+        compares both over 40,000 mutated rows)."""
         if not rows:
             return []
         count = len(rows)
         needed = max(self._indexes) + 1
-        lines = [line for line, _cells in rows]
+        lines = list(map(itemgetter(0), rows))
         cells = [c if len(c) >= needed else c + [""] * (needed - len(c)) for _line, c in rows]
+        by_index = list(zip(*cells, strict=False))  # the file's columns, up to the shortest row (`needed` at least)
         empty = [""] * count
-        cols = [list(map(str.strip, map(itemgetter(i), cells))) if i >= 0 else empty for i in self._indexes]
-        slow = [False] * count  # rows left to parse_row
+        cols = [list(map(str.strip, by_index[i])) if i >= 0 else empty for i in self._indexes]
+        slow: set[int] = set()  # rows left to parse_row
         try:
             check_text(" ".join(chain.from_iterable(cols)), field="", max_len=(SINGLE_LINE_MAX + 1) * 21 * count)
             hostile = False
@@ -561,95 +604,104 @@ class RowChecker:
             hostile = True
         for col in cols:
             if col is not empty and (hostile or max(map(len, col)) > SINGLE_LINE_MAX):
-                for j, value in enumerate(col):
-                    if len(value) > SINGLE_LINE_MAX or (hostile and _BAD_TEXT(value)):
-                        slow[j] = True
+                slow.update(
+                    j for j, value in enumerate(col) if len(value) > SINGLE_LINE_MAX or (hostile and _BAD_TEXT(value))
+                )
         (reference, kind_raw, civility_raw, last_names, first_names, company_names, siren_raw, streets) = cols[:8]
         (postcode_raw, cities, email_raw, phone_raw, principal_raw, interest_raw, costs_raw, due_raw) = cols[8:16]
         title_raw, courts, title_date_raw, title_refs, nature_raw = cols[16:]
         kind_of, civility_of, postcode_of, date_of, title_of, title_date_of, nature_of = _parsers(self.today)
-        kinds = _converted(kind_raw, kind_of, None)
-        civilities = _converted(civility_raw, civility_of, "")
-        sirens = _converted(siren_raw, _siren, "")
-        postcodes = _converted(postcode_raw, postcode_of, "")
-        emails = _converted(email_raw, _email, "")
-        phones = _converted(phone_raw, _phone, "")
-        principals = _converted(principal_raw, _cents, _FAIL)
-        interests = _converted(interest_raw, _cents, 0)
-        costs = _converted(costs_raw, _cents, 0)
-        dues = _converted(due_raw, date_of, None)
-        titles = _converted(title_raw, title_of, "")
-        title_dates = _converted(title_date_raw, title_date_of, None)
-        natures = _converted(nature_raw, nature_of, "autre")
-        out: list[ImportRow | Refusal] = []
-        append, against_file = out.append, self._against_file
-        folded: dict[str, str] = {}  # a file repeats its debtors' names: each folded once
-        for j in range(count):
-            last, company = last_names[j], company_names[j]
-            kind = kinds[j] if kind_raw[j] else ("morale" if company and not last else "physique")
-            civility = civilities[j] if kind == "physique" else ""
-            values = (
-                kind,
-                civility,
-                sirens[j],
-                postcodes[j],
-                emails[j],
-                phones[j],
-                principals[j],
-                interests[j],
-                costs[j],
-                dues[j],
-                titles[j],
-                title_dates[j],
-                natures[j],
+        converted = (
+            (kinds := _converted(kind_raw, kind_of, None)),
+            (civilities := _converted(civility_raw, civility_of, "")),
+            (sirens := _converted(siren_raw, _siren, "")),
+            (postcodes := _converted(postcode_raw, postcode_of, "")),
+            (emails := _as_typed(email_raw, _AS_TYPED_EMAILS, _email)),
+            (phones := _as_typed(phone_raw, _AS_TYPED_PHONES, _phone)),
+            (principals := _amounts(principal_raw, _FAIL)),
+            (interests := _amounts(interest_raw, 0)),
+            (costs := _amounts(costs_raw, 0)),
+            (dues := _converted(due_raw, date_of, None)),
+            (titles := _converted(title_raw, title_of, "")),
+            (title_dates := _converted(title_date_raw, title_date_of, None)),
+            (natures := _converted(nature_raw, nature_of, "autre")),
+        )
+        for values, failed in converted:
+            if failed:
+                slow.update(j for j, value in enumerate(values) if value is _FAIL)
+        amounts = principals[0]
+        if principals[1] or "" in principal_raw or 0 in amounts:  # a principal refused, missing or zero
+            slow.update(j for j, value in enumerate(amounts) if value is _FAIL or value == 0)
+        if "" in reference:
+            slow.update(j for j, value in enumerate(reference) if not value)
+        # The debtor: its kind, as typed or from the names; a person's names, or a company's.
+        if kind_raw is empty or not any(kind_raw):
+            kinds_of = [
+                "morale" if company and not last else "physique"
+                for last, company in zip(last_names, company_names, strict=True)
+            ]
+        else:
+            kinds_of = [
+                kind if raw else ("morale" if company and not last else "physique")
+                for kind, raw, last, company in zip(kinds[0], kind_raw, last_names, company_names, strict=True)
+            ]
+        people = [
+            # rules/names.person_name; no name, no display: the row is left to parse_row (below)
+            (last, first, "", civility, (f"{last.upper()} {first}" if first else last.upper()) if last else "")
+            if kind == "physique"
+            else ("", "", company, "", company)
+            for kind, last, first, company, civility in zip(
+                kinds_of, last_names, first_names, company_names, civilities[0], strict=True
             )
-            if (
-                slow[j]
-                or _FAIL in values
-                or not reference[j]
-                or not principals[j]
-                or not (last if kind == "physique" else company)
-            ):
-                row = dict(zip(_KEYS, [col[j] for col in cols], strict=True))
-                append(against_file(parse_row(lines[j], row, self.today, stripped=True)))
-                continue
-            if kind == "morale":
-                first = last = ""
-                display = company
-            else:
-                first, company = first_names[j], ""
-                display = f"{last.upper()} {first}" if first else last.upper()  # rules/names.person_name
-            append(
-                against_file(
-                    ImportRow(
-                        lines[j],
-                        reference[j],
-                        kind,
-                        civility,
-                        last,
-                        first,
-                        company,
-                        sirens[j],
-                        streets[j],
-                        postcodes[j],
-                        cities[j],
-                        emails[j],
-                        phones[j],
-                        principals[j],
-                        interests[j],
-                        costs[j],
-                        dues[j],
-                        titles[j],
-                        courts[j],
-                        title_dates[j],
-                        title_refs[j],
-                        natures[j],
-                        display,
-                        folded.get(display) or folded.setdefault(display, fold(display)),
-                    )
-                )
+        ]
+        lasts, firsts, companies, civility_of_kind, displays = zip(*people, strict=True)
+        if "" in displays:  # a person without a name, a company without one (or a kind refused)
+            slow.update(j for j, display in enumerate(displays) if not display)
+        folded = {display: fold(display) for display in set(displays)}  # a file repeats its debtors' names
+        searches = list(map(folded.__getitem__, displays))
+        out: list[ImportRow | Refusal] = list(
+            map(
+                _new_row,
+                zip(
+                    lines,
+                    reference,
+                    kinds_of,
+                    civility_of_kind,
+                    lasts,
+                    firsts,
+                    companies,
+                    sirens[0],
+                    streets,
+                    postcodes[0],
+                    cities,
+                    emails[0],
+                    phones[0],
+                    amounts,
+                    interests[0],
+                    costs[0],
+                    dues[0],
+                    titles[0],
+                    courts,
+                    title_dates[0],
+                    title_refs,
+                    natures[0],
+                    displays,
+                    searches,
+                    strict=True,
+                ),
             )
-        return out
+        )
+        for j in slow:
+            row = dict(zip(_KEYS, [col[j] for col in cols], strict=True))
+            out[j] = parse_row(lines[j], row, self.today, stripped=True)
+        refs_seen, keys_seen = self.refs_seen, self.keys_seen
+        if not slow and len(set(reference)) == count and refs_seen.keys().isdisjoint(reference):
+            keys = list(zip(searches, amounts, dues[0], strict=True))
+            if len(set(keys)) == count and keys_seen.keys().isdisjoint(keys):
+                refs_seen.update(zip(reference, lines, strict=True))
+                keys_seen.update(zip(keys, lines, strict=True))
+                return out
+        return list(map(self._against_file, out))
 
     def _against_file(self, row: ImportRow | Refusal) -> ImportRow | Refusal:
         """The row against the rows of the file before it (same reference, same debt)."""

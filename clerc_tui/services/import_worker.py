@@ -38,7 +38,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -48,16 +48,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from clerc_tui.errors import ClercError
-from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, duplicate_key
-from clerc_tui.rules.statement import DEFAULT_REGIMES
+from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, csv_rows, decode, duplicate_key, sniff_delimiter
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
 
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
 # interest: art. 1343-2 C. civ.); the creditor's costs are dépens-like frais, without interest.
+# The regimes are rules/statement.DEFAULT_REGIMES's, written out: the child does not import the
+# interest rules for two words (~0.1 s of its start; tests/services/test_imports_child.py checks
+# that they agree).
 AMOUNT_CLAIMS = {
-    "principal": ("principal", CLAIM_KINDS["principal"], DEFAULT_REGIMES["principal"]),
-    "costs": ("depens", CLAIM_KINDS["depens"], DEFAULT_REGIMES["depens"]),
+    "principal": ("principal", CLAIM_KINDS["principal"], "dossier"),
+    "costs": ("depens", CLAIM_KINDS["depens"], "none"),
     "interest": ("autre", "Intérêts échus", "none"),
 }
 ALSACE_MOSELLE = ("57", "67", "68")
@@ -374,6 +376,24 @@ class Batch:
         )
 
 
+class _Iso(dict):
+    """A date's ISO text, as SQLite stores it, made once per date; None stays None."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+class _Same(dict):
+    """A date as PostgreSQL stores it: itself."""
+
+    def __missing__(self, day: date | None) -> date | None:
+        return day
+
+
 def assemble(
     rows: list[ImportRow], bases: dict[str, int], context: Context, now: datetime
 ) -> tuple[dict[str, list[tuple]], list[tuple[int, str]], dict[str, tuple]]:
@@ -413,76 +433,97 @@ def assemble(
         AMOUNT_CLAIMS["interest"],
     )
 
-    def iso(value: date | None) -> Any:
-        if value is None:
-            return None
-        return value.isoformat() if sqlite else value
-
+    iso = _Iso() if sqlite else _Same()  # each date as stored: its ISO text once per date (SQLite), or itself
     for row in rows:
-        display = row.display_name
+        (
+            line,
+            reference,
+            debtor_kind,
+            civility,
+            last_name,
+            first_name,
+            company_name,
+            siren,
+            street,
+            postcode,
+            city,
+            email,
+            phone,
+            principal,
+            interest,
+            costs,
+            due_on,
+            title_kind,
+            title_court,
+            title_date,
+            title_reference,
+            nature,
+            display,
+            search_name,
+        ) = row  # one unpacking rather than an attribute lookup a field
         debtor = (
             debtor_id,
-            row.debtor_kind,
-            row.civility,
-            row.first_name,
-            row.last_name,
-            row.company_name,
+            debtor_kind,
+            civility,
+            first_name,
+            last_name,
+            company_name,
             None,
             "",
-            row.siren,
+            siren,
             "",
             "",
             "",
             display,
-            row.search_name,
+            search_name,
         )
         debtors.append(debtor)
         link = (link_id, dossier_id, debtor_id, 0)
         links.append(link)
         link_id += 1
         own_addresses: tuple = ()
-        if row.street or row.postcode or row.city:
-            own_addresses = ((address_id, debtor_id, row.street, row.postcode, row.city, "France", current, day),)
+        if street or postcode or city:
+            own_addresses = ((address_id, debtor_id, street, postcode, city, "France", current, day),)
             addresses.append(own_addresses[0])
             address_id += 1
-        own_contacts = []
-        if row.phone:
-            own_contacts.append((contact_id, debtor_id, "phone", row.phone, ""))
+        own_contacts: tuple = ()
+        if phone:
+            own_contacts = ((contact_id, debtor_id, "phone", phone, ""),)
             contact_id += 1
-        if row.email:
-            own_contacts.append((contact_id, debtor_id, "email", row.email, ""))
+        if email:
+            own_contacts += ((contact_id, debtor_id, "email", email, ""),)
             contact_id += 1
         contact_rows += own_contacts
-        claim_on = iso(row.due_on or today)
+        claim_on = iso[due_on or today]
         kind, label, regime = principal_claim
-        own_claims = [(claim_id, dossier_id, kind, label, row.principal, claim_on, regime)]
+        own_claims: tuple = ((claim_id, dossier_id, kind, label, principal, claim_on, regime),)
         claim_id += 1
-        total = row.principal
-        if row.costs:
+        total = principal
+        if costs:
             kind, label, regime = costs_claim
-            own_claims.append((claim_id, dossier_id, kind, label, row.costs, claim_on, regime))
+            own_claims += ((claim_id, dossier_id, kind, label, costs, claim_on, regime),)
             claim_id += 1
-            total += row.costs
-        if row.interest:
+            total += costs
+        if interest:
             kind, label, regime = interest_claim
-            own_claims.append((claim_id, dossier_id, kind, label, row.interest, claim_on, regime))
+            own_claims += ((claim_id, dossier_id, kind, label, interest, claim_on, regime),)
             claim_id += 1
-            total += row.interest
+            total += interest
         claim_rows += own_claims
-        zone = "alsace-moselle" if row.postcode[:2] in ALSACE_MOSELLE else "metropole"
+        zone = "alsace-moselle" if postcode[:2] in ALSACE_MOSELLE else "metropole"
         dossier = (
             dossier_id,
             f"{year}-{number:06d}",
             creditor_id,
-            row.nature,
+            nature,
             day,
-            row.title_kind,
-            row.title_court,
-            row.title_reference,
-            iso(row.title_date),
+            title_kind,
+            title_court,
+            title_reference,
+            iso[title_date],
             "legal",
             "civil",
-            iso(row.due_on),
+            iso[due_on],
             5,
             "frais,interets,principal",
             zone,
@@ -500,7 +541,7 @@ def assemble(
         event = (event_id, dossier_id, day, "ouverture", opened_text, user_id, ts)
         events.append(event)
         event_id += 1
-        source = (source_id, dossier_id, creditor_id, row.reference, file_name, row.line, ts, audit_id)
+        source = (source_id, dossier_id, creditor_id, reference, file_name, line, ts, audit_id)
         sources.append(source)
         source_id += 1
         digests.append(
@@ -532,17 +573,26 @@ def assemble(
 # --- the child --------------------------------------------------------------------------
 
 
+def file_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """The file's SHA-256, and its data rows as services/imports.open_table gives them (the file
+    read once). A CSV is read by the same functions without importing services/imports (its
+    models and peewee, ~0.1 s of the child's start); an XLSX through it (openpyxl)."""
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
+        from clerc_tui.services.imports import open_table
+
+        return sha256, open_table(path).rows()
+    text, _encoding = decode(data)
+    return sha256, csv_rows(text, sniff_delimiter(text.split("\n", 1)[0]))
+
+
 class _Rows:
     """The child's walk of the file: checked rows, by batch, kept until the parent no longer
     needs them again."""
 
     def __init__(self, config: dict):
-        from clerc_tui.services.imports import open_table
-
-        path = Path(config["path"])
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-        table = open_table(path)
-        self.walk = table.rows()
+        self.sha256, self.walk = file_rows(Path(config["path"]))
         self.checker = RowChecker(config["columns"], config["context"].today)
         self.present: set[str] = config["present"]
         self.existing_keys, self.existing_names = config["existing"]

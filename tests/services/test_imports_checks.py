@@ -8,7 +8,19 @@ from datetime import date
 import pytest
 
 from clerc_tui.rules.identifiers import luhn_check_digit
-from clerc_tui.rules.import_rows import FIELDS, RowChecker
+from clerc_tui.rules.import_rows import (
+    _AS_TYPED_EMAILS,
+    _AS_TYPED_PHONES,
+    _FAIL,
+    FIELDS,
+    RowChecker,
+    _amounts,
+    _as_typed,
+    _cents,
+    _converted,
+    _email,
+    _phone,
+)
 
 TODAY = date(2026, 12, 6)
 KEYS = [f.key for f in FIELDS]
@@ -140,3 +152,122 @@ def test_column_checks_give_the_row_checks_verdicts_on_20000_mutated_rows(seed):
     refused = sum(1 for r in expected if not hasattr(r, "search_name"))
     assert 0.2 * len(rows) < refused < 0.8 * len(rows)  # both verdicts well represented
     assert got == expected
+
+
+# Cells that pass as they are, or that the column-wide conversions must send back to the rules one
+# by one (another shape, a line break inside a cell, spaces of every kind, too many digits).
+AMOUNTS = (
+    "12,50",
+    "1 234,56",
+    "1\u00a0234.56",
+    "1\u202f234,56",
+    "12",
+    "12,5",
+    "9" * 13 + ",99",
+    "9" * 14 + ",99",
+    "12,5O",
+    "0,00",
+    "1.234,56",
+    "12,00\n13,00",
+    "\n",
+    "12,345",
+    "-5,00",
+    " 7,00",
+)
+PHONES = (
+    "06 12 34 56 78",
+    "0612345678",
+    "06 12 34 56 7",
+    "06 12 34 56 78\n06 12 34 56 78",
+    "+33 6 12 34 56 78",
+    "00 12 34 56 78",
+    "06.12.34.56.78",
+    "\n",
+)
+EMAILS = (
+    "a@b.fr",
+    "Jean.Dupont@orange.fr",
+    "Jean.Dupont@Orange.FR",
+    ("x" * 58) + "@b.fr",
+    ("x" * 59) + "@b.fr",
+    "a@b.fr\nc@d.fr",
+    "a..b@c.fr",
+    "é@exemple.fr",
+    "a@b",
+    "\n",
+)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_whole_column_conversions_give_the_per_value_results(seed):
+    """_amounts and _as_typed (a whole column at once when every cell allows it) give what
+    _converted gives calling the form's rules on each value, refusals included."""
+    rng = random.Random(seed)
+
+    def column(cells, plain):
+        """Cells of the usual shape and empty ones; then one other cell among them (a third of the
+        seeds, each other cell in turn), or many (another third)."""
+        out = ["" if rng.random() < 0.3 else rng.choice(plain) for _ in range(rng.randint(1, 60))]
+        if seed % 3 == 1:
+            out[rng.randrange(len(out))] = cells[seed // 3 % len(cells)]
+        elif seed % 3 == 2:
+            out = [rng.choice(cells) if rng.random() < 0.3 else cell for cell in out]
+        return out
+
+    amounts = column(AMOUNTS, [f"{rng.randint(0, 10**6)},{rng.randint(0, 99):02d}" for _ in range(5)])
+    for default in (_FAIL, 0):
+        assert _amounts(amounts, default) == _converted(amounts, _cents, default)
+    phones = column(PHONES, [f"0{rng.randint(1, 9)} 12 34 56 {rng.randint(10, 99)}" for _ in range(5)])
+    assert _as_typed(phones, _AS_TYPED_PHONES, _phone) == _converted(phones, _phone, "")
+    emails = column(EMAILS, [f"client.{rng.randint(1, 99)}@exemple-{rng.randint(1, 9)}.fr" for _ in range(5)])
+    assert _as_typed(emails, _AS_TYPED_EMAILS, _email) == _converted(emails, _email, "")
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_clean_files_with_repeated_rows_get_the_row_checks_verdicts(seed):
+    """Files as creditors send them, few rows wrong: chunks that the column checks accept whole
+    (rows made from their columns, checked against the earlier rows at once) and rows repeating
+    a reference or a debt of an earlier chunk or of the same one."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(6_000):
+        cells = base_row(rng, i)
+        what = rng.random()
+        if what < 0.02 and rows:
+            cells[0] = rng.choice(rows)[1][0]  # the same reference
+        elif what < 0.04 and rows:
+            earlier = rng.choice(rows)[1]
+            for field in (1, 2, 3, 4, 5, 12, 15):  # the same debt
+                cells[field] = earlier[field]
+        elif what < 0.05:
+            field = rng.randrange(len(KEYS))
+            cells[field] = rng.choice(MUTATIONS[KEYS[field]])
+        rows.append((i + 2, cells))
+    columns = [(key, p) for p, key in enumerate(KEYS)]
+    by_row, by_column = RowChecker(columns, TODAY), RowChecker(columns, TODAY)
+    expected = [by_row.check(line, cells) for line, cells in rows]
+    got, start = [], 0
+    while start < len(rows):
+        size = rng.choice((1, 30, 256, 1_000))
+        got += by_column.check_rows(rows[start : start + size])
+        start += size
+    assert 0 < sum(1 for r in expected if not hasattr(r, "search_name")) < 0.2 * len(rows)
+    assert got == expected
+
+
+def test_each_wrong_cell_alone_in_a_chunk_of_good_rows_gets_the_row_checks_verdict():
+    """Every mutation of every field, alone in a chunk of good rows (the column checks accept
+    the rest of the chunk whole: the wrong cell must still be found), also at the chunk's ends."""
+    rng = random.Random(5)
+    columns = [(key, p) for p, key in enumerate(KEYS)]
+    by_row, by_column = RowChecker(columns, TODAY), RowChecker(columns, TODAY)
+    line = 2
+    for field, key in enumerate(KEYS):
+        for value in MUTATIONS[key]:
+            chunk = []
+            for _ in range(rng.choice((1, 2, 12))):
+                chunk.append((line, base_row(rng, line)))
+                line += 1
+            chunk[rng.randrange(len(chunk))][1][field] = value
+            expected = [by_row.check(number, cells) for number, cells in chunk]
+            assert by_column.check_rows(chunk) == expected, (key, value)
