@@ -392,8 +392,8 @@ def test_a_killed_child_stops_the_import_in_french_and_a_new_run_completes_it(
     workers = []
     real_init = imports.import_worker.Worker.__init__
 
-    def remember(self, config):
-        real_init(self, config)
+    def remember(self, config, children=1):
+        real_init(self, config, children)
         workers.append(self)
 
     def write_then_kill(self, batch):
