@@ -283,7 +283,8 @@ def one_run(
         figures["import (fils qui assemble)"] = (rows / wall, rows / per_child["process"])
     print(
         f"  temps réel du parent ({wall:.1f} s) : écriture des lots {sum(batches):.1f} s, attente et réception "
-        f"des lots du fils {sum(waiting):.1f} s (dont le premier {waiting[0]:.2f} s), le reste (intervalles laissés libres, mise en route) "
+        f"des lots du fils {sum(waiting):.1f} s (dont le premier {waiting[0]:.2f} s), le reste (intervalles "
+        "laissés libres, mise en route) "
         f"{wall - sum(batches) - sum(waiting):.1f} s"
     )
     if drafts:

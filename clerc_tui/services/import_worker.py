@@ -596,7 +596,7 @@ class _Stream:
         self.handle = handle
         self.sha256: str = self._load()
 
-    def next(self, size: int) -> list[ImportRow | Refusal | int]:  # noqa: ARG002 — the reader chose its chunks
+    def next(self, size: int) -> list[ImportRow | Refusal | int]:  # the reading child chose its chunks' sizes
         make = ImportRow._make
         return [make(row) if type(row) is tuple else row for row in self._load()]
 
@@ -838,14 +838,14 @@ class Worker:
             raise self._failure() from None
 
     def _failure(self) -> ClercError:
-        process, errors = self.process, self.errors
-        lines = _last_lines(errors)
+        process = self.process
+        lines = _last_lines(self.errors)
         if self.reader is not None and self.reader_errors is not None and ReaderStopped.__name__ in "".join(lines[-1:]):
             # The assembling child lost the reading one: the reading one says why (it is gone, or about to be).
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.reader.wait(timeout=5)
-            process, errors = self.reader, self.reader_errors
-            lines = _last_lines(errors)
+            process = self.reader
+            lines = _last_lines(self.reader_errors)
         code = process.returncode
         cause = lines[-1] if lines else ("arrêté" if code is not None and code < 0 else f"code de sortie {code}")
         return ClercError(
