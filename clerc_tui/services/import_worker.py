@@ -603,7 +603,7 @@ class _Stream:
     def _load(self) -> Any:
         try:
             return pickle.load(self.handle)
-        except EOFError:
+        except (EOFError, pickle.UnpicklingError):  # ended, or cut in the middle of a chunk
             raise ReaderStopped("le processus qui lit le fichier s'est arrêté") from None
 
 
@@ -628,14 +628,14 @@ def stream(config: dict, outbox: IO[bytes]) -> None:
     writer = threading.Thread(target=write, name="import-rows", daemon=True)
     writer.start()
     ready.put(pickle.dumps(rows.sha256, protocol=pickle.HIGHEST_PROTOCOL))
-    size = CHUNK_MIN
+    size, largest = CHUNK_MIN, config.get("chunk", CHUNK_STREAM)  # tests: a smaller largest chunk
     while not broken.is_set():
         chunk = rows.next(size)
         plain = [tuple(row) if type(row) is ImportRow else row for row in chunk]
         ready.put(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
         if not chunk:
             break
-        size = min(2 * size, CHUNK_STREAM)
+        size = min(2 * size, largest)
     ready.put(None)
     writer.join()
     if broken.is_set():
@@ -779,7 +779,9 @@ class Worker:
         finally:
             os.close(rows_out)
             os.close(rows_in)
-        reading = {key: config[key] for key in ("path", "columns", "context", "present", "existing")}
+        reading = {
+            key: config[key] for key in ("path", "columns", "context", "present", "existing", "chunk") if key in config
+        }
         try:
             pickle.dump(reading | {"role": "read"}, self.reader.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
             self.reader.stdin.close()  # type: ignore[union-attr]
