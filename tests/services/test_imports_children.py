@@ -7,10 +7,11 @@ batches only, a new run completing it."""
 
 import json
 import os
+import pickle
 import random
 import signal
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,105 @@ def test_the_rows_streamed_by_the_reading_child_make_the_batches_of_one_child(tm
     far = [r for r in expected if isinstance(r, Refusal) and "qu'à la ligne" in r.reason]
     assert max(r.line - int(r.reason.rsplit(" ", 1)[1].rstrip(".")) for r in far) > 2_000  # across chunks
     assert sum(present for (_n, _r, _read, present, _l, _e), *_ in one) == len(config["present"])
+
+
+def test_a_chunk_packed_by_columns_comes_back_the_same_values_types_and_order():
+    """import_worker.pack / unpack: texts joined by column and split again; a column whose texts
+    hold the separator, or whose values are not all texts, sent as its values; refusals and
+    present lines back at their place."""
+    path_rows = [
+        ImportRow(
+            2,
+            "A-1",
+            "physique",
+            "Madame",
+            "Lefèvre",
+            "Zoé",
+            "",
+            "",
+            "",
+            "69002",
+            "Lyon",
+            "",
+            "",
+            100,
+            0,
+            0,
+            date(2025, 1, 2),
+            "",
+            "",
+            None,
+            "",
+            "loyers",
+            "LEFÈVRE Zoé",
+            "lefevre zoe",
+        ),
+        ImportRow(
+            5,
+            "A-\x1f2",
+            "morale",
+            "",
+            "",
+            "",
+            "SARL « X »",
+            "732829320",
+            "",
+            "",
+            "",
+            "",
+            "",
+            250,
+            3,
+            4,
+            None,
+            "jugement",
+            "TJ",
+            date(2024, 1, 15),
+            "24/1",
+            "autre",
+            "SARL « X »",
+            "sarl x",
+        ),
+        ImportRow(
+            6,
+            "A-3",
+            "physique",
+            "",
+            "O'Brien",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "a@b.fr",
+            "0612345678",
+            2**40,
+            0,
+            0,
+            None,
+            "",
+            "",
+            None,
+            "",
+            "autre",
+            "O'BRIEN",
+            "o'brien",
+        ),
+    ]
+    refusal = Refusal(3, "A-9", "Montant illisible : « 12,5O ».")
+    for chunk in ([], [refusal, 4], [refusal, *path_rows[:1], 4, *path_rows[1:]], [*path_rows, refusal], path_rows[:1]):
+        packed = import_worker.pack(chunk)
+        back = import_worker.unpack(pickle.loads(pickle.dumps(packed)))
+        assert back == chunk
+        assert [[type(value) for value in row] for row in back if isinstance(row, tuple)] == [
+            [type(value) for value in row] for row in chunk if isinstance(row, tuple)
+        ]
+        assert all(type(row) is type(original) for row, original in zip(back, chunk, strict=True))
+    _count, columns, _others = import_worker.pack(path_rows)
+    assert type(columns[2]) is str  # a column of texts travels as one text
+    assert columns[1] == ("A-1", "A-\x1f2", "A-3")  # one holds the separator: its values as they are
+    assert columns[13] == (100, 250, 2**40)
 
 
 # --- real processes: an import with two children writes what one child writes --------------
