@@ -4,9 +4,10 @@
 sniff_delimiter; XLSX: openpyxl in read-only mode, streamed, first sheet). `resolve_mapping` says
 which column is which field: the creditor's saved mapping, else a guess from the header names,
 with the clerc's corrections. `analyse` is the dry run: every row checked, nothing written.
-`run_import` writes: a child process (services/import_worker.py) reads, checks and assembles the
-rows one batch ahead; this process writes each batch in one short write transaction that creates
-its dossiers as `services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
+`run_import` writes: a child process (services/import_worker.py; two for a big file, one reading
+and checking, one assembling) reads, checks and assembles the rows one batch ahead; this process
+writes each batch in one short write transaction that creates its dossiers as
+`services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
 (one statement per table: on SQLite an `INSERT … SELECT` from the batch's draft, the in-memory
 database the child sent, import_worker.draft_of; on PostgreSQL an `executemany` of the tuples the
 child sent), with one chained audit entry for the batch holding each dossier's

@@ -270,6 +270,7 @@ def test_a_chunk_packed_by_columns_comes_back_the_same_values_types_and_order():
     assert type(columns[2]) is str  # a column of texts travels as one text
     assert columns[1] == ("A-1", "A-\x1f2", "A-3")  # one holds the separator: its values as they are
     assert columns[13] == (100, 250, 2**40)
+    assert columns[16] == (date(2025, 1, 2), None, None)  # dates and None: as they are
 
 
 # --- real processes: an import with two children writes what one child writes --------------
