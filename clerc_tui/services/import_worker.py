@@ -546,6 +546,11 @@ def assemble(
 
 CHUNK_STREAM = 4_096  # rows the reading child checks and sends together, at most (the first ones fewer)
 STREAM_AHEAD = 8  # chunks the reading child keeps ready when the assembling one does not take them yet
+# The reading child yields the CPU to the two others (nice +5: a quarter of a core against one at
+# the default priority): three processes share two cores, and the parent, which holds the write
+# lock another clerc may wait for, and the assembling child, one batch ahead of it only, are the
+# ones that must not wait; the reading one is chunks ahead and takes the time they leave.
+READER_NICE = 5
 
 
 class ReaderStopped(Exception):
@@ -654,6 +659,8 @@ def stream(config: dict, outbox: IO[bytes]) -> None:
     chunk (an empty one at the end), each packed by columns (`pack`) and pickled. A thread writes
     them, so that the checks go on while the assembling child is busy (at most STREAM_AHEAD
     chunks ahead)."""
+    with contextlib.suppress(OSError):
+        os.nice(READER_NICE)
     rows = _Checked(config)
     ready: queue.Queue[bytes | None] = queue.Queue(maxsize=STREAM_AHEAD)
     broken = threading.Event()

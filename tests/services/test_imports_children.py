@@ -355,6 +355,8 @@ def _kill_at_first_batch(monkeypatch, which: str) -> list:
     def receive(self):
         batch = real_receive(self)
         if not killed:
+            stat = Path(f"/proc/{self.reader.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            assert int(stat[16]) == min(19, os.nice(0) + import_worker.READER_NICE)  # it yields to the others
             process = getattr(self, which)
             assert process.poll() is None  # still working: killed mid-import
             process.send_signal(signal.SIGKILL)
