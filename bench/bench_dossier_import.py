@@ -12,13 +12,16 @@ wall time and of CPU (`time.process_time`) for the dry run, the import and the r
 `--runs`, the longest batch write, and the longest wait for the write lock of another clerc (a second
 process that writes every 50 ms during the import). The import's CPU is given for the process that
 writes (`time.process_time`) and for the child that reads, checks and assembles the rows
-(services/import_worker.py; `getrusage` of the children, taken around the import alone).
+(services/import_worker.py; `getrusage` of the children, taken around the import alone); with two
+children (a file of imports.TWO_CHILDREN_ROWS rows or more, or `--children 2`), each one's too, read
+in /proc when the import stops them.
 
 `--stages`: the CPU of each stage of a row (µs, `time.process_time`, medians of `--runs`), all in
 one process, on SQLite: reading, checking, assembling with the digests, binding the rows into the
 batch's draft (import_worker.draft_of) and pickling it (the child's work), unpickling and loading
 the draft, each table's `INSERT … SELECT` and the batch's audit entry (the parent's), in one
-transaction rolled back.
+transaction rolled back; and what two children add: the checked rows sent by column from the one
+that reads to the one that assembles (import_worker.pack, unpack), by chunks of 4,096.
 """
 
 import argparse
@@ -339,6 +342,15 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
             "fils : contrôle des lignes",
             lambda: [r for s in range(0, len(cells), 4_000) for r in checker.check_rows(cells[s : s + 4_000])],  # noqa: B023
         )
+        chunks = range(0, len(checked), import_worker.CHUNK_STREAM)
+        sent_rows = stage(
+            "deux-fils : envoi des lignes contrôlées (pack, pickle)",
+            lambda: [pickle.dumps(import_worker.pack(checked[s : s + import_worker.CHUNK_STREAM])) for s in chunks],  # noqa: B023
+        )
+        stage(
+            "deux-fils : réception (unpickle, unpack)",
+            lambda: [import_worker.unpack(pickle.loads(b)) for b in sent_rows],  # noqa: B023
+        )
         writer = imports._Writer(actor, context)
         bases = writer.bases()
         tables, digests, constants = stage(
@@ -381,12 +393,15 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
         except RolledBack:
             pass
         writer.close()
-    total = {"fils": 0.0, "parent": 0.0}
+    total = {"fils": 0.0, "parent": 0.0, "deux-fils": 0.0}
     for name, values in figures.items():
         median = statistics.median(values)
         total[name.split(" ")[0]] += median
-        print(f"{name:<45} {median:6.1f} µs  ({', '.join(f'{v:.1f}' for v in values)})")
-    print(f"total : fils {total['fils']:.1f} µs, parent {total['parent']:.1f} µs la ligne ({rows:,} lignes)")
+        print(f"{name:<55} {median:6.1f} µs  ({', '.join(f'{v:.1f}' for v in values)})")
+    print(
+        f"total : fils {total['fils']:.1f} µs, parent {total['parent']:.1f} µs la ligne ({rows:,} lignes) ; "
+        f"deux fils : {total['deux-fils']:.1f} µs de plus à eux deux"
+    )
     database.close()
 
 
