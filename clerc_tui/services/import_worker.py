@@ -549,7 +549,8 @@ STREAM_AHEAD = 8  # chunks the reading child keeps ready when the assembling one
 # The reading child yields the CPU to the two others (nice +5: a quarter of a core against one at
 # the default priority): three processes share two cores, and the parent, which holds the write
 # lock another clerc may wait for, and the assembling child, one batch ahead of it only, are the
-# ones that must not wait; the reading one is chunks ahead and takes the time they leave.
+# ones that must not wait; the reading one is chunks ahead and takes the time they leave (once its
+# first chunk is checked: the first batch waits for that one).
 READER_NICE = 5
 
 
@@ -659,8 +660,6 @@ def stream(config: dict, outbox: IO[bytes]) -> None:
     chunk (an empty one at the end), each packed by columns (`pack`) and pickled. A thread writes
     them, so that the checks go on while the assembling child is busy (at most STREAM_AHEAD
     chunks ahead)."""
-    with contextlib.suppress(OSError):
-        os.nice(READER_NICE)
     rows = _Checked(config)
     ready: queue.Queue[bytes | None] = queue.Queue(maxsize=STREAM_AHEAD)
     broken = threading.Event()
@@ -678,8 +677,13 @@ def stream(config: dict, outbox: IO[bytes]) -> None:
     writer.start()
     ready.put(pickle.dumps(rows.sha256, protocol=pickle.HIGHEST_PROTOCOL))
     size, largest = CHUNK_MIN, config.get("chunk", CHUNK_STREAM)  # tests: a smaller largest chunk
+    yielded = False
     while not broken.is_set():
         chunk = rows.next(size)
+        if not yielded:  # the first batch waits for the first chunk: read at the usual priority, then yield
+            with contextlib.suppress(OSError):
+                os.nice(READER_NICE)
+            yielded = True
         ready.put(pickle.dumps(pack(chunk), protocol=pickle.HIGHEST_PROTOCOL))
         if not chunk:
             break
