@@ -12,13 +12,16 @@ wall time and of CPU (`time.process_time`) for the dry run, the import and the r
 `--runs`, the longest batch write, and the longest wait for the write lock of another clerc (a second
 process that writes every 50 ms during the import). The import's CPU is given for the process that
 writes (`time.process_time`) and for the child that reads, checks and assembles the rows
-(services/import_worker.py; `getrusage` of the children, taken around the import alone).
+(services/import_worker.py; `getrusage` of the children, taken around the import alone); with two
+children (a file of imports.TWO_CHILDREN_ROWS rows or more, or `--children 2`), each one's too, read
+in /proc when the import stops them.
 
 `--stages`: the CPU of each stage of a row (µs, `time.process_time`, medians of `--runs`), all in
 one process, on SQLite: reading, checking, assembling with the digests, binding the rows into the
 batch's draft (import_worker.draft_of) and pickling it (the child's work), unpickling and loading
 the draft, each table's `INSERT … SELECT` and the batch's audit entry (the parent's), in one
-transaction rolled back.
+transaction rolled back; and what two children add: the checked rows sent by column from the one
+that reads to the one that assembles (import_worker.pack, unpack), by chunks of 4,096.
 """
 
 import argparse
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import time
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from clerc_tui.models.db import announced, database, write_transaction
@@ -178,6 +182,14 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) of a live process, from /proc (its clock ticks)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def other_clerc(path: str, stop, waits) -> None:
     """Another clerc writing while the import runs: a short write transaction every 50 ms
     (announced, then BEGIN IMMEDIATE, as every clerc's write: models/db.write_transaction), its
@@ -197,7 +209,9 @@ def other_clerc(path: str, stop, waits) -> None:
     waits.put(worst)
 
 
-def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str, tuple[float, float]], float, float]:
+def one_run(
+    csv_path: Path, base: Path, demo: str, rows: int, children: int = 0
+) -> tuple[dict[str, tuple[float, float]], float, float]:
     """(rows/s wall and CPU per stage, the longest batch write, the longest wait of another
     clerc for the write lock, in seconds) of one run."""
     close_database()
@@ -234,6 +248,19 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
         return batch
 
     import_worker.Worker.receive = watched_receive
+    # Each child's CPU, read in /proc when the import closes it (its work is done by then).
+    close = import_worker.Worker.close
+    per_child: dict[str, float] = {}
+
+    def watched_close(self, **kwargs):
+        for name in ("reader", "process"):
+            process = getattr(self, name, None)
+            if process is not None and process.returncode is None:  # not reaped yet: /proc has it
+                per_child[name] = _cpu_of(process.pid)
+        close(self, **kwargs)
+
+    import_worker.Worker.close = watched_close
+    run = imports.run_import if not children else partial(imports.run_import, children=children)
     import multiprocessing
 
     stop, waits = multiprocessing.Event(), multiprocessing.Queue()
@@ -241,13 +268,12 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
     clerc.start()
     try:
         before = children_cpu()
-        report, wall, cpu = timed(
-            lambda: imports.run_import(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY)
-        )
+        report, wall, cpu = timed(lambda: run(actor, imports.open_table(csv_path), creditor_id, mapping, TODAY))
         child = children_cpu() - before
     finally:
         imports._Writer.write = original
         import_worker.Worker.receive = receive
+        import_worker.Worker.close = close
         stop.set()
         worst_wait = waits.get(timeout=60)
         clerc.join()
@@ -255,9 +281,13 @@ def one_run(csv_path: Path, base: Path, demo: str, rows: int) -> tuple[dict[str,
     figures["import"] = (rows / wall, rows / cpu)
     figures["import (fils)"] = (rows / wall, rows / child)
     figures["import (total)"] = (rows / wall, rows / (cpu + child))
+    if "reader" in per_child:  # two children: each one's CPU (/proc, tick of 10 ms)
+        figures["import (fils qui lit)"] = (rows / wall, rows / per_child["reader"])
+        figures["import (fils qui assemble)"] = (rows / wall, rows / per_child["process"])
     print(
         f"  temps réel du parent ({wall:.1f} s) : écriture des lots {sum(batches):.1f} s, attente et réception "
-        f"des lots du fils {sum(waiting):.1f} s, le reste (intervalles laissés libres, mise en route) "
+        f"des lots du fils {sum(waiting):.1f} s (dont le premier {waiting[0]:.2f} s), le reste (intervalles "
+        "laissés libres, mise en route) "
         f"{wall - sum(batches) - sum(waiting):.1f} s"
     )
     if drafts:
@@ -312,6 +342,15 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
             "fils : contrôle des lignes",
             lambda: [r for s in range(0, len(cells), 4_000) for r in checker.check_rows(cells[s : s + 4_000])],  # noqa: B023
         )
+        chunks = range(0, len(checked), import_worker.CHUNK_STREAM)
+        sent_rows = stage(
+            "deux-fils : envoi des lignes contrôlées (pack, pickle)",
+            lambda: [pickle.dumps(import_worker.pack(checked[s : s + import_worker.CHUNK_STREAM])) for s in chunks],  # noqa: B023
+        )
+        stage(
+            "deux-fils : réception (unpickle, unpack)",
+            lambda: [import_worker.unpack(pickle.loads(b)) for b in sent_rows],  # noqa: B023
+        )
         writer = imports._Writer(actor, context)
         bases = writer.bases()
         tables, digests, constants = stage(
@@ -354,12 +393,15 @@ def stages(csv_path: Path, base: Path, rows: int, runs: int) -> None:
         except RolledBack:
             pass
         writer.close()
-    total = {"fils": 0.0, "parent": 0.0}
+    total = {"fils": 0.0, "parent": 0.0, "deux-fils": 0.0}
     for name, values in figures.items():
         median = statistics.median(values)
         total[name.split(" ")[0]] += median
-        print(f"{name:<45} {median:6.1f} µs  ({', '.join(f'{v:.1f}' for v in values)})")
-    print(f"total : fils {total['fils']:.1f} µs, parent {total['parent']:.1f} µs la ligne ({rows:,} lignes)")
+        print(f"{name:<55} {median:6.1f} µs  ({', '.join(f'{v:.1f}' for v in values)})")
+    print(
+        f"total : fils {total['fils']:.1f} µs, parent {total['parent']:.1f} µs la ligne ({rows:,} lignes) ; "
+        f"deux fils : {total['deux-fils']:.1f} µs de plus à eux deux"
+    )
     database.close()
 
 
@@ -483,6 +525,7 @@ def main() -> None:
     parser.add_argument("--demo", default="", help="import into a copy of this base (migrated once)")
     parser.add_argument("--stages", action="store_true", help="CPU of each stage of a row, in one process")
     parser.add_argument("--floor", action="store_true", help="CPU of the inserts alone, plain sqlite3")
+    parser.add_argument("--children", type=int, default=0, help="1 or 2 children (default: the import's choice)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     csv_path = OUT / f"creditor-{args.rows}.csv"
@@ -505,9 +548,9 @@ def main() -> None:
     longest: list[float] = []
     waited: list[float] = []
     for _ in range(args.runs):
-        run, batch, wait = one_run(csv_path, base, args.demo, args.rows)
+        run, batch, wait = one_run(csv_path, base, args.demo, args.rows, args.children)
         for name, value in run.items():
-            figures[name].append(value)
+            figures.setdefault(name, []).append(value)
         longest.append(batch)
         waited.append(wait)
     for name, values in figures.items():

@@ -4,8 +4,9 @@ The import (services/imports.run_import) writes; this child (`python -P -m
 clerc_tui.services.import_worker`) does everything else, one batch ahead of it, on the machine's
 other core: it reads the file, checks each row (rules/import_rows.RowChecker, the creditor's
 references already in the base, the debts already there), and assembles the rows of the batch's
-dossiers as `executemany` tuples, with their ids. The ids (and the dossiers' reference numbers)
-are the ones the parent predicts (`Bases`: the next id of each table when the batch's
+dossiers as `executemany` tuples, with their ids. A big file on two cores gets two children, the
+first reading and checking, the second assembling (« the children », below). The ids (and the
+dossiers' reference numbers) are the ones the parent predicts (`Bases`: the next id of each table when the batch's
 transaction begins); the parent checks them under the write lock and, when another clerc wrote
 in between, asks for the same batch again on the new bases (the child keeps its checked rows).
 Nothing is prepared under the lock.
@@ -33,11 +34,14 @@ import gc
 import hashlib
 import io
 import json
+import os
 import pickle
+import queue
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -570,7 +574,25 @@ def assemble(
     return tables, digests, constants
 
 
-# --- the child --------------------------------------------------------------------------
+# --- the children -----------------------------------------------------------------------
+# One child (`serve`, role « both »: a small file, or one core) reads and checks the rows
+# (_Checked) and assembles them by batches (_Rows). Two children (services/imports.children: a
+# big file, two cores) split that work where it is cheapest to cut: the first (`stream`, role
+# « read ») reads and checks the whole file in its order, each row against the rows before it
+# as one child checks them (the duplicates inside the file, the references already present, the
+# debts already there), and streams the settled rows through a pipe of their own to the second
+# (role « assemble »), which cuts them into the batches the parent asks for and assembles them
+# (_Stream feeding _Rows). The rows, their verdicts, the batches and their ids are those of one
+# child: only the process that does the work changes. The parent talks to the last child only.
+
+CHUNK_STREAM = 4_096  # rows the reading child checks and sends together, at most (the first ones fewer)
+STREAM_AHEAD = 8  # chunks the reading child keeps ready when the assembling one does not take them yet
+# The reading child yields the CPU to the two others (nice +5: a quarter of a core against one at
+# the default priority): three processes share two cores, and the parent, which holds the write
+# lock another clerc may wait for, and the assembling child, one batch ahead of it only, are the
+# ones that must not wait; the reading one is chunks ahead and takes the time they leave (once its
+# first chunk is checked: the first batch waits for that one).
+READER_NICE = 5
 
 
 def file_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
@@ -587,64 +609,34 @@ def file_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     return sha256, csv_rows(text, sniff_delimiter(text.split("\n", 1)[0]))
 
 
-class _Rows:
-    """The child's walk of the file: checked rows, by batch, kept until the parent no longer
-    needs them again."""
+class ReaderStopped(Exception):
+    """The reading child's pipe ended before the file's end (it died or failed: it says why)."""
+
+
+class _Checked:
+    """The file's rows in its order, checked by chunks (RowChecker.check_rows: each row against
+    the rows before it too) and settled against the base: an ImportRow to create, a Refusal, or
+    the line number of a row whose reference is already present (« déjà présent »)."""
 
     def __init__(self, config: dict):
         self.sha256, self.walk = file_rows(Path(config["path"]))
         self.checker = RowChecker(config["columns"], config["context"].today)
         self.present: set[str] = config["present"]
         self.existing_keys, self.existing_names = config["existing"]
-        self.context: Context = config["context"]
-        self.kept: dict[int, tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]] = {}
-        self.pending: list[ImportRow | Refusal] = []  # checked, not yet in a batch (from self.at)
-        self.at = 0
-        self.done = False
 
-    def take(self, number: int, size: int) -> tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]:
-        """Batch `number`: up to `size` new rows (kept: asked again, the same rows). The file's
-        rows are checked by chunks, column by column (RowChecker.check_rows); a chunk's rows
-        beyond the batch wait for the next one, in the file's order."""
-        if number in self.kept:
-            return self.kept[number]
-        new: list[ImportRow] = []
-        refused: list[Refusal] = []
-        read = present = 0
-        first = last = 0
-        known, pending = self.present, self.pending
-        while len(new) < size and read < 4 * size + 1_000:  # rows mostly « déjà présent »: the progress still moves
-            if self.at < len(pending):
-                row = pending[self.at]
-                self.at += 1
-            else:
-                chunk = list(islice(self.walk, max(CHUNK_MIN, size - len(new))))
-                if not chunk:
-                    self.done = True
-                    break
-                self.pending, self.at = self.checker.check_rows(chunk), 0
-                pending = self.pending
-                continue
-            read += 1
-            first = first or row.line
-            last = row.line
+    def next(self, size: int) -> list[ImportRow | Refusal | int]:
+        """The next `size` rows of the file, settled; none when the file is read."""
+        present, existing = self.present, self._existing
+        out: list[ImportRow | Refusal | int] = []
+        for row in self.checker.check_rows(list(islice(self.walk, size))):
             if isinstance(row, Refusal):
-                refused.append(row)
-            elif row.reference in known:
-                present += 1
+                out.append(row)
+            elif row.reference in present:
+                out.append(row.line)
             else:
-                reason = self._existing(row)
-                if reason:
-                    refused.append(Refusal(row.line, row.reference, reason))
-                else:
-                    new.append(row)
-        if not self.done and self.at >= len(pending):  # the file may end right here: say so with this batch
-            chunk = list(islice(self.walk, CHUNK_MIN))
-            self.pending, self.at = self.checker.check_rows(chunk), 0
-            self.done = not chunk
-        taken = (new, refused, read, present, (first, last), self.done)
-        self.kept = {n: kept for n, kept in self.kept.items() if n >= number - 1} | {number: taken}
-        return taken
+                reason = existing(row)
+                out.append(Refusal(row.line, row.reference, reason) if reason else row)
+        return out
 
     def _existing(self, row: ImportRow) -> str | None:
         name, cents, on = duplicate_key(row)
@@ -652,6 +644,158 @@ class _Rows:
         if hit is None:
             return None
         return f"Doublon du dossier {hit} : même débiteur, même principal" + (" et même date." if on else ".")
+
+
+class _Stream:
+    """The settled rows as the reading child sends them (`stream`), chunk after chunk: the same
+    rows, in the same order, as its _Checked gave them."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+        self.sha256: str = self._load()
+
+    def next(self, size: int) -> list[ImportRow | Refusal | int]:  # the reading child chose its chunks' sizes
+        return unpack(self._load())
+
+    def _load(self) -> Any:
+        try:
+            return pickle.load(self.handle)
+        except (EOFError, pickle.UnpicklingError):  # ended, or cut in the middle of a chunk
+            raise ReaderStopped("le processus qui lit le fichier s'est arrêté") from None
+
+
+SEPARATOR = "\x1f"  # between the texts of a column (`pack`): never in a checked text, and counted anyway
+
+
+def pack(chunk: list[ImportRow | Refusal | int]) -> Any:
+    """A chunk of settled rows as the reading child sends it: its ImportRows by column, each
+    column of texts joined into one text (SEPARATOR between them: one pickled text, split again
+    by `unpack`, instead of a pickled text per cell), the other columns (numbers, dates, None) as
+    they are; the refusals and the present rows' lines with their place in the chunk. A column
+    that is not all texts (join refuses it), or whose texts hold the separator (a checked text
+    never does: rules/text.check_text refuses control characters), is sent as its values. Every
+    text of a row is a plain `str` (cells of csv or openpyxl through `str`, and what is made of
+    them), as `split` gives back. Both sides: ~21,000 instructions a row instead of ~27,000 for
+    the rows pickled one by one (callgrind, 20,000 rows of the bench)."""
+    new = [row for row in chunk if type(row) is ImportRow]
+    others = [(at, row) for at, row in enumerate(chunk) if type(row) is not ImportRow]
+    columns: list[Any] = []
+    for column in zip(*new, strict=True):
+        try:
+            joined = SEPARATOR.join(column)
+        except TypeError:  # numbers, dates, None
+            columns.append(column)
+            continue
+        columns.append(joined if joined.count(SEPARATOR) == len(column) - 1 else column)
+    return (len(new), columns, others)
+
+
+def unpack(packed: Any) -> list[ImportRow | Refusal | int]:
+    """The chunk `pack` made: the same rows, values and types, in the same order."""
+    count, columns, others = packed
+    cells = [column.split(SEPARATOR) if type(column) is str else column for column in columns]
+    new: list[ImportRow | Refusal | int] = list(map(ImportRow._make, zip(*cells, strict=True))) if count else []
+    if not others:
+        return new
+    out: list[ImportRow | Refusal | int] = []
+    rows = iter(new)
+    for at, row in others:
+        out.extend(islice(rows, at - len(out)))
+        out.append(row)
+    out.extend(rows)
+    return out
+
+
+def stream(config: dict, outbox: IO[bytes]) -> None:
+    """The reading child's work: the file's rows checked and settled (_Checked), sent chunk after
+    chunk (an empty one at the end), each packed by columns (`pack`) and pickled. A thread writes
+    them, so that the checks go on while the assembling child is busy (at most STREAM_AHEAD
+    chunks ahead)."""
+    rows = _Checked(config)
+    ready: queue.Queue[bytes | None] = queue.Queue(maxsize=STREAM_AHEAD)
+    broken = threading.Event()
+
+    def write() -> None:
+        while (data := ready.get()) is not None:
+            if not broken.is_set():
+                try:
+                    outbox.write(data)
+                    outbox.flush()
+                except (BrokenPipeError, OSError):  # the assembling child stopped: nothing more to send
+                    broken.set()
+
+    writer = threading.Thread(target=write, name="import-rows", daemon=True)
+    writer.start()
+    ready.put(pickle.dumps(rows.sha256, protocol=pickle.HIGHEST_PROTOCOL))
+    size, largest = CHUNK_MIN, config.get("chunk", CHUNK_STREAM)  # tests: a smaller largest chunk
+    yielded = False
+    while not broken.is_set():
+        chunk = rows.next(size)
+        if not yielded:  # the first batch waits for the first chunk: read at the usual priority, then yield
+            with contextlib.suppress(OSError):
+                os.nice(READER_NICE)
+            yielded = True
+        ready.put(pickle.dumps(pack(chunk), protocol=pickle.HIGHEST_PROTOCOL))
+        if not chunk:
+            break
+        size = min(2 * size, largest)
+    ready.put(None)
+    writer.join()
+    if broken.is_set():
+        raise BrokenPipeError
+
+
+class _Rows:
+    """The checked rows cut into batches, kept until the parent no longer needs them again."""
+
+    def __init__(self, source: _Checked | _Stream):
+        self.source = source
+        self.kept: dict[int, tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]] = {}
+        self.pending: list[ImportRow | Refusal | int] = []  # settled, not yet in a batch (from self.at)
+        self.at = 0
+        self.done = False
+
+    def take(self, number: int, size: int) -> tuple[list[ImportRow], list[Refusal], int, int, tuple[int, int], bool]:
+        """Batch `number`: up to `size` new rows (kept: asked again, the same rows). The file's
+        rows come checked by chunks, column by column (RowChecker.check_rows); a chunk's rows
+        beyond the batch wait for the next one, in the file's order."""
+        if number in self.kept:
+            return self.kept[number]
+        new: list[ImportRow] = []
+        refused: list[Refusal] = []
+        read = present = 0
+        first = last = 0
+        pending = self.pending
+        while len(new) < size and read < 4 * size + 1_000:  # rows mostly « déjà présent »: the progress still moves
+            if self.at < len(pending):
+                row = pending[self.at]
+                self.at += 1
+            else:
+                chunk = self.source.next(max(CHUNK_MIN, size - len(new)))
+                if not chunk:
+                    self.done = True
+                    break
+                self.pending, self.at = chunk, 0
+                pending = self.pending
+                continue
+            read += 1
+            if type(row) is int:  # its reference already in the base
+                present += 1
+                line = row
+            else:
+                line = row.line  # type: ignore[union-attr]
+                if isinstance(row, Refusal):
+                    refused.append(row)
+                else:
+                    new.append(row)  # type: ignore[arg-type]
+            first = first or line
+            last = line
+        if not self.done and self.at >= len(pending):  # the file may end right here: say so with this batch
+            self.pending, self.at = self.source.next(CHUNK_MIN), 0
+            self.done = not self.pending
+        taken = (new, refused, read, present, (first, last), self.done)
+        self.kept = {n: kept for n, kept in self.kept.items() if n >= number - 1} | {number: taken}
+        return taken
 
 
 def send(batch: Batch, outbox: IO[bytes]) -> None:
@@ -664,18 +808,24 @@ def send(batch: Batch, outbox: IO[bytes]) -> None:
 
 
 def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
-    # No cyclic garbage collection in the child: what it builds (rows, tuples, dictionaries of the
-    # values seen) holds no cycles worth finding, and walking them cost ~10 % of its CPU (measured:
-    # 55 against 61 µs a row); it ends with the import.
+    # No cyclic garbage collection in the children: what they build (rows, tuples, dictionaries of
+    # the values seen) holds no cycles worth finding, and walking them cost ~10 % of the CPU
+    # (measured: 55 against 61 µs a row); they end with the import.
     gc.disable()
     config = pickle.load(inbox)
-    rows = _Rows(config)
-    drafts = bool(config.get("draft")) and rows.context.sqlite  # the parent can load them: see draft_of
+    role = config.get("role", "both")
+    if role == "read":
+        stream(config, outbox)
+        return
+    context: Context = config["context"]
+    source = _Stream(open(config["rows"], "rb", closefd=True)) if role == "assemble" else _Checked(config)  # noqa: SIM115
+    rows = _Rows(source)
+    drafts = bool(config.get("draft")) and context.sqlite  # the parent can load them: see draft_of
     while (request := pickle.load(inbox)) is not None:
         number, size, bases = request
         new, refused, read, present, lines, end = rows.take(number, size)
-        tables, digests, constants = assemble(new, bases, rows.context, datetime.now())
-        batch = Batch(number, bases, tables, digests, lines, read, present, refused, end, rows.sha256, constants)
+        tables, digests, constants = assemble(new, bases, context, datetime.now())
+        batch = Batch(number, bases, tables, digests, lines, read, present, refused, end, source.sha256, constants)
         if drafts and digests:
             batch.counts = {table: len(values) for table, values in tables.items()}
             batch.draft, batch.rows = draft_of(tables, constants), {}
@@ -686,7 +836,7 @@ def serve(inbox: IO[bytes], outbox: IO[bytes]) -> None:
 def main() -> int:
     try:
         serve(sys.stdin.buffer, sys.stdout.buffer)
-    except (EOFError, BrokenPipeError):  # the parent stopped: nothing to keep, nothing written
+    except (EOFError, BrokenPipeError):  # the parent (or the next child) stopped: nothing to keep, nothing written
         return 1
     return 0
 
@@ -694,20 +844,53 @@ def main() -> int:
 # --- the parent's side ------------------------------------------------------------------
 
 
-class Worker:
-    """Starts the child, asks it for batches, receives them; a child that dies or fails is a
-    ClercError in French (the batches already written stay; running the import again completes it)."""
+def _start(stdout: int, errors: IO[bytes], keep: tuple[int, ...] = ()) -> subprocess.Popen:
+    return subprocess.Popen(
+        # -P: a `clerc_tui` folder where the clerc stands (an old copy, a planted one) never runs.
+        [sys.executable, "-P", "-m", "clerc_tui.services.import_worker"],
+        stdin=subprocess.PIPE,
+        stdout=stdout,
+        stderr=errors,
+        pass_fds=keep,
+    )
 
-    def __init__(self, config: dict):
+
+class Worker:
+    """Starts the child (or the two children: `children`), asks it for batches, receives them; a
+    child that dies or fails is a ClercError in French (the batches already written stay; running
+    the import again completes it). With two, `process` is the assembling child, the one the
+    parent talks to, and `reader` the reading one, which sends its rows to the other only."""
+
+    def __init__(self, config: dict, children: int = 1):
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 — the child's traceback, never on screen
-        self.process = subprocess.Popen(
-            # -P: a `clerc_tui` folder where the clerc stands (an old copy, a planted one) never runs.
-            [sys.executable, "-P", "-m", "clerc_tui.services.import_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.errors,
-        )
-        self._send(config)
+        self.reader: subprocess.Popen | None = None
+        self.reader_errors: IO[bytes] | None = None
+        if children < 2:
+            self.process = _start(subprocess.PIPE, self.errors)
+            self._send(config)
+            return
+        self.reader_errors = tempfile.TemporaryFile()  # noqa: SIM115
+        rows_out, rows_in = os.pipe()  # the reading child's rows, to the assembling one
+        try:
+            self.reader = _start(rows_in, self.reader_errors)
+            self.process = _start(subprocess.PIPE, self.errors, (rows_out,))
+        except BaseException:
+            if self.reader is not None:
+                self.reader.kill()
+                self.reader.wait()
+            raise
+        finally:
+            os.close(rows_out)
+            os.close(rows_in)
+        reading = {
+            key: config[key] for key in ("path", "columns", "context", "present", "existing", "chunk") if key in config
+        }
+        try:
+            pickle.dump(reading | {"role": "read"}, self.reader.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+            self.reader.stdin.close()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            pass  # it died at once: the assembling child finds its pipe closed, _failure says why
+        self._send({"role": "assemble", "rows": rows_out, "context": config["context"], "draft": config.get("draft")})
 
     def ask(self, number: int, size: int, bases: dict[str, int]) -> None:
         self._send((number, size, bases))
@@ -724,24 +907,31 @@ class Worker:
         return batch
 
     def close(self, *, kill: bool = False) -> None:
-        """Stop the child (told to, or killed: at once with `kill`, else if it does not stop) and
-        forget it."""
-        if kill and self.process.poll() is None:
-            self.process.kill()
+        """Stop the children (told to, or killed: at once with `kill`, else if they do not stop)
+        and forget them."""
+        if kill:
+            for process in (self.reader, self.process):
+                if process is not None and process.poll() is None:
+                    process.kill()
         if self.process.poll() is None:
             with contextlib.suppress(OSError, ValueError):
                 pickle.dump(None, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
                 self.process.stdin.close()  # type: ignore[union-attr]
+        for process in (self.process, self.reader):
+            if process is None:
+                continue
             try:
-                self.process.wait(timeout=5)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+                process.kill()
+                process.wait()
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
         self.errors.close()
+        if self.reader_errors is not None:
+            self.reader_errors.close()
 
     def _send(self, message: Any) -> None:
         assert self.process.stdin is not None
@@ -753,14 +943,25 @@ class Worker:
             raise self._failure() from None
 
     def _failure(self) -> ClercError:
-        self.errors.seek(0)
-        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
-        code = self.process.returncode
+        process = self.process
+        lines = _last_lines(self.errors)
+        if self.reader is not None and self.reader_errors is not None and ReaderStopped.__name__ in "".join(lines[-1:]):
+            # The assembling child lost the reading one: the reading one says why (it is gone, or about to be).
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.reader.wait(timeout=5)
+            process = self.reader
+            lines = _last_lines(self.reader_errors)
+        code = process.returncode
         cause = lines[-1] if lines else ("arrêté" if code is not None and code < 0 else f"code de sortie {code}")
         return ClercError(
             f"La lecture du fichier a échoué en cours d'import ({cause}). Les lots déjà écrits sont complets, "
             "rien d'autre n'a été écrit : relancez l'import pour le terminer."
         )
+
+
+def _last_lines(errors: IO[bytes]) -> list[str]:
+    errors.seek(0)
+    return errors.read().decode("utf-8", "replace").strip().splitlines()
 
 
 if __name__ == "__main__":

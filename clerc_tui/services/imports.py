@@ -4,9 +4,10 @@
 sniff_delimiter; XLSX: openpyxl in read-only mode, streamed, first sheet). `resolve_mapping` says
 which column is which field: the creditor's saved mapping, else a guess from the header names,
 with the clerc's corrections. `analyse` is the dry run: every row checked, nothing written.
-`run_import` writes: a child process (services/import_worker.py) reads, checks and assembles the
-rows one batch ahead; this process writes each batch in one short write transaction that creates
-its dossiers as `services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
+`run_import` writes: a child process (services/import_worker.py; two for a big file, one reading
+and checking, one assembling) reads, checks and assembles the rows one batch ahead; this process
+writes each batch in one short write transaction that creates its dossiers as
+`services.dossiers.create_dossier` does (same rows, same values, timeline), set-based
 (one statement per table: on SQLite an `INSERT … SELECT` from the batch's draft, the in-memory
 database the child sent, import_worker.draft_of; on PostgreSQL an `executemany` of the tuples the
 child sent), with one chained audit entry for the batch holding each dossier's
@@ -60,6 +61,11 @@ TURN_SECONDS = 2.0
 GAP_SECONDS = 0.11
 UNANNOUNCED_SECONDS = 2.0
 MAX_BYTES = 200 * 1024 * 1024  # a CSV is read whole (decoded once): refuse what cannot be an export
+# From this many rows, on two cores or more, the rows are read and checked by one child and
+# assembled by another (import_worker.Worker): one child is the slowest of the two processes of a
+# big import (~50 µs a row against the parent's ~35), the two others are ~27 µs each and the three
+# together keep both cores busy. Below, a second Python is not worth its start (~0.2 s of CPU).
+TWO_CHILDREN_ROWS = 10_000
 
 
 # --- reading the file -------------------------------------------------------------------
@@ -417,12 +423,14 @@ def run_import(
     *,
     batch: int | None = None,
     progress: Progress | None = None,
+    children: int | None = None,
 ) -> Report:
     """Import the file: the mapping saved for the creditor (audited when new or changed), then
     the valid rows by batches, each batch all or nothing, with one audit entry. Refused rows are
     left out and listed. The rows are read, checked and assembled by a child process one batch
-    ahead (services/import_worker.py); this process only writes. `batch`: a fixed number of new
-    dossiers per batch (tests); by default sized as BATCH_SECONDS says."""
+    ahead (services/import_worker.py), or by two (`children`; by default `children_for`); this
+    process only writes. `batch`: a fixed number of new dossiers per batch (tests); by default
+    sized as BATCH_SECONDS says."""
     require_write(actor)
     check_mapping(mapping, table.headers)
     save_mapping(actor, creditor_id, mapping.columns)
@@ -447,7 +455,7 @@ def run_import(
     }
     writer = _Writer(actor, context)
     report = Report(table.path.name, table.description)
-    worker = import_worker.Worker(config)
+    worker = import_worker.Worker(config, children or children_for(table))
     try:
         _pipeline(worker, writer, report, table, batch, progress)
     except BaseException:  # a failed batch, an interruption: the child may be busy sending, stop it now
@@ -461,6 +469,13 @@ def run_import(
         progress(report.rows, report.rows)
     report.refused.sort(key=lambda r: r.line)
     return report
+
+
+def children_for(table: Table) -> int:
+    """How many children prepare the batches of this file: two from TWO_CHILDREN_ROWS rows when
+    this process may run on two cores or more, else one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 if table.total >= TWO_CHILDREN_ROWS and cores >= 2 else 1
 
 
 def _pipeline(

@@ -278,6 +278,7 @@ def dossiers(path):
     batches.append(path)
     if len(batches) == 3:  # inside the third batch's transaction, its search trigger dropped
         print(path, file=sys.stderr, flush=True)  # the way the rows came: tuples, or a draft (SQLite)
+        print(*children, file=sys.stderr, flush=True)  # the import's children: they must end with it
         os.kill(os.getpid(), signal.SIGKILL)
 
 def insert(table, columns, rows, constant=None):
@@ -291,15 +292,32 @@ def copy(table, columns, constant=None):
     copied(table, columns, constant)
 
 imports._insert, imports._copy = insert, copy
+started = imports.import_worker.Worker.__init__
+children = []
+
+def start(self, config, count=1):
+    started(self, config, count)
+    children.extend(p.pid for p in (self.process, self.reader) if p is not None)
+
+imports.import_worker.Worker.__init__ = start
 table = imports.open_table(Path(sys.argv[2]))
 creditor = imports.creditor_named("SCI Les Tilleuls")[0]
 mapping = imports.resolve_mapping(creditor, table.headers)
-imports.run_import(identify(), table, creditor, mapping, date(2026, 11, 26), batch=40)
+imports.run_import(identify(), table, creditor, mapping, date(2026, 11, 26), batch=40, children=int(sys.argv[3]))
 """
 
 
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended (gone, or a zombie its new parent has not reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.parametrize("children", [1, 2])
 def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
-    actor, sample_dossier, tmp_path, db_path
+    actor, sample_dossier, tmp_path, db_path, children
 ):
     rows = [f"K-{i:03d};M.;Nom{i};Jean;;;{i} rue Haute;69002;Lyon;;;{100 + i},00;" for i in range(150)]
     path = write(tmp_path / "k.csv", [HEADER, *rows])
@@ -307,20 +325,28 @@ def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
 
     close_database()
     killed = subprocess.run(
-        [sys.executable, "-c", KILLER, str(db_path), str(path)],
+        [sys.executable, "-c", KILLER, str(db_path), str(path), str(children)],
         capture_output=True,
         text=True,
         timeout=120,
         env=os.environ | {"PYTHONPATH": str(Path.cwd())},
     )
     assert killed.returncode == -9, killed.stderr
-    assert killed.stderr.strip() == ("draft" if is_sqlite() else "tuples")  # killed while copying the batch
+    way, pids = killed.stderr.strip().splitlines()
+    assert way == ("draft" if is_sqlite() else "tuples")  # killed while copying the batch
+    assert len(pids.split()) == children
+    import time
+
+    deadline = time.monotonic() + 30
+    while not all(_gone(int(pid)) for pid in pids.split()):  # the children see their pipes close: they stop
+        assert time.monotonic() < deadline, "an import's child outlived it"
+        time.sleep(0.05)
     assert DossierSource.select().count() == 80  # two whole batches of 40, nothing of the third
     assert Dossier.select().count() == 81
     if is_sqlite():
         trigger = database.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'dossier_fts_insert'").fetchone()
         assert trigger is not None  # dropped inside the killed transaction: rolled back with it
-    report = do_import(actor, path)
+    report = do_import(actor, path, children=children)
     assert (report.created, report.present) == (70, 80)
     assert DossierSource.select().count() == 150 and Dossier.select().count() == 151
     refs = [s.creditor_reference for s in DossierSource.select()]
@@ -331,8 +357,11 @@ def test_a_killed_import_leaves_whole_batches_and_running_it_again_completes_it(
     assert count(ListQuery("nom149")) == 1  # found through the search index like a typed one
 
 
+@pytest.mark.parametrize("children", [1, 2])
 @pytest.mark.parametrize(("seconds", "sizes"), [(0.0, [100, 100, 10, 10]), (1e6, [100, 100, 150, 225, 37])])
-def test_batches_are_sized_to_hold_the_write_lock_briefly(actor, sample_dossier, tmp_path, monkeypatch, seconds, sizes):
+def test_batches_are_sized_to_hold_the_write_lock_briefly(
+    actor, sample_dossier, tmp_path, monkeypatch, seconds, sizes, children
+):
     """Each batch's size follows from the duration of the last one written when it is asked for
     (one behind: the child prepares a batch while the one before is written; no clock asserted: a
     target of 0 s is always exceeded, one of 10⁶ s never reached)."""
@@ -343,7 +372,7 @@ def test_batches_are_sized_to_hold_the_write_lock_briefly(actor, sample_dossier,
     written: list[int] = []
     real = imports._Writer.write
     monkeypatch.setattr(imports._Writer, "write", lambda self, new: written.append(new.created) or real(self, new))
-    assert do_import(actor, write(tmp_path / "b.csv", [HEADER, *rows])).created == sum(sizes)
+    assert do_import(actor, write(tmp_path / "b.csv", [HEADER, *rows]), children=children).created == sum(sizes)
     assert written == sizes
 
 
@@ -383,8 +412,9 @@ def test_an_imported_dossier_altered_outside_clerc_is_reported_by_check(actor, s
     assert [(b.table, b.row_id) for b in check_integrity()] == [("dossier", source["T-1"])]
 
 
+@pytest.mark.parametrize("children", [1, 2])
 def test_a_killed_child_stops_the_import_in_french_and_a_new_run_completes_it(
-    actor, sample_dossier, tmp_path, monkeypatch
+    actor, sample_dossier, tmp_path, monkeypatch, children
 ):
     rows = [f"C-{i:03d};M.;Nom{i};Jean;;;{i} rue Haute;69002;Lyon;;;{100 + i},00;" for i in range(90)]
     path = write(tmp_path / "c.csv", [HEADER, *rows])
@@ -392,8 +422,8 @@ def test_a_killed_child_stops_the_import_in_french_and_a_new_run_completes_it(
     workers = []
     real_init = imports.import_worker.Worker.__init__
 
-    def remember(self, config):
-        real_init(self, config)
+    def remember(self, config, children=1):
+        real_init(self, config, children)
         workers.append(self)
 
     def write_then_kill(self, batch):
@@ -404,10 +434,10 @@ def test_a_killed_child_stops_the_import_in_french_and_a_new_run_completes_it(
     monkeypatch.setattr(imports.import_worker.Worker, "__init__", remember)
     monkeypatch.setattr(imports._Writer, "write", write_then_kill)
     with pytest.raises(ClercError, match=r"La lecture du fichier a échoué en cours d.import .* relancez l.import"):
-        do_import(actor, path, batch=30)
+        do_import(actor, path, batch=30, children=children)
     assert DossierSource.select().count() in (30, 60)  # whole batches only: the one asked before the kill, or not
     monkeypatch.setattr(imports._Writer, "write", real)
-    report = do_import(actor, path, batch=30)
+    report = do_import(actor, path, batch=30, children=children)
     assert report.created + report.present == 90 and DossierSource.select().count() == 90
     assert check_integrity() == []
 
@@ -422,7 +452,10 @@ def test_a_child_that_fails_says_why_in_french_and_writes_nothing(actor, sample_
     assert DossierSource.select().count() == 0 and Dossier.select().count() == 1
 
 
-def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sample_dossier, tmp_path, monkeypatch):
+@pytest.mark.parametrize("children", [1, 2])
+def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(
+    actor, sample_dossier, tmp_path, monkeypatch, children
+):
     """Ids are predicted for the child, checked under the write lock: another clerc's dossier
     created between two batches makes the batch come back on the new ids, nothing lost."""
     rows = [f"D-{i:03d};M.;Nom{i};Jean;;;{i} rue Haute;69002;Lyon;;;{100 + i},00;" for i in range(40)]
@@ -447,7 +480,7 @@ def test_a_batch_prepared_on_ids_another_clerc_took_is_prepared_again(actor, sam
         return written
 
     monkeypatch.setattr(imports._Writer, "write", another_clerc_first)
-    assert do_import(actor, write(tmp_path / "d.csv", [HEADER, *rows]), batch=20).created == 40
+    assert do_import(actor, write(tmp_path / "d.csv", [HEADER, *rows]), batch=20, children=children).created == 40
     assert calls == [True, False, True]
     assert drafts == [is_sqlite()] * 3
     assert Dossier.select().count() == 42
@@ -500,8 +533,9 @@ def _waits_for_the_write_lock(pid: int, db_path) -> bool:
     return False
 
 
+@pytest.mark.parametrize("children", [1, 2])
 def test_another_clerc_waiting_writes_right_after_the_batch_in_progress(
-    actor, sample_dossier, tmp_path, db_path, monkeypatch
+    actor, sample_dossier, tmp_path, db_path, monkeypatch, children
 ):
     """No fixed gap between batches: the next one follows at once unless a clerc waits for the
     lock (SQLite: he announced himself, models/db.BulkTurns; PostgreSQL: the advisory lock is a
@@ -534,7 +568,7 @@ def test_another_clerc_waiting_writes_right_after_the_batch_in_progress(
 
     monkeypatch.setattr(imports._Writer, "_audit", audit)
     try:
-        assert do_import(actor, path, batch=20).created == 200
+        assert do_import(actor, path, batch=20, children=children).created == 200
     finally:
         other.stdin.close()
         assert other.wait(timeout=60) == 0
