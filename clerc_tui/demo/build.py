@@ -142,12 +142,17 @@ NOTES = (
     "Débiteur de bonne foi : privilégier un échéancier.",
     "Dossier signalé par le mandant comme prioritaire.",
 )
+# Why a dossier was closed with money still due: the demo's payments are partial only (_ledger),
+# so a closed dossier always keeps a balance, and « paiement intégral », « échéancier soldé » or an
+# erased debt (effacement) would contradict its décompte. Five reasons, as before, so that a seed
+# draws the same étude otherwise.
 CLOSE_REASONS = (
-    "Dossier clos : paiement intégral",
-    "Dossier clos : créance irrécouvrable (carence)",
+    "Dossier clos : créance irrécouvrable (procès-verbal de carence)",
     "Dossier clos : retrait du mandat par le créancier",
-    "Dossier clos : échéancier soldé",
-    "Dossier clos : débiteur en procédure de surendettement (effacement)",
+    "Dossier clos : débiteur introuvable (procès-verbal de recherches infructueuses)",
+    "Dossier clos : créance contestée, dossier rendu au mandant",
+    # C. consom. art. L722-2: the admissibility of the debtor's file suspends every enforcement.
+    "Dossier clos : surendettement, demande déclarée recevable (poursuites suspendues)",
 )
 
 # Overseas departments: (mobile prefix, landline prefix) by postcode.

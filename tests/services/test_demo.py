@@ -273,6 +273,19 @@ def test_open_dossiers_show_their_balance_at_today_with_interest(demo_db):
         close_database()
 
 
+def test_a_closed_dossier_says_why_it_was_closed_with_its_balance_still_due(con):
+    """The demo pays in part only: a closed dossier keeps a balance, so its closing says why it
+    was closed without being paid (never « paiement intégral » or an erased debt)."""
+    closings = _column(
+        con,
+        "SELECT e.text FROM timeline_event e JOIN dossier d ON d.id = e.dossier_id "
+        "WHERE d.phase = 'clos' AND e.kind = 'cloture' AND d.balance > 0",
+    )
+    assert closings and len(set(closings)) >= 3
+    for text in closings:
+        assert "intégral" not in text and "soldé" not in text and "effacement" not in text, text
+
+
 def test_debtor_name_lists_the_co_obliges_in_position_order(con):
     debtors = {
         row[0]: row[1:]
