@@ -37,6 +37,7 @@ import json
 import os
 import pickle
 import queue
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -952,11 +953,23 @@ class Worker:
             process = self.reader
             lines = _last_lines(self.reader_errors)
         code = process.returncode
-        cause = lines[-1] if lines else ("arrêté" if code is not None and code < 0 else f"code de sortie {code}")
+        cause = lines[-1] if lines else _ended(code)
         return ClercError(
             f"La lecture du fichier a échoué en cours d'import ({cause}). Les lots déjà écrits sont complets, "
             "rien d'autre n'a été écrit : relancez l'import pour le terminer."
         )
+
+
+def _ended(code: int | None) -> str:
+    """How a child that said nothing ended, for the clerc: « arrêté » alone told him nothing of
+    what stopped it (a kill -9, the system short of memory: SIGKILL)."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"processus de l'import arrêté par le signal {name}"
+    return f"processus de l'import terminé avec le code {code}"
 
 
 def _last_lines(errors: IO[bytes]) -> list[str]:

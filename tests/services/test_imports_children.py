@@ -378,7 +378,8 @@ def test_a_child_killed_mid_import_leaves_whole_batches_and_a_new_run_completes_
     creditor = imports.creditor_named("SCI Les Tilleuls")[0]
     table = imports.open_table(path)
     mapping = imports.resolve_mapping(creditor, table.headers)
-    with pytest.raises(ClercError, match=r"La lecture du fichier a échoué en cours d.import \(arrêté\)\. .* relancez"):
+    said = r"La lecture du fichier a échoué en cours d.import \(processus de l.import arrêté par le signal SIGKILL\)"
+    with pytest.raises(ClercError, match=said + r"\. .* relancez"):
         imports.run_import(actor, table, creditor, mapping, TODAY, batch=100, children=2)
     assert killed[0].returncode == -signal.SIGKILL
     written = DossierSource.select().count()
