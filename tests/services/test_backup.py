@@ -138,9 +138,7 @@ def test_a_backup_while_a_clerc_writes_is_one_snapshot_and_passes_the_check(tmp_
     # One self-contained file (no -wal), in rollback-journal mode, readable by `clerc check`.
     assert not Path(f"{done.path}-wal").exists()
     assert done.path.read_bytes()[18:20] == b"\x01\x01"
-    check = subprocess.run(
-        [str(CLERC), "check", "--db", str(done.path)], capture_output=True, text=True, env=_env(tmp_path)
-    )
+    check = run_clerc(tmp_path, "check", "--db", str(done.path))  # in this process: the copy is the subject
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Intégrité vérifiée" in check.stdout
     assert "chaînés sans rupture" in done.verified
@@ -222,9 +220,7 @@ def test_restore_is_refused_while_a_clerc_works_then_done_once_his_session_is_go
     assert not Path(f"{done.aside}-wal").exists()
     assert base.stat().st_mode == mode
     assert not list(tmp_path.glob(".demo.db.restauration*"))
-    check = subprocess.run(
-        [str(CLERC), "check", "--db", str(base), "--sans-solde"], capture_output=True, text=True, env=_env(tmp_path)
-    )
+    check = run_clerc(tmp_path, "check", "--db", str(base), "--sans-solde")  # the restored base is the subject
     assert check.returncode == 0, check.stdout + check.stderr
 
 

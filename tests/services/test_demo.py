@@ -508,13 +508,15 @@ def test_a_nonsense_count_is_refused(tmp_path):
 
 
 def test_cli_builds_a_demo(tmp_path, capsys):
+    # 40 dossiers: the command's subject is its options, output and exit codes, not the demo's size
+    # (the 600-dossier `demo_db` and the other builds here are the demo's).
     path = tmp_path / "cli.db"
-    assert main(["demo", "--dossiers", "300", "--db", str(path)]) == 0
-    assert "300 dossiers" in capsys.readouterr().out
+    assert main(["demo", "--dossiers", "40", "--db", str(path)]) == 0
+    assert "40 dossiers" in capsys.readouterr().out
     with sqlite3.connect(path) as c:
-        assert c.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 300
+        assert c.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 40
     # A second run refuses to overwrite, with code 2 and a French message.
-    assert main(["demo", "--dossiers", "300", "--db", str(path)]) == 2
+    assert main(["demo", "--dossiers", "40", "--db", str(path)]) == 2
     assert "existe déjà" in capsys.readouterr().err
 
 
