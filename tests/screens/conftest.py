@@ -4,7 +4,9 @@ import pytest
 
 from clerc_tui.app import ClercApp
 from tests.conftest import TODAY
-from tests.screens import painting, quiet
+from tests.screens import painting, quiet, stylesheets
+
+stylesheets.install()
 
 
 def pytest_configure(config):

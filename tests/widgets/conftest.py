@@ -1,6 +1,8 @@
 import pytest
 
-from tests.screens import painting, quiet
+from tests.screens import painting, quiet, stylesheets
+
+stylesheets.install()
 
 
 def pytest_configure(config):
