@@ -23,7 +23,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from clerc_tui.errors import InvalidInput
 from clerc_tui.rules import identifiers
-from clerc_tui.rules.french import format_date, parse_amount, parse_date
+from clerc_tui.rules.french import format_date, format_integer, parse_amount, parse_date
 from clerc_tui.rules.money import to_cents
 from clerc_tui.rules.names import fold, person_name
 from clerc_tui.rules.text import _BAD_LINE, SINGLE_LINE_MAX, check_text
@@ -198,10 +198,24 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """The data rows of a decoded CSV: (line number as a spreadsheet shows it, cells); the
     header line skipped, blank lines left out."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader, None)
-    for number, cells in enumerate(reader, start=2):
-        if any(map(str.strip, cells)):  # a cell not blank (no Python frame per cell)
-            yield number, cells
+    try:
+        next(reader, None)
+        for number, cells in enumerate(reader, start=2):
+            if any(map(str.strip, cells)):  # a cell not blank (no Python frame per cell)
+                yield number, cells
+    except csv.Error as error:  # the csv module's English words never reach the clerc
+        raise InvalidInput(_unreadable_csv(reader.line_num, str(error))) from None
+
+
+def _unreadable_csv(line: int, error: str) -> str:
+    if "field larger than field limit" in error:
+        cause = (
+            f"une cellule de plus de {format_integer(csv.field_size_limit())} caractères "
+            '(un guillemet « " » ouvert et jamais fermé ?)'
+        )
+    else:
+        cause = "une mise en forme CSV incorrecte"
+    return f"Le fichier ne se lit pas à la ligne {line} : {cause}. Corrigez-le, puis recommencez."
 
 
 # --- one row --------------------------------------------------------------------------

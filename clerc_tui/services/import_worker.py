@@ -839,6 +839,9 @@ def main() -> int:
         serve(sys.stdin.buffer, sys.stdout.buffer)
     except (EOFError, BrokenPipeError):  # the parent (or the next child) stopped: nothing to keep, nothing written
         return 1
+    except ClercError as error:  # said in French as the last line: the parent shows it (Worker._failure)
+        print(error.message, file=sys.stderr)
+        return 2
     return 0
 
 

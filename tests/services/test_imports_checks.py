@@ -271,3 +271,15 @@ def test_each_wrong_cell_alone_in_a_chunk_of_good_rows_gets_the_row_checks_verdi
             chunk[rng.randrange(len(chunk))][1][field] = value
             expected = [by_row.check(number, cells) for number, cells in chunk]
             assert by_column.check_rows(chunk) == expected, (key, value)
+
+
+def test_a_file_the_csv_reader_refuses_is_said_in_french_with_its_line():
+    """The csv module's own error (a cell past its size limit: an unclosed quote swallows the rest
+    of the file) reached the clerc as « Erreur inattendue » (dry run) or in English (import)."""
+    from clerc_tui.errors import InvalidInput
+    from clerc_tui.rules.import_rows import csv_rows
+
+    text = f"reference;nom\nX1;DUPONT\nX2;{'A' * 200_000}\n"
+    said = "Le fichier ne se lit pas à la ligne 3 : une cellule de plus de 131\u00a0072 caractères"
+    with pytest.raises(InvalidInput, match=said):
+        list(csv_rows(text, ";"))
