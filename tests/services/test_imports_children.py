@@ -405,7 +405,8 @@ def test_a_file_that_breaks_mid_way_stops_the_import_after_whole_batches(actor, 
     creditor = imports.creditor_named("SCI Les Tilleuls")[0]
     table = imports.open_table(path)
     mapping = imports.resolve_mapping(creditor, table.headers)
-    with pytest.raises(ClercError, match=r"échoué en cours d.import \(_csv.Error: field larger than field limit"):
+    said = r"échoué en cours d.import \(Le fichier ne se lit pas à la ligne 2502 : une cellule de plus"
+    with pytest.raises(ClercError, match=said):
         imports.run_import(actor, table, creditor, mapping, TODAY, batch=100, children=children)
     written = DossierSource.select().count()
     assert written % 100 == 0 and written < 2_500
