@@ -72,6 +72,11 @@ def _share_parsed_css() -> None:
 
 
 _share_parsed_css()
+# ...and a stylesheet's parsed pieces joined once per process for the same sources (imported here,
+# after TEXTUAL_ANIMATIONS is set above: it imports Textual).
+from tests import stylesheets  # noqa: E402
+
+stylesheets.install()
 
 # Properties that touch the database take milliseconds per example, more on a loaded machine:
 # no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than

@@ -4,9 +4,7 @@ import pytest
 
 from clerc_tui.app import ClercApp
 from tests.conftest import TODAY
-from tests.screens import painting, quiet, stylesheets
-
-stylesheets.install()
+from tests.screens import painting, quiet
 
 
 def pytest_configure(config):

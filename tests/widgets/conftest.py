@@ -1,8 +1,6 @@
 import pytest
 
-from tests.screens import painting, quiet, stylesheets
-
-stylesheets.install()
+from tests.screens import painting, quiet
 
 
 def pytest_configure(config):

@@ -1,13 +1,13 @@
 """A stylesheet's rules joined once per test process for the same sources, not at each widget class
 an app mounts for the first time.
 
-Each piece of CSS is parsed once per process (`_share_parsed_css` in tests/conftest.py). But each
-time an app registers a widget class it has not shown yet, its DEFAULT_CSS is added to the app's
-stylesheet, and the next style applied calls `Stylesheet.parse` again: it walks every source
-(~100 for clerc's screens and widgets), asks the shared cache for each one — whose key sorts the
-theme's ~150 variables, once per source — and the rules map is rebuilt from all the rules. The
-apps of the screen tests go through the same sequences of sources: that was ~3.5 % of the CPU of
-tests/screens and tests/widgets (`py-spy`, 2.1 s of 60 s in the key alone).
+Each piece of CSS is parsed once per process (`_share_parsed_css`, beside the call of `install` in
+tests/conftest.py). But each time an app registers a widget class it has not shown yet, its
+DEFAULT_CSS is added to the app's stylesheet, and the next style applied calls `Stylesheet.parse`
+again: it walks every source (~100 for clerc's screens and widgets), asks the shared cache for each
+one — whose key sorts the theme's ~150 variables, once per source — and the rules map is rebuilt
+from all the rules. The apps of the screen tests go through the same sequences of sources: that was
+~3.5 % of the CPU of tests/screens and tests/widgets (`py-spy`, 2.1 s of 60 s in the key alone).
 
 Here `Stylesheet.parse` gives the rules and the rules map kept for the same sources, in the same
 order, with the same variables: the same rule sets Textual would have joined (already shared
