@@ -63,7 +63,7 @@ BALANCES_UP_TO = 10_000
 # From this many dossiers a demo file's deadlines are walked by a second process (demo/worker.py);
 # below, by the builder. The child's start (an interpreter and its imports, ~0.1 s of CPU) and the
 # copy of its tables cost more than the walk it would take off the builder (~0.5 ms of CPU a
-# dossier): 0.1–0.15 s of CPU more per demo up to 400 dossiers (cold `clerc demo`), 0.13–0.2 s more
+# dossier): 0.1–0.15 s of CPU more per demo up to 400 dossiers (cold `clerc demo`), 0.13–0.23 s more
 # inside a process that has already computed deadlines (the tests). The same rows either way
 # (tests/services/test_demo.py builds one through the child and one here and compares them).
 SECOND_PROCESS_FROM = 200
