@@ -102,3 +102,26 @@ def test_the_morning_start_skips_the_sub_command_parsers():
     assert (args.command, args.db, str(args.today)) == (None, "etude.db", "2026-11-26")
     assert _opening_app(["--db", "etude.db", "demo"]) is None
     assert _opening_app(["--help"]) is None
+
+
+def test_a_command_line_builds_its_own_group_alone_and_parses_as_the_whole_parser_does():
+    from importlib import import_module
+
+    from clerc_tui.cli import COMMAND_GROUPS, GROUPS, _french_argparse, _named_group, build_parser
+
+    every = {command: group for group in GROUPS for command in import_module(f"clerc_tui.cli.{group}").COMMANDS}
+    assert every == COMMAND_GROUPS
+    for argv in (
+        ["--db", "etude.db", "whoami"],
+        ["whoami", "--db", "etude.db", "--json"],
+        ["--today", "26/11/2026", "check", "--sans-solde"],
+        ["calc", "deadline", "--from", "10/04/2025", "--days", "8", "--zone", "alsace-moselle"],
+        ["report", "creditor", "Paris Habitat", "--from", "01/01/2026", "--to", "31/12/2026", "--db", "e.db"],
+        ["import", "dossiers", "f.csv", "--creditor", "Paris Habitat", "--dry-run"],
+    ):
+        with _french_argparse():
+            alone = build_parser(_named_group(argv))
+            assert len(alone._subparsers._group_actions[0].choices) < len(every)  # type: ignore[union-attr]
+            assert vars(alone.parse_args(argv)) == vars(build_parser().parse_args(argv)), argv
+    for argv in (["-h"], ["--db", "etude.db"], ["--db", "etude.db", "inconnue"], ["--bogus", "whoami"]):
+        assert _named_group(argv) is None, argv

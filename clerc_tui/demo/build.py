@@ -5,8 +5,9 @@ to the `today` given, so one seed always gives the same étude. Rows are generat
 (money in integer cents, dates as ISO strings, booleans as 0/1) and loaded with `executemany`
 in one transaction, 1,000 dossiers at a time, without foreign-key checks nor secondary
 indexes; the indexes and the FTS5 search index are built once at the end, then `ANALYZE`
-(docs/architecture.md, « Measured facts »). In a demo file, the deadlines are walked,
-loaded and indexed by a second process meanwhile, then copied in (demo/worker.py).
+(docs/architecture.md, « Measured facts »). In a demo file of SECOND_PROCESS_FROM dossiers or
+more, the deadlines are walked, loaded and indexed by a second process meanwhile, then copied in
+(demo/worker.py); in a smaller one, here.
 """
 
 import gc
@@ -59,6 +60,13 @@ LOAD_CACHE_KIB = -8_000  # PRAGMA cache_size while loading (negative: KiB)
 # Balances with interest are computed for small démos only (≈ 2 ms a dossier); a large one
 # keeps claims + ledger until `clerc balances` is run (as an étude would each night).
 BALANCES_UP_TO = 10_000
+# From this many dossiers a demo file's deadlines are walked by a second process (demo/worker.py);
+# below, by the builder. The child's start (an interpreter and its imports, ~0.1 s of CPU) and the
+# copy of its tables cost more than the walk it would take off the builder (~0.5 ms of CPU a
+# dossier): 0.1–0.15 s of CPU more per demo up to 400 dossiers (cold `clerc demo`), 0.13–0.23 s more
+# inside a process that has already computed deadlines (the tests). The same rows either way
+# (tests/services/test_demo.py builds one through the child and one here and compares them).
+SECOND_PROCESS_FROM = 200
 # Dossiers generated, then flushed, per round: the rows of a round are all that is held (the
 # oldest dossiers carry ~30 deadlines each: 1,000 of them are ~30,000 rows, ~20 MB).
 BATCH = 1_000
@@ -539,9 +547,10 @@ def build_demo(
         temporary = _temporary_file(path)
         _remove_sqlite_file(temporary)
         building = str(temporary)
-        # The second process's scratch file (demo/worker.py), named so that the leftovers of a
-        # killed build are found and removed like the temporary file's.
-        deadlines_file = temporary.with_name(temporary.name.removesuffix(".tmp") + ".deadlines.tmp")
+        if dossiers >= SECOND_PROCESS_FROM:
+            # The second process's scratch file (demo/worker.py), named so that the leftovers of a
+            # killed build are found and removed like the temporary file's.
+            deadlines_file = temporary.with_name(temporary.name.removesuffix(".tmp") + ".deadlines.tmp")
     try:
         db = open_database(building, create=True)
         if path is None and db.execute_sql('SELECT COUNT(*) FROM "etude"').fetchone()[0]:

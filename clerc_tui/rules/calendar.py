@@ -7,11 +7,14 @@ because the clerc must be able to check a deadline, not just read it.
 
 from __future__ import annotations
 
+import sys
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
+from threading import Lock
 from types import MappingProxyType
 
 from clerc_tui.errors import InvalidInput
@@ -103,15 +106,51 @@ def holiday_corrections() -> tuple[tuple[date, str, frozenset[str], str], ...]:
     return tuple(rows)
 
 
+_LOADING = Lock()
+
+
+@lru_cache(maxsize=1)
+def _france() -> type:
+    """The `holidays` library's France, its module loaded alone.
+
+    `holidays.France` (and `from holidays.countries.france import France`) runs the package
+    `holidays.countries`, which imports all of its ~250 countries: ~0.1 s of CPU for each
+    process that computes a deadline (the app, a `clerc` command, the demo's second process).
+    Its module `countries/france.py` imports only the library's base (calendars, groups,
+    holiday_base), so it is loaded from its file under its own name, as the package would
+    import it: the same class, the same table (tests/rules/test_holidays_france.py;
+    tests/services/test_demo_worker.py checks what a process imports). Under
+    another layout of the library (no such file), through the package as before."""
+    import holidays  # the base: its countries are registered lazily
+
+    name = "holidays.countries.france"
+    with _LOADING:  # a worker thread may compute a deadline while the app does
+        module = sys.modules.get(name)
+        if module is None:
+            from importlib.util import module_from_spec, spec_from_file_location
+
+            path = Path(holidays.__file__).parent / "countries" / "france.py"
+            spec = spec_from_file_location(name, path) if path.is_file() else None
+            if spec is None or spec.loader is None:
+                return holidays.France
+            module = module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[name]
+                raise
+    return module.France  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=512)
 def _holidays(year: int, zone: str, good_friday: bool) -> Mapping[date, str]:
     # Moselle (subdiv "57") carries the two local days of C. trav. L3134-13, like Alsace ("6AE").
     subdiv = "57" if zone == "alsace-moselle" else None
-    # Imported here: `holidays` costs ~35 ms to import and the first screen needs none.
-    import holidays
+    # Imported here: `holidays` costs ~40 ms to import (France alone, `_france`) and the first screen needs none.
     from dateutil.easter import easter
 
-    table = dict(holidays.France(years=year, subdiv=subdiv, language="fr").items())
+    table = dict(_france()(years=year, subdiv=subdiv, language="fr").items())
     if zone == "alsace-moselle" and not good_friday:
         table.pop(easter(year) - timedelta(days=2), None)
     for day, name, zones, _source in holiday_corrections():

@@ -37,11 +37,8 @@ import json
 import os
 import pickle
 import queue
-import signal
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -50,11 +47,14 @@ from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, csv_rows, decode, duplicate_key, sniff_delimiter
 from clerc_tui.rules.vocabulary import CLAIM_KINDS
+
+if TYPE_CHECKING:
+    import subprocess
 
 # The claim item each amount becomes: (kind, label, interest regime). The principal bears the
 # dossier's interest; interest already due (« intérêts échus ») bears none (no interest on
@@ -848,7 +848,13 @@ def main() -> int:
 # --- the parent's side ------------------------------------------------------------------
 
 
+# subprocess, tempfile and signal are the parent's: imported here, not at the child's start (each
+# import's child pays its imports: ~10 ms of CPU for those two and what they import).
+
+
 def _start(stdout: int, errors: IO[bytes], keep: tuple[int, ...] = ()) -> subprocess.Popen:
+    import subprocess
+
     return subprocess.Popen(
         # -P: a `clerc_tui` folder where the clerc stands (an old copy, a planted one) never runs.
         [sys.executable, "-P", "-m", "clerc_tui.services.import_worker"],
@@ -866,6 +872,9 @@ class Worker:
     parent talks to, and `reader` the reading one, which sends its rows to the other only."""
 
     def __init__(self, config: dict, children: int = 1):
+        import subprocess
+        import tempfile
+
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 — the child's traceback, never on screen
         self.reader: subprocess.Popen | None = None
         self.reader_errors: IO[bytes] | None = None
@@ -913,6 +922,8 @@ class Worker:
     def close(self, *, kill: bool = False) -> None:
         """Stop the children (told to, or killed: at once with `kill`, else if they do not stop)
         and forget them."""
+        import subprocess
+
         if kill:
             for process in (self.reader, self.process):
                 if process is not None and process.poll() is None:
@@ -947,6 +958,8 @@ class Worker:
             raise self._failure() from None
 
     def _failure(self) -> ClercError:
+        import subprocess
+
         process = self.process
         lines = _last_lines(self.errors)
         if self.reader is not None and self.reader_errors is not None and ReaderStopped.__name__ in "".join(lines[-1:]):
@@ -967,6 +980,8 @@ def _ended(code: int | None) -> str:
     """How a child that said nothing ended, for the clerc: « arrêté » alone told him nothing of
     what stopped it (a kill -9, the system short of memory: SIGKILL)."""
     if code is not None and code < 0:
+        import signal
+
         try:
             name = signal.Signals(-code).name
         except ValueError:

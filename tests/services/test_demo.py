@@ -565,15 +565,20 @@ def _rows(path, sql):
         return c.execute(sql).fetchall()
 
 
-def test_deadlines_walked_by_the_second_process_are_those_the_first_walks(tmp_path):
+def test_deadlines_walked_by_the_second_process_are_those_the_first_walks(tmp_path, monkeypatch):
     # A demo file has its deadlines walked, indexed and analysed by a child process
-    # (demo/worker.py), then copied in; a base without a file (PostgreSQL) walks them in the
-    # parent. Same seed, same rows, same catalogue ids, same planner statistics.
+    # (demo/worker.py), then copied in; a base without a file (PostgreSQL), or a demo file of
+    # fewer than SECOND_PROCESS_FROM dossiers, walks them in the parent. Same seed, same rows,
+    # same catalogue ids, same planner statistics.
+    from clerc_tui.demo import build
     from clerc_tui.demo.build import _Demo
     from clerc_tui.demo.draws import Draws
 
+    monkeypatch.setattr(build, "SECOND_PROCESS_FROM", 150)  # this one through the child
     built = tmp_path / "built.db"
-    build_demo(str(built), dossiers=150, seed=3, today=TODAY)
+    phases: dict = {}
+    build_demo(str(built), dossiers=150, seed=3, today=TODAY, phases=phases)
+    assert "worker: walk" in phases  # the child walked them
     here = tmp_path / "here.db"
     db = open_database(str(here), create=True)
     try:
@@ -598,8 +603,9 @@ def test_deadlines_walked_by_the_second_process_are_those_the_first_walks(tmp_pa
 
 
 def test_a_second_process_that_cannot_start_fails_the_demo_and_leaves_nothing(tmp_path, monkeypatch):
-    from clerc_tui.demo import worker
+    from clerc_tui.demo import build, worker
 
+    monkeypatch.setattr(build, "SECOND_PROCESS_FROM", 50)  # 50 dossiers: through the child
     monkeypatch.setattr(worker.sys, "executable", "/bin/false")
     with pytest.raises(ClercError, match="calcul des échéances de la démonstration a échoué"):
         build_demo(str(tmp_path / "demo.db"), dossiers=50, seed=1, today=TODAY)
@@ -607,8 +613,10 @@ def test_a_second_process_that_cannot_start_fails_the_demo_and_leaves_nothing(tm
 
 
 def test_a_second_process_killed_midway_fails_the_demo_and_leaves_nothing(tmp_path, monkeypatch):
+    from clerc_tui.demo import build
     from clerc_tui.demo.worker import DeadlineWorker
 
+    monkeypatch.setattr(build, "SECOND_PROCESS_FROM", 50)  # 50 dossiers: through the child
     flush = DeadlineWorker.flush
 
     def flush_then_die(self):
@@ -620,6 +628,20 @@ def test_a_second_process_killed_midway_fails_the_demo_and_leaves_nothing(tmp_pa
     with pytest.raises(ClercError, match="Rien n'a été créé"):
         build_demo(str(tmp_path / "demo.db"), dossiers=50, seed=1, today=TODAY)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_small_demo_walks_its_deadlines_without_a_second_process(tmp_path, monkeypatch):
+    # Below SECOND_PROCESS_FROM dossiers the child's start costs more than the walk it takes off.
+    from clerc_tui.demo import build
+
+    def no_child(*_args, **_kwargs):
+        raise AssertionError("second process started")
+
+    monkeypatch.setattr(build, "DeadlineWorker", no_child)
+    small = build.SECOND_PROCESS_FROM - 1
+    assert f"{small} dossiers" in build_demo(str(tmp_path / "small.db"), dossiers=small, seed=1, today=TODAY)
+    with pytest.raises(AssertionError, match="second process started"):
+        build_demo(str(tmp_path / "big.db"), dossiers=build.SECOND_PROCESS_FROM, seed=1, today=TODAY)
 
 
 def test_solvency_facts_are_dated_sourced_some_stale_and_a_known_employer_leads_to_the_wage_seizure(demo_db, con):
@@ -662,6 +684,9 @@ def test_the_demo_never_runs_a_clerc_tui_folder_found_where_the_clerc_stands(tmp
     """The demo's second process (demo/worker.py) is started with `python -m`: the current
     directory must not come first on its path, or a `clerc_tui` folder there (an old copy, or
     a planted one) runs instead of the installed clerc (seen: an old copy in /tmp)."""
+    from clerc_tui.demo import build
+
+    monkeypatch.setattr(build, "SECOND_PROCESS_FROM", 20)  # 20 dossiers: through the child
     planted = tmp_path / "clerc_tui" / "demo"
     planted.mkdir(parents=True)
     (tmp_path / "clerc_tui" / "__init__.py").write_text("")

@@ -92,3 +92,24 @@ def test_the_walker_takes_each_steps_rules_as_deadlines_for_step_computes_them()
     assert compared > 5_000  # 7,600 deadlines
     with pytest.raises(InvalidInput):  # a hearing's date missing: refused as deadlines_for_step refuses it
         walker._computed(("expulsion", "assignation", "metropole", ()), days[0].toordinal())
+
+
+def test_the_second_process_imports_what_it_runs_and_not_the_builder_nor_every_country():
+    """Its start is paid by every demo: `clerc_tui.demo` names the builder lazily (build.py: peewee,
+    the services, ~40 ms of CPU) and the calendar loads the `holidays` library's France alone
+    (its package imports ~250 countries, ~0.1 s): rules/calendar._france."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from datetime import date\n"
+        "import clerc_tui.demo.worker\n"
+        "from clerc_tui.rules.calendar import Period, compute_last_day\n"
+        "assert compute_last_day(date(2026, 12, 10), Period(days=15)).due == date(2026, 12, 28)\n"  # Noël, a weekend
+        "heavy = ('clerc_tui.demo.build', 'peewee')\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.startswith('holidays.countries')))\n"
+    )
+    result = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["['holidays.countries.france']"]
