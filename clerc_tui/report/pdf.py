@@ -129,7 +129,8 @@ def safe(text: object, *, multiline: bool = False) -> str:
 @functools.cache
 def _parsed_faces() -> dict[str, TTFFont]:
     """Each shipped face as fpdf2's `add_font` reads it (cmap, widths, glyph ids, descriptor: ~25 ms
-    of CPU a face), once per process. Never written out: each document gets a copy (`_add_faces`)."""
+    of CPU a face), and the font tables fontTools reads again when a document is written, once
+    per process. Never written out: each document gets a copy (`_add_faces`)."""
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -139,6 +140,9 @@ def _parsed_faces() -> dict[str, TTFFont]:
         reader.add_font(FONT_FAMILY, style, path)
         face = reader.fonts[FONT_FAMILY.lower() + style]
         assert isinstance(face, TTFFont)
+        for tag in _READ_ONCE:  # read now, and the character maps each read too: documents copy them
+            face.ttfont[tag]
+        face.ttfont["cmap"].ensureDecompiled()
         faces[style] = face
     return faces
 
@@ -147,6 +151,12 @@ def _parsed_faces() -> dict[str, TTFFont]:
 # them: fontTools drops it when GPOS is there), which fontTools still reads before dropping them
 # (their lookups: ~5 ms a face): taken out of the document's font before it is written.
 _NOT_EMBEDDED = ("GSUB", "GPOS", "GDEF", "kern")
+# Tables fontTools reads whole to subset a document's font (the glyph names, the widths, the
+# character maps: ~12 ms a face), which its subsetter replaces rather than changes: each
+# attribute it subsets (`metrics`, `extraNames`, a character map's `cmap`, the list of maps) is
+# given a new value, never changed in place. A document's font gets a shallow copy of each, and of
+# each character map, read once per process.
+_READ_ONCE = ("post", "hmtx", "cmap")
 
 
 def _add_faces(pdf: FPDF) -> None:
@@ -157,7 +167,8 @@ def _add_faces(pdf: FPDF) -> None:
     glyphs it uses (`SubsetMap`), the glyphs it missed, its biggest size, the widths (a
     defaultdict, which grows on a look-up), the font descriptor (given its object number and font
     file when written) and the fontTools `TTFont`, which fpdf2 subsets in place when the document
-    is written, opened from the file as `add_font` opens it. The bytes written are those of
+    is written, opened from the file as `add_font` opens it, with copies of the tables read once
+    (`_READ_ONCE`) and without those fpdf2 does not embed. The bytes written are those of
     `add_font` (tests/report/test_pdf.py compares them, documents made in any order)."""
     from fontTools.ttLib import TTFont
     from fpdf.fonts import SubsetMap
@@ -169,6 +180,11 @@ def _add_faces(pdf: FPDF) -> None:
         for tag in _NOT_EMBEDDED:
             if tag in font.ttfont:
                 del font.ttfont[tag]
+        read = face.ttfont
+        font.ttfont.setGlyphOrder(list(read.getGlyphOrder()))
+        for tag in _READ_ONCE:
+            font.ttfont.tables[tag] = copy.copy(read[tag])
+        font.ttfont.tables["cmap"].tables = [copy.copy(table) for table in read["cmap"].tables]
         font.cw = copy.copy(face.cw)
         font.desc = copy.copy(face.desc)  # written out with the document's own object number and font file
         font.missing_glyphs = []

@@ -131,8 +131,8 @@ def test_the_font_comes_from_the_installed_package():
 def test_each_document_writes_the_faces_as_add_font_would_though_they_are_parsed_once(caplog):
     """`_new_pdf` gives each document a copy of the faces parsed once per process: the bytes are
     those of fpdf2's own `add_font`, for documents made side by side and written in any order (a
-    subset, a widths table, a descriptor or a fontTools font shared between them would carry one
-    document's glyphs or object numbers into the other's)."""
+    subset, a widths table, a descriptor, a fontTools font or one of its tables shared between
+    them would carry one document's glyphs or object numbers into the other's)."""
     from datetime import UTC, datetime
 
     from fpdf import FPDF
