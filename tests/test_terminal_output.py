@@ -44,7 +44,14 @@ def _look(cell) -> tuple:
 
 
 def _differences(a: pyte.Screen, b: pyte.Screen) -> list[tuple[int, int]]:
-    return [(y, x) for y in range(a.lines) for x in range(a.columns) if _look(a.buffer[y][x]) != _look(b.buffer[y][x])]
+    """The cells whose look differs. A line holding the same cells in both screens (pyte's line: a
+    dict of the cells written, and the one cell it gives for the others) is passed over whole."""
+    cells = []
+    for y in range(a.lines):
+        line_a, line_b = a.buffer[y], b.buffer[y]
+        if line_a != line_b or line_a.default != line_b.default:
+            cells += [(y, x) for x in range(a.columns) if _look(line_a[x]) != _look(line_b[x])]
+    return cells
 
 
 def _replay(frames: list[str], width: int, height: int) -> tuple[int, int]:

@@ -18,6 +18,7 @@ User text is inert (docs/trust.md): control and bidi characters become a visible
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.resources
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,7 @@ from clerc_tui.rules.text import inert
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
     from clerc_tui.rules import amicable
 
@@ -101,12 +103,10 @@ def _font_paths() -> dict[str, str]:
 
 @functools.cache
 def _coverage() -> frozenset[int]:
-    """The code points both shipped faces draw."""
-    from fontTools.ttLib import TTFont
-
+    """The code points both shipped faces draw (the cmaps fpdf2 read, `_parsed_faces`)."""
     drawn: set[int] | None = None
-    for path in _font_paths().values():
-        cmap = set(TTFont(path, lazy=True)["cmap"].getBestCmap())
+    for face in _parsed_faces().values():
+        cmap = set(face.cmap)
         drawn = cmap if drawn is None else drawn & cmap
     return frozenset(drawn or ())
 
@@ -126,12 +126,79 @@ def safe(text: object, *, multiline: bool = False) -> str:
 # --- the PDF writer ----------------------------------------------------------------------
 
 
+@functools.cache
+def _parsed_faces() -> dict[str, TTFFont]:
+    """Each shipped face as fpdf2's `add_font` reads it (cmap, widths, glyph ids, descriptor: ~25 ms
+    of CPU a face), and the font tables fontTools reads again when a document is written, once
+    per process. Never written out: each document gets a copy (`_add_faces`)."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
+    reader = FPDF()
+    faces = {}
+    for style, path in _font_paths().items():
+        reader.add_font(FONT_FAMILY, style, path)
+        face = reader.fonts[FONT_FAMILY.lower() + style]
+        assert isinstance(face, TTFFont)
+        for tag in _READ_ONCE:  # read now, and the character maps each read too: documents copy them
+            face.ttfont[tag]
+        face.ttfont["cmap"].ensureDecompiled()
+        faces[style] = face
+    return faces
+
+
+# Tables fpdf2 leaves out of the embedded subset (its `drop_tables`; the kern table goes with
+# them: fontTools drops it when GPOS is there), which fontTools still reads before dropping them
+# (their lookups: ~5 ms a face): taken out of the document's font before it is written.
+_NOT_EMBEDDED = ("GSUB", "GPOS", "GDEF", "kern")
+# Tables fontTools reads whole to subset a document's font (the glyph names, the widths, the
+# character maps: ~12 ms a face), which its subsetter replaces rather than changes: each
+# attribute it subsets (`metrics`, `extraNames`, a character map's `cmap`, the list of maps) is
+# given a new value, never changed in place. A document's font gets a shallow copy of each, and of
+# each character map, read once per process.
+_READ_ONCE = ("post", "hmtx", "cmap")
+
+
+def _add_faces(pdf: FPDF) -> None:
+    """The two faces added to `pdf` as `add_font` adds them, without parsing them again.
+
+    What `add_font` reads from the file is the same for every document and is shared (the cmap,
+    the glyph ids, the names and metrics); what a document changes is its own: the subset of the
+    glyphs it uses (`SubsetMap`), the glyphs it missed, its biggest size, the widths (a
+    defaultdict, which grows on a look-up), the font descriptor (given its object number and font
+    file when written) and the fontTools `TTFont`, which fpdf2 subsets in place when the document
+    is written, opened from the file as `add_font` opens it, with copies of the tables read once
+    (`_READ_ONCE`) and without those fpdf2 does not embed. The bytes written are those of
+    `add_font` (tests/report/test_pdf.py compares them, documents made in any order)."""
+    from fontTools.ttLib import TTFont
+    from fpdf.fonts import SubsetMap
+
+    for face in _parsed_faces().values():
+        font = copy.copy(face)
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = TTFont(face.ttffile, recalcTimestamp=False, fontNumber=face.collection_font_number, lazy=True)
+        for tag in _NOT_EMBEDDED:
+            if tag in font.ttfont:
+                del font.ttfont[tag]
+        read = face.ttfont
+        font.ttfont.setGlyphOrder(list(read.getGlyphOrder()))
+        for tag in _READ_ONCE:
+            font.ttfont.tables[tag] = copy.copy(read[tag])
+        font.ttfont.tables["cmap"].tables = [copy.copy(table) for table in read["cmap"].tables]
+        font.cw = copy.copy(face.cw)
+        font.desc = copy.copy(face.desc)  # written out with the document's own object number and font file
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None
+        font.subset = SubsetMap(font)
+        pdf.fonts[face.fontkey] = font
+
+
 def _new_pdf(cls: type[FPDF] | None = None, *, landscape: bool = False) -> FPDF:
     from fpdf import FPDF
 
     pdf = (cls or FPDF)(orientation="landscape" if landscape else "portrait", unit="mm", format="A4")
-    for style, path in _font_paths().items():
-        pdf.add_font(FONT_FAMILY, style, path)
+    _add_faces(pdf)
     pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)

@@ -128,6 +128,47 @@ def test_the_font_comes_from_the_installed_package():
     assert all(ord(ch) in drawn for ch in "éèêëàâîïôöûùüçœæÉÈÊÀÇŒ«»€\u00a0\u202f’—…°")
 
 
+def test_each_document_writes_the_faces_as_add_font_would_though_they_are_parsed_once(caplog):
+    """`_new_pdf` gives each document a copy of the faces parsed once per process: the bytes are
+    those of fpdf2's own `add_font`, for documents made side by side and written in any order (a
+    subset, a widths table, a descriptor, a fontTools font or one of its tables shared between
+    them would carry one document's glyphs or object numbers into the other's)."""
+    from datetime import UTC, datetime
+
+    from fpdf import FPDF
+
+    from clerc_tui.report import pdf
+
+    assert all(face.color_font is None and not face.is_cff for face in pdf._parsed_faces().values())
+    texts = ("Décompte « 1 234,56 € » — Œuvre", "ЛЕФЕВР αβγ ∑ ﬁ 汉 \ufffd", "x")
+
+    def made(text: str, parsed_once: bool) -> FPDF:
+        document = FPDF()
+        document.set_creation_date(datetime(2026, 11, 26, tzinfo=UTC))
+        if parsed_once:
+            pdf._add_faces(document)
+        else:
+            for style, path in pdf._font_paths().items():
+                document.add_font(pdf.FONT_FAMILY, style, path)
+        document.add_page()
+        document.set_font(pdf.FONT_FAMILY, "", 10)
+        document.cell(text=text)
+        document.set_font(pdf.FONT_FAMILY, "B", 14)
+        document.cell(text=text[::-1])
+        return document
+
+    side_by_side = [made(text, parsed_once=True) for text in texts]
+    with caplog.at_level("WARNING", logger="fpdf"):
+        written = [bytes(document.output()) for document in reversed(side_by_side)][::-1]
+    missing = [r.getMessage() for r in caplog.records]
+    assert written == [bytes(made(text, parsed_once=False).output()) for text in texts]
+    assert written[2] == bytes(made(texts[2], parsed_once=True).output())
+    # Only the document that lacks a glyph says so, once per face (each document has its own list of
+    # missing glyphs), and the faces parsed once were never written out (no font name given yet).
+    assert len(missing) == 2 and all("汉" in message for message in missing), missing
+    assert all(face.desc.font_name is None for face in pdf._parsed_faces().values())
+
+
 def test_no_break_spaces_keep_an_amount_on_one_line():
     sentence = "La somme de 1\u00a0234,56\u00a0€ et celle de 12\u202f345,67\u202f€ restent dues. "
     data = document_pdf(PdfDocument("Montants", (Paragraph(sentence * 12),)))

@@ -133,8 +133,13 @@ def mutated_rows(seed: int, count: int) -> list[tuple[int, list[str]]]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_column_checks_give_the_row_checks_verdicts_on_20000_mutated_rows(seed):
-    rows = mutated_rows(seed, 20_000)
+def test_column_checks_give_the_row_checks_verdicts_on_5000_mutated_rows(seed):
+    """5,000 rows a seed (20,000 until issue 11). Of 35 faults put by hand in check_rows and its
+    conversions, the 17 that 20,000 rows caught on both seeds, 500 rows catch too (the rows cut
+    short included, which only this test makes). An 18th was caught at 20,000 on one seed, by
+    luck: a zero principal in a small chunk where no other principal is refused or missing; the
+    test of each wrong cell alone in a chunk of good rows catches it every time."""
+    rows = mutated_rows(seed, 5_000)
     # The file's columns in another order than the fields' (file column p holds field order[p]);
     # the second file has no column for one field.
     order = list(range(len(KEYS)))
