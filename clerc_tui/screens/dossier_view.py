@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_amount, format_date, format_percent
@@ -33,6 +33,7 @@ from clerc_tui.screens.solvency import SolvencyPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.balances import Due, due_on
 from clerc_tui.services.dossiers import DossierView, get_dossier
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 
@@ -235,7 +236,7 @@ class DossierScreen(ClercScreen):
         self.view: DossierView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="dossier-title")
         with TabbedContent(initial="synthese"):
             for pane_id, label in (
