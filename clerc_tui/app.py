@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -320,6 +320,16 @@ class ClercApp(App):
         forget = getattr(self._driver, "forget_screen", None)
         if forget is not None:
             forget()
+
+    def refresh(self, *, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        """Textual passes the app's layout requests on to the screen shown, and a screen removed
+        (popped, dismissed) asks one, twice: the screen back on top was laid out twice on each
+        Échap, its size unchanged (Screen's resume lays out a screen whose size changed while it
+        was hidden, and what changed in it meanwhile asked for its own layout). The app's own
+        styles never change here (no theme switch, no `App.suspend`)."""
+        if layout and self._screen_stack and self.screen.outer_size == self.size:
+            layout = False
+        return super().refresh(repaint=repaint, layout=layout, recompose=recompose)
 
     def action_redraw(self) -> None:
         """Ctrl+L: every cell of the screen written again, whatever the terminal is thought to show."""

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from clerc_tui.errors import ClercError
 from clerc_tui.report.acts import as_rich, export_act
@@ -25,6 +25,7 @@ from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
 from clerc_tui.widgets.form_field import FieldInput
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
@@ -153,7 +154,7 @@ class ActsScreen(ClercScreen):
         self.view: acts_service.ActView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="act-title")
         yield RowTable(id="acts-list")
         yield RowTable(id="mentions")

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.amicable import CHANNEL_LABELS
@@ -22,6 +22,7 @@ from clerc_tui.rules.french import format_date, parse_amount, parse_date
 from clerc_tui.screens.base import ClercModal, ClercScreen
 from clerc_tui.screens.work import in_worker, progress_text
 from clerc_tui.services import amicable
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
@@ -102,7 +103,7 @@ class AmicableQueueScreen(ClercScreen[None]):
         self.counts = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="amicable-status")
         yield RowTable(id="amicable-queue", zebra_stripes=True)
         yield KeyBar()

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import events
+from textual import events, messages
+from textual._time import get_time
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from clerc_tui.widgets.tinted import tinted
 
@@ -47,10 +50,74 @@ class _LaidOutOnce(Screen[ResultT]):
             event.refresh_styles = False
             # The screen itself only: styled when pushed, before its CSS_PATH was read.
             self.app.stylesheet.update_nodes([self])
+        if any(not child._mounted_event.is_set() for child in self._nodes):
+            # Its widgets are still being mounted: Textual lays the screen out once they all are
+            # (`AwaitMount`), so Screen's handler does not lay it out before (its size is the app's).
+            self._size = self.app.size
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size == self.outer_size:
             event.prevent_default()  # laid out at that size already: Screen's handler is skipped
+
+    _laid_out_at = float("-inf")  # when the last layout of the whole screen started
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        """Textual's layout, which also meets the requests made before it that it has not heard of.
+
+        A widget that asks for a layout (`refresh(layout=True)`: mounted, its text changed) tells
+        the screen later, with a `Layout` message sent when the widget is next idle, and clears its
+        ancestors' cached arrangements then. A layout done meanwhile (the one a screen opened gets
+        as it is resumed, the update timer's) met those requests, yet each message, pending or
+        on its way, laid the whole screen out again: the dossier form was laid out three times as
+        it opened. Here the pending requests are handled as their message would (ancestors'
+        arrangements cleared) just before the layout, and a message sent before it is dropped."""
+        started = get_time()
+        whole = not (scroll and not self._layout_widgets) and bool(size or self.outer_size)
+        if not whole:
+            super()._refresh_layout(size, scroll)
+            return
+        widgets = _laid_out(self)
+        for widget in widgets:
+            if widget._layout_required:
+                widget._layout_required = False
+                _forget_arrangements(widget)
+        bars = [(widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar) for widget in widgets]
+        super()._refresh_layout(size, scroll)
+        self._laid_out_at = started
+        # A widget given its size by this layout asks for another one (its virtual size is a
+        # reactive that lays out): met already, unless a scroll bar came or went, which changes
+        # the room left to the content. So does the screen's own, as Textual's update timer has it.
+        self._layout_required = False
+        for widget, bar in zip(widgets, bars, strict=True):
+            if widget._layout_required and bar == (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar):
+                widget._layout_required = False
+
+    async def _on_layout(self, message: messages.Layout) -> None:
+        if message.time < self._laid_out_at:
+            message.stop()
+            message.prevent_default()  # Screen's handler is skipped: met by that layout
+
+
+def _laid_out(screen: Screen) -> list[Widget]:
+    """The screen's widgets and their scroll bars (which are not its children)."""
+    widgets = []
+    for widget in screen.walk_children(Widget):
+        widgets.append(widget)
+        for bar in (widget._vertical_scrollbar, widget._horizontal_scrollbar, widget._scrollbar_corner):
+            if bar is not None:
+                widgets.append(bar)
+    return widgets
+
+
+def _forget_arrangements(widget: Widget) -> None:
+    """What Textual does as a widget's layout request is sent (`Widget._check_refresh`)."""
+    for ancestor in widget.ancestors:
+        if not isinstance(ancestor, Widget):
+            break
+        ancestor._clear_arrangement_cache()
+        ancestor._layout_updates += 1
+        if not ancestor.styles.auto_dimensions:
+            break
 
 
 class ClercScreen(_LaidOutOnce[ResultT]):

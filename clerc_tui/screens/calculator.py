@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Checkbox, Header, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import Checkbox, Input, Select, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError, InvalidInput
 from clerc_tui.report.fees import fees_text
@@ -36,6 +36,7 @@ from clerc_tui.rules.vocabulary import INTEREST_KINDS
 from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
 from clerc_tui.widgets.form_field import FieldInput, FormField
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.text_line import show_text
 
@@ -164,7 +165,7 @@ class CalculatorScreen(FormScreen):
         ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with TabbedContent(id="calc-tabs", initial="tab-interest"):
             with TabPane("Intérêts", id="tab-interest"):
                 with Grid(id="calc-grid"):

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from clerc_tui.rules.french import day_label, format_date
 from clerc_tui.rules.vocabulary import PROCEDURES
@@ -27,6 +27,7 @@ from clerc_tui.screens.row_window import RowWindow, WindowTable
 from clerc_tui.services import deadlines as deadline_service
 from clerc_tui.services.context import refusal
 from clerc_tui.services.deadlines import ALL_HORIZON, HORIZONS, AgendaCounts, AgendaRow
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 from clerc_tui.widgets.text_line import show_text
@@ -111,7 +112,7 @@ class DeadlinesScreen(ClercScreen):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="agenda-filters")
         # One line when a legal rate the étude will need is not entered (docs/law/rates.md).
         yield Static("", id="agenda-rates")

@@ -9,9 +9,9 @@ overwritten and the typing still on screen.
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.interest import CIVIL_YEAR, DAY_BASIS_LABELS
@@ -32,7 +32,9 @@ from clerc_tui.services.creditors import suggest_creditor
 from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.users import list_users
 from clerc_tui.widgets.form_field import FieldInput, FormField
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
+from clerc_tui.widgets.scroll import Scrolled
 
 
 class CreditorSuggester(Suggester):
@@ -160,12 +162,12 @@ class DossierFormScreen(FormScreen):
         ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="form-message")
         # Not a tab stop of its own: it scrolls to the focused field. (Focusable, it took the
         # focus on opening and gave it back, restyling its ~200 widgets twice: ~20 % of the
         # time to open the form.)
-        with VerticalScroll(id="form-body", can_focus=False):
+        with Scrolled(id="form-body", can_focus=False):
             for title, fields in self._fields():
                 yield Static(Text(title, style="bold"), classes="form-section")
                 with Grid(classes="form-grid"):

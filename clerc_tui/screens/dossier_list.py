@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from clerc_tui.rules.french import format_amount, format_date, format_integer
 from clerc_tui.rules.vocabulary import NATURES, PHASES
@@ -28,6 +28,7 @@ from clerc_tui.services.dossier_list import (
     search_words,
 )
 from clerc_tui.widgets.form_field import FieldInput
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 from clerc_tui.widgets.text_line import show_text
@@ -94,7 +95,7 @@ class DossierListScreen(ClercScreen):
         self._filter_pending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="filter-bar"):
             yield Static("Filtre / ", id="filter-label")
             # A steady cursor: a blinking one repaints the line twice a second, over SSH too.

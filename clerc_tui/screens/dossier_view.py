@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_amount, format_date, format_percent
@@ -33,9 +33,12 @@ from clerc_tui.screens.solvency import SolvencyPane
 from clerc_tui.screens.statement_view import InterestDetailScreen, StatementPane
 from clerc_tui.services.balances import Due, due_on
 from clerc_tui.services.dossiers import DossierView, get_dossier
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 
+# The tabs drawn from `refresh_data`'s reading (the décompte computes its own when shown).
+DRAWN_TABS = ("synthese", "debiteurs", "echeances", "historique", "comptes", "solvabilite", "echeancier")
 DEADLINE_KINDS = {"last_day": "Dernier jour", "earliest_day": "Pas avant le", "expiry": "Expire le"}
 
 
@@ -233,9 +236,13 @@ class DossierScreen(ClercScreen):
         super().__init__()
         self.dossier_id = dossier_id
         self.view: DossierView | None = None
+        self.due: Due | None = None
+        # The tabs drawn from data older than `view` (refresh_data): each is drawn when it is
+        # shown, not at every opening and refresh (the clerc sees one tab at a time).
+        self._stale: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="dossier-title")
         with TabbedContent(initial="synthese"):
             for pane_id, label in (
@@ -261,16 +268,17 @@ class DossierScreen(ClercScreen):
         self.query_one("#synthese VerticalScroll").focus()
 
     def refresh_data(self) -> None:
+        """Read the dossier again (an opening, a change here or another clerc's): its title line,
+        and the tab shown; the others are drawn again when next shown."""
         try:
             self.view = get_dossier(self.dossier_id)
             # What is due today, by the décompte: the balance stored for the list is the one of the
             # dossier's last calculation (interest only up to then, or none in a large demo).
-            due = due_on(self.dossier_id, self.app.today)
+            self.due = due = due_on(self.dossier_id, self.app.today)
         except Exception as error:
             self.app.show_error(error, "ouverture du dossier")
             return
-        view = self.view
-        d = view.dossier
+        d = self.view.dossier
         # « Créancier c/ Débiteur »: the creditor pursues the debtor (the way acts and courts name a case).
         title = Text.assemble(
             (d.reference, "bold"),
@@ -284,24 +292,40 @@ class DossierScreen(ClercScreen):
             (format_amount(due.amount), "bold"),
         )
         self.query_one("#dossier-title", Static).update(inert_renderable(title))
-        from clerc_tui.screens.amicable import amicable_line
+        self._stale = set(DRAWN_TABS)
+        self._draw_tab(self.query_one(TabbedContent).active or "synthese")
+        self.query_one(StatementPane).refresh_data()  # computed when shown, as it always was
 
-        amicable_state = Text.assemble(
-            ("Relance amiable  ", "bold"),
-            amicable_line(self.dossier_id, self.app.today, self.app.key_for(self, "dossier.amicable_enrol")),
-        )
-        self.query_one("#synthese-body", Static).update(
-            inert_renderable(Group(summary(view, due), Text(""), amicable_state))
-        )
-        self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))
-        self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view, self.app.today)))
-        self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
-        self.query_one(AccountsPane).refresh_data()
-        self.query_one(SolvencyPane).refresh_data()
-        self.query_one(PlanPane).refresh_data()
-        self.query_one(StatementPane).refresh_data()
+    def _draw_tab(self, pane_id: str) -> None:
+        """Draw a tab from the data read last, if it was not drawn from them yet."""
+        if pane_id not in self._stale or self.view is None or self.due is None:
+            return
+        self._stale.discard(pane_id)
+        view = self.view
+        if pane_id == "synthese":
+            from clerc_tui.screens.amicable import amicable_line
+
+            amicable_state = Text.assemble(
+                ("Relance amiable  ", "bold"),
+                amicable_line(self.dossier_id, self.app.today, self.app.key_for(self, "dossier.amicable_enrol")),
+            )
+            body = Group(summary(view, self.due), Text(""), amicable_state)
+            self.query_one("#synthese-body", Static).update(inert_renderable(body))
+        elif pane_id == "debiteurs":
+            self.query_one("#debiteurs-body", Static).update(inert_renderable(debtors_detail(view)))
+        elif pane_id == "echeances":
+            self.query_one("#echeances-body", Static).update(inert_renderable(deadlines_table(view, self.app.today)))
+        elif pane_id == "historique":
+            self.query_one("#historique-body", Static).update(inert_renderable(timeline_table(view)))
+        elif pane_id == "comptes":
+            self.query_one(AccountsPane).refresh_data()
+        elif pane_id == "solvabilite":
+            self.query_one(SolvencyPane).refresh_data()
+        elif pane_id == "echeancier":
+            self.query_one(PlanPane).refresh_data()
 
     def action_tab(self, pane_id: str) -> None:
+        self._draw_tab(pane_id)  # before it is shown: no frame of it drawn from older data
         self.query_one(TabbedContent).active = pane_id
 
     @on(TabbedContent.TabActivated)
@@ -310,6 +334,8 @@ class DossierScreen(ClercScreen):
         décompte is computed when its tab is first shown, however it is reached (s, a click)."""
         if event.pane.id == "decompte":
             self.query_one(StatementPane).ensure()
+        elif event.pane.id is not None:
+            self._draw_tab(event.pane.id)
         focused = self.app.focused
         if focused is not None and event.pane in focused.ancestors:
             return  # e.g. the « arrêté au » date the clerc is typing

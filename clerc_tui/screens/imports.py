@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_integer
@@ -23,6 +23,7 @@ from clerc_tui.screens.form import FormScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.services import imports
 from clerc_tui.widgets.form_field import FieldInput, FormField
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
@@ -44,7 +45,7 @@ class ImportScreen(FormScreen):
         self.working = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Label(Text("Import de dossiers d'un créancier (CSV ou XLSX, une ligne par créance)", style="bold"))
         with Horizontal(id="import-fields"):
             yield FormField("path", "Fichier", FieldInput(placeholder="/chemin/vers/creances.csv", id="import-path"))

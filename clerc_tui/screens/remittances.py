@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Header, Label, Static
+from textual.widgets import Label, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.paths import exports_dir
@@ -20,6 +20,7 @@ from clerc_tui.rules.money import ZERO
 from clerc_tui.screens.base import ClercModal, ClercScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.services import remittances
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
@@ -177,7 +178,7 @@ class RemittancesScreen(_Busy, ClercScreen):
         self.dues: list[remittances.CreditorDue] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Label(Text("Reversements aux créanciers — ce qui leur est dû aujourd'hui", style="bold"))
         yield RowTable(id="remit-creditors")
         yield Static("", id="remit-total")
@@ -290,7 +291,7 @@ class CreditorRemittanceScreen(_Busy, ClercScreen):
         self.creditor_id = creditor_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="remit-title")
         yield RowTable(id="remit-lines")
         yield Static("", id="remit-status")

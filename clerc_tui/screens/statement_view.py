@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from clerc_tui.errors import ClercError
 from clerc_tui.report.statement import (
@@ -31,6 +31,7 @@ from clerc_tui.rules.statement import Statement
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.services.statement import dossier_statement
 from clerc_tui.widgets.form_field import FieldInput
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.prerendered import DocumentView, Prerendered
@@ -171,7 +172,7 @@ class InterestDetailScreen(ClercScreen[None]):
         self.statement = statement
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="interest-scroll"):
             yield Static(statement_interest_renderable(self.statement), id="interest-body")
         yield KeyBar()

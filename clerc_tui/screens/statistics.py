@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Input, Label, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widgets import Input, Label, LoadingIndicator, Static, TabbedContent, TabPane
 
 from clerc_tui.errors import ClercError
 from clerc_tui.report import blocks
@@ -42,6 +42,7 @@ from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.work import in_worker, show_progress, ticker
 from clerc_tui.widgets.charts import BarChart, DeadlineWeeks, MonthTrend
 from clerc_tui.widgets.form_field import FieldInput
+from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
 
@@ -78,7 +79,7 @@ class StatisticsScreen(ClercScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Label(Text("Statistiques de l'étude", style="bold"), id="stats-title")
         yield LoadingIndicator(id="stats-loading")
         with TabbedContent(id="stats-tabs"):
@@ -173,7 +174,7 @@ class CreditorReportScreen(ClercScreen):
         from clerc_tui.services.creditor_report import default_period
 
         start, end = default_period(self.app.today)
-        yield Header()
+        yield TitleBar()
         compute = self.app.key_for(self, "report.compute")
         yield Label(Text(f"Rapport au créancier — choisir le créancier et la période, puis {compute}", style="bold"))
         with Horizontal(id="report-form"):

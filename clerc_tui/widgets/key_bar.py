@@ -107,6 +107,7 @@ class KeyBar(Static):
     all) and the palette stay at the end."""
 
     _drawn_for = 0  # the width the line was fitted to
+    _drawn_keys: tuple[list[tuple[str, str, bool, bool]], int] | None = None  # what the line shows
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -138,6 +139,9 @@ class KeyBar(Static):
     def _draw(self) -> None:
         keys = self._keys()
         width = self._drawn_for = self.content_size.width or self.app.size.width
+        if (keys, width) == self._drawn_keys:
+            return  # the same keys at the same width: the same line (a focus change often leaves them)
+        self._drawn_keys = (keys, width)
         pieces = [_piece(key, label, enabled) for key, label, enabled, _ in keys]
         if sum(p.cell_len for p in pieces) > width:
             pieces = _fit(
