@@ -320,7 +320,7 @@ def build_draft(
     from clerc_tui.services.statement import dossier_statement
 
     act = act_rules.act_type(act_type_id)
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     fields = dict(fields or {})
@@ -458,7 +458,7 @@ def _ticks(act: Act) -> frozenset[str]:
 
 
 def act_view(act_id: int) -> ActView:
-    act = Act.get_or_none(Act.id == act_id)
+    act = Act.by_id(act_id)
     if act is None:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
     frozen = act.state != "draft"
@@ -486,7 +486,7 @@ def dossier_acts(dossier_id: int) -> list[ActInfo]:
 def _open(act_id: int, expected_version: int | None = None) -> Act:
     """The act, read inside the write transaction; refused (ConflictError, with who and when) if
     it changed since the clerc read it at `expected_version` — as dossiers and deadlines are."""
-    act = Act.get_or_none(Act.id == act_id)
+    act = Act.by_id(act_id)
     if act is None:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
     if expected_version is not None and act.version != expected_version:
@@ -518,7 +518,7 @@ def draft_act(
     act_type = act_rules.act_type(act_type_id)
     act_date = act_date or today
     with write_transaction():
-        if Dossier.get_or_none(Dossier.id == dossier_id) is None:
+        if Dossier.by_id(dossier_id) is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         act = Act.create(
             dossier=dossier_id,

@@ -142,7 +142,7 @@ def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = 
     chosen = rules.scenario(scenario_id) if scenario_id else default_scenario(dossier_id)
     now = datetime.now()
     with write_transaction():
-        dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+        dossier = Dossier.by_id(dossier_id)
         if dossier is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)

@@ -181,7 +181,7 @@ def _as_date(value, label: str) -> date:
 def _locked_deadline(deadline_id: int, expected_version: int | None) -> Deadline:
     """The deadline, read inside the write transaction; refused (ConflictError, with who and
     when) if it changed since the clerc read it at `expected_version` — as dossiers are."""
-    deadline = Deadline.get_or_none(Deadline.id == deadline_id)
+    deadline = Deadline.by_id(deadline_id)
     if deadline is None:
         raise InvalidInput("Cette échéance n'existe pas (ou plus).")
     if expected_version is not None and deadline.version != expected_version:
@@ -299,7 +299,7 @@ def record_step(
     facts = dict(facts or {})
     now = datetime.now()
     with write_transaction():
-        dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+        dossier = Dossier.by_id(dossier_id)
         if dossier is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         parties = served_parties(dossier_id, debtor_ids)

@@ -226,7 +226,7 @@ def _debtor_detail(debtor: Debtor) -> DebtorDetail:
 
 
 def get_dossier(dossier_id: int) -> DossierView:
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     links = (
@@ -477,7 +477,7 @@ def _resolve_creditor(actor: Actor, data: DossierInput) -> Creditor:
         created = Creditor.create(**_creditor_fields(data.new_creditor))
         record(actor, "creditor.create", "creditor", created.id, after=snapshot(created))
         return created
-    creditor = Creditor.get_or_none(Creditor.id == data.creditor_id)
+    creditor = Creditor.by_id(data.creditor_id)
     if creditor is None:
         raise InvalidInput("Créancier introuvable : choisissez-en un dans la liste ou créez-le.", field="creditor")
     return creditor
@@ -531,7 +531,7 @@ def update_dossier(
     require_write(actor)
     now = datetime.now()
     with write_transaction():
-        current = Dossier.get_or_none(Dossier.id == dossier_id)
+        current = Dossier.by_id(dossier_id)
         if current is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         before = snapshot(current)

@@ -103,7 +103,7 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: 
     reason = valid_text(reason, "Motif", "reason")
     on = valid_day(on, today, "Date de l'annulation", "entry_date")
     with write_transaction():
-        target = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
+        target = LedgerEntry.by_id(entry_id)
         if target is None:
             raise InvalidInput("Cette écriture n'existe pas.")
         require(actor, "payment.reverse" if target.kind in (PAYMENT, REFUND, REMITTANCE) else "write")

@@ -123,7 +123,7 @@ def set_grace_days(actor: Actor, days: int) -> int:
 
 
 def _dossier(dossier_id: int) -> Dossier:
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     return dossier
@@ -302,7 +302,7 @@ def dossier_plans(dossier_id: int, today: date) -> list[PlanView]:
 
 
 def plan_view(plan_id: int, today: date) -> PlanView:
-    row = PaymentPlan.get_or_none(PaymentPlan.id == plan_id)
+    row = PaymentPlan.by_id(plan_id)
     if row is None:
         raise InvalidInput("Cet échéancier n'existe pas.")
     return _views([plain(PlanInfo, row)], today, grace_days())[0]
@@ -322,7 +322,7 @@ def letter_values(plan_ref: str | None) -> dict[str, object]:
     values: dict[str, object] = dict.fromkeys(keys)
     if not plan_ref or not str(plan_ref).isdigit():
         return values
-    row = PaymentPlan.get_or_none(PaymentPlan.id == int(plan_ref))
+    row = PaymentPlan.by_id(int(plan_ref))
     if row is None:
         return values
     instalments = _instalments([row.id])[row.id]
@@ -357,7 +357,7 @@ def _reason(text: str | None) -> str:
 
 
 def _locked_plan(plan_id: int, expected_version: int | None) -> PaymentPlan:
-    row = PaymentPlan.get_or_none(PaymentPlan.id == plan_id)
+    row = PaymentPlan.by_id(plan_id)
     if row is None:
         raise InvalidInput("Cet échéancier n'existe pas.")
     if expected_version is not None and row.version != expected_version:
@@ -558,7 +558,7 @@ def check_plans(actor: Actor, today: date, dossier_ids: Iterable[int] | None = N
         for step in range(0, len(due), WRITE_STEP):
             with write_transaction():  # a few plans per transaction: the lock is left to the clercs between
                 for view in due[step : step + WRITE_STEP]:
-                    row = PaymentPlan.get_or_none(PaymentPlan.id == view.plan.id)
+                    row = PaymentPlan.by_id(view.plan.id)
                     if row is None or row.version != view.plan.version or row.status != "actif":
                         continue  # changed since it was read: the next check sees it again
                     reference = Dossier.get_by_id(row.dossier_id).reference

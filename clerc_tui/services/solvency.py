@@ -160,7 +160,7 @@ def _fact(row: SolvencyFact, login: str) -> Fact:
 
 
 def debtor_solvency(debtor_id: int) -> DebtorSolvency:
-    debtor = Debtor.get_or_none(Debtor.id == debtor_id)
+    debtor = Debtor.by_id(debtor_id)
     if debtor is None:
         raise InvalidInput("Ce débiteur n'existe pas (ou plus).")
     rows = list(
@@ -245,10 +245,10 @@ def record_fact(
     if ended_on is not None and ended_on > today:
         raise InvalidInput(f"La date de fin ({format_date(ended_on)}) est dans le futur.", field="ended_on")
     with write_transaction():
-        if Debtor.get_or_none(Debtor.id == debtor_id) is None:
+        if Debtor.by_id(debtor_id) is None:
             raise InvalidInput("Ce débiteur n'existe pas (ou plus).")
         if supersedes_id is not None:
-            old = SolvencyFact.get_or_none(SolvencyFact.id == supersedes_id)
+            old = SolvencyFact.by_id(supersedes_id)
             if old is None or old.debtor_id != debtor_id:
                 raise InvalidInput("Ce renseignement n'existe pas (ou plus).")
             card_ref = old.card_ref
@@ -325,7 +325,7 @@ def _amount_due(dossier_id: int, on: date, balance: Decimal) -> Decimal:
 
 def recommend(dossier_id: int, today: date) -> MeasurePlan:
     """The next measures on the dossier, ranked and explained (rules/measures.py)."""
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     file = dossier_solvency(dossier_id, today)
