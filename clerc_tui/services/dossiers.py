@@ -315,9 +315,12 @@ def _debtor_fields(data: DebtorInput) -> dict:
     )
 
 
-def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossier_id: int, today: date) -> None:
+def _save_debtor_details(
+    actor: Actor, debtor: Debtor, data: DebtorInput, dossier_id: int, today: date, *, new: bool = False
+) -> None:
     """Current address, first phone, first e-mail and first bank account of the form; each
-    row created or changed is audited with its values before and after."""
+    row created or changed is audited with its values before and after. `new`: the debtor was
+    created in this transaction, he has none of them yet (not read: four queries fewer)."""
 
     def created(table: str, row) -> None:
         record(actor, f"{table}.create", table, row.id, after=snapshot(row), dossier_id=dossier_id)
@@ -329,7 +332,7 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
         row.save()
         record(actor, f"{table}.update", table, row.id, before=before, after=snapshot(row), dossier_id=dossier_id)
 
-    current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
+    current = None if new else debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
     if (data.street or data.postcode or data.city) and (
         current is None or (current.street, current.postcode, current.city) != (data.street, data.postcode, data.city)
     ):
@@ -359,12 +362,12 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
             ),
         )
     for kind, value in (("phone", data.phone), ("email", data.email)):
-        existing = debtor.contacts.where(DebtorContact.kind == kind).first()
+        existing = None if new else debtor.contacts.where(DebtorContact.kind == kind).first()
         if value and existing is None:
             created("debtor_contact", DebtorContact.create(debtor=debtor, kind=kind, value=value))
         elif existing is not None and existing.value != value and value:
             changed("debtor_contact", existing, value=value)
-    account = debtor.bank_accounts.first()
+    account = None if new else debtor.bank_accounts.first()
     if data.iban and account is None:
         created("debtor_bank_account", DebtorBankAccount.create(debtor=debtor, iban=data.iban))
     elif account is not None and data.iban and account.iban != data.iban:
@@ -500,7 +503,7 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> DossierInfo
             **_dossier_fields(data),
         )
         DossierDebtor.create(dossier=dossier, debtor=debtor, position=0)
-        _save_debtor_details(actor, debtor, data.debtor, dossier.id, today)
+        _save_debtor_details(actor, debtor, data.debtor, dossier.id, today, new=True)
         _save_claims(actor, dossier, data.claims, data.interest_from or today, data.claim_interest)
         _refresh_denormalised(dossier.id, today)
         dossier = Dossier.get_by_id(dossier.id)
