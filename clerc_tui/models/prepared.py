@@ -11,8 +11,8 @@ from peewee import BaseQuery
 
 from clerc_tui.models.db import database
 
-# A parameter value no query of clerc uses: where it lands in the built SQL's parameters, the
-# value of the call goes (`Prepared`).
+# A parameter value no query of clerc uses: where it lands in the built SQL's parameters (as
+# itself, or as its digits for a text column), the value of the call goes (`Prepared`).
 _SLOT = -918_273_645
 
 
@@ -70,7 +70,9 @@ class Prepared:
                 slots = [_SLOT - n for n in range(self._arity)]
                 query = self._build(*slots)
                 sql, built = query.sql()
-                where = [slots.index(value) if value in slots else -1 for value in built]
+                # A text column's parameter comes out as the slot's digits (peewee's db_value).
+                slot_of = {slot: n for n, slot in enumerate(slots)} | {str(slot): n for n, slot in enumerate(slots)}
+                where = [slot_of.get(value, -1) if type(value) in (int, str) else -1 for value in built]
                 if sorted(n for n in where if n >= 0) != list(range(self._arity)):
                     raise ValueError("Prepared: each parameter must appear exactly once in the query")
                 written = self._by_dialect[key] = (key, query, sql, list(built), where)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from peewee import ForeignKeyField
 
 from clerc_tui.models import AuditEntry, TimelineEvent, chain
-from clerc_tui.services.context import Actor
+from clerc_tui.services.context import Actor, user_by_login
 
 
 def _plain(value):
@@ -63,7 +63,6 @@ def record(
 def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> str:
     """« par Nom le jj/mm/aaaa à hh:mm » of the latest audited change of a row ("" if none):
     what an optimistic-locking refusal says (services/dossiers, deadlines, acts)."""
-    from clerc_tui.models import User
     from clerc_tui.rules.french import format_date
 
     query = AuditEntry.select().where(AuditEntry.table_name == table, AuditEntry.row_id == str(row_id))
@@ -72,7 +71,7 @@ def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> s
     last = query.order_by(AuditEntry.id.desc()).first()
     if last is None:
         return ""
-    user = User.get_or_none(User.login == last.user_login)
+    user = user_by_login(last.user_login)
     return f" par {user.name if user else last.user_login} le {format_date(last.at.date())} à {last.at:%H:%M}"
 
 

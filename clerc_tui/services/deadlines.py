@@ -26,7 +26,7 @@ from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
-from clerc_tui.services.context import Actor, UserInfo, require_write
+from clerc_tui.services.context import Actor, UserInfo, require_write, user_by_login
 from clerc_tui.services.plain import plain, tuples
 
 if TYPE_CHECKING:
@@ -913,11 +913,11 @@ def agenda_counts_sql(
 
 def clerc_by_login(login: str) -> UserInfo:
     """The user of that login (the agenda's filter), InvalidInput naming the known ones."""
-    user = User.get_or_none(User.login == login)
+    user = user_by_login(login)
     if user is None:
         known = ", ".join(u.login for u in User.select(User.login).order_by(User.login))
         raise InvalidInput(f"Clerc inconnu : « {login} » (utilisateurs : {known or 'aucun'}).", field="clerc")
-    return plain(UserInfo, user)
+    return user
 
 
 def clercs() -> list[tuple[int, str]]:
