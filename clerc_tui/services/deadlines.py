@@ -27,7 +27,7 @@ from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
 from clerc_tui.services.context import Actor, UserInfo, require_write, user_by_login
-from clerc_tui.services.plain import plain, tuples
+from clerc_tui.services.plain import Prepared, plain
 
 if TYPE_CHECKING:
     from clerc_tui.rules import procedures as procedures_rules
@@ -207,26 +207,36 @@ def _open_deadline(deadline_id: int, expected_version: int | None = None) -> Dea
     return deadline
 
 
-def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
-    """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
-    his current address (rules.calendar.distance_of_address), in the dossier's order."""
-    rows = tuples(
+# The queries of `served_parties` (every step recorded, every act previewed): SQL written once.
+_PARTIES = Prepared(
+    lambda dossier_id: (
         Debtor.select(Debtor.id, Debtor.display_name)
         .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
         .where(DossierDebtor.dossier == dossier_id)
         .order_by(DossierDebtor.position, Debtor.id)
+        .tuples()
     )
+)
+_CURRENT_PLACE = Prepared(
+    lambda debtor_id: (
+        DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
+        .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+        .order_by(DebtorAddress.id.desc())
+        .limit(1)
+        .tuples()
+    )
+)
+
+
+def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
+    """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
+    his current address (rules.calendar.distance_of_address), in the dossier's order."""
     parties = []
-    for debtor_id, name in rows:
+    for debtor_id, name in _PARTIES.rows(dossier_id):
         if debtor_ids is not None and debtor_id not in debtor_ids:
             continue
-        address = (
-            DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
-            .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
-            .order_by(DebtorAddress.id.desc())
-            .first()
-        )
-        distance = distance_of_address(address.country, address.postcode) if address else None
+        place = _CURRENT_PLACE.rows(debtor_id)
+        distance = distance_of_address(*place[0]) if place else None
         parties.append(ServedParty(debtor_id, name or "", distance))
     if debtor_ids is not None and len(parties) != len(set(debtor_ids)):
         raise InvalidInput("Un débiteur signifié n'est pas un débiteur de ce dossier.", field="debtor_ids")
