@@ -212,16 +212,47 @@ class DossierView:
         return sum(amounts, ZERO) if amounts else None
 
 
+# The reads of a dossier opened (`get_dossier`: on every refresh of its screen), their SQL
+# written once, each in the order it had.
+def _of_debtor(model, *order) -> Prepared:
+    return Prepared(lambda debtor_id: model.select().where(model.debtor == debtor_id).order_by(*order))
+
+
+_ADDRESSES = _of_debtor(DebtorAddress, DebtorAddress.is_current.desc(), DebtorAddress.id)
+_CONTACTS = _of_debtor(DebtorContact, DebtorContact.id)
+_BANK_ACCOUNTS = _of_debtor(DebtorBankAccount, DebtorBankAccount.id)
+_ASSETS = _of_debtor(DebtorAsset, DebtorAsset.id)
+_DEPENDANTS = _of_debtor(DebtorDependant, DebtorDependant.id)
+_DEBTORS = Prepared(
+    lambda dossier_id: (
+        DossierDebtor.select(DossierDebtor, Debtor)
+        .join(Debtor)
+        .where(DossierDebtor.dossier == dossier_id)
+        .order_by(DossierDebtor.position)
+    )
+)
+_DEADLINES = Prepared(
+    lambda dossier_id: (
+        Deadline.select().where(Deadline.dossier == dossier_id).order_by(Deadline.done, Deadline.due_date, Deadline.id)
+    )
+)
+_EVENTS = Prepared(
+    lambda dossier_id: (
+        TimelineEvent.select()
+        .where(TimelineEvent.dossier == dossier_id)
+        .order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
+    )
+)
+
+
 def _debtor_detail(debtor: Debtor) -> DebtorDetail:
     return DebtorDetail(
         debtor=plain(DebtorInfo, debtor),
-        addresses=[
-            plain(AddressInfo, a) for a in debtor.addresses.order_by(DebtorAddress.is_current.desc(), DebtorAddress.id)
-        ],
-        contacts=[plain(ContactInfo, c) for c in debtor.contacts.order_by(DebtorContact.id)],
-        bank_accounts=[plain(BankAccountInfo, b) for b in debtor.bank_accounts.order_by(DebtorBankAccount.id)],
-        assets=[plain(AssetInfo, a) for a in debtor.assets.order_by(DebtorAsset.id)],
-        dependants=[plain(DependantInfo, d) for d in debtor.dependants.order_by(DebtorDependant.id)],
+        addresses=[plain(AddressInfo, a) for a in _ADDRESSES.rows(debtor.id)],
+        contacts=[plain(ContactInfo, c) for c in _CONTACTS.rows(debtor.id)],
+        bank_accounts=[plain(BankAccountInfo, b) for b in _BANK_ACCOUNTS.rows(debtor.id)],
+        assets=[plain(AssetInfo, a) for a in _ASSETS.rows(debtor.id)],
+        dependants=[plain(DependantInfo, d) for d in _DEPENDANTS.rows(debtor.id)],
     )
 
 
@@ -229,27 +260,15 @@ def get_dossier(dossier_id: int) -> DossierView:
     dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    links = (
-        DossierDebtor.select(DossierDebtor, Debtor)
-        .join(Debtor)
-        .where(DossierDebtor.dossier == dossier)
-        .order_by(DossierDebtor.position)
-    )
     clerc = dossier.assigned_to
     return DossierView(
         dossier=plain(DossierInfo, dossier),
         creditor=plain(CreditorInfo, dossier.creditor),
         clerc=plain(UserInfo, clerc) if clerc is not None else None,
-        debtors=[_debtor_detail(link.debtor) for link in links],
-        claims=[plain(ClaimInfo, c) for c in dossier.claim_items.order_by(ClaimItem.id)],
-        deadlines=[
-            deadline_info(d, dossier.reference)
-            for d in dossier.deadlines.order_by(Deadline.done, Deadline.due_date, Deadline.id)
-        ],
-        events=[
-            plain(EventInfo, e)
-            for e in dossier.events.order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
-        ],
+        debtors=[_debtor_detail(link.debtor) for link in _DEBTORS.rows(dossier.id)],
+        claims=[plain(ClaimInfo, c) for c in _CLAIM_ITEMS.rows(dossier.id)],
+        deadlines=[deadline_info(d, dossier.reference) for d in _DEADLINES.rows(dossier.id)],
+        events=[plain(EventInfo, e) for e in _EVENTS.rows(dossier.id)],
         source=source_of(dossier.id),
     )
 

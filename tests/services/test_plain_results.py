@@ -12,6 +12,8 @@ import typing
 from peewee import Model, ModelSelect
 
 import clerc_tui.services
+from clerc_tui.models import Creditor, User
+from clerc_tui.services.plain import plain
 
 # Public functions that still return rows, by function name (the `ledger` branch moves them
 # to new modules), each with the branch that removes it. The lead empties this list when
@@ -98,3 +100,171 @@ def test_the_check_sees_rows_inside_generics_and_dataclasses():
     assert _rows_in(tuple[int, list[Dossier]], set()) == ["Dossier"]
     assert _rows_in(Holder, set()) == ["Dossier"]
     assert _rows_in(dict[str, int], set()) == []
+
+
+def _dossier_view_as_peewee_reads_it(dossier_id: int):
+    """`get_dossier` as it was written before its reads had their SQL written once (peewee's
+    queries, back-references and foreign keys): the reference its result must equal."""
+    from clerc_tui.models import (
+        ClaimItem,
+        Deadline,
+        Debtor,
+        DebtorAddress,
+        DebtorAsset,
+        DebtorBankAccount,
+        DebtorContact,
+        DebtorDependant,
+        Dossier,
+        DossierDebtor,
+        TimelineEvent,
+    )
+    from clerc_tui.services import dossiers as s
+    from clerc_tui.services.context import UserInfo
+    from clerc_tui.services.deadlines import deadline_info
+    from clerc_tui.services.imports import source_of
+
+    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    links = (
+        DossierDebtor.select(DossierDebtor, Debtor)
+        .join(Debtor)
+        .where(DossierDebtor.dossier == dossier)
+        .order_by(DossierDebtor.position)
+    )
+
+    def detail(debtor):
+        return s.DebtorDetail(
+            debtor=plain(s.DebtorInfo, debtor),
+            addresses=[
+                plain(s.AddressInfo, a)
+                for a in DebtorAddress.select()
+                .where(DebtorAddress.debtor == debtor.id)
+                .order_by(DebtorAddress.is_current.desc(), DebtorAddress.id)
+            ],
+            contacts=[
+                plain(s.ContactInfo, c)
+                for c in DebtorContact.select().where(DebtorContact.debtor == debtor.id).order_by(DebtorContact.id)
+            ],
+            bank_accounts=[
+                plain(s.BankAccountInfo, b)
+                for b in DebtorBankAccount.select()
+                .where(DebtorBankAccount.debtor == debtor.id)
+                .order_by(DebtorBankAccount.id)
+            ],
+            assets=[
+                plain(s.AssetInfo, a)
+                for a in DebtorAsset.select().where(DebtorAsset.debtor == debtor.id).order_by(DebtorAsset.id)
+            ],
+            dependants=[
+                plain(s.DependantInfo, d)
+                for d in DebtorDependant.select()
+                .where(DebtorDependant.debtor == debtor.id)
+                .order_by(DebtorDependant.id)
+            ],
+        )
+
+    clerc = User.get_or_none(User.id == dossier.assigned_to_id) if dossier.assigned_to_id else None
+    return s.DossierView(
+        dossier=plain(s.DossierInfo, dossier),
+        creditor=plain(s.CreditorInfo, Creditor.get(Creditor.id == dossier.creditor_id)),
+        clerc=plain(UserInfo, clerc) if clerc is not None else None,
+        debtors=[detail(Debtor.get(Debtor.id == link.debtor_id)) for link in links],
+        claims=[
+            plain(s.ClaimInfo, c)
+            for c in ClaimItem.select().where(ClaimItem.dossier == dossier_id).order_by(ClaimItem.id)
+        ],
+        deadlines=[
+            deadline_info(d, dossier.reference)
+            for d in Deadline.select()
+            .where(Deadline.dossier == dossier_id)
+            .order_by(Deadline.done, Deadline.due_date, Deadline.id)
+        ],
+        events=[
+            plain(s.EventInfo, e)
+            for e in TimelineEvent.select()
+            .where(TimelineEvent.dossier == dossier_id)
+            .order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
+        ],
+        source=source_of(dossier_id),
+    )
+
+
+def _parties_as_peewee_reads_them(dossier_id: int):
+    from clerc_tui.models import Debtor, DebtorAddress, DossierDebtor
+    from clerc_tui.rules.calendar import distance_of_address
+    from clerc_tui.services.deadlines import ServedParty
+
+    parties = []
+    for debtor_id, name in (
+        Debtor.select(Debtor.id, Debtor.display_name)
+        .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
+        .where(DossierDebtor.dossier == dossier_id)
+        .order_by(DossierDebtor.position, Debtor.id)
+        .tuples()
+    ):
+        address = (
+            DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
+            .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+            .order_by(DebtorAddress.id.desc())
+            .first()
+        )
+        distance = distance_of_address(address.country, address.postcode) if address else None
+        parties.append(ServedParty(debtor_id, name or "", distance))
+    return parties
+
+
+def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base):
+    """get_dossier, served_parties, a user by login and an act's first debtor, address and
+    ticked mentions read with their SQL written once (services/plain.Prepared, BaseModel.by_id):
+    the very dataclasses, field by field, on every dossier of a demo base."""
+    from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor
+    from clerc_tui.models.acts import Act, ActMention
+    from clerc_tui.services import acts
+    from clerc_tui.services.context import UserInfo, identify, user_by_login
+    from clerc_tui.services.deadlines import served_parties
+    from clerc_tui.services.dossiers import get_dossier
+    from tests.conftest import TODAY
+
+    demo_base(dossiers=30, seed=3, today=TODAY)
+    ids = [d.id for d in Dossier.select(Dossier.id).order_by(Dossier.id)]
+    assert len(ids) == 30
+    seen = {"addresses": 0, "contacts": 0, "accounts": 0, "assets": 0, "deadlines": 0, "events": 0, "clercs": 0}
+    for dossier_id in ids:
+        view = get_dossier(dossier_id)
+        assert view == _dossier_view_as_peewee_reads_it(dossier_id)
+        assert served_parties(dossier_id) == _parties_as_peewee_reads_them(dossier_id)
+        for detail in view.debtors:
+            seen["addresses"] += len(detail.addresses)
+            seen["contacts"] += len(detail.contacts)
+            seen["accounts"] += len(detail.bank_accounts)
+            seen["assets"] += len(detail.assets)
+        seen["deadlines"] += len(view.deadlines)
+        seen["events"] += len(view.events)
+        seen["clercs"] += view.clerc is not None
+        link = (
+            DossierDebtor.select().where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position).first()
+        )
+        (first,) = acts._FIRST_LINK.rows(dossier_id)
+        assert first.__data__ == link.__data__ and first.debtor.__data__ == link.debtor.__data__
+        address = (
+            DebtorAddress.select()
+            .where(DebtorAddress.debtor == link.debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+            .order_by(DebtorAddress.id)
+            .first()
+        )
+        assert [a.__data__ for a in acts._CURRENT_ADDRESS.rows(link.debtor_id)] == (
+            [address.__data__] if address else []
+        )
+    assert all(seen.values()), seen  # each list read holds rows somewhere in the demo
+    for user in User.select():
+        assert user_by_login(user.login) == plain(UserInfo, user)
+    assert user_by_login("personne") is None
+    actor = identify()
+    drafted = acts.draft_act(actor, ids[0], "commandement_saisie_vente", today=TODAY)
+    manual = [state.mention.id for state in acts.act_view(drafted.id).draft.states if state.mention.manual]
+    assert len(manual) >= 2
+    acts.tick(actor, drafted.id, manual[0])
+    acts.tick(actor, drafted.id, manual[1])
+    acts.tick(actor, drafted.id, manual[1], ticked=False)  # ticked then unticked: not among them
+    for act in Act.select():
+        ticked = ActMention.select().where(ActMention.act == act.id, ActMention.ticked == True)  # noqa: E712
+        assert acts._ticks(act) == frozenset(t.mention_id for t in ticked) == {manual[0]}
