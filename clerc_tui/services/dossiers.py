@@ -220,9 +220,9 @@ def _of_debtor(model, *order) -> Prepared:
 
 _ADDRESSES = _of_debtor(DebtorAddress, DebtorAddress.is_current.desc(), DebtorAddress.id)
 _CONTACTS = _of_debtor(DebtorContact, DebtorContact.id)
-_BANK_ACCOUNTS = _of_debtor(DebtorBankAccount, DebtorBankAccount.id)
-_ASSETS = _of_debtor(DebtorAsset, DebtorAsset.id)
-_DEPENDANTS = _of_debtor(DebtorDependant, DebtorDependant.id)
+DEBTOR_BANK_ACCOUNTS = _of_debtor(DebtorBankAccount, DebtorBankAccount.id)
+DEBTOR_ASSETS = _of_debtor(DebtorAsset, DebtorAsset.id)
+DEBTOR_DEPENDANTS = _of_debtor(DebtorDependant, DebtorDependant.id)
 _DEBTORS = Prepared(
     lambda dossier_id: (
         DossierDebtor.select(DossierDebtor, Debtor)
@@ -250,9 +250,9 @@ def _debtor_detail(debtor: Debtor) -> DebtorDetail:
         debtor=plain(DebtorInfo, debtor),
         addresses=[plain(AddressInfo, a) for a in _ADDRESSES.rows(debtor.id)],
         contacts=[plain(ContactInfo, c) for c in _CONTACTS.rows(debtor.id)],
-        bank_accounts=[plain(BankAccountInfo, b) for b in _BANK_ACCOUNTS.rows(debtor.id)],
-        assets=[plain(AssetInfo, a) for a in _ASSETS.rows(debtor.id)],
-        dependants=[plain(DependantInfo, d) for d in _DEPENDANTS.rows(debtor.id)],
+        bank_accounts=[plain(BankAccountInfo, b) for b in DEBTOR_BANK_ACCOUNTS.rows(debtor.id)],
+        assets=[plain(AssetInfo, a) for a in DEBTOR_ASSETS.rows(debtor.id)],
+        dependants=[plain(DependantInfo, d) for d in DEBTOR_DEPENDANTS.rows(debtor.id)],
     )
 
 

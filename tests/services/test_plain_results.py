@@ -218,7 +218,8 @@ def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base)
     the very dataclasses, field by field, on every dossier of a demo base."""
     from clerc_tui.models import DebtorAddress, Dossier, DossierDebtor
     from clerc_tui.models.acts import Act, ActMention
-    from clerc_tui.services import acts
+    from clerc_tui.models.solvency import SolvencyFact
+    from clerc_tui.services import acts, solvency
     from clerc_tui.services.context import UserInfo, identify, user_by_login
     from clerc_tui.services.deadlines import served_parties
     from clerc_tui.services.dossiers import get_dossier
@@ -227,7 +228,16 @@ def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base)
     demo_base(dossiers=30, seed=3, today=TODAY)
     ids = [d.id for d in Dossier.select(Dossier.id).order_by(Dossier.id)]
     assert len(ids) == 30
-    seen = {"addresses": 0, "contacts": 0, "accounts": 0, "assets": 0, "deadlines": 0, "events": 0, "clercs": 0}
+    seen = {
+        "addresses": 0,
+        "contacts": 0,
+        "accounts": 0,
+        "assets": 0,
+        "deadlines": 0,
+        "events": 0,
+        "clercs": 0,
+        "facts": 0,
+    }
     for dossier_id in ids:
         view = get_dossier(dossier_id)
         assert view == _dossier_view_as_peewee_reads_it(dossier_id)
@@ -254,6 +264,20 @@ def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base)
         assert [a.__data__ for a in acts._CURRENT_ADDRESS.rows(link.debtor_id)] == (
             [address.__data__] if address else []
         )
+        ids_of_debtors = DossierDebtor.select(DossierDebtor.debtor).where(DossierDebtor.dossier == dossier_id)
+        ids_of_debtors = ids_of_debtors.order_by(DossierDebtor.position, DossierDebtor.id)
+        assert solvency._DEBTOR_IDS.rows(dossier_id) == [(d.debtor_id,) for d in ids_of_debtors]
+        for (debtor_id,) in solvency._DEBTOR_IDS.rows(dossier_id):
+            facts = (
+                SolvencyFact.select(SolvencyFact, User.login)
+                .join(User, on=(SolvencyFact.recorded_by == User.id))
+                .where(SolvencyFact.debtor == debtor_id)
+                .order_by(SolvencyFact.id)
+                .objects()
+            )
+            expected = [(f.__data__, f.login) for f in facts]
+            assert [(f.__data__, f.login) for f in solvency._RECORDED.rows(debtor_id)] == expected
+            seen["facts"] += len(expected)
     assert all(seen.values()), seen  # each list read holds rows somewhere in the demo
     for user in User.select():
         assert user_by_login(user.login) == plain(UserInfo, user)
