@@ -32,7 +32,7 @@ from clerc_tui.rules.text import check_text
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.etude import set_setting
-from clerc_tui.services.plain import plain
+from clerc_tui.services.plain import Prepared, plain
 
 ALERT_PROCEDURE = "echeancier"  # rules/vocabulary.PROCEDURES: the dashboard's filter finds the alerts
 ALERT_STEP = "defaut"
@@ -297,8 +297,7 @@ def current_plan(dossier_id: int, today: date) -> PlanView | None:
 
 def dossier_plans(dossier_id: int, today: date) -> list[PlanView]:
     """Every plan of the dossier, newest first (replaced and cancelled ones included)."""
-    rows = PaymentPlan.select().where(PaymentPlan.dossier == dossier_id).order_by(PaymentPlan.id.desc())
-    return _views([plain(PlanInfo, r) for r in rows], today, grace_days())
+    return _views([plain(PlanInfo, r) for r in _PLANS_OF.rows(dossier_id)], today, grace_days())
 
 
 def plan_view(plan_id: int, today: date) -> PlanView:
@@ -589,4 +588,11 @@ def check_at_start(today: date) -> CheckResult | None:
 def any_in_force() -> bool:
     """Whether a payment plan is in force (one indexed read): without one, the start-of-day
     check has nothing to do (what the app asks first, on its own connection)."""
-    return PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").exists()
+    return bool(_ONE_IN_FORCE.rows())
+
+
+# What every start of the app and every dossier's plans tab read: SQL written once.
+_ONE_IN_FORCE = Prepared(lambda: PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").limit(1), 0)
+_PLANS_OF = Prepared(
+    lambda dossier_id: PaymentPlan.select().where(PaymentPlan.dossier == dossier_id).order_by(PaymentPlan.id.desc())
+)

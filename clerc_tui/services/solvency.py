@@ -68,8 +68,11 @@ class DossierSolvency:
 
 def stale_months() -> int:
     """The étude's setting: a fact older than this many months is shown « ancienne » (default 6)."""
-    row = Etude.select(Etude.solvency_stale_months).order_by(Etude.id).first()
-    return int(row.solvency_stale_months) if row is not None else DEFAULT_STALE_MONTHS
+    rows = _STALE_MONTHS.rows()
+    return int(rows[0][0]) if rows else DEFAULT_STALE_MONTHS
+
+
+_STALE_MONTHS = Prepared(lambda: Etude.select(Etude.solvency_stale_months).order_by(Etude.id).limit(1).tuples(), 0)
 
 
 def set_stale_months(actor: Actor, months: int) -> int:
