@@ -61,6 +61,10 @@ class Prepared:
         whose conversion by peewee cost more than the query."""
         return list(self._execute(params)[1].fetchall())
 
+    def run(self, *params: Any) -> int:
+        """For an UPDATE: how many rows it changed."""
+        return int(self._execute(params)[1].rowcount)
+
     def _execute(self, params: tuple[Any, ...]) -> tuple[BaseQuery, Any]:
         db = database.obj
         if self._for is None or self._for[0] is not db:
