@@ -218,10 +218,20 @@ def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base)
     """get_dossier, served_parties, a user by login and an act's first debtor, address and
     ticked mentions read with their SQL written once (services/plain.Prepared, BaseModel.by_id):
     the very dataclasses, field by field, on every dossier of a demo base."""
-    from clerc_tui.models import AmicableEnrolment, DebtorAddress, Dossier, DossierDebtor, Etude, PaymentPlan
+    from clerc_tui.models import (
+        AmicableEnrolment,
+        ClaimItem,
+        DebtorAddress,
+        Dossier,
+        DossierDebtor,
+        Etude,
+        LedgerEntry,
+        PaymentPlan,
+    )
     from clerc_tui.models.acts import Act, ActMention
     from clerc_tui.models.solvency import SolvencyFact
-    from clerc_tui.services import acts, amicable, plans, solvency
+    from clerc_tui.rules.money import ZERO
+    from clerc_tui.services import acts, amicable, billing, plans, recovery_fees, solvency
     from clerc_tui.services.context import UserInfo, identify, user_by_login
     from clerc_tui.services.deadlines import served_parties
     from clerc_tui.services.dossiers import get_dossier
@@ -241,6 +251,7 @@ def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base)
         "facts": 0,
         "enrolments": 0,
         "plans": 0,
+        "fee lines": 0,
     }
     actor = identify()
     made = 0
@@ -301,6 +312,16 @@ def test_the_reads_written_once_give_what_peewee_gives_on_a_demo_base(demo_base)
             expected = [(f.__data__, f.login) for f in facts]
             assert [(f.__data__, f.login) for f in solvency._RECORDED.rows(debtor_id)] == expected
             seen["facts"] += len(expected)
+        claims = ClaimItem.select().where(ClaimItem.dossier == dossier_id)
+        assert billing.claim_amount(dossier_id) == sum((c.amount for c in claims), ZERO)
+        fee_lines = (
+            LedgerEntry.select()
+            .where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind.in_(("fee", "reversal")))
+            .order_by(LedgerEntry.id)
+        )
+        expected_fees = [e.__data__ for e in fee_lines]
+        assert [e.__data__ for e in recovery_fees._FEES_AND_REVERSALS.rows(dossier_id)] == expected_fees
+        seen["fee lines"] += len(expected_fees)
         enrolled = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
         assert [e.__data__ for e in amicable._ENROLMENT.rows(dossier_id)] == ([enrolled.__data__] if enrolled else [])
         seen["enrolments"] += enrolled is not None
