@@ -8,6 +8,7 @@ from decimal import Decimal
 from peewee import ForeignKeyField
 
 from clerc_tui.models import AuditEntry, TimelineEvent, chain
+from clerc_tui.models.prepared import insert_new
 from clerc_tui.services.context import Actor, user_by_login
 
 
@@ -101,7 +102,7 @@ def timeline_event(
 ) -> int:
     """A line of the dossier's « Historique », dated `on` (the day it happened, not always
     today), by `actor` (None: clerc itself, e.g. a campaign's run), recorded at `now`; its id."""
-    event = TimelineEvent.create(
+    event = TimelineEvent(
         dossier=dossier_id,
         occurred_on=on,
         kind=kind,
@@ -109,4 +110,4 @@ def timeline_event(
         user=actor.user_id if actor else None,
         created_at=now or datetime.now(),
     )
-    return event.id
+    return insert_new(event)  # what TimelineEvent.create sends, its SQL written once

@@ -78,3 +78,42 @@ def test_the_sql_of_a_row_by_id_is_written_once(sample_dossier, monkeypatch):
     assert written == []
     Dossier.get_or_none(Dossier.id == dossier_id)  # peewee's own, for the count's sake
     assert len(written) == 1
+
+
+def test_insert_new_writes_what_create_writes(sample_dossier, monkeypatch):
+    """`insert_new` (a timeline event's row, its SQL written once) stores the very values
+    peewee's `create` stores, and gives the new id."""
+    from datetime import date, datetime
+
+    from clerc_tui.models import TimelineEvent
+    from clerc_tui.models.db import database
+    from clerc_tui.models.prepared import insert_new
+
+    values = dict(
+        dossier=sample_dossier.id,
+        occurred_on=date(2026, 2, 28),
+        kind="acte",
+        text="Commandement — « Lefèvre » ; 100 %",
+        user=None,
+        created_at=datetime(2026, 11, 26, 9, 5, 7, 123456),
+    )
+    theirs = TimelineEvent.create(**values).id
+    event = TimelineEvent(**values)
+    ours = insert_new(event)
+    assert ours == event.id == theirs + 1 and not event.is_dirty()
+    with_user = insert_new(TimelineEvent(**{**values, "user": 1}))
+    columns = "dossier_id, occurred_on, kind, text, user_id, created_at"
+    sql = f"SELECT {columns} FROM timeline_event WHERE id = {database.obj.param} "
+    (mine,), (peewees,) = (database.execute_sql(sql, (i,)).fetchall() for i in (ours, theirs))
+    assert mine == peewees
+    assert database.execute_sql(sql, (with_user,)).fetchone()[4] == 1
+    written = []
+    sql_of = peewee.Context.sql
+
+    def counting(self, node):
+        written.append(node)
+        return sql_of(self, node)
+
+    monkeypatch.setattr(peewee.Context, "sql", counting)
+    insert_new(TimelineEvent(**values))
+    assert written == []  # written once
