@@ -20,6 +20,7 @@ from clerc_tui.models.db import database
 from clerc_tui.models.dossier import Dossier
 from clerc_tui.models.etude import User
 from clerc_tui.models.parties import Debtor
+from clerc_tui.models.prepared import Prepared
 
 
 class DeadlineText(BaseModel):
@@ -56,14 +57,30 @@ def catalogue_text(text_id: int) -> tuple[str, str, str, str]:
 
 
 def catalogue_id(label: str, basis: str, sanction: str, note: str) -> int:
-    """The catalogue row holding this text, added if new (inside the caller's transaction)."""
-    DeadlineText.insert(label=label, basis=basis, sanction=sanction, note=note).on_conflict_ignore().execute()
-    return DeadlineText.get(
-        DeadlineText.label == label,
-        DeadlineText.basis == basis,
-        DeadlineText.sanction == sanction,
-        DeadlineText.note == note,
-    ).id
+    """The catalogue row holding this text, added if new (inside the caller's transaction).
+    Looked up first (its SQL written once): the few dozen texts are nearly always there, and
+    the insert that would be ignored is then not written at all."""
+    found = _CATALOGUE_ID.rows(label, basis, sanction, note)
+    if not found:
+        DeadlineText.insert(label=label, basis=basis, sanction=sanction, note=note).on_conflict_ignore().execute()
+        found = _CATALOGUE_ID.rows(label, basis, sanction, note)
+    return int(found[0][0])
+
+
+_CATALOGUE_ID = Prepared(
+    lambda label, basis, sanction, note: (
+        DeadlineText.select(DeadlineText.id)
+        .where(
+            DeadlineText.label == label,
+            DeadlineText.basis == basis,
+            DeadlineText.sanction == sanction,
+            DeadlineText.note == note,
+        )
+        .limit(1)
+        .tuples()
+    ),
+    4,
+)
 
 
 class _TextAccessor(FieldAccessor):

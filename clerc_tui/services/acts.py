@@ -44,7 +44,7 @@ from clerc_tui.services.audit import last_change, record, save_versioned, snapsh
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.deadlines import dossier_distance, record_step
 from clerc_tui.services.etude import the_etude
-from clerc_tui.services.plain import plain
+from clerc_tui.services.plain import Prepared, plain
 
 LEASE_REFORM = date(2023, 7, 29)  # loi 2023-668: 6 weeks instead of 2 months (docs/law/procedure-steps.md)
 FIELD_MAX = 2000
@@ -320,7 +320,7 @@ def build_draft(
     from clerc_tui.services.statement import dossier_statement
 
     act = act_rules.act_type(act_type_id)
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     fields = dict(fields or {})
@@ -333,16 +333,12 @@ def build_draft(
     creditor = dossier.creditor
     v["creditor_name"] = _formal(creditor) or None
     v["creditor_address"] = _address(creditor.street, creditor.postcode, creditor.city, creditor.country)
-    link = DossierDebtor.select().where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position).first()
-    debtor = link.debtor if link else None
+    links = _FIRST_LINK.rows(dossier_id)
+    debtor = links[0].debtor if links else None
     address = None
     if debtor is not None:
-        address = (
-            DebtorAddress.select()
-            .where(DebtorAddress.debtor == debtor, DebtorAddress.is_current == True)  # noqa: E712
-            .order_by(DebtorAddress.id)
-            .first()
-        )
+        addresses = _CURRENT_ADDRESS.rows(debtor.id)
+        address = addresses[0] if addresses else None
     v["debtor_name"] = (_formal(debtor) or None) if debtor else None
     v["debtor_address"] = _address(address.street, address.postcode, address.city, address.country) if address else None
     v["court"] = (
@@ -453,12 +449,34 @@ def build_draft(
 
 
 def _ticks(act: Act) -> frozenset[str]:
-    ticked = ActMention.ticked == True  # noqa: E712 - a Peewee expression, SQL "ticked = 1"
-    return frozenset(t.mention_id for t in ActMention.select().where(ActMention.act == act.id, ticked))
+    return frozenset(mention_id for (mention_id,) in _TICKED.rows(act.id))
+
+
+# The reads of every act drafted or shown (build_draft, act_view), their SQL written once.
+_FIRST_LINK = Prepared(
+    lambda dossier_id: (
+        DossierDebtor.select().where(DossierDebtor.dossier == dossier_id).order_by(DossierDebtor.position).limit(1)
+    )
+)
+_CURRENT_ADDRESS = Prepared(
+    lambda debtor_id: (
+        DebtorAddress.select()
+        .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+        .order_by(DebtorAddress.id)
+        .limit(1)
+    )
+)
+_TICKED = Prepared(
+    lambda act_id: (
+        ActMention.select(ActMention.mention_id)
+        .where(ActMention.act == act_id, ActMention.ticked == True)  # noqa: E712 - SQL "ticked = 1"
+        .tuples()
+    )
+)
 
 
 def act_view(act_id: int) -> ActView:
-    act = Act.get_or_none(Act.id == act_id)
+    act = Act.by_id(act_id)
     if act is None:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
     frozen = act.state != "draft"
@@ -486,7 +504,7 @@ def dossier_acts(dossier_id: int) -> list[ActInfo]:
 def _open(act_id: int, expected_version: int | None = None) -> Act:
     """The act, read inside the write transaction; refused (ConflictError, with who and when) if
     it changed since the clerc read it at `expected_version` — as dossiers and deadlines are."""
-    act = Act.get_or_none(Act.id == act_id)
+    act = Act.by_id(act_id)
     if act is None:
         raise InvalidInput("Cet acte n'existe pas (ou plus).")
     if expected_version is not None and act.version != expected_version:
@@ -518,7 +536,7 @@ def draft_act(
     act_type = act_rules.act_type(act_type_id)
     act_date = act_date or today
     with write_transaction():
-        if Dossier.get_or_none(Dossier.id == dossier_id) is None:
+        if Dossier.by_id(dossier_id) is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         act = Act.create(
             dossier=dossier_id,

@@ -37,6 +37,7 @@ from clerc_tui.models.db import database, is_sqlite, read_date, sql_date, write_
 from clerc_tui.rules import amicable as rules
 from clerc_tui.rules.calendar import ZONES
 from clerc_tui.rules.french import format_amount, format_date, format_date_long
+from clerc_tui.services import plain as plain_sql
 from clerc_tui.services.audit import last_change, record, snapshot, timeline_event
 from clerc_tui.services.channels import ChannelError, OutgoingMessage, Sender
 from clerc_tui.services.context import Actor, require
@@ -98,11 +99,18 @@ def _balance(dossier_id: int) -> Decimal:
     return Dossier.get_by_id(dossier_id).balance
 
 
+# A dossier's enrolment (its line on the dossier's screen): SQL written once.
+_ENROLMENT = plain_sql.Prepared(  # not this module's Prepared (a message ready to send)
+    lambda dossier_id: AmicableEnrolment.select().where(AmicableEnrolment.dossier == dossier_id).limit(1)
+)
+
+
 def enrolment(dossier_id: int, today: date) -> EnrolmentInfo | None:
     """The dossier's place in its scenario (None when it never followed one)."""
-    row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)
-    if row is None:
+    rows = _ENROLMENT.rows(dossier_id)
+    if not rows:
         return None
+    row = rows[0]
     chosen = rules.scenario(row.scenario)
     nxt = rules.next_step(chosen, _state(row, dossier_id, today), today)
     if nxt is None:
@@ -142,7 +150,7 @@ def enrol(actor: Actor, dossier_id: int, today: date, scenario_id: str | None = 
     chosen = rules.scenario(scenario_id) if scenario_id else default_scenario(dossier_id)
     now = datetime.now()
     with write_transaction():
-        dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+        dossier = Dossier.by_id(dossier_id)
         if dossier is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         row = AmicableEnrolment.get_or_none(AmicableEnrolment.dossier == dossier_id)

@@ -8,7 +8,8 @@ from decimal import Decimal
 from peewee import ForeignKeyField
 
 from clerc_tui.models import AuditEntry, TimelineEvent, chain
-from clerc_tui.services.context import Actor
+from clerc_tui.models.prepared import insert_new
+from clerc_tui.services.context import Actor, user_by_login
 
 
 def _plain(value):
@@ -63,7 +64,6 @@ def record(
 def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> str:
     """« par Nom le jj/mm/aaaa à hh:mm » of the latest audited change of a row ("" if none):
     what an optimistic-locking refusal says (services/dossiers, deadlines, acts)."""
-    from clerc_tui.models import User
     from clerc_tui.rules.french import format_date
 
     query = AuditEntry.select().where(AuditEntry.table_name == table, AuditEntry.row_id == str(row_id))
@@ -72,7 +72,7 @@ def last_change(table: str, row_id, actions: tuple[str, ...] | None = None) -> s
     last = query.order_by(AuditEntry.id.desc()).first()
     if last is None:
         return ""
-    user = User.get_or_none(User.login == last.user_login)
+    user = user_by_login(last.user_login)
     return f" par {user.name if user else last.user_login} le {format_date(last.at.date())} à {last.at:%H:%M}"
 
 
@@ -102,7 +102,7 @@ def timeline_event(
 ) -> int:
     """A line of the dossier's « Historique », dated `on` (the day it happened, not always
     today), by `actor` (None: clerc itself, e.g. a campaign's run), recorded at `now`; its id."""
-    event = TimelineEvent.create(
+    event = TimelineEvent(
         dossier=dossier_id,
         occurred_on=on,
         kind=kind,
@@ -110,4 +110,4 @@ def timeline_event(
         user=actor.user_id if actor else None,
         created_at=now or datetime.now(),
     )
-    return event.id
+    return insert_new(event)  # what TimelineEvent.create sends, its SQL written once

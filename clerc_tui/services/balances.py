@@ -33,7 +33,7 @@ from clerc_tui.services.plain import Prepared, tuples
 def simple_balance(dossier_id: int, at: date) -> Decimal:
     """Claims + fees and disbursements − payments, reversed entries left out, never below 0:
     the balance without interest, used when the décompte cannot be computed."""
-    claims = sum((amount for (amount,) in _CLAIM_AMOUNTS.rows(dossier_id)), ZERO)
+    claims = sum((amount for (amount,) in CLAIM_AMOUNTS.rows(dossier_id)), ZERO)
     return ledger_rules.simple_balance(claims, map(_Movement._make, _MOVEMENTS_UP_TO.rows(dossier_id, at)))
 
 
@@ -60,7 +60,7 @@ _MOVEMENT_COLUMNS = (
 )
 # The queries of simple_balance and totals_from_entries, their SQL written once; the values
 # converted by their fields, as the models give them.
-_CLAIM_AMOUNTS = Prepared(
+CLAIM_AMOUNTS = Prepared(
     lambda dossier_id: ClaimItem.select(ClaimItem.amount).where(ClaimItem.dossier == dossier_id).tuples()
 )
 _MOVEMENTS = Prepared(

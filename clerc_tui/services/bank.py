@@ -372,11 +372,11 @@ def review_lines(*, statement_id: int | None = None) -> list[ReviewLine]:
 
 
 def _open_line(line_id: int, version: int) -> BankLine:
-    line = BankLine.get_or_none(BankLine.id == line_id)
+    line = BankLine.by_id(line_id)
     if line is None:
         raise InvalidInput("Cette ligne de relevé n'existe pas.")
     if line.status != OPEN:
-        who = User.get_or_none(User.id == line.decided_by_id)
+        who = User.by_id(line.decided_by_id)
         by = f" par {who.name}" if who else ""
         at = f" le {format_date(line.decided_at.date())}" if line.decided_at else ""
         raise ConflictError(f"{line.place} : déjà {LINE_STATUS_LABELS[line.status]}{by}{at}.")

@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from clerc_tui.errors import InvalidInput
-from clerc_tui.models import ClaimItem, LedgerEntry
+from clerc_tui.models import LedgerEntry
 from clerc_tui.models.db import write_transaction
 from clerc_tui.rules.french import format_amount
 from clerc_tui.rules.ledger import CREDITOR, DEBTOR, DISBURSEMENT, FEE, REVERSAL
 from clerc_tui.rules.money import ZERO
 from clerc_tui.rules.tariff import ActCharge, shipped_tariff
 from clerc_tui.rules.vocabulary import BEARERS, LEDGER_KINDS
+from clerc_tui.services.balances import CLAIM_AMOUNTS
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.ledger import (
     INVOICE,
@@ -80,7 +81,7 @@ def record_charge(
 def claim_amount(dossier_id: int) -> Decimal:
     """The claim an act relates to, for the A444-46 coefficient and the DEP: the sums the
     title awards (all claim items)."""
-    return sum((c.amount for c in ClaimItem.select().where(ClaimItem.dossier == dossier_id)), ZERO)
+    return sum((amount for (amount,) in CLAIM_AMOUNTS.rows(dossier_id)), ZERO)
 
 
 def dep_already_charged(dossier_id: int) -> bool:

@@ -38,10 +38,24 @@ def os_login() -> str:
         return f"uid{os.getuid()}"
 
 
+# The user of a login (who runs clerc, who wrote an audited change): its SQL written once.
+_BY_LOGIN = Prepared(
+    lambda login: (
+        User.select(User.id, User.login, User.name, User.role, User.active).where(User.login == login).limit(1).tuples()
+    )
+)
+
+
+def user_by_login(login: str) -> UserInfo | None:
+    """The user of that login, None if there is none."""
+    found = _BY_LOGIN.rows(login)
+    return UserInfo(*found[0]) if found else None
+
+
 def identify(login: str | None = None) -> Actor:
     """The user behind this process, or AccessDenied with a French message."""
     login = login or os_login()
-    user = User.get_or_none(User.login == login)
+    user = user_by_login(login)
     if user is not None and not user.active:
         raise _deactivated(login, user.name)
     if user is None:

@@ -74,7 +74,7 @@ def set_creditor_bank(actor: Actor, creditor_id: int, iban: str, bic: str = "") 
     iban = validate_iban(iban)
     bic = validate_bic(bic)
     with write_transaction():
-        creditor = Creditor.get_or_none(Creditor.id == creditor_id)
+        creditor = Creditor.by_id(creditor_id)
         if creditor is None:
             raise InvalidInput("Créancier inconnu.")
         before = {"iban": creditor.iban, "bic": creditor.bic}

@@ -26,8 +26,8 @@ from clerc_tui.rules.french import format_date
 from clerc_tui.rules.text import check_text
 from clerc_tui.rules.vocabulary import PROCEDURES
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
-from clerc_tui.services.context import Actor, UserInfo, require_write
-from clerc_tui.services.plain import plain, tuples
+from clerc_tui.services.context import Actor, UserInfo, require_write, user_by_login
+from clerc_tui.services.plain import Prepared, plain
 
 if TYPE_CHECKING:
     from clerc_tui.rules import procedures as procedures_rules
@@ -181,7 +181,7 @@ def _as_date(value, label: str) -> date:
 def _locked_deadline(deadline_id: int, expected_version: int | None) -> Deadline:
     """The deadline, read inside the write transaction; refused (ConflictError, with who and
     when) if it changed since the clerc read it at `expected_version` — as dossiers are."""
-    deadline = Deadline.get_or_none(Deadline.id == deadline_id)
+    deadline = Deadline.by_id(deadline_id)
     if deadline is None:
         raise InvalidInput("Cette échéance n'existe pas (ou plus).")
     if expected_version is not None and deadline.version != expected_version:
@@ -207,26 +207,36 @@ def _open_deadline(deadline_id: int, expected_version: int | None = None) -> Dea
     return deadline
 
 
-def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
-    """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
-    his current address (rules.calendar.distance_of_address), in the dossier's order."""
-    rows = tuples(
+# The queries of `served_parties` (every step recorded, every act previewed): SQL written once.
+_PARTIES = Prepared(
+    lambda dossier_id: (
         Debtor.select(Debtor.id, Debtor.display_name)
         .join(DossierDebtor, on=(DossierDebtor.debtor == Debtor.id))
         .where(DossierDebtor.dossier == dossier_id)
         .order_by(DossierDebtor.position, Debtor.id)
+        .tuples()
     )
+)
+_CURRENT_PLACE = Prepared(
+    lambda debtor_id: (
+        DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
+        .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
+        .order_by(DebtorAddress.id.desc())
+        .limit(1)
+        .tuples()
+    )
+)
+
+
+def served_parties(dossier_id: int, debtor_ids: list[int] | None = None) -> list[ServedParty]:
+    """The dossier's debtors (those in `debtor_ids`, or all), each with the CPC 643 distance of
+    his current address (rules.calendar.distance_of_address), in the dossier's order."""
     parties = []
-    for debtor_id, name in rows:
+    for debtor_id, name in _PARTIES.rows(dossier_id):
         if debtor_ids is not None and debtor_id not in debtor_ids:
             continue
-        address = (
-            DebtorAddress.select(DebtorAddress.country, DebtorAddress.postcode)
-            .where(DebtorAddress.debtor == debtor_id, DebtorAddress.is_current == True)  # noqa: E712
-            .order_by(DebtorAddress.id.desc())
-            .first()
-        )
-        distance = distance_of_address(address.country, address.postcode) if address else None
+        place = _CURRENT_PLACE.rows(debtor_id)
+        distance = distance_of_address(*place[0]) if place else None
         parties.append(ServedParty(debtor_id, name or "", distance))
     if debtor_ids is not None and len(parties) != len(set(debtor_ids)):
         raise InvalidInput("Un débiteur signifié n'est pas un débiteur de ce dossier.", field="debtor_ids")
@@ -299,7 +309,7 @@ def record_step(
     facts = dict(facts or {})
     now = datetime.now()
     with write_transaction():
-        dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+        dossier = Dossier.by_id(dossier_id)
         if dossier is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         parties = served_parties(dossier_id, debtor_ids)
@@ -913,11 +923,11 @@ def agenda_counts_sql(
 
 def clerc_by_login(login: str) -> UserInfo:
     """The user of that login (the agenda's filter), InvalidInput naming the known ones."""
-    user = User.get_or_none(User.login == login)
+    user = user_by_login(login)
     if user is None:
         known = ", ".join(u.login for u in User.select(User.login).order_by(User.login))
         raise InvalidInput(f"Clerc inconnu : « {login} » (utilisateurs : {known or 'aucun'}).", field="clerc")
-    return plain(UserInfo, user)
+    return user
 
 
 def clercs() -> list[tuple[int, str]]:

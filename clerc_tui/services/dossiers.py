@@ -212,44 +212,63 @@ class DossierView:
         return sum(amounts, ZERO) if amounts else None
 
 
+# The reads of a dossier opened (`get_dossier`: on every refresh of its screen), their SQL
+# written once, each in the order it had.
+def _of_debtor(model, *order) -> Prepared:
+    return Prepared(lambda debtor_id: model.select().where(model.debtor == debtor_id).order_by(*order))
+
+
+_ADDRESSES = _of_debtor(DebtorAddress, DebtorAddress.is_current.desc(), DebtorAddress.id)
+_CONTACTS = _of_debtor(DebtorContact, DebtorContact.id)
+DEBTOR_BANK_ACCOUNTS = _of_debtor(DebtorBankAccount, DebtorBankAccount.id)
+DEBTOR_ASSETS = _of_debtor(DebtorAsset, DebtorAsset.id)
+DEBTOR_DEPENDANTS = _of_debtor(DebtorDependant, DebtorDependant.id)
+_DEBTORS = Prepared(
+    lambda dossier_id: (
+        DossierDebtor.select(DossierDebtor, Debtor)
+        .join(Debtor)
+        .where(DossierDebtor.dossier == dossier_id)
+        .order_by(DossierDebtor.position)
+    )
+)
+_DEADLINES = Prepared(
+    lambda dossier_id: (
+        Deadline.select().where(Deadline.dossier == dossier_id).order_by(Deadline.done, Deadline.due_date, Deadline.id)
+    )
+)
+_EVENTS = Prepared(
+    lambda dossier_id: (
+        TimelineEvent.select()
+        .where(TimelineEvent.dossier == dossier_id)
+        .order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
+    )
+)
+
+
 def _debtor_detail(debtor: Debtor) -> DebtorDetail:
     return DebtorDetail(
         debtor=plain(DebtorInfo, debtor),
-        addresses=[
-            plain(AddressInfo, a) for a in debtor.addresses.order_by(DebtorAddress.is_current.desc(), DebtorAddress.id)
-        ],
-        contacts=[plain(ContactInfo, c) for c in debtor.contacts.order_by(DebtorContact.id)],
-        bank_accounts=[plain(BankAccountInfo, b) for b in debtor.bank_accounts.order_by(DebtorBankAccount.id)],
-        assets=[plain(AssetInfo, a) for a in debtor.assets.order_by(DebtorAsset.id)],
-        dependants=[plain(DependantInfo, d) for d in debtor.dependants.order_by(DebtorDependant.id)],
+        addresses=[plain(AddressInfo, a) for a in _ADDRESSES.rows(debtor.id)],
+        contacts=[plain(ContactInfo, c) for c in _CONTACTS.rows(debtor.id)],
+        bank_accounts=[plain(BankAccountInfo, b) for b in DEBTOR_BANK_ACCOUNTS.rows(debtor.id)],
+        assets=[plain(AssetInfo, a) for a in DEBTOR_ASSETS.rows(debtor.id)],
+        dependants=[plain(DependantInfo, d) for d in DEBTOR_DEPENDANTS.rows(debtor.id)],
     )
 
 
 def get_dossier(dossier_id: int) -> DossierView:
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
-    links = (
-        DossierDebtor.select(DossierDebtor, Debtor)
-        .join(Debtor)
-        .where(DossierDebtor.dossier == dossier)
-        .order_by(DossierDebtor.position)
-    )
     clerc = dossier.assigned_to
     return DossierView(
         dossier=plain(DossierInfo, dossier),
         creditor=plain(CreditorInfo, dossier.creditor),
         clerc=plain(UserInfo, clerc) if clerc is not None else None,
-        debtors=[_debtor_detail(link.debtor) for link in links],
-        claims=[plain(ClaimInfo, c) for c in dossier.claim_items.order_by(ClaimItem.id)],
-        deadlines=[
-            deadline_info(d, dossier.reference)
-            for d in dossier.deadlines.order_by(Deadline.done, Deadline.due_date, Deadline.id)
-        ],
-        events=[
-            plain(EventInfo, e)
-            for e in dossier.events.order_by(TimelineEvent.occurred_on.desc(), TimelineEvent.id.desc())
-        ],
+        debtors=[_debtor_detail(link.debtor) for link in _DEBTORS.rows(dossier.id)],
+        claims=[plain(ClaimInfo, c) for c in _CLAIM_ITEMS.rows(dossier.id)],
+        deadlines=[deadline_info(d, dossier.reference) for d in _DEADLINES.rows(dossier.id)],
+        events=[plain(EventInfo, e) for e in _EVENTS.rows(dossier.id)],
         source=source_of(dossier.id),
     )
 
@@ -315,9 +334,12 @@ def _debtor_fields(data: DebtorInput) -> dict:
     )
 
 
-def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossier_id: int, today: date) -> None:
+def _save_debtor_details(
+    actor: Actor, debtor: Debtor, data: DebtorInput, dossier_id: int, today: date, *, new: bool = False
+) -> None:
     """Current address, first phone, first e-mail and first bank account of the form; each
-    row created or changed is audited with its values before and after."""
+    row created or changed is audited with its values before and after. `new`: the debtor was
+    created in this transaction, he has none of them yet (not read: four queries fewer)."""
 
     def created(table: str, row) -> None:
         record(actor, f"{table}.create", table, row.id, after=snapshot(row), dossier_id=dossier_id)
@@ -329,7 +351,7 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
         row.save()
         record(actor, f"{table}.update", table, row.id, before=before, after=snapshot(row), dossier_id=dossier_id)
 
-    current = debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
+    current = None if new else debtor.addresses.where(DebtorAddress.is_current == True).first()  # noqa: E712
     if (data.street or data.postcode or data.city) and (
         current is None or (current.street, current.postcode, current.city) != (data.street, data.postcode, data.city)
     ):
@@ -359,12 +381,12 @@ def _save_debtor_details(actor: Actor, debtor: Debtor, data: DebtorInput, dossie
             ),
         )
     for kind, value in (("phone", data.phone), ("email", data.email)):
-        existing = debtor.contacts.where(DebtorContact.kind == kind).first()
+        existing = None if new else debtor.contacts.where(DebtorContact.kind == kind).first()
         if value and existing is None:
             created("debtor_contact", DebtorContact.create(debtor=debtor, kind=kind, value=value))
         elif existing is not None and existing.value != value and value:
             changed("debtor_contact", existing, value=value)
-    account = debtor.bank_accounts.first()
+    account = None if new else debtor.bank_accounts.first()
     if data.iban and account is None:
         created("debtor_bank_account", DebtorBankAccount.create(debtor=debtor, iban=data.iban))
     elif account is not None and data.iban and account.iban != data.iban:
@@ -477,7 +499,7 @@ def _resolve_creditor(actor: Actor, data: DossierInput) -> Creditor:
         created = Creditor.create(**_creditor_fields(data.new_creditor))
         record(actor, "creditor.create", "creditor", created.id, after=snapshot(created))
         return created
-    creditor = Creditor.get_or_none(Creditor.id == data.creditor_id)
+    creditor = Creditor.by_id(data.creditor_id)
     if creditor is None:
         raise InvalidInput("Créancier introuvable : choisissez-en un dans la liste ou créez-le.", field="creditor")
     return creditor
@@ -500,7 +522,7 @@ def create_dossier(actor: Actor, data: DossierInput, today: date) -> DossierInfo
             **_dossier_fields(data),
         )
         DossierDebtor.create(dossier=dossier, debtor=debtor, position=0)
-        _save_debtor_details(actor, debtor, data.debtor, dossier.id, today)
+        _save_debtor_details(actor, debtor, data.debtor, dossier.id, today, new=True)
         _save_claims(actor, dossier, data.claims, data.interest_from or today, data.claim_interest)
         _refresh_denormalised(dossier.id, today)
         dossier = Dossier.get_by_id(dossier.id)
@@ -531,7 +553,7 @@ def update_dossier(
     require_write(actor)
     now = datetime.now()
     with write_transaction():
-        current = Dossier.get_or_none(Dossier.id == dossier_id)
+        current = Dossier.by_id(dossier_id)
         if current is None:
             raise InvalidInput("Ce dossier n'existe pas (ou plus).")
         before = snapshot(current)

@@ -40,6 +40,7 @@ from clerc_tui.services.ledger import (
     valid_day,
     valid_text,
 )
+from clerc_tui.services.plain import Prepared
 
 
 def record_payment(
@@ -103,7 +104,7 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, on: date, *, today: 
     reason = valid_text(reason, "Motif", "reason")
     on = valid_day(on, today, "Date de l'annulation", "entry_date")
     with write_transaction():
-        target = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
+        target = LedgerEntry.by_id(entry_id)
         if target is None:
             raise InvalidInput("Cette écriture n'existe pas.")
         require(actor, "payment.reverse" if target.kind in (PAYMENT, REFUND, REMITTANCE) else "write")
@@ -231,6 +232,17 @@ class PendingPayment:
     payer: str = ""
 
 
+# The dossier of a reference typed whole (each key typed in the payment entry's field): SQL written once.
+_HIT_OF_REFERENCE = Prepared(
+    lambda reference: (
+        Dossier.select(Dossier.id, Dossier.reference, Dossier.debtor_name, Dossier.creditor_name)
+        .where(Dossier.reference == reference)
+        .limit(1)
+        .tuples()
+    )
+)
+
+
 def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     """Dossiers whose reference or names start with the words typed (accent-insensitive)."""
     from clerc_tui.services.dossier_list import _filter_sql
@@ -238,13 +250,13 @@ def find_dossiers(text: str, limit: int = 6) -> list[DossierHit]:
     text = (text or "").strip()
     if " — " in text:  # a completed label: « REF — names » or « Débiteur — REF »
         first, rest = text.split(" — ", 1)
-        text = first if Dossier.get_or_none(Dossier.reference == first.strip()) else rest.split(" / ", 1)[0]
+        text = first if _HIT_OF_REFERENCE.rows(first.strip()) else rest.split(" / ", 1)[0]
         text = text.strip()
     if not text:
         return []
-    exact = Dossier.get_or_none(Dossier.reference == text)
-    if exact is not None:
-        return [DossierHit(exact.id, exact.reference, exact.debtor_name, exact.creditor_name)]
+    exact = _HIT_OF_REFERENCE.rows(text)
+    if exact:
+        return [DossierHit(*exact[0])]
     where, params, _ = _filter_sql(text)
     if not where:
         return []

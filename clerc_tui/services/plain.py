@@ -4,12 +4,12 @@ frozen dataclass, never a Peewee row (tests/services/test_plain_results.py check
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar, cast
 
 from peewee import BaseQuery
 
-from clerc_tui.models.db import database
+from clerc_tui.models.prepared import Prepared, dialect
 
 T = TypeVar("T")
 
@@ -34,43 +34,4 @@ def tuples(query: BaseQuery) -> Iterator[tuple[Any, ...]]:
     return iter(cast("Iterable[tuple[Any, ...]]", query.tuples()))
 
 
-# A parameter value no query of clerc uses: where it lands in the built SQL's parameters, the
-# value of the call goes (`Prepared`).
-_SLOT = -918_273_645
-
-
-class Prepared:
-    """A select whose SQL is written once per database, then run with new parameters. Peewee
-    writes the SQL string again on every execution: for the few small queries a screen runs on
-    every refresh (the décompte's five), that was a fifth of their time. `build(*slots)` builds
-    the query with one placeholder per parameter; the rows come through peewee's own cursor
-    wrapper (the same model objects or converted tuples as `query` itself would give)."""
-
-    def __init__(self, build: Callable[..., BaseQuery], arity: int = 1) -> None:
-        self._build, self._arity = build, arity
-        self._for: tuple[object, BaseQuery, str, list[Any], list[int]] | None = None
-
-    def rows(self, *params: Any) -> list[Any]:
-        """The rows as `query` gives them (model objects, or tuples of converted values)."""
-        query, cursor = self._execute(params)
-        return list(query._get_cursor_wrapper(cursor))  # type: ignore[attr-defined]
-
-    def raw(self, *params: Any) -> list[tuple[Any, ...]]:
-        """The rows as the driver gives them, not converted (a date column is ISO text on
-        SQLite: `read_date`; money is integer cents: `from_cents`), for the one hot query
-        whose conversion by peewee cost more than the query."""
-        return list(self._execute(params)[1].fetchall())
-
-    def _execute(self, params: tuple[Any, ...]) -> tuple[BaseQuery, Any]:
-        db = database.obj
-        if self._for is None or self._for[0] is not db:
-            slots = [_SLOT - n for n in range(self._arity)]
-            query = self._build(*slots)
-            sql, built = query.sql()
-            where = [slots.index(value) if value in slots else -1 for value in built]
-            if sorted(n for n in where if n >= 0) != list(range(self._arity)):
-                raise ValueError("Prepared: each parameter must appear exactly once in the query")
-            self._for = (db, query, sql, list(built), where)
-        _db, query, sql, built, where = self._for
-        values = [params[n] if n >= 0 else value for value, n in zip(built, where, strict=True)]
-        return query, database.execute_sql(sql, values)
+__all__ = ["Prepared", "dialect", "plain", "tuples"]  # Prepared and dialect: models/prepared.py

@@ -32,7 +32,7 @@ from clerc_tui.rules.text import check_text
 from clerc_tui.services.audit import last_change, record, save_versioned, snapshot, timeline_event
 from clerc_tui.services.context import Actor, require, require_write
 from clerc_tui.services.etude import set_setting
-from clerc_tui.services.plain import plain
+from clerc_tui.services.plain import Prepared, plain
 
 ALERT_PROCEDURE = "echeancier"  # rules/vocabulary.PROCEDURES: the dashboard's filter finds the alerts
 ALERT_STEP = "defaut"
@@ -123,7 +123,7 @@ def set_grace_days(actor: Actor, days: int) -> int:
 
 
 def _dossier(dossier_id: int) -> Dossier:
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     return dossier
@@ -297,12 +297,11 @@ def current_plan(dossier_id: int, today: date) -> PlanView | None:
 
 def dossier_plans(dossier_id: int, today: date) -> list[PlanView]:
     """Every plan of the dossier, newest first (replaced and cancelled ones included)."""
-    rows = PaymentPlan.select().where(PaymentPlan.dossier == dossier_id).order_by(PaymentPlan.id.desc())
-    return _views([plain(PlanInfo, r) for r in rows], today, grace_days())
+    return _views([plain(PlanInfo, r) for r in _PLANS_OF.rows(dossier_id)], today, grace_days())
 
 
 def plan_view(plan_id: int, today: date) -> PlanView:
-    row = PaymentPlan.get_or_none(PaymentPlan.id == plan_id)
+    row = PaymentPlan.by_id(plan_id)
     if row is None:
         raise InvalidInput("Cet échéancier n'existe pas.")
     return _views([plain(PlanInfo, row)], today, grace_days())[0]
@@ -322,7 +321,7 @@ def letter_values(plan_ref: str | None) -> dict[str, object]:
     values: dict[str, object] = dict.fromkeys(keys)
     if not plan_ref or not str(plan_ref).isdigit():
         return values
-    row = PaymentPlan.get_or_none(PaymentPlan.id == int(plan_ref))
+    row = PaymentPlan.by_id(int(plan_ref))
     if row is None:
         return values
     instalments = _instalments([row.id])[row.id]
@@ -357,7 +356,7 @@ def _reason(text: str | None) -> str:
 
 
 def _locked_plan(plan_id: int, expected_version: int | None) -> PaymentPlan:
-    row = PaymentPlan.get_or_none(PaymentPlan.id == plan_id)
+    row = PaymentPlan.by_id(plan_id)
     if row is None:
         raise InvalidInput("Cet échéancier n'existe pas.")
     if expected_version is not None and row.version != expected_version:
@@ -558,7 +557,7 @@ def check_plans(actor: Actor, today: date, dossier_ids: Iterable[int] | None = N
         for step in range(0, len(due), WRITE_STEP):
             with write_transaction():  # a few plans per transaction: the lock is left to the clercs between
                 for view in due[step : step + WRITE_STEP]:
-                    row = PaymentPlan.get_or_none(PaymentPlan.id == view.plan.id)
+                    row = PaymentPlan.by_id(view.plan.id)
                     if row is None or row.version != view.plan.version or row.status != "actif":
                         continue  # changed since it was read: the next check sees it again
                     reference = Dossier.get_by_id(row.dossier_id).reference
@@ -589,4 +588,11 @@ def check_at_start(today: date) -> CheckResult | None:
 def any_in_force() -> bool:
     """Whether a payment plan is in force (one indexed read): without one, the start-of-day
     check has nothing to do (what the app asks first, on its own connection)."""
-    return PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").exists()
+    return bool(_ONE_IN_FORCE.rows())
+
+
+# What every start of the app and every dossier's plans tab read: SQL written once.
+_ONE_IN_FORCE = Prepared(lambda: PaymentPlan.select(PaymentPlan.id).where(PaymentPlan.status == "actif").limit(1), 0)
+_PLANS_OF = Prepared(
+    lambda dossier_id: PaymentPlan.select().where(PaymentPlan.dossier == dossier_id).order_by(PaymentPlan.id.desc())
+)

@@ -29,7 +29,7 @@ from clerc_tui.rules.tariff import A444_31, A444_32, ALIMENTARY_EXEMPT, HUNDRED,
 from clerc_tui.services.balances import creditor_position
 from clerc_tui.services.billing import claim_amount
 from clerc_tui.services.etude import fee_base_interest
-from clerc_tui.services.plain import tuples
+from clerc_tui.services.plain import Prepared, tuples
 
 ALIMENTARY = "pension_alimentaire"
 EXEMPT_CONTRAINTE = "non dû sur le titre d'une personne morale de droit public (R444-53 3°)"
@@ -106,13 +106,19 @@ def fee_base(dossier_id: int, on: date, settings: FeeSettings | None = None) -> 
     return FeeBase(claim, base, include)
 
 
-def _live_fee_entries(dossier_id: int) -> list[tuple[LedgerEntry, dict]]:
-    """Fee lines of the dossier not reversed, with their breakdown."""
-    entries = list(
+# A dossier's fee lines and reversals (every fee priced or billed, every recovery fee): SQL written once.
+_FEES_AND_REVERSALS = Prepared(
+    lambda dossier_id: (
         LedgerEntry.select()
         .where(LedgerEntry.dossier == dossier_id, LedgerEntry.kind.in_((FEE, REVERSAL)))
         .order_by(LedgerEntry.id)
     )
+)
+
+
+def _live_fee_entries(dossier_id: int) -> list[tuple[LedgerEntry, dict]]:
+    """Fee lines of the dossier not reversed, with their breakdown."""
+    entries = _FEES_AND_REVERSALS.rows(dossier_id)
     cancelled = {e.reverses_id for e in entries if e.kind == REVERSAL}
     return [(e, json.loads(e.breakdown)) for e in entries if e.kind == FEE and e.id not in cancelled and e.breakdown]
 

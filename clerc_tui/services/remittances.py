@@ -685,7 +685,7 @@ def transfer_file(run_id: int) -> tuple[str, list[str]]:
     """The transfer file of a past run and the references it leaves out. A run made since
     m0012 gives back exactly the file written with it; an older run is rebuilt from its
     ledger lines (with the creditors' IBAN as they are now)."""
-    run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
+    run = RemittanceRun.by_id(run_id)
     if run is None:
         raise InvalidInput(f"Reversement n° {run_id} inconnu.")
     if run.state == RUNNING:
@@ -701,7 +701,7 @@ def transfer_file(run_id: int) -> tuple[str, list[str]]:
 def sepa_file(run_id: int) -> bytes:
     """The pain.001.001.09 document of a past run, byte for byte as written with it (its
     creation time and identifiers included: a bank refuses a message id it has seen)."""
-    run = RemittanceRun.get_or_none(RemittanceRun.id == run_id)
+    run = RemittanceRun.by_id(run_id)
     if run is None:
         raise InvalidInput(f"Reversement n° {run_id} inconnu.")
     if run.state == RUNNING:
@@ -727,7 +727,7 @@ def run_csv(run_id: int) -> str:
 
 def creditor_statement(creditor_id: int, start: date, end: date) -> str:
     """Relevé of a creditor over a period: sums collected, fees retained, reversements."""
-    creditor = Creditor.get_or_none(Creditor.id == creditor_id)
+    creditor = Creditor.by_id(creditor_id)
     if creditor is None:
         raise InvalidInput("Créancier inconnu.")
     if end < start:

@@ -4,19 +4,18 @@ invoices and credit notes, receipts), stored in the `sequence` table."""
 from clerc_tui.models import Sequence
 from clerc_tui.services.plain import Prepared
 
-# The number just taken, read once per entry, invoice or dossier written: its SQL written once
-# per sequence name (a few constants; `Prepared` slots are integers, the year).
-_LAST: dict[str, Prepared] = {}
-
-
-def _last(name: str, year: int) -> int:
-    prepared = _LAST.get(name)
-    if prepared is None:
-        prepared = _LAST[name] = Prepared(
-            lambda y: Sequence.select(Sequence.last).where(Sequence.name == name, Sequence.year == y).limit(1).tuples()
-        )
-    ((last,),) = prepared.rows(year)
-    return int(last)
+# The number just taken, and the counter moved on, for each entry, invoice or dossier written:
+# their SQL written once.
+_LAST = Prepared(
+    lambda name, year: (
+        Sequence.select(Sequence.last).where(Sequence.name == name, Sequence.year == year).limit(1).tuples()
+    ),
+    2,
+)
+_NEXT = Prepared(
+    lambda name, year: Sequence.update(last=Sequence.last + 1).where(Sequence.name == name, Sequence.year == year),
+    2,
+)
 
 
 def allocate(name: str, year: int) -> int:
@@ -24,10 +23,14 @@ def allocate(name: str, year: int) -> int:
 
     Must run inside the write transaction of the row that carries the number: the increment
     and the row commit or roll back together (no gap), and the write lock taken at BEGIN
-    (SQLite IMMEDIATE; the row lock of the UPDATE on PostgreSQL) serialises the writers (no reuse)."""
-    Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
-    Sequence.update(last=Sequence.last + 1).where(Sequence.name == name, Sequence.year == year).execute()
-    return _last(name, year)
+    (SQLite IMMEDIATE; the row lock of the UPDATE on PostgreSQL) serialises the writers (no reuse).
+    The counter's row is made (at 0) only when the increment finds none: the first number of a
+    name and year."""
+    if _NEXT.run(name, year) == 0:
+        Sequence.insert(name=name, year=year, last=0).on_conflict_ignore().execute()
+        _NEXT.run(name, year)
+    ((last,),) = _LAST.rows(name, year)
+    return int(last)
 
 
 def allocate_range(name: str, year: int, count: int) -> int:

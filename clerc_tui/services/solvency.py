@@ -18,9 +18,6 @@ from clerc_tui.errors import ConflictError, InvalidInput
 from clerc_tui.models import (
     Deadline,
     Debtor,
-    DebtorAsset,
-    DebtorBankAccount,
-    DebtorDependant,
     Dossier,
     DossierDebtor,
     Etude,
@@ -42,7 +39,9 @@ from clerc_tui.rules.solvency import (
 from clerc_tui.services.audit import record, snapshot
 from clerc_tui.services.billing import dep_already_charged
 from clerc_tui.services.context import Actor, require, require_write
+from clerc_tui.services.dossiers import DEBTOR_ASSETS, DEBTOR_BANK_ACCOUNTS, DEBTOR_DEPENDANTS
 from clerc_tui.services.etude import set_setting
+from clerc_tui.services.plain import Prepared
 
 ASSET_KINDS = {"vehicule": "vehicle", "immeuble": "real_estate"}  # debtor_asset.kind → fact kind (else movable)
 
@@ -69,8 +68,11 @@ class DossierSolvency:
 
 def stale_months() -> int:
     """The étude's setting: a fact older than this many months is shown « ancienne » (default 6)."""
-    row = Etude.select(Etude.solvency_stale_months).order_by(Etude.id).first()
-    return int(row.solvency_stale_months) if row is not None else DEFAULT_STALE_MONTHS
+    rows = _STALE_MONTHS.rows()
+    return int(rows[0][0]) if rows else DEFAULT_STALE_MONTHS
+
+
+_STALE_MONTHS = Prepared(lambda: Etude.select(Etude.solvency_stale_months).order_by(Etude.id).limit(1).tuples(), 0)
 
 
 def set_stale_months(actor: Actor, months: int) -> int:
@@ -97,7 +99,7 @@ def _card_facts(debtor: Debtor) -> list[Fact]:
                 card_ref=f"debtor:{debtor.id}:employer",
             )
         )
-    for a in DebtorBankAccount.select().where(DebtorBankAccount.debtor == debtor.id).order_by(DebtorBankAccount.id):
+    for a in DEBTOR_BANK_ACCOUNTS.rows(debtor.id):
         found.append(
             Fact(
                 None,
@@ -111,7 +113,7 @@ def _card_facts(debtor: Debtor) -> list[Fact]:
                 card_ref=f"debtor_bank_account:{a.id}",
             )
         )
-    for g in DebtorAsset.select().where(DebtorAsset.debtor == debtor.id).order_by(DebtorAsset.id):
+    for g in DEBTOR_ASSETS.rows(debtor.id):
         found.append(
             Fact(
                 None,
@@ -125,7 +127,7 @@ def _card_facts(debtor: Debtor) -> list[Fact]:
                 card_ref=f"debtor_asset:{g.id}",
             )
         )
-    for p in DebtorDependant.select().where(DebtorDependant.debtor == debtor.id).order_by(DebtorDependant.id):
+    for p in DEBTOR_DEPENDANTS.rows(debtor.id):
         found.append(
             Fact(
                 None,
@@ -159,18 +161,31 @@ def _fact(row: SolvencyFact, login: str) -> Fact:
     )
 
 
-def debtor_solvency(debtor_id: int) -> DebtorSolvency:
-    debtor = Debtor.get_or_none(Debtor.id == debtor_id)
-    if debtor is None:
-        raise InvalidInput("Ce débiteur n'existe pas (ou plus).")
-    rows = list(
+# The reads of a solvency file (its tab, each act that prints the seizable fraction): SQL written once.
+_RECORDED = Prepared(
+    lambda debtor_id: (
         SolvencyFact.select(SolvencyFact, User.login)
         .join(User, on=(SolvencyFact.recorded_by == User.id))
         .where(SolvencyFact.debtor == debtor_id)
         .order_by(SolvencyFact.id)
         .objects()
     )
-    recorded = [_fact(r, getattr(r, "login", "")) for r in rows]
+)
+_DEBTOR_IDS = Prepared(
+    lambda dossier_id: (
+        DossierDebtor.select(DossierDebtor.debtor)
+        .where(DossierDebtor.dossier == dossier_id)
+        .order_by(DossierDebtor.position, DossierDebtor.id)
+        .tuples()
+    )
+)
+
+
+def debtor_solvency(debtor_id: int) -> DebtorSolvency:
+    debtor = Debtor.by_id(debtor_id)
+    if debtor is None:
+        raise InvalidInput("Ce débiteur n'existe pas (ou plus).")
+    recorded = [_fact(r, getattr(r, "login", "")) for r in _RECORDED.rows(debtor_id)]
     superseded = {f.supersedes_id for f in recorded if f.supersedes_id is not None}
     corrected = {f.card_ref for f in recorded if f.card_ref}
     card = [f for f in _card_facts(debtor) if f.card_ref not in corrected]
@@ -185,16 +200,11 @@ def debtor_solvency(debtor_id: int) -> DebtorSolvency:
 
 
 def dossier_solvency(dossier_id: int, today: date) -> DossierSolvency:
-    links = (
-        DossierDebtor.select(DossierDebtor.debtor)
-        .where(DossierDebtor.dossier == dossier_id)
-        .order_by(DossierDebtor.position, DossierDebtor.id)
-    )
     return DossierSolvency(
         dossier_id=dossier_id,
         today=today,
         stale_months=stale_months(),
-        debtors=tuple(debtor_solvency(link.debtor_id) for link in links),
+        debtors=tuple(debtor_solvency(debtor_id) for (debtor_id,) in _DEBTOR_IDS.rows(dossier_id)),
     )
 
 
@@ -245,10 +255,10 @@ def record_fact(
     if ended_on is not None and ended_on > today:
         raise InvalidInput(f"La date de fin ({format_date(ended_on)}) est dans le futur.", field="ended_on")
     with write_transaction():
-        if Debtor.get_or_none(Debtor.id == debtor_id) is None:
+        if Debtor.by_id(debtor_id) is None:
             raise InvalidInput("Ce débiteur n'existe pas (ou plus).")
         if supersedes_id is not None:
-            old = SolvencyFact.get_or_none(SolvencyFact.id == supersedes_id)
+            old = SolvencyFact.by_id(supersedes_id)
             if old is None or old.debtor_id != debtor_id:
                 raise InvalidInput("Ce renseignement n'existe pas (ou plus).")
             card_ref = old.card_ref
@@ -325,7 +335,7 @@ def _amount_due(dossier_id: int, on: date, balance: Decimal) -> Decimal:
 
 def recommend(dossier_id: int, today: date) -> MeasurePlan:
     """The next measures on the dossier, ranked and explained (rules/measures.py)."""
-    dossier = Dossier.get_or_none(Dossier.id == dossier_id)
+    dossier = Dossier.by_id(dossier_id)
     if dossier is None:
         raise InvalidInput("Ce dossier n'existe pas (ou plus).")
     file = dossier_solvency(dossier_id, today)

@@ -160,9 +160,14 @@ def test_the_decompte_writes_its_sql_once_and_runs_one_query_per_table(actor, mo
     assert sorted(run) == sorted(['"dossier"', '"claim_item"', '"ledger_entry"', '"etude_rate"', '"etude"'] * 3)
 
 
-def test_prepared_gives_what_the_query_gives_and_is_written_again_for_another_base(actor, tmp_path, migrated_base):
+def test_prepared_gives_what_the_query_gives_once_written_per_dialect_on_the_open_base(actor, tmp_path, migrated_base):
+    """The SQL is written once per dialect (a test opens a new base each time; the app one base
+    per process) and runs on the base open now; a base of another dialect gets its own SQL."""
+    from peewee import SqliteDatabase
+
     from clerc_tui.models import Dossier
-    from clerc_tui.services.plain import Prepared
+    from clerc_tui.models.db import SQLITE_PRAGMAS, close_database, database, is_sqlite
+    from clerc_tui.services.plain import Prepared, dialect
     from tests.conftest import fresh_base
 
     dossier = example_dossier(actor)
@@ -176,9 +181,27 @@ def test_prepared_gives_what_the_query_gives_and_is_written_again_for_another_ba
     assert prepared.rows(dossier.id) == [(dossier.id, dossier.reference)] == list(build(dossier.id))
     assert prepared.rows(dossier.id + 1000) == []
     assert len(built) == 2  # once for the SQL, once for the comparison above: not per call
+    first = database.obj
     fresh_base(migrated_base, tmp_path / "other.db")  # opened: the models now use it
-    assert prepared.rows(dossier.id) == []  # the other base's SQL, run on the other base
-    assert len(built) == 3
+    assert database.obj is not first and dialect(database.obj) == dialect(first)
+    assert prepared.rows(dossier.id) == []  # the same SQL, run on the other base
+    assert len(built) == 2
+    if not is_sqlite():
+        return
+
+    class Backquoted(SqliteDatabase):  # SQLite reads `name` as a quoted identifier too
+        quote = "``"
+
+    close_database()
+    backquoted = Backquoted(first.database, pragmas=SQLITE_PRAGMAS)  # the first base again
+    database.initialize(backquoted)
+    assert dialect(backquoted) != dialect(first)
+    assert prepared.rows(dossier.id) == [(dossier.id, dossier.reference)]
+    assert len(built) == 3 and "`dossier`" in prepared._for[2]  # type: ignore[index]  # its own SQL
+    close_database()
+    database.initialize(SqliteDatabase(first.database, pragmas=SQLITE_PRAGMAS))
+    assert prepared.rows(dossier.id) == [(dossier.id, dossier.reference)]
+    assert len(built) == 3 and '"dossier"' in prepared._for[2]  # type: ignore[index]  # SQLite's, kept
 
 
 def test_the_same_inputs_give_the_previous_decompte_and_any_change_computes_it_again(actor):
