@@ -4,7 +4,7 @@ import pytest
 
 from clerc_tui.app import ClercApp
 from tests.conftest import TODAY
-from tests.screens import collector, painting, quiet
+from tests.screens import painting, quiet
 
 
 def pytest_configure(config):
@@ -19,12 +19,6 @@ def _quiet_pilot(request, monkeypatch):
     quiet.install(monkeypatch)
     if request.node.get_closest_marker(painting.MARKER) is None:
         painting.install(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _collected_at_the_end():
-    """The garbage collector once per test, at its end, not during it (tests/screens/collector.py)."""
-    yield from collector.collected_at_the_end()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.screens import collector, painting, quiet
+from tests.screens import painting, quiet
 
 
 def pytest_configure(config):
@@ -15,9 +15,3 @@ def _quiet_pilot(request, monkeypatch):
     quiet.install(monkeypatch)
     if request.node.get_closest_marker(painting.MARKER) is None:
         painting.install(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _collected_at_the_end():
-    """The garbage collector once per test, at its end, not during it (tests/screens/collector.py)."""
-    yield from collector.collected_at_the_end()
