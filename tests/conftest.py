@@ -77,6 +77,10 @@ _share_parsed_css()
 from tests import stylesheets  # noqa: E402
 
 stylesheets.install()
+# ...and how many arguments a callback takes, once per function's code (tests/callbacks.py).
+from tests import callbacks  # noqa: E402
+
+callbacks.install()
 
 # Properties that touch the database take milliseconds per example, more on a loaded machine:
 # no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
