@@ -969,6 +969,13 @@ class Worker:
             process = self.reader
             lines = _last_lines(self.reader_errors)
         code = process.returncode
+        if code == 2 and lines:
+            # A ClercError the child said (main): the file itself is wrong at a line, so running the
+            # import again as it is would stop at the same line; its text says what to fix.
+            return ClercError(
+                f"L'import s'est arrêté en cours de route. {lines[-1]} Les lots déjà écrits sont complets, "
+                "rien d'autre n'a été écrit ; relancé, l'import ne recrée pas les dossiers déjà importés."
+            )
         cause = lines[-1] if lines else _ended(code)
         return ClercError(
             f"La lecture du fichier a échoué en cours d'import ({cause}). Les lots déjà écrits sont complets, "

@@ -405,9 +405,12 @@ def test_a_file_that_breaks_mid_way_stops_the_import_after_whole_batches(actor, 
     creditor = imports.creditor_named("SCI Les Tilleuls")[0]
     table = imports.open_table(path)
     mapping = imports.resolve_mapping(creditor, table.headers)
-    said = r"échoué en cours d.import \(Le fichier ne se lit pas à la ligne 2502 : une cellule de plus"
-    with pytest.raises(ClercError, match=said):
+    said = r"^L'import s'est arrêté en cours de route\. Le fichier ne se lit pas à la ligne 2502 : une cellule de plus"
+    with pytest.raises(ClercError, match=said) as stopped:
         imports.run_import(actor, table, creditor, mapping, TODAY, batch=100, children=children)
+    # The file must be fixed first: « relancez l'import pour le terminer » would stop at the same line.
+    assert "Corrigez-le, puis recommencez." in stopped.value.message
+    assert "pour le terminer" not in stopped.value.message
     written = DossierSource.select().count()
     assert written % 100 == 0 and written < 2_500
     assert check_integrity() == []
