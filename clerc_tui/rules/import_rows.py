@@ -198,13 +198,18 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """The data rows of a decoded CSV: (line number as a spreadsheet shows it, cells); the
     header line skipped, blank lines left out."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0  # the last row read whole: none yet, then the header
     try:
         next(reader, None)
+        number = 1
         for number, cells in enumerate(reader, start=2):
             if any(map(str.strip, cells)):  # a cell not blank (no Python frame per cell)
                 yield number, cells
     except csv.Error as error:  # the csv module's English words never reach the clerc
-        raise InvalidInput(_unreadable_csv(reader.line_num, str(error))) from None
+        # The row the unreadable one starts at, as the refusals name rows: where the csv module
+        # gave up (`reader.line_num`) is thousands of lines further when a quote left open
+        # swallowed them, and the clerc would look for the fault there.
+        raise InvalidInput(_unreadable_csv(number + 1, str(error))) from None
 
 
 def _unreadable_csv(line: int, error: str) -> str:

@@ -288,3 +288,8 @@ def test_a_file_the_csv_reader_refuses_is_said_in_french_with_its_line():
     said = "Le fichier ne se lit pas à la ligne 3 : une cellule de plus de 131\u00a0072 caractères"
     with pytest.raises(InvalidInput, match=said):
         list(csv_rows(text, ";"))
+    # A quote left open on row 3 swallows the rows after it: the csv module gives up ~9,000 lines
+    # further, but the row to fix is the one where the quote opens.
+    rows = "".join(f"Y{i};DURAND{i}\n" for i in range(20_000))
+    with pytest.raises(InvalidInput, match=r"^Le fichier ne se lit pas à la ligne 3 : "):
+        list(csv_rows(f'reference;nom\nX1;DUPONT\nX2;"DUPUIS\n{rows}', ";"))
