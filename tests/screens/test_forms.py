@@ -7,6 +7,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from clerc_tui.screens.dossier_list import DossierListScreen
 from clerc_tui.screens.form import LeaveConfirm
+from clerc_tui.widgets.form_field import FormField
 from tests.conftest import TODAY
 
 LETTERS = ("q", "c", "v", "w")
@@ -154,6 +155,10 @@ async def test_the_form_survives_the_letters_and_asks_before_leaving(make_app, s
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await _open(app, pilot, sample_dossier, name)
+        # Each control within its column at 80×24: the interest category's check box was as wide
+        # as its label, past its column, its right border cut off.
+        for field in form.query(FormField):
+            assert field.control.outer_size.width <= field.content_size.width, (name, field.field_name)
         selects = form.query(Select)
         if selects:
             select = selects.first()
