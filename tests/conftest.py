@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from clerc_tui.services.context import os_login
 from tests import postgres
@@ -71,23 +70,47 @@ def _share_parsed_css() -> None:
     Stylesheet._parse_rules = _parse_rules
 
 
-_share_parsed_css()
-# ...and a stylesheet's parsed pieces joined once per process for the same sources (imported here,
-# after TEXTUAL_ANIMATIONS is set above: it imports Textual).
-from tests import stylesheets  # noqa: E402
+def _schedules_only(config) -> bool:
+    """Whether this process is pytest-xdist's controller, which hands the tests out to its workers
+    and prints their reports, and neither collects nor runs a test itself (xdist's own condition for
+    starting its distributed session: a distribution mode, somewhere to run, not --collect-only)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.getoption("collectonly"):
+        return False
+    return config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None))
 
-stylesheets.install()
-# ...and how many arguments a callback takes, once per function's code (tests/callbacks.py).
-from tests import callbacks  # noqa: E402
 
-callbacks.install()
+@pytest.hookimpl(tryfirst=True)  # before hypothesis' own, which loads a --hypothesis-profile
+def pytest_configure(config):
+    """What a process that runs tests needs before it collects them, and only such a process: the
+    xdist controller started its workers ~0.3 s of CPU later when it imported Textual and
+    hypothesis here too, alone on the machine (its workers inherit none of its modules)."""
+    if _schedules_only(config):
+        if config.getoption("--hypothesis-profile", None):
+            _hypothesis_profiles()  # hypothesis loads it in the controller too
+        return
+    _share_parsed_css()
+    # ...and a stylesheet's parsed pieces joined once per process for the same sources (Textual
+    # imported here, after TEXTUAL_ANIMATIONS is set above).
+    from tests import stylesheets
 
-# Properties that touch the database take milliseconds per example, more on a loaded machine:
-# no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
-# the default says so itself; `HYPOTHESIS_PROFILE=thorough` runs ten times as many everywhere.
-settings.register_profile("clerc", deadline=None, max_examples=100)
-settings.register_profile("thorough", deadline=None, max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clerc"))
+    stylesheets.install()
+    # ...and how many arguments a callback takes, once per function's code (tests/callbacks.py).
+    from tests import callbacks
+
+    callbacks.install()
+    _hypothesis_profiles()
+
+
+def _hypothesis_profiles() -> None:
+    """Properties that touch the database take milliseconds per example, more on a loaded machine:
+    no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
+    the default says so itself; `HYPOTHESIS_PROFILE=thorough` runs ten times as many everywhere."""
+    from hypothesis import settings
+
+    settings.register_profile("clerc", deadline=None, max_examples=100)
+    settings.register_profile("thorough", deadline=None, max_examples=1000)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clerc"))
+
 
 TODAY = date(2026, 11, 26)
 CLERC = Path(sys.executable).parent / "clerc"  # the installed console script
