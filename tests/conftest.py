@@ -208,13 +208,62 @@ FIRST = (
 )
 
 
+# Tests that mostly wait (a process killed and run again, a terminal's second, a lock, a timer) and
+# belong to no xdist group: spread evenly from the screens to the last tests (LAST excluded), not
+# handed out one after the other where they stand, which left two or three workers waiting at once
+# and a core idle (cpuprof timestamps of a quiet run, main 811eec4: at 14-16 s, 19-21 s, 33-35 s,
+# and the run's last 0.7 s, all three workers in tests/widgets' waits).
+WAITS = (
+    "tests/test_cli_progress.py::test_the_bar_shows_on_a_terminal_after_a_second",
+    "tests/screens/test_trust_screens.py::test_the_palette_is_french",
+    "tests/test_payout_sepa.py::test_run_killed_9",
+    "tests/test_payout_steps.py::test_a_writer_waiting_during_a_run",
+    "tests/test_payout_steps.py::test_run_killed_9_midway",
+    "tests/services/test_imports_children.py::test_the_rows_streamed_by_the_reading_child",
+    "tests/test_postgresql.py::test_invoice_numbers_taken_at_once",
+    "tests/services/test_imports.py::test_a_killed_import",
+    "tests/screens/test_long_work_screens.py::test_run_writes_on_a_worker",
+    "tests/widgets/test_tinted.py::",
+    "tests/widgets/test_key_bar.py::test_a_narrow_bar",
+)
+# Handed out last: many short tests that only compute, so that the workers run out of work within
+# milliseconds of each other rather than one finishing a long test alone.
+LAST = (
+    "tests/services/test_roles.py",
+    "tests/services/test_deadlines.py",
+    "tests/rules/test_calendar.py",
+    "tests/rules/test_identifiers.py",
+)
+_SCREENS = FIRST.index("tests/screens/")
+_MIDDLE = len(FIRST)  # the rank of a test in neither list
+
+
 def _rank(item) -> int:
-    return next((n for n, prefix in enumerate(FIRST) if item.nodeid.startswith(prefix)), len(FIRST))
+    nodeid = item.nodeid
+    first = next((n for n, prefix in enumerate(FIRST) if nodeid.startswith(prefix)), None)
+    if first is not None:
+        return first
+    return _MIDDLE + 1 + next((n for n, prefix in enumerate(LAST) if nodeid.startswith(prefix)), -1)
+
+
+def _spread_the_waits(items) -> None:
+    """The WAITS tests of no xdist group moved to evenly spaced places among the others, from the
+    first screen test to the last test before LAST's."""
+    waits = [i for i in items if i.nodeid.startswith(WAITS) and i.get_closest_marker("xdist_group") is None]
+    moved = {id(i) for i in waits}
+    rest = [i for i in items if id(i) not in moved]
+    among = [n for n, i in enumerate(rest) if _SCREENS <= _rank(i) <= _MIDDLE]
+    if not waits or not among:
+        return
+    for k, item in reversed(list(enumerate(waits))):
+        rest.insert(among[0] + (k + 1) * len(among) // (len(waits) + 1), item)
+    items[:] = rest
 
 
 def pytest_collection_modifyitems(items):
     postgres.skip_sqlite_only(items)  # CLERC_TEST_DATABASE_URL: the suite on PostgreSQL
     items.sort(key=_rank)  # stable: the order of the file within each rank
+    _spread_the_waits(items)
 
 
 def pytest_collection_finish(session):
