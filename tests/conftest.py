@@ -211,8 +211,7 @@ FIRST = (
 # Tests that mostly wait (a process killed and run again, a terminal's second, a lock, a timer) and
 # belong to no xdist group: spread evenly from the screens to the last tests (LAST excluded), not
 # handed out one after the other where they stand, which left two or three workers waiting at once
-# and a core idle (cpuprof timestamps of a quiet run, main 811eec4: at 14-16 s, 19-21 s, 33-35 s,
-# and the run's last 0.7 s, all three workers in tests/widgets' waits).
+# and a core idle (cpuprof timestamps of a quiet run, main 811eec4: at 14-16 s, 19-21 s, 33-35 s).
 WAITS = (
     "tests/test_cli_progress.py::test_the_bar_shows_on_a_terminal_after_a_second",
     "tests/screens/test_trust_screens.py::test_the_palette_is_french",
@@ -223,8 +222,6 @@ WAITS = (
     "tests/test_postgresql.py::test_invoice_numbers_taken_at_once",
     "tests/services/test_imports.py::test_a_killed_import",
     "tests/screens/test_long_work_screens.py::test_run_writes_on_a_worker",
-    "tests/widgets/test_tinted.py::",
-    "tests/widgets/test_key_bar.py::test_a_narrow_bar",
 )
 # Handed out last: many short tests that only compute, so that the workers run out of work within
 # milliseconds of each other rather than one finishing a long test alone.
