@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from clerc_tui.services.context import os_login
 from tests import postgres
@@ -71,23 +70,47 @@ def _share_parsed_css() -> None:
     Stylesheet._parse_rules = _parse_rules
 
 
-_share_parsed_css()
-# ...and a stylesheet's parsed pieces joined once per process for the same sources (imported here,
-# after TEXTUAL_ANIMATIONS is set above: it imports Textual).
-from tests import stylesheets  # noqa: E402
+def _schedules_only(config) -> bool:
+    """Whether this process is pytest-xdist's controller, which hands the tests out to its workers
+    and prints their reports, and neither collects nor runs a test itself (xdist's own condition for
+    starting its distributed session: a distribution mode, somewhere to run, not --collect-only)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.getoption("collectonly"):
+        return False
+    return config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None))
 
-stylesheets.install()
-# ...and how many arguments a callback takes, once per function's code (tests/callbacks.py).
-from tests import callbacks  # noqa: E402
 
-callbacks.install()
+@pytest.hookimpl(tryfirst=True)  # before hypothesis' own, which loads a --hypothesis-profile
+def pytest_configure(config):
+    """What a process that runs tests needs before it collects them, and only such a process: the
+    xdist controller started its workers ~0.3 s of CPU later when it imported Textual and
+    hypothesis here too, alone on the machine (its workers inherit none of its modules)."""
+    if _schedules_only(config):
+        if config.getoption("--hypothesis-profile", None):
+            _hypothesis_profiles()  # hypothesis loads it in the controller too
+        return
+    _share_parsed_css()
+    # ...and a stylesheet's parsed pieces joined once per process for the same sources (Textual
+    # imported here, after TEXTUAL_ANIMATIONS is set above).
+    from tests import stylesheets
 
-# Properties that touch the database take milliseconds per example, more on a loaded machine:
-# no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
-# the default says so itself; `HYPOTHESIS_PROFILE=thorough` runs ten times as many everywhere.
-settings.register_profile("clerc", deadline=None, max_examples=100)
-settings.register_profile("thorough", deadline=None, max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clerc"))
+    stylesheets.install()
+    # ...and how many arguments a callback takes, once per function's code (tests/callbacks.py).
+    from tests import callbacks
+
+    callbacks.install()
+    _hypothesis_profiles()
+
+
+def _hypothesis_profiles() -> None:
+    """Properties that touch the database take milliseconds per example, more on a loaded machine:
+    no deadline (a slow example is not a wrong one). A test that needs more or fewer examples than
+    the default says so itself; `HYPOTHESIS_PROFILE=thorough` runs ten times as many everywhere."""
+    from hypothesis import settings
+
+    settings.register_profile("clerc", deadline=None, max_examples=100)
+    settings.register_profile("thorough", deadline=None, max_examples=1000)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clerc"))
+
 
 TODAY = date(2026, 11, 26)
 CLERC = Path(sys.executable).parent / "clerc"  # the installed console script
@@ -155,8 +178,8 @@ def run_clerc(
 # collects it itself.
 YOUNG = 10_000
 gc.set_threshold(YOUNG, 20, 20)
-# ...and during a test, its young generation is collected once, when the test ends (the fixture
-# `_collected_at_the_end` below).
+# ...and during a test, its young generation is collected once, when the test ends
+# (`_collected_at_the_end` below).
 DURING_A_TEST = 1_000_000
 
 # Started first, so that they overlap with the rest (xdist hands out work in this order, a
@@ -185,13 +208,59 @@ FIRST = (
 )
 
 
+# Tests that mostly wait (a process killed and run again, a terminal's second, a lock, a timer) and
+# belong to no xdist group: spread evenly from the screens to the last tests (LAST excluded), not
+# handed out one after the other where they stand, which left two or three workers waiting at once
+# and a core idle (cpuprof timestamps of a quiet run, main 811eec4: at 14-16 s, 19-21 s, 33-35 s).
+WAITS = (
+    "tests/test_cli_progress.py::test_the_bar_shows_on_a_terminal_after_a_second",
+    "tests/screens/test_trust_screens.py::test_the_palette_is_french",
+    "tests/test_payout_sepa.py::test_run_killed_9",
+    "tests/test_payout_steps.py::test_a_writer_waiting_during_a_run",
+    "tests/test_payout_steps.py::test_run_killed_9_midway",
+    "tests/services/test_imports_children.py::test_the_rows_streamed_by_the_reading_child",
+    "tests/test_postgresql.py::test_invoice_numbers_taken_at_once",
+    "tests/services/test_imports.py::test_a_killed_import",
+    "tests/screens/test_long_work_screens.py::test_run_writes_on_a_worker",
+)
+# Handed out last: many short tests that only compute, so that the workers run out of work within
+# milliseconds of each other rather than one finishing a long test alone.
+LAST = (
+    "tests/services/test_roles.py",
+    "tests/services/test_deadlines.py",
+    "tests/rules/test_calendar.py",
+    "tests/rules/test_identifiers.py",
+)
+_SCREENS = FIRST.index("tests/screens/")
+_MIDDLE = len(FIRST)  # the rank of a test in neither list
+
+
 def _rank(item) -> int:
-    return next((n for n, prefix in enumerate(FIRST) if item.nodeid.startswith(prefix)), len(FIRST))
+    nodeid = item.nodeid
+    first = next((n for n, prefix in enumerate(FIRST) if nodeid.startswith(prefix)), None)
+    if first is not None:
+        return first
+    return _MIDDLE + 1 + next((n for n, prefix in enumerate(LAST) if nodeid.startswith(prefix)), -1)
+
+
+def _spread_the_waits(items) -> None:
+    """The WAITS tests of no xdist group moved to evenly spaced places among the others, from the
+    first screen test to the last test before LAST's."""
+    waits = [i for i in items if i.nodeid.startswith(WAITS) and i.get_closest_marker("xdist_group") is None]
+    moved = {id(i) for i in waits}
+    rest = [i for i in items if id(i) not in moved]
+    among = [n for n, i in enumerate(rest) if _SCREENS <= _rank(i) <= _MIDDLE]
+    if not waits or not among:
+        return
+    for k, item in reversed(list(enumerate(waits))):
+        rest.insert(among[0] + (k + 1) * len(among) // (len(waits) + 1), item)
+    items[:] = rest
 
 
 def pytest_collection_modifyitems(items):
     postgres.skip_sqlite_only(items)  # CLERC_TEST_DATABASE_URL: the suite on PostgreSQL
     items.sort(key=_rank)  # stable: the order of the file within each rank
+    _spread_the_waits(items)
 
 
 def pytest_collection_finish(session):
@@ -212,41 +281,61 @@ def pytest_sessionfinish(session):
 
 
 _homes = itertools.count()
+# What a test's set-up changed in the process, put back when its teardown ends: the variables' values
+# (None: unset), the umask, the collector's thresholds.
+_before: dict[str, object] = {}
+# Config, data and log paths of the tests never touch the real user's; CLERC_DATABASE unset; the
+# server's /etc/clerc/config.toml (if any) never names the tests' base (CLERC_SYSTEM_CONFIG).
+_HOME_VARIABLES = {
+    "XDG_CONFIG_HOME": "config",
+    "XDG_DATA_HOME": "data",
+    "XDG_STATE_HOME": "state",
+    "CLERC_SYSTEM_CONFIG": "etc/clerc/config.toml",
+}
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory, monkeypatch):
-    """Config, data and log paths of the tests never touch the real user's.
-
-    Numbered here, in a folder of their own: tmp_path_factory.mktemp lists the whole run's folder
-    to number each new one, a folder per test so far (~1 ms a test at 1,000 entries, growing)."""
-    home = tmp_path_factory.getbasetemp() / "homes" / str(next(_homes))
+# Around every test, by hooks rather than autouse fixtures: pytest's fixture machinery (a fixture
+# definition for `request`, `monkeypatch`'s own fixture, three set-ups and teardowns) cost ~0.2 ms
+# of CPU a test, ~2,300 tests a run. Set up before any fixture of the test, put back after the last
+# one is torn down, in the test's teardown phase (a failed check is its teardown's error, as before).
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Each test's own home, numbered here in a folder of their own: tmp_path_factory.mktemp lists
+    # the whole run's folder to number each new one, a folder per test so far (~1 ms a test at
+    # 1,000 entries, growing).
+    home = item.config._tmp_path_factory.getbasetemp() / "homes" / str(next(_homes))
     home.mkdir(parents=True)
-    for variable, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state")):
-        monkeypatch.setenv(variable, str(home / sub))
-    monkeypatch.delenv("CLERC_DATABASE", raising=False)
-    # The server's /etc/clerc/config.toml (if any) never names the tests' base.
-    monkeypatch.setenv("CLERC_SYSTEM_CONFIG", str(home / "etc" / "clerc" / "config.toml"))
+    _before["environ"] = {name: os.environ.get(name) for name in (*_HOME_VARIABLES, "CLERC_DATABASE")}
+    for variable, sub in _HOME_VARIABLES.items():
+        os.environ[variable] = str(home / sub)
+    os.environ.pop("CLERC_DATABASE", None)
     # clerc's entry points set the process umask to 007 (paths.UMASK): a test calling them in
     # process must not leave it to the next test on the worker (sshd refuses a key under a
     # group-writable home, for one).
-    umask = os.umask(0o022)
-    os.umask(umask)
-    yield
-    os.umask(umask)
-
-
-@pytest.fixture(autouse=True)
-def _base_free_stays_so(request):
-    """A test skipped on PostgreSQL as never reaching the server (postgres.reaches_server) must
-    indeed never open the suite's base: checked on every pass, at the end of each test."""
+    _before["umask"] = os.umask(0o022)
+    os.umask(_before["umask"])  # type: ignore[arg-type]
+    # A test skipped on PostgreSQL as never reaching the server (postgres.reaches_server) must
+    # indeed never open the suite's base: checked on every pass, at the end of each test.
     postgres.opened.clear()
-    yield
-    postgres.check_opened(request.node)
+    _collected_at_the_end()
 
 
-@pytest.fixture(autouse=True)
-def _collected_at_the_end():
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    try:
+        return (yield)  # the test's fixtures torn down
+    finally:
+        _before["collect"]()  # type: ignore[operator]
+        os.umask(_before["umask"])  # type: ignore[arg-type]
+        for name, value in _before["environ"].items():  # type: ignore[attr-defined]
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        postgres.check_opened(item)
+
+
+def _collected_at_the_end() -> None:
     """The garbage collector once per test, at its end, rather than during it.
 
     A test builds objects that refer to each other (a screen test's app: a few hundred widgets,
@@ -265,11 +354,12 @@ def _collected_at_the_end():
     tests/test_startup.py)."""
     thresholds = gc.get_threshold()
     gc.set_threshold(DURING_A_TEST, *thresholds[1:])
-    try:
-        yield
-    finally:
+
+    def collect() -> None:
         gc.set_threshold(*thresholds)
         gc.collect(0)
+
+    _before["collect"] = collect
 
 
 _session_factory: list[pytest.TempPathFactory] = []  # the run's tmp_path_factory, for the helpers below
