@@ -257,10 +257,33 @@ def _spread_the_waits(items) -> None:
     items[:] = rest
 
 
-def pytest_collection_modifyitems(items):
+def _keep_xdist_groups(config, items) -> None:
+    """--dist loadgroup hands the tests of one xdist_group to one worker by the suffix « @group »
+    pytest-xdist adds to their node ids on each worker, through `item._nodeid`, which pytest 9 no
+    longer reads (a node's id is `item._id`): every group was spread over the three workers, each
+    building the group's shared fixtures again (test_demo.py's 600-dossier demo three times, the
+    SMTP server, the OS users). The same suffix, set where pytest 9 reads it; nothing when xdist
+    already did it, or without loadgroup (-n 0, the controller)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        if names and "@" not in item.nodeid:
+            from _pytest.nodeid import NodeId  # pytest 9 (pytest 8 reads xdist's own suffix)
+
+            grouped = f"{item.nodeid}@{'_'.join(names)}"
+            item._id = NodeId.parse(grouped)
+            if item.nodeid != grouped:  # a pytest that keeps node ids elsewhere again: say so
+                raise pytest.UsageError(f"xdist_group not applied to {item.nodeid}: see tests/conftest.py")
+
+
+def pytest_collection_modifyitems(config, items):
     postgres.skip_sqlite_only(items)  # CLERC_TEST_DATABASE_URL: the suite on PostgreSQL
     items.sort(key=_rank)  # stable: the order of the file within each rank
     _spread_the_waits(items)
+    _keep_xdist_groups(config, items)  # last: the groups' suffix on the ids, in their final order
 
 
 def pytest_collection_finish(session):

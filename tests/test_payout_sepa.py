@@ -27,6 +27,10 @@ from clerc_tui.services.dossier_input import CreditorInput
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, make_input, migrated_copy, run_clerc
 
+# The pain.001 schema (xmlschema: ~0.45 s of CPU to import and build, once per process) built by
+# one worker for the SEPA tests of tests/report/test_sepa.py and tests/test_payout_sepa.py.
+pytestmark = pytest.mark.xdist_group("sepa")
+
 IBAN = "FR7630004000310001234567865"
 ETUDE_IBAN = "FR3140031000010000123456C01"
 DB = ["--today", "26/11/2026"]

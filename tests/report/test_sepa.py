@@ -12,6 +12,10 @@ from clerc_tui.report import sepa as report
 from clerc_tui.rules import sepa
 from clerc_tui.rules.identifiers import make_french_iban
 
+# The pain.001 schema (xmlschema: ~0.45 s of CPU to import and build, once per process) built by
+# one worker for the SEPA tests of tests/report/test_sepa.py and tests/test_payout_sepa.py.
+pytestmark = pytest.mark.xdist_group("sepa")
+
 NS = {"p": report.NAMESPACE}
 HOSTILE = [
     "SCI « Les Œillets » & Fils",

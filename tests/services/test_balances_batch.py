@@ -23,7 +23,7 @@ pytestmark = pytest.mark.xdist_group("balances_batch")
 
 @pytest.fixture
 def demo(demo_base):
-    demo_base(dossiers=300, seed=7, today=TODAY)
+    demo_base(dossiers=300, seed=1, today=TODAY)
     actor = identify()
     ids = [d.id for d in Dossier.select(Dossier.id).where(Dossier.phase != "clos").order_by(Dossier.id)]
     early = TODAY - timedelta(days=200)

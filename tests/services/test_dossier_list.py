@@ -7,6 +7,9 @@ from clerc_tui.services.dossier_list import ListQuery, count, fetch_page
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, fresh_base, make_input
 
+# `many_template` is built once per worker that runs these tests: keep them on one.
+pytestmark = pytest.mark.xdist_group("dossier_list")
+
 NAMES = [
     ("Lefèvre", "Hélène"),
     ("Lefebvre", "Gérard"),

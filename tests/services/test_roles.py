@@ -19,6 +19,9 @@ from clerc_tui.services.creditors import set_creditor_bank
 from clerc_tui.services.dossiers import create_dossier
 from tests.conftest import TODAY, fresh_base, make_input
 
+# `etude_template` is built once per worker that runs these tests: keep them on one.
+pytestmark = pytest.mark.xdist_group("roles")
+
 IBAN = "FR7630004000310001234567865"
 
 # The étude's choice, written out by hand (docs/trust.md, « Rôles »): the test fails if the
