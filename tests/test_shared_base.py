@@ -348,10 +348,11 @@ def test_init_shared_refuses_a_group_the_caller_may_not_give_files_to(accounts):
 def test_init_in_a_folder_the_account_cannot_enter_is_refused_in_french(accounts):
     folder = accounts.root / "prive"
     _sh("install", "-d", "-m", "0700", str(folder))  # root's own
-    for shared in ((), ("--shared", "--group", accounts.group)):
-        refused = clerc_as(accounts.a, accounts, "init", *shared, str(folder / "clerc" / "etude.db"))
-        assert refused.code == 2, refused
-        assert f"accès refusé (droits du dossier {folder / 'clerc'} ou de ses parents)" in refused.err
+    with Session(accounts.a, accounts) as session:  # one process for both: each refusal leaves nothing
+        for shared in ((), ("--shared", "--group", accounts.group)):
+            refused = session.run("init", *shared, str(folder / "clerc" / "etude.db"))
+            assert refused.code == 2, refused
+            assert f"accès refusé (droits du dossier {folder / 'clerc'} ou de ses parents)" in refused.err
 
 
 def test_a_clerc_who_logs_in_and_types_clerc_reaches_the_etudes_base(accounts):
@@ -363,8 +364,9 @@ def test_a_clerc_who_logs_in_and_types_clerc_reaches_the_etudes_base(accounts):
     # commissaire creates the base in it (and is its first administrateur).
     _sh("install", "-d", "-o", a.name, "-g", accounts.group, "-m", "2770", str(folder))
     base = folder / "etude.db"
-    ok(clerc_as(a, accounts, "init", "--shared", "--group", accounts.group, str(base)))
-    ok(clerc_as(a, accounts, "--db", str(base), "user", "add", b.name, "--name", "Bruno Bernard", "--role", "clerc"))
+    with Session(a, accounts) as owner:
+        ok(owner.run("init", "--shared", "--group", accounts.group, str(base)))
+        ok(owner.run("--db", str(base), "user", "add", b.name, "--name", "Bruno Bernard", "--role", "clerc"))
     accounts.system_config.write_text(f'[database]\npath = "{base}"\n', encoding="utf-8")
     os.chmod(accounts.system_config, 0o644)  # root's, readable by every clerc (docs/deployment.md)
     try:

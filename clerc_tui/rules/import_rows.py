@@ -14,7 +14,6 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
 from itertools import chain
@@ -30,8 +29,10 @@ from clerc_tui.rules.text import _BAD_LINE, SINGLE_LINE_MAX, check_text
 from clerc_tui.rules.vocabulary import CIVILITIES, NATURES, TITLE_KINDS
 
 
-@dataclass(frozen=True)
-class Field:
+# Field and Refusal are named tuples, not dataclasses, as ImportRow: the import's child process
+# (services/import_worker.py) then never imports `dataclasses` and, through it, `inspect`, ast,
+# dis and tokenize (~40 million instructions, a third of what the child imports).
+class Field(NamedTuple):
     key: str
     label: str  # French, as the preview and the refusals say it
     headers: tuple[str, ...]  # header names that mean this field (folded: see `header_key`)
@@ -256,8 +257,7 @@ class ImportRow(NamedTuple):
     search_name: str  # folded (rules/names.fold)
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(NamedTuple):
     line: int
     reference: str
     reason: str

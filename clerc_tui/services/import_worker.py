@@ -41,13 +41,12 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from clerc_tui.errors import ClercError
 from clerc_tui.rules.import_rows import ImportRow, Refusal, RowChecker, csv_rows, decode, duplicate_key, sniff_delimiter
@@ -327,8 +326,11 @@ DIGEST_VERSION = max(digests())  # the version new batches record: 2, or 1 on a 
 _DIGEST = digests()[DIGEST_VERSION]  # the child's (assemble)
 
 
-@dataclass(frozen=True)
-class Context:
+# Context is a named tuple and Batch a plain class, not dataclasses (nor are rules/import_rows'
+# Field and Refusal): this child then never imports `dataclasses` and, through it, `inspect`, ast,
+# dis and tokenize, ~40 million instructions of the ~145 million it imports, paid by each child of
+# each import (tests/services/test_imports_children.py checks that it does not).
+class Context(NamedTuple):
     """What every dossier of the import shares."""
 
     creditor_id: int
@@ -340,27 +342,41 @@ class Context:
     sqlite: bool  # dates as ISO text and booleans as 0/1 (SQLite), else as Python values
 
 
-@dataclass
 class Batch:
     """One batch, prepared: the rows to insert, table by table, and what the audit records."""
 
-    number: int
-    bases: dict[str, int]  # next id of each of ID_TABLES, and « number »: the next reference number
-    rows: dict[str, list[tuple]]
-    digests: list[tuple[int, str]]  # (dossier id, digest)
-    lines: tuple[int, int]  # first and last line of the file the batch read
-    read: int  # rows read from the file
-    present: int  # rows whose reference is already in the base
-    refused: list[Refusal] = field(default_factory=list)
-    end: bool = False  # the file's last batch
-    sha256: str = ""  # of the whole file
-    # table → its first row, whole, when its rows hold only their VARYING columns (CONSTANT: SQLite).
-    constants: dict[str, tuple] = field(default_factory=dict)
-    digest_version: int = DIGEST_VERSION  # of `digests` (the audit entry records it)
-    # SQLite: the rows in a serialized in-memory database (`draft_of`) instead of `rows` (then
-    # empty), and how many each table holds.
-    draft: bytes = b""
-    counts: dict[str, int] = field(default_factory=dict)
+    def __init__(
+        self,
+        number: int,
+        bases: dict[str, int],  # next id of each of ID_TABLES, and « number »: the next reference number
+        rows: dict[str, list[tuple]],
+        digests: list[tuple[int, str]],  # (dossier id, digest)
+        lines: tuple[int, int],  # first and last line of the file the batch read
+        read: int,  # rows read from the file
+        present: int,  # rows whose reference is already in the base
+        refused: list[Refusal] | None = None,
+        end: bool = False,  # the file's last batch
+        sha256: str = "",  # of the whole file
+        # table → its first row, whole, when its rows hold only their VARYING columns (CONSTANT: SQLite).
+        constants: dict[str, tuple] | None = None,
+        digest_version: int = DIGEST_VERSION,  # of `digests` (the audit entry records it)
+    ) -> None:
+        self.number = number
+        self.bases = bases
+        self.rows = rows
+        self.digests = digests
+        self.lines = lines
+        self.read = read
+        self.present = present
+        self.refused: list[Refusal] = [] if refused is None else refused
+        self.end = end
+        self.sha256 = sha256
+        self.constants: dict[str, tuple] = {} if constants is None else constants
+        self.digest_version = digest_version
+        # SQLite: the rows in a serialized in-memory database (`draft_of`) instead of `rows` (then
+        # empty), and how many each table holds.
+        self.draft = b""
+        self.counts: dict[str, int] = {}
 
     @property
     def created(self) -> int:

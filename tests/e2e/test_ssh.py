@@ -42,6 +42,8 @@ from clerc_tui.app import DATA_POLL_SECONDS
 
 pytest.importorskip("pyte", reason="SSH de bout en bout : pyte absent (pip install -e '.[test]')")
 
+from tests.conftest import run_clerc
+
 from .reach import reachable_by_others
 from .terminal import Terminal  # after the check that pyte is there
 
@@ -133,15 +135,23 @@ def run(*argv: str | Path, env: dict[str, str] | None = None, check: bool = True
     )
 
 
-def root_env(base: Path) -> dict[str, str]:
-    """The administrator's environment, for the clerc commands the test runs as root: a home
-    of its own beside the base (root's real config and log are never touched)."""
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(base.parent.parent / "admin"),
-        "LANG": "C.UTF-8",
-        "CLERC_DATABASE": str(base),
-    }
+def as_administrator(base: Path, *argv: str) -> subprocess.CompletedProcess:
+    """A clerc command the administrator (root) runs on the base, with XDG folders of its own
+    beside it (root's real config and log are never touched). In this process (run_clerc): the
+    base made, the users added and the final check are not what this test is about (their
+    processes are tested elsewhere); the clercs' own `clerc` processes run through SSH. This
+    process's umask is put back afterwards (clerc sets its own, 007: the server's folders and
+    files made next must stay readable by the clercs' accounts and sshd)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    try:
+        return run_clerc(base.parent.parent / "admin", *argv, CLERC_DATABASE=str(base))
+    finally:
+        os.umask(umask)
+
+
+def ok(done: subprocess.CompletedProcess) -> None:
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def free_port() -> int:
@@ -173,7 +183,7 @@ def make_shared_base(base: Path, group: str) -> None:
     folder.mkdir()
     shutil.chown(folder, group=group)
     os.chmod(folder, 0o2770)
-    run(CLERC, "demo", "--dossiers", "3", "--db", base, env=root_env(base))
+    ok(as_administrator(base, "demo", "--dossiers", "3", "--db", str(base)))
     for path in folder.iterdir():  # the base (its -wal and -shm are folded in when the last clerc closes)
         shutil.chown(path, group=group)
         os.chmod(path, 0o660)
@@ -228,7 +238,7 @@ def _set_up(undo: list) -> Etude:
     if not BASE_THROUGH_SSHD:
         write_system_config(base)
     for clerc in clercs:
-        run(CLERC, "user", "add", clerc.login, "--name", clerc.name, "--role", "clerc", env=root_env(base))
+        ok(as_administrator(base, "user", "add", clerc.login, "--name", clerc.name, "--role", "clerc"))
     with closing(sqlite3.connect(base)) as db:
         dossier = db.execute("SELECT reference FROM dossier ORDER BY id LIMIT 1").fetchone()[0]
 
@@ -423,8 +433,7 @@ def test_two_clercs_over_ssh_see_each_others_payment(etude):
     assert payers[-2:] == [(alice.login, 32109), (bruno.login, 4567)]
     assert {alice.login, bruno.login} <= audited
     # Both wrote through their own uid: the chain of the ledger and the audit is whole.
-    check = run(CLERC, "check", env=root_env(etude.base), check=False)
-    assert check.returncode == 0, check.stdout + check.stderr
+    ok(as_administrator(etude.base, "check"))
 
 
 def test_a_login_outside_clerc_is_refused(etude):

@@ -228,7 +228,7 @@ def test_a_clerc_starting_during_a_restore_is_refused_and_migrate_waits_for_no_o
     from clerc_tui.services.database import latest_schema_version
     from clerc_tui.services.sessions import Alone, holders
 
-    with Alone(base, "la restauration"):
+    with Alone(base, "la restauration"):  # a real process: this one's Alone would not lock itself out
         started = subprocess.run(
             [str(CLERC), "whoami", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
         )
@@ -237,9 +237,8 @@ def test_a_clerc_starting_during_a_restore_is_refused_and_migrate_waits_for_no_o
     # Nothing due: `clerc migrate` says so and succeeds, while a clerc is at work on the base.
     writer, stop = _start_writer(tmp_path, base)
     try:
-        migrate = subprocess.run(
-            [str(CLERC), "migrate", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
-        )
+        # `clerc migrate` in this process (run_clerc): the writer's session is another process's.
+        migrate = run_clerc(tmp_path, "migrate", "--db", str(base))
         assert any(h.pid == writer.pid for h in holders(base))  # his session was open all along
     finally:
         _stop_writer(writer, stop)
@@ -276,9 +275,8 @@ def test_migrate_with_a_step_due_is_refused_while_a_clerc_is_connected_then_done
     )
     try:
         assert session.stdout is not None and session.stdout.readline().strip() == "ready"
-        refused = subprocess.run(
-            [str(CLERC), "migrate", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
-        )
+        # In this process (run_clerc): the session that refuses it is another process's.
+        refused = run_clerc(tmp_path, "migrate", "--db", str(base))
     finally:
         session.communicate(timeout=30)  # its stdin closed: the session ends
     assert refused.returncode == 1
@@ -286,9 +284,7 @@ def test_migrate_with_a_step_due_is_refused_while_a_clerc_is_connected_then_done
     assert "Traceback" not in refused.stderr
     with closing(sqlite3.connect(base)) as connection:
         assert connection.execute('SELECT max("version") FROM "schema_version"').fetchone()[0] == before
-    done = subprocess.run(
-        [str(CLERC), "migrate", "--db", str(base)], capture_output=True, text=True, env=_env(tmp_path)
-    )
+    done = run_clerc(tmp_path, "migrate", "--db", str(base))
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"Base mise à jour : version {before} → {latest_schema_version()}.\n"
 

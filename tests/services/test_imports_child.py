@@ -57,6 +57,7 @@ def test_the_child_starts_and_reads_a_csv_without_the_models_nor_the_interest_ru
     path.write_bytes(("\r\n".join([HEADER, *LINES]) + "\r\n").encode("cp1252"))
     heavy = ("clerc_tui.services.imports", "clerc_tui.models", "peewee", "clerc_tui.rules.statement")
     heavy += ("subprocess", "tempfile")  # the parent's, to start the child (~10 ms of each child's start)
+    heavy += ("dataclasses", "inspect")  # ~40 million instructions of each child's start (import_worker.Context)
     code = (
         "import sys; from pathlib import Path; from clerc_tui.services import import_worker; "
         f"rows = list(import_worker.file_rows(Path({str(path)!r}))[1]); "
