@@ -12,6 +12,8 @@ import re
 
 import pyte
 import pytest
+from pyte import modes
+from pyte.screens import wcwidth
 from rich.console import Console
 from textual._compositor import Compositor
 from textual.drivers.linux_driver import LinuxDriver
@@ -30,10 +32,69 @@ def _quiet_pilot(monkeypatch):
     quiet.install(monkeypatch)
 
 
-def _screen(width: int, height: int) -> tuple[pyte.Screen, pyte.Stream]:
-    screen = pyte.Screen(width, height)
+class _Screen(pyte.Screen):
+    """pyte's screen, whose `draw` writes a run of one-column characters a line at a time rather
+    than a character at a time (a namedtuple made per character: half of pyte's CPU here), in
+    auto-wrap mode and not insert mode, as Textual's output leaves it; anything else is pyte's own
+    `draw`. The same cells, cursor and dirty lines: `test_the_emulator_is_pytes` feeds both."""
+
+    def draw(self, data: str) -> None:
+        text = data.translate(self.g1_charset if self.charset else self.g0_charset)
+        cursor, columns = self.cursor, self.columns
+        chars = set(text)
+        if (
+            modes.IRM in self.mode
+            or modes.DECAWM not in self.mode
+            or cursor.x > columns
+            or any(wcwidth(char) != 1 for char in chars)
+        ):
+            super().draw(data)
+            return
+        cells = {char: cursor.attrs._replace(data=char) for char in chars}
+        done = 0
+        while done < len(text):
+            if cursor.x == columns:  # the last column written: wrap, as pyte does
+                self.dirty.add(cursor.y)
+                self.carriage_return()
+                self.linefeed()
+            line, x = self.buffer[cursor.y], cursor.x
+            for char in text[done : done + columns - x]:
+                line[x] = cells[char]
+                x += 1
+            done += x - cursor.x
+            cursor.x = x
+        self.dirty.add(cursor.y)
+
+
+class _Stream(pyte.Stream):
+    """pyte's stream, which hands the two sequences Textual writes most, a pen (CSI … m) and a
+    cursor position (CSI … H), to the screen at once with the parameters pyte's parser gives
+    them, when the parser stands between two sequences (else pyte reads them); the rest, pyte
+    reads a character at a time. The same screen: `test_the_emulator_is_pytes`."""
+
+    _PEN_OR_POSITION = re.compile(r"\x1b\[([0-9;]*)([mH])")
+
+    def feed(self, data: str) -> None:
+        screen = self.listener
+        assert screen is not None
+        done = 0
+        for match in self._PEN_OR_POSITION.finditer(data):
+            if match.start() > done:
+                super().feed(data[done : match.start()])
+            if self._taking_plain_text:
+                params = [min(int(number or 0), 9999) for number in match[1].split(";")]
+                (screen.select_graphic_rendition if match[2] == "m" else screen.cursor_position)(*params)
+            else:
+                super().feed(match[0])
+            done = match.end()
+        if done < len(data):
+            super().feed(data[done:])
+
+
+def _screen(width: int, height: int, screen_class=_Screen, stream_class=_Stream) -> tuple[pyte.Screen, pyte.Stream]:
+    screen = screen_class(width, height)
     screen.set_mode(pyte.modes.LNM)  # a line feed returns the carriage, as the terminal's onlcr does
-    return screen, pyte.Stream(screen)
+    return screen, stream_class(screen)
 
 
 def _look(cell) -> tuple:
@@ -166,6 +227,50 @@ def test_the_compacted_output_shows_what_was_written_for_random_frames(seed):
     chance = random.Random(seed)
     frames = [_random_frame(chance, 40, 12) for _ in range(60)]
     _replay(frames, 40, 12)
+
+
+def _state(screen: pyte.Screen, stream: pyte.Stream) -> tuple:
+    cursor = screen.cursor
+    return (
+        [(dict(screen.buffer[y]), screen.buffer[y].default) for y in range(screen.lines)],
+        (cursor.x, cursor.y, cursor.attrs, cursor.hidden),
+        set(screen.dirty),
+        set(screen.mode),
+        (screen.charset, screen.g0_charset, screen.g1_charset, screen.margins, screen.title, screen.icon_name),
+        stream._taking_plain_text,
+    )
+
+
+def test_the_emulator_is_pytes():
+    """_Screen and _Stream leave the very screen pyte's own do after each piece fed (the dirty
+    lines: those of that piece): a line filled to its end, wrapped, scrolled; auto-wrap off,
+    insert mode, wide and combining characters (pyte's `draw`); a pen or a position cut between
+    two pieces, inside a title, after a CAN, over 9999, without parameters; and random frames."""
+    pieces = [
+        "\x1b[38;2;224;224;224;48;2;18;18;18mabc\x1b[m┌──┐ « é »\x1b[;m",
+        "\x1b[5;38H" + "x" * 10,
+        "\x1b[12;1H" + "y" * 100,
+        "\x1b[1;40Hz",
+        "w",
+        "\x1b[?7l" + "v" * 50 + "\x1b[?7h",
+        "\x1b[3;3H\x1b[4hins\x1b[4l",
+        "\x1b[1;39H中文é\u0301x\u0301",
+        "\x1b(0lqqk\x1b(B\x0eabc\x0f",
+        "\x1b]0;titre \x1b[1m\x07after",
+        "\x1b[3",
+        "8;5;1mA\x1b",
+        "[4;7HB\x1b[",
+        "1;222222H\x1b[;5HC\x1b[3\x18m\x1b[1;2;3mD\x1b[H\x1b[38;2;222222;0;0mE",
+    ]
+    chance = random.Random(99)
+    pieces += [_random_frame(chance, 40, 12) for _ in range(40)]
+    theirs, ours = _screen(40, 12, pyte.Screen, pyte.Stream), _screen(40, 12)
+    for number, piece in enumerate(pieces):
+        theirs[1].feed(piece)
+        ours[1].feed(piece)
+        assert _state(*ours) == _state(*theirs), f"piece {number}: {piece!r}"
+        theirs[0].dirty.clear()
+        ours[0].dirty.clear()
 
 
 def test_a_pen_change_is_written_as_what_differs_and_read_back_as_the_new_pen():
