@@ -35,6 +35,7 @@ from clerc_tui.rules.tariff import calculate_recovery_fees
 from clerc_tui.rules.vocabulary import INTEREST_KINDS
 from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
@@ -84,12 +85,12 @@ class CalculatorScreen(FormScreen):
             FormField(
                 "kind",
                 "Nature",
-                Select([(label, key) for key, label in INTEREST_KINDS.items()], value="legal", allow_blank=False),
+                Choice([(label, key) for key, label in INTEREST_KINDS.items()], value="legal", allow_blank=False),
             ),
             FormField(
                 "category",
                 "Créancier",
-                Select(
+                Choice(
                     [(label, key) for key, label in CATEGORY_LABELS.items()], value="particulier", allow_blank=False
                 ),
             ),
@@ -110,7 +111,7 @@ class CalculatorScreen(FormScreen):
             FormField(
                 "day_basis",
                 "Base (conventionnel)",
-                Select([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR, allow_blank=False),
+                Choice([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR, allow_blank=False),
             ),
         ]
 
