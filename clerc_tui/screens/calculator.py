@@ -61,6 +61,8 @@ TERMS_FIELDS = {
 
 class CalculatorScreen(FormScreen):
     HELP_TITLE = "Calculatrice : intérêts, droits proportionnels, quotité saisissable"
+    # What on_mount focuses, focused as the screen is composed (not the tabs first: DossierScreen).
+    AUTO_FOCUS = "#field-principal > Input"
     BINDINGS = [
         Binding("escape", "close", "Retour", id="calculator.close"),
         Binding("f6", "other_tab", "Onglet suivant", id="calculator.other_tab"),
