@@ -1,10 +1,15 @@
 """A screen's CSS read when it is first pushed restyles only the widgets its rules may style
-(ClercApp._load_screen_css): every widget ends with the styles a restyle of the whole app gives."""
+(ClercApp._load_screen_css): every widget ends with the styles a restyle of the whole app gives.
+A screen opens with the focus where its on_mount puts it, given to no other widget first: the
+dossier's and the calculator's tabs took it as they were composed (Textual's AUTO_FOCUS),
+restyled with their tabs, and lost it at once."""
 
 from importlib.metadata import version
 
+from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from clerc_tui.screens.calculator import CalculatorScreen
@@ -40,18 +45,36 @@ Input > .input--placeholder { color: green; }
 """
 
 
-async def test_a_screen_css_restyles_what_its_rules_may_style(make_app, sample_dossier, monkeypatch, tmp_path):
+async def test_a_screen_css_restyles_what_its_rules_may_style_and_the_focus_goes_straight_in_place(
+    make_app, sample_dossier, monkeypatch, tmp_path
+):
     assert version("textual") == "8.2.8", "ClercApp._load_screen_css does what Textual's does: check it"
     applied = []
     apply = Stylesheet.apply
     monkeypatch.setattr(Stylesheet, "apply", lambda self, node, **kw: (applied.append(node), apply(self, node, **kw)))
+    focused: list[str] = []
+    watch = Widget.watch_has_focus
+    monkeypatch.setattr(
+        Widget,
+        "watch_has_focus",
+        lambda self, value: (value and focused.append(type(self).__name__), watch(self, value)),
+    )
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         # The dossier (four files: its tabs), the calculator over it (rules for TabbedContent,
         # which the dossier has), then « Abandonner la saisie ? » (form.tcss) over the calculator.
-        for key, screen in (("enter", DossierScreen), ("c", CalculatorScreen)):
-            await pilot.press(key)
-            assert isinstance(app.screen, screen)
+        focused.clear()
+        await pilot.press("enter")
+        dossier = app.screen
+        assert isinstance(dossier, DossierScreen)
+        assert app.focused is dossier.query_one("#synthese VerticalScroll", VerticalScroll)
+        assert focused == ["VerticalScroll"]
+        focused.clear()
+        await pilot.press("c")
+        calculator = app.screen
+        assert isinstance(calculator, CalculatorScreen)
+        assert app.focused is calculator.field("principal").control
+        assert focused == ["FieldInput"]
         app.screen.query(Input).first().value = "12"
         widgets = len(list(app.walk_children(with_self=True)))  # the calculator's
         applied.clear()

@@ -3,7 +3,6 @@ values and messages as Textual's own, step by step."""
 
 from importlib.metadata import version
 
-import pytest
 from textual.app import App
 from textual.widgets import Select
 from textual.widgets._select import SelectOverlay
@@ -91,7 +90,6 @@ async def _run(kind: type[Select]) -> list[tuple]:
     return seen
 
 
-@pytest.mark.paints
 async def test_a_choice_is_a_select_key_by_key_and_frame_by_frame():
     textual, ours = await _run(Select), await _run(Choice)
     for step, theirs, mine in zip(STEPS, textual, ours, strict=True):

@@ -12,12 +12,12 @@ from clerc_tui.widgets.form_field import FieldInput, FormField
 class FieldsApp(App):
     CSS_PATH = CSS_PATHS
 
-    def __init__(self, kind):
+    def __init__(self, kind, fields: int = 20):
         super().__init__()
-        self.kind = kind
+        self.kind, self.fields = kind, fields
 
     def compose(self):
-        for n in range(20):  # a form's worth of fields: a layout of the screen costs
+        for n in range(self.fields):  # a form's worth of fields: a layout of the screen costs
             yield FormField(f"f{n}", f"Champ {n}", self.kind(id=f"f{n}"))
 
 
@@ -101,7 +101,7 @@ async def _restyled_by_typing_and_leaving(kind, monkeypatch) -> int:
     monkeypatch.setattr(
         Stylesheet, "apply", lambda self, node, **kw: (restyled.append(node), apply(self, node, **kw))[1]
     )
-    app = FieldsApp(kind)
+    app = FieldsApp(kind, fields=2)
     async with app.run_test(size=(40, 24)) as pilot:
         first, second = app.query_one("#f0", Input), app.query_one("#f1", Input)
         first.focus()
