@@ -108,3 +108,20 @@ async def test_a_choice_builds_its_list_when_first_opened():
             await pilot.press("enter")
             assert len(app.query(SelectOverlay)) == max(built, 1)
             assert isinstance(app.focused, SelectOverlay)
+
+
+def test_every_drop_down_a_screen_makes_is_a_choice():
+    """Textual's Select builds its list up front (above): the screens make Choices only."""
+    import re
+    from pathlib import Path
+
+    import clerc_tui
+
+    root = Path(clerc_tui.__file__).parent
+    made = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"(?<![\w.])Select\(", line)
+    ]
+    assert made == []
