@@ -41,7 +41,7 @@ STEPS = [
     (),
     ("enter",),  # open: the list, the current value highlighted
     ("down", "down"),
-    ("M", "o"),  # type to search
+    ("M",),  # type to search (one letter: a second one searches both only within 0.7 s)
     ("escape",),  # closed, the value unchanged
     ("space",),  # opened again: the highlight back on the value
     ("up", "enter"),  # chosen
