@@ -331,6 +331,40 @@ class ClercApp(App):
             layout = False
         return super().refresh(repaint=repaint, layout=layout, recompose=recompose)
 
+    def _load_screen_css(self, screen: Screen) -> None:
+        """A screen's CSS files are read when it is first pushed; Textual then restyles every
+        widget of the app, of every screen of the stack: ~680 when « Abandonner la saisie ? »
+        first opened over a dossier form, though form.tcss has one rule, for `LeaveConfirm`.
+        Here only the widgets a new rule may style are, with what they hold (as a class toggle
+        does): those whose type, id or classes, or one of their component classes, a new rule
+        targets, the names `Stylesheet.apply` selects the rules it checks by. The other widgets'
+        rules are the same before and after, so are their styles. A universal target restyles
+        all, as Textual does (tests/screens/test_screen_css.py compares with a full restyle)."""
+        stylesheet = self.stylesheet
+        new = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
+        if not new or screen.CSS or self.css_monitor is not None:
+            super()._load_screen_css(screen)
+            return
+        known = len(stylesheet.rules)
+        for path in new:
+            stylesheet.read(path)
+        stylesheet.reparse()  # the new sources come last: their rules too
+        targets: set[str] = set().union(*(rule.selector_names for rule in stylesheet.rules[known:]))
+        if "*" in targets:
+            stylesheet.update(self)
+            return
+        restyled: list[DOMNode] = []
+        chosen: set[int] = set()
+        for node in self.walk_children(with_self=True):
+            if (
+                id(node._parent) in chosen
+                or not targets.isdisjoint(node._selector_names)
+                or any(f".{name}" in targets for name in node._get_component_classes())
+            ):
+                chosen.add(id(node))
+                restyled.append(node)
+        stylesheet.update_nodes(restyled)
+
     def action_redraw(self) -> None:
         """Ctrl+L: every cell of the screen written again, whatever the terminal is thought to show."""
         self._forget_screen()

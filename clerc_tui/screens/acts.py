@@ -24,6 +24,7 @@ from clerc_tui.rules.french import format_amount, format_date, parse_date
 from clerc_tui.screens.base import ClercScreen
 from clerc_tui.screens.deadline_modals import _Dialog
 from clerc_tui.services import acts as acts_service
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.inert import inert_renderable
@@ -46,7 +47,7 @@ class NewActDialog(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Rédiger un acte", style="bold"))
-            yield Select(
+            yield Choice(
                 [(a.label, a.id) for a in act_types()], allow_blank=False, value=act_types()[0].id, id="act-type"
             )
             yield Static("", id="dialog-error")
@@ -118,7 +119,7 @@ class ServeDialog(_Dialog):
             yield Label("Signifié le (jj/mm/aaaa) :")
             yield FieldInput(format_date(self.view.act.act_date), id="served-on")
             yield Label("Mode :")
-            yield Select([(SERVICE_MODES[m], m) for m in modes], allow_blank=False, value=modes[0], id="mode")
+            yield Choice([(SERVICE_MODES[m], m) for m in modes], allow_blank=False, value=modes[0], id="mode")
             yield Static("", id="dialog-error")
             yield Static(self.keys_line("enregistrer la signification", fields=False))
 

@@ -35,6 +35,7 @@ from clerc_tui.rules.tariff import calculate_recovery_fees
 from clerc_tui.rules.vocabulary import INTEREST_KINDS
 from clerc_tui.screens.form import FormScreen
 from clerc_tui.services.statement import calculate_interest
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
@@ -60,6 +61,8 @@ TERMS_FIELDS = {
 
 class CalculatorScreen(FormScreen):
     HELP_TITLE = "Calculatrice : intérêts, droits proportionnels, quotité saisissable"
+    # What on_mount focuses, focused as the screen is composed (not the tabs first: DossierScreen).
+    AUTO_FOCUS = "#field-principal > Input"
     BINDINGS = [
         Binding("escape", "close", "Retour", id="calculator.close"),
         Binding("f6", "other_tab", "Onglet suivant", id="calculator.other_tab"),
@@ -84,12 +87,12 @@ class CalculatorScreen(FormScreen):
             FormField(
                 "kind",
                 "Nature",
-                Select([(label, key) for key, label in INTEREST_KINDS.items()], value="legal", allow_blank=False),
+                Choice([(label, key) for key, label in INTEREST_KINDS.items()], value="legal", allow_blank=False),
             ),
             FormField(
                 "category",
                 "Créancier",
-                Select(
+                Choice(
                     [(label, key) for key, label in CATEGORY_LABELS.items()], value="particulier", allow_blank=False
                 ),
             ),
@@ -110,7 +113,7 @@ class CalculatorScreen(FormScreen):
             FormField(
                 "day_basis",
                 "Base (conventionnel)",
-                Select([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR, allow_blank=False),
+                Choice([(label, key) for key, label in DAY_BASIS_LABELS.items()], value=CIVIL_YEAR, allow_blank=False),
             ),
         ]
 

@@ -22,6 +22,7 @@ from clerc_tui.errors import ClercError
 from clerc_tui.rules.french import format_date, parse_date
 from clerc_tui.rules.procedures import DATE_FACTS, FACTS, conditions, procedure, procedures
 from clerc_tui.screens.form import FormDialog
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 
@@ -155,11 +156,11 @@ class StepDialog(_Dialog):
         with Vertical(classes="dialog", id="step-dialog"):
             yield Label(Text("Enregistrer un acte accompli", style="bold"))
             yield Label("Procédure :")
-            yield Select(
+            yield Choice(
                 [(p.label, p.id) for p in procedures()], allow_blank=False, value=self.procedure_id, id="procedure"
             )
             yield Label("Étape (acte) :")
-            yield Select(self._step_options(), allow_blank=False, value=self.step_id, id="step")
+            yield Choice(self._step_options(), allow_blank=False, value=self.step_id, id="step")
             yield Label("Signifié ou accompli le (jj/mm/aaaa) :")
             yield FieldInput(format_date(self.today), placeholder="jj/mm/aaaa", id="served-on")
             yield Vertical(id="facts")
@@ -213,7 +214,7 @@ class StepDialog(_Dialog):
         for name in names:
             widgets += [
                 Label(Text(FACTS[name].capitalize() + " ?")),
-                Select(FACT_CHOICES, allow_blank=False, value="?", id=f"fact-{name}"),
+                Choice(FACT_CHOICES, allow_blank=False, value="?", id=f"fact-{name}"),
             ]
         if needs_hearing:
             widgets += [

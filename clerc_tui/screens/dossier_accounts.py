@@ -20,6 +20,7 @@ from clerc_tui.rules.french import format_amount, format_date, format_decimal, f
 from clerc_tui.rules.tariff import MissingTariff, act_choices
 from clerc_tui.screens.form import FormDialog
 from clerc_tui.services import balances, billing
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.row_table import ColumnFit, RowTable
@@ -143,7 +144,7 @@ class BillActDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Facturer un acte au tarif", style="bold"))
-            yield FormField("act", "Acte", Select(self.choices, value=self.initial, allow_blank=False, id="bill-act"))
+            yield FormField("act", "Acte", Choice(self.choices, value=self.initial, allow_blank=False, id="bill-act"))
             yield FormField(
                 "date", "Date de l'acte (jj/mm/aaaa)", FieldInput(format_date(self.app.today), id="bill-date")
             )

@@ -31,6 +31,7 @@ from clerc_tui.services import dossiers
 from clerc_tui.services.creditors import suggest_creditor
 from clerc_tui.services.dossier_form import FormErrors, form_values, parse_dossier_form
 from clerc_tui.services.users import list_users
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.header import TitleBar
 from clerc_tui.widgets.key_bar import KeyBar
@@ -51,7 +52,7 @@ def _input(placeholder: str = "", **kwargs) -> Input:
 
 def _select(options: dict[str, str] | list[tuple[str, str]], value: str) -> Select:
     pairs = list(options.items()) if isinstance(options, dict) else options
-    return Select([(label, key) for key, label in pairs], value=value, allow_blank=False)
+    return Choice([(label, key) for key, label in pairs], value=value, allow_blank=False)
 
 
 class DossierFormScreen(FormScreen):

@@ -198,6 +198,9 @@ def timeline_table(view: DossierView) -> Table:
 
 class DossierScreen(ClercScreen):
     HELP_TITLE = "Dossier"
+    # What on_mount focuses, focused as the screen is composed: Textual's default focused the tabs
+    # first, restyled with their eight tabs as they took the focus and again as they lost it.
+    AUTO_FOCUS = "#synthese VerticalScroll"
     CSS_PATH = [
         "statement_view.tcss",
         "dossier_accounts.tcss",

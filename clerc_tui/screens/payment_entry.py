@@ -31,6 +31,7 @@ from clerc_tui.screens.base import ClercModal
 from clerc_tui.screens.form import FormDialog, FormScreen, LeaveConfirm
 from clerc_tui.screens.work import in_worker, progress_text, show_progress, ticker
 from clerc_tui.services import payments
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput, FormField
 from clerc_tui.widgets.inert import inert_renderable
 from clerc_tui.widgets.key_bar import KeyBar
@@ -89,7 +90,7 @@ class PaymentEntryScreen(FormScreen):
             )
             yield FormField("amount", "Montant", FieldInput(id="pay-amount", placeholder="1 234,56"))
             yield FormField("date", "Date", FieldInput(format_date(self.app.today), id="pay-date"))
-            yield FormField("mode", "Mode", Select(MODE_CHOICES, value="virement", allow_blank=False, id="pay-mode"))
+            yield FormField("mode", "Mode", Choice(MODE_CHOICES, value="virement", allow_blank=False, id="pay-mode"))
             yield FormField("reference", "Réf. bancaire", FieldInput(id="pay-reference"))
             yield FormField("payer", "Payeur", FieldInput(id="pay-payer"))
         yield Static("", id="payment-matches")
@@ -414,7 +415,7 @@ class RejectDialog(FormDialog):
         with Vertical(classes="dialog"):
             yield Label(inert_renderable(Text(f"Paiement rejeté — {self.hit.label}", style="bold")))
             if choices:
-                yield Select(choices, value=choices[-1][1], allow_blank=False, id="reject-entry")
+                yield Choice(choices, value=choices[-1][1], allow_blank=False, id="reject-entry")
             else:
                 yield Static(Text("Aucun paiement à annuler sur ce dossier."))
             yield Label("Motif :")

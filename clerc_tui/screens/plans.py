@@ -26,6 +26,7 @@ from clerc_tui.rules.french import format_amount, format_date, parse_amount, par
 from clerc_tui.rules.plans import INSTALMENT_STATES, KINDS, STATUSES
 from clerc_tui.screens.deadline_modals import ReasonDialog, _Dialog
 from clerc_tui.services import plans as service
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 
@@ -219,7 +220,7 @@ class PlanDialog(_Dialog):
             yield Static(self._capacity_text(), id="plan-debt")
             yield Label("Nature :")
             kind = self.current.plan.kind if self.current else "amiable"
-            yield Select([(label, k) for k, label in KINDS.items()], allow_blank=False, value=kind, id="plan-kind")
+            yield Choice([(label, k) for k, label in KINDS.items()], allow_blank=False, value=kind, id="plan-kind")
             yield Label("Nombre d'échéances :")
             yield FieldInput(str(p.count) if p.count else "", id="plan-count")
             yield Label("ou montant mensuel (l'emporte sur le nombre) :")

@@ -28,6 +28,7 @@ from clerc_tui.rules.solvency import AMOUNT_LABELS, KINDS, SOURCES, STALE, TYPED
 from clerc_tui.screens.base import ClercModal
 from clerc_tui.screens.deadline_modals import DeadlinePicker, _Dialog
 from clerc_tui.services import solvency as service
+from clerc_tui.widgets.choice import Choice
 from clerc_tui.widgets.form_field import FieldInput
 from clerc_tui.widgets.inert import inert_renderable
 
@@ -225,9 +226,9 @@ class FactDialog(_Dialog):
             yield Label(inert_renderable(Text(self.title_text, style="bold")))
             if len(self.debtors) > 1:
                 yield Label("Débiteur :")
-                yield Select([(Text(n), i) for i, n in self.debtors], allow_blank=False, id="fact-debtor")
+                yield Choice([(Text(n), i) for i, n in self.debtors], allow_blank=False, id="fact-debtor")
             yield Label("Nature :")
-            yield Select(
+            yield Choice(
                 [(label, kind) for kind, label in KINDS.items()],
                 allow_blank=False,
                 value=f.kind if f else "employment",
@@ -243,7 +244,7 @@ class FactDialog(_Dialog):
             yield FieldInput(format_date(self.today), placeholder="jj/mm/aaaa", id="fact-date")
             yield Label("Source :")
             source = f.source if f and f.source in TYPED_SOURCES else "ficoba"
-            yield Select([(SOURCES[s], s) for s in TYPED_SOURCES], allow_blank=False, value=source, id="fact-source")
+            yield Choice([(SOURCES[s], s) for s in TYPED_SOURCES], allow_blank=False, value=source, id="fact-source")
             yield Static("", id="dialog-error")
             yield Static(self.keys_line("enregistrer"))
 

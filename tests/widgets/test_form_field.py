@@ -12,12 +12,12 @@ from clerc_tui.widgets.form_field import FieldInput, FormField
 class FieldsApp(App):
     CSS_PATH = CSS_PATHS
 
-    def __init__(self, kind):
+    def __init__(self, kind, fields: int = 20):
         super().__init__()
-        self.kind = kind
+        self.kind, self.fields = kind, fields
 
     def compose(self):
-        for n in range(20):  # a form's worth of fields: a layout of the screen costs
+        for n in range(self.fields):  # a form's worth of fields: a layout of the screen costs
             yield FormField(f"f{n}", f"Champ {n}", self.kind(id=f"f{n}"))
 
 
@@ -91,3 +91,46 @@ def test_every_field_a_screen_makes_is_a_field_input():
         if re.search(r"(?<![\w.])Input\(|^class \w+\(Input\)", line)
     ]
     assert made == []
+
+
+async def _restyled_by_typing_and_leaving(kind, monkeypatch) -> int:
+    from textual.css.stylesheet import Stylesheet
+
+    restyled = []
+    apply = Stylesheet.apply
+    monkeypatch.setattr(
+        Stylesheet, "apply", lambda self, node, **kw: (restyled.append(node), apply(self, node, **kw))[1]
+    )
+    app = FieldsApp(kind, fields=2)
+    async with app.run_test(size=(40, 24)) as pilot:
+        first, second = app.query_one("#f0", Input), app.query_one("#f1", Input)
+        first.focus()
+        await pilot.pause()
+        restyled.clear()
+        first.value = "Lidl"
+        await pilot.pause()
+        second.focus()  # the first one blurred (its :focus styles go: restyled, as it must be)
+        await pilot.pause()
+        return len([node for node in restyled if node is first])
+
+
+async def test_a_field_input_is_restyled_only_when_its_styles_change(monkeypatch):
+    """Typing then leaving restyles the field once (its focus lost), not twice: Textual's Input
+    adds `-valid` at its first change or blur, restyling it for nothing; FieldInput has it from the
+    start. If Textual stops doing it, the second case fails and FieldInput's `-valid` can go."""
+    assert await _restyled_by_typing_and_leaving(FieldInput, monkeypatch) == 1
+    assert await _restyled_by_typing_and_leaving(Input, monkeypatch) == 2
+
+
+def test_no_rule_styles_a_valid_input():
+    """Why FieldInput may carry `-valid` before Textual's Input would: no rule styles it (clerc's
+    CSS and Textual's Input)."""
+    import re
+    from pathlib import Path
+
+    import clerc_tui
+
+    package = Path(clerc_tui.__file__).parent
+    sources = [path.read_text() for path in (*package.rglob("*.tcss"), *package.rglob("*.py"))]
+    assert not any(re.search(r"\.-valid\b", source) for source in [*sources, Input.DEFAULT_CSS])
+    assert re.search(r"\.-invalid\b", Input.DEFAULT_CSS)  # the search finds such a rule
