@@ -18,18 +18,36 @@ frame, and fails if Textual's `Select` changes (the source of the methods replac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.widgets import Select
 from textual.widgets._option_list import Option
 from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay, SelectType
 
+from clerc_tui.widgets.inert import inert_renderable
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
 
+def _inert(options: Iterable[tuple[RenderableType, SelectType]]) -> list[tuple[RenderableType, SelectType]]:
+    """Prompts as text, never markup: Select reads a `str` prompt as Textual markup, so a clerc
+    named « [link=…] » stopped the dossier form (MarkupError) and « [bold]… » was drawn bold;
+    control characters drawn as placeholders (widgets/inert.py). Text prompts are searched as
+    str ones are (type to search)."""
+    return [(inert_renderable(p) if isinstance(p, str | Text) else p, value) for p, value in options]
+
+
 class Choice(Select[SelectType]):
+    def __init__(self, options: Iterable[tuple[RenderableType, SelectType]], **kwargs: Any) -> None:
+        super().__init__(_inert(options), **kwargs)
+
+    def set_options(self, options: Iterable[tuple[RenderableType, SelectType]]) -> None:
+        super().set_options(_inert(options))
+
     def compose(self) -> ComposeResult:
         current = SelectCurrent(self.prompt)
         if self._value != self.NULL or not self._allow_blank:

@@ -128,3 +128,36 @@ def test_every_drop_down_a_screen_makes_is_a_choice():
         if re.search(r"(?<![\w.])Select\(", line)
     ]
     assert made == []
+
+
+HOSTILE = "[link=http://x]clic[/link] [bold]Mallory[/] \x1b[31m"
+
+
+class HostileApp(App):
+    def compose(self):
+        yield Choice([("Moi", 1), (HOSTILE, 2)], value=2, allow_blank=False, id="names")
+
+
+async def test_a_prompt_is_shown_as_typed_never_as_markup_nor_as_terminal_codes():
+    """A clerc's or a debtor's name in a drop-down: markup drawn as typed (Select read it as
+    markup: « [link=…] » raised MarkupError and stopped the form), ESC as a placeholder; the
+    options replaced later likewise; searching still finds the name."""
+    app = HostileApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        choice = app.query_one("#names", Choice)
+        choice.action_show_overlay()
+        await pilot.pause()
+        shown = "\n".join("".join(s.text for s in strip) for strip in app.screen._compositor.render_strips())
+        assert shown.count("[link=http://x]clic[/link] [bold]Mallory[/] ␛[31m") == 2  # closed and listed
+        assert "\x1b" not in shown
+        await pilot.press("escape")
+        choice.set_options([(HOSTILE, 3), ("Moi", 4)])
+        choice.value = 3
+        await pilot.pause()
+        shown = "\n".join("".join(s.text for s in strip) for strip in app.screen._compositor.render_strips())
+        assert "[link=http://x]clic[/link] [bold]Mallory[/] ␛[31m" in shown
+        choice.action_show_overlay()
+        await pilot.pause()
+        await pilot.press("M", "a")
+        await pilot.press("enter")
+        assert choice.value == 3
